@@ -1,0 +1,186 @@
+/**
+ * The index format: every JSON file the build writes and the browser reads.
+ *
+ * This is the one module both sides import. Changing a shape starts here, and bumps
+ * INDEX_FORMAT_VERSION so that a browser holding an old cached shard notices.
+ *
+ * Layout of the emitted files (all under `<base>/data/`):
+ *   manifest.json              Manifest: counts, tags, days and the list of shards
+ *   shards/<n>.json            MetaShard: post metadata, newest first, SHARD_SIZE posts each
+ *   posts/<bucket>/<id>.json   PostFile: one post's body, figures and related stories
+ */
+
+export const INDEX_FORMAT_VERSION = 1;
+
+/** An ISO-8601 instant in UTC, e.g. `2023-02-22T18:04:07.000Z`. */
+export type IsoInstant = string;
+
+/** A calendar day in the archive's time zone, `YYYY-MM-DD`. */
+export type DayKey = string;
+
+/** One outlet or topic a post is filed under. `key` is what filters and URLs use. */
+export interface TagRef {
+  /** Stable, lower-case filter key, after aliasing (`(臺)中央社CNA` and `cna` are both `cna`). */
+  key: string;
+  /** Human label shown in the UI. */
+  label: string;
+}
+
+export interface TagSummary extends TagRef {
+  /** Number of indexed posts carrying the tag. */
+  count: number;
+}
+
+export interface ShardRef {
+  /** Path relative to `data/`, e.g. `shards/0.json`. */
+  file: string;
+  /** Number of posts in the shard. */
+  count: number;
+  /** Date of the newest and oldest post in the shard: lets the list fetch only the shards a date filter needs. */
+  newest: IsoInstant;
+  oldest: IsoInstant;
+}
+
+export interface Manifest {
+  version: number;
+  /** When the index was built (not used for display of posts). */
+  builtAt: IsoInstant;
+  /** IANA zone in which days are counted and dates are shown, e.g. `Asia/Taipei`. */
+  timeZone: string;
+  postCount: number;
+  /** Every tag, most used first. */
+  tags: TagSummary[];
+  /** Posts per calendar day in `timeZone`, oldest day first. */
+  days: [DayKey, number][];
+  /** Shards in order: shard 0 holds the newest posts. */
+  shards: ShardRef[];
+  /** Number of `posts/<bucket>/` folders; see postFilePath. */
+  postBuckets: number;
+}
+
+/** What the list needs to show one row, and what filters look at. */
+export interface PostMeta {
+  /** Stable, unique id derived from the file name (see src/ingest/ids.ts). */
+  id: string;
+  title: string;
+  date: IsoInstant;
+  /** Tag keys; labels live in the manifest. */
+  tags: string[];
+  /** First ~90 characters of the body text, without the wire-service dateline. */
+  excerpt: string;
+  /** The first figure's image, for a thumbnail. */
+  image?: ThumbnailRef;
+}
+
+export interface ThumbnailRef {
+  src: string;
+  width?: number;
+  height?: number;
+}
+
+export interface MetaShard {
+  version: number;
+  posts: PostMeta[];
+}
+
+export interface Figure {
+  /** A usable absolute http(s) URL. */
+  src: string;
+  /** `srcset` as written in HTML (absolute URLs with `w` or `x` descriptors). */
+  srcset?: string;
+  /** Alternative sources from a `<picture>`, in document order. */
+  sources?: { media?: string; srcset: string; type?: string }[];
+  width?: number;
+  height?: number;
+  alt: string;
+  caption?: string;
+}
+
+export interface RelatedLink {
+  title: string;
+  /** Absolute http(s) URL of the related story on the original site. */
+  url: string;
+  /** Id of the archived copy, when the archive holds a post with this original URL. */
+  archivedId?: string;
+}
+
+export interface PostFile {
+  version: number;
+  id: string;
+  title: string;
+  date: IsoInstant;
+  tags: TagRef[];
+  /** Byline from `author:` when it says more than the outlet tag. */
+  author?: string;
+  /** Original article, http(s) only. */
+  originalUrl?: string;
+  /** Clean HTML. Still passed through DOMPurify in the browser before it reaches the DOM. */
+  html: string;
+  figures: Figure[];
+  related: RelatedLink[];
+  /** Ids of the neighbours by date (previous = older, next = newer). */
+  previousId?: string;
+  nextId?: string;
+}
+
+/** Why a file was not indexed, or was indexed with a fallback. A closed set, documented in the README. */
+export type ProblemReason =
+  | 'unreadable'
+  | 'not-utf8'
+  | 'too-large'
+  | 'no-front-matter'
+  | 'bad-yaml'
+  | 'no-title'
+  | 'invalid-date'
+  | 'date-fallback'
+  | 'unsafe-url'
+  | 'empty-body'
+  | 'duplicate-url';
+
+export interface Problem {
+  /** Path relative to the posts folder, exactly as on disk (may contain newlines or quotes). */
+  path: string;
+  reason: ProblemReason;
+  /** `error`: the file is not in the index. `warning`: it is, with the fallback described. */
+  severity: 'error' | 'warning';
+  /** Where and what: the field, the line, the value used instead. */
+  detail: string;
+}
+
+export interface IngestReport {
+  version: number;
+  postsDir: string;
+  builtAt: IsoInstant;
+  filesSeen: number;
+  postsIndexed: number;
+  duplicatesMerged: number;
+  /** Files not indexed (severity `error`, including merged duplicates). */
+  filesNotIndexed: number;
+  /** Count of problems per reason. */
+  byReason: Partial<Record<ProblemReason, number>>;
+  problems: Problem[];
+  durationMs: number;
+}
+
+/**
+ * Where a post's data file lives, relative to `data/`, as a file path (ids are made of letters,
+ * digits and `-`, so they are safe file names). Buckets keep directories small at 500k posts.
+ */
+export function postFilePath(id: string, bucketCount: number): string {
+  return `posts/${postBucket(id, bucketCount)}/${id}.json`;
+}
+
+/** The same path as a URL path (ids may hold CJK letters, which URLs carry percent-encoded). */
+export function postFileUrlPath(id: string, bucketCount: number): string {
+  return `posts/${postBucket(id, bucketCount)}/${encodeURIComponent(id)}.json`;
+}
+
+/** FNV-1a over the id's UTF-16 code units: tiny, stable across Node and browsers. */
+export function postBucket(id: string, bucketCount: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % bucketCount;
+}

@@ -1,0 +1,174 @@
+/**
+ * Parsed posts → the index files (manifest, metadata shards, one file per post) and the build report.
+ * Pure: takes records, returns file contents; writing them is the caller's job.
+ */
+import {
+  INDEX_FORMAT_VERSION, postFilePath,
+  type IngestReport, type Manifest, type MetaShard, type PostFile, type PostMeta, type Problem, type ProblemReason, type TagSummary,
+} from '../index-format/types.ts';
+import { dayKeyOf } from '../index-format/days.ts';
+import { assignIds } from './ids.ts';
+import type { ParsedPost } from './parse-post.ts';
+import { urlIdentity } from './urls.ts';
+
+/**
+ * Posts per metadata shard. A shard of 500 CNA rows is ~45 KB gzip: small enough that the first
+ * screen (which needs one shard) loads fast on a phone, large enough that a 200k archive has 400 shards.
+ */
+export const SHARD_SIZE = 500;
+
+/** Post files are spread over this many folders (about 2,000 files each at 500k posts). */
+export const POST_BUCKETS = 256;
+
+export interface BuildIndexInput {
+  posts: ParsedPost[];
+  /** Problems found while reading and parsing (errors and warnings). */
+  problems: Problem[];
+  filesSeen: number;
+  postsDir: string;
+  timeZone: string;
+  startedAt: number;
+  shardSize?: number;
+}
+
+export interface BuiltIndex {
+  /** Path under `data/` → JSON text. */
+  files: Map<string, string>;
+  manifest: Manifest;
+  report: IngestReport;
+}
+
+export function buildIndex(input: BuildIndexInput): BuiltIndex {
+  const shardSize = input.shardSize ?? SHARD_SIZE;
+  const problems = [...input.problems];
+  const kept = mergeDuplicates(input.posts, problems);
+  const ids = assignIds(kept.map((post) => post.path));
+  const entries = kept
+    .map((post) => ({ post, id: ids.get(post.path)! }))
+    .sort((a, b) => b.post.date.getTime() - a.post.date.getTime() || (a.id < b.id ? -1 : 1));
+
+  const idByUrl = new Map<string, string>();
+  for (const { post, id } of entries) if (post.originalUrl) idByUrl.set(urlIdentity(post.originalUrl), id);
+
+  const files = new Map<string, string>();
+  const metas: PostMeta[] = entries.map(({ post, id }) => toMeta(post, id));
+  const shards: Manifest['shards'] = [];
+  for (let start = 0; start < metas.length; start += shardSize) {
+    const posts = metas.slice(start, start + shardSize);
+    const file = `shards/${shards.length}.json`;
+    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts };
+    files.set(file, JSON.stringify(shard));
+    shards.push({ file, count: posts.length, newest: posts[0]!.date, oldest: posts[posts.length - 1]!.date });
+  }
+
+  entries.forEach(({ post, id }, index) => {
+    const file: PostFile = {
+      version: INDEX_FORMAT_VERSION,
+      id,
+      title: post.title,
+      date: post.date.toISOString(),
+      tags: post.tags,
+      ...(post.author ? { author: post.author } : {}),
+      ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
+      html: post.html,
+      figures: post.figures,
+      related: post.related.map((link) => {
+        const archivedId = idByUrl.get(urlIdentity(link.url));
+        return archivedId && archivedId !== id ? { ...link, archivedId } : link;
+      }),
+      ...(index + 1 < entries.length ? { previousId: entries[index + 1]!.id } : {}),
+      ...(index > 0 ? { nextId: entries[index - 1]!.id } : {}),
+    };
+    files.set(postFilePath(id, POST_BUCKETS), JSON.stringify(file));
+  });
+
+  const manifest: Manifest = {
+    version: INDEX_FORMAT_VERSION,
+    builtAt: new Date().toISOString(),
+    timeZone: input.timeZone,
+    postCount: entries.length,
+    tags: countTags(kept),
+    days: countDays(kept, input.timeZone),
+    shards,
+    postBuckets: POST_BUCKETS,
+  };
+  files.set('manifest.json', JSON.stringify(manifest));
+
+  const report = makeReport(input, entries.length, problems);
+  return { files, manifest, report };
+}
+
+/**
+ * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
+ * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
+ */
+function mergeDuplicates(posts: ParsedPost[], problems: Problem[]): ParsedPost[] {
+  const groups = new Map<string, ParsedPost[]>();
+  const kept: ParsedPost[] = [];
+  for (const post of posts) {
+    if (!post.originalUrl) {
+      kept.push(post);
+      continue;
+    }
+    const key = urlIdentity(post.originalUrl);
+    const group = groups.get(key);
+    if (group) group.push(post);
+    else groups.set(key, [post]);
+  }
+  for (const group of groups.values()) {
+    group.sort((a, b) => b.text.length - a.text.length || b.figures.length - a.figures.length || (a.path < b.path ? -1 : 1));
+    const [best, ...rest] = group;
+    kept.push(best!);
+    for (const duplicate of rest) {
+      problems.push({ path: duplicate.path, reason: 'duplicate-url', severity: 'error', detail: `same original URL (${duplicate.originalUrl}) as ${best!.path}, which was kept` });
+    }
+  }
+  return kept;
+}
+
+function toMeta(post: ParsedPost, id: string): PostMeta {
+  const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
+  const first = post.figures[0];
+  if (first) meta.image = { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) };
+  return meta;
+}
+
+function countTags(posts: ParsedPost[]): TagSummary[] {
+  const counts = new Map<string, TagSummary>();
+  for (const post of posts) {
+    for (const tag of post.tags) {
+      const summary = counts.get(tag.key);
+      if (summary) summary.count++;
+      else counts.set(tag.key, { ...tag, count: 1 });
+    }
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+}
+
+function countDays(posts: ParsedPost[], timeZone: string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const post of posts) {
+    const day = dayKeyOf(post.date, timeZone);
+    counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+function makeReport(input: BuildIndexInput, postsIndexed: number, problems: Problem[]): IngestReport {
+  const byReason: Partial<Record<ProblemReason, number>> = {};
+  for (const problem of problems) byReason[problem.reason] = (byReason[problem.reason] ?? 0) + 1;
+  const notIndexed = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.path));
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+  return {
+    version: INDEX_FORMAT_VERSION,
+    postsDir: input.postsDir,
+    builtAt: new Date().toISOString(),
+    filesSeen: input.filesSeen,
+    postsIndexed,
+    duplicatesMerged: byReason['duplicate-url'] ?? 0,
+    filesNotIndexed: notIndexed.size,
+    byReason,
+    problems,
+    durationMs: Date.now() - input.startedAt,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * A spec-compliant HTML5 parse (parse5, which repairs unclosed tags exactly as browsers do) into a
+ * domhandler tree that the body normalizers edit, and back to HTML.
+ */
+import { parseFragment, serializeOuter } from 'parse5';
+import { adapter } from 'parse5-htmlparser2-tree-adapter';
+import { Document, Element, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
+import { selectAll, selectOne } from 'css-select';
+import { removeElement, replaceElement, textContent } from 'domutils';
+
+const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
+
+export type { AnyNode, ChildNode, Element, ParentNode };
+export { Document, Text };
+
+/** Parses body HTML as the content of a `<div>`, the way a browser would insert it into a page. */
+export function parseBodyHtml(html: string): Document {
+  const fragment = parseFragment(html, { treeAdapter: adapter }) as unknown as Document;
+  return fragment;
+}
+
+export function serializeChildren(parent: ParentNode): string {
+  let html = '';
+  for (const child of parent.children) html += serializeOuter(child as never, { treeAdapter: adapter });
+  return html;
+}
+
+export function isElement(node: AnyNode | null | undefined): node is Element {
+  return node instanceof Element;
+}
+
+export function isText(node: AnyNode | null | undefined): node is Text {
+  return node instanceof Text;
+}
+
+export function all(selector: string, root: ParentNode): Element[] {
+  return selectAll(selector, root) as Element[];
+}
+
+export function first(selector: string, root: ParentNode): Element | undefined {
+  return (selectOne(selector, root) as Element | null) ?? undefined;
+}
+
+export function classList(element: Element): string[] {
+  return (element.attribs['class'] ?? '').split(/\s+/).filter(Boolean);
+}
+
+export function textOf(node: AnyNode | AnyNode[]): string {
+  return textContent(node);
+}
+
+/** Text as a reader sees it: runs of white space (including U+2028/2029 and NBSP) folded to one space. */
+export function visibleText(node: AnyNode | AnyNode[]): string {
+  return collapseWhitespace(textContent(node));
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u2028\u2029\u200b]+/g, ' ').trim();
+}
+
+export function detach(node: ChildNode): void {
+  removeElement(node);
+}
+
+export function replaceWith(node: ChildNode, replacement: ChildNode): void {
+  replaceElement(node, replacement);
+}
+
+/** Replaces an element by its children (keeps the text, drops the wrapper). */
+export function unwrap(element: Element): void {
+  const parent = element.parent;
+  if (!parent) return;
+  const index = parent.children.indexOf(element);
+  const children = [...element.children];
+  for (const child of children) child.parent = parent;
+  parent.children.splice(index, 1, ...children);
+  relink(parent);
+  element.parent = null;
+  element.children = [];
+}
+
+export function makeElement(name: string, attribs: Record<string, string> = {}, children: ChildNode[] = []): Element {
+  // Through the adapter, so the element carries the HTML namespace the serializer needs to know void tags.
+  const element = adapter.createElement(name, HTML_NAMESPACE as never, Object.entries(attribs).map(([attrName, value]) => ({ name: attrName, value })));
+  element.children = children;
+  for (const child of children) child.parent = element;
+  relink(element);
+  return element;
+}
+
+export function makeText(text: string): Text {
+  return new Text(text);
+}
+
+/** Keeps the prev/next sibling links domutils relies on in step with `children`. */
+function relink(parent: ParentNode): void {
+  const children = parent.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    child.prev = children[i - 1] ?? null;
+    child.next = children[i + 1] ?? null;
+    child.parent = parent;
+  }
+}
+
+/** Every element below `root`, in document order, collected before any edit (safe to mutate while iterating). */
+export function descendants(root: ParentNode): Element[] {
+  const out: Element[] = [];
+  const walk = (parent: ParentNode) => {
+    for (const child of parent.children) {
+      if (isElement(child)) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** True once an element has been removed from the tree (directly or with an ancestor). */
+export function isDetached(element: Element, root: ParentNode): boolean {
+  let node: ParentNode | null = element.parent;
+  while (node && node !== root) node = node.parent;
+  return node !== root;
+}
+
+const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'figure', 'figcaption', 'blockquote', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'table', 'pre', 'hr', 'dt', 'dd']);
+
+/**
+ * Text with one line break between blocks, so paragraphs do not run into each other.
+ * Elements named in `skip` (e.g. `figure`, for an excerpt without captions) are left out.
+ */
+export function readableText(root: ParentNode, skip: ReadonlySet<string> = new Set()): string {
+  const parts: string[] = [];
+  const walk = (parent: ParentNode) => {
+    for (const child of parent.children) {
+      if (isText(child)) parts.push(child.data);
+      else if (isElement(child) && !skip.has(child.name)) {
+        const block = BLOCK_ELEMENTS.has(child.name);
+        if (block) parts.push('\n');
+        walk(child);
+        if (block) parts.push('\n');
+      }
+    }
+  };
+  walk(root);
+  return parts
+    .join('')
+    .split('\n')
+    .map(collapseWhitespace)
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,126 @@
+/**
+ * The Vite plugin: a thin shell around ingestPosts().
+ *   vite build  → writes dist/data/** (the index), dist/ingest-report.json, dist/404.html; prints a summary.
+ *   vite dev    → serves the same files from memory at <base>data/ and rebuilds them when a post changes.
+ */
+import { mkdir, writeFile, copyFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import type { BuiltIndex } from './build-index.ts';
+import { DEFAULT_TIME_ZONE, ingestPosts, type ParseCache } from './ingest.ts';
+import { formatReportSummary } from './report.ts';
+import { LOCAL_ASSET_PATH } from './urls.ts';
+
+export interface CnaReaderIndexOptions {
+  /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
+  postsDir?: string;
+  /** IANA time zone of the archive. @default process.env.ARCHIVE_TIME_ZONE ?? 'Asia/Taipei' */
+  timeZone?: string;
+  /** Fail the build when any file is reported (errors or warnings). @default process.env.CNA_READER_STRICT === '1' */
+  strict?: boolean;
+}
+
+export const REPORT_FILE = 'ingest-report.json';
+export const DATA_DIR = 'data';
+
+export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
+  let config: ResolvedConfig;
+  let postsDir: string;
+  const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
+  const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
+  let built: BuiltIndex | undefined;
+
+  return {
+    name: 'cna-reader-index',
+    configResolved(resolved) {
+      config = resolved;
+      postsDir = resolve(config.root, options.postsDir ?? process.env['POSTS_DIR'] ?? 'posts');
+    },
+    async buildStart() {
+      if (config.command !== 'build') return;
+      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config) });
+    },
+    async writeBundle() {
+      if (!built) return;
+      const outDir = resolve(config.root, config.build.outDir);
+      // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
+      // bundle asset would hold all of them in the bundler's memory twice.
+      await writeFiles(join(outDir, DATA_DIR), built.files);
+      await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
+      // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
+      await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
+      config.logger.info(formatReportSummary(built.report, join(config.build.outDir, REPORT_FILE)));
+      const reported = built.report.problems.length;
+      if (strict && reported > 0) {
+        this.error(`strict mode: ${reported} problems in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
+      }
+    },
+    configureServer(server) {
+      serveIndexInDev(server, () => postsDir, timeZone, assetBaseOf(config));
+    },
+  };
+}
+
+function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZone: string, assetBase: string): void {
+  const cache: ParseCache = new Map();
+  let current: Promise<BuiltIndex> | undefined;
+  const rebuild = () => (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, cache }));
+  const index = () => current ?? rebuild();
+
+  let timer: NodeJS.Timeout | undefined;
+  const onPostChange = (file: string) => {
+    if (!resolve(file).startsWith(getPostsDir())) return;
+    clearTimeout(timer);
+    // Editors write a file in several steps; one rebuild per burst of changes.
+    timer = setTimeout(async () => {
+      await rebuild();
+      server.ws.send({ type: 'full-reload' });
+    }, 100);
+  };
+  server.watcher.add(getPostsDir());
+  server.watcher.on('add', onPostChange);
+  server.watcher.on('change', onPostChange);
+  server.watcher.on('unlink', onPostChange);
+
+  server.middlewares.use(async (request, response, next) => {
+    const base = server.config.base;
+    const url = decodeURIComponent((request.url ?? '').split('?')[0] ?? '');
+    const isReport = url === `${base}${REPORT_FILE}`;
+    if (!isReport && !url.startsWith(`${base}${DATA_DIR}/`)) return next();
+    try {
+      const built = await index();
+      const body = isReport ? JSON.stringify(built.report, null, 2) : built.files.get(url.slice(`${base}${DATA_DIR}/`.length));
+      if (body === undefined) {
+        response.statusCode = 404;
+        response.end('not found');
+        return;
+      }
+      response.setHeader('Content-Type', 'application/json; charset=utf-8');
+      response.setHeader('Cache-Control', 'no-store');
+      response.end(body);
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+/** `public/archive-assets/` as the built site serves it, under the base path. */
+function assetBaseOf(config: ResolvedConfig): string {
+  return `${config.base}${LOCAL_ASSET_PATH.slice(1)}`;
+}
+
+async function writeFiles(root: string, files: Map<string, string>): Promise<void> {
+  const folders = new Set<string>();
+  for (const path of files.keys()) folders.add(dirname(join(root, path)));
+  for (const folder of folders) await mkdir(folder, { recursive: true });
+  const entries = [...files];
+  // A bounded number of writes in flight: fast on SSDs, and no "too many open files" at 200k posts.
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const [path, body] = entries[next++]!;
+      await writeFile(join(root, path), body);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}

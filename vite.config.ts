@@ -1,0 +1,55 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { cnaReaderIndex } from './src/ingest/vite-plugin.ts';
+
+/**
+ * BASE_PATH: where the built site will live, e.g. `/my-archive/` for https://user.github.io/my-archive/.
+ * Every asset URL, every data fetch and the router's basename follow it. @default '/'
+ */
+function basePath(): string {
+  const raw = process.env['BASE_PATH'] ?? '/';
+  const withLeading = raw.startsWith('/') ? raw : `/${raw}`;
+  return withLeading.endsWith('/') ? withLeading : `${withLeading}/`;
+}
+
+export default defineConfig({
+  base: basePath(),
+  plugins: [react(), cnaReaderIndex()],
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+  },
+  preview: {
+    port: 4173,
+    strictPort: false,
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/components/**/*.test.tsx', 'test/corpus/**/*.test.ts'],
+          environment: 'node',
+          globals: true,
+          setupFiles: ['test/setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globals: true,
+          // One browser, one server at a time: the machine has two cores.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
