@@ -36,6 +36,8 @@ export interface BuiltIndex {
   files: Map<string, string>;
   manifest: Manifest;
   report: IngestReport;
+  /** Path of every indexed file → its post id (not written out; for tests and tools). */
+  indexed: Map<string, string>;
 }
 
 export function buildIndex(input: BuildIndexInput): BuiltIndex {
@@ -95,7 +97,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   files.set('manifest.json', JSON.stringify(manifest));
 
   const report = makeReport(input, entries.length, problems);
-  return { files, manifest, report };
+  return { files, manifest, report, indexed: new Map(entries.map(({ post, id }) => [post.path, id])) };
 }
 
 /**

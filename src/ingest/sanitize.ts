@@ -58,10 +58,12 @@ export function sanitizeTree(root: ParentNode, urls: UrlContext): void {
 function sanitizeElement(element: Element, urls: UrlContext): void {
   if (!element.parent) return; // already removed with an ancestor
   const name = element.name.toLowerCase();
-  if (DROPPED_WITH_CONTENT.has(name) || name.includes(':')) {
+  if (DROPPED_WITH_CONTENT.has(name)) {
     detach(element);
     return;
   }
+  // Everything not allowed below is unwrapped, keeping its text: that includes Office tags (`o:p`) and
+  // the odd tags broken markup produces (`<ahref=https: ...>` parses as an element named `ahref=https:`).
   element.name = RENAMED[name] ?? (RENAMED_TO_DIV.has(name) ? 'div' : name);
   const allowed = ALLOWED_TAGS[element.name];
   if (!allowed) {

@@ -1,0 +1,56 @@
+import { assignIds, slugFromFileName } from '../../src/ingest/ids.ts';
+import { resolveTag, resolveTags } from '../../src/ingest/tags.ts';
+
+describe('slugFromFileName', () => {
+  it('keeps CJK letters and digits and folds the rest to dashes', () => {
+    expect(slugFromFileName('2020-12-01-中共持續　強拆 "教堂"#1%.md')).toBe('2020-12-01-中共持續-強拆-教堂-1');
+  });
+
+  it('handles newlines, backslashes and quotes in names', () => {
+    expect(slugFromFileName('2020-10-23-a\\"b\nc.md')).toBe('2020-10-23-a-b-c');
+  });
+
+  it('cuts long names to 60 characters', () => {
+    expect(Array.from(slugFromFileName(`${'長'.repeat(200)}.md`))).toHaveLength(60);
+  });
+
+  it('never returns an empty id', () => {
+    expect(slugFromFileName('「」.md')).toBe('post');
+  });
+
+  it('folds full-width Latin and upper case', () => {
+    expect(slugFromFileName('ＡＰＥＣ-Summit.html')).toBe('apec-summit');
+  });
+});
+
+describe('assignIds', () => {
+  it('gives colliding slugs distinct ids, the same whatever the input order', () => {
+    const paths = ['b/2020-01-01-x.md', 'a/2020-01-01-x.md', 'c/2020-01-01-X.html'];
+    const first = assignIds(paths);
+    const second = assignIds([...paths].reverse());
+    expect(first).toEqual(second);
+    expect(first.get('a/2020-01-01-x.md')).toBe('2020-01-01-x');
+    expect(new Set(first.values()).size).toBe(3);
+    for (const id of first.values()) expect(id).toMatch(/^2020-01-01-x(-[0-9a-f]{8})?$/);
+  });
+
+  it('keeps an id when the file moves to another folder', () => {
+    expect(assignIds(['_posts/2020-01-01-x.md']).get('_posts/2020-01-01-x.md')).toBe(assignIds(['archived/2020-01-01/2020-01-01-x.md']).get('archived/2020-01-01/2020-01-01-x.md'));
+  });
+});
+
+describe('tags', () => {
+  it('makes the two spellings of CNA one tag', () => {
+    expect(resolveTag('(臺)中央社CNA')).toEqual(resolveTag('cna'));
+    expect(resolveTag('cna')).toEqual({ key: 'cna', label: '中央社' });
+  });
+
+  it('keeps unknown tags with their own label', () => {
+    expect(resolveTag('RTI 中央廣播電臺')?.key).toBe('rti');
+    expect(resolveTag('Nei.st')).toEqual({ key: 'nei.st', label: 'Nei.st' });
+  });
+
+  it('drops blanks and repeats after aliasing', () => {
+    expect(resolveTags(['(臺)中央社CNA', ' ', 'cna', 'BBC'])).toEqual([{ key: 'cna', label: '中央社' }, { key: 'bbc', label: 'BBC' }]);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestPosts } from '../../src/ingest/ingest.ts';
+import type { Manifest, MetaShard, PostFile } from '../../src/index-format/types.ts';
+import { postFilePath } from '../../src/index-format/types.ts';
+import { FIXTURES } from './helpers.ts';
+
+const seedLike = (title: string, url: string, date = '2020-12-01T01:00:00.000Z') =>
+  `---\nlayout: post\ntitle: "${title}"\ndate: ${date}\nauthor: (臺)中央社CNA\nfrom: ${url}\ntags: [ (臺)中央社CNA ]\ncategories: [ (臺)中央社CNA ]\n---\n\n<div><p>${title}的內文。</p></div>\n`;
+
+function makeFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cna-reader-posts-'));
+  mkdirSync(join(dir, '_posts'));
+  mkdirSync(join(dir, 'archived', '2020-12-01'), { recursive: true });
+  mkdirSync(join(dir, '.git'));
+  // Names real mirrors hold: spaces, quotes, backslash, #, %, a newline, and over 200 bytes.
+  const names = ['2020-12-01-a b.md', '2020-12-01-"引號".md', '2020-12-01-back\\slash.md', '2020-12-01-#井號 100%.md', '2020-12-01-換\n行.md', `2020-12-01-${'長'.repeat(70)}.md`];
+  names.forEach((name, i) => writeFileSync(join(dir, '_posts', name), seedLike(`標題${i}`, `https://www.cna.com.tw/news/a/${i}.aspx`, `2020-12-0${i + 1}T01:00:00.000Z`)));
+  // The same article twice: once in _posts/, once after the mirror moved it to archived/.
+  writeFileSync(join(dir, 'archived', '2020-12-01', '2020-12-01-a b.md'), seedLike('標題0', 'http://www.cna.com.tw/news/a/0.aspx'));
+  for (const fixture of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, fixture), join(dir, fixture));
+  writeFileSync(join(dir, 'latin1.md'), Buffer.from([...Buffer.from('---\ntitle: caf'), 0xe9, ...Buffer.from('\n---\nx')]));
+  writeFileSync(join(dir, 'notes.txt'), 'not a post');
+  writeFileSync(join(dir, '.git', 'HEAD.md'), 'not a post either');
+  return dir;
+}
+
+describe('ingestPosts over a folder', async () => {
+  const dir = makeFolder();
+  const built = await ingestPosts({ postsDir: dir, shardSize: 10 });
+  const { report, manifest } = built;
+  const json = <T,>(path: string) => JSON.parse(built.files.get(path)!) as T;
+
+  it('sees every post file, whatever its name, and nothing else', () => {
+    expect(report.filesSeen).toBe(6 + 1 + readdirSync(FIXTURES).length + 1);
+  });
+
+  it('accounts for every file: indexed or reported', () => {
+    expect(report.postsIndexed + report.filesNotIndexed).toBe(report.filesSeen);
+    expect(manifest.postCount).toBe(report.postsIndexed);
+  });
+
+  it('reports each unusable file with a reason', () => {
+    const errors = Object.fromEntries(report.problems.filter((p) => p.severity === 'error').map((p) => [p.path, p.reason]));
+    expect(errors).toEqual({
+      'bad-yaml.md': 'bad-yaml',
+      'invalid-date.html': 'invalid-date',
+      'latin1.md': 'not-utf8',
+      'no-front-matter.md': 'no-front-matter',
+      'archived/2020-12-01/2020-12-01-a b.md': 'duplicate-url',
+    });
+    expect(report.byReason['duplicate-url']).toBe(1);
+    expect(report.duplicatesMerged).toBe(1);
+  });
+
+  it('indexes the file names with newlines, quotes and backslashes', () => {
+    const titles = manifestPosts().map((post) => post.title);
+    for (let i = 0; i < 6; i++) expect(titles).toContain(`標題${i}`);
+  });
+
+  it('writes shards newest first, each listed in the manifest', () => {
+    const posts = manifestPosts();
+    expect(posts.map((p) => p.date)).toEqual([...posts.map((p) => p.date)].sort().reverse());
+    expect(manifest.shards.reduce((sum, shard) => sum + shard.count, 0)).toBe(manifest.postCount);
+    expect(manifest.shards[0]?.newest).toBe(posts[0]?.date);
+  });
+
+  it('counts tags with the two CNA spellings as one, and days in Taipei time', () => {
+    const cna = manifest.tags.find((tag) => tag.key === 'cna');
+    expect(cna?.count).toBe(manifestPosts().filter((p) => p.tags.includes('cna')).length);
+    expect(manifest.days.reduce((sum, [, n]) => sum + n, 0)).toBe(manifest.postCount);
+    expect(manifest.timeZone).toBe('Asia/Taipei');
+  });
+
+  it('writes one file per post, linked to its neighbours by date', () => {
+    const posts = manifestPosts();
+    const middle = json<PostFile>(postFilePath(posts[1]!.id, manifest.postBuckets));
+    expect(middle.nextId).toBe(posts[0]!.id);
+    expect(middle.previousId).toBe(posts[2]!.id);
+    expect(new Set(posts.map((p) => p.id)).size).toBe(posts.length);
+    for (const post of posts) expect(post.id).toMatch(/^[\p{L}\p{N}-]+$/u);
+  });
+
+  function manifestPosts() {
+    return (json<Manifest>('manifest.json').shards).flatMap((shard) => json<MetaShard>(shard.file).posts);
+  }
+});
+
+describe('related links into the archive', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cna-reader-related-'));
+  writeFileSync(join(dir, '2020-12-01-a.md'), seedLike('甲', 'https://www.cna.com.tw/news/a/1.aspx').replace('<div><p>', "<div><div class='insertGroup'><a href='/news/a/2.aspx'>乙</a><a href='/news/a/3.aspx'>丙</a></div><p>"));
+  writeFileSync(join(dir, '2020-12-02-b.md'), seedLike('乙', 'https://www.cna.com.tw/news/a/2.aspx', '2020-12-02T01:00:00.000Z'));
+  const built = await ingestPosts({ postsDir: dir });
+
+  it('marks a related story the archive holds with its id, and leaves the others external', () => {
+    const post = JSON.parse(built.files.get(postFilePath('2020-12-01-a', built.manifest.postBuckets))!) as PostFile;
+    expect(post.related).toEqual([
+      { title: '乙', url: 'https://www.cna.com.tw/news/a/2.aspx', archivedId: '2020-12-02-b' },
+      { title: '丙', url: 'https://www.cna.com.tw/news/a/3.aspx' },
+    ]);
+  });
+});
