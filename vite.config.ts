@@ -30,11 +30,20 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/components/**/*.test.tsx', 'test/corpus/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/corpus/**/*.test.ts'],
           environment: 'node',
           globals: true,
-          setupFiles: ['test/setup.ts'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'components',
+          include: ['test/components/**/*.test.tsx'],
+          environment: 'jsdom',
+          globals: true,
+          setupFiles: ['test/setup.ts'],
         },
       },
       {

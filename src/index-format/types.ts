@@ -7,6 +7,7 @@
  * Layout of the emitted files (all under `<base>/data/`):
  *   manifest.json              Manifest: counts, tags, days and the list of shards
  *   shards/<n>.json            MetaShard: post metadata, newest first, SHARD_SIZE posts each
+ *   tags/<n>.json              TagPostList: the rows carrying tag n of the manifest
  *   posts/<bucket>/<id>.json   PostFile: one post's body, figures and related stories
  */
 
@@ -29,6 +30,18 @@ export interface TagRef {
 export interface TagSummary extends TagRef {
   /** Number of indexed posts carrying the tag. */
   count: number;
+  /** Path relative to `data/` of the tag's TagPostList, e.g. `tags/0.json`. */
+  file: string;
+}
+
+/**
+ * The rows (positions in the archive's newest-first order) of the posts carrying one tag, ascending and
+ * delta-encoded: `[5, 1, 3]` means rows 5, 6 and 9. Lets the list filter by tag without fetching shards.
+ */
+export interface TagPostList {
+  version: number;
+  key: string;
+  rowDeltas: number[];
 }
 
 export interface ShardRef {
@@ -52,8 +65,10 @@ export interface Manifest {
   tags: TagSummary[];
   /** Posts per calendar day in `timeZone`, oldest day first. */
   days: [DayKey, number][];
-  /** Shards in order: shard 0 holds the newest posts. */
+  /** Shards in order: shard 0 holds the newest posts. Every shard but the last holds `shardSize` posts. */
   shards: ShardRef[];
+  /** Posts per shard: row r is post r % shardSize of shard floor(r / shardSize). */
+  shardSize: number;
   /** Number of `posts/<bucket>/` folders; see postFilePath. */
   postBuckets: number;
 }

@@ -4,7 +4,7 @@
  */
 import {
   INDEX_FORMAT_VERSION, postFilePath,
-  type IngestReport, type Manifest, type MetaShard, type PostFile, type PostMeta, type Problem, type ProblemReason, type TagSummary,
+  type IngestReport, type Manifest, type MetaShard, type PostFile, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
 } from '../index-format/types.ts';
 import { dayKeyOf } from '../index-format/days.ts';
 import { assignIds } from './ids.ts';
@@ -89,11 +89,16 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     builtAt: new Date().toISOString(),
     timeZone: input.timeZone,
     postCount: entries.length,
-    tags: countTags(kept),
+    tags: countTags(kept).map((tag, n) => ({ ...tag, file: `tags/${n}.json` })),
     days: countDays(kept, input.timeZone),
     shards,
+    shardSize,
     postBuckets: POST_BUCKETS,
   };
+  for (const tag of manifest.tags) {
+    const list: TagPostList = { version: INDEX_FORMAT_VERSION, key: tag.key, rowDeltas: tagRowDeltas(metas, tag.key) };
+    files.set(tag.file, JSON.stringify(list));
+  }
   files.set('manifest.json', JSON.stringify(manifest));
 
   const report = makeReport(input, entries.length, problems);
@@ -135,8 +140,19 @@ function toMeta(post: ParsedPost, id: string): PostMeta {
   return meta;
 }
 
-function countTags(posts: ParsedPost[]): TagSummary[] {
-  const counts = new Map<string, TagSummary>();
+function tagRowDeltas(metas: PostMeta[], key: string): number[] {
+  const deltas: number[] = [];
+  let previous = 0;
+  metas.forEach((meta, row) => {
+    if (!meta.tags.includes(key)) return;
+    deltas.push(row - previous);
+    previous = row;
+  });
+  return deltas;
+}
+
+function countTags(posts: ParsedPost[]): Omit<TagSummary, 'file'>[] {
+  const counts = new Map<string, Omit<TagSummary, 'file'>>();
   for (const post of posts) {
     for (const tag of post.tags) {
       const summary = counts.get(tag.key);

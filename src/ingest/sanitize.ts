@@ -78,7 +78,11 @@ function sanitizeElement(element: Element, urls: UrlContext): void {
     if (clean !== undefined) kept[attribute] = clean;
   }
   element.attribs = kept;
-  if (element.name === 'a' && kept['href']) Object.assign(kept, externalLinkAttributes());
+  if (element.name === 'a') {
+    // A link that goes nowhere safe is just its text.
+    if (!kept['href']) return unwrap(element);
+    Object.assign(kept, externalLinkAttributes());
+  }
   if (element.name === 'img' && !kept['src']) {
     const alt = element.attribs['alt'];
     if (alt) replaceWith(element, makeText(alt));

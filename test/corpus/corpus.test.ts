@@ -163,8 +163,6 @@ function walk(node: Node, visit: (node: ElementNode, ancestors: ElementNode[]) =
     if ('tagName' in child) {
       visit(child, ancestors);
       walk(child, visit, [...ancestors, child]);
-    } else if (child.nodeName === '#document-fragment' || 'content' in child) {
-      walk(child, visit, ancestors);
     }
   }
 }

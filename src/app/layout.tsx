@@ -1,0 +1,95 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { useMessages } from './i18n.tsx';
+import { TEXT_STEPS, useSettings, type Theme } from './settings.tsx';
+import { ShortcutsDialog } from './shortcuts-dialog.tsx';
+
+export function Layout() {
+  const t = useMessages();
+  const { settings, update } = useSettings();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const location = useLocation();
+  const firstRender = useRef(true);
+
+  // After a navigation, focus the new page's heading, so screen readers announce it and keyboard users
+  // start from the top. Not on first load: the browser's own focus start is right there.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '?' && !isTyping(event)) {
+        event.preventDefault();
+        setHelpOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t.skipToContent}
+      </a>
+      <header className="site-header">
+        <Link to="/" className="site-title">
+          {t.siteTitle}
+        </Link>
+        <details className="settings-menu">
+          <summary>
+            <span aria-hidden="true">Aa </span>
+            {t.settings}
+          </summary>
+        <div className="settings" role="group" aria-label={t.settings}>
+          <label>
+            <span className="visually-hidden">{t.theme}</span>
+            <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as Theme })} aria-label={t.theme}>
+              <option value="system">{t.themeSystem}</option>
+              <option value="light">{t.themeLight}</option>
+              <option value="dark">{t.themeDark}</option>
+            </select>
+          </label>
+          <span className="text-size" role="group" aria-label={t.textSize}>
+            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min} aria-label={t.textSmaller}>
+              A−
+            </button>
+            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max} aria-label={t.textLarger}>
+              A+
+            </button>
+          </span>
+          <button type="button" aria-pressed={settings.width === 'wide'} onClick={() => update({ width: settings.width === 'wide' ? 'narrow' : 'wide' })}>
+            {t.width}：{settings.width === 'wide' ? t.widthWide : t.widthNarrow}
+          </button>
+          <label>
+            <span className="visually-hidden">{t.language}</span>
+            <select value={settings.locale} onChange={(e) => update({ locale: e.target.value === 'en' ? 'en' : 'zh-Hant' })} aria-label={t.language}>
+              <option value="zh-Hant">中文</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          <button type="button" onClick={() => setHelpOpen(true)}>
+            {t.shortcuts}
+          </button>
+        </div>
+        </details>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
+    </>
+  );
+}
+
+/** True while the reader types in a field: single-key shortcuts must not fire then. */
+export function isTyping(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (event.ctrlKey || event.metaKey || event.altKey) return true;
+  return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}

@@ -1,0 +1,105 @@
+import { useEffect } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { PostFile } from '../../index-format/types.ts';
+import { useLocale, useMessages } from '../../app/i18n.tsx';
+import { isTyping } from '../../app/layout.tsx';
+import { NotFoundPage } from '../../app/not-found-page.tsx';
+import { formatDateTime } from '../../components/format-date.ts';
+import { LoadError, Loading } from '../../components/status.tsx';
+import { useAsync } from '../../components/use-async.ts';
+import { DataError, loadManifest, loadPost } from '../data/data-client.ts';
+import { markRead } from '../reading-state/read-marks.ts';
+import { ArticleBody } from './article-body.tsx';
+import { RelatedList } from './related-list.tsx';
+
+export function ArticlePage() {
+  const { id = '' } = useParams();
+  const state = useAsync(() => Promise.all([loadManifest(), loadPost(id)]), [id]);
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') {
+    if (state.error instanceof DataError && state.error.status === 404) return <NotFoundPage />;
+    return <LoadError error={state.error} onRetry={state.retry} />;
+  }
+  const [manifest, post] = state.value;
+  return <Article post={post} timeZone={manifest.timeZone} />;
+}
+
+function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
+  const t = useMessages();
+  const locale = useLocale();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    document.title = `${post.title} · ${t.siteTitle}`;
+    markRead(post.id);
+  }, [post, t]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event)) return;
+      // j goes down the list (older), k up (newer), as in the list itself.
+      if (event.key === 'j' && post.previousId) navigate(`/a/${encodeURIComponent(post.previousId)}`);
+      else if (event.key === 'k' && post.nextId) navigate(`/a/${encodeURIComponent(post.nextId)}`);
+      else if (event.key === 'o' && post.originalUrl) window.open(post.originalUrl, '_blank', 'noopener,noreferrer');
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [post, navigate]);
+
+  return (
+    <article className="article">
+      <header className="article-header">
+        <p className="article-back">
+          <Link to="/" onClick={(event) => {
+            // Back to the list as it was (filters, scroll) when the reader came from it.
+            if (window.history.state?.idx > 0) {
+              event.preventDefault();
+              navigate(-1);
+            }
+          }}>
+            ← {t.backToList}
+          </Link>
+        </p>
+        <h1 tabIndex={-1}>{post.title}</h1>
+        <p className="article-meta">
+          <time dateTime={post.date}>{formatDateTime(post.date, timeZone, locale)}</time>
+          {post.tags.map((tag) => (
+            <Link key={tag.key} className="outlet" to={`/?tag=${encodeURIComponent(tag.key)}`}>
+              {tag.label}
+            </Link>
+          ))}
+          {post.author && (
+            <span className="byline">
+              {t.byline} {post.author}
+            </span>
+          )}
+        </p>
+        {post.originalUrl ? (
+          <a className="original-link" href={post.originalUrl} target="_blank" rel="noopener noreferrer">
+            {t.readOriginal} ↗<span className="visually-hidden">{t.opensInNewTab}</span>
+          </a>
+        ) : (
+          <p className="original-missing">{t.noOriginal}</p>
+        )}
+      </header>
+      <ArticleBody html={post.html} />
+      <RelatedList related={post.related} />
+      <nav className="prev-next" aria-label={`${t.previous} / ${t.next}`}>
+        {post.previousId ? (
+          <Link rel="prev" to={`/a/${encodeURIComponent(post.previousId)}`}>
+            ← {t.previous}
+          </Link>
+        ) : (
+          <span />
+        )}
+        {post.nextId && (
+          <Link rel="next" to={`/a/${encodeURIComponent(post.nextId)}`}>
+            {t.next} →
+          </Link>
+        )}
+      </nav>
+    </article>
+  );
+}

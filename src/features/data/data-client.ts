@@ -1,0 +1,92 @@
+/**
+ * Fetching the index. Every file is fetched at most once per page load (a failed fetch is forgotten, so
+ * a retry fetches again), and shards are fetched only when a visible row or a filter needs them.
+ */
+import {
+  postFileUrlPath,
+  type Manifest, type MetaShard, type PostFile, type PostMeta, type TagPostList,
+} from '../../index-format/types.ts';
+
+const DATA_BASE = `${import.meta.env.BASE_URL}data/`;
+
+export class DataError extends Error {
+  constructor(readonly url: string, readonly status?: number) {
+    super(status ? `HTTP ${status} for ${url}` : `Network error for ${url}`);
+  }
+}
+
+const cache = new Map<string, Promise<unknown>>();
+
+async function fetchJson<T>(path: string): Promise<T> {
+  const url = DATA_BASE + path;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new DataError(url);
+  }
+  if (!response.ok) throw new DataError(url, response.status);
+  return (await response.json()) as T;
+}
+
+function cached<T>(path: string): Promise<T> {
+  let promise = cache.get(path) as Promise<T> | undefined;
+  if (!promise) {
+    promise = fetchJson<T>(path);
+    cache.set(path, promise);
+    promise.catch(() => cache.delete(path));
+  }
+  return promise;
+}
+
+export function loadManifest(): Promise<Manifest> {
+  return cached<Manifest>('manifest.json');
+}
+
+export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {
+  const ref = manifest.shards[index];
+  if (!ref) throw new RangeError(`no shard ${index}`);
+  return (await cached<MetaShard>(ref.file)).posts;
+}
+
+/** Ascending rows of the posts carrying `key`. */
+export async function loadTagRows(manifest: Manifest, key: string): Promise<number[]> {
+  const tag = manifest.tags.find((t) => t.key === key);
+  if (!tag) return [];
+  const list = await cached<TagPostList>(tag.file);
+  const rows: number[] = new Array(list.rowDeltas.length);
+  let row = 0;
+  list.rowDeltas.forEach((delta, i) => (rows[i] = row += delta));
+  return rows;
+}
+
+export async function loadPost(id: string): Promise<PostFile> {
+  const manifest = await loadManifest();
+  return cached<PostFile>(postFileUrlPath(id, manifest.postBuckets));
+}
+
+/** The shard holding a row, and the row's place in it. */
+export function shardOfRow(manifest: Manifest, row: number): { shard: number; offset: number } {
+  return { shard: Math.floor(row / manifest.shardSize), offset: row % manifest.shardSize };
+}
+
+/** Synchronous peek for rendering: the row's metadata if its shard has arrived. */
+const arrived = new Map<string, PostMeta[]>();
+export function peekRow(manifest: Manifest, row: number): PostMeta | undefined {
+  const { shard, offset } = shardOfRow(manifest, row);
+  const ref = manifest.shards[shard];
+  return ref ? arrived.get(ref.file)?.[offset] : undefined;
+}
+
+export async function loadRow(manifest: Manifest, row: number): Promise<PostMeta | undefined> {
+  const { shard, offset } = shardOfRow(manifest, row);
+  const posts = await loadShard(manifest, shard);
+  arrived.set(manifest.shards[shard]!.file, posts);
+  return posts[offset];
+}
+
+/** For tests: forget everything fetched. */
+export function resetDataCache(): void {
+  cache.clear();
+  arrived.clear();
+}

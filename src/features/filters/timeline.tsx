@@ -1,0 +1,123 @@
+/**
+ * Posts per day of the current filter, as a bar chart of buttons: click a day, Shift-click a range;
+ * arrow keys move between days, Enter or Space picks, Shift+Enter extends. Long archives are drawn by
+ * week or month so that bars stay wide enough to touch.
+ */
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { DayKey } from '../../index-format/types.ts';
+import { useMessages } from '../../app/i18n.tsx';
+import { addDays } from '../../components/format-date.ts';
+
+/** More bars than this are merged into weeks, then months. */
+const MAX_BARS = 90;
+
+interface Bar {
+  from: DayKey;
+  to: DayKey;
+  count: number;
+}
+
+export function binDays(perDay: [DayKey, number][]): Bar[] {
+  if (perDay.length === 0) return [];
+  const first = perDay[0]![0];
+  const last = perDay[perDay.length - 1]![0];
+  const span = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
+  const unit = span <= MAX_BARS ? 'day' : span <= MAX_BARS * 7 ? 'week' : 'month';
+  const counts = new Map(perDay);
+  const bars: Bar[] = [];
+  for (let day = first; day <= last; ) {
+    const end = unit === 'day' ? day : unit === 'week' ? minDay(addDays(day, 6), last) : minDay(endOfMonth(day), last);
+    let count = 0;
+    for (let d = day; d <= end; d = addDays(d, 1)) count += counts.get(d) ?? 0;
+    bars.push({ from: day, to: end, count });
+    day = addDays(end, 1);
+  }
+  return bars;
+}
+
+function endOfMonth(day: DayKey): DayKey {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+function minDay(a: DayKey, b: DayKey): DayKey {
+  return a < b ? a : b;
+}
+
+interface TimelineProps {
+  perDay: [DayKey, number][];
+  from?: DayKey;
+  to?: DayKey;
+  onSelect: (range: { from: DayKey; to: DayKey }) => void;
+}
+
+export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
+  const t = useMessages();
+  const bars = useMemo(() => binDays(perDay), [perDay]);
+  const max = Math.max(1, ...bars.map((bar) => bar.count));
+  const [focus, setFocus] = useState(() => Math.max(0, bars.length - 1));
+  const anchor = useRef<number | undefined>(undefined);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  if (bars.length === 0) return null;
+
+  const pick = (index: number, extend: boolean) => {
+    const bar = bars[index]!;
+    if (extend && anchor.current !== undefined) {
+      const other = bars[anchor.current]!;
+      onSelect({ from: minDay(other.from, bar.from), to: other.to > bar.to ? other.to : bar.to });
+    } else {
+      anchor.current = index;
+      onSelect({ from: bar.from, to: bar.to });
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, Home: -index, End: bars.length - 1 - index };
+    const move = moves[event.key];
+    if (move === undefined) return;
+    event.preventDefault();
+    const next = Math.min(bars.length - 1, Math.max(0, index + move));
+    setFocus(next);
+    buttons.current[next]?.focus();
+    if (event.shiftKey) pick(next, true);
+  };
+
+  const focused = Math.min(focus, bars.length - 1);
+  return (
+    <figure className="timeline">
+      <figcaption id="timeline-label">
+        {t.timeline}
+        <span className="visually-hidden">{t.timelineHelp}</span>
+      </figcaption>
+      <div className="timeline-bars" role="group" aria-labelledby="timeline-label">
+        {bars.map((bar, index) => {
+          const label = bar.from === bar.to ? bar.from : `${bar.from} – ${bar.to}`;
+          const selected = from !== undefined && to !== undefined && bar.from >= from && bar.to <= to;
+          return (
+            <button
+              key={bar.from}
+              ref={(element) => {
+                buttons.current[index] = element;
+              }}
+              type="button"
+              className="timeline-bar"
+              tabIndex={index === focused ? 0 : -1}
+              aria-pressed={selected}
+              aria-label={t.postsOnDay(label, bar.count)}
+              title={t.postsOnDay(label, bar.count)}
+              onClick={(event) => pick(index, event.shiftKey)}
+              onKeyDown={(event) => onKeyDown(event, index)}
+              onFocus={() => setFocus(index)}
+            >
+              <span className="timeline-fill" style={{ height: `${Math.max(4, (bar.count / max) * 100)}%` }} />
+            </button>
+          );
+        })}
+      </div>
+      <div className="timeline-axis" aria-hidden="true">
+        <span>{bars[0]!.from}</span>
+        <span>{bars[bars.length - 1]!.to}</span>
+      </div>
+    </figure>
+  );
+}

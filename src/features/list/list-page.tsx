@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
+import type { Manifest } from '../../index-format/types.ts';
+import { useMessages } from '../../app/i18n.tsx';
+import { isTyping } from '../../app/layout.tsx';
+import { LoadError, Loading } from '../../components/status.tsx';
+import { todayIn } from '../../components/format-date.ts';
+import { useAsync } from '../../components/use-async.ts';
+import { loadManifest } from '../data/data-client.ts';
+import { DateFilter } from '../filters/date-filter.tsx';
+import { TagFilter } from '../filters/tag-filter.tsx';
+import { Timeline } from '../filters/timeline.tsx';
+import { TitleFilter } from '../filters/title-filter.tsx';
+import { hasFilters, readFilters, writeFilters, type Filters } from './filter-state.ts';
+import { PostList } from './post-list.tsx';
+import { buildDayIndex, countPerDay, listItems, rowSetSize } from './rows.ts';
+import { useRowSet } from './use-row-set.ts';
+
+export function ListPage() {
+  const t = useMessages();
+  const manifest = useAsync(loadManifest, []);
+  useEffect(() => {
+    document.title = t.siteTitle;
+  }, [t]);
+  if (manifest.status === 'loading') return <Loading />;
+  if (manifest.status === 'error') return <LoadError error={manifest.error} onRetry={manifest.retry} />;
+  return <FilteredList manifest={manifest.value} />;
+}
+
+/** Scroll positions of list pages by history entry, so that Back returns to the same row. */
+const SCROLL_KEY = 'cna-reader:list-scroll';
+
+function savedScroll(key: string): number | undefined {
+  try {
+    const all = JSON.parse(sessionStorage.getItem(SCROLL_KEY) ?? '{}') as Record<string, number>;
+    return all[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function saveScroll(key: string, y: number): void {
+  try {
+    const all = JSON.parse(sessionStorage.getItem(SCROLL_KEY) ?? '{}') as Record<string, number>;
+    all[key] = y;
+    sessionStorage.setItem(SCROLL_KEY, JSON.stringify(all));
+  } catch {
+    /* no session storage: positions are not restored */
+  }
+}
+
+function FilteredList({ manifest }: { manifest: Manifest }) {
+  const t = useMessages();
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const filters = useMemo(() => readFilters(params), [params]);
+  const days = useMemo(() => buildDayIndex(manifest), [manifest]);
+  const state = useRowSet(manifest, days, filters);
+  const titleInput = useRef<HTMLInputElement>(null);
+  const initialScroll = useMemo(() => savedScroll(location.key), [location.key]);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const activeFilters = filters.tags.length + (filters.from || filters.to ? 1 : 0) + (filters.q ? 1 : 0);
+
+  const setFilters = useCallback(
+    (change: Partial<Filters>) => {
+      const next = { ...readFilters(params), ...change };
+      setParams(writeFilters(next), { preventScrollReset: true });
+    },
+    [params, setParams],
+  );
+
+  useEffect(() => {
+    window.history.scrollRestoration = 'manual';
+    let frame = 0;
+    const onScroll = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => saveScroll(location.key, window.scrollY));
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', onScroll);
+    };
+  }, [location.key]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '/' && !isTyping(event)) {
+        event.preventDefault();
+        titleInput.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days) : []), [state, days]);
+  const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.rows, days) : []), [state, days]);
+  const oldest = manifest.days[0]?.[0];
+  const newest = manifest.days[manifest.days.length - 1]?.[0];
+  const count = state.status === 'ready' ? rowSetSize(state.rows) : undefined;
+
+  return (
+    <div className="list-page">
+      <aside className="filters" aria-label={t.filters} data-open={filtersOpen}>
+        <button type="button" className="filters-toggle" aria-expanded={filtersOpen} aria-controls="filter-controls" onClick={() => setFiltersOpen((open) => !open)}>
+          {t.filters}
+          {activeFilters > 0 && ` (${activeFilters})`}
+        </button>
+        <div id="filter-controls" className="filter-controls">
+        <TitleFilter ref={titleInput} value={filters.q} onChange={(q) => setFilters({ q })} />
+        <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} />
+        <DateFilter from={filters.from} to={filters.to} today={todayIn(manifest.timeZone)} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
+        </div>
+      </aside>
+      <section className="list-main" aria-labelledby="list-title">
+        <div className="list-header">
+          <h1 id="list-title" tabIndex={-1}>
+            {t.listTitle}
+          </h1>
+          <p className="result-count" role="status" aria-live="polite">
+            {count !== undefined && t.resultCount(count)}
+            {state.status === 'ready' && state.scanning && <span className="scanning"> {t.scanning(state.scanning.done, state.scanning.total)}</span>}
+          </p>
+          {hasFilters(filters) && (
+            <button type="button" className="clear-filters" onClick={() => setParams(new URLSearchParams(), { preventScrollReset: true })}>
+              {t.clearFilters}
+            </button>
+          )}
+        </div>
+        <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters(range)} />
+        {state.status === 'loading' && <Loading />}
+        {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}
+        {state.status === 'ready' && count === 0 && !state.scanning && (
+          <div className="empty-state">
+            <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
+          </div>
+        )}
+        {state.status === 'ready' && <PostList manifest={manifest} items={items} initialScroll={initialScroll} />}
+      </section>
+    </div>
+  );
+}

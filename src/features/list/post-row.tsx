@@ -1,0 +1,64 @@
+import { memo } from 'react';
+import { Link } from 'react-router';
+import type { Manifest } from '../../index-format/types.ts';
+import { useMessages } from '../../app/i18n.tsx';
+import { formatTime } from '../../components/format-date.ts';
+import { useRowMeta } from './use-row-meta.ts';
+
+interface PostRowProps {
+  manifest: Manifest;
+  row: number;
+  index: number;
+  readMarks: ReadonlySet<string>;
+  tagLabels: ReadonlyMap<string, string>;
+}
+
+export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, tagLabels }: PostRowProps) {
+  const t = useMessages();
+  const state = useRowMeta(manifest, row);
+  if (state.status === 'loading') {
+    return <div className="post-row post-row-placeholder" aria-hidden="true" data-index={index} />;
+  }
+  if (state.status === 'error') {
+    return (
+      <div className="post-row post-row-error" data-index={index}>
+        <span>{t.loadFailed}</span>
+        <button type="button" onClick={state.retry}>
+          {t.retry}
+        </button>
+      </div>
+    );
+  }
+  const { meta } = state;
+  const read = readMarks.has(meta.id);
+  return (
+    <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`}>
+      <Link to={`/a/${encodeURIComponent(meta.id)}`} className="post-row-link" data-row-link>
+        <div className="post-row-text">
+          <h3 id={`title-${meta.id}`} className="post-row-title">
+            {meta.title}
+          </h3>
+          <p className="post-row-meta">
+            <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
+            <time dateTime={meta.date}>{formatTime(meta.date, manifest.timeZone)}</time>
+            {read && <span className="read-mark">{t.read}</span>}
+          </p>
+          <p className="post-row-excerpt">{meta.excerpt}</p>
+        </div>
+        {meta.image && (
+          <img
+            className="post-row-thumb"
+            src={meta.image.src}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            referrerPolicy="no-referrer"
+            width={96}
+            height={72}
+            onError={(event) => event.currentTarget.classList.add('is-broken')}
+          />
+        )}
+      </Link>
+    </article>
+  );
+});

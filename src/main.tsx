@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { routes } from './app/routes.tsx';
+import { SettingsProvider } from './app/settings.tsx';
+import './app/styles.css';
+
+// The router lives under the same base path as the assets (BASE_PATH at build time), so deep links
+// work when the site is served from a sub-path such as GitHub Pages' /<repo>/.
+const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.replace(/\/$/, '') || '/' });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <SettingsProvider>
+      <RouterProvider router={router} />
+    </SettingsProvider>
+  </StrictMode>,
+);
