@@ -12,6 +12,8 @@ const ALLOWED_TAGS = [
 ];
 const ALLOWED_ATTR = ['href', 'title', 'class', 'src', 'srcset', 'alt', 'width', 'height', 'media', 'type', 'colspan', 'rowspan', 'scope', 'start', 'reversed', 'rel', 'target'];
 
+const NON_URL_ATTRIBUTES = ['width', 'height', 'media', 'type', 'colspan', 'rowspan', 'scope', 'start', 'reversed', 'rel', 'target', 'sizes', 'referrerpolicy', 'loading', 'decoding'];
+
 /** Only absolute http(s) URLs, and this site's own paths (pictures an archive ships). */
 const ALLOWED_URI = /^(?:https?:\/\/|\/(?!\/))/i;
 
@@ -50,6 +52,8 @@ export function purifyPostHtml(html: string): DocumentFragment {
     RETURN_DOM_FRAGMENT: true,
     // referrerpolicy, loading and decoding are added by the hook, after the allow-list has run.
     ADD_ATTR: ['referrerpolicy', 'loading', 'decoding', 'sizes'],
+    // DOMPurify checks every attribute not named here against ALLOWED_URI_REGEXP; these hold no URLs.
+    ADD_URI_SAFE_ATTR: NON_URL_ATTRIBUTES,
   });
   const first = fragment.querySelector('img');
   if (first) {

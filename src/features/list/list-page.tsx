@@ -95,7 +95,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   }, []);
 
   const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days) : []), [state, days]);
-  const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.rows, days) : []), [state, days]);
+  const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.timelineRows, days) : []), [state, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
   const count = state.status === 'ready' ? rowSetSize(state.rows) : undefined;

@@ -12,7 +12,13 @@ import { rowAt, rowRangeOfDays, rowSetSize, rowsWithAnyTag, type DayIndex, type 
 export type RowSetState =
   | { status: 'loading' }
   | { status: 'error'; error: Error; retry: () => void }
-  | { status: 'ready'; rows: RowSet; scanning?: { done: number; total: number } };
+  | {
+      status: 'ready';
+      rows: RowSet;
+      /** The outlet filter alone, over all dates: what the timeline draws, so that other days stay pickable. */
+      timelineRows: RowSet;
+      scanning?: { done: number; total: number };
+    };
 
 /** Shards fetched at once while scanning titles. */
 const SCAN_CONCURRENCY = 4;
@@ -28,17 +34,19 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
     const retry = () => setAttempt((n) => n + 1);
     const run = async () => {
       let base: RowSet = { kind: 'range', ...range };
+      let timelineRows: RowSet = { kind: 'range', start: 0, end: manifest.postCount };
       if (filters.tags.length > 0) {
         const lists = await Promise.all(filters.tags.map((tag) => loadTagRows(manifest, tag)));
         base = { kind: 'list', rows: rowsWithAnyTag(lists, range.start, range.end) };
+        timelineRows = { kind: 'list', rows: rowsWithAnyTag(lists, 0, manifest.postCount) };
       }
       const words = titleWords(filters.q);
       if (words.length === 0) {
-        if (live) setState({ status: 'ready', rows: base });
+        if (live) setState({ status: 'ready', rows: base, timelineRows });
         return;
       }
       await scanTitles(manifest, base, words, (rows, done, total) => {
-        if (live) setState({ status: 'ready', rows: { kind: 'list', rows }, ...(done < total ? { scanning: { done, total } } : {}) });
+        if (live) setState({ status: 'ready', rows: { kind: 'list', rows }, timelineRows, ...(done < total ? { scanning: { done, total } } : {}) });
       }, () => live);
     };
     setState({ status: 'loading' });

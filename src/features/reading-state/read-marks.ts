@@ -45,3 +45,8 @@ export function useReadMarks(): ReadonlySet<string> {
     load,
   );
 }
+
+/** For tests: read the marks from storage again on next use. */
+export function forgetReadMarksCache(): void {
+  marks = undefined;
+}

@@ -1,0 +1,57 @@
+/**
+ * Renders the app on a memory router over an index built from the project's demo posts, with fetch
+ * answered from that index (no server).
+ */
+import { render } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { resolve } from 'node:path';
+import { routes } from '../../src/app/routes.tsx';
+import { SettingsProvider } from '../../src/app/settings.tsx';
+import { resetDataCache } from '../../src/features/data/data-client.ts';
+import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
+import { ingestPosts } from '../../src/ingest/ingest.ts';
+
+// jsdom gives import.meta.url an http: scheme; the project root is the working directory of the test run.
+const DEMO_POSTS = resolve(process.cwd(), 'posts');
+let files: Map<string, string> | undefined;
+
+export async function demoIndex(): Promise<Map<string, string>> {
+  files ??= (await ingestPosts({ postsDir: DEMO_POSTS })).files;
+  return files;
+}
+
+export interface FetchLog {
+  urls: string[];
+  failNext: (pattern: RegExp) => void;
+}
+
+export async function serveDemoIndex(): Promise<FetchLog> {
+  const index = await demoIndex();
+  const log: FetchLog = { urls: [], failNext: () => {} };
+  let failing: RegExp | undefined;
+  log.failNext = (pattern) => (failing = pattern);
+  resetDataCache();
+  forgetReadMarksCache();
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+    const url = String(input);
+    log.urls.push(url);
+    if (failing?.test(url)) {
+      failing = undefined;
+      return new Response('boom', { status: 500 });
+    }
+    const path = decodeURIComponent(url.replace(/^.*?\/data\//, ''));
+    const body = index.get(path);
+    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body, { headers: { 'Content-Type': 'application/json' } });
+  });
+  return log;
+}
+
+export function renderApp(path = '/') {
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  const view = render(
+    <SettingsProvider>
+      <RouterProvider router={router} />
+    </SettingsProvider>,
+  );
+  return { ...view, router };
+}
