@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { Link, Outlet, useLocation } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, Outlet } from 'react-router';
 import { useMessages } from './i18n.tsx';
 import { TEXT_STEPS, useSettings, type Theme } from './settings.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
@@ -8,19 +8,6 @@ export function Layout() {
   const t = useMessages();
   const { settings, update } = useSettings();
   const [helpOpen, setHelpOpen] = useState(false);
-  const location = useLocation();
-  const firstRender = useRef(true);
-
-  // After a navigation, focus the new page's heading, so screen readers announce it and keyboard users
-  // start from the top. Not on first load: the browser's own focus start is right there.
-  useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
-  }, [location.pathname]);
-
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === '?' && !isTyping(event)) {

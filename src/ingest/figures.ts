@@ -87,6 +87,8 @@ export function resolveImageUrl(value: string, urls: UrlContext): string | undef
   const trimmed = value.trim();
   // Inline data: images are placeholders of lazy loaders (and a script vector in SVG form).
   if (trimmed === '' || /^data:/i.test(trimmed)) return undefined;
+  // Already this site's asset URL (a second pass over a rewritten attribute): keep it.
+  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return trimmed;
   if (urls.assetBase && trimmed.startsWith(LOCAL_ASSET_PATH) && !trimmed.includes('..')) {
     return urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent);
   }

@@ -76,7 +76,10 @@ describe('the article page', () => {
     const figure = caption.closest('figure')!;
     fireEvent.error(figure.querySelector('img')!);
     expect(figure).toHaveClass('has-broken-image');
-    expect(figure).toHaveAttribute('data-unavailable', '圖片無法顯示');
+    const placeholder = within(figure).getByRole('img', { name: '圖片無法顯示：不存在的圖片' });
+    // Same shape as the picture would have had: nothing below it moves.
+    expect(placeholder.style.aspectRatio).toBe('960 / 640');
+    expect(figure.querySelector('img')).toBeNull();
     expect(caption).toBeVisible();
   });
 

@@ -116,3 +116,10 @@ describe('broken markup', () => {
     expect(body.text).toBe('In the latest edition of it. Office');
   });
 });
+
+describe("the site's own pictures", () => {
+  it('points /archive-assets/ images at the site under its base path, in src and srcset alike', () => {
+    const body = normalizeBody("<figure><picture><source srcset='/archive-assets/a-480.png 1x, /archive-assets/a-960.png 2x'><img src='/archive-assets/a-480.png'></picture></figure>", { ...CNA, assetBase: '/repo/archive-assets/' });
+    expect(body.html).toBe('<figure><picture><source srcset="/repo/archive-assets/a-480.png 1x, /repo/archive-assets/a-960.png 2x"><img src="/repo/archive-assets/a-480.png" alt=""></picture></figure>');
+  });
+});

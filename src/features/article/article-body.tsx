@@ -17,15 +17,32 @@ export function ArticleBody({ html }: { html: string }) {
     // `error` does not bubble: listen in the capture phase to catch every image of the body.
     const onError = (event: Event) => {
       const img = event.target;
-      if (!(img instanceof HTMLImageElement)) return;
-      img.classList.add('is-broken');
-      img.alt = img.alt || t.imageUnavailable;
-      img.closest('figure')?.classList.add('has-broken-image');
-      img.closest('figure')?.setAttribute('data-unavailable', t.imageUnavailable);
+      if (img instanceof HTMLImageElement) replaceWithPlaceholder(img, t.imageUnavailable);
     };
     container.addEventListener('error', onError, true);
     return () => container.removeEventListener('error', onError, true);
   }, [html, t]);
 
   return <div ref={ref} className="article-body" />;
+}
+
+/**
+ * Swaps a picture that failed for a box of the same size and shape (from its width/height attributes),
+ * so that nothing below it moves, with the alt text for assistive technology.
+ */
+function replaceWithPlaceholder(img: HTMLImageElement, label: string): void {
+  const media = img.parentElement?.tagName === 'PICTURE' ? img.parentElement : img;
+  const placeholder = document.createElement('div');
+  placeholder.className = 'image-unavailable';
+  placeholder.setAttribute('role', 'img');
+  placeholder.setAttribute('aria-label', img.alt ? `${label}：${img.alt}` : label);
+  placeholder.textContent = label;
+  const width = Number(img.getAttribute('width'));
+  const height = Number(img.getAttribute('height'));
+  if (width > 0 && height > 0) {
+    placeholder.style.aspectRatio = `${width} / ${height}`;
+    placeholder.style.maxWidth = `${width}px`;
+  }
+  media.replaceWith(placeholder);
+  placeholder.closest('figure')?.classList.add('has-broken-image');
 }

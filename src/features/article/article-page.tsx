@@ -1,10 +1,11 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { PostFile } from '../../index-format/types.ts';
 import { useLocale, useMessages } from '../../app/i18n.tsx';
 import { isTyping } from '../../app/layout.tsx';
 import { NotFoundPage } from '../../app/not-found-page.tsx';
 import { formatDateTime } from '../../components/format-date.ts';
+import { useHeadingFocus } from '../../components/use-heading-focus.ts';
 import { LoadError, Loading } from '../../components/status.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { DataError, loadManifest, loadPost } from '../data/data-client.ts';
@@ -28,6 +29,8 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
   const t = useMessages();
   const locale = useLocale();
   const navigate = useNavigate();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useHeadingFocus(heading, post.id);
 
   useEffect(() => {
     document.title = `${post.title} · ${t.siteTitle}`;
@@ -62,7 +65,9 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
             ← {t.backToList}
           </Link>
         </p>
-        <h1 tabIndex={-1}>{post.title}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {post.title}
+        </h1>
         <p className="article-meta">
           <time dateTime={post.date}>{formatDateTime(post.date, timeZone, locale)}</time>
           {post.tags.map((tag) => (

@@ -6,6 +6,7 @@ import { isTyping } from '../../app/layout.tsx';
 import { LoadError, Loading } from '../../components/status.tsx';
 import { todayIn } from '../../components/format-date.ts';
 import { useAsync } from '../../components/use-async.ts';
+import { useHeadingFocus } from '../../components/use-heading-focus.ts';
 import { loadManifest } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { TagFilter } from '../filters/tag-filter.tsx';
@@ -27,28 +28,6 @@ export function ListPage() {
   return <FilteredList manifest={manifest.value} />;
 }
 
-/** Scroll positions of list pages by history entry, so that Back returns to the same row. */
-const SCROLL_KEY = 'cna-reader:list-scroll';
-
-function savedScroll(key: string): number | undefined {
-  try {
-    const all = JSON.parse(sessionStorage.getItem(SCROLL_KEY) ?? '{}') as Record<string, number>;
-    return all[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function saveScroll(key: string, y: number): void {
-  try {
-    const all = JSON.parse(sessionStorage.getItem(SCROLL_KEY) ?? '{}') as Record<string, number>;
-    all[key] = y;
-    sessionStorage.setItem(SCROLL_KEY, JSON.stringify(all));
-  } catch {
-    /* no session storage: positions are not restored */
-  }
-}
-
 function FilteredList({ manifest }: { manifest: Manifest }) {
   const t = useMessages();
   const [params, setParams] = useSearchParams();
@@ -57,7 +36,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const days = useMemo(() => buildDayIndex(manifest), [manifest]);
   const state = useRowSet(manifest, days, filters);
   const titleInput = useRef<HTMLInputElement>(null);
-  const initialScroll = useMemo(() => savedScroll(location.key), [location.key]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useHeadingFocus(heading, location.pathname);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const activeFilters = filters.tags.length + (filters.from || filters.to ? 1 : 0) + (filters.q ? 1 : 0);
 
@@ -68,20 +48,6 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     },
     [params, setParams],
   );
-
-  useEffect(() => {
-    window.history.scrollRestoration = 'manual';
-    let frame = 0;
-    const onScroll = () => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => saveScroll(location.key, window.scrollY));
-    };
-    window.addEventListener('scroll', onScroll, { passive: true });
-    return () => {
-      cancelAnimationFrame(frame);
-      window.removeEventListener('scroll', onScroll);
-    };
-  }, [location.key]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -115,7 +81,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
       </aside>
       <section className="list-main" aria-labelledby="list-title">
         <div className="list-header">
-          <h1 id="list-title" tabIndex={-1}>
+          <h1 id="list-title" ref={heading} tabIndex={-1}>
             {t.listTitle}
           </h1>
           <p className="result-count" role="status" aria-live="polite">
@@ -136,7 +102,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
-        {state.status === 'ready' && <PostList manifest={manifest} items={items} initialScroll={initialScroll} />}
+        {state.status === 'ready' && <PostList manifest={manifest} items={items} scrollKey={location.key} />}
       </section>
     </div>
   );

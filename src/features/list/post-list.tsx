@@ -15,17 +15,35 @@ import { PostRow } from './post-row.tsx';
 import type { ListItem } from './rows.ts';
 
 /** Heights in CSS pixels at text scale 1; the CSS sizes rows and headings with the same numbers. */
-export const ROW_HEIGHT = 124;
+export const ROW_HEIGHT = 112;
 export const DAY_HEIGHT = 48;
 
 interface PostListProps {
   manifest: Manifest;
   items: ListItem[];
-  /** Where to scroll once the list is laid out (restored position), in pixels from the page top. */
-  initialScroll?: number;
+  /** The history entry showing the list: its scroll position is kept under this key and restored on return. */
+  scrollKey: string;
 }
 
-export function PostList({ manifest, items, initialScroll }: PostListProps) {
+const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
+
+function readScrollPositions(): Record<string, number> {
+  try {
+    return JSON.parse(sessionStorage.getItem(SCROLL_STORAGE_KEY) ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+function saveScrollPosition(key: string, y: number): void {
+  try {
+    sessionStorage.setItem(SCROLL_STORAGE_KEY, JSON.stringify({ ...readScrollPositions(), [key]: y }));
+  } catch {
+    /* no session storage: positions are not restored */
+  }
+}
+
+export function PostList({ manifest, items, scrollKey }: PostListProps) {
   const locale = useLocale();
   const { settings } = useSettings();
   const scale = 1 + settings.textStep * 0.125;
@@ -44,15 +62,51 @@ export function PostList({ manifest, items, initialScroll }: PostListProps) {
 
   useEffect(() => virtualizer.measure(), [rowHeight, dayHeight, virtualizer]);
 
-  const restored = useRef(false);
+  // Scroll restoration: the position is saved as the reader scrolls, and on return the page is scrolled
+  // back once the list has its full height. Saving pauses while restoring, so a half-built page cannot
+  // overwrite the position with 0.
+  const restoring = useRef(true);
   useLayoutEffect(() => {
-    if (restored.current || initialScroll === undefined || items.length === 0) return;
-    restored.current = true;
-    window.scrollTo(0, initialScroll);
-  }, [initialScroll, items.length]);
+    window.history.scrollRestoration = 'manual';
+    const target = readScrollPositions()[scrollKey];
+    if (target === undefined) {
+      // A new list (the filters changed): start at its top rather than somewhere in the middle.
+      const top = listRef.current ? listRef.current.getBoundingClientRect().top + window.scrollY - 200 : 0;
+      if (window.scrollY > top) window.scrollTo(0, Math.max(0, top));
+      restoring.current = false;
+      return;
+    }
+    let frame = 0;
+    let tries = 0;
+    const restore = () => {
+      window.scrollTo(0, target);
+      if (Math.abs(window.scrollY - target) > 1 && tries++ < 60) frame = requestAnimationFrame(restore);
+      else restoring.current = false;
+    };
+    restore();
+    return () => cancelAnimationFrame(frame);
+  }, [scrollKey]);
 
+  useEffect(() => {
+    let frame = 0;
+    const onScroll = () => {
+      if (restoring.current) return;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => saveScrollPosition(scrollKey, window.scrollY));
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', onScroll);
+    };
+  }, [scrollKey]);
+
+  // The row the keyboard is on: set at once when j/k is pressed (focus follows a frame later, once the
+  // row is rendered) and whenever focus moves into a row by other means.
+  const cursor = useRef<number | undefined>(undefined);
   const focusItem = useCallback(
     (index: number) => {
+      cursor.current = index;
       virtualizer.scrollToIndex(index, { align: 'auto' });
       requestAnimationFrame(() => requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-row-link]`)?.focus()));
     },
@@ -63,7 +117,7 @@ export function PostList({ manifest, items, initialScroll }: PostListProps) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if ((event.key !== 'j' && event.key !== 'k') || isTyping(event)) return;
-      const current = Number((document.activeElement?.closest('[data-index]') as HTMLElement | null)?.dataset['index'] ?? -1);
+      const current = cursor.current ?? -1;
       const step = event.key === 'j' ? 1 : -1;
       let next = current < 0 ? (step > 0 ? 0 : -1) : current + step;
       while (next >= 0 && next < items.length && items[next]!.kind !== 'row') next += step;
@@ -76,7 +130,15 @@ export function PostList({ manifest, items, initialScroll }: PostListProps) {
   }, [items, focusItem]);
 
   return (
-    <div ref={listRef} className="post-list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+    <div
+      ref={listRef}
+      className="post-list"
+      style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+      onFocus={(event) => {
+        const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];
+        if (index !== undefined) cursor.current = Number(index);
+      }}
+    >
       {virtualizer.getVirtualItems().map((virtual) => {
         const item = items[virtual.index]!;
         return (

@@ -1,0 +1,95 @@
+/**
+ * End-to-end support: build the site with Vite's API into its own folder, serve it with `vite preview`,
+ * and drive Debian's Chromium with playwright-core.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** The flags this machine needs: no sandbox as root, and no background traffic to a network it lacks. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Site {
+  url: string;
+  outDir: string;
+  close: () => Promise<void>;
+}
+
+/** Builds `postsDir` into `dist-e2e-<name>/` under `base`, and serves it on a free port. */
+export async function buildAndServe(name: string, postsDir: string, base: string): Promise<Site> {
+  const outDir = resolve(ROOT, `dist-e2e-${name}`);
+  const previous = process.env['POSTS_DIR'];
+  process.env['POSTS_DIR'] = postsDir;
+  try {
+    await build({ root: ROOT, base, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (previous === undefined) delete process.env['POSTS_DIR'];
+    else process.env['POSTS_DIR'] = previous;
+  }
+  const server: PreviewServer = await preview({ root: ROOT, base, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : 4173;
+  return { url: `http://127.0.0.1:${port}${base}`, outDir, close: () => server.close() };
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Collects what a page should never do: errors, dialogs, third-party scripts, navigations away. */
+export function watchPage(page: Page, origin: string) {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // Pictures of real posts point at news CDNs this offline machine cannot reach: expected, not a fault.
+    if (message.type() === 'error' && !/ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = request.url();
+    if (['script', 'stylesheet', 'document', 'xhr', 'fetch'].includes(request.resourceType()) && !url.startsWith(origin)) {
+      problems.push(`third-party ${request.resourceType()}: ${url}`);
+    }
+  });
+  page.on('framenavigated', (frame) => {
+    if (!frame.url().startsWith(origin) && frame.url() !== 'about:blank') problems.push(`navigated away: ${frame.url()}`);
+  });
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resolve(ARTIFACTS, 'screenshots'), { recursive: true });
+  const path = resolve(ARTIFACTS, 'screenshots', `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Sum of layout-shift scores since the page started (PerformanceObserver, buffered). */
+export async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((done) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            if (!entry.hadRecentInput) total += entry.value;
+          }
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => done(total), 300);
+      }),
+  );
+}
