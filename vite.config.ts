@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { cnaReaderIndex } from './src/ingest/vite-plugin.ts';
+import { contentSecurityPolicy } from './src/build/content-security-policy.ts';
 
 /**
  * BASE_PATH: where the built site will live, e.g. `/my-archive/` for https://user.github.io/my-archive/.
@@ -15,7 +16,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), cnaReaderIndex()],
+  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy()],
   build: {
     target: 'es2022',
     sourcemap: false,

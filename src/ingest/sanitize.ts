@@ -45,7 +45,8 @@ export function externalLinkAttributes(): Record<string, string> {
 }
 
 export function sanitizeTree(root: ParentNode, urls: UrlContext): void {
-  for (const node of [...allNodes(root)]) {
+  // Collected before any edit: the loop removes and unwraps nodes as it goes.
+  for (const node of allNodes(root)) {
     if (!isElement(node)) {
       if (!isText(node)) detach(node); // comments, processing instructions, CDATA
       continue;
@@ -131,9 +132,10 @@ function pruneEmptyBlocks(root: ParentNode): void {
   }
 }
 
-function* allNodes(root: ParentNode): Generator<ChildNode> {
+function allNodes(root: ParentNode, out: ChildNode[] = []): ChildNode[] {
   for (const child of root.children) {
-    yield child;
-    if (isElement(child)) yield* allNodes(child);
+    out.push(child);
+    if (isElement(child)) allNodes(child, out);
   }
+  return out;
 }

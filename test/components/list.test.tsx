@@ -9,8 +9,6 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-const resultCount = () => screen.getByText(/^共 [\d,]+ 篇/);
-
 describe('the list', () => {
   it('shows the newest posts first under day headings, with outlet, time and excerpt', async () => {
     renderApp('/');

@@ -27,7 +27,7 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
   });
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    problems = watchPage(page, new URL(site.url).origin);
+    problems = await watchPage(page, new URL(site.url).origin);
   });
   afterEach(async () => {
     await page.close();

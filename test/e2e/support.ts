@@ -46,7 +46,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Collects what a page should never do: errors, dialogs, third-party scripts, navigations away. */
-export function watchPage(page: Page, origin: string) {
+export async function watchPage(page: Page, origin: string): Promise<string[]> {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -57,13 +57,19 @@ export function watchPage(page: Page, origin: string) {
   });
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
+    dialog.dismiss().catch(() => {});
   });
   page.on('request', (request) => {
     const url = request.url();
     if (['script', 'stylesheet', 'document', 'xhr', 'fetch'].includes(request.resourceType()) && !url.startsWith(origin)) {
       problems.push(`third-party ${request.resourceType()}: ${url}`);
     }
+  });
+  // Anything the Content-Security-Policy had to block is something that tried to run or load.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
   });
   page.on('framenavigated', (frame) => {
     if (!frame.url().startsWith(origin) && frame.url() !== 'about:blank') problems.push(`navigated away: ${frame.url()}`);

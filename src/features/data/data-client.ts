@@ -54,10 +54,8 @@ export async function loadTagRows(manifest: Manifest, key: string): Promise<numb
   const tag = manifest.tags.find((t) => t.key === key);
   if (!tag) return [];
   const list = await cached<TagPostList>(tag.file);
-  const rows: number[] = new Array(list.rowDeltas.length);
   let row = 0;
-  list.rowDeltas.forEach((delta, i) => (rows[i] = row += delta));
-  return rows;
+  return list.rowDeltas.map((delta) => (row += delta));
 }
 
 export async function loadPost(id: string): Promise<PostFile> {
