@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: build throughput, bytes shipped, first-load size, filter latency, and (with Chromium)
+ * time to first rows, filter time, long tasks while scrolling and JS heap, on the synthetic corpus.
+ * Prints a table and writes bench-results/bench-<time>.json. Numbers, never pass/fail.
+ *
+ *   npm run bench                                   # 1k and 10k posts
+ *   npm run bench -- --sizes 1000,10000,100000,200000
+ *   npm run bench -- --no-browser                   # skip the Chromium part
+ *
+ * Generated corpora are kept in .cache/bench/ and reused (generation is deterministic).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import type { Manifest, TagPostList } from '../index-format/types.ts';
+import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
+import { generateCorpus } from './gen-corpus.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CACHE = join(ROOT, '.cache', 'bench');
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const sizes = (option('sizes') ?? '1000,10000').split(',').map(Number);
+const withBrowser = !args.includes('--no-browser') && existsSync('/usr/bin/chromium');
+
+interface Row {
+  posts: number;
+  corpusMB: number;
+  buildSeconds: number;
+  postsPerSecond: number;
+  mbPerSecond: number;
+  peakRssMB?: number;
+  outputFiles: number;
+  outputMB: number;
+  firstLoadGzipKB: number;
+  filterMs: { sevenDays: number; tag: number; tagAndRange: number };
+  browser?: { firstRowsMs: number; tagFilterMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
+}
+
+async function corpus(posts: number): Promise<string> {
+  const dir = join(CACHE, `corpus-${posts}`);
+  if (!existsSync(join(dir, '.complete'))) {
+    console.log(`generating ${posts} posts…`);
+    await generateCorpus({ posts, out: dir });
+    writeFileSync(join(dir, '.complete'), '');
+  }
+  return dir;
+}
+
+function folderStats(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(d, entry.name));
+      else {
+        files++;
+        bytes += statSync(join(d, entry.name)).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** GNU time writes to stderr; capture it with spawn so that the build's own stderr does not get lost. */
+function buildWithRss(postsDir: string, outDir: string): Promise<{ seconds: number; peakRssMB?: number }> {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const useTime = existsSync('/usr/bin/time');
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(useTime ? '/usr/bin/time' : process.execPath, [...(useTime ? ['-f', 'peak-rss-kb %M', process.execPath] : []), vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      env: { ...process.env, POSTS_DIR: postsDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => {
+      if (code !== 0) return fail(new Error(`vite build failed (${code}):\n${stderr}`));
+      const rss = /peak-rss-kb (\d+)/.exec(stderr);
+      done({ seconds: (performance.now() - started) / 1000, ...(rss ? { peakRssMB: Number(rss[1]) / 1024 } : {}) });
+    });
+  });
+}
+
+/** Bytes (gzip) the browser fetches before the list shows rows: HTML, entry JS and CSS, manifest, newest shard. */
+function firstLoadBytes(outDir: string): number {
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="[^"]*?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const files = ['index.html', ...assets, 'data/manifest.json', 'data/shards/0.json'];
+  return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(outDir, file))).length, 0);
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function timeIt(work: () => unknown): number {
+  const samples: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    work();
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+/** The list's filter computations on the built index, as the browser runs them (minus rendering). */
+function filterLatency(outDir: string): Row['filterMs'] {
+  const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8')) as Manifest;
+  const tag = manifest.tags[0]!;
+  const list = JSON.parse(readFileSync(join(outDir, 'data', tag.file), 'utf8')) as TagPostList;
+  let row = 0;
+  const rows = list.rowDeltas.map((delta) => (row += delta));
+  const days = buildDayIndex(manifest);
+  const newest = manifest.days[manifest.days.length - 1]![0];
+  const weekAgo = manifest.days[Math.max(0, manifest.days.length - 7)]![0];
+  return {
+    sevenDays: timeIt(() => {
+      const range = rowRangeOfDays(days, weekAgo, newest);
+      listItems({ kind: 'range', ...range }, days);
+    }),
+    tag: timeIt(() => {
+      const set = { kind: 'list' as const, rows: rowsWithAnyTag([rows], 0, manifest.postCount) };
+      listItems(set, days);
+      countPerDay(set, days);
+    }),
+    tagAndRange: timeIt(() => {
+      const range = rowRangeOfDays(days, manifest.days[Math.floor(manifest.days.length / 2)]![0], newest);
+      listItems({ kind: 'list', rows: rowsWithAnyTag([rows], range.start, range.end) }, days);
+    }),
+  };
+}
+
+async function browserMetrics(outDir: string): Promise<Row['browser']> {
+  const { preview } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await page.locator('.post-row-title').first().waitFor();
+    const firstRowsMs = (await page.evaluate('performance.now()')) as number;
+    const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8')) as Manifest;
+    const tag = manifest.tags[0]!;
+    // Page scripts are passed as text: tsx wraps named functions in a helper the page does not have.
+    const tagFilterMs = (await page.evaluate(`(async (label) => {
+      const box = [...document.querySelectorAll('.tag-filter label')].find((l) => l.textContent.includes(label)).querySelector('input');
+      const count = document.querySelector('.result-count');
+      const before = count.textContent;
+      const started = performance.now();
+      box.click();
+      await new Promise((done) => {
+        const check = () => (count.textContent !== before && document.querySelector('.post-row-title') ? done() : requestAnimationFrame(check));
+        check();
+      });
+      return performance.now() - started;
+    })(${JSON.stringify(tag.label)})`)) as number;
+    await page.evaluate(`(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask' });
+    })()`);
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.wheel(0, 1500);
+      await page.waitForTimeout(16);
+    }
+    await page.waitForTimeout(300);
+    const longTasks = (await page.evaluate('window.__longTasks')) as number[];
+    const heapMB = ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576;
+    return { firstRowsMs, tagFilterMs, longTasksWhileScrolling: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), heapMB };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const rows: Row[] = [];
+for (const posts of sizes) {
+  const postsDir = await corpus(posts);
+  const outDir = join(CACHE, `dist-${posts}`);
+  const source = folderStats(postsDir);
+  const built = await buildWithRss(postsDir, outDir);
+  const output = folderStats(outDir);
+  const row: Row = {
+    posts,
+    corpusMB: source.bytes / 1e6,
+    buildSeconds: built.seconds,
+    postsPerSecond: posts / built.seconds,
+    mbPerSecond: source.bytes / 1e6 / built.seconds,
+    ...(built.peakRssMB ? { peakRssMB: built.peakRssMB } : {}),
+    outputFiles: output.files,
+    outputMB: output.bytes / 1e6,
+    firstLoadGzipKB: firstLoadBytes(outDir) / 1024,
+    filterMs: filterLatency(outDir),
+  };
+  if (withBrowser) row.browser = await browserMetrics(outDir);
+  rows.push(row);
+  console.log(`${posts} posts: built in ${built.seconds.toFixed(1)} s`);
+}
+
+const others = ['jekyll', 'hugo'].map((tool) => {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return `${tool}: present (side-by-side builds not yet wired into the bench)`;
+  } catch {
+    return `${tool}: absent (apt-get install ${tool === 'jekyll' ? 'jekyll' : 'hugo'} to compare)`;
+  }
+});
+
+const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
+console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms | long tasks scrolling (max ms) | heap MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(
+    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
+  );
+}
+console.log(`\n${others.join('\n')}${withBrowser ? '' : '\nbrowser metrics: skipped (no /usr/bin/chromium, or --no-browser)'}`);
+mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+const out = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows, others }, null, 2));
+console.log(`written: ${out}`);

@@ -1,0 +1,143 @@
+/**
+ * Writes a deterministic synthetic archive of N posts in both real front-matter families, for benchmarks
+ * at realistic scale. Text is made from the project's own word lists (no real article text). Used by
+ * `npm run bench`; nothing in the shipped app uses it.
+ *
+ *   npm run gen:corpus -- --posts 200000 --out .cache/corpus-200k [--seed 1]
+ *
+ * Shape, modelled on the measured corpus: median post ~3.5 KB with a long tail to ~400 KB; ~60 % seed
+ * family (Markdown, `archived/YYYY-MM-DD/`), ~40 % agora family (HTML in `_posts/`, RTHK as CRLF
+ * Markdown); dates spread over seven years; 30 outlets, CNA the largest; pictures in ~45 % of posts,
+ * related-story blocks in ~30 %, CNA boilerplate (promo box, hidden carousel) and now and then a script.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface GenerateOptions {
+  posts: number;
+  out: string;
+  seed?: number;
+}
+
+/** mulberry32: tiny, fast, and the same sequence everywhere for a seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['台北', '新北', '桃園', '台中', '台南', '高雄', '基隆', '新竹', '嘉義', '花蓮', '台東', '宜蘭', '屏東', '澎湖', '金門', '東京', '首爾', '華府', '倫敦', '巴黎', '柏林', '香港', '新加坡', '雪梨'];
+const SUBJECTS = ['市府', '交通部', '經濟部', '衛福部', '教育部', '環境部', '農業部', '文化部', '研究團隊', '業者', '工會', '學生團體', '地方議會', '觀光協會', '氣象署', '央行', '立法院', '消保團體', '醫師公會', '科技大廠'];
+const VERBS = ['宣布', '表示', '指出', '預估', '提醒', '呼籲', '計畫', '評估', '公布', '啟動', '研擬', '完成', '延長', '調整', '擴大'];
+const OBJECTS = ['新的補助方案', '年度預算', '交通改善計畫', '空氣品質監測', '偏鄉醫療服務', '長照據點', '再生能源設施', '港口擴建工程', '數位學習平台', '防災演練', '觀光推廣活動', '食品安全抽驗', '青年就業計畫', '老屋修繕補助', '公共運輸票價', '水資源調度'];
+const TAILS = ['預計明年上路', '將分三階段實施', '相關細節下月公布', '盼帶動地方發展', '民眾反應熱烈', '仍有待各界討論', '希望減輕民眾負擔', '並將持續追蹤成效', '以因應氣候變遷', '引發外界關注'];
+const TOPICS = ['颱風', '半導體', 'AI', '疫苗', '捷運', '電價', '房市', '選舉', '棒球', '地震', 'APEC', '觀光', '稻米', '綠能', '長照'];
+
+/** Outlets as the two families spell them: [seed-family tag, agora category]. */
+const OUTLETS: [string, string][] = [
+  ['(臺)中央社CNA', 'cna'], ['法广', 'rfi'], ['联合早报', 'zaobao'], ['路透', 'reuters'], ['大纪元', 'epoch'], ['美国之音', 'voa'],
+  ['德国之声', 'dw'], ['BBC', 'bbc'], ['RTI 中央廣播電臺', 'rti'], ['自由亚洲电台', 'rfa'], ['Solidot', 'solidot'], ['经济学人en', 'economist'],
+  ['Nei.st', 'neist'], ['中国数字时代', 'cdt'], ['纽约时报', 'nyt'], ['维权网', 'wqw'], ['寒冬', 'hd'], ['金融时报', 'ft'], ['香港電台', 'rthk'],
+  ['半島電視台', 'aj'], ['共同社', 'kyodo'], ['朝鮮日報', 'chosun'], ['端傳媒', 'initium'], ['報導者', 'twreporter'], ['公視新聞', 'pts'],
+  ['上報', 'upmedia'], ['關鍵評論網', 'tnl'], ['風傳媒', 'storm'], ['鏡週刊', 'mirror'], ['天下雜誌', 'cw'],
+];
+
+const START = Date.UTC(2019, 0, 1);
+const SPAN_MS = 7 * 365 * 86_400_000;
+
+export async function generateCorpus(options: GenerateOptions): Promise<{ files: number; bytes: number }> {
+  const rand = random(options.seed ?? 1);
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const sentence = () => `${pick(PLACES)}${pick(SUBJECTS)}今天${pick(VERBS)}${pick(OBJECTS)}，${pick(TAILS)}。`;
+  const paragraph = (n: number) => Array.from({ length: n }, sentence).join('');
+  /** Paragraph count: log-normal with a median of ~16 (≈3.5 KB posts); one post in 2,000 is a ~300 KB giant. */
+  const paragraphCount = () =>
+    rand() < 0.0005 ? 1200 + Math.floor(rand() * 600) : Math.min(1200, Math.max(1, Math.round(Math.exp(2.8 + 0.85 * gaussian(rand)))));
+
+  const folders = new Set<string>();
+  let bytes = 0;
+  const pending: Promise<void>[] = [];
+  const flush = async () => {
+    await Promise.all(pending);
+    pending.length = 0;
+  };
+
+  for (let i = 0; i < options.posts; i++) {
+    // Newer years hold more posts, as real mirrors do.
+    const when = new Date(START + Math.floor(Math.sqrt(rand()) * SPAN_MS));
+    const outletIndex = rand() < 0.35 ? 0 : Math.floor(rand() * OUTLETS.length);
+    const [seedTag, agoraCategory] = OUTLETS[outletIndex]!;
+    const title = `${pick(TOPICS)}：${pick(PLACES)}${pick(SUBJECTS)}${pick(VERBS)}${pick(OBJECTS)} ${i}`;
+    const paragraphs = Array.from({ length: paragraphCount() }, () => paragraph(1 + Math.floor(rand() * 3)));
+    const hasPicture = rand() < 0.45;
+    const related = rand() < 0.3 ? Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [paragraph(1).slice(0, 24), `https://www.cna.com.tw/news/aipl/${20190000 + Math.floor(rand() * 7000000)}.aspx`] as const) : [];
+    const picture = `https://imgcdn.cna.com.tw/www/WebPhotos/800/${when.toISOString().slice(0, 10).replace(/-/g, '')}/1200x800_${i}.jpg`;
+    const seedFamily = rand() < 0.6;
+    const day = when.toISOString().slice(0, 10);
+    let folder: string;
+    let name: string;
+    let text: string;
+    if (seedFamily) {
+      const url = `https://www.example-news.tw/${agoraCategory}/${i}.html`;
+      const figure = hasPicture
+        ? `<div><div style="--aspect-ratio:1200/800;"><picture><source media="(max-width: 414px)" data-srcset="${picture}"><img class='lazyload' data-src="${picture}" alt="${paragraph(1)}" data-srcset="${picture} 414w, ${picture.replace('/800/', '/1024/')} 1024w"></picture></div><div>${paragraph(1)}</div></div>`
+        : '';
+      const more = related.length ? `<div class='paragraph moreArticle'><div class='moreArticle-title'>延伸閱讀</div>${related.map(([t, u]) => `<a class='moreArticle-link' href='${u}'><i class='icon-dot'></i><span>${t}</span></a>`).join('')}</div>` : '';
+      const script = rand() < 0.02 ? '<script>window.__bench = 1</script>' : '';
+      text =
+        `---\nlayout: post\ntitle: ${JSON.stringify(title)}\ndate: ${when.toISOString()}\nauthor: ${seedTag}\nfrom: ${url}\ntags: [ ${seedTag} ]\ncomments: True\ncategories: [ ${seedTag} ]\n---\n` +
+        `<!--${when.getTime()}-->\n[${title}](${url})\n------\n\n<div>\n${figure}<div class="paragraph">${paragraphs.map((p) => `<p>${p}</p>`).join('')}${more}${script}</div>\n</div>\n`;
+      folder = `archived/${day}`;
+      name = `${day}-${title.slice(0, 50)}.md`;
+    } else {
+      const url = `https://www.example-news.tw/${agoraCategory}/a${i}.html`;
+      const local = new Date(when.getTime() + 8 * 3_600_000);
+      const date = `${local.toISOString().slice(0, 19).replace('T', ' ')}.000000000 +08:00`;
+      if (agoraCategory === 'rthk') {
+        text = `---\nlayout: post\ntitle: ${title}\ndate: ${date}\nlink: ${url}\ncategories: rthk\n---\n\n${paragraphs.join('\r\n\r\n')}\r\n`;
+        name = `${local.toISOString().slice(0, 10)}-RTHK-${i}.md`;
+      } else {
+        const figure = hasPicture ? `<div><figure><picture style='--aspect-ratio:1200/800;'><source media='(max-width: 800px)' srcset='${picture} 1x'><img src='${picture}' alt='${paragraph(1)}'></picture><figcaption class='picinfo'>${paragraph(1)}</figcaption></figure></div>` : '';
+        const inserts = related.map(([t, u]) => `<div class='media'><div class='insertGroup'><div><a class='insert' href='${new URL(u).pathname}'><span>${t}</span></a></div></div></div>`).join('');
+        const promo = agoraCategory === 'cna' ? "<div class='gmailNews'><div class='gmailNewsWrapper'><span>透過 Google News</span><a href='https://news.google.com/x'>追蹤中央社</a></div></div>" : '';
+        const carousel = rand() < 0.1 ? `<div class="paragraph" style="display: none"><div class="owl-carousel">${paragraph(2)}</div></div>` : '';
+        text = `---\nlayout: post\ntitle: ${title}\ndate: ${date}\nlink: ${url}\ncategories: ${agoraCategory}\n---\n\n${figure}<div><p>${paragraphs[0]}</p>${inserts}${paragraphs.slice(1).map((p) => `<p>${p}</p>`).join('')}${promo}${carousel}`;
+        name = `${local.toISOString().slice(0, 10)}-${agoraCategory.toUpperCase()}-${i}.html`;
+      }
+      folder = '_posts';
+    }
+    const dir = join(options.out, folder);
+    if (!folders.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      folders.add(dir);
+    }
+    bytes += Buffer.byteLength(text);
+    pending.push(writeFile(join(dir, name), text));
+    if (pending.length >= 64) await flush();
+  }
+  await flush();
+  return { files: options.posts, bytes };
+}
+
+/** Standard normal deviate (Box–Muller). */
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const posts = Number(argument('posts') ?? '1000');
+  const out = argument('out') ?? `.cache/corpus-${posts}`;
+  const started = Date.now();
+  const { files, bytes } = await generateCorpus({ posts, out, seed: Number(argument('seed') ?? '1') });
+  console.log(`wrote ${files} posts, ${(bytes / 1e6).toFixed(1)} MB, to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
