@@ -52,7 +52,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       config.logger.info(formatReportSummary(built.report, join(config.build.outDir, REPORT_FILE)));
       const reported = built.report.problems.length;
       if (strict && reported > 0) {
-        this.error(`strict mode: ${reported} problems in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
+        this.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
       }
     },
     configureServer(server) {

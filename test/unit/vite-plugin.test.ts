@@ -1,0 +1,81 @@
+/**
+ * The Vite plugin in both modes: `vite dev` serves the index from memory and picks up new and edited
+ * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, createServer, type ViteDevServer } from 'vite';
+import type { Manifest, MetaShard } from '../../src/index-format/types.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const post = (title: string, day: string) =>
+  `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+
+function withPostsDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const previous = process.env['POSTS_DIR'];
+  process.env['POSTS_DIR'] = dir;
+  return work().finally(() => {
+    if (previous === undefined) delete process.env['POSTS_DIR'];
+    else process.env['POSTS_DIR'] = previous;
+  });
+}
+
+describe('vite dev', () => {
+  let server: ViteDevServer;
+  let base: string;
+  const dir = mkdtempSync(join(tmpdir(), 'cna-reader-dev-'));
+  writeFileSync(join(dir, '2026-11-01-first.html'), post('第一篇', '01'));
+
+  beforeAll(async () => {
+    server = await withPostsDir(dir, () => createServer({ root: ROOT, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', watch: { usePolling: true, interval: 50 } } }));
+    await server.listen();
+    const address = server.httpServer!.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const titles = async () => {
+    const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
+    const shards = await Promise.all(manifest.shards.map(async (shard) => ((await (await fetch(`${base}data/${shard.file}`)).json()) as MetaShard).posts));
+    return shards.flat().map((meta) => meta.title);
+  };
+
+  it('serves the index and the report from memory', async () => {
+    expect(await titles()).toEqual(['第一篇']);
+    const report = await (await fetch(`${base}ingest-report.json`)).json();
+    expect(report).toMatchObject({ filesSeen: 1, postsIndexed: 1 });
+  });
+
+  it('shows an added post and an edited title without a restart', async () => {
+    writeFileSync(join(dir, '2026-11-02-second.html'), post('第二篇', '02'));
+    await expect.poll(titles, { timeout: 10_000, interval: 100 }).toEqual(['第二篇', '第一篇']);
+    writeFileSync(join(dir, '2026-11-01-first.html'), post('第一篇（更新）', '01'));
+    await expect.poll(titles, { timeout: 10_000, interval: 100 }).toEqual(['第二篇', '第一篇（更新）']);
+  });
+
+  it('answers 404 for data that does not exist', async () => {
+    expect((await fetch(`${base}data/posts/0/nothing.json`)).status).toBe(404);
+  });
+});
+
+describe('vite build --strict', () => {
+  it('fails when a file is reported, after writing the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-strict-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-strict-out-'));
+    writeFileSync(join(dir, '2026-11-01-good.html'), post('好的', '01'));
+    writeFileSync(join(dir, 'broken.md'), '---\ntitle: "unclosed\n---\nx');
+    process.env['CNA_READER_STRICT'] = '1';
+    try {
+      await expect(withPostsDir(dir, () => build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } }))).rejects.toThrow(/strict mode: 1 reported file/);
+    } finally {
+      delete process.env['CNA_READER_STRICT'];
+    }
+    const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8'));
+    expect(report.problems).toEqual([expect.objectContaining({ path: 'broken.md', reason: 'bad-yaml' })]);
+    expect(existsSync(join(outDir, 'data', 'manifest.json'))).toBe(true);
+  });
+});
