@@ -85,6 +85,8 @@ export interface PostMeta {
   excerpt: string;
   /** The first figure's image, for a thumbnail. */
   image?: ThumbnailRef;
+  /** Written language when it is not Traditional Chinese (the archive's default): `zh-Hans` or `en`. */
+  lang?: string;
 }
 
 export interface ThumbnailRef {
@@ -127,6 +129,8 @@ export interface PostFile {
   tags: TagRef[];
   /** Byline from `author:` when it says more than the outlet tag. */
   author?: string;
+  /** Written language (`zh-Hant`, `zh-Hans`, `en`) when it could be told from the text. */
+  lang?: string;
   /** Original article, http(s) only. */
   originalUrl?: string;
   /** Clean HTML. Still passed through DOMPurify in the browser before it reaches the DOM. */

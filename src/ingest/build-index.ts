@@ -72,6 +72,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
       date: post.date.toISOString(),
       tags: post.tags,
       ...(post.author ? { author: post.author } : {}),
+      ...(post.language ? { lang: post.language } : {}),
       ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
       html: post.html,
       figures: post.figures,
@@ -138,6 +139,7 @@ function toMeta(post: ParsedPost, id: string): PostMeta {
   const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
   const first = post.figures[0];
   if (first) meta.image = { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) };
+  if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;
   return meta;
 }
 

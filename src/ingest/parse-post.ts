@@ -5,6 +5,7 @@
 import { decodeHTML } from 'entities';
 import type { Figure, Problem, RelatedLink, TagRef } from '../index-format/types.ts';
 import { decodePostBytes } from './decode.ts';
+import { detectLanguage, type PostLanguage } from './language.ts';
 import { decidePostDate, type DateSource } from './dates.ts';
 import { makeExcerpt } from './excerpt.ts';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.ts';
@@ -24,6 +25,8 @@ export interface ParsedPost {
   dateSource: DateSource;
   tags: TagRef[];
   author?: string;
+  /** Written language, told from the script of the title and text. */
+  language?: PostLanguage;
   originalUrl?: string;
   html: string;
   text: string;
@@ -89,6 +92,7 @@ export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions
 
   const tags = resolveTags([...fields.list('tags'), ...fields.list('categories')]);
   const author = cleanTitle(fields.text('author') ?? '');
+  const language = detectLanguage(`${title} ${body.leadText}`);
   return {
     post: {
       path,
@@ -98,6 +102,7 @@ export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions
       tags,
       ...(author && !tags.some((tag) => tag.label === author || resolveTags([author])[0]?.key === tag.key) ? { author } : {}),
       ...(originalUrl ? { originalUrl } : {}),
+      ...(language ? { language } : {}),
       html: body.html,
       text: body.text,
       excerpt: makeExcerpt(body.leadText.replace(/\n/g, ' ')),

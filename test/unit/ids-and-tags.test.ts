@@ -54,3 +54,14 @@ describe('tags', () => {
     expect(resolveTags(['(臺)中央社CNA', ' ', 'cna', 'BBC'])).toEqual([{ key: 'cna', label: '中央社' }, { key: 'bbc', label: 'BBC' }]);
   });
 });
+
+describe('detectLanguage', () => {
+  it('tells Traditional from Simplified Chinese by their characters, and English from Latin text', async () => {
+    const { detectLanguage } = await import('../../src/ingest/language.ts');
+    expect(detectLanguage('港口擴建案今天通過環境影響評估')).toBe('zh-Hant');
+    expect(detectLanguage('港口扩建案今天通过环境影响评估')).toBe('zh-Hans');
+    expect(detectLanguage('A paragraph written for this fixture, in English words.')).toBe('en');
+    expect(detectLanguage('中文')).toBeUndefined();
+    expect(detectLanguage('')).toBeUndefined();
+  });
+});

@@ -30,6 +30,7 @@ describe('seed family fixtures', () => {
     const { post } = parseFixture('seed-no-epoch-offset-date.md');
     expect(post.date.toISOString()).toBe('2020-11-03T09:00:00.000Z');
     expect(post.author).toBe('Someone Writer');
+    expect(post.language).toBe('en');
     expect(post.tags).toEqual([{ key: 'nei.st', label: 'Nei.st' }]);
     expect(post.html).toContain('href="https://nei.example/other"');
   });

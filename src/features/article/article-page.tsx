@@ -52,7 +52,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
   }, [post, navigate]);
 
   return (
-    <article className="article">
+    <article className="article" lang={post.lang}>
       <header className="article-header">
         <p className="article-back">
           <Link to="/" onClick={(event) => {

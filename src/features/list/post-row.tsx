@@ -32,7 +32,7 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
   const { meta } = state;
   const read = readMarks.has(meta.id);
   return (
-    <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`}>
+    <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`} lang={meta.lang ?? 'zh-Hant'}>
       <Link to={`/a/${encodeURIComponent(meta.id)}`} className="post-row-link" data-row-link>
         <div className="post-row-text">
           <h3 id={`title-${meta.id}`} className="post-row-title">
