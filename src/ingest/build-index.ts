@@ -12,6 +12,30 @@ import type { ParsedPost } from './parse-post.ts';
 import { urlIdentity } from './urls.ts';
 
 /**
+ * What the index needs of a post while it is built: everything but the body, which stays in the post
+ * store until its file is written. About 0.5 KB a post.
+ */
+export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
+  /** The post store key of the full post. */
+  key: string;
+  textLength: number;
+  figureCount: number;
+  image?: PostMeta['image'];
+}
+
+export function summarizePost(post: ParsedPost, key: string): PostSummary {
+  const { html: _html, text, figures, related: _related, ...rest } = post;
+  const first = figures[0];
+  return {
+    ...rest,
+    key,
+    textLength: text.length,
+    figureCount: figures.length,
+    ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
+  };
+}
+
+/**
  * Posts per metadata shard. A shard of 200 CNA rows is ~37 KB gzip (500 rows measured 91 KB): the first
  * screen needs one shard, so this is most of the data a phone fetches before the list shows; a 200k
  * archive has 1,000 shards, each fetched only when scrolled to or filtered on.
@@ -22,7 +46,9 @@ export const SHARD_SIZE = 200;
 export const POST_BUCKETS = 256;
 
 export interface BuildIndexInput {
-  posts: ParsedPost[];
+  posts: PostSummary[];
+  /** Fetches a full post back from the store, when its file is written. */
+  loadPost: (key: string) => Promise<ParsedPost>;
   /** Problems found while reading and parsing (errors and warnings). */
   problems: Problem[];
   filesSeen: number;
@@ -33,8 +59,16 @@ export interface BuildIndexInput {
 }
 
 export interface BuiltIndex {
-  /** Path under `data/` → JSON text. */
+  /** Path under `data/` → JSON text, for the small files: manifest, shards, tag lists. */
   files: Map<string, string>;
+  /** The JSON of one post's file, or undefined for an unknown id. */
+  postFile: (id: string) => Promise<string | undefined>;
+  /** Number of post files. */
+  postCount: number;
+  /** Post file number `index` (newest first): its path under `data/` and its JSON. */
+  postFileAt: (index: number) => Promise<[string, string]>;
+  /** Every post file, one at a time, so that nothing holds them all. */
+  postFiles: () => AsyncGenerator<[string, string]>;
   manifest: Manifest;
   report: IngestReport;
   /** Path of every indexed file → its post id (not written out; for tests and tools). */
@@ -64,7 +98,10 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     shards.push({ file, count: posts.length, newest: posts[0]!.date, oldest: posts[posts.length - 1]!.date });
   }
 
-  entries.forEach(({ post, id }, index) => {
+  const positionById = new Map(entries.map(({ id }, index) => [id, index]));
+  const postFileAt = async (index: number): Promise<string> => {
+    const { post: summary, id } = entries[index]!;
+    const post = await input.loadPost(summary.key);
     const file: PostFile = {
       version: INDEX_FORMAT_VERSION,
       id,
@@ -83,8 +120,8 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
       ...(index + 1 < entries.length ? { previousId: entries[index + 1]!.id } : {}),
       ...(index > 0 ? { nextId: entries[index - 1]!.id } : {}),
     };
-    files.set(postFilePath(id, POST_BUCKETS), JSON.stringify(file));
-  });
+    return JSON.stringify(file);
+  };
 
   const manifest: Manifest = {
     version: INDEX_FORMAT_VERSION,
@@ -104,16 +141,30 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   files.set('manifest.json', JSON.stringify(manifest));
 
   const report = makeReport(input, entries.length, problems);
-  return { files, manifest, report, indexed: new Map(entries.map(({ post, id }) => [post.path, id])) };
+  return {
+    files,
+    manifest,
+    report,
+    indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
+    postFile: async (id) => {
+      const index = positionById.get(id);
+      return index === undefined ? undefined : postFileAt(index);
+    },
+    postCount: entries.length,
+    postFileAt: async (index) => [postFilePath(entries[index]!.id, POST_BUCKETS), await postFileAt(index)],
+    postFiles: async function* () {
+      for (let index = 0; index < entries.length; index++) yield [postFilePath(entries[index]!.id, POST_BUCKETS), await postFileAt(index)];
+    },
+  };
 }
 
 /**
  * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
  * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
  */
-function mergeDuplicates(posts: ParsedPost[], problems: Problem[]): ParsedPost[] {
-  const groups = new Map<string, ParsedPost[]>();
-  const kept: ParsedPost[] = [];
+function mergeDuplicates(posts: PostSummary[], problems: Problem[]): PostSummary[] {
+  const groups = new Map<string, PostSummary[]>();
+  const kept: PostSummary[] = [];
   for (const post of posts) {
     if (!post.originalUrl) {
       kept.push(post);
@@ -125,7 +176,7 @@ function mergeDuplicates(posts: ParsedPost[], problems: Problem[]): ParsedPost[]
     else groups.set(key, [post]);
   }
   for (const group of groups.values()) {
-    group.sort((a, b) => b.text.length - a.text.length || b.figures.length - a.figures.length || (a.path < b.path ? -1 : 1));
+    group.sort((a, b) => b.textLength - a.textLength || b.figureCount - a.figureCount || (a.path < b.path ? -1 : 1));
     const [best, ...rest] = group;
     kept.push(best!);
     for (const duplicate of rest) {
@@ -135,10 +186,9 @@ function mergeDuplicates(posts: ParsedPost[], problems: Problem[]): ParsedPost[]
   return kept;
 }
 
-function toMeta(post: ParsedPost, id: string): PostMeta {
+function toMeta(post: PostSummary, id: string): PostMeta {
   const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
-  const first = post.figures[0];
-  if (first) meta.image = { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) };
+  if (post.image) meta.image = post.image;
   if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;
   return meta;
 }
@@ -154,7 +204,7 @@ function tagRowDeltas(metas: PostMeta[], key: string): number[] {
   return deltas;
 }
 
-function countTags(posts: ParsedPost[]): Omit<TagSummary, 'file'>[] {
+function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
   const counts = new Map<string, Omit<TagSummary, 'file'>>();
   for (const post of posts) {
     for (const tag of post.tags) {
@@ -166,7 +216,7 @@ function countTags(posts: ParsedPost[]): Omit<TagSummary, 'file'>[] {
   return [...counts.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
 }
 
-function countDays(posts: ParsedPost[], timeZone: string): [string, number][] {
+function countDays(posts: PostSummary[], timeZone: string): [string, number][] {
   const counts = new Map<string, number>();
   for (const post of posts) {
     const day = dayKeyOf(post.date, timeZone);

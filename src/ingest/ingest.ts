@@ -1,11 +1,12 @@
 /**
  * The whole build-time pipeline: list → read → parse → index. The Vite plugin and the benchmarks call this.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
-import { buildIndex, type BuiltIndex } from './build-index.ts';
-import { parsePost, type ParsedPost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
+import { buildIndex, summarizePost, type BuiltIndex, type PostSummary } from './build-index.ts';
+import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
+import { memoryStore, storeKey, type PostStore } from './post-store.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
 
@@ -16,12 +17,14 @@ export interface IngestOptions {
   shardSize?: number;
   /** Public URL of the site's `archive-assets/` folder, e.g. `/` + `archive-assets/`. @default '/archive-assets/' */
   assetBase?: string;
-  /** Parse results kept between runs of a long-lived process (vite dev); unchanged files are not parsed again. */
-  cache?: ParseCache;
+  /**
+   * Where parsed posts wait until their files are written; a disk store doubles as the cache that
+   * makes rebuilds incremental. @default a fresh in-memory store
+   */
+  store?: PostStore;
+  /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
+  codeVersion?: string;
 }
-
-/** Path → the file's size and mtime when parsed, and the outcome. */
-export type ParseCache = Map<string, { size: number; mtimeMs: number; settings: string; outcome: ParseOutcome }>;
 
 export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 
@@ -33,47 +36,58 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   assertTimeZone(timeZone);
   const files = await listPostFiles(options.postsDir);
-  const posts: ParsedPost[] = [];
-  const problems: Problem[] = [];
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
-  const cache = options.cache;
-  const live = new Set<string>();
+  const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
+  const store = options.store ?? memoryStore();
+  const posts: PostSummary[] = [];
+  const problems: Problem[] = [];
+  const used = new Set<string>();
+
   await forEachFile(files, async (file) => {
-    live.add(file.path);
-    const outcome = cache ? await ingestFileCached(file, parseOptions, cache) : await ingestFile(file, parseOptions);
+    const bytes = await readFile(file.absolutePath).catch((error: Error) => error);
+    if (bytes instanceof Error) {
+      problems.push({ path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message });
+      return;
+    }
+    // The path is part of the key: dates and problems depend on it, not only on the bytes.
+    const key = storeKey(bytes, `${settings}\u0000${file.path}`);
+    used.add(key);
+    let outcome = await store.get(key);
+    if (!outcome) {
+      outcome = parseSafely(file, bytes, parseOptions);
+      await store.put(key, outcome);
+    }
     if ('problem' in outcome) problems.push(outcome.problem);
     else {
-      posts.push(outcome.post);
+      posts.push(summarizePost(outcome.post, key));
       problems.push(...outcome.warnings);
     }
   });
-  if (cache) for (const path of cache.keys()) if (!live.has(path)) cache.delete(path);
-  return buildIndex({ posts, problems, filesSeen: files.length, postsDir: options.postsDir, timeZone, startedAt, shardSize: options.shardSize });
+  await store.prune(used);
+
+  return buildIndex({
+    posts,
+    loadPost: async (key) => {
+      const outcome = await store.get(key);
+      if (!outcome || !('post' in outcome)) throw new Error(`post ${key} vanished from the store during the build`);
+      return outcome.post;
+    },
+    problems,
+    filesSeen: files.length,
+    postsDir: options.postsDir,
+    timeZone,
+    startedAt,
+    shardSize: options.shardSize,
+  });
 }
 
-export async function ingestFile(file: PostFileRef, options: ParseOptions): Promise<ParseOutcome> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file.absolutePath);
-  } catch (error) {
-    return { problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: (error as Error).message } };
-  }
+function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions): ParseOutcome {
   try {
     return parsePost(file.path, bytes, options);
   } catch (error) {
     // A parser bug must not stop the build either: the file is reported with the error, and the build goes on.
     return { problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: `internal error while parsing: ${(error as Error).message}` } };
   }
-}
-
-async function ingestFileCached(file: PostFileRef, options: ParseOptions, cache: ParseCache): Promise<ParseOutcome> {
-  const info = await stat(file.absolutePath).catch(() => undefined);
-  const cached = cache.get(file.path);
-  const settings = JSON.stringify(options);
-  if (info && cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs && cached.settings === settings) return cached.outcome;
-  const outcome = await ingestFile(file, options);
-  if (info) cache.set(file.path, { size: info.size, mtimeMs: info.mtimeMs, settings, outcome });
-  return outcome;
 }
 
 async function forEachFile(files: PostFileRef[], work: (file: PostFileRef) => Promise<void>): Promise<void> {

@@ -7,7 +7,8 @@ import { mkdir, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
-import { DEFAULT_TIME_ZONE, ingestPosts, type ParseCache } from './ingest.ts';
+import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
+import { diskStore, memoryStore, sourceFingerprint } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 
@@ -18,6 +19,11 @@ export interface CnaReaderIndexOptions {
   timeZone?: string;
   /** Fail the build when any file is reported (errors or warnings). @default process.env.CNA_READER_STRICT === '1' */
   strict?: boolean;
+  /**
+   * Folder of the build cache (parsed posts, keyed by content and parser version): rebuilds parse only
+   * new and edited posts. @default process.env.CNA_READER_CACHE_DIR ?? '.cache/ingest'
+   */
+  cacheDir?: string;
 }
 
 export const REPORT_FILE = 'ingest-report.json';
@@ -38,14 +44,16 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     },
     async buildStart() {
       if (config.command !== 'build') return;
-      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config) });
+      const cacheDir = resolve(config.root, options.cacheDir ?? process.env['CNA_READER_CACHE_DIR'] ?? '.cache/ingest');
+      const codeVersion = await sourceFingerprint([join(config.root, 'src/ingest'), join(config.root, 'src/index-format')]);
+      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store: diskStore(cacheDir), codeVersion });
     },
     async writeBundle() {
       if (!built) return;
       const outDir = resolve(config.root, config.build.outDir);
       // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
       // bundle asset would hold all of them in the bundler's memory twice.
-      await writeFiles(join(outDir, DATA_DIR), built.files);
+      await writeFiles(join(outDir, DATA_DIR), built);
       await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
       // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
       await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
@@ -62,9 +70,10 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
 }
 
 function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZone: string, assetBase: string): void {
-  const cache: ParseCache = new Map();
+  // Parsed posts stay in memory while the server runs; a rebuild parses only what changed.
+  const store = memoryStore();
   let current: Promise<BuiltIndex> | undefined;
-  const rebuild = () => (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, cache }));
+  const rebuild = () => (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, store }));
   const index = () => current ?? rebuild();
 
   let timer: NodeJS.Timeout | undefined;
@@ -89,7 +98,9 @@ function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZ
     if (!isReport && !url.startsWith(`${base}${DATA_DIR}/`)) return next();
     try {
       const built = await index();
-      const body = isReport ? JSON.stringify(built.report, null, 2) : built.files.get(url.slice(`${base}${DATA_DIR}/`.length));
+      const path = url.slice(`${base}${DATA_DIR}/`.length);
+      const postId = /^posts\/\d+\/(.+)\.json$/.exec(path)?.[1];
+      const body = isReport ? JSON.stringify(built.report, null, 2) : postId !== undefined ? await built.postFile(postId) : built.files.get(path);
       if (body === undefined) {
         response.statusCode = 404;
         response.end('not found');
@@ -109,17 +120,24 @@ function assetBaseOf(config: ResolvedConfig): string {
   return `${config.base}${LOCAL_ASSET_PATH.slice(1)}`;
 }
 
-async function writeFiles(root: string, files: Map<string, string>): Promise<void> {
-  const folders = new Set<string>();
-  for (const path of files.keys()) folders.add(dirname(join(root, path)));
-  for (const folder of folders) await mkdir(folder, { recursive: true });
-  const entries = [...files];
-  // A bounded number of writes in flight: fast on SSDs, and no "too many open files" at 200k posts.
+/** Writes the small files, then the post files, a bounded number at a time: never all in memory. */
+async function writeFiles(root: string, built: BuiltIndex): Promise<void> {
+  const made = new Set<string>();
+  const write = async (path: string, body: string) => {
+    const folder = dirname(join(root, path));
+    if (!made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    await writeFile(join(root, path), body);
+  };
+  for (const [path, body] of built.files) await write(path, body);
+  // 16 posts in flight, each read back from the post store and written: keeps the disk busy both ways.
   let next = 0;
   const worker = async () => {
-    while (next < entries.length) {
-      const [path, body] = entries[next++]!;
-      await writeFile(join(root, path), body);
+    while (next < built.postCount) {
+      const [path, body] = await built.postFileAt(next++);
+      await write(path, body);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));

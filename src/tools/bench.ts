@@ -10,7 +10,7 @@
  * Generated corpora are kept in .cache/bench/ and reused (generation is deterministic).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +35,9 @@ interface Row {
   postsPerSecond: number;
   mbPerSecond: number;
   peakRssMB?: number;
+  /** Rebuild after editing one post, and after adding one, with the build cache warm. */
+  rebuildEditSeconds: number;
+  rebuildAddSeconds: number;
   outputFiles: number;
   outputMB: number;
   firstLoadGzipKB: number;
@@ -69,14 +72,14 @@ function folderStats(dir: string): { files: number; bytes: number } {
 }
 
 /** GNU time writes to stderr; capture it with spawn so that the build's own stderr does not get lost. */
-function buildWithRss(postsDir: string, outDir: string): Promise<{ seconds: number; peakRssMB?: number }> {
+function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promise<{ seconds: number; peakRssMB?: number }> {
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const useTime = existsSync('/usr/bin/time');
   const started = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(useTime ? '/usr/bin/time' : process.execPath, [...(useTime ? ['-f', 'peak-rss-kb %M', process.execPath] : []), vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: ROOT,
-      env: { ...process.env, POSTS_DIR: postsDir },
+      env: { ...process.env, POSTS_DIR: postsDir, CNA_READER_CACHE_DIR: cacheDir },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -189,8 +192,21 @@ for (const posts of sizes) {
   const postsDir = await corpus(posts);
   const outDir = join(CACHE, `dist-${posts}`);
   const source = folderStats(postsDir);
-  const built = await buildWithRss(postsDir, outDir);
+  // A cold build: the build cache of this size is emptied first.
+  const cacheDir = join(CACHE, `ingest-cache-${posts}`);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const built = await buildWithRss(postsDir, outDir, cacheDir);
   const output = folderStats(outDir);
+  // Incremental: edit one post, then add one, each followed by a build with the cache warm.
+  const editedFile = join(postsDir, '_posts', readdirSync(join(postsDir, '_posts')).sort()[0]!);
+  const original = readFileSync(editedFile);
+  appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n');
+  const rebuildEdit = await buildWithRss(postsDir, outDir, cacheDir);
+  writeFileSync(editedFile, original);
+  const addedFile = join(postsDir, '_posts', '2026-12-31-bench-added.html');
+  writeFileSync(addedFile, '---\nlayout: post\ntitle: 新增的文章\ndate: 2026-12-31 01:00:00.000000000 +00:00\nlink: https://www.example-news.tw/added\ncategories: cna\n---\n\n<p>新增的內文。</p>\n');
+  const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
+  rmSync(addedFile);
   const row: Row = {
     posts,
     corpusMB: source.bytes / 1e6,
@@ -198,6 +214,8 @@ for (const posts of sizes) {
     postsPerSecond: posts / built.seconds,
     mbPerSecond: source.bytes / 1e6 / built.seconds,
     ...(built.peakRssMB ? { peakRssMB: built.peakRssMB } : {}),
+    rebuildEditSeconds: rebuildEdit.seconds,
+    rebuildAddSeconds: rebuildAdd.seconds,
     outputFiles: output.files,
     outputMB: output.bytes / 1e6,
     firstLoadGzipKB: firstLoadBytes(outDir) / 1024,
@@ -218,11 +236,11 @@ const others = ['jekyll', 'hugo'].map((tool) => {
 });
 
 const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
-console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms | long tasks scrolling (max ms) | heap MB |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms | long tasks scrolling (max ms) | heap MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
+    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
 console.log(`\n${others.join('\n')}${withBrowser ? '' : '\nbrowser metrics: skipped (no /usr/bin/chromium, or --no-browser)'}`);

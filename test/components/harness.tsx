@@ -16,7 +16,11 @@ const DEMO_POSTS = resolve(process.cwd(), 'posts');
 let files: Map<string, string> | undefined;
 
 export async function demoIndex(): Promise<Map<string, string>> {
-  files ??= (await ingestPosts({ postsDir: DEMO_POSTS })).files;
+  if (!files) {
+    const built = await ingestPosts({ postsDir: DEMO_POSTS });
+    files = new Map(built.files);
+    for await (const [path, body] of built.postFiles()) files.set(path, body);
+  }
   return files;
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { postFilePath, type PostFile } from '../../src/index-format/types.ts';
+import type { PostFile } from '../../src/index-format/types.ts';
 import { urlIdentity } from '../../src/ingest/urls.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;
@@ -28,7 +28,8 @@ function manifestPaths(dir: string): string[] {
 
 async function loadCorpus(dir: string) {
   const built = await ingestPosts({ postsDir: dir });
-  const posts = [...built.indexed].map(([path, id]) => ({ path, post: JSON.parse(built.files.get(postFilePath(id, built.manifest.postBuckets))!) as PostFile, source: readFileSync(join(dir, path), 'utf8') }));
+  const posts: { path: string; post: PostFile; source: string }[] = [];
+  for (const [path, id] of built.indexed) posts.push({ path, post: JSON.parse((await built.postFile(id))!) as PostFile, source: readFileSync(join(dir, path), 'utf8') });
   const errorsByPath = new Map(built.report.problems.filter((p) => p.severity === 'error').map((p) => [p.path, p]));
   return { built, report: built.report, posts, errorsByPath };
 }

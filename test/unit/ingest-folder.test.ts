@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
 import type { Manifest, MetaShard, PostFile } from '../../src/index-format/types.ts';
-import { postFilePath } from '../../src/index-format/types.ts';
 import { FIXTURES } from './helpers.ts';
 
 const seedLike = (title: string, url: string, date = '2020-12-01T01:00:00.000Z') =>
@@ -73,9 +72,9 @@ describe('ingestPosts over a folder', async () => {
     expect(manifest.timeZone).toBe('Asia/Taipei');
   });
 
-  it('writes one file per post, linked to its neighbours by date', () => {
+  it('writes one file per post, linked to its neighbours by date', async () => {
     const posts = manifestPosts();
-    const middle = json<PostFile>(postFilePath(posts[1]!.id, manifest.postBuckets));
+    const middle = JSON.parse((await built.postFile(posts[1]!.id))!) as PostFile;
     expect(middle.nextId).toBe(posts[0]!.id);
     expect(middle.previousId).toBe(posts[2]!.id);
     expect(new Set(posts.map((p) => p.id)).size).toBe(posts.length);
@@ -93,8 +92,8 @@ describe('related links into the archive', async () => {
   writeFileSync(join(dir, '2020-12-02-b.md'), seedLike('乙', 'https://www.cna.com.tw/news/a/2.aspx', '2020-12-02T01:00:00.000Z'));
   const built = await ingestPosts({ postsDir: dir });
 
-  it('marks a related story the archive holds with its id, and leaves the others external', () => {
-    const post = JSON.parse(built.files.get(postFilePath('2020-12-01-a', built.manifest.postBuckets))!) as PostFile;
+  it('marks a related story the archive holds with its id, and leaves the others external', async () => {
+    const post = JSON.parse((await built.postFile('2020-12-01-a'))!) as PostFile;
     expect(post.related).toEqual([
       { title: '乙', url: 'https://www.cna.com.tw/news/a/2.aspx', archivedId: '2020-12-02-b' },
       { title: '丙', url: 'https://www.cna.com.tw/news/a/3.aspx' },

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestPosts } from '../../src/ingest/ingest.ts';
+import { diskStore, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
+
+const post = (title: string, day: string) =>
+  `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+
+/** A disk store that counts how many posts had to be parsed (each parse is followed by a put). */
+function countingStore(dir: string): PostStore & { parsed: number } {
+  const inner = diskStore(dir);
+  const store = { parsed: 0, get: inner.get, prune: inner.prune, put: async (key: string, outcome: Parameters<PostStore['put']>[1]) => { store.parsed++; await inner.put(key, outcome); } };
+  return store;
+}
+
+const entries = (dir: string) => readdirSync(dir).flatMap((folder) => readdirSync(join(dir, folder)));
+
+describe('the disk post store', () => {
+  it('parses only new and edited posts on a rebuild, and forgets the old versions', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
+    writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙', '02'));
+
+    const first = countingStore(cacheDir);
+    await ingestPosts({ postsDir, store: first });
+    expect(first.parsed).toBe(2);
+
+    const unchanged = countingStore(cacheDir);
+    const again = await ingestPosts({ postsDir, store: unchanged });
+    expect(unchanged.parsed).toBe(0);
+    expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('甲');
+
+    writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲（更正）', '01'));
+    writeFileSync(join(postsDir, '2026-11-03-c.html'), post('丙', '03'));
+    const edited = countingStore(cacheDir);
+    const rebuilt = await ingestPosts({ postsDir, store: edited });
+    expect(edited.parsed).toBe(2);
+    expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
+    expect(entries(cacheDir)).toHaveLength(3);
+  });
+
+  it('starts over when the parser code changes', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
+    await ingestPosts({ postsDir, store: countingStore(cacheDir), codeVersion: 'v1' });
+    const store = countingStore(cacheDir);
+    await ingestPosts({ postsDir, store, codeVersion: 'v2' });
+    expect(store.parsed).toBe(1);
+  });
+
+  it('fingerprints the source folders it is given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    writeFileSync(join(dir, 'a.ts'), 'export const a = 1;');
+    const before = await sourceFingerprint([dir]);
+    writeFileSync(join(dir, 'a.ts'), 'export const a = 2;');
+    expect(await sourceFingerprint([dir])).not.toBe(before);
+  });
+});
