@@ -24,3 +24,8 @@ export function problemOf(name: string): Problem {
 export function parseText(name: string, text: string) {
   return parsePost(name, new TextEncoder().encode(text), { timeZone: 'Asia/Taipei' });
 }
+
+/** A small agora-family CNA post, dated 2026-11-<day>, for tests that write their own folders. */
+export function agoraPost(title: string, day: string): string {
+  return `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+}

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
 import { diskStore, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
+import { agoraPost } from './helpers.ts';
 
-const post = (title: string, day: string) =>
-  `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+const post = agoraPost;
 
 /** A disk store that counts how many posts had to be parsed (each parse is followed by a put). */
 function countingStore(dir: string): PostStore & { parsed: number } {

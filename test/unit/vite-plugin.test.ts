@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import type { Manifest, MetaShard } from '../../src/index-format/types.ts';
+import { agoraPost } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const post = (title: string, day: string) =>
-  `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+const post = agoraPost;
 
 function withPostsDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
   const previous = process.env['POSTS_DIR'];
