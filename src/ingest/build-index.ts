@@ -65,15 +65,30 @@ export interface BuiltIndex {
   postFile: (id: string) => Promise<string | undefined>;
   /** Number of post files. */
   postCount: number;
-  /** Post file number `index` (newest first): its path under `data/` and its JSON. */
-  postFileAt: (index: number) => Promise<[string, string]>;
-  /** Every post file, one at a time, so that nothing holds them all. */
+  /**
+   * Every post in row order (newest first): its file (path under `data/` and JSON) and its searchable
+   * text. A few are read ahead from the store; nothing holds them all.
+   */
+  posts: () => AsyncGenerator<RenderedPost>;
+  /** Every post file, in row order. */
   postFiles: () => AsyncGenerator<[string, string]>;
   manifest: Manifest;
   report: IngestReport;
   /** Path of every indexed file → its post id (not written out; for tests and tools). */
   indexed: Map<string, string>;
 }
+
+export interface RenderedPost {
+  row: number;
+  path: string;
+  body: string;
+  title: string;
+  /** The post's readable text, for the search index. */
+  text: string;
+}
+
+/** Posts read ahead of the one being consumed: keeps the disk busy while the consumer works. */
+const READ_AHEAD = 16;
 
 export function buildIndex(input: BuildIndexInput): BuiltIndex {
   const shardSize = input.shardSize ?? SHARD_SIZE;
@@ -99,7 +114,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   }
 
   const positionById = new Map(entries.map(({ id }, index) => [id, index]));
-  const postFileAt = async (index: number): Promise<string> => {
+  const renderPost = async (index: number): Promise<RenderedPost> => {
     const { post: summary, id } = entries[index]!;
     const post = await input.loadPost(summary.key);
     const file: PostFile = {
@@ -120,8 +135,16 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
       ...(index + 1 < entries.length ? { previousId: entries[index + 1]!.id } : {}),
       ...(index > 0 ? { nextId: entries[index - 1]!.id } : {}),
     };
-    return JSON.stringify(file);
+    return { row: index, path: postFilePath(id, POST_BUCKETS), body: JSON.stringify(file), title: post.title, text: post.text };
   };
+  async function* posts(): AsyncGenerator<RenderedPost> {
+    const ahead: Promise<RenderedPost>[] = [];
+    let next = 0;
+    while (next < entries.length || ahead.length > 0) {
+      while (next < entries.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
+      yield await ahead.shift()!;
+    }
+  }
 
   const manifest: Manifest = {
     version: INDEX_FORMAT_VERSION,
@@ -148,12 +171,12 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
     postFile: async (id) => {
       const index = positionById.get(id);
-      return index === undefined ? undefined : postFileAt(index);
+      return index === undefined ? undefined : (await renderPost(index)).body;
     },
     postCount: entries.length,
-    postFileAt: async (index) => [postFilePath(entries[index]!.id, POST_BUCKETS), await postFileAt(index)],
+    posts,
     postFiles: async function* () {
-      for (let index = 0; index < entries.length; index++) yield [postFilePath(entries[index]!.id, POST_BUCKETS), await postFileAt(index)];
+      for await (const post of posts()) yield [post.path, post.body];
     },
   };
 }

@@ -10,6 +10,7 @@ import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
 import { diskStore, memoryStore, sourceFingerprint } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
+import { SearchIndexBuilder, buildSearchFiles } from './search-index.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 
 export interface CnaReaderIndexOptions {
@@ -73,8 +74,14 @@ function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZ
   // Parsed posts stay in memory while the server runs; a rebuild parses only what changed.
   const store = memoryStore();
   let current: Promise<BuiltIndex> | undefined;
-  const rebuild = () => (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, store }));
+  let search: Promise<Map<string, Uint8Array | string>> | undefined;
+  const rebuild = () => {
+    search = undefined;
+    return (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, store }));
+  };
   const index = () => current ?? rebuild();
+  // The search index needs every post's text: built on the first search, not on every edit.
+  const searchFiles = async () => (search ??= index().then((built) => buildSearchFiles(built.posts())));
 
   let timer: NodeJS.Timeout | undefined;
   const onPostChange = (file: string) => {
@@ -100,13 +107,19 @@ function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZ
       const built = await index();
       const path = url.slice(`${base}${DATA_DIR}/`.length);
       const postId = /^posts\/\d+\/(.+)\.json$/.exec(path)?.[1];
-      const body = isReport ? JSON.stringify(built.report, null, 2) : postId !== undefined ? await built.postFile(postId) : built.files.get(path);
+      const body = isReport
+        ? JSON.stringify(built.report, null, 2)
+        : postId !== undefined
+          ? await built.postFile(postId)
+          : path.startsWith('search/')
+            ? (await searchFiles()).get(path)
+            : built.files.get(path);
       if (body === undefined) {
         response.statusCode = 404;
         response.end('not found');
         return;
       }
-      response.setHeader('Content-Type', 'application/json; charset=utf-8');
+      response.setHeader('Content-Type', typeof body === 'string' ? 'application/json; charset=utf-8' : 'application/octet-stream');
       response.setHeader('Cache-Control', 'no-store');
       response.end(body);
     } catch (error) {
@@ -120,10 +133,13 @@ function assetBaseOf(config: ResolvedConfig): string {
   return `${config.base}${LOCAL_ASSET_PATH.slice(1)}`;
 }
 
-/** Writes the small files, then the post files, a bounded number at a time: never all in memory. */
+/**
+ * Writes the small files, then the post files (a bounded number at a time: never all in memory) while
+ * feeding their text to the search index, then the search index.
+ */
 async function writeFiles(root: string, built: BuiltIndex): Promise<void> {
   const made = new Set<string>();
-  const write = async (path: string, body: string) => {
+  const write = async (path: string, body: string | Uint8Array) => {
     const folder = dirname(join(root, path));
     if (!made.has(folder)) {
       await mkdir(folder, { recursive: true });
@@ -132,13 +148,15 @@ async function writeFiles(root: string, built: BuiltIndex): Promise<void> {
     await writeFile(join(root, path), body);
   };
   for (const [path, body] of built.files) await write(path, body);
-  // 16 posts in flight, each read back from the post store and written: keeps the disk busy both ways.
-  let next = 0;
-  const worker = async () => {
-    while (next < built.postCount) {
-      const [path, body] = await built.postFileAt(next++);
-      await write(path, body);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  const search = new SearchIndexBuilder();
+  // Up to 16 writes in flight while the next posts are read back from the store and indexed.
+  const writing = new Set<Promise<void>>();
+  for await (const post of built.posts()) {
+    search.add(post.row, post.title, post.text);
+    const done: Promise<void> = write(post.path, post.body).then(() => void writing.delete(done));
+    writing.add(done);
+    if (writing.size >= 16) await Promise.race(writing);
+  }
+  await Promise.all(writing);
+  await search.finish(write);
 }

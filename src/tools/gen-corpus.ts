@@ -36,6 +36,13 @@ const SUBJECTS = ['市府', '交通部', '經濟部', '衛福部', '教育部', 
 const VERBS = ['宣布', '表示', '指出', '預估', '提醒', '呼籲', '計畫', '評估', '公布', '啟動', '研擬', '完成', '延長', '調整', '擴大'];
 const OBJECTS = ['新的補助方案', '年度預算', '交通改善計畫', '空氣品質監測', '偏鄉醫療服務', '長照據點', '再生能源設施', '港口擴建工程', '數位學習平台', '防災演練', '觀光推廣活動', '食品安全抽驗', '青年就業計畫', '老屋修繕補助', '公共運輸票價', '水資源調度'];
 const TAILS = ['預計明年上路', '將分三階段實施', '相關細節下月公布', '盼帶動地方發展', '民眾反應熱烈', '仍有待各界討論', '希望減輕民眾負擔', '並將持續追蹤成效', '以因應氣候變遷', '引發外界關注'];
+/**
+ * Characters that synthetic names and terms are made of, so that the text has what real news has: a long
+ * tail of rare words (people, places, companies) next to the common ones. Without it every token would be
+ * in every post and the search index would be nothing like a real one.
+ */
+const NAME_CHARS = '王李張劉陳楊黃趙吳周徐孫馬朱胡郭何林羅高鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董潘袁蔡蔣余杜葉程魏蘇呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋付方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯明國華建文平志偉東海麗強軍敏靜秀英慧巧美娟芳燕玲桂珍鳳潔琳素雲蓮真環雪榮愛妹霞香月鶯媛豔瑞凡佳嘉瓊勤珠莉桂娣葉璧璐婭琦晶妍茜秋珊莎錦黛青倩婷姣婉嫻瑾穎露瑤怡嬋雁蓓紈儀荷丹蓉眉君琴蕊薇菁夢嵐苑婕馨瑗琰韻融園藝詠卿聰瀾純毓悅昭冰爽琬茗羽希寧欣飄育瀅馥筠柔竹靄凝曉歡霄楓芸菲寒伊亞宜可姬舒影荔枝思麗峰振宇濤昌成康星光天達安岩中茂進林有堅和彪博誠先敬震振壯會思群豪心邦承樂紹功松善厚慶磊民友裕河哲江超浩亮政謙亨奇固之輪翰朗伯宏言若鳴朋斌梁棟維啟克倫翔旭鵬澤晨辰士以建家致樹炎德行時泰盛雄琛鈞冠策騰楠榕風航弘';
+const NAME_COUNT = 60_000;
 const TOPICS = ['颱風', '半導體', 'AI', '疫苗', '捷運', '電價', '房市', '選舉', '棒球', '地震', 'APEC', '觀光', '稻米', '綠能', '長照'];
 
 /** Outlets as the two families spell them: [seed-family tag, agora category]. */
@@ -53,7 +60,22 @@ const SPAN_MS = 7 * 365 * 86_400_000;
 export async function generateCorpus(options: GenerateOptions): Promise<{ files: number; bytes: number }> {
   const rand = random(options.seed ?? 1);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const sentence = () => `${pick(PLACES)}${pick(SUBJECTS)}今天${pick(VERBS)}${pick(OBJECTS)}，${pick(TAILS)}。`;
+  /** Name number r (1 = the most frequent), the same name every time. */
+  const name = (r: number) => {
+    const length = 2 + (r % 3 === 0 ? 1 : 0);
+    let out = '';
+    for (let k = 0, h = Math.imul(r, 2654435761) >>> 0; k < length; k++, h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0) out += NAME_CHARS[h % NAME_CHARS.length];
+    return out;
+  };
+  /** Zipf-like: name r is picked with probability ∝ 1/r, as words are in real text. */
+  const someName = () => name(Math.floor(Math.exp(rand() * Math.log(NAME_COUNT))));
+  const sentence = () => {
+    const roll = rand();
+    if (roll < 0.4) return `${pick(PLACES)}${pick(SUBJECTS)}今天${pick(VERBS)}${pick(OBJECTS)}，${pick(TAILS)}。`;
+    if (roll < 0.7) return `${someName()}${pick(VERBS)}，${pick(PLACES)}的${pick(OBJECTS)}${pick(TAILS)}，${someName()}也到場。`;
+    if (roll < 0.85) return `${someName()}在${2000 + Math.floor(rand() * 27)}年${1 + Math.floor(rand() * 12)}月${pick(VERBS)}${pick(OBJECTS)}，金額約${1 + Math.floor(rand() * 900)}億元。`;
+    return `${pick(TOPICS)}領域的${someName()}與${someName()}${pick(VERBS)}合作，代號${String.fromCharCode(65 + Math.floor(rand() * 26))}${Math.floor(rand() * 9000)}。`;
+  };
   const paragraph = (n: number) => Array.from({ length: n }, sentence).join('');
   /** Paragraph count: log-normal with a median of ~16 (≈3.5 KB posts); one post in 2,000 is a ~300 KB giant. */
   const paragraphCount = () =>

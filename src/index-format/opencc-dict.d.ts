@@ -1,0 +1,5 @@
+/** opencc-js ships its dictionaries as modules exporting one string, `from to|from to|…`, without types. */
+declare module 'opencc-js/dict/*' {
+  const dictionary: string;
+  export default dictionary;
+}

@@ -1,0 +1,114 @@
+/**
+ * The search index's files, written by the build and read by the browser (under `<base>/data/search/`):
+ *
+ *   meta.json     SearchMeta: post count, the first token of every shard, the spelling variants
+ *   <n>.bin       one shard: a run of tokens in sorted order and, for each, the rows of the posts holding it
+ *
+ * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once and
+ * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
+ *
+ * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}), then
+ * the postings. A token's postings are, per post holding it, ascending: the row minus the previous row
+ * (varint; the first is the row itself), then one weight byte: bit 0 = the token is in the title,
+ * bits 1–7 = times it occurs (capped at 127).
+ */
+
+export const SEARCH_FORMAT_VERSION = 1;
+
+export interface SearchMeta {
+  version: number;
+  postCount: number;
+  /** First token of each shard, ascending: shard n holds the tokens from `firstTokens[n]` up to shard n+1's. */
+  firstTokens: string[];
+  /**
+   * Groups of folded words that name the same thing in different regional usage (普京/蒲亭/普丁,
+   * 新西兰/纽西兰): a query for one also finds the others.
+   */
+  variants: string[][];
+}
+
+export interface ShardHeader {
+  tokens: string[];
+  /** Byte offset, in the postings part, where each token's postings end. */
+  ends: number[];
+  /** Number of posts holding each token. */
+  counts: number[];
+}
+
+export function searchShardPath(shard: number): string {
+  return `search/${shard}.bin`;
+}
+
+export const SEARCH_META_PATH = 'search/meta.json';
+
+export const TITLE_BIT = 1;
+export const MAX_OCCURRENCES = 127;
+
+/** One token's posts, decoded. */
+export interface Postings {
+  rows: Int32Array;
+  weights: Uint8Array;
+}
+
+export function encodeShard(header: ShardHeader, postings: Uint8Array): Uint8Array {
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(4 + headerBytes.length + postings.length);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  out.set(postings, 4 + headerBytes.length);
+  return out;
+}
+
+export interface DecodedShard {
+  header: ShardHeader;
+  /** Postings of a token of this shard, or undefined when the shard does not hold it. */
+  postings(token: string): Postings | undefined;
+}
+
+export function decodeShard(bytes: Uint8Array): DecodedShard {
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as ShardHeader;
+  const body = bytes.subarray(4 + headerLength);
+  const position = new Map(header.tokens.map((token, i) => [token, i]));
+  return {
+    header,
+    postings(token) {
+      const i = position.get(token);
+      if (i === undefined) return undefined;
+      return decodePostings(body.subarray(i === 0 ? 0 : header.ends[i - 1]!, header.ends[i]!), header.counts[i]!);
+    },
+  };
+}
+
+export function decodePostings(bytes: Uint8Array, count: number): Postings {
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  let at = 0;
+  let row = 0;
+  for (let n = 0; n < count; n++) {
+    let delta = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[at++]!;
+      delta += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    row += delta;
+    rows[n] = row;
+    weights[n] = bytes[at++]!;
+  }
+  return { rows, weights };
+}
+
+/** The shard that would hold `token`: the last shard whose first token is ≤ it. */
+export function shardOfToken(firstTokens: readonly string[], token: string): number {
+  let lo = 0;
+  let hi = firstTokens.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (firstTokens[mid]! <= token) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -1,0 +1,107 @@
+import { runSearch } from '../../../src/features/search/run-search.ts';
+import { SEARCH_META_PATH, decodeShard, encodeShard } from '../../../src/index-format/search-format.ts';
+import { SearchIndexBuilder } from '../../../src/ingest/search-index.ts';
+import { serveSearchIndex } from './serve-index.ts';
+
+// Row 0 is the newest post, as in the list.
+const POSTS = [
+  { title: '立法院今日開議', text: '行政院長率內閣列席，說明明年度預算。' },
+  { title: '俄羅斯總統蒲亭訪問北京', text: '蒲亭與習近平會談，雙方談到烏克蘭局勢。' },
+  { title: '普京会见习近平', text: '俄罗斯总统普京在北京会见习近平，讨论乌克兰问题。' },
+  { title: '烏克蘭總統：盼更多援助', text: '烏克蘭總統表示，冬季將至，電網需要修復。Hong Kong 也有聲援活動。' },
+  { title: '颱風接近 東部停班停課', text: '颱風預計明天登陸，東部縣市宣布停班停課。' },
+  { title: '颱風過後 農損統計出爐', text: '颱風造成的農業損失持續統計中，颱風影響的果園正在復原。' },
+  { title: 'Kong Hong 樂團巡演', text: '這支樂團以 Kong Hong 為名。' },
+  { title: 'APEC峰會閉幕', text: '2026年APEC峰會今天閉幕，AI晶片供應鏈成為焦點。' },
+];
+
+describe('searching', () => {
+  beforeEach(async () => {
+    await serveSearchIndex(POSTS);
+  });
+
+  it('finds a word in either script, in posts written in either script', async () => {
+    for (const query of ['習近平', '习近平']) {
+      expect((await runSearch(query)).rowsByDate).toEqual([1, 2]);
+    }
+    expect((await runSearch('乌克兰')).rowsByDate).toEqual([1, 2, 3]);
+  });
+
+  it('finds regional name variants (蒲亭 / 普京)', async () => {
+    expect((await runSearch('普京')).rowsByDate).toEqual([1, 2]);
+    expect((await runSearch('蒲亭')).rowsByDate).toEqual([1, 2]);
+  });
+
+  it('requires every word, and leaves out excluded words', async () => {
+    expect((await runSearch('颱風 停課')).rowsByDate).toEqual([4]);
+    expect((await runSearch('颱風 -停課')).rowsByDate).toEqual([5]);
+  });
+
+  it('matches quoted phrases as phrases', async () => {
+    expect((await runSearch('Hong Kong')).rowsByDate).toEqual([3, 6]);
+    expect((await runSearch('"Hong Kong"')).rowsByDate).toEqual([3]);
+    expect((await runSearch('"kong hong"')).rowsByDate).toEqual([6]);
+  });
+
+  it('finds Latin words, numbers and mixed words', async () => {
+    expect((await runSearch('apec')).rowsByDate).toEqual([7]);
+    expect((await runSearch('2026年')).rowsByDate).toEqual([7]);
+    expect((await runSearch('AI晶片')).rowsByDate).toEqual([7]);
+    expect((await runSearch('ＡＰＥＣ峰會')).rowsByDate).toEqual([7]);
+  });
+
+  it('ranks title matches and frequent matches first, newest first among equals', async () => {
+    // Row 5 has 颱風 three times in its text, row 4 twice: both have it in the title.
+    expect((await runSearch('颱風')).rows).toEqual([5, 4]);
+    // 烏克蘭 is in row 3's title; rows 1 and 2 have it once in the text only, so the newer comes first.
+    expect((await runSearch('烏克蘭')).rows).toEqual([3, 1, 2]);
+  });
+
+  it('returns nothing for unknown words and for queries of single characters only', async () => {
+    expect((await runSearch('不存在')).rows).toEqual([]);
+    const result = await runSearch('雨');
+    expect(result.rows).toEqual([]);
+    expect(result.query.tooShort).toEqual(['雨']);
+  });
+
+  it('highlights the matched words in the reader’s own script', async () => {
+    const result = await runSearch('习近平 普京');
+    expect(result.split('蒲亭與習近平會談').filter((piece) => piece.match).map((piece) => piece.text)).toEqual(['蒲亭', '習近平']);
+  });
+});
+
+describe('what a query fetches', () => {
+  it('fetches the meta file and only the shards holding its tokens', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => ({ title: `第${i}號報告`, text: `報告編號 R${i} 由研究員${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4f00 + i)}撰寫。` }));
+    const fetched = await serveSearchIndex(many);
+    await runSearch('R123');
+    expect(fetched.paths[0]).toBe(SEARCH_META_PATH);
+    expect(fetched.paths.length).toBe(2);
+  });
+});
+
+describe('the shard format', () => {
+  it('round-trips tokens and postings', async () => {
+    const builder = new SearchIndexBuilder();
+    builder.add(0, '颱風', '颱風颱風');
+    builder.add(300, '晴天', '颱風');
+    builder.add(70_000, '', '颱風 晴天');
+    const files = new Map<string, Uint8Array | string>();
+    await builder.finish(async (path, body) => void files.set(path, body));
+    const shard = decodeShard(files.get('search/0.bin') as Uint8Array);
+    const postings = shard.postings('台风')!;
+    expect(Array.from(postings.rows)).toEqual([0, 300, 70_000]);
+    // weight = occurrences << 1 | in title
+    expect(Array.from(postings.weights)).toEqual([(3 << 1) | 1, 1 << 1, 1 << 1]);
+    expect(shard.postings('晴天')!.rows).toEqual(Int32Array.from([300, 70_000]));
+    expect(shard.postings('没有')).toBeUndefined();
+    const again = decodeShard(encodeShard(shard.header, new Uint8Array(0)));
+    expect(again.header.tokens).toEqual(shard.header.tokens);
+  });
+
+  it('refuses rows out of order (postings are delta-encoded)', () => {
+    const builder = new SearchIndexBuilder();
+    builder.add(5, 'a', '');
+    expect(() => builder.add(5, 'b', '')).toThrow(RangeError);
+  });
+});

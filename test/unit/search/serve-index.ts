@@ -1,0 +1,25 @@
+/** Serves an in-memory search index to the browser-side search code through a stubbed fetch. */
+import { resetSearchCache } from '../../../src/features/search/search-client.ts';
+import { buildSearchFiles } from '../../../src/ingest/search-index.ts';
+
+export interface Fetched {
+  paths: string[];
+}
+
+export async function serveSearchIndex(posts: { title: string; text: string }[] | AsyncIterable<{ row: number; title: string; text: string }>): Promise<Fetched> {
+  const source = Array.isArray(posts) ? posts.map((post, row) => ({ row, ...post })) : posts;
+  const files = await buildSearchFiles(
+    (async function* () {
+      for await (const post of source) yield post;
+    })(),
+  );
+  const fetched: Fetched = { paths: [] };
+  resetSearchCache();
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+    const path = String(input).replace(/^.*?\/data\//, '');
+    fetched.paths.push(path);
+    const body = files.get(path);
+    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body as BodyInit);
+  });
+  return fetched;
+}
