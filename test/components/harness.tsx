@@ -9,17 +9,20 @@ import { routes } from '../../src/app/routes.tsx';
 import { SettingsProvider } from '../../src/app/settings.tsx';
 import { resetDataCache } from '../../src/features/data/data-client.ts';
 import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
+import { resetSearchCache } from '../../src/features/search/search-client.ts';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
+import { buildSearchFiles } from '../../src/ingest/search-index.ts';
 
 // jsdom gives import.meta.url an http: scheme; the project root is the working directory of the test run.
 const DEMO_POSTS = resolve(process.cwd(), 'posts');
-let files: Map<string, string> | undefined;
+let files: Map<string, string | Uint8Array> | undefined;
 
-export async function demoIndex(): Promise<Map<string, string>> {
+export async function demoIndex(): Promise<Map<string, string | Uint8Array>> {
   if (!files) {
     const built = await ingestPosts({ postsDir: DEMO_POSTS });
     files = new Map(built.files);
     for await (const [path, body] of built.postFiles()) files.set(path, body);
+    for (const [path, body] of await buildSearchFiles(built.posts())) files.set(path, body);
   }
   return files;
 }
@@ -35,6 +38,7 @@ export async function serveDemoIndex(): Promise<FetchLog> {
   let failing: RegExp | undefined;
   log.failNext = (pattern) => (failing = pattern);
   resetDataCache();
+  resetSearchCache();
   forgetReadMarksCache();
   vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
     const url = String(input);
@@ -45,7 +49,7 @@ export async function serveDemoIndex(): Promise<FetchLog> {
     }
     const path = decodeURIComponent(url.replace(/^.*?\/data\//, ''));
     const body = index.get(path);
-    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body, { headers: { 'Content-Type': 'application/json' } });
+    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body as BodyInit, { headers: { 'Content-Type': typeof body === 'string' ? 'application/json' : 'application/octet-stream' } });
   });
   return log;
 }

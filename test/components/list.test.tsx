@@ -1,4 +1,4 @@
-import { screen, waitFor, within, fireEvent, act } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp, serveDemoIndex } from './harness.tsx';
 
@@ -65,12 +65,13 @@ describe('filters', () => {
     expect(await screen.findByText('共 23 篇')).toBeInTheDocument();
   });
 
-  it('filters by words in the title, combined with an outlet', async () => {
-    const { router } = renderApp('/?tag=cna');
-    await userEvent.type(await screen.findByLabelText('標題關鍵字'), '鐵路');
-    await waitFor(() => expect(router.state.location.search).toBe('?tag=cna&q=%E9%90%B5%E8%B7%AF'));
+  it('reads its state from a shared URL', async () => {
+    // The city-farm story is 16:20 UTC on the 15th: the 16th in Taipei.
+    renderApp('/?tag=bbc&from=2026-11-13&to=2026-11-16&q=城市');
     expect(await screen.findByText('共 1 篇')).toBeInTheDocument();
-    expect(await screen.findByRole('article', { name: '南迴鐵路新站啟用 偏鄉學生通勤時間縮短半小時' })).toBeInTheDocument();
+    expect(screen.getByLabelText('搜尋')).toHaveValue('城市');
+    expect(screen.getByLabelText('從')).toHaveValue('2026-11-13');
+    expect(screen.getByLabelText('到')).toHaveValue('2026-11-16');
   });
 
   it('says so when nothing matches, and clears all filters', async () => {
@@ -79,21 +80,72 @@ describe('filters', () => {
     await userEvent.click(screen.getByRole('button', { name: '清除所有條件' }));
     expect(await screen.findByText('共 23 篇')).toBeInTheDocument();
   });
+});
 
-  it('reads its state from a shared URL', async () => {
-    // The city-farm story is 16:20 UTC on the 15th: the 16th in Taipei.
-    renderApp('/?tag=bbc&from=2026-11-13&to=2026-11-16&q=城市');
+describe('search', () => {
+  it('searches titles and text as the reader types, combined with an outlet, in either script', async () => {
+    const { router } = renderApp('/?tag=cna');
+    await screen.findByText(/^共 \d+ 篇$/);
+    // Simplified 铁路 finds the Traditional 鐵路 of a CNA story.
+    await userEvent.type(screen.getByLabelText('搜尋'), '铁路');
+    await waitFor(() => expect(router.state.location.search).toBe('?tag=cna&q=%E9%93%81%E8%B7%AF'));
     expect(await screen.findByText('共 1 篇')).toBeInTheDocument();
-    expect(screen.getByLabelText('標題關鍵字')).toHaveValue('城市');
-    expect(screen.getByLabelText('從')).toHaveValue('2026-11-13');
-    expect(screen.getByLabelText('到')).toHaveValue('2026-11-16');
+    const row = await screen.findByRole('article', { name: '南迴鐵路新站啟用 偏鄉學生通勤時間縮短半小時' });
+    const marks = row.querySelectorAll('mark.search-hit');
+    expect([...marks].map((mark) => mark.textContent)).toContain('鐵路');
   });
 
-  it('focuses the title filter on "/"', async () => {
+  it('finds a name under its regional variants, in posts of both scripts', async () => {
+    renderApp('/?q=普京');
+    expect(await screen.findByText('共 2 篇')).toBeInTheDocument();
+    // A Simplified post writing 普京 and a Traditional one writing 蒲亭.
+    expect(await screen.findByRole('article', { name: '非洲之角干旱持续 联合国呼吁增加援助' })).toBeInTheDocument();
+    const traditional = await screen.findByRole('article', { name: '歐洲多國討論延長核電廠運轉年限' });
+    expect(traditional.querySelector('mark.search-hit')).toHaveTextContent('蒲亭');
+  });
+
+  it('matches quoted phrases as phrases', async () => {
+    renderApp('/?q=%22World+Food%22');
+    expect(await screen.findByText('共 1 篇')).toBeInTheDocument();
+    cleanup();
+    renderApp('/?q=%22Food+World%22');
+    expect(await screen.findByText('沒有符合條件的文章。')).toBeInTheDocument();
+  });
+
+  it('ranks results by relevance, each with its date, or newest first under day headings', async () => {
+    const { router } = renderApp('/?q=延長');
+    expect(await screen.findByRole('button', { name: '相關度', pressed: true })).toBeInTheDocument();
+    expect(screen.queryAllByRole('heading', { level: 2 })).toHaveLength(0);
+    const rows = await screen.findAllByRole('article');
+    // Stories with 延長 in the title come before the one with it only in the text.
+    expect(within(rows[0]!).getByRole('heading', { level: 3 }).querySelector('mark')).toHaveTextContent('延長');
+    expect(within(rows[0]!).getByText(/2026年11月\d+日/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: '最新' }));
+    await waitFor(() => expect(router.state.location.search).toContain('sort=date'));
+    expect((await screen.findAllByRole('heading', { level: 2 })).length).toBeGreaterThan(1);
+  });
+
+  it('explains that a single Chinese character cannot be searched', async () => {
+    renderApp('/?q=港');
+    expect(await screen.findByText('單一漢字無法搜尋（港），請多輸入一個字。')).toBeInTheDocument();
+  });
+
+  it('opens a result with the query, which the article highlights', async () => {
+    const { router } = renderApp('/?q=蒲亭');
+    await userEvent.click(await screen.findByRole('link', { name: /歐洲多國討論延長核電廠運轉年限/ }));
+    await waitFor(() => expect(router.state.location.search).toBe('?q=%E8%92%B2%E4%BA%AD'));
+    expect(await screen.findByText('本文有 1 處符合「蒲亭」')).toBeInTheDocument();
+    const body = document.querySelector('.article-body')!;
+    expect([...body.querySelectorAll('mark.search-hit')].map((mark) => mark.textContent)).toEqual(['蒲亭']);
+    await userEvent.click(screen.getByRole('button', { name: '取消標示' }));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+  });
+
+  it('focuses the search box on "/"', async () => {
     renderApp('/');
     await screen.findByText('共 23 篇');
     act(() => void fireEvent.keyDown(window, { key: '/' }));
-    await waitFor(() => expect(screen.getByLabelText('標題關鍵字')).toHaveFocus());
+    await waitFor(() => expect(screen.getByLabelText('搜尋')).toHaveFocus());
   });
 });
 

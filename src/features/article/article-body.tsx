@@ -1,12 +1,20 @@
 import { useLayoutEffect, useRef } from 'react';
 import { useMessages } from '../../app/i18n.tsx';
+import type { Highlighter } from '../search/use-highlighter.ts';
 import { purifyPostHtml } from './purify.ts';
 
 /**
  * The post's HTML, purified and inserted as DOM nodes (never as an HTML string into React). A picture
  * that fails to load is replaced by a neat placeholder of the same size; its caption stays.
  */
-export function ArticleBody({ html }: { html: string }) {
+interface ArticleBodyProps {
+  html: string;
+  /** Marks a search query's matches in the text (after purifying, on DOM text nodes). */
+  highlighter?: Highlighter | undefined;
+  onMarks?: (marks: HTMLElement[]) => void;
+}
+
+export function ArticleBody({ html, highlighter, onMarks }: ArticleBodyProps) {
   const t = useMessages();
   const ref = useRef<HTMLDivElement>(null);
 
@@ -14,6 +22,7 @@ export function ArticleBody({ html }: { html: string }) {
     const container = ref.current;
     if (!container) return;
     container.replaceChildren(purifyPostHtml(html));
+    if (highlighter) onMarks?.(highlighter.markIn(container));
     // `error` does not bubble: listen in the capture phase to catch every image of the body.
     const onError = (event: Event) => {
       const img = event.target;
@@ -21,7 +30,7 @@ export function ArticleBody({ html }: { html: string }) {
     };
     container.addEventListener('error', onError, true);
     return () => container.removeEventListener('error', onError, true);
-  }, [html, t]);
+  }, [html, t, highlighter, onMarks]);
 
   return <div ref={ref} className="article-body" />;
 }

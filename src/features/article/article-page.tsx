@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { PostFile } from '../../index-format/types.ts';
 import { useLocale, useMessages } from '../../app/i18n.tsx';
 import { isTyping } from '../../app/layout.tsx';
@@ -10,6 +10,8 @@ import { LoadError, Loading } from '../../components/status.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { DataError, loadManifest, loadPost } from '../data/data-client.ts';
 import { markRead } from '../reading-state/read-marks.ts';
+import { Highlighted } from '../search/highlighted.tsx';
+import { useHighlighter } from '../search/use-highlighter.ts';
 import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
 
@@ -31,6 +33,24 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
   const navigate = useNavigate();
   const heading = useRef<HTMLHeadingElement>(null);
   useHeadingFocus(heading, post.id);
+  const [params, setParams] = useSearchParams();
+  const query = params.get('q')?.trim() ?? '';
+  const highlighter = useHighlighter(query);
+  const [marks, setMarks] = useState<HTMLElement[]>([]);
+  const onMarks = useCallback((found: HTMLElement[]) => setMarks(found), []);
+  const current = useRef(-1);
+  useEffect(() => {
+    current.current = -1;
+    if (!query) setMarks([]);
+  }, [query, post.id]);
+  const nextMatch = () => {
+    if (marks.length === 0) return;
+    marks[current.current]?.classList.remove('is-current');
+    current.current = (current.current + 1) % marks.length;
+    const mark = marks[current.current]!;
+    mark.classList.add('is-current');
+    mark.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  };
 
   useEffect(() => {
     document.title = `${post.title} · ${t.siteTitle}`;
@@ -66,7 +86,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
           </Link>
         </p>
         <h1 ref={heading} tabIndex={-1}>
-          {post.title}
+          <Highlighted text={post.title} split={highlighter?.split} />
         </h1>
         <p className="article-meta">
           <time dateTime={post.date}>{formatDateTime(post.date, timeZone, locale)}</time>
@@ -89,7 +109,20 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
           <p className="original-missing">{t.noOriginal}</p>
         )}
       </header>
-      <ArticleBody html={post.html} />
+      {query && highlighter && (
+        <div className="match-bar" role="status">
+          <span>{t.matchesInArticle(marks.length, query)}</span>
+          {marks.length > 0 && (
+            <button type="button" onClick={nextMatch}>
+              {t.nextMatch} ↓
+            </button>
+          )}
+          <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true, preventScrollReset: true })}>
+            {t.clearHighlights}
+          </button>
+        </div>
+      )}
+      <ArticleBody html={post.html} highlighter={highlighter} onMarks={onMarks} />
       <RelatedList related={post.related} />
       <nav className="prev-next" aria-label={`${t.previous} / ${t.next}`}>
         {post.previousId ? (

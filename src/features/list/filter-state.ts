@@ -1,5 +1,5 @@
 /**
- * The list's filters, as they live in the URL (`?tag=cna&tag=bbc&from=2026-11-01&to=2026-11-07&q=颱風`),
+ * The list's filters, as they live in the URL (`?tag=cna&tag=bbc&from=2026-11-01&to=2026-11-07&q=颱風&sort=date`),
  * so that a filtered list can be shared, bookmarked, and walked with back/forward.
  */
 import type { DayKey } from '../../index-format/types.ts';
@@ -8,8 +8,10 @@ export interface Filters {
   tags: string[];
   from?: DayKey;
   to?: DayKey;
-  /** Words that must all appear in the title. */
+  /** Full-text search query (see features/search/parse-query.ts); empty for none. */
   q: string;
+  /** How search results are ordered: by relevance (the default) or newest first. */
+  sort?: 'date';
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -20,6 +22,7 @@ export function readFilters(params: URLSearchParams): Filters {
   const filters: Filters = { tags: [...new Set(params.getAll('tag').filter(Boolean))], q: (params.get('q') ?? '').trim() };
   if (from && DAY.test(from)) filters.from = from;
   if (to && DAY.test(to)) filters.to = to;
+  if (params.get('sort') === 'date') filters.sort = 'date';
   if (filters.from && filters.to && filters.from > filters.to) [filters.from, filters.to] = [filters.to, filters.from];
   return filters;
 }
@@ -30,23 +33,10 @@ export function writeFilters(filters: Filters): URLSearchParams {
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.q) params.set('q', filters.q);
+  if (filters.q && filters.sort) params.set('sort', filters.sort);
   return params;
 }
 
 export function hasFilters(filters: Filters): boolean {
   return filters.tags.length > 0 || filters.from !== undefined || filters.to !== undefined || filters.q !== '';
-}
-
-/** Title words: split on white space; every word must appear (case-insensitive, width-folded). */
-export function titleWords(q: string): string[] {
-  return foldText(q).split(/\s+/).filter(Boolean);
-}
-
-export function foldText(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
-}
-
-export function titleMatches(title: string, words: readonly string[]): boolean {
-  const folded = foldText(title);
-  return words.every((word) => folded.includes(word));
 }

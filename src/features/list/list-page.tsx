@@ -11,8 +11,8 @@ import { loadManifest } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { TagFilter } from '../filters/tag-filter.tsx';
 import { Timeline } from '../filters/timeline.tsx';
-import { TitleFilter } from '../filters/title-filter.tsx';
 import { hasFilters, readFilters, writeFilters, type Filters } from './filter-state.ts';
+import { SearchBox } from '../search/search-box.tsx';
 import { PostList } from './post-list.tsx';
 import { buildDayIndex, countPerDay, listItems, rowSetSize } from './rows.ts';
 import { useRowSet } from './use-row-set.ts';
@@ -35,11 +35,11 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const filters = useMemo(() => readFilters(params), [params]);
   const days = useMemo(() => buildDayIndex(manifest), [manifest]);
   const state = useRowSet(manifest, days, filters);
-  const titleInput = useRef<HTMLInputElement>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useHeadingFocus(heading, location.pathname);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const activeFilters = filters.tags.length + (filters.from || filters.to ? 1 : 0) + (filters.q ? 1 : 0);
+  const activeFilters = filters.tags.length + (filters.from || filters.to ? 1 : 0);
 
   const setFilters = useCallback(
     (change: Partial<Filters>) => {
@@ -53,14 +53,15 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === '/' && !isTyping(event)) {
         event.preventDefault();
-        titleInput.current?.focus();
+        searchInput.current?.focus();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days) : []), [state, days]);
+  const ranked = state.status === 'ready' && state.search?.ranked === true;
+  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days, !ranked) : []), [state, days, ranked]);
   const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.timelineRows, days) : []), [state, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
@@ -74,20 +75,30 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           {activeFilters > 0 && ` (${activeFilters})`}
         </button>
         <div id="filter-controls" className="filter-controls">
-        <TitleFilter ref={titleInput} value={filters.q} onChange={(q) => setFilters({ q })} />
         <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} />
         <DateFilter from={filters.from} to={filters.to} today={todayIn(manifest.timeZone)} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
         </div>
       </aside>
       <section className="list-main" aria-labelledby="list-title">
+        <SearchBox ref={searchInput} value={filters.q} onChange={(q) => setFilters({ q })} />
         <div className="list-header">
           <h1 id="list-title" ref={heading} tabIndex={-1}>
             {t.listTitle}
           </h1>
           <p className="result-count" role="status" aria-live="polite">
             {count !== undefined && t.resultCount(count)}
-            {state.status === 'ready' && state.scanning && <span className="scanning"> {t.scanning(state.scanning.done, state.scanning.total)}</span>}
+            {state.status === 'ready' && state.stale && <span className="searching"> {t.searching}</span>}
           </p>
+          {filters.q && (
+            <div className="sort-choice" role="group" aria-label={t.sortBy}>
+              <button type="button" aria-pressed={filters.sort !== 'date'} onClick={() => setFilters({ sort: undefined })}>
+                {t.sortRelevance}
+              </button>
+              <button type="button" aria-pressed={filters.sort === 'date'} onClick={() => setFilters({ sort: 'date' })}>
+                {t.sortDate}
+              </button>
+            </div>
+          )}
           {hasFilters(filters) && (
             <button type="button" className="clear-filters" onClick={() => setParams(new URLSearchParams(), { preventScrollReset: true })}>
               {t.clearFilters}
@@ -97,12 +108,19 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters(range)} />
         {state.status === 'loading' && <Loading />}
         {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}
-        {state.status === 'ready' && count === 0 && !state.scanning && (
+        {state.status === 'ready' && state.search && state.search.tooShort.length > 0 && (
+          <p className="search-hint" role="note">
+            {t.searchTooShort(state.search.tooShort.join('、'))}
+          </p>
+        )}
+        {state.status === 'ready' && count === 0 && !state.stale && (
           <div className="empty-state">
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
-        {state.status === 'ready' && <PostList manifest={manifest} items={items} scrollKey={location.key} />}
+        {state.status === 'ready' && (
+          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={filters.q} showDay={ranked} busy={state.stale === true} />
+        )}
       </section>
     </div>
   );

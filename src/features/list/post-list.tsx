@@ -11,6 +11,7 @@ import { useSettings } from '../../app/settings.tsx';
 import { isTyping } from '../../app/layout.tsx';
 import { formatDay } from '../../components/format-date.ts';
 import { useReadMarks } from '../reading-state/read-marks.ts';
+import type { MatchSplitter } from '../search/highlighted.tsx';
 import { PostRow } from './post-row.tsx';
 import type { ListItem } from './rows.ts';
 
@@ -23,6 +24,14 @@ interface PostListProps {
   items: ListItem[];
   /** The history entry showing the list: its scroll position is kept under this key and restored on return. */
   scrollKey: string;
+  /** Marks search matches in titles and excerpts. */
+  split?: MatchSplitter | undefined;
+  /** The search query, carried to the articles opened from the list so that they mark it too. */
+  query?: string;
+  /** Rows show their day (there are no day headings when results are ranked). */
+  showDay?: boolean;
+  /** The rows are being replaced (a newer query is running). */
+  busy?: boolean;
 }
 
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
@@ -43,7 +52,7 @@ function saveScrollPosition(key: string, y: number): void {
   }
 }
 
-export function PostList({ manifest, items, scrollKey }: PostListProps) {
+export function PostList({ manifest, items, scrollKey, split, query, showDay = false, busy = false }: PostListProps) {
   const locale = useLocale();
   const { settings } = useSettings();
   const scale = 1 + settings.textStep * 0.125;
@@ -133,6 +142,7 @@ export function PostList({ manifest, items, scrollKey }: PostListProps) {
     <div
       ref={listRef}
       className="post-list"
+      aria-busy={busy}
       style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
       onFocus={(event) => {
         const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];
@@ -153,7 +163,7 @@ export function PostList({ manifest, items, scrollKey }: PostListProps) {
                 <span className="day-count">{item.count}</span>
               </h2>
             ) : (
-              <PostRow manifest={manifest} row={item.row} index={virtual.index} readMarks={readMarks} tagLabels={tagLabels} />
+              <PostRow manifest={manifest} row={item.row} index={virtual.index} readMarks={readMarks} tagLabels={tagLabels} split={split} query={query} showDay={showDay} />
             )}
           </div>
         );

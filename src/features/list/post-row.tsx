@@ -1,8 +1,9 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Manifest } from '../../index-format/types.ts';
-import { useMessages } from '../../app/i18n.tsx';
-import { formatTime } from '../../components/format-date.ts';
+import { useLocale, useMessages } from '../../app/i18n.tsx';
+import { formatDateTime, formatTime } from '../../components/format-date.ts';
+import { Highlighted, type MatchSplitter } from '../search/highlighted.tsx';
 import { useRowMeta } from './use-row-meta.ts';
 
 interface PostRowProps {
@@ -11,10 +12,14 @@ interface PostRowProps {
   index: number;
   readMarks: ReadonlySet<string>;
   tagLabels: ReadonlyMap<string, string>;
+  split?: MatchSplitter | undefined;
+  query?: string | undefined;
+  showDay?: boolean;
 }
 
-export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, tagLabels }: PostRowProps) {
+export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, tagLabels, split, query, showDay = false }: PostRowProps) {
   const t = useMessages();
+  const locale = useLocale();
   const state = useRowMeta(manifest, row);
   if (state.status === 'loading') {
     return <div className="post-row post-row-placeholder" aria-hidden="true" data-index={index} />;
@@ -33,17 +38,19 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
   const read = readMarks.has(meta.id);
   return (
     <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`} lang={meta.lang ?? 'zh-Hant'}>
-      <Link to={`/a/${encodeURIComponent(meta.id)}`} className="post-row-link" data-row-link>
+      <Link to={`/a/${encodeURIComponent(meta.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`} className="post-row-link" data-row-link>
         <div className="post-row-text">
           <h3 id={`title-${meta.id}`} className="post-row-title">
-            {meta.title}
+            <Highlighted text={meta.title} split={split} />
           </h3>
           <p className="post-row-meta">
             <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
-            <time dateTime={meta.date}>{formatTime(meta.date, manifest.timeZone)}</time>
+            <time dateTime={meta.date}>{showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
             {read && <span className="read-mark">{t.read}</span>}
           </p>
-          <p className="post-row-excerpt">{meta.excerpt}</p>
+          <p className="post-row-excerpt">
+            <Highlighted text={meta.excerpt} split={split} />
+          </p>
         </div>
         {meta.image && (
           <img

@@ -83,12 +83,19 @@ export function rowAt(set: RowSet, i: number): number {
   return set.kind === 'range' ? set.start + i : set.rows[i]!;
 }
 
-/** List items: a day heading before the first row of each day. */
+/**
+ * List items: a day heading before the first row of each day, for rows in archive order. Rows ranked by
+ * relevance have no day runs to head, so they come bare (`grouped` false) and show their date each.
+ */
 export type ListItem = { kind: 'day'; day: DayKey; count: number } | { kind: 'row'; row: number };
 
-export function listItems(set: RowSet, index: DayIndex): ListItem[] {
+export function listItems(set: RowSet, index: DayIndex, grouped = true): ListItem[] {
   const items: ListItem[] = [];
   const size = rowSetSize(set);
+  if (!grouped) {
+    for (let i = 0; i < size; i++) items.push({ kind: 'row', row: rowAt(set, i) });
+    return items;
+  }
   let heading: { kind: 'day'; day: DayKey; count: number } | undefined;
   for (let i = 0; i < size; i++) {
     const row = rowAt(set, i);

@@ -1,13 +1,23 @@
 /**
  * The rows the current filters select. Dates and tags resolve from the manifest and the small tag
- * lists; title words need the titles, so the candidate rows' shards are scanned, newest first, and
- * matches show as they are found.
+ * lists; a search query runs against the search index (loaded, with its code, only when a query is
+ * typed), and its results are narrowed by the other filters.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { Manifest } from '../../index-format/types.ts';
-import { loadShard, loadTagRows } from '../data/data-client.ts';
-import { titleMatches, titleWords, type Filters } from './filter-state.ts';
-import { rowAt, rowRangeOfDays, rowSetSize, rowsWithAnyTag, type DayIndex, type RowSet } from './rows.ts';
+import { loadTagRows } from '../data/data-client.ts';
+import type { MatchSplitter } from '../search/highlighted.tsx';
+import type { Filters } from './filter-state.ts';
+import { rowRangeOfDays, rowsWithAnyTag, type DayIndex, type RowSet } from './rows.ts';
+
+export interface SearchState {
+  /** Cuts titles and excerpts into plain and matched pieces. */
+  split: MatchSplitter;
+  /** Terms too short to search (a single Chinese character). */
+  tooShort: string[];
+  /** Rows are in relevance order (true) or newest first. */
+  ranked: boolean;
+}
 
 export type RowSetState =
   | { status: 'loading' }
@@ -15,13 +25,12 @@ export type RowSetState =
   | {
       status: 'ready';
       rows: RowSet;
-      /** The outlet filter alone, over all dates: what the timeline draws, so that other days stay pickable. */
+      /** The outlet filter (and the query) over all dates: what the timeline draws, so that other days stay pickable. */
       timelineRows: RowSet;
-      scanning?: { done: number; total: number };
+      search?: SearchState;
+      /** These rows answer an earlier query; the current one is still running. */
+      stale?: boolean;
     };
-
-/** Shards fetched at once while scanning titles. */
-const SCAN_CONCURRENCY = 4;
 
 export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters): RowSetState {
   const [attempt, setAttempt] = useState(0);
@@ -30,65 +39,44 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
   const range = useMemo(() => rowRangeOfDays(days, filters.from, filters.to), [days, filters.from, filters.to]);
 
   useEffect(() => {
-    let live = true;
+    const controller = new AbortController();
     const retry = () => setAttempt((n) => n + 1);
     const run = async () => {
-      let base: RowSet = { kind: 'range', ...range };
-      let timelineRows: RowSet = { kind: 'range', start: 0, end: manifest.postCount };
+      let tagRows: number[] | undefined;
       if (filters.tags.length > 0) {
         const lists = await Promise.all(filters.tags.map((tag) => loadTagRows(manifest, tag)));
-        base = { kind: 'list', rows: rowsWithAnyTag(lists, range.start, range.end) };
-        timelineRows = { kind: 'list', rows: rowsWithAnyTag(lists, 0, manifest.postCount) };
+        tagRows = rowsWithAnyTag(lists, 0, manifest.postCount);
       }
-      const words = titleWords(filters.q);
-      if (words.length === 0) {
-        if (live) setState({ status: 'ready', rows: base, timelineRows });
+      const inRange = (row: number) => row >= range.start && row < range.end;
+      if (!filters.q) {
+        const rows: RowSet = tagRows ? { kind: 'list', rows: tagRows.filter(inRange) } : { kind: 'range', ...range };
+        const timelineRows: RowSet = tagRows ? { kind: 'list', rows: tagRows } : { kind: 'range', start: 0, end: manifest.postCount };
+        if (!controller.signal.aborted) setState({ status: 'ready', rows, timelineRows });
         return;
       }
-      await scanTitles(manifest, base, words, (rows, done, total) => {
-        if (live) setState({ status: 'ready', rows: { kind: 'list', rows }, timelineRows, ...(done < total ? { scanning: { done, total } } : {}) });
-      }, () => live);
+      const { runSearch } = await import('../search/run-search.ts');
+      const result = await runSearch(filters.q, controller.signal);
+      const tagged = tagRows ? new Set(tagRows) : undefined;
+      const keep = (row: number) => !tagged || tagged.has(row);
+      const ranked = filters.sort !== 'date';
+      const rows = (ranked ? result.rows : result.rowsByDate).filter((row) => keep(row) && inRange(row));
+      if (controller.signal.aborted) return;
+      setState({
+        status: 'ready',
+        rows: { kind: 'list', rows },
+        timelineRows: { kind: 'list', rows: result.rowsByDate.filter(keep) },
+        search: { split: result.split, tooShort: result.query.tooShort, ranked },
+      });
     };
-    setState({ status: 'loading' });
-    run().catch((error: unknown) => live && setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry }));
-    return () => {
-      live = false;
-    };
-  }, [manifest, range, tagsKey, filters.q, attempt]); // eslint-disable-line react-hooks/exhaustive-deps -- tagsKey stands for filters.tags
+    // A new query (or filter) supersedes the running one: its result is dropped when it arrives.
+    // Until then the previous results stay on screen, marked stale, rather than blinking away at each keystroke.
+    setState((previous) => (previous.status === 'ready' && filters.q ? { ...previous, stale: true } : { status: 'loading' }));
+    run().catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry });
+    });
+    return () => controller.abort();
+  }, [manifest, range, tagsKey, filters.q, filters.sort, attempt]); // eslint-disable-line react-hooks/exhaustive-deps -- tagsKey stands for filters.tags
 
   return state;
-}
-
-async function scanTitles(
-  manifest: Manifest,
-  base: RowSet,
-  words: string[],
-  report: (rows: number[], done: number, total: number) => void,
-  isLive: () => boolean,
-): Promise<void> {
-  const byShard = new Map<number, number[]>();
-  const size = rowSetSize(base);
-  for (let i = 0; i < size; i++) {
-    const row = rowAt(base, i);
-    const shard = Math.floor(row / manifest.shardSize);
-    const rows = byShard.get(shard);
-    if (rows) rows.push(row);
-    else byShard.set(shard, [row]);
-  }
-  const shards = [...byShard.keys()].sort((a, b) => a - b);
-  const found = new Map<number, number[]>();
-  let done = 0;
-  let next = 0;
-  report([], 0, shards.length);
-  const worker = async () => {
-    while (next < shards.length && isLive()) {
-      const shard = shards[next++]!;
-      const posts = await loadShard(manifest, shard);
-      found.set(shard, byShard.get(shard)!.filter((row) => titleMatches(posts[row % manifest.shardSize]?.title ?? '', words)));
-      done++;
-      // Rows stay in archive order whatever order the shards arrive in.
-      report(shards.flatMap((s) => found.get(s) ?? []), done, shards.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, shards.length) }, worker));
 }

@@ -1,10 +1,13 @@
 import { forwardRef, useEffect, useState } from 'react';
 import { useMessages } from '../../app/i18n.tsx';
 
-/** Typing is debounced before the URL (and so the filter) changes. */
-const DEBOUNCE_MS = 250;
+/**
+ * Results come as the reader types: the query reaches the URL (and so the search) once typing pauses.
+ * Enter searches at once; Escape clears.
+ */
+const DEBOUNCE_MS = 200;
 
-export const TitleFilter = forwardRef<HTMLInputElement, { value: string; onChange: (q: string) => void }>(function TitleFilter({ value, onChange }, ref) {
+export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange: (q: string) => void }>(function SearchBox({ value, onChange }, ref) {
   const t = useMessages();
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
@@ -14,9 +17,37 @@ export const TitleFilter = forwardRef<HTMLInputElement, { value: string; onChang
     return () => clearTimeout(timer);
   }, [draft, value, onChange]);
   return (
-    <div className="title-filter" role="search">
-      <label htmlFor="title-filter">{t.titleFilter}</label>
-      <input ref={ref} id="title-filter" type="search" value={draft} placeholder={t.titleFilterPlaceholder} onChange={(e) => setDraft(e.target.value)} enterKeyHint="search" autoComplete="off" />
-    </div>
+    <form
+      className="search-box"
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onChange(draft.trim());
+      }}
+    >
+      <label htmlFor="search-input">{t.search}</label>
+      <input
+        ref={ref}
+        id="search-input"
+        type="search"
+        value={draft}
+        placeholder={t.searchPlaceholder}
+        aria-describedby="search-help"
+        onChange={(event) => setDraft(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && draft) {
+            event.preventDefault();
+            setDraft('');
+            onChange('');
+          }
+        }}
+        enterKeyHint="search"
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <p id="search-help" className="search-help">
+        {t.searchHelp}
+      </p>
+    </form>
   );
 });

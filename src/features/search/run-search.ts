@@ -1,0 +1,157 @@
+/**
+ * Runs a query against the index: fetches the shards its tokens live in, intersects postings, ranks.
+ *
+ * Ranking: each term scores idf × tf/(tf + 1.2), tripled when the term is in the title; a post's score is
+ * the sum over the query's terms, and posts of equal score come newest first. A term's tf in a post is
+ * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
+ * from the number of posts matching the whole term, not its pieces.
+ */
+import { TITLE_BIT, shardOfToken, type Postings } from '../../index-format/search-format.ts';
+import { markMatches, splitMatches } from './highlight.ts';
+import type { MatchSplitter } from './highlighted.tsx';
+import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
+import { loadSearchMeta, loadSearchShard } from './search-client.ts';
+
+export interface SearchResult {
+  query: ParsedQuery;
+  /** Matching rows, best first. */
+  rows: number[];
+  /** Matching rows, ascending (newest first). */
+  rowsByDate: number[];
+  /** Folded text of every spelling of every positive term: what to highlight. */
+  needles: string[];
+  /** Cuts a title or excerpt into plain and matched pieces. */
+  split: MatchSplitter;
+}
+
+/** A term's matching posts: rows ascending, with tf and title flag per row. */
+interface TermMatches {
+  rows: Int32Array;
+  tf: Uint8Array;
+  title: Uint8Array;
+}
+
+export class SearchCancelled extends Error {
+  constructor() {
+    super('search cancelled');
+  }
+}
+
+export async function runSearch(queryText: string, signal?: AbortSignal): Promise<SearchResult> {
+  const meta = await loadSearchMeta();
+  const query = parseQuery(queryText, meta.variants);
+  const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
+  const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
+  const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(n)] as const)));
+  if (signal?.aborted) throw new SearchCancelled();
+  const postingsOf = (token: string): Postings | undefined => shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
+
+  const positive = query.terms.filter((term) => !term.negated);
+  const negative = query.terms.filter((term) => term.negated);
+  const needles = [...new Set(positive.flatMap((term) => term.spellings.map((spelling) => spelling.folded)))];
+  const split: MatchSplitter = (text) => splitMatches(text, needles);
+  if (positive.length === 0) return { query, rows: [], rowsByDate: [], needles, split };
+
+  const matches = positive.map((term) => matchTerm(term, postingsOf));
+  // Posts holding every positive term, none of the negated ones.
+  let rows = [...matches].sort((a, b) => a.rows.length - b.rows.length)[0]!.rows;
+  for (const match of matches) rows = intersect(rows, match.rows);
+  for (const term of negative) rows = subtract(rows, matchTerm(term, postingsOf).rows);
+
+  const scores = new Float64Array(rows.length);
+  matches.forEach((match) => {
+    const idf = Math.log(1 + meta.postCount / Math.max(1, match.rows.length));
+    let at = 0;
+    for (let i = 0; i < rows.length; i++) {
+      while (match.rows[at]! < rows[i]!) at++;
+      const tf = match.tf[at]!;
+      scores[i]! += idf * (tf / (tf + 1.2)) * (match.title[at] ? 3 : 1);
+    }
+  });
+  const order = Array.from(rows.keys()).sort((a, b) => scores[b]! - scores[a]! || rows[a]! - rows[b]!);
+  return { query, rows: order.map((i) => rows[i]!), rowsByDate: Array.from(rows), needles, split };
+}
+
+/** Posts matching any spelling of a term (all of its tokens). */
+function matchTerm(term: QueryTerm, postingsOf: (token: string) => Postings | undefined): TermMatches {
+  const perSpelling = term.spellings.map((spelling) => {
+    const lists = spelling.tokens.map(postingsOf);
+    if (lists.some((list) => !list)) return empty();
+    const sorted = (lists as Postings[]).sort((a, b) => a.rows.length - b.rows.length);
+    let rows = sorted[0]!.rows;
+    for (const list of sorted.slice(1)) rows = intersect(rows, list.rows);
+    const tf = new Uint8Array(rows.length).fill(255);
+    const title = new Uint8Array(rows.length).fill(1);
+    for (const list of sorted) {
+      let at = 0;
+      for (let i = 0; i < rows.length; i++) {
+        while (list.rows[at]! < rows[i]!) at++;
+        const weight = list.weights[at]!;
+        tf[i] = Math.min(tf[i]!, weight >> 1);
+        if (!(weight & TITLE_BIT)) title[i] = 0;
+      }
+    }
+    return { rows, tf, title };
+  });
+  return perSpelling.length === 1 ? perSpelling[0]! : union(perSpelling);
+}
+
+function empty(): TermMatches {
+  return { rows: new Int32Array(0), tf: new Uint8Array(0), title: new Uint8Array(0) };
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out[n++] = a[i]!;
+      i++;
+      j++;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function subtract(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length);
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length; i++) {
+    while (j < b.length && b[j]! < a[i]!) j++;
+    if (j >= b.length || b[j] !== a[i]) out[n++] = a[i]!;
+  }
+  return out.subarray(0, n);
+}
+
+/** Posts matching any of several spellings; a post matching two keeps the better tf and title flag. */
+function union(parts: TermMatches[]): TermMatches {
+  const best = new Map<number, { tf: number; title: number }>();
+  for (const part of parts) {
+    for (let i = 0; i < part.rows.length; i++) {
+      const known = best.get(part.rows[i]!);
+      if (!known) best.set(part.rows[i]!, { tf: part.tf[i]!, title: part.title[i]! });
+      else {
+        known.tf = Math.max(known.tf, part.tf[i]!);
+        known.title = Math.max(known.title, part.title[i]!);
+      }
+    }
+  }
+  const rows = Int32Array.from([...best.keys()].sort((a, b) => a - b));
+  const tf = new Uint8Array(rows.length);
+  const title = new Uint8Array(rows.length);
+  rows.forEach((row, i) => {
+    tf[i] = best.get(row)!.tf;
+    title[i] = best.get(row)!.title;
+  });
+  return { rows, tf, title };
+}
+
+/** What to highlight for a query, without running it: for an article opened from the results. */
+export async function highlighterFor(queryText: string): Promise<{ needles: string[]; split: MatchSplitter; markIn: (root: HTMLElement) => HTMLElement[] }> {
+  const meta = await loadSearchMeta();
+  const query = parseQuery(queryText, meta.variants);
+  const needles = [...new Set(query.terms.filter((term) => !term.negated).flatMap((term) => term.spellings.map((spelling) => spelling.folded)))];
+  return { needles, split: (text) => splitMatches(text, needles), markIn: (root) => markMatches(root, needles) };
+}

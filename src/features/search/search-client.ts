@@ -1,0 +1,51 @@
+/**
+ * Fetching the search index: meta.json once, then each shard the first time a query needs it. Fetches are
+ * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
+ */
+import { SEARCH_META_PATH, decodeShard, searchShardPath, type DecodedShard, type SearchMeta } from '../../index-format/search-format.ts';
+import { DataError } from '../data/data-client.ts';
+
+const DATA_BASE = `${import.meta.env.BASE_URL}data/`;
+const cache = new Map<string, Promise<unknown>>();
+
+/** Bytes fetched so far (as decoded; the wire carries them compressed): for the benchmarks. */
+export const searchTraffic = { files: 0, bytes: 0 };
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const url = DATA_BASE + path;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new DataError(url);
+  }
+  if (!response.ok) throw new DataError(url, response.status);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  searchTraffic.files++;
+  searchTraffic.bytes += bytes.length;
+  return bytes;
+}
+
+function cached<T>(path: string, load: () => Promise<T>): Promise<T> {
+  let promise = cache.get(path) as Promise<T> | undefined;
+  if (!promise) {
+    promise = load();
+    cache.set(path, promise);
+    promise.catch(() => cache.delete(path));
+  }
+  return promise;
+}
+
+export function loadSearchMeta(): Promise<SearchMeta> {
+  return cached(SEARCH_META_PATH, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(SEARCH_META_PATH))) as SearchMeta);
+}
+
+export function loadSearchShard(shard: number): Promise<DecodedShard> {
+  const path = searchShardPath(shard);
+  return cached(path, async () => decodeShard(await fetchBytes(path)));
+}
+
+/** For tests: forget everything fetched. */
+export function resetSearchCache(): void {
+  cache.clear();
+}
