@@ -153,4 +153,55 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
       }
     }
   });
+  it('searches as the reader types, in either script, combined with an outlet; a result opens highlighted and reloads from its URL', async () => {
+    await page.goto(site.url);
+    await page.getByText('共 23 篇').waitFor();
+    // "/" focuses the search box; results come while typing, with no Enter.
+    await page.keyboard.press('/');
+    await page.keyboard.type('普京', { delay: 50 });
+    await page.getByText('共 2 篇').waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('普京');
+    // The Simplified post writes 普京 (in its text), the Traditional one 蒲亭, marked in its excerpt.
+    await row('非洲之角干旱持续 联合国呼吁增加援助').waitFor();
+    await expect.poll(() => row('歐洲多國討論延長核電廠運轉年限').locator('mark.search-hit').allTextContents()).toEqual(['蒲亭']);
+    await screenshot(page, 'demo-search-desktop-light');
+
+    // A new query, typed in Simplified, narrowed by an outlet.
+    await page.getByLabel('搜尋').fill('延长');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('延长');
+    await expect.poll(() => page.locator('.post-list mark.search-hit').first().textContent()).toBe('延長');
+    await page.locator('.post-list[aria-busy="false"]').waitFor();
+    const all = Number((await page.getByText(/^共 \d+ 篇$/).textContent())!.match(/\d+/)![0]);
+    expect(all).toBeGreaterThan(3);
+    await page.getByRole('checkbox', { name: /中央社/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.getAll('tag')).toEqual(['cna']);
+    await expect.poll(async () => Number((await page.getByText(/^共 \d+ 篇$/).textContent())!.match(/\d+/)![0])).toBeLessThan(all);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('延长');
+
+    // Open the best result: its title and text carry the marks, and the URL carries the query.
+    const first = page.locator('.post-list [data-row-link]').first();
+    const title = (await first.locator('h3').textContent())!;
+    await first.click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('延长');
+    await page.getByText(/本文有 \d+ 處符合「延长」/).waitFor();
+    const bodyMarks = await page.locator('.article-body mark.search-hit').allTextContents();
+    expect(bodyMarks.length).toBeGreaterThan(0);
+    expect(new Set(bodyMarks)).toEqual(new Set(['延長']));
+
+    // Shared and reloaded, the URL shows the same article with the same marks.
+    const shared = page.url();
+    const other = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const otherProblems = await watchPage(other, new URL(site.url).origin);
+    await other.goto(shared);
+    await other.getByRole('heading', { level: 1, name: title }).waitFor();
+    await expect.poll(() => other.locator('.article-body mark.search-hit').count()).toBe(bodyMarks.length);
+    await screenshot(other, 'demo-search-article-phone-light');
+    await other.goBack().catch(() => undefined);
+    await other.goto(`${site.url}?q=${encodeURIComponent('普京')}`);
+    await other.getByText('共 2 篇').waitFor();
+    await screenshot(other, 'demo-search-phone-light');
+    await other.close();
+    expect(otherProblems).toEqual([]);
+  });
 });
