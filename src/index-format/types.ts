@@ -179,6 +179,18 @@ export interface IngestReport {
   byReason: Partial<Record<ProblemReason, number>>;
   problems: Problem[];
   durationMs: number;
+  /** The search index, once written (builds only). */
+  search?: SearchIndexStats;
+}
+
+export interface SearchIndexStats {
+  tokens: number;
+  shards: number;
+  /** Bytes of all search files (meta.json and shards), uncompressed. */
+  bytes: number;
+  /** Time spent tokenizing and adding posts, and cutting and writing the shards. */
+  addSeconds: number;
+  writeSeconds: number;
 }
 
 /**

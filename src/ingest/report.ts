@@ -33,6 +33,10 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
       lines.push(`      ${JSON.stringify(problem.path)}: ${problem.detail}`);
     }
   }
+  if (report.search) {
+    const { tokens, shards, bytes, addSeconds, writeSeconds } = report.search;
+    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (indexing ${addSeconds.toFixed(1)} s, writing ${writeSeconds.toFixed(1)} s)`);
+  }
   lines.push(`  full report: ${reportPath}`);
   return lines.join('\n');
 }

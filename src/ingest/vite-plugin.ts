@@ -6,6 +6,8 @@
 import { mkdir, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import { performance } from 'node:perf_hooks';
+import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
 import { diskStore, memoryStore, sourceFingerprint } from './post-store.ts';
@@ -54,7 +56,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const outDir = resolve(config.root, config.build.outDir);
       // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
       // bundle asset would hold all of them in the bundler's memory twice.
-      await writeFiles(join(outDir, DATA_DIR), built);
+      built.report.search = await writeFiles(join(outDir, DATA_DIR), built);
       await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
       // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
       await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
@@ -137,7 +139,7 @@ function assetBaseOf(config: ResolvedConfig): string {
  * Writes the small files, then the post files (a bounded number at a time: never all in memory) while
  * feeding their text to the search index, then the search index.
  */
-async function writeFiles(root: string, built: BuiltIndex): Promise<void> {
+async function writeFiles(root: string, built: BuiltIndex): Promise<SearchIndexStats> {
   const made = new Set<string>();
   const write = async (path: string, body: string | Uint8Array) => {
     const folder = dirname(join(root, path));
@@ -151,12 +153,17 @@ async function writeFiles(root: string, built: BuiltIndex): Promise<void> {
   const search = new SearchIndexBuilder();
   // Up to 16 writes in flight while the next posts are read back from the store and indexed.
   const writing = new Set<Promise<void>>();
+  let addMs = 0;
   for await (const post of built.posts()) {
+    const started = performance.now();
     search.add(post.row, post.title, post.text);
+    addMs += performance.now() - started;
     const done: Promise<void> = write(post.path, post.body).then(() => void writing.delete(done));
     writing.add(done);
     if (writing.size >= 16) await Promise.race(writing);
   }
   await Promise.all(writing);
-  await search.finish(write);
+  const started = performance.now();
+  const written = await search.finish(write);
+  return { tokens: search.tokenCount, shards: written.shards, bytes: written.bytes, addSeconds: addMs / 1000, writeSeconds: (performance.now() - started) / 1000 };
 }

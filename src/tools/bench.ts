@@ -16,7 +16,8 @@ import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { Manifest, TagPostList } from '../index-format/types.ts';
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
-import { generateCorpus } from './gen-corpus.ts';
+import type { IngestReport } from '../index-format/types.ts';
+import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, '.cache', 'bench');
@@ -43,10 +44,36 @@ interface Row {
   firstLoadGzipKB: number;
   filterMs: { sevenDays: number; tag: number; tagAndRange: number };
   browser?: { firstRowsMs: number; tagFilterMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
+  search?: {
+    tokens: number;
+    shards: number;
+    indexMB: number;
+    metaGzipKB: number;
+    indexSeconds: number;
+    queries?: QueryMetrics[];
+  };
+}
+
+/** One query typed in Chromium: until its results are on screen. */
+interface QueryMetrics {
+  query: string;
+  kind: 'cold' | 'warm';
+  results: number;
+  /** Wall time from submitting the query to the first result row rendered. */
+  ms: number;
+  /** The search itself (fetching its files, intersecting, ranking), from the app's performance measure. */
+  engineMs: number;
+  /** Main-thread task time over the same span (Chromium's TaskDuration). */
+  mainThreadMs: number;
+  files: number;
+  /** What those files weigh gzip-compressed (JS chunk, search meta and shards, metadata shards). */
+  gzipKB: number;
+  heapMB: number;
 }
 
 async function corpus(posts: number): Promise<string> {
-  const dir = join(CACHE, `corpus-${posts}`);
+  // The folder name carries the generator's version: a changed generator must not reuse an old corpus.
+  const dir = join(CACHE, `corpus-v${CORPUS_VERSION}-${posts}`);
   if (!existsSync(join(dir, '.complete'))) {
     console.log(`generating ${posts} posts…`);
     await generateCorpus({ posts, out: dir });
@@ -187,6 +214,73 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
   }
 }
 
+/** The queries measured: a name of middling frequency, and a rarer name with a word in a third of the posts. */
+const QUERIES = [syntheticName(40), `${syntheticName(700)} 補助`];
+
+async function searchMetrics(outDir: string): Promise<QueryMetrics[]> {
+  const { preview } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
+  const results: QueryMetrics[] = [];
+  try {
+    const freshPage = async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await page.goto(url);
+      await page.locator('.post-row-title').first().waitFor();
+      const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value;
+      const run = async (query: string, kind: QueryMetrics['kind']) => {
+        const before = (await page.evaluate('performance.getEntriesByType("resource").length')) as number;
+        const taskBefore = await taskSeconds();
+        const [ms, count, engineMs] = (await page.evaluate(`(async (q) => {
+          const input = document.querySelector('#search-input');
+          const started = performance.now();
+          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, q);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          input.form.requestSubmit();
+          // Done when the list shows this query's results (data-query), not busy, with its first row's data arrived.
+          await new Promise((done) => {
+            const check = () => {
+              const list = [...document.querySelectorAll('.post-list[aria-busy="false"]')].find((l) => l.dataset.query === q);
+              (list && list.querySelector('[data-row-link]')) || (list && document.querySelector('.empty-state')) ? done() : requestAnimationFrame(check);
+            };
+            check();
+          });
+          const engine = performance.getEntriesByName('cna-reader:search').filter((m) => m.detail === q).pop();
+          return [performance.now() - started, Number(document.querySelector('.result-count').textContent.replace(/[^0-9]/g, '')), engine ? engine.duration : -1];
+        })(${JSON.stringify(query)})`)) as [number, number, number];
+        const mainThreadMs = ((await taskSeconds()) - taskBefore) * 1000;
+        const fetched = (await page.evaluate(`performance.getEntriesByType('resource').slice(${before}).map((e) => new URL(e.name).pathname)`)) as string[];
+        const gzipBytes = fetched.reduce((sum, path) => {
+          const file = join(outDir, decodeURIComponent(path).replace(/^\//, ''));
+          return sum + (existsSync(file) ? gzipSync(readFileSync(file)).length : 0);
+        }, 0);
+        const heapMB = ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576;
+        results.push({ query, kind, results: count, ms, engineMs, mainThreadMs, files: fetched.length, gzipKB: gzipBytes / 1024, heapMB });
+      };
+      return { page, run };
+    };
+    // Cold: a fresh page per query (nothing of the search loaded). Warm: the first query again, after the other.
+    const first = await freshPage();
+    await first.run(QUERIES[0]!, 'cold');
+    await first.run(QUERIES[1]!, 'cold');
+    await first.run(QUERIES[0]!, 'warm');
+    const second = await freshPage();
+    await second.run(QUERIES[1]!, 'cold');
+    await second.run(QUERIES[1]!.split(' ')[0]!, 'cold');
+    await second.run(QUERIES[1]!, 'warm');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  // The second query on the first page is neither cold nor warm (search code and meta loaded): drop it.
+  return results.filter((_, i) => i !== 1 && i !== 4);
+}
+
 const rows: Row[] = [];
 for (const posts of sizes) {
   const postsDir = await corpus(posts);
@@ -221,7 +315,20 @@ for (const posts of sizes) {
     firstLoadGzipKB: firstLoadBytes(outDir) / 1024,
     filterMs: filterLatency(outDir),
   };
-  if (withBrowser) row.browser = await browserMetrics(outDir);
+  const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport;
+  if (report.search) {
+    row.search = {
+      tokens: report.search.tokens,
+      shards: report.search.shards,
+      indexMB: report.search.bytes / 1e6,
+      metaGzipKB: gzipSync(readFileSync(join(outDir, 'data', 'search', 'meta.json'))).length / 1024,
+      indexSeconds: report.search.addSeconds + report.search.writeSeconds,
+    };
+  }
+  if (withBrowser) {
+    row.browser = await browserMetrics(outDir);
+    if (row.search) row.search.queries = await searchMetrics(outDir);
+  }
   rows.push(row);
   console.log(`${posts} posts: built in ${built.seconds.toFixed(1)} s`);
 }
@@ -242,6 +349,16 @@ for (const r of rows) {
   console.log(
     `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
+}
+console.log('\nSearch (cold: a fresh page, nothing of the search loaded; warm: the same query again after another)');
+console.log('| posts | tokens | shards | index MB | index build s | meta KB gz | query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  if (!r.search) continue;
+  const s = r.search;
+  const lead = `| ${r.posts} | ${s.tokens} | ${s.shards} | ${f(s.indexMB)} | ${f(s.indexSeconds)} | ${f(s.metaGzipKB)}`;
+  if (!s.queries?.length) console.log(`${lead} | – | – | – | – | – | – | – | – | – |`);
+  for (const q of s.queries ?? []) console.log(`${lead} | ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
 }
 console.log(`\n${others.join('\n')}${withBrowser ? '' : '\nbrowser metrics: skipped (no /usr/bin/chromium, or --no-browser)'}`);
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });

@@ -54,21 +54,25 @@ const OUTLETS: [string, string][] = [
   ['上報', 'upmedia'], ['關鍵評論網', 'tnl'], ['風傳媒', 'storm'], ['鏡週刊', 'mirror'], ['天下雜誌', 'cw'],
 ];
 
+/** Name number r of the synthetic corpus (1 = the most frequent): the same name for every seed. */
+export function syntheticName(r: number): string {
+  const length = 2 + (r % 3 === 0 ? 1 : 0);
+  let out = '';
+  for (let k = 0, h = Math.imul(r, 2654435761) >>> 0; k < length; k++, h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0) out += NAME_CHARS[h % NAME_CHARS.length];
+  return out;
+}
+
+/** Bumped whenever the generated text changes, so that cached corpora are made again. */
+export const CORPUS_VERSION = 2;
+
 const START = Date.UTC(2019, 0, 1);
 const SPAN_MS = 7 * 365 * 86_400_000;
 
 export async function generateCorpus(options: GenerateOptions): Promise<{ files: number; bytes: number }> {
   const rand = random(options.seed ?? 1);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  /** Name number r (1 = the most frequent), the same name every time. */
-  const name = (r: number) => {
-    const length = 2 + (r % 3 === 0 ? 1 : 0);
-    let out = '';
-    for (let k = 0, h = Math.imul(r, 2654435761) >>> 0; k < length; k++, h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0) out += NAME_CHARS[h % NAME_CHARS.length];
-    return out;
-  };
   /** Zipf-like: name r is picked with probability ∝ 1/r, as words are in real text. */
-  const someName = () => name(Math.floor(Math.exp(rand() * Math.log(NAME_COUNT))));
+  const someName = () => syntheticName(Math.floor(Math.exp(rand() * Math.log(NAME_COUNT))));
   const sentence = () => {
     const roll = rand();
     if (roll < 0.4) return `${pick(PLACES)}${pick(SUBJECTS)}今天${pick(VERBS)}${pick(OBJECTS)}，${pick(TAILS)}。`;

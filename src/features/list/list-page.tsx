@@ -61,6 +61,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   }, []);
 
   const ranked = state.status === 'ready' && state.search?.ranked === true;
+  // Results on screen that answer another query than the URL's (a newer one is running).
+  const stale = state.status === 'ready' && (state.stale === true || (state.search?.query ?? '') !== filters.q);
   const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days, !ranked) : []), [state, days, ranked]);
   const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.timelineRows, days) : []), [state, days]);
   const oldest = manifest.days[0]?.[0];
@@ -87,7 +89,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           </h1>
           <p className="result-count" role="status" aria-live="polite">
             {count !== undefined && t.resultCount(count)}
-            {state.status === 'ready' && state.stale && <span className="searching"> {t.searching}</span>}
+            {stale && <span className="searching"> {t.searching}</span>}
           </p>
           {filters.q && (
             <div className="sort-choice" role="group" aria-label={t.sortBy}>
@@ -113,13 +115,13 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             {t.searchTooShort(state.search.tooShort.join('、'))}
           </p>
         )}
-        {state.status === 'ready' && count === 0 && !state.stale && (
+        {state.status === 'ready' && count === 0 && !stale && (
           <div className="empty-state">
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
         {state.status === 'ready' && (
-          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={filters.q} showDay={ranked} busy={state.stale === true} />
+          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={state.search?.query ?? ''} showDay={ranked} busy={stale} />
         )}
       </section>
     </div>

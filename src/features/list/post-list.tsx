@@ -143,6 +143,7 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
       ref={listRef}
       className="post-list"
       aria-busy={busy}
+      data-query={query ?? ''}
       style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
       onFocus={(event) => {
         const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];

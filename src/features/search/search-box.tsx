@@ -22,13 +22,16 @@ export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange:
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
-        onChange(draft.trim());
+        // The field itself, not the draft state: a submit can come before React has seen the last keystroke.
+        const field = event.currentTarget.elements.namedItem('q');
+        onChange((field instanceof HTMLInputElement ? field.value : draft).trim());
       }}
     >
       <label htmlFor="search-input">{t.search}</label>
       <input
         ref={ref}
         id="search-input"
+        name="q"
         type="search"
         value={draft}
         placeholder={t.searchPlaceholder}
