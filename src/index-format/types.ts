@@ -5,13 +5,13 @@
  * INDEX_FORMAT_VERSION so that a browser holding an old cached shard notices.
  *
  * Layout of the emitted files (all under `<base>/data/`):
- *   manifest.json              Manifest: counts, tags, days and the list of shards
- *   shards/<n>.json            MetaShard: post metadata, newest first, SHARD_SIZE posts each
+ *   manifest.json              Manifest: counts, tags, days, shard size
+ *   shards/<n>.json            MetaShard: post metadata, newest first, `shardSize` posts each (shardFile)
  *   tags/<n>.json              TagPostList: the rows carrying tag n of the manifest
  *   posts/<bucket>/<id>.json   PostFile: one post's body, figures and related stories
  */
 
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** An ISO-8601 instant in UTC, e.g. `2023-02-22T18:04:07.000Z`. */
 export type IsoInstant = string;
@@ -44,14 +44,9 @@ export interface TagPostList {
   rowDeltas: number[];
 }
 
-export interface ShardRef {
-  /** Path relative to `data/`, e.g. `shards/0.json`. */
-  file: string;
-  /** Number of posts in the shard. */
-  count: number;
-  /** Date of the newest and oldest post in the shard: lets the list fetch only the shards a date filter needs. */
-  newest: IsoInstant;
-  oldest: IsoInstant;
+/** Path relative to `data/` of metadata shard n (shard 0 holds the newest posts). */
+export function shardFile(shard: number): string {
+  return `shards/${shard}.json`;
 }
 
 export interface Manifest {
@@ -65,10 +60,13 @@ export interface Manifest {
   tags: TagSummary[];
   /** Posts per calendar day in `timeZone`, oldest day first. */
   days: [DayKey, number][];
-  /** Shards in order: shard 0 holds the newest posts. Every shard but the last holds `shardSize` posts. */
-  shards: ShardRef[];
-  /** Posts per shard: row r is post r % shardSize of shard floor(r / shardSize). */
+  /**
+   * Posts per shard: row r is post r % shardSize of shard floor(r / shardSize) (see shardFile); every
+   * shard but the last is full. Nothing per shard is listed here, so the manifest does not grow with
+   * the archive's size.
+   */
   shardSize: number;
+  shardCount: number;
   /** Number of `posts/<bucket>/` folders; see postFilePath. */
   postBuckets: number;
 }

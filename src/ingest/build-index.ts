@@ -3,7 +3,7 @@
  * Pure: takes records, returns file contents; writing them is the caller's job.
  */
 import {
-  INDEX_FORMAT_VERSION, postFilePath,
+  INDEX_FORMAT_VERSION, postFilePath, shardFile,
   type IngestReport, type Manifest, type MetaShard, type PostFile, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
 } from '../index-format/types.ts';
 import { dayKeyOf } from '../index-format/days.ts';
@@ -36,11 +36,11 @@ export function summarizePost(post: ParsedPost, key: string): PostSummary {
 }
 
 /**
- * Posts per metadata shard. A shard of 200 CNA rows is ~37 KB gzip (500 rows measured 91 KB): the first
- * screen needs one shard, so this is most of the data a phone fetches before the list shows; a 200k
- * archive has 1,000 shards, each fetched only when scrolled to or filtered on.
+ * Posts per metadata shard. A shard of 50 CNA rows is ~10 KB gzip (200 rows: 37 KB): the first screen
+ * needs one, and search results, scattered over the archive, need one per visible row, so small shards
+ * keep both cheap; scrolling fetches a shard per ~5 screens. A 200k archive has 4,000 shards.
  */
-export const SHARD_SIZE = 200;
+export const SHARD_SIZE = 50;
 
 /** Post files are spread over this many folders (about 2,000 files each at 500k posts). */
 export const POST_BUCKETS = 256;
@@ -104,13 +104,10 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
 
   const files = new Map<string, string>();
   const metas: PostMeta[] = entries.map(({ post, id }) => toMeta(post, id));
-  const shards: Manifest['shards'] = [];
+  let shardCount = 0;
   for (let start = 0; start < metas.length; start += shardSize) {
-    const posts = metas.slice(start, start + shardSize);
-    const file = `shards/${shards.length}.json`;
-    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts };
-    files.set(file, JSON.stringify(shard));
-    shards.push({ file, count: posts.length, newest: posts[0]!.date, oldest: posts[posts.length - 1]!.date });
+    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts: metas.slice(start, start + shardSize) };
+    files.set(shardFile(shardCount++), JSON.stringify(shard));
   }
 
   const positionById = new Map(entries.map(({ id }, index) => [id, index]));
@@ -153,8 +150,8 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     postCount: entries.length,
     tags: countTags(kept).map((tag, n) => ({ ...tag, file: `tags/${n}.json` })),
     days: countDays(kept, input.timeZone),
-    shards,
     shardSize,
+    shardCount,
     postBuckets: POST_BUCKETS,
   };
   for (const tag of manifest.tags) {

@@ -3,7 +3,7 @@
  * a retry fetches again), and shards are fetched only when a visible row or a filter needs them.
  */
 import {
-  postFileUrlPath,
+  postFileUrlPath, shardFile,
   type Manifest, type MetaShard, type PostFile, type PostMeta, type TagPostList,
 } from '../../index-format/types.ts';
 
@@ -44,9 +44,8 @@ export function loadManifest(): Promise<Manifest> {
 }
 
 export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {
-  const ref = manifest.shards[index];
-  if (!ref) throw new RangeError(`no shard ${index}`);
-  return (await cached<MetaShard>(ref.file)).posts;
+  if (index < 0 || index >= manifest.shardCount) throw new RangeError(`no shard ${index}`);
+  return (await cached<MetaShard>(shardFile(index))).posts;
 }
 
 /** Ascending rows of the posts carrying `key`. */
@@ -72,14 +71,13 @@ export function shardOfRow(manifest: Manifest, row: number): { shard: number; of
 const arrived = new Map<string, PostMeta[]>();
 export function peekRow(manifest: Manifest, row: number): PostMeta | undefined {
   const { shard, offset } = shardOfRow(manifest, row);
-  const ref = manifest.shards[shard];
-  return ref ? arrived.get(ref.file)?.[offset] : undefined;
+  return arrived.get(shardFile(shard))?.[offset];
 }
 
 export async function loadRow(manifest: Manifest, row: number): Promise<PostMeta | undefined> {
   const { shard, offset } = shardOfRow(manifest, row);
   const posts = await loadShard(manifest, shard);
-  arrived.set(manifest.shards[shard]!.file, posts);
+  arrived.set(shardFile(shard), posts);
   return posts[offset];
 }
 
