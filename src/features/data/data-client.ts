@@ -7,7 +7,8 @@ import {
   type Manifest, type MetaShard, type PostFile, type PostMeta, type TagPostList,
 } from '../../index-format/types.ts';
 
-const DATA_BASE = `${import.meta.env.BASE_URL}data/`;
+// `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
+const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
 
 export class DataError extends Error {
   constructor(readonly url: string, readonly status?: number) {

@@ -5,7 +5,8 @@
 import { SEARCH_META_PATH, decodeShard, searchShardPath, type DecodedShard, type SearchMeta } from '../../index-format/search-format.ts';
 import { DataError } from '../data/data-client.ts';
 
-const DATA_BASE = `${import.meta.env.BASE_URL}data/`;
+// `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
+const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
 const cache = new Map<string, Promise<unknown>>();
 
 /** Bytes fetched so far (as decoded; the wire carries them compressed): for the benchmarks. */
