@@ -14,9 +14,9 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import type { Manifest, TagPostList } from '../index-format/types.ts';
+import type { IngestReport, Manifest, TagPostList } from '../index-format/types.ts';
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
-import type { IngestReport } from '../index-format/types.ts';
+import { serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -170,12 +170,8 @@ function filterLatency(outDir: string): Row['filterMs'] {
 }
 
 async function browserMetrics(outDir: string): Promise<Row['browser']> {
-  const { preview } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-  const address = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
+  const site = await serveWithChromium(ROOT, outDir);
+  const { url, browser } = site;
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
@@ -209,8 +205,7 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
     const heapMB = ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576;
     return { firstRowsMs, tagFilterMs, longTasksWhileScrolling: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), heapMB };
   } finally {
-    await browser.close();
-    await server.close();
+    await site.close();
   }
 }
 
@@ -218,12 +213,8 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
 const QUERIES = [syntheticName(40), `${syntheticName(700)} 補助`];
 
 async function searchMetrics(outDir: string): Promise<QueryMetrics[]> {
-  const { preview } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-  const address = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'] });
+  const site = await serveWithChromium(ROOT, outDir);
+  const { url, browser } = site;
   const results: QueryMetrics[] = [];
   try {
     const freshPage = async () => {
@@ -274,8 +265,7 @@ async function searchMetrics(outDir: string): Promise<QueryMetrics[]> {
     await second.run(QUERIES[1]!.split(' ')[0]!, 'cold');
     await second.run(QUERIES[1]!, 'warm');
   } finally {
-    await browser.close();
-    await server.close();
+    await site.close();
   }
   // The second query on the first page is neither cold nor warm (search code and meta loaded): drop it.
   return results.filter((_, i) => i !== 1 && i !== 4);

@@ -24,6 +24,7 @@ import { SEARCH_META_PATH, shardOfToken, type SearchMeta } from '../index-format
 import { foldText, tokenize } from '../index-format/search-text.ts';
 import { ingestPosts } from '../ingest/ingest.ts';
 import { buildSearchFiles } from '../ingest/search-index.ts';
+import { serveWithChromium } from './served-site.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const postsDir = resolve(process.env['POSTS_DIR'] ?? join(ROOT, 'posts'));
@@ -225,12 +226,8 @@ async function pagefindIndex(posts: Post[]): Promise<EngineResult> {
 
 /** Pagefind searches in the browser only: runs its pagefind.js in Chromium against the written files. */
 async function pagefindQueries(outDir: string): Promise<{ ms: number[]; bytes: number[]; results: Map<string, number[]> }> {
-  const { preview } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-  const address = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const site = await serveWithChromium(ROOT, outDir);
+  const { url, browser } = site;
   const ms: number[] = [];
   const bytes: number[] = [];
   const results = new Map<string, number[]>();
@@ -261,8 +258,7 @@ async function pagefindQueries(outDir: string): Promise<{ ms: number[]; bytes: n
       await page.close();
     }
   } finally {
-    await browser.close();
-    await server.close();
+    await site.close();
   }
   return { ms, bytes, results };
 }

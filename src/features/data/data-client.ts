@@ -18,7 +18,8 @@ export class DataError extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
-async function fetchJson<T>(path: string): Promise<T> {
+/** A file under `data/`, or a DataError saying why not (network, or HTTP status). */
+export async function fetchData(path: string): Promise<Response> {
   const url = DATA_BASE + path;
   let response: Response;
   try {
@@ -27,7 +28,11 @@ async function fetchJson<T>(path: string): Promise<T> {
     throw new DataError(url);
   }
   if (!response.ok) throw new DataError(url, response.status);
-  return (await response.json()) as T;
+  return response;
+}
+
+async function fetchJson<T>(path: string): Promise<T> {
+  return (await (await fetchData(path)).json()) as T;
 }
 
 function cached<T>(path: string): Promise<T> {

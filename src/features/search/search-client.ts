@@ -3,25 +3,15 @@
  * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
  */
 import { SEARCH_META_PATH, decodeShard, searchShardPath, type DecodedShard, type SearchMeta } from '../../index-format/search-format.ts';
-import { DataError } from '../data/data-client.ts';
+import { fetchData } from '../data/data-client.ts';
 
-// `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
-const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
 const cache = new Map<string, Promise<unknown>>();
 
 /** Bytes fetched so far (as decoded; the wire carries them compressed): for the benchmarks. */
 export const searchTraffic = { files: 0, bytes: 0 };
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
-  const url = DATA_BASE + path;
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch {
-    throw new DataError(url);
-  }
-  if (!response.ok) throw new DataError(url, response.status);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = new Uint8Array(await (await fetchData(path)).arrayBuffer());
   searchTraffic.files++;
   searchTraffic.bytes += bytes.length;
   return bytes;

@@ -1,0 +1,29 @@
+/**
+ * A built folder served by `vite preview` and a headless Debian Chromium, for the benchmarks.
+ */
+import type { Browser } from 'playwright-core';
+
+export interface ServedSite {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
+
+export async function serveWithChromium(root: string, outDir: string): Promise<ServedSite> {
+  const { preview } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await preview({ root, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
