@@ -155,3 +155,8 @@ export async function highlighterFor(queryText: string): Promise<{ needles: stri
   const needles = [...new Set(query.terms.filter((term) => !term.negated).flatMap((term) => term.spellings.map((spelling) => spelling.folded)))];
   return { needles, split: (text) => splitMatches(text, needles), markIn: (root) => markMatches(root, needles) };
 }
+
+/** Loads what every query needs (meta.json) ahead of the first one; failures surface on the query itself. */
+export function prepareSearch(): void {
+  loadSearchMeta().catch(() => undefined);
+}

@@ -7,6 +7,10 @@ import { useMessages } from '../../app/i18n.tsx';
  */
 const DEBOUNCE_MS = 200;
 
+function prepareSearch(): void {
+  import('./run-search.ts').then(({ prepareSearch: prepare }) => prepare()).catch(() => undefined);
+}
+
 export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange: (q: string) => void }>(function SearchBox({ value, onChange }, ref) {
   const t = useMessages();
   const [draft, setDraft] = useState(value);
@@ -37,6 +41,9 @@ export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange:
         placeholder={t.searchPlaceholder}
         aria-describedby="search-help"
         onChange={(event) => setDraft(event.target.value)}
+        // A reader who focuses the box is about to search: fetch the search code and meta.json meanwhile,
+        // so that the first query pays only for its own shards.
+        onFocus={prepareSearch}
         onKeyDown={(event) => {
           if (event.key === 'Escape' && draft) {
             event.preventDefault();
