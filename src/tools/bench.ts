@@ -9,7 +9,7 @@
  *
  * Generated corpora are kept in .cache/bench/ and reused (generation is deterministic).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ import type { IngestReport, Manifest, TagPostList } from '../index-format/types.
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
 import { serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
+import { buildWith, type GeneratorResult } from './static-site-generators.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, '.cache', 'bench');
@@ -28,6 +29,8 @@ const option = (name: string) => {
 };
 const sizes = (option('sizes') ?? '1000,10000').split(',').map(Number);
 const withBrowser = !args.includes('--no-browser') && existsSync('/usr/bin/chromium');
+/** Jekyll takes minutes per 10k posts: the side-by-side runs only up to this size. */
+const compareMax = Number(option('compare-max') ?? 10_000);
 
 interface Row {
   posts: number;
@@ -44,6 +47,8 @@ interface Row {
   firstLoadGzipKB: number;
   filterMs: { sevenDays: number; tag: number; tagAndRange: number };
   browser?: { firstRowsMs: number; tagFilterMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
+  /** Jekyll and Hugo building the same posts (sizes up to --compare-max). */
+  generators?: GeneratorResult[];
   search?: {
     tokens: number;
     shards: number;
@@ -319,18 +324,13 @@ for (const posts of sizes) {
     row.browser = await browserMetrics(outDir);
     if (row.search) row.search.queries = await searchMetrics(outDir);
   }
+  if (posts <= compareMax) {
+    console.log(`${posts} posts: building the same posts with Jekyll and Hugo…`);
+    row.generators = (['jekyll', 'hugo'] as const).map((tool) => buildWith(tool, postsDir, join(CACHE, 'generators')));
+  }
   rows.push(row);
   console.log(`${posts} posts: built in ${built.seconds.toFixed(1)} s`);
 }
-
-const others = ['jekyll', 'hugo'].map((tool) => {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return `${tool}: present (side-by-side builds not yet wired into the bench)`;
-  } catch {
-    return `${tool}: absent (apt-get install ${tool === 'jekyll' ? 'jekyll' : 'hugo'} to compare)`;
-  }
-});
 
 const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
 console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms | long tasks scrolling (max ms) | heap MB |');
@@ -350,8 +350,26 @@ for (const r of rows) {
   if (!s.queries?.length) console.log(`${lead} | – | – | – | – | – | – | – | – | – |`);
   for (const q of s.queries ?? []) console.log(`${lead} | ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
 }
-console.log(`\n${others.join('\n')}${withBrowser ? '' : '\nbrowser metrics: skipped (no /usr/bin/chromium, or --no-browser)'}`);
+console.log('\nThe same posts built by Jekyll and Hugo (minimal layout, cold); ratio = cna-reader cold build time / theirs');
+console.log('| posts | cna-reader s | Jekyll s | cna-reader / Jekyll | Hugo s | cna-reader / Hugo |');
+console.log('|---|---|---|---|---|---|');
+const notes = new Set<string>();
+for (const r of rows) {
+  const cell = (tool: string) => {
+    const run = r.generators?.find((g) => g.tool === tool);
+    if (!run) return '– | –';
+    if ('skipped' in run) {
+      notes.add(`${tool}: ${run.skipped}`);
+      return 'skipped | –';
+    }
+    notes.add(`${tool}: ${run.version}`);
+    return `${f(run.seconds)} | ${f(r.buildSeconds / run.seconds, 2)}`;
+  };
+  console.log(`| ${r.posts} | ${f(r.buildSeconds)} | ${cell('jekyll')} | ${cell('hugo')} |`);
+}
+if (rows.some((r) => r.posts > compareMax)) notes.add(`sizes over ${compareMax} posts are not built by Jekyll and Hugo (--compare-max N to change)`);
+console.log(`\n${[...notes].join('\n')}${withBrowser ? '' : '\nbrowser metrics: skipped (no /usr/bin/chromium, or --no-browser)'}`);
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const out = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows, others }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2));
 console.log(`written: ${out}`);
