@@ -5,7 +5,7 @@
 import { parseFragment, serializeOuter } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { Document, Element, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
-import { selectAll, selectOne } from 'css-select';
+import { compile, selectAll, selectOne } from 'css-select';
 import { removeElement, replaceElement, textContent } from 'domutils';
 
 const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
@@ -33,12 +33,20 @@ export function isText(node: AnyNode | null | undefined): node is Text {
   return node instanceof Text;
 }
 
+// Selectors are compiled once: compiling them again for every post was a tenth of the parse.
+const compiled = new Map<string, ReturnType<typeof compile>>();
+const query = (selector: string) => {
+  let fn = compiled.get(selector);
+  if (!fn) compiled.set(selector, (fn = compile(selector)));
+  return fn;
+};
+
 export function all(selector: string, root: ParentNode): Element[] {
-  return selectAll(selector, root) as Element[];
+  return selectAll(query(selector), root) as Element[];
 }
 
 export function first(selector: string, root: ParentNode): Element | undefined {
-  return (selectOne(selector, root) as Element | null) ?? undefined;
+  return (selectOne(query(selector), root) as Element | null) ?? undefined;
 }
 
 export function classList(element: Element): string[] {
