@@ -179,6 +179,8 @@ export interface IngestReport {
   durationMs: number;
   /** The search index, once written (builds only). */
   search?: SearchIndexStats;
+  /** Files of `data/` written by this build, left as they were (unchanged since the last build), removed. */
+  output?: { written: number; unchanged: number; removed: number };
 }
 
 export interface SearchIndexStats {
@@ -186,7 +188,7 @@ export interface SearchIndexStats {
   shards: number;
   /** Bytes of all search files (meta.json and shards), uncompressed. */
   bytes: number;
-  /** Time spent tokenizing and adding posts, and cutting and writing the shards. */
+  /** Time spent writing post files while adding their tokens (threads at work together), and joining, cutting and writing the shards. */
   addSeconds: number;
   writeSeconds: number;
 }

@@ -4,35 +4,18 @@
  */
 import {
   INDEX_FORMAT_VERSION, postFilePath, shardFile,
-  type IngestReport, type Manifest, type MetaShard, type PostFile, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
+  type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
 } from '../index-format/types.ts';
 import { dayKeyOf } from '../index-format/days.ts';
 import { assignIds } from './ids.ts';
 import type { ParsedPost } from './parse-post.ts';
+import type { PostSummary } from './post-digest.ts';
+import { renderPostFile, type PostPlacement } from './render-post.ts';
 import { urlIdentity } from './urls.ts';
 
-/**
- * What the index needs of a post while it is built: everything but the body, which stays in the post
- * store until its file is written. About 0.5 KB a post.
- */
-export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
-  /** The post store key of the full post. */
+/** A post's summary (see post-digest.ts) and the post store key of the whole post. */
+export interface IndexedPost extends PostSummary {
   key: string;
-  textLength: number;
-  figureCount: number;
-  image?: PostMeta['image'];
-}
-
-export function summarizePost(post: ParsedPost, key: string): PostSummary {
-  const { html: _html, text, figures, related: _related, ...rest } = post;
-  const first = figures[0];
-  return {
-    ...rest,
-    key,
-    textLength: text.length,
-    figureCount: figures.length,
-    ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
-  };
 }
 
 /**
@@ -46,7 +29,7 @@ export const SHARD_SIZE = 50;
 export const POST_BUCKETS = 256;
 
 export interface BuildIndexInput {
-  posts: PostSummary[];
+  posts: IndexedPost[];
   /** Fetches a full post back from the store, when its file is written. */
   loadPost: (key: string) => Promise<ParsedPost>;
   /** Problems found while reading and parsing (errors and warnings). */
@@ -76,6 +59,16 @@ export interface BuiltIndex {
   report: IngestReport;
   /** Path of every indexed file → its post id (not written out; for tests and tools). */
   indexed: Map<string, string>;
+  /** Every post in row order (newest first): what writing its file and indexing its text needs. */
+  rows: PlannedRow[];
+}
+
+export interface PlannedRow {
+  /** Post store key. */
+  key: string;
+  /** Path of its post file under `data/`. */
+  file: string;
+  place: PostPlacement;
 }
 
 export interface RenderedPost {
@@ -111,28 +104,22 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   }
 
   const positionById = new Map(entries.map(({ id }, index) => [id, index]));
-  const renderPost = async (index: number): Promise<RenderedPost> => {
-    const { post: summary, id } = entries[index]!;
-    const post = await input.loadPost(summary.key);
-    const file: PostFile = {
-      version: INDEX_FORMAT_VERSION,
+  const rows: PlannedRow[] = entries.map(({ post, id }, index) => {
+    const place: PostPlacement = {
       id,
-      title: post.title,
-      date: post.date.toISOString(),
-      tags: post.tags,
-      ...(post.author ? { author: post.author } : {}),
-      ...(post.language ? { lang: post.language } : {}),
-      ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
-      html: post.html,
-      figures: post.figures,
-      related: post.related.map((link) => {
-        const archivedId = idByUrl.get(urlIdentity(link.url));
-        return archivedId && archivedId !== id ? { ...link, archivedId } : link;
+      relatedIds: post.relatedUrls.map((url) => {
+        const archivedId = idByUrl.get(url);
+        return archivedId !== id ? archivedId : undefined;
       }),
-      ...(index + 1 < entries.length ? { previousId: entries[index + 1]!.id } : {}),
-      ...(index > 0 ? { nextId: entries[index - 1]!.id } : {}),
     };
-    return { row: index, path: postFilePath(id, POST_BUCKETS), body: JSON.stringify(file), title: post.title, text: post.text };
+    if (index + 1 < entries.length) place.previousId = entries[index + 1]!.id;
+    if (index > 0) place.nextId = entries[index - 1]!.id;
+    return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
+  });
+  const renderPost = async (index: number): Promise<RenderedPost> => {
+    const row = rows[index]!;
+    const post = await input.loadPost(row.key);
+    return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
   };
   async function* posts(): AsyncGenerator<RenderedPost> {
     const ahead: Promise<RenderedPost>[] = [];
@@ -166,6 +153,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     manifest,
     report,
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
+    rows,
     postFile: async (id) => {
       const index = positionById.get(id);
       return index === undefined ? undefined : (await renderPost(index)).body;
@@ -182,9 +170,9 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
  * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
  * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
  */
-function mergeDuplicates(posts: PostSummary[], problems: Problem[]): PostSummary[] {
-  const groups = new Map<string, PostSummary[]>();
-  const kept: PostSummary[] = [];
+function mergeDuplicates(posts: IndexedPost[], problems: Problem[]): IndexedPost[] {
+  const groups = new Map<string, IndexedPost[]>();
+  const kept: IndexedPost[] = [];
   for (const post of posts) {
     if (!post.originalUrl) {
       kept.push(post);
@@ -206,7 +194,7 @@ function mergeDuplicates(posts: PostSummary[], problems: Problem[]): PostSummary
   return kept;
 }
 
-function toMeta(post: PostSummary, id: string): PostMeta {
+function toMeta(post: IndexedPost, id: string): PostMeta {
   const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
   if (post.image) meta.image = post.image;
   if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;

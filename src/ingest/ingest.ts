@@ -1,14 +1,15 @@
 /**
  * The whole build-time pipeline: list → read → parse → index. The Vite plugin and the benchmarks call this.
  */
-import { readFile } from 'node:fs/promises';
 import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
-import { buildIndex, summarizePost, type BuiltIndex, type PostSummary } from './build-index.ts';
-import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
-import { memoryStore, storeKey, type PostStore } from './post-store.ts';
+import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
+import { ingestFile, type IngestedFile } from './ingest-file.ts';
+import type { ParseOptions } from './parse-post.ts';
+import { memoryStore, type PostStore } from './post-store.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 export interface IngestOptions {
   postsDir: string;
@@ -24,12 +25,16 @@ export interface IngestOptions {
   store?: PostStore;
   /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
   codeVersion?: string;
+  /** Worker threads to parse on; used with a disk store (workers share it through the disk). */
+  pool?: WorkerPool;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 
-/** Files read at once: enough to keep the disk busy while the CPU parses, few enough to bound memory. */
+/** Files read at once on one thread: enough to keep the disk busy while the CPU parses, few enough to bound memory. */
 const READ_CONCURRENCY = 32;
+/** Files per request to a worker: large enough that messaging costs nothing, small enough to share the work evenly. */
+const WORKER_BATCH = 64;
 
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const startedAt = Date.now();
@@ -39,30 +44,22 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
-  const posts: PostSummary[] = [];
+
+  const ingested = options.pool && store.dir
+    ? await ingestOnWorkers(files, options.pool, { settings, parseOptions, storeDir: store.dir })
+    : await ingestInline(files, (file) => ingestFile(file, settings, parseOptions, store));
+
+  const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
-
-  await forEachFile(files, async (file) => {
-    const bytes = await readFile(file.absolutePath).catch((error: Error) => error);
-    if (bytes instanceof Error) {
-      problems.push({ path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message });
-      return;
-    }
-    // The path is part of the key: dates and problems depend on it, not only on the bytes.
-    const key = storeKey(bytes, `${settings}\u0000${file.path}`);
-    used.add(key);
-    let outcome = await store.get(key);
-    if (!outcome) {
-      outcome = parseSafely(file, bytes, parseOptions);
-      await store.put(key, outcome);
-    }
-    if ('problem' in outcome) problems.push(outcome.problem);
+  for (const file of ingested) {
+    if (file.key) used.add(file.key);
+    if ('problem' in file) problems.push(file.problem);
     else {
-      posts.push(summarizePost(outcome.post, key));
-      problems.push(...outcome.warnings);
+      posts.push({ ...file.summary, key: file.key });
+      problems.push(...file.warnings);
     }
-  });
+  }
   await store.prune(used);
 
   return buildIndex({
@@ -81,19 +78,32 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   });
 }
 
-function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions): ParseOutcome {
-  try {
-    return parsePost(file.path, bytes, options);
-  } catch (error) {
-    // A parser bug must not stop the build either: the file is reported with the error, and the build goes on.
-    return { problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: `internal error while parsing: ${(error as Error).message}` } };
-  }
+/** In file order, whatever order the work finished in: ids and reports must not depend on timing. */
+async function ingestInline(files: PostFileRef[], work: (file: PostFileRef) => Promise<IngestedFile>): Promise<IngestedFile[]> {
+  const results: IngestedFile[] = Array.from({ length: files.length });
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const at = next++;
+      results[at] = await work(files[at]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
+  return results;
 }
 
-async function forEachFile(files: PostFileRef[], work: (file: PostFileRef) => Promise<void>): Promise<void> {
+async function ingestOnWorkers(files: PostFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }): Promise<IngestedFile[]> {
+  const results: IngestedFile[] = Array.from({ length: files.length });
   let next = 0;
-  const worker = async () => {
-    while (next < files.length) await work(files[next++]!);
+  // Each worker takes the next batch as soon as it is done with one: uneven posts even out.
+  const lane = async (worker: number) => {
+    while (next < files.length) {
+      const start = next;
+      next = Math.min(files.length, next + WORKER_BATCH);
+      const done = await pool.call(worker, { type: 'ingest', files: files.slice(start, next), ...request });
+      done.forEach((file, n) => (results[start + n] = file));
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  await Promise.all(Array.from({ length: pool.size }, (_, worker) => lane(worker)));
+  return results;
 }

@@ -35,7 +35,11 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
   }
   if (report.search) {
     const { tokens, shards, bytes, addSeconds, writeSeconds } = report.search;
-    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (indexing ${addSeconds.toFixed(1)} s, writing ${writeSeconds.toFixed(1)} s)`);
+    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (post files + indexing ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
+  }
+  if (report.output) {
+    const { written, unchanged, removed } = report.output;
+    lines.push(`  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`);
   }
   lines.push(`  full report: ${reportPath}`);
   return lines.join('\n');

@@ -1,19 +1,24 @@
 /**
- * The Vite plugin: a thin shell around ingestPosts().
+ * The Vite plugin: a thin shell around ingestPosts() and writeIndex().
  *   vite build  → writes dist/data/** (the index), dist/ingest-report.json, dist/404.html; prints a summary.
  *   vite dev    → serves the same files from memory at <base>data/ and rebuilds them when a post changes.
+ *
+ * Builds keep `dist/data/` between builds (Vite empties the rest of the output folder as usual), so that
+ * a rebuild writes only the files that changed: see write-index.ts.
  */
-import { mkdir, writeFile, copyFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
-import { performance } from 'node:perf_hooks';
-import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
-import { diskStore, memoryStore, sourceFingerprint } from './post-store.ts';
+import { diskStore, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
-import { SearchIndexBuilder, buildSearchFiles } from './search-index.ts';
+import { buildSearchFiles } from './search-index.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
+import { WorkerPool } from './worker-pool.ts';
+import { writeIndex } from './write-index.ts';
 
 export interface CnaReaderIndexOptions {
   /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
@@ -27,6 +32,11 @@ export interface CnaReaderIndexOptions {
    * new and edited posts. @default process.env.CNA_READER_CACHE_DIR ?? '.cache/ingest'
    */
   cacheDir?: string;
+  /**
+   * Worker threads that parse posts and write their files; 0 does everything on the main thread.
+   * @default process.env.CNA_READER_WORKERS ?? the number of cores
+   */
+  workers?: number;
 }
 
 export const REPORT_FILE = 'ingest-report.json';
@@ -37,26 +47,60 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   let postsDir: string;
   const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
   const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
+  const workers = options.workers ?? Number(process.env['CNA_READER_WORKERS'] ?? availableParallelism());
   let built: BuiltIndex | undefined;
+  let store: PostStore | undefined;
+  let cacheDir: string;
+  let pool: WorkerPool | undefined;
+  /** Whether the output folder is to be emptied, as Vite would have decided: Vite itself is told not to. */
+  let emptyOutDir: boolean | null | undefined;
+  const closePool = async () => {
+    await pool?.close();
+    pool = undefined;
+  };
 
   return {
     name: 'cna-reader-index',
+    config(user) {
+      emptyOutDir = user.build?.emptyOutDir;
+      return { build: { emptyOutDir: false } };
+    },
     configResolved(resolved) {
       config = resolved;
       postsDir = resolve(config.root, options.postsDir ?? process.env['POSTS_DIR'] ?? 'posts');
+      cacheDir = resolve(config.root, options.cacheDir ?? process.env['CNA_READER_CACHE_DIR'] ?? '.cache/ingest');
     },
     async buildStart() {
       if (config.command !== 'build') return;
-      const cacheDir = resolve(config.root, options.cacheDir ?? process.env['CNA_READER_CACHE_DIR'] ?? '.cache/ingest');
+      const outDir = resolve(config.root, config.build.outDir);
+      // Vite's default: empty the output folder when it is inside the project.
+      if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
       const codeVersion = await sourceFingerprint([join(config.root, 'src/ingest'), join(config.root, 'src/index-format')]);
-      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store: diskStore(cacheDir), codeVersion });
+      store = diskStore(cacheDir);
+      if (workers > 0) pool = WorkerPool.start(workers);
+      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, ...(pool ? { pool } : {}) });
+    },
+    async buildEnd(error) {
+      if (error) await closePool();
     },
     async writeBundle() {
-      if (!built) return;
+      if (!built || !store) return;
       const outDir = resolve(config.root, config.build.outDir);
       // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
       // bundle asset would hold all of them in the bundler's memory twice.
-      built.report.search = await writeFiles(join(outDir, DATA_DIR), built);
+      try {
+        const written = await writeIndex(built, {
+          dataRoot: join(outDir, DATA_DIR),
+          store,
+          ...(pool ? { pool } : {}),
+          // One state per output folder: building into another folder does not spoil this one's.
+          statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.json`),
+        });
+        built.report.search = written.search;
+        built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+      } finally {
+        await closePool();
+      }
       await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
       // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
       await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
@@ -135,35 +179,8 @@ function assetBaseOf(config: ResolvedConfig): string {
   return `${config.base}${LOCAL_ASSET_PATH.slice(1)}`;
 }
 
-/**
- * Writes the small files, then the post files (a bounded number at a time: never all in memory) while
- * feeding their text to the search index, then the search index.
- */
-async function writeFiles(root: string, built: BuiltIndex): Promise<SearchIndexStats> {
-  const made = new Set<string>();
-  const write = async (path: string, body: string | Uint8Array) => {
-    const folder = dirname(join(root, path));
-    if (!made.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      made.add(folder);
-    }
-    await writeFile(join(root, path), body);
-  };
-  for (const [path, body] of built.files) await write(path, body);
-  const search = new SearchIndexBuilder();
-  // Up to 16 writes in flight while the next posts are read back from the store and indexed.
-  const writing = new Set<Promise<void>>();
-  let addMs = 0;
-  for await (const post of built.posts()) {
-    const started = performance.now();
-    search.add(post.row, post.title, post.text);
-    addMs += performance.now() - started;
-    const done: Promise<void> = write(post.path, post.body).then(() => void writing.delete(done));
-    writing.add(done);
-    if (writing.size >= 16) await Promise.race(writing);
-  }
-  await Promise.all(writing);
-  const started = performance.now();
-  const written = await search.finish(write);
-  return { tokens: search.tokenCount, shards: written.shards, bytes: written.bytes, addSeconds: addMs / 1000, writeSeconds: (performance.now() - started) / 1000 };
+/** Empties a folder except one entry in it (the data folder, which write-index.ts keeps up to date itself). */
+async function emptyAllBut(dir: string, keep: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(entries.filter((name) => name !== keep).map((name) => rm(join(dir, name), { recursive: true, force: true })));
 }

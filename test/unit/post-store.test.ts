@@ -10,7 +10,16 @@ const post = agoraPost;
 /** A disk store that counts how many posts had to be parsed (each parse is followed by a put). */
 function countingStore(dir: string): PostStore & { parsed: number } {
   const inner = diskStore(dir);
-  const store = { parsed: 0, get: inner.get, prune: inner.prune, put: async (key: string, outcome: Parameters<PostStore['put']>[1]) => { store.parsed++; await inner.put(key, outcome); } };
+  const store = {
+    parsed: 0,
+    get: inner.get,
+    getDigest: inner.getDigest,
+    prune: inner.prune,
+    put: async (...entry: Parameters<PostStore['put']>) => {
+      store.parsed++;
+      await inner.put(...entry);
+    },
+  };
   return store;
 }
 
@@ -38,7 +47,8 @@ describe('the disk post store', () => {
     const rebuilt = await ingestPosts({ postsDir, store: edited });
     expect(edited.parsed).toBe(2);
     expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
-    expect(entries(cacheDir)).toHaveLength(3);
+    // Each post: its outcome and its digest.
+    expect(entries(cacheDir)).toHaveLength(6);
   });
 
   it('starts over when the parser code changes', async () => {

@@ -1,12 +1,13 @@
 /**
  * The Vite plugin in both modes: `vite dev` serves the index from memory and picks up new and edited
- * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report.
+ * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report;
+ * a second `vite build` rewrites only what changed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
-import { shardFile, type Manifest, type MetaShard } from '../../src/index-format/types.ts';
+import { postFilePath, shardFile, type Manifest, type MetaShard } from '../../src/index-format/types.ts';
 import { agoraPost } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -77,5 +78,56 @@ describe('vite build --strict', () => {
     const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8'));
     expect(report.problems).toEqual([expect.objectContaining({ path: 'broken.md', reason: 'bad-yaml' })]);
     expect(existsSync(join(outDir, 'data', 'manifest.json'))).toBe(true);
+  });
+});
+
+describe('vite build, again', () => {
+  const posts = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-cache-'));
+  const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
+  const buildInto = (out: string) =>
+    withPostsDir(posts, () => build({ root: ROOT, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } })).then(
+      () => JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { output: { written: number; unchanged: number; removed: number } },
+    );
+  const postFile = (out: string, id: string) => join(out, 'data', postFilePath(id, 256));
+
+  beforeAll(() => {
+    process.env['CNA_READER_CACHE_DIR'] = cacheDir;
+  });
+  afterAll(() => {
+    delete process.env['CNA_READER_CACHE_DIR'];
+  });
+
+  it('writes only what changed, removes what is gone, and empties the rest of the output folder', async () => {
+    for (const [name, title, day] of [['a', '甲', '01'], ['b', '乙', '02'], ['c', '丙', '03'], ['d', '丁', '04']]) {
+      writeFileSync(join(posts, `2026-11-${day}-${name}.html`), post(title!, day!));
+    }
+    const first = await buildInto(outDir);
+    expect(first.output.unchanged).toBe(0);
+    const newest = postFile(outDir, '2026-11-04-d');
+    const untouchedSince = statSync(newest).mtimeMs;
+    writeFileSync(join(outDir, 'left-over.txt'), 'from an earlier build');
+
+    writeFileSync(join(posts, '2026-11-01-a.html'), post('甲（更正）', '01'));
+    unlinkSync(join(posts, '2026-11-02-b.html'));
+    const second = await buildInto(outDir);
+
+    expect(JSON.parse(readFileSync(postFile(outDir, '2026-11-01-a'), 'utf8')).title).toBe('甲（更正）');
+    expect(existsSync(postFile(outDir, '2026-11-02-b'))).toBe(false);
+    // 丁 has the same text and the same neighbours: its file was not touched.
+    expect(statSync(newest).mtimeMs).toBe(untouchedSince);
+    expect(second.output.removed).toBeGreaterThanOrEqual(1);
+    expect(second.output.unchanged).toBeGreaterThanOrEqual(1);
+    expect(second.output.written).toBeLessThan(first.output.written);
+    expect(existsSync(join(outDir, 'left-over.txt'))).toBe(false);
+    // The search index follows the edit.
+    const meta = JSON.parse(readFileSync(join(outDir, 'data', 'search', 'meta.json'), 'utf8'));
+    expect(meta.postCount).toBe(3);
+
+    // Another output folder knows nothing of this one's state: everything is written there.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
+    const fresh = await buildInto(elsewhere);
+    expect(fresh.output.unchanged).toBe(0);
+    expect(readFileSync(postFile(elsewhere, '2026-11-04-d'), 'utf8')).toBe(readFileSync(newest, 'utf8'));
   });
 });

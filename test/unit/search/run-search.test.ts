@@ -1,6 +1,6 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_META_PATH, decodeShard, encodeShard } from '../../../src/index-format/search-format.ts';
-import { SearchIndexBuilder } from '../../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards } from '../../../src/ingest/search-index.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
 // Row 0 is the newest post, as in the list.
@@ -83,11 +83,11 @@ describe('what a query fetches', () => {
 describe('the shard format', () => {
   it('round-trips tokens and postings', async () => {
     const builder = new SearchIndexBuilder();
-    builder.add(0, '颱風', '颱風颱風');
-    builder.add(300, '晴天', '颱風');
-    builder.add(70_000, '', '颱風 晴天');
+    builder.addText(0, '颱風', '颱風颱風');
+    builder.addText(300, '晴天', '颱風');
+    builder.addText(70_000, '', '颱風 晴天');
     const files = new Map<string, Uint8Array | string>();
-    await builder.finish(async (path, body) => void files.set(path, body));
+    await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body));
     const shard = decodeShard(files.get('search/0.bin') as Uint8Array);
     const postings = shard.postings('台风')!;
     expect(Array.from(postings.rows)).toEqual([0, 300, 70_000]);
@@ -101,7 +101,34 @@ describe('the shard format', () => {
 
   it('refuses rows out of order (postings are delta-encoded)', () => {
     const builder = new SearchIndexBuilder();
-    builder.add(5, 'a', '');
-    expect(() => builder.add(5, 'b', '')).toThrow(RangeError);
+    builder.addText(5, 'a', '');
+    expect(() => builder.addText(5, 'b', '')).toThrow(RangeError);
+  });
+
+  it('writes the same shards from indexes built over row ranges on separate threads as from one', async () => {
+    // Enough posts and tokens for several shards, rows far apart (multi-byte deltas) and tokens that
+    // occur in one range only, in both, or once.
+    const posts = Array.from({ length: 600 }, (_, n) => ({
+      row: n * 137,
+      title: `第${n % 7}號颱風`,
+      text: `${'甲乙丙丁戊己庚辛'.slice(n % 5, (n % 5) + 3)} 編號${n} word${n % 11} 共同的詞`,
+    }));
+    const shardsOf = async (parts: SearchIndexBuilder[]) => {
+      const files = new Map<string, Uint8Array | string>();
+      const written = await writeSearchShards(mergePartialIndexes(parts.map((part) => part.exportPartial())), posts.length, async (path, body) => void files.set(path, body), 2048);
+      return { files, written };
+    };
+    const whole = new SearchIndexBuilder();
+    for (const post of posts) whole.addText(post.row, post.title, post.text);
+    const ranges = [new SearchIndexBuilder(), new SearchIndexBuilder(), new SearchIndexBuilder()];
+    posts.forEach((post, n) => ranges[Math.floor((n * 3) / posts.length)]!.addText(post.row, post.title, post.text));
+    const one = await shardsOf([whole]);
+    const three = await shardsOf(ranges);
+    expect(one.written.shards).toBeGreaterThan(3);
+    expect([...three.files.keys()]).toEqual([...one.files.keys()]);
+    for (const [path, body] of one.files) expect(three.files.get(path)).toEqual(body);
+    const shard = decodeShard(one.files.get('search/0.bin') as Uint8Array);
+    const token = shard.header.tokens[0]!;
+    expect(shard.postings(token)!.rows.length).toBe(shard.header.counts[0]);
   });
 });

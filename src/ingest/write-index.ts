@@ -1,0 +1,169 @@
+/**
+ * Writes a built index to the site's `data/` folder: the small files (manifest, metadata shards, tag
+ * lists), one file per post, and the search index.
+ *
+ * Incremental: what was written is remembered in a state file (each path with a hash of what it holds),
+ * so a rebuild leaves unchanged files alone, skips rendering unchanged posts altogether (a post file's
+ * hash is taken from its inputs: store key and placement), and removes the files no longer produced.
+ * The state is trusted only while the data folder carries the build id the state names: a fresh or
+ * emptied output folder gets every file.
+ *
+ * Post files are written and the search index fed on worker threads when a pool is given, each over a
+ * contiguous range of rows; their partial indexes are joined here.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { SearchIndexStats } from '../index-format/types.ts';
+import type { BuiltIndex, PlannedRow } from './build-index.ts';
+import type { PostStore } from './post-store.ts';
+import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
+import type { WorkerPool } from './worker-pool.ts';
+import { writeRows, type RowTask } from './write-rows.ts';
+
+export interface WriteIndexOptions {
+  /** The site's `data/` folder. */
+  dataRoot: string;
+  store: PostStore;
+  pool?: WorkerPool;
+  /** Where to remember what was written (in the build cache). Without it, every file is written. */
+  statePath?: string;
+}
+
+export interface WrittenIndex {
+  search: SearchIndexStats;
+  /** Files written, and files left as they were because their content had not changed. */
+  written: number;
+  unchanged: number;
+  removed: number;
+}
+
+interface WriteState {
+  buildId: string;
+  dataRoot: string;
+  /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
+  files: Record<string, string>;
+}
+
+const BUILD_ID_FILE = '.build-id';
+/** Rows per request to a worker, and files written at once. */
+const ROW_BATCH = 128;
+const WRITE_BATCH = 32;
+
+export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
+  const { dataRoot, store } = options;
+  const previous = await loadState(options.statePath, dataRoot);
+  // Without a trusted state, whatever the folder holds is unknown: start from an empty one.
+  if (!previous) await rm(dataRoot, { recursive: true, force: true });
+  // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
+  else await rm(join(dataRoot, BUILD_ID_FILE), { force: true });
+  const before = new Map(Object.entries(previous?.files ?? {}));
+  const after = new Map<string, string>();
+  let written = 0;
+  let unchanged = 0;
+  const made = new Set<string>();
+
+  const write = async (path: string, body: string | Uint8Array) => {
+    const hash = hashOf(body);
+    after.set(path, hash);
+    if (before.get(path) === hash) {
+      unchanged++;
+      return;
+    }
+    const folder = dirname(join(dataRoot, path));
+    if (!made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    await writeFile(join(dataRoot, path), body);
+    written++;
+  };
+
+  const small = [...built.files];
+  for (let start = 0; start < small.length; start += WRITE_BATCH) {
+    await Promise.all(small.slice(start, start + WRITE_BATCH).map(([path, body]) => write(path, body)));
+  }
+
+  // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed.
+  const tasks = (rows: PlannedRow[], first: number): RowTask[] =>
+    rows.map((row, n) => {
+      const hash = hashOf(`${row.key}\u0000${JSON.stringify(row.place)}`);
+      after.set(row.file, hash);
+      const task: RowTask = { row: first + n, key: row.key };
+      if (before.get(row.file) === hash) unchanged++;
+      else {
+        task.write = { file: row.file, place: row.place };
+        written++;
+      }
+      return task;
+    });
+  const rowsStarted = performance.now();
+  const parts = options.pool && store.dir
+    ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
+    : [await rowsInline(built.rows, store, dataRoot, tasks)];
+  const rowsSeconds = (performance.now() - rowsStarted) / 1000;
+
+  const searchStarted = performance.now();
+  const search = await writeSearchShards(mergePartialIndexes(parts), built.rows.length, write);
+  const searchSeconds = (performance.now() - searchStarted) / 1000;
+
+  let removed = 0;
+  for (const path of before.keys()) {
+    if (after.has(path)) continue;
+    await rm(join(dataRoot, path), { force: true });
+    removed++;
+  }
+  if (options.statePath) await saveState(options.statePath, dataRoot, after);
+  return {
+    search: { tokens: search.tokens, shards: search.shards, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds },
+    written,
+    unchanged,
+    removed,
+  };
+}
+
+async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex> {
+  const search = new SearchIndexBuilder();
+  const folders = new Set<string>();
+  for (let start = 0; start < rows.length; start += ROW_BATCH) {
+    await writeRows(tasks(rows.slice(start, start + ROW_BATCH), start), store, dataRoot, search, folders);
+  }
+  return search.exportPartial();
+}
+
+/** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
+async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: string, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex[]> {
+  const share = Math.ceil(rows.length / pool.size);
+  return Promise.all(
+    Array.from({ length: pool.size }, async (_, worker) => {
+      const end = Math.min(rows.length, (worker + 1) * share);
+      for (let start = worker * share; start < end; start += ROW_BATCH) {
+        await pool.call(worker, { type: 'rows', tasks: tasks(rows.slice(start, Math.min(end, start + ROW_BATCH)), start), storeDir, dataRoot });
+      }
+      return pool.call(worker, { type: 'rows-end' });
+    }),
+  );
+}
+
+function hashOf(body: string | Uint8Array): string {
+  return createHash('sha1').update(body).digest('base64url').slice(0, 16);
+}
+
+async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
+  if (!statePath) return undefined;
+  try {
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as WriteState;
+    const id = (await readFile(join(dataRoot, BUILD_ID_FILE), 'utf8')).trim();
+    return state.dataRoot === dataRoot && state.buildId === id ? state : undefined;
+  } catch {
+    return undefined; // no state yet, or no data folder: a full write
+  }
+}
+
+async function saveState(statePath: string, dataRoot: string, files: Map<string, string>): Promise<void> {
+  const state: WriteState = { buildId: randomUUID(), dataRoot, files: Object.fromEntries(files) };
+  await mkdir(dirname(statePath), { recursive: true });
+  await writeFile(statePath, JSON.stringify(state));
+  await writeFile(join(dataRoot, BUILD_ID_FILE), state.buildId);
+}
