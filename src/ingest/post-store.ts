@@ -4,7 +4,7 @@
  * several GB. On disk, the store is also a persistent cache: entries are keyed by the file's content
  * and the parser's own source, so an unchanged post is never parsed twice, across builds.
  *
- * Each entry has two records: the parse outcome (the whole post, read when its file is written) and its
+ * Each entry has two parts: the parse outcome (the whole post, read when its file is written) and its
  * digest (summary, warnings, search tokens: read by every build, a few KB).
  */
 import { createHash } from 'node:crypto';
@@ -50,8 +50,10 @@ export function memoryStore(): PostStore {
 }
 
 /**
- * `<dir>/<first 2 hex>/<key>.json` (the outcome) and `<key>.digest.json`: 256 folders keep directories
- * small at 500k posts. The digest is written last: a digest without its outcome is never seen.
+ * `<dir>/<first 2 hex>/<key>.json`: 256 folders keep directories small at 500k posts. One file per entry,
+ * the digest's JSON on the first line and the outcome's after it (JSON text holds no raw line breaks),
+ * so that reading the digest parses a few KB and creating an entry creates one file (creating files is
+ * most of what a cold build's disk does).
  *
  * Reads and writes are synchronous: this store serves builds (on worker threads, where nothing else
  * waits), and Node's promise-based file handles cost ~60 µs of the thread's own time per file, several
@@ -59,20 +61,31 @@ export function memoryStore(): PostStore {
  */
 export function diskStore(dir: string): PostStore {
   const pathOf = (key: string) => join(dir, key.slice(0, 2), `${key}.json`);
-  const digestPathOf = (key: string) => join(dir, key.slice(0, 2), `${key}.digest.json`);
   const made = new Set<string>();
+  /** The entry's two parts, or undefined when it is missing or unreadable (an interrupted write): parse again. */
+  const read = (key: string): [string, string] | undefined => {
+    try {
+      const text = readFileSync(pathOf(key), 'utf8');
+      const split = text.indexOf('\n');
+      return split < 0 ? undefined : [text.slice(0, split), text.slice(split + 1)];
+    } catch {
+      return undefined;
+    }
+  };
   return {
     dir,
     async get(key) {
+      const entry = read(key);
       try {
-        return reviveDates(JSON.parse(readFileSync(pathOf(key), 'utf8')) as ParseOutcome);
+        return entry && reviveDates(JSON.parse(entry[1]) as ParseOutcome);
       } catch {
-        return undefined; // missing or unreadable (an interrupted write): parse again
+        return undefined;
       }
     },
     async getDigest(key) {
+      const entry = read(key);
       try {
-        return parseDigest(readFileSync(digestPathOf(key), 'utf8'));
+        return entry && parseDigest(entry[0]);
       } catch {
         return undefined;
       }
@@ -83,15 +96,14 @@ export function diskStore(dir: string): PostStore {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writeFileSync(pathOf(key), JSON.stringify(outcome));
-      writeFileSync(digestPathOf(key), serializeDigest(digest));
+      writeFileSync(pathOf(key), `${serializeDigest(digest)}\n${JSON.stringify(outcome)}`);
     },
     async prune(keep) {
       const folders = await readdir(dir).catch(() => [] as string[]);
       for (const folder of folders) {
         const files = await readdir(join(dir, folder)).catch(() => [] as string[]);
         for (const file of files) {
-          if (!keep.has(file.replace(/(\.digest)?\.json$/, ''))) await rm(join(dir, folder, file), { force: true });
+          if (!keep.has(file.replace(/\.json$/, ''))) await rm(join(dir, folder, file), { force: true });
         }
       }
     },
