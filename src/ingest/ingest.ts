@@ -56,10 +56,14 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     if (file.key) used.add(file.key);
     if ('problem' in file) problems.push(file.problem);
     else {
-      posts.push({ ...file.summary, key: file.key });
+      // The summary itself becomes the indexed post (no copy: 200k of them weigh hundreds of MB).
+      const post = file.summary as IndexedPost;
+      post.key = file.key;
+      posts.push(post);
       problems.push(...file.warnings);
     }
   }
+  ingested.length = 0;
   await store.prune(used);
 
   return buildIndex({
@@ -105,5 +109,6 @@ async function ingestOnWorkers(files: PostFileRef[], pool: WorkerPool, request: 
     }
   };
   await Promise.all(Array.from({ length: pool.size }, (_, worker) => lane(worker)));
+  await pool.recycle();
   return results;
 }

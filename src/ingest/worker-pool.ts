@@ -31,8 +31,44 @@ export class WorkerPool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
-  private constructor(private readonly workers: Worker[]) {
-    for (const worker of workers) {
+  /** Started on the first call after start or recycle. */
+  private workers: Worker[] | undefined;
+
+  private constructor(readonly size: number) {}
+
+  /** A pool of `size` workers (default: one per core), started when first called. */
+  static start(size = availableParallelism()): WorkerPool {
+    return new WorkerPool(Math.max(1, size));
+  }
+
+  call<T extends WorkerRequest['type']>(worker: number, request: RequestOf<T> & { type: T }): Promise<Replies[T]> {
+    const id = this.nextId++;
+    const workers = (this.workers ??= this.spawn());
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      workers[worker]!.postMessage({ ...request, id });
+    });
+  }
+
+  /**
+   * Ends the workers now (the next call starts new ones). Between phases of a build, this gives back
+   * all they hold (parser garbage, index builders) at once rather than when their collectors get to it:
+   * at 200k posts, hundreds of MB.
+   */
+  async recycle(): Promise<void> {
+    const workers = this.workers;
+    this.workers = undefined;
+    await Promise.all((workers ?? []).map((worker) => worker.terminate()));
+  }
+
+  close(): Promise<void> {
+    return this.recycle();
+  }
+
+  private spawn(): Worker[] {
+    const script = new URL('./worker-boot.mjs', import.meta.url);
+    return Array.from({ length: this.size }, () => {
+      const worker = new Worker(script);
       worker.on('message', (reply: WorkerReply) => {
         const waiting = this.pending.get(reply.id);
         this.pending.delete(reply.id);
@@ -40,30 +76,11 @@ export class WorkerPool {
         else waiting?.resolve(reply.result);
       });
       worker.on('error', (error) => this.failAll(error));
-      worker.on('exit', (code) => this.failAll(new Error(`build worker exited (code ${code})`)));
-    }
-  }
-
-  /** Starts `size` workers (default: one per core). */
-  static start(size = availableParallelism()): WorkerPool {
-    const script = new URL('./worker-boot.mjs', import.meta.url);
-    return new WorkerPool(Array.from({ length: Math.max(1, size) }, () => new Worker(script)));
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  call<T extends WorkerRequest['type']>(worker: number, request: RequestOf<T> & { type: T }): Promise<Replies[T]> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.workers[worker]!.postMessage({ ...request, id });
+      worker.on('exit', (code) => {
+        if (this.workers?.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));
+      });
+      return worker;
     });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
   private failAll(error: Error): void {

@@ -135,7 +135,7 @@ async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string
 /** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
 async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: string, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex[]> {
   const share = Math.ceil(rows.length / pool.size);
-  return Promise.all(
+  const parts = await Promise.all(
     Array.from({ length: pool.size }, async (_, worker) => {
       const end = Math.min(rows.length, (worker + 1) * share);
       for (let start = worker * share; start < end; start += ROW_BATCH) {
@@ -144,6 +144,8 @@ async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: str
       return pool.call(worker, { type: 'rows-end' });
     }),
   );
+  await pool.recycle();
+  return parts;
 }
 
 function hashOf(body: string | Uint8Array): string {
