@@ -9,14 +9,15 @@
  *
  * Generated corpora are kept in .cache/bench/ and reused (generation is deterministic).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { IngestReport, Manifest, TagPostList } from '../index-format/types.ts';
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
-import { serveWithChromium } from './served-site.ts';
+import { runLighthouse, type LighthouseResult } from './lighthouse-run.ts';
+import { servePreview, serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 import { buildWith, type GeneratorResult } from './static-site-generators.ts';
 
@@ -47,6 +48,8 @@ interface Row {
   firstLoadGzipKB: number;
   filterMs: { sevenDays: number; tag: number; tagAndRange: number };
   browser?: { firstRowsMs: number; tagFilterMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
+  /** Lighthouse (performance, mobile profile) on the list and on the newest article. */
+  lighthouse?: LighthouseResult[];
   /** Jekyll and Hugo building the same posts (sizes up to --compare-max). */
   generators?: GeneratorResult[];
   search?: {
@@ -214,6 +217,19 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
   }
 }
 
+async function lighthouseMetrics(outDir: string): Promise<LighthouseResult[]> {
+  const site = await servePreview(ROOT, outDir);
+  try {
+    const newest = (JSON.parse(readFileSync(join(outDir, 'data', 'shards', '0.json'), 'utf8')) as { posts: { id: string }[] }).posts[0]!.id;
+    return await runLighthouse([
+      { name: 'list', url: site.url },
+      { name: 'article', url: `${site.url}a/${encodeURIComponent(newest)}` },
+    ]);
+  } finally {
+    await site.close();
+  }
+}
+
 /** The queries measured: a name of middling frequency, and a rarer name with a word in a third of the posts. */
 const QUERIES = [syntheticName(40), `${syntheticName(700)} 補助`];
 
@@ -284,6 +300,9 @@ for (const posts of sizes) {
   // A cold build: the build cache of this size is emptied first.
   const cacheDir = join(CACHE, `ingest-cache-${posts}`);
   rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+  // Deleting 100k files leaves the disk busy for a while: let it finish before the clock starts.
+  execFileSync('sync');
   const built = await buildWithRss(postsDir, outDir, cacheDir);
   const output = folderStats(outDir);
   // Incremental: edit one post, then add one, each followed by a build with the cache warm.
@@ -323,6 +342,7 @@ for (const posts of sizes) {
   if (withBrowser) {
     row.browser = await browserMetrics(outDir);
     if (row.search) row.search.queries = await searchMetrics(outDir);
+    row.lighthouse = await lighthouseMetrics(outDir);
   }
   if (posts <= compareMax) {
     console.log(`${posts} posts: building the same posts with Jekyll and Hugo…`);
@@ -350,6 +370,13 @@ for (const r of rows) {
   if (!s.queries?.length) console.log(`${lead} | – | – | – | – | – | – | – | – | – |`);
   for (const q of s.queries ?? []) console.log(`${lead} | ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
 }
+console.log('\nLighthouse 12, performance category, default mobile profile (simulated slow 4G, 4× CPU slowdown), vite preview');
+console.log('| posts | page | score | LCP ms | CLS | TBT ms | FCP ms | transfer KB |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  for (const l of r.lighthouse ?? []) console.log(`| ${r.posts} | ${l.page} | ${l.performance} | ${f(l.lcpMs, 0)} | ${f(l.cls, 3)} | ${f(l.tbtMs, 0)} | ${f(l.fcpMs, 0)} | ${f(l.transferKB)} |`);
+}
+
 console.log('\nThe same posts built by Jekyll and Hugo (minimal layout, cold); ratio = cna-reader cold build time / theirs');
 console.log('| posts | cna-reader s | Jekyll s | cna-reader / Jekyll | Hugo s | cna-reader / Hugo |');
 console.log('|---|---|---|---|---|---|');

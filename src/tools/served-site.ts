@@ -11,15 +11,20 @@ export interface ServedSite {
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
 
-export async function serveWithChromium(root: string, outDir: string): Promise<ServedSite> {
+/** `vite preview` of a built folder on a free port. */
+export async function servePreview(root: string, outDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const { preview } = await import('vite');
-  const { chromium } = await import('playwright-core');
   const server = await preview({ root, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
   const address = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`;
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 4173}/`, close: () => server.close() };
+}
+
+export async function serveWithChromium(root: string, outDir: string): Promise<ServedSite> {
+  const { chromium } = await import('playwright-core');
+  const server = await servePreview(root, outDir);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
   return {
-    url,
+    url: server.url,
     browser,
     async close() {
       await browser.close();
