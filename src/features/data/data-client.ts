@@ -63,6 +63,12 @@ export async function loadTagRows(manifest: Manifest, key: string): Promise<numb
   return list.rowDeltas.map((delta) => (row += delta));
 }
 
+/** Fetches a tag's row list into the cache, ahead of its use; failures are left for the real load to report. */
+export async function prefetchTagRows(manifest: Manifest, key: string): Promise<void> {
+  const tag = manifest.tags.find((t) => t.key === key);
+  if (tag) await cached<TagPostList>(tag.file).catch(() => undefined);
+}
+
 export async function loadPost(id: string): Promise<PostFile> {
   const manifest = await loadManifest();
   return cached<PostFile>(postFileUrlPath(id, manifest.postBuckets));

@@ -1,8 +1,12 @@
 import type { TagSummary } from '../../index-format/types.ts';
 import { useMessages } from '../../app/i18n.tsx';
 
-/** Outlet / tag checkboxes with counts; several may be chosen (a post matches any of them). */
-export function TagFilter({ tags, selected, onChange }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void }) {
+/**
+ * Outlet / tag checkboxes with counts; several may be chosen (a post matches any of them). `onIntent`
+ * hears of a tag about to be chosen (pointer over it, or focus), so its row list can be fetched before
+ * the click: a tap's press alone gives the fetch a head start of ~100 ms.
+ */
+export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void }) {
   const t = useMessages();
   const toggle = (key: string) => onChange(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
   return (
@@ -11,8 +15,8 @@ export function TagFilter({ tags, selected, onChange }: { tags: TagSummary[]; se
       <ul>
         {tags.map((tag) => (
           <li key={tag.key}>
-            <label>
-              <input type="checkbox" checked={selected.includes(tag.key)} onChange={() => toggle(tag.key)} />
+            <label onPointerEnter={() => onIntent?.(tag.key)}>
+              <input type="checkbox" checked={selected.includes(tag.key)} onChange={() => toggle(tag.key)} onFocus={() => onIntent?.(tag.key)} />
               <span className="tag-label">{tag.label}</span>
               <span className="tag-count">{tag.count.toLocaleString()}</span>
             </label>

@@ -7,7 +7,7 @@ import { LoadError, Loading } from '../../components/status.tsx';
 import { todayIn } from '../../components/format-date.ts';
 import { useAsync } from '../../components/use-async.ts';
 import { useHeadingFocus } from '../../components/use-heading-focus.ts';
-import { loadManifest } from '../data/data-client.ts';
+import { loadManifest, prefetchTagRows } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { TagFilter } from '../filters/tag-filter.tsx';
 import { Timeline } from '../filters/timeline.tsx';
@@ -77,7 +77,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           {activeFilters > 0 && ` (${activeFilters})`}
         </button>
         <div id="filter-controls" className="filter-controls">
-        <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} />
+        <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={(tag) => void prefetchTagRows(manifest, tag)} />
         <DateFilter from={filters.from} to={filters.to} today={todayIn(manifest.timeZone)} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
         </div>
       </aside>

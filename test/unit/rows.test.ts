@@ -1,0 +1,68 @@
+/**
+ * The list's row arithmetic (src/features/list/rows.ts), checked against plain definitions on a written
+ * archive of days and outlets.
+ */
+import type { Manifest } from '../../src/index-format/types.ts';
+import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem } from '../../src/features/list/rows.ts';
+
+/** A deterministic spread: 60 days of 1 to 40 posts, oldest first as the manifest lists them. */
+const dayCounts: [string, number][] = Array.from({ length: 60 }, (_, n) => [`2026-0${1 + Math.floor(n / 28)}-${String((n % 28) + 1).padStart(2, '0')}`, 1 + ((n * 37) % 40)]);
+const manifest = { days: dayCounts } as Manifest;
+const index = buildDayIndex(manifest);
+const total = dayCounts.reduce((sum, [, count]) => sum + count, 0);
+/** The day of each row, by walking the days newest first. */
+const dayByRow = [...dayCounts].reverse().flatMap(([day, count]) => Array<string>(count).fill(day));
+/** Three outlets' rows: every 3rd, every 7th, and a sparse set. */
+const tags = [
+  Array.from({ length: total }, (_, row) => row).filter((row) => row % 3 === 0),
+  Array.from({ length: total }, (_, row) => row).filter((row) => row % 7 === 0),
+  Array.from({ length: total }, (_, row) => row).filter((row) => (row * row) % 31 === 1),
+];
+
+function plainItems(rows: number[]): ListItem[] {
+  const items: ListItem[] = [];
+  for (const row of rows) {
+    const last = items.findLast((item) => item.kind === 'day');
+    if (!last || last.kind !== 'day' || last.day !== dayByRow[row]) items.push({ kind: 'day', day: dayByRow[row]!, count: 0 });
+    (items.findLast((item) => item.kind === 'day') as { count: number }).count++;
+    items.push({ kind: 'row', row });
+  }
+  return items;
+}
+
+describe('row arithmetic', () => {
+  it('knows the day of every row', () => {
+    expect(total).toBe(dayByRow.length);
+    for (let row = 0; row < total; row++) expect(dayOfRow(index, row)).toBe(dayByRow[row]);
+  });
+
+  it('merges outlets into ascending rows without repeats, within a range', () => {
+    const plain = (lists: number[][], start: number, end: number) => [...new Set(lists.flat())].filter((row) => row >= start && row < end).sort((a, b) => a - b);
+    for (const [start, end] of [[0, total], [17, 300], [5, 6], [total, total]] as const) {
+      expect(rowsWithAnyTag(tags, start, end)).toEqual(plain(tags, start, end));
+      expect(rowsWithAnyTag([tags[1]!], start, end)).toEqual(plain([tags[1]!], start, end));
+      expect(rowsWithAnyTag([tags[0]!, tags[2]!], start, end)).toEqual(plain([tags[0]!, tags[2]!], start, end));
+    }
+    expect(rowsWithAnyTag([], 0, total)).toEqual([]);
+  });
+
+  it('heads each day of a filtered list once, with its count', () => {
+    for (const rows of [tags[0]!, tags[2]!, rowsWithAnyTag(tags, 0, total), [0], []]) {
+      expect(listItems({ kind: 'list', rows }, index)).toEqual(plainItems(rows));
+    }
+    const range = rowRangeOfDays(index, '2026-01-10', '2026-02-03');
+    const rows = Array.from({ length: range.end - range.start }, (_, i) => range.start + i);
+    expect(listItems({ kind: 'range', ...range }, index)).toEqual(plainItems(rows));
+  });
+
+  it('counts posts per day, oldest day first, for lists and ranges', () => {
+    const plainCounts = (rows: number[]) => {
+      const counts = new Map<string, number>();
+      for (const row of rows) counts.set(dayByRow[row]!, (counts.get(dayByRow[row]!) ?? 0) + 1);
+      return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    };
+    expect(countPerDay({ kind: 'list', rows: tags[2]! }, index)).toEqual(plainCounts(tags[2]!));
+    expect(countPerDay({ kind: 'list', rows: tags[0]! }, index)).toEqual(plainCounts(tags[0]!));
+    expect(countPerDay({ kind: 'range', start: 40, end: 400 }, index)).toEqual(plainCounts(Array.from({ length: 360 }, (_, i) => 40 + i)));
+  });
+});
