@@ -116,16 +116,19 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     if (index > 0) place.nextId = entries[index - 1]!.id;
     return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
   });
+  // The closures below keep only `rows` and `loadPost`, never the summaries: at 200k posts those weigh
+  // hundreds of MB, and the build needs them no more once the files below are made.
+  const { loadPost } = input;
   const renderPost = async (index: number): Promise<RenderedPost> => {
     const row = rows[index]!;
-    const post = await input.loadPost(row.key);
+    const post = await loadPost(row.key);
     return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
   };
   async function* posts(): AsyncGenerator<RenderedPost> {
     const ahead: Promise<RenderedPost>[] = [];
     let next = 0;
-    while (next < entries.length || ahead.length > 0) {
-      while (next < entries.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
+    while (next < rows.length || ahead.length > 0) {
+      while (next < rows.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
       yield await ahead.shift()!;
     }
   }

@@ -31,10 +31,12 @@ export class WorkerPool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
-  /** Started on the first call after start or recycle. */
-  private workers: Worker[] | undefined;
+  /** Each started on its first call after start or recycle. */
+  private readonly workers: (Worker | undefined)[];
 
-  private constructor(readonly size: number) {}
+  private constructor(readonly size: number) {
+    this.workers = Array.from({ length: size });
+  }
 
   /** A pool of `size` workers (default: one per core), started when first called. */
   static start(size = availableParallelism()): WorkerPool {
@@ -43,44 +45,41 @@ export class WorkerPool {
 
   call<T extends WorkerRequest['type']>(worker: number, request: RequestOf<T> & { type: T }): Promise<Replies[T]> {
     const id = this.nextId++;
-    const workers = (this.workers ??= this.spawn());
+    const thread = (this.workers[worker] ??= this.spawn());
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      workers[worker]!.postMessage({ ...request, id });
+      thread.postMessage({ ...request, id });
     });
   }
 
   /**
-   * Ends the workers now (the next call starts new ones). Between phases of a build, this gives back
-   * all they hold (parser garbage, index builders) at once rather than when their collectors get to it:
-   * at 200k posts, hundreds of MB.
+   * Ends workers now (all, or the one given; the next call to a worker starts a new one). Between
+   * phases of a build, this gives back all they hold (parser garbage, index builders) at once rather
+   * than when their collectors get to it: at 200k posts, hundreds of MB.
    */
-  async recycle(): Promise<void> {
-    const workers = this.workers;
-    this.workers = undefined;
-    await Promise.all((workers ?? []).map((worker) => worker.terminate()));
+  async recycle(only?: number): Promise<void> {
+    const ending = this.workers.map((worker, n) => (only === undefined || n === only ? worker : undefined));
+    ending.forEach((worker, n) => worker && (this.workers[n] = undefined));
+    await Promise.all(ending.map((worker) => worker?.terminate()));
   }
 
   close(): Promise<void> {
     return this.recycle();
   }
 
-  private spawn(): Worker[] {
-    const script = new URL('./worker-boot.mjs', import.meta.url);
-    return Array.from({ length: this.size }, () => {
-      const worker = new Worker(script);
-      worker.on('message', (reply: WorkerReply) => {
-        const waiting = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        if ('error' in reply) waiting?.reject(new Error(`build worker: ${reply.error}`));
-        else waiting?.resolve(reply.result);
-      });
-      worker.on('error', (error) => this.failAll(error));
-      worker.on('exit', (code) => {
-        if (this.workers?.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));
-      });
-      return worker;
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if ('error' in reply) waiting?.reject(new Error(`build worker: ${reply.error}`));
+      else waiting?.resolve(reply.result);
     });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      if (this.workers.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));
+    });
+    return worker;
   }
 
   private failAll(error: Error): void {

@@ -8,6 +8,8 @@
  * The state is trusted only while the data folder carries the build id the state names: a fresh or
  * emptied output folder gets every file.
  *
+ * The small files are taken out of `built.files` once written.
+ *
  * Post files are written and the search index fed on worker threads when a pool is given, each over a
  * contiguous range of rows; their partial indexes are joined here.
  */
@@ -84,6 +86,9 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   for (let start = 0; start < small.length; start += WRITE_BATCH) {
     await Promise.all(small.slice(start, start + WRITE_BATCH).map(([path, body]) => write(path, body)));
   }
+  // Once on disk, the metadata shards (~120 MB of text at 200k posts) are let go before the heavy part.
+  small.length = 0;
+  built.files.clear();
 
   // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed.
   const tasks = (rows: PlannedRow[], first: number): RowTask[] =>
@@ -135,16 +140,21 @@ async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string
 /** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
 async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: string, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex[]> {
   const share = Math.ceil(rows.length / pool.size);
-  const parts = await Promise.all(
+  await Promise.all(
     Array.from({ length: pool.size }, async (_, worker) => {
       const end = Math.min(rows.length, (worker + 1) * share);
       for (let start = worker * share; start < end; start += ROW_BATCH) {
         await pool.call(worker, { type: 'rows', tasks: tasks(rows.slice(start, Math.min(end, start + ROW_BATCH)), start), storeDir, dataRoot });
       }
-      return pool.call(worker, { type: 'rows-end' });
     }),
   );
-  await pool.recycle();
+  // One worker at a time hands over its index and is ended: exporting copies a builder's postings, and
+  // two copies at once would add hundreds of MB to the build's peak at 200k posts.
+  const parts: PartialIndex[] = [];
+  for (let worker = 0; worker < pool.size; worker++) {
+    parts.push(await pool.call(worker, { type: 'rows-end' }));
+    await pool.recycle(worker);
+  }
   return parts;
 }
 
