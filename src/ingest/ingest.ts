@@ -4,11 +4,13 @@
 import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
-import { ingestFile, type IngestedFile } from './ingest-file.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
 import type { ParseOptions } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
-import { listPostFiles, type PostFileRef } from './read-posts.ts';
+import { listPostFiles } from './read-posts.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 export interface IngestOptions {
@@ -44,10 +46,16 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
+  const seenBefore = store.dir ? await loadSeen(store.dir, settings) : {};
+  const refs = files.map((file) => {
+    const seen = seenBefore[file.path];
+    return seen ? { ...file, seen } : file;
+  });
 
   const ingested = options.pool && store.dir
-    ? await ingestOnWorkers(files, options.pool, { settings, parseOptions, storeDir: store.dir })
-    : await ingestInline(files, (file) => ingestFile(file, settings, parseOptions, store));
+    ? await ingestOnWorkers(refs, options.pool, { settings, parseOptions, storeDir: store.dir })
+    : await ingestInline(refs, (file) => ingestFile(file, settings, parseOptions, store));
+  if (store.dir) await saveSeen(store.dir, settings, ingested);
 
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
@@ -82,8 +90,28 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   });
 }
 
+/** What the last build saw of each file (see ingest-file.ts), kept in the store's folder. */
+const SEEN_FILE = 'files-seen.json';
+
+async function loadSeen(dir: string, settings: string): Promise<Record<string, FileSeen>> {
+  try {
+    const saved = JSON.parse(await readFile(join(dir, SEEN_FILE), 'utf8')) as { settings: string; files: Record<string, FileSeen> };
+    // Keys depend on the settings (and the parser's version, part of them): other settings, other keys.
+    return saved.settings === settings ? saved.files : {};
+  } catch {
+    return {};
+  }
+}
+
+async function saveSeen(dir: string, settings: string, ingested: IngestedFile[]): Promise<void> {
+  const files: Record<string, FileSeen> = {};
+  for (const file of ingested) if (file.seen) files[file.path] = file.seen;
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, SEEN_FILE), JSON.stringify({ settings, files }));
+}
+
 /** In file order, whatever order the work finished in: ids and reports must not depend on timing. */
-async function ingestInline(files: PostFileRef[], work: (file: PostFileRef) => Promise<IngestedFile>): Promise<IngestedFile[]> {
+async function ingestInline(files: SeenFileRef[], work: (file: SeenFileRef) => Promise<IngestedFile>): Promise<IngestedFile[]> {
   const results: IngestedFile[] = Array.from({ length: files.length });
   let next = 0;
   const lane = async () => {
@@ -96,7 +124,7 @@ async function ingestInline(files: PostFileRef[], work: (file: PostFileRef) => P
   return results;
 }
 
-async function ingestOnWorkers(files: PostFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }): Promise<IngestedFile[]> {
+async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }): Promise<IngestedFile[]> {
   const results: IngestedFile[] = Array.from({ length: files.length });
   let next = 0;
   // Each worker takes the next batch as soon as it is done with one: uneven posts even out.

@@ -5,20 +5,23 @@
  * and the parser's own source, so an unchanged post is never parsed twice, across builds.
  *
  * Each entry has two parts: the parse outcome (the whole post, read when its file is written) and its
- * digest (summary, warnings, search tokens: read by every build, a few KB).
+ * digest (summary and warnings, read by every build, a few hundred bytes; and search tokens, a few KB,
+ * read when the search index is built).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParseOutcome } from './parse-post.ts';
-import { parseDigest, serializeDigest, type PostDigest } from './post-digest.ts';
+import { headOf, parseDigest, parseDigestHead, serializeDigest, type DigestHead, type PostDigest } from './post-digest.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
   readonly dir?: string;
   get(key: string): Promise<ParseOutcome | undefined>;
   getDigest(key: string): Promise<PostDigest | undefined>;
+  /** The digest without its search tokens. */
+  getHead(key: string): Promise<DigestHead | undefined>;
   put(key: string, outcome: ParseOutcome, digest: PostDigest): Promise<void>;
   /** Forgets every entry not in `keep` (posts deleted or edited since). */
   prune(keep: ReadonlySet<string>): Promise<void>;
@@ -35,6 +38,10 @@ export function memoryStore(): PostStore {
   return {
     get: async (key) => entries.get(key),
     getDigest: async (key) => digests.get(key),
+    getHead: async (key) => {
+      const digest = digests.get(key);
+      return digest && headOf(digest);
+    },
     put: async (key, outcome, digest) => {
       entries.set(key, outcome);
       digests.set(key, digest);
@@ -51,9 +58,9 @@ export function memoryStore(): PostStore {
 
 /**
  * `<dir>/<first 2 hex>/<key>.json`: 256 folders keep directories small at 500k posts. One file per entry,
- * the digest's JSON on the first line and the outcome's after it (JSON text holds no raw line breaks),
- * so that reading the digest parses a few KB and creating an entry creates one file (creating files is
- * most of what a cold build's disk does).
+ * three lines of JSON (JSON text holds no raw line breaks): the digest's head, its search tokens, the
+ * outcome. Each reader reads only the lines it needs, and creating an entry creates one file (creating
+ * files is most of what a cold build's disk does).
  *
  * Reads and writes are synchronous: this store serves builds (on worker threads, where nothing else
  * waits), and Node's promise-based file handles cost ~60 µs of the thread's own time per file, several
@@ -62,12 +69,19 @@ export function memoryStore(): PostStore {
 export function diskStore(dir: string): PostStore {
   const pathOf = (key: string) => join(dir, key.slice(0, 2), `${key}.json`);
   const made = new Set<string>();
-  /** The entry's two parts, or undefined when it is missing or unreadable (an interrupted write): parse again. */
-  const read = (key: string): [string, string] | undefined => {
+  /** The first `count` lines of an entry, or undefined when it is missing or unreadable (an interrupted write): parse again. */
+  const lines = (key: string, count: number): string[] | undefined => {
     try {
-      const text = readFileSync(pathOf(key), 'utf8');
-      const split = text.indexOf('\n');
-      return split < 0 ? undefined : [text.slice(0, split), text.slice(split + 1)];
+      const found = count < 3 ? leadingLines(pathOf(key), count) : readFileSync(pathOf(key), 'utf8').split('\n', 3);
+      return found.length === count ? found : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // A half-written or foreign file fails to parse: treated as missing.
+  const attempt = <T>(work: () => T): T | undefined => {
+    try {
+      return work();
     } catch {
       return undefined;
     }
@@ -75,20 +89,16 @@ export function diskStore(dir: string): PostStore {
   return {
     dir,
     async get(key) {
-      const entry = read(key);
-      try {
-        return entry && reviveDates(JSON.parse(entry[1]) as ParseOutcome);
-      } catch {
-        return undefined;
-      }
+      const entry = lines(key, 3);
+      return entry && attempt(() => reviveDates(JSON.parse(entry[2]!) as ParseOutcome));
     },
     async getDigest(key) {
-      const entry = read(key);
-      try {
-        return entry && parseDigest(entry[0]);
-      } catch {
-        return undefined;
-      }
+      const entry = lines(key, 2);
+      return entry && attempt(() => parseDigest(entry[0]!, entry[1]!));
+    },
+    async getHead(key) {
+      const entry = lines(key, 1);
+      return entry && attempt(() => parseDigestHead(entry[0]!));
     },
     async put(key, outcome, digest) {
       const folder = join(dir, key.slice(0, 2));
@@ -96,11 +106,12 @@ export function diskStore(dir: string): PostStore {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writeFileSync(pathOf(key), `${serializeDigest(digest)}\n${JSON.stringify(outcome)}`);
+      writeFileSync(pathOf(key), `${serializeDigest(digest).join('\n')}\n${JSON.stringify(outcome)}`);
     },
     async prune(keep) {
       const folders = await readdir(dir).catch(() => [] as string[]);
       for (const folder of folders) {
+        if (!/^[0-9a-f]{2}$/.test(folder)) continue;
         const files = await readdir(join(dir, folder)).catch(() => [] as string[]);
         for (const file of files) {
           if (!keep.has(file.replace(/\.json$/, ''))) await rm(join(dir, folder, file), { force: true });
@@ -108,6 +119,24 @@ export function diskStore(dir: string): PostStore {
       }
     },
   };
+}
+
+const chunk = Buffer.alloc(64 * 1024);
+
+/** The first `count` lines of a file, reading as little of it as it can (one 64 KB read, usually). */
+function leadingLines(path: string, count: number): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const length = readSync(fd, chunk, 0, chunk.length, 0);
+    let end = -1;
+    for (let n = 0; n < count; n++) {
+      end = chunk.indexOf(10, end + 1);
+      if (end < 0 || end >= length) return readFileSync(path, 'utf8').split('\n', count);
+    }
+    return chunk.toString('utf8', 0, end).split('\n');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function reviveDates(outcome: ParseOutcome): ParseOutcome {

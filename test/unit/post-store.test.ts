@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
@@ -12,8 +12,10 @@ function countingStore(dir: string): PostStore & { parsed: number } {
   const inner = diskStore(dir);
   const store = {
     parsed: 0,
+    dir: inner.dir,
     get: inner.get,
     getDigest: inner.getDigest,
+    getHead: inner.getHead,
     prune: inner.prune,
     put: async (...entry: Parameters<PostStore['put']>) => {
       store.parsed++;
@@ -23,7 +25,7 @@ function countingStore(dir: string): PostStore & { parsed: number } {
   return store;
 }
 
-const entries = (dir: string) => readdirSync(dir).flatMap((folder) => readdirSync(join(dir, folder)));
+const entries = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((folder) => readdirSync(join(dir, folder.name)));
 
 describe('the disk post store', () => {
   it('parses only new and edited posts on a rebuild, and forgets the old versions', async () => {
@@ -48,6 +50,28 @@ describe('the disk post store', () => {
     expect(edited.parsed).toBe(2);
     expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
     expect(entries(cacheDir)).toHaveLength(3);
+  });
+
+  it('trusts an unchanged size and modification time, and reads a file again when either changes', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    const a = join(postsDir, '2026-11-01-a.html');
+    const b = join(postsDir, '2026-11-02-b.html');
+    writeFileSync(a, post('甲', '01'));
+    writeFileSync(b, post('乙', '02'));
+    await ingestPosts({ postsDir, store: countingStore(cacheDir) });
+    const seen = JSON.parse(readFileSync(join(cacheDir, 'files-seen.json'), 'utf8'));
+    expect(Object.keys(seen.files).sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
+
+    // Touched, same bytes: read and hashed again, found in the store, not parsed.
+    utimesSync(a, new Date('2027-01-01'), new Date('2027-01-01'));
+    // Same size, other bytes, new time: parsed again.
+    writeFileSync(b, post('丙', '02'));
+    const store = countingStore(cacheDir);
+    const built = await ingestPosts({ postsDir, store });
+    expect(store.parsed).toBe(1);
+    expect(JSON.parse((await built.postFile('2026-11-02-b'))!).title).toBe('丙');
+    expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
   });
 
   it('starts over when the parser code changes', async () => {
