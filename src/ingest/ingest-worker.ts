@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ingestFile, type IngestedFile } from './ingest-file.ts';
 import { diskStore, type PostStore } from './post-store.ts';
-import { SearchIndexBuilder } from './search-index.ts';
+import { SearchIndexBuilder, partialIndexBuffers } from './search-index.ts';
 import type { WorkerReply, WorkerRequest } from './worker-pool.ts';
 import { writeRows } from './write-rows.ts';
 
@@ -43,8 +43,7 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
     case 'rows-end': {
       const partial = (rowSession?.search ?? new SearchIndexBuilder()).exportPartial();
       rowSession = undefined;
-      const buffers = [partial.counts, partial.firstRows, partial.lastRows, partial.ends, partial.postings].map((array) => array.buffer as ArrayBuffer);
-      return { result: partial, transfer: buffers };
+      return { result: partial, transfer: partialIndexBuffers(partial) };
     }
   }
 }

@@ -56,10 +56,18 @@ export interface PartialIndex {
   counts: Uint32Array;
   firstRows: Uint32Array;
   lastRows: Uint32Array;
-  /** Where each token's postings end in `postings`. */
-  ends: Uint32Array;
-  postings: Uint8Array;
+  firstWeights: Uint8Array;
+  /** Each token's chain of blocks in `pages` (the postings after the first) and its length in bytes. */
+  heads: Uint32Array;
+  lengths: Uint32Array;
+  /** The builder's block pool itself, handed over rather than copied (no second copy at the peak). */
+  pages: Uint8Array[];
   posts: number;
+}
+
+/** The buffers of a partial index, to transfer it to another thread without copying. */
+export function partialIndexBuffers(part: PartialIndex): ArrayBuffer[] {
+  return [part.counts, part.firstRows, part.lastRows, part.firstWeights, part.heads, part.lengths, ...part.pages].map((array) => array.buffer as ArrayBuffer);
 }
 
 /** A token with all its postings, as the shard writer takes them (in token order). */
@@ -79,9 +87,12 @@ class BlockPool {
   /** The last 4 bytes of a block hold the number of the next block. */
   static readonly DATA = BlockPool.BLOCK - 4;
   private static readonly PAGE_BLOCKS = 1 << 15; // 1 MB pages
-  private readonly pages: Uint8Array[] = [];
-  private readonly views: DataView[] = [];
+  private readonly views: DataView[];
   private used = 0;
+
+  constructor(readonly pages: Uint8Array[] = []) {
+    this.views = pages.map((page) => new DataView(page.buffer, page.byteOffset, page.byteLength));
+  }
 
   allocate(): number {
     if (this.used === this.pages.length * BlockPool.PAGE_BLOCKS) {
@@ -210,28 +221,35 @@ export class SearchIndexBuilder {
     return this.posts;
   }
 
-  /** This builder's postings, ready to merge with other threads' (and to cross to another thread). */
+  /**
+   * This builder's postings, ready to merge with other threads' (and to cross to another thread): the
+   * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
+   */
   exportPartial(): PartialIndex {
     const tokens = [...this.ids.keys()].sort(compareTokens);
-    const counts = new Uint32Array(tokens.length);
-    const firstRows = new Uint32Array(tokens.length);
-    const lastRows = new Uint32Array(tokens.length);
-    const ends = new Uint32Array(tokens.length);
-    let size = 0;
-    for (let id = 0; id < tokens.length; id++) size += 6 + this.length[id]!;
-    const postings = new Uint8Array(size);
-    let at = 0;
+    const n = tokens.length;
+    const part: PartialIndex = {
+      tokens,
+      counts: new Uint32Array(n),
+      firstRows: new Uint32Array(n),
+      lastRows: new Uint32Array(n),
+      firstWeights: new Uint8Array(n),
+      heads: new Uint32Array(n),
+      lengths: new Uint32Array(n),
+      pages: this.pool.pages,
+      posts: this.posts,
+    };
     tokens.forEach((token, i) => {
       const id = this.ids.get(token)!;
-      // The first posting (its delta is the row itself), then the chain.
-      at = writePosting(postings, at, this.firstRow[id]!, this.firstWeight[id]!);
-      if (this.length[id]! > 0) at = this.pool.copyChain(this.head[id]!, this.length[id]!, postings, at);
-      counts[i] = this.count[id]!;
-      firstRows[i] = this.firstRow[id]!;
-      lastRows[i] = this.lastRow[id]!;
-      ends[i] = at;
+      part.counts[i] = this.count[id]!;
+      part.firstRows[i] = this.firstRow[id]!;
+      part.lastRows[i] = this.lastRow[id]!;
+      part.firstWeights[i] = this.firstWeight[id]!;
+      part.heads[i] = this.head[id]!;
+      part.lengths[i] = this.length[id]!;
     });
-    return { tokens, counts, firstRows, lastRows, ends, postings: postings.subarray(0, at), posts: this.posts };
+    this.ids.clear();
+    return part;
   }
 }
 
@@ -246,7 +264,7 @@ export function compareTokens(a: string, b: string): number {
  */
 export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
   const next = parts.map(() => 0);
-  const scratch = new Uint8Array(8);
+  const pools = parts.map((part) => new BlockPool(part.pages));
   for (;;) {
     let token: string | undefined;
     for (let p = 0; p < parts.length; p++) {
@@ -254,27 +272,28 @@ export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPost
       if (candidate !== undefined && (token === undefined || candidate < token)) token = candidate;
     }
     if (token === undefined) return;
-    const pieces: Uint8Array[] = [];
+    // Every part holding the token, in row order: sizes first, then the bytes.
+    let size = 0;
     let count = 0;
+    for (let p = 0; p < parts.length; p++) {
+      const i = next[p]!;
+      if (parts[p]!.tokens[i] === token) size += 6 + parts[p]!.lengths[i]!;
+    }
+    const postings = new Uint8Array(size);
+    let at = 0;
     let lastRow = -1;
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p]!;
       const i = next[p]!;
       if (part.tokens[i] !== token) continue;
       next[p] = i + 1;
-      const start = i === 0 ? 0 : part.ends[i - 1]!;
-      const own = part.postings.subarray(start, part.ends[i]!);
-      if (lastRow < 0) pieces.push(own);
-      else {
-        // Re-encode the first delta (a varint), keep the rest as it is.
-        const skip = varintLength(own);
-        const length = writeVarint(scratch, 0, part.firstRows[i]! - lastRow);
-        pieces.push(scratch.slice(0, length), own.subarray(skip));
-      }
+      // The part's first posting: its row from zero in the first part, from the previous part's last row after.
+      at = writePosting(postings, at, lastRow < 0 ? part.firstRows[i]! : part.firstRows[i]! - lastRow, part.firstWeights[i]!);
+      if (part.lengths[i]! > 0) at = pools[p]!.copyChain(part.heads[i]!, part.lengths[i]!, postings, at);
       count += part.counts[i]!;
       lastRow = part.lastRows[i]!;
     }
-    yield { token, count, postings: pieces.length === 1 ? pieces[0]! : concat(pieces) };
+    yield { token, count, postings: postings.subarray(0, at) };
   }
 }
 
@@ -346,12 +365,6 @@ function writeVarint(bytes: Uint8Array, at: number, value: number): number {
   }
   bytes[at++] = value;
   return at;
-}
-
-function varintLength(bytes: Uint8Array): number {
-  let at = 0;
-  while (bytes[at]! & 0x80) at++;
-  return at + 1;
 }
 
 function writePosting(bytes: Uint8Array, at: number, delta: number, weight: number): number {

@@ -26,6 +26,16 @@ interface Replies {
   'rows-end': PartialIndex;
 }
 
+/**
+ * The JS heap of each worker, capped. What a worker must hold is small (the search index it builds lives
+ * outside the JS heap, in its block pool: ~100 MB of heap at 500k posts); left uncapped, V8 lets a busy
+ * thread's garbage grow to several times that before collecting it, and two workers at 200k posts
+ * pushed the build past 1.5 GB. @default 512, or CNA_READER_WORKER_HEAP_MB
+ */
+function workerHeapMb(): number {
+  return Number(process.env['CNA_READER_WORKER_HEAP_MB'] ?? 512);
+}
+
 export class WorkerPool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -67,14 +77,16 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if ('error' in reply) waiting?.reject(new Error(`build worker: ${reply.error}`));
       else waiting?.resolve(reply.result);
     });
-    worker.on('error', (error) => this.failAll(error));
+    worker.on('error', (error: Error & { code?: string }) =>
+      this.failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a build worker ran out of its ${workerHeapMb()} MB heap; set CNA_READER_WORKER_HEAP_MB higher`, { cause: error }) : error),
+    );
     worker.on('exit', (code) => {
       if (this.workers.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));
     });

@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
+import { collectGarbage } from './collect-garbage.ts';
 import type { PostStore } from './post-store.ts';
 import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -89,6 +90,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   // Once on disk, the metadata shards (~120 MB of text at 200k posts) are let go before the heavy part.
   small.length = 0;
   built.files.clear();
+  collectGarbage();
 
   // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed.
   const tasks = (rows: PlannedRow[], first: number): RowTask[] =>
@@ -148,8 +150,7 @@ async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: str
       }
     }),
   );
-  // One worker at a time hands over its index and is ended: exporting copies a builder's postings, and
-  // two copies at once would add hundreds of MB to the build's peak at 200k posts.
+  // One worker at a time hands over its index and is ended, so that no worker's garbage outlives its work.
   const parts: PartialIndex[] = [];
   for (let worker = 0; worker < pool.size; worker++) {
     parts.push(await pool.call(worker, { type: 'rows-end' }));
