@@ -27,13 +27,16 @@ interface Replies {
 }
 
 /**
- * The JS heap of each worker, capped. What a worker must hold is small (the search index it builds lives
- * outside the JS heap, in its block pool: ~100 MB of heap at 500k posts); left uncapped, V8 lets a busy
- * thread's garbage grow to several times that before collecting it, and two workers at 200k posts
- * pushed the build past 1.5 GB. @default 512, or CNA_READER_WORKER_HEAP_MB
+ * The JS heap of each worker, capped. What a worker must hold is small and grows slowly with the archive
+ * (the search index it builds lives outside the JS heap, in its block pool; its token table is ~60 MB at
+ * 200k posts); left uncapped, V8 lets a busy thread's garbage grow to several times that before
+ * collecting it, and two workers at 200k posts pushed the build past 1.7 GB. The cap leaves three to
+ * four times the measured need: 128 MB + 1 MB per 2,000 posts, at least 192 MB; CNA_READER_WORKER_HEAP_MB
+ * sets it.
  */
-function workerHeapMb(): number {
-  return Number(process.env['CNA_READER_WORKER_HEAP_MB'] ?? 512);
+function workerHeapMb(posts: number): number {
+  const set = process.env['CNA_READER_WORKER_HEAP_MB'];
+  return set ? Number(set) : Math.max(192, Math.round(128 + posts / 2000));
 }
 
 export class WorkerPool {
@@ -42,6 +45,9 @@ export class WorkerPool {
 
   /** Each started on its first call after start or recycle. */
   private readonly workers: (Worker | undefined)[];
+
+  /** Posts in the archive being built: the workers' heap cap follows it. */
+  expectedPosts = 0;
 
   private constructor(readonly size: number) {
     this.workers = Array.from({ length: size });
@@ -77,7 +83,7 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } });
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(this.expectedPosts) } });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -85,7 +91,7 @@ export class WorkerPool {
       else waiting?.resolve(reply.result);
     });
     worker.on('error', (error: Error & { code?: string }) =>
-      this.failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a build worker ran out of its ${workerHeapMb()} MB heap; set CNA_READER_WORKER_HEAP_MB higher`, { cause: error }) : error),
+      this.failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a build worker ran out of its ${workerHeapMb(this.expectedPosts)} MB heap; set CNA_READER_WORKER_HEAP_MB higher`, { cause: error }) : error),
     );
     worker.on('exit', (code) => {
       if (this.workers.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));
