@@ -47,7 +47,8 @@ interface Row {
   outputMB: number;
   firstLoadGzipKB: number;
   filterMs: { sevenDays: number; tag: number; tagAndRange: number };
-  browser?: { firstRowsMs: number; tagFilterMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
+  /** tagFilterMs: clicking the largest outlet on a fresh page; tagFilterHoveredMs: the same after the pointer rested on it (its rows prefetched). */
+  browser?: { firstRowsMs: number; tagFilterMs: number; tagFilterHoveredMs: number; longTasksWhileScrolling: number; longestTaskMs: number; heapMB: number };
   /** Lighthouse (performance, mobile profile) on the list and on the newest article. */
   lighthouse?: LighthouseResult[];
   /** Jekyll and Hugo building the same posts (sizes up to --compare-max). */
@@ -188,7 +189,7 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
     const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8')) as Manifest;
     const tag = manifest.tags[0]!;
     // Page scripts are passed as text: tsx wraps named functions in a helper the page does not have.
-    const tagFilterMs = (await page.evaluate(`(async (label) => {
+    const clickTag = `(async (label) => {
       const box = [...document.querySelectorAll('.tag-filter label')].find((l) => l.textContent.includes(label)).querySelector('input');
       const count = document.querySelector('.result-count');
       const before = count.textContent;
@@ -199,7 +200,15 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
         check();
       });
       return performance.now() - started;
-    })(${JSON.stringify(tag.label)})`)) as number;
+    })(${JSON.stringify(tag.label)})`;
+    const tagFilterMs = (await page.evaluate(clickTag)) as number;
+    const hovered = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await hovered.goto(url);
+    await hovered.locator('.post-row-title').first().waitFor();
+    await hovered.locator('.tag-filter label', { hasText: tag.label }).first().hover();
+    await hovered.waitForTimeout(300);
+    const tagFilterHoveredMs = (await hovered.evaluate(clickTag)) as number;
+    await hovered.close();
     await page.evaluate(`(() => {
       window.__longTasks = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask' });
@@ -211,7 +220,7 @@ async function browserMetrics(outDir: string): Promise<Row['browser']> {
     await page.waitForTimeout(300);
     const longTasks = (await page.evaluate('window.__longTasks')) as number[];
     const heapMB = ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576;
-    return { firstRowsMs, tagFilterMs, longTasksWhileScrolling: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), heapMB };
+    return { firstRowsMs, tagFilterMs, tagFilterHoveredMs, longTasksWhileScrolling: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), heapMB };
   } finally {
     await site.close();
   }
@@ -353,11 +362,11 @@ for (const posts of sizes) {
 }
 
 const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
-console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms | long tasks scrolling (max ms) | heap MB |');
+console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (fresh / hovered) | long tasks scrolling (max ms) | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
+    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
 console.log('\nSearch (cold: a fresh page, nothing of the search loaded; warm: the same query again after another)');
