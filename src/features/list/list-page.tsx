@@ -89,7 +89,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           </h1>
           <p className="result-count" role="status" aria-live="polite">
             {count !== undefined && t.resultCount(count)}
-            {stale && <span className="searching"> {t.searching}</span>}
+            {stale && filters.q && <span className="searching"> {t.searching}</span>}
           </p>
           {filters.q && (
             <div className="sort-choice" role="group" aria-label={t.sortBy}>

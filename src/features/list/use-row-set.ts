@@ -74,8 +74,10 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
       });
     };
     // A new query (or filter) supersedes the running one: its result is dropped when it arrives.
-    // Until then the previous results stay on screen, marked stale, rather than blinking away at each keystroke.
-    setState((previous) => (previous.status === 'ready' && filters.q ? { ...previous, stale: true } : { status: 'loading' }));
+    // Until then the previous results stay on screen, marked stale, rather than blinking away at each
+    // keystroke, or being torn down and built again for the one frame an outlet's rows take to arrive
+    // (at 200k posts, rebuilding the list cost more than the filter itself).
+    setState((previous) => (previous.status === 'ready' ? { ...previous, stale: true } : { status: 'loading' }));
     run().catch((error: unknown) => {
       if (controller.signal.aborted) return;
       setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry });
