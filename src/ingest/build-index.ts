@@ -96,10 +96,11 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   for (const { post, id } of entries) if (post.originalUrl) idByUrl.set(urlIdentity(post.originalUrl), id);
 
   const files = new Map<string, string>();
-  const metas: PostMeta[] = entries.map(({ post, id }) => toMeta(post, id));
+  // Each shard's metadata is made and turned into text at once: holding every post's metadata as
+  // objects next to the text (200k of each) was the peak of a whole rebuild's memory.
   let shardCount = 0;
-  for (let start = 0; start < metas.length; start += shardSize) {
-    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts: metas.slice(start, start + shardSize) };
+  for (let start = 0; start < entries.length; start += shardSize) {
+    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts: entries.slice(start, start + shardSize).map(({ post, id }) => toMeta(post, id)) };
     files.set(shardFile(shardCount++), JSON.stringify(shard));
   }
 
@@ -145,7 +146,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     postBuckets: POST_BUCKETS,
   };
   for (const tag of manifest.tags) {
-    const list: TagPostList = { version: INDEX_FORMAT_VERSION, key: tag.key, rowDeltas: tagRowDeltas(metas, tag.key) };
+    const list: TagPostList = { version: INDEX_FORMAT_VERSION, key: tag.key, rowDeltas: tagRowDeltas(entries, tag.key) };
     files.set(tag.file, JSON.stringify(list));
   }
   files.set('manifest.json', JSON.stringify(manifest));
@@ -204,11 +205,11 @@ function toMeta(post: IndexedPost, id: string): PostMeta {
   return meta;
 }
 
-function tagRowDeltas(metas: PostMeta[], key: string): number[] {
+function tagRowDeltas(entries: { post: IndexedPost }[], key: string): number[] {
   const deltas: number[] = [];
   let previous = 0;
-  metas.forEach((meta, row) => {
-    if (!meta.tags.includes(key)) return;
+  entries.forEach(({ post }, row) => {
+    if (!post.tags.some((tag) => tag.key === key)) return;
     deltas.push(row - previous);
     previous = row;
   });

@@ -6,6 +6,7 @@ import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
 import type { ParseOptions } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
@@ -73,6 +74,8 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     }
   }
   ingested.length = 0;
+  // What receiving 200k summaries from the workers left behind goes before the index is planned (see collect-garbage.ts).
+  collectGarbage();
   await store.prune(used);
 
   return buildIndex({
