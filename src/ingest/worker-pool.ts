@@ -30,13 +30,13 @@ interface Replies {
  * The JS heap of each worker, capped. What a worker must hold is small and grows slowly with the archive
  * (the search index it builds lives outside the JS heap, in its block pool; its token table is ~60 MB at
  * 200k posts); left uncapped, V8 lets a busy thread's garbage grow to several times that before
- * collecting it, and two workers at 200k posts pushed the build past 1.7 GB. The cap leaves three to
- * four times the measured need: 128 MB + 1 MB per 2,000 posts, at least 192 MB; CNA_READER_WORKER_HEAP_MB
+ * collecting it, and two workers at 200k posts pushed the build past 1.7 GB. The cap leaves two to three
+ * times the measured need: 96 MB + 1 MB per 2,500 posts, at least 160 MB; CNA_READER_WORKER_HEAP_MB
  * sets it.
  */
 function workerHeapMb(posts: number): number {
   const set = process.env['CNA_READER_WORKER_HEAP_MB'];
-  return set ? Number(set) : Math.max(192, Math.round(128 + posts / 2000));
+  return set ? Number(set) : Math.max(160, Math.round(96 + posts / 2500));
 }
 
 export class WorkerPool {
