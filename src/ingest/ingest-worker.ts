@@ -3,7 +3,8 @@
  * main thread (see worker-pool.ts), each with its own disk post store over the shared cache folder.
  */
 import { parentPort } from 'node:worker_threads';
-import { ingestFile, type IngestedFile } from './ingest-file.ts';
+import { ingestFile } from './ingest-file.ts';
+import { mapInOrder } from './map-in-order.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { SearchIndexBuilder, partialIndexBuffers } from './search-index.ts';
 import type { WorkerReply, WorkerRequest } from './worker-pool.ts';
@@ -24,17 +25,7 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
   switch (request.type) {
     case 'ingest': {
       const store = storeAt(request.storeDir);
-      // Several files at once: while one waits for the disk, another is parsed.
-      const result: IngestedFile[] = Array.from({ length: request.files.length });
-      let next = 0;
-      const lane = async () => {
-        while (next < request.files.length) {
-          const at = next++;
-          result[at] = await ingestFile(request.files[at]!, request.settings, request.parseOptions, store);
-        }
-      };
-      await Promise.all(Array.from({ length: FILES_AT_ONCE }, lane));
-      return { result };
+      return { result: await mapInOrder(request.files, FILES_AT_ONCE, (file) => ingestFile(file, request.settings, request.parseOptions, store)) };
     }
     case 'rows': {
       rowSession ??= { search: new SearchIndexBuilder(), folders: new Set() };

@@ -1,15 +1,16 @@
 /**
  * The whole build-time pipeline: list → read → parse → index. The Vite plugin and the benchmarks call this.
  */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
 import type { ParseOptions } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
+import { mapInOrder } from './map-in-order.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { listPostFiles } from './read-posts.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -56,7 +57,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
 
   const ingested = options.pool && store.dir
     ? await ingestOnWorkers(refs, options.pool, { settings, parseOptions, storeDir: store.dir })
-    : await ingestInline(refs, (file) => ingestFile(file, settings, parseOptions, store));
+    : await mapInOrder(refs, READ_CONCURRENCY, (file) => ingestFile(file, settings, parseOptions, store));
   if (store.dir) await saveSeen(store.dir, settings, ingested);
 
   const posts: IndexedPost[] = [];
@@ -114,20 +115,7 @@ async function saveSeen(dir: string, settings: string, ingested: IngestedFile[])
   await writeFile(join(dir, SEEN_FILE), JSON.stringify({ settings, files }));
 }
 
-/** In file order, whatever order the work finished in: ids and reports must not depend on timing. */
-async function ingestInline(files: SeenFileRef[], work: (file: SeenFileRef) => Promise<IngestedFile>): Promise<IngestedFile[]> {
-  const results: IngestedFile[] = Array.from({ length: files.length });
-  let next = 0;
-  const lane = async () => {
-    while (next < files.length) {
-      const at = next++;
-      results[at] = await work(files[at]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
-  return results;
-}
-
+/** Like mapInOrder, in batches spread over the workers. */
 async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }): Promise<IngestedFile[]> {
   const results: IngestedFile[] = Array.from({ length: files.length });
   let next = 0;
