@@ -61,7 +61,8 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   if (!previous) await rm(dataRoot, { recursive: true, force: true });
   // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
   else await rm(join(dataRoot, BUILD_ID_FILE), { force: true });
-  const before = new Map(Object.entries(previous?.files ?? {}));
+  // Looked up as parsed (a Map copy of 200k entries would only add to the peak).
+  const before: Readonly<Record<string, string>> = previous?.files ?? {};
   const after = new Map<string, string>();
   let written = 0;
   let unchanged = 0;
@@ -70,7 +71,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   const write = async (path: string, body: string | Uint8Array) => {
     const hash = hashOf(body);
     after.set(path, hash);
-    if (before.get(path) === hash) {
+    if (before[path] === hash) {
       unchanged++;
       return;
     }
@@ -98,7 +99,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
       const hash = hashOf(`${row.key}\u0000${JSON.stringify(row.place)}`);
       after.set(row.file, hash);
       const task: RowTask = { row: first + n, key: row.key };
-      if (before.get(row.file) === hash) unchanged++;
+      if (before[row.file] === hash) unchanged++;
       else {
         task.write = { file: row.file, place: row.place };
         written++;
@@ -116,7 +117,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   const searchSeconds = (performance.now() - searchStarted) / 1000;
 
   let removed = 0;
-  for (const path of before.keys()) {
+  for (const path of Object.keys(before)) {
     if (after.has(path)) continue;
     await rm(join(dataRoot, path), { force: true });
     removed++;
