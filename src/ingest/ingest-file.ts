@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
-import { digestOutcome, headOf, type PostSummary } from './post-digest.ts';
+import { digestOutcome, headOf, type DigestHead, type PostSummary } from './post-digest.ts';
 import type { Problem } from '../index-format/types.ts';
 import { storeKey, type PostStore } from './post-store.ts';
 import type { PostFileRef } from './read-posts.ts';
@@ -48,7 +48,7 @@ export async function ingestFile(file: SeenFileRef, settings: string, options: P
   return result(file.path, key, headOf(digest), seen);
 }
 
-function result(path: string, key: string, head: ReturnType<typeof headOf>, seen: FileSeen | undefined): IngestedFile {
+function result(path: string, key: string, head: DigestHead, seen: FileSeen | undefined): IngestedFile {
   const file: IngestedFile = 'problem' in head ? { path, key, problem: head.problem } : { path, key, summary: head.summary, warnings: head.warnings };
   if (seen) file.seen = seen;
   return file;

@@ -22,6 +22,8 @@ export interface PostStore {
   getDigest(key: string): Promise<PostDigest | undefined>;
   /** The digest without its search tokens. */
   getHead(key: string): Promise<DigestHead | undefined>;
+  /** Outcome and digest together, in one read: what writing a post's file and indexing it need. */
+  getEntry(key: string): Promise<{ outcome: ParseOutcome; digest: PostDigest } | undefined>;
   put(key: string, outcome: ParseOutcome, digest: PostDigest): Promise<void>;
   /** Forgets every entry not in `keep` (posts deleted or edited since). */
   prune(keep: ReadonlySet<string>): Promise<void>;
@@ -41,6 +43,11 @@ export function memoryStore(): PostStore {
     getHead: async (key) => {
       const digest = digests.get(key);
       return digest && headOf(digest);
+    },
+    getEntry: async (key) => {
+      const outcome = entries.get(key);
+      const digest = digests.get(key);
+      return outcome && digest && { outcome, digest };
     },
     put: async (key, outcome, digest) => {
       entries.set(key, outcome);
@@ -95,6 +102,10 @@ export function diskStore(dir: string): PostStore {
     async getDigest(key) {
       const entry = lines(key, 2);
       return entry && attempt(() => parseDigest(entry[0]!, entry[1]!));
+    },
+    async getEntry(key) {
+      const entry = lines(key, 3);
+      return entry && attempt(() => ({ digest: parseDigest(entry[0]!, entry[1]!), outcome: reviveDates(JSON.parse(entry[2]!) as ParseOutcome) }));
     },
     async getHead(key) {
       const entry = lines(key, 1);

@@ -22,13 +22,17 @@ export interface RowTask {
  * (256 buckets, each made once).
  */
 export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: string, search: SearchIndexBuilder, madeFolders: Set<string>): Promise<number> {
-  // The batch's reads and writes run at once (the disk works while this thread indexes); the index is
-  // fed in row order.
-  const digests = Promise.all(tasks.map((task) => store.getDigest(task.key)));
-  const writes = Promise.all(tasks.map(async (task) => {
-    if (!task.write) return 0;
-    const outcome = await store.get(task.key);
-    if (!outcome || !('post' in outcome)) throw new Error(`post ${task.key} vanished from the store during the build`);
+  // A post whose file is written is read whole, once; the others only up to their search tokens.
+  const entries = await Promise.all(
+    tasks.map((task) => (task.write ? store.getEntry(task.key) : store.getDigest(task.key).then((digest) => digest && { digest, outcome: undefined }))),
+  );
+  let written = 0;
+  entries.forEach((entry, n) => {
+    const task = tasks[n]!;
+    if (!entry || !('summary' in entry.digest)) throw new Error(`post ${task.key} vanished from the store during the build`);
+    search.add(task.row, entry.digest.search);
+    if (!task.write) return;
+    if (!entry.outcome || !('post' in entry.outcome)) throw new Error(`post ${task.key} vanished from the store during the build`);
     const path = join(dataRoot, task.write.file);
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {
@@ -36,12 +40,8 @@ export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: st
       madeFolders.add(folder);
     }
     // Synchronous: see post-store.ts.
-    writeFileSync(path, renderPostFile(outcome.post, task.write.place));
-    return 1;
-  }));
-  (await digests).forEach((digest, n) => {
-    if (!digest || !('summary' in digest)) throw new Error(`post ${tasks[n]!.key} has no digest in the store`);
-    search.add(tasks[n]!.row, digest.search);
+    writeFileSync(path, renderPostFile(entry.outcome.post, task.write.place));
+    written++;
   });
-  return (await writes).reduce((sum: number, one) => sum + one, 0);
+  return written;
 }

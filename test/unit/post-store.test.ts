@@ -16,6 +16,7 @@ function countingStore(dir: string): PostStore & { parsed: number } {
     get: inner.get,
     getDigest: inner.getDigest,
     getHead: inner.getHead,
+    getEntry: inner.getEntry,
     prune: inner.prune,
     put: async (...entry: Parameters<PostStore['put']>) => {
       store.parsed++;
