@@ -92,9 +92,6 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     .map((post) => ({ post, id: ids.get(post.path)! }))
     .sort((a, b) => b.post.date.getTime() - a.post.date.getTime() || (a.id < b.id ? -1 : 1));
 
-  const idByUrl = new Map<string, string>();
-  for (const { post, id } of entries) if (post.originalUrl) idByUrl.set(urlIdentity(post.originalUrl), id);
-
   const files = new Map<string, string>();
   // Each shard's metadata is made and turned into text at once: holding every post's metadata as
   // objects next to the text (200k of each) was the peak of a whole rebuild's memory.
@@ -104,35 +101,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     files.set(shardFile(shardCount++), JSON.stringify(shard));
   }
 
-  const positionById = new Map(entries.map(({ id }, index) => [id, index]));
-  const rows: PlannedRow[] = entries.map(({ post, id }, index) => {
-    const place: PostPlacement = {
-      id,
-      relatedIds: post.relatedUrls.map((url) => {
-        const archivedId = idByUrl.get(url);
-        return archivedId !== id ? archivedId : undefined;
-      }),
-    };
-    if (index + 1 < entries.length) place.previousId = entries[index + 1]!.id;
-    if (index > 0) place.nextId = entries[index - 1]!.id;
-    return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
-  });
-  // The closures below keep only `rows` and `loadPost`, never the summaries: at 200k posts those weigh
-  // hundreds of MB, and the build needs them no more once the files below are made.
-  const { loadPost } = input;
-  const renderPost = async (index: number): Promise<RenderedPost> => {
-    const row = rows[index]!;
-    const post = await loadPost(row.key);
-    return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
-  };
-  async function* posts(): AsyncGenerator<RenderedPost> {
-    const ahead: Promise<RenderedPost>[] = [];
-    let next = 0;
-    while (next < rows.length || ahead.length > 0) {
-      while (next < rows.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
-      yield await ahead.shift()!;
-    }
-  }
+  const rows = planRows(entries);
 
   const manifest: Manifest = {
     version: INDEX_FORMAT_VERSION,
@@ -158,12 +127,56 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     report,
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
     rows,
+    postCount: entries.length,
+    ...postReaders(rows, input.loadPost),
+  };
+}
+
+/**
+ * Each post's file path and placement, in row order. Made apart from buildIndex (as are the readers
+ * below) so that no closure kept by the built index shares a scope with the summaries: V8 keeps a
+ * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
+ * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
+ */
+function planRows(entries: readonly { post: IndexedPost; id: string }[]): PlannedRow[] {
+  const idByUrl = new Map<string, string>();
+  for (const { post, id } of entries) if (post.originalUrl) idByUrl.set(urlIdentity(post.originalUrl), id);
+  return entries.map(({ post, id }, index) => {
+    const place: PostPlacement = {
+      id,
+      relatedIds: post.relatedUrls.map((url) => {
+        const archivedId = idByUrl.get(url);
+        return archivedId !== id ? archivedId : undefined;
+      }),
+    };
+    if (index + 1 < entries.length) place.previousId = entries[index + 1]!.id;
+    if (index > 0) place.nextId = entries[index - 1]!.id;
+    return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
+  });
+}
+
+/** Post files rendered on demand from the store: they keep only the rows and the loader. */
+function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Promise<ParsedPost>): Pick<BuiltIndex, 'posts' | 'postFile' | 'postFiles'> {
+  const positionById = new Map(rows.map((row, index) => [row.place.id, index]));
+  const renderPost = async (index: number): Promise<RenderedPost> => {
+    const row = rows[index]!;
+    const post = await loadPost(row.key);
+    return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
+  };
+  async function* posts(): AsyncGenerator<RenderedPost> {
+    const ahead: Promise<RenderedPost>[] = [];
+    let next = 0;
+    while (next < rows.length || ahead.length > 0) {
+      while (next < rows.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
+      yield await ahead.shift()!;
+    }
+  }
+  return {
+    posts,
     postFile: async (id) => {
       const index = positionById.get(id);
       return index === undefined ? undefined : (await renderPost(index)).body;
     },
-    postCount: entries.length,
-    posts,
     postFiles: async function* () {
       for await (const post of posts()) yield [post.path, post.body];
     },

@@ -8,7 +8,7 @@ import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
-import type { ParseOptions } from './parse-post.ts';
+import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
@@ -81,11 +81,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
 
   return buildIndex({
     posts,
-    loadPost: async (key) => {
-      const outcome = await store.get(key);
-      if (!outcome || !('post' in outcome)) throw new Error(`post ${key} vanished from the store during the build`);
-      return outcome.post;
-    },
+    loadPost: postLoader(store),
     problems,
     filesSeen: files.length,
     postsDir: options.postsDir,
@@ -93,6 +89,18 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     startedAt,
     shardSize: options.shardSize,
   });
+}
+
+/**
+ * Made outside ingestPosts, whose scope holds what the last build saw of 200k files: a closure made
+ * there would keep all of it alive for as long as the built index lives (see planRows in build-index.ts).
+ */
+function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
+  return async (key) => {
+    const outcome = await store.get(key);
+    if (!outcome || !('post' in outcome)) throw new Error(`post ${key} vanished from the store during the build`);
+    return outcome.post;
+  };
 }
 
 /** What the last build saw of each file (see ingest-file.ts), kept in the store's folder. */
