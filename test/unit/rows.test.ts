@@ -3,7 +3,7 @@
  * archive of days and outlets.
  */
 import type { Manifest } from '../../src/index-format/types.ts';
-import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem } from '../../src/features/list/rows.ts';
+import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem, type ListItems } from '../../src/features/list/rows.ts';
 
 /** A deterministic spread: 60 days of 1 to 40 posts, oldest first as the manifest lists them. */
 const dayCounts: [string, number][] = Array.from({ length: 60 }, (_, n) => [`2026-0${1 + Math.floor(n / 28)}-${String((n % 28) + 1).padStart(2, '0')}`, 1 + ((n * 37) % 40)]);
@@ -30,6 +30,8 @@ function plainItems(rows: number[]): ListItem[] {
   return items;
 }
 
+const asArray = (items: ListItems) => Array.from({ length: items.length }, (_, i) => items.at(i));
+
 describe('row arithmetic', () => {
   it('knows the day of every row', () => {
     expect(total).toBe(dayByRow.length);
@@ -48,11 +50,14 @@ describe('row arithmetic', () => {
 
   it('heads each day of a filtered list once, with its count', () => {
     for (const rows of [tags[0]!, tags[2]!, rowsWithAnyTag(tags, 0, total), [0], []]) {
-      expect(listItems({ kind: 'list', rows }, index)).toEqual(plainItems(rows));
+      expect(asArray(listItems({ kind: 'list', rows }, index))).toEqual(plainItems(rows));
     }
     const range = rowRangeOfDays(index, '2026-01-10', '2026-02-03');
     const rows = Array.from({ length: range.end - range.start }, (_, i) => range.start + i);
-    expect(listItems({ kind: 'range', ...range }, index)).toEqual(plainItems(rows));
+    expect(asArray(listItems({ kind: 'range', ...range }, index))).toEqual(plainItems(rows));
+    const ranked = listItems({ kind: 'list', rows: [9, 3, 40] }, index, false);
+    expect(asArray(ranked)).toEqual([{ kind: 'row', row: 9 }, { kind: 'row', row: 3 }, { kind: 'row', row: 40 }]);
+    expect([ranked.isRow(0), ranked.at(3)]).toEqual([true, undefined]);
   });
 
   it('counts posts per day, oldest day first, for lists and ranges', () => {

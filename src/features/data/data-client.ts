@@ -54,13 +54,21 @@ export async function loadShard(manifest: Manifest, index: number): Promise<Post
   return (await cached<MetaShard>(shardFile(index))).posts;
 }
 
-/** Ascending rows of the posts carrying `key`. */
-export async function loadTagRows(manifest: Manifest, key: string): Promise<number[]> {
+/** Tag lists decoded once: choosing an outlet again (or with another) costs nothing. */
+const decodedTagRows = new WeakMap<TagPostList, readonly number[]>();
+
+/** Ascending rows of the posts carrying `key`. Shared: not to be changed. */
+export async function loadTagRows(manifest: Manifest, key: string): Promise<readonly number[]> {
   const tag = manifest.tags.find((t) => t.key === key);
   if (!tag) return [];
   const list = await cached<TagPostList>(tag.file);
-  let row = 0;
-  return list.rowDeltas.map((delta) => (row += delta));
+  let rows = decodedTagRows.get(list);
+  if (!rows) {
+    let row = 0;
+    rows = list.rowDeltas.map((delta) => (row += delta));
+    decodedTagRows.set(list, rows);
+  }
+  return rows;
 }
 
 /** Fetches a tag's row list into the cache, ahead of its use; failures are left for the real load to report. */

@@ -6,7 +6,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DayKey } from '../../index-format/types.ts';
 import { useMessages } from '../../app/i18n.tsx';
-import { addDays } from '../../components/format-date.ts';
 
 /** More bars than this are merged into weeks, then months. */
 const MAX_BARS = 90;
@@ -17,27 +16,49 @@ interface Bar {
   count: number;
 }
 
+/**
+ * Days with posts (oldest first) → bars: one per day, per week from the first day, or per calendar month.
+ * Days are numbered, not stepped through as dates: an archive of years has thousands of days, and the
+ * bars are made again on every filter change.
+ */
 export function binDays(perDay: [DayKey, number][]): Bar[] {
   if (perDay.length === 0) return [];
-  const first = perDay[0]![0];
-  const last = perDay[perDay.length - 1]![0];
-  const span = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
+  const first = dayNumber(perDay[0]![0]);
+  const last = dayNumber(perDay[perDay.length - 1]![0]);
+  const span = last - first + 1;
   const unit = span <= MAX_BARS ? 'day' : span <= MAX_BARS * 7 ? 'week' : 'month';
-  const counts = new Map(perDay);
+  const firstMonth = monthNumber(first);
+  const binOf = (day: number) => (unit === 'day' ? day - first : unit === 'week' ? Math.floor((day - first) / 7) : monthNumber(day) - firstMonth);
   const bars: Bar[] = [];
-  for (let day = first; day <= last; ) {
-    const end = unit === 'day' ? day : unit === 'week' ? minDay(addDays(day, 6), last) : minDay(endOfMonth(day), last);
-    let count = 0;
-    for (let d = day; d <= end; d = addDays(d, 1)) count += counts.get(d) ?? 0;
-    bars.push({ from: day, to: end, count });
-    day = addDays(end, 1);
+  const binCount = binOf(last) + 1;
+  for (let bin = 0; bin < binCount; bin++) {
+    const from = unit === 'day' ? first + bin : unit === 'week' ? first + bin * 7 : Math.max(first, firstDayOfMonth(firstMonth + bin));
+    const to = unit === 'day' ? from : unit === 'week' ? from + 6 : firstDayOfMonth(firstMonth + bin + 1) - 1;
+    bars.push({ from: dayKey(from), to: dayKey(Math.min(to, last)), count: 0 });
   }
+  for (const [day, count] of perDay) bars[binOf(dayNumber(day))]!.count += count;
   return bars;
 }
 
-function endOfMonth(day: DayKey): DayKey {
-  const [y, m] = day.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` key. */
+function dayNumber(day: DayKey): number {
+  return Math.round(Date.parse(day) / DAY_MS);
+}
+
+function dayKey(day: number): DayKey {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Months since January 1970 of a day number. */
+function monthNumber(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth() - 1970 * 12;
+}
+
+function firstDayOfMonth(month: number): number {
+  return Math.round(Date.UTC(1970, month, 1) / DAY_MS);
 }
 
 function minDay(a: DayKey, b: DayKey): DayKey {

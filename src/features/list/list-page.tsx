@@ -14,7 +14,7 @@ import { Timeline } from '../filters/timeline.tsx';
 import { hasFilters, readFilters, writeFilters, type Filters } from './filter-state.ts';
 import { SearchBox } from '../search/search-box.tsx';
 import { PostList } from './post-list.tsx';
-import { buildDayIndex, countPerDay, listItems, rowSetSize } from './rows.ts';
+import { ListItems, buildDayIndex, countPerDay, listItems, rowSetSize } from './rows.ts';
 import { useRowSet } from './use-row-set.ts';
 
 export function ListPage() {
@@ -63,7 +63,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const ranked = state.status === 'ready' && state.search?.ranked === true;
   // Results on screen that answer another query than the URL's (a newer one is running).
   const stale = state.status === 'ready' && (state.stale === true || (state.search?.query ?? '') !== filters.q);
-  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days, !ranked) : []), [state, days, ranked]);
+  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days, !ranked) : ListItems.EMPTY), [state, days, ranked]);
   const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.timelineRows, days) : []), [state, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];

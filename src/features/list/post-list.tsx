@@ -13,7 +13,7 @@ import { formatDay } from '../../components/format-date.ts';
 import { useReadMarks } from '../reading-state/read-marks.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import { PostRow } from './post-row.tsx';
-import type { ListItem } from './rows.ts';
+import type { ListItems } from './rows.ts';
 
 /** Heights in CSS pixels at text scale 1; the CSS sizes rows and headings with the same numbers. */
 export const ROW_HEIGHT = 112;
@@ -21,7 +21,7 @@ export const DAY_HEIGHT = 48;
 
 interface PostListProps {
   manifest: Manifest;
-  items: ListItem[];
+  items: ListItems;
   /** The history entry showing the list: its scroll position is kept under this key and restored on return. */
   scrollKey: string;
   /** Marks search matches in titles and excerpts. */
@@ -64,7 +64,7 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
 
   const virtualizer = useWindowVirtualizer({
     count: items.length,
-    estimateSize: (i) => (items[i]!.kind === 'day' ? dayHeight : rowHeight),
+    estimateSize: (i) => (items.isRow(i) ? rowHeight : dayHeight),
     overscan: 6,
     scrollMargin: listRef.current?.offsetTop ?? 0,
   });
@@ -129,7 +129,7 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
       const current = cursor.current ?? -1;
       const step = event.key === 'j' ? 1 : -1;
       let next = current < 0 ? (step > 0 ? 0 : -1) : current + step;
-      while (next >= 0 && next < items.length && items[next]!.kind !== 'row') next += step;
+      while (next >= 0 && next < items.length && !items.isRow(next)) next += step;
       if (next < 0 || next >= items.length) return;
       event.preventDefault();
       focusItem(next);
@@ -151,7 +151,7 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
       }}
     >
       {virtualizer.getVirtualItems().map((virtual) => {
-        const item = items[virtual.index]!;
+        const item = items.at(virtual.index)!;
         return (
           <div
             key={virtual.key}

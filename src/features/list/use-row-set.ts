@@ -45,13 +45,15 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
     const retry = () => setAttempt((n) => n + 1);
     const run = async () => {
       let tagRows: number[] | undefined;
+      let tagRowsInRange: number[] | undefined;
       if (filters.tags.length > 0) {
         const lists = await Promise.all(filters.tags.map((tag) => loadTagRows(manifest, tag)));
         tagRows = rowsWithAnyTag(lists, 0, manifest.postCount);
+        tagRowsInRange = range.start === 0 && range.end >= manifest.postCount ? tagRows : rowsWithAnyTag(lists, range.start, range.end);
       }
       const inRange = (row: number) => row >= range.start && row < range.end;
       if (!filters.q) {
-        const rows: RowSet = tagRows ? { kind: 'list', rows: tagRows.filter(inRange) } : { kind: 'range', ...range };
+        const rows: RowSet = tagRowsInRange ? { kind: 'list', rows: tagRowsInRange } : { kind: 'range', ...range };
         const timelineRows: RowSet = tagRows ? { kind: 'list', rows: tagRows } : { kind: 'range', start: 0, end: manifest.postCount };
         if (!controller.signal.aborted) setState({ status: 'ready', rows, timelineRows });
         return;
