@@ -191,6 +191,8 @@ export interface SearchIndexStats {
   /** Time spent writing post files while adding their tokens (threads at work together), and joining, cutting and writing the shards. */
   addSeconds: number;
   writeSeconds: number;
+  /** Made by patching the last build's index (few posts new or changed) rather than from every post. */
+  patched?: boolean;
 }
 
 /**

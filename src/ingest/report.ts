@@ -34,8 +34,9 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
     }
   }
   if (report.search) {
-    const { tokens, shards, bytes, addSeconds, writeSeconds } = report.search;
-    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (post files + indexing ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
+    const { tokens, shards, bytes, addSeconds, writeSeconds, patched } = report.search;
+    const how = patched ? 'the last build\'s index patched' : 'post files + indexing';
+    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (${how} ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
   }
   if (report.output) {
     const { written, unchanged, removed } = report.output;

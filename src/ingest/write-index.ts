@@ -21,6 +21,7 @@ import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import type { PostStore } from './post-store.ts';
+import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { writeRows, type RowTask } from './write-rows.ts';
@@ -53,6 +54,12 @@ const BUILD_ID_FILE = '.build-id';
 /** Rows per request to a worker, and files written at once. */
 const ROW_BATCH = 128;
 const WRITE_BATCH = 32;
+/**
+ * The cached search index is patched when at most this many rows (or this share of them) are new or
+ * changed; more, and reading their tokens on one thread costs more than making the index on all cores.
+ */
+const PATCH_MIN_ROWS = 2_000;
+const PATCH_SHARE = 0.05;
 
 export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store } = options;
@@ -106,14 +113,25 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
       }
       return task;
     });
+  // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
+  const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
+  const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId) : undefined;
+  if (cache) forgetCachedRows(cache);
+  const keys = built.rows.map((row) => row.key);
+  const mapping = cachedRows ? mapRows(cachedRows.keys, keys) : undefined;
+  const patch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.rows.length * PATCH_SHARE) ? mapping : undefined;
+
   const rowsStarted = performance.now();
-  const parts = options.pool && store.dir
-    ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
-    : [await rowsInline(built.rows, store, dataRoot, tasks)];
+  const parts = patch
+    ? [await rowsToPatch(built.rows, patch, store, dataRoot, tasks)]
+    : options.pool && store.dir
+      ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
+      : [await rowsInline(built.rows, store, dataRoot, tasks)];
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
 
   const searchStarted = performance.now();
-  const search = await writeSearchShards(mergePartialIndexes(parts), built.rows.length, write);
+  const lists = patch && cache ? patchIndex(cache.postings, patch, mergePartialIndexes(parts)) : mergePartialIndexes(parts);
+  const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.rows.length, write);
   const searchSeconds = (performance.now() - searchStarted) / 1000;
 
   let removed = 0;
@@ -122,13 +140,37 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
     await rm(join(dataRoot, path), { force: true });
     removed++;
   }
-  if (options.statePath) await saveState(options.statePath, dataRoot, after);
+  if (options.statePath) {
+    const buildId = await saveState(options.statePath, dataRoot, after);
+    if (cache) saveCachedRows(cache, { buildId, keys });
+  }
   return {
-    search: { tokens: search.tokens, shards: search.shards, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds },
+    search: { tokens: search.tokens, shards: search.shards, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(patch ? { patched: true } : {}) },
     written,
     unchanged,
     removed,
   };
+}
+
+/**
+ * The rows a patched index needs: those whose file is written, and the fresh ones (new or changed posts),
+ * whose tokens are the only ones read. Few, so on this thread.
+ */
+async function rowsToPatch(rows: PlannedRow[], patch: RowMapping, store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex> {
+  const search = new SearchIndexBuilder();
+  const folders = new Set<string>();
+  const fresh = new Set(patch.freshRows);
+  const needed: RowTask[] = [];
+  for (let start = 0; start < rows.length; start += ROW_BATCH) {
+    for (const task of tasks(rows.slice(start, start + ROW_BATCH), start)) {
+      if (!fresh.has(task.row)) task.skipIndex = true;
+      if (task.write || !task.skipIndex) needed.push(task);
+    }
+  }
+  for (let start = 0; start < needed.length; start += ROW_BATCH) {
+    await writeRows(needed.slice(start, start + ROW_BATCH), store, dataRoot, search, folders);
+  }
+  return search.exportPartial();
 }
 
 async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex> {
@@ -175,9 +217,11 @@ async function loadState(statePath: string | undefined, dataRoot: string): Promi
   }
 }
 
-async function saveState(statePath: string, dataRoot: string, files: Map<string, string>): Promise<void> {
+/** Returns the new build id. */
+async function saveState(statePath: string, dataRoot: string, files: Map<string, string>): Promise<string> {
   const state: WriteState = { buildId: randomUUID(), dataRoot, files: Object.fromEntries(files) };
   await mkdir(dirname(statePath), { recursive: true });
   await writeFile(statePath, JSON.stringify(state));
   await writeFile(join(dataRoot, BUILD_ID_FILE), state.buildId);
+  return state.buildId;
 }

@@ -15,6 +15,8 @@ export interface RowTask {
   key: string;
   /** Set when the post file must be (re)written: its path under the data folder, and its placement. */
   write?: { file: string; place: PostPlacement };
+  /** The post's tokens are not fed to the search index (a patched index holds them already). */
+  skipIndex?: boolean;
 }
 
 /**
@@ -24,13 +26,14 @@ export interface RowTask {
 export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: string, search: SearchIndexBuilder, madeFolders: Set<string>): Promise<number> {
   // A post whose file is written is read whole, once; the others only up to their search tokens.
   const entries = await Promise.all(
-    tasks.map((task) => (task.write ? store.getEntry(task.key) : store.getDigest(task.key).then((digest) => digest && { digest, outcome: undefined }))),
+    tasks.map((task) => (task.write ? store.getEntry(task.key) : task.skipIndex ? undefined : store.getDigest(task.key).then((digest) => digest && { digest, outcome: undefined }))),
   );
   let written = 0;
   entries.forEach((entry, n) => {
     const task = tasks[n]!;
+    if (!task.write && task.skipIndex) return;
     if (!entry || !('summary' in entry.digest)) throw new Error(`post ${task.key} vanished from the store during the build`);
-    search.add(task.row, entry.digest.search);
+    if (!task.skipIndex) search.add(task.row, entry.digest.search);
     if (!task.write) return;
     if (!entry.outcome || !('post' in entry.outcome)) throw new Error(`post ${task.key} vanished from the store during the build`);
     const path = join(dataRoot, task.write.file);

@@ -3,7 +3,7 @@
  * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report;
  * a second `vite build` rewrites only what changed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
@@ -87,7 +87,7 @@ describe('vite build, again', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
   const buildInto = (out: string) =>
     withPostsDir(posts, () => build({ root: ROOT, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } })).then(
-      () => JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { output: { written: number; unchanged: number; removed: number } },
+      () => JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { output: { written: number; unchanged: number; removed: number }; search: { patched?: boolean } },
     );
   const postFile = (out: string, id: string) => join(out, 'data', postFilePath(id, 256));
 
@@ -123,11 +123,16 @@ describe('vite build, again', () => {
     // The search index follows the edit.
     const meta = JSON.parse(readFileSync(join(outDir, 'data', 'search', 'meta.json'), 'utf8'));
     expect(meta.postCount).toBe(3);
+    expect(second.search).toMatchObject({ patched: true });
 
     // Another output folder knows nothing of this one's state: everything is written there.
     const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
     const fresh = await buildInto(elsewhere);
     expect(fresh.output.unchanged).toBe(0);
     expect(readFileSync(postFile(elsewhere, '2026-11-04-d'), 'utf8')).toBe(readFileSync(newest, 'utf8'));
+    expect(fresh.search).not.toHaveProperty('patched');
+    // The patched search index is the one a fresh build makes.
+    const searchFiles = (out: string) => readdirSync(join(out, 'data', 'search')).map((name) => [name, readFileSync(join(out, 'data', 'search', name)).toString('base64')]);
+    expect(searchFiles(outDir)).toEqual(searchFiles(elsewhere));
   });
 });

@@ -1,0 +1,302 @@
+/**
+ * The last build's search index, kept in the build cache so that a rebuild patches it instead of making
+ * it again from every post's tokens (at 200k posts: reading 200k token lists back from the store and
+ * feeding ~80M postings, ~25 s of a rebuild that changed one post).
+ *
+ * Two files next to the output state: the postings, token by token in token order, exactly as the shards
+ * hold them (the first delta of each list is its row); and the store key of every row they number.
+ * A rebuild maps each old row to its new row through the keys (an unchanged post keeps its key, whatever
+ * its row now is), drops the rows of posts that are gone or changed, and merges in the postings of the
+ * posts that are new or changed. Postings are delta-encoded, so a shift of every row (a new post on top)
+ * is only a new first delta per token; they are re-encoded anyway, which is a tight loop over bytes.
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import type { TokenPostings } from './search-index.ts';
+
+export interface SearchCachePaths {
+  postings: string;
+  rows: string;
+}
+
+export function searchCachePaths(statePath: string): SearchCachePaths {
+  return { postings: `${statePath}.search-postings`, rows: `${statePath}.search-rows.json` };
+}
+
+/** The keys of the rows the cached postings number, and the build they belong to. */
+export interface CachedRows {
+  buildId: string;
+  keys: string[];
+}
+
+export function loadCachedRows(paths: SearchCachePaths, buildId: string): CachedRows | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(paths.rows, 'utf8')) as CachedRows;
+    return saved.buildId === buildId && existsSync(paths.postings) ? saved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveCachedRows(paths: SearchCachePaths, rows: CachedRows): void {
+  writeFileSync(paths.rows, JSON.stringify(rows));
+}
+
+/**
+ * Makes the cached index unusable until saveCachedRows: the postings stay to be read, and are replaced
+ * by this build's once written; an interrupted build leaves no rows file, so the next one makes its own.
+ */
+export function forgetCachedRows(paths: SearchCachePaths): void {
+  rmSync(paths.rows, { force: true });
+}
+
+/**
+ * How the last build's rows become this build's: `newRowOf[oldRow]` (-1 for a post gone or changed),
+ * and the rows whose posts the cache does not hold (new or changed), ascending. Undefined when old rows
+ * would change their order (ids reassigned, say): the patch keeps each list's order, so such a build
+ * makes its index from scratch.
+ */
+export interface RowMapping {
+  newRowOf: Int32Array;
+  freshRows: number[];
+}
+
+export function mapRows(oldKeys: readonly string[], newKeys: readonly string[]): RowMapping | undefined {
+  const oldRowOf = new Map<string, number>();
+  oldKeys.forEach((key, row) => oldRowOf.set(key, row));
+  const newRowOf = new Int32Array(oldKeys.length).fill(-1);
+  const freshRows: number[] = [];
+  newKeys.forEach((key, row) => {
+    const old = oldRowOf.get(key);
+    if (old === undefined) freshRows.push(row);
+    else newRowOf[old] = row;
+  });
+  let last = -1;
+  for (const row of newRowOf) {
+    if (row < 0) continue;
+    if (row <= last) return undefined;
+    last = row;
+  }
+  return { newRowOf, freshRows };
+}
+
+/** Passes a token stream on while writing it to the cache (to a temporary file, put in place at the end). */
+export function* teeToCache(lists: Iterable<TokenPostings>, path: string): Generator<TokenPostings> {
+  const writer = new CacheWriter(`${path}.tmp`);
+  try {
+    for (const list of lists) {
+      writer.record(list);
+      yield list;
+    }
+    writer.close();
+    renameSync(`${path}.tmp`, path);
+  } finally {
+    writer.close();
+    rmSync(`${path}.tmp`, { force: true });
+  }
+}
+
+/**
+ * The cached index with its rows renumbered by `mapping`, merged with `fresh` (the postings of the fresh
+ * rows, already numbered as this build's): the token stream of this build's whole index.
+ */
+export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<TokenPostings>): Generator<TokenPostings> {
+  const reader = new CacheReader(path);
+  const freshLists = fresh[Symbol.iterator]();
+  try {
+    let old = reader.next();
+    let added = freshLists.next();
+    while (old || !added.done) {
+      const freshList = added.done ? undefined : added.value;
+      const order = !old ? 1 : !freshList ? -1 : old.token < freshList.token ? -1 : old.token > freshList.token ? 1 : 0;
+      const merged = mergePostings(order <= 0 ? old!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
+      if (merged.count > 0) yield { token: order <= 0 ? old!.token : freshList!.token, count: merged.count, postings: merged.postings };
+      if (order <= 0) old = reader.next();
+      if (order >= 0) added = freshLists.next();
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/** One token's cached postings (renumbered, gone rows dropped) and its fresh ones, in row order, encoded. */
+function mergePostings(cached: Uint8Array | undefined, fresh: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
+  const out = new Uint8Array((cached?.length ?? 0) + (fresh?.length ?? 0) + 8);
+  let at = 0;
+  let count = 0;
+  let lastRow = 0;
+  let c = 0;
+  let f = 0;
+  let oldRow = 0;
+  let freshRow = 0;
+  // The next posting of each side, as (row, weight); row -1 once a side is done.
+  let cachedNext = -1;
+  let cachedWeight = 0;
+  let freshNext = -1;
+  let freshWeight = 0;
+  const advanceCached = () => {
+    cachedNext = -1;
+    while (cached && c < cached.length) {
+      const [delta, next] = readVarint(cached, c);
+      oldRow += delta;
+      cachedWeight = cached[next]!;
+      c = next + 1;
+      const row = newRowOf[oldRow]!;
+      if (row >= 0) {
+        cachedNext = row;
+        return;
+      }
+    }
+  };
+  const advanceFresh = () => {
+    freshNext = -1;
+    if (!fresh || f >= fresh.length) return;
+    const [delta, next] = readVarint(fresh, f);
+    freshRow += delta;
+    freshWeight = fresh[next]!;
+    f = next + 1;
+    freshNext = freshRow;
+  };
+  advanceCached();
+  advanceFresh();
+  while (cachedNext >= 0 || freshNext >= 0) {
+    const takeCached = freshNext < 0 || (cachedNext >= 0 && cachedNext < freshNext);
+    const row = takeCached ? cachedNext : freshNext;
+    at = writeVarint(out, at, count === 0 ? row : row - lastRow);
+    out[at++] = takeCached ? cachedWeight : freshWeight;
+    lastRow = row;
+    count++;
+    if (takeCached) advanceCached();
+    else advanceFresh();
+  }
+  return { count, postings: out.slice(0, at) };
+}
+
+function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, at];
+    scale *= 128;
+  }
+}
+
+function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  bytes[at++] = value;
+  return at;
+}
+
+const CHUNK = 1 << 20;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Records: token length and UTF-8 bytes, count, postings length and bytes (lengths and count as varints). */
+class CacheWriter {
+  private fd: number | undefined;
+  private buffer = new Uint8Array(CHUNK);
+  private at = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  record({ token, count, postings }: TokenPostings): void {
+    const name = encoder.encode(token);
+    this.reserve(name.length + postings.length + 15);
+    this.at = writeVarint(this.buffer, this.at, name.length);
+    this.buffer.set(name, this.at);
+    this.at += name.length;
+    this.at = writeVarint(this.buffer, this.at, count);
+    this.at = writeVarint(this.buffer, this.at, postings.length);
+    this.buffer.set(postings, this.at);
+    this.at += postings.length;
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    this.flush();
+    if (bytes > this.buffer.length) this.buffer = new Uint8Array(bytes);
+  }
+
+  private flush(): void {
+    let written = 0;
+    while (written < this.at) written += writeSync(this.fd!, this.buffer, written, this.at - written);
+    this.at = 0;
+  }
+}
+
+class CacheReader {
+  private fd: number | undefined;
+  private buffer = new Uint8Array(CHUNK);
+  private start = 0;
+  private end = 0;
+  private done = false;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+  }
+
+  next(): TokenPostings | undefined {
+    if (!this.ensure(1)) return undefined;
+    const nameLength = this.varint();
+    this.ensure(nameLength);
+    const token = decoder.decode(this.buffer.subarray(this.start, this.start + nameLength));
+    this.start += nameLength;
+    const count = this.varint();
+    const length = this.varint();
+    if (!this.ensure(length)) throw new Error('the cached search index ends in the middle of a token');
+    const postings = this.buffer.slice(this.start, this.start + length);
+    this.start += length;
+    return { token, count, postings };
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private varint(): number {
+    this.ensure(10);
+    const [value, next] = readVarint(this.buffer, this.start);
+    this.start = next;
+    return value;
+  }
+
+  /** Makes `bytes` bytes available from `start`, reading more when needed; false at the end of the file. */
+  private ensure(bytes: number): boolean {
+    if (this.end - this.start >= bytes) return true;
+    if (this.done) return this.end - this.start >= bytes;
+    if (bytes > this.buffer.length) {
+      const larger = new Uint8Array(bytes * 2);
+      larger.set(this.buffer.subarray(this.start, this.end));
+      this.end -= this.start;
+      this.start = 0;
+      this.buffer = larger;
+    } else {
+      this.buffer.copyWithin(0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+    }
+    while (this.end < this.buffer.length && this.end - this.start < bytes) {
+      const read = readSync(this.fd!, this.buffer, this.end, this.buffer.length - this.end, null);
+      if (read === 0) {
+        this.done = true;
+        break;
+      }
+      this.end += read;
+    }
+    return this.end - this.start >= bytes;
+  }
+}
