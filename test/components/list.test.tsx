@@ -41,6 +41,29 @@ describe('filters', () => {
     expect(await screen.findByRole('article', { name: '本地大學研發低成本水質感測器 助漁民監察魚排' })).toBeInTheDocument();
   });
 
+  it('fetches an outlet\'s rows when the pointer reaches it, once, and applies them at once when chosen', async () => {
+    const log = await serveDemoIndex();
+    renderApp('/');
+    const rthk = await screen.findByRole('checkbox', { name: /香港電台/ });
+    const tagFiles = () => log.urls.filter((url) => /\/tags\/\d+\.json$/.test(url));
+    fireEvent.pointerEnter(rthk.closest('label')!);
+    await waitFor(() => expect(tagFiles()).toHaveLength(1));
+    // The rows had arrived: the list goes straight to them, never showing the old rows as stale (busy).
+    const busyStates: (string | null)[] = [];
+    const list = document.querySelector('.post-list')!;
+    const observer = new MutationObserver(() => busyStates.push(list.getAttribute('aria-busy')));
+    observer.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+    await userEvent.click(rthk);
+    expect(screen.getByText('共 4 篇')).toBeInTheDocument();
+    await userEvent.click(rthk);
+    expect(await screen.findByText('共 23 篇')).toBeInTheDocument();
+    await userEvent.click(rthk);
+    expect(screen.getByText('共 4 篇')).toBeInTheDocument();
+    observer.disconnect();
+    expect(busyStates).not.toContain('true');
+    expect(tagFiles()).toHaveLength(1);
+  });
+
   it('combines several outlets', async () => {
     renderApp('/?tag=rthk&tag=bbc');
     expect(await screen.findByText('共 7 篇')).toBeInTheDocument();

@@ -54,27 +54,32 @@ export async function loadShard(manifest: Manifest, index: number): Promise<Post
   return (await cached<MetaShard>(shardFile(index))).posts;
 }
 
-/** Tag lists decoded once: choosing an outlet again (or with another) costs nothing. */
-const decodedTagRows = new WeakMap<TagPostList, readonly number[]>();
+/** Tag lists decoded once, by tag key: choosing an outlet again (or with another) costs nothing. */
+const decodedTagRows = new Map<string, readonly number[]>();
 
 /** Ascending rows of the posts carrying `key`. Shared: not to be changed. */
 export async function loadTagRows(manifest: Manifest, key: string): Promise<readonly number[]> {
   const tag = manifest.tags.find((t) => t.key === key);
   if (!tag) return [];
   const list = await cached<TagPostList>(tag.file);
-  let rows = decodedTagRows.get(list);
+  let rows = decodedTagRows.get(tag.file);
   if (!rows) {
     let row = 0;
     rows = list.rowDeltas.map((delta) => (row += delta));
-    decodedTagRows.set(list, rows);
+    decodedTagRows.set(tag.file, rows);
   }
   return rows;
 }
 
-/** Fetches a tag's row list into the cache, ahead of its use; failures are left for the real load to report. */
-export async function prefetchTagRows(manifest: Manifest, key: string): Promise<void> {
+/** The tag's rows if they have arrived (see loadTagRows), for filtering during a render; else undefined. */
+export function peekTagRows(manifest: Manifest, key: string): readonly number[] | undefined {
   const tag = manifest.tags.find((t) => t.key === key);
-  if (tag) await cached<TagPostList>(tag.file).catch(() => undefined);
+  return tag ? decodedTagRows.get(tag.file) : [];
+}
+
+/** Fetches and decodes a tag's row list ahead of its use; failures are left for the real load to report. */
+export async function prefetchTagRows(manifest: Manifest, key: string): Promise<void> {
+  await loadTagRows(manifest, key).catch(() => undefined);
 }
 
 export async function loadPost(id: string): Promise<PostFile> {
@@ -105,4 +110,5 @@ export async function loadRow(manifest: Manifest, row: number): Promise<PostMeta
 export function resetDataCache(): void {
   cache.clear();
   arrived.clear();
+  decodedTagRows.clear();
 }

@@ -8,7 +8,11 @@ import { useMessages } from '../../app/i18n.tsx';
  */
 export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void }) {
   const t = useMessages();
-  const toggle = (key: string) => onChange(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
+  const toggle = (key: string) => {
+    // The tag's rows are asked for now, before the new filters render: a render later is a frame later.
+    if (!selected.includes(key)) onIntent?.(key);
+    onChange(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
+  };
   return (
     <fieldset className="tag-filter">
       <legend>{t.outlets}</legend>

@@ -63,8 +63,12 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const ranked = state.status === 'ready' && state.search?.ranked === true;
   // Results on screen that answer another query than the URL's (a newer one is running).
   const stale = state.status === 'ready' && (state.stale === true || (state.search?.query ?? '') !== filters.q);
-  const items = useMemo(() => (state.status === 'ready' ? listItems(state.rows, days, !ranked) : ListItems.EMPTY), [state, days, ranked]);
-  const perDay = useMemo(() => (state.status === 'ready' ? countPerDay(state.timelineRows, days) : []), [state, days]);
+  // Keyed on the row sets, not the state: the state is remade (marked stale) when a filter changes,
+  // and at 200k posts listing the old rows again would cost as much as listing the new ones.
+  const rows = state.status === 'ready' ? state.rows : undefined;
+  const timelineRows = state.status === 'ready' ? state.timelineRows : undefined;
+  const items = useMemo(() => (rows ? listItems(rows, days, !ranked) : ListItems.EMPTY), [rows, days, ranked]);
+  const perDay = useMemo(() => (timelineRows ? countPerDay(timelineRows, days) : []), [timelineRows, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
   const count = state.status === 'ready' ? rowSetSize(state.rows) : undefined;

@@ -34,6 +34,9 @@ interface PostListProps {
   busy?: boolean;
 }
 
+/** Pixels the list may move down or up before the virtualizer is told (see settledMargin). */
+const MARGIN_SLACK = 24;
+
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
 
 function readScrollPositions(): Record<string, number> {
@@ -62,11 +65,23 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
   const readMarks = useReadMarks();
   const tagLabels = useMemo(() => new Map(manifest.tags.map((tag) => [tag.key, tag.label])), [manifest]);
 
+  // The list's distance from the page top, followed only when it moves by more than a few pixels: any
+  // change makes the virtualizer lay out every item again (at 200k posts, ~10 ms), and a filter's
+  // "clear" button moving the list by 2 px is not worth that; the overscan covers far more.
+  const margin = useRef(0);
+  const settledMargin = (measured: number) => {
+    if (Math.abs(measured - margin.current) > MARGIN_SLACK) margin.current = measured;
+    return margin.current;
+  };
   const virtualizer = useWindowVirtualizer({
     count: items.length,
     estimateSize: (i) => (items.isRow(i) ? rowHeight : dayHeight),
+    // A new key function for new items: the virtualizer lays items out again only when its count or
+    // key function changes, and two lists of the same length can place their day headings differently.
+    getItemKey: useCallback((i: number) => i, [items]), // eslint-disable-line react-hooks/exhaustive-deps -- items stands for the layout
+
     overscan: 6,
-    scrollMargin: listRef.current?.offsetTop ?? 0,
+    scrollMargin: settledMargin(listRef.current?.offsetTop ?? 0),
   });
 
   useEffect(() => virtualizer.measure(), [rowHeight, dayHeight, virtualizer]);

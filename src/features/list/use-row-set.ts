@@ -3,9 +3,9 @@
  * lists; a search query runs against the search index (loaded, with its code, only when a query is
  * typed), and its results are narrowed by the other filters.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Manifest } from '../../index-format/types.ts';
-import { loadTagRows } from '../data/data-client.ts';
+import { loadTagRows, peekTagRows } from '../data/data-client.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import type { Filters } from './filter-state.ts';
 import { rowRangeOfDays, rowsWithAnyTag, type DayIndex, type RowSet } from './rows.ts';
@@ -36,28 +36,32 @@ export type RowSetState =
 
 export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters): RowSetState {
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<RowSetState>({ status: 'loading' });
   const tagsKey = filters.tags.join('\u0000');
   const range = useMemo(() => rowRangeOfDays(days, filters.from, filters.to), [days, filters.from, filters.to]);
+  /** What the current filters are: an answer for other filters is not theirs. */
+  const key = `${range.start}:${range.end}:${tagsKey}:${filters.q}:${filters.sort ?? ''}:${attempt}`;
 
+  // Without a query, and with the chosen outlets' rows at hand (prefetched when the pointer reached
+  // them, or chosen before), the rows are worked out during this render: no effect, no extra frame.
+  const immediate = useMemo(() => {
+    if (filters.q) return undefined;
+    const lists = filters.tags.map((tag) => peekTagRows(manifest, tag));
+    return lists.every((list) => list !== undefined) ? tagAndDateRows(manifest, range, lists) : undefined;
+  }, [manifest, range, tagsKey, filters.q]); // eslint-disable-line react-hooks/exhaustive-deps -- tagsKey stands for filters.tags
+
+  const [answered, setAnswered] = useState<{ key: string; state: RowSetState } | undefined>(undefined);
   useEffect(() => {
+    if (immediate) return;
     const controller = new AbortController();
     const retry = () => setAttempt((n) => n + 1);
+    const answer = (state: RowSetState) => {
+      if (!controller.signal.aborted) setAnswered({ key, state });
+    };
     const run = async () => {
-      let tagRows: number[] | undefined;
-      let tagRowsInRange: number[] | undefined;
-      if (filters.tags.length > 0) {
-        const lists = await Promise.all(filters.tags.map((tag) => loadTagRows(manifest, tag)));
-        tagRows = rowsWithAnyTag(lists, 0, manifest.postCount);
-        tagRowsInRange = range.start === 0 && range.end >= manifest.postCount ? tagRows : rowsWithAnyTag(lists, range.start, range.end);
-      }
+      const lists = await Promise.all(filters.tags.map((tag) => loadTagRows(manifest, tag)));
+      if (!filters.q) return answer(tagAndDateRows(manifest, range, lists));
+      const tagRows = lists.length > 0 ? rowsWithAnyTag(lists, 0, manifest.postCount) : undefined;
       const inRange = (row: number) => row >= range.start && row < range.end;
-      if (!filters.q) {
-        const rows: RowSet = tagRowsInRange ? { kind: 'list', rows: tagRowsInRange } : { kind: 'range', ...range };
-        const timelineRows: RowSet = tagRows ? { kind: 'list', rows: tagRows } : { kind: 'range', start: 0, end: manifest.postCount };
-        if (!controller.signal.aborted) setState({ status: 'ready', rows, timelineRows });
-        return;
-      }
       const { runSearch } = await import('../search/run-search.ts');
       const started = performance.now();
       const result = await runSearch(filters.q, controller.signal);
@@ -67,25 +71,31 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
       const keep = (row: number) => !tagged || tagged.has(row);
       const ranked = filters.sort !== 'date';
       const rows = (ranked ? result.rows : result.rowsByDate).filter((row) => keep(row) && inRange(row));
-      if (controller.signal.aborted) return;
-      setState({
+      answer({
         status: 'ready',
         rows: { kind: 'list', rows },
         timelineRows: { kind: 'list', rows: result.rowsByDate.filter(keep) },
         search: { query: filters.q, split: result.split, tooShort: result.query.tooShort, ranked },
       });
     };
-    // A new query (or filter) supersedes the running one: its result is dropped when it arrives.
-    // Until then the previous results stay on screen, marked stale, rather than blinking away at each
-    // keystroke, or being torn down and built again for the one frame an outlet's rows take to arrive
-    // (at 200k posts, rebuilding the list cost more than the filter itself).
-    setState((previous) => (previous.status === 'ready' ? { ...previous, stale: true } : { status: 'loading' }));
-    run().catch((error: unknown) => {
-      if (controller.signal.aborted) return;
-      setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry });
-    });
+    run().catch((error: unknown) => answer({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry }));
     return () => controller.abort();
-  }, [manifest, range, tagsKey, filters.q, filters.sort, attempt]); // eslint-disable-line react-hooks/exhaustive-deps -- tagsKey stands for filters.tags
+  }, [key, immediate]); // eslint-disable-line react-hooks/exhaustive-deps -- key stands for the filters and the attempt
 
-  return state;
+  // Until the answer for these filters arrives, the last rows shown stay on screen, marked stale, rather
+  // than blinking away at each keystroke, or being torn down and built again for the one frame an
+  // outlet's rows take to arrive (at 200k posts, rebuilding the list costs more than the filter itself).
+  const lastReady = useRef<RowSetState | undefined>(undefined);
+  const current = immediate ?? (answered?.key === key ? answered.state : undefined);
+  if (current?.status === 'ready') lastReady.current = current;
+  if (current) return current;
+  return lastReady.current?.status === 'ready' ? { ...lastReady.current, stale: true } : { status: 'loading' };
+}
+
+/** The rows of the chosen outlets (all rows if none) within a date range, without a query. */
+function tagAndDateRows(manifest: Manifest, range: { start: number; end: number }, lists: (readonly number[])[]): RowSetState {
+  if (lists.length === 0) return { status: 'ready', rows: { kind: 'range', ...range }, timelineRows: { kind: 'range', start: 0, end: manifest.postCount } };
+  const all = rowsWithAnyTag(lists, 0, manifest.postCount);
+  const inRange = range.start === 0 && range.end >= manifest.postCount ? all : rowsWithAnyTag(lists, range.start, range.end);
+  return { status: 'ready', rows: { kind: 'list', rows: inRange }, timelineRows: { kind: 'list', rows: all } };
 }
