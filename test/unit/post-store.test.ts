@@ -91,5 +91,10 @@ describe('the disk post store', () => {
     const before = await sourceFingerprint([dir]);
     writeFileSync(join(dir, 'a.ts'), 'export const a = 2;');
     expect(await sourceFingerprint([dir])).not.toBe(before);
+    // Modules that only write the index are left out when named.
+    const withWriter = await sourceFingerprint([dir], ['writer.ts']);
+    writeFileSync(join(dir, 'writer.ts'), 'export const w = 1;');
+    expect(await sourceFingerprint([dir], ['writer.ts'])).toBe(withWriter);
+    expect(await sourceFingerprint([dir])).not.toBe(withWriter);
   });
 });
