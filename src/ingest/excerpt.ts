@@ -13,7 +13,12 @@ const DATELINE = /^\s*[（(][^（）()]{0,40}(?:電|報導|专电|電訊)[）)]\
 
 export function makeExcerpt(text: string, maxChars = EXCERPT_CHARS): string {
   const body = text.replace(DATELINE, '').trim();
-  const chars = Array.from(body); // code points, so an emoji or a CJK extension character is never cut in half
-  if (chars.length <= maxChars) return body;
-  return chars.slice(0, maxChars).join('').trimEnd() + '…';
+  // Counted in code points, so that an emoji or a CJK extension character is never cut in half; and
+  // only as far as needed (the text given is often the whole article).
+  let end = 0;
+  for (let count = 0; end < body.length; count++) {
+    if (count === maxChars) return body.slice(0, end).trimEnd() + '…';
+    end += body.codePointAt(end)! > 0xffff ? 2 : 1;
+  }
+  return body;
 }

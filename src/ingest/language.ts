@@ -22,36 +22,52 @@ function isHan(code: number): boolean {
   return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0x20000 && code <= 0x3134f);
 }
 
-let scriptOnly: { traditional: Set<string>; simplified: Set<string> } | undefined;
+const TRADITIONAL_ONLY = 1;
+const SIMPLIFIED_ONLY = 2;
+/** Where the common ideographs lie: a flat table there, a map for the rest. */
+const TABLE_START = 0x3400;
+const TABLE_END = 0xa000;
 
-/** Characters that a conversion to the other script changes: each is written in one script only. */
-function scriptOnlyCharacters(): { traditional: Set<string>; simplified: Set<string> } {
-  if (scriptOnly) return scriptOnly;
-  const changed = (table: string) => {
-    const out = new Set<string>();
-    for (const entry of table.split('|')) {
+let scripts: { table: Uint8Array; others: Map<number, number> } | undefined;
+
+/**
+ * For each ideograph that a conversion to the other script changes (so it is written in one script
+ * only): which script. A flat table by code point, since this runs on every post (a Set of strings,
+ * looked up per character, was 4 % of a build's parse).
+ */
+function scriptOnlyCharacters(): { table: Uint8Array; others: Map<number, number> } {
+  if (scripts) return scripts;
+  const table = new Uint8Array(TABLE_END - TABLE_START);
+  const others = new Map<number, number>();
+  const mark = (dictionary: string, script: number) => {
+    for (const entry of dictionary.split('|')) {
       const [from, ...to] = entry.split(' ');
-      if (from && to.length > 0 && !to.includes(from)) out.add(from);
+      if (!from || to.length === 0 || to.includes(from)) continue;
+      const code = from.codePointAt(0)!;
+      if (code >= TABLE_START && code < TABLE_END) table[code - TABLE_START] ||= script;
+      else if (!others.has(code)) others.set(code, script);
     }
-    return out;
   };
-  return (scriptOnly = { traditional: changed(tsCharacters), simplified: changed(stCharacters) });
+  mark(tsCharacters, TRADITIONAL_ONLY);
+  mark(stCharacters, SIMPLIFIED_ONLY);
+  return (scripts = { table, others });
 }
 
 export function detectLanguage(text: string): PostLanguage | undefined {
-  const { traditional, simplified } = scriptOnlyCharacters();
-  let seen = 0;
+  const { table, others } = scriptOnlyCharacters();
   let han = 0;
   let latin = 0;
   let traditionalOnly = 0;
   let simplifiedOnly = 0;
-  for (const char of text) {
-    if (seen++ >= SAMPLE_CHARS) break;
-    if (isHan(char.codePointAt(0)!)) {
+  for (let i = 0, seen = 0; i < text.length && seen < SAMPLE_CHARS; i++, seen++) {
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
+    if (isHan(code)) {
       han++;
-      if (traditional.has(char)) traditionalOnly++;
-      else if (simplified.has(char)) simplifiedOnly++;
-    } else if (LATIN_LETTER.test(char)) latin++;
+      const script = code >= TABLE_START && code < TABLE_END ? table[code - TABLE_START] : others.get(code);
+      if (script === TRADITIONAL_ONLY) traditionalOnly++;
+      else if (script === SIMPLIFIED_ONLY) simplifiedOnly++;
+    } else if (code < 0x80 ? ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) : LATIN_LETTER.test(String.fromCodePoint(code))) latin++;
   }
   if (han === 0) return latin > 20 ? 'en' : undefined;
   if (traditionalOnly === 0 && simplifiedOnly === 0) return undefined; // characters shared by both scripts
