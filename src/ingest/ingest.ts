@@ -48,7 +48,10 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
-  if (options.pool) options.pool.expectedPosts = files.length;
+  if (options.pool) {
+    options.pool.expectedPosts = files.length;
+    options.pool.phase = 'parse';
+  }
   const seenBefore = store.dir ? await loadSeen(store.dir, settings) : {};
   const refs = files.map((file) => {
     const seen = seenBefore[file.path];

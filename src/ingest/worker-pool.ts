@@ -27,17 +27,20 @@ interface Replies {
 }
 
 /**
- * The JS heap of each worker, capped. What a worker must hold is small and grows slowly with the archive
- * (the search index it builds lives outside the JS heap, in its block pool; its token table is ~60 MB at
- * 200k posts); left uncapped, V8 lets a busy thread's garbage grow to several times that before
- * collecting it, and two workers at 200k posts pushed the build past 1.7 GB. The cap leaves two to three
- * times the measured need: 96 MB + 1 MB per 2,500 posts, at least 160 MB; CNA_READER_WORKER_HEAP_MB
- * sets it.
+ * The JS heap of each worker, capped. What a worker must hold is small and grows slowly with the archive;
+ * left uncapped, V8 lets a busy thread's garbage grow to several times that before collecting it, and two
+ * workers at 200k posts pushed the build past 1.7 GB. Parsing: 96 MB + 1 MB per 2,500 posts, at least
+ * 160 MB. Writing, the build's peak (the search index a worker builds lives outside its heap, in its
+ * block pool; its token table is ~40 MB at 200k posts): 64 MB + 1 MB per 5,000 posts, at least 96 MB.
+ * Two to three times the measured need; CNA_READER_WORKER_HEAP_MB sets both.
  */
-function workerHeapMb(posts: number): number {
+function workerHeapMb(posts: number, phase: BuildPhase): number {
   const set = process.env['CNA_READER_WORKER_HEAP_MB'];
-  return set ? Number(set) : Math.max(160, Math.round(96 + posts / 2500));
+  if (set) return Number(set);
+  return phase === 'parse' ? Math.max(160, Math.round(96 + posts / 2500)) : Math.max(96, Math.round(64 + posts / 5000));
 }
+
+export type BuildPhase = 'parse' | 'write';
 
 export class WorkerPool {
   private nextId = 0;
@@ -46,8 +49,9 @@ export class WorkerPool {
   /** Each started on its first call after start or recycle. */
   private readonly workers: (Worker | undefined)[];
 
-  /** Posts in the archive being built: the workers' heap cap follows it. */
+  /** Posts in the archive being built, and what the workers do: their heap cap follows both. */
   expectedPosts = 0;
+  phase: BuildPhase = 'parse';
 
   private constructor(readonly size: number) {
     this.workers = Array.from({ length: size });
@@ -83,7 +87,7 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(this.expectedPosts) } });
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(this.expectedPosts, this.phase) } });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -91,7 +95,7 @@ export class WorkerPool {
       else waiting?.resolve(reply.result);
     });
     worker.on('error', (error: Error & { code?: string }) =>
-      this.failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a build worker ran out of its ${workerHeapMb(this.expectedPosts)} MB heap; set CNA_READER_WORKER_HEAP_MB higher`, { cause: error }) : error),
+      this.failAll(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a build worker ran out of its ${workerHeapMb(this.expectedPosts, this.phase)} MB heap; set CNA_READER_WORKER_HEAP_MB higher`, { cause: error }) : error),
     );
     worker.on('exit', (code) => {
       if (this.workers.includes(worker)) this.failAll(new Error(`build worker exited (code ${code})`));

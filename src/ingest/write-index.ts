@@ -184,6 +184,7 @@ async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string
 
 /** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
 async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: string, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex[]> {
+  pool.phase = 'write';
   const share = Math.ceil(rows.length / pool.size);
   await Promise.all(
     Array.from({ length: pool.size }, async (_, worker) => {
