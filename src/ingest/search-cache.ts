@@ -10,7 +10,8 @@
  * posts that are new or changed. Postings are delta-encoded, so a shift of every row (a new post on top)
  * is only a new first delta per token; they are re-encoded anyway, which is a tight loop over bytes.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { TokenPostings } from './search-index.ts';
 
 export interface SearchCachePaths {
@@ -202,6 +203,8 @@ class CacheWriter {
   private at = 0;
 
   constructor(path: string) {
+    // The build cache's folder may not exist yet: an archive without a single post stores nothing.
+    mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, 'w');
   }
 

@@ -74,6 +74,14 @@ describe('the cached search index', () => {
     });
   }
 
+  it('makes its folder when the build cache has none yet (an archive with no posts stores nothing)', async () => {
+    const postings = join(dir, 'not-yet', 'postings');
+    const files = await shardsOf(teeToCache(mergePartialIndexes([new SearchIndexBuilder().exportPartial()]), postings), 0);
+    expect(files.has('search/meta.json')).toBe(true);
+    const again = await shardsOf(patchIndex(postings, mapRows([], [])!, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), 0);
+    expect(again).toEqual(files);
+  });
+
   it('refuses a mapping that would reorder old rows', () => {
     expect(mapRows(['a', 'b', 'c'], ['b', 'a', 'c'])).toBeUndefined();
     expect(mapRows(['a', 'b', 'c'], ['x', 'a', 'c'])).toEqual({ newRowOf: Int32Array.from([1, -1, 2]), freshRows: [0] });
