@@ -12,7 +12,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TokenPostings } from './search-index.ts';
+import { writeVarint, type TokenPostings } from './search-index.ts';
 
 export interface SearchCachePaths {
   postings: string;
@@ -181,15 +181,6 @@ function readVarint(bytes: Uint8Array, at: number): [value: number, next: number
     if (byte < 0x80) return [value, at];
     scale *= 128;
   }
-}
-
-function writeVarint(bytes: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    bytes[at++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  bytes[at++] = value;
-  return at;
 }
 
 const CHUNK = 1 << 20;

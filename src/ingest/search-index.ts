@@ -358,7 +358,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+/** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
+export function writeVarint(bytes: Uint8Array, at: number, value: number): number {
   while (value >= 0x80) {
     bytes[at++] = (value & 0x7f) | 0x80;
     value = Math.floor(value / 128);
