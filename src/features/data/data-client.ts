@@ -54,7 +54,7 @@ export async function loadShard(manifest: Manifest, index: number): Promise<Post
   return (await cached<MetaShard>(shardFile(index))).posts;
 }
 
-/** Tag lists decoded once, by tag key: choosing an outlet again (or with another) costs nothing. */
+/** Tag lists decoded once (by file): choosing an outlet again, or with another, costs nothing. */
 const decodedTagRows = new Map<string, readonly number[]>();
 
 /** Ascending rows of the posts carrying `key`. Shared: not to be changed. */

@@ -79,7 +79,6 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
     // A new key function for new items: the virtualizer lays items out again only when its count or
     // key function changes, and two lists of the same length can place their day headings differently.
     getItemKey: useCallback((i: number) => i, [items]), // eslint-disable-line react-hooks/exhaustive-deps -- items stands for the layout
-
     overscan: 6,
     scrollMargin: settledMargin(listRef.current?.offsetTop ?? 0),
   });
