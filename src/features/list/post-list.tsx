@@ -93,9 +93,12 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
     window.history.scrollRestoration = 'manual';
     const target = readScrollPositions()[scrollKey];
     if (target === undefined) {
-      // A new list (the filters changed): start at its top rather than somewhere in the middle.
-      const top = listRef.current ? listRef.current.getBoundingClientRect().top + window.scrollY - 200 : 0;
-      if (window.scrollY > top) window.scrollTo(0, Math.max(0, top));
+      // A new list (the filters changed): start at its top rather than somewhere in the middle. At the
+      // page's top already, the list is not measured (that would force a layout in the middle of the commit).
+      if (window.scrollY > 0) {
+        const top = listRef.current ? listRef.current.getBoundingClientRect().top + window.scrollY - 200 : 0;
+        if (window.scrollY > top) window.scrollTo(0, Math.max(0, top));
+      }
       restoring.current = false;
       return;
     }
