@@ -83,10 +83,6 @@ export function rowSetSize(set: RowSet): number {
   return set.kind === 'range' ? set.end - set.start : set.rows.length;
 }
 
-export function rowAt(set: RowSet, i: number): number {
-  return set.kind === 'range' ? set.start + i : set.rows[i]!;
-}
-
 /**
  * List items: a day heading before the first row of each day, for rows in archive order. Rows ranked by
  * relevance have no day runs to head, so they come bare (`grouped` false) and show their date each.
