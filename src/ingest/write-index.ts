@@ -21,7 +21,7 @@ import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
+import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache } from './search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { writeRows, type RowTask } from './write-rows.ts';
@@ -123,7 +123,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
 
   const rowsStarted = performance.now();
   const parts = patch
-    ? [await rowsToPatch(built.rows, patch, store, dataRoot, tasks)]
+    ? [await rowsInline(built.rows, store, dataRoot, tasks, new Set(patch.freshRows))]
     : options.pool && store.dir
       ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
       : [await rowsInline(built.rows, store, dataRoot, tasks)];
@@ -153,31 +153,19 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
 }
 
 /**
- * The rows a patched index needs: those whose file is written, and the fresh ones (new or changed posts),
- * whose tokens are the only ones read. Few, so on this thread.
+ * Rows on this thread. For a patched index (`fresh` given), only the rows it needs: those whose file is
+ * written, and the fresh ones (new or changed posts), whose tokens are the only ones read.
  */
-async function rowsToPatch(rows: PlannedRow[], patch: RowMapping, store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex> {
+async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[], fresh?: ReadonlySet<number>): Promise<PartialIndex> {
   const search = new SearchIndexBuilder();
   const folders = new Set<string>();
-  const fresh = new Set(patch.freshRows);
-  const needed: RowTask[] = [];
   for (let start = 0; start < rows.length; start += ROW_BATCH) {
-    for (const task of tasks(rows.slice(start, start + ROW_BATCH), start)) {
-      if (!fresh.has(task.row)) task.skipIndex = true;
-      if (task.write || !task.skipIndex) needed.push(task);
+    let batch = tasks(rows.slice(start, start + ROW_BATCH), start);
+    if (fresh) {
+      for (const task of batch) if (!fresh.has(task.row)) task.skipIndex = true;
+      batch = batch.filter((task) => task.write || !task.skipIndex);
     }
-  }
-  for (let start = 0; start < needed.length; start += ROW_BATCH) {
-    await writeRows(needed.slice(start, start + ROW_BATCH), store, dataRoot, search, folders);
-  }
-  return search.exportPartial();
-}
-
-async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex> {
-  const search = new SearchIndexBuilder();
-  const folders = new Set<string>();
-  for (let start = 0; start < rows.length; start += ROW_BATCH) {
-    await writeRows(tasks(rows.slice(start, start + ROW_BATCH), start), store, dataRoot, search, folders);
+    if (batch.length > 0) await writeRows(batch, store, dataRoot, search, folders);
   }
   return search.exportPartial();
 }
