@@ -177,6 +177,11 @@ export interface IngestReport {
   byReason: Partial<Record<ProblemReason, number>>;
   problems: Problem[];
   durationMs: number;
+  /**
+   * Where the build's time went, phase by phase in order (seconds of wall time): for a maintainer
+   * wondering why a rebuild is slow, and for the benchmarks.
+   */
+  phases?: [name: string, seconds: number][];
   /** The search index, once written (builds only). */
   search?: SearchIndexStats;
   /** Files of `data/` written by this build, left as they were (unchanged since the last build), removed. */

@@ -11,6 +11,7 @@ import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from '
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
+import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { listPostFiles } from './read-posts.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -42,9 +43,11 @@ const WORKER_BATCH = 64;
 
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const startedAt = Date.now();
+  const clock = new PhaseClock();
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   assertTimeZone(timeZone);
   const files = await listPostFiles(options.postsDir);
+  clock.lap('list files');
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
@@ -62,6 +65,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     ? await ingestOnWorkers(refs, options.pool, { settings, parseOptions, storeDir: store.dir })
     : await mapInOrder(refs, READ_CONCURRENCY, (file) => ingestFile(file, settings, parseOptions, store));
   if (store.dir) await saveSeen(store.dir, settings, ingested);
+  clock.lap('read and parse');
 
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
@@ -81,8 +85,9 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   // What receiving 200k summaries from the workers left behind goes before the index is planned (see collect-garbage.ts).
   collectGarbage();
   await store.prune(used);
+  clock.lap('prune cache');
 
-  return buildIndex({
+  const built = buildIndex({
     posts,
     loadPost: postLoader(store),
     problems,
@@ -92,6 +97,9 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     startedAt,
     shardSize: options.shardSize,
   });
+  clock.lap('plan index');
+  built.report.phases = clock.phases;
+  return built;
 }
 
 /**

@@ -47,7 +47,7 @@ export interface CnaReaderIndexOptions {
  */
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
-  'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'collect-garbage.ts',
+  'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'collect-garbage.ts', 'phase-clock.ts',
 ];
 
 export const REPORT_FILE = 'ingest-report.json';
@@ -108,6 +108,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
           statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.json`),
         });
         built.report.search = written.search;
+        built.report.phases = [...(built.report.phases ?? []), ...written.phases];
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
       } finally {
         await closePool();

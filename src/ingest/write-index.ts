@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
+import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
 import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache } from './search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
@@ -37,6 +38,8 @@ export interface WriteIndexOptions {
 
 export interface WrittenIndex {
   search: SearchIndexStats;
+  /** Wall time of each phase of writing (see PhaseClock). */
+  phases: [name: string, seconds: number][];
   /** Files written, and files left as they were because their content had not changed. */
   written: number;
   unchanged: number;
@@ -63,6 +66,7 @@ const PATCH_SHARE = 0.05;
 
 export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store } = options;
+  const clock = new PhaseClock();
   const previous = await loadState(options.statePath, dataRoot);
   // Without a trusted state, whatever the folder holds is unknown: start from an empty one.
   if (!previous) await rm(dataRoot, { recursive: true, force: true });
@@ -99,6 +103,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   small.length = 0;
   built.files.clear();
   collectGarbage();
+  clock.lap('write small files');
 
   // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed.
   const tasks = (rows: PlannedRow[], first: number): RowTask[] =>
@@ -128,11 +133,13 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
       ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
       : [await rowsInline(built.rows, store, dataRoot, tasks)];
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
+  clock.lap(patch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
   const lists = patch && cache ? patchIndex(cache.postings, patch, mergePartialIndexes(parts)) : mergePartialIndexes(parts);
   const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.rows.length, write);
   const searchSeconds = (performance.now() - searchStarted) / 1000;
+  clock.lap(patch ? 'patch and write the search index' : 'write the search index');
 
   let removed = 0;
   for (const path of Object.keys(before)) {
@@ -144,7 +151,9 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
     const buildId = await saveState(options.statePath, dataRoot, after);
     if (cache) saveCachedRows(cache, { buildId, keys });
   }
+  clock.lap('remove old files, save state');
   return {
+    phases: clock.phases,
     search: { tokens: search.tokens, shards: search.shards, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(patch ? { patched: true } : {}) },
     written,
     unchanged,
