@@ -8,19 +8,24 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
-import { digestOutcome, headOf, type DigestHead, type PostSummary } from './post-digest.ts';
+import { digestOutcome, serializeDigest, type DigestHead } from './post-digest.ts';
 import type { Problem } from '../index-format/types.ts';
 import { storeKey, type PostStore } from './post-store.ts';
 import type { PostFileRef } from './read-posts.ts';
 
 /**
- * What the main thread keeps of a file: its summary or its problem. Search tokens stay in the store until
- * the index is written (at 200k posts they would take gigabytes here).
+ * What the main thread gets of a file: its digest head (summary and warnings, or its problem) as the JSON
+ * line the store keeps, which the main thread parses and records for the next build (see seen-files.ts).
+ * Search tokens stay in the store until the index is written (at 200k posts they would take gigabytes).
+ * A file that could not be read has no key: it is not recorded, and is read again next time.
  */
-export type IngestedFile = ({ path: string; key?: string; problem: Problem } | { path: string; key: string; summary: PostSummary; warnings: Problem[] }) & {
+export interface IngestedFile {
+  path: string;
+  key?: string;
+  head: string;
   /** Size and modification time when read, for the next build's check. */
   seen?: FileSeen;
-};
+}
 
 /** A file's size, modification time (ms) and store key, as a build saw them. */
 export type FileSeen = [size: number, mtimeMs: number, key: string];
@@ -30,31 +35,39 @@ export type SeenFileRef = PostFileRef & { seen?: FileSeen };
 
 export async function ingestFile(file: SeenFileRef, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
   const stat = statSafely(file.absolutePath);
-  if (stat && file.seen && stat.size === file.seen[0] && stat.mtimeMs === file.seen[1]) {
-    const head = await store.getHead(file.seen[2]);
+  if (stat && file.seen && isUnchanged(stat, file.seen)) {
+    const head = await store.getHeadLine(file.seen[2]);
     if (head) return result(file.path, file.seen[2], head, file.seen);
   }
   // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
   const bytes = readSafely(file.absolutePath);
-  if (bytes instanceof Error) return { path: file.path, problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message } };
+  if (bytes instanceof Error) {
+    const problem: Problem = { path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message };
+    return { path: file.path, head: JSON.stringify({ problem } satisfies DigestHead) };
+  }
   // The path is part of the key: dates and problems depend on it, not only on the bytes.
   const key = storeKey(bytes, `${settings}\u0000${file.path}`);
   const seen: FileSeen | undefined = stat ? [stat.size, stat.mtimeMs, key] : undefined;
-  const head = await store.getHead(key);
+  const head = await store.getHeadLine(key);
   if (head) return result(file.path, key, head, seen);
   const outcome = parseSafely(file, bytes, options);
   const digest = digestOutcome(outcome);
   await store.put(key, outcome, digest);
-  return result(file.path, key, headOf(digest), seen);
+  return result(file.path, key, serializeDigest(digest)[0], seen);
 }
 
-function result(path: string, key: string, head: DigestHead, seen: FileSeen | undefined): IngestedFile {
-  const file: IngestedFile = 'problem' in head ? { path, key, problem: head.problem } : { path, key, summary: head.summary, warnings: head.warnings };
+/** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
+export function isUnchanged(stat: { size: number; mtimeMs: number }, seen: FileSeen): boolean {
+  return stat.size === seen[0] && stat.mtimeMs === seen[1];
+}
+
+function result(path: string, key: string, head: string, seen: FileSeen | undefined): IngestedFile {
+  const file: IngestedFile = { path, key, head };
   if (seen) file.seen = seen;
   return file;
 }
 
-function statSafely(path: string): { size: number; mtimeMs: number } | undefined {
+export function statSafely(path: string): { size: number; mtimeMs: number } | undefined {
   try {
     return statSync(path);
   } catch {

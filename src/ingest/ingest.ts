@@ -1,13 +1,13 @@
 /**
  * The whole build-time pipeline: list → read → parse → index. The Vite plugin and the benchmarks call this.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { ingestFile, type FileSeen, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
+import { ingestFile, isUnchanged, statSafely, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
+import { parseDigestHead, type DigestHead } from './post-digest.ts';
+import { loadSeenFiles, SeenFilesWriter } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
@@ -55,36 +55,61 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     options.pool.expectedPosts = files.length;
     options.pool.phase = 'parse';
   }
-  const seenBefore = store.dir ? await loadSeen(store.dir, settings) : {};
-  const refs = files.map((file) => {
-    const seen = seenBefore[file.path];
-    return seen ? { ...file, seen } : file;
-  });
+  let previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
+  const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
+  const heads: DigestHead[] = Array.from({ length: files.length });
+  const keys: (string | undefined)[] = Array.from({ length: files.length });
+  const accept = (at: number, file: IngestedFile) => {
+    heads[at] = parseDigestHead(file.head);
+    keys[at] = file.key;
+    if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
+  };
 
-  const ingested = options.pool && store.dir
-    ? await ingestOnWorkers(refs, options.pool, { settings, parseOptions, storeDir: store.dir })
-    : await mapInOrder(refs, READ_CONCURRENCY, (file) => ingestFile(file, settings, parseOptions, store));
-  if (store.dir) await saveSeen(store.dir, settings, ingested);
+  try {
+    // Files unchanged since the last build are taken from its record, here; the others go to the parser.
+    const toRead: SeenFileRef[] = [];
+    const toReadAt: number[] = [];
+    files.forEach((file, at) => {
+      const seen = previous?.seen(file.path);
+      const stat = seen && statSafely(file.absolutePath);
+      if (seen && stat && isUnchanged(stat, seen)) return accept(at, { path: file.path, key: seen[2], head: previous!.head(file.path), seen });
+      toRead.push(seen ? { ...file, seen } : file);
+      toReadAt.push(at);
+    });
+    const read = options.pool && store.dir && toRead.length > 0
+      ? await ingestOnWorkers(toRead, options.pool, { settings, parseOptions, storeDir: store.dir })
+      : await mapInOrder(toRead, READ_CONCURRENCY, (file) => ingestFile(file, settings, parseOptions, store));
+    read.forEach((file, n) => accept(toReadAt[n]!, file));
+    record?.finish();
+  } catch (error) {
+    record?.abandon();
+    throw error;
+  }
   clock.lap('read and parse');
 
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
-  for (const file of ingested) {
-    if (file.key) used.add(file.key);
-    if ('problem' in file) problems.push(file.problem);
+  heads.forEach((head, at) => {
+    const key = keys[at];
+    if (key) used.add(key);
+    if ('problem' in head) problems.push(head.problem);
     else {
       // The summary itself becomes the indexed post (no copy: 200k of them weigh hundreds of MB).
-      const post = file.summary as IndexedPost;
-      post.key = file.key;
+      const post = head.summary as IndexedPost;
+      post.key = key!;
       posts.push(post);
-      problems.push(...file.warnings);
+      problems.push(...head.warnings);
     }
-  }
-  ingested.length = 0;
-  // What receiving 200k summaries from the workers left behind goes before the index is planned (see collect-garbage.ts).
+  });
+  heads.length = 0;
+  // What reading 200k summaries left behind goes before the index is planned (see collect-garbage.ts).
   collectGarbage();
-  await store.prune(used);
+  // With the last build's record, its keys no longer used are the stale entries; without, the store is swept.
+  if (previous) await store.forget([...previous.keys()].filter((key) => !used.has(key)));
+  else await store.prune(used);
+  // The record's bytes (~170 MB at 200k posts) go before planning, the build's peak.
+  previous = undefined;
   clock.lap('prune cache');
 
   const built = buildIndex({
@@ -109,29 +134,9 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
 function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
   return async (key) => {
     const outcome = await store.get(key);
-    if (!outcome || !('post' in outcome)) throw new Error(`post ${key} vanished from the store during the build`);
+    if (!outcome || !('post' in outcome)) throw new Error(`post ${key} is missing from the build cache (deleted during the build?): build again, the next build checks every file against the cache`);
     return outcome.post;
   };
-}
-
-/** What the last build saw of each file (see ingest-file.ts), kept in the store's folder. */
-const SEEN_FILE = 'files-seen.json';
-
-async function loadSeen(dir: string, settings: string): Promise<Record<string, FileSeen>> {
-  try {
-    const saved = JSON.parse(await readFile(join(dir, SEEN_FILE), 'utf8')) as { settings: string; files: Record<string, FileSeen> };
-    // Keys depend on the settings (and the parser's version, part of them): other settings, other keys.
-    return saved.settings === settings ? saved.files : {};
-  } catch {
-    return {};
-  }
-}
-
-async function saveSeen(dir: string, settings: string, ingested: IngestedFile[]): Promise<void> {
-  const files: Record<string, FileSeen> = {};
-  for (const file of ingested) if (file.seen) files[file.path] = file.seen;
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, SEEN_FILE), JSON.stringify({ settings, files }));
 }
 
 /** Like mapInOrder, in batches spread over the workers. */

@@ -9,24 +9,26 @@
  * read when the search index is built).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParseOutcome } from './parse-post.ts';
-import { headOf, parseDigest, parseDigestHead, serializeDigest, type DigestHead, type PostDigest } from './post-digest.ts';
+import { headOf, parseDigest, parseDigestHead, serializeDigest, type PostDigest } from './post-digest.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
   readonly dir?: string;
   get(key: string): Promise<ParseOutcome | undefined>;
   getDigest(key: string): Promise<PostDigest | undefined>;
-  /** The digest without its search tokens. */
-  getHead(key: string): Promise<DigestHead | undefined>;
+  /** The digest without its search tokens, as its JSON line (see serializeDigest). */
+  getHeadLine(key: string): Promise<string | undefined>;
   /** Outcome and digest together, in one read: what writing a post's file and indexing it need. */
   getEntry(key: string): Promise<{ outcome: ParseOutcome; digest: PostDigest } | undefined>;
   put(key: string, outcome: ParseOutcome, digest: PostDigest): Promise<void>;
-  /** Forgets every entry not in `keep` (posts deleted or edited since). */
+  /** Forgets every entry not in `keep` (posts deleted or edited since): a sweep of the whole store. */
   prune(keep: ReadonlySet<string>): Promise<void>;
+  /** Forgets these entries (when the last build's keys are known, cheaper than a sweep). */
+  forget(keys: Iterable<string>): Promise<void>;
 }
 
 /** The cache key of one file: its bytes, the parse settings and the parser's version. */
@@ -40,9 +42,9 @@ export function memoryStore(): PostStore {
   return {
     get: async (key) => entries.get(key),
     getDigest: async (key) => digests.get(key),
-    getHead: async (key) => {
+    getHeadLine: async (key) => {
       const digest = digests.get(key);
-      return digest && headOf(digest);
+      return digest && JSON.stringify(headOf(digest));
     },
     getEntry: async (key) => {
       const outcome = entries.get(key);
@@ -56,6 +58,12 @@ export function memoryStore(): PostStore {
     prune: async (keep) => {
       for (const key of entries.keys()) {
         if (keep.has(key)) continue;
+        entries.delete(key);
+        digests.delete(key);
+      }
+    },
+    forget: async (keys) => {
+      for (const key of keys) {
         entries.delete(key);
         digests.delete(key);
       }
@@ -107,9 +115,10 @@ export function diskStore(dir: string): PostStore {
       const entry = lines(key, 3);
       return entry && attempt(() => ({ digest: parseDigest(entry[0]!, entry[1]!), outcome: reviveDates(JSON.parse(entry[2]!) as ParseOutcome) }));
     },
-    async getHead(key) {
+    async getHeadLine(key) {
       const entry = lines(key, 1);
-      return entry && attempt(() => parseDigestHead(entry[0]!));
+      // Parsed once here to find a foreign or damaged entry (parse again), though the caller parses it itself.
+      return entry && attempt(() => (parseDigestHead(entry[0]!), entry[0]!));
     },
     async put(key, outcome, digest) {
       const folder = join(dir, key.slice(0, 2));
@@ -118,6 +127,9 @@ export function diskStore(dir: string): PostStore {
         made.add(folder);
       }
       writeFileSync(pathOf(key), `${serializeDigest(digest).join('\n')}\n${JSON.stringify(outcome)}`);
+    },
+    async forget(keys) {
+      for (const key of keys) rmSync(pathOf(key), { force: true });
     },
     async prune(keep) {
       const folders = await readdir(dir).catch(() => [] as string[]);

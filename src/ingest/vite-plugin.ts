@@ -15,6 +15,7 @@ import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
 import { diskStore, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
+import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFiles } from './search-index.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -110,6 +111,9 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         built.report.search = written.search;
         built.report.phases = [...(built.report.phases ?? []), ...written.phases];
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+      } catch (error) {
+        forgetSeenFiles(cacheDir);
+        throw error;
       } finally {
         await closePool();
       }
