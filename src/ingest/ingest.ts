@@ -76,10 +76,12 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
       toRead.push(seen ? { ...file, seen } : file);
       toReadAt.push(at);
     });
-    const read = options.pool && store.dir && toRead.length > 0
-      ? await ingestOnWorkers(toRead, options.pool, { settings, parseOptions, storeDir: store.dir })
-      : await mapInOrder(toRead, READ_CONCURRENCY, (file) => ingestFile(file, settings, parseOptions, store));
-    read.forEach((file, n) => accept(toReadAt[n]!, file));
+    // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
+    if (options.pool && store.dir && toRead.length > 0) {
+      await ingestOnWorkers(toRead, options.pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
+    } else {
+      await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
+    }
     record?.finish();
   } catch (error) {
     record?.abandon();
@@ -139,9 +141,8 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
   };
 }
 
-/** Like mapInOrder, in batches spread over the workers. */
-async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }): Promise<IngestedFile[]> {
-  const results: IngestedFile[] = Array.from({ length: files.length });
+/** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */
+async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
   let next = 0;
   // Each worker takes the next batch as soon as it is done with one: uneven posts even out.
   const lane = async (worker: number) => {
@@ -149,10 +150,9 @@ async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: 
       const start = next;
       next = Math.min(files.length, next + WORKER_BATCH);
       const done = await pool.call(worker, { type: 'ingest', files: files.slice(start, next), ...request });
-      done.forEach((file, n) => (results[start + n] = file));
+      done.forEach((file, n) => accept(start + n, file));
     }
   };
   await Promise.all(Array.from({ length: pool.size }, (_, worker) => lane(worker)));
   await pool.recycle();
-  return results;
 }
