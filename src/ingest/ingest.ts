@@ -105,13 +105,14 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     }
   });
   heads.length = 0;
-  // What reading 200k summaries left behind goes before the index is planned (see collect-garbage.ts).
-  collectGarbage();
   // With the last build's record, its keys no longer used are the stale entries; without, the store is swept.
-  if (previous) await store.forget([...previous.keys()].filter((key) => !used.has(key)));
-  else await store.prune(used);
-  // The record's bytes (~170 MB at 200k posts) go before planning, the build's peak.
+  const stale = previous && [...previous.keys()].filter((key) => !used.has(key));
+  // The record's bytes (~170 MB at 200k posts) go with what reading 200k summaries left behind, before
+  // the index is planned: the build's peak (see collect-garbage.ts).
   previous = undefined;
+  collectGarbage();
+  if (stale) await store.forget(stale);
+  else await store.prune(used);
   clock.lap('prune cache');
 
   const built = buildIndex({
