@@ -72,7 +72,12 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     files.forEach((file, at) => {
       const seen = previous?.seen(file.path);
       const stat = seen && statSafely(file.absolutePath);
-      if (seen && stat && isUnchanged(stat, seen)) return accept(at, { path: file.path, key: seen[2], head: previous!.head(file.path), seen });
+      if (seen && stat && isUnchanged(stat, seen)) {
+        heads[at] = parseDigestHead(previous!.head(file.path));
+        keys[at] = seen[2];
+        record?.addLine(previous!.line(file.path));
+        return;
+      }
       toRead.push(seen ? { ...file, seen } : file);
       toReadAt.push(at);
     });

@@ -11,11 +11,19 @@
  * the file is used). The first line names the settings (parser version included) the keys were made
  * under; other settings, nothing seen.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
 
 const SEEN_FILE = 'files-seen.ndjson';
+
+/** A file's line in the record: where it starts, where its head starts (after the tab), where it ends (the line break). */
+interface SeenLine {
+  seen: FileSeen;
+  lineStart: number;
+  start: number;
+  end: number;
+}
 
 /**
  * The last build's record. Heads stay bytes until asked for: decoded, 200k of them (mostly CJK text,
@@ -24,7 +32,7 @@ const SEEN_FILE = 'files-seen.ndjson';
 export class SeenFiles {
   constructor(
     private readonly bytes: Buffer,
-    private readonly entries: Map<string, { seen: FileSeen; start: number; end: number }>,
+    private readonly entries: Map<string, SeenLine>,
   ) {}
 
   seen(path: string): FileSeen | undefined {
@@ -35,6 +43,12 @@ export class SeenFiles {
   head(path: string): string {
     const entry = this.entries.get(path)!;
     return this.bytes.toString('utf8', entry.start, entry.end);
+  }
+
+  /** The whole line of a file that has a record, as bytes, to be copied into the next record. */
+  line(path: string): Buffer {
+    const entry = this.entries.get(path)!;
+    return this.bytes.subarray(entry.lineStart, entry.end + 1);
   }
 
   /** Every store key the last build used. */
@@ -55,7 +69,7 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
   if (end < 0) return undefined;
   try {
     if ((JSON.parse(bytes.toString('utf8', 0, end)) as { settings?: string }).settings !== settings) return undefined;
-    const entries = new Map<string, { seen: FileSeen; start: number; end: number }>();
+    const entries = new Map<string, SeenLine>();
     for (let start = end + 1; start < bytes.length; start = end + 1) {
       end = bytes.indexOf(10, start);
       // Every line ends with a line break: one without was cut short (a damaged file), and is not used.
@@ -63,7 +77,7 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
       const tab = bytes.indexOf(9, start);
       if (tab < 0 || tab > end) return undefined;
       const [path, size, mtimeMs, key] = JSON.parse(bytes.toString('utf8', start, tab)) as [string, number, number, string];
-      entries.set(path, { seen: [size, mtimeMs, key], start: tab + 1, end });
+      entries.set(path, { seen: [size, mtimeMs, key], lineStart: start, start: tab + 1, end });
     }
     return new SeenFiles(bytes, entries);
   } catch {
@@ -78,19 +92,26 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
 export class SeenFilesWriter {
   private readonly path: string;
   private readonly fd: number;
-  private pending = '';
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly dir: string, settings: string) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `${SEEN_FILE}.${process.pid}.tmp`);
     this.fd = openSync(this.path, 'w');
-    this.pending = `${JSON.stringify({ settings })}\n`;
+    this.addLine(Buffer.from(`${JSON.stringify({ settings })}\n`));
   }
 
   add(path: string, seen: FileSeen, head: string): void {
-    this.pending += `${JSON.stringify([path, ...seen])}\t${head}\n`;
-    // Written in ~1 MB pieces: one write per line would be 200k system calls.
-    if (this.pending.length > 1 << 20) this.flush();
+    this.addLine(Buffer.from(`${JSON.stringify([path, ...seen])}\t${head}\n`));
+  }
+
+  /** A line as the last record had it (see SeenFiles.line): copied as bytes, not made again. */
+  addLine(line: Buffer): void {
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    // Written ~1 MB at a time: one write per line would be 200k system calls.
+    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1024) this.flush();
   }
 
   finish(): void {
@@ -106,8 +127,9 @@ export class SeenFilesWriter {
   }
 
   private flush(): void {
-    writeSync(this.fd, this.pending);
-    this.pending = '';
+    if (this.pending.length > 0) writevSync(this.fd, this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 }
 

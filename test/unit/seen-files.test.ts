@@ -21,6 +21,13 @@ describe('the record of files seen by the last build', () => {
     });
     expect(seen.seen('_posts/missing.html')).toBeUndefined();
     expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3']);
+
+    // The next build copies unchanged files' lines as bytes: the same record.
+    const before = readFileSync(join(dir, 'files-seen.ndjson'));
+    const next = new SeenFilesWriter(dir, settings);
+    for (const path of paths) next.addLine(seen.line(path));
+    next.finish();
+    expect(readFileSync(join(dir, 'files-seen.ndjson'))).toEqual(before);
   });
 
   it('is not used under other settings (another parser version makes other keys)', () => {
