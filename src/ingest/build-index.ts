@@ -61,6 +61,8 @@ export interface BuiltIndex {
   indexed: Map<string, string>;
   /** Every post in row order (newest first): what writing its file and indexing its text needs. */
   rows: PlannedRow[];
+  /** Store keys of the last build's posts gone or changed since, left to forget (see IngestOptions.keepStale). */
+  stale: string[];
 }
 
 export interface PlannedRow {
@@ -130,6 +132,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     report,
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
     rows,
+    stale: [],
     postCount: entries.length,
     ...postReaders(rows, input.loadPost),
   };

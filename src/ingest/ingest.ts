@@ -30,6 +30,11 @@ export interface IngestOptions {
   store?: PostStore;
   /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
   codeVersion?: string;
+  /**
+   * Leaves the store entries of the last build's posts that are now gone or changed (`built.stale`) for
+   * the caller to forget once the index is written: patching the search index reads their tokens.
+   */
+  keepStale?: boolean;
   /** Worker threads to parse on; used with a disk store (workers share it through the disk). */
   pool?: WorkerPool;
 }
@@ -40,6 +45,11 @@ export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 const READ_CONCURRENCY = 32;
 /** Files per request to a worker: large enough that messaging costs nothing, small enough to share the work evenly. */
 const WORKER_BATCH = 64;
+/**
+ * So few files to parse (a rebuild after a fetch) are parsed on this thread: ~0.5 ms each, where a
+ * worker's start (loading the parser's modules) costs ~1 s.
+ */
+const INLINE_AT_MOST = 256;
 
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const startedAt = Date.now();
@@ -82,7 +92,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
       toReadAt.push(at);
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
-    if (options.pool && store.dir && toRead.length > 0) {
+    if (options.pool && store.dir && toRead.length > INLINE_AT_MOST) {
       await ingestOnWorkers(toRead, options.pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
     } else {
       await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
@@ -116,8 +126,8 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   // the index is planned: the build's peak (see collect-garbage.ts).
   previous = undefined;
   collectGarbage();
-  if (stale) await store.forget(stale);
-  else await store.prune(used);
+  if (!stale) await store.prune(used);
+  else if (!options.keepStale) await store.forget(stale);
   clock.lap('prune cache');
 
   const built = buildIndex({
@@ -132,6 +142,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   });
   clock.lap('plan index');
   built.report.phases = clock.phases;
+  built.stale = options.keepStale && stale ? stale : [];
   return built;
 }
 

@@ -117,9 +117,10 @@ export function* teeToCache(lists: Iterable<TokenPostings>, path: string): Gener
 
 /**
  * The cached index with its rows renumbered by `mapping`, merged with `fresh` (the postings of the fresh
- * rows, already numbered as this build's): the token stream of this build's whole index.
+ * rows, already numbered as this build's): the token stream of this build's whole index. `dropped`,
+ * when known: every token of the posts whose old rows are dropped (see shiftPostings).
  */
-export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<TokenPostings>): Generator<TokenPostings> {
+export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<TokenPostings>, dropped?: ReadonlySet<string>): Generator<TokenPostings> {
   const reader = new CacheReader(path);
   const freshLists = fresh[Symbol.iterator]();
   try {
@@ -129,7 +130,7 @@ export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<T
       const freshList = added.done ? undefined : added.value;
       const order = !old ? 1 : !freshList ? -1 : old.token < freshList.token ? -1 : old.token > freshList.token ? 1 : 0;
       const merged = order < 0 && mapping.shift !== undefined
-        ? shiftPostings(old!, mapping, mapping.shift)
+        ? shiftPostings(old!, mapping, mapping.shift, !dropped || dropped.has(old!.token))
         : mergePostings(order <= 0 ? old!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
       if (merged.count > 0) yield { token: order <= 0 ? old!.token : freshList!.token, count: merged.count, postings: merged.postings };
       if (order <= 0) old = reader.next();
@@ -142,11 +143,13 @@ export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<T
 
 /**
  * A cached list without fresh postings, under a uniform shift (see RowMapping.shift): the same bytes with
- * a new first delta, when none of its rows was dropped (checked by walking it, when rows were dropped).
+ * a new first delta, when none of its rows was dropped. Checked by walking the list when rows were
+ * dropped and it may hold one of them: `dropped` (patchIndex), when known, names every token of the
+ * dropped posts, and the lists of all other tokens are not walked.
  */
-function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number): { count: number; postings: Uint8Array } {
+function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, mayDrop: boolean): { count: number; postings: Uint8Array } {
   const { postings } = list;
-  if (mapping.dropsRows) {
+  if (mapping.dropsRows && mayDrop) {
     let row = 0;
     for (let at = 0; at < postings.length; ) {
       const [delta, next] = readVarint(postings, at);

@@ -90,7 +90,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const codeVersion = await sourceFingerprint([join(config.root, 'src/ingest'), join(config.root, 'src/index-format')], WRITE_SIDE_MODULES);
       store = diskStore(cacheDir);
       if (workers > 0) pool = WorkerPool.start(workers);
-      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, ...(pool ? { pool } : {}) });
+      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) });
     },
     async buildEnd(error) {
       if (error) await closePool();
@@ -111,6 +111,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         built.report.search = written.search;
         built.report.phases = [...(built.report.phases ?? []), ...written.phases];
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+        await store.forget(built.stale);
       } catch (error) {
         forgetSeenFiles(cacheDir);
         throw error;

@@ -22,7 +22,7 @@ import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache } from './search-cache.ts';
+import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { writeRows, type RowTask } from './write-rows.ts';
@@ -136,7 +136,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   clock.lap(patch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  const lists = patch && cache ? patchIndex(cache.postings, patch, mergePartialIndexes(parts)) : mergePartialIndexes(parts);
+  const lists = patch && cache ? patchIndex(cache.postings, patch, mergePartialIndexes(parts), await droppedTokens(store, cachedRows!.keys, patch)) : mergePartialIndexes(parts);
   const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.rows.length, write);
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   clock.lap(patch ? 'patch and write the search index' : 'write the search index');
@@ -198,6 +198,22 @@ async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: str
     await pool.recycle(worker);
   }
   return parts;
+}
+
+/**
+ * Every token of the posts whose old rows the patch drops (gone or changed), from their old versions
+ * still in the store (see IngestOptions.keepStale): the only lists the patch must walk. Undefined when
+ * one of them is not there to read.
+ */
+async function droppedTokens(store: PostStore, oldKeys: readonly string[], mapping: RowMapping): Promise<Set<string> | undefined> {
+  const tokens = new Set<string>();
+  for (let old = 0; old < mapping.newRowOf.length; old++) {
+    if (mapping.newRowOf[old]! >= 0) continue;
+    const digest = await store.getDigest(oldKeys[old]!);
+    if (!digest || !('search' in digest)) return undefined;
+    for (const token of digest.search.tokens) tokens.add(token);
+  }
+  return tokens;
 }
 
 function hashOf(body: string | Uint8Array): string {

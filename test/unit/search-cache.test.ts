@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapRows, patchIndex, teeToCache } from '../../src/ingest/search-cache.ts';
-import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, writeSearchShards, type TokenPostings } from '../../src/ingest/search-index.ts';
 
 interface Post {
   key: string;
@@ -69,6 +69,13 @@ describe('the cached search index', () => {
       const scratch = await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length);
       expect(patched.size).toBeGreaterThan(5);
       expect(patched).toEqual(scratch);
+
+      // Told every token of the dropped rows' old versions, the patch walks only their lists: the same shards.
+      const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
+      await shardsOf(teeToCache(mergePartialIndexes([builderOf(archive).exportPartial()]), postings), archive.length);
+      const told = await shardsOf(patchIndex(postings, mapping, mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()]), dropped), next.length);
+      expect(told).toEqual(scratch);
+      await shardsOf(teeToCache(mergePartialIndexes([builderOf(next).exportPartial()]), postings), next.length);
 
       // And the cache now holds this build's index: patching it with no change gives the same shards again.
       const unchanged = mapRows(next.map((post) => post.key), next.map((post) => post.key))!;
