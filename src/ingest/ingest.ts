@@ -140,7 +140,11 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     startedAt,
     shardSize: options.shardSize,
   });
-  // Planning's garbage goes before Vite bundles the app (its bundler's own memory comes on top of ours).
+  // Planning's garbage, and the summaries (kept by the index only as metadata shards and rows), go
+  // before Vite bundles the app: its bundler's own memory comes on top of ours.
+  posts.length = 0;
+  files.length = 0;
+  used.clear();
   collectGarbage();
   clock.lap('plan index');
   built.report.phases = clock.phases;
