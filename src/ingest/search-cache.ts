@@ -160,6 +160,12 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
   }
   if (shift === 0) return { count: list.count, postings };
   const [first, rest] = readVarint(postings, 0);
+  // Nearly always the new first row takes as many bytes as the old: rewritten in place (the list is
+  // the reader's own copy), with no new array for each of ~700k tokens.
+  if (varintLength(first + shift) === rest) {
+    writeVarint(postings, 0, first + shift);
+    return { count: list.count, postings };
+  }
   const out = new Uint8Array(postings.length - rest + 10);
   const at = writeVarint(out, 0, first + shift);
   out.set(postings.subarray(rest), at);
@@ -217,6 +223,12 @@ function mergePostings(cached: Uint8Array | undefined, fresh: Uint8Array | undef
     else advanceFresh();
   }
   return { count, postings: out.slice(0, at) };
+}
+
+function varintLength(value: number): number {
+  let length = 1;
+  for (; value >= 0x80; length++) value = Math.floor(value / 128);
+  return length;
 }
 
 function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
