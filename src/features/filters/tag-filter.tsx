@@ -1,4 +1,6 @@
+import { useEffect, useRef } from 'react';
 import type { TagSummary } from '../../index-format/types.ts';
+import { whenIdle } from '../../components/when-idle.ts';
 import { useMessages } from '../../app/i18n.tsx';
 
 /**
@@ -8,19 +10,54 @@ import { useMessages } from '../../app/i18n.tsx';
 const countFormat = new Intl.NumberFormat();
 
 /**
+ * Posts of the outlets whose row lists are fetched ahead, at idle, once the outlet list is on screen:
+ * the largest outlets first (the list's order), while their counts add up to at most this. A row costs
+ * ~0.5 byte gzip, so this is ~50 KB at most whatever the archive's size (at 200k posts: the largest
+ * outlet, 75k posts, and a few small ones); a reader with Save-Data on gets none of it.
+ */
+export const PREFETCH_ROWS = 100_000;
+
+/**
  * Outlet / tag checkboxes with counts; several may be chosen (a post matches any of them). `onIntent`
  * hears of a tag about to be chosen (pointer over it, or focus), so its row list can be fetched before
- * the click: a tap's press alone gives the fetch a head start of ~100 ms.
+ * the click: a tap's press alone gives the fetch a head start of ~100 ms. It also hears of the largest
+ * outlets once the list is on screen and the page idle (see PREFETCH_ROWS): a click straight after
+ * the page loaded applied the largest outlet of 200k posts in ~100 ms, mostly waiting for its rows.
  */
 export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void }) {
   const t = useMessages();
+  const fieldset = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    const element = fieldset.current;
+    const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+    if (!onIntent || !element || saveData || typeof IntersectionObserver === 'undefined') return;
+    let cancelIdle: (() => void) | undefined;
+    // On screen: always beside the list on a wide screen; on a phone, once the filter panel is opened.
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      observer.disconnect();
+      cancelIdle = whenIdle(() => {
+        let budget = PREFETCH_ROWS;
+        for (const tag of tags) {
+          if (tag.count > budget) break;
+          budget -= tag.count;
+          onIntent(tag.key);
+        }
+      });
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      cancelIdle?.();
+    };
+  }, [tags, onIntent]);
   const toggle = (key: string) => {
     // The tag's rows are asked for now, before the new filters render: a render later is a frame later.
     if (!selected.includes(key)) onIntent?.(key);
     onChange(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
   };
   return (
-    <fieldset className="tag-filter">
+    <fieldset className="tag-filter" ref={fieldset}>
       <legend>{t.outlets}</legend>
       <ul>
         {tags.map((tag) => (

@@ -60,6 +60,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Stable, so that the outlet list's prefetch at idle is set up once, not on every render.
+  const prefetchTag = useCallback((tag: string) => void prefetchTagRows(manifest, tag), [manifest]);
   const ranked = state.status === 'ready' && state.search?.ranked === true;
   // Results on screen that answer another query than the URL's (a newer one is running).
   const stale = state.status === 'ready' && (state.stale === true || (state.search?.query ?? '') !== filters.q);
@@ -81,7 +83,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           {activeFilters > 0 && ` (${activeFilters})`}
         </button>
         <div id="filter-controls" className="filter-controls">
-        <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={(tag) => void prefetchTagRows(manifest, tag)} />
+        <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={prefetchTag} />
         <DateFilter from={filters.from} to={filters.to} today={todayIn(manifest.timeZone)} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
         </div>
       </aside>

@@ -1,0 +1,55 @@
+/**
+ * The outlet filter's prefetch at idle: once the outlet list is on screen, the row lists of the largest
+ * outlets are asked for, within a budget of posts, and not for a reader who asked to save data.
+ */
+import { render } from '@testing-library/react';
+import type { TagSummary } from '../../src/index-format/types.ts';
+import { PREFETCH_ROWS, TagFilter } from '../../src/features/filters/tag-filter.tsx';
+import { SettingsProvider } from '../../src/app/settings.tsx';
+
+const tag = (key: string, count: number): TagSummary => ({ key, label: key, count, file: `tags/${key}.json` });
+/** Largest first, as the manifest lists them. */
+const tags = [tag('big', PREFETCH_ROWS * 0.8), tag('mid', PREFETCH_ROWS * 0.15), tag('small', PREFETCH_ROWS * 0.1), tag('tiny', 10)];
+
+/** An IntersectionObserver that reports every observed element as on screen, or off it. */
+function observerReporting(visible: boolean) {
+  return class {
+    constructor(private readonly report: (entries: { isIntersecting: boolean }[]) => void) {}
+    observe() {
+      queueMicrotask(() => this.report([{ isIntersecting: visible }]));
+    }
+    disconnect() {}
+  };
+}
+
+async function intentsHeard(): Promise<string[]> {
+  const heard: string[] = [];
+  render(
+    <SettingsProvider>
+      <TagFilter tags={tags} selected={[]} onChange={() => {}} onIntent={(key) => heard.push(key)} />
+    </SettingsProvider>,
+  );
+  await new Promise((done) => setTimeout(done, 400));
+  return heard;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the outlet filter, at idle', () => {
+  it('asks for the largest outlets\' rows while their posts fit the budget, once the list is on screen', async () => {
+    vi.stubGlobal('IntersectionObserver', observerReporting(true));
+    // 80 % + 15 % of the budget; the next (10 %) would pass it, and the ones after it are not tried.
+    expect(await intentsHeard()).toEqual(['big', 'mid']);
+  });
+
+  it('asks for nothing while the list is off screen (a closed filter panel on a phone)', async () => {
+    vi.stubGlobal('IntersectionObserver', observerReporting(false));
+    expect(await intentsHeard()).toEqual([]);
+  });
+
+  it('asks for nothing when the reader wants to save data', async () => {
+    vi.stubGlobal('IntersectionObserver', observerReporting(true));
+    vi.stubGlobal('navigator', { ...navigator, connection: { saveData: true } });
+    expect(await intentsHeard()).toEqual([]);
+  });
+});
