@@ -7,13 +7,13 @@ import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts'
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, isUnchanged, statSafely, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
-import { loadSeenFiles, SeenFilesWriter } from './seen-files.ts';
+import { loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
-import { listPostFiles } from './read-posts.ts';
+import { listPostFiles, type PostFileRef } from './read-posts.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 export interface IngestOptions {
@@ -65,45 +65,10 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     options.pool.expectedPosts = files.length;
     options.pool.phase = 'parse';
   }
-  let previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
-  const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
-  const heads: DigestHead[] = Array.from({ length: files.length });
-  const keys: (string | undefined)[] = Array.from({ length: files.length });
-  const accept = (at: number, file: IngestedFile) => {
-    heads[at] = parseDigestHead(file.head);
-    keys[at] = file.key;
-    if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
-  };
-
-  try {
-    // Files unchanged since the last build are taken from its record, here; the others go to the parser.
-    const toRead: SeenFileRef[] = [];
-    const toReadAt: number[] = [];
-    files.forEach((file, at) => {
-      const seen = previous?.seen(file.path);
-      const stat = seen && statSafely(file.absolutePath);
-      if (seen && stat && isUnchanged(stat, seen)) {
-        heads[at] = parseDigestHead(previous!.head(file.path));
-        keys[at] = seen[2];
-        record?.addLine(previous!.line(file.path));
-        return;
-      }
-      toRead.push(seen ? { ...file, seen } : file);
-      toReadAt.push(at);
-    });
-    // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
-    if (options.pool && store.dir && toRead.length > INLINE_AT_MOST) {
-      await ingestOnWorkers(toRead, options.pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
-    } else {
-      await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
-    }
-    record?.finish();
-  } catch (error) {
-    record?.abandon();
-    throw error;
-  }
+  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}) });
   clock.lap('read and parse');
 
+  const { heads, keys } = read;
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
@@ -121,10 +86,10 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   });
   heads.length = 0;
   // With the last build's record, its keys no longer used are the stale entries; without, the store is swept.
-  const stale = previous && [...previous.keys()].filter((key) => !used.has(key));
+  const stale = read.previous && [...read.previous.keys()].filter((key) => !used.has(key));
   // The record's bytes (~170 MB at 200k posts) go with what reading 200k summaries left behind, before
   // the index is planned: the build's peak (see collect-garbage.ts).
-  previous = undefined;
+  read.previous = undefined;
   collectGarbage();
   if (!stale) await store.prune(used);
   else if (!options.keepStale) await store.forget(stale);
@@ -144,6 +109,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   // before Vite bundles the app: its bundler's own memory comes on top of ours.
   posts.length = 0;
   files.length = 0;
+  keys.length = 0;
   used.clear();
   collectGarbage();
   clock.lap('plan index');
@@ -162,6 +128,59 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
     if (!outcome || !('post' in outcome)) throw new Error(`post ${key} is missing from the build cache (deleted during the build?): build again, the next build checks every file against the cache`);
     return outcome.post;
   };
+}
+
+interface FilesRead {
+  /** Each file's digest head and store key (none for a file that could not be read), in the files' order. */
+  heads: DigestHead[];
+  keys: (string | undefined)[];
+  /** The last build's record, if there was one. */
+  previous: SeenFiles | undefined;
+}
+
+/**
+ * Every file's digest head: for a file unchanged since the last build, from its record (see
+ * seen-files.ts); for the others, from the store or the parser, on the workers when there are many.
+ * Writes this build's record as it goes.
+ */
+async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool }): Promise<FilesRead> {
+  const { settings, parseOptions, pool } = request;
+  const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
+  const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
+  const heads: DigestHead[] = Array.from({ length: files.length });
+  const keys: (string | undefined)[] = Array.from({ length: files.length });
+  const accept = (at: number, file: IngestedFile) => {
+    heads[at] = parseDigestHead(file.head);
+    keys[at] = file.key;
+    if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
+  };
+  try {
+    const toRead: SeenFileRef[] = [];
+    const toReadAt: number[] = [];
+    files.forEach((file, at) => {
+      const seen = previous?.seen(file.path);
+      const stat = seen && statSafely(file.absolutePath);
+      if (seen && stat && isUnchanged(stat, seen)) {
+        heads[at] = parseDigestHead(previous!.head(file.path));
+        keys[at] = seen[2];
+        record?.addLine(previous!.line(file.path));
+        return;
+      }
+      toRead.push(seen ? { ...file, seen } : file);
+      toReadAt.push(at);
+    });
+    // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
+    if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
+      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
+    } else {
+      await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
+    }
+    record?.finish();
+  } catch (error) {
+    record?.abandon();
+    throw error;
+  }
+  return { heads, keys, previous };
 }
 
 /** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */
