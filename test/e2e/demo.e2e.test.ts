@@ -95,6 +95,33 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     expect(await harbor.getByText('已讀').count()).toBe(1);
   });
 
+  it('fetches the outlets\' rows at idle once their list is on screen: at once beside the list, on a phone when the filters open', async () => {
+    const tagFiles = (on: Page) => {
+      const urls: string[] = [];
+      on.on('request', (request) => {
+        if (/\/data\/tags\/\d+\.json$/.test(request.url())) urls.push(request.url());
+      });
+      return urls;
+    };
+    const outlets = (JSON.parse(readFileSync(resolve(site.outDir, 'data', 'manifest.json'), 'utf8')) as { tags: unknown[] }).tags.length;
+    const wide = tagFiles(page);
+    await page.goto(site.url);
+    await row('示範：含有危險標記的貼文會被安全處理').waitFor();
+    // 23 posts are well within the budget: every outlet, without a pointer near any.
+    await expect.poll(() => wide.length, { timeout: 5000 }).toBe(outlets);
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const narrow = tagFiles(phone);
+    await phone.goto(site.url);
+    await phone.getByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' }).waitFor();
+    await phone.waitForTimeout(500);
+    expect(narrow).toEqual([]);
+    await phone.getByRole('button', { name: /篩選/ }).click();
+    // Headless Chromium gives this page no idle period: the prefetch runs at the idle callback's timeout.
+    await expect.poll(() => narrow.length, { timeout: 5000 }).toBe(outlets);
+    await phone.close();
+  });
+
   it('reloads a deep link under the sub-path', async () => {
     const deep = `${site.url}a/${encodeURIComponent('2026-11-12-合歡山迎今冬首波冷空氣-公路總局提醒備妥雪鏈')}`;
     await page.goto(deep);
