@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
-import { digestOutcome, serializeDigest, type DigestHead } from './post-digest.ts';
+import { digestOutcome, type DigestHead } from './post-digest.ts';
 import type { Problem } from '../index-format/types.ts';
 import { storeKey, type PostStore } from './post-store.ts';
 import type { PostFileRef } from './read-posts.ts';
@@ -52,8 +52,7 @@ export async function ingestFile(file: SeenFileRef, settings: string, options: P
   if (head) return result(file.path, key, head, seen);
   const outcome = parseSafely(file, bytes, options);
   const digest = digestOutcome(outcome);
-  await store.put(key, outcome, digest);
-  return result(file.path, key, serializeDigest(digest)[0], seen);
+  return result(file.path, key, await store.put(key, outcome, digest), seen);
 }
 
 /** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */

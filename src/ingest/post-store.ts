@@ -24,7 +24,8 @@ export interface PostStore {
   getHeadLine(key: string): Promise<string | undefined>;
   /** Outcome and digest together, in one read: what writing a post's file and indexing it need. */
   getEntry(key: string): Promise<{ outcome: ParseOutcome; digest: PostDigest } | undefined>;
-  put(key: string, outcome: ParseOutcome, digest: PostDigest): Promise<void>;
+  /** Stores a parse outcome and its digest; returns the digest's head line (what getHeadLine would give). */
+  put(key: string, outcome: ParseOutcome, digest: PostDigest): Promise<string>;
   /** Forgets every entry not in `keep` (posts deleted or edited since): a sweep of the whole store. */
   prune(keep: ReadonlySet<string>): Promise<void>;
   /** Forgets these entries (when the last build's keys are known, cheaper than a sweep). */
@@ -54,6 +55,7 @@ export function memoryStore(): PostStore {
     put: async (key, outcome, digest) => {
       entries.set(key, outcome);
       digests.set(key, digest);
+      return JSON.stringify(headOf(digest));
     },
     prune: async (keep) => {
       for (const key of entries.keys()) {
@@ -126,7 +128,10 @@ export function diskStore(dir: string): PostStore {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writeFileSync(pathOf(key), `${serializeDigest(digest).join('\n')}\n${JSON.stringify(outcome)}`);
+      // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
+      const [head, search] = serializeDigest(digest);
+      writeFileSync(pathOf(key), `${head}\n${search}\n${JSON.stringify(outcome)}`);
+      return head;
     },
     async forget(keys) {
       for (const key of keys) rmSync(pathOf(key), { force: true });

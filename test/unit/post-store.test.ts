@@ -25,7 +25,7 @@ function countingStore(dir: string): PostStore & { parsed: number; headsRead: nu
     forget: inner.forget,
     put: async (...entry: Parameters<PostStore['put']>) => {
       store.parsed++;
-      await inner.put(...entry);
+      return inner.put(...entry);
     },
   };
   return store;
