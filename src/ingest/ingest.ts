@@ -158,12 +158,13 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     const toRead: SeenFileRef[] = [];
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
-      const seen = previous?.seen(file.path);
+      const entry = previous?.get(file.path);
+      const seen = entry?.seen;
       const stat = seen && statSafely(file.absolutePath);
-      if (seen && stat && isUnchanged(stat, seen)) {
-        heads[at] = parseDigestHead(previous!.head(file.path));
+      if (entry && seen && stat && isUnchanged(stat, seen)) {
+        heads[at] = parseDigestHead(previous!.head(entry));
         keys[at] = seen[2];
-        record?.addLine(previous!.line(file.path));
+        record?.addLine(previous!.line(entry));
         return;
       }
       toRead.push(seen ? { ...file, seen } : file);

@@ -18,7 +18,7 @@ import type { FileSeen } from './ingest-file.ts';
 const SEEN_FILE = 'files-seen.ndjson';
 
 /** A file's line in the record: where it starts, where its head starts (after the tab), where it ends (the line break). */
-interface SeenLine {
+export interface SeenLine {
   seen: FileSeen;
   lineStart: number;
   start: number;
@@ -35,19 +35,17 @@ export class SeenFiles {
     private readonly entries: Map<string, SeenLine>,
   ) {}
 
-  seen(path: string): FileSeen | undefined {
-    return this.entries.get(path)?.seen;
+  get(path: string): SeenLine | undefined {
+    return this.entries.get(path);
   }
 
-  /** The digest head's JSON line of a file that has a record. */
-  head(path: string): string {
-    const entry = this.entries.get(path)!;
+  /** The digest head's JSON line. */
+  head(entry: SeenLine): string {
     return this.bytes.toString('utf8', entry.start, entry.end);
   }
 
-  /** The whole line of a file that has a record, as bytes, to be copied into the next record. */
-  line(path: string): Buffer {
-    const entry = this.entries.get(path)!;
+  /** The whole line, as bytes, to be copied into the next record. */
+  line(entry: SeenLine): Buffer {
     return this.bytes.subarray(entry.lineStart, entry.end + 1);
   }
 

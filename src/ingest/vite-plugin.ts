@@ -93,7 +93,10 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) });
     },
     async buildEnd(error) {
-      if (error) await closePool();
+      if (!error) return;
+      await closePool();
+      // The index will not be written: the last build's entries no longer used go now (see keepStale).
+      if (built && store) await store.forget(built.stale);
     },
     async writeBundle() {
       if (!built || !store) return;

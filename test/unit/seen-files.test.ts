@@ -16,16 +16,16 @@ describe('the record of files seen by the last build', () => {
 
     const seen = loadSeenFiles(dir, settings)!;
     paths.forEach((path, n) => {
-      expect(seen.seen(path)).toEqual([1000 + n, 1795000000000.5 + n, `key${n}`]);
-      expect(JSON.parse(seen.head(path)).summary.title).toBe(`標題${n}\t`);
+      expect(seen.get(path)?.seen).toEqual([1000 + n, 1795000000000.5 + n, `key${n}`]);
+      expect(JSON.parse(seen.head(seen.get(path)!)).summary.title).toBe(`標題${n}\t`);
     });
-    expect(seen.seen('_posts/missing.html')).toBeUndefined();
+    expect(seen.get('_posts/missing.html')).toBeUndefined();
     expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3']);
 
     // The next build copies unchanged files' lines as bytes: the same record.
     const before = readFileSync(join(dir, 'files-seen.ndjson'));
     const next = new SeenFilesWriter(dir, settings);
-    for (const path of paths) next.addLine(seen.line(path));
+    for (const path of paths) next.addLine(seen.line(seen.get(path)!));
     next.finish();
     expect(readFileSync(join(dir, 'files-seen.ndjson'))).toEqual(before);
   });
@@ -49,9 +49,9 @@ describe('the record of files seen by the last build', () => {
     writeFileSync(path, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
     appendFileSync(path, '["c.html",5,6,"kc"]\t{"summary":{"ti');
     const seen = loadSeenFiles(dir, settings)!;
-    expect(seen.seen('a.html')).toEqual([1, 2, 'ka']);
-    expect(seen.seen('b.html')).toBeUndefined();
-    expect(seen.seen('c.html')).toBeUndefined();
+    expect(seen.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    expect(seen.get('b.html')?.seen).toBeUndefined();
+    expect(seen.get('c.html')?.seen).toBeUndefined();
   });
 
   it('leaves the last record in place when a build gives up', () => {
@@ -62,7 +62,7 @@ describe('the record of files seen by the last build', () => {
     const second = new SeenFilesWriter(dir, settings);
     second.add('b.html', [3, 4, 'kb'], head('乙'));
     second.abandon();
-    expect(loadSeenFiles(dir, settings)!.seen('a.html')).toEqual([1, 2, 'ka']);
+    expect(loadSeenFiles(dir, settings)!.get('a.html')?.seen).toEqual([1, 2, 'ka']);
   });
 
   it('is absent before the first build, and unusable when damaged', () => {
