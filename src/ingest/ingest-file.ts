@@ -1,10 +1,12 @@
 /**
  * One post file → its store key and digest: read from the store when this version of the file was seen
- * before, parsed (and stored) otherwise. Runs on the build's worker threads, or inline.
+ * before (same bytes: a touched file), parsed (and stored) otherwise. Runs on the build's worker threads,
+ * or inline.
  *
- * A file whose size and modification time are those of the last build is taken to be the same file:
- * its key is reused without reading it (as make and rsync do), so that a rebuild of 200k posts does not
- * read and hash a gigabyte of unchanged posts.
+ * A file whose size and modification time are those of the last build never comes here: it is taken to
+ * be the same file (as make and rsync do) and its digest comes from the last build's record (see
+ * readFiles in ingest.ts and seen-files.ts), so that a rebuild of 200k posts does not read and hash a
+ * gigabyte of unchanged posts.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from './parse-post.ts';
@@ -30,15 +32,8 @@ export interface IngestedFile {
 /** A file's size, modification time (ms) and store key, as a build saw them. */
 export type FileSeen = [size: number, mtimeMs: number, key: string];
 
-/** A post file, with what the last build saw of it. */
-export type SeenFileRef = PostFileRef & { seen?: FileSeen };
-
-export async function ingestFile(file: SeenFileRef, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
+export async function ingestFile(file: PostFileRef, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
   const stat = statSafely(file.absolutePath);
-  if (stat && file.seen && isUnchanged(stat, file.seen)) {
-    const head = await store.getHeadLine(file.seen[2]);
-    if (head) return result(file.path, file.seen[2], head, file.seen);
-  }
   // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
   const bytes = readSafely(file.absolutePath);
   if (bytes instanceof Error) {

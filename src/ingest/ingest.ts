@@ -5,7 +5,7 @@ import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { ingestFile, isUnchanged, statSafely, type IngestedFile, type SeenFileRef } from './ingest-file.ts';
+import { ingestFile, isUnchanged, statSafely, type IngestedFile } from './ingest-file.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
 import { loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
@@ -155,19 +155,18 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
   };
   try {
-    const toRead: SeenFileRef[] = [];
+    const toRead: PostFileRef[] = [];
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = previous?.get(file.path);
-      const seen = entry?.seen;
-      const stat = seen && statSafely(file.absolutePath);
-      if (entry && seen && stat && isUnchanged(stat, seen)) {
+      const stat = entry && statSafely(file.absolutePath);
+      if (entry && stat && isUnchanged(stat, entry.seen)) {
         heads[at] = parseDigestHead(previous!.head(entry));
-        keys[at] = seen[2];
+        keys[at] = entry.seen[2];
         record?.addLine(previous!.line(entry));
         return;
       }
-      toRead.push(seen ? { ...file, seen } : file);
+      toRead.push(file);
       toReadAt.push(at);
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
@@ -185,7 +184,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
 }
 
 /** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */
-async function ingestOnWorkers(files: SeenFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
+async function ingestOnWorkers(files: PostFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
   let next = 0;
   // Each worker takes the next batch as soon as it is done with one: uneven posts even out.
   const lane = async (worker: number) => {

@@ -5,13 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { IngestedFile, SeenFileRef } from './ingest-file.ts';
+import type { IngestedFile } from './ingest-file.ts';
+import type { PostFileRef } from './read-posts.ts';
 import type { ParseOptions } from './parse-post.ts';
 import type { PartialIndex } from './search-index.ts';
 import type { RowTask } from './write-rows.ts';
 
 export type WorkerRequest = { id: number } & (
-  | { type: 'ingest'; files: SeenFileRef[]; settings: string; parseOptions: ParseOptions; storeDir: string }
+  | { type: 'ingest'; files: PostFileRef[]; settings: string; parseOptions: ParseOptions; storeDir: string }
   | { type: 'rows'; tasks: RowTask[]; storeDir: string; dataRoot: string }
   | { type: 'rows-end' }
 );
