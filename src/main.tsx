@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { routes } from './app/routes.tsx';
+import { flushRouterUpdate } from './app/flush-router-update.ts';
 import { SettingsProvider } from './app/settings.tsx';
 import './app/styles.css';
 
@@ -12,7 +13,7 @@ const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <SettingsProvider>
-      <RouterProvider router={router} />
+      <RouterProvider router={router} flushSync={flushRouterUpdate} />
     </SettingsProvider>
   </StrictMode>,
 );

@@ -6,6 +6,7 @@ import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { resolve } from 'node:path';
 import { routes } from '../../src/app/routes.tsx';
+import { flushRouterUpdate } from '../../src/app/flush-router-update.ts';
 import { SettingsProvider } from '../../src/app/settings.tsx';
 import { resetDataCache } from '../../src/features/data/data-client.ts';
 import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
@@ -58,7 +59,7 @@ export function renderApp(path = '/') {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   const view = render(
     <SettingsProvider>
-      <RouterProvider router={router} />
+      <RouterProvider router={router} flushSync={flushRouterUpdate} />
     </SettingsProvider>,
   );
   return { ...view, router };

@@ -27,16 +27,17 @@ export function binDays(perDay: [DayKey, number][]): Bar[] {
   const last = dayNumber(perDay[perDay.length - 1]![0]);
   const span = last - first + 1;
   const unit = span <= MAX_BARS ? 'day' : span <= MAX_BARS * 7 ? 'week' : 'month';
-  const firstMonth = monthNumber(first);
-  const binOf = (day: number) => (unit === 'day' ? day - first : unit === 'week' ? Math.floor((day - first) / 7) : monthNumber(day) - firstMonth);
+  const firstMonth = monthOfKey(perDay[0]![0]);
+  // Every day with posts is binned on every filter change: by its key's digits, not through a Date.
+  const binOf = (day: DayKey) => (unit === 'month' ? monthOfKey(day) - firstMonth : unit === 'week' ? Math.floor((dayNumber(day) - first) / 7) : dayNumber(day) - first);
   const bars: Bar[] = [];
-  const binCount = binOf(last) + 1;
+  const binCount = binOf(perDay[perDay.length - 1]![0]) + 1;
   for (let bin = 0; bin < binCount; bin++) {
     const from = unit === 'day' ? first + bin : unit === 'week' ? first + bin * 7 : Math.max(first, firstDayOfMonth(firstMonth + bin));
     const to = unit === 'day' ? from : unit === 'week' ? from + 6 : firstDayOfMonth(firstMonth + bin + 1) - 1;
     bars.push({ from: dayKey(from), to: dayKey(Math.min(to, last)), count: 0 });
   }
-  for (const [day, count] of perDay) bars[binOf(dayNumber(day))]!.count += count;
+  for (const [day, count] of perDay) bars[binOf(day)]!.count += count;
   return bars;
 }
 
@@ -44,17 +45,16 @@ const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` key. */
 function dayNumber(day: DayKey): number {
-  return Math.round(Date.parse(day) / DAY_MS);
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 }
 
 function dayKey(day: number): DayKey {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Months since January 1970 of a day number. */
-function monthNumber(day: number): number {
-  const date = new Date(day * DAY_MS);
-  return date.getUTCFullYear() * 12 + date.getUTCMonth() - 1970 * 12;
+/** Months since January 1970 of a `YYYY-MM-DD` key. */
+function monthOfKey(day: DayKey): number {
+  return (Number(day.slice(0, 4)) - 1970) * 12 + Number(day.slice(5, 7)) - 1;
 }
 
 function firstDayOfMonth(month: number): number {

@@ -44,7 +44,10 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const setFilters = useCallback(
     (change: Partial<Filters>) => {
       const next = { ...readFilters(params), ...change };
-      setParams(writeFilters(next), { preventScrollReset: true });
+      // A click on a filter is rendered at once, inside the click: in a transition React yields every
+      // few milliseconds, and at 200k posts those pauses added ~10 ms to applying an outlet. A query
+      // being typed stays in a transition, so that keystrokes keep their priority over the list.
+      setParams(writeFilters(next), { preventScrollReset: true, flushSync: !('q' in change) });
     },
     [params, setParams],
   );
@@ -108,7 +111,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             </div>
           )}
           {hasFilters(filters) && (
-            <button type="button" className="clear-filters" onClick={() => setParams(new URLSearchParams(), { preventScrollReset: true })}>
+            <button type="button" className="clear-filters" onClick={() => setParams(new URLSearchParams(), { preventScrollReset: true, flushSync: true })}>
               {t.clearFilters}
             </button>
           )}
