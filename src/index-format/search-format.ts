@@ -8,12 +8,14 @@
  * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
  *
  * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}), then
- * the postings. A token's postings are, per post holding it, ascending: the row minus the previous row
+ * the postings. Rows count from the oldest post (see types.ts), so a new post's postings are appended
+ * to its tokens' lists and leave every other list as it was. A token's postings are, per post holding
+ * it, ascending: the row minus the previous row
  * (varint; the first is the row itself), then one weight byte: bit 0 = the token is in the title,
  * bits 1–7 = times it occurs (capped at 127).
  */
 
-export const SEARCH_FORMAT_VERSION = 1;
+export const SEARCH_FORMAT_VERSION = 2;
 
 export interface SearchMeta {
   version: number;
@@ -97,6 +99,21 @@ export function decodePostings(bytes: Uint8Array, count: number): Postings {
     row += delta;
     rows[n] = row;
     weights[n] = bytes[at++]!;
+  }
+  return { rows, weights };
+}
+
+/**
+ * Postings renumbered for a list shown newest first: each row r becomes its position from the newest,
+ * postCount - 1 - r, still ascending (so the lists are reversed).
+ */
+export function newestFirst(postings: Postings, postCount: number): Postings {
+  const count = postings.rows.length;
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    rows[i] = postCount - 1 - postings.rows[count - 1 - i]!;
+    weights[i] = postings.weights[count - 1 - i]!;
   }
   return { rows, weights };
 }

@@ -6,12 +6,20 @@
  *
  * Layout of the emitted files (all under `<base>/data/`):
  *   manifest.json              Manifest: counts, tags, days, shard size
- *   shards/<n>.json            MetaShard: post metadata, newest first, `shardSize` posts each (shardFile)
+ *   shards/<n>.json            MetaShard: post metadata, oldest first, `shardSize` posts each (shardFile)
  *   tags/<n>.json              TagPostList: the rows carrying tag n of the manifest
  *   posts/<bucket>/<id>.json   PostFile: one post's body, figures and related stories
+ *
+ * Rows: every post has a row, its position in the archive ordered by date, counted from the OLDEST post
+ * (row 0). Files number posts by row (shards, tag lists, the search index's postings), so that a post
+ * added after the newest keeps every other post's row: a rebuild that adds the day's news rewrites the
+ * newest shard and the lists of the tokens and tags it holds, not every file that numbers posts (with
+ * rows counted from the newest, one new post renumbered all 200k posts of an archive, and a deploy
+ * carried ~330 MB of changed files). The list shows the newest first; its positions are rows counted
+ * from the newest, and the browser converts where it reads files (src/features/data/data-client.ts).
  */
 
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 /** An ISO-8601 instant in UTC, e.g. `2023-02-22T18:04:07.000Z`. */
 export type IsoInstant = string;
@@ -35,8 +43,8 @@ export interface TagSummary extends TagRef {
 }
 
 /**
- * The rows (positions in the archive's newest-first order) of the posts carrying one tag, ascending and
- * delta-encoded: `[5, 1, 3]` means rows 5, 6 and 9. Lets the list filter by tag without fetching shards.
+ * The rows (counted from the oldest post) of the posts carrying one tag, ascending and delta-encoded:
+ * `[5, 1, 3]` means rows 5, 6 and 9. Lets the list filter by tag without fetching shards.
  */
 export interface TagPostList {
   version: number;
@@ -44,7 +52,7 @@ export interface TagPostList {
   rowDeltas: number[];
 }
 
-/** Path relative to `data/` of metadata shard n (shard 0 holds the newest posts). */
+/** Path relative to `data/` of metadata shard n (shard 0 holds the oldest posts). */
 export function shardFile(shard: number): string {
   return `shards/${shard}.json`;
 }
@@ -61,9 +69,9 @@ export interface Manifest {
   /** Posts per calendar day in `timeZone`, oldest day first. */
   days: [DayKey, number][];
   /**
-   * Posts per shard: row r is post r % shardSize of shard floor(r / shardSize) (see shardFile); every
-   * shard but the last is full. Nothing per shard is listed here, so the manifest does not grow with
-   * the archive's size.
+   * Posts per shard: row r (counted from the oldest) is post r % shardSize of shard floor(r / shardSize)
+   * (see shardFile); every shard but the last, the newest, is full. Nothing per shard is listed here, so
+   * the manifest does not grow with the archive's size.
    */
   shardSize: number;
   shardCount: number;

@@ -49,7 +49,7 @@ export interface BuiltIndex {
   /** Number of post files. */
   postCount: number;
   /**
-   * Every post in row order (newest first): its file (path under `data/` and JSON) and its searchable
+   * Every post in row order (oldest first): its file (path under `data/` and JSON) and its searchable
    * text. A few are read ahead from the store; nothing holds them all.
    */
   posts: () => AsyncGenerator<RenderedPost>;
@@ -59,7 +59,7 @@ export interface BuiltIndex {
   report: IngestReport;
   /** Path of every indexed file → its post id (not written out; for tests and tools). */
   indexed: Map<string, string>;
-  /** Every post in row order (newest first): what writing its file and indexing its text needs. */
+  /** Every post in row order (oldest first): what writing its file and indexing its text needs. */
   rows: PlannedRow[];
   /** Store keys of the last build's posts gone or changed since, left to forget (see IngestOptions.keepStale). */
   stale: string[];
@@ -91,9 +91,11 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   const urlKeys = new Map<IndexedPost, string>();
   const kept = mergeDuplicates(input.posts, problems, urlKeys);
   const ids = assignIds(kept.map((post) => post.path));
+  // Rows count from the oldest post (see Manifest.shardSize): posts of the same instant in reverse id
+  // order, so that the list, newest first, shows them in id order.
   const entries = kept
     .map((post) => ({ post, id: ids.get(post.path)! }))
-    .sort((a, b) => b.post.date.getTime() - a.post.date.getTime() || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => a.post.date.getTime() - b.post.date.getTime() || (a.id < b.id ? 1 : -1));
 
   const files = new Map<string, string>();
   // Each shard's metadata is made and turned into text at once: holding every post's metadata as
@@ -158,8 +160,8 @@ function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys
         return archivedId !== id ? archivedId : undefined;
       }),
     };
-    if (index + 1 < entries.length) place.previousId = entries[index + 1]!.id;
-    if (index > 0) place.nextId = entries[index - 1]!.id;
+    if (index > 0) place.previousId = entries[index - 1]!.id;
+    if (index + 1 < entries.length) place.nextId = entries[index + 1]!.id;
     return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
   });
 }

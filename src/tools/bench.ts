@@ -14,7 +14,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import type { IngestReport, Manifest, TagPostList } from '../index-format/types.ts';
+import { shardFile, type IngestReport, type Manifest, type TagPostList } from '../index-format/types.ts';
+import { shardOfRow, tagListPositions } from '../features/data/data-client.ts';
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
 import { runLighthouse, type LighthouseResult } from './lighthouse-run.ts';
 import { servePreview, serveWithChromium } from './served-site.ts';
@@ -132,11 +133,20 @@ function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promi
   });
 }
 
-/** Bytes (gzip) the browser fetches before the list shows rows: HTML, entry JS and CSS, manifest, newest shard. */
+/** Rows a first screen shows, with the list's overscan: their shards are part of the first load. */
+const FIRST_SCREEN_ROWS = 14;
+
+/**
+ * Bytes (gzip) the browser fetches before the list shows rows: HTML, entry JS and CSS, manifest, and the
+ * shards of the first screen's rows (the newest shard, and the one before it when the newest is short).
+ */
 function firstLoadBytes(outDir: string): number {
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   const assets = [...html.matchAll(/(?:src|href)="[^"]*?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  const files = ['index.html', ...assets, 'data/manifest.json', 'data/shards/0.json'];
+  const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8')) as Manifest;
+  const firstRows = Array.from({ length: Math.min(FIRST_SCREEN_ROWS, manifest.postCount) }, (_, position) => shardOfRow(manifest, position).shard);
+  const shards = [...new Set(firstRows)].map((shard) => `data/${shardFile(shard)}`);
+  const files = ['index.html', ...assets, 'data/manifest.json', ...shards];
   return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(outDir, file))).length, 0);
 }
 
@@ -160,8 +170,7 @@ function filterLatency(outDir: string): Row['filterMs'] {
   const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8')) as Manifest;
   const tag = manifest.tags[0]!;
   const list = JSON.parse(readFileSync(join(outDir, 'data', tag.file), 'utf8')) as TagPostList;
-  let row = 0;
-  const rows = list.rowDeltas.map((delta) => (row += delta));
+  const rows = tagListPositions(list, manifest.postCount);
   const days = buildDayIndex(manifest);
   const newest = manifest.days[manifest.days.length - 1]![0];
   const weekAgo = manifest.days[Math.max(0, manifest.days.length - 7)]![0];

@@ -37,8 +37,12 @@ async function indexCorpus(dir: string): Promise<IndexedPost[]> {
     posts.push({ row: post.row, path, folded: foldText(`${post.title}\n${post.text}`), rawTitle: /^title:(.*)$/m.exec(source)?.[1] ?? '' });
     texts.push({ row: post.row, title: post.title, text: post.text });
   }
-  await serveSearchIndex(texts);
-  return posts;
+  await serveSearchIndex((async function* () {
+    yield* texts;
+  })());
+  // Searches answer in list positions (rows counted from the newest): number the posts the same way.
+  for (const post of posts) post.row = posts.length - 1 - post.row;
+  return posts.reverse();
 }
 
 /** Name groups: each spelling, typed as a query, must find the posts holding any of them. */

@@ -58,11 +58,12 @@ describe('ingestPosts over a folder', async () => {
     for (let i = 0; i < 6; i++) expect(titles).toContain(`標題${i}`);
   });
 
-  it('writes shards newest first, as many as the manifest says, every one full but the last', () => {
+  it('writes shards oldest first, as many as the manifest says, every one full but the last', () => {
     const posts = manifestPosts();
-    expect(posts.map((p) => p.date)).toEqual(posts.map((p) => p.date).sort().reverse());
+    expect(posts.map((p) => p.date)).toEqual(posts.map((p) => p.date).sort());
     expect(posts).toHaveLength(manifest.postCount);
     expect(manifest.shardCount).toBe(Math.ceil(manifest.postCount / manifest.shardSize));
+    for (let n = 0; n < manifest.shardCount - 1; n++) expect(json<MetaShard>(shardFile(n)).posts).toHaveLength(manifest.shardSize);
   });
 
   it('counts tags with the two CNA spellings as one, and days in Taipei time', () => {
@@ -75,8 +76,8 @@ describe('ingestPosts over a folder', async () => {
   it('writes one file per post, linked to its neighbours by date', async () => {
     const posts = manifestPosts();
     const middle = JSON.parse((await built.postFile(posts[1]!.id))!) as PostFile;
-    expect(middle.nextId).toBe(posts[0]!.id);
-    expect(middle.previousId).toBe(posts[2]!.id);
+    expect(middle.previousId).toBe(posts[0]!.id);
+    expect(middle.nextId).toBe(posts[2]!.id);
     expect(new Set(posts.map((p) => p.id)).size).toBe(posts.length);
     for (const post of posts) expect(post.id).toMatch(/^[\p{L}\p{N}-]+$/u);
   });

@@ -42,7 +42,8 @@ describe('vite dev', () => {
   const titles = async () => {
     const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
     const shards = await Promise.all(Array.from({ length: manifest.shardCount }, async (_, n) => ((await (await fetch(`${base}data/${shardFile(n)}`)).json()) as MetaShard).posts));
-    return shards.flat().map((meta) => meta.title);
+    // Newest first, as the list shows them (shards hold them oldest first).
+    return shards.flat().map((meta) => meta.title).reverse();
   };
 
   it('serves the index and the report from memory', async () => {

@@ -57,18 +57,29 @@ export async function loadShard(manifest: Manifest, index: number): Promise<Post
 /** Tag lists decoded once (by file): choosing an outlet again, or with another, costs nothing. */
 const decodedTagRows = new Map<string, readonly number[]>();
 
-/** Ascending rows of the posts carrying `key`. Shared: not to be changed. */
+/**
+ * Ascending list positions (rows counted from the newest, as the list numbers them) of the posts
+ * carrying `key`. Shared: not to be changed.
+ */
 export async function loadTagRows(manifest: Manifest, key: string): Promise<readonly number[]> {
   const tag = manifest.tags.find((t) => t.key === key);
   if (!tag) return [];
   const list = await cached<TagPostList>(tag.file);
   let rows = decodedTagRows.get(tag.file);
   if (!rows) {
-    let row = 0;
-    rows = list.rowDeltas.map((delta) => (row += delta));
+    rows = tagListPositions(list, manifest.postCount);
     decodedTagRows.set(tag.file, rows);
   }
   return rows;
+}
+
+/** A tag list's rows (ascending from the oldest post, delta-encoded) as ascending list positions. */
+export function tagListPositions(list: TagPostList, postCount: number): number[] {
+  const positions = new Array<number>(list.rowDeltas.length);
+  let row = 0;
+  let at = positions.length;
+  for (const delta of list.rowDeltas) positions[--at] = postCount - 1 - (row += delta);
+  return positions;
 }
 
 /** The tag's rows if they have arrived (see loadTagRows), for filtering during a render; else undefined. */
@@ -87,8 +98,12 @@ export async function loadPost(id: string): Promise<PostFile> {
   return cached<PostFile>(postFileUrlPath(id, manifest.postBuckets));
 }
 
-/** The shard holding a row, and the row's place in it. */
-export function shardOfRow(manifest: Manifest, row: number): { shard: number; offset: number } {
+/**
+ * The shard holding the post at a list position (a row counted from the newest), and its place in it:
+ * shards number rows from the oldest (see index-format/types.ts).
+ */
+export function shardOfRow(manifest: Manifest, position: number): { shard: number; offset: number } {
+  const row = manifest.postCount - 1 - position;
   return { shard: Math.floor(row / manifest.shardSize), offset: row % manifest.shardSize };
 }
 

@@ -6,7 +6,7 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, shardOfToken, type Postings } from '../../index-format/search-format.ts';
+import { TITLE_BIT, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
@@ -44,7 +44,11 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
   const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(n)] as const)));
   if (signal?.aborted) throw new SearchCancelled();
-  const postingsOf = (token: string): Postings | undefined => shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
+  // In list positions (newest first), like every row set of the list.
+  const postingsOf = (token: string): Postings | undefined => {
+    const postings = shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
+    return postings && newestFirst(postings, meta.postCount);
+  };
 
   const positive = query.terms.filter((term) => !term.negated);
   const negative = query.terms.filter((term) => term.negated);
