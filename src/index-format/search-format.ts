@@ -2,10 +2,14 @@
  * The search index's files, written by the build and read by the browser (under `<base>/data/search/`):
  *
  *   meta.json     SearchMeta: post count, the first token of every shard, the spelling variants
- *   <n>.bin       one shard: a run of tokens in sorted order and, for each, the rows of the posts holding it
+ *   <hex>.bin     one shard: a run of tokens in sorted order and, for each, the rows of the posts holding
+ *                 it; named by its first token (searchShardPath)
  *
  * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once and
  * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
+ * Where a shard ends depends only on the tokens since its start (see search-index.ts), and a shard is
+ * named by its first token, not its number: a new post changes the shards of its tokens, and the others
+ * keep their bytes and their names.
  *
  * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}), then
  * the postings. Rows count from the oldest post (see types.ts), so a new post's postings are appended
@@ -37,8 +41,11 @@ export interface ShardHeader {
   counts: number[];
 }
 
-export function searchShardPath(shard: number): string {
-  return `search/${shard}.bin`;
+/** Path of the shard whose first token is `firstToken`: the token's UTF-8 bytes in hex (file names stay ASCII, and distinct on case-blind disks). */
+export function searchShardPath(firstToken: string): string {
+  let hex = '';
+  for (const byte of new TextEncoder().encode(firstToken)) hex += byte.toString(16).padStart(2, '0');
+  return `search/${hex}.bin`;
 }
 
 export const SEARCH_META_PATH = 'search/meta.json';

@@ -221,12 +221,16 @@ export function postFileUrlPath(id: string, bucketCount: number): string {
   return `posts/${postBucket(id, bucketCount)}/${encodeURIComponent(id)}.json`;
 }
 
-/** FNV-1a over the id's UTF-16 code units: tiny, stable across Node and browsers. */
 export function postBucket(id: string, bucketCount: number): number {
+  return fnv1a(id) % bucketCount;
+}
+
+/** FNV-1a over the text's UTF-16 code units, as an unsigned 32-bit number: tiny, stable across Node and browsers. */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % bucketCount;
+  return hash;
 }

@@ -18,6 +18,7 @@ import {
   type SearchMeta, type ShardHeader,
 } from '../index-format/search-format.ts';
 import { foldText, tokenizeFolded } from '../index-format/search-text.ts';
+import { fnv1a } from '../index-format/types.ts';
 import { searchVariantGroups } from './search-variants.ts';
 
 /**
@@ -319,7 +320,7 @@ export async function writeSearchShards(
     const file = encodeShard(header, concat(parts));
     firstTokens.push(header.tokens[0]!);
     total += file.length;
-    await write(searchShardPath(firstTokens.length - 1), file);
+    await write(searchShardPath(header.tokens[0]!), file);
     header = { tokens: [], ends: [], counts: [] };
     parts = [];
     size = 0;
@@ -327,16 +328,16 @@ export async function writeSearchShards(
   };
   for (const { token, count, postings } of lists) {
     tokenCount++;
-    if (size > 0 && size + headerSize + postings.length > shardBytes) await flush();
+    // The header costs bytes too (a shard of many rare tokens is mostly header): ~3 bytes a CJK
+    // character, plus quotes, commas and two numbers.
+    const tokenHeaderBytes = token.length * 3 + 16;
+    if (endsShardBefore(token, size + headerSize, postings.length + tokenHeaderBytes, shardBytes)) await flush();
     header.tokens.push(token);
     parts.push(postings);
     size += postings.length;
     header.ends.push(size);
     header.counts.push(count);
-    // The header costs bytes too (a shard of many rare tokens is mostly header): ~3 bytes a CJK
-    // character, plus quotes, commas and two numbers.
-    headerSize += token.length * 3 + 16;
-    if (size + headerSize > shardBytes) await flush();
+    headerSize += tokenHeaderBytes;
   }
   await flush();
   const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups() };
@@ -344,6 +345,34 @@ export async function writeSearchShards(
   total += metaJson.length;
   await write(SEARCH_META_PATH, metaJson);
   return { bytes: total, shards: firstTokens.length, tokens: tokenCount };
+}
+
+/**
+ * Whether a shard holding `bytes` ends before `token` (of `tokenBytes`). Decided, past half the target
+ * size, by the token alone: its hash against its size (each of its bytes has a 2/shardBytes chance of
+ * being a cut), so shards are ~shardBytes on average and most cuts fall on the same tokens whatever
+ * came before. A new post grows some tokens' postings by a few bytes and adds a few new tokens; a cut
+ * then moves only in the shards it touched, and the next cut already falls where it fell. With shards
+ * cut greedily at the target (the first design), one cut moved moved every cut after it. A token that
+ * would take the shard past three times the target starts its own (the commonest tokens are shards
+ * by themselves).
+ */
+function endsShardBefore(token: string, bytes: number, tokenBytes: number, shardBytes: number): boolean {
+  if (bytes === 0) return false;
+  if (bytes + tokenBytes > 3 * shardBytes) return true;
+  if (bytes < shardBytes / 2) return false;
+  return mixedHash(token) / 2 ** 32 < (2 * tokenBytes) / shardBytes;
+}
+
+/** FNV-1a with a final avalanche (MurmurHash3's fmix32), so that short tokens' hashes spread over all 32 bits. */
+function mixedHash(token: string): number {
+  let hash = fnv1a(token);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

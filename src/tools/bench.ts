@@ -44,6 +44,9 @@ interface Row {
   /** Rebuild after editing one post, and after adding one, with the build cache warm. */
   rebuildEditSeconds: number;
   rebuildAddSeconds: number;
+  /** What those rebuilds changed in the output: what a deploy of the site uploads. */
+  rebuildEditChanged: ChangedFiles;
+  rebuildAddChanged: ChangedFiles;
   outputFiles: number;
   outputMB: number;
   firstLoadGzipKB: number;
@@ -320,6 +323,32 @@ async function searchMetrics(outDir: string): Promise<QueryMetrics[]> {
   return results.filter((_, i) => i !== 1 && i !== 4);
 }
 
+interface ChangedFiles {
+  /** Files written with new content, or new. */
+  files: number;
+  MB: number;
+  removed: number;
+}
+
+/** The output state the build keeps in its cache: each file under data/ and a hash of its content (see write-index.ts). */
+function outputState(cacheDir: string): Map<string, string> {
+  const name = readdirSync(cacheDir).find((file) => /^output-[0-9a-f]+\.json$/.test(file));
+  if (!name) return new Map();
+  return new Map(Object.entries((JSON.parse(readFileSync(join(cacheDir, name), 'utf8')) as { files: Record<string, string> }).files));
+}
+
+function changedFiles(before: Map<string, string>, after: Map<string, string>, outDir: string): ChangedFiles {
+  let files = 0;
+  let bytes = 0;
+  for (const [path, hash] of after) {
+    if (before.get(path) === hash) continue;
+    files++;
+    bytes += statSync(join(outDir, 'data', path)).size;
+  }
+  const removed = [...before.keys()].filter((path) => !after.has(path)).length;
+  return { files, MB: bytes / 1e6, removed };
+}
+
 const rows: Row[] = [];
 for (const posts of sizes) {
   const postsDir = await corpus(posts);
@@ -333,15 +362,27 @@ for (const posts of sizes) {
   execFileSync('sync');
   const built = await buildWithRss(postsDir, outDir, cacheDir);
   const output = folderStats(outDir);
-  // Incremental: edit one post, then add one, each followed by a build with the cache warm.
-  const editedFile = join(postsDir, '_posts', readdirSync(join(postsDir, '_posts')).sort()[0]!);
+  // Incremental: add one post after the newest (a day's fetch), then edit one, each followed by a build
+  // with the cache warm; then the corpus is put back as it was. The added post is a copy of a generated
+  // one under a new title, date and link, so that its text, and the search shards it touches, are typical.
+  const names = readdirSync(join(postsDir, '_posts')).sort();
+  const addedFile = join(postsDir, '_posts', '2026-12-31-bench-added.html');
+  writeFileSync(
+    addedFile,
+    readFileSync(join(postsDir, '_posts', names[1]!), 'utf8')
+      .replace(/^title:.*$/m, 'title: 新增的文章')
+      .replace(/^date:.*$/m, 'date: 2026-12-31 01:00:00.000000000 +00:00')
+      .replace(/^(link|from):.*$/m, '$1: https://www.example-news.tw/added'),
+  );
+  const coldState = outputState(cacheDir);
+  const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
+  const addState = outputState(cacheDir);
+  const editedFile = join(postsDir, '_posts', names[0]!);
   const original = readFileSync(editedFile);
   appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n');
   const rebuildEdit = await buildWithRss(postsDir, outDir, cacheDir);
+  const rebuildEditChanged = changedFiles(addState, outputState(cacheDir), outDir);
   writeFileSync(editedFile, original);
-  const addedFile = join(postsDir, '_posts', '2026-12-31-bench-added.html');
-  writeFileSync(addedFile, '---\nlayout: post\ntitle: 新增的文章\ndate: 2026-12-31 01:00:00.000000000 +00:00\nlink: https://www.example-news.tw/added\ncategories: cna\n---\n\n<p>新增的內文。</p>\n');
-  const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
   rmSync(addedFile);
   const row: Row = {
     posts,
@@ -352,6 +393,8 @@ for (const posts of sizes) {
     ...(built.peakRssMB ? { peakRssMB: built.peakRssMB } : {}),
     rebuildEditSeconds: rebuildEdit.seconds,
     rebuildAddSeconds: rebuildAdd.seconds,
+    rebuildEditChanged,
+    rebuildAddChanged: changedFiles(coldState, addState, outDir),
     outputFiles: output.files,
     outputMB: output.bytes / 1e6,
     firstLoadGzipKB: firstLoadBytes(outDir) / 1024,
@@ -388,6 +431,11 @@ for (const r of rows) {
     `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
+console.log('\nWhat a rebuild changes in the output (what a deploy uploads): files written with new content or new, their MB, files removed');
+console.log('| posts | out files | out MB | add one post: files / MB / removed | edit one post: files / MB / removed |');
+console.log('|---|---|---|---|---|');
+const changes = (c: ChangedFiles) => `${c.files} / ${f(c.MB, 2)} / ${c.removed}`;
+for (const r of rows) console.log(`| ${r.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuildAddChanged)} | ${changes(r.rebuildEditChanged)} |`);
 console.log('\nSearch (cold: a fresh page, nothing of the search loaded; warm: the same query again after another)');
 console.log('| posts | tokens | shards | index MB | index build s | meta KB gz | query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');

@@ -20,7 +20,7 @@ import FlexSearch from 'flexsearch';
 import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
-import { SEARCH_META_PATH, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
+import { SEARCH_META_PATH, searchShardPath, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
 import { foldText, tokenize } from '../index-format/search-text.ts';
 import { ingestPosts } from '../ingest/ingest.ts';
 import { buildSearchFiles } from '../ingest/search-index.ts';
@@ -124,7 +124,7 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
   // A cold query fetches meta.json and the shards of its tokens.
   const queryBytes = QUERIES.flat().map((query) => {
     const shards = new Set(tokenize(query).map((token) => shardOfToken(meta.firstTokens, token)));
-    return gz(SEARCH_META_PATH) + [...shards].reduce((sum, n) => sum + gz(`search/${n}.bin`), 0);
+    return gz(SEARCH_META_PATH) + [...shards].reduce((sum, n) => sum + gz(searchShardPath(meta.firstTokens[n]!)), 0);
   });
   resetSearchCache();
   globalThis.fetch = (async (input: RequestInfo | URL) => {

@@ -42,7 +42,7 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const query = parseQuery(queryText, meta.variants);
   const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
   const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
-  const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(n)] as const)));
+  const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)));
   if (signal?.aborted) throw new SearchCancelled();
   // In list positions (newest first), like every row set of the list.
   const postingsOf = (token: string): Postings | undefined => {

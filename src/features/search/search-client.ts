@@ -31,8 +31,9 @@ export function loadSearchMeta(): Promise<SearchMeta> {
   return cached(SEARCH_META_PATH, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(SEARCH_META_PATH))) as SearchMeta);
 }
 
-export function loadSearchShard(shard: number): Promise<DecodedShard> {
-  const path = searchShardPath(shard);
+/** The shard whose first token is `firstToken` (a name from meta.json's firstTokens). */
+export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
+  const path = searchShardPath(firstToken);
   return cached(path, async () => decodeShard(await fetchBytes(path)));
 }
 

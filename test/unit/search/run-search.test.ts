@@ -1,6 +1,6 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
-import { SEARCH_META_PATH, decodeShard, encodeShard } from '../../../src/index-format/search-format.ts';
-import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards } from '../../../src/ingest/search-index.ts';
+import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/index-format/search-format.ts';
+import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, writeSearchShards } from '../../../src/ingest/search-index.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
 // Row 0 is the newest post, as in the list.
@@ -88,7 +88,7 @@ describe('the shard format', () => {
     builder.addText(70_000, '', '颱風 晴天');
     const files = new Map<string, Uint8Array | string>();
     await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body));
-    const shard = decodeShard(files.get('search/0.bin') as Uint8Array);
+    const shard = decodeShard(files.get(firstShardPath(files)) as Uint8Array);
     const postings = shard.postings('台风')!;
     expect(Array.from(postings.rows)).toEqual([0, 300, 70_000]);
     // weight = occurrences << 1 | in title
@@ -127,8 +127,63 @@ describe('the shard format', () => {
     expect(one.written.shards).toBeGreaterThan(3);
     expect([...three.files.keys()]).toEqual([...one.files.keys()]);
     for (const [path, body] of one.files) expect(three.files.get(path)).toEqual(body);
-    const shard = decodeShard(one.files.get('search/0.bin') as Uint8Array);
+    const shard = decodeShard(one.files.get(firstShardPath(one.files)) as Uint8Array);
     const token = shard.header.tokens[0]!;
     expect(shard.postings(token)!.rows.length).toBe(shard.header.counts[0]);
   });
 });
+
+describe('a post added after the newest', () => {
+  it('changes only the shards holding its tokens (and at most the next one or two), under the same names', async () => {
+    // 3,000 older posts; the new one brings 400 characters of text, many of its pairs new to the index.
+    const older = Array.from({ length: 3000 }, (_, n) => ({
+      title: `第${n % 7}號颱風 ${'甲乙丙丁戊己庚辛壬癸'[n % 10]}${'子丑寅卯辰巳午未申酉戌亥'[n % 12]}`,
+      text: `${'甲乙丙丁戊己庚辛'.slice(n % 5, (n % 5) + 3)} 編號${n} word${n % 11} ${String.fromCharCode(0x4e00 + ((n * 7) % 500))}${String.fromCharCode(0x4e00 + ((n * 13) % 700))}`,
+    }));
+    const added = { title: '颱風過後 新聞', text: Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 900))).join('') };
+    const shardsOf = async (posts: { title: string; text: string }[]) => {
+      const builder = new SearchIndexBuilder();
+      posts.forEach((post, row) => builder.addText(row, post.title, post.text));
+      const files = new Map<string, Uint8Array | string>();
+      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body), 2048);
+      files.delete(SEARCH_META_PATH);
+      return files as Map<string, Uint8Array>;
+    };
+    const before = await shardsOf(older);
+    const after = await shardsOf([...older, added]);
+    const addedTokens = new Set(countSearchTokens(added.title, added.text).tokens);
+    const inOrder = [...after].map(([path, bytes]) => ({ path, bytes, tokens: decodeShard(bytes).header.tokens })).sort((a, b) => (a.tokens[0]! < b.tokens[0]! ? -1 : 1));
+    const holdsAdded = inOrder.map((shard) => shard.tokens.some((token) => addedTokens.has(token)));
+    let changed = 0;
+    inOrder.forEach((shard, n) => {
+      const old = before.get(shard.path);
+      if (old && Buffer.from(old).equals(Buffer.from(shard.bytes))) return;
+      changed++;
+      expect(holdsAdded.slice(Math.max(0, n - 2), n + 1)).toContain(true);
+    });
+    expect(changed).toBeGreaterThan(0);
+    expect(changed).toBeLessThan(after.size / 3);
+  });
+
+  it('moves no cut beyond the next shard when one token grows a lot (a common word in many new posts)', async () => {
+    const lists = Array.from({ length: 3000 }, (_, n) => ({ token: `t${String(n).padStart(5, '0')}`, count: 1, postings: new Uint8Array(20 + ((n * 7919) % 180)) }));
+    const shardsOf = async (tokens: typeof lists) => {
+      const files = new Map<string, Uint8Array | string>();
+      await writeSearchShards(tokens, 10, async (path, body) => void files.set(path, body), 2048);
+      return files;
+    };
+    const before = await shardsOf(lists);
+    for (const growth of [300, 1500]) {
+      const after = await shardsOf(lists.map((list, n) => (n === 1500 ? { ...list, postings: new Uint8Array(list.postings.length + growth) } : list)));
+      const changed = [...after].filter(([path, body]) => path !== SEARCH_META_PATH && !Buffer.from(body as Uint8Array).equals(Buffer.from((before.get(path) ?? '') as Uint8Array)));
+      // The grown token's shard, and the one or two its new end reaches into.
+      expect(changed.length).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+/** The path of the first shard (shards are named by their first token). */
+function firstShardPath(files: Map<string, Uint8Array | string>): string {
+  const meta = JSON.parse(files.get(SEARCH_META_PATH) as string) as SearchMeta;
+  return searchShardPath(meta.firstTokens[0]!);
+}
