@@ -25,7 +25,8 @@ describe.skipIf(!available)('the real corpus in Chromium', () => {
   let problems: string[];
   let manifest: Manifest;
   const data = <T,>(path: string) => JSON.parse(readFileSync(join(site.outDir, 'data', path), 'utf8')) as T;
-  const allMetas = () => Array.from({ length: manifest.shardCount }, (_, n) => data<MetaShard>(shardFile(n)).posts).flat();
+  /** Every post's metadata, newest first as the list shows them (shards hold them oldest first). */
+  const allMetas = () => Array.from({ length: manifest.shardCount }, (_, n) => data<MetaShard>(shardFile(n)).posts).flat().reverse();
   const post = (id: string) => data<PostFile>(postFilePath(id, manifest.postBuckets));
   const articleUrl = (id: string) => `${site.url}a/${encodeURIComponent(id)}`;
 
