@@ -4,6 +4,7 @@
  */
 import type { Manifest } from '../../src/index-format/types.ts';
 import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem, type ListItems } from '../../src/features/list/rows.ts';
+import { ListLayout } from '../../src/features/list/list-layout.ts';
 
 /** A deterministic spread: 60 days of 1 to 40 posts, oldest first as the manifest lists them. */
 const dayCounts: [string, number][] = Array.from({ length: 60 }, (_, n) => [`2026-0${1 + Math.floor(n / 28)}-${String((n % 28) + 1).padStart(2, '0')}`, 1 + ((n * 37) % 40)]);
@@ -69,5 +70,36 @@ describe('row arithmetic', () => {
     expect(countPerDay({ kind: 'list', rows: tags[2]! }, index)).toEqual(plainCounts(tags[2]!));
     expect(countPerDay({ kind: 'list', rows: tags[0]! }, index)).toEqual(plainCounts(tags[0]!));
     expect(countPerDay({ kind: 'range', start: 40, end: 400 }, index)).toEqual(plainCounts(Array.from({ length: 360 }, (_, i) => 40 + i)));
+  });
+});
+
+describe('the list layout', () => {
+  it('places every item where the heights before it add up to, and finds the item at any pixel', () => {
+    const lists = [listItems({ kind: 'list', rows: rowsWithAnyTag(tags, 0, total) }, index), listItems({ kind: 'range', start: 0, end: total }, index), listItems({ kind: 'list', rows: [9, 3, 40] }, index, false), listItems({ kind: 'list', rows: [] }, index)];
+    for (const items of lists) {
+      const layout = new ListLayout(items, 112, 48);
+      let offset = 0;
+      for (let i = 0; i < items.length; i++) {
+        const size = items.isRow(i) ? 112 : 48;
+        expect([layout.start(i), layout.size(i)]).toEqual([offset, size]);
+        expect([layout.indexAt(offset), layout.indexAt(offset + size - 1)]).toEqual([i, i]);
+        offset += size;
+      }
+      expect(layout.totalSize).toBe(offset);
+    }
+  });
+
+  it('gives the items a window shows, with the overscan, clamped to the list', () => {
+    const items = listItems({ kind: 'range', start: 0, end: total }, index);
+    const layout = new ListLayout(items, 100, 40);
+    // The first heading (0-40) and rows of 100 px: 40-140 is item 1, 140-240 item 2 (if no heading between).
+    expect(layout.range(0, 1, 0)).toEqual({ start: 0, end: 1 });
+    const middle = layout.range(5000, 5900, 2);
+    expect(middle.start).toBe(layout.indexAt(5000) - 2);
+    expect(middle.end).toBe(layout.indexAt(5899) + 3);
+    // A window above the list (it starts lower on the page) or past its end.
+    expect(layout.range(-900, -100, 3)).toEqual({ start: 0, end: 4 });
+    expect(layout.range(layout.totalSize + 10, layout.totalSize + 900, 3)).toEqual({ start: items.length - 4, end: items.length });
+    expect(new ListLayout(listItems({ kind: 'list', rows: [] }, index), 100, 40).range(0, 900, 3)).toEqual({ start: 0, end: 0 });
   });
 });

@@ -1,10 +1,9 @@
 /**
  * The virtualized list: only the rows on screen (plus a few) exist in the DOM, so 200,000 rows scroll
  * like 20. Row and heading heights are fixed per text size, which makes the total height exact before
- * any shard arrives, and scroll positions restorable to the pixel.
+ * any shard arrives, scroll positions restorable to the pixel, and every item's place a sum (ListLayout).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { Manifest } from '../../index-format/types.ts';
 import { useLocale } from '../../app/i18n.tsx';
 import { useSettings } from '../../app/settings.tsx';
@@ -12,8 +11,10 @@ import { isTyping } from '../../app/layout.tsx';
 import { formatDay } from '../../components/format-date.ts';
 import { useReadMarks } from '../reading-state/read-marks.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
+import { ListLayout } from './list-layout.ts';
 import { PostRow } from './post-row.tsx';
 import type { ListItems } from './rows.ts';
+import { useWindowRange } from './use-window-range.ts';
 
 /** Heights in CSS pixels at text scale 1; the CSS sizes rows and headings with the same numbers. */
 export const ROW_HEIGHT = 112;
@@ -34,8 +35,8 @@ interface PostListProps {
   busy?: boolean;
 }
 
-/** Pixels the list may move down or up before the virtualizer is told (see settledMargin). */
-const MARGIN_SLACK = 24;
+/** Items drawn beyond each edge of the window: ~700 px of rows, so that scrolling meets drawn rows. */
+const OVERSCAN = 6;
 
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
 
@@ -65,25 +66,8 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
   const readMarks = useReadMarks();
   const tagLabels = useMemo(() => new Map(manifest.tags.map((tag) => [tag.key, tag.label])), [manifest]);
 
-  // The list's distance from the page top, followed only when it moves by more than a few pixels: any
-  // change makes the virtualizer lay out every item again (at 200k posts, ~10 ms), and a filter's
-  // "clear" button moving the list by 2 px is not worth that; the overscan covers far more.
-  const margin = useRef(0);
-  const settledMargin = (measured: number) => {
-    if (Math.abs(measured - margin.current) > MARGIN_SLACK) margin.current = measured;
-    return margin.current;
-  };
-  const virtualizer = useWindowVirtualizer({
-    count: items.length,
-    estimateSize: (i) => (items.isRow(i) ? rowHeight : dayHeight),
-    // A new key function for new items: the virtualizer lays items out again only when its count or
-    // key function changes, and two lists of the same length can place their day headings differently.
-    getItemKey: useCallback((i: number) => i, [items]), // eslint-disable-line react-hooks/exhaustive-deps -- items stands for the layout
-    overscan: 6,
-    scrollMargin: settledMargin(listRef.current?.offsetTop ?? 0),
-  });
-
-  useEffect(() => virtualizer.measure(), [rowHeight, dayHeight, virtualizer]);
+  const layout = useMemo(() => new ListLayout(items, rowHeight, dayHeight), [items, rowHeight, dayHeight]);
+  const { start, end, scrollToItem } = useWindowRange(layout, listRef, OVERSCAN);
 
   // Scroll restoration: the position is saved as the reader scrolls, and on return the page is scrolled
   // back once the list has its full height. Saving pauses while restoring, so a half-built page cannot
@@ -133,10 +117,10 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
   const focusItem = useCallback(
     (index: number) => {
       cursor.current = index;
-      virtualizer.scrollToIndex(index, { align: 'auto' });
+      scrollToItem(index);
       requestAnimationFrame(() => requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-row-link]`)?.focus()));
     },
-    [virtualizer],
+    [scrollToItem],
   );
 
   // j / k move between rows, skipping day headings.
@@ -161,27 +145,27 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
       className="post-list"
       aria-busy={busy}
       data-query={query ?? ''}
-      style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+      style={{ height: layout.totalSize, position: 'relative' }}
       onFocus={(event) => {
         const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];
         if (index !== undefined) cursor.current = Number(index);
       }}
     >
-      {virtualizer.getVirtualItems().map((virtual) => {
-        const item = items.at(virtual.index)!;
+      {Array.from({ length: end - start }, (_, k) => start + k).map((index) => {
+        const item = items.at(index)!;
         return (
           <div
-            key={virtual.key}
+            key={index}
             className="post-list-item"
-            style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: virtual.size, transform: `translateY(${virtual.start - virtualizer.options.scrollMargin}px)` }}
+            style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: layout.size(index), transform: `translateY(${layout.start(index)}px)` }}
           >
             {item.kind === 'day' ? (
-              <h2 className="day-heading" data-index={virtual.index}>
+              <h2 className="day-heading" data-index={index}>
                 <span>{formatDay(item.day, locale)}</span>
                 <span className="day-count">{item.count}</span>
               </h2>
             ) : (
-              <PostRow manifest={manifest} row={item.row} index={virtual.index} readMarks={readMarks} tagLabels={tagLabels} split={split} query={query} showDay={showDay} />
+              <PostRow manifest={manifest} row={item.row} index={index} readMarks={readMarks} tagLabels={tagLabels} split={split} query={query} showDay={showDay} />
             )}
           </div>
         );

@@ -66,7 +66,7 @@ export function rowsWithAnyTag(tagRows: readonly (readonly number[])[], start: n
 }
 
 /** The first position in rows[0, hi) holding a value >= `value`. */
-function lowerBound(rows: readonly number[], value: number, hi = rows.length): number {
+function lowerBound(rows: ArrayLike<number>, value: number, hi = rows.length): number {
   let lo = 0;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -95,7 +95,7 @@ export type ListItem = { kind: 'day'; day: DayKey; count: number } | { kind: 'ro
  * a large part of applying it. Items become objects one at a time, as the list draws them.
  */
 export class ListItems {
-  static readonly EMPTY = new ListItems(new Int32Array(0), new Int32Array(0), 0, []);
+  static readonly EMPTY = new ListItems(new Int32Array(0), new Int32Array(0), 0, [], new Int32Array(0), 0);
 
   private constructor(
     /** Item i is a row (code >= 0) or the heading of day number -1 - code of the day index. */
@@ -104,14 +104,22 @@ export class ListItems {
     private readonly counts: Int32Array,
     readonly length: number,
     private readonly days: readonly DayKey[],
+    /** The items that are headings, ascending (the first headingCount entries): what the list's layout needs. */
+    private readonly headings: Int32Array,
+    readonly headingCount: number,
   ) {}
 
-  static of(codes: Int32Array, counts: Int32Array, length: number, days: readonly DayKey[]): ListItems {
-    return new ListItems(codes, counts, length, days);
+  static of(codes: Int32Array, counts: Int32Array, length: number, days: readonly DayKey[], headings = new Int32Array(0), headingCount = 0): ListItems {
+    return new ListItems(codes, counts, length, days, headings, headingCount);
   }
 
   isRow(i: number): boolean {
     return this.codes[i]! >= 0;
+  }
+
+  /** How many of the items before item i are headings: a binary search over the headings. */
+  headingsBefore(i: number): number {
+    return lowerBound(this.headings, i, this.headingCount);
   }
 
   at(i: number): ListItem | undefined {
@@ -134,6 +142,8 @@ export function listItems(set: RowSet, index: DayIndex, grouped = true): ListIte
     return ListItems.of(codes, counts, size, index.days);
   }
   // Rows ascend, and so do the days' first rows: one pass with a cursor over the days, no search per row.
+  const headings = new Int32Array(Math.min(size, index.days.length));
+  let headingCount = 0;
   let length = 0;
   let heading = -1;
   let d = -1;
@@ -142,12 +152,13 @@ export function listItems(set: RowSet, index: DayIndex, grouped = true): ListIte
     if (d < 0 || row >= index.firstRow[d + 1]!) {
       d = d < 0 ? dayNumberOfRow(index, row) : advanceDay(index, d, row);
       heading = length;
+      headings[headingCount++] = length;
       codes[length++] = -1 - d;
     }
     counts[heading]!++;
     codes[length++] = row;
   }
-  return ListItems.of(codes, counts, length, index.days);
+  return ListItems.of(codes, counts, length, index.days, headings, headingCount);
 }
 
 function rangeRows(start: number, end: number): Int32Array {
