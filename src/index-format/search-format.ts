@@ -4,6 +4,9 @@
  *   meta.json     SearchMeta: post count, the first token of every shard, the spelling variants
  *   <hex>.bin     one shard: a run of tokens in sorted order and, for each, the rows of the posts holding
  *                 it; named by its first token (searchShardPath)
+ *   <hex>-<k>.bin piece k of a common token's postings (searchPiecePath): a token held by more than
+ *                 PIECE_POSTINGS posts keeps its oldest postings in pieces of exactly that many, which no
+ *                 new post changes; its shard holds the rest (the newest), and names the pieces (frozen)
  *
  * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once and
  * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
@@ -19,7 +22,7 @@
  * bits 1–7 = times it occurs (capped at 127).
  */
 
-export const SEARCH_FORMAT_VERSION = 2;
+export const SEARCH_FORMAT_VERSION = 3;
 
 export interface SearchMeta {
   version: number;
@@ -37,9 +40,20 @@ export interface ShardHeader {
   tokens: string[];
   /** Byte offset, in the postings part, where each token's postings end. */
   ends: number[];
-  /** Number of posts holding each token. */
+  /** Number of postings each token has here. */
   counts: number[];
+  /**
+   * Tokens whose older postings are in pieces of their own: the number of pieces, which come before
+   * the postings held here. Absent when no token of the shard has any.
+   */
+  frozen?: Record<string, number>;
 }
+
+/**
+ * Postings per piece of a common token (see searchPiecePath). 16k postings are ~32-48 KB, a shard's
+ * size; at 200k posts, a token in every post has 12 pieces and a shard with the newest 3k postings.
+ */
+export const PIECE_POSTINGS = 16_384;
 
 /** Path of the shard whose first token is `firstToken`: the token's UTF-8 bytes in hex (file names stay ASCII, and distinct on case-blind disks). */
 export function searchShardPath(firstToken: string): string {
@@ -49,6 +63,14 @@ export function searchShardPath(firstToken: string): string {
 }
 
 export const SEARCH_META_PATH = 'search/meta.json';
+
+/**
+ * Path of piece k of a common token's postings: a shard-format file holding that token alone, with
+ * postings k × PIECE_POSTINGS up to the next piece (rows ascending, the first delta from row 0).
+ */
+export function searchPiecePath(token: string, piece: number): string {
+  return searchShardPath(token).replace(/\.bin$/, `-${piece}.bin`);
+}
 
 export const TITLE_BIT = 1;
 export const MAX_OCCURRENCES = 127;
@@ -106,6 +128,22 @@ export function decodePostings(bytes: Uint8Array, count: number): Postings {
     row += delta;
     rows[n] = row;
     weights[n] = bytes[at++]!;
+  }
+  return { rows, weights };
+}
+
+/** A token's postings from its pieces and its shard, in that order (rows ascending throughout). */
+export function joinPostings(parts: readonly Postings[]): Postings {
+  if (parts.length === 1) return parts[0]!;
+  let count = 0;
+  for (const part of parts) count += part.rows.length;
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  let at = 0;
+  for (const part of parts) {
+    rows.set(part.rows, at);
+    weights.set(part.weights, at);
+    at += part.rows.length;
   }
   return { rows, weights };
 }

@@ -199,7 +199,9 @@ export interface IngestReport {
 export interface SearchIndexStats {
   tokens: number;
   shards: number;
-  /** Bytes of all search files (meta.json and shards), uncompressed. */
+  /** Files of common tokens' older postings (see search-format.ts). */
+  pieces: number;
+  /** Bytes of all search files (meta.json, shards and pieces), uncompressed. */
   bytes: number;
   /** Time spent writing post files while adding their tokens (threads at work together), and joining, cutting and writing the shards. */
   addSeconds: number;

@@ -12,7 +12,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeVarint, type TokenPostings } from './search-index.ts';
+import { varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 
 export interface SearchCachePaths {
   postings: string;
@@ -223,12 +223,6 @@ function mergePostings(cached: Uint8Array | undefined, fresh: Uint8Array | undef
     else advanceFresh();
   }
   return { count, postings: out.slice(0, at) };
-}
-
-function varintLength(value: number): number {
-  let length = 1;
-  for (; value >= 0x80; length++) value = Math.floor(value / 128);
-  return length;
 }
 
 function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {

@@ -14,7 +14,7 @@
  * keeps its one posting in two numbers instead of a buffer.
  */
 import {
-  MAX_OCCURRENCES, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, TITLE_BIT, encodeShard, searchShardPath,
+  MAX_OCCURRENCES, PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, TITLE_BIT, encodeShard, searchPiecePath, searchShardPath,
   type SearchMeta, type ShardHeader,
 } from '../index-format/search-format.ts';
 import { foldText, tokenizeFolded } from '../index-format/search-text.ts';
@@ -299,15 +299,17 @@ export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPost
 }
 
 /**
- * Cuts a token stream (in token order) into shards and hands each file to `write` (path under
- * `data/`), then meta.json. Returns the total bytes and the number of shards.
+ * Cuts a token stream (in token order) into shards, and common tokens' older postings into pieces,
+ * and hands each file to `write` (path under `data/`), then meta.json. Returns the total bytes and the
+ * number of shards and pieces.
  */
 export async function writeSearchShards(
   lists: Iterable<TokenPostings>,
   postCount: number,
   write: (path: string, body: Uint8Array | string) => Promise<void>,
   shardBytes = SEARCH_SHARD_BYTES,
-): Promise<{ bytes: number; shards: number; tokens: number }> {
+  piecePostings = PIECE_POSTINGS,
+): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
   const firstTokens: string[] = [];
   let total = 0;
   let tokenCount = 0;
@@ -315,6 +317,7 @@ export async function writeSearchShards(
   let parts: Uint8Array[] = [];
   let size = 0;
   let headerSize = 0;
+  let pieceCount = 0;
   const flush = async () => {
     if (header.tokens.length === 0) return;
     const file = encodeShard(header, concat(parts));
@@ -326,17 +329,26 @@ export async function writeSearchShards(
     size = 0;
     headerSize = 0;
   };
-  for (const { token, count, postings } of lists) {
+  for (const list of lists) {
     tokenCount++;
+    const { token } = list;
+    const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
+    for (const [k, piece] of pieces.entries()) {
+      const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
+      total += file.length;
+      await write(searchPiecePath(token, k), file);
+    }
+    pieceCount += pieces.length;
     // The header costs bytes too (a shard of many rare tokens is mostly header): ~3 bytes a CJK
     // character, plus quotes, commas and two numbers.
     const tokenHeaderBytes = token.length * 3 + 16;
-    if (endsShardBefore(token, size + headerSize, postings.length + tokenHeaderBytes, shardBytes)) await flush();
+    if (endsShardBefore(token, size + headerSize, rest.length + tokenHeaderBytes, shardBytes)) await flush();
     header.tokens.push(token);
-    parts.push(postings);
-    size += postings.length;
+    parts.push(rest);
+    size += rest.length;
     header.ends.push(size);
-    header.counts.push(count);
+    header.counts.push(restCount);
+    if (pieces.length > 0) (header.frozen ??= {})[token] = pieces.length;
     headerSize += tokenHeaderBytes;
   }
   await flush();
@@ -344,7 +356,48 @@ export async function writeSearchShards(
   const metaJson = JSON.stringify(meta);
   total += metaJson.length;
   await write(SEARCH_META_PATH, metaJson);
-  return { bytes: total, shards: firstTokens.length, tokens: tokenCount };
+  return { bytes: total, shards: firstTokens.length, pieces: pieceCount, tokens: tokenCount };
+}
+
+/**
+ * A token's postings as its pieces (each exactly `perPiece` postings, the oldest first) and the rest,
+ * which always holds at least one posting: a token with 2 × perPiece postings has one piece, and its
+ * second piece is made only when a third lot begins, so a piece, once made, is never rewritten by
+ * posts added after the newest. Each part's first delta is its row from zero.
+ */
+function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8Array[]; rest: Uint8Array; restCount: number } {
+  const pieceCount = Math.floor((list.count - 1) / perPiece);
+  if (pieceCount === 0) return { pieces: [], rest: list.postings, restCount: list.count };
+  const bytes = list.postings;
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  let row = 0;
+  for (let part = 0; part <= pieceCount; part++) {
+    const postings = part < pieceCount ? perPiece : list.count - pieceCount * perPiece;
+    let firstRow = 0;
+    let afterFirstDelta = 0;
+    for (let n = 0; n < postings; n++) {
+      let delta = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = bytes[at++]!;
+        delta += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      row += delta;
+      if (n === 0) {
+        firstRow = row;
+        afterFirstDelta = at;
+      }
+      at++; // the weight byte
+    }
+    // The part's first delta becomes its row; the other postings' bytes are kept as they are.
+    const out = new Uint8Array(varintLength(firstRow) + (at - afterFirstDelta));
+    out.set(bytes.subarray(afterFirstDelta, at), writeVarint(out, 0, firstRow));
+    parts.push(out);
+  }
+  return { pieces: parts.slice(0, pieceCount), rest: parts[pieceCount]!, restCount: list.count - pieceCount * perPiece };
 }
 
 /**
@@ -388,6 +441,12 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
+export function varintLength(value: number): number {
+  let length = 1;
+  for (; value >= 0x80; length++) value = Math.floor(value / 128);
+  return length;
+}
+
 export function writeVarint(bytes: Uint8Array, at: number, value: number): number {
   while (value >= 0x80) {
     bytes[at++] = (value & 0x7f) | 0x80;
@@ -404,10 +463,13 @@ function writePosting(bytes: Uint8Array, at: number, delta: number, weight: numb
 }
 
 /** The whole search index in memory, for the dev server and tests (builds stream it to disk instead). */
-export async function buildSearchFiles(posts: AsyncIterable<{ row: number; title: string; text: string }>): Promise<Map<string, Uint8Array | string>> {
+export async function buildSearchFiles(
+  posts: AsyncIterable<{ row: number; title: string; text: string }>,
+  sizes: { shardBytes?: number; piecePostings?: number } = {},
+): Promise<Map<string, Uint8Array | string>> {
   const builder = new SearchIndexBuilder();
   for await (const post of posts) builder.addText(post.row, post.title, post.text);
   const files = new Map<string, Uint8Array | string>();
-  await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body));
+  await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body), sizes.shardBytes, sizes.piecePostings);
   return files;
 }

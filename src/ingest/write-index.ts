@@ -157,7 +157,7 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
-    search: { tokens: search.tokens, shards: search.shards, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(patch ? { patched: true } : {}) },
+    search: { tokens: search.tokens, shards: search.shards, pieces: search.pieces, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(patch ? { patched: true } : {}) },
     written,
     unchanged,
     removed,

@@ -64,6 +64,7 @@ interface Row {
   search?: {
     tokens: number;
     shards: number;
+    pieces: number;
     indexMB: number;
     metaGzipKB: number;
     indexSeconds: number;
@@ -405,6 +406,7 @@ for (const posts of sizes) {
     row.search = {
       tokens: report.search.tokens,
       shards: report.search.shards,
+      pieces: report.search.pieces ?? 0,
       indexMB: report.search.bytes / 1e6,
       metaGzipKB: gzipSync(readFileSync(join(outDir, 'data', 'search', 'meta.json'))).length / 1024,
       indexSeconds: report.search.addSeconds + report.search.writeSeconds,
@@ -437,12 +439,12 @@ console.log('|---|---|---|---|---|');
 const changes = (c: ChangedFiles) => `${c.files} / ${f(c.MB, 2)} / ${c.removed}`;
 for (const r of rows) console.log(`| ${r.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuildAddChanged)} | ${changes(r.rebuildEditChanged)} |`);
 console.log('\nSearch (cold: a fresh page, nothing of the search loaded; warm: the same query again after another)');
-console.log('| posts | tokens | shards | index MB | index build s | meta KB gz | query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
+console.log('| posts | tokens | shards + pieces | index MB | index build s | meta KB gz | query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   if (!r.search) continue;
   const s = r.search;
-  const lead = `| ${r.posts} | ${s.tokens} | ${s.shards} | ${f(s.indexMB)} | ${f(s.indexSeconds)} | ${f(s.metaGzipKB)}`;
+  const lead = `| ${r.posts} | ${s.tokens} | ${s.shards} + ${s.pieces} | ${f(s.indexMB)} | ${f(s.indexSeconds)} | ${f(s.metaGzipKB)}`;
   if (!s.queries?.length) console.log(`${lead} | – | – | – | – | – | – | – | – | – |`);
   for (const q of s.queries ?? []) console.log(`${lead} | ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
 }

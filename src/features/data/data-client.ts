@@ -75,11 +75,10 @@ export async function loadTagRows(manifest: Manifest, key: string): Promise<read
 
 /** A tag list's rows (ascending from the oldest post, delta-encoded) as ascending list positions. */
 export function tagListPositions(list: TagPostList, postCount: number): number[] {
-  const positions = new Array<number>(list.rowDeltas.length);
+  const positions: number[] = [];
   let row = 0;
-  let at = positions.length;
-  for (const delta of list.rowDeltas) positions[--at] = postCount - 1 - (row += delta);
-  return positions;
+  for (const delta of list.rowDeltas) positions.push(postCount - 1 - (row += delta));
+  return positions.reverse();
 }
 
 /** The tag's rows if they have arrived (see loadTagRows), for filtering during a render; else undefined. */

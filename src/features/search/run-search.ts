@@ -6,11 +6,11 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
+import { TITLE_BIT, joinPostings, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
-import { loadSearchMeta, loadSearchShard } from './search-client.ts';
+import { loadSearchMeta, loadSearchPiece, loadSearchShard } from './search-client.ts';
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -44,10 +44,22 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
   const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)));
   if (signal?.aborted) throw new SearchCancelled();
+  const shardOf = (token: string) => shards.get(shardOfToken(meta.firstTokens, token));
+  // A common token keeps its older postings in pieces that its shard names: fetched once it has.
+  const pieces = new Map<string, Postings[]>();
+  await Promise.all(
+    [...tokens].map(async (token) => {
+      const frozen = shardOf(token)?.header.frozen?.[token] ?? 0;
+      if (frozen > 0) pieces.set(token, await Promise.all(Array.from({ length: frozen }, (_, k) => loadSearchPiece(token, k))));
+    }),
+  );
+  if (signal?.aborted) throw new SearchCancelled();
   // In list positions (newest first), like every row set of the list.
   const postingsOf = (token: string): Postings | undefined => {
-    const postings = shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
-    return postings && newestFirst(postings, meta.postCount);
+    const newest = shardOf(token)?.postings(token);
+    if (!newest) return undefined;
+    const older = pieces.get(token);
+    return newestFirst(older ? joinPostings([...older, newest]) : newest, meta.postCount);
   };
 
   const positive = query.terms.filter((term) => !term.negated);

@@ -2,7 +2,7 @@
  * Fetching the search index: meta.json once, then each shard the first time a query needs it. Fetches are
  * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
  */
-import { SEARCH_META_PATH, decodeShard, searchShardPath, type DecodedShard, type SearchMeta } from '../../index-format/search-format.ts';
+import { SEARCH_META_PATH, decodeShard, searchPiecePath, searchShardPath, type DecodedShard, type Postings, type SearchMeta } from '../../index-format/search-format.ts';
 import { fetchData } from '../data/data-client.ts';
 
 const cache = new Map<string, Promise<unknown>>();
@@ -35,6 +35,16 @@ export function loadSearchMeta(): Promise<SearchMeta> {
 export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
   const path = searchShardPath(firstToken);
   return cached(path, async () => decodeShard(await fetchBytes(path)));
+}
+
+/** Piece k of a common token's postings (see searchPiecePath), named in its shard's header. */
+export function loadSearchPiece(token: string, piece: number): Promise<Postings> {
+  const path = searchPiecePath(token, piece);
+  return cached(path, async () => {
+    const postings = decodeShard(await fetchBytes(path)).postings(token);
+    if (!postings) throw new Error(`${path} does not hold ${token}`);
+    return postings;
+  });
 }
 
 /** For tests: forget everything fetched. */

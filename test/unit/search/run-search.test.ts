@@ -1,6 +1,6 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/index-format/search-format.ts';
-import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, writeSearchShards } from '../../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, buildSearchFiles, countSearchTokens, mergePartialIndexes, writeSearchShards } from '../../../src/ingest/search-index.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
 // Row 0 is the newest post, as in the list.
@@ -179,6 +179,43 @@ describe('a post added after the newest', () => {
       // The grown token's shard, and the one or two its new end reaches into.
       expect(changed.length).toBeLessThanOrEqual(3);
     }
+  });
+});
+
+describe('common tokens, their older postings in pieces', () => {
+  // 300 posts: 颱風 in all of them, 停課 in every third, a number in each (so a few rare tokens too).
+  const posts = Array.from({ length: 300 }, (_, n) => ({ title: `颱風消息 第${n}則`, text: `${n % 3 === 0 ? '宣布停班停課。' : '照常上班。'}編號${n}` }));
+
+  it('answers every query as an index without pieces does', async () => {
+    const queries = ['颱風', '颱風 停課', '停課', '颱風 -停課', '編號17', '"颱風消息"'];
+    const answers = async () => Promise.all(queries.map(async (query) => { const { rows, rowsByDate } = await runSearch(query); return { rows, rowsByDate }; }));
+    await serveSearchIndex(posts);
+    const whole = await answers();
+    const fetched = await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16 });
+    expect(await answers()).toEqual(whole);
+    expect(whole[0]!.rowsByDate).toHaveLength(300);
+    // 颱風 came in pieces: 300 postings are 18 pieces of 16 and 12 in its shard.
+    expect(fetched.paths.filter((path) => path.endsWith('-17.bin'))).not.toHaveLength(0);
+  });
+
+  it('leaves every piece as it was when a post is added after the newest', async () => {
+    const filesOf = async (list: typeof posts) => {
+      const files = await buildSearchFiles(
+        (async function* () {
+          for (const [row, post] of list.entries()) yield { row, ...post };
+        })(),
+        { shardBytes: 512, piecePostings: 16 },
+      );
+      return new Map([...files].filter(([path]) => /-\d+\.bin$/.test(path)));
+    };
+    const before = await filesOf(posts);
+    const after = await filesOf([...posts, { title: '颱風又來了', text: '宣布停班停課。' }]);
+    expect(before.size).toBeGreaterThan(20);
+    expect(after).toEqual(before);
+    // One more lot of 16 and 颱風 has a 19th piece; the first 18 stay.
+    const more = await filesOf([...posts, ...posts.slice(0, 16)]);
+    expect([...more.keys()].filter((path) => !before.has(path)).length).toBeGreaterThan(0);
+    for (const [path, body] of before) expect(more.get(path)).toEqual(body);
   });
 });
 

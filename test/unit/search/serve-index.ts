@@ -10,12 +10,16 @@ export interface Fetched {
  * `posts`: newest first, as the list shows them (the index numbers rows from the oldest, so the last is
  * row 0), or posts with their rows in the index, ascending.
  */
-export async function serveSearchIndex(posts: { title: string; text: string }[] | AsyncIterable<{ row: number; title: string; text: string }>): Promise<Fetched> {
+export async function serveSearchIndex(
+  posts: { title: string; text: string }[] | AsyncIterable<{ row: number; title: string; text: string }>,
+  sizes: { shardBytes?: number; piecePostings?: number } = {},
+): Promise<Fetched> {
   const source = Array.isArray(posts) ? posts.map((post, position) => ({ ...post, row: posts.length - 1 - position })).reverse() : posts;
   const files = await buildSearchFiles(
     (async function* () {
       for await (const post of source) yield post;
     })(),
+    sizes,
   );
   const fetched: Fetched = { paths: [] };
   resetSearchCache();
