@@ -318,6 +318,7 @@ export async function writeSearchShards(
   let size = 0;
   let headerSize = 0;
   let pieceCount = 0;
+  const pieced: Record<string, number> = {};
   const flush = async () => {
     if (header.tokens.length === 0) return;
     const file = encodeShard(header, concat(parts));
@@ -348,11 +349,11 @@ export async function writeSearchShards(
     size += rest.length;
     header.ends.push(size);
     header.counts.push(restCount);
-    if (pieces.length > 0) (header.frozen ??= {})[token] = pieces.length;
+    if (pieces.length > 0) pieced[token] = pieces.length;
     headerSize += tokenHeaderBytes;
   }
   await flush();
-  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups() };
+  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces: pieced };
   const metaJson = JSON.stringify(meta);
   total += metaJson.length;
   await write(SEARCH_META_PATH, metaJson);

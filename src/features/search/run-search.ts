@@ -42,18 +42,18 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const query = parseQuery(queryText, meta.variants);
   const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
   const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
-  const shards = new Map(await Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)));
-  if (signal?.aborted) throw new SearchCancelled();
-  const shardOf = (token: string) => shards.get(shardOfToken(meta.firstTokens, token));
-  // A common token keeps its older postings in pieces that its shard names: fetched once it has.
+  // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
   const pieces = new Map<string, Postings[]>();
-  await Promise.all(
+  const shardsLoaded = Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const));
+  const piecesLoaded = Promise.all(
     [...tokens].map(async (token) => {
-      const frozen = shardOf(token)?.header.frozen?.[token] ?? 0;
-      if (frozen > 0) pieces.set(token, await Promise.all(Array.from({ length: frozen }, (_, k) => loadSearchPiece(token, k))));
+      const count = meta.pieces[token] ?? 0;
+      if (count > 0) pieces.set(token, await Promise.all(Array.from({ length: count }, (_, k) => loadSearchPiece(token, k))));
     }),
   );
+  const shards = new Map((await Promise.all([shardsLoaded, piecesLoaded]))[0]);
   if (signal?.aborted) throw new SearchCancelled();
+  const shardOf = (token: string) => shards.get(shardOfToken(meta.firstTokens, token));
   // In list positions (newest first), like every row set of the list.
   const postingsOf = (token: string): Postings | undefined => {
     const newest = shardOf(token)?.postings(token);
