@@ -12,7 +12,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { readVarint, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 
 export interface SearchCachePaths {
   postings: string;
@@ -223,17 +223,6 @@ function mergePostings(cached: Uint8Array | undefined, fresh: Uint8Array | undef
     else advanceFresh();
   }
   return { count, postings: out.slice(0, at) };
-}
-
-function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, at];
-    scale *= 128;
-  }
 }
 
 const CHUNK = 1 << 20;

@@ -378,20 +378,13 @@ function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8
     let firstRow = 0;
     let afterFirstDelta = 0;
     for (let n = 0; n < postings; n++) {
-      let delta = 0;
-      let shift = 0;
-      let byte: number;
-      do {
-        byte = bytes[at++]!;
-        delta += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
+      const [delta, next] = readVarint(bytes, at);
       row += delta;
       if (n === 0) {
         firstRow = row;
-        afterFirstDelta = at;
+        afterFirstDelta = next;
       }
-      at++; // the weight byte
+      at = next + 1; // past the weight byte
     }
     // The part's first delta becomes its row; the other postings' bytes are kept as they are.
     const out = new Uint8Array(varintLength(firstRow) + (at - afterFirstDelta));
@@ -442,6 +435,17 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
+export function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, at];
+    scale *= 128;
+  }
+}
+
 export function varintLength(value: number): number {
   let length = 1;
   for (; value >= 0x80; length++) value = Math.floor(value / 128);
