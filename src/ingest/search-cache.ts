@@ -12,7 +12,8 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readVarint, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { readVarint } from '../index-format/search-format.ts';
+import { varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 
 export interface SearchCachePaths {
   postings: string;

@@ -14,7 +14,7 @@
  * keeps its one posting in two numbers instead of a buffer.
  */
 import {
-  MAX_OCCURRENCES, PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, TITLE_BIT, encodeShard, searchPiecePath, searchShardPath,
+  MAX_OCCURRENCES, PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, TITLE_BIT, encodeShard, readVarint, searchPiecePath, searchShardPath,
   type SearchMeta, type ShardHeader,
 } from '../index-format/search-format.ts';
 import { foldText, tokenizeFolded } from '../index-format/search-text.ts';
@@ -435,17 +435,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
-export function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, at];
-    scale *= 128;
-  }
-}
-
 export function varintLength(value: number): number {
   let length = 1;
   for (; value >= 0x80; length++) value = Math.floor(value / 128);
