@@ -22,6 +22,23 @@ describe('the list', () => {
     expect(within(first).getByRole('link')).toHaveAttribute('href', `/a/${encodeURIComponent('2026-11-19-示範-危險標記')}`);
   });
 
+  it('draws only the items the window shows (and a few more), and the others as the page scrolls to them', async () => {
+    const { container } = renderApp('/');
+    expect(await screen.findByText('共 23 篇')).toBeInTheDocument();
+    const list = container.querySelector<HTMLElement>('.post-list')!;
+    const itemCount = () => container.querySelectorAll('.post-list-item').length;
+    // 23 posts under their day headings; a 768 px window and 6 items of overscan draw ~14 of them.
+    await waitFor(() => expect(itemCount()).toBeGreaterThan(6));
+    expect(itemCount()).toBeLessThan(20);
+    expect(screen.queryByRole('article', { name: /基隆港夜間燈光秀/ })).not.toBeInTheDocument();
+    // Scrolled to the end (jsdom has no layout: the list says where it is).
+    const height = parseFloat(list.style.height);
+    vi.spyOn(list, 'getBoundingClientRect').mockReturnValue(new DOMRect(0, 768 - height, 800, height));
+    act(() => void window.dispatchEvent(new Event('scroll')));
+    expect(await screen.findByRole('article', { name: /基隆港夜間燈光秀/ })).toBeInTheDocument();
+    expect(itemCount()).toBeLessThan(20);
+  });
+
   it('offers a retry when a shard fails to load', async () => {
     const log = await serveDemoIndex();
     log.failNext(/shards\/0\.json/);
