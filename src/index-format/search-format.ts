@@ -143,33 +143,23 @@ export function readVarint(bytes: Uint8Array, at: number): [value: number, next:
   }
 }
 
-/** A token's postings from its pieces and its shard, in that order (rows ascending throughout). */
-export function joinPostings(parts: readonly Postings[]): Postings {
-  if (parts.length === 1) return parts[0]!;
+/**
+ * A token's postings, given as its parts in row order (its pieces, then the postings in its shard),
+ * renumbered for a list shown newest first: each row r becomes its position from the newest,
+ * postCount - 1 - r, still ascending (so the parts and each part's postings are reversed).
+ */
+export function newestFirst(parts: readonly Postings[], postCount: number): Postings {
   let count = 0;
   for (const part of parts) count += part.rows.length;
   const rows = new Int32Array(count);
   const weights = new Uint8Array(count);
   let at = 0;
-  for (const part of parts) {
-    rows.set(part.rows, at);
-    weights.set(part.weights, at);
-    at += part.rows.length;
-  }
-  return { rows, weights };
-}
-
-/**
- * Postings renumbered for a list shown newest first: each row r becomes its position from the newest,
- * postCount - 1 - r, still ascending (so the lists are reversed).
- */
-export function newestFirst(postings: Postings, postCount: number): Postings {
-  const count = postings.rows.length;
-  const rows = new Int32Array(count);
-  const weights = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    rows[i] = postCount - 1 - postings.rows[count - 1 - i]!;
-    weights[i] = postings.weights[count - 1 - i]!;
+  for (let p = parts.length - 1; p >= 0; p--) {
+    const part = parts[p]!;
+    for (let i = part.rows.length - 1; i >= 0; i--) {
+      rows[at] = postCount - 1 - part.rows[i]!;
+      weights[at++] = part.weights[i]!;
+    }
   }
   return { rows, weights };
 }

@@ -26,8 +26,19 @@ describe('list positions', () => {
 
   it('reads postings as ascending positions, each weight staying with its post', () => {
     const postings = { rows: Int32Array.from([0, 4, 22]), weights: Uint8Array.from([10, 40, 220]) };
-    const positions = newestFirst(postings, 23);
+    const positions = newestFirst([postings], 23);
     expect(Array.from(positions.rows)).toEqual([0, 18, 22]);
     expect(Array.from(positions.weights)).toEqual([220, 40, 10]);
+  });
+
+  it('joins a common token\'s pieces and the rest of its postings, in row order, into one list of positions', () => {
+    const pieces = [
+      { rows: Int32Array.from([0, 1]), weights: Uint8Array.from([1, 2]) },
+      { rows: Int32Array.from([5, 9]), weights: Uint8Array.from([3, 4]) },
+    ];
+    const rest = { rows: Int32Array.from([20]), weights: Uint8Array.from([5]) };
+    const positions = newestFirst([...pieces, rest], 23);
+    expect(Array.from(positions.rows)).toEqual([2, 13, 17, 21, 22]);
+    expect(Array.from(positions.weights)).toEqual([5, 4, 3, 2, 1]);
   });
 });

@@ -6,7 +6,7 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, joinPostings, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
+import { TITLE_BIT, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
@@ -43,23 +43,18 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
   const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
-  const pieces = new Map<string, Postings[]>();
-  const shardsLoaded = Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const));
-  const piecesLoaded = Promise.all(
-    [...tokens].map(async (token) => {
-      const count = meta.pieces[token] ?? 0;
-      if (count > 0) pieces.set(token, await Promise.all(Array.from({ length: count }, (_, k) => loadSearchPiece(token, k))));
-    }),
-  );
-  const shards = new Map((await Promise.all([shardsLoaded, piecesLoaded]))[0]);
+  const pieced = [...tokens].filter((token) => (meta.pieces[token] ?? 0) > 0);
+  const [shardEntries, pieceLists] = await Promise.all([
+    Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)),
+    Promise.all(pieced.map((token) => Promise.all(Array.from({ length: meta.pieces[token]! }, (_, k) => loadSearchPiece(token, k))))),
+  ]);
   if (signal?.aborted) throw new SearchCancelled();
-  const shardOf = (token: string) => shards.get(shardOfToken(meta.firstTokens, token));
+  const shards = new Map(shardEntries);
+  const pieces = new Map(pieced.map((token, i) => [token, pieceLists[i]!]));
   // In list positions (newest first), like every row set of the list.
   const postingsOf = (token: string): Postings | undefined => {
-    const newest = shardOf(token)?.postings(token);
-    if (!newest) return undefined;
-    const older = pieces.get(token);
-    return newestFirst(older ? joinPostings([...older, newest]) : newest, meta.postCount);
+    const newest = shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
+    return newest && newestFirst([...(pieces.get(token) ?? []), newest], meta.postCount);
   };
 
   const positive = query.terms.filter((term) => !term.negated);

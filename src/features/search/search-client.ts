@@ -37,7 +37,7 @@ export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
   return cached(path, async () => decodeShard(await fetchBytes(path)));
 }
 
-/** Piece k of a common token's postings (see searchPiecePath), named in its shard's header. */
+/** Piece k of a common token's postings (see searchPiecePath; meta.json says which tokens have how many). */
 export function loadSearchPiece(token: string, piece: number): Promise<Postings> {
   const path = searchPiecePath(token, piece);
   return cached(path, async () => {
