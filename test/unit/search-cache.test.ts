@@ -69,6 +69,9 @@ describe('the cached search index', () => {
       const scratch = await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length);
       expect(patched.size).toBeGreaterThan(5);
       expect(patched).toEqual(scratch);
+      // The cache the patch wrote (its tokens partly passed on as the cache's own bytes) is this build's index.
+      const unchangedSince = mapRows(next.map((post) => post.key), next.map((post) => post.key))!;
+      expect(await shardsOf(patchIndex(postings, unchangedSince, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), next.length)).toEqual(scratch);
 
       // Told every token of the dropped rows' old versions, the patch walks only their lists: the same shards.
       const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
