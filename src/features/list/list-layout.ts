@@ -14,10 +14,6 @@ export class ListLayout {
     readonly dayHeight: number,
   ) {}
 
-  get length(): number {
-    return this.items.length;
-  }
-
   get totalSize(): number {
     return this.items.length * this.rowHeight + this.items.headingCount * (this.dayHeight - this.rowHeight);
   }
