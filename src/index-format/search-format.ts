@@ -56,11 +56,16 @@ export interface ShardHeader {
  */
 export const PIECE_POSTINGS = 16_384;
 
-/** Path of the shard whose first token is `firstToken`: the token's UTF-8 bytes in hex (file names stay ASCII, and distinct on case-blind disks). */
+/** Path of the shard whose first token is `firstToken`. */
 export function searchShardPath(firstToken: string): string {
+  return `search/${fileNameOf(firstToken)}.bin`;
+}
+
+/** A token as a file name: its UTF-8 bytes in hex (names stay ASCII, and distinct on case-blind disks). */
+function fileNameOf(token: string): string {
   let hex = '';
-  for (const byte of new TextEncoder().encode(firstToken)) hex += byte.toString(16).padStart(2, '0');
-  return `search/${hex}.bin`;
+  for (const byte of new TextEncoder().encode(token)) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
 export const SEARCH_META_PATH = 'search/meta.json';
@@ -70,7 +75,7 @@ export const SEARCH_META_PATH = 'search/meta.json';
  * postings k × PIECE_POSTINGS up to the next piece (rows ascending, the first delta from row 0).
  */
 export function searchPiecePath(token: string, piece: number): string {
-  return searchShardPath(token).replace(/\.bin$/, `-${piece}.bin`);
+  return `search/${fileNameOf(token)}-${piece}.bin`;
 }
 
 export const TITLE_BIT = 1;
