@@ -61,8 +61,8 @@ export interface BuiltIndex {
   indexed: Map<string, string>;
   /** Every post in row order (oldest first): what writing its file and indexing its text needs. */
   rows: PlannedRow[];
-  /** Store keys of the last build's posts gone or changed since, left to forget (see IngestOptions.keepStale). */
-  stale: string[];
+  /** Every store key this build uses: what the store keeps once the index is written (see IngestOptions.keepStale). */
+  storeKeys: string[];
 }
 
 export interface PlannedRow {
@@ -134,7 +134,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     report,
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
     rows,
-    stale: [],
+    storeKeys: [],
     postCount: entries.length,
     ...postReaders(rows, input.loadPost),
   };

@@ -1,6 +1,6 @@
 /**
- * One post file → its store key and digest: read from the store when this version of the file was seen
- * before (same bytes: a touched file), parsed (and stored) otherwise. Runs on the build's worker threads,
+ * One post file → its store key and digest: read from the store when the last build stored these same
+ * bytes (a touched file), parsed (and stored) otherwise. Runs on the build's worker threads,
  * or inline.
  *
  * A file whose size and modification time are those of the last build never comes here: it is taken to
@@ -32,7 +32,12 @@ export interface IngestedFile {
 /** A file's size, modification time (ms) and store key, as a build saw them. */
 export type FileSeen = [size: number, mtimeMs: number, key: string];
 
-export async function ingestFile(file: PostFileRef, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
+/** A file to read, with the key the last build stored its content under, if it saw the file. */
+export interface FileToIngest extends PostFileRef {
+  lastKey?: string;
+}
+
+export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
   const stat = statSafely(file.absolutePath);
   // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
   const bytes = readSafely(file.absolutePath);
@@ -41,13 +46,13 @@ export async function ingestFile(file: PostFileRef, settings: string, options: P
     return { path: file.path, head: JSON.stringify({ problem } satisfies DigestHead) };
   }
   // The path is part of the key: dates and problems depend on it, not only on the bytes.
-  const key = storeKey(bytes, `${settings}\u0000${file.path}`);
-  const seen: FileSeen | undefined = stat ? [stat.size, stat.mtimeMs, key] : undefined;
-  const head = await store.getHeadLine(key);
-  if (head) return result(file.path, key, head, seen);
-  const outcome = parseSafely(file, bytes, options);
-  const digest = digestOutcome(outcome);
-  return result(file.path, key, await store.put(key, outcome, digest), seen);
+  const contentKey = storeKey(bytes, `${settings}\u0000${file.path}`);
+  let stored = await store.find(contentKey, file.lastKey);
+  if (!stored) {
+    const outcome = parseSafely(file, bytes, options);
+    stored = await store.put(contentKey, outcome, digestOutcome(outcome));
+  }
+  return result(file.path, stored.key, stored.head, stat ? [stat.size, stat.mtimeMs, stored.key] : undefined);
 }
 
 /** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */

@@ -40,7 +40,11 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
 }
 
 parentPort!.on('message', (request: WorkerRequest) => {
-  handle(request).then(
+  // The stores' files are closed after each request: a worker is ended between phases without notice.
+  const handled = handle(request).finally(() => {
+    for (const store of stores.values()) store.close();
+  });
+  handled.then(
     ({ result, transfer }) => parentPort!.postMessage({ id: request.id, result } satisfies WorkerReply, transfer ?? []),
     (error: Error) => parentPort!.postMessage({ id: request.id, error: error.stack ?? String(error) } satisfies WorkerReply),
   );

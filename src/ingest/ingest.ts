@@ -5,7 +5,7 @@ import type { Problem } from '../index-format/types.ts';
 import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { ingestFile, isUnchanged, statSafely, type IngestedFile } from './ingest-file.ts';
+import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './ingest-file.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
 import { loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
@@ -31,8 +31,9 @@ export interface IngestOptions {
   /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
   codeVersion?: string;
   /**
-   * Leaves the store entries of the last build's posts that are now gone or changed (`built.stale`) for
-   * the caller to forget once the index is written: patching the search index reads their tokens.
+   * Leaves the store entries of the last build's posts that are now gone or changed for the caller to
+   * forget once the index is written (store.prune(built.storeKeys)): patching the search index reads
+   * their tokens.
    */
   keepStale?: boolean;
   /** Worker threads to parse on; used with a disk store (workers share it through the disk). */
@@ -85,14 +86,12 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     }
   });
   heads.length = 0;
-  // With the last build's record, its keys no longer used are the stale entries; without, the store is swept.
-  const stale = read.previous && [...read.previous.keys()].filter((key) => !used.has(key));
   // The record's bytes (~170 MB at 200k posts) go with what reading 200k summaries left behind, before
   // the index is planned: the build's peak (see collect-garbage.ts).
   read.previous = undefined;
   collectGarbage();
-  if (!stale) await store.prune(used);
-  else if (!options.keepStale) await store.forget(stale);
+  if (!options.keepStale) await store.prune(used);
+  const storeKeys = options.keepStale ? [...used] : [];
   clock.lap('prune cache');
 
   const built = buildIndex({
@@ -114,7 +113,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   collectGarbage();
   clock.lap('plan index');
   built.report.phases = clock.phases;
-  built.stale = options.keepStale && stale ? stale : [];
+  built.storeKeys = storeKeys;
   return built;
 }
 
@@ -147,6 +146,8 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const { settings, parseOptions, pool } = request;
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
+  // Entries of mostly dead packs are copied out as their files come by (see diskStore).
+  const move = previous && store.compactor?.(previous.keys());
   const heads: DigestHead[] = Array.from({ length: files.length });
   const keys: (string | undefined)[] = Array.from({ length: files.length });
   const accept = (at: number, file: IngestedFile) => {
@@ -155,18 +156,21 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
   };
   try {
-    const toRead: PostFileRef[] = [];
+    const toRead: FileToIngest[] = [];
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = previous?.get(file.path);
       const stat = entry && statSafely(file.absolutePath);
       if (entry && stat && isUnchanged(stat, entry.seen)) {
-        heads[at] = parseDigestHead(previous!.head(entry));
-        keys[at] = entry.seen[2];
-        record?.addLine(previous!.line(entry));
+        const head = previous!.head(entry);
+        heads[at] = parseDigestHead(head);
+        const moved = move?.(entry.seen[2]);
+        keys[at] = moved ?? entry.seen[2];
+        if (moved) record?.add(file.path, [entry.seen[0], entry.seen[1], moved], head);
+        else record?.addLine(previous!.line(entry));
         return;
       }
-      toRead.push(file);
+      toRead.push(entry ? { ...file, lastKey: entry.seen[2] } : file);
       toReadAt.push(at);
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
@@ -184,7 +188,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
 }
 
 /** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */
-async function ingestOnWorkers(files: PostFileRef[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
+async function ingestOnWorkers(files: FileToIngest[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
   let next = 0;
   // Each worker takes the next batch as soon as it is done with one: uneven posts even out.
   const lane = async (worker: number) => {

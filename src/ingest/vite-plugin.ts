@@ -96,7 +96,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       if (!error) return;
       await closePool();
       // The index will not be written: the last build's entries no longer used go now (see keepStale).
-      if (built && store) await store.forget(built.stale);
+      if (built && store) await store.prune(built.storeKeys);
+      store?.close();
     },
     async writeBundle() {
       if (!built || !store) return;
@@ -114,11 +115,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         built.report.search = written.search;
         built.report.phases = [...(built.report.phases ?? []), ...written.phases];
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
-        await store.forget(built.stale);
+        await store.prune(built.storeKeys);
       } catch (error) {
         forgetSeenFiles(cacheDir);
         throw error;
       } finally {
+        store.close();
         await closePool();
       }
       await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));

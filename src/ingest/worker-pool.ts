@@ -5,14 +5,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { IngestedFile } from './ingest-file.ts';
-import type { PostFileRef } from './read-posts.ts';
+import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from './parse-post.ts';
 import type { PartialIndex } from './search-index.ts';
 import type { RowTask } from './write-rows.ts';
 
 export type WorkerRequest = { id: number } & (
-  | { type: 'ingest'; files: PostFileRef[]; settings: string; parseOptions: ParseOptions; storeDir: string }
+  | { type: 'ingest'; files: FileToIngest[]; settings: string; parseOptions: ParseOptions; storeDir: string }
   | { type: 'rows'; tasks: RowTask[]; storeDir: string; dataRoot: string }
   | { type: 'rows-end' }
 );

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
@@ -11,18 +11,13 @@ const post = agoraPost;
 function countingStore(dir: string): PostStore & { parsed: number; headsRead: number } {
   const inner = diskStore(dir);
   const store = {
+    ...inner,
     parsed: 0,
     headsRead: 0,
-    dir: inner.dir,
-    get: inner.get,
-    getDigest: inner.getDigest,
-    getHeadLine: (key: string) => {
+    find: (...args: Parameters<PostStore['find']>) => {
       store.headsRead++;
-      return inner.getHeadLine(key);
+      return inner.find(...args);
     },
-    getEntry: inner.getEntry,
-    prune: inner.prune,
-    forget: inner.forget,
     put: async (...entry: Parameters<PostStore['put']>) => {
       store.parsed++;
       return inner.put(...entry);
@@ -31,33 +26,83 @@ function countingStore(dir: string): PostStore & { parsed: number; headsRead: nu
   return store;
 }
 
-const entries = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((folder) => readdirSync(join(dir, folder.name)));
+const packs = (dir: string) => readdirSync(join(dir, 'packs')).sort();
+
+/** A build as the Vite plugin runs one: the last build's entries kept until the index is written, then pruned. */
+async function build(postsDir: string, store: PostStore) {
+  const built = await ingestPosts({ postsDir, store, keepStale: true });
+  await store.prune(built.storeKeys);
+  store.close();
+  return built;
+}
 
 describe('the disk post store', () => {
-  it('parses only new and edited posts on a rebuild, and forgets the old versions', async () => {
+  it('parses only new and edited posts on a rebuild, and drops a pack once none of its entries is used', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
     writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙', '02'));
 
+    // A cache of the first design (one file per entry, in folders named by two hex digits) is cleared away.
+    mkdirSync(join(cacheDir, '3f'));
+    writeFileSync(join(cacheDir, '3f', '3f00.json'), '{}');
     const first = countingStore(cacheDir);
-    await ingestPosts({ postsDir, store: first });
+    await build(postsDir, first);
     expect(first.parsed).toBe(2);
+    const [firstPack] = packs(cacheDir);
+    expect(existsSync(join(cacheDir, '3f'))).toBe(false);
 
     const unchanged = countingStore(cacheDir);
-    const again = await ingestPosts({ postsDir, store: unchanged });
+    const again = await build(postsDir, unchanged);
     expect(unchanged.parsed).toBe(0);
     // Unchanged files are taken from the last build's record (see seen-files.ts), their store entries left unopened.
     expect(unchanged.headsRead).toBe(0);
     expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('甲');
+    expect(packs(cacheDir)).toEqual([firstPack]);
 
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲（更正）', '01'));
     writeFileSync(join(postsDir, '2026-11-03-c.html'), post('丙', '03'));
     const edited = countingStore(cacheDir);
-    const rebuilt = await ingestPosts({ postsDir, store: edited });
+    const rebuilt = await build(postsDir, edited);
     expect(edited.parsed).toBe(2);
     expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
-    expect(entries(cacheDir)).toHaveLength(3);
+    // The first pack still holds 乙, which is used: both packs stay.
+    expect(packs(cacheDir)).toHaveLength(2);
+    expect(packs(cacheDir)).toContain(firstPack);
+
+    writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙（更正）', '02'));
+    await build(postsDir, countingStore(cacheDir));
+    // Nothing in the first pack is used any more: it is gone.
+    expect(packs(cacheDir)).toHaveLength(2);
+    expect(packs(cacheDir)).not.toContain(firstPack);
+  });
+
+  it('copies the entries still used out of a mostly dead pack, without parsing them, and then drops it', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    const names = ['2026-11-01-a', '2026-11-02-b', '2026-11-03-c', '2026-11-04-d'];
+    names.forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), post(`第${n}篇`, name.slice(8, 10))));
+    await build(postsDir, countingStore(cacheDir));
+    const [firstPack] = packs(cacheDir);
+
+    // Three of four edited: a quarter of the first pack is still used after this build.
+    names.slice(1).forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), post(`第${n + 1}篇（更正）`, name.slice(8, 10))));
+    await build(postsDir, countingStore(cacheDir));
+    expect(packs(cacheDir)).toContain(firstPack);
+
+    // The next build copies the one used entry out, and drops the pack.
+    const store = countingStore(cacheDir);
+    const built = await build(postsDir, store);
+    expect(store.parsed).toBe(0);
+    expect(packs(cacheDir)).not.toContain(firstPack);
+    expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('第0篇');
+    store.close();
+
+    // And the build after reads it where it was copied to.
+    const after = countingStore(cacheDir);
+    const again = await build(postsDir, after);
+    expect(after.parsed).toBe(0);
+    expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('第0篇');
   });
 
   it('trusts an unchanged size and modification time, and reads a file again when either changes', async () => {

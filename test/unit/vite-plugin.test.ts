@@ -140,7 +140,7 @@ describe('vite build, again', () => {
   it('fails with a clear message when the cache lost entries its record names, and recovers on the next build', async () => {
     // The record of files seen (seen-files.ts) is trusted for unchanged files: entries deleted by hand
     // are found missing only when a post file is written from them.
-    for (const folder of readdirSync(cacheDir)) if (/^[0-9a-f]{2}$/.test(folder)) rmSync(join(cacheDir, folder), { recursive: true });
+    rmSync(join(cacheDir, 'packs'), { recursive: true });
     const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
     await expect(buildInto(elsewhere)).rejects.toThrow(/missing from the build cache/);
     const report = await buildInto(elsewhere);
