@@ -18,6 +18,7 @@ import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFiles } from './search-index.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
+import { bundledWorker } from './worker-bundle.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { writeIndex } from './write-index.ts';
 
@@ -48,7 +49,7 @@ export interface CnaReaderIndexOptions {
  */
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
-  'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'collect-garbage.ts', 'phase-clock.ts',
+  'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
 ];
 
 export const REPORT_FILE = 'ingest-report.json';
@@ -87,9 +88,10 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const outDir = resolve(config.root, config.build.outDir);
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
-      const codeVersion = await sourceFingerprint([join(config.root, 'src/ingest'), join(config.root, 'src/index-format')], WRITE_SIDE_MODULES);
+      const sourceDirs = [join(config.root, 'src/ingest'), join(config.root, 'src/index-format')];
+      const codeVersion = await sourceFingerprint(sourceDirs, WRITE_SIDE_MODULES);
       store = diskStore(cacheDir);
-      if (workers > 0) pool = WorkerPool.start(workers);
+      if (workers > 0) pool = WorkerPool.start(workers, await bundledWorker(cacheDir, sourceDirs, join(config.root, 'package-lock.json')));
       built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) });
     },
     async buildEnd(error) {

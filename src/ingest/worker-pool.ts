@@ -53,13 +53,19 @@ export class WorkerPool {
   expectedPosts = 0;
   phase: BuildPhase = 'parse';
 
-  private constructor(readonly size: number) {
+  private constructor(
+    readonly size: number,
+    private readonly entry: URL,
+  ) {
     this.workers = Array.from({ length: size });
   }
 
-  /** A pool of `size` workers (default: one per core), started when first called. */
-  static start(size = availableParallelism()): WorkerPool {
-    return new WorkerPool(Math.max(1, size));
+  /**
+   * A pool of `size` workers (default: one per core), started when first called. `entry`: the worker's
+   * module, bundled (see worker-bundle.ts); by default the sources themselves, through tsx.
+   */
+  static start(size = availableParallelism(), entry = new URL('./worker-boot.mjs', import.meta.url)): WorkerPool {
+    return new WorkerPool(Math.max(1, size), entry);
   }
 
   call<T extends WorkerRequest['type']>(worker: number, request: RequestOf<T> & { type: T }): Promise<Replies[T]> {
@@ -87,7 +93,7 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(this.expectedPosts, this.phase) } });
+    const worker = new Worker(this.entry, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(this.expectedPosts, this.phase) } });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);

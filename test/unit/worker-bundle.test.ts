@@ -1,0 +1,39 @@
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledWorker } from '../../src/ingest/worker-bundle.ts';
+import { WorkerPool } from '../../src/ingest/worker-pool.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const sourceDirs = [join(root, 'src/ingest'), join(root, 'src/index-format')];
+const lockFile = join(root, 'package-lock.json');
+
+describe('the bundled build worker', () => {
+  it('is made once per version of the sources, and replaces the bundles of older ones', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-worker-'));
+    const older = join(cacheDir, 'worker-0123456789abcdef.mjs');
+    writeFileSync(older, '// a bundle of older sources');
+    const entry = await bundledWorker(cacheDir, sourceDirs, lockFile);
+    const file = fileURLToPath(entry!);
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(older)).toBe(false);
+    const made = statSync(file).mtimeMs;
+    expect(await bundledWorker(cacheDir, sourceDirs, lockFile)).toEqual(entry);
+    expect(statSync(file).mtimeMs).toBe(made);
+  });
+
+  it('runs requests as the workers started from the sources (through tsx) do', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-worker-'));
+    const pools = [WorkerPool.start(1, await bundledWorker(cacheDir, sourceDirs, lockFile)), WorkerPool.start(1)];
+    try {
+      for (const pool of pools) {
+        const partial = await pool.call(0, { type: 'rows-end' });
+        expect(partial.posts).toBe(0);
+        expect(partial.tokens).toEqual([]);
+      }
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
+    }
+  });
+});
