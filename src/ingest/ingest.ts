@@ -9,7 +9,7 @@ import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFi
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
 import { loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
-import { memoryStore, type PostStore } from './post-store.ts';
+import { memoryStore, missingEntryError, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
@@ -124,7 +124,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
 function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
   return async (key) => {
     const outcome = await store.get(key);
-    if (!outcome || !('post' in outcome)) throw new Error(`post ${key} is missing from the build cache (deleted during the build?): build again, the next build checks every file against the cache`);
+    if (!outcome || !('post' in outcome)) throw missingEntryError(key);
     return outcome.post;
   };
 }

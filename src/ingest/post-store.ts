@@ -42,6 +42,18 @@ export interface PostStore {
   close(): void;
 }
 
+const MISSING = 'is missing from the build cache';
+
+/** The error of a build that finds an entry gone (a cache folder partly deleted by hand, or during the build). */
+export function missingEntryError(key: string): Error {
+  return new Error(`post ${key} ${MISSING} (deleted during the build?): build again, the next build checks every file against the cache`);
+}
+
+/** Whether a build failed on a missing entry (also when the error crossed from a worker as text). */
+export function isMissingEntryError(error: unknown): boolean {
+  return String(error instanceof Error ? error.message : error).includes(MISSING);
+}
+
 /** The cache key of one file's content: its bytes, the parse settings and the parser's version. */
 export function storeKey(bytes: Uint8Array, settings: string): string {
   return createHash('sha1').update(settings).update('\u0000').update(bytes).digest('hex');

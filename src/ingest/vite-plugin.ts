@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
-import { diskStore, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
+import { diskStore, isMissingEntryError, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFiles } from './search-index.ts';
@@ -119,7 +119,9 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
         await store.prune(built.storeKeys);
       } catch (error) {
-        forgetSeenFiles(cacheDir);
+        // The record names an entry the store lost: the next build checks every file again. After any
+        // other failure the record stands (it names entries the store still has).
+        if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
         throw error;
       } finally {
         store.close();

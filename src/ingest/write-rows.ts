@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PostStore } from './post-store.ts';
+import { missingEntryError, type PostStore } from './post-store.ts';
 import { renderPostFile, type PostPlacement } from './render-post.ts';
 import type { SearchIndexBuilder } from './search-index.ts';
 
@@ -32,10 +32,10 @@ export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: st
   entries.forEach((entry, n) => {
     const task = tasks[n]!;
     if (!task.write && task.skipIndex) return;
-    if (!entry || !('summary' in entry.digest)) throw new Error(`post ${task.key} is missing from the build cache (deleted during the build?): build again, the next build checks every file against the cache`);
+    if (!entry || !('summary' in entry.digest)) throw missingEntryError(task.key);
     if (!task.skipIndex) search.add(task.row, entry.digest.search);
     if (!task.write) return;
-    if (!entry.outcome || !('post' in entry.outcome)) throw new Error(`post ${task.key} is missing from the build cache (deleted during the build?): build again, the next build checks every file against the cache`);
+    if (!entry.outcome || !('post' in entry.outcome)) throw missingEntryError(task.key);
     const path = join(dataRoot, task.write.file);
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {

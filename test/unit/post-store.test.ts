@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { diskStore, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
+import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
 import { agoraPost } from './helpers.ts';
 
 const post = agoraPost;
@@ -125,6 +125,13 @@ describe('the disk post store', () => {
     expect(store.parsed).toBe(1);
     expect(JSON.parse((await built.postFile('2026-11-02-b'))!).title).toBe('丙');
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
+  });
+
+  it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {
+    const lost = missingEntryError('abc.pack.0.1.1.1');
+    expect(isMissingEntryError(lost)).toBe(true);
+    expect(isMissingEntryError(new Error(`build worker: ${lost.stack}`))).toBe(true);
+    expect(isMissingEntryError(new Error('ENOSPC: no space left on device, write'))).toBe(false);
   });
 
   it('starts over when the parser code changes', async () => {
