@@ -163,27 +163,30 @@ export function diskStore(dir: string): PostStore {
   let writing: { pack: string; fd: number | undefined; size: number } | undefined;
   const reading = new Map<string, number>();
 
-  /** The first `count` lines of an entry, or undefined when they cannot be read (a pack gone, a foreign key). */
-  const lines = (key: string, count: 1 | 2 | 3): string[] | undefined => {
-    const place = placeOf(key);
-    if (!place) return undefined;
+  /** An entry's first `count` lines as they are in its pack (each with its line break), or undefined when they cannot be read (a pack gone). */
+  const read = (place: EntryPlace, count: 1 | 2 | 3): Buffer | undefined => {
     try {
       let fd = reading.get(place.pack);
       if (fd === undefined) reading.set(place.pack, (fd = openSync(packPath(place.pack), 'r')));
-      const lengths = place.lengths.slice(0, count);
-      const size = lengths.reduce((sum, length) => sum + length + 1, -1);
+      const size = place.lengths.slice(0, count).reduce((sum, length) => sum + length + 1, 0);
       const bytes = Buffer.allocUnsafe(size);
-      if (readSync(fd, bytes, 0, size, place.offset) !== size) return undefined;
-      const found: string[] = [];
-      let at = 0;
-      for (const length of lengths) {
-        found.push(bytes.toString('utf8', at, at + length));
-        at += length + 1;
-      }
-      return found;
+      return readSync(fd, bytes, 0, size, place.offset) === size ? bytes : undefined;
     } catch {
       return undefined;
     }
+  };
+  /** The first `count` lines of an entry, as text (undefined for a foreign key too). */
+  const lines = (key: string, count: 1 | 2 | 3): string[] | undefined => {
+    const place = placeOf(key);
+    const bytes = place && read(place, count);
+    if (!place || !bytes) return undefined;
+    const found: string[] = [];
+    let at = 0;
+    for (const length of place.lengths.slice(0, count)) {
+      found.push(bytes.toString('utf8', at, at + length));
+      at += length + 1;
+    }
+    return found;
   };
   // A damaged entry fails to parse: treated as missing.
   const attempt = <T>(work: () => T): T | undefined => {
@@ -193,9 +196,8 @@ export function diskStore(dir: string): PostStore {
       return undefined;
     }
   };
-  /** Appends an entry's three lines; returns its key. */
-  const append = (contentKey: string, parts: [head: Buffer, search: Buffer, outcome: Buffer]): string => {
-    const bytes = Buffer.concat([parts[0], NEWLINE, parts[1], NEWLINE, parts[2], NEWLINE]);
+  /** Appends an entry (its three lines, each with its line break, and their lengths without); returns its key. */
+  const append = (contentKey: string, bytes: Buffer, lengths: EntryPlace['lengths']): string => {
     if (writing && writing.size + bytes.length > PACK_BYTES && writing.size > 0) {
       closeWriting();
       writing = undefined;
@@ -207,7 +209,7 @@ export function diskStore(dir: string): PostStore {
     }
     const fd = (writing.fd ??= openSync(packPath(writing.pack), 'r+'));
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, writing.size + written);
-    const key = keyOf({ contentKey, pack: writing.pack, offset: writing.size, lengths: [parts[0].length, parts[1].length, parts[2].length] });
+    const key = keyOf({ contentKey, pack: writing.pack, offset: writing.size, lengths });
     writing.size += bytes.length;
     return key;
   };
@@ -243,7 +245,8 @@ export function diskStore(dir: string): PostStore {
     async put(contentKey, outcome, digest) {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search] = serializeDigest(digest);
-      const key = append(contentKey, [Buffer.from(head), Buffer.from(search), Buffer.from(JSON.stringify(outcome))]);
+      const parts = [Buffer.from(head), Buffer.from(search), Buffer.from(JSON.stringify(outcome))] as const;
+      const key = append(contentKey, Buffer.concat([parts[0], NEWLINE, parts[1], NEWLINE, parts[2], NEWLINE]), [parts[0].length, parts[1].length, parts[2].length]);
       return { key, head };
     },
     async prune(keep) {
@@ -274,9 +277,9 @@ export function diskStore(dir: string): PostStore {
       if (emptied.size === 0) return () => undefined;
       return (key) => {
         const place = emptied.has(packOf(key) ?? '') ? placeOf(key) : undefined;
-        if (!place) return undefined;
-        const entry = lines(key, 3);
-        return entry && append(place.contentKey, [Buffer.from(entry[0]!), Buffer.from(entry[1]!), Buffer.from(entry[2]!)]);
+        // Copied as bytes: the lines are not decoded and encoded again.
+        const bytes = place && read(place, 3);
+        return place && bytes && append(place.contentKey, bytes, place.lengths);
       };
     },
     close,
