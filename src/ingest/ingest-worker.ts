@@ -3,7 +3,7 @@
  * main thread (see worker-pool.ts), each with its own disk post store over the shared cache folder.
  */
 import { parentPort } from 'node:worker_threads';
-import { ingestFile } from './ingest-file.ts';
+import { ingestFile, statAll } from './ingest-file.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { SearchIndexBuilder, partialIndexBuffers } from './search-index.ts';
@@ -30,6 +30,10 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
     case 'rows': {
       rowSession ??= { search: new SearchIndexBuilder(), folders: new Set() };
       return { result: await writeRows(request.tasks, storeAt(request.storeDir), request.dataRoot, rowSession.search, rowSession.folders) };
+    }
+    case 'stat': {
+      const seen = statAll(request.paths);
+      return { result: seen, transfer: [seen.buffer as ArrayBuffer] };
     }
     case 'rows-end': {
       const partial = (rowSession?.search ?? new SearchIndexBuilder()).exportPartial();

@@ -7,7 +7,7 @@ import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts'
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './ingest-file.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
-import { loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
+import { hasSeenFiles, loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
@@ -144,7 +144,10 @@ interface FilesRead {
  */
 async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool }): Promise<FilesRead> {
   const { settings, parseOptions, pool } = request;
+  // A rebuild checks every file's size and time: on the workers while this thread reads the record.
+  const statting = pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
+  const stats = await statting;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
@@ -160,7 +163,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = previous?.get(file.path);
-      const stat = entry && statSafely(file.absolutePath);
+      const stat = entry && (stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
         const head = previous!.head(entry);
         heads[at] = parseDigestHead(head);
@@ -177,6 +180,8 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
       await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
     } else {
+      // The workers that statted have nothing to parse: what they hold goes now.
+      if (stats) await pool?.recycle();
       await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
     }
     record?.finish();
@@ -185,6 +190,22 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     throw error;
   }
   return { heads, keys, previous };
+}
+
+/** Every file's size and time, each worker statting a contiguous share (see statAll). */
+async function statOnWorkers(files: readonly PostFileRef[], pool: WorkerPool): Promise<Float64Array> {
+  const share = Math.ceil(files.length / pool.size);
+  const parts = await Promise.all(
+    Array.from({ length: pool.size }, (_, worker) => pool.call(worker, { type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) })),
+  );
+  const stats = new Float64Array(files.length * 2);
+  parts.reduce((at, part) => (stats.set(part, at), at + part.length), 0);
+  return stats;
+}
+
+function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: number } | undefined {
+  const size = stats[2 * at]!;
+  return Number.isNaN(size) ? undefined : { size, mtimeMs: stats[2 * at + 1]! };
 }
 
 /** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */

@@ -11,7 +11,7 @@
  * the file is used). The first line names the settings (parser version included) the keys were made
  * under; other settings, nothing seen.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
 
@@ -53,6 +53,11 @@ export class SeenFiles {
   *keys(): Generator<string> {
     for (const entry of this.entries.values()) yield entry.seen[2];
   }
+}
+
+/** Whether there is a record at all (usable or not: see loadSeenFiles). */
+export function hasSeenFiles(dir: string): boolean {
+  return existsSync(join(dir, SEEN_FILE));
 }
 
 /** What the last build saw, or undefined when there is no usable record (first build, other settings). */

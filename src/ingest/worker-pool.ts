@@ -14,6 +14,7 @@ export type WorkerRequest = { id: number } & (
   | { type: 'ingest'; files: FileToIngest[]; settings: string; parseOptions: ParseOptions; storeDir: string }
   | { type: 'rows'; tasks: RowTask[]; storeDir: string; dataRoot: string }
   | { type: 'rows-end' }
+  | { type: 'stat'; paths: string[] }
 );
 
 export type WorkerReply = { id: number; result: unknown } | { id: number; error: string };
@@ -24,6 +25,7 @@ interface Replies {
   ingest: IngestedFile[];
   rows: number;
   'rows-end': PartialIndex;
+  stat: Float64Array;
 }
 
 /**

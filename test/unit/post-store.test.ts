@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
+import { bundledWorker } from '../../src/ingest/worker-bundle.ts';
+import { WorkerPool } from '../../src/ingest/worker-pool.ts';
 import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -125,6 +127,44 @@ describe('the disk post store', () => {
     expect(store.parsed).toBe(1);
     expect(JSON.parse((await built.postFile('2026-11-02-b'))!).title).toBe('丙');
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
+  });
+
+  it('on workers: stats every file there on a rebuild, and takes the changed ones to parse', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    // More files than a build parses on its own thread.
+    const names = Array.from({ length: 300 }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-p${n}`);
+    // Each its own original link (posts with the same link are one story, merged).
+    const numbered = (title: string, n: number) => post(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/${n}.aspx`);
+    names.forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), numbered(`第${n}篇`, n)));
+    const root = resolve(import.meta.dirname, '../..');
+    const entry = await bundledWorker(cacheDir, [join(root, 'src/ingest'), join(root, 'src/index-format')], join(root, 'package-lock.json'));
+    const buildOnWorkers = async () => {
+      const pool = WorkerPool.start(2, entry);
+      const requests: string[] = [];
+      const call = pool.call.bind(pool);
+      pool.call = ((worker, request) => (requests.push(request.type), call(worker, request))) as typeof pool.call;
+      const store = diskStore(cacheDir);
+      try {
+        const built = await ingestPosts({ postsDir, store, pool, keepStale: true });
+        await store.prune(built.storeKeys);
+        return { built, requests };
+      } finally {
+        store.close();
+        await pool.close();
+      }
+    };
+    const first = await buildOnWorkers();
+    expect(first.requests).not.toContain('stat');
+    expect(first.built.report.postsIndexed).toBe(300);
+
+    writeFileSync(join(postsDir, `${names[7]}.html`), numbered('第7篇（更正）', 7));
+    const again = await buildOnWorkers();
+    expect(again.requests.filter((type) => type === 'stat')).toHaveLength(2);
+    // One file to parse: on this thread, not on the workers.
+    expect(again.requests).not.toContain('ingest');
+    expect(JSON.parse((await again.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
+    expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
   });
 
   it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {
