@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
@@ -52,6 +52,13 @@ export const WRITE_SIDE_MODULES = [
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
 ];
 
+/** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */
+const GENERATED = /^(?:\.cache|bench-results|dist[^/]*)(?:\/|$)/;
+
+function isWithin(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}${sep}`);
+}
+
 export const REPORT_FILE = 'ingest-report.json';
 export const DATA_DIR = 'data';
 
@@ -67,6 +74,15 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   let pool: WorkerPool | undefined;
   /** Whether the output folder is to be emptied, as Vite would have decided: Vite itself is told not to. */
   let emptyOutDir: boolean | null | undefined;
+  /**
+   * What the dev server's watcher leaves alone: the build cache, the bench's corpora and outputs (over a
+   * million files after `npm run bench`, which made the dev server crawl) and built sites; but not the
+   * posts folder, which is watched wherever it is, nor the folders on the way to it.
+   */
+  const isGenerated = (path: string) => {
+    if (!config || !GENERATED.test(relative(config.root, path))) return false;
+    return !isWithin(path, postsDir) && !isWithin(postsDir, path);
+  };
   const closePool = async () => {
     await pool?.close();
     pool = undefined;
@@ -76,7 +92,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     name: 'cna-reader-index',
     config(user) {
       emptyOutDir = user.build?.emptyOutDir;
-      return { build: { emptyOutDir: false } };
+      return { build: { emptyOutDir: false }, server: { watch: { ignored: [(path: string) => isGenerated(path)] } } };
     },
     configResolved(resolved) {
       config = resolved;

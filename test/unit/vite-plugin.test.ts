@@ -3,7 +3,7 @@
  * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report;
  * a second `vite build` rewrites only what changed.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
@@ -22,10 +22,17 @@ function withPostsDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
   });
 }
 
-describe('vite dev', () => {
+// The watcher leaves the project's build cache alone (see isGenerated in vite-plugin.ts), but not a
+// posts folder inside it.
+const devPostsFolders: [string, () => string][] = [
+  ['in a temporary folder', () => mkdtempSync(join(tmpdir(), 'cna-reader-dev-'))],
+  ["inside the project's build cache", () => (mkdirSync(join(ROOT, '.cache'), { recursive: true }), mkdtempSync(join(ROOT, '.cache', 'dev-posts-')))],
+];
+
+describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
   let server: ViteDevServer;
   let base: string;
-  const dir = mkdtempSync(join(tmpdir(), 'cna-reader-dev-'));
+  const dir = makeFolder();
   writeFileSync(join(dir, '2026-11-01-first.html'), post('第一篇', '01'));
 
   beforeAll(async () => {
