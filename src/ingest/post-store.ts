@@ -139,6 +139,24 @@ function placeOf(key: string): EntryPlace | undefined {
 
 let packCounter = 0;
 
+/** `<time>-<process id>-<thread id>-<counter>`, numbers in base 36 but the thread's. */
+function packName(): string {
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${threadId}-${(packCounter++).toString(36)}`;
+}
+
+/** Whether a pack was made by another process that is still running (its name holds the process id). */
+function isWrittenElsewhere(pack: string): boolean {
+  const pid = parseInt(pack.split('-')[1] ?? '', 36);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Entries are appended to pack files, `<dir>/packs/<name>.pack`: each thread that parses writes its own
  * pack (a new one per build, and past PACK_BYTES), one entry after another, each three lines of JSON
@@ -204,7 +222,7 @@ export function diskStore(dir: string): PostStore {
     }
     if (!writing) {
       mkdirSync(packsDir, { recursive: true });
-      const pack = `${Date.now().toString(36)}-${process.pid.toString(36)}-${threadId}-${(packCounter++).toString(36)}`;
+      const pack = packName();
       writing = { pack, fd: openSync(packPath(pack), 'wx'), size: 0 };
     }
     const fd = (writing.fd ??= openSync(packPath(writing.pack), 'r+'));
@@ -257,8 +275,10 @@ export function diskStore(dir: string): PostStore {
         const pack = packOf(key);
         if (pack) used.add(pack);
       }
-      const packs = await readdir(packsDir).catch(() => [] as string[]);
-      await Promise.all(packs.filter((name) => !used.has(name.replace(/\.pack$/, ''))).map((name) => rm(join(packsDir, name), { force: true })));
+      const packs = (await readdir(packsDir).catch(() => [] as string[])).map((name) => name.replace(/\.pack$/, ''));
+      // A pack another running build is writing (the same cache folder, built twice at once) is its own.
+      const gone = packs.filter((pack) => !used.has(pack) && !isWrittenElsewhere(pack));
+      await Promise.all(gone.map((pack) => rm(packPath(pack), { force: true })));
       // The first design's folders of one file per entry (`<dir>/<2 hex>/`): never read any more.
       const folders = await readdir(dir).catch(() => [] as string[]);
       await Promise.all(folders.filter((name) => /^[0-9a-f]{2}$/.test(name)).map((name) => rm(join(dir, name), { recursive: true, force: true })));

@@ -79,6 +79,20 @@ describe('the disk post store', () => {
     expect(packs(cacheDir)).not.toContain(firstPack);
   });
 
+  it('leaves the packs of another build still running on the same cache folder', async () => {
+    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
+    writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
+    mkdirSync(join(cacheDir, 'packs'));
+    // Named as packs of this test's parent process (running) and of a process id no system gives out.
+    const running = `mwwaaaaa-${process.ppid.toString(36)}-1-0`;
+    const ended = `mwwaaaaa-${(2 ** 31).toString(36)}-1-0`;
+    for (const pack of [running, ended]) writeFileSync(join(cacheDir, 'packs', `${pack}.pack`), '');
+    await build(postsDir, countingStore(cacheDir));
+    expect(packs(cacheDir)).toContain(`${running}.pack`);
+    expect(packs(cacheDir)).not.toContain(`${ended}.pack`);
+  });
+
   it('copies the entries still used out of a mostly dead pack, without parsing them, and then drops it', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
