@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { PostFile } from '../../index-format/types.ts';
 import { useLocale, useMessages } from '../../app/i18n.tsx';
@@ -57,7 +57,9 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
     markRead(post.id);
   }, [post, t]);
 
-  useEffect(() => {
+  // Listening from the commit that shows the article (a layout effect): a passive effect runs after the
+  // paint, and a key pressed as soon as the article appears could come between and be lost.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (isTyping(event)) return;
       // j goes down the list (older), k up (newer), as in the list itself.

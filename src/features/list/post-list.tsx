@@ -123,8 +123,9 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
     [scrollToItem],
   );
 
-  // j / k move between rows, skipping day headings.
-  useEffect(() => {
+  // j / k move between rows, skipping day headings. Listening from the commit that shows the rows, as
+  // on the article page (see there).
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if ((event.key !== 'j' && event.key !== 'k') || isTyping(event)) return;
       const current = cursor.current ?? -1;
