@@ -1,4 +1,4 @@
-import { useEffect, type RefObject } from 'react';
+import { useLayoutEffect, type RefObject } from 'react';
 
 let firstPage = true;
 
@@ -8,7 +8,9 @@ let firstPage = true;
  * starting point is right there. `key` says when it is a new page.
  */
 export function useHeadingFocus(heading: RefObject<HTMLElement | null>, key: string): void {
-  useEffect(() => {
+  // In the commit that shows the content (a layout effect): run after the paint, it could take focus
+  // from where a key pressed as soon as the page appeared had put it ("/" to the search box).
+  useLayoutEffect(() => {
     if (firstPage) {
       firstPage = false;
       return;
