@@ -10,7 +10,7 @@ import type { Manifest, MetaShard, PostFile } from '../../src/index-format/types
 import { postFilePath, shardFile } from '../../src/index-format/types.ts';
 import { dayKeyOf } from '../../src/index-format/days.ts';
 import { slugFromFileName } from '../../src/ingest/ids.ts';
-import { buildAndServe, chromiumAvailable, launchChromium, layoutShift, screenshot, watchPage, type Site } from './support.ts';
+import { buildAndServe, chromiumAvailable, launchChromium, layoutShifts, screenshot, watchPage, type Site } from './support.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;
 const available = chromiumAvailable() && CORPUS_DIR !== undefined && existsSync(join(CORPUS_DIR, '_manifest'));
@@ -127,7 +127,8 @@ describe.skipIf(!available)('the real corpus in Chromium', () => {
       await page.goto(articleUrl(meta.id));
       await page.getByRole('heading', { level: 1, name: meta.title }).waitFor();
       await page.waitForLoadState('networkidle');
-      expect({ id: meta.id, shift: (await layoutShift(page)) < 0.01 }).toEqual({ id: meta.id, shift: true });
+      const { total, moved } = await layoutShifts(page);
+      expect({ id: meta.id, shift: total < 0.01 }, `layout shifts: ${moved.join('; ')}`).toEqual({ id: meta.id, shift: true });
     }
   });
 });

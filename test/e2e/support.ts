@@ -84,18 +84,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Sum of layout-shift scores since the page started (PerformanceObserver, buffered). */
-export async function layoutShift(page: Page): Promise<number> {
+/**
+ * Layout shifts since the page started (PerformanceObserver, buffered): their total score, and each
+ * shift with what moved, for a failing test to say which element it was.
+ */
+export async function layoutShifts(page: Page): Promise<{ total: number; moved: string[] }> {
   return page.evaluate(
     () =>
-      new Promise<number>((done) => {
-        let total = 0;
+      new Promise<{ total: number; moved: string[] }>((done) => {
+        type Source = { node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+        const found = { total: 0, moved: [] as string[] };
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-            if (!entry.hadRecentInput) total += entry.value;
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: Source[] })[]) {
+            if (entry.hadRecentInput) continue;
+            found.total += entry.value;
+            const what = (entry.sources ?? []).map(({ node, previousRect: was, currentRect: now }) => {
+              const name = node instanceof Element ? `${node.tagName.toLowerCase()}${node.className ? `.${String(node.className).split(' ').join('.')}` : ''}` : (node?.nodeName ?? '?');
+              return `${name} y ${Math.round(was.y)}→${Math.round(now.y)} h ${Math.round(was.height)}→${Math.round(now.height)}`;
+            });
+            found.moved.push(`${entry.value.toFixed(4)} at ${Math.round(entry.startTime)} ms: ${what.join(', ')}`);
           }
         }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => done(total), 300);
+        setTimeout(() => done(found), 300);
       }),
   );
 }
