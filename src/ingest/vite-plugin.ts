@@ -173,7 +173,7 @@ function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZ
 
   let timer: NodeJS.Timeout | undefined;
   const onPostChange = (file: string) => {
-    if (!resolve(file).startsWith(getPostsDir())) return;
+    if (!isWithin(resolve(file), getPostsDir())) return;
     clearTimeout(timer);
     // Editors write a file in several steps; one rebuild per burst of changes.
     timer = setTimeout(async () => {
