@@ -194,6 +194,11 @@ export interface IngestReport {
   search?: SearchIndexStats;
   /** Files of `data/` written by this build, left as they were (unchanged since the last build), removed. */
   output?: { written: number; unchanged: number; removed: number };
+  /**
+   * Whether a build over an earlier one's output patched that build's plan (only what changed), or
+   * planned every post again, and why (see src/ingest/patch-plan.ts). Builds only.
+   */
+  plan?: { patched: true } | { patched: false; reason: string };
 }
 
 export interface SearchIndexStats {

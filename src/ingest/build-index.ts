@@ -8,6 +8,7 @@ import {
 } from '../index-format/types.ts';
 import { dayKeyOf } from '../index-format/days.ts';
 import { assignIds } from './ids.ts';
+import { encodeUrlPairs, urlHash, type PlanSnapshot } from './last-build.ts';
 import type { ParsedPost } from './parse-post.ts';
 import type { PostSummary } from './post-digest.ts';
 import { renderPostFile, type PostPlacement } from './render-post.ts';
@@ -34,6 +35,8 @@ export interface BuildIndexInput {
   loadPost: (key: string) => Promise<ParsedPost>;
   /** Problems found while reading and parsing (errors and warnings). */
   problems: Problem[];
+  /** Id of this build's record of files seen, for the snapshot ('' without one). */
+  record?: string;
   filesSeen: number;
   postsDir: string;
   timeZone: string;
@@ -63,6 +66,8 @@ export interface BuiltIndex {
   rows: PlannedRow[];
   /** Every store key this build uses: what the store keeps once the index is written (see IngestOptions.keepStale). */
   storeKeys: string[];
+  /** The plan as the next build can patch it (see patch-plan.ts); its `record` is set by the caller. */
+  snapshot: PlanSnapshot;
 }
 
 export interface PlannedRow {
@@ -89,7 +94,8 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   const shardSize = input.shardSize ?? SHARD_SIZE;
   const problems = [...input.problems];
   const urlKeys = new Map<IndexedPost, string>();
-  const kept = mergeDuplicates(input.posts, problems, urlKeys);
+  const duplicateUrls: string[] = [];
+  const kept = mergeDuplicates(input.posts, problems, urlKeys, duplicateUrls);
   const ids = assignIds(kept.map((post) => post.path));
   // Rows count from the oldest post (see Manifest.shardSize): posts of the same instant in reverse id
   // order, so that the list, newest first, shows them in id order.
@@ -106,7 +112,13 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     files.set(shardFile(shardCount++), JSON.stringify(shard));
   }
 
-  const rows = planRows(entries, urlKeys);
+  const unresolved: [url: string, row: number][] = [];
+  const rows = planRows(entries, urlKeys, unresolved);
+  const urlRows: [hash: number, row: number][] = [];
+  entries.forEach(({ post }, row) => {
+    const url = urlKeys.get(post);
+    if (url !== undefined) urlRows.push([urlHash(url), row]);
+  });
   urlKeys.clear();
 
   const manifest: Manifest = {
@@ -114,20 +126,36 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     builtAt: new Date().toISOString(),
     timeZone: input.timeZone,
     postCount: entries.length,
-    tags: countTags(kept).map((tag, n) => ({ ...tag, file: `tags/${n}.json` })),
+    // Counted in row order: a tag's label is the one its oldest post gives it (a new post never changes it).
+    tags: sortTags(countTags(entries.map(({ post }) => post))),
     days: countDays(kept, input.timeZone),
     shardSize,
     shardCount,
     postBuckets: POST_BUCKETS,
   };
   const deltasByTag = tagRowDeltas(entries);
+  const tagRows: PlanSnapshot['tagRows'] = {};
   for (const tag of manifest.tags) {
-    const list: TagPostList = { version: INDEX_FORMAT_VERSION, key: tag.key, rowDeltas: deltasByTag.get(tag.key) ?? [] };
-    files.set(tag.file, JSON.stringify(list));
+    const rowDeltas = deltasByTag.get(tag.key) ?? [];
+    files.set(tag.file, tagListJson(tag.key, rowDeltas));
+    tagRows[tag.key] = [rowDeltas[0] ?? 0, rowDeltas.reduce((row, delta) => row + delta, 0)];
   }
   files.set('manifest.json', JSON.stringify(manifest));
 
   const report = makeReport(input, entries.length, problems);
+  const snapshot: PlanSnapshot = {
+    record: input.record ?? '',
+    shardSize,
+    paths: entries.map(({ post }) => post.path),
+    ids: entries.map(({ id }) => id),
+    dates: entries.map(({ post }) => post.date.getTime()),
+    urlRows: encodeUrlPairs(urlRows),
+    unresolvedRows: encodeUrlPairs(unresolved.map(([url, row]) => [urlHash(url), row])),
+    duplicateUrls,
+    tagRows,
+    manifest,
+    problems: report.problems,
+  };
   return {
     files,
     manifest,
@@ -135,35 +163,54 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
     rows,
     storeKeys: [],
+    snapshot,
     postCount: entries.length,
     ...postReaders(rows, input.loadPost),
   };
 }
 
+export function tagListJson(key: string, rowDeltas: number[]): string {
+  const list: TagPostList = { version: INDEX_FORMAT_VERSION, key, rowDeltas };
+  return JSON.stringify(list);
+}
+
+/** Tags most used first (then by key), each with its list's file: `tags/<place>.json`. */
+export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
+  return counts.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)).map((tag, n) => ({ ...tag, file: `tags/${n}.json` }));
+}
+
 /**
- * Each post's file path and placement, in row order. Made apart from buildIndex (as are the readers
+ * Each post's file path and placement, in row order; `unresolved` gets each related link the archive
+ * does not hold, with the row linking to it. Made apart from buildIndex (as are the readers
  * below) so that no closure kept by the built index shares a scope with the summaries: V8 keeps a
  * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
  * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
  */
-function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>): PlannedRow[] {
+function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][]): PlannedRow[] {
   const idByUrl = new Map<string, string>();
   for (const { post, id } of entries) {
     const url = urlKeys.get(post);
     if (url !== undefined) idByUrl.set(url, id);
   }
   return entries.map(({ post, id }, index) => {
-    const place: PostPlacement = {
-      id,
-      relatedIds: post.relatedUrls.map((url) => {
-        const archivedId = idByUrl.get(url);
-        return archivedId !== id ? archivedId : undefined;
-      }),
-    };
-    if (index > 0) place.previousId = entries[index - 1]!.id;
-    if (index + 1 < entries.length) place.nextId = entries[index + 1]!.id;
-    return { key: post.key, file: postFilePath(id, POST_BUCKETS), place };
+    const relatedIds = post.relatedUrls.map((url) => {
+      const archivedId = idByUrl.get(url);
+      if (archivedId === undefined) unresolved.push([url, index]);
+      return archivedId !== id ? archivedId : undefined;
+    });
+    return plannedRow(post.key, placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id));
   });
+}
+
+export function placement(id: string, relatedIds: (string | undefined)[], previousId: string | undefined, nextId: string | undefined): PostPlacement {
+  const place: PostPlacement = { id, relatedIds };
+  if (previousId !== undefined) place.previousId = previousId;
+  if (nextId !== undefined) place.nextId = nextId;
+  return place;
+}
+
+export function plannedRow(key: string, place: PostPlacement): PlannedRow {
+  return { key, file: postFilePath(place.id, POST_BUCKETS), place };
 }
 
 /** Post files rendered on demand from the store: they keep only the rows and the loader. */
@@ -197,9 +244,9 @@ function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Pro
 /**
  * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
  * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
- * `urlKeys` gets each post's URL identity.
+ * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts.
  */
-function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>): IndexedPost[] {
+function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>, duplicateUrls: string[]): IndexedPost[] {
   const groups = new Map<string, IndexedPost[]>();
   const kept: IndexedPost[] = [];
   for (const post of posts) {
@@ -214,7 +261,8 @@ function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map
     if (group) group.push(post);
     else groups.set(key, [post]);
   }
-  for (const group of groups.values()) {
+  for (const [url, group] of groups) {
+    if (group.length > 1) duplicateUrls.push(url);
     group.sort((a, b) => b.textLength - a.textLength || b.figureCount - a.figureCount || (a.path < b.path ? -1 : 1));
     const [best, ...rest] = group;
     kept.push(best!);
@@ -225,7 +273,7 @@ function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map
   return kept;
 }
 
-function toMeta(post: IndexedPost, id: string): PostMeta {
+export function toMeta(post: PostSummary, id: string): PostMeta {
   const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
   if (post.image) meta.image = post.image;
   if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;
@@ -251,7 +299,7 @@ function tagRowDeltas(entries: readonly { post: IndexedPost }[]): Map<string, nu
   return new Map([...lists].map(([key, list]) => [key, list.deltas]));
 }
 
-function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
+export function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
   const counts = new Map<string, Omit<TagSummary, 'file'>>();
   for (const post of posts) {
     for (const tag of post.tags) {
@@ -260,11 +308,11 @@ function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
       else counts.set(tag.key, { ...tag, count: 1 });
     }
   }
-  return [...counts.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  return [...counts.values()];
 }
 
-function countDays(posts: PostSummary[], timeZone: string): [string, number][] {
-  const counts = new Map<string, number>();
+/** Posts per day, oldest day first; `counts` may hold the counts of posts counted before. */
+export function countDays(posts: PostSummary[], timeZone: string, counts = new Map<string, number>()): [string, number][] {
   for (const post of posts) {
     const day = dayKeyOf(post.date, timeZone);
     counts.set(day, (counts.get(day) ?? 0) + 1);
@@ -272,7 +320,7 @@ function countDays(posts: PostSummary[], timeZone: string): [string, number][] {
   return [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-function makeReport(input: BuildIndexInput, postsIndexed: number, problems: Problem[]): IngestReport {
+export function makeReport(input: Pick<BuildIndexInput, 'filesSeen' | 'postsDir' | 'startedAt'>, postsIndexed: number, problems: Problem[]): IngestReport {
   const byReason: Partial<Record<ProblemReason, number>> = {};
   for (const problem of problems) byReason[problem.reason] = (byReason[problem.reason] ?? 0) + 1;
   const notIndexed = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.path));

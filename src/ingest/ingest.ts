@@ -6,8 +6,10 @@ import { assertTimeZone } from '../index-format/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './ingest-file.ts';
+import { loadPlanSnapshot } from './last-build.ts';
+import { patchPlan, type FilesRead, type PatchedIndex } from './patch-plan.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
-import { hasSeenFiles, loadSeenFiles, SeenFilesWriter, type SeenFiles } from './seen-files.ts';
+import { hasSeenFiles, loadSeenFiles, SeenFilesWriter, type SeenLine } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
@@ -40,6 +42,12 @@ export interface IngestOptions {
   pool?: WorkerPool;
 }
 
+/** The output folder a build is to be written over, and where the last build's state of it is kept (see last-build.ts). */
+export interface LastBuild {
+  statePath: string;
+  dataRoot: string;
+}
+
 export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 
 /** Files read at once on one thread: enough to keep the disk busy while the CPU parses, few enough to bound memory. */
@@ -52,7 +60,20 @@ const WORKER_BATCH = 64;
  */
 const INLINE_AT_MOST = 256;
 
+/** Every post planned from scratch: what the dev server, the tests and the tools use. */
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
+  return (await ingest(options)) as BuiltIndex;
+}
+
+/**
+ * For a build written over the output of the last one (`lastBuild`): the last build's plan patched
+ * when it can be (see patch-plan.ts), else every post planned from scratch.
+ */
+export async function ingestOver(options: IngestOptions, lastBuild: LastBuild): Promise<BuiltIndex | PatchedIndex> {
+  return ingest(options, lastBuild);
+}
+
+async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<BuiltIndex | PatchedIndex> {
   const startedAt = Date.now();
   const clock = new PhaseClock();
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
@@ -69,13 +90,33 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}) });
   clock.lap('read and parse');
 
-  const { heads, keys } = read;
+  let whyNotPatched: string | undefined;
+  if (lastBuild) {
+    const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot));
+    const outcome = snapshot
+      ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, timeZone, postsDir: options.postsDir, startedAt })
+      : { refused: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' };
+    if ('patched' in outcome) {
+      const patched = outcome.patched;
+      if (!options.keepStale) await store.prune(patched.storeKeys);
+      clock.lap('plan index (patched)');
+      patched.report.phases = clock.phases;
+      patched.report.plan = { patched: true };
+      if (!options.keepStale) patched.storeKeys = [];
+      return patched;
+    }
+    whyNotPatched = outcome.refused;
+  }
+
+  const { keys } = read;
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
-  heads.forEach((head, at) => {
+  files.forEach((_, at) => {
     const key = keys[at];
     if (key) used.add(key);
+    // A file taken from the record has its head parsed only now: a patched plan needs none of them.
+    const head = read.heads[at] ?? parseDigestHead(read.previous!.head(read.seen[at]!));
     if ('problem' in head) problems.push(head.problem);
     else {
       // The summary itself becomes the indexed post (no copy: 200k of them weigh hundreds of MB).
@@ -85,7 +126,8 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
       problems.push(...head.warnings);
     }
   });
-  heads.length = 0;
+  read.heads.length = 0;
+  read.seen.length = 0;
   // The record's bytes (~170 MB at 200k posts) go with what reading 200k summaries left behind, before
   // the index is planned: the build's peak (see collect-garbage.ts).
   read.previous = undefined;
@@ -103,6 +145,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
     timeZone,
     startedAt,
     shardSize: options.shardSize,
+    record: read.record,
   });
   // Planning's garbage, and the summaries (kept by the index only as metadata shards and rows), go
   // before Vite bundles the app: its bundler's own memory comes on top of ours.
@@ -113,6 +156,7 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   collectGarbage();
   clock.lap('plan index');
   built.report.phases = clock.phases;
+  if (whyNotPatched !== undefined) built.report.plan = { patched: false, reason: whyNotPatched };
   built.storeKeys = storeKeys;
   return built;
 }
@@ -129,18 +173,10 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
   };
 }
 
-interface FilesRead {
-  /** Each file's digest head and store key (none for a file that could not be read), in the files' order. */
-  heads: DigestHead[];
-  keys: (string | undefined)[];
-  /** The last build's record, if there was one. */
-  previous: SeenFiles | undefined;
-}
-
 /**
- * Every file's digest head: for a file unchanged since the last build, from its record (see
- * seen-files.ts); for the others, from the store or the parser, on the workers when there are many.
- * Writes this build's record as it goes.
+ * Every file's store key, and where its digest head is: for a file unchanged since the last build, in
+ * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
+ * the workers when there are many. Writes this build's record as it goes.
  */
 async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool }): Promise<FilesRead> {
   const { settings, parseOptions, pool } = request;
@@ -151,7 +187,8 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
-  const heads: DigestHead[] = Array.from({ length: files.length });
+  const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
+  const seen: (SeenLine | undefined)[] = Array.from({ length: files.length });
   const keys: (string | undefined)[] = Array.from({ length: files.length });
   const accept = (at: number, file: IngestedFile) => {
     heads[at] = parseDigestHead(file.head);
@@ -163,13 +200,12 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = previous?.get(file.path);
+      seen[at] = entry;
       const stat = entry && (stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
-        const head = previous!.head(entry);
-        heads[at] = parseDigestHead(head);
         const moved = move?.(entry.seen[2]);
         keys[at] = moved ?? entry.seen[2];
-        if (moved) record?.add(file.path, [entry.seen[0], entry.seen[1], moved], head);
+        if (moved) record?.add(file.path, [entry.seen[0], entry.seen[1], moved], previous!.head(entry));
         else record?.addLine(previous!.line(entry));
         return;
       }
@@ -189,7 +225,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     record?.abandon();
     throw error;
   }
-  return { heads, keys, previous };
+  return { heads, seen, keys, previous, record: record?.id ?? '' };
 }
 
 /** Every file's size and time, each worker statting a contiguous share (see statAll). */

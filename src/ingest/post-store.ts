@@ -59,6 +59,20 @@ export function storeKey(bytes: Uint8Array, settings: string): string {
   return createHash('sha1').update(settings).update('\u0000').update(bytes).digest('hex');
 }
 
+/**
+ * Whether two entry keys hold the same content (a file's bytes under the same settings), wherever the
+ * store keeps them: a key changes without its content when compaction moves the entry (see diskStore).
+ */
+export function sameContent(a: string, b: string): boolean {
+  return contentKeyOf(a) === contentKeyOf(b);
+}
+
+/** A memory store's keys are content keys; a disk store's begin with one (see keyOf). */
+function contentKeyOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
 export function memoryStore(): PostStore {
   const entries = new Map<string, ParseOutcome>();
   const digests = new Map<string, PostDigest>();

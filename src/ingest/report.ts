@@ -42,6 +42,7 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
     const { written, unchanged, removed } = report.output;
     lines.push(`  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`);
   }
+  if (report.plan) lines.push(`  plan: ${report.plan.patched ? "the last build's plan patched" : `every post planned (no patch: ${report.plan.reason})`}`);
   if (report.phases) lines.push(`  phases: ${report.phases.map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ')}`);
   lines.push(`  full report: ${reportPath}`);
   return lines.join('\n');

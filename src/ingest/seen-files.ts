@@ -9,8 +9,10 @@
  * One line per file: `[path, size, mtimeMs, key]` as JSON, a tab, the head's JSON line. JSON text holds
  * no raw tab or line break, so the fields split without parsing the heads (a head is parsed only when
  * the file is used). The first line names the settings (parser version included) the keys were made
- * under; other settings, nothing seen.
+ * under (other settings, nothing seen) and the record's own id, by which a build's plan names the
+ * record it was made from (see last-build.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
@@ -31,9 +33,16 @@ export interface SeenLine {
  */
 export class SeenFiles {
   constructor(
+    /** The record's id (see SeenFilesWriter.id). */
+    readonly id: string,
     private readonly bytes: Buffer,
     private readonly entries: Map<string, SeenLine>,
   ) {}
+
+  /** Number of files seen. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(path: string): SeenLine | undefined {
     return this.entries.get(path);
@@ -71,7 +80,8 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
   let end = bytes.indexOf(10);
   if (end < 0) return undefined;
   try {
-    if ((JSON.parse(bytes.toString('utf8', 0, end)) as { settings?: string }).settings !== settings) return undefined;
+    const header = JSON.parse(bytes.toString('utf8', 0, end)) as { settings?: string; id?: string };
+    if (header.settings !== settings) return undefined;
     const entries = new Map<string, SeenLine>();
     for (let start = end + 1; start < bytes.length; start = end + 1) {
       end = bytes.indexOf(10, start);
@@ -82,7 +92,7 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
       const [path, size, mtimeMs, key] = JSON.parse(bytes.toString('utf8', start, tab)) as [string, number, number, string];
       entries.set(path, { seen: [size, mtimeMs, key], lineStart: start, start: tab + 1, end });
     }
-    return new SeenFiles(bytes, entries);
+    return new SeenFiles(header.id ?? '', bytes, entries);
   } catch {
     return undefined;
   }
@@ -93,6 +103,8 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
  * the old record only when complete (`finish`).
  */
 export class SeenFilesWriter {
+  /** A new id for each record written. */
+  readonly id = randomUUID();
   private readonly path: string;
   private readonly fd: number;
   private pending: Buffer[] = [];
@@ -102,7 +114,7 @@ export class SeenFilesWriter {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `${SEEN_FILE}.${process.pid}.tmp`);
     this.fd = openSync(this.path, 'w');
-    this.addLine(Buffer.from(`${JSON.stringify({ settings })}\n`));
+    this.addLine(Buffer.from(`${JSON.stringify({ settings, id: this.id })}\n`));
   }
 
   add(path: string, seen: FileSeen, head: string): void {

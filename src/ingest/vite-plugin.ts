@@ -12,7 +12,8 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
-import { DEFAULT_TIME_ZONE, ingestPosts } from './ingest.ts';
+import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type LastBuild } from './ingest.ts';
+import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
@@ -50,6 +51,7 @@ export interface CnaReaderIndexOptions {
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
+  'patch-plan.ts', 'last-build.ts',
 ];
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */
@@ -68,7 +70,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
   const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
   const workers = options.workers ?? Number(process.env['CNA_READER_WORKERS'] ?? availableParallelism());
-  let built: BuiltIndex | undefined;
+  let built: BuiltIndex | PatchedIndex | undefined;
+  let lastBuild: LastBuild | undefined;
   let store: PostStore | undefined;
   let cacheDir: string;
   let pool: WorkerPool | undefined;
@@ -108,7 +111,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const codeVersion = await sourceFingerprint(sourceDirs, WRITE_SIDE_MODULES);
       store = diskStore(cacheDir);
       if (workers > 0) pool = WorkerPool.start(workers, await bundledWorker(cacheDir, sourceDirs, join(config.root, 'package-lock.json')));
-      built = await ingestPosts({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) });
+      lastBuild = {
+        dataRoot: join(outDir, DATA_DIR),
+        // One state per output folder: building into another folder does not spoil this one's.
+        statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.json`),
+      };
+      built = await ingestOver({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
     },
     async buildEnd(error) {
       if (!error) return;
@@ -118,18 +126,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       store?.close();
     },
     async writeBundle() {
-      if (!built || !store) return;
+      if (!built || !store || !lastBuild) return;
       const outDir = resolve(config.root, config.build.outDir);
       // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
       // bundle asset would hold all of them in the bundler's memory twice.
       try {
-        const written = await writeIndex(built, {
-          dataRoot: join(outDir, DATA_DIR),
-          store,
-          ...(pool ? { pool } : {}),
-          // One state per output folder: building into another folder does not spoil this one's.
-          statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.json`),
-        });
+        const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}) });
         built.report.search = written.search;
         built.report.phases = [...(built.report.phases ?? []), ...written.phases];
         built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };

@@ -6,20 +6,25 @@
  * so a rebuild leaves unchanged files alone, skips rendering unchanged posts altogether (a post file's
  * hash is taken from its inputs: store key and placement), and removes the files no longer produced.
  * The state is trusted only while the data folder carries the build id the state names: a fresh or
- * emptied output folder gets every file.
+ * emptied output folder gets every file (see last-build.ts).
+ *
+ * A patched plan (see patch-plan.ts) names only what changed since the build whose output it is written
+ * over: the files it does not name stay as they are.
  *
  * The small files are taken out of `built.files` once written.
  *
  * Post files are written and the search index fed on worker threads when a pool is given, each over a
  * contiguous range of rows; their partial indexes are joined here.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
+import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
+import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
 import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
@@ -46,14 +51,6 @@ export interface WrittenIndex {
   removed: number;
 }
 
-interface WriteState {
-  buildId: string;
-  dataRoot: string;
-  /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
-  files: Record<string, string>;
-}
-
-const BUILD_ID_FILE = '.build-id';
 /** Rows per request to a worker, and files written at once. */
 const ROW_BATCH = 128;
 const WRITE_BATCH = 32;
@@ -64,10 +61,14 @@ const WRITE_BATCH = 32;
 const PATCH_MIN_ROWS = 2_000;
 const PATCH_SHARE = 0.05;
 
-export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
+export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store } = options;
   const clock = new PhaseClock();
   const previous = await loadState(options.statePath, dataRoot);
+  const patch = 'patch' in built ? built.patch : undefined;
+  if (patch && previous?.buildId !== patch.base) {
+    throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
+  }
   // Without a trusted state, whatever the folder holds is unknown: start from an empty one.
   if (!previous) await rm(dataRoot, { recursive: true, force: true });
   // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
@@ -75,17 +76,15 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   // Looked up as parsed (a Map copy of 200k entries would only add to the peak).
   const before: Readonly<Record<string, string>> = previous?.files ?? {};
   const after = new Map<string, string>();
+  // A patch names only what changed: every other file stays, but the search index's, which is written whole.
+  if (patch) for (const path in before) if (!path.startsWith('search/')) after.set(path, before[path]!);
   let written = 0;
-  let unchanged = 0;
   const made = new Set<string>();
 
   const write = async (path: string, body: string | Uint8Array) => {
     const hash = hashOf(body);
     after.set(path, hash);
-    if (before[path] === hash) {
-      unchanged++;
-      return;
-    }
+    if (before[path] === hash) return;
     const folder = dirname(join(dataRoot, path));
     if (!made.has(folder)) {
       await mkdir(folder, { recursive: true });
@@ -108,41 +107,46 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
   collectGarbage();
   clock.lap('write small files');
 
-  // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed.
-  const tasks = (rows: PlannedRow[], first: number): RowTask[] =>
-    rows.map((row, n) => {
-      const hash = hashOf(`${row.key}\u0000${JSON.stringify(row.place)}`);
-      after.set(row.file, hash);
-      const task: RowTask = { row: first + n, key: row.key };
-      if (before[row.file] === hash) unchanged++;
-      else {
-        task.write = { file: row.file, place: row.place };
-        written++;
-      }
-      return task;
-    });
+  // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed. A
+  // patched plan places only the rows whose file may change; the others keep theirs.
+  const keys = patch ? patch.keys : (built as BuiltIndex).rows.map((row) => row.key);
+  const plannedAt = (row: number): PlannedRow | undefined => (patch ? patch.rows.get(row) : (built as BuiltIndex).rows[row]);
+  const task = (row: number): RowTask => {
+    const task: RowTask = { row, key: keys[row]! };
+    const planned = plannedAt(row);
+    if (!planned) return task;
+    const hash = hashOf(`${planned.key}\u0000${JSON.stringify(planned.place)}`);
+    after.set(planned.file, hash);
+    if (before[planned.file] !== hash) {
+      task.write = { file: planned.file, place: planned.place };
+      written++;
+    }
+    return task;
+  };
   // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
   const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
   const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId) : undefined;
   if (cache) forgetCachedRows(cache);
-  const keys = built.rows.map((row) => row.key);
   const mapping = cachedRows ? mapRows(cachedRows.keys, keys) : undefined;
-  const patch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.rows.length * PATCH_SHARE) ? mapping : undefined;
+  const searchPatch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? mapping : undefined;
 
   const rowsStarted = performance.now();
-  const parts = patch
-    ? [await rowsInline(built.rows, store, dataRoot, tasks, new Set(patch.freshRows))]
+  const everyRow = () => Array.from({ length: built.postCount }, (_, row) => row);
+  // With the search index patched, only the rows whose file is written and the fresh ones (to index) are visited.
+  const visited = () => (patch ? [...new Set([...patch.rows.keys(), ...searchPatch!.freshRows])].sort((a, b) => a - b) : everyRow());
+  const parts = searchPatch
+    ? [await rowsInline(visited(), store, dataRoot, task, new Set(searchPatch.freshRows))]
     : options.pool && store.dir
-      ? await rowsOnWorkers(built.rows, options.pool, store.dir, dataRoot, tasks)
-      : [await rowsInline(built.rows, store, dataRoot, tasks)];
+      ? await rowsOnWorkers(built.postCount, options.pool, store.dir, dataRoot, task)
+      : [await rowsInline(everyRow(), store, dataRoot, task)];
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
-  clock.lap(patch ? 'write post files' : 'write post files and index their text');
+  clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  const lists = patch && cache ? patchIndex(cache.postings, patch, mergePartialIndexes(parts), await droppedTokens(store, cachedRows!.keys, patch)) : mergePartialIndexes(parts);
-  const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.rows.length, write);
+  const lists = searchPatch && cache ? patchIndex(cache.postings, searchPatch, mergePartialIndexes(parts), await droppedTokens(store, cachedRows!.keys, searchPatch)) : mergePartialIndexes(parts);
+  const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.postCount, write);
   const searchSeconds = (performance.now() - searchStarted) / 1000;
-  clock.lap(patch ? 'patch and write the search index' : 'write the search index');
+  clock.lap(searchPatch ? 'patch and write the search index' : 'write the search index');
 
   let removed = 0;
   for (const path of Object.keys(before)) {
@@ -151,28 +155,29 @@ export async function writeIndex(built: BuiltIndex, options: WriteIndexOptions):
     removed++;
   }
   if (options.statePath) {
-    const buildId = await saveState(options.statePath, dataRoot, after);
+    const buildId = await saveState(options.statePath, dataRoot, after, built.snapshot);
     if (cache) saveCachedRows(cache, { buildId, keys });
   }
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
-    search: { tokens: search.tokens, shards: search.shards, pieces: search.pieces, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(patch ? { patched: true } : {}) },
+    search: { tokens: search.tokens, shards: search.shards, pieces: search.pieces, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(searchPatch ? { patched: true } : {}) },
     written,
-    unchanged,
+    // Every file of this build's output that was not written was left as it was.
+    unchanged: after.size - written,
     removed,
   };
 }
 
 /**
- * Rows on this thread. For a patched index (`fresh` given), only the rows it needs: those whose file is
- * written, and the fresh ones (new or changed posts), whose tokens are the only ones read.
+ * Rows on this thread (ascending). For a patched index (`fresh` given), only the rows it needs: those
+ * whose file is written, and the fresh ones (new or changed posts), whose tokens are the only ones read.
  */
-async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[], fresh?: ReadonlySet<number>): Promise<PartialIndex> {
+async function rowsInline(rows: readonly number[], store: PostStore, dataRoot: string, task: (row: number) => RowTask, fresh?: ReadonlySet<number>): Promise<PartialIndex> {
   const search = new SearchIndexBuilder();
   const folders = new Set<string>();
   for (let start = 0; start < rows.length; start += ROW_BATCH) {
-    let batch = tasks(rows.slice(start, start + ROW_BATCH), start);
+    let batch = rows.slice(start, start + ROW_BATCH).map(task);
     if (fresh) {
       for (const task of batch) if (!fresh.has(task.row)) task.skipIndex = true;
       batch = batch.filter((task) => task.write || !task.skipIndex);
@@ -183,14 +188,15 @@ async function rowsInline(rows: PlannedRow[], store: PostStore, dataRoot: string
 }
 
 /** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
-async function rowsOnWorkers(rows: PlannedRow[], pool: WorkerPool, storeDir: string, dataRoot: string, tasks: (rows: PlannedRow[], first: number) => RowTask[]): Promise<PartialIndex[]> {
+async function rowsOnWorkers(rowCount: number, pool: WorkerPool, storeDir: string, dataRoot: string, task: (row: number) => RowTask): Promise<PartialIndex[]> {
   pool.phase = 'write';
-  const share = Math.ceil(rows.length / pool.size);
+  const share = Math.ceil(rowCount / pool.size);
   await Promise.all(
     Array.from({ length: pool.size }, async (_, worker) => {
-      const end = Math.min(rows.length, (worker + 1) * share);
+      const end = Math.min(rowCount, (worker + 1) * share);
       for (let start = worker * share; start < end; start += ROW_BATCH) {
-        await pool.call(worker, { type: 'rows', tasks: tasks(rows.slice(start, Math.min(end, start + ROW_BATCH)), start), storeDir, dataRoot });
+        const tasks = Array.from({ length: Math.min(end, start + ROW_BATCH) - start }, (_, n) => task(start + n));
+        await pool.call(worker, { type: 'rows', tasks, storeDir, dataRoot });
       }
     }),
   );
@@ -221,24 +227,4 @@ async function droppedTokens(store: PostStore, oldKeys: readonly string[], mappi
 
 function hashOf(body: string | Uint8Array): string {
   return createHash('sha1').update(body).digest('base64url').slice(0, 16);
-}
-
-async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
-  if (!statePath) return undefined;
-  try {
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as WriteState;
-    const id = (await readFile(join(dataRoot, BUILD_ID_FILE), 'utf8')).trim();
-    return state.dataRoot === dataRoot && state.buildId === id ? state : undefined;
-  } catch {
-    return undefined; // no state yet, or no data folder: a full write
-  }
-}
-
-/** Returns the new build id. */
-async function saveState(statePath: string, dataRoot: string, files: Map<string, string>): Promise<string> {
-  const state: WriteState = { buildId: randomUUID(), dataRoot, files: Object.fromEntries(files) };
-  await mkdir(dirname(statePath), { recursive: true });
-  await writeFile(statePath, JSON.stringify(state));
-  await writeFile(join(dataRoot, BUILD_ID_FILE), state.buildId);
-  return state.buildId;
 }

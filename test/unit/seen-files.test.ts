@@ -22,12 +22,16 @@ describe('the record of files seen by the last build', () => {
     expect(seen.get('_posts/missing.html')).toBeUndefined();
     expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3']);
 
-    // The next build copies unchanged files' lines as bytes: the same record.
-    const before = readFileSync(join(dir, 'files-seen.ndjson'));
+    // The next build copies unchanged files' lines as bytes: the same record, under its own id.
+    const lines = () => readFileSync(join(dir, 'files-seen.ndjson'), 'utf8').split('\n');
+    const before = lines();
     const next = new SeenFilesWriter(dir, settings);
     for (const path of paths) next.addLine(seen.line(seen.get(path)!));
     next.finish();
-    expect(readFileSync(join(dir, 'files-seen.ndjson'))).toEqual(before);
+    expect(lines().slice(1)).toEqual(before.slice(1));
+    expect(seen.id).toBe(writer.id);
+    expect(loadSeenFiles(dir, settings)!.id).toBe(next.id);
+    expect(next.id).not.toBe(writer.id);
   });
 
   it('is not used under other settings (another parser version makes other keys)', () => {

@@ -1,0 +1,136 @@
+/**
+ * What the last build wrote into an output folder, kept in the build cache: the state of its files
+ * (each path with a hash of what it holds, see write-index.ts) and the snapshot of its plan (the order
+ * of its rows and what the manifest was made from, see patch-plan.ts), both under the build id that the
+ * data folder itself carries. Either is trusted only while the data folder carries that id: a fresh,
+ * emptied or half-written output folder gets every file.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
+
+/** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
+export const BUILD_ID_FILE = '.build-id';
+
+export interface WriteState {
+  buildId: string;
+  dataRoot: string;
+  /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
+  files: Record<string, string>;
+}
+
+/**
+ * A plan as a later build can patch it (see patch-plan.ts): rows in order with what placing a new post
+ * among them needs, and the archive-wide parts of the index (manifest, problems). About 100 bytes a row.
+ */
+export interface PlanSnapshot {
+  /** Id of the record of files seen (seen-files.ts) written by the build that made the plan. */
+  record: string;
+  shardSize: number;
+  /** Each row's path, id and date (ms), oldest row first. */
+  paths: string[];
+  ids: string[];
+  dates: number[];
+  /**
+   * Each row's URL identity and each not-archived related link, as pairs (hash of the URL identity,
+   * row): see encodeUrlPairs. Hashes, not URLs: ~40% of the snapshot's size otherwise, and a build that finds
+   * a candidate checks it against the post itself.
+   */
+  urlRows: string;
+  unresolvedRows: string;
+  /** URL identities held by several posts (one indexed, the others reported as duplicates). */
+  duplicateUrls: string[];
+  /** Each tag's first and last row. */
+  tagRows: Record<string, [first: number, last: number]>;
+  manifest: Manifest;
+  /** Every problem of the report, in the report's order. */
+  problems: Problem[];
+}
+
+export function planSnapshotPath(statePath: string): string {
+  return `${statePath}.plan.json`;
+}
+
+export async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
+  if (!statePath) return undefined;
+  try {
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as WriteState;
+    const id = await readBuildId(dataRoot);
+    return state.dataRoot === dataRoot && state.buildId === id ? state : undefined;
+  } catch {
+    return undefined; // no state yet, or no data folder: a full write
+  }
+}
+
+/** The last build's plan, when the data folder is still as that build left it. */
+export async function loadPlanSnapshot(statePath: string, dataRoot: string): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
+  try {
+    const [text, id] = await Promise.all([readFile(planSnapshotPath(statePath), 'utf8'), readBuildId(dataRoot)]);
+    const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string };
+    return snapshot.buildId === id && snapshot.dataRoot === dataRoot ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Saves the state and the plan (when given) under a new build id, written into the data folder last; returns the id. */
+export async function saveState(statePath: string, dataRoot: string, files: Map<string, string>, plan: PlanSnapshot | undefined): Promise<string> {
+  const state: WriteState = { buildId: randomUUID(), dataRoot, files: Object.fromEntries(files) };
+  await mkdir(dirname(statePath), { recursive: true });
+  await writeFile(statePath, JSON.stringify(state));
+  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId: state.buildId, dataRoot, ...plan }));
+  await writeFile(join(dataRoot, BUILD_ID_FILE), state.buildId);
+  return state.buildId;
+}
+
+async function readBuildId(dataRoot: string): Promise<string> {
+  return (await readFile(join(dataRoot, BUILD_ID_FILE), 'utf8')).trim();
+}
+
+/** Hash of a URL identity, as the snapshot keeps it. */
+export function urlHash(url: string): number {
+  return fnv1a(url);
+}
+
+/** Pairs (urlHash of a URL identity, row), sorted, as base64: what PlanSnapshot.urlRows and unresolvedRows hold. */
+export function encodeUrlPairs(pairs: Iterable<[hash: number, row: number]>): string {
+  const list = [...pairs].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const words = new Uint32Array(list.length * 2);
+  list.forEach(([hash, row], n) => {
+    words[2 * n] = hash;
+    words[2 * n + 1] = row;
+  });
+  return Buffer.from(words.buffer).toString('base64');
+}
+
+/** Reads pairs made by encodeUrlPairs. */
+export class UrlPairs {
+  private readonly words: Uint32Array;
+
+  constructor(base64: string) {
+    const bytes = Buffer.from(base64, 'base64');
+    // A copy at offset 0: a Buffer's bytes may start anywhere in Node's shared pool.
+    this.words = new Uint32Array(new Uint8Array(bytes).buffer);
+  }
+
+  /** Rows paired with this URL's hash: the rows that may hold it (a hash can be shared). */
+  rowsOf(url: string): number[] {
+    const hash = urlHash(url);
+    const rows: number[] = [];
+    let low = 0;
+    let high = this.words.length / 2;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.words[2 * middle]! < hash) low = middle + 1;
+      else high = middle;
+    }
+    for (let n = low; n < this.words.length / 2 && this.words[2 * n] === hash; n++) rows.push(this.words[2 * n + 1]!);
+    return rows;
+  }
+
+  /** Every pair, for a plan made from this one. */
+  *entries(): Generator<[hash: number, row: number]> {
+    for (let n = 0; n < this.words.length; n += 2) yield [this.words[n]!, this.words[n + 1]!];
+  }
+}

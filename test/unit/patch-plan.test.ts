@@ -1,0 +1,199 @@
+/**
+ * A rebuild that patches the last build's plan (patch-plan.ts) writes exactly what a build from scratch
+ * writes, file by file: checked after each kind of change a maintainer makes (a correction, a day's new
+ * posts, a late post among the newest, a touched file, a broken file and its repair), and for the
+ * changes a patch must refuse (a date changed, a file removed, a duplicate), which then plan from scratch.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ingestOver } from '../../src/ingest/ingest.ts';
+import { diskStore } from '../../src/ingest/post-store.ts';
+import { writeIndex } from '../../src/ingest/write-index.ts';
+import type { IngestReport } from '../../src/index-format/types.ts';
+
+/** Small shards, so that a few dozen posts make many of them. */
+const SHARD_SIZE = 4;
+
+interface PostSpec {
+  name: string;
+  title: string;
+  /** `YYYY-MM-DD HH:mm`, UTC. */
+  date: string;
+  tags: string[];
+  /** Its link's last segment (its URL identity). */
+  link: string;
+  /** Links of related stories (last segments), archived or not. */
+  related?: string[];
+  body?: string;
+}
+
+function postText(post: PostSpec): string {
+  const related = (post.related ?? []).map((link) => `<a href="https://news.example.tw/${link}">相關：${link}</a>`).join('');
+  return [
+    '---',
+    'layout: post',
+    `title: ${post.title}`,
+    `date: ${post.date}:00.000000000 +00:00`,
+    `link: https://news.example.tw/${post.link}`,
+    `categories: [${post.tags.join(', ')}]`,
+    '---',
+    '',
+    `<p>${post.body ?? `${post.title}的內文，寫給測試用。`}</p>`,
+    related ? `<div class="moreArticle">${related}</div>` : '',
+    '',
+  ].join('\n');
+}
+
+function writePost(dir: string, post: PostSpec): void {
+  writeFileSync(join(dir, `${post.name}.html`), postText(post));
+}
+
+/** Every file of a data folder, the manifest without its build time. */
+function dataFiles(dataRoot: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name !== '.build-id') files.set(relative(dataRoot, path), readFileSync(path).toString('base64'));
+    }
+  };
+  walk(dataRoot);
+  const manifest = JSON.parse(Buffer.from(files.get('manifest.json')!, 'base64').toString('utf8'));
+  delete manifest.builtAt;
+  files.set('manifest.json', JSON.stringify(manifest));
+  return files;
+}
+
+/** Builds the posts folder over an output folder, as the Vite plugin does; returns the report. */
+async function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
+  const store = diskStore(cacheDir);
+  const lastBuild = { dataRoot: join(outDir, 'data'), statePath: join(cacheDir, 'output.json') };
+  try {
+    const built = await ingestOver({ postsDir, store, keepStale: true, shardSize: SHARD_SIZE }, lastBuild);
+    const written = await writeIndex(built, { ...lastBuild, store });
+    await store.prune(built.storeKeys);
+    return { ...built.report, output: written };
+  } finally {
+    store.close();
+  }
+}
+
+/** A build from scratch of the same posts, in folders of its own. */
+async function freshBuild(postsDir: string): Promise<{ report: IngestReport; files: Map<string, string> }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-fresh-'));
+  const report = await build(postsDir, outDir, mkdtempSync(join(tmpdir(), 'cna-reader-patch-fresh-cache-')));
+  return { report, files: dataFiles(join(outDir, 'data')) };
+}
+
+const day = (n: number) => `2026-10-${String(n).padStart(2, '0')}`;
+
+function archive(): PostSpec[] {
+  const posts: PostSpec[] = [];
+  for (let n = 1; n <= 22; n++) {
+    const tags = n % 3 === 0 ? ['cna', '颱風'] : n % 3 === 1 ? ['rthk'] : ['cna', 'Taiwan'];
+    posts.push({
+      name: `${day(n)}-post-${n}`,
+      title: `第${n}篇報導`,
+      date: `${day(n)} 0${n % 10}:00`,
+      tags: n === 20 ? [...tags, 'Rare'] : tags,
+      link: `news/${n}`,
+      // Links to older posts (archived), to a story never fetched, and to stories fetched later.
+      related: n % 4 === 0 ? [`news/${n - 2}`, 'news/elsewhere', `news/${n + 10}`] : n === 21 ? ['news/late-1'] : [],
+    });
+  }
+  // Two copies of one article (an edited copy moved to archived/): one indexed, one reported.
+  posts.push({ name: `${day(5)}-copy-of-5`, title: '第5篇報導（副本）', date: `${day(5)} 05:00`, tags: ['rthk'], link: 'news/5', body: '短' });
+  return posts;
+}
+
+describe('a rebuild that patches the last plan', () => {
+  const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-posts-'));
+  const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-out-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-cache-'));
+  const posts = archive();
+  const rebuild = () => build(postsDir, outDir, cacheDir);
+
+  /** Rebuilds, and checks the output against a build from scratch; returns the rebuild's report. */
+  const rebuildAndCompare = async () => {
+    const report = await rebuild();
+    const fresh = await freshBuild(postsDir);
+    const files = dataFiles(join(outDir, 'data'));
+    expect([...files.keys()].sort()).toEqual([...fresh.files.keys()].sort());
+    for (const [path, body] of fresh.files) expect({ path, body: files.get(path) }).toEqual({ path, body });
+    const comparable = ({ problems, postsIndexed, filesSeen, filesNotIndexed, duplicatesMerged, byReason }: IngestReport) => ({ problems, postsIndexed, filesSeen, filesNotIndexed, duplicatesMerged, byReason });
+    expect(comparable(report)).toEqual(comparable(fresh.report));
+    return report;
+  };
+
+  beforeAll(async () => {
+    for (const post of posts) writePost(postsDir, post);
+    const first = await rebuild();
+    expect(first.plan).toEqual({ patched: false, reason: 'no record of the last build' });
+  });
+  afterAll(() => {
+    for (const dir of [postsDir, outDir, cacheDir]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('patches when nothing changed, and writes nothing but the manifest', async () => {
+    const report = await rebuildAndCompare();
+    expect(report.plan).toEqual({ patched: true });
+    expect(report.output?.written).toBe(1);
+  });
+
+  it('patches a corrected post: its file, its shard, the search index', async () => {
+    writePost(postsDir, { ...posts[6]!, body: '更正後的內文：颱風路徑改變。' });
+    const report = await rebuildAndCompare();
+    expect(report.plan).toEqual({ patched: true });
+    expect(report.output?.written).toBeLessThan(10);
+  });
+
+  it("patches a day's new posts: new tags, links into and out of the archive, two at the same minute", async () => {
+    writePost(postsDir, { name: `${day(25)}-late-1`, title: '新的報導一', date: `${day(25)} 08:00`, tags: ['cna', '新標籤'], link: 'news/late-1', related: ['news/3', 'news/late-2'] });
+    writePost(postsDir, { name: `${day(25)}-late-2`, title: '新的報導二', date: `${day(25)} 08:00`, tags: ['rthk'], link: 'news/late-2' });
+    writePost(postsDir, { name: `${day(26)}-late-3`, title: '新的報導三', date: `${day(26)} 01:00`, tags: ['Taiwan'], link: 'news/30', related: ['news/late-1'] });
+    const report = await rebuildAndCompare();
+    expect(report.plan).toEqual({ patched: true });
+  });
+
+  it('patches a late post placed among the newest rows, moving the rows after it', async () => {
+    writePost(postsDir, { name: `${day(19)}-late-4`, title: '晚到的報導', date: `${day(19)} 12:00`, tags: ['rare', 'cna'], link: 'news/late-4', related: ['news/32'] });
+    const report = await rebuildAndCompare();
+    expect(report.plan).toEqual({ patched: true });
+    // The oldest post with a tag gives it its label: the late post's spelling, now.
+    const manifest = JSON.parse(readFileSync(join(outDir, 'data', 'manifest.json'), 'utf8'));
+    expect(manifest.tags.find((tag: { key: string }) => tag.key === 'rare').label).toBe('rare');
+  });
+
+  it('patches touched files (same bytes, new time), and a broken file, then its repair', async () => {
+    // A post, and the duplicate reported: it stays reported.
+    for (const name of [posts[2]!.name, `${day(5)}-copy-of-5`]) {
+      const touched = join(postsDir, `${name}.html`);
+      const time = statSync(touched).mtime;
+      utimesSync(touched, time, new Date(time.getTime() + 60_000));
+    }
+    writeFileSync(join(postsDir, 'broken.md'), '---\ntitle: "unclosed\n---\n內文');
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+    writePost(postsDir, { name: 'broken', title: '修好了', date: `${day(27)} 02:00`, tags: ['rthk'], link: 'news/32' });
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+  });
+
+  it('plans from scratch when an edit moves a post, a file is removed, or a new post repeats a link', async () => {
+    writePost(postsDir, { ...posts[8]!, date: `${day(28)} 01:00` });
+    expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: expect.stringContaining('changed its date') });
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+
+    rmSync(join(postsDir, `${posts[10]!.name}.html`));
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: false, reason: 'files were removed' });
+
+    writePost(postsDir, { name: `${day(29)}-again`, title: '重複的報導', date: `${day(29)} 01:00`, tags: ['cna'], link: 'news/12' });
+    expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: expect.stringContaining('link of another') });
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+  });
+
+  it('plans from scratch over an output folder the last build did not write', async () => {
+    rmSync(join(outDir, 'data', '.build-id'));
+    expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: 'the output folder is not the one the last build wrote' });
+  });
+});
