@@ -13,7 +13,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readVarint } from '../index-format/search-format.ts';
-import { varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 
 /**
  * A token's postings as read from the cache, or passed on by the patch: with the token's UTF-8 bytes,
@@ -161,14 +161,14 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
   if (mapping.dropsRows && mayDrop) {
     let row = 0;
     for (let at = 0; at < postings.length; ) {
-      const [delta, next] = readVarint(postings, at);
-      row += delta;
+      row += varintAt(postings, at);
+      at = varintEnd(postings, at) + 1; // past the weight byte
       if (mapping.newRowOf[row]! < 0) return mergePostings(postings, undefined, mapping.newRowOf);
-      at = next + 1;
     }
   }
   if (shift === 0) return { count: list.count, postings };
-  const [first, rest] = readVarint(postings, 0);
+  const first = varintAt(postings, 0);
+  const rest = varintEnd(postings, 0);
   // Nearly always the new first row takes as many bytes as the old: rewritten in place (the list is
   // the reader's own copy), with no new array for each of ~700k tokens.
   if (varintLength(first + shift) === rest) {
@@ -181,55 +181,52 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
   return { count: list.count, postings: out.subarray(0, at + postings.length - rest) };
 }
 
-/** One token's cached postings (renumbered, gone rows dropped) and its fresh ones, in row order, encoded. */
-function mergePostings(cached: Uint8Array | undefined, fresh: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
-  const out = new Uint8Array((cached?.length ?? 0) + (fresh?.length ?? 0) + 8);
+const NONE = new Uint8Array(0);
+
+/**
+ * One token's cached postings (renumbered, gone rows dropped) and its fresh ones, in row order, encoded.
+ * One loop with every cursor in a local: this decodes the whole of each list it is given, and the
+ * commonest tokens have ~200k postings.
+ */
+function mergePostings(cachedList: Uint8Array | undefined, freshList: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
+  const cached = cachedList ?? NONE;
+  const fresh = freshList ?? NONE;
+  const out = new Uint8Array(cached.length + fresh.length + 8);
   let at = 0;
   let count = 0;
   let lastRow = 0;
+  // Each side's read position and row, and its next posting (row -1: none read yet) and weight.
   let c = 0;
-  let f = 0;
   let oldRow = 0;
-  let freshRow = 0;
-  // The next posting of each side, as (row, weight); row -1 once a side is done.
   let cachedNext = -1;
   let cachedWeight = 0;
+  let f = 0;
+  let freshRow = 0;
   let freshNext = -1;
   let freshWeight = 0;
-  const advanceCached = () => {
-    cachedNext = -1;
-    while (cached && c < cached.length) {
-      const [delta, next] = readVarint(cached, c);
-      oldRow += delta;
-      cachedWeight = cached[next]!;
-      c = next + 1;
-      const row = newRowOf[oldRow]!;
-      if (row >= 0) {
-        cachedNext = row;
-        return;
-      }
+  for (;;) {
+    // A cached posting whose post is gone or changed (new row -1) is skipped.
+    while (cachedNext < 0 && c < cached.length) {
+      oldRow += varintAt(cached, c);
+      c = varintEnd(cached, c);
+      cachedWeight = cached[c++]!;
+      cachedNext = newRowOf[oldRow]!;
     }
-  };
-  const advanceFresh = () => {
-    freshNext = -1;
-    if (!fresh || f >= fresh.length) return;
-    const [delta, next] = readVarint(fresh, f);
-    freshRow += delta;
-    freshWeight = fresh[next]!;
-    f = next + 1;
-    freshNext = freshRow;
-  };
-  advanceCached();
-  advanceFresh();
-  while (cachedNext >= 0 || freshNext >= 0) {
+    if (freshNext < 0 && f < fresh.length) {
+      freshRow += varintAt(fresh, f);
+      f = varintEnd(fresh, f);
+      freshWeight = fresh[f++]!;
+      freshNext = freshRow;
+    }
+    if (cachedNext < 0 && freshNext < 0) break;
     const takeCached = freshNext < 0 || (cachedNext >= 0 && cachedNext < freshNext);
     const row = takeCached ? cachedNext : freshNext;
     at = writeVarint(out, at, count === 0 ? row : row - lastRow);
     out[at++] = takeCached ? cachedWeight : freshWeight;
     lastRow = row;
     count++;
-    if (takeCached) advanceCached();
-    else advanceFresh();
+    if (takeCached) cachedNext = -1;
+    else freshNext = -1;
   }
   return { count, postings: out.slice(0, at) };
 }

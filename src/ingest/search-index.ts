@@ -6,26 +6,15 @@
  *      version, when it is parsed, and kept in the post store.
  *   2. SearchIndexBuilder: posts' token lists, fed in ascending row order → postings. A build runs one
  *      builder per thread, each over a contiguous range of rows, and exports it as a PartialIndex.
- *   3. mergePartialIndexes + writeSearchShards: the partial indexes, in row order, joined token by token
- *      and cut into shards.
+ *   3. mergePartialIndexes: the partial indexes, in row order, joined token by token, to be cut into
+ *      shards (search-shards.ts).
  *
  * Memory is what limits this at 200k posts, so postings are kept encoded as they arrive (≈2 bytes per
  * post per token) and a token seen in one post only — most of them, news text being full of names —
  * keeps its one posting in two numbers instead of a buffer.
  */
-import {
-  MAX_OCCURRENCES, PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, TITLE_BIT, encodeShard, readVarint, searchPiecePath, searchShardPath,
-  type SearchMeta, type ShardHeader,
-} from '../index-format/search-format.ts';
+import { MAX_OCCURRENCES, TITLE_BIT } from '../index-format/search-format.ts';
 import { foldText, tokenizeFolded } from '../index-format/search-text.ts';
-import { fnv1a } from '../index-format/types.ts';
-import { searchVariantGroups } from './search-variants.ts';
-
-/**
- * Postings per shard, about. A query needs one shard per token: at 32 KB, a two-word query at 200k posts
- * fetches ~100 KB, and meta.json lists one token per 32 KB of index.
- */
-export const SEARCH_SHARD_BYTES = 32 * 1024;
 
 /** One post's tokens, each with its weight byte (see search-format.ts). */
 export interface SearchTokens {
@@ -298,140 +287,22 @@ export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPost
   }
 }
 
-/**
- * Cuts a token stream (in token order) into shards, and common tokens' older postings into pieces,
- * and hands each file to `write` (path under `data/`), then meta.json. Returns the total bytes and the
- * number of shards and pieces.
- */
-export async function writeSearchShards(
-  lists: Iterable<TokenPostings>,
-  postCount: number,
-  write: (path: string, body: Uint8Array | string) => Promise<void>,
-  shardBytes = SEARCH_SHARD_BYTES,
-  piecePostings = PIECE_POSTINGS,
-): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
-  const firstTokens: string[] = [];
-  let total = 0;
-  let tokenCount = 0;
-  let header: ShardHeader = { tokens: [], ends: [], counts: [] };
-  let parts: Uint8Array[] = [];
-  let size = 0;
-  let headerSize = 0;
-  let pieceCount = 0;
-  const pieced: Record<string, number> = {};
-  const flush = async () => {
-    if (header.tokens.length === 0) return;
-    const file = encodeShard(header, concat(parts));
-    firstTokens.push(header.tokens[0]!);
-    total += file.length;
-    await write(searchShardPath(header.tokens[0]!), file);
-    header = { tokens: [], ends: [], counts: [] };
-    parts = [];
-    size = 0;
-    headerSize = 0;
-  };
-  for (const list of lists) {
-    tokenCount++;
-    const { token } = list;
-    const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
-    for (const [k, piece] of pieces.entries()) {
-      const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
-      total += file.length;
-      await write(searchPiecePath(token, k), file);
-    }
-    pieceCount += pieces.length;
-    // The header costs bytes too (a shard of many rare tokens is mostly header): ~3 bytes a CJK
-    // character, plus quotes, commas and two numbers.
-    const tokenHeaderBytes = token.length * 3 + 16;
-    if (endsShardBefore(token, size + headerSize, rest.length + tokenHeaderBytes, shardBytes)) await flush();
-    header.tokens.push(token);
-    parts.push(rest);
-    size += rest.length;
-    header.ends.push(size);
-    header.counts.push(restCount);
-    if (pieces.length > 0) pieced[token] = pieces.length;
-    headerSize += tokenHeaderBytes;
+/** The varint at `at` (the tuple of readVarint, without allocating one: this runs once per posting). */
+export function varintAt(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 128;
   }
-  await flush();
-  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces: pieced };
-  const metaJson = JSON.stringify(meta);
-  total += metaJson.length;
-  await write(SEARCH_META_PATH, metaJson);
-  return { bytes: total, shards: firstTokens.length, pieces: pieceCount, tokens: tokenCount };
 }
 
-/**
- * A token's postings as its pieces (each exactly `perPiece` postings, the oldest first) and the rest,
- * which always holds at least one posting: a token with 2 × perPiece postings has one piece, and its
- * second piece is made only when a third lot begins, so a piece, once made, is never rewritten by
- * posts added after the newest. Each part's first delta is its row from zero.
- */
-function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8Array[]; rest: Uint8Array; restCount: number } {
-  const pieceCount = Math.floor((list.count - 1) / perPiece);
-  if (pieceCount === 0) return { pieces: [], rest: list.postings, restCount: list.count };
-  const bytes = list.postings;
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  let row = 0;
-  for (let part = 0; part <= pieceCount; part++) {
-    const postings = part < pieceCount ? perPiece : list.count - pieceCount * perPiece;
-    let firstRow = 0;
-    let afterFirstDelta = 0;
-    for (let n = 0; n < postings; n++) {
-      const [delta, next] = readVarint(bytes, at);
-      row += delta;
-      if (n === 0) {
-        firstRow = row;
-        afterFirstDelta = next;
-      }
-      at = next + 1; // past the weight byte
-    }
-    // The part's first delta becomes its row; the other postings' bytes are kept as they are.
-    const out = new Uint8Array(varintLength(firstRow) + (at - afterFirstDelta));
-    out.set(bytes.subarray(afterFirstDelta, at), writeVarint(out, 0, firstRow));
-    parts.push(out);
-  }
-  return { pieces: parts.slice(0, pieceCount), rest: parts[pieceCount]!, restCount: list.count - pieceCount * perPiece };
-}
-
-/**
- * Whether a shard holding `bytes` ends before `token` (of `tokenBytes`). Decided, past half the target
- * size, by the token alone: its hash against its size (each of its bytes has a 2/shardBytes chance of
- * being a cut), so shards are ~shardBytes on average and most cuts fall on the same tokens whatever
- * came before. A new post grows some tokens' postings by a few bytes and adds a few new tokens; a cut
- * then moves only in the shards it touched, and the next cut already falls where it fell. With shards
- * cut greedily at the target (the first design), one cut moved moved every cut after it. A token that
- * would take the shard past three times the target starts its own (the commonest tokens are shards
- * by themselves).
- */
-function endsShardBefore(token: string, bytes: number, tokenBytes: number, shardBytes: number): boolean {
-  if (bytes === 0) return false;
-  if (bytes + tokenBytes > 3 * shardBytes) return true;
-  if (bytes < shardBytes / 2) return false;
-  return mixedHash(token) / 2 ** 32 < (2 * tokenBytes) / shardBytes;
-}
-
-/** FNV-1a with a final avalanche (MurmurHash3's fmix32), so that short tokens' hashes spread over all 32 bits. */
-function mixedHash(token: string): number {
-  let hash = fnv1a(token);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+/** Where the varint at `at` ends. */
+export function varintEnd(bytes: Uint8Array, at: number): number {
+  while (bytes[at++]! >= 0x80);
+  return at;
 }
 
 /** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
@@ -454,16 +325,4 @@ function writePosting(bytes: Uint8Array, at: number, delta: number, weight: numb
   at = writeVarint(bytes, at, delta);
   bytes[at++] = weight;
   return at;
-}
-
-/** The whole search index in memory, for the dev server and tests (builds stream it to disk instead). */
-export async function buildSearchFiles(
-  posts: AsyncIterable<{ row: number; title: string; text: string }>,
-  sizes: { shardBytes?: number; piecePostings?: number } = {},
-): Promise<Map<string, Uint8Array | string>> {
-  const builder = new SearchIndexBuilder();
-  for await (const post of posts) builder.addText(post.row, post.title, post.text);
-  const files = new Map<string, Uint8Array | string>();
-  await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body), sizes.shardBytes, sizes.piecePostings);
-  return files;
 }

@@ -17,7 +17,7 @@ import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
-import { buildSearchFiles } from './search-index.ts';
+import { buildSearchFiles } from './search-shards.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -51,7 +51,7 @@ export interface CnaReaderIndexOptions {
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
-  'patch-plan.ts', 'last-build.ts',
+  'patch-plan.ts', 'last-build.ts', 'search-shards.ts',
 ];
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */

@@ -28,7 +28,8 @@ import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
 import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
-import { SearchIndexBuilder, mergePartialIndexes, writeSearchShards, type PartialIndex } from './search-index.ts';
+import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
+import { writeSearchShards } from './search-shards.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { writeRows, type RowTask } from './write-rows.ts';
 

@@ -23,7 +23,7 @@ import { resetSearchCache } from '../features/search/search-client.ts';
 import { SEARCH_META_PATH, searchShardPath, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
 import { foldText, tokenize } from '../index-format/search-text.ts';
 import { ingestPosts } from '../ingest/ingest.ts';
-import { buildSearchFiles } from '../ingest/search-index.ts';
+import { buildSearchFiles } from '../ingest/search-shards.ts';
 import { serveWithChromium } from './served-site.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -12,7 +12,7 @@ import { resetDataCache } from '../../src/features/data/data-client.ts';
 import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
 import { resetSearchCache } from '../../src/features/search/search-client.ts';
 import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { buildSearchFiles } from '../../src/ingest/search-index.ts';
+import { buildSearchFiles } from '../../src/ingest/search-shards.ts';
 
 // jsdom gives import.meta.url an http: scheme; the project root is the working directory of the test run.
 const DEMO_POSTS = resolve(process.cwd(), 'posts');

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapRows, patchIndex, teeToCache } from '../../src/ingest/search-cache.ts';
-import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, writeSearchShards, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { writeSearchShards } from '../../src/ingest/search-shards.ts';
 
 interface Post {
   key: string;
