@@ -9,7 +9,7 @@ import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFi
 import { loadPlanSnapshot } from './last-build.ts';
 import { patchPlan, type FilesRead, type PatchedIndex } from './patch-plan.ts';
 import { parseDigestHead, type DigestHead } from './post-digest.ts';
-import { hasSeenFiles, loadSeenFiles, SeenFilesWriter, type SeenLine } from './seen-files.ts';
+import { hasSeenFiles, loadSeenFiles, SeenFilesWriter } from './seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './post-store.ts';
 import { mapInOrder } from './map-in-order.ts';
@@ -184,29 +184,32 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const statting = pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
   const stats = await statting;
-  const record = store.dir ? new SeenFilesWriter(store.dir, settings) : undefined;
+  const seen = files.map((file) => previous?.get(file.path));
+  // A rebuild that removed no file appends the lines of the files it reads to the last record.
+  const appendTo = previous?.appendable && seen.reduce((count, entry) => count + (entry ? 1 : 0), 0) === previous.size ? previous : undefined;
+  const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo) : undefined;
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
-  const seen: (SeenLine | undefined)[] = Array.from({ length: files.length });
   const keys: (string | undefined)[] = Array.from({ length: files.length });
   const accept = (at: number, file: IngestedFile) => {
     heads[at] = parseDigestHead(file.head);
     keys[at] = file.key;
     if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
+    // Not recorded, it is read again next time; an appended record must say so of its older line.
+    else if (seen[at] && record?.appending) record.forget(file.path);
   };
   try {
     const toRead: FileToIngest[] = [];
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
-      const entry = previous?.get(file.path);
-      seen[at] = entry;
+      const entry = seen[at];
       const stat = entry && (stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
         const moved = move?.(entry.seen[2]);
         keys[at] = moved ?? entry.seen[2];
         if (moved) record?.add(file.path, [entry.seen[0], entry.seen[1], moved], previous!.head(entry));
-        else record?.addLine(previous!.line(entry));
+        else if (!record?.appending) record?.addLine(previous!.line(entry));
         return;
       }
       toRead.push(entry ? { ...file, lastKey: entry.seen[2] } : file);

@@ -9,16 +9,29 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
+import { forEachLine, LineLogWriter, readLineLog, type LineLog } from './line-log.ts';
 
 /** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
 export const BUILD_ID_FILE = '.build-id';
 
+/**
+ * The state of an output folder: a line log (line-log.ts) whose header names the data folder, with a
+ * line `<path>\t<hash>` per file (an empty hash: the file was removed), each build's lines closed by
+ * its build id. A build appends the lines of the files it wrote or removed (paths under `data/` hold no
+ * tab nor line break), or, when lines said again have piled up, writes the whole state anew.
+ */
 export interface WriteState {
   buildId: string;
-  dataRoot: string;
   /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
-  files: Record<string, string>;
+  files: Map<string, string>;
+  /** The state as read, to append to. */
+  log: LineLog;
+  /** Lines said again by a later line. */
+  superseded: number;
 }
+
+/** Past this many lines said again per file, the next build writes the state whole. */
+const REWRITE_AT = 0.25;
 
 /**
  * A plan as a later build can patch it (see patch-plan.ts): rows in order with what placing a new post
@@ -55,9 +68,19 @@ export function planSnapshotPath(statePath: string): string {
 export async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
   if (!statePath) return undefined;
   try {
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as WriteState;
-    const id = await readBuildId(dataRoot);
-    return state.dataRoot === dataRoot && state.buildId === id ? state : undefined;
+    const log = readLineLog(statePath);
+    if (!log || (JSON.parse(log.header) as { dataRoot?: string }).dataRoot !== dataRoot || log.mark !== (await readBuildId(dataRoot))) return undefined;
+    const files = new Map<string, string>();
+    let lines = 0;
+    forEachLine(log, (start, end) => {
+      const line = log.bytes.toString('utf8', start, end);
+      const tab = line.indexOf('\t');
+      const hash = line.slice(tab + 1);
+      lines++;
+      if (hash === '') files.delete(line.slice(0, tab));
+      else files.set(line.slice(0, tab), hash);
+    });
+    return { buildId: log.mark, files, log, superseded: lines - files.size };
   } catch {
     return undefined; // no state yet, or no data folder: a full write
   }
@@ -74,14 +97,27 @@ export async function loadPlanSnapshot(statePath: string, dataRoot: string): Pro
   }
 }
 
-/** Saves the state and the plan (when given) under a new build id, written into the data folder last; returns the id. */
-export async function saveState(statePath: string, dataRoot: string, files: Map<string, string>, plan: PlanSnapshot | undefined): Promise<string> {
-  const state: WriteState = { buildId: randomUUID(), dataRoot, files: Object.fromEntries(files) };
+/**
+ * Saves the state of the folder's files (appended to `previous`, the state it was loaded with, when
+ * there is one to append to) and the plan, when given, under a new build id, written into the data
+ * folder last; returns the id.
+ */
+export async function saveState(statePath: string, dataRoot: string, previous: WriteState | undefined, files: Map<string, string>, plan: PlanSnapshot | undefined): Promise<string> {
+  const buildId = randomUUID();
   await mkdir(dirname(statePath), { recursive: true });
-  await writeFile(statePath, JSON.stringify(state));
-  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId: state.buildId, dataRoot, ...plan }));
-  await writeFile(join(dataRoot, BUILD_ID_FILE), state.buildId);
-  return state.buildId;
+  const appending = previous && previous.superseded <= previous.files.size * REWRITE_AT;
+  const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot }));
+  try {
+    for (const [path, hash] of files) if (!appending || previous.files.get(path) !== hash) writer.add(Buffer.from(`${path}\t${hash}\n`));
+    if (appending) for (const path of previous.files.keys()) if (!files.has(path)) writer.add(Buffer.from(`${path}\t\n`));
+    writer.commit(buildId);
+  } catch (error) {
+    writer.abandon();
+    throw error;
+  }
+  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId, dataRoot, ...plan }));
+  await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
+  return buildId;
 }
 
 async function readBuildId(dataRoot: string): Promise<string> {

@@ -6,18 +6,23 @@
  * the whole archive in one sequential read, instead of one store entry opened per post on the workers
  * and its summary sent back (~5 s of a 200k-post rebuild). Only new and changed files go to the workers.
  *
- * One line per file: `[path, size, mtimeMs, key]` as JSON, a tab, the head's JSON line. JSON text holds
- * no raw tab or line break, so the fields split without parsing the heads (a head is parsed only when
- * the file is used). The first line names the settings (parser version included) the keys were made
- * under (other settings, nothing seen) and the record's own id, by which a build's plan names the
- * record it was made from (see last-build.ts).
+ * A line log (line-log.ts): a header naming the settings (parser version included) the keys were made
+ * under (other settings, nothing seen); one line per file, `[path, size, mtimeMs, key]` as JSON, a tab,
+ * the head's JSON line (a size of -1: the file is not to be trusted any more); each build's lines closed
+ * by its record id, by which a build's plan names the record it was made from (see last-build.ts). JSON
+ * text holds no raw tab or line break, so the fields split without parsing the heads (a head is parsed
+ * only when the file is used). A rebuild that removed no file appends the lines of the files it read;
+ * the others write the whole record.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
+import { forEachLine, LineLogWriter, readLineLog, type LineLog } from './line-log.ts';
 
 const SEEN_FILE = 'files-seen.ndjson';
+/** Past this many lines said again per file seen, the next record is written whole (loading reads them all). */
+const REWRITE_AT = 0.25;
 
 /** A file's line in the record: where it starts, where its head starts (after the tab), where it ends (the line break). */
 export interface SeenLine {
@@ -35,8 +40,11 @@ export class SeenFiles {
   constructor(
     /** The record's id (see SeenFilesWriter.id). */
     readonly id: string,
-    private readonly bytes: Buffer,
+    /** The record as read: a writer appending to it starts where it was last committed. */
+    readonly log: LineLog,
     private readonly entries: Map<string, SeenLine>,
+    /** Lines of the record said again by a later line. */
+    private readonly superseded: number,
   ) {}
 
   /** Number of files seen. */
@@ -50,17 +58,22 @@ export class SeenFiles {
 
   /** The digest head's JSON line. */
   head(entry: SeenLine): string {
-    return this.bytes.toString('utf8', entry.start, entry.end);
+    return this.log.bytes.toString('utf8', entry.start, entry.end);
   }
 
   /** The whole line, as bytes, to be copied into the next record. */
   line(entry: SeenLine): Buffer {
-    return this.bytes.subarray(entry.lineStart, entry.end + 1);
+    return this.log.bytes.subarray(entry.lineStart, entry.end + 1);
   }
 
   /** Every store key the last build used. */
   *keys(): Generator<string> {
     for (const entry of this.entries.values()) yield entry.seen[2];
+  }
+
+  /** Whether the next build may append its lines to this record (see SeenFilesWriter). */
+  get appendable(): boolean {
+    return this.superseded <= this.entries.size * REWRITE_AT;
   }
 }
 
@@ -71,80 +84,70 @@ export function hasSeenFiles(dir: string): boolean {
 
 /** What the last build saw, or undefined when there is no usable record (first build, other settings). */
 export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefined {
-  let bytes: Buffer;
+  const log = readLineLog(join(dir, SEEN_FILE));
+  if (!log) return undefined;
   try {
-    bytes = readFileSync(join(dir, SEEN_FILE));
-  } catch {
-    return undefined;
-  }
-  let end = bytes.indexOf(10);
-  if (end < 0) return undefined;
-  try {
-    const header = JSON.parse(bytes.toString('utf8', 0, end)) as { settings?: string; id?: string };
-    if (header.settings !== settings) return undefined;
+    if ((JSON.parse(log.header) as { settings?: string }).settings !== settings) return undefined;
+    const { bytes } = log;
     const entries = new Map<string, SeenLine>();
-    for (let start = end + 1; start < bytes.length; start = end + 1) {
-      end = bytes.indexOf(10, start);
-      // Every line ends with a line break: one without was cut short (a damaged file), and is not used.
-      if (end < 0) break;
+    let lines = 0;
+    forEachLine(log, (start, end) => {
       const tab = bytes.indexOf(9, start);
-      if (tab < 0 || tab > end) return undefined;
+      if (tab < 0 || tab > end) throw new Error('a line of the record has no tab');
       const [path, size, mtimeMs, key] = JSON.parse(bytes.toString('utf8', start, tab)) as [string, number, number, string];
-      entries.set(path, { seen: [size, mtimeMs, key], lineStart: start, start: tab + 1, end });
-    }
-    return new SeenFiles(header.id ?? '', bytes, entries);
+      lines++;
+      if (size < 0) entries.delete(path);
+      else entries.set(path, { seen: [size, mtimeMs, key], lineStart: start, start: tab + 1, end });
+    });
+    return new SeenFiles(log.mark, log, entries, lines - entries.size);
   } catch {
     return undefined;
   }
 }
 
 /**
- * Writes the record of this build as files come in, in any order, into a temporary file that replaces
- * the old record only when complete (`finish`).
+ * Writes the record of this build as files come in, in any order: a whole new record (replacing the
+ * old one when finished), or, given the last record (when it is appendable and no file it names is
+ * gone), this build's lines appended to it: then only files read this build are added, and any of them
+ * that could not be read is forgotten.
  */
 export class SeenFilesWriter {
   /** A new id for each record written. */
   readonly id = randomUUID();
-  private readonly path: string;
-  private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly log: LineLogWriter;
 
-  constructor(private readonly dir: string, settings: string) {
+  constructor(dir: string, settings: string, appendTo?: SeenFiles) {
     mkdirSync(dir, { recursive: true });
-    this.path = join(dir, `${SEEN_FILE}.${process.pid}.tmp`);
-    this.fd = openSync(this.path, 'w');
-    this.addLine(Buffer.from(`${JSON.stringify({ settings, id: this.id })}\n`));
+    const path = join(dir, SEEN_FILE);
+    this.log = appendTo ? LineLogWriter.append(path, appendTo.log) : LineLogWriter.create(path, JSON.stringify({ settings }));
+  }
+
+  /** Whether this build's lines go after the last record's (which then stand for the files not added). */
+  get appending(): boolean {
+    return this.log.appending;
   }
 
   add(path: string, seen: FileSeen, head: string): void {
-    this.addLine(Buffer.from(`${JSON.stringify([path, ...seen])}\t${head}\n`));
+    this.log.add(Buffer.from(`${JSON.stringify([path, ...seen])}\t${head}\n`));
   }
 
   /** A line as the last record had it (see SeenFiles.line): copied as bytes, not made again. */
   addLine(line: Buffer): void {
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    // Written ~1 MB at a time: one write per line would be 200k system calls.
-    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1024) this.flush();
+    this.log.add(line);
+  }
+
+  /** A file of the last record not to be trusted any more (appending: it could not be read this time). */
+  forget(path: string): void {
+    this.log.add(Buffer.from(`${JSON.stringify([path, -1, -1, ''])}\t{}\n`));
   }
 
   finish(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.path, join(this.dir, SEEN_FILE));
+    this.log.commit(this.id);
   }
 
   /** A failed build leaves the last record as it was. */
   abandon(): void {
-    closeSync(this.fd);
-    rmSync(this.path, { force: true });
-  }
-
-  private flush(): void {
-    if (this.pending.length > 0) writevSync(this.fd, this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.log.abandon();
   }
 }
 

@@ -114,7 +114,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       lastBuild = {
         dataRoot: join(outDir, DATA_DIR),
         // One state per output folder: building into another folder does not spoil this one's.
-        statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.json`),
+        statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
       };
       built = await ingestOver({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
     },

@@ -21,6 +21,7 @@ import { runLighthouse, type LighthouseResult } from './lighthouse-run.ts';
 import { servePreview, serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 import { buildWith, type GeneratorResult } from './static-site-generators.ts';
+import { loadState } from '../ingest/last-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, '.cache', 'bench');
@@ -331,11 +332,11 @@ interface ChangedFiles {
   removed: number;
 }
 
-/** The output state the build keeps in its cache: each file under data/ and a hash of its content (see write-index.ts). */
-function outputState(cacheDir: string): Map<string, string> {
-  const name = readdirSync(cacheDir).find((file) => /^output-[0-9a-f]+\.json$/.test(file));
+/** The output state the build keeps in its cache: each file under data/ and a hash of its content (see last-build.ts). */
+async function outputState(cacheDir: string, outDir: string): Promise<Map<string, string>> {
+  const name = readdirSync(cacheDir).find((file) => /^output-[0-9a-f]+\.state$/.test(file));
   if (!name) return new Map();
-  return new Map(Object.entries((JSON.parse(readFileSync(join(cacheDir, name), 'utf8')) as { files: Record<string, string> }).files));
+  return (await loadState(join(cacheDir, name), join(outDir, 'data')))?.files ?? new Map();
 }
 
 function changedFiles(before: Map<string, string>, after: Map<string, string>, outDir: string): ChangedFiles {
@@ -375,14 +376,14 @@ for (const posts of sizes) {
       .replace(/^date:.*$/m, 'date: 2026-12-31 01:00:00.000000000 +00:00')
       .replace(/^(link|from):.*$/m, '$1: https://www.example-news.tw/added'),
   );
-  const coldState = outputState(cacheDir);
+  const coldState = await outputState(cacheDir, outDir);
   const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
-  const addState = outputState(cacheDir);
+  const addState = await outputState(cacheDir, outDir);
   const editedFile = join(postsDir, '_posts', names[0]!);
   const original = readFileSync(editedFile);
   appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n');
   const rebuildEdit = await buildWithRss(postsDir, outDir, cacheDir);
-  const rebuildEditChanged = changedFiles(addState, outputState(cacheDir), outDir);
+  const rebuildEditChanged = changedFiles(addState, await outputState(cacheDir, outDir), outDir);
   writeFileSync(editedFile, original);
   rmSync(addedFile);
   const row: Row = {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSeenFiles, SeenFilesWriter } from '../../src/ingest/seen-files.ts';
@@ -22,13 +22,14 @@ describe('the record of files seen by the last build', () => {
     expect(seen.get('_posts/missing.html')).toBeUndefined();
     expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3']);
 
-    // The next build copies unchanged files' lines as bytes: the same record, under its own id.
-    const lines = () => readFileSync(join(dir, 'files-seen.ndjson'), 'utf8').split('\n');
+    // A build writing the whole record copies unchanged files' lines as bytes: the same lines (the
+    // header and the commit line, which names the record, aside).
+    const lines = () => readFileSync(join(dir, 'files-seen.ndjson'), 'utf8').split('\n').slice(1, -2);
     const before = lines();
     const next = new SeenFilesWriter(dir, settings);
     for (const path of paths) next.addLine(seen.line(seen.get(path)!));
     next.finish();
-    expect(lines().slice(1)).toEqual(before.slice(1));
+    expect(lines()).toEqual(before);
     expect(seen.id).toBe(writer.id);
     expect(loadSeenFiles(dir, settings)!.id).toBe(next.id);
     expect(next.id).not.toBe(writer.id);
@@ -42,20 +43,57 @@ describe('the record of files seen by the last build', () => {
     expect(loadSeenFiles(dir, settings.replace('v1', 'v2'))).toBeUndefined();
   });
 
-  it('keeps the complete lines of a record cut short, and none of the cut one', () => {
+  it("takes a rebuild's lines appended to the last record, the later line of a file over the earlier", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
-    const writer = new SeenFilesWriter(dir, settings);
-    writer.add('a.html', [1, 2, 'ka'], head('甲'));
-    writer.add('b.html', [3, 4, 'kb'], head('乙'));
-    writer.finish();
-    const path = join(dir, 'files-seen.ndjson');
-    const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
-    appendFileSync(path, '["c.html",5,6,"kc"]\t{"summary":{"ti');
+    const first = new SeenFilesWriter(dir, settings);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) first.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    first.finish();
+    const size = statSync(join(dir, 'files-seen.ndjson')).size;
+
+    const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
+    expect(second.appending).toBe(true);
+    second.add('b.html', [3, 4, 'kb2'], head('乙'));
+    second.add('f.html', [5, 6, 'kf'], head('丙'));
+    second.forget('c.html');
+    second.finish();
     const seen = loadSeenFiles(dir, settings)!;
-    expect(seen.get('a.html')?.seen).toEqual([1, 2, 'ka']);
-    expect(seen.get('b.html')?.seen).toBeUndefined();
-    expect(seen.get('c.html')?.seen).toBeUndefined();
+    expect(seen.id).toBe(second.id);
+    expect([...seen.keys()].sort()).toEqual(['ka', 'kb2', 'kd', 'ke', 'kf']);
+    expect(JSON.parse(seen.head(seen.get('b.html')!)).summary.title).toBe('乙');
+    expect(statSync(join(dir, 'files-seen.ndjson')).size).toBeLessThan(size * 2);
+    // Two lines said again for five files: past a quarter, the next build writes the record whole.
+    expect(seen.appendable).toBe(false);
+  });
+
+  it('ignores the lines of a build that died while appending, and the next build cuts them off', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    const first = new SeenFilesWriter(dir, settings);
+    first.add('a.html', [1, 2, 'ka'], head('甲'));
+    first.add('b.html', [3, 4, 'kb'], head('乙'));
+    first.finish();
+    const path = join(dir, 'files-seen.ndjson');
+    appendFileSync(path, '["c.html",5,6,"kc"]\t{"summary":{"title":"丙"}}\n["d.html",7,8,"kd"]\t{"summ');
+    const seen = loadSeenFiles(dir, settings)!;
+    expect(seen.id).toBe(first.id);
+    expect([...seen.keys()]).toEqual(['ka', 'kb']);
+
+    const next = new SeenFilesWriter(dir, settings, seen);
+    next.add('e.html', [9, 10, 'ke'], head('戊'));
+    next.finish();
+    expect([...loadSeenFiles(dir, settings)!.keys()]).toEqual(['ka', 'kb', 'ke']);
+    expect(readFileSync(path, 'utf8')).not.toContain('c.html');
+  });
+
+  it('leaves the last record as it was when an appending build gives up', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    const first = new SeenFilesWriter(dir, settings);
+    first.add('a.html', [1, 2, 'ka'], head('甲'));
+    first.finish();
+    const before = readFileSync(join(dir, 'files-seen.ndjson'));
+    const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
+    second.add('b.html', [3, 4, 'kb'], head('乙'));
+    second.abandon();
+    expect(readFileSync(join(dir, 'files-seen.ndjson'))).toEqual(before);
   });
 
   it('leaves the last record in place when a build gives up', () => {
