@@ -138,7 +138,9 @@ export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<T
       const order = !old ? 1 : !freshList ? -1 : old.token < freshList.token ? -1 : old.token > freshList.token ? 1 : 0;
       const merged = order < 0 && mapping.shift !== undefined
         ? shiftPostings(old!, mapping, mapping.shift, !dropped || dropped.has(old!.token))
-        : mergePostings(order <= 0 ? old!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
+        : order === 0 && mapping.shift !== undefined
+          ? mergeShifted(old!.postings, freshList!.postings, mapping.newRowOf)
+          : mergePostings(order <= 0 ? old!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
       if (merged.count > 0) {
         yield order <= 0 ? { token: old!.token, tokenBytes: old!.tokenBytes, count: merged.count, postings: merged.postings } : { token: freshList!.token, count: merged.count, postings: merged.postings };
       }
@@ -163,7 +165,7 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
     for (let at = 0; at < postings.length; ) {
       row += varintAt(postings, at);
       at = varintEnd(postings, at) + 1; // past the weight byte
-      if (mapping.newRowOf[row]! < 0) return mergePostings(postings, undefined, mapping.newRowOf);
+      if (mapping.newRowOf[row]! < 0) return mergeShifted(postings, undefined, mapping.newRowOf);
     }
   }
   if (shift === 0) return { count: list.count, postings };
@@ -182,6 +184,93 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
 }
 
 const NONE = new Uint8Array(0);
+
+/**
+ * mergePostings for a uniform shift (see RowMapping.shift): two kept postings in a row keep their delta,
+ * so the cached list is copied in spans, and only the postings after a dropped or a fresh one (and the
+ * first) are encoded again. An edited or added post merges into the lists of each of its few hundred
+ * tokens, the commonest ones with ~200k postings: copying them costs a fraction of encoding them.
+ */
+function mergeShifted(cached: Uint8Array, freshList: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
+  const fresh = freshList ?? NONE;
+  const out = new Uint8Array(cached.length + fresh.length + 8);
+  let at = 0;
+  let count = 0;
+  let lastRow = 0;
+  // Whether the last posting written was the previous cached one (then this one's delta stands), and
+  // where the span of cached postings not yet copied begins (-1: none). Everything is a local of this
+  // one loop, and each varint is decoded in place: this runs once per posting of the longest lists.
+  let inStep = false;
+  let spanStart = -1;
+  const { rows: freshRows, weights: freshWeights } = decodeRows(fresh);
+  let nextFresh = 0;
+  let oldRow = 0;
+  for (let c = 0; c < cached.length; ) {
+    const start = c;
+    let byte = cached[c++]!;
+    let delta = byte & 0x7f;
+    for (let scale = 128; byte >= 0x80; scale *= 128) {
+      byte = cached[c++]!;
+      delta += (byte & 0x7f) * scale;
+    }
+    c++; // the weight
+    oldRow += delta;
+    const row = newRowOf[oldRow]!;
+    if (row >= 0 && inStep && (nextFresh === freshRows.length || freshRows[nextFresh]! > row)) {
+      if (spanStart < 0) spanStart = start;
+      lastRow = row;
+      count++;
+      continue;
+    }
+    if (spanStart >= 0) {
+      out.set(cached.subarray(spanStart, start), at);
+      at += start - spanStart;
+      spanStart = -1;
+    }
+    if (row < 0) {
+      inStep = false;
+      continue;
+    }
+    for (; nextFresh < freshRows.length && freshRows[nextFresh]! < row; nextFresh++) {
+      const freshRow = freshRows[nextFresh]!;
+      at = writeVarint(out, at, count === 0 ? freshRow : freshRow - lastRow);
+      out[at++] = freshWeights[nextFresh]!;
+      lastRow = freshRow;
+      count++;
+    }
+    at = writeVarint(out, at, count === 0 ? row : row - lastRow);
+    out[at++] = cached[c - 1]!;
+    lastRow = row;
+    count++;
+    inStep = true;
+  }
+  if (spanStart >= 0) {
+    out.set(cached.subarray(spanStart), at);
+    at += cached.length - spanStart;
+  }
+  for (; nextFresh < freshRows.length; nextFresh++) {
+    const freshRow = freshRows[nextFresh]!;
+    at = writeVarint(out, at, count === 0 ? freshRow : freshRow - lastRow);
+    out[at++] = freshWeights[nextFresh]!;
+    lastRow = freshRow;
+    count++;
+  }
+  return { count, postings: out.slice(0, at) };
+}
+
+/** A short list's rows and weights (the fresh postings of a patch: a few per token). */
+function decodeRows(postings: Uint8Array): { rows: number[]; weights: number[] } {
+  const rows: number[] = [];
+  const weights: number[] = [];
+  let row = 0;
+  for (let at = 0; at < postings.length; ) {
+    row += varintAt(postings, at);
+    at = varintEnd(postings, at);
+    rows.push(row);
+    weights.push(postings[at++]!);
+  }
+  return { rows, weights };
+}
 
 /**
  * One token's cached postings (renumbered, gone rows dropped) and its fresh ones, in row order, encoded.

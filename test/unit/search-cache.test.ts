@@ -48,6 +48,7 @@ describe('the cached search index', () => {
   const cases: [string, (posts: Post[]) => Post[]][] = [
     ['one post edited', (posts) => posts.map((post, row) => (row === 37 ? { key: 'k37-edited', title: post.title, text: `${post.text} 更正 新增的段落` } : post))],
     ['a post added on top', (posts) => [{ key: 'new', title: '最新消息 颱風', text: '全新的 term3 內容' }, ...posts]],
+    ['two posts added after the last row, one edited', (posts) => [...posts.map((post, row) => (row === 80 ? { ...post, key: 'k80-edited', text: `${post.text} term2` } : post)), { key: 'late1', title: '晚間新聞', text: 'term1 term2 晚間' }, { key: 'late2', title: '深夜', text: 'term2 深夜' }]],
     ['a post inserted among older ones, another deleted', (posts) => [...posts.slice(0, 200), { key: 'mid', title: '補登', text: '舊聞 補登 term5' }, ...posts.slice(200, 311), ...posts.slice(312)]],
     ['the only post of a rare token deleted, and nothing else', (posts) => posts.filter((_, row) => row !== 0)],
     ['one post edited and one added on top', (posts) => [{ key: 'new', title: '最新消息', text: 'term3 term4' }, ...posts.map((post, row) => (row === 5 ? { ...post, key: 'k5-edited', text: '改寫 term1' } : post))]],
