@@ -98,18 +98,29 @@ export async function loadPlanSnapshot(statePath: string, dataRoot: string): Pro
 }
 
 /**
- * Saves the state of the folder's files (appended to `previous`, the state it was loaded with, when
- * there is one to append to) and the plan, when given, under a new build id, written into the data
- * folder last; returns the id.
+ * Saves the state of the folder's files under a new build id, written into the data folder last, and
+ * the plan, when given; returns the id. Appended to `previous`, the state the build was loaded with,
+ * when there is one to append to: then only `changes` (paths whose hash is new, paths removed) are written.
  */
-export async function saveState(statePath: string, dataRoot: string, previous: WriteState | undefined, files: Map<string, string>, plan: PlanSnapshot | undefined): Promise<string> {
+export async function saveState(
+  statePath: string,
+  dataRoot: string,
+  previous: WriteState | undefined,
+  files: ReadonlyMap<string, string>,
+  changes: { changed: readonly string[]; removed: readonly string[] },
+  plan: PlanSnapshot | undefined,
+): Promise<string> {
   const buildId = randomUUID();
   await mkdir(dirname(statePath), { recursive: true });
   const appending = previous && previous.superseded <= previous.files.size * REWRITE_AT;
   const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot }));
   try {
-    for (const [path, hash] of files) if (!appending || previous.files.get(path) !== hash) writer.add(Buffer.from(`${path}\t${hash}\n`));
-    if (appending) for (const path of previous.files.keys()) if (!files.has(path)) writer.add(Buffer.from(`${path}\t\n`));
+    if (appending) {
+      for (const path of changes.changed) writer.add(Buffer.from(`${path}\t${files.get(path)}\n`));
+      for (const path of changes.removed) writer.add(Buffer.from(`${path}\t\n`));
+    } else {
+      for (const [path, hash] of files) writer.add(Buffer.from(`${path}\t${hash}\n`));
+    }
     writer.commit(buildId);
   } catch (error) {
     writer.abandon();

@@ -19,6 +19,7 @@ import { slugFromFileName } from './ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
 import { parseDigestHead, type DigestHead, type PostSummary } from './post-digest.ts';
 import { sameContent } from './post-store.ts';
+import { rowMapping, type RowMapping } from './search-cache.ts';
 import type { PostFileRef } from './read-posts.ts';
 import type { SeenFiles, SeenLine } from './seen-files.ts';
 import { urlIdentity } from './urls.ts';
@@ -39,6 +40,11 @@ export interface PatchedIndex {
     keys: string[];
     /** The rows whose post file is written again (new, edited, or placed differently), by row. */
     rows: Map<number, PlannedRow>;
+    /**
+     * How the last build's rows became this build's, for its search index (see search-cache.ts), and
+     * the old store keys of the rows dropped (edited posts, entries moved), whose tokens leave it.
+     */
+    search: { mapping: RowMapping | undefined; droppedKeys: string[] };
   };
 }
 
@@ -171,6 +177,14 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     planned.set(row, plannedRow(keys[row]!, placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined)));
   }
 
+  // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh again.
+  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed])];
+  const newRowOf = new Int32Array(oldCount);
+  for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
+  for (const old of droppedRows) newRowOf[old] = -1;
+  const freshRows = [...droppedRows.map((old) => rows.newRow(old)), ...order.map((post) => post.row)].sort((a, b) => a - b);
+  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: droppedRows.map((old) => previous.get(snapshot.paths[old]!)!.seen[2]) };
+
   // 4. The small files: metadata shards, tag lists, manifest.
   const smallFiles = new Map<string, string>();
   await patchShards(smallFiles, dataRoot, snapshot, order, edits);
@@ -217,7 +231,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
       postCount: rows.count,
       storeKeys: read.keys.filter((key): key is string => key !== undefined),
       snapshot: next,
-      patch: { base: snapshot.buildId, keys, rows: planned },
+      patch: { base: snapshot.buildId, keys, rows: planned, search },
     },
   };
 }

@@ -30,23 +30,31 @@ export function searchCachePaths(statePath: string): SearchCachePaths {
   return { postings: `${statePath}.search-postings`, rows: `${statePath}.search-rows.json` };
 }
 
-/** The keys of the rows the cached postings number, and the build they belong to. */
+/** The build the cached postings belong to, and the keys of the rows they number. */
 export interface CachedRows {
   buildId: string;
   keys: string[];
 }
 
-export function loadCachedRows(paths: SearchCachePaths, buildId: string): CachedRows | undefined {
+/**
+ * The cached rows of the given build, if the cache holds them. Their keys are parsed only when asked
+ * for (`withKeys`): a patched plan (patch-plan.ts) knows how rows moved without them, and 200k keys
+ * are ~0.25 s to parse and map.
+ */
+export function loadCachedRows(paths: SearchCachePaths, buildId: string, withKeys = true): CachedRows | undefined {
   try {
-    const saved = JSON.parse(readFileSync(paths.rows, 'utf8')) as CachedRows;
-    return saved.buildId === buildId && existsSync(paths.postings) ? saved : undefined;
+    // The build id's line, then the keys as JSON.
+    const text = readFileSync(paths.rows, 'utf8');
+    const newline = text.indexOf('\n');
+    if (text.slice(0, newline) !== buildId || !existsSync(paths.postings)) return undefined;
+    return { buildId, keys: withKeys ? (JSON.parse(text.slice(newline + 1)) as string[]) : [] };
   } catch {
     return undefined;
   }
 }
 
 export function saveCachedRows(paths: SearchCachePaths, rows: CachedRows): void {
-  writeFileSync(paths.rows, JSON.stringify(rows));
+  writeFileSync(paths.rows, `${rows.buildId}\n${JSON.stringify(rows.keys)}`);
 }
 
 /**
@@ -86,6 +94,11 @@ export function mapRows(oldKeys: readonly string[], newKeys: readonly string[]):
     if (old === undefined) freshRows.push(row);
     else newRowOf[old] = row;
   });
+  return rowMapping(newRowOf, freshRows);
+}
+
+/** The mapping of these rows (see RowMapping), or undefined when it would reorder old rows. */
+export function rowMapping(newRowOf: Int32Array, freshRows: number[]): RowMapping | undefined {
   let last = -1;
   let shift: number | undefined;
   let uniform = true;

@@ -27,7 +27,7 @@ import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache, type RowMapping } from './search-cache.ts';
+import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache } from './search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
 import { writeSearchShards } from './search-shards.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -80,11 +80,14 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
   let written = 0;
   const made = new Set<string>();
+  /** Paths whose hash differs from the state's: what an appended state says (see saveState). */
+  const changed: string[] = [];
 
   const write = async (path: string, body: string | Uint8Array) => {
     const hash = hashOf(body);
     after.set(path, hash);
     if (before.get(path) === hash) return;
+    changed.push(path);
     const folder = dirname(join(dataRoot, path));
     if (!made.has(folder)) {
       await mkdir(folder, { recursive: true });
@@ -119,6 +122,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     const hash = hashOf(`${planned.key}\u0000${JSON.stringify(planned.place)}`);
     after.set(planned.file, hash);
     if (before.get(planned.file) !== hash) {
+      changed.push(planned.file);
       task.write = { file: planned.file, place: planned.place };
       written++;
     }
@@ -126,9 +130,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   };
   // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
   const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
-  const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId) : undefined;
+  // A patched plan says how rows moved: the cached keys are not needed.
+  const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId, !patch) : undefined;
   if (cache) forgetCachedRows(cache);
-  const mapping = cachedRows ? mapRows(cachedRows.keys, keys) : undefined;
+  const mapping = cachedRows ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
   const searchPatch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? mapping : undefined;
 
   const rowsStarted = performance.now();
@@ -144,19 +149,20 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  const lists = searchPatch && cache ? patchIndex(cache.postings, searchPatch, mergePartialIndexes(parts), await droppedTokens(store, cachedRows!.keys, searchPatch)) : mergePartialIndexes(parts);
+  const droppedKeys = () => (patch ? patch.search.droppedKeys : cachedRows!.keys.filter((_, old) => searchPatch!.newRowOf[old]! < 0));
+  const lists = searchPatch && cache ? patchIndex(cache.postings, searchPatch, mergePartialIndexes(parts), await droppedTokens(store, droppedKeys())) : mergePartialIndexes(parts);
   const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.postCount, write);
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   clock.lap(searchPatch ? 'patch and write the search index' : 'write the search index');
 
-  let removed = 0;
+  const removed: string[] = [];
   for (const path of before.keys()) {
     if (after.has(path)) continue;
     await rm(join(dataRoot, path), { force: true });
-    removed++;
+    removed.push(path);
   }
   if (options.statePath) {
-    const buildId = await saveState(options.statePath, dataRoot, previous, after, built.snapshot);
+    const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
     if (cache) saveCachedRows(cache, { buildId, keys });
   }
   clock.lap('remove old files, save state');
@@ -166,7 +172,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     written,
     // Every file of this build's output that was not written was left as it was.
     unchanged: after.size - written,
-    removed,
+    removed: removed.length,
   };
 }
 
@@ -215,11 +221,10 @@ async function rowsOnWorkers(rowCount: number, pool: WorkerPool, storeDir: strin
  * still in the store (see IngestOptions.keepStale): the only lists the patch must walk. Undefined when
  * one of them is not there to read.
  */
-async function droppedTokens(store: PostStore, oldKeys: readonly string[], mapping: RowMapping): Promise<Set<string> | undefined> {
+async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): Promise<Set<string> | undefined> {
   const tokens = new Set<string>();
-  for (let old = 0; old < mapping.newRowOf.length; old++) {
-    if (mapping.newRowOf[old]! >= 0) continue;
-    const digest = await store.getDigest(oldKeys[old]!);
+  for (const key of droppedKeys) {
+    const digest = await store.getDigest(key);
     if (!digest || !('search' in digest)) return undefined;
     for (const token of digest.search.tokens) tokens.add(token);
   }
