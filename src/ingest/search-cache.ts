@@ -1,38 +1,32 @@
 /**
- * The last build's search index, kept in the build cache so that a rebuild patches it instead of making
- * it again from every post's tokens (at 200k posts: reading 200k token lists back from the store and
- * feeding ~80M postings, ~25 s of a rebuild that changed one post).
+ * Patching the last build's search index instead of making it again from every post's tokens (at 200k
+ * posts: reading 200k token lists back from the store and feeding ~80M postings, ~25 s of a rebuild
+ * that changed one post).
  *
- * Two files next to the output state: the postings, token by token in token order, exactly as the shards
- * hold them (the first delta of each list is its row); and the store key of every row they number.
- * A rebuild maps each old row to its new row through the keys (an unchanged post keeps its key, whatever
- * its row now is), drops the rows of posts that are gone or changed, and merges in the postings of the
- * posts that are new or changed. Postings are delta-encoded, so a shift of every row (a new post on top)
- * is only a new first delta per token; they are re-encoded anyway, which is a tight loop over bytes.
+ * The index is read back from the files the last build wrote (search-patch.ts); the build cache keeps
+ * next to the output state only the store key of every row they number, and the index's size. A
+ * rebuild maps each old row to its new row through the keys (an unchanged post keeps its key, whatever
+ * its row now is; a patched plan gives the mapping itself), drops the rows of posts that are gone or
+ * changed, and merges in the postings of the posts that are new or changed.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { readVarint } from '../index-format/search-format.ts';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { SearchIndexStats } from '../index-format/types.ts';
 import { varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 
-/**
- * A token's postings as read from the cache, or passed on by the patch: with the token's UTF-8 bytes,
- * which the cache writer then takes as they are (encoding ~700k tokens again cost ~0.25 s a rebuild).
- */
-type CachedPostings = TokenPostings & { tokenBytes?: Uint8Array };
-
 export interface SearchCachePaths {
-  postings: string;
   rows: string;
 }
 
 export function searchCachePaths(statePath: string): SearchCachePaths {
-  return { postings: `${statePath}.search-postings`, rows: `${statePath}.search-rows.json` };
+  // A copy of the postings was kept beside the rows until the written index was read back instead.
+  rmSync(`${statePath}.search-postings`, { force: true });
+  return { rows: `${statePath}.search-rows.json` };
 }
 
-/** The build the cached postings belong to, and the keys of the rows they number. */
+/** The build the written index belongs to, its size, and the keys of the rows it numbers. */
 export interface CachedRows {
   buildId: string;
+  stats: Pick<SearchIndexStats, 'tokens' | 'bytes' | 'shards' | 'pieces'>;
   keys: string[];
 }
 
@@ -43,18 +37,19 @@ export interface CachedRows {
  */
 export function loadCachedRows(paths: SearchCachePaths, buildId: string, withKeys = true): CachedRows | undefined {
   try {
-    // The build id's line, then the keys as JSON.
+    // A line of JSON with the build id and the index's size, then the keys as JSON.
     const text = readFileSync(paths.rows, 'utf8');
     const newline = text.indexOf('\n');
-    if (text.slice(0, newline) !== buildId || !existsSync(paths.postings)) return undefined;
-    return { buildId, keys: withKeys ? (JSON.parse(text.slice(newline + 1)) as string[]) : [] };
+    const head = JSON.parse(text.slice(0, newline)) as Omit<CachedRows, 'keys'>;
+    if (head.buildId !== buildId) return undefined;
+    return { ...head, keys: withKeys ? (JSON.parse(text.slice(newline + 1)) as string[]) : [] };
   } catch {
     return undefined;
   }
 }
 
-export function saveCachedRows(paths: SearchCachePaths, rows: CachedRows): void {
-  writeFileSync(paths.rows, `${rows.buildId}\n${JSON.stringify(rows.keys)}`);
+export function saveCachedRows(paths: SearchCachePaths, { keys, ...head }: CachedRows): void {
+  writeFileSync(paths.rows, `${JSON.stringify(head)}\n${JSON.stringify(keys)}`);
 }
 
 /**
@@ -119,49 +114,29 @@ export function rowMapping(newRowOf: Int32Array, freshRows: number[]): RowMappin
   return mapping;
 }
 
-/** Passes a token stream on while writing it to the cache (to a temporary file, put in place at the end). */
-export function* teeToCache(lists: Iterable<CachedPostings>, path: string): Generator<TokenPostings> {
-  const writer = new CacheWriter(`${path}.tmp`);
-  try {
-    for (const list of lists) {
-      writer.record(list);
-      yield list;
-    }
-    writer.close();
-    renameSync(`${path}.tmp`, path);
-  } finally {
-    writer.close();
-    rmSync(`${path}.tmp`, { force: true });
-  }
-}
-
 /**
- * The cached index with its rows renumbered by `mapping`, merged with `fresh` (the postings of the fresh
- * rows, already numbered as this build's): the token stream of this build's whole index. `dropped`,
- * when known: every token of the posts whose old rows are dropped (see shiftPostings).
+ * The last build's index (`old`: its whole lists in token order, see readWrittenIndex) with its rows
+ * renumbered by `mapping`, merged with `fresh` (the postings of the fresh rows, already numbered as this
+ * build's): the token stream of this build's whole index. `dropped`, when known: every token of the
+ * posts whose old rows are dropped (see shiftPostings).
  */
-export function* patchIndex(path: string, mapping: RowMapping, fresh: Iterable<TokenPostings>, dropped?: ReadonlySet<string>): Generator<CachedPostings> {
-  const reader = new CacheReader(path);
+export function* patchIndex(old: Iterable<TokenPostings>, mapping: RowMapping, fresh: Iterable<TokenPostings>, dropped?: ReadonlySet<string>): Generator<TokenPostings> {
+  const reader = old[Symbol.iterator]();
   const freshLists = fresh[Symbol.iterator]();
-  try {
-    let old = reader.next();
-    let added = freshLists.next();
-    while (old || !added.done) {
-      const freshList = added.done ? undefined : added.value;
-      const order = !old ? 1 : !freshList ? -1 : old.token < freshList.token ? -1 : old.token > freshList.token ? 1 : 0;
-      const merged = order < 0 && mapping.shift !== undefined
-        ? shiftPostings(old!, mapping, mapping.shift, !dropped || dropped.has(old!.token))
-        : order === 0 && mapping.shift !== undefined
-          ? mergeShifted(old!.postings, freshList!.postings, mapping.newRowOf)
-          : mergePostings(order <= 0 ? old!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
-      if (merged.count > 0) {
-        yield order <= 0 ? { token: old!.token, tokenBytes: old!.tokenBytes, count: merged.count, postings: merged.postings } : { token: freshList!.token, count: merged.count, postings: merged.postings };
-      }
-      if (order <= 0) old = reader.next();
-      if (order >= 0) added = freshLists.next();
-    }
-  } finally {
-    reader.close();
+  let last = reader.next();
+  let added = freshLists.next();
+  while (!last.done || !added.done) {
+    const cached = last.done ? undefined : last.value;
+    const freshList = added.done ? undefined : added.value;
+    const order = !cached ? 1 : !freshList ? -1 : cached.token < freshList.token ? -1 : cached.token > freshList.token ? 1 : 0;
+    const merged = order < 0 && mapping.shift !== undefined
+      ? shiftPostings(cached!, mapping, mapping.shift, !dropped || dropped.has(cached!.token))
+      : order === 0 && mapping.shift !== undefined
+        ? mergeShifted(cached!.postings, freshList!.postings, mapping.newRowOf)
+        : mergePostings(order <= 0 ? cached!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
+    if (merged.count > 0) yield { token: order <= 0 ? cached!.token : freshList!.token, count: merged.count, postings: merged.postings };
+    if (order <= 0) last = reader.next();
+    if (order >= 0) added = freshLists.next();
   }
 }
 
@@ -196,7 +171,7 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
   return { count: list.count, postings: out.subarray(0, at + postings.length - rest) };
 }
 
-const NONE = new Uint8Array(0);
+export const NONE = new Uint8Array(0);
 
 /**
  * mergePostings for a uniform shift (see RowMapping.shift): two kept postings in a row keep their delta,
@@ -204,7 +179,7 @@ const NONE = new Uint8Array(0);
  * first) are encoded again. An edited or added post merges into the lists of each of its few hundred
  * tokens, the commonest ones with ~200k postings: copying them costs a fraction of encoding them.
  */
-function mergeShifted(cached: Uint8Array, freshList: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
+export function mergeShifted(cached: Uint8Array, freshList: Uint8Array | undefined, newRowOf: Int32Array): { count: number; postings: Uint8Array } {
   const fresh = freshList ?? NONE;
   const out = new Uint8Array(cached.length + fresh.length + 8);
   let at = 0;
@@ -272,7 +247,7 @@ function mergeShifted(cached: Uint8Array, freshList: Uint8Array | undefined, new
 }
 
 /** A short list's rows and weights (the fresh postings of a patch: a few per token). */
-function decodeRows(postings: Uint8Array): { rows: number[]; weights: number[] } {
+export function decodeRows(postings: Uint8Array): { rows: number[]; weights: number[] } {
   const rows: number[] = [];
   const weights: number[] = [];
   let row = 0;
@@ -331,117 +306,4 @@ function mergePostings(cachedList: Uint8Array | undefined, freshList: Uint8Array
     else freshNext = -1;
   }
   return { count, postings: out.slice(0, at) };
-}
-
-const CHUNK = 1 << 20;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** Records: token length and UTF-8 bytes, count, postings length and bytes (lengths and count as varints). */
-class CacheWriter {
-  private fd: number | undefined;
-  private buffer = new Uint8Array(CHUNK);
-  private at = 0;
-
-  constructor(path: string) {
-    // The build cache's folder may not exist yet: an archive without a single post stores nothing.
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
-  }
-
-  record({ token, tokenBytes, count, postings }: CachedPostings): void {
-    const name = tokenBytes ?? encoder.encode(token);
-    this.reserve(name.length + postings.length + 15);
-    this.at = writeVarint(this.buffer, this.at, name.length);
-    this.buffer.set(name, this.at);
-    this.at += name.length;
-    this.at = writeVarint(this.buffer, this.at, count);
-    this.at = writeVarint(this.buffer, this.at, postings.length);
-    this.buffer.set(postings, this.at);
-    this.at += postings.length;
-  }
-
-  close(): void {
-    if (this.fd === undefined) return;
-    this.flush();
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.at + bytes <= this.buffer.length) return;
-    this.flush();
-    if (bytes > this.buffer.length) this.buffer = new Uint8Array(bytes);
-  }
-
-  private flush(): void {
-    let written = 0;
-    while (written < this.at) written += writeSync(this.fd!, this.buffer, written, this.at - written);
-    this.at = 0;
-  }
-}
-
-class CacheReader {
-  private fd: number | undefined;
-  private buffer = new Uint8Array(CHUNK);
-  private start = 0;
-  private end = 0;
-  private done = false;
-
-  constructor(path: string) {
-    this.fd = openSync(path, 'r');
-  }
-
-  next(): CachedPostings | undefined {
-    if (!this.ensure(1)) return undefined;
-    const nameLength = this.varint();
-    this.ensure(nameLength);
-    const tokenBytes = this.buffer.slice(this.start, this.start + nameLength);
-    const token = decoder.decode(tokenBytes);
-    this.start += nameLength;
-    const count = this.varint();
-    const length = this.varint();
-    if (!this.ensure(length)) throw new Error('the cached search index ends in the middle of a token');
-    const postings = this.buffer.slice(this.start, this.start + length);
-    this.start += length;
-    return { token, tokenBytes, count, postings };
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private varint(): number {
-    this.ensure(10);
-    const [value, next] = readVarint(this.buffer, this.start);
-    this.start = next;
-    return value;
-  }
-
-  /** Makes `bytes` bytes available from `start`, reading more when needed; false at the end of the file. */
-  private ensure(bytes: number): boolean {
-    if (this.end - this.start >= bytes) return true;
-    if (this.done) return this.end - this.start >= bytes;
-    if (bytes > this.buffer.length) {
-      const larger = new Uint8Array(bytes * 2);
-      larger.set(this.buffer.subarray(this.start, this.end));
-      this.end -= this.start;
-      this.start = 0;
-      this.buffer = larger;
-    } else {
-      this.buffer.copyWithin(0, this.start, this.end);
-      this.end -= this.start;
-      this.start = 0;
-    }
-    while (this.end < this.buffer.length && this.end - this.start < bytes) {
-      const read = readSync(this.fd!, this.buffer, this.end, this.buffer.length - this.end, null);
-      if (read === 0) {
-        this.done = true;
-        break;
-      }
-      this.end += read;
-    }
-    return this.end - this.start >= bytes;
-  }
 }

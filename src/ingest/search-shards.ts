@@ -28,54 +28,101 @@ export async function writeSearchShards(
   shardBytes = SEARCH_SHARD_BYTES,
   piecePostings = PIECE_POSTINGS,
 ): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
-  const firstTokens: string[] = [];
+  const cutter = new ShardCutter(write, shardBytes);
   let total = 0;
   let tokenCount = 0;
-  let header: ShardHeader = { tokens: [], ends: [], counts: [] };
-  let parts: Uint8Array[] = [];
-  let size = 0;
-  let headerSize = 0;
   let pieceCount = 0;
   const pieced: Record<string, number> = {};
-  const flush = async () => {
-    if (header.tokens.length === 0) return;
-    const file = encodeShard(header, concat(parts));
-    firstTokens.push(header.tokens[0]!);
-    total += file.length;
-    await write(searchShardPath(header.tokens[0]!), file);
-    header = { tokens: [], ends: [], counts: [] };
-    parts = [];
-    size = 0;
-    headerSize = 0;
-  };
   for (const list of lists) {
     tokenCount++;
-    const { token } = list;
     const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
-    for (const [k, piece] of pieces.entries()) {
-      const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
-      total += file.length;
-      await write(searchPiecePath(token, k), file);
-    }
+    total += await writePieces(list.token, pieces, write, piecePostings);
     pieceCount += pieces.length;
-    // The header costs bytes too (a shard of many rare tokens is mostly header): ~3 bytes a CJK
-    // character, plus quotes, commas and two numbers.
-    const tokenHeaderBytes = token.length * 3 + 16;
-    if (endsShardBefore(token, size + headerSize, rest.length + tokenHeaderBytes, shardBytes)) await flush();
-    header.tokens.push(token);
-    parts.push(rest);
-    size += rest.length;
-    header.ends.push(size);
-    header.counts.push(restCount);
-    if (pieces.length > 0) pieced[token] = pieces.length;
-    headerSize += tokenHeaderBytes;
+    if (pieces.length > 0) pieced[list.token] = pieces.length;
+    await cutter.add(list.token, rest, restCount);
   }
-  await flush();
-  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces: pieced };
-  const metaJson = JSON.stringify(meta);
-  total += metaJson.length;
-  await write(SEARCH_META_PATH, metaJson);
-  return { bytes: total, shards: firstTokens.length, pieces: pieceCount, tokens: tokenCount };
+  await cutter.flush();
+  total += cutter.bytes;
+  total += await writeSearchMeta(postCount, cutter.firstTokens, pieced, write);
+  return { bytes: total, shards: cutter.firstTokens.length, pieces: pieceCount, tokens: tokenCount };
+}
+
+/** Writes meta.json; returns its size. */
+export async function writeSearchMeta(postCount: number, firstTokens: string[], pieces: Record<string, number>, write: (path: string, body: string) => Promise<void>): Promise<number> {
+  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces };
+  const json = JSON.stringify(meta);
+  await write(SEARCH_META_PATH, json);
+  return Buffer.byteLength(json);
+}
+
+/** Writes a token's pieces (see splitIntoPieces), numbered from `first`; returns their bytes. */
+export async function writePieces(token: string, pieces: readonly Uint8Array[], write: (path: string, body: Uint8Array) => Promise<void>, piecePostings = PIECE_POSTINGS, first = 0): Promise<number> {
+  let bytes = 0;
+  for (const [k, piece] of pieces.entries()) {
+    const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
+    bytes += file.length;
+    await write(searchPiecePath(token, first + k), file);
+  }
+  return bytes;
+}
+
+/**
+ * Cuts a run of tokens, given in token order with the postings their shards hold (all but their
+ * pieces), into shards, and hands each shard to `write` as it is complete. Where a shard ends depends
+ * only on the tokens since its start (see endsShardBefore): a run begun at an old shard's first token
+ * cuts where the old index did, as long as the tokens are the same (see search-patch.ts).
+ */
+export class ShardCutter {
+  /** The first token of each shard written, in order. */
+  readonly firstTokens: string[] = [];
+  /** Bytes of the shards written. */
+  bytes = 0;
+  private header: ShardHeader = { tokens: [], ends: [], counts: [] };
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  private headerSize = 0;
+
+  constructor(
+    private readonly write: (path: string, body: Uint8Array) => Promise<void>,
+    private readonly shardBytes = SEARCH_SHARD_BYTES,
+  ) {}
+
+  /** Whether a token whose shard part has `restLength` bytes would begin a new shard, after what this one holds. */
+  cutsBefore(token: string, restLength: number): boolean {
+    return endsShardBefore(token, this.size + this.headerSize, restLength + tokenHeaderBytes(token), this.shardBytes);
+  }
+
+  async add(token: string, rest: Uint8Array, restCount: number): Promise<void> {
+    if (this.cutsBefore(token, rest.length)) await this.flush();
+    this.header.tokens.push(token);
+    this.parts.push(rest);
+    this.size += rest.length;
+    this.header.ends.push(this.size);
+    this.header.counts.push(restCount);
+    this.headerSize += tokenHeaderBytes(token);
+  }
+
+  /** Writes the shard begun, if any. */
+  async flush(): Promise<void> {
+    if (this.header.tokens.length === 0) return;
+    const file = encodeShard(this.header, concat(this.parts));
+    const first = this.header.tokens[0]!;
+    this.firstTokens.push(first);
+    this.bytes += file.length;
+    this.header = { tokens: [], ends: [], counts: [] };
+    this.parts = [];
+    this.size = 0;
+    this.headerSize = 0;
+    await this.write(searchShardPath(first), file);
+  }
+}
+
+/**
+ * What a token costs in its shard's header (a shard of many rare tokens is mostly header): ~3 bytes a
+ * CJK character, plus quotes, commas and two numbers.
+ */
+function tokenHeaderBytes(token: string): number {
+  return token.length * 3 + 16;
 }
 
 /**
@@ -84,7 +131,7 @@ export async function writeSearchShards(
  * second piece is made only when a third lot begins, so a piece, once made, is never rewritten by
  * posts added after the newest. Each part's first delta is its row from zero.
  */
-function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8Array[]; rest: Uint8Array; restCount: number } {
+export function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8Array[]; rest: Uint8Array; restCount: number } {
   const pieceCount = Math.floor((list.count - 1) / perPiece);
   if (pieceCount === 0) return { pieces: [], rest: list.postings, restCount: list.count };
   const bytes = list.postings;

@@ -17,6 +17,7 @@
  * contiguous range of rows; their partial indexes are joined here.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +28,8 @@ import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, teeToCache } from './search-cache.ts';
+import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, type CachedRows } from './search-cache.ts';
+import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from './search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
 import { writeSearchShards } from './search-shards.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -56,7 +58,7 @@ export interface WrittenIndex {
 const ROW_BATCH = 128;
 const WRITE_BATCH = 32;
 /**
- * The cached search index is patched when at most this many rows (or this share of them) are new or
+ * The last build's search index is patched when at most this many rows (or this share of them) are new or
  * changed; more, and reading their tokens on one thread costs more than making the index on all cores.
  */
 const PATCH_MIN_ROWS = 2_000;
@@ -149,11 +151,24 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  const droppedKeys = () => (patch ? patch.search.droppedKeys : cachedRows!.keys.filter((_, old) => searchPatch!.newRowOf[old]! < 0));
-  const lists = searchPatch && cache ? patchIndex(cache.postings, searchPatch, mergePartialIndexes(parts), await droppedTokens(store, droppedKeys())) : mergePartialIndexes(parts);
-  const search = await writeSearchShards(cache ? teeToCache(lists, cache.postings) : lists, built.postCount, write);
+  let search: CachedRows['stats'];
+  let inPlace = false;
+  if (searchPatch && cachedRows) {
+    const droppedKeys = patch ? patch.search.droppedKeys : cachedRows.keys.filter((_, old) => searchPatch.newRowOf[old]! < 0);
+    const dropped = await droppedTokens(store, droppedKeys);
+    const fresh = [...mergePartialIndexes(parts)];
+    const readWritten = (path: string) => readIfThere(join(dataRoot, path));
+    // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
+    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write }) : undefined;
+    inPlace = patched !== undefined;
+    search = patched
+      ? { tokens: cachedRows.stats.tokens + patched.tokenChange, bytes: cachedRows.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write);
+  } else {
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write);
+  }
   const searchSeconds = (performance.now() - searchStarted) / 1000;
-  clock.lap(searchPatch ? 'patch and write the search index' : 'write the search index');
+  clock.lap(inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index');
 
   const removed: string[] = [];
   for (const path of before.keys()) {
@@ -163,12 +178,12 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   }
   if (options.statePath) {
     const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
-    if (cache) saveCachedRows(cache, { buildId, keys });
+    if (cache) saveCachedRows(cache, { buildId, keys, stats: search });
   }
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
-    search: { tokens: search.tokens, shards: search.shards, pieces: search.pieces, bytes: search.bytes, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(searchPatch ? { patched: true } : {}) },
+    search: { ...search, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(searchPatch ? { patched: true } : {}) },
     written,
     // Every file of this build's output that was not written was left as it was.
     unchanged: after.size - written,
@@ -229,6 +244,26 @@ async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): 
     for (const token of digest.search.tokens) tokens.add(token);
   }
   return tokens;
+}
+
+/**
+ * patchInPlace over the output state: the last index's files stay in the state unless the patch writes
+ * or drops them. Undefined, with the state as it was, when there is no written index to patch.
+ */
+async function patchSearchInPlace(before: ReadonlyMap<string, string>, after: Map<string, string>, patch: Omit<InPlacePatch, 'drop'>): Promise<InPlaceResult | undefined> {
+  const carried = [...before].filter(([path]) => path.startsWith('search/'));
+  for (const [path, hash] of carried) after.set(path, hash);
+  const result = await patchInPlace({ ...patch, drop: (path) => after.delete(path) });
+  if (!result) for (const [path] of carried) after.delete(path);
+  return result;
+}
+
+function readIfThere(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function hashOf(body: string | Uint8Array): string {

@@ -1,13 +1,12 @@
 /**
- * The cached search index (src/ingest/search-cache.ts): patched for a rebuild, it must write exactly the
- * shards that making the index from scratch writes, whether posts were edited, added on top, inserted
- * among older ones or deleted.
+ * Patching the search index a build wrote (src/ingest/search-cache.ts, search-patch.ts): a rebuild must
+ * write exactly the shards that making the index from scratch writes, whether posts were edited, added
+ * after the newest or on top, inserted among older ones or deleted; read back whole and written again,
+ * or (when no row moved) patched in place.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { mapRows, patchIndex, teeToCache } from '../../src/ingest/search-cache.ts';
+import { mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
 import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { patchInPlace, readWrittenIndex } from '../../src/ingest/search-patch.ts';
 import { writeSearchShards } from '../../src/ingest/search-shards.ts';
 
 interface Post {
@@ -31,20 +30,27 @@ function builderOf(posts: readonly Post[], only?: ReadonlySet<number>): SearchIn
   return builder;
 }
 
-async function shardsOf(lists: Iterable<TokenPostings>, postCount: number): Promise<Map<string, Uint8Array | string>> {
-  const files = new Map<string, Uint8Array | string>();
-  // Small shards, so that the archive spans many of them.
-  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), 2048);
+/** Small shards and pieces, so that 400 posts span many of each. */
+const SHARD_BYTES = 2048;
+const PIECE_POSTINGS = 64;
+
+type Files = Map<string, Uint8Array | string>;
+
+async function shardsOf(lists: Iterable<TokenPostings>, postCount: number): Promise<Files> {
+  const files: Files = new Map();
+  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), SHARD_BYTES, PIECE_POSTINGS);
   return files;
 }
 
-describe('the cached search index', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cna-reader-search-cache-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+/** The files of an index as a build reads them back. */
+function readerOf(files: Files): (path: string) => Uint8Array | undefined {
+  return (path) => {
+    const body = files.get(path);
+    return typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  };
+}
 
+describe('patching the written search index', () => {
   const cases: [string, (posts: Post[]) => Post[]][] = [
     ['one post edited', (posts) => posts.map((post, row) => (row === 37 ? { key: 'k37-edited', title: post.title, text: `${post.text} 更正 新增的段落` } : post))],
     ['a post added on top', (posts) => [{ key: 'new', title: '最新消息 颱風', text: '全新的 term3 內容' }, ...posts]],
@@ -54,47 +60,137 @@ describe('the cached search index', () => {
     ['one post edited and one added on top', (posts) => [{ key: 'new', title: '最新消息', text: 'term3 term4' }, ...posts.map((post, row) => (row === 5 ? { ...post, key: 'k5-edited', text: '改寫 term1' } : post))]],
     // Every row's first delta grows from one byte to two.
     ['130 posts added on top', (posts) => [...Array.from({ length: 130 }, (_, n) => ({ key: `top${n}`, title: `快訊 ${n}`, text: `term${n % 7} 新聞` })), ...posts]],
+    // In place: an edit that takes a token's only post away and brings tokens the index never had,
+    // some sorting before every token, some after; old rows in pieces of common tokens dropped.
+    ['an old post rewritten with tokens of its own', (posts) => posts.map((post, row) => (row === 50 ? { key: 'k50-edited', title: '全新標題', text: '0000 zzzz 獨有的詞 罕見字眼' } : post))],
+    ['130 posts added after the last row', (posts) => [...posts, ...Array.from({ length: 130 }, (_, n) => ({ key: `late${n}`, title: `晚報 ${n}`, text: `term${n % 5} 晚報 各地共同的詞 ${n % 40 === 0 ? 'aaaa' : ''}` }))]],
+    ['many posts edited across the archive', (posts) => posts.map((post, row) => (row % 37 === 3 ? { ...post, key: `k${row}-e`, text: `${post.text} 修訂 term${row % 3}` } : post))],
+    // Common tokens weighed again in their pieces (an old post says them more often), in one post and in two.
+    ['an old post says a common word more often', (posts) => posts.map((post, row) => (row === 37 ? { ...post, key: 'k37-more', text: `${post.text} 各地共同的詞 各地共同的詞` } : post))],
+    ['two old posts say a common word more often', (posts) => posts.map((post, row) => (row === 37 || row === 90 ? { ...post, key: `k${row}-more`, text: `${post.text} 各地共同的詞 各地共同的詞` } : post))],
+    // A common token loses so many posts that it keeps fewer pieces.
+    ['a common word taken out of 150 posts', (posts) => posts.map((post, row) => (row < 150 ? { ...post, key: `k${row}-cut`, text: post.text.replace('各地共同的詞', '') } : post))],
   ];
 
   for (const [name, change] of cases) {
-    it(`writes the same shards as a fresh index: ${name}`, async () => {
-      const postings = join(dir, 'postings');
-      // The first build: its index written to the cache on the way to the shards.
-      await shardsOf(teeToCache(mergePartialIndexes([builderOf(archive).exportPartial()]), postings), archive.length);
-
+    it(`writes the same files as a fresh index: ${name}`, async () => {
+      const first = await shardsOf(mergePartialIndexes([builderOf(archive).exportPartial()]), archive.length);
       const next = change(archive);
       const mapping = mapRows(archive.map((post) => post.key), next.map((post) => post.key))!;
       expect(mapping).toBeDefined();
-      expect(mapping.freshRows.length).toBeLessThanOrEqual(130);
-      const fresh = builderOf(next, new Set(mapping.freshRows)).exportPartial();
-      const patched = await shardsOf(teeToCache(patchIndex(postings, mapping, mergePartialIndexes([fresh])), postings), next.length);
+      const fresh = () => mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()]);
       const scratch = await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length);
-      expect(patched.size).toBeGreaterThan(5);
+      expect(scratch.size).toBeGreaterThan(20);
+      expect([...scratch.keys()].some((path) => /-\d+\.bin$/.test(path))).toBe(true);
+
+      // Read back whole, renumbered, merged with the fresh rows, written again.
+      const patched = await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh()), next.length);
       expect(patched).toEqual(scratch);
-      // The cache the patch wrote (its tokens partly passed on as the cache's own bytes) is this build's index.
-      const unchangedSince = mapRows(next.map((post) => post.key), next.map((post) => post.key))!;
-      expect(await shardsOf(patchIndex(postings, unchangedSince, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), next.length)).toEqual(scratch);
-
-      // Told every token of the dropped rows' old versions, the patch walks only their lists: the same shards.
+      // Told every token of the dropped rows' old versions, the patch walks only their lists: the same files.
       const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
-      await shardsOf(teeToCache(mergePartialIndexes([builderOf(archive).exportPartial()]), postings), archive.length);
-      const told = await shardsOf(patchIndex(postings, mapping, mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()]), dropped), next.length);
-      expect(told).toEqual(scratch);
-      await shardsOf(teeToCache(mergePartialIndexes([builderOf(next).exportPartial()]), postings), next.length);
+      expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), dropped), next.length)).toEqual(scratch);
 
-      // And the cache now holds this build's index: patching it with no change gives the same shards again.
-      const unchanged = mapRows(next.map((post) => post.key), next.map((post) => post.key))!;
-      const again = await shardsOf(patchIndex(postings, unchanged, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), next.length);
-      expect(again).toEqual(scratch);
+      // In place, when no row moved: the same files, and what it says it changed.
+      if (mapping.shift !== 0) return;
+      const files = new Map(first);
+      const result = await patchInPlace({
+        read: readerOf(files),
+        newRowOf: mapping.newRowOf,
+        fresh: new Map([...fresh()].map((list) => [list.token, list])),
+        dropped,
+        postCount: next.length,
+        write: async (path, body) => void files.set(path, body),
+        drop: (path) => void files.delete(path),
+        shardBytes: SHARD_BYTES,
+        piecePostings: PIECE_POSTINGS,
+      });
+      expect(files).toEqual(scratch);
+      const size = (index: Files) => [...index.values()].reduce((sum, body) => sum + (typeof body === 'string' ? Buffer.byteLength(body) : body.length), 0);
+      const tokens = (index: Files) => [...readWrittenIndex(readerOf(index))].length;
+      expect(result).toEqual({
+        shards: [...scratch.keys()].filter((path) => !/-\d+\.bin$/.test(path) && path.endsWith('.bin')).length,
+        pieces: [...scratch.keys()].filter((path) => /-\d+\.bin$/.test(path)).length,
+        tokenChange: tokens(scratch) - tokens(first),
+        byteChange: size(scratch) - size(first),
+      });
     });
   }
 
-  it('makes its folder when the build cache has none yet (an archive with no posts stores nothing)', async () => {
-    const postings = join(dir, 'not-yet', 'postings');
-    const files = await shardsOf(teeToCache(mergePartialIndexes([new SearchIndexBuilder().exportPartial()]), postings), 0);
-    expect(files.has('search/meta.json')).toBe(true);
-    const again = await shardsOf(patchIndex(postings, mapRows([], [])!, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), 0);
-    expect(again).toEqual(files);
+  it('patches in place as a fresh index writes, over many random edits and additions', async () => {
+    // A small generator of its own (deterministic): posts of a few words from a vocabulary where some
+    // words are everywhere and most are rare, edited and added at random, index after index.
+    let seed = 7;
+    const random = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % below);
+    const words = Array.from({ length: 120 }, (_, n) => (n < 6 ? `常見${n}` : n < 30 ? `詞${n}` : `w${n}x`));
+    const text = () => Array.from({ length: 3 + random(8) }, () => words[random(7) < 3 ? random(6) : random(words.length)]).join(' ');
+    let posts: Post[] = Array.from({ length: 300 }, (_, n) => ({ key: `r${n}`, title: `標題${random(40)}`, text: text() }));
+    // Smaller shards and pieces still: many cuts for each change to move.
+    const indexOf = async (of: Post[]) => {
+      const index: Files = new Map();
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), 512, 32);
+      return index;
+    };
+    let files = await indexOf(posts);
+    for (let round = 0; round < 30; round++) {
+      const next = posts.map((post, row) => (random(12) === 0 ? { key: `r${row}-${round}`, title: post.title, text: text() } : post));
+      for (let n = random(4); n > 0; n--) next.push({ key: `a${round}-${n}`, title: `新${random(9)}`, text: text() });
+      const mapping = mapRows(posts.map((post) => post.key), next.map((post) => post.key))!;
+      const dropped = new Set(posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
+      const patched = new Map(files);
+      await patchInPlace({
+        read: readerOf(patched),
+        newRowOf: mapping.newRowOf,
+        fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+        dropped,
+        postCount: next.length,
+        write: async (path, body) => void patched.set(path, body),
+        drop: (path) => void patched.delete(path),
+        shardBytes: 512,
+        piecePostings: 32,
+      });
+      const scratch = await indexOf(next);
+      expect(patched).toEqual(scratch);
+      posts = next;
+      files = scratch;
+    }
+  });
+
+  it("cuts again from the shard before when a shard's first token shrinks (the cut before it may go)", async () => {
+    // Tiny shards: "beta" begins a shard of its own only because its list is long.
+    const index = async (of: Post[]) => {
+      const files: Files = new Map();
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void files.set(path, body), 64, 1000);
+      return files;
+    };
+    const posts: Post[] = [{ key: 'p0', title: 'ab', text: 'beta' }, ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' }))];
+    const before = await index(posts);
+    expect(JSON.parse(before.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'beta']);
+    const next = posts.map((post, row) => (row > 0 && row < 97 ? { key: `${post.key}-e`, title: 'delta', text: 'delta' } : post));
+    const after = await index(next);
+    expect(JSON.parse(after.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'delta']);
+
+    const mapping = mapRows(posts.map((post) => post.key), next.map((post) => post.key))!;
+    const files = new Map(before);
+    await patchInPlace({
+      read: readerOf(files),
+      newRowOf: mapping.newRowOf,
+      fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+      dropped: new Set(['beta']),
+      postCount: next.length,
+      write: async (path, body) => void files.set(path, body),
+      drop: (path) => void files.delete(path),
+      shardBytes: 64,
+      piecePostings: 1000,
+    });
+    expect(files).toEqual(after);
+  });
+
+  it('reads an index of no posts as no tokens, and patches it into the same', async () => {
+    const empty = await shardsOf(mergePartialIndexes([new SearchIndexBuilder().exportPartial()]), 0);
+    expect(empty.has('search/meta.json')).toBe(true);
+    expect([...readWrittenIndex(readerOf(empty))]).toEqual([]);
+    const again = await shardsOf(patchIndex(readWrittenIndex(readerOf(empty)), mapRows([], [])!, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), 0);
+    expect(again).toEqual(empty);
   });
 
   it('refuses a mapping that would reorder old rows', () => {
