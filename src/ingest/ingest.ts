@@ -94,7 +94,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   if (lastBuild) {
     const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot));
     const outcome = snapshot
-      ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, timeZone, postsDir: options.postsDir, startedAt })
+      ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
       : { refused: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' };
     if ('patched' in outcome) {
       const patched = outcome.patched;
@@ -185,9 +185,13 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
   const stats = await statting;
   const seen = files.map((file) => previous?.get(file.path));
-  // A rebuild that removed no file appends the lines of the files it reads to the last record.
-  const appendTo = previous?.appendable && seen.reduce((count, entry) => count + (entry ? 1 : 0), 0) === previous.size ? previous : undefined;
+  // A rebuild appends the lines of the files it reads to the last record, and forgets the files gone.
+  const appendTo = previous?.appendable ? previous : undefined;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo) : undefined;
+  if (appendTo && record && seen.reduce((count, entry) => count + (entry ? 1 : 0), 0) < appendTo.size) {
+    const here = new Set(files.map((file) => file.path));
+    for (const path of appendTo.paths()) if (!here.has(path)) record.forget(path);
+  }
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });

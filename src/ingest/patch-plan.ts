@@ -6,10 +6,11 @@
  * only the rows that changed and the shards, tag lists and post files that show them.
  *
  * A patch is made only when it gives exactly what planning from scratch would (the tests compare both,
- * file by file): every file the last build saw is still there; an edited post keeps its date, link, tags
- * and related stories (what places it), and is not one of several copies of an article; a new post has
- * an id and a link no other post has, and comes after all but the newest few thousand rows. Otherwise
- * the build plans from scratch, and says why in its report.
+ * file by file): no post the last build indexed is gone, but for posts moved to another folder under
+ * the same name (mirrors move posts to `archived/YYYY-MM-DD/` after two weeks); an edited or moved post
+ * keeps its date, link, tags and related stories (what places it), and is not one of several copies of
+ * an article; a new post has an id and a link no other post has, and comes after all but the newest few
+ * thousand rows. Otherwise the build plans from scratch, and says why in its report.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, to
 import { slugFromFileName } from './ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
 import { parseDigestHead, type DigestHead, type PostSummary } from './post-digest.ts';
-import { sameContent } from './post-store.ts';
+import { sameContent, type PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from './search-cache.ts';
 import type { PostFileRef } from './read-posts.ts';
 import type { SeenFiles, SeenLine } from './seen-files.ts';
@@ -66,6 +67,8 @@ export interface PatchInput {
   read: FilesRead;
   /** The data folder the last build wrote: shards and tag lists are read back from it. */
   dataRoot: string;
+  /** Where a moved post's old and new entries are compared (its search tokens). */
+  store: PostStore;
   timeZone: string;
   postsDir: string;
   startedAt: number;
@@ -77,7 +80,7 @@ export interface PatchInput {
  */
 export const PATCH_MAX_MOVED_ROWS = 5_000;
 
-/** An edited post: its old row, its new summary and store key. */
+/** An edited or moved post: its old row, its new summary and store key. */
 type Edit = { row: number; summary: PostSummary; key: string };
 /** A new post, its URL identity, and where it goes: `position` old rows before it, at `row`. */
 type NewPost = { id: string; url: string | undefined; summary: PostSummary; key: string };
@@ -132,7 +135,26 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     const url = head.summary.originalUrl ? urlIdentity(head.summary.originalUrl) : undefined;
     added.push({ id: slugFromFileName(path.slice(path.lastIndexOf('/') + 1)), url, summary: head.summary, key: key! });
   }
-  if (recorded !== previous.size) return { refused: 'files were removed' };
+  // Files gone: a post moved to another folder under the same name keeps its row (its id, taken from
+  // the name, is the same); a file that was not indexed goes with its problems; any other removal
+  // plans from scratch.
+  const removed = recorded < previous.size ? pathsGone(previous, files) : new Set<string>();
+  const moves: Edit[] = [];
+  for (const path of removed) {
+    const row = rowOfPath.get(path);
+    if (row === undefined) {
+      if ('summary' in parseDigestHead(previous.head(previous.get(path)!))) return { refused: `a duplicate was removed (${path})` };
+      continue;
+    }
+    const id = snapshot.ids[row]!;
+    const at = added.findIndex((post) => post.id === id);
+    if (at < 0 || id !== slugFromFileName(path.slice(path.lastIndexOf('/') + 1))) return { refused: `a post was removed (${path})` };
+    const post = added.splice(at, 1)[0]!;
+    const why = editRefusal(summaries.at(row), post.summary, snapshot.duplicateUrls);
+    if (why) return { refused: `${why} (${post.summary.path})` };
+    moves.push({ row, summary: post.summary, key: post.key });
+    oldKeys[row] = post.key;
+  }
 
   // 2. Where new posts go.
   const refusal = checkAdded(added, snapshot, summaries);
@@ -147,7 +169,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   const newSummaries = new Map<number, PostSummary>();
   const rewrite = new Set<number>();
   for (const edit of edits) newSummaries.set(rows.newRow(edit.row), edit.summary);
-  for (const row of [...edits.map((edit) => edit.row), ...rekeyed]) rewrite.add(rows.newRow(row));
+  for (const row of [...edits.map((edit) => edit.row), ...rekeyed, ...moves.map((move) => move.row)]) rewrite.add(rows.newRow(row));
   const unresolved = new UrlPairs(snapshot.unresolvedRows);
   const resolvedLinks: [hash: number, oldRow: number][] = [];
   for (const post of order) {
@@ -177,8 +199,10 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     planned.set(row, plannedRow(keys[row]!, placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined)));
   }
 
-  // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh again.
-  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed])];
+  // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh
+  // again, but a moved post's whose tokens are the same (its bytes, unless the folder changed its date).
+  const movedTokensDiffer = await Promise.all(moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen[2], move.key))));
+  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
@@ -203,13 +227,13 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   // The last build's problems, but those of files read again (found again above) and of files gone
   // (unreadable ones, which the record does not hold); duplicates stay, none of them having changed.
   const kept = snapshot.problems.filter(
-    (problem) => problem.reason === 'duplicate-url' || (!readPaths.has(problem.path) && previous.get(problem.path) !== undefined),
+    (problem) => problem.reason === 'duplicate-url' || (!readPaths.has(problem.path) && !removed.has(problem.path) && previous.get(problem.path) !== undefined),
   );
   const report = makeReport({ filesSeen: files.length, postsDir: input.postsDir, startedAt: input.startedAt }, rows.count, [...kept, ...problems]);
   const next: PlanSnapshot = {
     record: read.record,
     shardSize: snapshot.shardSize,
-    paths: rows.column(snapshot.paths, order.map((post) => post.summary.path)),
+    paths: rows.column(movedPaths(snapshot.paths, moves), order.map((post) => post.summary.path)),
     ids: rows.column(snapshot.ids, order.map((post) => post.id)),
     dates: rows.column(snapshot.dates, order.map((post) => post.summary.date.getTime())),
     // Without new posts, no row moves and no link is resolved: the pairs stay as they were.
@@ -234,6 +258,30 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
       patch: { base: snapshot.buildId, keys, rows: planned, search },
     },
   };
+}
+
+/** The paths of the last record that are not among these files. */
+function pathsGone(previous: SeenFiles, files: readonly PostFileRef[]): Set<string> {
+  const here = new Set(files.map((file) => file.path));
+  const gone = new Set<string>();
+  for (const path of previous.paths()) if (!here.has(path)) gone.add(path);
+  return gone;
+}
+
+/** The rows' paths with the moved posts' new ones. */
+function movedPaths(paths: string[], moves: readonly Edit[]): string[] {
+  if (moves.length === 0) return paths;
+  const moved = [...paths];
+  for (const move of moves) moved[move.row] = move.summary.path;
+  return moved;
+}
+
+/** Whether two entries have the same search tokens and weights. */
+async function sameTokens(store: PostStore, a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([store.getDigest(a), store.getDigest(b)]);
+  if (!first || !second || !('search' in first) || !('search' in second)) return false;
+  const tokens = (digest: typeof first & { search: unknown }) => digest.search.tokens.join('\n');
+  return tokens(first) === tokens(second) && Buffer.compare(Buffer.from(first.search.weights), Buffer.from(second.search.weights)) === 0;
 }
 
 /** Why an edited post cannot be patched in place, if it cannot. */

@@ -66,6 +66,11 @@ export class SeenFiles {
     return this.log.bytes.subarray(entry.lineStart, entry.end + 1);
   }
 
+  /** Every path the last build saw. */
+  paths(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
   /** Every store key the last build used. */
   *keys(): Generator<string> {
     for (const entry of this.entries.values()) yield entry.seen[2];
@@ -107,9 +112,9 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
 
 /**
  * Writes the record of this build as files come in, in any order: a whole new record (replacing the
- * old one when finished), or, given the last record (when it is appendable and no file it names is
- * gone), this build's lines appended to it: then only files read this build are added, and any of them
- * that could not be read is forgotten.
+ * old one when finished), or, given the last record (when it is appendable), this build's lines
+ * appended to it: then only files read this build are added, and any file of the last record that is
+ * gone or could not be read is forgotten.
  */
 export class SeenFilesWriter {
   /** A new id for each record written. */

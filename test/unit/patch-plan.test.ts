@@ -4,7 +4,7 @@
  * posts, a late post among the newest, a touched file, a broken file and its repair), and for the
  * changes a patch must refuse (a date changed, a file removed, a duplicate), which then plan from scratch.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ingestOver } from '../../src/ingest/ingest.ts';
@@ -179,13 +179,25 @@ describe('a rebuild that patches the last plan', () => {
     expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
   });
 
+  it('patches posts moved to another folder under the same name, and a broken file removed', async () => {
+    // What a mirror does after two weeks: the post goes to archived/YYYY-MM-DD/, byte for byte.
+    mkdirSync(join(postsDir, 'archived', day(4)), { recursive: true });
+    for (const n of [3, 11]) renameSync(join(postsDir, `${posts[n]!.name}.html`), join(postsDir, 'archived', day(4), `${posts[n]!.name}.html`));
+    writeFileSync(join(postsDir, 'also-broken.md'), 'no front matter at all');
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+    rmSync(join(postsDir, 'also-broken.md'));
+    const report = await rebuildAndCompare();
+    expect(report.plan).toEqual({ patched: true });
+    expect(report.problems.map((problem) => problem.path)).not.toContain('also-broken.md');
+  });
+
   it('plans from scratch when an edit moves a post, a file is removed, or a new post repeats a link', async () => {
     writePost(postsDir, { ...posts[8]!, date: `${day(28)} 01:00` });
     expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: expect.stringContaining('changed its date') });
     expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
 
     rmSync(join(postsDir, `${posts[10]!.name}.html`));
-    expect((await rebuildAndCompare()).plan).toEqual({ patched: false, reason: 'files were removed' });
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: false, reason: `a post was removed (${posts[10]!.name}.html)` });
 
     writePost(postsDir, { name: `${day(29)}-again`, title: '重複的報導', date: `${day(29)} 01:00`, tags: ['cna'], link: 'news/12' });
     expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: expect.stringContaining('link of another') });
