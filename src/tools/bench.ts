@@ -10,7 +10,7 @@
  * Generated corpora are kept in .cache/bench/ and reused (generation is deterministic).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -45,9 +45,16 @@ interface Row {
   /** Rebuild after editing one post, and after adding one, with the build cache warm. */
   rebuildEditSeconds: number;
   rebuildAddSeconds: number;
+  /**
+   * Rebuild after a day's fetch as a mirror makes it: the posts of the day two weeks before the newest
+   * moved to `archived/<day>/`, and as many new posts added after the newest (`dayPosts` of each).
+   */
+  rebuildDaySeconds: number;
+  dayPosts: number;
   /** What those rebuilds changed in the output: what a deploy of the site uploads. */
   rebuildEditChanged: ChangedFiles;
   rebuildAddChanged: ChangedFiles;
+  rebuildDayChanged: ChangedFiles;
   outputFiles: number;
   outputMB: number;
   firstLoadGzipKB: number;
@@ -136,6 +143,42 @@ function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promi
       done({ seconds: (performance.now() - started) / 1000, ...(rss ? { peakRssMB: Number(rss[1]) / 1024 } : {}) });
     });
   });
+}
+
+/**
+ * A day's fetch on a corpus, as a mirror makes it (see the corpus README): the posts of the day two
+ * weeks before the newest move to `archived/<day>/`, and as many new posts, copies of generated ones
+ * under new titles, dates and links, arrive after the newest. `undo` puts the corpus back.
+ */
+function dayFetch(postsDir: string, names: readonly string[]): { posts: number; undo: () => void } {
+  const newest = new Date(`${names[names.length - 1]!.slice(0, 10)}T00:00:00Z`);
+  const target = new Date(newest.getTime() - 14 * 86_400_000).toISOString().slice(0, 10);
+  // The first day with posts from two weeks before the newest on (a small corpus has gaps).
+  const day = names.find((name) => name.slice(0, 10) >= target)!.slice(0, 10);
+  const archive = join(postsDir, 'archived', day);
+  // Never over a file of the same name already there (the undo would lose it).
+  const moved = names.filter((name) => name.startsWith(`${day}-`) && !existsSync(join(archive, name)));
+  mkdirSync(archive, { recursive: true });
+  for (const name of moved) renameSync(join(postsDir, '_posts', name), join(archive, name));
+  const added = moved.map((_, n) => {
+    const file = join(postsDir, '_posts', `2027-01-01-bench-day-${n}.html`);
+    const time = `${String(Math.floor(n / 60) % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+    writeFileSync(
+      file,
+      readFileSync(join(postsDir, '_posts', names[2 + (n % 50)]!), 'utf8')
+        .replace(/^title:.*$/m, `title: 今日新聞第${n}則`)
+        .replace(/^date:.*$/m, `date: 2027-01-01 ${time}:00.000000000 +00:00`)
+        .replace(/^(link|from):.*$/m, `$1: https://www.example-news.tw/day-${n}`),
+    );
+    return file;
+  });
+  return {
+    posts: moved.length,
+    undo: () => {
+      for (const file of added) rmSync(file);
+      for (const name of moved) renameSync(join(archive, name), join(postsDir, '_posts', name));
+    },
+  };
 }
 
 /** Rows a first screen shows, with the list's overscan: their shards are part of the first load. */
@@ -364,9 +407,10 @@ for (const posts of sizes) {
   execFileSync('sync');
   const built = await buildWithRss(postsDir, outDir, cacheDir);
   const output = folderStats(outDir);
-  // Incremental: add one post after the newest (a day's fetch), then edit one, each followed by a build
-  // with the cache warm; then the corpus is put back as it was. The added post is a copy of a generated
-  // one under a new title, date and link, so that its text, and the search shards it touches, are typical.
+  // Incremental: add one post after the newest, then edit one, then a day's fetch (dayFetch), each
+  // followed by a build with the cache warm; then the corpus is put back as it was. The added post is a
+  // copy of a generated one under a new title, date and link, so that its text, and the search shards
+  // it touches, are typical.
   const names = readdirSync(join(postsDir, '_posts')).sort();
   const addedFile = join(postsDir, '_posts', '2026-12-31-bench-added.html');
   writeFileSync(
@@ -383,7 +427,12 @@ for (const posts of sizes) {
   const original = readFileSync(editedFile);
   appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n');
   const rebuildEdit = await buildWithRss(postsDir, outDir, cacheDir);
-  const rebuildEditChanged = changedFiles(addState, await outputState(cacheDir, outDir), outDir);
+  const editState = await outputState(cacheDir, outDir);
+  const rebuildEditChanged = changedFiles(addState, editState, outDir);
+  const day = dayFetch(postsDir, names);
+  const rebuildDay = await buildWithRss(postsDir, outDir, cacheDir);
+  const rebuildDayChanged = changedFiles(editState, await outputState(cacheDir, outDir), outDir);
+  day.undo();
   writeFileSync(editedFile, original);
   rmSync(addedFile);
   const row: Row = {
@@ -395,7 +444,10 @@ for (const posts of sizes) {
     ...(built.peakRssMB ? { peakRssMB: built.peakRssMB } : {}),
     rebuildEditSeconds: rebuildEdit.seconds,
     rebuildAddSeconds: rebuildAdd.seconds,
+    rebuildDaySeconds: rebuildDay.seconds,
+    dayPosts: day.posts,
     rebuildEditChanged,
+    rebuildDayChanged,
     rebuildAddChanged: changedFiles(coldState, addState, outDir),
     outputFiles: output.files,
     outputMB: output.bytes / 1e6,
@@ -427,18 +479,18 @@ for (const posts of sizes) {
 }
 
 const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
-console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (max ms) | heap MB |');
+console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add / day s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (max ms) | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
+    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} / ${f(r.rebuildDaySeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
 console.log('\nWhat a rebuild changes in the output (what a deploy uploads): files written with new content or new, their MB, files removed');
-console.log('| posts | out files | out MB | add one post: files / MB / removed | edit one post: files / MB / removed |');
-console.log('|---|---|---|---|---|');
+console.log('| posts | out files | out MB | add one post: files / MB / removed | edit one post: files / MB / removed | a day\'s fetch (posts moved + added): files / MB / removed |');
+console.log('|---|---|---|---|---|---|');
 const changes = (c: ChangedFiles) => `${c.files} / ${f(c.MB, 2)} / ${c.removed}`;
-for (const r of rows) console.log(`| ${r.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuildAddChanged)} | ${changes(r.rebuildEditChanged)} |`);
+for (const r of rows) console.log(`| ${r.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuildAddChanged)} | ${changes(r.rebuildEditChanged)} | ${r.dayPosts} + ${r.dayPosts}: ${changes(r.rebuildDayChanged)} |`);
 console.log('\nSearch (cold: a fresh page, nothing of the search loaded; warm: the same query again after another)');
 console.log('| posts | tokens | shards + pieces | index MB | index build s | meta KB gz | query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
