@@ -423,6 +423,8 @@ for (const posts of sizes) {
   const coldState = await outputState(cacheDir, outDir);
   const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
   const addState = await outputState(cacheDir, outDir);
+  // Measured now: the files' sizes are read from the output, which the next rebuilds change.
+  const rebuildAddChanged = changedFiles(coldState, addState, outDir);
   const editedFile = join(postsDir, '_posts', names[0]!);
   const original = readFileSync(editedFile);
   appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n');
@@ -448,7 +450,7 @@ for (const posts of sizes) {
     dayPosts: day.posts,
     rebuildEditChanged,
     rebuildDayChanged,
-    rebuildAddChanged: changedFiles(coldState, addState, outDir),
+    rebuildAddChanged,
     outputFiles: output.files,
     outputMB: output.bytes / 1e6,
     firstLoadGzipKB: firstLoadBytes(outDir) / 1024,
