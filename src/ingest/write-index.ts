@@ -54,7 +54,7 @@ export interface WrittenIndex {
   removed: number;
 }
 
-/** Rows per request to a worker, and files written at once. */
+/** Rows per request to a worker, and files being written at once. */
 const ROW_BATCH = 128;
 const WRITE_BATCH = 32;
 /**
@@ -85,6 +85,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   /** Paths whose hash differs from the state's: what an appended state says (see saveState). */
   const changed: string[] = [];
 
+  // Up to WRITE_BATCH files are being written at once: awaited one by one, a rebuild that changed
+  // 3,000 search files spent ~2 s waiting on the disk (at 200k posts).
+  const inFlight: Promise<void>[] = [];
   const write = async (path: string, body: string | Uint8Array) => {
     const hash = hashOf(body);
     after.set(path, hash);
@@ -95,20 +98,22 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
       await mkdir(folder, { recursive: true });
       made.add(folder);
     }
-    await writeFile(join(dataRoot, path), body);
+    const writing = writeFile(join(dataRoot, path), body);
+    // Handled where the batch is awaited; until then, a failure must not count as unhandled.
+    writing.catch(() => {});
+    inFlight.push(writing);
     written++;
+    if (inFlight.length >= WRITE_BATCH) await Promise.all(inFlight.splice(0));
   };
 
   // Each text is encoded once (hashing and writing a string encode it each), and let go as soon as it is
   // on disk: at 200k posts the metadata shards are ~120 MB of text, ~200 MB as JS strings, and holding
   // them all through this loop made it the peak of a rebuild.
-  const batch: Promise<void>[] = [];
   for (const [path, body] of built.files) {
     built.files.delete(path);
-    batch.push(write(path, typeof body === 'string' ? Buffer.from(body) : body));
-    if (batch.length === WRITE_BATCH) await Promise.all(batch.splice(0));
+    await write(path, typeof body === 'string' ? Buffer.from(body) : body);
   }
-  await Promise.all(batch);
+  await Promise.all(inFlight.splice(0));
   // A patch has had little to let go of: a forced collection would cost more (~0.4 s at 200k posts) than it frees.
   if (!patch) collectGarbage();
   clock.lap('write small files');
@@ -167,6 +172,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   } else {
     search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write);
   }
+  await Promise.all(inFlight.splice(0));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   clock.lap(inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index');
 
