@@ -280,8 +280,8 @@ function movedPaths(paths: string[], moves: readonly Edit[]): string[] {
 async function sameTokens(store: PostStore, a: string, b: string): Promise<boolean> {
   const [first, second] = await Promise.all([store.getDigest(a), store.getDigest(b)]);
   if (!first || !second || !('search' in first) || !('search' in second)) return false;
-  const tokens = (digest: typeof first & { search: unknown }) => digest.search.tokens.join('\n');
-  return tokens(first) === tokens(second) && Buffer.compare(Buffer.from(first.search.weights), Buffer.from(second.search.weights)) === 0;
+  const [x, y] = [first.search, second.search];
+  return x.tokens.length === y.tokens.length && x.tokens.every((token, n) => token === y.tokens[n]) && Buffer.compare(x.weights, y.weights) === 0;
 }
 
 /** Why an edited post cannot be patched in place, if it cannot. */

@@ -252,11 +252,13 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
     }
     cutter ??= new ShardCutter(write, shardBytes);
     drop(searchShardPath(first[shard]!));
+    // The shard's tokens, and the changed ones that fall in its range, in token order.
     const end = first[shard + 1];
+    const nextChange = () => (nextAffected < affected.length && (end === undefined || affected[nextAffected]! < end) ? affected[nextAffected] : undefined);
     const tokens = old.header.tokens;
-    for (let n = 0; n < tokens.length || (nextAffected < affected.length && (end === undefined || affected[nextAffected]! < end)); ) {
+    for (let n = 0; n < tokens.length || nextChange() !== undefined; ) {
       const oldToken = tokens[n];
-      const change = nextAffected < affected.length && (end === undefined || affected[nextAffected]! < end) ? affected[nextAffected] : undefined;
+      const change = nextChange();
       if (oldToken !== undefined && (change === undefined || oldToken < change)) {
         // A token no change reaches: its part of the shard as it was, its pieces as they are.
         await cutter.add(oldToken, restOf(old, n), old.header.counts[n]!);
