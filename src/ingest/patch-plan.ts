@@ -157,7 +157,8 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   }
 
   // 2. Where new posts go.
-  const refusal = checkAdded(added, snapshot, summaries);
+  const urlRows = new UrlPairs(snapshot.urlRows);
+  const refusal = checkAdded(added, snapshot, urlRows, summaries);
   if (refusal) return { refused: refusal };
   const order = placeAdded(added, snapshot);
   const firstMoved = order.length > 0 ? order[0]!.position : oldCount;
@@ -185,8 +186,8 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     }
   }
   const summaryAt = (row: number) => newSummaries.get(row) ?? summaries.at(rows.oldRow(row));
-  const resolver = new UrlResolver(snapshot, summaries, order);
-  const keys = rows.keys(oldKeys, order);
+  const resolver = new UrlResolver(urlRows, snapshot.ids, summaries, order);
+  const keys = rows.keys(oldKeys);
   const planned = new Map<number, PlannedRow>();
   const newUnresolved: [hash: number, row: number][] = [];
   for (const row of [...rewrite].sort((a, b) => a - b)) {
@@ -238,7 +239,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     dates: rows.column(snapshot.dates, order.map((post) => post.summary.date.getTime())),
     // Without new posts, no row moves and no link is resolved: the pairs stay as they were.
     urlRows: order.length === 0 ? snapshot.urlRows : encodeUrlPairs([
-      ...rows.movePairs(new UrlPairs(snapshot.urlRows).entries()),
+      ...rows.movePairs(urlRows.entries()),
       ...order.flatMap((post) => (post.url === undefined ? [] : [[urlHash(post.url), post.row] as [number, number]])),
     ]),
     unresolvedRows: order.length === 0 ? snapshot.unresolvedRows : encodeUrlPairs([...rows.movePairs(withoutPairs(unresolved.entries(), resolvedLinks)), ...newUnresolved]),
@@ -297,10 +298,9 @@ function editRefusal(before: PostSummary, after: PostSummary, duplicateUrls: rea
 }
 
 /** Why the new posts cannot be added as they are, if they cannot: an id or a link already taken. */
-function checkAdded(added: readonly NewPost[], snapshot: PlanSnapshot, summaries: SummaryReader): string | undefined {
+function checkAdded(added: readonly NewPost[], snapshot: PlanSnapshot, urls: UrlPairs, summaries: SummaryReader): string | undefined {
   if (added.length === 0) return undefined;
   const ids = new Set(snapshot.ids);
-  const urls = new UrlPairs(snapshot.urlRows);
   const newUrls = new Set<string>();
   for (const post of added) {
     if (ids.has(post.id)) return `a new post's id is taken (${post.summary.path})`;
@@ -393,8 +393,8 @@ class RowOrder {
   }
 
   /** Every row's store key: the old rows' as read this build, the new posts'. */
-  keys(oldKeys: readonly (string | undefined)[], order: readonly Added[]): string[] {
-    return this.column(oldKeys as string[], order.map((post) => post.key));
+  keys(oldKeys: readonly (string | undefined)[]): string[] {
+    return this.column(oldKeys as string[], this.order.map((post) => post.key));
   }
 
   *movePairs(pairs: Iterable<[number, number]>): Generator<[number, number]> {
@@ -442,15 +442,15 @@ class SummaryReader {
 
 /** The id of the post holding a URL identity, among the old rows and the new posts. */
 class UrlResolver {
-  private readonly urls: UrlPairs;
   private readonly addedIds = new Map<string, string>();
 
   constructor(
-    private readonly snapshot: PlanSnapshot,
+    /** The old rows' URL pairs, and their ids. */
+    private readonly urls: UrlPairs,
+    private readonly ids: readonly string[],
     private readonly summaries: SummaryReader,
     order: readonly Added[],
   ) {
-    this.urls = new UrlPairs(snapshot.urlRows);
     for (const post of order) if (post.url !== undefined) this.addedIds.set(post.url, post.id);
   }
 
@@ -458,7 +458,7 @@ class UrlResolver {
     const added = this.addedIds.get(url);
     if (added !== undefined) return added;
     const row = this.urls.rowsOf(url).find((candidate) => this.summaries.urlAt(candidate) === url);
-    return row === undefined ? undefined : this.snapshot.ids[row];
+    return row === undefined ? undefined : this.ids[row];
   }
 }
 
