@@ -185,13 +185,11 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
   const stats = await statting;
   const seen = files.map((file) => previous?.get(file.path));
+  const gone = previous?.goneFrom(files, seen.reduce((count, entry) => count + (entry ? 1 : 0), 0)) ?? new Set<string>();
   // A rebuild appends the lines of the files it reads to the last record, and forgets the files gone.
   const appendTo = previous?.appendable ? previous : undefined;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo) : undefined;
-  if (appendTo && record && seen.reduce((count, entry) => count + (entry ? 1 : 0), 0) < appendTo.size) {
-    const here = new Set(files.map((file) => file.path));
-    for (const path of appendTo.paths()) if (!here.has(path)) record.forget(path);
-  }
+  if (appendTo && record) for (const path of gone) record.forget(path);
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
@@ -232,7 +230,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     record?.abandon();
     throw error;
   }
-  return { heads, seen, keys, previous, record: record?.id ?? '' };
+  return { heads, seen, keys, previous, gone, record: record?.id ?? '' };
 }
 
 /** Every file's size and time, each worker statting a contiguous share (see statAll). */

@@ -57,6 +57,8 @@ export interface FilesRead {
   /** Each file's line in the last build's record, if it had one. */
   seen: (SeenLine | undefined)[];
   previous: SeenFiles | undefined;
+  /** The paths of the last build's record that are gone. */
+  gone: ReadonlySet<string>;
   /** This build's record id. */
   record: string;
 }
@@ -101,7 +103,6 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   const added: NewPost[] = [];
   const readPaths = new Set<string>();
   const problems: Problem[] = [];
-  let recorded = 0;
   const summaries = new SummaryReader(snapshot, previous);
   for (let at = 0; at < files.length; at++) {
     const path = files[at]!.path;
@@ -109,7 +110,6 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     const key = read.keys[at];
     const head = read.heads[at];
     const row = rowOfPath.get(path);
-    if (entry) recorded++;
     if (row !== undefined) oldKeys[row] = key;
     if (!head) {
       // Unchanged, taken from the record; its entry may have moved (compaction).
@@ -138,7 +138,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   // Files gone: a post moved to another folder under the same name keeps its row (its id, taken from
   // the name, is the same); a file that was not indexed goes with its problems; any other removal
   // plans from scratch.
-  const removed = recorded < previous.size ? pathsGone(previous, files) : new Set<string>();
+  const removed = read.gone;
   const moves: Edit[] = [];
   for (const path of removed) {
     const row = rowOfPath.get(path);
@@ -259,14 +259,6 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
       patch: { base: snapshot.buildId, keys, rows: planned, search },
     },
   };
-}
-
-/** The paths of the last record that are not among these files. */
-function pathsGone(previous: SeenFiles, files: readonly PostFileRef[]): Set<string> {
-  const here = new Set(files.map((file) => file.path));
-  const gone = new Set<string>();
-  for (const path of previous.paths()) if (!here.has(path)) gone.add(path);
-  return gone;
 }
 
 /** The rows' paths with the moved posts' new ones. */

@@ -66,9 +66,16 @@ export class SeenFiles {
     return this.log.bytes.subarray(entry.lineStart, entry.end + 1);
   }
 
-  /** Every path the last build saw. */
-  paths(): IterableIterator<string> {
-    return this.entries.keys();
+  /**
+   * The paths seen that are not among `files`, given how many of them the record has (`known`): none
+   * to look for when it has them all.
+   */
+  goneFrom(files: readonly { path: string }[], known: number): Set<string> {
+    const gone = new Set<string>();
+    if (known === this.entries.size) return gone;
+    const here = new Set(files.map((file) => file.path));
+    for (const path of this.entries.keys()) if (!here.has(path)) gone.add(path);
+    return gone;
   }
 
   /** Every store key the last build used. */
