@@ -6,6 +6,7 @@
  * emptied or half-written output folder gets every file.
  */
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
@@ -59,6 +60,17 @@ export interface PlanSnapshot {
   manifest: Manifest;
   /** Every problem of the report, in the report's order. */
   problems: Problem[];
+}
+
+/**
+ * Removes what older versions kept for the same output folder: the state as one JSON file
+ * (`output-<hash>.json`), and a copy of the search index (205 MB at 200k posts) beside the rows file.
+ */
+export function removeLegacyState(statePath: string): void {
+  const legacy = statePath.replace(/\.state$/, '.json');
+  for (const path of [legacy, `${legacy}.search-postings`, `${legacy}.search-rows.json`, `${legacy}.plan.json`, `${statePath}.search-postings`]) {
+    rmSync(path, { force: true });
+  }
 }
 
 export function planSnapshotPath(statePath: string): string {

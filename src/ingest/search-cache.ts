@@ -18,8 +18,6 @@ export interface SearchCachePaths {
 }
 
 export function searchCachePaths(statePath: string): SearchCachePaths {
-  // A copy of the postings was kept beside the rows until the written index was read back instead.
-  rmSync(`${statePath}.search-postings`, { force: true });
   return { rows: `${statePath}.search-rows.json` };
 }
 

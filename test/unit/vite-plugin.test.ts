@@ -3,6 +3,7 @@
  * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report;
  * a second `vite build` rewrites only what changed.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -110,7 +111,11 @@ describe('vite build, again', () => {
     for (const [name, title, day] of [['a', '甲', '01'], ['b', '乙', '02'], ['c', '丙', '03'], ['d', '丁', '04']]) {
       writeFileSync(join(posts, `2026-11-${day}-${name}.html`), post(title!, day!));
     }
+    // What an older version kept for this output folder (its state as JSON, a copy of the search index) goes.
+    const legacy = join(cacheDir, `output-${createHash('sha1').update(resolve(outDir)).digest('hex').slice(0, 12)}.json`);
+    for (const path of [legacy, `${legacy}.search-postings`]) writeFileSync(path, 'from an older version');
     const first = await buildInto(outDir);
+    expect(existsSync(legacy) || existsSync(`${legacy}.search-postings`)).toBe(false);
     expect(first.output.unchanged).toBe(0);
     const newest = postFile(outDir, '2026-11-04-d');
     const untouchedSince = statSync(newest).mtimeMs;
