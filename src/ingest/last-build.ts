@@ -6,7 +6,7 @@
  * emptied or half-written output folder gets every file.
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
@@ -63,13 +63,46 @@ export interface PlanSnapshot {
 }
 
 /**
- * Removes what older versions kept for the same output folder: the state as one JSON file
- * (`output-<hash>.json`), and a copy of the search index (205 MB at 200k posts) beside the rows file.
+ * Removes the states in the build cache that no build can use again: each output folder ever built
+ * into leaves one (`output-<hash>.state`, with its plan and its search rows), and one whose data folder
+ * is gone could only be refused (see loadState); and what older versions kept (`output-<hash>.json`, with a copy of the
+ * search index: 205 MB at 200k posts), which this version never reads.
  */
-export function removeLegacyState(statePath: string): void {
-  const legacy = statePath.replace(/\.state$/, '.json');
-  for (const path of [legacy, `${legacy}.search-postings`, `${legacy}.search-rows.json`, `${legacy}.plan.json`, `${statePath}.search-postings`]) {
-    rmSync(path, { force: true });
+export function removeDeadStates(cacheDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return; // no build cache yet
+  }
+  const dead = new Set<string>();
+  for (const name of names) {
+    const state = /^(output-[0-9a-f]+\.(?:state|json))$/.exec(name)?.[1];
+    if (!state) continue;
+    // A data folder that exists may be another build's, writing (its build id file comes last).
+    const dataRoot = state.endsWith('.state') ? stateDataRoot(join(cacheDir, state)) : undefined;
+    if (!dataRoot || !existsSync(dataRoot)) dead.add(state);
+  }
+  for (const name of names) {
+    const state = /^(output-[0-9a-f]+\.(?:state|json))(?:\..*)?$/.exec(name)?.[1];
+    if (state && dead.has(state)) rmSync(join(cacheDir, name), { force: true });
+  }
+}
+
+/** The data folder a state names in its header, without reading the rest of it. */
+function stateDataRoot(statePath: string): string | undefined {
+  try {
+    const fd = openSync(statePath, 'r');
+    try {
+      const head = Buffer.alloc(4096);
+      const length = readSync(fd, head, 0, head.length, 0);
+      const line = head.toString('utf8', 0, length).split('\n')[0]!;
+      return (JSON.parse(line) as { dataRoot?: string }).dataRoot;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,7 +13,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type LastBuild } from './ingest.ts';
-import { removeLegacyState } from './last-build.ts';
+import { removeDeadStates } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
@@ -117,7 +117,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         // One state per output folder: building into another folder does not spoil this one's.
         statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
       };
-      removeLegacyState(lastBuild.statePath);
+      removeDeadStates(cacheDir);
       built = await ingestOver({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
     },
     async buildEnd(error) {

@@ -111,11 +111,19 @@ describe('vite build, again', () => {
     for (const [name, title, day] of [['a', '甲', '01'], ['b', '乙', '02'], ['c', '丙', '03'], ['d', '丁', '04']]) {
       writeFileSync(join(posts, `2026-11-${day}-${name}.html`), post(title!, day!));
     }
-    // What an older version kept for this output folder (its state as JSON, a copy of the search index) goes.
-    const legacy = join(cacheDir, `output-${createHash('sha1').update(resolve(outDir)).digest('hex').slice(0, 12)}.json`);
-    for (const path of [legacy, `${legacy}.search-postings`]) writeFileSync(path, 'from an older version');
+    // What an older version kept (a state as JSON, a copy of the search index), and the state of an
+    // output folder since deleted, go; the state of a folder still there stays.
+    const stateOf = (folder: string, suffix: string) => join(cacheDir, `output-${createHash('sha1').update(resolve(folder)).digest('hex').slice(0, 12)}.${suffix}`);
+    const legacy = [stateOf(outDir, 'json'), stateOf(outDir, 'json.search-postings')];
+    for (const path of legacy) writeFileSync(path, 'from an older version');
+    const gone = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-gone-'));
+    const kept = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-kept-'));
+    for (const folder of [gone, kept]) writeFileSync(stateOf(folder, 'state'), `${JSON.stringify({ dataRoot: join(folder, 'data') })}\n`);
+    mkdirSync(join(kept, 'data'));
+    rmSync(gone, { recursive: true });
     const first = await buildInto(outDir);
-    expect(existsSync(legacy) || existsSync(`${legacy}.search-postings`)).toBe(false);
+    expect([...legacy, stateOf(gone, 'state')].filter((path) => existsSync(path))).toEqual([]);
+    expect(existsSync(stateOf(kept, 'state'))).toBe(true);
     expect(first.output.unchanged).toBe(0);
     const newest = postFile(outDir, '2026-11-04-d');
     const untouchedSince = statSync(newest).mtimeMs;
