@@ -134,7 +134,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   collectGarbage();
   if (!options.keepStale) await store.prune(used);
   const storeKeys = options.keepStale ? [...used] : [];
-  clock.lap('prune cache');
+  clock.lap('summaries, prune cache');
 
   const built = buildIndex({
     posts,
