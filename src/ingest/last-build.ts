@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from '
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
-import { forEachLine, LineLogWriter, readLineLog, type LineLog } from './line-log.ts';
+import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
 
 /** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
 export const BUILD_ID_FILE = '.build-id';
@@ -30,9 +30,6 @@ export interface WriteState {
   /** Lines said again by a later line. */
   superseded: number;
 }
-
-/** Past this many lines said again per file, the next build writes the state whole. */
-const REWRITE_AT = 0.25;
 
 /**
  * A plan as a later build can patch it (see patch-plan.ts): rows in order with what placing a new post
@@ -64,9 +61,9 @@ export interface PlanSnapshot {
 
 /**
  * Removes the states in the build cache that no build can use again: each output folder ever built
- * into leaves one (`output-<hash>.state`, with its plan and its search rows), and one whose data folder
- * is gone could only be refused (see loadState); and what older versions kept (`output-<hash>.json`, with a copy of the
- * search index: 205 MB at 200k posts), which this version never reads.
+ * into leaves one (`output-<hash>.state`, with its plan and its search rows), and one whose data
+ * folder is gone could only be refused (see loadState); and what older versions kept
+ * (`output-<hash>.json`, with a copy of the search index: 205 MB at 200k posts), never read now.
  */
 export function removeDeadStates(cacheDir: string): void {
   let names: string[];
@@ -157,7 +154,7 @@ export async function saveState(
 ): Promise<string> {
   const buildId = randomUUID();
   await mkdir(dirname(statePath), { recursive: true });
-  const appending = previous && previous.superseded <= previous.files.size * REWRITE_AT;
+  const appending = previous && worthAppending(previous.superseded, previous.files.size);
   const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot }));
   try {
     if (appending) {

@@ -24,6 +24,15 @@ export interface LineLog {
   committed: number;
 }
 
+/**
+ * Whether a log is still worth appending to, given its lines said again by later ones (`superseded`)
+ * and the subjects it holds (`live`): past a quarter, the next build writes it whole, as every build
+ * reads all its lines.
+ */
+export function worthAppending(superseded: number, live: number): boolean {
+  return superseded <= live * 0.25;
+}
+
 const NEWLINE = 10;
 const TAB = 9;
 

@@ -18,11 +18,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
-import { forEachLine, LineLogWriter, readLineLog, type LineLog } from './line-log.ts';
+import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
 
 const SEEN_FILE = 'files-seen.ndjson';
-/** Past this many lines said again per file seen, the next record is written whole (loading reads them all). */
-const REWRITE_AT = 0.25;
 
 /** A file's line in the record: where it starts, where its head starts (after the tab), where it ends (the line break). */
 export interface SeenLine {
@@ -85,7 +83,7 @@ export class SeenFiles {
 
   /** Whether the next build may append its lines to this record (see SeenFilesWriter). */
   get appendable(): boolean {
-    return this.superseded <= this.entries.size * REWRITE_AT;
+    return worthAppending(this.superseded, this.entries.size);
   }
 }
 
