@@ -36,11 +36,27 @@ export function parseDateField(value: string, timeZone: string): Date | undefine
   const parts = { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi, second: +s };
   if (!isRealCalendarTime(parts)) return undefined;
   const ms = Math.floor(Number(`0.${frac}`) * 1000);
-  if (offset === undefined) {
-    return new Date(new TZDate(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms, timeZone).getTime());
-  }
+  if (offset === undefined) return new Date(wallTimeToInstant(parts, ms, timeZone));
   const utc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms);
   return new Date(utc - offsetMinutes(offset) * 60_000);
+}
+
+/**
+ * Wall-clock times already converted, by zone and time: the zone's rules are looked up through Intl
+ * (~30 µs a call), and every post converts its file-name day, which most posts share with others.
+ */
+const wallTimes = new Map<string, number>();
+const MAX_WALL_TIMES = 100_000;
+
+function wallTimeToInstant(parts: { year: number; month: number; day: number; hour: number; minute: number; second: number }, ms: number, timeZone: string): number {
+  const key = `${timeZone} ${parts.year} ${parts.month} ${parts.day} ${parts.hour} ${parts.minute} ${parts.second} ${ms}`;
+  let instant = wallTimes.get(key);
+  if (instant === undefined) {
+    instant = new TZDate(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms, timeZone).getTime();
+    if (wallTimes.size >= MAX_WALL_TIMES) wallTimes.clear();
+    wallTimes.set(key, instant);
+  }
+  return instant;
 }
 
 /** `<!--1677089047000-->` at the start of a body (seed family). */
