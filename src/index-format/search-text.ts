@@ -38,6 +38,14 @@ function table(): Uint16Array {
   return hanTable;
 }
 
+/**
+ * The code points OpenCC's table folds alone, each to one UTF-16 unit: [start, end). Within them,
+ * foldCodePoint(point) is the unit `hanFoldTable()[point - start] || point`; for callers that fold
+ * without making a string per character.
+ */
+export const HAN_TABLE_RANGE = [TABLE_START, TABLE_END] as const;
+export const hanFoldTable: () => Uint16Array = table;
+
 const foldCache = new Map<number, string>();
 
 /** The folded form of one code point (usually one character; NFKC may make it several). */

@@ -6,7 +6,7 @@
  */
 import type { PostMeta, Problem } from '../index-format/types.ts';
 import type { ParseOutcome, ParsedPost } from './parse-post.ts';
-import { countSearchTokens, type SearchTokens } from './search-index.ts';
+import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */

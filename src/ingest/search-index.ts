@@ -2,8 +2,8 @@
  * Builds the search index (format: src/index-format/search-format.ts).
  *
  * Three steps, so that a build can spread the work over threads and cache it between builds:
- *   1. countSearchTokens: one post's title and text → its tokens and their weights. Done once per post
- *      version, when it is parsed, and kept in the post store.
+ *   1. countSearchTokens (count-tokens.ts): one post's title and text → its tokens and their weights.
+ *      Done once per post version, when it is parsed, and kept in the post store.
  *   2. SearchIndexBuilder: posts' token lists, fed in ascending row order → postings. A build runs one
  *      builder per thread, each over a contiguous range of rows, and exports it as a PartialIndex.
  *   3. mergePartialIndexes: the partial indexes, in row order, joined token by token, to be cut into
@@ -13,28 +13,7 @@
  * post per token) and a token seen in one post only — most of them, news text being full of names —
  * keeps its one posting in two numbers instead of a buffer.
  */
-import { MAX_OCCURRENCES, TITLE_BIT } from '../index-format/search-format.ts';
-import { foldText, tokenizeFolded } from '../index-format/search-text.ts';
-
-/** One post's tokens, each with its weight byte (see search-format.ts). */
-export interface SearchTokens {
-  tokens: string[];
-  weights: Uint8Array;
-}
-
-export function countSearchTokens(title: string, text: string): SearchTokens {
-  // occurrences × 2 + the title bit
-  const counts = new Map<string, number>();
-  tokenizeFolded(foldText(title), (token) => counts.set(token, ((counts.get(token) ?? 0) | TITLE_BIT) + 2));
-  tokenizeFolded(foldText(text), (token) => counts.set(token, (counts.get(token) ?? 0) + 2));
-  const tokens: string[] = [];
-  const weights = new Uint8Array(counts.size);
-  for (const [token, value] of counts) {
-    weights[tokens.length] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
-    tokens.push(token);
-  }
-  return { tokens, weights };
-}
+import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 
 /**
  * One thread's share of the index: its tokens in sorted order, and for each the postings of its rows.

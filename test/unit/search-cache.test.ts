@@ -5,7 +5,8 @@
  * or (when no row moved) patched in place.
  */
 import { mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
-import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
+import { countSearchTokens } from '../../src/ingest/count-tokens.ts';
 import { patchInPlace, readWrittenIndex } from '../../src/ingest/search-patch.ts';
 import { writeSearchShards } from '../../src/ingest/search-shards.ts';
 

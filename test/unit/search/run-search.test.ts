@@ -1,6 +1,7 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/index-format/search-format.ts';
-import { SearchIndexBuilder, countSearchTokens, mergePartialIndexes } from '../../../src/ingest/search-index.ts';
+import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/ingest/search-index.ts';
+import { countSearchTokens } from '../../../src/ingest/count-tokens.ts';
 import { buildSearchFiles, writeSearchShards } from '../../../src/ingest/search-shards.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
