@@ -14,6 +14,7 @@
  * keeps its one posting in two numbers instead of a buffer.
  */
 import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
+import { TokenIds } from './token-ids.ts';
 
 /**
  * One thread's share of the index: its tokens in sorted order, and for each the postings of its rows.
@@ -105,7 +106,7 @@ function grow<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
 }
 
 export class SearchIndexBuilder {
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new TokenIds();
   private readonly pool = new BlockPool();
   // Per token (by id): posts holding it, first and last row, the first post's weight, and the chain of
   // blocks holding the postings after the first (head, tail block, bytes written).
@@ -145,8 +146,7 @@ export class SearchIndexBuilder {
   }
 
   private newToken(token: string, row: number, weight: number): void {
-    const id = this.ids.size;
-    this.ids.set(token, id);
+    const id = this.ids.add(token);
     if (id >= this.count.length) {
       const size = id + 1;
       this.count = grow(this.count, size);
@@ -195,7 +195,15 @@ export class SearchIndexBuilder {
    * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
    */
   exportPartial(): PartialIndex {
-    const tokens = [...this.ids.keys()].sort(compareTokens);
+    const held: string[] = [];
+    const idOf = new Uint32Array(this.ids.size);
+    for (const [token, id] of this.ids.entries()) {
+      idOf[held.length] = id;
+      held.push(token);
+    }
+    this.ids.clear();
+    const order = Array.from(held.keys()).sort((a, b) => compareTokens(held[a]!, held[b]!));
+    const tokens = order.map((at) => held[at]!);
     const n = tokens.length;
     const part: PartialIndex = {
       tokens,
@@ -208,8 +216,8 @@ export class SearchIndexBuilder {
       pages: this.pool.pages,
       posts: this.posts,
     };
-    tokens.forEach((token, i) => {
-      const id = this.ids.get(token)!;
+    order.forEach((at, i) => {
+      const id = idOf[at]!;
       part.counts[i] = this.count[id]!;
       part.firstRows[i] = this.firstRow[id]!;
       part.lastRows[i] = this.lastRow[id]!;
@@ -217,7 +225,6 @@ export class SearchIndexBuilder {
       part.heads[i] = this.head[id]!;
       part.lengths[i] = this.length[id]!;
     });
-    this.ids.clear();
     return part;
   }
 }

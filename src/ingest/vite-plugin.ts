@@ -52,7 +52,7 @@ export interface CnaReaderIndexOptions {
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
-  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts',
+  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts',
 ];
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */

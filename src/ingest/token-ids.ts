@@ -1,0 +1,94 @@
+/**
+ * Search tokens → the dense ids a SearchIndexBuilder keeps their postings under.
+ *
+ * A builder looks up every token of every post it is fed (~450 a post, hundreds of thousands of
+ * distinct ones per thread at 200k posts): in one Map of strings that was the largest cost of feeding
+ * the index (~115 µs a post). Most tokens are one or two UTF-16 units (pairs of Chinese characters):
+ * those are kept in an open-addressing table under a number made of their units, without hashing a
+ * string; longer ones in a Map.
+ */
+const SPREAD = 0x9e3779b1;
+
+export class TokenIds {
+  private readonly long = new Map<string, number>();
+  /** Slot keys: 0 is an empty slot (no token holds U+0000: see shortKey). */
+  private keys = new Uint32Array(1 << 12);
+  private ids = new Uint32Array(1 << 12);
+  /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
+  private shift = 20;
+  private short = 0;
+
+  get size(): number {
+    return this.short + this.long.size;
+  }
+
+  get(token: string): number | undefined {
+    const key = shortKey(token);
+    if (key === 0) return this.long.get(token);
+    const mask = this.keys.length - 1;
+    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const held = this.keys[slot]!;
+      if (held === key) return this.ids[slot]!;
+      if (held === 0) return undefined;
+    }
+  }
+
+  /** Gives a token not yet held the next id. */
+  add(token: string): number {
+    const id = this.size;
+    const key = shortKey(token);
+    if (key === 0) this.long.set(token, id);
+    else {
+      if ((this.short + 1) * 2 > this.keys.length) this.grow();
+      this.place(key, id);
+      this.short++;
+    }
+    return id;
+  }
+
+  /** Every token with its id (short ones first). */
+  *entries(): IterableIterator<[token: string, id: number]> {
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      const key = this.keys[slot]!;
+      if (key !== 0) yield [key > 0xffff ? String.fromCharCode(key >>> 16, key & 0xffff) : String.fromCharCode(key), this.ids[slot]!];
+    }
+    yield* this.long;
+  }
+
+  clear(): void {
+    this.long.clear();
+    this.keys = new Uint32Array(1 << 12);
+    this.ids = new Uint32Array(1 << 12);
+    this.shift = 20;
+    this.short = 0;
+  }
+
+  private place(key: number, id: number): void {
+    const mask = this.keys.length - 1;
+    let slot = Math.imul(key, SPREAD) >>> this.shift;
+    while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
+    this.keys[slot] = key;
+    this.ids[slot] = id;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const ids = this.ids;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.ids = new Uint32Array(keys.length * 2);
+    this.shift--;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== 0) this.place(keys[slot]!, ids[slot]!);
+  }
+}
+
+/**
+ * A token of one or two UTF-16 units as a number: the unit, or the first unit × 2¹⁶ + the second, so
+ * that one never equals the other. 0 for every other token, and for one opening with U+0000 (which the
+ * tokenizer never makes, but which would make the two forms meet).
+ */
+function shortKey(token: string): number {
+  if (token.length === 1) return token.charCodeAt(0);
+  if (token.length !== 2) return 0;
+  const first = token.charCodeAt(0);
+  return first === 0 ? 0 : ((first << 16) | token.charCodeAt(1)) >>> 0;
+}

@@ -1,0 +1,41 @@
+/**
+ * TokenIds (src/ingest/token-ids.ts) against a Map of strings: the same id for the same token, through
+ * the table's growth, for tokens of every length, including the one- and two-unit ones it keeps apart.
+ */
+import { describe, expect, it } from 'vitest';
+import { TokenIds } from '../../../src/ingest/token-ids.ts';
+
+describe('TokenIds', () => {
+  it('gives each token one id, as a Map would, whatever its length', () => {
+    const ids = new TokenIds();
+    const reference = new Map<string, number>();
+    const units = ['a', 'b', '台', '灣', '\ud842', '\udfb7', '\u0001', 'é', ' ', '\uffff'];
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 60_000; n++) {
+      let token = '';
+      const length = 1 + Math.floor(next() * 4);
+      for (let k = 0; k < length; k++) token += n % 3 === 0 ? String.fromCharCode(0x4e00 + Math.floor(next() * 400)) : units[Math.floor(next() * units.length)];
+      const id = ids.get(token);
+      expect(id).toBe(reference.get(token));
+      if (id === undefined) reference.set(token, ids.add(token));
+    }
+    expect(ids.size).toBe(reference.size);
+    expect(new Map(ids.entries())).toEqual(reference);
+  });
+
+  it('keeps a one-unit token and a two-unit token that would share a number apart', () => {
+    const ids = new TokenIds();
+    const single = ids.add('\u0001');
+    const pair = ids.add('\u0000\u0001');
+    expect([ids.get('\u0001'), ids.get('\u0000\u0001')]).toEqual([single, pair]);
+  });
+
+  it('forgets everything when cleared', () => {
+    const ids = new TokenIds();
+    ids.add('台灣');
+    ids.add('taiwan');
+    ids.clear();
+    expect([ids.size, ids.get('台灣'), ids.get('taiwan'), [...ids.entries()]]).toEqual([0, undefined, undefined, []]);
+  });
+});
