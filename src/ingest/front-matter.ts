@@ -1,7 +1,7 @@
 /**
  * Splitting a post into its YAML front matter and its body, and parsing the front matter safely.
  */
-import { parseDocument, isMap, isScalar, isSeq, type Document } from 'yaml';
+import { FAILSAFE_SCHEMA, load, types, YAMLException } from 'js-yaml';
 
 /**
  * Front matter is metadata: anything larger is not a post but an accident (or an attack on the parser).
@@ -9,8 +9,20 @@ import { parseDocument, isMap, isScalar, isSeq, type Document } from 'yaml';
  */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 
-/** Aliases are legal YAML but never used by post generators; a small cap defeats "billion laughs". */
-const MAX_ALIAS_COUNT = 20;
+/**
+ * Aliases are legal YAML but never used by post generators. js-yaml makes an alias a reference to
+ * its anchor's value (nothing is copied), so a "billion laughs" costs nothing to load; but the values
+ * it reaches, counted as a copying reader would count them, are capped, so that such front matter is
+ * reported rather than handed on.
+ */
+const MAX_VALUES_REACHED = 10_000;
+
+/**
+ * Strings, lists and mappings only (YAML's failsafe schema), and null: every other plain scalar stays
+ * the text its author wrote (`title: 1.10` is "1.10", `date: 2020-05-16` is "2020-05-16": dates.ts
+ * decides dates). Values of explicit tags other than these (`!!int 5`, `!custom x`) are errors.
+ */
+const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [types.null] });
 
 export interface SplitPost {
   yaml: string;
@@ -49,45 +61,46 @@ export function parseFrontMatter(yaml: string): FrontMatterResult {
   if (Buffer.byteLength(yaml) > MAX_FRONT_MATTER_BYTES) {
     return { error: `front matter is larger than ${MAX_FRONT_MATTER_BYTES / 1024} KB` };
   }
-  let doc: Document;
+  let value: unknown;
   try {
-    // The core schema keeps dates as strings (dates.ts decides them) and knows no custom tags.
-    doc = parseDocument(yaml, { schema: 'core', uniqueKeys: false, prettyErrors: true });
+    // json: a key given twice takes its last value, as Jekyll's YAML reader does, instead of failing.
+    value = load(yaml, { schema: SCHEMA, json: true });
   } catch (error) {
-    return { error: String(error) };
+    if (!(error instanceof YAMLException)) return { error: String(error) };
+    const where = error.mark ? `line ${error.mark.line + 1}: ` : '';
+    return { error: `${where}${error.reason}` };
   }
-  const [first] = doc.errors;
-  if (first) {
-    const where = first.linePos?.[0] ? `line ${first.linePos[0].line + 1}: ` : '';
-    return { error: `${where}${first.message.split('\n')[0]}` };
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
+  if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
     return { error: 'front matter is not a mapping of keys to values' };
   }
-  // Resolve aliases once, with a cap, so that alias bombs fail here rather than in a later read.
-  try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
-  } catch (error) {
-    return { error: (error as Error).message };
+  if (value && countValues(value, MAX_VALUES_REACHED) > MAX_VALUES_REACHED) {
+    return { error: `front matter reaches more than ${MAX_VALUES_REACHED} values through its aliases` };
   }
-  return { fields: frontMatterOf(doc) };
+  // Own keys only, in a Map: a key named __proto__ or toString is a key like any other.
+  return { fields: frontMatterOf(new Map(value ? Object.entries(value) : [])) };
 }
 
-function frontMatterOf(doc: Document): FrontMatter {
-  const scalarText = (node: unknown): string | undefined => {
-    if (!isScalar(node)) return undefined;
-    if (node.value === null || node.value === undefined) return undefined;
-    if (typeof node.value === 'string') return node.value;
-    // Numbers and booleans: the text the author wrote, not its reformatted value.
-    return node.source !== undefined ? String(node.source) : String(node.value);
-  };
+/** Values reached from `value`, an alias's target counted each time (stops counting past `limit`). */
+function countValues(value: unknown, limit: number): number {
+  let count = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0 && count <= limit) {
+    const next = pending.pop();
+    count++;
+    if (next !== null && typeof next === 'object') pending.push(...Object.values(next));
+  }
+  return count;
+}
+
+function frontMatterOf(entries: ReadonlyMap<string, unknown>): FrontMatter {
+  const scalarText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   return {
-    has: (key) => doc.has(key),
-    text: (key) => scalarText(doc.get(key, true)),
+    has: (key) => entries.has(key),
+    text: (key) => scalarText(entries.get(key)),
     list: (key) => {
-      const node = doc.get(key, true);
-      if (isSeq(node)) return node.items.map(scalarText).filter((v): v is string => v !== undefined);
-      const single = scalarText(node);
+      const value = entries.get(key);
+      if (Array.isArray(value)) return value.map(scalarText).filter((item): item is string => item !== undefined);
+      const single = scalarText(value);
       return single === undefined ? [] : [single];
     },
   };

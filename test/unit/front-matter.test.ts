@@ -57,7 +57,29 @@ describe('parseFrontMatter', () => {
   it('is not fooled by __proto__ keys', () => {
     const f = fields('__proto__: {polluted: yes}\ntitle: t');
     expect(f.text('title')).toBe('t');
+    expect(f.has('__proto__')).toBe(true);
+    expect(f.has('toString')).toBe(false);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('reads a few aliases, as references to their anchors', () => {
+    const f = fields('author: &who 中央社記者\ntitle: *who\ntags: &t [a, b]\ncategories: *t');
+    expect([f.text('title'), f.list('categories')]).toEqual(['中央社記者', ['a', 'b']]);
+  });
+
+  it('takes the last value of a key given twice, as Jekyll does', () => {
+    expect(fields('title: first\ntitle: second').text('title')).toBe('second');
+  });
+
+  it('reads null, ~ and empty values as absent, but a quoted "null" as text', () => {
+    const f = fields('title: null\nauthor: ~\nlink:\nfrom: "null"');
+    expect([f.text('title'), f.text('author'), f.text('link'), f.text('from'), f.has('link')]).toEqual([undefined, undefined, undefined, 'null', true]);
+  });
+
+  it('accepts front matter of comments only, and refuses explicit tags it does not know', () => {
+    expect(fields('# nothing here\n').has('title')).toBe(false);
+    expect(parseFrontMatter('title: !!int 5')).toMatchObject({ error: expect.stringMatching(/^line 1: unknown tag/) });
+    expect(parseFrontMatter('title: !custom x')).toMatchObject({ error: expect.stringContaining('unknown tag') });
   });
 
   it('refuses front matter that is not a mapping', () => {
