@@ -17,10 +17,19 @@ import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isWordChar, MAX_WO
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
 
-/** One post's tokens, each with its weight byte (see search-format.ts). */
+/**
+ * One post's tokens, each with its weight byte (see search-format.ts). The tokens are kept joined by
+ * line breaks (which no token holds): as the store keeps them, and as the index builder reads them,
+ * without a string per token (splitting 450 tokens cost ~20 µs a post).
+ */
 export interface SearchTokens {
-  tokens: string[];
+  joined: string;
   weights: Uint8Array;
+}
+
+/** The tokens one by one. */
+export function searchTokenList(search: SearchTokens): string[] {
+  return search.joined === '' ? [] : search.joined.split('\n');
 }
 
 export function countSearchTokens(title: string, text: string): SearchTokens {
@@ -71,7 +80,7 @@ class TokenCounter {
     this.values.forEach((value, n) => {
       weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
     });
-    return { tokens, weights };
+    return { joined: tokens.join('\n'), weights };
   }
 
   /** foldText, into `units`. */

@@ -274,7 +274,7 @@ async function sameTokens(store: PostStore, a: string, b: string): Promise<boole
   const [first, second] = await Promise.all([store.getDigest(a), store.getDigest(b)]);
   if (!first || !second || !('search' in first) || !('search' in second)) return false;
   const [x, y] = [first.search, second.search];
-  return x.tokens.length === y.tokens.length && x.tokens.every((token, n) => token === y.tokens[n]) && Buffer.compare(x.weights, y.weights) === 0;
+  return x.joined === y.joined && Buffer.compare(x.weights, y.weights) === 0;
 }
 
 /** Why an edited post cannot be patched in place, if it cannot. */

@@ -51,7 +51,7 @@ export function headOf(digest: PostDigest): DigestHead {
  * pass of a rebuild parses a few hundred bytes per post, not the tokens too.
  */
 export function serializeDigest(digest: PostDigest): [head: string, search: string] {
-  const search = 'search' in digest ? JSON.stringify([Buffer.from(digest.search.weights).toString('base64'), digest.search.tokens.join('\n')]) : '[]';
+  const search = 'search' in digest ? JSON.stringify([Buffer.from(digest.search.weights).toString('base64'), digest.search.joined]) : '[]';
   return [JSON.stringify(headOf(digest)), search];
 }
 
@@ -65,5 +65,5 @@ export function parseDigest(headLine: string, searchLine: string): PostDigest {
   const head = parseDigestHead(headLine);
   if ('problem' in head) return head;
   const [weights = '', tokens = ''] = JSON.parse(searchLine) as [string?, string?];
-  return { ...head, search: { tokens: tokens === '' ? [] : tokens.split('\n'), weights: new Uint8Array(Buffer.from(weights, 'base64')) } };
+  return { ...head, search: { joined: tokens, weights: new Uint8Array(Buffer.from(weights, 'base64')) } };
 }

@@ -121,18 +121,22 @@ export class SearchIndexBuilder {
   private posts = 0;
 
   /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
-  add(row: number, { tokens, weights }: SearchTokens): void {
+  add(row: number, { joined, weights }: SearchTokens): void {
     if (row <= this.previousRow) throw new RangeError(`rows must ascend: ${row} after ${this.previousRow}`);
     this.previousRow = row;
     this.posts++;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i]!;
+    // Each token is read where it lies in the joined text: a short one never becomes a string of its own.
+    for (let i = 0, start = 0; start < joined.length; i++) {
+      let end = joined.indexOf('\n', start);
+      if (end < 0) end = joined.length;
       const weight = weights[i]!;
-      const id = this.ids.get(token);
+      const id = this.ids.getSlice(joined, start, end);
       if (id === undefined) {
-        this.newToken(token, row, weight);
+        this.newToken(joined.slice(start, end), row, weight);
+        start = end + 1;
         continue;
       }
+      start = end + 1;
       let delta = row - this.lastRow[id]!;
       while (delta >= 0x80) {
         this.writeByte(id, (delta & 0x7f) | 0x80);

@@ -23,8 +23,13 @@ export class TokenIds {
   }
 
   get(token: string): number | undefined {
-    const key = shortKey(token);
-    if (key === 0) return this.long.get(token);
+    return this.getSlice(token, 0, token.length);
+  }
+
+  /** The id of the token `text.slice(start, end)`, without making that string when it is short. */
+  getSlice(text: string, start: number, end: number): number | undefined {
+    const key = shortKey(text, start, end);
+    if (key === 0) return this.long.get(text.slice(start, end));
     const mask = this.keys.length - 1;
     for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
       const held = this.keys[slot]!;
@@ -36,7 +41,7 @@ export class TokenIds {
   /** Gives a token not yet held the next id. */
   add(token: string): number {
     const id = this.size;
-    const key = shortKey(token);
+    const key = shortKey(token, 0, token.length);
     if (key === 0) this.long.set(token, id);
     else {
       if ((this.short + 1) * 2 > this.keys.length) this.grow();
@@ -82,13 +87,13 @@ export class TokenIds {
 }
 
 /**
- * A token of one or two UTF-16 units as a number: the unit, or the first unit × 2¹⁶ + the second, so
+ * A token (`text` from `start` to `end`) of one or two UTF-16 units as a number: the unit, or the first unit × 2¹⁶ + the second, so
  * that one never equals the other. 0 for every other token, and for one opening with U+0000 (which the
  * tokenizer never makes, but which would make the two forms meet).
  */
-function shortKey(token: string): number {
-  if (token.length === 1) return token.charCodeAt(0);
-  if (token.length !== 2) return 0;
-  const first = token.charCodeAt(0);
-  return first === 0 ? 0 : ((first << 16) | token.charCodeAt(1)) >>> 0;
+function shortKey(text: string, start: number, end: number): number {
+  if (end - start === 1) return text.charCodeAt(start);
+  if (end - start !== 2) return 0;
+  const first = text.charCodeAt(start);
+  return first === 0 ? 0 : ((first << 16) | text.charCodeAt(start + 1)) >>> 0;
 }

@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type { SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
+import { searchTokenList } from './count-tokens.ts';
 import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
@@ -247,7 +248,7 @@ async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): 
   for (const key of droppedKeys) {
     const digest = await store.getDigest(key);
     if (!digest || !('search' in digest)) return undefined;
-    for (const token of digest.search.tokens) tokens.add(token);
+    for (const token of searchTokenList(digest.search)) tokens.add(token);
   }
   return tokens;
 }

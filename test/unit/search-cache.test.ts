@@ -6,7 +6,7 @@
  */
 import { mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
-import { countSearchTokens } from '../../src/ingest/count-tokens.ts';
+import { countSearchTokens, searchTokenList } from '../../src/ingest/count-tokens.ts';
 import { patchInPlace, readWrittenIndex } from '../../src/ingest/search-patch.ts';
 import { writeSearchShards } from '../../src/ingest/search-shards.ts';
 
@@ -88,7 +88,7 @@ describe('patching the written search index', () => {
       const patched = await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh()), next.length);
       expect(patched).toEqual(scratch);
       // Told every token of the dropped rows' old versions, the patch walks only their lists: the same files.
-      const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
+      const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))));
       expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), dropped), next.length)).toEqual(scratch);
 
       // In place, when no row moved: the same files, and what it says it changed.
@@ -136,7 +136,7 @@ describe('patching the written search index', () => {
       const next = posts.map((post, row) => (random(12) === 0 ? { key: `r${row}-${round}`, title: post.title, text: text() } : post));
       for (let n = random(4); n > 0; n--) next.push({ key: `a${round}-${n}`, title: `新${random(9)}`, text: text() });
       const mapping = mapRows(posts.map((post) => post.key), next.map((post) => post.key))!;
-      const dropped = new Set(posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => countSearchTokens(post.title, post.text).tokens));
+      const dropped = new Set(posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))));
       const patched = new Map(files);
       await patchInPlace({
         read: readerOf(patched),

@@ -1,7 +1,7 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/index-format/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/ingest/search-index.ts';
-import { countSearchTokens } from '../../../src/ingest/count-tokens.ts';
+import { countSearchTokens, searchTokenList } from '../../../src/ingest/count-tokens.ts';
 import { buildSearchFiles, writeSearchShards } from '../../../src/ingest/search-shards.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
@@ -153,7 +153,7 @@ describe('a post added after the newest', () => {
     };
     const before = await shardsOf(older);
     const after = await shardsOf([...older, added]);
-    const addedTokens = new Set(countSearchTokens(added.title, added.text).tokens);
+    const addedTokens = new Set(searchTokenList(countSearchTokens(added.title, added.text)));
     const inOrder = [...after].map(([path, bytes]) => ({ path, bytes, tokens: decodeShard(bytes).header.tokens })).sort((a, b) => (a.tokens[0]! < b.tokens[0]! ? -1 : 1));
     const holdsAdded = inOrder.map((shard) => shard.tokens.some((token) => addedTokens.has(token)));
     let changed = 0;

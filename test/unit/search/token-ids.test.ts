@@ -21,6 +21,14 @@ describe('TokenIds', () => {
       if (id === undefined) reference.set(token, ids.add(token));
     }
     expect(ids.size).toBe(reference.size);
+    // Read in place from tokens joined by line breaks, as the builder reads them.
+    const tokens = [...reference.keys()].slice(0, 500);
+    const joined = tokens.join('\n');
+    let start = 0;
+    for (const token of tokens) {
+      expect(ids.getSlice(joined, start, start + token.length)).toBe(reference.get(token));
+      start += token.length + 1;
+    }
     expect(new Map(ids.entries())).toEqual(reference);
   });
 
