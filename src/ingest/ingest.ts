@@ -226,6 +226,9 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
       await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
     }
     record?.finish();
+    // What this thread stored (parsed inline, or copied out of dead packs) reaches the disk, where the
+    // workers that write the rows read it.
+    store.close();
   } catch (error) {
     record?.abandon();
     throw error;

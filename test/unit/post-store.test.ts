@@ -183,6 +183,24 @@ describe('the disk post store', () => {
     expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
   });
 
+  it('gathers what it stores and writes it on close, where another store on the folder (a worker) reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    const writer = diskStore(dir);
+    const outcome = { post: { title: '颱風消息', text: '颱風今晚登陸' } } as unknown as Parameters<PostStore['put']>[1];
+    const digest = { problem: { path: 'a.md', reason: 'unreadable', severity: 'error' } } as Parameters<PostStore['put']>[2];
+    const keys = [];
+    // Enough entries (~2 MB) to pass the size at which gathered bytes are written on their own.
+    for (let n = 0; n < 200; n++) keys.push((await writer.put(`content${n}`, { ...outcome, n, filler: '字'.repeat(3000) } as never, digest)).key);
+    // The writer reads its own entries at once, gathered or written.
+    expect(await writer.get(keys[199]!)).toMatchObject({ n: 199 });
+    // Reading flushed them; one more is gathered, unseen by another store until the writer closes.
+    keys.push((await writer.put('content-last', { ...outcome, n: 'last' } as never, digest)).key);
+    const reader = diskStore(dir);
+    expect(await reader.get(keys[200]!)).toBeUndefined();
+    writer.close();
+    for (const [n, key] of keys.entries()) expect(await reader.get(key)).toMatchObject({ n: n === 200 ? 'last' : n });
+  });
+
   it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {
     const lost = missingEntryError('abc.pack.0.1.1.1');
     expect(isMissingEntryError(lost)).toBe(true);
