@@ -2,7 +2,7 @@
  * Boilerplate a news site wrapped around an article, removed by what it is (a class the site gives it, or
  * an inline style that hides it), never by guessing from its text.
  */
-import { all, descendants, detach, isDetached, type Element, type ParentNode } from './html-tree.ts';
+import { detach, isElement, matches, type Element, type ParentNode } from './html-tree.ts';
 
 /** Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. */
 export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[] = [
@@ -16,6 +16,9 @@ export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[
   { selector: '.sharebox, .shareBar, .social-share', what: 'share buttons' },
 ];
 
+/** The selectors above as one list: matched in the same walk as hidden blocks. */
+const ANY_BOILERPLATE = BOILERPLATE_SELECTORS.map(({ selector }) => selector).join(', ');
+
 const HIDING_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
 
 /** An element its page never showed: `hidden`, or an inline `display:none` / `visibility:hidden`. */
@@ -25,22 +28,22 @@ export function isHiddenByMarkup(element: Element): boolean {
   return style !== undefined && HIDING_STYLE.test(style);
 }
 
-/** Removes boilerplate and hidden blocks in place; returns how many elements were removed. */
+/**
+ * Removes boilerplate and hidden blocks in place, in one walk that does not enter what it removes;
+ * returns how many elements were removed (the outermost of each removed block).
+ */
 export function removeBoilerplate(root: ParentNode): number {
   let removed = 0;
-  for (const { selector } of BOILERPLATE_SELECTORS) {
-    for (const element of all(selector, root)) {
-      if (!isDetached(element, root)) {
-        detach(element);
+  const walk = (parent: ParentNode) => {
+    // A copy: detaching a child changes the list being walked.
+    for (const child of [...parent.children]) {
+      if (!isElement(child)) continue;
+      if (isHiddenByMarkup(child) || matches(ANY_BOILERPLATE, child)) {
+        detach(child);
         removed++;
-      }
+      } else walk(child);
     }
-  }
-  for (const element of descendants(root)) {
-    if (!isDetached(element, root) && isHiddenByMarkup(element)) {
-      detach(element);
-      removed++;
-    }
-  }
+  };
+  walk(root);
   return removed;
 }

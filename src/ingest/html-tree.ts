@@ -5,7 +5,7 @@
 import { parseFragment, serializeOuter } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { Document, Element, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
-import { compile, selectAll, selectOne } from 'css-select';
+import { compile, is, selectAll, selectOne } from 'css-select';
 import { removeElement, replaceElement, textContent } from 'domutils';
 
 const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
@@ -43,6 +43,10 @@ const query = (selector: string) => {
 
 export function all(selector: string, root: ParentNode): Element[] {
   return selectAll(query(selector), root) as Element[];
+}
+
+export function matches(selector: string, element: Element): boolean {
+  return is(element, query(selector));
 }
 
 export function first(selector: string, root: ParentNode): Element | undefined {
