@@ -3,7 +3,7 @@
  * absolute http(s) URL, and nothing can run script, restyle the page or navigate it. The browser runs
  * DOMPurify over the result again before inserting it (defence in depth).
  */
-import { descendants, isElement, isText, detach, makeText, replaceWith, unwrap, visibleText, type Element, type ParentNode, type ChildNode } from './html-tree.ts';
+import { isElement, isText, detach, makeText, replaceWith, unwrap, type Element, type ParentNode, type ChildNode } from './html-tree.ts';
 import { resolveSafeUrl, type UrlContext } from './urls.ts';
 import { resolveImageUrl, resolveSrcset } from './figures.ts';
 
@@ -120,17 +120,31 @@ function cleanAttribute(tag: string, attribute: string, value: string, urls: Url
   }
 }
 
-/** Removes wrappers left empty by the steps before (ad slots, moved captions, spacer divs). */
+/**
+ * Removes wrappers left empty by the steps before (ad slots, moved captions, spacer divs): elements
+ * with no visible text and no element that shows something (MEANINGFUL_WHEN_EMPTY) inside. One walk,
+ * children before parents; it once took each element's whole text, for every element.
+ */
 function pruneEmptyBlocks(root: ParentNode): void {
-  const elements = descendants(root).reverse(); // children before parents
-  for (const element of elements) {
-    if (!element.parent || MEANINGFUL_WHEN_EMPTY.has(element.name)) continue;
-    if (visibleText(element) !== '') continue;
-    if (element.children.some((child) => isElement(child) && MEANINGFUL_WHEN_EMPTY.has(child.name))) continue;
-    if (descendants(element).some((child) => MEANINGFUL_WHEN_EMPTY.has(child.name))) continue;
-    detach(element);
-  }
+  /** Prunes inside `parent`; whether what is left in it shows something. */
+  const pruneIn = (parent: ParentNode): boolean => {
+    let shows = false;
+    // A copy: detaching a child changes the list being walked.
+    for (const child of [...parent.children]) {
+      if (isText(child)) shows ||= !BLANK.test(child.data);
+      else if (isElement(child)) {
+        const inside = pruneIn(child);
+        if (MEANINGFUL_WHEN_EMPTY.has(child.name) || inside) shows = true;
+        else detach(child);
+      }
+    }
+    return shows;
+  };
+  pruneIn(root);
 }
+
+/** Text that collapseWhitespace makes empty. */
+const BLANK = /^[\s\u00a0\u2028\u2029\u200b]*$/;
 
 function allNodes(root: ParentNode, out: ChildNode[] = []): ChildNode[] {
   for (const child of root.children) {
