@@ -13,16 +13,22 @@ import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'n
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { ParseOutcome } from './parse-post.ts';
+import type { PostFile, Problem, RelatedLink } from '../index-format/types.ts';
+import type { PostLanguage } from './language.ts';
+import type { ParsedPost, ParseOutcome } from './parse-post.ts';
 import { headOf, parseDigest, parseDigestHead, serializeDigest, type PostDigest } from './post-digest.ts';
+import { postFileBody } from './render-post.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
   readonly dir?: string;
   get(key: string): Promise<ParseOutcome | undefined>;
   getDigest(key: string): Promise<PostDigest | undefined>;
-  /** Outcome and digest together, in one read: what writing a post's file and indexing it need. */
-  getEntry(key: string): Promise<{ outcome: ParseOutcome; digest: PostDigest } | undefined>;
+  /**
+   * What writing a post's file and indexing it need, in one read: the digest, the post's part of its
+   * file (see render-post.ts) and its related links; undefined for a key whose outcome is a problem.
+   */
+  getForFile(key: string): Promise<{ digest: PostDigest; body: Uint8Array; related: RelatedLink[] } | undefined>;
   /**
    * The entry of a file's content (its storeKey), if the store has it: its key and its digest head as a
    * JSON line (see serializeDigest). `lastKey`, the key the last build stored this file's content
@@ -82,10 +88,11 @@ export function memoryStore(): PostStore {
   return {
     get: async (key) => entries.get(key),
     getDigest: async (key) => digests.get(key),
-    getEntry: async (key) => {
+    getForFile: async (key) => {
       const outcome = entries.get(key);
       const digest = digests.get(key);
-      return outcome && digest && { outcome, digest };
+      if (!outcome || !digest || !('post' in outcome)) return undefined;
+      return { digest, body: Buffer.from(postFileBody(outcome.post)), related: outcome.post.related };
     },
     find: async (contentKey) => {
       const digest = digests.get(contentKey);
@@ -116,15 +123,56 @@ const FLUSH_BYTES = 512 * 1024;
 const COMPACT_BELOW = 0.5;
 const PACKS = 'packs';
 
-/** Where an entry is: its pack, its offset, and the byte lengths of its three lines. */
+/**
+ * An entry's lines: the digest's head and search tokens (see serializeDigest), then the outcome in three
+ * parts, so that writing a post's file reads neither its text nor its HTML as text: the post's part of
+ * its file (postFileBody), its related links, and the rest (path, date source, text, excerpt,
+ * warnings). A problem's body is empty and its rest is the problem.
+ */
+const LINES = 5;
+type EntryLines = [head: string, search: string, body: string, related: string, rest: string];
+
+/** Where an entry is: its pack, its offset, and the byte lengths of its lines. */
 interface EntryPlace {
   contentKey: string;
   pack: string;
   offset: number;
-  lengths: [head: number, search: number, outcome: number];
+  lengths: number[];
 }
 
-/** `<content key>.<pack>.<offset>.<head bytes>.<search bytes>.<outcome bytes>`, numbers in base 36. */
+type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
+type PostBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'>;
+
+function outcomeLines(outcome: ParseOutcome): [body: string, related: string, rest: string] {
+  if ('problem' in outcome) return ['', '[]', JSON.stringify({ problem: outcome.problem })];
+  const { post, warnings } = outcome;
+  const rest: PostRest = { path: post.path, dateSource: post.dateSource, text: post.text, excerpt: post.excerpt, warnings };
+  return [postFileBody(post), JSON.stringify(post.related), JSON.stringify(rest)];
+}
+
+function outcomeOf(body: string, related: string, rest: string): ParseOutcome {
+  if (body === '') return JSON.parse(rest) as { problem: Problem };
+  const file = JSON.parse(body) as PostBody;
+  const { path, dateSource, text, excerpt, warnings } = JSON.parse(rest) as PostRest;
+  const post: ParsedPost = {
+    path,
+    title: file.title,
+    date: new Date(file.date),
+    dateSource,
+    tags: file.tags,
+    ...(file.author ? { author: file.author } : {}),
+    ...(file.originalUrl ? { originalUrl: file.originalUrl } : {}),
+    ...(file.lang ? { language: file.lang as PostLanguage } : {}),
+    html: file.html,
+    text,
+    excerpt,
+    figures: file.figures,
+    related: JSON.parse(related) as RelatedLink[],
+  };
+  return { post, warnings };
+}
+
+/** `<content key>.<pack>.<offset>.<bytes of each line>`, numbers in base 36. */
 function keyOf(place: EntryPlace): string {
   return [place.contentKey, place.pack, place.offset.toString(36), ...place.lengths.map((length) => length.toString(36))].join('.');
 }
@@ -136,11 +184,11 @@ function packOf(key: string): string | undefined {
   return start > 0 && end > start ? key.slice(start, end) : undefined;
 }
 
-/** An entry's bytes in its pack, from the three lengths that end its key. */
+/** An entry's bytes in its pack, from the lengths that end its key. */
 function entryBytes(key: string): number {
   let bytes = 0;
   let end = key.length;
-  for (let n = 0; n < 3; n++) {
+  for (let n = 0; n < LINES; n++) {
     const start = key.lastIndexOf('.', end - 1);
     bytes += parseInt(key.slice(start + 1, end), 36) + 1;
     end = start;
@@ -149,11 +197,11 @@ function entryBytes(key: string): number {
 }
 
 function placeOf(key: string): EntryPlace | undefined {
-  const [contentKey, pack, offset, head, search, outcome] = key.split('.');
-  if (!contentKey || !pack || outcome === undefined) return undefined;
-  const numbers = [offset!, head!, search!, outcome].map((text) => parseInt(text, 36));
+  const [contentKey, pack, ...rest] = key.split('.');
+  if (!contentKey || !pack || rest.length !== 1 + LINES) return undefined;
+  const numbers = rest.map((text) => parseInt(text, 36));
   if (numbers.some((number) => !Number.isSafeInteger(number) || number < 0)) return undefined;
-  return { contentKey, pack, offset: numbers[0]!, lengths: [numbers[1]!, numbers[2]!, numbers[3]!] };
+  return { contentKey, pack, offset: numbers[0]!, lengths: numbers.slice(1) };
 }
 
 let packCounter = 0;
@@ -178,8 +226,8 @@ function isWrittenElsewhere(pack: string): boolean {
 
 /**
  * Entries are appended to pack files, `<dir>/packs/<name>.pack`: each thread that parses writes its own
- * pack (a new one per build, and past PACK_BYTES), one entry after another, each three lines of JSON
- * (JSON text holds no raw line breaks): the digest's head, its search tokens, the outcome. An entry's key
+ * pack (a new one per build, and past PACK_BYTES), one entry after another, each five lines of JSON
+ * (JSON text holds no raw line breaks; see LINES). An entry's key
  * says where it is (see keyOf), so reading one is one positioned read of the lines asked for, with no
  * index to load; the last build's record of files (seen-files.ts) is how a build finds the keys.
  *
@@ -213,7 +261,7 @@ export function diskStore(dir: string): PostStore {
   };
 
   /** An entry's first `count` lines as they are in its pack (each with its line break), or undefined when they cannot be read (a pack gone). */
-  const read = (place: EntryPlace, count: 1 | 2 | 3): Buffer | undefined => {
+  const read = (place: EntryPlace, count: number): Buffer | undefined => {
     try {
       if (place.pack === writing?.pack) flush();
       let fd = reading.get(place.pack);
@@ -226,7 +274,7 @@ export function diskStore(dir: string): PostStore {
     }
   };
   /** The first `count` lines of an entry, as text (undefined for a foreign key too). */
-  const lines = (key: string, count: 1 | 2 | 3): string[] | undefined => {
+  const lines = (key: string, count: number): string[] | undefined => {
     const place = placeOf(key);
     const bytes = place && read(place, count);
     if (!place || !bytes) return undefined;
@@ -247,10 +295,10 @@ export function diskStore(dir: string): PostStore {
     }
   };
   /**
-   * Appends an entry: its three lines, as text (written in UTF-8, each followed by a line break), or as
-   * the bytes of an entry copied from another pack (with their lengths). Returns its key.
+   * Appends an entry: its lines, as text (written in UTF-8, each followed by a line break), or as the
+   * bytes of an entry copied from another pack (with their lengths). Returns its key.
    */
-  const append = (contentKey: string, lines: readonly [string, string, string] | { bytes: Buffer; lengths: EntryPlace['lengths'] }): string => {
+  const append = (contentKey: string, lines: EntryLines | { bytes: Buffer; lengths: number[] }): string => {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const most = 'bytes' in lines ? lines.bytes.length : lines.reduce((sum, line) => sum + 3 * line.length + 1, 0);
     if (writing && writing.size + most > PACK_BYTES && writing.size > 0) {
@@ -267,13 +315,13 @@ export function diskStore(dir: string): PostStore {
       if (most > pending.length) pending = Buffer.allocUnsafe(most);
     }
     const start = pendingBytes;
-    let lengths: EntryPlace['lengths'];
+    let lengths: number[];
     if ('bytes' in lines) {
       lines.bytes.copy(pending, pendingBytes);
       pendingBytes += lines.bytes.length;
       lengths = lines.lengths;
     } else {
-      lengths = [0, 0, 0];
+      lengths = [];
       lines.forEach((line, n) => {
         lengths[n] = pending.write(line, pendingBytes);
         pendingBytes += lengths[n];
@@ -298,16 +346,26 @@ export function diskStore(dir: string): PostStore {
   return {
     dir,
     async get(key) {
-      const entry = lines(key, 3);
-      return entry && attempt(() => reviveDates(JSON.parse(entry[2]!) as ParseOutcome));
+      const entry = lines(key, LINES);
+      return entry && attempt(() => outcomeOf(entry[2]!, entry[3]!, entry[4]!));
     },
     async getDigest(key) {
       const entry = lines(key, 2);
       return entry && attempt(() => parseDigest(entry[0]!, entry[1]!));
     },
-    async getEntry(key) {
-      const entry = lines(key, 3);
-      return entry && attempt(() => ({ digest: parseDigest(entry[0]!, entry[1]!), outcome: reviveDates(JSON.parse(entry[2]!) as ParseOutcome) }));
+    async getForFile(key) {
+      // The lines up to the related links: the body stays bytes, the rest (the post's text) is not read.
+      const place = placeOf(key);
+      const bytes = place && read(place, 4);
+      if (!place || !bytes) return undefined;
+      const [head, search, body, related] = place.lengths;
+      const at = [0, head! + 1, head! + search! + 2, head! + search! + body! + 3];
+      if (body === 0) return undefined;
+      return attempt(() => ({
+        digest: parseDigest(bytes.toString('utf8', at[0], head), bytes.toString('utf8', at[1], at[1]! + search!)),
+        body: bytes.subarray(at[2], at[2]! + body!),
+        related: JSON.parse(bytes.toString('utf8', at[3], at[3]! + related!)) as RelatedLink[],
+      }));
     },
     async find(contentKey, lastKey) {
       if (!lastKey || placeOf(lastKey)?.contentKey !== contentKey) return undefined;
@@ -318,7 +376,7 @@ export function diskStore(dir: string): PostStore {
     async put(contentKey, outcome, digest) {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search] = serializeDigest(digest);
-      return { key: append(contentKey, [head, search, JSON.stringify(outcome)]), head };
+      return { key: append(contentKey, [head, search, ...outcomeLines(outcome)]), head };
     },
     async prune(keep) {
       close();
@@ -351,17 +409,12 @@ export function diskStore(dir: string): PostStore {
       return (key) => {
         const place = emptied.has(packOf(key) ?? '') ? placeOf(key) : undefined;
         // Copied as bytes: the lines are not decoded and encoded again.
-        const bytes = place && read(place, 3);
+        const bytes = place && read(place, LINES);
         return place && bytes && append(place.contentKey, { bytes, lengths: place.lengths });
       };
     },
     close,
   };
-}
-
-function reviveDates(outcome: ParseOutcome): ParseOutcome {
-  if ('post' in outcome) outcome.post.date = new Date(outcome.post.date as unknown as string);
-  return outcome;
 }
 
 /**

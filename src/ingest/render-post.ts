@@ -1,7 +1,13 @@
 /**
  * One parsed post and its place in the archive → the JSON of its post file (`data/posts/…`).
+ *
+ * A post file is made of two parts: its body (everything the post itself decides: title, date, tags,
+ * HTML, figures…), rendered once when the post is parsed and kept as text (or bytes) in the post store,
+ * and what the archive decides (its id, its neighbours, which related stories the archive holds),
+ * written in front of it. Writing 200k post files then never decodes, parses and encodes their HTML
+ * again (~45 µs a post).
  */
-import { INDEX_FORMAT_VERSION, type PostFile } from '../index-format/types.ts';
+import { INDEX_FORMAT_VERSION, type PostFile, type RelatedLink } from '../index-format/types.ts';
 import type { ParsedPost } from './parse-post.ts';
 
 /** What a post file needs besides the post: decided by the whole archive (ids, order, what is archived). */
@@ -13,10 +19,12 @@ export interface PostPlacement {
   relatedIds: (string | undefined)[];
 }
 
-export function renderPostFile(post: ParsedPost, place: PostPlacement): string {
-  const file: PostFile = {
-    version: INDEX_FORMAT_VERSION,
-    id: place.id,
+/** The fields of a post file that the post alone decides. */
+type PostFileBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'>;
+
+/** The post's part of its file, as a JSON object (`{"title":…}`). */
+export function postFileBody(post: ParsedPost): string {
+  const body: PostFileBody = {
     title: post.title,
     date: post.date.toISOString(),
     tags: post.tags,
@@ -25,12 +33,32 @@ export function renderPostFile(post: ParsedPost, place: PostPlacement): string {
     ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
     html: post.html,
     figures: post.figures,
-    related: post.related.map((link, n) => {
+  };
+  return JSON.stringify(body);
+}
+
+/** The archive's part of a post file: its opening, up to where the body's fields follow. */
+function placementHead(related: readonly RelatedLink[], place: PostPlacement): string {
+  const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'> = {
+    version: INDEX_FORMAT_VERSION,
+    id: place.id,
+    related: related.map((link, n) => {
       const archivedId = place.relatedIds[n];
       return archivedId ? { ...link, archivedId } : link;
     }),
     ...(place.previousId ? { previousId: place.previousId } : {}),
     ...(place.nextId ? { nextId: place.nextId } : {}),
   };
-  return JSON.stringify(file);
+  // Without its closing brace, and a comma for the body's first field.
+  return `${JSON.stringify(head).slice(0, -1)},`;
+}
+
+/** A post file from its stored body (bytes, as the disk store reads them) and its placement. */
+export function postFileFromBody(body: Uint8Array, related: readonly RelatedLink[], place: PostPlacement): Buffer {
+  // The body's opening brace is left out: the head ends where its first field begins.
+  return Buffer.concat([Buffer.from(placementHead(related, place)), body.subarray(1)]);
+}
+
+export function renderPostFile(post: ParsedPost, place: PostPlacement): string {
+  return placementHead(post.related, place) + postFileBody(post).slice(1);
 }

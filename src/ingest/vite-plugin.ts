@@ -50,7 +50,7 @@ export interface CnaReaderIndexOptions {
  * it is added here.
  */
 export const WRITE_SIDE_MODULES = [
-  'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'render-post.ts', 'ids.ts',
+  'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
   'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts',
 ];

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from './post-store.ts';
-import { renderPostFile, type PostPlacement } from './render-post.ts';
+import { postFileFromBody, type PostPlacement } from './render-post.ts';
 import type { SearchIndexBuilder } from './search-index.ts';
 
 export interface RowTask {
@@ -24,9 +24,9 @@ export interface RowTask {
  * (256 buckets, each made once).
  */
 export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: string, search: SearchIndexBuilder, madeFolders: Set<string>): Promise<number> {
-  // A post whose file is written is read whole, once; the others only up to their search tokens.
+  // A post whose file is written is read up to its file's body, once; the others only up to their search tokens.
   const entries = await Promise.all(
-    tasks.map((task) => (task.write ? store.getEntry(task.key) : task.skipIndex ? undefined : store.getDigest(task.key).then((digest) => digest && { digest, outcome: undefined }))),
+    tasks.map((task) => (task.write ? store.getForFile(task.key) : task.skipIndex ? undefined : store.getDigest(task.key).then((digest) => digest && { digest, body: undefined, related: [] }))),
   );
   let written = 0;
   entries.forEach((entry, n) => {
@@ -35,7 +35,7 @@ export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: st
     if (!entry || !('summary' in entry.digest)) throw missingEntryError(task.key);
     if (!task.skipIndex) search.add(task.row, entry.digest.search);
     if (!task.write) return;
-    if (!entry.outcome || !('post' in entry.outcome)) throw missingEntryError(task.key);
+    if (!entry.body) throw missingEntryError(task.key);
     const path = join(dataRoot, task.write.file);
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {
@@ -43,7 +43,7 @@ export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: st
       madeFolders.add(folder);
     }
     // Synchronous: see post-store.ts.
-    writeFileSync(path, renderPostFile(entry.outcome.post, task.write.place));
+    writeFileSync(path, postFileFromBody(entry.body, entry.related, task.write.place));
     written++;
   });
   return written;

@@ -6,6 +6,9 @@ import { bundledWorker } from '../../src/ingest/worker-bundle.ts';
 import { WorkerPool } from '../../src/ingest/worker-pool.ts';
 import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
 import { agoraPost } from './helpers.ts';
+import { parsePost } from '../../src/ingest/parse-post.ts';
+import { digestOutcome } from '../../src/ingest/post-digest.ts';
+import { postFileFromBody, renderPostFile } from '../../src/ingest/render-post.ts';
 
 const post = agoraPost;
 
@@ -183,22 +186,40 @@ describe('the disk post store', () => {
     expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
   });
 
+  it('gives back each post as it was stored, and writes its file from the stored body as renderPostFile would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    const store = diskStore(dir);
+    for (const name of ['seed-fork-picinfo-proxy-more-article.md', 'agora-lazy-picture.html', 'agora-cna-figure-unclosed-div.html', 'hostile-markup.html', 'bad-yaml.md']) {
+      const outcome = parsePost(name, readFileSync(resolve('test/fixtures/posts', name)), { timeZone: 'Asia/Taipei' });
+      const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome));
+      expect(await store.get(key)).toEqual(outcome);
+      const parts = await store.getForFile(key);
+      if (!('post' in outcome)) {
+        expect(parts).toBeUndefined();
+        continue;
+      }
+      const place = { id: 'an-id', previousId: 'older', nextId: 'newer', relatedIds: outcome.post.related.map((_, n) => (n === 0 ? 'archived-one' : undefined)) };
+      const file = postFileFromBody(parts!.body, parts!.related, place).toString();
+      expect(file).toBe(renderPostFile(outcome.post, place));
+      expect(JSON.parse(file)).toMatchObject({ id: 'an-id', title: outcome.post.title, html: outcome.post.html, figures: outcome.post.figures, previousId: 'older', nextId: 'newer' });
+    }
+  });
+
   it('gathers what it stores and writes it on close, where another store on the folder (a worker) reads it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     const writer = diskStore(dir);
-    const outcome = { post: { title: '颱風消息', text: '颱風今晚登陸' } } as unknown as Parameters<PostStore['put']>[1];
-    const digest = { problem: { path: 'a.md', reason: 'unreadable', severity: 'error' } } as Parameters<PostStore['put']>[2];
+    const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
     const keys = [];
     // Enough entries (~2 MB) to pass the size at which gathered bytes are written on their own.
-    for (let n = 0; n < 200; n++) keys.push((await writer.put(`content${n}`, { ...outcome, n, filler: '字'.repeat(3000) } as never, digest)).key);
+    for (let n = 0; n < 200; n++) keys.push((await writer.put(`content${n}`, problem(`${n}.md`), problem(`${n}.md`))).key);
     // The writer reads its own entries at once, gathered or written.
-    expect(await writer.get(keys[199]!)).toMatchObject({ n: 199 });
+    expect(await writer.get(keys[199]!)).toMatchObject({ problem: { path: '199.md' } });
     // Reading flushed them; one more is gathered, unseen by another store until the writer closes.
-    keys.push((await writer.put('content-last', { ...outcome, n: 'last' } as never, digest)).key);
+    keys.push((await writer.put('content-last', problem('last.md'), problem('last.md'))).key);
     const reader = diskStore(dir);
     expect(await reader.get(keys[200]!)).toBeUndefined();
     writer.close();
-    for (const [n, key] of keys.entries()) expect(await reader.get(key)).toMatchObject({ n: n === 200 ? 'last' : n });
+    for (const [n, key] of keys.entries()) expect(await reader.get(key)).toMatchObject({ problem: { path: n === 200 ? 'last.md' : `${n}.md` } });
   });
 
   it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {
