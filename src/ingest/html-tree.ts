@@ -140,27 +140,46 @@ export function isDetached(element: Element, root: ParentNode): boolean {
 const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'figure', 'figcaption', 'blockquote', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'table', 'pre', 'hr', 'dt', 'dd']);
 
 /**
- * Text with one line break between blocks, so paragraphs do not run into each other.
- * Elements named in `skip` (e.g. `figure`, for an excerpt without captions) are left out.
+ * Text with one line break between blocks, so paragraphs do not run into each other: of the whole tree
+ * (`all`), and without the elements named in `skip` (`kept`; e.g. `figure`, for an excerpt without
+ * captions), in one walk. Each is its lines, white space collapsed (collapseWhitespace), blank lines
+ * dropped.
  */
-export function readableText(root: ParentNode, skip: ReadonlySet<string> = new Set()): string {
-  const parts: string[] = [];
-  const walk = (parent: ParentNode) => {
+export function readableTexts(root: ParentNode, skip: ReadonlySet<string>): { all: string; kept: string } {
+  const all: string[] = [];
+  const kept: string[] = [];
+  const walk = (parent: ParentNode, keep: boolean) => {
     for (const child of parent.children) {
-      if (isText(child)) parts.push(child.data);
-      else if (isElement(child) && !skip.has(child.name)) {
+      if (isText(child)) {
+        all.push(child.data);
+        if (keep) kept.push(child.data);
+      } else if (isElement(child)) {
         const block = BLOCK_ELEMENTS.has(child.name);
-        if (block) parts.push('\n');
-        walk(child);
-        if (block) parts.push('\n');
+        const keepChild = keep && !skip.has(child.name);
+        if (block) all.push('\n');
+        if (block && keepChild) kept.push('\n');
+        walk(child, keepChild);
+        if (block) all.push('\n');
+        if (block && keepChild) kept.push('\n');
       }
     }
   };
-  walk(root);
-  return parts
-    .join('')
-    .split('\n')
-    .map(collapseWhitespace)
-    .filter(Boolean)
-    .join('\n');
+  walk(root, true);
+  return { all: tidyLines(all.join('')), kept: tidyLines(kept.join('')) };
 }
+
+/**
+ * Each line's white space collapsed and trimmed (collapseWhitespace), blank lines dropped: in one pass
+ * over the text (a run of white space is one line break if it holds one, else one space), rather than
+ * a regular expression per line.
+ */
+export function tidyLines(text: string): string {
+  const tidied = text.replace(WHITE_SPACE_RUN, (run) => (run.includes('\n') ? '\n' : ' '));
+  // A run was made one character: at most one to take off at either end.
+  const start = tidied.charCodeAt(0) === 0x20 || tidied.charCodeAt(0) === 0x0a ? 1 : 0;
+  const last = tidied.charCodeAt(tidied.length - 1);
+  const end = tidied.length > start && (last === 0x20 || last === 0x0a) ? tidied.length - 1 : tidied.length;
+  return tidied.slice(start, end);
+}
+
+const WHITE_SPACE_RUN = /[\s\u00a0\u2028\u2029\u200b]+/g;

@@ -7,7 +7,7 @@ import type { Figure, RelatedLink } from '../index-format/types.ts';
 import { removeBoilerplate } from './boilerplate.ts';
 import { replaceEmbeds } from './embeds.ts';
 import { normalizeFigures } from './figures.ts';
-import { parseBodyHtml, readableText, serializeChildren } from './html-tree.ts';
+import { parseBodyHtml, readableTexts, serializeChildren } from './html-tree.ts';
 import { extractRelatedLinks } from './related-links.ts';
 import { sanitizeTree } from './sanitize.ts';
 import type { UrlContext } from './urls.ts';
@@ -31,5 +31,6 @@ export function normalizeBody(html: string, urls: UrlContext): NormalizedBody {
   const figures = normalizeFigures(root, urls);
   replaceEmbeds(root, urls);
   sanitizeTree(root, urls);
-  return { html: serializeChildren(root).trim(), text: readableText(root), leadText: readableText(root, WITHOUT_FIGURES), figures, related };
+  const texts = readableTexts(root, WITHOUT_FIGURES);
+  return { html: serializeChildren(root).trim(), text: texts.all, leadText: texts.kept, figures, related };
 }
