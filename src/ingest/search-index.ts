@@ -137,16 +137,38 @@ export class SearchIndexBuilder {
         continue;
       }
       start = end + 1;
-      let delta = row - this.lastRow[id]!;
-      while (delta >= 0x80) {
-        this.writeByte(id, (delta & 0x7f) | 0x80);
-        delta = Math.floor(delta / 128);
-      }
-      this.writeByte(id, delta);
-      this.writeByte(id, weight);
+      this.appendPosting(id, row - this.lastRow[id]!, weight);
       this.lastRow[id] = row;
       this.count[id]!++;
     }
+  }
+
+  /** A posting (its row's delta as a varint, then its weight) at the end of a token's chain. */
+  private appendPosting(id: number, delta: number, weight: number): void {
+    const length = this.length[id]!;
+    const offset = length % BlockPool.DATA;
+    // Most postings fit in the chain's last block (a varint of up to 5 bytes, and the weight): written
+    // there directly, rather than byte by byte through writeByte.
+    if (offset !== 0 && offset + 6 <= BlockPool.DATA) {
+      const tail = this.tail[id]!;
+      const page = this.pool.pages[tail >>> 15]!;
+      const begin = (tail & 0x7fff) * BlockPool.BLOCK + offset;
+      let at = begin;
+      while (delta >= 0x80) {
+        page[at++] = (delta & 0x7f) | 0x80;
+        delta = Math.floor(delta / 128);
+      }
+      page[at++] = delta;
+      page[at++] = weight;
+      this.length[id] = length + (at - begin);
+      return;
+    }
+    while (delta >= 0x80) {
+      this.writeByte(id, (delta & 0x7f) | 0x80);
+      delta = Math.floor(delta / 128);
+    }
+    this.writeByte(id, delta);
+    this.writeByte(id, weight);
   }
 
   private newToken(token: string, row: number, weight: number): void {
