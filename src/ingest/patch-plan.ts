@@ -271,10 +271,8 @@ function movedPaths(paths: string[], moves: readonly Edit[]): string[] {
 
 /** Whether two entries have the same search tokens and weights. */
 async function sameTokens(store: PostStore, a: string, b: string): Promise<boolean> {
-  const [first, second] = await Promise.all([store.getDigest(a), store.getDigest(b)]);
-  if (!first || !second || !('search' in first) || !('search' in second)) return false;
-  const [x, y] = [first.search, second.search];
-  return x.joined === y.joined && Buffer.compare(x.weights, y.weights) === 0;
+  const [x, y] = await Promise.all([store.getSearch(a), store.getSearch(b)]);
+  return x !== undefined && y !== undefined && x.joined === y.joined && Buffer.compare(x.weights, y.weights) === 0;
 }
 
 /** Why an edited post cannot be patched in place, if it cannot. */

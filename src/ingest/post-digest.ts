@@ -61,9 +61,9 @@ export function parseDigestHead(line: string): DigestHead {
   return head;
 }
 
-export function parseDigest(headLine: string, searchLine: string): PostDigest {
-  const head = parseDigestHead(headLine);
-  if ('problem' in head) return head;
-  const [weights = '', tokens = ''] = JSON.parse(searchLine) as [string?, string?];
-  return { ...head, search: { joined: tokens, weights: new Uint8Array(Buffer.from(weights, 'base64')) } };
+/** The search tokens of a serialized digest (undefined for a problem's, which has none). */
+export function parseDigestSearch(searchLine: string): SearchTokens | undefined {
+  const [weights, tokens] = JSON.parse(searchLine) as [string?, string?];
+  if (weights === undefined || tokens === undefined) return undefined;
+  return { joined: tokens, weights: new Uint8Array(Buffer.from(weights, 'base64')) };
 }

@@ -16,19 +16,21 @@ import { threadId } from 'node:worker_threads';
 import type { PostFile, Problem, RelatedLink } from '../index-format/types.ts';
 import type { PostLanguage } from './language.ts';
 import type { ParsedPost, ParseOutcome } from './parse-post.ts';
-import { headOf, parseDigest, parseDigestHead, serializeDigest, type PostDigest } from './post-digest.ts';
+import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from './post-digest.ts';
+import type { SearchTokens } from './count-tokens.ts';
 import { postFileBody } from './render-post.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
   readonly dir?: string;
   get(key: string): Promise<ParseOutcome | undefined>;
-  getDigest(key: string): Promise<PostDigest | undefined>;
+  /** A post's search tokens (undefined for a problem, or an entry not there). */
+  getSearch(key: string): Promise<SearchTokens | undefined>;
   /**
-   * What writing a post's file and indexing it need, in one read: the digest, the post's part of its
-   * file (see render-post.ts) and its related links; undefined for a key whose outcome is a problem.
+   * What writing a post's file and indexing it need, in one read: its search tokens, its part of its
+   * file (see render-post.ts) and its related links; undefined for a problem, or an entry not there.
    */
-  getForFile(key: string): Promise<{ digest: PostDigest; body: Uint8Array; related: RelatedLink[] } | undefined>;
+  getForFile(key: string): Promise<{ search: SearchTokens; body: Uint8Array; related: RelatedLink[] } | undefined>;
   /**
    * The entry of a file's content (its storeKey), if the store has it: its key and its digest head as a
    * JSON line (see serializeDigest). `lastKey`, the key the last build stored this file's content
@@ -87,12 +89,15 @@ export function memoryStore(): PostStore {
   const digests = new Map<string, PostDigest>();
   return {
     get: async (key) => entries.get(key),
-    getDigest: async (key) => digests.get(key),
+    getSearch: async (key) => {
+      const digest = digests.get(key);
+      return digest && 'search' in digest ? digest.search : undefined;
+    },
     getForFile: async (key) => {
       const outcome = entries.get(key);
       const digest = digests.get(key);
-      if (!outcome || !digest || !('post' in outcome)) return undefined;
-      return { digest, body: Buffer.from(postFileBody(outcome.post)), related: outcome.post.related };
+      if (!outcome || !digest || !('post' in outcome) || !('search' in digest)) return undefined;
+      return { search: digest.search, body: Buffer.from(postFileBody(outcome.post)), related: outcome.post.related };
     },
     find: async (contentKey) => {
       const digest = digests.get(contentKey);
@@ -349,9 +354,13 @@ export function diskStore(dir: string): PostStore {
       const entry = lines(key, LINES);
       return entry && attempt(() => outcomeOf(entry[2]!, entry[3]!, entry[4]!));
     },
-    async getDigest(key) {
-      const entry = lines(key, 2);
-      return entry && attempt(() => parseDigest(entry[0]!, entry[1]!));
+    async getSearch(key) {
+      // The head is read with it (one read) but not decoded.
+      const place = placeOf(key);
+      const bytes = place && read(place, 2);
+      if (!place || !bytes) return undefined;
+      const start = place.lengths[0]! + 1;
+      return attempt(() => parseDigestSearch(bytes.toString('utf8', start, start + place.lengths[1]!)));
     },
     async getForFile(key) {
       // The lines up to the related links: the body stays bytes, the rest (the post's text) is not read.
@@ -361,11 +370,11 @@ export function diskStore(dir: string): PostStore {
       const [head, search, body, related] = place.lengths;
       const at = [0, head! + 1, head! + search! + 2, head! + search! + body! + 3];
       if (body === 0) return undefined;
-      return attempt(() => ({
-        digest: parseDigest(bytes.toString('utf8', at[0], head), bytes.toString('utf8', at[1], at[1]! + search!)),
-        body: bytes.subarray(at[2], at[2]! + body!),
-        related: JSON.parse(bytes.toString('utf8', at[3], at[3]! + related!)) as RelatedLink[],
-      }));
+      return attempt(() => {
+        const tokens = parseDigestSearch(bytes.toString('utf8', at[1], at[1]! + search!));
+        const links = JSON.parse(bytes.toString('utf8', at[3], at[3]! + related!)) as RelatedLink[];
+        return tokens && { search: tokens, body: bytes.subarray(at[2], at[2]! + body!), related: links };
+      });
     },
     async find(contentKey, lastKey) {
       if (!lastKey || placeOf(lastKey)?.contentKey !== contentKey) return undefined;

@@ -246,9 +246,9 @@ async function rowsOnWorkers(rowCount: number, pool: WorkerPool, storeDir: strin
 async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): Promise<Set<string> | undefined> {
   const tokens = new Set<string>();
   for (const key of droppedKeys) {
-    const digest = await store.getDigest(key);
-    if (!digest || !('search' in digest)) return undefined;
-    for (const token of searchTokenList(digest.search)) tokens.add(token);
+    const search = await store.getSearch(key);
+    if (!search) return undefined;
+    for (const token of searchTokenList(search)) tokens.add(token);
   }
   return tokens;
 }

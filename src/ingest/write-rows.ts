@@ -26,14 +26,14 @@ export interface RowTask {
 export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: string, search: SearchIndexBuilder, madeFolders: Set<string>): Promise<number> {
   // A post whose file is written is read up to its file's body, once; the others only up to their search tokens.
   const entries = await Promise.all(
-    tasks.map((task) => (task.write ? store.getForFile(task.key) : task.skipIndex ? undefined : store.getDigest(task.key).then((digest) => digest && { digest, body: undefined, related: [] }))),
+    tasks.map((task) => (task.write ? store.getForFile(task.key) : task.skipIndex ? undefined : store.getSearch(task.key).then((search) => search && { search, body: undefined, related: [] }))),
   );
   let written = 0;
   entries.forEach((entry, n) => {
     const task = tasks[n]!;
     if (!task.write && task.skipIndex) return;
-    if (!entry || !('summary' in entry.digest)) throw missingEntryError(task.key);
-    if (!task.skipIndex) search.add(task.row, entry.digest.search);
+    if (!entry) throw missingEntryError(task.key);
+    if (!task.skipIndex) search.add(task.row, entry.search);
     if (!task.write) return;
     if (!entry.body) throw missingEntryError(task.key);
     const path = join(dataRoot, task.write.file);
