@@ -4,9 +4,9 @@
  * several GB. On disk, the store is also a persistent cache: entries are keyed by the file's content
  * and the parser's own source, so an unchanged post is never parsed twice, across builds.
  *
- * Each entry has two parts: the parse outcome (the whole post, read when its file is written) and its
- * digest (summary and warnings, read by every build, a few hundred bytes; and search tokens, a few KB,
- * read when the search index is built).
+ * Each entry has two parts: its digest (summary and warnings, a few hundred bytes, which the last
+ * build's record keeps too; and search tokens, a few KB, read when the search index is built) and the
+ * parse outcome (of which writing the post's file reads only its body and related links).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
