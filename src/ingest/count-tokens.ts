@@ -41,6 +41,10 @@ export function countSearchTokens(title: string, text: string): SearchTokens {
 
 /** Buffers shared by every count on this thread (one count at a time: nothing in it awaits). */
 let units = new Uint16Array(4096);
+/** The tokens joined by line breaks, as units (see result). */
+let joinedUnits = new Uint16Array(4096);
+/** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
+const CHUNK = 8192;
 let slotKeys = new Uint32Array(1024);
 let slotEntries = new Int32Array(1024);
 let slotStamps = new Uint32Array(1024);
@@ -75,12 +79,26 @@ class TokenCounter {
   }
 
   result(): SearchTokens {
-    const tokens = this.entries.map((entry) => (typeof entry === 'string' ? entry : entry > 0xffff ? String.fromCharCode(entry >>> 16, entry & 0xffff) : String.fromCharCode(entry)));
-    const weights = new Uint8Array(tokens.length);
+    // The tokens joined, written as units and made a string at once: no string per token.
+    let length = 0;
+    for (const entry of this.entries) length += (typeof entry === 'string' ? entry.length : entry > 0xffff ? 2 : 1) + 1;
+    if (joinedUnits.length < length) joinedUnits = new Uint16Array(length * 2);
+    let at = 0;
+    for (const entry of this.entries) {
+      if (at > 0) joinedUnits[at++] = 0x0a;
+      if (typeof entry === 'string') for (let k = 0; k < entry.length; k++) joinedUnits[at++] = entry.charCodeAt(k);
+      else if (entry > 0xffff) {
+        joinedUnits[at++] = entry >>> 16;
+        joinedUnits[at++] = entry & 0xffff;
+      } else joinedUnits[at++] = entry;
+    }
+    let joined = '';
+    for (let start = 0; start < at; start += CHUNK) joined += String.fromCharCode.apply(null, joinedUnits.subarray(start, Math.min(at, start + CHUNK)) as unknown as number[]);
+    const weights = new Uint8Array(this.values.length);
     this.values.forEach((value, n) => {
       weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
     });
-    return { joined: tokens.join('\n'), weights };
+    return { joined, weights };
   }
 
   /** foldText, into `units`. */
