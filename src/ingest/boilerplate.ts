@@ -36,7 +36,7 @@ export function removeBoilerplate(root: ParentNode): number {
   let removed = 0;
   const walk = (parent: ParentNode) => {
     // A copy: detaching a child changes the list being walked.
-    for (const child of [...parent.children]) {
+    for (const child of parent.children.slice()) {
       if (!isElement(child)) continue;
       if (isHiddenByMarkup(child) || matches(ANY_BOILERPLATE, child)) {
         detach(child);

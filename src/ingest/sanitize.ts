@@ -130,7 +130,7 @@ function pruneEmptyBlocks(root: ParentNode): void {
   const pruneIn = (parent: ParentNode): boolean => {
     let shows = false;
     // A copy: detaching a child changes the list being walked.
-    for (const child of [...parent.children]) {
+    for (const child of parent.children.slice()) {
       if (isText(child)) shows ||= !BLANK.test(child.data);
       else if (isElement(child)) {
         const inside = pruneIn(child);
