@@ -19,8 +19,8 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-/** mulberry32: tiny, fast, and the same sequence everywhere for a seed. */
-function random(seed: number): () => number {
+/** mulberry32: tiny, fast, and the same sequence everywhere for a seed (the tests' random inputs use it too). */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_OCCURRENCES, TITLE_BIT } from '../../../src/index-format/search-format.ts';
 import { foldText, tokenizeFolded } from '../../../src/index-format/search-text.ts';
 import { countSearchTokens, searchTokenList } from '../../../src/ingest/count-tokens.ts';
+// A deterministic generator, so that a failure repeats.
+import { random } from '../../../src/tools/gen-corpus.ts';
 
 /** Counting the plain way: a string per occurrence, in a Map. */
 function countPlainly(title: string, text: string): { tokens: string[]; weights: number[] } {
@@ -31,18 +33,6 @@ const PIECES = [
   '𠀀', '𪚥', '𠮷野家', '\ud800', '\udc00', 'é', 'Ελλάδα', 'Москва', 'カタカナ', 'ひらがな', '한국어', 'ß', 'İ',
   'x'.repeat(31), 'y'.repeat(33), '-', '/', '.', '#', '!', '😀',
 ];
-
-/** A deterministic generator (mulberry32), so that a failure repeats. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomText(next: () => number, pieces: number): string {
   let text = '';
