@@ -66,8 +66,18 @@ export function visibleText(node: AnyNode | AnyNode[]): string {
   return collapseWhitespace(textContent(node));
 }
 
+/** White space as a reader sees it: \s (which holds U+00A0, U+2028 and U+2029) and U+200B. */
+const WHITE_SPACE = '[\\s\\u00a0\\u2028\\u2029\\u200b]';
+const WHITE_SPACE_RUN = new RegExp(`${WHITE_SPACE}+`, 'g');
+const BLANK = new RegExp(`^${WHITE_SPACE}*$`);
+
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u2028\u2029\u200b]+/g, ' ').trim();
+  return text.replace(WHITE_SPACE_RUN, ' ').trim();
+}
+
+/** Whether collapseWhitespace makes a text empty. */
+export function isBlank(text: string): boolean {
+  return BLANK.test(text);
 }
 
 export function detach(node: ChildNode): void {
@@ -181,5 +191,3 @@ export function tidyLines(text: string): string {
   const end = tidied.length > start && (last === 0x20 || last === 0x0a) ? tidied.length - 1 : tidied.length;
   return tidied.slice(start, end);
 }
-
-const WHITE_SPACE_RUN = /[\s\u00a0\u2028\u2029\u200b]+/g;

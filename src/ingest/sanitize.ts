@@ -3,7 +3,7 @@
  * absolute http(s) URL, and nothing can run script, restyle the page or navigate it. The browser runs
  * DOMPurify over the result again before inserting it (defence in depth).
  */
-import { isElement, isText, detach, makeText, replaceWith, unwrap, type Element, type ParentNode, type ChildNode } from './html-tree.ts';
+import { isBlank, isElement, isText, detach, makeText, replaceWith, unwrap, type Element, type ParentNode, type ChildNode } from './html-tree.ts';
 import { resolveSafeUrl, type UrlContext } from './urls.ts';
 import { resolveImageUrl, resolveSrcset } from './figures.ts';
 
@@ -131,7 +131,7 @@ function pruneEmptyBlocks(root: ParentNode): void {
     let shows = false;
     // A copy: detaching a child changes the list being walked.
     for (const child of parent.children.slice()) {
-      if (isText(child)) shows ||= !BLANK.test(child.data);
+      if (isText(child)) shows ||= !isBlank(child.data);
       else if (isElement(child)) {
         const inside = pruneIn(child);
         if (MEANINGFUL_WHEN_EMPTY.has(child.name) || inside) shows = true;
@@ -142,9 +142,6 @@ function pruneEmptyBlocks(root: ParentNode): void {
   };
   pruneIn(root);
 }
-
-/** Text that collapseWhitespace makes empty. */
-const BLANK = /^[\s\u00a0\u2028\u2029\u200b]*$/;
 
 function allNodes(root: ParentNode, out: ChildNode[] = []): ChildNode[] {
   for (const child of root.children) {
