@@ -13,12 +13,11 @@ import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'n
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { PostFile, Problem, RelatedLink } from '../index-format/types.ts';
-import type { PostLanguage } from './language.ts';
+import type { Problem, RelatedLink } from '../index-format/types.ts';
 import type { ParsedPost, ParseOutcome } from './parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from './post-digest.ts';
 import type { SearchTokens } from './count-tokens.ts';
-import { postFileBody } from './render-post.ts';
+import { postFieldsFromBody, postFileBody } from './render-post.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
@@ -146,7 +145,6 @@ interface EntryPlace {
 }
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
-type PostBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'>;
 
 function outcomeLines(outcome: ParseOutcome): [body: string, related: string, rest: string] {
   if ('problem' in outcome) return ['', '[]', JSON.stringify({ problem: outcome.problem })];
@@ -157,23 +155,8 @@ function outcomeLines(outcome: ParseOutcome): [body: string, related: string, re
 
 function outcomeOf(body: string, related: string, rest: string): ParseOutcome {
   if (body === '') return JSON.parse(rest) as { problem: Problem };
-  const file = JSON.parse(body) as PostBody;
   const { path, dateSource, text, excerpt, warnings } = JSON.parse(rest) as PostRest;
-  const post: ParsedPost = {
-    path,
-    title: file.title,
-    date: new Date(file.date),
-    dateSource,
-    tags: file.tags,
-    ...(file.author ? { author: file.author } : {}),
-    ...(file.originalUrl ? { originalUrl: file.originalUrl } : {}),
-    ...(file.lang ? { language: file.lang as PostLanguage } : {}),
-    html: file.html,
-    text,
-    excerpt,
-    figures: file.figures,
-    related: JSON.parse(related) as RelatedLink[],
-  };
+  const post: ParsedPost = { path, dateSource, text, excerpt, ...postFieldsFromBody(body), related: JSON.parse(related) as RelatedLink[] };
   return { post, warnings };
 }
 
@@ -199,6 +182,19 @@ function entryBytes(key: string): number {
     end = start;
   }
   return bytes;
+}
+
+/** Where line `n` of an entry starts, from the entry's start (each line before it ends with a line break). */
+function lineStart(place: EntryPlace, n: number): number {
+  let start = 0;
+  for (let line = 0; line < n; line++) start += place.lengths[line]! + 1;
+  return start;
+}
+
+/** Line `n` of an entry, as text, from the entry's bytes. */
+function lineText(bytes: Buffer, place: EntryPlace, n: number): string {
+  const start = lineStart(place, n);
+  return bytes.toString('utf8', start, start + place.lengths[n]!);
 }
 
 function placeOf(key: string): EntryPlace | undefined {
@@ -271,7 +267,7 @@ export function diskStore(dir: string): PostStore {
       if (place.pack === writing?.pack) flush();
       let fd = reading.get(place.pack);
       if (fd === undefined) reading.set(place.pack, (fd = openSync(packPath(place.pack), 'r')));
-      const size = place.lengths.slice(0, count).reduce((sum, length) => sum + length + 1, 0);
+      const size = lineStart(place, count);
       const bytes = Buffer.allocUnsafe(size);
       return readSync(fd, bytes, 0, size, place.offset) === size ? bytes : undefined;
     } catch {
@@ -283,13 +279,7 @@ export function diskStore(dir: string): PostStore {
     const place = placeOf(key);
     const bytes = place && read(place, count);
     if (!place || !bytes) return undefined;
-    const found: string[] = [];
-    let at = 0;
-    for (const length of place.lengths.slice(0, count)) {
-      found.push(bytes.toString('utf8', at, at + length));
-      at += length + 1;
-    }
-    return found;
+    return Array.from({ length: count }, (_, n) => lineText(bytes, place, n));
   };
   // A damaged entry fails to parse: treated as missing.
   const attempt = <T>(work: () => T): T | undefined => {
@@ -359,21 +349,19 @@ export function diskStore(dir: string): PostStore {
       const place = placeOf(key);
       const bytes = place && read(place, 2);
       if (!place || !bytes) return undefined;
-      const start = place.lengths[0]! + 1;
-      return attempt(() => parseDigestSearch(bytes.toString('utf8', start, start + place.lengths[1]!)));
+      return attempt(() => parseDigestSearch(lineText(bytes, place, 1)));
     },
     async getForFile(key) {
       // The lines up to the related links: the body stays bytes, the rest (the post's text) is not read.
       const place = placeOf(key);
       const bytes = place && read(place, 4);
-      if (!place || !bytes) return undefined;
-      const [head, search, body, related] = place.lengths;
-      const at = [0, head! + 1, head! + search! + 2, head! + search! + body! + 3];
-      if (body === 0) return undefined;
+      // A problem's body line is empty: it has no file.
+      if (!place || !bytes || place.lengths[2] === 0) return undefined;
       return attempt(() => {
-        const tokens = parseDigestSearch(bytes.toString('utf8', at[1], at[1]! + search!));
-        const links = JSON.parse(bytes.toString('utf8', at[3], at[3]! + related!)) as RelatedLink[];
-        return tokens && { search: tokens, body: bytes.subarray(at[2], at[2]! + body!), related: links };
+        const tokens = parseDigestSearch(lineText(bytes, place, 1));
+        const links = JSON.parse(lineText(bytes, place, 3)) as RelatedLink[];
+        const bodyStart = lineStart(place, 2);
+        return tokens && { search: tokens, body: bytes.subarray(bodyStart, bodyStart + place.lengths[2]!), related: links };
       });
     },
     async find(contentKey, lastKey) {

@@ -8,6 +8,7 @@
  * again (~45 µs a post).
  */
 import { INDEX_FORMAT_VERSION, type PostFile, type RelatedLink } from '../index-format/types.ts';
+import type { PostLanguage } from './language.ts';
 import type { ParsedPost } from './parse-post.ts';
 
 /** What a post file needs besides the post: decided by the whole archive (ids, order, what is archived). */
@@ -35,6 +36,23 @@ export function postFileBody(post: ParsedPost): string {
     figures: post.figures,
   };
   return JSON.stringify(body);
+}
+
+/** The post's fields a body holds (postFileBody's inverse, for a store that keeps only the body). */
+export type PostBodyFields = Pick<ParsedPost, 'title' | 'date' | 'tags' | 'author' | 'language' | 'originalUrl' | 'html' | 'figures'>;
+
+export function postFieldsFromBody(body: string): PostBodyFields {
+  const file = JSON.parse(body) as PostFileBody;
+  return {
+    title: file.title,
+    date: new Date(file.date),
+    tags: file.tags,
+    ...(file.author ? { author: file.author } : {}),
+    ...(file.originalUrl ? { originalUrl: file.originalUrl } : {}),
+    ...(file.lang ? { language: file.lang as PostLanguage } : {}),
+    html: file.html,
+    figures: file.figures,
+  };
 }
 
 /** The archive's part of a post file: its opening, up to where the body's fields follow. */
