@@ -97,6 +97,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
       ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
       : { refused: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' };
     if ('patched' in outcome) {
+      read.previous?.close();
       const patched = outcome.patched;
       if (!options.keepStale) await store.prune(patched.storeKeys);
       clock.lap('plan index (patched)');
@@ -109,6 +110,8 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   }
 
   const { keys } = read;
+  // Every head is asked for: the heads file in one read, rather than one read per unchanged file.
+  read.previous?.loadAllHeads();
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
@@ -128,8 +131,9 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   });
   read.heads.length = 0;
   read.seen.length = 0;
-  // The record's bytes (~170 MB at 200k posts) go with what reading 200k summaries left behind, before
-  // the index is planned: the build's peak (see collect-garbage.ts).
+  // The heads (~150 MB at 200k posts) go with what reading 200k summaries left behind, before the index
+  // is planned: the build's peak (see collect-garbage.ts).
+  read.previous?.close();
   read.previous = undefined;
   collectGarbage();
   if (!options.keepStale) await store.prune(used);
@@ -190,6 +194,8 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const appendTo = previous?.appendable ? previous : undefined;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo) : undefined;
   if (appendTo && record) for (const path of gone) record.forget(path);
+  // Writing the whole record copies the heads of the files unchanged: the last heads file in one read.
+  if (previous && !appendTo) previous.loadAllHeads();
   // Entries of mostly dead packs are copied out as their files come by (see diskStore).
   const move = previous && store.compactor?.(previous.keys());
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
@@ -210,8 +216,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
       if (entry && stat && isUnchanged(stat, entry.seen)) {
         const moved = move?.(entry.seen[2]);
         keys[at] = moved ?? entry.seen[2];
-        if (moved) record?.add(file.path, [entry.seen[0], entry.seen[1], moved], previous!.head(entry));
-        else if (!record?.appending) record?.addLine(previous!.line(entry));
+        if (moved || !record?.appending) record?.add(file.path, [entry.seen[0], entry.seen[1], moved ?? entry.seen[2]], previous!.headBytes(entry));
         return;
       }
       toRead.push(entry ? { ...file, lastKey: entry.seen[2] } : file);
@@ -231,6 +236,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     store.close();
   } catch (error) {
     record?.abandon();
+    previous?.close();
     throw error;
   }
   return { heads, seen, keys, previous, gone, record: record?.id ?? '' };

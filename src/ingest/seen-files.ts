@@ -2,44 +2,61 @@
  * What the last build saw of each post file, kept next to the post store: its size and modification
  * time, its store key, and its digest head (the summary the index is planned from, see post-digest.ts).
  *
- * A rebuild stats every file and, for one whose size and time are unchanged, takes its head from here:
- * the whole archive in one sequential read, instead of one store entry opened per post on the workers
- * and its summary sent back (~5 s of a 200k-post rebuild). Only new and changed files go to the workers.
+ * A rebuild stats every file and, for one whose size and time are unchanged, takes its key from here:
+ * the whole archive in one sequential read, instead of one store entry opened per post. Only new and
+ * changed files go to the parser.
  *
- * A line log (line-log.ts): a header naming the settings (parser version included) the keys were made
- * under (other settings, nothing seen); one line per file, `[path, size, mtimeMs, key]` as JSON, a tab,
- * the head's JSON line (a size of -1: the file is not to be trusted any more); each build's lines closed
- * by its record id, by which a build's plan names the record it was made from (see last-build.ts). JSON
- * text holds no raw tab or line break, so the fields split without parsing the heads (a head is parsed
- * only when the file is used). A rebuild that removed no file appends the lines of the files it read;
- * the others write the whole record.
+ * Two files. The record itself is a line log (line-log.ts) of small lines, one per file,
+ * `size \t mtimeMs \t key \t headAt \t headLength \t path` (a size of -1: the file is not to be trusted
+ * any more), each build's lines closed by its record id, by which a build's plan names the record it was
+ * made from (see last-build.ts); its header names the settings (parser version included) the keys were
+ * made under (other settings, nothing seen), and the heads file. The heads file holds the head lines
+ * (JSON, ~800 bytes each) where the record's lines say.
+ *
+ * Apart because every rebuild reads the whole record, and a rebuild that patches the last plan needs the
+ * heads of a handful of files: with the heads in its lines, the record was 185 MB at 200k posts, and
+ * reading and splitting it was the largest part of a rebuild after one edit (~0.7 s); without, ~35 MB.
+ * A build that plans every post reads the heads file whole, in one read.
+ *
+ * A rebuild that removed few files appends: its lines to the record, its heads to the heads file. A
+ * build that writes the whole record writes a new heads file, named by the new record: the old one goes
+ * once the new record is in place.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
-import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
+import { LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
 
-const SEEN_FILE = 'files-seen.ndjson';
+const SEEN_FILE = 'files-seen.tsv';
+/** The record of the first design (heads within its lines): removed by the first build that writes a record. */
+const OLD_SEEN_FILE = 'files-seen.ndjson';
+const HEADS_PREFIX = 'file-heads-';
 
-/** A file's line in the record: where it starts, where its head starts (after the tab), where it ends (the line break). */
+/** A file's line in the record: what the build saw, and where its head is in the heads file. */
 export interface SeenLine {
   seen: FileSeen;
-  lineStart: number;
-  start: number;
-  end: number;
+  headAt: number;
+  headLength: number;
 }
 
-/**
- * The last build's record. Heads stay bytes until asked for: decoded, 200k of them (mostly CJK text,
- * two bytes a character in a JS string) would hold ~250 MB of heap through the build.
- */
+interface RecordHeader {
+  settings: string;
+  heads: string;
+}
+
+/** The last build's record. Heads are read when asked for: most rebuilds need a few of them. */
 export class SeenFiles {
+  private headsFd: number | undefined;
+  private allHeads: Buffer | undefined;
+
   constructor(
     /** The record's id (see SeenFilesWriter.id). */
     readonly id: string,
     /** The record as read: a writer appending to it starts where it was last committed. */
     readonly log: LineLog,
+    /** The heads file's path. */
+    readonly headsPath: string,
     private readonly entries: Map<string, SeenLine>,
     /** Lines of the record said again by a later line. */
     private readonly superseded: number,
@@ -56,12 +73,28 @@ export class SeenFiles {
 
   /** The digest head's JSON line. */
   head(entry: SeenLine): string {
-    return this.log.bytes.toString('utf8', entry.start, entry.end);
+    return this.headBytes(entry).toString('utf8');
   }
 
-  /** The whole line, as bytes, to be copied into the next record. */
-  line(entry: SeenLine): Buffer {
-    return this.log.bytes.subarray(entry.lineStart, entry.end + 1);
+  /** The head's bytes, to be copied into the next record's heads file. */
+  headBytes(entry: SeenLine): Buffer {
+    if (this.allHeads) return this.allHeads.subarray(entry.headAt, entry.headAt + entry.headLength);
+    this.headsFd ??= openSync(this.headsPath, 'r');
+    const bytes = Buffer.allocUnsafe(entry.headLength);
+    if (readSync(this.headsFd, bytes, 0, entry.headLength, entry.headAt) !== entry.headLength) throw new Error(`the heads file ${this.headsPath} is shorter than its record says`);
+    return bytes;
+  }
+
+  /** Reads the heads file whole: for a build that asks for every head (one read, not 200k). */
+  loadAllHeads(): void {
+    this.allHeads ??= readFileSync(this.headsPath);
+  }
+
+  /** Lets go of the heads file (and the heads read whole); a later head opens it again. */
+  close(): void {
+    if (this.headsFd !== undefined) closeSync(this.headsFd);
+    this.headsFd = undefined;
+    this.allHeads = undefined;
   }
 
   /**
@@ -87,32 +120,68 @@ export class SeenFiles {
   }
 }
 
-/** Whether there is a record at all (usable or not: see loadSeenFiles). */
-export function hasSeenFiles(dir: string): boolean {
-  return existsSync(join(dir, SEEN_FILE));
-}
-
 /** What the last build saw, or undefined when there is no usable record (first build, other settings). */
 export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefined {
   const log = readLineLog(join(dir, SEEN_FILE));
   if (!log) return undefined;
   try {
-    if ((JSON.parse(log.header) as { settings?: string }).settings !== settings) return undefined;
-    const { bytes } = log;
+    const header = JSON.parse(log.header) as Partial<RecordHeader>;
+    if (header.settings !== settings || typeof header.heads !== 'string' || !header.heads.startsWith(HEADS_PREFIX)) return undefined;
+    const headsPath = join(dir, header.heads);
+    if (!existsSync(headsPath)) return undefined;
     const entries = new Map<string, SeenLine>();
-    let lines = 0;
-    forEachLine(log, (start, end) => {
-      const tab = bytes.indexOf(9, start);
-      if (tab < 0 || tab > end) throw new Error('a line of the record has no tab');
-      const [path, size, mtimeMs, key] = JSON.parse(bytes.toString('utf8', start, tab)) as [string, number, number, string];
-      lines++;
-      if (size < 0) entries.delete(path);
-      else entries.set(path, { seen: [size, mtimeMs, key], lineStart: start, start: tab + 1, end });
+    // ASCII throughout (see encodePath): decoded as Latin-1, a third of the time UTF-8 takes.
+    const lines = parseLines(log.bytes.toString('latin1', log.start, log.committed), (path, line) => {
+      if (line.seen[0] < 0) entries.delete(path);
+      else entries.set(path, line);
     });
-    return new SeenFiles(log.mark, log, entries, lines - entries.size);
+    return new SeenFiles(log.mark, log, headsPath, entries, lines - entries.size);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Calls `take` for each line of the record's committed text (commit lines, which begin with a tab, left
+ * out); returns the number of lines. Split by hand, field by field: 200k lines through JSON.parse took
+ * twice as long.
+ */
+function parseLines(text: string, take: (path: string, line: SeenLine) => void): number {
+  let lines = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) throw new Error('the record ends inside a line');
+    if (text.charCodeAt(start) !== 9) {
+      const fields: number[] = [];
+      for (let at = start; fields.length < 5; at++) {
+        at = text.indexOf('\t', at);
+        if (at < 0 || at > end) throw new Error('a line of the record has too few fields');
+        fields.push(at);
+      }
+      const [sizeEnd, timeEnd, keyEnd, headAtEnd, lengthEnd] = fields as [number, number, number, number, number];
+      const numbers = [text.slice(start, sizeEnd), text.slice(sizeEnd + 1, timeEnd), text.slice(keyEnd + 1, headAtEnd), text.slice(headAtEnd + 1, lengthEnd)].map(Number);
+      if (numbers.some(Number.isNaN)) throw new Error('a line of the record has a field that is not a number');
+      const [size, mtimeMs, headAt, headLength] = numbers as [number, number, number, number];
+      take(decodePath(text.slice(lengthEnd + 1, end)), { seen: [size, mtimeMs, text.slice(timeEnd + 1, keyEnd)], headAt, headLength });
+      lines++;
+    }
+    start = end + 1;
+  }
+  return lines;
+}
+
+/**
+ * A path as the record holds it: as it is when it is printable ASCII (most are), else as a JSON string
+ * in ASCII (`\\uXXXX` beyond it), which the first character, a quote, tells apart. The whole record is
+ * ASCII, so it is read as Latin-1.
+ */
+function encodePath(path: string): string {
+  if (/^[\x20-\x7e]*$/.test(path) && !path.startsWith('"')) return path;
+  return JSON.stringify(path).replace(/[^\x20-\x7e]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function decodePath(field: string): string {
+  return field.startsWith('"') ? (JSON.parse(field) as string) : field;
 }
 
 /**
@@ -125,11 +194,23 @@ export class SeenFilesWriter {
   /** A new id for each record written. */
   readonly id = randomUUID();
   private readonly log: LineLogWriter;
+  private readonly heads: HeadsWriter;
 
-  constructor(dir: string, settings: string, appendTo?: SeenFiles) {
+  constructor(
+    private readonly dir: string,
+    settings: string,
+    appendTo?: SeenFiles,
+  ) {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, SEEN_FILE);
-    this.log = appendTo ? LineLogWriter.append(path, appendTo.log) : LineLogWriter.create(path, JSON.stringify({ settings }));
+    if (appendTo) {
+      this.heads = new HeadsWriter(appendTo.headsPath, true);
+      this.log = LineLogWriter.append(path, appendTo.log);
+    } else {
+      const header: RecordHeader = { settings, heads: `${HEADS_PREFIX}${this.id}.ndjson` };
+      this.heads = new HeadsWriter(join(dir, header.heads), false);
+      this.log = LineLogWriter.create(path, JSON.stringify(header));
+    }
   }
 
   /** Whether this build's lines go after the last record's (which then stand for the files not added). */
@@ -137,28 +218,93 @@ export class SeenFilesWriter {
     return this.log.appending;
   }
 
-  add(path: string, seen: FileSeen, head: string): void {
-    this.log.add(Buffer.from(`${JSON.stringify([path, ...seen])}\t${head}\n`));
-  }
-
-  /** A line as the last record had it (see SeenFiles.line): copied as bytes, not made again. */
-  addLine(line: Buffer): void {
-    this.log.add(line);
+  /** A file and its head: as text, or as the last record's bytes (see SeenFiles.headBytes). */
+  add(path: string, seen: FileSeen, head: string | Uint8Array): void {
+    const [headAt, headLength] = this.heads.add(typeof head === 'string' ? Buffer.from(head) : head);
+    this.line(path, seen, headAt, headLength);
   }
 
   /** A file of the last record not to be trusted any more (appending: it could not be read this time). */
   forget(path: string): void {
-    this.log.add(Buffer.from(`${JSON.stringify([path, -1, -1, ''])}\t{}\n`));
+    this.line(path, [-1, -1, ''], 0, 0);
   }
 
   finish(): void {
+    // The heads first: a committed line points at bytes already written.
+    this.heads.finish();
     this.log.commit(this.id);
+    if (!this.appending) removeHeadsFilesBut(this.dir, this.heads.path);
   }
 
   /** A failed build leaves the last record as it was. */
   abandon(): void {
     this.log.abandon();
+    this.heads.abandon();
   }
+
+  private line(path: string, seen: FileSeen, headAt: number, headLength: number): void {
+    this.log.add(Buffer.from(`${seen[0]}\t${seen[1]}\t${seen[2]}\t${headAt}\t${headLength}\t${encodePath(path)}\n`));
+  }
+}
+
+/** Appends head lines to a heads file; says where each went. */
+class HeadsWriter {
+  private readonly fd: number;
+  /** The file's size when opened: what a failed build is cut back to. */
+  private readonly base: number;
+  private size: number;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private static readonly NEWLINE = Buffer.from('\n');
+
+  constructor(
+    readonly path: string,
+    appending: boolean,
+  ) {
+    this.fd = openSync(path, appending ? 'a' : 'w');
+    this.base = this.size = fstatSync(this.fd).size;
+  }
+
+  /** Returns where the head starts and its length (its line break not counted). */
+  add(head: Uint8Array): [number, number] {
+    const at = this.size;
+    this.pending.push(head, HeadsWriter.NEWLINE);
+    this.pendingBytes += head.length + 1;
+    this.size += head.length + 1;
+    // ~1 MB a write, and under the 1,024 buffers one system call takes.
+    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1000) this.flush();
+    return [at, head.length];
+  }
+
+  finish(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  abandon(): void {
+    this.pending = [];
+    ftruncateSync(this.fd, this.base);
+    closeSync(this.fd);
+    if (this.base === 0) rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length > 0) writevSync(this.fd, this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+/** Once a new record is in place: the heads files of older records, and the first design's record, go. */
+function removeHeadsFilesBut(dir: string, keep: string): void {
+  for (const name of readdirSync(dir)) {
+    if ((name.startsWith(HEADS_PREFIX) && join(dir, name) !== keep) || name === OLD_SEEN_FILE) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Whether there is a record at all (usable or not: see loadSeenFiles). */
+export function hasSeenFiles(dir: string): boolean {
+  return existsSync(join(dir, SEEN_FILE));
 }
 
 /**

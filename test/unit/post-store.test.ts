@@ -133,8 +133,8 @@ describe('the disk post store', () => {
     writeFileSync(b, post('乙', '02'));
     await ingestPosts({ postsDir, store: countingStore(cacheDir) });
     // Each file's line (the header first, and the build's commit line, which begins with a tab, aside).
-    const lines = readFileSync(join(cacheDir, 'files-seen.ndjson'), 'utf8').split('\n').slice(1).filter((line) => line !== '' && !line.startsWith('\t'));
-    const seen = lines.map((line) => JSON.parse(line.split('\t')[0]!)[0]);
+    const lines = readFileSync(join(cacheDir, 'files-seen.tsv'), 'utf8').split('\n').slice(1).filter((line) => line !== '' && !line.startsWith('\t'));
+    const seen = lines.map((line) => line.split('\t')[5]);
     expect(seen.sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
 
     // Touched, same bytes: read and hashed again, found in the store, not parsed.

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSeenFiles, SeenFilesWriter } from '../../src/ingest/seen-files.ts';
@@ -9,7 +9,7 @@ const head = (title: string) => JSON.stringify({ summary: { title, date: '2026-1
 describe('the record of files seen by the last build', () => {
   it('gives back each path with its size, time, key and head, whatever characters the path holds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
-    const paths = ['_posts/2026-11-01-a.html', 'archived/tab\there.md', 'new\nline "quoted".html', '中文 檔名.md'];
+    const paths = ['_posts/2026-11-01-a.html', 'archived/tab\there.md', 'new\nline "quoted".html', '"quoted" first.md', '中文 檔名.md'];
     const writer = new SeenFilesWriter(dir, settings);
     paths.forEach((path, n) => writer.add(path, [1000 + n, 1795000000000.5 + n, `key${n}`], head(`標題${n}\t`)));
     writer.finish();
@@ -20,19 +20,70 @@ describe('the record of files seen by the last build', () => {
       expect(JSON.parse(seen.head(seen.get(path)!)).summary.title).toBe(`標題${n}\t`);
     });
     expect(seen.get('_posts/missing.html')).toBeUndefined();
-    expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3']);
+    expect([...seen.keys()]).toEqual(['key0', 'key1', 'key2', 'key3', 'key4']);
+    // The record's lines are small; the heads are in a file of their own.
+    expect(readFileSync(join(dir, 'files-seen.tsv'), 'utf8')).not.toContain('標題');
+    // In ASCII, paths too (read as Latin-1, see encodePath).
+    expect([...readFileSync(join(dir, 'files-seen.tsv'))].every((byte) => byte < 0x80)).toBe(true);
+    seen.close();
 
-    // A build writing the whole record copies unchanged files' lines as bytes: the same lines (the
-    // header and the commit line, which names the record, aside).
-    const lines = () => readFileSync(join(dir, 'files-seen.ndjson'), 'utf8').split('\n').slice(1, -2);
-    const before = lines();
+    // A build writing the whole record copies unchanged files' heads as bytes, to a heads file of its
+    // own: the last one goes once the new record is in place.
+    const headsFiles = () => readdirSync(dir).filter((name) => name.startsWith('file-heads-'));
+    const [firstHeads] = headsFiles();
+    const heads = paths.map((path) => seen.head(seen.get(path)!));
     const next = new SeenFilesWriter(dir, settings);
-    for (const path of paths) next.addLine(seen.line(seen.get(path)!));
+    for (const path of paths) next.add(path, seen.get(path)!.seen, seen.headBytes(seen.get(path)!));
     next.finish();
-    expect(lines()).toEqual(before);
+    seen.close();
+    const again = loadSeenFiles(dir, settings)!;
+    paths.forEach((path, n) => {
+      expect(again.get(path)!.seen).toEqual(seen.get(path)!.seen);
+      expect(again.head(again.get(path)!)).toBe(heads[n]);
+    });
+    again.close();
+    expect(headsFiles()).toHaveLength(1);
+    expect(headsFiles()).not.toContain(firstHeads);
     expect(seen.id).toBe(writer.id);
-    expect(loadSeenFiles(dir, settings)!.id).toBe(next.id);
+    expect(again.id).toBe(next.id);
     expect(next.id).not.toBe(writer.id);
+  });
+
+  it('reads every head in one go for a build that plans every post', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    const writer = new SeenFilesWriter(dir, settings);
+    for (const name of ['a', 'b', 'c']) writer.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    writer.finish();
+    const seen = loadSeenFiles(dir, settings)!;
+    seen.loadAllHeads();
+    // Read whole: the file is no longer needed.
+    for (const name of readdirSync(dir).filter((file) => file.startsWith('file-heads-'))) rmSync(join(dir, name));
+    expect(['a', 'b', 'c'].map((name) => JSON.parse(seen.head(seen.get(`${name}.html`)!)).summary.title)).toEqual(['a', 'b', 'c']);
+    seen.close();
+  });
+
+  it('is not used without its heads file, nor with a line it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    const writer = new SeenFilesWriter(dir, settings);
+    writer.add('a.html', [1, 2, 'ka'], head('甲'));
+    writer.finish();
+    const record = join(dir, 'files-seen.tsv');
+    const text = readFileSync(record, 'utf8');
+    writeFileSync(record, text.replace(/^1\t2\t/m, 'one\t2\t'));
+    expect(loadSeenFiles(dir, settings)).toBeUndefined();
+    writeFileSync(record, text);
+    expect(loadSeenFiles(dir, settings)?.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    for (const name of readdirSync(dir).filter((file) => file.startsWith('file-heads-'))) rmSync(join(dir, name));
+    expect(loadSeenFiles(dir, settings)).toBeUndefined();
+  });
+
+  it('removes the first design\'s record (heads within its lines) once a record is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    writeFileSync(join(dir, 'files-seen.ndjson'), '{"settings":"x"}\n');
+    const writer = new SeenFilesWriter(dir, settings);
+    writer.add('a.html', [1, 2, 'ka'], head('甲'));
+    writer.finish();
+    expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(/^file-heads-.+\.ndjson$/), 'files-seen.tsv']);
   });
 
   it('is not used under other settings (another parser version makes other keys)', () => {
@@ -48,7 +99,7 @@ describe('the record of files seen by the last build', () => {
     const first = new SeenFilesWriter(dir, settings);
     for (const name of ['a', 'b', 'c', 'd', 'e']) first.add(`${name}.html`, [1, 2, `k${name}`], head(name));
     first.finish();
-    const size = statSync(join(dir, 'files-seen.ndjson')).size;
+    const size = statSync(join(dir, 'files-seen.tsv')).size;
 
     const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
     expect(second.appending).toBe(true);
@@ -60,7 +111,7 @@ describe('the record of files seen by the last build', () => {
     expect(seen.id).toBe(second.id);
     expect([...seen.keys()].sort()).toEqual(['ka', 'kb2', 'kd', 'ke', 'kf']);
     expect(JSON.parse(seen.head(seen.get('b.html')!)).summary.title).toBe('乙');
-    expect(statSync(join(dir, 'files-seen.ndjson')).size).toBeLessThan(size * 2);
+    expect(statSync(join(dir, 'files-seen.tsv')).size).toBeLessThan(size * 2);
     // Two lines said again for five files: past a quarter, the next build writes the record whole.
     expect(seen.appendable).toBe(false);
   });
@@ -71,8 +122,8 @@ describe('the record of files seen by the last build', () => {
     first.add('a.html', [1, 2, 'ka'], head('甲'));
     first.add('b.html', [3, 4, 'kb'], head('乙'));
     first.finish();
-    const path = join(dir, 'files-seen.ndjson');
-    appendFileSync(path, '["c.html",5,6,"kc"]\t{"summary":{"title":"丙"}}\n["d.html",7,8,"kd"]\t{"summ');
+    const path = join(dir, 'files-seen.tsv');
+    appendFileSync(path, '5\t6\tkc\t0\t3\tc.html\n7\t8\tkd\t0\t3\td.ht');
     const seen = loadSeenFiles(dir, settings)!;
     expect(seen.id).toBe(first.id);
     expect([...seen.keys()]).toEqual(['ka', 'kb']);
@@ -89,11 +140,12 @@ describe('the record of files seen by the last build', () => {
     const first = new SeenFilesWriter(dir, settings);
     first.add('a.html', [1, 2, 'ka'], head('甲'));
     first.finish();
-    const before = readFileSync(join(dir, 'files-seen.ndjson'));
+    const files = () => readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]);
+    const before = files();
     const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
     second.add('b.html', [3, 4, 'kb'], head('乙'));
     second.abandon();
-    expect(readFileSync(join(dir, 'files-seen.ndjson'))).toEqual(before);
+    expect(files()).toEqual(before);
   });
 
   it('leaves the last record in place when a build gives up', () => {
@@ -104,13 +156,17 @@ describe('the record of files seen by the last build', () => {
     const second = new SeenFilesWriter(dir, settings);
     second.add('b.html', [3, 4, 'kb'], head('乙'));
     second.abandon();
-    expect(loadSeenFiles(dir, settings)!.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    const seen = loadSeenFiles(dir, settings)!;
+    expect(seen.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    expect(JSON.parse(seen.head(seen.get('a.html')!)).summary.title).toBe('甲');
+    expect(readdirSync(dir).filter((name) => name.startsWith('file-heads-'))).toHaveLength(1);
+    seen.close();
   });
 
   it('is absent before the first build, and unusable when damaged', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
-    writeFileSync(join(dir, 'files-seen.ndjson'), 'not json\n');
+    writeFileSync(join(dir, 'files-seen.tsv'), 'not json\n');
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
   });
 });
