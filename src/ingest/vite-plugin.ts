@@ -1,7 +1,8 @@
 /**
  * The Vite plugin: a thin shell around ingestPosts() and writeIndex().
  *   vite build  → writes dist/data/** (the index), dist/ingest-report.json, dist/404.html; prints a summary.
- *   vite dev    → serves the same files from memory at <base>data/ and rebuilds them when a post changes.
+ *   vite dev    → serves the same files at <base>data/ (from memory, the posts from its build cache)
+ *                 and rebuilds them when a post changes.
  *
  * Builds keep `dist/data/` between builds (Vite empties the rest of the output folder as usual), so that
  * a rebuild writes only the files that changed: see write-index.ts.
@@ -15,7 +16,7 @@ import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type LastBuild } from './ingest.ts';
 import { removeDeadStates } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
-import { diskStore, isMissingEntryError, memoryStore, sourceFingerprint, type PostStore } from './post-store.ts';
+import { diskStore, isMissingEntryError, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFiles } from './search-shards.ts';
@@ -109,10 +110,9 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const outDir = resolve(config.root, config.build.outDir);
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
-      const sourceDirs = [join(config.root, 'src/ingest'), join(config.root, 'src/index-format')];
-      const codeVersion = await sourceFingerprint(sourceDirs, WRITE_SIDE_MODULES);
+      const codeVersion = await parserVersion(config.root);
       store = diskStore(cacheDir);
-      if (workers > 0) pool = WorkerPool.start(workers, await bundledWorker(cacheDir, sourceDirs, join(config.root, 'package-lock.json')));
+      if (workers > 0) pool = await startPool(config.root, cacheDir, workers);
       lastBuild = {
         dataRoot: join(outDir, DATA_DIR),
         // One state per output folder: building into another folder does not spoil this one's.
@@ -168,27 +168,72 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       }
     },
     configureServer(server) {
-      serveIndexInDev(server, () => postsDir, timeZone, assetBaseOf(config));
+      serveIndexInDev(server, {
+        postsDir: () => postsDir,
+        timeZone,
+        assetBase: assetBaseOf(config),
+        // A folder of its own in the build cache: its record is of the folder it serves, and a build
+        // may run meanwhile.
+        cacheDir: join(cacheDir, 'dev-server'),
+        codeVersion: () => parserVersion(config.root),
+        startPool: workers > 0 ? () => startPool(config.root, cacheDir, workers) : undefined,
+      });
     },
   };
 }
 
-function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZone: string, assetBase: string): void {
-  // Parsed posts stay in memory while the server runs; a rebuild parses only what changed.
-  const store = memoryStore();
+/** The folders of the parser's modules. */
+function parserSources(root: string): string[] {
+  return [join(root, 'src/ingest'), join(root, 'src/index-format')];
+}
+
+/** The parser's version, as store keys take it (see sourceFingerprint). */
+function parserVersion(root: string): Promise<string> {
+  return sourceFingerprint(parserSources(root), WRITE_SIDE_MODULES);
+}
+
+async function startPool(root: string, cacheDir: string, workers: number): Promise<WorkerPool> {
+  return WorkerPool.start(workers, await bundledWorker(cacheDir, parserSources(root), join(root, 'package-lock.json')));
+}
+
+interface DevIndexOptions {
+  postsDir: () => string;
+  timeZone: string;
+  assetBase: string;
+  cacheDir: string;
+  codeVersion: () => Promise<string>;
+  startPool: (() => Promise<WorkerPool>) | undefined;
+}
+
+function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void {
+  const { timeZone, assetBase } = options;
+  // Parsed posts go to a disk store, as in a build, parsed on the workers: held in memory, 100k posts
+  // took 2.1 GB and a minute on this thread, which served nothing meanwhile. Its record makes the next
+  // start, and each rebuild, parse only the files that changed.
+  const store = diskStore(options.cacheDir);
+  let pool: Promise<WorkerPool | undefined> | undefined;
+  let codeVersion: Promise<string> | undefined;
   let current: Promise<BuiltIndex> | undefined;
   let search: Promise<Map<string, Uint8Array | string>> | undefined;
   const rebuild = () => {
     search = undefined;
-    return (current = ingestPosts({ postsDir: getPostsDir(), timeZone, assetBase, store }));
+    // One at a time: two builds would write the same record at once.
+    const previous = current?.catch(() => undefined);
+    return (current = (async () => {
+      await previous;
+      const version = await (codeVersion ??= options.codeVersion());
+      const workers = await (pool ??= options.startPool?.());
+      return ingestPosts({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, ...(workers ? { pool: workers } : {}) });
+    })());
   };
+  server.httpServer?.once('close', () => void pool?.then((started) => started?.close()));
   const index = () => current ?? rebuild();
   // The search index needs every post's text: built on the first search, not on every edit.
   const searchFiles = async () => (search ??= index().then((built) => buildSearchFiles(built.posts())));
 
   let timer: NodeJS.Timeout | undefined;
   const onPostChange = (file: string) => {
-    if (!isWithin(resolve(file), getPostsDir())) return;
+    if (!isWithin(resolve(file), options.postsDir())) return;
     clearTimeout(timer);
     // Editors write a file in several steps; one rebuild per burst of changes.
     timer = setTimeout(async () => {
@@ -196,7 +241,7 @@ function serveIndexInDev(server: ViteDevServer, getPostsDir: () => string, timeZ
       server.ws.send({ type: 'full-reload' });
     }, 100);
   };
-  server.watcher.add(getPostsDir());
+  server.watcher.add(options.postsDir());
   server.watcher.on('add', onPostChange);
   server.watcher.on('change', onPostChange);
   server.watcher.on('unlink', onPostChange);

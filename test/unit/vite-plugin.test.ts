@@ -34,17 +34,25 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
   let server: ViteDevServer;
   let base: string;
   const dir = makeFolder();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-dev-cache-'));
   writeFileSync(join(dir, '2026-11-01-first.html'), post('第一篇', '01'));
 
-  beforeAll(async () => {
-    server = await withPostsDir(dir, () => createServer({ root: ROOT, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', watch: { usePolling: true, interval: 50 } } }));
+  const start = async () => {
+    process.env['CNA_READER_CACHE_DIR'] = cacheDir;
+    try {
+      server = await withPostsDir(dir, () => createServer({ root: ROOT, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', watch: { usePolling: true, interval: 50 } } }));
+    } finally {
+      delete process.env['CNA_READER_CACHE_DIR'];
+    }
     await server.listen();
     const address = server.httpServer!.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-  });
+  };
+  beforeAll(start);
   afterAll(async () => {
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   const titles = async () => {
@@ -54,10 +62,29 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     return shards.flat().map((meta) => meta.title).reverse();
   };
 
-  it('serves the index and the report from memory', async () => {
+  it('serves the index and the report', async () => {
     expect(await titles()).toEqual(['第一篇']);
     const report = await (await fetch(`${base}ingest-report.json`)).json();
     expect(report).toMatchObject({ filesSeen: 1, postsIndexed: 1 });
+  });
+
+  it('keeps the parsed posts in a build cache folder of its own, from which a restarted server takes them', async () => {
+    const devCache = join(cacheDir, 'dev-server');
+    const record = () => readFileSync(join(devCache, 'files-seen.tsv'), 'utf8');
+    expect(record()).toContain('2026-11-01-first.html');
+    expect(readdirSync(join(devCache, 'packs')).length).toBeGreaterThan(0);
+    const pack = readdirSync(join(devCache, 'packs'))[0]!;
+    const packBytes = statSync(join(devCache, 'packs', pack)).size;
+
+    await server.close();
+    await start();
+    expect(await titles()).toEqual(['第一篇']);
+    // Unchanged, the post was taken from the record and its entry: nothing was parsed or stored again.
+    expect(readdirSync(join(devCache, 'packs'))).toEqual([pack]);
+    expect(statSync(join(devCache, 'packs', pack)).size).toBe(packBytes);
+    const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
+    const post = await (await fetch(`${base}data/${postFilePath('2026-11-01-first', manifest.postBuckets)}`)).json();
+    expect(post.title).toBe('第一篇');
   });
 
   it('shows an added post and an edited title without a restart', async () => {
