@@ -19,7 +19,7 @@ import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
-import { buildSearchFiles } from './search-shards.ts';
+import { buildSearchFilesFromStore } from './search-shards.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -228,8 +228,8 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   };
   server.httpServer?.once('close', () => void pool?.then((started) => started?.close()));
   const index = () => current ?? rebuild();
-  // The search index needs every post's text: built on the first search, not on every edit.
-  const searchFiles = async () => (search ??= index().then((built) => buildSearchFiles(built.posts())));
+  // The search index needs every post's tokens: built on the first search, not on every edit.
+  const searchFiles = async () => (search ??= index().then((built) => buildSearchFilesFromStore(built.rows, store)));
 
   let timer: NodeJS.Timeout | undefined;
   const onPostChange = (file: string) => {

@@ -94,6 +94,25 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     await expect.poll(titles, { timeout: 10_000, interval: 100 }).toEqual(['第二篇', '第一篇（更新）']);
   });
 
+  it('serves the search index a build writes for the same posts', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-dev-built-'));
+    const buildCache = mkdtempSync(join(tmpdir(), 'cna-reader-dev-built-cache-'));
+    process.env['CNA_READER_CACHE_DIR'] = buildCache;
+    try {
+      await withPostsDir(dir, () => build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } }));
+    } finally {
+      delete process.env['CNA_READER_CACHE_DIR'];
+    }
+    const names = readdirSync(join(outDir, 'data', 'search'));
+    expect(names).toContain('meta.json');
+    for (const name of names) {
+      const served = Buffer.from(await (await fetch(`${base}data/search/${name}`)).arrayBuffer());
+      expect(served.equals(readFileSync(join(outDir, 'data', 'search', name))), name).toBe(true);
+    }
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(buildCache, { recursive: true, force: true });
+  });
+
   it('answers 404 for data that does not exist', async () => {
     expect((await fetch(`${base}data/posts/0/nothing.json`)).status).toBe(404);
   });
