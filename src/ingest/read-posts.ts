@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 export const POST_EXTENSIONS = /\.(md|markdown|html?)$/i;
 
 /** Folders that are never posts: version control, dependencies, and this project's own build output. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.cache', '_site']);
+export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.cache', '_site']);
 
 export interface PostFileRef {
   /** `/`-separated path relative to the posts folder, byte-for-byte the on-disk name otherwise. */

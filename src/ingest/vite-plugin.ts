@@ -22,6 +22,7 @@ import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFilesFromStore } from './search-shards.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
+import { watchPostsFolder } from './watch-posts.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { writeIndex } from './write-index.ts';
 
@@ -53,7 +54,7 @@ export interface CnaReaderIndexOptions {
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
-  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts',
+  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts', 'watch-posts.ts',
 ];
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */
@@ -81,14 +82,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   /** Whether the output folder is to be emptied, as Vite would have decided: Vite itself is told not to. */
   let emptyOutDir: boolean | null | undefined;
   /**
-   * What the dev server's watcher leaves alone: the build cache, the bench's corpora and outputs (over a
-   * million files after `npm run bench`, which made the dev server crawl) and built sites; but not the
-   * posts folder, which is watched wherever it is, nor the folders on the way to it.
+   * What Vite's watcher leaves alone: the posts folder, which the dev server watches itself (see
+   * watch-posts.ts), wherever it is; the build cache, the bench's corpora and outputs (over a million
+   * files after `npm run bench`, which made the dev server crawl) and built sites.
    */
-  const isGenerated = (path: string) => {
-    if (!config || !GENERATED.test(relative(config.root, path))) return false;
-    return !isWithin(path, postsDir) && !isWithin(postsDir, path);
-  };
+  const isIgnored = (path: string) => config !== undefined && (isWithin(path, postsDir) || GENERATED.test(relative(config.root, path)));
   const closePool = async () => {
     await pool?.close();
     pool = undefined;
@@ -98,7 +96,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     name: 'cna-reader-index',
     config(user) {
       emptyOutDir = user.build?.emptyOutDir;
-      return { build: { emptyOutDir: false }, server: { watch: { ignored: [(path: string) => isGenerated(path)] } } };
+      return { build: { emptyOutDir: false }, server: { watch: { ignored: [(path: string) => isIgnored(path)] } } };
     },
     configResolved(resolved) {
       config = resolved;
@@ -228,23 +226,25 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   };
   server.httpServer?.once('close', () => void pool?.then((started) => started?.close()));
   const index = () => current ?? rebuild();
+  // Started with the server rather than at the first request: a large archive takes seconds.
+  void index().catch(() => undefined);
   // The search index needs every post's tokens: built on the first search, not on every edit.
   const searchFiles = async () => (search ??= index().then((built) => buildSearchFilesFromStore(built.rows, store)));
 
   let timer: NodeJS.Timeout | undefined;
-  const onPostChange = (file: string) => {
-    if (!isWithin(resolve(file), options.postsDir())) return;
+  const watcher = watchPostsFolder(options.postsDir(), () => {
     clearTimeout(timer);
     // Editors write a file in several steps; one rebuild per burst of changes.
     timer = setTimeout(async () => {
-      await rebuild();
+      await rebuild().catch(() => undefined);
+      watcher.refresh();
       server.ws.send({ type: 'full-reload' });
     }, 100);
-  };
-  server.watcher.add(options.postsDir());
-  server.watcher.on('add', onPostChange);
-  server.watcher.on('change', onPostChange);
-  server.watcher.on('unlink', onPostChange);
+  });
+  server.httpServer?.once('close', () => {
+    clearTimeout(timer);
+    watcher.close();
+  });
 
   server.middlewares.use(async (request, response, next) => {
     const base = server.config.base;

@@ -1,0 +1,76 @@
+/**
+ * The dev server's watch over the posts folder: one fs.watch per folder (on Linux, an inotify watch on
+ * a folder reports what happens to every entry in it), not one per file. Vite's own watcher (chokidar)
+ * took a watch per post and statted each at start: at 100k posts, ~10 s of the server's thread before
+ * it answered, and more watches than many systems allow a user.
+ */
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { POST_EXTENSIONS, SKIPPED_FOLDERS } from './read-posts.ts';
+
+export interface PostsWatcher {
+  /** Folders watched. */
+  readonly size: number;
+  /** Watches the folders made since, and lets go of those gone (call after each rebuild). */
+  refresh(): void;
+  close(): void;
+}
+
+/** Calls `changed` when a post file, or what may be a folder, is added, changed, renamed or removed below `root`. */
+export function watchPostsFolder(root: string, changed: () => void): PostsWatcher {
+  const watchers = new Map<string, FSWatcher>();
+  const onEvent = (_: string, name: string | null) => {
+    // Not the editors' swap and backup files; a name without a dot may be a new folder.
+    if (name === null || POST_EXTENSIONS.test(name) || !name.includes('.')) changed();
+  };
+  const refresh = () => {
+    const folders = new Set(foldersBelow(root));
+    for (const [folder, watcher] of watchers) {
+      if (folders.has(folder)) continue;
+      watcher.close();
+      watchers.delete(folder);
+    }
+    for (const folder of folders) {
+      if (watchers.has(folder)) continue;
+      try {
+        // Not persistent: a watch must not keep the process alive after the server closes.
+        const watcher = watch(folder, { persistent: false }, onEvent);
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(folder);
+          changed();
+        });
+        watchers.set(folder, watcher);
+      } catch {
+        // Gone since it was listed: the rebuild this change brings finds out.
+      }
+    }
+  };
+  refresh();
+  return {
+    get size() {
+      return watchers.size;
+    },
+    refresh,
+    close() {
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+    },
+  };
+}
+
+/** `root` and every folder below it that may hold posts (see listPostFiles). */
+function foldersBelow(root: string): string[] {
+  const folders: string[] = [];
+  const walk = (folder: string) => {
+    folders.push(folder);
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(`${folder}/${entry.name}`);
+  };
+  walk(root);
+  return folders;
+}

@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { watchPostsFolder } from '../../src/ingest/watch-posts.ts';
+
+describe("the dev server's watch over the posts folder", () => {
+  it('watches each folder once, whatever the number of posts, and hears what happens in them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-watch-'));
+    mkdirSync(join(root, '2026'));
+    mkdirSync(join(root, '.git'));
+    for (let n = 0; n < 40; n++) writeFileSync(join(root, '2026', `2026-11-${String(n % 28 + 1).padStart(2, '0')}-post-${n}.html`), '<p>文</p>');
+    let changes = 0;
+    const watcher = watchPostsFolder(root, () => changes++);
+    try {
+      // The folder and its subfolder; not .git, never a post.
+      expect(watcher.size).toBe(2);
+
+      writeFileSync(join(root, '2026', '2026-11-01-post-0.html'), '<p>改</p>');
+      await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
+
+      // An editor's swap file is not a change to the posts.
+      await new Promise((done) => setTimeout(done, 100));
+      const before = changes;
+      writeFileSync(join(root, '2026', '.2026-11-01-post-0.html.swp'), 'x');
+      await new Promise((done) => setTimeout(done, 200));
+      expect(changes).toBe(before);
+
+      // A new folder is heard of in its parent; once refreshed, what happens inside it too.
+      mkdirSync(join(root, '2027'));
+      await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(before);
+      watcher.refresh();
+      expect(watcher.size).toBe(3);
+      const afterFolder = changes;
+      writeFileSync(join(root, '2027', '2027-01-01-new.md'), '---\ntitle: 新\n---\n');
+      await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(afterFolder);
+
+      // A folder removed is let go of.
+      rmSync(join(root, '2027'), { recursive: true });
+      await new Promise((done) => setTimeout(done, 100));
+      watcher.refresh();
+      expect(watcher.size).toBe(2);
+    } finally {
+      watcher.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+    expect(watcher.size).toBe(0);
+  });
+});
