@@ -114,13 +114,11 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
     if (!log || (JSON.parse(log.header) as { dataRoot?: string }).dataRoot !== dataRoot || log.mark !== (await readBuildId(dataRoot))) return undefined;
     const files = new Map<string, string>();
     let lines = 0;
-    forEachLine(log, (start, end) => {
-      const line = log.bytes.toString('utf8', start, end);
-      const tab = line.indexOf('\t');
-      const hash = line.slice(tab + 1);
+    forEachLine(log, (text, start, end) => {
+      const tab = text.indexOf('\t', start);
       lines++;
-      if (hash === '') files.delete(line.slice(0, tab));
-      else files.set(line.slice(0, tab), hash);
+      if (tab + 1 === end) files.delete(text.slice(start, tab));
+      else files.set(text.slice(start, tab), text.slice(tab + 1, end));
     });
     return { buildId: log.mark, files, log, superseded: lines - files.size };
   } catch {

@@ -55,12 +55,16 @@ export function readLineLog(path: string): LineLog | undefined {
   return undefined;
 }
 
-/** Calls `line(start, end)` for every committed line but the commit lines, in order (end: its line break). */
-export function forEachLine(log: LineLog, line: (start: number, end: number) => void): void {
-  const { bytes } = log;
-  for (let start = log.start; start < log.committed; ) {
-    const end = bytes.indexOf(NEWLINE, start);
-    if (bytes[start] !== TAB) line(start, end);
+/**
+ * Calls `line(text, start, end)` for every committed line but the commit lines, in order: the line is
+ * `text.slice(start, end)`. The committed part is decoded once: decoding line by line cost ~1 µs a line,
+ * 0.25 s of a rebuild at 200k posts.
+ */
+export function forEachLine(log: LineLog, line: (text: string, start: number, end: number) => void): void {
+  const text = log.bytes.toString('utf8', log.start, log.committed);
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    if (text.charCodeAt(start) !== TAB) line(text, start, end);
     start = end + 1;
   }
 }
