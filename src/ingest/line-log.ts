@@ -69,11 +69,38 @@ export function forEachLine(log: LineLog, line: (text: string, start: number, en
   }
 }
 
+/**
+ * Writes appended to an open file, gathered: ~1 MB, or 1,024 buffers, a system call (one write per line
+ * would be 200k of them).
+ */
+export class GatheredWrites {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly fd: number) {}
+
+  add(bytes: Uint8Array): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1024) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length > 0) writevSync(this.fd, this.pending);
+    this.drop();
+  }
+
+  /** Forgets what is not written yet. */
+  drop(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
 /** Writes one build's lines: appended to a log, or as a whole new log. */
 export class LineLogWriter {
   private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly writes: GatheredWrites;
   private done = false;
 
   private constructor(
@@ -84,6 +111,7 @@ export class LineLogWriter {
     private readonly base: number,
   ) {
     this.fd = openSync(temporary ?? path, temporary ? 'w' : 'a');
+    this.writes = new GatheredWrites(this.fd);
     // Lines a failed build left after the last commit go (see the module comment).
     if (!temporary) ftruncateSync(this.fd, base);
   }
@@ -106,16 +134,13 @@ export class LineLogWriter {
 
   /** One line, with its line break. */
   add(line: Buffer): void {
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    // Written ~1 MB at a time: one write per line would be 200k system calls.
-    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1024) this.flush();
+    this.writes.add(line);
   }
 
   /** Ends this build's lines with its mark: from now on, they count. */
   commit(mark: string): void {
     this.add(Buffer.from(`\t${mark}\n`));
-    this.flush();
+    this.writes.flush();
     closeSync(this.fd);
     this.done = true;
     if (this.temporary) renameSync(this.temporary, this.path);
@@ -128,11 +153,5 @@ export class LineLogWriter {
     if (!this.temporary) ftruncateSync(this.fd, this.base);
     closeSync(this.fd);
     if (this.temporary) rmSync(this.temporary, { force: true });
-  }
-
-  private flush(): void {
-    if (this.pending.length > 0) writevSync(this.fd, this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 }

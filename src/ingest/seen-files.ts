@@ -23,10 +23,10 @@
  * once the new record is in place.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
-import { LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
+import { GatheredWrites, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
 
 const SEEN_FILE = 'files-seen.tsv';
 /** The record of the first design (heads within its lines): removed by the first build that writes a record. */
@@ -250,11 +250,10 @@ export class SeenFilesWriter {
 /** Appends head lines to a heads file; says where each went. */
 class HeadsWriter {
   private readonly fd: number;
+  private readonly writes: GatheredWrites;
   /** The file's size when opened: what a failed build is cut back to. */
   private readonly base: number;
   private size: number;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
   private static readonly NEWLINE = Buffer.from('\n');
 
   constructor(
@@ -262,36 +261,29 @@ class HeadsWriter {
     appending: boolean,
   ) {
     this.fd = openSync(path, appending ? 'a' : 'w');
+    this.writes = new GatheredWrites(this.fd);
     this.base = this.size = fstatSync(this.fd).size;
   }
 
   /** Returns where the head starts and its length (its line break not counted). */
   add(head: Uint8Array): [number, number] {
     const at = this.size;
-    this.pending.push(head, HeadsWriter.NEWLINE);
-    this.pendingBytes += head.length + 1;
+    this.writes.add(head);
+    this.writes.add(HeadsWriter.NEWLINE);
     this.size += head.length + 1;
-    // ~1 MB a write, and under the 1,024 buffers one system call takes.
-    if (this.pendingBytes > 1 << 20 || this.pending.length >= 1000) this.flush();
     return [at, head.length];
   }
 
   finish(): void {
-    this.flush();
+    this.writes.flush();
     closeSync(this.fd);
   }
 
   abandon(): void {
-    this.pending = [];
+    this.writes.drop();
     ftruncateSync(this.fd, this.base);
     closeSync(this.fd);
     if (this.base === 0) rmSync(this.path, { force: true });
-  }
-
-  private flush(): void {
-    if (this.pending.length > 0) writevSync(this.fd, this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 }
 
