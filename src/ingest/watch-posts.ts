@@ -4,8 +4,8 @@
  * took a watch per post and statted each at start: at 100k posts, ~10 s of the server's thread before
  * it answered, and more watches than many systems allow a user.
  */
-import { readdirSync, watch, type FSWatcher } from 'node:fs';
-import { POST_EXTENSIONS, SKIPPED_FOLDERS } from './read-posts.ts';
+import { watch, type FSWatcher } from 'node:fs';
+import { listPostFolders, POST_EXTENSIONS } from './read-posts.ts';
 
 export interface PostsWatcher {
   /** Folders watched. */
@@ -23,7 +23,7 @@ export function watchPostsFolder(root: string, changed: () => void): PostsWatche
     if (name === null || POST_EXTENSIONS.test(name) || !name.includes('.')) changed();
   };
   const refresh = () => {
-    const folders = new Set(foldersBelow(root));
+    const folders = new Set(listPostFolders(root));
     for (const [folder, watcher] of watchers) {
       if (folders.has(folder)) continue;
       watcher.close();
@@ -56,21 +56,4 @@ export function watchPostsFolder(root: string, changed: () => void): PostsWatche
       watchers.clear();
     },
   };
-}
-
-/** `root` and every folder below it that may hold posts (see listPostFiles). */
-function foldersBelow(root: string): string[] {
-  const folders: string[] = [];
-  const walk = (folder: string) => {
-    folders.push(folder);
-    let entries;
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(`${folder}/${entry.name}`);
-  };
-  walk(root);
-  return folders;
 }
