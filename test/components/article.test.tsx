@@ -21,7 +21,8 @@ describe('the article page', () => {
     expect(original).toHaveAttribute('href', 'https://www.cna.com.tw/news/aloc/202611100001.aspx');
     expect(original).toHaveAttribute('target', '_blank');
     expect(original).toHaveAttribute('rel', 'noopener noreferrer');
-    expect(document.title).toBe('基隆港夜間燈光秀延長 市府盼帶動週末觀光 · 新聞典藏閱讀器');
+    // Set by a passive effect, which may run after the heading is in the document.
+    await waitFor(() => expect(document.title).toBe('基隆港夜間燈光秀延長 市府盼帶動週末觀光 · 新聞典藏閱讀器'));
   });
 
   it('renders the figure responsively, with its caption', async () => {
