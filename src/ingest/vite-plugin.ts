@@ -224,7 +224,6 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       return ingestPosts({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, ...(workers ? { pool: workers } : {}) });
     })());
   };
-  server.httpServer?.once('close', () => void pool?.then((started) => started?.close()));
   const index = () => current ?? rebuild();
   // Started with the server rather than at the first request: a large archive takes seconds.
   void index().catch(() => undefined);
@@ -244,6 +243,7 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   server.httpServer?.once('close', () => {
     clearTimeout(timer);
     watcher.close();
+    void pool?.then((started) => started?.close());
   });
 
   server.middlewares.use(async (request, response, next) => {
