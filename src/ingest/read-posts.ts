@@ -26,7 +26,7 @@ export async function listPostFiles(postsDir: string): Promise<PostFileRef[]> {
       const absolutePath = `${absoluteDir}/${entry.name}`;
       // Links to files are followed (links to folders never are: see walkPostFolders).
       const isFile = entry.isSymbolicLink() ? isFileTarget(absolutePath) : entry.isFile();
-      if (isFile && POST_EXTENSIONS.test(entry.name)) found.push({ path: relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`, absolutePath });
+      if (isFile && POST_EXTENSIONS.test(entry.name)) found.push({ path: childPath(relativeDir, entry.name), absolutePath });
     }
   });
   // Sorted by code units, so every build sees the same order whatever the file system returns.
@@ -65,10 +65,15 @@ function walkPostFolders(root: string, visit: (absoluteDir: string, relativeDir:
     visit(absoluteDir, relativeDir, entries);
     for (const entry of entries) {
       // A link's entry is not a folder's, whatever it leads to.
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(`${absoluteDir}/${entry.name}`, relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`);
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(`${absoluteDir}/${entry.name}`, childPath(relativeDir, entry.name));
     }
   };
   walk(root, '');
+}
+
+/** A folder's entry, relative to the posts folder ('' is the posts folder itself). */
+function childPath(relativeDir: string, name: string): string {
+  return relativeDir === '' ? name : `${relativeDir}/${name}`;
 }
 
 /** Whether a link leads to a file (a broken or unreadable link leads nowhere). */
