@@ -8,7 +8,8 @@
  *   manifest.json              Manifest: counts, tags, days, shard size
  *   shards/<n>.json            MetaShard: post metadata, oldest first, `shardSize` posts each (shardFile)
  *   tags/<n>.json              TagPostList: the rows carrying tag n of the manifest
- *   posts/<bucket>/<id>.json   PostFile: one post's body, figures and related stories
+ *   posts/<f>/<bucket>.json    PostBucket: the PostFile (body, figures, related stories) of each post
+ *                              whose id falls in the bucket (postBucketFile)
  *
  * Rows: every post has a row, its position in the archive ordered by date, counted from the OLDEST post
  * (row 0). Files number posts by row (shards, tag lists, the search index's postings), so that a post
@@ -19,7 +20,7 @@
  * from the newest, and the browser converts where it reads files (src/features/data/data-client.ts).
  */
 
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** An ISO-8601 instant in UTC, e.g. `2023-02-22T18:04:07.000Z`. */
 export type IsoInstant = string;
@@ -75,7 +76,7 @@ export interface Manifest {
    */
   shardSize: number;
   shardCount: number;
-  /** Number of `posts/<bucket>/` folders; see postFilePath. */
+  /** Number of post buckets, the files holding the posts' bodies; see postBucketFile. */
   postBuckets: number;
 }
 
@@ -216,20 +217,47 @@ export interface SearchIndexStats {
 }
 
 /**
- * Where a post's data file lives, relative to `data/`, as a file path (ids are made of letters,
- * digits and `-`, so they are safe file names). Buckets keep directories small at 500k posts.
+ * The file that holds a post's PostFile, relative to `data/`: posts are spread over buckets by a hash of
+ * their id, a few posts to a bucket (see postBucketCount), so that an article is one small fetch found
+ * from its id alone, and an archive of 200k posts is ~65k files rather than 200k: creating files was
+ * the largest part of a build's time on disk, and of a deploy's file count. Folders of 256 buckets.
  */
-export function postFilePath(id: string, bucketCount: number): string {
-  return `posts/${postBucket(id, bucketCount)}/${id}.json`;
-}
-
-/** The same path as a URL path (ids may hold CJK letters, which URLs carry percent-encoded). */
-export function postFileUrlPath(id: string, bucketCount: number): string {
-  return `posts/${postBucket(id, bucketCount)}/${encodeURIComponent(id)}.json`;
+export function postBucketFile(id: string, bucketCount: number): string {
+  const bucket = postBucket(id, bucketCount);
+  return `posts/${bucket >>> 8}/${bucket}.json`;
 }
 
 export function postBucket(id: string, bucketCount: number): number {
-  return fnv1a(id) % bucketCount;
+  return mix32(fnv1a(id)) % bucketCount;
+}
+
+/**
+ * MurmurHash3's finalizer: FNV-1a's low bits follow the last characters too closely (ids that differ
+ * only there fell in the same few of 4 buckets), and a power-of-two bucket count keeps only low bits.
+ */
+function mix32(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/** Posts per bucket, at most, on average: what reading one article fetches besides it. */
+export const POSTS_PER_BUCKET = 4;
+
+/**
+ * Buckets for an archive of `postCount` posts: a power of two, so that it changes (and every bucket
+ * file with it) only when the archive doubles; 2 to 4 posts a bucket on average.
+ */
+export function postBucketCount(postCount: number): number {
+  return 2 ** Math.max(0, Math.ceil(Math.log2(postCount / POSTS_PER_BUCKET)));
+}
+
+/** A post bucket's file: the PostFile of each of its posts, in id order. */
+export type PostBucket = PostFile[];
+
+/** The post in a bucket's file, if it is there. */
+export function postInBucket(bucket: PostBucket, id: string): PostFile | undefined {
+  return bucket.find((post) => post.id === id);
 }
 
 /** FNV-1a over the text's UTF-16 code units, as an unsigned 32-bit number: tiny, stable across Node and browsers. */

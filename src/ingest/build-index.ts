@@ -3,7 +3,7 @@
  * Pure: takes records, returns file contents; writing them is the caller's job.
  */
 import {
-  INDEX_FORMAT_VERSION, postFilePath, shardFile,
+  INDEX_FORMAT_VERSION, postBucketCount, postBucketFile, shardFile,
   type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
 } from '../index-format/types.ts';
 import { dayKeyOf } from '../index-format/days.ts';
@@ -11,7 +11,7 @@ import { assignIds } from './ids.ts';
 import { encodeUrlPairs, urlHash, type PlanSnapshot } from './last-build.ts';
 import type { ParsedPost } from './parse-post.ts';
 import type { PostSummary } from './post-digest.ts';
-import { renderPostFile, type PostPlacement } from './render-post.ts';
+import { bucketFile, renderPostFile, type PostPlacement } from './render-post.ts';
 import { urlIdentity } from './urls.ts';
 
 /** A post's summary (see post-digest.ts) and the post store key of the whole post. */
@@ -25,9 +25,6 @@ export interface IndexedPost extends PostSummary {
  * keep both cheap; scrolling fetches a shard per ~5 screens. A 200k archive has 4,000 shards.
  */
 export const SHARD_SIZE = 50;
-
-/** Post files are spread over this many folders (about 2,000 files each at 500k posts). */
-export const POST_BUCKETS = 256;
 
 export interface BuildIndexInput {
   posts: IndexedPost[];
@@ -49,15 +46,17 @@ export interface BuiltIndex {
   files: Map<string, string>;
   /** The JSON of one post's file, or undefined for an unknown id. */
   postFile: (id: string) => Promise<string | undefined>;
-  /** Number of post files. */
+  /** A post bucket's file (path under `data/`), or undefined for a bucket that holds no post. */
+  postBucket: (path: string) => Promise<Buffer | undefined>;
+  /** Number of posts. */
   postCount: number;
   /**
    * Every post in row order (oldest first): its file (path under `data/` and JSON) and its searchable
    * text. A few are read ahead from the store; nothing holds them all.
    */
   posts: () => AsyncGenerator<RenderedPost>;
-  /** Every post file, in row order. */
-  postFiles: () => AsyncGenerator<[string, string]>;
+  /** Every post bucket's file (path under `data/`, bytes). */
+  postBuckets: () => AsyncGenerator<[string, Buffer]>;
   manifest: Manifest;
   report: IngestReport;
   /** Path of every indexed file → its post id (not written out; for tests and tools). */
@@ -73,7 +72,7 @@ export interface BuiltIndex {
 export interface PlannedRow {
   /** Post store key. */
   key: string;
-  /** Path of its post file under `data/`. */
+  /** Path of its bucket's file under `data/`. */
   file: string;
   place: PostPlacement;
 }
@@ -113,7 +112,8 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   }
 
   const unresolved: [url: string, row: number][] = [];
-  const rows = planRows(entries, urlKeys, unresolved);
+  const bucketCount = postBucketCount(entries.length);
+  const rows = planRows(entries, urlKeys, unresolved, bucketCount);
   const urlRows: [hash: number, row: number][] = [];
   entries.forEach(({ post }, row) => {
     const url = urlKeys.get(post);
@@ -131,7 +131,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     days: countDays(kept, input.timeZone),
     shardSize,
     shardCount,
-    postBuckets: POST_BUCKETS,
+    postBuckets: bucketCount,
   };
   const deltasByTag = tagRowDeltas(entries);
   const tagRows: PlanSnapshot['tagRows'] = {};
@@ -186,7 +186,7 @@ export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
  * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
  * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
  */
-function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][]): PlannedRow[] {
+function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][], bucketCount: number): PlannedRow[] {
   const idByUrl = new Map<string, string>();
   for (const { post, id } of entries) {
     const url = urlKeys.get(post);
@@ -198,7 +198,7 @@ function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys
       if (archivedId === undefined) unresolved.push([url, index]);
       return archivedId !== id ? archivedId : undefined;
     });
-    return plannedRow(post.key, placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id));
+    return plannedRow(post.key, placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id), bucketCount);
   });
 }
 
@@ -209,18 +209,31 @@ export function placement(id: string, relatedIds: (string | undefined)[], previo
   return place;
 }
 
-export function plannedRow(key: string, place: PostPlacement): PlannedRow {
-  return { key, file: postFilePath(place.id, POST_BUCKETS), place };
+export function plannedRow(key: string, place: PostPlacement, bucketCount: number): PlannedRow {
+  return { key, file: postBucketFile(place.id, bucketCount), place };
 }
 
 /** Post files rendered on demand from the store: they keep only the rows and the loader. */
-function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Promise<ParsedPost>): Pick<BuiltIndex, 'posts' | 'postFile' | 'postFiles'> {
+function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Promise<ParsedPost>): Pick<BuiltIndex, 'posts' | 'postFile' | 'postBucket' | 'postBuckets'> {
   const positionById = new Map(rows.map((row, index) => [row.place.id, index]));
+  let rowsByBucket: Map<string, number[]> | undefined;
+  const bucketRows = () => {
+    if (rowsByBucket) return rowsByBucket;
+    rowsByBucket = new Map();
+    rows.forEach((row, index) => {
+      const list = rowsByBucket!.get(row.file);
+      if (list) list.push(index);
+      else rowsByBucket!.set(row.file, [index]);
+    });
+    return rowsByBucket;
+  };
   const renderPost = async (index: number): Promise<RenderedPost> => {
     const row = rows[index]!;
     const post = await loadPost(row.key);
     return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
   };
+  const renderBucket = async (indexes: readonly number[]) =>
+    bucketFile(await Promise.all(indexes.map(async (index) => ({ id: rows[index]!.place.id, file: Buffer.from((await renderPost(index)).body) }))));
   async function* posts(): AsyncGenerator<RenderedPost> {
     const ahead: Promise<RenderedPost>[] = [];
     let next = 0;
@@ -235,8 +248,12 @@ function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Pro
       const index = positionById.get(id);
       return index === undefined ? undefined : (await renderPost(index)).body;
     },
-    postFiles: async function* () {
-      for await (const post of posts()) yield [post.path, post.body];
+    postBucket: async (path) => {
+      const indexes = bucketRows().get(path);
+      return indexes ? renderBucket(indexes) : undefined;
+    },
+    postBuckets: async function* () {
+      for (const [path, indexes] of bucketRows()) yield [path, await renderBucket(indexes)];
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * A build worker thread: parses files (ingestFile) and writes rows (writeRows) on request from the
- * main thread (see worker-pool.ts), each with its own disk post store over the shared cache folder.
+ * A build worker thread: parses files (ingestFile), indexes rows and writes post buckets (write-rows.ts)
+ * on request from the main thread (see worker-pool.ts), each with its own disk post store over the
+ * shared cache folder.
  */
 import { parentPort } from 'node:worker_threads';
 import { ingestFile, statAll } from './ingest-file.ts';
@@ -8,7 +9,7 @@ import { mapInOrder } from './map-in-order.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { SearchIndexBuilder, partialIndexBuffers } from './search-index.ts';
 import type { WorkerReply, WorkerRequest } from './worker-pool.ts';
-import { writeRows } from './write-rows.ts';
+import { indexRows, writeBuckets } from './write-rows.ts';
 
 const FILES_AT_ONCE = 8;
 
@@ -19,7 +20,9 @@ const storeAt = (dir: string) => {
   return store;
 };
 
-let rowSession: { search: SearchIndexBuilder; folders: Set<string> } | undefined;
+let search: SearchIndexBuilder | undefined;
+/** Folders made (or found) during this write phase, which rows-end closes: each made once. */
+const madeFolders = new Set<string>();
 
 async function handle(request: WorkerRequest): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
   switch (request.type) {
@@ -28,16 +31,19 @@ async function handle(request: WorkerRequest): Promise<{ result: unknown; transf
       return { result: await mapInOrder(request.files, FILES_AT_ONCE, (file) => ingestFile(file, request.settings, request.parseOptions, store)) };
     }
     case 'rows': {
-      rowSession ??= { search: new SearchIndexBuilder(), folders: new Set() };
-      return { result: await writeRows(request.tasks, storeAt(request.storeDir), request.dataRoot, rowSession.search, rowSession.folders) };
+      await indexRows(request.tasks, storeAt(request.storeDir), (search ??= new SearchIndexBuilder()));
+      return { result: undefined };
     }
+    case 'buckets':
+      return { result: await writeBuckets(request.tasks, storeAt(request.storeDir), request.dataRoot, madeFolders) };
     case 'stat': {
       const seen = statAll(request.paths);
       return { result: seen, transfer: [seen.buffer as ArrayBuffer] };
     }
     case 'rows-end': {
-      const partial = (rowSession?.search ?? new SearchIndexBuilder()).exportPartial();
-      rowSession = undefined;
+      const partial = (search ?? new SearchIndexBuilder()).exportPartial();
+      search = undefined;
+      madeFolders.clear();
       return { result: partial, transfer: partialIndexBuffers(partial) };
     }
   }

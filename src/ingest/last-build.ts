@@ -12,6 +12,12 @@ import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
 import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
 
+/**
+ * The layout of the data folder a state and a plan describe: a build over a folder of another layout
+ * (written by an older version, e.g. with a file per post) writes it anew. Changed with the layout.
+ */
+const OUTPUT_LAYOUT = 2;
+
 /** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
 export const BUILD_ID_FILE = '.build-id';
 
@@ -111,7 +117,8 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
   if (!statePath) return undefined;
   try {
     const log = readLineLog(statePath);
-    if (!log || (JSON.parse(log.header) as { dataRoot?: string }).dataRoot !== dataRoot || log.mark !== (await readBuildId(dataRoot))) return undefined;
+    const header = log && (JSON.parse(log.header) as { dataRoot?: string; layout?: number });
+    if (!log || header?.dataRoot !== dataRoot || header.layout !== OUTPUT_LAYOUT || log.mark !== (await readBuildId(dataRoot))) return undefined;
     const files = new Map<string, string>();
     let lines = 0;
     forEachLine(log, (text, start, end) => {
@@ -130,8 +137,8 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
 export async function loadPlanSnapshot(statePath: string, dataRoot: string): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
   try {
     const [text, id] = await Promise.all([readFile(planSnapshotPath(statePath), 'utf8'), readBuildId(dataRoot)]);
-    const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string };
-    return snapshot.buildId === id && snapshot.dataRoot === dataRoot ? snapshot : undefined;
+    const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string; layout?: number };
+    return snapshot.buildId === id && snapshot.dataRoot === dataRoot && snapshot.layout === OUTPUT_LAYOUT ? snapshot : undefined;
   } catch {
     return undefined;
   }
@@ -153,7 +160,7 @@ export async function saveState(
   const buildId = randomUUID();
   await mkdir(dirname(statePath), { recursive: true });
   const appending = previous && worthAppending(previous.superseded, previous.files.size);
-  const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot }));
+  const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
   try {
     if (appending) {
       for (const path of changes.changed) writer.add(Buffer.from(`${path}\t${files.get(path)}\n`));
@@ -166,7 +173,7 @@ export async function saveState(
     writer.abandon();
     throw error;
   }
-  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId, dataRoot, ...plan }));
+  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId, dataRoot, layout: OUTPUT_LAYOUT, ...plan }));
   await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
   return buildId;
 }

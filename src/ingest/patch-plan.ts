@@ -14,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INDEX_FORMAT_VERSION, shardFile, type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type TagPostList } from '../index-format/types.ts';
+import { INDEX_FORMAT_VERSION, postBucketCount, shardFile, type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type TagPostList } from '../index-format/types.ts';
 import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, toMeta, type PlannedRow } from './build-index.ts';
 import { slugFromFileName } from './ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
@@ -164,6 +164,9 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   const firstMoved = order.length > 0 ? order[0]!.position : oldCount;
   if (oldCount - firstMoved > PATCH_MAX_MOVED_ROWS) return { refused: `new posts go before ${oldCount - firstMoved} older rows` };
   const rows = new RowOrder(snapshot.ids, order);
+  // Past a power of two, posts are spread over twice as many buckets: every bucket file changes.
+  const bucketCount = snapshot.manifest.postBuckets;
+  if (postBucketCount(rows.count) !== bucketCount) return { refused: `the posts fill ${postBucketCount(rows.count)} buckets, no longer ${bucketCount}` };
 
   // 3. Post files to write again: new and edited posts, moved entries, new posts' neighbours, and posts
   //    whose related links now point into the archive.
@@ -197,7 +200,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
       if (archivedId === undefined && rows.oldRow(row) < 0) newUnresolved.push([urlHash(url), row]);
       return archivedId !== id ? archivedId : undefined;
     });
-    planned.set(row, plannedRow(keys[row]!, placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined)));
+    planned.set(row, plannedRow(keys[row]!, placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined), bucketCount));
   }
 
   // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh

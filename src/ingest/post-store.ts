@@ -26,10 +26,10 @@ export interface PostStore {
   /** A post's search tokens (undefined for a problem, or an entry not there). */
   getSearch(key: string): Promise<SearchTokens | undefined>;
   /**
-   * What writing a post's file and indexing it need, in one read: its search tokens, its part of its
-   * file (see render-post.ts) and its related links; undefined for a problem, or an entry not there.
+   * What writing a post's file needs, in one read: its part of its file (see render-post.ts) and its
+   * related links; undefined for a problem, or an entry not there.
    */
-  getForFile(key: string): Promise<{ search: SearchTokens; body: Uint8Array; related: RelatedLink[] } | undefined>;
+  getForFile(key: string): Promise<{ body: Uint8Array; related: RelatedLink[] } | undefined>;
   /**
    * The entry of a file's content (its storeKey), if the store has it: its key and its digest head as a
    * JSON line (see serializeDigest). `lastKey`, the key the last build stored this file's content
@@ -94,9 +94,8 @@ export function memoryStore(): PostStore {
     },
     getForFile: async (key) => {
       const outcome = entries.get(key);
-      const digest = digests.get(key);
-      if (!outcome || !digest || !('post' in outcome) || !('search' in digest)) return undefined;
-      return { search: digest.search, body: Buffer.from(postFileBody(outcome.post)), related: outcome.post.related };
+      if (!outcome || !('post' in outcome)) return undefined;
+      return { body: Buffer.from(postFileBody(outcome.post)), related: outcome.post.related };
     },
     find: async (contentKey) => {
       const digest = digests.get(contentKey);
@@ -261,15 +260,19 @@ export function diskStore(dir: string): PostStore {
     pendingBytes = 0;
   };
 
-  /** An entry's first `count` lines as they are in its pack (each with its line break), or undefined when they cannot be read (a pack gone). */
-  const read = (place: EntryPlace, count: number): Buffer | undefined => {
+  /**
+   * An entry's lines `from` to `count` - 1 as they are in its pack (each with its line break), or
+   * undefined when they cannot be read (a pack gone).
+   */
+  const read = (place: EntryPlace, count: number, from = 0): Buffer | undefined => {
     try {
       if (place.pack === writing?.pack) flush();
       let fd = reading.get(place.pack);
       if (fd === undefined) reading.set(place.pack, (fd = openSync(packPath(place.pack), 'r')));
-      const size = lineStart(place, count);
+      const start = lineStart(place, from);
+      const size = lineStart(place, count) - start;
       const bytes = Buffer.allocUnsafe(size);
-      return readSync(fd, bytes, 0, size, place.offset) === size ? bytes : undefined;
+      return readSync(fd, bytes, 0, size, place.offset + start) === size ? bytes : undefined;
     } catch {
       return undefined;
     }
@@ -352,16 +355,15 @@ export function diskStore(dir: string): PostStore {
       return attempt(() => parseDigestSearch(lineText(bytes, place, 1)));
     },
     async getForFile(key) {
-      // The lines up to the related links: the body stays bytes, the rest (the post's text) is not read.
+      // The body and the related links: the body stays bytes; the digest before them and the post's
+      // text after them are not read.
       const place = placeOf(key);
-      const bytes = place && read(place, 4);
+      const bytes = place && read(place, 4, 2);
       // A problem's body line is empty: it has no file.
       if (!place || !bytes || place.lengths[2] === 0) return undefined;
       return attempt(() => {
-        const tokens = parseDigestSearch(lineText(bytes, place, 1));
-        const links = JSON.parse(lineText(bytes, place, 3)) as RelatedLink[];
-        const bodyStart = lineStart(place, 2);
-        return tokens && { search: tokens, body: bytes.subarray(bodyStart, bodyStart + place.lengths[2]!), related: links };
+        const links = JSON.parse(bytes.toString('utf8', place.lengths[2]! + 1, place.lengths[2]! + 1 + place.lengths[3]!)) as RelatedLink[];
+        return { body: bytes.subarray(0, place.lengths[2]!), related: links };
       });
     },
     async find(contentKey, lastKey) {

@@ -80,3 +80,41 @@ export function postFileFromBody(body: Uint8Array, related: readonly RelatedLink
 export function renderPostFile(post: ParsedPost, place: PostPlacement): string {
   return placementHead(post.related, place) + postFileBody(post).slice(1);
 }
+
+/** One post of a bucket: its id and its file's JSON (see postBucketFile). */
+export interface BucketMember {
+  id: string;
+  file: Uint8Array;
+}
+
+/**
+ * A bucket's file: a JSON array of its posts' files in id order (the same bytes however the bucket was
+ * made, from scratch or patched), one post per line, so that a rebuild can carry a post over from the
+ * file as written without rendering it again (see bucketMembers).
+ */
+export function bucketFile(members: BucketMember[]): Buffer {
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const parts: Uint8Array[] = [OPEN];
+  sorted.forEach((member, n) => parts.push(...(n > 0 ? [SEPARATOR] : []), member.file));
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
+
+/** The posts of a bucket's file as bucketFile wrote it. JSON text holds no raw line break. */
+export function bucketMembers(file: Buffer): BucketMember[] {
+  const members: BucketMember[] = [];
+  const lines = file.subarray(OPEN.length, file.length - CLOSE.length);
+  for (let start = 0; start < lines.length; ) {
+    const newline = lines.indexOf(NEWLINE, start);
+    // Each line but the last ends with the separator's comma.
+    const line = lines.subarray(start, newline < 0 ? lines.length : newline - 1);
+    members.push({ id: (JSON.parse(line.toString('utf8')) as PostFile).id, file: line });
+    start = newline < 0 ? lines.length : newline + 1;
+  }
+  return members;
+}
+
+const OPEN = Buffer.from('[\n');
+const SEPARATOR = Buffer.from(',\n');
+const CLOSE = Buffer.from('\n]\n');
+const NEWLINE = 0x0a;

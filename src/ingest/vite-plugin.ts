@@ -254,11 +254,10 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
     try {
       const built = await index();
       const path = url.slice(`${base}${DATA_DIR}/`.length);
-      const postId = /^posts\/\d+\/(.+)\.json$/.exec(path)?.[1];
       const body = isReport
         ? JSON.stringify(built.report, null, 2)
-        : postId !== undefined
-          ? await built.postFile(postId)
+        : path.startsWith('posts/')
+          ? await built.postBucket(path)
           : path.startsWith('search/')
             ? (await searchFiles()).get(path)
             : built.files.get(path);
@@ -267,7 +266,7 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
         response.end('not found');
         return;
       }
-      response.setHeader('Content-Type', typeof body === 'string' ? 'application/json; charset=utf-8' : 'application/octet-stream');
+      response.setHeader('Content-Type', url.endsWith('.json') ? 'application/json; charset=utf-8' : 'application/octet-stream');
       response.setHeader('Cache-Control', 'no-store');
       response.end(body);
     } catch (error) {

@@ -8,11 +8,12 @@ import { Worker } from 'node:worker_threads';
 import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from './parse-post.ts';
 import type { PartialIndex } from './search-index.ts';
-import type { RowTask } from './write-rows.ts';
+import type { BucketTask, RowTask } from './write-rows.ts';
 
 export type WorkerRequest = { id: number } & (
   | { type: 'ingest'; files: FileToIngest[]; settings: string; parseOptions: ParseOptions; storeDir: string }
-  | { type: 'rows'; tasks: RowTask[]; storeDir: string; dataRoot: string }
+  | { type: 'rows'; tasks: RowTask[]; storeDir: string }
+  | { type: 'buckets'; tasks: BucketTask[]; storeDir: string; dataRoot: string }
   | { type: 'rows-end' }
   | { type: 'stat'; paths: string[] }
 );
@@ -23,7 +24,8 @@ type RequestOf<T extends WorkerRequest['type']> = Omit<Extract<WorkerRequest, { 
 
 interface Replies {
   ingest: IngestedFile[];
-  rows: number;
+  rows: void;
+  buckets: number;
   'rows-end': PartialIndex;
   stat: Float64Array;
 }

@@ -34,7 +34,7 @@ import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult }
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
 import { writeSearchShards } from './search-shards.ts';
 import type { WorkerPool } from './worker-pool.ts';
-import { writeRows, type RowTask } from './write-rows.ts';
+import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 
 export interface WriteIndexOptions {
   /** The site's `data/` folder. */
@@ -55,8 +55,9 @@ export interface WrittenIndex {
   removed: number;
 }
 
-/** Rows per request to a worker, and files being written at once. */
+/** Rows, and buckets, per request to a worker; files being written at once. */
 const ROW_BATCH = 128;
+const BUCKET_BATCH = 64;
 const WRITE_BATCH = 32;
 /**
  * The last build's search index is patched when at most this many rows (or this share of them) are new or
@@ -119,23 +120,34 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (!patch) collectGarbage();
   clock.lap('write small files');
 
-  // Post files: a post whose inputs are unchanged is neither rendered nor written, only indexed. A
-  // patched plan places only the rows whose file may change; the others keep theirs.
+  // Post files, in buckets (see postBucketFile). A post whose inputs (store key and placement) are
+  // unchanged is not rendered: the state holds each post as its bucket's path and its id (memberPath),
+  // with a hash of its inputs. A bucket's file is written when a post in it is new, changed or gone; its
+  // other posts are carried over from its file as the last build wrote it. A patched plan places only
+  // the rows whose file may change; the others keep theirs.
   const keys = patch ? patch.keys : (built as BuiltIndex).rows.map((row) => row.key);
-  const plannedAt = (row: number): PlannedRow | undefined => (patch ? patch.rows.get(row) : (built as BuiltIndex).rows[row]);
-  const task = (row: number): RowTask => {
-    const task: RowTask = { row, key: keys[row]! };
-    const planned = plannedAt(row);
-    if (!planned) return task;
-    const hash = hashOf(`${planned.key}\u0000${JSON.stringify(planned.place)}`);
-    after.set(planned.file, hash);
-    if (before.get(planned.file) !== hash) {
-      changed.push(planned.file);
-      task.write = { file: planned.file, place: planned.place };
-      written++;
-    }
+  const buckets = new Map<string, BucketTask>();
+  const bucketTask = (file: string) => {
+    let task = buckets.get(file);
+    if (!task) buckets.set(file, (task = { file, render: [], keep: [] }));
     return task;
   };
+  const place = (planned: PlannedRow) => {
+    const member = memberPath(planned.file, planned.place.id);
+    const hash = hashOf(`${planned.key}\u0000${JSON.stringify(planned.place)}`);
+    after.set(member, hash);
+    if (before.get(member) === hash) return;
+    changed.push(member);
+    bucketTask(planned.file).render.push({ key: planned.key, place: planned.place });
+  };
+  if (patch) for (const planned of patch.rows.values()) place(planned);
+  else for (const planned of (built as BuiltIndex).rows) place(planned);
+  const removedMembers = patch ? [] : [...before.keys()].filter((path) => isMemberPath(path) && !after.has(path));
+  for (const member of removedMembers) bucketTask(bucketOfMember(member));
+  const bucketFiles = keepUnchangedMembers(buckets, after, before.size === 0);
+  const bucketTasks = [...buckets.values()].filter((task) => task.render.length + task.keep.length > 0);
+  written += bucketTasks.length;
+
   // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
   const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
   // A patched plan says how rows moved: the cached keys are not needed.
@@ -145,14 +157,15 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const searchPatch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? mapping : undefined;
 
   const rowsStarted = performance.now();
-  const everyRow = () => Array.from({ length: built.postCount }, (_, row) => row);
-  // With the search index patched, only the rows whose file is written and the fresh ones (to index) are visited.
-  const visited = () => (patch ? [...new Set([...patch.rows.keys(), ...searchPatch!.freshRows])].sort((a, b) => a - b) : everyRow());
-  const parts = searchPatch
-    ? [await rowsInline(visited(), store, dataRoot, task, new Set(searchPatch.freshRows))]
-    : options.pool && store.dir
-      ? await rowsOnWorkers(built.postCount, options.pool, store.dir, dataRoot, task)
-      : [await rowsInline(everyRow(), store, dataRoot, task)];
+  const rowTasks = (rows: Iterable<number>) => Array.from(rows, (row) => ({ row, key: keys[row]! }));
+  let parts: PartialIndex[];
+  if (searchPatch || !options.pool || !store.dir) {
+    // With the search index patched, only the fresh rows (new or changed posts) are indexed.
+    parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : keys.keys()), store)];
+    await writeBuckets(bucketTasks, store, dataRoot, new Set());
+  } else {
+    parts = await onWorkers(keys.length, bucketTasks, options.pool, store.dir, dataRoot, (start, end) => rowTasks(range(start, end)));
+  }
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
@@ -177,12 +190,15 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   clock.lap(inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index');
 
-  const removed: string[] = [];
+  // The state's paths removed; the files: a post's is its bucket's, removed once the bucket holds no post.
+  const removed: string[] = [...removedMembers];
   for (const path of before.keys()) {
-    if (after.has(path)) continue;
+    if (after.has(path) || isMemberPath(path)) continue;
     await rm(join(dataRoot, path), { force: true });
     removed.push(path);
   }
+  const emptied = [...buckets.values()].filter((task) => task.render.length + task.keep.length === 0);
+  for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
   if (options.statePath) {
     const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
     if (cache) saveCachedRows(cache, { buildId, keys, stats: search });
@@ -192,40 +208,78 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     phases: clock.phases,
     search: { ...search, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(searchPatch ? { patched: true } : {}) },
     written,
-    // Every file of this build's output that was not written was left as it was.
-    unchanged: after.size - written,
-    removed: removed.length,
+    // Every file of this build's output that was not written was left as it was. The state names each
+    // post, not its bucket: the output has one file per bucket.
+    unchanged: after.size - bucketFiles.posts + bucketFiles.count - written,
+    removed: removed.length - removedMembers.length + emptied.length,
   };
 }
 
+/** The state's path of a post in its bucket: the bucket's path and the post's id. */
+function memberPath(bucketFile: string, id: string): string {
+  return `${bucketFile}#${id}`;
+}
+
+function isMemberPath(path: string): boolean {
+  return path.includes('#');
+}
+
+function bucketOfMember(path: string): string {
+  return path.slice(0, path.indexOf('#'));
+}
+
 /**
- * Rows on this thread (ascending). For a patched index (`fresh` given), only the rows it needs: those
- * whose file is written, and the fresh ones (new or changed posts), whose tokens are the only ones read.
+ * Fills each bucket task's `keep` with the bucket's posts that stay as they are (in the state after
+ * this build, and not rendered again); returns the number of bucket files of the output and of posts in
+ * them. `fresh`: no file was there before (every post is rendered), and the state need not be read.
  */
-async function rowsInline(rows: readonly number[], store: PostStore, dataRoot: string, task: (row: number) => RowTask, fresh?: ReadonlySet<number>): Promise<PartialIndex> {
-  const search = new SearchIndexBuilder();
-  const folders = new Set<string>();
-  for (let start = 0; start < rows.length; start += ROW_BATCH) {
-    let batch = rows.slice(start, start + ROW_BATCH).map(task);
-    if (fresh) {
-      for (const task of batch) if (!fresh.has(task.row)) task.skipIndex = true;
-      batch = batch.filter((task) => task.write || !task.skipIndex);
-    }
-    if (batch.length > 0) await writeRows(batch, store, dataRoot, search, folders);
+function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: ReadonlyMap<string, string>, fresh: boolean): { count: number; posts: number } {
+  if (fresh) return { count: tasks.size, posts: [...tasks.values()].reduce((sum, task) => sum + task.render.length, 0) };
+  const rendered = new Map([...tasks.values()].map((task) => [task.file, new Set(task.render.map(({ place }) => place.id))]));
+  const files = new Set<string>();
+  let posts = 0;
+  for (const path of after.keys()) {
+    const mark = path.indexOf('#');
+    if (mark < 0) continue;
+    posts++;
+    const file = path.slice(0, mark);
+    files.add(file);
+    const task = tasks.get(file);
+    const id = path.slice(mark + 1);
+    if (task && !rendered.get(file)!.has(id)) task.keep.push(id);
   }
+  return { count: files.size, posts };
+}
+
+/** The rows `start` to `end` - 1. */
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, n) => start + n);
+}
+
+/** Rows indexed on this thread (ascending). */
+async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise<PartialIndex> {
+  const search = new SearchIndexBuilder();
+  for (let start = 0; start < tasks.length; start += ROW_BATCH) await indexRows(tasks.slice(start, start + ROW_BATCH), store, search);
   return search.exportPartial();
 }
 
-/** Worker w takes the w-th contiguous range of rows, so that the partial indexes join in order. */
-async function rowsOnWorkers(rowCount: number, pool: WorkerPool, storeDir: string, dataRoot: string, task: (row: number) => RowTask): Promise<PartialIndex[]> {
+/**
+ * Worker w indexes the w-th contiguous range of rows, so that the partial indexes join in order, and
+ * writes the w-th share of the buckets.
+ */
+async function onWorkers(rowCount: number, buckets: readonly BucketTask[], pool: WorkerPool, storeDir: string, dataRoot: string, rowTasks: (start: number, end: number) => RowTask[]): Promise<PartialIndex[]> {
   pool.phase = 'write';
   const share = Math.ceil(rowCount / pool.size);
+  const bucketShare = Math.ceil(buckets.length / pool.size);
   await Promise.all(
     Array.from({ length: pool.size }, async (_, worker) => {
       const end = Math.min(rowCount, (worker + 1) * share);
       for (let start = worker * share; start < end; start += ROW_BATCH) {
-        const tasks = Array.from({ length: Math.min(end, start + ROW_BATCH) - start }, (_, n) => task(start + n));
-        await pool.call(worker, { type: 'rows', tasks, storeDir, dataRoot });
+        await pool.call(worker, { type: 'rows', tasks: rowTasks(start, Math.min(end, start + ROW_BATCH)), storeDir });
+      }
+      const last = Math.min(buckets.length, (worker + 1) * bucketShare);
+      for (let start = worker * bucketShare; start < last; start += BUCKET_BATCH) {
+        await pool.call(worker, { type: 'buckets', tasks: buckets.slice(start, Math.min(last, start + BUCKET_BATCH)), storeDir, dataRoot });
       }
     }),
   );

@@ -1,50 +1,78 @@
 /**
- * Writing post files and feeding the search index, for a run of rows in ascending order. Runs on the
- * build's worker threads (each over its own contiguous range of rows, with its own index builder), or
- * inline.
+ * The two kinds of work on the posts a build hands out, on the build's worker threads or inline:
+ * feeding the search index a run of rows in ascending order (each worker over its own contiguous range,
+ * with its own index builder), and writing post bucket files (see postBucketFile), whose posts are
+ * spread over the whole archive.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from './post-store.ts';
-import { postFileFromBody, type PostPlacement } from './render-post.ts';
+import { bucketFile, bucketMembers, postFileFromBody, type BucketMember, type PostPlacement } from './render-post.ts';
 import type { SearchIndexBuilder } from './search-index.ts';
 
 export interface RowTask {
   row: number;
   /** Post store key. */
   key: string;
-  /** Set when the post file must be (re)written: its path under the data folder, and its placement. */
-  write?: { file: string; place: PostPlacement };
-  /** The post's tokens are not fed to the search index (a patched index holds them already). */
-  skipIndex?: boolean;
+}
+
+/** A bucket file to write: its posts to render, and those to carry over from the file as it is. */
+export interface BucketTask {
+  /** Path under the data folder. */
+  file: string;
+  /** The posts whose file is new or changed: store key and placement. */
+  render: { key: string; place: PostPlacement }[];
+  /** Ids of the bucket's other posts, unchanged: taken from the bucket's file as the last build wrote it. */
+  keep: string[];
+}
+
+/** Feeds each row's search tokens to the index, in the order given (ascending rows). */
+export async function indexRows(tasks: readonly RowTask[], store: PostStore, search: SearchIndexBuilder): Promise<void> {
+  const tokens = await Promise.all(tasks.map((task) => store.getSearch(task.key)));
+  tokens.forEach((list, n) => {
+    const task = tasks[n]!;
+    if (!list) throw missingEntryError(task.key);
+    search.add(task.row, list);
+  });
 }
 
 /**
- * Returns the number of post files written. `madeFolders` remembers the folders made during this build
- * (256 buckets, each made once).
+ * Writes each bucket's file; returns the number written. `madeFolders` remembers the folders made
+ * during this build.
  */
-export async function writeRows(tasks: RowTask[], store: PostStore, dataRoot: string, search: SearchIndexBuilder, madeFolders: Set<string>): Promise<number> {
-  // A post whose file is written is read up to its file's body, once; the others only up to their search tokens.
-  const entries = await Promise.all(
-    tasks.map((task) => (task.write ? store.getForFile(task.key) : task.skipIndex ? undefined : store.getSearch(task.key).then((search) => search && { search, body: undefined, related: [] }))),
-  );
-  let written = 0;
-  entries.forEach((entry, n) => {
-    const task = tasks[n]!;
-    if (!task.write && task.skipIndex) return;
-    if (!entry) throw missingEntryError(task.key);
-    if (!task.skipIndex) search.add(task.row, entry.search);
-    if (!task.write) return;
-    if (!entry.body) throw missingEntryError(task.key);
-    const path = join(dataRoot, task.write.file);
+export async function writeBuckets(tasks: readonly BucketTask[], store: PostStore, dataRoot: string, madeFolders: Set<string>): Promise<number> {
+  for (const task of tasks) {
+    const path = join(dataRoot, task.file);
+    const members: BucketMember[] = await Promise.all(
+      task.render.map(async ({ key, place }) => {
+        const parts = await store.getForFile(key);
+        if (!parts) throw missingEntryError(key);
+        return { id: place.id, file: postFileFromBody(parts.body, parts.related, place) };
+      }),
+    );
+    if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {
       mkdirSync(folder, { recursive: true });
       madeFolders.add(folder);
     }
     // Synchronous: see post-store.ts.
-    writeFileSync(path, postFileFromBody(entry.body, entry.related, task.write.place));
-    written++;
-  });
-  return written;
+    writeFileSync(path, bucketFile(members));
+  }
+  return tasks.length;
+}
+
+/** The posts `ids` of a bucket's file as written: each must be there (the last build's state says so). */
+function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
+  const wanted = new Set(ids);
+  let members: BucketMember[];
+  try {
+    members = bucketMembers(readFileSync(path)).filter((member) => wanted.has(member.id));
+  } catch {
+    members = [];
+  }
+  if (members.length !== wanted.size) {
+    throw new Error(`the post bucket ${path} is not as the last build wrote it (changed by hand, or by another build?): build again, the next build writes every file`);
+  }
+  return members;
 }

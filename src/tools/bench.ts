@@ -383,15 +383,15 @@ async function outputState(cacheDir: string, outDir: string): Promise<Map<string
 }
 
 function changedFiles(before: Map<string, string>, after: Map<string, string>, outDir: string): ChangedFiles {
-  let files = 0;
-  let bytes = 0;
-  for (const [path, hash] of after) {
-    if (before.get(path) === hash) continue;
-    files++;
-    bytes += statSync(join(outDir, 'data', path)).size;
-  }
-  const removed = [...before.keys()].filter((path) => !after.has(path)).length;
-  return { files, MB: bytes / 1e6, removed };
+  // The state names each post as its bucket's path and its id (see write-index.ts): a file changed when
+  // one of the paths it holds did.
+  const fileOf = (path: string) => path.split('#')[0]!;
+  const changed = new Set<string>();
+  for (const [path, hash] of after) if (before.get(path) !== hash) changed.add(fileOf(path));
+  const bytes = [...changed].reduce((sum, file) => sum + statSync(join(outDir, 'data', file)).size, 0);
+  const kept = new Set([...after.keys()].map(fileOf));
+  const removed = new Set([...before.keys()].map(fileOf).filter((file) => !kept.has(file))).size;
+  return { files: changed.size, MB: bytes / 1e6, removed };
 }
 
 const rows: Row[] = [];

@@ -22,7 +22,7 @@ export async function demoIndex(): Promise<Map<string, string | Uint8Array>> {
   if (!files) {
     const built = await ingestPosts({ postsDir: DEMO_POSTS });
     files = new Map(built.files);
-    for await (const [path, body] of built.postFiles()) files.set(path, body);
+    for await (const [path, body] of built.postBuckets()) files.set(path, new Uint8Array(body));
     for (const [path, body] of await buildSearchFiles(built.posts())) files.set(path, body);
   }
   return files;
@@ -50,7 +50,7 @@ export async function serveDemoIndex(): Promise<FetchLog> {
     }
     const path = decodeURIComponent(url.replace(/^.*?\/data\//, ''));
     const body = index.get(path);
-    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body as BodyInit, { headers: { 'Content-Type': typeof body === 'string' ? 'application/json' : 'application/octet-stream' } });
+    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body as BodyInit, { headers: { 'Content-Type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
   });
   return log;
 }

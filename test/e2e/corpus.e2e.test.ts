@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Manifest, MetaShard, PostFile } from '../../src/index-format/types.ts';
-import { postFilePath, shardFile } from '../../src/index-format/types.ts';
+import type { Manifest, MetaShard, PostBucket } from '../../src/index-format/types.ts';
+import { postBucketFile, postInBucket, shardFile } from '../../src/index-format/types.ts';
 import { dayKeyOf } from '../../src/index-format/days.ts';
 import { slugFromFileName } from '../../src/ingest/ids.ts';
 import { buildAndServe, chromiumAvailable, launchChromium, layoutShifts, screenshot, watchPage, type Site } from './support.ts';
@@ -27,7 +27,7 @@ describe.skipIf(!available)('the real corpus in Chromium', () => {
   const data = <T,>(path: string) => JSON.parse(readFileSync(join(site.outDir, 'data', path), 'utf8')) as T;
   /** Every post's metadata, newest first as the list shows them (shards hold them oldest first). */
   const allMetas = () => Array.from({ length: manifest.shardCount }, (_, n) => data<MetaShard>(shardFile(n)).posts).flat().reverse();
-  const post = (id: string) => data<PostFile>(postFilePath(id, manifest.postBuckets));
+  const post = (id: string) => postInBucket(data<PostBucket>(postBucketFile(id, manifest.postBuckets)), id)!;
   const articleUrl = (id: string) => `${site.url}a/${encodeURIComponent(id)}`;
 
   beforeAll(async () => {
@@ -147,7 +147,8 @@ function hostileSourceIds(corpusDir: string, manifest: Manifest, outDir: string)
         if (!/<script|\son(error|load|click)\s*=|javascript:/i.test(source)) continue;
         // Posts whose slug collided carry a suffix: those are simply not found here, and skipped.
         const slug = slugFromFileName(entry.name);
-        if (existsSync(join(outDir, 'data', postFilePath(slug, manifest.postBuckets)))) ids.push(slug);
+        const bucket = join(outDir, 'data', postBucketFile(slug, manifest.postBuckets));
+        if (existsSync(bucket) && postInBucket(JSON.parse(readFileSync(bucket, 'utf8')) as PostBucket, slug)) ids.push(slug);
       }
     }
   };

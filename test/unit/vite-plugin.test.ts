@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
-import { postFilePath, shardFile, type Manifest, type MetaShard } from '../../src/index-format/types.ts';
+import { postBucketCount, postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/index-format/types.ts';
 import { agoraPost } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -83,8 +83,8 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     expect(readdirSync(join(devCache, 'packs'))).toEqual([pack]);
     expect(statSync(join(devCache, 'packs', pack)).size).toBe(packBytes);
     const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
-    const post = await (await fetch(`${base}data/${postFilePath('2026-11-01-first', manifest.postBuckets)}`)).json();
-    expect(post.title).toBe('第一篇');
+    const bucket = (await (await fetch(`${base}data/${postBucketFile('2026-11-01-first', manifest.postBuckets)}`)).json()) as PostBucket;
+    expect(postInBucket(bucket, '2026-11-01-first')?.title).toBe('第一篇');
   });
 
   it('shows an added post and an edited title without a restart', async () => {
@@ -144,7 +144,12 @@ describe('vite build, again', () => {
     withPostsDir(posts, () => build({ root: ROOT, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } })).then(
       () => JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { output: { written: number; unchanged: number; removed: number }; search: { patched?: boolean } },
     );
-  const postFile = (out: string, id: string) => join(out, 'data', postFilePath(id, 256));
+  // Sixteen posts: four buckets (see postBucketCount), as long as there are more than eight.
+  const names = 'abcdefghijklmnop'.split('');
+  const titles = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳'.split('');
+  const idOf = (name: string) => `2026-11-${String(names.indexOf(name) + 1).padStart(2, '0')}-${name}`;
+  const bucketPath = (out: string, name: string) => join(out, 'data', postBucketFile(idOf(name), postBucketCount(15)));
+  const postIn = (out: string, name: string) => postInBucket(JSON.parse(readFileSync(bucketPath(out, name), 'utf8')) as PostBucket, idOf(name));
 
   beforeAll(() => {
     process.env['CNA_READER_CACHE_DIR'] = cacheDir;
@@ -154,9 +159,8 @@ describe('vite build, again', () => {
   });
 
   it('writes only what changed, removes what is gone, and empties the rest of the output folder', async () => {
-    for (const [name, title, day] of [['a', '甲', '01'], ['b', '乙', '02'], ['c', '丙', '03'], ['d', '丁', '04']]) {
-      writeFileSync(join(posts, `2026-11-${day}-${name}.html`), post(title!, day!));
-    }
+    names.forEach((name, n) => writeFileSync(join(posts, `${idOf(name)}.html`), post(titles[n]!, idOf(name).slice(8, 10))));
+    expect(postBucketCount(16)).toBe(postBucketCount(15));
     // What an older version kept (a state as JSON, a copy of the search index), and the state of an
     // output folder since deleted, go; the state of a folder still there stays.
     const stateOf = (folder: string, suffix: string) => join(cacheDir, `output-${createHash('sha1').update(resolve(folder)).digest('hex').slice(0, 12)}.${suffix}`);
@@ -171,32 +175,54 @@ describe('vite build, again', () => {
     expect([...legacy, stateOf(gone, 'state')].filter((path) => existsSync(path))).toEqual([]);
     expect(existsSync(stateOf(kept, 'state'))).toBe(true);
     expect(first.output.unchanged).toBe(0);
-    const newest = postFile(outDir, '2026-11-04-d');
-    const untouchedSince = statSync(newest).mtimeMs;
+    // Editing a and removing b changes a's and c's files (c's neighbour is now a): a bucket holding
+    // none of them is not written again.
+    const touched = new Set(['a', 'b', 'c'].map((name) => bucketPath(outDir, name)));
+    const untouched = names.find((name) => !touched.has(bucketPath(outDir, name)))!;
+    expect(untouched).toBeDefined();
+    const untouchedSince = statSync(bucketPath(outDir, untouched)).mtimeMs;
+    // And a bucket holding a changed post and others keeps the others as they were.
+    const sharing = names.find((name) => !['a', 'b', 'c'].includes(name) && touched.has(bucketPath(outDir, name)));
+    const sharedBefore = sharing && postIn(outDir, sharing);
     writeFileSync(join(outDir, 'left-over.txt'), 'from an earlier build');
 
     writeFileSync(join(posts, '2026-11-01-a.html'), post('甲（更正）', '01'));
     unlinkSync(join(posts, '2026-11-02-b.html'));
     const second = await buildInto(outDir);
 
-    expect(JSON.parse(readFileSync(postFile(outDir, '2026-11-01-a'), 'utf8')).title).toBe('甲（更正）');
-    expect(existsSync(postFile(outDir, '2026-11-02-b'))).toBe(false);
-    // 丁 has the same text and the same neighbours: its file was not touched.
-    expect(statSync(newest).mtimeMs).toBe(untouchedSince);
-    expect(second.output.removed).toBeGreaterThanOrEqual(1);
+    expect(postIn(outDir, 'a')?.title).toBe('甲（更正）');
+    expect(postIn(outDir, 'a')?.nextId).toBe(idOf('c'));
+    expect(postIn(outDir, 'c')?.previousId).toBe(idOf('a'));
+    expect(existsSync(bucketPath(outDir, 'b')) ? postIn(outDir, 'b') : undefined).toBeUndefined();
+    expect(statSync(bucketPath(outDir, untouched)).mtimeMs).toBe(untouchedSince);
+    expect(sharing).toBeDefined();
+    expect(postIn(outDir, sharing!)).toEqual(sharedBefore);
     expect(second.output.unchanged).toBeGreaterThanOrEqual(1);
     expect(second.output.written).toBeLessThan(first.output.written);
     expect(existsSync(join(outDir, 'left-over.txt'))).toBe(false);
     // The search index follows the edit.
     const meta = JSON.parse(readFileSync(join(outDir, 'data', 'search', 'meta.json'), 'utf8'));
-    expect(meta.postCount).toBe(3);
+    expect(meta.postCount).toBe(15);
     expect(second.search).toMatchObject({ patched: true });
+
+    // A bucket whose posts are all gone is removed (as long as the archive keeps its number of buckets).
+    const emptied = names.filter((name) => name !== 'b' && bucketPath(outDir, name) === bucketPath(outDir, untouched));
+    expect(postBucketCount(15 - emptied.length)).toBe(postBucketCount(15));
+    for (const name of emptied) unlinkSync(join(posts, `${idOf(name)}.html`));
+    const third = await buildInto(outDir);
+    expect(existsSync(bucketPath(outDir, untouched))).toBe(false);
+    expect(third.output.removed).toBeGreaterThanOrEqual(1);
+    for (const name of emptied) writeFileSync(join(posts, `${idOf(name)}.html`), post(titles[names.indexOf(name)]!, idOf(name).slice(8, 10)));
+    await buildInto(outDir);
+    expect(existsSync(bucketPath(outDir, untouched))).toBe(true);
 
     // Another output folder knows nothing of this one's state: everything is written there.
     const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
     const fresh = await buildInto(elsewhere);
     expect(fresh.output.unchanged).toBe(0);
-    expect(readFileSync(postFile(elsewhere, '2026-11-04-d'), 'utf8')).toBe(readFileSync(newest, 'utf8'));
+    // Every bucket written over the last build's output is the one a fresh build writes.
+    const bucketFiles = (out: string) => readdirSync(join(out, 'data', 'posts'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => [join(entry.parentPath, entry.name).slice(out.length), readFileSync(join(entry.parentPath, entry.name), 'utf8')]).sort();
+    expect(bucketFiles(outDir)).toEqual(bucketFiles(elsewhere));
     expect(fresh.search).not.toHaveProperty('patched');
     // The patched search index is the one a fresh build makes.
     const searchFiles = (out: string) => readdirSync(join(out, 'data', 'search')).map((name) => [name, readFileSync(join(out, 'data', 'search', name)).toString('base64')]);
@@ -211,6 +237,6 @@ describe('vite build, again', () => {
     await expect(buildInto(elsewhere)).rejects.toThrow(/missing from the build cache/);
     const report = await buildInto(elsewhere);
     expect(report.output.written).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(postFile(elsewhere, '2026-11-01-a'), 'utf8')).title).toBe('甲（更正）');
+    expect(postIn(elsewhere, 'a')?.title).toBe('甲（更正）');
   });
 });

@@ -3,8 +3,8 @@
  * a retry fetches again), and shards are fetched only when a visible row or a filter needs them.
  */
 import {
-  postFileUrlPath, shardFile,
-  type Manifest, type MetaShard, type PostFile, type PostMeta, type TagPostList,
+  postBucketFile, postInBucket, shardFile,
+  type Manifest, type MetaShard, type PostBucket, type PostFile, type PostMeta, type TagPostList,
 } from '../../index-format/types.ts';
 
 // `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
@@ -92,9 +92,16 @@ export async function prefetchTagRows(manifest: Manifest, key: string): Promise<
   await loadTagRows(manifest, key).catch(() => undefined);
 }
 
+/**
+ * A post's file, from its bucket's (see postBucketFile): kept for the page's life, so that opening
+ * another post of the same bucket fetches nothing. A post its bucket does not hold is a 404.
+ */
 export async function loadPost(id: string): Promise<PostFile> {
   const manifest = await loadManifest();
-  return cached<PostFile>(postFileUrlPath(id, manifest.postBuckets));
+  const path = postBucketFile(id, manifest.postBuckets);
+  const post = postInBucket(await cached<PostBucket>(path), id);
+  if (!post) throw new DataError(DATA_BASE + path, 404);
+  return post;
 }
 
 /**
