@@ -1,9 +1,11 @@
 import { screen, within, fireEvent, waitFor } from '@testing-library/react';
-import { renderApp, serveDemoIndex } from './harness.tsx';
+import { postBucketFile, type Manifest, type MetaShard } from '../../src/index-format/types.ts';
+import { demoIndex, renderApp, serveDemoIndex, type FetchLog } from './harness.tsx';
 
+let log: FetchLog;
 beforeEach(async () => {
   localStorage.clear();
-  await serveDemoIndex();
+  log = await serveDemoIndex();
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -58,6 +60,19 @@ describe('the article page', () => {
     await screen.findByRole('heading', { level: 1 });
     expect(screen.getByRole('link', { name: /較新一篇/ })).toHaveAttribute('href', expect.stringContaining('/a/'));
     expect(screen.queryByRole('link', { name: /較早一篇/ })).toBeNull();
+  });
+
+  it('fetches the next article down (the older one) once the article is shown', async () => {
+    const files = await demoIndex();
+    const manifest = JSON.parse(files.get('manifest.json') as string) as Manifest;
+    const ids = Array.from({ length: manifest.shardCount }, (_, n) => (JSON.parse(files.get(`shards/${n}.json`) as string) as MetaShard).posts.map((post) => post.id)).flat();
+    const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets);
+    // Rows count from the oldest: the older neighbour of row r is row r - 1. One in another bucket.
+    const row = ids.findIndex((id, r) => r > 0 && bucketOf(id) !== bucketOf(ids[r - 1]!));
+    renderApp(`/a/${encodeURIComponent(ids[row]!)}`);
+    await screen.findByRole('heading', { level: 1 });
+    await waitFor(() => expect(log.urls.some((url) => url.endsWith(`/data/${bucketOf(ids[row - 1]!)}`))).toBe(true));
+    expect(screen.getByRole('link', { name: /較早一篇/ })).toHaveAttribute('href', `/a/${encodeURIComponent(ids[row - 1]!)}`);
   });
 
   it('inserts nothing active from a hostile post', async () => {

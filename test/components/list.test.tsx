@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderApp, serveDemoIndex } from './harness.tsx';
+import { postBucketFile, type Manifest } from '../../src/index-format/types.ts';
+import { demoIndex, renderApp, serveDemoIndex } from './harness.tsx';
 
 beforeEach(async () => {
   localStorage.clear();
@@ -211,5 +212,42 @@ describe('the timeline', () => {
     renderApp('/?tag=rthk');
     expect(await screen.findByRole('button', { name: '2026-11-12：1 篇' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '2026-11-13：0 篇' })).toBeInTheDocument();
+  });
+});
+
+describe("a row's article, fetched ahead of the click", () => {
+  const bucketFetches = (log: { urls: string[] }) => log.urls.filter((url) => /\/data\/posts\//.test(url));
+
+  it('when the mouse rests on the row, or is pressed on it; not when it passes over, nor on touch', async () => {
+    const log = await serveDemoIndex();
+    renderApp('/');
+    const row = await screen.findByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' });
+    const link = within(row).getByRole('link');
+    vi.useFakeTimers();
+    try {
+      // Passing over (a row scrolled under a still pointer), and a touch: nothing.
+      fireEvent.pointerEnter(link, { pointerType: 'mouse' });
+      fireEvent.pointerLeave(link, { pointerType: 'mouse' });
+      fireEvent.pointerEnter(link, { pointerType: 'touch' });
+      fireEvent.pointerDown(link, { pointerType: 'touch' });
+      vi.advanceTimersByTime(1000);
+      expect(bucketFetches(log)).toEqual([]);
+      // Resting.
+      fireEvent.pointerEnter(link, { pointerType: 'mouse' });
+      vi.advanceTimersByTime(99);
+      expect(bucketFetches(log)).toEqual([]);
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await waitFor(() => expect(bucketFetches(log)).toHaveLength(1));
+
+    // Pressed on a row of another bucket: at once.
+    const manifest = JSON.parse((await demoIndex()).get('manifest.json') as string) as Manifest;
+    const bucketOf = (article: HTMLElement) => postBucketFile(decodeURIComponent(within(article).getByRole('link').getAttribute('href')!.slice(3)), manifest.postBuckets);
+    const pressed = screen.getAllByRole('article').find((article) => bucketOf(article) !== bucketOf(row))!;
+    fireEvent.pointerDown(within(pressed).getByRole('link'), { pointerType: 'mouse' });
+    await waitFor(() => expect(bucketFetches(log)).toHaveLength(2));
+    expect(bucketFetches(log)[1]).toContain(bucketOf(pressed));
   });
 });

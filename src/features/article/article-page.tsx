@@ -8,7 +8,8 @@ import { formatDateTime } from '../../components/format-date.ts';
 import { useHeadingFocus } from '../../components/use-heading-focus.ts';
 import { LoadError, Loading } from '../../components/status.tsx';
 import { useAsync } from '../../components/use-async.ts';
-import { DataError, loadManifest, loadPost } from '../data/data-client.ts';
+import { whenIdle } from '../../components/when-idle.ts';
+import { DataError, loadManifest, loadPost, prefetchPost } from '../data/data-client.ts';
 import { markRead } from '../reading-state/read-marks.ts';
 import { Highlighted } from '../search/highlighted.tsx';
 import { useHighlighter } from '../search/use-highlighter.ts';
@@ -56,6 +57,12 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
     document.title = `${post.title} · ${t.siteTitle}`;
     markRead(post.id);
   }, [post, t]);
+
+  // The next article down the list (j, or the link at the foot), once this one is shown.
+  useEffect(() => {
+    const older = post.previousId;
+    return older ? whenIdle(() => prefetchPost(older)) : undefined;
+  }, [post.previousId]);
 
   // Listening from the commit that shows the article (a layout effect): a passive effect runs after the
   // paint, and a key pressed as soon as the article appears could come between and be lost.

@@ -105,6 +105,17 @@ export async function loadPost(id: string): Promise<PostFile> {
 }
 
 /**
+ * Fetches a post's bucket ahead of its opening (a reader's intent: a row pointed at or touched, the
+ * next article down), unless the reader asked the browser to save data. Failures are left for the real
+ * load to report.
+ */
+export function prefetchPost(id: string): void {
+  const connection = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection;
+  if (connection?.saveData) return;
+  loadPost(id).catch(() => undefined);
+}
+
+/**
  * The shard holding the post at a list position (a row counted from the newest), and its place in it:
  * shards number rows from the oldest (see index-format/types.ts).
  */

@@ -3,6 +3,8 @@ import { Link } from 'react-router';
 import type { Manifest } from '../../index-format/types.ts';
 import { useLocale, useMessages } from '../../app/i18n.tsx';
 import { formatDateTime, formatTime } from '../../components/format-date.ts';
+import { intentHandlers } from '../../components/intent.ts';
+import { prefetchPost } from '../data/data-client.ts';
 import { Highlighted, type MatchSplitter } from '../search/highlighted.tsx';
 import { useRowMeta } from './use-row-meta.ts';
 
@@ -36,9 +38,11 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
   }
   const { meta } = state;
   const read = readMarks.has(meta.id);
+  // The article's bucket is fetched as the reader reaches for the row, ahead of the click.
+  const intent = intentHandlers(() => prefetchPost(meta.id));
   return (
     <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`} lang={meta.lang ?? 'zh-Hant'}>
-      <Link to={`/a/${encodeURIComponent(meta.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`} className="post-row-link" data-row-link>
+      <Link to={`/a/${encodeURIComponent(meta.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`} className="post-row-link" data-row-link {...intent}>
         <div className="post-row-text">
           <h3 id={`title-${meta.id}`} className="post-row-title">
             <Highlighted text={meta.title} split={split} />
