@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SearchIndexStats } from '../index-format/types.ts';
+import { postBucket, type SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { searchTokenList } from './count-tokens.ts';
@@ -144,8 +144,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   else for (const planned of (built as BuiltIndex).rows) place(planned);
   const removedMembers = patch ? [] : [...before.keys()].filter((path) => isMemberPath(path) && !after.has(path));
   for (const member of removedMembers) bucketTask(bucketOfMember(member));
-  const bucketFiles = keepUnchangedMembers(buckets, after, before.size === 0);
-  const bucketTasks = [...buckets.values()].filter((task) => task.render.length + task.keep.length > 0);
+  // A patch removes no post: a bucket keeps every post of its file that it does not render again.
+  if (patch) for (const task of buckets.values()) task.keep = 'rest';
+  const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
+  const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
   written += bucketTasks.length;
 
   // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
@@ -197,7 +199,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     await rm(join(dataRoot, path), { force: true });
     removed.push(path);
   }
-  const emptied = [...buckets.values()].filter((task) => task.render.length + task.keep.length === 0);
+  const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
   if (options.statePath) {
     const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
@@ -246,9 +248,22 @@ function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: Rea
     files.add(file);
     const task = tasks.get(file);
     const id = path.slice(mark + 1);
-    if (task && !rendered.get(file)!.has(id)) task.keep.push(id);
+    if (task && Array.isArray(task.keep) && !rendered.get(file)!.has(id)) task.keep.push(id);
   }
   return { count: files.size, posts };
+}
+
+/** The bucket files of an archive whose posts have these ids, and its posts. */
+function countBuckets(ids: readonly string[], bucketCount: number): { count: number; posts: number } {
+  const used = new Uint8Array(bucketCount);
+  let count = 0;
+  for (const id of ids) {
+    const bucket = postBucket(id, bucketCount);
+    if (used[bucket]) continue;
+    used[bucket] = 1;
+    count++;
+  }
+  return { count, posts: ids.length };
 }
 
 /** The rows `start` to `end` - 1. */

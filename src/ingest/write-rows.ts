@@ -22,8 +22,11 @@ export interface BucketTask {
   file: string;
   /** The posts whose file is new or changed: store key and placement. */
   render: { key: string; place: PostPlacement }[];
-  /** Ids of the bucket's other posts, unchanged: taken from the bucket's file as the last build wrote it. */
-  keep: string[];
+  /**
+   * The bucket's other posts, unchanged, taken from its file as the last build wrote it: these ids, or
+   * every post of the file but those rendered.
+   */
+  keep: string[] | 'rest';
 }
 
 /** Feeds each row's search tokens to the index, in the order given (ascending rows). */
@@ -50,7 +53,8 @@ export async function writeBuckets(tasks: readonly BucketTask[], store: PostStor
         return { id: place.id, file: postFileFromBody(parts.body, parts.related, place) };
       }),
     );
-    if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
+    if (task.keep === 'rest') members.push(...otherMembers(path, new Set(members.map((member) => member.id))));
+    else if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {
       mkdirSync(folder, { recursive: true });
@@ -60,6 +64,18 @@ export async function writeBuckets(tasks: readonly BucketTask[], store: PostStor
     writeFileSync(path, bucketFile(members));
   }
   return tasks.length;
+}
+
+/** The posts of a bucket's file as written but `rendered` (none when there is no such file yet). */
+function otherMembers(path: string, rendered: ReadonlySet<string>): BucketMember[] {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return bucketMembers(file).filter((member) => !rendered.has(member.id));
 }
 
 /** The posts `ids` of a bucket's file as written: each must be there (the last build's state says so). */
