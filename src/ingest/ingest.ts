@@ -40,6 +40,18 @@ export interface IngestOptions {
   keepStale?: boolean;
   /** Worker threads to parse on; used with a disk store (workers share it through the disk). */
   pool?: WorkerPool;
+  /**
+   * What a build that stays up (vite build --watch) knows from watching the posts folder: every post
+   * file (as listPostFiles lists them), and those that may have changed since the last build. The
+   * folder is not listed again, and the other files are taken as the record has them, unstatted.
+   */
+  known?: KnownFiles;
+}
+
+export interface KnownFiles {
+  files: readonly PostFileRef[];
+  /** Paths relative to the posts folder. */
+  changed: ReadonlySet<string>;
 }
 
 /** The output folder a build is to be written over, and where the last build's state of it is kept (see last-build.ts). */
@@ -78,8 +90,9 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   const clock = new PhaseClock();
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   assertTimeZone(timeZone);
-  const files = await listPostFiles(options.postsDir);
-  clock.lap('list files');
+  // A copy: this build lets go of its list as it goes.
+  const files = options.known ? [...options.known.files] : await listPostFiles(options.postsDir);
+  clock.lap(options.known ? 'files known' : 'list files');
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
@@ -87,7 +100,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
     options.pool.expectedPosts = files.length;
     options.pool.phase = 'parse';
   }
-  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}) });
+  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}) });
   clock.lap('read and parse');
 
   let whyNotPatched: string | undefined;
@@ -182,10 +195,11 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
  * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
  * the workers when there are many. Writes this build's record as it goes.
  */
-async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool }): Promise<FilesRead> {
-  const { settings, parseOptions, pool } = request;
-  // A rebuild checks every file's size and time: on the workers while this thread reads the record.
-  const statting = pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
+async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string> }): Promise<FilesRead> {
+  const { settings, parseOptions, pool, changed } = request;
+  // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
+  // the workers while this thread reads the record.
+  const statting = !changed && pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
   const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
   const stats = await statting;
   const seen = files.map((file) => previous?.get(file.path));
@@ -215,7 +229,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = seen[at];
-      const stat = entry && (stats ? statAt(stats, at) : statSafely(file.absolutePath));
+      const stat = entry && (changed && !changed.has(file.path) ? { size: entry.seen[0], mtimeMs: entry.seen[1] } : stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
         const moved = move?.(entry.seen[2]);
         keys[at] = moved ?? entry.seen[2];

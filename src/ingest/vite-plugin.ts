@@ -1,6 +1,8 @@
 /**
  * The Vite plugin: a thin shell around ingestPosts() and writeIndex().
  *   vite build  → writes dist/data/** (the index), dist/ingest-report.json, dist/404.html; prints a summary.
+ *   vite build --watch → the same, then stays up: a post added, edited or removed is written over the
+ *                 output within the second, the build knowing from its watch which files changed.
  *   vite dev    → serves the same files at <base>data/ (from memory, the posts from its build cache)
  *                 and rebuilds them when a post changes.
  *
@@ -13,7 +15,8 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { BuiltIndex } from './build-index.ts';
-import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type LastBuild } from './ingest.ts';
+import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type IngestOptions, type LastBuild } from './ingest.ts';
+import { KnownPostFiles } from './known-files.ts';
 import { removeDeadStates } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, sourceFingerprint, type PostStore } from './post-store.ts';
@@ -22,7 +25,7 @@ import { forgetSeenFiles } from './seen-files.ts';
 import { buildSearchFilesFromStore } from './search-shards.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
-import { watchPostsFolder } from './watch-posts.ts';
+import { watchPostsFolder, type PostsWatcher } from './watch-posts.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { writeIndex } from './write-index.ts';
 
@@ -54,7 +57,7 @@ export interface CnaReaderIndexOptions {
 export const WRITE_SIDE_MODULES = [
   'build-index.ts', 'write-index.ts', 'write-rows.ts', 'search-cache.ts', 'ids.ts',
   'report.ts', 'vite-plugin.ts', 'worker-pool.ts', 'ingest-worker.ts', 'worker-bundle.ts', 'collect-garbage.ts', 'phase-clock.ts',
-  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts', 'watch-posts.ts',
+  'patch-plan.ts', 'last-build.ts', 'search-shards.ts', 'search-patch.ts', 'search-index.ts', 'token-ids.ts', 'watch-posts.ts', 'known-files.ts',
 ];
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */
@@ -91,6 +94,93 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     await pool?.close();
     pool = undefined;
   };
+  let ingestOptions: IngestOptions;
+  /** One build at a time: the bundle's (buildStart to writeBundle) or the posts' (rebuildPosts). */
+  let turn: Promise<void> = Promise.resolve();
+  let endTurn: () => void = () => {};
+  /** A build that stays up: what it knows of the posts folder, and its watch. */
+  let watching: { posts: KnownPostFiles; watcher: PostsWatcher; timer?: NodeJS.Timeout } | undefined;
+
+  /** A bundle that failed: the index will not be written. */
+  const abandonBuild = async () => {
+    // The workers are not ended under a read still going: it is let finish.
+    const built = await ingesting?.catch(() => undefined);
+    ingesting = undefined;
+    if (!watching) await closePool();
+    // The last build's entries no longer used go now (see keepStale).
+    if (built && store) await store.prune(built.storeKeys);
+    store?.close();
+    endTurn();
+  };
+
+  /**
+   * Writes the index being built over the output folder, and its report; prints the summary. Returns
+   * the number of files reported.
+   */
+  const writeOutput = async (building: Promise<BuiltIndex | PatchedIndex>): Promise<number> => {
+    const outDir = resolve(config.root, config.build.outDir);
+    let built: BuiltIndex | PatchedIndex;
+    // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
+    // bundle asset would hold all of them in the bundler's memory twice.
+    try {
+      built = await building;
+      const written = await writeIndex(built, { ...lastBuild!, store: store!, ...(pool ? { pool } : {}) });
+      built.report.search = written.search;
+      built.report.phases = [...(built.report.phases ?? []), ...written.phases];
+      built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+      await store!.prune(built.storeKeys);
+    } catch (error) {
+      // The record names an entry the store lost: the next build checks every file again. After any
+      // other failure the record stands (it names entries the store still has).
+      if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
+      throw error;
+    } finally {
+      store!.close();
+    }
+    await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
+    config.logger.info(formatReportSummary(built.report, join(config.build.outDir, REPORT_FILE)));
+    return built.report.problems.length;
+  };
+
+  /**
+   * A build that stays up writes the posts' changes as the watch hears of them (in bursts: an editor
+   * writes a file in several steps), without bundling the app again, which they do not change.
+   */
+  const watchPosts = () => {
+    const posts = new KnownPostFiles(postsDir);
+    const watcher = watchPostsFolder(postsDir, (path) => {
+      posts.saw(path);
+      clearTimeout(state.timer);
+      state.timer = setTimeout(() => void rebuildPosts(), 100);
+    });
+    const state: NonNullable<typeof watching> = { posts, watcher };
+    config.logger.info(`watching ${watcher.size} folder(s) of posts in ${postsDir}`);
+    return state;
+  };
+  const rebuildPosts = async () => {
+    const previous = turn;
+    turn = new Promise((done) => (endTurn = done));
+    await previous;
+    const current = watching;
+    try {
+      // A burst heard while the last rebuild ran may have been written by it already.
+      if (!current || !lastBuild || !current.posts.hasNews) return;
+      const startedAt = performance.now();
+      // New folders are watched before the folder is listed: a change in one from now on is heard.
+      current.watcher.refresh();
+      const known = await current.posts.take();
+      const reported = await writeOutput(ingestOver({ ...ingestOptions, ...(known ? { known } : {}) }, lastBuild));
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+      config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
+      if (strict && reported > 0) config.logger.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE}`);
+    } catch (error) {
+      current?.posts.forget();
+      config.logger.error(`posts not rebuilt: ${error instanceof Error ? error.message : String(error)}`, { timestamp: true });
+    } finally {
+      current?.watcher.refresh();
+      endTurn();
+    }
+  };
 
   return {
     name: 'cna-reader-index',
@@ -105,65 +195,58 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     },
     async buildStart() {
       if (config.command !== 'build') return;
+      // A build that stays up takes its turn after a posts rebuild under way (see rebuildPosts).
+      const previous = turn;
+      turn = new Promise((done) => (endTurn = done));
+      await previous;
       const outDir = resolve(config.root, config.build.outDir);
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
       const codeVersion = await parserVersion(config.root);
-      store = diskStore(cacheDir);
-      if (workers > 0) pool = await startPool(config.root, cacheDir, workers);
+      store ??= diskStore(cacheDir);
+      if (workers > 0) pool ??= await startPool(config.root, cacheDir, workers);
       lastBuild = {
         dataRoot: join(outDir, DATA_DIR),
         // One state per output folder: building into another folder does not spoil this one's.
         statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
       };
       removeDeadStates(cacheDir);
+      ingestOptions = { postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) };
+      // Watched from before the folder is read: a change made meanwhile is heard, and read next time.
+      if (config.build.watch && !watching) watching = watchPosts();
       // Not awaited: the bundler makes the app on its own threads meanwhile (~0.3 s of a rebuild's wall
       // time at any size), and writeBundle waits for both.
-      ingesting = ingestOver({ postsDir, timeZone, assetBase: assetBaseOf(config), store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
+      ingesting = ingestOver(ingestOptions, lastBuild);
       // A failure is taken up by buildEnd or writeBundle; until then it is not one nobody handles.
       ingesting.catch(() => undefined);
     },
     async buildEnd(error) {
-      if (!error) return;
-      // The workers are not ended under a read still going: it is let finish.
-      const built = await ingesting?.catch(() => undefined);
-      ingesting = undefined;
-      await closePool();
-      // The index will not be written: the last build's entries no longer used go now (see keepStale).
-      if (built && store) await store.prune(built.storeKeys);
-      store?.close();
+      if (error) await abandonBuild();
     },
+    // The app failed to bundle after its modules were read (buildEnd saw no error).
+    renderError: () => abandonBuild(),
     async writeBundle() {
       if (!ingesting || !store || !lastBuild) return;
       const outDir = resolve(config.root, config.build.outDir);
-      // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
-      // bundle asset would hold all of them in the bundler's memory twice.
-      let built: BuiltIndex | PatchedIndex | undefined;
+      const reading = ingesting;
+      ingesting = undefined;
       try {
-        built = await ingesting;
-        const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}) });
-        built.report.search = written.search;
-        built.report.phases = [...(built.report.phases ?? []), ...written.phases];
-        built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
-        await store.prune(built.storeKeys);
-      } catch (error) {
-        // The record names an entry the store lost: the next build checks every file again. After any
-        // other failure the record stands (it names entries the store still has).
-        if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
-        throw error;
+        const reported = await writeOutput(reading);
+        // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
+        await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
+        if (strict && reported > 0) {
+          this.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
+        }
       } finally {
-        ingesting = undefined;
-        store.close();
-        await closePool();
+        if (!watching) await closePool();
+        endTurn();
       }
-      await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
-      // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
-      await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
-      config.logger.info(formatReportSummary(built.report, join(config.build.outDir, REPORT_FILE)));
-      const reported = built.report.problems.length;
-      if (strict && reported > 0) {
-        this.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
-      }
+    },
+    closeWatcher() {
+      clearTimeout(watching?.timer);
+      watching?.watcher.close();
+      watching = undefined;
+      void closePool();
     },
     configureServer(server) {
       serveIndexInDev(server, {

@@ -4,7 +4,7 @@
  * took a watch per post and statted each at start: at 100k posts, ~10 s of the server's thread before
  * it answered, and more watches than many systems allow a user.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { listPostFolders, POST_EXTENSIONS } from './read-posts.ts';
 
 export interface PostsWatcher {
@@ -19,16 +19,21 @@ export interface PostsWatcher {
   close(): void;
 }
 
-/** Calls `changed` when a post file, or what may be a folder, is added, changed, renamed or removed below `root`. */
-export function watchPostsFolder(root: string, changed: () => void): PostsWatcher {
+/**
+ * Calls `changed` when a post file, or what may be a folder, is added, changed, renamed or removed
+ * below `root`: with the post file's absolute path, or undefined for what may be a folder.
+ */
+export function watchPostsFolder(root: string, changed: (path?: string) => void): PostsWatcher {
   const watchers = new Map<string, FSWatcher>();
   /** Whether an event since the last walk may have been a folder's (made, removed or renamed). */
   let foldersMayDiffer = true;
-  const onEvent = (_: string, name: string | null) => {
-    // Not the editors' swap and backup files; a name without a dot may be a new folder.
-    const mayBeFolder = name === null || !name.includes('.');
+  const onEvent = (folder: string, name: string | null) => {
+    // Not the editors' swap and backup files; a name without a dot may be a folder made or removed, and
+    // one with a dot is a folder if it is one now.
+    const mayBeFolder = name === null || !name.includes('.') || (!POST_EXTENSIONS.test(name) && isFolder(`${folder}/${name}`));
     if (mayBeFolder) foldersMayDiffer = true;
-    if (mayBeFolder || POST_EXTENSIONS.test(name)) changed();
+    if (mayBeFolder) changed();
+    else if (POST_EXTENSIONS.test(name)) changed(`${folder}/${name}`);
   };
   const refresh = () => {
     if (!foldersMayDiffer) return;
@@ -43,7 +48,7 @@ export function watchPostsFolder(root: string, changed: () => void): PostsWatche
       if (watchers.has(folder)) continue;
       try {
         // Not persistent: a watch must not keep the process alive after the server closes.
-        const watcher = watch(folder, { persistent: false }, onEvent);
+        const watcher = watch(folder, { persistent: false }, (_, name) => onEvent(folder, name));
         watcher.on('error', () => {
           watcher.close();
           watchers.delete(folder);
@@ -67,4 +72,12 @@ export function watchPostsFolder(root: string, changed: () => void): PostsWatche
       watchers.clear();
     },
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

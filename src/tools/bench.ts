@@ -51,6 +51,8 @@ interface Row {
    */
   rebuildDaySeconds: number;
   dayPosts: number;
+  /** The same three changes under `vite build --watch`: seconds from the change on disk to the output written. */
+  watch: { editSeconds: number; addSeconds: number; daySeconds: number };
   /** What those rebuilds changed in the output: what a deploy of the site uploads. */
   rebuildEditChanged: ChangedFiles;
   rebuildAddChanged: ChangedFiles;
@@ -143,6 +145,59 @@ function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promi
       done({ seconds: (performance.now() - started) / 1000, ...(rss ? { peakRssMB: Number(rss[1]) / 1024 } : {}) });
     });
   });
+}
+
+/**
+ * A build that stays up (`vite build --watch`) over the output the rebuilds left: once it has written
+ * it, a post is edited, then one added, then a day's fetch made, each timed from the change on disk to
+ * the build's line saying the posts were rebuilt (its 100 ms wait for the end of a burst included).
+ */
+async function watchRebuilds(postsDir: string, outDir: string, cacheDir: string, names: readonly string[]): Promise<Row['watch']> {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(process.execPath, [vite, 'build', '--watch', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'info'], {
+    cwd: ROOT,
+    env: { ...process.env, POSTS_DIR: postsDir, CNA_READER_CACHE_DIR: cacheDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; from: number; done: () => void }[] = [];
+  const check = () => {
+    const ready = waiters.filter((waiter) => waiter.pattern.test(output.slice(waiter.from)));
+    for (const waiter of ready) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.done();
+    }
+  };
+  child.stdout.on('data', (chunk) => ((output += chunk), check()));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<never>((_, fail) => child.on('exit', (code) => fail(new Error(`vite build --watch ended (${code}):\n${stderr}`))));
+  const next = (pattern: RegExp) => Promise.race([new Promise<void>((done) => waiters.push({ pattern, from: output.length, done })), exited]);
+  const timed = async (change: () => void) => {
+    const rebuilt = next(/posts rebuilt in/);
+    const started = performance.now();
+    change();
+    await rebuilt;
+    return (performance.now() - started) / 1000;
+  };
+  const editedFile = join(postsDir, '_posts', names[1]!);
+  const original = readFileSync(editedFile);
+  const addedFile = join(postsDir, '_posts', '2026-12-31-bench-watched.html');
+  let day: ReturnType<typeof dayFetch> | undefined;
+  try {
+    await next(/full report:/);
+    const editSeconds = await timed(() => appendFileSync(editedFile, '\n<p>更正：本文已再次更新。</p>\n'));
+    const addSeconds = await timed(() =>
+      writeFileSync(addedFile, readFileSync(join(postsDir, '_posts', names[3]!), 'utf8').replace(/^title:.*$/m, 'title: 追加的文章').replace(/^(link|from):.*$/m, '$1: https://www.example-news.tw/watched')),
+    );
+    const daySeconds = await timed(() => (day = dayFetch(postsDir, names)));
+    return { editSeconds, addSeconds, daySeconds };
+  } finally {
+    child.kill();
+    day?.undo();
+    writeFileSync(editedFile, original);
+    rmSync(addedFile, { force: true });
+  }
 }
 
 /**
@@ -376,13 +431,13 @@ interface ChangedFiles {
 }
 
 /** The output state the build keeps in its cache: each file under data/ and a hash of its content (see last-build.ts). */
-async function outputState(cacheDir: string, outDir: string): Promise<Map<string, string>> {
+async function outputState(cacheDir: string, outDir: string): Promise<ReadonlyMap<string, string>> {
   const name = readdirSync(cacheDir).find((file) => /^output-[0-9a-f]+\.state$/.test(file));
   if (!name) return new Map();
   return (await loadState(join(cacheDir, name), join(outDir, 'data')))?.files ?? new Map();
 }
 
-function changedFiles(before: Map<string, string>, after: Map<string, string>, outDir: string): ChangedFiles {
+function changedFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, outDir: string): ChangedFiles {
   // The state names each post as its bucket's path and its id (see write-index.ts): a file changed when
   // one of the paths it holds did.
   const fileOf = (path: string) => path.split('#')[0]!;
@@ -437,6 +492,8 @@ for (const posts of sizes) {
   day.undo();
   writeFileSync(editedFile, original);
   rmSync(addedFile);
+  console.log(`${posts} posts: the same changes under a build that stays up (vite build --watch)…`);
+  const watched = await watchRebuilds(postsDir, outDir, cacheDir, names);
   const row: Row = {
     posts,
     corpusMB: source.bytes / 1e6,
@@ -448,6 +505,7 @@ for (const posts of sizes) {
     rebuildAddSeconds: rebuildAdd.seconds,
     rebuildDaySeconds: rebuildDay.seconds,
     dayPosts: day.posts,
+    watch: watched,
     rebuildEditChanged,
     rebuildDayChanged,
     rebuildAddChanged,
@@ -481,11 +539,11 @@ for (const posts of sizes) {
 }
 
 const f = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
-console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add / day s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (max ms) | heap MB |');
+console.log('\n| posts | corpus MB | build s | posts/s | MB/s | peak RSS MB | rebuild edit / add / day s | watching: edit / add / day s | out files | out MB | first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (max ms) | heap MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} / ${f(r.rebuildDaySeconds)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
+    `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} / ${f(r.rebuildDaySeconds)} | ${f(r.watch.editSeconds, 2)} / ${f(r.watch.addSeconds, 2)} / ${f(r.watch.daySeconds, 2)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
 console.log('\nWhat a rebuild changes in the output (what a deploy uploads): files written with new content or new, their MB, files removed');

@@ -10,13 +10,19 @@ describe("the dev server's watch over the posts folder", () => {
     mkdirSync(join(root, '.git'));
     for (let n = 0; n < 40; n++) writeFileSync(join(root, '2026', `2026-11-${String(n % 28 + 1).padStart(2, '0')}-post-${n}.html`), '<p>文</p>');
     let changes = 0;
-    const watcher = watchPostsFolder(root, () => changes++);
+    const heard: (string | undefined)[] = [];
+    const watcher = watchPostsFolder(root, (path) => {
+      changes++;
+      heard.push(path);
+    });
     try {
       // The folder and its subfolder; not .git, never a post.
       expect(watcher.size).toBe(2);
 
       writeFileSync(join(root, '2026', '2026-11-01-post-0.html'), '<p>改</p>');
       await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
+      // A post is named by its path (a build that stays up stats only those).
+      expect(new Set(heard)).toEqual(new Set([join(root, '2026', '2026-11-01-post-0.html')]));
 
       // An editor's swap file is not a change to the posts.
       await new Promise((done) => setTimeout(done, 100));
@@ -33,6 +39,16 @@ describe("the dev server's watch over the posts folder", () => {
       const afterFolder = changes;
       writeFileSync(join(root, '2027', '2027-01-01-new.md'), '---\ntitle: 新\n---\n');
       await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(afterFolder);
+
+      // So is a folder with a dot in its name (not a post, not a swap file: a folder now).
+      const beforeDotted = changes;
+      heard.length = 0;
+      mkdirSync(join(root, '2027.archive'));
+      await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(beforeDotted);
+      expect(heard).toContain(undefined);
+      watcher.refresh();
+      expect(watcher.size).toBe(4);
+      rmSync(join(root, '2027.archive'), { recursive: true });
 
       // A folder removed is let go of.
       rmSync(join(root, '2027'), { recursive: true });
