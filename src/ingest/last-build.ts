@@ -6,8 +6,8 @@
  * emptied or half-written output folder gets every file.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
 import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
@@ -30,7 +30,7 @@ export const BUILD_ID_FILE = '.build-id';
 export interface WriteState {
   buildId: string;
   /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
-  files: Map<string, string>;
+  files: ReadonlyMap<string, string>;
   /** The state as read, to append to. */
   log: LineLog;
   /** Lines said again by a later line. */
@@ -113,12 +113,26 @@ export function planSnapshotPath(statePath: string): string {
   return `${statePath}.plan.json`;
 }
 
+/**
+ * The state and plan this process last saved, for the build that follows in the same process (a build
+ * that stays up: vite build --watch): reading them back from their files took ~0.5 s at 200k posts.
+ * Used only while those files are still the ones saved: the same build id in the data folder, the same
+ * size and time of the state and of the plan.
+ */
+let lastSaved:
+  | { statePath: string; dataRoot: string; buildId: string; size: number; mtimeMs: number; files: ReadonlyMap<string, string>; superseded: number; plan?: { size: number; mtimeMs: number; snapshot: PlanSnapshot & { buildId: string } } }
+  | undefined;
+
 export async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
   if (!statePath) return undefined;
   try {
     const log = readLineLog(statePath);
     const header = log && (JSON.parse(log.header) as { dataRoot?: string; layout?: number });
     if (!log || header?.dataRoot !== dataRoot || header.layout !== OUTPUT_LAYOUT || log.mark !== (await readBuildId(dataRoot))) return undefined;
+    const saved = lastSaved;
+    if (saved && saved.statePath === statePath && saved.dataRoot === dataRoot && saved.buildId === log.mark && isUnchangedFile(statePath, saved)) {
+      return { buildId: log.mark, files: saved.files, log, superseded: saved.superseded };
+    }
     const files = new Map<string, string>();
     let lines = 0;
     forEachLine(log, (text, start, end) => {
@@ -136,6 +150,11 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
 /** The last build's plan, when the data folder is still as that build left it. */
 export async function loadPlanSnapshot(statePath: string, dataRoot: string): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
   try {
+    const saved = lastSaved;
+    if (saved?.plan && saved.statePath === statePath && saved.dataRoot === dataRoot) {
+      const id = await readBuildId(dataRoot);
+      if (id === saved.buildId && isUnchangedFile(planSnapshotPath(statePath), saved.plan)) return saved.plan.snapshot;
+    }
     const [text, id] = await Promise.all([readFile(planSnapshotPath(statePath), 'utf8'), readBuildId(dataRoot)]);
     const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string; layout?: number };
     return snapshot.buildId === id && snapshot.dataRoot === dataRoot && snapshot.layout === OUTPUT_LAYOUT ? snapshot : undefined;
@@ -158,6 +177,7 @@ export async function saveState(
   plan: PlanSnapshot | undefined,
 ): Promise<string> {
   const buildId = randomUUID();
+  lastSaved = undefined;
   await mkdir(dirname(statePath), { recursive: true });
   const appending = previous && worthAppending(previous.superseded, previous.files.size);
   const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
@@ -175,7 +195,27 @@ export async function saveState(
   }
   if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId, dataRoot, layout: OUTPUT_LAYOUT, ...plan }));
   await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
+  // Each line of the state says one path; a line said again counts as superseded (see loadState).
+  const lines = appending ? previous.superseded + previous.files.size + changes.changed.length + changes.removed.length : files.size;
+  const planFile = plan && (await stat(planSnapshotPath(statePath)));
+  const stateFile = await stat(statePath);
+  lastSaved = {
+    statePath,
+    dataRoot,
+    buildId,
+    size: stateFile.size,
+    mtimeMs: stateFile.mtimeMs,
+    // Not copied: the build that made it is done with it, and the next only reads it.
+    files,
+    superseded: lines - files.size,
+    ...(plan && planFile ? { plan: { size: planFile.size, mtimeMs: planFile.mtimeMs, snapshot: { ...plan, buildId } } } : {}),
+  };
   return buildId;
+}
+
+function isUnchangedFile(path: string, saved: { size: number; mtimeMs: number }): boolean {
+  const file = statSync(path);
+  return file.size === saved.size && file.mtimeMs === saved.mtimeMs;
 }
 
 async function readBuildId(dataRoot: string): Promise<string> {

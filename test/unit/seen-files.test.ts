@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSeenFiles, SeenFilesWriter } from '../../src/ingest/seen-files.ts';
@@ -168,5 +168,44 @@ describe('the record of files seen by the last build', () => {
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
     writeFileSync(join(dir, 'files-seen.tsv'), 'not json\n');
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
+  });
+
+  it('gives the next build of the same process the record with its appended lines, as reading it would', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
+    const first = new SeenFilesWriter(dir, settings);
+    for (const name of ['a', 'b', 'c', 'd']) first.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    first.finish();
+    const last = loadSeenFiles(dir, settings)!;
+    const next = new SeenFilesWriter(dir, settings, last);
+    next.add('b.html', [3, 4, 'kb2'], head('b2'));
+    next.forget('c.html');
+    next.add('e.html', [5, 6, 'ke'], head('e'));
+    next.finish();
+    last.close();
+
+    const describe = (seen: NonNullable<ReturnType<typeof loadSeenFiles>>) => ({
+      id: seen.id,
+      size: seen.size,
+      appendable: seen.appendable,
+      entries: ['a', 'b', 'c', 'd', 'e'].map((name) => {
+        const entry = seen.get(`${name}.html`);
+        return entry && { seen: entry.seen, head: seen.head(entry) };
+      }),
+    });
+    // Taken from this process's last record while the file is the one written: the last record's
+    // entries are taken over (not parsed again), and the last record has the new lines too…
+    const remembered = loadSeenFiles(dir, settings)!;
+    expect(last.get('e.html')?.seen).toEqual([5, 6, 'ke']);
+    const fromMemory = describe(remembered);
+    remembered.close();
+    expect(fromMemory.entries[2]).toBeUndefined();
+    expect(fromMemory.entries[1]?.seen).toEqual([3, 4, 'kb2']);
+    // …as it is read from the file (once its time changed).
+    const file = join(dir, 'files-seen.tsv');
+    const { atime, mtime } = statSync(file);
+    utimesSync(file, atime, new Date(mtime.getTime() + 1000));
+    const read = loadSeenFiles(dir, settings)!;
+    expect(describe(read)).toEqual(fromMemory);
+    read.close();
   });
 });
