@@ -296,6 +296,11 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   let codeVersion: Promise<string> | undefined;
   let current: Promise<BuiltIndex> | undefined;
   let search: Promise<Map<string, Uint8Array | string>> | undefined;
+  // What the watch says changed: a rebuild after an edit neither lists the folder nor stats every
+  // file (see known-files.ts). The first build checks every file: they may have changed while no
+  // server ran; so does the one after a failed build.
+  const posts = new KnownPostFiles(options.postsDir());
+  posts.forget();
   const rebuild = () => {
     search = undefined;
     // One at a time: two builds would write the same record at once.
@@ -304,17 +309,21 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       await previous;
       const version = await (codeVersion ??= options.codeVersion());
       const workers = await (pool ??= options.startPool?.());
-      return ingestPosts({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, ...(workers ? { pool: workers } : {}) });
+      // New folders are watched before the folder is listed: a change in one from now on is heard.
+      watcher.refresh();
+      const known = await posts.take();
+      try {
+        return await ingestPosts({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, ...(workers ? { pool: workers } : {}), ...(known ? { known } : {}) });
+      } catch (error) {
+        posts.forget();
+        throw error;
+      }
     })());
   };
-  const index = () => current ?? rebuild();
-  // Started with the server rather than at the first request: a large archive takes seconds.
-  void index().catch(() => undefined);
-  // The search index needs every post's tokens: built on the first search, not on every edit.
-  const searchFiles = async () => (search ??= index().then((built) => buildSearchFilesFromStore(built.rows, store)));
-
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watchPostsFolder(options.postsDir(), () => {
+  // Watched from before the first build reads the folder: a change made meanwhile is heard.
+  const watcher = watchPostsFolder(options.postsDir(), (path) => {
+    posts.saw(path);
     clearTimeout(timer);
     // Editors write a file in several steps; one rebuild per burst of changes.
     timer = setTimeout(async () => {
@@ -323,6 +332,12 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       server.ws.send({ type: 'full-reload' });
     }, 100);
   });
+  const index = () => current ?? rebuild();
+  // Started with the server rather than at the first request: a large archive takes seconds.
+  void index().catch(() => undefined);
+  // The search index needs every post's tokens: built on the first search, not on every edit.
+  const searchFiles = async () => (search ??= index().then((built) => buildSearchFilesFromStore(built.rows, store)));
+
   server.httpServer?.once('close', () => {
     clearTimeout(timer);
     watcher.close();
