@@ -251,3 +251,28 @@ describe("a row's article, fetched ahead of the click", () => {
     expect(bucketFetches(log)[1]).toContain(bucketOf(pressed));
   });
 });
+
+describe('the place in the list', () => {
+  it('is kept when a row is opened within a frame of scrolling, and the reader comes back to it', async () => {
+    // jsdom does not scroll: the page's position is this number. No frame ever comes, so a position
+    // is saved only if the list saves it as it goes.
+    let y = 0;
+    Object.defineProperty(window, 'scrollY', { configurable: true, get: () => y });
+    vi.stubGlobal('scrollTo', (_: number, top: number) => (y = top));
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    try {
+      const { router } = renderApp('/');
+      const row = await screen.findByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' });
+      y = 640;
+      act(() => void window.dispatchEvent(new Event('scroll')));
+      fireEvent.click(within(row).getByRole('link'));
+      await screen.findByRole('heading', { level: 1, name: /示範/ });
+      y = 0;
+      await act(() => router.navigate(-1));
+      await screen.findByRole('heading', { level: 1, name: '所有文章' });
+      expect(y).toBe(640);
+    } finally {
+      delete (window as { scrollY?: number }).scrollY;
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * like 20. Row and heading heights are fixed per text size, which makes the total height exact before
  * any shard arrives, scroll positions restorable to the pixel, and every item's place a sum (ListLayout).
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Manifest } from '../../index-format/types.ts';
 import { useLocale } from '../../app/i18n.tsx';
 import { useSettings } from '../../app/settings.tsx';
@@ -97,17 +97,28 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
     return () => cancelAnimationFrame(frame);
   }, [scrollKey]);
 
-  useEffect(() => {
+  // Saved a frame after the last scroll event, and at once when the list goes with one unsaved: a
+  // reader who taps a row within a frame of scrolling came back to an older position. Listening ends
+  // in the commit that takes the list away (a layout effect's cleanup), before the next page can
+  // scroll (its heading takes the focus): a save after that stored the article's position as the list's.
+  useLayoutEffect(() => {
     let frame = 0;
+    let unsaved: number | undefined;
+    const save = () => {
+      if (unsaved !== undefined) saveScrollPosition(scrollKey, unsaved);
+      unsaved = undefined;
+    };
     const onScroll = () => {
       if (restoring.current) return;
+      unsaved = window.scrollY;
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => saveScrollPosition(scrollKey, window.scrollY));
+      frame = requestAnimationFrame(save);
     };
     window.addEventListener('scroll', onScroll, { passive: true });
     return () => {
       cancelAnimationFrame(frame);
       window.removeEventListener('scroll', onScroll);
+      save();
     };
   }, [scrollKey]);
 
