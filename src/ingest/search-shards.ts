@@ -7,7 +7,6 @@ import {
   PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, encodeShard, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader,
 } from '../index-format/search-format.ts';
 import { fnv1a } from '../index-format/types.ts';
-import { missingEntryError, type PostStore } from './post-store.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 import { searchVariantGroups } from './search-variants.ts';
 
@@ -219,24 +218,6 @@ export async function buildSearchFiles(
   const builder = new SearchIndexBuilder();
   for await (const post of posts) builder.addText(post.row, post.title, post.text);
   return searchFilesOf(builder, sizes);
-}
-
-/**
- * The same, for the dev server, from the search tokens the store keeps for each row's post, as a build
- * feeds its index: no post is read whole (reading 100k of them took ~35 s and 2.7 GB).
- */
-export async function buildSearchFilesFromStore(rows: readonly { key: string }[], store: PostStore): Promise<Map<string, Uint8Array | string>> {
-  const builder = new SearchIndexBuilder();
-  try {
-    for (const [row, { key }] of rows.entries()) {
-      const tokens = await store.getSearch(key);
-      if (!tokens) throw missingEntryError(key);
-      builder.add(row, tokens);
-    }
-  } finally {
-    store.close();
-  }
-  return searchFilesOf(builder, {});
 }
 
 async function searchFilesOf(builder: SearchIndexBuilder, sizes: { shardBytes?: number; piecePostings?: number }): Promise<Map<string, Uint8Array | string>> {

@@ -1,28 +1,28 @@
 /**
- * The Vite plugin: a thin shell around ingestPosts() and writeIndex().
+ * The Vite plugin: a thin shell around ingestOver() and writeIndex().
  *   vite build  → writes dist/data/** (the index), dist/ingest-report.json, dist/404.html; prints a summary.
  *   vite build --watch → the same, then stays up: a post added, edited or removed is written over the
  *                 output within the second, the build knowing from its watch which files changed.
- *   vite dev    → serves the same files at <base>data/ (from memory, the posts from its build cache)
- *                 and rebuilds them when a post changes.
+ *   vite dev    → serves the same files at <base>data/, built as vite build --watch builds them, into
+ *                 an output folder of its own in the build cache.
  *
  * Builds keep `dist/data/` between builds (Vite empties the rest of the output folder as usual), so that
  * a rebuild writes only the files that changed: see write-index.ts.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import type { IngestReport } from '../index-format/types.ts';
 import type { BuiltIndex } from './build-index.ts';
-import { DEFAULT_TIME_ZONE, ingestOver, ingestPosts, type IngestOptions, type LastBuild } from './ingest.ts';
+import { DEFAULT_TIME_ZONE, ingestOver, type IngestOptions, type LastBuild } from './ingest.ts';
 import { KnownPostFiles } from './known-files.ts';
 import { removeDeadStates } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, sourceFingerprint, type PostStore } from './post-store.ts';
 import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
-import { buildSearchFilesFromStore } from './search-shards.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
 import { watchPostsFolder, type PostsWatcher } from './watch-posts.ts';
@@ -288,22 +288,23 @@ interface DevIndexOptions {
 
 function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void {
   const { timeZone, assetBase } = options;
-  // Parsed posts go to a disk store, as in a build, parsed on the workers: held in memory, 100k posts
-  // took 2.1 GB and a minute on this thread, which served nothing meanwhile. Its record makes the next
-  // start, and each rebuild, parse only the files that changed.
+  // Built as vite build --watch builds (a disk store, the workers, patched plans and search indexes)
+  // into an output folder of its own in the build cache, and served from there: held in memory, 100k
+  // posts took 2.1 GB and a minute on this thread, which served nothing meanwhile, every edit planned
+  // every post again, and the first search made the whole search index (28 s at 200k posts).
   const store = diskStore(options.cacheDir);
+  const lastBuild: LastBuild = { dataRoot: join(options.cacheDir, 'site', DATA_DIR), statePath: join(options.cacheDir, 'output.state') };
   let pool: Promise<WorkerPool | undefined> | undefined;
   let codeVersion: Promise<string> | undefined;
-  let current: Promise<BuiltIndex> | undefined;
-  let search: Promise<Map<string, Uint8Array | string>> | undefined;
+  /** The build under way or done: its report once its files are written. */
+  let current: Promise<IngestReport> | undefined;
   // What the watch says changed: a rebuild after an edit neither lists the folder nor stats every
   // file (see known-files.ts). The first build checks every file: they may have changed while no
   // server ran; so does the one after a failed build.
   const posts = new KnownPostFiles(options.postsDir());
   posts.forget();
   const rebuild = () => {
-    search = undefined;
-    // One at a time: two builds would write the same record at once.
+    // One at a time: two builds would write the same record and output at once.
     const previous = current?.catch(() => undefined);
     return (current = (async () => {
       await previous;
@@ -313,10 +314,19 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       watcher.refresh();
       const known = await posts.take();
       try {
-        return await ingestPosts({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, ...(workers ? { pool: workers } : {}), ...(known ? { known } : {}) });
+        const built = await ingestOver({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, keepStale: true, ...(workers ? { pool: workers } : {}), ...(known ? { known } : {}) }, lastBuild);
+        const written = await writeIndex(built, { ...lastBuild, store, ...(workers ? { pool: workers } : {}) });
+        await store.prune(built.storeKeys);
+        built.report.search = written.search;
+        built.report.phases = [...(built.report.phases ?? []), ...written.phases];
+        built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+        return built.report;
       } catch (error) {
         posts.forget();
+        if (isMissingEntryError(error)) forgetSeenFiles(options.cacheDir);
         throw error;
+      } finally {
+        store.close();
       }
     })());
   };
@@ -335,8 +345,6 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   const index = () => current ?? rebuild();
   // Started with the server rather than at the first request: a large archive takes seconds.
   void index().catch(() => undefined);
-  // The search index needs every post's tokens: built on the first search, not on every edit.
-  const searchFiles = async () => (search ??= index().then((built) => buildSearchFilesFromStore(built.rows, store)));
 
   server.httpServer?.once('close', () => {
     clearTimeout(timer);
@@ -350,15 +358,10 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
     const isReport = url === `${base}${REPORT_FILE}`;
     if (!isReport && !url.startsWith(`${base}${DATA_DIR}/`)) return next();
     try {
-      const built = await index();
-      const path = url.slice(`${base}${DATA_DIR}/`.length);
-      const body = isReport
-        ? JSON.stringify(built.report, null, 2)
-        : path.startsWith('posts/')
-          ? await built.postBucket(path)
-          : path.startsWith('search/')
-            ? (await searchFiles()).get(path)
-            : built.files.get(path);
+      // Served once the build under way is written: never half of one build's files and half of another's.
+      const report = await index();
+      const file = resolve(lastBuild.dataRoot, url.slice(`${base}${DATA_DIR}/`.length));
+      const body = isReport ? JSON.stringify(report, null, 2) : isWithin(file, lastBuild.dataRoot) ? await readFile(file).catch(() => undefined) : undefined;
       if (body === undefined) {
         response.statusCode = 404;
         response.end('not found');

@@ -113,8 +113,11 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     rmSync(buildCache, { recursive: true, force: true });
   });
 
-  it('answers 404 for data that does not exist', async () => {
+  it('answers 404 for data that does not exist, and for paths out of its data folder', async () => {
     expect((await fetch(`${base}data/posts/0/nothing.json`)).status).toBe(404);
+    // The folder the data is served from is in the build cache, next to its state and record.
+    expect((await fetch(`${base}data/..%2F..%2Foutput.state`)).status).toBe(404);
+    expect((await fetch(`${base}data/..%2F..%2Ffiles-seen.tsv`)).status).toBe(404);
   });
 });
 
