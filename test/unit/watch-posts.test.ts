@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { watchPostsFolder } from '../../src/ingest/watch-posts.ts';
 
 describe("the dev server's watch over the posts folder", () => {
@@ -48,7 +48,13 @@ describe("the dev server's watch over the posts folder", () => {
       expect(heard).toContain(undefined);
       watcher.refresh();
       expect(watcher.size).toBe(4);
-      rmSync(join(root, '2027.archive'), { recursive: true });
+      // Moved out of the posts folder whole (no event for its posts), it is heard as a folder too.
+      const beforeMoved = changes;
+      heard.length = 0;
+      renameSync(join(root, '2027.archive'), join(root, '..', `${basename(root)}-moved.archive`));
+      await expect.poll(() => changes, { timeout: 5_000, interval: 20 }).toBeGreaterThan(beforeMoved);
+      expect(heard).toContain(undefined);
+      rmSync(join(root, '..', `${basename(root)}-moved.archive`), { recursive: true });
 
       // A folder removed is let go of.
       rmSync(join(root, '2027'), { recursive: true });
