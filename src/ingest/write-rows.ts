@@ -68,14 +68,7 @@ export async function writeBuckets(tasks: readonly BucketTask[], store: PostStor
 
 /** The posts of a bucket's file as written but `rendered` (none when there is no such file yet). */
 function otherMembers(path: string, rendered: ReadonlySet<string>): BucketMember[] {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return bucketMembers(file).filter((member) => !rendered.has(member.id));
+  return writtenMembers(path).filter((member) => !rendered.has(member.id));
 }
 
 /** The posts `ids` of a bucket's file as written: each must be there (the last build's state says so). */
@@ -83,7 +76,7 @@ function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
   const wanted = new Set(ids);
   let members: BucketMember[];
   try {
-    members = bucketMembers(readFileSync(path)).filter((member) => wanted.has(member.id));
+    members = writtenMembers(path).filter((member) => wanted.has(member.id));
   } catch {
     members = [];
   }
@@ -91,4 +84,16 @@ function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
     throw new Error(`the post bucket ${path} is not as the last build wrote it (changed by hand, or by another build?): build again, the next build writes every file`);
   }
   return members;
+}
+
+/** The posts of a bucket's file as written; none when there is no such file. */
+function writtenMembers(path: string): BucketMember[] {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return bucketMembers(file);
 }
