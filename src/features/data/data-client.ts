@@ -6,6 +6,7 @@ import {
   postBucketFile, postInBucket, shardFile,
   type Manifest, type MetaShard, type PostBucket, type PostFile, type PostMeta, type TagPostList,
 } from '../../index-format/types.ts';
+import { readerSavesData } from '../../components/save-data.ts';
 
 // `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
 const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
@@ -110,8 +111,7 @@ export async function loadPost(id: string): Promise<PostFile> {
  * load to report.
  */
 export function prefetchPost(id: string): void {
-  const connection = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection;
-  if (connection?.saveData) return;
+  if (readerSavesData()) return;
   loadPost(id).catch(() => undefined);
 }
 

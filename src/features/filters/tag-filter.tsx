@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { TagSummary } from '../../index-format/types.ts';
+import { readerSavesData } from '../../components/save-data.ts';
 import { whenIdle } from '../../components/when-idle.ts';
 import { useMessages } from '../../app/i18n.tsx';
 
@@ -29,8 +30,7 @@ export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSum
   const fieldset = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {
     const element = fieldset.current;
-    const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
-    if (!onIntent || !element || saveData || typeof IntersectionObserver === 'undefined') return;
+    if (!onIntent || !element || readerSavesData() || typeof IntersectionObserver === 'undefined') return;
     let cancelIdle: (() => void) | undefined;
     // On screen: always beside the list on a wide screen; on a phone, once the filter panel is opened.
     const observer = new IntersectionObserver((entries) => {
