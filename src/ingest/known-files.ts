@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KnownFiles } from './ingest.ts';
 import { listPostFiles, POST_EXTENSIONS, type PostFileRef } from './read-posts.ts';
+import { watchPostsFolder, type PostsWatcher } from './watch-posts.ts';
 
 export class KnownPostFiles {
   private readonly root: string;
@@ -85,4 +86,33 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Quiet time that ends a burst of changes: an editor writes a file in several steps, a fetch many files. */
+const BURST_MS = 100;
+
+/** A watch over the posts folder feeding what a build that stays up knows of it. */
+export interface WatchedPostFiles {
+  posts: KnownPostFiles;
+  watcher: PostsWatcher;
+  close(): void;
+}
+
+/** Watches the posts folder into a KnownPostFiles, and calls `burst` once each burst of changes is over. */
+export function watchPostFiles(postsDir: string, burst: () => void): WatchedPostFiles {
+  const posts = new KnownPostFiles(postsDir);
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watchPostsFolder(postsDir, (path) => {
+    posts.saw(path);
+    clearTimeout(timer);
+    timer = setTimeout(burst, BURST_MS);
+  });
+  return {
+    posts,
+    watcher,
+    close() {
+      clearTimeout(timer);
+      watcher.close();
+    },
+  };
 }

@@ -17,7 +17,7 @@ import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { IngestReport } from '../index-format/types.ts';
 import type { BuiltIndex } from './build-index.ts';
 import { DEFAULT_TIME_ZONE, ingestOver, type IngestOptions, type LastBuild } from './ingest.ts';
-import { KnownPostFiles } from './known-files.ts';
+import { watchPostFiles, type WatchedPostFiles } from './known-files.ts';
 import { removeDeadStates } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { diskStore, isMissingEntryError, sourceFingerprint, type PostStore } from './post-store.ts';
@@ -25,7 +25,6 @@ import { formatReportSummary } from './report.ts';
 import { forgetSeenFiles } from './seen-files.ts';
 import { LOCAL_ASSET_PATH } from './urls.ts';
 import { bundledWorker } from './worker-bundle.ts';
-import { watchPostsFolder, type PostsWatcher } from './watch-posts.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { writeIndex } from './write-index.ts';
 
@@ -99,7 +98,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   let turn: Promise<void> = Promise.resolve();
   let endTurn: () => void = () => {};
   /** A build that stays up: what it knows of the posts folder, and its watch. */
-  let watching: { posts: KnownPostFiles; watcher: PostsWatcher; timer?: NodeJS.Timeout } | undefined;
+  let watching: WatchedPostFiles | undefined;
 
   /** A bundle that failed: the index will not be written. */
   const abandonBuild = async () => {
@@ -118,28 +117,10 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
    * the number of files reported.
    */
   const writeOutput = async (building: Promise<BuiltIndex | PatchedIndex>): Promise<number> => {
-    const outDir = resolve(config.root, config.build.outDir);
-    let built: BuiltIndex | PatchedIndex;
-    // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
-    // bundle asset would hold all of them in the bundler's memory twice.
-    try {
-      built = await building;
-      const written = await writeIndex(built, { ...lastBuild!, store: store!, ...(pool ? { pool } : {}) });
-      built.report.search = written.search;
-      built.report.phases = [...(built.report.phases ?? []), ...written.phases];
-      built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
-      await store!.prune(built.storeKeys);
-    } catch (error) {
-      // The record names an entry the store lost: the next build checks every file again. After any
-      // other failure the record stands (it names entries the store still has).
-      if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
-      throw error;
-    } finally {
-      store!.close();
-    }
-    await writeFile(join(outDir, REPORT_FILE), JSON.stringify(built.report, null, 2));
-    config.logger.info(formatReportSummary(built.report, join(config.build.outDir, REPORT_FILE)));
-    return built.report.problems.length;
+    const report = await writeBuilt(building, { lastBuild: lastBuild!, store: store!, pool, cacheDir });
+    await writeFile(join(resolve(config.root, config.build.outDir), REPORT_FILE), JSON.stringify(report, null, 2));
+    config.logger.info(formatReportSummary(report, join(config.build.outDir, REPORT_FILE)));
+    return report.problems.length;
   };
 
   /**
@@ -147,15 +128,9 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
    * writes a file in several steps), without bundling the app again, which they do not change.
    */
   const watchPosts = () => {
-    const posts = new KnownPostFiles(postsDir);
-    const watcher = watchPostsFolder(postsDir, (path) => {
-      posts.saw(path);
-      clearTimeout(state.timer);
-      state.timer = setTimeout(() => void rebuildPosts(), 100);
-    });
-    const state: NonNullable<typeof watching> = { posts, watcher };
-    config.logger.info(`watching ${watcher.size} folder(s) of posts in ${postsDir}`);
-    return state;
+    const watched = watchPostFiles(postsDir, () => void rebuildPosts());
+    config.logger.info(`watching ${watched.watcher.size} folder(s) of posts in ${postsDir}`);
+    return watched;
   };
   const rebuildPosts = async () => {
     const previous = turn;
@@ -243,8 +218,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       }
     },
     closeWatcher() {
-      clearTimeout(watching?.timer);
-      watching?.watcher.close();
+      watching?.close();
       watching = undefined;
       void closePool();
     },
@@ -298,11 +272,6 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
   let codeVersion: Promise<string> | undefined;
   /** The build under way or done: its report once its files are written. */
   let current: Promise<IngestReport> | undefined;
-  // What the watch says changed: a rebuild after an edit neither lists the folder nor stats every
-  // file (see known-files.ts). The first build checks every file: they may have changed while no
-  // server ran; so does the one after a failed build.
-  const posts = new KnownPostFiles(options.postsDir());
-  posts.forget();
   const rebuild = () => {
     // One at a time: two builds would write the same record and output at once.
     const previous = current?.catch(() => undefined);
@@ -311,44 +280,33 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       const version = await (codeVersion ??= options.codeVersion());
       const workers = await (pool ??= options.startPool?.());
       // New folders are watched before the folder is listed: a change in one from now on is heard.
-      watcher.refresh();
-      const known = await posts.take();
+      watched.watcher.refresh();
+      const known = await watched.posts.take();
       try {
-        const built = await ingestOver({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, keepStale: true, ...(workers ? { pool: workers } : {}), ...(known ? { known } : {}) }, lastBuild);
-        const written = await writeIndex(built, { ...lastBuild, store, ...(workers ? { pool: workers } : {}) });
-        await store.prune(built.storeKeys);
-        built.report.search = written.search;
-        built.report.phases = [...(built.report.phases ?? []), ...written.phases];
-        built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
-        return built.report;
+        const building = ingestOver({ postsDir: options.postsDir(), timeZone, assetBase, store, codeVersion: version, keepStale: true, ...(workers ? { pool: workers } : {}), ...(known ? { known } : {}) }, lastBuild);
+        return await writeBuilt(building, { lastBuild, store, pool: workers, cacheDir: options.cacheDir });
       } catch (error) {
-        posts.forget();
-        if (isMissingEntryError(error)) forgetSeenFiles(options.cacheDir);
+        watched.posts.forget();
         throw error;
-      } finally {
-        store.close();
       }
     })());
   };
-  let timer: NodeJS.Timeout | undefined;
-  // Watched from before the first build reads the folder: a change made meanwhile is heard.
-  const watcher = watchPostsFolder(options.postsDir(), (path) => {
-    posts.saw(path);
-    clearTimeout(timer);
-    // Editors write a file in several steps; one rebuild per burst of changes.
-    timer = setTimeout(async () => {
-      await rebuild().catch(() => undefined);
-      watcher.refresh();
-      server.ws.send({ type: 'full-reload' });
-    }, 100);
+  // What the watch says changed: a rebuild after an edit neither lists the folder nor stats every file
+  // (see known-files.ts). Watched from before the first build reads the folder, so that a change made
+  // meanwhile is heard.
+  const watched = watchPostFiles(options.postsDir(), async () => {
+    await rebuild().catch(() => undefined);
+    watched.watcher.refresh();
+    server.ws.send({ type: 'full-reload' });
   });
+  // The first build checks every file: they may have changed while no server ran.
+  watched.posts.forget();
   const index = () => current ?? rebuild();
   // Started with the server rather than at the first request: a large archive takes seconds.
   void index().catch(() => undefined);
 
   server.httpServer?.once('close', () => {
-    clearTimeout(timer);
-    watcher.close();
+    watched.close();
     void pool?.then((started) => started?.close());
   });
 
@@ -374,6 +332,32 @@ function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions): void 
       next(error);
     }
   });
+}
+
+/**
+ * Writes the index being built over the last build's output (see write-index.ts), then lets go of the
+ * store's entries no longer used; returns the build's report, with what was written.
+ */
+async function writeBuilt(building: Promise<BuiltIndex | PatchedIndex>, target: { lastBuild: LastBuild; store: PostStore; pool: WorkerPool | undefined; cacheDir: string }): Promise<IngestReport> {
+  const { store, pool } = target;
+  try {
+    const built = await building;
+    // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
+    // bundle asset would hold all of them in the bundler's memory twice.
+    const written = await writeIndex(built, { ...target.lastBuild, store, ...(pool ? { pool } : {}) });
+    built.report.search = written.search;
+    built.report.phases = [...(built.report.phases ?? []), ...written.phases];
+    built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+    await store.prune(built.storeKeys);
+    return built.report;
+  } catch (error) {
+    // The record names an entry the store lost: the next build checks every file again. After any
+    // other failure the record stands (it names entries the store still has).
+    if (isMissingEntryError(error)) forgetSeenFiles(target.cacheDir);
+    throw error;
+  } finally {
+    store.close();
+  }
 }
 
 /** `public/archive-assets/` as the built site serves it, under the base path. */
