@@ -16,7 +16,7 @@ export class KnownPostFiles {
   private changed = new Set<string>();
   /** Whether a folder may have been made, removed or renamed since the folder was last listed. */
   private foldersMayDiffer = true;
-  /** Whether the next build is to check every file (after a failed build: what it saw is unknown). */
+  /** Whether the next build is to check every file (see forget). */
   private checkEveryFile = false;
 
   constructor(postsDir: string) {
@@ -34,7 +34,10 @@ export class KnownPostFiles {
     return this.changed.size > 0 || this.foldersMayDiffer || this.checkEveryFile;
   }
 
-  /** After a failed build: the next one lists and checks every file. */
+  /**
+   * The next build lists and checks every file: at a start (what changed while nothing watched is
+   * unknown), and after a failed build.
+   */
   forget(): void {
     this.checkEveryFile = true;
   }
