@@ -143,7 +143,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const planned of patch.rows.values()) place(planned);
   else for (const planned of (built as BuiltIndex).rows) place(planned);
   const removedMembers = patch ? [] : [...before.keys()].filter((path) => isMemberPath(path) && !after.has(path));
-  for (const member of removedMembers) bucketTask(bucketOfMember(member));
+  for (const member of removedMembers) bucketTask(fileOfStatePath(member));
   // A patch removes no post: a bucket keeps every post of its file that it does not render again.
   if (patch) for (const task of buckets.values()) task.keep = 'rest';
   const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
@@ -226,8 +226,10 @@ function isMemberPath(path: string): boolean {
   return path.includes('#');
 }
 
-function bucketOfMember(path: string): string {
-  return path.slice(0, path.indexOf('#'));
+/** The file of the output a path of the state stands for: a post's is its bucket's. */
+export function fileOfStatePath(path: string): string {
+  const mark = path.indexOf('#');
+  return mark < 0 ? path : path.slice(0, mark);
 }
 
 /**
@@ -241,13 +243,12 @@ function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: Rea
   const files = new Set<string>();
   let posts = 0;
   for (const path of after.keys()) {
-    const mark = path.indexOf('#');
-    if (mark < 0) continue;
+    const file = fileOfStatePath(path);
+    if (file === path) continue;
     posts++;
-    const file = path.slice(0, mark);
     files.add(file);
     const task = tasks.get(file);
-    const id = path.slice(mark + 1);
+    const id = path.slice(file.length + 1);
     if (task && Array.isArray(task.keep) && !rendered.get(file)!.has(id)) task.keep.push(id);
   }
   return { count: files.size, posts };

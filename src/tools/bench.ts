@@ -22,6 +22,7 @@ import { servePreview, serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 import { buildWith, type GeneratorResult } from './static-site-generators.ts';
 import { loadState } from '../ingest/last-build.ts';
+import { fileOfStatePath } from '../ingest/write-index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, '.cache', 'bench');
@@ -440,12 +441,11 @@ async function outputState(cacheDir: string, outDir: string): Promise<ReadonlyMa
 function changedFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, outDir: string): ChangedFiles {
   // The state names each post as its bucket's path and its id (see write-index.ts): a file changed when
   // one of the paths it holds did.
-  const fileOf = (path: string) => path.split('#')[0]!;
   const changed = new Set<string>();
-  for (const [path, hash] of after) if (before.get(path) !== hash) changed.add(fileOf(path));
+  for (const [path, hash] of after) if (before.get(path) !== hash) changed.add(fileOfStatePath(path));
   const bytes = [...changed].reduce((sum, file) => sum + statSync(join(outDir, 'data', file)).size, 0);
-  const kept = new Set([...after.keys()].map(fileOf));
-  const removed = new Set([...before.keys()].map(fileOf).filter((file) => !kept.has(file))).size;
+  const kept = new Set([...after.keys()].map(fileOfStatePath));
+  const removed = new Set([...before.keys()].map(fileOfStatePath).filter((file) => !kept.has(file))).size;
   return { files: changed.size, MB: bytes / 1e6, removed };
 }
 
