@@ -4,10 +4,9 @@
  * the folder and stats every file, ~1 s at 200k posts; a build that knows which files changed stats
  * only those.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KnownFiles } from './ingest.ts';
-import { listPostFiles, POST_EXTENSIONS, type PostFileRef } from './read-posts.ts';
+import { isFileTarget, listPostFiles, POST_EXTENSIONS, type PostFileRef } from './read-posts.ts';
 import { watchPostsFolder, type PostsWatcher } from './watch-posts.ts';
 
 export class KnownPostFiles {
@@ -67,7 +66,7 @@ export class KnownPostFiles {
   private update(path: string): void {
     const files = this.files!;
     const name = path.slice(path.lastIndexOf('/') + 1);
-    const isPost = POST_EXTENSIONS.test(name) && isFile(`${this.root}/${path}`);
+    const isPost = POST_EXTENSIONS.test(name) && isFileTarget(`${this.root}/${path}`);
     // Sorted by code units, as listPostFiles sorts them.
     let low = 0;
     let high = files.length;
@@ -79,15 +78,6 @@ export class KnownPostFiles {
     const listed = files[low]?.path === path;
     if (isPost && !listed) files.splice(low, 0, { path, absolutePath: `${this.root}/${path}` });
     else if (!isPost && listed) files.splice(low, 1);
-  }
-}
-
-/** A file, or a link to one (what listPostFiles takes). */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

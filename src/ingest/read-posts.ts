@@ -76,8 +76,8 @@ function childPath(relativeDir: string, name: string): string {
   return relativeDir === '' ? name : `${relativeDir}/${name}`;
 }
 
-/** Whether a link leads to a file (a broken or unreadable link leads nowhere). */
-function isFileTarget(path: string): boolean {
+/** Whether a path leads to a file, itself or through a link (a broken or unreadable link leads nowhere). */
+export function isFileTarget(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
