@@ -6,11 +6,11 @@
  * emptied or half-written output folder gets every file.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../index-format/types.ts';
-import { forEachLine, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
+import { forEachLine, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
 
 /**
  * The layout of the data folder a state and a plan describe: a build over a folder of another layout
@@ -120,7 +120,7 @@ export function planSnapshotPath(statePath: string): string {
  * size and time of the state and of the plan.
  */
 let lastSaved:
-  | { statePath: string; dataRoot: string; buildId: string; size: number; mtimeMs: number; files: ReadonlyMap<string, string>; superseded: number; plan?: { size: number; mtimeMs: number; snapshot: PlanSnapshot & { buildId: string } } }
+  | { statePath: string; dataRoot: string; buildId: string; state: FileStamp; files: ReadonlyMap<string, string>; superseded: number; plan?: { stamp: FileStamp; snapshot: PlanSnapshot & { buildId: string } } }
   | undefined;
 
 export async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
@@ -130,7 +130,7 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
     const header = log && (JSON.parse(log.header) as { dataRoot?: string; layout?: number });
     if (!log || header?.dataRoot !== dataRoot || header.layout !== OUTPUT_LAYOUT || log.mark !== (await readBuildId(dataRoot))) return undefined;
     const saved = lastSaved;
-    if (saved && saved.statePath === statePath && saved.dataRoot === dataRoot && saved.buildId === log.mark && isUnchangedFile(statePath, saved)) {
+    if (saved && saved.statePath === statePath && saved.dataRoot === dataRoot && saved.buildId === log.mark && isStamped(statePath, saved.state)) {
       return { buildId: log.mark, files: saved.files, log, superseded: saved.superseded };
     }
     const files = new Map<string, string>();
@@ -153,7 +153,7 @@ export async function loadPlanSnapshot(statePath: string, dataRoot: string): Pro
     const saved = lastSaved;
     if (saved?.plan && saved.statePath === statePath && saved.dataRoot === dataRoot) {
       const id = await readBuildId(dataRoot);
-      if (id === saved.buildId && isUnchangedFile(planSnapshotPath(statePath), saved.plan)) return saved.plan.snapshot;
+      if (id === saved.buildId && isStamped(planSnapshotPath(statePath), saved.plan.stamp)) return saved.plan.snapshot;
     }
     const [text, id] = await Promise.all([readFile(planSnapshotPath(statePath), 'utf8'), readBuildId(dataRoot)]);
     const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string; layout?: number };
@@ -197,25 +197,17 @@ export async function saveState(
   await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
   // Each line of the state says one path; a line said again counts as superseded (see loadState).
   const lines = appending ? previous.superseded + previous.files.size + changes.changed.length + changes.removed.length : files.size;
-  const planFile = plan && (await stat(planSnapshotPath(statePath)));
-  const stateFile = await stat(statePath);
   lastSaved = {
     statePath,
     dataRoot,
     buildId,
-    size: stateFile.size,
-    mtimeMs: stateFile.mtimeMs,
+    state: stampOf(statePath),
     // Not copied: the build that made it is done with it, and the next only reads it.
     files,
     superseded: lines - files.size,
-    ...(plan && planFile ? { plan: { size: planFile.size, mtimeMs: planFile.mtimeMs, snapshot: { ...plan, buildId } } } : {}),
+    ...(plan ? { plan: { stamp: stampOf(planSnapshotPath(statePath)), snapshot: { ...plan, buildId } } } : {}),
   };
   return buildId;
-}
-
-function isUnchangedFile(path: string, saved: { size: number; mtimeMs: number }): boolean {
-  const file = statSync(path);
-  return file.size === saved.size && file.mtimeMs === saved.mtimeMs;
 }
 
 async function readBuildId(dataRoot: string): Promise<string> {

@@ -12,7 +12,7 @@
  *
  * Lines hold no raw line break, and only commit lines begin with a tab.
  */
-import { closeSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writevSync } from 'node:fs';
 
 export interface LineLog {
   bytes: Buffer;
@@ -35,6 +35,23 @@ export function worthAppending(superseded: number, live: number): boolean {
 
 const NEWLINE = 10;
 const TAB = 9;
+
+/** A file's size and time when it was saved: while both are the same, it is the file saved. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+export function stampOf(path: string): FileStamp {
+  const { size, mtimeMs } = statSync(path);
+  return { size, mtimeMs };
+}
+
+/** Whether the file at `path` is still the one stamped. */
+export function isStamped(path: string, stamp: FileStamp): boolean {
+  const now = statSync(path);
+  return now.size === stamp.size && now.mtimeMs === stamp.mtimeMs;
+}
 
 /** The log at `path`, or undefined when there is none or nothing in it was ever committed. */
 export function readLineLog(path: string): LineLog | undefined {

@@ -23,10 +23,10 @@
  * once the new record is in place.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from './ingest-file.ts';
-import { GatheredWrites, LineLogWriter, readLineLog, worthAppending, type LineLog } from './line-log.ts';
+import { GatheredWrites, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
 
 const SEEN_FILE = 'files-seen.tsv';
 /** The record of the first design (heads within its lines): removed by the first build that writes a record. */
@@ -140,7 +140,7 @@ export class SeenFiles {
  * an edit appends a line or two. Used once, and only while the file is the one written then (its last
  * commit, its size and time).
  */
-let lastAppended: { path: string; settings: string; mark: string; size: number; mtimeMs: number; base: SeenFiles; lines: [string, SeenLine | undefined][] } | undefined;
+let lastAppended: { path: string; settings: string; mark: string; stamp: FileStamp; base: SeenFiles; lines: [string, SeenLine | undefined][] } | undefined;
 
 /** What the last build saw, or undefined when there is no usable record (first build, other settings). */
 export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefined {
@@ -154,9 +154,8 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
     if (header.settings !== settings || typeof header.heads !== 'string' || !header.heads.startsWith(HEADS_PREFIX)) return undefined;
     const headsPath = join(dir, header.heads);
     if (!existsSync(headsPath)) return undefined;
-    if (appended && appended.path === path && appended.settings === settings && appended.mark === log.mark && appended.base.headsPath === headsPath) {
-      const file = statSync(path);
-      if (file.size === appended.size && file.mtimeMs === appended.mtimeMs) return appended.base.appended(log, appended.lines);
+    if (appended && appended.path === path && appended.settings === settings && appended.mark === log.mark && appended.base.headsPath === headsPath && isStamped(path, appended.stamp)) {
+      return appended.base.appended(log, appended.lines);
     }
     const entries = new Map<string, SeenLine>();
     // ASCII throughout (see encodePath): decoded as Latin-1, a third of the time UTF-8 takes.
@@ -266,8 +265,7 @@ export class SeenFilesWriter {
     this.log.commit(this.id);
     if (!this.appending) removeHeadsFilesBut(this.dir, this.heads.path);
     const path = join(this.dir, SEEN_FILE);
-    const file = this.appendTo && statSync(path);
-    lastAppended = this.appendTo && file ? { path, settings: this.settings, mark: this.id, size: file.size, mtimeMs: file.mtimeMs, base: this.appendTo, lines: this.lines } : undefined;
+    lastAppended = this.appendTo ? { path, settings: this.settings, mark: this.id, stamp: stampOf(path), base: this.appendTo, lines: this.lines } : undefined;
   }
 
   /** A failed build leaves the last record as it was. */
