@@ -97,6 +97,13 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   /** One build at a time: the bundle's (buildStart to writeBundle) or the posts' (rebuildPosts). */
   let turn: Promise<void> = Promise.resolve();
   let endTurn: () => void = () => {};
+  /** Waits for the build under way to end; the caller's ends with endTurn(). */
+  const takeTurn = async () => {
+    const previous = turn;
+    turn = new Promise((done) => (endTurn = done));
+    await previous;
+  };
+  const strictFailure = (reported: number) => `strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE}`;
   /** A build that stays up: what it knows of the posts folder, and its watch. */
   let watching: WatchedPostFiles | undefined;
 
@@ -133,9 +140,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     return watched;
   };
   const rebuildPosts = async () => {
-    const previous = turn;
-    turn = new Promise((done) => (endTurn = done));
-    await previous;
+    await takeTurn();
     const current = watching;
     try {
       // A burst heard while the last rebuild ran may have been written by it already.
@@ -147,7 +152,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       const reported = await writeOutput(ingestOver({ ...ingestOptions, ...(known ? { known } : {}) }, lastBuild));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
       config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
-      if (strict && reported > 0) config.logger.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE}`);
+      if (strict && reported > 0) config.logger.error(strictFailure(reported));
     } catch (error) {
       current?.posts.forget();
       config.logger.error(`posts not rebuilt: ${error instanceof Error ? error.message : String(error)}`, { timestamp: true });
@@ -171,9 +176,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     async buildStart() {
       if (config.command !== 'build') return;
       // A build that stays up takes its turn after a posts rebuild under way (see rebuildPosts).
-      const previous = turn;
-      turn = new Promise((done) => (endTurn = done));
-      await previous;
+      await takeTurn();
       const outDir = resolve(config.root, config.build.outDir);
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
@@ -210,7 +213,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
         // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
         await copyFile(join(outDir, 'index.html'), join(outDir, '404.html'));
         if (strict && reported > 0) {
-          this.error(`strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE} (unset CNA_READER_STRICT to build anyway)`);
+          this.error(`${strictFailure(reported)} (unset CNA_READER_STRICT to build anyway)`);
         }
       } finally {
         if (!watching) await closePool();
