@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
 import { Layout } from './layout.tsx';
 import { Loading } from '../components/status.tsx';
@@ -5,16 +6,23 @@ import { ListPage } from '../features/list/list-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
 /** The article view is split into its own chunk: the list shows without downloading it. */
+const ArticlePage = lazy(async () => ({ default: (await import('../features/article/article-page.tsx')).ArticlePage }));
+
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
-    // Shown while the lazy article chunk loads on a first visit straight to an article.
-    hydrateFallbackElement: <Loading />,
     children: [
       { index: true, element: <ListPage /> },
       {
         path: 'a/:id',
-        lazy: async () => ({ Component: (await import('../features/article/article-page.tsx')).ArticlePage }),
+        // Waited for inside the layout, where the article will show: on a first visit straight to an
+        // article, the page's header and the message sit where they stay. (As a lazy route, the router
+        // showed the message alone in place of the whole layout, which then moved everything.)
+        element: (
+          <Suspense fallback={<Loading />}>
+            <ArticlePage />
+          </Suspense>
+        ),
       },
       { path: '*', element: <NotFoundPage /> },
     ],

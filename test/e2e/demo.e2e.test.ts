@@ -133,6 +133,20 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     await page.getByText('共 3 篇').waitFor();
   });
 
+  it('shifts nothing on a deep link whose article code arrives late (a slow network)', async () => {
+    // The page is painted before the article view's chunk arrives: what shows meanwhile must sit where
+    // the article will (the header drawn, the message in the page's main area).
+    await page.route(/\/assets\/article-page-[^/]*\.js$/, async (route) => {
+      await new Promise((done) => setTimeout(done, 500));
+      await route.continue();
+    });
+    await page.goto(`${site.url}a/${encodeURIComponent('2026-11-12-合歡山迎今冬首波冷空氣-公路總局提醒備妥雪鏈')}`);
+    await page.getByRole('heading', { level: 1, name: '合歡山迎今冬首波冷空氣 公路總局提醒備妥雪鏈' }).waitFor();
+    // None at all: the message shown meanwhile moved the whole page by 16 px (0.0025 here, 0.0125 on a
+    // longer article), under the 0.01 the figures' test allows.
+    expect((await layoutShifts(page)).moved).toEqual([]);
+  });
+
   it('runs nothing from a hostile post, and keeps its text', async () => {
     await page.goto(`${site.url}a/${encodeURIComponent('2026-11-19-示範-危險標記')}`);
     await page.getByText('最後一段文字也應保留。（編輯：示範）').waitFor();
