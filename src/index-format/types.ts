@@ -209,6 +209,8 @@ export interface SearchIndexStats {
   pieces: number;
   /** Bytes of all search files (meta.json, shards and pieces), uncompressed. */
   bytes: number;
+  /** Posts in the index's tail (see search-format.ts), whose shards a new post changes. */
+  tailPosts?: number;
   /** Time spent writing post files while adding their tokens (threads at work together), and joining, cutting and writing the shards. */
   addSeconds: number;
   writeSeconds: number;

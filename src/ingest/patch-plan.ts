@@ -43,9 +43,10 @@ export interface PatchedIndex {
     rows: Map<number, PlannedRow>;
     /**
      * How the last build's rows became this build's, for its search index (see search-cache.ts), and
-     * the old store keys of the rows dropped (edited posts, entries moved), whose tokens leave it.
+     * the old store key of each row dropped (edited posts, entries moved), whose tokens leave it, by
+     * its old row.
      */
-    search: { mapping: RowMapping | undefined; droppedKeys: string[] };
+    search: { mapping: RowMapping | undefined; droppedKeys: Map<number, string> };
   };
 }
 
@@ -211,7 +212,7 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
   const freshRows = [...droppedRows.map((old) => rows.newRow(old)), ...order.map((post) => post.row)].sort((a, b) => a - b);
-  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: droppedRows.map((old) => previous.get(snapshot.paths[old]!)!.seen[2]) };
+  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen[2]])) };
 
   // 4. The small files: metadata shards, tag lists, manifest.
   const smallFiles = new Map<string, string>();

@@ -21,10 +21,15 @@ export function searchCachePaths(statePath: string): SearchCachePaths {
   return { rows: `${statePath}.search-rows.json` };
 }
 
-/** The build the written index belongs to, its size, and the keys of the rows it numbers. */
+/**
+ * The build the written index belongs to, the size of its shards before the tail and where its tail
+ * begins (see search-format.ts), and the keys of all the rows it numbers.
+ */
 export interface CachedRows {
   buildId: string;
   stats: Pick<SearchIndexStats, 'tokens' | 'bytes' | 'shards' | 'pieces'>;
+  /** Absent in a cache written before indexes had a tail: such an index is not patched. */
+  tailFrom?: number;
   keys: string[];
 }
 
@@ -110,6 +115,30 @@ export function rowMapping(newRowOf: Int32Array, freshRows: number[]): RowMappin
   const mapping: RowMapping = { newRowOf, freshRows, dropsRows };
   if (uniform) mapping.shift = shift ?? 0;
   return mapping;
+}
+
+/**
+ * How the last build's head (the rows before its tail, see search-format.ts) becomes this build's:
+ * the old head held the rows before `oldFrom`, the new one holds those before `newFrom`. A row of the
+ * old tail now in the head is fresh to it (its postings were not there); a row of the old head now in
+ * the tail (the archive shrank) leaves it, as a dropped row does. `dropped`: the old rows that leave
+ * the head, ascending. Undefined when the mapping would reorder old rows.
+ */
+export function headMapping(mapping: RowMapping, oldFrom: number, newFrom: number): { mapping: RowMapping; dropped: number[] } | undefined {
+  const newRowOf = new Int32Array(oldFrom);
+  const dropped: number[] = [];
+  for (let old = 0; old < oldFrom; old++) {
+    const row = mapping.newRowOf[old]!;
+    newRowOf[old] = row < newFrom ? row : -1;
+    if (newRowOf[old]! < 0) dropped.push(old);
+  }
+  const fresh = mapping.freshRows.filter((row) => row < newFrom);
+  for (let old = oldFrom; old < mapping.newRowOf.length; old++) {
+    const row = mapping.newRowOf[old]!;
+    if (row >= 0 && row < newFrom) fresh.push(row);
+  }
+  const head = rowMapping(newRowOf, fresh.sort((a, b) => a - b));
+  return head && { mapping: head, dropped };
 }
 
 /**

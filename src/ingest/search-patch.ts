@@ -13,7 +13,7 @@
 import { PIECE_POSTINGS, SEARCH_META_PATH, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader } from '../index-format/search-format.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
-import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta } from './search-shards.ts';
+import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
 
 /** A file of the written index (a path under `data/`), or undefined when there is none. */
 export type ReadIndexFile = (path: string) => Uint8Array | undefined;
@@ -169,6 +169,8 @@ export interface InPlacePatch {
   drop: (path: string) => void;
   shardBytes?: number;
   piecePostings?: number;
+  /** The tail that meta.json names (written before; see writeSearchTail): none by default. */
+  tail?: SearchTail;
 }
 
 /** What changed in the index's size: shards and pieces now, tokens and bytes added (negative: removed). */
@@ -306,6 +308,6 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
   }
   // In token order, as a build from scratch lists them (the new ones were added at the end).
   const piecesInOrder = Object.fromEntries(Object.entries(pieces).sort(([a], [b]) => compareTokens(a, b)));
-  await writeSearchMeta(patch.postCount, firstTokens, piecesInOrder, write);
+  await writeSearchMeta(patch.postCount, firstTokens, piecesInOrder, write, patch.tail);
   return { shards: firstTokens.length, pieces: Object.values(pieces).reduce((sum, count) => sum + count, 0), tokenChange, byteChange };
 }

@@ -4,7 +4,7 @@
  * postings as pieces (format: src/index-format/search-format.ts).
  */
 import {
-  PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, encodeShard, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader,
+  PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, encodeShard, searchPiecePath, searchShardPath, searchTailShardPath, type SearchMeta, type ShardHeader,
 } from '../index-format/search-format.ts';
 import { fnv1a } from '../index-format/types.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
@@ -17,8 +17,28 @@ import { searchVariantGroups } from './search-variants.ts';
 export const SEARCH_SHARD_BYTES = 32 * 1024;
 
 /**
+ * The tail's span (see search-format.ts): the tail holds the rows since the last multiple of it. At
+ * 60,000 posts a year (a busy mirror), the tail joins the shards before it every 12 days or so; in
+ * between, a fetch writes the tail's shards (~100 files, a few MB at 2,000 posts) and meta.json.
+ */
+export const TAIL_ROWS = 2048;
+
+export type SearchTail = NonNullable<SearchMeta['tail']>;
+
+/** The first row of the tail of an index of `postCount` posts. */
+export function searchTailStart(postCount: number, tailRows = TAIL_ROWS): number {
+  return postCount - (postCount % tailRows);
+}
+
+/** A tail holding no post: an index with all its rows in the shards before it. */
+export function emptyTail(postCount: number): SearchTail {
+  return { from: postCount, firstTokens: [] };
+}
+
+/**
  * Cuts a token stream (in token order) into shards, and common tokens' older postings into pieces,
- * and hands each file to `write` (path under `data/`), then meta.json. Returns the total bytes and the
+ * and hands each file to `write` (path under `data/`), then meta.json, which names the tail written
+ * before (writeSearchTail; none by default). Returns the total bytes (the tail's not counted) and the
  * number of shards and pieces.
  */
 export async function writeSearchShards(
@@ -27,6 +47,7 @@ export async function writeSearchShards(
   write: (path: string, body: Uint8Array | string) => Promise<void>,
   shardBytes = SEARCH_SHARD_BYTES,
   piecePostings = PIECE_POSTINGS,
+  tail = emptyTail(postCount),
 ): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
   const cutter = new ShardCutter(write, shardBytes);
   let total = 0;
@@ -43,13 +64,40 @@ export async function writeSearchShards(
   }
   await cutter.flush();
   total += cutter.bytes;
-  total += await writeSearchMeta(postCount, cutter.firstTokens, pieced, write);
+  total += await writeSearchMeta(postCount, cutter.firstTokens, pieced, write, tail);
   return { bytes: total, shards: cutter.firstTokens.length, pieces: pieceCount, tokens: tokenCount };
 }
 
+/**
+ * Cuts the tail's token stream (the postings of rows `from` on, in token order) into the tail's
+ * shards. A tail has no pieces: its lists are short. Returns the tail for meta.json, its bytes and
+ * its number of tokens.
+ */
+export async function writeSearchTail(
+  lists: Iterable<TokenPostings>,
+  from: number,
+  write: (path: string, body: Uint8Array) => Promise<void>,
+  shardBytes = SEARCH_SHARD_BYTES,
+): Promise<{ tail: SearchTail; bytes: number; tokens: number }> {
+  const cutter = new ShardCutter(write, shardBytes, searchTailShardPath);
+  let tokens = 0;
+  for (const list of lists) {
+    tokens++;
+    await cutter.add(list.token, list.postings, list.count);
+  }
+  await cutter.flush();
+  return { tail: { from, firstTokens: cutter.firstTokens }, bytes: cutter.bytes, tokens };
+}
+
 /** Writes meta.json; returns its size. */
-export async function writeSearchMeta(postCount: number, firstTokens: string[], pieces: Record<string, number>, write: (path: string, body: string) => Promise<void>): Promise<number> {
-  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces };
+export async function writeSearchMeta(
+  postCount: number,
+  firstTokens: string[],
+  pieces: Record<string, number>,
+  write: (path: string, body: string) => Promise<void>,
+  tail = emptyTail(postCount),
+): Promise<number> {
+  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces, tail };
   const json = JSON.stringify(meta);
   await write(SEARCH_META_PATH, json);
   return Buffer.byteLength(json);
@@ -85,6 +133,8 @@ export class ShardCutter {
   constructor(
     private readonly write: (path: string, body: Uint8Array) => Promise<void>,
     private readonly shardBytes = SEARCH_SHARD_BYTES,
+    /** The file of a shard, from its first token: the tail's shards have their own. */
+    private readonly pathOf = searchShardPath,
   ) {}
 
   /** Whether a token whose shard part has `restLength` bytes would begin a new shard, after what this one holds. */
@@ -113,7 +163,7 @@ export class ShardCutter {
     this.parts = [];
     this.size = 0;
     this.headerSize = 0;
-    await this.write(searchShardPath(first), file);
+    await this.write(this.pathOf(first), file);
   }
 }
 
@@ -210,18 +260,25 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The whole search index in memory, for tests and tools (builds stream it to disk instead). */
+/**
+ * The whole search index in memory, its tail where a build puts it, for tests and tools (builds
+ * stream it to disk instead).
+ */
 export async function buildSearchFiles(
   posts: AsyncIterable<{ row: number; title: string; text: string }>,
-  sizes: { shardBytes?: number; piecePostings?: number } = {},
+  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number } = {},
 ): Promise<Map<string, Uint8Array | string>> {
-  const builder = new SearchIndexBuilder();
-  for await (const post of posts) builder.addText(post.row, post.title, post.text);
-  return searchFilesOf(builder, sizes);
-}
-
-async function searchFilesOf(builder: SearchIndexBuilder, sizes: { shardBytes?: number; piecePostings?: number }): Promise<Map<string, Uint8Array | string>> {
+  // Where the tail begins depends on the number of posts: known once they are all read.
+  const all: { row: number; title: string; text: string }[] = [];
+  for await (const post of posts) all.push(post);
+  const postCount = all.length;
+  const tailFrom = searchTailStart(postCount, sizes.tailRows);
+  const head = new SearchIndexBuilder();
+  const tail = new SearchIndexBuilder();
+  for (const post of all) (post.row < tailFrom ? head : tail).addText(post.row, post.title, post.text);
   const files = new Map<string, Uint8Array | string>();
-  await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), builder.postCount, async (path, body) => void files.set(path, body), sizes.shardBytes, sizes.piecePostings);
+  const write = async (path: string, body: Uint8Array | string) => void files.set(path, body);
+  const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes);
+  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, sizes.shardBytes, sizes.piecePostings, written.tail);
   return files;
 }

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { SEARCH_TAIL_FOLDER } from '../index-format/search-format.ts';
 import { postBucket, type SearchIndexStats } from '../index-format/types.ts';
 import type { BuiltIndex, PlannedRow } from './build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
@@ -29,10 +30,10 @@ import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, type CachedRows } from './search-cache.ts';
+import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, type CachedRows } from './search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from './search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
-import { writeSearchShards } from './search-shards.ts';
+import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from './search-shards.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 
@@ -43,6 +44,9 @@ export interface WriteIndexOptions {
   pool?: WorkerPool;
   /** Where to remember what was written (in the build cache). Without it, every file is written. */
   statePath?: string;
+  /** The span of the search index's tail (see searchTailStart), and the size of its shards: tests make them small. */
+  tailRows?: number;
+  searchShardBytes?: number;
 }
 
 export interface WrittenIndex {
@@ -62,8 +66,9 @@ const WRITE_BATCH = 32;
 /**
  * The last build's search index is patched when at most this many rows (or this share of them) are new or
  * changed; more, and reading their tokens on one thread costs more than making the index on all cores.
+ * Enough for a tail that joins the head (TAIL_ROWS rows) and a day's posts besides.
  */
-const PATCH_MIN_ROWS = 2_000;
+const PATCH_MIN_ROWS = 2 * TAIL_ROWS;
 const PATCH_SHARE = 0.05;
 
 export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
@@ -150,43 +155,59 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
   written += bucketTasks.length;
 
-  // The last build's search index, patched when few posts are new or changed (see search-cache.ts).
+  // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
+  // build's when few of its rows are new or changed (see search-cache.ts), its tail made anew.
+  const tailRows = options.tailRows ?? TAIL_ROWS;
+  const tailFrom = searchTailStart(built.postCount, tailRows);
   const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
   // A patched plan says how rows moved: the cached keys are not needed.
   const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId, !patch) : undefined;
   if (cache) forgetCachedRows(cache);
-  const mapping = cachedRows ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
-  const searchPatch = mapping && mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? mapping : undefined;
+  const mapping = cachedRows?.tailFrom !== undefined ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
+  const head = mapping && headMapping(mapping, cachedRows!.tailFrom!, tailFrom);
+  const searchPatch = head && head.mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? head.mapping : undefined;
 
   const rowsStarted = performance.now();
   const rowTasks = (rows: Iterable<number>) => Array.from(rows, (row) => ({ row, key: keys[row]! }));
+  // The tail's rows are indexed on this thread, while the workers index the head's.
+  const indexingTail = indexInline(rowTasks(range(tailFrom, built.postCount)), store);
+  // Awaited below; should the rest fail first, its failure is that one.
+  indexingTail.catch(() => {});
   let parts: PartialIndex[];
   if (searchPatch || !options.pool || !store.dir) {
-    // With the search index patched, only the fresh rows (new or changed posts) are indexed.
-    parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : keys.keys()), store)];
+    // With the head patched, only its fresh rows (new or changed posts) are indexed.
+    parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
     await writeBuckets(bucketTasks, store, dataRoot, new Set());
   } else {
-    parts = await onWorkers(keys.length, bucketTasks, options.pool, store.dir, dataRoot, (start, end) => rowTasks(range(start, end)));
+    parts = await onWorkers(tailFrom, bucketTasks, options.pool, store.dir, dataRoot, (start, end) => rowTasks(range(start, end)));
   }
+  const tailPart = await indexingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
+  // The tail first: meta.json, written last with the head, names its shards.
+  const shardBytes = options.searchShardBytes;
+  const { tail, ...tailSize } = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
   let search: CachedRows['stats'];
   let inPlace = false;
-  if (searchPatch && cachedRows) {
-    const droppedKeys = patch ? patch.search.droppedKeys : cachedRows.keys.filter((_, old) => searchPatch.newRowOf[old]! < 0);
+  if (searchPatch && head) {
+    const droppedKeys = head.dropped.map((old) => {
+      const row = mapping!.newRowOf[old]!;
+      // A row dropped for good leaves its old version's tokens; one gone to the tail, its own.
+      return row >= 0 ? keys[row]! : patch ? patch.search.droppedKeys.get(old)! : cachedRows!.keys[old]!;
+    });
     const dropped = await droppedTokens(store, droppedKeys);
     const fresh = [...mergePartialIndexes(parts)];
     const readWritten = (path: string) => readIfThere(join(dataRoot, path));
     // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
-    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write }) : undefined;
+    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write, tail, ...(shardBytes ? { shardBytes } : {}) }) : undefined;
     inPlace = patched !== undefined;
     search = patched
-      ? { tokens: cachedRows.stats.tokens + patched.tokenChange, bytes: cachedRows.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
-      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write);
+      ? { tokens: cachedRows!.stats.tokens + patched.tokenChange, bytes: cachedRows!.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, shardBytes, undefined, tail);
   } else {
-    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write);
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, shardBytes, undefined, tail);
   }
   await Promise.all(inFlight.splice(0));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
@@ -203,12 +224,21 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
   if (options.statePath) {
     const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
-    if (cache) saveCachedRows(cache, { buildId, keys, stats: search });
+    if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tailFrom });
   }
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
-    search: { ...search, addSeconds: rowsSeconds, writeSeconds: searchSeconds, ...(searchPatch ? { patched: true } : {}) },
+    search: {
+      tokens: search.tokens + tailSize.tokens,
+      bytes: search.bytes + tailSize.bytes,
+      shards: search.shards + tail.firstTokens.length,
+      pieces: search.pieces,
+      tailPosts: built.postCount - tailFrom,
+      addSeconds: rowsSeconds,
+      writeSeconds: searchSeconds,
+      ...(searchPatch ? { patched: true } : {}),
+    },
     written,
     // Every file of this build's output that was not written was left as it was. The state names each
     // post, not its bucket: the output has one file per bucket.
@@ -325,10 +355,11 @@ async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): 
 
 /**
  * patchInPlace over the output state: the last index's files stay in the state unless the patch writes
- * or drops them. Undefined, with the state as it was, when there is no written index to patch.
+ * or drops them, but its tail's, which this build wrote anew. Undefined, with the state as it was, when
+ * there is no written index to patch.
  */
 async function patchSearchInPlace(before: ReadonlyMap<string, string>, after: Map<string, string>, patch: Omit<InPlacePatch, 'drop'>): Promise<InPlaceResult | undefined> {
-  const carried = [...before].filter(([path]) => path.startsWith('search/'));
+  const carried = [...before].filter(([path]) => path.startsWith('search/') && !path.startsWith(SEARCH_TAIL_FOLDER));
   for (const [path, hash] of carried) after.set(path, hash);
   const result = await patchInPlace({ ...patch, drop: (path) => after.delete(path) });
   if (!result) for (const [path] of carried) after.delete(path);

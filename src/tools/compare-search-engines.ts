@@ -20,7 +20,7 @@ import FlexSearch from 'flexsearch';
 import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
-import { SEARCH_META_PATH, searchShardPath, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
+import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
 import { foldText, tokenize } from '../index-format/search-text.ts';
 import { ingestPosts } from '../ingest/ingest.ts';
 import { buildSearchFiles } from '../ingest/search-shards.ts';
@@ -121,10 +121,13 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
   const bytes = [...files.values()].reduce((sum, body) => sum + (typeof body === 'string' ? Buffer.byteLength(body) : body.length), 0);
   const meta = JSON.parse(files.get(SEARCH_META_PATH) as string) as SearchMeta;
   const gz = (path: string) => gzipSync(files.get(path)!).length;
-  // A cold query fetches meta.json and the shards of its tokens.
+  // A cold query fetches meta.json and the shards of its tokens, before the tail and in it.
+  const shardPaths = (firstTokens: readonly string[], pathOf: (first: string) => string, tokens: readonly string[]) =>
+    firstTokens.length === 0 ? [] : tokens.map((token) => pathOf(firstTokens[shardOfToken(firstTokens, token)]!));
   const queryBytes = QUERIES.flat().map((query) => {
-    const shards = new Set(tokenize(query).map((token) => shardOfToken(meta.firstTokens, token)));
-    return gz(SEARCH_META_PATH) + [...shards].reduce((sum, n) => sum + gz(searchShardPath(meta.firstTokens[n]!)), 0);
+    const tokens = tokenize(query);
+    const paths = new Set([...shardPaths(meta.firstTokens, searchShardPath, tokens), ...shardPaths(meta.tail?.firstTokens ?? [], searchTailShardPath, tokens)]);
+    return gz(SEARCH_META_PATH) + [...paths].reduce((sum, path) => sum + gz(path), 0);
   });
   resetSearchCache();
   globalThis.fetch = (async (input: RequestInfo | URL) => {

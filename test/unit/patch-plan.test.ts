@@ -14,6 +14,11 @@ import type { IngestReport } from '../../src/index-format/types.ts';
 
 /** Small shards, so that a few dozen posts make many of them. */
 const SHARD_SIZE = 4;
+/**
+ * A short span for the search index's tail, so that the posts added cross into the next one, and
+ * small search shards, so that its head has several.
+ */
+const SEARCH_SIZES = { tailRows: 8, searchShardBytes: 256 };
 
 interface PostSpec {
   name: string;
@@ -72,9 +77,9 @@ async function build(postsDir: string, outDir: string, cacheDir: string): Promis
   const lastBuild = { dataRoot: join(outDir, 'data'), statePath: join(cacheDir, 'output.json') };
   try {
     const built = await ingestOver({ postsDir, store, keepStale: true, shardSize: SHARD_SIZE }, lastBuild);
-    const written = await writeIndex(built, { ...lastBuild, store });
+    const written = await writeIndex(built, { ...lastBuild, store, ...SEARCH_SIZES });
     await store.prune(built.storeKeys);
-    return { ...built.report, output: written };
+    return { ...built.report, phases: [...(built.report.phases ?? []), ...written.phases], search: written.search, output: written };
   } finally {
     store.close();
   }
@@ -114,6 +119,11 @@ describe('a rebuild that patches the last plan', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-cache-'));
   const posts = archive();
   const rebuild = () => build(postsDir, outDir, cacheDir);
+  /** The search index's files as written: its head (shards and pieces before the tail) and its tail. */
+  const searchFiles = () => {
+    const files = [...dataFiles(join(outDir, 'data'))].filter(([path]) => path.startsWith('search/') && path !== 'search/meta.json').sort();
+    return { head: files.filter(([path]) => !path.startsWith('search/tail/')), tail: files.filter(([path]) => path.startsWith('search/tail/')) };
+  };
 
   /** Rebuilds, and checks the output against a build from scratch; returns the rebuild's report. */
   const rebuildAndCompare = async () => {
@@ -143,18 +153,40 @@ describe('a rebuild that patches the last plan', () => {
   });
 
   it('patches a corrected post: its file, its shard, the search index', async () => {
+    const before = searchFiles();
     writePost(postsDir, { ...posts[6]!, body: '更正後的內文：颱風路徑改變。' });
     const report = await rebuildAndCompare();
     expect(report.plan).toEqual({ patched: true });
-    expect(report.output?.written).toBeLessThan(10);
+    // Its file, the metadata shard, the manifest, meta.json and a few shards of the search index's head.
+    expect(report.output?.written).toBeLessThan(16);
+    // An old post: its postings are before the tail, which stays as it was.
+    expect(report.search).toMatchObject({ patched: true, tailPosts: 6 });
+    expect(searchFiles().tail).toEqual(before.tail);
+  });
+
+  it("writes only the search index's tail and meta.json for a post added after the newest", async () => {
+    const before = searchFiles();
+    writePost(postsDir, { name: `${day(23)}-newest`, title: '最新的報導', date: `${day(23)} 09:00`, tags: ['cna'], link: 'news/newest', body: '颱風新聞：全新的詞彙出現。' });
+    const report = await rebuildAndCompare();
+    expect(report.search).toMatchObject({ patched: true, tailPosts: 7 });
+    const after = searchFiles();
+    expect(after.head).toEqual(before.head);
+    expect(after.tail).not.toEqual(before.tail);
   });
 
   it("patches a day's new posts: new tags, links into and out of the archive, two at the same minute", async () => {
     writePost(postsDir, { name: `${day(25)}-late-1`, title: '新的報導一', date: `${day(25)} 08:00`, tags: ['cna', '新標籤'], link: 'news/late-1', related: ['news/3', 'news/late-2'] });
     writePost(postsDir, { name: `${day(25)}-late-2`, title: '新的報導二', date: `${day(25)} 08:00`, tags: ['rthk'], link: 'news/late-2' });
     writePost(postsDir, { name: `${day(26)}-late-3`, title: '新的報導三', date: `${day(26)} 01:00`, tags: ['Taiwan'], link: 'news/30', related: ['news/late-1'] });
+    const searchBefore = searchFiles();
     const report = await rebuildAndCompare();
     expect(report.plan).toEqual({ patched: true });
+    // 23 posts were 16 before the tail and 7 in it; 26 are 24 and 2: the tail joined the head, which
+    // was patched in place rather than made again.
+    expect(searchBefore.tail.length).toBeGreaterThan(0);
+    expect(report.search).toMatchObject({ patched: true, tailPosts: 2 });
+    expect(report.phases?.map(([phase]) => phase)).toContain('patch the search index in place');
+    expect(searchFiles().head.length).toBeGreaterThan(5);
   });
 
   it('patches a late post placed among the newest rows, moving the rows after it', async () => {

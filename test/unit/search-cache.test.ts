@@ -4,7 +4,7 @@
  * after the newest or on top, inserted among older ones or deleted; read back whole and written again,
  * or (when no row moved) patched in place.
  */
-import { mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
+import { headMapping, mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
 import { countSearchTokens, searchTokenList } from '../../src/ingest/count-tokens.ts';
 import { patchInPlace, readWrittenIndex } from '../../src/ingest/search-patch.ts';
@@ -206,5 +206,25 @@ describe('patching the written search index', () => {
     expect(mapRows(['a', 'b'], ['x', 'y', 'a', 'b'])).toMatchObject({ shift: 2, dropsRows: false, freshRows: [0, 1] });
     // A post deleted in the middle: rows above stay, rows below move up.
     expect(mapRows(['a', 'b', 'c'], ['a', 'c'])).not.toHaveProperty('shift');
+  });
+
+  describe('the head of an index with a tail (the rows before it)', () => {
+    const old = ['a', 'b', 'c', 'd', 'e', 'f'];
+    it('stays as it was when posts are added to the tail', () => {
+      const head = headMapping(mapRows(old, [...old, 'g'])!, 4, 4)!;
+      expect(head).toEqual({ mapping: { newRowOf: Int32Array.from([0, 1, 2, 3]), freshRows: [], dropsRows: false, shift: 0 }, dropped: [] });
+    });
+    it('takes the rows of the old tail as fresh when the tail joins it', () => {
+      const head = headMapping(mapRows(old, [...old, 'g', 'h'])!, 4, 8)!;
+      expect(head).toEqual({ mapping: { newRowOf: Int32Array.from([0, 1, 2, 3]), freshRows: [4, 5, 6, 7], dropsRows: false, shift: 0 }, dropped: [] });
+    });
+    it('drops an edited post of its own, and the rows that went to the tail when the archive shrank', () => {
+      // b edited; f removed: 5 posts, the head (span 4) holds 4. Then a shorter archive: its head holds none.
+      expect(headMapping(mapRows(old, ['a', 'b2', 'c', 'd', 'e'])!, 4, 4)).toEqual({ mapping: { newRowOf: Int32Array.from([0, -1, 2, 3]), freshRows: [1], dropsRows: true, shift: 0 }, dropped: [1] });
+      expect(headMapping(mapRows(old, ['a', 'b', 'c'])!, 4, 0)).toEqual({ mapping: { newRowOf: Int32Array.from([-1, -1, -1, -1]), freshRows: [], dropsRows: true, shift: 0 }, dropped: [0, 1, 2, 3] });
+    });
+    it('is undefined when old rows would change their order', () => {
+      expect(headMapping({ newRowOf: Int32Array.from([1, 0]), freshRows: [], dropsRows: false }, 2, 2)).toBeUndefined();
+    });
   });
 });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { postBucketCount, postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/index-format/types.ts';
 import { agoraPost } from './helpers.ts';
@@ -103,8 +103,9 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     } finally {
       delete process.env['CNA_READER_CACHE_DIR'];
     }
-    const names = readdirSync(join(outDir, 'data', 'search'));
+    const names = searchFileNames(outDir);
     expect(names).toContain('meta.json');
+    expect(names.some((name) => name.startsWith('tail/'))).toBe(true);
     for (const name of names) {
       const served = Buffer.from(await (await fetch(`${base}data/search/${name}`)).arrayBuffer());
       expect(served.equals(readFileSync(join(outDir, 'data', 'search', name))), name).toBe(true);
@@ -228,7 +229,7 @@ describe('vite build, again', () => {
     expect(bucketFiles(outDir)).toEqual(bucketFiles(elsewhere));
     expect(fresh.search).not.toHaveProperty('patched');
     // The patched search index is the one a fresh build makes.
-    const searchFiles = (out: string) => readdirSync(join(out, 'data', 'search')).map((name) => [name, readFileSync(join(out, 'data', 'search', name)).toString('base64')]);
+    const searchFiles = (out: string) => searchFileNames(out).map((name) => [name, readFileSync(join(out, 'data', 'search', name)).toString('base64')]);
     expect(searchFiles(outDir)).toEqual(searchFiles(elsewhere));
   });
 
@@ -243,3 +244,12 @@ describe('vite build, again', () => {
     expect(postIn(elsewhere, 'a')?.title).toBe('甲（更正）');
   });
 });
+
+/** The files of a built site's search index, by path under `data/search/`, sorted. */
+function searchFileNames(outDir: string): string[] {
+  const root = join(outDir, 'data', 'search');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .sort();
+}

@@ -10,7 +10,7 @@ import { TITLE_BIT, newestFirst, shardOfToken, type Postings } from '../../index
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
-import { loadSearchMeta, loadSearchPiece, loadSearchShard } from './search-client.ts';
+import { loadSearchMeta, loadSearchPiece, loadSearchShard, loadSearchTailShard } from './search-client.ts';
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -41,20 +41,29 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const meta = await loadSearchMeta();
   const query = parseQuery(queryText, meta.variants);
   const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
-  const shardNumbers = new Set([...tokens].map((token) => shardOfToken(meta.firstTokens, token)));
+  // The newest posts are in the tail, in shards of its own: a token's postings may be in both (an
+  // archive smaller than the tail's span has only a tail).
+  const tailFirst = meta.tail?.firstTokens ?? [];
+  const shardsOf = (firstTokens: readonly string[]) => new Set(firstTokens.length > 0 ? [...tokens].map((token) => shardOfToken(firstTokens, token)) : []);
+  const shardNumbers = shardsOf(meta.firstTokens);
+  const tailNumbers = shardsOf(tailFirst);
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
   const pieced = [...tokens].filter((token) => (meta.pieces[token] ?? 0) > 0);
-  const [shardEntries, pieceLists] = await Promise.all([
+  const [shardEntries, tailEntries, pieceLists] = await Promise.all([
     Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)),
+    Promise.all([...tailNumbers].map(async (n) => [n, await loadSearchTailShard(tailFirst[n]!)] as const)),
     Promise.all(pieced.map((token) => Promise.all(Array.from({ length: meta.pieces[token]! }, (_, k) => loadSearchPiece(token, k))))),
   ]);
   if (signal?.aborted) throw new SearchCancelled();
   const shards = new Map(shardEntries);
+  const tailShards = new Map(tailEntries);
   const pieces = new Map(pieced.map((token, i) => [token, pieceLists[i]!]));
   // In list positions (newest first), like every row set of the list.
   const postingsOf = (token: string): Postings | undefined => {
-    const newest = shards.get(shardOfToken(meta.firstTokens, token))?.postings(token);
-    return newest && newestFirst([...(pieces.get(token) ?? []), newest], meta.postCount);
+    const head = meta.firstTokens.length > 0 ? shards.get(shardOfToken(meta.firstTokens, token))?.postings(token) : undefined;
+    const tail = tailFirst.length > 0 ? tailShards.get(shardOfToken(tailFirst, token))?.postings(token) : undefined;
+    const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
+    return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;
   };
 
   const positive = query.terms.filter((term) => !term.negated);

@@ -2,7 +2,7 @@
  * Fetching the search index: meta.json once, then each shard the first time a query needs it. Fetches are
  * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
  */
-import { SEARCH_META_PATH, decodeShard, searchPiecePath, searchShardPath, type DecodedShard, type Postings, type SearchMeta } from '../../index-format/search-format.ts';
+import { SEARCH_META_PATH, decodeShard, searchPiecePath, searchShardPath, searchTailShardPath, type DecodedShard, type Postings, type SearchMeta } from '../../index-format/search-format.ts';
 import { fetchData } from '../data/data-client.ts';
 
 const cache = new Map<string, Promise<unknown>>();
@@ -34,6 +34,12 @@ export function loadSearchMeta(): Promise<SearchMeta> {
 /** The shard whose first token is `firstToken` (a name from meta.json's firstTokens). */
 export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
   const path = searchShardPath(firstToken);
+  return cached(path, async () => decodeShard(await fetchBytes(path)));
+}
+
+/** The tail's shard whose first token is `firstToken` (a name from meta.json's tail.firstTokens). */
+export function loadSearchTailShard(firstToken: string): Promise<DecodedShard> {
+  const path = searchTailShardPath(firstToken);
   return cached(path, async () => decodeShard(await fetchBytes(path)));
 }
 

@@ -17,9 +17,15 @@ const POSTS = [
   { title: 'APEC峰會閉幕', text: '2026年APEC峰會今天閉幕，AI晶片供應鏈成為焦點。' },
 ];
 
-describe('searching', () => {
+// The newest posts' postings are in the index's tail (see search-format.ts): every query answers the
+// same whether a post's are in the shards before it or in the tail.
+describe.each([
+  ['no tail', 1],
+  ['the two newest posts in the tail', 3],
+  ['every post in the tail', 2048],
+])('searching, %s', (_, tailRows) => {
   beforeEach(async () => {
-    await serveSearchIndex(POSTS);
+    await serveSearchIndex(POSTS, { tailRows });
   });
 
   it('finds a word in either script, in posts written in either script', async () => {
@@ -191,13 +197,27 @@ describe('common tokens, their older postings in pieces', () => {
   it('answers every query as an index without pieces does', async () => {
     const queries = ['颱風', '颱風 停課', '停課', '颱風 -停課', '編號17', '"颱風消息"'];
     const answers = async () => Promise.all(queries.map(async (query) => { const { rows, rowsByDate } = await runSearch(query); return { rows, rowsByDate }; }));
-    await serveSearchIndex(posts);
+    await serveSearchIndex(posts, { tailRows: 1 });
     const whole = await answers();
-    const fetched = await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16 });
+    const fetched = await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16, tailRows: 1 });
     expect(await answers()).toEqual(whole);
     expect(whole[0]!.rowsByDate).toHaveLength(300);
     // 颱風 came in pieces: 300 postings are 18 pieces of 16 and 12 in its shard.
     expect(fetched.paths.filter((path) => path.endsWith('-17.bin'))).not.toHaveLength(0);
+  });
+
+  it('answers every query as an index without a tail does, a common token in pieces, its shard and the tail', async () => {
+    const queries = ['颱風', '颱風 停課', '停課', '颱風 -停課', '編號17', '編號299', '"颱風消息"', '颱風 編號29'];
+    const answers = async () => Promise.all(queries.map(async (query) => { const { rows, rowsByDate } = await runSearch(query); return { rows, rowsByDate }; }));
+    await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16, tailRows: 1 });
+    const whole = await answers();
+    // 300 posts: the 256 oldest before the tail (颱風: 15 pieces of 16, 16 postings in its shard), 44 in it.
+    const fetched = await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16, tailRows: 64 });
+    expect(await answers()).toEqual(whole);
+    expect(whole[0]!.rowsByDate).toHaveLength(300);
+    expect(fetched.paths.filter((path) => path.endsWith('-14.bin'))).not.toHaveLength(0);
+    expect(fetched.paths.filter((path) => path.endsWith('-15.bin'))).toHaveLength(0);
+    expect(fetched.paths.filter((path) => path.startsWith('search/tail/'))).not.toHaveLength(0);
   });
 
   it('leaves every piece as it was when a post is added after the newest', async () => {
@@ -206,7 +226,7 @@ describe('common tokens, their older postings in pieces', () => {
         (async function* () {
           for (const [row, post] of list.entries()) yield { row, ...post };
         })(),
-        { shardBytes: 512, piecePostings: 16 },
+        { shardBytes: 512, piecePostings: 16, tailRows: 1 },
       );
       return new Map([...files].filter(([path]) => /-\d+\.bin$/.test(path)));
     };
