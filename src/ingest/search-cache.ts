@@ -28,8 +28,11 @@ export function searchCachePaths(statePath: string): SearchCachePaths {
 export interface CachedRows {
   buildId: string;
   stats: Pick<SearchIndexStats, 'tokens' | 'bytes' | 'shards' | 'pieces'>;
-  /** Absent in a cache written before indexes had a tail: such an index is not patched. */
-  tailFrom?: number;
+  /**
+   * The tail's first row, its tokens and bytes. Absent in a cache written before indexes had a tail:
+   * such an index is not patched.
+   */
+  tail?: { from: number; tokens: number; bytes: number; firstTokens: string[] };
   keys: string[];
 }
 
@@ -115,6 +118,17 @@ export function rowMapping(newRowOf: Int32Array, freshRows: number[]): RowMappin
   const mapping: RowMapping = { newRowOf, freshRows, dropsRows };
   if (uniform) mapping.shift = shift ?? 0;
   return mapping;
+}
+
+/**
+ * Whether the last build's tail (from `oldFrom` on) is this build's (from `newFrom` on), row for row:
+ * each of its rows holds the same post (the same store key) as before, and there are as many rows.
+ * Then no row of it can be fresh: the posts edited are older.
+ */
+export function sameTail(mapping: RowMapping, oldFrom: number, newFrom: number, postCount: number): boolean {
+  if (oldFrom !== newFrom || mapping.newRowOf.length !== postCount) return false;
+  for (let old = oldFrom; old < postCount; old++) if (mapping.newRowOf[old] !== old) return false;
+  return true;
 }
 
 /**

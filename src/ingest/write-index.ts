@@ -30,7 +30,7 @@ import { BUILD_ID_FILE, loadState, saveState } from './last-build.ts';
 import type { PatchedIndex } from './patch-plan.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { PostStore } from './post-store.ts';
-import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, saveCachedRows, searchCachePaths, type CachedRows } from './search-cache.ts';
+import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, sameTail, saveCachedRows, searchCachePaths, type CachedRows } from './search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from './search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from './search-index.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from './search-shards.ts';
@@ -48,6 +48,8 @@ export interface WriteIndexOptions {
   tailRows?: number;
   searchShardBytes?: number;
 }
+
+type TailStats = NonNullable<CachedRows['tail']>;
 
 export interface WrittenIndex {
   search: SearchIndexStats;
@@ -156,23 +158,27 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   written += bucketTasks.length;
 
   // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
-  // build's when few of its rows are new or changed (see search-cache.ts), its tail made anew.
+  // build's when few of its rows are new or changed (see search-cache.ts), its tail made anew (or kept,
+  // when none of its posts changed).
   const tailRows = options.tailRows ?? TAIL_ROWS;
   const tailFrom = searchTailStart(built.postCount, tailRows);
   const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
   // A patched plan says how rows moved: the cached keys are not needed.
   const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId, !patch) : undefined;
   if (cache) forgetCachedRows(cache);
-  const mapping = cachedRows?.tailFrom !== undefined ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
-  const head = mapping && headMapping(mapping, cachedRows!.tailFrom!, tailFrom);
+  const oldTail = cachedRows?.tail;
+  const mapping = oldTail ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
+  const head = mapping && headMapping(mapping, oldTail!.from, tailFrom);
   const searchPatch = head && head.mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? head.mapping : undefined;
+  // A tail whose posts are all as they were (an older post edited) is kept as written.
+  const keptTail = mapping && sameTail(mapping, oldTail!.from, tailFrom, built.postCount) ? oldTail : undefined;
 
   const rowsStarted = performance.now();
   const rowTasks = (rows: Iterable<number>) => Array.from(rows, (row) => ({ row, key: keys[row]! }));
   // The tail's rows are indexed on this thread, while the workers index the head's.
-  const indexingTail = indexInline(rowTasks(range(tailFrom, built.postCount)), store);
+  const indexingTail = keptTail ? undefined : indexInline(rowTasks(range(tailFrom, built.postCount)), store);
   // Awaited below; should the rest fail first, its failure is that one.
-  indexingTail.catch(() => {});
+  indexingTail?.catch(() => {});
   let parts: PartialIndex[];
   if (searchPatch || !options.pool || !store.dir) {
     // With the head patched, only its fresh rows (new or changed posts) are indexed.
@@ -186,9 +192,17 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  // The tail first: meta.json, written last with the head, names its shards.
   const shardBytes = options.searchShardBytes;
-  const { tail, ...tailSize } = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
+  // The tail first: meta.json, written last with the head, names its shards.
+  let tail: TailStats;
+  if (tailPart) {
+    const written = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
+    tail = { ...written.tail, tokens: written.tokens, bytes: written.bytes };
+  } else {
+    tail = keptTail!;
+    for (const [path, hash] of before) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
+  }
+  const tailOfMeta = { from: tail.from, firstTokens: tail.firstTokens };
   let search: CachedRows['stats'];
   let inPlace = false;
   if (searchPatch && head) {
@@ -201,13 +215,13 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     const fresh = [...mergePartialIndexes(parts)];
     const readWritten = (path: string) => readIfThere(join(dataRoot, path));
     // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
-    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write, tail, ...(shardBytes ? { shardBytes } : {}) }) : undefined;
+    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write, tail: tailOfMeta, ...(shardBytes ? { shardBytes } : {}) }) : undefined;
     inPlace = patched !== undefined;
     search = patched
       ? { tokens: cachedRows!.stats.tokens + patched.tokenChange, bytes: cachedRows!.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
-      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, shardBytes, undefined, tail);
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, shardBytes, undefined, tailOfMeta);
   } else {
-    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, shardBytes, undefined, tail);
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, shardBytes, undefined, tailOfMeta);
   }
   await Promise.all(inFlight.splice(0));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
@@ -224,14 +238,14 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
   if (options.statePath) {
     const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
-    if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tailFrom });
+    if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tail });
   }
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
     search: {
-      tokens: search.tokens + tailSize.tokens,
-      bytes: search.bytes + tailSize.bytes,
+      tokens: search.tokens + tail.tokens,
+      bytes: search.bytes + tail.bytes,
       shards: search.shards + tail.firstTokens.length,
       pieces: search.pieces,
       tailPosts: built.postCount - tailFrom,
