@@ -52,6 +52,8 @@ interface Row {
    */
   rebuildDaySeconds: number;
   dayPosts: number;
+  /** The cold build's phases as its report gives them (seconds): where its time went. */
+  coldPhases: [name: string, seconds: number][];
   /** The same three changes under `vite build --watch`: seconds from the change on disk to the output written. */
   watch: { editSeconds: number; addSeconds: number; daySeconds: number };
   /** What those rebuilds changed in the output: what a deploy of the site uploads. */
@@ -462,6 +464,7 @@ for (const posts of sizes) {
   execFileSync('sync');
   const built = await buildWithRss(postsDir, outDir, cacheDir);
   const output = folderStats(outDir);
+  const coldPhases = (JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport).phases ?? [];
   // Incremental: add one post after the newest, then edit one, then a day's fetch (dayFetch), each
   // followed by a build with the cache warm; then the corpus is put back as it was. The added post is a
   // copy of a generated one under a new title, date and link, so that its text, and the search shards
@@ -505,6 +508,7 @@ for (const posts of sizes) {
     rebuildAddSeconds: rebuildAdd.seconds,
     rebuildDaySeconds: rebuildDay.seconds,
     dayPosts: day.posts,
+    coldPhases,
     watch: watched,
     rebuildEditChanged,
     rebuildDayChanged,
@@ -546,6 +550,8 @@ for (const r of rows) {
     `| ${r.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.postsPerSecond, 0)} | ${f(r.mbPerSecond)} | ${f(r.peakRssMB, 0)} | ${f(r.rebuildEditSeconds)} / ${f(r.rebuildAddSeconds)} / ${f(r.rebuildDaySeconds)} | ${f(r.watch.editSeconds, 2)} / ${f(r.watch.addSeconds, 2)} / ${f(r.watch.daySeconds, 2)} | ${r.outputFiles} | ${f(r.outputMB)} | ${f(r.firstLoadGzipKB)} | ${f(r.filterMs.sevenDays, 2)} / ${f(r.filterMs.tag, 2)} / ${f(r.filterMs.tagAndRange, 2)} | ${f(r.browser?.firstRowsMs, 0)} | ${f(r.browser?.tagFilterMs, 0)} / ${f(r.browser?.tagFilterSettledMs, 0)} / ${f(r.browser?.tagFilterHoveredMs, 0)} | ${r.browser ? `${r.browser.longTasksWhileScrolling} (${f(r.browser.longestTaskMs, 0)})` : '–'} | ${f(r.browser?.heapMB)} |`,
   );
 }
+console.log('\nWhere the cold build spent its time (s, phases of its report; the rest of the build time is starting up and bundling the app)');
+for (const r of rows) console.log(`- ${r.posts}: ${r.coldPhases.map(([name, seconds]) => `${name} ${f(seconds)}`).join(', ')}`);
 console.log('\nWhat a rebuild changes in the output (what a deploy uploads): files written with new content or new, their MB, files removed');
 console.log('| posts | out files | out MB | add one post: files / MB / removed | edit one post: files / MB / removed | a day\'s fetch (posts moved + added): files / MB / removed |');
 console.log('|---|---|---|---|---|---|');
