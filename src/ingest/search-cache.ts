@@ -22,15 +22,15 @@ export function searchCachePaths(statePath: string): SearchCachePaths {
 }
 
 /**
- * The build the written index belongs to, the size of its shards before the tail and where its tail
- * begins (see search-format.ts), and the keys of all the rows it numbers.
+ * The build the written index belongs to, the size of its head (the shards before the tail, see
+ * search-format.ts), its tail, and the keys of all the rows it numbers.
  */
 export interface CachedRows {
   buildId: string;
   stats: Pick<SearchIndexStats, 'tokens' | 'bytes' | 'shards' | 'pieces'>;
   /**
-   * The tail's first row, its tokens and bytes. Absent in a cache written before indexes had a tail:
-   * such an index is not patched.
+   * The tail's first row and shards (as meta.json names them), its tokens and bytes. Absent in a
+   * cache written before indexes had a tail: such an index is not patched.
    */
   tail?: { from: number; tokens: number; bytes: number; firstTokens: string[] };
   keys: string[];

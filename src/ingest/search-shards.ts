@@ -19,7 +19,8 @@ export const SEARCH_SHARD_BYTES = 32 * 1024;
 /**
  * The tail's span (see search-format.ts): the tail holds the rows since the last multiple of it. At
  * 60,000 posts a year (a busy mirror), the tail joins the shards before it every 12 days or so; in
- * between, a fetch writes the tail's shards (~100 files, a few MB at 2,000 posts) and meta.json.
+ * between, a fetch writes the tail's shards and meta.json (on the real corpus, 1,347 posts in the
+ * tail: 178 shards, 4.7 MB; at 200k synthetic posts, a day's fetch writes 5.2 MB in all).
  */
 export const TAIL_ROWS = 2048;
 
