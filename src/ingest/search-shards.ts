@@ -46,9 +46,7 @@ export async function writeSearchShards(
   lists: Iterable<TokenPostings>,
   postCount: number,
   write: (path: string, body: Uint8Array | string) => Promise<void>,
-  shardBytes = SEARCH_SHARD_BYTES,
-  piecePostings = PIECE_POSTINGS,
-  tail = emptyTail(postCount),
+  { shardBytes = SEARCH_SHARD_BYTES, piecePostings = PIECE_POSTINGS, tail = emptyTail(postCount) }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail } = {},
 ): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
   const cutter = new ShardCutter(write, shardBytes);
   let total = 0;
@@ -280,6 +278,6 @@ export async function buildSearchFiles(
   const files = new Map<string, Uint8Array | string>();
   const write = async (path: string, body: Uint8Array | string) => void files.set(path, body);
   const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes);
-  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, sizes.shardBytes, sizes.piecePostings, written.tail);
+  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, { shardBytes: sizes.shardBytes, piecePostings: sizes.piecePostings, tail: written.tail });
   return files;
 }

@@ -219,9 +219,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     inPlace = patched !== undefined;
     search = patched
       ? { tokens: cachedRows!.stats.tokens + patched.tokenChange, bytes: cachedRows!.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
-      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, shardBytes, undefined, tailOfMeta);
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, { shardBytes, tail: tailOfMeta });
   } else {
-    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, shardBytes, undefined, tailOfMeta);
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
   }
   await Promise.all(inFlight.splice(0));
   const searchSeconds = (performance.now() - searchStarted) / 1000;

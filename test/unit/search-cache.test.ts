@@ -39,7 +39,7 @@ type Files = Map<string, Uint8Array | string>;
 
 async function shardsOf(lists: Iterable<TokenPostings>, postCount: number): Promise<Files> {
   const files: Files = new Map();
-  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), SHARD_BYTES, PIECE_POSTINGS);
+  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), { shardBytes: SHARD_BYTES, piecePostings: PIECE_POSTINGS });
   return files;
 }
 
@@ -128,7 +128,7 @@ describe('patching the written search index', () => {
     // Smaller shards and pieces still: many cuts for each change to move.
     const indexOf = async (of: Post[]) => {
       const index: Files = new Map();
-      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), 512, 32);
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), { shardBytes: 512, piecePostings: 32 });
       return index;
     };
     let files = await indexOf(posts);
@@ -160,7 +160,7 @@ describe('patching the written search index', () => {
     // Tiny shards: "beta" begins a shard of its own only because its list is long.
     const index = async (of: Post[]) => {
       const files: Files = new Map();
-      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void files.set(path, body), 64, 1000);
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void files.set(path, body), { shardBytes: 64, piecePostings: 1000 });
       return files;
     };
     const posts: Post[] = [{ key: 'p0', title: 'ab', text: 'beta' }, ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' }))];

@@ -123,7 +123,7 @@ describe('the shard format', () => {
     }));
     const shardsOf = async (parts: SearchIndexBuilder[]) => {
       const files = new Map<string, Uint8Array | string>();
-      const written = await writeSearchShards(mergePartialIndexes(parts.map((part) => part.exportPartial())), posts.length, async (path, body) => void files.set(path, body), 2048);
+      const written = await writeSearchShards(mergePartialIndexes(parts.map((part) => part.exportPartial())), posts.length, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
       return { files, written };
     };
     const whole = new SearchIndexBuilder();
@@ -153,7 +153,7 @@ describe('a post added after the newest', () => {
       const builder = new SearchIndexBuilder();
       posts.forEach((post, row) => builder.addText(row, post.title, post.text));
       const files = new Map<string, Uint8Array | string>();
-      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body), 2048);
+      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
       files.delete(SEARCH_META_PATH);
       return files as Map<string, Uint8Array>;
     };
@@ -177,7 +177,7 @@ describe('a post added after the newest', () => {
     const lists = Array.from({ length: 3000 }, (_, n) => ({ token: `t${String(n).padStart(5, '0')}`, count: 1, postings: new Uint8Array(20 + ((n * 7919) % 180)) }));
     const shardsOf = async (tokens: typeof lists) => {
       const files = new Map<string, Uint8Array | string>();
-      await writeSearchShards(tokens, 10, async (path, body) => void files.set(path, body), 2048);
+      await writeSearchShards(tokens, 10, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
       return files;
     };
     const before = await shardsOf(lists);
