@@ -190,6 +190,14 @@ export function newestFirst(parts: readonly Postings[], postCount: number): Post
   return { rows, weights };
 }
 
+/**
+ * The first token (the name) of the shard that would hold `token`, among shards beginning with
+ * `firstTokens`; undefined when there is none (a part of the index holding no post).
+ */
+export function shardHolding(firstTokens: readonly string[], token: string): string | undefined {
+  return firstTokens.length === 0 ? undefined : firstTokens[shardOfToken(firstTokens, token)];
+}
+
 /** The shard that would hold `token`: the last shard whose first token is ≤ it. */
 export function shardOfToken(firstTokens: readonly string[], token: string): number {
   let lo = 0;

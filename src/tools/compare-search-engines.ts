@@ -20,7 +20,7 @@ import FlexSearch from 'flexsearch';
 import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
-import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardOfToken, type SearchMeta } from '../index-format/search-format.ts';
+import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../index-format/search-format.ts';
 import { foldText, tokenize } from '../index-format/search-text.ts';
 import { ingestPosts } from '../ingest/ingest.ts';
 import { buildSearchFiles } from '../ingest/search-shards.ts';
@@ -123,7 +123,10 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
   const gz = (path: string) => gzipSync(files.get(path)!).length;
   // A cold query fetches meta.json and the shards of its tokens, before the tail and in it.
   const shardPaths = (firstTokens: readonly string[], pathOf: (first: string) => string, tokens: readonly string[]) =>
-    firstTokens.length === 0 ? [] : tokens.map((token) => pathOf(firstTokens[shardOfToken(firstTokens, token)]!));
+    tokens.flatMap((token) => {
+      const first = shardHolding(firstTokens, token);
+      return first === undefined ? [] : [pathOf(first)];
+    });
   const queryBytes = QUERIES.flat().map((query) => {
     const tokens = tokenize(query);
     const paths = new Set([...shardPaths(meta.firstTokens, searchShardPath, tokens), ...shardPaths(meta.tail?.firstTokens ?? [], searchTailShardPath, tokens)]);

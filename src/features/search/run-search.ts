@@ -6,7 +6,7 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, newestFirst, shardOfToken, type Postings } from '../../index-format/search-format.ts';
+import { TITLE_BIT, newestFirst, shardHolding, type DecodedShard, type Postings } from '../../index-format/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
@@ -42,16 +42,14 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const query = parseQuery(queryText, meta.variants);
   const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
   // The newest posts are in the tail, in shards of its own: a token's postings may be in both (an
-  // archive smaller than the tail's span has only a tail).
+  // archive smaller than the tail's span has only a tail). Shards are known by their first tokens.
   const tailFirst = meta.tail?.firstTokens ?? [];
-  const shardsOf = (firstTokens: readonly string[]) => new Set(firstTokens.length > 0 ? [...tokens].map((token) => shardOfToken(firstTokens, token)) : []);
-  const shardNumbers = shardsOf(meta.firstTokens);
-  const tailNumbers = shardsOf(tailFirst);
+  const shardsHolding = (firstTokens: readonly string[]) => [...new Set([...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []))];
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
   const pieced = [...tokens].filter((token) => (meta.pieces[token] ?? 0) > 0);
   const [shardEntries, tailEntries, pieceLists] = await Promise.all([
-    Promise.all([...shardNumbers].map(async (n) => [n, await loadSearchShard(meta.firstTokens[n]!)] as const)),
-    Promise.all([...tailNumbers].map(async (n) => [n, await loadSearchTailShard(tailFirst[n]!)] as const)),
+    Promise.all(shardsHolding(meta.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
+    Promise.all(shardsHolding(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const)),
     Promise.all(pieced.map((token) => Promise.all(Array.from({ length: meta.pieces[token]! }, (_, k) => loadSearchPiece(token, k))))),
   ]);
   if (signal?.aborted) throw new SearchCancelled();
@@ -59,9 +57,13 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const tailShards = new Map(tailEntries);
   const pieces = new Map(pieced.map((token, i) => [token, pieceLists[i]!]));
   // In list positions (newest first), like every row set of the list.
+  const postingsIn = (loaded: ReadonlyMap<string, DecodedShard>, firstTokens: readonly string[], token: string) => {
+    const first = shardHolding(firstTokens, token);
+    return first === undefined ? undefined : loaded.get(first)?.postings(token);
+  };
   const postingsOf = (token: string): Postings | undefined => {
-    const head = meta.firstTokens.length > 0 ? shards.get(shardOfToken(meta.firstTokens, token))?.postings(token) : undefined;
-    const tail = tailFirst.length > 0 ? tailShards.get(shardOfToken(tailFirst, token))?.postings(token) : undefined;
+    const head = postingsIn(shards, meta.firstTokens, token);
+    const tail = postingsIn(tailShards, tailFirst, token);
     const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
     return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;
   };
