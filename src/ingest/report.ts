@@ -34,9 +34,11 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
     }
   }
   if (report.search) {
-    const { tokens, shards, bytes, addSeconds, writeSeconds, patched } = report.search;
+    const { tokens, shards, bytes, addSeconds, writeSeconds, patched, tailPosts } = report.search;
     const how = patched ? 'the last build\'s index patched' : 'post files + indexing';
-    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards, ${(bytes / 1e6).toFixed(1)} MB (${how} ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
+    // The tail is what a fetch rewrites (see search-format.ts): how far it has grown says what the next one costs.
+    const tail = tailPosts === undefined ? '' : ` (the newest ${tailPosts.toLocaleString('en')} posts in its tail)`;
+    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards${tail}, ${(bytes / 1e6).toFixed(1)} MB (${how} ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
   }
   if (report.output) {
     const { written, unchanged, removed } = report.output;

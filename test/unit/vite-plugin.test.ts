@@ -207,7 +207,10 @@ describe('vite build, again', () => {
     // The search index follows the edit.
     const meta = JSON.parse(readFileSync(join(outDir, 'data', 'search', 'meta.json'), 'utf8'));
     expect(meta.postCount).toBe(15);
-    expect(second.search).toMatchObject({ patched: true });
+    // 15 posts, fewer than the tail's span: the index is all tail.
+    expect(second.search).toMatchObject({ patched: true, tailPosts: 15 });
+    expect(meta.firstTokens).toEqual([]);
+    expect(meta.tail.firstTokens.length).toBeGreaterThan(0);
 
     // A bucket whose posts are all gone is removed (as long as the archive keeps its number of buckets).
     const emptied = names.filter((name) => name !== 'b' && bucketPath(outDir, name) === bucketPath(outDir, untouched));
