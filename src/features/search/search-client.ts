@@ -33,13 +33,15 @@ export function loadSearchMeta(): Promise<SearchMeta> {
 
 /** The shard whose first token is `firstToken` (a name from meta.json's firstTokens). */
 export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
-  const path = searchShardPath(firstToken);
-  return cached(path, async () => decodeShard(await fetchBytes(path)));
+  return loadShardFile(searchShardPath(firstToken));
 }
 
 /** The tail's shard whose first token is `firstToken` (a name from meta.json's tail.firstTokens). */
 export function loadSearchTailShard(firstToken: string): Promise<DecodedShard> {
-  const path = searchTailShardPath(firstToken);
+  return loadShardFile(searchTailShardPath(firstToken));
+}
+
+function loadShardFile(path: string): Promise<DecodedShard> {
   return cached(path, async () => decodeShard(await fetchBytes(path)));
 }
 
