@@ -126,6 +126,15 @@ async function corpus(posts: number): Promise<string> {
   return dir;
 }
 
+/** Calls `visit` with the path of every file below `dir`. */
+function forEachFile(dir: string, visit: (path: string) => void): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) forEachFile(path, visit);
+    else visit(path);
+  }
+}
+
 /**
  * Reads every file below `dir` once, so that a timed build starts with the posts in the page cache, as
  * Jekyll's and Hugo's do (they build a copy written just before, see static-site-generators.ts). Without
@@ -135,29 +144,17 @@ async function corpus(posts: number): Promise<string> {
  */
 function readIntoPageCache(dir: string): number {
   const started = performance.now();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(d, entry.name));
-      else readFileSync(join(d, entry.name));
-    }
-  };
-  walk(dir);
+  forEachFile(dir, (path) => readFileSync(path));
   return (performance.now() - started) / 1000;
 }
 
 function folderStats(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(d, entry.name));
-      else {
-        files++;
-        bytes += statSync(join(d, entry.name)).size;
-      }
-    }
-  };
-  walk(dir);
+  forEachFile(dir, (path) => {
+    files++;
+    bytes += statSync(path).size;
+  });
   return { files, bytes };
 }
 
