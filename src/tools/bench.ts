@@ -26,6 +26,7 @@ import { loadState } from '../ingest/last-build.ts';
 import { fileOfStatePath } from '../ingest/write-index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 const CACHE = join(ROOT, '.cache', 'bench');
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -160,11 +161,10 @@ function folderStats(dir: string): { files: number; bytes: number } {
 
 /** GNU time writes to stderr; capture it with spawn so that the build's own stderr does not get lost. */
 function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promise<{ seconds: number; peakRssMB?: number }> {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const useTime = existsSync('/usr/bin/time');
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(useTime ? '/usr/bin/time' : process.execPath, [...(useTime ? ['-f', 'peak-rss-kb %M', process.execPath] : []), vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    const child = spawn(useTime ? '/usr/bin/time' : process.execPath, [...(useTime ? ['-f', 'peak-rss-kb %M', process.execPath] : []), VITE, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: ROOT,
       env: { ...process.env, POSTS_DIR: postsDir, CNA_READER_CACHE_DIR: cacheDir },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -185,8 +185,7 @@ function buildWithRss(postsDir: string, outDir: string, cacheDir: string): Promi
  * the build's line saying the posts were rebuilt (its 100 ms wait for the end of a burst included).
  */
 async function watchRebuilds(postsDir: string, outDir: string, cacheDir: string, names: readonly string[]): Promise<Row['watch']> {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(process.execPath, [vite, 'build', '--watch', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'info'], {
+  const child = spawn(process.execPath, [VITE, 'build', '--watch', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'info'], {
     cwd: ROOT,
     env: { ...process.env, POSTS_DIR: postsDir, CNA_READER_CACHE_DIR: cacheDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -220,7 +219,7 @@ async function watchRebuilds(postsDir: string, outDir: string, cacheDir: string,
     await next(/full report:/);
     const editSeconds = await timed(() => appendFileSync(editedFile, '\n<p>更正：本文已再次更新。</p>\n'));
     const addSeconds = await timed(() =>
-      writeFileSync(addedFile, readFileSync(join(postsDir, '_posts', names[3]!), 'utf8').replace(/^title:.*$/m, 'title: 追加的文章').replace(/^(link|from):.*$/m, '$1: https://www.example-news.tw/watched')),
+      writeFileSync(addedFile, postCopy(join(postsDir, '_posts', names[3]!), { title: '追加的文章', url: 'https://www.example-news.tw/watched' })),
     );
     const daySeconds = await timed(() => (day = dayFetch(postsDir, names)));
     return { editSeconds, addSeconds, daySeconds };
@@ -230,6 +229,17 @@ async function watchRebuilds(postsDir: string, outDir: string, cacheDir: string,
     writeFileSync(editedFile, original);
     rmSync(addedFile, { force: true });
   }
+}
+
+/**
+ * A generated post under a new title and link (`link:` or `from:`, as its family has it), and a new date
+ * when given: a new post whose text, and the search shards it touches, are typical.
+ */
+function postCopy(source: string, fields: { title: string; url: string; date?: string }): string {
+  const text = readFileSync(source, 'utf8')
+    .replace(/^title:.*$/m, `title: ${fields.title}`)
+    .replace(/^(link|from):.*$/m, `$1: ${fields.url}`);
+  return fields.date === undefined ? text : text.replace(/^date:.*$/m, `date: ${fields.date}`);
 }
 
 /**
@@ -252,10 +262,7 @@ function dayFetch(postsDir: string, names: readonly string[]): { posts: number; 
     const time = `${String(Math.floor(n / 60) % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
     writeFileSync(
       file,
-      readFileSync(join(postsDir, '_posts', names[2 + (n % 50)]!), 'utf8')
-        .replace(/^title:.*$/m, `title: 今日新聞第${n}則`)
-        .replace(/^date:.*$/m, `date: 2027-01-01 ${time}:00.000000000 +00:00`)
-        .replace(/^(link|from):.*$/m, `$1: https://www.example-news.tw/day-${n}`),
+      postCopy(join(postsDir, '_posts', names[2 + (n % 50)]!), { title: `今日新聞第${n}則`, date: `2027-01-01 ${time}:00.000000000 +00:00`, url: `https://www.example-news.tw/day-${n}` }),
     );
     return file;
   });
@@ -505,17 +512,10 @@ for (const posts of sizes) {
   const coldReport = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport;
   // Incremental: add one post after the newest, then edit one, then a day's fetch (dayFetch), each
   // followed by a build with the cache warm; then the corpus is put back as it was. The added post is a
-  // copy of a generated one under a new title, date and link, so that its text, and the search shards
-  // it touches, are typical.
+  // generated one under a new title, date and link (postCopy).
   const names = readdirSync(join(postsDir, '_posts')).sort();
   const addedFile = join(postsDir, '_posts', '2026-12-31-bench-added.html');
-  writeFileSync(
-    addedFile,
-    readFileSync(join(postsDir, '_posts', names[1]!), 'utf8')
-      .replace(/^title:.*$/m, 'title: 新增的文章')
-      .replace(/^date:.*$/m, 'date: 2026-12-31 01:00:00.000000000 +00:00')
-      .replace(/^(link|from):.*$/m, '$1: https://www.example-news.tw/added'),
-  );
+  writeFileSync(addedFile, postCopy(join(postsDir, '_posts', names[1]!), { title: '新增的文章', date: '2026-12-31 01:00:00.000000000 +00:00', url: 'https://www.example-news.tw/added' }));
   const coldState = await outputState(cacheDir, outDir);
   const rebuildAdd = await buildWithRss(postsDir, outDir, cacheDir);
   const addState = await outputState(cacheDir, outDir);
