@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { cnaReaderIndex } from './src/ingest/vite-plugin.ts';
-import { contentSecurityPolicy } from './src/build/content-security-policy.ts';
+import { cnaReaderIndex } from './src/indexer/vite/vite-plugin.ts';
+import { contentSecurityPolicy } from './src/indexer/vite/content-security-policy.ts';
 
 /**
  * BASE_PATH: where the built site will live, e.g. `/my-archive/` for https://user.github.io/my-archive/.

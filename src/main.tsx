@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { routes } from './app/routes.tsx';
 import { flushRouterUpdate } from './app/flush-router-update.ts';
-import { SettingsProvider } from './app/settings.tsx';
+import { SettingsProvider } from './ui/settings.tsx';
 import './app/styles.css';
 
 // The router lives under the same base path as the assets (BASE_PATH at build time), so deep links

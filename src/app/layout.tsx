@@ -1,7 +1,8 @@
+import { isTyping } from '../ui/keyboard.ts';
 import { useEffect, useState } from 'react';
 import { Link, Outlet } from 'react-router';
-import { useMessages } from './i18n.tsx';
-import { TEXT_STEPS, useSettings, type Theme } from './settings.tsx';
+import { useMessages } from '../ui/i18n.tsx';
+import { TEXT_STEPS, useSettings, type Theme } from '../ui/settings.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 
 export function Layout() {
@@ -72,11 +73,4 @@ export function Layout() {
       {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
     </>
   );
-}
-
-/** True while the reader types in a field: single-key shortcuts must not fire then. */
-export function isTyping(event: KeyboardEvent): boolean {
-  const target = event.target as HTMLElement | null;
-  if (event.ctrlKey || event.metaKey || event.altKey) return true;
-  return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }

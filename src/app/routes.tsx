@@ -1,9 +1,9 @@
 import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
 import { Layout } from './layout.tsx';
-import { Loading } from '../components/status.tsx';
+import { Loading } from '../ui/status.tsx';
 import { ListPage } from '../features/list/list-page.tsx';
-import { NotFoundPage } from './not-found-page.tsx';
+import { NotFoundPage } from '../ui/not-found-page.tsx';
 
 /** The article view is split into its own chunk: the list shows without downloading it. */
 const ArticlePage = lazy(async () => ({ default: (await import('../features/article/article-page.tsx')).ArticlePage }));

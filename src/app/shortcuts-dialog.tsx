@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useMessages } from './i18n.tsx';
+import { useMessages } from '../ui/i18n.tsx';
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   const t = useMessages();

@@ -15,15 +15,15 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { shardFile, type IngestReport, type Manifest, type TagPostList } from '../index-format/types.ts';
+import { shardFile, type IngestReport, type Manifest, type TagPostList } from '../shared/types.ts';
 import { shardOfRow, tagListPositions } from '../features/data/data-client.ts';
 import { buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowsWithAnyTag } from '../features/list/rows.ts';
 import { runLighthouse, type LighthouseResult } from './lighthouse-run.ts';
 import { servePreview, serveWithChromium } from './served-site.ts';
 import { CORPUS_VERSION, generateCorpus, syntheticName } from './gen-corpus.ts';
 import { buildWith, type GeneratorResult } from './static-site-generators.ts';
-import { loadState } from '../ingest/last-build.ts';
-import { fileOfStatePath } from '../ingest/write-index.ts';
+import { loadState } from '../indexer/incremental/last-build.ts';
+import { fileOfStatePath } from '../indexer/output/write-index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:search-engines`: the measurement behind cna-reader's choice of search engine. Indexes the
  * posts of POSTS_DIR (the real corpus: `POSTS_DIR=../shared/corpus`) with
- *   - cna-reader's own sharded index (src/ingest/search-index.ts),
+ *   - cna-reader's own sharded index (src/indexer/search/search-index.ts),
  *   - MiniSearch, with its default tokenizer and with cna-reader's CJK tokenizer,
  *   - FlexSearch (Document index, its CJK encoder),
  *   - Pagefind (Node API, custom records; queried in Chromium through its own pagefind.js),
@@ -20,10 +20,10 @@ import FlexSearch from 'flexsearch';
 import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
-import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../index-format/search-format.ts';
-import { foldText, tokenize } from '../index-format/search-text.ts';
-import { ingestPosts } from '../ingest/ingest.ts';
-import { buildSearchFiles } from '../ingest/search-shards.ts';
+import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../shared/search-format.ts';
+import { foldText, tokenize } from '../shared/search-text.ts';
+import { ingestPosts } from '../indexer/ingest.ts';
+import { buildSearchFiles } from '../indexer/search/search-shards.ts';
 import { serveWithChromium } from './served-site.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

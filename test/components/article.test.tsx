@@ -1,5 +1,5 @@
 import { screen, within, fireEvent, waitFor } from '@testing-library/react';
-import { postBucketFile, type Manifest, type MetaShard } from '../../src/index-format/types.ts';
+import { postBucketFile, type Manifest, type MetaShard } from '../../src/shared/types.ts';
 import { demoIndex, renderApp, serveDemoIndex, type FetchLog } from './harness.tsx';
 
 let log: FetchLog;

@@ -7,12 +7,12 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { resolve } from 'node:path';
 import { routes } from '../../src/app/routes.tsx';
 import { flushRouterUpdate } from '../../src/app/flush-router-update.ts';
-import { SettingsProvider } from '../../src/app/settings.tsx';
+import { SettingsProvider } from '../../src/ui/settings.tsx';
 import { resetDataCache } from '../../src/features/data/data-client.ts';
 import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
 import { resetSearchCache } from '../../src/features/search/search-client.ts';
-import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { buildSearchFiles } from '../../src/ingest/search-shards.ts';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { buildSearchFiles } from '../../src/indexer/search/search-shards.ts';
 
 // jsdom gives import.meta.url an http: scheme; the project root is the working directory of the test run.
 const DEMO_POSTS = resolve(process.cwd(), 'posts');

@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { postBucketFile, type Manifest } from '../../src/index-format/types.ts';
+import { postBucketFile, type Manifest } from '../../src/shared/types.ts';
 import { demoIndex, renderApp, serveDemoIndex } from './harness.tsx';
 
 beforeEach(async () => {

@@ -3,9 +3,9 @@
  * outlets are asked for, within a budget of posts, and not for a reader who asked to save data.
  */
 import { render } from '@testing-library/react';
-import type { TagSummary } from '../../src/index-format/types.ts';
+import type { TagSummary } from '../../src/shared/types.ts';
 import { PREFETCH_ROWS, TagFilter } from '../../src/features/filters/tag-filter.tsx';
-import { SettingsProvider } from '../../src/app/settings.tsx';
+import { SettingsProvider } from '../../src/ui/settings.tsx';
 
 const tag = (key: string, count: number): TagSummary => ({ key, label: key, count, file: `tags/${key}.json` });
 /** Largest first, as the manifest lists them. */

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5';
-import { ingestPosts } from '../../src/ingest/ingest.ts';
-import type { PostFile } from '../../src/index-format/types.ts';
-import { urlIdentity } from '../../src/ingest/urls.ts';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import type { PostFile } from '../../src/shared/types.ts';
+import { urlIdentity } from '../../src/indexer/parse/urls.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;
 const available = CORPUS_DIR !== undefined && existsSync(join(CORPUS_DIR, '_manifest'));

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runSearch } from '../../src/features/search/run-search.ts';
-import { foldText } from '../../src/index-format/search-text.ts';
-import type { PostFile } from '../../src/index-format/types.ts';
-import { ingestPosts } from '../../src/ingest/ingest.ts';
+import { foldText } from '../../src/shared/search-text.ts';
+import type { PostFile } from '../../src/shared/types.ts';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { serveSearchIndex } from '../unit/search/serve-index.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;

@@ -6,10 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Manifest, MetaShard, PostBucket } from '../../src/index-format/types.ts';
-import { postBucketFile, postInBucket, shardFile } from '../../src/index-format/types.ts';
-import { dayKeyOf } from '../../src/index-format/days.ts';
-import { slugFromFileName } from '../../src/ingest/ids.ts';
+import type { Manifest, MetaShard, PostBucket } from '../../src/shared/types.ts';
+import { postBucketFile, postInBucket, shardFile } from '../../src/shared/types.ts';
+import { dayKeyOf } from '../../src/shared/days.ts';
+import { slugFromFileName } from '../../src/indexer/parse/ids.ts';
 import { buildAndServe, chromiumAvailable, launchChromium, layoutShifts, screenshot, watchPage, type Site } from './support.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;

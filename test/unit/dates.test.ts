@@ -1,4 +1,4 @@
-import { decidePostDate, parseDateField, readEpochComment, readFileNameDate } from '../../src/ingest/dates.ts';
+import { decidePostDate, parseDateField, readEpochComment, readFileNameDate } from '../../src/indexer/parse/dates.ts';
 
 const TZ = 'Asia/Taipei';
 const iso = (date: Date | undefined) => date?.toISOString();

@@ -1,4 +1,4 @@
-import { parseFrontMatter, splitFrontMatter } from '../../src/ingest/front-matter.ts';
+import { parseFrontMatter, splitFrontMatter } from '../../src/indexer/parse/front-matter.ts';
 
 function fields(yaml: string) {
   const result = parseFrontMatter(yaml);

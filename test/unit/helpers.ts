@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parsePost, type ParsedPost } from '../../src/ingest/parse-post.ts';
-import type { Problem } from '../../src/index-format/types.ts';
+import { parsePost, type ParsedPost } from '../../src/indexer/parse/parse-post.ts';
+import type { Problem } from '../../src/shared/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/posts/', import.meta.url));
 

@@ -1,5 +1,5 @@
-import { assignIds, slugFromFileName } from '../../src/ingest/ids.ts';
-import { resolveTag, resolveTags } from '../../src/ingest/tags.ts';
+import { assignIds, slugFromFileName } from '../../src/indexer/parse/ids.ts';
+import { resolveTag, resolveTags } from '../../src/indexer/parse/tags.ts';
 
 describe('slugFromFileName', () => {
   it('keeps CJK letters and digits and folds the rest to dashes', () => {
@@ -57,7 +57,7 @@ describe('tags', () => {
 
 describe('detectLanguage', () => {
   it('tells Traditional from Simplified Chinese by their characters, and English from Latin text', async () => {
-    const { detectLanguage } = await import('../../src/ingest/language.ts');
+    const { detectLanguage } = await import('../../src/indexer/parse/language.ts');
     expect(detectLanguage('港口擴建案今天通過環境影響評估')).toBe('zh-Hant');
     expect(detectLanguage('港口扩建案今天通过环境影响评估')).toBe('zh-Hans');
     expect(detectLanguage('A paragraph written for this fixture, in English words.')).toBe('en');

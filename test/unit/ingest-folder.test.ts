@@ -1,9 +1,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { listPostFiles } from '../../src/ingest/read-posts.ts';
-import { shardFile, type Manifest, type MetaShard, type PostFile } from '../../src/index-format/types.ts';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { listPostFiles } from '../../src/indexer/read-posts.ts';
+import { shardFile, type Manifest, type MetaShard, type PostFile } from '../../src/shared/types.ts';
 import { FIXTURES } from './helpers.ts';
 
 const seedLike = (title: string, url: string, date = '2020-12-01T01:00:00.000Z') =>

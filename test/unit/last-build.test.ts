@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPlanSnapshot, loadState, planSnapshotPath, saveState, type PlanSnapshot, type WriteState } from '../../src/ingest/last-build.ts';
+import { loadPlanSnapshot, loadState, planSnapshotPath, saveState, type PlanSnapshot, type WriteState } from '../../src/indexer/incremental/last-build.ts';
 
 const plan = (record: string): PlanSnapshot => ({
   record,

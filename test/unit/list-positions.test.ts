@@ -2,8 +2,8 @@
  * Files number posts from the oldest (rows); the list numbers them from the newest (positions). These
  * are the three places the browser turns one into the other.
  */
-import { newestFirst } from '../../src/index-format/search-format.ts';
-import type { Manifest, TagPostList } from '../../src/index-format/types.ts';
+import { newestFirst } from '../../src/shared/search-format.ts';
+import type { Manifest, TagPostList } from '../../src/shared/types.ts';
 import { shardOfRow, tagListPositions } from '../../src/features/data/data-client.ts';
 
 // 23 posts in shards of 5: shards 0-3 are full (rows 0-19, oldest first), shard 4 holds rows 20-22.

@@ -1,4 +1,4 @@
-import { normalizeBody } from '../../src/ingest/normalize-body.ts';
+import { normalizeBody } from '../../src/indexer/parse/html/normalize-body.ts';
 
 const CNA = { baseUrl: 'https://www.cna.com.tw/news/aipl/1.aspx' };
 

@@ -7,10 +7,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ingestOver } from '../../src/ingest/ingest.ts';
-import { diskStore } from '../../src/ingest/post-store.ts';
-import { writeIndex } from '../../src/ingest/write-index.ts';
-import type { IngestReport } from '../../src/index-format/types.ts';
+import { ingestOver } from '../../src/indexer/ingest.ts';
+import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { writeIndex } from '../../src/indexer/output/write-index.ts';
+import type { IngestReport } from '../../src/shared/types.ts';
 
 /** Small shards, so that a few dozen posts make many of them. */
 const SHARD_SIZE = 4;

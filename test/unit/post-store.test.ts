@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ingestPosts } from '../../src/ingest/ingest.ts';
-import { bundledWorker } from '../../src/ingest/worker-bundle.ts';
-import { WorkerPool } from '../../src/ingest/worker-pool.ts';
-import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/ingest/post-store.ts';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
+import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
+import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { agoraPost } from './helpers.ts';
-import { parsePost } from '../../src/ingest/parse-post.ts';
-import { digestOutcome } from '../../src/ingest/post-digest.ts';
-import { postFileFromBody, renderPostFile } from '../../src/ingest/render-post.ts';
+import { parsePost } from '../../src/indexer/parse/parse-post.ts';
+import { digestOutcome } from '../../src/indexer/parse/post-digest.ts';
+import { postFileFromBody, renderPostFile } from '../../src/indexer/parse/render-post.ts';
 
 const post = agoraPost;
 
@@ -157,7 +157,7 @@ describe('the disk post store', () => {
     const numbered = (title: string, n: number) => post(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/${n}.aspx`);
     names.forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), numbered(`第${n}篇`, n)));
     const root = resolve(import.meta.dirname, '../..');
-    const entry = await bundledWorker(cacheDir, [join(root, 'src/ingest'), join(root, 'src/index-format')], join(root, 'package-lock.json'));
+    const entry = await bundledWorker(cacheDir, [join(root, 'src/indexer'), join(root, 'src/shared')], join(root, 'package-lock.json'));
     const buildOnWorkers = async () => {
       const pool = WorkerPool.start(2, entry);
       const requests: string[] = [];
@@ -245,10 +245,17 @@ describe('the disk post store', () => {
     const before = await sourceFingerprint([dir]);
     writeFileSync(join(dir, 'a.ts'), 'export const a = 2;');
     expect(await sourceFingerprint([dir])).not.toBe(before);
-    // Modules that only write the index are left out when named.
-    const withWriter = await sourceFingerprint([dir], ['writer.ts']);
-    writeFileSync(join(dir, 'writer.ts'), 'export const w = 1;');
-    expect(await sourceFingerprint([dir], ['writer.ts'])).toBe(withWriter);
-    expect(await sourceFingerprint([dir])).not.toBe(withWriter);
+  });
+
+  it('fingerprints modules in subfolders too, so moving parse code never serves stale posts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    mkdirSync(join(dir, 'html'));
+    writeFileSync(join(dir, 'html', 'sanitize.ts'), 'export const s = 1;');
+    const before = await sourceFingerprint([dir]);
+    writeFileSync(join(dir, 'html', 'sanitize.ts'), 'export const s = 2;');
+    const edited = await sourceFingerprint([dir]);
+    expect(edited).not.toBe(before);
+    renameSync(join(dir, 'html', 'sanitize.ts'), join(dir, 'sanitize.ts'));
+    expect(await sourceFingerprint([dir])).not.toBe(edited);
   });
 });

@@ -2,7 +2,7 @@
  * The list's row arithmetic (src/features/list/rows.ts), checked against plain definitions on a written
  * archive of days and outlets.
  */
-import type { Manifest } from '../../src/index-format/types.ts';
+import type { Manifest } from '../../src/shared/types.ts';
 import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem, type ListItems } from '../../src/features/list/rows.ts';
 import { ListLayout } from '../../src/features/list/list-layout.ts';
 

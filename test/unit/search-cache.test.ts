@@ -1,14 +1,14 @@
 /**
- * Patching the search index a build wrote (src/ingest/search-cache.ts, search-patch.ts): a rebuild must
+ * Patching the search index a build wrote (src/indexer/search/search-cache.ts, search-patch.ts): a rebuild must
  * write exactly the shards that making the index from scratch writes, whether posts were edited, added
  * after the newest or on top, inserted among older ones or deleted; read back whole and written again,
  * or (when no row moved) patched in place.
  */
-import { headMapping, mapRows, patchIndex } from '../../src/ingest/search-cache.ts';
-import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/ingest/search-index.ts';
-import { countSearchTokens, searchTokenList } from '../../src/ingest/count-tokens.ts';
-import { patchInPlace, readWrittenIndex } from '../../src/ingest/search-patch.ts';
-import { writeSearchShards } from '../../src/ingest/search-shards.ts';
+import { headMapping, mapRows, patchIndex } from '../../src/indexer/search/search-cache.ts';
+import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/indexer/search/search-index.ts';
+import { countSearchTokens, searchTokenList } from '../../src/indexer/parse/count-tokens.ts';
+import { patchInPlace, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
+import { writeSearchShards } from '../../src/indexer/search/search-shards.ts';
 
 interface Post {
   key: string;

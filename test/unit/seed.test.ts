@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parsePost } from '../../src/ingest/parse-post.ts';
+import { parsePost } from '../../src/indexer/parse/parse-post.ts';
 
 const SEEDS = process.env['SEEDS_DIR'] ?? fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 const seedFile = existsSync(SEEDS) ? readdirSync(SEEDS).find((name) => name.endsWith('.txt')) : undefined;

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSeenFiles, SeenFilesWriter } from '../../src/ingest/seen-files.ts';
+import { loadSeenFiles, SeenFilesWriter } from '../../src/indexer/incremental/seen-files.ts';
 
 const settings = JSON.stringify({ timeZone: 'Asia/Taipei', code: 'v1' });
 const head = (title: string) => JSON.stringify({ summary: { title, date: '2026-11-01T00:00:00.000Z' }, warnings: [] });

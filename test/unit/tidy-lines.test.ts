@@ -1,8 +1,8 @@
 /**
- * tidyLines (src/ingest/html-tree.ts) does in one pass what the text of a post was once made with: split
+ * tidyLines (src/indexer/parse/html/html-tree.ts) does in one pass what the text of a post was once made with: split
  * into lines, each line's white space collapsed and trimmed (collapseWhitespace), blank lines dropped.
  */
-import { collapseWhitespace, tidyLines } from '../../src/ingest/html-tree.ts';
+import { collapseWhitespace, tidyLines } from '../../src/indexer/parse/html/html-tree.ts';
 
 function tidyLineByLine(text: string): string {
   return text.split('\n').map(collapseWhitespace).filter(Boolean).join('\n');

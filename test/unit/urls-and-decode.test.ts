@@ -1,5 +1,5 @@
-import { decodePostBytes } from '../../src/ingest/decode.ts';
-import { resolveSafeUrl, unwrapImageProxy, urlIdentity } from '../../src/ingest/urls.ts';
+import { decodePostBytes } from '../../src/indexer/parse/decode.ts';
+import { resolveSafeUrl, unwrapImageProxy, urlIdentity } from '../../src/indexer/parse/urls.ts';
 
 describe('resolveSafeUrl', () => {
   it('resolves relative and protocol-relative URLs against the article', () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
-import { postBucketCount, postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/index-format/types.ts';
+import { postBucketCount, postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

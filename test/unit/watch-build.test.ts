@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
-import { postBucketFile, postInBucket, type Manifest, type PostBucket } from '../../src/index-format/types.ts';
+import { postBucketFile, postInBucket, type Manifest, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { watchPostsFolder } from '../../src/ingest/watch-posts.ts';
+import { watchPostsFolder } from '../../src/indexer/vite/watch-posts.ts';
 
 describe("the dev server's watch over the posts folder", () => {
   it('watches each folder once, whatever the number of posts, and hears what happens in them', async () => {

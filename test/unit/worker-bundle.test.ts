@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundledWorker } from '../../src/ingest/worker-bundle.ts';
-import { WorkerPool } from '../../src/ingest/worker-pool.ts';
+import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
+import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const sourceDirs = [join(root, 'src/ingest'), join(root, 'src/index-format')];
+const sourceDirs = [join(root, 'src/indexer'), join(root, 'src/shared')];
 const lockFile = join(root, 'package-lock.json');
 
 describe('the bundled build worker', () => {

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { useMessages } from '../../app/i18n.tsx';
+import { useMessages } from '../../ui/i18n.tsx';
 import type { Highlighter } from '../search/use-highlighter.ts';
 import { purifyPostHtml } from './purify.ts';
 

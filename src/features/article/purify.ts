@@ -1,6 +1,6 @@
 /**
  * The browser's own sanitizer pass: every piece of post HTML goes through DOMPurify here before it
- * reaches the DOM, with an allow-list as strict as the build's (src/ingest/sanitize.ts). The build has
+ * reaches the DOM, with an allow-list as strict as the build's (src/indexer/parse/html/sanitize.ts). The build has
  * already cleaned the HTML; this pass protects readers from an index written by something else.
  */
 import DOMPurify from 'dompurify';

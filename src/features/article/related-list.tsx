@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
-import type { RelatedLink } from '../../index-format/types.ts';
-import { useMessages } from '../../app/i18n.tsx';
+import type { RelatedLink } from '../../shared/types.ts';
+import { useMessages } from '../../ui/i18n.tsx';
 
 /** Related stories: the archived copy when the archive has it, the original site otherwise (marked). */
 export function RelatedList({ related }: { related: RelatedLink[] }) {

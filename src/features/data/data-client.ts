@@ -5,8 +5,8 @@
 import {
   postBucketFile, postInBucket, shardFile,
   type Manifest, type MetaShard, type PostBucket, type PostFile, type PostMeta, type TagPostList,
-} from '../../index-format/types.ts';
-import { readerSavesData } from '../../components/save-data.ts';
+} from '../../shared/types.ts';
+import { readerSavesData } from '../../ui/save-data.ts';
 
 // `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
 const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
@@ -117,7 +117,7 @@ export function prefetchPost(id: string): void {
 
 /**
  * The shard holding the post at a list position (a row counted from the newest), and its place in it:
- * shards number rows from the oldest (see index-format/types.ts).
+ * shards number rows from the oldest (see shared/types.ts).
  */
 export function shardOfRow(manifest: Manifest, position: number): { shard: number; offset: number } {
   const row = manifest.postCount - 1 - position;

@@ -1,6 +1,6 @@
-import type { DayKey } from '../../index-format/types.ts';
-import { useMessages } from '../../app/i18n.tsx';
-import { addDays } from '../../components/format-date.ts';
+import type { DayKey } from '../../shared/types.ts';
+import { useMessages } from '../../ui/i18n.tsx';
+import { addDays } from '../../ui/format-date.ts';
 
 interface DateFilterProps {
   from?: DayKey;

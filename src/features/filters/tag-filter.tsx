@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import type { TagSummary } from '../../index-format/types.ts';
-import { readerSavesData } from '../../components/save-data.ts';
-import { whenIdle } from '../../components/when-idle.ts';
-import { useMessages } from '../../app/i18n.tsx';
+import type { TagSummary } from '../../shared/types.ts';
+import { readerSavesData } from '../../ui/save-data.ts';
+import { whenIdle } from '../../ui/when-idle.ts';
+import { useMessages } from '../../ui/i18n.tsx';
 
 /**
  * The reader's number format, made once: `toLocaleString` makes one per call, and a list of 46 outlets

@@ -4,8 +4,8 @@
  * week or month so that bars stay wide enough to touch.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { DayKey } from '../../index-format/types.ts';
-import { useMessages } from '../../app/i18n.tsx';
+import type { DayKey } from '../../shared/types.ts';
+import { useMessages } from '../../ui/i18n.tsx';
 
 /** More bars than this are merged into weeks, then months. */
 const MAX_BARS = 90;

@@ -2,7 +2,7 @@
  * The list's filters, as they live in the URL (`?tag=cna&tag=bbc&from=2026-11-01&to=2026-11-07&q=颱風&sort=date`),
  * so that a filtered list can be shared, bookmarked, and walked with back/forward.
  */
-import type { DayKey } from '../../index-format/types.ts';
+import type { DayKey } from '../../shared/types.ts';
 
 export interface Filters {
   tags: string[];

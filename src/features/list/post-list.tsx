@@ -4,11 +4,11 @@
  * any shard arrives, scroll positions restorable to the pixel, and every item's place a sum (ListLayout).
  */
 import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Manifest } from '../../index-format/types.ts';
-import { useLocale } from '../../app/i18n.tsx';
-import { useSettings } from '../../app/settings.tsx';
-import { isTyping } from '../../app/layout.tsx';
-import { formatDay } from '../../components/format-date.ts';
+import type { Manifest } from '../../shared/types.ts';
+import { useLocale } from '../../ui/i18n.tsx';
+import { useSettings } from '../../ui/settings.tsx';
+import { isTyping } from '../../ui/keyboard.ts';
+import { formatDay } from '../../ui/format-date.ts';
 import { useReadMarks } from '../reading-state/read-marks.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import { ListLayout } from './list-layout.ts';

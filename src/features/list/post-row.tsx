@@ -1,9 +1,9 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
-import type { Manifest } from '../../index-format/types.ts';
-import { useLocale, useMessages } from '../../app/i18n.tsx';
-import { formatDateTime, formatTime } from '../../components/format-date.ts';
-import { intentHandlers } from '../../components/intent.ts';
+import type { Manifest } from '../../shared/types.ts';
+import { useLocale, useMessages } from '../../ui/i18n.tsx';
+import { formatDateTime, formatTime } from '../../ui/format-date.ts';
+import { intentHandlers } from '../../ui/intent.ts';
 import { prefetchPost } from '../data/data-client.ts';
 import { Highlighted, type MatchSplitter } from '../search/highlighted.tsx';
 import { useRowMeta } from './use-row-meta.ts';

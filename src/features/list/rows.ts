@@ -5,7 +5,7 @@
  * contiguous, and the manifest counts them. So a date range is a slice of rows, the day of any row is a
  * binary search, and day headings can be placed for any set of rows before any shard arrives.
  */
-import type { DayKey, Manifest } from '../../index-format/types.ts';
+import type { DayKey, Manifest } from '../../shared/types.ts';
 
 /** Days newest first, with the first row of each. */
 export interface DayIndex {

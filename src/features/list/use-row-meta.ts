@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Manifest, PostMeta } from '../../index-format/types.ts';
+import type { Manifest, PostMeta } from '../../shared/types.ts';
 import { loadRow, peekRow } from '../data/data-client.ts';
 
 export type RowMetaState = { status: 'ready'; meta: PostMeta } | { status: 'loading' } | { status: 'error'; retry: () => void };

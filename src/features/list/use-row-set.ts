@@ -4,7 +4,7 @@
  * typed), and its results are narrowed by the other filters.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Manifest } from '../../index-format/types.ts';
+import type { Manifest } from '../../shared/types.ts';
 import { loadTagRows, peekTagRows } from '../data/data-client.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import type { Filters } from './filter-state.ts';

@@ -2,7 +2,7 @@
  * Where the query's words are in a text, in the text's own characters: the text is folded the way the
  * index folds it (so 習近平 is found by 习近平, ＡＰＥＣ by apec), matched, and the matches mapped back.
  */
-import { foldWithOrigins, isWordChar } from '../../index-format/search-text.ts';
+import { foldWithOrigins, isWordChar } from '../../shared/search-text.ts';
 
 /** [start, end) ranges in `text`, ascending and not overlapping. */
 export function findMatches(text: string, needles: readonly string[]): [number, number][] {

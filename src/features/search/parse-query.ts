@@ -3,10 +3,10 @@
  *   烏克蘭 總統      both words (in any order, anywhere in the post)
  *   "hong kong"     a phrase (also 「」, “” and 『』 quotes)
  *   -颱風            posts without the word
- * Each term is folded and tokenized exactly as the index was (src/index-format/search-text.ts), and a
+ * Each term is folded and tokenized exactly as the index was (src/shared/search-text.ts), and a
  * term naming something with a regional variant (普京/蒲亭) searches every variant.
  */
-import { foldText, isCjk, tokenizeFolded } from '../../index-format/search-text.ts';
+import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
 
 export interface QueryTerm {
   /** The term as typed, for messages. */

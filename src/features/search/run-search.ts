@@ -6,7 +6,7 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, newestFirst, shardHolding, type DecodedShard, type Postings } from '../../index-format/search-format.ts';
+import { TITLE_BIT, newestFirst, shardHolding, type DecodedShard, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';

@@ -1,5 +1,5 @@
 import { forwardRef, useEffect, useState } from 'react';
-import { useMessages } from '../../app/i18n.tsx';
+import { useMessages } from '../../ui/i18n.tsx';
 
 /**
  * Results come as the reader types: the query reaches the URL (and so the search) once typing pauses.

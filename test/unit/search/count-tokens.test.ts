@@ -1,12 +1,12 @@
 /**
- * The build's token counter (src/ingest/count-tokens.ts) against the definition it must match: fold the
+ * The build's token counter (src/indexer/parse/count-tokens.ts) against the definition it must match: fold the
  * text, tokenize it (search-text.ts, what the browser runs on queries) and count the tokens, title first.
  * Same tokens, in the same order, with the same weights.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_OCCURRENCES, TITLE_BIT } from '../../../src/index-format/search-format.ts';
-import { foldText, tokenizeFolded } from '../../../src/index-format/search-text.ts';
-import { countSearchTokens, searchTokenList } from '../../../src/ingest/count-tokens.ts';
+import { MAX_OCCURRENCES, TITLE_BIT } from '../../../src/shared/search-format.ts';
+import { foldText, tokenizeFolded } from '../../../src/shared/search-text.ts';
+import { countSearchTokens, searchTokenList } from '../../../src/indexer/parse/count-tokens.ts';
 // A deterministic generator, so that a failure repeats.
 import { random } from '../../../src/tools/gen-corpus.ts';
 

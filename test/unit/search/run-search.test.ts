@@ -1,8 +1,8 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
-import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/index-format/search-format.ts';
-import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/ingest/search-index.ts';
-import { countSearchTokens, searchTokenList } from '../../../src/ingest/count-tokens.ts';
-import { buildSearchFiles, writeSearchShards } from '../../../src/ingest/search-shards.ts';
+import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/shared/search-format.ts';
+import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/indexer/search/search-index.ts';
+import { countSearchTokens, searchTokenList } from '../../../src/indexer/parse/count-tokens.ts';
+import { buildSearchFiles, writeSearchShards } from '../../../src/indexer/search/search-shards.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
 // Row 0 is the newest post, as in the list.

@@ -1,4 +1,4 @@
-import { foldText, foldWithOrigins, tokenize } from '../../../src/index-format/search-text.ts';
+import { foldText, foldWithOrigins, tokenize } from '../../../src/shared/search-text.ts';
 
 describe('folding', () => {
   it('folds Traditional to Simplified, character by character', () => {

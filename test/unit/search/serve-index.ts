@@ -1,6 +1,6 @@
 /** Serves an in-memory search index to the browser-side search code through a stubbed fetch. */
 import { resetSearchCache } from '../../../src/features/search/search-client.ts';
-import { buildSearchFiles } from '../../../src/ingest/search-shards.ts';
+import { buildSearchFiles } from '../../../src/indexer/search/search-shards.ts';
 
 export interface Fetched {
   paths: string[];

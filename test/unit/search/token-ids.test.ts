@@ -1,9 +1,9 @@
 /**
- * TokenIds (src/ingest/token-ids.ts) against a Map of strings: the same id for the same token, through
+ * TokenIds (src/indexer/search/token-ids.ts) against a Map of strings: the same id for the same token, through
  * the table's growth, for tokens of every length, including the one- and two-unit ones it keeps apart.
  */
 import { describe, expect, it } from 'vitest';
-import { TokenIds } from '../../../src/ingest/token-ids.ts';
+import { TokenIds } from '../../../src/indexer/search/token-ids.ts';
 
 describe('TokenIds', () => {
   it('gives each token one id, as a Map would, whatever its length', () => {

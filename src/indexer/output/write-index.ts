@@ -1,0 +1,393 @@
+/**
+ * Writes a built index to the site's `data/` folder: the small files (manifest, metadata shards, tag
+ * lists), one file per post, and the search index.
+ *
+ * Incremental: what was written is remembered in a state file (each path with a hash of what it holds),
+ * so a rebuild leaves unchanged files alone, skips rendering unchanged posts altogether (a post file's
+ * hash is taken from its inputs: store key and placement), and removes the files no longer produced.
+ * The state is trusted only while the data folder carries the build id the state names: a fresh or
+ * emptied output folder gets every file (see last-build.ts).
+ *
+ * A patched plan (see patch-plan.ts) names only what changed since the build whose output it is written
+ * over: the files it does not name stay as they are.
+ *
+ * The small files are taken out of `built.files` once written.
+ *
+ * Post files are written and the search index fed on worker threads when a pool is given, each over a
+ * contiguous range of rows; their partial indexes are joined here.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
+import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
+import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
+import { collectGarbage } from '../collect-garbage.ts';
+import { searchTokenList } from '../parse/count-tokens.ts';
+import { BUILD_ID_FILE, loadState, saveState } from '../incremental/last-build.ts';
+import type { PatchedIndex } from '../incremental/patch-plan.ts';
+import { PhaseClock } from '../phase-clock.ts';
+import type { PostStore } from '../incremental/post-store.ts';
+import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, sameTail, saveCachedRows, searchCachePaths, type CachedRows } from '../search/search-cache.ts';
+import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
+import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
+import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
+import type { WorkerPool } from '../workers/worker-pool.ts';
+import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
+
+export interface WriteIndexOptions {
+  /** The site's `data/` folder. */
+  dataRoot: string;
+  store: PostStore;
+  pool?: WorkerPool;
+  /** Where to remember what was written (in the build cache). Without it, every file is written. */
+  statePath?: string;
+  /** The span of the search index's tail (see searchTailStart), and the size of its shards: tests make them small. */
+  tailRows?: number;
+  searchShardBytes?: number;
+}
+
+type TailStats = NonNullable<CachedRows['tail']>;
+
+export interface WrittenIndex {
+  search: SearchIndexStats;
+  /** Wall time of each phase of writing (see PhaseClock). */
+  phases: [name: string, seconds: number][];
+  /** Files written, and files left as they were because their content had not changed. */
+  written: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** Rows, and buckets, per request to a worker; files being written at once. */
+const ROW_BATCH = 128;
+const BUCKET_BATCH = 64;
+const WRITE_BATCH = 32;
+/**
+ * The last build's search index is patched when at most this many rows (or this share of them) are new or
+ * changed; more, and reading their tokens on one thread costs more than making the index on all cores.
+ * Enough for a tail that joins the head (TAIL_ROWS rows) and a day's posts besides.
+ */
+const PATCH_MIN_ROWS = 2 * TAIL_ROWS;
+const PATCH_SHARE = 0.05;
+
+export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
+  const { dataRoot, store } = options;
+  const clock = new PhaseClock();
+  const previous = await loadState(options.statePath, dataRoot);
+  const patch = 'patch' in built ? built.patch : undefined;
+  if (patch && previous?.buildId !== patch.base) {
+    throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
+  }
+  // Without a trusted state, whatever the folder holds is unknown: start from an empty one.
+  if (!previous) await rm(dataRoot, { recursive: true, force: true });
+  // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
+  else await rm(join(dataRoot, BUILD_ID_FILE), { force: true });
+  const before: ReadonlyMap<string, string> = previous?.files ?? new Map();
+  const after = new Map<string, string>();
+  // A patch names only what changed: every other file stays, but the search index's, which is written whole.
+  if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
+  let written = 0;
+  const made = new Set<string>();
+  /** Paths whose hash differs from the state's: what an appended state says (see saveState). */
+  const changed: string[] = [];
+
+  // Up to WRITE_BATCH files are being written at once: awaited one by one, a rebuild that changed
+  // 3,000 search files spent ~2 s waiting on the disk (at 200k posts).
+  const inFlight: Promise<void>[] = [];
+  const write = async (path: string, body: string | Uint8Array) => {
+    const hash = hashOf(body);
+    after.set(path, hash);
+    if (before.get(path) === hash) return;
+    changed.push(path);
+    const folder = dirname(join(dataRoot, path));
+    if (!made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    const writing = writeFile(join(dataRoot, path), body);
+    // Handled where the batch is awaited; until then, a failure must not count as unhandled.
+    writing.catch(() => {});
+    inFlight.push(writing);
+    written++;
+    if (inFlight.length >= WRITE_BATCH) await Promise.all(inFlight.splice(0));
+  };
+
+  // Each text is encoded once (hashing and writing a string encode it each), and let go as soon as it is
+  // on disk: at 200k posts the metadata shards are ~120 MB of text, ~200 MB as JS strings, and holding
+  // them all through this loop made it the peak of a rebuild.
+  for (const [path, body] of built.files) {
+    built.files.delete(path);
+    await write(path, typeof body === 'string' ? Buffer.from(body) : body);
+  }
+  await Promise.all(inFlight.splice(0));
+  // A patch has had little to let go of: a forced collection would cost more (~0.4 s at 200k posts) than it frees.
+  if (!patch) collectGarbage();
+  clock.lap('write small files');
+
+  // Post files, in buckets (see postBucketFile). A post whose inputs (store key and placement) are
+  // unchanged is not rendered: the state holds each post as its bucket's path and its id (memberPath),
+  // with a hash of its inputs. A bucket's file is written when a post in it is new, changed or gone; its
+  // other posts are carried over from its file as the last build wrote it. A patched plan places only
+  // the rows whose file may change; the others keep theirs.
+  const keys = patch ? patch.keys : (built as BuiltIndex).rows.map((row) => row.key);
+  const buckets = new Map<string, BucketTask>();
+  const bucketTask = (file: string) => {
+    let task = buckets.get(file);
+    if (!task) buckets.set(file, (task = { file, render: [], keep: [] }));
+    return task;
+  };
+  const place = (planned: PlannedRow) => {
+    const member = memberPath(planned.file, planned.place.id);
+    const hash = hashOf(`${planned.key}\u0000${JSON.stringify(planned.place)}`);
+    after.set(member, hash);
+    if (before.get(member) === hash) return;
+    changed.push(member);
+    bucketTask(planned.file).render.push({ key: planned.key, place: planned.place });
+  };
+  if (patch) for (const planned of patch.rows.values()) place(planned);
+  else for (const planned of (built as BuiltIndex).rows) place(planned);
+  const removedMembers = patch ? [] : [...before.keys()].filter((path) => isMemberPath(path) && !after.has(path));
+  for (const member of removedMembers) bucketTask(fileOfStatePath(member));
+  // A patch removes no post: a bucket keeps every post of its file that it does not render again.
+  if (patch) for (const task of buckets.values()) task.keep = 'rest';
+  const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
+  const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
+  written += bucketTasks.length;
+
+  // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
+  // build's when few of its rows are new or changed (see search-cache.ts), its tail made anew (or kept,
+  // when none of its posts changed).
+  const tailRows = options.tailRows ?? TAIL_ROWS;
+  const tailFrom = searchTailStart(built.postCount, tailRows);
+  const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
+  // A patched plan says how rows moved: the cached keys are not needed.
+  const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId, !patch) : undefined;
+  if (cache) forgetCachedRows(cache);
+  const oldTail = cachedRows?.tail;
+  const mapping = oldTail ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
+  const head = mapping && headMapping(mapping, oldTail!.from, tailFrom);
+  const searchPatch = head && head.mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? head.mapping : undefined;
+  // A tail whose posts are all as they were (an older post edited) is kept as written.
+  const keptTail = mapping && sameTail(mapping, oldTail!.from, tailFrom, built.postCount) ? oldTail : undefined;
+
+  const rowsStarted = performance.now();
+  const rowTasks = (rows: Iterable<number>) => Array.from(rows, (row) => ({ row, key: keys[row]! }));
+  // The tail's rows are indexed on this thread, while the workers index the head's.
+  const indexingTail = keptTail ? undefined : indexInline(rowTasks(range(tailFrom, built.postCount)), store);
+  // Awaited below; should the rest fail first, its failure is that one.
+  indexingTail?.catch(() => {});
+  let parts: PartialIndex[];
+  if (searchPatch || !options.pool || !store.dir) {
+    // With the head patched, only its fresh rows (new or changed posts) are indexed.
+    parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
+    await writeBuckets(bucketTasks, store, dataRoot, new Set());
+  } else {
+    parts = await onWorkers(tailFrom, bucketTasks, options.pool, store.dir, dataRoot, (start, end) => rowTasks(range(start, end)));
+  }
+  const tailPart = await indexingTail;
+  const rowsSeconds = (performance.now() - rowsStarted) / 1000;
+  clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
+
+  const searchStarted = performance.now();
+  const shardBytes = options.searchShardBytes;
+  // The tail first: meta.json, written last with the head, names its shards.
+  let tail: TailStats;
+  if (tailPart) {
+    const written = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
+    tail = { ...written.tail, tokens: written.tokens, bytes: written.bytes };
+  } else {
+    tail = keptTail!;
+    for (const [path, hash] of before) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
+  }
+  const tailOfMeta = { from: tail.from, firstTokens: tail.firstTokens };
+  let search: CachedRows['stats'];
+  let inPlace = false;
+  if (searchPatch && head) {
+    const droppedKeys = head.dropped.map((old) => {
+      const row = mapping!.newRowOf[old]!;
+      // A row dropped for good leaves its old version's tokens; one gone to the tail, its own.
+      return row >= 0 ? keys[row]! : patch ? patch.search.droppedKeys.get(old)! : cachedRows!.keys[old]!;
+    });
+    const dropped = await droppedTokens(store, droppedKeys);
+    const fresh = [...mergePartialIndexes(parts)];
+    const readWritten = (path: string) => readIfThere(join(dataRoot, path));
+    // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
+    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write, tail: tailOfMeta, ...(shardBytes ? { shardBytes } : {}) }) : undefined;
+    inPlace = patched !== undefined;
+    search = patched
+      ? { tokens: cachedRows!.stats.tokens + patched.tokenChange, bytes: cachedRows!.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, { shardBytes, tail: tailOfMeta });
+  } else {
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
+  }
+  await Promise.all(inFlight.splice(0));
+  const searchSeconds = (performance.now() - searchStarted) / 1000;
+  clock.lap(inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index');
+
+  // The state's paths removed; the files: a post's is its bucket's, removed once the bucket holds no post.
+  const removed: string[] = [...removedMembers];
+  for (const path of before.keys()) {
+    if (after.has(path) || isMemberPath(path)) continue;
+    await rm(join(dataRoot, path), { force: true });
+    removed.push(path);
+  }
+  const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
+  for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
+  if (options.statePath) {
+    const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
+    if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tail });
+  }
+  clock.lap('remove old files, save state');
+  return {
+    phases: clock.phases,
+    search: {
+      tokens: search.tokens + tail.tokens,
+      bytes: search.bytes + tail.bytes,
+      shards: search.shards + tail.firstTokens.length,
+      pieces: search.pieces,
+      tailPosts: built.postCount - tailFrom,
+      addSeconds: rowsSeconds,
+      writeSeconds: searchSeconds,
+      ...(searchPatch ? { patched: true } : {}),
+    },
+    written,
+    // Every file of this build's output that was not written was left as it was. The state names each
+    // post, not its bucket: the output has one file per bucket.
+    unchanged: after.size - bucketFiles.posts + bucketFiles.count - written,
+    removed: removed.length - removedMembers.length + emptied.length,
+  };
+}
+
+/** The state's path of a post in its bucket: the bucket's path and the post's id. */
+function memberPath(bucketFile: string, id: string): string {
+  return `${bucketFile}#${id}`;
+}
+
+function isMemberPath(path: string): boolean {
+  return path.includes('#');
+}
+
+/** The file of the output a path of the state stands for: a post's is its bucket's. */
+export function fileOfStatePath(path: string): string {
+  const mark = path.indexOf('#');
+  return mark < 0 ? path : path.slice(0, mark);
+}
+
+/**
+ * Fills each bucket task's `keep` with the bucket's posts that stay as they are (in the state after
+ * this build, and not rendered again); returns the number of bucket files of the output and of posts in
+ * them. `fresh`: no file was there before (every post is rendered), and the state need not be read.
+ */
+function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: ReadonlyMap<string, string>, fresh: boolean): { count: number; posts: number } {
+  if (fresh) return { count: tasks.size, posts: [...tasks.values()].reduce((sum, task) => sum + task.render.length, 0) };
+  const rendered = new Map([...tasks.values()].map((task) => [task.file, new Set(task.render.map(({ place }) => place.id))]));
+  const files = new Set<string>();
+  let posts = 0;
+  for (const path of after.keys()) {
+    const file = fileOfStatePath(path);
+    if (file === path) continue;
+    posts++;
+    files.add(file);
+    const task = tasks.get(file);
+    const id = path.slice(file.length + 1);
+    if (task && Array.isArray(task.keep) && !rendered.get(file)!.has(id)) task.keep.push(id);
+  }
+  return { count: files.size, posts };
+}
+
+/** The bucket files of an archive whose posts have these ids, and its posts. */
+function countBuckets(ids: readonly string[], bucketCount: number): { count: number; posts: number } {
+  const used = new Uint8Array(bucketCount);
+  let count = 0;
+  for (const id of ids) {
+    const bucket = postBucket(id, bucketCount);
+    if (used[bucket]) continue;
+    used[bucket] = 1;
+    count++;
+  }
+  return { count, posts: ids.length };
+}
+
+/** The rows `start` to `end` - 1. */
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, n) => start + n);
+}
+
+/** Rows indexed on this thread (ascending). */
+async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise<PartialIndex> {
+  const search = new SearchIndexBuilder();
+  for (let start = 0; start < tasks.length; start += ROW_BATCH) await indexRows(tasks.slice(start, start + ROW_BATCH), store, search);
+  return search.exportPartial();
+}
+
+/**
+ * Worker w indexes the w-th contiguous range of rows, so that the partial indexes join in order, and
+ * writes the w-th share of the buckets.
+ */
+async function onWorkers(rowCount: number, buckets: readonly BucketTask[], pool: WorkerPool, storeDir: string, dataRoot: string, rowTasks: (start: number, end: number) => RowTask[]): Promise<PartialIndex[]> {
+  pool.phase = 'write';
+  const share = Math.ceil(rowCount / pool.size);
+  const bucketShare = Math.ceil(buckets.length / pool.size);
+  await Promise.all(
+    Array.from({ length: pool.size }, async (_, worker) => {
+      const end = Math.min(rowCount, (worker + 1) * share);
+      for (let start = worker * share; start < end; start += ROW_BATCH) {
+        await pool.call(worker, { type: 'rows', tasks: rowTasks(start, Math.min(end, start + ROW_BATCH)), storeDir });
+      }
+      const last = Math.min(buckets.length, (worker + 1) * bucketShare);
+      for (let start = worker * bucketShare; start < last; start += BUCKET_BATCH) {
+        await pool.call(worker, { type: 'buckets', tasks: buckets.slice(start, Math.min(last, start + BUCKET_BATCH)), storeDir, dataRoot });
+      }
+    }),
+  );
+  // One worker at a time hands over its index and is ended, so that no worker's garbage outlives its work.
+  const parts: PartialIndex[] = [];
+  for (let worker = 0; worker < pool.size; worker++) {
+    parts.push(await pool.call(worker, { type: 'rows-end' }));
+    await pool.recycle(worker);
+  }
+  return parts;
+}
+
+/**
+ * Every token of the posts whose old rows the patch drops (gone or changed), from their old versions
+ * still in the store (see IngestOptions.keepStale): the only lists the patch must walk. Undefined when
+ * one of them is not there to read.
+ */
+async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): Promise<Set<string> | undefined> {
+  const tokens = new Set<string>();
+  for (const key of droppedKeys) {
+    const search = await store.getSearch(key);
+    if (!search) return undefined;
+    for (const token of searchTokenList(search)) tokens.add(token);
+  }
+  return tokens;
+}
+
+/**
+ * patchInPlace over the output state: the last index's files stay in the state unless the patch writes
+ * or drops them, but its tail's, which this build wrote anew. Undefined, with the state as it was, when
+ * there is no written index to patch.
+ */
+async function patchSearchInPlace(before: ReadonlyMap<string, string>, after: Map<string, string>, patch: Omit<InPlacePatch, 'drop'>): Promise<InPlaceResult | undefined> {
+  const carried = [...before].filter(([path]) => path.startsWith('search/') && !path.startsWith(SEARCH_TAIL_FOLDER));
+  for (const [path, hash] of carried) after.set(path, hash);
+  const result = await patchInPlace({ ...patch, drop: (path) => after.delete(path) });
+  if (!result) for (const [path] of carried) after.delete(path);
+  return result;
+}
+
+function readIfThere(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function hashOf(body: string | Uint8Array): string {
+  return createHash('sha1').update(body).digest('base64url').slice(0, 16);
+}

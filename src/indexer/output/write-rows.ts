@@ -1,0 +1,99 @@
+/**
+ * The two kinds of work on the posts a build hands out, on the build's worker threads or inline:
+ * feeding the search index a run of rows in ascending order (each worker over its own contiguous range,
+ * with its own index builder), and writing post bucket files (see postBucketFile), whose posts are
+ * spread over the whole archive.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
+import { bucketFile, bucketMembers, postFileFromBody, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
+import type { SearchIndexBuilder } from '../search/search-index.ts';
+
+export interface RowTask {
+  row: number;
+  /** Post store key. */
+  key: string;
+}
+
+/** A bucket file to write: its posts to render, and those to carry over from the file as it is. */
+export interface BucketTask {
+  /** Path under the data folder. */
+  file: string;
+  /** The posts whose file is new or changed: store key and placement. */
+  render: { key: string; place: PostPlacement }[];
+  /**
+   * The bucket's other posts, unchanged, taken from its file as the last build wrote it: these ids, or
+   * every post of the file but those rendered.
+   */
+  keep: string[] | 'rest';
+}
+
+/** Feeds each row's search tokens to the index, in the order given (ascending rows). */
+export async function indexRows(tasks: readonly RowTask[], store: PostStore, search: SearchIndexBuilder): Promise<void> {
+  const tokens = await Promise.all(tasks.map((task) => store.getSearch(task.key)));
+  tokens.forEach((list, n) => {
+    const task = tasks[n]!;
+    if (!list) throw missingEntryError(task.key);
+    search.add(task.row, list);
+  });
+}
+
+/**
+ * Writes each bucket's file; returns the number written. `madeFolders` remembers the folders made
+ * during this build.
+ */
+export async function writeBuckets(tasks: readonly BucketTask[], store: PostStore, dataRoot: string, madeFolders: Set<string>): Promise<number> {
+  for (const task of tasks) {
+    const path = join(dataRoot, task.file);
+    const members: BucketMember[] = await Promise.all(
+      task.render.map(async ({ key, place }) => {
+        const parts = await store.getForFile(key);
+        if (!parts) throw missingEntryError(key);
+        return { id: place.id, file: postFileFromBody(parts.body, parts.related, place) };
+      }),
+    );
+    if (task.keep === 'rest') members.push(...otherMembers(path, new Set(members.map((member) => member.id))));
+    else if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
+    const folder = dirname(path);
+    if (!madeFolders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      madeFolders.add(folder);
+    }
+    // Synchronous: see post-store.ts.
+    writeFileSync(path, bucketFile(members));
+  }
+  return tasks.length;
+}
+
+/** The posts of a bucket's file as written but `rendered` (none when there is no such file yet). */
+function otherMembers(path: string, rendered: ReadonlySet<string>): BucketMember[] {
+  return writtenMembers(path).filter((member) => !rendered.has(member.id));
+}
+
+/** The posts `ids` of a bucket's file as written: each must be there (the last build's state says so). */
+function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
+  const wanted = new Set(ids);
+  let members: BucketMember[];
+  try {
+    members = writtenMembers(path).filter((member) => wanted.has(member.id));
+  } catch {
+    members = [];
+  }
+  if (members.length !== wanted.size) {
+    throw new Error(`the post bucket ${path} is not as the last build wrote it (changed by hand, or by another build?): build again, the next build writes every file`);
+  }
+  return members;
+}
+
+/** The posts of a bucket's file as written; none when there is no such file. */
+function writtenMembers(path: string): BucketMember[] {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return bucketMembers(file);
+}

@@ -1,0 +1,312 @@
+/**
+ * One post's search tokens and their weights: the tokens search-text.ts defines (foldText, then
+ * tokenizeFolded), counted without making a string of every occurrence.
+ *
+ * Counting is a sixth of what parsing a post costs, and a post's text holds ~1,000 token occurrences
+ * for ~450 distinct tokens, nearly all of them pairs of Chinese characters. Made the plain way (a
+ * string per occurrence, counted in a Map of strings) that took ~150 µs a post. Here the text is
+ * folded into a buffer of UTF-16 units, a pair or a lone character of the Basic Multilingual Plane is
+ * counted under a number (its two units side by side), and only the other tokens (words, joins, rarer
+ * characters) as strings. Each distinct token becomes a string once, at the end.
+ *
+ * The tokens come out in the order they first occur, the same order as counting them the plain way:
+ * test/unit/count-tokens.test.ts holds the two to the same result.
+ */
+import { MAX_OCCURRENCES, TITLE_BIT } from '../../shared/search-format.ts';
+import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isWordChar, MAX_WORD_LENGTH } from '../../shared/search-text.ts';
+
+const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
+
+/**
+ * One post's tokens, each with its weight byte (see search-format.ts). The tokens are kept joined by
+ * line breaks (which no token holds): as the store keeps them, and as the index builder reads them,
+ * without a string per token (splitting 450 tokens cost ~20 µs a post).
+ */
+export interface SearchTokens {
+  joined: string;
+  weights: Uint8Array;
+}
+
+/** The tokens one by one. */
+export function searchTokenList(search: SearchTokens): string[] {
+  return search.joined === '' ? [] : search.joined.split('\n');
+}
+
+export function countSearchTokens(title: string, text: string): SearchTokens {
+  const counter = new TokenCounter();
+  counter.count(title, true);
+  counter.count(text, false);
+  return counter.result();
+}
+
+/** Buffers shared by every count on this thread (one count at a time: nothing in it awaits). */
+let units = new Uint16Array(4096);
+/** The tokens joined by line breaks, as units (see result). */
+let joinedUnits = new Uint16Array(4096);
+/** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
+const CHUNK = 8192;
+/** Whether a Uint16Array's bytes are UTF-16LE, as Buffer reads them (every platform Node runs on, but checked). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let slotKeys = new Uint32Array(1024);
+let slotEntries = new Int32Array(1024);
+let slotStamps = new Uint32Array(1024);
+/** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
+let slotShift = 22;
+let stamp = 0;
+const SPREAD = 0x9e3779b1;
+
+class TokenCounter {
+  /** Distinct tokens in the order they first occur: a number (see numberKey) or a string. */
+  private readonly entries: (number | string)[] = [];
+  /** Per entry: occurrences × 2, plus the title bit. */
+  private readonly values: number[] = [];
+  private readonly byString = new Map<string, number>();
+  private numbered = 0;
+  private inTitle = false;
+  private length = 0;
+
+  constructor() {
+    // A new stamp empties the number table without touching it.
+    stamp = (stamp + 1) >>> 0;
+    if (stamp === 0) {
+      slotStamps.fill(0);
+      stamp = 1;
+    }
+  }
+
+  count(text: string, inTitle: boolean): void {
+    this.inTitle = inTitle;
+    this.fold(text);
+    this.tokenize();
+  }
+
+  result(): SearchTokens {
+    // The tokens joined, written as units and made a string at once: no string per token.
+    let length = 0;
+    for (const entry of this.entries) length += (typeof entry === 'string' ? entry.length : entry > 0xffff ? 2 : 1) + 1;
+    if (joinedUnits.length < length) joinedUnits = new Uint16Array(length * 2);
+    let at = 0;
+    for (const entry of this.entries) {
+      if (at > 0) joinedUnits[at++] = 0x0a;
+      if (typeof entry === 'string') for (let k = 0; k < entry.length; k++) joinedUnits[at++] = entry.charCodeAt(k);
+      else if (entry > 0xffff) {
+        joinedUnits[at++] = entry >>> 16;
+        joinedUnits[at++] = entry & 0xffff;
+      } else joinedUnits[at++] = entry;
+    }
+    const joined = unitsToString(joinedUnits, at);
+    const weights = new Uint8Array(this.values.length);
+    this.values.forEach((value, n) => {
+      weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
+    });
+    return { joined, weights };
+  }
+
+  /** foldText, into `units`. */
+  private fold(text: string): void {
+    // Folding makes at most a few units of one (NFKC's longest expansions); grown below when it does more.
+    if (units.length < text.length + 16) units = new Uint16Array(text.length * 2 + 16);
+    const han = hanFoldTable();
+    let n = 0;
+    for (let i = 0; i < text.length; ) {
+      if (n + 16 > units.length) units = grow(units, n);
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
+        i++;
+        continue;
+      }
+      const point = text.codePointAt(i)!;
+      i += point > 0xffff ? 2 : 1;
+      if (point >= HAN_START && point < HAN_END) {
+        units[n++] = han[point - HAN_START]! || point;
+        continue;
+      }
+      const folded = foldCodePoint(point);
+      if (n + folded.length + 16 > units.length) units = grow(units, n + folded.length);
+      for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
+    }
+    this.length = n;
+  }
+
+  /** tokenizeFolded over `units`, each token counted as it is found. */
+  private tokenize(): void {
+    const end = this.length;
+    let previousCjk = -1; // the CJK code point just before, with nothing between
+    let previousWordStart = -1; // the Latin word just before, with only white space between: [start, end)
+    let previousWordEnd = -1;
+    let endedStart = -1; // the Latin word that ends right here, with nothing between
+    let endedEnd = -1;
+    let lone = -1; // a CJK code point that is a token if nothing joins it on either side
+    let i = 0;
+    while (i < end) {
+      const point = pointAt(i, end);
+      const width = point > 0xffff ? 2 : 1;
+      if (isCjk(point)) {
+        if (previousCjk >= 0) {
+          this.addPair(previousCjk, point);
+          lone = -1;
+        } else if (endedStart >= 0) {
+          this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
+        } else {
+          lone = point;
+        }
+        previousCjk = point;
+        previousWordStart = -1;
+        endedStart = -1;
+        i += width;
+        continue;
+      }
+      if (isWordChar(point)) {
+        let wordEnd = i + width;
+        while (wordEnd < end) {
+          const next = pointAt(wordEnd, end);
+          if (!isWordChar(next)) break;
+          wordEnd += next > 0xffff ? 2 : 1;
+        }
+        if (wordEnd - i <= MAX_WORD_LENGTH) {
+          const word = textOf(i, wordEnd);
+          this.addString(word);
+          if (previousCjk >= 0) {
+            this.addString(String.fromCodePoint(previousCjk) + word);
+            lone = -1;
+          }
+          if (previousWordStart >= 0) this.addString(`${textOf(previousWordStart, previousWordEnd)} ${word}`);
+          previousWordStart = endedStart = i;
+          previousWordEnd = endedEnd = wordEnd;
+        } else {
+          previousWordStart = -1;
+          endedStart = -1;
+        }
+        if (lone >= 0) this.addPoint(lone);
+        lone = -1;
+        previousCjk = -1;
+        i = wordEnd;
+        continue;
+      }
+      // A separator: white space keeps two Latin words adjacent; anything else breaks every join.
+      if (lone >= 0) this.addPoint(lone);
+      lone = -1;
+      if (!(point === 0x20 || point === 0x09 || point === 0x0a || point === 0x0d || point === 0x3000 || point === 0xa0)) previousWordStart = -1;
+      previousCjk = -1;
+      endedStart = -1;
+      i += width;
+    }
+    if (lone >= 0) this.addPoint(lone);
+  }
+
+  private addPair(first: number, second: number): void {
+    if (first > 0xffff || second > 0xffff) this.addString(String.fromCodePoint(first, second));
+    else this.addNumber(((first << 16) | second) >>> 0);
+  }
+
+  private addPoint(point: number): void {
+    if (point > 0xffff) this.addString(String.fromCodePoint(point));
+    else this.addNumber(point);
+  }
+
+  /**
+   * A token of BMP units: one (the key is the unit) or two (first << 16 | second, never below 0x10000
+   * as the first is a CJK character). Open addressing; slots of an older stamp are empty.
+   */
+  private addNumber(key: number): void {
+    if ((this.numbered + 1) * 2 > slotKeys.length) this.growTable();
+    const mask = slotKeys.length - 1;
+    let slot = Math.imul(key, SPREAD) >>> slotShift;
+    while (slotStamps[slot] === stamp) {
+      if (slotKeys[slot] === key) {
+        this.bump(slotEntries[slot]!);
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    slotStamps[slot] = stamp;
+    slotKeys[slot] = key;
+    slotEntries[slot] = this.entries.length;
+    this.numbered++;
+    this.addEntry(key);
+  }
+
+  private addString(token: string): void {
+    const entry = this.byString.get(token);
+    if (entry !== undefined) this.bump(entry);
+    else {
+      this.byString.set(token, this.entries.length);
+      this.addEntry(token);
+    }
+  }
+
+  private addEntry(token: number | string): void {
+    this.entries.push(token);
+    this.values.push(this.inTitle ? TITLE_BIT + 2 : 2);
+  }
+
+  private bump(entry: number): void {
+    this.values[entry] = (this.inTitle ? this.values[entry]! | TITLE_BIT : this.values[entry]!) + 2;
+  }
+
+  /** Twice the slots, the live ones placed again. */
+  private growTable(): void {
+    const oldKeys = slotKeys;
+    const oldEntries = slotEntries;
+    const oldStamps = slotStamps;
+    const size = oldKeys.length * 2;
+    slotKeys = new Uint32Array(size);
+    slotEntries = new Int32Array(size);
+    slotStamps = new Uint32Array(size);
+    slotShift--;
+    const mask = size - 1;
+    for (let old = 0; old < oldKeys.length; old++) {
+      if (oldStamps[old] !== stamp) continue;
+      let slot = Math.imul(oldKeys[old]!, SPREAD) >>> slotShift;
+      while (slotStamps[slot] === stamp) slot = (slot + 1) & mask;
+      slotStamps[slot] = stamp;
+      slotKeys[slot] = oldKeys[old]!;
+      slotEntries[slot] = oldEntries[old]!;
+    }
+  }
+}
+
+/** String.prototype.codePointAt over the folded units. */
+function pointAt(i: number, end: number): number {
+  const unit = units[i]!;
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
+    const low = units[i + 1]!;
+    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return unit;
+}
+
+/**
+ * The first `length` units as a string. Buffer's UTF-16LE decoding copies the units as they are (lone
+ * surrogates too), at a third of what String.fromCharCode over chunks cost (~8 µs a post).
+ */
+function unitsToString(source: Uint16Array, length: number): string {
+  if (LITTLE_ENDIAN) return Buffer.from(source.buffer, source.byteOffset, length * 2).toString('utf16le');
+  let text = '';
+  for (let start = 0; start < length; start += CHUNK) text += String.fromCharCode.apply(null, source.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
+  return text;
+}
+
+/** The folded text from `start` to `end` (a word: at most MAX_WORD_LENGTH units). */
+function textOf(start: number, end: number): string {
+  // Most words are a few units long: passed as arguments, not spread from a view (~5× slower).
+  switch (end - start) {
+    case 1:
+      return String.fromCharCode(units[start]!);
+    case 2:
+      return String.fromCharCode(units[start]!, units[start + 1]!);
+    case 3:
+      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!);
+    case 4:
+      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!, units[start + 3]!);
+    default:
+      return String.fromCharCode.apply(null, units.subarray(start, end) as unknown as number[]);
+  }
+}
+
+function grow(buffer: Uint16Array, used: number): Uint16Array<ArrayBuffer> {
+  const grown = new Uint16Array(Math.max(buffer.length * 2, used + 64));
+  grown.set(buffer.subarray(0, used));
+  return grown;
+}

@@ -1,0 +1,246 @@
+/**
+ * Pictures: lazy-loading markup (`data-src`, `data-srcset`, `<picture><source data-srcset>`) becomes real
+ * `src`/`srcset`, sizes come from attributes or CNA's `--aspect-ratio:W/H` style, URLs are made absolute,
+ * and each picture with its caption becomes one `<figure>` with a `<figcaption>`.
+ */
+import type { Figure } from '../../../shared/types.ts';
+import {
+  all, classList, descendants, detach, isDetached, isElement, makeElement, makeText, replaceWith, visibleText,
+  type ChildNode, type Element, type ParentNode,
+} from './html-tree.ts';
+import { LOCAL_ASSET_PATH, resolveSafeUrl, unwrapImageProxy, type UrlContext } from '../urls.ts';
+
+/** Where lazy-loading scripts keep the real image; earlier wins. `src` is last: lazy pages put a placeholder there. */
+const SRC_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'src'] as const;
+const SRCSET_ATTRIBUTES = ['data-srcset', 'data-lazy-srcset', 'srcset'] as const;
+
+/** Elements that caption the picture before them. */
+const CAPTION_SELECTOR = '.picinfo, .wp-caption-text, .photo-caption, figcaption';
+
+/** Images this small are tracking pixels or spacers, not pictures. */
+const MIN_PICTURE_SIDE = 2;
+
+interface ImageSources {
+  src: string;
+  srcset?: string;
+  sources: { media?: string; srcset: string; type?: string }[];
+  width?: number;
+  height?: number;
+  alt: string;
+}
+
+/**
+ * Rewrites every image in place and returns the figures in document order. Images with no usable URL
+ * are removed (an image a reader cannot load is noise, and its alt text, if any, is kept as text).
+ */
+export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
+  const figures: Figure[] = [];
+  for (const img of all('img', root)) {
+    if (isDetached(img, root)) continue;
+    const sources = readImageSources(img, urls);
+    const picture = isElement(img.parent) && img.parent.name === 'picture' ? img.parent : undefined;
+    const media = picture ?? img;
+    if (!sources || isTinyImage(sources)) {
+      const alt = (img.attribs['alt'] ?? '').trim();
+      if (alt && !sources) replaceWith(media, makeText(alt));
+      else detach(media);
+      continue;
+    }
+    const captionElement = findCaption(media);
+    const caption = captionElement ? visibleText(captionElement) : undefined;
+    const figure: Figure = { ...withoutEmpty(sources), ...(caption ? { caption } : {}) };
+    figures.push(figure);
+    placeFigure(root, media, captionElement, figure);
+  }
+  return figures;
+}
+
+function readImageSources(img: Element, urls: UrlContext): ImageSources | undefined {
+  const srcset = firstAttribute(img, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
+  let src = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls));
+  if (!src && srcset) src = srcset.split(/\s+/)[0];
+  if (!src) return undefined;
+
+  const picture = isElement(img.parent) && img.parent.name === 'picture' ? img.parent : undefined;
+  const sources = picture
+    ? all('source', picture).flatMap((source) => {
+        const set = firstAttribute(source, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
+        if (!set) return [];
+        return [{ srcset: set, ...(source.attribs['media'] ? { media: source.attribs['media'] } : {}), ...(source.attribs['type'] ? { type: source.attribs['type'] } : {}) }];
+      })
+    : [];
+  const size = sizeFromAttributes(img) ?? sizeFromAspectRatio(img) ?? sizeFromFileName(src);
+  return { src, srcset, sources, ...size, alt: (img.attribs['alt'] ?? '').trim() };
+}
+
+function firstAttribute(element: Element, names: readonly string[], read: (value: string) => string | undefined): string | undefined {
+  for (const name of names) {
+    const value = element.attribs[name];
+    if (value === undefined) continue;
+    const result = read(value);
+    if (result) return result;
+  }
+  return undefined;
+}
+
+export function resolveImageUrl(value: string, urls: UrlContext): string | undefined {
+  const trimmed = value.trim();
+  // Inline data: images are placeholders of lazy loaders (and a script vector in SVG form).
+  if (trimmed === '' || /^data:/i.test(trimmed)) return undefined;
+  // Already this site's asset URL (a second pass over a rewritten attribute): keep it.
+  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return trimmed;
+  if (urls.assetBase && trimmed.startsWith(LOCAL_ASSET_PATH) && !trimmed.includes('..')) {
+    return urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent);
+  }
+  const url = resolveSafeUrl(trimmed, urls.baseUrl);
+  return url ? unwrapImageProxy(url) : undefined;
+}
+
+/** `a.jpg 414w, //cdn/b.jpg 1024w` → absolute URLs, descriptors kept; unusable candidates dropped. */
+export function resolveSrcset(value: string, urls: UrlContext): string | undefined {
+  const candidates = value
+    .split(/,\s+|,(?=\S*\s)/)
+    .map((candidate) => candidate.trim())
+    .filter(Boolean)
+    .flatMap((candidate) => {
+      const [url, ...descriptor] = candidate.split(/\s+/);
+      const resolved = url ? resolveImageUrl(url, urls) : undefined;
+      const kept = descriptor.filter((d) => /^\d+(\.\d+)?[wx]$/.test(d));
+      return resolved ? [[resolved, ...kept].join(' ')] : [];
+    });
+  return candidates.length > 0 ? candidates.join(', ') : undefined;
+}
+
+function sizeFromAttributes(img: Element): { width: number; height: number } | undefined {
+  const width = Number.parseInt(img.attribs['width'] ?? '', 10);
+  const height = Number.parseInt(img.attribs['height'] ?? '', 10);
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
+/** CNA sets `style="--aspect-ratio:1920/1281"` on the picture or a wrapper up to three levels above. */
+function sizeFromAspectRatio(img: Element): { width: number; height: number } | undefined {
+  let node: Element | undefined = img;
+  for (let depth = 0; node && depth < 4; depth++) {
+    const match = /--aspect-ratio\s*:\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)/.exec(node.attribs['style'] ?? '');
+    if (match) return { width: Math.round(Number(match[1])), height: Math.round(Number(match[2])) };
+    node = isElement(node.parent) ? node.parent : undefined;
+  }
+  return undefined;
+}
+
+/** CNA photo file names carry the original size: `.../1920x1281_wmkn_650248865693.jpg`. */
+function sizeFromFileName(src: string): { width: number; height: number } | undefined {
+  const match = /\/(\d{2,5})x(\d{2,5})_[^/]*$/.exec(src);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
+
+function isTinyImage(sources: ImageSources): boolean {
+  return (sources.width !== undefined && sources.width < MIN_PICTURE_SIDE) || (sources.height !== undefined && sources.height < MIN_PICTURE_SIDE);
+}
+
+/**
+ * The caption of a picture: a figcaption in its figure, a caption-class element after it (at any wrapper
+ * level up to three), or the seed family's plain `<div>` right after the `--aspect-ratio` wrapper.
+ */
+function findCaption(media: Element): Element | undefined {
+  let node: Element = media;
+  for (let depth = 0; depth < 4; depth++) {
+    if (node.name === 'figure') return all('figcaption', node)[0];
+    for (let sibling = node.next; sibling; sibling = sibling.next) {
+      if (!isElement(sibling)) {
+        if (visibleText(sibling) !== '') break;
+        continue;
+      }
+      if (sibling.name === 'figcaption' || classList(sibling).some((c) => CAPTION_CLASSES.has(c))) return sibling;
+      const inner = all(CAPTION_SELECTOR, sibling)[0];
+      if (inner && visibleText(sibling) === visibleText(inner)) return inner;
+      if (isAspectRatioWrapper(node) && isTextOnlyBlock(sibling)) return sibling;
+      break;
+    }
+    if (!isElement(node.parent)) break;
+    node = node.parent;
+  }
+  return undefined;
+}
+
+const CAPTION_CLASSES = new Set(['picinfo', 'wp-caption-text', 'photo-caption']);
+
+function isAspectRatioWrapper(element: Element): boolean {
+  return /--aspect-ratio/.test(element.attribs['style'] ?? '');
+}
+
+function isTextOnlyBlock(element: Element): boolean {
+  return element.name === 'div' && descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) && visibleText(element) !== '';
+}
+
+/**
+ * Puts `<figure>` in the picture's place. The caption's text moves into the figcaption; the elements that
+ * only wrapped the picture and caption go with them. Nothing else around them is touched.
+ */
+function placeFigure(root: ParentNode, media: Element, caption: Element | undefined, figure: Figure): void {
+  const figureElement = buildFigureElement(figure);
+  const container = caption ? smallestCommonAncestor(media, caption, root) : undefined;
+  if (container && visibleText(container) === visibleText(caption!) && container !== root) {
+    replaceWith(container, figureElement);
+    return;
+  }
+  if (caption) detach(caption);
+  // A picture alone in its block (the common case) replaces the block; one inside running text stays
+  // inline, as an image without a figure around it.
+  const block = loneMediaBlock(media, root);
+  const insideText = block === media && isElement(media.parent) && visibleText(media.parent) !== '';
+  replaceWith(block, insideText && !caption ? buildMediaElement(figure) : figureElement);
+}
+
+function smallestCommonAncestor(a: Element, b: Element, root: ParentNode): Element | undefined {
+  const ancestors = new Set<ParentNode>();
+  for (let node: ParentNode | null = a; node; node = node.parent) ancestors.add(node);
+  for (let node: ParentNode | null = b; node && node !== root; node = node.parent) {
+    if (ancestors.has(node) && isElement(node)) return node;
+  }
+  return undefined;
+}
+
+const INLINE_CONTAINERS = new Set(['p', 'span', 'a', 'b', 'strong', 'em', 'i', 'font', 'li', 'td', 'th']);
+
+function loneMediaBlock(media: Element, root: ParentNode): ChildNode {
+  let node: Element = media;
+  while (isElement(node.parent) && node.parent !== root && visibleText(node.parent) === '' && all('img', node.parent).length === 1) {
+    if (INLINE_CONTAINERS.has(node.parent.name) && node.parent.name !== 'p') break;
+    node = node.parent;
+  }
+  return node;
+}
+
+function buildFigureElement(figure: Figure): Element {
+  const children: ChildNode[] = [buildMediaElement(figure)];
+  if (figure.caption) children.push(makeElement('figcaption', {}, [makeText(figure.caption)]));
+  return makeElement('figure', {}, children);
+}
+
+/** `<img>`, or `<picture>` with its `<source>`s and the `<img>`, from a figure record. */
+function buildMediaElement(figure: Figure): Element {
+  const imgAttribs: Record<string, string> = { src: figure.src, alt: figure.alt };
+  if (figure.srcset) imgAttribs['srcset'] = figure.srcset;
+  if (figure.width && figure.height) {
+    imgAttribs['width'] = String(figure.width);
+    imgAttribs['height'] = String(figure.height);
+  }
+  const img = makeElement('img', imgAttribs);
+  if (!figure.sources?.length) return img;
+  return makeElement('picture', {}, [
+    ...figure.sources.map((source) => makeElement('source', { srcset: source.srcset, ...(source.media ? { media: source.media } : {}), ...(source.type ? { type: source.type } : {}) })),
+    img,
+  ]);
+}
+
+function withoutEmpty(sources: ImageSources): Figure {
+  const figure: Figure = { src: sources.src, alt: sources.alt };
+  if (sources.srcset) figure.srcset = sources.srcset;
+  if (sources.sources.length > 0) figure.sources = sources.sources;
+  if (sources.width && sources.height) {
+    figure.width = sources.width;
+    figure.height = sources.height;
+  }
+  return figure;
+}

@@ -1,0 +1,69 @@
+/**
+ * What the index needs of a parsed post, apart from its body: its summary (for the list, the manifest
+ * and the ordering), its warnings, and its search tokens. Made once per post version, when it is parsed,
+ * and kept in the post store next to the post, so that a rebuild reads a few KB per unchanged post
+ * instead of parsing it again or reading its whole body back.
+ */
+import type { PostMeta, Problem } from '../../shared/types.ts';
+import type { ParseOutcome, ParsedPost } from './parse-post.ts';
+import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
+import { urlIdentity } from './urls.ts';
+
+/** Everything of a post but its body. About 0.5 KB a post. */
+export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
+  textLength: number;
+  figureCount: number;
+  image?: PostMeta['image'];
+  /** The identity (urlIdentity) of each related story's URL, in the order of the post's related links. */
+  relatedUrls: string[];
+}
+
+export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens };
+
+export function digestOutcome(outcome: ParseOutcome): PostDigest {
+  if ('problem' in outcome) return outcome;
+  return { summary: summarizePost(outcome.post), warnings: outcome.warnings, search: countSearchTokens(outcome.post.title, outcome.post.text) };
+}
+
+export function summarizePost(post: ParsedPost): PostSummary {
+  const { html: _html, text, figures, related, ...rest } = post;
+  const first = figures[0];
+  return {
+    ...rest,
+    textLength: text.length,
+    figureCount: figures.length,
+    ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
+    relatedUrls: related.map((link) => urlIdentity(link.url)),
+  };
+}
+
+/** What the first pass of a build needs of a digest: all but the search tokens. */
+export type DigestHead = { problem: Problem } | { summary: PostSummary; warnings: Problem[] };
+
+export function headOf(digest: PostDigest): DigestHead {
+  if ('problem' in digest) return digest;
+  return { summary: digest.summary, warnings: digest.warnings };
+}
+
+/**
+ * A digest as two lines of JSON text (neither holds a raw line break): the head, then the search tokens
+ * (weights in base64, tokens joined by new lines, which no token holds). Kept apart so that the first
+ * pass of a rebuild parses a few hundred bytes per post, not the tokens too.
+ */
+export function serializeDigest(digest: PostDigest): [head: string, search: string] {
+  const search = 'search' in digest ? JSON.stringify([Buffer.from(digest.search.weights).toString('base64'), digest.search.joined]) : '[]';
+  return [JSON.stringify(headOf(digest)), search];
+}
+
+export function parseDigestHead(line: string): DigestHead {
+  const head = JSON.parse(line) as DigestHead;
+  if ('summary' in head) head.summary.date = new Date(head.summary.date as unknown as string);
+  return head;
+}
+
+/** The search tokens of a serialized digest (undefined for a problem's, which has none). */
+export function parseDigestSearch(searchLine: string): SearchTokens | undefined {
+  const [weights, tokens] = JSON.parse(searchLine) as [string?, string?];
+  if (weights === undefined || tokens === undefined) return undefined;
+  return { joined: tokens, weights: new Uint8Array(Buffer.from(weights, 'base64')) };
+}

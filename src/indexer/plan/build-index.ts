@@ -1,0 +1,357 @@
+/**
+ * Parsed posts → the index files (manifest, metadata shards, one file per post) and the build report.
+ * Pure: takes records, returns file contents; writing them is the caller's job.
+ */
+import {
+  INDEX_FORMAT_VERSION, postBucketCount, postBucketFile, shardFile,
+  type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
+} from '../../shared/types.ts';
+import { dayKeyOf } from '../../shared/days.ts';
+import { assignIds } from '../parse/ids.ts';
+import { encodeUrlPairs, urlHash, type PlanSnapshot } from '../incremental/last-build.ts';
+import type { ParsedPost } from '../parse/parse-post.ts';
+import type { PostSummary } from '../parse/post-digest.ts';
+import { bucketFile, renderPostFile, type PostPlacement } from '../parse/render-post.ts';
+import { urlIdentity } from '../parse/urls.ts';
+
+/** A post's summary (see post-digest.ts) and the post store key of the whole post. */
+export interface IndexedPost extends PostSummary {
+  key: string;
+}
+
+/**
+ * Posts per metadata shard. A shard of 50 CNA rows is ~10 KB gzip (200 rows: 37 KB): the first screen
+ * needs one, and search results, scattered over the archive, need one per visible row, so small shards
+ * keep both cheap; scrolling fetches a shard per ~5 screens. A 200k archive has 4,000 shards.
+ */
+export const SHARD_SIZE = 50;
+
+export interface BuildIndexInput {
+  posts: IndexedPost[];
+  /** Fetches a full post back from the store, when its file is written. */
+  loadPost: (key: string) => Promise<ParsedPost>;
+  /** Problems found while reading and parsing (errors and warnings). */
+  problems: Problem[];
+  /** Id of this build's record of files seen, for the snapshot ('' without one). */
+  record?: string;
+  filesSeen: number;
+  postsDir: string;
+  timeZone: string;
+  startedAt: number;
+  shardSize?: number;
+}
+
+export interface BuiltIndex {
+  /** Path under `data/` → JSON text, for the small files: manifest, shards, tag lists. */
+  files: Map<string, string>;
+  /** The JSON of one post's file, or undefined for an unknown id. */
+  postFile: (id: string) => Promise<string | undefined>;
+  /** A post bucket's file (path under `data/`), or undefined for a bucket that holds no post. */
+  postBucket: (path: string) => Promise<Buffer | undefined>;
+  /** Number of posts. */
+  postCount: number;
+  /**
+   * Every post in row order (oldest first): its file (path under `data/` and JSON) and its searchable
+   * text. A few are read ahead from the store; nothing holds them all.
+   */
+  posts: () => AsyncGenerator<RenderedPost>;
+  /** Every post bucket's file (path under `data/`, bytes). */
+  postBuckets: () => AsyncGenerator<[string, Buffer]>;
+  manifest: Manifest;
+  report: IngestReport;
+  /** Path of every indexed file → its post id (not written out; for tests and tools). */
+  indexed: Map<string, string>;
+  /** Every post in row order (oldest first): what writing its file and indexing its text needs. */
+  rows: PlannedRow[];
+  /** Every store key this build uses: what the store keeps once the index is written (see IngestOptions.keepStale). */
+  storeKeys: string[];
+  /** The plan as the next build can patch it (see patch-plan.ts); its `record` is set by the caller. */
+  snapshot: PlanSnapshot;
+}
+
+export interface PlannedRow {
+  /** Post store key. */
+  key: string;
+  /** Path of its bucket's file under `data/`. */
+  file: string;
+  place: PostPlacement;
+}
+
+export interface RenderedPost {
+  row: number;
+  path: string;
+  body: string;
+  title: string;
+  /** The post's readable text, for the search index. */
+  text: string;
+}
+
+/** Posts read ahead of the one being consumed: keeps the disk busy while the consumer works. */
+const READ_AHEAD = 16;
+
+export function buildIndex(input: BuildIndexInput): BuiltIndex {
+  const shardSize = input.shardSize ?? SHARD_SIZE;
+  const problems = [...input.problems];
+  const urlKeys = new Map<IndexedPost, string>();
+  const duplicateUrls: string[] = [];
+  const kept = mergeDuplicates(input.posts, problems, urlKeys, duplicateUrls);
+  const ids = assignIds(kept.map((post) => post.path));
+  // Rows count from the oldest post (see Manifest.shardSize): posts of the same instant in reverse id
+  // order, so that the list, newest first, shows them in id order.
+  const entries = kept
+    .map((post) => ({ post, id: ids.get(post.path)! }))
+    .sort((a, b) => a.post.date.getTime() - b.post.date.getTime() || (a.id < b.id ? 1 : -1));
+
+  const files = new Map<string, string>();
+  // Each shard's metadata is made and turned into text at once: holding every post's metadata as
+  // objects next to the text (200k of each) was the peak of a whole rebuild's memory.
+  let shardCount = 0;
+  for (let start = 0; start < entries.length; start += shardSize) {
+    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts: entries.slice(start, start + shardSize).map(({ post, id }) => toMeta(post, id)) };
+    files.set(shardFile(shardCount++), JSON.stringify(shard));
+  }
+
+  const unresolved: [url: string, row: number][] = [];
+  const bucketCount = postBucketCount(entries.length);
+  const rows = planRows(entries, urlKeys, unresolved, bucketCount);
+  const urlRows: [hash: number, row: number][] = [];
+  entries.forEach(({ post }, row) => {
+    const url = urlKeys.get(post);
+    if (url !== undefined) urlRows.push([urlHash(url), row]);
+  });
+  urlKeys.clear();
+
+  const manifest: Manifest = {
+    version: INDEX_FORMAT_VERSION,
+    builtAt: new Date().toISOString(),
+    timeZone: input.timeZone,
+    postCount: entries.length,
+    // Counted in row order: a tag's label is the one its oldest post gives it (a new post never changes it).
+    tags: sortTags(countTags(entries.map(({ post }) => post))),
+    days: countDays(kept, input.timeZone),
+    shardSize,
+    shardCount,
+    postBuckets: bucketCount,
+  };
+  const deltasByTag = tagRowDeltas(entries);
+  const tagRows: PlanSnapshot['tagRows'] = {};
+  for (const tag of manifest.tags) {
+    const rowDeltas = deltasByTag.get(tag.key) ?? [];
+    files.set(tag.file, tagListJson(tag.key, rowDeltas));
+    tagRows[tag.key] = [rowDeltas[0] ?? 0, rowDeltas.reduce((row, delta) => row + delta, 0)];
+  }
+  files.set('manifest.json', JSON.stringify(manifest));
+
+  const report = makeReport(input, entries.length, problems);
+  const snapshot: PlanSnapshot = {
+    record: input.record ?? '',
+    shardSize,
+    paths: entries.map(({ post }) => post.path),
+    ids: entries.map(({ id }) => id),
+    dates: entries.map(({ post }) => post.date.getTime()),
+    urlRows: encodeUrlPairs(urlRows),
+    unresolvedRows: encodeUrlPairs(unresolved.map(([url, row]) => [urlHash(url), row])),
+    duplicateUrls,
+    tagRows,
+    manifest,
+    problems: report.problems,
+  };
+  return {
+    files,
+    manifest,
+    report,
+    indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
+    rows,
+    storeKeys: [],
+    snapshot,
+    postCount: entries.length,
+    ...postReaders(rows, input.loadPost),
+  };
+}
+
+export function tagListJson(key: string, rowDeltas: number[]): string {
+  const list: TagPostList = { version: INDEX_FORMAT_VERSION, key, rowDeltas };
+  return JSON.stringify(list);
+}
+
+/** Tags most used first (then by key), each with its list's file: `tags/<place>.json`. */
+export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
+  return counts.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)).map((tag, n) => ({ ...tag, file: `tags/${n}.json` }));
+}
+
+/**
+ * Each post's file path and placement, in row order; `unresolved` gets each related link the archive
+ * does not hold, with the row linking to it. Made apart from buildIndex (as are the readers
+ * below) so that no closure kept by the built index shares a scope with the summaries: V8 keeps a
+ * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
+ * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
+ */
+function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][], bucketCount: number): PlannedRow[] {
+  const idByUrl = new Map<string, string>();
+  for (const { post, id } of entries) {
+    const url = urlKeys.get(post);
+    if (url !== undefined) idByUrl.set(url, id);
+  }
+  return entries.map(({ post, id }, index) => {
+    const relatedIds = post.relatedUrls.map((url) => {
+      const archivedId = idByUrl.get(url);
+      if (archivedId === undefined) unresolved.push([url, index]);
+      return archivedId !== id ? archivedId : undefined;
+    });
+    return plannedRow(post.key, placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id), bucketCount);
+  });
+}
+
+export function placement(id: string, relatedIds: (string | undefined)[], previousId: string | undefined, nextId: string | undefined): PostPlacement {
+  const place: PostPlacement = { id, relatedIds };
+  if (previousId !== undefined) place.previousId = previousId;
+  if (nextId !== undefined) place.nextId = nextId;
+  return place;
+}
+
+export function plannedRow(key: string, place: PostPlacement, bucketCount: number): PlannedRow {
+  return { key, file: postBucketFile(place.id, bucketCount), place };
+}
+
+/** Post files rendered on demand from the store: they keep only the rows and the loader. */
+function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Promise<ParsedPost>): Pick<BuiltIndex, 'posts' | 'postFile' | 'postBucket' | 'postBuckets'> {
+  const positionById = new Map(rows.map((row, index) => [row.place.id, index]));
+  let rowsByBucket: Map<string, number[]> | undefined;
+  const bucketRows = () => {
+    if (rowsByBucket) return rowsByBucket;
+    rowsByBucket = new Map();
+    rows.forEach((row, index) => {
+      const list = rowsByBucket!.get(row.file);
+      if (list) list.push(index);
+      else rowsByBucket!.set(row.file, [index]);
+    });
+    return rowsByBucket;
+  };
+  const renderPost = async (index: number): Promise<RenderedPost> => {
+    const row = rows[index]!;
+    const post = await loadPost(row.key);
+    return { row: index, path: row.file, body: renderPostFile(post, row.place), title: post.title, text: post.text };
+  };
+  const renderBucket = async (indexes: readonly number[]) =>
+    bucketFile(await Promise.all(indexes.map(async (index) => ({ id: rows[index]!.place.id, file: Buffer.from((await renderPost(index)).body) }))));
+  async function* posts(): AsyncGenerator<RenderedPost> {
+    const ahead: Promise<RenderedPost>[] = [];
+    let next = 0;
+    while (next < rows.length || ahead.length > 0) {
+      while (next < rows.length && ahead.length < READ_AHEAD) ahead.push(renderPost(next++));
+      yield await ahead.shift()!;
+    }
+  }
+  return {
+    posts,
+    postFile: async (id) => {
+      const index = positionById.get(id);
+      return index === undefined ? undefined : (await renderPost(index)).body;
+    },
+    postBucket: async (path) => {
+      const indexes = bucketRows().get(path);
+      return indexes ? renderBucket(indexes) : undefined;
+    },
+    postBuckets: async function* () {
+      for (const [path, indexes] of bucketRows()) yield [path, await renderBucket(indexes)];
+    },
+  };
+}
+
+/**
+ * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
+ * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
+ * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts.
+ */
+function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>, duplicateUrls: string[]): IndexedPost[] {
+  const groups = new Map<string, IndexedPost[]>();
+  const kept: IndexedPost[] = [];
+  for (const post of posts) {
+    if (!post.originalUrl) {
+      kept.push(post);
+      continue;
+    }
+    const key = urlIdentity(post.originalUrl);
+    // Kept for planRows, which links related stories by the same identity (a URL parse each: ~0.15 s at 200k).
+    urlKeys.set(post, key);
+    const group = groups.get(key);
+    if (group) group.push(post);
+    else groups.set(key, [post]);
+  }
+  for (const [url, group] of groups) {
+    if (group.length > 1) duplicateUrls.push(url);
+    group.sort((a, b) => b.textLength - a.textLength || b.figureCount - a.figureCount || (a.path < b.path ? -1 : 1));
+    const [best, ...rest] = group;
+    kept.push(best!);
+    for (const duplicate of rest) {
+      problems.push({ path: duplicate.path, reason: 'duplicate-url', severity: 'error', detail: `same original URL (${duplicate.originalUrl}) as ${best!.path}, which was kept` });
+    }
+  }
+  return kept;
+}
+
+export function toMeta(post: PostSummary, id: string): PostMeta {
+  const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
+  if (post.image) meta.image = post.image;
+  if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;
+  return meta;
+}
+
+/**
+ * Each tag's rows, as gaps from the previous row (the first from row 0), in one pass over the rows: a
+ * pass per tag was 4.6 s of a 200k-post rebuild (46 outlets).
+ */
+function tagRowDeltas(entries: readonly { post: IndexedPost }[]): Map<string, number[]> {
+  const lists = new Map<string, { deltas: number[]; previous: number }>();
+  entries.forEach(({ post }, row) => {
+    for (const tag of post.tags) {
+      let list = lists.get(tag.key);
+      if (!list) lists.set(tag.key, (list = { deltas: [], previous: 0 }));
+      // A tag written twice on one post is one row.
+      if (list.deltas.length > 0 && list.previous === row) continue;
+      list.deltas.push(row - list.previous);
+      list.previous = row;
+    }
+  });
+  return new Map([...lists].map(([key, list]) => [key, list.deltas]));
+}
+
+export function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
+  const counts = new Map<string, Omit<TagSummary, 'file'>>();
+  for (const post of posts) {
+    for (const tag of post.tags) {
+      const summary = counts.get(tag.key);
+      if (summary) summary.count++;
+      else counts.set(tag.key, { ...tag, count: 1 });
+    }
+  }
+  return [...counts.values()];
+}
+
+/** Posts per day, oldest day first; `counts` may hold the counts of posts counted before. */
+export function countDays(posts: PostSummary[], timeZone: string, counts = new Map<string, number>()): [string, number][] {
+  for (const post of posts) {
+    const day = dayKeyOf(post.date, timeZone);
+    counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+export function makeReport(input: Pick<BuildIndexInput, 'filesSeen' | 'postsDir' | 'startedAt'>, postsIndexed: number, problems: Problem[]): IngestReport {
+  const byReason: Partial<Record<ProblemReason, number>> = {};
+  for (const problem of problems) byReason[problem.reason] = (byReason[problem.reason] ?? 0) + 1;
+  const notIndexed = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.path));
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+  return {
+    version: INDEX_FORMAT_VERSION,
+    postsDir: input.postsDir,
+    builtAt: new Date().toISOString(),
+    filesSeen: input.filesSeen,
+    postsIndexed,
+    duplicatesMerged: byReason['duplicate-url'] ?? 0,
+    filesNotIndexed: notIndexed.size,
+    byReason,
+    problems,
+    durationMs: Date.now() - input.startedAt,
+  };
+}

@@ -1,0 +1,340 @@
+/**
+ * Builds the search index (format: src/shared/search-format.ts).
+ *
+ * Three steps, so that a build can spread the work over threads and cache it between builds:
+ *   1. countSearchTokens (count-tokens.ts): one post's title and text → its tokens and their weights.
+ *      Done once per post version, when it is parsed, and kept in the post store.
+ *   2. SearchIndexBuilder: posts' token lists, fed in ascending row order → postings. A build runs one
+ *      builder per thread, each over a contiguous range of rows, and exports it as a PartialIndex.
+ *   3. mergePartialIndexes: the partial indexes, in row order, joined token by token, to be cut into
+ *      shards (search-shards.ts).
+ *
+ * Memory is what limits this at 200k posts, so postings are kept encoded as they arrive (≈2 bytes per
+ * post per token) and a token seen in one post only — most of them, news text being full of names —
+ * keeps its one posting in two numbers instead of a buffer.
+ */
+import { countSearchTokens, type SearchTokens } from '../parse/count-tokens.ts';
+import { TokenIds } from './token-ids.ts';
+
+/**
+ * One thread's share of the index: its tokens in sorted order, and for each the postings of its rows.
+ * The first posting's delta is the row itself, as in a whole index. Plain arrays and one buffer, so that
+ * it crosses between threads cheaply.
+ */
+export interface PartialIndex {
+  tokens: string[];
+  counts: Uint32Array;
+  firstRows: Uint32Array;
+  lastRows: Uint32Array;
+  firstWeights: Uint8Array;
+  /** Each token's chain of blocks in `pages` (the postings after the first) and its length in bytes. */
+  heads: Uint32Array;
+  lengths: Uint32Array;
+  /** The builder's block pool itself, handed over rather than copied (no second copy at the peak). */
+  pages: Uint8Array[];
+  posts: number;
+}
+
+/** The buffers of a partial index, to transfer it to another thread without copying. */
+export function partialIndexBuffers(part: PartialIndex): ArrayBuffer[] {
+  return [part.counts, part.firstRows, part.lastRows, part.firstWeights, part.heads, part.lengths, ...part.pages].map((array) => array.buffer as ArrayBuffer);
+}
+
+/** A token with all its postings, as the shard writer takes them (in token order). */
+export interface TokenPostings {
+  token: string;
+  count: number;
+  postings: Uint8Array;
+}
+
+/**
+ * Postings of many tokens in one pool of fixed-size blocks, each token's a chain of blocks: no object
+ * and no buffer per token. With a buffer per token (the first design) a 200k-post build spent ~300 bytes
+ * a token on bookkeeping and its threads' heaps grew past 1 GB.
+ */
+class BlockPool {
+  static readonly BLOCK = 32;
+  /** The last 4 bytes of a block hold the number of the next block. */
+  static readonly DATA = BlockPool.BLOCK - 4;
+  private static readonly PAGE_BLOCKS = 1 << 15; // 1 MB pages
+  private readonly views: DataView[];
+  private used = 0;
+
+  constructor(readonly pages: Uint8Array[] = []) {
+    this.views = pages.map((page) => new DataView(page.buffer, page.byteOffset, page.byteLength));
+  }
+
+  allocate(): number {
+    if (this.used === this.pages.length * BlockPool.PAGE_BLOCKS) {
+      const page = new Uint8Array(BlockPool.PAGE_BLOCKS * BlockPool.BLOCK);
+      this.pages.push(page);
+      this.views.push(new DataView(page.buffer));
+    }
+    return this.used++;
+  }
+
+  setByte(block: number, offset: number, value: number): void {
+    this.pages[block >>> 15]![(block & 0x7fff) * BlockPool.BLOCK + offset] = value;
+  }
+
+  setNext(block: number, next: number): void {
+    this.views[block >>> 15]!.setUint32((block & 0x7fff) * BlockPool.BLOCK + BlockPool.DATA, next, true);
+  }
+
+  /** Copies a chain's bytes (`length` of them, starting at block `head`) into `out` at `at`. */
+  copyChain(head: number, length: number, out: Uint8Array, at: number): number {
+    let block = head;
+    let left = length;
+    for (;;) {
+      const take = Math.min(left, BlockPool.DATA);
+      const start = (block & 0x7fff) * BlockPool.BLOCK;
+      out.set(this.pages[block >>> 15]!.subarray(start, start + take), at);
+      at += take;
+      left -= take;
+      if (left === 0) return at;
+      block = this.views[block >>> 15]!.getUint32(start + BlockPool.DATA, true);
+    }
+  }
+}
+
+/** A growable column of numbers, one per token. */
+function grow<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
+  if (size <= array.length) return array;
+  const grown = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2));
+  grown.set(array);
+  return grown;
+}
+
+export class SearchIndexBuilder {
+  private readonly ids = new TokenIds();
+  private readonly pool = new BlockPool();
+  // Per token (by id): posts holding it, first and last row, the first post's weight, and the chain of
+  // blocks holding the postings after the first (head, tail block, bytes written).
+  private count = new Uint32Array(1024);
+  private firstRow = new Uint32Array(1024);
+  private lastRow = new Uint32Array(1024);
+  private firstWeight = new Uint8Array(1024);
+  private head = new Uint32Array(1024);
+  private tail = new Uint32Array(1024);
+  private length = new Uint32Array(1024);
+  private previousRow = -1;
+  private posts = 0;
+
+  /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
+  add(row: number, { joined, weights }: SearchTokens): void {
+    if (row <= this.previousRow) throw new RangeError(`rows must ascend: ${row} after ${this.previousRow}`);
+    this.previousRow = row;
+    this.posts++;
+    // Each token is read where it lies in the joined text: a short one never becomes a string of its own.
+    for (let i = 0, start = 0; start < joined.length; i++) {
+      let end = joined.indexOf('\n', start);
+      if (end < 0) end = joined.length;
+      const weight = weights[i]!;
+      const id = this.ids.getSlice(joined, start, end);
+      if (id === undefined) {
+        this.newToken(joined.slice(start, end), row, weight);
+        start = end + 1;
+        continue;
+      }
+      start = end + 1;
+      this.appendPosting(id, row - this.lastRow[id]!, weight);
+      this.lastRow[id] = row;
+      this.count[id]!++;
+    }
+  }
+
+  /** A posting (its row's delta as a varint, then its weight) at the end of a token's chain. */
+  private appendPosting(id: number, delta: number, weight: number): void {
+    const length = this.length[id]!;
+    const offset = length % BlockPool.DATA;
+    // Most postings fit in the chain's last block (a varint of up to 5 bytes, and the weight): written
+    // there directly, rather than byte by byte through writeByte.
+    if (offset !== 0 && offset + 6 <= BlockPool.DATA) {
+      const tail = this.tail[id]!;
+      const page = this.pool.pages[tail >>> 15]!;
+      const begin = (tail & 0x7fff) * BlockPool.BLOCK + offset;
+      let at = begin;
+      while (delta >= 0x80) {
+        page[at++] = (delta & 0x7f) | 0x80;
+        delta = Math.floor(delta / 128);
+      }
+      page[at++] = delta;
+      page[at++] = weight;
+      this.length[id] = length + (at - begin);
+      return;
+    }
+    while (delta >= 0x80) {
+      this.writeByte(id, (delta & 0x7f) | 0x80);
+      delta = Math.floor(delta / 128);
+    }
+    this.writeByte(id, delta);
+    this.writeByte(id, weight);
+  }
+
+  private newToken(token: string, row: number, weight: number): void {
+    const id = this.ids.add(token);
+    if (id >= this.count.length) {
+      const size = id + 1;
+      this.count = grow(this.count, size);
+      this.firstRow = grow(this.firstRow, size);
+      this.lastRow = grow(this.lastRow, size);
+      this.firstWeight = grow(this.firstWeight, size);
+      this.head = grow(this.head, size);
+      this.tail = grow(this.tail, size);
+      this.length = grow(this.length, size);
+    }
+    this.count[id] = 1;
+    this.firstRow[id] = row;
+    this.lastRow[id] = row;
+    this.firstWeight[id] = weight;
+    this.length[id] = 0;
+  }
+
+  private writeByte(id: number, value: number): void {
+    const length = this.length[id]!;
+    const offset = length % BlockPool.DATA;
+    if (length === 0) this.head[id] = this.tail[id] = this.pool.allocate();
+    else if (offset === 0) {
+      const block = this.pool.allocate();
+      this.pool.setNext(this.tail[id]!, block);
+      this.tail[id] = block;
+    }
+    this.pool.setByte(this.tail[id]!, offset, value);
+    this.length[id] = length + 1;
+  }
+
+  /** Adds one post from its text (tests and tools; builds count tokens once, when parsing). */
+  addText(row: number, title: string, text: string): void {
+    this.add(row, countSearchTokens(title, text));
+  }
+
+  get tokenCount(): number {
+    return this.ids.size;
+  }
+
+  get postCount(): number {
+    return this.posts;
+  }
+
+  /**
+   * This builder's postings, ready to merge with other threads' (and to cross to another thread): the
+   * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
+   */
+  exportPartial(): PartialIndex {
+    const held: string[] = [];
+    const idOf = new Uint32Array(this.ids.size);
+    for (const [token, id] of this.ids.entries()) {
+      idOf[held.length] = id;
+      held.push(token);
+    }
+    this.ids.clear();
+    const order = Array.from(held.keys()).sort((a, b) => compareTokens(held[a]!, held[b]!));
+    const tokens = order.map((at) => held[at]!);
+    const n = tokens.length;
+    const part: PartialIndex = {
+      tokens,
+      counts: new Uint32Array(n),
+      firstRows: new Uint32Array(n),
+      lastRows: new Uint32Array(n),
+      firstWeights: new Uint8Array(n),
+      heads: new Uint32Array(n),
+      lengths: new Uint32Array(n),
+      pages: this.pool.pages,
+      posts: this.posts,
+    };
+    order.forEach((at, i) => {
+      const id = idOf[at]!;
+      part.counts[i] = this.count[id]!;
+      part.firstRows[i] = this.firstRow[id]!;
+      part.lastRows[i] = this.lastRow[id]!;
+      part.firstWeights[i] = this.firstWeight[id]!;
+      part.heads[i] = this.head[id]!;
+      part.lengths[i] = this.length[id]!;
+    });
+    return part;
+  }
+}
+
+export function compareTokens(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Joins partial indexes over consecutive row ranges (given in row order) into one token stream. A token
+ * in several parts gets their postings end to end; each later part's first delta, which is its row from
+ * zero, is rewritten as the distance from the previous part's last row.
+ */
+export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
+  const next = parts.map(() => 0);
+  const pools = parts.map((part) => new BlockPool(part.pages));
+  for (;;) {
+    let token: string | undefined;
+    for (let p = 0; p < parts.length; p++) {
+      const candidate = parts[p]!.tokens[next[p]!];
+      if (candidate !== undefined && (token === undefined || candidate < token)) token = candidate;
+    }
+    if (token === undefined) return;
+    // Every part holding the token, in row order: sizes first, then the bytes.
+    let size = 0;
+    let count = 0;
+    for (let p = 0; p < parts.length; p++) {
+      const i = next[p]!;
+      if (parts[p]!.tokens[i] === token) size += 6 + parts[p]!.lengths[i]!;
+    }
+    const postings = new Uint8Array(size);
+    let at = 0;
+    let lastRow = -1;
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      const i = next[p]!;
+      if (part.tokens[i] !== token) continue;
+      next[p] = i + 1;
+      // The part's first posting: its row from zero in the first part, from the previous part's last row after.
+      at = writePosting(postings, at, lastRow < 0 ? part.firstRows[i]! : part.firstRows[i]! - lastRow, part.firstWeights[i]!);
+      if (part.lengths[i]! > 0) at = pools[p]!.copyChain(part.heads[i]!, part.lengths[i]!, postings, at);
+      count += part.counts[i]!;
+      lastRow = part.lastRows[i]!;
+    }
+    yield { token, count, postings: postings.subarray(0, at) };
+  }
+}
+
+/** The varint at `at` (the tuple of readVarint, without allocating one: this runs once per posting). */
+export function varintAt(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 128;
+  }
+}
+
+/** Where the varint at `at` ends. */
+export function varintEnd(bytes: Uint8Array, at: number): number {
+  while (bytes[at++]! >= 0x80);
+  return at;
+}
+
+/** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
+export function varintLength(value: number): number {
+  let length = 1;
+  for (; value >= 0x80; length++) value = Math.floor(value / 128);
+  return length;
+}
+
+export function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  bytes[at++] = value;
+  return at;
+}
+
+function writePosting(bytes: Uint8Array, at: number, delta: number, weight: number): number {
+  at = writeVarint(bytes, at, delta);
+  bytes[at++] = weight;
+  return at;
+}

@@ -1,0 +1,283 @@
+/**
+ * Cuts the search index's token stream (search-index.ts, or search-cache.ts's patch of the last build's)
+ * into the files the browser fetches: shards of about SEARCH_SHARD_BYTES, and common tokens' older
+ * postings as pieces (format: src/shared/search-format.ts).
+ */
+import {
+  PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, encodeShard, searchPiecePath, searchShardPath, searchTailShardPath, type SearchMeta, type ShardHeader,
+} from '../../shared/search-format.ts';
+import { fnv1a } from '../../shared/types.ts';
+import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { searchVariantGroups } from './search-variants.ts';
+
+/**
+ * Postings per shard, about. A query needs one shard per token: at 32 KB, a two-word query at 200k posts
+ * fetches ~100 KB, and meta.json lists one token per 32 KB of index.
+ */
+export const SEARCH_SHARD_BYTES = 32 * 1024;
+
+/**
+ * The tail's span (see search-format.ts): the tail holds the rows since the last multiple of it. At
+ * 60,000 posts a year (a busy mirror), the tail joins the shards before it every 12 days or so; in
+ * between, a fetch writes the tail's shards and meta.json (on the real corpus, 1,347 posts in the
+ * tail: 178 shards, 4.7 MB; at 200k synthetic posts, a day's fetch writes 5.2 MB in all).
+ */
+export const TAIL_ROWS = 2048;
+
+export type SearchTail = NonNullable<SearchMeta['tail']>;
+
+/** The first row of the tail of an index of `postCount` posts. */
+export function searchTailStart(postCount: number, tailRows = TAIL_ROWS): number {
+  return postCount - (postCount % tailRows);
+}
+
+/** A tail holding no post: an index with all its rows in the shards before it. */
+export function emptyTail(postCount: number): SearchTail {
+  return { from: postCount, firstTokens: [] };
+}
+
+/**
+ * Cuts a token stream (in token order) into shards, and common tokens' older postings into pieces,
+ * and hands each file to `write` (path under `data/`), then meta.json, which names the tail written
+ * before (writeSearchTail; none by default). Returns the total bytes (the tail's not counted) and the
+ * number of shards and pieces.
+ */
+export async function writeSearchShards(
+  lists: Iterable<TokenPostings>,
+  postCount: number,
+  write: (path: string, body: Uint8Array | string) => Promise<void>,
+  { shardBytes = SEARCH_SHARD_BYTES, piecePostings = PIECE_POSTINGS, tail = emptyTail(postCount) }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail } = {},
+): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
+  const cutter = new ShardCutter(write, shardBytes);
+  let total = 0;
+  let tokenCount = 0;
+  let pieceCount = 0;
+  const pieced: Record<string, number> = {};
+  for (const list of lists) {
+    tokenCount++;
+    const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
+    total += await writePieces(list.token, pieces, write, piecePostings);
+    pieceCount += pieces.length;
+    if (pieces.length > 0) pieced[list.token] = pieces.length;
+    await cutter.add(list.token, rest, restCount);
+  }
+  await cutter.flush();
+  total += cutter.bytes;
+  total += await writeSearchMeta(postCount, cutter.firstTokens, pieced, write, tail);
+  return { bytes: total, shards: cutter.firstTokens.length, pieces: pieceCount, tokens: tokenCount };
+}
+
+/**
+ * Cuts the tail's token stream (the postings of rows `from` on, in token order) into the tail's
+ * shards. A tail has no pieces: its lists are short. Returns the tail for meta.json, its bytes and
+ * its number of tokens.
+ */
+export async function writeSearchTail(
+  lists: Iterable<TokenPostings>,
+  from: number,
+  write: (path: string, body: Uint8Array) => Promise<void>,
+  shardBytes = SEARCH_SHARD_BYTES,
+): Promise<{ tail: SearchTail; bytes: number; tokens: number }> {
+  const cutter = new ShardCutter(write, shardBytes, searchTailShardPath);
+  let tokens = 0;
+  for (const list of lists) {
+    tokens++;
+    await cutter.add(list.token, list.postings, list.count);
+  }
+  await cutter.flush();
+  return { tail: { from, firstTokens: cutter.firstTokens }, bytes: cutter.bytes, tokens };
+}
+
+/** Writes meta.json; returns its size. */
+export async function writeSearchMeta(
+  postCount: number,
+  firstTokens: string[],
+  pieces: Record<string, number>,
+  write: (path: string, body: string) => Promise<void>,
+  tail = emptyTail(postCount),
+): Promise<number> {
+  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces, tail };
+  const json = JSON.stringify(meta);
+  await write(SEARCH_META_PATH, json);
+  return Buffer.byteLength(json);
+}
+
+/** Writes a token's pieces (see splitIntoPieces), numbered from `first`; returns their bytes. */
+export async function writePieces(token: string, pieces: readonly Uint8Array[], write: (path: string, body: Uint8Array) => Promise<void>, piecePostings = PIECE_POSTINGS, first = 0): Promise<number> {
+  let bytes = 0;
+  for (const [k, piece] of pieces.entries()) {
+    const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
+    bytes += file.length;
+    await write(searchPiecePath(token, first + k), file);
+  }
+  return bytes;
+}
+
+/**
+ * Cuts a run of tokens, given in token order with the postings their shards hold (all but their
+ * pieces), into shards, and hands each shard to `write` as it is complete. Where a shard ends depends
+ * only on the tokens since its start (see endsShardBefore): a run begun at an old shard's first token
+ * cuts where the old index did, as long as the tokens are the same (see search-patch.ts).
+ */
+export class ShardCutter {
+  /** The first token of each shard written, in order. */
+  readonly firstTokens: string[] = [];
+  /** Bytes of the shards written. */
+  bytes = 0;
+  private header: ShardHeader = { tokens: [], ends: [], counts: [] };
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  private headerSize = 0;
+
+  constructor(
+    private readonly write: (path: string, body: Uint8Array) => Promise<void>,
+    private readonly shardBytes = SEARCH_SHARD_BYTES,
+    /** The file of a shard, from its first token: the tail's shards have their own. */
+    private readonly pathOf = searchShardPath,
+  ) {}
+
+  /** Whether a token whose shard part has `restLength` bytes would begin a new shard, after what this one holds. */
+  cutsBefore(token: string, restLength: number): boolean {
+    return endsShardBefore(token, this.size + this.headerSize, restLength + tokenHeaderBytes(token), this.shardBytes);
+  }
+
+  async add(token: string, rest: Uint8Array, restCount: number): Promise<void> {
+    if (this.cutsBefore(token, rest.length)) await this.flush();
+    this.header.tokens.push(token);
+    this.parts.push(rest);
+    this.size += rest.length;
+    this.header.ends.push(this.size);
+    this.header.counts.push(restCount);
+    this.headerSize += tokenHeaderBytes(token);
+  }
+
+  /** Writes the shard begun, if any. */
+  async flush(): Promise<void> {
+    if (this.header.tokens.length === 0) return;
+    const file = encodeShard(this.header, concat(this.parts));
+    const first = this.header.tokens[0]!;
+    this.firstTokens.push(first);
+    this.bytes += file.length;
+    this.header = { tokens: [], ends: [], counts: [] };
+    this.parts = [];
+    this.size = 0;
+    this.headerSize = 0;
+    await this.write(this.pathOf(first), file);
+  }
+}
+
+/**
+ * What a token costs in its shard's header (a shard of many rare tokens is mostly header): ~3 bytes a
+ * CJK character, plus quotes, commas and two numbers.
+ */
+function tokenHeaderBytes(token: string): number {
+  return token.length * 3 + 16;
+}
+
+/**
+ * A token's postings as its pieces (each exactly `perPiece` postings, the oldest first) and the rest,
+ * which always holds at least one posting: a token with 2 × perPiece postings has one piece, and its
+ * second piece is made only when a third lot begins, so a piece, once made, is never rewritten by
+ * posts added after the newest. Each part's first delta is its row from zero.
+ */
+export function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces: Uint8Array[]; rest: Uint8Array; restCount: number } {
+  const pieceCount = Math.floor((list.count - 1) / perPiece);
+  if (pieceCount === 0) return { pieces: [], rest: list.postings, restCount: list.count };
+  const bytes = list.postings;
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  let row = 0;
+  for (let part = 0; part <= pieceCount; part++) {
+    // The part's first posting: its row from zero, where it had its distance from the previous part's last.
+    row += varintAt(bytes, at);
+    at = varintEnd(bytes, at);
+    const afterFirstDelta = at;
+    const firstRow = row;
+    at++; // its weight
+    // The rest (the last part) runs to the end; a piece's other postings are walked to find where it
+    // ends (inline and allocation-free: the commonest tokens have ~200k postings each).
+    let stop = bytes.length;
+    if (part < pieceCount) {
+      for (let n = 1; n < perPiece; n++) {
+        let value = 0;
+        let scale = 1;
+        let byte: number;
+        do {
+          byte = bytes[at++]!;
+          value += (byte & 0x7f) * scale;
+          scale *= 128;
+        } while (byte >= 0x80);
+        row += value;
+        at++;
+      }
+      stop = at;
+    }
+    const out = new Uint8Array(varintLength(firstRow) + (stop - afterFirstDelta));
+    out.set(bytes.subarray(afterFirstDelta, stop), writeVarint(out, 0, firstRow));
+    parts.push(out);
+  }
+  return { pieces: parts.slice(0, pieceCount), rest: parts[pieceCount]!, restCount: list.count - pieceCount * perPiece };
+}
+
+/**
+ * Whether a shard holding `bytes` ends before `token` (of `tokenBytes`). Decided, past half the target
+ * size, by the token alone: its hash against its size (each of its bytes has a 2/shardBytes chance of
+ * being a cut), so shards are ~shardBytes on average and most cuts fall on the same tokens whatever
+ * came before. A new post grows some tokens' postings by a few bytes and adds a few new tokens; a cut
+ * then moves only in the shards it touched, and the next cut already falls where it fell. With shards
+ * cut greedily at the target (the first design), one cut moved moved every cut after it. A token that
+ * would take the shard past three times the target starts its own (the commonest tokens are shards
+ * by themselves).
+ */
+function endsShardBefore(token: string, bytes: number, tokenBytes: number, shardBytes: number): boolean {
+  if (bytes === 0) return false;
+  if (bytes + tokenBytes > 3 * shardBytes) return true;
+  if (bytes < shardBytes / 2) return false;
+  return mixedHash(token) / 2 ** 32 < (2 * tokenBytes) / shardBytes;
+}
+
+/** FNV-1a with a final avalanche (MurmurHash3's fmix32), so that short tokens' hashes spread over all 32 bits. */
+function mixedHash(token: string): number {
+  let hash = fnv1a(token);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * The whole search index in memory, its tail where a build puts it, for tests and tools (builds
+ * stream it to disk instead).
+ */
+export async function buildSearchFiles(
+  posts: AsyncIterable<{ row: number; title: string; text: string }>,
+  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number } = {},
+): Promise<Map<string, Uint8Array | string>> {
+  // Where the tail begins depends on the number of posts: known once they are all read.
+  const all: { row: number; title: string; text: string }[] = [];
+  for await (const post of posts) all.push(post);
+  const postCount = all.length;
+  const tailFrom = searchTailStart(postCount, sizes.tailRows);
+  const head = new SearchIndexBuilder();
+  const tail = new SearchIndexBuilder();
+  for (const post of all) (post.row < tailFrom ? head : tail).addText(post.row, post.title, post.text);
+  const files = new Map<string, Uint8Array | string>();
+  const write = async (path: string, body: Uint8Array | string) => void files.set(path, body);
+  const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes);
+  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, { shardBytes: sizes.shardBytes, piecePostings: sizes.piecePostings, tail: written.tail });
+  return files;
+}

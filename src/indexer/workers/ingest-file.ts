@@ -1,0 +1,104 @@
+/**
+ * One post file → its store key and digest: read from the store when the last build stored these same
+ * bytes (a touched file), parsed (and stored) otherwise. Runs on the build's worker threads,
+ * or inline.
+ *
+ * A file whose size and modification time are those of the last build never comes here: it is taken to
+ * be the same file (as make and rsync do) and its digest comes from the last build's record (see
+ * readFiles in ingest.ts and seen-files.ts), so that a rebuild of 200k posts does not read and hash a
+ * gigabyte of unchanged posts.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parsePost, type ParseOptions, type ParseOutcome } from '../parse/parse-post.ts';
+import { digestOutcome, type DigestHead } from '../parse/post-digest.ts';
+import type { Problem } from '../../shared/types.ts';
+import { storeKey, type PostStore } from '../incremental/post-store.ts';
+import type { PostFileRef } from '../read-posts.ts';
+
+/**
+ * What the main thread gets of a file: its digest head (summary and warnings, or its problem) as the JSON
+ * line the store keeps, which the main thread parses and records for the next build (see seen-files.ts).
+ * Search tokens stay in the store until the index is written (at 200k posts they would take gigabytes).
+ * A file that could not be read has no key: it is not recorded, and is read again next time.
+ */
+export interface IngestedFile {
+  path: string;
+  key?: string;
+  head: string;
+  /** Size and modification time when read, for the next build's check. */
+  seen?: FileSeen;
+}
+
+/** A file's size, modification time (ms) and store key, as a build saw them. */
+export type FileSeen = [size: number, mtimeMs: number, key: string];
+
+/** A file to read, with the key the last build stored its content under, if it saw the file. */
+export interface FileToIngest extends PostFileRef {
+  lastKey?: string;
+}
+
+export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
+  const stat = statSafely(file.absolutePath);
+  // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
+  const bytes = readSafely(file.absolutePath);
+  if (bytes instanceof Error) {
+    const problem: Problem = { path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message };
+    return { path: file.path, head: JSON.stringify({ problem } satisfies DigestHead) };
+  }
+  // The path is part of the key: dates and problems depend on it, not only on the bytes.
+  const contentKey = storeKey(bytes, `${settings}\u0000${file.path}`);
+  let stored = await store.find(contentKey, file.lastKey);
+  if (!stored) {
+    const outcome = parseSafely(file, bytes, options);
+    stored = await store.put(contentKey, outcome, digestOutcome(outcome));
+  }
+  return result(file.path, stored.key, stored.head, stat ? [stat.size, stat.mtimeMs, stored.key] : undefined);
+}
+
+/** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
+export function isUnchanged(stat: { size: number; mtimeMs: number }, seen: FileSeen): boolean {
+  return stat.size === seen[0] && stat.mtimeMs === seen[1];
+}
+
+function result(path: string, key: string, head: string, seen: FileSeen | undefined): IngestedFile {
+  const file: IngestedFile = { path, key, head };
+  if (seen) file.seen = seen;
+  return file;
+}
+
+/** Sizes and modification times of many files, as pairs in one array (NaN for a file that cannot be statted). */
+export function statAll(paths: readonly string[]): Float64Array {
+  const seen = new Float64Array(paths.length * 2).fill(Number.NaN);
+  paths.forEach((path, n) => {
+    const stat = statSafely(path);
+    if (!stat) return;
+    seen[2 * n] = stat.size;
+    seen[2 * n + 1] = stat.mtimeMs;
+  });
+  return seen;
+}
+
+export function statSafely(path: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions): ParseOutcome {
+  try {
+    return parsePost(file.path, bytes, options);
+  } catch (error) {
+    // A parser bug must not stop the build either: the file is reported with the error, and the build goes on.
+    return { problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: `internal error while parsing: ${(error as Error).message}` } };
+  }
+}
+
+function readSafely(path: string): Uint8Array | Error {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    return error as Error;
+  }
+}

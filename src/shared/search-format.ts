@@ -1,0 +1,211 @@
+/**
+ * The search index's files, written by the build and read by the browser (under `<base>/data/search/`):
+ *
+ *   meta.json     SearchMeta: post count, the first token of every shard, the spelling variants
+ *   <hex>.bin     one shard: a run of tokens in sorted order and, for each, the rows of the posts holding
+ *                 it; named by its first token (searchShardPath)
+ *   <hex>-<k>.bin piece k of a common token's postings (searchPiecePath): a token held by more than
+ *                 PIECE_POSTINGS posts keeps its oldest postings in pieces of exactly that many, which no
+ *                 new post changes; its shard holds the rest (the newest); meta.json lists such tokens
+ *   tail/<hex>.bin a shard of the tail (searchTailShardPath): the index of the newest posts, from row
+ *                 `meta.tail.from` on, in shards of its own. The shards above index the rows before it.
+ *
+ * Why a tail: a post's few hundred tokens fall into as many shards, so a day's new posts, indexed with
+ * the rest, changed most shards of the index (at 200k posts, a fetch of 66 posts rewrote 3,160 files,
+ * 90 MB, for a deploy to upload). They change the tail's shards only: the tail holds the posts since the
+ * last multiple of a fixed number of rows (see searchTailStart in src/indexer/search/search-shards.ts), and joins
+ * the shards above when the archive reaches the next one. Where the tail begins depends on the number
+ * of posts alone, so a build from scratch and one patched over the last build write the same files.
+ *
+ * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once and
+ * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
+ * Where a shard ends depends only on the tokens since its start (see search-index.ts), and a shard is
+ * named by its first token, not its number: a new post changes the shards of its tokens, and the others
+ * keep their bytes and their names.
+ *
+ * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}), then
+ * the postings. Rows count from the oldest post (see types.ts), so a new post's postings are appended
+ * to its tokens' lists and leave every other list as it was. A token's postings are, per post holding
+ * it, ascending: the row minus the previous row
+ * (varint; the first is the row itself), then one weight byte: bit 0 = the token is in the title,
+ * bits 1–7 = times it occurs (capped at 127).
+ */
+
+export const SEARCH_FORMAT_VERSION = 4;
+
+export interface SearchMeta {
+  version: number;
+  postCount: number;
+  /** First token of each shard, ascending: shard n holds the tokens from `firstTokens[n]` up to shard n+1's. */
+  firstTokens: string[];
+  /**
+   * Groups of folded words that name the same thing in different regional usage (普京/蒲亭/普丁,
+   * 新西兰/纽西兰): a query for one also finds the others.
+   */
+  variants: string[][];
+  /**
+   * Tokens whose older postings are in pieces (see searchPiecePath), and how many: they come before
+   * the postings in the token's shard. Listed here (~4 KB gzip at 200k posts, ~900 tokens) so that a
+   * query fetches a token's pieces beside its shard, not after reading the shard.
+   */
+  pieces: Record<string, number>;
+  /**
+   * The tail (see above): its first row, and the first token of each of its shards, ascending. Absent
+   * from an index of an older version (a page may meet one in a cache for a while after a deploy).
+   */
+  tail?: { from: number; firstTokens: string[] };
+}
+
+export interface ShardHeader {
+  tokens: string[];
+  /** Byte offset, in the postings part, where each token's postings end. */
+  ends: number[];
+  /** Number of postings each token has here. */
+  counts: number[];
+}
+
+/**
+ * Postings per piece of a common token (see searchPiecePath). 16k postings are ~32-48 KB, a shard's
+ * size; at 200k posts, a token in every post has 12 pieces and a shard with the newest 3k postings.
+ */
+export const PIECE_POSTINGS = 16_384;
+
+/** Path of the shard whose first token is `firstToken`. */
+export function searchShardPath(firstToken: string): string {
+  return `search/${fileNameOf(firstToken)}.bin`;
+}
+
+/** A token as a file name: its UTF-8 bytes in hex (names stay ASCII, and distinct on case-blind disks). */
+function fileNameOf(token: string): string {
+  let hex = '';
+  for (const byte of new TextEncoder().encode(token)) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+export const SEARCH_META_PATH = 'search/meta.json';
+
+export const SEARCH_TAIL_FOLDER = 'search/tail/';
+
+/** Path of the tail's shard whose first token is `firstToken` (see the module comment). */
+export function searchTailShardPath(firstToken: string): string {
+  return `${SEARCH_TAIL_FOLDER}${fileNameOf(firstToken)}.bin`;
+}
+
+/**
+ * Path of piece k of a common token's postings: a shard-format file holding that token alone, with
+ * postings k × PIECE_POSTINGS up to the next piece (rows ascending, the first delta from row 0).
+ */
+export function searchPiecePath(token: string, piece: number): string {
+  return `search/${fileNameOf(token)}-${piece}.bin`;
+}
+
+export const TITLE_BIT = 1;
+export const MAX_OCCURRENCES = 127;
+
+/** One token's posts, decoded. */
+export interface Postings {
+  rows: Int32Array;
+  weights: Uint8Array;
+}
+
+export function encodeShard(header: ShardHeader, postings: Uint8Array): Uint8Array {
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(4 + headerBytes.length + postings.length);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  out.set(postings, 4 + headerBytes.length);
+  return out;
+}
+
+export interface DecodedShard {
+  header: ShardHeader;
+  /** Postings of a token of this shard, or undefined when the shard does not hold it. */
+  postings(token: string): Postings | undefined;
+}
+
+export function decodeShard(bytes: Uint8Array): DecodedShard {
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as ShardHeader;
+  const body = bytes.subarray(4 + headerLength);
+  const position = new Map(header.tokens.map((token, i) => [token, i]));
+  return {
+    header,
+    postings(token) {
+      const i = position.get(token);
+      if (i === undefined) return undefined;
+      return decodePostings(body.subarray(i === 0 ? 0 : header.ends[i - 1]!, header.ends[i]!), header.counts[i]!);
+    },
+  };
+}
+
+export function decodePostings(bytes: Uint8Array, count: number): Postings {
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  let at = 0;
+  let row = 0;
+  for (let n = 0; n < count; n++) {
+    const [delta, next] = readVarint(bytes, at);
+    row += delta;
+    rows[n] = row;
+    weights[n] = bytes[next]!;
+    at = next + 1;
+  }
+  return { rows, weights };
+}
+
+/**
+ * The unsigned varint at `at` (7 bits a byte, low bits first) and the position after it. The pair
+ * costs nothing in V8's optimized code (it is not allocated), and this loop, with its scale, decodes
+ * ~4x faster than one raising 2 to a shift.
+ */
+export function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, at];
+    scale *= 128;
+  }
+}
+
+/**
+ * A token's postings, given as its parts in row order (its pieces, then the postings in its shard),
+ * renumbered for a list shown newest first: each row r becomes its position from the newest,
+ * postCount - 1 - r, still ascending (so the parts and each part's postings are reversed).
+ */
+export function newestFirst(parts: readonly Postings[], postCount: number): Postings {
+  let count = 0;
+  for (const part of parts) count += part.rows.length;
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  let at = 0;
+  for (let p = parts.length - 1; p >= 0; p--) {
+    const part = parts[p]!;
+    for (let i = part.rows.length - 1; i >= 0; i--) {
+      rows[at] = postCount - 1 - part.rows[i]!;
+      weights[at++] = part.weights[i]!;
+    }
+  }
+  return { rows, weights };
+}
+
+/**
+ * The first token (the name) of the shard that would hold `token`, among shards beginning with
+ * `firstTokens`; undefined when there is none (a part of the index holding no post).
+ */
+export function shardHolding(firstTokens: readonly string[], token: string): string | undefined {
+  return firstTokens.length === 0 ? undefined : firstTokens[shardOfToken(firstTokens, token)];
+}
+
+/** The shard that would hold `token`: the last shard whose first token is ≤ it. */
+export function shardOfToken(firstTokens: readonly string[], token: string): number {
+  let lo = 0;
+  let hi = firstTokens.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (firstTokens[mid]! <= token) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
