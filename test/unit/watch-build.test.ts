@@ -81,4 +81,29 @@ describe('vite build --watch', () => {
     await build({ root: ROOT, logLevel: 'silent', build: { outDir: fresh, emptyOutDir: true } });
     expect(dataFiles(outDir)).toEqual(dataFiles(fresh));
   });
+
+  it('writes every edit of a burst of 40, made 150 ms apart or all at once, while it rebuilds', async () => {
+    const burst = mkdtempSync(join(tmpdir(), 'cna-reader-burst-'));
+    const burstOut = mkdtempSync(join(tmpdir(), 'cna-reader-burst-out-'));
+    process.env['POSTS_DIR'] = burst;
+    process.env['CNA_READER_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'cna-reader-burst-cache-'));
+    const names = Array.from({ length: 40 }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-burst${n}`);
+    // Each its own original link: posts sharing one are merged as one story.
+    const write = (n: number, title: string) => writeFileSync(join(burst, `${names[n]}.html`), agoraPost(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/burst${n}.aspx`));
+    names.forEach((_, n) => write(n, `第${n}篇`));
+    const titles = () => names.map((name) => postIn(burstOut, name)?.title);
+    const watcher = (await build({ root: ROOT, logLevel: 'silent', build: { outDir: burstOut, emptyOutDir: true, watch: {} } })) as unknown as { close(): Promise<void> };
+    try {
+      await expect.poll(() => existsSync(join(burstOut, 'ingest-report.json')), { timeout: 30_000, interval: 100 }).toBe(true);
+      for (let n = 0; n < names.length; n++) {
+        write(n, `第${n}篇（一改）`);
+        await new Promise((done) => setTimeout(done, 150));
+      }
+      await expect.poll(titles, { timeout: 60_000, interval: 200 }).toEqual(names.map((_, n) => `第${n}篇（一改）`));
+      names.forEach((_, n) => write(n, `第${n}篇（二改）`));
+      await expect.poll(titles, { timeout: 60_000, interval: 200 }).toEqual(names.map((_, n) => `第${n}篇（二改）`));
+    } finally {
+      await watcher.close();
+    }
+  });
 });

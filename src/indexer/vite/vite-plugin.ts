@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import PQueue from 'p-queue';
 import type { Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import type { IngestReport } from '../../shared/types.ts';
 import type { BuiltIndex } from '../plan/build-index.ts';
@@ -82,14 +83,21 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     pool = undefined;
   };
   let ingestOptions: IngestOptions;
-  /** One build at a time: the bundle's (buildStart to writeBundle) or the posts' (rebuildPosts). */
-  let turn: Promise<void> = Promise.resolve();
-  let endTurn: () => void = () => {};
-  /** Waits for the build under way to end; the caller's ends with endTurn(). */
-  const takeTurn = async () => {
-    const previous = turn;
-    turn = new Promise((done) => (endTurn = done));
-    await previous;
+  /**
+   * One build at a time, in the order asked: the bundle's (buildStart to writeBundle) or the posts'
+   * (rebuildPosts). A queue, as Astro's content layer runs its syncs: each waiter is a job of its own.
+   */
+  const builds = new PQueue({ concurrency: 1 });
+  /** Ends the bundle's turn, taken in buildStart. */
+  let endBundleTurn: () => void = () => {};
+  const takeBundleTurn = () =>
+    new Promise<void>((started) => {
+      void builds.add(() => new Promise<void>((ended) => ((endBundleTurn = ended), started())));
+    });
+  const endTurn = () => {
+    const end = endBundleTurn;
+    endBundleTurn = () => {};
+    end();
   };
   const strictFailure = (reported: number) => `strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE}`;
   /** A build that stays up: what it knows of the posts folder, and its watch. */
@@ -127,8 +135,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     config.logger.info(`watching ${watched.watcher.size} folder(s) of posts in ${postsDir}`);
     return watched;
   };
-  const rebuildPosts = async () => {
-    await takeTurn();
+  const rebuildPosts = () => builds.add(rebuildPostsNow);
+  const rebuildPostsNow = async () => {
     const current = watching;
     try {
       // A burst heard while the last rebuild ran may have been written by it already.
@@ -146,7 +154,6 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       config.logger.error(`posts not rebuilt: ${error instanceof Error ? error.message : String(error)}`, { timestamp: true });
     } finally {
       current?.watcher.refresh();
-      endTurn();
     }
   };
 
@@ -164,7 +171,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     async buildStart() {
       if (config.command !== 'build') return;
       // A build that stays up takes its turn after a posts rebuild under way (see rebuildPosts).
-      await takeTurn();
+      await takeBundleTurn();
       const outDir = resolve(config.root, config.build.outDir);
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
