@@ -46,6 +46,8 @@ export interface IngestOptions {
    * folder is not listed again, and the other files are taken as the record has them, unstatted.
    */
   known?: KnownFiles;
+  /** Test hook: the worker that parses this file (path relative to the posts folder) dies on it. */
+  crashOn?: string;
 }
 
 export interface KnownFiles {
@@ -96,11 +98,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
-  if (options.pool) {
-    options.pool.expectedPosts = files.length;
-    options.pool.phase = 'parse';
-  }
-  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}) });
+  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}), ...(options.crashOn ? { crashOn: options.crashOn } : {}) });
   clock.lap('read and parse');
 
   let whyNotPatched: string | undefined;
@@ -195,8 +193,8 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
  * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
  * the workers when there are many. Writes this build's record as it goes.
  */
-async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string> }): Promise<FilesRead> {
-  const { settings, parseOptions, pool, changed } = request;
+async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string }): Promise<FilesRead> {
+  const { settings, parseOptions, pool, changed, crashOn } = request;
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
   // the workers while this thread reads the record.
   const statting = !changed && pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
@@ -241,7 +239,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
     if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
-      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir }, (n, file) => accept(toReadAt[n]!, file));
+      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) => accept(toReadAt[n]!, file));
     } else {
       // The workers that statted have nothing to parse: what they hold goes now.
       if (stats) await pool?.recycle();
@@ -263,7 +261,7 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
 async function statOnWorkers(files: readonly PostFileRef[], pool: WorkerPool): Promise<Float64Array> {
   const share = Math.ceil(files.length / pool.size);
   const parts = await Promise.all(
-    Array.from({ length: pool.size }, (_, worker) => pool.call(worker, { type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) })),
+    Array.from({ length: pool.size }, (_, worker) => pool.run({ type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) })),
   );
   const stats = new Float64Array(files.length * 2);
   parts.reduce((at, part) => (stats.set(part, at), at + part.length), 0);
@@ -275,18 +273,39 @@ function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: numbe
   return Number.isNaN(size) ? undefined : { size, mtimeMs: stats[2 * at + 1]! };
 }
 
-/** In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it comes. */
-async function ingestOnWorkers(files: FileToIngest[], pool: WorkerPool, request: { settings: string; parseOptions: ParseOptions; storeDir: string }, accept: (n: number, file: IngestedFile) => void): Promise<void> {
-  let next = 0;
-  // Each worker takes the next batch as soon as it is done with one: uneven posts even out.
-  const lane = async (worker: number) => {
-    while (next < files.length) {
-      const start = next;
-      next = Math.min(files.length, next + WORKER_BATCH);
-      const done = await pool.call(worker, { type: 'ingest', files: files.slice(start, next), ...request });
-      done.forEach((file, n) => accept(start + n, file));
-    }
-  };
-  await Promise.all(Array.from({ length: pool.size }, (_, worker) => lane(worker)));
+/**
+ * In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it
+ * comes. A batch whose worker died is run again a file at a time, each on a fresh thread: a file that
+ * kills its worker again is reported (`worker-crashed`), and the build goes on.
+ */
+async function ingestOnWorkers(files: FileToIngest[], pool: WorkerPool, request: IngestRequest, accept: (n: number, file: IngestedFile) => void): Promise<void> {
+  const run = (batch: FileToIngest[]) => pool.run({ type: 'ingest', files: batch, ...request });
+  const batches: Promise<void>[] = [];
+  for (let start = 0; start < files.length; start += WORKER_BATCH) {
+    const batch = files.slice(start, start + WORKER_BATCH);
+    const done = run(batch).then(
+      (results) => results.forEach((file, n) => accept(start + n, file)),
+      () =>
+        Promise.all(
+          batch.map(async (file, n) => {
+            const result = await run([file]).then(
+              ([alone]) => alone!,
+              (error: unknown) => crashedFile(file, error),
+            );
+            accept(start + n, result);
+          }),
+        ),
+    );
+    batches.push(done.then(() => undefined));
+  }
+  await Promise.all(batches);
   await pool.recycle();
+}
+
+type IngestRequest = { settings: string; parseOptions: ParseOptions; storeDir: string; crashOn?: string };
+
+/** A file whose worker died on it twice: reported, not stored (it is read again next build). */
+function crashedFile(file: FileToIngest, error: unknown): IngestedFile {
+  const problem: Problem = { path: file.path, reason: 'worker-crashed', severity: 'error', detail: `its build worker died on it twice: ${error instanceof Error ? error.message : String(error)}` };
+  return { path: file.path, head: JSON.stringify({ problem }) };
 }

@@ -161,7 +161,9 @@ export type ProblemReason =
   | 'date-fallback'
   | 'unsafe-url'
   | 'empty-body'
-  | 'duplicate-url';
+  | 'duplicate-url'
+  /** Its build worker died on it twice (a parser bug that crashed or ran away): see ingestOnWorkers. */
+  | 'worker-crashed';
 
 export interface Problem {
   /** Path relative to the posts folder, exactly as on disk (may contain newlines or quotes). */

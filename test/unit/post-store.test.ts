@@ -161,8 +161,8 @@ describe('the disk post store', () => {
     const buildOnWorkers = async () => {
       const pool = WorkerPool.start(2, entry);
       const requests: string[] = [];
-      const call = pool.call.bind(pool);
-      pool.call = ((worker, request) => (requests.push(request.type), call(worker, request))) as typeof pool.call;
+      const run = pool.run.bind(pool);
+      pool.run = ((request) => (requests.push(request.type), run(request))) as typeof pool.run;
       const store = diskStore(cacheDir);
       try {
         const built = await ingestPosts({ postsDir, store, pool, keepStale: true });

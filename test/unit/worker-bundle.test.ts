@@ -28,7 +28,7 @@ describe('the bundled build worker', () => {
     const pools = [WorkerPool.start(1, await bundledWorker(cacheDir, sourceDirs, lockFile)), WorkerPool.start(1)];
     try {
       for (const pool of pools) {
-        const partial = await pool.call(0, { type: 'rows-end' });
+        const partial = await pool.run({ type: 'rows', tasks: [], storeDir: cacheDir });
         expect(partial.posts).toBe(0);
         expect(partial.tokens).toEqual([]);
       }

@@ -324,31 +324,17 @@ async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise
 }
 
 /**
- * Worker w indexes the w-th contiguous range of rows, so that the partial indexes join in order, and
- * writes the w-th share of the buckets.
+ * Each worker indexes a contiguous run of rows, so that the partial indexes join in order; the buckets
+ * are written in batches by whichever worker is free.
  */
 async function onWorkers(rowCount: number, buckets: readonly BucketTask[], pool: WorkerPool, storeDir: string, dataRoot: string, rowTasks: (start: number, end: number) => RowTask[]): Promise<PartialIndex[]> {
-  pool.phase = 'write';
   const share = Math.ceil(rowCount / pool.size);
-  const bucketShare = Math.ceil(buckets.length / pool.size);
-  await Promise.all(
-    Array.from({ length: pool.size }, async (_, worker) => {
-      const end = Math.min(rowCount, (worker + 1) * share);
-      for (let start = worker * share; start < end; start += ROW_BATCH) {
-        await pool.call(worker, { type: 'rows', tasks: rowTasks(start, Math.min(end, start + ROW_BATCH)), storeDir });
-      }
-      const last = Math.min(buckets.length, (worker + 1) * bucketShare);
-      for (let start = worker * bucketShare; start < last; start += BUCKET_BATCH) {
-        await pool.call(worker, { type: 'buckets', tasks: buckets.slice(start, Math.min(last, start + BUCKET_BATCH)), storeDir, dataRoot });
-      }
-    }),
-  );
-  // One worker at a time hands over its index and is ended, so that no worker's garbage outlives its work.
-  const parts: PartialIndex[] = [];
-  for (let worker = 0; worker < pool.size; worker++) {
-    parts.push(await pool.call(worker, { type: 'rows-end' }));
-    await pool.recycle(worker);
-  }
+  const indexing = Array.from({ length: pool.size }, (_, worker) => pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir }));
+  const writing: Promise<number>[] = [];
+  for (let start = 0; start < buckets.length; start += BUCKET_BATCH) writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, dataRoot }));
+  const [parts] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
+  // What the workers hold goes with them, before the index is merged on this thread.
+  await pool.recycle();
   return parts;
 }
 

@@ -16,6 +16,7 @@ export const REASON_TEXT: Record<ProblemReason, string> = {
   'unsafe-url': 'original URL is not http(s), dropped',
   'empty-body': 'has an empty body',
   'duplicate-url': 'repeats the original URL of another post',
+  'worker-crashed': 'made its build worker die, twice (a parser bug: please report it)',
 };
 
 /** Problems listed by name in the summary; the rest are counted and left to the JSON report. */

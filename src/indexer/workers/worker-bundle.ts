@@ -5,12 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, version } from 'esbuild';
 import { sourceFingerprint } from '../incremental/post-store.ts';
 
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
+/** piscina's ES module, as the project installed it. */
+const PISCINA = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('piscina')), 'esm-wrapper.mjs')).href;
 
 /**
  * The bundled worker for these sources, made now if it is not in `cacheDir` yet; undefined when it
@@ -20,7 +23,7 @@ const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
  */
 export async function bundledWorker(cacheDir: string, sourceDirs: string[], lockFile: string): Promise<URL | undefined> {
   const lock = await readFile(lockFile).catch(() => '');
-  const fingerprint = createHash('sha1').update(await sourceFingerprint(sourceDirs)).update(lock).update(version).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha1').update(await sourceFingerprint(sourceDirs)).update(lock).update(version).update(PISCINA).digest('hex').slice(0, 16);
   const file = join(cacheDir, `worker-${fingerprint}.mjs`);
   if (await stat(file).then(() => true, () => false)) return pathToFileURL(file);
   try {
@@ -36,6 +39,9 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
       logLevel: 'silent',
       // Some bundled packages are CommonJS and require Node's own modules.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      // Imported from where it is installed, not bundled: piscina marks the results it moves with a
+      // symbol of its own module, which must be the one its worker script loaded.
+      plugins: [{ name: 'piscina-external', setup: (bundle) => bundle.onResolve({ filter: /^piscina$/ }, () => ({ path: PISCINA, external: true })) }],
     });
     await rename(temporary, file);
   } catch {

@@ -1,0 +1,87 @@
+/**
+ * The build's worker threads on posts that push them: the largest post a build accepts builds at
+ * default settings, and a post that kills its worker is reported while the build goes on.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
+import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
+import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
+import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
+import { agoraPost } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** More posts than a build parses on its own thread (so they go to the workers), each its own story. */
+function writePosts(dir: string, count: number): string[] {
+  const names = Array.from({ length: count }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-w${n}`);
+  names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/w${n}.aspx`)));
+  return names;
+}
+
+/** A post just under the size limit: paragraphs of CJK text with a figure now and then. */
+function hugePost(): string {
+  const head = agoraPost('長文', '20').replace(/\/a\/\d+\.aspx/, '/a/huge.aspx').replace(/<p>.*<\/p>\n$/, '');
+  const paragraph = (n: number) => `<p>第${n}段：颱風外圍環流帶來豪雨，氣象署持續發布警報，提醒民眾注意強風與大雨。</p>\n${n % 50 === 0 ? `<figure><img src="https://imgcdn.cna.com.tw/news/${n}.jpg" alt="圖${n}"><figcaption>圖說${n}</figcaption></figure>\n` : ''}`;
+  const parts = [head];
+  let bytes = Buffer.byteLength(head);
+  for (let n = 0; ; n++) {
+    const next = paragraph(n);
+    if (bytes + Buffer.byteLength(next) > MAX_POST_BYTES - 1024) break;
+    parts.push(next);
+    bytes += Buffer.byteLength(next);
+  }
+  return parts.join('');
+}
+
+describe('the build workers', () => {
+  it('build a 4 MB post, the largest a build accepts, at default settings', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-huge-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-huge-out-'));
+    writePosts(posts, 300);
+    const huge = hugePost();
+    expect(Buffer.byteLength(huge)).toBeGreaterThan(MAX_POST_BYTES - 2048);
+    writeFileSync(join(posts, '2026-11-20-huge.html'), huge);
+    const saved = { POSTS_DIR: process.env['POSTS_DIR'], CNA_READER_CACHE_DIR: process.env['CNA_READER_CACHE_DIR'] };
+    process.env['POSTS_DIR'] = posts;
+    process.env['CNA_READER_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'cna-reader-huge-cache-'));
+    try {
+      await build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    const read = <T,>(path: string) => JSON.parse(readFileSync(join(outDir, 'data', path), 'utf8')) as T;
+    const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport;
+    expect(report.problems).toEqual([]);
+    expect(report.postsIndexed).toBe(301);
+    const bucket = read<PostBucket>(postBucketFile('2026-11-20-huge', read<Manifest>('manifest.json').postBuckets));
+    expect(postInBucket(bucket, '2026-11-20-huge')?.title).toBe('長文');
+  });
+
+  it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-crash-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));
+    const names = writePosts(posts, 300);
+    const deadly = `${names[123]}.html`;
+    const pool = WorkerPool.start(2, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    const store = diskStore(cacheDir);
+    try {
+      const built = await ingestPosts({ postsDir: posts, store, pool, crashOn: deadly });
+      expect(built.report.problems).toEqual([expect.objectContaining({ path: deadly, reason: 'worker-crashed', severity: 'error' })]);
+      expect(built.report.postsIndexed).toBe(299);
+      expect(built.indexed.has(deadly)).toBe(false);
+      expect(built.indexed.has(`${names[122]}.html`)).toBe(true);
+      expect(built.indexed.has(`${names[124]}.html`)).toBe(true);
+    } finally {
+      store.close();
+      await pool.close();
+    }
+  });
+});
