@@ -7,9 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ingestOver } from '../../src/indexer/ingest.ts';
-import { diskStore } from '../../src/indexer/incremental/post-store.ts';
-import { writeIndex } from '../../src/indexer/output/write-index.ts';
+import { buildSite } from '../../src/indexer/build-site.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 
 /** Small shards, so that a few dozen posts make many of them. */
@@ -72,17 +70,8 @@ function dataFiles(dataRoot: string): Map<string, string> {
 }
 
 /** Builds the posts folder over an output folder, as the Vite plugin does; returns the report. */
-async function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
-  const store = diskStore(cacheDir);
-  const lastBuild = { dataRoot: join(outDir, 'data'), statePath: join(cacheDir, 'output.json') };
-  try {
-    const built = await ingestOver({ postsDir, store, keepStale: true, shardSize: SHARD_SIZE }, lastBuild);
-    const written = await writeIndex(built, { ...lastBuild, store, ...SEARCH_SIZES });
-    await store.prune(built.storeKeys);
-    return { ...built.report, phases: [...(built.report.phases ?? []), ...written.phases], search: written.search, output: written };
-  } finally {
-    store.close();
-  }
+function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
+  return buildSite({ postsDir, outDir, cacheDir, workers: 0, shardSize: SHARD_SIZE, ...SEARCH_SIZES });
 }
 
 /** A build from scratch of the same posts, in folders of its own. */

@@ -1,0 +1,90 @@
+/**
+ * One build of a site's data: posts folder → `<outDir>/data/` and the build's report. Owns the whole
+ * protocol (read and plan → write → prune the cache → close), whoever calls it: the Vite plugin, the
+ * dev server, the tests and the tools.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IngestReport } from '../shared/types.ts';
+import { ingestOver, type IngestOptions, type LastBuild } from './ingest.ts';
+import { removeDeadStates } from './incremental/last-build.ts';
+import { diskStore, isMissingEntryError, sourceFingerprint } from './incremental/post-store.ts';
+import { forgetSeenFiles } from './incremental/seen-files.ts';
+import { writeIndex } from './output/write-index.ts';
+import { bundledWorker } from './workers/worker-bundle.ts';
+import { WorkerPool } from './workers/worker-pool.ts';
+
+export interface BuildSiteOptions extends Omit<IngestOptions, 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
+  /** The site's output folder: its `data/` is written over, the rest left to the caller. */
+  outDir: string;
+  /** The build cache: parsed posts, what the last build saw and wrote, the bundled worker. */
+  cacheDir: string;
+  /**
+   * Worker threads that parse posts and write their files: a number (0: everything on this thread),
+   * started and closed by this build, or a pool the caller keeps between builds (a build that stays up).
+   * @default the number of cores
+   */
+  workers?: number | WorkerPool;
+  /**
+   * Awaited after the posts are read and planned, before anything is written: the Vite plugin's bundle.
+   * Should it reject, nothing is written and the build fails with its error. @default nothing to wait for
+   */
+  writeAfter?: Promise<unknown>;
+  /** The span of the search index's tail and the size of its shards (see writeIndex): tests make them small. */
+  tailRows?: number;
+  searchShardBytes?: number;
+}
+
+/** The indexer's own folder and the contract's: the code a build runs. */
+const INDEXER_DIR = new URL('.', import.meta.url);
+const SOURCE_DIRS = { parser: ['parse/', '../shared/'], worker: ['./', '../shared/'] };
+const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
+
+/** Builds the site's data; returns the report, with what was written. */
+export async function buildSite(options: BuildSiteOptions): Promise<IngestReport> {
+  const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, ...ingest } = options;
+  const lastBuild: LastBuild = {
+    dataRoot: join(outDir, 'data'),
+    // One state per output folder: building into another folder does not spoil this one's.
+    statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
+  };
+  removeDeadStates(cacheDir);
+  const [codeVersion, pool] = await Promise.all([sourceFingerprint(sourcesOf('parser')), typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers]);
+  const store = diskStore(cacheDir);
+  let storeKeys: string[] | undefined;
+  try {
+    const built = await ingestOver({ ...ingest, store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
+    storeKeys = built.storeKeys;
+    await writeAfter;
+    // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
+    // bundle asset would hold all of them in the bundler's memory twice.
+    const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}), ...(tailRows ? { tailRows } : {}), ...(searchShardBytes ? { searchShardBytes } : {}) });
+    const report = built.report;
+    report.search = written.search;
+    report.phases = [...(report.phases ?? []), ...written.phases];
+    report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+    return report;
+  } catch (error) {
+    // The record names an entry the store lost: the next build checks every file again. After any
+    // other failure the record stands (it names entries the store still has).
+    if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
+    throw error;
+  } finally {
+    // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
+    if (storeKeys) await store.prune(storeKeys);
+    store.close();
+    if (pool && pool !== workers) await pool.close();
+  }
+}
+
+/** The build's worker threads (none for 0), running the worker bundled for the current sources. */
+export async function startWorkers(cacheDir: string, size: number): Promise<WorkerPool | undefined> {
+  if (size <= 0) return undefined;
+  return WorkerPool.start(size, await bundledWorker(cacheDir, sourcesOf('worker'), fileURLToPath(LOCK_FILE)));
+}
+
+function sourcesOf(code: keyof typeof SOURCE_DIRS): string[] {
+  return SOURCE_DIRS[code].map((folder) => fileURLToPath(new URL(folder, INDEXER_DIR)).replace(/\/$/, ''));
+}
