@@ -30,6 +30,7 @@
  * (varint; the first is the row itself), then one weight byte: bit 0 = the token is in the title,
  * bits 1–7 = times it occurs (capped at 127).
  */
+import { lastIndexBefore } from './binary-search.ts';
 
 export const SEARCH_FORMAT_VERSION = 4;
 
@@ -200,12 +201,5 @@ export function shardHolding(firstTokens: readonly string[], token: string): str
 
 /** The shard that would hold `token`: the last shard whose first token is ≤ it. */
 export function shardOfToken(firstTokens: readonly string[], token: string): number {
-  let lo = 0;
-  let hi = firstTokens.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (firstTokens[mid]! <= token) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastIndexBefore(firstTokens.length, (n) => firstTokens[n]! > token);
 }

@@ -6,6 +6,7 @@
  * 5-14 ms per filter change at 200k posts on an offset for each).
  */
 import type { ListItems } from './rows.ts';
+import { lastIndexBefore } from '../../shared/binary-search.ts';
 
 export class ListLayout {
   constructor(
@@ -29,14 +30,7 @@ export class ListLayout {
 
   /** The item at `y` pixels from the list's top (the first or the last when `y` is outside the list). */
   indexAt(y: number): number {
-    let lo = 0;
-    let hi = this.items.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.start(mid) <= y) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastIndexBefore(this.items.length, (n) => this.start(n) > y);
   }
 
   /** Items [start, end) that meet the span [top, bottom) of the list, with `overscan` more on each side. */

@@ -6,6 +6,7 @@
  * binary search, and day headings can be placed for any set of rows before any shard arrives.
  */
 import type { DayKey, Manifest } from '../../shared/types.ts';
+import { firstIndexWhere, lastIndexBefore } from '../../shared/binary-search.ts';
 
 /** Days newest first, with the first row of each. */
 export interface DayIndex {
@@ -67,13 +68,7 @@ export function rowsWithAnyTag(tagRows: readonly (readonly number[])[], start: n
 
 /** The first position in rows[0, hi) holding a value >= `value`. */
 function lowerBound(rows: ArrayLike<number>, value: number, hi = rows.length): number {
-  let lo = 0;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexWhere(hi, (n) => rows[n]! >= value);
 }
 
 /** A selection of rows: a contiguous range (no tag filter) or an explicit ascending list. */
@@ -190,14 +185,7 @@ export function countPerDay(set: RowSet, index: DayIndex): [DayKey, number][] {
 
 /** The day of the row, as its number in the index: a binary search. */
 function dayNumberOfRow(index: DayIndex, row: number): number {
-  let lo = 0;
-  let hi = index.days.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (index.firstRow[mid]! <= row) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastIndexBefore(index.days.length, (n) => index.firstRow[n]! > row);
 }
 
 /** From day d, the day of a later row: steps ahead, since the next row is usually a day or two on. */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { KnownFiles } from '../ingest.ts';
 import { isFileTarget, listPostFiles, POST_EXTENSIONS, type PostFileRef } from '../read-posts.ts';
 import { watchPostsFolder, type PostsWatcher } from '../vite/watch-posts.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 export class KnownPostFiles {
   private readonly root: string;
@@ -68,13 +69,7 @@ export class KnownPostFiles {
     const name = path.slice(path.lastIndexOf('/') + 1);
     const isPost = POST_EXTENSIONS.test(name) && isFileTarget(`${this.root}/${path}`);
     // Sorted by code units, as listPostFiles sorts them.
-    let low = 0;
-    let high = files.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (files[middle]!.path < path) low = middle + 1;
-      else high = middle;
-    }
+    const low = firstIndexWhere(files.length, (n) => files[n]!.path >= path);
     const listed = files[low]?.path === path;
     if (isPost && !listed) files.splice(low, 0, { path, absolutePath: `${this.root}/${path}` });
     else if (!isPost && listed) files.splice(low, 1);

@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
 import { forEachLine, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 /**
  * The layout of the data folder a state and a plan describe: a build over a folder of another layout
@@ -244,13 +245,7 @@ export class UrlPairs {
   rowsOf(url: string): number[] {
     const hash = urlHash(url);
     const rows: number[] = [];
-    let low = 0;
-    let high = this.words.length / 2;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.words[2 * middle]! < hash) low = middle + 1;
-      else high = middle;
-    }
+    const low = firstIndexWhere(this.words.length / 2, (n) => this.words[2 * n]! >= hash);
     for (let n = low; n < this.words.length / 2 && this.words[2 * n] === hash; n++) rows.push(this.words[2 * n + 1]!);
     return rows;
   }

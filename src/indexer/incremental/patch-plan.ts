@@ -24,6 +24,7 @@ import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
 import type { SeenFiles, SeenLine } from './seen-files.ts';
 import { urlIdentity } from '../parse/urls.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 /** A plan patched from the last build's: only what changed, for writeIndex to write over that build's output. */
 export interface PatchedIndex {
@@ -318,27 +319,14 @@ function placeAdded(added: NewPost[], snapshot: PlanSnapshot): Added[] {
     .sort((a, b) => before(keyOf(a), keyOf(b)))
     .map((post, n) => {
       const mine = keyOf(post);
-      let low = 0;
-      let high = snapshot.paths.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (before({ date: snapshot.dates[middle]!, id: snapshot.ids[middle]! }, mine) < 0) low = middle + 1;
-        else high = middle;
-      }
-      return { ...post, position: low, row: low + n };
+      const position = firstIndexWhere(snapshot.paths.length, (row) => before({ date: snapshot.dates[row]!, id: snapshot.ids[row]! }, mine) >= 0);
+      return { ...post, position, row: position + n };
     });
 }
 
 /** The number of values in an ascending list that are at most `value` (or, `strictly`, below it). */
 function countUpTo(values: readonly number[], value: number, strictly = false): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < value || (!strictly && values[middle] === value)) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return firstIndexWhere(values.length, (n) => (strictly ? values[n]! >= value : values[n]! > value));
 }
 
 /** This build's rows: the old ones, with the new posts placed among them. */

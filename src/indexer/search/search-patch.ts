@@ -14,6 +14,7 @@ import { PIECE_POSTINGS, SEARCH_META_PATH, searchPiecePath, searchShardPath, typ
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
+import { lastIndexBefore } from '../../shared/binary-search.ts';
 
 /** A file of the written index (a path under `data/`), or undefined when there is none. */
 export type ReadIndexFile = (path: string) => Uint8Array | undefined;
@@ -210,16 +211,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
 
   const affected = [...new Set([...fresh.keys(), ...dropped])].sort(compareTokens);
   // The shard a token belongs in: the last one beginning at or before it (the first for any before them all).
-  const shardOf = (token: string) => {
-    let low = 0;
-    let high = first.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (first[middle]! <= token) low = middle + 1;
-      else high = middle;
-    }
-    return Math.max(0, low - 1);
-  };
+  const shardOf = (token: string) => lastIndexBefore(first.length, (n) => first[n]! > token);
   // A shard is touched when one of its tokens changes, or the first token of the next: the cut before
   // that token depends on its size.
   const touched = new Set<number>();
