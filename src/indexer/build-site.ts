@@ -79,10 +79,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   }
 }
 
-/** The build's worker threads (none for 0), running the worker bundled for the current sources. */
+/**
+ * The build's worker threads (none for 0), running the worker bundled for the current sources: bundled
+ * and started when first asked for work (a small archive never is).
+ */
 export async function startWorkers(cacheDir: string, size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  return WorkerPool.start(size, await bundledWorker(cacheDir, sourcesOf('worker'), fileURLToPath(LOCK_FILE)));
+  return WorkerPool.start(size, () => bundledWorker(cacheDir, sourcesOf('worker'), fileURLToPath(LOCK_FILE)));
 }
 
 function sourcesOf(code: keyof typeof SOURCE_DIRS): string[] {

@@ -16,7 +16,7 @@ import { mapInOrder } from './workers/map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './parse/urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
-import type { WorkerPool } from './workers/worker-pool.ts';
+import { INLINE_AT_MOST, type WorkerPool } from './workers/worker-pool.ts';
 
 export interface IngestOptions {
   postsDir: string;
@@ -68,11 +68,6 @@ export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 const READ_CONCURRENCY = 32;
 /** Files per request to a worker: large enough that messaging costs nothing, small enough to share the work evenly. */
 const WORKER_BATCH = 64;
-/**
- * So few files to parse (a rebuild after a fetch) are parsed on this thread: ~0.5 ms each, where a
- * worker's start (loading the parser's modules) costs ~1 s.
- */
-const INLINE_AT_MOST = 256;
 
 /** Every post planned from scratch: what the dev server, the tests and the tools use. */
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
@@ -146,7 +141,9 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   // is planned: the build's peak (see collect-garbage.ts).
   read.previous?.close();
   read.previous = undefined;
-  collectGarbage();
+  // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
+  const large = files.length > INLINE_AT_MOST;
+  if (large) collectGarbage();
   if (!options.keepStale) await store.prune(used);
   const storeKeys = options.keepStale ? [...used] : [];
   clock.lap('summaries, prune cache');
@@ -168,7 +165,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   files.length = 0;
   keys.length = 0;
   used.clear();
-  collectGarbage();
+  if (large) collectGarbage();
   clock.lap('plan index');
   built.report.phases = clock.phases;
   if (whyNotPatched !== undefined) built.report.plan = { patched: false, reason: whyNotPatched };

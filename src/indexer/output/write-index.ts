@@ -34,7 +34,7 @@ import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, sam
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
-import type { WorkerPool } from '../workers/worker-pool.ts';
+import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 
 export interface WriteIndexOptions {
@@ -123,8 +123,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     await write(path, typeof body === 'string' ? Buffer.from(body) : body);
   }
   await Promise.all(inFlight.splice(0));
-  // A patch has had little to let go of: a forced collection would cost more (~0.4 s at 200k posts) than it frees.
-  if (!patch) collectGarbage();
+  // A patch, or a small archive, has had little to let go of: a forced collection would cost more (~0.4 s
+  // at 200k posts) than it frees.
+  if (!patch && built.postCount > INLINE_AT_MOST) collectGarbage();
   clock.lap('write small files');
 
   // Post files, in buckets (see postBucketFile). A post whose inputs (store key and placement) are
@@ -180,7 +181,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   // Awaited below; should the rest fail first, its failure is that one.
   indexingTail?.catch(() => {});
   let parts: PartialIndex[];
-  if (searchPatch || !options.pool || !store.dir) {
+  if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
     // With the head patched, only its fresh rows (new or changed posts) are indexed.
     parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
     await writeBuckets(bucketTasks, store, dataRoot, new Set());

@@ -42,33 +42,49 @@ export interface Replies {
  */
 const WORKER_HEAP_MB = 1024;
 
+/**
+ * So few files or rows (a small archive, a rebuild after a fetch) are worked on the main thread: ~0.5 ms
+ * a post, where starting the workers (each loading the parser's modules) costs ~1 s.
+ */
+export const INLINE_AT_MOST = 256;
+
+/** The sources themselves, through tsx: what a pool runs when given no bundle. */
+const SOURCE_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
+
 export class WorkerPool {
   /** Started on the first call after start or recycle. */
-  private threads: Piscina | undefined;
+  private threads: Promise<Piscina> | undefined;
+  private entry: Promise<URL> | undefined;
 
   private constructor(
     readonly size: number,
-    private readonly entry: URL,
+    private readonly makeEntry: () => Promise<URL | undefined>,
   ) {}
 
   /**
    * A pool of `size` workers (default: one per core), started when first called. `entry`: the worker's
-   * module, bundled (see worker-bundle.ts); by default the sources themselves, through tsx.
+   * module, bundled (see worker-bundle.ts), or how to make it, when first called: a build that needs no
+   * worker makes no bundle; by default, or when it cannot be made, the sources themselves, through tsx.
    */
-  static start(size = availableParallelism(), entry = new URL('./worker-boot.mjs', import.meta.url)): WorkerPool {
-    return new WorkerPool(Math.max(1, size), entry);
+  static start(size = availableParallelism(), entry?: URL | (() => Promise<URL | undefined>)): WorkerPool {
+    return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
   }
 
-  run<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
-    this.threads ??= new Piscina({
-      filename: this.entry.href,
+  async run<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+    this.threads ??= this.startThreads();
+    return (await this.threads).run(request) as Promise<Replies[T]>;
+  }
+
+  private async startThreads(): Promise<Piscina> {
+    const entry = await (this.entry ??= this.makeEntry().then((made) => made ?? SOURCE_ENTRY));
+    return new Piscina({
+      filename: entry.href,
       minThreads: this.size,
       maxThreads: this.size,
       // Threads stay up for the whole phase; recycle() ends them between phases.
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    return this.threads.run(request) as Promise<Replies[T]>;
   }
 
   /**
@@ -79,7 +95,7 @@ export class WorkerPool {
   async recycle(): Promise<void> {
     const threads = this.threads;
     this.threads = undefined;
-    await threads?.destroy();
+    await (await threads)?.destroy();
   }
 
   close(): Promise<void> {
