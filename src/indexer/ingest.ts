@@ -71,7 +71,10 @@ const WORKER_BATCH = 64;
 
 /** Every post planned from scratch: what the dev server, the tests and the tools use. */
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
-  return (await ingest(options)) as BuiltIndex;
+  const built = await ingest(options);
+  // Without a last build there is no plan to patch.
+  if (built.kind !== 'fresh') throw new Error('a build with no last build was patched');
+  return built;
 }
 
 /**
@@ -101,10 +104,10 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
     const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot));
     const outcome = snapshot
       ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
-      : { refused: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' };
-    if ('patched' in outcome) {
+      : ({ kind: 'refused', reason: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' } as const);
+    if (outcome.kind === 'patched') {
       read.previous?.close();
-      const patched = outcome.patched;
+      const patched = outcome.index;
       if (!options.keepStale) await store.prune(patched.storeKeys);
       clock.lap('plan index (patched)');
       patched.report.phases = clock.phases;
@@ -112,7 +115,7 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
       if (!options.keepStale) patched.storeKeys = [];
       return patched;
     }
-    whyNotPatched = outcome.refused;
+    whyNotPatched = outcome.reason;
   }
 
   const { keys } = read;
@@ -224,14 +227,14 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     const toReadAt: number[] = [];
     files.forEach((file, at) => {
       const entry = seen[at];
-      const stat = entry && (changed && !changed.has(file.path) ? { size: entry.seen[0], mtimeMs: entry.seen[1] } : stats ? statAt(stats, at) : statSafely(file.absolutePath));
+      const stat = entry && (changed && !changed.has(file.path) ? entry.seen : stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
-        const moved = move?.(entry.seen[2]);
-        keys[at] = moved ?? entry.seen[2];
-        if (moved || !record?.appending) record?.add(file.path, [entry.seen[0], entry.seen[1], moved ?? entry.seen[2]], previous!.headBytes(entry));
+        const moved = move?.(entry.seen.key);
+        keys[at] = moved ?? entry.seen.key;
+        if (moved || !record?.appending) record?.add(file.path, moved ? { ...entry.seen, key: moved } : entry.seen, previous!.headBytes(entry));
         return;
       }
-      toRead.push(entry ? { ...file, lastKey: entry.seen[2] } : file);
+      toRead.push(entry ? { ...file, lastKey: entry.seen.key } : file);
       toReadAt.push(at);
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.

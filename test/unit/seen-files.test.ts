@@ -11,12 +11,12 @@ describe('the record of files seen by the last build', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const paths = ['_posts/2026-11-01-a.html', 'archived/tab\there.md', 'new\nline "quoted".html', '"quoted" first.md', '中文 檔名.md'];
     const writer = new SeenFilesWriter(dir, settings);
-    paths.forEach((path, n) => writer.add(path, [1000 + n, 1795000000000.5 + n, `key${n}`], head(`標題${n}\t`)));
+    paths.forEach((path, n) => writer.add(path, { size: 1000 + n, mtimeMs: 1795000000000.5 + n, key: `key${n}` }, head(`標題${n}\t`)));
     writer.finish();
 
     const seen = loadSeenFiles(dir, settings)!;
     paths.forEach((path, n) => {
-      expect(seen.get(path)?.seen).toEqual([1000 + n, 1795000000000.5 + n, `key${n}`]);
+      expect(seen.get(path)?.seen).toEqual({ size: 1000 + n, mtimeMs: 1795000000000.5 + n, key: `key${n}` });
       expect(JSON.parse(seen.head(seen.get(path)!)).summary.title).toBe(`標題${n}\t`);
     });
     expect(seen.get('_posts/missing.html')).toBeUndefined();
@@ -52,7 +52,7 @@ describe('the record of files seen by the last build', () => {
   it('reads every head in one go for a build that plans every post', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const writer = new SeenFilesWriter(dir, settings);
-    for (const name of ['a', 'b', 'c']) writer.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    for (const name of ['a', 'b', 'c']) writer.add(`${name}.html`, { size: 1, mtimeMs: 2, key: `k${name}` }, head(name));
     writer.finish();
     const seen = loadSeenFiles(dir, settings)!;
     seen.loadAllHeads();
@@ -65,14 +65,14 @@ describe('the record of files seen by the last build', () => {
   it('is not used without its heads file, nor with a line it cannot read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const writer = new SeenFilesWriter(dir, settings);
-    writer.add('a.html', [1, 2, 'ka'], head('甲'));
+    writer.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
     writer.finish();
     const record = join(dir, 'files-seen.tsv');
     const text = readFileSync(record, 'utf8');
     writeFileSync(record, text.replace(/^1\t2\t/m, 'one\t2\t'));
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
     writeFileSync(record, text);
-    expect(loadSeenFiles(dir, settings)?.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    expect(loadSeenFiles(dir, settings)?.get('a.html')?.seen).toEqual({ size: 1, mtimeMs: 2, key: 'ka' });
     for (const name of readdirSync(dir).filter((file) => file.startsWith('file-heads-'))) rmSync(join(dir, name));
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
   });
@@ -81,7 +81,7 @@ describe('the record of files seen by the last build', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     writeFileSync(join(dir, 'files-seen.ndjson'), '{"settings":"x"}\n');
     const writer = new SeenFilesWriter(dir, settings);
-    writer.add('a.html', [1, 2, 'ka'], head('甲'));
+    writer.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
     writer.finish();
     expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(/^file-heads-.+\.ndjson$/), 'files-seen.tsv']);
   });
@@ -89,7 +89,7 @@ describe('the record of files seen by the last build', () => {
   it('is not used under other settings (another parser version makes other keys)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const writer = new SeenFilesWriter(dir, settings);
-    writer.add('a.html', [1, 2, 'k'], head('甲'));
+    writer.add('a.html', { size: 1, mtimeMs: 2, key: 'k' }, head('甲'));
     writer.finish();
     expect(loadSeenFiles(dir, settings.replace('v1', 'v2'))).toBeUndefined();
   });
@@ -97,14 +97,14 @@ describe('the record of files seen by the last build', () => {
   it("takes a rebuild's lines appended to the last record, the later line of a file over the earlier", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const first = new SeenFilesWriter(dir, settings);
-    for (const name of ['a', 'b', 'c', 'd', 'e']) first.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    for (const name of ['a', 'b', 'c', 'd', 'e']) first.add(`${name}.html`, { size: 1, mtimeMs: 2, key: `k${name}` }, head(name));
     first.finish();
     const size = statSync(join(dir, 'files-seen.tsv')).size;
 
     const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
     expect(second.appending).toBe(true);
-    second.add('b.html', [3, 4, 'kb2'], head('乙'));
-    second.add('f.html', [5, 6, 'kf'], head('丙'));
+    second.add('b.html', { size: 3, mtimeMs: 4, key: 'kb2' }, head('乙'));
+    second.add('f.html', { size: 5, mtimeMs: 6, key: 'kf' }, head('丙'));
     second.forget('c.html');
     second.finish();
     const seen = loadSeenFiles(dir, settings)!;
@@ -119,8 +119,8 @@ describe('the record of files seen by the last build', () => {
   it('ignores the lines of a build that died while appending, and the next build cuts them off', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const first = new SeenFilesWriter(dir, settings);
-    first.add('a.html', [1, 2, 'ka'], head('甲'));
-    first.add('b.html', [3, 4, 'kb'], head('乙'));
+    first.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
+    first.add('b.html', { size: 3, mtimeMs: 4, key: 'kb' }, head('乙'));
     first.finish();
     const path = join(dir, 'files-seen.tsv');
     appendFileSync(path, '5\t6\tkc\t0\t3\tc.html\n7\t8\tkd\t0\t3\td.ht');
@@ -129,7 +129,7 @@ describe('the record of files seen by the last build', () => {
     expect([...seen.keys()]).toEqual(['ka', 'kb']);
 
     const next = new SeenFilesWriter(dir, settings, seen);
-    next.add('e.html', [9, 10, 'ke'], head('戊'));
+    next.add('e.html', { size: 9, mtimeMs: 10, key: 'ke' }, head('戊'));
     next.finish();
     expect([...loadSeenFiles(dir, settings)!.keys()]).toEqual(['ka', 'kb', 'ke']);
     expect(readFileSync(path, 'utf8')).not.toContain('c.html');
@@ -138,12 +138,12 @@ describe('the record of files seen by the last build', () => {
   it('leaves the last record as it was when an appending build gives up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const first = new SeenFilesWriter(dir, settings);
-    first.add('a.html', [1, 2, 'ka'], head('甲'));
+    first.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
     first.finish();
     const files = () => readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]);
     const before = files();
     const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
-    second.add('b.html', [3, 4, 'kb'], head('乙'));
+    second.add('b.html', { size: 3, mtimeMs: 4, key: 'kb' }, head('乙'));
     second.abandon();
     expect(files()).toEqual(before);
   });
@@ -151,13 +151,13 @@ describe('the record of files seen by the last build', () => {
   it('leaves the last record in place when a build gives up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const first = new SeenFilesWriter(dir, settings);
-    first.add('a.html', [1, 2, 'ka'], head('甲'));
+    first.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
     first.finish();
     const second = new SeenFilesWriter(dir, settings);
-    second.add('b.html', [3, 4, 'kb'], head('乙'));
+    second.add('b.html', { size: 3, mtimeMs: 4, key: 'kb' }, head('乙'));
     second.abandon();
     const seen = loadSeenFiles(dir, settings)!;
-    expect(seen.get('a.html')?.seen).toEqual([1, 2, 'ka']);
+    expect(seen.get('a.html')?.seen).toEqual({ size: 1, mtimeMs: 2, key: 'ka' });
     expect(JSON.parse(seen.head(seen.get('a.html')!)).summary.title).toBe('甲');
     expect(readdirSync(dir).filter((name) => name.startsWith('file-heads-'))).toHaveLength(1);
     seen.close();
@@ -173,13 +173,13 @@ describe('the record of files seen by the last build', () => {
   it('gives the next build of the same process the record with its appended lines, as reading it would', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     const first = new SeenFilesWriter(dir, settings);
-    for (const name of ['a', 'b', 'c', 'd']) first.add(`${name}.html`, [1, 2, `k${name}`], head(name));
+    for (const name of ['a', 'b', 'c', 'd']) first.add(`${name}.html`, { size: 1, mtimeMs: 2, key: `k${name}` }, head(name));
     first.finish();
     const last = loadSeenFiles(dir, settings)!;
     const next = new SeenFilesWriter(dir, settings, last);
-    next.add('b.html', [3, 4, 'kb2'], head('b2'));
+    next.add('b.html', { size: 3, mtimeMs: 4, key: 'kb2' }, head('b2'));
     next.forget('c.html');
-    next.add('e.html', [5, 6, 'ke'], head('e'));
+    next.add('e.html', { size: 5, mtimeMs: 6, key: 'ke' }, head('e'));
     next.finish();
     last.close();
 
@@ -195,11 +195,11 @@ describe('the record of files seen by the last build', () => {
     // Taken from this process's last record while the file is the one written: the last record's
     // entries are taken over (not parsed again), and the last record has the new lines too…
     const remembered = loadSeenFiles(dir, settings)!;
-    expect(last.get('e.html')?.seen).toEqual([5, 6, 'ke']);
+    expect(last.get('e.html')?.seen).toEqual({ size: 5, mtimeMs: 6, key: 'ke' });
     const fromMemory = describe(remembered);
     remembered.close();
     expect(fromMemory.entries[2]).toBeUndefined();
-    expect(fromMemory.entries[1]?.seen).toEqual([3, 4, 'kb2']);
+    expect(fromMemory.entries[1]?.seen).toEqual({ size: 3, mtimeMs: 4, key: 'kb2' });
     // …as it is read from the file (once its time changed).
     const file = join(dir, 'files-seen.tsv');
     const { atime, mtime } = statSync(file);

@@ -28,6 +28,7 @@ import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 /** A plan patched from the last build's: only what changed, for writeIndex to write over that build's output. */
 export interface PatchedIndex {
+  kind: 'patched';
   /** The small files that changed (path under `data/` → JSON text); the others stay as the last build wrote them. */
   files: Map<string, string>;
   manifest: Manifest;
@@ -90,10 +91,13 @@ type Edit = { row: number; summary: PostSummary; key: string };
 type NewPost = { id: string; url: string | undefined; summary: PostSummary; key: string };
 type Added = NewPost & { position: number; row: number };
 
-export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIndex } | { refused: string }> {
+/** A patched plan, or why the last one cannot be patched (the build then plans from scratch). */
+export type PatchOutcome = { kind: 'patched'; index: PatchedIndex } | { kind: 'refused'; reason: string };
+
+export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const { snapshot, files, read, dataRoot } = input;
   const previous = read.previous;
-  if (!previous || snapshot.record !== previous.id) return { refused: 'the last plan was not made from the last record of files' };
+  if (!previous || snapshot.record !== previous.id) return { kind: 'refused', reason: 'the last plan was not made from the last record of files' };
   const oldCount = snapshot.paths.length;
   const rowOfPath = new Map<string, number>();
   snapshot.paths.forEach((path, row) => rowOfPath.set(path, row));
@@ -115,25 +119,25 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     if (row !== undefined) oldKeys[row] = key;
     if (!head) {
       // Unchanged, taken from the record; its entry may have moved (compaction).
-      if (row !== undefined && key !== entry!.seen[2]) rekeyed.push(row);
+      if (row !== undefined && key !== entry!.seen.key) rekeyed.push(row);
       continue;
     }
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
-    if (entry && key && sameContent(key, entry.seen[2])) {
-      if (row !== undefined && key !== entry.seen[2]) rekeyed.push(row);
+    if (entry && key && sameContent(key, entry.seen.key)) {
+      if (row !== undefined && key !== entry.seen.key) rekeyed.push(row);
       continue;
     }
     if (row !== undefined) {
-      if (!('summary' in head)) return { refused: `a post is no longer usable (${path})` };
+      if (!('summary' in head)) return { kind: 'refused', reason: `a post is no longer usable (${path})` };
       const why = editRefusal(summaries.at(row), head.summary, snapshot.duplicateUrls);
-      if (why) return { refused: `${why} (${path})` };
+      if (why) return { kind: 'refused', reason: `${why} (${path})` };
       edits.push({ row, summary: head.summary, key: key! });
       continue;
     }
     if (!('summary' in head)) continue;
-    if (entry && 'summary' in parseDigestHead(previous.head(entry))) return { refused: `a duplicate changed (${path})` };
+    if (entry && 'summary' in parseDigestHead(previous.head(entry))) return { kind: 'refused', reason: `a duplicate changed (${path})` };
     const url = head.summary.originalUrl ? urlIdentity(head.summary.originalUrl) : undefined;
     added.push({ id: slugFromFileName(path.slice(path.lastIndexOf('/') + 1)), url, summary: head.summary, key: key! });
   }
@@ -145,15 +149,15 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   for (const path of removed) {
     const row = rowOfPath.get(path);
     if (row === undefined) {
-      if ('summary' in parseDigestHead(previous.head(previous.get(path)!))) return { refused: `a duplicate was removed (${path})` };
+      if ('summary' in parseDigestHead(previous.head(previous.get(path)!))) return { kind: 'refused', reason: `a duplicate was removed (${path})` };
       continue;
     }
     const id = snapshot.ids[row]!;
     const at = added.findIndex((post) => post.id === id);
-    if (at < 0 || id !== slugFromFileName(path.slice(path.lastIndexOf('/') + 1))) return { refused: `a post was removed (${path})` };
+    if (at < 0 || id !== slugFromFileName(path.slice(path.lastIndexOf('/') + 1))) return { kind: 'refused', reason: `a post was removed (${path})` };
     const post = added.splice(at, 1)[0]!;
     const why = editRefusal(summaries.at(row), post.summary, snapshot.duplicateUrls);
-    if (why) return { refused: `${why} (${post.summary.path})` };
+    if (why) return { kind: 'refused', reason: `${why} (${post.summary.path})` };
     moves.push({ row, summary: post.summary, key: post.key });
     oldKeys[row] = post.key;
   }
@@ -161,14 +165,14 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
   // 2. Where new posts go.
   const urlRows = new UrlPairs(snapshot.urlRows);
   const refusal = checkAdded(added, snapshot, urlRows, summaries);
-  if (refusal) return { refused: refusal };
+  if (refusal) return { kind: 'refused', reason: refusal };
   const order = placeAdded(added, snapshot);
   const firstMoved = order.length > 0 ? order[0]!.position : oldCount;
-  if (oldCount - firstMoved > PATCH_MAX_MOVED_ROWS) return { refused: `new posts go before ${oldCount - firstMoved} older rows` };
+  if (oldCount - firstMoved > PATCH_MAX_MOVED_ROWS) return { kind: 'refused', reason: `new posts go before ${oldCount - firstMoved} older rows` };
   const rows = new RowOrder(snapshot.ids, order);
   // Past a power of two, posts are spread over twice as many buckets: every bucket file changes.
   const bucketCount = snapshot.manifest.postBuckets;
-  if (postBucketCount(rows.count) !== bucketCount) return { refused: `the posts fill ${postBucketCount(rows.count)} buckets, no longer ${bucketCount}` };
+  if (postBucketCount(rows.count) !== bucketCount) return { kind: 'refused', reason: `the posts fill ${postBucketCount(rows.count)} buckets, no longer ${bucketCount}` };
 
   // 3. Post files to write again: new and edited posts, moved entries, new posts' neighbours, and posts
   //    whose related links now point into the archive.
@@ -207,13 +211,13 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
 
   // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh
   // again, but a moved post's whose tokens are the same (its bytes, unless the folder changed its date).
-  const movedTokensDiffer = await Promise.all(moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen[2], move.key))));
+  const movedTokensDiffer = await Promise.all(moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen.key, move.key))));
   const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
   const freshRows = [...droppedRows.map((old) => rows.newRow(old)), ...order.map((post) => post.row)].sort((a, b) => a - b);
-  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen[2]])) };
+  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen.key])) };
 
   // 4. The small files: metadata shards, tag lists, manifest.
   const smallFiles = new Map<string, string>();
@@ -254,7 +258,9 @@ export async function patchPlan(input: PatchInput): Promise<{ patched: PatchedIn
     problems: report.problems,
   };
   return {
-    patched: {
+    kind: 'patched',
+    index: {
+      kind: 'patched',
       files: smallFiles,
       manifest,
       report,

@@ -111,7 +111,7 @@ export class SeenFiles {
 
   /** Every store key the last build used. */
   *keys(): Generator<string> {
-    for (const entry of this.entries.values()) yield entry.seen[2];
+    for (const entry of this.entries.values()) yield entry.seen.key;
   }
 
   /** Whether the next build may append its lines to this record (see SeenFilesWriter). */
@@ -160,7 +160,7 @@ export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefi
     const entries = new Map<string, SeenLine>();
     // ASCII throughout (see encodePath): decoded as Latin-1, a third of the time UTF-8 takes.
     const lines = parseLines(log.bytes.toString('latin1', log.start, log.committed), (path, line) => {
-      if (line.seen[0] < 0) entries.delete(path);
+      if (line.seen.size < 0) entries.delete(path);
       else entries.set(path, line);
     });
     return new SeenFiles(log.mark, log, headsPath, entries, lines - entries.size);
@@ -190,7 +190,7 @@ function parseLines(text: string, take: (path: string, line: SeenLine) => void):
       const numbers = [text.slice(start, sizeEnd), text.slice(sizeEnd + 1, timeEnd), text.slice(keyEnd + 1, headAtEnd), text.slice(headAtEnd + 1, lengthEnd)].map(Number);
       if (numbers.some(Number.isNaN)) throw new Error('a line of the record has a field that is not a number');
       const [size, mtimeMs, headAt, headLength] = numbers as [number, number, number, number];
-      take(decodePath(text.slice(lengthEnd + 1, end)), { seen: [size, mtimeMs, text.slice(timeEnd + 1, keyEnd)], headAt, headLength });
+      take(decodePath(text.slice(lengthEnd + 1, end)), { seen: { size, mtimeMs, key: text.slice(timeEnd + 1, keyEnd) }, headAt, headLength });
       lines++;
     }
     start = end + 1;
@@ -256,7 +256,7 @@ export class SeenFilesWriter {
 
   /** A file of the last record not to be trusted any more (appending: it could not be read this time). */
   forget(path: string): void {
-    this.line(path, [-1, -1, ''], 0, 0);
+    this.line(path, { size: -1, mtimeMs: -1, key: '' }, 0, 0);
   }
 
   finish(): void {
@@ -275,8 +275,8 @@ export class SeenFilesWriter {
   }
 
   private line(path: string, seen: FileSeen, headAt: number, headLength: number): void {
-    if (this.appendTo) this.lines.push([path, seen[0] < 0 ? undefined : { seen, headAt, headLength }]);
-    this.log.add(Buffer.from(`${seen[0]}\t${seen[1]}\t${seen[2]}\t${headAt}\t${headLength}\t${encodePath(path)}\n`));
+    if (this.appendTo) this.lines.push([path, seen.size < 0 ? undefined : { seen, headAt, headLength }]);
+    this.log.add(Buffer.from(`${seen.size}\t${seen.mtimeMs}\t${seen.key}\t${headAt}\t${headLength}\t${encodePath(path)}\n`));
   }
 }
 

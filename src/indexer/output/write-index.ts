@@ -77,7 +77,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const { dataRoot, store } = options;
   const clock = new PhaseClock();
   const previous = await loadState(options.statePath, dataRoot);
-  const patch = 'patch' in built ? built.patch : undefined;
+  const patch = built.kind === 'patched' ? built.patch : undefined;
   if (patch && previous?.buildId !== patch.base) {
     throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
   }
@@ -133,7 +133,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   // with a hash of its inputs. A bucket's file is written when a post in it is new, changed or gone; its
   // other posts are carried over from its file as the last build wrote it. A patched plan places only
   // the rows whose file may change; the others keep theirs.
-  const keys = patch ? patch.keys : (built as BuiltIndex).rows.map((row) => row.key);
+  const keys = built.kind === 'patched' ? built.patch.keys : built.rows.map((row) => row.key);
   const buckets = new Map<string, BucketTask>();
   const bucketTask = (file: string) => {
     let task = buckets.get(file);
@@ -148,8 +148,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     changed.push(member);
     bucketTask(planned.file).render.push({ key: planned.key, place: planned.place });
   };
-  if (patch) for (const planned of patch.rows.values()) place(planned);
-  else for (const planned of (built as BuiltIndex).rows) place(planned);
+  for (const planned of built.kind === 'patched' ? built.patch.rows.values() : built.rows) place(planned);
   const removedMembers = patch ? [] : [...before.keys()].filter((path) => isMemberPath(path) && !after.has(path));
   for (const member of removedMembers) bucketTask(fileOfStatePath(member));
   // A patch removes no post: a bucket keeps every post of its file that it does not render again.

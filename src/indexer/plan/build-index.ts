@@ -42,6 +42,8 @@ export interface BuildIndexInput {
 }
 
 export interface BuiltIndex {
+  /** Planned from scratch (see PatchedIndex for the other kind). */
+  kind: 'fresh';
   /** Path under `data/` → JSON text, for the small files: manifest, shards, tag lists. */
   files: Map<string, string>;
   /** The JSON of one post's file, or undefined for an unknown id. */
@@ -157,6 +159,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     problems: report.problems,
   };
   return {
+    kind: 'fresh',
     files,
     manifest,
     report,

@@ -30,7 +30,11 @@ export interface IngestedFile {
 }
 
 /** A file's size, modification time (ms) and store key, as a build saw them. */
-export type FileSeen = [size: number, mtimeMs: number, key: string];
+export interface FileSeen {
+  size: number;
+  mtimeMs: number;
+  key: string;
+}
 
 /** A file to read, with the key the last build stored its content under, if it saw the file. */
 export interface FileToIngest extends PostFileRef {
@@ -52,12 +56,12 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
     const outcome = parseSafely(file, bytes, options);
     stored = await store.put(contentKey, outcome, digestOutcome(outcome));
   }
-  return result(file.path, stored.key, stored.head, stat ? [stat.size, stat.mtimeMs, stored.key] : undefined);
+  return result(file.path, stored.key, stored.head, stat ? { size: stat.size, mtimeMs: stat.mtimeMs, key: stored.key } : undefined);
 }
 
 /** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
 export function isUnchanged(stat: { size: number; mtimeMs: number }, seen: FileSeen): boolean {
-  return stat.size === seen[0] && stat.mtimeMs === seen[1];
+  return stat.size === seen.size && stat.mtimeMs === seen.mtimeMs;
 }
 
 function result(path: string, key: string, head: string, seen: FileSeen | undefined): IngestedFile {
