@@ -44,7 +44,7 @@ const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
 
 /** Builds the site's data; returns the report, with what was written. */
 export async function buildSite(options: BuildSiteOptions): Promise<IngestReport> {
-  const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, ...ingest } = options;
+  const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, memory, ...ingest } = options;
   const lastBuild: LastBuild = {
     dataRoot: join(outDir, 'data'),
     // One state per output folder: building into another folder does not spoil this one's.
@@ -55,12 +55,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const store = diskStore(cacheDir);
   let storeKeys: string[] | undefined;
   try {
-    const built = await ingestOver({ ...ingest, store, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, lastBuild);
+    const built = await ingestOver({ ...ingest, store, codeVersion, keepStale: true, ...(pool ? { pool } : {}), ...(memory ? { memory } : {}) }, lastBuild);
     storeKeys = built.storeKeys;
     await writeAfter;
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
-    const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}), ...(tailRows ? { tailRows } : {}), ...(searchShardBytes ? { searchShardBytes } : {}) });
+    const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}), ...(tailRows ? { tailRows } : {}), ...(searchShardBytes ? { searchShardBytes } : {}), ...(memory ? { memory } : {}) });
     const report = built.report;
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];

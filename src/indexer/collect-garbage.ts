@@ -15,13 +15,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-let collect: (() => void) | undefined;
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 export function collectGarbage(): void {
-  if (!collect) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
-  }
   setFlagsFromString('--compact-on-every-full-gc');
   try {
     collect();

@@ -6,6 +6,7 @@ import { assertTimeZone } from '../shared/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './plan/build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
+import type { BuildMemory } from './incremental/build-memory.ts';
 import { loadPlanSnapshot } from './incremental/last-build.ts';
 import { patchPlan, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
 import { parseDigestHead, type DigestHead } from './parse/post-digest.ts';
@@ -48,6 +49,8 @@ export interface IngestOptions {
   known?: KnownFiles;
   /** Test hook: the worker that parses this file (path relative to the posts folder) dies on it. */
   crashOn?: string;
+  /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
+  memory?: BuildMemory;
 }
 
 export interface KnownFiles {
@@ -96,12 +99,12 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
-  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}), ...(options.crashOn ? { crashOn: options.crashOn } : {}) });
+  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}), ...(options.crashOn ? { crashOn: options.crashOn } : {}), ...(options.memory ? { memory: options.memory } : {}) });
   clock.lap('read and parse');
 
   let whyNotPatched: string | undefined;
   if (lastBuild) {
-    const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot));
+    const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot, options.memory));
     const outcome = snapshot
       ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
       : ({ kind: 'refused', reason: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' } as const);
@@ -193,18 +196,18 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
  * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
  * the workers when there are many. Writes this build's record as it goes.
  */
-async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string }): Promise<FilesRead> {
-  const { settings, parseOptions, pool, changed, crashOn } = request;
+async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string; memory?: BuildMemory }): Promise<FilesRead> {
+  const { settings, parseOptions, pool, changed, crashOn, memory } = request;
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
   // the workers while this thread reads the record.
   const statting = !changed && pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
-  const previous = store.dir ? loadSeenFiles(store.dir, settings) : undefined;
+  const previous = store.dir ? loadSeenFiles(store.dir, settings, memory) : undefined;
   const stats = await statting;
   const seen = files.map((file) => previous?.get(file.path));
   const gone = previous?.goneFrom(files, seen.reduce((count, entry) => count + (entry ? 1 : 0), 0)) ?? new Set<string>();
   // A rebuild appends the lines of the files it reads to the last record, and forgets the files gone.
   const appendTo = previous?.appendable ? previous : undefined;
-  const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo) : undefined;
+  const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo, memory) : undefined;
   if (appendTo && record) for (const path of gone) record.forget(path);
   // Writing the whole record copies the heads of the files unchanged: the last heads file in one read.
   if (previous && !appendTo) previous.loadAllHeads();

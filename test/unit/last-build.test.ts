@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildMemory } from '../../src/indexer/incremental/build-memory.ts';
 import { loadPlanSnapshot, loadState, planSnapshotPath, saveState, type PlanSnapshot, type WriteState } from '../../src/indexer/incremental/last-build.ts';
 
 const plan = (record: string): PlanSnapshot => ({
@@ -36,17 +37,18 @@ describe('the state and plan of the last build', () => {
     const dataRoot = join(mkdtempSync(join(tmpdir(), 'cna-reader-state-out-')), 'data');
     mkdirSync(dataRoot);
     const statePath = join(cache, 'output-x.state');
+    const memory: BuildMemory = {};
     const first = new Map([['manifest.json', 'h1'], ['posts/0/0.json#a', 'h2'], ['posts/0/0.json#b', 'h3']]);
-    await saveState(statePath, dataRoot, undefined, first, { changed: [...first.keys()], removed: [] }, plan('r1'));
-    const loaded = await loadState(statePath, dataRoot);
+    await saveState(statePath, dataRoot, undefined, first, { changed: [...first.keys()], removed: [] }, plan('r1'), memory);
+    const loaded = await loadState(statePath, dataRoot, memory);
     expect(described(loaded)?.files).toEqual([...first].sort());
 
     // Appended: one changed, one removed, one new.
     const second = new Map([['manifest.json', 'h4'], ['posts/0/0.json#a', 'h2'], ['posts/0/0.json#c', 'h5']]);
-    const buildId = await saveState(statePath, dataRoot, loaded, second, { changed: ['manifest.json', 'posts/0/0.json#c'], removed: ['posts/0/0.json#b'] }, plan('r2'));
-    const rememberedState = await loadState(statePath, dataRoot);
+    const buildId = await saveState(statePath, dataRoot, loaded, second, { changed: ['manifest.json', 'posts/0/0.json#c'], removed: ['posts/0/0.json#b'] }, plan('r2'), memory);
+    const rememberedState = await loadState(statePath, dataRoot, memory);
     const remembered = described(rememberedState);
-    const rememberedPlan = await loadPlanSnapshot(statePath, dataRoot);
+    const rememberedPlan = await loadPlanSnapshot(statePath, dataRoot, memory);
     // Not read again: what was saved.
     expect(rememberedState?.files).toBe(second);
     expect(remembered).toMatchObject({ buildId, files: [...second].sort() });
@@ -54,9 +56,9 @@ describe('the state and plan of the last build', () => {
 
     touch(statePath);
     touch(planSnapshotPath(statePath));
-    const read = await loadState(statePath, dataRoot);
+    const read = await loadState(statePath, dataRoot, memory);
     expect(read?.files).not.toBe(second);
     expect(described(read)).toEqual(remembered);
-    expect(await loadPlanSnapshot(statePath, dataRoot)).toMatchObject({ ...plan('r2'), buildId });
+    expect(await loadPlanSnapshot(statePath, dataRoot, memory)).toMatchObject({ ...plan('r2'), buildId });
   });
 });

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildMemory } from '../../src/indexer/incremental/build-memory.ts';
 import { loadSeenFiles, SeenFilesWriter } from '../../src/indexer/incremental/seen-files.ts';
 
 const settings = JSON.stringify({ timeZone: 'Asia/Taipei', code: 'v1' });
@@ -172,11 +173,12 @@ describe('the record of files seen by the last build', () => {
 
   it('gives the next build of the same process the record with its appended lines, as reading it would', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
-    const first = new SeenFilesWriter(dir, settings);
+    const memory: BuildMemory = {};
+    const first = new SeenFilesWriter(dir, settings, undefined, memory);
     for (const name of ['a', 'b', 'c', 'd']) first.add(`${name}.html`, { size: 1, mtimeMs: 2, key: `k${name}` }, head(name));
     first.finish();
-    const last = loadSeenFiles(dir, settings)!;
-    const next = new SeenFilesWriter(dir, settings, last);
+    const last = loadSeenFiles(dir, settings, memory)!;
+    const next = new SeenFilesWriter(dir, settings, last, memory);
     next.add('b.html', { size: 3, mtimeMs: 4, key: 'kb2' }, head('b2'));
     next.forget('c.html');
     next.add('e.html', { size: 5, mtimeMs: 6, key: 'ke' }, head('e'));
@@ -194,7 +196,7 @@ describe('the record of files seen by the last build', () => {
     });
     // Taken from this process's last record while the file is the one written: the last record's
     // entries are taken over (not parsed again), and the last record has the new lines too…
-    const remembered = loadSeenFiles(dir, settings)!;
+    const remembered = loadSeenFiles(dir, settings, memory)!;
     expect(last.get('e.html')?.seen).toEqual({ size: 5, mtimeMs: 6, key: 'ke' });
     const fromMemory = describe(remembered);
     remembered.close();

@@ -10,6 +10,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from '
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
+import type { BuildMemory } from './build-memory.ts';
 import { forEachLine, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 
@@ -115,22 +116,29 @@ export function planSnapshotPath(statePath: string): string {
 }
 
 /**
- * The state and plan this process last saved, for the build that follows in the same process (a build
- * that stays up: vite build --watch): reading them back from their files took ~0.5 s at 200k posts.
- * Used only while those files are still the ones saved: the same build id in the data folder, the same
- * size and time of the state and of the plan.
+ * The state and plan a build saved, kept for the build that follows in the same process (see
+ * BuildMemory): reading them back from their files took ~0.5 s at 200k posts. Used only while those
+ * files are still the ones saved: the same build id in the data folder, the same size and time of the
+ * state and of the plan.
  */
-let lastSaved:
-  | { statePath: string; dataRoot: string; buildId: string; state: FileStamp; files: ReadonlyMap<string, string>; superseded: number; plan?: { stamp: FileStamp; snapshot: PlanSnapshot & { buildId: string } } }
-  | undefined;
+export interface SavedState {
+  statePath: string;
+  dataRoot: string;
+  buildId: string;
+  state: FileStamp;
+  files: ReadonlyMap<string, string>;
+  superseded: number;
+  plan?: { stamp: FileStamp; snapshot: PlanSnapshot & { buildId: string } };
+}
 
-export async function loadState(statePath: string | undefined, dataRoot: string): Promise<WriteState | undefined> {
+/** The state of the output folder the last build wrote; `memory`: what this process's last build saved. */
+export async function loadState(statePath: string | undefined, dataRoot: string, memory?: BuildMemory): Promise<WriteState | undefined> {
   if (!statePath) return undefined;
   try {
     const log = readLineLog(statePath);
     const header = log && (JSON.parse(log.header) as { dataRoot?: string; layout?: number });
     if (!log || header?.dataRoot !== dataRoot || header.layout !== OUTPUT_LAYOUT || log.mark !== (await readBuildId(dataRoot))) return undefined;
-    const saved = lastSaved;
+    const saved = memory?.state;
     if (saved && saved.statePath === statePath && saved.dataRoot === dataRoot && saved.buildId === log.mark && isStamped(statePath, saved.state)) {
       return { buildId: log.mark, files: saved.files, log, superseded: saved.superseded };
     }
@@ -149,9 +157,9 @@ export async function loadState(statePath: string | undefined, dataRoot: string)
 }
 
 /** The last build's plan, when the data folder is still as that build left it. */
-export async function loadPlanSnapshot(statePath: string, dataRoot: string): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
+export async function loadPlanSnapshot(statePath: string, dataRoot: string, memory?: BuildMemory): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
   try {
-    const saved = lastSaved;
+    const saved = memory?.state;
     if (saved?.plan && saved.statePath === statePath && saved.dataRoot === dataRoot) {
       const id = await readBuildId(dataRoot);
       if (id === saved.buildId && isStamped(planSnapshotPath(statePath), saved.plan.stamp)) return saved.plan.snapshot;
@@ -176,9 +184,10 @@ export async function saveState(
   files: ReadonlyMap<string, string>,
   changes: { changed: readonly string[]; removed: readonly string[] },
   plan: PlanSnapshot | undefined,
+  memory?: BuildMemory,
 ): Promise<string> {
   const buildId = randomUUID();
-  lastSaved = undefined;
+  if (memory) memory.state = undefined;
   await mkdir(dirname(statePath), { recursive: true });
   const appending = previous && worthAppending(previous.superseded, previous.files.size);
   const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
@@ -198,7 +207,7 @@ export async function saveState(
   await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
   // Each line of the state says one path; a line said again counts as superseded (see loadState).
   const lines = appending ? previous.superseded + previous.files.size + changes.changed.length + changes.removed.length : files.size;
-  lastSaved = {
+  if (memory) memory.state = {
     statePath,
     dataRoot,
     buildId,

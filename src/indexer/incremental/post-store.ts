@@ -8,7 +8,7 @@
  * build's record keeps too; and search tokens, a few KB, read when the search index is built) and the
  * parse outcome (of which writing the post's file reads only its body and related links).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -204,11 +204,9 @@ function placeOf(key: string): EntryPlace | undefined {
   return { contentKey, pack, offset: numbers[0]!, lengths: numbers.slice(1) };
 }
 
-let packCounter = 0;
-
-/** `<time>-<process id>-<thread id>-<counter>`, numbers in base 36 but the thread's. */
+/** `<time>-<process id>-<thread id>-<random>`: unique without a counter kept by the module. */
 function packName(): string {
-  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${threadId}-${(packCounter++).toString(36)}`;
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${threadId}-${randomBytes(6).toString('hex')}`;
 }
 
 /** Whether a pack was made by another process that is still running (its name holds the process id). */

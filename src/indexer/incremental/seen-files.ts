@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSeen } from '../workers/ingest-file.ts';
+import type { BuildMemory } from './build-memory.ts';
 import { GatheredWrites, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
 
 const SEEN_FILE = 'files-seen.tsv';
@@ -135,19 +136,28 @@ export class SeenFiles {
 }
 
 /**
- * The record this process last appended to, for the next build in the same process (a build that
- * stays up, the dev server): parsing the record again took ~0.5 s at 200k posts, where a build after
- * an edit appends a line or two. Used once, and only while the file is the one written then (its last
- * commit, its size and time).
+ * The record a build appended to, kept for the next build in the same process (see BuildMemory):
+ * parsing the record again took ~0.5 s at 200k posts, where a build after an edit appends a line or
+ * two. Used once, and only while the file is the one written then (its last commit, its size and time).
  */
-let lastAppended: { path: string; settings: string; mark: string; stamp: FileStamp; base: SeenFiles; lines: [string, SeenLine | undefined][] } | undefined;
+export interface AppendedRecord {
+  path: string;
+  settings: string;
+  mark: string;
+  stamp: FileStamp;
+  base: SeenFiles;
+  lines: [path: string, line: SeenLine | undefined][];
+}
 
-/** What the last build saw, or undefined when there is no usable record (first build, other settings). */
-export function loadSeenFiles(dir: string, settings: string): SeenFiles | undefined {
+/**
+ * What the last build saw, or undefined when there is no usable record (first build, other settings).
+ * `memory`: what this process's last build left there, taken (see BuildMemory).
+ */
+export function loadSeenFiles(dir: string, settings: string, memory?: BuildMemory): SeenFiles | undefined {
   const path = join(dir, SEEN_FILE);
   const log = readLineLog(path);
-  const appended = lastAppended;
-  lastAppended = undefined;
+  const appended = memory?.record;
+  if (memory) memory.record = undefined;
   if (!log) return undefined;
   try {
     const header = JSON.parse(log.header) as Partial<RecordHeader>;
@@ -223,13 +233,15 @@ export class SeenFilesWriter {
   readonly id = randomUUID();
   private readonly log: LineLogWriter;
   private readonly heads: HeadsWriter;
-  /** Appending: the lines added, for the next build of this process (see lastAppended). */
+  /** Appending: the lines added, for the next build of this process (see AppendedRecord). */
   private readonly lines: [string, SeenLine | undefined][] = [];
 
   constructor(
     private readonly dir: string,
     private readonly settings: string,
     private readonly appendTo?: SeenFiles,
+    /** Where the next build of this process finds this record (see AppendedRecord). */
+    private readonly memory?: BuildMemory,
   ) {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, SEEN_FILE);
@@ -265,7 +277,7 @@ export class SeenFilesWriter {
     this.log.commit(this.id);
     if (!this.appending) removeHeadsFilesBut(this.dir, this.heads.path);
     const path = join(this.dir, SEEN_FILE);
-    lastAppended = this.appendTo ? { path, settings: this.settings, mark: this.id, stamp: stampOf(path), base: this.appendTo, lines: this.lines } : undefined;
+    if (this.memory) this.memory.record = this.appendTo ? { path, settings: this.settings, mark: this.id, stamp: stampOf(path), base: this.appendTo, lines: this.lines } : undefined;
   }
 
   /** A failed build leaves the last record as it was. */

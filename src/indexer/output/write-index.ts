@@ -26,6 +26,7 @@ import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
 import { collectGarbage } from '../collect-garbage.ts';
 import { searchTokenList } from '../parse/count-tokens.ts';
+import type { BuildMemory } from '../incremental/build-memory.ts';
 import { BUILD_ID_FILE, loadState, saveState } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
 import { PhaseClock } from '../phase-clock.ts';
@@ -47,6 +48,8 @@ export interface WriteIndexOptions {
   /** The span of the search index's tail (see searchTailStart), and the size of its shards: tests make them small. */
   tailRows?: number;
   searchShardBytes?: number;
+  /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
+  memory?: BuildMemory;
 }
 
 type TailStats = NonNullable<CachedRows['tail']>;
@@ -76,7 +79,7 @@ const PATCH_SHARE = 0.05;
 export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store } = options;
   const clock = new PhaseClock();
-  const previous = await loadState(options.statePath, dataRoot);
+  const previous = await loadState(options.statePath, dataRoot, options.memory);
   const patch = built.kind === 'patched' ? built.patch : undefined;
   if (patch && previous?.buildId !== patch.base) {
     throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
@@ -237,7 +240,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
   if (options.statePath) {
-    const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot);
+    const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot, options.memory);
     if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tail });
   }
   clock.lap('remove old files, save state');

@@ -10,6 +10,7 @@ import type { ViteDevServer } from 'vite';
 import type { IngestReport } from '../../shared/types.ts';
 import { buildSite, startWorkers } from '../build-site.ts';
 import { watchPostFiles } from '../incremental/known-files.ts';
+import type { BuildMemory } from '../incremental/build-memory.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 
 export const REPORT_FILE = 'ingest-report.json';
@@ -33,6 +34,7 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
   let pool: Promise<WorkerPool | undefined> | undefined;
   // One build at a time: two would write the same record and output at once.
   const builds = new PQueue({ concurrency: 1 });
+  const memory: BuildMemory = {};
   /** The build under way or done: its report once its files are written. */
   let current: Promise<IngestReport> | undefined;
   const rebuild = () =>
@@ -42,7 +44,7 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
       watched.watcher.refresh();
       const known = await watched.posts.take();
       try {
-        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, ...(known ? { known } : {}) });
+        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, memory, ...(known ? { known } : {}) });
       } catch (error) {
         watched.posts.forget();
         throw error;

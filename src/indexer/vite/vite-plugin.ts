@@ -19,6 +19,7 @@ import { DEFAULT_TIME_ZONE } from '../ingest.ts';
 import { watchPostFiles, type WatchedPostFiles } from '../incremental/known-files.ts';
 import { formatReportSummary } from '../plan/report.ts';
 import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
+import type { BuildMemory } from '../incremental/build-memory.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 import { DATA_DIR, REPORT_FILE, serveIndexInDev } from './dev-server.ts';
 
@@ -74,7 +75,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const builds = new PQueue({ concurrency: 1 });
   let bundle: BundleBuild | undefined;
   /** A build that stays up: what it knows of the posts folder, its watch, and its workers, kept between builds. */
-  let watching: { posts: WatchedPostFiles; pool: Promise<WorkerPool | undefined> } | undefined;
+  let watching: { posts: WatchedPostFiles; pool: Promise<WorkerPool | undefined>; memory: BuildMemory } | undefined;
   /**
    * What Vite's watcher leaves alone: the posts folder, which the plugin watches itself (see
    * watch-posts.ts), wherever it is; the build cache, the bench's corpora and outputs (over a million
@@ -90,6 +91,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     outDir: outDirOf(),
     cacheDir,
     workers: watching ? ((await watching.pool) ?? 0) : workers,
+    ...(watching ? { memory: watching.memory } : {}),
   });
 
   /** Writes the report beside the site and prints its summary; returns the number of files reported. */
@@ -115,7 +117,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const startWatching = () => {
     const posts = watchPostFiles(postsDir, () => void builds.add(rebuildPosts));
     config.logger.info(`watching ${posts.watcher.size} folder(s) of posts in ${postsDir}`);
-    return { posts, pool: startWorkers(cacheDir, workers) };
+    return { posts, pool: startWorkers(cacheDir, workers), memory: {} };
   };
   const rebuildPosts = async () => {
     const current = watching?.posts;
