@@ -36,9 +36,9 @@ export interface Replies {
 
 /**
  * A safety net, not a setting: a parse that runs away (a parser bug on some post) ends its own thread,
- * which the build reports as `worker-crashed`, rather than the whole process. Far above what the
- * largest post a build accepts needs (4 MB: see MAX_POST_BYTES), whatever the archive's size: memory is
- * bounded by the batches a worker takes, not by this.
+ * which the build reports as `worker-crashed`, rather than the whole process. The largest post a build
+ * accepts (4 MB, MAX_POST_BYTES) of the densest markup parses in ~300 MB of heap, whatever the archive's
+ * size: memory is bounded by the batches a worker takes, not by this.
  */
 const WORKER_HEAP_MB = 1024;
 
