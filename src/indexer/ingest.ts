@@ -278,8 +278,8 @@ function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: numbe
 
 /**
  * In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it
- * comes. A batch whose worker died is run again a file at a time, each on a fresh thread: a file that
- * kills its worker again is reported (`worker-crashed`), and the build goes on.
+ * comes. A batch whose worker died is run again a file at a time (piscina replaces the dead thread):
+ * a file that kills its worker again is reported (`worker-crashed`), and the build goes on.
  */
 async function ingestOnWorkers(files: FileToIngest[], pool: WorkerPool, request: IngestRequest, accept: (n: number, file: IngestedFile) => void): Promise<void> {
   const run = (batch: FileToIngest[]) => pool.run({ type: 'ingest', files: batch, ...request });
