@@ -1,5 +1,6 @@
 /**
- * The whole build-time pipeline: list → read → parse → index. The Vite plugin and the benchmarks call this.
+ * The first half of a build: list → read → parse → plan (from scratch, or the last plan patched).
+ * buildSite runs it, then writes what it planned.
  */
 import type { Problem } from '../shared/types.ts';
 import { assertTimeZone } from '../shared/days.ts';
@@ -72,7 +73,7 @@ const READ_CONCURRENCY = 32;
 /** Files per request to a worker: large enough that messaging costs nothing, small enough to share the work evenly. */
 const WORKER_BATCH = 64;
 
-/** Every post planned from scratch: what the dev server, the tests and the tools use. */
+/** Every post planned from scratch, nothing written: for the tests and tools that read an index in memory (a site is built by buildSite). */
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const built = await ingest(options);
   // Without a last build there is no plan to patch.
