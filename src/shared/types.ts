@@ -144,6 +144,8 @@ export interface PostFile {
   html: string;
   figures: Figure[];
   related: RelatedLink[];
+  /** Topic words the outlet tagged the story with (e.g. CNA's topic links): each opens a search of the archive. */
+  topics?: string[];
   /** Ids of the neighbours by date (previous = older, next = newer). */
   previousId?: string;
   nextId?: string;

@@ -10,7 +10,7 @@ import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
-export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
+export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related' | 'topics'> {
   textLength: number;
   figureCount: number;
   image?: PostMeta['image'];
@@ -26,7 +26,7 @@ export function digestOutcome(outcome: ParseOutcome): PostDigest {
 }
 
 export function summarizePost(post: ParsedPost): PostSummary {
-  const { html: _html, text, figures, related, ...rest } = post;
+  const { html: _html, text, figures, related, topics: _topics, ...rest } = post;
   const first = figures[0];
   return {
     ...rest,

@@ -34,12 +34,13 @@ export function postFileBody(post: ParsedPost): string {
     ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
     html: post.html,
     figures: post.figures,
+    ...(post.topics?.length ? { topics: post.topics } : {}),
   };
   return JSON.stringify(body);
 }
 
 /** The post's fields a body holds (postFileBody's inverse, for a store that keeps only the body). */
-export type PostBodyFields = Pick<ParsedPost, 'title' | 'date' | 'tags' | 'author' | 'language' | 'originalUrl' | 'html' | 'figures'>;
+export type PostBodyFields = Pick<ParsedPost, 'title' | 'date' | 'tags' | 'author' | 'language' | 'originalUrl' | 'html' | 'figures' | 'topics'>;
 
 export function postFieldsFromBody(body: string): PostBodyFields {
   const file = JSON.parse(body) as PostFileBody;
@@ -52,6 +53,7 @@ export function postFieldsFromBody(body: string): PostBodyFields {
     ...(file.lang ? { language: file.lang as PostLanguage } : {}),
     html: file.html,
     figures: file.figures,
+    ...(file.topics ? { topics: file.topics } : {}),
   };
 }
 
