@@ -55,7 +55,7 @@ export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
       continue;
     }
     const found = findCaption(media);
-    const caption = found ? visibleText(found.parts) : undefined;
+    const caption = found ? found.parts.map((part) => visibleText(part)).join(' ') : undefined;
     const figure: Figure = { ...withoutEmpty(sources), ...(caption ? { caption } : {}) };
     figures.push(figure);
     placeFigure(root, media, found, figure);
@@ -282,7 +282,8 @@ function loneMediaBlock(media: Element, root: ParentNode): ChildNode {
 function buildFigureElement(figure: Figure, captionParts: readonly Element[] = []): Element {
   const children: ChildNode[] = [buildMediaElement(figure)];
   if (figure.caption) {
-    const nodes = captionParts.flatMap((part, n) => [...(n > 0 ? [makeText(' ')] : []), ...part.children]);
+    // A credit after the caption, set apart as small print.
+    const nodes = captionParts.flatMap((part, n) => (n > 0 ? [makeText(' '), makeElement('small', {}, [...part.children])] : [...part.children]));
     children.push(makeElement('figcaption', {}, nodes.length > 0 ? nodes : [makeText(figure.caption)]));
   }
   return makeElement('figure', {}, children);
