@@ -7,7 +7,7 @@
  * written in front of it. Writing 200k post files then never decodes, parses and encodes their HTML
  * again (~45 µs a post).
  */
-import { INDEX_FORMAT_VERSION, type PostFile, type RelatedLink } from '../../shared/types.ts';
+import { INDEX_FORMAT_VERSION, type PostFile, type PostVersion, type RelatedLink } from '../../shared/types.ts';
 import type { PostLanguage } from './language.ts';
 import type { ParsedPost } from './parse-post.ts';
 
@@ -18,10 +18,12 @@ export interface PostPlacement {
   nextId?: string;
   /** For each of the post's related links, in order: the id of its archived copy, if the archive has one. */
   relatedIds: (string | undefined)[];
+  /** The other versions of the post's article (see PostFile.versions), when the archive holds several. */
+  versions?: PostVersion[];
 }
 
 /** The fields of a post file that the post alone decides. */
-type PostFileBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'>;
+type PostFileBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId' | 'versions'>;
 
 /** The post's part of its file, as a JSON object (`{"title":…}`). */
 export function postFileBody(post: ParsedPost): string {
@@ -59,7 +61,7 @@ export function postFieldsFromBody(body: string): PostBodyFields {
 
 /** The archive's part of a post file: its opening, up to where the body's fields follow. */
 function placementHead(related: readonly RelatedLink[], place: PostPlacement): string {
-  const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'> = {
+  const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId' | 'versions'> = {
     version: INDEX_FORMAT_VERSION,
     id: place.id,
     related: related.map((link, n) => {
@@ -68,6 +70,7 @@ function placementHead(related: readonly RelatedLink[], place: PostPlacement): s
     }),
     ...(place.previousId ? { previousId: place.previousId } : {}),
     ...(place.nextId ? { nextId: place.nextId } : {}),
+    ...(place.versions?.length ? { versions: place.versions } : {}),
   };
   // Without its closing brace, and a comma for the body's first field.
   return `${JSON.stringify(head).slice(0, -1)},`;
