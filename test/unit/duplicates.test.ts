@@ -10,7 +10,7 @@ import type { PostFile } from '../../src/shared/types.ts';
 import { containment, textPrint } from '../../src/indexer/parse/text-print.ts';
 
 const URL = 'https://radio.example.org/story/1001';
-const sentences = (prefix: string, count: number) => Array.from({ length: count }, (_, n) => `${prefix}第${n + 1}句，這是示範用的句子內容。`);
+const sentences = (prefix: string, count: number) => Array.from({ length: count }, (_, n) => `${prefix}的第${n + 1}句示範內容，各有不同的${prefix}${n + 1}號細節。`);
 const article = sentences('原稿', 10);
 const post = (title: string, day: number, lines: string[]) =>
   `---\nlayout: post\ntitle: "${title}"\ndate: 2020-12-${String(day).padStart(2, '0')}T01:00:00.000Z\nauthor: 示範電台\nfrom: ${URL}\ntags: [ 示範電台 ]\n---\n\n<div>${lines.map((line) => `<p>${line}</p>`).join('')}</div>\n`;

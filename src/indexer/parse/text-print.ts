@@ -1,33 +1,34 @@
 /**
- * A post's text as a small print of its sentences, to tell how much of one copy of an article another
+ * A post's text as a small print of its clauses, to tell how much of one copy of an article another
  * holds (see mergeDuplicates in plan/build-index.ts) without keeping either text in memory.
  *
- * The print is a sample of the text's sentences: the PRINT_SENTENCES with the smallest hashes, each as its
+ * The print is a sample of the text's clauses: the PRINT_CLAUSES with the smallest hashes, each as its
  * 24-bit hash and its length (capped at 255). Two prints sample alike, so comparing them below the smaller
- * of their largest hashes compares the same sentences of both texts (a bottom-k sketch); a text of up to
- * PRINT_SENTENCES sentences (most news articles) is compared whole.
+ * of their largest hashes compares the same clauses of both texts (a bottom-k sketch); a text of up to
+ * PRINT_CLAUSES clauses is compared whole, a longer one on a sample of PRINT_CLAUSES.
  */
 import { fnv1a } from '../../shared/types.ts';
 
+/** Clauses kept in a print: at most 256 base64 characters a post, against ~0.5 KB for the rest of its summary. */
+export const PRINT_CLAUSES = 48;
+
 /**
- * Sentences kept in a print: 48, at most 256 base64 characters a post (~0.1 KB on average, against ~0.5 KB
- * for the rest of its summary), and a whole CNA article's sentences (median 21).
+ * Clause ends in Chinese and Latin text; every line (paragraph) ends one too. Clauses, not sentences: an
+ * early wire copy often stops a sentence short (`…延長至明年2月。` where the later copy goes on `，每逢…`),
+ * and is still wholly in the later copy.
  */
-export const PRINT_SENTENCES = 48;
+const SENTENCE_END = /(?<=[。！？!?；;，,、：:])|(?<=\.)\s+|\n/u;
 
-/** Sentence ends in Chinese and Latin text; every line (paragraph) ends one too. */
-const SENTENCE_END = /(?<=[。！？!?；;])|(?<=\.)\s+|\n/u;
-
-/** The print of a text, as base64 (empty for a text without sentences). */
+/** The print of a text, as base64 (empty for a text without clauses). */
 export function textPrint(text: string): string {
   const entries = new Map<number, number>();
   for (const raw of text.split(SENTENCE_END)) {
-    const sentence = raw.replace(/[\s\u00a0\u200b]+/g, '');
-    if (sentence === '') continue;
-    const hash = fnv1a(sentence) >>> 8;
-    entries.set(hash, Math.min(255, (entries.get(hash) ?? 0) + [...sentence].length));
+    const clause = raw.replace(/[\s\u00a0\u200b]+/g, '');
+    if (clause === '') continue;
+    const hash = fnv1a(clause) >>> 8;
+    entries.set(hash, Math.min(255, (entries.get(hash) ?? 0) + [...clause].length));
   }
-  const kept = [...entries].sort((a, b) => a[0] - b[0]).slice(0, PRINT_SENTENCES);
+  const kept = [...entries].sort((a, b) => a[0] - b[0]).slice(0, PRINT_CLAUSES);
   const bytes = new Uint8Array(kept.length * 4);
   kept.forEach(([hash, length], n) => {
     bytes[n * 4] = hash >>> 16;
@@ -38,7 +39,7 @@ export function textPrint(text: string): string {
   return Buffer.from(bytes).toString('base64');
 }
 
-/** Sentences of a print: hash → length, in hash order. */
+/** Clauses of a print: hash → length, in hash order. */
 function readPrint(print: string): { hashes: number[]; lengths: number[] } {
   const bytes = Buffer.from(print, 'base64');
   const hashes: number[] = [];
@@ -59,7 +60,7 @@ export function containment(a: string, b: string): number {
   const printB = readPrint(b);
   if (printA.hashes.length === 0) return 1;
   // Compared below the largest hash both prints are sure to hold (see the module's comment).
-  const full = (print: typeof printA) => print.hashes.length < PRINT_SENTENCES;
+  const full = (print: typeof printA) => print.hashes.length < PRINT_CLAUSES;
   const limit = Math.min(full(printA) ? Infinity : printA.hashes.at(-1)!, full(printB) ? Infinity : printB.hashes.at(-1)!);
   const inB = new Set(printB.hashes);
   let total = 0;
