@@ -66,10 +66,9 @@ describe('text prints', () => {
     expect(containment(textPrint(article.slice(0, 4).join('\n')), textPrint(whole))).toBe(1);
   });
 
-  it('measure the share of characters held, not of sentences', () => {
-    const short = '短句。';
-    const long = '這是一個比較長的句子，共有二十個字左右。';
-    expect(containment(textPrint(`${short}${long}`), textPrint(long))).toBeCloseTo([...long].length / ([...short].length + [...long].length), 5);
+  it('measure the share of characters held, not of clauses, punctuation left out', () => {
+    // 2 characters of 20 are only in the first text.
+    expect(containment(textPrint('短句。這是一個比較長的句子共有十八個字左右。'), textPrint('這是一個比較長的句子共有十八個字左右！'))).toBeCloseTo(18 / 20, 5);
   });
 
   it('ignore white space inside a sentence', () => {

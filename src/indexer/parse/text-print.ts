@@ -23,7 +23,8 @@ const SENTENCE_END = /(?<=[。！？!?；;，,、：:])|(?<=\.)\s+|\n/u;
 export function textPrint(text: string): string {
   const entries = new Map<number, number>();
   for (const raw of text.split(SENTENCE_END)) {
-    const clause = raw.replace(/[\s\u00a0\u200b]+/g, '');
+    // Without its punctuation: a clause ends in `。` in one copy and goes on after `，` in the next.
+    const clause = raw.replace(/[\s\u00a0\u200b\p{P}]+/gu, '');
     if (clause === '') continue;
     const hash = fnv1a(clause) >>> 8;
     entries.set(hash, Math.min(255, (entries.get(hash) ?? 0) + [...clause].length));
