@@ -5,13 +5,13 @@ describe('changes between two versions of an article', () => {
     expect(splitSentences('他說：「明天見。」然後離開。\nIt rained! Then it stopped')).toEqual(['他說：「明天見。」', '然後離開。', 'It rained!', 'Then it stopped']);
   });
 
-  it('marks sentences only in the older version removed and only in the newer added, in reading order', () => {
+  it('marks sentences only in the older version removed and only in the newer added, a removed one before what replaced it', () => {
     const older = ['甲。', '乙。', '丙。'];
     const newer = ['甲。', '乙二。', '丙。', '丁。'];
     expect(diffSentences(older, newer)).toEqual([
       { kind: 'same', text: '甲。' },
-      { kind: 'added', text: '乙二。' },
       { kind: 'removed', text: '乙。' },
+      { kind: 'added', text: '乙二。' },
       { kind: 'same', text: '丙。' },
       { kind: 'added', text: '丁。' },
     ]);

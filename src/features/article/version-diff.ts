@@ -35,8 +35,9 @@ export function diffSentences(before: string[], after: string[]): DiffPart[] {
       push('same', before[i]!);
       i++;
       j++;
-    } else if (j < m && (i === n || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) push('added', after[j++]!);
-    else push('removed', before[i++]!);
+      // What was removed reads before what replaced it.
+    } else if (i < n && (j === m || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) push('removed', before[i++]!);
+    else push('added', after[j++]!);
   }
   return parts;
 }
