@@ -165,11 +165,9 @@ function isTinyImage(sources: ImageSources): boolean {
   return (sources.width !== undefined && sources.width < MIN_PICTURE_SIDE) || (sources.height !== undefined && sources.height < MIN_PICTURE_SIDE);
 }
 
-/** A picture's caption: the element holding it, and the photo credit found on the way, if any. */
+/** A picture's caption: the element holding it, and what the figcaption shows (it, then a photo credit found on the way). */
 interface FoundCaption {
   caption: Element;
-  credit?: Element;
-  /** The caption then the credit: what the figcaption shows. */
   parts: Element[];
 }
 
@@ -186,7 +184,7 @@ function findCaption(media: Element): FoundCaption | undefined {
       return caption ? { caption, parts: [caption] } : undefined;
     }
     let credit: Element | undefined;
-    const found = (caption: Element): FoundCaption => ({ caption, ...(credit ? { credit } : {}), parts: credit ? [caption, credit] : [caption] });
+    const found = (caption: Element): FoundCaption => ({ caption, parts: credit ? [caption, credit] : [caption] });
     for (let sibling = node.next; sibling; sibling = sibling.next) {
       if (!isElement(sibling)) {
         if (visibleText(sibling) !== '') break;
