@@ -144,9 +144,23 @@ export interface PostFile {
   html: string;
   figures: Figure[];
   related: RelatedLink[];
+  /** Topic words the outlet tagged the story with (e.g. CNA's topic links): each opens a search of the archive. */
+  topics?: string[];
+  /**
+   * Other versions of this article: copies of it under the same original URL that the mirrors caught at
+   * another time, holding 60–90 % of each other's text (see mergeDuplicates). Newest first.
+   */
+  versions?: PostVersion[];
   /** Ids of the neighbours by date (previous = older, next = newer). */
   previousId?: string;
   nextId?: string;
+}
+
+/** Another version of an article (see PostFile.versions). */
+export interface PostVersion {
+  id: string;
+  date: IsoInstant;
+  title: string;
 }
 
 /** Why a file was not indexed, or was indexed with a fallback. A closed set, documented in the README. */
@@ -162,6 +176,10 @@ export type ProblemReason =
   | 'unsafe-url'
   | 'empty-body'
   | 'duplicate-url'
+  /** Indexed: another copy under the same original URL, kept as a version of it (60–90 % the same text). */
+  | 'url-version'
+  /** Indexed: shares its original URL with a different article (under 60 % the same text), kept as its own post. */
+  | 'url-reused'
   /** Its build worker died on it twice (a parser bug that crashed or ran away): see ingestOnWorkers. */
   | 'worker-crashed';
 

@@ -97,8 +97,8 @@ function archive(): PostSpec[] {
       related: n % 4 === 0 ? [`news/${n - 2}`, 'news/elsewhere', `news/${n + 10}`] : n === 21 ? ['news/late-1'] : [],
     });
   }
-  // Two copies of one article (an edited copy moved to archived/): one indexed, one reported.
-  posts.push({ name: `${day(5)}-copy-of-5`, title: '第5篇報導（副本）', date: `${day(5)} 05:00`, tags: ['rthk'], link: 'news/5', body: '短' });
+  // Two copies of one article (a shorter copy, its text all in the other): one indexed, one reported.
+  posts.push({ name: `${day(5)}-copy-of-5`, title: '第5篇報導（副本）', date: `${day(5)} 05:00`, tags: ['rthk'], link: 'news/5', body: '第5篇報導的內文。' });
   return posts;
 }
 

@@ -15,6 +15,8 @@ import { Highlighted } from '../search/highlighted.tsx';
 import { useHighlighter } from '../search/use-highlighter.ts';
 import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
+import { TopicChips } from './topic-chips.tsx';
+import { VersionsPanel } from './versions-panel.tsx';
 
 export function ArticlePage() {
   const { id = '' } = useParams();
@@ -117,6 +119,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
         ) : (
           <p className="original-missing">{t.noOriginal}</p>
         )}
+        <VersionsPanel post={post} timeZone={timeZone} />
       </header>
       {query && highlighter && (
         <div className="match-bar" role="status">
@@ -132,6 +135,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
         </div>
       )}
       <ArticleBody html={post.html} highlighter={highlighter} onMarks={onMarks} />
+      <TopicChips topics={post.topics} />
       <RelatedList related={post.related} />
       <nav className="prev-next" aria-label={`${t.previous} / ${t.next}`}>
         {post.previousId ? (

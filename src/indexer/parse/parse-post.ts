@@ -33,6 +33,8 @@ export interface ParsedPost {
   excerpt: string;
   figures: Figure[];
   related: RelatedLink[];
+  /** Topic words from the outlet's topic links (see TOPIC_LINKS in related-links.ts); usually empty. */
+  topics?: string[];
 }
 
 export interface ParseOptions {
@@ -108,12 +110,21 @@ export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions
       excerpt: makeExcerpt(body.leadText.replace(/\n/g, ' ')),
       figures: body.figures,
       related: body.related,
+      ...(body.topics.length > 0 ? { topics: body.topics } : {}),
     },
     warnings,
   };
 }
 
-/** Titles: entities decoded (`&quot;` is common in the seed family), block scalars folded to one line. */
+/**
+ * Titles: entities decoded (`&quot;` is common in the seed family), block scalars folded to one line. A
+ * feed that escaped its titles twice (`大&amp;#22338;直美`) leaves an entity after one decoding: decoded
+ * again, at most twice more, and only for character references a title never means literally.
+ */
 export function cleanTitle(raw: string): string {
-  return decodeHTML(raw).replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
+  let title = decodeHTML(raw);
+  for (let pass = 0; pass < 2 && LEFT_ENCODED.test(title); pass++) title = decodeHTML(title);
+  return title.replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
 }
+
+const LEFT_ENCODED = /&(?:#\d{2,7}|#x[\da-f]{2,6}|amp|quot|apos|lt|gt|nbsp);/i;

@@ -8,14 +8,17 @@ import type { PostMeta, Problem } from '../../shared/types.ts';
 import type { ParseOutcome, ParsedPost } from './parse-post.ts';
 import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
+import { textPrint } from './text-print.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
-export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
+export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related' | 'topics'> {
   textLength: number;
   figureCount: number;
   image?: PostMeta['image'];
   /** The identity (urlIdentity) of each related story's URL, in the order of the post's related links. */
   relatedUrls: string[];
+  /** Its text's print (see text-print.ts): how copies of one article are told apart. */
+  textPrint: string;
 }
 
 export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens };
@@ -26,7 +29,7 @@ export function digestOutcome(outcome: ParseOutcome): PostDigest {
 }
 
 export function summarizePost(post: ParsedPost): PostSummary {
-  const { html: _html, text, figures, related, ...rest } = post;
+  const { html: _html, text, figures, related, topics: _topics, ...rest } = post;
   const first = figures[0];
   return {
     ...rest,
@@ -34,6 +37,7 @@ export function summarizePost(post: ParsedPost): PostSummary {
     figureCount: figures.length,
     ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
     relatedUrls: related.map((link) => urlIdentity(link.url)),
+    textPrint: textPrint(text),
   };
 }
 

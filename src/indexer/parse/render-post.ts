@@ -7,7 +7,7 @@
  * written in front of it. Writing 200k post files then never decodes, parses and encodes their HTML
  * again (~45 µs a post).
  */
-import { INDEX_FORMAT_VERSION, type PostFile, type RelatedLink } from '../../shared/types.ts';
+import { INDEX_FORMAT_VERSION, type PostFile, type PostVersion, type RelatedLink } from '../../shared/types.ts';
 import type { PostLanguage } from './language.ts';
 import type { ParsedPost } from './parse-post.ts';
 
@@ -18,10 +18,12 @@ export interface PostPlacement {
   nextId?: string;
   /** For each of the post's related links, in order: the id of its archived copy, if the archive has one. */
   relatedIds: (string | undefined)[];
+  /** The other versions of the post's article (see PostFile.versions), when the archive holds several. */
+  versions?: PostVersion[];
 }
 
 /** The fields of a post file that the post alone decides. */
-type PostFileBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'>;
+type PostFileBody = Omit<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId' | 'versions'>;
 
 /** The post's part of its file, as a JSON object (`{"title":…}`). */
 export function postFileBody(post: ParsedPost): string {
@@ -34,12 +36,13 @@ export function postFileBody(post: ParsedPost): string {
     ...(post.originalUrl ? { originalUrl: post.originalUrl } : {}),
     html: post.html,
     figures: post.figures,
+    ...(post.topics?.length ? { topics: post.topics } : {}),
   };
   return JSON.stringify(body);
 }
 
 /** The post's fields a body holds (postFileBody's inverse, for a store that keeps only the body). */
-export type PostBodyFields = Pick<ParsedPost, 'title' | 'date' | 'tags' | 'author' | 'language' | 'originalUrl' | 'html' | 'figures'>;
+export type PostBodyFields = Pick<ParsedPost, 'title' | 'date' | 'tags' | 'author' | 'language' | 'originalUrl' | 'html' | 'figures' | 'topics'>;
 
 export function postFieldsFromBody(body: string): PostBodyFields {
   const file = JSON.parse(body) as PostFileBody;
@@ -52,12 +55,13 @@ export function postFieldsFromBody(body: string): PostBodyFields {
     ...(file.lang ? { language: file.lang as PostLanguage } : {}),
     html: file.html,
     figures: file.figures,
+    ...(file.topics ? { topics: file.topics } : {}),
   };
 }
 
 /** The archive's part of a post file: its opening, up to where the body's fields follow. */
 function placementHead(related: readonly RelatedLink[], place: PostPlacement): string {
-  const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId'> = {
+  const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId' | 'versions'> = {
     version: INDEX_FORMAT_VERSION,
     id: place.id,
     related: related.map((link, n) => {
@@ -66,6 +70,7 @@ function placementHead(related: readonly RelatedLink[], place: PostPlacement): s
     }),
     ...(place.previousId ? { previousId: place.previousId } : {}),
     ...(place.nextId ? { nextId: place.nextId } : {}),
+    ...(place.versions?.length ? { versions: place.versions } : {}),
   };
   // Without its closing brace, and a comma for the body's first field.
   return `${JSON.stringify(head).slice(0, -1)},`;

@@ -37,12 +37,21 @@ export function resolveSafeUrl(raw: string | undefined | null, base?: string): s
   if (cleaned === '' || cleaned.startsWith('#')) return undefined;
   let url: URL;
   try {
-    url = base ? new URL(cleaned, base) : new URL(cleaned);
+    // `//host/path` with nothing to resolve against: the page it came from was served over https.
+    url = base ? new URL(cleaned, base) : cleaned.startsWith('//') ? new URL(`https:${cleaned}`) : new URL(cleaned);
   } catch {
     return undefined;
   }
   if (!SAFE_PROTOCOLS.has(url.protocol)) return undefined;
   return url.href;
+}
+
+/**
+ * An image URL as the page's CSP lets it load: `http:` made `https:`, as browsers' mixed-content upgrade
+ * does for images (the reader is served over https and blocks insecure images).
+ */
+export function upgradeToHttps(url: string): string {
+  return url.startsWith('http:') ? `https:${url.slice(5)}` : url;
 }
 
 /** The origin (scheme + host) relative URLs in a post are resolved against. */

@@ -4,7 +4,7 @@
  */
 import {
   INDEX_FORMAT_VERSION, postBucketCount, postBucketFile, shardFile,
-  type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type ProblemReason, type TagPostList, type TagSummary,
+  type IngestReport, type Manifest, type MetaShard, type PostMeta, type PostVersion, type Problem, type ProblemReason, type TagPostList, type TagSummary,
 } from '../../shared/types.ts';
 import { dayKeyOf } from '../../shared/days.ts';
 import { assignIds } from '../parse/ids.ts';
@@ -13,6 +13,7 @@ import type { ParsedPost } from '../parse/parse-post.ts';
 import type { PostSummary } from '../parse/post-digest.ts';
 import { bucketFile, renderPostFile, type PostPlacement } from '../parse/render-post.ts';
 import { urlIdentity } from '../parse/urls.ts';
+import { containment } from '../parse/text-print.ts';
 
 /** A post's summary (see post-digest.ts) and the post store key of the whole post. */
 export interface IndexedPost extends PostSummary {
@@ -96,8 +97,10 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
   const problems = [...input.problems];
   const urlKeys = new Map<IndexedPost, string>();
   const duplicateUrls: string[] = [];
-  const kept = mergeDuplicates(input.posts, problems, urlKeys, duplicateUrls);
+  const versionSets: IndexedPost[][] = [];
+  const kept = mergeDuplicates(input.posts, problems, urlKeys, duplicateUrls, versionSets);
   const ids = assignIds(kept.map((post) => post.path));
+  const versions = versionsById(versionSets, ids);
   // Rows count from the oldest post (see Manifest.shardSize): posts of the same instant in reverse id
   // order, so that the list, newest first, shows them in id order.
   const entries = kept
@@ -115,7 +118,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
 
   const unresolved: [url: string, row: number][] = [];
   const bucketCount = postBucketCount(entries.length);
-  const rows = planRows(entries, urlKeys, unresolved, bucketCount);
+  const rows = planRows(entries, urlKeys, unresolved, bucketCount, versions);
   const urlRows: [hash: number, row: number][] = [];
   entries.forEach(({ post }, row) => {
     const url = urlKeys.get(post);
@@ -189,7 +192,7 @@ export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
  * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
  * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
  */
-function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][], bucketCount: number): PlannedRow[] {
+function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][], bucketCount: number, versions: ReadonlyMap<string, PostVersion[]>): PlannedRow[] {
   const idByUrl = new Map<string, string>();
   for (const { post, id } of entries) {
     const url = urlKeys.get(post);
@@ -201,7 +204,9 @@ function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys
       if (archivedId === undefined) unresolved.push([url, index]);
       return archivedId !== id ? archivedId : undefined;
     });
-    return plannedRow(post.key, placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id), bucketCount);
+    const place = placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id);
+    if (versions.has(id)) place.versions = versions.get(id)!;
+    return plannedRow(post.key, place, bucketCount);
   });
 }
 
@@ -262,11 +267,26 @@ function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Pro
 }
 
 /**
- * Posts with the same original URL are one article fetched twice (a mirror moving it to `archived/`, or
- * two mirrors merged). The richest copy is kept (most text, then most pictures, then first path).
- * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts.
+ * When copies under one original URL are one article (see mergeDuplicates): the share of a copy's text
+ * (by characters, from the prints of text-print.ts) found in a kept copy.
  */
-function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>, duplicateUrls: string[]): IndexedPost[] {
+export const DUPLICATE_RULES = {
+  /** At least this much of its text in a kept copy: the copy adds nothing, and is merged into it. */
+  merged: 0.9,
+  /** At least this much (and under `merged`): an earlier or later revision, kept as a version. Below: another article. */
+  version: 0.6,
+} as const;
+
+/**
+ * Posts with the same original URL are usually one article fetched twice (a mirror moving it to
+ * `archived/`, or two mirrors merged), but not always: a revision, or another story under a reused id.
+ * Copies are taken richest first (most text, then most pictures, then first path); each is merged into
+ * the kept copy that holds DUPLICATE_RULES.merged of its text, kept as a version of the richest when it
+ * shares DUPLICATE_RULES.version of it, and kept as its own post otherwise. Every decision is reported.
+ * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts,
+ * `versionSets` each set of posts kept as versions of one article.
+ */
+function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>, duplicateUrls: string[], versionSets: IndexedPost[][]): IndexedPost[] {
   const groups = new Map<string, IndexedPost[]>();
   const kept: IndexedPost[] = [];
   for (const post of posts) {
@@ -282,15 +302,62 @@ function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map
     else groups.set(key, [post]);
   }
   for (const [url, group] of groups) {
-    if (group.length > 1) duplicateUrls.push(url);
+    if (group.length === 1) {
+      kept.push(group[0]!);
+      continue;
+    }
+    duplicateUrls.push(url);
     group.sort((a, b) => b.textLength - a.textLength || b.figureCount - a.figureCount || (a.path < b.path ? -1 : 1));
     const [best, ...rest] = group;
-    kept.push(best!);
-    for (const duplicate of rest) {
-      problems.push({ path: duplicate.path, reason: 'duplicate-url', severity: 'error', detail: `same original URL (${duplicate.originalUrl}) as ${best!.path}, which was kept` });
+    const keptHere = [best!];
+    const versions = [best!];
+    for (const copy of rest) {
+      // The kept copy holding most of this one's text.
+      let home = best!;
+      let share = -1;
+      for (const candidate of keptHere) {
+        const held = copy.textPrint && candidate.textPrint ? containment(copy.textPrint, candidate.textPrint) : 1;
+        if (held > share) [home, share] = [candidate, held];
+      }
+      const percent = `${Math.floor(share * 100)} %`;
+      if (share >= DUPLICATE_RULES.merged) {
+        problems.push({ path: copy.path, reason: 'duplicate-url', severity: 'error', detail: `same original URL (${copy.originalUrl}) as ${home.path}, which was kept: merged, ${mergedKind(copy, home, share)} (${percent} of its text is in the kept copy)` });
+        continue;
+      }
+      keptHere.push(copy);
+      kept.push(copy);
+      const versionShare = copy.textPrint && best!.textPrint ? containment(copy.textPrint, best!.textPrint) : 0;
+      if (versionShare >= DUPLICATE_RULES.version) {
+        versions.push(copy);
+        problems.push({ path: copy.path, reason: 'url-version', severity: 'warning', detail: `same original URL (${copy.originalUrl}) as ${best!.path}, ${Math.floor(versionShare * 100)} % of its text in it: kept as a version of that article` });
+      } else {
+        problems.push({ path: copy.path, reason: 'url-reused', severity: 'warning', detail: `same original URL (${copy.originalUrl}) as ${home.path}, but only ${percent} of its text is in it: kept as its own post` });
+      }
     }
+    kept.push(best!);
+    if (versions.length > 1) versionSets.push(versions);
   }
   return kept;
+}
+
+/** Why a merged copy added nothing, in the report's words. */
+function mergedKind(copy: IndexedPost, keptCopy: IndexedPost, share: number): string {
+  if (copy.textLength === 0) return 'an empty stub';
+  const sameText = share === 1 && copy.textLength === keptCopy.textLength;
+  if (sameText) return copy.title === keptCopy.title ? 'identical' : 'the same text under another headline';
+  return 'its text is contained in the kept copy';
+}
+
+/** Each versioned post's id → its article's other versions, newest first. */
+function versionsById(sets: readonly IndexedPost[][], ids: ReadonlyMap<string, string>): Map<string, PostVersion[]> {
+  const byId = new Map<string, PostVersion[]>();
+  for (const set of sets) {
+    const all = set
+      .map((post) => ({ id: ids.get(post.path)!, date: post.date.toISOString(), title: post.title }))
+      .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : 1));
+    for (const version of all) byId.set(version.id, all.filter((other) => other !== version));
+  }
+  return byId;
 }
 
 export function toMeta(post: PostSummary, id: string): PostMeta {

@@ -15,7 +15,9 @@ export const REASON_TEXT: Record<ProblemReason, string> = {
   'date-fallback': 'date taken from the epoch comment or file name',
   'unsafe-url': 'original URL is not http(s), dropped',
   'empty-body': 'has an empty body',
-  'duplicate-url': 'repeats the original URL of another post',
+  'duplicate-url': 'repeats the original URL of another post, and its text is in it: merged',
+  'url-version': 'an earlier or later version of a post with the same original URL: kept as a version',
+  'url-reused': 'shares its original URL with a different article: kept as its own post',
   'worker-crashed': 'made its build worker die, twice (a parser bug: please report it)',
 };
 

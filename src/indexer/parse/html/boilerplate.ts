@@ -2,7 +2,7 @@
  * Boilerplate a news site wrapped around an article, removed by what it is (a class the site gives it, or
  * an inline style that hides it), never by guessing from its text.
  */
-import { detach, isElement, matches, type Element, type ParentNode } from './html-tree.ts';
+import { all, detach, isElement, isText, matches, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
 
 /** Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. */
 export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[] = [
@@ -12,8 +12,23 @@ export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[
   { selector: '.SubscriptionInner, .mySubscriptionInner', what: 'CNA e-paper sign-up box (form inputs, javascript: link)' },
   { selector: '.articlekeywordGroup', what: 'CNA #keyword link row' },
   { selector: '.owl-carousel', what: 'CNA 聚焦新聞 carousel (also hidden by inline style)' },
+  { selector: '.topNewsTitle', what: 'CNA 聚焦新聞 heading left behind by the hidden carousel' },
+  { selector: '#zoomattribute', what: 'RFA "zoom" link and icon inside a figure' },
+  {
+    selector: '.comments-area, ol.commentlist, ol.comment-list, #disqus_thread, #respond, .comment-respond, #wpdcom',
+    // ChinaFile's `.comment-wrapper` holds a Conversation's contributor essays: content, kept.
+    what: 'reader comment threads captured with the page (WordPress, Disqus, wpDiscuz)',
+  },
   { selector: '.news-dic-all', what: 'CNA glossary "see more" / "close" buttons' },
   { selector: '.sharebox, .shareBar, .social-share', what: 'share buttons' },
+];
+
+/**
+ * Promotions a mirror appended to every post: a block opening with `lead` whose links all go to `hosts`,
+ * and holding nothing else but punctuation. Removed with the `<hr>`/`<br>` just before them.
+ */
+export const MIRROR_PROMOS: readonly { lead: string; hosts: RegExp; what: string }[] = [
+  { lead: '获取更多RSS', hosts: /(^|\.)feedx\.[a-z]+$/i, what: 'feedx.net mirror promo (获取更多RSS：feedx links)' },
 ];
 
 /** The selectors above as one list: matched in the same walk as hidden blocks. */
@@ -45,5 +60,53 @@ export function removeBoilerplate(root: ParentNode): number {
     }
   };
   walk(root);
+  return removed + removeMirrorPromos(root);
+}
+
+/** Removes the blocks MIRROR_PROMOS describes; returns how many. */
+export function removeMirrorPromos(root: ParentNode): number {
+  let removed = 0;
+  for (const promo of MIRROR_PROMOS) {
+    for (const block of textParents(root, promo.lead)) {
+      if (!block.parent || !isMirrorPromo(block, promo)) continue;
+      for (let before = block.prev; before && isSeparator(before); before = block.prev) detach(before);
+      detach(block);
+      removed++;
+    }
+  }
   return removed;
+}
+
+function isMirrorPromo(block: Element, promo: (typeof MIRROR_PROMOS)[number]): boolean {
+  const text = visibleText(block);
+  if (!text.startsWith(promo.lead)) return false;
+  const links = all('a', block);
+  if (links.length === 0 || !links.every((link) => promo.hosts.test(hostOf(link.attribs['href'])))) return false;
+  const rest = links.reduce((left, link) => left.replace(visibleText(link), ''), text.slice(promo.lead.length));
+  return /^[\s\p{P}]*$/u.test(rest);
+}
+
+function isSeparator(node: ChildNode): boolean {
+  return isElement(node) ? node.name === 'hr' || node.name === 'br' : isText(node) && visibleText(node) === '';
+}
+
+function hostOf(href: string | undefined): string {
+  try {
+    return new URL(href ?? '', 'https://invalid.invalid/').hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** The elements holding a text node that contains `needle`, in document order. */
+function textParents(root: ParentNode, needle: string): Element[] {
+  const found: Element[] = [];
+  const walk = (parent: ParentNode) => {
+    for (const child of parent.children) {
+      if (isText(child) && child.data.includes(needle) && isElement(parent)) found.push(parent);
+      else if (isElement(child)) walk(child);
+    }
+  };
+  walk(root);
+  return found;
 }

@@ -2,7 +2,7 @@
  * Third-party embeds (YouTube, Twitter/X, Facebook, Instagram players in iframes; `<video>`/`<audio>`)
  * become plain links to the embedded item: the reader loads nothing from third parties until asked.
  */
-import { all, isDetached, makeElement, makeText, replaceWith, type Element, type ParentNode } from './html-tree.ts';
+import { all, classList, detach, isDetached, isElement, makeElement, makeText, replaceWith, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
 import { resolveSafeUrl, type UrlContext } from '../urls.ts';
 
 /** How to name and where to point each kind of embed; first match wins. */
@@ -21,6 +21,26 @@ const EMBED_RULES: readonly { label: string; match: RegExp; link: (url: URL) => 
   { label: 'Instagram 貼文', match: /(^|\.)instagram\.com$/, link: (url) => url.href.replace(/\/embed\/?.*$/, '/') },
 ];
 
+/**
+ * Posts quoted in a `<blockquote>` that a script would have turned into a player: kept as a quotation
+ * (their paragraphs) with a link to the original, found by `link` (the first usable one wins).
+ */
+const QUOTED_POSTS: readonly { selector: string; label: string; link: (quote: Element) => (string | undefined)[] }[] = [
+  {
+    selector: 'blockquote.twitter-tweet, blockquote.twitter-video',
+    label: 'X（Twitter）貼文',
+    link: (quote) => all('a[href]', quote).reverse().map((a) => (/\/status(es)?\/\d+/.test(a.attribs['href']!) ? a.attribs['href'] : undefined)),
+  },
+  {
+    selector: 'blockquote.instagram-media',
+    label: 'Instagram 貼文',
+    link: (quote) => [quote.attribs['data-instgrm-permalink']?.replace(/\?.*$/, ''), ...all('a[href]', quote).map((a) => a.attribs['href'])],
+  },
+];
+
+/** The caption a CNA video carries below its player (影片來源：…). */
+const VIDEO_CAPTION_CLASS = 'picinfo';
+
 export interface EmbedLink {
   label: string;
   url: string;
@@ -35,6 +55,26 @@ export function describeEmbed(src: string): EmbedLink {
   return { label: `嵌入內容（${url.hostname}）`, url: src };
 }
 
+/**
+ * Quoted social posts (QUOTED_POSTS) become a plain `<blockquote>` of their paragraphs and a link to the
+ * original. Runs before boilerplate removal: the embed markup styles its placeholders inline.
+ */
+export function quoteSocialPosts(root: ParentNode, urls: UrlContext): number {
+  let quoted = 0;
+  for (const { selector, label, link } of QUOTED_POSTS) {
+    for (const quote of all(selector, root)) {
+      if (isDetached(quote, root)) continue;
+      const url = link(quote).map((href) => resolveSafeUrl(href, urls.baseUrl)).find(Boolean);
+      const paragraphs: ChildNode[] = all('p', quote).filter((p) => visibleText(p) !== '' && !all('p', p).length);
+      const linkParagraph = url ? [makeElement('p', {}, [makeElement('a', { href: url, class: 'embed' }, [makeText(`▶ ${label}`)])])] : [];
+      if (paragraphs.length === 0 && linkParagraph.length === 0) continue;
+      replaceWith(quote, makeElement('blockquote', {}, [...paragraphs.map((p) => makeElement('p', {}, [...(p as Element).children])), ...linkParagraph]));
+      quoted++;
+    }
+  }
+  return quoted;
+}
+
 /** Replaces iframes, videos and audios by a paragraph with a link; those without a usable URL disappear. */
 export function replaceEmbeds(root: ParentNode, urls: UrlContext): number {
   let replaced = 0;
@@ -47,10 +87,27 @@ export function replaceEmbeds(root: ParentNode, urls: UrlContext): number {
     }
     const { label, url } = element.name === 'iframe' ? describeEmbed(src) : { label: element.name === 'video' ? '影片' : '音訊', url: src };
     const link = makeElement('a', { href: url, class: 'embed' }, [makeText(`▶ ${label}`)]);
-    replaceWith(element, makeElement('p', {}, [link]));
+    const captioned = videoCaption(element);
+    if (captioned) {
+      replaceWith(captioned.player, makeElement('figure', {}, [makeElement('p', {}, [link]), makeElement('figcaption', {}, [...captioned.caption.children])]));
+      detach(captioned.caption);
+    } else replaceWith(element, makeElement('p', {}, [link]));
     replaced++;
   }
   return replaced;
+}
+
+/** A player's caption (CNA: `div.picinfo` after the player's wrappers) and the outermost wrapper before it. */
+function videoCaption(element: Element): { player: Element; caption: Element } | undefined {
+  let node = element;
+  for (let depth = 0; depth < 3; depth++) {
+    let next = node.next;
+    while (next && !isElement(next) && visibleText(next) === '') next = next.next;
+    if (isElement(next) && classList(next).includes(VIDEO_CAPTION_CLASS)) return { player: node, caption: next };
+    if (!isElement(node.parent) || visibleText(node.parent) !== '') return undefined;
+    node = node.parent;
+  }
+  return undefined;
 }
 
 function embedSource(element: Element, urls: UrlContext): string | undefined {

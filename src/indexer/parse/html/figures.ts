@@ -8,14 +8,22 @@ import {
   all, classList, descendants, detach, isDetached, isElement, makeElement, makeText, replaceWith, visibleText,
   type ChildNode, type Element, type ParentNode,
 } from './html-tree.ts';
-import { LOCAL_ASSET_PATH, resolveSafeUrl, unwrapImageProxy, type UrlContext } from '../urls.ts';
+import { LOCAL_ASSET_PATH, resolveSafeUrl, unwrapImageProxy, upgradeToHttps, type UrlContext } from '../urls.ts';
 
 /** Where lazy-loading scripts keep the real image; earlier wins. `src` is last: lazy pages put a placeholder there. */
 const SRC_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'src'] as const;
 const SRCSET_ATTRIBUTES = ['data-srcset', 'data-lazy-srcset', 'srcset'] as const;
 
-/** Elements that caption the picture before them. */
-const CAPTION_SELECTOR = '.picinfo, .wp-caption-text, .photo-caption, figcaption';
+/**
+ * Classes of the elements that caption the picture before them: CNA `picinfo`, WordPress, ChinaFile
+ * `photo-caption`, RFA `image-caption`, Blogger `tr-caption` (a table row under the picture), and the
+ * `p.Caption` some outlets put after an image.
+ */
+const CAPTION_CLASSES = new Set(['picinfo', 'wp-caption-text', 'photo-caption', 'image-caption', 'tr-caption', 'Caption']);
+const CAPTION_SELECTOR = [...[...CAPTION_CLASSES].map((name) => `.${name}`), 'figcaption'].join(', ');
+
+/** A photo credit between a picture and its caption (ChinaFile): it joins the caption. */
+const CREDIT_SELECTOR = '.photo-credit';
 
 /** Images this small are tracking pixels or spacers, not pictures. */
 const MIN_PICTURE_SIDE = 2;
@@ -46,11 +54,11 @@ export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
       else detach(media);
       continue;
     }
-    const captionElement = findCaption(media);
-    const caption = captionElement ? visibleText(captionElement) : undefined;
+    const found = findCaption(media);
+    const caption = found ? found.parts.map((part) => visibleText(part)).join(' ') : undefined;
     const figure: Figure = { ...withoutEmpty(sources), ...(caption ? { caption } : {}) };
     figures.push(figure);
-    placeFigure(root, media, captionElement, figure);
+    placeFigure(root, media, found, figure);
   }
   return figures;
 }
@@ -58,6 +66,9 @@ export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
 function readImageSources(img: Element, urls: UrlContext): ImageSources | undefined {
   const srcset = firstAttribute(img, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
   let src = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls));
+  // An http: picture whose srcset offers it over https: that copy, rather than a guess that the host serves https.
+  const asWritten = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls, { upgrade: false }));
+  if (asWritten?.startsWith('http:')) src = widestHttpsCandidate(img, urls) ?? src;
   if (!src && srcset) src = srcset.split(/\s+/)[0];
   if (!src) return undefined;
 
@@ -83,7 +94,7 @@ function firstAttribute(element: Element, names: readonly string[], read: (value
   return undefined;
 }
 
-export function resolveImageUrl(value: string, urls: UrlContext): string | undefined {
+export function resolveImageUrl(value: string, urls: UrlContext, { upgrade = true } = {}): string | undefined {
   const trimmed = value.trim();
   // Inline data: images are placeholders of lazy loaders (and a script vector in SVG form).
   if (trimmed === '' || /^data:/i.test(trimmed)) return undefined;
@@ -93,7 +104,23 @@ export function resolveImageUrl(value: string, urls: UrlContext): string | undef
     return urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent);
   }
   const url = resolveSafeUrl(trimmed, urls.baseUrl);
-  return url ? unwrapImageProxy(url) : undefined;
+  if (!url) return undefined;
+  return upgrade ? upgradeToHttps(unwrapImageProxy(url)) : unwrapImageProxy(url);
+}
+
+/** The widest candidate of an image's srcset that was written with https (before any upgrade). */
+function widestHttpsCandidate(img: Element, urls: UrlContext): string | undefined {
+  let best: { url: string; width: number } | undefined;
+  for (const name of SRCSET_ATTRIBUTES) {
+    for (const candidate of (img.attribs[name] ?? '').split(/,\s+|,(?=\S*\s)/)) {
+      const [raw, descriptor] = candidate.trim().split(/\s+/);
+      const url = raw ? resolveImageUrl(raw, urls, { upgrade: false }) : undefined;
+      if (!url?.startsWith('https:')) continue;
+      const width = Number.parseFloat(descriptor ?? '1') || 1;
+      if (!best || width > best.width) best = { url, width };
+    }
+  }
+  return best?.url;
 }
 
 /** `a.jpg 414w, //cdn/b.jpg 1024w` → absolute URLs, descriptors kept; unusable candidates dropped. */
@@ -138,23 +165,40 @@ function isTinyImage(sources: ImageSources): boolean {
   return (sources.width !== undefined && sources.width < MIN_PICTURE_SIDE) || (sources.height !== undefined && sources.height < MIN_PICTURE_SIDE);
 }
 
+/** A picture's caption: the element holding it, and what the figcaption shows (it, then a photo credit found on the way). */
+interface FoundCaption {
+  caption: Element;
+  parts: Element[];
+}
+
 /**
  * The caption of a picture: a figcaption in its figure, a caption-class element after it (at any wrapper
- * level up to three), or the seed family's plain `<div>` right after the `--aspect-ratio` wrapper.
+ * level up to three, past a photo credit), or the seed family's plain `<div>` right after the
+ * `--aspect-ratio` wrapper.
  */
-function findCaption(media: Element): Element | undefined {
+function findCaption(media: Element): FoundCaption | undefined {
   let node: Element = media;
   for (let depth = 0; depth < 4; depth++) {
-    if (node.name === 'figure') return all('figcaption', node)[0];
+    if (node.name === 'figure') {
+      const caption = all('figcaption', node)[0];
+      return caption ? { caption, parts: [caption] } : undefined;
+    }
+    let credit: Element | undefined;
+    const found = (caption: Element): FoundCaption => ({ caption, parts: credit ? [caption, credit] : [caption] });
     for (let sibling = node.next; sibling; sibling = sibling.next) {
       if (!isElement(sibling)) {
         if (visibleText(sibling) !== '') break;
         continue;
       }
-      if (sibling.name === 'figcaption' || classList(sibling).some((c) => CAPTION_CLASSES.has(c))) return sibling;
+      if (isCaptionElement(sibling)) return found(sibling);
       const inner = all(CAPTION_SELECTOR, sibling)[0];
-      if (inner && visibleText(sibling) === visibleText(inner)) return inner;
-      if (isAspectRatioWrapper(node) && isTextOnlyBlock(sibling)) return sibling;
+      if (inner && visibleText(sibling) === visibleText(inner)) return found(inner);
+      const innerCredit = all(CREDIT_SELECTOR, sibling)[0];
+      if (!credit && innerCredit && visibleText(sibling) === visibleText(innerCredit)) {
+        credit = innerCredit;
+        continue;
+      }
+      if (!credit && isAspectRatioWrapper(node) && isTextOnlyBlock(sibling)) return found(sibling);
       break;
     }
     if (!isElement(node.parent)) break;
@@ -163,7 +207,9 @@ function findCaption(media: Element): Element | undefined {
   return undefined;
 }
 
-const CAPTION_CLASSES = new Set(['picinfo', 'wp-caption-text', 'photo-caption']);
+function isCaptionElement(element: Element): boolean {
+  return element.name === 'figcaption' || classList(element).some((c) => CAPTION_CLASSES.has(c));
+}
 
 function isAspectRatioWrapper(element: Element): boolean {
   return /--aspect-ratio/.test(element.attribs['style'] ?? '');
@@ -177,19 +223,34 @@ function isTextOnlyBlock(element: Element): boolean {
  * Puts `<figure>` in the picture's place. The caption's text moves into the figcaption; the elements that
  * only wrapped the picture and caption go with them. Nothing else around them is touched.
  */
-function placeFigure(root: ParentNode, media: Element, caption: Element | undefined, figure: Figure): void {
-  const figureElement = buildFigureElement(figure);
-  const container = caption ? smallestCommonAncestor(media, caption, root) : undefined;
-  if (container && visibleText(container) === visibleText(caption!) && container !== root) {
+function placeFigure(root: ParentNode, media: Element, found: FoundCaption | undefined, figure: Figure): void {
+  const figureElement = buildFigureElement(figure, found?.parts);
+  const caption = found?.caption;
+  const container = caption ? outermostWrapper(smallestCommonAncestor(media, caption, root), figure.caption ?? '', root) : undefined;
+  if (container) {
     replaceWith(container, figureElement);
     return;
   }
-  if (caption) detach(caption);
+  for (const part of found?.parts ?? []) detach(part);
   // A picture alone in its block (the common case) replaces the block; one inside running text stays
   // inline, as an image without a figure around it.
   const block = loneMediaBlock(media, root);
   const insideText = block === media && isElement(media.parent) && visibleText(media.parent) !== '';
   replaceWith(block, insideText && !caption ? buildMediaElement(figure) : figureElement);
+}
+
+/**
+ * The outermost element around `start` that holds nothing but the picture and its caption (a Blogger
+ * caption table, a paragraph around a captioned picture), so that the figure takes its place whole.
+ */
+function outermostWrapper(start: Element | undefined, captionText: string, root: ParentNode): Element | undefined {
+  // Compared by length without spaces: a credit may come before the caption in the page, after it in the figure.
+  const captionLength = captionText.replace(/\s/g, '').length;
+  const holdsOnly = (element: Element) => visibleText(element).replace(/\s/g, '').length === captionLength && all('img', element).length === 1;
+  if (!start || start === root || !holdsOnly(start)) return undefined;
+  let node = start;
+  while (isElement(node.parent) && node.parent !== root && holdsOnly(node.parent)) node = node.parent;
+  return node;
 }
 
 function smallestCommonAncestor(a: Element, b: Element, root: ParentNode): Element | undefined {
@@ -212,9 +273,17 @@ function loneMediaBlock(media: Element, root: ParentNode): ChildNode {
   return node;
 }
 
-function buildFigureElement(figure: Figure): Element {
+/**
+ * `<figure>` with the picture and, when there is one, a figcaption holding the caption's own nodes (and the
+ * credit's after them), so that its links stay links; the sanitizer cleans them like any others.
+ */
+function buildFigureElement(figure: Figure, captionParts: readonly Element[] = []): Element {
   const children: ChildNode[] = [buildMediaElement(figure)];
-  if (figure.caption) children.push(makeElement('figcaption', {}, [makeText(figure.caption)]));
+  if (figure.caption) {
+    // A credit after the caption, set apart as small print.
+    const nodes = captionParts.flatMap((part, n) => (n > 0 ? [makeText(' '), makeElement('small', {}, [...part.children])] : [...part.children]));
+    children.push(makeElement('figcaption', {}, nodes.length > 0 ? nodes : [makeText(figure.caption)]));
+  }
   return makeElement('figure', {}, children);
 }
 

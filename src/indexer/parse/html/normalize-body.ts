@@ -5,11 +5,12 @@
  */
 import type { Figure, RelatedLink } from '../../../shared/types.ts';
 import { removeBoilerplate } from './boilerplate.ts';
-import { replaceEmbeds } from './embeds.ts';
+import { quoteSocialPosts, replaceEmbeds } from './embeds.ts';
 import { normalizeFigures } from './figures.ts';
 import { parseBodyHtml, readableTexts, serializeChildren } from './html-tree.ts';
 import { extractRelatedLinks } from './related-links.ts';
-import { sanitizeTree } from './sanitize.ts';
+import { pruneEmptyBlocks, sanitizeTree } from './sanitize.ts';
+import { settleTree } from './fixed-point.ts';
 import type { UrlContext } from '../urls.ts';
 
 const WITHOUT_FIGURES = new Set(['figure']);
@@ -22,15 +23,19 @@ export interface NormalizedBody {
   leadText: string;
   figures: Figure[];
   related: RelatedLink[];
+  /** Topics the outlet tagged the story with (see TOPIC_LINKS): searches in this archive. */
+  topics: string[];
 }
 
 export function normalizeBody(html: string, urls: UrlContext): NormalizedBody {
   const root = parseBodyHtml(html);
+  quoteSocialPosts(root, urls);
   removeBoilerplate(root);
-  const related = extractRelatedLinks(root, urls);
+  const { related, topics } = extractRelatedLinks(root, urls);
   const figures = normalizeFigures(root, urls);
   replaceEmbeds(root, urls);
   sanitizeTree(root, urls);
-  const texts = readableTexts(root, WITHOUT_FIGURES);
-  return { html: serializeChildren(root).trim(), text: texts.all, leadText: texts.kept, figures, related };
+  const settled = settleTree(root, pruneEmptyBlocks);
+  const texts = readableTexts(settled, WITHOUT_FIGURES);
+  return { html: serializeChildren(settled).trim(), text: texts.all, leadText: texts.kept, figures, related, topics };
 }

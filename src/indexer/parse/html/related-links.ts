@@ -13,13 +13,35 @@ export const RELATED_BLOCKS: readonly { block: string; links: string }[] = [
 ];
 
 /**
+ * Links of a related block that name a topic rather than a story (CNA: `/tag/hysearchws.aspx?q=王毅`):
+ * the word in `param` becomes one of the post's topics, a search in this archive, never a related story.
+ */
+export const TOPIC_LINKS: readonly { host: RegExp; path: RegExp; param: string }[] = [
+  { host: /(^|\.)cna\.com\.tw$/i, path: /^\/(tag|search)\/hysearchws\.aspx$/i, param: 'q' },
+];
+
+/**
  * Wrappers that exist only to hold a related block (CNA puts each insertGroup in a `div.media`): removed
  * with the block when they hold nothing else.
  */
 const WRAPPER_CLASSES = new Set(['media']);
 
-export function extractRelatedLinks(root: ParentNode, urls: UrlContext): RelatedLink[] {
+/** The word a topic link searches for, or undefined for a link to a story. */
+export function topicOfLink(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const rule = TOPIC_LINKS.find(({ host, path }) => host.test(parsed.hostname) && path.test(parsed.pathname));
+  const word = rule ? parsed.searchParams.get(rule.param)?.trim() : undefined;
+  return word || undefined;
+}
+
+export function extractRelatedLinks(root: ParentNode, urls: UrlContext): { related: RelatedLink[]; topics: string[] } {
   const related: RelatedLink[] = [];
+  const topics: string[] = [];
   const seen = new Set<string>();
   for (const { block, links } of RELATED_BLOCKS) {
     for (const element of all(block, root)) {
@@ -28,6 +50,11 @@ export function extractRelatedLinks(root: ParentNode, urls: UrlContext): Related
         const url = resolveSafeUrl(anchor.attribs['href'], urls.baseUrl);
         const title = visibleText(anchor);
         if (!url || title === '') continue;
+        const topic = topicOfLink(url);
+        if (topic !== undefined) {
+          if (!topics.includes(topic)) topics.push(topic);
+          continue;
+        }
         const identity = urlIdentity(url);
         if (seen.has(identity)) continue;
         seen.add(identity);
@@ -36,7 +63,7 @@ export function extractRelatedLinks(root: ParentNode, urls: UrlContext): Related
       detach(outermostWrapper(element));
     }
   }
-  return related;
+  return { related, topics };
 }
 
 function outermostWrapper(block: Element): Element {

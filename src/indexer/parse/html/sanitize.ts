@@ -125,7 +125,7 @@ function cleanAttribute(tag: string, attribute: string, value: string, urls: Url
  * with no visible text and no element that shows something (MEANINGFUL_WHEN_EMPTY) inside. One walk,
  * children before parents; it once took each element's whole text, for every element.
  */
-function pruneEmptyBlocks(root: ParentNode): void {
+export function pruneEmptyBlocks(root: ParentNode): void {
   /** Prunes inside `parent`; whether what is left in it shows something. */
   const pruneIn = (parent: ParentNode): boolean => {
     let shows = false;
