@@ -230,3 +230,29 @@ describe('a rebuild that patches the last plan', () => {
     expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: 'the output folder is not the one the last build wrote' });
   });
 });
+
+describe('a rebuild next to a post kept with its versions', () => {
+  const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-versions-'));
+  const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-versions-out-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-patch-versions-cache-'));
+  afterAll(() => {
+    for (const dir of [postsDir, outDir, cacheDir]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plans from scratch rather than write the post without its versions, and keeps their warnings', async () => {
+    const sentences = ['颱風今晨登陸東部海岸。', '氣象單位發布陸上警報。', '多個縣市宣布停班停課。', '交通部提醒旅客改搭鐵路。', '電力公司待命搶修線路。'];
+    for (let n = 1; n <= 6; n++) writePost(postsDir, { name: `${day(n)}-post-${n}`, title: `第${n}篇報導`, date: `${day(n)} 01:00`, tags: ['cna'], link: `news/${n}` });
+    // The same URL twice: an earlier revision holding three of the later copy's five sentences.
+    writePost(postsDir, { name: `${day(7)}-storm-later`, title: '颱風登陸', date: `${day(7)} 09:00`, tags: ['cna'], link: 'news/storm', body: sentences.join('') });
+    writePost(postsDir, { name: `${day(7)}-storm-earlier`, title: '颱風將登陸', date: `${day(7)} 05:00`, tags: ['cna'], link: 'news/storm', body: `${sentences.slice(0, 3).join('')}更新中。` });
+    await build(postsDir, outDir, cacheDir);
+
+    // A post after the newest rewrites its neighbour, which has versions.
+    writePost(postsDir, { name: `${day(8)}-newest`, title: '最新的報導', date: `${day(8)} 09:00`, tags: ['cna'], link: 'news/newest' });
+    const report = await build(postsDir, outDir, cacheDir);
+    const fresh = await freshBuild(postsDir);
+    expect(report.plan).toMatchObject({ patched: false, reason: expect.stringContaining('other copies') });
+    expect(dataFiles(join(outDir, 'data'))).toEqual(fresh.files);
+    expect(report.problems.map((problem) => problem.reason).sort()).toEqual(fresh.report.problems.map((problem) => problem.reason).sort());
+  });
+});

@@ -92,6 +92,9 @@ type NewPost = { id: string; url: string | undefined; summary: PostSummary; key:
 type Added = NewPost & { position: number; row: number };
 
 /** A patched plan, or why the last one cannot be patched (the build then plans from scratch). */
+/** Problems about copies under one URL: they stay, a patch never touching such posts. */
+const SAME_URL_REASONS = new Set<string>(['duplicate-url', 'url-version', 'url-reused']);
+
 export type PatchOutcome = { kind: 'patched'; index: PatchedIndex } | { kind: 'refused'; reason: string };
 
 export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
@@ -195,6 +198,11 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     }
   }
   const summaryAt = (row: number) => newSummaries.get(row) ?? summaries.at(rows.oldRow(row));
+  // A post with versions is planned with its URL's other copies, which only a full plan gathers.
+  for (const row of rewrite) {
+    const { originalUrl, path } = summaryAt(row);
+    if (originalUrl && snapshot.duplicateUrls.includes(urlIdentity(originalUrl))) return { kind: 'refused', reason: `a post with other copies would be rewritten (${path})` };
+  }
   const resolver = new UrlResolver(urlRows, snapshot.ids, summaries, order);
   const keys = rows.keys(oldKeys);
   const planned = new Map<number, PlannedRow>();
@@ -237,7 +245,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   // The last build's problems, but those of files read again (found again above) and of files gone
   // (unreadable ones, which the record does not hold); duplicates stay, none of them having changed.
   const kept = snapshot.problems.filter(
-    (problem) => problem.reason === 'duplicate-url' || (!readPaths.has(problem.path) && !removed.has(problem.path) && previous.get(problem.path) !== undefined),
+    (problem) => SAME_URL_REASONS.has(problem.reason) || (!readPaths.has(problem.path) && !removed.has(problem.path) && previous.get(problem.path) !== undefined),
   );
   const report = makeReport({ filesSeen: files.length, postsDir: input.postsDir, startedAt: input.startedAt }, rows.count, [...kept, ...problems]);
   const next: PlanSnapshot = {
