@@ -198,6 +198,16 @@ export function shardHolding(firstTokens: readonly string[], token: string): str
   return firstTokens.length === 0 ? undefined : firstTokens[shardOfToken(firstTokens, token)];
 }
 
+/**
+ * The first tokens (names) of the shards that would hold a token beginning with `prefix`, among shards
+ * beginning with `firstTokens`: tokens sort by UTF-16 units, so such tokens lie between `prefix` and
+ * `prefix` + U+FFFF (no token holds U+FFFF).
+ */
+export function shardsHoldingPrefix(firstTokens: readonly string[], prefix: string): string[] {
+  if (firstTokens.length === 0) return [];
+  return firstTokens.slice(shardOfToken(firstTokens, prefix), shardOfToken(firstTokens, `${prefix}\uffff`) + 1);
+}
+
 /** The shard that would hold `token`: the last shard whose first token is ≤ it. */
 export function shardOfToken(firstTokens: readonly string[], token: string): number {
   let lo = 0;
