@@ -31,7 +31,8 @@
  * bits 1–7 = times it occurs (capped at 127).
  */
 
-export const SEARCH_FORMAT_VERSION = 4;
+/** 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts). */
+export const SEARCH_FORMAT_VERSION = 5;
 
 export interface SearchMeta {
   version: number;
