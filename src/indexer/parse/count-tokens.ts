@@ -150,7 +150,7 @@ class TokenCounter {
         if (held > 0) this.addPair(recent[held - 1]!, point);
         else if (endedStart >= 0) this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
         if (held === RUN_GRAM - 1) {
-          this.addString(String.fromCodePoint(recent[0]!, recent[1]!, recent[2]!, point));
+          this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!, point));
           recent[0] = recent[1]!;
           recent[1] = recent[2]!;
           held--;
@@ -201,7 +201,7 @@ class TokenCounter {
   /** The run's last grams (its last `held` code points), cut short by its end; its pair is a token already. */
   private endRun(held: number): void {
     const recent = this.recent;
-    if (held === 3) this.addString(String.fromCodePoint(recent[0]!, recent[1]!, recent[2]!));
+    if (held === 3) this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!));
     if (held > 0) this.addPoint(recent[held - 1]!);
   }
 
@@ -275,6 +275,12 @@ class TokenCounter {
       slotEntries[slot] = oldEntries[old]!;
     }
   }
+}
+
+/** A gram of three or four code points: String.fromCharCode when all are in the BMP (nearly always; faster). */
+function fromPoints(a: number, b: number, c: number, d = -1): string {
+  if (d < 0) return (a | b | c) > 0xffff ? String.fromCodePoint(a, b, c) : String.fromCharCode(a, b, c);
+  return (a | b | c | d) > 0xffff ? String.fromCodePoint(a, b, c, d) : String.fromCharCode(a, b, c, d);
 }
 
 /** String.prototype.codePointAt over the folded units. */
