@@ -36,8 +36,8 @@ export interface Spelling {
 export interface ParsedQuery {
   terms: QueryTerm[];
   /**
-   * Terms that cannot be searched. None since single characters are found (kept for the list page,
-   * which shows them).
+   * Terms that cannot be searched: always empty now that single characters are found. Kept for the
+   * list page's message about them (src/features/list), until it drops it.
    */
   tooShort: string[];
 }
