@@ -23,7 +23,8 @@
  * named by its first token, not its number: a new post changes the shards of its tokens, and the others
  * keep their bytes and their names.
  *
- * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}), then
+ * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}, written
+ * front-coded: see encodeShardHeader), then
  * the postings. Rows count from the oldest post (see types.ts), so a new post's postings are appended
  * to its tokens' lists and leave every other list as it was. A token's postings are, per post holding
  * it, ascending: the row minus the previous row
@@ -32,7 +33,8 @@
  */
 import { lastIndexBefore } from './binary-search.ts';
 
-export const SEARCH_FORMAT_VERSION = 4;
+/** 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts). */
+export const SEARCH_FORMAT_VERSION = 5;
 
 export interface SearchMeta {
   version: number;
@@ -110,12 +112,58 @@ export interface Postings {
 }
 
 export function encodeShard(header: ShardHeader, postings: Uint8Array): Uint8Array {
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = new TextEncoder().encode(encodeShardHeader(header));
   const out = new Uint8Array(4 + headerBytes.length + postings.length);
   new DataView(out.buffer).setUint32(0, headerBytes.length, true);
   out.set(headerBytes, 4);
   out.set(postings, 4 + headerBytes.length);
   return out;
+}
+
+/**
+ * A header as written, JSON: `t`, the tokens front-coded (each as one character, '0' plus the number
+ * of UTF-16 units it shares with the token before, then the rest of it; joined by line breaks, which no
+ * token holds); `l`, the byte length of each token's postings (where they end, as lengths: shorter
+ * numbers); `c`, the counts. A shard of rare tokens is mostly header (a CJK gram in one post: ~25 bytes
+ * of header for ~3 of postings in the plain form), and sorted tokens share most of their first
+ * characters: this form is ~40 % smaller.
+ */
+interface WrittenHeader {
+  t: string;
+  l: number[];
+  c: number[];
+}
+
+const SHARED_BASE = 0x30;
+
+export function encodeShardHeader(header: ShardHeader): string {
+  let previous = '';
+  const coded = header.tokens.map((token) => {
+    let shared = 0;
+    const most = Math.min(previous.length, token.length);
+    while (shared < most && previous.charCodeAt(shared) === token.charCodeAt(shared)) shared++;
+    // Never between the two halves of a surrogate pair: the rest would open with a lone half.
+    if (shared > 0 && shared < token.length && isHighSurrogate(token.charCodeAt(shared - 1))) shared--;
+    previous = token;
+    return String.fromCharCode(SHARED_BASE + shared) + token.slice(shared);
+  });
+  const written: WrittenHeader = { t: coded.join('\n'), l: header.ends.map((end, i) => end - (i === 0 ? 0 : header.ends[i - 1]!)), c: header.counts };
+  return JSON.stringify(written);
+}
+
+export function decodeShardHeader(json: string): ShardHeader {
+  const written = JSON.parse(json) as WrittenHeader;
+  let previous = '';
+  const tokens = written.t === '' ? [] : written.t.split('\n').map((coded) => {
+    previous = previous.slice(0, coded.charCodeAt(0) - SHARED_BASE) + coded.slice(1);
+    return previous;
+  });
+  let end = 0;
+  return { tokens, ends: written.l.map((length) => (end += length)), counts: written.c };
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 export interface DecodedShard {
@@ -126,7 +174,7 @@ export interface DecodedShard {
 
 export function decodeShard(bytes: Uint8Array): DecodedShard {
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as ShardHeader;
+  const header = decodeShardHeader(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
   const body = bytes.subarray(4 + headerLength);
   const position = new Map(header.tokens.map((token, i) => [token, i]));
   return {
@@ -197,6 +245,16 @@ export function newestFirst(parts: readonly Postings[], postCount: number): Post
  */
 export function shardHolding(firstTokens: readonly string[], token: string): string | undefined {
   return firstTokens.length === 0 ? undefined : firstTokens[shardOfToken(firstTokens, token)];
+}
+
+/**
+ * The first tokens (names) of the shards that would hold a token beginning with `prefix`, among shards
+ * beginning with `firstTokens`: tokens sort by UTF-16 units, so such tokens lie between `prefix` and
+ * `prefix` + U+FFFF (no token holds U+FFFF).
+ */
+export function shardsHoldingPrefix(firstTokens: readonly string[], prefix: string): string[] {
+  if (firstTokens.length === 0) return [];
+  return firstTokens.slice(shardOfToken(firstTokens, prefix), shardOfToken(firstTokens, `${prefix}\uffff`) + 1);
 }
 
 /** The shard that would hold `token`: the last shard whose first token is ≤ it. */

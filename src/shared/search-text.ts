@@ -4,38 +4,90 @@
  *
  * 1. Folding, one character at a time: NFKC (full-width ＡＢＣ１２３ → ABC123, compatibility ideographs →
  *    unified ones), lower case, then Traditional → Simplified with OpenCC's character table (習 → 习,
- *    臺 → 台). Folding many-to-one means 習近平 and 习近平 fold to the same text, and a query in either
- *    script matches posts in both. It is per character (never per phrase), so that folded text maps back
- *    onto the original for highlighting.
+ *    臺 → 台), the characters OpenCC converts only inside phrases (著 → 着, 瞭 → 了, 藉 → 借, 覆 → 复)
+ *    and Hong Kong and Taiwan variant characters (衞 → 卫). Folding many-to-one means 習近平 and 习近平
+ *    fold to the same text, and a query in either script matches posts in both. It is per character
+ *    (never per phrase), so that folded text maps back onto the original for highlighting.
  * 2. Tokens, from the folded text:
- *    - Chinese (and Japanese/Korean) text has no spaces, so each pair of adjacent CJK characters is a token
- *      (烏克蘭 → 乌克, 克兰). A word of n characters matches where all its n−1 pairs occur: in practice,
- *      where the word occurs. A lone CJK character between separators is a token by itself.
+ *    - Chinese (and Japanese/Korean) text has no spaces. In a run of CJK characters, each pair of adjacent
+ *      characters is a token (烏克蘭 → 乌克, 克兰), and so is the gram of up to RUN_GRAM characters starting
+ *      at each character, cut short at the run's end (烏克蘭總統 → 乌克兰总, 克兰总统, 兰总统, 统; its
+ *      two-character grams are the pairs already). So a run of 2 characters in a query is one pair, a
+ *      run of RUN_GRAM is one gram, and a shorter run (one character, three) is the grams beginning with
+ *      it: tokens that sort together (see parse-query.ts). Each matches exactly where the run occurs.
  *    - Latin words and numbers are tokens (apec, 2026), and so are their joins with an adjacent CJK
  *      character (2026年 → 2026年, AI晶片 → ai晶), which keeps mixed words precise.
- *    - Two Latin words separated only by white space also make a pair token ("hong kong"), which is what
- *      lets a quoted English phrase match as a phrase.
+ *    - Two Latin words separated only by white space make a pair token ("hong kong"), which is what
+ *      lets a quoted English phrase match as a phrase; separated by one `-` or `.` they make a pair
+ *      with it ("covid-19", "u.s"), so COVID-19 and U.S. match only where their words are adjacent.
  */
+import hkVariants from 'opencc-js/dict/HKVariants';
 import tsCharacters from 'opencc-js/dict/TSCharacters';
+import tsPhrases from 'opencc-js/dict/TSPhrases';
+import twVariants from 'opencc-js/dict/TWVariants';
 
 const TABLE_START = 0x3400;
 const TABLE_END = 0xa000;
+/**
+ * A character OpenCC's character table leaves alone but its phrase table converts in at least this many
+ * phrases folds everywhere to its commonest conversion (藉 → 借 in 41 phrases, 瞭 → 了 in 13). Fewer is
+ * a one-off reading that would merge unrelated words (俱 → 具 in one phrase; 俱乐部 stays).
+ */
+const PHRASE_MIN = 3;
 let hanTable: Uint16Array | undefined;
 const otherFolds = new Map<number, string>();
 
 /** OpenCC's Traditional → Simplified character table as a flat array over the CJK blocks. */
 function table(): Uint16Array {
   if (hanTable) return hanTable;
-  hanTable = new Uint16Array(TABLE_END - TABLE_START);
+  const han = new Uint16Array(TABLE_END - TABLE_START);
   for (const entry of tsCharacters.split('|')) {
     const [from, to] = entry.split(' ');
     if (!from || !to) continue;
     const source = from.codePointAt(0)!;
     const target = to.codePointAt(0)!;
-    if (source >= TABLE_START && source < TABLE_END && target <= 0xffff && [...to].length === 1) hanTable[source - TABLE_START] = target;
+    if (source >= TABLE_START && source < TABLE_END && target <= 0xffff && [...to].length === 1) han[source - TABLE_START] = target;
     else otherFolds.set(source, to);
   }
+  for (const [source, target] of extraFolds(han)) han[source - TABLE_START] = target;
+  hanTable = han;
   return hanTable;
+}
+
+/**
+ * Folds the character table leaves alone: phrase-only conversions (see PHRASE_MIN) and regional variant
+ * characters (衞 → 衛 → 卫, 著 → 着). Only characters that nothing else folds to, so that no Simplified
+ * character (坏, 沈, 么: the table's targets) is folded again into another word.
+ */
+function extraFolds(han: Uint16Array): Map<number, number> {
+  const fold = (point: number) => (point >= TABLE_START && point < TABLE_END && han[point - TABLE_START]) || point;
+  const targets = new Set<number>(han.filter((target) => target !== 0));
+  const isFree = (point: number) => point >= TABLE_START && point < TABLE_END && fold(point) === point && !targets.has(point);
+  const extra = new Map<number, number>();
+  const counts = new Map<number, Map<number, number>>();
+  for (const entry of tsPhrases.split('|')) {
+    const [from, to] = entry.split(' ').map((word) => [...word].map((char) => char.codePointAt(0)!));
+    if (!from || !to || from.length !== to.length) continue;
+    from.forEach((source, i) => {
+      if (source === to[i] || !isFree(source)) return;
+      const seen = counts.get(source) ?? new Map<number, number>();
+      seen.set(to[i]!, (seen.get(to[i]!) ?? 0) + 1);
+      counts.set(source, seen);
+    });
+  }
+  for (const [source, seen] of counts) {
+    const [target, times] = [...seen].sort((a, b) => b[1] - a[1])[0]!;
+    if (times >= PHRASE_MIN) extra.set(source, fold(target));
+  }
+  // Variant tables map the standard character to the regional one: the regional one folds as the standard.
+  for (const entry of `${hkVariants}|${twVariants}`.split('|')) {
+    const [standard, variant] = entry.split(' ');
+    if (!standard || !variant || [...standard].length !== 1 || [...variant].length !== 1) continue;
+    const source = variant.codePointAt(0)!;
+    const target = fold(standard.codePointAt(0)!);
+    if (isFree(source) && target !== source && target <= 0xffff && !extra.has(source)) extra.set(source, target);
+  }
+  return extra;
 }
 
 /**
@@ -131,16 +183,36 @@ export function isWordChar(point: number): boolean {
 export const MAX_WORD_LENGTH = 32;
 
 /**
+ * Grams of a CJK run are up to this many characters long (see the module comment): a query's run of up
+ * to this many characters is matched exactly; a longer one by all its grams (which then could, in
+ * principle, occur apart). Four covers most words and names (美国总统, 中华民国) and adds about as many
+ * postings as the pairs.
+ */
+export const RUN_GRAM = 4;
+
+/** White space, which keeps two Latin words adjacent. */
+export function isSpace(point: number): boolean {
+  return point === 0x20 || point === 0x09 || point === 0x0a || point === 0x0d || point === 0x3000 || point === 0xa0;
+}
+
+/** `-` and `.`: one of them between two Latin words joins them (covid-19, u.s). */
+export function isJoiner(point: number): boolean {
+  return point === 0x2d || point === 0x2e;
+}
+
+/**
  * Calls `emit` for every token of an already folded text, in order (a token repeats as often as it occurs).
+ * count-tokens.ts runs the same steps over units, in the same order: change both together.
  */
 export function tokenizeFolded(text: string, emit: (token: string) => void): void {
-  let previousCjk = ''; // the CJK character just before, with nothing between
-  let previousWord = ''; // the Latin word just before, with only white space between
+  let recent: string[] = []; // the current CJK run's last RUN_GRAM - 1 characters
+  let previousWord = ''; // the Latin word just before, with only a joiner (see `joiner`) between
+  let joiner = ''; // what separates previousWord from here: '' (nothing yet), ' ', '-' or '.'
   let wordJustEnded = ''; // the Latin word that ends right here, with nothing between
-  let loneCandidate = ''; // a CJK character that is a token if nothing joins it on either side
-  const flushLone = () => {
-    if (loneCandidate) emit(loneCandidate);
-    loneCandidate = '';
+  // The run's last grams, cut short by its end (its pair is a token already).
+  const endRun = () => {
+    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(recent.slice(k).join(''));
+    recent = [];
   };
   let i = 0;
   while (i < text.length) {
@@ -148,20 +220,20 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
       const char = text.slice(i, i + width);
-      if (previousCjk) {
-        emit(previousCjk + char);
-        loneCandidate = '';
-      } else if (wordJustEnded) {
-        emit(wordJustEnded + char);
-      } else {
-        loneCandidate = char;
+      if (recent.length > 0) emit(recent[recent.length - 1]! + char);
+      else if (wordJustEnded) emit(wordJustEnded + char);
+      if (recent.length === RUN_GRAM - 1) {
+        emit(recent.join('') + char);
+        recent.shift();
       }
-      previousCjk = char;
+      recent.push(char);
       previousWord = '';
       wordJustEnded = '';
       i += width;
       continue;
     }
+    const lastCjk = recent[recent.length - 1];
+    endRun();
     if (isWordChar(point)) {
       let end = i + width;
       while (end < text.length) {
@@ -172,30 +244,28 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       const word = text.slice(i, end);
       if (word.length <= MAX_WORD_LENGTH) {
         emit(word);
-        if (previousCjk) {
-          emit(previousCjk + word);
-          loneCandidate = '';
-        }
-        if (previousWord) emit(`${previousWord} ${word}`);
+        if (lastCjk) emit(lastCjk + word);
+        if (previousWord && joiner) emit(previousWord + joiner + word);
         previousWord = word;
         wordJustEnded = word;
       } else {
         previousWord = '';
         wordJustEnded = '';
       }
-      flushLone();
-      previousCjk = '';
+      joiner = '';
       i = end;
       continue;
     }
-    // A separator: white space keeps two Latin words adjacent; anything else breaks every join.
-    flushLone();
-    if (!(point === 0x20 || point === 0x09 || point === 0x0a || point === 0x0d || point === 0x3000 || point === 0xa0)) previousWord = '';
-    previousCjk = '';
+    // A separator: white space keeps two Latin words adjacent, and so does one joiner right after a word.
+    if (previousWord) {
+      if (isSpace(point) && (joiner === '' || joiner === ' ')) joiner = ' ';
+      else if (isJoiner(point) && joiner === '' && i + 1 < text.length && isWordChar(text.codePointAt(i + 1)!)) joiner = text[i]!;
+      else previousWord = '';
+    }
     wordJustEnded = '';
     i += width;
   }
-  flushLone();
+  endRun();
 }
 
 /** Tokens of raw text (folds first). */

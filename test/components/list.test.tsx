@@ -166,9 +166,10 @@ describe('search', () => {
     expect((await screen.findAllByRole('heading', { level: 2 })).length).toBeGreaterThan(1);
   });
 
-  it('explains that a single Chinese character cannot be searched', async () => {
+  it('finds the posts holding a single Chinese character, and marks it', async () => {
     renderApp('/?q=港');
-    expect(await screen.findByText('單一漢字無法搜尋（港），請多輸入一個字。')).toBeInTheDocument();
+    await waitFor(() => expect(document.querySelector('.post-list mark.search-hit')).toHaveTextContent('港'));
+    expect((await screen.findAllByRole('article')).length).toBeGreaterThan(0);
   });
 
   it('opens a result with the query, which the article highlights', async () => {

@@ -13,8 +13,11 @@ export function findMatches(text: string, needles: readonly string[]): [number, 
     if (!needle) continue;
     const latinStart = isWordChar(needle.codePointAt(0)!);
     const latinEnd = isWordChar(needle.codePointAt(needle.length - 1)!);
-    for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + 1)) {
-      const end = at + needle.length;
+    // White space in a needle (between Latin words) matches any run of it.
+    const pattern = new RegExp(needle.split(' ').map(escapeRegExp).join('\\s+'), 'g');
+    for (let hit = pattern.exec(folded); hit; pattern.lastIndex = hit.index + 1, hit = pattern.exec(folded)) {
+      const at = hit.index;
+      const end = at + hit[0].length;
       // A Latin word matches whole words only: "ai" is not in "said".
       if (latinStart && at > 0 && isWordChar(folded.codePointAt(at - 1)!)) continue;
       if (latinEnd && end < folded.length && isWordChar(folded.codePointAt(end)!)) continue;
@@ -29,6 +32,10 @@ export function findMatches(text: string, needles: readonly string[]): [number, 
     else merged.push([...range]);
   }
   return merged;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The text cut into plain and matched pieces. */

@@ -1,25 +1,44 @@
 /**
  * A query as typed → the terms to look up. Syntax, as readers know it from web search:
  *   烏克蘭 總統      both words (in any order, anywhere in the post)
+ *   立法院           a run of Chinese characters: found only where the run occurs
  *   "hong kong"     a phrase (also 「」, “” and 『』 quotes)
  *   -颱風            posts without the word
- * Each term is folded and tokenized exactly as the index was (src/shared/search-text.ts), and a
- * term naming something with a regional variant (普京/蒲亭) searches every variant.
+ * Each term is folded and tokenized as the index was (src/shared/search-text.ts), and a term naming
+ * something with a regional variant (普京/蒲亭) searches every variant.
  */
-import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
+import { foldText, isCjk, isJoiner, isWordChar, RUN_GRAM, tokenizeFolded } from '../../shared/search-text.ts';
 
 export interface QueryTerm {
   /** The term as typed, for messages. */
   text: string;
   phrase: boolean;
   negated: boolean;
-  /** One entry per spelling searched (the term itself, then its variants): its folded text and its tokens. */
-  spellings: { folded: string; tokens: string[] }[];
+  /** One entry per spelling searched (the term itself, then its variants). */
+  spellings: Spelling[];
+}
+
+/** What a post must hold to match one spelling of a term. */
+export interface Spelling {
+  /** The spelling, folded. */
+  folded: string;
+  /** Tokens the post must hold, every one. */
+  tokens: string[];
+  /**
+   * Runs of CJK characters (of one or three: see search-text.ts) that the post must hold: it holds a
+   * run where it holds a token beginning with it.
+   */
+  prefixes: string[];
+  /** The pieces of the spelling to mark in a text: its runs and words, without the punctuation around them. */
+  needles: string[];
 }
 
 export interface ParsedQuery {
   terms: QueryTerm[];
-  /** Terms that cannot be searched: a single Chinese character matches too much to be indexed alone. */
+  /**
+   * Terms that cannot be searched: always empty now that single characters are found. Kept for the
+   * list page's message about them (src/features/list), until it drops it.
+   */
   tooShort: string[];
 }
 
@@ -48,19 +67,15 @@ export function parseQuery(query: string, variants: readonly (readonly string[])
   const seen = new Set<string>();
   for (const { text, phrase, negated } of raw) {
     const folded = normalizeTerm(foldText(text));
-    const tokens = tokensOf(folded);
-    if (tokens.length === 0) continue;
-    if (tokens.length === 1 && [...tokens[0]!].length === 1 && isCjk(tokens[0]!.codePointAt(0)!)) {
-      tooShort.push(text);
-      continue;
-    }
+    const first = spellingOf(folded);
+    if (first.tokens.length === 0 && first.prefixes.length === 0) continue;
     const key = `${negated ? '-' : ''}${folded}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const spellings = [{ folded, tokens }];
+    const spellings = [first];
     for (const alternative of variantSpellings(folded, variants)) {
       if (spellings.length >= MAX_SPELLINGS) break;
-      spellings.push({ folded: alternative, tokens: tokensOf(alternative) });
+      spellings.push(spellingOf(alternative));
     }
     terms.push({ text, phrase, negated, spellings });
   }
@@ -78,10 +93,76 @@ function normalizeTerm(folded: string): string {
     });
 }
 
-function tokensOf(folded: string): string[] {
+/**
+ * What a post must hold to match a folded term: each CJK run of it (see runRequirement), and the
+ * term's other tokens (words, their pairs, their joins with an adjacent CJK character).
+ */
+export function spellingOf(folded: string): Spelling {
   const tokens = new Set<string>();
-  tokenizeFolded(folded, (token) => tokens.add(token));
-  return [...tokens];
+  const prefixes = new Set<string>();
+  tokenizeFolded(folded, (token) => {
+    if (!isAllCjk(token)) tokens.add(token);
+  });
+  for (const { run, start, end } of cjkRuns(folded)) {
+    // A lone character joined to a word (AI晶) is required by the join already.
+    const joined = end - start <= 2 && [...run].length === 1 && ((start > 0 && isWordChar(folded.codePointAt(start - 1)!)) || (end < folded.length && isWordChar(folded.codePointAt(end)!)));
+    if (!joined) runRequirement(run, tokens, prefixes);
+  }
+  return { folded, tokens: [...tokens], prefixes: [...prefixes], needles: needlesOf(folded) };
+}
+
+/** The maximal runs of CJK characters in a text, with where each starts and ends (UTF-16 indexes). */
+function cjkRuns(text: string): { run: string; start: number; end: number }[] {
+  const runs: { run: string; start: number; end: number }[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; ) {
+    const point = i < text.length ? text.codePointAt(i)! : 0;
+    if (i < text.length && isCjk(point)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      runs.push({ run: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+    i += point > 0xffff ? 2 : 1;
+  }
+  return runs;
+}
+
+function isAllCjk(token: string): boolean {
+  for (const char of token) if (!isCjk(char.codePointAt(0)!)) return false;
+  return true;
+}
+
+/**
+ * How a run is found exactly where it occurs: a pair or a gram of RUN_GRAM characters is a token; a
+ * shorter run is the start of the grams that hold it; a longer one, each of its grams.
+ */
+function runRequirement(run: string, tokens: Set<string>, prefixes: Set<string>): void {
+  const chars = [...run];
+  if (chars.length === 2 || chars.length === RUN_GRAM) tokens.add(run);
+  else if (chars.length < RUN_GRAM) prefixes.add(run);
+  else for (let k = 0; k + RUN_GRAM <= chars.length; k++) tokens.add(chars.slice(k, k + RUN_GRAM).join(''));
+}
+
+/**
+ * The pieces of a folded term to highlight: its runs of letters and digits, with the white space and
+ * joiners between Latin words (hong kong, covid-19, u.s), and no punctuation (《国安法》 → 国安法).
+ */
+function needlesOf(folded: string): string[] {
+  const needles: string[] = [];
+  let piece = '';
+  const chars = [...folded];
+  chars.forEach((char, k) => {
+    const point = char.codePointAt(0)!;
+    const between = k > 0 && k + 1 < chars.length && isWordChar(chars[k - 1]!.codePointAt(0)!) && isWordChar(chars[k + 1]!.codePointAt(0)!);
+    if (isCjk(point) || isWordChar(point) || (between && (char === ' ' || isJoiner(point)))) piece += char;
+    else {
+      if (piece) needles.push(piece);
+      piece = '';
+    }
+  });
+  if (piece) needles.push(piece);
+  return needles;
 }
 
 function variantSpellings(folded: string, variants: readonly (readonly string[])[]): string[] {

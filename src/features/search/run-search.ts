@@ -6,10 +6,10 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
-import { TITLE_BIT, newestFirst, shardHolding, type DecodedShard, type Postings } from '../../shared/search-format.ts';
+import { MAX_OCCURRENCES, TITLE_BIT, newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
-import { parseQuery, type ParsedQuery, type QueryTerm } from './parse-query.ts';
+import { parseQuery, type ParsedQuery, type QueryTerm, type Spelling } from './parse-query.ts';
 import { loadSearchMeta, loadSearchPiece, loadSearchShard, loadSearchTailShard } from './search-client.ts';
 
 export interface SearchResult {
@@ -18,7 +18,7 @@ export interface SearchResult {
   rows: number[];
   /** Matching rows, ascending (newest first). */
   rowsByDate: number[];
-  /** Folded text of every spelling of every positive term: what to highlight. */
+  /** The pieces of every spelling of every positive term, folded: what to highlight. */
   needles: string[];
   /** Cuts a title or excerpt into plain and matched pieces. */
   split: MatchSplitter;
@@ -40,16 +40,20 @@ export class SearchCancelled extends Error {
 export async function runSearch(queryText: string, signal?: AbortSignal): Promise<SearchResult> {
   const meta = await loadSearchMeta();
   const query = parseQuery(queryText, meta.variants);
-  const tokens = new Set(query.terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.tokens)));
+  const spellings = query.terms.flatMap((term) => term.spellings);
+  const tokens = new Set(spellings.flatMap((spelling) => spelling.tokens));
+  const prefixes = new Set(spellings.flatMap((spelling) => spelling.prefixes));
   // The newest posts are in the tail, in shards of its own: a token's postings may be in both (an
   // archive smaller than the tail's span has only a tail). Shards are known by their first tokens.
   const tailFirst = meta.tail?.firstTokens ?? [];
-  const shardsHolding = (firstTokens: readonly string[]) => [...new Set([...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []))];
+  const shardsNeeded = (firstTokens: readonly string[]) => [
+    ...new Set([...[...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []), ...[...prefixes].flatMap((prefix) => shardsHoldingPrefix(firstTokens, prefix))]),
+  ];
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
-  const pieced = [...tokens].filter((token) => (meta.pieces[token] ?? 0) > 0);
+  const pieced = Object.keys(meta.pieces).filter((token) => tokens.has(token) || [...prefixes].some((prefix) => token.startsWith(prefix)));
   const [shardEntries, tailEntries, pieceLists] = await Promise.all([
-    Promise.all(shardsHolding(meta.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
-    Promise.all(shardsHolding(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const)),
+    Promise.all(shardsNeeded(meta.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
+    Promise.all(shardsNeeded(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const)),
     Promise.all(pieced.map((token) => Promise.all(Array.from({ length: meta.pieces[token]! }, (_, k) => loadSearchPiece(token, k))))),
   ]);
   if (signal?.aborted) throw new SearchCancelled();
@@ -67,18 +71,28 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
     const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
     return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;
   };
+  // A run's postings: those of every token beginning with it, found in the headers of the shards fetched.
+  const postingsOfPrefix = (prefix: string): Postings | undefined => {
+    const held = new Set<string>();
+    for (const loaded of [shards, tailShards]) {
+      for (const shard of loaded.values()) for (const token of shard.header.tokens) if (token.startsWith(prefix)) held.add(token);
+    }
+    const lists = [...held].flatMap((token) => postingsOf(token) ?? []);
+    return lists.length > 0 ? mergePostings(lists, meta.postCount) : undefined;
+  };
+  const listsOf = (spelling: Spelling) => [...spelling.tokens.map(postingsOf), ...spelling.prefixes.map(postingsOfPrefix)];
 
   const positive = query.terms.filter((term) => !term.negated);
   const negative = query.terms.filter((term) => term.negated);
-  const needles = [...new Set(positive.flatMap((term) => term.spellings.map((spelling) => spelling.folded)))];
+  const needles = needlesOf(positive);
   const split: MatchSplitter = (text) => splitMatches(text, needles);
   if (positive.length === 0) return { query, rows: [], rowsByDate: [], needles, split };
 
-  const matches = positive.map((term) => matchTerm(term, postingsOf));
+  const matches = positive.map((term) => matchTerm(term, listsOf));
   // Posts holding every positive term, none of the negated ones.
   let rows = [...matches].sort((a, b) => a.rows.length - b.rows.length)[0]!.rows;
   for (const match of matches) rows = intersect(rows, match.rows);
-  for (const term of negative) rows = subtract(rows, matchTerm(term, postingsOf).rows);
+  for (const term of negative) rows = subtract(rows, matchTerm(term, listsOf).rows);
 
   const scores = new Float64Array(rows.length);
   matches.forEach((match) => {
@@ -94,11 +108,11 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   return { query, rows: order.map((i) => rows[i]!), rowsByDate: Array.from(rows), needles, split };
 }
 
-/** Posts matching any spelling of a term (all of its tokens). */
-function matchTerm(term: QueryTerm, postingsOf: (token: string) => Postings | undefined): TermMatches {
+/** Posts matching any spelling of a term (all of its tokens and runs). */
+function matchTerm(term: QueryTerm, listsOf: (spelling: Spelling) => (Postings | undefined)[]): TermMatches {
   const perSpelling = term.spellings.map((spelling) => {
-    const lists = spelling.tokens.map(postingsOf);
-    if (lists.some((list) => !list)) return empty();
+    const lists = listsOf(spelling);
+    if (lists.length === 0 || lists.some((list) => !list)) return empty();
     const sorted = (lists as Postings[]).sort((a, b) => a.rows.length - b.rows.length);
     let rows = sorted[0]!.rows;
     for (const list of sorted.slice(1)) rows = intersect(rows, list.rows);
@@ -116,6 +130,35 @@ function matchTerm(term: QueryTerm, postingsOf: (token: string) => Postings | un
     return { rows, tf, title };
   });
   return perSpelling.length === 1 ? perSpelling[0]! : union(perSpelling);
+}
+
+/**
+ * Several tokens' postings as one list (the tokens beginning with a run): a post's occurrences are
+ * summed, and it is in the title when any of them is. Gathered over the rows, not merged pairwise: a
+ * single character's tokens may be thousands.
+ */
+function mergePostings(lists: readonly Postings[], postCount: number): Postings {
+  const occurrences = new Uint16Array(postCount);
+  const inTitle = new Uint8Array(postCount);
+  const held = new Uint8Array(postCount);
+  let count = 0;
+  for (const list of lists) {
+    for (let i = 0; i < list.rows.length; i++) {
+      const row = list.rows[i]!;
+      if (!held[row]) count++;
+      held[row] = 1;
+      occurrences[row] = Math.min(MAX_OCCURRENCES, occurrences[row]! + (list.weights[i]! >> 1));
+      inTitle[row]! |= list.weights[i]! & TITLE_BIT;
+    }
+  }
+  const rows = new Int32Array(count);
+  const weights = new Uint8Array(count);
+  for (let row = 0, n = 0; n < count; row++) {
+    if (!held[row]) continue;
+    rows[n] = row;
+    weights[n++] = (occurrences[row]! << 1) | inTitle[row]!;
+  }
+  return { rows, weights };
 }
 
 function empty(): TermMatches {
@@ -170,11 +213,15 @@ function union(parts: TermMatches[]): TermMatches {
   return { rows, tf, title };
 }
 
+function needlesOf(terms: readonly QueryTerm[]): string[] {
+  return [...new Set(terms.flatMap((term) => term.spellings.flatMap((spelling) => spelling.needles)))];
+}
+
 /** What to highlight for a query, without running it: for an article opened from the results. */
 export async function highlighterFor(queryText: string): Promise<{ needles: string[]; split: MatchSplitter; markIn: (root: HTMLElement) => HTMLElement[] }> {
   const meta = await loadSearchMeta();
   const query = parseQuery(queryText, meta.variants);
-  const needles = [...new Set(query.terms.filter((term) => !term.negated).flatMap((term) => term.spellings.map((spelling) => spelling.folded)))];
+  const needles = needlesOf(query.terms.filter((term) => !term.negated));
   return { needles, split: (text) => splitMatches(text, needles), markIn: (root) => markMatches(root, needles) };
 }
 

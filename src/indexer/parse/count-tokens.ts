@@ -13,7 +13,7 @@
  * test/unit/count-tokens.test.ts holds the two to the same result.
  */
 import { MAX_OCCURRENCES, TITLE_BIT } from '../../shared/search-format.ts';
-import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isWordChar, MAX_WORD_LENGTH } from '../../shared/search-text.ts';
+import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
 
@@ -63,6 +63,8 @@ class TokenCounter {
   private readonly byString = new Map<string, number>();
   private numbered = 0;
   private inTitle = false;
+  /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
+  private readonly recent: number[] = [0, 0, 0];
   private length = 0;
 
   constructor() {
@@ -132,31 +134,36 @@ class TokenCounter {
   /** tokenizeFolded over `units`, each token counted as it is found. */
   private tokenize(): void {
     const end = this.length;
-    let previousCjk = -1; // the CJK code point just before, with nothing between
-    let previousWordStart = -1; // the Latin word just before, with only white space between: [start, end)
+    // The current CJK run's last RUN_GRAM - 1 code points, oldest first, and how many there are.
+    const recent = this.recent;
+    let held = 0;
+    let previousWordStart = -1; // the Latin word just before, with only a joiner between: [start, end)
     let previousWordEnd = -1;
+    let joiner = 0; // what separates it from here: 0 (nothing yet), or the joiner's code (space: 0x20)
     let endedStart = -1; // the Latin word that ends right here, with nothing between
     let endedEnd = -1;
-    let lone = -1; // a CJK code point that is a token if nothing joins it on either side
     let i = 0;
     while (i < end) {
       const point = pointAt(i, end);
       const width = point > 0xffff ? 2 : 1;
       if (isCjk(point)) {
-        if (previousCjk >= 0) {
-          this.addPair(previousCjk, point);
-          lone = -1;
-        } else if (endedStart >= 0) {
-          this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
-        } else {
-          lone = point;
+        if (held > 0) this.addPair(recent[held - 1]!, point);
+        else if (endedStart >= 0) this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
+        if (held === RUN_GRAM - 1) {
+          this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!, point));
+          recent[0] = recent[1]!;
+          recent[1] = recent[2]!;
+          held--;
         }
-        previousCjk = point;
+        recent[held++] = point;
         previousWordStart = -1;
         endedStart = -1;
         i += width;
         continue;
       }
+      const lastCjk = held > 0 ? recent[held - 1]! : -1;
+      this.endRun(held);
+      held = 0;
       if (isWordChar(point)) {
         let wordEnd = i + width;
         while (wordEnd < end) {
@@ -167,32 +174,35 @@ class TokenCounter {
         if (wordEnd - i <= MAX_WORD_LENGTH) {
           const word = textOf(i, wordEnd);
           this.addString(word);
-          if (previousCjk >= 0) {
-            this.addString(String.fromCodePoint(previousCjk) + word);
-            lone = -1;
-          }
-          if (previousWordStart >= 0) this.addString(`${textOf(previousWordStart, previousWordEnd)} ${word}`);
+          if (lastCjk >= 0) this.addString(String.fromCodePoint(lastCjk) + word);
+          if (previousWordStart >= 0 && joiner !== 0) this.addString(`${textOf(previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`);
           previousWordStart = endedStart = i;
           previousWordEnd = endedEnd = wordEnd;
         } else {
           previousWordStart = -1;
           endedStart = -1;
         }
-        if (lone >= 0) this.addPoint(lone);
-        lone = -1;
-        previousCjk = -1;
+        joiner = 0;
         i = wordEnd;
         continue;
       }
-      // A separator: white space keeps two Latin words adjacent; anything else breaks every join.
-      if (lone >= 0) this.addPoint(lone);
-      lone = -1;
-      if (!(point === 0x20 || point === 0x09 || point === 0x0a || point === 0x0d || point === 0x3000 || point === 0xa0)) previousWordStart = -1;
-      previousCjk = -1;
+      // A separator: white space keeps two Latin words adjacent, and so does one joiner right after a word.
+      if (previousWordStart >= 0) {
+        if (isSpace(point) && (joiner === 0 || joiner === 0x20)) joiner = 0x20;
+        else if (isJoiner(point) && joiner === 0 && i + 1 < end && isWordChar(pointAt(i + 1, end))) joiner = point;
+        else previousWordStart = -1;
+      }
       endedStart = -1;
       i += width;
     }
-    if (lone >= 0) this.addPoint(lone);
+    this.endRun(held);
+  }
+
+  /** The run's last grams (its last `held` code points), cut short by its end; its pair is a token already. */
+  private endRun(held: number): void {
+    const recent = this.recent;
+    if (held === 3) this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!));
+    if (held > 0) this.addPoint(recent[held - 1]!);
   }
 
   private addPair(first: number, second: number): void {
@@ -265,6 +275,12 @@ class TokenCounter {
       slotEntries[slot] = oldEntries[old]!;
     }
   }
+}
+
+/** A gram of three or four code points: String.fromCharCode when all are in the BMP (nearly always; faster). */
+function fromPoints(a: number, b: number, c: number, d = -1): string {
+  if (d < 0) return (a | b | c) > 0xffff ? String.fromCodePoint(a, b, c) : String.fromCharCode(a, b, c);
+  return (a | b | c | d) > 0xffff ? String.fromCodePoint(a, b, c, d) : String.fromCharCode(a, b, c, d);
 }
 
 /** String.prototype.codePointAt over the folded units. */

@@ -10,7 +10,7 @@
  *     from the start of the first such shard until a cut falls where the old index had one; pieces only
  *     of those tokens; every other file stays as it is.
  */
-import { PIECE_POSTINGS, SEARCH_META_PATH, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader } from '../../shared/search-format.ts';
+import { PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, decodeShardHeader, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader } from '../../shared/search-format.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
@@ -24,9 +24,11 @@ interface WrittenShard {
   body: Uint8Array;
 }
 
+/** The written index's meta.json; undefined when there is none, or it is of another version (not to be patched). */
 export function readSearchMeta(read: ReadIndexFile): SearchMeta | undefined {
   const bytes = read(SEARCH_META_PATH);
-  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as SearchMeta) : undefined;
+  const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as SearchMeta) : undefined;
+  return meta?.version === SEARCH_FORMAT_VERSION ? meta : undefined;
 }
 
 /** A shard or piece file: its header and its postings (see search-format.ts). */
@@ -34,7 +36,7 @@ function readShardFile(read: ReadIndexFile, path: string): WrittenShard {
   const bytes = read(path);
   if (!bytes) throw new Error(`the search index written by the last build has no ${path}`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as ShardHeader;
+  const header = decodeShardHeader(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
   return { header, body: bytes.subarray(4 + headerLength) };
 }
 

@@ -167,11 +167,13 @@ export class ShardCutter {
 }
 
 /**
- * What a token costs in its shard's header (a shard of many rare tokens is mostly header): ~3 bytes a
- * CJK character, plus quotes, commas and two numbers.
+ * What a token costs in its shard's header (a shard of many rare tokens is mostly header), front-coded
+ * (see encodeShardHeader): about half its characters written, at ~3 bytes a CJK character, plus its
+ * prefix length, a line break and two short numbers. Per token, whatever comes before it, so that
+ * where shards end depends on the tokens alone (see endsShardBefore).
  */
 function tokenHeaderBytes(token: string): number {
-  return token.length * 3 + 16;
+  return token.length * 2 + 6;
 }
 
 /**

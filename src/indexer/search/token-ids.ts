@@ -5,7 +5,9 @@
  * distinct ones per thread at 200k posts): in one Map of strings that was the largest cost of feeding
  * the index (~115 µs a post). Most tokens are one or two UTF-16 units (pairs of Chinese characters):
  * those are kept in an open-addressing table under a number made of their units, without hashing a
- * string; longer ones in a Map.
+ * string; tokens of three or four units (the grams of Chinese runs, most of the tokens since they were
+ * indexed) in a second table under two numbers; longer ones in a Map. A Map entry costs ~60 bytes of
+ * the worker's capped heap, and a thread at 200k posts holds millions of grams.
  */
 const SPREAD = 0x9e3779b1;
 
@@ -17,9 +19,15 @@ export class TokenIds {
   /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
   private shift = 20;
   private short = 0;
+  /** The table of three- and four-unit tokens: two numbers a key (see midKey); a high number of 0 is an empty slot. */
+  private midHigh = new Uint32Array(1 << 12);
+  private midLow = new Uint32Array(1 << 12);
+  private midIds = new Uint32Array(1 << 12);
+  private midShift = 20;
+  private mid = 0;
 
   get size(): number {
-    return this.short + this.long.size;
+    return this.short + this.mid + this.long.size;
   }
 
   get(token: string): number | undefined {
@@ -29,7 +37,10 @@ export class TokenIds {
   /** The id of the token `text.slice(start, end)`, without making that string when it is short. */
   getSlice(text: string, start: number, end: number): number | undefined {
     const key = shortKey(text, start, end);
-    if (key === 0) return this.long.get(text.slice(start, end));
+    if (key === 0) {
+      const high = midHigh(text, start, end);
+      return high === 0 ? this.long.get(text.slice(start, end)) : this.getMid(high, midLow(text, start, end));
+    }
     const mask = this.keys.length - 1;
     for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
       const held = this.keys[slot]!;
@@ -42,7 +53,12 @@ export class TokenIds {
   add(token: string): number {
     const id = this.size;
     const key = shortKey(token, 0, token.length);
-    if (key === 0) this.long.set(token, id);
+    const high = key === 0 ? midHigh(token, 0, token.length) : 0;
+    if (high !== 0) {
+      if ((this.mid + 1) * 2 > this.midHigh.length) this.growMid();
+      this.placeMid(high, midLow(token, 0, token.length), id);
+      this.mid++;
+    } else if (key === 0) this.long.set(token, id);
     else {
       if ((this.short + 1) * 2 > this.keys.length) this.grow();
       this.place(key, id);
@@ -57,6 +73,13 @@ export class TokenIds {
       const key = this.keys[slot]!;
       if (key !== 0) yield [key > 0xffff ? String.fromCharCode(key >>> 16, key & 0xffff) : String.fromCharCode(key), this.ids[slot]!];
     }
+    for (let slot = 0; slot < this.midHigh.length; slot++) {
+      const high = this.midHigh[slot]!;
+      if (high === 0) continue;
+      const low = this.midLow[slot]!;
+      const token = (low & 0xffff) === 0 ? String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16) : String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16, low & 0xffff);
+      yield [token, this.midIds[slot]!];
+    }
     yield* this.long;
   }
 
@@ -66,6 +89,38 @@ export class TokenIds {
     this.ids = new Uint32Array(1 << 12);
     this.shift = 20;
     this.short = 0;
+    this.midHigh = new Uint32Array(1 << 12);
+    this.midLow = new Uint32Array(1 << 12);
+    this.midIds = new Uint32Array(1 << 12);
+    this.midShift = 20;
+    this.mid = 0;
+  }
+
+  private getMid(high: number, low: number): number | undefined {
+    const mask = this.midHigh.length - 1;
+    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
+      const held = this.midHigh[slot]!;
+      if (held === high && this.midLow[slot] === low) return this.midIds[slot]!;
+      if (held === 0) return undefined;
+    }
+  }
+
+  private placeMid(high: number, low: number, id: number): void {
+    const mask = this.midHigh.length - 1;
+    let slot = midSlot(high, low, this.midShift);
+    while (this.midHigh[slot] !== 0) slot = (slot + 1) & mask;
+    this.midHigh[slot] = high;
+    this.midLow[slot] = low;
+    this.midIds[slot] = id;
+  }
+
+  private growMid(): void {
+    const [highs, lows, ids] = [this.midHigh, this.midLow, this.midIds];
+    this.midHigh = new Uint32Array(highs.length * 2);
+    this.midLow = new Uint32Array(highs.length * 2);
+    this.midIds = new Uint32Array(highs.length * 2);
+    this.midShift--;
+    for (let slot = 0; slot < highs.length; slot++) if (highs[slot] !== 0) this.placeMid(highs[slot]!, lows[slot]!, ids[slot]!);
   }
 
   private place(key: number, id: number): void {
@@ -96,4 +151,25 @@ function shortKey(text: string, start: number, end: number): number {
   if (end - start !== 2) return 0;
   const first = text.charCodeAt(start);
   return first === 0 ? 0 : ((first << 16) | text.charCodeAt(start + 1)) >>> 0;
+}
+
+/**
+ * A token of three or four UTF-16 units as two numbers: the first two units (the high number), and the
+ * third × 2¹⁶ plus the fourth, or 0 for three units (the low). 0 as the high number for every other
+ * token, and for one holding U+0000 where it would make two forms meet (first or fourth unit).
+ */
+function midHigh(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length !== 3 && length !== 4) return 0;
+  const first = text.charCodeAt(start);
+  if (first === 0 || (length === 4 && text.charCodeAt(start + 3) === 0)) return 0;
+  return ((first << 16) | text.charCodeAt(start + 1)) >>> 0;
+}
+
+function midLow(text: string, start: number, end: number): number {
+  return ((text.charCodeAt(start + 2) << 16) | (end - start === 4 ? text.charCodeAt(start + 3) : 0)) >>> 0;
+}
+
+function midSlot(high: number, low: number, shift: number): number {
+  return Math.imul(high ^ Math.imul(low, 0x85ebca6b), SPREAD) >>> shift;
 }

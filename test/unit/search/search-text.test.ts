@@ -12,6 +12,27 @@ describe('folding', () => {
     expect(foldText('Hong KONG')).toBe('hong kong');
   });
 
+  it('folds the characters OpenCC converts only inside phrases, everywhere (著 → 着, 瞭 → 了, 藉 → 借, 覆 → 复)', () => {
+    expect(foldText('隨著瞭解藉此答覆')).toBe(foldText('随着了解借此答复'));
+    expect(foldText('隨著')).toBe('随着');
+  });
+
+  it('folds Hong Kong and Taiwan variant characters as the standard ones (衞 → 衛 → 卫)', () => {
+    expect(foldText('保衞')).toBe(foldText('保衛'));
+    expect(foldText('保衞')).toBe('保卫');
+  });
+
+  it('leaves Simplified characters that are the table’s own targets alone (沈 the surname, 坏)', () => {
+    expect(foldText('沈')).toBe('沈');
+    expect(foldText('沈')).not.toBe(foldText('沉'));
+    expect(foldText('坏')).toBe(foldText('壞'));
+  });
+
+  it('folds every character to a fixed point (folding twice changes nothing)', () => {
+    const text = '隨著瞭解藉覆衞著保衛壞沈瀋麼么後發臺灣乾燥';
+    expect(foldText(foldText(text))).toBe(foldText(text));
+  });
+
   it('folds compatibility ideographs to the unified ones', () => {
     // U+F9A8 is a compatibility form of 令.
     expect(foldText('\uF9A8')).toBe('令');
@@ -26,21 +47,32 @@ describe('folding', () => {
 });
 
 describe('tokens', () => {
-  it('cuts Chinese into overlapping pairs of characters', () => {
-    expect(tokenize('烏克蘭總統')).toEqual(['乌克', '克兰', '兰总', '总统']);
+  it('cuts Chinese into overlapping pairs and the grams of up to four characters starting at each character', () => {
+    expect(tokenize('烏克蘭總統')).toEqual(['乌克', '克兰', '兰总', '乌克兰总', '总统', '克兰总统', '兰总统', '统']);
+  });
+
+  it('cuts a run’s last grams short at its end, so that every character begins one', () => {
+    expect(tokenize('立法院')).toEqual(['立法', '法院', '立法院', '院']);
+    expect(tokenize('立法')).toEqual(['立法', '法']);
   });
 
   it('keeps a lone character between separators as a token', () => {
-    expect(tokenize('雨，停了')).toEqual(['雨', '停了']);
+    expect(tokenize('雨，停了')).toEqual(['雨', '停了', '了']);
   });
 
   it('keeps Latin words and numbers whole, and joins them to adjacent Chinese', () => {
-    expect(tokenize('2026年APEC峰會')).toEqual(['2026', '2026年', 'apec', '年apec', 'apec峰', '峰会']);
-    expect(tokenize('AI晶片')).toEqual(['ai', 'ai晶', '晶片']);
+    expect(tokenize('2026年APEC峰會')).toEqual(['2026', '2026年', '年', 'apec', '年apec', 'apec峰', '峰会', '会']);
+    expect(tokenize('AI晶片')).toEqual(['ai', 'ai晶', '晶片', '片']);
   });
 
   it('pairs Latin words separated only by white space (for phrases), not across punctuation', () => {
     expect(tokenize('Hong Kong, Macau')).toEqual(['hong', 'kong', 'hong kong', 'macau']);
+  });
+
+  it('pairs Latin words joined by one hyphen or full stop, keeping the joiner', () => {
+    expect(tokenize('COVID-19')).toEqual(['covid', '19', 'covid-19']);
+    expect(tokenize('the U.S. said')).toEqual(['the', 'u', 'the u', 's', 'u.s', 'said']);
+    expect(tokenize('covid - 19, a--b')).toEqual(['covid', '19', 'a', 'b']);
   });
 
   it('reads full-width and mixed-script text the same as its half-width form', () => {
@@ -53,6 +85,6 @@ describe('tokens', () => {
   });
 
   it('treats Japanese kana and Korean like Chinese', () => {
-    expect(tokenize('ソウル서울')).toEqual(['ソウ', 'ウル', 'ル서', '서울']);
+    expect(tokenize('ソウル서울')).toEqual(['ソウ', 'ウル', 'ル서', 'ソウル서', '서울', 'ウル서울', 'ル서울', '울']);
   });
 });

@@ -14,7 +14,7 @@ describe('TokenIds', () => {
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let n = 0; n < 60_000; n++) {
       let token = '';
-      const length = 1 + Math.floor(next() * 4);
+      const length = 1 + Math.floor(next() * 5);
       for (let k = 0; k < length; k++) token += n % 3 === 0 ? String.fromCharCode(0x4e00 + Math.floor(next() * 400)) : units[Math.floor(next() * units.length)];
       const id = ids.get(token);
       expect(id).toBe(reference.get(token));
@@ -39,10 +39,19 @@ describe('TokenIds', () => {
     expect([ids.get('\u0001'), ids.get('\u0000\u0001')]).toEqual([single, pair]);
   });
 
+  it('keeps three- and four-unit tokens that would share numbers apart', () => {
+    const ids = new TokenIds();
+    const tokens = ['abc', 'abc\u0001', 'ab\u0000', 'ab\u0000\u0001', '\u0000abc', 'abc\u0000', '乌克兰总', '乌克兰'];
+    const given = tokens.map((token) => ids.add(token));
+    expect(tokens.map((token) => ids.get(token))).toEqual(given);
+    expect(new Map(ids.entries())).toEqual(new Map(tokens.map((token, i) => [token, given[i]])));
+  });
+
   it('forgets everything when cleared', () => {
     const ids = new TokenIds();
     ids.add('台灣');
     ids.add('taiwan');
+    ids.add('乌克兰总');
     ids.clear();
     expect([ids.size, ids.get('台灣'), ids.get('taiwan'), [...ids.entries()]]).toEqual([0, undefined, undefined, []]);
   });
