@@ -200,6 +200,11 @@ export interface IngestReport {
    * planned every post again, and why (see src/indexer/incremental/patch-plan.ts). Builds only.
    */
   plan?: { patched: true } | { patched: false; reason: string };
+  /** What the build wrote beyond the index (see src/indexer/output/write-extras.ts). Builds only. */
+  extras?: {
+    /** Atom feeds written, left as they were, removed (absent without SITE_URL). */
+    feeds?: { written: number; unchanged: number; removed: number };
+  };
 }
 
 export interface SearchIndexStats {

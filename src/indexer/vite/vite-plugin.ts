@@ -27,6 +27,7 @@ import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
 import { bundledWorker } from '../workers/worker-bundle.ts';
 import { WorkerPool } from '../workers/worker-pool.ts';
 import { writeIndex } from '../output/write-index.ts';
+import { writeExtras } from '../output/write-extras.ts';
 
 export interface CnaReaderIndexOptions {
   /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
@@ -344,6 +345,8 @@ async function writeBuilt(building: Promise<BuiltIndex | PatchedIndex>, target: 
     built.report.search = written.search;
     built.report.phases = [...(built.report.phases ?? []), ...written.phases];
     built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+    // Issue 25: feeds (and the other extras) from the index just written.
+    built.report.extras = await writeExtras({ dataRoot: target.lastBuild.dataRoot });
     await store.prune(built.storeKeys);
     return built.report;
   } catch (error) {
