@@ -94,6 +94,8 @@ export interface PostMeta {
   image?: ThumbnailRef;
   /** Written language when it is not Traditional Chinese (the archive's default): `zh-Hans` or `en`. */
   lang?: string;
+  /** Minutes to read the text, characters counted for CJK and words for Latin scripts (see reading-time.ts). */
+  readingMinutes?: number;
 }
 
 export interface ThumbnailRef {

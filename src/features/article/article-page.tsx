@@ -15,6 +15,7 @@ import { Highlighted } from '../search/highlighted.tsx';
 import { useHighlighter } from '../search/use-highlighter.ts';
 import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
+import { ReadingTime, useReadingMinutes } from './reading-time.tsx';
 
 export function ArticlePage() {
   const { id = '' } = useParams();
@@ -37,6 +38,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
   const [params, setParams] = useSearchParams();
   const query = params.get('q')?.trim() ?? '';
   const highlighter = useHighlighter(query);
+  const readingMinutes = useReadingMinutes(post.html);
   const [marks, setMarks] = useState<HTMLElement[]>([]);
   const onMarks = useCallback((found: HTMLElement[]) => setMarks(found), []);
   const current = useRef(-1);
@@ -104,6 +106,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
               {tag.label}
             </Link>
           ))}
+          <ReadingTime minutes={readingMinutes} />
           {post.author && (
             <span className="byline">
               {t.byline} {post.author}

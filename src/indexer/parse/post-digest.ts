@@ -8,6 +8,7 @@ import type { PostMeta, Problem } from '../../shared/types.ts';
 import type { ParseOutcome, ParsedPost } from './parse-post.ts';
 import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
+import { readingMinutes } from '../../shared/reading-time.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
 export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related'> {
@@ -16,6 +17,8 @@ export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures
   image?: PostMeta['image'];
   /** The identity (urlIdentity) of each related story's URL, in the order of the post's related links. */
   relatedUrls: string[];
+  /** Minutes to read the text (see src/shared/reading-time.ts). */
+  readingMinutes?: number;
 }
 
 export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens };
@@ -34,6 +37,7 @@ export function summarizePost(post: ParsedPost): PostSummary {
     figureCount: figures.length,
     ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
     relatedUrls: related.map((link) => urlIdentity(link.url)),
+    readingMinutes: readingMinutes(text),
   };
 }
 
