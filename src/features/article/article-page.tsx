@@ -16,6 +16,7 @@ import { useHighlighter } from '../search/use-highlighter.ts';
 import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
 import { ReadingTime, useReadingMinutes } from './reading-time.tsx';
+import { ShareButton } from './share-button.tsx';
 
 export function ArticlePage() {
   const { id = '' } = useParams();
@@ -120,6 +121,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
         ) : (
           <p className="original-missing">{t.noOriginal}</p>
         )}
+        <ShareButton />
       </header>
       {query && highlighter && (
         <div className="match-bar" role="status">
