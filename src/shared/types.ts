@@ -206,6 +206,8 @@ export interface IngestReport {
   extras?: {
     /** Atom feeds written, left as they were, removed (absent without SITE_URL). */
     feeds?: { written: number; unchanged: number; removed: number };
+    /** Posts compared, posts with other reports of their story, buckets read (not cached), files written and kept, seconds. */
+    sameStory?: { posts: number; grouped: number; bucketsRead: number; written: number; unchanged: number; seconds: number };
   };
 }
 
@@ -277,4 +279,35 @@ export function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+/**
+ * Issue 25: what the build adds to an article beyond its post file, kept apart in `extras/<n>.json`
+ * (ExtrasBucket, see extrasFile) so that the posts' files and their writing stay as they are.
+ */
+export interface StoryRef {
+  id: string;
+  title: string;
+  date: IsoInstant;
+  /** Tag keys; labels live in the manifest. */
+  tags: string[];
+}
+
+export interface PostExtras {
+  /** Other posts reporting the same story (src/indexer/plan/same-story.ts), most alike first. */
+  sameStory?: StoryRef[];
+  /** Posts sharing the article's rare terms, for one that links to few stories of its own. */
+  furtherReading?: StoryRef[];
+}
+
+/** An extras file: the extras of each post of its bucket that has any, by post id. */
+export type ExtrasBucket = Record<string, PostExtras>;
+
+/** Path relative to `data/` of the extras file holding a post's: one file for 16 post buckets (~60 posts). */
+export function extrasFile(id: string, postBuckets: number): string {
+  return `extras/${postBucket(id, extrasBucketCount(postBuckets))}.json`;
+}
+
+export function extrasBucketCount(postBuckets: number): number {
+  return Math.max(1, Math.ceil(postBuckets / 16));
 }

@@ -17,6 +17,7 @@ import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
 import { ReadingTime, useReadingMinutes } from './reading-time.tsx';
 import { ShareButton } from './share-button.tsx';
+import { StoryExtras } from './story-refs.tsx';
 
 export function ArticlePage() {
   const { id = '' } = useParams();
@@ -138,6 +139,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
       )}
       <ArticleBody html={post.html} highlighter={highlighter} onMarks={onMarks} />
       <RelatedList related={post.related} />
+      <StoryExtras id={post.id} />
       <nav className="prev-next" aria-label={`${t.previous} / ${t.next}`}>
         {post.previousId ? (
           <Link rel="prev" to={`/a/${encodeURIComponent(post.previousId)}`}>

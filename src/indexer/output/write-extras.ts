@@ -1,9 +1,11 @@
 /**
- * What the build writes beyond the index itself (issue 25), from the index as written: the Atom feeds.
+ * What the build writes beyond the index itself (issue 25), from the index as written: the Atom feeds,
+ * and each article's other reports of the same story.
  * One call from the plugin after writeIndex; each part reads the output back rather than the build's
  * plan, so that full and patched builds alike get them.
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
+import { writeSameStories, type WrittenSameStories } from './write-same-story.ts';
 
 export interface ExtrasOptions {
   dataRoot: string;
@@ -12,10 +14,13 @@ export interface ExtrasOptions {
    * written. @default process.env.SITE_URL
    */
   siteUrl?: string;
+  /** The build cache: the posts' same-story signatures are kept there. Without it, every post is read. */
+  cacheDir?: string;
 }
 
 export interface WrittenExtras {
   feeds?: Omit<WrittenFeeds, 'paths'>;
+  sameStory?: WrittenSameStories;
 }
 
 /** The archive's name in feeds: the reader's title (see siteTitle in src/ui/i18n.tsx). */
@@ -23,7 +28,7 @@ const SITE_TITLE = '新聞典藏閱讀器';
 
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = {};
+  const extras: WrittenExtras = { sameStory: await writeSameStories(options.dataRoot, options.cacheDir) };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;

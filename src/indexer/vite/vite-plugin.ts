@@ -346,7 +346,7 @@ async function writeBuilt(building: Promise<BuiltIndex | PatchedIndex>, target: 
     built.report.phases = [...(built.report.phases ?? []), ...written.phases];
     built.report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
     // Issue 25: feeds (and the other extras) from the index just written.
-    built.report.extras = await writeExtras({ dataRoot: target.lastBuild.dataRoot });
+    built.report.extras = await writeExtras({ dataRoot: target.lastBuild.dataRoot, cacheDir: target.cacheDir });
     await store.prune(built.storeKeys);
     return built.report;
   } catch (error) {
