@@ -7,6 +7,7 @@ import { LoadError, Loading } from '../../ui/status.tsx';
 import { todayIn } from '../../ui/format-date.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ShareButton } from '../article/share-button.tsx';
+import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { loadManifest, prefetchTagRows } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
@@ -102,6 +103,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             {stale && filters.q && <span className="searching"> {t.searching}</span>}
           </p>
           <ShareButton />
+          {state.status === 'ready' && <SaveOfflineButton manifest={manifest} rows={state.rows} />}
           {filters.q && (
             <div className="sort-choice" role="group" aria-label={t.sortBy}>
               <button type="button" aria-pressed={filters.sort !== 'date'} onClick={() => setFilters({ sort: undefined })}>
