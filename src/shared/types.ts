@@ -207,7 +207,7 @@ export interface IngestReport {
     /** Atom feeds written, left as they were, removed (absent without SITE_URL). */
     feeds?: { written: number; unchanged: number; removed: number };
     /** Posts compared, posts with other reports of their story, buckets read (not cached), files written and kept, seconds. */
-    sameStory?: { posts: number; grouped: number; bucketsRead: number; written: number; unchanged: number; seconds: number };
+    sameStory?: { posts: number; grouped: number; furtherReading: number; bucketsRead: number; written: number; unchanged: number; seconds: number };
   };
 }
 
