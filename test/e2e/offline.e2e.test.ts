@@ -64,6 +64,21 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     return { context, page, problems };
   }
 
+  it('is installable: Chromium finds no installability error in the manifest, icons and worker', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const session = await context.newCDPSession(page);
+    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // A test's browser context is incognito, from which Chrome never installs: every other check must pass.
+    expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = (await (await page.request.get(`${url}manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: { sizes: string }[] };
+    expect(manifest).toMatchObject({ start_url: '/', display: 'standalone' });
+    expect(manifest.icons.map((icon) => icon.sizes)).toContain('512x512');
+    await context.close();
+  });
+
   it('shows the list and an article read before, offline, after a reload', async () => {
     const { context, page, problems } = await freshPage();
     await page.goto(url);
