@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
-import { storyItemsOf } from '../../src/indexer/output/write-same-story.ts';
+import { storyItemsOf } from '../../src/indexer/output/write-story-extras.ts';
 import { findSameStories, type StoryItem } from '../../src/indexer/plan/same-story.ts';
 import type { PostBucket } from '../../src/shared/types.ts';
 

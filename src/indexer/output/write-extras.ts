@@ -5,7 +5,7 @@
  * plan, so that full and patched builds alike get them.
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
-import { writeSameStories, type WrittenSameStories } from './write-same-story.ts';
+import { writeStoryExtras, type WrittenStoryExtras } from './write-story-extras.ts';
 
 export interface ExtrasOptions {
   dataRoot: string;
@@ -20,7 +20,7 @@ export interface ExtrasOptions {
 
 export interface WrittenExtras {
   feeds?: Omit<WrittenFeeds, 'paths'>;
-  sameStory?: WrittenSameStories;
+  sameStory?: WrittenStoryExtras;
 }
 
 /** The archive's name in feeds: the reader's title (see siteTitle in src/ui/i18n.tsx). */
@@ -28,7 +28,7 @@ const SITE_TITLE = '新聞典藏閱讀器';
 
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = { sameStory: await writeSameStories(options.dataRoot, options.cacheDir) };
+  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir) };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;

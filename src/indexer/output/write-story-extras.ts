@@ -25,7 +25,7 @@ interface CachedBucket {
   posts: [id: string, title: string, date: string, tags: string[], signature: string, lead: string, links: string[]][];
 }
 
-export interface WrittenSameStories {
+export interface WrittenStoryExtras {
   posts: number;
   /** Posts listed with at least one other report. */
   grouped: number;
@@ -55,7 +55,7 @@ export function storyItemsOf(bucket: PostBucket): CachedBucket['posts'] {
   });
 }
 
-export async function writeSameStories(dataRoot: string, cacheDir?: string): Promise<WrittenSameStories> {
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Promise<WrittenStoryExtras> {
   const started = performance.now();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, CACHE_FILE);
