@@ -21,7 +21,8 @@ describe('the build’s extras on the article page', () => {
   it('lists other reports of the same story with outlet, time and title', async () => {
     const other = await withExtras('sameStory');
     renderApp(`/a/${encodeURIComponent(HARBOR_ID)}`);
-    const section = await screen.findByRole('region', { name: '其他媒體報導' });
+    // The first article of the file waits for its code to be transformed: slow on a busy machine.
+    const section = await screen.findByRole('region', { name: '其他媒體報導' }, { timeout: 15_000 });
     const link = within(section).getByRole('link', { name: other.title });
     expect(link).toHaveAttribute('href', `/a/${encodeURIComponent(other.id)}`);
     expect(within(section).getByText('中央社')).toBeInTheDocument();

@@ -86,7 +86,11 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     await controlled(page);
     await page.locator('[data-row-link]').first().click();
     const title = await page.locator('h1').first().textContent();
-    await page.waitForFunction(() => caches.keys().then((keys) => keys.includes('cna-reader-data')));
+    // The worker keeps a response once it has answered with it: wait until the list's and the article's are kept.
+    await page.waitForFunction(async () => {
+      const kept = (await (await caches.open('cna-reader-data')).keys()).map((request) => new URL(request.url).pathname);
+      return ['/data/manifest.json', '/data/shards/', '/data/posts/'].every((path) => kept.some((url) => url.startsWith(path)));
+    });
 
     await context.setOffline(true);
     await page.reload();

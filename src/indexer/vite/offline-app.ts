@@ -38,6 +38,14 @@ export function offlineApp(base: string): Plugin[] {
   const dataUrl = new RegExp(`^https?://[^/]+${escapeRegExp(base)}data/`);
   return VitePWA({
     registerType: 'prompt',
+    integration: {
+      // No worker for a build that stays up (vite build --watch): it rewrites posts within the second,
+      // under a worker that would keep serving what it cached; and making the worker (~15 s on a busy
+      // machine) held up its first posts' rebuilds.
+      configureOptions(viteConfig, options) {
+        if (viteConfig.build.watch) options.disable = true;
+      },
+    },
     injectRegister: false,
     manifestFilename: 'manifest.webmanifest',
     includeAssets: ['favicon.svg'],
