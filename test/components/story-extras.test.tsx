@@ -4,6 +4,10 @@ import { demoIndex, renderApp, serveDemoIndex } from './harness.tsx';
 
 const HARBOR_ID = '2026-11-10-基隆港夜間燈光秀延長-市府盼帶動週末觀光';
 
+// The demo index is built once, before the tests (as the other component tests do, in a hook).
+beforeAll(async () => {
+  await demoIndex();
+});
 afterEach(() => vi.unstubAllGlobals());
 
 /** Serves the demo index with an extras file giving the harbour article one other post under `kind`. */
@@ -27,7 +31,7 @@ describe('the build’s extras on the article page', () => {
     expect(link).toHaveAttribute('href', `/a/${encodeURIComponent(other.id)}`);
     expect(within(section).getByText('中央社')).toBeInTheDocument();
     expect(section.querySelector('time')).toHaveAttribute('datetime', other.date);
-  });
+  }, 30_000);
 
   it('lists further reading apart from the related stories, saying where it comes from', async () => {
     await withExtras('furtherReading');
