@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { cnaReaderIndex } from './src/indexer/vite/vite-plugin.ts';
 import { contentSecurityPolicy } from './src/indexer/vite/content-security-policy.ts';
+import { feedLink } from './src/indexer/vite/feed-link.ts';
+import { offlineApp } from './src/indexer/vite/offline-app.ts';
 
 /**
  * BASE_PATH: where the built site will live, e.g. `/my-archive/` for https://user.github.io/my-archive/.
@@ -16,7 +18,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy()],
+  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), offlineApp(basePath())],
   build: {
     target: 'es2022',
     sourcemap: false,

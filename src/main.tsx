@@ -5,6 +5,7 @@ import { routes } from './app/routes.tsx';
 import { flushRouterUpdate } from './app/flush-router-update.ts';
 import { SettingsProvider } from './ui/settings.tsx';
 import './app/styles.css';
+import { registerServiceWorker } from './features/offline/register.ts';
 
 // The router lives under the same base path as the assets (BASE_PATH at build time), so deep links
 // work when the site is served from a sub-path such as GitHub Pages' /<repo>/.
@@ -17,3 +18,6 @@ createRoot(document.getElementById('root')!).render(
     </SettingsProvider>
   </StrictMode>,
 );
+
+// Issue 25: the offline app's service worker (builds only).
+void registerServiceWorker();

@@ -4,6 +4,7 @@ import { Link, Outlet } from 'react-router';
 import { useMessages } from '../ui/i18n.tsx';
 import { TEXT_STEPS, useSettings, type Theme } from '../ui/settings.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
+import { OfflineStatus } from '../features/offline/offline-status.tsx';
 
 export function Layout() {
   const t = useMessages();
@@ -67,6 +68,7 @@ export function Layout() {
         </div>
         </details>
       </header>
+      <OfflineStatus />
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

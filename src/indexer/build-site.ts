@@ -12,6 +12,7 @@ import { ingestOver, type IngestOptions, type LastBuild } from './ingest.ts';
 import { removeDeadStates } from './incremental/last-build.ts';
 import { diskStore, isMissingEntryError, sourceFingerprint } from './incremental/post-store.ts';
 import { forgetSeenFiles } from './incremental/seen-files.ts';
+import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
@@ -65,6 +66,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
+    // Feeds, the same story across outlets and further reading, from the index just written.
+    report.extras = await writeExtras({ dataRoot: lastBuild.dataRoot, cacheDir });
     return report;
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any

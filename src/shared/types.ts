@@ -94,6 +94,8 @@ export interface PostMeta {
   image?: ThumbnailRef;
   /** Written language when it is not Traditional Chinese (the archive's default): `zh-Hans` or `en`. */
   lang?: string;
+  /** Minutes to read the text, characters counted for CJK and words for Latin scripts (see reading-time.ts). */
+  readingMinutes?: number;
 }
 
 export interface ThumbnailRef {
@@ -220,6 +222,13 @@ export interface IngestReport {
    * planned every post again, and why (see src/indexer/incremental/patch-plan.ts). Builds only.
    */
   plan?: { patched: true } | { patched: false; reason: string };
+  /** What the build wrote beyond the index (see src/indexer/output/write-extras.ts). Builds only. */
+  extras?: {
+    /** Atom feeds written, left as they were, removed (absent without SITE_URL). */
+    feeds?: { written: number; unchanged: number; removed: number };
+    /** Posts compared, posts with other reports of their story, buckets read (not cached), files written and kept, seconds. */
+    sameStory?: { posts: number; grouped: number; furtherReading: number; bucketsRead: number; written: number; unchanged: number; seconds: number };
+  };
 }
 
 export interface SearchIndexStats {
@@ -290,4 +299,35 @@ export function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+/**
+ * Issue 25: what the build adds to an article beyond its post file, kept apart in `extras/<n>.json`
+ * (ExtrasBucket, see extrasFile) so that the posts' files and their writing stay as they are.
+ */
+export interface StoryRef {
+  id: string;
+  title: string;
+  date: IsoInstant;
+  /** Tag keys; labels live in the manifest. */
+  tags: string[];
+}
+
+export interface PostExtras {
+  /** Other posts reporting the same story (src/indexer/plan/same-story.ts), most alike first. */
+  sameStory?: StoryRef[];
+  /** Posts sharing the article's rare terms, for one that links to few stories of its own. */
+  furtherReading?: StoryRef[];
+}
+
+/** An extras file: the extras of each post of its bucket that has any, by post id. */
+export type ExtrasBucket = Record<string, PostExtras>;
+
+/** Path relative to `data/` of the extras file holding a post's: one file for 16 post buckets (~60 posts). */
+export function extrasFile(id: string, postBuckets: number): string {
+  return `extras/${postBucket(id, extrasBucketCount(postBuckets))}.json`;
+}
+
+export function extrasBucketCount(postBuckets: number): number {
+  return Math.max(1, Math.ceil(postBuckets / 16));
 }

@@ -80,6 +80,24 @@ const zhHant = {
   shortcutHelp: '顯示這份說明',
   close: '關閉',
   byline: '作者',
+  // Issue 25: reading time, sharing, the same story elsewhere, further reading, offline.
+  readingTime: (minutes: number) => `約 ${minutes} 分鐘`,
+  readingTimeLabel: (minutes: number) => `閱讀時間約 ${minutes} 分鐘`,
+  share: '分享',
+  copyLink: '複製連結',
+  linkCopied: '已複製連結',
+  copyFailed: '無法複製，請手動複製網址',
+  sameStory: '其他媒體報導',
+  furtherReading: '延伸閱讀',
+  furtherReadingNote: '依相同關鍵詞推薦，非原媒體提供',
+  saveOffline: '離線保存',
+  savingOffline: (done: number, total: number) => `離線保存中：${done}／${total} 篇`,
+  savedOffline: (n: number, size: string) => `已離線保存 ${n} 篇（${size}）`,
+  saveOfflineFailed: (n: number) => `${n} 篇無法保存`,
+  saveOfflineTooMany: (n: number, max: number) => `這個檢視有 ${n} 篇，一次最多保存 ${max} 篇；請先篩選。`,
+  offline: '離線中：只能閱讀已保存的文章',
+  notSavedOffline: '未離線保存',
+  updateAvailable: '有新版本，重新載入',
 };
 
 type Messages = typeof zhHant;
@@ -159,6 +177,23 @@ const en: Messages = {
   shortcutHelp: 'Show this help',
   close: 'Close',
   byline: 'By',
+  readingTime: (minutes: number) => `${minutes} min`,
+  readingTimeLabel: (minutes: number) => `About ${minutes} minute${minutes === 1 ? '' : 's'} to read`,
+  share: 'Share',
+  copyLink: 'Copy link',
+  linkCopied: 'Link copied',
+  copyFailed: 'Could not copy; copy the address by hand',
+  sameStory: 'Also reported by',
+  furtherReading: 'Further reading',
+  furtherReadingNote: 'Suggested from shared key terms, not by the outlet',
+  saveOffline: 'Save offline',
+  savingOffline: (done: number, total: number) => `Saving offline: ${done} of ${total}`,
+  savedOffline: (n: number, size: string) => `${n} article${n === 1 ? '' : 's'} saved offline (${size})`,
+  saveOfflineFailed: (n: number) => `${n} could not be saved`,
+  saveOfflineTooMany: (n: number, max: number) => `This view holds ${n} articles; at most ${max} can be saved at once. Filter first.`,
+  offline: 'Offline: only saved articles can be read',
+  notSavedOffline: 'Not saved offline',
+  updateAvailable: 'A new version is available: reload',
 };
 
 export const MESSAGES: Record<Locale, Messages> = { 'zh-Hant': zhHant, en };

@@ -17,6 +17,9 @@ import { ArticleBody } from './article-body.tsx';
 import { RelatedList } from './related-list.tsx';
 import { TopicChips } from './topic-chips.tsx';
 import { VersionsPanel } from './versions-panel.tsx';
+import { ReadingTime, useReadingMinutes } from './reading-time.tsx';
+import { ShareButton } from './share-button.tsx';
+import { StoryExtras } from './story-refs.tsx';
 
 export function ArticlePage() {
   const { id = '' } = useParams();
@@ -39,6 +42,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
   const [params, setParams] = useSearchParams();
   const query = params.get('q')?.trim() ?? '';
   const highlighter = useHighlighter(query);
+  const readingMinutes = useReadingMinutes(post.html);
   const [marks, setMarks] = useState<HTMLElement[]>([]);
   const onMarks = useCallback((found: HTMLElement[]) => setMarks(found), []);
   const current = useRef(-1);
@@ -106,6 +110,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
               {tag.label}
             </Link>
           ))}
+          <ReadingTime minutes={readingMinutes} />
           {post.author && (
             <span className="byline">
               {t.byline} {post.author}
@@ -120,6 +125,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
           <p className="original-missing">{t.noOriginal}</p>
         )}
         <VersionsPanel post={post} timeZone={timeZone} />
+        <ShareButton />
       </header>
       {query && highlighter && (
         <div className="match-bar" role="status">
@@ -137,6 +143,7 @@ function Article({ post, timeZone }: { post: PostFile; timeZone: string }) {
       <ArticleBody html={post.html} highlighter={highlighter} onMarks={onMarks} />
       <TopicChips topics={post.topics} />
       <RelatedList related={post.related} />
+      <StoryExtras id={post.id} />
       <nav className="prev-next" aria-label={`${t.previous} / ${t.next}`}>
         {post.previousId ? (
           <Link rel="prev" to={`/a/${encodeURIComponent(post.previousId)}`}>

@@ -6,6 +6,8 @@ import { isTyping } from '../../ui/keyboard.ts';
 import { LoadError, Loading } from '../../ui/status.tsx';
 import { todayIn } from '../../ui/format-date.ts';
 import { useAsync } from '../../ui/use-async.ts';
+import { ShareButton } from '../article/share-button.tsx';
+import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { loadManifest, prefetchTagRows } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
@@ -100,6 +102,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             {count !== undefined && t.resultCount(count)}
             {stale && filters.q && <span className="searching"> {t.searching}</span>}
           </p>
+          <ShareButton />
+          {state.status === 'ready' && <SaveOfflineButton manifest={manifest} rows={state.rows} />}
           {filters.q && (
             <div className="sort-choice" role="group" aria-label={t.sortBy}>
               <button type="button" aria-pressed={filters.sort !== 'date'} onClick={() => setFilters({ sort: undefined })}>

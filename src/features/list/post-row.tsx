@@ -7,6 +7,8 @@ import { intentHandlers } from '../../ui/intent.ts';
 import { prefetchPost } from '../data/data-client.ts';
 import { Highlighted, type MatchSplitter } from '../search/highlighted.tsx';
 import { useRowMeta } from './use-row-meta.ts';
+import { ReadingTime } from '../article/reading-time.tsx';
+import { NotSavedMark } from '../offline/not-saved-mark.tsx';
 
 interface PostRowProps {
   manifest: Manifest;
@@ -50,6 +52,8 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
           <p className="post-row-meta">
             <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
             <time dateTime={meta.date}>{showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
+            <ReadingTime minutes={meta.readingMinutes} />
+            <NotSavedMark manifest={manifest} id={meta.id} />
             {read && <span className="read-mark">{t.read}</span>}
           </p>
           <p className="post-row-excerpt">

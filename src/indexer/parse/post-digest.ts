@@ -9,6 +9,7 @@ import type { ParseOutcome, ParsedPost } from './parse-post.ts';
 import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
 import { textPrint } from './text-print.ts';
+import { readingMinutes } from '../../shared/reading-time.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
 export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related' | 'topics'> {
@@ -19,6 +20,8 @@ export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures
   relatedUrls: string[];
   /** Its text's print (see text-print.ts): how copies of one article are told apart. */
   textPrint: string;
+  /** Minutes to read the text (see src/shared/reading-time.ts). */
+  readingMinutes?: number;
 }
 
 export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens };
@@ -38,6 +41,7 @@ export function summarizePost(post: ParsedPost): PostSummary {
     ...(first ? { image: { src: first.src, ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
     relatedUrls: related.map((link) => urlIdentity(link.url)),
     textPrint: textPrint(text),
+    readingMinutes: readingMinutes(text),
   };
 }
 

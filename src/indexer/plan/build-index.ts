@@ -364,6 +364,7 @@ export function toMeta(post: PostSummary, id: string): PostMeta {
   const meta: PostMeta = { id, title: post.title, date: post.date.toISOString(), tags: post.tags.map((tag) => tag.key), excerpt: post.excerpt };
   if (post.image) meta.image = post.image;
   if (post.language && post.language !== 'zh-Hant') meta.lang = post.language;
+  if (post.readingMinutes) meta.readingMinutes = post.readingMinutes;
   return meta;
 }
 

@@ -1,0 +1,218 @@
+/**
+ * The same story across outlets: posts whose texts are near-duplicates (a wire story run by several
+ * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding.
+ *
+ * A post's signature depends on its text alone, so a build keeps it with the post (see
+ * output/write-extras.ts) and computes only the new posts'. Pure: text in, signatures and pairs out.
+ *
+ * Text is folded as search folds it (NFKC, lower case, Traditional → Simplified), so that a story
+ * in either script matches; a shingle is SHINGLE_UNITS consecutive units, a unit being a CJK
+ * character or a Latin word (punctuation and spaces are not units).
+ */
+import { fnv1a } from '../../shared/types.ts';
+import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
+
+/** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
+export const SHINGLE_UNITS = 5;
+/** Hash functions of a signature: 64 estimate a Jaccard similarity of 0.5 within ±0.06 (one s.d.). @default 64 */
+export const SIGNATURE_SIZE = 64;
+/** LSH: the signature cut in BANDS bands of ROWS rows; a pair shares a band with probability 1 − (1 − s^ROWS)^BANDS. */
+export const BANDS = 16;
+export const ROWS = SIGNATURE_SIZE / BANDS;
+/**
+ * Estimated Jaccard similarity of the shingle sets from which two posts are one story. Wire copies run
+ * ≥ 0.6, rewrites 0.25 to 0.6; another outlet's own report of the event mostly under 0.2 (the
+ * thresholds were chosen on the labelled sample, see docs/same-story.md).
+ * @default 0.25
+ */
+export const SAME_STORY_SIMILARITY = 0.25;
+/** At most this far apart in time: a story is reported within days. @default 3 days */
+export const SAME_STORY_WINDOW_MS = 3 * 24 * 3600 * 1000;
+/** Texts with fewer shingles than this are too short to tell (a photo caption, a one-line brief). @default 30 */
+export const MIN_SHINGLES = 30;
+/** Posts listed with an article, at most. @default 8 */
+export const MAX_SAME_STORY = 8;
+
+/**
+ * Title bigrams shared (Jaccard) from which two posts are one story on their titles: a rewrite for
+ * another audience (a morning digest, another outlet's summary) shares its title but hardly a sentence.
+ * @default 0.5
+ */
+export const SAME_TITLE_SIMILARITY = 0.5;
+/** Title likeness enough together with some shared text (TEXT_WITH_TITLE). @default 0.4 */
+export const TITLE_WITH_TEXT = 0.4;
+/** @default 0.1 */
+export const TEXT_WITH_TITLE = 0.1;
+/**
+ * A title bigram found in more posts of a time window than this is left out of the search for title
+ * pairs (台灣, 中國…): it finds no story, and its lists would make the search quadratic. @default 32
+ */
+const COMMON_BIGRAM = 32;
+/** Title bigrams two posts share before their titles are compared: fewer cannot reach TITLE_WITH_TEXT. @default 3 */
+const MIN_SHARED_BIGRAMS = 3;
+
+export interface StoryItem {
+  id: string;
+  /** Epoch ms. */
+  time: number;
+  title: string;
+  signature: Uint32Array | undefined;
+}
+
+export interface StoryTitle {
+  bigrams: Set<string>;
+  /** The numbers in the title (counts, dates, figures), as written. */
+  numbers: Set<string>;
+}
+
+/** A title's bigrams of folded letters and digits, and its numbers. */
+export function storyTitle(title: string): StoryTitle {
+  const folded = [...foldText(title)].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.');
+  const text = folded.join('');
+  const letters = text.replace(/\./g, '');
+  const bigrams = new Set<string>();
+  for (let at = 0; at + 2 <= letters.length; at++) bigrams.add(letters.slice(at, at + 2));
+  return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []) };
+}
+
+/**
+ * Whether two titles' numbers allow one story: one's numbers all in the other's. Recurring reports
+ * (a day's case count, a day's rate, a quake's magnitude) share their wording and differ in numbers.
+ */
+export function numbersAgree(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const number of small) if (!large.has(number)) return false;
+  return true;
+}
+
+/** Jaccard similarity of two sets. */
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const item of a) if (b.has(item)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
+}
+
+/** Whether two posts within the time window are one story, from their titles and their texts' similarity. */
+export function isSameStory(a: StoryTitle, b: StoryTitle, text: number): boolean {
+  if (!numbersAgree(a.numbers, b.numbers)) return false;
+  const title = jaccard(a.bigrams, b.bigrams);
+  return text >= SAME_STORY_SIMILARITY || title >= SAME_TITLE_SIMILARITY || (title >= TITLE_WITH_TEXT && text >= TEXT_WITH_TITLE);
+}
+
+/** The units of a text as search folds it: CJK characters and Latin words. */
+export function storyUnits(text: string): string[] {
+  const folded = foldText(text);
+  const units: string[] = [];
+  let word = '';
+  for (const char of folded) {
+    const point = char.codePointAt(0)!;
+    if (isCjk(point)) {
+      if (word) units.push(word);
+      word = '';
+      units.push(char);
+    } else if (isWordChar(point)) word += char;
+    else if (word) {
+      units.push(word);
+      word = '';
+    }
+  }
+  if (word) units.push(word);
+  return units;
+}
+
+/** Seeds of the hash functions: fixed, so that signatures made by different builds compare. */
+const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, n) => mix32(0x9e3779b9 ^ Math.imul(n + 1, 0x85ebca6b)));
+
+/** A text's MinHash signature, or undefined for one too short to tell (see MIN_SHINGLES). */
+export function storySignature(text: string): Uint32Array | undefined {
+  const units = storyUnits(text);
+  const shingles = new Set<number>();
+  for (let at = 0; at + SHINGLE_UNITS <= units.length; at++) shingles.add(fnv1a(units.slice(at, at + SHINGLE_UNITS).join(' ')));
+  if (shingles.size < MIN_SHINGLES) return undefined;
+  const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
+  for (const shingle of shingles) {
+    for (let n = 0; n < SIGNATURE_SIZE; n++) {
+      const hash = mix32(shingle ^ SEEDS[n]!);
+      if (hash < signature[n]!) signature[n] = hash;
+    }
+  }
+  return signature;
+}
+
+/** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let n = 0; n < a.length; n++) if (a[n] === b[n]) same++;
+  return same / a.length;
+}
+
+/**
+ * Every pair of posts that are one story (isSameStory) within SAME_STORY_WINDOW_MS of each other.
+ * Candidates come from LSH bands of the texts' signatures (pairs sharing a band's rows) and from the
+ * titles' bigrams within the window, so the cost grows with the posts, not their square. Returns
+ * each post's others, most alike first.
+ */
+export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
+  const order = items.map((_, at) => at).sort((a, b) => items[a]!.time - items[b]!.time);
+  const titles = items.map((item) => storyTitle(item.title));
+  const candidates = new Set<number>();
+  const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
+
+  const byBand = new Map<string, number[]>();
+  for (const at of order) {
+    const signature = items[at]!.signature;
+    if (!signature) continue;
+    for (let band = 0; band < BANDS; band++) {
+      const key = `${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`;
+      const bucket = byBand.get(key);
+      if (bucket) {
+        while (bucket.length > 0 && items[at]!.time - items[bucket[0]!]!.time > SAME_STORY_WINDOW_MS) bucket.shift();
+        for (const other of bucket) candidates.add(pairKey(at, other));
+        bucket.push(at);
+      } else byBand.set(key, [at]);
+    }
+  }
+  // Title pairs: each post against the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
+  const byBigram = new Map<string, number[]>();
+  for (const at of order) {
+    const time = items[at]!.time;
+    const shared = new Map<number, number>();
+    for (const bigram of titles[at]!.bigrams) {
+      let list = byBigram.get(bigram);
+      if (!list) byBigram.set(bigram, (list = []));
+      while (list.length > 0 && time - items[list[0]!]!.time > SAME_STORY_WINDOW_MS) list.shift();
+      if (list.length <= COMMON_BIGRAM) for (const other of list) shared.set(other, (shared.get(other) ?? 0) + 1);
+      list.push(at);
+    }
+    for (const [other, count] of shared) if (count >= MIN_SHARED_BIGRAMS) candidates.add(pairKey(at, other));
+  }
+
+  const found = new Map<string, { id: string; similarity: number }[]>();
+  const add = (from: StoryItem, to: StoryItem, score: number) => {
+    let list = found.get(from.id);
+    if (!list) found.set(from.id, (list = []));
+    list.push({ id: to.id, similarity: score });
+  };
+  for (const pair of candidates) {
+    const a = Math.floor(pair / items.length);
+    const b = pair % items.length;
+    const first = items[a]!;
+    const second = items[b]!;
+    if (Math.abs(first.time - second.time) > SAME_STORY_WINDOW_MS) continue;
+    const text = first.signature && second.signature ? similarity(first.signature, second.signature) : 0;
+    if (!isSameStory(titles[a]!, titles[b]!, text)) continue;
+    const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));
+    add(first, second, score);
+    add(second, first, score);
+  }
+  for (const list of found.values()) list.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+  return found;
+}
+
+/** MurmurHash3's finalizer: spreads a 32-bit value over all bits. */
+function mix32(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}

@@ -1,0 +1,153 @@
+/**
+ * The offline app in Chromium (issue 25): the service worker keeps what was read; a saved day reads
+ * offline; a deploy's new version is offered, and until it is taken the old one keeps its own chunks.
+ */
+import { resolve } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium, ROOT, screenshot, watchPage } from './support.ts';
+
+const OUT_DIR = resolve(ROOT, 'dist-e2e-offline');
+/** A day of the demo posts holding several of them. */
+const DAY = '2026-11-12';
+
+/** Builds the demo posts; `version` names the chunks apart, as a deploy of changed code would. */
+async function buildSite(version: string): Promise<void> {
+  const previous = process.env['POSTS_DIR'];
+  process.env['POSTS_DIR'] = resolve(ROOT, 'posts');
+  try {
+    await build({
+      root: ROOT,
+      logLevel: 'warn',
+      build: { outDir: OUT_DIR, emptyOutDir: true, rollupOptions: { output: { entryFileNames: `assets/[name]-${version}-[hash].js`, chunkFileNames: `assets/[name]-${version}-[hash].js` } } },
+    });
+  } finally {
+    if (previous === undefined) delete process.env['POSTS_DIR'];
+    else process.env['POSTS_DIR'] = previous;
+  }
+}
+
+/** Served on the same port each time: the worker is registered for that origin. */
+async function serve(port: number): Promise<PreviewServer> {
+  return preview({ root: ROOT, logLevel: 'warn', build: { outDir: OUT_DIR }, preview: { port, strictPort: port !== 0, host: '127.0.0.1' } });
+}
+
+function portOf(server: PreviewServer): number {
+  const address = server.httpServer.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Waits until the service worker controls the page. */
+async function controlled(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+}
+
+describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
+  let browser: Browser;
+  let server: PreviewServer;
+  let url: string;
+  beforeAll(async () => {
+    await buildSite('v1');
+    server = await serve(0);
+    url = `http://127.0.0.1:${portOf(server)}/`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function freshPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = await watchPage(page, url.slice(0, -1));
+    return { context, page, problems };
+  }
+
+  it('is installable: Chromium finds no installability error in the manifest, icons and worker', async () => {
+    const { context, page } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const session = await context.newCDPSession(page);
+    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // A test's browser context is incognito, from which Chrome never installs: every other check must pass.
+    expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = (await (await page.request.get(`${url}manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: { sizes: string }[] };
+    expect(manifest).toMatchObject({ start_url: '/', display: 'standalone' });
+    expect(manifest.icons.map((icon) => icon.sizes)).toContain('512x512');
+    await context.close();
+  });
+
+  it('shows the list and an article read before, offline, after a reload', async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    await page.locator('[data-row-link]').first().click();
+    const title = await page.locator('h1').first().textContent();
+    // The worker keeps a response once it has answered with it: wait until the list's and the article's are kept.
+    await page.waitForFunction(async () => {
+      const kept = (await (await caches.open('cna-reader-data')).keys()).map((request) => new URL(request.url).pathname);
+      return ['/data/manifest.json', '/data/shards/', '/data/posts/'].every((path) => kept.some((url) => url.startsWith(path)));
+    });
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.locator('h1').first().textContent()).resolves.toBe(title);
+    await page.getByText('離線中').first().waitFor();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await screenshot(page, 'offline-list');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('saves a day for offline reading, with progress and size, then reads all of it offline', async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(`${url}?from=${DAY}&to=${DAY}`);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const links = await page.locator('[data-row-link]').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
+    expect(links.length).toBeGreaterThan(1);
+    await page.getByRole('button', { name: '離線保存' }).click();
+    await page.getByText(`已離線保存 ${links.length} 篇`).waitFor();
+    await screenshot(page, 'offline-saved-day');
+
+    await context.setOffline(true);
+    for (const href of links) {
+      await page.goto(new URL(href, url).href);
+      await expect(page.locator('h1').first().textContent()).resolves.not.toBe('');
+      await page.locator('.article-body, article p').first().waitFor();
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('offers the new version after a deploy, and serves the old one its own chunks until the reader takes it', async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+
+    // The deploy: new chunks under new names, the old ones gone from the server.
+    const port = portOf(server);
+    await server.close();
+    await buildSite('v2');
+    server = await serve(port);
+
+    await page.reload();
+    await page.getByRole('button', { name: '有新版本，重新載入' }).waitFor({ timeout: 60_000 });
+    // Still the old version: its article chunk (named v1) comes from its own cache.
+    await page.locator('[data-row-link]').first().click();
+    await page.locator('h1').first().waitFor();
+    expect(await page.evaluate(() => [...document.scripts].map((script) => script.src).join(' '))).toContain('-v1-');
+    await screenshot(page, 'offline-update-offered');
+
+    await page.getByRole('button', { name: '有新版本，重新載入' }).click();
+    await page.waitForFunction(() => [...document.scripts].some((script) => script.src.includes('-v2-')), undefined, { timeout: 60_000 });
+    await page.locator('h1').first().waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,33 @@
+/** A small archive built into a temporary site folder, as the Vite plugin builds one: for the extras' tests. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestPosts } from '../../../src/indexer/ingest.ts';
+import { memoryStore } from '../../../src/indexer/incremental/post-store.ts';
+import { writeIndex } from '../../../src/indexer/output/write-index.ts';
+
+export interface TestPost {
+  name: string;
+  title: string;
+  /** `YYYY-MM-DD HH:mm`, UTC. */
+  date: string;
+  outlet: string;
+  /** Original URL's last segment. */
+  link: string;
+  body: string;
+}
+
+export function postText(post: TestPost): string {
+  return ['---', 'layout: post', `title: ${post.title}`, `date: ${post.date}:00.000000000 +00:00`, `link: https://news.example.tw/${post.link}`, `categories: ${post.outlet}`, '---', '', post.body, ''].join('\n');
+}
+
+/** Writes the posts to a folder, builds them, and returns the site's `data/` folder. */
+export async function buildSite(posts: readonly TestPost[]): Promise<string> {
+  const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-extras-posts-'));
+  for (const post of posts) writeFileSync(join(postsDir, `${post.name}.html`), postText(post));
+  const store = memoryStore();
+  const built = await ingestPosts({ postsDir, store, shardSize: 4 });
+  const dataRoot = join(mkdtempSync(join(tmpdir(), 'cna-reader-extras-site-')), 'data');
+  await writeIndex(built, { dataRoot, store });
+  return dataRoot;
+}
