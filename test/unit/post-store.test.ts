@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
@@ -57,9 +57,13 @@ describe('the disk post store', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
     writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙', '02'));
+    // The pack files of the store before LMDB are cleared away.
+    mkdirSync(join(cacheDir, 'packs'));
+    writeFileSync(join(cacheDir, 'packs', 'old.pack'), '');
     const first = countingStore(cacheDir);
     const built = await build(postsDir, first);
     expect(first.parsed).toBe(2);
+    expect(existsSync(join(cacheDir, 'packs'))).toBe(false);
     const firstKeys = [...built.storeKeys].sort();
 
     const unchanged = countingStore(cacheDir);

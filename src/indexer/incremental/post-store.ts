@@ -9,7 +9,7 @@
  * parse outcome (of which writing the post's file reads only its body and related links).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import type { Database } from 'lmdb';
 import { join } from 'node:path';
 import type { Problem, RelatedLink } from '../../shared/types.ts';
@@ -182,6 +182,8 @@ export function diskStore(dir: string): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
+      // The pack files of the store before LMDB: never read any more.
+      await rm(join(dir, 'packs'), { recursive: true, force: true });
       const { cache, dbs } = use();
       const kept = new Set(keep);
       const gone = [...dbs.heads.getKeys()].filter((key) => !kept.has(key as string));
