@@ -243,9 +243,10 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
       if (stats) await pool?.recycle();
       await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
     }
-    record?.finish();
-    // What this thread stored (parsed inline) is committed, for the workers that write the rows.
+    // What this thread stored (parsed inline) is committed, for the workers that write the rows, and
+    // before the record that names it.
     await store.close();
+    record?.finish();
   } catch (error) {
     record?.abandon();
     previous?.close();
