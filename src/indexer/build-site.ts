@@ -77,7 +77,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   } finally {
     // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
     if (storeKeys) await store.prune(storeKeys);
-    store.close();
+    await store.close();
     if (pool && pool !== workers) await pool.close();
   }
 }

@@ -212,11 +212,6 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   if (appendTo && record) for (const path of gone) record.forget(path);
   // Writing the whole record copies the heads of the files unchanged: the last heads file in one read.
   if (previous && !appendTo) previous.loadAllHeads();
-  // Entries of mostly dead packs are copied out as their files come by (see diskStore), by a build that
-  // writes the whole record. Not by one that appends: a line said again (a file edited or gone) is about
-  // one dead entry, and the record is appended to only while those are at most a quarter of its files;
-  // and finding the packs to empty costs ~0.1 s at 200k posts (every key's entry size, every pack's).
-  const move = previous && !appendTo ? store.compactor?.(previous.keys()) : undefined;
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
   const keys: (string | undefined)[] = Array.from({ length: files.length });
   const accept = (at: number, file: IngestedFile) => {
@@ -233,12 +228,11 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
       const entry = seen[at];
       const stat = entry && (changed && !changed.has(file.path) ? entry.seen : stats ? statAt(stats, at) : statSafely(file.absolutePath));
       if (entry && stat && isUnchanged(stat, entry.seen)) {
-        const moved = move?.(entry.seen.key);
-        keys[at] = moved ?? entry.seen.key;
-        if (moved || !record?.appending) record?.add(file.path, moved ? { ...entry.seen, key: moved } : entry.seen, previous!.headBytes(entry));
+        keys[at] = entry.seen.key;
+        if (!record?.appending) record?.add(file.path, entry.seen, previous!.headBytes(entry));
         return;
       }
-      toRead.push(entry ? { ...file, lastKey: entry.seen.key } : file);
+      toRead.push(file);
       toReadAt.push(at);
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
@@ -249,10 +243,10 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
       if (stats) await pool?.recycle();
       await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
     }
+    // What this thread stored (parsed inline) is committed, for the workers that write the rows, and
+    // before the record that names it.
+    await store.close();
     record?.finish();
-    // What this thread stored (parsed inline, or copied out of dead packs) reaches the disk, where the
-    // workers that write the rows read it.
-    store.close();
   } catch (error) {
     record?.abandon();
     previous?.close();

@@ -84,7 +84,7 @@ describe('the build workers', () => {
       expect(built.indexed.has(`${names[122]}.html`)).toBe(true);
       expect(built.indexed.has(`${names[124]}.html`)).toBe(true);
     } finally {
-      store.close();
+      await store.close();
       await pool.close();
     }
   });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
@@ -31,31 +32,39 @@ function countingStore(dir: string): PostStore & { parsed: number; headsRead: nu
   return store;
 }
 
-const packs = (dir: string) => readdirSync(join(dir, 'packs')).sort();
-
 /** A build as the Vite plugin runs one: the last build's entries kept until the index is written, then pruned. */
-async function build(postsDir: string, store: PostStore) {
-  const built = await ingestPosts({ postsDir, store, keepStale: true });
+async function build(postsDir: string, store: PostStore, codeVersion?: string) {
+  const built = await ingestPosts({ postsDir, store, keepStale: true, ...(codeVersion ? { codeVersion } : {}) });
   await store.prune(built.storeKeys);
-  store.close();
+  await store.close();
   return built;
 }
 
+const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
+const STORE_MODULE = resolve('src/indexer/incremental/post-store.ts');
+
+/** A script for another process: `body` runs with `dir`, `diskStore` and `problem` in scope. */
+function storeScript(dir: string, body: string): string {
+  return `const { diskStore } = await import(${JSON.stringify(STORE_MODULE)});
+    const dir = ${JSON.stringify(dir)};
+    const problem = ${problem.toString()};
+    ${body}`;
+}
+
 describe('the disk post store', () => {
-  it('parses only new and edited posts on a rebuild, and drops a pack once none of its entries is used', async () => {
+  it('parses only new and edited posts on a rebuild, and forgets the entries no longer used', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
     writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙', '02'));
-
-    // A cache of the first design (one file per entry, in folders named by two hex digits) is cleared away.
-    mkdirSync(join(cacheDir, '3f'));
-    writeFileSync(join(cacheDir, '3f', '3f00.json'), '{}');
+    // The pack files of the store before LMDB are cleared away.
+    mkdirSync(join(cacheDir, 'packs'));
+    writeFileSync(join(cacheDir, 'packs', 'old.pack'), '');
     const first = countingStore(cacheDir);
-    await build(postsDir, first);
+    const built = await build(postsDir, first);
     expect(first.parsed).toBe(2);
-    const [firstPack] = packs(cacheDir);
-    expect(existsSync(join(cacheDir, '3f'))).toBe(false);
+    expect(existsSync(join(cacheDir, 'packs'))).toBe(false);
+    const firstKeys = [...built.storeKeys].sort();
 
     const unchanged = countingStore(cacheDir);
     const again = await build(postsDir, unchanged);
@@ -63,7 +72,6 @@ describe('the disk post store', () => {
     // Unchanged files are taken from the last build's record (see seen-files.ts), their store entries left unopened.
     expect(unchanged.headsRead).toBe(0);
     expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('甲');
-    expect(packs(cacheDir)).toEqual([firstPack]);
 
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲（更正）', '01'));
     writeFileSync(join(postsDir, '2026-11-03-c.html'), post('丙', '03'));
@@ -71,57 +79,11 @@ describe('the disk post store', () => {
     const rebuilt = await build(postsDir, edited);
     expect(edited.parsed).toBe(2);
     expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
-    // The first pack still holds 乙, which is used: both packs stay.
-    expect(packs(cacheDir)).toHaveLength(2);
-    expect(packs(cacheDir)).toContain(firstPack);
-
-    writeFileSync(join(postsDir, '2026-11-02-b.html'), post('乙（更正）', '02'));
-    await build(postsDir, countingStore(cacheDir));
-    // Nothing in the first pack is used any more: it is gone.
-    expect(packs(cacheDir)).toHaveLength(2);
-    expect(packs(cacheDir)).not.toContain(firstPack);
-  });
-
-  it('leaves the packs of another build still running on the same cache folder', async () => {
-    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
-    writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
-    mkdirSync(join(cacheDir, 'packs'));
-    // Named as packs of this test's parent process (running) and of a process id no system gives out.
-    const running = `mwwaaaaa-${process.ppid.toString(36)}-1-0`;
-    const ended = `mwwaaaaa-${(2 ** 31).toString(36)}-1-0`;
-    for (const pack of [running, ended]) writeFileSync(join(cacheDir, 'packs', `${pack}.pack`), '');
-    await build(postsDir, countingStore(cacheDir));
-    expect(packs(cacheDir)).toContain(`${running}.pack`);
-    expect(packs(cacheDir)).not.toContain(`${ended}.pack`);
-  });
-
-  it('copies the entries still used out of a mostly dead pack, without parsing them, and then drops it', async () => {
-    const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
-    const names = ['2026-11-01-a', '2026-11-02-b', '2026-11-03-c', '2026-11-04-d'];
-    names.forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), post(`第${n}篇`, name.slice(8, 10))));
-    await build(postsDir, countingStore(cacheDir));
-    const [firstPack] = packs(cacheDir);
-
-    // Three of four edited: a quarter of the first pack is still used after this build.
-    names.slice(1).forEach((name, n) => writeFileSync(join(postsDir, `${name}.html`), post(`第${n + 1}篇（更正）`, name.slice(8, 10))));
-    await build(postsDir, countingStore(cacheDir));
-    expect(packs(cacheDir)).toContain(firstPack);
-
-    // The next build copies the one used entry out, and drops the pack.
-    const store = countingStore(cacheDir);
-    const built = await build(postsDir, store);
-    expect(store.parsed).toBe(0);
-    expect(packs(cacheDir)).not.toContain(firstPack);
-    expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('第0篇');
-    store.close();
-
-    // And the build after reads it where it was copied to.
-    const after = countingStore(cacheDir);
-    const again = await build(postsDir, after);
-    expect(after.parsed).toBe(0);
-    expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('第0篇');
+    const reader = diskStore(cacheDir);
+    const kept = await Promise.all(firstKeys.map(async (key) => (await reader.get(key)) !== undefined));
+    // 甲's first entry is gone, 乙's stays.
+    expect(kept.filter(Boolean)).toHaveLength(1);
+    await reader.close();
   });
 
   it('trusts an unchanged size and modification time, and reads a file again when either changes', async () => {
@@ -169,7 +131,7 @@ describe('the disk post store', () => {
         await store.prune(built.storeKeys);
         return { built, requests };
       } finally {
-        store.close();
+        await store.close();
         await pool.close();
       }
     };
@@ -192,6 +154,7 @@ describe('the disk post store', () => {
     for (const name of ['seed-fork-picinfo-proxy-more-article.md', 'agora-lazy-picture.html', 'agora-cna-figure-unclosed-div.html', 'hostile-markup.html', 'bad-yaml.md']) {
       const outcome = parsePost(name, readFileSync(resolve('test/fixtures/posts', name)), { timeZone: 'Asia/Taipei' });
       const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome));
+      await store.close();
       expect(await store.get(key)).toEqual(outcome);
       const parts = await store.getForFile(key);
       if (!('post' in outcome)) {
@@ -205,25 +168,67 @@ describe('the disk post store', () => {
     }
   });
 
-  it('gathers what it stores and writes it on close, where another store on the folder (a worker) reads it', async () => {
+  it('commits what it stores on close, where another store on the folder (a worker) reads it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     const writer = diskStore(dir);
-    const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
     const keys = [];
-    // Enough entries (~2 MB) to pass the size at which gathered bytes are written on their own.
     for (let n = 0; n < 200; n++) keys.push((await writer.put(`content${n}`, problem(`${n}.md`), problem(`${n}.md`))).key);
-    // The writer reads its own entries at once, gathered or written.
-    expect(await writer.get(keys[199]!)).toMatchObject({ problem: { path: '199.md' } });
-    // Reading flushed them; one more is gathered, unseen by another store until the writer closes.
-    keys.push((await writer.put('content-last', problem('last.md'), problem('last.md'))).key);
+    await writer.close();
     const reader = diskStore(dir);
-    expect(await reader.get(keys[200]!)).toBeUndefined();
-    writer.close();
-    for (const [n, key] of keys.entries()) expect(await reader.get(key)).toMatchObject({ problem: { path: n === 200 ? 'last.md' : `${n}.md` } });
+    for (const [n, key] of keys.entries()) expect(await reader.get(key)).toMatchObject({ problem: { path: `${n}.md` } });
+    await reader.close();
+  });
+
+  it('keeps the last committed entries when a process dies while writing more', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    // The child commits one entry, then dies in the middle of a large transaction.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+      const store = diskStore(dir);
+      await store.put('committed', problem('kept.md'), problem('kept.md'));
+      await store.close();
+      const dying = diskStore(dir);
+      for (let n = 0; n < 2000; n++) void dying.put('lost' + n, problem(n + '.md'), problem(n + '.md'));
+      setImmediate(() => process.kill(process.pid, 'SIGKILL'));
+    `)], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+    const check = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+      const store = diskStore(dir);
+      const kept = await store.get('committed');
+      const found = (await Promise.all(Array.from({ length: 2000 }, (_, n) => store.find('lost' + n)))).filter(Boolean).length;
+      console.log(JSON.stringify({ kept: kept?.problem.path, found }));
+    `)], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    const result = JSON.parse(check.stdout) as { kept: string; found: number };
+    expect(result.kept).toBe('kept.md');
+    // A transaction is whole or absent: of the dying batch, none or all (if it committed before the kill).
+    expect([0, 2000]).toContain(result.found);
+  });
+
+  it('takes the entries of several processes writing to it at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    const writers = Array.from({ length: 4 }, (_, writer) =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+          const store = diskStore(dir);
+          for (let n = 0; n < 300; n++) {
+            await store.put('w${writer}-' + n, problem('w${writer}/' + n + '.md'), problem('w${writer}/' + n + '.md'));
+            if (n % 50 === 0) await store.close();
+          }
+          await store.close();
+        `)], { stdio: 'inherit' });
+        child.on('exit', done);
+      }),
+    );
+    expect(await Promise.all(writers)).toEqual([0, 0, 0, 0]);
+    const reader = diskStore(dir);
+    for (let writer = 0; writer < 4; writer++) {
+      for (let n = 0; n < 300; n++) expect(await reader.get(`w${writer}-${n}`)).toMatchObject({ problem: { path: `w${writer}/${n}.md` } });
+    }
+    await reader.close();
   });
 
   it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {
-    const lost = missingEntryError('abc.pack.0.1.1.1');
+    const lost = missingEntryError('abc');
     expect(isMissingEntryError(lost)).toBe(true);
     expect(isMissingEntryError(new Error(`build worker: ${lost.stack}`))).toBe(true);
     expect(isMissingEntryError(new Error('ENOSPC: no space left on device, write'))).toBe(false);
@@ -233,10 +238,14 @@ describe('the disk post store', () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
-    await ingestPosts({ postsDir, store: countingStore(cacheDir), codeVersion: 'v1' });
+    await build(postsDir, countingStore(cacheDir), 'v1');
     const store = countingStore(cacheDir);
-    await ingestPosts({ postsDir, store, codeVersion: 'v2' });
+    const built = await build(postsDir, store, 'v2');
     expect(store.parsed).toBe(1);
+    // The entry of the old code is forgotten: the store holds the new one only.
+    const reader = diskStore(cacheDir);
+    expect(await reader.get(built.storeKeys[0]!)).toBeDefined();
+    await reader.close();
   });
 
   it('fingerprints the source folders it is given', async () => {

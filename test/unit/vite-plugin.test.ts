@@ -72,16 +72,14 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
     const devCache = join(cacheDir, 'dev-server');
     const record = () => readFileSync(join(devCache, 'files-seen.tsv'), 'utf8');
     expect(record()).toContain('2026-11-01-first.html');
-    expect(readdirSync(join(devCache, 'packs')).length).toBeGreaterThan(0);
-    const pack = readdirSync(join(devCache, 'packs'))[0]!;
-    const packBytes = statSync(join(devCache, 'packs', pack)).size;
+    const cacheBytes = statSync(join(devCache, 'cache.lmdb')).size;
+    expect(cacheBytes).toBeGreaterThan(0);
 
     await server.close();
     await start();
     expect(await titles()).toEqual(['第一篇']);
     // Unchanged, the post was taken from the record and its entry: nothing was parsed or stored again.
-    expect(readdirSync(join(devCache, 'packs'))).toEqual([pack]);
-    expect(statSync(join(devCache, 'packs', pack)).size).toBe(packBytes);
+    expect(statSync(join(devCache, 'cache.lmdb')).size).toBe(cacheBytes);
     const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
     const bucket = (await (await fetch(`${base}data/${postBucketFile('2026-11-01-first', manifest.postBuckets)}`)).json()) as PostBucket;
     expect(postInBucket(bucket, '2026-11-01-first')?.title).toBe('第一篇');
@@ -239,7 +237,7 @@ describe('vite build, again', () => {
   it('fails with a clear message when the cache lost entries its record names, and recovers on the next build', async () => {
     // The record of files seen (seen-files.ts) is trusted for unchanged files: entries deleted by hand
     // are found missing only when a post file is written from them.
-    rmSync(join(cacheDir, 'packs'), { recursive: true });
+    for (const file of ['cache.lmdb', 'cache.lmdb-lock']) rmSync(join(cacheDir, file));
     const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
     await expect(buildInto(elsewhere)).rejects.toThrow(/missing from the build cache/);
     const report = await buildInto(elsewhere);

@@ -19,7 +19,7 @@ import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, to
 import { slugFromFileName } from '../parse/ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
 import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/post-digest.ts';
-import { sameContent, type PostStore } from './post-store.ts';
+import type { PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
 import type { SeenFiles, SeenLine } from './seen-files.ts';
@@ -128,7 +128,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
-    if (entry && key && sameContent(key, entry.seen.key)) {
+    if (entry && key && key === entry.seen.key) {
       if (row !== undefined && key !== entry.seen.key) rekeyed.push(row);
       continue;
     }

@@ -36,10 +36,8 @@ export interface FileSeen {
   key: string;
 }
 
-/** A file to read, with the key the last build stored its content under, if it saw the file. */
-export interface FileToIngest extends PostFileRef {
-  lastKey?: string;
-}
+/** A file to read. */
+export type FileToIngest = PostFileRef;
 
 export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
   const stat = statSafely(file.absolutePath);
@@ -51,7 +49,7 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
   }
   // The path is part of the key: dates and problems depend on it, not only on the bytes.
   const contentKey = storeKey(bytes, `${settings}\u0000${file.path}`);
-  let stored = await store.find(contentKey, file.lastKey);
+  let stored = await store.find(contentKey);
   if (!stored) {
     const outcome = parseSafely(file, bytes, options);
     stored = await store.put(contentKey, outcome, digestOutcome(outcome));

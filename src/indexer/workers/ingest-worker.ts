@@ -17,7 +17,7 @@ const ROW_BATCH = 128;
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
   const store = diskStore(request.storeDir);
-  // The store's files are closed after each task: a thread is ended between phases without notice.
+  // Closed after each task: its puts are committed before the task answers.
   try {
     switch (request.type) {
       case 'ingest':
@@ -35,7 +35,7 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
         return await writeBuckets(request.tasks, store, request.dataRoot, new Set());
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

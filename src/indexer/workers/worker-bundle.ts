@@ -14,6 +14,8 @@ import { sourceFingerprint } from '../incremental/post-store.ts';
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 /** piscina's ES module, as the project installed it. */
 const PISCINA = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('piscina')), 'esm-wrapper.mjs')).href;
+/** lmdb's ES module for Node, as installed: its native binding cannot be bundled. */
+const LMDB = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('lmdb')), '..', 'node-index.js')).href;
 
 /**
  * The bundled worker for these sources, made now if it is not in `cacheDir` yet; undefined when it
@@ -23,7 +25,7 @@ const PISCINA = pathToFileURL(join(dirname(createRequire(import.meta.url).resolv
  */
 export async function bundledWorker(cacheDir: string, sourceDirs: string[], lockFile: string): Promise<URL | undefined> {
   const lock = await readFile(lockFile).catch(() => '');
-  const fingerprint = createHash('sha1').update(await sourceFingerprint(sourceDirs)).update(lock).update(version).update(PISCINA).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha1').update(await sourceFingerprint(sourceDirs)).update(lock).update(version).update(PISCINA).update(LMDB).digest('hex').slice(0, 16);
   const file = join(cacheDir, `worker-${fingerprint}.mjs`);
   if (await stat(file).then(() => true, () => false)) return pathToFileURL(file);
   try {
@@ -41,7 +43,10 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       // Imported from where it is installed, not bundled: piscina marks the results it moves with a
       // symbol of its own module, which must be the one its worker script loaded.
-      plugins: [{ name: 'piscina-external', setup: (bundle) => bundle.onResolve({ filter: /^piscina$/ }, () => ({ path: PISCINA, external: true })) }],
+      plugins: [
+        { name: 'piscina-external', setup: (bundle) => bundle.onResolve({ filter: /^piscina$/ }, () => ({ path: PISCINA, external: true })) },
+        { name: 'lmdb-external', setup: (bundle) => bundle.onResolve({ filter: /^lmdb$/ }, () => ({ path: LMDB, external: true })) },
+      ],
     });
     await rename(temporary, file);
   } catch {
