@@ -18,7 +18,7 @@ export function Layout() {
   const [helpOpen, setHelpOpen] = useState(false);
   const menu = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
-    let goPressedAt = 0;
+    let goPressedAt = -Infinity;
     const onKey = (event: KeyboardEvent) => {
       if (isTyping(event) || document.querySelector('dialog[open]')) return;
       if (event.key === '?') {
@@ -81,11 +81,14 @@ export function Layout() {
             </select>
           </label>
           <span className="text-size" role="group" aria-label={t.textSize}>
-            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min} aria-label={t.textSmaller}>
-              A−
+            {/* Named by hidden text, not aria-label: a name that does not hold the visible A− fails WCAG 2.5.3. */}
+            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min}>
+              <span aria-hidden="true">A−</span>
+              <span className="visually-hidden">{t.textSmaller}</span>
             </button>
-            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max} aria-label={t.textLarger}>
-              A+
+            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max}>
+              <span aria-hidden="true">A+</span>
+              <span className="visually-hidden">{t.textLarger}</span>
             </button>
           </span>
           <button type="button" aria-pressed={settings.width === 'wide'} onClick={() => update({ width: settings.width === 'wide' ? 'narrow' : 'wide' })}>
@@ -111,7 +114,7 @@ export function Layout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
-      {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </>
   );
 }

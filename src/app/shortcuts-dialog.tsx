@@ -6,21 +6,31 @@
 import { useEffect, useRef } from 'react';
 import { useMessages } from '../ui/i18n.tsx';
 
-export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+/**
+ * Always in the document, opened and closed by `open`: a dialog mounted for each opening was closed by
+ * its own effect's cleanup when React re-ran it, in Chromium, within the keystroke that opened it.
+ */
+export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useMessages();
   const ref = useRef<HTMLDialogElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
   useEffect(() => {
     const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog) return;
-    // jsdom has no showModal: there the dialog is merely shown.
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    return () => {
-      if (typeof dialog.close === 'function' && dialog.open) dialog.close();
-      before?.focus({ preventScroll: true });
-    };
-  }, []);
+    const isOpen = dialog.open || dialog.hasAttribute('open');
+    if (open && !isOpen) {
+      returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      // jsdom has no showModal: there the dialog is merely shown.
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+      dialog.querySelector<HTMLElement>('[autofocus], button')?.focus();
+    } else if (!open && isOpen) {
+      if (typeof dialog.close === 'function') dialog.close();
+      else dialog.removeAttribute('open');
+      returnFocus.current?.focus({ preventScroll: true });
+      returnFocus.current = null;
+    }
+  }, [open]);
   const sections: [string, [string, string][]][] = [
     [
       t.shortcutsList,

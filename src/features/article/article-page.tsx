@@ -115,7 +115,7 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
   });
 
   return (
-    <article className="article" lang={post.lang}>
+    <article className="article" lang={post.lang} data-post-id={post.id}>
       <header className="article-header">
         <p className="article-back">
           <Link to={listUrl}>← {t.backToList}</Link>
@@ -158,11 +158,11 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
         </div>
       )}
       <p className="article-actions">
-        <button type="button" aria-pressed={read} onClick={() => toggleRead(post.id, markRow)}>
+        <button type="button" onClick={() => toggleRead(post.id, markRow)}>
           {read ? t.markUnread : t.markRead}
         </button>
         <button type="button" aria-pressed={starred} onClick={() => toggleStar(post.id, markRow)}>
-          {starred ? `★ ${t.unstar}` : `☆ ${t.star}`}
+          {starred ? '★' : '☆'} {t.star}
         </button>
       </p>
       {isEmptyBody(post) ? (

@@ -175,6 +175,7 @@ export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
   const focused = Math.min(focus, bars.length - 1);
   return (
     <figure className="timeline" data-unit={unit}>
+      <div className="timeline-head">
       <figcaption id="timeline-label">
         {caption}
         {scope && ` · ${scope}`}
@@ -189,6 +190,7 @@ export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
         <button type="button" aria-pressed={from === newest && to === newest} onClick={() => onSelect({ from: newest, to: newest })}>
           {t.timelineNewestDay}
         </button>
+      </div>
       </div>
       <div className="timeline-scroll">
         <div className="timeline-bars" role="group" aria-labelledby="timeline-label" style={{ minWidth: `${bars.length * 10}px` }}>

@@ -6,6 +6,7 @@ import { isTyping } from '../../ui/keyboard.ts';
 import { LoadError, Loading } from '../../ui/status.tsx';
 import { useAsync } from '../../ui/use-async.ts';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
+import { useSettings } from '../../ui/settings.tsx';
 import { loadManifest, loadRow, prefetchTagRows } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { useFacetCounts } from '../filters/facet-counts.ts';
@@ -51,7 +52,10 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   // The row the reader was last on in this view (an article opened, or walked to with j/k): it stays
   // in an unread view though read since, and takes the focus when the reader returns.
   const cursorRow = useMemo(() => readViewCursor(view), [view, location.key]); // eslint-disable-line react-hooks/exhaustive-deps -- read again on each visit
-  const state = useViewRows(manifest, days, filters, cursorRow);
+  // Once the whole view is marked read, the row the reader was on leaves an unread view like the rest.
+  const [keepCursor, setKeepCursor] = useState(true);
+  useEffect(() => setKeepCursor(true), [view, location.key]);
+  const state = useViewRows(manifest, days, filters, keepCursor ? cursorRow : undefined);
   const searchInput = useRef<HTMLInputElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useHeadingFocus(heading, location.pathname);
@@ -83,7 +87,9 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   // Stable, so that the outlet list's prefetch at idle is set up once, not on every render.
   const prefetchTag = useCallback((tag: string) => void prefetchTagRows(manifest, tag), [manifest]);
   const ranked = state.status === 'ready' && state.search?.ranked === true;
-  const grouped = !ranked && orderOf(filters) !== 'oldest';
+  // Day headings for rows newest first; compact rows carry their date instead (more rows on a screen).
+  const { settings } = useSettings();
+  const grouped = !ranked && orderOf(filters) !== 'oldest' && settings.density !== 'compact';
   // Results on screen that answer another query than the URL's (a newer one is running).
   const stale = state.status === 'ready' && (state.stale === true || (state.search?.query ?? '') !== filters.q);
   // Keyed on the row sets, not the state: the state is remade (marked stale) when a filter changes,
@@ -109,6 +115,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     const metas = await Promise.all(positions.map((position) => loadRow(manifest, position)));
     const posts = metas.flatMap((meta, i) => (meta && !readMarks.has(meta.id) ? [[meta.id, markRowOf(manifest, positions[i]!)] as const] : []));
     const restore = markAllRead(posts);
+    setKeepCursor(false);
     setUndo({
       count: posts.length,
       run: () => {
@@ -163,13 +170,18 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             {count !== undefined && t.resultCount(count)}
             {stale && filters.q && <span className="searching"> {t.searching}</span>}
           </p>
+ {count ? (
+            <button type="button" className="mark-all" onClick={() => void markViewRead()}>
+              ✓ {t.markAllRead}
+            </button>
+          ) : null}
           {hasFilters(filters) && (
             <button type="button" className="clear-filters" onClick={() => setParams(new URLSearchParams(), { preventScrollReset: true, flushSync: true })}>
               {t.clearFilters}
             </button>
           )}
         </div>
-        <ViewBar filters={filters} onChange={setFilters} onMarkAllRead={count ? () => void markViewRead() : undefined} undo={undo} />
+        <ViewBar filters={filters} onChange={setFilters} undo={undo} />
         <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters({ from: range.from, to: range.to })} />
         {state.status === 'loading' && <Loading />}
         {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}
@@ -184,7 +196,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           </div>
         )}
         {state.status === 'ready' && (
-          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={state.search?.query ?? ''} view={view} focusRow={cursorRow} showDay={!grouped} busy={stale} />
+          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={state.search?.query ?? ''} view={view} focusRow={entryState.focusSearch ? undefined : cursorRow} showDay={!grouped} busy={stale} />
         )}
       </section>
     </div>

@@ -23,7 +23,7 @@ import { useWindowRange } from './use-window-range.ts';
 export const ROW_HEIGHT = 112;
 export const DAY_HEIGHT = 48;
 /** A compact row: its title on one line. 1366×900 shows ≥ 14 of them under the page's header. */
-export const COMPACT_ROW_HEIGHT = 38;
+export const COMPACT_ROW_HEIGHT = 34;
 
 interface PostListProps {
   manifest: Manifest;

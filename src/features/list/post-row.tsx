@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Manifest } from '../../shared/types.ts';
 import { useLocale, useMessages } from '../../ui/i18n.tsx';
-import { formatDateTime, formatTime } from '../../ui/format-date.ts';
+import { formatDateTime, formatShortDateTime, formatTime } from '../../ui/format-date.ts';
 import { intentHandlers } from '../../ui/intent.ts';
 import { pickThumbnailSource } from '../../ui/thumbnail-source.ts';
 import { prefetchPost } from '../data/data-client.ts';
@@ -66,7 +66,7 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
           </Title>
           <p className="post-row-meta">
             <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
-            <time dateTime={meta.date}>{showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
+            <time dateTime={meta.date}>{compact ? formatShortDateTime(meta.date, manifest.timeZone, locale) : showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
             {read && <span className="read-mark">{t.read}</span>}
           </p>
           {!compact && (

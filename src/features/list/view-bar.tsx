@@ -1,6 +1,6 @@
 /**
- * Above the rows: which posts the view shows (all, unread, starred), its order, and marking the whole
- * view read (with undo, as Miniflux's "mark page as read" offers).
+ * Above the rows: which posts the view shows (all, unread, starred), its order, and the undo of the
+ * last mark-all-read (as Miniflux's "mark page as read" offers).
  */
 import { useMessages } from '../../ui/i18n.tsx';
 import type { Filters, Show } from './filter-state.ts';
@@ -9,13 +9,11 @@ import { orderOf } from './filter-state.ts';
 interface ViewBarProps {
   filters: Filters;
   onChange: (change: Partial<Filters>) => void;
-  /** Marks every row of the view read; absent when the view has none to mark. */
-  onMarkAllRead?: (() => void) | undefined;
   /** The last mark-all, undoable: how many it marked. */
   undo?: { count: number; run: () => void } | undefined;
 }
 
-export function ViewBar({ filters, onChange, onMarkAllRead, undo }: ViewBarProps) {
+export function ViewBar({ filters, onChange, undo }: ViewBarProps) {
   const t = useMessages();
   const order = orderOf(filters);
   const shows: [Show | undefined, string][] = [
@@ -44,11 +42,6 @@ export function ViewBar({ filters, onChange, onMarkAllRead, undo }: ViewBarProps
           </button>
         ))}
       </div>
-      {onMarkAllRead && (
-        <button type="button" className="mark-all" onClick={onMarkAllRead}>
-          ✓ {t.markAllRead}
-        </button>
-      )}
       {/* Always there, so that screen readers hear the message when it appears. */}
       <p className="undo-bar" role="status">
         {undo && (
