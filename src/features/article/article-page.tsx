@@ -53,8 +53,14 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
   // links below walk that view, and 回到列表 goes back to it.
   const filters = useMemo(() => readFilters(params), [params]);
   const view = viewSearch(filters);
-  const { position, before, after } = useViewPlace(manifest, post, filters);
+  const { position, before, after, settled } = useViewPlace(manifest, post, filters);
   const neighbours = useNeighbours(manifest, before, after);
+  // A j or k pressed before the article's place in its view is known is kept, and acted on once it is.
+  const known = settled && neighbours.loaded;
+  const pendingMove = useRef<'before' | 'after' | undefined>(undefined);
+  useEffect(() => {
+    pendingMove.current = undefined;
+  }, [post.id]);
   const read = useReadMarks().has(post.id);
   const starred = useStars().has(post.id);
   const markRow = position === undefined || position === null ? UNKNOWN_ROW : markRowOf(manifest, position);
@@ -100,8 +106,9 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
     const onKey = (event: KeyboardEvent) => {
       if (isTyping(event) || document.querySelector('dialog[open]')) return;
       // j goes down the view, k up, as in the list itself (the keys are Miniflux's: see shortcuts-dialog).
-      if ((event.key === 'j' || event.key === 'n') && neighbours.after) navigate(articleUrl(neighbours.after.id));
-      else if ((event.key === 'k' || event.key === 'p') && neighbours.before) navigate(articleUrl(neighbours.before.id));
+      const move = event.key === 'j' || event.key === 'n' ? 'after' : event.key === 'k' || event.key === 'p' ? 'before' : undefined;
+      if (move && !known) pendingMove.current = move;
+      else if (move && neighbours[move]) navigate(articleUrl(neighbours[move].id));
       else if ((event.key === 'v' || event.key === 'o') && post.originalUrl) window.open(post.originalUrl, '_blank', 'noopener,noreferrer');
       else if (event.key === 'm') toggleRead(post.id, markRow);
       else if (event.key === 's') toggleStar(post.id, markRow);
@@ -112,6 +119,13 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  });
+  useEffect(() => {
+    const move = pendingMove.current;
+    if (!known || !move) return;
+    pendingMove.current = undefined;
+    const target = neighbours[move];
+    if (target) navigate(articleUrl(target.id));
   });
 
   return (
@@ -205,7 +219,7 @@ function isEmptyBody(post: PostFile): boolean {
  * archive does not hold it), and the positions just above and below it. A post outside the view (a
  * deep link with a query it does not match) is walked in the archive's order.
  */
-function useViewPlace(manifest: Manifest, post: PostFile, filters: ReturnType<typeof readFilters>): { position: number | null | undefined; before?: number; after?: number } {
+function useViewPlace(manifest: Manifest, post: PostFile, filters: ReturnType<typeof readFilters>): { position: number | null | undefined; before?: number; after?: number; settled: boolean } {
   const days = useMemo(() => buildDayIndex(manifest), [manifest]);
   const [found, setFound] = useState<{ id: string; position: number | undefined } | undefined>(undefined);
   useEffect(() => {
@@ -221,10 +235,11 @@ function useViewPlace(manifest: Manifest, post: PostFile, filters: ReturnType<ty
   const position = found?.id === post.id ? found.position : null;
   const state = useViewRows(manifest, days, filters, position ?? undefined);
   // Nothing to walk until the view's rows are known: j pressed meanwhile must not leave the view.
-  if (position === null || position === undefined || state.status !== 'ready' || state.stale) return { position };
+  if (position === null || state.status !== 'ready' || state.stale) return { position, settled: false };
+  if (position === undefined) return { position, settled: true };
   const place = placeOfRow(state.rows, position);
-  if (place < 0) return { position, ...(position > 0 && { before: position - 1 }), ...(position + 1 < manifest.postCount && { after: position + 1 }) };
+  if (place < 0) return { position, settled: true, ...(position > 0 && { before: position - 1 }), ...(position + 1 < manifest.postCount && { after: position + 1 }) };
   const before = rowAt(state.rows, place - 1);
   const after = rowAt(state.rows, place + 1);
-  return { position, ...(before !== undefined && { before }), ...(after !== undefined && { after }) };
+  return { position, settled: true, ...(before !== undefined && { before }), ...(after !== undefined && { after }) };
 }

@@ -158,14 +158,19 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
     if (focusRow === undefined || focusedFor.current === scrollKey || items.length === 0) return;
     const index = items.indexOfRow(focusRow);
     if (index < 0) return;
-    focusedFor.current = scrollKey;
     const restored = readScrollPositions()[scrollKey] !== undefined;
     let frame = 0;
+    // A frame later at the soonest, after everything this commit does to the scroll; marked done only
+    // once done (StrictMode runs this effect, cleans it up and runs it again).
     const wait = () => {
-      if (restoring.current) frame = requestAnimationFrame(wait);
-      else focusItem(index, !restored);
+      if (restoring.current) {
+        frame = requestAnimationFrame(wait);
+        return;
+      }
+      focusedFor.current = scrollKey;
+      focusItem(index, !restored);
     };
-    wait();
+    frame = requestAnimationFrame(wait);
     return () => cancelAnimationFrame(frame);
   }, [focusRow, scrollKey, items, focusItem]);
 
