@@ -44,7 +44,7 @@ describe('the list', () => {
     const log = await serveDemoIndex();
     log.failNext(/shards\/0\.json/);
     renderApp('/');
-    const retry = await screen.findAllByRole('button', { name: '重試' });
+    const retry = await screen.findAllByRole('button', { name: '重試' }, { timeout: 5000 });
     await userEvent.click(retry[0]!);
     expect(await screen.findByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' })).toBeInTheDocument();
   });

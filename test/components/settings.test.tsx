@@ -8,6 +8,9 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
+// The first test of a file builds the demo index, which takes seconds on a machine shared with other builds.
+vi.setConfig({ testTimeout: 30_000 });
+
 describe('reading settings', () => {
   it('changes theme, text size and width, and remembers them', async () => {
     renderApp('/');
