@@ -66,18 +66,25 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     document.title = title === t.listTitle ? t.siteTitle : `${title} · ${t.siteTitle}`;
   }, [title, t]);
 
-  const typedSearch = entryState.typedSearch === true;
+  // Whether the current entry was made by typing: from its history state, and at once after a typed
+  // change is sent (the next pause can come before the router has rendered that entry).
+  const typedEntry = useRef(entryState.typedSearch === true);
+  useEffect(() => {
+    typedEntry.current = entryState.typedSearch === true;
+  }, [location.key, entryState.typedSearch]);
   const setFilters = useCallback(
     (change: Partial<Filters>) => {
       const next = { ...readFilters(params), ...change };
       const typing = 'q' in change;
+      const typedSearch = typedEntry.current;
+      typedEntry.current = typing;
       // A click on a filter is rendered at once, inside the click: in a transition React yields every
       // few milliseconds, and at 200k posts those pauses added ~10 ms to applying an outlet. A query
       // being typed stays in a transition, so that keystrokes keep their priority over the list; its
       // first pause adds a history entry, the next ones replace it (Back does not replay 烏、烏克…).
       setParams(writeFilters(next), { preventScrollReset: true, flushSync: !typing, replace: typing && typedSearch, state: typing ? { typedSearch: true } : null });
     },
-    [params, setParams, typedSearch],
+    [params, setParams],
   );
 
   useEffect(() => {
