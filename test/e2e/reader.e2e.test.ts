@@ -48,6 +48,7 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
   it('keeps the view across j/k, Back and 回到列表, with the focus on the row just read', async () => {
     await page.goto(`${site.url}?tag=cna`);
     await count(13).waitFor();
+    await page.locator('.post-row-title').first().waitFor();
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await expect.poll(() => focusedRowId(page)).not.toBeNull();
@@ -284,6 +285,8 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
   it('opens a row with o, searches from an article with /, closes the settings on Escape and outside, and serves index.html', async () => {
     await page.goto(site.url);
     await count(23).waitFor();
+    // A row opens once it is drawn (its shard has arrived).
+    await page.locator('.post-row-title').first().waitFor();
     await page.keyboard.press('j');
     await page.keyboard.press('o');
     await page.locator('.article h1').waitFor();
