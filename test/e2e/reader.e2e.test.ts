@@ -267,7 +267,8 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
       // A new visit (not a reload, which restores the scroll): the list from its top.
       await page.goto(site.url);
       await count(23).waitFor();
-      expect((await page.locator('.post-row').first().boundingBox())!.y).toBeLessThan(250);
+      await page.locator('.post-row-title').first().waitFor();
+      await expect.poll(async () => (await page.locator('.post-row').first().boundingBox())?.y ?? Infinity, { timeout: 5000 }).toBeLessThan(250);
     });
   }
 
