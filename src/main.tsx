@@ -8,8 +8,9 @@ import './app/styles.css';
 import { registerServiceWorker } from './features/offline/register.ts';
 
 // The router lives under the same base path as the assets (BASE_PATH at build time), so deep links
-// work when the site is served from a sub-path such as GitHub Pages' /<repo>/.
-const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.replace(/\/$/, '') || '/' });
+// work when the site is served from a sub-path such as GitHub Pages' /<repo>/. With its trailing slash:
+// without it, links to the list went to /<repo>?tag=…, which static servers answer with a redirect or a 404.
+const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,24 +1,61 @@
 import { isTyping } from '../ui/keyboard.ts';
-import { useEffect, useState } from 'react';
-import { Link, Outlet } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, Outlet, useNavigate } from 'react-router';
 import { useMessages } from '../ui/i18n.tsx';
 import { TEXT_STEPS, useSettings, type Theme } from '../ui/settings.tsx';
+import { ReadingStateMenu } from './reading-state-menu.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 import { OfflineStatus } from '../features/offline/offline-status.tsx';
+
+/** `g` then one of these goes to a view, as in Miniflux (g u: unread, g b: starred). */
+const GO_TO: Record<string, string> = { a: '/', u: '/?show=unread', b: '/?show=starred' };
+/** How long after `g` its second key is waited for. */
+const SEQUENCE_MS = 1500;
 
 export function Layout() {
   const t = useMessages();
   const { settings, update } = useSettings();
+  const navigate = useNavigate();
   const [helpOpen, setHelpOpen] = useState(false);
+  const menu = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
+    let goPressedAt = -Infinity;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === '?' && !isTyping(event)) {
+      if (isTyping(event) || document.querySelector('dialog[open]')) return;
+      if (event.key === '?') {
         event.preventDefault();
         setHelpOpen(true);
+      } else if (event.key === 'g') {
+        goPressedAt = event.timeStamp;
+      } else if (event.timeStamp - goPressedAt < SEQUENCE_MS && GO_TO[event.key]) {
+        event.preventDefault();
+        goPressedAt = 0;
+        navigate(GO_TO[event.key]!);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  // The settings menu closes on Escape (focus back on its button) and on a tap or click outside it.
+  useEffect(() => {
+    const close = (event: Event) => {
+      const details = menu.current;
+      if (!details?.open) return;
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== 'Escape') return;
+        details.open = false;
+        details.querySelector('summary')?.focus();
+      } else if (!details.contains(event.target as Node)) {
+        details.open = false;
+      }
+    };
+    document.addEventListener('keydown', close);
+    document.addEventListener('pointerdown', close);
+    return () => {
+      document.removeEventListener('keydown', close);
+      document.removeEventListener('pointerdown', close);
+    };
   }, []);
 
   return (
@@ -30,7 +67,7 @@ export function Layout() {
         <Link to="/" className="site-title">
           {t.siteTitle}
         </Link>
-        <details className="settings-menu">
+        <details className="settings-menu" ref={menu}>
           <summary>
             <span aria-hidden="true">Aa </span>
             {t.settings}
@@ -45,15 +82,21 @@ export function Layout() {
             </select>
           </label>
           <span className="text-size" role="group" aria-label={t.textSize}>
-            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min} aria-label={t.textSmaller}>
-              A−
+            {/* Named by hidden text, not aria-label: a name that does not hold the visible A− fails WCAG 2.5.3. */}
+            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min}>
+              <span aria-hidden="true">A−</span>
+              <span className="visually-hidden">{t.textSmaller}</span>
             </button>
-            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max} aria-label={t.textLarger}>
-              A+
+            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max}>
+              <span aria-hidden="true">A+</span>
+              <span className="visually-hidden">{t.textLarger}</span>
             </button>
           </span>
           <button type="button" aria-pressed={settings.width === 'wide'} onClick={() => update({ width: settings.width === 'wide' ? 'narrow' : 'wide' })}>
             {t.width}：{settings.width === 'wide' ? t.widthWide : t.widthNarrow}
+          </button>
+          <button type="button" aria-pressed={settings.density === 'compact'} onClick={() => update({ density: settings.density === 'compact' ? 'comfortable' : 'compact' })}>
+            {t.density}：{settings.density === 'compact' ? t.densityCompact : t.densityComfortable}
           </button>
           <label>
             <span className="visually-hidden">{t.language}</span>
@@ -65,6 +108,7 @@ export function Layout() {
           <button type="button" onClick={() => setHelpOpen(true)}>
             {t.shortcuts}
           </button>
+          <ReadingStateMenu />
         </div>
         </details>
       </header>
@@ -72,7 +116,7 @@ export function Layout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
-      {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </>
   );
 }

@@ -13,6 +13,8 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     children: [
       { index: true, element: <ListPage /> },
+      // Static hosts serve the app as <base>/index.html too: the same list, not a 404.
+      { path: 'index.html', element: <ListPage /> },
       {
         path: 'a/:id',
         // Waited for inside the layout, where the article will show: on a first visit straight to an

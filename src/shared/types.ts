@@ -100,6 +100,8 @@ export interface PostMeta {
 
 export interface ThumbnailRef {
   src: string;
+  /** The first figure's `srcset` (see Figure): the list picks the smallest candidate fit for its slot. */
+  srcset?: string;
   width?: number;
   height?: number;
 }

@@ -17,6 +17,11 @@ export function formatDateTime(iso: string, timeZone: string, locale: Locale): s
   return format(date, locale === 'en' ? 'EEEE, d MMMM yyyy, HH:mm' : 'yyyy年M月d日 EEEE HH:mm', { locale: LOCALES[locale] });
 }
 
+/** `2月23日 02:04`: a compact row's date. */
+export function formatShortDateTime(iso: string, timeZone: string, locale: Locale): string {
+  return format(new TZDate(iso, timeZone), locale === 'en' ? 'd MMM HH:mm' : 'M月d日 HH:mm', { locale: LOCALES[locale] });
+}
+
 /** `02:04` */
 export function formatTime(iso: string, timeZone: string): string {
   return format(new TZDate(iso, timeZone), 'HH:mm');

@@ -7,6 +7,8 @@ import { LocaleProvider, type Locale } from './i18n.tsx';
 
 export type Theme = 'system' | 'light' | 'dark';
 export type Width = 'narrow' | 'wide';
+/** Rows with outlet, date, excerpt and picture, or titles only (many more rows on a screen). */
+export type Density = 'comfortable' | 'compact';
 
 export interface Settings {
   theme: Theme;
@@ -14,11 +16,12 @@ export interface Settings {
   textStep: number;
   width: Width;
   locale: Locale;
+  density: Density;
 }
 
 export const TEXT_STEPS = { min: -2, max: 4 } as const;
 const STORAGE_KEY = 'cna-reader:settings';
-const DEFAULTS: Settings = { theme: 'system', textStep: 0, width: 'narrow', locale: 'zh-Hant' };
+const DEFAULTS: Settings = { theme: 'system', textStep: 0, width: 'narrow', locale: 'zh-Hant', density: 'comfortable' };
 
 function readStored(): Settings {
   try {
@@ -28,6 +31,7 @@ function readStored(): Settings {
       textStep: Number.isInteger(stored.textStep) ? Math.min(TEXT_STEPS.max, Math.max(TEXT_STEPS.min, stored.textStep!)) : DEFAULTS.textStep,
       width: stored.width === 'wide' ? 'wide' : DEFAULTS.width,
       locale: stored.locale === 'en' ? 'en' : DEFAULTS.locale,
+      density: stored.density === 'compact' ? 'compact' : DEFAULTS.density,
     };
   } catch {
     return DEFAULTS;
@@ -49,6 +53,7 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
     const root = document.documentElement;
     root.dataset['theme'] = settings.theme;
     root.dataset['width'] = settings.width;
+    root.dataset['density'] = settings.density;
     root.style.setProperty('--text-scale', String(1 + settings.textStep * 0.125));
     root.lang = settings.locale === 'en' ? 'en' : 'zh-Hant-TW';
     try {

@@ -8,6 +8,9 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
+// The first test of a file builds the demo index, which takes seconds on a machine shared with other builds.
+vi.setConfig({ testTimeout: 30_000 });
+
 describe('reading settings', () => {
   it('changes theme, text size and width, and remembers them', async () => {
     renderApp('/');
@@ -18,7 +21,7 @@ describe('reading settings', () => {
     expect(document.documentElement.dataset['theme']).toBe('dark');
     expect(document.documentElement.dataset['width']).toBe('wide');
     expect(document.documentElement.style.getPropertyValue('--text-scale')).toBe('1.125');
-    expect(JSON.parse(localStorage.getItem('cna-reader:settings')!)).toEqual({ theme: 'dark', textStep: 1, width: 'wide', locale: 'zh-Hant' });
+    expect(JSON.parse(localStorage.getItem('cna-reader:settings')!)).toEqual({ theme: 'dark', textStep: 1, width: 'wide', locale: 'zh-Hant', density: 'comfortable' });
   });
 
   it('switches the interface to English', async () => {

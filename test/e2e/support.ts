@@ -2,7 +2,7 @@
  * End-to-end support: build the site with Vite's API into its own folder, serve it with `vite preview`,
  * and drive Debian's Chromium with playwright-core.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -108,4 +108,47 @@ export async function layoutShifts(page: Page): Promise<{ total: number; moved: 
         setTimeout(() => done(found), 300);
       }),
   );
+}
+
+/**
+ * axe-core's violations on the page as it stands, one line each (rule, impact, first target), for a
+ * failing test to say what and where. axe's own script is injected (as its README advises for a
+ * page it does not load itself).
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  // Evaluated by the browser's debugging protocol, which the page's Content-Security-Policy (no inline
+  // script) does not govern: a <script> tag would be blocked, rightly.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(source);
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<Result> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes[0]?.target.join(' ')}`);
+  });
+}
+
+/**
+ * Rows of the list whose content leaves their box (a title, meta line, excerpt or picture reaching below
+ * or beside the row, or a meta line wrapped onto a second line), described for a failing test.
+ */
+export async function overflowingRows(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const row of document.querySelectorAll<HTMLElement>('.post-row:not(.post-row-placeholder)')) {
+      const box = row.getBoundingClientRect();
+      const title = row.querySelector('.post-row-title')?.textContent ?? '?';
+      for (const part of row.querySelectorAll<HTMLElement>('.post-row-title, .post-row-meta, .post-row-excerpt, .post-row-thumb')) {
+        const inner = part.getBoundingClientRect();
+        if (inner.height === 0) continue;
+        if (inner.bottom > box.bottom + 0.5 || inner.right > box.right + 0.5 || inner.top < box.top - 0.5) {
+          problems.push(`${title}: .${part.className.split(' ')[0]} ${Math.round(inner.top)}–${Math.round(inner.bottom)} outside ${Math.round(box.top)}–${Math.round(box.bottom)}`);
+        }
+        // Cut, not wrapped: the meta line and the excerpt hold one line each.
+        const lineHeight = parseFloat(getComputedStyle(part).lineHeight);
+        if (part.matches('.post-row-meta, .post-row-excerpt') && inner.height > lineHeight * 1.5) problems.push(`${title}: .${part.className} wraps (${Math.round(inner.height)} px)`);
+      }
+    }
+    return problems;
+  });
 }

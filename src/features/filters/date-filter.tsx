@@ -5,22 +5,26 @@ import { addDays } from '../../ui/format-date.ts';
 interface DateFilterProps {
   from?: DayKey;
   to?: DayKey;
-  /** Today in the archive's time zone. */
-  today: DayKey;
-  /** Oldest and newest day of the archive, the bounds of the date inputs. */
+  /** Oldest and newest day of the archive: the bounds of the date inputs, and where the shortcuts count from. */
   min?: DayKey;
   max?: DayKey;
   onChange: (range: { from?: DayKey; to?: DayKey }) => void;
 }
 
-export function DateFilter({ from, to, today, min, max, onChange }: DateFilterProps) {
+/**
+ * From / to inputs and shortcuts. The shortcuts count back from the archive's newest post, not from
+ * today's clock: an archive that ends in 2023 is read for its last days, not for an empty week.
+ */
+export function DateFilter({ from, to, min, max, onChange }: DateFilterProps) {
   const t = useMessages();
-  const quick: [string, { from?: DayKey; to?: DayKey }][] = [
-    [t.today, { from: today, to: today }],
-    [t.last7Days, { from: addDays(today, -6), to: today }],
-    [t.last30Days, { from: addDays(today, -29), to: today }],
-    [t.allDates, {}],
-  ];
+  const quick: [string, { from?: DayKey; to?: DayKey }][] = max
+    ? [
+        [t.newestDay, { from: max, to: max }],
+        [t.newest7Days, { from: addDays(max, -6), to: max }],
+        [t.newest30Days, { from: addDays(max, -29), to: max }],
+        [t.allDates, {}],
+      ]
+    : [[t.allDates, {}]];
   return (
     <fieldset className="date-filter">
       <legend>{t.dateRange}</legend>
@@ -34,13 +38,18 @@ export function DateFilter({ from, to, today, min, max, onChange }: DateFilterPr
           <input type="date" value={to ?? ''} min={min} max={max} onChange={(e) => onChange({ from, to: e.target.value || undefined })} />
         </label>
       </div>
-      <div className="quick-dates">
+      <div className="quick-dates" role="group" aria-describedby={max ? 'quick-dates-note' : undefined}>
         {quick.map(([label, range]) => (
           <button key={label} type="button" aria-pressed={range.from === from && range.to === to} onClick={() => onChange(range)}>
             {label}
           </button>
         ))}
       </div>
+      {max && (
+        <p id="quick-dates-note" className="quick-dates-note">
+          {t.countedFromNewest(max)}
+        </p>
+      )}
     </fieldset>
   );
 }

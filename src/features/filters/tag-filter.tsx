@@ -25,7 +25,7 @@ export const PREFETCH_ROWS = 100_000;
  * outlets once the list is on screen and the page idle (see PREFETCH_ROWS): a click straight after
  * the page loaded applied the largest outlet of 200k posts in ~100 ms, mostly waiting for its rows.
  */
-export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void }) {
+export function TagFilter({ tags, selected, onChange, onIntent, counts }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void; counts?: ReadonlyMap<string, number> | undefined }) {
   const t = useMessages();
   const fieldset = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {
@@ -65,7 +65,8 @@ export function TagFilter({ tags, selected, onChange, onIntent }: { tags: TagSum
             <label onPointerEnter={() => onIntent?.(tag.key)}>
               <input type="checkbox" checked={selected.includes(tag.key)} onChange={() => toggle(tag.key)} onFocus={() => onIntent?.(tag.key)} />
               <span className="tag-label">{tag.label}</span>
-              <span className="tag-count">{countFormat.format(tag.count)}</span>
+              {/* The count within the current search and dates (see facet-counts.ts), else the archive's. */}
+              <span className="tag-count">{countFormat.format(counts?.get(tag.key) ?? tag.count)}</span>
             </label>
           </li>
         ))}

@@ -1,9 +1,12 @@
 /**
- * Posts per day of the current filter, as a bar chart of buttons: click a day, Shift-click a range;
- * arrow keys move between days, Enter or Space picks, Shift+Enter extends. Long archives are drawn by
- * week or month so that bars stay wide enough to touch.
+ * Posts of the current filter as a bar chart of buttons that zooms year → month → day: a long archive
+ * shows a bar a year (or a month, when it spans two years at most); clicking a year picks it and shows
+ * its months, clicking a month its days; a day is picked by a click, a range by Shift-click. Arrow keys
+ * move between bars, Enter or Space picks, Shift+arrow extends. The zoom follows the dates picked (the
+ * URL's from/to), so Back and shared links zoom alike.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { addDays } from '../../ui/format-date.ts';
 import type { DayKey } from '../../shared/types.ts';
 import { useMessages } from '../../ui/i18n.tsx';
 
@@ -65,30 +68,93 @@ function minDay(a: DayKey, b: DayKey): DayKey {
   return a < b ? a : b;
 }
 
+export type Unit = 'day' | 'month' | 'year';
+
+/** An archive of at most this many days is drawn a bar a day; of at most 24 months, a bar a month. */
+const MAX_DAY_BARS = 90;
+const MAX_MONTH_BARS = 24;
+
+/** The unit of the bars, and the days they cover, for the dates picked (see the module's comment). */
+export function zoomOf(perDay: [DayKey, number][], from?: DayKey, to?: DayKey): { unit: Unit; first: DayKey; last: DayKey; parent?: { from?: DayKey; to?: DayKey } } {
+  const first = perDay[0]![0];
+  const last = perDay[perDay.length - 1]![0];
+  const short = dayNumber(last) - dayNumber(first) < MAX_DAY_BARS;
+  const months = monthOfKey(last) - monthOfKey(first) + 1;
+  if (from && to && from.slice(0, 7) === to.slice(0, 7) && !short) {
+    const month = from.slice(0, 7);
+    const parent = months <= MAX_MONTH_BARS ? {} : { from: `${month.slice(0, 4)}-01-01`, to: `${month.slice(0, 4)}-12-31` };
+    return { unit: 'day', first: `${month}-01`, last: addDays(`${nextMonth(month)}-01`, -1), parent };
+  }
+  if (from && to && from.slice(0, 4) === to.slice(0, 4) && months > MAX_MONTH_BARS) {
+    const year = from.slice(0, 4);
+    return { unit: 'month', first: `${year}-01-01`, last: `${year}-12-31`, parent: {} };
+  }
+  return { unit: short ? 'day' : months <= MAX_MONTH_BARS ? 'month' : 'year', first, last };
+}
+
+/** Bars of `unit` over the days [first, last] (clipped to the days that have posts), empty ones included. */
+export function barsOf(perDay: [DayKey, number][], unit: Unit, first: DayKey, last: DayKey): Bar[] {
+  const keyOf = (day: DayKey) => (unit === 'day' ? day : unit === 'month' ? day.slice(0, 7) : day.slice(0, 4));
+  const dataFirst = perDay[0]![0];
+  const dataLast = perDay[perDay.length - 1]![0];
+  // Clipped to the posts' span when it meets the window (a month's days after the newest post are not drawn).
+  const start = dataFirst > first && dataFirst <= last ? dataFirst : first;
+  const end = dataLast < last && dataLast >= first ? dataLast : last;
+  const bars: Bar[] = [];
+  const index = new Map<string, number>();
+  for (let key = keyOf(start); key <= keyOf(end); key = nextKey(key, unit)) {
+    index.set(key, bars.length);
+    const from = unit === 'day' ? key : unit === 'month' ? `${key}-01` : `${key}-01-01`;
+    const to = unit === 'day' ? key : unit === 'month' ? addDays(`${nextMonth(key)}-01`, -1) : `${key}-12-31`;
+    bars.push({ from: from < start ? start : from, to: to > end ? end : to, count: 0 });
+  }
+  for (const [day, count] of perDay) {
+    const bar = day >= start && day <= end ? index.get(keyOf(day)) : undefined;
+    if (bar !== undefined) bars[bar]!.count += count;
+  }
+  return bars;
+}
+
+function nextKey(key: string, unit: Unit): string {
+  if (unit === 'day') return addDays(key, 1);
+  if (unit === 'month') return nextMonth(key);
+  return String(Number(key) + 1);
+}
+
+/** `YYYY-MM` → the next `YYYY-MM`. */
+function nextMonth(month: string): string {
+  const m = Number(month.slice(5, 7));
+  const y = Number(month.slice(0, 4));
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
 interface TimelineProps {
   perDay: [DayKey, number][];
   from?: DayKey;
   to?: DayKey;
-  onSelect: (range: { from: DayKey; to: DayKey }) => void;
+  onSelect: (range: { from?: DayKey; to?: DayKey }) => void;
 }
 
 export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
   const t = useMessages();
-  const bars = useMemo(() => binDays(perDay), [perDay]);
+  const zoom = useMemo(() => (perDay.length > 0 ? zoomOf(perDay, from, to) : undefined), [perDay, from, to]);
+  const bars = useMemo(() => (zoom ? barsOf(perDay, zoom.unit, zoom.first, zoom.last) : []), [perDay, zoom]);
   const max = Math.max(1, ...bars.map((bar) => bar.count));
   const [focus, setFocus] = useState(() => Math.max(0, bars.length - 1));
   const anchor = useRef<number | undefined>(undefined);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
-  if (bars.length === 0) return null;
+  if (!zoom || bars.length === 0) return null;
+  const unit = zoom.unit;
 
   const pick = (index: number, extend: boolean) => {
     const bar = bars[index]!;
-    if (extend && anchor.current !== undefined) {
+    if (extend && anchor.current !== undefined && bars[anchor.current]) {
       const other = bars[anchor.current]!;
       onSelect({ from: minDay(other.from, bar.from), to: other.to > bar.to ? other.to : bar.to });
     } else {
-      anchor.current = index;
-      onSelect({ from: bar.from, to: bar.to });
+      anchor.current = unit === 'day' ? index : undefined;
+      // A year or a month is picked whole, and the timeline zooms into it.
+      onSelect(unit === 'year' ? { from: `${bar.from.slice(0, 4)}-01-01`, to: `${bar.from.slice(0, 4)}-12-31` } : unit === 'month' ? { from: `${bar.from.slice(0, 7)}-01`, to: addDays(`${nextMonth(bar.from.slice(0, 7))}-01`, -1) } : { from: bar.from, to: bar.to });
     }
   };
 
@@ -100,44 +166,62 @@ export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
     const next = Math.min(bars.length - 1, Math.max(0, index + move));
     setFocus(next);
     buttons.current[next]?.focus();
-    if (event.shiftKey) pick(next, true);
+    if (event.shiftKey && unit === 'day') pick(next, true);
   };
 
+  const newest = perDay[perDay.length - 1]![0];
+  const caption = unit === 'day' ? t.timeline : unit === 'month' ? t.timelinePerMonth : t.timelinePerYear;
+  const scope = zoom.parent ? (unit === 'day' ? zoom.first.slice(0, 7) : zoom.first.slice(0, 4)) : '';
   const focused = Math.min(focus, bars.length - 1);
   return (
-    <figure className="timeline">
+    <figure className="timeline" data-unit={unit}>
+      <div className="timeline-head">
       <figcaption id="timeline-label">
-        {t.timeline}
-        <span className="visually-hidden">{t.timelineHelp}</span>
+        {caption}
+        {scope && ` · ${scope}`}
+        <span className="visually-hidden">{t.timelineZoomHelp}</span>
       </figcaption>
-      <div className="timeline-bars" role="group" aria-labelledby="timeline-label">
-        {bars.map((bar, index) => {
-          const label = bar.from === bar.to ? bar.from : `${bar.from} – ${bar.to}`;
-          const selected = from !== undefined && to !== undefined && bar.from >= from && bar.to <= to;
-          return (
-            <button
-              key={bar.from}
-              ref={(element) => {
-                buttons.current[index] = element;
-              }}
-              type="button"
-              className="timeline-bar"
-              tabIndex={index === focused ? 0 : -1}
-              aria-pressed={selected}
-              aria-label={t.postsOnDay(label, bar.count)}
-              title={t.postsOnDay(label, bar.count)}
-              onClick={(event) => pick(index, event.shiftKey)}
-              onKeyDown={(event) => onKeyDown(event, index)}
-              onFocus={() => setFocus(index)}
-            >
-              <span className="timeline-fill" style={{ height: `${Math.max(4, (bar.count / max) * 100)}%` }} />
-            </button>
-          );
-        })}
+      <div className="timeline-tools">
+        {zoom.parent && (
+          <button type="button" onClick={() => onSelect(zoom.parent!)}>
+            ↖ {t.timelineUp}
+          </button>
+        )}
+        <button type="button" aria-pressed={from === newest && to === newest} onClick={() => onSelect({ from: newest, to: newest })}>
+          {t.timelineNewestDay}
+        </button>
+      </div>
+      </div>
+      <div className="timeline-scroll">
+        <div className="timeline-bars" role="group" aria-labelledby="timeline-label" style={{ minWidth: `${bars.length * 10}px` }}>
+          {bars.map((bar, index) => {
+            const label = unit === 'day' ? bar.from : unit === 'month' ? bar.from.slice(0, 7) : bar.from.slice(0, 4);
+            const selected = from !== undefined && to !== undefined && bar.from >= from && bar.to <= to;
+            return (
+              <button
+                key={bar.from}
+                ref={(element) => {
+                  buttons.current[index] = element;
+                }}
+                type="button"
+                className="timeline-bar"
+                tabIndex={index === focused ? 0 : -1}
+                aria-pressed={selected}
+                aria-label={t.postsOnDay(label, bar.count)}
+                title={t.postsOnDay(label, bar.count)}
+                onClick={(event) => pick(index, event.shiftKey)}
+                onKeyDown={(event) => onKeyDown(event, index)}
+                onFocus={() => setFocus(index)}
+              >
+                <span className="timeline-fill" style={{ height: `${Math.max(4, (bar.count / max) * 100)}%` }} />
+              </button>
+            );
+          })}
+        </div>
       </div>
       <div className="timeline-axis" aria-hidden="true">
-        <span>{bars[0]!.from}</span>
-        <span>{bars[bars.length - 1]!.to}</span>
+        <span>{bars[0]!.from.slice(0, unit === 'day' ? 10 : unit === 'month' ? 7 : 4)}</span>
+        <span>{bars[bars.length - 1]!.to.slice(0, unit === 'day' ? 10 : unit === 'month' ? 7 : 4)}</span>
       </div>
     </figure>
   );

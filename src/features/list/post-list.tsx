@@ -9,7 +9,10 @@ import { useLocale } from '../../ui/i18n.tsx';
 import { useSettings } from '../../ui/settings.tsx';
 import { isTyping } from '../../ui/keyboard.ts';
 import { formatDay } from '../../ui/format-date.ts';
-import { useReadMarks } from '../reading-state/read-marks.ts';
+import { peekRow } from '../data/data-client.ts';
+import { markRowOf } from '../reading-state/positions.ts';
+import { toggleRead, useReadMarks } from '../reading-state/read-marks.ts';
+import { toggleStar, useStars } from '../reading-state/stars.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import { ListLayout } from './list-layout.ts';
 import { PostRow } from './post-row.tsx';
@@ -19,6 +22,8 @@ import { useWindowRange } from './use-window-range.ts';
 /** Heights in CSS pixels at text scale 1; the CSS sizes rows and headings with the same numbers. */
 export const ROW_HEIGHT = 112;
 export const DAY_HEIGHT = 48;
+/** A compact row: its title on one line. 1366×900 shows ≥ 14 of them under the page's header. */
+export const COMPACT_ROW_HEIGHT = 34;
 
 interface PostListProps {
   manifest: Manifest;
@@ -27,8 +32,12 @@ interface PostListProps {
   scrollKey: string;
   /** Marks search matches in titles and excerpts. */
   split?: MatchSplitter | undefined;
-  /** The search query, carried to the articles opened from the list so that they mark it too. */
+  /** The search query, for the list's own marks of matches. */
   query?: string;
+  /** The view's URL query (filters, search, order), carried to the articles opened from the list. */
+  view?: string;
+  /** A row (list position) to put the focus on when the list is shown: the one the reader was last on. */
+  focusRow?: number | undefined;
   /** Rows show their day (there are no day headings when results are ranked). */
   showDay?: boolean;
   /** The rows are being replaced (a newer query is running). */
@@ -56,14 +65,16 @@ function saveScrollPosition(key: string, y: number): void {
   }
 }
 
-export function PostList({ manifest, items, scrollKey, split, query, showDay = false, busy = false }: PostListProps) {
+export function PostList({ manifest, items, scrollKey, split, query, view = '', focusRow, showDay = false, busy = false }: PostListProps) {
   const locale = useLocale();
   const { settings } = useSettings();
   const scale = 1 + settings.textStep * 0.125;
-  const rowHeight = Math.round(ROW_HEIGHT * scale);
+  const compact = settings.density === 'compact';
+  const rowHeight = Math.round((compact ? COMPACT_ROW_HEIGHT : ROW_HEIGHT) * scale);
   const dayHeight = Math.round(DAY_HEIGHT * scale);
   const listRef = useRef<HTMLDivElement>(null);
   const readMarks = useReadMarks();
+  const stars = useStars();
   const tagLabels = useMemo(() => new Map(manifest.tags.map((tag) => [tag.key, tag.label])), [manifest]);
 
   const layout = useMemo(() => new ListLayout(items, rowHeight, dayHeight), [items, rowHeight, dayHeight]);
@@ -126,21 +137,61 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
   // row is rendered) and whenever focus moves into a row by other means.
   const cursor = useRef<number | undefined>(undefined);
   const focusItem = useCallback(
-    (index: number) => {
+    (index: number, center = false) => {
       cursor.current = index;
-      scrollToItem(index);
-      requestAnimationFrame(() => requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-row-link]`)?.focus()));
+      scrollToItem(index, center);
+      // Without scrolling: the page is where scrollToItem (or the restored position) put it.
+      const focus = (tries: number) => {
+        const link = listRef.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-row-link]`);
+        if (link) link.focus({ preventScroll: true });
+        else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+      };
+      requestAnimationFrame(() => requestAnimationFrame(() => focus(30)));
     },
     [scrollToItem],
   );
+
+  // Back on the list (Back, 回到列表, a reload): focus on the row the reader was last on, once the
+  // scroll is restored; a list entered afresh centres it.
+  const focusedFor = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (focusRow === undefined || focusedFor.current === scrollKey || items.length === 0) return;
+    const index = items.indexOfRow(focusRow);
+    if (index < 0) return;
+    const restored = readScrollPositions()[scrollKey] !== undefined;
+    let frame = 0;
+    // A frame later at the soonest, after everything this commit does to the scroll; marked done only
+    // once done (StrictMode runs this effect, cleans it up and runs it again).
+    const wait = () => {
+      if (restoring.current) {
+        frame = requestAnimationFrame(wait);
+        return;
+      }
+      focusedFor.current = scrollKey;
+      focusItem(index, !restored);
+    };
+    frame = requestAnimationFrame(wait);
+    return () => cancelAnimationFrame(frame);
+  }, [focusRow, scrollKey, items, focusItem]);
 
   // j / k move between rows, skipping day headings. Listening from the commit that shows the rows, as
   // on the article page (see there).
   useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.key !== 'j' && event.key !== 'k') || isTyping(event)) return;
+      if (isTyping(event) || document.querySelector('dialog[open]')) return;
+      // o opens the row the keyboard is on; m and s mark it read or starred (Miniflux's keys).
+      if (['o', 'm', 's'].includes(event.key) && cursor.current !== undefined && items.isRow(cursor.current)) {
+        const row = items.rowAt(cursor.current);
+        const meta = peekRow(manifest, row);
+        event.preventDefault();
+        if (event.key === 'o') listRef.current?.querySelector<HTMLElement>(`[data-index="${cursor.current}"] [data-row-link]`)?.click();
+        else if (meta && event.key === 'm') toggleRead(meta.id, markRowOf(manifest, row));
+        else if (meta) toggleStar(meta.id, markRowOf(manifest, row));
+        return;
+      }
+      if (event.key !== 'j' && event.key !== 'k' && event.key !== 'n' && event.key !== 'p') return;
       const current = cursor.current ?? -1;
-      const step = event.key === 'j' ? 1 : -1;
+      const step = event.key === 'j' || event.key === 'n' ? 1 : -1;
       let next = current < 0 ? (step > 0 ? 0 : -1) : current + step;
       while (next >= 0 && next < items.length && !items.isRow(next)) next += step;
       if (next < 0 || next >= items.length) return;
@@ -149,12 +200,13 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [items, focusItem]);
+  }, [items, focusItem, manifest]);
 
   return (
     <div
       ref={listRef}
       className="post-list"
+      data-density={compact ? 'compact' : 'comfortable'}
       aria-busy={busy}
       data-query={query ?? ''}
       style={{ height: layout.totalSize, position: 'relative' }}
@@ -177,7 +229,7 @@ export function PostList({ manifest, items, scrollKey, split, query, showDay = f
                 <span className="day-count">{item.count}</span>
               </h2>
             ) : (
-              <PostRow manifest={manifest} row={item.row} index={index} readMarks={readMarks} tagLabels={tagLabels} split={split} query={query} showDay={showDay} />
+              <PostRow manifest={manifest} row={item.row} index={index} readMarks={readMarks} stars={stars} tagLabels={tagLabels} split={split} view={view} showDay={showDay} compact={compact} />
             )}
           </div>
         );

@@ -2,8 +2,9 @@ import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Manifest } from '../../shared/types.ts';
 import { useLocale, useMessages } from '../../ui/i18n.tsx';
-import { formatDateTime, formatTime } from '../../ui/format-date.ts';
+import { formatDateTime, formatShortDateTime, formatTime } from '../../ui/format-date.ts';
 import { intentHandlers } from '../../ui/intent.ts';
+import { pickThumbnailSource } from '../../ui/thumbnail-source.ts';
 import { prefetchPost } from '../data/data-client.ts';
 import { Highlighted, type MatchSplitter } from '../search/highlighted.tsx';
 import { useRowMeta } from './use-row-meta.ts';
@@ -14,14 +15,22 @@ interface PostRowProps {
   manifest: Manifest;
   row: number;
   index: number;
-  readMarks: ReadonlySet<string>;
+  readMarks: ReadonlyMap<string, number>;
+  stars: ReadonlyMap<string, number>;
   tagLabels: ReadonlyMap<string, string>;
   split?: MatchSplitter | undefined;
-  query?: string | undefined;
+  /** The view's URL query, carried to the article (see filter-state.ts). */
+  view?: string | undefined;
   showDay?: boolean;
+  /** Title only, on one line. */
+  compact?: boolean;
 }
 
-export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, tagLabels, split, query, showDay = false }: PostRowProps) {
+/** The thumbnail's slot, in CSS pixels (the CSS gives it the same size). */
+const THUMB_WIDTH = 96;
+const THUMB_HEIGHT = 72;
+
+export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, stars, tagLabels, split, view = '', showDay = false, compact = false }: PostRowProps) {
   const t = useMessages();
   const locale = useLocale();
   const state = useRowMeta(manifest, row);
@@ -40,36 +49,46 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
   }
   const { meta } = state;
   const read = readMarks.has(meta.id);
+  const starred = stars.has(meta.id);
   // The article's bucket is fetched as the reader reaches for the row, ahead of the click.
   const intent = intentHandlers(() => prefetchPost(meta.id));
+  // Under day headings (h2) a title is an h3; a list without them (ranked, oldest first) has h2 titles.
+  const Title = showDay ? 'h2' : 'h3';
   return (
     <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`} lang={meta.lang ?? 'zh-Hant'}>
-      <Link to={`/a/${encodeURIComponent(meta.id)}${query ? `?q=${encodeURIComponent(query)}` : ''}`} className="post-row-link" data-row-link {...intent}>
+      <Link to={`/a/${encodeURIComponent(meta.id)}${view}`} className="post-row-link" data-row-link {...intent}>
         <div className="post-row-text">
-          <h3 id={`title-${meta.id}`} className="post-row-title">
+          <Title id={`title-${meta.id}`} className="post-row-title">
+            {starred && (
+              <span className="star-mark" role="img" aria-label={t.showStarred}>
+                ★{' '}
+              </span>
+            )}
             <Highlighted text={meta.title} split={split} />
-          </h3>
+          </Title>
           <p className="post-row-meta">
             <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
-            <time dateTime={meta.date}>{showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
+            <time dateTime={meta.date}>{compact ? formatShortDateTime(meta.date, manifest.timeZone, locale) : showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
             <ReadingTime minutes={meta.readingMinutes} />
             <NotSavedMark manifest={manifest} id={meta.id} />
             {read && <span className="read-mark">{t.read}</span>}
           </p>
-          <p className="post-row-excerpt">
-            <Highlighted text={meta.excerpt} split={split} />
-          </p>
+          {!compact && (
+            <p className="post-row-excerpt">
+              <Highlighted text={meta.excerpt} split={split} />
+            </p>
+          )}
         </div>
-        {meta.image && (
+        {meta.image && !compact && (
           <img
             className="post-row-thumb"
-            src={meta.image.src}
+            src={pickThumbnailSource(meta.image, THUMB_WIDTH)}
             alt=""
             loading="lazy"
             decoding="async"
             referrerPolicy="no-referrer"
-            width={96}
-            height={72}
+            width={THUMB_WIDTH}
+            height={THUMB_HEIGHT}
             onError={(event) => event.currentTarget.classList.add('is-broken')}
           />
         )}

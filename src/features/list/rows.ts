@@ -117,6 +117,17 @@ export class ListItems {
     return lowerBound(this.headings, i, this.headingCount);
   }
 
+  /** The row (list position) of item i, which must be a row. */
+  rowAt(i: number): number {
+    return this.codes[i]!;
+  }
+
+  /** The item showing a row, or -1: a scan, done once when the reader returns to a list. */
+  indexOfRow(row: number): number {
+    for (let i = 0; i < this.length; i++) if (this.codes[i] === row) return i;
+    return -1;
+  }
+
   at(i: number): ListItem | undefined {
     if (i < 0 || i >= this.length) return undefined;
     const code = this.codes[i]!;

@@ -19,6 +19,8 @@ export interface SearchState {
   tooShort: string[];
   /** Rows are in relevance order (true) or newest first. */
   ranked: boolean;
+  /** Every match, ascending, whatever the other filters: what the outlet counts are counted from. */
+  rowsByDate: readonly number[];
 }
 
 export type RowSetState =
@@ -69,13 +71,14 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
       performance.measure('cna-reader:search', { start: started, detail: filters.q });
       const tagged = tagRows ? new Set(tagRows) : undefined;
       const keep = (row: number) => !tagged || tagged.has(row);
-      const ranked = filters.sort !== 'date';
+      // Relevance unless an order by date was asked for (newest first, or oldest: the view reverses it).
+      const ranked = !filters.sort;
       const rows = (ranked ? result.rows : result.rowsByDate).filter((row) => keep(row) && inRange(row));
       answer({
         status: 'ready',
         rows: { kind: 'list', rows },
         timelineRows: { kind: 'list', rows: result.rowsByDate.filter(keep) },
-        search: { query: filters.q, split: result.split, tooShort: result.query.tooShort, ranked },
+        search: { query: filters.q, split: result.split, tooShort: result.query.tooShort, ranked, rowsByDate: result.rowsByDate },
       });
     };
     run().catch((error: unknown) => answer({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry }));

@@ -9,8 +9,8 @@ import type { ListLayout } from './list-layout.ts';
 export interface WindowRange {
   start: number;
   end: number;
-  /** Scrolls the page as little as needed to show item i whole. */
-  scrollToItem: (i: number) => void;
+  /** Scrolls the page as little as needed to show item i whole, or to put it in the window's middle. */
+  scrollToItem: (i: number, center?: boolean) => void;
 }
 
 export function useWindowRange(layout: ListLayout, listRef: RefObject<HTMLElement | null>, overscan: number): WindowRange {
@@ -61,12 +61,13 @@ export function useWindowRange(layout: ListLayout, listRef: RefObject<HTMLElemen
   useLayoutEffect(() => measure(false), [layout, measure]);
 
   const scrollToItem = useCallback(
-    (i: number) => {
+    (i: number, center = false) => {
       const list = listRef.current;
       if (!list) return;
       const itemTop = list.getBoundingClientRect().top + window.scrollY + layout.start(i);
       const itemBottom = itemTop + layout.size(i);
-      if (itemTop < window.scrollY) window.scrollTo(0, itemTop);
+      if (center) window.scrollTo(0, Math.max(0, itemTop - (window.innerHeight - layout.size(i)) / 2));
+      else if (itemTop < window.scrollY) window.scrollTo(0, itemTop);
       else if (itemBottom > window.scrollY + window.innerHeight) window.scrollTo(0, itemBottom - window.innerHeight);
     },
     [layout, listRef],

@@ -1,52 +1,34 @@
 /**
- * Which articles the reader has opened, kept in localStorage so the list can mark them as read.
+ * Which articles the reader has read: marked when an article is opened, toggled with `m`, and for a
+ * whole view at once (with undo). Kept per archive in localStorage (see mark-store.ts).
  */
-import { useSyncExternalStore } from 'react';
+import { createMarkStore } from './mark-store.ts';
 
-const STORAGE_KEY = 'cna-reader:read';
 /** Enough for years of daily reading; the oldest marks are forgotten first. */
-const MAX_MARKS = 20_000;
+const MAX_MARKS = 50_000;
 
-let marks: Set<string> | undefined;
-const listeners = new Set<() => void>();
+export const readMarks = createMarkStore('read', MAX_MARKS, 'cna-reader:read');
 
-function load(): Set<string> {
-  if (!marks) {
-    try {
-      marks = new Set(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as string[]);
-    } catch {
-      marks = new Set();
-    }
-  }
-  return marks;
+export function markRead(id: string, row: number): void {
+  readMarks.set([[id, row]], true);
 }
 
-export function markRead(id: string): void {
-  const set = load();
-  if (set.has(id)) return;
-  set.add(id);
-  if (set.size > MAX_MARKS) set.delete(set.values().next().value!);
-  marks = new Set(set);
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify([...marks]));
-  } catch {
-    /* storage full or disabled: marks last for this visit */
-  }
-  listeners.forEach((listener) => listener());
+export function toggleRead(id: string, row: number): void {
+  readMarks.set([[id, row]], !readMarks.has(id));
 }
 
-export function useReadMarks(): ReadonlySet<string> {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    load,
-    load,
-  );
+/** Marks every post given as read; returns what puts the marks back as they were. */
+export function markAllRead(posts: Iterable<readonly [string, number]>): () => void {
+  const before = readMarks.get();
+  readMarks.set(posts, true);
+  return () => readMarks.restore(before);
+}
+
+export function useReadMarks(): ReadonlyMap<string, number> {
+  return readMarks.use();
 }
 
 /** For tests: read the marks from storage again on next use. */
 export function forgetReadMarksCache(): void {
-  marks = undefined;
+  readMarks.forget();
 }
