@@ -16,6 +16,9 @@ import { dirname, join } from 'node:path';
 const POST_FILE = /\.(md|markdown|html?)$/i;
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.cache', '_site']);
 
+/** Bumped whenever what a copy holds changes, so that corpora made before are made again. */
+export const REAL_SHAPED_VERSION = 1;
+
 /**
  * Days between one copy of a post and the next. Each source folder spans about a month (see the corpus
  * README), so copies tile the calendar month after month instead of piling on the same days.
