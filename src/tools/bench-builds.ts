@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { underTime, usageOf, type Usage } from './usage.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** The build report every build writes beside the site (a documented output, not an internal). */
@@ -54,10 +55,8 @@ export interface BuildTarget {
   env?: Record<string, string>;
 }
 
-export interface TimedBuild {
+export interface TimedBuild extends Usage {
   seconds: number;
-  /** Peak resident memory of the largest process (GNU time's %M), when /usr/bin/time is there. */
-  peakRssMB?: number;
 }
 
 function buildEnv(target: BuildTarget): NodeJS.ProcessEnv {
@@ -66,18 +65,15 @@ function buildEnv(target: BuildTarget): NodeJS.ProcessEnv {
 
 /** `npm run build` into the target's folder, timed from the command's start to its exit. */
 export function npmBuild(target: BuildTarget): Promise<TimedBuild> {
-  const useTime = existsSync('/usr/bin/time');
-  const npm = ['npm', 'run', '--silent', 'build', '--', '--outDir', target.outDir, '--emptyOutDir', '--logLevel', 'warn'];
-  const [command, ...args] = useTime ? ['/usr/bin/time', '-f', 'peak-rss-kb %M', ...npm] : npm;
+  const [command, args] = underTime('npm', ['run', '--silent', 'build', '--', '--outDir', target.outDir, '--emptyOutDir', '--logLevel', 'warn']);
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(command!, args, { cwd: ROOT, env: buildEnv(target), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env: buildEnv(target), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => {
       if (code !== 0) return fail(new Error(`npm run build failed (${code}) on ${target.postsDir}:\n${stderr.slice(-4000)}`));
-      const rss = /peak-rss-kb (\d+)/.exec(stderr);
-      done({ seconds: (performance.now() - started) / 1000, ...(rss ? { peakRssMB: Number(rss[1]) / 1024 } : {}) });
+      done({ seconds: (performance.now() - started) / 1000, ...usageOf(stderr) });
     });
   });
 }

@@ -7,14 +7,15 @@
  * installed (Debian's `jekyll` and `hugo` packages); the bench installs nothing and says when one is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { underTime, usageOf, type Usage } from './usage.ts';
 
 export type GeneratorName = 'jekyll' | 'hugo';
 
 export type GeneratorResult =
-  | { tool: GeneratorName; version: string; seconds: number; pagesWritten: number; peakRssMB?: number }
+  | ({ tool: GeneratorName; version: string; seconds: number; pagesWritten: number } & Usage)
   | { tool: GeneratorName; skipped: string };
 
 const PAGE = (title: string, body: string) =>
@@ -104,16 +105,13 @@ export function buildWith(tool: GeneratorName, postsDir: string, workDir: string
     linkOrCopy(file, join(contentDir, name));
   }
   const [command, args] = generator.command(outDir);
-  // GNU time gives the peak memory, as for cna-reader's builds; its line goes last on stderr.
-  const useTime = existsSync('/usr/bin/time');
+  // Peak memory and CPU time as for cna-reader's builds.
+  const [timed, timedArgs] = underTime(command, args);
   const started = performance.now();
-  const run = useTime
-    ? spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', command, ...args], { cwd: siteDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    : spawnSync(command, args, { cwd: siteDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(timed, timedArgs, { cwd: siteDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) return { tool, skipped: `${command} failed (exit ${run.status}): ${(run.stderr || run.stdout).slice(0, 400)}` };
-  const rss = /peak-rss-kb (\d+)/.exec(run.stderr);
-  const result: GeneratorResult = { tool, version, seconds, pagesWritten: countPages(outDir), ...(rss ? { peakRssMB: Number(rss[1]) / 1024 } : {}) };
+  const result: GeneratorResult = { tool, version, seconds, pagesWritten: countPages(outDir), ...usageOf(run.stderr) };
   rmSync(siteDir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
   return result;
