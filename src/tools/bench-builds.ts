@@ -196,18 +196,22 @@ export function dayFetch({ folder, names }: ChangeFolder): { posts: number; undo
   return { posts: moved.length, undo };
 }
 
+/** The changes a rebuild is timed after: one post added after the newest, one edited, a day's fetch. */
+export type Change = 'add' | 'edit' | 'day';
+export const ALL_CHANGES: readonly Change[] = ['add', 'edit', 'day'];
+
 /** One-shot rebuilds over a cold build's output and cache: each timed, with what it wrote. */
 export interface OneShotRebuilds {
-  add: TimedBuild & { changed: ChangedFiles };
-  edit: TimedBuild & { changed: ChangedFiles };
-  day: TimedBuild & { changed: ChangedFiles; posts: number };
+  add?: TimedBuild & { changed: ChangedFiles };
+  edit?: TimedBuild & { changed: ChangedFiles };
+  day?: TimedBuild & { changed: ChangedFiles; posts: number };
 }
 
 /**
  * After a cold build: one post added after the newest, then one edited, then a day's fetch, each followed
  * by `npm run build` with the cache warm; then the posts are put back as they were.
  */
-export async function oneShotRebuilds(target: BuildTarget, changes: ChangeFolder): Promise<OneShotRebuilds> {
+export async function oneShotRebuilds(target: BuildTarget, changes: ChangeFolder, kinds: readonly Change[] = ALL_CHANGES): Promise<OneShotRebuilds> {
   const { outDir } = target;
   const { folder, names } = changes;
   const addedFile = join(folder, '2026-12-31-bench-added.html');
@@ -221,12 +225,18 @@ export async function oneShotRebuilds(target: BuildTarget, changes: ChangeFolder
       const built = await npmBuild(target);
       return { ...built, changed: changedFiles(before, snapshotOutput(outDir), outDir) };
     };
-    const add = await measure(() =>
-      writeFileSync(addedFile, postCopy(join(folder, names[1]!), { title: '新增的文章', date: '2026-12-31 01:00:00.000000000 +00:00', url: 'https://www.example-news.tw/added' })),
-    );
-    const edit = await measure(() => appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n'));
-    const dayBuild = await measure(() => (day = dayFetch(changes)));
-    return { add, edit, day: { ...dayBuild, posts: day!.posts } };
+    const result: OneShotRebuilds = {};
+    if (kinds.includes('add')) {
+      result.add = await measure(() =>
+        writeFileSync(addedFile, postCopy(join(folder, names[1]!), { title: '新增的文章', date: '2026-12-31 01:00:00.000000000 +00:00', url: 'https://www.example-news.tw/added' })),
+      );
+    }
+    if (kinds.includes('edit')) result.edit = await measure(() => appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n'));
+    if (kinds.includes('day')) {
+      const dayBuild = await measure(() => (day = dayFetch(changes)));
+      result.day = { ...dayBuild, posts: day!.posts };
+    }
+    return result;
   } finally {
     day?.undo();
     writeFileSync(editedFile, original);
@@ -238,9 +248,9 @@ export async function oneShotRebuilds(target: BuildTarget, changes: ChangeFolder
 export interface WatchRebuilds {
   /** The watching build's own first build, over the one-shot builds' output and cache. */
   startSeconds: number;
-  editSeconds: number;
-  addSeconds: number;
-  daySeconds: number;
+  editSeconds?: number;
+  addSeconds?: number;
+  daySeconds?: number;
 }
 
 /**
@@ -249,7 +259,7 @@ export interface WatchRebuilds {
  * report written again (its wait for the end of a burst of writes included). A change is made only
  * once the report has stood still for a second.
  */
-export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder): Promise<WatchRebuilds> {
+export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder, kinds: readonly Change[] = ALL_CHANGES): Promise<WatchRebuilds> {
   const { outDir } = target;
   const { folder, names } = changes;
   const report = join(outDir, REPORT_FILE);
@@ -305,12 +315,13 @@ export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder):
   try {
     await written(spawnedAt - 1);
     const startSeconds = (performance.now() - started) / 1000;
-    const editSeconds = await timed(() => appendFileSync(editedFile, '\n<p>更正：本文已再次更新。</p>\n'));
-    const addSeconds = await timed(() =>
-      writeFileSync(addedFile, postCopy(join(folder, names[3]!), { title: '追加的文章', url: 'https://www.example-news.tw/watched' })),
-    );
-    const daySeconds = await timed(() => (day = dayFetch(changes)));
-    return { startSeconds, editSeconds, addSeconds, daySeconds };
+    const result: WatchRebuilds = { startSeconds };
+    if (kinds.includes('edit')) result.editSeconds = await timed(() => appendFileSync(editedFile, '\n<p>更正：本文已再次更新。</p>\n'));
+    if (kinds.includes('add')) {
+      result.addSeconds = await timed(() => writeFileSync(addedFile, postCopy(join(folder, names[3]!), { title: '追加的文章', url: 'https://www.example-news.tw/watched' })));
+    }
+    if (kinds.includes('day')) result.daySeconds = await timed(() => (day = dayFetch(changes)));
+    return result;
   } finally {
     // Ended before the posts are put back: it would rebuild them meanwhile.
     await stopGroup(child);

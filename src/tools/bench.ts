@@ -11,10 +11,12 @@
  *   npm run bench -- --retry-env CNA_READER_WORKER_HEAP_MB=400   # a failed cold build tried once more with it
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { browserMetrics, filterLatency, firstLoadBytes, lighthouseMetrics, searchMetrics, type BrowserMetrics, type FilterLatency, type QueryMetrics } from './bench-browser.ts';
 import {
+  ALL_CHANGES,
   changeFolder,
   coldBuild,
   folderStats,
@@ -23,6 +25,7 @@ import {
   ROOT,
   watchRebuilds,
   type BuildTarget,
+  type Change,
   type OneShotRebuilds,
   type TimedBuild,
   type WatchRebuilds,
@@ -177,10 +180,12 @@ async function measure(corpus: Corpus, browserHere: boolean, cold?: Awaited<Retu
     console.log(`${corpus.label} ${corpus.posts}: built in ${f(row.buildSeconds)} s; Hugo on the same posts…`);
     row.generators = [generatorBuild('hugo', corpus, runs)];
     const changes = changeFolder(corpus.dir);
-    console.log(`${corpus.label} ${corpus.posts}: rebuilds after an addition, an edit, a day's fetch…`);
-    row.rebuilds = await oneShotRebuilds(target, changes);
+    // Above BIG a rebuild takes a while on this machine: the one edit the targets name.
+    const kinds: readonly Change[] = corpus.posts > BIG ? ['edit'] : ALL_CHANGES;
+    console.log(`${corpus.label} ${corpus.posts}: one-shot rebuilds (${kinds.join(', ')})…`);
+    row.rebuilds = await oneShotRebuilds(target, changes, kinds);
     console.log(`${corpus.label} ${corpus.posts}: the same under npm run build -- --watch…`);
-    row.watch = await watchRebuilds(target, changes);
+    row.watch = await watchRebuilds(target, changes, kinds);
     if (browserHere) {
       console.log(`${corpus.label} ${corpus.posts}: Chromium (first rows, filters, scrolling, search, Lighthouse)…`);
       row.browser = await browserMetrics(target.outDir);
@@ -194,13 +199,13 @@ async function measure(corpus: Corpus, browserHere: boolean, cold?: Awaited<Retu
   return row;
 }
 
-// Corpora first: making them writes a gigabyte at 200k, which must not overlap a timed build.
-const corpora: Corpus[] = [];
-for (const spec of specs) corpora.push(await prepareCorpus(spec, corpusDir, CACHE));
-const real = corpora.find((c) => c.kind === 'real');
+// The real posts and as many real-shaped ones first (both quick to make); larger corpora just before their
+// turn, so that a run stopped early has not made them for nothing.
+const realSpec = specs.find((spec) => spec.kind === 'real');
+const real = realSpec ? await prepareCorpus(realSpec, corpusDir, CACHE) : undefined;
 const twin = real ? await prepareCorpus({ kind: 'real-shaped', posts: real.posts }, corpusDir, CACHE) : undefined;
-const browserAt = Number(option('browser-at') ?? (corpora.some((c) => c.kind === 'real-shaped' && c.posts === 64_000) ? 64_000 : Math.max(...corpora.map((c) => c.posts))));
-const browserCorpus = withBrowser ? (corpora.find((c) => c.kind === 'real-shaped' && c.posts === browserAt) ?? corpora.find((c) => c.posts === browserAt)) : undefined;
+const browserAt = Number(option('browser-at') ?? (specs.some((c) => c.kind === 'real-shaped' && c.posts === 64_000) ? 64_000 : Math.max(...specs.map((c) => c.posts ?? real?.posts ?? 0))));
+const browserSpec = withBrowser ? (specs.find((c) => c.kind === 'real-shaped' && c.posts === browserAt) ?? specs.find((c) => (c.posts ?? real?.posts) === browserAt)) : undefined;
 
 // The fixed cost: the 24 demo posts of posts/, what every build pays whatever its size.
 console.log(`fixed cost: npm run build of the demo posts (${coldRuns})…`);
@@ -228,134 +233,159 @@ if (real && twin) {
 }
 
 const rows: Row[] = [];
-for (const corpus of corpora) {
-  rows.push(await measure(corpus, corpus === browserCorpus, corpus === real ? realCold : undefined));
+const resultsFile = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+/** Written after each corpus: a run stopped before its end keeps what it measured. */
+const saveResults = () => {
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version }, fixed: { ...fixedSummary, runs: fixed.builds }, twin: twinRow, rows }, null, 2));
+};
+for (const spec of specs) {
+  const corpus = spec === realSpec ? real! : await prepareCorpus(spec, corpusDir, CACHE);
+  const row = await measure(corpus, spec === browserSpec, corpus === real ? realCold : undefined);
+  rows.push(row);
+  saveResults();
+  const hugo = row.generators.find((g): g is Extract<GeneratorResult, { seconds: number }> => 'seconds' in g);
+  console.log(
+    `=> ${corpus.label} ${corpus.posts}: cna-reader ${f(row.buildSeconds)} s (CPU ${f(row.cpuSeconds)} s, ${f(row.peakRssMB, 0)} MB), Hugo ${f(hugo?.seconds)} s (CPU ${f(hugo?.cpuSeconds)} s), ratio ${f(hugo && row.buildSeconds / hugo.seconds, 2)}; one edit ${f(row.rebuilds?.edit?.seconds, 2)} s, watching ${f(row.watch?.editSeconds, 2)} s`,
+  );
   // The rebuilds change the posts and put them back: a corpus left changed would skew every later run.
   const files = folderStats(corpus.dir).files - 1; // less the .complete marker
   if (files !== corpus.posts) console.warn(`warning: ${corpus.dir} holds ${files} files after the run, not ${corpus.posts}: remove it to have it made again`);
 }
 
-// Jekyll last and once (it takes minutes per 5k posts on this machine): the rest of the run is not held up by it.
-for (const r of rows) {
-  if (r.corpus.posts > jekyllMax || r.error) continue;
+function printTables(): void {
+  const netMsPerPost = (r: Row) => ((r.buildSeconds - fixedSeconds) / r.corpus.posts) * 1000;
+  const netCpuMsPerPost = (r: Row) => (((r.cpuSeconds ?? NaN) - fixedCpu) / r.corpus.posts) * 1000;
+  const generator = (r: Row, tool: GeneratorName) => r.generators.find((g) => g.tool === tool);
+  const built = (g: GeneratorResult | undefined) => (g && 'seconds' in g ? g : undefined);
+  const notes = new Set<string>();
+  for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
+    for (const g of r.generators) notes.add('skipped' in g ? `${g.tool}: ${g.skipped}` : `${g.tool}: ${g.version}`);
+    // A tool that left posts out (future dates, bad front matter) had less to do.
+    for (const g of r.generators) if ('pagesWritten' in g) notes.add(`${g.tool} wrote ${g.pagesWritten} pages for the ${r.corpus.posts} ${r.corpus.label} posts`);
+  }
+
+  console.log(`\n## cna-reader against Hugo, same posts, same run (${new Date().toISOString().slice(0, 16)} UTC, ${availableParallelism()} cores, Node ${process.version})`);
+  console.log(`Cold builds, posts in the page cache: \`npm run build\` for cna-reader, the tool's own command for the others; the fastest of ${coldRuns} up to ${BIG / 1000}k posts, one above. CPU = user + system seconds. Ratios > 1: cna-reader is slower.`);
+  console.log('| corpus | posts | MB | cna-reader s | CPU s | peak RSS MB | Hugo s | CPU s | RSS MB | cna-reader / Hugo | same, CPU | ms per post, net of fixed cost | one edit: npm run build s | one edit: watching s |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const hugo = built(generator(r, 'hugo'));
+    const mark = r.failedAtDefault ? ' †' : '';
+    console.log(
+      `| ${r.corpus.label}${mark} | ${r.corpus.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.cpuSeconds)} | ${f(r.peakRssMB, 0)} | ${f(hugo?.seconds)} | ${f(hugo?.cpuSeconds)} | ${f(hugo?.peakRssMB, 0)} | ${f(hugo && r.buildSeconds / hugo.seconds, 2)} | ${f(hugo?.cpuSeconds && (r.cpuSeconds ?? NaN) / hugo.cpuSeconds, 2)} | ${f(netMsPerPost(r), 2)} | ${f(r.rebuilds?.edit?.seconds, 2)} | ${f(r.watch?.editSeconds, 2)} |`,
+    );
+  }
+  for (const r of rows) {
+    if (r.failedAtDefault) console.log(`† ${r.corpus.label} ${r.corpus.posts}: the build failed at default settings (${r.failedAtDefault}); measured with ${JSON.stringify(r.settings)}`);
+    if (r.error) console.log(`! ${r.corpus.label} ${r.corpus.posts}: measurements stopped: ${r.error}`);
+  }
+  console.log(`\nFixed cost: npm run build of the ${demo.posts} demo posts, cold: ${f(fixedSeconds, 2)} s, ${f(fixedCpu, 2)} CPU s (runs: ${fixed.builds.map((b) => f(b.seconds, 2)).join(' / ')} s), peak RSS ${f(fixedSummary.peakRssMB, 0)} MB`);
+
+  const realRow = rows.find((r) => r.corpus === real);
+  if (realRow && twinRow && !realRow.error) {
+    const cpuRatio = netCpuMsPerPost(twinRow) / netCpuMsPerPost(realRow);
+    const wallRatio = netMsPerPost(twinRow) / netMsPerPost(realRow);
+    const hugoRatio = (built(generator(twinRow, 'hugo'))?.cpuSeconds ?? NaN) / (built(generator(realRow, 'hugo'))?.cpuSeconds ?? NaN);
+    console.log(`\nPer-post cost at equal count, real against real-shaped posts (cold builds in turns; net of the fixed cost):`);
+    console.log('| posts | build s (runs) | CPU s | ms per post | CPU ms per post | Hugo s | Hugo CPU s |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of [realRow, twinRow]) {
+      const hugo = built(generator(r, 'hugo'));
+      console.log(`| ${r.corpus.posts} ${r.corpus.label} | ${f(r.buildSeconds)} (${r.coldSeconds.map((s) => f(s)).join(' / ')}) | ${f(r.cpuSeconds)} | ${f(netMsPerPost(r), 2)} | ${f(netCpuMsPerPost(r), 2)} | ${f(hugo?.seconds, 2)} | ${f(hugo?.cpuSeconds, 2)} |`);
+    }
+    const agree = (ratio: number) => (Math.abs(ratio - 1) <= SHAPE_TOLERANCE ? 'within' : 'NOT within');
+    console.log(`real-shaped / real per-post cost: CPU ${f(cpuRatio, 3)} (${agree(cpuRatio)} ${SHAPE_TOLERANCE * 100} %), wall ${f(wallRatio, 3)} (${agree(wallRatio)}); Hugo's CPU: ${f(hugoRatio, 3)}`);
+  }
+
+  // The targets of issue 22 against this run.
+  const shaped = (posts: number) => rows.find((r) => r.corpus.kind === 'real-shaped' && r.corpus.posts === posts);
+  const vsHugo = (r: Row | undefined) => (r ? r.buildSeconds / (built(generator(r, 'hugo'))?.seconds ?? NaN) : NaN);
+  const biggest = rows.filter((r) => r.corpus.kind === 'real-shaped').sort((a, b) => b.corpus.posts - a.corpus.posts)[0];
+  const verdict = (value: number, limit: number) => (Number.isNaN(value) ? '–' : value <= limit ? 'met' : 'missed');
+  const targets: [string, string, number, number, number][] = [
+    [`${real?.posts ?? '–'} real posts`, `≤ ${TARGET.realVsHugo}× Hugo`, vsHugo(realRow), TARGET.realVsHugo, 2],
+    ['64k real-shaped posts', `≤ ${TARGET.shapedVsHugo}× Hugo`, vsHugo(shaped(64_000)), TARGET.shapedVsHugo, 2],
+    [`${biggest?.corpus.posts ?? '–'} real-shaped posts: build`, `≤ ${TARGET.bigSeconds} s`, biggest?.buildSeconds ?? NaN, TARGET.bigSeconds, 1],
+    [`${biggest?.corpus.posts ?? '–'} real-shaped posts: peak RSS GB`, `≤ ${TARGET.bigRssGB} GB`, ((biggest?.peakRssMB ?? NaN) * 1048576) / 1e9, TARGET.bigRssGB, 2],
+    ['fixed cost (demo posts)', `≤ ${TARGET.fixedSeconds} s`, fixedSeconds, TARGET.fixedSeconds, 2],
+    [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: npm run build`, `≤ ${TARGET.editOneShot} s`, biggest?.rebuilds?.edit?.seconds ?? NaN, TARGET.editOneShot, 2],
+    [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: watching`, `≤ ${TARGET.editWatching} s`, biggest?.watch?.editSeconds ?? NaN, TARGET.editWatching, 2],
+  ];
+  console.log('\nTargets (issue 22)');
+  console.log('| measure | target | this run | |');
+  console.log('|---|---|---|---|');
+  for (const [name, target, value, limit, digits] of targets) console.log(`| ${name} | ${target} | ${f(value, digits)} | ${verdict(value, limit)} |`);
+
+  console.log('\nRebuilds over a cold build\'s output and cache (s): one post added after the newest, one edited, a day\'s fetch (posts moved to archived/ + as many added)');
+  console.log('| corpus | posts | npm run build: add / edit / day | watching: first build / edit / add / day | day posts | posts indexed | files not indexed |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const o = r.rebuilds;
+    const w = r.watch;
+    console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(o?.add?.seconds, 2)} / ${f(o?.edit?.seconds, 2)} / ${f(o?.day?.seconds, 2)} | ${f(w?.startSeconds, 1)} / ${f(w?.editSeconds, 2)} / ${f(w?.addSeconds, 2)} / ${f(w?.daySeconds, 2)} | ${o?.day?.posts ?? '–'} | ${r.report.postsIndexed ?? '–'} | ${r.report.filesNotIndexed ?? '–'} |`);
+  }
+  console.log('\nWhat a one-shot rebuild writes in the site (what a deploy uploads): files new or written again, their MB, files removed');
+  console.log('| corpus | posts | out files | out MB | add one post | edit one post | a day\'s fetch |');
+  console.log('|---|---|---|---|---|---|---|');
+  const changes = (c: { files: number; MB: number; removed: number } | undefined) => (c ? `${c.files} / ${f(c.MB, 2)} / ${c.removed}` : '–');
+  for (const r of rows) console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuilds?.add?.changed)} | ${changes(r.rebuilds?.edit?.changed)} | ${changes(r.rebuilds?.day?.changed)} |`);
+
+  console.log('\nWhere the (last) cold build spent its time (s, phases of its report; the rest is starting up and bundling the app), and reading the posts into the page cache before it (not in its time)');
+  for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
+    const runs = r.coldSeconds.length > 1 ? `; cold builds ${r.coldSeconds.map((s) => f(s)).join(' / ')} s` : '';
+    console.log(`- ${r.corpus.label} ${r.corpus.posts}: ${(r.report.phases ?? []).map(([name, s]) => `${name} ${f(s)}`).join(', ') || '–'}; read ${f(r.corpusReadSeconds)} s${runs}`);
+  }
+
+  const browserRow = rows.find((r) => r.browser);
+  if (browserRow) {
+    const b = browserRow.browser!;
+    console.log(`\nBrowser, on the ${browserRow.corpus.label} ${browserRow.corpus.posts} site (vite preview, headless Chromium)`);
+    console.log('| first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (longest ms) | heap MB |');
+    console.log('|---|---|---|---|---|---|');
+    const fl = browserRow.filterMs;
+    console.log(`| ${f(browserRow.firstLoadGzipKB)} | ${f(fl?.sevenDays, 2)} / ${f(fl?.tag, 2)} / ${f(fl?.tagAndRange, 2)} | ${f(b.firstRowsMs, 0)} | ${f(b.tagFilterMs, 0)} / ${f(b.tagFilterSettledMs, 0)} / ${f(b.tagFilterHoveredMs, 0)} | ${b.longTasksWhileScrolling} (${f(b.longestTaskMs, 0)}) | ${f(b.heapMB)} |`);
+    const s = browserRow.report.search;
+    if (s && browserRow.queries?.length) {
+      const metaKB = existsSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))
+        ? gzipSync(readFileSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))).length / 1024
+        : undefined;
+      console.log(`\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz (cold: a fresh page; warm: the same query again after another)`);
+      console.log('| query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
+      console.log('|---|---|---|---|---|---|---|---|---|');
+      for (const q of browserRow.queries) console.log(`| ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
+    }
+    if (browserRow.lighthouse?.length) {
+      console.log('\nLighthouse 12, performance, default mobile profile (simulated slow 4G, 4× CPU slowdown)');
+      console.log('| page | score | LCP ms | CLS | TBT ms | FCP ms | transfer KB |');
+      console.log('|---|---|---|---|---|---|---|');
+      for (const l of browserRow.lighthouse) console.log(`| ${l.page} | ${l.performance} | ${f(l.lcpMs, 0)} | ${f(l.cls, 3)} | ${f(l.tbtMs, 0)} | ${f(l.fcpMs, 0)} | ${f(l.transferKB)} |`);
+    }
+  } else {
+    notes.add(withBrowser ? `browser metrics: no corpus of ${browserAt} posts in --sizes (--browser-at N)` : 'browser metrics: skipped (no /usr/bin/chromium, or --no-browser)');
+  }
+  console.log(`\n${[...notes].join('\n')}`);
+}
+
+printTables();
+saveResults();
+console.log(`written: ${resultsFile}`);
+
+// Jekyll last and once (minutes per 5k posts on this machine): the run's tables are out before it starts.
+const jekyllRows = rows.filter((r) => r.corpus.posts <= jekyllMax && !r.error);
+for (const r of jekyllRows) {
   console.log(`${r.corpus.label} ${r.corpus.posts}: Jekyll on the same posts…`);
   r.generators.push(generatorBuild('jekyll', r.corpus, 1));
+  saveResults();
 }
-
-// ---- Tables ----
-const netMsPerPost = (r: Row) => ((r.buildSeconds - fixedSeconds) / r.corpus.posts) * 1000;
-const netCpuMsPerPost = (r: Row) => (((r.cpuSeconds ?? NaN) - fixedCpu) / r.corpus.posts) * 1000;
-const generator = (r: Row, tool: GeneratorName) => r.generators.find((g) => g.tool === tool);
-const built = (g: GeneratorResult | undefined) => (g && 'seconds' in g ? g : undefined);
-const notes = new Set<string>();
-for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
-  for (const g of r.generators) notes.add('skipped' in g ? `${g.tool}: ${g.skipped}` : `${g.tool}: ${g.version}`);
-  // A tool that left posts out (future dates, bad front matter) had less to do.
-  for (const g of r.generators) if ('pagesWritten' in g) notes.add(`${g.tool} wrote ${g.pagesWritten} pages for the ${r.corpus.posts} ${r.corpus.label} posts`);
-}
-
-console.log(`\n## cna-reader against Hugo and Jekyll, same posts, same run (${new Date().toISOString().slice(0, 16)} UTC, ${(await import('node:os')).cpus().length} cores, Node ${process.version})`);
-console.log(`Cold builds, posts in the page cache: \`npm run build\` for cna-reader, the tool's own command for the others; the fastest of ${coldRuns} up to ${BIG / 1000}k posts, one above. CPU = user + system seconds. Ratios > 1: cna-reader is slower.`);
-console.log('| corpus | posts | MB | cna-reader s | CPU s | peak RSS MB | Hugo s | CPU s | RSS MB | cna-reader / Hugo | same, CPU | Jekyll s | cna-reader / Jekyll | ms per post, net of fixed cost | one edit: npm run build s | one edit: watching s |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) {
-  const hugo = built(generator(r, 'hugo'));
-  const jekyll = built(generator(r, 'jekyll'));
-  const mark = r.failedAtDefault ? ' †' : '';
-  console.log(
-    `| ${r.corpus.label}${mark} | ${r.corpus.posts} | ${f(r.corpusMB)} | ${f(r.buildSeconds)} | ${f(r.cpuSeconds)} | ${f(r.peakRssMB, 0)} | ${f(hugo?.seconds)} | ${f(hugo?.cpuSeconds)} | ${f(hugo?.peakRssMB, 0)} | ${f(hugo && r.buildSeconds / hugo.seconds, 2)} | ${f(hugo?.cpuSeconds && (r.cpuSeconds ?? NaN) / hugo.cpuSeconds, 2)} | ${f(jekyll?.seconds)} | ${f(jekyll && r.buildSeconds / jekyll.seconds, 2)} | ${f(netMsPerPost(r), 2)} | ${f(r.rebuilds?.edit.seconds, 2)} | ${f(r.watch?.editSeconds, 2)} |`,
-  );
-}
-for (const r of rows) {
-  if (r.failedAtDefault) console.log(`† ${r.corpus.label} ${r.corpus.posts}: the build failed at default settings (${r.failedAtDefault}); measured with ${JSON.stringify(r.settings)}`);
-  if (r.error) console.log(`! ${r.corpus.label} ${r.corpus.posts}: measurements stopped: ${r.error}`);
-}
-console.log(`\nFixed cost: npm run build of the ${demo.posts} demo posts, cold: ${f(fixedSeconds, 2)} s, ${f(fixedCpu, 2)} CPU s (runs: ${fixed.builds.map((b) => f(b.seconds, 2)).join(' / ')} s), peak RSS ${f(fixedSummary.peakRssMB, 0)} MB`);
-
-const realRow = rows.find((r) => r.corpus === real);
-if (realRow && twinRow && !realRow.error) {
-  const cpuRatio = netCpuMsPerPost(twinRow) / netCpuMsPerPost(realRow);
-  const wallRatio = netMsPerPost(twinRow) / netMsPerPost(realRow);
-  const hugoRatio = (built(generator(twinRow, 'hugo'))?.cpuSeconds ?? NaN) / (built(generator(realRow, 'hugo'))?.cpuSeconds ?? NaN);
-  console.log(`\nPer-post cost at equal count, real against real-shaped posts (cold builds in turns; net of the fixed cost):`);
-  console.log('| posts | build s (runs) | CPU s | ms per post | CPU ms per post | Hugo s | Hugo CPU s |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of [realRow, twinRow]) {
-    const hugo = built(generator(r, 'hugo'));
-    console.log(`| ${r.corpus.posts} ${r.corpus.label} | ${f(r.buildSeconds)} (${r.coldSeconds.map((s) => f(s)).join(' / ')}) | ${f(r.cpuSeconds)} | ${f(netMsPerPost(r), 2)} | ${f(netCpuMsPerPost(r), 2)} | ${f(hugo?.seconds, 2)} | ${f(hugo?.cpuSeconds, 2)} |`);
+if (jekyllRows.length) {
+  console.log('\nJekyll on the same posts (once, after the rest)');
+  console.log('| corpus | posts | cna-reader s | Jekyll s | CPU s | RSS MB | pages | cna-reader / Jekyll |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of jekyllRows) {
+    const j = r.generators.find((g) => g.tool === 'jekyll')!;
+    if ('skipped' in j) console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(r.buildSeconds)} | ${j.skipped} | | | | |`);
+    else console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(r.buildSeconds)} | ${f(j.seconds)} | ${f(j.cpuSeconds)} | ${f(j.peakRssMB, 0)} | ${j.pagesWritten} | ${f(r.buildSeconds / j.seconds, 2)} |`);
   }
-  const agree = (ratio: number) => (Math.abs(ratio - 1) <= SHAPE_TOLERANCE ? 'within' : 'NOT within');
-  console.log(`real-shaped / real per-post cost: CPU ${f(cpuRatio, 3)} (${agree(cpuRatio)} ${SHAPE_TOLERANCE * 100} %), wall ${f(wallRatio, 3)} (${agree(wallRatio)}); Hugo's CPU: ${f(hugoRatio, 3)}`);
+  console.log(`written: ${resultsFile}`);
 }
-
-// The targets of issue 22 against this run.
-const shaped = (posts: number) => rows.find((r) => r.corpus.kind === 'real-shaped' && r.corpus.posts === posts);
-const vsHugo = (r: Row | undefined) => (r ? r.buildSeconds / (built(generator(r, 'hugo'))?.seconds ?? NaN) : NaN);
-const biggest = rows.filter((r) => r.corpus.kind === 'real-shaped').sort((a, b) => b.corpus.posts - a.corpus.posts)[0];
-const verdict = (value: number, limit: number) => (Number.isNaN(value) ? '–' : value <= limit ? 'met' : 'missed');
-const targets: [string, string, number, number, number][] = [
-  [`${real?.posts ?? '–'} real posts`, `≤ ${TARGET.realVsHugo}× Hugo`, vsHugo(realRow), TARGET.realVsHugo, 2],
-  ['64k real-shaped posts', `≤ ${TARGET.shapedVsHugo}× Hugo`, vsHugo(shaped(64_000)), TARGET.shapedVsHugo, 2],
-  [`${biggest?.corpus.posts ?? '–'} real-shaped posts: build`, `≤ ${TARGET.bigSeconds} s`, biggest?.buildSeconds ?? NaN, TARGET.bigSeconds, 1],
-  [`${biggest?.corpus.posts ?? '–'} real-shaped posts: peak RSS GB`, `≤ ${TARGET.bigRssGB} GB`, ((biggest?.peakRssMB ?? NaN) * 1048576) / 1e9, TARGET.bigRssGB, 2],
-  ['fixed cost (demo posts)', `≤ ${TARGET.fixedSeconds} s`, fixedSeconds, TARGET.fixedSeconds, 2],
-  [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: npm run build`, `≤ ${TARGET.editOneShot} s`, biggest?.rebuilds?.edit.seconds ?? NaN, TARGET.editOneShot, 2],
-  [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: watching`, `≤ ${TARGET.editWatching} s`, biggest?.watch?.editSeconds ?? NaN, TARGET.editWatching, 2],
-];
-console.log('\nTargets (issue 22)');
-console.log('| measure | target | this run | |');
-console.log('|---|---|---|---|');
-for (const [name, target, value, limit, digits] of targets) console.log(`| ${name} | ${target} | ${f(value, digits)} | ${verdict(value, limit)} |`);
-
-console.log('\nRebuilds over a cold build\'s output and cache (s): one post added after the newest, one edited, a day\'s fetch (posts moved to archived/ + as many added)');
-console.log('| corpus | posts | npm run build: add / edit / day | watching: first build / edit / add / day | day posts | posts indexed | files not indexed |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of rows) {
-  const o = r.rebuilds;
-  const w = r.watch;
-  console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(o?.add.seconds, 2)} / ${f(o?.edit.seconds, 2)} / ${f(o?.day.seconds, 2)} | ${f(w?.startSeconds, 1)} / ${f(w?.editSeconds, 2)} / ${f(w?.addSeconds, 2)} / ${f(w?.daySeconds, 2)} | ${o?.day.posts ?? '–'} | ${r.report.postsIndexed ?? '–'} | ${r.report.filesNotIndexed ?? '–'} |`);
-}
-console.log('\nWhat a one-shot rebuild writes in the site (what a deploy uploads): files new or written again, their MB, files removed');
-console.log('| corpus | posts | out files | out MB | add one post | edit one post | a day\'s fetch |');
-console.log('|---|---|---|---|---|---|---|');
-const changes = (c: { files: number; MB: number; removed: number } | undefined) => (c ? `${c.files} / ${f(c.MB, 2)} / ${c.removed}` : '–');
-for (const r of rows) console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuilds?.add.changed)} | ${changes(r.rebuilds?.edit.changed)} | ${changes(r.rebuilds?.day.changed)} |`);
-
-console.log('\nWhere the (last) cold build spent its time (s, phases of its report; the rest is starting up and bundling the app), and reading the posts into the page cache before it (not in its time)');
-for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
-  const runs = r.coldSeconds.length > 1 ? `; cold builds ${r.coldSeconds.map((s) => f(s)).join(' / ')} s` : '';
-  console.log(`- ${r.corpus.label} ${r.corpus.posts}: ${(r.report.phases ?? []).map(([name, s]) => `${name} ${f(s)}`).join(', ') || '–'}; read ${f(r.corpusReadSeconds)} s${runs}`);
-}
-
-const browserRow = rows.find((r) => r.browser);
-if (browserRow) {
-  const b = browserRow.browser!;
-  console.log(`\nBrowser, on the ${browserRow.corpus.label} ${browserRow.corpus.posts} site (vite preview, headless Chromium)`);
-  console.log('| first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (longest ms) | heap MB |');
-  console.log('|---|---|---|---|---|---|');
-  const fl = browserRow.filterMs;
-  console.log(`| ${f(browserRow.firstLoadGzipKB)} | ${f(fl?.sevenDays, 2)} / ${f(fl?.tag, 2)} / ${f(fl?.tagAndRange, 2)} | ${f(b.firstRowsMs, 0)} | ${f(b.tagFilterMs, 0)} / ${f(b.tagFilterSettledMs, 0)} / ${f(b.tagFilterHoveredMs, 0)} | ${b.longTasksWhileScrolling} (${f(b.longestTaskMs, 0)}) | ${f(b.heapMB)} |`);
-  const s = browserRow.report.search;
-  if (s && browserRow.queries?.length) {
-    const metaKB = existsSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))
-      ? gzipSync(readFileSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))).length / 1024
-      : undefined;
-    console.log(`\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz (cold: a fresh page; warm: the same query again after another)`);
-    console.log('| query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const q of browserRow.queries) console.log(`| ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
-  }
-  if (browserRow.lighthouse?.length) {
-    console.log('\nLighthouse 12, performance, default mobile profile (simulated slow 4G, 4× CPU slowdown)');
-    console.log('| page | score | LCP ms | CLS | TBT ms | FCP ms | transfer KB |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const l of browserRow.lighthouse) console.log(`| ${l.page} | ${l.performance} | ${f(l.lcpMs, 0)} | ${f(l.cls, 3)} | ${f(l.tbtMs, 0)} | ${f(l.fcpMs, 0)} | ${f(l.transferKB)} |`);
-  }
-} else {
-  notes.add(withBrowser ? `browser metrics: no corpus of ${browserAt} posts in --sizes (--browser-at N)` : 'browser metrics: skipped (no /usr/bin/chromium, or --no-browser)');
-}
-console.log(`\n${[...notes].join('\n')}`);
-mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-const out = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, fixed: { seconds: fixedSeconds, runs: fixed.builds }, twin: twinRow, rows }, null, 2));
-console.log(`written: ${out}`);
