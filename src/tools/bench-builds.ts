@@ -15,6 +15,20 @@ export const REPORT_FILE = 'ingest-report.json';
 /** A watching build that has not written its output after this long is given up on. */
 const WATCH_TIMEOUT_MS = 15 * 60_000;
 
+/** Builds under way, each in a process group of its own: a bench that is stopped ends them (stopBuilds). */
+const running = new Set<ChildProcess>();
+
+function tracked(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
+
+/** Ends every build under way, and the processes each started. */
+export async function stopBuilds(): Promise<void> {
+  await Promise.all([...running].map(stopGroup));
+}
+
 /** Calls `visit` with the path of every file below `dir`. */
 export function forEachFile(dir: string, visit: (path: string) => void): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -68,9 +82,9 @@ export function npmBuild(target: BuildTarget): Promise<TimedBuild> {
   const [command, args] = underTime('npm', ['run', '--silent', 'build', '--', '--outDir', target.outDir, '--emptyOutDir', '--logLevel', 'warn']);
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: ROOT, env: buildEnv(target), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = tracked(spawn(command, args, { cwd: ROOT, env: buildEnv(target), stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => {
       if (code !== 0) return fail(new Error(`npm run build failed (${code}) on ${target.postsDir}:\n${stderr.slice(-4000)}`));
       done({ seconds: (performance.now() - started) / 1000, ...usageOf(stderr) });
@@ -267,12 +281,14 @@ export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder, 
   const started = performance.now();
   const spawnedAt = Date.now();
   // Its own process group: the watcher under npm is ended with it.
-  const child = spawn('npm', ['run', '--silent', 'build', '--', '--watch', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'info'], {
-    cwd: ROOT,
-    env: buildEnv(target),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = tracked(
+    spawn('npm', ['run', '--silent', 'build', '--', '--watch', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'info'], {
+      cwd: ROOT,
+      env: buildEnv(target),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
   // Kept for the message when it fails.
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-8000)));

@@ -23,6 +23,7 @@ import {
   oneShotRebuilds,
   REPORT_FILE,
   ROOT,
+  stopBuilds,
   watchRebuilds,
   type BuildTarget,
   type Change,
@@ -207,6 +208,28 @@ const twin = real ? await prepareCorpus({ kind: 'real-shaped', posts: real.posts
 const browserAt = Number(option('browser-at') ?? (specs.some((c) => c.kind === 'real-shaped' && c.posts === 64_000) ? 64_000 : Math.max(...specs.map((c) => c.posts ?? real?.posts ?? 0))));
 const browserSpec = withBrowser ? (specs.find((c) => c.kind === 'real-shaped' && c.posts === browserAt) ?? specs.find((c) => (c.posts ?? real?.posts) === browserAt)) : undefined;
 
+const rows: Row[] = [];
+const resultsFile = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+/** Set once the fixed cost is measured: the tables can be printed from then on. */
+let measuredFixed = false;
+/** Written after each corpus: a run stopped before its end keeps what it measured. */
+const saveResults = () => {
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version }, fixed: { ...fixedSummary, runs: fixed.builds }, twin: twinRow, rows }, null, 2));
+};
+// Stopped (Ctrl-C, or kill with its pid): the tables of what was measured, then the builds under way ended.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (measuredFixed) {
+      console.log(`\n${signal}: the run stops here; what it measured so far:`);
+      printTables();
+      saveResults();
+      console.log(`written: ${resultsFile}`);
+    }
+    void stopBuilds().then(() => process.exit(130));
+  });
+}
+
 // The fixed cost: the 24 demo posts of posts/, what every build pays whatever its size.
 console.log(`fixed cost: npm run build of the demo posts (${coldRuns})…`);
 const demo: Corpus = { kind: 'real', dir: join(ROOT, 'posts'), posts: folderStats(join(ROOT, 'posts')).files, label: 'demo' };
@@ -214,6 +237,7 @@ const fixed = await coldBuilds(targetOf(demo, 'demo'), coldRuns);
 const fixedSummary = summary(fixed.builds);
 const fixedSeconds = fixedSummary.buildSeconds;
 const fixedCpu = fixedSummary.cpuSeconds ?? NaN;
+measuredFixed = true;
 
 /**
  * Real posts against as many real-shaped ones, cold builds taken in turns (real, shaped, real, …) so
@@ -232,13 +256,6 @@ if (real && twin) {
   twinRow = { corpus: twin, corpusMB: folderStats(twin.dir).bytes / 1e6, ...summary(twinCold.builds), corpusReadSeconds: twinCold.builds[0]!.readSeconds, settings: {}, report: readReport(targetOf(twin, nameOf(twin)).outDir), generators: [generatorBuild('hugo', twin, coldRuns)], outputFiles: 0, outputMB: 0 };
 }
 
-const rows: Row[] = [];
-const resultsFile = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-/** Written after each corpus: a run stopped before its end keeps what it measured. */
-const saveResults = () => {
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version }, fixed: { ...fixedSummary, runs: fixed.builds }, twin: twinRow, rows }, null, 2));
-};
 for (const spec of specs) {
   const corpus = spec === realSpec ? real! : await prepareCorpus(spec, corpusDir, CACHE);
   const row = await measure(corpus, spec === browserSpec, corpus === real ? realCold : undefined);
