@@ -8,7 +8,7 @@
  * Deterministic: the same sources and N always give the same files.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -29,11 +29,8 @@ const DAY_MS = 86_400_000;
 /** How many files are written at once: enough to keep the disk busy, few enough to bound memory. */
 const WRITES_IN_FLIGHT = 64;
 
-/**
- * Post files below `dir` that open with a front matter block, as `/`-separated relative paths sorted by
- * code units. Files without front matter (a corpus's README.md) are not posts worth multiplying.
- */
-export async function postSources(dir: string): Promise<{ paths: string[]; skipped: string[] }> {
+/** Post files below `dir`, as `/`-separated relative paths sorted by code units. */
+export function postFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (absolute: string, relative: string) => {
     for (const entry of readdirSync(absolute, { withFileTypes: true })) {
@@ -44,14 +41,13 @@ export async function postSources(dir: string): Promise<{ paths: string[]; skipp
     }
   };
   walk(dir, '');
-  found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const paths: string[] = [];
-  const skipped: string[] = [];
-  for (const path of found) {
-    const head = (await readFile(join(dir, path))).subarray(0, 4).toString('latin1');
-    (head === '---\n' || head === '---\r' ? paths : skipped).push(path);
-  }
-  return { paths, skipped };
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Whether a file opens with a front matter block: one that does not (a corpus's README.md) is no post to copy. */
+function hasFrontMatter(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 4).toString('latin1');
+  return head === '---\n' || head === '---\r';
 }
 
 /** A source post cut where its identifying fields are, read once and copied many times. */
@@ -74,7 +70,9 @@ const SEED_PREAMBLE = /^(?:(\s*<!--\s*)(\d{10,13})(\s*-->[ \t]*\r?\n))?(?:(\s*\[
 /** The preamble is short; only this much of the body is decoded to look for it. */
 const PREAMBLE_WINDOW = 8 * 1024;
 
+/** The source cut in three, or undefined for a file without front matter (or with one not in UTF-8). */
 export function splitSource(path: string, bytes: Buffer): SourcePost | undefined {
+  if (!hasFrontMatter(bytes)) return undefined;
   // Decoded as far as the front matter and a preamble could reach; the rest stays bytes.
   const window = bytes.subarray(0, 64 * 1024 + PREAMBLE_WINDOW).toString('utf8');
   const match = FRONT_MATTER.exec(window);
@@ -227,15 +225,16 @@ export interface MultiplyResult {
  * and a last partial round is a fair sample of both families, not the first folder's posts.
  */
 export async function multiplyCorpus(options: MultiplyOptions): Promise<MultiplyResult> {
-  const { paths, skipped } = await postSources(options.from);
-  const order = paths
+  const order = postFiles(options.from)
     .map((path) => ({ path, key: createHash('sha1').update(path).digest('hex') }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ path }) => path);
   const sources: SourcePost[] = [];
+  const skipped: string[] = [];
   for (const path of order) {
     const split = splitSource(path, await readFile(join(options.from, path)));
     if (split) sources.push(split);
+    else skipped.push(path);
   }
   if (sources.length === 0) throw new Error(`no post files with front matter under ${options.from}`);
   const written = new Set<string>();
@@ -266,12 +265,19 @@ export async function multiplyCorpus(options: MultiplyOptions): Promise<Multiply
 
 /** The source posts themselves, byte for byte under their own paths: the real corpus the copies stand for. */
 export async function copyRealPosts(from: string, out: string): Promise<MultiplyResult> {
-  const { paths, skipped } = await postSources(from);
   let bytes = 0;
-  for (const path of paths) {
+  let files = 0;
+  const skipped: string[] = [];
+  for (const path of postFiles(from)) {
+    const text = await readFile(join(from, path));
+    if (!hasFrontMatter(text)) {
+      skipped.push(path);
+      continue;
+    }
     await mkdir(dirname(join(out, path)), { recursive: true });
-    await copyFile(join(from, path), join(out, path));
-    bytes += (await stat(join(out, path))).size;
+    await writeFile(join(out, path), text);
+    bytes += text.length;
+    files++;
   }
-  return { files: paths.length, bytes, sources: paths.length, skipped };
+  return { files, bytes, sources: files, skipped };
 }
