@@ -159,10 +159,17 @@ function queriesFor(corpus: Corpus): [string, string] {
   return corpus.kind === 'synthetic' ? [syntheticName(40), `${syntheticName(700)} 補助`] : ['習近平', '台積電 美國'];
 }
 
-/** Everything measured on one corpus; what fails is kept in `error` and the rest of the run goes on. */
-async function measure(corpus: Corpus, browserHere: boolean, cold?: Awaited<ReturnType<typeof coldBuilds>>): Promise<Row> {
+function newRow(corpus: Corpus): Row {
+  return { corpus, corpusMB: folderStats(corpus.dir).bytes / 1e6, buildSeconds: NaN, coldSeconds: [], corpusReadSeconds: NaN, settings: {}, report: {}, generators: [], outputFiles: 0, outputMB: 0 };
+}
+
+/**
+ * Everything measured on one corpus, filled into `row` as it goes (a run stopped halfway prints what it
+ * holds by then); what fails is kept in `error` and the rest of the run goes on.
+ */
+async function measure(row: Row, browserHere: boolean, cold?: Awaited<ReturnType<typeof coldBuilds>>): Promise<void> {
+  const { corpus } = row;
   const runs = corpus.posts > BIG ? 1 : coldRuns;
-  const row: Row = { corpus, corpusMB: folderStats(corpus.dir).bytes / 1e6, buildSeconds: NaN, coldSeconds: [], corpusReadSeconds: NaN, settings: {}, report: {}, generators: [], outputFiles: 0, outputMB: 0 };
   try {
     console.log(`${corpus.label} ${corpus.posts}: cold builds (${runs})…`);
     const built = cold ?? (await coldBuilds(targetOf(corpus, nameOf(corpus)), runs));
@@ -197,7 +204,6 @@ async function measure(corpus: Corpus, browserHere: boolean, cold?: Awaited<Retu
     row.error = message(error);
     console.log(`${corpus.label} ${corpus.posts}: stopped: ${row.error}`);
   }
-  return row;
 }
 
 // The real posts and as many real-shaped ones first (both quick to make); larger corpora just before their
@@ -258,8 +264,9 @@ if (real && twin) {
 
 for (const spec of specs) {
   const corpus = spec === realSpec ? real! : await prepareCorpus(spec, corpusDir, CACHE);
-  const row = await measure(corpus, spec === browserSpec, corpus === real ? realCold : undefined);
+  const row = newRow(corpus);
   rows.push(row);
+  await measure(row, spec === browserSpec, corpus === real ? realCold : undefined);
   saveResults();
   const hugo = row.generators.find((g): g is Extract<GeneratorResult, { seconds: number }> => 'seconds' in g);
   console.log(
