@@ -45,6 +45,7 @@ function sourceKey(from: string): string {
 
 /** Makes the corpus (once) and returns where it is. */
 export async function prepareCorpus(spec: CorpusSpec, from: string, cacheRoot: string): Promise<Corpus> {
+  if (spec.kind !== 'synthetic' && !existsSync(from)) throw new Error(`no corpus of real posts at ${from}: give one with --corpus DIR or CORPUS_DIR`);
   const dir =
     spec.kind === 'real'
       ? join(cacheRoot, `real-${sourceKey(from)}`)

@@ -4,7 +4,7 @@
  * watching, peak memory; then the browser side on one built site. Prints tables and writes
  * bench-results/bench-<time>.json. Numbers, never pass/fail: see docs/bench.md.
  *
- *   npm run bench                                   # real posts, 64k and 200k real-shaped (~30 min)
+ *   npm run bench                                   # real posts, 64k and 200k real-shaped (~30 min idle)
  *   npm run bench -- --sizes real                   # the real posts alone (a few minutes)
  *   npm run bench -- --sizes real,20000,synthetic:10000 --corpus ../shared/corpus
  *   npm run bench -- --browser-at 64000 | --no-browser | --cold-runs 3 | --jekyll-max 10000
