@@ -75,6 +75,11 @@ export async function runLighthouse(pages: { name: string; url: string }[]): Pro
     const exited = new Promise((done) => chromium.once('exit', done));
     chromium.kill();
     await exited;
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    // Its helper processes may still write there a moment: a profile left in /tmp must not lose the results.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`could not remove Chromium's profile ${profile}: ${String(error)}`);
+    }
   }
 }

@@ -7,14 +7,15 @@
  * installed (Debian's `jekyll` and `hugo` packages); the bench installs nothing and says when one is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { underTime, usageOf, type Usage } from './usage.ts';
 
 export type GeneratorName = 'jekyll' | 'hugo';
 
 export type GeneratorResult =
-  | { tool: GeneratorName; version: string; seconds: number; pagesWritten: number }
+  | ({ tool: GeneratorName; version: string; seconds: number; pagesWritten: number } & Usage)
   | { tool: GeneratorName; skipped: string };
 
 const PAGE = (title: string, body: string) =>
@@ -68,13 +69,22 @@ function postFiles(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
+/** A hard link where the file system allows one (200k posts copied took a minute), else a copy. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
 function countPages(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.html')).length;
 }
 
 /**
- * Builds the posts of `postsDir` with one tool, timed from the command's start to its end (copying the
- * posts into its site is not timed).
+ * Builds the posts of `postsDir` with one tool, timed from the command's start to its end (laying the
+ * posts into its site is not timed). The posts are hard links to the corpus, already in the page cache.
  */
 export function buildWith(tool: GeneratorName, postsDir: string, workDir: string): GeneratorResult {
   const generator = GENERATORS[tool];
@@ -92,14 +102,16 @@ export function buildWith(tool: GeneratorName, postsDir: string, workDir: string
     let name = basename(file);
     while (taken.has(name)) name = name.replace(/(\.\w+)$/, '-dup$1');
     taken.add(name);
-    copyFileSync(file, join(contentDir, name));
+    linkOrCopy(file, join(contentDir, name));
   }
   const [command, args] = generator.command(outDir);
+  // Peak memory and CPU time as for cna-reader's builds.
+  const [timed, timedArgs] = underTime(command, args);
   const started = performance.now();
-  const run = spawnSync(command, args, { cwd: siteDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(timed, timedArgs, { cwd: siteDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) return { tool, skipped: `${command} failed (exit ${run.status}): ${(run.stderr || run.stdout).slice(0, 400)}` };
-  const result: GeneratorResult = { tool, version, seconds, pagesWritten: countPages(outDir) };
+  const result: GeneratorResult = { tool, version, seconds, pagesWritten: countPages(outDir), ...usageOf(run.stderr) };
   rmSync(siteDir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
   return result;
