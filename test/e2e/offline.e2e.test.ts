@@ -85,6 +85,8 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     await page.locator('[data-row-link]').first().waitFor();
     await controlled(page);
     await page.locator('[data-row-link]').first().click();
+    await page.waitForURL(/\/a\//);
+    await page.locator('article h1').first().waitFor();
     const title = await page.locator('h1').first().textContent();
     // The worker keeps a response once it has answered with it: wait until the list's and the article's are kept.
     await page.waitForFunction(async () => {

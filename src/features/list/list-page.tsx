@@ -179,8 +179,11 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             {count !== undefined && t.resultCount(count)}
             {stale && filters.q && <span className="searching"> {t.searching}</span>}
           </p>
-          <ShareButton />
-          {state.status === 'ready' && <SaveOfflineButton manifest={manifest} rows={state.rows} />}
+          {/* On a phone these fold with the filters and the timeline, to keep the first rows in view. */}
+          <span className="list-tools">
+            <ShareButton />
+            {state.status === 'ready' && <SaveOfflineButton manifest={manifest} rows={state.rows} />}
+          </span>
           {count ? (
             <button type="button" className="mark-all" onClick={() => void markViewRead()}>
               ✓ {t.markAllRead}

@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useState } from 'react';
+import { forwardRef, useEffect, useRef, useState } from 'react';
 import { useMessages } from '../../ui/i18n.tsx';
 
 /**
@@ -14,10 +14,22 @@ function prepareSearch(): void {
 export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange: (q: string) => void }>(function SearchBox({ value, onChange }, ref) {
   const t = useMessages();
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  // The query this box last sent: when the URL echoes it back late, what was typed since is kept.
+  const sent = useRef<string | undefined>(undefined);
+  const send = (q: string) => {
+    sent.current = q;
+    onChange(q);
+  };
+  useEffect(() => {
+    if (value === sent.current) {
+      sent.current = undefined;
+      return;
+    }
+    setDraft(value);
+  }, [value]);
   useEffect(() => {
     if (draft.trim() === value) return;
-    const timer = setTimeout(() => onChange(draft.trim()), DEBOUNCE_MS);
+    const timer = setTimeout(() => send(draft.trim()), DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [draft, value, onChange]);
   return (
@@ -28,7 +40,7 @@ export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange:
         event.preventDefault();
         // The field itself, not the draft state: a submit can come before React has seen the last keystroke.
         const field = event.currentTarget.elements.namedItem('q');
-        onChange((field instanceof HTMLInputElement ? field.value : draft).trim());
+        send((field instanceof HTMLInputElement ? field.value : draft).trim());
       }}
     >
       <label htmlFor="search-input">{t.search}</label>
@@ -48,7 +60,7 @@ export const SearchBox = forwardRef<HTMLInputElement, { value: string; onChange:
           if (event.key === 'Escape' && draft) {
             event.preventDefault();
             setDraft('');
-            onChange('');
+            send('');
           }
         }}
         enterKeyHint="search"
