@@ -72,44 +72,48 @@ export function Layout() {
             <span aria-hidden="true">Aa </span>
             {t.settings}
           </summary>
-        <div className="settings" role="group" aria-label={t.settings}>
-          <label>
-            <span className="visually-hidden">{t.theme}</span>
-            <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as Theme })} aria-label={t.theme}>
-              <option value="system">{t.themeSystem}</option>
-              <option value="light">{t.themeLight}</option>
-              <option value="dark">{t.themeDark}</option>
-            </select>
-          </label>
-          <span className="text-size" role="group" aria-label={t.textSize}>
-            {/* Named by hidden text, not aria-label: a name that does not hold the visible A− fails WCAG 2.5.3. */}
-            <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min}>
-              <span aria-hidden="true">A−</span>
-              <span className="visually-hidden">{t.textSmaller}</span>
+          <div className="settings" role="group" aria-label={t.settings}>
+            <label>
+              <span className="visually-hidden">{t.theme}</span>
+              <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as Theme })} aria-label={t.theme}>
+                <option value="system">{t.themeSystem}</option>
+                <option value="light">{t.themeLight}</option>
+                <option value="dark">{t.themeDark}</option>
+              </select>
+            </label>
+            <span className="text-size" role="group" aria-label={t.textSize}>
+              {/* Named by hidden text, not aria-label: a name that does not hold the visible A− fails WCAG 2.5.3. */}
+              <button type="button" onClick={() => update({ textStep: settings.textStep - 1 })} disabled={settings.textStep <= TEXT_STEPS.min}>
+                <span aria-hidden="true">A−</span>
+                <span className="visually-hidden">{t.textSmaller}</span>
+              </button>
+              <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max}>
+                <span aria-hidden="true">A+</span>
+                <span className="visually-hidden">{t.textLarger}</span>
+              </button>
+            </span>
+            <button type="button" aria-pressed={settings.width === 'wide'} onClick={() => update({ width: settings.width === 'wide' ? 'narrow' : 'wide' })}>
+              {t.width}：{settings.width === 'wide' ? t.widthWide : t.widthNarrow}
             </button>
-            <button type="button" onClick={() => update({ textStep: settings.textStep + 1 })} disabled={settings.textStep >= TEXT_STEPS.max}>
-              <span aria-hidden="true">A+</span>
-              <span className="visually-hidden">{t.textLarger}</span>
+            <button
+              type="button"
+              aria-pressed={settings.density === 'compact'}
+              onClick={() => update({ density: settings.density === 'compact' ? 'comfortable' : 'compact' })}
+            >
+              {t.density}：{settings.density === 'compact' ? t.densityCompact : t.densityComfortable}
             </button>
-          </span>
-          <button type="button" aria-pressed={settings.width === 'wide'} onClick={() => update({ width: settings.width === 'wide' ? 'narrow' : 'wide' })}>
-            {t.width}：{settings.width === 'wide' ? t.widthWide : t.widthNarrow}
-          </button>
-          <button type="button" aria-pressed={settings.density === 'compact'} onClick={() => update({ density: settings.density === 'compact' ? 'comfortable' : 'compact' })}>
-            {t.density}：{settings.density === 'compact' ? t.densityCompact : t.densityComfortable}
-          </button>
-          <label>
-            <span className="visually-hidden">{t.language}</span>
-            <select value={settings.locale} onChange={(e) => update({ locale: e.target.value === 'en' ? 'en' : 'zh-Hant' })} aria-label={t.language}>
-              <option value="zh-Hant">中文</option>
-              <option value="en">English</option>
-            </select>
-          </label>
-          <button type="button" onClick={() => setHelpOpen(true)}>
-            {t.shortcuts}
-          </button>
-          <ReadingStateMenu />
-        </div>
+            <label>
+              <span className="visually-hidden">{t.language}</span>
+              <select value={settings.locale} onChange={(e) => update({ locale: e.target.value === 'en' ? 'en' : 'zh-Hant' })} aria-label={t.language}>
+                <option value="zh-Hant">中文</option>
+                <option value="en">English</option>
+              </select>
+            </label>
+            <button type="button" onClick={() => setHelpOpen(true)}>
+              {t.shortcuts}
+            </button>
+            <ReadingStateMenu />
+          </div>
         </details>
       </header>
       <OfflineStatus />

@@ -52,7 +52,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
   };
   removeDeadStates(cacheDir);
-  const [codeVersion, pool] = await Promise.all([sourceFingerprint(sourcesOf('parser')), typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers]);
+  const [codeVersion, pool] = await Promise.all([
+    sourceFingerprint(sourcesOf('parser')),
+    typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
+  ]);
   const store = diskStore(cacheDir);
   let storeKeys: string[] | undefined;
   try {
@@ -61,7 +64,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     await writeAfter;
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
-    const written = await writeIndex(built, { ...lastBuild, store, ...(pool ? { pool } : {}), ...(tailRows ? { tailRows } : {}), ...(searchShardBytes ? { searchShardBytes } : {}), ...(memory ? { memory } : {}) });
+    const written = await writeIndex(built, {
+      ...lastBuild,
+      store,
+      ...(pool ? { pool } : {}),
+      ...(tailRows ? { tailRows } : {}),
+      ...(searchShardBytes ? { searchShardBytes } : {}),
+      ...(memory ? { memory } : {}),
+    });
     const report = built.report;
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];

@@ -100,7 +100,14 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
   const store = options.store ?? memoryStore();
-  const read = await readFiles(files, store, { settings, parseOptions, ...(options.pool ? { pool: options.pool } : {}), ...(options.known ? { changed: options.known.changed } : {}), ...(options.crashOn ? { crashOn: options.crashOn } : {}), ...(options.memory ? { memory: options.memory } : {}) });
+  const read = await readFiles(files, store, {
+    settings,
+    parseOptions,
+    ...(options.pool ? { pool: options.pool } : {}),
+    ...(options.known ? { changed: options.known.changed } : {}),
+    ...(options.crashOn ? { crashOn: options.crashOn } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
+  });
   clock.lap('read and parse');
 
   let whyNotPatched: string | undefined;
@@ -197,7 +204,11 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
  * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
  * the workers when there are many. Writes this build's record as it goes.
  */
-async function readFiles(files: readonly PostFileRef[], store: PostStore, request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string; memory?: BuildMemory }): Promise<FilesRead> {
+async function readFiles(
+  files: readonly PostFileRef[],
+  store: PostStore,
+  request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string; memory?: BuildMemory },
+): Promise<FilesRead> {
   const { settings, parseOptions, pool, changed, crashOn, memory } = request;
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
   // the workers while this thread reads the record.
@@ -205,7 +216,11 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
   const previous = store.dir ? loadSeenFiles(store.dir, settings, memory) : undefined;
   const stats = await statting;
   const seen = files.map((file) => previous?.get(file.path));
-  const gone = previous?.goneFrom(files, seen.reduce((count, entry) => count + (entry ? 1 : 0), 0)) ?? new Set<string>();
+  const gone =
+    previous?.goneFrom(
+      files,
+      seen.reduce((count, entry) => count + (entry ? 1 : 0), 0),
+    ) ?? new Set<string>();
   // A rebuild appends the lines of the files it reads to the last record, and forgets the files gone.
   const appendTo = previous?.appendable ? previous : undefined;
   const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo, memory) : undefined;
@@ -237,11 +252,17 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
     });
     // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
     if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
-      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) => accept(toReadAt[n]!, file));
+      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) =>
+        accept(toReadAt[n]!, file),
+      );
     } else {
       // The workers that statted have nothing to parse: what they hold goes now.
       if (stats) await pool?.recycle();
-      await mapInOrder(toRead.map((file, n) => ({ file, at: toReadAt[n]! })), READ_CONCURRENCY, async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)));
+      await mapInOrder(
+        toRead.map((file, n) => ({ file, at: toReadAt[n]! })),
+        READ_CONCURRENCY,
+        async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)),
+      );
     }
     // What this thread stored (parsed inline) is committed, for the workers that write the rows, and
     // before the record that names it.
@@ -259,7 +280,9 @@ async function readFiles(files: readonly PostFileRef[], store: PostStore, reques
 async function statOnWorkers(files: readonly PostFileRef[], pool: WorkerPool): Promise<Float64Array> {
   const share = Math.ceil(files.length / pool.size);
   const parts = await Promise.all(
-    Array.from({ length: pool.size }, (_, worker) => pool.run({ type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) })),
+    Array.from({ length: pool.size }, (_, worker) =>
+      pool.run({ type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) }),
+    ),
   );
   const stats = new Float64Array(files.length * 2);
   parts.reduce((at, part) => (stats.set(part, at), at + part.length), 0);
@@ -276,7 +299,12 @@ function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: numbe
  * comes. A batch whose worker died is run again a file at a time (piscina replaces the dead thread):
  * a file that kills its worker again is reported (`worker-crashed`), and the build goes on.
  */
-async function ingestOnWorkers(files: FileToIngest[], pool: WorkerPool, request: IngestRequest, accept: (n: number, file: IngestedFile) => void): Promise<void> {
+async function ingestOnWorkers(
+  files: FileToIngest[],
+  pool: WorkerPool,
+  request: IngestRequest,
+  accept: (n: number, file: IngestedFile) => void,
+): Promise<void> {
   const run = (batch: FileToIngest[]) => pool.run({ type: 'ingest', files: batch, ...request });
   const batches: Promise<void>[] = [];
   for (let start = 0; start < files.length; start += WORKER_BATCH) {
@@ -304,6 +332,11 @@ type IngestRequest = { settings: string; parseOptions: ParseOptions; storeDir: s
 
 /** A file whose worker died on it twice: reported, not stored (it is read again next build). */
 function crashedFile(file: FileToIngest, error: unknown): IngestedFile {
-  const problem: Problem = { path: file.path, reason: 'worker-crashed', severity: 'error', detail: `its build worker died on it twice: ${error instanceof Error ? error.message : String(error)}` };
+  const problem: Problem = {
+    path: file.path,
+    reason: 'worker-crashed',
+    severity: 'error',
+    detail: `its build worker died on it twice: ${error instanceof Error ? error.message : String(error)}`,
+  };
   return { path: file.path, head: JSON.stringify({ problem }) };
 }

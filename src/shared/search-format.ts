@@ -154,10 +154,13 @@ export function encodeShardHeader(header: ShardHeader): string {
 export function decodeShardHeader(json: string): ShardHeader {
   const written = JSON.parse(json) as WrittenHeader;
   let previous = '';
-  const tokens = written.t === '' ? [] : written.t.split('\n').map((coded) => {
-    previous = previous.slice(0, coded.charCodeAt(0) - SHARED_BASE) + coded.slice(1);
-    return previous;
-  });
+  const tokens =
+    written.t === ''
+      ? []
+      : written.t.split('\n').map((coded) => {
+          previous = previous.slice(0, coded.charCodeAt(0) - SHARED_BASE) + coded.slice(1);
+          return previous;
+        });
   let end = 0;
   return { tokens, ends: written.l.map((length) => (end += length)), counts: written.c };
 }

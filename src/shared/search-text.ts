@@ -111,12 +111,14 @@ export function foldCodePoint(codePoint: number): string {
   if (folded === undefined) {
     table();
     const other = otherFolds.get(codePoint);
-    folded = other ?? [...String.fromCodePoint(codePoint).normalize('NFKC').toLowerCase()]
-      .map((char) => {
-        const point = char.codePointAt(0)!;
-        return point !== codePoint && point >= 0x80 ? foldCodePoint(point) : char;
-      })
-      .join('');
+    folded =
+      other ??
+      [...String.fromCodePoint(codePoint).normalize('NFKC').toLowerCase()]
+        .map((char) => {
+          const point = char.codePointAt(0)!;
+          return point !== codePoint && point >= 0x80 ? foldCodePoint(point) : char;
+        })
+        .join('');
     foldCache.set(codePoint, folded);
   }
   return folded;
@@ -145,7 +147,7 @@ export function foldText(text: string): string {
 export function foldWithOrigins(text: string): { folded: string; origins: number[] } {
   let folded = '';
   const origins: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const point = text.codePointAt(i)!;
     const part = foldCodePoint(point);
     for (let k = 0; k < part.length; k++) origins.push(i);
@@ -159,8 +161,11 @@ export function foldWithOrigins(text: string): { folded: string; origins: number
 /** Chinese, Japanese kana and Korean syllables: scripts written without spaces between words. */
 export function isCjk(point: number): boolean {
   return (
-    (point >= 0x3400 && point <= 0x9fff) || (point >= 0xf900 && point <= 0xfaff) || (point >= 0x20000 && point <= 0x3ffff) ||
-    (point >= 0x3040 && point <= 0x30ff) || (point >= 0xac00 && point <= 0xd7af)
+    (point >= 0x3400 && point <= 0x9fff) ||
+    (point >= 0xf900 && point <= 0xfaff) ||
+    (point >= 0x20000 && point <= 0x3ffff) ||
+    (point >= 0x3040 && point <= 0x30ff) ||
+    (point >= 0xac00 && point <= 0xd7af)
   );
 }
 

@@ -158,7 +158,15 @@ export async function browserMetrics(outDir: string): Promise<BrowserMetrics> {
     await page.waitForTimeout(300);
     const longTasks = (await page.evaluate('window.__longTasks')) as number[];
     const heapMB = ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576;
-    return { firstRowsMs, tagFilterMs, tagFilterSettledMs, tagFilterHoveredMs, longTasksWhileScrolling: longTasks.length, longestTaskMs: Math.max(0, ...longTasks), heapMB };
+    return {
+      firstRowsMs,
+      tagFilterMs,
+      tagFilterSettledMs,
+      tagFilterHoveredMs,
+      longTasksWhileScrolling: longTasks.length,
+      longestTaskMs: Math.max(0, ...longTasks),
+      heapMB,
+    };
   } finally {
     await site.close();
   }
@@ -176,7 +184,6 @@ export async function lighthouseMetrics(outDir: string): Promise<LighthouseResul
     await site.close();
   }
 }
-
 
 /**
  * Two queries typed in fresh pages: `queries[0]` cold then warm, `queries[1]` (two words) cold, its first

@@ -103,7 +103,8 @@ export async function coldBuild(target: BuildTarget): Promise<TimedBuild & { rea
   const readSeconds = readIntoPageCache(target.postsDir);
   const built = await npmBuild(target);
   // A build that ignored CNA_READER_CACHE_DIR would share one cache between corpora: cold builds would not be.
-  if (!existsSync(target.cacheDir)) console.warn(`warning: the build wrote no cache at ${target.cacheDir} (CNA_READER_CACHE_DIR ignored?): later "cold" builds may be warm`);
+  if (!existsSync(target.cacheDir))
+    console.warn(`warning: the build wrote no cache at ${target.cacheDir} (CNA_READER_CACHE_DIR ignored?): later "cold" builds may be warm`);
   return { ...built, readSeconds };
 }
 
@@ -161,13 +162,24 @@ export interface ChangeFolder {
 
 /** The `_posts/` folder (at most two levels down) holding the most dated `.html` posts. */
 export function changeFolder(postsDir: string): ChangeFolder {
-  const candidates = [postsDir, ...readdirSync(postsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(postsDir, e.name))]
+  const candidates = [
+    postsDir,
+    ...readdirSync(postsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(postsDir, e.name)),
+  ]
     .map((dir) => join(dir, '_posts'))
     .filter((dir) => existsSync(dir))
-    .map((folder) => ({ folder, names: readdirSync(folder).filter((name) => /^\d{4}-\d{2}-\d{2}-.*\.html$/.test(name)).sort() }))
+    .map((folder) => ({
+      folder,
+      names: readdirSync(folder)
+        .filter((name) => /^\d{4}-\d{2}-\d{2}-.*\.html$/.test(name))
+        .sort(),
+    }))
     .sort((a, b) => b.names.length - a.names.length);
   const best = candidates[0];
-  if (!best || best.names.length < 60) throw new Error(`no _posts/ folder with 60 dated .html posts or more under ${postsDir}: the bench has nowhere to make its changes`);
+  if (!best || best.names.length < 60)
+    throw new Error(`no _posts/ folder with 60 dated .html posts or more under ${postsDir}: the bench has nowhere to make its changes`);
   return best;
 }
 
@@ -188,7 +200,11 @@ export function dayFetch({ folder, names }: ChangeFolder): { posts: number; undo
   const staying = names.filter((name) => !name.startsWith(`${day}-`)).slice(-50);
   const added = moved.map((_, n) => {
     const time = `${String(Math.floor(n / 60) % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
-    const text = postCopy(join(folder, staying[n % staying.length]!), { title: `今日新聞第${n}則`, date: `2027-01-01 ${time}:00.000000000 +00:00`, url: `https://www.example-news.tw/day-${n}` });
+    const text = postCopy(join(folder, staying[n % staying.length]!), {
+      title: `今日新聞第${n}則`,
+      date: `2027-01-01 ${time}:00.000000000 +00:00`,
+      url: `https://www.example-news.tw/day-${n}`,
+    });
     return { file: join(folder, `2027-01-01-bench-day-${n}.html`), text };
   });
   const done: string[] = [];
@@ -242,7 +258,10 @@ export async function oneShotRebuilds(target: BuildTarget, changes: ChangeFolder
     const result: OneShotRebuilds = {};
     if (kinds.includes('add')) {
       result.add = await measure(() =>
-        writeFileSync(addedFile, postCopy(join(folder, names[1]!), { title: '新增的文章', date: '2026-12-31 01:00:00.000000000 +00:00', url: 'https://www.example-news.tw/added' })),
+        writeFileSync(
+          addedFile,
+          postCopy(join(folder, names[1]!), { title: '新增的文章', date: '2026-12-31 01:00:00.000000000 +00:00', url: 'https://www.example-news.tw/added' }),
+        ),
       );
     }
     if (kinds.includes('edit')) result.edit = await measure(() => appendFileSync(editedFile, '\n<p>更正：本文已更新。</p>\n'));
@@ -302,14 +321,15 @@ export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder, 
       const check = () => {
         if (reportTime() > since) return done();
         if (exitCode !== undefined) return fail(new Error(`npm run build -- --watch ended (${exitCode}):\n${output.slice(-4000)}`));
-        if (performance.now() > deadline) return fail(new Error(`npm run build -- --watch wrote nothing in ${WATCH_TIMEOUT_MS / 60_000} min:\n${output.slice(-4000)}`));
+        if (performance.now() > deadline)
+          return fail(new Error(`npm run build -- --watch wrote nothing in ${WATCH_TIMEOUT_MS / 60_000} min:\n${output.slice(-4000)}`));
         setTimeout(check, 10);
       };
       check();
     });
   /** Until the report has not changed for a second: a rebuild started by a late event is let finish. */
   const settled = async () => {
-    for (let last = reportTime(); ; ) {
+    for (let last = reportTime(); ;) {
       await new Promise((done) => setTimeout(done, 1000));
       const now = reportTime();
       if (now === last) return;
@@ -334,7 +354,9 @@ export async function watchRebuilds(target: BuildTarget, changes: ChangeFolder, 
     const result: WatchRebuilds = { startSeconds };
     if (kinds.includes('edit')) result.editSeconds = await timed(() => appendFileSync(editedFile, '\n<p>更正：本文已再次更新。</p>\n'));
     if (kinds.includes('add')) {
-      result.addSeconds = await timed(() => writeFileSync(addedFile, postCopy(join(folder, names[3]!), { title: '追加的文章', url: 'https://www.example-news.tw/watched' })));
+      result.addSeconds = await timed(() =>
+        writeFileSync(addedFile, postCopy(join(folder, names[3]!), { title: '追加的文章', url: 'https://www.example-news.tw/watched' })),
+      );
     }
     if (kinds.includes('day')) result.daySeconds = await timed(() => (day = dayFetch(changes)));
     return result;

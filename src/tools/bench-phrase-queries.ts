@@ -83,5 +83,7 @@ for (const { query, kind } of QUERIES) {
     const file = join(out, 'data', path);
     return sum + (existsSync(file) ? gzipSync(readFileSync(file)).length : 0);
   }, 0);
-  console.log(`| ${query} | ${kind} | ${result.rows.length} | ${fetched.length} | ${(searchTraffic.bytes / 1024).toFixed(1)} | ${(gzip / 1024).toFixed(1)} | ${ms.toFixed(0)} |`);
+  console.log(
+    `| ${query} | ${kind} | ${result.rows.length} | ${fetched.length} | ${(searchTraffic.bytes / 1024).toFixed(1)} | ${(gzip / 1024).toFixed(1)} | ${ms.toFixed(0)} |`,
+  );
 }

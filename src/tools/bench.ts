@@ -14,7 +14,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { browserMetrics, filterLatency, firstLoadBytes, lighthouseMetrics, searchMetrics, type BrowserMetrics, type FilterLatency, type QueryMetrics } from './bench-browser.ts';
+import {
+  browserMetrics,
+  filterLatency,
+  firstLoadBytes,
+  lighthouseMetrics,
+  searchMetrics,
+  type BrowserMetrics,
+  type FilterLatency,
+  type QueryMetrics,
+} from './bench-browser.ts';
 import {
   ALL_CHANGES,
   changeFolder,
@@ -55,7 +64,12 @@ const jekyllMax = Number(option('jekyll-max') ?? 10_000);
  */
 const coldRuns = Math.max(1, Number(option('cold-runs') ?? 3));
 const BIG = 20_000;
-const retryEnv = Object.fromEntries((option('retry-env') ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+const retryEnv = Object.fromEntries(
+  (option('retry-env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => pair.split('=') as [string, string]),
+);
 
 /** The targets of issue 22, printed beside what the run measured. */
 const TARGET = { realVsHugo: 1.5, shapedVsHugo: 1.0, bigSeconds: 90, bigRssGB: 1.2, fixedSeconds: 1.5, editOneShot: 2, editWatching: 1 };
@@ -116,7 +130,10 @@ function readReport(outDir: string): ReportView {
 }
 
 /** Cold builds of one corpus; with --retry-env, a failed first one is tried again with those settings. */
-async function coldBuilds(target: BuildTarget, runs: number): Promise<{ builds: (TimedBuild & { readSeconds: number })[]; settings: Record<string, string>; failedAtDefault?: string }> {
+async function coldBuilds(
+  target: BuildTarget,
+  runs: number,
+): Promise<{ builds: (TimedBuild & { readSeconds: number })[]; settings: Record<string, string>; failedAtDefault?: string }> {
   const builds = [];
   let settings: Record<string, string> = {};
   let failedAtDefault: string | undefined;
@@ -160,7 +177,18 @@ function queriesFor(corpus: Corpus): [string, string] {
 }
 
 function newRow(corpus: Corpus): Row {
-  return { corpus, corpusMB: folderStats(corpus.dir).bytes / 1e6, buildSeconds: NaN, coldSeconds: [], corpusReadSeconds: NaN, settings: {}, report: {}, generators: [], outputFiles: 0, outputMB: 0 };
+  return {
+    corpus,
+    corpusMB: folderStats(corpus.dir).bytes / 1e6,
+    buildSeconds: NaN,
+    coldSeconds: [],
+    corpusReadSeconds: NaN,
+    settings: {},
+    report: {},
+    generators: [],
+    outputFiles: 0,
+    outputMB: 0,
+  };
 }
 
 /**
@@ -211,8 +239,13 @@ async function measure(row: Row, browserHere: boolean, cold?: Awaited<ReturnType
 const realSpec = specs.find((spec) => spec.kind === 'real');
 const real = realSpec ? await prepareCorpus(realSpec, corpusDir, CACHE) : undefined;
 const twin = real ? await prepareCorpus({ kind: 'real-shaped', posts: real.posts }, corpusDir, CACHE) : undefined;
-const browserAt = Number(option('browser-at') ?? (specs.some((c) => c.kind === 'real-shaped' && c.posts === 64_000) ? 64_000 : Math.max(...specs.map((c) => c.posts ?? real?.posts ?? 0))));
-const browserSpec = withBrowser ? (specs.find((c) => c.kind === 'real-shaped' && c.posts === browserAt) ?? specs.find((c) => (c.posts ?? real?.posts) === browserAt)) : undefined;
+const browserAt = Number(
+  option('browser-at') ??
+    (specs.some((c) => c.kind === 'real-shaped' && c.posts === 64_000) ? 64_000 : Math.max(...specs.map((c) => c.posts ?? real?.posts ?? 0))),
+);
+const browserSpec = withBrowser
+  ? (specs.find((c) => c.kind === 'real-shaped' && c.posts === browserAt) ?? specs.find((c) => (c.posts ?? real?.posts) === browserAt))
+  : undefined;
 
 const rows: Row[] = [];
 const resultsFile = join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -221,7 +254,14 @@ let measuredFixed = false;
 /** Written after each corpus: a run stopped before its end keeps what it measured. */
 const saveResults = () => {
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version }, fixed: { ...fixedSummary, runs: fixed.builds }, twin: twinRow, rows }, null, 2));
+  writeFileSync(
+    resultsFile,
+    JSON.stringify(
+      { machine: { cpus: availableParallelism(), node: process.version }, fixed: { ...fixedSummary, runs: fixed.builds }, twin: twinRow, rows },
+      null,
+      2,
+    ),
+  );
 };
 // Stopped (Ctrl-C, or kill with its pid): the tables of what was measured, then the builds under way ended.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -259,7 +299,17 @@ if (real && twin) {
     realCold.builds.push(...(await coldBuilds(targetOf(real, nameOf(real)), 1)).builds);
     twinCold.builds.push(...(await coldBuilds(targetOf(twin, nameOf(twin)), 1)).builds);
   }
-  twinRow = { corpus: twin, corpusMB: folderStats(twin.dir).bytes / 1e6, ...summary(twinCold.builds), corpusReadSeconds: twinCold.builds[0]!.readSeconds, settings: {}, report: readReport(targetOf(twin, nameOf(twin)).outDir), generators: [generatorBuild('hugo', twin, coldRuns)], outputFiles: 0, outputMB: 0 };
+  twinRow = {
+    corpus: twin,
+    corpusMB: folderStats(twin.dir).bytes / 1e6,
+    ...summary(twinCold.builds),
+    corpusReadSeconds: twinCold.builds[0]!.readSeconds,
+    settings: {},
+    report: readReport(targetOf(twin, nameOf(twin)).outDir),
+    generators: [generatorBuild('hugo', twin, coldRuns)],
+    outputFiles: 0,
+    outputMB: 0,
+  };
 }
 
 for (const spec of specs) {
@@ -286,12 +336,19 @@ function printTables(): void {
   for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
     for (const g of r.generators) notes.add('skipped' in g ? `${g.tool}: ${g.skipped}` : `${g.tool}: ${g.version}`);
     // A tool that left posts out (future dates, bad front matter) had less to do.
-    for (const g of r.generators) if ('pagesWritten' in g) notes.add(`${g.tool} wrote ${g.pagesWritten} pages for the ${r.corpus.posts} ${r.corpus.label} posts`);
+    for (const g of r.generators)
+      if ('pagesWritten' in g) notes.add(`${g.tool} wrote ${g.pagesWritten} pages for the ${r.corpus.posts} ${r.corpus.label} posts`);
   }
 
-  console.log(`\n## cna-reader against Hugo, same posts, same run (${new Date().toISOString().slice(0, 16)} UTC, ${availableParallelism()} cores, Node ${process.version})`);
-  console.log(`Cold builds, posts in the page cache: \`npm run build\` for cna-reader, the tool's own command for the others; the fastest of ${coldRuns} up to ${BIG / 1000}k posts, one above. CPU = user + system seconds. Ratios > 1: cna-reader is slower.`);
-  console.log('| corpus | posts | MB | cna-reader s | CPU s | peak RSS MB | Hugo s | CPU s | RSS MB | cna-reader / Hugo | same, CPU | ms per post, net of fixed cost | one edit: npm run build s | one edit: watching s |');
+  console.log(
+    `\n## cna-reader against Hugo, same posts, same run (${new Date().toISOString().slice(0, 16)} UTC, ${availableParallelism()} cores, Node ${process.version})`,
+  );
+  console.log(
+    `Cold builds, posts in the page cache: \`npm run build\` for cna-reader, the tool's own command for the others; the fastest of ${coldRuns} up to ${BIG / 1000}k posts, one above. CPU = user + system seconds. Ratios > 1: cna-reader is slower.`,
+  );
+  console.log(
+    '| corpus | posts | MB | cna-reader s | CPU s | peak RSS MB | Hugo s | CPU s | RSS MB | cna-reader / Hugo | same, CPU | ms per post, net of fixed cost | one edit: npm run build s | one edit: watching s |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const hugo = built(generator(r, 'hugo'));
@@ -301,10 +358,15 @@ function printTables(): void {
     );
   }
   for (const r of rows) {
-    if (r.failedAtDefault) console.log(`† ${r.corpus.label} ${r.corpus.posts}: the build failed at default settings (${r.failedAtDefault}); measured with ${JSON.stringify(r.settings)}`);
+    if (r.failedAtDefault)
+      console.log(
+        `† ${r.corpus.label} ${r.corpus.posts}: the build failed at default settings (${r.failedAtDefault}); measured with ${JSON.stringify(r.settings)}`,
+      );
     if (r.error) console.log(`! ${r.corpus.label} ${r.corpus.posts}: measurements stopped: ${r.error}`);
   }
-  console.log(`\nFixed cost: npm run build of the ${demo.posts} demo posts, cold: ${f(fixedSeconds, 2)} s, ${f(fixedCpu, 2)} CPU s (runs: ${fixed.builds.map((b) => f(b.seconds, 2)).join(' / ')} s), peak RSS ${f(fixedSummary.peakRssMB, 0)} MB`);
+  console.log(
+    `\nFixed cost: npm run build of the ${demo.posts} demo posts, cold: ${f(fixedSeconds, 2)} s, ${f(fixedCpu, 2)} CPU s (runs: ${fixed.builds.map((b) => f(b.seconds, 2)).join(' / ')} s), peak RSS ${f(fixedSummary.peakRssMB, 0)} MB`,
+  );
 
   const realRow = rows.find((r) => r.corpus === real);
   if (realRow && twinRow && !realRow.error) {
@@ -316,10 +378,14 @@ function printTables(): void {
     console.log('|---|---|---|---|---|---|---|');
     for (const r of [realRow, twinRow]) {
       const hugo = built(generator(r, 'hugo'));
-      console.log(`| ${r.corpus.posts} ${r.corpus.label} | ${f(r.buildSeconds)} (${r.coldSeconds.map((s) => f(s)).join(' / ')}) | ${f(r.cpuSeconds)} | ${f(netMsPerPost(r), 2)} | ${f(netCpuMsPerPost(r), 2)} | ${f(hugo?.seconds, 2)} | ${f(hugo?.cpuSeconds, 2)} |`);
+      console.log(
+        `| ${r.corpus.posts} ${r.corpus.label} | ${f(r.buildSeconds)} (${r.coldSeconds.map((s) => f(s)).join(' / ')}) | ${f(r.cpuSeconds)} | ${f(netMsPerPost(r), 2)} | ${f(netCpuMsPerPost(r), 2)} | ${f(hugo?.seconds, 2)} | ${f(hugo?.cpuSeconds, 2)} |`,
+      );
     }
     const agree = (ratio: number) => (Math.abs(ratio - 1) <= SHAPE_TOLERANCE ? 'within' : 'NOT within');
-    console.log(`real-shaped / real per-post cost: CPU ${f(cpuRatio, 3)} (${agree(cpuRatio)} ${SHAPE_TOLERANCE * 100} %), wall ${f(wallRatio, 3)} (${agree(wallRatio)}); Hugo's CPU: ${f(hugoRatio, 3)}`);
+    console.log(
+      `real-shaped / real per-post cost: CPU ${f(cpuRatio, 3)} (${agree(cpuRatio)} ${SHAPE_TOLERANCE * 100} %), wall ${f(wallRatio, 3)} (${agree(wallRatio)}); Hugo's CPU: ${f(hugoRatio, 3)}`,
+    );
   }
 
   // The targets of issue 22 against this run.
@@ -331,62 +397,107 @@ function printTables(): void {
     [`${real?.posts ?? '–'} real posts`, `≤ ${TARGET.realVsHugo}× Hugo`, vsHugo(realRow), TARGET.realVsHugo, 2],
     ['64k real-shaped posts', `≤ ${TARGET.shapedVsHugo}× Hugo`, vsHugo(shaped(64_000)), TARGET.shapedVsHugo, 2],
     [`${biggest?.corpus.posts ?? '–'} real-shaped posts: build`, `≤ ${TARGET.bigSeconds} s`, biggest?.buildSeconds ?? NaN, TARGET.bigSeconds, 1],
-    [`${biggest?.corpus.posts ?? '–'} real-shaped posts: peak RSS GB`, `≤ ${TARGET.bigRssGB} GB`, ((biggest?.peakRssMB ?? NaN) * 1048576) / 1e9, TARGET.bigRssGB, 2],
+    [
+      `${biggest?.corpus.posts ?? '–'} real-shaped posts: peak RSS GB`,
+      `≤ ${TARGET.bigRssGB} GB`,
+      ((biggest?.peakRssMB ?? NaN) * 1048576) / 1e9,
+      TARGET.bigRssGB,
+      2,
+    ],
     ['fixed cost (demo posts)', `≤ ${TARGET.fixedSeconds} s`, fixedSeconds, TARGET.fixedSeconds, 2],
-    [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: npm run build`, `≤ ${TARGET.editOneShot} s`, biggest?.rebuilds?.edit?.seconds ?? NaN, TARGET.editOneShot, 2],
-    [`rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: watching`, `≤ ${TARGET.editWatching} s`, biggest?.watch?.editSeconds ?? NaN, TARGET.editWatching, 2],
+    [
+      `rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: npm run build`,
+      `≤ ${TARGET.editOneShot} s`,
+      biggest?.rebuilds?.edit?.seconds ?? NaN,
+      TARGET.editOneShot,
+      2,
+    ],
+    [
+      `rebuild after one edit at ${biggest?.corpus.posts ?? '–'}: watching`,
+      `≤ ${TARGET.editWatching} s`,
+      biggest?.watch?.editSeconds ?? NaN,
+      TARGET.editWatching,
+      2,
+    ],
   ];
   console.log('\nTargets (issue 22)');
   console.log('| measure | target | this run | |');
   console.log('|---|---|---|---|');
   for (const [name, target, value, limit, digits] of targets) console.log(`| ${name} | ${target} | ${f(value, digits)} | ${verdict(value, limit)} |`);
 
-  console.log('\nRebuilds over a cold build\'s output and cache (s): one post added after the newest, one edited, a day\'s fetch (posts moved to archived/ + as many added)');
-  console.log('| corpus | posts | npm run build: add / edit / day | watching: first build / edit / add / day | day posts | posts indexed | files not indexed |');
+  console.log(
+    "\nRebuilds over a cold build's output and cache (s): one post added after the newest, one edited, a day's fetch (posts moved to archived/ + as many added)",
+  );
+  console.log(
+    '| corpus | posts | npm run build: add / edit / day | watching: first build / edit / add / day | day posts | posts indexed | files not indexed |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const o = r.rebuilds;
     const w = r.watch;
-    console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(o?.add?.seconds, 2)} / ${f(o?.edit?.seconds, 2)} / ${f(o?.day?.seconds, 2)} | ${f(w?.startSeconds, 1)} / ${f(w?.editSeconds, 2)} / ${f(w?.addSeconds, 2)} / ${f(w?.daySeconds, 2)} | ${o?.day?.posts ?? '–'} | ${r.report.postsIndexed ?? '–'} | ${r.report.filesNotIndexed ?? '–'} |`);
+    console.log(
+      `| ${r.corpus.label} | ${r.corpus.posts} | ${f(o?.add?.seconds, 2)} / ${f(o?.edit?.seconds, 2)} / ${f(o?.day?.seconds, 2)} | ${f(w?.startSeconds, 1)} / ${f(w?.editSeconds, 2)} / ${f(w?.addSeconds, 2)} / ${f(w?.daySeconds, 2)} | ${o?.day?.posts ?? '–'} | ${r.report.postsIndexed ?? '–'} | ${r.report.filesNotIndexed ?? '–'} |`,
+    );
   }
   console.log('\nWhat a one-shot rebuild writes in the site (what a deploy uploads): files new or written again, their MB, files removed');
-  console.log('| corpus | posts | out files | out MB | add one post | edit one post | a day\'s fetch |');
+  console.log("| corpus | posts | out files | out MB | add one post | edit one post | a day's fetch |");
   console.log('|---|---|---|---|---|---|---|');
   const changes = (c: { files: number; MB: number; removed: number } | undefined) => (c ? `${c.files} / ${f(c.MB, 2)} / ${c.removed}` : '–');
-  for (const r of rows) console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuilds?.add?.changed)} | ${changes(r.rebuilds?.edit?.changed)} | ${changes(r.rebuilds?.day?.changed)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.corpus.label} | ${r.corpus.posts} | ${r.outputFiles} | ${f(r.outputMB)} | ${changes(r.rebuilds?.add?.changed)} | ${changes(r.rebuilds?.edit?.changed)} | ${changes(r.rebuilds?.day?.changed)} |`,
+    );
 
-  console.log('\nWhere the (last) cold build spent its time (s, phases of its report; the rest is starting up and bundling the app), and reading the posts into the page cache before it (not in its time)');
+  console.log(
+    '\nWhere the (last) cold build spent its time (s, phases of its report; the rest is starting up and bundling the app), and reading the posts into the page cache before it (not in its time)',
+  );
   for (const r of [...rows, ...(twinRow ? [twinRow] : [])]) {
     const runs = r.coldSeconds.length > 1 ? `; cold builds ${r.coldSeconds.map((s) => f(s)).join(' / ')} s` : '';
-    console.log(`- ${r.corpus.label} ${r.corpus.posts}: ${(r.report.phases ?? []).map(([name, s]) => `${name} ${f(s)}`).join(', ') || '–'}; read ${f(r.corpusReadSeconds)} s${runs}`);
+    console.log(
+      `- ${r.corpus.label} ${r.corpus.posts}: ${(r.report.phases ?? []).map(([name, s]) => `${name} ${f(s)}`).join(', ') || '–'}; read ${f(r.corpusReadSeconds)} s${runs}`,
+    );
   }
 
   const browserRow = rows.find((r) => r.browser);
   if (browserRow) {
     const b = browserRow.browser!;
     console.log(`\nBrowser, on the ${browserRow.corpus.label} ${browserRow.corpus.posts} site (vite preview, headless Chromium)`);
-    console.log('| first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (longest ms) | heap MB |');
+    console.log(
+      '| first load KB gz | filter ms (7 days / tag / tag+range) | first rows ms | tag filter ms (at once / settled / hovered) | long tasks scrolling (longest ms) | heap MB |',
+    );
     console.log('|---|---|---|---|---|---|');
     const fl = browserRow.filterMs;
-    console.log(`| ${f(browserRow.firstLoadGzipKB)} | ${f(fl?.sevenDays, 2)} / ${f(fl?.tag, 2)} / ${f(fl?.tagAndRange, 2)} | ${f(b.firstRowsMs, 0)} | ${f(b.tagFilterMs, 0)} / ${f(b.tagFilterSettledMs, 0)} / ${f(b.tagFilterHoveredMs, 0)} | ${b.longTasksWhileScrolling} (${f(b.longestTaskMs, 0)}) | ${f(b.heapMB)} |`);
+    console.log(
+      `| ${f(browserRow.firstLoadGzipKB)} | ${f(fl?.sevenDays, 2)} / ${f(fl?.tag, 2)} / ${f(fl?.tagAndRange, 2)} | ${f(b.firstRowsMs, 0)} | ${f(b.tagFilterMs, 0)} / ${f(b.tagFilterSettledMs, 0)} / ${f(b.tagFilterHoveredMs, 0)} | ${b.longTasksWhileScrolling} (${f(b.longestTaskMs, 0)}) | ${f(b.heapMB)} |`,
+    );
     const s = browserRow.report.search;
     if (s && browserRow.queries?.length) {
       const metaKB = existsSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))
         ? gzipSync(readFileSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))).length / 1024
         : undefined;
-      console.log(`\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz (cold: a fresh page; warm: the same query again after another)`);
+      console.log(
+        `\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz (cold: a fresh page; warm: the same query again after another)`,
+      );
       console.log('| query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
       console.log('|---|---|---|---|---|---|---|---|---|');
-      for (const q of browserRow.queries) console.log(`| ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`);
+      for (const q of browserRow.queries)
+        console.log(
+          `| ${q.query} | ${q.kind} | ${q.results} | ${f(q.ms, 0)} | ${f(q.engineMs, 1)} | ${f(q.mainThreadMs, 0)} | ${q.files} | ${f(q.gzipKB)} | ${f(q.heapMB)} |`,
+        );
     }
     if (browserRow.lighthouse?.length) {
       console.log('\nLighthouse 12, performance, default mobile profile (simulated slow 4G, 4× CPU slowdown)');
       console.log('| page | score | LCP ms | CLS | TBT ms | FCP ms | transfer KB |');
       console.log('|---|---|---|---|---|---|---|');
-      for (const l of browserRow.lighthouse) console.log(`| ${l.page} | ${l.performance} | ${f(l.lcpMs, 0)} | ${f(l.cls, 3)} | ${f(l.tbtMs, 0)} | ${f(l.fcpMs, 0)} | ${f(l.transferKB)} |`);
+      for (const l of browserRow.lighthouse)
+        console.log(`| ${l.page} | ${l.performance} | ${f(l.lcpMs, 0)} | ${f(l.cls, 3)} | ${f(l.tbtMs, 0)} | ${f(l.fcpMs, 0)} | ${f(l.transferKB)} |`);
     }
   } else {
-    notes.add(withBrowser ? `browser metrics: no corpus of ${browserAt} posts in --sizes (--browser-at N)` : 'browser metrics: skipped (no /usr/bin/chromium, or --no-browser)');
+    notes.add(
+      withBrowser
+        ? `browser metrics: no corpus of ${browserAt} posts in --sizes (--browser-at N)`
+        : 'browser metrics: skipped (no /usr/bin/chromium, or --no-browser)',
+    );
   }
   console.log(`\n${[...notes].join('\n')}`);
 }
@@ -409,7 +520,10 @@ if (jekyllRows.length) {
   for (const r of jekyllRows) {
     const j = r.generators.find((g) => g.tool === 'jekyll')!;
     if ('skipped' in j) console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(r.buildSeconds)} | ${j.skipped} | | | | |`);
-    else console.log(`| ${r.corpus.label} | ${r.corpus.posts} | ${f(r.buildSeconds)} | ${f(j.seconds)} | ${f(j.cpuSeconds)} | ${f(j.peakRssMB, 0)} | ${j.pagesWritten} | ${f(r.buildSeconds / j.seconds, 2)} |`);
+    else
+      console.log(
+        `| ${r.corpus.label} | ${r.corpus.posts} | ${f(r.buildSeconds)} | ${f(j.seconds)} | ${f(j.cpuSeconds)} | ${f(j.peakRssMB, 0)} | ${j.pagesWritten} | ${f(r.buildSeconds / j.seconds, 2)} |`,
+      );
   }
   console.log(`written: ${resultsFile}`);
 }

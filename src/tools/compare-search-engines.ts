@@ -114,9 +114,11 @@ function timeQueries(search: (query: string) => unknown): number {
 
 async function ownIndex(posts: Post[]): Promise<EngineResult> {
   const started = performance.now();
-  const files = await buildSearchFiles((async function* () {
-    for (const post of posts) yield { row: post.id, title: post.title, text: post.text };
-  })());
+  const files = await buildSearchFiles(
+    (async function* () {
+      for (const post of posts) yield { row: post.id, title: post.title, text: post.text };
+    })(),
+  );
   const buildSeconds = (performance.now() - started) / 1000;
   const bytes = [...files.values()].reduce((sum, body) => sum + (typeof body === 'string' ? Buffer.byteLength(body) : body.length), 0);
   const meta = JSON.parse(files.get(SEARCH_META_PATH) as string) as SearchMeta;
@@ -167,7 +169,8 @@ function miniSearch(posts: Post[], cjk: boolean): EngineResult {
   index.addAll(posts);
   const buildSeconds = (performance.now() - started) / 1000;
   const json = JSON.stringify(index);
-  const search = (query: string) => index.search(query, { combineWith: 'AND', ...(cjk ? { tokenize: (text: string) => [...new Set(tokenize(text))] } : {}) }).map((hit) => hit.id as number);
+  const search = (query: string) =>
+    index.search(query, { combineWith: 'AND', ...(cjk ? { tokenize: (text: string) => [...new Set(tokenize(text))] } : {}) }).map((hit) => hit.id as number);
   return {
     engine: `MiniSearch 7 (${cjk ? "cna-reader's tokenizer" : 'default tokenizer'})`,
     buildSeconds,
@@ -182,7 +185,9 @@ function miniSearch(posts: Post[], cjk: boolean): EngineResult {
 
 async function flexSearch(posts: Post[]): Promise<EngineResult> {
   const started = performance.now();
-  const index = new FlexSearch.Document({ document: { id: 'id', index: ['title', 'text'] }, encoder: 'CJK', tokenize: 'strict' } as ConstructorParameters<typeof FlexSearch.Document>[0]);
+  const index = new FlexSearch.Document({ document: { id: 'id', index: ['title', 'text'] }, encoder: 'CJK', tokenize: 'strict' } as ConstructorParameters<
+    typeof FlexSearch.Document
+  >[0]);
   for (const post of posts) index.add(post as never);
   const buildSeconds = (performance.now() - started) / 1000;
   const parts: string[] = [];
@@ -212,7 +217,8 @@ async function pagefindIndex(posts: Post[]): Promise<EngineResult> {
   const started = performance.now();
   const { index } = await pagefind.createIndex({ forceLanguage: 'zh' });
   if (!index) throw new Error('pagefind: no index');
-  for (const post of posts) await index.addCustomRecord({ url: `/a/${post.id}`, content: `${post.title}\n${post.text}`, language: 'zh', meta: { title: post.title } });
+  for (const post of posts)
+    await index.addCustomRecord({ url: `/a/${post.id}`, content: `${post.title}\n${post.text}`, language: 'zh', meta: { title: post.title } });
   await index.writeFiles({ outputPath: join(out, 'pagefind') });
   const buildSeconds = (performance.now() - started) / 1000;
   await pagefind.close();
@@ -254,12 +260,14 @@ async function pagefindQueries(outDir: string): Promise<{ ms: number[]; bytes: n
       })(${JSON.stringify(query)})`)) as { ms: number; fetched: string[]; ids: number[] };
       ms.push(outcome.ms);
       // Pagefind's index files are gzip-compressed on disk already; its JS and WASM are counted as served gzip.
-      bytes.push(outcome.fetched.reduce((sum, path) => {
-        const file = join(outDir, decodeURIComponent(path));
-        if (!existsSync(file)) return sum;
-        const body = readFileSync(file);
-        return sum + (/\.pf_/.test(path) ? body.length : gzipSync(body).length);
-      }, 0));
+      bytes.push(
+        outcome.fetched.reduce((sum, path) => {
+          const file = join(outDir, decodeURIComponent(path));
+          if (!existsSync(file)) return sum;
+          const body = readFileSync(file);
+          return sum + (/\.pf_/.test(path) ? body.length : gzipSync(body).length);
+        }, 0),
+      );
       results.set(query, outcome.ids);
       await page.close();
     }
@@ -277,4 +285,7 @@ else console.log('pagefind: skipped (its search runs in a browser; no /usr/bin/c
 const f = (n: number, d = 1) => n.toFixed(d);
 console.log('\n| engine | build s | index MB | files | one query downloads KB gz | query ms | recall (T+S) | notes |');
 console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.engine} | ${f(r.buildSeconds)} | ${f(r.indexMB)} | ${r.files} | ${f(r.queryKB)} | ${f(r.queryMs, 2)} | ${(r.recall * 100).toFixed(1)} % | ${r.notes} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.engine} | ${f(r.buildSeconds)} | ${f(r.indexMB)} | ${r.files} | ${f(r.queryKB)} | ${f(r.queryMs, 2)} | ${(r.recall * 100).toFixed(1)} % | ${r.notes} |`,
+  );

@@ -49,7 +49,9 @@ export async function runLighthouse(pages: { name: string; url: string }[]): Pro
   const { default: lighthouse } = await import('lighthouse');
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), 'cna-reader-lighthouse-'));
-  const chromium = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+  const chromium = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], {
+    stdio: 'ignore',
+  });
   try {
     await waitForDevTools(port);
     const results: LighthouseResult[] = [];

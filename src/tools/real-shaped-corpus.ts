@@ -169,14 +169,17 @@ export function varyFrontMatter(frontMatter: string, variation: Variation): { fr
 
 /** The seed preamble of a copy: the epoch moved back, the heading given the copy's title and URL. */
 function varyPreamble(preamble: string, variation: Variation, oldUrl: string | undefined, newUrl: string | undefined): string {
-  return preamble.replace(SEED_PREAMBLE, (_, open?: string, epoch?: string, close?: string, hOpen?: string, text?: string, mid?: string, url?: string, hClose?: string) => {
-    const shifted = epoch === undefined ? '' : String(Number(epoch) - variation.daysBack * DAY_MS);
-    // Nei.st posts have no comment; an epoch that would lose a digit (before 1970) is kept.
-    const comment = epoch === undefined ? '' : `${open}${shifted.length === epoch.length ? shifted : epoch}${close}`;
-    if (hOpen === undefined) return comment;
-    const headingUrl = url !== undefined && oldUrl !== undefined && url.trim() === oldUrl ? url.replace(oldUrl, newUrl!) : url;
-    return `${comment}${hOpen}${text === '' ? '' : `${text}${variation.titleSuffix}`}${mid}${headingUrl}${hClose}`;
-  });
+  return preamble.replace(
+    SEED_PREAMBLE,
+    (_, open?: string, epoch?: string, close?: string, hOpen?: string, text?: string, mid?: string, url?: string, hClose?: string) => {
+      const shifted = epoch === undefined ? '' : String(Number(epoch) - variation.daysBack * DAY_MS);
+      // Nei.st posts have no comment; an epoch that would lose a digit (before 1970) is kept.
+      const comment = epoch === undefined ? '' : `${open}${shifted.length === epoch.length ? shifted : epoch}${close}`;
+      if (hOpen === undefined) return comment;
+      const headingUrl = url !== undefined && oldUrl !== undefined && url.trim() === oldUrl ? url.replace(oldUrl, newUrl!) : url;
+      return `${comment}${hOpen}${text === '' ? '' : `${text}${variation.titleSuffix}`}${mid}${headingUrl}${hClose}`;
+    },
+  );
 }
 
 /**

@@ -9,7 +9,17 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-precise-memory-info',
+];
 
 /** `vite preview` of a built folder on a free port. */
 export async function servePreview(root: string, outDir: string): Promise<{ url: string; close(): Promise<void> }> {

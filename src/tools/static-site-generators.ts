@@ -15,8 +15,7 @@ import { underTime, usageOf, type Usage } from './usage.ts';
 export type GeneratorName = 'jekyll' | 'hugo';
 
 export type GeneratorResult =
-  | ({ tool: GeneratorName; version: string; seconds: number; pagesWritten: number } & Usage)
-  | { tool: GeneratorName; skipped: string };
+  ({ tool: GeneratorName; version: string; seconds: number; pagesWritten: number } & Usage) | { tool: GeneratorName; skipped: string };
 
 const PAGE = (title: string, body: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>\n`;
@@ -50,7 +49,10 @@ const GENERATORS: Record<GeneratorName, Generator> = {
         'baseURL = "http://localhost/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[markup.goldmark.renderer]\nunsafe = true\n',
       );
       writeFileSync(join(siteDir, 'layouts', '_default', 'single.html'), PAGE('{{ .Title }}', '{{ .Content }}'));
-      writeFileSync(join(siteDir, 'layouts', '_default', 'list.html'), '<!doctype html><html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n');
+      writeFileSync(
+        join(siteDir, 'layouts', '_default', 'list.html'),
+        '<!doctype html><html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n',
+      );
       return join(siteDir, 'content', 'posts');
     },
     command: (outDir) => ['hugo', ['--quiet', '--destination', outDir]],

@@ -67,7 +67,9 @@ describe('the article page', () => {
   it('fetches the next article down (the older one) once the article is shown', async () => {
     const files = await demoIndex();
     const manifest = JSON.parse(files.get('manifest.json') as string) as Manifest;
-    const ids = Array.from({ length: manifest.shardCount }, (_, n) => (JSON.parse(files.get(`shards/${n}.json`) as string) as MetaShard).posts.map((post) => post.id)).flat();
+    const ids = Array.from({ length: manifest.shardCount }, (_, n) =>
+      (JSON.parse(files.get(`shards/${n}.json`) as string) as MetaShard).posts.map((post) => post.id),
+    ).flat();
     const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets);
     // Rows count from the oldest: the older neighbour of row r is row r - 1. One in another bucket.
     const row = ids.findIndex((id, r) => r > 0 && bucketOf(id) !== bucketOf(ids[r - 1]!));

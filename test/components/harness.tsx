@@ -50,7 +50,9 @@ export async function serveDemoIndex(): Promise<FetchLog> {
     }
     const path = decodeURIComponent(url.replace(/^.*?\/data\//, ''));
     const body = index.get(path);
-    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body as BodyInit, { headers: { 'Content-Type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
+    return body === undefined
+      ? new Response('not found', { status: 404 })
+      : new Response(body as BodyInit, { headers: { 'Content-Type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
   });
   return log;
 }

@@ -59,7 +59,7 @@ describe('filters', () => {
     expect(await screen.findByRole('article', { name: '本地大學研發低成本水質感測器 助漁民監察魚排' })).toBeInTheDocument();
   });
 
-  it('fetches an outlet\'s rows when the pointer reaches it, once, and applies them at once when chosen', async () => {
+  it("fetches an outlet's rows when the pointer reaches it, once, and applies them at once when chosen", async () => {
     const log = await serveDemoIndex();
     renderApp('/');
     const rthk = await screen.findByRole('checkbox', { name: /香港電台/ });
@@ -247,7 +247,8 @@ describe("a row's article, fetched ahead of the click", () => {
 
     // Pressed on a row of another bucket: at once.
     const manifest = JSON.parse((await demoIndex()).get('manifest.json') as string) as Manifest;
-    const bucketOf = (article: HTMLElement) => postBucketFile(decodeURIComponent(within(article).getByRole('link').getAttribute('href')!.slice(3)), manifest.postBuckets);
+    const bucketOf = (article: HTMLElement) =>
+      postBucketFile(decodeURIComponent(within(article).getByRole('link').getAttribute('href')!.slice(3)), manifest.postBuckets);
     const pressed = screen.getAllByRole('article').find((article) => bucketOf(article) !== bucketOf(row))!;
     fireEvent.pointerDown(within(pressed).getByRole('link'), { pointerType: 'mouse' });
     await waitFor(() => expect(bucketFetches(log)).toHaveLength(2));

@@ -21,7 +21,13 @@ describe('reading settings', () => {
     expect(document.documentElement.dataset['theme']).toBe('dark');
     expect(document.documentElement.dataset['width']).toBe('wide');
     expect(document.documentElement.style.getPropertyValue('--text-scale')).toBe('1.125');
-    expect(JSON.parse(localStorage.getItem('cna-reader:settings')!)).toEqual({ theme: 'dark', textStep: 1, width: 'wide', locale: 'zh-Hant', density: 'comfortable' });
+    expect(JSON.parse(localStorage.getItem('cna-reader:settings')!)).toEqual({
+      theme: 'dark',
+      textStep: 1,
+      width: 'wide',
+      locale: 'zh-Hant',
+      density: 'comfortable',
+    });
   });
 
   it('switches the interface to English', async () => {

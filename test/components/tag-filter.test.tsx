@@ -36,7 +36,7 @@ async function intentsHeard(): Promise<string[]> {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the outlet filter, at idle', () => {
-  it('asks for the largest outlets\' rows while their posts fit the budget, once the list is on screen', async () => {
+  it("asks for the largest outlets' rows while their posts fit the budget, once the list is on screen", async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(true));
     // 80 % + 15 % of the budget; the next (10 %) would pass it, and the ones after it are not tried.
     expect(await intentsHeard()).toEqual(['big', 'mid']);

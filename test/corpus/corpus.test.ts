@@ -20,7 +20,9 @@ function manifestPaths(dir: string): string[] {
   const paths: string[] = [];
   for (const file of readdirSync(join(dir, '_manifest')).filter((name) => name.endsWith('.blobs.nul'))) {
     const subfolder = file.replace('.blobs.nul', '');
-    for (const record of readFileSync(join(dir, '_manifest', file), 'utf8').split('\0').filter(Boolean)) {
+    for (const record of readFileSync(join(dir, '_manifest', file), 'utf8')
+      .split('\0')
+      .filter(Boolean)) {
       paths.push(`${subfolder}/${record.slice(record.indexOf('\t') + 1)}`);
     }
   }
@@ -30,7 +32,8 @@ function manifestPaths(dir: string): string[] {
 async function loadCorpus(dir: string) {
   const built = await ingestPosts({ postsDir: dir });
   const posts: { path: string; post: PostFile; source: string }[] = [];
-  for (const [path, id] of built.indexed) posts.push({ path, post: JSON.parse((await built.postFile(id))!) as PostFile, source: readFileSync(join(dir, path), 'utf8') });
+  for (const [path, id] of built.indexed)
+    posts.push({ path, post: JSON.parse((await built.postFile(id))!) as PostFile, source: readFileSync(join(dir, path), 'utf8') });
   const errorsByPath = new Map(built.report.problems.filter((p) => p.severity === 'error').map((p) => [p.path, p]));
   return { built, report: built.report, posts, errorsByPath };
 }
@@ -157,7 +160,26 @@ describe.skipIf(!available)('the real corpus', () => {
   });
 });
 
-const ACTIVE_ELEMENTS = new Set(['script', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'base', 'meta', 'link', 'svg', 'math', 'template', 'noscript']);
+const ACTIVE_ELEMENTS = new Set([
+  'script',
+  'style',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'base',
+  'meta',
+  'link',
+  'svg',
+  'math',
+  'template',
+  'noscript',
+]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'background']);
 
 /** What in a body could run script, restyle or navigate: checked on a parse of the output, not its text. */
@@ -204,7 +226,12 @@ function protocolRelativeImages(source: string): string[] {
   walk(parseFragment(body), (node, ancestors) => {
     if (node.nodeName !== 'img') return;
     const url = (attr(node, 'data-src') ?? attr(node, 'src') ?? '').trim();
-    const excluded = ancestors.some((a) => isHidden(a) || /\b(gmailNews|lineAd|SubscriptionInner|articlekeywordGroup|owl-carousel|topNewsTitle|adslot\w*)\b/.test(attr(a, 'class') ?? '') || ['template', 'noscript', 'svg'].includes(a.nodeName));
+    const excluded = ancestors.some(
+      (a) =>
+        isHidden(a) ||
+        /\b(gmailNews|lineAd|SubscriptionInner|articlekeywordGroup|owl-carousel|topNewsTitle|adslot\w*)\b/.test(attr(a, 'class') ?? '') ||
+        ['template', 'noscript', 'svg'].includes(a.nodeName),
+    );
     const pixel = ['width', 'height'].some((side) => Number.parseInt(attr(node, side) ?? '', 10) < 2);
     if (url.startsWith('//') && !excluded && !pixel && !isHidden(node)) urls.push(url);
   });
@@ -231,7 +258,12 @@ function visibleParagraphs(source: string): string[] {
   const body = source.replace(/^---[\s\S]*?\n---\n/, '');
   walk(parseFragment(body), (node, ancestors) => {
     if (node.nodeName !== 'p') return;
-    const excluded = ancestors.some((a) => isHidden(a) || /\b(gmailNews|lineAd|SubscriptionInner|articlekeywordGroup|owl-carousel|insertGroup|moreArticle|adslot\w*)\b/.test(attr(a, 'class') ?? '') || ['template', 'noscript', 'form', 'svg', 'script', 'button'].includes(a.nodeName));
+    const excluded = ancestors.some(
+      (a) =>
+        isHidden(a) ||
+        /\b(gmailNews|lineAd|SubscriptionInner|articlekeywordGroup|owl-carousel|insertGroup|moreArticle|adslot\w*)\b/.test(attr(a, 'class') ?? '') ||
+        ['template', 'noscript', 'form', 'svg', 'script', 'button'].includes(a.nodeName),
+    );
     const value = fold(text(node));
     if (!excluded && !isHidden(node) && value !== '') out.push(value);
   });

@@ -30,7 +30,12 @@ describe.runIf(available)('same story over the real corpus', async () => {
   const items: StoryItem[] = [];
   for await (const [, bytes] of built.postBuckets()) {
     for (const [id, title, date, , signature] of storyItemsOf(JSON.parse(bytes.toString('utf8')) as PostBucket)) {
-      items.push({ id, title, time: Date.parse(date), signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined });
+      items.push({
+        id,
+        title,
+        time: Date.parse(date),
+        signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
+      });
     }
   }
   const found = findSameStories(items);
@@ -52,13 +57,16 @@ describe.runIf(available)('same story over the real corpus', async () => {
     }
     const precision = truePositives / (truePositives + falsePositives);
     const recall = truePositives / (truePositives + falseNegatives);
-    console.info(`[same story] ${labels.length} labelled pairs: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${truePositives} found, ${falsePositives} wrongly, ${falseNegatives} missed)`);
+    console.info(
+      `[same story] ${labels.length} labelled pairs: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${truePositives} found, ${falsePositives} wrongly, ${falseNegatives} missed)`,
+    );
     expect(precision).toBeGreaterThanOrEqual(PRECISION_FLOOR);
     expect(recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
   });
 
   it('lists a post only with posts of the three days around it', () => {
     const times = new Map(items.map((item) => [item.id, item.time]));
-    for (const [id, others] of found) for (const other of others) expect(Math.abs(times.get(id)! - times.get(other.id)!)).toBeLessThanOrEqual(3 * 24 * 3600 * 1000);
+    for (const [id, others] of found)
+      for (const other of others) expect(Math.abs(times.get(id)! - times.get(other.id)!)).toBeLessThanOrEqual(3 * 24 * 3600 * 1000);
   });
 });

@@ -42,9 +42,11 @@ async function indexCorpus(dir: string): Promise<IndexedPost[]> {
     posts.push({ row: post.row, path, folded: foldText(plain), rawTitle: /^title:(.*)$/m.exec(source)?.[1] ?? '', plain });
     texts.push({ row: post.row, title: post.title, text: post.text });
   }
-  await serveSearchIndex((async function* () {
-    yield* texts;
-  })());
+  await serveSearchIndex(
+    (async function* () {
+      yield* texts;
+    })(),
+  );
   // Searches answer in list positions (rows counted from the newest): number the posts the same way.
   for (const post of posts) post.row = posts.length - 1 - post.row;
   return posts.reverse();
@@ -61,14 +63,23 @@ const NAMES: { spellings: string[]; script: { traditional: string; simplified: s
 ];
 
 /** Folded text holding any of these words (each folded). */
-const anyOf = (...words: string[]) => (folded: string) => words.some((word) => folded.includes(foldText(word)));
-const allOf = (...tests: ((folded: string) => boolean)[]) => (folded: string) => tests.every((test) => test(folded));
+const anyOf =
+  (...words: string[]) =>
+  (folded: string) =>
+    words.some((word) => folded.includes(foldText(word)));
+const allOf =
+  (...tests: ((folded: string) => boolean)[]) =>
+  (folded: string) =>
+    tests.every((test) => test(folded));
 const not = (test: (folded: string) => boolean) => (folded: string) => !test(folded);
 /** Letters and digits of scripts written with spaces (Latin…): CJK characters are not word characters. */
 const LATIN_LETTER = '(?:(?![\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}])[\\p{L}\\p{N}\\p{M}])';
 /** Latin words as whole words, adjacent: `words` joined by `-`, `.` or white space, as written. */
 const latin = (words: string) => {
-  const body = words.split(/(\s+)/).map((part) => (/\s/.test(part) ? '[ \\t\\n\\r\\u3000\\u00a0]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = words
+    .split(/(\s+)/)
+    .map((part) => (/\s/.test(part) ? '[ \\t\\n\\r\\u3000\\u00a0]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   const pattern = new RegExp(`(?<!${LATIN_LETTER})${body}(?!${LATIN_LETTER})`, 'u');
   return (folded: string) => pattern.test(folded);
 };
@@ -181,7 +192,13 @@ describe.skipIf(!available)('search over the real corpus', () => {
         expect(expected.length).toBeGreaterThan(0); // a query no post answers would prove nothing
         expect(result.rowsByDate).toEqual(expected);
         // Posts spelling it in the raw file as listed (before any folding) are all found.
-        if (raw) expect(posts.filter((post) => raw.some((spelling) => post.plain.includes(spelling))).map((post) => post.row).filter((row) => !found.has(row))).toEqual([]);
+        if (raw)
+          expect(
+            posts
+              .filter((post) => raw.some((spelling) => post.plain.includes(spelling)))
+              .map((post) => post.row)
+              .filter((row) => !found.has(row)),
+          ).toEqual([]);
         // Highlighting marks something in every post found (a title or the text).
         if (item === '17') for (const row of result.rowsByDate.slice(0, 50)) expect(result.split(posts[row]!.plain).some((piece) => piece.match)).toBe(true);
       });

@@ -24,9 +24,12 @@ describe.skipIf(!available)('the real corpus in Chromium', () => {
   let page: Page;
   let problems: string[];
   let manifest: Manifest;
-  const data = <T,>(path: string) => JSON.parse(readFileSync(join(site.outDir, 'data', path), 'utf8')) as T;
+  const data = <T>(path: string) => JSON.parse(readFileSync(join(site.outDir, 'data', path), 'utf8')) as T;
   /** Every post's metadata, newest first as the list shows them (shards hold them oldest first). */
-  const allMetas = () => Array.from({ length: manifest.shardCount }, (_, n) => data<MetaShard>(shardFile(n)).posts).flat().reverse();
+  const allMetas = () =>
+    Array.from({ length: manifest.shardCount }, (_, n) => data<MetaShard>(shardFile(n)).posts)
+      .flat()
+      .reverse();
   const post = (id: string) => postInBucket(data<PostBucket>(postBucketFile(id, manifest.postBuckets)), id)!;
   const articleUrl = (id: string) => `${site.url}a/${encodeURIComponent(id)}`;
 
@@ -114,20 +117,29 @@ describe.skipIf(!available)('the real corpus in Chromium', () => {
     const baseline = new Set(await page.evaluate(() => Object.keys(window)));
     for (const id of hostile) {
       // Navigate inside the app (no reload), so that anything a post ran would stay in this window.
-      await page.evaluate((path) => {
-        history.pushState({}, '', path);
-        dispatchEvent(new PopStateEvent('popstate'));
-      }, new URL(articleUrl(id)).pathname);
+      await page.evaluate(
+        (path) => {
+          history.pushState({}, '', path);
+          dispatchEvent(new PopStateEvent('popstate'));
+        },
+        new URL(articleUrl(id)).pathname,
+      );
       await page.getByRole('heading', { level: 1, name: post(id).title }).waitFor();
       const added = (await page.evaluate(() => Object.keys(window))).filter((key) => !baseline.has(key));
       expect({ id, added }).toEqual({ id, added: [] });
       // The only style attribute allowed is the one the reader sets on its own broken-picture placeholder.
-      expect(await page.locator('.article-body :is(script, style, iframe, form, object, embed, [style]:not(.image-unavailable), [onclick], [onerror], [onload])').count()).toBe(0);
+      expect(
+        await page
+          .locator('.article-body :is(script, style, iframe, form, object, embed, [style]:not(.image-unavailable), [onclick], [onerror], [onload])')
+          .count(),
+      ).toBe(0);
     }
   });
 
   it('does not shift the layout when figures load or fail', async () => {
-    const withFigures = allMetas().filter((meta) => meta.image?.width).slice(0, 5);
+    const withFigures = allMetas()
+      .filter((meta) => meta.image?.width)
+      .slice(0, 5);
     for (const meta of withFigures) {
       await page.goto(articleUrl(meta.id));
       await page.getByRole('heading', { level: 1, name: meta.title }).waitFor();

@@ -95,7 +95,7 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     expect(await harbor.getByText('已讀').count()).toBe(1);
   });
 
-  it('fetches the outlets\' rows at idle once their list is on screen: at once beside the list, on a phone when the filters open', async () => {
+  it("fetches the outlets' rows at idle once their list is on screen: at once beside the list, on a phone when the filters open", async () => {
     const tagFiles = (on: Page) => {
       const urls: string[] = [];
       on.on('request', (request) => {
@@ -188,7 +188,10 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
 
   it('saves screenshots of the list and an article, phone and desktop, light and dark', async () => {
     const article = `${site.url}a/${encodeURIComponent('2026-11-10-基隆港夜間燈光秀延長-市府盼帶動週末觀光')}`;
-    for (const [device, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]] as const) {
+    for (const [device, viewport] of [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 900 }],
+    ] as const) {
       for (const scheme of ['light', 'dark'] as const) {
         const shot = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
         await shot.goto(site.url);

@@ -19,7 +19,11 @@ async function buildSite(version: string): Promise<void> {
     await build({
       root: ROOT,
       logLevel: 'warn',
-      build: { outDir: OUT_DIR, emptyOutDir: true, rollupOptions: { output: { entryFileNames: `assets/[name]-${version}-[hash].js`, chunkFileNames: `assets/[name]-${version}-[hash].js` } } },
+      build: {
+        outDir: OUT_DIR,
+        emptyOutDir: true,
+        rollupOptions: { output: { entryFileNames: `assets/[name]-${version}-[hash].js`, chunkFileNames: `assets/[name]-${version}-[hash].js` } },
+      },
     });
   } finally {
     if (previous === undefined) delete process.env['POSTS_DIR'];
@@ -73,7 +77,11 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
     // A test's browser context is incognito, from which Chrome never installs: every other check must pass.
     expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
-    const manifest = (await (await page.request.get(`${url}manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: { sizes: string }[] };
+    const manifest = (await (await page.request.get(`${url}manifest.webmanifest`)).json()) as {
+      start_url: string;
+      display: string;
+      icons: { sizes: string }[];
+    };
     expect(manifest).toMatchObject({ start_url: '/', display: 'standalone' });
     expect(manifest.icons.map((icon) => icon.sizes)).toContain('512x512');
     await context.close();

@@ -17,7 +17,14 @@ if (!available) console.warn('[e2e] SKIPPED: no Chromium at /usr/bin/chromium (a
 /** The id of the article on screen, from its URL. */
 const articleId = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/a/')[1] ?? '');
 /** The id of the row holding the focus (its title's id is `title-<id>`). */
-const focusedRowId = (page: Page) => page.evaluate(() => document.activeElement?.closest('article')?.getAttribute('aria-labelledby')?.replace(/^title-/, '') ?? null);
+const focusedRowId = (page: Page) =>
+  page.evaluate(
+    () =>
+      document.activeElement
+        ?.closest('article')
+        ?.getAttribute('aria-labelledby')
+        ?.replace(/^title-/, '') ?? null,
+  );
 
 describe.skipIf(!available)('navigating and triaging the demo archive', () => {
   let site: Site;
@@ -240,7 +247,9 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
     await page.getByRole('button', { name: /列表密度/ }).click();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.post-list[data-density="compact"]').count()).toBe(1);
-    const visible = await page.evaluate(() => [...document.querySelectorAll('.post-row')].filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length);
+    const visible = await page.evaluate(
+      () => [...document.querySelectorAll('.post-row')].filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length,
+    );
     expect(visible).toBeGreaterThanOrEqual(14);
     await screenshot(page, 'reader-desktop-compact');
   });
@@ -279,7 +288,14 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
     await expect.poll(() => page.locator('.post-row-title').first().textContent()).toBe('基隆港夜間燈光秀延長 市府盼帶動週末觀光');
     await page.goto(`${site.url}?from=2026-11-18&to=2026-11-18`);
     await count(4).waitFor();
-    const counts = async () => Object.fromEntries(await page.locator('.tag-filter label').evaluateAll((labels) => labels.map((label) => [label.querySelector('.tag-label')!.textContent, Number(label.querySelector('.tag-count')!.textContent)])));
+    const counts = async () =>
+      Object.fromEntries(
+        await page
+          .locator('.tag-filter label')
+          .evaluateAll((labels) =>
+            labels.map((label) => [label.querySelector('.tag-label')!.textContent, Number(label.querySelector('.tag-count')!.textContent)]),
+          ),
+      );
     await expect.poll(async () => Object.values(await counts()).reduce((a, b) => a + b, 0)).toBe(4);
   });
 
@@ -305,7 +321,7 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
     await count(23).waitFor();
   });
 
-  it('keeps an article\'s scroll when the reader goes back and forward to it', async () => {
+  it("keeps an article's scroll when the reader goes back and forward to it", async () => {
     await page.setViewportSize({ width: 390, height: 600 });
     await page.goto(`${site.url}a/${encodeURIComponent('2026-11-19-示範-危險標記')}`);
     await page.locator('.article h1').waitFor();
@@ -369,7 +385,10 @@ function writeYearsArchive(): string {
       }
     }
   }
-  writeFileSync(join(dir, '2023-10-20-empty.md'), `---\nlayout: post\ntitle: "只有標題的空白文章"\ndate: 2023-10-20T04:00:00.000Z\ntags: [ 測試社 ]\nfrom: https://example.org/news/empty\n---\n`);
+  writeFileSync(
+    join(dir, '2023-10-20-empty.md'),
+    `---\nlayout: post\ntitle: "只有標題的空白文章"\ndate: 2023-10-20T04:00:00.000Z\ntags: [ 測試社 ]\nfrom: https://example.org/news/empty\n---\n`,
+  );
   return dir;
 }
 

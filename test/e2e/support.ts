@@ -12,7 +12,16 @@ export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /** The flags this machine needs: no sandbox as root, and no background traffic to a network it lacks. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Site {
   url: string;
@@ -99,7 +108,10 @@ export async function layoutShifts(page: Page): Promise<{ total: number; moved: 
             if (entry.hadRecentInput) continue;
             found.total += entry.value;
             const what = (entry.sources ?? []).map(({ node, previousRect: was, currentRect: now }) => {
-              const name = node instanceof Element ? `${node.tagName.toLowerCase()}${node.className ? `.${String(node.className).split(' ').join('.')}` : ''}` : (node?.nodeName ?? '?');
+              const name =
+                node instanceof Element
+                  ? `${node.tagName.toLowerCase()}${node.className ? `.${String(node.className).split(' ').join('.')}` : ''}`
+                  : (node?.nodeName ?? '?');
               return `${name} y ${Math.round(was.y)}→${Math.round(now.y)} h ${Math.round(was.height)}→${Math.round(now.height)}`;
             });
             found.moved.push(`${entry.value.toFixed(4)} at ${Math.round(entry.startTime)} ms: ${what.join(', ')}`);
@@ -142,11 +154,14 @@ export async function overflowingRows(page: Page): Promise<string[]> {
         const inner = part.getBoundingClientRect();
         if (inner.height === 0) continue;
         if (inner.bottom > box.bottom + 0.5 || inner.right > box.right + 0.5 || inner.top < box.top - 0.5) {
-          problems.push(`${title}: .${part.className.split(' ')[0]} ${Math.round(inner.top)}–${Math.round(inner.bottom)} outside ${Math.round(box.top)}–${Math.round(box.bottom)}`);
+          problems.push(
+            `${title}: .${part.className.split(' ')[0]} ${Math.round(inner.top)}–${Math.round(inner.bottom)} outside ${Math.round(box.top)}–${Math.round(box.bottom)}`,
+          );
         }
         // Cut, not wrapped: the meta line and the excerpt hold one line each.
         const lineHeight = parseFloat(getComputedStyle(part).lineHeight);
-        if (part.matches('.post-row-meta, .post-row-excerpt') && inner.height > lineHeight * 1.5) problems.push(`${title}: .${part.className} wraps (${Math.round(inner.height)} px)`);
+        if (part.matches('.post-row-meta, .post-row-excerpt') && inner.height > lineHeight * 1.5)
+          problems.push(`${title}: .${part.className} wraps (${Math.round(inner.height)} px)`);
       }
     }
     return problems;

@@ -10,7 +10,11 @@ describe('firstIndexWhere', () => {
   it('finds the first entry past a value, as a linear scan does, with repeats, at both ends and between', () => {
     const lists = [[], [5], [1, 1, 1], [1, 2, 2, 2, 3, 7, 7, 9], Array.from({ length: 100 }, (_, n) => Math.floor(n / 3))];
     for (const values of lists) {
-      for (let x = -1; x <= 40; x += 0.5) expect(firstIndexWhere(values.length, (i) => values[i]! > x), `${x} in ${values.length}`).toBe(linearFirst(values, x));
+      for (let x = -1; x <= 40; x += 0.5)
+        expect(
+          firstIndexWhere(values.length, (i) => values[i]! > x),
+          `${x} in ${values.length}`,
+        ).toBe(linearFirst(values, x));
     }
   });
 

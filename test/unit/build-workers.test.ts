@@ -28,7 +28,9 @@ function writePosts(dir: string, count: number): string[] {
  * tags and links, a figure now and then): its tree is what weighs, ~300 MB of heap to parse.
  */
 function hugePost(): string {
-  const head = agoraPost('長文', '20').replace(/\/a\/\d+\.aspx/, '/a/huge.aspx').replace(/<p>.*<\/p>\n$/, '');
+  const head = agoraPost('長文', '20')
+    .replace(/\/a\/\d+\.aspx/, '/a/huge.aspx')
+    .replace(/<p>.*<\/p>\n$/, '');
   const paragraph = (n: number) =>
     `<p><b>颱風</b><i>豪雨</i><a href="https://www.cna.com.tw/news/${n}">警報</a><span>強風</span></p>\n${n % 500 === 0 ? `<figure><img src="https://imgcdn.cna.com.tw/news/${n}.jpg" alt="圖${n}"><figcaption>圖說${n}</figcaption></figure>\n` : ''}`;
   const parts = [head];
@@ -61,7 +63,7 @@ describe('the build workers', () => {
         else process.env[name] = value;
       }
     }
-    const read = <T,>(path: string) => JSON.parse(readFileSync(join(outDir, 'data', path), 'utf8')) as T;
+    const read = <T>(path: string) => JSON.parse(readFileSync(join(outDir, 'data', path), 'utf8')) as T;
     const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport;
     expect(report.problems).toEqual([]);
     expect(report.postsIndexed).toBe(301);

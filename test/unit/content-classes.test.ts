@@ -10,7 +10,9 @@ describe('protocol-relative URLs without a from: (seed-protocol-relative-no-from
   const { post } = parseFixture('seed-protocol-relative-no-from.md');
 
   it('keeps a //host image as a figure over https, with the p.Caption after it as its caption', () => {
-    expect(post.figures).toEqual([{ src: 'https://photos.example.org/trail/gate.jpg', alt: 'photo', caption: '步道入口的新告示牌。（圖：示範攝影者，CC BY-SA）' }]);
+    expect(post.figures).toEqual([
+      { src: 'https://photos.example.org/trail/gate.jpg', alt: 'photo', caption: '步道入口的新告示牌。（圖：示範攝影者，CC BY-SA）' },
+    ]);
     expect(post.html).toContain('<figure><img src="https://photos.example.org/trail/gate.jpg" alt="photo"><figcaption>步道入口的新告示牌。');
   });
 
@@ -45,7 +47,9 @@ describe('quoted social posts (seed-quoted-social-posts.md)', () => {
 
   it('keeps a tweet as a quotation with a link to the original status', () => {
     expect(post.html).toContain('<blockquote><p>謝謝每一位到場加油的球迷');
-    expect(post.html).toContain('<a href="https://twitter.com/demo_star/status/1234567890123456789?ref_src=twsrc%5Etfw" class="embed" rel="noopener noreferrer" target="_blank">▶ X（Twitter）貼文</a>');
+    expect(post.html).toContain(
+      '<a href="https://twitter.com/demo_star/status/1234567890123456789?ref_src=twsrc%5Etfw" class="embed" rel="noopener noreferrer" target="_blank">▶ X（Twitter）貼文</a>',
+    );
   });
 
   it('keeps an Instagram post as its caption and a link to its permalink, without the placeholder text', () => {
@@ -80,7 +84,9 @@ describe('captions attached to their figure (seed-captions-of-five-outlets.md)',
   });
 
   it('keeps a link inside a caption as a sanitized link', () => {
-    expect(post.html).toContain('<figcaption>古城牆。（來自<a href="https://commons.example.org/wiki/Wall" rel="noopener noreferrer" target="_blank">維基共享資源</a>，CC BY-SA 4.0）</figcaption>');
+    expect(post.html).toContain(
+      '<figcaption>古城牆。（來自<a href="https://commons.example.org/wiki/Wall" rel="noopener noreferrer" target="_blank">維基共享資源</a>，CC BY-SA 4.0）</figcaption>',
+    );
     expect(post.html).toContain('（圖：<a href="https://blogger.example.com/about" rel="noopener noreferrer" target="_blank">示範部落客</a>）</figcaption>');
   });
 

@@ -10,7 +10,8 @@ import type { PostFile } from '../../src/shared/types.ts';
 import { containment, textPrint } from '../../src/indexer/parse/text-print.ts';
 
 const URL = 'https://radio.example.org/story/1001';
-const sentences = (prefix: string, count: number) => Array.from({ length: count }, (_, n) => `${prefix}的第${n + 1}句示範內容，各有不同的${prefix}${n + 1}號細節。`);
+const sentences = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, n) => `${prefix}的第${n + 1}句示範內容，各有不同的${prefix}${n + 1}號細節。`);
 const article = sentences('原稿', 10);
 const post = (title: string, day: number, lines: string[]) =>
   `---\nlayout: post\ntitle: "${title}"\ndate: 2020-12-${String(day).padStart(2, '0')}T01:00:00.000Z\nauthor: 示範電台\nfrom: ${URL}\ntags: [ 示範電台 ]\n---\n\n<div>${lines.map((line) => `<p>${line}</p>`).join('')}</div>\n`;
@@ -33,7 +34,11 @@ describe('copies under one original URL', async () => {
   const file = async (path: string) => JSON.parse((await built.postFile(built.indexed.get(path)!))!) as PostFile;
 
   it('merges an identical copy, a reworded headline, a shorter contained copy and an empty stub, saying why', () => {
-    expect(problem('b-identical.md')).toMatchObject({ reason: 'duplicate-url', severity: 'error', detail: expect.stringContaining('merged, identical (100 %') });
+    expect(problem('b-identical.md')).toMatchObject({
+      reason: 'duplicate-url',
+      severity: 'error',
+      detail: expect.stringContaining('merged, identical (100 %'),
+    });
     expect(problem('c-reworded-headline.md')?.detail).toContain('the same text under another headline');
     expect(problem('d-contained.md')?.detail).toContain('its text is contained in the kept copy (100 %');
     expect(problem('e-empty-stub.md')?.detail).toContain('an empty stub');

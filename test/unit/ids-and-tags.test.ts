@@ -35,7 +35,9 @@ describe('assignIds', () => {
   });
 
   it('keeps an id when the file moves to another folder', () => {
-    expect(assignIds(['_posts/2020-01-01-x.md']).get('_posts/2020-01-01-x.md')).toBe(assignIds(['archived/2020-01-01/2020-01-01-x.md']).get('archived/2020-01-01/2020-01-01-x.md'));
+    expect(assignIds(['_posts/2020-01-01-x.md']).get('_posts/2020-01-01-x.md')).toBe(
+      assignIds(['archived/2020-01-01/2020-01-01-x.md']).get('archived/2020-01-01/2020-01-01-x.md'),
+    );
   });
 });
 
@@ -51,7 +53,10 @@ describe('tags', () => {
   });
 
   it('drops blanks and repeats after aliasing', () => {
-    expect(resolveTags(['(臺)中央社CNA', ' ', 'cna', 'BBC'])).toEqual([{ key: 'cna', label: '中央社' }, { key: 'bbc', label: 'BBC' }]);
+    expect(resolveTags(['(臺)中央社CNA', ' ', 'cna', 'BBC'])).toEqual([
+      { key: 'cna', label: '中央社' },
+      { key: 'bbc', label: 'BBC' },
+    ]);
   });
 });
 

@@ -15,8 +15,17 @@ function makeFolder(): string {
   mkdirSync(join(dir, 'archived', '2020-12-01'), { recursive: true });
   mkdirSync(join(dir, '.git'));
   // Names real mirrors hold: spaces, quotes, backslash, #, %, a newline, and over 200 bytes.
-  const names = ['2020-12-01-a b.md', '2020-12-01-"引號".md', '2020-12-01-back\\slash.md', '2020-12-01-#井號 100%.md', '2020-12-01-換\n行.md', `2020-12-01-${'長'.repeat(70)}.md`];
-  names.forEach((name, i) => writeFileSync(join(dir, '_posts', name), seedLike(`標題${i}`, `https://www.cna.com.tw/news/a/${i}.aspx`, `2020-12-0${i + 1}T01:00:00.000Z`)));
+  const names = [
+    '2020-12-01-a b.md',
+    '2020-12-01-"引號".md',
+    '2020-12-01-back\\slash.md',
+    '2020-12-01-#井號 100%.md',
+    '2020-12-01-換\n行.md',
+    `2020-12-01-${'長'.repeat(70)}.md`,
+  ];
+  names.forEach((name, i) =>
+    writeFileSync(join(dir, '_posts', name), seedLike(`標題${i}`, `https://www.cna.com.tw/news/a/${i}.aspx`, `2020-12-0${i + 1}T01:00:00.000Z`)),
+  );
   // The same article twice: once in _posts/, once after the mirror moved it to archived/.
   writeFileSync(join(dir, 'archived', '2020-12-01', '2020-12-01-a b.md'), seedLike('標題0', 'http://www.cna.com.tw/news/a/0.aspx'));
   for (const fixture of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, fixture), join(dir, fixture));
@@ -30,7 +39,7 @@ describe('ingestPosts over a folder', async () => {
   const dir = makeFolder();
   const built = await ingestPosts({ postsDir: dir, shardSize: 10 });
   const { report, manifest } = built;
-  const json = <T,>(path: string) => JSON.parse(built.files.get(path)!) as T;
+  const json = <T>(path: string) => JSON.parse(built.files.get(path)!) as T;
 
   it('sees every post file, whatever its name, and nothing else', () => {
     expect(report.filesSeen).toBe(6 + 1 + readdirSync(FIXTURES).length + 1);
@@ -90,7 +99,13 @@ describe('ingestPosts over a folder', async () => {
 
 describe('related links into the archive', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cna-reader-related-'));
-  writeFileSync(join(dir, '2020-12-01-a.md'), seedLike('甲', 'https://www.cna.com.tw/news/a/1.aspx').replace('<div><p>', "<div><div class='insertGroup'><a href='/news/a/2.aspx'>乙</a><a href='/news/a/3.aspx'>丙</a></div><p>"));
+  writeFileSync(
+    join(dir, '2020-12-01-a.md'),
+    seedLike('甲', 'https://www.cna.com.tw/news/a/1.aspx').replace(
+      '<div><p>',
+      "<div><div class='insertGroup'><a href='/news/a/2.aspx'>乙</a><a href='/news/a/3.aspx'>丙</a></div><p>",
+    ),
+  );
   writeFileSync(join(dir, '2020-12-02-b.md'), seedLike('乙', 'https://www.cna.com.tw/news/a/2.aspx', '2020-12-02T01:00:00.000Z'));
   const built = await ingestPosts({ postsDir: dir });
 

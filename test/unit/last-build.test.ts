@@ -19,7 +19,17 @@ const plan = (record: string): PlanSnapshot => ({
   unresolvedRows: '',
   duplicateUrls: [],
   tagRows: { cna: [0, 1] },
-  manifest: { version: 4, builtAt: '2026-11-26T00:00:00.000Z', timeZone: 'Asia/Taipei', postCount: 2, tags: [], days: [], shardSize: 50, shardCount: 1, postBuckets: 1 },
+  manifest: {
+    version: 4,
+    builtAt: '2026-11-26T00:00:00.000Z',
+    timeZone: 'Asia/Taipei',
+    postCount: 2,
+    tags: [],
+    days: [],
+    shardSize: 50,
+    shardCount: 1,
+    postBuckets: 1,
+  },
   problems: [],
 });
 
@@ -38,14 +48,30 @@ describe('the state and plan of the last build', () => {
     mkdirSync(dataRoot);
     const statePath = join(cache, 'output-x.state');
     const memory: BuildMemory = {};
-    const first = new Map([['manifest.json', 'h1'], ['posts/0/0.json#a', 'h2'], ['posts/0/0.json#b', 'h3']]);
+    const first = new Map([
+      ['manifest.json', 'h1'],
+      ['posts/0/0.json#a', 'h2'],
+      ['posts/0/0.json#b', 'h3'],
+    ]);
     await saveState(statePath, dataRoot, undefined, first, { changed: [...first.keys()], removed: [] }, plan('r1'), memory);
     const loaded = await loadState(statePath, dataRoot, memory);
     expect(described(loaded)?.files).toEqual([...first].sort());
 
     // Appended: one changed, one removed, one new.
-    const second = new Map([['manifest.json', 'h4'], ['posts/0/0.json#a', 'h2'], ['posts/0/0.json#c', 'h5']]);
-    const buildId = await saveState(statePath, dataRoot, loaded, second, { changed: ['manifest.json', 'posts/0/0.json#c'], removed: ['posts/0/0.json#b'] }, plan('r2'), memory);
+    const second = new Map([
+      ['manifest.json', 'h4'],
+      ['posts/0/0.json#a', 'h2'],
+      ['posts/0/0.json#c', 'h5'],
+    ]);
+    const buildId = await saveState(
+      statePath,
+      dataRoot,
+      loaded,
+      second,
+      { changed: ['manifest.json', 'posts/0/0.json#c'], removed: ['posts/0/0.json#b'] },
+      plan('r2'),
+      memory,
+    );
     const rememberedState = await loadState(statePath, dataRoot, memory);
     const remembered = described(rememberedState);
     const rememberedPlan = await loadPlanSnapshot(statePath, dataRoot, memory);

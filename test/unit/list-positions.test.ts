@@ -31,7 +31,7 @@ describe('list positions', () => {
     expect(Array.from(positions.weights)).toEqual([220, 40, 10]);
   });
 
-  it('joins a common token\'s pieces and the rest of its postings, in row order, into one list of positions', () => {
+  it("joins a common token's pieces and the rest of its postings, in row order, into one list of positions", () => {
     const pieces = [
       { rows: Int32Array.from([0, 1]), weights: Uint8Array.from([1, 2]) },
       { rows: Int32Array.from([5, 9]), weights: Uint8Array.from([3, 4]) },

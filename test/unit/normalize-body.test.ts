@@ -25,7 +25,10 @@ describe('figures', () => {
   });
 
   it('captions from div.picinfo and figcaption.picinfo, and unwraps the weserv proxy', () => {
-    const body = normalizeBody('<div class="floatImg"><div class="wrap"><img src="https://images.weserv.nl/?url=imgcdn.cna.com.tw/1200x797_1.jpg" alt="a"></div><div class="picinfo">說明一</div></div><figure><img src="https://img.example/b.jpg"><figcaption class="picinfo">說明二</figcaption></figure>', CNA);
+    const body = normalizeBody(
+      '<div class="floatImg"><div class="wrap"><img src="https://images.weserv.nl/?url=imgcdn.cna.com.tw/1200x797_1.jpg" alt="a"></div><div class="picinfo">說明一</div></div><figure><img src="https://img.example/b.jpg"><figcaption class="picinfo">說明二</figcaption></figure>',
+      CNA,
+    );
     expect(body.figures.map((f) => [f.src, f.caption, f.width])).toEqual([
       ['https://imgcdn.cna.com.tw/1200x797_1.jpg', '說明一', 1200],
       ['https://img.example/b.jpg', '說明二', undefined],
@@ -91,7 +94,9 @@ describe('sanitizing', () => {
   });
 
   it('turns a YouTube player into a plain link to the video', () => {
-    expect(hostile.html).toContain('<a href="https://www.youtube.com/watch?v=abcdef123" class="embed" rel="noopener noreferrer" target="_blank">▶ YouTube 影片</a>');
+    expect(hostile.html).toContain(
+      '<a href="https://www.youtube.com/watch?v=abcdef123" class="embed" rel="noopener noreferrer" target="_blank">▶ YouTube 影片</a>',
+    );
   });
 
   it('gives external links rel="noopener noreferrer"', () => {
@@ -119,7 +124,12 @@ describe('broken markup', () => {
 
 describe("the site's own pictures", () => {
   it('points /archive-assets/ images at the site under its base path, in src and srcset alike', () => {
-    const body = normalizeBody("<figure><picture><source srcset='/archive-assets/a-480.png 1x, /archive-assets/a-960.png 2x'><img src='/archive-assets/a-480.png'></picture></figure>", { ...CNA, assetBase: '/repo/archive-assets/' });
-    expect(body.html).toBe('<figure><picture><source srcset="/repo/archive-assets/a-480.png 1x, /repo/archive-assets/a-960.png 2x"><img src="/repo/archive-assets/a-480.png" alt=""></picture></figure>');
+    const body = normalizeBody(
+      "<figure><picture><source srcset='/archive-assets/a-480.png 1x, /archive-assets/a-960.png 2x'><img src='/archive-assets/a-480.png'></picture></figure>",
+      { ...CNA, assetBase: '/repo/archive-assets/' },
+    );
+    expect(body.html).toBe(
+      '<figure><picture><source srcset="/repo/archive-assets/a-480.png 1x, /repo/archive-assets/a-960.png 2x"><img src="/repo/archive-assets/a-480.png" alt=""></picture></figure>',
+    );
   });
 });

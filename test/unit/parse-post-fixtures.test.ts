@@ -21,7 +21,12 @@ describe('seed family fixtures', () => {
 
   it('seed-fork-picinfo-proxy-more-article.md: weserv image, picinfo caption, moreArticle list, ad slot gone', () => {
     const { post } = parseFixture('seed-fork-picinfo-proxy-more-article.md');
-    expect(post.figures[0]).toMatchObject({ src: 'https://imgcdn.cna.com.tw/www/WebPhotos/1024/20201201/1200x797_000000000001.jpg', width: 1200, height: 797, caption: '瓦斯桶示意。（示範照片）' });
+    expect(post.figures[0]).toMatchObject({
+      src: 'https://imgcdn.cna.com.tw/www/WebPhotos/1024/20201201/1200x797_000000000001.jpg',
+      width: 1200,
+      height: 797,
+      caption: '瓦斯桶示意。（示範照片）',
+    });
     expect(post.related.map((r) => r.title)).toEqual(['上月天然氣價格維持不變', '桶裝瓦斯價格連兩月上漲']);
     expect(post.html).not.toMatch(/adslot|延伸閱讀|icon-dot/);
   });
@@ -78,19 +83,34 @@ describe('agora family fixtures', () => {
     expect(post.date.toISOString()).toBe('2025-11-01T05:34:03.000Z');
     expect(post.tags).toEqual([{ key: 'cna', label: '中央社' }]);
     expect(post.figures).toEqual([
-      expect.objectContaining({ width: 2000, height: 1333, caption: '會場外觀。（示範照片）', sources: [expect.objectContaining({ media: '(max-width: 800px)' }), expect.objectContaining({ media: '(min-width: 801px)' })] }),
+      expect.objectContaining({
+        width: 2000,
+        height: 1333,
+        caption: '會場外觀。（示範照片）',
+        sources: [expect.objectContaining({ media: '(max-width: 800px)' }), expect.objectContaining({ media: '(min-width: 801px)' })],
+      }),
     ]);
     expect(post.related).toEqual([{ title: '峰會前夕各國代表抵達', url: 'https://www.cna.com.tw/news/acn/202510310001.aspx' }]);
     expect(post.text.split('\n').filter((line) => line !== '會場外觀。（示範照片）')).toEqual([
-      '（中央社記者示範台北1日電）明年峰會將在深圳舉行。', '主辦方表示將擴大經濟合作。', '各方期待明年再會。', '最後一段。（編輯：示範）1141101',
+      '（中央社記者示範台北1日電）明年峰會將在深圳舉行。',
+      '主辦方表示將擴大經濟合作。',
+      '各方期待明年再會。',
+      '最後一段。（編輯：示範）1141101',
     ]);
     expect(post.html).not.toMatch(/google|lin\.ee|ad300/);
   });
 
   it('agora-lazy-picture.html: <source data-srcset>, protocol-relative URLs, data: placeholder', () => {
     const { post } = parseFixture('agora-lazy-picture.html');
-    expect(post.figures[0]).toMatchObject({ src: 'https://imgcdn.cna.com.tw/www/WebPhotos/800/20251103/1200x900_demo_1.jpg', width: 1200, height: 900, caption: '機場跑道。（示範照片）' });
-    expect(post.figures[0]?.sources?.[0]?.srcset).toBe('https://imgcdn.cna.com.tw/www/WebPhotos/800/20251103/1200x900_demo_1.jpg 1x, https://imgcdn.cna.com.tw/www/WebPhotos/1024/20251103/1200x900_demo_1.jpg 2x');
+    expect(post.figures[0]).toMatchObject({
+      src: 'https://imgcdn.cna.com.tw/www/WebPhotos/800/20251103/1200x900_demo_1.jpg',
+      width: 1200,
+      height: 900,
+      caption: '機場跑道。（示範照片）',
+    });
+    expect(post.figures[0]?.sources?.[0]?.srcset).toBe(
+      'https://imgcdn.cna.com.tw/www/WebPhotos/800/20251103/1200x900_demo_1.jpg 1x, https://imgcdn.cna.com.tw/www/WebPhotos/1024/20251103/1200x900_demo_1.jpg 2x',
+    );
   });
 
   it('agora-single-quoted-title.html: single-quoted title, +08:00 date', () => {

@@ -121,7 +121,14 @@ describe('a rebuild that patches the last plan', () => {
     const files = dataFiles(join(outDir, 'data'));
     expect([...files.keys()].sort()).toEqual([...fresh.files.keys()].sort());
     for (const [path, body] of fresh.files) expect({ path, body: files.get(path) }).toEqual({ path, body });
-    const comparable = ({ problems, postsIndexed, filesSeen, filesNotIndexed, duplicatesMerged, byReason }: IngestReport) => ({ problems, postsIndexed, filesSeen, filesNotIndexed, duplicatesMerged, byReason });
+    const comparable = ({ problems, postsIndexed, filesSeen, filesNotIndexed, duplicatesMerged, byReason }: IngestReport) => ({
+      problems,
+      postsIndexed,
+      filesSeen,
+      filesNotIndexed,
+      duplicatesMerged,
+      byReason,
+    });
     expect(comparable(report)).toEqual(comparable(fresh.report));
     return report;
   };
@@ -155,7 +162,14 @@ describe('a rebuild that patches the last plan', () => {
 
   it("writes only the search index's tail and meta.json for a post added after the newest", async () => {
     const before = searchFiles();
-    writePost(postsDir, { name: `${day(23)}-newest`, title: '最新的報導', date: `${day(23)} 09:00`, tags: ['cna'], link: 'news/newest', body: '颱風新聞：全新的詞彙出現。' });
+    writePost(postsDir, {
+      name: `${day(23)}-newest`,
+      title: '最新的報導',
+      date: `${day(23)} 09:00`,
+      tags: ['cna'],
+      link: 'news/newest',
+      body: '颱風新聞：全新的詞彙出現。',
+    });
     const report = await rebuildAndCompare();
     expect(report.search).toMatchObject({ patched: true, tailPosts: 7 });
     const after = searchFiles();
@@ -164,9 +178,23 @@ describe('a rebuild that patches the last plan', () => {
   });
 
   it("patches a day's new posts: new tags, links into and out of the archive, two at the same minute", async () => {
-    writePost(postsDir, { name: `${day(25)}-late-1`, title: '新的報導一', date: `${day(25)} 08:00`, tags: ['cna', '新標籤'], link: 'news/late-1', related: ['news/3', 'news/late-2'] });
+    writePost(postsDir, {
+      name: `${day(25)}-late-1`,
+      title: '新的報導一',
+      date: `${day(25)} 08:00`,
+      tags: ['cna', '新標籤'],
+      link: 'news/late-1',
+      related: ['news/3', 'news/late-2'],
+    });
     writePost(postsDir, { name: `${day(25)}-late-2`, title: '新的報導二', date: `${day(25)} 08:00`, tags: ['rthk'], link: 'news/late-2' });
-    writePost(postsDir, { name: `${day(26)}-late-3`, title: '新的報導三', date: `${day(26)} 01:00`, tags: ['Taiwan'], link: 'news/30', related: ['news/late-1'] });
+    writePost(postsDir, {
+      name: `${day(26)}-late-3`,
+      title: '新的報導三',
+      date: `${day(26)} 01:00`,
+      tags: ['Taiwan'],
+      link: 'news/30',
+      related: ['news/late-1'],
+    });
     const searchBefore = searchFiles();
     const report = await rebuildAndCompare();
     expect(report.plan).toEqual({ patched: true });
@@ -179,7 +207,14 @@ describe('a rebuild that patches the last plan', () => {
   });
 
   it('patches a late post placed among the newest rows, moving the rows after it', async () => {
-    writePost(postsDir, { name: `${day(19)}-late-4`, title: '晚到的報導', date: `${day(19)} 12:00`, tags: ['rare', 'cna'], link: 'news/late-4', related: ['news/32'] });
+    writePost(postsDir, {
+      name: `${day(19)}-late-4`,
+      title: '晚到的報導',
+      date: `${day(19)} 12:00`,
+      tags: ['rare', 'cna'],
+      link: 'news/late-4',
+      related: ['news/32'],
+    });
     const report = await rebuildAndCompare();
     expect(report.plan).toEqual({ patched: true });
     // The oldest post with a tag gives it its label: the late post's spelling, now.
@@ -241,10 +276,25 @@ describe('a rebuild next to a post kept with its versions', () => {
 
   it('plans from scratch rather than write the post without its versions, and keeps their warnings', async () => {
     const sentences = ['颱風今晨登陸東部海岸。', '氣象單位發布陸上警報。', '多個縣市宣布停班停課。', '交通部提醒旅客改搭鐵路。', '電力公司待命搶修線路。'];
-    for (let n = 1; n <= 6; n++) writePost(postsDir, { name: `${day(n)}-post-${n}`, title: `第${n}篇報導`, date: `${day(n)} 01:00`, tags: ['cna'], link: `news/${n}` });
+    for (let n = 1; n <= 6; n++)
+      writePost(postsDir, { name: `${day(n)}-post-${n}`, title: `第${n}篇報導`, date: `${day(n)} 01:00`, tags: ['cna'], link: `news/${n}` });
     // The same URL twice: an earlier revision holding three of the later copy's five sentences.
-    writePost(postsDir, { name: `${day(7)}-storm-later`, title: '颱風登陸', date: `${day(7)} 09:00`, tags: ['cna'], link: 'news/storm', body: sentences.join('') });
-    writePost(postsDir, { name: `${day(7)}-storm-earlier`, title: '颱風將登陸', date: `${day(7)} 05:00`, tags: ['cna'], link: 'news/storm', body: `${sentences.slice(0, 3).join('')}更新中。` });
+    writePost(postsDir, {
+      name: `${day(7)}-storm-later`,
+      title: '颱風登陸',
+      date: `${day(7)} 09:00`,
+      tags: ['cna'],
+      link: 'news/storm',
+      body: sentences.join(''),
+    });
+    writePost(postsDir, {
+      name: `${day(7)}-storm-earlier`,
+      title: '颱風將登陸',
+      date: `${day(7)} 05:00`,
+      tags: ['cna'],
+      link: 'news/storm',
+      body: `${sentences.slice(0, 3).join('')}更新中。`,
+    });
     await build(postsDir, outDir, cacheDir);
 
     // A post after the newest rewrites its neighbour, which has versions.

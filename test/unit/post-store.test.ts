@@ -95,7 +95,10 @@ describe('the disk post store', () => {
     writeFileSync(b, post('乙', '02'));
     await ingestPosts({ postsDir, store: countingStore(cacheDir) });
     // Each file's line (the header first, and the build's commit line, which begins with a tab, aside).
-    const lines = readFileSync(join(cacheDir, 'files-seen.tsv'), 'utf8').split('\n').slice(1).filter((line) => line !== '' && !line.startsWith('\t'));
+    const lines = readFileSync(join(cacheDir, 'files-seen.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((line) => line !== '' && !line.startsWith('\t'));
     const seen = lines.map((line) => line.split('\t')[5]);
     expect(seen.sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
 
@@ -151,7 +154,13 @@ describe('the disk post store', () => {
   it('gives back each post as it was stored, and writes its file from the stored body as renderPostFile would', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     const store = diskStore(dir);
-    for (const name of ['seed-fork-picinfo-proxy-more-article.md', 'agora-lazy-picture.html', 'agora-cna-figure-unclosed-div.html', 'hostile-markup.html', 'bad-yaml.md']) {
+    for (const name of [
+      'seed-fork-picinfo-proxy-more-article.md',
+      'agora-lazy-picture.html',
+      'agora-cna-figure-unclosed-div.html',
+      'hostile-markup.html',
+      'bad-yaml.md',
+    ]) {
       const outcome = parsePost(name, readFileSync(resolve('test/fixtures/posts', name)), { timeZone: 'Asia/Taipei' });
       const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome));
       await store.close();
@@ -161,10 +170,22 @@ describe('the disk post store', () => {
         expect(parts).toBeUndefined();
         continue;
       }
-      const place = { id: 'an-id', previousId: 'older', nextId: 'newer', relatedIds: outcome.post.related.map((_, n) => (n === 0 ? 'archived-one' : undefined)) };
+      const place = {
+        id: 'an-id',
+        previousId: 'older',
+        nextId: 'newer',
+        relatedIds: outcome.post.related.map((_, n) => (n === 0 ? 'archived-one' : undefined)),
+      };
       const file = postFileFromBody(parts!.body, parts!.related, place).toString();
       expect(file).toBe(renderPostFile(outcome.post, place));
-      expect(JSON.parse(file)).toMatchObject({ id: 'an-id', title: outcome.post.title, html: outcome.post.html, figures: outcome.post.figures, previousId: 'older', nextId: 'newer' });
+      expect(JSON.parse(file)).toMatchObject({
+        id: 'an-id',
+        title: outcome.post.title,
+        html: outcome.post.html,
+        figures: outcome.post.figures,
+        previousId: 'older',
+        nextId: 'newer',
+      });
     }
   });
 
@@ -182,21 +203,47 @@ describe('the disk post store', () => {
   it('keeps the last committed entries when a process dies while writing more', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     // The child commits one entry, then dies in the middle of a large transaction.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        storeScript(
+          dir,
+          `
       const store = diskStore(dir);
       await store.put('committed', problem('kept.md'), problem('kept.md'));
       await store.close();
       const dying = diskStore(dir);
       for (let n = 0; n < 2000; n++) void dying.put('lost' + n, problem(n + '.md'), problem(n + '.md'));
       setImmediate(() => process.kill(process.pid, 'SIGKILL'));
-    `)], { encoding: 'utf8' });
+    `,
+        ),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(child.signal).toBe('SIGKILL');
-    const check = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+    const check = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        storeScript(
+          dir,
+          `
       const store = diskStore(dir);
       const kept = await store.get('committed');
       const found = (await Promise.all(Array.from({ length: 2000 }, (_, n) => store.find('lost' + n)))).filter(Boolean).length;
       console.log(JSON.stringify({ kept: kept?.problem.path, found }));
-    `)], { encoding: 'utf8' });
+    `,
+        ),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(check.stderr).toBe('');
     const result = JSON.parse(check.stdout) as { kept: string; found: number };
     expect(result.kept).toBe('kept.md');
@@ -206,18 +253,33 @@ describe('the disk post store', () => {
 
   it('takes the entries of several processes writing to it at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
-    const writers = Array.from({ length: 4 }, (_, writer) =>
-      new Promise<number | null>((done) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, `
+    const writers = Array.from(
+      { length: 4 },
+      (_, writer) =>
+        new Promise<number | null>((done) => {
+          const child = spawn(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              '--input-type=module',
+              '-e',
+              storeScript(
+                dir,
+                `
           const store = diskStore(dir);
           for (let n = 0; n < 300; n++) {
             await store.put('w${writer}-' + n, problem('w${writer}/' + n + '.md'), problem('w${writer}/' + n + '.md'));
             if (n % 50 === 0) await store.close();
           }
           await store.close();
-        `)], { stdio: 'inherit' });
-        child.on('exit', done);
-      }),
+        `,
+              ),
+            ],
+            { stdio: 'inherit' },
+          );
+          child.on('exit', done);
+        }),
     );
     expect(await Promise.all(writers)).toEqual([0, 0, 0, 0]);
     const reader = diskStore(dir);

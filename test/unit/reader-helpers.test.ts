@@ -23,7 +23,7 @@ describe('filters in the URL', () => {
   });
 });
 
-describe('a view\'s rows', () => {
+describe("a view's rows", () => {
   it('keeps the unread rows, and the row being read', () => {
     const view = applyView({ kind: 'range', start: 0, end: 5 }, { show: 'unread', q: '' }, new Set([1, 2, 3]), 2);
     expect(view).toEqual({ kind: 'list', rows: [0, 2, 4] });
@@ -33,7 +33,7 @@ describe('a view\'s rows', () => {
     expect(applyView({ kind: 'list', rows: [3, 5, 9] }, { sort: 'oldest', q: '' }, new Set())).toEqual({ kind: 'list', rows: [9, 5, 3] });
   });
 
-  it('finds a row\'s place and the rows beside it', () => {
+  it("finds a row's place and the rows beside it", () => {
     const set = { kind: 'list' as const, rows: [7, 2, 5] };
     expect(placeOfRow(set, 2)).toBe(1);
     expect([rowAt(set, 0), rowAt(set, 2), rowAt(set, 3)]).toEqual([7, 5, undefined]);
@@ -41,7 +41,7 @@ describe('a view\'s rows', () => {
 });
 
 describe('outlet counts', () => {
-  it('counts an outlet\'s rows within a range', () => {
+  it("counts an outlet's rows within a range", () => {
     expect(countInRange([1, 4, 6, 9], 4, 9)).toBe(2);
   });
 
@@ -50,10 +50,14 @@ describe('outlet counts', () => {
   });
 });
 
-describe('the timeline\'s zoom', () => {
-  const years: [string, number][] = [['2019-01-03', 1], ['2021-04-17', 2], ['2023-10-20', 1]];
+describe("the timeline's zoom", () => {
+  const years: [string, number][] = [
+    ['2019-01-03', 1],
+    ['2021-04-17', 2],
+    ['2023-10-20', 1],
+  ];
 
-  it('draws years for an archive of more than two years, and a year\'s months once it is picked', () => {
+  it("draws years for an archive of more than two years, and a year's months once it is picked", () => {
     expect(zoomOf(years).unit).toBe('year');
     expect(barsOf(years, 'year', '2019-01-03', '2023-10-20').map((bar) => bar.count)).toEqual([1, 0, 2, 0, 1]);
     const zoom = zoomOf(years, '2021-01-01', '2021-12-31');
@@ -61,7 +65,7 @@ describe('the timeline\'s zoom', () => {
     expect(barsOf(years, zoom.unit, zoom.first, zoom.last)).toHaveLength(12);
   });
 
-  it('draws a month\'s days once a day or a month is picked', () => {
+  it("draws a month's days once a day or a month is picked", () => {
     const zoom = zoomOf(years, '2021-04-17', '2021-04-17');
     expect(zoom).toMatchObject({ unit: 'day', first: '2021-04-01', last: '2021-04-30', parent: { from: '2021-01-01', to: '2021-12-31' } });
     expect(barsOf(years, zoom.unit, zoom.first, zoom.last)).toHaveLength(30);
@@ -81,7 +85,10 @@ describe('thumbnails', () => {
 
 describe('the state file', () => {
   it('reads its read and starred marks, and refuses another file', () => {
-    expect(parseState(JSON.stringify({ format: 'cna-reader-state', version: 1, read: [['a', 3]], starred: [['b', 4], ['bad']] }))).toEqual({ read: [['a', 3]], starred: [['b', 4]] });
+    expect(parseState(JSON.stringify({ format: 'cna-reader-state', version: 1, read: [['a', 3]], starred: [['b', 4], ['bad']] }))).toEqual({
+      read: [['a', 3]],
+      starred: [['b', 4]],
+    });
     expect(parseState('{"hello":1}')).toEqual({ problem: 'not-a-state-file' });
     expect(parseState('not json')).toEqual({ problem: 'not-json' });
   });

@@ -52,7 +52,15 @@ function bodyOf(bytes: Buffer): Buffer {
   line++;
   if (/^<!--\d+-->\r?$/.test(lines[line] ?? '')) line++;
   if (/^\[.*\]\(.*\)\r?$/.test(lines[line] ?? '') && /^-{3,}\r?$/.test(lines[line + 1] ?? '')) line += 2;
-  return bytes.subarray(Buffer.byteLength(lines.slice(0, line).map((l) => `${l}\n`).join(''), 'latin1'));
+  return bytes.subarray(
+    Buffer.byteLength(
+      lines
+        .slice(0, line)
+        .map((l) => `${l}\n`)
+        .join(''),
+      'latin1',
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -107,14 +115,23 @@ describe('multiplyCorpus', () => {
 
   it('keeps the spaces and quotes of real file names, under folders of the moved dates', () => {
     const files = filesUnder(out);
-    expect(files).toContain(`archived/${new Date(Date.UTC(2020, 11, 5) - COPY_SPACING_DAYS * DAY_MS).toISOString().slice(0, 10)}/2020-11-04-他說"明天" & 再見.md`);
+    expect(files).toContain(
+      `archived/${new Date(Date.UTC(2020, 11, 5) - COPY_SPACING_DAYS * DAY_MS).toISOString().slice(0, 10)}/2020-11-04-他說"明天" & 再見.md`,
+    );
     expect(files).toContain("_posts/2025-10-04-BBC-'單引號標題'.html");
   });
 
   it('writes the same files for the same sources and count', async () => {
     const again = join(root, 'again');
     await multiplyCorpus({ from, posts: POSTS, out: again });
-    const digest = (dir: string) => createHash('sha1').update(filesUnder(dir).map((path) => `${path}\0${readFileSync(join(dir, path)).toString('base64')}`).join('\n')).digest('hex');
+    const digest = (dir: string) =>
+      createHash('sha1')
+        .update(
+          filesUnder(dir)
+            .map((path) => `${path}\0${readFileSync(join(dir, path)).toString('base64')}`)
+            .join('\n'),
+        )
+        .digest('hex');
     expect(digest(again)).toBe(digest(out));
   });
 });

@@ -3,11 +3,23 @@
  * archive of days and outlets.
  */
 import type { Manifest } from '../../src/shared/types.ts';
-import { buildDayIndex, countPerDay, dayOfRow, listItems, rowRangeOfDays, rowsWithAnyTag, type ListItem, type ListItems } from '../../src/features/list/rows.ts';
+import {
+  buildDayIndex,
+  countPerDay,
+  dayOfRow,
+  listItems,
+  rowRangeOfDays,
+  rowsWithAnyTag,
+  type ListItem,
+  type ListItems,
+} from '../../src/features/list/rows.ts';
 import { ListLayout } from '../../src/features/list/list-layout.ts';
 
 /** A deterministic spread: 60 days of 1 to 40 posts, oldest first as the manifest lists them. */
-const dayCounts: [string, number][] = Array.from({ length: 60 }, (_, n) => [`2026-0${1 + Math.floor(n / 28)}-${String((n % 28) + 1).padStart(2, '0')}`, 1 + ((n * 37) % 40)]);
+const dayCounts: [string, number][] = Array.from({ length: 60 }, (_, n) => [
+  `2026-0${1 + Math.floor(n / 28)}-${String((n % 28) + 1).padStart(2, '0')}`,
+  1 + ((n * 37) % 40),
+]);
 const manifest = { days: dayCounts } as Manifest;
 const index = buildDayIndex(manifest);
 const total = dayCounts.reduce((sum, [, count]) => sum + count, 0);
@@ -40,8 +52,14 @@ describe('row arithmetic', () => {
   });
 
   it('merges outlets into ascending rows without repeats, within a range', () => {
-    const plain = (lists: number[][], start: number, end: number) => [...new Set(lists.flat())].filter((row) => row >= start && row < end).sort((a, b) => a - b);
-    for (const [start, end] of [[0, total], [17, 300], [5, 6], [total, total]] as const) {
+    const plain = (lists: number[][], start: number, end: number) =>
+      [...new Set(lists.flat())].filter((row) => row >= start && row < end).sort((a, b) => a - b);
+    for (const [start, end] of [
+      [0, total],
+      [17, 300],
+      [5, 6],
+      [total, total],
+    ] as const) {
       expect(rowsWithAnyTag(tags, start, end)).toEqual(plain(tags, start, end));
       expect(rowsWithAnyTag([tags[1]!], start, end)).toEqual(plain([tags[1]!], start, end));
       expect(rowsWithAnyTag([tags[0]!, tags[2]!], start, end)).toEqual(plain([tags[0]!, tags[2]!], start, end));
@@ -57,7 +75,11 @@ describe('row arithmetic', () => {
     const rows = Array.from({ length: range.end - range.start }, (_, i) => range.start + i);
     expect(asArray(listItems({ kind: 'range', ...range }, index))).toEqual(plainItems(rows));
     const ranked = listItems({ kind: 'list', rows: [9, 3, 40] }, index, false);
-    expect(asArray(ranked)).toEqual([{ kind: 'row', row: 9 }, { kind: 'row', row: 3 }, { kind: 'row', row: 40 }]);
+    expect(asArray(ranked)).toEqual([
+      { kind: 'row', row: 9 },
+      { kind: 'row', row: 3 },
+      { kind: 'row', row: 40 },
+    ]);
     expect([ranked.isRow(0), ranked.at(3)]).toEqual([true, undefined]);
   });
 
@@ -75,7 +97,12 @@ describe('row arithmetic', () => {
 
 describe('the list layout', () => {
   it('places every item where the heights before it add up to, and finds the item at any pixel', () => {
-    const lists = [listItems({ kind: 'list', rows: rowsWithAnyTag(tags, 0, total) }, index), listItems({ kind: 'range', start: 0, end: total }, index), listItems({ kind: 'list', rows: [9, 3, 40] }, index, false), listItems({ kind: 'list', rows: [] }, index)];
+    const lists = [
+      listItems({ kind: 'list', rows: rowsWithAnyTag(tags, 0, total) }, index),
+      listItems({ kind: 'range', start: 0, end: total }, index),
+      listItems({ kind: 'list', rows: [9, 3, 40] }, index, false),
+      listItems({ kind: 'list', rows: [] }, index),
+    ];
     for (const items of lists) {
       const layout = new ListLayout(items, 112, 48);
       let offset = 0;

@@ -53,31 +53,81 @@ function readerOf(files: Files): (path: string) => Uint8Array | undefined {
 
 describe('patching the written search index', () => {
   const cases: [string, (posts: Post[]) => Post[]][] = [
-    ['one post edited', (posts) => posts.map((post, row) => (row === 37 ? { key: 'k37-edited', title: post.title, text: `${post.text} 更正 新增的段落` } : post))],
+    [
+      'one post edited',
+      (posts) => posts.map((post, row) => (row === 37 ? { key: 'k37-edited', title: post.title, text: `${post.text} 更正 新增的段落` } : post)),
+    ],
     ['a post added on top', (posts) => [{ key: 'new', title: '最新消息 颱風', text: '全新的 term3 內容' }, ...posts]],
-    ['two posts added after the last row, one edited', (posts) => [...posts.map((post, row) => (row === 80 ? { ...post, key: 'k80-edited', text: `${post.text} term2` } : post)), { key: 'late1', title: '晚間新聞', text: 'term1 term2 晚間' }, { key: 'late2', title: '深夜', text: 'term2 深夜' }]],
-    ['a post inserted among older ones, another deleted', (posts) => [...posts.slice(0, 200), { key: 'mid', title: '補登', text: '舊聞 補登 term5' }, ...posts.slice(200, 311), ...posts.slice(312)]],
+    [
+      'two posts added after the last row, one edited',
+      (posts) => [
+        ...posts.map((post, row) => (row === 80 ? { ...post, key: 'k80-edited', text: `${post.text} term2` } : post)),
+        { key: 'late1', title: '晚間新聞', text: 'term1 term2 晚間' },
+        { key: 'late2', title: '深夜', text: 'term2 深夜' },
+      ],
+    ],
+    [
+      'a post inserted among older ones, another deleted',
+      (posts) => [...posts.slice(0, 200), { key: 'mid', title: '補登', text: '舊聞 補登 term5' }, ...posts.slice(200, 311), ...posts.slice(312)],
+    ],
     ['the only post of a rare token deleted, and nothing else', (posts) => posts.filter((_, row) => row !== 0)],
-    ['one post edited and one added on top', (posts) => [{ key: 'new', title: '最新消息', text: 'term3 term4' }, ...posts.map((post, row) => (row === 5 ? { ...post, key: 'k5-edited', text: '改寫 term1' } : post))]],
+    [
+      'one post edited and one added on top',
+      (posts) => [
+        { key: 'new', title: '最新消息', text: 'term3 term4' },
+        ...posts.map((post, row) => (row === 5 ? { ...post, key: 'k5-edited', text: '改寫 term1' } : post)),
+      ],
+    ],
     // Every row's first delta grows from one byte to two.
-    ['130 posts added on top', (posts) => [...Array.from({ length: 130 }, (_, n) => ({ key: `top${n}`, title: `快訊 ${n}`, text: `term${n % 7} 新聞` })), ...posts]],
+    [
+      '130 posts added on top',
+      (posts) => [...Array.from({ length: 130 }, (_, n) => ({ key: `top${n}`, title: `快訊 ${n}`, text: `term${n % 7} 新聞` })), ...posts],
+    ],
     // In place: an edit that takes a token's only post away and brings tokens the index never had,
     // some sorting before every token, some after; old rows in pieces of common tokens dropped.
-    ['an old post rewritten with tokens of its own', (posts) => posts.map((post, row) => (row === 50 ? { key: 'k50-edited', title: '全新標題', text: '0000 zzzz 獨有的詞 罕見字眼' } : post))],
-    ['130 posts added after the last row', (posts) => [...posts, ...Array.from({ length: 130 }, (_, n) => ({ key: `late${n}`, title: `晚報 ${n}`, text: `term${n % 5} 晚報 各地共同的詞 ${n % 40 === 0 ? 'aaaa' : ''}` }))]],
-    ['many posts edited across the archive', (posts) => posts.map((post, row) => (row % 37 === 3 ? { ...post, key: `k${row}-e`, text: `${post.text} 修訂 term${row % 3}` } : post))],
+    [
+      'an old post rewritten with tokens of its own',
+      (posts) => posts.map((post, row) => (row === 50 ? { key: 'k50-edited', title: '全新標題', text: '0000 zzzz 獨有的詞 罕見字眼' } : post)),
+    ],
+    [
+      '130 posts added after the last row',
+      (posts) => [
+        ...posts,
+        ...Array.from({ length: 130 }, (_, n) => ({
+          key: `late${n}`,
+          title: `晚報 ${n}`,
+          text: `term${n % 5} 晚報 各地共同的詞 ${n % 40 === 0 ? 'aaaa' : ''}`,
+        })),
+      ],
+    ],
+    [
+      'many posts edited across the archive',
+      (posts) => posts.map((post, row) => (row % 37 === 3 ? { ...post, key: `k${row}-e`, text: `${post.text} 修訂 term${row % 3}` } : post)),
+    ],
     // Common tokens weighed again in their pieces (an old post says them more often), in one post and in two.
-    ['an old post says a common word more often', (posts) => posts.map((post, row) => (row === 37 ? { ...post, key: 'k37-more', text: `${post.text} 各地共同的詞 各地共同的詞` } : post))],
-    ['two old posts say a common word more often', (posts) => posts.map((post, row) => (row === 37 || row === 90 ? { ...post, key: `k${row}-more`, text: `${post.text} 各地共同的詞 各地共同的詞` } : post))],
+    [
+      'an old post says a common word more often',
+      (posts) => posts.map((post, row) => (row === 37 ? { ...post, key: 'k37-more', text: `${post.text} 各地共同的詞 各地共同的詞` } : post)),
+    ],
+    [
+      'two old posts say a common word more often',
+      (posts) => posts.map((post, row) => (row === 37 || row === 90 ? { ...post, key: `k${row}-more`, text: `${post.text} 各地共同的詞 各地共同的詞` } : post)),
+    ],
     // A common token loses so many posts that it keeps fewer pieces.
-    ['a common word taken out of 150 posts', (posts) => posts.map((post, row) => (row < 150 ? { ...post, key: `k${row}-cut`, text: post.text.replace('各地共同的詞', '') } : post))],
+    [
+      'a common word taken out of 150 posts',
+      (posts) => posts.map((post, row) => (row < 150 ? { ...post, key: `k${row}-cut`, text: post.text.replace('各地共同的詞', '') } : post)),
+    ],
   ];
 
   for (const [name, change] of cases) {
     it(`writes the same files as a fresh index: ${name}`, async () => {
       const first = await shardsOf(mergePartialIndexes([builderOf(archive).exportPartial()]), archive.length);
       const next = change(archive);
-      const mapping = mapRows(archive.map((post) => post.key), next.map((post) => post.key))!;
+      const mapping = mapRows(
+        archive.map((post) => post.key),
+        next.map((post) => post.key),
+      )!;
       expect(mapping).toBeDefined();
       const fresh = () => mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()]);
       const scratch = await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length);
@@ -88,7 +138,9 @@ describe('patching the written search index', () => {
       const patched = await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh()), next.length);
       expect(patched).toEqual(scratch);
       // Told every token of the dropped rows' old versions, the patch walks only their lists: the same files.
-      const dropped = new Set(archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))));
+      const dropped = new Set(
+        archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))),
+      );
       expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), dropped), next.length)).toEqual(scratch);
 
       // In place, when no row moved: the same files, and what it says it changed.
@@ -121,22 +173,30 @@ describe('patching the written search index', () => {
     // A small generator of its own (deterministic): posts of a few words from a vocabulary where some
     // words are everywhere and most are rare, edited and added at random, index after index.
     let seed = 7;
-    const random = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % below);
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % below;
     const words = Array.from({ length: 120 }, (_, n) => (n < 6 ? `常見${n}` : n < 30 ? `詞${n}` : `w${n}x`));
     const text = () => Array.from({ length: 3 + random(8) }, () => words[random(7) < 3 ? random(6) : random(words.length)]).join(' ');
     let posts: Post[] = Array.from({ length: 300 }, (_, n) => ({ key: `r${n}`, title: `標題${random(40)}`, text: text() }));
     // Smaller shards and pieces still: many cuts for each change to move.
     const indexOf = async (of: Post[]) => {
       const index: Files = new Map();
-      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), { shardBytes: 512, piecePostings: 32 });
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), {
+        shardBytes: 512,
+        piecePostings: 32,
+      });
       return index;
     };
     let files = await indexOf(posts);
     for (let round = 0; round < 30; round++) {
       const next = posts.map((post, row) => (random(12) === 0 ? { key: `r${row}-${round}`, title: post.title, text: text() } : post));
       for (let n = random(4); n > 0; n--) next.push({ key: `a${round}-${n}`, title: `新${random(9)}`, text: text() });
-      const mapping = mapRows(posts.map((post) => post.key), next.map((post) => post.key))!;
-      const dropped = new Set(posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))));
+      const mapping = mapRows(
+        posts.map((post) => post.key),
+        next.map((post) => post.key),
+      )!;
+      const dropped = new Set(
+        posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))),
+      );
       const patched = new Map(files);
       await patchInPlace({
         read: readerOf(patched),
@@ -160,17 +220,26 @@ describe('patching the written search index', () => {
     // Tiny shards: "beta" begins a shard of its own only because its list is long.
     const index = async (of: Post[]) => {
       const files: Files = new Map();
-      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void files.set(path, body), { shardBytes: 64, piecePostings: 1000 });
+      await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void files.set(path, body), {
+        shardBytes: 64,
+        piecePostings: 1000,
+      });
       return files;
     };
-    const posts: Post[] = [{ key: 'p0', title: 'ab', text: 'beta' }, ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' }))];
+    const posts: Post[] = [
+      { key: 'p0', title: 'ab', text: 'beta' },
+      ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' })),
+    ];
     const before = await index(posts);
     expect(JSON.parse(before.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'beta']);
     const next = posts.map((post, row) => (row > 0 && row < 97 ? { key: `${post.key}-e`, title: 'delta', text: 'delta' } : post));
     const after = await index(next);
     expect(JSON.parse(after.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'delta']);
 
-    const mapping = mapRows(posts.map((post) => post.key), next.map((post) => post.key))!;
+    const mapping = mapRows(
+      posts.map((post) => post.key),
+      next.map((post) => post.key),
+    )!;
     const files = new Map(before);
     await patchInPlace({
       read: readerOf(files),
@@ -190,7 +259,10 @@ describe('patching the written search index', () => {
     const empty = await shardsOf(mergePartialIndexes([new SearchIndexBuilder().exportPartial()]), 0);
     expect(empty.has('search/meta.json')).toBe(true);
     expect([...readWrittenIndex(readerOf(empty))]).toEqual([]);
-    const again = await shardsOf(patchIndex(readWrittenIndex(readerOf(empty)), mapRows([], [])!, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])), 0);
+    const again = await shardsOf(
+      patchIndex(readWrittenIndex(readerOf(empty)), mapRows([], [])!, mergePartialIndexes([new SearchIndexBuilder().exportPartial()])),
+      0,
+    );
     expect(again).toEqual(empty);
   });
 
@@ -220,8 +292,14 @@ describe('patching the written search index', () => {
     });
     it('drops an edited post of its own, and the rows that went to the tail when the archive shrank', () => {
       // b edited; f removed: 5 posts, the head (span 4) holds 4. Then a shorter archive: its head holds none.
-      expect(headMapping(mapRows(old, ['a', 'b2', 'c', 'd', 'e'])!, 4, 4)).toEqual({ mapping: { newRowOf: Int32Array.from([0, -1, 2, 3]), freshRows: [1], dropsRows: true, shift: 0 }, dropped: [1] });
-      expect(headMapping(mapRows(old, ['a', 'b', 'c'])!, 4, 0)).toEqual({ mapping: { newRowOf: Int32Array.from([-1, -1, -1, -1]), freshRows: [], dropsRows: true, shift: 0 }, dropped: [0, 1, 2, 3] });
+      expect(headMapping(mapRows(old, ['a', 'b2', 'c', 'd', 'e'])!, 4, 4)).toEqual({
+        mapping: { newRowOf: Int32Array.from([0, -1, 2, 3]), freshRows: [1], dropsRows: true, shift: 0 },
+        dropped: [1],
+      });
+      expect(headMapping(mapRows(old, ['a', 'b', 'c'])!, 4, 0)).toEqual({
+        mapping: { newRowOf: Int32Array.from([-1, -1, -1, -1]), freshRows: [], dropsRows: true, shift: 0 },
+        dropped: [0, 1, 2, 3],
+      });
     });
     it('is undefined when old rows would change their order', () => {
       expect(headMapping({ newRowOf: Int32Array.from([1, 0]), freshRows: [], dropsRows: false }, 2, 2)).toBeUndefined();

@@ -30,7 +30,9 @@ describe.skipIf(!seedFile)('the seed post', () => {
     const [figure] = post.figures;
     expect(figure?.caption).toMatch(/^俄羅斯總統蒲亭（右）22日在克里姆林宮接見/);
     expect(figure?.src).toBe('https://imgcdn.cna.com.tw/www/WebPhotos/800/20230222/1920x1281_wmkn_650248865693.jpg');
-    expect(figure?.srcset).toBe('https://imgcdn.cna.com.tw/www/WebPhotos/800/20230222/1920x1281_wmkn_650248865693.jpg 414w, https://imgcdn.cna.com.tw/www/WebPhotos/1024/20230222/1920x1281_wmkn_650248865693.jpg 1024w');
+    expect(figure?.srcset).toBe(
+      'https://imgcdn.cna.com.tw/www/WebPhotos/800/20230222/1920x1281_wmkn_650248865693.jpg 414w, https://imgcdn.cna.com.tw/www/WebPhotos/1024/20230222/1920x1281_wmkn_650248865693.jpg 1024w',
+    );
     expect(figure?.sources).toHaveLength(2);
     expect([figure?.width, figure?.height]).toEqual([1920, 1281]);
   });
@@ -42,7 +44,9 @@ describe.skipIf(!seedFile)('the seed post', () => {
   });
 
   it('keeps the fmprc.gov.cn link as a safe external link', () => {
-    expect(post.html).toContain('<a href="https://www.fmprc.gov.cn/zyxw/202302/t20230222_11029753.shtml" rel="noopener noreferrer" target="_blank">王毅與蒲亭會談的中方說法</a>');
+    expect(post.html).toContain(
+      '<a href="https://www.fmprc.gov.cn/zyxw/202302/t20230222_11029753.shtml" rel="noopener noreferrer" target="_blank">王毅與蒲亭會談的中方說法</a>',
+    );
   });
 
   it('keeps all nine paragraphs and drops the heading that repeats the title', () => {

@@ -78,7 +78,7 @@ describe('the record of files seen by the last build', () => {
     expect(loadSeenFiles(dir, settings)).toBeUndefined();
   });
 
-  it('removes the first design\'s record (heads within its lines) once a record is written', () => {
+  it("removes the first design's record (heads within its lines) once a record is written", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-seen-'));
     writeFileSync(join(dir, 'files-seen.ndjson'), '{"settings":"x"}\n');
     const writer = new SeenFilesWriter(dir, settings);
@@ -141,7 +141,10 @@ describe('the record of files seen by the last build', () => {
     const first = new SeenFilesWriter(dir, settings);
     first.add('a.html', { size: 1, mtimeMs: 2, key: 'ka' }, head('甲'));
     first.finish();
-    const files = () => readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]);
+    const files = () =>
+      readdirSync(dir)
+        .sort()
+        .map((name) => [name, readFileSync(join(dir, name))]);
     const before = files();
     const second = new SeenFilesWriter(dir, settings, loadSeenFiles(dir, settings));
     second.add('b.html', { size: 3, mtimeMs: 4, key: 'kb' }, head('乙'));

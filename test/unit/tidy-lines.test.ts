@@ -8,11 +8,45 @@ function tidyLineByLine(text: string): string {
   return text.split('\n').map(collapseWhitespace).filter(Boolean).join('\n');
 }
 
-const PIECES = ['台灣', 'news', ' ', '  ', '\n', '\n\n', '\t', '\r', '\r\n', '\u00a0', '\u2028', '\u2029', '\u200b', '\u3000', '\ufeff', '\u2003', '。', 'a', ''];
+const PIECES = [
+  '台灣',
+  'news',
+  ' ',
+  '  ',
+  '\n',
+  '\n\n',
+  '\t',
+  '\r',
+  '\r\n',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\u200b',
+  '\u3000',
+  '\ufeff',
+  '\u2003',
+  '。',
+  'a',
+  '',
+];
 
 describe('tidyLines', () => {
   it('agrees with collapsing line by line on written cases', () => {
-    for (const text of ['', ' ', '\n', ' \n ', 'a', ' a ', '\na\n', 'a \n b', 'a\n\n\nb', 'a\u2028b', 'a \u00a0 b\n\n c ', '\u200b\n\u200b', '台灣\u3000新聞\r\n第二行']) {
+    for (const text of [
+      '',
+      ' ',
+      '\n',
+      ' \n ',
+      'a',
+      ' a ',
+      '\na\n',
+      'a \n b',
+      'a\n\n\nb',
+      'a\u2028b',
+      'a \u00a0 b\n\n c ',
+      '\u200b\n\u200b',
+      '台灣\u3000新聞\r\n第二行',
+    ]) {
       expect(tidyLines(text)).toBe(tidyLineByLine(text));
     }
   });

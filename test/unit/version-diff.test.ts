@@ -2,7 +2,12 @@ import { diffSentences, splitSentences } from '../../src/features/article/versio
 
 describe('changes between two versions of an article', () => {
   it('splits Chinese and Latin sentences, keeping closing quotes with their sentence', () => {
-    expect(splitSentences('他說：「明天見。」然後離開。\nIt rained! Then it stopped')).toEqual(['他說：「明天見。」', '然後離開。', 'It rained!', 'Then it stopped']);
+    expect(splitSentences('他說：「明天見。」然後離開。\nIt rained! Then it stopped')).toEqual([
+      '他說：「明天見。」',
+      '然後離開。',
+      'It rained!',
+      'Then it stopped',
+    ]);
   });
 
   it('marks sentences only in the older version removed and only in the newer added, a removed one before what replaced it', () => {

@@ -40,7 +40,9 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
   const start = async () => {
     process.env['CNA_READER_CACHE_DIR'] = cacheDir;
     try {
-      server = await withPostsDir(dir, () => createServer({ root: ROOT, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', watch: { usePolling: true, interval: 50 } } }));
+      server = await withPostsDir(dir, () =>
+        createServer({ root: ROOT, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', watch: { usePolling: true, interval: 50 } } }),
+      );
     } finally {
       delete process.env['CNA_READER_CACHE_DIR'];
     }
@@ -57,9 +59,14 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
 
   const titles = async () => {
     const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
-    const shards = await Promise.all(Array.from({ length: manifest.shardCount }, async (_, n) => ((await (await fetch(`${base}data/${shardFile(n)}`)).json()) as MetaShard).posts));
+    const shards = await Promise.all(
+      Array.from({ length: manifest.shardCount }, async (_, n) => ((await (await fetch(`${base}data/${shardFile(n)}`)).json()) as MetaShard).posts),
+    );
     // Newest first, as the list shows them (shards hold them oldest first).
-    return shards.flat().map((meta) => meta.title).reverse();
+    return shards
+      .flat()
+      .map((meta) => meta.title)
+      .reverse();
   };
 
   it('serves the index and the report', async () => {
@@ -128,7 +135,9 @@ describe('vite build --strict', () => {
     writeFileSync(join(dir, 'broken.md'), '---\ntitle: "unclosed\n---\nx');
     process.env['CNA_READER_STRICT'] = '1';
     try {
-      await expect(withPostsDir(dir, () => build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } }))).rejects.toThrow(/strict mode: 1 reported file/);
+      await expect(withPostsDir(dir, () => build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } }))).rejects.toThrow(
+        /strict mode: 1 reported file/,
+      );
     } finally {
       delete process.env['CNA_READER_STRICT'];
     }
@@ -144,7 +153,11 @@ describe('vite build, again', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
   const buildInto = (out: string) =>
     withPostsDir(posts, () => build({ root: ROOT, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } })).then(
-      () => JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { output: { written: number; unchanged: number; removed: number }; search: { patched?: boolean } },
+      () =>
+        JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as {
+          output: { written: number; unchanged: number; removed: number };
+          search: { patched?: boolean };
+        },
     );
   // Sixteen posts: four buckets (see postBucketCount), as long as there are more than eight.
   const names = 'abcdefghijklmnop'.split('');
@@ -165,7 +178,8 @@ describe('vite build, again', () => {
     expect(postBucketCount(16)).toBe(postBucketCount(15));
     // What an older version kept (a state as JSON, a copy of the search index), and the state of an
     // output folder since deleted, go; the state of a folder still there stays.
-    const stateOf = (folder: string, suffix: string) => join(cacheDir, `output-${createHash('sha1').update(resolve(folder)).digest('hex').slice(0, 12)}.${suffix}`);
+    const stateOf = (folder: string, suffix: string) =>
+      join(cacheDir, `output-${createHash('sha1').update(resolve(folder)).digest('hex').slice(0, 12)}.${suffix}`);
     const legacy = [stateOf(outDir, 'json'), stateOf(outDir, 'json.search-postings')];
     for (const path of legacy) writeFileSync(path, 'from an older version');
     const gone = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-gone-'));
@@ -226,7 +240,11 @@ describe('vite build, again', () => {
     const fresh = await buildInto(elsewhere);
     expect(fresh.output.unchanged).toBe(0);
     // Every bucket written over the last build's output is the one a fresh build writes.
-    const bucketFiles = (out: string) => readdirSync(join(out, 'data', 'posts'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => [join(entry.parentPath, entry.name).slice(out.length), readFileSync(join(entry.parentPath, entry.name), 'utf8')]).sort();
+    const bucketFiles = (out: string) =>
+      readdirSync(join(out, 'data', 'posts'), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => [join(entry.parentPath, entry.name).slice(out.length), readFileSync(join(entry.parentPath, entry.name), 'utf8')])
+        .sort();
     expect(bucketFiles(outDir)).toEqual(bucketFiles(elsewhere));
     expect(fresh.search).not.toHaveProperty('patched');
     // The patched search index is the one a fresh build makes.

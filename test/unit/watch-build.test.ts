@@ -28,7 +28,7 @@ describe('vite build --watch', () => {
     }
   });
 
-  const read = <T,>(out: string, path: string) => JSON.parse(readFileSync(join(out, path), 'utf8')) as T;
+  const read = <T>(out: string, path: string) => JSON.parse(readFileSync(join(out, path), 'utf8')) as T;
   const manifest = () => read<Manifest>(outDir, 'data/manifest.json');
   const postIn = (out: string, id: string) => {
     const path = join(out, 'data', postBucketFile(id, read<Manifest>(out, 'data/manifest.json').postBuckets));
@@ -41,12 +41,20 @@ describe('vite build --watch', () => {
       .filter((entry) => entry.isFile() && entry.name !== '.build-id')
       .map((entry) => {
         const path = join(entry.parentPath, entry.name);
-        return [path.slice(out.length), path.endsWith('manifest.json') ? readFileSync(path, 'utf8').replace(/"builtAt":"[^"]*"/, '') : readFileSync(path).toString('base64')];
+        return [
+          path.slice(out.length),
+          path.endsWith('manifest.json') ? readFileSync(path, 'utf8').replace(/"builtAt":"[^"]*"/, '') : readFileSync(path).toString('base64'),
+        ];
       })
       .sort();
 
   it('writes a post edited, added in a new folder, or removed, as a fresh build would, without bundling again', async () => {
-    for (const [name, title, day] of [['a', '甲', '01'], ['b', '乙', '02'], ['c', '丙', '03'], ['d', '丁', '04']] as const) {
+    for (const [name, title, day] of [
+      ['a', '甲', '01'],
+      ['b', '乙', '02'],
+      ['c', '丙', '03'],
+      ['d', '丁', '04'],
+    ] as const) {
       writeFileSync(join(posts, `2026-11-${day}-${name}.html`), agoraPost(title, day));
     }
     const watcher = (await build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true, watch: {} } })) as unknown as { close(): Promise<void> };
@@ -89,10 +97,13 @@ describe('vite build --watch', () => {
     process.env['CNA_READER_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'cna-reader-burst-cache-'));
     const names = Array.from({ length: 40 }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-burst${n}`);
     // Each its own original link: posts sharing one are merged as one story.
-    const write = (n: number, title: string) => writeFileSync(join(burst, `${names[n]}.html`), agoraPost(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/burst${n}.aspx`));
+    const write = (n: number, title: string) =>
+      writeFileSync(join(burst, `${names[n]}.html`), agoraPost(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/burst${n}.aspx`));
     names.forEach((_, n) => write(n, `第${n}篇`));
     const titles = () => names.map((name) => postIn(burstOut, name)?.title);
-    const watcher = (await build({ root: ROOT, logLevel: 'silent', build: { outDir: burstOut, emptyOutDir: true, watch: {} } })) as unknown as { close(): Promise<void> };
+    const watcher = (await build({ root: ROOT, logLevel: 'silent', build: { outDir: burstOut, emptyOutDir: true, watch: {} } })) as unknown as {
+      close(): Promise<void>;
+    };
     try {
       await expect.poll(() => existsSync(join(burstOut, 'ingest-report.json')), { timeout: 30_000, interval: 100 }).toBe(true);
       for (let n = 0; n < names.length; n++) {

@@ -8,7 +8,7 @@ describe("the dev server's watch over the posts folder", () => {
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-watch-'));
     mkdirSync(join(root, '2026'));
     mkdirSync(join(root, '.git'));
-    for (let n = 0; n < 40; n++) writeFileSync(join(root, '2026', `2026-11-${String(n % 28 + 1).padStart(2, '0')}-post-${n}.html`), '<p>文</p>');
+    for (let n = 0; n < 40; n++) writeFileSync(join(root, '2026', `2026-11-${String((n % 28) + 1).padStart(2, '0')}-post-${n}.html`), '<p>文</p>');
     let changes = 0;
     const heard: (string | undefined)[] = [];
     const watcher = watchPostsFolder(root, (path) => {

@@ -206,7 +206,17 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
   );
 }
 
-function NeighbourLink({ neighbour, rel, label, href }: { neighbour: Neighbour | undefined; rel: 'prev' | 'next'; label: string; href: (id: string) => string }) {
+function NeighbourLink({
+  neighbour,
+  rel,
+  label,
+  href,
+}: {
+  neighbour: Neighbour | undefined;
+  rel: 'prev' | 'next';
+  label: string;
+  href: (id: string) => string;
+}) {
   if (!neighbour) return <span className={`prev-next-${rel}`} />;
   return (
     <Link rel={rel} className={`prev-next-${rel}`} to={href(neighbour.id)}>
@@ -230,7 +240,11 @@ function isEmptyBody(post: PostFile): boolean {
  * archive does not hold it), and the positions just above and below it. A post outside the view (a
  * deep link with a query it does not match) is walked in the archive's order.
  */
-function useViewPlace(manifest: Manifest, post: PostFile, filters: ReturnType<typeof readFilters>): { position: number | null | undefined; before?: number; after?: number; settled: boolean } {
+function useViewPlace(
+  manifest: Manifest,
+  post: PostFile,
+  filters: ReturnType<typeof readFilters>,
+): { position: number | null | undefined; before?: number; after?: number; settled: boolean } {
   const days = useMemo(() => buildDayIndex(manifest), [manifest]);
   const [found, setFound] = useState<{ id: string; position: number | undefined } | undefined>(undefined);
   useEffect(() => {
@@ -249,7 +263,8 @@ function useViewPlace(manifest: Manifest, post: PostFile, filters: ReturnType<ty
   if (position === null || state.status !== 'ready' || state.stale) return { position, settled: false };
   if (position === undefined) return { position, settled: true };
   const place = placeOfRow(state.rows, position);
-  if (place < 0) return { position, settled: true, ...(position > 0 && { before: position - 1 }), ...(position + 1 < manifest.postCount && { after: position + 1 }) };
+  if (place < 0)
+    return { position, settled: true, ...(position > 0 && { before: position - 1 }), ...(position + 1 < manifest.postCount && { after: position + 1 }) };
   const before = rowAt(state.rows, place - 1);
   const after = rowAt(state.rows, place + 1);
   return { position, settled: true, ...(before !== undefined && { before }), ...(after !== undefined && { after }) };

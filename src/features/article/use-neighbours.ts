@@ -8,7 +8,11 @@ export interface Neighbour {
 }
 
 /** The ids and titles of the posts at two list positions (above and below an article in its view). */
-export function useNeighbours(manifest: Manifest, before: number | undefined, after: number | undefined): { before?: Neighbour | undefined; after?: Neighbour | undefined; loaded: boolean } {
+export function useNeighbours(
+  manifest: Manifest,
+  before: number | undefined,
+  after: number | undefined,
+): { before?: Neighbour | undefined; after?: Neighbour | undefined; loaded: boolean } {
   const key = `${before}:${after}`;
   // Shards already here (the list showed these rows) give the titles in the first render.
   const peek = (position: number | undefined) => (position === undefined ? undefined : meta(peekRow(manifest, position)));

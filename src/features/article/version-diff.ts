@@ -46,6 +46,10 @@ export function diffSentences(before: string[], after: string[]): DiffPart[] {
 export function textOfHtml(html: string): string {
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const blocks = doc.body.querySelectorAll('p, li, h2, h3, h4, h5, h6, figcaption, pre, td, th, dt, dd');
-  const lines = blocks.length > 0 ? [...blocks].filter((block) => !block.querySelector('p, li')).map((block) => block.textContent ?? '') : [doc.body.textContent ?? ''];
-  return lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+  const lines =
+    blocks.length > 0 ? [...blocks].filter((block) => !block.querySelector('p, li')).map((block) => block.textContent ?? '') : [doc.body.textContent ?? ''];
+  return lines
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
 }

@@ -54,7 +54,9 @@ function VersionChanges({ post, other }: { post: PostFile; other: PostVersion })
         {t.versionLegend} <ins>{t.versionAdded}</ins> <del>{t.versionRemoved}</del>
       </p>
       <p>
-        {parts.map((part, n) => (part.kind === 'added' ? <ins key={n}>{part.text}</ins> : part.kind === 'removed' ? <del key={n}>{part.text}</del> : <span key={n}>{part.text}</span>))}
+        {parts.map((part, n) =>
+          part.kind === 'added' ? <ins key={n}>{part.text}</ins> : part.kind === 'removed' ? <del key={n}>{part.text}</del> : <span key={n}>{part.text}</span>,
+        )}
       </p>
     </div>
   );

@@ -3,8 +3,15 @@
  * a retry fetches again), and shards are fetched only when a visible row or a filter needs them.
  */
 import {
-  postBucketFile, postInBucket, shardFile,
-  type Manifest, type MetaShard, type PostBucket, type PostFile, type PostMeta, type TagPostList,
+  postBucketFile,
+  postInBucket,
+  shardFile,
+  type Manifest,
+  type MetaShard,
+  type PostBucket,
+  type PostFile,
+  type PostMeta,
+  type TagPostList,
 } from '../../shared/types.ts';
 import { readerSavesData } from '../../ui/save-data.ts';
 
@@ -12,7 +19,10 @@ import { readerSavesData } from '../../ui/save-data.ts';
 const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
 
 export class DataError extends Error {
-  constructor(readonly url: string, readonly status?: number) {
+  constructor(
+    readonly url: string,
+    readonly status?: number,
+  ) {
     super(status ? `HTTP ${status} for ${url}` : `Network error for ${url}`);
   }
 }

@@ -47,7 +47,11 @@ function lowerBound(rows: ArrayLike<number>, value: number): number {
  * (ascending), or undefined when nothing narrows the archive (the manifest's counts hold) or while the
  * outlets' row lists are still arriving (all are fetched: ~0.5 byte a post gzipped).
  */
-export function useFacetCounts(manifest: Manifest, range: { start: number; end: number }, matches: readonly number[] | undefined): ReadonlyMap<string, number> | undefined {
+export function useFacetCounts(
+  manifest: Manifest,
+  range: { start: number; end: number },
+  matches: readonly number[] | undefined,
+): ReadonlyMap<string, number> | undefined {
   const narrowed = matches !== undefined || range.start > 0 || range.end < manifest.postCount;
   const [arrived, setArrived] = useState(0);
   const allHere = manifest.tags.every((tag) => peekTagRows(manifest, tag.key) !== undefined);

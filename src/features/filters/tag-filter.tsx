@@ -25,7 +25,19 @@ export const PREFETCH_ROWS = 100_000;
  * outlets once the list is on screen and the page idle (see PREFETCH_ROWS): a click straight after
  * the page loaded applied the largest outlet of 200k posts in ~100 ms, mostly waiting for its rows.
  */
-export function TagFilter({ tags, selected, onChange, onIntent, counts }: { tags: TagSummary[]; selected: string[]; onChange: (tags: string[]) => void; onIntent?: (tag: string) => void; counts?: ReadonlyMap<string, number> | undefined }) {
+export function TagFilter({
+  tags,
+  selected,
+  onChange,
+  onIntent,
+  counts,
+}: {
+  tags: TagSummary[];
+  selected: string[];
+  onChange: (tags: string[]) => void;
+  onIntent?: (tag: string) => void;
+  counts?: ReadonlyMap<string, number> | undefined;
+}) {
   const t = useMessages();
   const fieldset = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {

@@ -32,7 +32,8 @@ export function binDays(perDay: [DayKey, number][]): Bar[] {
   const unit = span <= MAX_BARS ? 'day' : span <= MAX_BARS * 7 ? 'week' : 'month';
   const firstMonth = monthOfKey(perDay[0]![0]);
   // Every day with posts is binned on every filter change: by its key's digits, not through a Date.
-  const binOf = (day: DayKey) => (unit === 'month' ? monthOfKey(day) - firstMonth : unit === 'week' ? Math.floor((dayNumber(day) - first) / 7) : dayNumber(day) - first);
+  const binOf = (day: DayKey) =>
+    unit === 'month' ? monthOfKey(day) - firstMonth : unit === 'week' ? Math.floor((dayNumber(day) - first) / 7) : dayNumber(day) - first;
   const bars: Bar[] = [];
   const binCount = binOf(perDay[perDay.length - 1]![0]) + 1;
   for (let bin = 0; bin < binCount; bin++) {
@@ -75,7 +76,11 @@ const MAX_DAY_BARS = 90;
 const MAX_MONTH_BARS = 24;
 
 /** The unit of the bars, and the days they cover, for the dates picked (see the module's comment). */
-export function zoomOf(perDay: [DayKey, number][], from?: DayKey, to?: DayKey): { unit: Unit; first: DayKey; last: DayKey; parent?: { from?: DayKey; to?: DayKey } } {
+export function zoomOf(
+  perDay: [DayKey, number][],
+  from?: DayKey,
+  to?: DayKey,
+): { unit: Unit; first: DayKey; last: DayKey; parent?: { from?: DayKey; to?: DayKey } } {
   const first = perDay[0]![0];
   const last = perDay[perDay.length - 1]![0];
   const short = dayNumber(last) - dayNumber(first) < MAX_DAY_BARS;
@@ -154,7 +159,13 @@ export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
     } else {
       anchor.current = unit === 'day' ? index : undefined;
       // A year or a month is picked whole, and the timeline zooms into it.
-      onSelect(unit === 'year' ? { from: `${bar.from.slice(0, 4)}-01-01`, to: `${bar.from.slice(0, 4)}-12-31` } : unit === 'month' ? { from: `${bar.from.slice(0, 7)}-01`, to: addDays(`${nextMonth(bar.from.slice(0, 7))}-01`, -1) } : { from: bar.from, to: bar.to });
+      onSelect(
+        unit === 'year'
+          ? { from: `${bar.from.slice(0, 4)}-01-01`, to: `${bar.from.slice(0, 4)}-12-31` }
+          : unit === 'month'
+            ? { from: `${bar.from.slice(0, 7)}-01`, to: addDays(`${nextMonth(bar.from.slice(0, 7))}-01`, -1) }
+            : { from: bar.from, to: bar.to },
+      );
     }
   };
 
@@ -176,21 +187,21 @@ export function Timeline({ perDay, from, to, onSelect }: TimelineProps) {
   return (
     <figure className="timeline" data-unit={unit}>
       <div className="timeline-head">
-      <figcaption id="timeline-label">
-        {caption}
-        {scope && ` · ${scope}`}
-        <span className="visually-hidden">{t.timelineZoomHelp}</span>
-      </figcaption>
-      <div className="timeline-tools">
-        {zoom.parent && (
-          <button type="button" onClick={() => onSelect(zoom.parent!)}>
-            ↖ {t.timelineUp}
+        <figcaption id="timeline-label">
+          {caption}
+          {scope && ` · ${scope}`}
+          <span className="visually-hidden">{t.timelineZoomHelp}</span>
+        </figcaption>
+        <div className="timeline-tools">
+          {zoom.parent && (
+            <button type="button" onClick={() => onSelect(zoom.parent!)}>
+              ↖ {t.timelineUp}
+            </button>
+          )}
+          <button type="button" aria-pressed={from === newest && to === newest} onClick={() => onSelect({ from: newest, to: newest })}>
+            {t.timelineNewestDay}
           </button>
-        )}
-        <button type="button" aria-pressed={from === newest && to === newest} onClick={() => onSelect({ from: newest, to: newest })}>
-          {t.timelineNewestDay}
-        </button>
-      </div>
+        </div>
       </div>
       <div className="timeline-scroll">
         <div className="timeline-bars" role="group" aria-labelledby="timeline-label" style={{ minWidth: `${bars.length * 10}px` }}>

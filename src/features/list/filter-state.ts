@@ -69,7 +69,14 @@ export function viewSearch(filters: Filters): string {
 }
 
 export function hasFilters(filters: Filters): boolean {
-  return filters.tags.length > 0 || filters.from !== undefined || filters.to !== undefined || filters.q !== '' || filters.show !== undefined || filters.sort === 'oldest';
+  return (
+    filters.tags.length > 0 ||
+    filters.from !== undefined ||
+    filters.to !== undefined ||
+    filters.q !== '' ||
+    filters.show !== undefined ||
+    filters.sort === 'oldest'
+  );
 }
 
 /** The order rows are shown in. */

@@ -84,7 +84,12 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
       // few milliseconds, and at 200k posts those pauses added ~10 ms to applying an outlet. A query
       // being typed stays in a transition, so that keystrokes keep their priority over the list; its
       // first pause adds a history entry, the next ones replace it (Back does not replay 烏、烏克…).
-      setParams(writeFilters(next), { preventScrollReset: true, flushSync: !typing, replace: typing && typedSearch, state: typing ? { typedSearch: true } : null });
+      setParams(writeFilters(next), {
+        preventScrollReset: true,
+        flushSync: !typing,
+        replace: typing && typedSearch,
+        state: typing ? { typedSearch: true } : null,
+      });
     },
     [params, setParams],
   );
@@ -162,7 +167,13 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         {/* On a phone the filters fold into the button beside the search box (with the timeline). */}
         <div className="search-row">
           <SearchBox ref={searchInput} value={filters.q} onChange={(q) => setFilters({ q })} />
-          <button type="button" className="filters-toggle" aria-expanded={filtersOpen} aria-controls="filter-controls" onClick={() => setFiltersOpen((open) => !open)}>
+          <button
+            type="button"
+            className="filters-toggle"
+            aria-expanded={filtersOpen}
+            aria-controls="filter-controls"
+            onClick={() => setFiltersOpen((open) => !open)}
+          >
             {t.filtersSummary(activeFilters)}
           </button>
         </div>
@@ -210,7 +221,17 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
           </div>
         )}
         {state.status === 'ready' && (
-          <PostList manifest={manifest} items={items} scrollKey={location.key} split={state.search?.split} query={state.search?.query ?? ''} view={view} focusRow={entryState.focusSearch ? undefined : cursorRow} showDay={!grouped} busy={stale} />
+          <PostList
+            manifest={manifest}
+            items={items}
+            scrollKey={location.key}
+            split={state.search?.split}
+            query={state.search?.query ?? ''}
+            view={view}
+            focusRow={entryState.focusSearch ? undefined : cursorRow}
+            showDay={!grouped}
+            busy={stale}
+          />
         )}
       </section>
     </div>

@@ -229,7 +229,18 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
                 <span className="day-count">{item.count}</span>
               </h2>
             ) : (
-              <PostRow manifest={manifest} row={item.row} index={index} readMarks={readMarks} stars={stars} tagLabels={tagLabels} split={split} view={view} showDay={showDay} compact={compact} />
+              <PostRow
+                manifest={manifest}
+                row={item.row}
+                index={index}
+                readMarks={readMarks}
+                stars={stars}
+                tagLabels={tagLabels}
+                split={split}
+                view={view}
+                showDay={showDay}
+                compact={compact}
+              />
             )}
           </div>
         );

@@ -30,7 +30,18 @@ interface PostRowProps {
 const THUMB_WIDTH = 96;
 const THUMB_HEIGHT = 72;
 
-export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, stars, tagLabels, split, view = '', showDay = false, compact = false }: PostRowProps) {
+export const PostRow = memo(function PostRow({
+  manifest,
+  row,
+  index,
+  readMarks,
+  stars,
+  tagLabels,
+  split,
+  view = '',
+  showDay = false,
+  compact = false,
+}: PostRowProps) {
   const t = useMessages();
   const locale = useLocale();
   const state = useRowMeta(manifest, row);
@@ -68,7 +79,13 @@ export const PostRow = memo(function PostRow({ manifest, row, index, readMarks, 
           </Title>
           <p className="post-row-meta">
             <span>{meta.tags.map((key) => tagLabels.get(key) ?? key).join('、')}</span>
-            <time dateTime={meta.date}>{compact ? formatShortDateTime(meta.date, manifest.timeZone, locale) : showDay ? formatDateTime(meta.date, manifest.timeZone, locale) : formatTime(meta.date, manifest.timeZone)}</time>
+            <time dateTime={meta.date}>
+              {compact
+                ? formatShortDateTime(meta.date, manifest.timeZone, locale)
+                : showDay
+                  ? formatDateTime(meta.date, manifest.timeZone, locale)
+                  : formatTime(meta.date, manifest.timeZone)}
+            </time>
             <ReadingTime minutes={meta.readingMinutes} />
             <NotSavedMark manifest={manifest} id={meta.id} />
             {read && <span className="read-mark">{t.read}</span>}

@@ -13,7 +13,11 @@ function subscribeOnline(listener: () => void): () => void {
 
 /** Whether the browser says it is online. */
 export function useOnline(): boolean {
-  return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+  return useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
 }
 
 /** The offline indicator, and the offer of a new version after a deploy. */

@@ -86,7 +86,10 @@ function loadPicture(src: string): Promise<void> {
 }
 
 function srcsetUrls(srcset: string | undefined): string[] {
-  return (srcset ?? '').split(',').map((candidate) => candidate.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+  return (srcset ?? '')
+    .split(',')
+    .map((candidate) => candidate.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean);
 }
 
 /** Whether a post's file is in the cache: the row is readable offline. */

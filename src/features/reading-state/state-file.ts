@@ -19,7 +19,14 @@ export interface StateFile {
 }
 
 export function exportState(read: MarkStore, starred: MarkStore, now = new Date()): StateFile {
-  return { format: STATE_FORMAT, version: STATE_VERSION, archive: ARCHIVE_KEY, exportedAt: now.toISOString(), read: [...read.get()], starred: [...starred.get()] };
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    archive: ARCHIVE_KEY,
+    exportedAt: now.toISOString(),
+    read: [...read.get()],
+    starred: [...starred.get()],
+  };
 }
 
 /** A file's marks, or the reason it is not one of ours. */

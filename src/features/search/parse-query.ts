@@ -105,7 +105,10 @@ export function spellingOf(folded: string): Spelling {
   });
   for (const { run, start, end } of cjkRuns(folded)) {
     // A lone character joined to a word (AI晶) is required by the join already.
-    const joined = end - start <= 2 && [...run].length === 1 && ((start > 0 && isWordChar(folded.codePointAt(start - 1)!)) || (end < folded.length && isWordChar(folded.codePointAt(end)!)));
+    const joined =
+      end - start <= 2 &&
+      [...run].length === 1 &&
+      ((start > 0 && isWordChar(folded.codePointAt(start - 1)!)) || (end < folded.length && isWordChar(folded.codePointAt(end)!)));
     if (!joined) runRequirement(run, tokens, prefixes);
   }
   return { folded, tokens: [...tokens], prefixes: [...prefixes], needles: needlesOf(folded) };
@@ -115,7 +118,7 @@ export function spellingOf(folded: string): Spelling {
 function cjkRuns(text: string): { run: string; start: number; end: number }[] {
   const runs: { run: string; start: number; end: number }[] = [];
   let start = -1;
-  for (let i = 0; i <= text.length; ) {
+  for (let i = 0; i <= text.length;) {
     const point = i < text.length ? text.codePointAt(i)! : 0;
     if (i < text.length && isCjk(point)) {
       if (start < 0) start = i;

@@ -47,7 +47,10 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   // archive smaller than the tail's span has only a tail). Shards are known by their first tokens.
   const tailFirst = meta.tail?.firstTokens ?? [];
   const shardsNeeded = (firstTokens: readonly string[]) => [
-    ...new Set([...[...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []), ...[...prefixes].flatMap((prefix) => shardsHoldingPrefix(firstTokens, prefix))]),
+    ...new Set([
+      ...[...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []),
+      ...[...prefixes].flatMap((prefix) => shardsHoldingPrefix(firstTokens, prefix)),
+    ]),
   ];
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
   const pieced = Object.keys(meta.pieces).filter((token) => tokens.has(token) || [...prefixes].some((prefix) => token.startsWith(prefix)));
@@ -168,7 +171,7 @@ function empty(): TermMatches {
 function intersect(a: Int32Array, b: Int32Array): Int32Array {
   const out = new Int32Array(Math.min(a.length, b.length));
   let n = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {

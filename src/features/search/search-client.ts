@@ -2,7 +2,16 @@
  * Fetching the search index: meta.json once, then each shard the first time a query needs it. Fetches are
  * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
  */
-import { SEARCH_META_PATH, decodeShard, searchPiecePath, searchShardPath, searchTailShardPath, type DecodedShard, type Postings, type SearchMeta } from '../../shared/search-format.ts';
+import {
+  SEARCH_META_PATH,
+  decodeShard,
+  searchPiecePath,
+  searchShardPath,
+  searchTailShardPath,
+  type DecodedShard,
+  type Postings,
+  type SearchMeta,
+} from '../../shared/search-format.ts';
 import { fetchData } from '../data/data-client.ts';
 
 const cache = new Map<string, Promise<unknown>>();

@@ -190,7 +190,9 @@ export async function saveState(
   if (memory) memory.state = undefined;
   await mkdir(dirname(statePath), { recursive: true });
   const appending = previous && worthAppending(previous.superseded, previous.files.size);
-  const writer = appending ? LineLogWriter.append(statePath, previous.log) : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
+  const writer = appending
+    ? LineLogWriter.append(statePath, previous.log)
+    : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
   try {
     if (appending) {
       for (const path of changes.changed) writer.add(Buffer.from(`${path}\t${files.get(path)}\n`));
@@ -207,16 +209,17 @@ export async function saveState(
   await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
   // Each line of the state says one path; a line said again counts as superseded (see loadState).
   const lines = appending ? previous.superseded + previous.files.size + changes.changed.length + changes.removed.length : files.size;
-  if (memory) memory.state = {
-    statePath,
-    dataRoot,
-    buildId,
-    state: stampOf(statePath),
-    // Not copied: the build that made it is done with it, and the next only reads it.
-    files,
-    superseded: lines - files.size,
-    ...(plan ? { plan: { stamp: stampOf(planSnapshotPath(statePath)), snapshot: { ...plan, buildId } } } : {}),
-  };
+  if (memory)
+    memory.state = {
+      statePath,
+      dataRoot,
+      buildId,
+      state: stampOf(statePath),
+      // Not copied: the build that made it is done with it, and the next only reads it.
+      files,
+      superseded: lines - files.size,
+      ...(plan ? { plan: { stamp: stampOf(planSnapshotPath(statePath)), snapshot: { ...plan, buildId } } } : {}),
+    };
   return buildId;
 }
 

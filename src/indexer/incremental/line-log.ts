@@ -79,7 +79,7 @@ export function readLineLog(path: string): LineLog | undefined {
  */
 export function forEachLine(log: LineLog, line: (text: string, start: number, end: number) => void): void {
   const text = log.bytes.toString('utf8', log.start, log.committed);
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = text.indexOf('\n', start);
     if (text.charCodeAt(start) !== TAB) line(text, start, end);
     start = end + 1;

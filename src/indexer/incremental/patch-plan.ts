@@ -14,7 +14,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INDEX_FORMAT_VERSION, postBucketCount, shardFile, type IngestReport, type Manifest, type MetaShard, type PostMeta, type Problem, type TagPostList } from '../../shared/types.ts';
+import {
+  INDEX_FORMAT_VERSION,
+  postBucketCount,
+  shardFile,
+  type IngestReport,
+  type Manifest,
+  type MetaShard,
+  type PostMeta,
+  type Problem,
+  type TagPostList,
+} from '../../shared/types.ts';
 import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, toMeta, type PlannedRow } from '../plan/build-index.ts';
 import { slugFromFileName } from '../parse/ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
@@ -175,7 +185,8 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const rows = new RowOrder(snapshot.ids, order);
   // Past a power of two, posts are spread over twice as many buckets: every bucket file changes.
   const bucketCount = snapshot.manifest.postBuckets;
-  if (postBucketCount(rows.count) !== bucketCount) return { kind: 'refused', reason: `the posts fill ${postBucketCount(rows.count)} buckets, no longer ${bucketCount}` };
+  if (postBucketCount(rows.count) !== bucketCount)
+    return { kind: 'refused', reason: `the posts fill ${postBucketCount(rows.count)} buckets, no longer ${bucketCount}` };
 
   // 3. Post files to write again: new and edited posts, moved entries, new posts' neighbours, and posts
   //    whose related links now point into the archive.
@@ -201,7 +212,8 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   // A post with versions is planned with its URL's other copies, which only a full plan gathers.
   for (const row of rewrite) {
     const { originalUrl, path } = summaryAt(row);
-    if (originalUrl && snapshot.duplicateUrls.includes(urlIdentity(originalUrl))) return { kind: 'refused', reason: `a post with other copies would be rewritten (${path})` };
+    if (originalUrl && snapshot.duplicateUrls.includes(urlIdentity(originalUrl)))
+      return { kind: 'refused', reason: `a post with other copies would be rewritten (${path})` };
   }
   const resolver = new UrlResolver(urlRows, snapshot.ids, summaries, order);
   const keys = rows.keys(oldKeys);
@@ -214,18 +226,30 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
       if (archivedId === undefined && rows.oldRow(row) < 0) newUnresolved.push([urlHash(url), row]);
       return archivedId !== id ? archivedId : undefined;
     });
-    planned.set(row, plannedRow(keys[row]!, placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined), bucketCount));
+    planned.set(
+      row,
+      plannedRow(
+        keys[row]!,
+        placement(id, relatedIds, row > 0 ? rows.idAt(row - 1) : undefined, row + 1 < rows.count ? rows.idAt(row + 1) : undefined),
+        bucketCount,
+      ),
+    );
   }
 
   // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh
   // again, but a moved post's whose tokens are the same (its bytes, unless the folder changed its date).
-  const movedTokensDiffer = await Promise.all(moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen.key, move.key))));
+  const movedTokensDiffer = await Promise.all(
+    moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen.key, move.key))),
+  );
   const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
   const freshRows = [...droppedRows.map((old) => rows.newRow(old)), ...order.map((post) => post.row)].sort((a, b) => a - b);
-  const search = { mapping: rowMapping(newRowOf, freshRows), droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen.key])) };
+  const search = {
+    mapping: rowMapping(newRowOf, freshRows),
+    droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen.key])),
+  };
 
   // 4. The small files: metadata shards, tag lists, manifest.
   const smallFiles = new Map<string, string>();
@@ -237,7 +261,11 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     builtAt: new Date().toISOString(),
     postCount: rows.count,
     tags: tags.summaries,
-    days: countDays(order.map((post) => post.summary), input.timeZone, dayCounts),
+    days: countDays(
+      order.map((post) => post.summary),
+      input.timeZone,
+      dayCounts,
+    ),
     shardCount: Math.ceil(rows.count / snapshot.shardSize),
   };
   smallFiles.set('manifest.json', JSON.stringify(manifest));
@@ -245,21 +273,35 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   // The last build's problems, but those of files read again (found again above) and of files gone
   // (unreadable ones, which the record does not hold); duplicates stay, none of them having changed.
   const kept = snapshot.problems.filter(
-    (problem) => SAME_URL_REASONS.has(problem.reason) || (!readPaths.has(problem.path) && !removed.has(problem.path) && previous.get(problem.path) !== undefined),
+    (problem) =>
+      SAME_URL_REASONS.has(problem.reason) || (!readPaths.has(problem.path) && !removed.has(problem.path) && previous.get(problem.path) !== undefined),
   );
   const report = makeReport({ filesSeen: files.length, postsDir: input.postsDir, startedAt: input.startedAt }, rows.count, [...kept, ...problems]);
   const next: PlanSnapshot = {
     record: read.record,
     shardSize: snapshot.shardSize,
-    paths: rows.column(movedPaths(snapshot.paths, moves), order.map((post) => post.summary.path)),
-    ids: rows.column(snapshot.ids, order.map((post) => post.id)),
-    dates: rows.column(snapshot.dates, order.map((post) => post.summary.date.getTime())),
+    paths: rows.column(
+      movedPaths(snapshot.paths, moves),
+      order.map((post) => post.summary.path),
+    ),
+    ids: rows.column(
+      snapshot.ids,
+      order.map((post) => post.id),
+    ),
+    dates: rows.column(
+      snapshot.dates,
+      order.map((post) => post.summary.date.getTime()),
+    ),
     // Without new posts, no row moves and no link is resolved: the pairs stay as they were.
-    urlRows: order.length === 0 ? snapshot.urlRows : encodeUrlPairs([
-      ...rows.movePairs(urlRows.entries()),
-      ...order.flatMap((post) => (post.url === undefined ? [] : [[urlHash(post.url), post.row] as [number, number]])),
-    ]),
-    unresolvedRows: order.length === 0 ? snapshot.unresolvedRows : encodeUrlPairs([...rows.movePairs(withoutPairs(unresolved.entries(), resolvedLinks)), ...newUnresolved]),
+    urlRows:
+      order.length === 0
+        ? snapshot.urlRows
+        : encodeUrlPairs([
+            ...rows.movePairs(urlRows.entries()),
+            ...order.flatMap((post) => (post.url === undefined ? [] : [[urlHash(post.url), post.row] as [number, number]])),
+          ]),
+    unresolvedRows:
+      order.length === 0 ? snapshot.unresolvedRows : encodeUrlPairs([...rows.movePairs(withoutPairs(unresolved.entries(), resolvedLinks)), ...newUnresolved]),
     duplicateUrls: snapshot.duplicateUrls,
     tagRows: tags.rows,
     manifest,
@@ -390,7 +432,10 @@ class RowOrder {
 
   /** Every row's store key: the old rows' as read this build, the new posts'. */
   keys(oldKeys: readonly (string | undefined)[]): string[] {
-    return this.column(oldKeys as string[], this.order.map((post) => post.key));
+    return this.column(
+      oldKeys as string[],
+      this.order.map((post) => post.key),
+    );
   }
 
   *movePairs(pairs: Iterable<[number, number]>): Generator<[number, number]> {
@@ -462,7 +507,13 @@ class UrlResolver {
  * Metadata shards: each shard holding an edited post, and every shard from the first new post's on
  * (rows move there), made from the shards the last build wrote.
  */
-async function patchShards(files: Map<string, string>, dataRoot: string, snapshot: PlanSnapshot, order: readonly Added[], edits: readonly Edit[]): Promise<void> {
+async function patchShards(
+  files: Map<string, string>,
+  dataRoot: string,
+  snapshot: PlanSnapshot,
+  order: readonly Added[],
+  edits: readonly Edit[],
+): Promise<void> {
   const size = snapshot.shardSize;
   const oldCount = snapshot.paths.length;
   const readShard = async (shard: number) => (JSON.parse(await readFile(join(dataRoot, shardFile(shard)), 'utf8')) as MetaShard).posts;
@@ -497,7 +548,10 @@ async function patchShards(files: Map<string, string>, dataRoot: string, snapsho
   });
   while (next < order.length) merged.push(toMeta(order[next]!.summary, order[next++]!.id));
   for (let start = 0; start < merged.length; start += size) {
-    files.set(shardFile(firstMovedShard + start / size), JSON.stringify({ version: INDEX_FORMAT_VERSION, posts: merged.slice(start, start + size) } satisfies MetaShard));
+    files.set(
+      shardFile(firstMovedShard + start / size),
+      JSON.stringify({ version: INDEX_FORMAT_VERSION, posts: merged.slice(start, start + size) } satisfies MetaShard),
+    );
   }
 }
 
@@ -506,7 +560,13 @@ async function patchShards(files: Map<string, string>, dataRoot: string, snapsho
  * build's list, its moved rows renumbered, the new rows added); a tag whose place in the ranking
  * changed is written under its new file name.
  */
-async function patchTags(files: Map<string, string>, dataRoot: string, snapshot: PlanSnapshot, rows: RowOrder, order: readonly Added[]): Promise<{ summaries: Manifest['tags']; rows: PlanSnapshot['tagRows'] }> {
+async function patchTags(
+  files: Map<string, string>,
+  dataRoot: string,
+  snapshot: PlanSnapshot,
+  rows: RowOrder,
+  order: readonly Added[],
+): Promise<{ summaries: Manifest['tags']; rows: PlanSnapshot['tagRows'] }> {
   const firstMoved = order.length > 0 ? order[0]!.position : snapshot.paths.length;
   const oldTags = new Map(snapshot.manifest.tags.map((tag) => [tag.key, tag]));
   const counts = new Map(snapshot.manifest.tags.map(({ file: _file, ...tag }) => [tag.key, { ...tag }]));
@@ -519,7 +579,7 @@ async function patchTags(files: Map<string, string>, dataRoot: string, snapshot:
         count.count++;
         // The label is the oldest post's: a new post's, if it comes before the tag's first row.
         const first = snapshot.tagRows[tag.key]![0];
-        if (row < rows.newRow(first) && !(addedRows.get(tag.key)?.length)) count.label = tag.label;
+        if (row < rows.newRow(first) && !addedRows.get(tag.key)?.length) count.label = tag.label;
       }
       addedRows.set(tag.key, [...(addedRows.get(tag.key) ?? []), row]);
     }
@@ -532,7 +592,9 @@ async function patchTags(files: Map<string, string>, dataRoot: string, snapshot:
     const [first, last] = old ? snapshot.tagRows[tag.key]! : [Infinity, -1];
     const moves = old !== undefined && last >= firstMoved;
     if (!old || added.length > 0 || moves) {
-      const oldRows = old ? decodeDeltas((JSON.parse(await readFile(join(dataRoot, old.file), 'utf8')) as TagPostList).rowDeltas).map((row) => rows.newRow(row)) : [];
+      const oldRows = old
+        ? decodeDeltas((JSON.parse(await readFile(join(dataRoot, old.file), 'utf8')) as TagPostList).rowDeltas).map((row) => rows.newRow(row))
+        : [];
       const all = [...oldRows, ...added].sort((a, b) => a - b);
       files.set(tag.file, tagListJson(tag.key, encodeDeltas(all)));
       tagRows[tag.key] = [all[0]!, all[all.length - 1]!];

@@ -124,7 +124,10 @@ export function diskStore(dir: string): PostStore {
   const use = () => {
     if (opened) return opened;
     const cache = openCacheDb(dir);
-    const dbs = Object.fromEntries(PARTS.map((part) => [part, cache.part(part, part === 'bodies' ? 'binary' : 'string')])) as Record<Part, Database<string | Buffer, string>>;
+    const dbs = Object.fromEntries(PARTS.map((part) => [part, cache.part(part, part === 'bodies' ? 'binary' : 'string')])) as Record<
+      Part,
+      Database<string | Buffer, string>
+    >;
     return (opened = { cache, dbs });
   };
   const string = (part: Part, key: string) => use().dbs[part].get(key) as string | undefined;

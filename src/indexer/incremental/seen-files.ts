@@ -82,7 +82,8 @@ export class SeenFiles {
     if (this.allHeads) return this.allHeads.subarray(entry.headAt, entry.headAt + entry.headLength);
     this.headsFd ??= openSync(this.headsPath, 'r');
     const bytes = Buffer.allocUnsafe(entry.headLength);
-    if (readSync(this.headsFd, bytes, 0, entry.headLength, entry.headAt) !== entry.headLength) throw new Error(`the heads file ${this.headsPath} is shorter than its record says`);
+    if (readSync(this.headsFd, bytes, 0, entry.headLength, entry.headAt) !== entry.headLength)
+      throw new Error(`the heads file ${this.headsPath} is shorter than its record says`);
     return bytes;
   }
 
@@ -164,7 +165,14 @@ export function loadSeenFiles(dir: string, settings: string, memory?: BuildMemor
     if (header.settings !== settings || typeof header.heads !== 'string' || !header.heads.startsWith(HEADS_PREFIX)) return undefined;
     const headsPath = join(dir, header.heads);
     if (!existsSync(headsPath)) return undefined;
-    if (appended && appended.path === path && appended.settings === settings && appended.mark === log.mark && appended.base.headsPath === headsPath && isStamped(path, appended.stamp)) {
+    if (
+      appended &&
+      appended.path === path &&
+      appended.settings === settings &&
+      appended.mark === log.mark &&
+      appended.base.headsPath === headsPath &&
+      isStamped(path, appended.stamp)
+    ) {
       return appended.base.appended(log, appended.lines);
     }
     const entries = new Map<string, SeenLine>();
@@ -186,7 +194,7 @@ export function loadSeenFiles(dir: string, settings: string, memory?: BuildMemor
  */
 function parseLines(text: string, take: (path: string, line: SeenLine) => void): number {
   let lines = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = text.indexOf('\n', start);
     if (end < 0) throw new Error('the record ends inside a line');
     if (text.charCodeAt(start) !== 9) {
@@ -197,7 +205,12 @@ function parseLines(text: string, take: (path: string, line: SeenLine) => void):
         fields.push(at);
       }
       const [sizeEnd, timeEnd, keyEnd, headAtEnd, lengthEnd] = fields as [number, number, number, number, number];
-      const numbers = [text.slice(start, sizeEnd), text.slice(sizeEnd + 1, timeEnd), text.slice(keyEnd + 1, headAtEnd), text.slice(headAtEnd + 1, lengthEnd)].map(Number);
+      const numbers = [
+        text.slice(start, sizeEnd),
+        text.slice(sizeEnd + 1, timeEnd),
+        text.slice(keyEnd + 1, headAtEnd),
+        text.slice(headAtEnd + 1, lengthEnd),
+      ].map(Number);
       if (numbers.some(Number.isNaN)) throw new Error('a line of the record has a field that is not a number');
       const [size, mtimeMs, headAt, headLength] = numbers as [number, number, number, number];
       take(decodePath(text.slice(lengthEnd + 1, end)), { seen: { size, mtimeMs, key: text.slice(timeEnd + 1, keyEnd) }, headAt, headLength });
@@ -277,7 +290,10 @@ export class SeenFilesWriter {
     this.log.commit(this.id);
     if (!this.appending) removeHeadsFilesBut(this.dir, this.heads.path);
     const path = join(this.dir, SEEN_FILE);
-    if (this.memory) this.memory.record = this.appendTo ? { path, settings: this.settings, mark: this.id, stamp: stampOf(path), base: this.appendTo, lines: this.lines } : undefined;
+    if (this.memory)
+      this.memory.record = this.appendTo
+        ? { path, settings: this.settings, mark: this.id, stamp: stampOf(path), base: this.appendTo, lines: this.lines }
+        : undefined;
   }
 
   /** A failed build leaves the last record as it was. */

@@ -6,7 +6,16 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket, type PostMeta, type TagPostList } from '../../shared/types.ts';
+import {
+  postBucketFile,
+  postInBucket,
+  shardFile,
+  type Manifest,
+  type MetaShard,
+  type PostBucket,
+  type PostMeta,
+  type TagPostList,
+} from '../../shared/types.ts';
 import { FEED_ENTRIES, FEED_FOLDER, feedPath, makeAtomFeed, type FeedPost, type FeedSite } from '../plan/feeds.ts';
 
 export interface WrittenFeeds {
@@ -32,11 +41,14 @@ export async function writeFeeds(dataRoot: string, site: FeedSite): Promise<Writ
     if (!url) originals.set(id, (url = readJson<PostBucket>(postBucketFile(id, manifest.postBuckets)).then((bucket) => postInBucket(bucket, id)?.originalUrl)));
     return url;
   };
-  const postsOfRows = (rows: readonly number[]) => Promise.all(rows.map(async (row): Promise<FeedPost> => {
-    const meta = await metaOfRow(row);
-    const originalUrl = await originalOf(meta.id);
-    return { id: meta.id, title: meta.title, date: meta.date, excerpt: meta.excerpt, tags: meta.tags, ...(originalUrl ? { originalUrl } : {}) };
-  }));
+  const postsOfRows = (rows: readonly number[]) =>
+    Promise.all(
+      rows.map(async (row): Promise<FeedPost> => {
+        const meta = await metaOfRow(row);
+        const originalUrl = await originalOf(meta.id);
+        return { id: meta.id, title: meta.title, date: meta.date, excerpt: meta.excerpt, tags: meta.tags, ...(originalUrl ? { originalUrl } : {}) };
+      }),
+    );
 
   const feeds = new Map<string, string>();
   const newest = Array.from({ length: Math.min(FEED_ENTRIES, manifest.postCount) }, (_, n) => manifest.postCount - 1 - n);

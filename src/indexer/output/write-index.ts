@@ -31,7 +31,17 @@ import { BUILD_ID_FILE, loadState, saveState } from '../incremental/last-build.t
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
 import { PhaseClock } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
-import { forgetCachedRows, headMapping, loadCachedRows, mapRows, patchIndex, sameTail, saveCachedRows, searchCachePaths, type CachedRows } from '../search/search-cache.ts';
+import {
+  forgetCachedRows,
+  headMapping,
+  loadCachedRows,
+  mapRows,
+  patchIndex,
+  sameTail,
+  saveCachedRows,
+  searchCachePaths,
+  type CachedRows,
+} from '../search/search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
@@ -218,11 +228,31 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     const fresh = [...mergePartialIndexes(parts)];
     const readWritten = (path: string) => readIfThere(join(dataRoot, path));
     // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
-    const patched = searchPatch.shift === 0 && dropped ? await patchSearchInPlace(before, after, { read: readWritten, newRowOf: searchPatch.newRowOf, fresh: new Map(fresh.map((list) => [list.token, list])), dropped, postCount: built.postCount, write, tail: tailOfMeta, ...(shardBytes ? { shardBytes } : {}) }) : undefined;
+    const patched =
+      searchPatch.shift === 0 && dropped
+        ? await patchSearchInPlace(before, after, {
+            read: readWritten,
+            newRowOf: searchPatch.newRowOf,
+            fresh: new Map(fresh.map((list) => [list.token, list])),
+            dropped,
+            postCount: built.postCount,
+            write,
+            tail: tailOfMeta,
+            ...(shardBytes ? { shardBytes } : {}),
+          })
+        : undefined;
     inPlace = patched !== undefined;
     search = patched
-      ? { tokens: cachedRows!.stats.tokens + patched.tokenChange, bytes: cachedRows!.stats.bytes + patched.byteChange, shards: patched.shards, pieces: patched.pieces }
-      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, { shardBytes, tail: tailOfMeta });
+      ? {
+          tokens: cachedRows!.stats.tokens + patched.tokenChange,
+          bytes: cachedRows!.stats.bytes + patched.byteChange,
+          shards: patched.shards,
+          pieces: patched.pieces,
+        }
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, {
+          shardBytes,
+          tail: tailOfMeta,
+        });
   } else {
     search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
   }
@@ -330,11 +360,21 @@ async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise
  * Each worker indexes a contiguous run of rows, so that the partial indexes join in order; the buckets
  * are written in batches by whichever worker is free.
  */
-async function onWorkers(rowCount: number, buckets: readonly BucketTask[], pool: WorkerPool, storeDir: string, dataRoot: string, rowTasks: (start: number, end: number) => RowTask[]): Promise<PartialIndex[]> {
+async function onWorkers(
+  rowCount: number,
+  buckets: readonly BucketTask[],
+  pool: WorkerPool,
+  storeDir: string,
+  dataRoot: string,
+  rowTasks: (start: number, end: number) => RowTask[],
+): Promise<PartialIndex[]> {
   const share = Math.ceil(rowCount / pool.size);
-  const indexing = Array.from({ length: pool.size }, (_, worker) => pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir }));
+  const indexing = Array.from({ length: pool.size }, (_, worker) =>
+    pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir }),
+  );
   const writing: Promise<number>[] = [];
-  for (let start = 0; start < buckets.length; start += BUCKET_BATCH) writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, dataRoot }));
+  for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
+    writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, dataRoot }));
   const [parts] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
   // What the workers hold goes with them, before the index is merged on this thread.
   await pool.recycle();
@@ -361,7 +401,11 @@ async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): 
  * or drops them, but its tail's, which this build wrote anew. Undefined, with the state as it was, when
  * there is no written index to patch.
  */
-async function patchSearchInPlace(before: ReadonlyMap<string, string>, after: Map<string, string>, patch: Omit<InPlacePatch, 'drop'>): Promise<InPlaceResult | undefined> {
+async function patchSearchInPlace(
+  before: ReadonlyMap<string, string>,
+  after: Map<string, string>,
+  patch: Omit<InPlacePatch, 'drop'>,
+): Promise<InPlaceResult | undefined> {
   const carried = [...before].filter(([path]) => path.startsWith('search/') && !path.startsWith(SEARCH_TAIL_FOLDER));
   for (const [path, hash] of carried) after.set(path, hash);
   const result = await patchInPlace({ ...patch, drop: (path) => after.delete(path) });

@@ -81,7 +81,9 @@ function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
     members = [];
   }
   if (members.length !== wanted.size) {
-    throw new Error(`the post bucket ${path} is not as the last build wrote it (changed by hand, or by another build?): build again, the next build writes every file`);
+    throw new Error(
+      `the post bucket ${path} is not as the last build wrote it (changed by hand, or by another build?): build again, the next build writes every file`,
+    );
   }
   return members;
 }

@@ -10,7 +10,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeHTML } from 'entities';
-import { extrasBucketCount, extrasFile, type ExtrasBucket, type Manifest, type PostBucket, type PostExtras, type PostFile, type StoryRef } from '../../shared/types.ts';
+import {
+  extrasBucketCount,
+  extrasFile,
+  type ExtrasBucket,
+  type Manifest,
+  type PostBucket,
+  type PostExtras,
+  type PostFile,
+  type StoryRef,
+} from '../../shared/types.ts';
 import { findSameStories, MAX_SAME_STORY, storySignature, type StoryItem } from '../plan/same-story.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
 
@@ -87,7 +96,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   for (const bucket of Object.values(fresh)) {
     for (const [id, title, date, tags, signature, lead, links] of bucket.posts) {
       refs.set(id, { id, title, date, tags });
-      items.push({ id, title, time: Date.parse(date), signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined });
+      items.push({
+        id,
+        title,
+        time: Date.parse(date),
+        signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
+      });
       reading.push({ id, title, lead, ownLinks: links.length });
       ownLinks.set(id, links);
     }
@@ -107,7 +121,15 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     files.get(extrasFile(id, manifest.postBuckets))![id] = extras;
   }
   const { written, unchanged } = await writeChanged(dataRoot, files);
-  return { posts: items.length, grouped: found.size, furtherReading: further.size, bucketsRead, written, unchanged, seconds: (performance.now() - started) / 1000 };
+  return {
+    posts: items.length,
+    grouped: found.size,
+    furtherReading: further.size,
+    bucketsRead,
+    written,
+    unchanged,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Writes the extras files whose JSON changed; removes those of a larger archive's bucket count. */

@@ -110,7 +110,7 @@ class TokenCounter {
     if (units.length < text.length + 16) units = new Uint16Array(text.length * 2 + 16);
     const han = hanFoldTable();
     let n = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       if (n + 16 > units.length) units = grow(units, n);
       const code = text.charCodeAt(i);
       if (code < 0x80) {
@@ -300,7 +300,8 @@ function pointAt(i: number, end: number): number {
 function unitsToString(source: Uint16Array, length: number): string {
   if (LITTLE_ENDIAN) return Buffer.from(source.buffer, source.byteOffset, length * 2).toString('utf16le');
   let text = '';
-  for (let start = 0; start < length; start += CHUNK) text += String.fromCharCode.apply(null, source.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
+  for (let start = 0; start < length; start += CHUNK)
+    text += String.fromCharCode.apply(null, source.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
   return text;
 }
 

@@ -48,7 +48,11 @@ export function parseDateField(value: string, timeZone: string): Date | undefine
 const wallTimes = new Map<string, number>();
 const MAX_WALL_TIMES = 100_000;
 
-function wallTimeToInstant(parts: { year: number; month: number; day: number; hour: number; minute: number; second: number }, ms: number, timeZone: string): number {
+function wallTimeToInstant(
+  parts: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  ms: number,
+  timeZone: string,
+): number {
   const key = `${timeZone} ${parts.year} ${parts.month} ${parts.day} ${parts.hour} ${parts.minute} ${parts.second} ${ms}`;
   let instant = wallTimes.get(key);
   if (instant === undefined) {

@@ -67,7 +67,7 @@ export function detectLanguage(text: string): PostLanguage | undefined {
       const script = code >= TABLE_START && code < TABLE_END ? table[code - TABLE_START] : others.get(code);
       if (script === TRADITIONAL_ONLY) traditionalOnly++;
       else if (script === SIMPLIFIED_ONLY) simplifiedOnly++;
-    } else if (code < 0x80 ? ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) : LATIN_LETTER.test(String.fromCodePoint(code))) latin++;
+    } else if (code < 0x80 ? (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a : LATIN_LETTER.test(String.fromCodePoint(code))) latin++;
   }
   if (han === 0) return latin > 20 ? 'en' : undefined;
   if (traditionalOnly === 0 && simplifiedOnly === 0) return undefined; // characters shared by both scripts

@@ -22,9 +22,44 @@ const LEADING_EPOCH_COMMENT = new RegExp(String.raw`^\s*${EPOCH_COMMENT}`);
  * (`parse_block_html: false`), which is what Jekyll renders. Markdown is never applied inside them.
  */
 const HTML_BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'div', 'dl', 'fieldset', 'figure', 'footer',
-  'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'iframe', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table',
-  'ul', 'script', 'style', 'noscript', 'video', 'audio', 'picture', 'figcaption', 'menu',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'center',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'fieldset',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'iframe',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'ul',
+  'script',
+  'style',
+  'noscript',
+  'video',
+  'audio',
+  'picture',
+  'figcaption',
+  'menu',
 ]);
 const VOID_BLOCK_TAGS = new Set(['hr']);
 const BLOCK_START = /^ {0,3}<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/>]|$)/gm;
@@ -57,7 +92,7 @@ export function splitHtmlBlocks(source: string): { raw: boolean; text: string }[
   for (let start = BLOCK_START.exec(source); start; start = BLOCK_START.exec(source)) {
     const tag = start[1]!.toLowerCase();
     if (start.index < done || !HTML_BLOCK_TAGS.has(tag)) continue;
-    const end = lineEnd(source, VOID_BLOCK_TAGS.has(tag) ? start.index : matchingEndTag(source, tag, start.index) ?? blankLineAfter(source, start.index));
+    const end = lineEnd(source, VOID_BLOCK_TAGS.has(tag) ? start.index : (matchingEndTag(source, tag, start.index) ?? blankLineAfter(source, start.index)));
     if (start.index > done) parts.push({ raw: false, text: source.slice(done, start.index) });
     parts.push({ raw: true, text: source.slice(start.index, end) });
     done = end;

@@ -67,9 +67,16 @@ export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions
   const decided = decidePostDate({ field: fields.text('date'), body: split.body, fileName, timeZone: options.timeZone });
   if (!decided) {
     const written = fields.text('date');
-    return fail('invalid-date', `${written === undefined ? 'no date field' : `date field "${written}" is not a valid date`}, no <!--epoch--> comment and no YYYY-MM-DD- file-name prefix`);
+    return fail(
+      'invalid-date',
+      `${written === undefined ? 'no date field' : `date field "${written}" is not a valid date`}, no <!--epoch--> comment and no YYYY-MM-DD- file-name prefix`,
+    );
   }
-  if (decided.fallbackReason) warn('date-fallback', `${decided.fallbackReason}; used the ${decided.source === 'epoch-comment' ? '<!--epoch--> comment' : 'file-name date'} (${decided.date.toISOString()})`);
+  if (decided.fallbackReason)
+    warn(
+      'date-fallback',
+      `${decided.fallbackReason}; used the ${decided.source === 'epoch-comment' ? '<!--epoch--> comment' : 'file-name date'} (${decided.date.toISOString()})`,
+    );
 
   const rawUrl = fields.text('from') ?? fields.text('link');
   const originalUrl = resolveSafeUrl(rawUrl);

@@ -38,7 +38,15 @@ export function summarizePost(post: ParsedPost): PostSummary {
     ...rest,
     textLength: text.length,
     figureCount: figures.length,
-    ...(first ? { image: { src: first.src, ...(first.srcset ? { srcset: first.srcset } : {}), ...(first.width && first.height ? { width: first.width, height: first.height } : {}) } } : {}),
+    ...(first
+      ? {
+          image: {
+            src: first.src,
+            ...(first.srcset ? { srcset: first.srcset } : {}),
+            ...(first.width && first.height ? { width: first.width, height: first.height } : {}),
+          },
+        }
+      : {}),
     relatedUrls: related.map((link) => urlIdentity(link.url)),
     textPrint: textPrint(text),
     readingMinutes: readingMinutes(text),

@@ -109,7 +109,7 @@ export function bucketFile(members: BucketMember[]): Buffer {
 export function bucketMembers(file: Buffer): BucketMember[] {
   const members: BucketMember[] = [];
   const lines = file.subarray(OPEN.length, file.length - CLOSE.length);
-  for (let start = 0; start < lines.length; ) {
+  for (let start = 0; start < lines.length;) {
     const newline = lines.indexOf(NEWLINE, start);
     // Each line but the last ends with the separator's comma.
     const line = lines.subarray(start, newline < 0 ? lines.length : newline - 1);

@@ -32,8 +32,11 @@ export function resolveSafeUrl(raw: string | undefined | null, base?: string): s
   if (raw == null) return undefined;
   // Control characters and white space inside a URL are never meaningful here; browsers strip them too,
   // which is how `java\tscript:` tricks work. Strip them before deciding anything.
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
-  const cleaned = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim().replace(/ /g, '%20');
+  const cleaned = raw
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .replace(/ /g, '%20');
   if (cleaned === '' || cleaned.startsWith('#')) return undefined;
   let url: URL;
   try {

@@ -3,8 +3,19 @@
  * Pure: takes records, returns file contents; writing them is the caller's job.
  */
 import {
-  INDEX_FORMAT_VERSION, postBucketCount, postBucketFile, shardFile,
-  type IngestReport, type Manifest, type MetaShard, type PostMeta, type PostVersion, type Problem, type ProblemReason, type TagPostList, type TagSummary,
+  INDEX_FORMAT_VERSION,
+  postBucketCount,
+  postBucketFile,
+  shardFile,
+  type IngestReport,
+  type Manifest,
+  type MetaShard,
+  type PostMeta,
+  type PostVersion,
+  type Problem,
+  type ProblemReason,
+  type TagPostList,
+  type TagSummary,
 } from '../../shared/types.ts';
 import { dayKeyOf } from '../../shared/days.ts';
 import { assignIds } from '../parse/ids.ts';
@@ -192,7 +203,13 @@ export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
  * function's scope alive, every variable a closure in it uses, for as long as any of its closures lives,
  * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
  */
-function planRows(entries: readonly { post: IndexedPost; id: string }[], urlKeys: ReadonlyMap<IndexedPost, string>, unresolved: [url: string, row: number][], bucketCount: number, versions: ReadonlyMap<string, PostVersion[]>): PlannedRow[] {
+function planRows(
+  entries: readonly { post: IndexedPost; id: string }[],
+  urlKeys: ReadonlyMap<IndexedPost, string>,
+  unresolved: [url: string, row: number][],
+  bucketCount: number,
+  versions: ReadonlyMap<string, PostVersion[]>,
+): PlannedRow[] {
   const idByUrl = new Map<string, string>();
   for (const { post, id } of entries) {
     const url = urlKeys.get(post);
@@ -222,7 +239,10 @@ export function plannedRow(key: string, place: PostPlacement, bucketCount: numbe
 }
 
 /** Post files rendered on demand from the store: they keep only the rows and the loader. */
-function postReaders(rows: readonly PlannedRow[], loadPost: (key: string) => Promise<ParsedPost>): Pick<BuiltIndex, 'posts' | 'postFile' | 'postBucket' | 'postBuckets'> {
+function postReaders(
+  rows: readonly PlannedRow[],
+  loadPost: (key: string) => Promise<ParsedPost>,
+): Pick<BuiltIndex, 'posts' | 'postFile' | 'postBucket' | 'postBuckets'> {
   const positionById = new Map(rows.map((row, index) => [row.place.id, index]));
   let rowsByBucket: Map<string, number[]> | undefined;
   const bucketRows = () => {
@@ -286,7 +306,13 @@ export const DUPLICATE_RULES = {
  * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts,
  * `versionSets` each set of posts kept as versions of one article.
  */
-function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map<IndexedPost, string>, duplicateUrls: string[], versionSets: IndexedPost[][]): IndexedPost[] {
+function mergeDuplicates(
+  posts: IndexedPost[],
+  problems: Problem[],
+  urlKeys: Map<IndexedPost, string>,
+  duplicateUrls: string[],
+  versionSets: IndexedPost[][],
+): IndexedPost[] {
   const groups = new Map<string, IndexedPost[]>();
   const kept: IndexedPost[] = [];
   for (const post of posts) {
@@ -321,7 +347,12 @@ function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map
       }
       const percent = `${Math.floor(share * 100)} %`;
       if (share >= DUPLICATE_RULES.merged) {
-        problems.push({ path: copy.path, reason: 'duplicate-url', severity: 'error', detail: `same original URL (${copy.originalUrl}) as ${home.path}, which was kept: merged, ${mergedKind(copy, home, share)} (${percent} of its text is in the kept copy)` });
+        problems.push({
+          path: copy.path,
+          reason: 'duplicate-url',
+          severity: 'error',
+          detail: `same original URL (${copy.originalUrl}) as ${home.path}, which was kept: merged, ${mergedKind(copy, home, share)} (${percent} of its text is in the kept copy)`,
+        });
         continue;
       }
       keptHere.push(copy);
@@ -329,9 +360,19 @@ function mergeDuplicates(posts: IndexedPost[], problems: Problem[], urlKeys: Map
       const versionShare = copy.textPrint && best!.textPrint ? containment(copy.textPrint, best!.textPrint) : 0;
       if (versionShare >= DUPLICATE_RULES.version) {
         versions.push(copy);
-        problems.push({ path: copy.path, reason: 'url-version', severity: 'warning', detail: `same original URL (${copy.originalUrl}) as ${best!.path}, ${Math.floor(versionShare * 100)} % of its text in it: kept as a version of that article` });
+        problems.push({
+          path: copy.path,
+          reason: 'url-version',
+          severity: 'warning',
+          detail: `same original URL (${copy.originalUrl}) as ${best!.path}, ${Math.floor(versionShare * 100)} % of its text in it: kept as a version of that article`,
+        });
       } else {
-        problems.push({ path: copy.path, reason: 'url-reused', severity: 'warning', detail: `same original URL (${copy.originalUrl}) as ${home.path}, but only ${percent} of its text is in it: kept as its own post` });
+        problems.push({
+          path: copy.path,
+          reason: 'url-reused',
+          severity: 'warning',
+          detail: `same original URL (${copy.originalUrl}) as ${home.path}, but only ${percent} of its text is in it: kept as its own post`,
+        });
       }
     }
     kept.push(best!);
@@ -355,7 +396,11 @@ function versionsById(sets: readonly IndexedPost[][], ids: ReadonlyMap<string, s
     const all = set
       .map((post) => ({ id: ids.get(post.path)!, date: post.date.toISOString(), title: post.title }))
       .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : 1));
-    for (const version of all) byId.set(version.id, all.filter((other) => other !== version));
+    for (const version of all)
+      byId.set(
+        version.id,
+        all.filter((other) => other !== version),
+      );
   }
   return byId;
 }

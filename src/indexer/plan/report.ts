@@ -38,14 +38,18 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
   }
   if (report.search) {
     const { tokens, shards, bytes, addSeconds, writeSeconds, patched, tailPosts } = report.search;
-    const how = patched ? 'the last build\'s index patched' : 'post files + indexing';
+    const how = patched ? "the last build's index patched" : 'post files + indexing';
     // The tail is what a fetch rewrites (see search-format.ts): how far it has grown says what the next one costs.
     const tail = tailPosts === undefined ? '' : ` (the newest ${tailPosts.toLocaleString('en')} posts in its tail)`;
-    lines.push(`  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards${tail}, ${(bytes / 1e6).toFixed(1)} MB (${how} ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`);
+    lines.push(
+      `  search index: ${tokens.toLocaleString('en')} tokens in ${shards.toLocaleString('en')} shards${tail}, ${(bytes / 1e6).toFixed(1)} MB (${how} ${addSeconds.toFixed(1)} s, shards ${writeSeconds.toFixed(1)} s)`,
+    );
   }
   if (report.output) {
     const { written, unchanged, removed } = report.output;
-    lines.push(`  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`);
+    lines.push(
+      `  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`,
+    );
   }
   if (report.plan) lines.push(`  plan: ${report.plan.patched ? "the last build's plan patched" : `every post planned (no patch: ${report.plan.reason})`}`);
   if (report.phases) lines.push(`  phases: ${report.phases.map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ')}`);

@@ -151,7 +151,10 @@ export function headMapping(mapping: RowMapping, oldFrom: number, newFrom: numbe
     const row = mapping.newRowOf[old]!;
     if (row >= 0 && row < newFrom) fresh.push(row);
   }
-  const head = rowMapping(newRowOf, fresh.sort((a, b) => a - b));
+  const head = rowMapping(
+    newRowOf,
+    fresh.sort((a, b) => a - b),
+  );
   return head && { mapping: head, dropped };
 }
 
@@ -161,7 +164,12 @@ export function headMapping(mapping: RowMapping, oldFrom: number, newFrom: numbe
  * build's): the token stream of this build's whole index. `dropped`, when known: every token of the
  * posts whose old rows are dropped (see shiftPostings).
  */
-export function* patchIndex(old: Iterable<TokenPostings>, mapping: RowMapping, fresh: Iterable<TokenPostings>, dropped?: ReadonlySet<string>): Generator<TokenPostings> {
+export function* patchIndex(
+  old: Iterable<TokenPostings>,
+  mapping: RowMapping,
+  fresh: Iterable<TokenPostings>,
+  dropped?: ReadonlySet<string>,
+): Generator<TokenPostings> {
   const reader = old[Symbol.iterator]();
   const freshLists = fresh[Symbol.iterator]();
   let last = reader.next();
@@ -170,11 +178,12 @@ export function* patchIndex(old: Iterable<TokenPostings>, mapping: RowMapping, f
     const cached = last.done ? undefined : last.value;
     const freshList = added.done ? undefined : added.value;
     const order = !cached ? 1 : !freshList ? -1 : cached.token < freshList.token ? -1 : cached.token > freshList.token ? 1 : 0;
-    const merged = order < 0 && mapping.shift !== undefined
-      ? shiftPostings(cached!, mapping, mapping.shift, !dropped || dropped.has(cached!.token))
-      : order === 0 && mapping.shift !== undefined
-        ? mergeShifted(cached!.postings, freshList!.postings, mapping.newRowOf)
-        : mergePostings(order <= 0 ? cached!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
+    const merged =
+      order < 0 && mapping.shift !== undefined
+        ? shiftPostings(cached!, mapping, mapping.shift, !dropped || dropped.has(cached!.token))
+        : order === 0 && mapping.shift !== undefined
+          ? mergeShifted(cached!.postings, freshList!.postings, mapping.newRowOf)
+          : mergePostings(order <= 0 ? cached!.postings : undefined, order >= 0 ? freshList!.postings : undefined, mapping.newRowOf);
     if (merged.count > 0) yield { token: order <= 0 ? cached!.token : freshList!.token, count: merged.count, postings: merged.postings };
     if (order <= 0) last = reader.next();
     if (order >= 0) added = freshLists.next();
@@ -191,7 +200,7 @@ function shiftPostings(list: TokenPostings, mapping: RowMapping, shift: number, 
   const { postings } = list;
   if (mapping.dropsRows && mayDrop) {
     let row = 0;
-    for (let at = 0; at < postings.length; ) {
+    for (let at = 0; at < postings.length;) {
       row += varintAt(postings, at);
       at = varintEnd(postings, at) + 1; // past the weight byte
       if (mapping.newRowOf[row]! < 0) return mergeShifted(postings, undefined, mapping.newRowOf);
@@ -234,7 +243,7 @@ export function mergeShifted(cached: Uint8Array, freshList: Uint8Array | undefin
   const { rows: freshRows, weights: freshWeights } = decodeRows(fresh);
   let nextFresh = 0;
   let oldRow = 0;
-  for (let c = 0; c < cached.length; ) {
+  for (let c = 0; c < cached.length;) {
     const start = c;
     let byte = cached[c++]!;
     let delta = byte & 0x7f;
@@ -292,7 +301,7 @@ export function decodeRows(postings: Uint8Array): { rows: number[]; weights: num
   const rows: number[] = [];
   const weights: number[] = [];
   let row = 0;
-  for (let at = 0; at < postings.length; ) {
+  for (let at = 0; at < postings.length;) {
     row += varintAt(postings, at);
     at = varintEnd(postings, at);
     rows.push(row);

@@ -10,7 +10,16 @@
  *     from the start of the first such shard until a cut falls where the old index had one; pieces only
  *     of those tokens; every other file stays as it is.
  */
-import { PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, decodeShardHeader, searchPiecePath, searchShardPath, type SearchMeta, type ShardHeader } from '../../shared/search-format.ts';
+import {
+  PIECE_POSTINGS,
+  SEARCH_FORMAT_VERSION,
+  SEARCH_META_PATH,
+  decodeShardHeader,
+  searchPiecePath,
+  searchShardPath,
+  type SearchMeta,
+  type ShardHeader,
+} from '../../shared/search-format.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
@@ -71,7 +80,7 @@ function wholeList(read: ReadIndexFile, token: string, rest: Uint8Array, restCou
 /** The row of a list's last posting (the list's first delta is its row from zero). */
 function lastRowOf(postings: Uint8Array): number {
   let row = 0;
-  for (let at = 0; at < postings.length; ) {
+  for (let at = 0; at < postings.length;) {
     row += varintAt(postings, at);
     at = varintEnd(postings, at) + 1; // past the weight
   }
@@ -111,7 +120,7 @@ function patchPieced(
     for (let k = 0; k < pieceCount && !found; k++) {
       const body = readShardFile(read, searchPiecePath(token, k)).body;
       let at = 0;
-      for (let current = 0; at < body.length; ) {
+      for (let current = 0; at < body.length;) {
         current += varintAt(body, at);
         at = varintEnd(body, at);
         if (current === row) {
@@ -252,7 +261,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
     const end = first[shard + 1];
     const nextChange = () => (nextAffected < affected.length && (end === undefined || affected[nextAffected]! < end) ? affected[nextAffected] : undefined);
     const tokens = old.header.tokens;
-    for (let n = 0; n < tokens.length || nextChange() !== undefined; ) {
+    for (let n = 0; n < tokens.length || nextChange() !== undefined;) {
       const oldToken = tokens[n];
       const change = nextChange();
       if (oldToken !== undefined && (change === undefined || oldToken < change)) {
@@ -265,9 +274,10 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
       nextAffected++;
       const wasThere = oldToken === token;
       const oldPieceCount = wasThere ? (pieces[token] ?? 0) : 0;
-      const quick = oldPieceCount > 0
-        ? patchPieced(read, token, restOf(old, n), oldPieceCount, fresh.get(token), dropped.has(token) ? droppedRows : [], newRowOf, piecePostings)
-        : undefined;
+      const quick =
+        oldPieceCount > 0
+          ? patchPieced(read, token, restOf(old, n), oldPieceCount, fresh.get(token), dropped.has(token) ? droppedRows : [], newRowOf, piecePostings)
+          : undefined;
       if (quick) {
         n++;
         for (const [k, body] of quick.changed) await writePieces(token, [body], write, piecePostings, k);

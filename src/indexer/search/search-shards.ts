@@ -4,7 +4,15 @@
  * postings as pieces (format: src/shared/search-format.ts).
  */
 import {
-  PIECE_POSTINGS, SEARCH_FORMAT_VERSION, SEARCH_META_PATH, encodeShard, searchPiecePath, searchShardPath, searchTailShardPath, type SearchMeta, type ShardHeader,
+  PIECE_POSTINGS,
+  SEARCH_FORMAT_VERSION,
+  SEARCH_META_PATH,
+  encodeShard,
+  searchPiecePath,
+  searchShardPath,
+  searchTailShardPath,
+  type SearchMeta,
+  type ShardHeader,
 } from '../../shared/search-format.ts';
 import { fnv1a } from '../../shared/types.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
@@ -46,7 +54,11 @@ export async function writeSearchShards(
   lists: Iterable<TokenPostings>,
   postCount: number,
   write: (path: string, body: Uint8Array | string) => Promise<void>,
-  { shardBytes = SEARCH_SHARD_BYTES, piecePostings = PIECE_POSTINGS, tail = emptyTail(postCount) }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail } = {},
+  {
+    shardBytes = SEARCH_SHARD_BYTES,
+    piecePostings = PIECE_POSTINGS,
+    tail = emptyTail(postCount),
+  }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail } = {},
 ): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
   const cutter = new ShardCutter(write, shardBytes);
   let total = 0;
@@ -103,7 +115,13 @@ export async function writeSearchMeta(
 }
 
 /** Writes a token's pieces (see splitIntoPieces), numbered from `first`; returns their bytes. */
-export async function writePieces(token: string, pieces: readonly Uint8Array[], write: (path: string, body: Uint8Array) => Promise<void>, piecePostings = PIECE_POSTINGS, first = 0): Promise<number> {
+export async function writePieces(
+  token: string,
+  pieces: readonly Uint8Array[],
+  write: (path: string, body: Uint8Array) => Promise<void>,
+  piecePostings = PIECE_POSTINGS,
+  first = 0,
+): Promise<number> {
   let bytes = 0;
   for (const [k, piece] of pieces.entries()) {
     const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
@@ -280,6 +298,10 @@ export async function buildSearchFiles(
   const files = new Map<string, Uint8Array | string>();
   const write = async (path: string, body: Uint8Array | string) => void files.set(path, body);
   const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes);
-  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, { shardBytes: sizes.shardBytes, piecePostings: sizes.piecePostings, tail: written.tail });
+  await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, {
+    shardBytes: sizes.shardBytes,
+    piecePostings: sizes.piecePostings,
+    tail: written.tail,
+  });
   return files;
 }

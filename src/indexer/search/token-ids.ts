@@ -77,7 +77,10 @@ export class TokenIds {
       const high = this.midHigh[slot]!;
       if (high === 0) continue;
       const low = this.midLow[slot]!;
-      const token = (low & 0xffff) === 0 ? String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16) : String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16, low & 0xffff);
+      const token =
+        (low & 0xffff) === 0
+          ? String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16)
+          : String.fromCharCode(high >>> 16, high & 0xffff, low >>> 16, low & 0xffff);
       yield [token, this.midIds[slot]!];
     }
     yield* this.long;

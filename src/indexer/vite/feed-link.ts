@@ -16,6 +16,14 @@ export function feedLink(siteUrl: string | undefined = process.env['SITE_URL']):
       base = config.base;
     },
     transformIndexHtml: () =>
-      siteUrl ? [{ tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: '新聞典藏閱讀器', href: `${base}${DATA_DIR}/${feedPath()}` }, injectTo: 'head' }] : [],
+      siteUrl
+        ? [
+            {
+              tag: 'link',
+              attrs: { rel: 'alternate', type: 'application/atom+xml', title: '新聞典藏閱讀器', href: `${base}${DATA_DIR}/${feedPath()}` },
+              injectTo: 'head',
+            },
+          ]
+        : [],
   };
 }

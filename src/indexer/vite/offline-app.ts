@@ -29,7 +29,6 @@ export const PICTURE_ENTRIES = 300;
 /** @default 30 */
 export const PICTURE_DAYS = 30;
 
-
 export function offlineApp(base: string): Plugin[] {
   const data = new RegExp(`^${escapeRegExp(base)}data/`);
   // Route patterns are written into sw.js as source: a RegExp carries the base, a function could not
@@ -79,12 +78,21 @@ export function offlineApp(base: string): Plugin[] {
         {
           urlPattern: dataUrl,
           handler: 'NetworkFirst',
-          options: { cacheName: DATA_CACHE, networkTimeoutSeconds: 4, expiration: { maxEntries: DATA_ENTRIES, purgeOnQuotaError: true }, cacheableResponse: { statuses: [200] } },
+          options: {
+            cacheName: DATA_CACHE,
+            networkTimeoutSeconds: 4,
+            expiration: { maxEntries: DATA_ENTRIES, purgeOnQuotaError: true },
+            cacheableResponse: { statuses: [200] },
+          },
         },
         {
           urlPattern: ({ request, sameOrigin }) => request.destination === 'image' && !sameOrigin,
           handler: 'CacheFirst',
-          options: { cacheName: PICTURE_CACHE, expiration: { maxEntries: PICTURE_ENTRIES, maxAgeSeconds: PICTURE_DAYS * 24 * 3600, purgeOnQuotaError: true }, cacheableResponse: { statuses: [0, 200] } },
+          options: {
+            cacheName: PICTURE_CACHE,
+            expiration: { maxEntries: PICTURE_ENTRIES, maxAgeSeconds: PICTURE_DAYS * 24 * 3600, purgeOnQuotaError: true },
+            cacheableResponse: { statuses: [0, 200] },
+          },
         },
       ],
     },

@@ -25,9 +25,22 @@ const LMDB = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('
  */
 export async function bundledWorker(cacheDir: string, sourceDirs: string[], lockFile: string): Promise<URL | undefined> {
   const lock = await readFile(lockFile).catch(() => '');
-  const fingerprint = createHash('sha1').update(await sourceFingerprint(sourceDirs)).update(lock).update(version).update(PISCINA).update(LMDB).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha1')
+    .update(await sourceFingerprint(sourceDirs))
+    .update(lock)
+    .update(version)
+    .update(PISCINA)
+    .update(LMDB)
+    .digest('hex')
+    .slice(0, 16);
   const file = join(cacheDir, `worker-${fingerprint}.mjs`);
-  if (await stat(file).then(() => true, () => false)) return pathToFileURL(file);
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return pathToFileURL(file);
   try {
     await mkdir(cacheDir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;

@@ -29,8 +29,22 @@ function child(entry: Element, name: string): Element | undefined {
 const day = (n: number) => String(n).padStart(2, '0');
 // 60 CNA posts and 3 RTHK posts: more than a feed holds, for the archive's feed and CNA's.
 const posts: TestPost[] = [
-  ...Array.from({ length: 60 }, (_, n): TestPost => ({ name: `cna-${n}`, title: `中央社第${n}則 & <消息>`, date: `2026-11-${day(1 + (n % 28))} ${day(n % 24)}:00`, outlet: 'cna', link: `cna/${n}.aspx?a=1&b=2`, body: `<p>第${n}則的內文。</p>` })),
-  ...Array.from({ length: 3 }, (_, n): TestPost => ({ name: `rthk-${n}`, title: `港台第${n}則`, date: `2026-11-29 0${n}:30`, outlet: 'rthk', link: `rthk/${n}`, body: `<p>港台第${n}則的內文。</p>` })),
+  ...Array.from({ length: 60 }, (_, n): TestPost => ({
+    name: `cna-${n}`,
+    title: `中央社第${n}則 & <消息>`,
+    date: `2026-11-${day(1 + (n % 28))} ${day(n % 24)}:00`,
+    outlet: 'cna',
+    link: `cna/${n}.aspx?a=1&b=2`,
+    body: `<p>第${n}則的內文。</p>`,
+  })),
+  ...Array.from({ length: 3 }, (_, n): TestPost => ({
+    name: `rthk-${n}`,
+    title: `港台第${n}則`,
+    date: `2026-11-29 0${n}:30`,
+    outlet: 'rthk',
+    link: `rthk/${n}`,
+    body: `<p>港台第${n}則的內文。</p>`,
+  })),
 ];
 
 describe('Atom feeds', async () => {

@@ -13,7 +13,7 @@ describe('readingMinutes', () => {
     expect(readingMinutes(Array.from({ length: LATIN_WORDS_PER_MINUTE * 4 }, () => 'word').join(' '))).toBe(4);
   });
 
-  it("counts a contraction, a hyphenated word and a number each as one word", () => {
+  it('counts a contraction, a hyphenated word and a number each as one word', () => {
     expect(readingMinutes(Array.from({ length: LATIN_WORDS_PER_MINUTE }, () => "don't well-known 3.5").join(' '))).toBe(3);
   });
 

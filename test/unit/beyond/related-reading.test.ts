@@ -2,8 +2,18 @@ import { findFurtherReading, type ReadingItem } from '../../../src/indexer/plan/
 
 // Our own headlines: three on a harbour's ferry line, others on unrelated matters (padding the archive
 // so that the ferry's terms are rare in it).
-const ferry = (id: string, title: string, ownLinks = 0): ReadingItem => ({ id, title, lead: '基隆港務分公司表示，新輪渡航線連接馬祖，旅客可網路購票。', ownLinks });
-const filler = Array.from({ length: 60 }, (_, n): ReadingItem => ({ id: `other-${n}`, title: `第${n}則 地方議會審查年度預算`, lead: `議員今天質詢第${n}項施政計畫，要求提出改善方案。`, ownLinks: 0 }));
+const ferry = (id: string, title: string, ownLinks = 0): ReadingItem => ({
+  id,
+  title,
+  lead: '基隆港務分公司表示，新輪渡航線連接馬祖，旅客可網路購票。',
+  ownLinks,
+});
+const filler = Array.from({ length: 60 }, (_, n): ReadingItem => ({
+  id: `other-${n}`,
+  title: `第${n}則 地方議會審查年度預算`,
+  lead: `議員今天質詢第${n}項施政計畫，要求提出改善方案。`,
+  ownLinks: 0,
+}));
 
 describe('further reading', () => {
   it('suggests posts that share rare terms, best first', () => {
@@ -18,7 +28,10 @@ describe('further reading', () => {
   });
 
   it('leaves out the posts the caller excludes, such as other reports of the same story', () => {
-    const found = findFurtherReading([ferry('a', '基隆馬祖輪渡新航線啟航'), ferry('b', '馬祖輪渡航線 旅客網路購票'), ...filler], (id) => new Set(id === 'a' ? ['b'] : []));
+    const found = findFurtherReading(
+      [ferry('a', '基隆馬祖輪渡新航線啟航'), ferry('b', '馬祖輪渡航線 旅客網路購票'), ...filler],
+      (id) => new Set(id === 'a' ? ['b'] : []),
+    );
     expect(found.has('a')).toBe(false);
   });
 

@@ -13,17 +13,26 @@ const OTHER = [
   '氣象署預估下週初鋒面通過後天氣回穩，各地早晚溫差大，清晨沿海空曠地區低溫約十四度。',
 ].join('');
 const DAY = 24 * 3600 * 1000;
-const item = (id: string, title: string, text: string, day: number): StoryItem => ({ id, title, time: Date.UTC(2026, 10, 1) + day * DAY, signature: storySignature(`${title}\n${text}`) });
+const item = (id: string, title: string, text: string, day: number): StoryItem => ({
+  id,
+  title,
+  time: Date.UTC(2026, 10, 1) + day * DAY,
+  signature: storySignature(`${title}\n${text}`),
+});
 
 describe('same story', () => {
   it('finds a wire story run by another outlet two days later, with a sentence of its own added', () => {
-    const found = findSameStories([item('a', '北部港口新輪渡航線下月啟航', STORY, 0), item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場直擊報導。`, 2)]);
+    const found = findSameStories([
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 0),
+      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場直擊報導。`, 2),
+    ]);
     expect(found.get('a')?.map((other) => other.id)).toEqual(['b']);
     expect(found.get('b')?.map((other) => other.id)).toEqual(['a']);
   });
 
   it('finds a copy written in Simplified characters', () => {
-    const simplified = '交通部今天宣布，连接北部两座港口的新轮渡航线将于下个月正式启航，每日往返四班，票价比照既有航线。交通部官员表示，新航线启用后，两港之间的旅行时间可望缩短一小时，并带动沿线观光与货运。港务公司指出，码头候船室已完成整修，新增无障碍通道与电子票证闸门，旅客可预先在网络购票。';
+    const simplified =
+      '交通部今天宣布，连接北部两座港口的新轮渡航线将于下个月正式启航，每日往返四班，票价比照既有航线。交通部官员表示，新航线启用后，两港之间的旅行时间可望缩短一小时，并带动沿线观光与货运。港务公司指出，码头候船室已完成整修，新增无障碍通道与电子票证闸门，旅客可预先在网络购票。';
     const found = findSameStories([item('hant', '北部港口新輪渡航線下月啟航', STORY, 0), item('hans', '北部港口新轮渡航线下月启航', simplified, 0)]);
     expect(found.get('hant')?.[0]?.id).toBe('hans');
   });
@@ -37,7 +46,8 @@ describe('same story', () => {
   });
 
   it("leaves apart a recurring report whose title's numbers differ", () => {
-    const daily = (n: number) => `指揮中心今天公布新增${n}例境外移入個案，均為自國外返台民眾，入境後即進行居家檢疫並採檢，目前無新增本土病例，累計確診${700 + n}例。`;
+    const daily = (n: number) =>
+      `指揮中心今天公布新增${n}例境外移入個案，均為自國外返台民眾，入境後即進行居家檢疫並採檢，目前無新增本土病例，累計確診${700 + n}例。`;
     const found = findSameStories([item('a', '新增3例境外移入 累計703例', daily(3), 0), item('b', '新增4例境外移入 累計704例', daily(4), 1)]);
     expect(found.size).toBe(0);
   });

@@ -18,7 +18,18 @@ export interface TestPost {
 }
 
 export function postText(post: TestPost): string {
-  return ['---', 'layout: post', `title: ${post.title}`, `date: ${post.date}:00.000000000 +00:00`, `link: https://news.example.tw/${post.link}`, `categories: ${post.outlet}`, '---', '', post.body, ''].join('\n');
+  return [
+    '---',
+    'layout: post',
+    `title: ${post.title}`,
+    `date: ${post.date}:00.000000000 +00:00`,
+    `link: https://news.example.tw/${post.link}`,
+    `categories: ${post.outlet}`,
+    '---',
+    '',
+    post.body,
+    '',
+  ].join('\n');
 }
 
 /** Writes the posts to a folder, builds them, and returns the site's `data/` folder. */

@@ -5,7 +5,10 @@ import { serveSearchIndex } from './serve-index.ts';
 
 const rowsOf = async (query: string) => (await runSearch(query)).rowsByDate;
 const marked = async (query: string, text: string) =>
-  (await runSearch(query)).split(text).filter((piece) => piece.match).map((piece) => piece.text);
+  (await runSearch(query))
+    .split(text)
+    .filter((piece) => piece.match)
+    .map((piece) => piece.text);
 
 // Every class answers the same whether a post's postings are in the shards, in pieces or in the index's tail.
 describe.each([

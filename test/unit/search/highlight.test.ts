@@ -3,11 +3,18 @@ import { findMatches, markMatches } from '../../../src/features/search/highlight
 
 describe('highlighting', () => {
   it('finds folded needles in the original text', () => {
-    expect(findMatches('習近平與ＡＰＥＣ', ['习近平', 'apec'])).toEqual([[0, 3], [4, 8]]);
+    expect(findMatches('習近平與ＡＰＥＣ', ['习近平', 'apec'])).toEqual([
+      [0, 3],
+      [4, 8],
+    ]);
   });
 
   it('matches Latin needles as whole words only', () => {
-    expect(findMatches('AI said: ai-chip, AI晶片', ['ai'])).toEqual([[0, 2], [9, 11], [18, 20]]);
+    expect(findMatches('AI said: ai-chip, AI晶片', ['ai'])).toEqual([
+      [0, 2],
+      [9, 11],
+      [18, 20],
+    ]);
   });
 
   it('merges overlapping matches', () => {

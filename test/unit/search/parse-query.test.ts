@@ -60,7 +60,10 @@ describe('parsing a query', () => {
   });
 
   it('adds the regional variants of a word as other spellings', () => {
-    const variants = [['普丁', '普京', '蒲亭'], ['新西兰', '纽西兰']];
+    const variants = [
+      ['普丁', '普京', '蒲亭'],
+      ['新西兰', '纽西兰'],
+    ];
     const { terms } = parseQuery('普京 紐西蘭總理', variants);
     expect(terms[0]!.spellings.map((spelling) => spelling.folded)).toEqual(['普京', '普丁', '蒲亭']);
     expect(terms[1]!.spellings.map((spelling) => spelling.folded)).toEqual(['纽西兰总理', '新西兰总理']);

@@ -72,13 +72,21 @@ describe.each([
 
   it('highlights the matched words in the reader’s own script', async () => {
     const result = await runSearch('习近平 普京');
-    expect(result.split('蒲亭與習近平會談').filter((piece) => piece.match).map((piece) => piece.text)).toEqual(['蒲亭', '習近平']);
+    expect(
+      result
+        .split('蒲亭與習近平會談')
+        .filter((piece) => piece.match)
+        .map((piece) => piece.text),
+    ).toEqual(['蒲亭', '習近平']);
   });
 });
 
 describe('what a query fetches', () => {
   it('fetches the meta file and only the shards holding its tokens', async () => {
-    const many = Array.from({ length: 400 }, (_, i) => ({ title: `第${i}號報告`, text: `報告編號 R${i} 由研究員${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4f00 + i)}撰寫。` }));
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      title: `第${i}號報告`,
+      text: `報告編號 R${i} 由研究員${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4f00 + i)}撰寫。`,
+    }));
     const fetched = await serveSearchIndex(many);
     await runSearch('R123');
     expect(fetched.paths[0]).toBe(SEARCH_META_PATH);
@@ -121,7 +129,12 @@ describe('the shard format', () => {
     }));
     const shardsOf = async (parts: SearchIndexBuilder[]) => {
       const files = new Map<string, Uint8Array | string>();
-      const written = await writeSearchShards(mergePartialIndexes(parts.map((part) => part.exportPartial())), posts.length, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
+      const written = await writeSearchShards(
+        mergePartialIndexes(parts.map((part) => part.exportPartial())),
+        posts.length,
+        async (path, body) => void files.set(path, body),
+        { shardBytes: 2048 },
+      );
       return { files, written };
     };
     const whole = new SearchIndexBuilder();
@@ -151,14 +164,18 @@ describe('a post added after the newest', () => {
       const builder = new SearchIndexBuilder();
       posts.forEach((post, row) => builder.addText(row, post.title, post.text));
       const files = new Map<string, Uint8Array | string>();
-      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
+      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body), {
+        shardBytes: 2048,
+      });
       files.delete(SEARCH_META_PATH);
       return files as Map<string, Uint8Array>;
     };
     const before = await shardsOf(older);
     const after = await shardsOf([...older, added]);
     const addedTokens = new Set(searchTokenList(countSearchTokens(added.title, added.text)));
-    const inOrder = [...after].map(([path, bytes]) => ({ path, bytes, tokens: decodeShard(bytes).header.tokens })).sort((a, b) => (a.tokens[0]! < b.tokens[0]! ? -1 : 1));
+    const inOrder = [...after]
+      .map(([path, bytes]) => ({ path, bytes, tokens: decodeShard(bytes).header.tokens }))
+      .sort((a, b) => (a.tokens[0]! < b.tokens[0]! ? -1 : 1));
     const holdsAdded = inOrder.map((shard) => shard.tokens.some((token) => addedTokens.has(token)));
     let changed = 0;
     inOrder.forEach((shard, n) => {
@@ -172,7 +189,11 @@ describe('a post added after the newest', () => {
   });
 
   it('moves no cut beyond the next shard when one token grows a lot (a common word in many new posts)', async () => {
-    const lists = Array.from({ length: 3000 }, (_, n) => ({ token: `t${String(n).padStart(5, '0')}`, count: 1, postings: new Uint8Array(20 + ((n * 7919) % 180)) }));
+    const lists = Array.from({ length: 3000 }, (_, n) => ({
+      token: `t${String(n).padStart(5, '0')}`,
+      count: 1,
+      postings: new Uint8Array(20 + ((n * 7919) % 180)),
+    }));
     const shardsOf = async (tokens: typeof lists) => {
       const files = new Map<string, Uint8Array | string>();
       await writeSearchShards(tokens, 10, async (path, body) => void files.set(path, body), { shardBytes: 2048 });
@@ -181,7 +202,9 @@ describe('a post added after the newest', () => {
     const before = await shardsOf(lists);
     for (const growth of [300, 1500]) {
       const after = await shardsOf(lists.map((list, n) => (n === 1500 ? { ...list, postings: new Uint8Array(list.postings.length + growth) } : list)));
-      const changed = [...after].filter(([path, body]) => path !== SEARCH_META_PATH && !Buffer.from(body as Uint8Array).equals(Buffer.from((before.get(path) ?? '') as Uint8Array)));
+      const changed = [...after].filter(
+        ([path, body]) => path !== SEARCH_META_PATH && !Buffer.from(body as Uint8Array).equals(Buffer.from((before.get(path) ?? '') as Uint8Array)),
+      );
       // The grown token's shard, and the one or two its new end reaches into.
       expect(changed.length).toBeLessThanOrEqual(3);
     }
@@ -194,7 +217,13 @@ describe('common tokens, their older postings in pieces', () => {
 
   it('answers every query as an index without pieces does', async () => {
     const queries = ['颱風', '颱風 停課', '停課', '颱風 -停課', '編號17', '"颱風消息"'];
-    const answers = async () => Promise.all(queries.map(async (query) => { const { rows, rowsByDate } = await runSearch(query); return { rows, rowsByDate }; }));
+    const answers = async () =>
+      Promise.all(
+        queries.map(async (query) => {
+          const { rows, rowsByDate } = await runSearch(query);
+          return { rows, rowsByDate };
+        }),
+      );
     await serveSearchIndex(posts, { tailRows: 1 });
     const whole = await answers();
     const fetched = await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16, tailRows: 1 });
@@ -206,7 +235,13 @@ describe('common tokens, their older postings in pieces', () => {
 
   it('answers every query as an index without a tail does, a common token in pieces, its shard and the tail', async () => {
     const queries = ['颱風', '颱風 停課', '停課', '颱風 -停課', '編號17', '編號299', '"颱風消息"', '颱風 編號29'];
-    const answers = async () => Promise.all(queries.map(async (query) => { const { rows, rowsByDate } = await runSearch(query); return { rows, rowsByDate }; }));
+    const answers = async () =>
+      Promise.all(
+        queries.map(async (query) => {
+          const { rows, rowsByDate } = await runSearch(query);
+          return { rows, rowsByDate };
+        }),
+      );
     await serveSearchIndex(posts, { shardBytes: 512, piecePostings: 16, tailRows: 1 });
     const whole = await answers();
     // 300 posts: the 256 oldest before the tail (颱風: 15 pieces of 16, 16 postings in its shard), 44 in it.
@@ -247,7 +282,11 @@ function firstShardPath(files: Map<string, Uint8Array | string>): string {
 
 describe('shard headers', () => {
   it('are written front-coded and read back as they were, surrogate pairs included', () => {
-    const header = { tokens: ['a', 'ab', 'abc', 'b', '乌克', '乌克兰', '乌克兰总', '𠮷野', '𠮷野家', '𠮷𠮷'], ends: [3, 5, 9, 12, 14, 17, 20, 22, 25, 30], counts: [1, 1, 2, 1, 1, 1, 1, 1, 1, 2] };
+    const header = {
+      tokens: ['a', 'ab', 'abc', 'b', '乌克', '乌克兰', '乌克兰总', '𠮷野', '𠮷野家', '𠮷𠮷'],
+      ends: [3, 5, 9, 12, 14, 17, 20, 22, 25, 30],
+      counts: [1, 1, 2, 1, 1, 1, 1, 1, 1, 2],
+    };
     const decoded = decodeShard(encodeShard(header, new Uint8Array(30)));
     expect(decoded.header).toEqual(header);
   });

@@ -16,7 +16,8 @@ describe('regional variant groups', () => {
   });
 
   it('do not widen common words into other vocabulary', () => {
-    for (const word of ['文件', '文檔', '檔案', '數據', '資料', '智慧', '智能', '程序', '程式', '進程', '軟件', '軟體', '信息', '網絡']) expect(groupOf(word)).toBeUndefined();
+    for (const word of ['文件', '文檔', '檔案', '數據', '資料', '智慧', '智能', '程序', '程式', '進程', '軟件', '軟體', '信息', '網絡'])
+      expect(groupOf(word)).toBeUndefined();
   });
 
   it('keep the Georgian country apart from the American state', () => {

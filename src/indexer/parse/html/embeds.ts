@@ -2,7 +2,20 @@
  * Third-party embeds (YouTube, Twitter/X, Facebook, Instagram players in iframes; `<video>`/`<audio>`)
  * become plain links to the embedded item: the reader loads nothing from third parties until asked.
  */
-import { all, classList, detach, isDetached, isElement, makeElement, makeText, replaceWith, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
+import {
+  all,
+  classList,
+  detach,
+  isDetached,
+  isElement,
+  makeElement,
+  makeText,
+  replaceWith,
+  visibleText,
+  type ChildNode,
+  type Element,
+  type ParentNode,
+} from './html-tree.ts';
 import { resolveSafeUrl, type UrlContext } from '../urls.ts';
 
 /** How to name and where to point each kind of embed; first match wins. */
@@ -15,7 +28,11 @@ const EMBED_RULES: readonly { label: string; match: RegExp; link: (url: URL) => 
       return id ? `https://www.youtube.com/watch?v=${id}` : url.href;
     },
   },
-  { label: 'Vimeo 影片', match: /(^|\.)vimeo\.com$/, link: (url) => (/\/video\/(\d+)/.exec(url.pathname) ? `https://vimeo.com/${/\/video\/(\d+)/.exec(url.pathname)![1]}` : url.href) },
+  {
+    label: 'Vimeo 影片',
+    match: /(^|\.)vimeo\.com$/,
+    link: (url) => (/\/video\/(\d+)/.exec(url.pathname) ? `https://vimeo.com/${/\/video\/(\d+)/.exec(url.pathname)![1]}` : url.href),
+  },
   { label: 'Facebook 貼文', match: /(^|\.)facebook\.com$/, link: (url) => resolveSafeUrl(url.searchParams.get('href')) ?? url.href },
   { label: 'X（Twitter）貼文', match: /(^|\.)(twitter\.com|x\.com)$/, link: (url) => url.href },
   { label: 'Instagram 貼文', match: /(^|\.)instagram\.com$/, link: (url) => url.href.replace(/\/embed\/?.*$/, '/') },
@@ -29,7 +46,10 @@ const QUOTED_POSTS: readonly { selector: string; label: string; link: (quote: El
   {
     selector: 'blockquote.twitter-tweet, blockquote.twitter-video',
     label: 'X（Twitter）貼文',
-    link: (quote) => all('a[href]', quote).reverse().map((a) => (/\/status(es)?\/\d+/.test(a.attribs['href']!) ? a.attribs['href'] : undefined)),
+    link: (quote) =>
+      all('a[href]', quote)
+        .reverse()
+        .map((a) => (/\/status(es)?\/\d+/.test(a.attribs['href']!) ? a.attribs['href'] : undefined)),
   },
   {
     selector: 'blockquote.instagram-media',
@@ -64,7 +84,9 @@ export function quoteSocialPosts(root: ParentNode, urls: UrlContext): number {
   for (const { selector, label, link } of QUOTED_POSTS) {
     for (const quote of all(selector, root)) {
       if (isDetached(quote, root)) continue;
-      const url = link(quote).map((href) => resolveSafeUrl(href, urls.baseUrl)).find(Boolean);
+      const url = link(quote)
+        .map((href) => resolveSafeUrl(href, urls.baseUrl))
+        .find(Boolean);
       const paragraphs: ChildNode[] = all('p', quote).filter((p) => visibleText(p) !== '' && !all('p', p).length);
       const linkParagraph = url ? [makeElement('p', {}, [makeElement('a', { href: url, class: 'embed' }, [makeText(`▶ ${label}`)])])] : [];
       if (paragraphs.length === 0 && linkParagraph.length === 0) continue;

@@ -5,8 +5,19 @@
  */
 import type { Figure } from '../../../shared/types.ts';
 import {
-  all, classList, descendants, detach, isDetached, isElement, makeElement, makeText, replaceWith, visibleText,
-  type ChildNode, type Element, type ParentNode,
+  all,
+  classList,
+  descendants,
+  detach,
+  isDetached,
+  isElement,
+  makeElement,
+  makeText,
+  replaceWith,
+  visibleText,
+  type ChildNode,
+  type Element,
+  type ParentNode,
 } from './html-tree.ts';
 import { LOCAL_ASSET_PATH, resolveSafeUrl, unwrapImageProxy, upgradeToHttps, type UrlContext } from '../urls.ts';
 
@@ -77,7 +88,13 @@ function readImageSources(img: Element, urls: UrlContext): ImageSources | undefi
     ? all('source', picture).flatMap((source) => {
         const set = firstAttribute(source, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
         if (!set) return [];
-        return [{ srcset: set, ...(source.attribs['media'] ? { media: source.attribs['media'] } : {}), ...(source.attribs['type'] ? { type: source.attribs['type'] } : {}) }];
+        return [
+          {
+            srcset: set,
+            ...(source.attribs['media'] ? { media: source.attribs['media'] } : {}),
+            ...(source.attribs['type'] ? { type: source.attribs['type'] } : {}),
+          },
+        ];
       })
     : [];
   const size = sizeFromAttributes(img) ?? sizeFromAspectRatio(img) ?? sizeFromFileName(src);
@@ -216,7 +233,11 @@ function isAspectRatioWrapper(element: Element): boolean {
 }
 
 function isTextOnlyBlock(element: Element): boolean {
-  return element.name === 'div' && descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) && visibleText(element) !== '';
+  return (
+    element.name === 'div' &&
+    descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) &&
+    visibleText(element) !== ''
+  );
 }
 
 /**
@@ -298,7 +319,9 @@ function buildMediaElement(figure: Figure): Element {
   const img = makeElement('img', imgAttribs);
   if (!figure.sources?.length) return img;
   return makeElement('picture', {}, [
-    ...figure.sources.map((source) => makeElement('source', { srcset: source.srcset, ...(source.media ? { media: source.media } : {}), ...(source.type ? { type: source.type } : {}) })),
+    ...figure.sources.map((source) =>
+      makeElement('source', { srcset: source.srcset, ...(source.media ? { media: source.media } : {}), ...(source.type ? { type: source.type } : {}) }),
+    ),
     img,
   ]);
 }

@@ -8,9 +8,47 @@ import { isElement, isText, parseBodyHtml, serializeChildren, type ParentNode } 
 
 /** Start tags that close an open `<p>` (HTML's "close a p element" steps), so never found inside one. */
 const CLOSES_P = new Set([
-  'address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption',
-  'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p', 'search', 'section', 'summary', 'ul',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'listing', 'form', 'table', 'hr', 'xmp', 'li', 'dd', 'dt', 'plaintext',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'center',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'header',
+  'hgroup',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'search',
+  'section',
+  'summary',
+  'ul',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'listing',
+  'form',
+  'table',
+  'hr',
+  'xmp',
+  'li',
+  'dd',
+  'dt',
+  'plaintext',
 ]);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Elements inside which the parser resets the `<p>` scope (a table cell starts afresh). */
@@ -56,5 +94,3 @@ export function isSettled(root: ParentNode): boolean {
 function isTablePart(name: string): boolean {
   return name === 'tr' || name === 'td' || name === 'th' || name === 'tbody' || name === 'thead' || name === 'tfoot' || name === 'caption';
 }
-
-

@@ -103,7 +103,11 @@ export function unwrap(element: Element): void {
 
 export function makeElement(name: string, attribs: Record<string, string> = {}, children: ChildNode[] = []): Element {
   // Through the adapter, so the element carries the HTML namespace the serializer needs to know void tags.
-  const element = adapter.createElement(name, HTML_NAMESPACE as never, Object.entries(attribs).map(([attrName, value]) => ({ name: attrName, value })));
+  const element = adapter.createElement(
+    name,
+    HTML_NAMESPACE as never,
+    Object.entries(attribs).map(([attrName, value]) => ({ name: attrName, value })),
+  );
   element.children = children;
   for (const child of children) child.parent = element;
   relink(element);
@@ -147,7 +151,28 @@ export function isDetached(element: Element, root: ParentNode): boolean {
   return node !== root;
 }
 
-const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'figure', 'figcaption', 'blockquote', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'table', 'pre', 'hr', 'dt', 'dd']);
+const BLOCK_ELEMENTS = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'figure',
+  'figcaption',
+  'blockquote',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'table',
+  'pre',
+  'hr',
+  'dt',
+  'dd',
+]);
 
 /**
  * Text with one line break between blocks, so paragraphs do not run into each other: of the whole tree

@@ -9,26 +9,117 @@ import { resolveImageUrl, resolveSrcset } from './figures.ts';
 
 /** Tags kept, each with the attributes it may keep. URL attributes are checked separately below. */
 export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
-  p: [], br: [], hr: [], div: [], blockquote: [], pre: [], code: [],
-  h2: [], h3: [], h4: [], h5: [], h6: [],
+  p: [],
+  br: [],
+  hr: [],
+  div: [],
+  blockquote: [],
+  pre: [],
+  code: [],
+  h2: [],
+  h3: [],
+  h4: [],
+  h5: [],
+  h6: [],
   a: ['href', 'title', 'class'],
-  strong: [], b: [], em: [], i: [], u: [], s: [], del: [], ins: [], mark: [], small: [], sub: [], sup: [], q: [], cite: [], abbr: ['title'],
-  ul: [], ol: ['start', 'reversed'], li: [], dl: [], dt: [], dd: [],
-  figure: [], figcaption: [], picture: [], source: ['srcset', 'media', 'type'],
+  strong: [],
+  b: [],
+  em: [],
+  i: [],
+  u: [],
+  s: [],
+  del: [],
+  ins: [],
+  mark: [],
+  small: [],
+  sub: [],
+  sup: [],
+  q: [],
+  cite: [],
+  abbr: ['title'],
+  ul: [],
+  ol: ['start', 'reversed'],
+  li: [],
+  dl: [],
+  dt: [],
+  dd: [],
+  figure: [],
+  figcaption: [],
+  picture: [],
+  source: ['srcset', 'media', 'type'],
   img: ['src', 'srcset', 'alt', 'width', 'height'],
-  table: [], caption: [], thead: [], tbody: [], tfoot: [], tr: [], th: ['colspan', 'rowspan', 'scope'], td: ['colspan', 'rowspan'],
-  ruby: [], rt: [], rp: [],
+  table: [],
+  caption: [],
+  thead: [],
+  tbody: [],
+  tfoot: [],
+  tr: [],
+  th: ['colspan', 'rowspan', 'scope'],
+  td: ['colspan', 'rowspan'],
+  ruby: [],
+  rt: [],
+  rp: [],
 };
 
 /** Removed with everything inside: active content, form controls, document-level and decorative-only markup. */
 export const DROPPED_WITH_CONTENT = new Set([
-  'script', 'style', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param',
-  'input', 'button', 'select', 'textarea', 'option', 'optgroup', 'datalist', 'output', 'progress', 'meter',
-  'base', 'meta', 'link', 'title', 'head', 'svg', 'math', 'canvas', 'video', 'audio', 'track', 'map', 'area', 'dialog',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'param',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'option',
+  'optgroup',
+  'datalist',
+  'output',
+  'progress',
+  'meter',
+  'base',
+  'meta',
+  'link',
+  'title',
+  'head',
+  'svg',
+  'math',
+  'canvas',
+  'video',
+  'audio',
+  'track',
+  'map',
+  'area',
+  'dialog',
 ]);
 
 /** Block containers renamed to `div`, so that unwrapping them never runs two blocks of text together. */
-const RENAMED_TO_DIV = new Set(['section', 'article', 'header', 'footer', 'aside', 'main', 'nav', 'center', 'address', 'details', 'summary', 'fieldset', 'form', 'body', 'html', 'legend', 'label']);
+const RENAMED_TO_DIV = new Set([
+  'section',
+  'article',
+  'header',
+  'footer',
+  'aside',
+  'main',
+  'nav',
+  'center',
+  'address',
+  'details',
+  'summary',
+  'fieldset',
+  'form',
+  'body',
+  'html',
+  'legend',
+  'label',
+]);
 
 /** The page has its own `<h1>` (the title): headings inside a body start one level down. */
 const RENAMED: Readonly<Record<string, string>> = { h1: 'h2', strike: 's', tt: 'code', big: 'strong', xmp: 'pre', listing: 'pre', plaintext: 'pre' };
@@ -107,7 +198,12 @@ function cleanAttribute(tag: string, attribute: string, value: string, urls: Url
     case 'start':
       return /^\d{1,5}$/.test(value.trim()) ? value.trim() : undefined;
     case 'class':
-      return value.split(/\s+/).filter((name) => ALLOWED_CLASSES.has(name)).join(' ') || undefined;
+      return (
+        value
+          .split(/\s+/)
+          .filter((name) => ALLOWED_CLASSES.has(name))
+          .join(' ') || undefined
+      );
     case 'media':
       // A media query, never a url() or expression: only the characters media queries use.
       return /^[\w\s():.,/-]*$/.test(value) ? value : undefined;
