@@ -8,7 +8,7 @@
  *   npm run bench -- --sizes real                   # the real posts alone (a few minutes)
  *   npm run bench -- --sizes real,20000,synthetic:10000 --corpus ../shared/corpus
  *   npm run bench -- --browser-at 64000 | --no-browser | --cold-runs 3 | --jekyll-max 10000
- *   npm run bench -- --retry-env CNA_READER_WORKER_HEAP_MB=400   # a failed cold build tried once more with it
+ *   npm run bench -- --retry-env KEY=VALUE           # a failed cold build tried once more with that setting
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
