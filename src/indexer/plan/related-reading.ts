@@ -7,7 +7,7 @@
  * about; a term is rare when at most MAX_DOCUMENT_FREQUENCY posts hold it, and only rare terms are
  * indexed, so the work grows with the posts and not their square.
  */
-import { foldText, tokenizeFolded } from '../../shared/search-text.ts';
+import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
 export const LEAD_CHARACTERS = 160;
@@ -36,9 +36,25 @@ export interface ReadingItem {
 /** A post's terms and their counts: the title's weighted above the lead's. */
 export function termCounts(title: string, lead: string): Map<string, number> {
   const counts = new Map<string, number>();
-  tokenizeFolded(foldText(title), (token) => counts.set(token, (counts.get(token) ?? 0) + TITLE_WEIGHT));
-  tokenizeFolded(foldText(lead), (token) => counts.set(token, (counts.get(token) ?? 0) + 1));
+  const add = (weight: number) => (token: string) => {
+    if (!isLongCjkGram(token)) counts.set(token, (counts.get(token) ?? 0) + weight);
+  };
+  tokenizeFolded(foldText(title), add(TITLE_WEIGHT));
+  tokenizeFolded(foldText(lead), add(1));
   return counts;
+}
+
+/**
+ * The search index's 3- and 4-character grams (there for exact phrases): as terms they only repeat the
+ * pairs they contain, and made scoring four times slower.
+ */
+function isLongCjkGram(token: string): boolean {
+  let length = 0;
+  for (const char of token) {
+    if (!isCjk(char.codePointAt(0)!)) return false;
+    length++;
+  }
+  return length > 2;
 }
 
 /**
