@@ -20,19 +20,22 @@ import {
   type PostFile,
   type StoryRef,
 } from '../../shared/types.ts';
-import { findSameStories, MAX_SAME_STORY, storySignature, type StoryItem } from '../plan/same-story.ts';
+import { findSameStories, MAX_SAME_STORY, storyPrint, type StoryItem } from '../plan/same-story.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
 const CACHE_FILE = 'same-story-signatures.json';
 /** Bumped when what a signature is made from changes: the cache is then made anew. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface CachedBucket {
   size: number;
   mtimeMs: number;
-  posts: [id: string, title: string, date: string, tags: string[], signature: string, lead: string, links: string[]][];
+  posts: CachedStory[];
 }
+
+/** What the extras keep of a post: the signature in base64 ('' for a text too short), with its count of shingles. */
+type CachedStory = [id: string, title: string, date: string, tags: string[], signature: string, lead: string, links: string[], shingles: number];
 
 export interface WrittenStoryExtras {
   posts: number;
@@ -53,15 +56,28 @@ export function storyTextOf(post: Pick<PostFile, 'title' | 'html'>): string {
 }
 
 /** What the extras need of each post of a bucket: kept in the cache. */
-export function storyItemsOf(bucket: PostBucket): CachedBucket['posts'] {
+export function storyItemsOf(bucket: PostBucket): CachedStory[] {
   return bucket.map((post) => {
     const text = storyTextOf(post);
-    const signature = storySignature(text);
+    const print = storyPrint(text);
     const lead = text.slice(post.title.length + 1, post.title.length + 1 + LEAD_CHARACTERS);
     // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
     const links = post.related.map((link) => link.archivedId ?? link.url);
-    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature ? Buffer.from(signature.buffer).toString('base64') : '', lead, links];
+    const signature = print ? Buffer.from(print.signature.buffer).toString('base64') : '';
+    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature, lead, links, print?.shingles ?? 0];
   });
+}
+
+/** The same-story input of a cached post. */
+export function storyItemOf([id, title, date, tags, signature, , , shingles]: CachedStory): StoryItem {
+  return {
+    id,
+    title,
+    time: Date.parse(date),
+    signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
+    shingles,
+    ...(tags[0] ? { outlet: tags[0] } : {}),
+  };
 }
 
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Promise<WrittenStoryExtras> {
@@ -94,14 +110,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const reading: ReadingItem[] = [];
   const ownLinks = new Map<string, string[]>();
   for (const bucket of Object.values(fresh)) {
-    for (const [id, title, date, tags, signature, lead, links] of bucket.posts) {
+    for (const story of bucket.posts) {
+      const [id, title, date, tags, , lead, links] = story;
       refs.set(id, { id, title, date, tags });
-      items.push({
-        id,
-        title,
-        time: Date.parse(date),
-        signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
-      });
+      items.push(storyItemOf(story));
       reading.push({ id, title, lead, ownLinks: links.length });
       ownLinks.set(id, links);
     }

@@ -20,35 +20,42 @@ export const SIGNATURE_SIZE = 64;
 export const BANDS = 16;
 export const ROWS = SIGNATURE_SIZE / BANDS;
 /**
- * Estimated Jaccard similarity of the shingle sets from which two posts are one story. Wire copies run
- * ≥ 0.6, rewrites 0.25 to 0.6; another outlet's own report of the event mostly under 0.2 (the
- * thresholds were chosen on the labelled sample, see docs/same-story.md).
- * @default 0.25
+ * When two posts are one story: the rules, tried in turn (see isSameStory). Chosen by a grid search on
+ * the even-indexed half of the labelled sample and checked on the odd half (docs/same-story.md). Hours
+ * are the time between the posts; `text` is the MinHash Jaccard estimate of their shingle sets,
+ * `contained` the share of the smaller text's shingles found in the other (a digest, an expanded
+ * rewrite), `title` the share of the shorter title's bigrams found in the other.
  */
-export const SAME_STORY_SIMILARITY = 0.25;
-/** At most this far apart in time: a story is reported within days. @default 3 days */
-export const SAME_STORY_WINDOW_MS = 3 * 24 * 3600 * 1000;
+export const SAME_STORY_RULES = {
+  /** Titles whose numbers differ are another day's figures, unless the texts are this alike within an hour (a revision). */
+  revision: { text: 0.7, hours: 1 },
+  /** Same outlet, titles this alike but texts unlike: parts of a series (上/下, 第N期), not one story. */
+  series: { titleJaccard: 0.9, contained: 0.3 },
+  /** A copy or a rewrite: most of one text in the other, within hours. */
+  copy: { contained: 0.5, hours: 6 },
+  /** A text largely shared, within a day (a wire story run again, an evening update). */
+  shared: { text: 0.4, hours: 24 },
+  /** Another report under a like title, the same half-day (text shares little: another outlet's words, a follow-up within hours). */
+  sameTitle: { title: 0.35, hours: 12 },
+  /** A title nearly repeated within the day: the outlet's next-morning digest of its own story. */
+  digest: { title: 0.7, hours: 18 },
+  /** Another outlet under a like title within a day. */
+  otherOutlet: { title: 0.5, hours: 24 },
+} as const;
+
+/** At most this far apart in time: the longest window of SAME_STORY_RULES. @default 24 hours */
+export const SAME_STORY_WINDOW_MS = 24 * 3600 * 1000;
 /** Texts with fewer shingles than this are too short to tell (a photo caption, a one-line brief). @default 30 */
 export const MIN_SHINGLES = 30;
 /** Posts listed with an article, at most. @default 8 */
 export const MAX_SAME_STORY = 8;
 
 /**
- * Title bigrams shared (Jaccard) from which two posts are one story on their titles: a rewrite for
- * another audience (a morning digest, another outlet's summary) shares its title but hardly a sentence.
- * @default 0.5
- */
-export const SAME_TITLE_SIMILARITY = 0.5;
-/** Title likeness enough together with some shared text (TEXT_WITH_TITLE). @default 0.4 */
-export const TITLE_WITH_TEXT = 0.4;
-/** @default 0.1 */
-export const TEXT_WITH_TITLE = 0.1;
-/**
  * A title bigram found in more posts of a time window than this is left out of the search for title
  * pairs (台灣, 中國…): it finds no story, and its lists would make the search quadratic. @default 32
  */
 const COMMON_BIGRAM = 32;
-/** Title bigrams two posts share before their titles are compared: fewer cannot reach TITLE_WITH_TEXT. @default 3 */
+/** Title bigrams two posts share before their titles are compared. @default 3 */
 const MIN_SHARED_BIGRAMS = 3;
 
 export interface StoryItem {
@@ -57,6 +64,10 @@ export interface StoryItem {
   time: number;
   title: string;
   signature: Uint32Array | undefined;
+  /** Distinct shingles of the text (with the signature, estimates how much of one text the other holds). */
+  shingles?: number;
+  /** The outlet (first tag key): one outlet's later report of a story is usually a new development. */
+  outlet?: string;
 }
 
 export interface StoryTitle {
@@ -93,11 +104,48 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return union === 0 ? 0 : shared / union;
 }
 
-/** Whether two posts within the time window are one story, from their titles and their texts' similarity. */
-export function isSameStory(a: StoryTitle, b: StoryTitle, text: number): boolean {
-  if (!numbersAgree(a.numbers, b.numbers)) return false;
-  const title = jaccard(a.bigrams, b.bigrams);
-  return text >= SAME_STORY_SIMILARITY || title >= SAME_TITLE_SIMILARITY || (title >= TITLE_WITH_TEXT && text >= TEXT_WITH_TITLE);
+/** Share of the smaller set's items found in the other. */
+export function containment(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const item of small) if (large.has(item)) shared++;
+  return small.size === 0 ? 0 : shared / small.size;
+}
+
+/** What isSameStory weighs of a pair of posts (see SAME_STORY_RULES). */
+export interface PairLikeness {
+  hours: number;
+  sameOutlet: boolean;
+  /** Estimated Jaccard similarity of the texts' shingles (0 when either has no signature). */
+  text: number;
+  /** Estimated share of the smaller text's shingles in the other. */
+  contained: number;
+}
+
+/** Whether two posts are one story, from their titles and how alike their texts are (SAME_STORY_RULES, in turn). */
+export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): boolean {
+  const rules = SAME_STORY_RULES;
+  const { hours, text, contained } = pair;
+  if (!numbersAgree(a.numbers, b.numbers) && !(text >= rules.revision.text && hours <= rules.revision.hours)) return false;
+  if (pair.sameOutlet && jaccard(a.bigrams, b.bigrams) >= rules.series.titleJaccard && contained < rules.series.contained) return false;
+  const title = containment(a.bigrams, b.bigrams);
+  return (
+    (contained >= rules.copy.contained && hours <= rules.copy.hours) ||
+    (text >= rules.shared.text && hours <= rules.shared.hours) ||
+    (title >= rules.sameTitle.title && hours <= rules.sameTitle.hours) ||
+    (title >= rules.digest.title && hours <= rules.digest.hours) ||
+    (!pair.sameOutlet && title >= rules.otherOutlet.title && hours <= rules.otherOutlet.hours)
+  );
+}
+
+/**
+ * The share of the smaller shingle set found in the other, from the Jaccard estimate and the two sets'
+ * sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
+ */
+export function estimatedContainment(text: number, shinglesA: number, shinglesB: number): number {
+  const smaller = Math.min(shinglesA, shinglesB);
+  if (smaller === 0) return 0;
+  return Math.min(1, (text * (shinglesA + shinglesB)) / (1 + text) / smaller);
 }
 
 /** The units of a text as search folds it: CJK characters and Latin words. */
@@ -126,6 +174,11 @@ const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, n) => mix32(0x9e3
 
 /** A text's MinHash signature, or undefined for one too short to tell (see MIN_SHINGLES). */
 export function storySignature(text: string): Uint32Array | undefined {
+  return storyPrint(text)?.signature;
+}
+
+/** A text's MinHash signature and its count of distinct shingles, or undefined for one too short to tell. */
+export function storyPrint(text: string): { signature: Uint32Array; shingles: number } | undefined {
   const units = storyUnits(text);
   const shingles = new Set<number>();
   for (let at = 0; at + SHINGLE_UNITS <= units.length; at++) shingles.add(fnv1a(units.slice(at, at + SHINGLE_UNITS).join(' ')));
@@ -137,7 +190,7 @@ export function storySignature(text: string): Uint32Array | undefined {
       if (hash < signature[n]!) signature[n] = hash;
     }
   }
-  return signature;
+  return { signature, shingles: shingles.size };
 }
 
 /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
@@ -194,14 +247,20 @@ export function findSameStories(items: readonly StoryItem[]): Map<string, { id: 
     if (!list) found.set(from.id, (list = []));
     list.push({ id: to.id, similarity: score });
   };
-  for (const pair of candidates) {
-    const a = Math.floor(pair / items.length);
-    const b = pair % items.length;
+  for (const key of candidates) {
+    const a = Math.floor(key / items.length);
+    const b = key % items.length;
     const first = items[a]!;
     const second = items[b]!;
     if (Math.abs(first.time - second.time) > SAME_STORY_WINDOW_MS) continue;
     const text = first.signature && second.signature ? similarity(first.signature, second.signature) : 0;
-    if (!isSameStory(titles[a]!, titles[b]!, text)) continue;
+    const pair: PairLikeness = {
+      hours: Math.abs(first.time - second.time) / 3_600_000,
+      sameOutlet: first.outlet !== undefined && first.outlet === second.outlet,
+      text,
+      contained: estimatedContainment(text, first.shingles ?? 0, second.shingles ?? 0),
+    };
+    if (!isSameStory(titles[a]!, titles[b]!, pair)) continue;
     const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));
     add(first, second, score);
     add(second, first, score);

@@ -1,4 +1,12 @@
-import { findSameStories, numbersAgree, storySignature, storyTitle, type StoryItem } from '../../../src/indexer/plan/same-story.ts';
+import {
+  estimatedContainment,
+  findSameStories,
+  numbersAgree,
+  storyPrint,
+  storySignature,
+  storyTitle,
+  type StoryItem,
+} from '../../../src/indexer/plan/same-story.ts';
 
 // Our own sentences, in the manner of a wire story: long enough to make a signature.
 const STORY = [
@@ -13,18 +21,16 @@ const OTHER = [
   '氣象署預估下週初鋒面通過後天氣回穩，各地早晚溫差大，清晨沿海空曠地區低溫約十四度。',
 ].join('');
 const DAY = 24 * 3600 * 1000;
-const item = (id: string, title: string, text: string, day: number): StoryItem => ({
-  id,
-  title,
-  time: Date.UTC(2026, 10, 1) + day * DAY,
-  signature: storySignature(`${title}\n${text}`),
-});
+const item = (id: string, title: string, text: string, day: number, outlet?: string): StoryItem => {
+  const print = storyPrint(`${title}\n${text}`);
+  return { id, title, time: Date.UTC(2026, 10, 1) + day * DAY, signature: print?.signature, shingles: print?.shingles ?? 0, ...(outlet ? { outlet } : {}) };
+};
 
 describe('same story', () => {
-  it('finds a wire story run by another outlet two days later, with a sentence of its own added', () => {
+  it('finds a wire story run by another outlet later that day, with a sentence of its own added', () => {
     const found = findSameStories([
-      item('a', '北部港口新輪渡航線下月啟航', STORY, 0),
-      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場直擊報導。`, 2),
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 0, 'cna'),
+      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場直擊報導。`, 0.5, 'rti'),
     ]);
     expect(found.get('a')?.map((other) => other.id)).toEqual(['b']);
     expect(found.get('b')?.map((other) => other.id)).toEqual(['a']);
@@ -55,6 +61,36 @@ describe('same story', () => {
   it('takes one title whose numbers are all in the other as agreeing', () => {
     expect(numbersAgree(storyTitle('萊豬9項行政命令 明年元旦起實施').numbers, storyTitle('萊豬9項行政命令 2021年元旦起實施').numbers)).toBe(true);
     expect(numbersAgree(storyTitle('增7例 下午2時說明').numbers, storyTitle('增8例 下午2時說明').numbers)).toBe(false);
+  });
+
+  it("leaves apart one outlet's report of the next day that shares the first's background paragraphs", () => {
+    const followUp = `港務公司今天表示，新航線首航延後一週，原因是碼頭閘門測試未完成。${STORY.slice(0, 90)}`;
+    const found = findSameStories([
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 0, 'cna'),
+      item('b', '輪渡首航延後一週 閘門測試未完成', followUp, 1.2, 'cna'),
+    ]);
+    expect(found.size).toBe(0);
+  });
+
+  it('leaves apart two parts of one series that share their title', () => {
+    const found = findSameStories([
+      item('a', '維權月報：港口城市的百年變遷與今日的輪渡航線紀錄（上）', STORY, 0, 'cna'),
+      item('b', '維權月報：港口城市的百年變遷與今日的輪渡航線紀錄（下）', OTHER, 0, 'cna'),
+    ]);
+    expect(found.size).toBe(0);
+  });
+
+  it("finds the next morning's digest that repeats the title over a shorter text", () => {
+    const found = findSameStories([
+      item('a', '北部港口新輪渡航線下月啟航 每日往返四班', STORY, 0, 'cna'),
+      item('b', '早安世界》北部港口新輪渡航線下月啟航 每日往返四班', `${STORY.slice(0, 50)}${OTHER.slice(0, 40)}`, 0.7, 'cna'),
+    ]);
+    expect(found.get('b')?.map((other) => other.id)).toEqual(['a']);
+  });
+
+  it("estimates the share of a short text held in a long one from the signatures' Jaccard and sizes", () => {
+    expect(estimatedContainment(0.25, 100, 400)).toBeCloseTo(1);
+    expect(estimatedContainment(0, 100, 400)).toBe(0);
   });
 
   it('makes no signature of a text too short to tell', () => {
