@@ -10,6 +10,7 @@
  *   tags/<n>.json              TagPostList: the rows carrying tag n of the manifest
  *   posts/<f>/<bucket>.json    PostBucket: the PostFile (body, figures, related stories) of each post
  *                              whose id falls in the bucket (postBucketFile)
+ *   groups.json                RowGroups: rows the list shows as one (versions, one story's reports)
  *
  * Rows: every post has a row, its position in the archive ordered by date, counted from the OLDEST post
  * (row 0). Files number posts by row (shards, tag lists, the search index's postings), so that a post
@@ -321,6 +322,29 @@ export interface PostExtras {
   /** Posts sharing the article's rare terms, for one that links to few stories of its own. */
   furtherReading?: StoryRef[];
 }
+
+/**
+ * `data/groups.json` (GROUPS_FILE): the rows the list shows as one, so that it can collapse them without
+ * fetching a shard or an article. Rows count from the oldest post, as in TagPostList; each group is
+ * ascending and delta-encoded the same way (`[5, 1, 3]` is rows 5, 6 and 9). At 5.4k real posts, ~1 in 11
+ * rows is in a group: ~3 KB; at 200k posts an estimated ~150 KB (~50 KB gzip), fetched once with the list.
+ */
+export interface RowGroups {
+  version: number;
+  /**
+   * Versions of one article (PostFile.versions, issue 23): the list shows the newest of those in view,
+   * with 「另有 N 個版本」, and not the others.
+   */
+  versions: number[][];
+  /**
+   * Reports of one story (src/indexer/plan/same-story.ts: connected pairs), each article once (a versions
+   * group by its newest row): the list shows the first listed, 「另有 N 家媒體報導」 expanding the others.
+   */
+  stories: number[][];
+}
+
+/** Path relative to `data/` of the RowGroups file. */
+export const GROUPS_FILE = 'groups.json';
 
 /** An extras file: the extras of each post of its bucket that has any, by post id. */
 export type ExtrasBucket = Record<string, PostExtras>;

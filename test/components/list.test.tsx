@@ -26,7 +26,12 @@ describe('the list', () => {
   it('draws only the items the window shows (and a few more), and the others as the page scrolls to them', async () => {
     const { container } = renderApp('/');
     expect(await screen.findByText('共 23 篇')).toBeInTheDocument();
-    const list = container.querySelector<HTMLElement>('.post-list')!;
+    // The list is drawn once the archive's groups of rows have arrived (see groups/use-collapsed-rows.ts).
+    const list = await waitFor(() => {
+      const drawn = container.querySelector<HTMLElement>('.post-list');
+      if (!drawn) throw new Error('no list yet');
+      return drawn;
+    });
     const itemCount = () => container.querySelectorAll('.post-list-item').length;
     // 23 posts under their day headings; a 768 px window and 6 items of overscan draw ~14 of them.
     await waitFor(() => expect(itemCount()).toBeGreaterThan(6));

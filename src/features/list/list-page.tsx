@@ -21,6 +21,7 @@ import { SearchBox } from '../search/search-box.tsx';
 import { PostList } from './post-list.tsx';
 import { ListItems, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
 import { useViewRows } from './use-view-rows.ts';
+import { useCollapsedRows } from './groups/use-collapsed-rows.ts';
 import { ViewBar } from './view-bar.tsx';
 import { readViewCursor } from './view-cursor.ts';
 import { viewTitle } from './view-title.ts';
@@ -110,7 +111,17 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   // and at 200k posts listing the old rows again would cost as much as listing the new ones.
   const rows = state.status === 'ready' ? state.rows : undefined;
   const timelineRows = state.status === 'ready' ? state.timelineRows : undefined;
-  const items = useMemo(() => (rows ? listItems(rows, days, grouped) : ListItems.EMPTY), [rows, days, grouped]);
+  // Versions of an article and reports of one story show as one row (see groups/collapse-rows.ts).
+  const collapsed = useCollapsedRows(manifest, rows);
+  const shownRows = collapsed?.rows;
+  const expandedOthers = useMemo(
+    () =>
+      collapsed
+        ? new Map([...collapsed.expanded].flatMap((row) => (collapsed.others.has(row) ? [[row, collapsed.others.get(row)!] as const] : [])))
+        : undefined,
+    [collapsed?.expanded, collapsed?.others], // eslint-disable-line react-hooks/exhaustive-deps -- the two fields are what the map is made of
+  );
+  const items = useMemo(() => (shownRows ? listItems(shownRows, days, grouped, expandedOthers) : ListItems.EMPTY), [shownRows, days, grouped, expandedOthers]);
   const perDay = useMemo(() => (timelineRows ? countPerDay(timelineRows, days) : []), [timelineRows, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
@@ -206,7 +217,13 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             </button>
           )}
         </div>
-        <ViewBar filters={filters} onChange={setFilters} undo={undo} />
+        <ViewBar
+          filters={filters}
+          onChange={setFilters}
+          undo={undo}
+          collapse={collapsed?.collapse ?? true}
+          onCollapseChange={(collapse) => collapsed?.setCollapse(collapse)}
+        />
         <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters({ from: range.from, to: range.to })} />
         {state.status === 'loading' && <Loading />}
         {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}
@@ -220,7 +237,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
-        {state.status === 'ready' && (
+        {state.status === 'ready' && !collapsed && <Loading />}
+        {state.status === 'ready' && collapsed && (
           <PostList
             manifest={manifest}
             items={items}
@@ -231,6 +249,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             focusRow={entryState.focusSearch ? undefined : cursorRow}
             showDay={!grouped}
             busy={stale}
+            groups={collapsed}
           />
         )}
       </section>

@@ -18,6 +18,7 @@ import { ListLayout } from './list-layout.ts';
 import { PostRow } from './post-row.tsx';
 import type { ListItems } from './rows.ts';
 import { useWindowRange } from './use-window-range.ts';
+import type { CollapsedView } from './groups/use-collapsed-rows.ts';
 
 /** Heights in CSS pixels at text scale 1; the CSS sizes rows and headings with the same numbers. */
 export const ROW_HEIGHT = 112;
@@ -42,6 +43,8 @@ interface PostListProps {
   showDay?: boolean;
   /** The rows are being replaced (a newer query is running). */
   busy?: boolean;
+  /** Rows shown as one: each story's other reports and each article's versions (see groups/collapse-rows.ts). */
+  groups?: Pick<CollapsedView, 'others' | 'versions' | 'expanded' | 'toggle'> | undefined;
 }
 
 /** Items drawn beyond each edge of the window: ~700 px of rows, so that scrolling meets drawn rows. */
@@ -65,7 +68,7 @@ function saveScrollPosition(key: string, y: number): void {
   }
 }
 
-export function PostList({ manifest, items, scrollKey, split, query, view = '', focusRow, showDay = false, busy = false }: PostListProps) {
+export function PostList({ manifest, items, scrollKey, split, query, view = '', focusRow, showDay = false, busy = false, groups }: PostListProps) {
   const locale = useLocale();
   const { settings } = useSettings();
   const scale = 1 + settings.textStep * 0.125;
@@ -240,6 +243,11 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
                 view={view}
                 showDay={showDay}
                 compact={compact}
+                attached={item.attached === true}
+                versions={groups?.versions.get(item.row)}
+                otherReports={groups?.others.get(item.row)?.length}
+                expanded={groups?.expanded.has(item.row)}
+                onToggleOthers={groups?.toggle}
               />
             )}
           </div>

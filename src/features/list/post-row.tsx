@@ -24,6 +24,14 @@ interface PostRowProps {
   showDay?: boolean;
   /** Title only, on one line. */
   compact?: boolean;
+  /** Shown under the row before it: another report of that row's story. */
+  attached?: boolean;
+  /** The article's other versions (issue 23), shown as this one row. */
+  versions?: number | undefined;
+  /** Other reports of this row's story, collapsed under it (or shown, when `expanded`). */
+  otherReports?: number | undefined;
+  expanded?: boolean | undefined;
+  onToggleOthers?: ((row: number) => void) | undefined;
 }
 
 /** The thumbnail's slot, in CSS pixels (the CSS gives it the same size). */
@@ -41,6 +49,11 @@ export const PostRow = memo(function PostRow({
   view = '',
   showDay = false,
   compact = false,
+  attached = false,
+  versions,
+  otherReports,
+  expanded = false,
+  onToggleOthers,
 }: PostRowProps) {
   const t = useMessages();
   const locale = useLocale();
@@ -66,7 +79,12 @@ export const PostRow = memo(function PostRow({
   // Under day headings (h2) a title is an h3; a list without them (ranked, oldest first) has h2 titles.
   const Title = showDay ? 'h2' : 'h3';
   return (
-    <article className={`post-row${read ? ' is-read' : ''}`} data-index={index} aria-labelledby={`title-${meta.id}`} lang={meta.lang ?? 'zh-Hant'}>
+    <article
+      className={`post-row${read ? ' is-read' : ''}${attached ? ' is-attached' : ''}${otherReports ? ' has-others' : ''}`}
+      data-index={index}
+      aria-labelledby={`title-${meta.id}`}
+      lang={meta.lang ?? 'zh-Hant'}
+    >
       <Link to={`/a/${encodeURIComponent(meta.id)}${view}`} className="post-row-link" data-row-link {...intent}>
         <div className="post-row-text">
           <Title id={`title-${meta.id}`} className="post-row-title">
@@ -89,6 +107,7 @@ export const PostRow = memo(function PostRow({
             <ReadingTime minutes={meta.readingMinutes} />
             <NotSavedMark manifest={manifest} id={meta.id} />
             {read && <span className="read-mark">{t.read}</span>}
+            {versions ? <span className="versions-mark">{t.otherVersions(versions)}</span> : null}
           </p>
           {!compact && (
             <p className="post-row-excerpt">
@@ -110,6 +129,12 @@ export const PostRow = memo(function PostRow({
           />
         )}
       </Link>
+      {otherReports && onToggleOthers ? (
+        // Outside the link: a control of its own. The reports it shows follow this row in the list.
+        <button type="button" className="story-toggle" aria-expanded={expanded} onClick={() => onToggleOthers(row)}>
+          {t.otherReports(otherReports)}
+        </button>
+      ) : null}
     </article>
   );
 });

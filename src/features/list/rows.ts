@@ -82,7 +82,7 @@ export function rowSetSize(set: RowSet): number {
  * List items: a day heading before the first row of each day, for rows in archive order. Rows ranked by
  * relevance have no day runs to head, so they come bare (`grouped` false) and show their date each.
  */
-export type ListItem = { kind: 'day'; day: DayKey; count: number } | { kind: 'row'; row: number };
+export type ListItem = { kind: 'day'; day: DayKey; count: number } | { kind: 'row'; row: number; attached?: true };
 
 /**
  * The items of a list, held in two typed arrays instead of one object per item: at 200k posts an
@@ -102,10 +102,20 @@ export class ListItems {
     /** The items that are headings, ascending (the first headingCount entries): what the list's layout needs. */
     private readonly headings: Int32Array,
     readonly headingCount: number,
+    /** 1 for a row shown under the row before it: another report of its story, expanded (see collapseRows). */
+    private readonly attached?: Uint8Array,
   ) {}
 
-  static of(codes: Int32Array, counts: Int32Array, length: number, days: readonly DayKey[], headings = new Int32Array(0), headingCount = 0): ListItems {
-    return new ListItems(codes, counts, length, days, headings, headingCount);
+  static of(
+    codes: Int32Array,
+    counts: Int32Array,
+    length: number,
+    days: readonly DayKey[],
+    headings = new Int32Array(0),
+    headingCount = 0,
+    attached?: Uint8Array,
+  ): ListItems {
+    return new ListItems(codes, counts, length, days, headings, headingCount, attached);
   }
 
   isRow(i: number): boolean {
@@ -131,30 +141,43 @@ export class ListItems {
   at(i: number): ListItem | undefined {
     if (i < 0 || i >= this.length) return undefined;
     const code = this.codes[i]!;
-    return code >= 0 ? { kind: 'row', row: code } : { kind: 'day', day: this.days[-1 - code]!, count: this.counts[i]! };
+    if (code < 0) return { kind: 'day', day: this.days[-1 - code]!, count: this.counts[i]! };
+    return this.attached?.[i] ? { kind: 'row', row: code, attached: true } : { kind: 'row', row: code };
   }
 }
 
-export function listItems(set: RowSet, index: DayIndex, grouped = true): ListItems {
+/**
+ * `expanded`: rows shown right after a row of the set, under its day and outside the day's count (the
+ * other reports of a story whose group the reader opened, see collapse-rows.ts).
+ */
+export function listItems(set: RowSet, index: DayIndex, grouped = true, expanded?: ReadonlyMap<number, readonly number[]>): ListItems {
   const size = rowSetSize(set);
-  const capacity = grouped ? size + Math.min(size, index.days.length) : size;
-  const codes = new Int32Array(capacity);
-  const counts = new Int32Array(capacity);
   // The rows as one typed array, so that the loop below reads them one way (a call per row that
   // handled both kinds of set was most of this function's time at 75k rows).
-  const rows = set.kind === 'list' ? set.rows : rangeRows(set.start, set.end);
+  const setRows = set.kind === 'list' ? set.rows : rangeRows(set.start, set.end);
+  const { rows, attached } = expanded && expanded.size > 0 ? withAttached(setRows, expanded) : { rows: setRows, attached: undefined };
+  const total = rows.length;
+  const capacity = grouped ? total + Math.min(size, index.days.length) : total;
+  const codes = new Int32Array(capacity);
+  const counts = new Int32Array(capacity);
   if (!grouped) {
     codes.set(rows);
-    return ListItems.of(codes, counts, size, index.days);
+    return ListItems.of(codes, counts, total, index.days, undefined, undefined, attached);
   }
   // Rows ascend, and so do the days' first rows: one pass with a cursor over the days, no search per row.
   const headings = new Int32Array(Math.min(size, index.days.length));
+  const itemAttached = attached ? new Uint8Array(capacity) : undefined;
   let headingCount = 0;
   let length = 0;
   let heading = -1;
   let d = -1;
-  for (let i = 0; i < size; i++) {
+  for (let i = 0; i < total; i++) {
     const row = rows[i]!;
+    if (attached?.[i]) {
+      itemAttached![length] = 1;
+      codes[length++] = row;
+      continue;
+    }
     if (d < 0 || row >= index.firstRow[d + 1]!) {
       d = d < 0 ? dayNumberOfRow(index, row) : advanceDay(index, d, row);
       heading = length;
@@ -164,7 +187,25 @@ export function listItems(set: RowSet, index: DayIndex, grouped = true): ListIte
     counts[heading]!++;
     codes[length++] = row;
   }
-  return ListItems.of(codes, counts, length, index.days, headings, headingCount);
+  return ListItems.of(codes, counts, length, index.days, headings, headingCount, itemAttached);
+}
+
+/** The rows with each expanded row's attached rows after it, and which are attached. */
+function withAttached(rows: ArrayLike<number>, expanded: ReadonlyMap<number, readonly number[]>): { rows: Int32Array; attached: Uint8Array } {
+  let extra = 0;
+  for (const list of expanded.values()) extra += list.length;
+  const out = new Int32Array(rows.length + extra);
+  const attached = new Uint8Array(out.length);
+  let length = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    out[length++] = row;
+    for (const other of expanded.get(row) ?? []) {
+      attached[length] = 1;
+      out[length++] = other;
+    }
+  }
+  return { rows: out.subarray(0, length), attached: attached.subarray(0, length) };
 }
 
 function rangeRows(start: number, end: number): Int32Array {

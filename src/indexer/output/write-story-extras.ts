@@ -13,6 +13,11 @@ import { decodeHTML } from 'entities';
 import {
   extrasBucketCount,
   extrasFile,
+  GROUPS_FILE,
+  INDEX_FORMAT_VERSION,
+  shardFile,
+  type MetaShard,
+  type RowGroups,
   type ExtrasBucket,
   type Manifest,
   type PostBucket,
@@ -21,12 +26,13 @@ import {
   type StoryRef,
 } from '../../shared/types.ts';
 import { findSameStories, MAX_SAME_STORY, storyPrint, type StoryItem } from '../plan/same-story.ts';
+import { buildRowGroups } from '../plan/story-groups.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
 const CACHE_FILE = 'same-story-signatures.json';
 /** Bumped when what a signature is made from changes: the cache is then made anew. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 interface CachedBucket {
   size: number;
@@ -35,7 +41,17 @@ interface CachedBucket {
 }
 
 /** What the extras keep of a post: the signature in base64 ('' for a text too short), with its count of shingles. */
-type CachedStory = [id: string, title: string, date: string, tags: string[], signature: string, lead: string, links: string[], shingles: number];
+type CachedStory = [
+  id: string,
+  title: string,
+  date: string,
+  tags: string[],
+  signature: string,
+  lead: string,
+  links: string[],
+  shingles: number,
+  versions: string[],
+];
 
 export interface WrittenStoryExtras {
   posts: number;
@@ -64,7 +80,8 @@ export function storyItemsOf(bucket: PostBucket): CachedStory[] {
     // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
     const links = post.related.map((link) => link.archivedId ?? link.url);
     const signature = print ? Buffer.from(print.signature.buffer).toString('base64') : '';
-    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature, lead, links, print?.shingles ?? 0];
+    const versions = (post.versions ?? []).map((version) => version.id);
+    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature, lead, links, print?.shingles ?? 0, versions];
   });
 }
 
@@ -109,9 +126,11 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const items: StoryItem[] = [];
   const reading: ReadingItem[] = [];
   const ownLinks = new Map<string, string[]>();
+  const versionsOf = new Map<string, string[]>();
   for (const bucket of Object.values(fresh)) {
     for (const story of bucket.posts) {
-      const [id, title, date, tags, , lead, links] = story;
+      const [id, title, date, tags, , lead, links, , versions] = story;
+      if (versions.length > 0) versionsOf.set(id, versions);
       refs.set(id, { id, title, date, tags });
       items.push(storyItemOf(story));
       reading.push({ id, title, lead, ownLinks: links.length });
@@ -132,6 +151,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     if (suggested) extras.furtherReading = suggested.map((other) => refs.get(other)!);
     files.get(extrasFile(id, manifest.postBuckets))![id] = extras;
   }
+  const groups: RowGroups = {
+    version: INDEX_FORMAT_VERSION,
+    ...buildRowGroups({ rowOf: await rowsOfPosts(dataRoot, manifest), versionsOf, sameStoryOf: found }),
+  };
+  const groupsJson = JSON.stringify(groups);
+  if ((await readFile(join(dataRoot, GROUPS_FILE), 'utf8').catch(() => undefined)) !== groupsJson) await writeFile(join(dataRoot, GROUPS_FILE), groupsJson);
   const { written, unchanged } = await writeChanged(dataRoot, files);
   return {
     posts: items.length,
@@ -142,6 +167,16 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     unchanged,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Each post's row (counted from the oldest), from the metadata shards as written. */
+async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Map<string, number>> {
+  const rows = new Map<string, number>();
+  for (let shard = 0; shard < manifest.shardCount; shard++) {
+    const { posts } = JSON.parse(await readFile(join(dataRoot, shardFile(shard)), 'utf8')) as MetaShard;
+    posts.forEach((post, offset) => rows.set(post.id, shard * manifest.shardSize + offset));
+  }
+  return rows;
 }
 
 /** Writes the extras files whose JSON changed; removes those of a larger archive's bucket count. */

@@ -1,0 +1,83 @@
+/**
+ * Rows shown as one (data/groups.json, RowGroups): the versions of an article show as its newest row in
+ * view, and the reports of one story under the first listed, which offers the others (「另有 N 家媒體報導」).
+ * Works on list positions, before any shard arrives, so the list's height stays exact.
+ */
+import { GROUPS_FILE, type Manifest, type RowGroups } from '../../../shared/types.ts';
+import { fetchData } from '../../data/data-client.ts';
+import type { RowSet } from '../rows.ts';
+
+/** The groups as list positions (rows counted from the newest), each ascending. */
+export interface PositionGroups {
+  versions: number[][];
+  stories: number[][];
+}
+
+export interface CollapsedRows {
+  /** The rows to list: the view's, less the collapsed ones, in the view's order. */
+  rows: RowSet;
+  /** A story's first listed row → its other reports in view, in the view's order. */
+  others: Map<number, number[]>;
+  /** An article's row in view → how many other versions it has. */
+  versions: Map<number, number>;
+}
+
+const NO_GROUPS: PositionGroups = { versions: [], stories: [] };
+let loaded: Promise<PositionGroups> | undefined;
+
+/** The archive's groups, fetched once; none when the build wrote no groups file (or it failed to arrive). */
+export function loadRowGroups(manifest: Manifest): Promise<PositionGroups> {
+  loaded ??= fetchData(GROUPS_FILE)
+    .then(async (response) => positionGroups((await response.json()) as RowGroups, manifest.postCount))
+    .catch(() => {
+      loaded = undefined;
+      return NO_GROUPS;
+    });
+  return loaded;
+}
+
+/** For tests: forget the fetched groups. */
+export function resetRowGroups(): void {
+  loaded = undefined;
+}
+
+/** Delta-encoded rows from the oldest (RowGroups) as ascending list positions. */
+export function positionGroups(groups: RowGroups, postCount: number): PositionGroups {
+  const decode = (deltas: readonly number[]) => {
+    let row = 0;
+    return deltas.map((delta, n) => postCount - 1 - (row = n === 0 ? delta : row + delta)).reverse();
+  };
+  return { versions: groups.versions.map(decode), stories: groups.stories.map(decode) };
+}
+
+/** The view's rows with each article's older versions and each story's later-listed reports taken out. */
+export function collapseRows(set: RowSet, groups: PositionGroups, postCount: number): CollapsedRows {
+  const others = new Map<number, number[]>();
+  const versions = new Map<number, number>();
+  if (groups.versions.length === 0 && groups.stories.length === 0) return { rows: set, others, versions };
+  // Each position's place in the view, or -1: a range's is arithmetic, a list's is looked up once.
+  let placeOf: (position: number) => number;
+  if (set.kind === 'range') placeOf = (position) => (position >= set.start && position < set.end ? position - set.start : -1);
+  else {
+    const places = new Int32Array(postCount).fill(-1);
+    set.rows.forEach((position, place) => (places[position] = place));
+    placeOf = (position) => places[position] ?? -1;
+  }
+  const hidden = new Set<number>();
+  for (const group of groups.versions) {
+    const shown = group.filter((position) => placeOf(position) >= 0);
+    if (shown.length === 0) continue;
+    // The newest version in view stands for the article.
+    versions.set(shown[0]!, group.length - 1);
+    for (const position of shown.slice(1)) hidden.add(position);
+  }
+  for (const group of groups.stories) {
+    const shown = group.filter((position) => placeOf(position) >= 0 && !hidden.has(position)).sort((a, b) => placeOf(a) - placeOf(b));
+    if (shown.length < 2) continue;
+    others.set(shown[0]!, shown.slice(1));
+    for (const position of shown.slice(1)) hidden.add(position);
+  }
+  if (hidden.size === 0) return { rows: set, others, versions };
+  const all = set.kind === 'list' ? set.rows : Array.from({ length: set.end - set.start }, (_, i) => set.start + i);
+  return { rows: { kind: 'list', rows: all.filter((position) => !hidden.has(position)) }, others, versions };
+}

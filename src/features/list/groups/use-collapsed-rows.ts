@@ -1,0 +1,68 @@
+/**
+ * The list's collapsed groups for a view (see collapse-rows.ts), the groups the reader opened, and the
+ * reader's choice to see every row apart (remembered in localStorage).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Manifest } from '../../../shared/types.ts';
+import type { RowSet } from '../rows.ts';
+import { collapseRows, loadRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
+
+const STORAGE_KEY = 'cna-reader:collapse-stories';
+
+export interface CollapsedView extends CollapsedRows {
+  /** First listed rows whose other reports are shown. */
+  expanded: ReadonlySet<number>;
+  /** Shows or hides a story's other reports under its first listed row. */
+  toggle: (row: number) => void;
+  /** Whether groups are collapsed at all (the reader may list every row apart). */
+  collapse: boolean;
+  setCollapse: (collapse: boolean) => void;
+}
+
+function readCollapse(): boolean {
+  try {
+    return localStorage.getItem(STORAGE_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined): CollapsedView | undefined {
+  const [groups, setGroups] = useState<PositionGroups | undefined>(undefined);
+  const [collapse, setCollapseState] = useState(readCollapse);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  useEffect(() => {
+    let live = true;
+    void loadRowGroups(manifest).then((loaded) => live && setGroups(loaded));
+    return () => {
+      live = false;
+    };
+  }, [manifest]);
+  // Another view starts with its groups closed.
+  useEffect(() => setExpanded(new Set()), [rows]);
+  const toggle = useCallback(
+    (row: number) =>
+      setExpanded((current) => {
+        const next = new Set(current);
+        if (!next.delete(row)) next.add(row);
+        return next;
+      }),
+    [],
+  );
+  const setCollapse = useCallback((value: boolean) => {
+    setCollapseState(value);
+    try {
+      localStorage.setItem(STORAGE_KEY, value ? 'on' : 'off');
+    } catch {
+      /* private mode: the choice lasts for this visit */
+    }
+  }, []);
+  const collapsed = useMemo(
+    () => (rows && groups && collapse ? collapseRows(rows, groups, manifest.postCount) : undefined),
+    [rows, groups, collapse, manifest.postCount],
+  );
+  // Until the groups arrive the list waits (a list drawn whole, then collapsed, would jump under the reader).
+  if (!rows || (collapse && !groups)) return undefined;
+  const base = collapsed ?? { rows, others: new Map<number, number[]>(), versions: new Map<number, number>() };
+  return { ...base, expanded, toggle, collapse, setCollapse };
+}
