@@ -109,7 +109,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
       const { size, mtimeMs } = await stat(join(postsRoot, path));
-      const known = cache[path];
+      const known = cache.buckets[path];
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
       else {
         bucketsRead++;
@@ -117,9 +117,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
       }
     }
   }
-  if (cachePath) {
-    await mkdir(cacheDir!, { recursive: true });
-    await writeFile(cachePath, JSON.stringify({ version: CACHE_VERSION, buckets: fresh }));
+  // Nothing read, nothing gone, and the output there: the extras are what the last build wrote from
+  // these same posts (a rebuild with no post changed skips the grouping, 2.7 → ~1 s at 5.4k posts).
+  const unchangedPosts = bucketsRead === 0 && Object.keys(cache.buckets).length === Object.keys(fresh).length && cache.written !== undefined;
+  if (unchangedPosts && (await outputIsThere(dataRoot))) {
+    const files = extrasBucketCount(manifest.postBuckets);
+    return { ...cache.written!, bucketsRead: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
   const refs = new Map<string, StoryRef>();
@@ -158,6 +161,11 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const groupsJson = JSON.stringify(groups);
   if ((await readFile(join(dataRoot, GROUPS_FILE), 'utf8').catch(() => undefined)) !== groupsJson) await writeFile(join(dataRoot, GROUPS_FILE), groupsJson);
   const { written, unchanged } = await writeChanged(dataRoot, files);
+  if (cachePath) {
+    await mkdir(cacheDir!, { recursive: true });
+    const summary = { posts: items.length, grouped: found.size, furtherReading: further.size };
+    await writeFile(cachePath, JSON.stringify({ version: CACHE_VERSION, buckets: fresh, written: summary } satisfies StoryCache));
+  }
   return {
     posts: items.length,
     grouped: found.size,
@@ -198,12 +206,25 @@ async function writeChanged(dataRoot: string, files: ReadonlyMap<string, ExtrasB
   return { written, unchanged };
 }
 
-function loadCache(path: string | undefined): Record<string, CachedBucket> {
-  if (!path || !existsSync(path)) return {};
+/** The cache file: what the extras keep of each post bucket, and what the last build wrote from them. */
+interface StoryCache {
+  version: number;
+  buckets: Record<string, CachedBucket>;
+  written?: Pick<WrittenStoryExtras, 'posts' | 'grouped' | 'furtherReading'>;
+}
+
+function loadCache(path: string | undefined): StoryCache {
+  const empty: StoryCache = { version: CACHE_VERSION, buckets: {} };
+  if (!path || !existsSync(path)) return empty;
   try {
-    const cache = JSON.parse(readFileSync(path, 'utf8')) as { version: number; buckets: Record<string, CachedBucket> };
-    return cache.version === CACHE_VERSION ? cache.buckets : {};
+    const cache = JSON.parse(readFileSync(path, 'utf8')) as StoryCache;
+    return cache.version === CACHE_VERSION ? cache : empty;
   } catch {
-    return {};
+    return empty;
   }
+}
+
+/** Whether the extras' files are in the output (a data folder made anew has none). */
+async function outputIsThere(dataRoot: string): Promise<boolean> {
+  return (await stat(join(dataRoot, GROUPS_FILE)).catch(() => undefined)) !== undefined && existsSync(join(dataRoot, EXTRAS_FOLDER, '0.json'));
 }

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
+import { buildSite, type TestPost } from './site-builder.ts';
+
+// Our own sentences: one story run by two outlets two hours apart, and an unrelated post.
+const WIRE =
+  '交通部今天宣布，連接北部兩座港口的新輪渡航線將於下個月正式啟航，每日往返四班，票價比照既有航線。交通部官員表示，新航線啟用後，兩港之間的旅行時間可望縮短一小時，並帶動沿線觀光與貨運。港務公司指出，碼頭候船室已完成整修。';
+const POSTS: TestPost[] = [
+  { name: '2026-11-20-ferry-a', title: '北部港口新輪渡航線下月啟航', date: '2026-11-20 02:00', outlet: 'cna', link: 'ferry-a', body: `<p>${WIRE}</p>` },
+  {
+    name: '2026-11-20-ferry-b',
+    title: '新輪渡航線下月啟航 每日四班',
+    date: '2026-11-20 04:00',
+    outlet: 'rti',
+    link: 'ferry-b',
+    body: `<p>${WIRE}記者現場報導。</p>`,
+  },
+  {
+    name: '2026-11-20-rain',
+    title: '鋒面週末接近 北部轉雨',
+    date: '2026-11-20 05:00',
+    outlet: 'cna',
+    link: 'rain',
+    body: '<p>氣象署今天表示，一道鋒面週末接近，北部與東北部地區將轉為陰雨天氣，氣溫明顯下降，山區可能出現局部大雨，民眾從事戶外活動應留意天氣變化。</p>',
+  },
+];
+
+describe('the same story in the build’s output', () => {
+  let dataRoot: string;
+  let cacheDir: string;
+  beforeAll(async () => {
+    dataRoot = await buildSite(POSTS);
+    cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+  });
+
+  it('lists each report with the other, and writes their rows as one story group', async () => {
+    const written = await writeStoryExtras(dataRoot, cacheDir);
+    expect(written.grouped).toBe(2);
+    const manifest = JSON.parse(readFileSync(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
+    const extras = JSON.parse(readFileSync(join(dataRoot, extrasFile('2026-11-20-ferry-a', manifest.postBuckets)), 'utf8')) as ExtrasBucket;
+    expect(extras['2026-11-20-ferry-a']?.sameStory?.map((ref) => ref.id)).toEqual(['2026-11-20-ferry-b']);
+    // Rows from the oldest: ferry-a 0, ferry-b 1, rain 2.
+    expect((JSON.parse(readFileSync(join(dataRoot, GROUPS_FILE), 'utf8')) as RowGroups).stories).toEqual([[0, 1]]);
+  });
+
+  it('reads no post bucket and writes nothing when no post changed since the last build', async () => {
+    await writeStoryExtras(dataRoot, cacheDir);
+    const again = await writeStoryExtras(dataRoot, cacheDir);
+    expect(again).toMatchObject({ bucketsRead: 0, written: 0, grouped: 2 });
+  });
+
+  it('writes the groups again when the output lost them, though no post changed', async () => {
+    rmSync(join(dataRoot, GROUPS_FILE));
+    await writeStoryExtras(dataRoot, cacheDir);
+    expect((JSON.parse(readFileSync(join(dataRoot, GROUPS_FILE), 'utf8')) as RowGroups).stories).toEqual([[0, 1]]);
+  });
+});
