@@ -61,6 +61,16 @@ describe('one story in the list', () => {
     await waitFor(() => expect(screen.queryByRole('article', { name: story[1]!.title })).toBeNull());
   });
 
+  it('opens the group again when the reader comes back from one of its other reports', async () => {
+    const { router } = renderApp('/');
+    await userEvent.click(within(await screen.findByRole('article', { name: story[0]!.title })).getByRole('button', { name: '另有 2 家媒體報導' }));
+    await userEvent.click(within(await screen.findByRole('article', { name: story[2]!.title })).getByRole('link'));
+    await screen.findByRole('heading', { level: 1, name: story[2]!.title });
+    await router.navigate(-1);
+    expect(await screen.findByRole('article', { name: story[2]!.title })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '另有 2 家媒體報導' })).toHaveAttribute('aria-expanded', 'true');
+  });
+
   it('lists every row apart when the reader turns grouping off', async () => {
     renderApp('/');
     await screen.findByRole('article', { name: story[0]!.title });

@@ -112,7 +112,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const rows = state.status === 'ready' ? state.rows : undefined;
   const timelineRows = state.status === 'ready' ? state.timelineRows : undefined;
   // Versions of an article and reports of one story show as one row (see groups/collapse-rows.ts).
-  const collapsed = useCollapsedRows(manifest, rows);
+  const collapsed = useCollapsedRows(manifest, rows, cursorRow);
   const shownRows = collapsed?.rows;
   const expandedOthers = useMemo(
     () =>

@@ -27,7 +27,11 @@ function readCollapse(): boolean {
   }
 }
 
-export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined): CollapsedView | undefined {
+/**
+ * `cursorRow`: the row the reader was last on in this view; when it is a report collapsed under another,
+ * that group opens, so that the reader comes back to the row they left.
+ */
+export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, cursorRow?: number): CollapsedView | undefined {
   const [groups, setGroups] = useState<PositionGroups | undefined>(undefined);
   const [collapse, setCollapseState] = useState(readCollapse);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
@@ -38,8 +42,6 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined): 
       live = false;
     };
   }, [manifest]);
-  // Another view starts with its groups closed.
-  useEffect(() => setExpanded(new Set()), [rows]);
   const toggle = useCallback(
     (row: number) =>
       setExpanded((current) => {
@@ -62,6 +64,11 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined): 
     [rows, groups, collapse, manifest.postCount],
   );
   // Until the groups arrive the list waits (a list drawn whole, then collapsed, would jump under the reader).
+  // Another view starts with its groups closed, but the one holding the reader's last row.
+  useEffect(() => {
+    const leader = cursorRow === undefined ? undefined : [...(collapsed?.others ?? [])].find(([, others]) => others.includes(cursorRow))?.[0];
+    setExpanded(new Set(leader === undefined ? [] : [leader]));
+  }, [collapsed]); // eslint-disable-line react-hooks/exhaustive-deps -- the cursor is read when the view changes
   if (!rows || (collapse && !groups)) return undefined;
   const base = collapsed ?? { rows, others: new Map<number, number[]>(), versions: new Map<number, number>() };
   return { ...base, expanded, toggle, collapse, setCollapse };
