@@ -36,7 +36,7 @@ export const SAME_STORY_RULES = {
   /** A text largely shared, within a day (a wire story run again, an evening update). */
   shared: { text: 0.4, hours: 24 },
   /** Another report under a like title, the same half-day (text shares little: another outlet's words, a follow-up within hours). */
-  sameTitle: { title: 0.35, hours: 12 },
+  sameTitle: { title: 0.4, hours: 12 },
   /** A title nearly repeated within the day: the outlet's next-morning digest of its own story. */
   digest: { title: 0.7, hours: 18 },
   /** Another outlet under a like title within a day. */
@@ -78,11 +78,11 @@ export interface StoryTitle {
 
 /** A title's bigrams of folded letters and digits, and its numbers. */
 export function storyTitle(title: string): StoryTitle {
-  const folded = [...foldText(title)].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.');
-  const text = folded.join('');
-  const letters = text.replace(/\./g, '');
+  const text = [...foldText(title)].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.').join('');
+  // Pairs of units (CJK characters, Latin words): letter pairs made any two English titles alike.
+  const units = storyUnits(title);
   const bigrams = new Set<string>();
-  for (let at = 0; at + 2 <= letters.length; at++) bigrams.add(letters.slice(at, at + 2));
+  for (let at = 0; at + 2 <= units.length; at++) bigrams.add(`${units[at]} ${units[at + 1]}`);
   return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []) };
 }
 
@@ -104,12 +104,15 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return union === 0 ? 0 : shared / union;
 }
 
-/** Share of the smaller set's items found in the other. */
-export function containment(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+/**
+ * Items shared over the geometric mean of the sizes (Ochiai): near the share of the smaller set held in
+ * the other when the sets are alike in size, but a short title is not "contained" in a long programme
+ * listing's.
+ */
+export function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0;
-  for (const item of small) if (large.has(item)) shared++;
-  return small.size === 0 ? 0 : shared / small.size;
+  for (const item of a) if (b.has(item)) shared++;
+  return a.size === 0 || b.size === 0 ? 0 : shared / Math.sqrt(a.size * b.size);
 }
 
 /** What isSameStory weighs of a pair of posts (see SAME_STORY_RULES). */
@@ -128,7 +131,7 @@ export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): b
   const { hours, text, contained } = pair;
   if (!numbersAgree(a.numbers, b.numbers) && !(text >= rules.revision.text && hours <= rules.revision.hours)) return false;
   if (pair.sameOutlet && jaccard(a.bigrams, b.bigrams) >= rules.series.titleJaccard && contained < rules.series.contained) return false;
-  const title = containment(a.bigrams, b.bigrams);
+  const title = overlap(a.bigrams, b.bigrams);
   return (
     (contained >= rules.copy.contained && hours <= rules.copy.hours) ||
     (text >= rules.shared.text && hours <= rules.shared.hours) ||
