@@ -22,6 +22,7 @@ import { PostList } from './post-list.tsx';
 import { ListItems, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
 import { useViewRows } from './use-view-rows.ts';
 import { useCollapsedRows } from './groups/use-collapsed-rows.ts';
+import { CollapseChoice } from './groups/collapse-choice.tsx';
 import { ViewBar } from './view-bar.tsx';
 import { readViewCursor } from './view-cursor.ts';
 import { viewTitle } from './view-title.ts';
@@ -125,7 +126,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const perDay = useMemo(() => (timelineRows ? countPerDay(timelineRows, days) : []), [timelineRows, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
-  const count = state.status === 'ready' ? rowSetSize(state.rows) : undefined;
+  // Counted once the list can be drawn (its groups arrived): the count and the rows appear together.
+  const count = state.status === 'ready' && collapsed ? rowSetSize(state.rows) : undefined;
   const range = useMemo(() => rowRangeOfDays(days, filters.from, filters.to), [days, filters.from, filters.to]);
   const matches = filters.q && state.status === 'ready' && !stale ? state.search?.rowsByDate : undefined;
   const facetCounts = useFacetCounts(manifest, range, matches);
@@ -172,6 +174,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         <div id="filter-controls" className="filter-controls">
           <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={prefetchTag} counts={facetCounts} />
           <DateFilter from={filters.from} to={filters.to} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
+          {/* With the filters, which fold away on a phone: the first rows stay in view. */}
+          <CollapseChoice collapse={collapsed?.collapse ?? true} onChange={(collapse) => collapsed?.setCollapse(collapse)} />
         </div>
       </aside>
       <section className="list-main" aria-labelledby="list-title">
@@ -217,13 +221,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             </button>
           )}
         </div>
-        <ViewBar
-          filters={filters}
-          onChange={setFilters}
-          undo={undo}
-          collapse={collapsed?.collapse ?? true}
-          onCollapseChange={(collapse) => collapsed?.setCollapse(collapse)}
-        />
+        <ViewBar filters={filters} onChange={setFilters} undo={undo} />
         <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters({ from: range.from, to: range.to })} />
         {state.status === 'loading' && <Loading />}
         {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}

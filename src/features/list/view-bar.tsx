@@ -11,12 +11,9 @@ interface ViewBarProps {
   onChange: (change: Partial<Filters>) => void;
   /** The last mark-all, undoable: how many it marked. */
   undo?: { count: number; run: () => void } | undefined;
-  /** Whether reports of one story (and versions of an article) show as one row. @default true */
-  collapse?: boolean;
-  onCollapseChange?: (collapse: boolean) => void;
 }
 
-export function ViewBar({ filters, onChange, undo, collapse = true, onCollapseChange }: ViewBarProps) {
+export function ViewBar({ filters, onChange, undo }: ViewBarProps) {
   const t = useMessages();
   const order = orderOf(filters);
   const shows: [Show | undefined, string][] = [
@@ -45,11 +42,6 @@ export function ViewBar({ filters, onChange, undo, collapse = true, onCollapseCh
           </button>
         ))}
       </div>
-      {onCollapseChange && (
-        <button type="button" className="collapse-choice" aria-pressed={collapse} onClick={() => onCollapseChange(!collapse)}>
-          {t.collapseStories}
-        </button>
-      )}
       {/* Always there, so that screen readers hear the message when it appears. */}
       <p className="undo-bar" role="status">
         {undo && (
