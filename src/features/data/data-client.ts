@@ -29,7 +29,13 @@ export class DataError extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
-/** A file under `data/`, or a DataError saying why not (network, or HTTP status). */
+/** The file the reader fetches first: always plain, it says how the others are written. */
+const MANIFEST = 'manifest.json';
+
+/**
+ * A file under `data/`, its content as written (inflated when the manifest says the build compressed
+ * it), or a DataError saying why not (network, or HTTP status).
+ */
 export async function fetchData(path: string): Promise<Response> {
   const url = DATA_BASE + path;
   let response: Response;
@@ -39,7 +45,16 @@ export async function fetchData(path: string): Promise<Response> {
     throw new DataError(url);
   }
   if (!response.ok) throw new DataError(url, response.status);
-  return response;
+  return path === MANIFEST ? response : dataContent(await loadManifest(), response);
+}
+
+/**
+ * A data file's response (fetched, or from a cache) as its content: a compressed build's files are
+ * inflated here, as hosts such as GitHub Pages send them without a Content-Encoding.
+ */
+export function dataContent(manifest: Manifest, response: Response): Response {
+  if (manifest.compression !== 'gzip' || !response.body) return response;
+  return new Response(response.body.pipeThrough(new DecompressionStream('gzip')), { status: response.status, statusText: response.statusText });
 }
 
 async function fetchJson<T>(path: string): Promise<T> {
@@ -57,7 +72,7 @@ function cached<T>(path: string): Promise<T> {
 }
 
 export function loadManifest(): Promise<Manifest> {
-  return cached<Manifest>('manifest.json');
+  return cached<Manifest>(MANIFEST);
 }
 
 export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {

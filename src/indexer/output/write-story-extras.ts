@@ -20,6 +20,7 @@ import {
   type PostFile,
   type StoryRef,
 } from '../../shared/types.ts';
+import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import { findSameStories, MAX_SAME_STORY, storySignature, type StoryItem } from '../plan/same-story.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
 
@@ -80,7 +81,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
       else {
         bucketsRead++;
-        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readFile(join(postsRoot, path), 'utf8')) as PostBucket) };
+        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket) };
       }
     }
   }
@@ -120,7 +121,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     if (suggested) extras.furtherReading = suggested.map((other) => refs.get(other)!);
     files.get(extrasFile(id, manifest.postBuckets))![id] = extras;
   }
-  const { written, unchanged } = await writeChanged(dataRoot, files);
+  const { written, unchanged } = await writeChanged(dataRoot, files, manifest.compression ?? 'none');
   return {
     posts: items.length,
     grouped: found.size,
@@ -133,15 +134,19 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
 }
 
 /** Writes the extras files whose JSON changed; removes those of a larger archive's bucket count. */
-async function writeChanged(dataRoot: string, files: ReadonlyMap<string, ExtrasBucket>): Promise<{ written: number; unchanged: number }> {
+async function writeChanged(
+  dataRoot: string,
+  files: ReadonlyMap<string, ExtrasBucket>,
+  compression: DataCompression,
+): Promise<{ written: number; unchanged: number }> {
   await mkdir(join(dataRoot, EXTRAS_FOLDER), { recursive: true });
   let written = 0;
   let unchanged = 0;
   for (const [path, bucket] of files) {
     const json = JSON.stringify(bucket);
-    if ((await readFile(join(dataRoot, path), 'utf8').catch(() => undefined)) === json) unchanged++;
+    if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) unchanged++;
     else {
-      await writeFile(join(dataRoot, path), json);
+      await writeDataFile(dataRoot, path, json, compression);
       written++;
     }
   }
