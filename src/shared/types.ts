@@ -80,8 +80,8 @@ export interface Manifest {
   postBuckets: number;
   /**
    * How every other data file is written: `gzip`, each gzip-compressed under its usual name, which the
-   * reader inflates itself (hosts send them without a Content-Encoding). Absent: plain. See
-   * src/indexer/output/data-file.ts.
+   * reader inflates itself (hosts send them without a Content-Encoding), knowing each by its first bytes
+   * (compressed-data.ts). Absent: plain. See src/indexer/output/data-file.ts.
    */
   compression?: 'gzip';
 }

@@ -7,8 +7,10 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildSite, type BuildSiteOptions } from '../../src/indexer/build-site.ts';
-import { dataCompressionOf, isCompressed, readDataFileSync, type DataCompression } from '../../src/indexer/output/data-file.ts';
-import { loadManifest, loadPost, loadShard, resetDataCache } from '../../src/features/data/data-client.ts';
+import { dataCompressionOf, readDataFileSync, type DataCompression } from '../../src/indexer/output/data-file.ts';
+import { isCompressedData as isCompressed } from '../../src/shared/compressed-data.ts';
+import { fetchData, loadManifest, loadPost, loadShard, resetDataCache } from '../../src/features/data/data-client.ts';
+import { SEARCH_META_PATH } from '../../src/shared/search-format.ts';
 import { postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -132,6 +134,26 @@ describe('compressed data files', () => {
       const id = shard.posts[0]!.id;
       const bucket = JSON.parse(readDataFileSync(join(dataRoot, postBucketFile(id, manifest.postBuckets))).toString('utf8')) as PostBucket;
       expect(await loadPost(id)).toEqual(postInBucket(bucket, id));
+    } finally {
+      vi.unstubAllGlobals();
+      resetDataCache();
+    }
+  });
+
+  it('are read by the data client by their own first bytes, with no manifest read before, as the search index is', async () => {
+    const posts = temp('posts');
+    writePosts(posts, 30);
+    const out = temp('gzipped');
+    await build(posts, out, temp('cache'), 'gzip');
+    const dataRoot = join(out, 'data');
+    vi.stubGlobal('fetch', async (url: string) => {
+      const path = url.replace(/^\/data\//, '');
+      return path === 'manifest.json' ? new Response('', { status: 404 }) : new Response(readFileSync(join(dataRoot, path)));
+    });
+    try {
+      resetDataCache();
+      const meta = readDataFileSync(join(dataRoot, SEARCH_META_PATH)).toString('utf8');
+      expect(await (await fetchData(SEARCH_META_PATH)).text()).toBe(meta);
     } finally {
       vi.unstubAllGlobals();
       resetDataCache();

@@ -14,6 +14,7 @@ import {
   type TagPostList,
 } from '../../shared/types.ts';
 import { readerSavesData } from '../../ui/save-data.ts';
+import { isCompressedData } from '../../shared/compressed-data.ts';
 
 // `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
 const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
@@ -29,12 +30,9 @@ export class DataError extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
-/** The file the reader fetches first: always plain, it says how the others are written. */
-const MANIFEST = 'manifest.json';
-
 /**
- * A file under `data/`, its content as written (inflated when the manifest says the build compressed
- * it), or a DataError saying why not (network, or HTTP status).
+ * A file under `data/`, its content as written (inflated when the build compressed it), or a DataError
+ * saying why not (network, or HTTP status).
  */
 export async function fetchData(path: string): Promise<Response> {
   const url = DATA_BASE + path;
@@ -45,16 +43,21 @@ export async function fetchData(path: string): Promise<Response> {
     throw new DataError(url);
   }
   if (!response.ok) throw new DataError(url, response.status);
-  return path === MANIFEST ? response : dataContent(await loadManifest(), response);
+  return dataContent(response);
 }
 
 /**
- * A data file's response (fetched, or from a cache) as its content: a compressed build's files are
- * inflated here, as hosts such as GitHub Pages send them without a Content-Encoding.
+ * A data file's response (fetched, or from a cache) as its content: a file of a compressed build (its
+ * manifest says `compression: 'gzip'`) is inflated here, as hosts such as GitHub Pages send it without a
+ * Content-Encoding. Each file is known by its first bytes rather than by the manifest, so that a page
+ * holding the manifest of the build before a switch reads the new files, and the search index reads
+ * alone (as the tools run it).
  */
-export function dataContent(manifest: Manifest, response: Response): Response {
-  if (manifest.compression !== 'gzip' || !response.body) return response;
-  return new Response(response.body.pipeThrough(new DecompressionStream('gzip')), { status: response.status, statusText: response.statusText });
+export async function dataContent(response: Response): Promise<Response> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const init = { status: response.status, statusText: response.statusText };
+  if (!isCompressedData(bytes)) return new Response(bytes, init);
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')), init);
 }
 
 async function fetchJson<T>(path: string): Promise<T> {
@@ -72,7 +75,7 @@ function cached<T>(path: string): Promise<T> {
 }
 
 export function loadManifest(): Promise<Manifest> {
-  return cached<Manifest>(MANIFEST);
+  return cached<Manifest>('manifest.json');
 }
 
 export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {

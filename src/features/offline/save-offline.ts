@@ -57,7 +57,7 @@ async function savePost(manifest: Manifest, position: number, data: Cache): Prom
   const bucketUrl = DATA_BASE + postBucketFile(meta.id, manifest.postBuckets);
   let bytes = await store(data, bucketUrl);
   bytes += await store(data, DATA_BASE + extrasFile(meta.id, manifest.postBuckets), true);
-  const post = postInBucket((await dataContent(manifest, (await data.match(bucketUrl))!).json()) as PostBucket, meta.id);
+  const post = postInBucket((await (await dataContent((await data.match(bucketUrl))!)).json()) as PostBucket, meta.id);
   // Every candidate of a srcset: offline, the browser picks among them as it would online.
   const sources = new Set([...(post?.figures ?? []).flatMap((figure) => [figure.src, ...srcsetUrls(figure.srcset)]), ...(meta.image ? [meta.image.src] : [])]);
   for (const src of sources) await loadPicture(src);

@@ -4,9 +4,10 @@
  *
  * Compressed files keep their names: every path the index format names (shards, tag lists, buckets,
  * search shards), the build's record of what it wrote and its patches stay as they are. The manifest is
- * always plain and says `compression: 'gzip'`, so the reader, which fetches it first, inflates the other
- * files itself (DecompressionStream): hosts send them without a Content-Encoding. Feeds are not data
- * files the reader fetches: they stay plain XML (see write-feeds.ts).
+ * always plain and says `compression: 'gzip'`; the reader inflates each compressed file itself
+ * (DecompressionStream), as hosts send them without a Content-Encoding, knowing it by its first bytes
+ * (src/shared/compressed-data.ts). Feeds are not data files the reader fetches: they stay plain XML (see
+ * write-feeds.ts).
  *
  * The gzip output is deterministic (zlib, fixed level, no name and a zero time in its header): a file
  * whose content is unchanged keeps its bytes, so rebuilds still write only what changed.
@@ -15,6 +16,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isCompressedData } from '../../shared/compressed-data.ts';
 import type { Manifest } from '../../shared/types.ts';
 import { BUILD_ID_FILE } from '../incremental/last-build.ts';
 
@@ -29,12 +31,6 @@ export const MANIFEST_PATH = 'manifest.json';
  * posts with it. @default 4
  */
 export const GZIP_LEVEL = 4;
-
-/**
- * The first bytes zlib writes for this module's files (magic, deflate, no flags, time 0). No other file of
- * the index begins so: JSON begins with `{` or `[`, a search shard with its header's length (< 32 KB).
- */
-const GZIP_HEADER = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00];
 
 /** The setting (CNA_READER_COMPRESS) read: unset, `none` or `gzip`; anything else stops the build. */
 export function dataCompressionOf(raw: string | undefined): DataCompression {
@@ -63,19 +59,15 @@ function withCompression(body: string | Uint8Array, compression: 'gzip'): string
   return JSON.stringify({ ...manifest, compression });
 }
 
-export function isCompressed(bytes: Uint8Array): boolean {
-  return GZIP_HEADER.every((byte, n) => bytes[n] === byte);
-}
-
 /** A data file's content, inflated when it was written compressed. */
 export function readDataFileSync(file: string): Buffer {
   const bytes = readFileSync(file);
-  return isCompressed(bytes) ? gunzipSync(bytes) : bytes;
+  return isCompressedData(bytes) ? gunzipSync(bytes) : bytes;
 }
 
 export async function readDataFile(file: string): Promise<Buffer> {
   const bytes = await readFile(file);
-  return isCompressed(bytes) ? gunzipSync(bytes) : bytes;
+  return isCompressedData(bytes) ? gunzipSync(bytes) : bytes;
 }
 
 export async function readDataText(file: string): Promise<string> {
