@@ -14,6 +14,7 @@ import { diskStore, isMissingEntryError, sourceFingerprint } from './incremental
 import { forgetSeenFiles } from './incremental/seen-files.ts';
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
+import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
 
@@ -36,6 +37,8 @@ export interface BuildSiteOptions extends Omit<IngestOptions, 'store' | 'pool' |
   /** The span of the search index's tail and the size of its shards (see writeIndex): tests make them small. */
   tailRows?: number;
   searchShardBytes?: number;
+  /** How the data files are written: plain, or gzip-compressed (see data-file.ts). @default 'none' */
+  compression?: DataCompression;
 }
 
 /** The indexer's own folder and the contract's: the code a build runs. */
@@ -45,13 +48,14 @@ const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
 
 /** Builds the site's data; returns the report, with what was written. */
 export async function buildSite(options: BuildSiteOptions): Promise<IngestReport> {
-  const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, memory, ...ingest } = options;
+  const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, memory, compression = 'none', ...ingest } = options;
   const lastBuild: LastBuild = {
     dataRoot: join(outDir, 'data'),
     // One state per output folder: building into another folder does not spoil this one's.
     statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
   };
   removeDeadStates(cacheDir);
+  await forgetOutputOfOtherMode(lastBuild.dataRoot, compression);
   const [codeVersion, pool] = await Promise.all([
     sourceFingerprint(sourcesOf('parser')),
     typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
@@ -71,6 +75,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
       ...(tailRows ? { tailRows } : {}),
       ...(searchShardBytes ? { searchShardBytes } : {}),
       ...(memory ? { memory } : {}),
+      compression,
     });
     const report = built.report;
     report.search = written.search;

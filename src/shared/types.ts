@@ -79,6 +79,12 @@ export interface Manifest {
   shardCount: number;
   /** Number of post buckets, the files holding the posts' bodies; see postBucketFile. */
   postBuckets: number;
+  /**
+   * How every other data file is written: `gzip`, each gzip-compressed under its usual name, which the
+   * reader inflates itself (hosts send them without a Content-Encoding), knowing each by its first bytes
+   * (compressed-data.ts). Absent: plain. See src/indexer/output/data-file.ts.
+   */
+  compression?: 'gzip';
 }
 
 /** What the list needs to show one row, and what filters look at. */

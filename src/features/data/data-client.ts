@@ -14,6 +14,7 @@ import {
   type TagPostList,
 } from '../../shared/types.ts';
 import { readerSavesData } from '../../ui/save-data.ts';
+import { isCompressedData } from '../../shared/compressed-data.ts';
 
 // `?.`: the search engine comparison (src/tools) runs this code under plain Node, without Vite's import.meta.env.
 const DATA_BASE = `${import.meta.env?.BASE_URL ?? '/'}data/`;
@@ -29,7 +30,10 @@ export class DataError extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
-/** A file under `data/`, or a DataError saying why not (network, or HTTP status). */
+/**
+ * A file under `data/`, its content as written (inflated when the build compressed it), or a DataError
+ * saying why not (network, or HTTP status).
+ */
 export async function fetchData(path: string): Promise<Response> {
   const url = DATA_BASE + path;
   let response: Response;
@@ -39,7 +43,21 @@ export async function fetchData(path: string): Promise<Response> {
     throw new DataError(url);
   }
   if (!response.ok) throw new DataError(url, response.status);
-  return response;
+  return dataContent(response);
+}
+
+/**
+ * A data file's response (fetched, or from a cache) as its content: a file of a compressed build (its
+ * manifest says `compression: 'gzip'`) is inflated here, as hosts such as GitHub Pages send it without a
+ * Content-Encoding. Each file is known by its first bytes rather than by the manifest, so that a page
+ * holding the manifest of the build before a switch reads the new files, and the search index reads
+ * alone (as the tools run it).
+ */
+export async function dataContent(response: Response): Promise<Response> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const init = { status: response.status, statusText: response.statusText };
+  if (!isCompressedData(bytes)) return new Response(bytes, init);
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')), init);
 }
 
 async function fetchJson<T>(path: string): Promise<T> {

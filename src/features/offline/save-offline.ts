@@ -7,7 +7,7 @@
  */
 import { extrasFile, postBucketFile, postInBucket, shardFile, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { DATA_CACHE } from '../../shared/offline-caches.ts';
-import { loadRow, shardOfRow } from '../data/data-client.ts';
+import { dataContent, loadRow, shardOfRow } from '../data/data-client.ts';
 
 /** Posts saved at once, at most: a day of the largest outlet is ~300. @default 500 */
 export const MAX_SAVE = 500;
@@ -57,7 +57,7 @@ async function savePost(manifest: Manifest, position: number, data: Cache): Prom
   const bucketUrl = DATA_BASE + postBucketFile(meta.id, manifest.postBuckets);
   let bytes = await store(data, bucketUrl);
   bytes += await store(data, DATA_BASE + extrasFile(meta.id, manifest.postBuckets), true);
-  const post = postInBucket((await (await data.match(bucketUrl))!.json()) as PostBucket, meta.id);
+  const post = postInBucket((await (await dataContent((await data.match(bucketUrl))!)).json()) as PostBucket, meta.id);
   // Every candidate of a srcset: offline, the browser picks among them as it would online.
   const sources = new Set([...(post?.figures ?? []).flatMap((figure) => [figure.src, ...srcsetUrls(figure.srcset)]), ...(meta.image ? [meta.image.src] : [])]);
   for (const src of sources) await loadPicture(src);

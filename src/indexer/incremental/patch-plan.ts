@@ -12,7 +12,6 @@
  * an article; a new post has an id and a link no other post has, and comes after all but the newest few
  * thousand rows. Otherwise the build plans from scratch, and says why in its report.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   INDEX_FORMAT_VERSION,
@@ -35,6 +34,7 @@ import type { PostFileRef } from '../read-posts.ts';
 import type { SeenFiles, SeenLine } from './seen-files.ts';
 import { urlIdentity } from '../parse/urls.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { readDataText } from '../output/data-file.ts';
 
 /** A plan patched from the last build's: only what changed, for writeIndex to write over that build's output. */
 export interface PatchedIndex {
@@ -516,7 +516,7 @@ async function patchShards(
 ): Promise<void> {
   const size = snapshot.shardSize;
   const oldCount = snapshot.paths.length;
-  const readShard = async (shard: number) => (JSON.parse(await readFile(join(dataRoot, shardFile(shard)), 'utf8')) as MetaShard).posts;
+  const readShard = async (shard: number) => (JSON.parse(await readDataText(join(dataRoot, shardFile(shard)))) as MetaShard).posts;
   const editsByOldRow = new Map(edits.map((edit) => [edit.row, edit]));
   const firstMovedShard = order.length > 0 ? Math.floor(order[0]!.position / size) : Math.ceil(oldCount / size);
 
@@ -593,7 +593,7 @@ async function patchTags(
     const moves = old !== undefined && last >= firstMoved;
     if (!old || added.length > 0 || moves) {
       const oldRows = old
-        ? decodeDeltas((JSON.parse(await readFile(join(dataRoot, old.file), 'utf8')) as TagPostList).rowDeltas).map((row) => rows.newRow(row))
+        ? decodeDeltas((JSON.parse(await readDataText(join(dataRoot, old.file))) as TagPostList).rowDeltas).map((row) => rows.newRow(row))
         : [];
       const all = [...oldRows, ...added].sort((a, b) => a - b);
       files.set(tag.file, tagListJson(tag.key, encodeDeltas(all)));
@@ -601,7 +601,7 @@ async function patchTags(
       continue;
     }
     tagRows[tag.key] = [first, last];
-    if (old.file !== tag.file) files.set(tag.file, await readFile(join(dataRoot, old.file), 'utf8'));
+    if (old.file !== tag.file) files.set(tag.file, await readDataText(join(dataRoot, old.file)));
   }
   return { summaries, rows: tagRows };
 }

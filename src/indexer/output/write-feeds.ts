@@ -16,6 +16,7 @@ import {
   type PostMeta,
   type TagPostList,
 } from '../../shared/types.ts';
+import { readDataText } from './data-file.ts';
 import { FEED_ENTRIES, FEED_FOLDER, feedPath, makeAtomFeed, type FeedPost, type FeedSite } from '../plan/feeds.ts';
 
 export interface WrittenFeeds {
@@ -27,7 +28,7 @@ export interface WrittenFeeds {
 }
 
 export async function writeFeeds(dataRoot: string, site: FeedSite): Promise<WrittenFeeds> {
-  const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(join(dataRoot, path), 'utf8')) as T;
+  const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readDataText(join(dataRoot, path))) as T;
   const manifest = await readJson<Manifest>('manifest.json');
   const shards = new Map<number, Promise<MetaShard>>();
   const metaOfRow = async (row: number): Promise<PostMeta> => {

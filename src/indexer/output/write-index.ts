@@ -17,8 +17,7 @@
  * contiguous range of rows; their partial indexes are joined here.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
@@ -47,6 +46,7 @@ import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../s
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
+import { readDataFileSync, writeDataFile, type DataCompression } from './data-file.ts';
 
 export interface WriteIndexOptions {
   /** The site's `data/` folder. */
@@ -60,6 +60,8 @@ export interface WriteIndexOptions {
   searchShardBytes?: number;
   /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
   memory?: BuildMemory;
+  /** How data files are written (see data-file.ts). @default 'none' */
+  compression?: DataCompression;
 }
 
 type TailStats = NonNullable<CachedRows['tail']>;
@@ -87,7 +89,7 @@ const PATCH_MIN_ROWS = 2 * TAIL_ROWS;
 const PATCH_SHARE = 0.05;
 
 export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
-  const { dataRoot, store } = options;
+  const { dataRoot, store, compression = 'none' } = options;
   const clock = new PhaseClock();
   const previous = await loadState(options.statePath, dataRoot, options.memory);
   const patch = built.kind === 'patched' ? built.patch : undefined;
@@ -120,7 +122,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
       await mkdir(folder, { recursive: true });
       made.add(folder);
     }
-    const writing = writeFile(join(dataRoot, path), body);
+    const writing = writeDataFile(dataRoot, path, body, compression);
     // Handled where the batch is awaited; until then, a failure must not count as unhandled.
     writing.catch(() => {});
     inFlight.push(writing);
@@ -196,9 +198,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
     // With the head patched, only its fresh rows (new or changed posts) are indexed.
     parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
-    await writeBuckets(bucketTasks, store, dataRoot, new Set());
+    await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
   } else {
-    parts = await onWorkers(tailFrom, bucketTasks, options.pool, store.dir, dataRoot, (start, end) => rowTasks(range(start, end)));
+    parts = await onWorkers(tailFrom, bucketTasks, options.pool, store.dir, { dataRoot, compression }, (start, end) => rowTasks(range(start, end)));
   }
   const tailPart = await indexingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
@@ -365,7 +367,7 @@ async function onWorkers(
   buckets: readonly BucketTask[],
   pool: WorkerPool,
   storeDir: string,
-  dataRoot: string,
+  output: { dataRoot: string; compression: DataCompression },
   rowTasks: (start: number, end: number) => RowTask[],
 ): Promise<PartialIndex[]> {
   const share = Math.ceil(rowCount / pool.size);
@@ -374,7 +376,7 @@ async function onWorkers(
   );
   const writing: Promise<number>[] = [];
   for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
-    writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, dataRoot }));
+    writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, ...output }));
   const [parts] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
   // What the workers hold goes with them, before the index is merged on this thread.
   await pool.recycle();
@@ -415,7 +417,7 @@ async function patchSearchInPlace(
 
 function readIfThere(path: string): Uint8Array | undefined {
   try {
-    return readFileSync(path);
+    return readDataFileSync(path);
   } catch {
     return undefined;
   }

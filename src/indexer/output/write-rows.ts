@@ -4,11 +4,12 @@
  * with its own index builder), and writing post bucket files (see postBucketFile), whose posts are
  * spread over the whole archive.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
 import { bucketFile, bucketMembers, postFileFromBody, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
 import type { SearchIndexBuilder } from '../search/search-index.ts';
+import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
 
 export interface RowTask {
   row: number;
@@ -43,7 +44,13 @@ export async function indexRows(tasks: readonly RowTask[], store: PostStore, sea
  * Writes each bucket's file; returns the number written. `madeFolders` remembers the folders made
  * during this build.
  */
-export async function writeBuckets(tasks: readonly BucketTask[], store: PostStore, dataRoot: string, madeFolders: Set<string>): Promise<number> {
+export async function writeBuckets(
+  tasks: readonly BucketTask[],
+  store: PostStore,
+  dataRoot: string,
+  madeFolders: Set<string>,
+  compression: DataCompression = 'none',
+): Promise<number> {
   for (const task of tasks) {
     const path = join(dataRoot, task.file);
     const members: BucketMember[] = await Promise.all(
@@ -61,7 +68,7 @@ export async function writeBuckets(tasks: readonly BucketTask[], store: PostStor
       madeFolders.add(folder);
     }
     // Synchronous: see post-store.ts.
-    writeFileSync(path, bucketFile(members));
+    writeFileSync(path, encodeDataFile(bucketFile(members), compression));
   }
   return tasks.length;
 }
@@ -92,7 +99,7 @@ function keptMembers(path: string, ids: readonly string[]): BucketMember[] {
 function writtenMembers(path: string): BucketMember[] {
   let file: Buffer;
   try {
-    file = readFileSync(path);
+    file = readDataFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

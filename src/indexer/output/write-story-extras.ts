@@ -25,6 +25,7 @@ import {
   type PostFile,
   type StoryRef,
 } from '../../shared/types.ts';
+import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import { findSameStories, MAX_SAME_STORY, storyPrint, type StoryItem } from '../plan/same-story.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
@@ -113,7 +114,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
       else {
         bucketsRead++;
-        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readFile(join(postsRoot, path), 'utf8')) as PostBucket) };
+        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket) };
       }
     }
   }
@@ -158,9 +159,11 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     version: INDEX_FORMAT_VERSION,
     ...buildRowGroups({ rowOf: await rowsOfPosts(dataRoot, manifest), versionsOf, sameStoryOf: found }),
   };
+  const compression = manifest.compression ?? 'none';
   const groupsJson = JSON.stringify(groups);
-  if ((await readFile(join(dataRoot, GROUPS_FILE), 'utf8').catch(() => undefined)) !== groupsJson) await writeFile(join(dataRoot, GROUPS_FILE), groupsJson);
-  const { written, unchanged } = await writeChanged(dataRoot, files);
+  if ((await readDataText(join(dataRoot, GROUPS_FILE)).catch(() => undefined)) !== groupsJson)
+    await writeDataFile(dataRoot, GROUPS_FILE, groupsJson, compression);
+  const { written, unchanged } = await writeChanged(dataRoot, files, compression);
   if (cachePath) {
     await mkdir(cacheDir!, { recursive: true });
     const summary = { posts: items.length, grouped: found.size, furtherReading: further.size };
@@ -181,22 +184,26 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
 async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Map<string, number>> {
   const rows = new Map<string, number>();
   for (let shard = 0; shard < manifest.shardCount; shard++) {
-    const { posts } = JSON.parse(await readFile(join(dataRoot, shardFile(shard)), 'utf8')) as MetaShard;
+    const { posts } = JSON.parse(await readDataText(join(dataRoot, shardFile(shard)))) as MetaShard;
     posts.forEach((post, offset) => rows.set(post.id, shard * manifest.shardSize + offset));
   }
   return rows;
 }
 
 /** Writes the extras files whose JSON changed; removes those of a larger archive's bucket count. */
-async function writeChanged(dataRoot: string, files: ReadonlyMap<string, ExtrasBucket>): Promise<{ written: number; unchanged: number }> {
+async function writeChanged(
+  dataRoot: string,
+  files: ReadonlyMap<string, ExtrasBucket>,
+  compression: DataCompression,
+): Promise<{ written: number; unchanged: number }> {
   await mkdir(join(dataRoot, EXTRAS_FOLDER), { recursive: true });
   let written = 0;
   let unchanged = 0;
   for (const [path, bucket] of files) {
     const json = JSON.stringify(bucket);
-    if ((await readFile(join(dataRoot, path), 'utf8').catch(() => undefined)) === json) unchanged++;
+    if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) unchanged++;
     else {
-      await writeFile(join(dataRoot, path), json);
+      await writeDataFile(dataRoot, path, json, compression);
       written++;
     }
   }

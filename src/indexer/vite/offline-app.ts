@@ -29,12 +29,27 @@ export const PICTURE_ENTRIES = 300;
 /** @default 30 */
 export const PICTURE_DAYS = 30;
 
+/** The address bar's and the splash screen's colour: the manifest's, and the page's theme-color meta. */
+const THEME_COLOR = '#1d4f91';
+
 export function offlineApp(base: string): Plugin[] {
   const data = new RegExp(`^${escapeRegExp(base)}data/`);
   // Route patterns are written into sw.js as source: a RegExp carries the base, a function could not
   // (its closure is not written with it). Matched against the whole URL; other origins' URLs only
   // from their start, where `[^/]+` is their host.
   const dataUrl = new RegExp(`^https?://[^/]+${escapeRegExp(base)}data/`);
+  return [...pwa(base, data, dataUrl), themeColor()];
+}
+
+/** The browser's bar takes the app's colour (Lighthouse's themed-omnibox audit): the same as the manifest's. */
+function themeColor(): Plugin {
+  return {
+    name: 'cna-reader-theme-color',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'theme-color', content: THEME_COLOR }, injectTo: 'head' }],
+  };
+}
+
+function pwa(base: string, data: RegExp, dataUrl: RegExp): Plugin[] {
   return VitePWA({
     registerType: 'prompt',
     integration: {
@@ -57,7 +72,7 @@ export function offlineApp(base: string): Plugin[] {
       scope: base,
       display: 'standalone',
       background_color: '#fbfaf7',
-      theme_color: '#1d4f91',
+      theme_color: THEME_COLOR,
       icons: [
         { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
         { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },

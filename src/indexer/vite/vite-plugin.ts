@@ -22,6 +22,7 @@ import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
 import type { BuildMemory } from '../incremental/build-memory.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 import { DATA_DIR, REPORT_FILE, serveIndexInDev } from './dev-server.ts';
+import { dataCompressionOf, type DataCompression } from '../output/data-file.ts';
 
 export { DATA_DIR, REPORT_FILE };
 
@@ -42,6 +43,11 @@ export interface CnaReaderIndexOptions {
    * @default process.env.CNA_READER_WORKERS ?? the number of cores
    */
   workers?: number;
+  /**
+   * `gzip`: the data files are written gzip-compressed, for archives whose output passes a host's limit
+   * (see data-file.ts and docs/publishing.md). @default process.env.CNA_READER_COMPRESS ?? 'none'
+   */
+  compress?: DataCompression;
 }
 
 /** Project folders that builds and benches write (relative paths): the build cache, bench results, built sites. */
@@ -66,6 +72,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
   const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
   const workers = options.workers ?? Number(process.env['CNA_READER_WORKERS'] ?? availableParallelism());
+  const compression = options.compress ?? dataCompressionOf(process.env['CNA_READER_COMPRESS']);
   /** Whether the output folder is to be emptied, as Vite would have decided: Vite itself is told not to. */
   let emptyOutDir: boolean | null | undefined;
   /**
@@ -91,6 +98,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     outDir: outDirOf(),
     cacheDir,
     workers: watching ? ((await watching.pool) ?? 0) : workers,
+    compression,
     ...(watching ? { memory: watching.memory } : {}),
   });
 

@@ -32,7 +32,7 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
         return move(transferable(search.exportPartial()));
       }
       case 'buckets':
-        return await writeBuckets(request.tasks, store, request.dataRoot, new Set());
+        return await writeBuckets(request.tasks, store, request.dataRoot, new Set(), request.compression);
     }
   } finally {
     await store.close();

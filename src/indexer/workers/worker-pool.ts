@@ -9,6 +9,7 @@ import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
 import type { PartialIndex } from '../search/search-index.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
+import type { DataCompression } from '../output/data-file.ts';
 
 export type WorkerRequest =
   | {
@@ -22,7 +23,7 @@ export type WorkerRequest =
     }
   /** Rows indexed by one builder, in ascending order: its partial index comes back. */
   | { type: 'rows'; tasks: RowTask[]; storeDir: string }
-  | { type: 'buckets'; tasks: BucketTask[]; storeDir: string; dataRoot: string }
+  | { type: 'buckets'; tasks: BucketTask[]; storeDir: string; dataRoot: string; compression?: DataCompression }
   | { type: 'stat'; paths: string[] };
 
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
