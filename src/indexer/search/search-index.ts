@@ -221,15 +221,8 @@ export class SearchIndexBuilder {
    * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
    */
   exportPartial(): PartialIndex {
-    const held: string[] = [];
-    const idOf = new Uint32Array(this.ids.size);
-    for (const [token, id] of this.ids.entries()) {
-      idOf[held.length] = id;
-      held.push(token);
-    }
+    const { tokens, ids } = this.ids.sortedEntries();
     this.ids.clear();
-    const order = Array.from(held.keys()).sort((a, b) => compareTokens(held[a]!, held[b]!));
-    const tokens = order.map((at) => held[at]!);
     const n = tokens.length;
     const part: PartialIndex = {
       tokens,
@@ -242,15 +235,15 @@ export class SearchIndexBuilder {
       pages: this.pool.pages,
       posts: this.posts,
     };
-    order.forEach((at, i) => {
-      const id = idOf[at]!;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
       part.counts[i] = this.count[id]!;
       part.firstRows[i] = this.firstRow[id]!;
       part.lastRows[i] = this.lastRow[id]!;
       part.firstWeights[i] = this.firstWeight[id]!;
       part.heads[i] = this.head[id]!;
       part.lengths[i] = this.length[id]!;
-    });
+    }
     return part;
   }
 }
