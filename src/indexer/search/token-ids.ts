@@ -109,7 +109,8 @@ export class TokenIds {
       }
     }
     for (const token of this.long.keys()) others.push(token);
-    const sorted = packed.subarray(0, n).sort();
+    // Sorted in place: `halves` then reads the keys in order.
+    packed.subarray(0, n).sort();
     others.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const tokens: string[] = [];
     const ids = new Uint32Array(this.size);
