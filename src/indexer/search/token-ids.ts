@@ -41,12 +41,7 @@ export class TokenIds {
       const high = midHigh(text, start, end);
       return high === 0 ? this.long.get(text.slice(start, end)) : this.getMid(high, midLow(text, start, end));
     }
-    const mask = this.keys.length - 1;
-    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
-      const held = this.keys[slot]!;
-      if (held === key) return this.ids[slot]!;
-      if (held === 0) return undefined;
-    }
+    return this.getShort(key);
   }
 
   /** Gives a token not yet held the next id. */
@@ -82,21 +77,27 @@ export class TokenIds {
   }
 
   /**
-   * Every token in code-unit order (the order of `<`), with its ids. Tokens of up to four units are
-   * sorted as 64-bit numbers (their units, zero-padded: no unit is 0), without a comparator call per
-   * pair, which cost ~3 s a worker on the real corpus; longer ones, and any holding U+0000, by `<`.
+   * Every token in code-unit order (the order of `<`), as units end to end (token k is
+   * `units[starts[k]]` to `units[starts[k + 1]]`), with its id: one transferable buffer rather than a
+   * string per token, which cost ~0.9 s a million to receive on another thread. Tokens of up to four
+   * units are sorted as 64-bit numbers (their units, zero-padded: no unit is 0) without a comparator
+   * call per pair (~3 s a worker on the real corpus); longer ones, and any holding U+0000, as strings.
    */
-  sortedEntries(): { tokens: string[]; ids: Uint32Array } {
+  sortedUnits(): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
     const packed = new BigUint64Array(this.short + this.mid);
     // Each key as its low and high halves (little-endian, as every platform Node runs on).
     const halves = new Uint32Array(packed.buffer);
     let n = 0;
+    let unitCount = 0;
     const others: string[] = [];
     for (let slot = 0; slot < this.keys.length; slot++) {
       const key = this.keys[slot]!;
       if (key === 0) continue;
       if (key > 0xffff && (key & 0xffff) === 0) others.push(String.fromCharCode(key >>> 16, 0));
-      else halves[2 * n++ + 1] = key > 0xffff ? key : key << 16;
+      else {
+        halves[2 * n++ + 1] = key > 0xffff ? key : key << 16;
+        unitCount += key > 0xffff ? 2 : 1;
+      }
     }
     for (let slot = 0; slot < this.midHigh.length; slot++) {
       const high = this.midHigh[slot]!;
@@ -106,22 +107,52 @@ export class TokenIds {
       else {
         halves[2 * n] = low;
         halves[2 * n++ + 1] = high;
+        unitCount += (low & 0xffff) === 0 ? 3 : 4;
       }
     }
     for (const token of this.long.keys()) others.push(token);
+    for (const token of others) unitCount += token.length;
     // Sorted in place: `halves` then reads the keys in order.
     packed.subarray(0, n).sort();
-    others.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const tokens: string[] = [];
-    const ids = new Uint32Array(this.size);
+    // Without a comparator, strings sort by their UTF-16 units, as `<` compares them.
+    others.sort();
+    const units = new Uint16Array(unitCount);
+    const starts = new Uint32Array(n + others.length + 1);
+    const ids = new Uint32Array(n + others.length);
+    let at = 0;
+    let count = 0;
     let other = 0;
+    const putOther = () => {
+      const token = others[other++]!;
+      for (let k = 0; k < token.length; k++) units[at + k] = token.charCodeAt(k);
+      ids[count] = this.get(token)!;
+      at += token.length;
+      starts[++count] = at;
+    };
     for (let k = 0; k < n; k++) {
-      const token = unitsOf(halves[2 * k + 1]!, halves[2 * k]!);
-      while (other < others.length && others[other]! < token) ids[tokens.push(others[other]!) - 1] = this.get(others[other++]!)!;
-      ids[tokens.push(token) - 1] = this.get(token)!;
+      const high = halves[2 * k + 1]!;
+      const low = halves[2 * k]!;
+      while (other < others.length && comparePacked(high, low, others[other]!) > 0) putOther();
+      units[at++] = high >>> 16;
+      if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
+      if (low !== 0) {
+        units[at++] = low >>> 16;
+        if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
+      }
+      ids[count] = low === 0 ? this.getShort((high & 0xffff) === 0 ? high >>> 16 : high)! : this.getMid(high, low)!;
+      starts[++count] = at;
     }
-    while (other < others.length) ids[tokens.push(others[other]!) - 1] = this.get(others[other++]!)!;
-    return { tokens, ids };
+    while (other < others.length) putOther();
+    return { units, starts, ids };
+  }
+
+  private getShort(key: number): number | undefined {
+    const mask = this.keys.length - 1;
+    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const held = this.keys[slot]!;
+      if (held === key) return this.ids[slot]!;
+      if (held === 0) return undefined;
+    }
   }
 
   clear(): void {
@@ -215,11 +246,16 @@ function midSlot(high: number, low: number, shift: number): number {
   return Math.imul(high ^ Math.imul(low, 0x85ebca6b), SPREAD) >>> shift;
 }
 
-/** The token of a packed key: its units from the highest, up to the first 0. */
-function unitsOf(high: number, low: number): string {
-  if ((high & 0xffff) === 0) return String.fromCharCode(high >>> 16);
-  if (low === 0) return String.fromCharCode(high >>> 16, high & 0xffff);
-  return midToken(high, low);
+/** A packed key (see sortedUnits) against a string, in the order of `<`: negative, 0 or positive. */
+function comparePacked(high: number, low: number, token: string): number {
+  for (let k = 0; k < 4; k++) {
+    const unit = k === 0 ? high >>> 16 : k === 1 ? high & 0xffff : k === 2 ? low >>> 16 : low & 0xffff;
+    if (unit === 0) return k < token.length ? -1 : 0;
+    if (k >= token.length) return 1;
+    const other = token.charCodeAt(k);
+    if (unit !== other) return unit - other;
+  }
+  return token.length > 4 ? -1 : 0;
 }
 
 /** A token of the three- and four-unit table (see midHigh). */

@@ -78,7 +78,8 @@ describe('TokenIds', () => {
     });
     for (const token of [...edge, ...random]) if (ids.get(token) === undefined) ids.add(token);
     const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const { tokens, ids: sortedIds } = ids.sortedEntries();
+    const { units, starts, ids: sortedIds } = ids.sortedUnits();
+    const tokens = Array.from(sortedIds, (_, k) => String.fromCharCode(...units.subarray(starts[k], starts[k + 1])));
     expect(tokens).toEqual(expected.map(([token]) => token));
     expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
   });
