@@ -110,7 +110,7 @@ function grow<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
 }
 
 export class SearchIndexBuilder {
-  private readonly ids = new TokenIds();
+  private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
   // Per token (by id): posts holding it, first and last row, the first post's weight, and the chain of
   // blocks holding the postings after the first (head, tail block, bytes written).
@@ -123,6 +123,11 @@ export class SearchIndexBuilder {
   private length = new Uint32Array(1024);
   private previousRow = -1;
   private posts = 0;
+
+  /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
+  constructor(expectedPosts = 0) {
+    this.ids = new TokenIds(expectedPosts);
+  }
 
   /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
   add(row: number, { joined, weights }: SearchTokens): void {

@@ -84,6 +84,17 @@ describe('TokenIds', () => {
     expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
   });
 
+  it('gives the same ids and order when its tables are sized for many posts from the start', () => {
+    const small = new TokenIds();
+    const large = new TokenIds(50_000);
+    for (let n = 0; n < 30_000; n++) {
+      const token = String.fromCharCode(0x4e00 + (n % 97), 0x4e00 + (n % 89), ...(n % 3 === 0 ? [0x4e00 + (n % 83)] : []));
+      if (small.get(token) === undefined) expect(large.add(token)).toBe(small.add(token));
+    }
+    expect(new Map(large.entries())).toEqual(new Map(small.entries()));
+    expect(large.sortedUnits()).toEqual(small.sortedUnits());
+  });
+
   it('forgets everything when cleared', () => {
     const ids = new TokenIds();
     ids.add('台灣');
