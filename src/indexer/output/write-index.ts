@@ -353,7 +353,7 @@ function range(start: number, end: number): number[] {
 
 /** Rows indexed on this thread (ascending). */
 async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise<PartialIndex> {
-  const search = new SearchIndexBuilder();
+  const search = new SearchIndexBuilder(tasks.length);
   for (let start = 0; start < tasks.length; start += ROW_BATCH) await indexRows(tasks.slice(start, start + ROW_BATCH), store, search);
   return search.exportPartial();
 }

@@ -22,7 +22,9 @@ import { TokenIds } from './token-ids.ts';
  * it crosses between threads cheaply.
  */
 export interface PartialIndex {
-  tokens: string[];
+  /** Its tokens' UTF-16 units end to end: token i is `tokenUnits[tokenStarts[i]]` to `tokenUnits[tokenStarts[i + 1]]`. */
+  tokenUnits: Uint16Array;
+  tokenStarts: Uint32Array;
   counts: Uint32Array;
   firstRows: Uint32Array;
   lastRows: Uint32Array;
@@ -37,7 +39,9 @@ export interface PartialIndex {
 
 /** The buffers of a partial index, to transfer it to another thread without copying. */
 export function partialIndexBuffers(part: PartialIndex): ArrayBuffer[] {
-  return [part.counts, part.firstRows, part.lastRows, part.firstWeights, part.heads, part.lengths, ...part.pages].map((array) => array.buffer as ArrayBuffer);
+  return [part.tokenUnits, part.tokenStarts, part.counts, part.firstRows, part.lastRows, part.firstWeights, part.heads, part.lengths, ...part.pages].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
 }
 
 /** A token with all its postings, as the shard writer takes them (in token order). */
@@ -106,7 +110,7 @@ function grow<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
 }
 
 export class SearchIndexBuilder {
-  private readonly ids = new TokenIds();
+  private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
   // Per token (by id): posts holding it, first and last row, the first post's weight, and the chain of
   // blocks holding the postings after the first (head, tail block, bytes written).
@@ -119,6 +123,11 @@ export class SearchIndexBuilder {
   private length = new Uint32Array(1024);
   private previousRow = -1;
   private posts = 0;
+
+  /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
+  constructor(expectedPosts = 0) {
+    this.ids = new TokenIds(expectedPosts);
+  }
 
   /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
   add(row: number, { joined, weights }: SearchTokens): void {
@@ -221,18 +230,12 @@ export class SearchIndexBuilder {
    * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
    */
   exportPartial(): PartialIndex {
-    const held: string[] = [];
-    const idOf = new Uint32Array(this.ids.size);
-    for (const [token, id] of this.ids.entries()) {
-      idOf[held.length] = id;
-      held.push(token);
-    }
+    const { units, starts, ids } = this.ids.sortedUnits();
     this.ids.clear();
-    const order = Array.from(held.keys()).sort((a, b) => compareTokens(held[a]!, held[b]!));
-    const tokens = order.map((at) => held[at]!);
-    const n = tokens.length;
+    const n = ids.length;
     const part: PartialIndex = {
-      tokens,
+      tokenUnits: units,
+      tokenStarts: starts,
       counts: new Uint32Array(n),
       firstRows: new Uint32Array(n),
       lastRows: new Uint32Array(n),
@@ -242,15 +245,15 @@ export class SearchIndexBuilder {
       pages: this.pool.pages,
       posts: this.posts,
     };
-    order.forEach((at, i) => {
-      const id = idOf[at]!;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
       part.counts[i] = this.count[id]!;
       part.firstRows[i] = this.firstRow[id]!;
       part.lastRows[i] = this.lastRow[id]!;
       part.firstWeights[i] = this.firstWeight[id]!;
       part.heads[i] = this.head[id]!;
       part.lengths[i] = this.length[id]!;
-    });
+    }
     return part;
   }
 }
@@ -266,28 +269,39 @@ export function compareTokens(a: string, b: string): number {
  */
 export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
   const next = parts.map(() => 0);
+  const ends = parts.map((part) => part.tokenStarts.length - 1);
   const pools = parts.map((part) => new BlockPool(part.pages));
+  // Postings are cut from large chunks, never reused: an array of its own per token (2.8M tokens on the
+  // real corpus) cost ~1 s of allocation and collection on the main thread.
+  let chunk = new Uint8Array(0);
+  let used = 0;
+  const holding = new Uint8Array(parts.length);
   for (;;) {
-    let token: string | undefined;
+    let first = -1;
     for (let p = 0; p < parts.length; p++) {
-      const candidate = parts[p]!.tokens[next[p]!];
-      if (candidate !== undefined && (token === undefined || candidate < token)) token = candidate;
+      if (next[p]! < ends[p]! && (first < 0 || compareTokensAt(parts[p]!, next[p]!, parts[first]!, next[first]!) < 0)) first = p;
     }
-    if (token === undefined) return;
+    if (first < 0) return;
+    const token = tokenAt(parts[first]!, next[first]!);
     // Every part holding the token, in row order: sizes first, then the bytes.
     let size = 0;
     let count = 0;
     for (let p = 0; p < parts.length; p++) {
-      const i = next[p]!;
-      if (parts[p]!.tokens[i] === token) size += 6 + parts[p]!.lengths[i]!;
+      holding[p] = p === first || (next[p]! < ends[p]! && compareTokensAt(parts[p]!, next[p]!, parts[first]!, next[first]!) === 0) ? 1 : 0;
+      if (holding[p]) size += 6 + parts[p]!.lengths[next[p]!]!;
     }
-    const postings = new Uint8Array(size);
-    let at = 0;
+    if (used + size > chunk.length) {
+      chunk = new Uint8Array(Math.max(POSTINGS_CHUNK, size));
+      used = 0;
+    }
+    const postings = chunk;
+    const start = used;
+    let at = used;
     let lastRow = -1;
     for (let p = 0; p < parts.length; p++) {
+      if (!holding[p]) continue;
       const part = parts[p]!;
       const i = next[p]!;
-      if (part.tokens[i] !== token) continue;
       next[p] = i + 1;
       // The part's first posting: its row from zero in the first part, from the previous part's last row after.
       at = writePosting(postings, at, lastRow < 0 ? part.firstRows[i]! : part.firstRows[i]! - lastRow, part.firstWeights[i]!);
@@ -295,9 +309,45 @@ export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPost
       count += part.counts[i]!;
       lastRow = part.lastRows[i]!;
     }
-    yield { token, count, postings: postings.subarray(0, at) };
+    used = at;
+    yield { token, count, postings: postings.subarray(start, at) };
   }
 }
+
+/** Token `i` of part `a` against token `j` of part `b`, in the order of `<` on strings. */
+function compareTokensAt(a: PartialIndex, i: number, b: PartialIndex, j: number): number {
+  let x = a.tokenStarts[i]!;
+  const xEnd = a.tokenStarts[i + 1]!;
+  let y = b.tokenStarts[j]!;
+  const yEnd = b.tokenStarts[j + 1]!;
+  for (; x < xEnd && y < yEnd; x++, y++) {
+    const difference = a.tokenUnits[x]! - b.tokenUnits[y]!;
+    if (difference !== 0) return difference;
+  }
+  return xEnd - x - (yEnd - y);
+}
+
+/** Token `i` of a part as a string. */
+function tokenAt(part: PartialIndex, i: number): string {
+  const start = part.tokenStarts[i]!;
+  const units = part.tokenUnits;
+  // Most tokens are two to four units: passed as arguments, not spread from a view.
+  switch (part.tokenStarts[i + 1]! - start) {
+    case 1:
+      return String.fromCharCode(units[start]!);
+    case 2:
+      return String.fromCharCode(units[start]!, units[start + 1]!);
+    case 3:
+      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!);
+    case 4:
+      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!, units[start + 3]!);
+    default:
+      return String.fromCharCode.apply(null, units.subarray(start, part.tokenStarts[i + 1]!) as unknown as number[]);
+  }
+}
+
+/** Bytes of the chunks merged postings are cut from. @default 1 MiB */
+const POSTINGS_CHUNK = 1 << 20;
 
 /** The varint at `at` (the tuple of readVarint, without allocating one: this runs once per posting). */
 export function varintAt(bytes: Uint8Array, at: number): number {

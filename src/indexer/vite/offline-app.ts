@@ -1,6 +1,7 @@
 /**
- * The installable, offline app (issue 25): a web app manifest and a Workbox service worker, made by
- * vite-plugin-pwa. The worker is a file of this site (`sw.js`, served from 'self', which the CSP's
+ * The installable, offline app (issue 25): a web app manifest and its link and the worker's registration,
+ * made by vite-plugin-pwa, and a Workbox service worker built by build-service-worker.ts in place of the
+ * plugin's (see there why). The worker is a file of this site (`sw.js`, served from 'self', which the CSP's
  * default-src allows), registered by the app's own bundle (src/features/offline/register.ts): no inline
  * script.
  *
@@ -14,9 +15,11 @@
  * - the pictures of the articles read or saved (other sites' https images): at most PICTURE_ENTRIES,
  *   for PICTURE_DAYS days.
  */
+import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { DATA_CACHE, PICTURE_CACHE } from '../../shared/offline-caches.ts';
+import { buildServiceWorker, SERVICE_WORKER_FILE } from './build-service-worker.ts';
 
 /** Data files kept: ~4 posts a bucket file, so ~10k articles with their shards; ~100 MB at most. @default 3000 */
 export const DATA_ENTRIES = 3000;
@@ -33,35 +36,20 @@ export const PICTURE_DAYS = 30;
 const THEME_COLOR = '#1d4f91';
 
 export function offlineApp(base: string): Plugin[] {
-  const data = new RegExp(`^${escapeRegExp(base)}data/`);
-  // Route patterns are written into sw.js as source: a RegExp carries the base, a function could not
-  // (its closure is not written with it). Matched against the whole URL; other origins' URLs only
-  // from their start, where `[^/]+` is their host.
-  const dataUrl = new RegExp(`^https?://[^/]+${escapeRegExp(base)}data/`);
-  return [...pwa(base, data, dataUrl), themeColor()];
-}
-
-/** The browser's bar takes the app's colour (Lighthouse's themed-omnibox audit): the same as the manifest's. */
-function themeColor(): Plugin {
-  return {
-    name: 'cna-reader-theme-color',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'theme-color', content: THEME_COLOR }, injectTo: 'head' }],
-  };
-}
-
-function pwa(base: string, data: RegExp, dataUrl: RegExp): Plugin[] {
-  return VitePWA({
+  let outDir: string | undefined;
+  let disabled = false;
+  const plugins = VitePWA({
     registerType: 'prompt',
     integration: {
       // No worker for a build that stays up (vite build --watch): it rewrites posts within the second,
-      // under a worker that would keep serving what it cached; and making the worker (~15 s on a busy
-      // machine) held up its first posts' rebuilds.
+      // under a worker that would keep serving what it cached.
       configureOptions(viteConfig, options) {
-        if (viteConfig.build.watch) options.disable = true;
+        if (viteConfig.build.watch) options.disable = disabled = true;
       },
     },
     injectRegister: false,
     manifestFilename: 'manifest.webmanifest',
+    filename: SERVICE_WORKER_FILE,
     includeAssets: ['favicon.svg'],
     manifest: {
       name: '新聞典藏閱讀器',
@@ -79,41 +67,41 @@ function pwa(base: string, data: RegExp, dataUrl: RegExp): Plugin[] {
         { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
       ],
     },
-    workbox: {
-      globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-      // The archive's data and pictures are cached as read, not installed with the shell.
-      globIgnores: ['data/**', 'archive-assets/**', '404.html', 'ingest-report.json'],
-      navigateFallback: `${base}index.html`,
-      navigateFallbackDenylist: [data],
-      cleanupOutdatedCaches: true,
-      // The first worker controls the page that installed it, so what that page reads next is kept;
-      // a later worker still waits for the reader (no skipWaiting).
-      clientsClaim: true,
-      runtimeCaching: [
-        {
-          urlPattern: dataUrl,
-          handler: 'NetworkFirst',
-          options: {
-            cacheName: DATA_CACHE,
-            networkTimeoutSeconds: 4,
-            expiration: { maxEntries: DATA_ENTRIES, purgeOnQuotaError: true },
-            cacheableResponse: { statuses: [200] },
-          },
-        },
-        {
-          urlPattern: ({ request, sameOrigin }) => request.destination === 'image' && !sameOrigin,
-          handler: 'CacheFirst',
-          options: {
-            cacheName: PICTURE_CACHE,
-            expiration: { maxEntries: PICTURE_ENTRIES, maxAgeSeconds: PICTURE_DAYS * 24 * 3600, purgeOnQuotaError: true },
-            cacheableResponse: { statuses: [0, 200] },
-          },
-        },
-      ],
-    },
   });
+  // The plugin's own worker build (its closeBundle) is replaced; the rest (manifest, its link, the
+  // registration module) is the plugin's.
+  const withOwnWorker = plugins.map((plugin) =>
+    plugin.name !== 'vite-plugin-pwa:build'
+      ? plugin
+      : {
+          ...plugin,
+          configResolved(config) {
+            outDir = resolve(config.root, config.build.outDir);
+          },
+          closeBundle: {
+            sequential: true,
+            async handler() {
+              if (disabled || !outDir) return;
+              const { files, bytes } = await buildServiceWorker(outDir, {
+                base,
+                dataCache: DATA_CACHE,
+                dataEntries: DATA_ENTRIES,
+                pictureCache: PICTURE_CACHE,
+                pictureEntries: PICTURE_ENTRIES,
+                pictureDays: PICTURE_DAYS,
+              });
+              this.environment.logger.info(`${SERVICE_WORKER_FILE}: ${files} files precached (${(bytes / 1024).toFixed(2)} KiB)`);
+            },
+          },
+        },
+  );
+  return [...withOwnWorker, themeColor()];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The browser's bar takes the app's colour (Lighthouse's themed-omnibox audit): the same as the manifest's. */
+function themeColor(): Plugin {
+  return {
+    name: 'cna-reader-theme-color',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'theme-color', content: THEME_COLOR }, injectTo: 'head' }],
+  };
 }

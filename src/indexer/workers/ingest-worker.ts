@@ -26,7 +26,7 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
           return ingestFile(file, request.settings, request.parseOptions, store);
         });
       case 'rows': {
-        const search = new SearchIndexBuilder();
+        const search = new SearchIndexBuilder(request.tasks.length);
         // A run's tokens are read a batch at a time: the whole run's would be hundreds of MB at 200k posts.
         for (let start = 0; start < request.tasks.length; start += ROW_BATCH) await indexRows(request.tasks.slice(start, start + ROW_BATCH), store, search);
         return move(transferable(search.exportPartial()));

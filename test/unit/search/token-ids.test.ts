@@ -47,6 +47,54 @@ describe('TokenIds', () => {
     expect(new Map(ids.entries())).toEqual(new Map(tokens.map((token, i) => [token, given[i]])));
   });
 
+  it('lists every token in code-unit order with its id, whatever its length or units', () => {
+    const ids = new TokenIds();
+    const edge = [
+      'a',
+      'a\u0000',
+      'ab',
+      'ab\u0000',
+      'ab\u0000d',
+      'a\u0000cd',
+      'abc',
+      'abcd',
+      'abcde',
+      '\u0000a',
+      '\uffff\uffff',
+      '\ud842\udfb7',
+      '台',
+      '台灣',
+      '台灣人',
+      '台灣人民',
+      '台灣人民的',
+    ];
+    let seed = 99;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const random = Array.from({ length: 20_000 }, () => {
+      let token = '';
+      const length = 1 + Math.floor(next() * 6);
+      for (let k = 0; k < length; k++) token += String.fromCharCode(next() < 0.1 ? 0x41 + Math.floor(next() * 3) : 0x4e00 + Math.floor(next() * 40));
+      return token;
+    });
+    for (const token of [...edge, ...random]) if (ids.get(token) === undefined) ids.add(token);
+    const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const { units, starts, ids: sortedIds } = ids.sortedUnits();
+    const tokens = Array.from(sortedIds, (_, k) => String.fromCharCode(...units.subarray(starts[k], starts[k + 1])));
+    expect(tokens).toEqual(expected.map(([token]) => token));
+    expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
+  });
+
+  it('gives the same ids and order when its tables are sized for many posts from the start', () => {
+    const small = new TokenIds();
+    const large = new TokenIds(50_000);
+    for (let n = 0; n < 30_000; n++) {
+      const token = String.fromCharCode(0x4e00 + (n % 97), 0x4e00 + (n % 89), ...(n % 3 === 0 ? [0x4e00 + (n % 83)] : []));
+      if (small.get(token) === undefined) expect(large.add(token)).toBe(small.add(token));
+    }
+    expect(new Map(large.entries())).toEqual(new Map(small.entries()));
+    expect(large.sortedUnits()).toEqual(small.sortedUnits());
+  });
+
   it('forgets everything when cleared', () => {
     const ids = new TokenIds();
     ids.add('台灣');
