@@ -70,7 +70,7 @@ export function offlineApp(base: string): Plugin[] {
   });
   // The plugin's own worker build (its closeBundle) is replaced; the rest (manifest, its link, the
   // registration module) is the plugin's.
-  const withOwnWorker = plugins.map((plugin) =>
+  const withOwnWorker = plugins.map((plugin): Plugin =>
     plugin.name !== 'vite-plugin-pwa:build'
       ? plugin
       : {
