@@ -6,7 +6,7 @@ import type { Problem } from '../shared/types.ts';
 import { assertTimeZone } from '../shared/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './plan/build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
+import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
 import type { BuildCache } from './incremental/build-cache.ts';
 import type { OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';

@@ -91,7 +91,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
   let written = 0;
   const made = new Set<string>();
-  /** Paths whose hash differs from the state's: what an appended state says (see saveState). */
+  /** Paths whose hash differs from the state's: what the build cache commits over it (see OutputRecord.record). */
   const changed: string[] = [];
 
   // Up to WRITE_BATCH files are being written at once: awaited one by one, a rebuild that changed
