@@ -4,11 +4,11 @@
  * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
-import { CACHE_FORMAT } from '../../src/indexer/incremental/build-cache.ts';
+import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
@@ -103,6 +103,32 @@ describe('the build cache', () => {
       expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
     },
   );
+
+  it("reads back an output folder's files as the last build committed them, its changes over the build before", async () => {
+    const cacheDir = temporary('cache');
+    const dataRoot = join(temporary('out'), 'data');
+    mkdirSync(dataRoot);
+    const readBack = async () => [...((await openBuildCache(cacheDir).output(dataRoot).last())?.files ?? [])].sort();
+    const first = new Map([
+      ['manifest.json', 'h1'],
+      ['posts/3/a.json#2026-11-01-a', 'h2'],
+      ['search/tail/0.bin', 'h3'],
+    ]);
+    await openBuildCache(cacheDir)
+      .output(dataRoot)
+      .record({ files: first, changed: [...first.keys()], removed: [], plan: undefined, searchRows: undefined });
+    expect(await readBack()).toEqual([...first].sort());
+
+    const second = new Map([
+      ['manifest.json', 'h4'],
+      ['posts/3/a.json#2026-11-01-a', 'h2'],
+      ['tags/台灣.json', 'h5'],
+    ]);
+    await openBuildCache(cacheDir)
+      .output(dataRoot)
+      .record({ files: second, changed: ['manifest.json', 'tags/台灣.json'], removed: ['search/tail/0.bin'], plan: undefined, searchRows: undefined });
+    expect(await readBack()).toEqual([...second].sort());
+  });
 
   it('serves two output folders, each rebuilt over its own last output to what a fresh build writes', async () => {
     const postsDir = archive();

@@ -7,7 +7,7 @@
  * half-written output folder gets every file.
  *
  * In the cache's databases: `outputs` (data folder → its id in the others, its build id and layout),
- * `files` (`<id> NUL <path>` → hash), `plans` (id → plan) and `search-rows` (id → rows; `<id> NUL keys`
+ * `files` (`<id>/<path>` → hash), `plans` (id → plan) and `search-rows` (id → rows; `<id>/keys`
  * → their store keys, read only when asked for).
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -185,12 +185,14 @@ export class OutputRecord {
   }
 }
 
+/** `<id>/<path>`: ids are of one length, so a folder's keys are one range. (A NUL would make the key an array.) */
 function filesKey(id: string, path: string): string {
-  return `${id}\u0000${path}`;
+  return `${id}/${path}`;
 }
 
 function filesRange(id: string): { start: string; end: string } {
-  return { start: `${id}\u0000`, end: `${id}\u0001` };
+  // '0' follows '/'.
+  return { start: `${id}/`, end: `${id}0` };
 }
 
 /**
