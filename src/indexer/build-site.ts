@@ -3,22 +3,20 @@
  * protocol (read and plan → write → prune the cache → close), whoever calls it: the Vite plugin, the
  * dev server, the tests and the tools.
  */
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
-import { ingestOver, type IngestOptions, type LastBuild } from './ingest.ts';
-import { removeDeadStates } from './incremental/last-build.ts';
-import { diskStore, isMissingEntryError, sourceFingerprint } from './incremental/post-store.ts';
-import { forgetSeenFiles } from './incremental/seen-files.ts';
+import { ingestOver, type IngestOptions } from './ingest.ts';
+import { openBuildCache, type BuildMemory } from './incremental/build-cache.ts';
+import { isMissingEntryError, sourceFingerprint } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
 
-export interface BuildSiteOptions extends Omit<IngestOptions, 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
+export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
   /** The site's output folder: its `data/` is written over, the rest left to the caller. */
   outDir: string;
   /** The build cache: parsed posts, what the last build saw and wrote, the bundled worker. */
@@ -37,6 +35,8 @@ export interface BuildSiteOptions extends Omit<IngestOptions, 'store' | 'pool' |
   /** The span of the search index's tail and the size of its shards (see writeIndex): tests make them small. */
   tailRows?: number;
   searchShardBytes?: number;
+  /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
+  memory?: BuildMemory;
   /** How the data files are written: plain, or gzip-compressed (see data-file.ts). @default 'none' */
   compression?: DataCompression;
 }
@@ -49,50 +49,49 @@ const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
 /** Builds the site's data; returns the report, with what was written. */
 export async function buildSite(options: BuildSiteOptions): Promise<IngestReport> {
   const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, memory, compression = 'none', ...ingest } = options;
-  const lastBuild: LastBuild = {
-    dataRoot: join(outDir, 'data'),
-    // One state per output folder: building into another folder does not spoil this one's.
-    statePath: join(cacheDir, `output-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}.state`),
-  };
-  removeDeadStates(cacheDir);
-  await forgetOutputOfOtherMode(lastBuild.dataRoot, compression);
+  const dataRoot = join(outDir, 'data');
+  await forgetOutputOfOtherMode(dataRoot, compression);
+  const cache = openBuildCache(cacheDir, memory);
+  // One state per output folder: building into another folder does not spoil this one's.
+  const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
     sourceFingerprint(sourcesOf('parser')),
     typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
   ]);
-  const store = diskStore(cacheDir);
+  const store = cache.posts;
   let storeKeys: string[] | undefined;
   try {
-    const built = await ingestOver({ ...ingest, store, codeVersion, keepStale: true, ...(pool ? { pool } : {}), ...(memory ? { memory } : {}) }, lastBuild);
+    const built = await ingestOver({ ...ingest, cache, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, output);
     storeKeys = built.storeKeys;
     await writeAfter;
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
     const written = await writeIndex(built, {
-      ...lastBuild,
+      dataRoot: output.dataRoot,
+      output,
       store,
       ...(pool ? { pool } : {}),
       ...(tailRows ? { tailRows } : {}),
       ...(searchShardBytes ? { searchShardBytes } : {}),
-      ...(memory ? { memory } : {}),
       compression,
     });
     const report = built.report;
+    if (cache.discarded) report.cache = { discarded: cache.discarded };
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
     // Feeds, the same story across outlets and further reading, from the index just written.
-    report.extras = await writeExtras({ dataRoot: lastBuild.dataRoot, cacheDir });
+    report.extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir });
     return report;
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any
     // other failure the record stands (it names entries the store still has).
-    if (isMissingEntryError(error)) forgetSeenFiles(cacheDir);
+    if (isMissingEntryError(error)) await cache.forgetFiles();
     throw error;
   } finally {
     // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
-    if (storeKeys) await store.prune(storeKeys);
-    await store.close();
+    if (storeKeys) await cache.prune(storeKeys);
+    await cache.close();
     if (pool && pool !== workers) await pool.close();
   }
 }

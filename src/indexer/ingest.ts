@@ -6,12 +6,11 @@ import type { Problem } from '../shared/types.ts';
 import { assertTimeZone } from '../shared/days.ts';
 import { buildIndex, type BuiltIndex, type IndexedPost } from './plan/build-index.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { ingestFile, isUnchanged, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
-import type { BuildMemory } from './incremental/build-memory.ts';
-import { loadPlanSnapshot } from './incremental/last-build.ts';
+import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
+import type { BuildCache } from './incremental/build-cache.ts';
+import type { OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
 import { parseDigestHead, type DigestHead } from './parse/post-digest.ts';
-import { hasSeenFiles, loadSeenFiles, SeenFilesWriter } from './incremental/seen-files.ts';
 import type { ParseOptions, ParsedPost } from './parse/parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './incremental/post-store.ts';
 import { mapInOrder } from './workers/map-in-order.ts';
@@ -28,9 +27,11 @@ export interface IngestOptions {
   /** Public URL of the site's `archive-assets/` folder, e.g. `/` + `archive-assets/`. @default '/archive-assets/' */
   assetBase?: string;
   /**
-   * Where parsed posts wait until their files are written; a disk store doubles as the cache that
-   * makes rebuilds incremental. @default a fresh in-memory store
+   * The build cache (see build-cache.ts): its store of parsed posts, and its record of the files the
+   * last build saw, which makes rebuilds incremental. @default none: every file is read
    */
+  cache?: BuildCache;
+  /** Where parsed posts wait until their files are written. @default the cache's, else a fresh in-memory store */
   store?: PostStore;
   /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
   codeVersion?: string;
@@ -50,20 +51,12 @@ export interface IngestOptions {
   known?: KnownFiles;
   /** Test hook: the worker that parses this file (path relative to the posts folder) dies on it. */
   crashOn?: string;
-  /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
-  memory?: BuildMemory;
 }
 
 export interface KnownFiles {
   files: readonly PostFileRef[];
   /** Paths relative to the posts folder. */
   changed: ReadonlySet<string>;
-}
-
-/** The output folder a build is to be written over, and where the last build's state of it is kept (see last-build.ts). */
-export interface LastBuild {
-  statePath: string;
-  dataRoot: string;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
@@ -82,14 +75,14 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
 }
 
 /**
- * For a build written over the output of the last one (`lastBuild`): the last build's plan patched
- * when it can be (see patch-plan.ts), else every post planned from scratch.
+ * For a build written over the output of the last one (`output`, in the build cache): the last build's
+ * plan patched when it can be (see patch-plan.ts), else every post planned from scratch.
  */
-export async function ingestOver(options: IngestOptions, lastBuild: LastBuild): Promise<BuiltIndex | PatchedIndex> {
-  return ingest(options, lastBuild);
+export async function ingestOver(options: IngestOptions, output: OutputRecord): Promise<BuiltIndex | PatchedIndex> {
+  return ingest(options, output);
 }
 
-async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<BuiltIndex | PatchedIndex> {
+async function ingest(options: IngestOptions, output?: OutputRecord): Promise<BuiltIndex | PatchedIndex> {
   const startedAt = Date.now();
   const clock = new PhaseClock();
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
@@ -99,25 +92,24 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   clock.lap(options.known ? 'files known' : 'list files');
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });
-  const store = options.store ?? memoryStore();
+  const store = options.store ?? options.cache?.posts ?? memoryStore();
   const read = await readFiles(files, store, {
     settings,
     parseOptions,
+    ...(options.cache ? { cache: options.cache } : {}),
     ...(options.pool ? { pool: options.pool } : {}),
     ...(options.known ? { changed: options.known.changed } : {}),
     ...(options.crashOn ? { crashOn: options.crashOn } : {}),
-    ...(options.memory ? { memory: options.memory } : {}),
   });
   clock.lap('read and parse');
 
   let whyNotPatched: string | undefined;
-  if (lastBuild) {
-    const snapshot = read.previous && (await loadPlanSnapshot(lastBuild.statePath, lastBuild.dataRoot, options.memory));
+  if (output) {
+    const snapshot = read.previous && (await output.last())?.plan;
     const outcome = snapshot
-      ? await patchPlan({ snapshot, files, read, dataRoot: lastBuild.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
+      ? await patchPlan({ snapshot, files, read, dataRoot: output.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
       : ({ kind: 'refused', reason: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' } as const);
     if (outcome.kind === 'patched') {
-      read.previous?.close();
       const patched = outcome.index;
       if (!options.keepStale) await store.prune(patched.storeKeys);
       clock.lap('plan index (patched)');
@@ -130,8 +122,6 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   }
 
   const { keys } = read;
-  // Every head is asked for: the heads file in one read, rather than one read per unchanged file.
-  read.previous?.loadAllHeads();
   const posts: IndexedPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
@@ -151,9 +141,8 @@ async function ingest(options: IngestOptions, lastBuild?: LastBuild): Promise<Bu
   });
   read.heads.length = 0;
   read.seen.length = 0;
-  // The heads (~150 MB at 200k posts) go with what reading 200k summaries left behind, before the index
-  // is planned: the build's peak (see collect-garbage.ts).
-  read.previous?.close();
+  // The record goes with what reading 200k summaries left behind, before the index is planned: the
+  // build's peak (see collect-garbage.ts).
   read.previous = undefined;
   // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
   const large = files.length > INLINE_AT_MOST;
@@ -200,80 +189,50 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
 }
 
 /**
- * Every file's store key, and where its digest head is: for a file unchanged since the last build, in
- * the record (see seen-files.ts), left there unparsed; for the others, from the store or the parser, on
- * the workers when there are many. Writes this build's record as it goes.
+ * Every file's store key and digest head: for a file unchanged since the last build, from the build
+ * cache's record (see build-cache.ts), its head left unread; for the others, from the store or the
+ * parser, on the workers when there are many. Commits this build's record once they are stored.
  */
 async function readFiles(
   files: readonly PostFileRef[],
   store: PostStore,
-  request: { settings: string; parseOptions: ParseOptions; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string; memory?: BuildMemory },
+  request: { settings: string; parseOptions: ParseOptions; cache?: BuildCache; pool?: WorkerPool; changed?: ReadonlySet<string>; crashOn?: string },
 ): Promise<FilesRead> {
-  const { settings, parseOptions, pool, changed, crashOn, memory } = request;
+  const { settings, parseOptions, cache, pool, changed, crashOn } = request;
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
-  // the workers while this thread reads the record.
-  const statting = !changed && pool && store.dir && files.length > INLINE_AT_MOST && hasSeenFiles(store.dir) ? statOnWorkers(files, pool) : undefined;
-  const previous = store.dir ? loadSeenFiles(store.dir, settings, memory) : undefined;
-  const stats = await statting;
-  const seen = files.map((file) => previous?.get(file.path));
-  const gone =
-    previous?.goneFrom(
-      files,
-      seen.reduce((count, entry) => count + (entry ? 1 : 0), 0),
-    ) ?? new Set<string>();
-  // A rebuild appends the lines of the files it reads to the last record, and forgets the files gone.
-  const appendTo = previous?.appendable ? previous : undefined;
-  const record = store.dir ? new SeenFilesWriter(store.dir, settings, appendTo, memory) : undefined;
-  if (appendTo && record) for (const path of gone) record.forget(path);
-  // Writing the whole record copies the heads of the files unchanged: the last heads file in one read.
-  if (previous && !appendTo) previous.loadAllHeads();
+  // the workers when there are many.
+  const stats = !changed && pool && store.dir && files.length > INLINE_AT_MOST && cache?.hasRecord() ? await statOnWorkers(files, pool) : undefined;
+  const changes = cache?.whatChanged(files, settings, (at, seen) =>
+    changed && !changed.has(files[at]!.path) ? seen : stats ? statAt(stats, at) : statSafely(files[at]!.absolutePath),
+  );
+  const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
-  const keys: (string | undefined)[] = Array.from({ length: files.length });
+  const toReadAt = changes?.toRead ?? files.map((_, at) => at);
   const accept = (at: number, file: IngestedFile) => {
     heads[at] = parseDigestHead(file.head);
     keys[at] = file.key;
-    if (file.key && file.seen) record?.add(file.path, file.seen, file.head);
-    // Not recorded, it is read again next time; an appended record must say so of its older line.
-    else if (seen[at] && record?.appending) record.forget(file.path);
+    changes?.saw(file, at);
   };
-  try {
-    const toRead: FileToIngest[] = [];
-    const toReadAt: number[] = [];
-    files.forEach((file, at) => {
-      const entry = seen[at];
-      const stat = entry && (changed && !changed.has(file.path) ? entry.seen : stats ? statAt(stats, at) : statSafely(file.absolutePath));
-      if (entry && stat && isUnchanged(stat, entry.seen)) {
-        keys[at] = entry.seen.key;
-        if (!record?.appending) record?.add(file.path, entry.seen, previous!.headBytes(entry));
-        return;
-      }
-      toRead.push(file);
-      toReadAt.push(at);
-    });
-    // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
-    if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
-      await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) =>
-        accept(toReadAt[n]!, file),
-      );
-    } else {
-      // The workers that statted have nothing to parse: what they hold goes now.
-      if (stats) await pool?.recycle();
-      await mapInOrder(
-        toRead.map((file, n) => ({ file, at: toReadAt[n]! })),
-        READ_CONCURRENCY,
-        async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)),
-      );
-    }
-    // What this thread stored (parsed inline) is committed, for the workers that write the rows, and
-    // before the record that names it.
-    await store.close();
-    record?.finish();
-  } catch (error) {
-    record?.abandon();
-    previous?.close();
-    throw error;
+  const toRead = toReadAt.map((at) => files[at]!);
+  // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
+  if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
+    await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) =>
+      accept(toReadAt[n]!, file),
+    );
+  } else {
+    // The workers that statted have nothing to parse: what they hold goes now.
+    if (stats) await pool?.recycle();
+    await mapInOrder(
+      toRead.map((file, n) => ({ file, at: toReadAt[n]! })),
+      READ_CONCURRENCY,
+      async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)),
+    );
   }
-  return { heads, seen, keys, previous, gone, record: record?.id ?? '' };
+  // What this thread stored (parsed inline) is committed, for the workers that write the rows, and
+  // before the record that names it.
+  await store.close();
+  const record = (await changes?.commit()) ?? '';
+  return { heads, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
 }
 
 /** Every file's size and time, each worker statting a contiguous share (see statAll). */

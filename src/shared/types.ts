@@ -231,6 +231,8 @@ export interface IngestReport {
    * planned every post again, and why (see src/indexer/incremental/patch-plan.ts). Builds only.
    */
   plan?: { patched: true } | { patched: false; reason: string };
+  /** Set when the build cache found was of an older format and discarded: why (builds only). */
+  cache?: { discarded: string };
   /** What the build wrote beyond the index (see src/indexer/output/write-extras.ts). Builds only. */
   extras?: {
     /** Atom feeds written, left as they were, removed (absent without SITE_URL). */

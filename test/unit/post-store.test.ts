@@ -6,6 +6,8 @@ import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
 import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
 import { digestOutcome } from '../../src/indexer/parse/post-digest.ts';
@@ -13,9 +15,9 @@ import { postFileFromBody, renderPostFile } from '../../src/indexer/parse/render
 
 const post = agoraPost;
 
-/** A disk store that counts how many posts had to be parsed (each parse is followed by a put). */
-function countingStore(dir: string): PostStore & { parsed: number; headsRead: number } {
-  const inner = diskStore(dir);
+/** The posts of a build cache, counting how many had to be parsed (each parse is followed by a put). */
+function countingStore(cache: BuildCache): PostStore & { parsed: number; headsRead: number } {
+  const inner = cache.posts;
   const store = {
     ...inner,
     parsed: 0,
@@ -32,12 +34,14 @@ function countingStore(dir: string): PostStore & { parsed: number; headsRead: nu
   return store;
 }
 
-/** A build as the Vite plugin runs one: the last build's entries kept until the index is written, then pruned. */
-async function build(postsDir: string, store: PostStore, codeVersion?: string) {
-  const built = await ingestPosts({ postsDir, store, keepStale: true, ...(codeVersion ? { codeVersion } : {}) });
-  await store.prune(built.storeKeys);
-  await store.close();
-  return built;
+/** A build as buildSite runs one: the last build's entries kept until the index is written, then pruned. */
+async function build(postsDir: string, cacheDir: string, codeVersion?: string) {
+  const cache = openBuildCache(cacheDir);
+  const store = countingStore(cache);
+  const built = await ingestPosts({ postsDir, cache, store, keepStale: true, ...(codeVersion ? { codeVersion } : {}) });
+  await cache.prune(built.storeKeys);
+  await cache.close();
+  return { built, parsed: store.parsed, headsRead: store.headsRead };
 }
 
 const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
@@ -60,25 +64,22 @@ describe('the disk post store', () => {
     // The pack files of the store before LMDB are cleared away.
     mkdirSync(join(cacheDir, 'packs'));
     writeFileSync(join(cacheDir, 'packs', 'old.pack'), '');
-    const first = countingStore(cacheDir);
-    const built = await build(postsDir, first);
+    const first = await build(postsDir, cacheDir);
     expect(first.parsed).toBe(2);
     expect(existsSync(join(cacheDir, 'packs'))).toBe(false);
-    const firstKeys = [...built.storeKeys].sort();
+    const firstKeys = [...first.built.storeKeys].sort();
 
-    const unchanged = countingStore(cacheDir);
-    const again = await build(postsDir, unchanged);
+    const unchanged = await build(postsDir, cacheDir);
     expect(unchanged.parsed).toBe(0);
     // Unchanged files are taken from the last build's record (see seen-files.ts), their store entries left unopened.
     expect(unchanged.headsRead).toBe(0);
-    expect(JSON.parse((await again.postFile('2026-11-01-a'))!).title).toBe('甲');
+    expect(JSON.parse((await unchanged.built.postFile('2026-11-01-a'))!).title).toBe('甲');
 
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲（更正）', '01'));
     writeFileSync(join(postsDir, '2026-11-03-c.html'), post('丙', '03'));
-    const edited = countingStore(cacheDir);
-    const rebuilt = await build(postsDir, edited);
+    const edited = await build(postsDir, cacheDir);
     expect(edited.parsed).toBe(2);
-    expect(JSON.parse((await rebuilt.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
+    expect(JSON.parse((await edited.built.postFile('2026-11-01-a'))!).title).toBe('甲（更正）');
     const reader = diskStore(cacheDir);
     const kept = await Promise.all(firstKeys.map(async (key) => (await reader.get(key)) !== undefined));
     // 甲's first entry is gone, 乙's stays.
@@ -93,22 +94,16 @@ describe('the disk post store', () => {
     const b = join(postsDir, '2026-11-02-b.html');
     writeFileSync(a, post('甲', '01'));
     writeFileSync(b, post('乙', '02'));
-    await ingestPosts({ postsDir, store: countingStore(cacheDir) });
-    // Each file's line (the header first, and the build's commit line, which begins with a tab, aside).
-    const lines = readFileSync(join(cacheDir, 'files-seen.tsv'), 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter((line) => line !== '' && !line.startsWith('\t'));
-    const seen = lines.map((line) => line.split('\t')[5]);
+    await build(postsDir, cacheDir);
+    const seen = [...openCacheDb(cacheDir).part('seen').getKeys()];
     expect(seen.sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
 
     // Touched, same bytes: read and hashed again, found in the store, not parsed.
     utimesSync(a, new Date('2027-01-01'), new Date('2027-01-01'));
     // Same size, other bytes, new time: parsed again.
     writeFileSync(b, post('丙', '02'));
-    const store = countingStore(cacheDir);
-    const built = await ingestPosts({ postsDir, store });
-    expect(store.parsed).toBe(1);
+    const { built, parsed } = await build(postsDir, cacheDir);
+    expect(parsed).toBe(1);
     expect(JSON.parse((await built.postFile('2026-11-02-b'))!).title).toBe('丙');
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
   });
@@ -128,13 +123,13 @@ describe('the disk post store', () => {
       const requests: string[] = [];
       const run = pool.run.bind(pool);
       pool.run = ((request) => (requests.push(request.type), run(request))) as typeof pool.run;
-      const store = diskStore(cacheDir);
+      const cache = openBuildCache(cacheDir);
       try {
-        const built = await ingestPosts({ postsDir, store, pool, keepStale: true });
-        await store.prune(built.storeKeys);
+        const built = await ingestPosts({ postsDir, cache, pool, keepStale: true });
+        await cache.prune(built.storeKeys);
         return { built, requests };
       } finally {
-        await store.close();
+        await cache.close();
         await pool.close();
       }
     };
@@ -300,10 +295,9 @@ describe('the disk post store', () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     writeFileSync(join(postsDir, '2026-11-01-a.html'), post('甲', '01'));
-    await build(postsDir, countingStore(cacheDir), 'v1');
-    const store = countingStore(cacheDir);
-    const built = await build(postsDir, store, 'v2');
-    expect(store.parsed).toBe(1);
+    await build(postsDir, cacheDir, 'v1');
+    const { built, parsed } = await build(postsDir, cacheDir, 'v2');
+    expect(parsed).toBe(1);
     // The entry of the old code is forgotten: the store holds the new one only.
     const reader = diskStore(cacheDir);
     expect(await reader.get(built.storeKeys[0]!)).toBeDefined();

@@ -3,13 +3,14 @@
  * posts without a restart; `vite build` in strict mode fails on a reported file, after writing the report;
  * a second `vite build` rewrites only what changed.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { postBucketCount, postBucketFile, postInBucket, shardFile, type Manifest, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const post = agoraPost;
@@ -77,16 +78,19 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
 
   it('keeps the parsed posts in a build cache folder of its own, from which a restarted server takes them', async () => {
     const devCache = join(cacheDir, 'dev-server');
-    const record = () => readFileSync(join(devCache, 'files-seen.tsv'), 'utf8');
-    expect(record()).toContain('2026-11-01-first.html');
-    const cacheBytes = statSync(join(devCache, 'cache.lmdb')).size;
-    expect(cacheBytes).toBeGreaterThan(0);
+    const cache = openCacheDb(devCache);
+    const seen = cache.part('seen').get('2026-11-01-first.html');
+    expect(seen).toBeDefined();
+    const entries = () => [...cache.part('heads').getKeys()];
+    expect(entries()).toHaveLength(1);
+    const stored = entries();
 
     await server.close();
     await start();
     expect(await titles()).toEqual(['第一篇']);
     // Unchanged, the post was taken from the record and its entry: nothing was parsed or stored again.
-    expect(statSync(join(devCache, 'cache.lmdb')).size).toBe(cacheBytes);
+    expect(cache.part('seen').get('2026-11-01-first.html')).toBe(seen);
+    expect(entries()).toEqual(stored);
     const manifest = (await (await fetch(`${base}data/manifest.json`)).json()) as Manifest;
     const bucket = (await (await fetch(`${base}data/${postBucketFile('2026-11-01-first', manifest.postBuckets)}`)).json()) as PostBucket;
     expect(postInBucket(bucket, '2026-11-01-first')?.title).toBe('第一篇');
@@ -122,8 +126,7 @@ describe.each(devPostsFolders)('vite dev, posts %s', (_, makeFolder) => {
   it('answers 404 for data that does not exist, and for paths out of its data folder', async () => {
     expect((await fetch(`${base}data/posts/0/nothing.json`)).status).toBe(404);
     // The folder the data is served from is in the build cache, next to its state and record.
-    expect((await fetch(`${base}data/..%2F..%2Foutput.state`)).status).toBe(404);
-    expect((await fetch(`${base}data/..%2F..%2Ffiles-seen.tsv`)).status).toBe(404);
+    expect((await fetch(`${base}data/..%2F..%2Fcache.lmdb`)).status).toBe(404);
   });
 });
 
@@ -176,20 +179,11 @@ describe('vite build, again', () => {
   it('writes only what changed, removes what is gone, and empties the rest of the output folder', async () => {
     names.forEach((name, n) => writeFileSync(join(posts, `${idOf(name)}.html`), post(titles[n]!, idOf(name).slice(8, 10))));
     expect(postBucketCount(16)).toBe(postBucketCount(15));
-    // What an older version kept (a state as JSON, a copy of the search index), and the state of an
-    // output folder since deleted, go; the state of a folder still there stays.
-    const stateOf = (folder: string, suffix: string) =>
-      join(cacheDir, `output-${createHash('sha1').update(resolve(folder)).digest('hex').slice(0, 12)}.${suffix}`);
-    const legacy = [stateOf(outDir, 'json'), stateOf(outDir, 'json.search-postings')];
+    // What older versions kept in files of their own (states, records, a copy of the search index) goes.
+    const legacy = ['output-0123456789ab.json', 'output-0123456789ab.state.search-rows.json', 'files-seen.tsv'].map((name) => join(cacheDir, name));
     for (const path of legacy) writeFileSync(path, 'from an older version');
-    const gone = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-gone-'));
-    const kept = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-kept-'));
-    for (const folder of [gone, kept]) writeFileSync(stateOf(folder, 'state'), `${JSON.stringify({ dataRoot: join(folder, 'data') })}\n`);
-    mkdirSync(join(kept, 'data'));
-    rmSync(gone, { recursive: true });
     const first = await buildInto(outDir);
-    expect([...legacy, stateOf(gone, 'state')].filter((path) => existsSync(path))).toEqual([]);
-    expect(existsSync(stateOf(kept, 'state'))).toBe(true);
+    expect(legacy.filter((path) => existsSync(path))).toEqual([]);
     expect(first.output.unchanged).toBe(0);
     // Editing a and removing b changes a's and c's files (c's neighbour is now a): a bucket holding
     // none of them is not written again.
@@ -253,9 +247,11 @@ describe('vite build, again', () => {
   });
 
   it('fails with a clear message when the cache lost entries its record names, and recovers on the next build', async () => {
-    // The record of files seen (seen-files.ts) is trusted for unchanged files: entries deleted by hand
-    // are found missing only when a post file is written from them.
-    for (const file of ['cache.lmdb', 'cache.lmdb-lock']) rmSync(join(cacheDir, file));
+    // The record of files seen (seen-files.ts) is trusted for unchanged files: entries lost (here,
+    // all of them) are found missing only when a post file is written from them.
+    const cache = openBuildCache(cacheDir);
+    await cache.prune([]);
+    await cache.close();
     const elsewhere = mkdtempSync(join(tmpdir(), 'cna-reader-rebuild-out-'));
     await expect(buildInto(elsewhere)).rejects.toThrow(/missing from the build cache/);
     const report = await buildInto(elsewhere);

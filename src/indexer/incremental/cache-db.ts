@@ -9,19 +9,39 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
+/**
+ * Every named database of the file, with how its values are stored: posts' parts (post-store.ts), the
+ * files seen (seen-files.ts), the output folders' states and plans (last-build.ts), and the format.
+ */
+export const CACHE_PARTS = {
+  heads: 'string',
+  search: 'string',
+  bodies: 'binary',
+  related: 'string',
+  rests: 'string',
+  meta: 'string',
+  seen: 'string',
+  outputs: 'msgpack',
+  files: 'string',
+  plans: 'msgpack',
+  'search-rows': 'msgpack',
+} as const;
+
+export type CachePart = keyof typeof CACHE_PARTS;
+
 export interface CacheDb {
   root: RootDatabase;
-  /** A named database of strings, or of bytes (read with lmdb's `getBinary`), keyed by strings. */
-  part(name: string, encoding: 'string' | 'binary'): Database<string | Buffer, string>;
+  /** A named database (see CACHE_PARTS); bytes are read with lmdb's `getBinary`. */
+  part<V = string | Buffer>(name: CachePart): Database<V, string>;
   close(): Promise<void>;
 }
 
 export function openCacheDb(dir: string): CacheDb {
   mkdirSync(dir, { recursive: true });
-  const root = open<string | Buffer, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16 });
+  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16 });
   return {
     root,
-    part: (name, encoding) => root.openDB<string | Buffer, string>({ name, encoding }),
+    part: <V>(name: CachePart) => root.openDB<V, string>({ name, encoding: CACHE_PARTS[name] }),
     close: () => root.close(),
   };
 }

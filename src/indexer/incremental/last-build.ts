@@ -1,17 +1,22 @@
 /**
  * What the last build wrote into an output folder, kept in the build cache: the state of its files
- * (each path with a hash of what it holds, see write-index.ts) and the snapshot of its plan (the order
- * of its rows and what the manifest was made from, see patch-plan.ts), both under the build id that the
- * data folder itself carries. Either is trusted only while the data folder carries that id: a fresh,
- * emptied or half-written output folder gets every file.
+ * (each path with a hash of what it holds, see write-index.ts), the snapshot of its plan (the order of
+ * its rows and what the manifest was made from, see patch-plan.ts) and its search index's rows (see
+ * search-cache.ts), all under the build id that the data folder itself carries, and committed in one
+ * transaction. They are trusted only while the data folder carries that id: a fresh, emptied or
+ * half-written output folder gets every file.
+ *
+ * In the cache's databases: `outputs` (data folder → its id in the others, its build id and layout),
+ * `files` (`<id>/<path>` → hash), `plans` (id → plan) and `search-rows` (id → rows; `<id>/keys`
+ * → their store keys, read only when asked for).
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
-import type { BuildMemory } from './build-memory.ts';
-import { forEachLine, isStamped, LineLogWriter, readLineLog, stampOf, worthAppending, type FileStamp, type LineLog } from './line-log.ts';
+import type { CachedRows } from '../search/search-cache.ts';
+import type { CacheDb } from './cache-db.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 /**
@@ -22,22 +27,6 @@ const OUTPUT_LAYOUT = 2;
 
 /** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
 export const BUILD_ID_FILE = '.build-id';
-
-/**
- * The state of an output folder: a line log (line-log.ts) whose header names the data folder, with a
- * line `<path>\t<hash>` per file (an empty hash: the file was removed), each build's lines closed by
- * its build id. A build appends the lines of the files it wrote or removed (paths under `data/` hold no
- * tab nor line break), or, when lines said again have piled up, writes the whole state anew.
- */
-export interface WriteState {
-  buildId: string;
-  /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
-  files: ReadonlyMap<string, string>;
-  /** The state as read, to append to. */
-  log: LineLog;
-  /** Lines said again by a later line. */
-  superseded: number;
-}
 
 /**
  * A plan as a later build can patch it (see patch-plan.ts): rows in order with what placing a new post
@@ -67,164 +56,171 @@ export interface PlanSnapshot {
   problems: Problem[];
 }
 
-/**
- * Removes the states in the build cache that no build can use again: each output folder ever built
- * into leaves one (`output-<hash>.state`, with its plan and its search rows), and one whose data
- * folder is gone could only be refused (see loadState); and what older versions kept
- * (`output-<hash>.json`, with a copy of the search index: 205 MB at 200k posts), never read now.
- */
-export function removeDeadStates(cacheDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir);
-  } catch {
-    return; // no build cache yet
-  }
-  const dead = new Set<string>();
-  for (const name of names) {
-    const state = /^(output-[0-9a-f]+\.(?:state|json))$/.exec(name)?.[1];
-    if (!state) continue;
-    // A data folder that exists may be another build's, writing (its build id file comes last).
-    const dataRoot = state.endsWith('.state') ? stateDataRoot(join(cacheDir, state)) : undefined;
-    if (!dataRoot || !existsSync(dataRoot)) dead.add(state);
-  }
-  for (const name of names) {
-    const state = /^(output-[0-9a-f]+\.(?:state|json))(?:\..*)?$/.exec(name)?.[1];
-    if (state && dead.has(state)) rmSync(join(cacheDir, name), { force: true });
-  }
+/** An output folder's entry in `outputs`. */
+interface OutputEntry {
+  id: string;
+  buildId: string;
+  layout: number;
 }
 
-/** The data folder a state names in its header, without reading the rest of it. */
-function stateDataRoot(statePath: string): string | undefined {
-  try {
-    const fd = openSync(statePath, 'r');
-    try {
-      const head = Buffer.alloc(4096);
-      const length = readSync(fd, head, 0, head.length, 0);
-      const line = head.toString('utf8', 0, length).split('\n')[0]!;
-      return (JSON.parse(line) as { dataRoot?: string }).dataRoot;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
+/** What the last build wrote into the folder, as the build cache holds it. */
+export interface LastOutput {
+  buildId: string;
+  /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
+  files: ReadonlyMap<string, string>;
+  plan: (PlanSnapshot & { buildId: string }) | undefined;
+  /** The written search index's rows; their keys read only when asked for (a patched plan
+   * knows how rows moved without them). */
+  searchRows(withKeys: boolean): CachedRows | undefined;
 }
 
-export function planSnapshotPath(statePath: string): string {
-  return `${statePath}.plan.json`;
+/** What a build wrote: every file's hash, the paths whose hash is new, the paths removed; its plan and search rows. */
+export interface WrittenOutput {
+  files: ReadonlyMap<string, string>;
+  changed: readonly string[];
+  removed: readonly string[];
+  plan: PlanSnapshot | undefined;
+  searchRows: Omit<CachedRows, 'buildId'> | undefined;
 }
 
-/**
- * The state and plan a build saved, kept for the build that follows in the same process (see
- * BuildMemory): reading them back from their files took ~0.5 s at 200k posts. Used only while those
- * files are still the ones saved: the same build id in the data folder, the same size and time of the
- * state and of the plan.
- */
-export interface SavedState {
-  statePath: string;
+/** The output a build wrote, as the next build of the same process takes it without reading it back. */
+export interface RememberedOutput {
   dataRoot: string;
   buildId: string;
-  state: FileStamp;
   files: ReadonlyMap<string, string>;
-  superseded: number;
-  plan?: { stamp: FileStamp; snapshot: PlanSnapshot & { buildId: string } };
+  plan: (PlanSnapshot & { buildId: string }) | undefined;
 }
 
-/** The state of the output folder the last build wrote; `memory`: what this process's last build saved. */
-export async function loadState(statePath: string | undefined, dataRoot: string, memory?: BuildMemory): Promise<WriteState | undefined> {
-  if (!statePath) return undefined;
-  try {
-    const log = readLineLog(statePath);
-    const header = log && (JSON.parse(log.header) as { dataRoot?: string; layout?: number });
-    if (!log || header?.dataRoot !== dataRoot || header.layout !== OUTPUT_LAYOUT || log.mark !== (await readBuildId(dataRoot))) return undefined;
-    const saved = memory?.state;
-    if (saved && saved.statePath === statePath && saved.dataRoot === dataRoot && saved.buildId === log.mark && isStamped(statePath, saved.state)) {
-      return { buildId: log.mark, files: saved.files, log, superseded: saved.superseded };
-    }
-    const files = new Map<string, string>();
-    let lines = 0;
-    forEachLine(log, (text, start, end) => {
-      const tab = text.indexOf('\t', start);
-      lines++;
-      if (tab + 1 === end) files.delete(text.slice(start, tab));
-      else files.set(text.slice(start, tab), text.slice(tab + 1, end));
+/** One output folder's part of the build cache. */
+export class OutputRecord {
+  private lastRead: Promise<LastOutput | undefined> | undefined;
+  private readonly id: string;
+
+  constructor(
+    private readonly db: CacheDb,
+    readonly dataRoot: string,
+    private readonly memory: { output?: RememberedOutput } = {},
+  ) {
+    this.id = createHash('sha1').update(dataRoot).digest('hex').slice(0, 12);
+  }
+
+  /** The last build's output, when the data folder is still as that build left it (read once per build). */
+  last(): Promise<LastOutput | undefined> {
+    return (this.lastRead ??= this.read());
+  }
+
+  /**
+   * Commits what this build wrote, in one transaction, under a new build id, then writes that id into
+   * the data folder: until then the folder matches no state. Returns the id.
+   */
+  async record(written: WrittenOutput): Promise<string> {
+    const buildId = randomUUID();
+    const last = await this.last();
+    this.memory.output = undefined;
+    const { outputs, files, plans, rows } = this.parts();
+    const { id } = this;
+    const plan = written.plan && { ...written.plan, buildId };
+    await this.db.root.transaction(() => {
+      // Only the changes go over the state this build read, if it is still the one in the cache.
+      const over = last && outputs.get(this.dataRoot)?.buildId === last.buildId;
+      if (over) {
+        for (const path of written.changed) files.put(filesKey(id, path), written.files.get(path)!);
+        for (const path of written.removed) files.remove(filesKey(id, path));
+      } else {
+        for (const key of files.getKeys(filesRange(id))) files.remove(key);
+        for (const [path, hash] of written.files) files.put(filesKey(id, path), hash);
+      }
+      if (plan) plans.put(id, plan);
+      else plans.remove(id);
+      if (written.searchRows) {
+        const { keys, ...stats } = written.searchRows;
+        rows.put(id, { ...stats, buildId });
+        rows.put(filesKey(id, 'keys'), keys);
+      } else {
+        rows.remove(id);
+        rows.remove(filesKey(id, 'keys'));
+      }
+      outputs.put(this.dataRoot, { id, buildId, layout: OUTPUT_LAYOUT });
     });
-    return { buildId: log.mark, files, log, superseded: lines - files.size };
-  } catch {
-    return undefined; // no state yet, or no data folder: a full write
+    await writeFile(join(this.dataRoot, BUILD_ID_FILE), buildId);
+    // Not copied: the build that made them is done with them, and the next only reads them.
+    this.memory.output = { dataRoot: this.dataRoot, buildId, files: written.files, plan };
+    return buildId;
+  }
+
+  private async read(): Promise<LastOutput | undefined> {
+    const { outputs, files, plans, rows } = this.parts();
+    const entry = outputs.get(this.dataRoot);
+    if (!entry || entry.layout !== OUTPUT_LAYOUT || entry.buildId !== (await readBuildId(this.dataRoot))) return undefined;
+    const { id, buildId } = entry;
+    const remembered = this.memory.output;
+    const fromMemory = remembered?.dataRoot === this.dataRoot && remembered.buildId === buildId ? remembered : undefined;
+    let state = fromMemory?.files;
+    if (!state) {
+      const read = new Map<string, string>();
+      const prefix = id.length + 1;
+      for (const { key, value } of files.getRange(filesRange(id))) read.set(key.slice(prefix), value);
+      state = read;
+    }
+    const plan = fromMemory ? fromMemory.plan : plans.get(id);
+    return {
+      buildId,
+      files: state,
+      plan: plan?.buildId === buildId ? plan : undefined,
+      searchRows: (withKeys) => {
+        const stats = rows.get(id) as Omit<CachedRows, 'keys'> | undefined;
+        if (stats?.buildId !== buildId) return undefined;
+        return { ...stats, keys: withKeys ? ((rows.get(filesKey(id, 'keys')) as string[] | undefined) ?? []) : [] };
+      },
+    };
+  }
+
+  private parts() {
+    return {
+      outputs: this.db.part<OutputEntry>('outputs'),
+      files: this.db.part<string>('files'),
+      plans: this.db.part<PlanSnapshot & { buildId: string }>('plans'),
+      rows: this.db.part<unknown>('search-rows'),
+    };
   }
 }
 
-/** The last build's plan, when the data folder is still as that build left it. */
-export async function loadPlanSnapshot(statePath: string, dataRoot: string, memory?: BuildMemory): Promise<(PlanSnapshot & { buildId: string }) | undefined> {
-  try {
-    const saved = memory?.state;
-    if (saved?.plan && saved.statePath === statePath && saved.dataRoot === dataRoot) {
-      const id = await readBuildId(dataRoot);
-      if (id === saved.buildId && isStamped(planSnapshotPath(statePath), saved.plan.stamp)) return saved.plan.snapshot;
-    }
-    const [text, id] = await Promise.all([readFile(planSnapshotPath(statePath), 'utf8'), readBuildId(dataRoot)]);
-    const snapshot = JSON.parse(text) as PlanSnapshot & { buildId: string; dataRoot: string; layout?: number };
-    return snapshot.buildId === id && snapshot.dataRoot === dataRoot && snapshot.layout === OUTPUT_LAYOUT ? snapshot : undefined;
-  } catch {
-    return undefined;
-  }
+/** `<id>/<path>`: ids are of one length, so a folder's keys are one range. (A NUL would make the key an array.) */
+function filesKey(id: string, path: string): string {
+  return `${id}/${path}`;
+}
+
+function filesRange(id: string): { start: string; end: string } {
+  // '0' follows '/'.
+  return { start: `${id}/`, end: `${id}0` };
 }
 
 /**
- * Saves the state of the folder's files under a new build id, written into the data folder last, and
- * the plan, when given; returns the id. Appended to `previous`, the state the build was loaded with,
- * when there is one to append to: then only `changes` (paths whose hash is new, paths removed) are written.
+ * Forgets the output folders that no build can use again: one whose data folder is gone could only be
+ * refused (see OutputRecord.last). One transaction.
  */
-export async function saveState(
-  statePath: string,
-  dataRoot: string,
-  previous: WriteState | undefined,
-  files: ReadonlyMap<string, string>,
-  changes: { changed: readonly string[]; removed: readonly string[] },
-  plan: PlanSnapshot | undefined,
-  memory?: BuildMemory,
-): Promise<string> {
-  const buildId = randomUUID();
-  if (memory) memory.state = undefined;
-  await mkdir(dirname(statePath), { recursive: true });
-  const appending = previous && worthAppending(previous.superseded, previous.files.size);
-  const writer = appending
-    ? LineLogWriter.append(statePath, previous.log)
-    : LineLogWriter.create(statePath, JSON.stringify({ dataRoot, layout: OUTPUT_LAYOUT }));
-  try {
-    if (appending) {
-      for (const path of changes.changed) writer.add(Buffer.from(`${path}\t${files.get(path)}\n`));
-      for (const path of changes.removed) writer.add(Buffer.from(`${path}\t\n`));
-    } else {
-      for (const [path, hash] of files) writer.add(Buffer.from(`${path}\t${hash}\n`));
+export async function removeDeadOutputs(db: CacheDb): Promise<void> {
+  const outputs = db.part<OutputEntry>('outputs');
+  const dead = [...outputs.getRange()].filter(({ key }) => !existsSync(key));
+  if (dead.length === 0) return;
+  const files = db.part<string>('files');
+  await db.root.transaction(() => {
+    for (const { key, value } of dead) {
+      for (const path of files.getKeys(filesRange(value.id))) files.remove(path);
+      db.part('plans').remove(value.id);
+      db.part('search-rows').remove(value.id);
+      db.part('search-rows').remove(filesKey(value.id, 'keys'));
+      outputs.remove(key);
     }
-    writer.commit(buildId);
-  } catch (error) {
-    writer.abandon();
-    throw error;
-  }
-  if (plan) await writeFile(planSnapshotPath(statePath), JSON.stringify({ buildId, dataRoot, layout: OUTPUT_LAYOUT, ...plan }));
-  await writeFile(join(dataRoot, BUILD_ID_FILE), buildId);
-  // Each line of the state says one path; a line said again counts as superseded (see loadState).
-  const lines = appending ? previous.superseded + previous.files.size + changes.changed.length + changes.removed.length : files.size;
-  if (memory)
-    memory.state = {
-      statePath,
-      dataRoot,
-      buildId,
-      state: stampOf(statePath),
-      // Not copied: the build that made it is done with it, and the next only reads it.
-      files,
-      superseded: lines - files.size,
-      ...(plan ? { plan: { stamp: stampOf(planSnapshotPath(statePath)), snapshot: { ...plan, buildId } } } : {}),
-    };
-  return buildId;
+  });
 }
 
-async function readBuildId(dataRoot: string): Promise<string> {
-  return (await readFile(join(dataRoot, BUILD_ID_FILE), 'utf8')).trim();
+async function readBuildId(dataRoot: string): Promise<string | undefined> {
+  try {
+    return (await readFile(join(dataRoot, BUILD_ID_FILE), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Hash of a URL identity, as the snapshot keeps it. */

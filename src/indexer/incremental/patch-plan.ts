@@ -31,7 +31,8 @@ import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/pos
 import type { PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
-import type { SeenFiles, SeenLine } from './seen-files.ts';
+import type { SeenFiles } from './seen-files.ts';
+import type { FileSeen } from '../workers/ingest-file.ts';
 import { urlIdentity } from '../parse/urls.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { readDataText } from '../output/data-file.ts';
@@ -68,7 +69,7 @@ export interface FilesRead {
   /** The heads of the files read this build; none for a file taken from the record. */
   heads: (DigestHead | undefined)[];
   /** Each file's line in the last build's record, if it had one. */
-  seen: (SeenLine | undefined)[];
+  seen: (FileSeen | undefined)[];
   previous: SeenFiles | undefined;
   /** The paths of the last build's record that are gone. */
   gone: ReadonlySet<string>;
@@ -132,14 +133,14 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     if (row !== undefined) oldKeys[row] = key;
     if (!head) {
       // Unchanged, taken from the record; its entry may have moved (compaction).
-      if (row !== undefined && key !== entry!.seen.key) rekeyed.push(row);
+      if (row !== undefined && key !== entry!.key) rekeyed.push(row);
       continue;
     }
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
-    if (entry && key && key === entry.seen.key) {
-      if (row !== undefined && key !== entry.seen.key) rekeyed.push(row);
+    if (entry && key && key === entry.key) {
+      if (row !== undefined && key !== entry.key) rekeyed.push(row);
       continue;
     }
     if (row !== undefined) {
@@ -239,7 +240,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   // The search index's rows: an old row moves; an edited or moved entry's row is dropped and fresh
   // again, but a moved post's whose tokens are the same (its bytes, unless the folder changed its date).
   const movedTokensDiffer = await Promise.all(
-    moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.seen.key, move.key))),
+    moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.key, move.key))),
   );
   const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
@@ -248,7 +249,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const freshRows = [...droppedRows.map((old) => rows.newRow(old)), ...order.map((post) => post.row)].sort((a, b) => a - b);
   const search = {
     mapping: rowMapping(newRowOf, freshRows),
-    droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.seen.key])),
+    droppedKeys: new Map(droppedRows.map((old) => [old, previous.get(snapshot.paths[old]!)!.key])),
   };
 
   // 4. The small files: metadata shards, tag lists, manifest.

@@ -9,7 +9,7 @@
  * parse outcome (of which writing the post's file reads only its body and related links).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Database } from 'lmdb';
 import { join } from 'node:path';
 import type { Problem, RelatedLink } from '../../shared/types.ts';
@@ -118,16 +118,13 @@ function outcomeOf(body: Buffer, related: string, rest: string): ParseOutcome {
  * share it safely. Puts are committed together, in the background, and `close` waits for them: a
  * thread's entries are readable elsewhere once its task has closed its store.
  */
-export function diskStore(dir: string): PostStore {
+export function diskStore(dir: string, db?: CacheDb): PostStore {
   // Opened when first used.
   let opened: { cache: CacheDb; dbs: Record<Part, Database<string | Buffer, string>> } | undefined;
   const use = () => {
     if (opened) return opened;
-    const cache = openCacheDb(dir);
-    const dbs = Object.fromEntries(PARTS.map((part) => [part, cache.part(part, part === 'bodies' ? 'binary' : 'string')])) as Record<
-      Part,
-      Database<string | Buffer, string>
-    >;
+    const cache = db ?? openCacheDb(dir);
+    const dbs = Object.fromEntries(PARTS.map((part) => [part, cache.part(part)])) as Record<Part, Database<string | Buffer, string>>;
     return (opened = { cache, dbs });
   };
   const string = (part: Part, key: string) => use().dbs[part].get(key) as string | undefined;
@@ -185,8 +182,6 @@ export function diskStore(dir: string): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      // The pack files of the store before LMDB: never read any more.
-      await rm(join(dir, 'packs'), { recursive: true, force: true });
       const { cache, dbs } = use();
       const kept = new Set(keep);
       const gone = [...dbs.heads.getKeys()].filter((key) => !kept.has(key as string));

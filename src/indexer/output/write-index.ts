@@ -25,22 +25,11 @@ import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
 import { collectGarbage } from '../collect-garbage.ts';
 import { searchTokenList } from '../parse/count-tokens.ts';
-import type { BuildMemory } from '../incremental/build-memory.ts';
-import { BUILD_ID_FILE, loadState, saveState } from '../incremental/last-build.ts';
+import { BUILD_ID_FILE, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
 import { PhaseClock } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
-import {
-  forgetCachedRows,
-  headMapping,
-  loadCachedRows,
-  mapRows,
-  patchIndex,
-  sameTail,
-  saveCachedRows,
-  searchCachePaths,
-  type CachedRows,
-} from '../search/search-cache.ts';
+import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
@@ -53,13 +42,11 @@ export interface WriteIndexOptions {
   dataRoot: string;
   store: PostStore;
   pool?: WorkerPool;
-  /** Where to remember what was written (in the build cache). Without it, every file is written. */
-  statePath?: string;
+  /** Where the build cache remembers what was written into this folder. Without it, every file is written. */
+  output?: OutputRecord;
   /** The span of the search index's tail (see searchTailStart), and the size of its shards: tests make them small. */
   tailRows?: number;
   searchShardBytes?: number;
-  /** What this process remembers of its last build (a build that stays up: see BuildMemory). */
-  memory?: BuildMemory;
   /** How data files are written (see data-file.ts). @default 'none' */
   compression?: DataCompression;
 }
@@ -91,7 +78,7 @@ const PATCH_SHARE = 0.05;
 export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store, compression = 'none' } = options;
   const clock = new PhaseClock();
-  const previous = await loadState(options.statePath, dataRoot, options.memory);
+  const previous = await options.output?.last();
   const patch = built.kind === 'patched' ? built.patch : undefined;
   if (patch && previous?.buildId !== patch.base) {
     throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
@@ -106,7 +93,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
   let written = 0;
   const made = new Set<string>();
-  /** Paths whose hash differs from the state's: what an appended state says (see saveState). */
+  /** Paths whose hash differs from the state's: what the build cache commits over it (see OutputRecord.record). */
   const changed: string[] = [];
 
   // Up to WRITE_BATCH files are being written at once: awaited one by one, a rebuild that changed
@@ -177,10 +164,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   // when none of its posts changed).
   const tailRows = options.tailRows ?? TAIL_ROWS;
   const tailFrom = searchTailStart(built.postCount, tailRows);
-  const cache = options.statePath ? searchCachePaths(options.statePath) : undefined;
   // A patched plan says how rows moved: the cached keys are not needed.
-  const cachedRows = cache && previous ? loadCachedRows(cache, previous.buildId, !patch) : undefined;
-  if (cache) forgetCachedRows(cache);
+  const cachedRows = previous?.searchRows(!patch);
   const oldTail = cachedRows?.tail;
   const mapping = oldTail ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
   const head = mapping && headMapping(mapping, oldTail!.from, tailFrom);
@@ -271,10 +256,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   }
   const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
-  if (options.statePath) {
-    const buildId = await saveState(options.statePath, dataRoot, previous, after, { changed, removed }, built.snapshot, options.memory);
-    if (cache) saveCachedRows(cache, { buildId, keys, stats: search, tail });
-  }
+  await options.output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } });
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,

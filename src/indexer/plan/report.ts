@@ -51,6 +51,7 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
       `  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`,
     );
   }
+  if (report.cache) lines.push(`  ${report.cache.discarded}`);
   if (report.plan) lines.push(`  plan: ${report.plan.patched ? "the last build's plan patched" : `every post planned (no patch: ${report.plan.reason})`}`);
   if (report.phases) lines.push(`  phases: ${report.phases.map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ')}`);
   lines.push(`  full report: ${reportPath}`);

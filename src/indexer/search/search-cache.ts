@@ -9,17 +9,8 @@
  * its row now is; a patched plan gives the mapping itself), drops the rows of posts that are gone or
  * changed, and merges in the postings of the posts that are new or changed.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { SearchIndexStats } from '../../shared/types.ts';
 import { varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
-
-export interface SearchCachePaths {
-  rows: string;
-}
-
-export function searchCachePaths(statePath: string): SearchCachePaths {
-  return { rows: `${statePath}.search-rows.json` };
-}
 
 /**
  * The build the written index belongs to, the size of its head (the shards before the tail, see
@@ -34,36 +25,6 @@ export interface CachedRows {
    */
   tail?: { from: number; tokens: number; bytes: number; firstTokens: string[] };
   keys: string[];
-}
-
-/**
- * The cached rows of the given build, if the cache holds them. Their keys are parsed only when asked
- * for (`withKeys`): a patched plan (patch-plan.ts) knows how rows moved without them, and 200k keys
- * are ~0.25 s to parse and map.
- */
-export function loadCachedRows(paths: SearchCachePaths, buildId: string, withKeys = true): CachedRows | undefined {
-  try {
-    // A line of JSON with the build id and the index's size, then the keys as JSON.
-    const text = readFileSync(paths.rows, 'utf8');
-    const newline = text.indexOf('\n');
-    const head = JSON.parse(text.slice(0, newline)) as Omit<CachedRows, 'keys'>;
-    if (head.buildId !== buildId) return undefined;
-    return { ...head, keys: withKeys ? (JSON.parse(text.slice(newline + 1)) as string[]) : [] };
-  } catch {
-    return undefined;
-  }
-}
-
-export function saveCachedRows(paths: SearchCachePaths, { keys, ...head }: CachedRows): void {
-  writeFileSync(paths.rows, `${JSON.stringify(head)}\n${JSON.stringify(keys)}`);
-}
-
-/**
- * Makes the cached index unusable until saveCachedRows: the postings stay to be read, and are replaced
- * by this build's once written; an interrupted build leaves no rows file, so the next one makes its own.
- */
-export function forgetCachedRows(paths: SearchCachePaths): void {
-  rmSync(paths.rows, { force: true });
 }
 
 /**

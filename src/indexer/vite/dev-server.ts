@@ -10,7 +10,7 @@ import type { ViteDevServer } from 'vite';
 import type { IngestReport } from '../../shared/types.ts';
 import { buildSite, startWorkers } from '../build-site.ts';
 import { watchPostFiles } from '../incremental/known-files.ts';
-import type { BuildMemory } from '../incremental/build-memory.ts';
+import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 
 export const REPORT_FILE = 'ingest-report.json';

@@ -19,7 +19,7 @@ import { DEFAULT_TIME_ZONE } from '../ingest.ts';
 import { watchPostFiles, type WatchedPostFiles } from '../incremental/known-files.ts';
 import { formatReportSummary } from '../plan/report.ts';
 import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
-import type { BuildMemory } from '../incremental/build-memory.ts';
+import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 import { DATA_DIR, REPORT_FILE, serveIndexInDev } from './dev-server.ts';
 import { dataCompressionOf, type DataCompression } from '../output/data-file.ts';

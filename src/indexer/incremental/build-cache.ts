@@ -1,0 +1,172 @@
+/**
+ * The build cache, behind one entry point: what changed since the last build (`whatChanged`), the
+ * parsed posts (`posts`), and what each output folder was last given (`output`). All of it lives in one
+ * LMDB file (cache-db.ts); each step a build must not leave half-done is one transaction: a post's
+ * entry (post-store.ts), the record of files seen (seen-files.ts), an output folder's state, plan and
+ * search rows (last-build.ts). A build killed at any point leaves a cache the next build uses or
+ * rebuilds from.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PostFileRef } from '../read-posts.ts';
+import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest-file.ts';
+import { CACHE_PARTS, openCacheDb, type CacheDb, type CachePart } from './cache-db.ts';
+import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
+import { diskStore, type PostStore } from './post-store.ts';
+import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
+
+/**
+ * The layout of the cache's databases. A cache of another format is discarded, not read: changed
+ * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB.
+ */
+export const CACHE_FORMAT = '2';
+
+/** What the cache folder held before format 2, removed with an older cache. */
+const LEGACY_FILES = /^(?:files-seen\.(?:tsv|ndjson)|file-heads-.*\.ndjson|output-[0-9a-f]+\.(?:state|json).*|packs)$/;
+
+/**
+ * What a process remembers of the last build it wrote, for its next one: a build that stays up (vite
+ * build --watch, the dev server) keeps one and hands it to each build, which then does not read the
+ * record of files and the output's state back. Each is used only while the cache still holds it.
+ */
+export interface BuildMemory {
+  record?: RememberedRecord;
+  output?: RememberedOutput;
+}
+
+export interface BuildCache {
+  readonly dir: string;
+  /** Parsed posts, by content key. */
+  readonly posts: PostStore;
+  /** Why the cache found in the folder was discarded (an older format); undefined when it was used. */
+  readonly discarded: string | undefined;
+  /** Whether a last build's record of files is there: a rebuild, which stats every file. */
+  hasRecord(): boolean;
+  /**
+   * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
+   * the size and time of a file the last build saw (undefined: it cannot be statted).
+   */
+  whatChanged(files: readonly PostFileRef[], settings: string, stat: (at: number, seen: FileSeen) => FileStamp | undefined): FileChanges;
+  /** The part of the cache about one output folder (its `data/`). */
+  output(dataRoot: string): OutputRecord;
+  /** Drops the record of files: the next build reads every file (after a build that lost store entries). */
+  forgetFiles(): Promise<void>;
+  /** Forgets every post entry but these, and the output folders that are gone. */
+  prune(keep: Iterable<string>): Promise<void>;
+  /** Waits for every commit. */
+  close(): Promise<void>;
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Opens the cache in `dir` (made when missing). A cache of an older format is emptied first, and says
+ * so in `discarded`.
+ */
+export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCache {
+  const db = openCacheDb(dir);
+  const discarded = discardOlderFormat(dir, db);
+  const posts = diskStore(dir, db);
+  return {
+    dir,
+    posts,
+    discarded,
+    hasRecord: () => hasSeenFiles(db),
+    whatChanged(files, settings, stat) {
+      const previous = loadSeenFiles(db, settings, memory.record);
+      memory.record = undefined;
+      return new FileChanges(db, settings, files, previous, stat, memory);
+    },
+    output: (dataRoot) => new OutputRecord(db, dataRoot, memory),
+    forgetFiles: () => forgetSeenFiles(db),
+    async prune(keep) {
+      await posts.prune(keep);
+      await removeDeadOutputs(db);
+    },
+    async close() {
+      await posts.close();
+      // The environment stays open: lmdb keeps one per file and process, shared by its threads.
+      await db.root.flushed;
+    },
+  };
+}
+
+/**
+ * The files of this build against the last build's record: those unchanged (same size and time) have
+ * their key already; the others (`toRead`) are read, and each result is told to `saw`. `commit` then
+ * saves this build's record, in one transaction.
+ */
+export class FileChanges {
+  /** Each file's entry in the last build's record, if it had one. */
+  readonly seen: (FileSeen | undefined)[];
+  /** Each file's store key: known for an unchanged file; the caller fills in the others. */
+  readonly keys: (string | undefined)[];
+  /** The positions of the files to read (new, or changed since the last build). */
+  readonly toRead: number[] = [];
+  /** The paths of the last build's record that are gone. */
+  readonly gone: ReadonlySet<string>;
+  private readonly changes: SeenChange[] = [];
+
+  constructor(
+    private readonly db: CacheDb,
+    private readonly settings: string,
+    files: readonly PostFileRef[],
+    /** The last build's record (undefined: none usable). */
+    readonly previous: SeenFiles | undefined,
+    stat: (at: number, seen: FileSeen) => FileStamp | undefined,
+    private readonly memory: BuildMemory,
+  ) {
+    this.seen = files.map((file) => previous?.get(file.path));
+    this.keys = Array.from({ length: files.length });
+    const known = this.seen.reduce((count, entry) => count + (entry ? 1 : 0), 0);
+    this.gone = previous?.goneFrom(files, known) ?? new Set();
+    for (const path of this.gone) this.changes.push([path, undefined]);
+    files.forEach((_, at) => {
+      const entry = this.seen[at];
+      const now = entry && stat(at, entry);
+      if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
+      else this.toRead.push(at);
+    });
+  }
+
+  /** A file read this build: recorded when it was stored, else read again next time. */
+  saw(file: IngestedFile, at: number): void {
+    this.keys[at] = file.key;
+    if (file.key && file.seen) this.changes.push([file.path, file.seen]);
+    else if (this.seen[at]) this.changes.push([file.path, undefined]);
+  }
+
+  /** Saves this build's record (once the store entries it names are committed); returns its id. */
+  async commit(): Promise<string> {
+    const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
+    this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
+    return id;
+  }
+}
+
+/** Empties a cache of another format; returns why, or undefined when the cache is of this format or new. */
+function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
+  const meta = db.part<string>('meta');
+  const format = meta.get('format');
+  const legacy = readdirSync(dir).filter((name) => LEGACY_FILES.test(name));
+  const removeLegacy = () => legacy.forEach((name) => rmSync(join(dir, name), { recursive: true, force: true }));
+  if (format === CACHE_FORMAT) {
+    removeLegacy();
+    return undefined;
+  }
+  const used = format !== undefined || legacy.length > 0 || !isEmpty(db, 'heads');
+  // The format goes last: a build killed while emptying leaves a cache the next build empties again.
+  for (const part of Object.keys(CACHE_PARTS) as CachePart[]) db.part(part).clearSync();
+  removeLegacy();
+  meta.putSync('format', CACHE_FORMAT);
+  if (!used) return undefined;
+  return `the build cache in ${dir} was made by an older version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
+}
+
+function isEmpty(db: CacheDb, part: CachePart): boolean {
+  for (const _ of db.part(part).getKeys({ limit: 1 })) return false;
+  return true;
+}

@@ -1,0 +1,182 @@
+/**
+ * The build cache (build-cache.ts) as builds use it: a build killed while writing leaves a cache the
+ * next build uses or rebuilds from, two output folders share one cache, and a cache of an older format
+ * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { buildSite } from '../../src/indexer/build-site.ts';
+import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import type { IngestReport } from '../../src/shared/types.ts';
+import { agoraPost } from './helpers.ts';
+
+const BUILD_SITE = resolve('src/indexer/build-site.ts');
+/** Small shards and a short search tail, so that a dozen posts make several of each. */
+const SIZES = { shardSize: 4, tailRows: 4, searchShardBytes: 256 };
+
+const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-cache-${name}-`));
+
+/** A post of its own link, so that no two are one story. */
+function writePost(postsDir: string, day: number, title: string): void {
+  const dd = String(day).padStart(2, '0');
+  writeFileSync(join(postsDir, `2026-11-${dd}-post-${day}.html`), agoraPost(title, dd).replace(/\/a\/\d+\.aspx/, `/a/${day}.aspx`));
+}
+
+function archive(): string {
+  const postsDir = temporary('posts');
+  for (let day = 1; day <= 12; day++) writePost(postsDir, day, `第${day}篇報導`);
+  return postsDir;
+}
+
+/** An edit and a new post: what a rebuild after a fetch sees. */
+function change(postsDir: string): void {
+  writePost(postsDir, 3, '第3篇報導（更正）');
+  writePost(postsDir, 13, '第13篇報導');
+}
+
+function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
+  return buildSite({ postsDir, outDir, cacheDir, workers: 0, ...SIZES });
+}
+
+/** Every file of a data folder but its build id, the manifest without its build time. */
+function dataFiles(outDir: string): Map<string, string> {
+  const dataRoot = join(outDir, 'data');
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dataRoot, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === '.build-id') continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(relative(dataRoot, path), readFileSync(path, 'utf8'));
+  }
+  const manifest = JSON.parse(files.get('manifest.json')!);
+  delete manifest.builtAt;
+  files.set('manifest.json', JSON.stringify(manifest));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** What a build from scratch of these posts writes, in folders of its own. */
+async function freshFiles(postsDir: string): Promise<Map<string, string>> {
+  const outDir = temporary('fresh');
+  await build(postsDir, outDir, temporary('fresh-cache'));
+  return dataFiles(outDir);
+}
+
+/**
+ * Builds in another process, killed (SIGKILL) as it writes the first file whose path holds `killAt`:
+ * every write of the build goes through node:fs's writeFileSync or node:fs/promises' writeFile.
+ */
+function buildKilled(postsDir: string, outDir: string, cacheDir: string, killAt: string): ReturnType<typeof spawnSync> {
+  const script = `
+    import { syncBuiltinESMExports } from 'node:module';
+    import fs from 'node:fs';
+    import fsp from 'node:fs/promises';
+    const killAt = ${JSON.stringify(killAt)};
+    const dieAt = (path) => { if (String(path).includes(killAt)) process.kill(process.pid, 'SIGKILL'); };
+    const { writeFileSync } = fs;
+    const { writeFile } = fsp;
+    fs.writeFileSync = (path, ...rest) => (dieAt(path), writeFileSync(path, ...rest));
+    fsp.writeFile = (path, ...rest) => (dieAt(path), writeFile(path, ...rest));
+    syncBuiltinESMExports();
+    const { buildSite } = await import(${JSON.stringify(BUILD_SITE)});
+    await buildSite(${JSON.stringify({ postsDir, outDir, cacheDir, workers: 0, ...SIZES })});`;
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+}
+
+describe('the build cache', () => {
+  // The first file written (the manifest, after the build id is taken away), a post bucket, and the
+  // build id, written once the output's state is committed.
+  it.each(['manifest.json', '/posts/', '.build-id'])(
+    'is left by a build killed while writing (at %s) so that the next build writes what a fresh build writes',
+    async (killAt) => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      change(postsDir);
+      const killed = buildKilled(postsDir, outDir, cacheDir, killAt);
+      expect(killed.stderr).not.toMatch(/Error/);
+      expect(killed.signal).toBe('SIGKILL');
+
+      await build(postsDir, outDir, cacheDir);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    },
+  );
+
+  it("reads back an output folder's files as the last build committed them, its changes over the build before", async () => {
+    const cacheDir = temporary('cache');
+    const dataRoot = join(temporary('out'), 'data');
+    mkdirSync(dataRoot);
+    const readBack = async () => [...((await openBuildCache(cacheDir).output(dataRoot).last())?.files ?? [])].sort();
+    const first = new Map([
+      ['manifest.json', 'h1'],
+      ['posts/3/a.json#2026-11-01-a', 'h2'],
+      ['search/tail/0.bin', 'h3'],
+    ]);
+    await openBuildCache(cacheDir)
+      .output(dataRoot)
+      .record({ files: first, changed: [...first.keys()], removed: [], plan: undefined, searchRows: undefined });
+    expect(await readBack()).toEqual([...first].sort());
+
+    const second = new Map([
+      ['manifest.json', 'h4'],
+      ['posts/3/a.json#2026-11-01-a', 'h2'],
+      ['tags/台灣.json', 'h5'],
+    ]);
+    await openBuildCache(cacheDir)
+      .output(dataRoot)
+      .record({ files: second, changed: ['manifest.json', 'tags/台灣.json'], removed: ['search/tail/0.bin'], plan: undefined, searchRows: undefined });
+    expect(await readBack()).toEqual([...second].sort());
+  });
+
+  it('serves two output folders, each rebuilt over its own last output to what a fresh build writes', async () => {
+    const postsDir = archive();
+    const [first, second] = [temporary('out-1'), temporary('out-2')];
+    const cacheDir = temporary('cache');
+    await build(postsDir, first, cacheDir);
+    await build(postsDir, second, cacheDir);
+    change(postsDir);
+    const reports = [await build(postsDir, first, cacheDir), await build(postsDir, second, cacheDir)];
+    const freshOut = temporary('fresh');
+    const freshReport = await build(postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(first)).toEqual(dataFiles(freshOut));
+    expect(dataFiles(second)).toEqual(dataFiles(freshOut));
+    // Each folder's own state was used, whole: every file a fresh build writes was written or left alone.
+    for (const report of reports) {
+      expect(report.output!.unchanged).toBeGreaterThan(0);
+      expect(report.output!.written + report.output!.unchanged).toBe(freshReport.output!.written);
+    }
+  });
+
+  it('discards a cache of an older format version, says so in the report, and parses every post again', async () => {
+    const postsDir = archive();
+    const outDir = temporary('out');
+    const cacheDir = temporary('cache');
+    await build(postsDir, outDir, cacheDir);
+    const older = String(Number(CACHE_FORMAT) - 1);
+    openCacheDb(cacheDir).part('meta').putSync('format', older);
+    change(postsDir);
+
+    const report = await build(postsDir, outDir, cacheDir);
+    expect(report.cache?.discarded).toMatch(new RegExp(`made by an older version \\(cache format ${older}, now ${CACHE_FORMAT}\\): discarded`));
+    // The output's state went with it: every file was written again.
+    expect(report.output!.unchanged).toBe(0);
+    expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+  });
+
+  it('discards a cache of the first format (posts in LMDB, the record in files of its own) and removes its files', async () => {
+    const postsDir = archive();
+    const outDir = temporary('out');
+    const cacheDir = temporary('cache');
+    await build(postsDir, outDir, cacheDir);
+    openCacheDb(cacheDir).part('meta').removeSync('format');
+    writeFileSync(join(cacheDir, 'files-seen.tsv'), '{"settings":"old"}\n');
+
+    const report = await build(postsDir, outDir, cacheDir);
+    expect(report.cache?.discarded).toMatch(/cache format 1, now/);
+    expect(readdirSync(cacheDir)).not.toContain('files-seen.tsv');
+    expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+  });
+});
