@@ -208,6 +208,9 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       void builds.add(async () => (await stopped?.pool)?.close());
     },
     configureServer(server) {
+      // Only a server that serves pages: Vitest's (no HTTP server) would build the posts and keep a
+      // watcher and workers open that nothing closes.
+      if (!server.httpServer) return;
       serveIndexInDev(server, { postsDir, timeZone, assetBase: assetBaseOf(config), cacheDir: join(cacheDir, 'dev-server'), workers });
     },
   };
