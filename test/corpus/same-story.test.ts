@@ -42,7 +42,7 @@ describe.runIf(available)('same story over the real corpus', () => {
     }
     foundPairs = findSameStories(items);
     ids = new Set(items.map((item) => item.id));
-  });
+  }, 600_000);
 
   it('knows every post id of the labelled sample', () => {
     expect(labels.flatMap(({ a, b }) => [a, b]).filter((id) => !ids.has(id))).toEqual([]);
