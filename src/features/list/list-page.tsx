@@ -225,11 +225,6 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         <Timeline perDay={perDay} from={filters.from} to={filters.to} onSelect={(range) => setFilters({ from: range.from, to: range.to })} />
         {state.status === 'loading' && <Loading />}
         {state.status === 'error' && <LoadError error={state.error} onRetry={state.retry} />}
-        {state.status === 'ready' && state.search && state.search.tooShort.length > 0 && (
-          <p className="search-hint" role="note">
-            {t.searchTooShort(state.search.tooShort.join('、'))}
-          </p>
-        )}
         {state.status === 'ready' && count === 0 && !stale && (
           <div className="empty-state">
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>

@@ -16,7 +16,6 @@ export interface SearchState {
   /** Cuts titles and excerpts into plain and matched pieces. */
   split: MatchSplitter;
   /** Terms too short to search (a single Chinese character). */
-  tooShort: string[];
   /** Rows are in relevance order (true) or newest first. */
   ranked: boolean;
   /** Every match, ascending, whatever the other filters: what the outlet counts are counted from. */
@@ -78,7 +77,7 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
         status: 'ready',
         rows: { kind: 'list', rows },
         timelineRows: { kind: 'list', rows: result.rowsByDate.filter(keep) },
-        search: { query: filters.q, split: result.split, tooShort: result.query.tooShort, ranked, rowsByDate: result.rowsByDate },
+        search: { query: filters.q, split: result.split, ranked, rowsByDate: result.rowsByDate },
       });
     };
     run().catch((error: unknown) => answer({ status: 'error', error: error instanceof Error ? error : new Error(String(error)), retry }));

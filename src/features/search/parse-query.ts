@@ -35,11 +35,6 @@ export interface Spelling {
 
 export interface ParsedQuery {
   terms: QueryTerm[];
-  /**
-   * Terms that cannot be searched: always empty now that single characters are found. Kept for the
-   * list page's message about them (src/features/list), until it drops it.
-   */
-  tooShort: string[];
 }
 
 const QUOTED = /"([^"]*)"|「([^」]*)」|『([^』]*)』|“([^”]*)”/g;
@@ -63,7 +58,6 @@ export function parseQuery(query: string, variants: readonly (readonly string[])
   raw.sort((a, b) => a.at - b.at); // terms in the order typed
 
   const terms: QueryTerm[] = [];
-  const tooShort: string[] = [];
   const seen = new Set<string>();
   for (const { text, phrase, negated } of raw) {
     const folded = normalizeTerm(foldText(text));
@@ -79,7 +73,7 @@ export function parseQuery(query: string, variants: readonly (readonly string[])
     }
     terms.push({ text, phrase, negated, spellings });
   }
-  return { terms, tooShort };
+  return { terms };
 }
 
 /** Inside a term, white space between Chinese characters is dropped (Chinese text has none) and runs of it become one space. */

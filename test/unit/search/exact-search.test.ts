@@ -53,7 +53,6 @@ describe.each([
     const result = await runSearch('習');
     expect(result.rowsByDate).toEqual([6, 13]);
     expect(result.rows).toEqual([6, 13]);
-    expect(result.query.tooShort).toEqual([]);
   });
 
   it('does not widen common words into other vocabulary (文件, 數據)', async () => {
