@@ -149,6 +149,15 @@ describe('the build cache', () => {
     }
   });
 
+  it('opens and closes more times in one process than LMDB has reader slots (126), as a build that stays up does', async () => {
+    const cacheDir = temporary('reopened');
+    for (let build = 0; build < 150; build++) {
+      const cache = openBuildCache(cacheDir);
+      expect(cache.hasRecord()).toBe(false);
+      await cache.close();
+    }
+  });
+
   it('discards a cache of an older format version, says so in the report, and parses every post again', async () => {
     const postsDir = archive();
     const outDir = temporary('out');

@@ -1,6 +1,7 @@
 /**
  * The build's worker threads on posts that push them: the largest post a build accepts builds at
- * default settings, and a post that kills its worker is reported while the build goes on.
+ * default settings, a post that kills its worker is reported while the build goes on, and a worker
+ * serves more tasks than LMDB has reader slots.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,27 @@ describe('the build workers', () => {
       expect(built.indexed.has(`${names[124]}.html`)).toBe(true);
     } finally {
       await store.close();
+      await pool.close();
+    }
+  });
+
+  it('serve more tasks on one thread than LMDB has reader slots (126)', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-readers-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-readers-cache-'));
+    writePosts(posts, 3);
+    const store = diskStore(cacheDir);
+    const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
+    await store.close();
+    const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    try {
+      const key = built.storeKeys[0]!;
+      let served = 0;
+      for (let task = 0; task < 200; task++) {
+        const partial = await pool.run({ type: 'rows', tasks: [{ row: 0, key }], storeDir: cacheDir });
+        if (partial.counts.length > 0) served++;
+      }
+      expect(served).toBe(200);
+    } finally {
       await pool.close();
     }
   });

@@ -88,8 +88,9 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     },
     async close() {
       await posts.close();
-      // The environment stays open: lmdb keeps one per file and process, shared by its threads.
       await db.root.flushed;
+      // Each opening holds one of LMDB's 126 reader slots until closed: a build that stays up opens one a rebuild.
+      await db.close();
     },
   };
 }

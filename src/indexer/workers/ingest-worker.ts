@@ -5,6 +5,7 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { ingestFile, statAll } from './ingest-file.ts';
 import { mapInOrder } from './map-in-order.ts';
+import { openCacheDb, type CacheDb } from '../incremental/cache-db.ts';
 import { diskStore } from '../incremental/post-store.ts';
 import { SearchIndexBuilder, partialIndexBuffers, type PartialIndex } from '../search/search-index.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
@@ -14,9 +15,20 @@ const FILES_AT_ONCE = 8;
 /** Rows whose tokens are read at once. */
 const ROW_BATCH = 128;
 
+/**
+ * The cache file opened once per thread and folder, for the thread's life: each opening keeps a reader
+ * slot, and LMDB has 126 (a 64k build's workers ran out of them).
+ */
+const cacheDbs = new Map<string, CacheDb>();
+function cacheDbOf(dir: string): CacheDb {
+  let db = cacheDbs.get(dir);
+  if (!db) cacheDbs.set(dir, (db = openCacheDb(dir)));
+  return db;
+}
+
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
-  const store = diskStore(request.storeDir);
+  const store = diskStore(request.storeDir, cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {
     switch (request.type) {
