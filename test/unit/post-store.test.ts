@@ -36,13 +36,19 @@ function countingStore(cache: BuildCache): PostStore & { parsed: number; headsRe
 
 /** A build as buildSite runs one: the last build's entries kept until the index is written, then pruned. */
 async function build(postsDir: string, cacheDir: string, codeVersion?: string) {
-  const cache = openBuildCache(cacheDir);
+  await lastCache?.close();
+  const cache = (lastCache = openBuildCache(cacheDir));
   const store = countingStore(cache);
   const built = await ingestPosts({ postsDir, cache, store, keepStale: true, ...(codeVersion ? { codeVersion } : {}) });
   await cache.prune(built.storeKeys);
-  await cache.close();
+  // Left open until the next build: the test reads the built posts from it.
   return { built, parsed: store.parsed, headsRead: store.headsRead };
 }
+let lastCache: BuildCache | undefined;
+afterEach(async () => {
+  await lastCache?.close();
+  lastCache = undefined;
+});
 
 const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
 const STORE_MODULE = resolve('src/indexer/incremental/post-store.ts');
@@ -123,13 +129,14 @@ describe('the disk post store', () => {
       const requests: string[] = [];
       const run = pool.run.bind(pool);
       pool.run = ((request) => (requests.push(request.type), run(request))) as typeof pool.run;
-      const cache = openBuildCache(cacheDir);
+      await lastCache?.close();
+      // Left open until the next build (see build above).
+      const cache = (lastCache = openBuildCache(cacheDir));
       try {
         const built = await ingestPosts({ postsDir, cache, pool, keepStale: true });
         await cache.prune(built.storeKeys);
         return { built, requests };
       } finally {
-        await cache.close();
         await pool.close();
       }
     };
