@@ -307,18 +307,23 @@ function unitsToString(source: Uint16Array, length: number): string {
 
 /** The folded text from `start` to `end` (a word: at most MAX_WORD_LENGTH units). */
 function textOf(start: number, end: number): string {
+  return unitRangeToString(units, start, end);
+}
+
+/** UTF-16 units `start` to `end` of `source` as a string: also how the search index reads its packed tokens. */
+export function unitRangeToString(source: Uint16Array, start: number, end: number): string {
   // Most words are a few units long: passed as arguments, not spread from a view (~5× slower).
   switch (end - start) {
     case 1:
-      return String.fromCharCode(units[start]!);
+      return String.fromCharCode(source[start]!);
     case 2:
-      return String.fromCharCode(units[start]!, units[start + 1]!);
+      return String.fromCharCode(source[start]!, source[start + 1]!);
     case 3:
-      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!);
+      return String.fromCharCode(source[start]!, source[start + 1]!, source[start + 2]!);
     case 4:
-      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!, units[start + 3]!);
+      return String.fromCharCode(source[start]!, source[start + 1]!, source[start + 2]!, source[start + 3]!);
     default:
-      return String.fromCharCode.apply(null, units.subarray(start, end) as unknown as number[]);
+      return String.fromCharCode.apply(null, source.subarray(start, end) as unknown as number[]);
   }
 }
 

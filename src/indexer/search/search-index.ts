@@ -13,7 +13,7 @@
  * post per token) and a token seen in one post only — most of them, news text being full of names —
  * keeps its one posting in two numbers instead of a buffer.
  */
-import { countSearchTokens, type SearchTokens } from '../parse/count-tokens.ts';
+import { countSearchTokens, unitRangeToString, type SearchTokens } from '../parse/count-tokens.ts';
 import { TokenIds } from './token-ids.ts';
 
 /**
@@ -329,21 +329,7 @@ function compareTokensAt(a: PartialIndex, i: number, b: PartialIndex, j: number)
 
 /** Token `i` of a part as a string. */
 function tokenAt(part: PartialIndex, i: number): string {
-  const start = part.tokenStarts[i]!;
-  const units = part.tokenUnits;
-  // Most tokens are two to four units: passed as arguments, not spread from a view.
-  switch (part.tokenStarts[i + 1]! - start) {
-    case 1:
-      return String.fromCharCode(units[start]!);
-    case 2:
-      return String.fromCharCode(units[start]!, units[start + 1]!);
-    case 3:
-      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!);
-    case 4:
-      return String.fromCharCode(units[start]!, units[start + 1]!, units[start + 2]!, units[start + 3]!);
-    default:
-      return String.fromCharCode.apply(null, units.subarray(start, part.tokenStarts[i + 1]!) as unknown as number[]);
-  }
+  return unitRangeToString(part.tokenUnits, part.tokenStarts[i]!, part.tokenStarts[i + 1]!);
 }
 
 /** Bytes of the chunks merged postings are cut from. @default 1 MiB */
