@@ -8,22 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { buildAndServe, chromiumAvailable, CHROMIUM, ROOT, screenshot, watchPage, type Site } from './support.ts';
+import { buildAndServe, chromiumAvailable, CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot, watchPage, type Site } from './support.ts';
 
 const available = chromiumAvailable();
 if (!available) console.warn('[e2e] SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)');
-
-/** As support.ts launches it: no sandbox as root, no background traffic to a network the machine lacks. */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface AppManifest {
   url: string;
@@ -41,7 +29,7 @@ describe.skipIf(!available)('the installable app in Chromium', () => {
   beforeAll(async () => {
     site = await buildAndServe('installable', resolve(ROOT, 'posts'), '/');
     profile = mkdtempSync(join(tmpdir(), 'cna-reader-profile-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
     page = context.pages()[0] ?? (await context.newPage());
     problems = await watchPage(page, new URL(site.url).origin);
     await page.goto(site.url);
