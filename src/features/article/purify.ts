@@ -57,43 +57,11 @@ const ALLOWED_TAGS = [
   'rt',
   'rp',
 ];
-const ALLOWED_ATTR = [
-  'href',
-  'title',
-  'class',
-  'src',
-  'srcset',
-  'alt',
-  'width',
-  'height',
-  'media',
-  'type',
-  'colspan',
-  'rowspan',
-  'scope',
-  'start',
-  'reversed',
-  'rel',
-  'target',
-];
-
-const NON_URL_ATTRIBUTES = [
-  'width',
-  'height',
-  'media',
-  'type',
-  'colspan',
-  'rowspan',
-  'scope',
-  'start',
-  'reversed',
-  'rel',
-  'target',
-  'sizes',
-  'referrerpolicy',
-  'loading',
-  'decoding',
-];
+/** Attributes that hold no URL: DOMPurify would otherwise check each against ALLOWED_URI. */
+const PLAIN_ATTR = ['width', 'height', 'media', 'type', 'colspan', 'rowspan', 'scope', 'start', 'reversed', 'rel', 'target'];
+const ALLOWED_ATTR = ['href', 'title', 'class', 'src', 'srcset', 'alt', ...PLAIN_ATTR];
+/** The hook's own attributes are set after the allow-list has run. */
+const HOOK_ATTR = ['referrerpolicy', 'loading', 'decoding', 'sizes'];
 
 /** Only absolute http(s) URLs, and this site's own paths (pictures an archive ships). */
 const ALLOWED_URI = /^(?:https?:\/\/|\/(?!\/))/i;
@@ -131,10 +99,8 @@ export function purifyPostHtml(html: string): DocumentFragment {
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
     RETURN_DOM_FRAGMENT: true,
-    // referrerpolicy, loading and decoding are added by the hook, after the allow-list has run.
-    ADD_ATTR: ['referrerpolicy', 'loading', 'decoding', 'sizes'],
-    // DOMPurify checks every attribute not named here against ALLOWED_URI_REGEXP; these hold no URLs.
-    ADD_URI_SAFE_ATTR: NON_URL_ATTRIBUTES,
+    ADD_ATTR: HOOK_ATTR,
+    ADD_URI_SAFE_ATTR: [...PLAIN_ATTR, ...HOOK_ATTR],
   });
   const first = fragment.querySelector('img');
   if (first) {
