@@ -28,6 +28,7 @@ export default defineConfig({
     strictPort: false,
   },
   test: {
+    globalSetup: ['test/temp-folder.ts'],
     projects: [
       {
         extends: true,
