@@ -23,11 +23,13 @@ interface Label {
 
 /**
  * Issue 25's targets are precision ≥ 0.95 and recall ≥ 0.8. Precision is held to its target; recall is
- * held at what the rules reach on the whole sample (0.72: the target is met on the first 237 pairs,
- * not on the 40 drawn from the grouping's own output, see docs/same-story.md).
+ * held at what the rules reach, on the whole sample and on the held-out odd half (0.84 and 0.86, see
+ * docs/same-story.md).
  */
 const PRECISION_TARGET = 0.95;
-const RECALL_FLOOR = 0.7;
+const RECALL_FLOOR = 0.84;
+/** Pairs 0–276 were drawn before the present rules; 277 on, from the pairs those rules added. */
+const DRAWN_BEFORE_RULES = 277;
 
 describe.runIf(available)('same story over the real corpus', () => {
   const labels = (JSON.parse(readFileSync(new URL('../fixtures/same-story-labels.json', import.meta.url), 'utf8')) as { pairs: Label[] }).pairs;
@@ -67,15 +69,19 @@ describe.runIf(available)('same story over the real corpus', () => {
 
   it("groups the labelled pairs with issue 25's precision, and recall no lower than measured", () => {
     const { precision, recall } = measure(labels);
-    console.info(
-      `[same story] ${describeMeasure('all', labels)}; ${describeMeasure(
-        'even, rules chosen on',
-        labels.filter((_, at) => at % 2 === 0),
-      )}; ${describeMeasure(
-        'odd, held out',
-        labels.filter((_, at) => at % 2 === 1),
-      )}`,
-    );
+    const halves = [
+      ['all', labels],
+      ['even, rules chosen on', labels.filter((_, at) => at % 2 === 0)],
+      ['odd, held out', labels.filter((_, at) => at % 2 === 1)],
+      ['drawn before the rules', labels.slice(0, DRAWN_BEFORE_RULES)],
+    ] as const;
+    console.info(`[same story] ${halves.map(([name, pairs]) => describeMeasure(name, pairs)).join('; ')}`);
+    expect(precision).toBeGreaterThanOrEqual(PRECISION_TARGET);
+    expect(recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
+  });
+
+  it("groups the held-out half of the labelled pairs with issue 25's precision, and recall no lower than measured", () => {
+    const { precision, recall } = measure(labels.filter((_, at) => at % 2 === 1));
     expect(precision).toBeGreaterThanOrEqual(PRECISION_TARGET);
     expect(recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
   });

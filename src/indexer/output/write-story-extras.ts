@@ -26,7 +26,7 @@ import {
   type StoryRef,
 } from '../../shared/types.ts';
 import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
-import { findSameStories, MAX_SAME_STORY, storyPrint, type StoryItem } from '../plan/same-story.ts';
+import { findSameStories, MAX_SAME_STORY, storyPrint, storyTerms, type StoryItem } from '../plan/same-story.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
 
@@ -87,13 +87,14 @@ export function storyItemsOf(bucket: PostBucket): CachedStory[] {
 }
 
 /** The same-story input of a cached post. */
-export function storyItemOf([id, title, date, tags, signature, , , shingles]: CachedStory): StoryItem {
+export function storyItemOf([id, title, date, tags, signature, lead, , shingles]: CachedStory): StoryItem {
   return {
     id,
     title,
     time: Date.parse(date),
     signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
     shingles,
+    terms: storyTerms(title, lead),
     ...(tags[0] ? { outlet: tags[0] } : {}),
   };
 }

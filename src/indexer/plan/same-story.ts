@@ -11,6 +11,7 @@
  */
 import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
+import { termCounts } from './related-reading.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
@@ -41,7 +42,20 @@ export const SAME_STORY_RULES = {
   digest: { title: 0.7, hours: 18 },
   /** Another outlet under a like title within a day. */
   otherOutlet: { title: 0.5, hours: 24 },
+  /** Titles whose numbers differ are one story when both report a toll rising (增至…死), within hours. */
+  toll: { hours: 12 },
+  /**
+   * Another outlet, titles partly alike, and the rare names of title and lead shared (`names`: cosine of
+   * their idf-weighted terms): one event in other words (BBC and CNA on one trial, RFA and CNA on one sentence).
+   */
+  otherOutletNames: { title: 0.3, names: 0.25, hours: 12 },
+  /** The same outlet, within hours: titles partly alike and the rare names shared (another angle of one event). */
+  sameOutletNames: { title: 0.3, names: 0.3, hours: 6 },
 } as const;
+
+/** A title reports a toll rising: a rising word and a casualty word (香港宏福苑大火增至75死). */
+const TOLL_RISING = /增至|升至|增加至|增加到|上升至|上升到|攀升至|增為|升到/;
+const TOLL_CASUALTY = /死|傷|罹難|喪生|失蹤|遇難/;
 
 /** At most this far apart in time: the longest window of SAME_STORY_RULES. @default 24 hours */
 export const SAME_STORY_WINDOW_MS = 24 * 3600 * 1000;
@@ -68,12 +82,22 @@ export interface StoryItem {
   shingles?: number;
   /** The outlet (first tag key): one outlet's later report of a story is usually a new development. */
   outlet?: string;
+  /** Its name terms (storyTerms of the title and lead): what it names, compared by rarity. */
+  terms?: StoryTerms;
+}
+
+/** A post's terms as hashes, ascending, with their counts (title terms counted twice, see termCounts). */
+export interface StoryTerms {
+  hashes: Uint32Array;
+  counts: Uint8Array;
 }
 
 export interface StoryTitle {
   bigrams: Set<string>;
   /** The numbers in the title (counts, dates, figures), as written. */
   numbers: Set<string>;
+  /** It reports a toll rising (TOLL_RISING and TOLL_CASUALTY). */
+  toll: boolean;
 }
 
 /** A title's bigrams of folded letters and digits, and its numbers. */
@@ -83,7 +107,7 @@ export function storyTitle(title: string): StoryTitle {
   const units = storyUnits(title);
   const bigrams = new Set<string>();
   for (let at = 0; at + 2 <= units.length; at++) bigrams.add(`${units[at]} ${units[at + 1]}`);
-  return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []) };
+  return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []), toll: TOLL_RISING.test(text) && TOLL_CASUALTY.test(text) };
 }
 
 /**
@@ -123,13 +147,17 @@ export interface PairLikeness {
   text: number;
   /** Estimated share of the smaller text's shingles in the other. */
   contained: number;
+  /** Cosine of the two posts' idf-weighted title and lead terms (0 when either has none). */
+  names: number;
 }
 
 /** Whether two posts are one story, from their titles and how alike their texts are (SAME_STORY_RULES, in turn). */
 export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): boolean {
   const rules = SAME_STORY_RULES;
   const { hours, text, contained } = pair;
-  if (!numbersAgree(a.numbers, b.numbers) && !(text >= rules.revision.text && hours <= rules.revision.hours)) return false;
+  const isRevision = text >= rules.revision.text && hours <= rules.revision.hours;
+  const isTollRising = a.toll && b.toll && hours <= rules.toll.hours;
+  if (!numbersAgree(a.numbers, b.numbers) && !isRevision && !isTollRising) return false;
   if (pair.sameOutlet && jaccard(a.bigrams, b.bigrams) >= rules.series.titleJaccard && contained < rules.series.contained) return false;
   const title = overlap(a.bigrams, b.bigrams);
   return (
@@ -137,7 +165,9 @@ export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): b
     (text >= rules.shared.text && hours <= rules.shared.hours) ||
     (title >= rules.sameTitle.title && hours <= rules.sameTitle.hours) ||
     (title >= rules.digest.title && hours <= rules.digest.hours) ||
-    (!pair.sameOutlet && title >= rules.otherOutlet.title && hours <= rules.otherOutlet.hours)
+    (!pair.sameOutlet && title >= rules.otherOutlet.title && hours <= rules.otherOutlet.hours) ||
+    (!pair.sameOutlet && title >= rules.otherOutletNames.title && pair.names >= rules.otherOutletNames.names && hours <= rules.otherOutletNames.hours) ||
+    (pair.sameOutlet && title >= rules.sameOutletNames.title && pair.names >= rules.sameOutletNames.names && hours <= rules.sameOutletNames.hours)
   );
 }
 
@@ -196,6 +226,49 @@ export function storyPrint(text: string): { signature: Uint32Array; shingles: nu
   return { signature, shingles: shingles.size };
 }
 
+/**
+ * A post's name terms: the search tokens of its title and lead (termCounts: the title's counted twice),
+ * hashed, without single characters (一 字 names nothing). Depends on the post alone, so it is made with
+ * the post's signature and kept with it.
+ */
+export function storyTerms(title: string, lead: string): StoryTerms {
+  const counts = new Map<number, number>();
+  for (const [term, count] of termCounts(title, lead)) {
+    if (term.length < 2) continue;
+    const hash = fnv1a(term);
+    counts.set(hash, (counts.get(hash) ?? 0) + count);
+  }
+  const hashes = Uint32Array.from(counts.keys()).sort();
+  return { hashes, counts: Uint8Array.from(hashes, (hash) => Math.min(255, counts.get(hash)!)) };
+}
+
+/**
+ * Each post's terms weighted by count × idf over the posts (a name held by few posts weighs most) and
+ * normalised to length 1, in the order of its hashes.
+ */
+function nameWeights(items: readonly StoryItem[]): (Float32Array | undefined)[] {
+  const frequency = new Map<number, number>();
+  for (const item of items) for (const hash of item.terms?.hashes ?? []) frequency.set(hash, (frequency.get(hash) ?? 0) + 1);
+  return items.map(({ terms }) => {
+    if (!terms || terms.hashes.length === 0) return undefined;
+    const weights = Float32Array.from(terms.hashes, (hash, n) => terms.counts[n]! * Math.log(items.length / frequency.get(hash)!));
+    let squares = 0;
+    for (const weight of weights) squares += weight * weight;
+    return squares === 0 ? undefined : weights.map((weight) => weight / Math.sqrt(squares));
+  });
+}
+
+/** Cosine of two posts' weighted terms: a walk along both ascending hash lists. */
+function nameLikeness(a: StoryTerms, weightsA: Float32Array, b: StoryTerms, weightsB: Float32Array): number {
+  let sum = 0;
+  for (let i = 0, j = 0; i < a.hashes.length && j < b.hashes.length;) {
+    if (a.hashes[i]! < b.hashes[j]!) i++;
+    else if (a.hashes[i]! > b.hashes[j]!) j++;
+    else sum += weightsA[i++]! * weightsB[j++]!;
+  }
+  return sum;
+}
+
 /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
 export function similarity(a: Uint32Array, b: Uint32Array): number {
   let same = 0;
@@ -212,6 +285,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
   const order = items.map((_, at) => at).sort((a, b) => items[a]!.time - items[b]!.time);
   const titles = items.map((item) => storyTitle(item.title));
+  const weights = nameWeights(items);
   const candidates = new Set<number>();
   const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
 
@@ -262,6 +336,7 @@ export function findSameStories(items: readonly StoryItem[]): Map<string, { id: 
       sameOutlet: first.outlet !== undefined && first.outlet === second.outlet,
       text,
       contained: estimatedContainment(text, first.shingles ?? 0, second.shingles ?? 0),
+      names: weights[a] && weights[b] ? nameLikeness(first.terms!, weights[a], second.terms!, weights[b]) : 0,
     };
     if (!isSameStory(titles[a]!, titles[b]!, pair)) continue;
     const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));
