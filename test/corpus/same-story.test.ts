@@ -7,9 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { memoryStore } from '../../src/indexer/incremental/post-store.ts';
 import { storyItemOf, storyItemsOf } from '../../src/indexer/output/write-story-extras.ts';
 import { findSameStories, SAME_STORY_WINDOW_MS, type StoryItem } from '../../src/indexer/plan/same-story.ts';
-import type { PostBucket } from '../../src/shared/types.ts';
+import { shardFile, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;
 const available = CORPUS_DIR !== undefined && existsSync(join(CORPUS_DIR, '_manifest'));
@@ -36,15 +37,29 @@ describe.runIf(available)('same story over the real corpus', () => {
   const items: StoryItem[] = [];
   let foundPairs: ReturnType<typeof findSameStories>;
   let ids: Set<string>;
+  let printsMade = 0;
   // In a hook, not the suite's body: vitest collects a skipped suite's body too.
   beforeAll(async () => {
-    const built = await ingestPosts({ postsDir: CORPUS_DIR! });
+    // As a build groups them: each post's story print as its parse made it and the store keeps it.
+    const store = memoryStore();
+    const built = await ingestPosts({ postsDir: CORPUS_DIR!, store });
+    const keyOf = new Map<string, string>();
+    for (let shard = 0; shard < built.manifest.shardCount; shard++) {
+      const { posts } = JSON.parse(built.files.get(shardFile(shard))!) as MetaShard;
+      posts.forEach((post, offset) => keyOf.set(post.id, built.rows[shard * built.manifest.shardSize + offset]!.key));
+    }
     for await (const [, bytes] of built.postBuckets()) {
-      for (const story of storyItemsOf(JSON.parse(bytes.toString('utf8')) as PostBucket)) items.push(storyItemOf(story));
+      const { stories, made } = await storyItemsOf(JSON.parse(bytes.toString('utf8')) as PostBucket, (id) => store.getStory(keyOf.get(id)!));
+      printsMade += made;
+      for (const story of stories) items.push(storyItemOf(story));
     }
     foundPairs = findSameStories(items);
     ids = new Set(items.map((item) => item.id));
   }, 600_000);
+
+  it("takes every post's story print from the store, as its parse made it", () => {
+    expect(printsMade).toBe(0);
+  });
 
   it('knows every post id of the labelled sample', () => {
     expect(labels.flatMap(({ a, b }) => [a, b]).filter((id) => !ids.has(id))).toEqual([]);

@@ -1,15 +1,15 @@
 /**
  * Writes each post's extras (ExtrasBucket): its other reports of the same story (plan/same-story.ts)
  * and, for a post with few links of its own, further reading (plan/related-reading.ts), from the post
- * buckets as written. What they need of a post (signature, lead, links) depends on the post alone: it
- * is kept in the build cache with its bucket's size and time, and a bucket the build left as it was
+ * buckets as written. A post's story print (signature, name terms, lead) is made where the post is
+ * parsed and kept with it in the post store (parse/post-digest.ts); what the extras need of a post is
+ * kept in the build cache with its bucket's size and time, and a bucket the build left as it was
  * (write-index.ts writes only buckets whose posts changed) is not read again. Extras files are written
  * only when they change.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeHTML } from 'entities';
 import {
   extrasBucketCount,
   extrasFile,
@@ -22,18 +22,18 @@ import {
   type Manifest,
   type PostBucket,
   type PostExtras,
-  type PostFile,
   type StoryRef,
 } from '../../shared/types.ts';
 import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
-import { findSameStories, MAX_SAME_STORY, storyPrint, storyTerms, type StoryItem } from '../plan/same-story.ts';
+import type { PostStore } from '../incremental/post-store.ts';
+import { findSameStories, MAX_SAME_STORY, parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem } from '../plan/same-story.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
-import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
+import { findFurtherReading, type ReadingItem } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
 const CACHE_FILE = 'same-story-signatures.json';
-/** Bumped when what a signature is made from changes: the cache is then made anew. */
-const CACHE_VERSION = 4;
+/** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
+const CACHE_VERSION = 5;
 
 interface CachedBucket {
   size: number;
@@ -41,18 +41,15 @@ interface CachedBucket {
   posts: CachedStory[];
 }
 
-/** What the extras keep of a post: the signature in base64 ('' for a text too short), with its count of shingles. */
-type CachedStory = [
-  id: string,
-  title: string,
-  date: string,
-  tags: string[],
-  signature: string,
-  lead: string,
-  links: string[],
-  shingles: number,
-  versions: string[],
-];
+/** What the extras keep of a post: its story print as its JSON line (see serializeStoryPrint), its links and versions. */
+type CachedStory = [id: string, title: string, date: string, tags: string[], print: string, links: string[], versions: string[]];
+
+/** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
+export interface StoryPrints {
+  /** Every row's store key, in row order (oldest first), as the metadata shards list the posts. */
+  keys: readonly string[];
+  store: Pick<PostStore, 'getStory'>;
+}
 
 export interface WrittenStoryExtras {
   posts: number;
@@ -62,50 +59,70 @@ export interface WrittenStoryExtras {
   furtherReading: number;
   /** Post buckets read (the others' signatures came from the cache). */
   bucketsRead: number;
+  /** Story prints made here from a written post (the others came from the post store or the cache). */
+  printsMade: number;
   written: number;
   unchanged: number;
   seconds: number;
 }
 
-/** A post's text for comparing: its title and its clean HTML's text. */
-export function storyTextOf(post: Pick<PostFile, 'title' | 'html'>): string {
-  return `${post.title}\n${decodeHTML(post.html.replace(/<[^>]*>/g, ' '))}`;
+/**
+ * What the extras need of each post of a bucket: kept in the cache. `printOf` gives a post's story
+ * print as the post store keeps it; without one (an older store entry, no store) it is made here from
+ * the written post.
+ */
+export async function storyItemsOf(
+  bucket: PostBucket,
+  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+): Promise<{ stories: CachedStory[]; made: number }> {
+  let made = 0;
+  const stories = await Promise.all(
+    bucket.map(async (post): Promise<CachedStory> => {
+      let print = await printOf(post.id);
+      if (print === undefined || !parseStoryPrint(print)) {
+        made++;
+        print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
+      }
+      // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
+      const links = post.related.map((link) => link.archivedId ?? link.url);
+      const versions = (post.versions ?? []).map((version) => version.id);
+      return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), print, links, versions];
+    }),
+  );
+  return { stories, made };
 }
 
-/** What the extras need of each post of a bucket: kept in the cache. */
-export function storyItemsOf(bucket: PostBucket): CachedStory[] {
-  return bucket.map((post) => {
-    const text = storyTextOf(post);
-    const print = storyPrint(text);
-    const lead = text.slice(post.title.length + 1, post.title.length + 1 + LEAD_CHARACTERS);
-    // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
-    const links = post.related.map((link) => link.archivedId ?? link.url);
-    const signature = print ? Buffer.from(print.signature.buffer).toString('base64') : '';
-    const versions = (post.versions ?? []).map((version) => version.id);
-    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature, lead, links, print?.shingles ?? 0, versions];
-  });
-}
-
-/** The same-story input of a cached post. */
-export function storyItemOf([id, title, date, tags, signature, lead, , shingles]: CachedStory): StoryItem {
+/** The same-story input of a cached post, and its lead. */
+export function storyItemOf([id, title, date, tags, line]: CachedStory): StoryItem & { lead: string } {
+  const print = parseStoryPrint(line)!;
   return {
     id,
     title,
     time: Date.parse(date),
-    signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
-    shingles,
-    terms: storyTerms(title, lead),
+    signature: print.signature,
+    shingles: print.shingles,
+    terms: print.terms,
+    lead: print.lead,
     ...(tags[0] ? { outlet: tags[0] } : {}),
   };
 }
 
-export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Promise<WrittenStoryExtras> {
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, CACHE_FILE);
   const cache = loadCache(cachePath);
   const fresh: Record<string, CachedBucket> = {};
   let bucketsRead = 0;
+  let printsMade = 0;
+  // Each post's row, read from the shards once when first needed (a bucket read, or the groups).
+  let rows: Map<string, number> | undefined;
+  const rowOf = async () => (rows ??= await rowsOfPosts(dataRoot, manifest));
+  const printOf = async (id: string) => {
+    const row = prints && (await rowOf()).get(id);
+    const key = row === undefined ? undefined : prints!.keys[row];
+    return key === undefined ? undefined : prints!.store.getStory(key);
+  };
   const postsRoot = join(dataRoot, 'posts');
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
@@ -115,7 +132,9 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
       else {
         bucketsRead++;
-        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket) };
+        const { stories, made } = await storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket, printOf);
+        printsMade += made;
+        fresh[path] = { size, mtimeMs, posts: stories };
       }
     }
   }
@@ -124,7 +143,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const unchangedPosts = bucketsRead === 0 && Object.keys(cache.buckets).length === Object.keys(fresh).length && cache.written !== undefined;
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return { ...cache.written!, bucketsRead: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
+    return { ...cache.written!, bucketsRead: 0, printsMade: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
   const refs = new Map<string, StoryRef>();
@@ -134,11 +153,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const versionsOf = new Map<string, string[]>();
   for (const bucket of Object.values(fresh)) {
     for (const story of bucket.posts) {
-      const [id, title, date, tags, , lead, links, , versions] = story;
+      const [id, title, date, tags, , links, versions] = story;
       if (versions.length > 0) versionsOf.set(id, versions);
       refs.set(id, { id, title, date, tags });
-      items.push(storyItemOf(story));
-      reading.push({ id, title, lead, ownLinks: links.length });
+      const item = storyItemOf(story);
+      items.push(item);
+      reading.push({ id, title, lead: item.lead, ownLinks: links.length });
       ownLinks.set(id, links);
     }
   }
@@ -158,7 +178,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   }
   const groups: RowGroups = {
     version: INDEX_FORMAT_VERSION,
-    ...buildRowGroups({ rowOf: await rowsOfPosts(dataRoot, manifest), versionsOf, sameStoryOf: found }),
+    ...buildRowGroups({ rowOf: await rowOf(), versionsOf, sameStoryOf: found }),
   };
   const compression = manifest.compression ?? 'none';
   const groupsJson = JSON.stringify(groups);
@@ -175,6 +195,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     grouped: found.size,
     furtherReading: further.size,
     bucketsRead,
+    printsMade,
     written,
     unchanged,
     seconds: (performance.now() - started) / 1000,

@@ -9,9 +9,10 @@
  * in either script matches; a shingle is SHINGLE_UNITS consecutive units, a unit being a CJK
  * character or a Latin word (punctuation and spaces are not units).
  */
+import { decodeHTML } from 'entities';
 import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
-import { termCounts } from './related-reading.ts';
+import { LEAD_CHARACTERS, termCounts } from './related-reading.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
@@ -267,6 +268,67 @@ function nameLikeness(a: StoryTerms, weightsA: Float32Array, b: StoryTerms, weig
     else sum += weightsA[i++]! * weightsB[j++]!;
   }
   return sum;
+}
+
+/**
+ * What the grouping needs of a post's text, made where the post is parsed (parse/post-digest.ts) and kept
+ * with it in the build cache: its signature and shingle count, its name terms, and its lead (the start
+ * of its text, for further reading).
+ */
+export interface StoryPrint {
+  signature: Uint32Array | undefined;
+  shingles: number;
+  terms: StoryTerms;
+  lead: string;
+}
+
+/**
+ * Bumped when what a story print is made of changes (the text, the shingles, the terms): a print of
+ * another version in the build cache is made again from the written post.
+ */
+export const STORY_PRINT_VERSION = 2;
+
+/**
+ * The text a story print is made of: the post's clean HTML without its tags, so that figure captions
+ * (often the lead's summary of the event) count as they did when prints were made from written posts.
+ */
+export function storyTextOfHtml(html: string): string {
+  return decodeHTML(html.replace(/<[^>]*>/g, ' '));
+}
+
+/** A post's story print, from its title and its text (storyTextOfHtml). */
+export function storyPrintOf(title: string, text: string): StoryPrint {
+  const print = storyPrint(`${title}\n${text}`);
+  const lead = text.slice(0, LEAD_CHARACTERS);
+  return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead), lead };
+}
+
+/** A story print as one line of JSON (no raw line break): the version, then its parts, arrays in base64. */
+export function serializeStoryPrint({ signature, shingles, terms, lead }: StoryPrint): string {
+  const base64 = (array: Uint32Array | Uint8Array | undefined) =>
+    array ? Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64') : '';
+  return JSON.stringify([STORY_PRINT_VERSION, base64(signature), shingles, base64(terms.hashes), base64(terms.counts), lead]);
+}
+
+/** A serialized story print, or undefined for one of another version (or damaged). */
+export function parseStoryPrint(line: string): StoryPrint | undefined {
+  try {
+    const [version, signature, shingles, hashes, counts, lead] = JSON.parse(line) as [number, string, number, string, string, string];
+    if (version !== STORY_PRINT_VERSION) return undefined;
+    return {
+      signature: signature ? uint32s(signature) : undefined,
+      shingles,
+      terms: { hashes: uint32s(hashes), counts: new Uint8Array(Buffer.from(counts, 'base64')) },
+      lead,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Little-endian 32-bit words from base64 (copied: a Buffer's bytes may not be aligned for a Uint32Array). */
+function uint32s(base64: string): Uint32Array {
+  return new Uint32Array(Uint8Array.from(Buffer.from(base64, 'base64')).buffer);
 }
 
 /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
