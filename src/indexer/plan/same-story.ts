@@ -54,9 +54,9 @@ export const SAME_STORY_RULES = {
   sameOutletNames: { title: 0.3, names: 0.3, hours: 6 },
 } as const;
 
-/** A title reports a toll rising: a rising word and a casualty word (香港宏福苑大火增至75死). */
-const TOLL_RISING = /增至|升至|增加至|增加到|上升至|上升到|攀升至|增為|升到/;
-const TOLL_CASUALTY = /死|傷|罹難|喪生|失蹤|遇難/;
+/** A title reports a toll rising: a rising word and a casualty word (香港宏福苑大火增至75死), as folded (Simplified). */
+const TOLL_RISING = /增至|升至|增加至|增加到|上升至|上升到|攀升至|增为|升到/;
+const TOLL_CASUALTY = /死|伤|罹难|丧生|失踪|遇难/;
 
 /** At most this far apart in time: the longest window of SAME_STORY_RULES. @default 24 hours */
 export const SAME_STORY_WINDOW_MS = 24 * 3600 * 1000;
@@ -103,9 +103,10 @@ export interface StoryTitle {
 
 /** A title's bigrams of folded letters and digits, and its numbers. */
 export function storyTitle(title: string): StoryTitle {
-  const text = [...foldText(title)].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.').join('');
+  const folded = foldText(title);
+  const text = [...folded].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.').join('');
   // Pairs of units (CJK characters, Latin words): letter pairs made any two English titles alike.
-  const units = storyUnits(title);
+  const units = foldedUnits(folded);
   const bigrams = new Set<string>();
   for (let at = 0; at + 2 <= units.length; at++) bigrams.add(`${units[at]} ${units[at + 1]}`);
   return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []), toll: TOLL_RISING.test(text) && TOLL_CASUALTY.test(text) };
@@ -184,7 +185,10 @@ export function estimatedContainment(text: number, shinglesA: number, shinglesB:
 
 /** The units of a text as search folds it: CJK characters and Latin words. */
 export function storyUnits(text: string): string[] {
-  const folded = foldText(text);
+  return foldedUnits(foldText(text));
+}
+
+function foldedUnits(folded: string): string[] {
   const units: string[] = [];
   let word = '';
   for (const char of folded) {
@@ -351,18 +355,20 @@ export function findSameStories(items: readonly StoryItem[]): Map<string, { id: 
   const candidates = new Set<number>();
   const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
 
-  const byBand = new Map<string, number[]>();
+  // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
+  const byBand = Array.from({ length: BANDS }, () => new Map<number, number[]>());
   for (const at of order) {
     const signature = items[at]!.signature;
     if (!signature) continue;
     for (let band = 0; band < BANDS; band++) {
-      const key = `${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`;
-      const bucket = byBand.get(key);
+      let key = 0;
+      for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
+      const bucket = byBand[band]!.get(key);
       if (bucket) {
         while (bucket.length > 0 && items[at]!.time - items[bucket[0]!]!.time > SAME_STORY_WINDOW_MS) bucket.shift();
         for (const other of bucket) candidates.add(pairKey(at, other));
         bucket.push(at);
-      } else byBand.set(key, [at]);
+      } else byBand[band]!.set(key, [at]);
     }
   }
   // Title pairs: each post against the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
