@@ -33,7 +33,7 @@ import { findFurtherReading, type ReadingItem } from '../plan/related-reading.ts
 export const EXTRAS_FOLDER = 'extras';
 const CACHE_FILE = 'same-story-signatures.json';
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
 interface CachedBucket {
   size: number;
@@ -41,7 +41,11 @@ interface CachedBucket {
   posts: CachedStory[];
 }
 
-/** What the extras keep of a post: its story print as its JSON line (see serializeStoryPrint), its links and versions. */
+/**
+ * What the extras keep of a post: its story print as its JSON line (see serializeStoryPrint), or '' when
+ * the post store keeps it (read again by key: at 200k posts the prints would make this file ~300 MB),
+ * its links and versions.
+ */
 type CachedStory = [id: string, title: string, date: string, tags: string[], print: string, links: string[], versions: string[]];
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
@@ -67,34 +71,35 @@ export interface WrittenStoryExtras {
 }
 
 /**
- * What the extras need of each post of a bucket: kept in the cache. `printOf` gives a post's story
- * print as the post store keeps it; without one (an older store entry, no store) it is made here from
- * the written post.
+ * What the extras need of each post of a bucket. `printOf` gives a post's story print as the post store
+ * keeps it; without one (an older store entry, no store) it is made here from the written post.
+ * `stored` tells which prints came from the store: the cache keeps only the others' (see CachedStory).
  */
 export async function storyItemsOf(
   bucket: PostBucket,
   printOf: (id: string) => Promise<string | undefined> = async () => undefined,
-): Promise<{ stories: CachedStory[]; made: number }> {
+): Promise<{ stories: CachedStory[]; made: number; stored: boolean[] }> {
   let made = 0;
+  const stored: boolean[] = [];
   const stories = await Promise.all(
-    bucket.map(async (post): Promise<CachedStory> => {
+    bucket.map(async (post, at): Promise<CachedStory> => {
       let print = await printOf(post.id);
-      if (print === undefined || !parseStoryPrint(print)) {
+      stored[at] = print !== undefined && parseStoryPrint(print) !== undefined;
+      if (!stored[at]) {
         made++;
         print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
       }
       // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
       const links = post.related.map((link) => link.archivedId ?? link.url);
       const versions = (post.versions ?? []).map((version) => version.id);
-      return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), print, links, versions];
+      return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), print!, links, versions];
     }),
   );
-  return { stories, made };
+  return { stories, made, stored };
 }
 
-/** The same-story input of a cached post, and its lead. */
-export function storyItemOf([id, title, date, tags, line]: CachedStory): StoryItem & { lead: string } {
-  const print = parseStoryPrint(line)!;
+/** The same-story input of a post, and its lead. */
+export function storyItemOf([id, title, date, tags, line]: CachedStory, print = parseStoryPrint(line)!): StoryItem & { lead: string } {
   return {
     id,
     title,
@@ -124,18 +129,21 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     return key === undefined ? undefined : prints!.store.getStory(key);
   };
   const postsRoot = join(dataRoot, 'posts');
+  const lines = new Map<string, string>();
+  const readBucket = async (path: string, size: number, mtimeMs: number): Promise<CachedBucket> => {
+    bucketsRead++;
+    const { stories, made, stored } = await storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket, printOf);
+    printsMade += made;
+    for (const story of stories) lines.set(story[0], story[4]);
+    return { size, mtimeMs, posts: stories.map((story, at) => (stored[at] ? [...story.slice(0, 4), '', ...story.slice(5)] : story) as CachedStory) };
+  };
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
       const { size, mtimeMs } = await stat(join(postsRoot, path));
       const known = cache.buckets[path];
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
-      else {
-        bucketsRead++;
-        const { stories, made } = await storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket, printOf);
-        printsMade += made;
-        fresh[path] = { size, mtimeMs, posts: stories };
-      }
+      else fresh[path] = await readBucket(path, size, mtimeMs);
     }
   }
   // Nothing read, nothing gone, and the output there: the extras are what the last build wrote from
@@ -151,12 +159,21 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const reading: ReadingItem[] = [];
   const ownLinks = new Map<string, string[]>();
   const versionsOf = new Map<string, string[]>();
-  for (const bucket of Object.values(fresh)) {
-    for (const story of bucket.posts) {
+  for (const [path, cached] of Object.entries(fresh)) {
+    // Each post's print: read this build, kept in the cache, or from the store by its key.
+    const printsOf = (bucket: CachedBucket) => Promise.all(bucket.posts.map(async ([id, , , , line]) => (line || lines.get(id)) ?? (await printOf(id)) ?? ''));
+    let bucket = cached;
+    let bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
+    // A print the store does not have (no store given, or an entry gone): the bucket is read again.
+    if (bucketPrints.some((print) => print === undefined)) {
+      bucket = fresh[path] = await readBucket(path, cached.size, cached.mtimeMs);
+      bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
+    }
+    for (const [at, story] of bucket.posts.entries()) {
       const [id, title, date, tags, , links, versions] = story;
       if (versions.length > 0) versionsOf.set(id, versions);
       refs.set(id, { id, title, date, tags });
-      const item = storyItemOf(story);
+      const item = storyItemOf(story, bucketPrints[at]!);
       items.push(item);
       reading.push({ id, title, lead: item.lead, ownLinks: links.length });
       ownLinks.set(id, links);

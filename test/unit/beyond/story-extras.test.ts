@@ -58,6 +58,14 @@ describe('the same story in the build’s output', () => {
     expect(written).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
   });
 
+  it('keeps no print the store holds, and makes them again from the posts when a later build gives no store', async () => {
+    const otherCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, otherCache, prints);
+    expect(readFileSync(join(otherCache, 'same-story-signatures.json'), 'utf8')).not.toContain('"[');
+    rmSync(join(dataRoot, GROUPS_FILE));
+    expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
+  });
+
   it('reads no post bucket and writes nothing when no post changed since the last build', async () => {
     await writeStoryExtras(dataRoot, cacheDir);
     const again = await writeStoryExtras(dataRoot, cacheDir);
