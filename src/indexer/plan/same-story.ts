@@ -248,30 +248,33 @@ export function storyTerms(title: string, lead: string): StoryTerms {
 }
 
 /**
- * Each post's terms weighted by count × idf over the posts (a name held by few posts weighs most) and
- * normalised to length 1, in the order of its hashes.
+ * How rare each term is (its idf over the posts: a name held by few posts weighs most), and each post's
+ * length of count × idf weights: a pair's likeness is then computed from these alone, with no weights
+ * kept per post (at 64k posts, arrays per post took more memory than the signatures).
  */
-function nameWeights(items: readonly StoryItem[]): (Float32Array | undefined)[] {
+function nameRarity(items: readonly StoryItem[]): { idf: (hash: number) => number; lengths: Float64Array } {
   const frequency = new Map<number, number>();
   for (const item of items) for (const hash of item.terms?.hashes ?? []) frequency.set(hash, (frequency.get(hash) ?? 0) + 1);
-  return items.map(({ terms }) => {
-    if (!terms || terms.hashes.length === 0) return undefined;
-    const weights = Float32Array.from(terms.hashes, (hash, n) => terms.counts[n]! * Math.log(items.length / frequency.get(hash)!));
+  const idf = (hash: number) => Math.log(items.length / frequency.get(hash)!);
+  const lengths = new Float64Array(items.length);
+  items.forEach(({ terms }, at) => {
     let squares = 0;
-    for (const weight of weights) squares += weight * weight;
-    return squares === 0 ? undefined : weights.map((weight) => weight / Math.sqrt(squares));
+    for (let n = 0; n < (terms?.hashes.length ?? 0); n++) squares += (terms!.counts[n]! * idf(terms!.hashes[n]!)) ** 2;
+    lengths[at] = Math.sqrt(squares);
   });
+  return { idf, lengths };
 }
 
-/** Cosine of two posts' weighted terms: a walk along both ascending hash lists. */
-function nameLikeness(a: StoryTerms, weightsA: Float32Array, b: StoryTerms, weightsB: Float32Array): number {
+/** Cosine of two posts' count × idf weighted terms: a walk along both ascending hash lists. */
+function nameLikeness(a: StoryTerms, lengthA: number, b: StoryTerms, lengthB: number, idf: (hash: number) => number): number {
+  if (lengthA === 0 || lengthB === 0) return 0;
   let sum = 0;
   for (let i = 0, j = 0; i < a.hashes.length && j < b.hashes.length;) {
     if (a.hashes[i]! < b.hashes[j]!) i++;
     else if (a.hashes[i]! > b.hashes[j]!) j++;
-    else sum += weightsA[i++]! * weightsB[j++]!;
+    else sum += a.counts[i++]! * b.counts[j++]! * idf(a.hashes[i - 1]!) ** 2;
   }
-  return sum;
+  return sum / (lengthA * lengthB);
 }
 
 /**
@@ -351,7 +354,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
   const order = items.map((_, at) => at).sort((a, b) => items[a]!.time - items[b]!.time);
   const titles = items.map((item) => storyTitle(item.title));
-  const weights = nameWeights(items);
+  const names = nameRarity(items);
   const candidates = new Set<number>();
   const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
 
@@ -404,7 +407,7 @@ export function findSameStories(items: readonly StoryItem[]): Map<string, { id: 
       sameOutlet: first.outlet !== undefined && first.outlet === second.outlet,
       text,
       contained: estimatedContainment(text, first.shingles ?? 0, second.shingles ?? 0),
-      names: weights[a] && weights[b] ? nameLikeness(first.terms!, weights[a], second.terms!, weights[b]) : 0,
+      names: first.terms && second.terms ? nameLikeness(first.terms, names.lengths[a]!, second.terms, names.lengths[b]!, names.idf) : 0,
     };
     if (!isSameStory(titles[a]!, titles[b]!, pair)) continue;
     const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));
