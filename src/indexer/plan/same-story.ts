@@ -1,9 +1,10 @@
 /**
  * The same story across outlets: posts whose texts are near-duplicates (a wire story run by several
- * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding.
+ * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding,
+ * and reports of one event in other words, found by their titles and the rare names they share.
  *
- * A post's signature depends on its text alone, so a build keeps it with the post (see
- * output/write-extras.ts) and computes only the new posts'. Pure: text in, signatures and pairs out.
+ * A post's print (signature, name terms, lead) depends on the post alone: it is made where the post is
+ * parsed (parse/post-digest.ts) and kept with it in the build cache. Pure: text in, prints and pairs out.
  *
  * Text is folded as search folds it (NFKC, lower case, Traditional → Simplified), so that a story
  * in either script matches; a shingle is SHINGLE_UNITS consecutive units, a unit being a CJK
