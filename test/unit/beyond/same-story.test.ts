@@ -2,6 +2,9 @@ import {
   estimatedContainment,
   findSameStories,
   numbersAgree,
+  parseStoryPrint,
+  serializeStoryPrint,
+  storyPrintOf,
   storyPrint,
   storySignature,
   storyTerms,
@@ -132,6 +135,16 @@ describe('same story', () => {
   it("estimates the share of a short text held in a long one from the signatures' Jaccard and sizes", () => {
     expect(estimatedContainment(0.25, 100, 400)).toBeCloseTo(1);
     expect(estimatedContainment(0, 100, 400)).toBe(0);
+  });
+
+  it('reads a story print back as it was written to the build cache', () => {
+    const print = storyPrintOf('北部港口新輪渡航線下月啟航', STORY);
+    expect(parseStoryPrint(serializeStoryPrint(print))).toEqual(print);
+  });
+
+  it('takes a story print of another version as none, so that it is made again', () => {
+    const [, ...parts] = JSON.parse(serializeStoryPrint(storyPrintOf('北部港口新輪渡航線下月啟航', STORY))) as unknown[];
+    expect(parseStoryPrint(JSON.stringify([0, ...parts]))).toBeUndefined();
   });
 
   it('makes no signature of a text too short to tell', () => {
