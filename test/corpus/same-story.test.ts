@@ -24,11 +24,12 @@ interface Label {
 
 /**
  * Issue 25's targets are precision ≥ 0.95 and recall ≥ 0.8. Precision is held to its target; recall is
- * held at what the rules reach, on the whole sample and on the held-out odd half (0.84 and 0.86, see
+ * held at what the rules reach, on the whole sample and on the held-out odd half (0.843 and 0.862, see
  * docs/same-story.md).
  */
 const PRECISION_TARGET = 0.95;
 const RECALL_FLOOR = 0.84;
+const HELD_OUT_RECALL_FLOOR = 0.86;
 /** Pairs 0–276 were drawn before the present rules; 277 on, from the pairs those rules added. */
 const DRAWN_BEFORE_RULES = 277;
 
@@ -98,7 +99,7 @@ describe.runIf(available)('same story over the real corpus', () => {
   it("groups the held-out half of the labelled pairs with issue 25's precision, and recall no lower than measured", () => {
     const { precision, recall } = measure(labels.filter((_, at) => at % 2 === 1));
     expect(precision).toBeGreaterThanOrEqual(PRECISION_TARGET);
-    expect(recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
+    expect(recall).toBeGreaterThanOrEqual(HELD_OUT_RECALL_FLOOR);
   });
 
   it('lists a post only with posts of the day around it', () => {
