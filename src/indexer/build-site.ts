@@ -81,7 +81,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     report.phases = [...(report.phases ?? []), ...written.phases];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
     // Feeds, the same story across outlets and further reading, from the index just written.
-    report.extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir });
+    const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
+    report.extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store } });
     return report;
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any

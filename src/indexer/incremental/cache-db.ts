@@ -19,6 +19,7 @@ export const CACHE_PARTS = {
   bodies: 'binary',
   related: 'string',
   rests: 'string',
+  stories: 'string',
   meta: 'string',
   seen: 'string',
   outputs: 'msgpack',

@@ -25,6 +25,8 @@ export interface PostStore {
   get(key: string): Promise<ParseOutcome | undefined>;
   /** A post's search tokens (undefined for a problem, or an entry not there). */
   getSearch(key: string): Promise<SearchTokens | undefined>;
+  /** A post's story print as its JSON line (see plan/same-story.ts; undefined for a problem, or an entry not there). */
+  getStory(key: string): Promise<string | undefined>;
   /**
    * What writing a post's file needs, in one read: its part of its file (see render-post.ts) and its
    * related links; undefined for a problem, or an entry not there.
@@ -66,6 +68,10 @@ export function memoryStore(): PostStore {
       const digest = digests.get(key);
       return digest && 'search' in digest ? digest.search : undefined;
     },
+    getStory: async (key) => {
+      const digest = digests.get(key);
+      return (digest && 'story' in digest && digest.story) || undefined;
+    },
     getForFile: async (key) => {
       const outcome = entries.get(key);
       if (!outcome || !('post' in outcome)) return undefined;
@@ -93,7 +99,7 @@ export function memoryStore(): PostStore {
 }
 
 /** An entry's parts, each its own database: a read takes only the part it needs (see PostStore). */
-const PARTS = ['heads', 'search', 'bodies', 'related', 'rests'] as const;
+const PARTS = ['heads', 'search', 'bodies', 'related', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
@@ -149,6 +155,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       const search = string('search', key);
       return search === undefined ? undefined : attempt(() => parseDigestSearch(search));
     },
+    async getStory(key) {
+      return string('stories', key) || undefined;
+    },
     async getForFile(key) {
       const body = binary(key);
       const related = string('related', key);
@@ -163,13 +172,14 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     },
     async put(contentKey, outcome, digest) {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
-      const [head, search] = serializeDigest(digest);
+      const [head, search, story] = serializeDigest(digest);
       const [body, related, rest] = outcomeParts(outcome);
       // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
       const { cache, dbs } = use();
       writes.push(
         cache.root.transaction(() => {
           dbs.search.put(contentKey, search);
+          dbs.stories.put(contentKey, story);
           dbs.bodies.put(contentKey, body);
           dbs.related.put(contentKey, related);
           dbs.rests.put(contentKey, rest);

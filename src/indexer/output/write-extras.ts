@@ -5,7 +5,7 @@
  * plan, so that full and patched builds alike get them.
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
-import { writeStoryExtras, type WrittenStoryExtras } from './write-story-extras.ts';
+import { writeStoryExtras, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
 
 export interface ExtrasOptions {
   dataRoot: string;
@@ -16,6 +16,8 @@ export interface ExtrasOptions {
   siteUrl?: string;
   /** The build cache: the posts' same-story signatures are kept there. Without it, every post is read. */
   cacheDir?: string;
+  /** The story prints the build's workers made (see StoryPrints). Without them, they are made from the written posts. */
+  prints?: StoryPrints;
 }
 
 export interface WrittenExtras {
@@ -28,7 +30,7 @@ const SITE_TITLE = '新聞典藏閱讀器';
 
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir) };
+  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints) };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;

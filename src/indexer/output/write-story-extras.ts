@@ -1,15 +1,15 @@
 /**
  * Writes each post's extras (ExtrasBucket): its other reports of the same story (plan/same-story.ts)
  * and, for a post with few links of its own, further reading (plan/related-reading.ts), from the post
- * buckets as written. What they need of a post (signature, lead, links) depends on the post alone: it
- * is kept in the build cache with its bucket's size and time, and a bucket the build left as it was
+ * buckets as written. A post's story print (signature, name terms, lead) is made where the post is
+ * parsed and kept with it in the post store (parse/post-digest.ts); what the extras need of a post is
+ * kept in the build cache with its bucket's size and time, and a bucket the build left as it was
  * (write-index.ts writes only buckets whose posts changed) is not read again. Extras files are written
  * only when they change.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeHTML } from 'entities';
 import {
   extrasBucketCount,
   extrasFile,
@@ -22,18 +22,18 @@ import {
   type Manifest,
   type PostBucket,
   type PostExtras,
-  type PostFile,
   type StoryRef,
 } from '../../shared/types.ts';
 import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
-import { findSameStories, MAX_SAME_STORY, storyPrint, type StoryItem } from '../plan/same-story.ts';
+import type { PostStore } from '../incremental/post-store.ts';
+import { findSameStories, MAX_SAME_STORY, parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem } from '../plan/same-story.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
-import { findFurtherReading, LEAD_CHARACTERS, type ReadingItem } from '../plan/related-reading.ts';
+import { findFurtherReading, type ReadingItem } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
 const CACHE_FILE = 'same-story-signatures.json';
-/** Bumped when what a signature is made from changes: the cache is then made anew. */
-const CACHE_VERSION = 4;
+/** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
+const CACHE_VERSION = 6;
 
 interface CachedBucket {
   size: number;
@@ -41,18 +41,19 @@ interface CachedBucket {
   posts: CachedStory[];
 }
 
-/** What the extras keep of a post: the signature in base64 ('' for a text too short), with its count of shingles. */
-type CachedStory = [
-  id: string,
-  title: string,
-  date: string,
-  tags: string[],
-  signature: string,
-  lead: string,
-  links: string[],
-  shingles: number,
-  versions: string[],
-];
+/**
+ * What the extras keep of a post: its story print as its JSON line (see serializeStoryPrint), or '' when
+ * the post store keeps it (read again by key: at 200k posts the prints would make this file ~300 MB),
+ * its links and versions.
+ */
+type CachedStory = [id: string, title: string, date: string, tags: string[], print: string, links: string[], versions: string[]];
+
+/** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
+export interface StoryPrints {
+  /** Every row's store key, in row order (oldest first), as the metadata shards list the posts. */
+  keys: readonly string[];
+  store: Pick<PostStore, 'getStory'>;
+}
 
 export interface WrittenStoryExtras {
   posts: number;
@@ -62,60 +63,87 @@ export interface WrittenStoryExtras {
   furtherReading: number;
   /** Post buckets read (the others' signatures came from the cache). */
   bucketsRead: number;
+  /** Story prints made here from a written post (the others came from the post store or the cache). */
+  printsMade: number;
   written: number;
   unchanged: number;
   seconds: number;
 }
 
-/** A post's text for comparing: its title and its clean HTML's text. */
-export function storyTextOf(post: Pick<PostFile, 'title' | 'html'>): string {
-  return `${post.title}\n${decodeHTML(post.html.replace(/<[^>]*>/g, ' '))}`;
+/**
+ * What the extras need of each post of a bucket. `printOf` gives a post's story print as the post store
+ * keeps it; without one (an older store entry, no store) it is made here from the written post.
+ * `stored` tells which prints came from the store: the cache keeps only the others' (see CachedStory).
+ */
+export async function storyItemsOf(
+  bucket: PostBucket,
+  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+): Promise<{ stories: CachedStory[]; made: number; stored: boolean[] }> {
+  let made = 0;
+  const stored: boolean[] = [];
+  const stories = await Promise.all(
+    bucket.map(async (post, at): Promise<CachedStory> => {
+      let print = await printOf(post.id);
+      stored[at] = print !== undefined && parseStoryPrint(print) !== undefined;
+      if (!stored[at]) {
+        made++;
+        print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
+      }
+      // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
+      const links = post.related.map((link) => link.archivedId ?? link.url);
+      const versions = (post.versions ?? []).map((version) => version.id);
+      return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), print!, links, versions];
+    }),
+  );
+  return { stories, made, stored };
 }
 
-/** What the extras need of each post of a bucket: kept in the cache. */
-export function storyItemsOf(bucket: PostBucket): CachedStory[] {
-  return bucket.map((post) => {
-    const text = storyTextOf(post);
-    const print = storyPrint(text);
-    const lead = text.slice(post.title.length + 1, post.title.length + 1 + LEAD_CHARACTERS);
-    // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
-    const links = post.related.map((link) => link.archivedId ?? link.url);
-    const signature = print ? Buffer.from(print.signature.buffer).toString('base64') : '';
-    const versions = (post.versions ?? []).map((version) => version.id);
-    return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), signature, lead, links, print?.shingles ?? 0, versions];
-  });
-}
-
-/** The same-story input of a cached post. */
-export function storyItemOf([id, title, date, tags, signature, , , shingles]: CachedStory): StoryItem {
+/** The same-story input of a post, and its lead. */
+export function storyItemOf([id, title, date, tags, line]: CachedStory, print = parseStoryPrint(line)!): StoryItem & { lead: string } {
   return {
     id,
     title,
     time: Date.parse(date),
-    signature: signature ? new Uint32Array(Uint8Array.from(Buffer.from(signature, 'base64')).buffer) : undefined,
-    shingles,
+    signature: print.signature,
+    shingles: print.shingles,
+    terms: print.terms,
+    lead: print.lead,
     ...(tags[0] ? { outlet: tags[0] } : {}),
   };
 }
 
-export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Promise<WrittenStoryExtras> {
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, CACHE_FILE);
   const cache = loadCache(cachePath);
   const fresh: Record<string, CachedBucket> = {};
   let bucketsRead = 0;
+  let printsMade = 0;
+  // Each post's row, read from the shards once when first needed (a bucket read, or the groups).
+  let rows: Map<string, number> | undefined;
+  const rowOf = async () => (rows ??= await rowsOfPosts(dataRoot, manifest));
+  const printOf = async (id: string) => {
+    const row = prints && (await rowOf()).get(id);
+    const key = row === undefined ? undefined : prints!.keys[row];
+    return key === undefined ? undefined : prints!.store.getStory(key);
+  };
   const postsRoot = join(dataRoot, 'posts');
+  const lines = new Map<string, string>();
+  const readBucket = async (path: string, size: number, mtimeMs: number): Promise<CachedBucket> => {
+    bucketsRead++;
+    const { stories, made, stored } = await storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket, printOf);
+    printsMade += made;
+    for (const story of stories) lines.set(story[0], story[4]);
+    return { size, mtimeMs, posts: stories.map((story, at) => (stored[at] ? [...story.slice(0, 4), '', ...story.slice(5)] : story) as CachedStory) };
+  };
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
       const { size, mtimeMs } = await stat(join(postsRoot, path));
       const known = cache.buckets[path];
       if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
-      else {
-        bucketsRead++;
-        fresh[path] = { size, mtimeMs, posts: storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket) };
-      }
+      else fresh[path] = await readBucket(path, size, mtimeMs);
     }
   }
   // Nothing read, nothing gone, and the output there: the extras are what the last build wrote from
@@ -123,7 +151,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const unchangedPosts = bucketsRead === 0 && Object.keys(cache.buckets).length === Object.keys(fresh).length && cache.written !== undefined;
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return { ...cache.written!, bucketsRead: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
+    return { ...cache.written!, bucketsRead: 0, printsMade: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
   const refs = new Map<string, StoryRef>();
@@ -131,13 +159,23 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   const reading: ReadingItem[] = [];
   const ownLinks = new Map<string, string[]>();
   const versionsOf = new Map<string, string[]>();
-  for (const bucket of Object.values(fresh)) {
-    for (const story of bucket.posts) {
-      const [id, title, date, tags, , lead, links, , versions] = story;
+  for (const [path, cached] of Object.entries(fresh)) {
+    // Each post's print: read this build, kept in the cache, or from the store by its key.
+    const printsOf = (bucket: CachedBucket) => Promise.all(bucket.posts.map(async ([id, , , , line]) => (line || lines.get(id)) ?? (await printOf(id)) ?? ''));
+    let bucket = cached;
+    let bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
+    // A print the store does not have (no store given, or an entry gone): the bucket is read again.
+    if (bucketPrints.some((print) => print === undefined)) {
+      bucket = fresh[path] = await readBucket(path, cached.size, cached.mtimeMs);
+      bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
+    }
+    for (const [at, story] of bucket.posts.entries()) {
+      const [id, title, date, tags, , links, versions] = story;
       if (versions.length > 0) versionsOf.set(id, versions);
       refs.set(id, { id, title, date, tags });
-      items.push(storyItemOf(story));
-      reading.push({ id, title, lead, ownLinks: links.length });
+      const item = storyItemOf(story, bucketPrints[at]!);
+      items.push(item);
+      reading.push({ id, title, lead: item.lead, ownLinks: links.length });
       ownLinks.set(id, links);
     }
   }
@@ -157,7 +195,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
   }
   const groups: RowGroups = {
     version: INDEX_FORMAT_VERSION,
-    ...buildRowGroups({ rowOf: await rowsOfPosts(dataRoot, manifest), versionsOf, sameStoryOf: found }),
+    ...buildRowGroups({ rowOf: await rowOf(), versionsOf, sameStoryOf: found }),
   };
   const compression = manifest.compression ?? 'none';
   const groupsJson = JSON.stringify(groups);
@@ -174,6 +212,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string): Pro
     grouped: found.size,
     furtherReading: further.size,
     bucketsRead,
+    printsMade,
     written,
     unchanged,
     seconds: (performance.now() - started) / 1000,

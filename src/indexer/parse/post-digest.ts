@@ -10,6 +10,7 @@ import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
 import { textPrint } from './text-print.ts';
 import { readingMinutes } from '../../shared/reading-time.ts';
+import { serializeStoryPrint, storyPrintOf, storyTextOfHtml } from '../plan/same-story.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
 export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related' | 'topics'> {
@@ -24,11 +25,17 @@ export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures
   readingMinutes?: number;
 }
 
-export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens };
+/** `story`: the post's story print as a JSON line (plan/same-story.ts), read only when the extras are made. */
+export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens; story?: string };
 
 export function digestOutcome(outcome: ParseOutcome): PostDigest {
   if ('problem' in outcome) return outcome;
-  return { summary: summarizePost(outcome.post), warnings: outcome.warnings, search: countSearchTokens(outcome.post.title, outcome.post.text) };
+  return {
+    summary: summarizePost(outcome.post),
+    warnings: outcome.warnings,
+    search: countSearchTokens(outcome.post.title, outcome.post.text),
+    story: serializeStoryPrint(storyPrintOf(outcome.post.title, storyTextOfHtml(outcome.post.html))),
+  };
 }
 
 export function summarizePost(post: ParsedPost): PostSummary {
@@ -66,9 +73,9 @@ export function headOf(digest: PostDigest): DigestHead {
  * (weights in base64, tokens joined by new lines, which no token holds). Kept apart so that the first
  * pass of a rebuild parses a few hundred bytes per post, not the tokens too.
  */
-export function serializeDigest(digest: PostDigest): [head: string, search: string] {
+export function serializeDigest(digest: PostDigest): [head: string, search: string, story: string] {
   const search = 'search' in digest ? JSON.stringify([Buffer.from(digest.search.weights).toString('base64'), digest.search.joined]) : '[]';
-  return [JSON.stringify(headOf(digest)), search];
+  return [JSON.stringify(headOf(digest)), search, ('story' in digest && digest.story) || ''];
 }
 
 export function parseDigestHead(line: string): DigestHead {

@@ -1,16 +1,19 @@
 /**
  * The same story across outlets: posts whose texts are near-duplicates (a wire story run by several
- * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding.
+ * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding,
+ * and reports of one event in other words, found by their titles and the rare names they share.
  *
- * A post's signature depends on its text alone, so a build keeps it with the post (see
- * output/write-extras.ts) and computes only the new posts'. Pure: text in, signatures and pairs out.
+ * A post's print (signature, name terms, lead) depends on the post alone: it is made where the post is
+ * parsed (parse/post-digest.ts) and kept with it in the build cache. Pure: text in, prints and pairs out.
  *
  * Text is folded as search folds it (NFKC, lower case, Traditional → Simplified), so that a story
  * in either script matches; a shingle is SHINGLE_UNITS consecutive units, a unit being a CJK
  * character or a Latin word (punctuation and spaces are not units).
  */
+import { decodeHTML } from 'entities';
 import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
+import { LEAD_CHARACTERS, termCounts } from './related-reading.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
@@ -41,7 +44,20 @@ export const SAME_STORY_RULES = {
   digest: { title: 0.7, hours: 18 },
   /** Another outlet under a like title within a day. */
   otherOutlet: { title: 0.5, hours: 24 },
+  /** Titles whose numbers differ are one story when both report a toll rising (增至…死), within hours. */
+  toll: { hours: 12 },
+  /**
+   * Another outlet, titles partly alike, and the rare names of title and lead shared (`names`: cosine of
+   * their idf-weighted terms): one event in other words (BBC and CNA on one trial, RFA and CNA on one sentence).
+   */
+  otherOutletNames: { title: 0.3, names: 0.25, hours: 12 },
+  /** The same outlet, within hours: titles partly alike and the rare names shared (another angle of one event). */
+  sameOutletNames: { title: 0.3, names: 0.3, hours: 6 },
 } as const;
+
+/** A title reports a toll rising: a rising word and a casualty word (香港宏福苑大火增至75死), as folded (Simplified). */
+const TOLL_RISING = /增至|升至|增加至|增加到|上升至|上升到|攀升至|增为|升到/;
+const TOLL_CASUALTY = /死|伤|罹难|丧生|失踪|遇难/;
 
 /** At most this far apart in time: the longest window of SAME_STORY_RULES. @default 24 hours */
 export const SAME_STORY_WINDOW_MS = 24 * 3600 * 1000;
@@ -68,22 +84,33 @@ export interface StoryItem {
   shingles?: number;
   /** The outlet (first tag key): one outlet's later report of a story is usually a new development. */
   outlet?: string;
+  /** Its name terms (storyTerms of the title and lead): what it names, compared by rarity. */
+  terms?: StoryTerms;
+}
+
+/** A post's terms as hashes, ascending, with their counts (title terms counted twice, see termCounts). */
+export interface StoryTerms {
+  hashes: Uint32Array;
+  counts: Uint8Array;
 }
 
 export interface StoryTitle {
   bigrams: Set<string>;
   /** The numbers in the title (counts, dates, figures), as written. */
   numbers: Set<string>;
+  /** It reports a toll rising (TOLL_RISING and TOLL_CASUALTY). */
+  toll: boolean;
 }
 
 /** A title's bigrams of folded letters and digits, and its numbers. */
 export function storyTitle(title: string): StoryTitle {
-  const text = [...foldText(title)].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.').join('');
+  const folded = foldText(title);
+  const text = [...folded].filter((char) => isCjk(char.codePointAt(0)!) || isWordChar(char.codePointAt(0)!) || char === '.').join('');
   // Pairs of units (CJK characters, Latin words): letter pairs made any two English titles alike.
-  const units = storyUnits(title);
+  const units = foldedUnits(folded);
   const bigrams = new Set<string>();
   for (let at = 0; at + 2 <= units.length; at++) bigrams.add(`${units[at]} ${units[at + 1]}`);
-  return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []) };
+  return { bigrams, numbers: new Set(text.match(/\d+(?:\.\d+)?/g) ?? []), toll: TOLL_RISING.test(text) && TOLL_CASUALTY.test(text) };
 }
 
 /**
@@ -123,13 +150,17 @@ export interface PairLikeness {
   text: number;
   /** Estimated share of the smaller text's shingles in the other. */
   contained: number;
+  /** Cosine of the two posts' idf-weighted title and lead terms (0 when either has none). */
+  names: number;
 }
 
 /** Whether two posts are one story, from their titles and how alike their texts are (SAME_STORY_RULES, in turn). */
 export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): boolean {
   const rules = SAME_STORY_RULES;
   const { hours, text, contained } = pair;
-  if (!numbersAgree(a.numbers, b.numbers) && !(text >= rules.revision.text && hours <= rules.revision.hours)) return false;
+  const isRevision = text >= rules.revision.text && hours <= rules.revision.hours;
+  const isTollRising = a.toll && b.toll && hours <= rules.toll.hours;
+  if (!numbersAgree(a.numbers, b.numbers) && !isRevision && !isTollRising) return false;
   if (pair.sameOutlet && jaccard(a.bigrams, b.bigrams) >= rules.series.titleJaccard && contained < rules.series.contained) return false;
   const title = overlap(a.bigrams, b.bigrams);
   return (
@@ -137,7 +168,9 @@ export function isSameStory(a: StoryTitle, b: StoryTitle, pair: PairLikeness): b
     (text >= rules.shared.text && hours <= rules.shared.hours) ||
     (title >= rules.sameTitle.title && hours <= rules.sameTitle.hours) ||
     (title >= rules.digest.title && hours <= rules.digest.hours) ||
-    (!pair.sameOutlet && title >= rules.otherOutlet.title && hours <= rules.otherOutlet.hours)
+    (!pair.sameOutlet && title >= rules.otherOutlet.title && hours <= rules.otherOutlet.hours) ||
+    (!pair.sameOutlet && title >= rules.otherOutletNames.title && pair.names >= rules.otherOutletNames.names && hours <= rules.otherOutletNames.hours) ||
+    (pair.sameOutlet && title >= rules.sameOutletNames.title && pair.names >= rules.sameOutletNames.names && hours <= rules.sameOutletNames.hours)
   );
 }
 
@@ -153,7 +186,10 @@ export function estimatedContainment(text: number, shinglesA: number, shinglesB:
 
 /** The units of a text as search folds it: CJK characters and Latin words. */
 export function storyUnits(text: string): string[] {
-  const folded = foldText(text);
+  return foldedUnits(foldText(text));
+}
+
+function foldedUnits(folded: string): string[] {
   const units: string[] = [];
   let word = '';
   for (const char of folded) {
@@ -196,6 +232,113 @@ export function storyPrint(text: string): { signature: Uint32Array; shingles: nu
   return { signature, shingles: shingles.size };
 }
 
+/**
+ * A post's name terms: the search tokens of its title and lead (termCounts: the title's counted twice),
+ * hashed, without single characters (一 字 names nothing). Depends on the post alone, so it is made with
+ * the post's signature and kept with it.
+ */
+export function storyTerms(title: string, lead: string): StoryTerms {
+  const counts = new Map<number, number>();
+  for (const [term, count] of termCounts(title, lead)) {
+    if (term.length < 2) continue;
+    const hash = fnv1a(term);
+    counts.set(hash, (counts.get(hash) ?? 0) + count);
+  }
+  const hashes = Uint32Array.from(counts.keys()).sort();
+  return { hashes, counts: Uint8Array.from(hashes, (hash) => Math.min(255, counts.get(hash)!)) };
+}
+
+/**
+ * How rare each term is (its idf over the posts: a name held by few posts weighs most), and each post's
+ * length of count × idf weights: a pair's likeness is then computed from these alone, with no weights
+ * kept per post (at 64k posts, arrays per post took more memory than the signatures).
+ */
+function nameRarity(items: readonly StoryItem[]): { idf: (hash: number) => number; lengths: Float64Array } {
+  const frequency = new Map<number, number>();
+  for (const item of items) for (const hash of item.terms?.hashes ?? []) frequency.set(hash, (frequency.get(hash) ?? 0) + 1);
+  const idf = (hash: number) => Math.log(items.length / frequency.get(hash)!);
+  const lengths = new Float64Array(items.length);
+  items.forEach(({ terms }, at) => {
+    let squares = 0;
+    for (let n = 0; n < (terms?.hashes.length ?? 0); n++) squares += (terms!.counts[n]! * idf(terms!.hashes[n]!)) ** 2;
+    lengths[at] = Math.sqrt(squares);
+  });
+  return { idf, lengths };
+}
+
+/** Cosine of two posts' count × idf weighted terms: a walk along both ascending hash lists. */
+function nameLikeness(a: StoryTerms, lengthA: number, b: StoryTerms, lengthB: number, idf: (hash: number) => number): number {
+  if (lengthA === 0 || lengthB === 0) return 0;
+  let sum = 0;
+  for (let i = 0, j = 0; i < a.hashes.length && j < b.hashes.length;) {
+    if (a.hashes[i]! < b.hashes[j]!) i++;
+    else if (a.hashes[i]! > b.hashes[j]!) j++;
+    else sum += a.counts[i++]! * b.counts[j++]! * idf(a.hashes[i - 1]!) ** 2;
+  }
+  return sum / (lengthA * lengthB);
+}
+
+/**
+ * What the grouping needs of a post's text, made where the post is parsed (parse/post-digest.ts) and kept
+ * with it in the build cache: its signature and shingle count, its name terms, and its lead (the start
+ * of its text, for further reading).
+ */
+export interface StoryPrint {
+  signature: Uint32Array | undefined;
+  shingles: number;
+  terms: StoryTerms;
+  lead: string;
+}
+
+/**
+ * Bumped when what a story print is made of changes (the text, the shingles, the terms): a print of
+ * another version in the build cache is made again from the written post.
+ */
+export const STORY_PRINT_VERSION = 2;
+
+/**
+ * The text a story print is made of: the post's clean HTML without its tags, so that figure captions
+ * (often the lead's summary of the event) count as they did when prints were made from written posts.
+ */
+export function storyTextOfHtml(html: string): string {
+  return decodeHTML(html.replace(/<[^>]*>/g, ' '));
+}
+
+/** A post's story print, from its title and its text (storyTextOfHtml). */
+export function storyPrintOf(title: string, text: string): StoryPrint {
+  const print = storyPrint(`${title}\n${text}`);
+  const lead = text.slice(0, LEAD_CHARACTERS);
+  return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead), lead };
+}
+
+/** A story print as one line of JSON (no raw line break): the version, then its parts, arrays in base64. */
+export function serializeStoryPrint({ signature, shingles, terms, lead }: StoryPrint): string {
+  const base64 = (array: Uint32Array | Uint8Array | undefined) =>
+    array ? Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64') : '';
+  return JSON.stringify([STORY_PRINT_VERSION, base64(signature), shingles, base64(terms.hashes), base64(terms.counts), lead]);
+}
+
+/** A serialized story print, or undefined for one of another version (or damaged). */
+export function parseStoryPrint(line: string): StoryPrint | undefined {
+  try {
+    const [version, signature, shingles, hashes, counts, lead] = JSON.parse(line) as [number, string, number, string, string, string];
+    if (version !== STORY_PRINT_VERSION) return undefined;
+    return {
+      signature: signature ? uint32s(signature) : undefined,
+      shingles,
+      terms: { hashes: uint32s(hashes), counts: new Uint8Array(Buffer.from(counts, 'base64')) },
+      lead,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Little-endian 32-bit words from base64 (copied: a Buffer's bytes may not be aligned for a Uint32Array). */
+function uint32s(base64: string): Uint32Array {
+  return new Uint32Array(Uint8Array.from(Buffer.from(base64, 'base64')).buffer);
+}
+
 /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
 export function similarity(a: Uint32Array, b: Uint32Array): number {
   let same = 0;
@@ -212,21 +355,24 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
   const order = items.map((_, at) => at).sort((a, b) => items[a]!.time - items[b]!.time);
   const titles = items.map((item) => storyTitle(item.title));
+  const names = nameRarity(items);
   const candidates = new Set<number>();
   const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
 
-  const byBand = new Map<string, number[]>();
+  // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
+  const byBand = Array.from({ length: BANDS }, () => new Map<number, number[]>());
   for (const at of order) {
     const signature = items[at]!.signature;
     if (!signature) continue;
     for (let band = 0; band < BANDS; band++) {
-      const key = `${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`;
-      const bucket = byBand.get(key);
+      let key = 0;
+      for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
+      const bucket = byBand[band]!.get(key);
       if (bucket) {
         while (bucket.length > 0 && items[at]!.time - items[bucket[0]!]!.time > SAME_STORY_WINDOW_MS) bucket.shift();
         for (const other of bucket) candidates.add(pairKey(at, other));
         bucket.push(at);
-      } else byBand.set(key, [at]);
+      } else byBand[band]!.set(key, [at]);
     }
   }
   // Title pairs: each post against the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
@@ -262,6 +408,7 @@ export function findSameStories(items: readonly StoryItem[]): Map<string, { id: 
       sameOutlet: first.outlet !== undefined && first.outlet === second.outlet,
       text,
       contained: estimatedContainment(text, first.shingles ?? 0, second.shingles ?? 0),
+      names: first.terms && second.terms ? nameLikeness(first.terms, names.lengths[a]!, second.terms, names.lengths[b]!, names.idf) : 0,
     };
     if (!isSameStory(titles[a]!, titles[b]!, pair)) continue;
     const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));

@@ -2,8 +2,12 @@ import {
   estimatedContainment,
   findSameStories,
   numbersAgree,
+  parseStoryPrint,
+  serializeStoryPrint,
+  storyPrintOf,
   storyPrint,
   storySignature,
+  storyTerms,
   storyTitle,
   type StoryItem,
 } from '../../../src/indexer/plan/same-story.ts';
@@ -23,8 +27,22 @@ const OTHER = [
 const DAY = 24 * 3600 * 1000;
 const item = (id: string, title: string, text: string, day: number, outlet?: string): StoryItem => {
   const print = storyPrint(`${title}\n${text}`);
-  return { id, title, time: Date.UTC(2026, 10, 1) + day * DAY, signature: print?.signature, shingles: print?.shingles ?? 0, ...(outlet ? { outlet } : {}) };
+  return {
+    id,
+    title,
+    time: Date.UTC(2026, 10, 1) + day * DAY,
+    signature: print?.signature,
+    shingles: print?.shingles ?? 0,
+    terms: storyTerms(title, text.slice(0, 160)),
+    ...(outlet ? { outlet } : {}),
+  };
 };
+// Posts of other days and topics: they make the shared names of a pair rare, as a real archive does.
+const BACKGROUND = [STORY, OTHER, `${OTHER}${STORY}`, `${STORY.slice(40)}${OTHER}`].map((text, n) =>
+  item(`background-${n}`, ['北部港口新輪渡航線下月啟航', '鋒面週末接近 北部轉雨', '週末天氣與航班', '港口整修完成'][n]!, text, 10 + n * 3, 'cna'),
+);
+const GREEN_ISLAND = '一艘載有百餘名乘客的渡輪今天清晨在綠島南寮漁港外海擱淺，海巡署派出巡防艇救援，所有乘客已平安上岸。';
+const GREEN_ISLAND_OTHER_WORDS = '海巡署表示，綠島南寮漁港外海今晨有渡輪擱淺，巡防艇前往救援，接駁乘客返港，無人受傷，事故原因仍在調查。';
 
 describe('same story', () => {
   it('finds a wire story run by another outlet later that day, with a sentence of its own added', () => {
@@ -88,9 +106,45 @@ describe('same story', () => {
     expect(found.get('b')?.map((other) => other.id)).toEqual(['a']);
   });
 
+  it("finds another outlet's report of one event in other words, from the rare names its title and lead share", () => {
+    const found = findSameStories([
+      ...BACKGROUND,
+      item('cna', '綠島外海渡輪擱淺 乘客全數獲救', GREEN_ISLAND, 0, 'cna'),
+      item('rti', '綠島渡輪擱淺 海巡接駁乘客返港', GREEN_ISLAND_OTHER_WORDS, 0.125, 'rti'),
+    ]);
+    expect(found.get('cna')?.map((other) => other.id)).toEqual(['rti']);
+  });
+
+  it("leaves apart another outlet's report in other words the next day", () => {
+    const found = findSameStories([
+      ...BACKGROUND,
+      item('cna', '綠島外海渡輪擱淺 乘客全數獲救', GREEN_ISLAND, 0, 'cna'),
+      item('rti', '綠島渡輪擱淺 海巡接駁乘客返港', GREEN_ISLAND_OTHER_WORDS, 0.8, 'rti'),
+    ]);
+    expect(found.has('cna')).toBe(false);
+  });
+
+  it("takes a toll rising within hours as one story, though the titles' numbers differ", () => {
+    const found = findSameStories([
+      item('a', '颱風侵襲北島增至12死 仍有5人失蹤', STORY, 0, 'cna'),
+      item('b', '颱風侵襲北島增至20死 多處道路中斷', OTHER, 0.1, 'cna'),
+    ]);
+    expect(found.get('a')?.map((other) => other.id)).toEqual(['b']);
+  });
+
   it("estimates the share of a short text held in a long one from the signatures' Jaccard and sizes", () => {
     expect(estimatedContainment(0.25, 100, 400)).toBeCloseTo(1);
     expect(estimatedContainment(0, 100, 400)).toBe(0);
+  });
+
+  it('reads a story print back as it was written to the build cache', () => {
+    const print = storyPrintOf('北部港口新輪渡航線下月啟航', STORY);
+    expect(parseStoryPrint(serializeStoryPrint(print))).toEqual(print);
+  });
+
+  it('takes a story print of another version as none, so that it is made again', () => {
+    const [, ...parts] = JSON.parse(serializeStoryPrint(storyPrintOf('北部港口新輪渡航線下月啟航', STORY))) as unknown[];
+    expect(parseStoryPrint(JSON.stringify([0, ...parts]))).toBeUndefined();
   });
 
   it('makes no signature of a text too short to tell', () => {

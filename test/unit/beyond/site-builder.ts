@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ingestPosts } from '../../../src/indexer/ingest.ts';
 import { memoryStore } from '../../../src/indexer/incremental/post-store.ts';
 import { writeIndex } from '../../../src/indexer/output/write-index.ts';
+import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 
 export interface TestPost {
   name: string;
@@ -34,11 +35,16 @@ export function postText(post: TestPost): string {
 
 /** Writes the posts to a folder, builds them, and returns the site's `data/` folder. */
 export async function buildSite(posts: readonly TestPost[]): Promise<string> {
+  return (await buildSiteWithPrints(posts)).dataRoot;
+}
+
+/** buildSite, with the story prints the build's parse made (as buildSite in src/indexer gives writeExtras). */
+export async function buildSiteWithPrints(posts: readonly TestPost[]): Promise<{ dataRoot: string; prints: StoryPrints }> {
   const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-extras-posts-'));
   for (const post of posts) writeFileSync(join(postsDir, `${post.name}.html`), postText(post));
   const store = memoryStore();
   const built = await ingestPosts({ postsDir, store, shardSize: 4 });
   const dataRoot = join(mkdtempSync(join(tmpdir(), 'cna-reader-extras-site-')), 'data');
   await writeIndex(built, { dataRoot, store });
-  return dataRoot;
+  return { dataRoot, prints: { keys: built.rows.map((row) => row.key), store } };
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
-import { buildSite, type TestPost } from './site-builder.ts';
+import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
+import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 
 // Our own sentences: one story run by two outlets two hours apart, and an unrelated post.
 const WIRE =
@@ -30,20 +31,39 @@ const POSTS: TestPost[] = [
 
 describe('the same story in the build’s output', () => {
   let dataRoot: string;
+  let prints: StoryPrints;
   let cacheDir: string;
   beforeAll(async () => {
-    dataRoot = await buildSite(POSTS);
+    ({ dataRoot, prints } = await buildSiteWithPrints(POSTS));
     cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
   });
 
   it('lists each report with the other, and writes their rows as one story group', async () => {
-    const written = await writeStoryExtras(dataRoot, cacheDir);
+    const written = await writeStoryExtras(dataRoot, cacheDir, prints);
     expect(written.grouped).toBe(2);
     const manifest = JSON.parse(readFileSync(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
     const extras = JSON.parse(readFileSync(join(dataRoot, extrasFile('2026-11-20-ferry-a', manifest.postBuckets)), 'utf8')) as ExtrasBucket;
     expect(extras['2026-11-20-ferry-a']?.sameStory?.map((ref) => ref.id)).toEqual(['2026-11-20-ferry-b']);
     // Rows from the oldest: ferry-a 0, ferry-b 1, rain 2.
     expect((JSON.parse(readFileSync(join(dataRoot, GROUPS_FILE), 'utf8')) as RowGroups).stories).toEqual([[0, 1]]);
+  });
+
+  it("takes each post's story print from the post store its parse filled, making none itself", async () => {
+    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), prints);
+    expect(written).toMatchObject({ printsMade: 0, grouped: 2 });
+  });
+
+  it('makes the story prints from the written posts when the build gives none, and groups alike', async () => {
+    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')));
+    expect(written).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
+  });
+
+  it('keeps no print the store holds, and makes them again from the posts when a later build gives no store', async () => {
+    const otherCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, otherCache, prints);
+    expect(readFileSync(join(otherCache, 'same-story-signatures.json'), 'utf8')).not.toContain('"[');
+    rmSync(join(dataRoot, GROUPS_FILE));
+    expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
   });
 
   it('reads no post bucket and writes nothing when no post changed since the last build', async () => {
