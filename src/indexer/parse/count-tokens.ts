@@ -63,15 +63,21 @@ const MIX = 0x85ebca6b;
 /** The numbered tokens of the count under way, in the order they first occur (see addNumber). */
 let numberedLows = new Uint32Array(1024);
 let numberedHighs = new Uint32Array(1024);
+/**
+ * The count's distinct tokens in the order they first occur: the index of a numbered one, or -1 - the
+ * index of a string one (in `strings`). Typed and reused from post to post, as the numbers are.
+ */
+let entryTokens = new Int32Array(1024);
+/** Per entry: occurrences × 2, plus the title bit. */
+let entryValues = new Int32Array(1024);
 
 class TokenCounter {
-  /** Distinct tokens in the order they first occur: a string, or the index of a numbered one. */
-  private readonly entries: (number | string)[] = [];
-  /** Per entry: occurrences × 2, plus the title bit. */
-  private readonly values: number[] = [];
+  private entries = 0;
+  private readonly strings: string[] = [];
   private readonly byString = new Map<string, number>();
   private numbered = 0;
-  private inTitle = false;
+  /** TITLE_BIT while counting the title, else 0. */
+  private titleBit = 0;
   /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
   private readonly recent: number[] = [0, 0, 0];
   private length = 0;
@@ -86,21 +92,23 @@ class TokenCounter {
   }
 
   count(text: string, inTitle: boolean): void {
-    this.inTitle = inTitle;
+    this.titleBit = inTitle ? TITLE_BIT : 0;
     this.fold(text);
     this.tokenize();
   }
 
   result(): SearchTokens {
     // The tokens joined, written as units and made a string at once: no string per token.
-    let length = 0;
-    for (const entry of this.entries) length += (typeof entry === 'string' ? entry.length : 4) + 1;
+    let length = this.numbered * 5;
+    for (const token of this.strings) length += token.length + 1;
     if (joinedUnits.length < length) joinedUnits = new Uint16Array(length * 2);
     let at = 0;
-    for (const entry of this.entries) {
+    for (let n = 0; n < this.entries; n++) {
       if (at > 0) joinedUnits[at++] = 0x0a;
-      if (typeof entry === 'string') {
-        for (let k = 0; k < entry.length; k++) joinedUnits[at++] = entry.charCodeAt(k);
+      const entry = entryTokens[n]!;
+      if (entry < 0) {
+        const token = this.strings[-1 - entry]!;
+        for (let k = 0; k < token.length; k++) joinedUnits[at++] = token.charCodeAt(k);
         continue;
       }
       const low = numberedLows[entry]!;
@@ -111,10 +119,11 @@ class TokenCounter {
       if ((high & 0xffff) !== 0) joinedUnits[at++] = high & 0xffff;
     }
     const joined = unitsToString(joinedUnits, at);
-    const weights = new Uint8Array(this.values.length);
-    this.values.forEach((value, n) => {
+    const weights = new Uint8Array(this.entries);
+    for (let n = 0; n < this.entries; n++) {
+      const value = entryValues[n]!;
       weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
-    });
+    }
     return { joined, weights };
   }
 
@@ -254,7 +263,7 @@ class TokenCounter {
     slotStamps[slot] = stamp;
     slotLows[slot] = low;
     slotHighs[slot] = high;
-    slotEntries[slot] = this.entries.length;
+    slotEntries[slot] = this.entries;
     if (this.numbered === numberedLows.length) {
       numberedLows = growNumbers(numberedLows);
       numberedHighs = growNumbers(numberedHighs);
@@ -268,18 +277,23 @@ class TokenCounter {
     const entry = this.byString.get(token);
     if (entry !== undefined) this.bump(entry);
     else {
-      this.byString.set(token, this.entries.length);
-      this.addEntry(token);
+      this.byString.set(token, this.entries);
+      this.addEntry(-1 - this.strings.length);
+      this.strings.push(token);
     }
   }
 
-  private addEntry(token: number | string): void {
-    this.entries.push(token);
-    this.values.push(this.inTitle ? TITLE_BIT + 2 : 2);
+  private addEntry(token: number): void {
+    if (this.entries === entryTokens.length) {
+      entryTokens = growEntries(entryTokens);
+      entryValues = growEntries(entryValues);
+    }
+    entryTokens[this.entries] = token;
+    entryValues[this.entries++] = this.titleBit + 2;
   }
 
   private bump(entry: number): void {
-    this.values[entry] = (this.inTitle ? this.values[entry]! | TITLE_BIT : this.values[entry]!) + 2;
+    entryValues[entry] = (entryValues[entry]! | this.titleBit) + 2;
   }
 
   /** Twice the slots, the live ones placed again. */
@@ -310,6 +324,12 @@ class TokenCounter {
 function growNumbers(numbers: Uint32Array): Uint32Array<ArrayBuffer> {
   const grown = new Uint32Array(numbers.length * 2);
   grown.set(numbers);
+  return grown;
+}
+
+function growEntries(entries: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(entries.length * 2);
+  grown.set(entries);
   return grown;
 }
 
