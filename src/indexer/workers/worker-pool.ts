@@ -175,7 +175,9 @@ function workOf(request: WorkerRequest): string {
  * closed ("Terminating worker thread"): nothing is to be run again then.
  */
 function isThreadDeath(error: unknown): boolean {
-  return /^worker exited with code/.test(messageOf(error)) || (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY');
+  return (
+    messageOf(error).startsWith('worker exited with code') || (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+  );
 }
 
 function messageOf(error: unknown): string {
