@@ -5,9 +5,10 @@
  * Counting is a sixth of what parsing a post costs, and a post's text holds ~1,000 token occurrences
  * for ~450 distinct tokens, nearly all of them pairs of Chinese characters. Made the plain way (a
  * string per occurrence, counted in a Map of strings) that took ~150 µs a post. Here the text is
- * folded into a buffer of UTF-16 units, a pair or a lone character of the Basic Multilingual Plane is
- * counted under a number (its two units side by side), and only the other tokens (words, joins, rarer
- * characters) as strings. Each distinct token becomes a string once, at the end.
+ * folded into a buffer of UTF-16 units, a CJK token of the Basic Multilingual Plane (a lone character, a
+ * pair, a gram of three or four) is counted under its units as a number of up to 64 bits, and only the
+ * other tokens (words, joins, rarer characters) as strings. The distinct tokens become one string, at
+ * the end.
  *
  * The tokens come out in the order they first occur, the same order as counting them the plain way:
  * test/unit/count-tokens.test.ts holds the two to the same result.
@@ -47,22 +48,36 @@ let joinedUnits = new Uint16Array(4096);
 const CHUNK = 8192;
 /** Whether a Uint16Array's bytes are UTF-16LE, as Buffer reads them (every platform Node runs on, but checked). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-let slotKeys = new Uint32Array(1024);
+/** A numbered token's units: `low` holds the first two (first << 16 | second), `high` the third and fourth. */
+let slotLows = new Uint32Array(1024);
+let slotHighs = new Uint32Array(1024);
 let slotEntries = new Int32Array(1024);
 let slotStamps = new Uint32Array(1024);
 /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
 let slotShift = 22;
 let stamp = 0;
 const SPREAD = 0x9e3779b1;
+/** Mixes a key's high half into its low one before the spread (another odd constant). */
+const MIX = 0x85ebca6b;
+
+/** The numbered tokens of the count under way, in the order they first occur (see addNumber). */
+let numberedLows = new Uint32Array(1024);
+let numberedHighs = new Uint32Array(1024);
+/**
+ * The count's distinct tokens in the order they first occur: the index of a numbered one, or -1 - the
+ * index of a string one (in `strings`). Typed and reused from post to post, as the numbers are.
+ */
+let entryTokens = new Int32Array(1024);
+/** Per entry: occurrences × 2, plus the title bit. */
+let entryValues = new Int32Array(1024);
 
 class TokenCounter {
-  /** Distinct tokens in the order they first occur: a number (see numberKey) or a string. */
-  private readonly entries: (number | string)[] = [];
-  /** Per entry: occurrences × 2, plus the title bit. */
-  private readonly values: number[] = [];
+  private entries = 0;
+  private readonly strings: string[] = [];
   private readonly byString = new Map<string, number>();
   private numbered = 0;
-  private inTitle = false;
+  /** TITLE_BIT while counting the title, else 0. */
+  private titleBit = 0;
   /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
   private readonly recent: number[] = [0, 0, 0];
   private length = 0;
@@ -77,30 +92,38 @@ class TokenCounter {
   }
 
   count(text: string, inTitle: boolean): void {
-    this.inTitle = inTitle;
+    this.titleBit = inTitle ? TITLE_BIT : 0;
     this.fold(text);
     this.tokenize();
   }
 
   result(): SearchTokens {
     // The tokens joined, written as units and made a string at once: no string per token.
-    let length = 0;
-    for (const entry of this.entries) length += (typeof entry === 'string' ? entry.length : entry > 0xffff ? 2 : 1) + 1;
+    let length = this.numbered * 5;
+    for (const token of this.strings) length += token.length + 1;
     if (joinedUnits.length < length) joinedUnits = new Uint16Array(length * 2);
     let at = 0;
-    for (const entry of this.entries) {
+    for (let n = 0; n < this.entries; n++) {
       if (at > 0) joinedUnits[at++] = 0x0a;
-      if (typeof entry === 'string') for (let k = 0; k < entry.length; k++) joinedUnits[at++] = entry.charCodeAt(k);
-      else if (entry > 0xffff) {
-        joinedUnits[at++] = entry >>> 16;
-        joinedUnits[at++] = entry & 0xffff;
-      } else joinedUnits[at++] = entry;
+      const entry = entryTokens[n]!;
+      if (entry < 0) {
+        const token = this.strings[-1 - entry]!;
+        for (let k = 0; k < token.length; k++) joinedUnits[at++] = token.charCodeAt(k);
+        continue;
+      }
+      const low = numberedLows[entry]!;
+      const high = numberedHighs[entry]!;
+      if (low > 0xffff) joinedUnits[at++] = low >>> 16;
+      joinedUnits[at++] = low & 0xffff;
+      if (high !== 0) joinedUnits[at++] = high >>> 16;
+      if ((high & 0xffff) !== 0) joinedUnits[at++] = high & 0xffff;
     }
     const joined = unitsToString(joinedUnits, at);
-    const weights = new Uint8Array(this.values.length);
-    this.values.forEach((value, n) => {
+    const weights = new Uint8Array(this.entries);
+    for (let n = 0; n < this.entries; n++) {
+      const value = entryValues[n]!;
       weights[n] = (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT);
-    });
+    }
     return { joined, weights };
   }
 
@@ -150,7 +173,7 @@ class TokenCounter {
         if (held > 0) this.addPair(recent[held - 1]!, point);
         else if (endedStart >= 0) this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
         if (held === RUN_GRAM - 1) {
-          this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!, point));
+          this.addGram(recent[0]!, recent[1]!, recent[2]!, point);
           recent[0] = recent[1]!;
           recent[1] = recent[2]!;
           held--;
@@ -201,86 +224,113 @@ class TokenCounter {
   /** The run's last grams (its last `held` code points), cut short by its end; its pair is a token already. */
   private endRun(held: number): void {
     const recent = this.recent;
-    if (held === 3) this.addString(fromPoints(recent[0]!, recent[1]!, recent[2]!));
+    if (held === 3) this.addGram(recent[0]!, recent[1]!, recent[2]!, 0);
     if (held > 0) this.addPoint(recent[held - 1]!);
   }
 
   private addPair(first: number, second: number): void {
     if (first > 0xffff || second > 0xffff) this.addString(String.fromCodePoint(first, second));
-    else this.addNumber(((first << 16) | second) >>> 0);
+    else this.addNumber(((first << 16) | second) >>> 0, 0);
   }
 
   private addPoint(point: number): void {
     if (point > 0xffff) this.addString(String.fromCodePoint(point));
-    else this.addNumber(point);
+    else this.addNumber(point, 0);
+  }
+
+  /** A gram of four CJK code points, or of three (`d` 0). */
+  private addGram(a: number, b: number, c: number, d: number): void {
+    if ((a | b | c | d) > 0xffff) this.addString(d === 0 ? String.fromCodePoint(a, b, c) : String.fromCodePoint(a, b, c, d));
+    else this.addNumber(((a << 16) | b) >>> 0, ((c << 16) | d) >>> 0);
   }
 
   /**
-   * A token of BMP units: one (the key is the unit) or two (first << 16 | second, never below 0x10000
-   * as the first is a CJK character). Open addressing; slots of an older stamp are empty.
+   * A CJK token of BMP units, as `low` (one unit, or first << 16 | second: never below 0x10000, as the
+   * first is a CJK character) and `high` (0, third << 16, or third << 16 | fourth: CJK units are never
+   * 0). Open addressing; slots of an older stamp are empty.
    */
-  private addNumber(key: number): void {
-    if ((this.numbered + 1) * 2 > slotKeys.length) this.growTable();
-    const mask = slotKeys.length - 1;
-    let slot = Math.imul(key, SPREAD) >>> slotShift;
+  private addNumber(low: number, high: number): void {
+    if ((this.numbered + 1) * 2 > slotLows.length) this.growTable();
+    const mask = slotLows.length - 1;
+    let slot = Math.imul(low ^ Math.imul(high, MIX), SPREAD) >>> slotShift;
     while (slotStamps[slot] === stamp) {
-      if (slotKeys[slot] === key) {
+      if (slotLows[slot] === low && slotHighs[slot] === high) {
         this.bump(slotEntries[slot]!);
         return;
       }
       slot = (slot + 1) & mask;
     }
     slotStamps[slot] = stamp;
-    slotKeys[slot] = key;
-    slotEntries[slot] = this.entries.length;
-    this.numbered++;
-    this.addEntry(key);
+    slotLows[slot] = low;
+    slotHighs[slot] = high;
+    slotEntries[slot] = this.entries;
+    if (this.numbered === numberedLows.length) {
+      numberedLows = growNumbers(numberedLows);
+      numberedHighs = growNumbers(numberedHighs);
+    }
+    numberedLows[this.numbered] = low;
+    numberedHighs[this.numbered] = high;
+    this.addEntry(this.numbered++);
   }
 
   private addString(token: string): void {
     const entry = this.byString.get(token);
     if (entry !== undefined) this.bump(entry);
     else {
-      this.byString.set(token, this.entries.length);
-      this.addEntry(token);
+      this.byString.set(token, this.entries);
+      this.addEntry(-1 - this.strings.length);
+      this.strings.push(token);
     }
   }
 
-  private addEntry(token: number | string): void {
-    this.entries.push(token);
-    this.values.push(this.inTitle ? TITLE_BIT + 2 : 2);
+  private addEntry(token: number): void {
+    if (this.entries === entryTokens.length) {
+      entryTokens = growEntries(entryTokens);
+      entryValues = growEntries(entryValues);
+    }
+    entryTokens[this.entries] = token;
+    entryValues[this.entries++] = this.titleBit + 2;
   }
 
   private bump(entry: number): void {
-    this.values[entry] = (this.inTitle ? this.values[entry]! | TITLE_BIT : this.values[entry]!) + 2;
+    entryValues[entry] = (entryValues[entry]! | this.titleBit) + 2;
   }
 
   /** Twice the slots, the live ones placed again. */
   private growTable(): void {
-    const oldKeys = slotKeys;
+    const oldLows = slotLows;
+    const oldHighs = slotHighs;
     const oldEntries = slotEntries;
     const oldStamps = slotStamps;
-    const size = oldKeys.length * 2;
-    slotKeys = new Uint32Array(size);
+    const size = oldLows.length * 2;
+    slotLows = new Uint32Array(size);
+    slotHighs = new Uint32Array(size);
     slotEntries = new Int32Array(size);
     slotStamps = new Uint32Array(size);
     slotShift--;
     const mask = size - 1;
-    for (let old = 0; old < oldKeys.length; old++) {
+    for (let old = 0; old < oldLows.length; old++) {
       if (oldStamps[old] !== stamp) continue;
-      let slot = Math.imul(oldKeys[old]!, SPREAD) >>> slotShift;
+      let slot = Math.imul(oldLows[old]! ^ Math.imul(oldHighs[old]!, MIX), SPREAD) >>> slotShift;
       while (slotStamps[slot] === stamp) slot = (slot + 1) & mask;
       slotStamps[slot] = stamp;
-      slotKeys[slot] = oldKeys[old]!;
+      slotLows[slot] = oldLows[old]!;
+      slotHighs[slot] = oldHighs[old]!;
       slotEntries[slot] = oldEntries[old]!;
     }
   }
 }
 
-/** A gram of three or four code points: String.fromCharCode when all are in the BMP (nearly always; faster). */
-function fromPoints(a: number, b: number, c: number, d = -1): string {
-  if (d < 0) return (a | b | c) > 0xffff ? String.fromCodePoint(a, b, c) : String.fromCharCode(a, b, c);
-  return (a | b | c | d) > 0xffff ? String.fromCodePoint(a, b, c, d) : String.fromCharCode(a, b, c, d);
+function growNumbers(numbers: Uint32Array): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(numbers.length * 2);
+  grown.set(numbers);
+  return grown;
+}
+
+function growEntries(entries: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(entries.length * 2);
+  grown.set(entries);
+  return grown;
 }
 
 /** String.prototype.codePointAt over the folded units. */

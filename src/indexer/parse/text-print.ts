@@ -7,7 +7,6 @@
  * of their largest hashes compares the same clauses of both texts (a bottom-k sketch); a text of up to
  * PRINT_CLAUSES clauses is compared whole, a longer one on a sample of PRINT_CLAUSES.
  */
-import { fnv1a } from '../../shared/types.ts';
 
 /** Clauses kept in a print: at most 256 base64 characters a post, against ~0.5 KB for the rest of its summary. */
 export const PRINT_CLAUSES = 48;
@@ -15,27 +14,67 @@ export const PRINT_CLAUSES = 48;
 /**
  * Clause ends in Chinese and Latin text; every line (paragraph) ends one too. Clauses, not sentences: an
  * early wire copy often stops a sentence short (`…延長至明年2月。` where the later copy goes on `，每逢…`),
- * and is still wholly in the later copy.
+ * and is still wholly in the later copy. White space after a full stop (`. `) ends one too.
  */
-const SENTENCE_END = /(?<=[。！？!?；;，,、：:])|(?<=\.)\s+|\n/u;
+const CLAUSE_ENDS = '。！？!?；;，,、：:';
+/** Left out of a clause: a clause ends in `。` in one copy and goes on after `，` in the next. */
+const LEFT_OUT = /^[\s\u00a0\u200b\p{P}]$/u;
+const SPACE = /^\s$/u;
 
-/** The print of a text, as base64 (empty for a text without clauses). */
+const KEPT = 1;
+const LEFT_OUT_CHAR = 2;
+const LEFT_OUT_SPACE = 3;
+const CLAUSE_END = 4;
+/** Each BMP code point's class, found once by the expressions above (0: not yet); astral ones each time. */
+const classes = new Uint8Array(0x10000);
+
+function classify(point: number): number {
+  const char = String.fromCodePoint(point);
+  if (CLAUSE_ENDS.includes(char)) return CLAUSE_END;
+  if (!LEFT_OUT.test(char)) return KEPT;
+  return SPACE.test(char) ? LEFT_OUT_SPACE : LEFT_OUT_CHAR;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The print of a text, as base64 (empty for a text without clauses). One pass over the code points,
+ * each clause hashed (fnv1a of its kept characters) as it is read: no string per clause.
+ */
 export function textPrint(text: string): string {
   const entries = new Map<number, number>();
-  for (const raw of text.split(SENTENCE_END)) {
-    // Without its punctuation: a clause ends in `。` in one copy and goes on after `，` in the next.
-    const clause = raw.replace(/[\s\u00a0\u200b\p{P}]+/gu, '');
-    if (clause === '') continue;
-    const hash = fnv1a(clause) >>> 8;
-    entries.set(hash, Math.min(255, (entries.get(hash) ?? 0) + [...clause].length));
+  let hash = FNV_OFFSET;
+  let length = 0;
+  let afterFullStop = false;
+  let afterLoneHigh = false;
+  for (let i = 0; i <= text.length;) {
+    const point = i < text.length ? text.codePointAt(i)! : 0x0a;
+    const kind = point < 0x10000 ? (classes[point] ||= classify(point)) : classify(point);
+    if (kind === KEPT) {
+      hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME) >>> 0;
+      if (point > 0xffff) hash = Math.imul(hash ^ text.charCodeAt(i + 1), FNV_PRIME) >>> 0;
+      // A lone low surrogate after a lone high one makes one character with it once what was between is left out.
+      if (!(afterLoneHigh && point >= 0xdc00 && point <= 0xdfff)) length++;
+      afterLoneHigh = point >= 0xd800 && point <= 0xdbff;
+    } else if ((kind === CLAUSE_END || point === 0x0a || (kind === LEFT_OUT_SPACE && afterFullStop)) && length > 0) {
+      // The text's end is read as a line break: it ends the last clause.
+      const key = hash >>> 8;
+      entries.set(key, Math.min(255, (entries.get(key) ?? 0) + length));
+      hash = FNV_OFFSET;
+      length = 0;
+      afterLoneHigh = false;
+    }
+    afterFullStop = point === 0x2e;
+    i += point > 0xffff ? 2 : 1;
   }
   const kept = [...entries].sort((a, b) => a[0] - b[0]).slice(0, PRINT_CLAUSES);
   const bytes = new Uint8Array(kept.length * 4);
-  kept.forEach(([hash, length], n) => {
-    bytes[n * 4] = hash >>> 16;
-    bytes[n * 4 + 1] = (hash >>> 8) & 0xff;
-    bytes[n * 4 + 2] = hash & 0xff;
-    bytes[n * 4 + 3] = length;
+  kept.forEach(([key, clauseLength], n) => {
+    bytes[n * 4] = key >>> 16;
+    bytes[n * 4 + 1] = (key >>> 8) & 0xff;
+    bytes[n * 4 + 2] = key & 0xff;
+    bytes[n * 4 + 3] = clauseLength;
   });
   return Buffer.from(bytes).toString('base64');
 }

@@ -44,6 +44,7 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
         return move(transferable(search.exportPartial()));
       }
       case 'buckets':
+        if (request.tasks.some((task) => task.file === request.crashOn)) process.exit(70);
         return await writeBuckets(request.tasks, store, request.dataRoot, new Set(), request.compression);
     }
   } finally {

@@ -1,7 +1,8 @@
 /**
  * The build's worker threads, one per core (piscina): parsing and indexing are CPU-bound and each post
  * is independent, so the work splits evenly. Each request is a task of its own, run by the next free
- * thread; a thread that dies is replaced and its task fails (see ingestOnWorkers for what a build does then).
+ * thread; a thread that dies is replaced and its task fails (see ingestOnWorkers for what a build does
+ * then), with an error that names what the task was working on (see WorkerTaskError).
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -23,7 +24,15 @@ export type WorkerRequest =
     }
   /** Rows indexed by one builder, in ascending order: its partial index comes back. */
   | { type: 'rows'; tasks: RowTask[]; storeDir: string }
-  | { type: 'buckets'; tasks: BucketTask[]; storeDir: string; dataRoot: string; compression?: DataCompression }
+  | {
+      type: 'buckets';
+      tasks: BucketTask[];
+      storeDir: string;
+      dataRoot: string;
+      compression?: DataCompression;
+      /** Test hook: the worker that reaches this bucket file (path under the data folder) dies, as on a crash. */
+      crashOn?: string;
+    }
   | { type: 'stat'; paths: string[] };
 
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
@@ -52,10 +61,25 @@ export const INLINE_AT_MOST = 256;
 /** The sources themselves, through tsx: what a pool runs when given no bundle. */
 const SOURCE_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
 
+/** A task that failed on a worker: what it was working on, and why. */
+export class WorkerTaskError extends Error {
+  constructor(
+    readonly work: string,
+    readonly reason: unknown,
+  ) {
+    super(`a build worker failed ${work}: ${messageOf(reason)}`);
+  }
+}
+
 export class WorkerPool {
   /** Started on the first call after start or recycle. */
   private threads: Promise<Piscina> | undefined;
   private entry: Promise<URL> | undefined;
+  /**
+   * Errors the threads reported outside any task (a thread that died after answering, whose answer
+   * piscina then calls "Unexpected message from Worker"): kept, never thrown, as the tasks were answered.
+   */
+  readonly strayErrors: Error[] = [];
 
   private constructor(
     readonly size: number,
@@ -71,14 +95,38 @@ export class WorkerPool {
     return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
   }
 
+  /** Runs a request on the next free thread; rejects with a WorkerTaskError. */
   async run<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+    try {
+      return await this.runOnce(request);
+    } catch (error) {
+      // A batch of buckets whose thread died: each bucket once more on its own (writing one is
+      // idempotent), so that the error names the bucket that kills its thread, not a batch of 64.
+      const asked: WorkerRequest = request;
+      if (asked.type === 'buckets' && asked.tasks.length > 1 && isThreadDeath(error)) return (await this.bucketsOneByOne(asked)) as Replies[T];
+      throw new WorkerTaskError(workOf(asked), error);
+    }
+  }
+
+  private async runOnce<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
     this.threads ??= this.startThreads();
     return (await this.threads).run(request) as Promise<Replies[T]>;
   }
 
+  private async bucketsOneByOne(request: RequestOf<'buckets'>): Promise<number> {
+    const written = await Promise.all(
+      request.tasks.map((task) =>
+        this.runOnce({ ...request, tasks: [task] }).catch((error: unknown) => {
+          throw new WorkerTaskError(workOf({ ...request, tasks: [task] }), isThreadDeath(error) ? `its thread died on it twice (${messageOf(error)})` : error);
+        }),
+      ),
+    );
+    return written.reduce((sum, count) => sum + count, 0);
+  }
+
   private async startThreads(): Promise<Piscina> {
     const entry = await (this.entry ??= this.makeEntry().then((made) => made ?? SOURCE_ENTRY));
-    return new Piscina({
+    const threads = new Piscina({
       filename: entry.href,
       minThreads: this.size,
       maxThreads: this.size,
@@ -86,6 +134,9 @@ export class WorkerPool {
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
+    // Without a listener, an 'error' event would end the whole process.
+    threads.on('error', (error: Error) => this.strayErrors.push(error));
+    return threads;
   }
 
   /**
@@ -102,4 +153,33 @@ export class WorkerPool {
   close(): Promise<void> {
     return this.recycle();
   }
+}
+
+/** What a request works on, for an error message: its bucket files, rows or post files. */
+function workOf(request: WorkerRequest): string {
+  const few = (names: string[]) => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
+  switch (request.type) {
+    case 'ingest':
+      return `reading ${few(request.files.map((file) => file.path))}`;
+    case 'rows':
+      return `indexing rows ${request.tasks[0]?.row ?? 0}-${request.tasks.at(-1)?.row ?? 0}`;
+    case 'buckets':
+      return `writing the post bucket${request.tasks.length > 1 ? 's' : ''} ${few(request.tasks.map((task) => `${request.dataRoot}/${task.file}`))}`;
+    case 'stat':
+      return `looking at ${request.paths.length} files`;
+  }
+}
+
+/**
+ * Whether a task failed because its thread ended: it exited, or ran out of memory. Not a pool being
+ * closed ("Terminating worker thread"): nothing is to be run again then.
+ */
+function isThreadDeath(error: unknown): boolean {
+  return (
+    messageOf(error).startsWith('worker exited with code') || (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,59 @@
+/**
+ * `npx tsx src/tools/bench-parse.ts [DIR] [--rounds N] [--steps]`: what a build's parse workers do to each post
+ * (parsePost, digestOutcome, the store's serialisation), on this thread, timed by step; then a hash of
+ * every output, so that a change meant to be faster only can be checked to change nothing. Profile it
+ * with `node --cpu-prof --import tsx src/tools/bench-parse.ts`. Prints numbers, never pass/fail.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parsePost, type ParseOutcome } from '../indexer/parse/parse-post.ts';
+import { digestOutcome, serializeDigest } from '../indexer/parse/post-digest.ts';
+import { postFileBody } from '../indexer/parse/render-post.ts';
+import { listPostFiles } from '../indexer/read-posts.ts';
+
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 3;
+/** Time each step too (three clock reads a post, which cost a few percent themselves). */
+const bySteps = args.includes('--steps');
+const dir = resolve(args.find((arg, n) => !arg.startsWith('--') && args[n - 1] !== '--rounds') ?? process.env['CORPUS_DIR'] ?? '../shared/corpus');
+
+// Read into memory first: the disk is not timed.
+/** CPU milliseconds of this process: wall time moves with other people's load. */
+const cpuNow = () => {
+  if (!bySteps) return 0;
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+const posts = (await listPostFiles(dir)).map((file) => ({ path: file.path, bytes: readFileSync(file.absolutePath) }));
+const options = { timeZone: 'Asia/Taipei', assetBase: '/archive-assets/' };
+const steps = { parse: 0, digest: 0, serialize: 0 };
+let hash = '';
+let best = Number.POSITIVE_INFINITY;
+for (let round = 0; round < rounds; round++) {
+  const outputs = createHash('sha1');
+  const cpu = process.cpuUsage();
+  for (const step of Object.keys(steps) as (keyof typeof steps)[]) steps[step] = 0;
+  for (const post of posts) {
+    let at = cpuNow();
+    const outcome: ParseOutcome = parsePost(post.path, post.bytes, options);
+    steps.parse += cpuNow() - at;
+    at = cpuNow();
+    const digest = digestOutcome(outcome);
+    steps.digest += cpuNow() - at;
+    at = cpuNow();
+    const [head, search] = serializeDigest(digest);
+    const body = 'post' in outcome ? postFileBody(outcome.post) + JSON.stringify(outcome.post.related) + outcome.post.text + outcome.post.excerpt : '';
+    steps.serialize += cpuNow() - at;
+    outputs.update(head).update('\u0000').update(search).update('\u0000').update(body).update('\u0001');
+  }
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  best = Math.min(best, cpuSeconds);
+  hash = outputs.digest('hex');
+  const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  const byStep = bySteps ? `; parse ${ms(steps.parse)}, digest ${ms(steps.digest)}, serialize ${ms(steps.serialize)}` : '';
+  console.log(`round ${round + 1}: ${posts.length} posts, ${cpuSeconds.toFixed(2)} CPU s${byStep}`);
+}
+console.log(`best ${best.toFixed(2)} CPU s (${((best / posts.length) * 1e6).toFixed(0)} µs a post); outputs ${hash}`);

@@ -1,0 +1,81 @@
+/**
+ * A worker task that fails while writing post buckets: the error names the bucket (what a failed build
+ * prints), and the pool goes on serving instead of taking the whole process down.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
+import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
+import { agoraPost } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function writePosts(dir: string, count: number): void {
+  for (let n = 0; n < count; n++) {
+    const day = String(1 + (n % 28)).padStart(2, '0');
+    writeFileSync(join(dir, `2026-11-${day}-f${n}.html`), agoraPost(`第${n}篇`, day).replace(/\/a\/\d+\.aspx/, `/a/f${n}.aspx`));
+  }
+}
+
+/** A cache holding a few parsed posts, and a pool of `size` threads running the bundled worker over it. */
+async function poolOverPosts(size: number): Promise<{ pool: WorkerPool; cacheDir: string; keys: string[] }> {
+  const posts = mkdtempSync(join(tmpdir(), 'cna-reader-fail-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-fail-cache-'));
+  writePosts(posts, 3);
+  const store = diskStore(cacheDir);
+  const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
+  await store.close();
+  const pool = WorkerPool.start(size, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+  return { pool, cacheDir, keys: built.storeKeys };
+}
+
+const place = (id: string) => ({ id, relatedIds: [] });
+
+describe('a worker task that fails while writing post buckets', () => {
+  it('rejects with an error naming the bucket, and the pool serves the next task', async () => {
+    const { pool, cacheDir, keys } = await poolOverPosts(1);
+    const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-fail-data-'));
+    try {
+      const failing = pool.run({
+        type: 'buckets',
+        tasks: [{ file: 'posts/0/7.json', render: [{ key: 'not-in-the-cache', place: place('a') }], keep: [] }],
+        storeDir: cacheDir,
+        dataRoot,
+      });
+      await expect(failing).rejects.toThrow(WorkerTaskError);
+      await expect(failing).rejects.toThrow(`writing the post bucket ${dataRoot}/posts/0/7.json: post not-in-the-cache is missing from the build cache`);
+      const written = await pool.run({
+        type: 'buckets',
+        tasks: [{ file: 'posts/0/8.json', render: [{ key: keys[0]!, place: place('b') }], keep: [] }],
+        storeDir: cacheDir,
+        dataRoot,
+      });
+      expect(written).toBe(1);
+      expect(existsSync(join(dataRoot, 'posts/0/8.json'))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('writes the other buckets of a batch whose worker dies, and names the bucket it dies on', async () => {
+    const { pool, cacheDir, keys } = await poolOverPosts(2);
+    const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-fail-data-'));
+    const tasks = ['posts/0/1.json', 'posts/0/2.json', 'posts/0/3.json'].map((file, n) => ({
+      file,
+      render: [{ key: keys[n]!, place: place(`p${n}`) }],
+      keep: [],
+    }));
+    try {
+      const failing = pool.run({ type: 'buckets', tasks, storeDir: cacheDir, dataRoot, crashOn: 'posts/0/2.json' });
+      await expect(failing).rejects.toThrow(`writing the post bucket ${dataRoot}/posts/0/2.json: its thread died on it twice (worker exited with code: 70)`);
+      expect(existsSync(join(dataRoot, 'posts/0/1.json'))).toBe(true);
+      expect(existsSync(join(dataRoot, 'posts/0/3.json'))).toBe(true);
+      expect(pool.strayErrors).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
