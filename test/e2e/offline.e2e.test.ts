@@ -160,4 +160,30 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it("keeps the replaced version's chunks after the new one takes over, for its pages still loading", async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const oldEntry = await page.evaluate(() => document.querySelector<HTMLScriptElement>('script[type="module"][src]')!.src);
+
+    const port = portOf(server);
+    await server.close();
+    await buildSite('v3');
+    server = await serve(port);
+    await page.reload();
+    await page.getByRole('button', { name: '有新版本，重新載入' }).click();
+    await page.waitForFunction(() => [...document.scripts].some((script) => script.src.includes('-v3-')), undefined, { timeout: 60_000 });
+
+    // The server has only the new build (its SPA fallback answers with HTML); the worker still has the old entry chunk.
+    expect((await page.request.get(oldEntry)).headers()['content-type']).not.toMatch(/javascript/);
+    const viaWorker = await page.evaluate(async (chunk) => {
+      const response = await fetch(chunk);
+      return `${response.status} ${response.headers.get('content-type')}`;
+    }, oldEntry);
+    expect(viaWorker).toMatch(/^200 .*javascript/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
