@@ -84,7 +84,9 @@ export async function reloadToUpdate(notice: string): Promise<void> {
  */
 function standAside(notice: string): void {
   navigator.serviceWorker.addEventListener('controllerchange', reloadOnce);
-  appRoot?.render(createElement('div', { className: 'offline-status' }, createElement('p', { className: 'update-banner', role: 'status' }, notice)));
+  appRoot?.render(
+    createElement('div', { className: 'offline-status' }, createElement('p', { className: 'update-banner update-notice', role: 'status' }, notice)),
+  );
 }
 
 function reloadOnce(): void {
