@@ -6,8 +6,11 @@ import { createElement, useSyncExternalStore } from 'react';
 import type { Root } from 'react-dom/client';
 import { DATA_CACHE } from '../../shared/offline-caches.ts';
 
-/** The tabs of this site tell each other that the reader took the new version. */
-const UPDATE_CHANNEL = 'cna-reader-update';
+/**
+ * The tabs of this site tell each other that the reader took the new version. Named by the base path:
+ * archives at /a/ and /b/ of one GitHub Pages origin have workers of their own.
+ */
+const UPDATE_CHANNEL = `cna-reader-update:${import.meta.env.BASE_URL}`;
 
 let appRoot: Root | undefined;
 let channel: BroadcastChannel | undefined;
