@@ -12,7 +12,8 @@ import { registerServiceWorker } from './features/offline/register.ts';
 // without it, links to the list went to /<repo>?tag=…, which static servers answer with a redirect or a 404.
 const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL });
 
-createRoot(document.getElementById('root')!).render(
+const root = createRoot(document.getElementById('root')!);
+root.render(
   <StrictMode>
     <SettingsProvider>
       <RouterProvider router={router} flushSync={flushRouterUpdate} />
@@ -21,4 +22,4 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // Issue 25: the offline app's service worker (builds only).
-void registerServiceWorker();
+void registerServiceWorker(root);

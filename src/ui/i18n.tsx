@@ -99,6 +99,7 @@ const zhHant = {
   offline: '離線中：只能閱讀已保存的文章',
   notSavedOffline: '未離線保存',
   updateAvailable: '有新版本，重新載入',
+  updating: '正在載入新版本…',
   // Navigation and triage (issue 24).
   prevNextLabel: '同一列表的上一篇與下一篇',
   markRead: '標為已讀',
@@ -244,6 +245,7 @@ const en: Messages = {
   offline: 'Offline: only saved articles can be read',
   notSavedOffline: 'Not saved offline',
   updateAvailable: 'A new version is available: reload',
+  updating: 'Loading the new version…',
   // Navigation and triage (issue 24).
   prevNextLabel: 'Previous and next in this list',
   markRead: 'Mark as read',

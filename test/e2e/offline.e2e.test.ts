@@ -160,4 +160,57 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it("keeps the replaced version's chunks after the new one takes over, for its pages still loading", async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const oldEntry = await page.evaluate(() => document.querySelector<HTMLScriptElement>('script[type="module"][src]')!.src);
+
+    const port = portOf(server);
+    await server.close();
+    await buildSite('v3');
+    server = await serve(port);
+    await page.reload();
+    await page.getByRole('button', { name: '有新版本，重新載入' }).click();
+    await page.waitForFunction(() => [...document.scripts].some((script) => script.src.includes('-v3-')), undefined, { timeout: 60_000 });
+
+    // The server has only the new build (its SPA fallback answers with HTML); the worker still has the old entry chunk.
+    expect((await page.request.get(oldEntry)).headers()['content-type']).not.toMatch(/javascript/);
+    const viaWorker = await page.evaluate(async (chunk) => {
+      const response = await fetch(chunk);
+      return `${response.status} ${response.headers.get('content-type')}`;
+    }, oldEntry);
+    expect(viaWorker).toMatch(/^200 .*javascript/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('moves every open tab of the site to the new version when the reader takes it in one', async () => {
+    const { context, page, problems } = await freshPage();
+    await page.goto(url);
+    await page.locator('[data-row-link]').first().waitFor();
+    await controlled(page);
+    const other = await context.newPage();
+    const otherProblems = await watchPage(other, url.slice(0, -1));
+    await other.goto(`${url}?from=${DAY}&to=${DAY}`);
+    await other.locator('[data-row-link]').first().waitFor();
+
+    const port = portOf(server);
+    await server.close();
+    await buildSite('v4');
+    server = await serve(port);
+    await page.reload();
+    await page.getByRole('button', { name: '有新版本，重新載入' }).click();
+
+    for (const tab of [page, other]) {
+      await tab.waitForFunction(() => [...document.scripts].some((script) => script.src.includes('-v4-')), undefined, { timeout: 60_000 });
+      await tab.locator('[data-row-link]').first().waitFor();
+    }
+    // The other tab kept its view through the reload.
+    expect(new URL(other.url()).search).toBe(`?from=${DAY}&to=${DAY}`);
+    expect([...problems, ...otherProblems]).toEqual([]);
+    await context.close();
+  });
 });

@@ -30,7 +30,7 @@ export function OfflineStatus() {
       {!online && <p className="offline-banner">{t.offline}</p>}
       {update && (
         <p className="update-banner">
-          <button type="button" onClick={reloadToUpdate}>
+          <button type="button" onClick={() => void reloadToUpdate(t.updating)}>
             {t.updateAvailable}
           </button>
         </p>

@@ -1,25 +1,43 @@
 /**
  * The service worker (see src/indexer/vite/offline-app.ts), registered once the page has loaded, and
- * what the page learns from it: a new version waiting after a deploy.
+ * what the page learns from it: a new version waiting after a deploy, taken when the reader asks.
  */
-import { useSyncExternalStore } from 'react';
+import { createElement, useSyncExternalStore } from 'react';
+import type { Root } from 'react-dom/client';
 import { DATA_CACHE } from '../../shared/offline-caches.ts';
 
+/**
+ * The tabs of this site tell each other that the reader took the new version. Named by the base path:
+ * archives at /a/ and /b/ of one GitHub Pages origin have workers of their own.
+ */
+const UPDATE_CHANNEL = `cna-reader-update:${import.meta.env.BASE_URL}`;
+
+let appRoot: Root | undefined;
+let channel: BroadcastChannel | undefined;
 let updateWaiting = false;
-let applyUpdate: ((reload?: boolean) => Promise<void>) | undefined;
+let reloading = false;
 const listeners = new Set<() => void>();
 
-export async function registerServiceWorker(): Promise<void> {
+/** Registers the worker; `root` is the app's, replaced by a notice while a new version takes over. */
+export async function registerServiceWorker(root: Root): Promise<void> {
   // The dev server's virtual:pwa-register registers nothing (vite-plugin-pwa's devOptions are off).
   if (!('serviceWorker' in navigator)) return;
+  appRoot = root;
   const firstInstall = !navigator.serviceWorker.controller;
+  if ('BroadcastChannel' in window) {
+    channel = new BroadcastChannel(UPDATE_CHANNEL);
+    channel.addEventListener('message', (event: MessageEvent<unknown>) => standAside(typeof event.data === 'string' ? event.data : ''));
+  }
   const { registerSW } = await import('virtual:pwa-register');
-  applyUpdate = registerSW({
+  registerSW({
     immediate: true,
     onNeedRefresh() {
       updateWaiting = true;
       listeners.forEach((listener) => listener());
     },
+    // A new worker controls the page (this tab's reader or another's took it): this page's chunks
+    // are no longer in its cache.
+    onNeedReload: reloadOnce,
   });
   if (firstInstall) void navigator.serviceWorker.ready.then(keepWhatWasRead);
 }
@@ -48,7 +66,34 @@ export function useUpdateWaiting(): boolean {
   );
 }
 
-/** The waiting worker takes over, and the page reloads with the new version's shell and chunks. */
-export function reloadToUpdate(): void {
-  void applyUpdate?.(true);
+/**
+ * The reader takes the new version: every tab of the site stands aside, the waiting worker takes
+ * over, and each page reloads with the new version's shell and chunks. `notice` is shown meanwhile.
+ */
+export async function reloadToUpdate(notice: string): Promise<void> {
+  channel?.postMessage(notice);
+  standAside(notice);
+  const waiting = (await navigator.serviceWorker.getRegistration())?.waiting;
+  // No worker waits any more: another tab's reader took it, and it controls this page already.
+  if (!waiting) reloadOnce();
+  else waiting.postMessage({ type: 'SKIP_WAITING' });
+}
+
+/**
+ * The page stops asking the old worker for anything: its app is replaced by `notice` until the new
+ * worker controls it. Chrome swaps the workers only once the old one has no request to serve: a
+ * request landing as it stops starts it again, and the new worker then waits until the old one has
+ * been idle for its full timeout (30 s, never while DevTools is attached), 5 minutes at most.
+ */
+function standAside(notice: string): void {
+  navigator.serviceWorker.addEventListener('controllerchange', reloadOnce);
+  appRoot?.render(
+    createElement('div', { className: 'offline-status' }, createElement('p', { className: 'update-banner update-notice', role: 'status' }, notice)),
+  );
+}
+
+function reloadOnce(): void {
+  if (reloading) return;
+  reloading = true;
+  window.location.reload();
 }

@@ -4,14 +4,25 @@
  * parts. The build passes it the files to precache and the settings (see ServiceWorkerSettings).
  */
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
-import { clientsClaim } from 'workbox-core';
+import { cacheNames, clientsClaim } from 'workbox-core';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
 
 /** The worker's scope, as far as this module uses it. */
-declare const self: { skipWaiting(): Promise<void>; addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void };
+declare const self: {
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+  addEventListener(type: 'install', listener: (event: Event & { waitUntil(promise: Promise<unknown>): void }) => void): void;
+};
+
+/**
+ * The chunks of the version this worker replaces. Workbox drops them from the precache when this
+ * worker activates, while a page of that version may still be loading (its index.html served by the
+ * old worker a moment before the swap): its chunks, gone from the server too, come from here.
+ */
+const PREVIOUS_CHUNKS_CACHE = 'cna-reader-previous-chunks';
 
 export interface ServiceWorkerSettings {
   /** The app shell: each file with its revision (null for a file whose name holds its hash). */
@@ -33,8 +44,17 @@ export function startServiceWorker(settings: ServiceWorkerSettings): void {
     if (data && data.type === 'SKIP_WAITING') void self.skipWaiting();
   });
   clientsClaim();
+  self.addEventListener('install', (event) => event.waitUntil(keepPreviousChunks(settings)));
   precacheAndRoute(settings.precache, {});
   cleanupOutdatedCaches();
+  // After the precache's own route: only chunks this version does not hold get here.
+  registerRoute(
+    ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith(`${base}assets/`),
+    async ({ request }) => {
+      const kept = await (await caches.open(PREVIOUS_CHUNKS_CACHE)).match(request);
+      return kept ?? fetch(request);
+    },
+  );
   registerRoute(new NavigationRoute(createHandlerBoundToURL(`${base}index.html`), { denylist: [new RegExp(`^${escapeRegExp(base)}data/`)] }));
   // Matched against the whole URL; other origins' URLs only from their start, where `[^/]+` is their host.
   registerRoute(
@@ -56,6 +76,24 @@ export function startServiceWorker(settings: ServiceWorkerSettings): void {
       ],
     }),
     'GET',
+  );
+}
+
+/** Copies the precached chunks that this version no longer lists (the active version's) aside, in place of older ones. */
+async function keepPreviousChunks({ base, precache }: ServiceWorkerSettings): Promise<void> {
+  const chunks = new RegExp(`^https?://[^/]+${escapeRegExp(base)}assets/[^?]+$`);
+  const current = new Set(precache.map((entry) => new URL(typeof entry === 'string' ? entry : entry.url, location.href).href));
+  const precached = await caches.open(cacheNames.precache);
+  const previous = (await precached.keys()).filter((request) => chunks.test(request.url) && !current.has(request.url));
+  // Nothing of an older version to keep: the first install, or a worker update that kept every chunk.
+  if (previous.length === 0) return;
+  await caches.delete(PREVIOUS_CHUNKS_CACHE);
+  const kept = await caches.open(PREVIOUS_CHUNKS_CACHE);
+  await Promise.all(
+    previous.map(async (request) => {
+      const response = await precached.match(request);
+      if (response) await kept.put(request, response);
+    }),
   );
 }
 
