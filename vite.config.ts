@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { cnaReaderIndex } from './src/indexer/vite/vite-plugin.ts';
 import { contentSecurityPolicy } from './src/indexer/vite/content-security-policy.ts';
 import { feedLink } from './src/indexer/vite/feed-link.ts';
+import { dataPreload } from './src/indexer/vite/data-preload.ts';
 import { offlineApp } from './src/indexer/vite/offline-app.ts';
 
 /**
@@ -18,7 +19,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), offlineApp(basePath())],
+  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), dataPreload(), offlineApp(basePath())],
   build: {
     target: 'es2022',
     sourcemap: false,
