@@ -68,7 +68,8 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, c
   // Another view starts with its groups closed, but the one holding the reader's last row.
   useEffect(() => {
     const leader = cursorRow === undefined ? undefined : [...(collapsed?.others ?? [])].find(([, others]) => others.includes(cursorRow))?.[0];
-    setExpanded(new Set(leader === undefined ? [] : [leader]));
+    // Kept when already so: a new empty set re-rendered the whole list page once more for nothing.
+    setExpanded((current) => (leader === undefined ? (current.size === 0 ? current : new Set()) : new Set([leader])));
   }, [collapsed]); // eslint-disable-line react-hooks/exhaustive-deps -- the cursor is read when the view changes
   if (!rows || (collapse && !groups)) return undefined;
   const base = collapsed ?? { rows, others: new Map<number, number[]>(), versions: new Map<number, number>() };
