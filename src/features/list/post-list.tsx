@@ -3,7 +3,8 @@
  * like 20. Row and heading heights are fixed per text size, which makes the total height exact before
  * any shard arrives, scroll positions restorable to the pixel, and every item's place a sum (ListLayout).
  */
-import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, type MouseEvent } from 'react';
+import { useHref, useNavigate, type NavigateFunction } from 'react-router';
 import type { Manifest } from '../../shared/types.ts';
 import { useLocale } from '../../ui/i18n.tsx';
 import { useSettings } from '../../ui/settings.tsx';
@@ -60,6 +61,18 @@ function readScrollPositions(): Record<string, number> {
   }
 }
 
+/**
+ * Opens a row's article in the app, as a router <Link> would: a plain left click on a row's link (a
+ * modified or middle click is left to the browser: a new tab, a download).
+ */
+function openRowLink(event: MouseEvent, navigate: NavigateFunction): void {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-row-link]');
+  const to = link?.dataset['to'];
+  if (!to || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  void navigate(to);
+}
+
 function saveScrollPosition(key: string, y: number): void {
   try {
     sessionStorage.setItem(SCROLL_STORAGE_KEY, JSON.stringify({ ...readScrollPositions(), [key]: y }));
@@ -79,6 +92,8 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
   const readMarks = useReadMarks();
   const stars = useStars();
   const tagLabels = useMemo(() => new Map(manifest.tags.map((tag) => [tag.key, tag.label])), [manifest]);
+  const navigate = useNavigate();
+  const articleHref = useHref('/a/');
 
   const layout = useMemo(() => new ListLayout(items, rowHeight, dayHeight), [items, rowHeight, dayHeight]);
   const { start, end, scrollToItem } = useWindowRange(layout, listRef, OVERSCAN);
@@ -213,6 +228,7 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
       aria-busy={busy}
       data-query={query ?? ''}
       style={{ height: layout.totalSize, position: 'relative' }}
+      onClick={(event) => openRowLink(event, navigate)}
       onFocus={(event) => {
         const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];
         if (index !== undefined) cursor.current = Number(index);
@@ -241,6 +257,7 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
                 tagLabels={tagLabels}
                 split={split}
                 view={view}
+                articleHref={articleHref}
                 showDay={showDay}
                 compact={compact}
                 attached={item.attached === true}
