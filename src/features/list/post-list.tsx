@@ -52,6 +52,8 @@ interface PostListProps {
 const OVERSCAN = 6;
 
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
+/** The scroll position is saved this long after the last scroll event (and at once when the list goes). */
+const SCROLL_SAVE_PAUSE_MS = 150;
 
 function readScrollPositions(): Record<string, number> {
   try {
@@ -126,12 +128,13 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
     return () => cancelAnimationFrame(frame);
   }, [scrollKey]);
 
-  // Saved a frame after the last scroll event, and at once when the list goes with one unsaved: a
-  // reader who taps a row within a frame of scrolling came back to an older position. Listening ends
-  // in the commit that takes the list away (a layout effect's cleanup), before the next page can
-  // scroll (its heading takes the focus): a save after that stored the article's position as the list's.
+  // Saved once the scrolling pauses (a write to session storage every frame was part of each frame's
+  // work), when the page is hidden, and at once when the list goes with one unsaved: a reader who taps
+  // a row straight after scrolling came back to an older position. Listening ends in the commit that
+  // takes the list away (a layout effect's cleanup), before the next page can scroll (its heading takes
+  // the focus): a save after that stored the article's position as the list's.
   useLayoutEffect(() => {
-    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let unsaved: number | undefined;
     const save = () => {
       if (unsaved !== undefined) saveScrollPosition(scrollKey, unsaved);
@@ -140,13 +143,15 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
     const onScroll = () => {
       if (restoring.current) return;
       unsaved = window.scrollY;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(save);
+      clearTimeout(timer);
+      timer = setTimeout(save, SCROLL_SAVE_PAUSE_MS);
     };
     window.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('pagehide', save);
     return () => {
-      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       window.removeEventListener('scroll', onScroll);
+      window.removeEventListener('pagehide', save);
       save();
     };
   }, [scrollKey]);
