@@ -2,7 +2,7 @@
  * The items of a list laid out by ListLayout that the window shows (plus overscan): the list scrolls
  * with the page, and only those items exist in the DOM.
  */
-import { startTransition, useCallback, useEffect, useLayoutEffect, useReducer, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import type { ListLayout } from './list-layout.ts';
 
@@ -19,12 +19,7 @@ export function useWindowRange(layout: ListLayout, listRef: RefObject<HTMLElemen
   // last render was). Before the list is measured: the window's height from its top.
   const span = useRef({ top: 0, bottom: typeof window === 'undefined' ? 0 : window.innerHeight });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  // What a render draws, when not the window and its overscan: a scroll that reaches undrawn items
-  // draws the window (and keeps what is drawn beside it) at once, then the overscan in a transition,
-  // which React renders in slices between frames: in a fast scroll every item is new each frame, and
-  // the overscan doubled each frame's work.
-  const tight = useRef<{ start: number; end: number } | undefined>(undefined);
-  const { start, end } = tight.current ?? layout.range(span.current.top, span.current.bottom, overscan);
+  const { start, end } = layout.range(span.current.top, span.current.bottom, overscan);
 
   // What the last render showed, and the layout it used: the listeners render again only when the
   // items to show change (every ~100 px of scrolling), not on every scroll event.
@@ -43,24 +38,10 @@ export function useWindowRange(layout: ListLayout, listRef: RefObject<HTMLElemen
       const { layout: current, start: shownStart, end: shownEnd } = shown.current;
       const next = current.range(span.current.top, span.current.bottom, overscan);
       if (next.start === shownStart && next.end === shownEnd) return;
-      const needed = current.range(span.current.top, span.current.bottom, 0);
-      const drawn = needed.start >= shownStart && needed.end <= shownEnd;
-      // A new layout drawn from the last known place already holds every item the window needs (its
-      // first render takes the window's top for the list's): a few extra rows cost less than a render.
-      if (!now && drawn && next.start >= shownStart && next.end <= shownEnd) return;
-      if (now && !drawn) {
-        // From a scroll event, at once: a render left to the scheduler can come after the frame is
-        // painted, and a fast scroll would show blank space where rows belong.
-        // The items of the window, and those already drawn next to them (kept, not drawn again).
-        const overlaps = needed.start <= shownEnd && shownStart <= needed.end;
-        tight.current = overlaps
-          ? { start: Math.max(next.start, Math.min(needed.start, shownStart)), end: Math.min(next.end, Math.max(needed.end, shownEnd)) }
-          : needed;
-        flushSync(rerender);
-        tight.current = undefined;
-      }
-      if (!now) return rerender();
-      startTransition(rerender);
+      // From a scroll event, at once: a render left to the scheduler can come after the frame is
+      // painted, and a fast scroll would show blank space where rows belong.
+      if (now) flushSync(rerender);
+      else rerender();
     },
     [listRef, overscan],
   );
