@@ -48,8 +48,12 @@ interface PostListProps {
   groups?: Pick<CollapsedView, 'others' | 'versions' | 'expanded' | 'toggle'> | undefined;
 }
 
-/** Items drawn beyond each edge of the window: ~700 px of rows, so that scrolling meets drawn rows. */
-const OVERSCAN = 6;
+/**
+ * Items drawn beyond each edge of the window: ~340 px of rows, so that scrolling meets drawn rows. A
+ * scroll past them draws the new rows before the frame is painted (useWindowRange); 6 items drew ~40 %
+ * more rows than the window in each frame of a fast scroll, every one of them new.
+ */
+const OVERSCAN = 3;
 
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
 /** The scroll position is saved this long after the last scroll event (and at once when the list goes). */
