@@ -4,7 +4,6 @@ import react from '@vitejs/plugin-react';
 import { cnaReaderIndex } from './src/indexer/vite/vite-plugin.ts';
 import { contentSecurityPolicy } from './src/indexer/vite/content-security-policy.ts';
 import { feedLink } from './src/indexer/vite/feed-link.ts';
-import { dataPreload } from './src/indexer/vite/data-preload.ts';
 import { offlineApp } from './src/indexer/vite/offline-app.ts';
 
 /**
@@ -19,7 +18,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), dataPreload(), offlineApp(basePath())],
+  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), offlineApp(basePath())],
   build: {
     target: 'es2022',
     sourcemap: false,

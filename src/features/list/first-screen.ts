@@ -1,8 +1,8 @@
 /**
  * The data of the list's first screen, asked for as the app starts rather than as the list renders: the
- * manifest and the groups (which index.html already preloads, see src/indexer/vite/data-preload.ts) and,
- * for a list without filters, the shards of its newest rows, asked for the moment the manifest is read.
- * The list then draws its first rows in its first render, instead of placeholders a shard later.
+ * manifest, then the groups and, for a list without filters, the shards of its newest rows, the moment
+ * the manifest is read. The list then draws its first rows in its first render, instead of placeholders
+ * a shard later. (Preloading the manifest and groups from index.html broke the offline app's reload.)
  */
 import { loadManifest, loadRow } from '../data/data-client.ts';
 import { readFilters, hasFilters } from './filter-state.ts';
