@@ -122,6 +122,26 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     await phone.close();
   });
 
+  it('asks for the manifest, the groups and the newest shard first, each once', async () => {
+    // Without the service worker, whose first install copies what the page read into its caches (more requests).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const fresh = await context.newPage();
+    const data: string[] = [];
+    fresh.on('request', (request) => {
+      if (request.url().includes('/data/')) data.push(new URL(request.url()).pathname.replace(`${BASE}data/`, ''));
+    });
+    await fresh.goto(site.url);
+    await fresh.getByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' }).waitFor();
+    await context.close();
+    const manifest = JSON.parse(readFileSync(resolve(site.outDir, 'data', 'manifest.json'), 'utf8')) as { shardCount: number };
+    const newest = `shards/${manifest.shardCount - 1}.json`;
+    // One request each: the list takes what the app's start asked for.
+    expect(data.filter((path) => path === 'manifest.json')).toHaveLength(1);
+    expect(data.filter((path) => path === 'groups.json')).toHaveLength(1);
+    expect(data.filter((path) => path === newest)).toHaveLength(1);
+    expect(data.slice(0, 3).sort()).toEqual(['groups.json', 'manifest.json', newest]);
+  });
+
   it('reloads a deep link under the sub-path', async () => {
     const deep = `${site.url}a/${encodeURIComponent('2026-11-12-合歡山迎今冬首波冷空氣-公路總局提醒備妥雪鏈')}`;
     await page.goto(deep);

@@ -5,6 +5,7 @@ import { countCommon, countInRange } from '../../src/features/filters/facet-coun
 import { barsOf, zoomOf } from '../../src/features/filters/timeline.tsx';
 import { pickThumbnailSource } from '../../src/ui/thumbnail-source.ts';
 import { parseState } from '../../src/features/reading-state/state-file.ts';
+import { formatTime } from '../../src/ui/format-date.ts';
 
 describe('filters in the URL', () => {
   it('tells real days from impossible ones', () => {
@@ -91,5 +92,13 @@ describe('the state file', () => {
     });
     expect(parseState('{"hello":1}')).toEqual({ problem: 'not-a-state-file' });
     expect(parseState('not json')).toEqual({ problem: 'not-json' });
+  });
+});
+
+describe("a row's time", () => {
+  it("is the hour and minute in the archive's time zone, on a 24-hour clock", () => {
+    expect(formatTime('2023-02-22T18:04:00Z', 'Asia/Taipei')).toBe('02:04');
+    expect(formatTime('2023-02-23T00:30:00+08:00', 'Asia/Taipei')).toBe('00:30');
+    expect(formatTime('2023-07-01T12:00:00Z', 'Europe/London')).toBe('13:00');
   });
 });

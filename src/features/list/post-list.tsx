@@ -3,7 +3,8 @@
  * like 20. Row and heading heights are fixed per text size, which makes the total height exact before
  * any shard arrives, scroll positions restorable to the pixel, and every item's place a sum (ListLayout).
  */
-import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, type MouseEvent } from 'react';
+import { useHref, useNavigate, type NavigateFunction } from 'react-router';
 import type { Manifest } from '../../shared/types.ts';
 import { useLocale } from '../../ui/i18n.tsx';
 import { useSettings } from '../../ui/settings.tsx';
@@ -47,10 +48,16 @@ interface PostListProps {
   groups?: Pick<CollapsedView, 'others' | 'versions' | 'expanded' | 'toggle'> | undefined;
 }
 
-/** Items drawn beyond each edge of the window: ~700 px of rows, so that scrolling meets drawn rows. */
-const OVERSCAN = 6;
+/**
+ * Items drawn beyond each edge of the window: ~340 px of rows, so that scrolling meets drawn rows. A
+ * scroll past them draws the new rows before the frame is painted (useWindowRange); 6 items drew ~40 %
+ * more rows than the window in each frame of a fast scroll, every one of them new.
+ */
+const OVERSCAN = 3;
 
 const SCROLL_STORAGE_KEY = 'cna-reader:list-scroll';
+/** The scroll position is saved this long after the last scroll event (and at once when the list goes). */
+const SCROLL_SAVE_PAUSE_MS = 150;
 
 function readScrollPositions(): Record<string, number> {
   try {
@@ -58,6 +65,18 @@ function readScrollPositions(): Record<string, number> {
   } catch {
     return {};
   }
+}
+
+/**
+ * Opens a row's article in the app, as a router <Link> would: a plain left click on a row's link (a
+ * modified or middle click is left to the browser: a new tab, a download).
+ */
+function openRowLink(event: MouseEvent, navigate: NavigateFunction): void {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-row-link]');
+  const to = link?.dataset['to'];
+  if (!to || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  void navigate(to);
 }
 
 function saveScrollPosition(key: string, y: number): void {
@@ -79,6 +98,8 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
   const readMarks = useReadMarks();
   const stars = useStars();
   const tagLabels = useMemo(() => new Map(manifest.tags.map((tag) => [tag.key, tag.label])), [manifest]);
+  const navigate = useNavigate();
+  const articleHref = useHref('/a/');
 
   const layout = useMemo(() => new ListLayout(items, rowHeight, dayHeight), [items, rowHeight, dayHeight]);
   const { start, end, scrollToItem } = useWindowRange(layout, listRef, OVERSCAN);
@@ -111,12 +132,13 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
     return () => cancelAnimationFrame(frame);
   }, [scrollKey]);
 
-  // Saved a frame after the last scroll event, and at once when the list goes with one unsaved: a
-  // reader who taps a row within a frame of scrolling came back to an older position. Listening ends
-  // in the commit that takes the list away (a layout effect's cleanup), before the next page can
-  // scroll (its heading takes the focus): a save after that stored the article's position as the list's.
+  // Saved once the scrolling pauses (a write to session storage every frame was part of each frame's
+  // work), when the page is hidden, and at once when the list goes with one unsaved: a reader who taps
+  // a row straight after scrolling came back to an older position. Listening ends in the commit that
+  // takes the list away (a layout effect's cleanup), before the next page can scroll (its heading takes
+  // the focus): a save after that stored the article's position as the list's.
   useLayoutEffect(() => {
-    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let unsaved: number | undefined;
     const save = () => {
       if (unsaved !== undefined) saveScrollPosition(scrollKey, unsaved);
@@ -125,13 +147,15 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
     const onScroll = () => {
       if (restoring.current) return;
       unsaved = window.scrollY;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(save);
+      clearTimeout(timer);
+      timer = setTimeout(save, SCROLL_SAVE_PAUSE_MS);
     };
     window.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('pagehide', save);
     return () => {
-      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       window.removeEventListener('scroll', onScroll);
+      window.removeEventListener('pagehide', save);
       save();
     };
   }, [scrollKey]);
@@ -213,6 +237,7 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
       aria-busy={busy}
       data-query={query ?? ''}
       style={{ height: layout.totalSize, position: 'relative' }}
+      onClick={(event) => openRowLink(event, navigate)}
       onFocus={(event) => {
         const index = (event.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset['index'];
         if (index !== undefined) cursor.current = Number(index);
@@ -241,6 +266,7 @@ export function PostList({ manifest, items, scrollKey, split, query, view = '', 
                 tagLabels={tagLabels}
                 split={split}
                 view={view}
+                articleHref={articleHref}
                 showDay={showDay}
                 compact={compact}
                 attached={item.attached === true}

@@ -11,10 +11,12 @@ export function SaveOfflineButton({ manifest, rows }: { manifest: Manifest; rows
   const [progress, setProgress] = useState<SaveProgress & { finished: boolean }>();
   const [tooMany, setTooMany] = useState<number>();
   if (!canSaveOffline()) return null;
-  const positions = rows.kind === 'range' ? Array.from({ length: rows.end - rows.start }, (_, n) => rows.start + n) : rows.rows;
   const saving = progress !== undefined && !progress.finished;
+  const count = rows.kind === 'range' ? rows.end - rows.start : rows.rows.length;
 
   const save = async () => {
+    // Listed on a click, not on every render: the list page renders this with every filter change (64k rows unfiltered).
+    const positions = rows.kind === 'range' ? Array.from({ length: rows.end - rows.start }, (_, n) => rows.start + n) : rows.rows;
     if (positions.length > MAX_SAVE) {
       setTooMany(positions.length);
       return;
@@ -27,7 +29,7 @@ export function SaveOfflineButton({ manifest, rows }: { manifest: Manifest; rows
 
   return (
     <span className="save-offline">
-      <button type="button" className="share-button" onClick={() => void save()} disabled={saving || positions.length === 0}>
+      <button type="button" className="share-button" onClick={() => void save()} disabled={saving || count === 0}>
         {t.saveOffline}
       </button>
       {saving && <progress max={progress.total} value={progress.done} aria-label={t.saveOffline} />}

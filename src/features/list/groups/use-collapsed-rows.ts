@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Manifest } from '../../../shared/types.ts';
 import type { RowSet } from '../rows.ts';
-import { collapseRows, loadRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
+import { collapseRows, loadRowGroups, peekRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
 
 const STORAGE_KEY = 'cna-reader:collapse-stories';
 
@@ -32,16 +32,17 @@ function readCollapse(): boolean {
  * that group opens, so that the reader comes back to the row they left.
  */
 export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, cursorRow?: number): CollapsedView | undefined {
-  const [groups, setGroups] = useState<PositionGroups | undefined>(undefined);
+  const [groups, setGroups] = useState<PositionGroups | undefined>(peekRowGroups);
   const [collapse, setCollapseState] = useState(readCollapse);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   useEffect(() => {
+    if (groups) return;
     let live = true;
     void loadRowGroups(manifest).then((loaded) => live && setGroups(loaded));
     return () => {
       live = false;
     };
-  }, [manifest]);
+  }, [manifest, groups]);
   const toggle = useCallback(
     (row: number) =>
       setExpanded((current) => {
@@ -67,7 +68,8 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, c
   // Another view starts with its groups closed, but the one holding the reader's last row.
   useEffect(() => {
     const leader = cursorRow === undefined ? undefined : [...(collapsed?.others ?? [])].find(([, others]) => others.includes(cursorRow))?.[0];
-    setExpanded(new Set(leader === undefined ? [] : [leader]));
+    // Kept when already so: a new empty set re-rendered the whole list page once more for nothing.
+    setExpanded((current) => (leader === undefined ? (current.size === 0 ? current : new Set()) : new Set([leader])));
   }, [collapsed]); // eslint-disable-line react-hooks/exhaustive-deps -- the cursor is read when the view changes
   if (!rows || (collapse && !groups)) return undefined;
   const base = collapsed ?? { rows, others: new Map<number, number[]>(), versions: new Map<number, number>() };

@@ -1,0 +1,44 @@
+import { screen } from '@testing-library/react';
+import { GROUPS_FILE, INDEX_FORMAT_VERSION, shardFile, type Manifest, type RowGroups } from '../../src/shared/types.ts';
+import { prefetchFirstScreen } from '../../src/features/list/first-screen.ts';
+import { peekRowGroups, resetRowGroups } from '../../src/features/list/groups/collapse-rows.ts';
+import { demoIndex, renderApp, serveDemoIndex, type FetchLog } from './harness.tsx';
+
+let log: FetchLog;
+let newestShard: string;
+beforeAll(async () => {
+  const manifest = JSON.parse((await demoIndex()).get('manifest.json') as string) as Manifest;
+  newestShard = shardFile(manifest.shardCount - 1);
+  const groups: RowGroups = { version: INDEX_FORMAT_VERSION, versions: [], stories: [] };
+  (await demoIndex()).set(GROUPS_FILE, JSON.stringify(groups));
+});
+afterAll(async () => void (await demoIndex()).delete(GROUPS_FILE));
+beforeEach(async () => {
+  resetRowGroups();
+  log = await serveDemoIndex();
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const fetched = () => log.urls.map((url) => url.replace(/^.*?\/data\//, ''));
+
+describe("the list's first screen, fetched as the app starts", () => {
+  it('asks for the manifest, the groups and the newest shard before the list renders', async () => {
+    prefetchFirstScreen('');
+    await vi.waitFor(() => expect(fetched()).toEqual(['manifest.json', 'groups.json', newestShard]));
+  });
+
+  it('asks for no shard when the URL filters the list: its first rows are not the newest', async () => {
+    prefetchFirstScreen('?tag=bbc');
+    await vi.waitFor(() => expect(peekRowGroups()).toBeDefined());
+    expect(fetched()).toEqual(['manifest.json', 'groups.json']);
+  });
+
+  it('lets the list draw its rows with what it fetched, asking for none of it again', async () => {
+    prefetchFirstScreen('');
+    await vi.waitFor(() => expect(fetched()).toHaveLength(3));
+    renderApp('/');
+    expect(await screen.findAllByRole('article')).not.toHaveLength(0);
+    expect(fetched().slice(0, 3)).toEqual(['manifest.json', 'groups.json', newestShard]);
+    expect(new Set(fetched()).size).toBe(fetched().length);
+  });
+});
