@@ -13,6 +13,7 @@ import { isMissingEntryError, sourceFingerprint } from './incremental/post-store
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
+import { PhaseClock } from './phase-clock.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
 
@@ -79,9 +80,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     if (cache.discarded) report.cache = { discarded: cache.discarded };
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];
+    report.phaseMemory = [...(report.phaseMemory ?? []), ...written.phaseMemory];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
     // Feeds, the same story across outlets and further reading, from the index just written.
+    const clock = new PhaseClock();
     report.extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir });
+    clock.lap('write extras');
+    report.phases.push(...clock.phases);
+    report.phaseMemory.push(...clock.memory);
     return report;
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any

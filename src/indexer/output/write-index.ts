@@ -27,7 +27,7 @@ import { collectGarbage } from '../collect-garbage.ts';
 import { searchTokenList } from '../parse/count-tokens.ts';
 import { BUILD_ID_FILE, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
-import { PhaseClock } from '../phase-clock.ts';
+import { PhaseClock, type PhaseMemory } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
@@ -55,8 +55,9 @@ type TailStats = NonNullable<CachedRows['tail']>;
 
 export interface WrittenIndex {
   search: SearchIndexStats;
-  /** Wall time of each phase of writing (see PhaseClock). */
+  /** Wall time of each phase of writing, and the memory at its end (see PhaseClock). */
   phases: [name: string, seconds: number][];
+  phaseMemory: PhaseMemory[];
   /** Files written, and files left as they were because their content had not changed. */
   written: number;
   unchanged: number;
@@ -260,6 +261,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
+    phaseMemory: clock.memory,
     search: {
       tokens: search.tokens + tail.tokens,
       bytes: search.bytes + tail.bytes,
