@@ -12,6 +12,7 @@ import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
+import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -103,9 +104,10 @@ describe('the build workers', () => {
     try {
       const key = built.storeKeys[0]!;
       let served = 0;
+      const runsFolder = makeRunsFolder(cacheDir);
       for (let task = 0; task < 200; task++) {
-        const partial = await pool.run({ type: 'rows', tasks: [{ row: 0, key }], storeDir: cacheDir });
-        if (partial.counts.length > 0) served++;
+        const runs = await pool.run({ type: 'rows', tasks: [{ row: 0, key }], storeDir: cacheDir, runsFolder });
+        if ([...mergeRuns(runs)].length > 0) served++;
       }
       expect(served).toBe(200);
     } finally {
