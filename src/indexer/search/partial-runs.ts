@@ -25,14 +25,28 @@ const HEADER_BYTES = 19;
 const RUNS_PREFIX = 'search-runs-';
 
 /**
- * A folder for this build's runs in the cache folder, emptied: one build at a time uses a cache, so a
- * folder left by a build that was killed is removed here.
+ * A folder for this build's runs in the cache folder, emptied. Folders left by builds that were killed
+ * go too; another process's running build (a dev server on the same cache) keeps its own.
  */
 export function makeRunsFolder(cacheDir: string): string {
-  for (const name of readdirSafely(cacheDir)) if (name.startsWith(RUNS_PREFIX)) rmSync(join(cacheDir, name), { recursive: true, force: true });
+  for (const name of readdirSafely(cacheDir)) {
+    if (name.startsWith(RUNS_PREFIX) && !isOtherLiveProcess(Number(name.slice(RUNS_PREFIX.length))))
+      rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
   const folder = join(cacheDir, `${RUNS_PREFIX}${process.pid}`);
   mkdirSync(folder, { recursive: true });
   return folder;
+}
+
+function isOtherLiveProcess(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function readdirSafely(folder: string): string[] {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRunsFolder, mergeRuns, writeRun } from '../../../src/indexer/search/partial-runs.ts';
@@ -68,10 +68,21 @@ describe('search index runs on disk', () => {
 
   it('go in a folder of their own in the cache, emptied of a killed build’s runs', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
-    const killed = makeRunsFolder(cacheDir);
-    writeFileSync(join(killed, '0.run'), 'left by a build that was killed');
+    // Above the largest process id Linux gives: no process has it.
+    mkdirSync(join(cacheDir, `search-runs-${2 ** 22 + 1}`));
+    const earlier = makeRunsFolder(cacheDir);
+    writeFileSync(join(earlier, '0.run'), 'left by a build of this process');
     const folder = makeRunsFolder(cacheDir);
     expect(readdirSync(folder)).toEqual([]);
     expect(readdirSync(cacheDir)).toEqual([folder.slice(cacheDir.length + 1)]);
+  });
+
+  it('leave the runs of another process’s build that is still running', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
+    const running = join(cacheDir, `search-runs-${process.ppid}`);
+    mkdirSync(running);
+    writeFileSync(join(running, '0.run'), 'being merged');
+    makeRunsFolder(cacheDir);
+    expect(readdirSync(running)).toEqual(['0.run']);
   });
 });
