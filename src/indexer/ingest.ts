@@ -114,6 +114,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
       if (!options.keepStale) await store.prune(patched.storeKeys);
       clock.lap('plan index (patched)');
       patched.report.phases = clock.phases;
+      patched.report.phaseMemory = clock.memory;
       patched.report.plan = { patched: true };
       if (!options.keepStale) patched.storeKeys = [];
       return patched;
@@ -171,6 +172,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   if (large) collectGarbage();
   clock.lap('plan index');
   built.report.phases = clock.phases;
+  built.report.phaseMemory = clock.memory;
   if (whyNotPatched !== undefined) built.report.plan = { patched: false, reason: whyNotPatched };
   built.storeKeys = storeKeys;
   return built;

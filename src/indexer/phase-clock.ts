@@ -1,17 +1,29 @@
 /**
  * Wall time per build phase, for the build report (`phases`): the first thing to read when a build or a
- * rebuild is slower than it should be.
+ * rebuild is slower than it should be. Each phase's memory too (`phaseMemory`): which phase set the peak.
  */
 import { performance } from 'node:perf_hooks';
 
 export class PhaseClock {
   readonly phases: [name: string, seconds: number][] = [];
+  readonly memory: PhaseMemory[] = [];
   private last = performance.now();
 
   /** Ends the current phase under `name`; the next one starts now. */
   lap(name: string): void {
     const now = performance.now();
     this.phases.push([name, Math.round(now - this.last) / 1000]);
+    this.memory.push(memoryAt(name));
     this.last = now;
   }
+}
+
+/** A phase's name, the process's peak RSS so far, its RSS and the main thread's heap at its end (MB). */
+export type PhaseMemory = [name: string, peakRssMB: number, rssMB: number, heapUsedMB: number];
+
+/** Cheap (two counters of the kernel and V8's own totals): taken at every phase's end. */
+function memoryAt(name: string): PhaseMemory {
+  const { rss, heapUsed } = process.memoryUsage();
+  // maxRSS is in KB; worker threads share the process and count in it.
+  return [name, Math.round(process.resourceUsage().maxRSS / 1024), Math.round(rss / 2 ** 20), Math.round(heapUsed / 2 ** 20)];
 }

@@ -222,6 +222,11 @@ export interface IngestReport {
    * wondering why a rebuild is slow, and for the benchmarks.
    */
   phases?: [name: string, seconds: number][];
+  /**
+   * The memory at each phase's end, in the order of `phases` (MB): the process's peak RSS so far (worker
+   * threads included), its RSS, and the main thread's heap in use. Which phase set the build's peak.
+   */
+  phaseMemory?: [name: string, peakRssMB: number, rssMB: number, heapUsedMB: number][];
   /** The search index, once written (builds only). */
   search?: SearchIndexStats;
   /** Files of `data/` written by this build, left as they were (unchanged since the last build), removed. */

@@ -3,15 +3,17 @@
  * default settings, a post that kills its worker is reported while the build goes on, and a worker
  * serves more tasks than LMDB has reader slots.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build } from 'vite';
+import { buildSite } from '../../src/indexer/build-site.ts';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
+import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -72,6 +74,32 @@ describe('the build workers', () => {
     expect(postInBucket(bucket, '2026-11-20-huge')?.title).toBe('長文');
   });
 
+  it('write the same data files on two workers (the search index spilled as runs) as on the main thread alone', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-runs-posts-'));
+    writePosts(posts, 300);
+    const dataOf = async (workers: number) => {
+      const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-out-'));
+      const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
+      // A tail of 64 rows: the 256 before it are the head, indexed by the workers as runs.
+      await buildSite({ postsDir: posts, outDir, cacheDir, workers, searchShardBytes: 1024, tailRows: 64 });
+      expect(readdirSync(cacheDir).filter((name) => name.startsWith('search-runs-'))).toEqual([]);
+      const data = join(outDir, 'data');
+      const files = readdirSync(data, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name !== '.build-id');
+      // The manifest says when it was built: the rest must match byte for byte.
+      return new Map(
+        files.map((entry) => [
+          relative(data, join(entry.parentPath, entry.name)),
+          readFileSync(join(entry.parentPath, entry.name), 'utf8').replace(/"builtAt":"[^"]*"/, ''),
+        ]),
+      );
+    };
+    const alone = await dataOf(0);
+    const spread = await dataOf(2);
+    expect([...alone.keys()].filter((path) => path.startsWith('search/')).length).toBeGreaterThan(10);
+    expect([...spread.keys()].sort()).toEqual([...alone.keys()].sort());
+    for (const [path, text] of alone) expect(spread.get(path), path).toBe(text);
+  });
+
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-crash-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));
@@ -103,9 +131,10 @@ describe('the build workers', () => {
     try {
       const key = built.storeKeys[0]!;
       let served = 0;
+      const runsFolder = makeRunsFolder(cacheDir);
       for (let task = 0; task < 200; task++) {
-        const partial = await pool.run({ type: 'rows', tasks: [{ row: 0, key }], storeDir: cacheDir });
-        if (partial.counts.length > 0) served++;
+        const runs = await pool.run({ type: 'rows', tasks: [{ row: 0, key }], storeDir: cacheDir, runsFolder });
+        if ([...mergeRuns(runs)].length > 0) served++;
       }
       expect(served).toBe(200);
     } finally {

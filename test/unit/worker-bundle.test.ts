@@ -28,9 +28,7 @@ describe('the bundled build worker', () => {
     const pools = [WorkerPool.start(1, await bundledWorker(cacheDir, sourceDirs, lockFile)), WorkerPool.start(1)];
     try {
       for (const pool of pools) {
-        const partial = await pool.run({ type: 'rows', tasks: [], storeDir: cacheDir });
-        expect(partial.posts).toBe(0);
-        expect([...partial.tokenStarts]).toEqual([0]);
+        expect(await pool.run({ type: 'rows', tasks: [], storeDir: cacheDir, runsFolder: cacheDir })).toEqual([]);
       }
     } finally {
       await Promise.all(pools.map((pool) => pool.close()));

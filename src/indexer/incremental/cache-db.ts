@@ -30,6 +30,19 @@ export const CACHE_PARTS = {
 
 export type CachePart = keyof typeof CACHE_PARTS;
 
+/**
+ * Parts whose values are large (a post's HTML, its search tokens, its text) are LZ4-compressed by lmdb:
+ * a third less file to map and read (20k real-shaped posts: 580 → 383 MB, read back in 3.9 s, not 4.9).
+ * Values under 1 KB stay as they are.
+ */
+const COMPRESSED: ReadonlySet<CachePart> = new Set(['search', 'bodies', 'rests']);
+
+/**
+ * Address space reserved for the file's map at once, never memory: grown step by step (lmdb's default),
+ * every old map stayed mapped beside the new one, and a 64k build's 1.9 GB file counted ~3.7 GB of RSS.
+ */
+const MAP_SIZE = 2 ** 40;
+
 export interface CacheDb {
   root: RootDatabase;
   /** A named database (see CACHE_PARTS); bytes are read with lmdb's `getBinary`. */
@@ -39,10 +52,10 @@ export interface CacheDb {
 
 export function openCacheDb(dir: string): CacheDb {
   mkdirSync(dir, { recursive: true });
-  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16 });
+  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE });
   return {
     root,
-    part: <V>(name: CachePart) => root.openDB<V, string>({ name, encoding: CACHE_PARTS[name] }),
+    part: <V>(name: CachePart) => root.openDB<V, string>({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }),
     close: () => root.close(),
   };
 }

@@ -27,11 +27,12 @@ import { collectGarbage } from '../collect-garbage.ts';
 import { searchTokenList } from '../parse/count-tokens.ts';
 import { BUILD_ID_FILE, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
-import { PhaseClock } from '../phase-clock.ts';
+import { PhaseClock, type PhaseMemory } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
+import { makeRunsFolder, mergeRuns } from '../search/partial-runs.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
@@ -55,8 +56,9 @@ type TailStats = NonNullable<CachedRows['tail']>;
 
 export interface WrittenIndex {
   search: SearchIndexStats;
-  /** Wall time of each phase of writing (see PhaseClock). */
+  /** Wall time of each phase of writing, and the memory at its end (see PhaseClock). */
   phases: [name: string, seconds: number][];
+  phaseMemory: PhaseMemory[];
   /** Files written, and files left as they were because their content had not changed. */
   written: number;
   unchanged: number;
@@ -179,13 +181,19 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const indexingTail = keptTail ? undefined : indexInline(rowTasks(range(tailFrom, built.postCount)), store);
   // Awaited below; should the rest fail first, its failure is that one.
   indexingTail?.catch(() => {});
-  let parts: PartialIndex[];
+  // The head's index: in memory (small, or patched), or spilled by the workers as runs, merged from disk.
+  let parts: PartialIndex[] = [];
+  let runs: { folder: string; paths: string[] } | undefined;
   if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
     // With the head patched, only its fresh rows (new or changed posts) are indexed.
     parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
     await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
   } else {
-    parts = await onWorkers(tailFrom, bucketTasks, options.pool, store.dir, { dataRoot, compression }, (start, end) => rowTasks(range(start, end)));
+    const folder = makeRunsFolder(store.dir);
+    const paths = await onWorkers(tailFrom, bucketTasks, options.pool, { storeDir: store.dir, runsFolder: folder }, { dataRoot, compression }, (start, end) =>
+      rowTasks(range(start, end)),
+    );
+    runs = { folder, paths };
   }
   const tailPart = await indexingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
@@ -241,7 +249,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
           tail: tailOfMeta,
         });
   } else {
-    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
+    search = await writeSearchShards(runs ? mergeRuns(runs.paths) : mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
+    if (runs) await rm(runs.folder, { recursive: true, force: true });
   }
   await Promise.all(inFlight.splice(0));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
@@ -260,6 +269,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
+    phaseMemory: clock.memory,
     search: {
       tokens: search.tokens + tail.tokens,
       bytes: search.bytes + tail.bytes,
@@ -341,28 +351,28 @@ async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise
 }
 
 /**
- * Each worker indexes a contiguous run of rows, so that the partial indexes join in order; the buckets
+ * Each worker indexes a contiguous share of rows, so that their runs join in order; the buckets
  * are written in batches by whichever worker is free.
  */
 async function onWorkers(
   rowCount: number,
   buckets: readonly BucketTask[],
   pool: WorkerPool,
-  storeDir: string,
+  { storeDir, runsFolder }: { storeDir: string; runsFolder: string },
   output: { dataRoot: string; compression: DataCompression },
   rowTasks: (start: number, end: number) => RowTask[],
-): Promise<PartialIndex[]> {
+): Promise<string[]> {
   const share = Math.ceil(rowCount / pool.size);
   const indexing = Array.from({ length: pool.size }, (_, worker) =>
-    pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir }),
+    pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir, runsFolder }),
   );
   const writing: Promise<number>[] = [];
   for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
     writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, ...output }));
-  const [parts] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
+  const [runs] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
   // What the workers hold goes with them, before the index is merged on this thread.
   await pool.recycle();
-  return parts;
+  return runs.flat();
 }
 
 /**

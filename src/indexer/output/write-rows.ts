@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
 import { bucketFile, bucketMembers, postFileFromBody, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
-import type { SearchIndexBuilder } from '../search/search-index.ts';
+import { SearchIndexBuilder } from '../search/search-index.ts';
+import { RUN_ROWS, writeRun } from '../search/partial-runs.ts';
 import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
 
 export interface RowTask {
@@ -38,6 +39,27 @@ export async function indexRows(tasks: readonly RowTask[], store: PostStore, sea
     if (!list) throw missingEntryError(task.key);
     search.add(task.row, list);
   });
+}
+
+/** Rows whose tokens are read at once. */
+const ROW_BATCH = 128;
+
+/**
+ * Feeds runs of rows (ascending) to a builder each, RUN_ROWS rows a builder, and spills each one's
+ * partial index to a run file in `runsFolder` (see partial-runs.ts); returns the files in row order.
+ */
+export async function indexRowsToRuns(tasks: readonly RowTask[], store: PostStore, runsFolder: string): Promise<string[]> {
+  const runs: string[] = [];
+  for (let from = 0; from < tasks.length; from += RUN_ROWS) {
+    const run = tasks.slice(from, from + RUN_ROWS);
+    const search = new SearchIndexBuilder(run.length);
+    // A batch's tokens at a time: the run's would be hundreds of MB.
+    for (let start = 0; start < run.length; start += ROW_BATCH) await indexRows(run.slice(start, start + ROW_BATCH), store, search);
+    const path = join(runsFolder, `${run[0]!.row}.run`);
+    writeRun(search.exportPartial(), path);
+    runs.push(path);
+  }
+  return runs;
 }
 
 /**

@@ -56,7 +56,7 @@ export interface TokenPostings {
  * and no buffer per token. With a buffer per token (the first design) a 200k-post build spent ~300 bytes
  * a token on bookkeeping and its threads' heaps grew past 1 GB.
  */
-class BlockPool {
+export class BlockPool {
   static readonly BLOCK = 32;
   /** The last 4 bytes of a block hold the number of the next block. */
   static readonly DATA = BlockPool.BLOCK - 4;
@@ -263,32 +263,93 @@ export function compareTokens(a: string, b: string): number {
 }
 
 /**
+ * A partial index's tokens one at a time, in token order: in memory (a PartialIndex) or read back from
+ * a run file (partial-runs.ts). Its fields are the current token's; `done` once past the last one.
+ */
+export interface PartCursor {
+  /** The current token is `units[start]` to `units[end]`. */
+  readonly units: Uint16Array;
+  readonly start: number;
+  readonly end: number;
+  readonly count: number;
+  readonly firstRow: number;
+  readonly lastRow: number;
+  readonly firstWeight: number;
+  /** Bytes of its postings after the first. */
+  readonly length: number;
+  readonly done: boolean;
+  /** Copies its postings after the first into `out` at `at`; returns the position after them. */
+  copyPostings(out: Uint8Array, at: number): number;
+  advance(): void;
+}
+
+/** The tokens of a partial index in memory. */
+class PartialCursor implements PartCursor {
+  readonly units: Uint16Array;
+  start = 0;
+  end = 0;
+  count = 0;
+  firstRow = 0;
+  lastRow = 0;
+  firstWeight = 0;
+  length = 0;
+  done = false;
+  private at = -1;
+  private readonly pool: BlockPool;
+
+  constructor(private readonly part: PartialIndex) {
+    this.units = part.tokenUnits;
+    this.pool = new BlockPool(part.pages);
+    this.advance();
+  }
+
+  advance(): void {
+    const i = ++this.at;
+    const part = this.part;
+    this.done = i >= part.tokenStarts.length - 1;
+    if (this.done) return;
+    this.start = part.tokenStarts[i]!;
+    this.end = part.tokenStarts[i + 1]!;
+    this.count = part.counts[i]!;
+    this.firstRow = part.firstRows[i]!;
+    this.lastRow = part.lastRows[i]!;
+    this.firstWeight = part.firstWeights[i]!;
+    this.length = part.lengths[i]!;
+  }
+
+  copyPostings(out: Uint8Array, at: number): number {
+    return this.length > 0 ? this.pool.copyChain(this.part.heads[this.at]!, this.length, out, at) : at;
+  }
+}
+
+/**
  * Joins partial indexes over consecutive row ranges (given in row order) into one token stream. A token
  * in several parts gets their postings end to end; each later part's first delta, which is its row from
  * zero, is rewritten as the distance from the previous part's last row.
  */
-export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
-  const next = parts.map(() => 0);
-  const ends = parts.map((part) => part.tokenStarts.length - 1);
-  const pools = parts.map((part) => new BlockPool(part.pages));
+export function mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
+  return mergeParts(parts.map((part) => new PartialCursor(part)));
+}
+
+/** mergePartialIndexes over any cursors, in row order. */
+export function* mergeParts(parts: PartCursor[]): Generator<TokenPostings> {
   // Postings are cut from large chunks, never reused: an array of its own per token (2.8M tokens on the
   // real corpus) cost ~1 s of allocation and collection on the main thread.
   let chunk = new Uint8Array(0);
   let used = 0;
   const holding = new Uint8Array(parts.length);
   for (;;) {
-    let first = -1;
-    for (let p = 0; p < parts.length; p++) {
-      if (next[p]! < ends[p]! && (first < 0 || compareTokensAt(parts[p]!, next[p]!, parts[first]!, next[first]!) < 0)) first = p;
-    }
-    if (first < 0) return;
-    const token = tokenAt(parts[first]!, next[first]!);
+    let first: PartCursor | undefined;
+    for (const part of parts) if (!part.done && (!first || compareCursors(part, first) < 0)) first = part;
+    if (!first) return;
+    const token = unitRangeToString(first.units, first.start, first.end);
     // Every part holding the token, in row order: sizes first, then the bytes.
     let size = 0;
     let count = 0;
     for (let p = 0; p < parts.length; p++) {
-      holding[p] = p === first || (next[p]! < ends[p]! && compareTokensAt(parts[p]!, next[p]!, parts[first]!, next[first]!) === 0) ? 1 : 0;
-      if (holding[p]) size += 6 + parts[p]!.lengths[next[p]!]!;
+      const part = parts[p]!;
+      holding[p] = part === first || (!part.done && compareCursors(part, first) === 0) ? 1 : 0;
+      if (holding[p]) size += 6 + part.length;
     }
     if (used + size > chunk.length) {
       chunk = new Uint8Array(Math.max(POSTINGS_CHUNK, size));
@@ -301,35 +362,27 @@ export function* mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPost
     for (let p = 0; p < parts.length; p++) {
       if (!holding[p]) continue;
       const part = parts[p]!;
-      const i = next[p]!;
-      next[p] = i + 1;
       // The part's first posting: its row from zero in the first part, from the previous part's last row after.
-      at = writePosting(postings, at, lastRow < 0 ? part.firstRows[i]! : part.firstRows[i]! - lastRow, part.firstWeights[i]!);
-      if (part.lengths[i]! > 0) at = pools[p]!.copyChain(part.heads[i]!, part.lengths[i]!, postings, at);
-      count += part.counts[i]!;
-      lastRow = part.lastRows[i]!;
+      at = writePosting(postings, at, lastRow < 0 ? part.firstRow : part.firstRow - lastRow, part.firstWeight);
+      at = part.copyPostings(postings, at);
+      count += part.count;
+      lastRow = part.lastRow;
+      part.advance();
     }
     used = at;
     yield { token, count, postings: postings.subarray(start, at) };
   }
 }
 
-/** Token `i` of part `a` against token `j` of part `b`, in the order of `<` on strings. */
-function compareTokensAt(a: PartialIndex, i: number, b: PartialIndex, j: number): number {
-  let x = a.tokenStarts[i]!;
-  const xEnd = a.tokenStarts[i + 1]!;
-  let y = b.tokenStarts[j]!;
-  const yEnd = b.tokenStarts[j + 1]!;
-  for (; x < xEnd && y < yEnd; x++, y++) {
-    const difference = a.tokenUnits[x]! - b.tokenUnits[y]!;
+/** The current tokens of two cursors, in the order of `<` on strings. */
+function compareCursors(a: PartCursor, b: PartCursor): number {
+  let x = a.start;
+  let y = b.start;
+  for (; x < a.end && y < b.end; x++, y++) {
+    const difference = a.units[x]! - b.units[y]!;
     if (difference !== 0) return difference;
   }
-  return xEnd - x - (yEnd - y);
-}
-
-/** Token `i` of a part as a string. */
-function tokenAt(part: PartialIndex, i: number): string {
-  return unitRangeToString(part.tokenUnits, part.tokenStarts[i]!, part.tokenStarts[i + 1]!);
+  return a.end - x - (b.end - y);
 }
 
 /** Bytes of the chunks merged postings are cut from. @default 1 MiB */

@@ -2,18 +2,15 @@
  * A build worker thread (see worker-pool.ts): parses files (ingestFile), indexes runs of rows and writes
  * post buckets (write-rows.ts), each task with its own disk post store over the shared cache folder.
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { move } from 'piscina';
 import { ingestFile, statAll } from './ingest-file.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { openCacheDb, type CacheDb } from '../incremental/cache-db.ts';
 import { diskStore } from '../incremental/post-store.ts';
-import { SearchIndexBuilder, partialIndexBuffers, type PartialIndex } from '../search/search-index.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
-import { indexRows, writeBuckets } from '../output/write-rows.ts';
+import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
 
 const FILES_AT_ONCE = 8;
-/** Rows whose tokens are read at once. */
-const ROW_BATCH = 128;
 
 /**
  * The cache file opened once per thread and folder, for the thread's life: each opening keeps a reader
@@ -37,12 +34,8 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
           if (file.path === request.crashOn) process.exit(70);
           return ingestFile(file, request.settings, request.parseOptions, store);
         });
-      case 'rows': {
-        const search = new SearchIndexBuilder(request.tasks.length);
-        // A run's tokens are read a batch at a time: the whole run's would be hundreds of MB at 200k posts.
-        for (let start = 0; start < request.tasks.length; start += ROW_BATCH) await indexRows(request.tasks.slice(start, start + ROW_BATCH), store, search);
-        return move(transferable(search.exportPartial()));
-      }
+      case 'rows':
+        return await indexRowsToRuns(request.tasks, store, request.runsFolder);
       case 'buckets':
         if (request.tasks.some((task) => task.file === request.crashOn)) process.exit(70);
         return await writeBuckets(request.tasks, store, request.dataRoot, new Set(), request.compression);
@@ -50,16 +43,4 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
   } finally {
     await store.close();
   }
-}
-
-/** A partial index whose arrays are moved to the main thread, not copied. */
-function transferable(partial: PartialIndex) {
-  return {
-    get [transferableSymbol]() {
-      return partialIndexBuffers(partial);
-    },
-    get [valueSymbol]() {
-      return partial;
-    },
-  };
 }

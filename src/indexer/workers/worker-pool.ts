@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
-import type { PartialIndex } from '../search/search-index.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
 import type { DataCompression } from '../output/data-file.ts';
 
@@ -22,8 +21,8 @@ export type WorkerRequest =
       /** Test hook: the worker that reaches this file (path relative to the posts folder) dies, as on a crash. */
       crashOn?: string;
     }
-  /** Rows indexed by one builder, in ascending order: its partial index comes back. */
-  | { type: 'rows'; tasks: RowTask[]; storeDir: string }
+  /** Rows indexed in ascending order, spilled as run files into `runsFolder`: their paths come back (see partial-runs.ts). */
+  | { type: 'rows'; tasks: RowTask[]; storeDir: string; runsFolder: string }
   | {
       type: 'buckets';
       tasks: BucketTask[];
@@ -39,7 +38,7 @@ type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type:
 
 export interface Replies {
   ingest: IngestedFile[];
-  rows: PartialIndex;
+  rows: string[];
   buckets: number;
   stat: Float64Array;
 }
