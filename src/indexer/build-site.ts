@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
 import { openBuildCache, type BuildCache, type BuildMemory } from './incremental/build-cache.ts';
-import { isMissingEntryError, sourceFingerprint } from './incremental/post-store.ts';
+import { importedCodeFingerprint, isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
@@ -44,7 +44,9 @@ export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' 
 
 /** The indexer's own folder and the contract's: the code a build runs. */
 const INDEXER_DIR = new URL('.', import.meta.url);
-const SOURCE_DIRS = { parser: ['parse/', '../shared/'], worker: ['./', '../shared/'] };
+const WORKER_SOURCE_DIRS = ['./', '../shared/'];
+/** The modules whose output the post store keeps: their imports make the store's code version. */
+const PARSER_ENTRIES = ['parse/parse-post.ts', 'parse/post-digest.ts'].map((entry) => fileURLToPath(new URL(entry, INDEXER_DIR)));
 const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
 
 /** Builds the site's data; returns the report, with what was written. */
@@ -56,7 +58,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   // One state per output folder: building into another folder does not spoil this one's.
   const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
-    sourceFingerprint(sourcesOf('parser')),
+    importedCodeFingerprint(PARSER_ENTRIES, fileURLToPath(LOCK_FILE)),
     typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
   ]);
   const store = cache.posts;
@@ -121,9 +123,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
  */
 export async function startWorkers(cacheDir: string, size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  return WorkerPool.start(size, () => bundledWorker(cacheDir, sourcesOf('worker'), fileURLToPath(LOCK_FILE)));
+  return WorkerPool.start(size, () => bundledWorker(cacheDir, WORKER_SOURCE_DIRS.map(sourceDir), fileURLToPath(LOCK_FILE)));
 }
 
-function sourcesOf(code: keyof typeof SOURCE_DIRS): string[] {
-  return SOURCE_DIRS[code].map((folder) => fileURLToPath(new URL(folder, INDEXER_DIR)).replace(/\/$/, ''));
+function sourceDir(folder: string): string {
+  return fileURLToPath(new URL(folder, INDEXER_DIR)).replace(/\/$/, '');
 }

@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
-import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import {
+  diskStore,
+  importedCodeFingerprint,
+  isMissingEntryError,
+  missingEntryError,
+  sourceFingerprint,
+  type PostStore,
+} from '../../src/indexer/incremental/post-store.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { agoraPost } from './helpers.ts';
@@ -329,5 +336,24 @@ describe('the disk post store', () => {
     expect(edited).not.toBe(before);
     renameSync(join(dir, 'html', 'sanitize.ts'), join(dir, 'sanitize.ts'));
     expect(await sourceFingerprint([dir])).not.toBe(edited);
+  });
+
+  it('fingerprints every module the parser imports, in any folder, and the lock file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    mkdirSync(join(root, 'parse'));
+    mkdirSync(join(root, 'plan'));
+    writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
+    writeFileSync(join(root, 'parse', 'digest.ts'), "import { print } from '../plan/print.ts';\nexport const digest = print;");
+    writeFileSync(join(root, 'plan', 'print.ts'), 'export const print = 1;');
+    writeFileSync(join(root, 'plan', 'unused.ts'), 'export const unused = 1;');
+    const fingerprint = () => importedCodeFingerprint([join(root, 'parse', 'digest.ts')], join(root, 'package-lock.json'));
+    const before = await fingerprint();
+    writeFileSync(join(root, 'plan', 'unused.ts'), 'export const unused = 2;');
+    expect(await fingerprint()).toBe(before);
+    writeFileSync(join(root, 'plan', 'print.ts'), 'export const print = 2;');
+    const edited = await fingerprint();
+    expect(edited).not.toBe(before);
+    writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    expect(await fingerprint()).not.toBe(edited);
   });
 });
