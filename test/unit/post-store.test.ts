@@ -5,14 +5,8 @@ import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
-import {
-  diskStore,
-  importedCodeFingerprint,
-  isMissingEntryError,
-  missingEntryError,
-  sourceFingerprint,
-  type PostStore,
-} from '../../src/indexer/incremental/post-store.ts';
+import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { importedCodeFingerprint } from '../../src/indexer/incremental/code-version.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { agoraPost } from './helpers.ts';
