@@ -197,13 +197,14 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     await page.goto(site.url);
     await row('合歡山迎今冬首波冷空氣 公路總局提醒備妥雪鏈').waitFor();
     await expect.poll(focused, { timeout: 5000 }).toBe('title-2026-11-12-合歡山迎今冬首波冷空氣-公路總局提醒備妥雪鏈');
-    // A tab that has read nothing starts at the top.
-    await page.evaluate(() => sessionStorage.clear());
-    await page.goto(site.url);
-    await row('示範：含有危險標記的貼文會被安全處理').waitFor();
-    await page.keyboard.press('j');
-    await page.keyboard.press('j');
-    await expect.poll(focused).toMatch(/^title-2026-11-18/);
+    // A tab that has read nothing (session storage is the tab's own) starts at the top.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await fresh.goto(site.url);
+    await fresh.getByRole('article', { name: '示範：含有危險標記的貼文會被安全處理' }).waitFor();
+    await fresh.keyboard.press('j');
+    await fresh.keyboard.press('j');
+    await expect.poll(() => fresh.evaluate(() => document.activeElement?.closest('article')?.getAttribute('aria-labelledby'))).toMatch(/^title-2026-11-18/);
+    await fresh.close();
   });
 
   it('saves screenshots of the list and an article, phone and desktop, light and dark', async () => {
