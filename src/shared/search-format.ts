@@ -33,8 +33,11 @@
  */
 import { lastIndexBefore } from './binary-search.ts';
 
-/** 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts). */
-export const SEARCH_FORMAT_VERSION = 5;
+/**
+ * 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts).
+ * 6: and each post's context markers and grams, which make runs of 5+ characters exact (search-contexts.ts).
+ */
+export const SEARCH_FORMAT_VERSION = 6;
 
 export interface SearchMeta {
   version: number;

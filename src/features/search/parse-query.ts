@@ -7,6 +7,7 @@
  * Each term is folded and tokenized as the index was (src/shared/search-text.ts), and a term naming
  * something with a regional variant (普京/蒲亭) searches every variant.
  */
+import { windowTests, type WindowTest } from '../../shared/search-contexts.ts';
 import { foldText, isCjk, isJoiner, isWordChar, RUN_GRAM, tokenizeFolded } from '../../shared/search-text.ts';
 
 export interface QueryTerm {
@@ -29,6 +30,11 @@ export interface Spelling {
    * run where it holds a token beginning with it.
    */
   prefixes: string[];
+  /**
+   * For runs of more than RUN_GRAM characters: tests that make the run's grams meet where the run
+   * occurs (search-contexts.ts). A post passes each when it lacks the marker or holds the gram.
+   */
+  windows: WindowTest[];
   /** The pieces of the spelling to mark in a text: its runs and words, without the punctuation around them. */
   needles: string[];
 }
@@ -94,6 +100,7 @@ function normalizeTerm(folded: string): string {
 export function spellingOf(folded: string): Spelling {
   const tokens = new Set<string>();
   const prefixes = new Set<string>();
+  const windows: WindowTest[] = [];
   tokenizeFolded(folded, (token) => {
     if (!isAllCjk(token)) tokens.add(token);
   });
@@ -103,9 +110,9 @@ export function spellingOf(folded: string): Spelling {
       end - start <= 2 &&
       [...run].length === 1 &&
       ((start > 0 && isWordChar(folded.codePointAt(start - 1)!)) || (end < folded.length && isWordChar(folded.codePointAt(end)!)));
-    if (!joined) runRequirement(run, tokens, prefixes);
+    if (!joined) runRequirement(run, tokens, prefixes, windows);
   }
-  return { folded, tokens: [...tokens], prefixes: [...prefixes], needles: needlesOf(folded) };
+  return { folded, tokens: [...tokens], prefixes: [...prefixes], windows, needles: needlesOf(folded) };
 }
 
 /** The maximal runs of CJK characters in a text, with where each starts and ends (UTF-16 indexes). */
@@ -132,13 +139,18 @@ function isAllCjk(token: string): boolean {
 
 /**
  * How a run is found exactly where it occurs: a pair or a gram of RUN_GRAM characters is a token; a
- * shorter run is the start of the grams that hold it; a longer one, each of its grams.
+ * shorter run is the start of the grams that hold it; a longer one, each of its grams, and its window
+ * tests so that the grams meet where the run is.
  */
-function runRequirement(run: string, tokens: Set<string>, prefixes: Set<string>): void {
+function runRequirement(run: string, tokens: Set<string>, prefixes: Set<string>, windows: WindowTest[]): void {
   const chars = [...run];
   if (chars.length === 2 || chars.length === RUN_GRAM) tokens.add(run);
   else if (chars.length < RUN_GRAM) prefixes.add(run);
-  else for (let k = 0; k + RUN_GRAM <= chars.length; k++) tokens.add(chars.slice(k, k + RUN_GRAM).join(''));
+  else {
+    for (let k = 0; k + RUN_GRAM <= chars.length; k++) tokens.add(chars.slice(k, k + RUN_GRAM).join(''));
+    const known = new Set(windows.map((test) => test.gram));
+    for (const test of windowTests(run)) if (!known.has(test.gram)) windows.push(test);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  * the smallest count among its tokens (a word is there as often as its rarest piece), and its idf comes
  * from the number of posts matching the whole term, not its pieces.
  */
+import { isContextToken } from '../../shared/search-contexts.ts';
 import { MAX_OCCURRENCES, TITLE_BIT, newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
@@ -41,7 +42,7 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const meta = await loadSearchMeta();
   const query = parseQuery(queryText, meta.variants);
   const spellings = query.terms.flatMap((term) => term.spellings);
-  const tokens = new Set(spellings.flatMap((spelling) => spelling.tokens));
+  const tokens = new Set(spellings.flatMap((spelling) => [...spelling.tokens, ...spelling.windows.flatMap((test) => [test.marker, test.gram])]));
   const prefixes = new Set(spellings.flatMap((spelling) => spelling.prefixes));
   // The newest posts are in the tail, in shards of its own: a token's postings may be in both (an
   // archive smaller than the tail's span has only a tail). Shards are known by their first tokens.
@@ -53,7 +54,9 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
     ]),
   ];
   // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
-  const pieced = Object.keys(meta.pieces).filter((token) => tokens.has(token) || [...prefixes].some((prefix) => token.startsWith(prefix)));
+  const pieced = Object.keys(meta.pieces).filter(
+    (token) => tokens.has(token) || (!isContextToken(token) && [...prefixes].some((prefix) => token.startsWith(prefix))),
+  );
   const [shardEntries, tailEntries, pieceLists] = await Promise.all([
     Promise.all(shardsNeeded(meta.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
     Promise.all(shardsNeeded(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const)),
@@ -74,16 +77,25 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
     const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
     return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;
   };
-  // A run's postings: those of every token beginning with it, found in the headers of the shards fetched.
+  // A run's postings: those of every token beginning with it, found in the headers of the shards fetched
+  // (its grams; not the markers and context grams that begin with it too).
   const postingsOfPrefix = (prefix: string): Postings | undefined => {
     const held = new Set<string>();
     for (const loaded of [shards, tailShards]) {
-      for (const shard of loaded.values()) for (const token of shard.header.tokens) if (token.startsWith(prefix)) held.add(token);
+      for (const shard of loaded.values()) for (const token of shard.header.tokens) if (token.startsWith(prefix) && !isContextToken(token)) held.add(token);
     }
     const lists = [...held].flatMap((token) => postingsOf(token) ?? []);
     return lists.length > 0 ? mergePostings(lists, meta.postCount) : undefined;
   };
   const listsOf = (spelling: Spelling) => [...spelling.tokens.map(postingsOf), ...spelling.prefixes.map(postingsOfPrefix)];
+  // Posts failing a window test of a long run: they hold the window's marker and not its gram.
+  const failingWindows = (spelling: Spelling): Int32Array[] =>
+    spelling.windows.flatMap((test) => {
+      const marked = postingsOf(test.marker);
+      if (!marked) return [];
+      const held = postingsOf(test.gram);
+      return [held ? subtract(marked.rows, held.rows) : marked.rows];
+    });
 
   const positive = query.terms.filter((term) => !term.negated);
   const negative = query.terms.filter((term) => term.negated);
@@ -91,11 +103,11 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const split: MatchSplitter = (text) => splitMatches(text, needles);
   if (positive.length === 0) return { query, rows: [], rowsByDate: [], needles, split };
 
-  const matches = positive.map((term) => matchTerm(term, listsOf));
+  const matches = positive.map((term) => matchTerm(term, listsOf, failingWindows));
   // Posts holding every positive term, none of the negated ones.
   let rows = [...matches].sort((a, b) => a.rows.length - b.rows.length)[0]!.rows;
   for (const match of matches) rows = intersect(rows, match.rows);
-  for (const term of negative) rows = subtract(rows, matchTerm(term, listsOf).rows);
+  for (const term of negative) rows = subtract(rows, matchTerm(term, listsOf, failingWindows).rows);
 
   const scores = new Float64Array(rows.length);
   matches.forEach((match) => {
@@ -111,14 +123,19 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   return { query, rows: order.map((i) => rows[i]!), rowsByDate: Array.from(rows), needles, split };
 }
 
-/** Posts matching any spelling of a term (all of its tokens and runs). */
-function matchTerm(term: QueryTerm, listsOf: (spelling: Spelling) => (Postings | undefined)[]): TermMatches {
+/** Posts matching any spelling of a term (all of its tokens and runs, and its runs' window tests). */
+function matchTerm(
+  term: QueryTerm,
+  listsOf: (spelling: Spelling) => (Postings | undefined)[],
+  failingWindows: (spelling: Spelling) => Int32Array[],
+): TermMatches {
   const perSpelling = term.spellings.map((spelling) => {
     const lists = listsOf(spelling);
     if (lists.length === 0 || lists.some((list) => !list)) return empty();
     const sorted = (lists as Postings[]).sort((a, b) => a.rows.length - b.rows.length);
     let rows = sorted[0]!.rows;
     for (const list of sorted.slice(1)) rows = intersect(rows, list.rows);
+    for (const failing of failingWindows(spelling)) rows = subtract(rows, failing);
     const tf = new Uint8Array(rows.length).fill(255);
     const title = new Uint8Array(rows.length).fill(1);
     for (const list of sorted) {

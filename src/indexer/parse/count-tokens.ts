@@ -11,8 +11,10 @@
  * the end.
  *
  * The tokens come out in the order they first occur, the same order as counting them the plain way:
- * test/unit/count-tokens.test.ts holds the two to the same result.
+ * test/unit/count-tokens.test.ts holds the two to the same result. The post's context tokens
+ * (search-contexts.ts: what makes runs of five characters or more exact) come last, without the title bit.
  */
+import { contextTokens } from '../../shared/search-contexts.ts';
 import { MAX_OCCURRENCES, TITLE_BIT } from '../../shared/search-format.ts';
 import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
 
@@ -37,6 +39,7 @@ export function countSearchTokens(title: string, text: string): SearchTokens {
   const counter = new TokenCounter();
   counter.count(title, true);
   counter.count(text, false);
+  counter.countContexts();
   return counter.result();
 }
 
@@ -70,6 +73,8 @@ let numberedHighs = new Uint32Array(1024);
 let entryTokens = new Int32Array(1024);
 /** Per entry: occurrences × 2, plus the title bit. */
 let entryValues = new Int32Array(1024);
+/** The post's texts as runPoints makes them (search-contexts.ts): CJK code points, anything else -1. */
+let runPointBuffer = new Int32Array(4096);
 
 class TokenCounter {
   private entries = 0;
@@ -81,6 +86,8 @@ class TokenCounter {
   /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
   private readonly recent: number[] = [0, 0, 0];
   private length = 0;
+  /** Code points in runPointBuffer so far. */
+  private points = 0;
 
   constructor() {
     // A new stamp empties the number table without touching it.
@@ -95,6 +102,30 @@ class TokenCounter {
     this.titleBit = inTitle ? TITLE_BIT : 0;
     this.fold(text);
     this.tokenize();
+    this.keepRunPoints();
+  }
+
+  /** The markers and context grams of the texts counted so far (see search-contexts.ts). */
+  countContexts(): void {
+    this.titleBit = 0;
+    contextTokens(runPointBuffer.subarray(0, this.points), (token) => this.addString(token));
+  }
+
+  /** runPoints of the text just folded, appended (with the -1 that ends it). */
+  private keepRunPoints(): void {
+    if (runPointBuffer.length < this.points + this.length + 1) {
+      const grown = new Int32Array((this.points + this.length + 1) * 2);
+      grown.set(runPointBuffer.subarray(0, this.points));
+      runPointBuffer = grown;
+    }
+    let n = this.points;
+    for (let i = 0; i < this.length;) {
+      const point = pointAt(i, this.length);
+      runPointBuffer[n++] = isCjk(point) ? point : -1;
+      i += point > 0xffff ? 2 : 1;
+    }
+    runPointBuffer[n++] = -1;
+    this.points = n;
   }
 
   result(): SearchTokens {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_OCCURRENCES, TITLE_BIT } from '../../../src/shared/search-format.ts';
 import { foldText, tokenizeFolded } from '../../../src/shared/search-text.ts';
+import { contextTokensOf } from '../../../src/shared/search-contexts.ts';
 import { countSearchTokens, searchTokenList } from '../../../src/indexer/parse/count-tokens.ts';
 // A deterministic generator, so that a failure repeats.
 import { random } from '../../../src/tools/gen-corpus.ts';
@@ -15,6 +16,7 @@ function countPlainly(title: string, text: string): { tokens: string[]; weights:
   const counts = new Map<string, number>();
   tokenizeFolded(foldText(title), (token) => counts.set(token, ((counts.get(token) ?? 0) | TITLE_BIT) + 2));
   tokenizeFolded(foldText(text), (token) => counts.set(token, (counts.get(token) ?? 0) + 2));
+  for (const token of contextTokensOf(foldText(title), foldText(text))) counts.set(token, (counts.get(token) ?? 0) + 2);
   return {
     tokens: [...counts.keys()],
     weights: [...counts.values()].map((value) => (Math.min(value >> 1, MAX_OCCURRENCES) << 1) | (value & TITLE_BIT)),

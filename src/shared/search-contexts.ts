@@ -1,0 +1,166 @@
+/**
+ * Where a run of five or more CJK characters occurs: the tokens that make its match exact.
+ *
+ * A post holds a query's run of up to RUN_GRAM characters exactly where it holds the run's gram
+ * (search-text.ts). A longer run is made of overlapping windows: the post holds the run when it holds
+ * each window c[a..b] of it, and a window of five or more characters is held when the post holds its two
+ * overlapping shorter windows c[a..b-1] and c[a+1..b] *at the same place*. They overlap in the inner
+ * string u = c[a+1..b-1]. If every occurrence of u in the post has the same character before it (or
+ * every one the same after it), the two shorter windows meet around one occurrence of u, and the window
+ * is there. Otherwise u is *ambiguous* in the post (two different characters before it somewhere, two
+ * different after it somewhere), and the build writes:
+ *   - a marker token, u + CONTEXT_MARK, once: "u is ambiguous here";
+ *   - the gram c[a-1] + u + c[b+1] around each occurrence of u inside a run: where u's context is.
+ * A post then holds the window when it holds its two shorter windows and, if it has u's marker, the
+ * window's own gram. By induction over the window's length, from the RUN_GRAM-grams up, a post holds a
+ * query's run exactly when it passes every window's test: no positions are stored, and the extra tokens
+ * are few (ambiguous strings are repeated ones; most posts repeat few strings in different contexts).
+ * The markers sort right after u and the grams right after their first RUN_GRAM characters, so they
+ * mostly lie in the shards a query fetches for its grams anyway.
+ *
+ * Inner strings are considered up to MAX_CONTEXT characters: a query's windows of up to
+ * MAX_CONTEXT + 2 characters are exact, and a longer run is found where all of those are.
+ */
+import { isCjk, RUN_GRAM } from './search-text.ts';
+
+/** Ends a marker token: no other token holds it, and it sorts before every character of a token. */
+export const CONTEXT_MARK = '\u0001';
+
+/**
+ * The longest inner string whose contexts are recorded, in characters. A query's run of up to
+ * MAX_CONTEXT + 2 characters is matched exactly; nobody types a longer one (the longest title run in the
+ * corpus's sample of 1,500 runs was 8), and the cost of repeated passages stays bounded (see contextTokens).
+ */
+export const MAX_CONTEXT = 30;
+
+/** The marker of an inner string: "it has several contexts in this post". */
+export function contextMarker(inner: string): string {
+  return inner + CONTEXT_MARK;
+}
+
+/** Whether a token is a marker or a context gram (not a token a run's own grams or pairs are). */
+export function isContextToken(token: string): boolean {
+  if (token.endsWith(CONTEXT_MARK)) return true;
+  let characters = 0;
+  for (const char of token) {
+    if (!isCjk(char.codePointAt(0)!)) return false;
+    characters++;
+  }
+  return characters > RUN_GRAM;
+}
+
+/** One window test of a query's run: the post must lack `marker` or hold `gram`. */
+export interface WindowTest {
+  marker: string;
+  gram: string;
+}
+
+/** The window tests of a run (folded, all CJK): one per window of 5 to MAX_CONTEXT + 2 characters. */
+export function windowTests(run: string): WindowTest[] {
+  const chars = [...run];
+  const tests: WindowTest[] = [];
+  for (let length = RUN_GRAM + 1; length <= Math.min(chars.length, MAX_CONTEXT + 2); length++) {
+    for (let start = 0; start + length <= chars.length; start++) {
+      tests.push({ marker: contextMarker(chars.slice(start + 1, start + length - 1).join('')), gram: chars.slice(start, start + length).join('') });
+    }
+  }
+  return tests;
+}
+
+/** A boundary: the start or end of a run, or anything that is not a CJK character. */
+const NONE = -1;
+
+/**
+ * The CJK code points of a post's folded texts (title, then text), every other character and the
+ * boundary between the texts as NONE: the sequence contextTokens reads.
+ */
+export function runPoints(foldedTexts: readonly string[]): Int32Array {
+  let length = 0;
+  for (const text of foldedTexts) length += text.length + 1;
+  const points = new Int32Array(length);
+  let n = 0;
+  for (const text of foldedTexts) {
+    for (let i = 0; i < text.length;) {
+      const point = text.codePointAt(i)!;
+      points[n++] = isCjk(point) ? point : NONE;
+      i += point > 0xffff ? 2 : 1;
+    }
+    points[n++] = NONE;
+  }
+  return points.subarray(0, n);
+}
+
+/**
+ * Calls `emit` for a post's markers and context grams (see the module comment), given its runPoints.
+ * Repeated strings are found by refining groups of positions: first by their first three characters,
+ * then one character further each step while two positions or more still agree, up to MAX_CONTEXT.
+ */
+export function contextTokens(points: Int32Array, emit: (token: string) => void): void {
+  const length = points.length;
+  // Positions whose next three code points are CJK, chained by a hash of the three (collisions are
+  // split apart exactly below).
+  const heads = new Map<number, number>();
+  const next = new Int32Array(length).fill(-1);
+  for (let i = 0; i + 2 < length; i++) {
+    const a = points[i]!;
+    const b = points[i + 1]!;
+    const c = points[i + 2]!;
+    if (a === NONE || b === NONE || c === NONE) continue;
+    const key = Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) ^ c;
+    const head = heads.get(key);
+    if (head !== undefined) next[i] = head;
+    heads.set(key, i);
+  }
+  for (const head of heads.values()) {
+    if (next[head] === -1) continue; // a string that occurs once has one context
+    const chain: number[] = [];
+    for (let at = head; at !== -1; at = next[at]!) chain.push(at);
+    for (const group of splitBy(chain, (at) => points[at]! * 0x40000 + points[at + 1]!)) {
+      for (const same of splitBy(group, (at) => points[at + 2]!)) refine(points, same, 3, emit);
+    }
+  }
+}
+
+/** Groups of positions that agree on `key`, only those of two positions or more. */
+function splitBy(positions: readonly number[], key: (at: number) => number): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const at of positions) {
+    const k = key(at);
+    const group = groups.get(k);
+    if (group) group.push(at);
+    else groups.set(k, [at]);
+  }
+  return [...groups.values()].filter((group) => group.length > 1);
+}
+
+/** `positions` all begin the same string of `size` CJK characters, which occurs there and nowhere else. */
+function refine(points: Int32Array, positions: readonly number[], size: number, emit: (token: string) => void): void {
+  const before = new Set<number>();
+  const after = new Set<number>();
+  for (const at of positions) {
+    before.add(at > 0 ? points[at - 1]! : NONE);
+    after.add(at + size < points.length ? points[at + size]! : NONE);
+  }
+  if (before.size > 1 && after.size > 1) {
+    const first = positions[0]!;
+    emit(contextMarker(String.fromCodePoint(...points.subarray(first, first + size))));
+    for (const at of positions) {
+      if (at > 0 && points[at - 1] !== NONE && at + size < points.length && points[at + size] !== NONE) {
+        emit(String.fromCodePoint(...points.subarray(at - 1, at + size + 1)));
+      }
+    }
+  }
+  if (size >= MAX_CONTEXT) return;
+  for (const longer of splitBy(
+    positions.filter((at) => at + size < points.length && points[at + size] !== NONE),
+    (at) => points[at + size]!,
+  ))
+    refine(points, longer, size + 1, emit);
+}
+
+/** Tokens of a post's title and text (each folded), for tests and tools: as the build counts them. */
+export function contextTokensOf(foldedTitle: string, foldedText: string): string[] {
+  const tokens: string[] = [];
+  contextTokens(runPoints([foldedTitle, foldedText]), (token) => tokens.push(token));
+  return tokens;
+}
