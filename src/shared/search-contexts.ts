@@ -28,8 +28,8 @@ export const CONTEXT_MARK = '\u0001';
 
 /**
  * The longest inner string whose contexts are recorded, in characters. A query's run of up to
- * MAX_CONTEXT + 2 characters is matched exactly; nobody types a longer one (the longest title run in the
- * corpus's sample of 1,500 runs was 8), and the cost of repeated passages stays bounded (see contextTokens).
+ * MAX_CONTEXT + 2 characters is matched exactly (a longer one by its windows of that many); the bound
+ * keeps a post of long repeated passages from costing the build one step per character of the repeat.
  */
 export const MAX_CONTEXT = 30;
 
