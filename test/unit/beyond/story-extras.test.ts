@@ -61,7 +61,7 @@ describe('the same story in the build’s output', () => {
   it('keeps no print the store holds, and makes them again from the posts when a later build gives no store', async () => {
     const otherCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, otherCache, prints);
-    expect(readFileSync(join(otherCache, 'same-story-signatures.json'), 'utf8')).not.toContain('"[');
+    expect(readFileSync(join(otherCache, 'story-extras.ndjson'), 'utf8')).not.toContain('"print"');
     rmSync(join(dataRoot, GROUPS_FILE));
     expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
   });
