@@ -501,7 +501,7 @@ export function findSameStoriesIn(table: StoryTable): Map<string, { id: string; 
   const byBand = Array.from({ length: BANDS }, () => new WindowLists<number>(times));
   const byBigram = new WindowLists<string>(times);
   // Titles of the window's posts: made when a post comes, dropped when the window passes it.
-  const titles: (StoryTitle | undefined)[] = new Array<StoryTitle | undefined>(count);
+  const titles = new Map<number, StoryTitle>();
   let oldest = 0;
 
   const found = new Map<string, { id: string; similarity: number }[]>();
@@ -512,8 +512,9 @@ export function findSameStoriesIn(table: StoryTable): Map<string, { id: string; 
   };
   for (const at of order) {
     const time = times[at]!;
-    while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles[order[oldest++]!] = undefined;
-    const title = (titles[at] = storyTitle(table.titles[at]!));
+    while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles.delete(order[oldest++]!);
+    const title = storyTitle(table.titles[at]!);
+    titles.set(at, title);
     const candidates = new Set<number>();
     // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
     const signature = table.signatureOf(at);
@@ -547,7 +548,7 @@ export function findSameStoriesIn(table: StoryTable): Map<string, { id: string; 
         contained: estimatedContainment(text, table.shingles[at]!, table.shingles[other]!),
         names: nameLikeness(table, at, names.lengths[at]!, other, names.lengths[other]!, names.idf),
       };
-      const otherTitle = titles[other]!;
+      const otherTitle = titles.get(other)!;
       if (!isSameStory(title, otherTitle, pair)) continue;
       const score = Math.max(text, jaccard(title.bigrams, otherTitle.bigrams));
       add(at, other, score);
