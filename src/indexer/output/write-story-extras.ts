@@ -100,6 +100,9 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
+/** The print of a post whose text is unknown: no signature, no terms. */
+const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
+
 /** The start of a story print's line of this version (see serializeStoryPrint). */
 const PRINT_PREFIX = `[${STORY_PRINT_VERSION},`;
 
@@ -225,9 +228,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
     const path = bucketOf(id);
     const bucket = buckets.get(path);
-    if (!bucket) throw new Error(`post ${id} is in the metadata shards but not in the post buckets (${path})`);
-    await readBucket(path, bucket);
-    return parseStoryPrint(postOf(id)?.print ?? (await storeLine(row))!)!;
+    if (bucket) await readBucket(path, bucket);
+    const made = postOf(id)?.print;
+    // A post the buckets do not hold (an output changed by hand) groups with nothing.
+    return (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT;
   }
 
   const found = findSameStoriesIn(table);

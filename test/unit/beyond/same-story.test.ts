@@ -153,14 +153,20 @@ describe('same story', () => {
   });
 
   it('finds the same pairs whatever the order the posts are given in', () => {
-    const posts = [item('a', '北部港口新輪渡航線下月啟航', STORY, 0, 'cna'), item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場報導。`, 0.1, 'rti'), ...BACKGROUND];
+    const posts = [
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 0, 'cna'),
+      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場報導。`, 0.1, 'rti'),
+      ...BACKGROUND,
+    ];
     const pairs = (found: Map<string, { id: string }[]>) => [...found].map(([id, others]) => `${id}:${others.map((other) => other.id).join(',')}`).sort();
     expect(pairs(findSameStories([...posts].reverse()))).toEqual(pairs(findSameStories(posts)));
   });
 
   it("still pairs a story's reports after thousands of other days' posts have gone through the window", () => {
     // Three notices a day for 90 days, each titled on its own, then the story: the window's lists are swept many times.
-    const notices = Array.from({ length: 270 * 12 }, (_, n) => item(`notice-${n}`, `公告${String.fromCodePoint(0x4e00 + n)}${String.fromCodePoint(0x5000 + n)}事項`, '', n / 36));
+    const notices = Array.from({ length: 270 * 12 }, (_, n) =>
+      item(`notice-${n}`, `公告${String.fromCodePoint(0x4e00 + n)}${String.fromCodePoint(0x5000 + n)}事項`, '', n / 36),
+    );
     const found = findSameStories([
       ...notices,
       item('a', '北部港口新輪渡航線下月啟航', STORY, 91, 'cna'),
