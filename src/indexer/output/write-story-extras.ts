@@ -119,7 +119,8 @@ export async function cachedPostsOf(
     bucket.map(async (post): Promise<CachedPost> => {
       const cached: CachedPost = { id: post.id, links: post.related.length };
       // An id is never a URL: only the archived copies' ids can be left out of further reading.
-      if (post.related.length < FEW_OWN_LINKS) cached.archived = post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : []));
+      const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
+      if (archived.length > 0) cached.archived = archived;
       if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
       if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
         made++;
