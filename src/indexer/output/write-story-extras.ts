@@ -235,6 +235,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     return (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT;
   }
 
+  reading.forgetTermText();
   const found = findSameStoriesIn(table);
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const further = findFurtherReadingIn(

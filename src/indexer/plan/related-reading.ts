@@ -110,6 +110,11 @@ export class ReadingTable {
     this.starts[at + 1] = end;
     return at;
   }
+
+  /** Lets go of the terms' text once every post is added: scoring needs only their numbers (millions of strings at 200k posts). */
+  forgetTermText(): void {
+    this.numbers.clear();
+  }
 }
 
 function grown<T extends Uint32Array | Uint16Array | Uint8Array>(array: T, size: number): T {
