@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { memoryStore } from '../../src/indexer/incremental/post-store.ts';
-import { storyItemOf, storyItemsOf } from '../../src/indexer/output/write-story-extras.ts';
+import { storyItemsOf } from '../../src/indexer/output/write-story-extras.ts';
 import { findSameStories, SAME_STORY_WINDOW_MS, type StoryItem } from '../../src/indexer/plan/same-story.ts';
 import { shardFile, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 
@@ -50,9 +50,9 @@ describe.runIf(available)('same story over the real corpus', () => {
       posts.forEach((post, offset) => keyOf.set(post.id, built.rows[shard * built.manifest.shardSize + offset]!.key));
     }
     for await (const [, bytes] of built.postBuckets()) {
-      const { stories, made } = await storyItemsOf(JSON.parse(bytes.toString('utf8')) as PostBucket, (id) => store.getStory(keyOf.get(id)!));
-      printsMade += made;
-      for (const story of stories) items.push(storyItemOf(story));
+      const bucket = await storyItemsOf(JSON.parse(bytes.toString('utf8')) as PostBucket, (id) => store.getStory(keyOf.get(id)!));
+      printsMade += bucket.made;
+      items.push(...bucket.items);
     }
     foundPairs = findSameStories(items);
     ids = new Set(items.map((item) => item.id));

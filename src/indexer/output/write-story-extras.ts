@@ -1,20 +1,27 @@
 /**
  * Writes each post's extras (ExtrasBucket): its other reports of the same story (plan/same-story.ts)
- * and, for a post with few links of its own, further reading (plan/related-reading.ts), from the post
- * buckets as written. A post's story print (signature, name terms, lead) is made where the post is
- * parsed and kept with it in the post store (parse/post-digest.ts); what the extras need of a post is
- * kept in the build cache with its bucket's size and time, and a bucket the build left as it was
- * (write-index.ts writes only buckets whose posts changed) is not read again. Extras files are written
- * only when they change.
+ * and, for a post with few links of its own, further reading (plan/related-reading.ts), and the list's
+ * row groups. A post's title, date and tags come from the metadata shards as written; its story print
+ * (signature, name terms, lead) from the post store, where its parse put it (parse/post-digest.ts); what
+ * its file links to and its versions (resolved when the file is written) from its post bucket, kept in
+ * the build cache with the bucket's size and time, so that a bucket the build left as it was is not read
+ * again. Extras files are written only when they change.
+ *
+ * Memory is bounded by design (docs/build-memory.md, "Extras"): the posts go into flat tables
+ * (StoryTable, ReadingTable) one at a time, a post bucket is read and let go, and the cache and the
+ * extras files are written a bucket at a time.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
 import {
   extrasBucketCount,
-  extrasFile,
   GROUPS_FILE,
   INDEX_FORMAT_VERSION,
+  postBucket,
+  postBucketFile,
   shardFile,
   type MetaShard,
   type RowGroups,
@@ -26,27 +33,50 @@ import {
 } from '../../shared/types.ts';
 import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import type { PostStore } from '../incremental/post-store.ts';
-import { findSameStories, MAX_SAME_STORY, parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem } from '../plan/same-story.ts';
+import {
+  findSameStoriesIn,
+  MAX_SAME_STORY,
+  parseStoryPrint,
+  serializeStoryPrint,
+  STORY_PRINT_VERSION,
+  storyPrintOf,
+  StoryTable,
+  storyTextOfHtml,
+  type StoryItem,
+  type StoryPrint,
+} from '../plan/same-story.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
-import { findFurtherReading, type ReadingItem } from '../plan/related-reading.ts';
+import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
-const CACHE_FILE = 'same-story-signatures.json';
+/** The extras cache: a header line, then a line a post bucket (see CacheLine). */
+const CACHE_FILE = 'story-extras.ndjson';
+/** The cache of earlier versions (one JSON string of everything): removed when found. */
+const OLD_CACHE_FILE = 'same-story-signatures.json';
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
+
+/**
+ * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
+ * links to (only for a post with fewer than FEW_OWN_LINKS: the others get no further reading), its
+ * other versions' ids, and its story print's line when the post store had none (made here).
+ */
+interface CachedPost {
+  id: string;
+  links: number;
+  archived?: string[];
+  versions?: string[];
+  print?: string;
+}
 
 interface CachedBucket {
   size: number;
   mtimeMs: number;
-  posts: CachedStory[];
+  posts: CachedPost[];
 }
 
-/**
- * What the extras keep of a post: its story print as its JSON line (see serializeStoryPrint), or '' when
- * the post store keeps it (read again by key: at 200k posts the prints would make this file ~300 MB),
- * its links and versions.
- */
-type CachedStory = [id: string, title: string, date: string, tags: string[], print: string, links: string[], versions: string[]];
+/** A cache file's line after the header: a post bucket's path, size, time and posts. */
+type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedPost[]];
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
 export interface StoryPrints {
@@ -61,7 +91,7 @@ export interface WrittenStoryExtras {
   grouped: number;
   /** Posts given further reading. */
   furtherReading: number;
-  /** Post buckets read (the others' signatures came from the cache). */
+  /** Post buckets read (the others' links and versions came from the cache). */
   bucketsRead: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
@@ -70,204 +100,273 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
+/** The print of a post whose text is unknown: no signature, no terms. */
+const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
+
+/** The start of a story print's line of this version (see serializeStoryPrint). */
+const PRINT_PREFIX = `[${STORY_PRINT_VERSION},`;
+
 /**
- * What the extras need of each post of a bucket. `printOf` gives a post's story print as the post store
- * keeps it; without one (an older store entry, no store) it is made here from the written post.
- * `stored` tells which prints came from the store: the cache keeps only the others' (see CachedStory).
+ * What the extras keep of each post of a bucket. `printOf` gives a post's story print as the post store
+ * keeps it; without one of this version, it is made here from the written post and kept.
  */
+export async function cachedPostsOf(
+  bucket: PostBucket,
+  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+): Promise<{ posts: CachedPost[]; made: number }> {
+  let made = 0;
+  const posts = await Promise.all(
+    bucket.map(async (post): Promise<CachedPost> => {
+      const cached: CachedPost = { id: post.id, links: post.related.length };
+      // An id is never a URL: only the archived copies' ids can be left out of further reading.
+      const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
+      if (archived.length > 0) cached.archived = archived;
+      if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
+      if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
+        made++;
+        cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
+      }
+      return cached;
+    }),
+  );
+  return { posts, made };
+}
+
+/** The same-story inputs of a bucket's posts (their prints from `printOf`, or made here), with their leads. */
 export async function storyItemsOf(
   bucket: PostBucket,
   printOf: (id: string) => Promise<string | undefined> = async () => undefined,
-): Promise<{ stories: CachedStory[]; made: number; stored: boolean[] }> {
-  let made = 0;
-  const stored: boolean[] = [];
-  const stories = await Promise.all(
-    bucket.map(async (post, at): Promise<CachedStory> => {
-      let print = await printOf(post.id);
-      stored[at] = print !== undefined && parseStoryPrint(print) !== undefined;
-      if (!stored[at]) {
-        made++;
-        print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
-      }
-      // The stories it links to: the archived copies' ids, or the links' URLs (only counted).
-      const links = post.related.map((link) => link.archivedId ?? link.url);
-      const versions = (post.versions ?? []).map((version) => version.id);
-      return [post.id, post.title, post.date, post.tags.map((tag) => tag.key), print!, links, versions];
+): Promise<{ items: (StoryItem & { lead: string })[]; made: number }> {
+  const { posts, made } = await cachedPostsOf(bucket, printOf);
+  const items = await Promise.all(
+    bucket.map(async (post, at) => {
+      const print = parseStoryPrint(posts[at]!.print ?? (await printOf(post.id))!)!;
+      const outlet = post.tags[0]?.key;
+      return { id: post.id, title: post.title, time: Date.parse(post.date), ...print, ...(outlet ? { outlet } : {}) };
     }),
   );
-  return { stories, made, stored };
+  return { items, made };
 }
 
-/** The same-story input of a post, and its lead. */
-export function storyItemOf([id, title, date, tags, line]: CachedStory, print = parseStoryPrint(line)!): StoryItem & { lead: string } {
-  return {
-    id,
-    title,
-    time: Date.parse(date),
-    signature: print.signature,
-    shingles: print.shingles,
-    terms: print.terms,
-    lead: print.lead,
-    ...(tags[0] ? { outlet: tags[0] } : {}),
-  };
+/** The posts as the metadata shards list them, by row: what an extras entry names of a post. */
+interface Rows {
+  ids: string[];
+  titles: string[];
+  dates: string[];
+  tags: string[][];
+  rowOf: Map<string, number>;
 }
 
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, CACHE_FILE);
-  const cache = loadCache(cachePath);
-  const fresh: Record<string, CachedBucket> = {};
-  let bucketsRead = 0;
-  let printsMade = 0;
-  // Each post's row, read from the shards once when first needed (a bucket read, or the groups).
-  let rows: Map<string, number> | undefined;
-  const rowOf = async () => (rows ??= await rowsOfPosts(dataRoot, manifest));
-  const printOf = async (id: string) => {
-    const row = prints && (await rowOf()).get(id);
-    const key = row === undefined ? undefined : prints!.keys[row];
-    return key === undefined ? undefined : prints!.store.getStory(key);
-  };
+  if (cacheDir) await rm(join(cacheDir, OLD_CACHE_FILE), { force: true });
+  const cache = await loadCache(cachePath);
   const postsRoot = join(dataRoot, 'posts');
-  const lines = new Map<string, string>();
-  const readBucket = async (path: string, size: number, mtimeMs: number): Promise<CachedBucket> => {
-    bucketsRead++;
-    const { stories, made, stored } = await storyItemsOf(JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket, printOf);
-    printsMade += made;
-    for (const story of stories) lines.set(story[0], story[4]);
-    return { size, mtimeMs, posts: stories.map((story, at) => (stored[at] ? [...story.slice(0, 4), '', ...story.slice(5)] : story) as CachedStory) };
-  };
+
+  // The buckets as written: those whose size or time differ from the cache's are read below.
+  const buckets = new Map<string, CachedBucket>();
+  const changed: CachedBucket[] = [];
+  const changedPaths: string[] = [];
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
       const { size, mtimeMs } = await stat(join(postsRoot, path));
-      const known = cache.buckets[path];
-      if (known && known.size === size && known.mtimeMs === mtimeMs) fresh[path] = known;
-      else fresh[path] = await readBucket(path, size, mtimeMs);
+      const known = cache.buckets.get(path);
+      if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
+      else {
+        const bucket: CachedBucket = { size, mtimeMs, posts: [] };
+        buckets.set(path, bucket);
+        changed.push(bucket);
+        changedPaths.push(path);
+      }
     }
   }
   // Nothing read, nothing gone, and the output there: the extras are what the last build wrote from
   // these same posts (a rebuild with no post changed skips the grouping, 2.7 → ~1 s at 5.4k posts).
-  const unchangedPosts = bucketsRead === 0 && Object.keys(cache.buckets).length === Object.keys(fresh).length && cache.written !== undefined;
+  const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined;
+  cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
     return { ...cache.written!, bucketsRead: 0, printsMade: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
-  const refs = new Map<string, StoryRef>();
-  const items: StoryItem[] = [];
-  const reading: ReadingItem[] = [];
-  const ownLinks = new Map<string, string[]>();
-  const versionsOf = new Map<string, string[]>();
-  for (const [path, cached] of Object.entries(fresh)) {
-    // Each post's print: read this build, kept in the cache, or from the store by its key.
-    const printsOf = (bucket: CachedBucket) => Promise.all(bucket.posts.map(async ([id, , , , line]) => (line || lines.get(id)) ?? (await printOf(id)) ?? ''));
-    let bucket = cached;
-    let bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
-    // A print the store does not have (no store given, or an entry gone): the bucket is read again.
-    if (bucketPrints.some((print) => print === undefined)) {
-      bucket = fresh[path] = await readBucket(path, cached.size, cached.mtimeMs);
-      bucketPrints = (await printsOf(bucket)).map((line) => parseStoryPrint(line));
-    }
-    for (const [at, story] of bucket.posts.entries()) {
-      const [id, title, date, tags, , links, versions] = story;
-      if (versions.length > 0) versionsOf.set(id, versions);
-      refs.set(id, { id, title, date, tags });
-      const item = storyItemOf(story, bucketPrints[at]!);
-      items.push(item);
-      reading.push({ id, title, lead: item.lead, ownLinks: links.length });
-      ownLinks.set(id, links);
-    }
-  }
-  const found = findSameStories(items);
-  // Further reading leaves out what the article lists already: its own links and its other reports.
-  const further = findFurtherReading(reading, (id) => new Set([...(ownLinks.get(id) ?? []), ...(found.get(id) ?? []).map((other) => other.id)]));
+  const rows = await rowsOfPosts(dataRoot, manifest);
+  const storeLine = async (row: number | undefined) => {
+    const key = row === undefined ? undefined : prints?.keys[row];
+    return key === undefined ? undefined : prints!.store.getStory(key);
+  };
+  let bucketsRead = 0;
+  let printsMade = 0;
+  const readBucket = async (path: string, into: CachedBucket) => {
+    bucketsRead++;
+    const bucket = JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket;
+    const { posts, made } = await cachedPostsOf(bucket, (id) => storeLine(rows.rowOf.get(id)));
+    into.posts = posts;
+    printsMade += made;
+  };
+  for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket);
+  // A bucket's path under posts/, as the folder was read above.
+  const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
+  const postOf = (id: string) => buckets.get(bucketOf(id))?.posts.find((post) => post.id === id);
 
-  const files = new Map<string, ExtrasBucket>();
-  for (let n = 0; n < extrasBucketCount(manifest.postBuckets); n++) files.set(`${EXTRAS_FOLDER}/${n}.json`, {});
-  for (const id of [...new Set([...found.keys(), ...further.keys()])].sort()) {
-    const extras: PostExtras = {};
-    const others = found.get(id);
-    if (others) extras.sameStory = others.slice(0, MAX_SAME_STORY).map((other) => refs.get(other.id)!);
-    const suggested = further.get(id);
-    if (suggested) extras.furtherReading = suggested.map((other) => refs.get(other)!);
-    files.get(extrasFile(id, manifest.postBuckets))![id] = extras;
+  // Each post into the tables, by row; its print parsed, copied in, and let go.
+  const count = rows.ids.length;
+  const table = new StoryTable(count);
+  const reading = new ReadingTable(count);
+  for (let row = 0; row < count; row++) {
+    const id = rows.ids[row]!;
+    const print = await printOfRow(row);
+    table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, print);
+    reading.add(rows.titles[row]!, print.lead, postOf(id)?.links ?? 0);
   }
-  const groups: RowGroups = {
-    version: INDEX_FORMAT_VERSION,
-    ...buildRowGroups({ rowOf: await rowOf(), versionsOf, sameStoryOf: found }),
+  async function printOfRow(row: number): Promise<StoryPrint> {
+    const id = rows.ids[row]!;
+    const line = (await storeLine(row)) ?? postOf(id)?.print;
+    const print = line === undefined ? undefined : parseStoryPrint(line);
+    if (print) return print;
+    // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
+    const path = bucketOf(id);
+    const bucket = buckets.get(path);
+    if (bucket) await readBucket(path, bucket);
+    const made = postOf(id)?.print;
+    // A post the buckets do not hold (an output changed by hand) groups with nothing.
+    return (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT;
+  }
+
+  reading.forgetTermText();
+  const found = findSameStoriesIn(table);
+  // Further reading leaves out what the article lists already: the stories it links to and its other reports.
+  const further = findFurtherReadingIn(
+    reading,
+    (row) => new Set([...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)]),
+    (row) => rows.ids[row]!,
+  );
+
+  // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
+  const fileCount = extrasBucketCount(manifest.postBuckets);
+  const postsOfFile: string[][] = Array.from({ length: fileCount }, () => []);
+  const furtherById = new Map<string, number[]>();
+  for (const [row, others] of further) furtherById.set(rows.ids[row]!, others);
+  for (const id of new Set([...found.keys(), ...furtherById.keys()])) postsOfFile[extrasFileNumber(id, manifest.postBuckets)]!.push(id);
+  const refOf = (id: string): StoryRef => {
+    const row = rows.rowOf.get(id)!;
+    return { id, title: rows.titles[row]!, date: rows.dates[row]!, tags: rows.tags[row]! };
   };
   const compression = manifest.compression ?? 'none';
-  const groupsJson = JSON.stringify(groups);
-  if ((await readDataText(join(dataRoot, GROUPS_FILE)).catch(() => undefined)) !== groupsJson)
-    await writeDataFile(dataRoot, GROUPS_FILE, groupsJson, compression);
-  const { written, unchanged } = await writeChanged(dataRoot, files, compression);
-  if (cachePath) {
-    await mkdir(cacheDir!, { recursive: true });
-    const summary = { posts: items.length, grouped: found.size, furtherReading: further.size };
-    await writeFile(cachePath, JSON.stringify({ version: CACHE_VERSION, buckets: fresh, written: summary } satisfies StoryCache));
+  await mkdir(join(dataRoot, EXTRAS_FOLDER), { recursive: true });
+  let written = 0;
+  let unchanged = 0;
+  for (let n = 0; n < fileCount; n++) {
+    const file: ExtrasBucket = {};
+    for (const id of postsOfFile[n]!.sort()) {
+      const extras: PostExtras = {};
+      const others = found.get(id);
+      if (others) extras.sameStory = others.slice(0, MAX_SAME_STORY).map((other) => refOf(other.id));
+      const suggested = furtherById.get(id);
+      if (suggested) extras.furtherReading = suggested.map((other) => refOf(rows.ids[other]!));
+      file[id] = extras;
+    }
+    if (await writeIfChanged(dataRoot, `${EXTRAS_FOLDER}/${n}.json`, JSON.stringify(file), compression)) written++;
+    else unchanged++;
   }
-  return {
-    posts: items.length,
-    grouped: found.size,
-    furtherReading: further.size,
-    bucketsRead,
-    printsMade,
-    written,
-    unchanged,
-    seconds: (performance.now() - started) / 1000,
-  };
+  for (const name of await readdir(join(dataRoot, EXTRAS_FOLDER))) {
+    const number = /^(\d+)\.json$/.exec(name)?.[1];
+    if (number === undefined || Number(number) >= fileCount) await rm(join(dataRoot, EXTRAS_FOLDER, name), { force: true });
+  }
+
+  const versionsOf = new Map<string, string[]>();
+  for (const bucket of buckets.values()) for (const post of bucket.posts) if (post.versions) versionsOf.set(post.id, post.versions);
+  const groups: RowGroups = { version: INDEX_FORMAT_VERSION, ...buildRowGroups({ rowOf: rows.rowOf, versionsOf, sameStoryOf: found }) };
+  await writeIfChanged(dataRoot, GROUPS_FILE, JSON.stringify(groups), compression);
+
+  const summary = { posts: count, grouped: found.size, furtherReading: further.size };
+  if (cacheDir && cachePath) {
+    await mkdir(cacheDir, { recursive: true });
+    await saveCache(cachePath, summary, buckets);
+  }
+  return { ...summary, bucketsRead, printsMade, written, unchanged, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Each post's row (counted from the oldest), from the metadata shards as written. */
-async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Map<string, number>> {
-  const rows = new Map<string, number>();
+/** The number of a post's extras file (see extrasFile). */
+function extrasFileNumber(id: string, postBuckets: number): number {
+  return postBucket(id, extrasBucketCount(postBuckets));
+}
+
+/** Each post's row (counted from the oldest), title, date and tags, from the metadata shards as written. */
+async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> {
+  const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
+  // Tag lists are few and repeated (an outlet, a few sections): one array each.
+  const tagLists = new Map<string, string[]>();
   for (let shard = 0; shard < manifest.shardCount; shard++) {
     const { posts } = JSON.parse(await readDataText(join(dataRoot, shardFile(shard)))) as MetaShard;
-    posts.forEach((post, offset) => rows.set(post.id, shard * manifest.shardSize + offset));
+    posts.forEach((post, offset) => {
+      const row = shard * manifest.shardSize + offset;
+      rows.ids[row] = post.id;
+      rows.titles[row] = post.title;
+      rows.dates[row] = post.date;
+      const tagKey = post.tags.join('\n');
+      let tags = tagLists.get(tagKey);
+      if (!tags) tagLists.set(tagKey, (tags = post.tags));
+      rows.tags[row] = tags;
+      rows.rowOf.set(post.id, row);
+    });
   }
   return rows;
 }
 
-/** Writes the extras files whose JSON changed; removes those of a larger archive's bucket count. */
-async function writeChanged(
-  dataRoot: string,
-  files: ReadonlyMap<string, ExtrasBucket>,
-  compression: DataCompression,
-): Promise<{ written: number; unchanged: number }> {
-  await mkdir(join(dataRoot, EXTRAS_FOLDER), { recursive: true });
-  let written = 0;
-  let unchanged = 0;
-  for (const [path, bucket] of files) {
-    const json = JSON.stringify(bucket);
-    if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) unchanged++;
-    else {
-      await writeDataFile(dataRoot, path, json, compression);
-      written++;
-    }
-  }
-  for (const name of await readdir(join(dataRoot, EXTRAS_FOLDER))) {
-    if (!files.has(`${EXTRAS_FOLDER}/${name}`)) await rm(join(dataRoot, EXTRAS_FOLDER, name), { force: true });
-  }
-  return { written, unchanged };
+/** Writes a data file unless it holds this JSON already; returns whether it wrote. */
+async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
+  if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) return false;
+  await writeDataFile(dataRoot, path, json, compression);
+  return true;
 }
 
-/** The cache file: what the extras keep of each post bucket, and what the last build wrote from them. */
+/** The cache: what the extras keep of each post bucket, and what the last build wrote from them. */
 interface StoryCache {
-  version: number;
-  buckets: Record<string, CachedBucket>;
+  buckets: Map<string, CachedBucket>;
   written?: Pick<WrittenStoryExtras, 'posts' | 'grouped' | 'furtherReading'>;
 }
 
-function loadCache(path: string | undefined): StoryCache {
-  const empty: StoryCache = { version: CACHE_VERSION, buckets: {} };
-  if (!path || !existsSync(path)) return empty;
+/** Reads the cache a line at a time; an absent, damaged or older cache is an empty one. */
+async function loadCache(path: string | undefined): Promise<StoryCache> {
+  const cache: StoryCache = { buckets: new Map() };
+  if (!path || !existsSync(path)) return cache;
   try {
-    const cache = JSON.parse(readFileSync(path, 'utf8')) as StoryCache;
-    return cache.version === CACHE_VERSION ? cache : empty;
+    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+    let header: { version: number; written: StoryCache['written'] } | undefined;
+    for await (const line of lines) {
+      if (!header) {
+        header = JSON.parse(line) as typeof header;
+        if (header!.version !== CACHE_VERSION) {
+          lines.close();
+          return { buckets: new Map() };
+        }
+        cache.written = header!.written;
+        continue;
+      }
+      const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
+      cache.buckets.set(bucket, { size, mtimeMs, posts });
+    }
+    return cache;
   } catch {
-    return empty;
+    return { buckets: new Map() };
   }
+}
+
+/** Writes the cache a line a bucket (one string of all of it was ~100 MB at 200k posts), then puts it in place. */
+async function saveCache(path: string, written: StoryCache['written'], buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
+  const partial = `${path}.partial`;
+  const out = createWriteStream(partial, 'utf8');
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  };
+  await write(JSON.stringify({ version: CACHE_VERSION, written }));
+  for (const [bucket, { size, mtimeMs, posts }] of buckets) await write(JSON.stringify([bucket, size, mtimeMs, posts] satisfies CacheLine));
+  out.end();
+  await once(out, 'finish');
+  await rename(partial, path);
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */

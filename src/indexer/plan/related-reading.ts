@@ -58,71 +58,160 @@ function isLongCjkGram(token: string): boolean {
 }
 
 /**
+ * The posts' terms, numbered and packed in flat arrays as the posts are added (a post's title and lead
+ * are not kept): at 200k posts, a Map of terms a post took ~1 GB; these take ~0.5 KB a post.
+ */
+export class ReadingTable {
+  count = 0;
+  /** Whether a post gets suggestions (fewer than FEW_OWN_LINKS links of its own). */
+  wants: Uint8Array;
+  /** A post's terms are `terms`/`counts` from `starts[post]` to `starts[post + 1]`, in first-seen order. */
+  starts: Uint32Array;
+  terms: Uint32Array;
+  counts: Uint16Array;
+  /** Posts holding each term (by number). */
+  frequency: Uint32Array;
+  private readonly numbers = new Map<string, number>();
+
+  constructor(capacity = 1024) {
+    capacity = Math.max(1, capacity);
+    this.wants = new Uint8Array(capacity);
+    this.starts = new Uint32Array(capacity + 1);
+    this.terms = new Uint32Array(capacity * 64);
+    this.counts = new Uint16Array(capacity * 64);
+    this.frequency = new Uint32Array(4096);
+  }
+
+  /** Adds a post (its title, the start of its text, its own related links' count); returns its number. */
+  add(title: string, lead: string, ownLinks: number): number {
+    const at = this.count++;
+    if (at === this.wants.length) {
+      this.wants = grown(this.wants, at * 2);
+      this.starts = grown(this.starts, at * 2 + 1);
+    }
+    this.wants[at] = ownLinks < FEW_OWN_LINKS ? 1 : 0;
+    const counts = termCounts(title, lead);
+    let end = this.starts[at]!;
+    if (end + counts.size > this.terms.length) {
+      const size = Math.max(end + counts.size, this.terms.length * 2);
+      this.terms = grown(this.terms, size);
+      this.counts = grown(this.counts, size);
+    }
+    for (const [term, count] of counts) {
+      let number = this.numbers.get(term);
+      if (number === undefined) {
+        this.numbers.set(term, (number = this.numbers.size));
+        if (number === this.frequency.length) this.frequency = grown(this.frequency, number * 2);
+      }
+      this.frequency[number]!++;
+      this.terms[end] = number;
+      this.counts[end++] = count;
+    }
+    this.starts[at + 1] = end;
+    return at;
+  }
+
+  /** Lets go of the terms' text once every post is added: scoring needs only their numbers (millions of strings at 200k posts). */
+  forgetTermText(): void {
+    this.numbers.clear();
+  }
+}
+
+function grown<T extends Uint32Array | Uint16Array | Uint8Array>(array: T, size: number): T {
+  const larger = new (array.constructor as new (size: number) => T)(size);
+  larger.set(array);
+  return larger;
+}
+
+/**
  * Suggestions for each post with fewer than FEW_OWN_LINKS links of its own, best first; `exclude(id)`
  * names posts not to suggest for it (its other reports of the same story, the stories it links to).
  */
 export function findFurtherReading(items: readonly ReadingItem[], exclude: (id: string) => ReadonlySet<string> = () => new Set()): Map<string, string[]> {
-  const terms = items.map((item) => termCounts(item.title, item.lead));
-  const frequency = new Map<string, number>();
-  for (const counts of terms) for (const term of counts.keys()) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-  const isRare = (term: string) => {
-    const df = frequency.get(term)!;
-    return df >= 2 && df <= MAX_DOCUMENT_FREQUENCY;
-  };
-  // Each post's rare terms, weighted tf × idf and normalised to length 1; terms numbered, and each term's
-  // holders kept with their weights, so that scoring is array walks (with maps per post it took ~7 s at 5.4k posts).
-  const termIds = new Map<string, number>();
-  const holders: { posts: number[]; weights: number[] }[] = [];
-  const vectors = terms.map((counts, at) => {
-    const ids: number[] = [];
-    const weights: number[] = [];
-    for (const [term, count] of counts) {
+  const table = new ReadingTable(items.length);
+  for (const item of items) table.add(item.title, item.lead, item.ownLinks);
+  const idOf = (at: number) => items[at]!.id;
+  const found = findFurtherReadingIn(table, (at) => exclude(idOf(at)), idOf);
+  return new Map([...found].map(([at, others]) => [idOf(at), others.map(idOf)]));
+}
+
+/**
+ * findFurtherReading over a table: each wanting post's suggestions by number, best first (ties by
+ * `idOf`); `exclude(post)` gives the ids not to suggest for it.
+ */
+export function findFurtherReadingIn(
+  table: ReadingTable,
+  exclude: (at: number) => ReadonlySet<string> = () => new Set(),
+  idOf: (at: number) => string = String,
+): Map<number, number[]> {
+  const { count, frequency } = table;
+  const isRare = (term: number) => frequency[term]! >= 2 && frequency[term]! <= MAX_DOCUMENT_FREQUENCY;
+  // Each post's rare terms, weighted tf × idf and normalised to length 1, and each rare term's holders
+  // with their weights, all in flat arrays, so that scoring is array walks (with maps per post it took
+  // ~7 s at 5.4k posts).
+  const rareStarts = new Uint32Array(count + 1);
+  let rareTotal = 0;
+  const holderStarts = new Uint32Array(frequency.length + 1);
+  for (let at = 0; at < count; at++) {
+    for (let n = table.starts[at]!; n < table.starts[at + 1]!; n++) {
+      const term = table.terms[n]!;
       if (!isRare(term)) continue;
-      let id = termIds.get(term);
-      if (id === undefined) {
-        termIds.set(term, (id = holders.length));
-        holders.push({ posts: [], weights: [] });
-      }
-      ids.push(id);
-      weights.push(count * Math.log(items.length / frequency.get(term)!));
+      rareTotal++;
+      holderStarts[term + 1]!++;
+    }
+    rareStarts[at + 1] = rareTotal;
+  }
+  for (let term = 0; term < frequency.length; term++) holderStarts[term + 1]! += holderStarts[term]!;
+  const rareTerms = new Uint32Array(rareTotal);
+  const rareWeights = new Float64Array(rareTotal);
+  const holderPosts = new Int32Array(rareTotal);
+  const holderWeights = new Float64Array(rareTotal);
+  const filled = holderStarts.slice(0, frequency.length);
+  for (let at = 0; at < count; at++) {
+    const weights: number[] = [];
+    for (let n = table.starts[at]!, r = rareStarts[at]!; n < table.starts[at + 1]!; n++) {
+      const term = table.terms[n]!;
+      if (!isRare(term)) continue;
+      rareTerms[r++] = term;
+      weights.push(table.counts[n]! * Math.log(count / frequency[term]!));
     }
     const length = Math.hypot(...weights);
     for (let n = 0; n < weights.length; n++) {
-      weights[n]! /= length;
-      holders[ids[n]!]!.posts.push(at);
-      holders[ids[n]!]!.weights.push(weights[n]!);
+      const weight = weights[n]! / length;
+      const r = rareStarts[at]! + n;
+      rareWeights[r] = weight;
+      const slot = filled[rareTerms[r]!]!++;
+      holderPosts[slot] = at;
+      holderWeights[slot] = weight;
     }
-    return { ids, weights };
-  });
+  }
 
-  const found = new Map<string, string[]>();
-  const score = new Float64Array(items.length);
-  const shared = new Int32Array(items.length);
-  items.forEach((item, at) => {
-    if (item.ownLinks >= FEW_OWN_LINKS) return;
+  const found = new Map<number, number[]>();
+  const score = new Float64Array(count);
+  const shared = new Int32Array(count);
+  for (let at = 0; at < count; at++) {
+    if (!table.wants[at]) continue;
     const touched: number[] = [];
-    const { ids, weights } = vectors[at]!;
-    for (let n = 0; n < ids.length; n++) {
-      const holder = holders[ids[n]!]!;
-      for (let h = 0; h < holder.posts.length; h++) {
-        const other = holder.posts[h]!;
+    for (let r = rareStarts[at]!; r < rareStarts[at + 1]!; r++) {
+      const term = rareTerms[r]!;
+      for (let h = holderStarts[term]!; h < holderStarts[term + 1]!; h++) {
+        const other = holderPosts[h]!;
         if (other === at) continue;
         if (shared[other] === 0) touched.push(other);
-        score[other]! += weights[n]! * holder.weights[h]!;
+        score[other]! += rareWeights[r]! * holderWeights[h]!;
         shared[other]!++;
       }
     }
-    const excluded = exclude(item.id);
+    const excluded = exclude(at);
     const best = touched
-      .filter((other) => shared[other]! >= MIN_SHARED_TERMS && score[other]! >= MIN_SCORE && !excluded.has(items[other]!.id))
-      .sort((a, b) => score[b]! - score[a]! || (items[a]!.id < items[b]!.id ? -1 : 1))
-      .slice(0, MAX_SUGGESTIONS)
-      .map((other) => items[other]!.id);
+      .filter((other) => shared[other]! >= MIN_SHARED_TERMS && score[other]! >= MIN_SCORE && !excluded.has(idOf(other)))
+      .sort((a, b) => score[b]! - score[a]! || (idOf(a) < idOf(b) ? -1 : 1))
+      .slice(0, MAX_SUGGESTIONS);
     for (const other of touched) {
       score[other] = 0;
       shared[other] = 0;
     }
-    if (best.length > 0) found.set(item.id, best);
-  });
+    if (best.length > 0) found.set(at, best);
+  }
   return found;
 }

@@ -14,6 +14,7 @@ import { decodeHTML } from 'entities';
 import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { LEAD_CHARACTERS, termCounts } from './related-reading.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
@@ -250,30 +251,38 @@ export function storyTerms(title: string, lead: string): StoryTerms {
 
 /**
  * How rare each term is (its idf over the posts: a name held by few posts weighs most), and each post's
- * length of count × idf weights: a pair's likeness is then computed from these alone, with no weights
- * kept per post (at 64k posts, arrays per post took more memory than the signatures).
+ * length of count × idf weights: a pair's likeness is then computed from these alone. Frequencies are
+ * counted on one sorted copy of every post's hashes (a Map of ~1M terms at 200k posts took ~100 MB).
  */
-function nameRarity(items: readonly StoryItem[]): { idf: (hash: number) => number; lengths: Float64Array } {
-  const frequency = new Map<number, number>();
-  for (const item of items) for (const hash of item.terms?.hashes ?? []) frequency.set(hash, (frequency.get(hash) ?? 0) + 1);
-  const idf = (hash: number) => Math.log(items.length / frequency.get(hash)!);
-  const lengths = new Float64Array(items.length);
-  items.forEach(({ terms }, at) => {
+function nameRarity(table: StoryTable): { idf: (hash: number) => number; lengths: Float64Array } {
+  const sorted = table.termHashes.slice(0, table.termStarts[table.count]).sort();
+  let distinct = 0;
+  for (let n = 0; n < sorted.length; n++) if (n === 0 || sorted[n] !== sorted[n - 1]) distinct++;
+  const hashes = new Uint32Array(distinct);
+  const frequency = new Uint32Array(distinct);
+  for (let n = 0, at = -1; n < sorted.length; n++) {
+    if (n === 0 || sorted[n] !== sorted[n - 1]) hashes[++at] = sorted[n]!;
+    frequency[at]!++;
+  }
+  const idf = (hash: number) => Math.log(table.count / frequency[firstIndexWhere(distinct, (at) => hashes[at]! >= hash)]!);
+  const lengths = new Float64Array(table.count);
+  for (let at = 0; at < table.count; at++) {
     let squares = 0;
-    for (let n = 0; n < (terms?.hashes.length ?? 0); n++) squares += (terms!.counts[n]! * idf(terms!.hashes[n]!)) ** 2;
+    for (let n = table.termStarts[at]!; n < table.termStarts[at + 1]!; n++) squares += (table.termCounts[n]! * idf(table.termHashes[n]!)) ** 2;
     lengths[at] = Math.sqrt(squares);
-  });
+  }
   return { idf, lengths };
 }
 
 /** Cosine of two posts' count × idf weighted terms: a walk along both ascending hash lists. */
-function nameLikeness(a: StoryTerms, lengthA: number, b: StoryTerms, lengthB: number, idf: (hash: number) => number): number {
+function nameLikeness(table: StoryTable, a: number, lengthA: number, b: number, lengthB: number, idf: (hash: number) => number): number {
   if (lengthA === 0 || lengthB === 0) return 0;
+  const { termHashes: hashes, termCounts: counts, termStarts: starts } = table;
   let sum = 0;
-  for (let i = 0, j = 0; i < a.hashes.length && j < b.hashes.length;) {
-    if (a.hashes[i]! < b.hashes[j]!) i++;
-    else if (a.hashes[i]! > b.hashes[j]!) j++;
-    else sum += a.counts[i++]! * b.counts[j++]! * idf(a.hashes[i - 1]!) ** 2;
+  for (let i = starts[a]!, j = starts[b]!; i < starts[a + 1]! && j < starts[b + 1]!;) {
+    if (hashes[i]! < hashes[j]!) i++;
+    else if (hashes[i]! > hashes[j]!) j++;
+    else sum += counts[i++]! * counts[j++]! * idf(hashes[i - 1]!) ** 2;
   }
   return sum / (lengthA * lengthB);
 }
@@ -347,73 +356,204 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 }
 
 /**
+ * The posts' grouping inputs packed in flat arrays, a post a number (the order it was added in): at 200k
+ * posts, one object and three typed arrays a post (StoryItem) held ~0.7 GB; these hold ~0.5 KB a post.
+ */
+export class StoryTable {
+  count = 0;
+  readonly ids: string[] = [];
+  readonly titles: string[] = [];
+  /** Epoch ms. */
+  times: Float64Array;
+  /** Index in `outletNames`, -1 for none. */
+  outlets: Int32Array;
+  readonly outletNames: string[] = [];
+  /** SIGNATURE_SIZE words a post; `hasSignature` 0 for a text too short to tell. */
+  signatures: Uint32Array;
+  hasSignature: Uint8Array;
+  shingles: Uint32Array;
+  /** A post's terms (StoryTerms) are `termHashes`/`termCounts` from `termStarts[post]` to `termStarts[post + 1]`. */
+  termStarts: Uint32Array;
+  termHashes: Uint32Array;
+  termCounts: Uint8Array;
+  private readonly outletIndex = new Map<string, number>();
+
+  constructor(capacity = 1024) {
+    capacity = Math.max(1, capacity);
+    this.times = new Float64Array(capacity);
+    this.outlets = new Int32Array(capacity);
+    this.signatures = new Uint32Array(capacity * SIGNATURE_SIZE);
+    this.hasSignature = new Uint8Array(capacity);
+    this.shingles = new Uint32Array(capacity);
+    this.termStarts = new Uint32Array(capacity + 1);
+    this.termHashes = new Uint32Array(capacity * 32);
+    this.termCounts = new Uint8Array(capacity * 32);
+  }
+
+  /** Adds a post; returns its number. */
+  add(id: string, title: string, time: number, outlet: string | undefined, print: Pick<StoryPrint, 'signature' | 'shingles' | 'terms'>): number {
+    const at = this.count++;
+    if (at === this.times.length) this.grow();
+    this.ids.push(id);
+    this.titles.push(title);
+    this.times[at] = time;
+    this.outlets[at] = outlet === undefined ? -1 : this.outletNumber(outlet);
+    if (print.signature) {
+      this.signatures.set(print.signature, at * SIGNATURE_SIZE);
+      this.hasSignature[at] = 1;
+    }
+    this.shingles[at] = print.shingles;
+    const start = this.termStarts[at]!;
+    const end = start + print.terms.hashes.length;
+    if (end > this.termHashes.length) {
+      const size = Math.max(end, this.termHashes.length * 2);
+      this.termHashes = grown(this.termHashes, size);
+      this.termCounts = grown(this.termCounts, size);
+    }
+    this.termHashes.set(print.terms.hashes, start);
+    this.termCounts.set(print.terms.counts, start);
+    this.termStarts[at + 1] = end;
+    return at;
+  }
+
+  signatureOf(at: number): Uint32Array | undefined {
+    return this.hasSignature[at] ? this.signatures.subarray(at * SIGNATURE_SIZE, (at + 1) * SIGNATURE_SIZE) : undefined;
+  }
+
+  private outletNumber(outlet: string): number {
+    let number = this.outletIndex.get(outlet);
+    if (number === undefined) this.outletIndex.set(outlet, (number = this.outletNames.push(outlet) - 1));
+    return number;
+  }
+
+  private grow(): void {
+    const size = this.times.length * 2;
+    this.times = grown(this.times, size);
+    this.outlets = grown(this.outlets, size);
+    this.signatures = grown(this.signatures, size * SIGNATURE_SIZE);
+    this.hasSignature = grown(this.hasSignature, size);
+    this.shingles = grown(this.shingles, size);
+    this.termStarts = grown(this.termStarts, size + 1);
+  }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(array: T, size: number): T {
+  const larger = new (array.constructor as new (size: number) => T)(size);
+  larger.set(array);
+  return larger;
+}
+
+/** StoryItems packed in a table, in their order. */
+export function storyTableOf(items: readonly StoryItem[]): StoryTable {
+  const table = new StoryTable(items.length);
+  const none: StoryTerms = { hashes: new Uint32Array(0), counts: new Uint8Array(0) };
+  for (const item of items)
+    table.add(item.id, item.title, item.time, item.outlet, { signature: item.signature, shingles: item.shingles ?? 0, terms: item.terms ?? none });
+  return table;
+}
+
+/** findSameStoriesIn over StoryItems. */
+export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
+  return findSameStoriesIn(storyTableOf(items));
+}
+
+/**
+ * Lists of earlier posts by key (a band's rows, a title bigram), cut to the time window: a list's stale
+ * head goes when it is next used, and a list gone wholly stale is dropped once the map has doubled since
+ * the last sweep, so that the map holds about a window's keys, not the archive's.
+ */
+class WindowLists<K> {
+  private readonly lists = new Map<K, number[]>();
+  private swept = 1024;
+
+  constructor(private readonly times: Float64Array) {}
+
+  /** The list of `key` without the posts more than the window before `time` (created empty). */
+  recent(key: K, time: number): number[] {
+    let list = this.lists.get(key);
+    if (!list) {
+      this.lists.set(key, (list = []));
+      if (this.lists.size > 2 * this.swept) this.sweep(time);
+    }
+    let stale = 0;
+    while (stale < list.length && time - this.times[list[stale]!]! > SAME_STORY_WINDOW_MS) stale++;
+    if (stale > 0) list.splice(0, stale);
+    return list;
+  }
+
+  private sweep(time: number): void {
+    for (const [key, list] of this.lists) if (list.length > 0 && time - this.times[list[list.length - 1]!]! > SAME_STORY_WINDOW_MS) this.lists.delete(key);
+    this.swept = Math.max(1024, this.lists.size);
+  }
+}
+
+/**
  * Every pair of posts that are one story (isSameStory) within SAME_STORY_WINDOW_MS of each other.
  * Candidates come from LSH bands of the texts' signatures (pairs sharing a band's rows) and from the
- * titles' bigrams within the window, so the cost grows with the posts, not their square. Returns
- * each post's others, most alike first.
+ * titles' bigrams within the window, so the cost grows with the posts, not their square. The posts are
+ * taken in time order, each paired with the earlier posts of its window, so that only a window's
+ * lists and titles are held at once. Returns each post's others (by id), most alike first.
  */
-export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
-  const order = items.map((_, at) => at).sort((a, b) => items[a]!.time - items[b]!.time);
-  const titles = items.map((item) => storyTitle(item.title));
-  const names = nameRarity(items);
-  const candidates = new Set<number>();
-  const pairKey = (a: number, b: number) => (a < b ? a * items.length + b : b * items.length + a);
+export function findSameStoriesIn(table: StoryTable): Map<string, { id: string; similarity: number }[]> {
+  const { count, times } = table;
+  const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
+  const names = nameRarity(table);
+  const byBand = Array.from({ length: BANDS }, () => new WindowLists<number>(times));
+  const byBigram = new WindowLists<string>(times);
+  // Titles of the window's posts: made when a post comes, dropped when the window passes it.
+  const titles = new Map<number, StoryTitle>();
+  let oldest = 0;
 
-  // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
-  const byBand = Array.from({ length: BANDS }, () => new Map<number, number[]>());
+  const found = new Map<string, { id: string; similarity: number }[]>();
+  const add = (from: number, to: number, score: number) => {
+    let list = found.get(table.ids[from]!);
+    if (!list) found.set(table.ids[from]!, (list = []));
+    list.push({ id: table.ids[to]!, similarity: score });
+  };
   for (const at of order) {
-    const signature = items[at]!.signature;
-    if (!signature) continue;
-    for (let band = 0; band < BANDS; band++) {
-      let key = 0;
-      for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
-      const bucket = byBand[band]!.get(key);
-      if (bucket) {
-        while (bucket.length > 0 && items[at]!.time - items[bucket[0]!]!.time > SAME_STORY_WINDOW_MS) bucket.shift();
-        for (const other of bucket) candidates.add(pairKey(at, other));
-        bucket.push(at);
-      } else byBand[band]!.set(key, [at]);
+    const time = times[at]!;
+    while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles.delete(order[oldest++]!);
+    const title = storyTitle(table.titles[at]!);
+    titles.set(at, title);
+    const candidates = new Set<number>();
+    // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
+    const signature = table.signatureOf(at);
+    if (signature) {
+      for (let band = 0; band < BANDS; band++) {
+        let key = 0;
+        for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
+        const list = byBand[band]!.recent(key, time);
+        for (const other of list) candidates.add(other);
+        list.push(at);
+      }
     }
-  }
-  // Title pairs: each post against the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
-  const byBigram = new Map<string, number[]>();
-  for (const at of order) {
-    const time = items[at]!.time;
+    // Title pairs: the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
     const shared = new Map<number, number>();
-    for (const bigram of titles[at]!.bigrams) {
-      let list = byBigram.get(bigram);
-      if (!list) byBigram.set(bigram, (list = []));
-      while (list.length > 0 && time - items[list[0]!]!.time > SAME_STORY_WINDOW_MS) list.shift();
+    for (const bigram of title.bigrams) {
+      const list = byBigram.recent(bigram, time);
       if (list.length <= COMMON_BIGRAM) for (const other of list) shared.set(other, (shared.get(other) ?? 0) + 1);
       list.push(at);
     }
-    for (const [other, count] of shared) if (count >= MIN_SHARED_BIGRAMS) candidates.add(pairKey(at, other));
-  }
+    for (const [other, sharedCount] of shared) if (sharedCount >= MIN_SHARED_BIGRAMS) candidates.add(other);
 
-  const found = new Map<string, { id: string; similarity: number }[]>();
-  const add = (from: StoryItem, to: StoryItem, score: number) => {
-    let list = found.get(from.id);
-    if (!list) found.set(from.id, (list = []));
-    list.push({ id: to.id, similarity: score });
-  };
-  for (const key of candidates) {
-    const a = Math.floor(key / items.length);
-    const b = key % items.length;
-    const first = items[a]!;
-    const second = items[b]!;
-    if (Math.abs(first.time - second.time) > SAME_STORY_WINDOW_MS) continue;
-    const text = first.signature && second.signature ? similarity(first.signature, second.signature) : 0;
-    const pair: PairLikeness = {
-      hours: Math.abs(first.time - second.time) / 3_600_000,
-      sameOutlet: first.outlet !== undefined && first.outlet === second.outlet,
-      text,
-      contained: estimatedContainment(text, first.shingles ?? 0, second.shingles ?? 0),
-      names: first.terms && second.terms ? nameLikeness(first.terms, names.lengths[a]!, second.terms, names.lengths[b]!, names.idf) : 0,
-    };
-    if (!isSameStory(titles[a]!, titles[b]!, pair)) continue;
-    const score = Math.max(text, jaccard(titles[a]!.bigrams, titles[b]!.bigrams));
-    add(first, second, score);
-    add(second, first, score);
+    for (const other of candidates) {
+      const hours = Math.abs(time - times[other]!) / 3_600_000;
+      const first = table.signatureOf(at);
+      const second = table.signatureOf(other);
+      const text = first && second ? similarity(first, second) : 0;
+      const pair: PairLikeness = {
+        hours,
+        sameOutlet: table.outlets[at]! >= 0 && table.outlets[at] === table.outlets[other],
+        text,
+        contained: estimatedContainment(text, table.shingles[at]!, table.shingles[other]!),
+        names: nameLikeness(table, at, names.lengths[at]!, other, names.lengths[other]!, names.idf),
+      };
+      const otherTitle = titles.get(other)!;
+      if (!isSameStory(title, otherTitle, pair)) continue;
+      const score = Math.max(text, jaccard(title.bigrams, otherTitle.bigrams));
+      add(at, other, score);
+      add(other, at, score);
+    }
   }
   for (const list of found.values()) list.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
   return found;

@@ -1,4 +1,4 @@
-import { findFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
+import { findFurtherReading, ReadingTable, termCounts, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
 
 // Our own headlines: three on a harbour's ferry line, others on unrelated matters (padding the archive
 // so that the ferry's terms are rare in it).
@@ -38,5 +38,16 @@ describe('further reading', () => {
   it('does not suggest posts that share only common terms', () => {
     const found = findFurtherReading(filler);
     expect(found.size).toBe(0);
+  });
+
+  it("keeps a post's terms and counts in the table as termCounts makes them, and each term's posts once", () => {
+    const table = new ReadingTable(1);
+    table.add('馬祖輪渡 馬祖輪渡', '馬祖輪渡航線', 0);
+    table.add('基隆馬祖', '', 3);
+    const counts = termCounts('馬祖輪渡 馬祖輪渡', '馬祖輪渡航線');
+    expect(Array.from(table.counts.subarray(table.starts[0], table.starts[1]))).toEqual([...counts.values()]);
+    // The first term of both titles (馬祖, folded) is held by both posts; the first post repeats it.
+    expect(table.frequency[table.terms[0]!]).toBe(2);
+    expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 });

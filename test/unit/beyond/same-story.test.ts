@@ -9,6 +9,7 @@ import {
   storySignature,
   storyTerms,
   storyTitle,
+  storyTableOf,
   type StoryItem,
 } from '../../../src/indexer/plan/same-story.ts';
 
@@ -149,5 +150,36 @@ describe('same story', () => {
 
   it('makes no signature of a text too short to tell', () => {
     expect(storySignature('短訊一則。')).toBeUndefined();
+  });
+
+  it('finds the same pairs whatever the order the posts are given in', () => {
+    const posts = [
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 0, 'cna'),
+      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場報導。`, 0.1, 'rti'),
+      ...BACKGROUND,
+    ];
+    const pairs = (found: Map<string, { id: string }[]>) => [...found].map(([id, others]) => `${id}:${others.map((other) => other.id).join(',')}`).sort();
+    expect(pairs(findSameStories([...posts].reverse()))).toEqual(pairs(findSameStories(posts)));
+  });
+
+  it("still pairs a story's reports after thousands of other days' posts have gone through the window", () => {
+    // Three notices a day for 90 days, each titled on its own, then the story: the window's lists are swept many times.
+    const notices = Array.from({ length: 270 * 12 }, (_, n) =>
+      item(`notice-${n}`, `公告${String.fromCodePoint(0x4e00 + n)}${String.fromCodePoint(0x5000 + n)}事項`, '', n / 36),
+    );
+    const found = findSameStories([
+      ...notices,
+      item('a', '北部港口新輪渡航線下月啟航', STORY, 91, 'cna'),
+      item('b', '新輪渡航線下月啟航 每日四班', `${STORY}記者現場報導。`, 91.1, 'rti'),
+    ]);
+    expect([...found.keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps each post’s signature, shingles and terms in the packed table', () => {
+    const posts = [item('a', '北部港口新輪渡航線下月啟航', STORY, 0), item('short', '短訊', '短訊一則。', 0)];
+    const table = storyTableOf(posts);
+    expect(table.signatureOf(0)).toEqual(posts[0]!.signature);
+    expect(table.signatureOf(1)).toBeUndefined();
+    expect(table.termHashes.subarray(table.termStarts[0], table.termStarts[1])).toEqual(posts[0]!.terms!.hashes);
   });
 });

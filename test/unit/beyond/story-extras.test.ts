@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
@@ -61,7 +61,7 @@ describe('the same story in the build’s output', () => {
   it('keeps no print the store holds, and makes them again from the posts when a later build gives no store', async () => {
     const otherCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, otherCache, prints);
-    expect(readFileSync(join(otherCache, 'same-story-signatures.json'), 'utf8')).not.toContain('"[');
+    expect(readFileSync(join(otherCache, 'story-extras.ndjson'), 'utf8')).not.toContain('"print"');
     rmSync(join(dataRoot, GROUPS_FILE));
     expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
   });
@@ -76,5 +76,17 @@ describe('the same story in the build’s output', () => {
     rmSync(join(dataRoot, GROUPS_FILE));
     await writeStoryExtras(dataRoot, cacheDir);
     expect((JSON.parse(readFileSync(join(dataRoot, GROUPS_FILE), 'utf8')) as RowGroups).stories).toEqual([[0, 1]]);
+  });
+
+  it('reads again only the post bucket that changed since the cache was written, and writes the same extras', async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    const manifest = JSON.parse(readFileSync(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
+    const extrasPath = join(dataRoot, extrasFile('2026-11-20-ferry-a', manifest.postBuckets));
+    const before = readFileSync(extrasPath, 'utf8');
+    const folder = join(dataRoot, 'posts', readdirSync(join(dataRoot, 'posts'))[0]!);
+    utimesSync(join(folder, readdirSync(folder)[0]!), new Date(), new Date(Date.now() + 5000));
+    expect(await writeStoryExtras(dataRoot, ownCache, prints)).toMatchObject({ bucketsRead: 1, printsMade: 0, grouped: 2 });
+    expect(readFileSync(extrasPath, 'utf8')).toBe(before);
   });
 });
