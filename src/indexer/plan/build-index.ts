@@ -103,6 +103,9 @@ export interface RenderedPost {
   text: string;
 }
 
+/** The related ids of every row without related links: one array, not one each. */
+const NO_IDS: (string | undefined)[] = [];
+
 /** Posts read ahead of the one being consumed: keeps the disk busy while the consumer works. */
 const READ_AHEAD = 16;
 
@@ -171,19 +174,31 @@ export async function buildIndex(input: BuildIndexInput): Promise<BuiltIndex> {
     manifest,
     problems: report.problems,
   };
-  return {
-    kind: 'fresh',
-    files,
-    manifest,
-    report,
-    indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
-    rows,
-    storeKeys: [],
+  return withIndexed(
+    {
+      kind: 'fresh',
+      files,
+      manifest,
+      report,
+      rows,
+      storeKeys: [],
+      snapshot,
+      postCount: entries.length,
+      ...postReaders(rows, input.loadPost),
+      metaShards: metaShardReader(rows, input.loadSummary, shardSize),
+    },
     snapshot,
-    postCount: entries.length,
-    ...postReaders(rows, input.loadPost),
-    metaShards: metaShardReader(rows, input.loadSummary, shardSize),
-  };
+  );
+}
+
+/**
+ * Sets `built.indexed`: path → id of every row, made when first read (by tests and tools) from the
+ * snapshot, so that a build does not keep a map of 200k paths. Made apart from buildIndex (see planRows).
+ */
+function withIndexed(built: Omit<BuiltIndex, 'indexed'>, snapshot: PlanSnapshot): BuiltIndex {
+  let indexed: Map<string, string> | undefined;
+  const get = () => (indexed ??= new Map(snapshot.paths.map((path, row) => [path, snapshot.ids[row]!])));
+  return Object.defineProperty(built, 'indexed', { get, enumerable: true }) as BuiltIndex;
 }
 
 /**
@@ -231,11 +246,14 @@ function planRows(
   const idByUrl = new Map<string, string>();
   for (const { post, id } of entries) if (post.url !== undefined) idByUrl.set(post.url, id);
   return entries.map(({ post, id }, index) => {
-    const relatedIds = post.relatedUrls.map((url) => {
-      const archivedId = idByUrl.get(url);
-      if (archivedId === undefined) unresolved.push([url, index]);
-      return archivedId !== id ? archivedId : undefined;
-    });
+    const relatedIds =
+      post.relatedUrls.length === 0
+        ? NO_IDS
+        : post.relatedUrls.map((url) => {
+            const archivedId = idByUrl.get(url);
+            if (archivedId === undefined) unresolved.push([url, index]);
+            return archivedId !== id ? archivedId : undefined;
+          });
     const place = placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id);
     if (versions.has(id)) place.versions = versions.get(id)!;
     return plannedRow(post.key, place, bucketCount);
