@@ -4,13 +4,14 @@
  */
 import type { Problem } from '../shared/types.ts';
 import { assertTimeZone } from '../shared/days.ts';
-import { buildIndex, type BuiltIndex, type IndexedPost } from './plan/build-index.ts';
+import { buildIndex, type BuiltIndex } from './plan/build-index.ts';
+import { PlanPosts, type PlanPost } from './plan/plan-post.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
 import type { BuildCache } from './incremental/build-cache.ts';
 import type { OutputRecord } from './incremental/last-build.ts';
-import { patchPlan, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
-import { parseDigestHead, type DigestHead } from './parse/post-digest.ts';
+import { patchPlan, readHead, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
+import { parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
 import type { ParseOptions, ParsedPost } from './parse/parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './incremental/post-store.ts';
 import { mapInOrder } from './workers/map-in-order.ts';
@@ -71,6 +72,9 @@ export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
   const built = await ingest(options);
   // Without a last build there is no plan to patch.
   if (built.kind !== 'fresh') throw new Error('a build with no last build was patched');
+  // In memory, as the tests and tools read them: the shards go into `files`.
+  for await (const [path, json] of built.metaShards()) built.files.set(path, json);
+  built.metaShards = async function* () {};
   return built;
 }
 
@@ -123,40 +127,43 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   }
 
   const { keys } = read;
-  const posts: IndexedPost[] = [];
+  const fileCount = files.length;
+  // Planning needs each file's path, not its absolute path (~0.1 KB a file): the list goes.
+  const paths = files.map((file) => file.path);
+  files.length = 0;
+  const posts: PlanPost[] = [];
   const problems: Problem[] = [];
   const used = new Set<string>();
-  files.forEach((_, at) => {
+  const planPosts = new PlanPosts();
+  // Each head is read back from the store and let go at once: only its plan post stays (see plan-post.ts).
+  for (let at = 0; at < fileCount; at++) {
     const key = keys[at];
     if (key) used.add(key);
-    // A file taken from the record has its head parsed only now: a patched plan needs none of them.
-    const head = read.heads[at] ?? parseDigestHead(read.previous!.head(read.seen[at]!));
+    const head = await readHead(read, at, store);
     if ('problem' in head) problems.push(head.problem);
     else {
-      // The summary itself becomes the indexed post (no copy: 200k of them weigh hundreds of MB).
-      const post = head.summary as IndexedPost;
-      post.key = key!;
-      posts.push(post);
+      posts.push(planPosts.of(head.summary, key!, paths[at]!));
       problems.push(...head.warnings);
     }
-  });
-  read.heads.length = 0;
+  }
+  read.readThisBuild.fill(0);
+  read.keyless.clear();
   read.seen.length = 0;
-  // The record goes with what reading 200k summaries left behind, before the index is planned: the
-  // build's peak (see collect-garbage.ts).
+  // The record goes before the index is planned (see collect-garbage.ts).
   read.previous = undefined;
   // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
-  const large = files.length > INLINE_AT_MOST;
+  const large = fileCount > INLINE_AT_MOST;
   if (large) collectGarbage();
   if (!options.keepStale) await store.prune(used);
   const storeKeys = options.keepStale ? [...used] : [];
   clock.lap('summaries, prune cache');
 
-  const built = buildIndex({
+  const built = await buildIndex({
     posts,
     loadPost: postLoader(store),
+    loadSummary: summaryLoader(store),
     problems,
-    filesSeen: files.length,
+    filesSeen: fileCount,
     postsDir: options.postsDir,
     timeZone,
     startedAt,
@@ -166,7 +173,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   // Planning's garbage, and the summaries (kept by the index only as metadata shards and rows), go
   // before Vite bundles the app: its bundler's own memory comes on top of ours.
   posts.length = 0;
-  files.length = 0;
+  paths.length = 0;
   keys.length = 0;
   used.clear();
   if (large) collectGarbage();
@@ -190,6 +197,17 @@ function postLoader(store: PostStore): (key: string) => Promise<ParsedPost> {
   };
 }
 
+/** Made outside ingestPosts, as postLoader is. */
+function summaryLoader(store: PostStore): (key: string) => Promise<PostSummary> {
+  return async (key) => {
+    const head = await store.getHead(key);
+    if (head === undefined) throw missingEntryError(key);
+    const parsed = parseDigestHead(head);
+    if (!('summary' in parsed)) throw new Error(`post ${key} was planned, yet its entry in the build cache is a problem`);
+    return parsed.summary;
+  };
+}
+
 /**
  * Every file's store key and digest head: for a file unchanged since the last build, from the build
  * cache's record (see build-cache.ts), its head left unread; for the others, from the store or the
@@ -208,10 +226,14 @@ async function readFiles(
     changed && !changed.has(files[at]!.path) ? seen : stats ? statAt(stats, at) : statSafely(files[at]!.absolutePath),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
-  const heads: (DigestHead | undefined)[] = Array.from({ length: files.length });
+  const readThisBuild = new Uint8Array(files.length);
+  const keyless = new Map<number, DigestHead>();
   const toReadAt = changes?.toRead ?? files.map((_, at) => at);
+  // A head is in the store under its key, and read back from there when needed: parsed and held here,
+  // every post's summary stayed in the heap from its parse to the end of planning.
   const accept = (at: number, file: IngestedFile) => {
-    heads[at] = parseDigestHead(file.head);
+    readThisBuild[at] = 1;
+    if (file.key === undefined) keyless.set(at, parseDigestHead(file.head));
     keys[at] = file.key;
     changes?.saw(file, at);
   };
@@ -234,7 +256,7 @@ async function readFiles(
   // before the record that names it.
   await store.close();
   const record = (await changes?.commit()) ?? '';
-  return { heads, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
+  return { readThisBuild, keyless, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
 }
 
 /** Every file's size and time, each worker statting a contiguous share (see statAll). */

@@ -28,7 +28,7 @@ import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, to
 import { slugFromFileName } from '../parse/ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
 import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/post-digest.ts';
-import type { PostStore } from './post-store.ts';
+import { missingEntryError, type PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
 import type { SeenFiles } from './seen-files.ts';
@@ -66,8 +66,10 @@ export interface PatchedIndex {
 /** What reading the files gave (see readFiles in ingest.ts), position by position. */
 export interface FilesRead {
   keys: (string | undefined)[];
-  /** The heads of the files read this build; none for a file taken from the record. */
-  heads: (DigestHead | undefined)[];
+  /** 1 for each file read this build, 0 for a file taken from the record (see readHead). */
+  readThisBuild: Uint8Array;
+  /** The heads of the files read this build that have no key (unreadable, or their worker died): not in the store. */
+  keyless: Map<number, DigestHead>;
   /** Each file's line in the last build's record, if it had one. */
   seen: (FileSeen | undefined)[];
   previous: SeenFiles | undefined;
@@ -128,7 +130,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     const path = files[at]!.path;
     const entry = read.seen[at];
     const key = read.keys[at];
-    const head = read.heads[at];
+    const head = read.readThisBuild[at] ? await readHead(read, at, input.store) : undefined;
     const row = rowOfPath.get(path);
     if (row !== undefined) oldKeys[row] = key;
     if (!head) {
@@ -263,7 +265,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     postCount: rows.count,
     tags: tags.summaries,
     days: countDays(
-      order.map((post) => post.summary),
+      order.map((post) => post.summary.date),
       input.timeZone,
       dayCounts,
     ),
@@ -614,4 +616,16 @@ function decodeDeltas(deltas: readonly number[]): number[] {
 
 function encodeDeltas(rows: readonly number[]): number[] {
   return rows.map((row, n) => row - (n > 0 ? rows[n - 1]! : 0));
+}
+
+/** A file's digest head: its problem, or what its entry in the store (or the last build's record) says. */
+export async function readHead(read: FilesRead, at: number, store: PostStore): Promise<DigestHead> {
+  const keyless = read.keyless.get(at);
+  if (keyless) return keyless;
+  // A file taken from the record: its head is the record's.
+  if (!read.readThisBuild[at]) return parseDigestHead(read.previous!.head(read.seen[at]!));
+  const key = read.keys[at]!;
+  const head = await store.getHead(key);
+  if (head === undefined) throw missingEntryError(key);
+  return parseDigestHead(head);
 }

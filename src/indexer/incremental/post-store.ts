@@ -34,6 +34,8 @@ export interface PostStore {
   getForFile(key: string): Promise<{ body: Uint8Array; related: RelatedLink[] } | undefined>;
   /** The entry of a file's content (its storeKey), if the store has it: its key and its digest head as a JSON line (see serializeDigest). */
   find(contentKey: string): Promise<{ key: string; head: string } | undefined>;
+  /** An entry's digest head as its JSON line (see serializeDigest), unchecked: what planning reads back. */
+  getHead(key: string): Promise<string | undefined>;
   /** Stores a parse outcome and its digest; returns the entry's key and its digest's head line. */
   put(contentKey: string, outcome: ParseOutcome, digest: PostDigest): Promise<{ key: string; head: string }>;
   /** Forgets every entry but these. */
@@ -80,6 +82,10 @@ export function memoryStore(): PostStore {
     find: async (contentKey) => {
       const digest = digests.get(contentKey);
       return digest && { key: contentKey, head: JSON.stringify(headOf(digest)) };
+    },
+    getHead: async (key) => {
+      const digest = digests.get(key);
+      return digest && JSON.stringify(headOf(digest));
     },
     put: async (contentKey, outcome, digest) => {
       entries.set(contentKey, outcome);
@@ -169,6 +175,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       const head = string('heads', contentKey);
       // Parsed once here to find a damaged entry (parse again), though the caller parses it itself.
       return head === undefined ? undefined : attempt(() => (parseDigestHead(head), { key: contentKey, head }));
+    },
+    async getHead(key) {
+      return string('heads', key);
     },
     async put(contentKey, outcome, digest) {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).

@@ -126,6 +126,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     built.files.delete(path);
     await write(path, typeof body === 'string' ? Buffer.from(body) : body);
   }
+  // A fresh plan's metadata shards are made here, a shard at a time (see BuiltIndex.metaShards).
+  if (built.kind === 'fresh') for await (const [path, json] of built.metaShards()) await write(path, Buffer.from(json));
   await Promise.all(inFlight.splice(0));
   // A patch, or a small archive, has had little to let go of: a forced collection would cost more (~0.4 s
   // at 200k posts) than it frees.

@@ -15,6 +15,7 @@ import {
   type Problem,
   type ProblemReason,
   type TagPostList,
+  type TagRef,
   type TagSummary,
 } from '../../shared/types.ts';
 import { dayKeyOf } from '../../shared/days.ts';
@@ -22,14 +23,9 @@ import { assignIds } from '../parse/ids.ts';
 import { encodeUrlPairs, urlHash, type PlanSnapshot } from '../incremental/last-build.ts';
 import type { ParsedPost } from '../parse/parse-post.ts';
 import type { PostSummary } from '../parse/post-digest.ts';
+import type { PlanPost } from './plan-post.ts';
 import { bucketFile, renderPostFile, type PostPlacement } from '../parse/render-post.ts';
-import { urlIdentity } from '../parse/urls.ts';
 import { containment } from '../parse/text-print.ts';
-
-/** A post's summary (see post-digest.ts) and the post store key of the whole post. */
-export interface IndexedPost extends PostSummary {
-  key: string;
-}
 
 /**
  * Posts per metadata shard. A shard of 50 CNA rows is ~10 KB gzip (200 rows: 37 KB): the first screen
@@ -39,9 +35,11 @@ export interface IndexedPost extends PostSummary {
 export const SHARD_SIZE = 50;
 
 export interface BuildIndexInput {
-  posts: IndexedPost[];
+  posts: PlanPost[];
   /** Fetches a full post back from the store, when its file is written. */
   loadPost: (key: string) => Promise<ParsedPost>;
+  /** Fetches a post's summary back from the store: for its metadata shard, or when it shares its URL. */
+  loadSummary: (key: string) => Promise<PostSummary>;
   /** Problems found while reading and parsing (errors and warnings). */
   problems: Problem[];
   /** Id of this build's record of files seen, for the snapshot ('' without one). */
@@ -56,8 +54,13 @@ export interface BuildIndexInput {
 export interface BuiltIndex {
   /** Planned from scratch (see PatchedIndex for the other kind). */
   kind: 'fresh';
-  /** Path under `data/` → JSON text, for the small files: manifest, shards, tag lists. */
+  /** Path under `data/` → JSON text, for the small files: manifest, tag lists (and shards, see metaShards). */
   files: Map<string, string>;
+  /**
+   * Every metadata shard not in `files` (path under `data/`, JSON text), made when asked for, from
+   * summaries read back from the store a shard at a time.
+   */
+  metaShards: () => AsyncGenerator<[path: string, json: string]>;
   /** The JSON of one post's file, or undefined for an unknown id. */
   postFile: (id: string) => Promise<string | undefined>;
   /** A post bucket's file (path under `data/`), or undefined for a bucket that holds no post. */
@@ -100,42 +103,38 @@ export interface RenderedPost {
   text: string;
 }
 
+/** The related ids of every row without related links: one array, not one each. */
+const NO_IDS: (string | undefined)[] = [];
+
 /** Posts read ahead of the one being consumed: keeps the disk busy while the consumer works. */
 const READ_AHEAD = 16;
 
-export function buildIndex(input: BuildIndexInput): BuiltIndex {
+/**
+ * Plans from PlanPosts: the summaries of posts that share an original URL are read back to merge them,
+ * and every metadata shard is made only when written (see metaShards).
+ */
+export async function buildIndex(input: BuildIndexInput): Promise<BuiltIndex> {
   const shardSize = input.shardSize ?? SHARD_SIZE;
   const problems = [...input.problems];
-  const urlKeys = new Map<IndexedPost, string>();
   const duplicateUrls: string[] = [];
-  const versionSets: IndexedPost[][] = [];
-  const kept = mergeDuplicates(input.posts, problems, urlKeys, duplicateUrls, versionSets);
+  const versionSets: PostSummary[][] = [];
+  const kept = await mergeDuplicates(input.posts, input.loadSummary, problems, duplicateUrls, versionSets);
   const ids = assignIds(kept.map((post) => post.path));
   const versions = versionsById(versionSets, ids);
   // Rows count from the oldest post (see Manifest.shardSize): posts of the same instant in reverse id
   // order, so that the list, newest first, shows them in id order.
-  const entries = kept
-    .map((post) => ({ post, id: ids.get(post.path)! }))
-    .sort((a, b) => a.post.date.getTime() - b.post.date.getTime() || (a.id < b.id ? 1 : -1));
+  const entries = kept.map((post) => ({ post, id: ids.get(post.path)! })).sort((a, b) => a.post.date - b.post.date || (a.id < b.id ? 1 : -1));
+  ids.clear();
 
   const files = new Map<string, string>();
-  // Each shard's metadata is made and turned into text at once: holding every post's metadata as
-  // objects next to the text (200k of each) was the peak of a whole rebuild's memory.
-  let shardCount = 0;
-  for (let start = 0; start < entries.length; start += shardSize) {
-    const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts: entries.slice(start, start + shardSize).map(({ post, id }) => toMeta(post, id)) };
-    files.set(shardFile(shardCount++), JSON.stringify(shard));
-  }
-
+  const shardCount = Math.ceil(entries.length / shardSize);
   const unresolved: [url: string, row: number][] = [];
   const bucketCount = postBucketCount(entries.length);
-  const rows = planRows(entries, urlKeys, unresolved, bucketCount, versions);
+  const rows = planRows(entries, unresolved, bucketCount, versions);
   const urlRows: [hash: number, row: number][] = [];
   entries.forEach(({ post }, row) => {
-    const url = urlKeys.get(post);
-    if (url !== undefined) urlRows.push([urlHash(url), row]);
+    if (post.url !== undefined) urlRows.push([urlHash(post.url), row]);
   });
-  urlKeys.clear();
 
   const manifest: Manifest = {
     version: INDEX_FORMAT_VERSION,
@@ -144,7 +143,10 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     postCount: entries.length,
     // Counted in row order: a tag's label is the one its oldest post gives it (a new post never changes it).
     tags: sortTags(countTags(entries.map(({ post }) => post))),
-    days: countDays(kept, input.timeZone),
+    days: countDays(
+      kept.map((post) => post.date),
+      input.timeZone,
+    ),
     shardSize,
     shardCount,
     postBuckets: bucketCount,
@@ -164,7 +166,7 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     shardSize,
     paths: entries.map(({ post }) => post.path),
     ids: entries.map(({ id }) => id),
-    dates: entries.map(({ post }) => post.date.getTime()),
+    dates: entries.map(({ post }) => post.date),
     urlRows: encodeUrlPairs(urlRows),
     unresolvedRows: encodeUrlPairs(unresolved.map(([url, row]) => [urlHash(url), row])),
     duplicateUrls,
@@ -172,17 +174,49 @@ export function buildIndex(input: BuildIndexInput): BuiltIndex {
     manifest,
     problems: report.problems,
   };
-  return {
-    kind: 'fresh',
-    files,
-    manifest,
-    report,
-    indexed: new Map(entries.map(({ post, id }) => [post.path, id])),
-    rows,
-    storeKeys: [],
+  return withIndexed(
+    {
+      kind: 'fresh',
+      files,
+      manifest,
+      report,
+      rows,
+      storeKeys: [],
+      snapshot,
+      postCount: entries.length,
+      ...postReaders(rows, input.loadPost),
+      metaShards: metaShardReader(rows, input.loadSummary, shardSize),
+    },
     snapshot,
-    postCount: entries.length,
-    ...postReaders(rows, input.loadPost),
+  );
+}
+
+/**
+ * Sets `built.indexed`: path → id of every row, made when first read (by tests and tools) from the
+ * snapshot, so that a build does not keep a map of 200k paths. Made apart from buildIndex (see planRows).
+ */
+function withIndexed(built: Omit<BuiltIndex, 'indexed'>, snapshot: PlanSnapshot): BuiltIndex {
+  let indexed: Map<string, string> | undefined;
+  const get = () => (indexed ??= new Map(snapshot.paths.map((path, row) => [path, snapshot.ids[row]!])));
+  return Object.defineProperty(built, 'indexed', { get, enumerable: true }) as BuiltIndex;
+}
+
+/**
+ * The metadata shards of the rows, one at a time: a shard's summaries are read back from the store, made
+ * into its metadata and text, and let go before the next. Made apart from buildIndex (see planRows).
+ */
+function metaShardReader(
+  rows: readonly PlannedRow[],
+  loadSummary: (key: string) => Promise<PostSummary>,
+  shardSize: number,
+): () => AsyncGenerator<[path: string, json: string]> {
+  return async function* () {
+    for (let start = 0; start < rows.length; start += shardSize) {
+      const slice = rows.slice(start, start + shardSize);
+      const posts = await Promise.all(slice.map(async (row) => toMeta(await loadSummary(row.key), row.place.id)));
+      const shard: MetaShard = { version: INDEX_FORMAT_VERSION, posts };
+      yield [shardFile(start / shardSize), JSON.stringify(shard)];
+    }
   };
 }
 
@@ -204,23 +238,22 @@ export function sortTags(counts: Omit<TagSummary, 'file'>[]): TagSummary[] {
  * and at 200k posts the summaries held that way were ~250 MB through the whole write phase.
  */
 function planRows(
-  entries: readonly { post: IndexedPost; id: string }[],
-  urlKeys: ReadonlyMap<IndexedPost, string>,
+  entries: readonly { post: PlanPost; id: string }[],
   unresolved: [url: string, row: number][],
   bucketCount: number,
   versions: ReadonlyMap<string, PostVersion[]>,
 ): PlannedRow[] {
   const idByUrl = new Map<string, string>();
-  for (const { post, id } of entries) {
-    const url = urlKeys.get(post);
-    if (url !== undefined) idByUrl.set(url, id);
-  }
+  for (const { post, id } of entries) if (post.url !== undefined) idByUrl.set(post.url, id);
   return entries.map(({ post, id }, index) => {
-    const relatedIds = post.relatedUrls.map((url) => {
-      const archivedId = idByUrl.get(url);
-      if (archivedId === undefined) unresolved.push([url, index]);
-      return archivedId !== id ? archivedId : undefined;
-    });
+    const relatedIds =
+      post.relatedUrls.length === 0
+        ? NO_IDS
+        : post.relatedUrls.map((url) => {
+            const archivedId = idByUrl.get(url);
+            if (archivedId === undefined) unresolved.push([url, index]);
+            return archivedId !== id ? archivedId : undefined;
+          });
     const place = placement(id, relatedIds, entries[index - 1]?.id, entries[index + 1]?.id);
     if (versions.has(id)) place.versions = versions.get(id)!;
     return plannedRow(post.key, place, bucketCount);
@@ -303,36 +336,44 @@ export const DUPLICATE_RULES = {
  * Copies are taken richest first (most text, then most pictures, then first path); each is merged into
  * the kept copy that holds DUPLICATE_RULES.merged of its text, kept as a version of the richest when it
  * shares DUPLICATE_RULES.version of it, and kept as its own post otherwise. Every decision is reported.
- * `urlKeys` gets each post's URL identity, `duplicateUrls` each identity held by several posts,
- * `versionSets` each set of posts kept as versions of one article.
+ * Only the copies' summaries are read back (from `loadSummary`): their text prints and titles.
+ * `duplicateUrls` gets each identity held by several posts, `versionSets` each set of posts kept as
+ * versions of one article.
  */
-function mergeDuplicates(
-  posts: IndexedPost[],
+async function mergeDuplicates(
+  posts: readonly PlanPost[],
+  loadSummary: (key: string) => Promise<PostSummary>,
   problems: Problem[],
-  urlKeys: Map<IndexedPost, string>,
   duplicateUrls: string[],
-  versionSets: IndexedPost[][],
-): IndexedPost[] {
-  const groups = new Map<string, IndexedPost[]>();
-  const kept: IndexedPost[] = [];
+  versionSets: PostSummary[][],
+): Promise<PlanPost[]> {
+  // One post (nearly always) or its copies: no array per URL for 200k unique ones.
+  const groups = new Map<string, PlanPost | PlanPost[]>();
+  const kept: PlanPost[] = [];
   for (const post of posts) {
-    if (!post.originalUrl) {
+    if (post.url === undefined) {
       kept.push(post);
       continue;
     }
-    const key = urlIdentity(post.originalUrl);
-    // Kept for planRows, which links related stories by the same identity (a URL parse each: ~0.15 s at 200k).
-    urlKeys.set(post, key);
-    const group = groups.get(key);
-    if (group) group.push(post);
-    else groups.set(key, [post]);
+    const group = groups.get(post.url);
+    if (group === undefined) groups.set(post.url, post);
+    else if (Array.isArray(group)) group.push(post);
+    else groups.set(post.url, [group, post]);
   }
-  for (const [url, group] of groups) {
-    if (group.length === 1) {
-      kept.push(group[0]!);
+  for (const [url, copies] of groups) {
+    if (!Array.isArray(copies)) {
+      kept.push(copies);
       continue;
     }
     duplicateUrls.push(url);
+    const planned = new Map<PostSummary, PlanPost>();
+    const group = await Promise.all(
+      copies.map(async (post) => {
+        const summary = await loadSummary(post.key);
+        planned.set(summary, post);
+        return summary;
+      }),
+    );
     group.sort((a, b) => b.textLength - a.textLength || b.figureCount - a.figureCount || (a.path < b.path ? -1 : 1));
     const [best, ...rest] = group;
     const keptHere = [best!];
@@ -356,7 +397,7 @@ function mergeDuplicates(
         continue;
       }
       keptHere.push(copy);
-      kept.push(copy);
+      kept.push(planned.get(copy)!);
       const versionShare = copy.textPrint && best!.textPrint ? containment(copy.textPrint, best!.textPrint) : 0;
       if (versionShare >= DUPLICATE_RULES.version) {
         versions.push(copy);
@@ -375,14 +416,14 @@ function mergeDuplicates(
         });
       }
     }
-    kept.push(best!);
+    kept.push(planned.get(best!)!);
     if (versions.length > 1) versionSets.push(versions);
   }
   return kept;
 }
 
 /** Why a merged copy added nothing, in the report's words. */
-function mergedKind(copy: IndexedPost, keptCopy: IndexedPost, share: number): string {
+function mergedKind(copy: PostSummary, keptCopy: PostSummary, share: number): string {
   if (copy.textLength === 0) return 'an empty stub';
   const sameText = share === 1 && copy.textLength === keptCopy.textLength;
   if (sameText) return copy.title === keptCopy.title ? 'identical' : 'the same text under another headline';
@@ -390,7 +431,7 @@ function mergedKind(copy: IndexedPost, keptCopy: IndexedPost, share: number): st
 }
 
 /** Each versioned post's id → its article's other versions, newest first. */
-function versionsById(sets: readonly IndexedPost[][], ids: ReadonlyMap<string, string>): Map<string, PostVersion[]> {
+function versionsById(sets: readonly PostSummary[][], ids: ReadonlyMap<string, string>): Map<string, PostVersion[]> {
   const byId = new Map<string, PostVersion[]>();
   for (const set of sets) {
     const all = set
@@ -417,7 +458,7 @@ export function toMeta(post: PostSummary, id: string): PostMeta {
  * Each tag's rows, as gaps from the previous row (the first from row 0), in one pass over the rows: a
  * pass per tag was 4.6 s of a 200k-post rebuild (46 outlets).
  */
-function tagRowDeltas(entries: readonly { post: IndexedPost }[]): Map<string, number[]> {
+function tagRowDeltas(entries: readonly { post: PlanPost }[]): Map<string, number[]> {
   const lists = new Map<string, { deltas: number[]; previous: number }>();
   entries.forEach(({ post }, row) => {
     for (const tag of post.tags) {
@@ -432,7 +473,7 @@ function tagRowDeltas(entries: readonly { post: IndexedPost }[]): Map<string, nu
   return new Map([...lists].map(([key, list]) => [key, list.deltas]));
 }
 
-export function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
+export function countTags(posts: readonly { tags: readonly TagRef[] }[]): Omit<TagSummary, 'file'>[] {
   const counts = new Map<string, Omit<TagSummary, 'file'>>();
   for (const post of posts) {
     for (const tag of post.tags) {
@@ -444,10 +485,10 @@ export function countTags(posts: PostSummary[]): Omit<TagSummary, 'file'>[] {
   return [...counts.values()];
 }
 
-/** Posts per day, oldest day first; `counts` may hold the counts of posts counted before. */
-export function countDays(posts: PostSummary[], timeZone: string, counts = new Map<string, number>()): [string, number][] {
-  for (const post of posts) {
-    const day = dayKeyOf(post.date, timeZone);
+/** Posts per day (their dates, or ms), oldest day first; `counts` may hold the counts of posts counted before. */
+export function countDays(dates: Iterable<Date | number>, timeZone: string, counts = new Map<string, number>()): [string, number][] {
+  for (const date of dates) {
+    const day = dayKeyOf(typeof date === 'number' ? new Date(date) : date, timeZone);
     counts.set(day, (counts.get(day) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
