@@ -46,8 +46,8 @@ const MAP_SIZE = 2 ** 40;
 /**
  * lmdb turns overlappingSync on by default (off Windows): a commit is flushed while the next transaction
  * runs. With several processes writing the file at once, a commit was then lost about 1 run in 10
- * (whole, all its entries), or a writer died on `mdb_page_touch no parent`; never in 30 runs with it off.
- * See docs/build-cache-writes.md. @default false
+ * (whole, all its entries), or a writer died on `mdb_page_touch no parent`; with it off, far less often,
+ * though not never (docs/build-cache-writes.md). @default false
  */
 const OVERLAPPING_SYNC = false;
 
