@@ -43,14 +43,6 @@ const COMPRESSED: ReadonlySet<CachePart> = new Set(['search', 'bodies', 'rests']
  */
 const MAP_SIZE = 2 ** 40;
 
-/**
- * lmdb turns overlappingSync on by default (off Windows): a commit is flushed while the next transaction
- * runs. With several processes writing the file at once, a commit was then lost about 1 run in 10
- * (whole, all its entries), or a writer died on `mdb_page_touch no parent`; with it off, far less often,
- * though not never (docs/build-cache-writes.md). @default false
- */
-const OVERLAPPING_SYNC = false;
-
 export interface CacheDb {
   root: RootDatabase;
   /** A named database (see CACHE_PARTS); bytes are read with lmdb's `getBinary`. */
@@ -60,7 +52,7 @@ export interface CacheDb {
 
 export function openCacheDb(dir: string): CacheDb {
   mkdirSync(dir, { recursive: true });
-  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE, overlappingSync: OVERLAPPING_SYNC });
+  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE });
   return {
     root,
     part: <V>(name: CachePart) => root.openDB<V, string>({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }),
