@@ -148,15 +148,20 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
 
     await page.reload();
     await page.getByRole('button', { name: '有新版本，重新載入' }).waitFor({ timeout: 60_000 });
-    // Still the old version: its article chunk (named v1) comes from its own cache.
+    // Still the old version: its article chunk (named v1) comes from its own cache. The article's own
+    // heading, not the list's, which stays up while the article's chunk loads.
     await page.locator('[data-row-link]').first().click();
-    await page.locator('h1').first().waitFor();
-    expect(await page.evaluate(() => [...document.scripts].map((script) => script.src).join(' '))).toContain('-v1-');
+    await page.locator('article h1').waitFor();
+    const chunks = () => performance.getEntriesByType('resource').map((entry) => entry.name);
+    expect((await page.evaluate(chunks)).filter((name) => name.includes('/assets/article-page-'))).toEqual([expect.stringContaining('-v1-')]);
     await screenshot(page, 'offline-update-offered');
 
+    // Taken: the app stands aside, the new worker takes over, and the page reloads onto the new version.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await page.getByRole('button', { name: '有新版本，重新載入' }).click();
-    await page.waitForFunction(() => [...document.scripts].some((script) => script.src.includes('-v2-')), undefined, { timeout: 60_000 });
-    await page.locator('h1').first().waitFor();
+    await reloaded;
+    expect(await page.evaluate(() => [...document.scripts].map((script) => script.src).join(' '))).toContain('-v2-');
+    await page.locator('article h1').waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

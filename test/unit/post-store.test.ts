@@ -62,6 +62,19 @@ function storeScript(dir: string, body: string): string {
     ${body}`;
 }
 
+/** Node's arguments to run `body` (see storeScript) in another process. */
+const storeProcessArgs = (dir: string, body: string) => ['--import', 'tsx', '--input-type=module', '-e', storeScript(dir, body)];
+
+/** Runs `body` in another process to its end: its exit, signal and output. */
+function runStoreProcess(dir: string, body: string) {
+  return spawnSync(process.execPath, storeProcessArgs(dir, body), { encoding: 'utf8' });
+}
+
+/** Starts `body` in another process, its output shown; resolves with its exit code. */
+function startStoreProcess(dir: string, body: string): Promise<number | null> {
+  return new Promise((done) => spawn(process.execPath, storeProcessArgs(dir, body), { stdio: 'inherit' }).on('exit', done));
+}
+
 describe('the disk post store', () => {
   it('parses only new and edited posts on a rebuild, and forgets the entries no longer used', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
@@ -206,16 +219,9 @@ describe('the disk post store', () => {
   it('keeps the last committed entries when a process dies while writing more', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     // The child commits one entry, then dies in the middle of a large transaction.
-    const child = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        storeScript(
-          dir,
-          `
+    const child = runStoreProcess(
+      dir,
+      `
       const store = diskStore(dir);
       await store.put('committed', problem('kept.md'), problem('kept.md'));
       await store.close();
@@ -223,29 +229,16 @@ describe('the disk post store', () => {
       for (let n = 0; n < 2000; n++) void dying.put('lost' + n, problem(n + '.md'), problem(n + '.md'));
       setImmediate(() => process.kill(process.pid, 'SIGKILL'));
     `,
-        ),
-      ],
-      { encoding: 'utf8' },
     );
     expect(child.signal).toBe('SIGKILL');
-    const check = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        storeScript(
-          dir,
-          `
+    const check = runStoreProcess(
+      dir,
+      `
       const store = diskStore(dir);
       const kept = await store.get('committed');
       const found = (await Promise.all(Array.from({ length: 2000 }, (_, n) => store.find('lost' + n)))).filter(Boolean).length;
       console.log(JSON.stringify({ kept: kept?.problem.path, found }));
     `,
-        ),
-      ],
-      { encoding: 'utf8' },
     );
     expect(check.stderr).toBe('');
     const result = JSON.parse(check.stdout) as { kept: string; found: number };
@@ -256,20 +249,10 @@ describe('the disk post store', () => {
 
   it('takes the entries of several processes writing to it at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
-    const writers = Array.from(
-      { length: 4 },
-      (_, writer) =>
-        new Promise<number | null>((done) => {
-          const child = spawn(
-            process.execPath,
-            [
-              '--import',
-              'tsx',
-              '--input-type=module',
-              '-e',
-              storeScript(
-                dir,
-                `
+    const writers = Array.from({ length: 4 }, (_, writer) =>
+      startStoreProcess(
+        dir,
+        `
           const store = diskStore(dir);
           for (let n = 0; n < 300; n++) {
             await store.put('w${writer}-' + n, problem('w${writer}/' + n + '.md'), problem('w${writer}/' + n + '.md'));
@@ -277,12 +260,7 @@ describe('the disk post store', () => {
           }
           await store.close();
         `,
-              ),
-            ],
-            { stdio: 'inherit' },
-          );
-          child.on('exit', done);
-        }),
+      ),
     );
     expect(await Promise.all(writers)).toEqual([0, 0, 0, 0]);
     const reader = diskStore(dir);

@@ -90,6 +90,9 @@ function standAside(notice: string): void {
   appRoot?.render(
     createElement('div', { className: 'offline-status' }, createElement('p', { className: 'update-banner update-notice', role: 'status' }, notice)),
   );
+  // What the page was still loading (an article's chunk and data, a prefetch) is cancelled: otherwise it
+  // reaches the old worker after the swap began, and each answer can start a next request (a chunk's imports).
+  window.stop();
 }
 
 function reloadOnce(): void {
