@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
 import { openBuildCache, type BuildCache, type BuildMemory } from './incremental/build-cache.ts';
+import { lockBuildCache } from './incremental/cache-lock.ts';
 import { importedCodeFingerprint } from './incremental/code-version.ts';
 import { isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
@@ -55,6 +56,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const { outDir, cacheDir, workers = availableParallelism(), writeAfter, tailRows, searchShardBytes, memory, compression = 'none', ...ingest } = options;
   const dataRoot = join(outDir, 'data');
   await forgetOutputOfOtherMode(dataRoot, compression);
+  const unlock = await lockBuildCache(cacheDir);
   const cache = openBuildCache(cacheDir, memory);
   // One state per output folder: building into another folder does not spoil this one's.
   const output = cache.output(dataRoot);
@@ -115,6 +117,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     await closeCache();
     await printsCache?.close();
     if (pool && pool !== workers) await pool.close();
+    await unlock();
   }
 }
 

@@ -53,6 +53,7 @@ afterEach(async () => {
 
 const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '讀不到'.repeat(1000) } }) as const;
 const STORE_MODULE = resolve('src/indexer/incremental/post-store.ts');
+const LOCK_MODULE = resolve('src/indexer/incremental/cache-lock.ts');
 
 /** A script for another process: `body` runs with `dir`, `diskStore` and `problem` in scope. */
 function storeScript(dir: string, body: string): string {
@@ -247,22 +248,33 @@ describe('the disk post store', () => {
     expect([0, 2000]).toContain(result.found);
   });
 
-  it('takes the entries of several processes writing to it at once', async () => {
+  it("takes the entries of several builds' processes started at once, each holding the cache's lock in turn", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    const turns = join(dir, 'turns.log');
     const writers = Array.from({ length: 4 }, (_, writer) =>
       startStoreProcess(
         dir,
         `
+          const { appendFileSync } = await import('node:fs');
+          const { lockBuildCache } = await import(${JSON.stringify(LOCK_MODULE)});
+          const unlock = await lockBuildCache(dir);
+          appendFileSync(${JSON.stringify(turns)}, 'start ${writer}\\n');
           const store = diskStore(dir);
           for (let n = 0; n < 300; n++) {
             await store.put('w${writer}-' + n, problem('w${writer}/' + n + '.md'), problem('w${writer}/' + n + '.md'));
             if (n % 50 === 0) await store.close();
           }
           await store.close();
+          appendFileSync(${JSON.stringify(turns)}, 'end ${writer}\\n');
+          await unlock();
         `,
       ),
     );
     expect(await Promise.all(writers)).toEqual([0, 0, 0, 0]);
+    // One writer at a time: each start is followed by its own end.
+    const lines = readFileSync(turns, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(8);
+    for (let at = 0; at < 8; at += 2) expect(lines[at + 1]).toBe(lines[at]!.replace('start', 'end'));
     const reader = diskStore(dir);
     for (let writer = 0; writer < 4; writer++) {
       for (let n = 0; n < 300; n++) expect(await reader.get(`w${writer}-${n}`)).toMatchObject({ problem: { path: `w${writer}/${n}.md` } });
