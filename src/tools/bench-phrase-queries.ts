@@ -5,6 +5,7 @@
  *
  *   npm run bench:phrases -- --posts 200000 [--corpus .cache/corpus-200000] [--out .cache/phrase-bench-200000] [--reuse]
  *   npm run bench:phrases -- --from ../shared/corpus --posts 200000 --out /tmp/phrase-bench-rs [--reuse]
+ *   … [--rows FILE]: also writes each query's result rows (JSON), to compare two versions' answers
  *
  * Makes the synthetic corpus (gen-corpus.ts) and builds the site with `vite build` unless `--reuse`
  * finds a build in `--out`. The queries are runs and phrases of the corpus's own vocabulary, from rare
@@ -46,6 +47,7 @@ const posts = Number(argument('posts') ?? '200000');
 const corpus = resolve(argument('corpus') ?? join(ROOT, '.cache', `corpus-${posts}`));
 const out = resolve(argument('out') ?? join(ROOT, '.cache', `phrase-bench-${posts}`));
 const from = argument('from');
+const rowsFile = argument('rows');
 
 /** Synthetic names of rank r with r % 3 === 0 have three characters (see syntheticName). */
 const QUERIES: { query: string; kind: string }[] = [
@@ -166,6 +168,7 @@ const meta = JSON.parse(readFileSync(join(out, 'data', 'search', 'meta.json'), '
 console.log(`\nPhrase queries, cold (meta.json and every file fetched afresh), ${meta.postCount} posts, ${out}`);
 console.log('| query | kind | results | files | KB fetched | KB gzip | ms |');
 console.log('|---|---|---|---|---|---|---|');
+const answers: Record<string, number[]> = {};
 for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
   resetSearchCache();
   fetched.length = 0;
@@ -174,6 +177,7 @@ for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
   const started = performance.now();
   const result = await runSearch(query);
   const ms = performance.now() - started;
+  answers[query] = result.rowsByDate;
   const gzip = fetched.reduce((sum, path) => {
     const file = join(out, 'data', path);
     return sum + (existsSync(file) ? gzipSync(readFileSync(file)).length : 0);
@@ -182,3 +186,4 @@ for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
     `| ${query} | ${kind} | ${result.rows.length} | ${fetched.length} | ${(searchTraffic.bytes / 1024).toFixed(1)} | ${(gzip / 1024).toFixed(1)} | ${ms.toFixed(0)} |`,
   );
 }
+if (rowsFile) writeFileSync(rowsFile, JSON.stringify(answers));
