@@ -9,14 +9,17 @@
  * every one the same after it), the two shorter windows meet around one occurrence of u, and the window
  * is there. Otherwise u is *ambiguous* in the post (two different characters before it somewhere, two
  * different after it somewhere), and the build writes:
- *   - a marker token, u + CONTEXT_MARK, once: "u is ambiguous here";
+ *   - a marker token u + c + CONTEXT_MARK for each character c found after u: "u is ambiguous here";
  *   - the gram c[a-1] + u + c[b+1] around each occurrence of u inside a run: where u's context is.
- * A post then holds the window when it holds its two shorter windows and, if it has u's marker, the
- * window's own gram. By induction over the window's length, from the RUN_GRAM-grams up, a post holds a
- * query's run exactly when it passes every window's test: no positions are stored, and the extra tokens
- * are few (ambiguous strings are repeated ones; most posts repeat few strings in different contexts).
- * The markers sort right after u and the grams right after their first RUN_GRAM characters, so they
- * mostly lie in the shards a query fetches for its grams anyway.
+ * A post then holds the window when it holds its two shorter windows and, if it has the marker of
+ * u + c[b] (its right shorter window), the window's own gram. A post holding that shorter window has u
+ * followed by c[b] somewhere, so it has this marker exactly when u is ambiguous in it. By induction over
+ * the window's length, from the RUN_GRAM-grams up, a post holds a query's run exactly when it passes
+ * every window's test: no positions are stored, and the extra tokens are few (ambiguous strings are
+ * repeated ones; most posts repeat few strings in different contexts). A marker sorts right after its
+ * window's right part and a gram right after its first RUN_GRAM characters, so both mostly lie in the
+ * shards a query fetches for its grams anyway (a marker of u alone sorted before every gram beginning
+ * with u, often in the shard before: see docs/search-exact.md).
  *
  * Inner strings are considered up to MAX_CONTEXT characters: a query's windows of up to
  * MAX_CONTEXT + 2 characters are exact, and a longer run is found where all of those are.
@@ -33,9 +36,12 @@ export const CONTEXT_MARK = '\u0001';
  */
 export const MAX_CONTEXT = 30;
 
-/** The marker of an inner string: "it has several contexts in this post". */
-export function contextMarker(inner: string): string {
-  return inner + CONTEXT_MARK;
+/**
+ * The marker of an inner string u followed by a character c (`innerAndNext` = u + c): "u has several
+ * contexts in this post", written for each c that follows u in it.
+ */
+export function contextMarker(innerAndNext: string): string {
+  return innerAndNext + CONTEXT_MARK;
 }
 
 /** Whether a token is a marker or a context gram (not a token a run's own grams or pairs are). */
@@ -49,7 +55,7 @@ export function isContextToken(token: string): boolean {
   return characters > RUN_GRAM;
 }
 
-/** One window test of a query's run: the post must lack `marker` or hold `gram`. */
+/** One window test of a query's run: the post must lack `marker` (its right part's) or hold `gram`. */
 export interface WindowTest {
   marker: string;
   gram: string;
@@ -61,7 +67,7 @@ export function windowTests(run: string): WindowTest[] {
   const tests: WindowTest[] = [];
   for (let length = RUN_GRAM + 1; length <= Math.min(chars.length, MAX_CONTEXT + 2); length++) {
     for (let start = 0; start + length <= chars.length; start++) {
-      tests.push({ marker: contextMarker(chars.slice(start + 1, start + length - 1).join('')), gram: chars.slice(start, start + length).join('') });
+      tests.push({ marker: contextMarker(chars.slice(start + 1, start + length).join('')), gram: chars.slice(start, start + length).join('') });
     }
   }
   return tests;
@@ -167,7 +173,8 @@ function refine(points: Int32Array, positions: readonly number[], size: number, 
   const after = (at: number) => (at + size < points.length ? points[at + size]! : NONE);
   if (varies(positions, before) && varies(positions, after)) {
     const first = positions[0]!;
-    emit(contextMarker(String.fromCodePoint(...points.subarray(first, first + size))));
+    const inner = String.fromCodePoint(...points.subarray(first, first + size));
+    for (const next of new Set(positions.map(after))) if (next !== NONE) emit(contextMarker(inner + String.fromCodePoint(next)));
     for (const at of positions) {
       if (before(at) !== NONE && after(at) !== NONE) emit(String.fromCodePoint(...points.subarray(at - 1, at + size + 1)));
     }

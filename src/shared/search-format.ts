@@ -36,8 +36,9 @@ import { lastIndexBefore } from './binary-search.ts';
 /**
  * 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts).
  * 6: and each post's context markers and grams, which make runs of 5+ characters exact (search-contexts.ts).
+ * 7: a marker keyed by the inner string and the character after it (beside the gram a query fetches).
  */
-export const SEARCH_FORMAT_VERSION = 6;
+export const SEARCH_FORMAT_VERSION = 7;
 
 export interface SearchMeta {
   version: number;

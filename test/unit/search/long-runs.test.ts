@@ -1,12 +1,14 @@
 /** Runs of five or more characters match only where the run occurs (issue 23, item 14; search-contexts.ts). */
 import { runSearch } from '../../../src/features/search/run-search.ts';
-import { contextMarker, contextTokensOf } from '../../../src/shared/search-contexts.ts';
+import { CONTEXT_MARK, contextMarker, contextTokensOf, windowTests } from '../../../src/shared/search-contexts.ts';
 import { foldText } from '../../../src/shared/search-text.ts';
 import { random } from '../../../src/tools/gen-corpus.ts';
 import { LONG_RUN_POSTS } from './fixtures/long-run-posts.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
 const rowsOf = async (query: string) => (await runSearch(query)).rowsByDate;
+/** The markers of windows' right parts (inner string and the character after it). */
+const markers = (...rights: string[]) => rights.map((right) => contextMarker(foldText(right)));
 
 describe.each([
   ['no tail', 1, undefined],
@@ -44,18 +46,37 @@ describe.each([
 });
 
 describe('context tokens', () => {
-  it('mark a string with two contexts on each side and give the grams around it', () => {
+  it('mark a string with two contexts on each side, once per character after it, and give the grams around it', () => {
     const tokens = contextTokensOf(foldText('中國外交部'), foldText('美國外交官。'));
-    expect(tokens.sort()).toEqual([contextMarker(foldText('國外交')), foldText('中國外交部'), foldText('美國外交官')].sort());
+    expect(tokens.sort()).toEqual([...markers('國外交部', '國外交官'), foldText('中國外交部'), foldText('美國外交官')].sort());
   });
 
-  it('give no gram around an occurrence at the end of a run', () => {
+  it('give no gram around an occurrence at the end of a run, nor a marker for the end', () => {
     const tokens = contextTokensOf(foldText('國外交'), foldText('中國外交部，美國外交官'));
-    expect(tokens.sort()).toEqual([contextMarker(foldText('國外交')), foldText('中國外交部'), foldText('美國外交官')].sort());
+    expect(tokens.sort()).toEqual([...markers('國外交部', '國外交官'), foldText('中國外交部'), foldText('美國外交官')].sort());
+  });
+
+  it('mark a character after the string once, however often it follows', () => {
+    const tokens = contextTokensOf('', foldText('中國外交部，美國外交部，美國外交官'));
+    expect(tokens.filter((token) => token.endsWith(CONTEXT_MARK)).sort()).toEqual(markers('國外交部', '國外交官').sort());
   });
 
   it('are not written for a string repeated with the same character on one side', () => {
     expect(contextTokensOf('', foldText('支持台灣總統，反對台灣總統'))).toEqual([]);
+  });
+});
+
+describe('window tests', () => {
+  it("key a window's marker by its right part, which sorts right after that part's gram (the token the query fetches)", () => {
+    const [test] = windowTests(foldText('中國外交部'));
+    expect(test).toEqual({ marker: contextMarker(foldText('國外交部')), gram: foldText('中國外交部') });
+    // Nothing sorts between the gram and the marker: only a shard's cut right there could part them.
+    const sorted = [foldText('國外交'), foldText('國外交官'), foldText('國外交部'), test!.marker, foldText('國外交部長')].sort();
+    expect(sorted.indexOf(test!.marker)).toBe(sorted.indexOf(foldText('國外交部')) + 1);
+  });
+
+  it('test each window of a run of six by the marker of its right part', () => {
+    expect(windowTests(foldText('美國財政部長')).map((test) => test.marker)).toEqual(markers('國財政部', '財政部長', '國財政部長'));
   });
 });
 
