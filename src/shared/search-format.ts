@@ -1,12 +1,14 @@
 /**
  * The search index's files, written by the build and read by the browser (under `<base>/data/search/`):
  *
- *   meta.json     SearchMeta: post count, the first token of every shard, the spelling variants
+ *   meta.json     SearchMeta: post count, the directory's pages, the spelling variants, the tail
+ *   dir/<hex>.json a page of the directory (search-directory.ts): the first token of each shard of a run
+ *                 of shards, and which of their tokens have pieces; named by its first shard's first token
  *   <hex>.bin     one shard: a run of tokens in sorted order and, for each, the rows of the posts holding
  *                 it; named by its first token (searchShardPath)
  *   <hex>-<k>.bin piece k of a common token's postings (searchPiecePath): a token held by more than
  *                 PIECE_POSTINGS posts keeps its oldest postings in pieces of exactly that many, which no
- *                 new post changes; its shard holds the rest (the newest); meta.json lists such tokens
+ *                 new post changes; its shard holds the rest (the newest); its directory page lists it
  *   tail/<hex>.bin a shard of the tail (searchTailShardPath): the index of the newest posts, from row
  *                 `meta.tail.from` on, in shards of its own. The shards above index the rows before it.
  *
@@ -17,8 +19,9 @@
  * the shards above when the archive reaches the next one. Where the tail begins depends on the number
  * of posts alone, so a build from scratch and one patched over the last build write the same files.
  *
- * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once and
- * then one shard per token it needs, never the whole index (a 200k-post archive has thousands of shards).
+ * Tokens are sorted and cut into shards of about SEARCH_SHARD_BYTES, so a query fetches meta.json once, the
+ * directory pages of its tokens, then one shard per token it needs, never the whole index (a 200k-post
+ * archive has ~20k shards).
  * Where a shard ends depends only on the tokens since its start (see search-index.ts), and a shard is
  * named by its first token, not its number: a new post changes the shards of its tokens, and the others
  * keep their bytes and their names.
@@ -37,25 +40,23 @@ import { lastIndexBefore } from './binary-search.ts';
  * 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts).
  * 6: and each post's context markers and grams, which make runs of 5+ characters exact (search-contexts.ts).
  * 7: a marker keyed by the inner string and the character after it (beside the gram a query fetches).
+ * 8: shards listed in directory pages (search-directory.ts), meta.json naming the pages.
  */
-export const SEARCH_FORMAT_VERSION = 7;
+export const SEARCH_FORMAT_VERSION = 8;
 
 export interface SearchMeta {
   version: number;
   postCount: number;
-  /** First token of each shard, ascending: shard n holds the tokens from `firstTokens[n]` up to shard n+1's. */
-  firstTokens: string[];
+  /**
+   * First token of each directory page, ascending (see search-directory.ts): page n lists the shards
+   * from `directory[n]` up to page n+1's. Empty when the shards before the tail hold no post.
+   */
+  directory: string[];
   /**
    * Groups of folded words that name the same thing in different regional usage (普京/蒲亭/普丁,
    * 新西兰/纽西兰): a query for one also finds the others.
    */
   variants: string[][];
-  /**
-   * Tokens whose older postings are in pieces (see searchPiecePath), and how many: they come before
-   * the postings in the token's shard. Listed here (~4 KB gzip at 200k posts, ~900 tokens) so that a
-   * query fetches a token's pieces beside its shard, not after reading the shard.
-   */
-  pieces: Record<string, number>;
   /**
    * The tail (see above): its first row, and the first token of each of its shards, ascending. Absent
    * from an index of an older version (a page may meet one in a cache for a while after a deploy).
@@ -90,6 +91,13 @@ function fileNameOf(token: string): string {
 }
 
 export const SEARCH_META_PATH = 'search/meta.json';
+
+export const SEARCH_DIRECTORY_FOLDER = 'search/dir/';
+
+/** Path of the directory page whose first shard's first token is `firstToken` (see search-directory.ts). */
+export function searchDirectoryPath(firstToken: string): string {
+  return `${SEARCH_DIRECTORY_FOLDER}${fileNameOf(firstToken)}.json`;
+}
 
 export const SEARCH_TAIL_FOLDER = 'search/tail/';
 

@@ -282,7 +282,7 @@ export function postBucket(id: string, bucketCount: number): number {
  * MurmurHash3's finalizer: FNV-1a's low bits follow the last characters too closely (ids that differ
  * only there fell in the same few of 4 buckets), and a power-of-two bucket count keeps only low bits.
  */
-function mix32(hash: number): number {
+export function mix32(hash: number): number {
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
   return (hash ^ (hash >>> 16)) >>> 0;

@@ -20,7 +20,8 @@ import FlexSearch from 'flexsearch';
 import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
-import { SEARCH_META_PATH, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../shared/search-format.ts';
+import { directoryPagesFor, joinDirectoryPages, type SearchDirectoryPage } from '../shared/search-directory.ts';
+import { SEARCH_META_PATH, searchDirectoryPath, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../shared/search-format.ts';
 import { foldText, tokenize } from '../shared/search-text.ts';
 import { ingestPosts } from '../indexer/ingest.ts';
 import { buildSearchFiles } from '../indexer/search/search-shards.ts';
@@ -123,7 +124,8 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
   const bytes = [...files.values()].reduce((sum, body) => sum + (typeof body === 'string' ? Buffer.byteLength(body) : body.length), 0);
   const meta = JSON.parse(files.get(SEARCH_META_PATH) as string) as SearchMeta;
   const gz = (path: string) => gzipSync(files.get(path)!).length;
-  // A cold query fetches meta.json and the shards of its tokens, before the tail and in it.
+  // A cold query fetches meta.json, the directory pages of its tokens and their shards, before the tail and in it.
+  const pageOf = (first: string) => JSON.parse(files.get(searchDirectoryPath(first)) as string) as SearchDirectoryPage;
   const shardPaths = (firstTokens: readonly string[], pathOf: (first: string) => string, tokens: readonly string[]) =>
     tokens.flatMap((token) => {
       const first = shardHolding(firstTokens, token);
@@ -131,7 +133,13 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
     });
   const queryBytes = QUERIES.flat().map((query) => {
     const tokens = tokenize(query);
-    const paths = new Set([...shardPaths(meta.firstTokens, searchShardPath, tokens), ...shardPaths(meta.tail?.firstTokens ?? [], searchTailShardPath, tokens)]);
+    const pages = directoryPagesFor(meta.directory, tokens, []);
+    const listing = joinDirectoryPages(pages.map(pageOf));
+    const paths = new Set([
+      ...pages.map(searchDirectoryPath),
+      ...shardPaths(listing.firstTokens, searchShardPath, tokens),
+      ...shardPaths(meta.tail?.firstTokens ?? [], searchTailShardPath, tokens),
+    ]);
     return gz(SEARCH_META_PATH) + [...paths].reduce((sum, path) => sum + gz(path), 0);
   });
   resetSearchCache();

@@ -4,10 +4,11 @@
  * after the newest or on top, inserted among older ones or deleted; read back whole and written again,
  * or (when no row moved) patched in place.
  */
+import { SEARCH_DIRECTORY_FOLDER } from '../../src/shared/search-format.ts';
 import { headMapping, mapRows, patchIndex } from '../../src/indexer/search/search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/indexer/search/search-index.ts';
 import { countSearchTokens, searchTokenList } from '../../src/indexer/parse/count-tokens.ts';
-import { patchInPlace, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
+import { patchInPlace, readSearchListing, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
 import { writeSearchShards } from '../../src/indexer/search/search-shards.ts';
 
 interface Post {
@@ -31,15 +32,20 @@ function builderOf(posts: readonly Post[], only?: ReadonlySet<number>): SearchIn
   return builder;
 }
 
-/** Small shards and pieces, so that 400 posts span many of each. */
+/** Small shards, pieces and directory pages, so that 400 posts span many of each. */
 const SHARD_BYTES = 2048;
 const PIECE_POSTINGS = 64;
+const PAGE_SHARDS = 2;
 
 type Files = Map<string, Uint8Array | string>;
 
 async function shardsOf(lists: Iterable<TokenPostings>, postCount: number): Promise<Files> {
   const files: Files = new Map();
-  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), { shardBytes: SHARD_BYTES, piecePostings: PIECE_POSTINGS });
+  await writeSearchShards(lists, postCount, async (path, body) => void files.set(path, body), {
+    shardBytes: SHARD_BYTES,
+    piecePostings: PIECE_POSTINGS,
+    pageShards: PAGE_SHARDS,
+  });
   return files;
 }
 
@@ -133,6 +139,7 @@ describe('patching the written search index', () => {
       const scratch = await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length);
       expect(scratch.size).toBeGreaterThan(20);
       expect([...scratch.keys()].some((path) => /-\d+\.bin$/.test(path))).toBe(true);
+      expect([...scratch.keys()].filter((path) => path.startsWith(SEARCH_DIRECTORY_FOLDER)).length).toBeGreaterThan(3);
 
       // Read back whole, renumbered, merged with the fresh rows, written again.
       const patched = await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh()), next.length);
@@ -156,6 +163,7 @@ describe('patching the written search index', () => {
         drop: (path) => void files.delete(path),
         shardBytes: SHARD_BYTES,
         piecePostings: PIECE_POSTINGS,
+        pageShards: PAGE_SHARDS,
       });
       expect(files).toEqual(scratch);
       const size = (index: Files) => [...index.values()].reduce((sum, body) => sum + (typeof body === 'string' ? Buffer.byteLength(body) : body.length), 0);
@@ -183,6 +191,7 @@ describe('patching the written search index', () => {
       await writeSearchShards(mergePartialIndexes([builderOf(of).exportPartial()]), of.length, async (path, body) => void index.set(path, body), {
         shardBytes: 512,
         piecePostings: 32,
+        pageShards: 2,
       });
       return index;
     };
@@ -208,6 +217,7 @@ describe('patching the written search index', () => {
         drop: (path) => void patched.delete(path),
         shardBytes: 512,
         piecePostings: 32,
+        pageShards: 2,
       });
       const scratch = await indexOf(next);
       expect(patched).toEqual(scratch);
@@ -231,10 +241,10 @@ describe('patching the written search index', () => {
       ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' })),
     ];
     const before = await index(posts);
-    expect(JSON.parse(before.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'beta']);
+    expect(readSearchListing(readerOf(before))!.firstTokens).toEqual(['ab', 'beta']);
     const next = posts.map((post, row) => (row > 0 && row < 97 ? { key: `${post.key}-e`, title: 'delta', text: 'delta' } : post));
     const after = await index(next);
-    expect(JSON.parse(after.get('search/meta.json') as string).firstTokens).toEqual(['ab', 'delta']);
+    expect(readSearchListing(readerOf(after))!.firstTokens).toEqual(['ab', 'delta']);
 
     const mapping = mapRows(
       posts.map((post) => post.key),

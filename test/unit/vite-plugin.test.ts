@@ -215,7 +215,7 @@ describe('vite build, again', () => {
     expect(meta.postCount).toBe(15);
     // 15 posts, fewer than the tail's span: the index is all tail.
     expect(second.search).toMatchObject({ patched: true, tailPosts: 15 });
-    expect(meta.firstTokens).toEqual([]);
+    expect(meta.directory).toEqual([]);
     expect(meta.tail.firstTokens.length).toBeGreaterThan(0);
 
     // A bucket whose posts are all gone is removed (as long as the archive keeps its number of buckets).

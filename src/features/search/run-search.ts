@@ -7,11 +7,12 @@
  * from the number of posts matching the whole term, not its pieces.
  */
 import { isContextToken } from '../../shared/search-contexts.ts';
+import { directoryPagesFor, joinDirectoryPages } from '../../shared/search-directory.ts';
 import { MAX_OCCURRENCES, TITLE_BIT, newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm, type Spelling } from './parse-query.ts';
-import { loadSearchMeta, loadSearchPiece, loadSearchShard, loadSearchTailShard } from './search-client.ts';
+import { loadSearchDirectoryPage, loadSearchMeta, loadSearchPiece, loadSearchShard, loadSearchTailShard } from './search-client.ts';
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -53,14 +54,21 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
       ...[...prefixes].flatMap((prefix) => shardsHoldingPrefix(firstTokens, prefix)),
     ]),
   ];
-  // A common token keeps its older postings in pieces (meta.json says how many): fetched beside the shards.
-  const pieced = Object.keys(meta.pieces).filter(
+  // meta.json names the tail's shards: they are fetched while the directory's pages are.
+  const loadingTail = Promise.all(shardsNeeded(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const));
+  loadingTail.catch(() => {});
+  // The shards before the tail, and their tokens' pieces, as the directory's pages of these tokens list them.
+  const { firstTokens, pieces: pieceCounts } = joinDirectoryPages(
+    await Promise.all(directoryPagesFor(meta.directory, tokens, prefixes).map(loadSearchDirectoryPage)),
+  );
+  // A common token keeps its older postings in pieces (its directory page says how many): fetched beside the shards.
+  const pieced = Object.keys(pieceCounts).filter(
     (token) => tokens.has(token) || (!isContextToken(token) && [...prefixes].some((prefix) => token.startsWith(prefix))),
   );
   const [shardEntries, tailEntries, pieceLists] = await Promise.all([
-    Promise.all(shardsNeeded(meta.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
-    Promise.all(shardsNeeded(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const)),
-    Promise.all(pieced.map((token) => Promise.all(Array.from({ length: meta.pieces[token]! }, (_, k) => loadSearchPiece(token, k))))),
+    Promise.all(shardsNeeded(firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
+    loadingTail,
+    Promise.all(pieced.map((token) => Promise.all(Array.from({ length: pieceCounts[token]! }, (_, k) => loadSearchPiece(token, k))))),
   ]);
   if (signal?.aborted) throw new SearchCancelled();
   const shards = new Map(shardEntries);
@@ -72,7 +80,7 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
     return first === undefined ? undefined : loaded.get(first)?.postings(token);
   };
   const postingsOf = (token: string): Postings | undefined => {
-    const head = postingsIn(shards, meta.firstTokens, token);
+    const head = postingsIn(shards, firstTokens, token);
     const tail = postingsIn(tailShards, tailFirst, token);
     const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
     return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;

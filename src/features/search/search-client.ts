@@ -1,10 +1,13 @@
 /**
- * Fetching the search index: meta.json once, then each shard the first time a query needs it. Fetches are
- * shared and kept for the page's life; a failed one is forgotten so that a retry fetches again.
+ * Fetching the search index: meta.json once, then each directory page and shard the first time a query
+ * needs it. Fetches are shared and kept for the page's life; a failed one is forgotten so that a retry
+ * fetches again.
  */
+import type { SearchDirectoryPage } from '../../shared/search-directory.ts';
 import {
   SEARCH_META_PATH,
   decodeShard,
+  searchDirectoryPath,
   searchPiecePath,
   searchShardPath,
   searchTailShardPath,
@@ -40,7 +43,13 @@ export function loadSearchMeta(): Promise<SearchMeta> {
   return cached(SEARCH_META_PATH, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(SEARCH_META_PATH))) as SearchMeta);
 }
 
-/** The shard whose first token is `firstToken` (a name from meta.json's firstTokens). */
+/** The directory page whose first token is `firstToken` (a name from meta.json's directory). */
+export function loadSearchDirectoryPage(firstToken: string): Promise<SearchDirectoryPage> {
+  const path = searchDirectoryPath(firstToken);
+  return cached(path, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(path))) as SearchDirectoryPage);
+}
+
+/** The shard whose first token is `firstToken` (a name from a directory page). */
 export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
   return loadShardFile(searchShardPath(firstToken));
 }
@@ -54,7 +63,7 @@ function loadShardFile(path: string): Promise<DecodedShard> {
   return cached(path, async () => decodeShard(await fetchBytes(path)));
 }
 
-/** Piece k of a common token's postings (see searchPiecePath; meta.json says which tokens have how many). */
+/** Piece k of a common token's postings (see searchPiecePath; its directory page says how many). */
 export function loadSearchPiece(token: string, piece: number): Promise<Postings> {
   const path = searchPiecePath(token, piece);
   return cached(path, async () => {

@@ -1,6 +1,7 @@
 /**
- * The search index a build wrote (meta.json, shards and pieces under `data/search/`), read back by the
- * next build to patch it (search-cache.ts): the index is its own cache, and no copy of it is kept.
+ * The search index a build wrote (meta.json, directory pages, shards and pieces under `data/search/`),
+ * read back by the next build to patch it (search-cache.ts): the index is its own cache, and no copy of
+ * it is kept.
  *
  * Two ways to patch it:
  *   - readWrittenIndex: every token's whole list, in token order, for a patch that renumbers rows (a
@@ -15,6 +16,7 @@ import {
   SEARCH_FORMAT_VERSION,
   SEARCH_META_PATH,
   decodeShardHeader,
+  searchDirectoryPath,
   searchPiecePath,
   searchShardPath,
   type SearchMeta,
@@ -24,6 +26,7 @@ import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
 import { lastIndexBefore } from '../../shared/binary-search.ts';
+import { joinDirectoryPages, type SearchDirectoryPage, type ShardListing } from '../../shared/search-directory.ts';
 
 /** A file of the written index (a path under `data/`), or undefined when there is none. */
 export type ReadIndexFile = (path: string) => Uint8Array | undefined;
@@ -33,11 +36,28 @@ interface WrittenShard {
   body: Uint8Array;
 }
 
-/** The written index's meta.json; undefined when there is none, or it is of another version (not to be patched). */
-export function readSearchMeta(read: ReadIndexFile): SearchMeta | undefined {
+/** The written index's shards and pieces (its directory read whole), and the paths of its directory's pages. */
+interface WrittenListing extends ShardListing {
+  pages: string[];
+}
+
+/**
+ * The written index's meta.json and what its directory lists; undefined when there is none, or it is
+ * of another version (not to be patched).
+ */
+export function readSearchListing(read: ReadIndexFile): WrittenListing | undefined {
   const bytes = read(SEARCH_META_PATH);
   const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as SearchMeta) : undefined;
-  return meta?.version === SEARCH_FORMAT_VERSION ? meta : undefined;
+  if (meta?.version !== SEARCH_FORMAT_VERSION) return undefined;
+  const pages = meta.directory.map(searchDirectoryPath);
+  const listing = joinDirectoryPages(
+    pages.map((path) => {
+      const page = read(path);
+      if (!page) throw new Error(`the search index written by the last build has no ${path}`);
+      return JSON.parse(new TextDecoder().decode(page)) as SearchDirectoryPage;
+    }),
+  );
+  return { ...listing, pages };
 }
 
 /** A shard or piece file: its header and its postings (see search-format.ts). */
@@ -155,13 +175,13 @@ function patchPieced(
 
 /** The written index, token by token in token order, each list whole; nothing when there is none. */
 export function* readWrittenIndex(read: ReadIndexFile): Generator<TokenPostings> {
-  const meta = readSearchMeta(read);
-  if (!meta) return;
-  for (const first of meta.firstTokens) {
+  const listing = readSearchListing(read);
+  if (!listing) return;
+  for (const first of listing.firstTokens) {
     const shard = readShardFile(read, searchShardPath(first));
     for (let n = 0; n < shard.header.tokens.length; n++) {
       const token = shard.header.tokens[n]!;
-      yield wholeList(read, token, restOf(shard, n), shard.header.counts[n]!, meta.pieces[token] ?? 0);
+      yield wholeList(read, token, restOf(shard, n), shard.header.counts[n]!, listing.pieces[token] ?? 0);
     }
   }
 }
@@ -181,6 +201,8 @@ export interface InPlacePatch {
   drop: (path: string) => void;
   shardBytes?: number;
   piecePostings?: number;
+  /** Shards a directory page lists, on average (see directory-pages.ts): tests make it small. */
+  pageShards?: number;
   /** The tail that meta.json names (written before; see writeSearchTail): none by default. */
   tail?: SearchTail;
 }
@@ -205,9 +227,9 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
     if (bytes) oldSizes.set(path, bytes.length);
     return bytes;
   };
-  const meta = readSearchMeta(read);
-  const first = meta?.firstTokens ?? [];
-  if (!meta || first.length === 0) return undefined;
+  const listing = readSearchListing(read);
+  const first = listing?.firstTokens ?? [];
+  if (!listing || first.length === 0) return undefined;
   let byteChange = 0;
   const write = async (path: string, body: Uint8Array | string) => {
     byteChange += (typeof body === 'string' ? Buffer.byteLength(body) : body.length) - (oldSizes.get(path) ?? 0);
@@ -237,7 +259,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
   newRowOf.forEach((row, old) => {
     if (row < 0) droppedRows.push(old);
   });
-  const pieces = { ...meta.pieces };
+  const pieces = { ...listing.pieces };
   const firstTokens: string[] = [];
   let tokenChange = 0;
   let cutter: ShardCutter | undefined;
@@ -312,6 +334,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
   }
   // In token order, as a build from scratch lists them (the new ones were added at the end).
   const piecesInOrder = Object.fromEntries(Object.entries(pieces).sort(([a], [b]) => compareTokens(a, b)));
-  await writeSearchMeta(patch.postCount, firstTokens, piecesInOrder, write, patch.tail);
+  const written = new Set((await writeSearchMeta(patch.postCount, firstTokens, piecesInOrder, write, patch.tail, patch.pageShards)).pages);
+  for (const path of listing.pages) if (!written.has(path)) drop(path);
   return { shards: firstTokens.length, pieces: Object.values(pieces).reduce((sum, count) => sum + count, 0), tokenChange, byteChange };
 }

@@ -8,6 +8,7 @@ import {
   SEARCH_FORMAT_VERSION,
   SEARCH_META_PATH,
   encodeShard,
+  searchDirectoryPath,
   searchPiecePath,
   searchShardPath,
   searchTailShardPath,
@@ -15,12 +16,13 @@ import {
   type ShardHeader,
 } from '../../shared/search-format.ts';
 import { fnv1a } from '../../shared/types.ts';
+import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
 import { searchVariantGroups } from './search-variants.ts';
 
 /**
  * Postings per shard, about. A query needs one shard per token: at 32 KB, a two-word query at 200k posts
- * fetches ~100 KB, and meta.json lists one token per 32 KB of index.
+ * fetches ~100 KB, and the directory lists one token per 32 KB of index.
  */
 export const SEARCH_SHARD_BYTES = 32 * 1024;
 
@@ -58,7 +60,8 @@ export async function writeSearchShards(
     shardBytes = SEARCH_SHARD_BYTES,
     piecePostings = PIECE_POSTINGS,
     tail = emptyTail(postCount),
-  }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail } = {},
+    pageShards = PAGE_SHARDS,
+  }: { shardBytes?: number | undefined; piecePostings?: number | undefined; tail?: SearchTail; pageShards?: number | undefined } = {},
 ): Promise<{ bytes: number; shards: number; pieces: number; tokens: number }> {
   const cutter = new ShardCutter(write, shardBytes);
   let total = 0;
@@ -75,7 +78,7 @@ export async function writeSearchShards(
   }
   await cutter.flush();
   total += cutter.bytes;
-  total += await writeSearchMeta(postCount, cutter.firstTokens, pieced, write, tail);
+  total += (await writeSearchMeta(postCount, cutter.firstTokens, pieced, write, tail, pageShards)).bytes;
   return { bytes: total, shards: cutter.firstTokens.length, pieces: pieceCount, tokens: tokenCount };
 }
 
@@ -100,18 +103,31 @@ export async function writeSearchTail(
   return { tail: { from, firstTokens: cutter.firstTokens }, bytes: cutter.bytes, tokens };
 }
 
-/** Writes meta.json; returns its size. */
+/**
+ * Writes the directory of the shards beginning with `firstTokens` and of the pieces (its pages, then
+ * meta.json, which names them); returns the bytes and the paths of the pages.
+ */
 export async function writeSearchMeta(
   postCount: number,
-  firstTokens: string[],
-  pieces: Record<string, number>,
+  firstTokens: readonly string[],
+  pieces: Readonly<Record<string, number>>,
   write: (path: string, body: string) => Promise<void>,
   tail = emptyTail(postCount),
-): Promise<number> {
-  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, firstTokens, variants: searchVariantGroups(), pieces, tail };
+  pageShards = PAGE_SHARDS,
+): Promise<{ bytes: number; pages: string[] }> {
+  const { directory, pages } = cutDirectory(firstTokens, pieces, pageShards);
+  let bytes = 0;
+  const paths: string[] = [];
+  for (const page of pages) {
+    const json = JSON.stringify(page);
+    paths.push(searchDirectoryPath(page.firstTokens[0]!));
+    bytes += Buffer.byteLength(json);
+    await write(paths.at(-1)!, json);
+  }
+  const meta: SearchMeta = { version: SEARCH_FORMAT_VERSION, postCount, directory, variants: searchVariantGroups(), tail };
   const json = JSON.stringify(meta);
   await write(SEARCH_META_PATH, json);
-  return Buffer.byteLength(json);
+  return { bytes: bytes + Buffer.byteLength(json), pages: paths };
 }
 
 /** Writes a token's pieces (see splitIntoPieces), numbered from `first`; returns their bytes. */
@@ -285,7 +301,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  */
 export async function buildSearchFiles(
   posts: AsyncIterable<{ row: number; title: string; text: string }>,
-  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number } = {},
+  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number; pageShards?: number } = {},
 ): Promise<Map<string, Uint8Array | string>> {
   // Where the tail begins depends on the number of posts: known once they are all read.
   const all: { row: number; title: string; text: string }[] = [];
@@ -302,6 +318,7 @@ export async function buildSearchFiles(
     shardBytes: sizes.shardBytes,
     piecePostings: sizes.piecePostings,
     tail: written.tail,
+    pageShards: sizes.pageShards,
   });
   return files;
 }

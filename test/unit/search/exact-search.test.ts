@@ -10,14 +10,21 @@ const marked = async (query: string, text: string) =>
     .filter((piece) => piece.match)
     .map((piece) => piece.text);
 
-// Every class answers the same whether a post's postings are in the shards, in pieces or in the index's tail.
+// Every class answers the same whether a post's postings are in the shards, in pieces or in the index's
+// tail, and whether the directory lists the shards in one page or in pages of about two.
 describe.each([
-  ['no tail', 1, undefined],
-  ['half the posts in the tail', 7, undefined],
-  ['common tokens in pieces of two postings', 1, 2],
-])('exact search, %s', (_, tailRows, piecePostings) => {
+  ['no tail', 1, undefined, undefined],
+  ['half the posts in the tail', 7, undefined, undefined],
+  ['common tokens in pieces of two postings', 1, 2, undefined],
+  ['directory pages of about two shards, common tokens in pieces', 1, 2, 2],
+])('exact search, %s', (_, tailRows, piecePostings, pageShards) => {
   beforeEach(async () => {
-    await serveSearchIndex(EXACT_SEARCH_POSTS, { tailRows, shardBytes: 256, ...(piecePostings ? { piecePostings } : {}) });
+    await serveSearchIndex(EXACT_SEARCH_POSTS, {
+      tailRows,
+      shardBytes: 256,
+      ...(piecePostings ? { piecePostings } : {}),
+      ...(pageShards ? { pageShards } : {}),
+    });
   });
 
   it('finds characters OpenCC converts only inside phrases, in either script (隨著, 瞭解, 藉此, 答覆)', async () => {

@@ -11,12 +11,13 @@ const rowsOf = async (query: string) => (await runSearch(query)).rowsByDate;
 const markers = (...rights: string[]) => rights.map((right) => contextMarker(foldText(right)));
 
 describe.each([
-  ['no tail', 1, undefined],
-  ['half the posts in the tail', 2, undefined],
-  ['common tokens in pieces of one posting', 1, 1],
-])('runs of five or more characters, %s', (_, tailRows, piecePostings) => {
+  ['no tail', 1, undefined, undefined],
+  ['half the posts in the tail', 2, undefined, undefined],
+  ['common tokens in pieces of one posting', 1, 1, undefined],
+  ['a directory page for each shard', 1, undefined, 1],
+])('runs of five or more characters, %s', (_, tailRows, piecePostings, pageShards) => {
   beforeEach(async () => {
-    await serveSearchIndex(LONG_RUN_POSTS, { tailRows, shardBytes: 128, ...(piecePostings ? { piecePostings } : {}) });
+    await serveSearchIndex(LONG_RUN_POSTS, { tailRows, shardBytes: 128, ...(piecePostings ? { piecePostings } : {}), ...(pageShards ? { pageShards } : {}) });
   });
 
   it('does not find a run of five in a post holding its two grams apart (中國外交部)', async () => {
@@ -92,7 +93,7 @@ describe('runs of five to eight characters over texts full of repeats', () => {
   const posts = texts.map((text, i) => ({ title: `第${i}篇`, text }));
 
   it('find exactly the posts whose text holds the run (400 runs drawn from the texts)', async () => {
-    await serveSearchIndex(posts, { shardBytes: 512 });
+    await serveSearchIndex(posts, { shardBytes: 512, pageShards: 2 });
     let checked = 0;
     for (let n = 0; n < 400; n++) {
       const source = texts[Math.floor(next() * texts.length)]!;

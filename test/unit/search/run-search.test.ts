@@ -1,5 +1,5 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
-import { SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/shared/search-format.ts';
+import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/shared/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/indexer/search/search-index.ts';
 import { countSearchTokens, searchTokenList } from '../../../src/indexer/parse/count-tokens.ts';
 import { buildSearchFiles, writeSearchShards } from '../../../src/indexer/search/search-shards.ts';
@@ -82,15 +82,24 @@ describe.each([
 });
 
 describe('what a query fetches', () => {
+  const many = Array.from({ length: 400 }, (_, i) => ({
+    title: `第${i}號報告`,
+    text: `報告編號 R${i} 由研究員${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4f00 + i)}撰寫。`,
+  }));
+
   it('fetches the meta file and only the shards holding its tokens', async () => {
-    const many = Array.from({ length: 400 }, (_, i) => ({
-      title: `第${i}號報告`,
-      text: `報告編號 R${i} 由研究員${String.fromCharCode(0x4e00 + i)}${String.fromCharCode(0x4f00 + i)}撰寫。`,
-    }));
     const fetched = await serveSearchIndex(many);
     await runSearch('R123');
     expect(fetched.paths[0]).toBe(SEARCH_META_PATH);
     expect(fetched.paths.length).toBe(2);
+  });
+
+  it('fetches the directory page of its token before the shard, and neither again for the next query', async () => {
+    const fetched = await serveSearchIndex(many, { tailRows: 1, shardBytes: 1024, pageShards: 2 });
+    await runSearch('R123');
+    expect(fetched.paths.map((path) => path.replace(/\/[0-9a-f]+\.(json|bin)$/, '/…'))).toEqual([SEARCH_META_PATH, `${SEARCH_DIRECTORY_FOLDER}…`, 'search/…']);
+    await runSearch('R123');
+    expect(fetched.paths.length).toBe(3);
   });
 });
 
@@ -168,6 +177,7 @@ describe('a post added after the newest', () => {
         shardBytes: 2048,
       });
       files.delete(SEARCH_META_PATH);
+      for (const path of files.keys()) if (path.startsWith(SEARCH_DIRECTORY_FOLDER)) files.delete(path);
       return files as Map<string, Uint8Array>;
     };
     const before = await shardsOf(older);
@@ -203,7 +213,10 @@ describe('a post added after the newest', () => {
     for (const growth of [300, 1500]) {
       const after = await shardsOf(lists.map((list, n) => (n === 1500 ? { ...list, postings: new Uint8Array(list.postings.length + growth) } : list)));
       const changed = [...after].filter(
-        ([path, body]) => path !== SEARCH_META_PATH && !Buffer.from(body as Uint8Array).equals(Buffer.from((before.get(path) ?? '') as Uint8Array)),
+        ([path, body]) =>
+          path !== SEARCH_META_PATH &&
+          !path.startsWith(SEARCH_DIRECTORY_FOLDER) &&
+          !Buffer.from(body as Uint8Array).equals(Buffer.from((before.get(path) ?? '') as Uint8Array)),
       );
       // The grown token's shard, and the one or two its new end reaches into.
       expect(changed.length).toBeLessThanOrEqual(3);
@@ -274,10 +287,10 @@ describe('common tokens, their older postings in pieces', () => {
   });
 });
 
-/** The path of the first shard (shards are named by their first token). */
+/** The path of the first shard (shards are named by their first token, and so is the first directory page). */
 function firstShardPath(files: Map<string, Uint8Array | string>): string {
   const meta = JSON.parse(files.get(SEARCH_META_PATH) as string) as SearchMeta;
-  return searchShardPath(meta.firstTokens[0]!);
+  return searchShardPath(meta.directory[0]!);
 }
 
 describe('shard headers', () => {

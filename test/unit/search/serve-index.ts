@@ -12,7 +12,7 @@ export interface Fetched {
  */
 export async function serveSearchIndex(
   posts: { title: string; text: string }[] | AsyncIterable<{ row: number; title: string; text: string }>,
-  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number } = {},
+  sizes: { shardBytes?: number; piecePostings?: number; tailRows?: number; pageShards?: number } = {},
 ): Promise<Fetched> {
   const source = Array.isArray(posts) ? posts.map((post, position) => ({ ...post, row: posts.length - 1 - position })).reverse() : posts;
   const files = await buildSearchFiles(
