@@ -1,6 +1,6 @@
 /**
  * Cold cost of phrase queries on a large build: for each query, the search index files a fresh page
- * fetches (meta.json, shards, pieces), their bytes as served and gzip-compressed, and the time the search
+ * fetches (meta.json, directory pages, shards, pieces), their bytes as served and gzip-compressed, and the time the search
  * takes in Node with the files read from disk (no network: what the engine itself costs).
  *
  *   npm run bench:phrases -- --posts 200000 [--corpus .cache/corpus-200000] [--out .cache/phrase-bench-200000] [--reuse]
@@ -18,7 +18,7 @@
  * runs and phrases (names, titles' runs of 5-8 characters, exclusions).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { ingestPosts } from '../indexer/ingest.ts';
 import { countSearchTokens } from '../indexer/parse/count-tokens.ts';
 import { contextTokens, runPoints } from '../shared/search-contexts.ts';
 import { foldText } from '../shared/search-text.ts';
+import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH } from '../shared/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../indexer/search/search-index.ts';
 import { searchTailStart, writeSearchShards, writeSearchTail } from '../indexer/search/search-shards.ts';
 import type { PostFile } from '../shared/types.ts';
@@ -164,10 +165,16 @@ globalThis.fetch = (async (input: RequestInfo | URL) => {
   return existsSync(file) ? new Response(readFileSync(file)) : new Response('', { status: 404 });
 }) as typeof fetch;
 
-const meta = JSON.parse(readFileSync(join(out, 'data', 'search', 'meta.json'), 'utf8')) as { postCount: number };
+const metaBytes = readFileSync(join(out, 'data', 'search', 'meta.json'));
+const meta = JSON.parse(metaBytes.toString('utf8')) as { postCount: number };
+const pages = existsSync(join(out, 'data', 'search', 'dir')) ? readdirSync(join(out, 'data', 'search', 'dir')) : [];
+const pageBytes = pages.reduce((sum, name) => sum + statSync(join(out, 'data', 'search', 'dir', name)).size, 0);
 console.log(`\nPhrase queries, cold (meta.json and every file fetched afresh), ${meta.postCount} posts, ${out}`);
-console.log('| query | kind | results | files | KB fetched | KB gzip | ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log(
+  `meta.json ${(metaBytes.length / 1024).toFixed(1)} KB (${(gzipSync(metaBytes).length / 1024).toFixed(1)} KB gzip); ${pages.length} directory pages of ${(pageBytes / 1024 / Math.max(1, pages.length)).toFixed(1)} KB on average\n`,
+);
+console.log('| query | kind | results | files | KB fetched | of which meta.json + directory pages | KB gzip | ms |');
+console.log('|---|---|---|---|---|---|---|---|');
 const answers: Record<string, number[]> = {};
 for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
   resetSearchCache();
@@ -178,12 +185,16 @@ for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
   const result = await runSearch(query);
   const ms = performance.now() - started;
   answers[query] = result.rowsByDate;
+  // What finding the shards costs (meta.json and the directory's pages), beside the postings themselves.
+  const directoryBytes = fetched
+    .filter((path) => path === SEARCH_META_PATH || path.startsWith(SEARCH_DIRECTORY_FOLDER))
+    .reduce((sum, path) => sum + statSync(join(out, 'data', path)).size, 0);
   const gzip = fetched.reduce((sum, path) => {
     const file = join(out, 'data', path);
     return sum + (existsSync(file) ? gzipSync(readFileSync(file)).length : 0);
   }, 0);
   console.log(
-    `| ${query} | ${kind} | ${result.rows.length} | ${fetched.length} | ${(searchTraffic.bytes / 1024).toFixed(1)} | ${(gzip / 1024).toFixed(1)} | ${ms.toFixed(0)} |`,
+    `| ${query} | ${kind} | ${result.rows.length} | ${fetched.length} | ${(searchTraffic.bytes / 1024).toFixed(1)} | ${(directoryBytes / 1024).toFixed(1)} | ${(gzip / 1024).toFixed(1)} | ${ms.toFixed(0)} |`,
   );
 }
 if (rowsFile) writeFileSync(rowsFile, JSON.stringify(answers));

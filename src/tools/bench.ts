@@ -10,7 +10,7 @@
  *   npm run bench -- --browser-at 64000 | --no-browser | --cold-runs 3 | --jekyll-max 10000
  *   npm run bench -- --retry-env KEY=VALUE           # a failed cold build tried once more with that setting
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -472,11 +472,14 @@ function printTables(): void {
     );
     const s = browserRow.report.search;
     if (s && browserRow.queries?.length) {
-      const metaKB = existsSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))
-        ? gzipSync(readFileSync(join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search', 'meta.json'))).length / 1024
-        : undefined;
+      const searchDir = join(targetOf(browserRow.corpus, nameOf(browserRow.corpus)).outDir, 'data', 'search');
+      const gzipKB = (path: string) => (existsSync(path) ? gzipSync(readFileSync(path)).length / 1024 : undefined);
+      const metaKB = gzipKB(join(searchDir, 'meta.json'));
+      // A cold query fetches meta.json and a directory page per token besides the shards (search-directory.ts).
+      const pages = existsSync(join(searchDir, 'dir')) ? readdirSync(join(searchDir, 'dir')) : [];
+      const pageKB = pages.reduce((sum, name) => sum + gzipKB(join(searchDir, 'dir', name))!, 0) / Math.max(1, pages.length);
       console.log(
-        `\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz (cold: a fresh page; warm: the same query again after another)`,
+        `\nSearch: ${s.tokens ?? '–'} tokens in ${s.shards ?? '–'} shards + ${s.pieces ?? 0} pieces, ${f((s.bytes ?? NaN) / 1e6)} MB, built in ${f((s.addSeconds ?? NaN) + (s.writeSeconds ?? NaN))} s, meta ${f(metaKB)} KB gz, ${pages.length} directory pages of ${f(pageKB)} KB gz (cold: a fresh page; warm: the same query again after another)`,
       );
       console.log('| query | kind | results | ms to rows | search ms | main-thread ms | files | KB gz fetched | heap MB |');
       console.log('|---|---|---|---|---|---|---|---|---|');
