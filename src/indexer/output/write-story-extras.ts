@@ -33,6 +33,21 @@ import {
 } from '../../shared/types.ts';
 import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import type { PostStore } from '../incremental/post-store.ts';
+import { createHash } from 'node:crypto';
+import {
+  changedRows,
+  extrasCode,
+  foundByRow,
+  foundOfState,
+  furtherByRow,
+  furtherOfState,
+  loadExtrasState,
+  saveExtrasState,
+  storyDigests,
+  type ExtrasState,
+} from './extras-state.ts';
+import { updateSameStories, type SameStories } from '../plan/same-story-update.ts';
+import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import {
   findSameStoriesIn,
   MAX_SAME_STORY,
@@ -95,6 +110,11 @@ export interface WrittenStoryExtras {
   bucketsRead: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
+  /**
+   * What was found again: over all posts, only around the posts whose inputs changed, or nothing (the last
+   * build's stood, see extras-state.ts).
+   */
+  redone?: { sameStory: 'all' | 'changed' | 'none'; furtherReading: 'all' | 'none' };
   written: number;
   unchanged: number;
   seconds: number;
@@ -211,15 +231,19 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
   const postOf = (id: string) => buckets.get(bucketOf(id))?.posts.find((post) => post.id === id);
 
-  // Each post into the tables, by row; its print parsed, copied in, and let go.
+  // Each post into the table, by row; its print parsed, copied in, and let go (but its lead).
   const count = rows.ids.length;
   const table = new StoryTable(count);
-  const reading = new ReadingTable(count);
+  const leads: string[] = [];
+  const links = new Uint32Array(count);
+  const readingDigest = createHash('sha1');
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const print = await printOfRow(row);
     table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, print);
-    reading.add(rows.titles[row]!, print.lead, postOf(id)?.links ?? 0);
+    leads.push(print.lead);
+    links[row] = postOf(id)?.links ?? 0;
+    readingDigest.update(`${rows.titles[row]}\0${print.lead}\0${links[row]}\n`);
   }
   async function printOfRow(row: number): Promise<StoryPrint> {
     const id = rows.ids[row]!;
@@ -235,14 +259,44 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     return (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT;
   }
 
-  reading.forgetTermText();
-  const found = findSameStoriesIn(table);
+  // What the last build found stands where its inputs did not change (extras-state.ts).
+  const code = cacheDir ? await extrasCode() : '';
+  const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
+  const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
+  const sameRows = last !== undefined && last.code === code && last.ids === digests.ids && last.stories.length === digests.stories.length;
+  let found: SameStories;
+  const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
+  if (sameRows && last.terms === digests.terms) {
+    const changed = changedRows(last.stories, digests.stories);
+    redone.sameStory = changed.size === 0 ? 'none' : 'changed';
+    const previous = foundOfState(last.found, rows.ids);
+    found = changed.size === 0 ? previous : updateSameStories(table, previous, changed);
+  } else found = findSameStoriesIn(table);
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
-  const further = findFurtherReadingIn(
-    reading,
-    (row) => new Set([...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)]),
-    (row) => rows.ids[row]!,
-  );
+  const excludedOf = (row: number) => [...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
+  const exclude = (row: number) => new Set(excludedOf(row));
+  const idOf = (row: number) => rows.ids[row]!;
+  const excluded: ExtrasState['excluded'] = [];
+  for (let row = 0; row < count; row++) {
+    const ids = excludedOf(row);
+    if (ids.length > 0) excluded.push([row, ...ids]);
+  }
+  let further =
+    sameRows && last.reading === digests.reading
+      ? keptFurtherReading(
+          furtherOfState(last.further),
+          exclusionChanges(last.excluded, excluded, (row) => links[row]! < FEW_OWN_LINKS),
+          idOf,
+        )
+      : undefined;
+  if (further) redone.furtherReading = 'none';
+  else {
+    const reading = new ReadingTable(count);
+    for (let row = 0; row < count; row++) reading.add(rows.titles[row]!, leads[row]!, links[row]!);
+    reading.forgetTermText();
+    further = findFurtherReadingIn(reading, exclude, idOf);
+  }
+  leads.length = 0;
 
   // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
   const fileCount = extrasBucketCount(manifest.postBuckets);
@@ -285,8 +339,22 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
     await saveCache(cachePath, summary, buckets);
+    await saveExtrasState(cacheDir, { code, ...digests, found: foundByRow(found, rows.rowOf), further: furtherByRow(further), excluded });
   }
-  return { ...summary, bucketsRead, printsMade, written, unchanged, seconds: (performance.now() - started) / 1000 };
+  return { ...summary, bucketsRead, printsMade, redone, written, unchanged, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The posts given further reading whose exclusions differ between two builds of the same rows. */
+function exclusionChanges(before: ExtrasState['excluded'], now: ExtrasState['excluded'], wants: (row: number) => boolean): ExclusionChange[] {
+  const setsOf = (lists: ExtrasState['excluded']) => new Map(lists.map(([row, ...ids]) => [row, new Set(ids)]));
+  const [old, fresh] = [setsOf(before), setsOf(now)];
+  const none = new Set<string>();
+  const changes: ExclusionChange[] = [];
+  for (const row of new Set([...old.keys(), ...fresh.keys()])) {
+    const [was, is] = [old.get(row) ?? none, fresh.get(row) ?? none];
+    if (wants(row) && (was.size !== is.size || [...was].some((id) => !is.has(id)))) changes.push([row, was, is]);
+  }
+  return changes;
 }
 
 /** The number of a post's extras file (see extrasFile). */

@@ -89,4 +89,25 @@ describe('the same story in the build’s output', () => {
     expect(await writeStoryExtras(dataRoot, ownCache, prints)).toMatchObject({ bucketsRead: 1, printsMade: 0, grouped: 2 });
     expect(readFileSync(extrasPath, 'utf8')).toBe(before);
   });
+
+  it('finds again only the pairs of a post whose time changed, and writes what a build without the last state writes', async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    // ferry-a a day and a half earlier: no longer within a day of ferry-b; the rows keep their order.
+    const moved = await buildSiteWithPrints(POSTS.map((post) => (post.name === '2026-11-20-ferry-a' ? { ...post, date: '2026-11-18 20:00' } : post)));
+    const patched = await writeStoryExtras(moved.dataRoot, ownCache, moved.prints);
+    expect(patched).toMatchObject({ grouped: 0, redone: { sameStory: 'changed' } });
+    const fresh = await writeStoryExtras(moved.dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), moved.prints);
+    expect(fresh).toMatchObject({ grouped: 0, written: 0, redone: { sameStory: 'all', furtherReading: 'all' } });
+  });
+
+  it('finds nothing again when no post changed what the extras read, though their buckets were read', async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    const again = await buildSiteWithPrints(POSTS);
+    expect(await writeStoryExtras(again.dataRoot, ownCache, again.prints)).toMatchObject({
+      grouped: 2,
+      redone: { sameStory: 'none', furtherReading: 'none' },
+    });
+  });
 });

@@ -1,0 +1,121 @@
+import { findSameStoriesIn, storyPrint, storyTableOf, storyTerms, type StoryItem } from '../../../src/indexer/plan/same-story.ts';
+import { updateSameStories } from '../../../src/indexer/plan/same-story-update.ts';
+import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
+import { keptFurtherReading, type ExclusionChange } from '../../../src/indexer/plan/further-reading-update.ts';
+
+// A made-up archive, drawn from a seeded generator: stories of a few reports each (copies with a
+// sentence of their own, titles sharing most characters), across outlets and days.
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+const next = random(7);
+const pick = (n: number) => Math.floor(next() * n);
+const chars = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(0x4e00 + pick(3000))).join('');
+const sentence = () => `${chars(24)}。`;
+const HOUR = 3600 * 1000;
+const START = Date.UTC(2026, 10, 1);
+
+interface Draft {
+  id: string;
+  title: string;
+  lead: string;
+  rest: string;
+  time: number;
+  outlet: string;
+}
+const drafts: Draft[] = [];
+for (let story = 0; story < 90; story++) {
+  const lead = sentence();
+  const body = [sentence(), sentence(), sentence()];
+  const title = chars(10);
+  const time = START + story * 5 * HOUR;
+  for (let report = 0; report < 1 + pick(4); report++) {
+    const own = report === 0 ? '' : sentence();
+    drafts.push({
+      id: `s${story}-r${report}`,
+      title: `${title.slice(0, 6 + pick(4))}${chars(pick(4))}`,
+      lead,
+      rest: body.slice(0, 2 + pick(2)).join('') + own,
+      time: time + pick(20) * HOUR,
+      outlet: ['cna', 'rti', 'bbc'][pick(3)]!,
+    });
+  }
+}
+const itemOf = (draft: Draft): StoryItem => {
+  const print = storyPrint(`${draft.title}\n${draft.lead}${draft.rest}`);
+  return {
+    id: draft.id,
+    title: draft.title,
+    time: draft.time,
+    outlet: draft.outlet,
+    signature: print?.signature,
+    shingles: print?.shingles ?? 0,
+    terms: storyTerms(draft.title, draft.lead),
+  };
+};
+const sorted = (found: ReturnType<typeof findSameStoriesIn>) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+
+describe('same-story pairs after a few posts changed', () => {
+  const before = storyTableOf(drafts.map(itemOf));
+  const previous = findSameStoriesIn(before);
+
+  it('has stories to find in the made-up archive', () => {
+    expect(previous.size).toBeGreaterThan(60);
+  });
+
+  it.each([
+    ['text after the lead rewritten', (draft: Draft) => ({ ...draft, rest: sentence() + sentence() })],
+    ['text cut to its lead', (draft: Draft) => ({ ...draft, rest: '' })],
+    ['moved by 20 hours', (draft: Draft) => ({ ...draft, time: draft.time + 20 * HOUR })],
+    ['moved two days back', (draft: Draft) => ({ ...draft, time: draft.time - 48 * HOUR })],
+    ['another outlet', (draft: Draft) => ({ ...draft, outlet: draft.outlet === 'cna' ? 'rti' : 'cna' })],
+  ])('finds the same pairs as over all posts when posts are edited (%s)', (_, edit) => {
+    for (const seed of [1, 2, 3]) {
+      const changedAt = new Set(Array.from({ length: seed * 3 }, () => pick(drafts.length)));
+      const after = storyTableOf(drafts.map((draft, at) => itemOf(changedAt.has(at) ? edit(draft) : draft)));
+      expect(sorted(updateSameStories(after, previous, changedAt))).toEqual(sorted(findSameStoriesIn(after)));
+    }
+  });
+
+  it('keeps the pairs as they were when the changed posts changed nothing that counts', () => {
+    expect(sorted(updateSameStories(before, previous, new Set([0, 5, 40])))).toEqual(sorted(previous));
+  });
+});
+
+describe('further reading kept from the last build', () => {
+  const table = new ReadingTable(drafts.length);
+  for (const draft of drafts) table.add(draft.title, draft.lead, 0);
+  const idOf = (at: number) => drafts[at]!.id;
+  const none = new Set<string>();
+  const previous = findFurtherReadingIn(table, () => none, idOf);
+  // What each post with suggestions excludes now: some of its own suggestions, or other posts.
+  const changes = (pickExcluded: (at: number, suggested: readonly number[]) => number[]): ExclusionChange[] =>
+    [...previous].map(([at, suggested]) => [at, none, new Set(pickExcluded(at, suggested).map(idOf))]);
+  const check = (list: ExclusionChange[]) => {
+    const kept = keptFurtherReading(previous, list, idOf);
+    const now = new Map(list.map(([at, , ids]) => [at, ids]));
+    return { kept, full: findFurtherReadingIn(table, (at) => now.get(at) ?? none, idOf) };
+  };
+
+  it('has suggestions to keep in the made-up archive', () => {
+    expect(previous.size).toBeGreaterThan(30);
+  });
+
+  it('keeps them when posts now exclude posts they did not suggest, as ranking again gives', () => {
+    const { kept, full } = check(
+      changes((at, suggested) => [(at + 1) % drafts.length, (at + 7) % drafts.length].filter((other) => !suggested.includes(other))),
+    );
+    expect(kept).toEqual(full);
+  });
+
+  it('says it cannot tell when a post now excludes one of its suggestions, or excludes less', () => {
+    expect(check(changes((_, suggested) => [suggested[0]!])).kept).toBeUndefined();
+    const fewer: ExclusionChange = [[...previous.keys()][0]!, new Set([idOf(0)]), none];
+    expect(keptFurtherReading(previous, [fewer], idOf)).toBeUndefined();
+  });
+});
