@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { memoryStore } from '../../src/indexer/incremental/post-store.ts';
-import { storyItemsOf } from '../../src/indexer/output/write-story-extras.ts';
+import { storyItemsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
 import { findSameStories, SAME_STORY_WINDOW_MS, type StoryItem } from '../../src/indexer/plan/same-story.ts';
 import { shardFile, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 

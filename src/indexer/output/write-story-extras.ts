@@ -2,20 +2,18 @@
  * Writes each post's extras (ExtrasBucket): its other reports of the same story (plan/same-story.ts)
  * and, for a post with few links of its own, further reading (plan/related-reading.ts), and the list's
  * row groups. A post's title, date and tags come from the metadata shards as written; its story print
- * (signature, name terms, lead) from the post store, where its parse put it (parse/post-digest.ts); what
- * its file links to and its versions (resolved when the file is written) from its post bucket, kept in
- * the build cache with the bucket's size and time, so that a bucket the build left as it was is not read
- * again. Extras files are written only when they change.
+ * (signature, name terms, lead) from the post store, where its parse put it (parse/post-digest.ts); its
+ * links and versions from its post bucket, through the bucket cache (extras-bucket-cache.ts). What the
+ * last build found stands where its inputs did not change (extras-state.ts). Files are written only when
+ * they change.
  *
  * Memory is bounded by design (docs/build-memory.md, "Extras"): the posts go into flat tables
  * (StoryTable, ReadingTable) one at a time, a post bucket is read and let go, and the cache and the
  * extras files are written a bucket at a time.
  */
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { once } from 'node:events';
 import {
   extrasBucketCount,
   GROUPS_FILE,
@@ -48,50 +46,12 @@ import {
 } from './extras-state.ts';
 import { updateSameStories, type SameStories } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
-import {
-  findSameStoriesIn,
-  MAX_SAME_STORY,
-  parseStoryPrint,
-  serializeStoryPrint,
-  STORY_PRINT_VERSION,
-  storyPrintOf,
-  StoryTable,
-  storyTextOfHtml,
-  type StoryItem,
-  type StoryPrint,
-} from '../plan/same-story.ts';
+import { findSameStoriesIn, MAX_SAME_STORY, parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { cachedPostsOf, EXTRAS_CACHE_FILE, loadCache, NO_PRINT, OLD_EXTRAS_CACHE_FILE, saveCache, type CachedBucket } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
-/** The extras cache: a header line, then a line a post bucket (see CacheLine). */
-const CACHE_FILE = 'story-extras.ndjson';
-/** The cache of earlier versions (one JSON string of everything): removed when found. */
-const OLD_CACHE_FILE = 'same-story-signatures.json';
-/** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 7;
-
-/**
- * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
- * links to (only for a post with fewer than FEW_OWN_LINKS: the others get no further reading), its
- * other versions' ids, and its story print's line when the post store had none (made here).
- */
-interface CachedPost {
-  id: string;
-  links: number;
-  archived?: string[];
-  versions?: string[];
-  print?: string;
-}
-
-interface CachedBucket {
-  size: number;
-  mtimeMs: number;
-  posts: CachedPost[];
-}
-
-/** A cache file's line after the header: a post bucket's path, size, time and posts. */
-type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedPost[]];
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
 export interface StoryPrints {
@@ -120,54 +80,6 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
-/** The print of a post whose text is unknown: no signature, no terms. */
-const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
-
-/** The start of a story print's line of this version (see serializeStoryPrint). */
-const PRINT_PREFIX = `[${STORY_PRINT_VERSION},`;
-
-/**
- * What the extras keep of each post of a bucket. `printOf` gives a post's story print as the post store
- * keeps it; without one of this version, it is made here from the written post and kept.
- */
-export async function cachedPostsOf(
-  bucket: PostBucket,
-  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
-): Promise<{ posts: CachedPost[]; made: number }> {
-  let made = 0;
-  const posts = await Promise.all(
-    bucket.map(async (post): Promise<CachedPost> => {
-      const cached: CachedPost = { id: post.id, links: post.related.length };
-      // An id is never a URL: only the archived copies' ids can be left out of further reading.
-      const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
-      if (archived.length > 0) cached.archived = archived;
-      if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
-      if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
-        made++;
-        cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
-      }
-      return cached;
-    }),
-  );
-  return { posts, made };
-}
-
-/** The same-story inputs of a bucket's posts (their prints from `printOf`, or made here), with their leads. */
-export async function storyItemsOf(
-  bucket: PostBucket,
-  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
-): Promise<{ items: (StoryItem & { lead: string })[]; made: number }> {
-  const { posts, made } = await cachedPostsOf(bucket, printOf);
-  const items = await Promise.all(
-    bucket.map(async (post, at) => {
-      const print = parseStoryPrint(posts[at]!.print ?? (await printOf(post.id))!)!;
-      const outlet = post.tags[0]?.key;
-      return { id: post.id, title: post.title, time: Date.parse(post.date), ...print, ...(outlet ? { outlet } : {}) };
-    }),
-  );
-  return { items, made };
-}
-
 /** The posts as the metadata shards list them, by row: what an extras entry names of a post. */
 interface Rows {
   ids: string[];
@@ -180,8 +92,8 @@ interface Rows {
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
-  const cachePath = cacheDir && join(cacheDir, CACHE_FILE);
-  if (cacheDir) await rm(join(cacheDir, OLD_CACHE_FILE), { force: true });
+  const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
+  if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
   const cache = await loadCache(cachePath);
   const postsRoot = join(dataRoot, 'posts');
 
@@ -389,52 +301,6 @@ async function writeIfChanged(dataRoot: string, path: string, json: string, comp
   if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) return false;
   await writeDataFile(dataRoot, path, json, compression);
   return true;
-}
-
-/** The cache: what the extras keep of each post bucket, and what the last build wrote from them. */
-interface StoryCache {
-  buckets: Map<string, CachedBucket>;
-  written?: Pick<WrittenStoryExtras, 'posts' | 'grouped' | 'furtherReading'>;
-}
-
-/** Reads the cache a line at a time; an absent, damaged or older cache is an empty one. */
-async function loadCache(path: string | undefined): Promise<StoryCache> {
-  const cache: StoryCache = { buckets: new Map() };
-  if (!path || !existsSync(path)) return cache;
-  try {
-    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-    let header: { version: number; written: StoryCache['written'] } | undefined;
-    for await (const line of lines) {
-      if (!header) {
-        header = JSON.parse(line) as typeof header;
-        if (header!.version !== CACHE_VERSION) {
-          lines.close();
-          return { buckets: new Map() };
-        }
-        cache.written = header!.written;
-        continue;
-      }
-      const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
-      cache.buckets.set(bucket, { size, mtimeMs, posts });
-    }
-    return cache;
-  } catch {
-    return { buckets: new Map() };
-  }
-}
-
-/** Writes the cache a line a bucket (one string of all of it was ~100 MB at 200k posts), then puts it in place. */
-async function saveCache(path: string, written: StoryCache['written'], buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
-  const partial = `${path}.partial`;
-  const out = createWriteStream(partial, 'utf8');
-  const write = async (line: string) => {
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
-  };
-  await write(JSON.stringify({ version: CACHE_VERSION, written }));
-  for (const [bucket, { size, mtimeMs, posts }] of buckets) await write(JSON.stringify([bucket, size, mtimeMs, posts] satisfies CacheLine));
-  out.end();
-  await once(out, 'finish');
-  await rename(partial, path);
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */

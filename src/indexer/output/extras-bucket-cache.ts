@@ -1,0 +1,143 @@
+/**
+ * The extras' cache of post buckets (story-extras.ndjson in the build cache): what the extras keep of each
+ * post of a bucket (its links, versions and, when the post store had none, its story print), with the
+ * bucket's size and time, so that a bucket the build left as it was is not read again.
+ */
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import type { PostBucket } from '../../shared/types.ts';
+import {
+  parseStoryPrint,
+  serializeStoryPrint,
+  STORY_PRINT_VERSION,
+  storyPrintOf,
+  storyTextOfHtml,
+  type StoryItem,
+  type StoryPrint,
+} from '../plan/same-story.ts';
+import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
+
+/** The extras cache: a header line, then a line a post bucket (see CacheLine). */
+export const EXTRAS_CACHE_FILE = 'story-extras.ndjson';
+/** The cache of earlier versions (one JSON string of everything): removed when found. */
+export const OLD_EXTRAS_CACHE_FILE = 'same-story-signatures.json';
+/** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
+const CACHE_VERSION = 7;
+
+/**
+ * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
+ * links to (only for a post with fewer than FEW_OWN_LINKS: the others get no further reading), its
+ * other versions' ids, and its story print's line when the post store had none (made here).
+ */
+export interface CachedPost {
+  id: string;
+  links: number;
+  archived?: string[];
+  versions?: string[];
+  print?: string;
+}
+
+export interface CachedBucket {
+  size: number;
+  mtimeMs: number;
+  posts: CachedPost[];
+}
+
+/** A cache file's line after the header: a post bucket's path, size, time and posts. */
+type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedPost[]];
+
+/** The print of a post whose text is unknown: no signature, no terms. */
+export const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
+
+/** The start of a story print's line of this version (see serializeStoryPrint). */
+const PRINT_PREFIX = `[${STORY_PRINT_VERSION},`;
+
+/**
+ * What the extras keep of each post of a bucket. `printOf` gives a post's story print as the post store
+ * keeps it; without one of this version, it is made here from the written post and kept.
+ */
+export async function cachedPostsOf(
+  bucket: PostBucket,
+  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+): Promise<{ posts: CachedPost[]; made: number }> {
+  let made = 0;
+  const posts = await Promise.all(
+    bucket.map(async (post): Promise<CachedPost> => {
+      const cached: CachedPost = { id: post.id, links: post.related.length };
+      // An id is never a URL: only the archived copies' ids can be left out of further reading.
+      const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
+      if (archived.length > 0) cached.archived = archived;
+      if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
+      if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
+        made++;
+        cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
+      }
+      return cached;
+    }),
+  );
+  return { posts, made };
+}
+
+/** The same-story inputs of a bucket's posts (their prints from `printOf`, or made here), with their leads. */
+export async function storyItemsOf(
+  bucket: PostBucket,
+  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+): Promise<{ items: (StoryItem & { lead: string })[]; made: number }> {
+  const { posts, made } = await cachedPostsOf(bucket, printOf);
+  const items = await Promise.all(
+    bucket.map(async (post, at) => {
+      const print = parseStoryPrint(posts[at]!.print ?? (await printOf(post.id))!)!;
+      const outlet = post.tags[0]?.key;
+      return { id: post.id, title: post.title, time: Date.parse(post.date), ...print, ...(outlet ? { outlet } : {}) };
+    }),
+  );
+  return { items, made };
+}
+
+/** The cache: what the extras keep of each post bucket, and what the last build wrote from them. */
+export interface StoryCache {
+  buckets: Map<string, CachedBucket>;
+  written?: { posts: number; grouped: number; furtherReading: number };
+}
+
+/** Reads the cache a line at a time; an absent, damaged or older cache is an empty one. */
+export async function loadCache(path: string | undefined): Promise<StoryCache> {
+  const cache: StoryCache = { buckets: new Map() };
+  if (!path || !existsSync(path)) return cache;
+  try {
+    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+    let header: { version: number; written: StoryCache['written'] } | undefined;
+    for await (const line of lines) {
+      if (!header) {
+        header = JSON.parse(line) as typeof header;
+        if (header!.version !== CACHE_VERSION) {
+          lines.close();
+          return { buckets: new Map() };
+        }
+        cache.written = header!.written;
+        continue;
+      }
+      const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
+      cache.buckets.set(bucket, { size, mtimeMs, posts });
+    }
+    return cache;
+  } catch {
+    return { buckets: new Map() };
+  }
+}
+
+/** Writes the cache a line a bucket (one string of all of it was ~100 MB at 200k posts), then puts it in place. */
+export async function saveCache(path: string, written: StoryCache['written'], buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
+  const partial = `${path}.partial`;
+  const out = createWriteStream(partial, 'utf8');
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  };
+  await write(JSON.stringify({ version: CACHE_VERSION, written }));
+  for (const [bucket, { size, mtimeMs, posts }] of buckets) await write(JSON.stringify([bucket, size, mtimeMs, posts] satisfies CacheLine));
+  out.end();
+  await once(out, 'finish');
+  await rename(partial, path);
+}
