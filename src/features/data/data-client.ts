@@ -74,8 +74,18 @@ function cached<T>(path: string): Promise<T> {
   return promise;
 }
 
+/** The manifest once read: the list draws in its first render when it arrived before the app ran. */
+let manifestRead: Manifest | undefined;
+
 export function loadManifest(): Promise<Manifest> {
-  return cached<Manifest>('manifest.json');
+  const promise = cached<Manifest>('manifest.json');
+  if (!manifestRead) void promise.then((manifest) => (manifestRead = manifest)).catch(() => undefined);
+  return promise;
+}
+
+/** The manifest if it has arrived (see loadManifest), else undefined. */
+export function peekManifest(): Manifest | undefined {
+  return manifestRead;
 }
 
 export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {
@@ -169,6 +179,7 @@ export async function loadRow(manifest: Manifest, row: number): Promise<PostMeta
 /** For tests: forget everything fetched. */
 export function resetDataCache(): void {
   cache.clear();
+  manifestRead = undefined;
   arrived.clear();
   decodedTagRows.clear();
 }
