@@ -1,6 +1,6 @@
 /**
- * The outlet filter's prefetch at idle: once the outlet list is on screen, the row lists of the largest
- * outlets are asked for, within a budget of posts, and not for a reader who asked to save data.
+ * The outlet filter's prefetch: once the outlet list is on screen, the row lists of the largest outlets
+ * are asked for, within a budget of posts, and not for a reader who asked to save data.
  */
 import { render } from '@testing-library/react';
 import type { TagSummary } from '../../src/shared/types.ts';
@@ -35,7 +35,7 @@ async function intentsHeard(): Promise<string[]> {
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('the outlet filter, at idle', () => {
+describe('the outlet filter, once on screen', () => {
   it("asks for the largest outlets' rows while their posts fit the budget, once the list is on screen", async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(true));
     // 80 % + 15 % of the budget; the next (10 %) would pass it, and the ones after it are not tried.

@@ -172,7 +172,14 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     <div className="list-page" data-filters-open={filtersOpen}>
       <aside className="filters" aria-label={t.filters} data-open={filtersOpen}>
         <div id="filter-controls" className="filter-controls">
-          <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={prefetchTag} counts={facetCounts} />
+          <TagFilter
+            tags={manifest.tags}
+            selected={filters.tags}
+            onChange={(tags) => setFilters({ tags })}
+            onIntent={prefetchTag}
+            fetchAhead={count !== undefined}
+            counts={facetCounts}
+          />
           <DateFilter from={filters.from} to={filters.to} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
           {/* With the filters, which fold away on a phone: the first rows stay in view. */}
           <CollapseChoice collapse={collapsed?.collapse ?? true} onChange={(collapse) => collapsed?.setCollapse(collapse)} />
