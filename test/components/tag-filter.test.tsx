@@ -22,11 +22,11 @@ function observerReporting(visible: boolean) {
   };
 }
 
-async function intentsHeard(): Promise<string[]> {
+async function intentsHeard(fetchAhead = true): Promise<string[]> {
   const heard: string[] = [];
   render(
     <SettingsProvider>
-      <TagFilter tags={tags} selected={[]} onChange={() => {}} onIntent={(key) => heard.push(key)} />
+      <TagFilter tags={tags} selected={[]} onChange={() => {}} onIntent={(key) => heard.push(key)} fetchAhead={fetchAhead} />
     </SettingsProvider>,
   );
   await new Promise((done) => setTimeout(done, 400));
@@ -45,6 +45,11 @@ describe('the outlet filter, once on screen', () => {
   it('asks for nothing while the list is off screen (a closed filter panel on a phone)', async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(false));
     expect(await intentsHeard()).toEqual([]);
+  });
+
+  it("asks for nothing before the list's first rows are drawn", async () => {
+    vi.stubGlobal('IntersectionObserver', observerReporting(true));
+    expect(await intentsHeard(false)).toEqual([]);
   });
 
   it('asks for nothing when the reader wants to save data', async () => {
