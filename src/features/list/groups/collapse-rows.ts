@@ -4,7 +4,7 @@
  * Works on list positions, before any shard arrives, so the list's height stays exact.
  */
 import { GROUPS_FILE, type Manifest, type RowGroups } from '../../../shared/types.ts';
-import { fetchData } from '../../data/data-client.ts';
+import { fetchJson } from '../../data/data-client.ts';
 import type { RowSet } from '../rows.ts';
 
 /** The groups as list positions (rows counted from the newest), each ascending. */
@@ -33,7 +33,7 @@ let arrived: PositionGroups | undefined;
  * round trip after it (see first-screen.ts); decoding it needs the manifest.
  */
 export function fetchRowGroupsFile(): Promise<RowGroups> {
-  file ??= fetchData(GROUPS_FILE).then((response) => response.json() as Promise<RowGroups>);
+  file ??= fetchJson<RowGroups>(GROUPS_FILE);
   file.catch(() => (file = undefined));
   return file;
 }
