@@ -46,11 +46,10 @@ export interface BrowserMetrics {
   longTasksWhileScrollingCpu: number;
   longestTaskCpuMs: number;
   /**
-   * Main-thread CPU time (Chromium trace) of a fresh page from navigation to its first rows, and of the
-   * click on the largest outlet right then: what the wall times above cost, less the waits for a core.
+   * Main-thread CPU time (Chromium trace) of a fresh page from navigation to its first rows: what
+   * firstRowsMs costs, less the waits for a core.
    */
   firstRowsCpuMs: number;
-  tagFilterCpuMs: number;
   heapMB: number;
 }
 
@@ -206,7 +205,6 @@ export async function browserMetrics(outDir: string): Promise<BrowserMetrics> {
       await traced.goto(url);
       await traced.locator('.post-row-title').first().waitFor();
     });
-    const clickTasks = await mainThreadTasksCpuMs(traced, async () => void (await traced.evaluate(clickTag)));
     await traced.close();
     await page.evaluate(`(() => {
       window.__longTasks = [];
@@ -231,7 +229,6 @@ export async function browserMetrics(outDir: string): Promise<BrowserMetrics> {
       longTasksWhileScrollingCpu: scrollTasksCpu.filter((ms) => ms > LONG_TASK_MS).length,
       longestTaskCpuMs: Math.max(0, ...scrollTasksCpu),
       firstRowsCpuMs: sum(loadTasks),
-      tagFilterCpuMs: sum(clickTasks),
       heapMB,
     };
   } finally {
