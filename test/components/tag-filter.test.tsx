@@ -47,9 +47,9 @@ describe('the outlet filter, once on screen', () => {
     expect(await intentsHeard()).toEqual([]);
   });
 
-  it("asks for nothing before the list's first rows are drawn", async () => {
+  it("asks for the largest outlet's rows alone before the list's first rows are drawn", async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(true));
-    expect(await intentsHeard(false)).toEqual([]);
+    expect(await intentsHeard(false)).toEqual(['big']);
   });
 
   it('asks for nothing when the reader wants to save data', async () => {
