@@ -1,20 +1,19 @@
+// First: the list's first data is asked for before the rest of the app's modules are run (first-fetches.ts).
+import { firstScreenData } from './first-fetches.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { LIST_ROUTE, routes } from './app/routes.tsx';
+import { routes } from './app/routes.tsx';
 import { flushRouterUpdate } from './app/flush-router-update.ts';
 import { SettingsProvider } from './ui/settings.tsx';
 import './app/styles.css';
 import { registerServiceWorker } from './features/offline/register.ts';
-import { prefetchFirstScreen } from './features/list/first-screen.ts';
+import { whenIdle } from './ui/when-idle.ts';
 
 // The router lives under the same base path as the assets (BASE_PATH at build time), so deep links
 // work when the site is served from a sub-path such as GitHub Pages' /<repo>/. With its trailing slash:
 // without it, links to the list went to /<repo>?tag=…, which static servers answer with a redirect or a 404.
 const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL });
-
-// The list's first data is asked for before React renders anything (see first-screen.ts).
-if (router.state.matches.at(-1)?.route.handle === LIST_ROUTE) prefetchFirstScreen(window.location.search);
 
 const root = createRoot(document.getElementById('root')!);
 root.render(
@@ -25,5 +24,6 @@ root.render(
   </StrictMode>,
 );
 
-// Issue 25: the offline app's service worker (builds only).
-void registerServiceWorker(root);
+// Issue 25: the offline app's service worker (builds only), once the list's first data has arrived and
+// the page is idle: on a first visit its install copies the app's files (~520 KB), which competed with them.
+void firstScreenData.then(() => whenIdle(() => void registerServiceWorker(root)));

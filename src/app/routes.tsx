@@ -8,16 +8,14 @@ import { NotFoundPage } from '../ui/not-found-page.tsx';
 /** The article view is split into its own chunk: the list shows without downloading it. */
 const ArticlePage = lazy(async () => ({ default: (await import('../features/article/article-page.tsx')).ArticlePage }));
 
-/** Marks the routes that show the list: the app starts fetching its first rows before rendering them. */
-export const LIST_ROUTE = { list: true } as const;
-
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
     children: [
-      { index: true, element: <ListPage />, handle: LIST_ROUTE },
+      // The list's routes: features/list/first-screen.ts (isListPath) knows them before the router loads.
+      { index: true, element: <ListPage /> },
       // Static hosts serve the app as <base>/index.html too: the same list, not a 404.
-      { path: 'index.html', element: <ListPage />, handle: LIST_ROUTE },
+      { path: 'index.html', element: <ListPage /> },
       {
         path: 'a/:id',
         // Waited for inside the layout, where the article will show: on a first visit straight to an

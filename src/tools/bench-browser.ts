@@ -2,9 +2,15 @@
  * The browser side of the bench, on a built site: bytes of the first load, the list's filter computations,
  * and in Debian's Chromium the time to the first rows, a tag filter, long tasks while scrolling, search
  * queries and Lighthouse. These read the site's data files as the app does (src/shared, src/features).
+ *
+ * Alone, it runs browserMetrics on built folders N times each, taking turns, and prints the medians: on a
+ * loaded machine, a before/after comparison needs both sides measured under the same load.
+ *
+ *   npx tsx src/tools/bench-browser.ts --runs 7 dist-before dist-after
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { gzipSync } from 'node:zlib';
@@ -39,6 +45,11 @@ export interface BrowserMetrics {
    */
   longTasksWhileScrollingCpu: number;
   longestTaskCpuMs: number;
+  /**
+   * Main-thread CPU time (Chromium trace) of a fresh page from navigation to its first rows: what
+   * firstRowsMs costs, less the waits for a core.
+   */
+  firstRowsCpuMs: number;
   heapMB: number;
 }
 
@@ -117,6 +128,8 @@ export function filterLatency(outDir: string): FilterLatency {
   };
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
 /** A long task, as the Long Tasks API counts them. */
 const LONG_TASK_MS = 50;
 
@@ -187,6 +200,12 @@ export async function browserMetrics(outDir: string): Promise<BrowserMetrics> {
     await hovered.waitForTimeout(300);
     const tagFilterHoveredMs = (await hovered.evaluate(clickTag)) as number;
     await hovered.close();
+    const traced = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const loadTasks = await mainThreadTasksCpuMs(traced, async () => {
+      await traced.goto(url);
+      await traced.locator('.post-row-title').first().waitFor();
+    });
+    await traced.close();
     await page.evaluate(`(() => {
       window.__longTasks = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask' });
@@ -209,6 +228,7 @@ export async function browserMetrics(outDir: string): Promise<BrowserMetrics> {
       longestTaskMs: Math.max(0, ...longTasks),
       longTasksWhileScrollingCpu: scrollTasksCpu.filter((ms) => ms > LONG_TASK_MS).length,
       longestTaskCpuMs: Math.max(0, ...scrollTasksCpu),
+      firstRowsCpuMs: sum(loadTasks),
       heapMB,
     };
   } finally {
@@ -291,3 +311,23 @@ export async function searchMetrics(outDir: string, queries: readonly [string, s
   // The second query on the first page is neither cold nor warm (search code and meta loaded): drop it.
   return results.filter((_, i) => i !== 1 && i !== 4);
 }
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options: { runs: { type: 'string', default: '5' } }, allowPositionals: true });
+  const dirs = (positionals.length > 0 ? positionals : ['dist']).map((dir) => resolve(dir));
+  const runs = Number(values.runs);
+  const samples = new Map<string, BrowserMetrics[]>(dirs.map((dir) => [dir, []]));
+  // Taking turns, so that a change of the machine's load falls on every folder alike.
+  for (let run = 0; run < runs; run++) {
+    for (const dir of dirs) {
+      const metrics = await browserMetrics(dir);
+      samples.get(dir)!.push(metrics);
+      console.error(`run ${run + 1}/${runs} ${dir}: first rows ${metrics.firstRowsMs.toFixed(0)} ms, tag ${metrics.tagFilterMs.toFixed(0)} ms`);
+    }
+  }
+  const keys = Object.keys(samples.get(dirs[0]!)![0]!) as (keyof BrowserMetrics)[];
+  console.log(['metric (median)', ...dirs].join('\t'));
+  for (const key of keys) console.log([key, ...dirs.map((dir) => median(samples.get(dir)!.map((m) => m[key])).toFixed(1))].join('\t'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,14 +1,24 @@
 /**
  * A promise as render state, with retry. Results of the last call win; older ones are ignored.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 export type AsyncState<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; error: Error };
 
-export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> & { retry: () => void } {
-  const [state, setState] = useState<AsyncState<T>>({ status: 'loading' });
+/**
+ * `arrived`: the value, when it is already at hand as the component mounts: the first render shows it,
+ * rather than a loading state and a render more.
+ */
+export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[], arrived?: T): AsyncState<T> & { retry: () => void } {
+  const [state, setState] = useState<AsyncState<T>>(() => (arrived === undefined ? { status: 'loading' } : { status: 'ready', value: arrived }));
   const [attempt, setAttempt] = useState(0);
+  const mountedReady = useRef(arrived !== undefined);
   useEffect(() => {
+    // Shown since the first render: not loaded again (a change of deps or a retry does).
+    if (mountedReady.current) {
+      mountedReady.current = false;
+      return;
+    }
     let current = true;
     setState((previous) => (previous.status === 'loading' ? previous : { status: 'loading' }));
     load().then(

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { GROUPS_FILE, INDEX_FORMAT_VERSION, shardFile, type Manifest, type RowGroups } from '../../src/shared/types.ts';
-import { prefetchFirstScreen } from '../../src/features/list/first-screen.ts';
+import { isListPath, prefetchFirstScreen } from '../../src/features/list/first-screen.ts';
 import { peekRowGroups, resetRowGroups } from '../../src/features/list/groups/collapse-rows.ts';
 import { demoIndex, renderApp, serveDemoIndex, type FetchLog } from './harness.tsx';
 
@@ -40,5 +40,21 @@ describe("the list's first screen, fetched as the app starts", () => {
     expect(await screen.findAllByRole('article')).not.toHaveLength(0);
     expect(fetched().slice(0, 3)).toEqual(['manifest.json', 'groups.json', newestShard]);
     expect(new Set(fetched()).size).toBe(fetched().length);
+  });
+});
+
+describe('which pages show the list, told before the router loads', () => {
+  it('is the index and index.html, under the base path with or without its slash', () => {
+    expect(isListPath('/', '/')).toBe(true);
+    expect(isListPath('/index.html', '/')).toBe(true);
+    expect(isListPath('/archive', '/archive/')).toBe(true);
+    expect(isListPath('/archive/', '/archive/')).toBe(true);
+    expect(isListPath('/archive/index.html', '/archive/')).toBe(true);
+  });
+
+  it('is not an article nor an unknown page', () => {
+    expect(isListPath('/a/2026-11-12-x', '/')).toBe(false);
+    expect(isListPath('/archive/a/2026-11-12-x', '/archive/')).toBe(false);
+    expect(isListPath('/elsewhere/', '/archive/')).toBe(false);
   });
 });

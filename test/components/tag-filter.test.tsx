@@ -1,6 +1,6 @@
 /**
- * The outlet filter's prefetch at idle: once the outlet list is on screen, the row lists of the largest
- * outlets are asked for, within a budget of posts, and not for a reader who asked to save data.
+ * The outlet filter's prefetch: once the outlet list is on screen, the row lists of the largest outlets
+ * are asked for, within a budget of posts, and not for a reader who asked to save data.
  */
 import { render } from '@testing-library/react';
 import type { TagSummary } from '../../src/shared/types.ts';
@@ -22,11 +22,11 @@ function observerReporting(visible: boolean) {
   };
 }
 
-async function intentsHeard(): Promise<string[]> {
+async function intentsHeard(fetchAhead = true): Promise<string[]> {
   const heard: string[] = [];
   render(
     <SettingsProvider>
-      <TagFilter tags={tags} selected={[]} onChange={() => {}} onIntent={(key) => heard.push(key)} />
+      <TagFilter tags={tags} selected={[]} onChange={() => {}} onIntent={(key) => heard.push(key)} fetchAhead={fetchAhead} />
     </SettingsProvider>,
   );
   await new Promise((done) => setTimeout(done, 400));
@@ -35,7 +35,7 @@ async function intentsHeard(): Promise<string[]> {
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('the outlet filter, at idle', () => {
+describe('the outlet filter, once on screen', () => {
   it("asks for the largest outlets' rows while their posts fit the budget, once the list is on screen", async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(true));
     // 80 % + 15 % of the budget; the next (10 %) would pass it, and the ones after it are not tried.
@@ -45,6 +45,11 @@ describe('the outlet filter, at idle', () => {
   it('asks for nothing while the list is off screen (a closed filter panel on a phone)', async () => {
     vi.stubGlobal('IntersectionObserver', observerReporting(false));
     expect(await intentsHeard()).toEqual([]);
+  });
+
+  it("asks for the largest outlet's rows alone before the list's first rows are drawn", async () => {
+    vi.stubGlobal('IntersectionObserver', observerReporting(true));
+    expect(await intentsHeard(false)).toEqual(['big']);
   });
 
   it('asks for nothing when the reader wants to save data', async () => {

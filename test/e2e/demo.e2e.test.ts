@@ -95,7 +95,7 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     expect(await harbor.getByText('已讀').count()).toBe(1);
   });
 
-  it("fetches the outlets' rows at idle once their list is on screen: at once beside the list, on a phone when the filters open", async () => {
+  it("fetches the outlets' rows once their list is on screen: at once beside the list, on a phone when the filters open", async () => {
     const tagFiles = (on: Page) => {
       const urls: string[] = [];
       on.on('request', (request) => {
@@ -117,7 +117,7 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
     await phone.waitForTimeout(500);
     expect(narrow).toEqual([]);
     await phone.getByRole('button', { name: /篩選/ }).click();
-    // Headless Chromium gives this page no idle period: the prefetch runs at the idle callback's timeout.
+    // Once the panel is on screen (the task after it is drawn).
     await expect.poll(() => narrow.length, { timeout: 5000 }).toBe(outlets);
     await phone.close();
   });

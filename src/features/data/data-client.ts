@@ -35,7 +35,10 @@ const cache = new Map<string, Promise<unknown>>();
  * saying why not (network, or HTTP status).
  */
 export async function fetchData(path: string): Promise<Response> {
-  const url = DATA_BASE + path;
+  return dataContent(await request(DATA_BASE + path));
+}
+
+async function request(url: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -43,7 +46,21 @@ export async function fetchData(path: string): Promise<Response> {
     throw new DataError(url);
   }
   if (!response.ok) throw new DataError(url, response.status);
-  return dataContent(response);
+  return response;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A JSON file under `data/`, parsed (inflated first when compressed). Its bytes are parsed here rather
+ * than read again through a second Response: each read of a body waits for a turn of the main thread,
+ * which on the first screen runs the app's script and first render.
+ */
+export async function fetchJson<T>(path: string): Promise<T> {
+  const response = await request(DATA_BASE + path);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!isCompressedData(bytes)) return JSON.parse(utf8.decode(bytes)) as T;
+  return (await new Response(inflated(bytes)).json()) as T;
 }
 
 /**
@@ -57,11 +74,11 @@ export async function dataContent(response: Response): Promise<Response> {
   const bytes = new Uint8Array(await response.arrayBuffer());
   const init = { status: response.status, statusText: response.statusText };
   if (!isCompressedData(bytes)) return new Response(bytes, init);
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')), init);
+  return new Response(inflated(bytes), init);
 }
 
-async function fetchJson<T>(path: string): Promise<T> {
-  return (await (await fetchData(path)).json()) as T;
+function inflated(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  return new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
 }
 
 function cached<T>(path: string): Promise<T> {
@@ -74,8 +91,18 @@ function cached<T>(path: string): Promise<T> {
   return promise;
 }
 
+/** The manifest once read: the list draws in its first render when it arrived before the app ran. */
+let manifestRead: Manifest | undefined;
+
 export function loadManifest(): Promise<Manifest> {
-  return cached<Manifest>('manifest.json');
+  const promise = cached<Manifest>('manifest.json');
+  if (!manifestRead) void promise.then((manifest) => (manifestRead = manifest)).catch(() => undefined);
+  return promise;
+}
+
+/** The manifest if it has arrived (see loadManifest), else undefined. */
+export function peekManifest(): Manifest | undefined {
+  return manifestRead;
 }
 
 export async function loadShard(manifest: Manifest, index: number): Promise<PostMeta[]> {
@@ -169,6 +196,7 @@ export async function loadRow(manifest: Manifest, row: number): Promise<PostMeta
 /** For tests: forget everything fetched. */
 export function resetDataCache(): void {
   cache.clear();
+  manifestRead = undefined;
   arrived.clear();
   decodedTagRows.clear();
 }

@@ -1,12 +1,12 @@
 /**
  * The data of the list's first screen, asked for as the app starts rather than as the list renders: the
- * manifest, then the groups and, for a list without filters, the shards of its newest rows, the moment
+ * manifest and the groups and, for a list without filters, the shards of its newest rows, the moment
  * the manifest is read. The list then draws its first rows in its first render, instead of placeholders
  * a shard later. (Preloading the manifest and groups from index.html broke the offline app's reload.)
  */
 import { loadManifest, loadRow } from '../data/data-client.ts';
 import { readFilters, hasFilters } from './filter-state.ts';
-import { loadRowGroups } from './groups/collapse-rows.ts';
+import { fetchRowGroupsFile, loadRowGroups } from './groups/collapse-rows.ts';
 
 /**
  * Rows fetched ahead: a tall first screen's (~900 px of 112 px rows) with the list's overscan, and the
@@ -15,15 +15,25 @@ import { loadRowGroups } from './groups/collapse-rows.ts';
  */
 export const FIRST_SCREEN_ROWS = 24;
 
-/** Starts the first screen's fetches for a list at `search` (the URL's query); failures are left to the list. */
-export function prefetchFirstScreen(search: string): void {
+/**
+ * Whether a page at `pathname` shows the list (the router's index and `index.html` routes, see
+ * app/routes.tsx), told before the router is loaded.
+ */
+export function isListPath(pathname: string, base: string = import.meta.env.BASE_URL): boolean {
+  const rest = pathname.startsWith(base) ? pathname.slice(base.length) : `${pathname}/` === base ? '' : undefined;
+  return rest === '' || rest === 'index.html';
+}
+
+/**
+ * Starts the first screen's fetches for a list at `search` (the URL's query). Settles once they have
+ * (failures are left to the list).
+ */
+export async function prefetchFirstScreen(search: string): Promise<void> {
   const plain = !hasFilters(readFilters(new URLSearchParams(search)));
-  loadManifest().then(
-    (manifest) => {
-      void loadRowGroups(manifest);
-      if (!plain) return;
-      for (let position = 0; position < Math.min(FIRST_SCREEN_ROWS, manifest.postCount); position++) void loadRow(manifest, position).catch(() => undefined);
-    },
-    () => undefined,
-  );
+  const manifestRead = loadManifest().catch(() => undefined);
+  const groupsFile = fetchRowGroupsFile().catch(() => undefined);
+  const manifest = await manifestRead;
+  if (!manifest) return;
+  const rows = plain ? Array.from({ length: Math.min(FIRST_SCREEN_ROWS, manifest.postCount) }, (_, position) => loadRow(manifest, position)) : [];
+  await Promise.allSettled([groupsFile, loadRowGroups(manifest), ...rows]);
 }

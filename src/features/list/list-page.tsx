@@ -9,7 +9,7 @@ import { ShareButton } from '../article/share-button.tsx';
 import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { useSettings } from '../../ui/settings.tsx';
-import { loadManifest, loadRow, prefetchTagRows } from '../data/data-client.ts';
+import { loadManifest, loadRow, peekManifest, prefetchTagRows } from '../data/data-client.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { useFacetCounts } from '../filters/facet-counts.ts';
 import { TagFilter } from '../filters/tag-filter.tsx';
@@ -29,7 +29,7 @@ import { viewTitle } from './view-title.ts';
 
 export function ListPage() {
   const t = useMessages();
-  const manifest = useAsync(loadManifest, []);
+  const manifest = useAsync(loadManifest, [], peekManifest());
   useEffect(() => {
     if (manifest.status !== 'ready') document.title = t.siteTitle;
   }, [t, manifest.status]);
@@ -172,7 +172,14 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
     <div className="list-page" data-filters-open={filtersOpen}>
       <aside className="filters" aria-label={t.filters} data-open={filtersOpen}>
         <div id="filter-controls" className="filter-controls">
-          <TagFilter tags={manifest.tags} selected={filters.tags} onChange={(tags) => setFilters({ tags })} onIntent={prefetchTag} counts={facetCounts} />
+          <TagFilter
+            tags={manifest.tags}
+            selected={filters.tags}
+            onChange={(tags) => setFilters({ tags })}
+            onIntent={prefetchTag}
+            fetchAhead={count !== undefined}
+            counts={facetCounts}
+          />
           <DateFilter from={filters.from} to={filters.to} min={oldest} max={newest} onChange={(range) => setFilters({ from: range.from, to: range.to })} />
           {/* With the filters, which fold away on a phone: the first rows stay in view. */}
           <CollapseChoice collapse={collapsed?.collapse ?? true} onChange={(collapse) => collapsed?.setCollapse(collapse)} />

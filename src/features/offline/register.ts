@@ -1,6 +1,7 @@
 /**
- * The service worker (see src/indexer/vite/offline-app.ts), registered once the page has loaded, and
- * what the page learns from it: a new version waiting after a deploy, taken when the reader asks.
+ * The service worker (see src/indexer/vite/offline-app.ts), registered once the list's first data has
+ * arrived and the page is idle (main.tsx), and what the page learns from it: a new version waiting
+ * after a deploy, taken when the reader asks.
  */
 import { createElement, useSyncExternalStore } from 'react';
 import type { Root } from 'react-dom/client';

@@ -4,7 +4,7 @@
  * Works on list positions, before any shard arrives, so the list's height stays exact.
  */
 import { GROUPS_FILE, type Manifest, type RowGroups } from '../../../shared/types.ts';
-import { fetchData } from '../../data/data-client.ts';
+import { fetchJson } from '../../data/data-client.ts';
 import type { RowSet } from '../rows.ts';
 
 /** The groups as list positions (rows counted from the newest), each ascending. */
@@ -23,14 +23,25 @@ export interface CollapsedRows {
 }
 
 const NO_GROUPS: PositionGroups = { versions: [], stories: [] };
+let file: Promise<RowGroups> | undefined;
 let loaded: Promise<PositionGroups> | undefined;
 /** The groups once decoded: a list drawn after they arrived takes them in its first render. */
 let arrived: PositionGroups | undefined;
 
+/**
+ * The groups file as written. Its name is fixed, so it is asked for with the manifest rather than a
+ * round trip after it (see first-screen.ts); decoding it needs the manifest.
+ */
+export function fetchRowGroupsFile(): Promise<RowGroups> {
+  file ??= fetchJson<RowGroups>(GROUPS_FILE);
+  file.catch(() => (file = undefined));
+  return file;
+}
+
 /** The archive's groups, fetched once; none when the build wrote no groups file (or it failed to arrive). */
 export function loadRowGroups(manifest: Manifest): Promise<PositionGroups> {
-  loaded ??= fetchData(GROUPS_FILE)
-    .then(async (response) => (arrived = positionGroups((await response.json()) as RowGroups, manifest.postCount)))
+  loaded ??= fetchRowGroupsFile()
+    .then((groups) => (arrived = positionGroups(groups, manifest.postCount)))
     .catch(() => {
       loaded = undefined;
       return NO_GROUPS;
@@ -45,6 +56,7 @@ export function peekRowGroups(): PositionGroups | undefined {
 
 /** For tests: forget the fetched groups. */
 export function resetRowGroups(): void {
+  file = undefined;
   loaded = undefined;
   arrived = undefined;
 }
