@@ -160,31 +160,70 @@ function splitBy(positions: readonly number[], key: (at: number) => number): num
   return [...groups.values()].filter((group) => group.length > 1);
 }
 
-/** Whether `value` differs between two of the positions. */
-function varies(positions: readonly number[], value: (at: number) => number): boolean {
-  const first = value(positions[0]!);
-  for (let k = 1; k < positions.length; k++) if (value(positions[k]!) !== first) return true;
-  return false;
+/*
+ * refine runs once per repeated string of a post, and deeper for each longer one: its helpers are plain
+ * functions of (points, position, size), not closures made per call.
+ */
+
+/** The code point before position `at` (NONE at the start). */
+function pointBefore(points: Int32Array, at: number): number {
+  return at > 0 ? points[at - 1]! : NONE;
+}
+
+/** The code point after the string of `size` at `at` (NONE at the end). */
+function pointAfter(points: Int32Array, at: number, size: number): number {
+  return at + size < points.length ? points[at + size]! : NONE;
+}
+
+/** Whether two of the positions have different code points before them, and two different ones after. */
+function isAmbiguous(points: Int32Array, positions: readonly number[], size: number): boolean {
+  const first = positions[0]!;
+  let before = false;
+  let after = false;
+  for (let k = 1; k < positions.length && !(before && after); k++) {
+    before ||= pointBefore(points, positions[k]!) !== pointBefore(points, first);
+    after ||= pointAfter(points, positions[k]!, size) !== pointAfter(points, first, size);
+  }
+  return before && after;
+}
+
+/** The groups of two positions or more that the same code point follows (not NONE), in order of first occurrence. */
+function groupsByNext(points: Int32Array, positions: readonly number[], size: number): number[][] {
+  if (positions.length === 2) {
+    const next = pointAfter(points, positions[0]!, size);
+    return next !== NONE && next === pointAfter(points, positions[1]!, size) ? [positions as number[]] : [];
+  }
+  const groups = new Map<number, number[]>();
+  for (const at of positions) {
+    const next = pointAfter(points, at, size);
+    if (next === NONE) continue;
+    const group = groups.get(next);
+    if (group) group.push(at);
+    else groups.set(next, [at]);
+  }
+  const kept: number[][] = [];
+  for (const group of groups.values()) if (group.length > 1) kept.push(group);
+  return kept;
+}
+
+/** The code points from `start` to `end` as a string (apply reads a typed array as it is; a spread iterates it). */
+function stringOf(points: Int32Array, start: number, end: number): string {
+  return String.fromCodePoint.apply(null, points.subarray(start, end) as unknown as number[]);
 }
 
 /** `positions` all begin the same string of `size` CJK characters, which occurs there and nowhere else. */
 function refine(points: Int32Array, positions: readonly number[], size: number, emit: (token: string) => void): void {
-  const before = (at: number) => (at > 0 ? points[at - 1]! : NONE);
-  const after = (at: number) => (at + size < points.length ? points[at + size]! : NONE);
-  if (varies(positions, before) && varies(positions, after)) {
+  if (isAmbiguous(points, positions, size)) {
     const first = positions[0]!;
-    const inner = String.fromCodePoint(...points.subarray(first, first + size));
-    for (const next of new Set(positions.map(after))) if (next !== NONE) emit(contextMarker(inner + String.fromCodePoint(next)));
+    const inner = stringOf(points, first, first + size);
+    const nexts = new Set(positions.map((at) => pointAfter(points, at, size)));
+    for (const next of nexts) if (next !== NONE) emit(contextMarker(inner + String.fromCodePoint(next)));
     for (const at of positions) {
-      if (before(at) !== NONE && after(at) !== NONE) emit(String.fromCodePoint(...points.subarray(at - 1, at + size + 1)));
+      if (pointBefore(points, at) !== NONE && pointAfter(points, at, size) !== NONE) emit(stringOf(points, at - 1, at + size + 1));
     }
   }
   if (size >= MAX_CONTEXT) return;
-  for (const longer of splitBy(
-    positions.filter((at) => after(at) !== NONE),
-    after,
-  ))
-    refine(points, longer, size + 1, emit);
+  for (const longer of groupsByNext(points, positions, size)) refine(points, longer, size + 1, emit);
 }
 
 /** Tokens of a post's title and text (each folded), for tests and tools: as the build counts them. */

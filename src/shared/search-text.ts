@@ -170,12 +170,22 @@ export function isCjk(point: number): boolean {
 }
 
 const wordCharCache = new Map<number, boolean>();
+/** Each BMP code point's answer once found (0: not yet, 1: yes, 2: no): a Map lookup per punctuation mark cost the tokenizers. */
+let bmpWordChars: Uint8Array | undefined;
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
 /** Letters and digits of scripts that separate words with spaces (Latin, Greek, Cyrillic…). */
 export function isWordChar(point: number): boolean {
   if (point < 0x80) return (point >= 0x61 && point <= 0x7a) || (point >= 0x30 && point <= 0x39) || (point >= 0x41 && point <= 0x5a);
   if (isCjk(point)) return false;
+  if (point <= 0xffff) {
+    bmpWordChars ??= new Uint8Array(0x10000);
+    const known = bmpWordChars[point]!;
+    if (known !== 0) return known === 1;
+    const yes = WORD_CHAR.test(String.fromCharCode(point));
+    bmpWordChars[point] = yes ? 1 : 2;
+    return yes;
+  }
   let yes = wordCharCache.get(point);
   if (yes === undefined) {
     yes = WORD_CHAR.test(String.fromCodePoint(point));

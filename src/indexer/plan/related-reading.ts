@@ -36,12 +36,18 @@ export interface ReadingItem {
 /** A post's terms and their counts: the title's weighted above the lead's. */
 export function termCounts(title: string, lead: string): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (weight: number) => (token: string) => {
-    if (!isLongCjkGram(token)) counts.set(token, (counts.get(token) ?? 0) + weight);
-  };
-  tokenizeFolded(foldText(title), add(TITLE_WEIGHT));
-  tokenizeFolded(foldText(lead), add(1));
+  forEachTerm(title, lead, (term, weight) => counts.set(term, (counts.get(term) ?? 0) + weight));
   return counts;
+}
+
+/** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
+export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
+  tokenizeFolded(foldText(title), (token) => {
+    if (!isLongCjkGram(token)) add(token, TITLE_WEIGHT);
+  });
+  tokenizeFolded(foldText(lead), (token) => {
+    if (!isLongCjkGram(token)) add(token, 1);
+  });
 }
 
 /**
@@ -49,9 +55,12 @@ export function termCounts(title: string, lead: string): Map<string, number> {
  * pairs they contain, and made scoring four times slower.
  */
 function isLongCjkGram(token: string): boolean {
+  if (token.length < 3) return false;
   let length = 0;
-  for (const char of token) {
-    if (!isCjk(char.codePointAt(0)!)) return false;
+  for (let i = 0; i < token.length; i++) {
+    const point = token.codePointAt(i)!;
+    if (!isCjk(point)) return false;
+    if (point > 0xffff) i++;
     length++;
   }
   return length > 2;

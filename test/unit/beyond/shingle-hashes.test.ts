@@ -1,0 +1,91 @@
+/**
+ * The story print's fast parts (plan/shingle-hashes.ts, storyPrint's signature) against the plain
+ * definition they must match: the text's units, a string per shingle, fnv1a of each, MinHash over a Set.
+ */
+import { describe, expect, it } from 'vitest';
+import { MIN_SHINGLES, SHINGLE_UNITS, SIGNATURE_SIZE, storyPrint, storyUnits } from '../../../src/indexer/plan/same-story.ts';
+import { shingleHashes } from '../../../src/indexer/plan/shingle-hashes.ts';
+import { foldText } from '../../../src/shared/search-text.ts';
+import { fnv1a } from '../../../src/shared/types.ts';
+import { random } from '../../../src/tools/gen-corpus.ts';
+
+function shinglesPlainly(text: string): Set<number> {
+  const units = storyUnits(text);
+  const shingles = new Set<number>();
+  for (let at = 0; at + SHINGLE_UNITS <= units.length; at++) shingles.add(fnv1a(units.slice(at, at + SHINGLE_UNITS).join(' ')));
+  return shingles;
+}
+
+function mix32(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+function signaturePlainly(text: string): number[] | undefined {
+  const shingles = shinglesPlainly(text);
+  if (shingles.size < MIN_SHINGLES) return undefined;
+  const seeds = Array.from({ length: SIGNATURE_SIZE }, (_, n) => mix32(0x9e3779b9 ^ Math.imul(n + 1, 0x85ebca6b)));
+  return seeds.map((seed) => Math.min(...[...shingles].map((shingle) => mix32(shingle ^ seed))));
+}
+
+function expectSameShingles(text: string): void {
+  const fast = [...shingleHashes(foldText(text), SHINGLE_UNITS)];
+  expect(fast).toEqual([...shinglesPlainly(text)]);
+  const print = storyPrint(text);
+  const signature = signaturePlainly(text);
+  expect(print && { signature: [...print.signature], shingles: print.shingles }).toEqual(signature && { signature, shingles: fast.length });
+}
+
+/** Pieces of text of every kind the units treat apart. */
+const PIECES = [
+  '臺灣',
+  '台湾',
+  '烏克蘭總統',
+  '的',
+  '。',
+  '，',
+  ' ',
+  '\n',
+  '\u3000',
+  'AI',
+  'Hong',
+  'Kong',
+  '2026',
+  'COVID-19',
+  'ＡＢＣ',
+  '㎏',
+  '𠮷野家',
+  '\ud800',
+  '\udc00',
+  'é',
+  'Москва',
+  'カタカナ',
+  '한국어',
+  'x'.repeat(40),
+  '😀',
+  '-',
+];
+
+describe('shingle hashes', () => {
+  it('hash the shingles of Chinese, Latin and mixed text as a string per shingle would, in the order they first occur', () => {
+    expectSameShingles('交通部今天宣布，連接北部兩座港口的新輪渡航線將於下個月正式啟航，每日往返四班，票價比照既有航線。');
+    expectSameShingles('The ferry line opens next month, with four sailings a day; the ferry line opens next month.');
+    expectSameShingles('AI晶片 2026年 Hong Kong 的 COVID-19 𠮷野家的牛丼 \ud800 a\udc00b 😀 漢😀字');
+    expectSameShingles('');
+    expectSameShingles('四個字');
+  });
+
+  it('agree with the plain definition on random mixes, long texts and a short text after a long one', () => {
+    const next = random(20261206);
+    for (let n = 0; n < 200; n++) {
+      let text = '';
+      for (let piece = Math.floor(next() * 200); piece > 0; piece--) text += PIECES[Math.floor(next() * PIECES.length)];
+      expectSameShingles(text);
+    }
+    let long = '';
+    for (let n = 0; n < 20_000; n++) long += String.fromCharCode(0x4e00 + Math.floor(next() * 3000));
+    expectSameShingles(long);
+    expectSameShingles('之後的短文，只有幾個字而已，不足以成為一個簽名。');
+  });
+});
