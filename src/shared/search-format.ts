@@ -11,6 +11,7 @@
  *                 new post changes; its shard holds the rest (the newest); its directory page lists it
  *   tail/<hex>.bin a shard of the tail (searchTailShardPath): the index of the newest posts, from row
  *                 `meta.tail.from` on, in shards of its own. The shards above index the rows before it.
+ *   tail/dir/<hex>.json a page of the tail's directory (searchTailDirectoryPath), as dir/ is to the shards
  *
  * Why a tail: a post's few hundred tokens fall into as many shards, so a day's new posts, indexed with
  * the rest, changed most shards of the index (at 200k posts, a fetch of 66 posts rewrote 3,160 files,
@@ -27,22 +28,25 @@
  * keep their bytes and their names.
  *
  * Shard layout: a little-endian u32 header length, the header as UTF-8 JSON ({@link ShardHeader}, written
- * front-coded: see encodeShardHeader), then
- * the postings. Rows count from the oldest post (see types.ts), so a new post's postings are appended
- * to its tokens' lists and leave every other list as it was. A token's postings are, per post holding
- * it, ascending: the row minus the previous row
- * (varint; the first is the row itself), then one weight byte: bit 0 = the token is in the title,
- * bits 1–7 = times it occurs (capped at 127).
+ * front-coded: see encodeShardHeader), then each token's postings, end to end. Rows count from the oldest
+ * post (see types.ts), so a new post's postings are appended to its tokens' lists and leave every other
+ * list as it was. A token's postings are, per post holding it, ascending, its row and one weight:
+ * bit 0 = the token is in the title, bits 1–7 = times it occurs (capped at 127); a short list as varint
+ * row deltas and weight bytes, a longer one compact (bitmap or deltas, weights as 2-bit codes): see
+ * search-postings.ts.
  */
 import { lastIndexBefore } from './binary-search.ts';
+import { decodePostings } from './search-postings.ts';
 
 /**
  * 5: tokens hold the grams of CJK runs and Latin pairs joined by - or . (see search-text.ts).
  * 6: and each post's context markers and grams, which make runs of 5+ characters exact (search-contexts.ts).
  * 7: a marker keyed by the inner string and the character after it (beside the gram a query fetches).
  * 8: shards listed in directory pages (search-directory.ts), meta.json naming the pages.
+ * 9: lists of 16+ postings written compact (search-postings.ts); the tail's shards smaller, listed in
+ *    directory pages of their own.
  */
-export const SEARCH_FORMAT_VERSION = 8;
+export const SEARCH_FORMAT_VERSION = 9;
 
 export interface SearchMeta {
   version: number;
@@ -58,10 +62,11 @@ export interface SearchMeta {
    */
   variants: string[][];
   /**
-   * The tail (see above): its first row, and the first token of each of its shards, ascending. Absent
-   * from an index of an older version (a page may meet one in a cache for a while after a deploy).
+   * The tail (see above): its first row, and the first token of each page of its directory, ascending
+   * (pages under search/tail/dir/, as `directory` is to the shards before it). Absent from an index of an
+   * older version (a page may meet one in a cache for a while after a deploy).
    */
-  tail?: { from: number; firstTokens: string[] };
+  tail?: { from: number; directory: string[] };
 }
 
 export interface ShardHeader {
@@ -100,6 +105,11 @@ export function searchDirectoryPath(firstToken: string): string {
 }
 
 export const SEARCH_TAIL_FOLDER = 'search/tail/';
+
+/** Path of the tail's directory page whose first shard's first token is `firstToken`. */
+export function searchTailDirectoryPath(firstToken: string): string {
+  return `${SEARCH_TAIL_FOLDER}dir/${fileNameOf(firstToken)}.json`;
+}
 
 /** Path of the tail's shard whose first token is `firstToken` (see the module comment). */
 export function searchTailShardPath(firstToken: string): string {
@@ -200,37 +210,6 @@ export function decodeShard(bytes: Uint8Array): DecodedShard {
       return decodePostings(body.subarray(i === 0 ? 0 : header.ends[i - 1]!, header.ends[i]!), header.counts[i]!);
     },
   };
-}
-
-export function decodePostings(bytes: Uint8Array, count: number): Postings {
-  const rows = new Int32Array(count);
-  const weights = new Uint8Array(count);
-  let at = 0;
-  let row = 0;
-  for (let n = 0; n < count; n++) {
-    const [delta, next] = readVarint(bytes, at);
-    row += delta;
-    rows[n] = row;
-    weights[n] = bytes[next]!;
-    at = next + 1;
-  }
-  return { rows, weights };
-}
-
-/**
- * The unsigned varint at `at` (7 bits a byte, low bits first) and the position after it. The pair
- * costs nothing in V8's optimized code (it is not allocated), and this loop, with its scale, decodes
- * ~4x faster than one raising 2 to a shift.
- */
-export function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, at];
-    scale *= 128;
-  }
 }
 
 /**

@@ -21,7 +21,15 @@ import * as pagefind from 'pagefind';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache } from '../features/search/search-client.ts';
 import { directoryPagesFor, joinDirectoryPages, type SearchDirectoryPage } from '../shared/search-directory.ts';
-import { SEARCH_META_PATH, searchDirectoryPath, searchShardPath, searchTailShardPath, shardHolding, type SearchMeta } from '../shared/search-format.ts';
+import {
+  SEARCH_META_PATH,
+  searchDirectoryPath,
+  searchShardPath,
+  searchTailDirectoryPath,
+  searchTailShardPath,
+  shardHolding,
+  type SearchMeta,
+} from '../shared/search-format.ts';
 import { foldText, tokenize } from '../shared/search-text.ts';
 import { ingestPosts } from '../indexer/ingest.ts';
 import { buildSearchFiles } from '../indexer/search/search-shards.ts';
@@ -135,10 +143,13 @@ async function ownIndex(posts: Post[]): Promise<EngineResult> {
     const tokens = tokenize(query);
     const pages = directoryPagesFor(meta.directory, tokens, []);
     const listing = joinDirectoryPages(pages.map(pageOf));
+    const tailPages = directoryPagesFor(meta.tail?.directory ?? [], tokens, []);
+    const tailListing = joinDirectoryPages(tailPages.map((first) => JSON.parse(files.get(searchTailDirectoryPath(first)) as string) as SearchDirectoryPage));
     const paths = new Set([
       ...pages.map(searchDirectoryPath),
+      ...tailPages.map(searchTailDirectoryPath),
       ...shardPaths(listing.firstTokens, searchShardPath, tokens),
-      ...shardPaths(meta.tail?.firstTokens ?? [], searchTailShardPath, tokens),
+      ...shardPaths(tailListing.firstTokens, searchTailShardPath, tokens),
     ]);
     return gz(SEARCH_META_PATH) + [...paths].reduce((sum, path) => sum + gz(path), 0);
   });

@@ -238,11 +238,11 @@ describe('patching the written search index', () => {
     };
     const posts: Post[] = [
       { key: 'p0', title: 'ab', text: 'beta' },
-      ...Array.from({ length: 99 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' })),
+      ...Array.from({ length: 599 }, (_, n) => ({ key: `p${n + 1}`, title: 'beta', text: 'beta' })),
     ];
     const before = await index(posts);
     expect(readSearchListing(readerOf(before))!.firstTokens).toEqual(['ab', 'beta']);
-    const next = posts.map((post, row) => (row > 0 && row < 97 ? { key: `${post.key}-e`, title: 'delta', text: 'delta' } : post));
+    const next = posts.map((post, row) => (row > 0 && row < 597 ? { key: `${post.key}-e`, title: 'delta', text: 'delta' } : post));
     const after = await index(next);
     expect(readSearchListing(readerOf(after))!.firstTokens).toEqual(['ab', 'delta']);
 

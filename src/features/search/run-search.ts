@@ -7,12 +7,12 @@
  * from the number of posts matching the whole term, not its pieces.
  */
 import { isContextToken } from '../../shared/search-contexts.ts';
-import { directoryPagesFor, joinDirectoryPages } from '../../shared/search-directory.ts';
-import { MAX_OCCURRENCES, TITLE_BIT, newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings } from '../../shared/search-format.ts';
+import { MAX_OCCURRENCES, TITLE_BIT, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm, type Spelling } from './parse-query.ts';
-import { loadSearchDirectoryPage, loadSearchMeta, loadSearchPiece, loadSearchShard, loadSearchTailShard } from './search-client.ts';
+import { loadIndex } from './load-index.ts';
+import { loadSearchMeta } from './search-client.ts';
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -43,55 +43,20 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   const meta = await loadSearchMeta();
   const query = parseQuery(queryText, meta.variants);
   const spellings = query.terms.flatMap((term) => term.spellings);
-  const tokens = new Set(spellings.flatMap((spelling) => [...spelling.tokens, ...spelling.windows.flatMap((test) => [test.marker, test.gram])]));
+  // A window test needs its gram only where its marker is: the marker sorts beside a gram the query
+  // reads anyway, the gram often in a shard of its own (see search-contexts.ts). So the grams come second.
+  const tokens = new Set(spellings.flatMap((spelling) => [...spelling.tokens, ...spelling.windows.map((test) => test.marker)]));
   const prefixes = new Set(spellings.flatMap((spelling) => spelling.prefixes));
-  // The newest posts are in the tail, in shards of its own: a token's postings may be in both (an
-  // archive smaller than the tail's span has only a tail). Shards are known by their first tokens.
-  const tailFirst = meta.tail?.firstTokens ?? [];
-  const shardsNeeded = (firstTokens: readonly string[]) => [
-    ...new Set([
-      ...[...tokens].flatMap((token) => shardHolding(firstTokens, token) ?? []),
-      ...[...prefixes].flatMap((prefix) => shardsHoldingPrefix(firstTokens, prefix)),
-    ]),
-  ];
-  // meta.json names the tail's shards: they are fetched while the directory's pages are.
-  const loadingTail = Promise.all(shardsNeeded(tailFirst).map(async (first) => [first, await loadSearchTailShard(first)] as const));
-  loadingTail.catch(() => {});
-  // The shards before the tail, and their tokens' pieces, as the directory's pages of these tokens list them.
-  const { firstTokens, pieces: pieceCounts } = joinDirectoryPages(
-    await Promise.all(directoryPagesFor(meta.directory, tokens, prefixes).map(loadSearchDirectoryPage)),
-  );
-  // A common token keeps its older postings in pieces (its directory page says how many): fetched beside the shards.
-  const pieced = Object.keys(pieceCounts).filter(
-    (token) => tokens.has(token) || (!isContextToken(token) && [...prefixes].some((prefix) => token.startsWith(prefix))),
-  );
-  const [shardEntries, tailEntries, pieceLists] = await Promise.all([
-    Promise.all(shardsNeeded(firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),
-    loadingTail,
-    Promise.all(pieced.map((token) => Promise.all(Array.from({ length: pieceCounts[token]! }, (_, k) => loadSearchPiece(token, k))))),
-  ]);
+  let index = await loadIndex(meta, tokens, prefixes);
+  const windowGrams = spellings.flatMap((spelling) => spelling.windows.filter((test) => index.postingsOf(test.marker)).map((test) => test.gram));
+  if (windowGrams.some((gram) => !tokens.has(gram))) index = await loadIndex(meta, new Set([...tokens, ...windowGrams]), prefixes);
   if (signal?.aborted) throw new SearchCancelled();
-  const shards = new Map(shardEntries);
-  const tailShards = new Map(tailEntries);
-  const pieces = new Map(pieced.map((token, i) => [token, pieceLists[i]!]));
-  // In list positions (newest first), like every row set of the list.
-  const postingsIn = (loaded: ReadonlyMap<string, DecodedShard>, firstTokens: readonly string[], token: string) => {
-    const first = shardHolding(firstTokens, token);
-    return first === undefined ? undefined : loaded.get(first)?.postings(token);
-  };
-  const postingsOf = (token: string): Postings | undefined => {
-    const head = postingsIn(shards, firstTokens, token);
-    const tail = postingsIn(tailShards, tailFirst, token);
-    const parts = [...(head ? [...(pieces.get(token) ?? []), head] : []), ...(tail ? [tail] : [])];
-    return parts.length > 0 ? newestFirst(parts, meta.postCount) : undefined;
-  };
+  const { postingsOf } = index;
   // A run's postings: those of every token beginning with it, found in the headers of the shards fetched
   // (its grams; not the markers and context grams that begin with it too).
   const postingsOfPrefix = (prefix: string): Postings | undefined => {
     const held = new Set<string>();
-    for (const loaded of [shards, tailShards]) {
-      for (const shard of loaded.values()) for (const token of shard.header.tokens) if (token.startsWith(prefix) && !isContextToken(token)) held.add(token);
-    }
+    for (const token of index.tokensHeld()) if (token.startsWith(prefix) && !isContextToken(token)) held.add(token);
     const lists = [...held].flatMap((token) => postingsOf(token) ?? []);
     return lists.length > 0 ? mergePostings(lists, meta.postCount) : undefined;
   };

@@ -10,6 +10,7 @@ import {
   searchDirectoryPath,
   searchPiecePath,
   searchShardPath,
+  searchTailDirectoryPath,
   searchTailShardPath,
   type DecodedShard,
   type Postings,
@@ -49,12 +50,18 @@ export function loadSearchDirectoryPage(firstToken: string): Promise<SearchDirec
   return cached(path, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(path))) as SearchDirectoryPage);
 }
 
+/** The tail's directory page whose first token is `firstToken` (a name from meta.json's tail.directory). */
+export function loadSearchTailDirectoryPage(firstToken: string): Promise<SearchDirectoryPage> {
+  const path = searchTailDirectoryPath(firstToken);
+  return cached(path, async () => JSON.parse(new TextDecoder().decode(await fetchBytes(path))) as SearchDirectoryPage);
+}
+
 /** The shard whose first token is `firstToken` (a name from a directory page). */
 export function loadSearchShard(firstToken: string): Promise<DecodedShard> {
   return loadShardFile(searchShardPath(firstToken));
 }
 
-/** The tail's shard whose first token is `firstToken` (a name from meta.json's tail.firstTokens). */
+/** The tail's shard whose first token is `firstToken` (a name from a page of the tail's directory). */
 export function loadSearchTailShard(firstToken: string): Promise<DecodedShard> {
   return loadShardFile(searchTailShardPath(firstToken));
 }

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
+import { SEARCH_FORMAT_VERSION, SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
 import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
 import { collectGarbage } from '../collect-garbage.ts';
@@ -170,8 +170,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const tailFrom = searchTailStart(built.postCount, tailRows);
   // A patched plan says how rows moved: the cached keys are not needed.
   const cachedRows = previous?.searchRows(!patch);
-  const oldTail = cachedRows?.tail;
-  const mapping = oldTail ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
+  // An index of another format is written anew: its files cannot be read as this one's.
+  const oldTail = cachedRows?.tail?.version === SEARCH_FORMAT_VERSION ? cachedRows.tail : undefined;
+  const mapping = oldTail && cachedRows ? (patch ? patch.search.mapping : mapRows(cachedRows.keys, keys)) : undefined;
   const head = mapping && headMapping(mapping, oldTail!.from, tailFrom);
   const searchPatch = head && head.mapping.freshRows.length <= Math.max(PATCH_MIN_ROWS, built.postCount * PATCH_SHARE) ? head.mapping : undefined;
   // A tail whose posts are all as they were (an older post edited) is kept as written.
@@ -207,12 +208,12 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   let tail: TailStats;
   if (tailPart) {
     const written = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
-    tail = { ...written.tail, tokens: written.tokens, bytes: written.bytes };
+    tail = { ...written.tail, tokens: written.tokens, bytes: written.bytes, shards: written.shards, version: SEARCH_FORMAT_VERSION };
   } else {
     tail = keptTail!;
     for (const [path, hash] of before) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
   }
-  const tailOfMeta = { from: tail.from, firstTokens: tail.firstTokens };
+  const tailOfMeta = { from: tail.from, directory: tail.directory };
   let search: CachedRows['stats'];
   let inPlace = false;
   if (searchPatch && head) {
@@ -275,7 +276,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     search: {
       tokens: search.tokens + tail.tokens,
       bytes: search.bytes + tail.bytes,
-      shards: search.shards + tail.firstTokens.length,
+      shards: search.shards + tail.shards,
       pieces: search.pieces,
       tailPosts: built.postCount - tailFrom,
       addSeconds: rowsSeconds,

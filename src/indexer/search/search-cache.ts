@@ -20,10 +20,11 @@ export interface CachedRows {
   buildId: string;
   stats: Pick<SearchIndexStats, 'tokens' | 'bytes' | 'shards' | 'pieces'>;
   /**
-   * The tail's first row and shards (as meta.json names them), its tokens and bytes. Absent in a
-   * cache written before indexes had a tail: such an index is not patched.
+   * The tail's first row and directory (as meta.json names them), its tokens, bytes and shards, and
+   * the search format it was written in. Absent in a cache written before indexes had a tail: such an
+   * index is not patched (nor one of another format).
    */
-  tail?: { from: number; tokens: number; bytes: number; firstTokens: string[] };
+  tail?: { from: number; tokens: number; bytes: number; shards: number; directory: string[]; version: number };
   keys: string[];
 }
 

@@ -22,6 +22,7 @@ import {
   type SearchMeta,
   type ShardHeader,
 } from '../../shared/search-format.ts';
+import { plainPostings } from '../../shared/search-postings.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
@@ -69,9 +70,14 @@ function readShardFile(read: ReadIndexFile, path: string): WrittenShard {
   return { header, body: bytes.subarray(4 + headerLength) };
 }
 
-/** The postings of token n of a shard. */
+/** The postings of token n of a shard, as written. */
 function restOf(shard: WrittenShard, n: number): Uint8Array {
   return shard.body.subarray(n === 0 ? 0 : shard.header.ends[n - 1]!, shard.header.ends[n]!);
+}
+
+/** The postings of token n of a shard (or of a piece, n = 0) in the plain form, which patches merge. */
+function plainOf(shard: WrittenShard, n: number): Uint8Array {
+  return plainPostings(restOf(shard, n), shard.header.counts[n]!);
 }
 
 /**
@@ -81,7 +87,7 @@ function restOf(shard: WrittenShard, n: number): Uint8Array {
 function wholeList(read: ReadIndexFile, token: string, rest: Uint8Array, restCount: number, pieceCount: number): TokenPostings {
   if (pieceCount === 0) return { token, count: restCount, postings: rest.slice() };
   const pieces = Array.from({ length: pieceCount }, (_, k) => readShardFile(read, searchPiecePath(token, k)));
-  const parts = [...pieces.map((piece) => piece.body), rest];
+  const parts = [...pieces.map((piece) => plainOf(piece, 0)), rest];
   const out = new Uint8Array(parts.reduce((size, part) => size + part.length + 5, 0));
   let at = 0;
   let lastRow = 0;
@@ -138,7 +144,7 @@ function patchPieced(
     const row = freshInPieces[0]!;
     let found = false;
     for (let k = 0; k < pieceCount && !found; k++) {
-      const body = readShardFile(read, searchPiecePath(token, k)).body;
+      const body = plainOf(readShardFile(read, searchPiecePath(token, k)), 0);
       let at = 0;
       for (let current = 0; at < body.length;) {
         current += varintAt(body, at);
@@ -181,7 +187,7 @@ export function* readWrittenIndex(read: ReadIndexFile): Generator<TokenPostings>
     const shard = readShardFile(read, searchShardPath(first));
     for (let n = 0; n < shard.header.tokens.length; n++) {
       const token = shard.header.tokens[n]!;
-      yield wholeList(read, token, restOf(shard, n), shard.header.counts[n]!, listing.pieces[token] ?? 0);
+      yield wholeList(read, token, plainOf(shard, n), shard.header.counts[n]!, listing.pieces[token] ?? 0);
     }
   }
 }
@@ -288,7 +294,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
       const change = nextChange();
       if (oldToken !== undefined && (change === undefined || oldToken < change)) {
         // A token no change reaches: its part of the shard as it was, its pieces as they are.
-        await cutter.add(oldToken, restOf(old, n), old.header.counts[n]!);
+        await cutter.addWritten(oldToken, restOf(old, n), old.header.counts[n]!);
         n++;
         continue;
       }
@@ -298,7 +304,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
       const oldPieceCount = wasThere ? (pieces[token] ?? 0) : 0;
       const quick =
         oldPieceCount > 0
-          ? patchPieced(read, token, restOf(old, n), oldPieceCount, fresh.get(token), dropped.has(token) ? droppedRows : [], newRowOf, piecePostings)
+          ? patchPieced(read, token, plainOf(old, n), oldPieceCount, fresh.get(token), dropped.has(token) ? droppedRows : [], newRowOf, piecePostings)
           : undefined;
       if (quick) {
         n++;
@@ -308,7 +314,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
         await cutter.add(token, quick.rest, quick.restCount);
         continue;
       }
-      const before = wasThere ? wholeList(read, token, restOf(old, n), old.header.counts[n]!, pieces[token] ?? 0) : undefined;
+      const before = wasThere ? wholeList(read, token, plainOf(old, n), old.header.counts[n]!, pieces[token] ?? 0) : undefined;
       if (wasThere) n++;
       const freshList = fresh.get(token);
       const list = before ? { token, ...mergeShifted(before.postings, freshList?.postings, newRowOf) } : freshList;

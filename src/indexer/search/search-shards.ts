@@ -11,10 +11,12 @@ import {
   searchDirectoryPath,
   searchPiecePath,
   searchShardPath,
+  searchTailDirectoryPath,
   searchTailShardPath,
   type SearchMeta,
   type ShardHeader,
 } from '../../shared/search-format.ts';
+import { encodePostings } from '../../shared/search-postings.ts';
 import { fnv1a } from '../../shared/types.ts';
 import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
@@ -34,6 +36,13 @@ export const SEARCH_SHARD_BYTES = 32 * 1024;
  */
 export const TAIL_ROWS = 2048;
 
+/**
+ * Postings per shard of the tail, about. The tail's lists are short, so its shards are nearly all
+ * header (tokens), and a query fetches one per token: at 32 KB, a run of nine characters fetched
+ * 181 KB of tail for the ~1,300 posts in it (at 200k real-shaped posts). Its pages list them.
+ */
+export const TAIL_SHARD_BYTES = 8 * 1024;
+
 export type SearchTail = NonNullable<SearchMeta['tail']>;
 
 /** The first row of the tail of an index of `postCount` posts. */
@@ -43,7 +52,7 @@ export function searchTailStart(postCount: number, tailRows = TAIL_ROWS): number
 
 /** A tail holding no post: an index with all its rows in the shards before it. */
 export function emptyTail(postCount: number): SearchTail {
-  return { from: postCount, firstTokens: [] };
+  return { from: postCount, directory: [] };
 }
 
 /**
@@ -84,15 +93,16 @@ export async function writeSearchShards(
 
 /**
  * Cuts the tail's token stream (the postings of rows `from` on, in token order) into the tail's
- * shards. A tail has no pieces: its lists are short. Returns the tail for meta.json, its bytes and
- * its number of tokens.
+ * shards, and writes the pages of its directory. A tail has no pieces: its lists are short. Returns the
+ * tail for meta.json, its bytes (pages included), its number of tokens and of shards.
  */
 export async function writeSearchTail(
   lists: Iterable<TokenPostings>,
   from: number,
-  write: (path: string, body: Uint8Array) => Promise<void>,
-  shardBytes = SEARCH_SHARD_BYTES,
-): Promise<{ tail: SearchTail; bytes: number; tokens: number }> {
+  write: (path: string, body: Uint8Array | string) => Promise<void>,
+  shardBytes = TAIL_SHARD_BYTES,
+  pageShards = PAGE_SHARDS,
+): Promise<{ tail: SearchTail; bytes: number; tokens: number; shards: number }> {
   const cutter = new ShardCutter(write, shardBytes, searchTailShardPath);
   let tokens = 0;
   for (const list of lists) {
@@ -100,7 +110,14 @@ export async function writeSearchTail(
     await cutter.add(list.token, list.postings, list.count);
   }
   await cutter.flush();
-  return { tail: { from, firstTokens: cutter.firstTokens }, bytes: cutter.bytes, tokens };
+  const { directory, pages } = cutDirectory(cutter.firstTokens, {}, pageShards);
+  let bytes = cutter.bytes;
+  for (const page of pages) {
+    const json = JSON.stringify(page);
+    bytes += Buffer.byteLength(json);
+    await write(searchTailDirectoryPath(page.firstTokens[0]!), json);
+  }
+  return { tail: { from, directory }, bytes, tokens, shards: cutter.firstTokens.length };
 }
 
 /**
@@ -130,7 +147,7 @@ export async function writeSearchMeta(
   return { bytes: bytes + Buffer.byteLength(json), pages: paths };
 }
 
-/** Writes a token's pieces (see splitIntoPieces), numbered from `first`; returns their bytes. */
+/** Writes a token's pieces (see splitIntoPieces, in the plain form), numbered from `first`; returns their bytes. */
 export async function writePieces(
   token: string,
   pieces: readonly Uint8Array[],
@@ -140,7 +157,8 @@ export async function writePieces(
 ): Promise<number> {
   let bytes = 0;
   for (const [k, piece] of pieces.entries()) {
-    const file = encodeShard({ tokens: [token], ends: [piece.length], counts: [piecePostings] }, piece);
+    const body = encodePostings(piece, piecePostings);
+    const file = encodeShard({ tokens: [token], ends: [body.length], counts: [piecePostings] }, body);
     bytes += file.length;
     await write(searchPiecePath(token, first + k), file);
   }
@@ -170,12 +188,18 @@ export class ShardCutter {
     private readonly pathOf = searchShardPath,
   ) {}
 
-  /** Whether a token whose shard part has `restLength` bytes would begin a new shard, after what this one holds. */
+  /** Whether a token whose shard part has `restLength` bytes (as written) would begin a new shard, after what this one holds. */
   cutsBefore(token: string, restLength: number): boolean {
     return endsShardBefore(token, this.size + this.headerSize, restLength + tokenHeaderBytes(token), this.shardBytes);
   }
 
+  /** Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). */
   async add(token: string, rest: Uint8Array, restCount: number): Promise<void> {
+    await this.addWritten(token, encodePostings(rest, restCount), restCount);
+  }
+
+  /** Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so). */
+  async addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> {
     if (this.cutsBefore(token, rest.length)) await this.flush();
     this.header.tokens.push(token);
     this.parts.push(rest);
@@ -313,7 +337,7 @@ export async function buildSearchFiles(
   for (const post of all) (post.row < tailFrom ? head : tail).addText(post.row, post.title, post.text);
   const files = new Map<string, Uint8Array | string>();
   const write = async (path: string, body: Uint8Array | string) => void files.set(path, body);
-  const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes);
+  const written = await writeSearchTail(mergePartialIndexes([tail.exportPartial()]), tailFrom, write, sizes.shardBytes, sizes.pageShards);
   await writeSearchShards(mergePartialIndexes([head.exportPartial()]), postCount, write, {
     shardBytes: sizes.shardBytes,
     piecePostings: sizes.piecePostings,
