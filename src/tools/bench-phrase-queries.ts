@@ -29,7 +29,7 @@ import { ingestPosts } from '../indexer/ingest.ts';
 import { countSearchTokens } from '../indexer/parse/count-tokens.ts';
 import { contextTokens, runPoints } from '../shared/search-contexts.ts';
 import { foldText } from '../shared/search-text.ts';
-import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH } from '../shared/search-format.ts';
+import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH, SEARCH_TAIL_FOLDER } from '../shared/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../indexer/search/search-index.ts';
 import { searchTailStart, writeSearchShards, writeSearchTail } from '../indexer/search/search-shards.ts';
 import type { PostFile } from '../shared/types.ts';
@@ -185,9 +185,9 @@ for (const { query, kind } of from ? REAL_QUERIES : QUERIES) {
   const result = await runSearch(query);
   const ms = performance.now() - started;
   answers[query] = result.rowsByDate;
-  // What finding the shards costs (meta.json and the directory's pages), beside the postings themselves.
+  // What finding the shards costs (meta.json and the directory's pages, the tail's too), beside the postings themselves.
   const directoryBytes = fetched
-    .filter((path) => path === SEARCH_META_PATH || path.startsWith(SEARCH_DIRECTORY_FOLDER))
+    .filter((path) => path === SEARCH_META_PATH || path.startsWith(SEARCH_DIRECTORY_FOLDER) || path.startsWith(`${SEARCH_TAIL_FOLDER}dir/`))
     .reduce((sum, path) => sum + statSync(join(out, 'data', path)).size, 0);
   const gzip = fetched.reduce((sum, path) => {
     const file = join(out, 'data', path);
