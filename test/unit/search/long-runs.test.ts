@@ -1,6 +1,7 @@
 /** Runs of five or more characters match only where the run occurs (issue 23, item 14; search-contexts.ts). */
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { CONTEXT_MARK, contextMarker, contextTokensOf, windowTests } from '../../../src/shared/search-contexts.ts';
+import { searchShardPath } from '../../../src/shared/search-format.ts';
 import { foldText } from '../../../src/shared/search-text.ts';
 import { random } from '../../../src/tools/gen-corpus.ts';
 import { LONG_RUN_POSTS } from './fixtures/long-run-posts.ts';
@@ -106,5 +107,26 @@ describe('runs of five to eight characters over texts full of repeats', () => {
       expect([run, await rowsOf(run)]).toEqual([run, expected]);
     }
     expect(checked).toBeGreaterThan(150);
+  });
+});
+
+describe('what a run of five or more characters fetches', () => {
+  // One token a shard: the window gram 中国外交部 would lie in the shard of the marker before it.
+  const posts = [
+    { title: '', text: '中國外交部長' },
+    { title: '', text: '甲中國外交乙丙中國外丁' },
+  ];
+
+  it("reads a window's gram only when a post holds the window's marker", async () => {
+    const fetched = await serveSearchIndex(posts, { tailRows: 1, shardBytes: 1 });
+    expect(await rowsOf('中國外交部')).toEqual([0]);
+    // No post holds 國外交部's marker: the gram 中國外交部 is not needed, nor the shard it would lie in.
+    expect(fetched.paths).not.toContain(searchShardPath(contextMarker(foldText('中國外交'))));
+  });
+
+  it("reads a window's gram when a post holds the window's marker", async () => {
+    const fetched = await serveSearchIndex(posts, { tailRows: 1, shardBytes: 1 });
+    expect(await rowsOf('甲中國外交')).toEqual([1]);
+    expect(fetched.paths).toContain(searchShardPath(foldText('甲中國外交')));
   });
 });
