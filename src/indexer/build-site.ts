@@ -4,7 +4,7 @@
  * dev server, the tests and the tools.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
@@ -16,13 +16,14 @@ import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { PhaseClock } from './phase-clock.ts';
+import { toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
 
 export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
   /** The site's output folder: its `data/` is written over, the rest left to the caller. */
   outDir: string;
-  /** The build cache: parsed posts, what the last build saw and wrote, the bundled worker. */
+  /** The build cache: parsed posts, what the last build saw and wrote. */
   cacheDir: string;
   /**
    * Worker threads that parse posts and write their files: a number (0: everything on this thread),
@@ -62,7 +63,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
     importedCodeFingerprint(PARSER_ENTRIES, fileURLToPath(LOCK_FILE)),
-    typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
+    typeof workers === 'number' ? startWorkers(workers) : workers,
   ]);
   const store = cache.posts;
   let storeKeys: string[] | undefined;
@@ -125,9 +126,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
  * The build's worker threads (none for 0), running the worker bundled for the current sources: bundled
  * and started when first asked for work (a small archive never is).
  */
-export async function startWorkers(cacheDir: string, size: number): Promise<WorkerPool | undefined> {
+export async function startWorkers(size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  return WorkerPool.start(size, () => bundledWorker(cacheDir, WORKER_SOURCE_DIRS.map(sourceDir), fileURLToPath(LOCK_FILE)));
+  const lockFile = fileURLToPath(LOCK_FILE);
+  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(lockFile)), WORKER_SOURCE_DIRS.map(sourceDir), lockFile));
 }
 
 function sourceDir(folder: string): string {

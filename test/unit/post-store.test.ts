@@ -340,4 +340,19 @@ describe('the disk post store', () => {
     writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     expect(await fingerprint()).not.toBe(edited);
   });
+
+  it('follows an import added since the last build, though it remembers the modules it found', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
+    writeFileSync(join(root, 'digest.ts'), 'export const digest = 1;');
+    writeFileSync(join(root, 'print.ts'), 'export const print = 1;');
+    const fingerprint = () => importedCodeFingerprint([join(root, 'digest.ts')], join(root, 'package-lock.json'));
+    const before = await fingerprint();
+    expect(await fingerprint()).toBe(before);
+    writeFileSync(join(root, 'digest.ts'), "import { print } from './print.ts';\nexport const digest = print;");
+    const importing = await fingerprint();
+    expect(importing).not.toBe(before);
+    writeFileSync(join(root, 'print.ts'), 'export const print = 2;');
+    expect(await fingerprint()).not.toBe(importing);
+  });
 });
