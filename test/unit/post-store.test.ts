@@ -11,7 +11,7 @@ import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/b
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
-import { digestOutcome } from '../../src/indexer/parse/post-digest.ts';
+import { digestOutcome, newPostScratch } from '../../src/indexer/parse/post-digest.ts';
 import { postFileFromBody, renderPostFile } from '../../src/indexer/parse/render-post.ts';
 
 const post = agoraPost;
@@ -179,7 +179,7 @@ describe('the disk post store', () => {
       'bad-yaml.md',
     ]) {
       const outcome = parsePost(name, readFileSync(resolve('test/fixtures/posts', name)), { timeZone: 'Asia/Taipei' });
-      const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome));
+      const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome, newPostScratch()));
       await store.close();
       expect(await store.get(key)).toEqual(outcome);
       const parts = await store.getForFile(key);
