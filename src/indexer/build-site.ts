@@ -4,7 +4,7 @@
  * dev server, the tests and the tools.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
@@ -16,13 +16,14 @@ import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { PhaseClock } from './phase-clock.ts';
+import { toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
-import { WorkerPool } from './workers/worker-pool.ts';
+import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
 
 export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
   /** The site's output folder: its `data/` is written over, the rest left to the caller. */
   outDir: string;
-  /** The build cache: parsed posts, what the last build saw and wrote, the bundled worker. */
+  /** The build cache: parsed posts, what the last build saw and wrote. */
   cacheDir: string;
   /**
    * Worker threads that parse posts and write their files: a number (0: everything on this thread),
@@ -31,8 +32,10 @@ export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' 
    */
   workers?: number | WorkerPool;
   /**
-   * Awaited after the posts are read and planned, before anything is written: the Vite plugin's bundle.
-   * Should it reject, nothing is written and the build fails with its error. @default nothing to wait for
+   * The Vite plugin's bundle: awaited after the posts are read and planned, before anything is written,
+   * so that the bundler's memory and the writing's do not peak together. A small archive (at most
+   * INLINE_AT_MOST posts) is written meanwhile, and awaits it at the end. Should it reject, the build
+   * fails with its error (and a large archive's data is not written). @default nothing to wait for
    */
   writeAfter?: Promise<unknown>;
   /** The span of the search index's tail and the size of its shards (see writeIndex): tests make them small. */
@@ -62,7 +65,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
     importedCodeFingerprint(PARSER_ENTRIES, fileURLToPath(LOCK_FILE)),
-    typeof workers === 'number' ? startWorkers(cacheDir, workers) : workers,
+    typeof workers === 'number' ? startWorkers(workers) : workers,
   ]);
   const store = cache.posts;
   let storeKeys: string[] | undefined;
@@ -77,7 +80,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   try {
     const built = await ingestOver({ ...ingest, cache, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, output);
     storeKeys = built.storeKeys;
-    await writeAfter;
+    // Its few files written while the bundler works: off the critical path of a small build (~0.2 s of 24 posts).
+    const small = built.postCount <= INLINE_AT_MOST;
+    if (!small) await writeAfter;
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
     const written = await writeIndex(built, {
@@ -107,6 +112,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     clock.lap('write extras');
     report.phases.push(...clock.phases);
     report.phaseMemory.push(...clock.memory);
+    if (small) await writeAfter;
     return report;
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any
@@ -125,9 +131,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
  * The build's worker threads (none for 0), running the worker bundled for the current sources: bundled
  * and started when first asked for work (a small archive never is).
  */
-export async function startWorkers(cacheDir: string, size: number): Promise<WorkerPool | undefined> {
+export async function startWorkers(size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  return WorkerPool.start(size, () => bundledWorker(cacheDir, WORKER_SOURCE_DIRS.map(sourceDir), fileURLToPath(LOCK_FILE)));
+  const lockFile = fileURLToPath(LOCK_FILE);
+  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(lockFile)), WORKER_SOURCE_DIRS.map(sourceDir), lockFile));
 }
 
 function sourceDir(folder: string): string {

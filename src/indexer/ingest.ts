@@ -11,7 +11,7 @@ import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './
 import type { BuildCache } from './incremental/build-cache.ts';
 import type { OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, readHead, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
-import { parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
+import { newPostScratch, parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
 import type { ParseOptions, ParsedPost } from './parse/parse-post.ts';
 import { memoryStore, missingEntryError, type PostStore } from './incremental/post-store.ts';
 import { mapInOrder } from './workers/map-in-order.ts';
@@ -246,10 +246,12 @@ async function readFiles(
   } else {
     // The workers that statted have nothing to parse: what they hold goes now.
     if (stats) await pool?.recycle();
+    // One digest at a time (a digest never awaits), though several files are read at once.
+    const scratch = newPostScratch();
     await mapInOrder(
       toRead.map((file, n) => ({ file, at: toReadAt[n]! })),
       READ_CONCURRENCY,
-      async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store)),
+      async ({ file, at }) => accept(at, await ingestFile(file, settings, parseOptions, store, scratch)),
     );
   }
   // What this thread stored (parsed inline) is committed, for the workers that write the rows, and

@@ -26,7 +26,7 @@ import { dirname } from 'node:path';
 import { runSearch } from '../features/search/run-search.ts';
 import { resetSearchCache, searchTraffic } from '../features/search/search-client.ts';
 import { ingestPosts } from '../indexer/ingest.ts';
-import { countSearchTokens } from '../indexer/parse/count-tokens.ts';
+import { countSearchTokens, TokenScratch } from '../indexer/parse/count-tokens.ts';
 import { contextTokens, runPoints } from '../shared/search-contexts.ts';
 import { foldText } from '../shared/search-text.ts';
 import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH, SEARCH_TAIL_FOLDER } from '../shared/search-format.ts';
@@ -82,7 +82,8 @@ const REAL_QUERIES: { query: string; kind: string }[] = [
 function reportTokenCounts(originals: readonly { title: string; text: string }[]): void {
   let started = performance.now();
   let tokens = 0;
-  for (const post of originals) tokens += countSearchTokens(post.title, post.text).weights.length;
+  const scratch = new TokenScratch();
+  for (const post of originals) tokens += countSearchTokens(post.title, post.text, scratch).weights.length;
   const countMs = performance.now() - started;
   started = performance.now();
   let contexts = 0;

@@ -11,7 +11,7 @@ import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/b
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
-import { digestOutcome } from '../../src/indexer/parse/post-digest.ts';
+import { digestOutcome, newPostScratch } from '../../src/indexer/parse/post-digest.ts';
 import { postFileFromBody, renderPostFile } from '../../src/indexer/parse/render-post.ts';
 
 const post = agoraPost;
@@ -179,7 +179,7 @@ describe('the disk post store', () => {
       'bad-yaml.md',
     ]) {
       const outcome = parsePost(name, readFileSync(resolve('test/fixtures/posts', name)), { timeZone: 'Asia/Taipei' });
-      const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome));
+      const { key } = await store.put(`content-${name.replace(/\W/g, '-')}`, outcome, digestOutcome(outcome, newPostScratch()));
       await store.close();
       expect(await store.get(key)).toEqual(outcome);
       const parts = await store.getForFile(key);
@@ -339,5 +339,20 @@ describe('the disk post store', () => {
     expect(edited).not.toBe(before);
     writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     expect(await fingerprint()).not.toBe(edited);
+  });
+
+  it('follows an import added since the last build, though it remembers the modules it found', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
+    writeFileSync(join(root, 'digest.ts'), 'export const digest = 1;');
+    writeFileSync(join(root, 'print.ts'), 'export const print = 1;');
+    const fingerprint = () => importedCodeFingerprint([join(root, 'digest.ts')], join(root, 'package-lock.json'));
+    const before = await fingerprint();
+    expect(await fingerprint()).toBe(before);
+    writeFileSync(join(root, 'digest.ts'), "import { print } from './print.ts';\nexport const digest = print;");
+    const importing = await fingerprint();
+    expect(importing).not.toBe(before);
+    writeFileSync(join(root, 'print.ts'), 'export const print = 2;');
+    expect(await fingerprint()).not.toBe(importing);
   });
 });

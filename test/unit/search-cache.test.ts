@@ -7,7 +7,7 @@
 import { SEARCH_DIRECTORY_FOLDER } from '../../src/shared/search-format.ts';
 import { headMapping, mapRows, patchIndex } from '../../src/indexer/search/search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/indexer/search/search-index.ts';
-import { countSearchTokens, searchTokenList } from '../../src/indexer/parse/count-tokens.ts';
+import { countSearchTokens, searchTokenList, TokenScratch } from '../../src/indexer/parse/count-tokens.ts';
 import { patchInPlace, readSearchListing, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
 import { writeSearchShards } from '../../src/indexer/search/search-shards.ts';
 
@@ -146,7 +146,7 @@ describe('patching the written search index', () => {
       expect(patched).toEqual(scratch);
       // Told every token of the dropped rows' old versions, the patch walks only their lists: the same files.
       const dropped = new Set(
-        archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))),
+        archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text, new TokenScratch()))),
       );
       expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), dropped), next.length)).toEqual(scratch);
 
@@ -204,7 +204,7 @@ describe('patching the written search index', () => {
         next.map((post) => post.key),
       )!;
       const dropped = new Set(
-        posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text))),
+        posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text, new TokenScratch()))),
       );
       const patched = new Map(files);
       await patchInPlace({

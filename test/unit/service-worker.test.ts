@@ -73,4 +73,17 @@ describe('the service worker build', () => {
     expect(worker).toContain('SKIP_WAITING');
     expect(worker).not.toMatch(/\bimportScripts\(|^import /m);
   });
+
+  it('writes the same sw.js again for the same shell and settings, and another for another shell', async () => {
+    const settings = { base: '/', dataCache: 'data', dataEntries: 10, pictureCache: 'pictures', pictureEntries: 5, pictureDays: 1 };
+    const dir = makeSite();
+    await buildServiceWorker(dir, settings);
+    const first = readFileSync(join(dir, 'sw.js'), 'utf8');
+    writeFileSync(join(dir, 'sw.js'), 'old worker');
+    await buildServiceWorker(dir, settings);
+    expect(readFileSync(join(dir, 'sw.js'), 'utf8')).toBe(first);
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>新站</title>');
+    await buildServiceWorker(dir, settings);
+    expect(readFileSync(join(dir, 'sw.js'), 'utf8')).not.toBe(first);
+  });
 });

@@ -159,9 +159,12 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
     removeLegacy();
     return undefined;
   }
-  const used = format !== undefined || legacy.length > 0 || !isEmpty(db, 'heads');
+  const parts = Object.keys(CACHE_PARTS) as CachePart[];
+  const used = format !== undefined || legacy.length > 0 || !parts.every((part) => isEmpty(db, part));
+  // A new cache has nothing to empty: each clearSync is a transaction of its own, flushed to disk
+  // (~0.13 s of a cold build of 24 posts).
   // The format goes last: a build killed while emptying leaves a cache the next build empties again.
-  for (const part of Object.keys(CACHE_PARTS) as CachePart[]) db.part(part).clearSync();
+  if (used) for (const part of parts) db.part(part).clearSync();
   removeLegacy();
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;

@@ -18,6 +18,7 @@ import {
   type StoryPrint,
 } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
+import { ShingleScratch } from '../plan/shingle-hashes.ts';
 
 /** The extras cache: a header line, then a line a post bucket (see CacheLine). */
 export const EXTRAS_CACHE_FILE = 'story-extras.ndjson';
@@ -63,6 +64,8 @@ export async function cachedPostsOf(
   printOf: (id: string) => Promise<string | undefined> = async () => undefined,
 ): Promise<{ posts: CachedPost[]; made: number }> {
   let made = 0;
+  // Made only for a bucket with a print to make (an old cache): most have all theirs.
+  let scratch: ShingleScratch | undefined;
   const posts = await Promise.all(
     bucket.map(async (post): Promise<CachedPost> => {
       const cached: CachedPost = { id: post.id, links: post.related.length };
@@ -72,7 +75,7 @@ export async function cachedPostsOf(
       if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
       if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
         made++;
-        cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html)));
+        cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html), (scratch ??= new ShingleScratch())));
       }
       return cached;
     }),

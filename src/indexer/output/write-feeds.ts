@@ -53,10 +53,10 @@ export async function writeFeeds(dataRoot: string, site: FeedSite): Promise<Writ
 
   const feeds = new Map<string, string>();
   const newest = Array.from({ length: Math.min(FEED_ENTRIES, manifest.postCount) }, (_, n) => manifest.postCount - 1 - n);
-  feeds.set(feedPath(), makeAtomFeed(site, { posts: await postsOfRows(newest) }));
+  feeds.set(feedPath(), await makeAtomFeed(site, { posts: await postsOfRows(newest) }));
   for (const tag of manifest.tags) {
     const list = await readJson<TagPostList>(tag.file);
-    feeds.set(feedPath(tag.key), makeAtomFeed(site, { tag, posts: await postsOfRows(newestRows(list.rowDeltas, FEED_ENTRIES)) }));
+    feeds.set(feedPath(tag.key), await makeAtomFeed(site, { tag, posts: await postsOfRows(newestRows(list.rowDeltas, FEED_ENTRIES)) }));
   }
 
   const folder = join(dataRoot, FEED_FOLDER);

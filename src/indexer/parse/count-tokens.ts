@@ -35,46 +35,55 @@ export function searchTokenList(search: SearchTokens): string[] {
   return search.joined === '' ? [] : search.joined.split('\n');
 }
 
-export function countSearchTokens(title: string, text: string): SearchTokens {
-  const counter = new TokenCounter();
+/** `scratch`: the caller's buffers, reused from post to post (see TokenScratch). */
+export function countSearchTokens(title: string, text: string, scratch: TokenScratch): SearchTokens {
+  const counter = new TokenCounter(scratch);
   counter.count(title, true);
   counter.count(text, false);
   counter.countContexts();
   return counter.result();
 }
 
-/** Buffers shared by every count on this thread (one count at a time: nothing in it awaits). */
-let units = new Uint16Array(4096);
-/** The tokens joined by line breaks, as units (see result). */
-let joinedUnits = new Uint16Array(4096);
 /** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
 const CHUNK = 8192;
 /** Whether a Uint16Array's bytes are UTF-16LE, as Buffer reads them (every platform Node runs on, but checked). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** A numbered token's units: `low` holds the first two (first << 16 | second), `high` the third and fourth. */
-let slotLows = new Uint32Array(1024);
-let slotHighs = new Uint32Array(1024);
-let slotEntries = new Int32Array(1024);
-let slotStamps = new Uint32Array(1024);
-/** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
-let slotShift = 22;
-let stamp = 0;
 const SPREAD = 0x9e3779b1;
 /** Mixes a key's high half into its low one before the spread (another odd constant). */
 const MIX = 0x85ebca6b;
 
-/** The numbered tokens of the count under way, in the order they first occur (see addNumber). */
-let numberedLows = new Uint32Array(1024);
-let numberedHighs = new Uint32Array(1024);
 /**
- * The count's distinct tokens in the order they first occur: the index of a numbered one, or -1 - the
- * index of a string one (in `strings`). Typed and reused from post to post, as the numbers are.
+ * The buffers counts reuse from post to post, so that counting a post allocates little but its result.
+ * Made by the caller, one for each thread that counts (a build worker makes one for its life): one count
+ * at a time, as nothing in a count awaits.
  */
-let entryTokens = new Int32Array(1024);
-/** Per entry: occurrences × 2, plus the title bit. */
-let entryValues = new Int32Array(1024);
-/** The post's texts as runPoints makes them (search-contexts.ts): CJK code points, anything else -1. */
-let runPointBuffer = new Int32Array(4096);
+export class TokenScratch {
+  /** The text being counted, folded. */
+  units = new Uint16Array(4096);
+  /** The tokens joined by line breaks, as units (see result). */
+  joinedUnits = new Uint16Array(4096);
+  /** A numbered token's units: `low` holds the first two (first << 16 | second), `high` the third and fourth. */
+  slotLows = new Uint32Array(1024);
+  slotHighs = new Uint32Array(1024);
+  slotEntries = new Int32Array(1024);
+  slotStamps = new Uint32Array(1024);
+  /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
+  slotShift = 22;
+  /** The count whose slots are live: a new stamp empties the table without touching it. */
+  stamp = 0;
+  /** The numbered tokens of the count under way, in the order they first occur (see addNumber). */
+  numberedLows = new Uint32Array(1024);
+  numberedHighs = new Uint32Array(1024);
+  /**
+   * The count's distinct tokens in the order they first occur: the index of a numbered one, or -1 - the
+   * index of a string one (in `strings`).
+   */
+  entryTokens = new Int32Array(1024);
+  /** Per entry: occurrences × 2, plus the title bit. */
+  entryValues = new Int32Array(1024);
+  /** The post's texts as runPoints makes them (search-contexts.ts): CJK code points, anything else -1. */
+  runPointBuffer = new Int32Array(4096);
+}
 
 class TokenCounter {
   private entries = 0;
@@ -89,12 +98,12 @@ class TokenCounter {
   /** Code points in runPointBuffer so far. */
   private points = 0;
 
-  constructor() {
+  constructor(private readonly scratch: TokenScratch) {
     // A new stamp empties the number table without touching it.
-    stamp = (stamp + 1) >>> 0;
-    if (stamp === 0) {
-      slotStamps.fill(0);
-      stamp = 1;
+    scratch.stamp = (scratch.stamp + 1) >>> 0;
+    if (scratch.stamp === 0) {
+      scratch.slotStamps.fill(0);
+      scratch.stamp = 1;
     }
   }
 
@@ -108,19 +117,22 @@ class TokenCounter {
   /** The markers and context grams of the texts counted so far (see search-contexts.ts). */
   countContexts(): void {
     this.titleBit = 0;
-    contextTokens(runPointBuffer.subarray(0, this.points), (token) => this.addString(token));
+    contextTokens(this.scratch.runPointBuffer.subarray(0, this.points), (token) => this.addString(token));
   }
 
   /** runPoints of the text just folded, appended (with the -1 that ends it). */
   private keepRunPoints(): void {
-    if (runPointBuffer.length < this.points + this.length + 1) {
+    const scratch = this.scratch;
+    if (scratch.runPointBuffer.length < this.points + this.length + 1) {
       const grown = new Int32Array((this.points + this.length + 1) * 2);
-      grown.set(runPointBuffer.subarray(0, this.points));
-      runPointBuffer = grown;
+      grown.set(scratch.runPointBuffer.subarray(0, this.points));
+      scratch.runPointBuffer = grown;
     }
+    const runPointBuffer = scratch.runPointBuffer;
+    const units = scratch.units;
     let n = this.points;
     for (let i = 0; i < this.length;) {
-      const point = pointAt(i, this.length);
+      const point = pointAt(units, i, this.length);
       runPointBuffer[n++] = isCjk(point) ? point : -1;
       i += point > 0xffff ? 2 : 1;
     }
@@ -132,7 +144,9 @@ class TokenCounter {
     // The tokens joined, written as units and made a string at once: no string per token.
     let length = this.numbered * 5;
     for (const token of this.strings) length += token.length + 1;
-    if (joinedUnits.length < length) joinedUnits = new Uint16Array(length * 2);
+    const scratch = this.scratch;
+    if (scratch.joinedUnits.length < length) scratch.joinedUnits = new Uint16Array(length * 2);
+    const { joinedUnits, entryTokens, entryValues, numberedLows, numberedHighs } = scratch;
     let at = 0;
     for (let n = 0; n < this.entries; n++) {
       if (at > 0) joinedUnits[at++] = 0x0a;
@@ -161,7 +175,8 @@ class TokenCounter {
   /** foldText, into `units`. */
   private fold(text: string): void {
     // Folding makes at most a few units of one (NFKC's longest expansions); grown below when it does more.
-    if (units.length < text.length + 16) units = new Uint16Array(text.length * 2 + 16);
+    if (this.scratch.units.length < text.length + 16) this.scratch.units = new Uint16Array(text.length * 2 + 16);
+    let units = this.scratch.units;
     const han = hanFoldTable();
     let n = 0;
     for (let i = 0; i < text.length;) {
@@ -182,12 +197,14 @@ class TokenCounter {
       if (n + folded.length + 16 > units.length) units = grow(units, n + folded.length);
       for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
     }
+    this.scratch.units = units;
     this.length = n;
   }
 
   /** tokenizeFolded over `units`, each token counted as it is found. */
   private tokenize(): void {
     const end = this.length;
+    const units = this.scratch.units;
     // The current CJK run's last RUN_GRAM - 1 code points, oldest first, and how many there are.
     const recent = this.recent;
     let held = 0;
@@ -198,11 +215,11 @@ class TokenCounter {
     let endedEnd = -1;
     let i = 0;
     while (i < end) {
-      const point = pointAt(i, end);
+      const point = pointAt(units, i, end);
       const width = point > 0xffff ? 2 : 1;
       if (isCjk(point)) {
         if (held > 0) this.addPair(recent[held - 1]!, point);
-        else if (endedStart >= 0) this.addString(textOf(endedStart, endedEnd) + String.fromCodePoint(point));
+        else if (endedStart >= 0) this.addString(unitRangeToString(units, endedStart, endedEnd) + String.fromCodePoint(point));
         if (held === RUN_GRAM - 1) {
           this.addGram(recent[0]!, recent[1]!, recent[2]!, point);
           recent[0] = recent[1]!;
@@ -221,15 +238,16 @@ class TokenCounter {
       if (isWordChar(point)) {
         let wordEnd = i + width;
         while (wordEnd < end) {
-          const next = pointAt(wordEnd, end);
+          const next = pointAt(units, wordEnd, end);
           if (!isWordChar(next)) break;
           wordEnd += next > 0xffff ? 2 : 1;
         }
         if (wordEnd - i <= MAX_WORD_LENGTH) {
-          const word = textOf(i, wordEnd);
+          const word = unitRangeToString(units, i, wordEnd);
           this.addString(word);
           if (lastCjk >= 0) this.addString(String.fromCodePoint(lastCjk) + word);
-          if (previousWordStart >= 0 && joiner !== 0) this.addString(`${textOf(previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`);
+          if (previousWordStart >= 0 && joiner !== 0)
+            this.addString(`${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`);
           previousWordStart = endedStart = i;
           previousWordEnd = endedEnd = wordEnd;
         } else {
@@ -243,7 +261,7 @@ class TokenCounter {
       // A separator: white space keeps two Latin words adjacent, and so does one joiner right after a word.
       if (previousWordStart >= 0) {
         if (isSpace(point) && (joiner === 0 || joiner === 0x20)) joiner = 0x20;
-        else if (isJoiner(point) && joiner === 0 && i + 1 < end && isWordChar(pointAt(i + 1, end))) joiner = point;
+        else if (isJoiner(point) && joiner === 0 && i + 1 < end && isWordChar(pointAt(units, i + 1, end))) joiner = point;
         else previousWordStart = -1;
       }
       endedStart = -1;
@@ -281,9 +299,11 @@ class TokenCounter {
    * 0). Open addressing; slots of an older stamp are empty.
    */
   private addNumber(low: number, high: number): void {
-    if ((this.numbered + 1) * 2 > slotLows.length) this.growTable();
+    const scratch = this.scratch;
+    if ((this.numbered + 1) * 2 > scratch.slotLows.length) this.growTable();
+    const { slotLows, slotHighs, slotStamps, slotEntries, stamp } = scratch;
     const mask = slotLows.length - 1;
-    let slot = Math.imul(low ^ Math.imul(high, MIX), SPREAD) >>> slotShift;
+    let slot = Math.imul(low ^ Math.imul(high, MIX), SPREAD) >>> scratch.slotShift;
     while (slotStamps[slot] === stamp) {
       if (slotLows[slot] === low && slotHighs[slot] === high) {
         this.bump(slotEntries[slot]!);
@@ -295,12 +315,12 @@ class TokenCounter {
     slotLows[slot] = low;
     slotHighs[slot] = high;
     slotEntries[slot] = this.entries;
-    if (this.numbered === numberedLows.length) {
-      numberedLows = growNumbers(numberedLows);
-      numberedHighs = growNumbers(numberedHighs);
+    if (this.numbered === scratch.numberedLows.length) {
+      scratch.numberedLows = growNumbers(scratch.numberedLows);
+      scratch.numberedHighs = growNumbers(scratch.numberedHighs);
     }
-    numberedLows[this.numbered] = low;
-    numberedHighs[this.numbered] = high;
+    scratch.numberedLows[this.numbered] = low;
+    scratch.numberedHighs[this.numbered] = high;
     this.addEntry(this.numbered++);
   }
 
@@ -315,30 +335,30 @@ class TokenCounter {
   }
 
   private addEntry(token: number): void {
-    if (this.entries === entryTokens.length) {
-      entryTokens = growEntries(entryTokens);
-      entryValues = growEntries(entryValues);
+    const scratch = this.scratch;
+    if (this.entries === scratch.entryTokens.length) {
+      scratch.entryTokens = growEntries(scratch.entryTokens);
+      scratch.entryValues = growEntries(scratch.entryValues);
     }
-    entryTokens[this.entries] = token;
-    entryValues[this.entries++] = this.titleBit + 2;
+    scratch.entryTokens[this.entries] = token;
+    scratch.entryValues[this.entries++] = this.titleBit + 2;
   }
 
   private bump(entry: number): void {
+    const entryValues = this.scratch.entryValues;
     entryValues[entry] = (entryValues[entry]! | this.titleBit) + 2;
   }
 
   /** Twice the slots, the live ones placed again. */
   private growTable(): void {
-    const oldLows = slotLows;
-    const oldHighs = slotHighs;
-    const oldEntries = slotEntries;
-    const oldStamps = slotStamps;
+    const scratch = this.scratch;
+    const { slotLows: oldLows, slotHighs: oldHighs, slotEntries: oldEntries, slotStamps: oldStamps, stamp } = scratch;
     const size = oldLows.length * 2;
-    slotLows = new Uint32Array(size);
-    slotHighs = new Uint32Array(size);
-    slotEntries = new Int32Array(size);
-    slotStamps = new Uint32Array(size);
-    slotShift--;
+    const slotLows = (scratch.slotLows = new Uint32Array(size));
+    const slotHighs = (scratch.slotHighs = new Uint32Array(size));
+    const slotEntries = (scratch.slotEntries = new Int32Array(size));
+    const slotStamps = (scratch.slotStamps = new Uint32Array(size));
+    const slotShift = --scratch.slotShift;
     const mask = size - 1;
     for (let old = 0; old < oldLows.length; old++) {
       if (oldStamps[old] !== stamp) continue;
@@ -365,7 +385,7 @@ function growEntries(entries: Int32Array): Int32Array<ArrayBuffer> {
 }
 
 /** String.prototype.codePointAt over the folded units. */
-function pointAt(i: number, end: number): number {
+function pointAt(units: Uint16Array, i: number, end: number): number {
   const unit = units[i]!;
   if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
     const low = units[i + 1]!;
@@ -384,11 +404,6 @@ function unitsToString(source: Uint16Array, length: number): string {
   for (let start = 0; start < length; start += CHUNK)
     text += String.fromCharCode.apply(null, source.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
   return text;
-}
-
-/** The folded text from `start` to `end` (a word: at most MAX_WORD_LENGTH units). */
-function textOf(start: number, end: number): string {
-  return unitRangeToString(units, start, end);
 }
 
 /** UTF-16 units `start` to `end` of `source` as a string: also how the search index reads its packed tokens. */

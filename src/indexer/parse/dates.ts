@@ -29,38 +29,38 @@ const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{
  * Parses a front-matter date. Without an offset, the time is wall-clock time in `timeZone`, as Jekyll
  * reads it in the site's zone. Returns undefined for anything that is not a real calendar instant.
  */
-export function parseDateField(value: string, timeZone: string): Date | undefined {
+export function parseDateField(value: string, timeZone: string, wallTimes = new WallTimes()): Date | undefined {
   const match = DATE_TIME.exec(value.trim());
   if (!match) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', offset] = match;
   const parts = { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi, second: +s };
   if (!isRealCalendarTime(parts)) return undefined;
   const ms = Math.floor(Number(`0.${frac}`) * 1000);
-  if (offset === undefined) return new Date(wallTimeToInstant(parts, ms, timeZone));
+  if (offset === undefined) return new Date(wallTimes.instantOf(parts, ms, timeZone));
   const utc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms);
   return new Date(utc - offsetMinutes(offset) * 60_000);
 }
 
+const MAX_WALL_TIMES = 100_000;
+
 /**
  * Wall-clock times already converted, by zone and time: the zone's rules are looked up through Intl
  * (~30 µs a call), and every post converts its file-name day, which most posts share with others.
+ * Kept by the caller from post to post (a thread's PostScratch); at most MAX_WALL_TIMES.
  */
-const wallTimes = new Map<string, number>();
-const MAX_WALL_TIMES = 100_000;
+export class WallTimes {
+  private readonly instants = new Map<string, number>();
 
-function wallTimeToInstant(
-  parts: { year: number; month: number; day: number; hour: number; minute: number; second: number },
-  ms: number,
-  timeZone: string,
-): number {
-  const key = `${timeZone} ${parts.year} ${parts.month} ${parts.day} ${parts.hour} ${parts.minute} ${parts.second} ${ms}`;
-  let instant = wallTimes.get(key);
-  if (instant === undefined) {
-    instant = new TZDate(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms, timeZone).getTime();
-    if (wallTimes.size >= MAX_WALL_TIMES) wallTimes.clear();
-    wallTimes.set(key, instant);
+  instantOf(parts: { year: number; month: number; day: number; hour: number; minute: number; second: number }, ms: number, timeZone: string): number {
+    const key = `${timeZone} ${parts.year} ${parts.month} ${parts.day} ${parts.hour} ${parts.minute} ${parts.second} ${ms}`;
+    let instant = this.instants.get(key);
+    if (instant === undefined) {
+      instant = new TZDate(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, ms, timeZone).getTime();
+      if (this.instants.size >= MAX_WALL_TIMES) this.instants.clear();
+      this.instants.set(key, instant);
+    }
+    return instant;
   }
-  return instant;
 }
 
 /** `<!--1677089047000-->` at the start of a body (seed family). */
@@ -73,21 +73,22 @@ export function readEpochComment(body: string): Date | undefined {
 }
 
 /** `2020-12-15-title.md` → midnight of that day in `timeZone`. */
-export function readFileNameDate(fileName: string, timeZone: string): Date | undefined {
+export function readFileNameDate(fileName: string, timeZone: string, wallTimes = new WallTimes()): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[-_ ]|\.[a-z]+$)/i.exec(fileName);
   if (!match) return undefined;
-  return parseDateField(`${match[1]}-${match[2]}-${match[3]}`, timeZone);
+  return parseDateField(`${match[1]}-${match[2]}-${match[3]}`, timeZone, wallTimes);
 }
 
-export function decidePostDate(input: { field?: string; body: string; fileName: string; timeZone: string }): DecidedDate | undefined {
-  const fromName = readFileNameDate(input.fileName, input.timeZone);
+export function decidePostDate(input: { field?: string; body: string; fileName: string; timeZone: string; wallTimes?: WallTimes }): DecidedDate | undefined {
+  const wallTimes = input.wallTimes ?? new WallTimes();
+  const fromName = readFileNameDate(input.fileName, input.timeZone, wallTimes);
   const fromComment = readEpochComment(input.body);
   let fallbackReason: string | undefined;
 
   if (input.field === undefined || input.field.trim() === '') {
     fallbackReason = 'no date field';
   } else {
-    const fromField = parseDateField(input.field, input.timeZone);
+    const fromField = parseDateField(input.field, input.timeZone, wallTimes);
     if (!fromField || !isPlausibleInstant(fromField.getTime())) {
       fallbackReason = `date field "${input.field}" is not a valid date`;
     } else if (fromName && daysBetween(fromField, fromName) > MAX_DAYS_FROM_FILE_NAME) {

@@ -6,7 +6,7 @@ import { decodeHTML } from 'entities';
 import type { Figure, Problem, RelatedLink, TagRef } from '../../shared/types.ts';
 import { decodePostBytes } from './decode.ts';
 import { detectLanguage, type PostLanguage } from './language.ts';
-import { decidePostDate, type DateSource } from './dates.ts';
+import { decidePostDate, WallTimes, type DateSource } from './dates.ts';
 import { makeExcerpt } from './excerpt.ts';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.ts';
 import { renderMarkdown, stripSeedPreamble } from './markdown.ts';
@@ -46,7 +46,8 @@ export interface ParseOptions {
 
 export type ParseOutcome = { post: ParsedPost; warnings: Problem[] } | { problem: Problem };
 
-export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions): ParseOutcome {
+/** `wallTimes`: the dates the caller's thread converted already (see PostScratch in post-digest.ts). */
+export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions, wallTimes = new WallTimes()): ParseOutcome {
   const fail = (reason: Problem['reason'], detail: string): ParseOutcome => ({ problem: { path, reason, severity: 'error', detail } });
   if (bytes.length > MAX_POST_BYTES) return fail('too-large', `${bytes.length} bytes; posts larger than ${MAX_POST_BYTES} bytes are skipped`);
 
@@ -64,7 +65,7 @@ export function parsePost(path: string, bytes: Uint8Array, options: ParseOptions
   const warn = (reason: Problem['reason'], detail: string) => warnings.push({ path, reason, severity: 'warning', detail });
 
   const fileName = path.split('/').pop() ?? path;
-  const decided = decidePostDate({ field: fields.text('date'), body: split.body, fileName, timeZone: options.timeZone });
+  const decided = decidePostDate({ field: fields.text('date'), body: split.body, fileName, timeZone: options.timeZone, wallTimes });
   if (!decided) {
     const written = fields.text('date');
     return fail(

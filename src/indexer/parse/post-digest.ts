@@ -6,11 +6,13 @@
  */
 import type { PostMeta, Problem } from '../../shared/types.ts';
 import type { ParseOutcome, ParsedPost } from './parse-post.ts';
-import { countSearchTokens, type SearchTokens } from './count-tokens.ts';
+import { countSearchTokens, TokenScratch, type SearchTokens } from './count-tokens.ts';
 import { urlIdentity } from './urls.ts';
 import { textPrint } from './text-print.ts';
 import { readingMinutes } from '../../shared/reading-time.ts';
 import { serializeStoryPrint, storyPrintOf, storyTextOfHtml } from '../plan/same-story.ts';
+import { ShingleScratch } from '../plan/shingle-hashes.ts';
+import { WallTimes } from './dates.ts';
 
 /** Everything of a post but its body. About 0.5 KB a post. */
 export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures' | 'related' | 'topics'> {
@@ -28,13 +30,28 @@ export interface PostSummary extends Omit<ParsedPost, 'html' | 'text' | 'figures
 /** `story`: the post's story print as a JSON line (plan/same-story.ts), read only when the extras are made. */
 export type PostDigest = { problem: Problem } | { summary: PostSummary; warnings: Problem[]; search: SearchTokens; story?: string };
 
-export function digestOutcome(outcome: ParseOutcome): PostDigest {
+/**
+ * What a thread that parses reuses from post to post: the digest's buffers (~0.2 MB) and the dates it
+ * converted. Made by the thread (a build worker, for its life; the main thread, for a build); one post
+ * at a time, as parsing and digesting never await.
+ */
+export interface PostScratch {
+  tokens: TokenScratch;
+  shingles: ShingleScratch;
+  wallTimes: WallTimes;
+}
+
+export function newPostScratch(): PostScratch {
+  return { tokens: new TokenScratch(), shingles: new ShingleScratch(), wallTimes: new WallTimes() };
+}
+
+export function digestOutcome(outcome: ParseOutcome, scratch: Pick<PostScratch, 'tokens' | 'shingles'>): PostDigest {
   if ('problem' in outcome) return outcome;
   return {
     summary: summarizePost(outcome.post),
     warnings: outcome.warnings,
-    search: countSearchTokens(outcome.post.title, outcome.post.text),
-    story: serializeStoryPrint(storyPrintOf(outcome.post.title, storyTextOfHtml(outcome.post.html))),
+    search: countSearchTokens(outcome.post.title, outcome.post.text, scratch.tokens),
+    story: serializeStoryPrint(storyPrintOf(outcome.post.title, storyTextOfHtml(outcome.post.html), scratch.shingles)),
   };
 }
 

@@ -15,7 +15,7 @@ import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { forEachTerm, LEAD_CHARACTERS } from './related-reading.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
-import { shingleHashes } from './shingle-hashes.ts';
+import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
@@ -217,13 +217,13 @@ function foldedUnits(folded: string): string[] {
 const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, n) => mix32(0x9e3779b9 ^ Math.imul(n + 1, 0x85ebca6b)));
 
 /** A text's MinHash signature, or undefined for one too short to tell (see MIN_SHINGLES). */
-export function storySignature(text: string): Uint32Array | undefined {
-  return storyPrint(text)?.signature;
+export function storySignature(text: string, scratch: ShingleScratch): Uint32Array | undefined {
+  return storyPrint(text, scratch)?.signature;
 }
 
 /** A text's MinHash signature and its count of distinct shingles, or undefined for one too short to tell. */
-export function storyPrint(text: string): { signature: Uint32Array; shingles: number } | undefined {
-  const shingles = shingleHashes(foldText(text), SHINGLE_UNITS);
+export function storyPrint(text: string, scratch: ShingleScratch): { signature: Uint32Array; shingles: number } | undefined {
+  const shingles = shingleHashes(foldText(text), SHINGLE_UNITS, scratch);
   if (shingles.length < MIN_SHINGLES) return undefined;
   // Four hash functions at a time over all shingles: seeds and minimums stay in registers, and each
   // shingle is read once for four (a third less CPU than one function at a time).
@@ -333,8 +333,8 @@ export function storyTextOfHtml(html: string): string {
 }
 
 /** A post's story print, from its title and its text (storyTextOfHtml). */
-export function storyPrintOf(title: string, text: string): StoryPrint {
-  const print = storyPrint(`${title}\n${text}`);
+export function storyPrintOf(title: string, text: string, scratch: ShingleScratch): StoryPrint {
+  const print = storyPrint(`${title}\n${text}`, scratch);
   const lead = text.slice(0, LEAD_CHARACTERS);
   return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead), lead };
 }

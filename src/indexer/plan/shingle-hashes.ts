@@ -10,26 +10,32 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SPACE = 0x20;
 
-/** Reused from text to text (one at a time: nothing here awaits); see shingleHashes. */
-let hashes = new Uint32Array(4096);
-/** An open-addressing set of the hashes seen: a slot is taken when its stamp is this call's. */
-let slotHashes = new Uint32Array(8192);
-let slotStamps = new Uint32Array(8192);
-let stamp = 0;
-let slotShift = 32 - Math.log2(8192);
-/** The text's units, each [start, end) in the folded text. */
-let starts = new Int32Array(4096);
-let ends = new Int32Array(4096);
+/**
+ * The buffers hashing reuses from text to text, so that a text's hashing allocates nothing. Made by the
+ * caller, one for each thread that hashes: one text at a time, as nothing here awaits.
+ */
+export class ShingleScratch {
+  hashes = new Uint32Array(4096);
+  /** An open-addressing set of the hashes seen: a slot is taken when its stamp is this call's. */
+  slotHashes = new Uint32Array(8192);
+  slotStamps = new Uint32Array(8192);
+  stamp = 0;
+  slotShift = 32 - Math.log2(8192);
+  /** The text's units, each [start, end) in the folded text. */
+  starts = new Int32Array(4096);
+  ends = new Int32Array(4096);
+}
 
 /**
- * The distinct shingle hashes of `folded`, in the order they first occur. A view of a buffer the next call overwrites:
- * read it (or copy it) before hashing another text.
+ * The distinct shingle hashes of `folded`, in the order they first occur. A view of the scratch's buffer,
+ * which the next call overwrites: read it (or copy it) before hashing another text.
  */
-export function shingleHashes(folded: string, size: number): Uint32Array {
-  const units = findUnits(folded);
+export function shingleHashes(folded: string, size: number, scratch: ShingleScratch): Uint32Array {
+  const units = findUnits(folded, scratch);
   const count = Math.max(0, units - size + 1);
-  if (hashes.length < count) hashes = new Uint32Array(count * 2);
-  emptySet(count);
+  if (scratch.hashes.length < count) scratch.hashes = new Uint32Array(count * 2);
+  emptySet(count, scratch);
+  const { hashes, starts, ends } = scratch;
   let distinct = 0;
   for (let at = 0; at < count; at++) {
     let hash = FNV_OFFSET;
@@ -37,18 +43,19 @@ export function shingleHashes(folded: string, size: number): Uint32Array {
       if (unit > at) hash = Math.imul(hash ^ SPACE, FNV_PRIME) >>> 0;
       for (let i = starts[unit]!; i < ends[unit]!; i++) hash = Math.imul(hash ^ folded.charCodeAt(i), FNV_PRIME) >>> 0;
     }
-    if (isNew(hash)) hashes[distinct++] = hash;
+    if (isNew(hash, scratch)) hashes[distinct++] = hash;
   }
   return hashes.subarray(0, distinct);
 }
 
 /** Finds the units of `folded` into `starts` and `ends`; returns how many there are. */
-function findUnits(folded: string): number {
+function findUnits(folded: string, scratch: ShingleScratch): number {
   // At most one unit a UTF-16 unit of the text.
-  if (starts.length < folded.length) {
-    starts = new Int32Array(folded.length * 2);
-    ends = new Int32Array(folded.length * 2);
+  if (scratch.starts.length < folded.length) {
+    scratch.starts = new Int32Array(folded.length * 2);
+    scratch.ends = new Int32Array(folded.length * 2);
   }
+  const { starts, ends } = scratch;
   let units = 0;
   let wordStart = -1;
   for (let i = 0; i < folded.length;) {
@@ -79,10 +86,11 @@ function findUnits(folded: string): number {
 }
 
 /** Whether `hash` is seen for the first time since the set was emptied (see emptySet). */
-function isNew(hash: number): boolean {
+function isNew(hash: number, scratch: ShingleScratch): boolean {
+  const { slotHashes, slotStamps, stamp } = scratch;
   const mask = slotHashes.length - 1;
   // Fibonacci hashing: the hashes' low bits are FNV's, which follow the last characters too closely.
-  let slot = Math.imul(hash, 0x9e3779b1) >>> slotShift;
+  let slot = Math.imul(hash, 0x9e3779b1) >>> scratch.slotShift;
   while (slotStamps[slot] === stamp) {
     if (slotHashes[slot] === hash) return false;
     slot = (slot + 1) & mask;
@@ -93,19 +101,19 @@ function isNew(hash: number): boolean {
 }
 
 /** Empties the set, sized for `count` hashes at most (half full at worst). */
-function emptySet(count: number): void {
-  if (slotHashes.length < count * 2) {
-    let size = slotHashes.length;
+function emptySet(count: number, scratch: ShingleScratch): void {
+  if (scratch.slotHashes.length < count * 2) {
+    let size = scratch.slotHashes.length;
     while (size < count * 2) size *= 2;
-    slotHashes = new Uint32Array(size);
-    slotStamps = new Uint32Array(size);
-    slotShift = 32 - Math.log2(size);
-    stamp = 0;
+    scratch.slotHashes = new Uint32Array(size);
+    scratch.slotStamps = new Uint32Array(size);
+    scratch.slotShift = 32 - Math.log2(size);
+    scratch.stamp = 0;
   }
   // A new stamp empties the set without touching it.
-  stamp = (stamp + 1) >>> 0;
-  if (stamp === 0) {
-    slotStamps.fill(0);
-    stamp = 1;
+  scratch.stamp = (scratch.stamp + 1) >>> 0;
+  if (scratch.stamp === 0) {
+    scratch.slotStamps.fill(0);
+    scratch.stamp = 1;
   }
 }

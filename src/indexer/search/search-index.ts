@@ -13,7 +13,7 @@
  * post per token) and a token seen in one post only — most of them, news text being full of names —
  * keeps its one posting in two numbers instead of a buffer.
  */
-import { countSearchTokens, unitRangeToString, type SearchTokens } from '../parse/count-tokens.ts';
+import { countSearchTokens, TokenScratch, unitRangeToString, type SearchTokens } from '../parse/count-tokens.ts';
 import { TokenIds } from './token-ids.ts';
 
 /**
@@ -123,6 +123,8 @@ export class SearchIndexBuilder {
   private length = new Uint32Array(1024);
   private previousRow = -1;
   private posts = 0;
+  /** For addText, made when first used. */
+  private scratch: TokenScratch | undefined;
 
   /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
   constructor(expectedPosts = 0) {
@@ -214,7 +216,7 @@ export class SearchIndexBuilder {
 
   /** Adds one post from its text (tests and tools; builds count tokens once, when parsing). */
   addText(row: number, title: string, text: string): void {
-    this.add(row, countSearchTokens(title, text));
+    this.add(row, countSearchTokens(title, text, (this.scratch ??= new TokenScratch())));
   }
 
   get tokenCount(): number {

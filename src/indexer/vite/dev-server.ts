@@ -39,7 +39,7 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
   let current: Promise<IngestReport> | undefined;
   const rebuild = () =>
     (current = builds.add(async () => {
-      const workers = await (pool ??= startWorkers(cacheDir, options.workers));
+      const workers = await (pool ??= startWorkers(options.workers));
       // New folders are watched before the folder is listed: a change in one from now on is heard.
       watched.watcher.refresh();
       const known = await watched.posts.take();

@@ -125,7 +125,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const startWatching = () => {
     const posts = watchPostFiles(postsDir, () => void builds.add(rebuildPosts));
     config.logger.info(`watching ${posts.watcher.size} folder(s) of posts in ${postsDir}`);
-    return { posts, pool: startWorkers(cacheDir, workers), memory: {} };
+    return { posts, pool: startWorkers(workers), memory: {} };
   };
   const rebuildPosts = async () => {
     const current = watching?.posts;

@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from '../parse/parse-post.ts';
-import { digestOutcome, type DigestHead } from '../parse/post-digest.ts';
+import { digestOutcome, type DigestHead, type PostScratch } from '../parse/post-digest.ts';
 import type { Problem } from '../../shared/types.ts';
 import { storeKey, type PostStore } from '../incremental/post-store.ts';
 import type { PostFileRef } from '../read-posts.ts';
@@ -39,7 +39,8 @@ export interface FileSeen {
 /** A file to read. */
 export type FileToIngest = PostFileRef;
 
-export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore): Promise<IngestedFile> {
+/** `scratch`: the calling thread's (see PostScratch). */
+export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore, scratch: PostScratch): Promise<IngestedFile> {
   const stat = statSafely(file.absolutePath);
   // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
   const bytes = readSafely(file.absolutePath);
@@ -51,8 +52,8 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
   const contentKey = storeKey(bytes, `${settings}\u0000${file.path}`);
   let stored = await store.find(contentKey);
   if (!stored) {
-    const outcome = parseSafely(file, bytes, options);
-    stored = await store.put(contentKey, outcome, digestOutcome(outcome));
+    const outcome = parseSafely(file, bytes, options, scratch);
+    stored = await store.put(contentKey, outcome, digestOutcome(outcome, scratch));
   }
   return result(file.path, stored.key, stored.head, stat ? { size: stat.size, mtimeMs: stat.mtimeMs, key: stored.key } : undefined);
 }
@@ -88,9 +89,9 @@ export function statSafely(path: string): { size: number; mtimeMs: number } | un
   }
 }
 
-function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions): ParseOutcome {
+function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions, scratch: PostScratch): ParseOutcome {
   try {
-    return parsePost(file.path, bytes, options);
+    return parsePost(file.path, bytes, options, scratch.wallTimes);
   } catch (error) {
     // A parser bug must not stop the build either: the file is reported with the error, and the build goes on.
     return { problem: { path: file.path, reason: 'unreadable', severity: 'error', detail: `internal error while parsing: ${(error as Error).message}` } };

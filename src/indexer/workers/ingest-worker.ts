@@ -7,32 +7,42 @@ import { ingestFile, statAll } from './ingest-file.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { openCacheDb, type CacheDb } from '../incremental/cache-db.ts';
 import { diskStore } from '../incremental/post-store.ts';
+import { newPostScratch, type PostScratch } from '../parse/post-digest.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
 import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
 
 const FILES_AT_ONCE = 8;
 
-/**
- * The cache file opened once per thread and folder, for the thread's life: each opening keeps a reader
- * slot, and LMDB has 126 (a 64k build's workers ran out of them).
- */
-const cacheDbs = new Map<string, CacheDb>();
-function cacheDbOf(dir: string): CacheDb {
-  let db = cacheDbs.get(dir);
-  if (!db) cacheDbs.set(dir, (db = openCacheDb(dir)));
-  return db;
+/** What a thread keeps for its life, from task to task. */
+class ThreadResources {
+  /**
+   * The cache file opened once per folder: each opening keeps a reader slot, and LMDB has 126 (a 64k
+   * build's workers ran out of them).
+   */
+  private readonly cacheDbs = new Map<string, CacheDb>();
+  /** The buffers of its digests. */
+  readonly scratch: PostScratch = newPostScratch();
+
+  cacheDbOf(dir: string): CacheDb {
+    let db = this.cacheDbs.get(dir);
+    if (!db) this.cacheDbs.set(dir, (db = openCacheDb(dir)));
+    return db;
+  }
 }
+
+/** This module is loaded once per thread: this is the thread's own, the one state it keeps. */
+const thread = new ThreadResources();
 
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
-  const store = diskStore(request.storeDir, cacheDbOf(request.storeDir));
+  const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {
     switch (request.type) {
       case 'ingest':
         return await mapInOrder(request.files, FILES_AT_ONCE, async (file) => {
           if (file.path === request.crashOn) process.exit(70);
-          return ingestFile(file, request.settings, request.parseOptions, store);
+          return ingestFile(file, request.settings, request.parseOptions, store, thread.scratch);
         });
       case 'rows':
         return await indexRowsToRuns(request.tasks, store, request.runsFolder);

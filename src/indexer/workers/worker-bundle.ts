@@ -4,7 +4,7 @@
  * bundled once per version of the sources into one plain module, a worker starts in ~90 ms.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,12 @@ const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 const PISCINA = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('piscina')), 'esm-wrapper.mjs')).href;
 /** lmdb's ES module for Node, as installed: its native binding cannot be bundled. */
 const LMDB = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('lmdb')), '..', 'node-index.js')).href;
+
+/**
+ * Bundles of other sources are removed once unused this long: the folder is the project's (see
+ * tool-cache.ts), and a build that stays up may still start threads from the bundle it began with.
+ */
+const KEEP_OTHERS_MS = 24 * 3600 * 1000;
 
 /**
  * The bundled worker for these sources, made now if it is not in `cacheDir` yet; undefined when it
@@ -34,8 +40,10 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
     .digest('hex')
     .slice(0, 16);
   const file = join(cacheDir, `worker-${fingerprint}.mjs`);
+  // Marked as used: others' builds leave it alone for a day.
+  const now = new Date();
   if (
-    await stat(file).then(
+    await utimes(file, now, now).then(
       () => true,
       () => false,
     )
@@ -65,8 +73,15 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
   } catch {
     return undefined;
   }
-  // Bundles of older sources are never used again.
   const others = (await readdir(cacheDir)).filter((name) => /^worker-[0-9a-f]{16}\.mjs$/.test(name) && join(cacheDir, name) !== file);
-  await Promise.all(others.map((name) => rm(join(cacheDir, name), { force: true })));
+  await Promise.all(others.map((name) => removeIfUnusedSince(join(cacheDir, name), now.getTime() - KEEP_OTHERS_MS)));
   return pathToFileURL(file);
+}
+
+async function removeIfUnusedSince(file: string, since: number): Promise<void> {
+  const used = await stat(file).then(
+    (found) => found.mtimeMs,
+    () => since,
+  );
+  if (used < since) await rm(file, { force: true });
 }

@@ -5,7 +5,7 @@
  * then), with an error that names what the task was working on (see WorkerTaskError).
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
@@ -125,6 +125,8 @@ export class WorkerPool {
 
   private async startThreads(): Promise<Piscina> {
     const entry = await (this.entry ??= this.makeEntry().then((made) => made ?? SOURCE_ENTRY));
+    // Loaded when first used: a small build starts no thread (~50 ms of CPU to load it).
+    const { Piscina } = await import('piscina');
     const threads = new Piscina({
       filename: entry.href,
       minThreads: this.size,

@@ -99,8 +99,8 @@ describe('Atom feeds', async () => {
 });
 
 describe('feed text', () => {
-  it('drops control characters and breaks a CDATA terminator in a title', () => {
-    const xml = makeAtomFeed(SITE, { posts: [{ id: 'x', title: xmlText('a\u0001b]]>c'), date: '2026-11-01T00:00:00Z', excerpt: '', tags: [] }] });
+  it('drops control characters and breaks a CDATA terminator in a title', async () => {
+    const xml = await makeAtomFeed(SITE, { posts: [{ id: 'x', title: xmlText('a\u0001b]]>c'), date: '2026-11-01T00:00:00Z', excerpt: '', tags: [] }] });
     expect(child(entries(parseXml(xml))[0]!, 'title')!.textContent).toBe('ab]] >c');
   });
 

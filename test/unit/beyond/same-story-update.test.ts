@@ -1,5 +1,6 @@
 import { findSameStoriesIn, storyPrint, storyTableOf, storyTerms, type StoryItem } from '../../../src/indexer/plan/same-story.ts';
 import { updateSameStories } from '../../../src/indexer/plan/same-story-update.ts';
+import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
 import { keptFurtherReading, type ExclusionChange } from '../../../src/indexer/plan/further-reading-update.ts';
 
@@ -47,7 +48,7 @@ for (let story = 0; story < 90; story++) {
   }
 }
 const itemOf = (draft: Draft): StoryItem => {
-  const print = storyPrint(`${draft.title}\n${draft.lead}${draft.rest}`);
+  const print = storyPrint(`${draft.title}\n${draft.lead}${draft.rest}`, new ShingleScratch());
   return {
     id: draft.id,
     title: draft.title,

@@ -12,6 +12,7 @@ import {
   storyTableOf,
   type StoryItem,
 } from '../../../src/indexer/plan/same-story.ts';
+import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 
 // Our own sentences, in the manner of a wire story: long enough to make a signature.
 const STORY = [
@@ -27,7 +28,7 @@ const OTHER = [
 ].join('');
 const DAY = 24 * 3600 * 1000;
 const item = (id: string, title: string, text: string, day: number, outlet?: string): StoryItem => {
-  const print = storyPrint(`${title}\n${text}`);
+  const print = storyPrint(`${title}\n${text}`, new ShingleScratch());
   return {
     id,
     title,
@@ -139,17 +140,17 @@ describe('same story', () => {
   });
 
   it('reads a story print back as it was written to the build cache', () => {
-    const print = storyPrintOf('北部港口新輪渡航線下月啟航', STORY);
+    const print = storyPrintOf('北部港口新輪渡航線下月啟航', STORY, new ShingleScratch());
     expect(parseStoryPrint(serializeStoryPrint(print))).toEqual(print);
   });
 
   it('takes a story print of another version as none, so that it is made again', () => {
-    const [, ...parts] = JSON.parse(serializeStoryPrint(storyPrintOf('北部港口新輪渡航線下月啟航', STORY))) as unknown[];
+    const [, ...parts] = JSON.parse(serializeStoryPrint(storyPrintOf('北部港口新輪渡航線下月啟航', STORY, new ShingleScratch()))) as unknown[];
     expect(parseStoryPrint(JSON.stringify([0, ...parts]))).toBeUndefined();
   });
 
   it('makes no signature of a text too short to tell', () => {
-    expect(storySignature('短訊一則。')).toBeUndefined();
+    expect(storySignature('短訊一則。', new ShingleScratch())).toBeUndefined();
   });
 
   it('finds the same pairs whatever the order the posts are given in', () => {

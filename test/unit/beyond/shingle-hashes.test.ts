@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MIN_SHINGLES, SHINGLE_UNITS, SIGNATURE_SIZE, storyPrint, storyUnits } from '../../../src/indexer/plan/same-story.ts';
-import { shingleHashes } from '../../../src/indexer/plan/shingle-hashes.ts';
+import { ShingleScratch, shingleHashes } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { foldText } from '../../../src/shared/search-text.ts';
 import { fnv1a } from '../../../src/shared/types.ts';
 import { random } from '../../../src/tools/gen-corpus.ts';
@@ -29,10 +29,13 @@ function signaturePlainly(text: string): number[] | undefined {
   return seeds.map((seed) => Math.min(...[...shingles].map((shingle) => mix32(shingle ^ seed))));
 }
 
+/** One scratch for every text, as a build worker keeps one: each text must hash as on a fresh one. */
+const scratch = new ShingleScratch();
+
 function expectSameShingles(text: string): void {
-  const fast = [...shingleHashes(foldText(text), SHINGLE_UNITS)];
+  const fast = [...shingleHashes(foldText(text), SHINGLE_UNITS, scratch)];
   expect(fast).toEqual([...shinglesPlainly(text)]);
-  const print = storyPrint(text);
+  const print = storyPrint(text, scratch);
   const signature = signaturePlainly(text);
   expect(print && { signature: [...print.signature], shingles: print.shingles }).toEqual(signature && { signature, shingles: fast.length });
 }

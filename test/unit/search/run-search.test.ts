@@ -1,7 +1,7 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/shared/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/indexer/search/search-index.ts';
-import { countSearchTokens, searchTokenList } from '../../../src/indexer/parse/count-tokens.ts';
+import { countSearchTokens, searchTokenList, TokenScratch } from '../../../src/indexer/parse/count-tokens.ts';
 import { buildSearchFiles, writeSearchShards } from '../../../src/indexer/search/search-shards.ts';
 import { serveSearchIndex } from './serve-index.ts';
 
@@ -182,7 +182,7 @@ describe('a post added after the newest', () => {
     };
     const before = await shardsOf(older);
     const after = await shardsOf([...older, added]);
-    const addedTokens = new Set(searchTokenList(countSearchTokens(added.title, added.text)));
+    const addedTokens = new Set(searchTokenList(countSearchTokens(added.title, added.text, new TokenScratch())));
     const inOrder = [...after]
       .map(([path, bytes]) => ({ path, bytes, tokens: decodeShard(bytes).header.tokens }))
       .sort((a, b) => (a.tokens[0]! < b.tokens[0]! ? -1 : 1));

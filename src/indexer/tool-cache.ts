@@ -1,0 +1,11 @@
+/**
+ * Where the indexer keeps what depends on its own sources only, never on the posts: the bundled worker
+ * and the imports of its parser. Beside Vite's own compiled dependencies, so a cold build (its build
+ * cache deleted) finds them made, once per version of the sources.
+ */
+import { join } from 'node:path';
+
+/** The tool cache of the project whose folder is `root`. */
+export function toolCacheDir(root: string): string {
+  return join(root, 'node_modules', '.cache', 'cna-reader');
+}
