@@ -19,7 +19,7 @@ import { markAllRead, useReadMarks } from '../reading-state/read-marks.ts';
 import { hasFilters, orderOf, readFilters, viewSearch, writeFilters, type Filters } from './filter-state.ts';
 import { SearchBox } from '../search/search-box.tsx';
 import { PostList } from './post-list.tsx';
-import { ListItems, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
+import { NO_ITEMS, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
 import { useViewRows } from './use-view-rows.ts';
 import { useCollapsedRows } from './groups/use-collapsed-rows.ts';
 import { CollapseChoice } from './groups/collapse-choice.tsx';
@@ -122,7 +122,11 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         : undefined,
     [collapsed?.expanded, collapsed?.others], // eslint-disable-line react-hooks/exhaustive-deps -- the two fields are what the map is made of
   );
-  const items = useMemo(() => (shownRows ? listItems(shownRows, days, grouped, expandedOthers) : ListItems.EMPTY), [shownRows, days, grouped, expandedOthers]);
+  const hiddenRows = collapsed?.hidden;
+  const items = useMemo(
+    () => (shownRows ? listItems(shownRows, days, grouped, expandedOthers, hiddenRows) : NO_ITEMS),
+    [shownRows, days, grouped, expandedOthers, hiddenRows],
+  );
   const perDay = useMemo(() => (timelineRows ? countPerDay(timelineRows, days) : []), [timelineRows, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
