@@ -4,7 +4,8 @@
  * the manifest is read. The list then draws its first rows in its first render, instead of placeholders
  * a shard later. (Preloading the manifest and groups from index.html broke the offline app's reload.)
  */
-import { loadManifest, loadRow } from '../data/data-client.ts';
+import type { Manifest } from '../../shared/types.ts';
+import { loadManifest, loadRow, peekManifest } from '../data/data-client.ts';
 import { readFilters, hasFilters } from './filter-state.ts';
 import { fetchRowGroupsFile, loadRowGroups } from './groups/collapse-rows.ts';
 
@@ -24,11 +25,38 @@ export function isListPath(pathname: string, base: string = import.meta.env.BASE
   return rest === '' || rest === 'index.html';
 }
 
+/** The fetches of the page's first screen, while they run (see listManifest). */
+let running: Promise<void> | undefined;
+
 /**
  * Starts the first screen's fetches for a list at `search` (the URL's query). Settles once they have
  * (failures are left to the list).
  */
-export async function prefetchFirstScreen(search: string): Promise<void> {
+export function prefetchFirstScreen(search: string): Promise<void> {
+  const started = firstScreen(search);
+  running = started;
+  void started.finally(() => {
+    if (running === started) running = undefined;
+  });
+  return started;
+}
+
+/**
+ * The manifest for the list, once the first screen's data has arrived when it is being fetched: the
+ * list then draws once, with its rows, rather than a screen of placeholders that is laid out and
+ * painted, then drawn again a shard later.
+ */
+export async function listManifest(): Promise<Manifest> {
+  await running;
+  return loadManifest();
+}
+
+/** The manifest if the list can draw at once (see listManifest), else undefined. */
+export function peekListManifest(): Manifest | undefined {
+  return running ? undefined : peekManifest();
+}
+
+async function firstScreen(search: string): Promise<void> {
   const plain = !hasFilters(readFilters(new URLSearchParams(search)));
   const manifestRead = loadManifest().catch(() => undefined);
   const groupsFile = fetchRowGroupsFile().catch(() => undefined);

@@ -9,7 +9,8 @@ import { ShareButton } from '../article/share-button.tsx';
 import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { useSettings } from '../../ui/settings.tsx';
-import { loadManifest, loadRow, peekManifest, prefetchTagRows } from '../data/data-client.ts';
+import { loadRow, prefetchTagRows } from '../data/data-client.ts';
+import { listManifest, peekListManifest } from './first-screen.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { useFacetCounts } from '../filters/facet-counts.ts';
 import { TagFilter } from '../filters/tag-filter.tsx';
@@ -29,7 +30,7 @@ import { viewTitle } from './view-title.ts';
 
 export function ListPage() {
   const t = useMessages();
-  const manifest = useAsync(loadManifest, [], peekManifest());
+  const manifest = useAsync(listManifest, [], peekListManifest());
   useEffect(() => {
     if (manifest.status !== 'ready') document.title = t.siteTitle;
   }, [t, manifest.status]);
