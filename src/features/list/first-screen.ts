@@ -4,8 +4,7 @@
  * the manifest is read. The list then draws its first rows in its first render, instead of placeholders
  * a shard later. (Preloading the manifest and groups from index.html broke the offline app's reload.)
  */
-import type { Manifest } from '../../shared/types.ts';
-import { loadManifest, loadRow, peekManifest } from '../data/data-client.ts';
+import { loadManifest, loadRow } from '../data/data-client.ts';
 import { readFilters, hasFilters } from './filter-state.ts';
 import { fetchRowGroupsFile, loadRowGroups } from './groups/collapse-rows.ts';
 
@@ -42,18 +41,19 @@ export function prefetchFirstScreen(search: string): Promise<void> {
 }
 
 /**
- * The manifest for the list, once the first screen's data has arrived when it is being fetched: the
- * list then draws once, with its rows, rather than a screen of placeholders that is laid out and
- * painted, then drawn again a shard later.
+ * Settles once the first screen's data has arrived, when it is being fetched: the list then draws its
+ * rows once, with their data, rather than a screen of placeholders that is laid out and painted, then
+ * drawn again a shard later. The rest of the page need not wait (the outlets' rows are fetched ahead
+ * once their list is on screen).
  */
-export async function listManifest(): Promise<Manifest> {
+export async function firstScreenArrived(): Promise<true> {
   await running;
-  return loadManifest();
+  return true;
 }
 
-/** The manifest if the list can draw at once (see listManifest), else undefined. */
-export function peekListManifest(): Manifest | undefined {
-  return running ? undefined : peekManifest();
+/** True when the list's rows can be drawn at once (see firstScreenArrived). */
+export function isFirstScreenHere(): true | undefined {
+  return running ? undefined : true;
 }
 
 async function firstScreen(search: string): Promise<void> {

@@ -9,8 +9,8 @@ import { ShareButton } from '../article/share-button.tsx';
 import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { useSettings } from '../../ui/settings.tsx';
-import { loadRow, prefetchTagRows } from '../data/data-client.ts';
-import { listManifest, peekListManifest } from './first-screen.ts';
+import { loadManifest, loadRow, peekManifest, prefetchTagRows } from '../data/data-client.ts';
+import { firstScreenArrived, isFirstScreenHere } from './first-screen.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { useFacetCounts } from '../filters/facet-counts.ts';
 import { TagFilter } from '../filters/tag-filter.tsx';
@@ -30,7 +30,7 @@ import { viewTitle } from './view-title.ts';
 
 export function ListPage() {
   const t = useMessages();
-  const manifest = useAsync(listManifest, [], peekListManifest());
+  const manifest = useAsync(loadManifest, [], peekManifest());
   useEffect(() => {
     if (manifest.status !== 'ready') document.title = t.siteTitle;
   }, [t, manifest.status]);
@@ -115,6 +115,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const timelineRows = state.status === 'ready' ? state.timelineRows : undefined;
   // Versions of an article and reports of one story show as one row (see groups/collapse-rows.ts).
   const collapsed = useCollapsedRows(manifest, rows, cursorRow);
+  const firstScreen = useAsync(firstScreenArrived, [], isFirstScreenHere());
   const shownRows = collapsed?.rows;
   const expandedOthers = useMemo(
     () =>
@@ -242,8 +243,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
-        {state.status === 'ready' && !collapsed && <Loading />}
-        {state.status === 'ready' && collapsed && (
+        {state.status === 'ready' && (!collapsed || firstScreen.status !== 'ready') && <Loading />}
+        {state.status === 'ready' && collapsed && firstScreen.status === 'ready' && (
           <PostList
             manifest={manifest}
             items={items}
