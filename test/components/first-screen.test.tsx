@@ -46,6 +46,12 @@ describe("the list's first screen, fetched as the app starts", () => {
     const placeholders: Element[] = [];
     const watcher = new MutationObserver(() => placeholders.push(...document.querySelectorAll('.post-row-placeholder')));
     watcher.observe(document.body, { childList: true, subtree: true });
+    // The shards a moment after the manifest and the groups, as over a network.
+    const served = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      if (String(input).includes('/shards/')) await new Promise((done) => setTimeout(done, 100));
+      return served(input);
+    });
     void prefetchFirstScreen('');
     renderApp('/');
     expect(await screen.findByRole('group', { name: '來源' })).toBeInTheDocument();
