@@ -41,6 +41,24 @@ describe("the list's first screen, fetched as the app starts", () => {
     expect(fetched().slice(0, 3)).toEqual(['manifest.json', 'groups.json', newestShard]);
     expect(new Set(fetched()).size).toBe(fetched().length);
   });
+
+  it('draws the first rows once their data is here, not placeholders first', async () => {
+    const placeholders: Element[] = [];
+    const watcher = new MutationObserver(() => placeholders.push(...document.querySelectorAll('.post-row-placeholder')));
+    watcher.observe(document.body, { childList: true, subtree: true });
+    // The shards a moment after the manifest and the groups, as over a network.
+    const served = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      if (String(input).includes('/shards/')) await new Promise((done) => setTimeout(done, 100));
+      return served(input);
+    });
+    void prefetchFirstScreen('');
+    renderApp('/');
+    expect(await screen.findByRole('group', { name: '來源' })).toBeInTheDocument();
+    expect(await screen.findAllByRole('article')).not.toHaveLength(0);
+    watcher.disconnect();
+    expect(placeholders).toHaveLength(0);
+  });
 });
 
 describe('which pages show the list, told before the router loads', () => {

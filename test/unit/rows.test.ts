@@ -83,6 +83,41 @@ describe('row arithmetic', () => {
     expect([ranked.isRow(0), ranked.at(3)]).toEqual([true, undefined]);
   });
 
+  it('lists a range or an ascending list less its hidden rows as the same rows listed one by one', () => {
+    const whole = Array.from({ length: total }, (_, row) => row);
+    const hiddenSets = [[], tags[0]!, tags[2]!, whole.filter((row) => dayByRow[row] === dayByRow[40]), [0, 1, total - 1]];
+    for (const [start, end] of [
+      [0, total],
+      [17, 300],
+      [5, 6],
+      [total, total],
+    ] as const) {
+      for (const hiddenSet of hiddenSets) {
+        const hidden = Int32Array.from(hiddenSet.filter((row) => row >= start && row < end));
+        const isHidden = new Set(hidden);
+        const shown = whole.filter((row) => row >= start && row < end && !isHidden.has(row));
+        for (const grouped of [true, false]) {
+          // An expanded row (here one the list does not hold) makes listItems list the rows one by one.
+          const oneByOne = new Map([[-1, []]]);
+          const plain = listItems({ kind: 'list', rows: shown }, index, grouped, oneByOne);
+          const rows = whole.filter((row) => row >= start && row < end);
+          const sparse = rows.filter((row) => row % 5 !== 0 || isHidden.has(row));
+          const sparsePlain = listItems({ kind: 'list', rows: sparse.filter((row) => !isHidden.has(row)) }, index, grouped, oneByOne);
+          for (const [items, expected] of [
+            [listItems({ kind: 'range', start, end }, index, grouped, undefined, hidden), plain],
+            [listItems({ kind: 'list', rows }, index, grouped, undefined, hidden), plain],
+            [listItems({ kind: 'list', rows: sparse }, index, grouped, undefined, hidden), sparsePlain],
+          ] as const) {
+            expect(asArray(items)).toEqual(asArray(expected));
+            expect(items.headingCount).toBe(expected.headingCount);
+            for (let i = 0; i <= items.length; i++) expect(items.headingsBefore(i)).toBe(expected.headingsBefore(i));
+            for (const row of [Math.max(0, start - 1), ...hidden, ...rows, end]) expect(items.indexOfRow(row)).toBe(expected.indexOfRow(row));
+          }
+        }
+      }
+    }
+  });
+
   it('counts posts per day, oldest day first, for lists and ranges', () => {
     const plainCounts = (rows: number[]) => {
       const counts = new Map<string, number>();

@@ -24,11 +24,39 @@ export function isListPath(pathname: string, base: string = import.meta.env.BASE
   return rest === '' || rest === 'index.html';
 }
 
+/** The fetches of the page's first screen, while they run (see listManifest). */
+let running: Promise<void> | undefined;
+
 /**
  * Starts the first screen's fetches for a list at `search` (the URL's query). Settles once they have
  * (failures are left to the list).
  */
-export async function prefetchFirstScreen(search: string): Promise<void> {
+export function prefetchFirstScreen(search: string): Promise<void> {
+  const started = firstScreen(search);
+  running = started;
+  void started.finally(() => {
+    if (running === started) running = undefined;
+  });
+  return started;
+}
+
+/**
+ * Settles once the first screen's data has arrived, when it is being fetched: the list then draws its
+ * rows once, with their data, rather than a screen of placeholders that is laid out and painted, then
+ * drawn again a shard later. The rest of the page need not wait (the outlets' rows are fetched ahead
+ * once their list is on screen).
+ */
+export async function firstScreenArrived(): Promise<true> {
+  await running;
+  return true;
+}
+
+/** True when the list's rows can be drawn at once (see firstScreenArrived). */
+export function isFirstScreenHere(): true | undefined {
+  return running ? undefined : true;
+}
+
+async function firstScreen(search: string): Promise<void> {
   const plain = !hasFilters(readFilters(new URLSearchParams(search)));
   const manifestRead = loadManifest().catch(() => undefined);
   const groupsFile = fetchRowGroupsFile().catch(() => undefined);

@@ -10,6 +10,7 @@ import { SaveOfflineButton } from '../offline/save-offline-button.tsx';
 import { useHeadingFocus } from '../../ui/use-heading-focus.ts';
 import { useSettings } from '../../ui/settings.tsx';
 import { loadManifest, loadRow, peekManifest, prefetchTagRows } from '../data/data-client.ts';
+import { firstScreenArrived, isFirstScreenHere } from './first-screen.ts';
 import { DateFilter } from '../filters/date-filter.tsx';
 import { useFacetCounts } from '../filters/facet-counts.ts';
 import { TagFilter } from '../filters/tag-filter.tsx';
@@ -19,7 +20,7 @@ import { markAllRead, useReadMarks } from '../reading-state/read-marks.ts';
 import { hasFilters, orderOf, readFilters, viewSearch, writeFilters, type Filters } from './filter-state.ts';
 import { SearchBox } from '../search/search-box.tsx';
 import { PostList } from './post-list.tsx';
-import { ListItems, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
+import { NO_ITEMS, buildDayIndex, countPerDay, listItems, rowRangeOfDays, rowSetSize, type RowSet } from './rows.ts';
 import { useViewRows } from './use-view-rows.ts';
 import { useCollapsedRows } from './groups/use-collapsed-rows.ts';
 import { CollapseChoice } from './groups/collapse-choice.tsx';
@@ -114,6 +115,7 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
   const timelineRows = state.status === 'ready' ? state.timelineRows : undefined;
   // Versions of an article and reports of one story show as one row (see groups/collapse-rows.ts).
   const collapsed = useCollapsedRows(manifest, rows, cursorRow);
+  const firstScreen = useAsync(firstScreenArrived, [], isFirstScreenHere());
   const shownRows = collapsed?.rows;
   const expandedOthers = useMemo(
     () =>
@@ -122,7 +124,11 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
         : undefined,
     [collapsed?.expanded, collapsed?.others], // eslint-disable-line react-hooks/exhaustive-deps -- the two fields are what the map is made of
   );
-  const items = useMemo(() => (shownRows ? listItems(shownRows, days, grouped, expandedOthers) : ListItems.EMPTY), [shownRows, days, grouped, expandedOthers]);
+  const hiddenRows = collapsed?.hidden;
+  const items = useMemo(
+    () => (shownRows ? listItems(shownRows, days, grouped, expandedOthers, hiddenRows) : NO_ITEMS),
+    [shownRows, days, grouped, expandedOthers, hiddenRows],
+  );
   const perDay = useMemo(() => (timelineRows ? countPerDay(timelineRows, days) : []), [timelineRows, days]);
   const oldest = manifest.days[0]?.[0];
   const newest = manifest.days[manifest.days.length - 1]?.[0];
@@ -237,8 +243,8 @@ function FilteredList({ manifest }: { manifest: Manifest }) {
             <p>{manifest.postCount === 0 ? t.emptyArchive : t.noResults}</p>
           </div>
         )}
-        {state.status === 'ready' && !collapsed && <Loading />}
-        {state.status === 'ready' && collapsed && (
+        {state.status === 'ready' && (!collapsed || firstScreen.status !== 'ready') && <Loading />}
+        {state.status === 'ready' && collapsed && firstScreen.status === 'ready' && (
           <PostList
             manifest={manifest}
             items={items}

@@ -7,6 +7,9 @@
  */
 import type { DayKey, Manifest } from '../../shared/types.ts';
 import { firstIndexWhere, lastIndexBefore } from '../../shared/binary-search.ts';
+import { SortedItems } from './items/sorted-items.ts';
+
+const NO_POSITIONS = new Int32Array(0);
 
 /** Days newest first, with the first row of each. */
 export interface DayIndex {
@@ -84,15 +87,27 @@ export function rowSetSize(set: RowSet): number {
  */
 export type ListItem = { kind: 'day'; day: DayKey; count: number } | { kind: 'row'; row: number; attached?: true };
 
+/** The items of a list, read one at a time as the list draws them (see ListLayout for their places). */
+export interface ListItems {
+  readonly length: number;
+  readonly headingCount: number;
+  isRow(i: number): boolean;
+  /** How many of the items before item i are headings. */
+  headingsBefore(i: number): number;
+  /** The row (list position) of item i, which must be a row. */
+  rowAt(i: number): number;
+  /** The item showing a row, or -1. */
+  indexOfRow(row: number): number;
+  at(i: number): ListItem | undefined;
+}
+
 /**
  * The items of a list, held in two typed arrays instead of one object per item: at 200k posts an
  * outlet's list has ~77k items, and making (then collecting) as many objects on every filter change was
  * a large part of applying it. Items become objects one at a time, as the list draws them.
  */
-export class ListItems {
-  static readonly EMPTY = new ListItems(new Int32Array(0), new Int32Array(0), 0, [], new Int32Array(0), 0);
-
-  private constructor(
+class ItemArrays implements ListItems {
+  constructor(
     /** Item i is a row (code >= 0) or the heading of day number -1 - code of the day index. */
     private readonly codes: Int32Array,
     /** For a heading: how many rows it heads. */
@@ -106,33 +121,20 @@ export class ListItems {
     private readonly attached?: Uint8Array,
   ) {}
 
-  static of(
-    codes: Int32Array,
-    counts: Int32Array,
-    length: number,
-    days: readonly DayKey[],
-    headings = new Int32Array(0),
-    headingCount = 0,
-    attached?: Uint8Array,
-  ): ListItems {
-    return new ListItems(codes, counts, length, days, headings, headingCount, attached);
-  }
-
   isRow(i: number): boolean {
     return this.codes[i]! >= 0;
   }
 
-  /** How many of the items before item i are headings: a binary search over the headings. */
+  /** A binary search over the headings. */
   headingsBefore(i: number): number {
     return lowerBound(this.headings, i, this.headingCount);
   }
 
-  /** The row (list position) of item i, which must be a row. */
   rowAt(i: number): number {
     return this.codes[i]!;
   }
 
-  /** The item showing a row, or -1: a scan, done once when the reader returns to a list. */
+  /** A scan, done once when the reader returns to a list. */
   indexOfRow(row: number): number {
     for (let i = 0; i < this.length; i++) if (this.codes[i] === row) return i;
     return -1;
@@ -146,23 +148,39 @@ export class ListItems {
   }
 }
 
+export const NO_ITEMS: ListItems = new ItemArrays(new Int32Array(0), new Int32Array(0), 0, [], new Int32Array(0), 0);
+
 /**
  * `expanded`: rows shown right after a row of the set, under its day and outside the day's count (the
- * other reports of a story whose group the reader opened, see collapse-rows.ts).
+ * other reports of a story whose group the reader opened, see collapse-rows.ts). `hidden`: rows of the
+ * set left out of it (ascending), the rows collapsed into others.
+ *
+ * Rows in archive order with day headings and nothing expanded are laid out by day (SortedItems), in
+ * steps proportional to the days and the hidden rows: the whole archive, the list's first screen, and
+ * an outlet's rows are not walked row by row. Rows in another order (ranked, oldest first) come bare.
  */
-export function listItems(set: RowSet, index: DayIndex, grouped = true, expanded?: ReadonlyMap<number, readonly number[]>): ListItems {
-  const size = rowSetSize(set);
+export function listItems(
+  set: RowSet,
+  index: DayIndex,
+  grouped = true,
+  expanded?: ReadonlyMap<number, readonly number[]>,
+  hidden: Int32Array = NO_POSITIONS,
+): ListItems {
+  const hasExpanded = expanded !== undefined && expanded.size > 0;
+  if (set.kind === 'range' && !hasExpanded) return new SortedItems(set, hidden, index, grouped);
+  if (set.kind === 'list' && grouped && !hasExpanded) return new SortedItems(set.rows, hidden, index, grouped);
   // The rows as one typed array, so that the loop below reads them one way (a call per row that
   // handled both kinds of set was most of this function's time at 75k rows).
-  const setRows = set.kind === 'list' ? set.rows : rangeRows(set.start, set.end);
-  const { rows, attached } = expanded && expanded.size > 0 ? withAttached(setRows, expanded) : { rows: setRows, attached: undefined };
+  const setRows = set.kind === 'list' ? withoutHidden(set.rows, hidden) : rangeRows(set.start, set.end, hidden);
+  const size = setRows.length;
+  const { rows, attached } = hasExpanded ? withAttached(setRows, expanded) : { rows: setRows, attached: undefined };
   const total = rows.length;
   const capacity = grouped ? total + Math.min(size, index.days.length) : total;
   const codes = new Int32Array(capacity);
   const counts = new Int32Array(capacity);
   if (!grouped) {
     codes.set(rows);
-    return ListItems.of(codes, counts, total, index.days, undefined, undefined, attached);
+    return new ItemArrays(codes, counts, total, index.days, new Int32Array(0), 0, attached);
   }
   // Rows ascend, and so do the days' first rows: one pass with a cursor over the days, no search per row.
   const headings = new Int32Array(Math.min(size, index.days.length));
@@ -187,7 +205,7 @@ export function listItems(set: RowSet, index: DayIndex, grouped = true, expanded
     counts[heading]!++;
     codes[length++] = row;
   }
-  return ListItems.of(codes, counts, length, index.days, headings, headingCount, itemAttached);
+  return new ItemArrays(codes, counts, length, index.days, headings, headingCount, itemAttached);
 }
 
 /** The rows with each expanded row's attached rows after it, and which are attached. */
@@ -208,10 +226,22 @@ function withAttached(rows: ArrayLike<number>, expanded: ReadonlyMap<number, rea
   return { rows: out.subarray(0, length), attached: attached.subarray(0, length) };
 }
 
-function rangeRows(start: number, end: number): Int32Array {
+function withoutHidden(rows: number[], hidden: Int32Array): ArrayLike<number> {
+  if (hidden.length === 0) return rows;
+  const hiddenRows = new Set(hidden);
+  return rows.filter((row) => !hiddenRows.has(row));
+}
+
+/** Rows start to end less the hidden ones (ascending). */
+function rangeRows(start: number, end: number, hidden: Int32Array): Int32Array {
   const rows = new Int32Array(end - start);
-  for (let i = 0; i < rows.length; i++) rows[i] = start + i;
-  return rows;
+  let length = 0;
+  let h = 0;
+  for (let row = start; row < end; row++) {
+    while (h < hidden.length && hidden[h]! < row) h++;
+    if (hidden[h] !== row) rows[length++] = row;
+  }
+  return rows.subarray(0, length);
 }
 
 /** Posts per day for a row set, oldest day first (days without any left out): what the timeline draws. */

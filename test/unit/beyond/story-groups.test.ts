@@ -37,7 +37,8 @@ describe('collapsing a view', () => {
 
   it('keeps the first listed report of a story and the newest version of an article', () => {
     const collapsed = collapseRows({ kind: 'range', start: 0, end: 10 }, groups, 10);
-    expect(collapsed.rows).toEqual({ kind: 'list', rows: [0, 1, 3, 4, 6, 7, 9] });
+    expect(collapsed.rows).toEqual({ kind: 'range', start: 0, end: 10 });
+    expect([...collapsed.hidden]).toEqual([2, 5, 8]);
     expect(collapsed.others.get(0)).toEqual([2, 5]);
     expect(collapsed.versions.get(7)).toBe(1);
   });
@@ -45,11 +46,20 @@ describe('collapsing a view', () => {
   it('leads a story with the report listed first in the view, whatever its date', () => {
     const collapsed = collapseRows({ kind: 'list', rows: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0] }, groups, 10);
     expect(collapsed.others.get(5)).toEqual([2, 0]);
+    expect(collapsed.rows).toEqual({ kind: 'list', rows: [9, 7, 6, 5, 4, 3, 1] });
   });
 
   it('leaves a story whose other reports are filtered out as a plain row', () => {
     const collapsed = collapseRows({ kind: 'list', rows: [0, 1, 3] }, groups, 10);
     expect(collapsed.others.size).toBe(0);
     expect(collapsed.rows).toEqual({ kind: 'list', rows: [0, 1, 3] });
+    expect(collapsed.hidden).toHaveLength(0);
+  });
+
+  it('keeps an ascending list whole, with its collapsed rows beside it', () => {
+    const collapsed = collapseRows({ kind: 'list', rows: [0, 2, 3, 5, 7, 8] }, groups, 10);
+    expect(collapsed.rows).toEqual({ kind: 'list', rows: [0, 2, 3, 5, 7, 8] });
+    expect([...collapsed.hidden]).toEqual([2, 5, 8]);
+    expect(collapsed.others.get(0)).toEqual([2, 5]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { GROUPS_FILE, type Manifest, type RowGroups } from '../../../shared/types.ts';
 import { fetchJson } from '../../data/data-client.ts';
+import { firstIndexWhere } from '../../../shared/binary-search.ts';
 import type { RowSet } from '../rows.ts';
 
 /** The groups as list positions (rows counted from the newest), each ascending. */
@@ -14,8 +15,14 @@ export interface PositionGroups {
 }
 
 export interface CollapsedRows {
-  /** The rows to list: the view's, less the collapsed ones, in the view's order. */
+  /**
+   * The rows to list, in the view's order. Rows in archive order (a range, an ascending list) are the
+   * view's, with the collapsed ones in `hidden` (listing the rest would be a step per row); a list in
+   * another order comes without its collapsed rows.
+   */
   rows: RowSet;
+  /** The rows of `rows` not listed, ascending. */
+  hidden: Int32Array;
   /** A story's first listed row → its other reports in view, in the view's order. */
   others: Map<number, number[]>;
   /** An article's row in view → how many other versions it has. */
@@ -23,6 +30,7 @@ export interface CollapsedRows {
 }
 
 const NO_GROUPS: PositionGroups = { versions: [], stories: [] };
+const NO_ROWS = new Int32Array(0);
 let file: Promise<RowGroups> | undefined;
 let loaded: Promise<PositionGroups> | undefined;
 /** The groups once decoded: a list drawn after they arrived takes them in its first render. */
@@ -74,25 +82,35 @@ export function positionGroups(groups: RowGroups, postCount: number): PositionGr
  * The view's rows with each article's older versions and each story's later-listed reports taken out.
  * Places and hidden rows are typed arrays indexed by position, and a view without a list is read as its
  * range: at 64k posts the first list drawn (every post) spent ~15 ms here on arrays and sets of numbers.
+ * Rows in archive order stay whole, with their hidden rows beside them: the work is then a step (or a
+ * binary search) per grouped row, not a step per row.
  */
 export function collapseRows(set: RowSet, groups: PositionGroups, postCount: number): CollapsedRows {
   const others = new Map<number, number[]>();
   const versions = new Map<number, number>();
-  if (groups.versions.length === 0 && groups.stories.length === 0) return { rows: set, others, versions };
-  // Each position's place in the view, or -1: a range's is arithmetic, a list's is looked up once.
+  if (groups.versions.length === 0 && groups.stories.length === 0) return { rows: set, hidden: NO_ROWS, others, versions };
+  // Each position's place in the view, or -1: a range's is arithmetic, an ascending list's a binary
+  // search, another list's looked up once.
   let placeOf: (position: number) => number;
+  const sorted = set.kind === 'range' || isAscending(set.rows);
   if (set.kind === 'range') placeOf = (position) => (position >= set.start && position < set.end ? position - set.start : -1);
-  else {
+  else if (sorted) {
+    const rows = set.rows;
+    placeOf = (position) => {
+      const place = firstIndexWhere(rows.length, (n) => rows[n]! >= position);
+      return rows[place] === position ? place : -1;
+    };
+  } else {
     const places = new Int32Array(postCount).fill(-1);
     set.rows.forEach((position, place) => (places[position] = place));
     placeOf = (position) => places[position] ?? -1;
   }
   const hidden = new Uint8Array(postCount);
-  let hiddenCount = 0;
+  const hiddenRows: number[] = [];
   const hide = (position: number) => {
     if (hidden[position]) return;
     hidden[position] = 1;
-    hiddenCount++;
+    hiddenRows.push(position);
   };
   for (const group of groups.versions) {
     const shown = group.filter((position) => placeOf(position) >= 0);
@@ -105,24 +123,16 @@ export function collapseRows(set: RowSet, groups: PositionGroups, postCount: num
     const shown = group.filter((position) => placeOf(position) >= 0 && !hidden[position]);
     if (shown.length < 2) continue;
     // Groups ascend by position, which is the view's order unless the view is reordered (oldest first, ranked).
-    if (set.kind === 'list') shown.sort((a, b) => placeOf(a) - placeOf(b));
+    if (!sorted) shown.sort((a, b) => placeOf(a) - placeOf(b));
     others.set(shown[0]!, shown.slice(1));
     for (let n = 1; n < shown.length; n++) hide(shown[n]!);
   }
-  if (hiddenCount === 0) return { rows: set, others, versions };
-  return { rows: { kind: 'list', rows: visibleRows(set, hidden, hiddenCount) }, others, versions };
+  if (hiddenRows.length === 0) return { rows: set, hidden: NO_ROWS, others, versions };
+  if (sorted) return { rows: set, hidden: Int32Array.from(hiddenRows).sort(), others, versions };
+  return { rows: { kind: 'list', rows: set.rows.filter((position) => !hidden[position]) }, hidden: NO_ROWS, others, versions };
 }
 
-/** The set's rows, in its order, less the hidden positions. */
-function visibleRows(set: RowSet, hidden: Uint8Array, hiddenCount: number): number[] {
-  const rows: number[] = [];
-  if (set.kind === 'range') {
-    rows.length = Math.max(0, set.end - set.start - hiddenCount);
-    let n = 0;
-    for (let position = set.start; position < set.end; position++) if (!hidden[position]) rows[n++] = position;
-    rows.length = n;
-    return rows;
-  }
-  for (const position of set.rows) if (!hidden[position]) rows.push(position);
-  return rows;
+function isAscending(rows: readonly number[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]! <= rows[i - 1]!) return false;
+  return true;
 }

@@ -8,6 +8,8 @@ import type { RowSet } from '../rows.ts';
 import { collapseRows, loadRowGroups, peekRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
 
 const STORAGE_KEY = 'cna-reader:collapse-stories';
+/** One empty array: the list's items are worked out again when it changes. */
+const NO_ROWS = new Int32Array(0);
 
 export interface CollapsedView extends CollapsedRows {
   /** First listed rows whose other reports are shown. */
@@ -72,6 +74,6 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, c
     setExpanded((current) => (leader === undefined ? (current.size === 0 ? current : new Set()) : new Set([leader])));
   }, [collapsed]); // eslint-disable-line react-hooks/exhaustive-deps -- the cursor is read when the view changes
   if (!rows || (collapse && !groups)) return undefined;
-  const base = collapsed ?? { rows, others: new Map<number, number[]>(), versions: new Map<number, number>() };
+  const base = collapsed ?? { rows, hidden: NO_ROWS, others: new Map<number, number[]>(), versions: new Map<number, number>() };
   return { ...base, expanded, toggle, collapse, setCollapse };
 }
