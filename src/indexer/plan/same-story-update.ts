@@ -33,7 +33,9 @@ export function updateStoryPairs(table: StoryTable, previous: StoryPairs, change
     return next < times.length && times[next]! - time <= before;
   };
   const isTaken = (at: number) => isNear(at, 0, SAME_STORY_WINDOW_MS);
-  const again = findStoryPairs(table, { isListed: (at) => isNear(at, SAME_STORY_WINDOW_MS, SAME_STORY_WINDOW_MS), isTaken });
+  // One judge for the windows and the pairs weighed again: its idf over all posts' terms is most of its cost.
+  const judge = pairJudge(table);
+  const again = findStoryPairs(table, { isListed: (at) => isNear(at, SAME_STORY_WINDOW_MS, SAME_STORY_WINDOW_MS), isTaken }, judge);
 
   const rowOf = new Map(table.ids.map((id, at) => [id, at]));
   const later = (a: number, b: number) => (table.times[a]! > table.times[b]! || (table.times[a] === table.times[b] && a > b) ? a : b);
@@ -50,7 +52,6 @@ export function updateStoryPairs(table: StoryTable, previous: StoryPairs, change
   const found: SameStories = new Map();
   for (const [id, others] of previous.found)
     for (const other of others) if (id < other.id && stands(id, other.id) && !byNames.has(key(id, other.id))) addPair(found, id, other.id, other.similarity);
-  const judge = pairJudge(table);
   for (const [a, b] of weighAgain) {
     const [rowA, rowB] = [rowOf.get(a)!, rowOf.get(b)!];
     const verdict = judge(rowA, storyTitle(table.titles[rowA]!), rowB, storyTitle(table.titles[rowB]!));

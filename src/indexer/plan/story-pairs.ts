@@ -54,6 +54,9 @@ export interface PairScope {
   isTaken?: (at: number) => boolean;
 }
 
+/** Weighs a pair of a table's posts (`at` and `other`, with their titles). */
+export type PairJudge = (at: number, title: StoryTitle, other: number, otherTitle: StoryTitle) => PairVerdict;
+
 /** A pair's verdict: one story or not, whether the names rules decided it, and how alike the two are. */
 export interface PairVerdict {
   same: boolean;
@@ -66,7 +69,7 @@ export interface PairVerdict {
  * other rules leave to it (names only ever add a verdict, so a pair that is one story without them, or
  * not one at the best names, needs none).
  */
-export function pairJudge(table: StoryTable): (at: number, title: StoryTitle, other: number, otherTitle: StoryTitle) => PairVerdict {
+export function pairJudge(table: StoryTable): PairJudge {
   const names = nameRarity(table);
   return (at, title, other, otherTitle) => {
     const first = table.signatureOf(at);
@@ -112,11 +115,10 @@ export function sortPairs(found: SameStories): SameStories {
  * taken in time order, each paired with the earlier posts of its window, so that only a window's
  * lists and titles are held at once.
  */
-export function findStoryPairs(table: StoryTable, scope: PairScope = {}): StoryPairs {
+export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: PairJudge = pairJudge(table)): StoryPairs {
   const { count, times } = table;
   const { isListed = () => true, isTaken = () => true } = scope;
   const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
-  const judge = pairJudge(table);
   const byBand = Array.from({ length: BANDS }, () => new WindowLists<number>(times));
   const byBigram = new WindowLists<string>(times);
   // Titles of the window's posts: made when a post comes, dropped when the window passes it.
