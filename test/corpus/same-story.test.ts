@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { memoryStore } from '../../src/indexer/incremental/post-store.ts';
 import { storyItemsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
-import { findSameStories, SAME_STORY_WINDOW_MS, type StoryItem } from '../../src/indexer/plan/same-story.ts';
+import { SAME_STORY_WINDOW_MS, type StoryItem } from '../../src/indexer/plan/same-story.ts';
+import { findSameStories } from '../../src/indexer/plan/story-pairs.ts';
 import { shardFile, type MetaShard, type PostBucket } from '../../src/shared/types.ts';
 
 const CORPUS_DIR = process.env['CORPUS_DIR'] ? resolve(process.env['CORPUS_DIR']) : undefined;

@@ -1,8 +1,9 @@
 /**
  * What the last build's extras were made from and what they found (`extras-state.json` in the build
- * cache), so that a rebuild redoes only what its changes touch (docs/build-speed.md, "One edit"):
- * digests of the inputs (every post's id, name terms and further-reading inputs; each post's same-story
- * inputs), the same-story pairs, what each post excludes from further reading, and its suggestions.
+ * cache), so that a rebuild redoes only what its changes touch (docs/build-speed.md, "One edit", "Posts
+ * added or removed"): every post's id and time, a digest of each one's same-story inputs and one of all
+ * further-reading inputs, the same-story pairs and the candidate pairs the names rules decided, what each
+ * post excludes from further reading, and its suggestions.
  * Anything that does not match is simply found again over all posts, as a fresh build does.
  */
 import { createHash } from 'node:crypto';
@@ -11,25 +12,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
-import type { SameStories } from '../plan/same-story-update.ts';
+import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
 
 const STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 /** Bytes of a post's same-story digest (sha1, cut): a collision would take 2^64 tries. */
 const ROW_DIGEST_BYTES = 8;
 
 export interface ExtrasState {
   /** The extras' code (see extrasCode): other rules find other pairs. */
   code: string;
-  /** Digests over every row, in row order: ids; name terms (what each term's idf is made of); further-reading inputs. */
-  ids: string;
-  terms: string;
+  /** Every row's id and time (epoch ms), in row order: what a later build's rows are matched with. */
+  ids: string[];
+  times: number[];
+  /** A digest of every row's further-reading inputs, in row order. */
   reading: string;
   /** Each row's same-story inputs (title, time, outlet, print), ROW_DIGEST_BYTES a row. */
   stories: Buffer;
   /** The pairs, by row: [row, [[other row, similarity], …]]. */
   found: [number, [number, number][]][];
+  /** The candidate pairs the names rules decided (see StoryPairs), by row. */
+  byNames: [number, number][];
   /** Each post's further reading: [row, …suggested rows]. */
   further: number[][];
   /** What each post excluding any left out of its further reading: [row, …ids]. */
@@ -59,15 +63,8 @@ export function extrasCode(): Promise<string> {
   return importedCodeFingerprint([entry], fileURLToPath(new URL('../../../package-lock.json', import.meta.url)));
 }
 
-/** The digests of a table of posts: of its ids, of its name terms, and each post's of its same-story inputs. */
-export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'terms' | 'stories'> {
-  const ids = createHash('sha1');
-  for (let at = 0; at < table.count; at++) ids.update(table.ids[at]!).update('\n');
-  const end = table.termStarts[table.count]!;
-  const terms = createHash('sha1')
-    .update(bytes(table.termStarts.subarray(0, table.count + 1)))
-    .update(bytes(table.termHashes.subarray(0, end)))
-    .update(bytes(table.termCounts.subarray(0, end)));
+/** The rows' ids and times, and each one's digest of its same-story inputs. */
+export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   for (let at = 0; at < table.count; at++) {
     const row = createHash('sha1')
@@ -79,17 +76,38 @@ export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'term
       .update(bytes(table.termCounts.subarray(table.termStarts[at]!, table.termStarts[at + 1]!)));
     row.digest().copy(stories, at * ROW_DIGEST_BYTES, 0, ROW_DIGEST_BYTES);
   }
-  return { ids: ids.digest('base64'), terms: terms.digest('base64'), stories };
+  return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
 }
 
-/** The rows whose same-story digest differs between two builds of the same rows. */
-export function changedRows(before: Buffer, after: Buffer): Set<number> {
-  const changed = new Set<number>();
-  for (let at = 0; at * ROW_DIGEST_BYTES < after.length; at++) {
-    const start = at * ROW_DIGEST_BYTES;
-    if (before.compare(after, start, start + ROW_DIGEST_BYTES, start, start + ROW_DIGEST_BYTES) !== 0) changed.add(at);
+/** The posts added, removed or changed (their same-story digest differs) since the last build, by id. */
+export function storyChanges(last: Pick<ExtrasState, 'ids' | 'times' | 'stories'>, now: Pick<ExtrasState, 'ids' | 'times' | 'stories'>): StoryChanges {
+  const lastRow = new Map(last.ids.map((id, row) => [id, row]));
+  const gone = new Set<string>();
+  const times: number[] = [];
+  for (let row = 0; row < now.ids.length; row++) {
+    const before = lastRow.get(now.ids[row]!);
+    lastRow.delete(now.ids[row]!);
+    if (before === undefined) times.push(now.times[row]!);
+    else if (!sameDigest(last.stories, before, now.stories, row)) {
+      gone.add(now.ids[row]!);
+      times.push(last.times[before]!, now.times[row]!);
+    }
   }
-  return changed;
+  for (const [id, row] of lastRow) {
+    gone.add(id);
+    times.push(last.times[row]!);
+  }
+  return { gone, times };
+}
+
+function sameDigest(before: Buffer, beforeRow: number, after: Buffer, afterRow: number): boolean {
+  const [start, end] = [afterRow * ROW_DIGEST_BYTES, (afterRow + 1) * ROW_DIGEST_BYTES];
+  return before.compare(after, start, end, beforeRow * ROW_DIGEST_BYTES, (beforeRow + 1) * ROW_DIGEST_BYTES) === 0;
+}
+
+/** Whether two builds list the same posts in the same rows. */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, row) => id === b[row]);
 }
 
 export function foundByRow(found: SameStories, rowOf: ReadonlyMap<string, number>): ExtrasState['found'] {
@@ -98,6 +116,14 @@ export function foundByRow(found: SameStories, rowOf: ReadonlyMap<string, number
 
 export function foundOfState(found: ExtrasState['found'], ids: readonly string[]): SameStories {
   return new Map(found.map(([row, others]) => [ids[row]!, others.map(([other, similarity]) => ({ id: ids[other]!, similarity }))]));
+}
+
+export function byNamesByRow(byNames: readonly [string, string][], rowOf: ReadonlyMap<string, number>): ExtrasState['byNames'] {
+  return byNames.map(([a, b]) => [rowOf.get(a)!, rowOf.get(b)!]);
+}
+
+export function byNamesOfState(byNames: ExtrasState['byNames'], ids: readonly string[]): [string, string][] {
+  return byNames.map(([a, b]) => [ids[a]!, ids[b]!]);
 }
 
 export function furtherByRow(further: ReadonlyMap<number, readonly number[]>): number[][] {

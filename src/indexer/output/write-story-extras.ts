@@ -33,20 +33,24 @@ import { readDataText, writeDataFile, type DataCompression } from './data-file.t
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
-  changedRows,
+  byNamesByRow,
+  byNamesOfState,
   extrasCode,
   foundByRow,
   foundOfState,
   furtherByRow,
   furtherOfState,
   loadExtrasState,
+  sameIds,
   saveExtrasState,
+  storyChanges,
   storyDigests,
   type ExtrasState,
 } from './extras-state.ts';
-import { updateSameStories, type SameStories } from '../plan/same-story-update.ts';
+import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
-import { findSameStoriesIn, MAX_SAME_STORY, parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { MAX_SAME_STORY, parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { findStoryPairs, type StoryPairs } from '../plan/story-pairs.ts';
 import { cachedPostsOf, EXTRAS_CACHE_FILE, loadCache, NO_PRINT, OLD_EXTRAS_CACHE_FILE, saveCache, type CachedBucket } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
@@ -175,15 +179,17 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const code = cacheDir ? await extrasCode() : '';
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
   const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
-  const sameRows = last !== undefined && last.code === code && last.ids === digests.ids && last.stories.length === digests.stories.length;
-  let found: SameStories;
+  let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
-  if (sameRows && last.terms === digests.terms) {
-    const changed = changedRows(last.stories, digests.stories);
-    redone.sameStory = changed.size === 0 ? 'none' : 'changed';
-    const previous = foundOfState(last.found, rows.ids);
-    found = changed.size === 0 ? previous : updateSameStories(table, previous, changed);
-  } else found = findSameStoriesIn(table);
+  if (last !== undefined && last.code === code) {
+    // Posts added, removed or changed: only the pairs they may turn are found or weighed again.
+    const changes = storyChanges(last, digests);
+    const previous = { found: foundOfState(last.found, last.ids), byNames: byNamesOfState(last.byNames, last.ids) };
+    redone.sameStory = changes.times.length === 0 ? 'none' : 'changed';
+    pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes);
+  } else pairs = findStoryPairs(table);
+  const found = pairs.found;
+  const sameRows = last !== undefined && last.code === code && sameIds(last.ids, digests.ids);
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const excludedOf = (row: number) => [...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
   const exclude = (row: number) => new Set(excludedOf(row));
@@ -251,7 +257,14 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
     await saveCache(cachePath, summary, buckets);
-    await saveExtrasState(cacheDir, { code, ...digests, found: foundByRow(found, rows.rowOf), further: furtherByRow(further), excluded });
+    await saveExtrasState(cacheDir, {
+      code,
+      ...digests,
+      found: foundByRow(found, rows.rowOf),
+      byNames: byNamesByRow(pairs.byNames, rows.rowOf),
+      further: furtherByRow(further),
+      excluded,
+    });
   }
   return { ...summary, bucketsRead, printsMade, redone, written, unchanged, seconds: (performance.now() - started) / 1000 };
 }

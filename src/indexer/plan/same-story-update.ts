@@ -1,62 +1,62 @@
 /**
- * The same-story pairs after a few posts changed, from the last build's pairs, exactly as
- * findSameStoriesIn finds them over all posts. Valid only when the posts' name terms are the last
- * build's (so every term's idf is): the caller checks that (output/extras-state.ts).
+ * The same-story pairs after posts were added, removed or changed, from the last build's pairs, exactly
+ * as findStoryPairs (story-pairs.ts) finds them over all posts.
  *
  * A pair is found when its later post is taken, from the lists of that post's window (the 24 h before
- * it). So every pair holding a changed post is found again from the posts within a window either side of
- * it, and the pairs holding none stand as they were.
+ * it); a post in those lists can only change which others are candidates (a title bigram held by too
+ * many posts is dropped). So the pairs whose later post is within a day after a change are found again,
+ * over the posts within a day either side of the changes. The others' candidates are as they were, and
+ * so is their verdict, but for the names rules: their idf is over all posts, and moves with any post
+ * added, removed or retitled. So the candidate pairs those rules decided are weighed again.
  */
 import { firstIndexWhere } from '../../shared/binary-search.ts';
-import { findSameStoriesIn, SAME_STORY_WINDOW_MS, StoryTable } from './same-story.ts';
+import { SAME_STORY_WINDOW_MS, storyTitle, type StoryTable } from './same-story.ts';
+import { addPair, findStoryPairs, pairJudge, sortPairs, type SameStories, type StoryPairs } from './story-pairs.ts';
 
-export type SameStories = ReturnType<typeof findSameStoriesIn>;
+export type { SameStories };
 
-/** `previous` (the pairs over the same posts before `changed` changed) with the changed posts' pairs found again. */
-export function updateSameStories(table: StoryTable, previous: SameStories, changed: ReadonlySet<number>): SameStories {
-  const changedIds = new Set([...changed].map((at) => table.ids[at]!));
-  const found: SameStories = new Map();
-  for (const [id, others] of previous) {
-    if (changedIds.has(id)) continue;
-    const kept = others.filter((other) => !changedIds.has(other.id));
-    if (kept.length > 0) found.set(id, kept);
-  }
-  const times = [...changed].map((at) => table.times[at]!).sort((a, b) => a - b);
-  const isNearChange = (at: number) => {
-    const time = table.times[at]!;
-    const next = firstIndexWhere(times.length, (n) => times[n]! >= time);
-    return (next < times.length && times[next]! - time <= SAME_STORY_WINDOW_MS) || (next > 0 && time - times[next - 1]! <= SAME_STORY_WINDOW_MS);
-  };
-  for (const [id, others] of findSameStoriesIn(windowsOnly(table, isNearChange))) {
-    const isChanged = changedIds.has(id);
-    const added = others.filter((other) => isChanged || changedIds.has(other.id));
-    if (added.length === 0) continue;
-    const list = found.get(id);
-    if (list) list.push(...added);
-    else found.set(id, added);
-  }
-  for (const list of found.values()) list.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
-  return found;
+/** What changed since the last build's pairs. */
+export interface StoryChanges {
+  /** Posts changed or removed: their last pairs are dropped. */
+  gone: ReadonlySet<string>;
+  /** The times of the posts added, removed and changed (a changed post's time before and after). */
+  times: readonly number[];
 }
 
-/**
- * The table with the posts outside the windows kept only for their name terms: no title and no
- * signature, so that they are in no candidate list, while every term's idf stays what it is over all posts.
- */
-function windowsOnly(table: StoryTable, isKept: (at: number) => boolean): StoryTable {
-  const only = new StoryTable(table.count);
-  for (let at = 0; at < table.count; at++) {
-    const kept = isKept(at);
-    const terms = {
-      hashes: table.termHashes.subarray(table.termStarts[at], table.termStarts[at + 1]),
-      counts: table.termCounts.subarray(table.termStarts[at], table.termStarts[at + 1]),
-    };
-    const outlet = table.outlets[at]! < 0 ? undefined : table.outletNames[table.outlets[at]!];
-    only.add(table.ids[at]!, kept ? table.titles[at]! : '', table.times[at]!, outlet, {
-      signature: kept ? table.signatureOf(at) : undefined,
-      shingles: kept ? table.shingles[at]! : 0,
-      terms,
-    });
+/** `previous` (the last build's pairs) with every pair that `changes` may have turned weighed again. */
+export function updateStoryPairs(table: StoryTable, previous: StoryPairs, changes: StoryChanges): StoryPairs {
+  const times = [...changes.times].sort((a, b) => a - b);
+  // Whether a post is within `before` ms before a change and `after` ms after it.
+  const isNear = (at: number, before: number, after: number) => {
+    const time = table.times[at]!;
+    const next = firstIndexWhere(times.length, (n) => times[n]! >= time - after);
+    return next < times.length && times[next]! - time <= before;
+  };
+  const isTaken = (at: number) => isNear(at, 0, SAME_STORY_WINDOW_MS);
+  // One judge for the windows and the pairs weighed again: its idf over all posts' terms is most of its cost.
+  const judge = pairJudge(table);
+  const again = findStoryPairs(table, { isListed: (at) => isNear(at, SAME_STORY_WINDOW_MS, SAME_STORY_WINDOW_MS), isTaken }, judge);
+
+  const rowOf = new Map(table.ids.map((id, at) => [id, at]));
+  const later = (a: number, b: number) => (table.times[a]! > table.times[b]! || (table.times[a] === table.times[b] && a > b) ? a : b);
+  // A last pair stands when both posts are as they were and its later post was not taken again.
+  const stands = (a: string, b: string) => {
+    if (changes.gone.has(a) || changes.gone.has(b)) return false;
+    const [rowA, rowB] = [rowOf.get(a), rowOf.get(b)];
+    return rowA !== undefined && rowB !== undefined && !isTaken(later(rowA, rowB));
+  };
+  const key = (a: string, b: string) => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
+  const weighAgain = previous.byNames.filter(([a, b]) => stands(a, b));
+  const byNames = new Set(weighAgain.map(([a, b]) => key(a, b)));
+
+  const found: SameStories = new Map();
+  for (const [id, others] of previous.found)
+    for (const other of others) if (id < other.id && stands(id, other.id) && !byNames.has(key(id, other.id))) addPair(found, id, other.id, other.similarity);
+  for (const [a, b] of weighAgain) {
+    const [rowA, rowB] = [rowOf.get(a)!, rowOf.get(b)!];
+    const verdict = judge(rowA, storyTitle(table.titles[rowA]!), rowB, storyTitle(table.titles[rowB]!));
+    if (verdict.same) addPair(found, a, b, verdict.score);
   }
-  return only;
+  for (const [id, others] of again.found) for (const other of others) if (id < other.id) addPair(found, id, other.id, other.similarity);
+  return { found: sortPairs(found), byNames: [...weighAgain, ...again.byNames] };
 }

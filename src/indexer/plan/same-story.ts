@@ -14,7 +14,6 @@ import { decodeHTML } from 'entities';
 import { fnv1a } from '../../shared/types.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { forEachTerm, LEAD_CHARACTERS } from './related-reading.ts';
-import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
@@ -70,14 +69,6 @@ export const SAME_STORY_WINDOW_MS = 24 * 3600 * 1000;
 export const MIN_SHINGLES = 30;
 /** Posts listed with an article, at most. @default 8 */
 export const MAX_SAME_STORY = 8;
-
-/**
- * A title bigram found in more posts of a time window than this is left out of the search for title
- * pairs (台灣, 中國…): it finds no story, and its lists would make the search quadratic. @default 32
- */
-const COMMON_BIGRAM = 32;
-/** Title bigrams two posts share before their titles are compared. @default 3 */
-const MIN_SHARED_BIGRAMS = 3;
 
 export interface StoryItem {
   id: string;
@@ -269,44 +260,6 @@ export function storyTerms(title: string, lead: string): StoryTerms {
 }
 
 /**
- * How rare each term is (its idf over the posts: a name held by few posts weighs most), and each post's
- * length of count × idf weights: a pair's likeness is then computed from these alone. Frequencies are
- * counted on one sorted copy of every post's hashes (a Map of ~1M terms at 200k posts took ~100 MB).
- */
-function nameRarity(table: StoryTable): { idf: (hash: number) => number; lengths: Float64Array } {
-  const sorted = table.termHashes.slice(0, table.termStarts[table.count]).sort();
-  let distinct = 0;
-  for (let n = 0; n < sorted.length; n++) if (n === 0 || sorted[n] !== sorted[n - 1]) distinct++;
-  const hashes = new Uint32Array(distinct);
-  const frequency = new Uint32Array(distinct);
-  for (let n = 0, at = -1; n < sorted.length; n++) {
-    if (n === 0 || sorted[n] !== sorted[n - 1]) hashes[++at] = sorted[n]!;
-    frequency[at]!++;
-  }
-  const idf = (hash: number) => Math.log(table.count / frequency[firstIndexWhere(distinct, (at) => hashes[at]! >= hash)]!);
-  const lengths = new Float64Array(table.count);
-  for (let at = 0; at < table.count; at++) {
-    let squares = 0;
-    for (let n = table.termStarts[at]!; n < table.termStarts[at + 1]!; n++) squares += (table.termCounts[n]! * idf(table.termHashes[n]!)) ** 2;
-    lengths[at] = Math.sqrt(squares);
-  }
-  return { idf, lengths };
-}
-
-/** Cosine of two posts' count × idf weighted terms: a walk along both ascending hash lists. */
-function nameLikeness(table: StoryTable, a: number, lengthA: number, b: number, lengthB: number, idf: (hash: number) => number): number {
-  if (lengthA === 0 || lengthB === 0) return 0;
-  const { termHashes: hashes, termCounts: counts, termStarts: starts } = table;
-  let sum = 0;
-  for (let i = starts[a]!, j = starts[b]!; i < starts[a + 1]! && j < starts[b + 1]!;) {
-    if (hashes[i]! < hashes[j]!) i++;
-    else if (hashes[i]! > hashes[j]!) j++;
-    else sum += counts[i++]! * counts[j++]! * idf(hashes[i - 1]!) ** 2;
-  }
-  return sum / (lengthA * lengthB);
-}
-
-/**
  * What the grouping needs of a post's text, made where the post is parsed (parse/post-digest.ts) and kept
  * with it in the build cache: its signature and shingle count, its name terms, and its lead (the start
  * of its text, for further reading).
@@ -471,115 +424,8 @@ export function storyTableOf(items: readonly StoryItem[]): StoryTable {
   return table;
 }
 
-/** findSameStoriesIn over StoryItems. */
-export function findSameStories(items: readonly StoryItem[]): Map<string, { id: string; similarity: number }[]> {
-  return findSameStoriesIn(storyTableOf(items));
-}
-
-/**
- * Lists of earlier posts by key (a band's rows, a title bigram), cut to the time window: a list's stale
- * head goes when it is next used, and a list gone wholly stale is dropped once the map has doubled since
- * the last sweep, so that the map holds about a window's keys, not the archive's.
- */
-class WindowLists<K> {
-  private readonly lists = new Map<K, number[]>();
-  private swept = 1024;
-
-  constructor(private readonly times: Float64Array) {}
-
-  /** The list of `key` without the posts more than the window before `time` (created empty). */
-  recent(key: K, time: number): number[] {
-    let list = this.lists.get(key);
-    if (!list) {
-      this.lists.set(key, (list = []));
-      if (this.lists.size > 2 * this.swept) this.sweep(time);
-    }
-    let stale = 0;
-    while (stale < list.length && time - this.times[list[stale]!]! > SAME_STORY_WINDOW_MS) stale++;
-    if (stale > 0) list.splice(0, stale);
-    return list;
-  }
-
-  private sweep(time: number): void {
-    for (const [key, list] of this.lists) if (list.length > 0 && time - this.times[list[list.length - 1]!]! > SAME_STORY_WINDOW_MS) this.lists.delete(key);
-    this.swept = Math.max(1024, this.lists.size);
-  }
-}
-
-/**
- * Every pair of posts that are one story (isSameStory) within SAME_STORY_WINDOW_MS of each other.
- * Candidates come from LSH bands of the texts' signatures (pairs sharing a band's rows) and from the
- * titles' bigrams within the window, so the cost grows with the posts, not their square. The posts are
- * taken in time order, each paired with the earlier posts of its window, so that only a window's
- * lists and titles are held at once. Returns each post's others (by id), most alike first.
- */
-export function findSameStoriesIn(table: StoryTable): Map<string, { id: string; similarity: number }[]> {
-  const { count, times } = table;
-  const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
-  const names = nameRarity(table);
-  const byBand = Array.from({ length: BANDS }, () => new WindowLists<number>(times));
-  const byBigram = new WindowLists<string>(times);
-  // Titles of the window's posts: made when a post comes, dropped when the window passes it.
-  const titles = new Map<number, StoryTitle>();
-  let oldest = 0;
-
-  const found = new Map<string, { id: string; similarity: number }[]>();
-  const add = (from: number, to: number, score: number) => {
-    let list = found.get(table.ids[from]!);
-    if (!list) found.set(table.ids[from]!, (list = []));
-    list.push({ id: table.ids[to]!, similarity: score });
-  };
-  for (const at of order) {
-    const time = times[at]!;
-    while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles.delete(order[oldest++]!);
-    const title = storyTitle(table.titles[at]!);
-    titles.set(at, title);
-    const candidates = new Set<number>();
-    // Each band's rows hashed to one number: a rare collision only adds a candidate, which is then compared.
-    const signature = table.signatureOf(at);
-    if (signature) {
-      for (let band = 0; band < BANDS; band++) {
-        let key = 0;
-        for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
-        const list = byBand[band]!.recent(key, time);
-        for (const other of list) candidates.add(other);
-        list.push(at);
-      }
-    }
-    // Title pairs: the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
-    const shared = new Map<number, number>();
-    for (const bigram of title.bigrams) {
-      const list = byBigram.recent(bigram, time);
-      if (list.length <= COMMON_BIGRAM) for (const other of list) shared.set(other, (shared.get(other) ?? 0) + 1);
-      list.push(at);
-    }
-    for (const [other, sharedCount] of shared) if (sharedCount >= MIN_SHARED_BIGRAMS) candidates.add(other);
-
-    for (const other of candidates) {
-      const hours = Math.abs(time - times[other]!) / 3_600_000;
-      const first = table.signatureOf(at);
-      const second = table.signatureOf(other);
-      const text = first && second ? similarity(first, second) : 0;
-      const pair: PairLikeness = {
-        hours,
-        sameOutlet: table.outlets[at]! >= 0 && table.outlets[at] === table.outlets[other],
-        text,
-        contained: estimatedContainment(text, table.shingles[at]!, table.shingles[other]!),
-        names: nameLikeness(table, at, names.lengths[at]!, other, names.lengths[other]!, names.idf),
-      };
-      const otherTitle = titles.get(other)!;
-      if (!isSameStory(title, otherTitle, pair)) continue;
-      const score = Math.max(text, jaccard(title.bigrams, otherTitle.bigrams));
-      add(at, other, score);
-      add(other, at, score);
-    }
-  }
-  for (const list of found.values()) list.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
-  return found;
-}
-
 /** MurmurHash3's finalizer: spreads a 32-bit value over all bits. */
-function mix32(hash: number): number {
+export function mix32(hash: number): number {
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
   return (hash ^ (hash >>> 16)) >>> 0;

@@ -1,5 +1,7 @@
-import { findSameStoriesIn, storyPrint, storyTableOf, storyTerms, type StoryItem } from '../../../src/indexer/plan/same-story.ts';
-import { updateSameStories } from '../../../src/indexer/plan/same-story-update.ts';
+import { storyPrint, storyTableOf, storyTerms, type StoryItem, type StoryTable } from '../../../src/indexer/plan/same-story.ts';
+import { findStoryPairs } from '../../../src/indexer/plan/story-pairs.ts';
+import { updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
+import { storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
 import { keptFurtherReading, type ExclusionChange } from '../../../src/indexer/plan/further-reading-update.ts';
@@ -47,6 +49,21 @@ for (let story = 0; story < 90; story++) {
     });
   }
 }
+// Events told in other words: titles partly alike, the same rare names in the lead, texts of their own,
+// another outlet within hours; the names rules decide these, some just over and some just under.
+for (let story = 0; story < 40; story++) {
+  const [shared, names] = [chars(4), chars(6 + pick(8))];
+  const time = START + story * 11 * HOUR;
+  for (let report = 0; report < 2; report++)
+    drafts.push({
+      id: `n${story}-r${report}`,
+      title: `${shared}${chars(5)}`,
+      lead: `${names}${sentence()}`,
+      rest: sentence() + sentence(),
+      time: time + report * pick(10) * HOUR,
+      outlet: report === 0 ? 'cna' : 'bbc',
+    });
+}
 const itemOf = (draft: Draft): StoryItem => {
   const print = storyPrint(`${draft.title}\n${draft.lead}${draft.rest}`, new ShingleScratch());
   return {
@@ -59,14 +76,25 @@ const itemOf = (draft: Draft): StoryItem => {
     terms: storyTerms(draft.title, draft.lead),
   };
 };
-const sorted = (found: ReturnType<typeof findSameStoriesIn>) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+const sorted = (found: ReturnType<typeof findStoryPairs>['found']) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+const pairKeys = (pairs: [string, string][]) => pairs.map(([a, b]) => (a < b ? `${a} ${b}` : `${b} ${a}`)).sort();
 
-describe('same-story pairs after a few posts changed', () => {
+describe('same-story pairs after posts were added, removed or changed', () => {
   const before = storyTableOf(drafts.map(itemOf));
-  const previous = findSameStoriesIn(before);
+  const previous = findStoryPairs(before);
+  // The pairs patched from the last build's, and over all posts: each post's list, and the pairs the names decided.
+  const patchedAndFresh = (after: StoryTable) => {
+    const patched = updateStoryPairs(after, previous, storyChanges(storyDigests(before), storyDigests(after)));
+    const fresh = findStoryPairs(after);
+    return [
+      { found: sorted(patched.found), byNames: pairKeys(patched.byNames) },
+      { found: sorted(fresh.found), byNames: pairKeys(fresh.byNames) },
+    ];
+  };
 
-  it('has stories to find in the made-up archive', () => {
-    expect(previous.size).toBeGreaterThan(60);
+  it('has stories to find in the made-up archive, some told by their names', () => {
+    expect(previous.found.size).toBeGreaterThan(60);
+    expect(previous.byNames.length).toBeGreaterThan(0);
   });
 
   it.each([
@@ -75,16 +103,52 @@ describe('same-story pairs after a few posts changed', () => {
     ['moved by 20 hours', (draft: Draft) => ({ ...draft, time: draft.time + 20 * HOUR })],
     ['moved two days back', (draft: Draft) => ({ ...draft, time: draft.time - 48 * HOUR })],
     ['another outlet', (draft: Draft) => ({ ...draft, outlet: draft.outlet === 'cna' ? 'rti' : 'cna' })],
+    ['title changed', (draft: Draft) => ({ ...draft, title: `${draft.title.slice(0, 5)}${chars(4)}` })],
+    ['lead changed', (draft: Draft) => ({ ...draft, lead: sentence() })],
   ])('finds the same pairs as over all posts when posts are edited (%s)', (_, edit) => {
     for (const seed of [1, 2, 3]) {
       const changedAt = new Set(Array.from({ length: seed * 3 }, () => pick(drafts.length)));
-      const after = storyTableOf(drafts.map((draft, at) => itemOf(changedAt.has(at) ? edit(draft) : draft)));
-      expect(sorted(updateSameStories(after, previous, changedAt))).toEqual(sorted(findSameStoriesIn(after)));
+      const [patched, fresh] = patchedAndFresh(storyTableOf(drafts.map((draft, at) => itemOf(changedAt.has(at) ? edit(draft) : draft))));
+      expect(patched).toEqual(fresh);
     }
   });
 
-  it('keeps the pairs as they were when the changed posts changed nothing that counts', () => {
-    expect(sorted(updateSameStories(before, previous, new Set([0, 5, 40])))).toEqual(sorted(previous));
+  it('finds the same pairs as over all posts when posts are added', () => {
+    for (const seed of [1, 2, 3]) {
+      // Copies of reports under a new id and a title of their own, hours later, placed among the rows.
+      const added = Array.from({ length: seed * 2 }, (_, n) => {
+        const source = drafts[pick(drafts.length)]!;
+        return { ...source, id: `added-${seed}-${n}`, title: `${source.title.slice(0, 7)}${chars(3)}`, time: source.time + pick(6) * HOUR };
+      });
+      const rows = [...drafts];
+      for (const draft of added) rows.splice(pick(rows.length), 0, draft);
+      const [patched, fresh] = patchedAndFresh(storyTableOf(rows.map(itemOf)));
+      expect(patched).toEqual(fresh);
+    }
+  });
+
+  it('weighs again the pairs told by names when posts added months later hold the same names', () => {
+    // Reports two months later naming the same people, far from every pair: only the idf of the names moves.
+    const later = drafts
+      .filter((draft) => draft.id.startsWith('n') && draft.id.endsWith('-r0'))
+      .map((draft, n) => ({ ...draft, id: `later-${n}`, title: chars(9), rest: sentence(), time: draft.time + 60 * 24 * HOUR }));
+    const [patched, fresh] = patchedAndFresh(storyTableOf([...drafts, ...later].map(itemOf)));
+    expect(patched).toEqual(fresh);
+    expect(fresh!.found).not.toEqual(sorted(previous.found));
+  });
+
+  it('finds the same pairs as over all posts when posts are removed', () => {
+    for (const seed of [1, 2, 3]) {
+      const removed = new Set(Array.from({ length: seed }, () => pick(drafts.length)));
+      const [patched, fresh] = patchedAndFresh(storyTableOf(drafts.filter((_, at) => !removed.has(at)).map(itemOf)));
+      expect(patched).toEqual(fresh);
+    }
+  });
+
+  it('keeps the pairs as they were when nothing changed', () => {
+    const [patched, fresh] = patchedAndFresh(before);
+    expect(patched).toEqual(fresh);
+    expect(patched!.found).toEqual(sorted(previous.found));
   });
 });
 

@@ -1,6 +1,5 @@
 import {
   estimatedContainment,
-  findSameStories,
   numbersAgree,
   parseStoryPrint,
   serializeStoryPrint,
@@ -12,6 +11,7 @@ import {
   storyTableOf,
   type StoryItem,
 } from '../../../src/indexer/plan/same-story.ts';
+import { findSameStories } from '../../../src/indexer/plan/story-pairs.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 
 // Our own sentences, in the manner of a wire story: long enough to make a signature.

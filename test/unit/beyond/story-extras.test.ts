@@ -101,6 +101,23 @@ describe('the same story in the build’s output', () => {
     expect(fresh).toMatchObject({ grouped: 0, written: 0, redone: { sameStory: 'all', furtherReading: 'all' } });
   });
 
+  it.each([
+    [
+      'a post added',
+      [...POSTS, { ...POSTS[1]!, name: '2026-11-20-ferry-c', title: '輪渡新航線啟航 港務公司整修候船室', date: '2026-11-20 06:00', link: 'ferry-c' }],
+    ],
+    ['a post removed', POSTS.filter((post) => post.name !== '2026-11-20-ferry-b')],
+    ['a title changed', POSTS.map((post) => (post.name === '2026-11-20-rain' ? { ...post, title: '鋒面接近 北部轉雨氣溫下降' } : post))],
+  ])('finds again only the pairs around the change (%s), and writes what a build without the last state writes', async (_, posts) => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    const changed = await buildSiteWithPrints(posts);
+    const patched = await writeStoryExtras(changed.dataRoot, ownCache, changed.prints);
+    expect(patched).toMatchObject({ redone: { sameStory: 'changed' } });
+    const fresh = await writeStoryExtras(changed.dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), changed.prints);
+    expect(fresh).toMatchObject({ grouped: patched.grouped, written: 0, redone: { sameStory: 'all', furtherReading: 'all' } });
+  });
+
   it('finds nothing again when no post changed what the extras read, though their buckets were read', async () => {
     const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, ownCache, prints);
