@@ -62,10 +62,9 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
   const neighbours = useNeighbours(manifest, before, after);
   // A j or k pressed before the article's place in its view is known is kept, and acted on once it is.
   const known = settled && neighbours.loaded;
-  const pendingMove = useRef<'before' | 'after' | undefined>(undefined);
-  useEffect(() => {
-    pendingMove.current = undefined;
-  }, [post.id]);
+  // Kept with the article it was pressed on: an effect clearing it on a new article could run after a
+  // key pressed as soon as that article appeared, and lose it.
+  const pendingMove = useRef<{ id: string; move: 'before' | 'after' } | undefined>(undefined);
   const read = useReadMarks().has(post.id);
   const starred = useStars().has(post.id);
   const markRow = position === undefined || position === null ? UNKNOWN_ROW : markRowOf(manifest, position);
@@ -113,7 +112,7 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
       if (isTyping(event) || document.querySelector('dialog[open]')) return;
       // j goes down the view, k up, as in the list itself (the keys are Miniflux's: see shortcuts-dialog).
       const move = event.key === 'j' || event.key === 'n' ? 'after' : event.key === 'k' || event.key === 'p' ? 'before' : undefined;
-      if (move && !known) pendingMove.current = move;
+      if (move && !known) pendingMove.current = { id: post.id, move };
       else if (move && neighbours[move]) navigate(articleUrl(neighbours[move].id));
       else if ((event.key === 'v' || event.key === 'o') && post.originalUrl) window.open(post.originalUrl, '_blank', 'noopener,noreferrer');
       else if (event.key === 'm') toggleRead(post.id, markRow);
@@ -127,10 +126,10 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
     return () => window.removeEventListener('keydown', onKey);
   });
   useEffect(() => {
-    const move = pendingMove.current;
-    if (!known || !move) return;
+    const pending = pendingMove.current;
+    if (!known || pending?.id !== post.id) return;
     pendingMove.current = undefined;
-    const target = neighbours[move];
+    const target = neighbours[pending.move];
     if (target) navigate(articleUrl(target.id));
   });
 
