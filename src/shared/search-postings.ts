@@ -74,8 +74,11 @@ function encodeCompact({ rows, weights }: Postings): Uint8Array {
   for (let n = 1; n < count; n++) deltaBytes += varintLength(rows[n]! - rows[n - 1]!);
   const bitmapBytes = varintLength(first) + varintLength(span) + (span >> 3) + 1;
   const common = commonestWeights(weights);
+  // Compared, not looked up with includes/indexOf: this runs once per posting of the index.
+  const [c0, c1, c2] = [common[0]!, common[1]!, common[2]!];
+  const codeOf = (weight: number) => (weight === c0 ? 0 : weight === c1 ? 1 : weight === c2 ? 2 : EXCEPTION);
   let exceptions = 0;
-  for (let n = 0; n < count; n++) if (!common.includes(weights[n]!)) exceptions++;
+  for (let n = 0; n < count; n++) if (codeOf(weights[n]!) === EXCEPTION) exceptions++;
   const out = new Uint8Array(1 + Math.min(deltaBytes, bitmapBytes) + 3 + ((count + 3) >> 2) + exceptions);
   let at = 0;
   if (bitmapBytes < deltaBytes) {
@@ -92,8 +95,7 @@ function encodeCompact({ rows, weights }: Postings): Uint8Array {
   at += 3;
   let exceptionAt = at + ((count + 3) >> 2);
   for (let n = 0; n < count; n++) {
-    const known = common.indexOf(weights[n]!);
-    const code = known < 0 ? EXCEPTION : known;
+    const code = codeOf(weights[n]!);
     if (code === EXCEPTION) out[exceptionAt++] = weights[n]!;
     out[at + (n >> 2)]! |= code << ((n & 3) * 2);
   }
@@ -131,11 +133,23 @@ function decodeCompact(bytes: Uint8Array, count: number): Postings {
 /** The three commonest weights of a list, most posts first, ties by value (0 fills a list of fewer). */
 function commonestWeights(weights: Uint8Array): Uint8Array {
   const tally = new Uint32Array(256);
-  const seen: number[] = [];
-  for (const weight of weights) if (tally[weight]!++ === 0) seen.push(weight);
-  seen.sort((a, b) => tally[b]! - tally[a]! || a - b);
+  for (let n = 0; n < weights.length; n++) tally[weights[n]!]!++;
   const common = new Uint8Array(3);
-  seen.slice(0, 3).forEach((weight, k) => (common[k] = weight));
+  const counts = [0, 0, 0];
+  // Ascending weights, so a tie keeps the smaller weight first.
+  for (let weight = 0; weight < 256; weight++) {
+    const seen = tally[weight]!;
+    if (seen === 0) continue;
+    let k = 3;
+    while (k > 0 && seen > counts[k - 1]!) k--;
+    if (k === 3) continue;
+    for (let j = 2; j > k; j--) {
+      counts[j] = counts[j - 1]!;
+      common[j] = common[j - 1]!;
+    }
+    counts[k] = seen;
+    common[k] = weight;
+  }
   return common;
 }
 
