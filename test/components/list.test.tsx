@@ -73,7 +73,12 @@ describe('filters', () => {
     await waitFor(() => expect(tagFiles()).toHaveLength(1));
     // The rows had arrived: the list goes straight to them, never showing the old rows as stale (busy).
     const busyStates: (string | null)[] = [];
-    const list = document.querySelector('.post-list')!;
+    // The outlets draw at once; the list waits for the first screen's rows.
+    const list = await waitFor(() => {
+      const drawn = document.querySelector('.post-list');
+      expect(drawn).not.toBeNull();
+      return drawn!;
+    });
     const observer = new MutationObserver(() => busyStates.push(list.getAttribute('aria-busy')));
     observer.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
     await userEvent.click(rthk);
