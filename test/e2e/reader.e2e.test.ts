@@ -117,6 +117,8 @@ describe.skipIf(!available)('navigating and triaging the demo archive', () => {
   it('opens the help as a modal dialog that leaves the page where it was', async () => {
     await page.goto(site.url);
     await count(23).waitFor();
+    // The count draws before the first screen's rows: the page can scroll once they are there.
+    await page.getByRole('article').first().waitFor();
     await page.mouse.wheel(0, 900);
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
     const scrolled = await page.evaluate(() => window.scrollY);
