@@ -45,6 +45,14 @@ function plainItems(rows: number[]): ListItem[] {
 
 const asArray = (items: ListItems) => Array.from({ length: items.length }, (_, i) => items.at(i));
 
+/** Ranges of rows the set operations are checked over: all, a middle, one row, none. */
+const RANGES = [
+  [0, total],
+  [17, 300],
+  [5, 6],
+  [total, total],
+] as const;
+
 describe('row arithmetic', () => {
   it('knows the day of every row', () => {
     expect(total).toBe(dayByRow.length);
@@ -54,12 +62,7 @@ describe('row arithmetic', () => {
   it('merges outlets into ascending rows without repeats, within a range', () => {
     const plain = (lists: number[][], start: number, end: number) =>
       [...new Set(lists.flat())].filter((row) => row >= start && row < end).sort((a, b) => a - b);
-    for (const [start, end] of [
-      [0, total],
-      [17, 300],
-      [5, 6],
-      [total, total],
-    ] as const) {
+    for (const [start, end] of RANGES) {
       expect(rowsWithAnyTag(tags, start, end)).toEqual(plain(tags, start, end));
       expect(rowsWithAnyTag([tags[1]!], start, end)).toEqual(plain([tags[1]!], start, end));
       expect(rowsWithAnyTag([tags[0]!, tags[2]!], start, end)).toEqual(plain([tags[0]!, tags[2]!], start, end));
@@ -86,12 +89,7 @@ describe('row arithmetic', () => {
   it('lists a range or an ascending list less its hidden rows as the same rows listed one by one', () => {
     const whole = Array.from({ length: total }, (_, row) => row);
     const hiddenSets = [[], tags[0]!, tags[2]!, whole.filter((row) => dayByRow[row] === dayByRow[40]), [0, 1, total - 1]];
-    for (const [start, end] of [
-      [0, total],
-      [17, 300],
-      [5, 6],
-      [total, total],
-    ] as const) {
+    for (const [start, end] of RANGES) {
       for (const hiddenSet of hiddenSets) {
         const hidden = Int32Array.from(hiddenSet.filter((row) => row >= start && row < end));
         const isHidden = new Set(hidden);
