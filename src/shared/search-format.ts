@@ -133,8 +133,10 @@ export interface Postings {
   weights: Uint8Array;
 }
 
+const UTF8 = new TextEncoder();
+
 export function encodeShard(header: ShardHeader, postings: Uint8Array): Uint8Array {
-  const headerBytes = new TextEncoder().encode(encodeShardHeader(header));
+  const headerBytes = UTF8.encode(encodeShardHeader(header));
   const out = new Uint8Array(4 + headerBytes.length + postings.length);
   new DataView(out.buffer).setUint32(0, headerBytes.length, true);
   out.set(headerBytes, 4);

@@ -27,10 +27,100 @@ const ROWS_DELTAS = 0;
 const ROWS_BITMAP = 1;
 const EXCEPTION = 3;
 
-/** A list in the plain form (`count` postings) as a file holds it. */
+/** A list in the plain form (`count` postings) as a file holds it (a builder writing many: PostingsEncoder). */
 export function encodePostings(plain: Uint8Array, count: number): Uint8Array {
-  if (count < COMPACT_POSTINGS) return plain;
-  return encodeCompact(decodePlainPostings(plain, count));
+  return new PostingsEncoder().encode(plain, count).slice();
+}
+
+/**
+ * Writes lists in the plain form as files hold them, straight from their bytes and into one buffer it
+ * reuses: the build encodes every list of the index (~8M postings at 200k posts), and arrays of their
+ * own per list made the main thread collect garbage over a heap of gigabytes.
+ */
+export class PostingsEncoder {
+  private out = new Uint8Array(1 << 16);
+  private readonly tally = new Uint32Array(256);
+  private readonly seen = new Uint8Array(256);
+  private readonly common = new Uint8Array(3);
+
+  /** The list as a file holds it: a view of this encoder's buffer, valid until its next call. */
+  encode(plain: Uint8Array, count: number): Uint8Array {
+    if (count < COMPACT_POSTINGS) return plain;
+    // First pass: the last row, and how often each weight is.
+    const tally = this.tally;
+    let distinct = 0;
+    let at = 0;
+    let row = 0;
+    let first = 0;
+    for (let n = 0; n < count; n++) {
+      row += varintAt(plain, at);
+      if (n === 0) first = row;
+      at = varintEnd(plain, at);
+      const weight = plain[at++]!;
+      if (tally[weight]!++ === 0) this.seen[distinct++] = weight;
+    }
+    const span = row - first;
+    // A plain list is its rows' varints and a weight byte a posting.
+    const deltaBytes = plain.length - count;
+    const bitmapBytes = varintLength(first) + varintLength(span) + (span >> 3) + 1;
+    const common = this.commonestWeights(distinct);
+    const [c0, c1, c2] = [common[0]!, common[1]!, common[2]!];
+    const exceptions = count - tally[c0]! - (c1 !== c0 ? tally[c1]! : 0) - (c2 !== c0 && c2 !== c1 ? tally[c2]! : 0);
+    for (let k = 0; k < distinct; k++) tally[this.seen[k]!] = 0;
+
+    const size = 1 + Math.min(deltaBytes, bitmapBytes) + 3 + ((count + 3) >> 2) + exceptions;
+    if (size > this.out.length) this.out = new Uint8Array(Math.max(size, 2 * this.out.length));
+    const out = this.out;
+    out.fill(0, 0, size);
+    const bitmap = bitmapBytes < deltaBytes;
+    let rowsAt = 1;
+    if (bitmap) {
+      out[0] = ROWS_BITMAP;
+      rowsAt = writeVarintAt(out, writeVarintAt(out, 1, first), span);
+    } else out[0] = ROWS_DELTAS;
+    const codesAt = 1 + Math.min(deltaBytes, bitmapBytes);
+    out[codesAt] = c0;
+    out[codesAt + 1] = c1;
+    out[codesAt + 2] = c2;
+    const weightsAt = codesAt + 3;
+    let exceptionAt = weightsAt + ((count + 3) >> 2);
+    // Second pass: the rows (as bits, or the plain form's varints copied) and the weights' codes.
+    at = 0;
+    row = 0;
+    for (let n = 0; n < count; n++) {
+      const deltaEnd = varintEnd(plain, at);
+      if (bitmap) {
+        row += varintAt(plain, at);
+        out[rowsAt + ((row - first) >> 3)]! |= 1 << ((row - first) & 7);
+      } else while (at < deltaEnd) out[rowsAt++] = plain[at++]!;
+      at = deltaEnd;
+      const weight = plain[at++]!;
+      const code = weight === c0 ? 0 : weight === c1 ? 1 : weight === c2 ? 2 : EXCEPTION;
+      if (code === EXCEPTION) out[exceptionAt++] = weight;
+      out[weightsAt + (n >> 2)]! |= code << ((n & 3) * 2);
+    }
+    return out.subarray(0, size);
+  }
+
+  /** The three commonest of the `distinct` weights tallied, most posts first, ties by value (0 fills a list of fewer). */
+  private commonestWeights(distinct: number): Uint8Array {
+    const common = this.common.fill(0);
+    const counts = [0, 0, 0];
+    for (let k = 0; k < distinct; k++) {
+      const weight = this.seen[k]!;
+      const posts = this.tally[weight]!;
+      let slot = 3;
+      while (slot > 0 && (posts > counts[slot - 1]! || (posts === counts[slot - 1]! && weight < common[slot - 1]!))) slot--;
+      if (slot === 3) continue;
+      for (let j = 2; j > slot; j--) {
+        counts[j] = counts[j - 1]!;
+        common[j] = common[j - 1]!;
+      }
+      counts[slot] = posts;
+      common[slot] = weight;
+    }
+    return common;
+  }
 }
 
 /** A list as a file holds it (`count` postings), decoded. */
@@ -66,42 +156,6 @@ export function decodePlainPostings(bytes: Uint8Array, count: number): Postings 
   return { rows, weights };
 }
 
-function encodeCompact({ rows, weights }: Postings): Uint8Array {
-  const count = rows.length;
-  const first = rows[0]!;
-  const span = rows[count - 1]! - first;
-  let deltaBytes = varintLength(first);
-  for (let n = 1; n < count; n++) deltaBytes += varintLength(rows[n]! - rows[n - 1]!);
-  const bitmapBytes = varintLength(first) + varintLength(span) + (span >> 3) + 1;
-  const common = commonestWeights(weights);
-  // Compared, not looked up with includes/indexOf: this runs once per posting of the index.
-  const [c0, c1, c2] = [common[0]!, common[1]!, common[2]!];
-  const codeOf = (weight: number) => (weight === c0 ? 0 : weight === c1 ? 1 : weight === c2 ? 2 : EXCEPTION);
-  let exceptions = 0;
-  for (let n = 0; n < count; n++) if (codeOf(weights[n]!) === EXCEPTION) exceptions++;
-  const out = new Uint8Array(1 + Math.min(deltaBytes, bitmapBytes) + 3 + ((count + 3) >> 2) + exceptions);
-  let at = 0;
-  if (bitmapBytes < deltaBytes) {
-    out[at++] = ROWS_BITMAP;
-    at = writeVarintAt(out, at, first);
-    at = writeVarintAt(out, at, span);
-    for (let n = 0; n < count; n++) out[at + ((rows[n]! - first) >> 3)]! |= 1 << ((rows[n]! - first) & 7);
-    at += (span >> 3) + 1;
-  } else {
-    out[at++] = ROWS_DELTAS;
-    for (let n = 0; n < count; n++) at = writeVarintAt(out, at, n === 0 ? first : rows[n]! - rows[n - 1]!);
-  }
-  out.set(common, at);
-  at += 3;
-  let exceptionAt = at + ((count + 3) >> 2);
-  for (let n = 0; n < count; n++) {
-    const code = codeOf(weights[n]!);
-    if (code === EXCEPTION) out[exceptionAt++] = weights[n]!;
-    out[at + (n >> 2)]! |= code << ((n & 3) * 2);
-  }
-  return out;
-}
-
 function decodeCompact(bytes: Uint8Array, count: number): Postings {
   const rows = new Int32Array(count);
   const weights = new Uint8Array(count);
@@ -130,27 +184,21 @@ function decodeCompact(bytes: Uint8Array, count: number): Postings {
   return { rows, weights };
 }
 
-/** The three commonest weights of a list, most posts first, ties by value (0 fills a list of fewer). */
-function commonestWeights(weights: Uint8Array): Uint8Array {
-  const tally = new Uint32Array(256);
-  for (let n = 0; n < weights.length; n++) tally[weights[n]!]!++;
-  const common = new Uint8Array(3);
-  const counts = [0, 0, 0];
-  // Ascending weights, so a tie keeps the smaller weight first.
-  for (let weight = 0; weight < 256; weight++) {
-    const seen = tally[weight]!;
-    if (seen === 0) continue;
-    let k = 3;
-    while (k > 0 && seen > counts[k - 1]!) k--;
-    if (k === 3) continue;
-    for (let j = 2; j > k; j--) {
-      counts[j] = counts[j - 1]!;
-      common[j] = common[j - 1]!;
-    }
-    counts[k] = seen;
-    common[k] = weight;
+/** The varint at `at`, without the pair readVarint returns (the encoder reads every posting). */
+function varintAt(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 128;
   }
-  return common;
+}
+
+function varintEnd(bytes: Uint8Array, at: number): number {
+  while (bytes[at++]! >= 0x80);
+  return at;
 }
 
 function varintLength(value: number): number {

@@ -16,7 +16,7 @@ import {
   type SearchMeta,
   type ShardHeader,
 } from '../../shared/search-format.ts';
-import { encodePostings } from '../../shared/search-postings.ts';
+import { PostingsEncoder } from '../../shared/search-postings.ts';
 import { fnv1a } from '../../shared/types.ts';
 import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
 import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
@@ -80,7 +80,7 @@ export async function writeSearchShards(
   for (const list of lists) {
     tokenCount++;
     const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
-    total += await writePieces(list.token, pieces, write, piecePostings);
+    total += await writePieces(list.token, pieces, write, piecePostings, 0, cutter.encoder);
     pieceCount += pieces.length;
     if (pieces.length > 0) pieced[list.token] = pieces.length;
     await cutter.add(list.token, rest, restCount);
@@ -154,10 +154,11 @@ export async function writePieces(
   write: (path: string, body: Uint8Array) => Promise<void>,
   piecePostings = PIECE_POSTINGS,
   first = 0,
+  encoder = new PostingsEncoder(),
 ): Promise<number> {
   let bytes = 0;
   for (const [k, piece] of pieces.entries()) {
-    const body = encodePostings(piece, piecePostings);
+    const body = encoder.encode(piece, piecePostings);
     const file = encodeShard({ tokens: [token], ends: [body.length], counts: [piecePostings] }, body);
     bytes += file.length;
     await write(searchPiecePath(token, first + k), file);
@@ -176,8 +177,11 @@ export class ShardCutter {
   readonly firstTokens: string[] = [];
   /** Bytes of the shards written. */
   bytes = 0;
+  /** Encodes the lists added (writePieces may share it). */
+  readonly encoder = new PostingsEncoder();
   private header: ShardHeader = { tokens: [], ends: [], counts: [] };
-  private parts: Uint8Array[] = [];
+  /** The shard's postings so far, in a buffer reused from shard to shard. */
+  private body = new Uint8Array(4 * SEARCH_SHARD_BYTES);
   private size = 0;
   private headerSize = 0;
 
@@ -195,14 +199,19 @@ export class ShardCutter {
 
   /** Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). */
   async add(token: string, rest: Uint8Array, restCount: number): Promise<void> {
-    await this.addWritten(token, encodePostings(rest, restCount), restCount);
+    await this.addWritten(token, this.encoder.encode(rest, restCount), restCount);
   }
 
   /** Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so). */
   async addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> {
     if (this.cutsBefore(token, rest.length)) await this.flush();
     this.header.tokens.push(token);
-    this.parts.push(rest);
+    if (this.size + rest.length > this.body.length) {
+      const grown = new Uint8Array(Math.max(2 * this.body.length, this.size + rest.length));
+      grown.set(this.body.subarray(0, this.size));
+      this.body = grown;
+    }
+    this.body.set(rest, this.size);
     this.size += rest.length;
     this.header.ends.push(this.size);
     this.header.counts.push(restCount);
@@ -212,12 +221,11 @@ export class ShardCutter {
   /** Writes the shard begun, if any. */
   async flush(): Promise<void> {
     if (this.header.tokens.length === 0) return;
-    const file = encodeShard(this.header, concat(this.parts));
+    const file = encodeShard(this.header, this.body.subarray(0, this.size));
     const first = this.header.tokens[0]!;
     this.firstTokens.push(first);
     this.bytes += file.length;
     this.header = { tokens: [], ends: [], counts: [] };
-    this.parts = [];
     this.size = 0;
     this.headerSize = 0;
     await this.write(this.pathOf(first), file);
@@ -305,18 +313,6 @@ function mixedHash(token: string): number {
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
   return hash >>> 0;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /**
