@@ -92,9 +92,15 @@ export function writeRun(part: PartialIndex, path: string, bufferBytes = RUN_BUF
   }
 }
 
-/** Run files over consecutive row ranges, in row order, merged into one token stream; each file is removed once read. */
+/**
+ * Run files over consecutive row ranges, in row order, merged into one token stream; each file is
+ * removed once read. A token's postings are valid until the next token is asked for.
+ */
 export function mergeRuns(paths: readonly string[], bufferBytes = RUN_BUFFER): Generator<TokenPostings> {
-  return mergeParts(paths.map((path) => new RunCursor(path, bufferBytes)));
+  return mergeParts(
+    paths.map((path) => new RunCursor(path, bufferBytes)),
+    true,
+  );
 }
 
 /** A run file's tokens, one at a time, read a chunk at a time. */

@@ -333,10 +333,13 @@ export function mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPosti
   return mergeParts(parts.map((part) => new PartialCursor(part)));
 }
 
-/** mergePartialIndexes over any cursors, in row order. */
-export function* mergeParts(parts: PartCursor[]): Generator<TokenPostings> {
-  // Postings are cut from large chunks, never reused: an array of its own per token (2.8M tokens on the
-  // real corpus) cost ~1 s of allocation and collection on the main thread.
+/**
+ * mergePartialIndexes over any cursors, in row order. With `reuse`, a token's postings are valid only
+ * until the next token is asked for (one buffer for all: a 200k index merges ~500 MB of postings).
+ */
+export function* mergeParts(parts: PartCursor[], reuse = false): Generator<TokenPostings> {
+  // Without `reuse`, postings are cut from large chunks, never reused: an array of its own per token
+  // (2.8M tokens on the real corpus) cost ~1 s of allocation and collection on the main thread.
   let chunk = new Uint8Array(0);
   let used = 0;
   const holding = new Uint8Array(parts.length);
@@ -353,6 +356,7 @@ export function* mergeParts(parts: PartCursor[]): Generator<TokenPostings> {
       holding[p] = part === first || (!part.done && compareCursors(part, first) === 0) ? 1 : 0;
       if (holding[p]) size += 6 + part.length;
     }
+    if (reuse) used = 0;
     if (used + size > chunk.length) {
       chunk = new Uint8Array(Math.max(POSTINGS_CHUNK, size));
       used = 0;
