@@ -5,6 +5,7 @@ import { cnaReaderIndex } from './src/indexer/vite/vite-plugin.ts';
 import { contentSecurityPolicy } from './src/indexer/vite/content-security-policy.ts';
 import { feedLink } from './src/indexer/vite/feed-link.ts';
 import { offlineApp } from './src/indexer/vite/offline-app.ts';
+import { firstFetchesScript } from './src/indexer/vite/first-fetches-script.ts';
 
 /**
  * BASE_PATH: where the built site will live, e.g. `/my-archive/` for https://user.github.io/my-archive/.
@@ -18,7 +19,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), offlineApp(basePath())],
+  plugins: [react(), cnaReaderIndex(), contentSecurityPolicy(), feedLink(), firstFetchesScript(), offlineApp(basePath())],
   build: {
     target: 'es2022',
     sourcemap: false,

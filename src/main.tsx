@@ -15,13 +15,22 @@ import { whenIdle } from './ui/when-idle.ts';
 // without it, links to the list went to /<repo>?tag=…, which static servers answer with a redirect or a 404.
 const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL });
 
+/**
+ * How long the first render waits for the list's first data (first-fetches.ts): drawn with it, the list
+ * is rendered and laid out once, not as a loading state, then a list, then its rows. Past this (a slow
+ * network), the page and its loading state show first, as they did. @default 400
+ */
+const FIRST_DATA_WAIT_MS = 400;
+
 const root = createRoot(document.getElementById('root')!);
-root.render(
-  <StrictMode>
-    <SettingsProvider>
-      <RouterProvider router={router} flushSync={flushRouterUpdate} />
-    </SettingsProvider>
-  </StrictMode>,
+void Promise.race([firstScreenData, new Promise((waited) => setTimeout(waited, FIRST_DATA_WAIT_MS))]).then(() =>
+  root.render(
+    <StrictMode>
+      <SettingsProvider>
+        <RouterProvider router={router} flushSync={flushRouterUpdate} />
+      </SettingsProvider>
+    </StrictMode>,
+  ),
 );
 
 // Issue 25: the offline app's service worker (builds only), once the list's first data has arrived and

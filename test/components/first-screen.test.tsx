@@ -27,6 +27,13 @@ describe("the list's first screen, fetched as the app starts", () => {
     await vi.waitFor(() => expect(fetched()).toEqual(['manifest.json', 'groups.json', newestShard]));
   });
 
+  it("asks for the largest outlet's rows too where the outlet list shows beside the list", async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: query === '(min-width: 900px)' }));
+    const manifest = JSON.parse((await demoIndex()).get('manifest.json') as string) as Manifest;
+    prefetchFirstScreen('');
+    await vi.waitFor(() => expect(fetched()).toEqual(['manifest.json', 'groups.json', newestShard, manifest.tags[0]!.file]));
+  });
+
   it('asks for no shard when the URL filters the list: its first rows are not the newest', async () => {
     prefetchFirstScreen('?tag=bbc');
     await vi.waitFor(() => expect(peekRowGroups()).toBeDefined());

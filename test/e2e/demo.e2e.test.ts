@@ -123,6 +123,10 @@ describe.skipIf(!available)('the demo archive in Chromium', () => {
   });
 
   it('asks for the manifest, the groups and the newest shard first, each once', async () => {
+    // From a small chunk of its own that runs as soon as it arrives, not after the app's entry chunk.
+    expect(readFileSync(resolve(site.outDir, 'index.html'), 'utf8')).toMatch(
+      new RegExp(`<script type="module" async crossorigin src="${BASE}assets/first-fetches-[^"]+\\.js"></script>`),
+    );
     // Without the service worker, whose first install copies what the page read into its caches (more requests).
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
     const fresh = await context.newPage();

@@ -4,7 +4,8 @@
  * the manifest is read. The list then draws its first rows in its first render, instead of placeholders
  * a shard later. (Preloading the manifest and groups from index.html broke the offline app's reload.)
  */
-import { loadManifest, loadRow } from '../data/data-client.ts';
+import { loadManifest, loadRow, prefetchTagRows } from '../data/data-client.ts';
+import { readerSavesData } from '../../ui/save-data.ts';
 import { readFilters, hasFilters } from './filter-state.ts';
 import { fetchRowGroupsFile, loadRowGroups } from './groups/collapse-rows.ts';
 
@@ -14,6 +15,9 @@ import { fetchRowGroupsFile, loadRowGroups } from './groups/collapse-rows.ts';
  * that one is short, the one before it.
  */
 export const FIRST_SCREEN_ROWS = 24;
+
+/** Where the outlet list shows beside the list (app/styles.css); narrower, it waits behind 篩選. */
+const OUTLETS_BESIDE_LIST = '(min-width: 900px)';
 
 /**
  * Whether a page at `pathname` shows the list (the router's index and `index.html` routes, see
@@ -63,5 +67,13 @@ async function firstScreen(search: string): Promise<void> {
   const manifest = await manifestRead;
   if (!manifest) return;
   const rows = plain ? Array.from({ length: Math.min(FIRST_SCREEN_ROWS, manifest.postCount) }, (_, position) => loadRow(manifest, position)) : [];
+  // The largest outlet's rows (~3 KB gz at 64k posts), the likeliest first click, not waited for: a click
+  // as the rows show would wait for them (the outlet list shows with the rows, not before them).
+  const largest = manifest.tags[0];
+  if (largest && areOutletsBesideList() && !readerSavesData()) void prefetchTagRows(manifest, largest.key);
   await Promise.allSettled([groupsFile, loadRowGroups(manifest), ...rows]);
+}
+
+function areOutletsBesideList(): boolean {
+  return typeof matchMedia === 'function' && matchMedia(OUTLETS_BESIDE_LIST).matches;
 }
