@@ -21,6 +21,8 @@
  *    - Two Latin words separated only by white space make a pair token ("hong kong"), which is what
  *      lets a quoted English phrase match as a phrase; separated by one `-` or `.` they make a pair
  *      with it ("covid-19", "u.s"), so COVID-19 and U.S. match only where their words are adjacent.
+ *      Three such words make a triple ("prime minister of"), so that a quoted phrase of three words
+ *      matches only where they are adjacent (a longer one where each of its triples is).
  */
 import hkVariants from 'opencc-js/dict/HKVariants';
 import tsCharacters from 'opencc-js/dict/TSCharacters';
@@ -230,6 +232,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
   let recent: string[] = []; // the current CJK run's last RUN_GRAM - 1 characters
   let previousWord = ''; // the Latin word just before, with only a joiner (see `joiner`) between
   let joiner = ''; // what separates previousWord from here: '' (nothing yet), ' ', '-' or '.'
+  let previousPair = ''; // the pair of Latin words that previousWord ends, if it ends one
   let wordJustEnded = ''; // the Latin word that ends right here, with nothing between
   // The run's last grams, cut short by its end (its pair is a token already).
   const endRun = () => {
@@ -267,8 +270,14 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       if (word.length <= MAX_WORD_LENGTH) {
         emit(word);
         if (lastCjk) emit(lastCjk + word);
-        if (previousWord && joiner) emit(previousWord + joiner + word);
+        let pair = '';
+        if (previousWord && joiner) {
+          pair = previousWord + joiner + word;
+          emit(pair);
+          if (previousPair) emit(previousPair + joiner + word);
+        }
         previousWord = word;
+        previousPair = pair;
         wordJustEnded = word;
       } else {
         previousWord = '';

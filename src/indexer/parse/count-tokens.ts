@@ -224,6 +224,7 @@ class TokenCounter {
     let previousWordStart = -1; // the Latin word just before, with only a joiner between: [start, end)
     let previousWordEnd = -1;
     let joiner = 0; // what separates it from here: 0 (nothing yet), or the joiner's code (space: 0x20)
+    let previousPair = ''; // the pair of Latin words that the word just before ends, if it ends one
     let endedStart = -1; // the Latin word that ends right here, with nothing between
     let endedEnd = -1;
     let i = 0;
@@ -259,8 +260,13 @@ class TokenCounter {
           const word = unitRangeToString(units, i, wordEnd);
           this.addString(word);
           if (lastCjk >= 0) this.addString(String.fromCodePoint(lastCjk) + word);
-          if (previousWordStart >= 0 && joiner !== 0)
-            this.addString(`${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`);
+          let pair = '';
+          if (previousWordStart >= 0 && joiner !== 0) {
+            pair = `${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`;
+            this.addString(pair);
+            if (previousPair) this.addString(`${previousPair}${String.fromCharCode(joiner)}${word}`);
+          }
+          previousPair = pair;
           previousWordStart = endedStart = i;
           previousWordEnd = endedEnd = wordEnd;
         } else {

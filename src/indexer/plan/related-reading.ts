@@ -44,10 +44,10 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
   tokenizeFolded(foldText(title), (token) => {
-    if (!isLongCjkGram(token)) add(withoutPairMark(token), TITLE_WEIGHT);
+    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), TITLE_WEIGHT);
   });
   tokenizeFolded(foldText(lead), (token) => {
-    if (!isLongCjkGram(token)) add(withoutPairMark(token), 1);
+    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), 1);
   });
 }
 
@@ -55,6 +55,16 @@ export function forEachTerm(title: string, lead: string, add: (term: string, wei
 function withoutPairMark(token: string): string {
   const mark = token.indexOf(PAIR_MARK);
   return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
+}
+
+/** The search index's triples of Latin words (two joiners: words hold none), there for exact phrases as the grams are. */
+function isWordTriple(token: string): boolean {
+  let joiners = 0;
+  for (let i = 0; i < token.length; i++) {
+    const unit = token.charCodeAt(i);
+    if (unit === 0x20 || unit === 0x2d || unit === 0x2e) joiners++;
+  }
+  return joiners >= 2;
 }
 
 /**

@@ -76,9 +76,27 @@ describe('tokens', () => {
     expect(tokenize('Hong Kong, Macau')).toEqual(['hong', 'kong', 'hong kong', 'macau']);
   });
 
+  it('makes triples of three adjacent Latin words, so that a phrase of three matches only where they are adjacent', () => {
+    expect(tokenize('the Prime Minister of Japan')).toEqual([
+      'the',
+      'prime',
+      'the prime',
+      'minister',
+      'prime minister',
+      'the prime minister',
+      'of',
+      'minister of',
+      'prime minister of',
+      'japan',
+      'of japan',
+      'minister of japan',
+    ]);
+    expect(tokenize('COVID-19 vaccine, U.S. said')).toEqual(['covid', '19', 'covid-19', 'vaccine', '19 vaccine', 'covid-19 vaccine', 'u', 's', 'u.s', 'said']);
+  });
+
   it('pairs Latin words joined by one hyphen or full stop, keeping the joiner', () => {
     expect(tokenize('COVID-19')).toEqual(['covid', '19', 'covid-19']);
-    expect(tokenize('the U.S. said')).toEqual(['the', 'u', 'the u', 's', 'u.s', 'said']);
+    expect(tokenize('the U.S. said')).toEqual(['the', 'u', 'the u', 's', 'u.s', 'the u.s', 'said']);
     expect(tokenize('covid - 19, a--b')).toEqual(['covid', '19', 'a', 'b']);
   });
 
