@@ -28,8 +28,8 @@ export interface ShardListing {
 
 /**
  * The pages (named by their first tokens, from `directory`) that list the shards of `tokens` and of
- * every token beginning with one of `prefixes`: the directory is to its pages what a page is to its
- * shards, so the same lookups serve.
+ * every token one of `prefixes` stands for (runTokensEnd): the directory is to its pages what a page
+ * is to its shards, so the same lookups serve.
  */
 export function directoryPagesFor(directory: readonly string[], tokens: Iterable<string>, prefixes: Iterable<string>): string[] {
   const pages = new Set<string>();

@@ -45,8 +45,9 @@ import { decodePostings } from './search-postings.ts';
  * 8: shards listed in directory pages (search-directory.ts), meta.json naming the pages.
  * 9: lists of 16+ postings written compact (search-postings.ts); the tail's shards smaller, listed in
  *    directory pages of their own.
+ * 10: pairs written with PAIR_MARK between their characters (习!近), apart from the longer grams.
  */
-export const SEARCH_FORMAT_VERSION = 9;
+export const SEARCH_FORMAT_VERSION = 10;
 
 export interface SearchMeta {
   version: number;
@@ -247,13 +248,39 @@ export function shardHolding(firstTokens: readonly string[], token: string): str
 }
 
 /**
- * The first tokens (names) of the shards that would hold a token beginning with `prefix`, among shards
- * beginning with `firstTokens`: tokens sort by UTF-16 units, so such tokens lie between `prefix` and
- * `prefix` + U+FFFF (no token holds U+FFFF).
+ * Written between the two characters of a CJK pair token (习!近, search-text.ts). The pairs of a
+ * character then sort right after the character alone and apart from its longer grams (习近平,
+ * 习近平表…), which begin with it too: a query for one character reads those two kinds of token
+ * alone (docs/search-exact.md). It sorts below every unit a token holds after a CJK character (CJK
+ * characters, letters, digits). Pairs, not grams, carry the mark: a pair grows to three UTF-16 units, a
+ * gram would have grown to five, past the four the build keeps as numbers (token-ids.ts, count-tokens.ts).
+ */
+export const PAIR_MARK = '!';
+
+/**
+ * The tokens a query's run of one or three CJK characters stands for lie from the run to this string:
+ * for one character, the character alone and its pairs; for three, its grams of three and four
+ * characters, and the context tokens that callers skip (isContextToken). Tokens sort by UTF-16 units,
+ * and no token holds U+FFFF.
+ */
+export function runTokensEnd(run: string): string {
+  const oneCharacter = run.length === 1 || (run.length === 2 && run.codePointAt(0)! > 0xffff);
+  return oneCharacter ? `${run}${PAIR_MARK}\uffff` : `${run}\uffff`;
+}
+
+/** Whether `token` is one of the tokens that the query's run `run` (of one or three characters) stands for. */
+export function isTokenOfRun(token: string, run: string, end = runTokensEnd(run)): boolean {
+  return token.startsWith(run) && token < end;
+}
+
+/**
+ * The first tokens (names) of the shards that would hold a token of the query's run `prefix` (of one or
+ * three characters), among shards beginning with `firstTokens`: such tokens lie between `prefix` and
+ * runTokensEnd(prefix).
  */
 export function shardsHoldingPrefix(firstTokens: readonly string[], prefix: string): string[] {
   if (firstTokens.length === 0) return [];
-  return firstTokens.slice(shardOfToken(firstTokens, prefix), shardOfToken(firstTokens, `${prefix}\uffff`) + 1);
+  return firstTokens.slice(shardOfToken(firstTokens, prefix), shardOfToken(firstTokens, runTokensEnd(prefix)) + 1);
 }
 
 /** The shard that would hold `token`: the last shard whose first token is ≤ it. */

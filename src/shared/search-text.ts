@@ -10,21 +10,25 @@
  *    (never per phrase), so that folded text maps back onto the original for highlighting.
  * 2. Tokens, from the folded text:
  *    - Chinese (and Japanese/Korean) text has no spaces. In a run of CJK characters, each pair of adjacent
- *      characters is a token (烏克蘭 → 乌克, 克兰), and so is the gram of up to RUN_GRAM characters starting
- *      at each character, cut short at the run's end (烏克蘭總統 → 乌克兰总, 克兰总统, 兰总统, 统; its
- *      two-character grams are the pairs already). So a run of 2 characters in a query is one pair, a
- *      run of RUN_GRAM is one gram, and a shorter run (one character, three) is the grams beginning with
- *      it: tokens that sort together (see parse-query.ts). Each matches exactly where the run occurs.
+ *      characters is a token, written with PAIR_MARK (search-format.ts) between them (烏克蘭 → 乌!克,
+ *      克!兰), and so is the gram of up to RUN_GRAM characters starting at each character, cut short at
+ *      the run's end (烏克蘭總統 → 乌克兰总, 克兰总统, 兰总统, 统; its two-character grams are the pairs
+ *      already). So a run of 2 characters in a query is one pair, a run of RUN_GRAM is one gram, a run
+ *      of three the grams beginning with it, a run of one the character alone and its pairs: tokens
+ *      that sort together (runTokensEnd in search-format.ts). Each matches exactly where the run occurs.
  *    - Latin words and numbers are tokens (apec, 2026), and so are their joins with an adjacent CJK
  *      character (2026年 → 2026年, AI晶片 → ai晶), which keeps mixed words precise.
  *    - Two Latin words separated only by white space make a pair token ("hong kong"), which is what
  *      lets a quoted English phrase match as a phrase; separated by one `-` or `.` they make a pair
  *      with it ("covid-19", "u.s"), so COVID-19 and U.S. match only where their words are adjacent.
+ *      Three such words make a triple ("prime minister of"), so that a quoted phrase of three words
+ *      matches only where they are adjacent (a longer one where each of its triples is).
  */
 import hkVariants from 'opencc-js/dict/HKVariants';
 import tsCharacters from 'opencc-js/dict/TSCharacters';
 import tsPhrases from 'opencc-js/dict/TSPhrases';
 import twVariants from 'opencc-js/dict/TWVariants';
+import { PAIR_MARK } from './search-format.ts';
 
 const TABLE_START = 0x3400;
 const TABLE_END = 0xa000;
@@ -205,6 +209,11 @@ export const MAX_WORD_LENGTH = 32;
  */
 export const RUN_GRAM = 4;
 
+/** The token of two adjacent CJK characters (see PAIR_MARK in search-format.ts). */
+export function pairToken(first: string, second: string): string {
+  return first + PAIR_MARK + second;
+}
+
 /** White space, which keeps two Latin words adjacent. */
 export function isSpace(point: number): boolean {
   return point === 0x20 || point === 0x09 || point === 0x0a || point === 0x0d || point === 0x3000 || point === 0xa0;
@@ -223,6 +232,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
   let recent: string[] = []; // the current CJK run's last RUN_GRAM - 1 characters
   let previousWord = ''; // the Latin word just before, with only a joiner (see `joiner`) between
   let joiner = ''; // what separates previousWord from here: '' (nothing yet), ' ', '-' or '.'
+  let previousPair = ''; // the pair of Latin words that previousWord ends, if it ends one
   let wordJustEnded = ''; // the Latin word that ends right here, with nothing between
   // The run's last grams, cut short by its end (its pair is a token already).
   const endRun = () => {
@@ -235,7 +245,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
       const char = text.slice(i, i + width);
-      if (recent.length > 0) emit(recent[recent.length - 1]! + char);
+      if (recent.length > 0) emit(pairToken(recent[recent.length - 1]!, char));
       else if (wordJustEnded) emit(wordJustEnded + char);
       if (recent.length === RUN_GRAM - 1) {
         emit(recent.join('') + char);
@@ -260,8 +270,14 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       if (word.length <= MAX_WORD_LENGTH) {
         emit(word);
         if (lastCjk) emit(lastCjk + word);
-        if (previousWord && joiner) emit(previousWord + joiner + word);
+        let pair = '';
+        if (previousWord && joiner) {
+          pair = previousWord + joiner + word;
+          emit(pair);
+          if (previousPair) emit(previousPair + joiner + word);
+        }
         previousWord = word;
+        previousPair = pair;
         wordJustEnded = word;
       } else {
         previousWord = '';

@@ -144,6 +144,9 @@ const EXACT_CASES: { query: string; item: string; holds: (folded: string) => boo
   { item: '18', query: 'U.K.', holds: latin('u.k') },
   { item: '18', query: 'U.N.', holds: latin('u.n') },
   { item: '18', query: '"New York"', holds: latin('new york') },
+  // Quoted phrases of three words: adjacent words only, not their pairs apart.
+  { item: '18', query: '"the United States"', holds: latin('the united states') },
+  { item: '18', query: '"president of the"', holds: latin('president of the') },
 ];
 
 /** The curated groups of regional spellings of names (folded), which a query searches together. */

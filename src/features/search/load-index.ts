@@ -1,12 +1,13 @@
 /**
  * The files of the search index a query's tokens need, fetched: the directory pages of the shards
  * before the tail and of the tail's (both at once), then the shards holding the tokens and every
- * token beginning with a prefix, and the pieces of those that have them. Fetches are cached
- * (search-client.ts): loading again with more tokens fetches only the files they add.
+ * token a prefix (a run of one or three characters) stands for, and the pieces of those that have
+ * them. Fetches are cached (search-client.ts): loading again with more tokens fetches only the files
+ * they add.
  */
 import { isContextToken } from '../../shared/search-contexts.ts';
 import { directoryPagesFor, joinDirectoryPages, type ShardListing } from '../../shared/search-directory.ts';
-import { newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings, type SearchMeta } from '../../shared/search-format.ts';
+import { isTokenOfRun, newestFirst, shardHolding, shardsHoldingPrefix, type DecodedShard, type Postings, type SearchMeta } from '../../shared/search-format.ts';
 import { loadSearchDirectoryPage, loadSearchPiece, loadSearchShard, loadSearchTailDirectoryPage, loadSearchTailShard } from './search-client.ts';
 
 export interface LoadedIndex {
@@ -33,7 +34,7 @@ export async function loadIndex(meta: SearchMeta, tokens: ReadonlySet<string>, p
   ]);
   // A common token keeps its older postings in pieces (its directory page says how many): fetched beside the shards.
   const pieced = Object.keys(head.pieces).filter(
-    (token) => tokens.has(token) || (!isContextToken(token) && [...prefixes].some((prefix) => token.startsWith(prefix))),
+    (token) => tokens.has(token) || (!isContextToken(token) && [...prefixes].some((prefix) => isTokenOfRun(token, prefix))),
   );
   const [shardEntries, tailEntries, pieceLists] = await Promise.all([
     Promise.all(shardsNeeded(head.firstTokens).map(async (first) => [first, await loadSearchShard(first)] as const)),

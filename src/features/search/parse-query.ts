@@ -8,7 +8,8 @@
  * something with a regional variant (普京/蒲亭) searches every variant.
  */
 import { windowTests, type WindowTest } from '../../shared/search-contexts.ts';
-import { foldText, isCjk, isJoiner, isWordChar, RUN_GRAM, tokenizeFolded } from '../../shared/search-text.ts';
+import { PAIR_MARK } from '../../shared/search-format.ts';
+import { foldText, isCjk, isJoiner, isWordChar, pairToken, RUN_GRAM, tokenizeFolded } from '../../shared/search-text.ts';
 
 export interface QueryTerm {
   /** The term as typed, for messages. */
@@ -27,7 +28,7 @@ export interface Spelling {
   tokens: string[];
   /**
    * Runs of CJK characters (of one or three: see search-text.ts) that the post must hold: it holds a
-   * run where it holds a token beginning with it.
+   * run where it holds one of the tokens the run stands for (isTokenOfRun in search-format.ts).
    */
   prefixes: string[];
   /**
@@ -102,7 +103,7 @@ export function spellingOf(folded: string): Spelling {
   const prefixes = new Set<string>();
   const windows: WindowTest[] = [];
   tokenizeFolded(folded, (token) => {
-    if (!isAllCjk(token)) tokens.add(token);
+    if (!isOfRun(token)) tokens.add(token);
   });
   for (const { run, start, end } of cjkRuns(folded)) {
     // A lone character joined to a word (AI晶) is required by the join already.
@@ -132,8 +133,9 @@ function cjkRuns(text: string): { run: string; start: number; end: number }[] {
   return runs;
 }
 
-function isAllCjk(token: string): boolean {
-  for (const char of token) if (!isCjk(char.codePointAt(0)!)) return false;
+/** Whether a token is a run's own (a lone character, a pair, a gram): runRequirement makes those. */
+function isOfRun(token: string): boolean {
+  for (const char of token) if (char !== PAIR_MARK && !isCjk(char.codePointAt(0)!)) return false;
   return true;
 }
 
@@ -144,7 +146,8 @@ function isAllCjk(token: string): boolean {
  */
 function runRequirement(run: string, tokens: Set<string>, prefixes: Set<string>, windows: WindowTest[]): void {
   const chars = [...run];
-  if (chars.length === 2 || chars.length === RUN_GRAM) tokens.add(run);
+  if (chars.length === 2) tokens.add(pairToken(chars[0]!, chars[1]!));
+  else if (chars.length === RUN_GRAM) tokens.add(run);
   else if (chars.length < RUN_GRAM) prefixes.add(run);
   else {
     for (let k = 0; k + RUN_GRAM <= chars.length; k++) tokens.add(chars.slice(k, k + RUN_GRAM).join(''));

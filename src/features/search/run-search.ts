@@ -7,7 +7,7 @@
  * from the number of posts matching the whole term, not its pieces.
  */
 import { isContextToken } from '../../shared/search-contexts.ts';
-import { MAX_OCCURRENCES, TITLE_BIT, type Postings } from '../../shared/search-format.ts';
+import { isTokenOfRun, MAX_OCCURRENCES, runTokensEnd, TITLE_BIT, type Postings } from '../../shared/search-format.ts';
 import { markMatches, splitMatches } from './highlight.ts';
 import type { MatchSplitter } from './highlighted.tsx';
 import { parseQuery, type ParsedQuery, type QueryTerm, type Spelling } from './parse-query.ts';
@@ -52,11 +52,12 @@ export async function runSearch(queryText: string, signal?: AbortSignal): Promis
   if (windowGrams.some((gram) => !tokens.has(gram))) index = await loadIndex(meta, new Set([...tokens, ...windowGrams]), prefixes);
   if (signal?.aborted) throw new SearchCancelled();
   const { postingsOf } = index;
-  // A run's postings: those of every token beginning with it, found in the headers of the shards fetched
-  // (its grams; not the markers and context grams that begin with it too).
+  // A run's postings: those of every token it stands for, found in the headers of the shards fetched
+  // (a character's pairs, a run's grams; not the markers and context grams that begin with it too).
   const postingsOfPrefix = (prefix: string): Postings | undefined => {
     const held = new Set<string>();
-    for (const token of index.tokensHeld()) if (token.startsWith(prefix) && !isContextToken(token)) held.add(token);
+    const end = runTokensEnd(prefix);
+    for (const token of index.tokensHeld()) if (isTokenOfRun(token, prefix, end) && !isContextToken(token)) held.add(token);
     const lists = [...held].flatMap((token) => postingsOf(token) ?? []);
     return lists.length > 0 ? mergePostings(lists, meta.postCount) : undefined;
   };

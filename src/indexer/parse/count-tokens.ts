@@ -15,10 +15,22 @@
  * (search-contexts.ts: what makes runs of five characters or more exact) come last, without the title bit.
  */
 import { contextTokens } from '../../shared/search-contexts.ts';
-import { MAX_OCCURRENCES, TITLE_BIT } from '../../shared/search-format.ts';
-import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
+import { MAX_OCCURRENCES, PAIR_MARK, TITLE_BIT } from '../../shared/search-format.ts';
+import {
+  foldCodePoint,
+  HAN_TABLE_RANGE,
+  hanFoldTable,
+  isCjk,
+  isJoiner,
+  isSpace,
+  isWordChar,
+  MAX_WORD_LENGTH,
+  pairToken,
+  RUN_GRAM,
+} from '../../shared/search-text.ts';
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
+const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
 
 /**
  * One post's tokens, each with its weight byte (see search-format.ts). The tokens are kept joined by
@@ -159,6 +171,7 @@ class TokenCounter {
       const low = numberedLows[entry]!;
       const high = numberedHighs[entry]!;
       if (low > 0xffff) joinedUnits[at++] = low >>> 16;
+      if (low > 0xffff && high === 0) joinedUnits[at++] = PAIR_MARK_UNIT; // a pair, numbered without its mark
       joinedUnits[at++] = low & 0xffff;
       if (high !== 0) joinedUnits[at++] = high >>> 16;
       if ((high & 0xffff) !== 0) joinedUnits[at++] = high & 0xffff;
@@ -211,6 +224,7 @@ class TokenCounter {
     let previousWordStart = -1; // the Latin word just before, with only a joiner between: [start, end)
     let previousWordEnd = -1;
     let joiner = 0; // what separates it from here: 0 (nothing yet), or the joiner's code (space: 0x20)
+    let previousPair = ''; // the pair of Latin words that the word just before ends, if it ends one
     let endedStart = -1; // the Latin word that ends right here, with nothing between
     let endedEnd = -1;
     let i = 0;
@@ -246,8 +260,13 @@ class TokenCounter {
           const word = unitRangeToString(units, i, wordEnd);
           this.addString(word);
           if (lastCjk >= 0) this.addString(String.fromCodePoint(lastCjk) + word);
-          if (previousWordStart >= 0 && joiner !== 0)
-            this.addString(`${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`);
+          let pair = '';
+          if (previousWordStart >= 0 && joiner !== 0) {
+            pair = `${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`;
+            this.addString(pair);
+            if (previousPair) this.addString(`${previousPair}${String.fromCharCode(joiner)}${word}`);
+          }
+          previousPair = pair;
           previousWordStart = endedStart = i;
           previousWordEnd = endedEnd = wordEnd;
         } else {
@@ -278,7 +297,7 @@ class TokenCounter {
   }
 
   private addPair(first: number, second: number): void {
-    if (first > 0xffff || second > 0xffff) this.addString(String.fromCodePoint(first, second));
+    if (first > 0xffff || second > 0xffff) this.addString(pairToken(String.fromCodePoint(first), String.fromCodePoint(second)));
     else this.addNumber(((first << 16) | second) >>> 0, 0);
   }
 

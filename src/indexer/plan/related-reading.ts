@@ -7,6 +7,7 @@
  * about; a term is rare when at most MAX_DOCUMENT_FREQUENCY posts hold it, and only rare terms are
  * indexed, so the work grows with the posts and not their square.
  */
+import { PAIR_MARK } from '../../shared/search-format.ts';
 import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
@@ -43,11 +44,27 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
   tokenizeFolded(foldText(title), (token) => {
-    if (!isLongCjkGram(token)) add(token, TITLE_WEIGHT);
+    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), TITLE_WEIGHT);
   });
   tokenizeFolded(foldText(lead), (token) => {
-    if (!isLongCjkGram(token)) add(token, 1);
+    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), 1);
   });
+}
+
+/** A pair as two characters: the mark orders the search index's tokens (search-format.ts), terms are hashed as they were before it. */
+function withoutPairMark(token: string): string {
+  const mark = token.indexOf(PAIR_MARK);
+  return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
+}
+
+/** The search index's triples of Latin words (two joiners: words hold none), there for exact phrases as the grams are. */
+function isWordTriple(token: string): boolean {
+  let joiners = 0;
+  for (let i = 0; i < token.length; i++) {
+    const unit = token.charCodeAt(i);
+    if (unit === 0x20 || unit === 0x2d || unit === 0x2e) joiners++;
+  }
+  return joiners >= 2;
 }
 
 /**

@@ -3,21 +3,22 @@
  *
  * A builder looks up every token of every post it is fed (~450 a post, hundreds of thousands of
  * distinct ones per thread at 200k posts): in one Map of strings that was the largest cost of feeding
- * the index (~115 µs a post). Most tokens are one or two UTF-16 units (pairs of Chinese characters):
- * those are kept in an open-addressing table under a number made of their units, without hashing a
- * string; tokens of three or four units (the grams of Chinese runs, most of the tokens since they were
- * indexed) in a second table under two numbers; longer ones in a Map. A Map entry costs ~60 bytes of
- * the worker's capped heap, and a thread at 200k posts holds millions of grams.
+ * the index (~115 µs a post). Nearly every token is a pair of Chinese characters (three UTF-16 units
+ * with its mark, search-format.ts's PAIR_MARK) or a gram of three or four characters: those are kept
+ * in an open-addressing table under two numbers made of their units, without hashing a string; tokens
+ * of one or two units (lone characters, short words) in a table under one number; longer ones in a
+ * Map. A Map entry costs ~60 bytes of the worker's capped heap, and a thread at 200k posts holds
+ * millions of grams.
  */
 const SPREAD = 0x9e3779b1;
 
 /**
- * Distinct tokens a post adds to a thread's tables, about (real corpus, 2,737 posts a thread: 92 of one
- * or two units, 356 of three or four). The tables start at twice that for the posts a builder expects,
- * up to 2²⁰ and 2²² slots (~8 and ~48 MB): grown by doubling instead, rehashing cost ~0.7 s a worker.
+ * Distinct tokens a post adds to a thread's tables, about (real corpus, 2,737 posts a thread: 3 of one
+ * or two units, 446 of three or four, since pairs carry a mark; 92 and 356 before). The tables start
+ * at twice that for the posts a builder expects, up to 2²⁰ and 2²² slots (~8 and ~48 MB): grown by doubling instead, rehashing cost ~0.7 s a worker.
  */
-const SHORT_PER_POST = 92;
-const MID_PER_POST = 356;
+const SHORT_PER_POST = 3;
+const MID_PER_POST = 446;
 const MAX_START_SLOTS = { short: 1 << 20, mid: 1 << 22 };
 
 /** The smallest power of two, at least 2¹², holding `tokens` at half load, up to `cap`. */

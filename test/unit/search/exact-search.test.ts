@@ -88,4 +88,10 @@ describe.each([
     expect(await marked('U.S.', 'rose in the U.S. this week')).toEqual(['U.S']);
     expect(await marked('COVID-19', 'COVID-19 cases')).toEqual(['COVID-19']);
   });
+
+  it('matches a quoted phrase of three Latin words only where they are adjacent ("prime minister of")', async () => {
+    expect(await rowsOf('"prime minister of"')).toEqual([14]);
+    expect(await rowsOf('prime minister of')).toEqual([14, 15]);
+    expect(await rowsOf('"the prime minister"')).toEqual([14, 15]);
+  });
 });

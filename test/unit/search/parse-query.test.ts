@@ -11,7 +11,7 @@ describe('parsing a query', () => {
 
   it('requires a run of two or four characters as one token, of one or three as the start of tokens, longer as its grams', () => {
     const spelling = (query: string) => parseQuery(query).terms[0]!.spellings[0]!;
-    expect(spelling('美國').tokens).toEqual(['美国']);
+    expect(spelling('美國').tokens).toEqual(['美!国']);
     expect(spelling('美國總統').tokens).toEqual(['美国总统']);
     expect(spelling('習').prefixes).toEqual(['习']);
     expect(spelling('立法院').prefixes).toEqual(['立法院']);
@@ -20,7 +20,7 @@ describe('parsing a query', () => {
 
   it('keeps the words, joins and pairs of a term beside its runs', () => {
     const spelling = parseQuery('AI晶片').terms[0]!.spellings[0]!;
-    expect(spelling.tokens).toEqual(['ai', 'ai晶', '晶片']);
+    expect(spelling.tokens).toEqual(['ai', 'ai晶', '晶!片']);
     expect(parseQuery('COVID-19').terms[0]!.spellings[0]!.tokens).toEqual(['covid', '19', 'covid-19']);
   });
 

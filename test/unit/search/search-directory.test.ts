@@ -1,13 +1,13 @@
 /** The two-level directory of shards (src/shared/search-directory.ts, src/indexer/search/directory-pages.ts). */
 import { beginsDirectoryPage, cutDirectory } from '../../../src/indexer/search/directory-pages.ts';
 import { directoryPagesFor, joinDirectoryPages, type SearchDirectoryPage } from '../../../src/shared/search-directory.ts';
-import { shardHolding, shardsHoldingPrefix } from '../../../src/shared/search-format.ts';
+import { isTokenOfRun, shardHolding, shardsHoldingPrefix } from '../../../src/shared/search-format.ts';
 import { random } from '../../../src/tools/gen-corpus.ts';
 
 /** Four pages of shards, written by hand: the directory is their first tokens. */
 const PAGES: SearchDirectoryPage[] = [
   { firstTokens: ['ab', 'ba'], pieces: { ab: 2 } },
-  { firstTokens: ['bb', 'bd'], pieces: { bdx: 3 } },
+  { firstTokens: ['bax', 'bd'], pieces: { bdx: 3 } },
   { firstTokens: ['ca', 'cc'], pieces: {} },
   { firstTokens: ['da'], pieces: { dz: 1 } },
 ];
@@ -22,8 +22,8 @@ describe('finding a shard through the directory', () => {
   it.each([
     ['before the first shard', 'aa', 'ab', 'ab'],
     ['on the first shard', 'ab', 'ab', 'ab'],
-    ['between two shards of a page', 'bc', 'bb', 'bb'],
-    ['after the last shard of a page, before the next page', 'bz', 'bb', 'bd'],
+    ['between two shards of a page', 'bc', 'bax', 'bax'],
+    ['after the last shard of a page, before the next page', 'bz', 'bax', 'bd'],
     ['on a page boundary', 'ca', 'ca', 'ca'],
     ['after the last shard', 'zz', 'da', 'da'],
   ])('finds a token %s in the page that lists its shard', (_, token, page, shard) => {
@@ -33,9 +33,15 @@ describe('finding a shard through the directory', () => {
   });
 
   it('fetches every page a prefix spans, and finds the shards the whole list gives', () => {
-    expect(directoryPagesFor(DIRECTORY, [], ['b'])).toEqual(['ab', 'bb']);
-    expect(shardsHoldingPrefix(listingFor([], ['b']).firstTokens, 'b')).toEqual(shardsHoldingPrefix(ALL, 'b'));
-    expect(shardsHoldingPrefix(ALL, 'b')).toEqual(['ab', 'ba', 'bb', 'bd']);
+    expect(directoryPagesFor(DIRECTORY, [], ['ba'])).toEqual(['ab', 'bax']);
+    expect(shardsHoldingPrefix(listingFor([], ['ba']).firstTokens, 'ba')).toEqual(shardsHoldingPrefix(ALL, 'ba'));
+    expect(shardsHoldingPrefix(ALL, 'ba')).toEqual(['ba', 'bax']);
+  });
+
+  it('spans a lone character and its pairs for a prefix of one character, not its longer tokens', () => {
+    const firstTokens = ['a', 'b', 'b!a', 'b!m', 'ba', 'bab', 'c'];
+    expect(shardsHoldingPrefix(firstTokens, 'b')).toEqual(['b', 'b!a', 'b!m']);
+    expect(['b', 'b!z', 'ba', 'bab'].filter((token) => isTokenOfRun(token, 'b'))).toEqual(['b', 'b!z']);
   });
 
   it("gives a token's pieces from its page", () => {
@@ -62,7 +68,7 @@ describe('finding a shard through the directory', () => {
       const listing = joinDirectoryPages(directoryPagesFor(directory, tokens, prefixes).map((first) => pages.find((page) => page.firstTokens[0] === first)!));
       for (const token of tokens) expect(shardHolding(listing.firstTokens, token)).toBe(shardHolding(firstTokens, token));
       for (const prefix of prefixes) expect(shardsHoldingPrefix(listing.firstTokens, prefix)).toEqual(shardsHoldingPrefix(firstTokens, prefix));
-      for (const token of [...tokens, ...pieced.filter((token) => token.startsWith(prefixes[0]!))]) expect(listing.pieces[token]).toBe(pieces[token]);
+      for (const token of [...tokens, ...pieced.filter((token) => isTokenOfRun(token, prefixes[0]!))]) expect(listing.pieces[token]).toBe(pieces[token]);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { isTokenOfRun } from '../../../src/shared/search-format.ts';
 import { foldText, foldWithOrigins, tokenize } from '../../../src/shared/search-text.ts';
 
 describe('folding', () => {
@@ -48,30 +49,54 @@ describe('folding', () => {
 
 describe('tokens', () => {
   it('cuts Chinese into overlapping pairs and the grams of up to four characters starting at each character', () => {
-    expect(tokenize('烏克蘭總統')).toEqual(['乌克', '克兰', '兰总', '乌克兰总', '总统', '克兰总统', '兰总统', '统']);
+    expect(tokenize('烏克蘭總統')).toEqual(['乌!克', '克!兰', '兰!总', '乌克兰总', '总!统', '克兰总统', '兰总统', '统']);
+  });
+
+  it('marks pairs, so that a character’s pairs sort right after it and apart from its longer grams and joins', () => {
+    const tokens = [...new Set(tokenize('習近平表示，習AI'))].filter((token) => token.startsWith('习')).sort();
+    expect(tokens).toEqual(['习', '习!近', '习ai', '习近平表']);
+    expect(tokens.filter((token) => isTokenOfRun(token, '习'))).toEqual(['习', '习!近']);
   });
 
   it('cuts a run’s last grams short at its end, so that every character begins one', () => {
-    expect(tokenize('立法院')).toEqual(['立法', '法院', '立法院', '院']);
-    expect(tokenize('立法')).toEqual(['立法', '法']);
+    expect(tokenize('立法院')).toEqual(['立!法', '法!院', '立法院', '院']);
+    expect(tokenize('立法')).toEqual(['立!法', '法']);
   });
 
   it('keeps a lone character between separators as a token', () => {
-    expect(tokenize('雨，停了')).toEqual(['雨', '停了', '了']);
+    expect(tokenize('雨，停了')).toEqual(['雨', '停!了', '了']);
   });
 
   it('keeps Latin words and numbers whole, and joins them to adjacent Chinese', () => {
-    expect(tokenize('2026年APEC峰會')).toEqual(['2026', '2026年', '年', 'apec', '年apec', 'apec峰', '峰会', '会']);
-    expect(tokenize('AI晶片')).toEqual(['ai', 'ai晶', '晶片', '片']);
+    expect(tokenize('2026年APEC峰會')).toEqual(['2026', '2026年', '年', 'apec', '年apec', 'apec峰', '峰!会', '会']);
+    expect(tokenize('AI晶片')).toEqual(['ai', 'ai晶', '晶!片', '片']);
   });
 
   it('pairs Latin words separated only by white space (for phrases), not across punctuation', () => {
     expect(tokenize('Hong Kong, Macau')).toEqual(['hong', 'kong', 'hong kong', 'macau']);
   });
 
+  it('makes triples of three adjacent Latin words, so that a phrase of three matches only where they are adjacent', () => {
+    expect(tokenize('the Prime Minister of Japan')).toEqual([
+      'the',
+      'prime',
+      'the prime',
+      'minister',
+      'prime minister',
+      'the prime minister',
+      'of',
+      'minister of',
+      'prime minister of',
+      'japan',
+      'of japan',
+      'minister of japan',
+    ]);
+    expect(tokenize('COVID-19 vaccine, U.S. said')).toEqual(['covid', '19', 'covid-19', 'vaccine', '19 vaccine', 'covid-19 vaccine', 'u', 's', 'u.s', 'said']);
+  });
+
   it('pairs Latin words joined by one hyphen or full stop, keeping the joiner', () => {
     expect(tokenize('COVID-19')).toEqual(['covid', '19', 'covid-19']);
-    expect(tokenize('the U.S. said')).toEqual(['the', 'u', 'the u', 's', 'u.s', 'said']);
+    expect(tokenize('the U.S. said')).toEqual(['the', 'u', 'the u', 's', 'u.s', 'the u.s', 'said']);
     expect(tokenize('covid - 19, a--b')).toEqual(['covid', '19', 'a', 'b']);
   });
 
@@ -85,6 +110,6 @@ describe('tokens', () => {
   });
 
   it('treats Japanese kana and Korean like Chinese', () => {
-    expect(tokenize('ソウル서울')).toEqual(['ソウ', 'ウル', 'ル서', 'ソウル서', '서울', 'ウル서울', 'ル서울', '울']);
+    expect(tokenize('ソウル서울')).toEqual(['ソ!ウ', 'ウ!ル', 'ル!서', 'ソウル서', '서!울', 'ウル서울', 'ル서울', '울']);
   });
 });
