@@ -25,6 +25,7 @@
  * MAX_CONTEXT + 2 characters are exact, and a longer run is found where all of those are.
  */
 import { isCjk, RUN_GRAM } from './search-text.ts';
+import { growArray } from './grow-array.ts';
 
 /** Ends a marker token: no other token holds it, and it sorts before every character of a token. */
 export const CONTEXT_MARK = '\u0001';
@@ -118,7 +119,7 @@ export function contextTokens(points: Int32Array, emit: (token: string) => void)
     slotHeads = new Int32Array(size);
   }
   slotHeads.fill(-1, 0, size);
-  if (nextPositions.length < length) nextPositions = new Int32Array(length * 2);
+  nextPositions = growArray(nextPositions, length, 0);
   const next = nextPositions;
   next.fill(-1, 0, length);
   const slotsInOrder: number[] = [];

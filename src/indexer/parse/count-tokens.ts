@@ -15,6 +15,7 @@
  * (search-contexts.ts: what makes runs of five characters or more exact) come last, without the title bit.
  */
 import { contextTokens } from '../../shared/search-contexts.ts';
+import { growArray } from '../../shared/grow-array.ts';
 import { MAX_OCCURRENCES, PAIR_MARK, TITLE_BIT } from '../../shared/search-format.ts';
 import {
   foldCodePoint,
@@ -135,11 +136,7 @@ class TokenCounter {
   /** runPoints of the text just folded, appended (with the -1 that ends it). */
   private keepRunPoints(): void {
     const scratch = this.scratch;
-    if (scratch.runPointBuffer.length < this.points + this.length + 1) {
-      const grown = new Int32Array((this.points + this.length + 1) * 2);
-      grown.set(scratch.runPointBuffer.subarray(0, this.points));
-      scratch.runPointBuffer = grown;
-    }
+    scratch.runPointBuffer = growArray(scratch.runPointBuffer, this.points + this.length + 1, this.points);
     const runPointBuffer = scratch.runPointBuffer;
     const units = scratch.units;
     let n = this.points;
@@ -157,7 +154,7 @@ class TokenCounter {
     let length = this.numbered * 5;
     for (const token of this.strings) length += token.length + 1;
     const scratch = this.scratch;
-    if (scratch.joinedUnits.length < length) scratch.joinedUnits = new Uint16Array(length * 2);
+    scratch.joinedUnits = growArray(scratch.joinedUnits, length, 0);
     const { joinedUnits, entryTokens, entryValues, numberedLows, numberedHighs } = scratch;
     let at = 0;
     for (let n = 0; n < this.entries; n++) {
@@ -188,12 +185,11 @@ class TokenCounter {
   /** foldText, into `units`. */
   private fold(text: string): void {
     // Folding makes at most a few units of one (NFKC's longest expansions); grown below when it does more.
-    if (this.scratch.units.length < text.length + 16) this.scratch.units = new Uint16Array(text.length * 2 + 16);
-    let units = this.scratch.units;
+    let units = growArray(this.scratch.units, text.length + 16, 0);
     const han = hanFoldTable();
     let n = 0;
     for (let i = 0; i < text.length;) {
-      if (n + 16 > units.length) units = grow(units, n);
+      if (n + 16 > units.length) units = growArray(units, n + 16, n);
       const code = text.charCodeAt(i);
       if (code < 0x80) {
         units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
@@ -207,7 +203,7 @@ class TokenCounter {
         continue;
       }
       const folded = foldCodePoint(point);
-      if (n + folded.length + 16 > units.length) units = grow(units, n + folded.length);
+      if (n + folded.length + 16 > units.length) units = growArray(units, n + folded.length + 16, n);
       for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
     }
     this.scratch.units = units;
@@ -335,8 +331,8 @@ class TokenCounter {
     slotHighs[slot] = high;
     slotEntries[slot] = this.entries;
     if (this.numbered === scratch.numberedLows.length) {
-      scratch.numberedLows = growNumbers(scratch.numberedLows);
-      scratch.numberedHighs = growNumbers(scratch.numberedHighs);
+      scratch.numberedLows = growArray(scratch.numberedLows, this.numbered + 1);
+      scratch.numberedHighs = growArray(scratch.numberedHighs, this.numbered + 1);
     }
     scratch.numberedLows[this.numbered] = low;
     scratch.numberedHighs[this.numbered] = high;
@@ -356,8 +352,8 @@ class TokenCounter {
   private addEntry(token: number): void {
     const scratch = this.scratch;
     if (this.entries === scratch.entryTokens.length) {
-      scratch.entryTokens = growEntries(scratch.entryTokens);
-      scratch.entryValues = growEntries(scratch.entryValues);
+      scratch.entryTokens = growArray(scratch.entryTokens, this.entries + 1);
+      scratch.entryValues = growArray(scratch.entryValues, this.entries + 1);
     }
     scratch.entryTokens[this.entries] = token;
     scratch.entryValues[this.entries++] = this.titleBit + 2;
@@ -389,18 +385,6 @@ class TokenCounter {
       slotEntries[slot] = oldEntries[old]!;
     }
   }
-}
-
-function growNumbers(numbers: Uint32Array): Uint32Array<ArrayBuffer> {
-  const grown = new Uint32Array(numbers.length * 2);
-  grown.set(numbers);
-  return grown;
-}
-
-function growEntries(entries: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(entries.length * 2);
-  grown.set(entries);
-  return grown;
 }
 
 /** String.prototype.codePointAt over the folded units. */
@@ -440,10 +424,4 @@ export function unitRangeToString(source: Uint16Array, start: number, end: numbe
     default:
       return String.fromCharCode.apply(null, source.subarray(start, end) as unknown as number[]);
   }
-}
-
-function grow(buffer: Uint16Array, used: number): Uint16Array<ArrayBuffer> {
-  const grown = new Uint16Array(Math.max(buffer.length * 2, used + 64));
-  grown.set(buffer.subarray(0, used));
-  return grown;
 }

@@ -9,6 +9,7 @@
  */
 import { PAIR_MARK } from '../../shared/search-format.ts';
 import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
+import { growArray } from '../../shared/grow-array.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
 export const LEAD_CHARACTERS = 160;
@@ -111,23 +112,18 @@ export class ReadingTable {
   /** Adds a post (its title, the start of its text, its own related links' count); returns its number. */
   add(title: string, lead: string, ownLinks: number): number {
     const at = this.count++;
-    if (at === this.wants.length) {
-      this.wants = grown(this.wants, at * 2);
-      this.starts = grown(this.starts, at * 2 + 1);
-    }
+    this.wants = growArray(this.wants, at + 1);
+    this.starts = growArray(this.starts, at + 2);
     this.wants[at] = ownLinks < FEW_OWN_LINKS ? 1 : 0;
     const counts = termCounts(title, lead);
     let end = this.starts[at]!;
-    if (end + counts.size > this.terms.length) {
-      const size = Math.max(end + counts.size, this.terms.length * 2);
-      this.terms = grown(this.terms, size);
-      this.counts = grown(this.counts, size);
-    }
+    this.terms = growArray(this.terms, end + counts.size);
+    this.counts = growArray(this.counts, end + counts.size);
     for (const [term, count] of counts) {
       let number = this.numbers.get(term);
       if (number === undefined) {
         this.numbers.set(term, (number = this.numbers.size));
-        if (number === this.frequency.length) this.frequency = grown(this.frequency, number * 2);
+        this.frequency = growArray(this.frequency, number + 1);
       }
       this.frequency[number]!++;
       this.terms[end] = number;
@@ -141,12 +137,6 @@ export class ReadingTable {
   forgetTermText(): void {
     this.numbers.clear();
   }
-}
-
-function grown<T extends Uint32Array | Uint16Array | Uint8Array>(array: T, size: number): T {
-  const larger = new (array.constructor as new (size: number) => T)(size);
-  larger.set(array);
-  return larger;
 }
 
 /**

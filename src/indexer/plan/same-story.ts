@@ -12,6 +12,7 @@
  */
 import { decodeHTML } from 'entities';
 import { fnv1a } from '../../shared/types.ts';
+import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { forEachTerm, LEAD_CHARACTERS } from './related-reading.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
@@ -365,7 +366,7 @@ export class StoryTable {
   /** Adds a post; returns its number. */
   add(id: string, title: string, time: number, outlet: string | undefined, print: Pick<StoryPrint, 'signature' | 'shingles' | 'terms'>): number {
     const at = this.count++;
-    if (at === this.times.length) this.grow();
+    if (at === this.times.length) this.grow(at);
     this.ids.push(id);
     this.titles.push(title);
     this.times[at] = time;
@@ -377,11 +378,8 @@ export class StoryTable {
     this.shingles[at] = print.shingles;
     const start = this.termStarts[at]!;
     const end = start + print.terms.hashes.length;
-    if (end > this.termHashes.length) {
-      const size = Math.max(end, this.termHashes.length * 2);
-      this.termHashes = grown(this.termHashes, size);
-      this.termCounts = grown(this.termCounts, size);
-    }
+    this.termHashes = growArray(this.termHashes, end);
+    this.termCounts = growArray(this.termCounts, end);
     this.termHashes.set(print.terms.hashes, start);
     this.termCounts.set(print.terms.counts, start);
     this.termStarts[at + 1] = end;
@@ -398,21 +396,15 @@ export class StoryTable {
     return number;
   }
 
-  private grow(): void {
-    const size = this.times.length * 2;
-    this.times = grown(this.times, size);
-    this.outlets = grown(this.outlets, size);
-    this.signatures = grown(this.signatures, size * SIGNATURE_SIZE);
-    this.hasSignature = grown(this.hasSignature, size);
-    this.shingles = grown(this.shingles, size);
-    this.termStarts = grown(this.termStarts, size + 1);
+  /** Room for post `at`. */
+  private grow(at: number): void {
+    this.times = growArray(this.times, at + 1);
+    this.outlets = growArray(this.outlets, at + 1);
+    this.signatures = growArray(this.signatures, (at + 1) * SIGNATURE_SIZE);
+    this.hasSignature = growArray(this.hasSignature, at + 1);
+    this.shingles = growArray(this.shingles, at + 1);
+    this.termStarts = growArray(this.termStarts, at + 2);
   }
-}
-
-function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(array: T, size: number): T {
-  const larger = new (array.constructor as new (size: number) => T)(size);
-  larger.set(array);
-  return larger;
 }
 
 /** StoryItems packed in a table, in their order. */

@@ -5,6 +5,7 @@
  * `slice(…).join(' ')` per shingle, counted in a Set) this was ~60 % of a story print's cost.
  */
 import { isCjk, isWordChar } from '../../shared/search-text.ts';
+import { growArray } from '../../shared/grow-array.ts';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -33,7 +34,7 @@ export class ShingleScratch {
 export function shingleHashes(folded: string, size: number, scratch: ShingleScratch): Uint32Array {
   const units = findUnits(folded, scratch);
   const count = Math.max(0, units - size + 1);
-  if (scratch.hashes.length < count) scratch.hashes = new Uint32Array(count * 2);
+  scratch.hashes = growArray(scratch.hashes, count, 0);
   emptySet(count, scratch);
   const { hashes, starts, ends } = scratch;
   let distinct = 0;
@@ -51,10 +52,8 @@ export function shingleHashes(folded: string, size: number, scratch: ShingleScra
 /** Finds the units of `folded` into `starts` and `ends`; returns how many there are. */
 function findUnits(folded: string, scratch: ShingleScratch): number {
   // At most one unit a UTF-16 unit of the text.
-  if (scratch.starts.length < folded.length) {
-    scratch.starts = new Int32Array(folded.length * 2);
-    scratch.ends = new Int32Array(folded.length * 2);
-  }
+  scratch.starts = growArray(scratch.starts, folded.length, 0);
+  scratch.ends = growArray(scratch.ends, folded.length, 0);
   const { starts, ends } = scratch;
   let units = 0;
   let wordStart = -1;

@@ -4,6 +4,7 @@
  * (plan/same-story-update.ts). Rules, titles and prints are same-story.ts's.
  */
 import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { growArray } from '../../shared/grow-array.ts';
 import {
   BANDS,
   estimatedContainment,
@@ -115,8 +116,8 @@ export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: 
   const { count, times } = table;
   const { isListed = () => true, isTaken = () => true } = scope;
   const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
-  const byBand = Array.from({ length: BANDS }, () => new WindowLists<number>(times));
-  const byBigram = new WindowLists<string>(times);
+  const byBand = Array.from({ length: BANDS }, () => new WindowChains<number>(times));
+  const byBigram = new WindowChains<string>(times);
   // Titles of the window's posts: made when a post comes, dropped when the window passes it.
   const titles = new Map<number, StoryTitle>();
   let oldest = 0;
@@ -137,17 +138,18 @@ export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: 
       for (let band = 0; band < BANDS; band++) {
         let key = 0;
         for (let row = band * ROWS; row < (band + 1) * ROWS; row++) key = mix32(key ^ signature[row]!);
-        const list = byBand[band]!.recent(key, time);
-        if (taken) for (const other of list) candidates.add(other);
-        list.push(at);
+        if (taken) byBand[band]!.forEachRecent(key, time, Infinity, (other) => void candidates.add(other));
+        byBand[band]!.push(key, at);
       }
     }
     // Title pairs: the earlier posts of the window sharing MIN_SHARED_BIGRAMS title bigrams.
     const shared = new Map<number, number>();
     for (const bigram of title.bigrams) {
-      const list = byBigram.recent(bigram, time);
-      if (taken && list.length <= COMMON_BIGRAM) for (const other of list) shared.set(other, (shared.get(other) ?? 0) + 1);
-      list.push(at);
+      if (taken) {
+        const recent = byBigram.recent(bigram, time, COMMON_BIGRAM + 1);
+        if (recent.length <= COMMON_BIGRAM) for (const other of recent) shared.set(other, (shared.get(other) ?? 0) + 1);
+      }
+      byBigram.push(bigram, at);
     }
     for (const [other, sharedCount] of shared) if (sharedCount >= MIN_SHARED_BIGRAMS) candidates.add(other);
 
@@ -204,31 +206,64 @@ function nameLikeness(table: StoryTable, a: number, lengthA: number, b: number, 
 }
 
 /**
- * Lists of earlier posts by key (a band's rows, a title bigram), cut to the time window: a list's stale
- * head goes when it is next used, and a list gone wholly stale is dropped once the map has doubled since
- * the last sweep, so that the map holds about a window's keys, not the archive's.
+ * Earlier posts by key (a band's rows, a title bigram), newest first, each key's a chain through a pool
+ * of nodes: a list per key cost an array for every key (most band keys are held by one post) and a
+ * splice whenever its head went stale. Nodes are pushed in time order, so those before the window are
+ * the pool's first: a sweep drops them, and the keys whose newest post they were, when the map has
+ * doubled since the last sweep or the pool is full. Both hold about a window's posts, not the archive's.
  */
-class WindowLists<K> {
-  private readonly lists = new Map<K, number[]>();
+class WindowChains<K> {
+  private readonly heads = new Map<K, number>();
+  private nodePosts = new Int32Array(1024);
+  private nodeNext = new Int32Array(1024);
+  private nodes = 0;
   private swept = 1024;
+  private readonly found: number[] = [];
 
   constructor(private readonly times: Float64Array) {}
 
-  /** The list of `key` without the posts more than the window before `time` (created empty). */
-  recent(key: K, time: number): number[] {
-    let list = this.lists.get(key);
-    if (!list) {
-      this.lists.set(key, (list = []));
-      if (this.lists.size > 2 * this.swept) this.sweep(time);
+  /** The posts of `key` within the window before `time`, newest first, `most` at the most (a view reused by the next call). */
+  recent(key: K, time: number, most: number): readonly number[] {
+    this.found.length = 0;
+    this.forEachRecent(key, time, most, (post) => void this.found.push(post));
+    return this.found;
+  }
+
+  forEachRecent(key: K, time: number, most: number, visit: (post: number) => void): void {
+    let seen = 0;
+    for (let node = this.heads.get(key) ?? -1; node >= 0 && seen < most; node = this.nodeNext[node]!, seen++) {
+      const post = this.nodePosts[node]!;
+      if (time - this.times[post]! > SAME_STORY_WINDOW_MS) return;
+      visit(post);
     }
-    let stale = 0;
-    while (stale < list.length && time - this.times[list[stale]!]! > SAME_STORY_WINDOW_MS) stale++;
-    if (stale > 0) list.splice(0, stale);
-    return list;
+  }
+
+  push(key: K, post: number): void {
+    if (this.nodes === this.nodePosts.length) {
+      this.sweep(this.times[post]!);
+      // At most half full after a sweep: a pool of live nodes only would be swept again at once.
+      this.nodePosts = growArray(this.nodePosts, 2 * this.nodes, this.nodes);
+      this.nodeNext = growArray(this.nodeNext, 2 * this.nodes, this.nodes);
+    }
+    const node = this.nodes++;
+    this.nodePosts[node] = post;
+    this.nodeNext[node] = this.heads.get(key) ?? -1;
+    const isNew = !this.heads.has(key);
+    this.heads.set(key, node);
+    if (isNew && this.heads.size > 2 * this.swept) this.sweep(this.times[post]!);
   }
 
   private sweep(time: number): void {
-    for (const [key, list] of this.lists) if (list.length > 0 && time - this.times[list[list.length - 1]!]! > SAME_STORY_WINDOW_MS) this.lists.delete(key);
-    this.swept = Math.max(1024, this.lists.size);
+    let stale = 0;
+    while (stale < this.nodes && time - this.times[this.nodePosts[stale]!]! > SAME_STORY_WINDOW_MS) stale++;
+    this.nodePosts.copyWithin(0, stale, this.nodes);
+    this.nodeNext.copyWithin(0, stale, this.nodes);
+    this.nodes -= stale;
+    for (let node = 0; node < this.nodes; node++) this.nodeNext[node] = this.nodeNext[node]! >= stale ? this.nodeNext[node]! - stale : -1;
+    for (const [key, node] of this.heads) {
+      if (node < stale) this.heads.delete(key);
+      else this.heads.set(key, node - stale);
+    }
+    this.swept = Math.max(1024, this.heads.size);
   }
 }

@@ -8,6 +8,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlockPool, mergeParts, type PartCursor, type PartialIndex, type TokenPostings } from './search-index.ts';
+import { growArray } from '../../shared/grow-array.ts';
 
 /**
  * Rows per builder before it is spilled. A builder's token tables (~100 MB) come whatever its rows;
@@ -148,7 +149,7 @@ class RunCursor implements PartCursor {
     const size = HEADER_BYTES + 2 * units + this.length;
     if (!this.hold(size)) throw new Error(`the search index's run ${this.path} ends inside a token (a full disk?)`);
     at = this.at + HEADER_BYTES;
-    if (units > this.units.length) this.units = new Uint16Array(units * 2);
+    this.units = growArray(this.units, units, 0);
     for (let unit = 0; unit < units; unit++) this.units[unit] = this.buffer.readUInt16LE(at + 2 * unit);
     this.end = units;
     this.size = size;

@@ -15,6 +15,7 @@
  */
 import { countSearchTokens, TokenScratch, unitRangeToString, type SearchTokens } from '../parse/count-tokens.ts';
 import { TokenIds } from './token-ids.ts';
+import { growArray } from '../../shared/grow-array.ts';
 
 /**
  * One thread's share of the index: its tokens in sorted order, and for each the postings of its rows.
@@ -101,14 +102,6 @@ export class BlockPool {
   }
 }
 
-/** A growable column of numbers, one per token. */
-function grow<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const grown = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2));
-  grown.set(array);
-  return grown;
-}
-
 export class SearchIndexBuilder {
   private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
@@ -186,13 +179,13 @@ export class SearchIndexBuilder {
     const id = this.ids.add(token);
     if (id >= this.count.length) {
       const size = id + 1;
-      this.count = grow(this.count, size);
-      this.firstRow = grow(this.firstRow, size);
-      this.lastRow = grow(this.lastRow, size);
-      this.firstWeight = grow(this.firstWeight, size);
-      this.head = grow(this.head, size);
-      this.tail = grow(this.tail, size);
-      this.length = grow(this.length, size);
+      this.count = growArray(this.count, size);
+      this.firstRow = growArray(this.firstRow, size);
+      this.lastRow = growArray(this.lastRow, size);
+      this.firstWeight = growArray(this.firstWeight, size);
+      this.head = growArray(this.head, size);
+      this.tail = growArray(this.tail, size);
+      this.length = growArray(this.length, size);
     }
     this.count[id] = 1;
     this.firstRow[id] = row;
