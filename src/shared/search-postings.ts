@@ -16,6 +16,7 @@
  * more than ~1/8 of the rows it spans costs under a byte a post as a bitmap (1/8 byte at most).
  */
 import type { Postings } from './search-format.ts';
+import { readVarint, varintAt, varintEnd, varintLength, writeVarint } from './varint.ts';
 
 /**
  * Lists of at least this many postings are written compact: its 4 bytes of form and weight table cost
@@ -76,7 +77,7 @@ export class PostingsEncoder {
     let rowsAt = 1;
     if (bitmap) {
       out[0] = ROWS_BITMAP;
-      rowsAt = writeVarintAt(out, writeVarintAt(out, 1, first), span);
+      rowsAt = writeVarint(out, writeVarint(out, 1, first), span);
     } else out[0] = ROWS_DELTAS;
     const codesAt = 1 + Math.min(deltaBytes, bitmapBytes);
     out[codesAt] = c0;
@@ -135,7 +136,7 @@ export function plainPostings(bytes: Uint8Array, count: number): Uint8Array {
   const out = new Uint8Array(count * 6);
   let at = 0;
   for (let n = 0; n < count; n++) {
-    at = writeVarintAt(out, at, n === 0 ? rows[0]! : rows[n]! - rows[n - 1]!);
+    at = writeVarint(out, at, n === 0 ? rows[0]! : rows[n]! - rows[n - 1]!);
     out[at++] = weights[n]!;
   }
   return out.slice(0, at);
@@ -182,52 +183,4 @@ function decodeCompact(bytes: Uint8Array, count: number): Postings {
     weights[n] = code === EXCEPTION ? bytes[exceptionAt++]! : common[code]!;
   }
   return { rows, weights };
-}
-
-/** The varint at `at`, without the pair readVarint returns (the encoder reads every posting). */
-function varintAt(bytes: Uint8Array, at: number): number {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return value;
-    scale *= 128;
-  }
-}
-
-function varintEnd(bytes: Uint8Array, at: number): number {
-  while (bytes[at++]! >= 0x80);
-  return at;
-}
-
-function varintLength(value: number): number {
-  let length = 1;
-  for (; value >= 0x80; length++) value = Math.floor(value / 128);
-  return length;
-}
-
-function writeVarintAt(bytes: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    bytes[at++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  bytes[at++] = value;
-  return at;
-}
-
-/**
- * The unsigned varint at `at` (7 bits a byte, low bits first) and the position after it. The pair
- * costs nothing in V8's optimized code (it is not allocated), and this loop, with its scale, decodes
- * ~4x faster than one raising 2 to a shift.
- */
-export function readVarint(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, at];
-    scale *= 128;
-  }
 }

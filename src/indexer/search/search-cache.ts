@@ -10,7 +10,8 @@
  * changed, and merges in the postings of the posts that are new or changed.
  */
 import type { SearchIndexStats } from '../../shared/types.ts';
-import { varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { varintAt, varintEnd, varintLength, writeVarint } from '../../shared/varint.ts';
+import type { TokenPostings } from './search-index.ts';
 
 /**
  * The build the written index belongs to, the size of its head (the shards before the tail, see

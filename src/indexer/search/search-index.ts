@@ -14,6 +14,7 @@
  * keeps its one posting in two numbers instead of a buffer.
  */
 import { countSearchTokens, TokenScratch, unitRangeToString, type SearchTokens } from '../parse/count-tokens.ts';
+import { writeVarint } from '../../shared/varint.ts';
 import { TokenIds } from './token-ids.ts';
 import { growArray } from '../../shared/grow-array.ts';
 
@@ -386,40 +387,6 @@ function compareCursors(a: PartCursor, b: PartCursor): number {
 
 /** Bytes of the chunks merged postings are cut from. @default 1 MiB */
 const POSTINGS_CHUNK = 1 << 20;
-
-/** The varint at `at` (the tuple of readVarint, without allocating one: this runs once per posting). */
-export function varintAt(bytes: Uint8Array, at: number): number {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return value;
-    scale *= 128;
-  }
-}
-
-/** Where the varint at `at` ends. */
-export function varintEnd(bytes: Uint8Array, at: number): number {
-  while (bytes[at++]! >= 0x80);
-  return at;
-}
-
-/** Writes `value` as a varint (7 bits a byte, low first) at `at`; returns the position after it. */
-export function varintLength(value: number): number {
-  let length = 1;
-  for (; value >= 0x80; length++) value = Math.floor(value / 128);
-  return length;
-}
-
-export function writeVarint(bytes: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    bytes[at++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  bytes[at++] = value;
-  return at;
-}
 
 function writePosting(bytes: Uint8Array, at: number, delta: number, weight: number): number {
   at = writeVarint(bytes, at, delta);

@@ -24,7 +24,8 @@ import {
 } from '../../shared/search-format.ts';
 import { plainPostings } from '../../shared/search-postings.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
-import { compareTokens, varintAt, varintEnd, writeVarint, type TokenPostings } from './search-index.ts';
+import { varintAt, varintEnd, writeVarint } from '../../shared/varint.ts';
+import { compareTokens, type TokenPostings } from './search-index.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
 import { lastIndexBefore } from '../../shared/binary-search.ts';
 import { joinDirectoryPages, type SearchDirectoryPage, type ShardListing } from '../../shared/search-directory.ts';

@@ -19,7 +19,8 @@ import {
 import { PostingsEncoder } from '../../shared/search-postings.ts';
 import { fnv1a } from '../../shared/types.ts';
 import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
-import { SearchIndexBuilder, mergePartialIndexes, varintAt, varintEnd, varintLength, writeVarint, type TokenPostings } from './search-index.ts';
+import { varintAt, varintEnd, varintLength, writeVarint } from '../../shared/varint.ts';
+import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from './search-index.ts';
 import { searchVariantGroups } from './search-variants.ts';
 
 /**
