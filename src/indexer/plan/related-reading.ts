@@ -8,7 +8,7 @@
  * indexed, so the work grows with the posts and not their square.
  */
 import { PAIR_MARK } from '../../shared/search-format.ts';
-import { foldText, isCjk, tokenizeFolded } from '../../shared/search-text.ts';
+import { foldText, isCjk, isJoiner, tokenizeFolded } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
@@ -63,7 +63,7 @@ function isWordTriple(token: string): boolean {
   let joiners = 0;
   for (let i = 0; i < token.length; i++) {
     const unit = token.charCodeAt(i);
-    if (unit === 0x20 || unit === 0x2d || unit === 0x2e) joiners++;
+    if (unit === 0x20 || isJoiner(unit)) joiners++;
   }
   return joiners >= 2;
 }
