@@ -8,14 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
-import { openBuildCache, type BuildCache, type BuildMemory } from './incremental/build-cache.ts';
+import { openBuildCache, type BuildMemory } from './incremental/build-cache.ts';
 import { lockBuildCache } from './incremental/cache-lock.ts';
 import { importedCodeFingerprint } from './incremental/code-version.ts';
 import { isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
-import { PhaseClock } from './phase-clock.ts';
 import { toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
@@ -70,7 +69,6 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const store = cache.posts;
   let storeKeys: string[] | undefined;
   let closing: Promise<void> | undefined;
-  let printsCache: BuildCache | undefined;
   // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
   const closeCache = () =>
     (closing ??= (async () => {
@@ -83,6 +81,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     // Its few files written while the bundler works: off the critical path of a small build (~0.2 s of 24 posts).
     const small = built.postCount <= INLINE_AT_MOST;
     if (!small) await writeAfter;
+    // Feeds, the same story across outlets and further reading, from the index's small files; the
+    // story prints the workers made are read from the store.
+    const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
+    let extras: IngestReport['extras'];
+    const writeExtrasBeside = async () => {
+      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store } });
+    };
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
     const written = await writeIndex(built, {
@@ -93,25 +98,16 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
       ...(tailRows ? { tailRows } : {}),
       ...(searchShardBytes ? { searchShardBytes } : {}),
       compression,
+      besideSearch: writeExtrasBeside,
     });
     const report = built.report;
+    report.extras = extras;
     if (cache.discarded) report.cache = { discarded: cache.discarded };
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];
     report.phaseMemory = [...(report.phaseMemory ?? []), ...written.phaseMemory];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
-    // The cache is done with: closed before the extras, its file's map (every page the build read,
-    // ~1.3 GB at 64k posts) no longer counts in the process's memory beside theirs.
     await closeCache();
-    // Feeds, the same story across outlets and further reading, from the index just written.
-    // The story prints the workers made are read again through a fresh opening: it maps only their pages.
-    const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
-    printsCache = openBuildCache(cacheDir, memory);
-    const clock = new PhaseClock();
-    report.extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: printsCache.posts } });
-    clock.lap('write extras');
-    report.phases.push(...clock.phases);
-    report.phaseMemory.push(...clock.memory);
     if (small) await writeAfter;
     return report;
   } catch (error) {
@@ -121,7 +117,6 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     throw error;
   } finally {
     await closeCache();
-    await printsCache?.close();
     if (pool && pool !== workers) await pool.close();
     await unlock();
   }

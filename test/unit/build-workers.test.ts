@@ -81,8 +81,14 @@ describe('the build workers', () => {
       const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-out-'));
       const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
       // A tail of 64 rows: the 256 before it are the head, indexed by the workers as runs.
-      await buildSite({ postsDir: posts, outDir, cacheDir, workers, searchShardBytes: 1024, tailRows: 64 });
+      const options = { postsDir: posts, outDir, cacheDir, workers, searchShardBytes: 1024, tailRows: 64 };
+      const report = await buildSite(options);
       expect(readdirSync(cacheDir).filter((name) => name.startsWith('search-runs-'))).toEqual([]);
+      // With workers, a worker writes the head while this thread makes the extras.
+      expect(report.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(workers > 0);
+      // The state saved names the files the worker wrote: built again, only the manifest (its builtAt) is written.
+      const again = await buildSite(options);
+      expect(again.output).toMatchObject({ written: 1, removed: 0 });
       const data = join(outDir, 'data');
       const files = readdirSync(data, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name !== '.build-id');
       // The manifest says when it was built: the rest must match byte for byte.

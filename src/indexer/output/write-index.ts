@@ -14,11 +14,11 @@
  * The small files are taken out of `built.files` once written.
  *
  * Post files are written and the search index fed on worker threads when a pool is given, each over a
- * contiguous range of rows; their partial indexes are joined here.
+ * contiguous range of rows; a worker then joins their runs into the index's head while this thread runs
+ * `besideSearch`.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SEARCH_FORMAT_VERSION, SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
 import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
@@ -32,11 +32,13 @@ import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
-import { makeRunsFolder, mergeRuns } from '../search/partial-runs.ts';
+import { makeRunsFolder } from '../search/partial-runs.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
-import { readDataFileSync, writeDataFile, type DataCompression } from './data-file.ts';
+import { readDataFileSync, type DataCompression } from './data-file.ts';
+import { DataWriter, hashOf } from './data-writer.ts';
+import type { SearchHeadRequest, SearchShardStats } from './search-head.ts';
 
 export interface WriteIndexOptions {
   /** The site's `data/` folder. */
@@ -50,6 +52,12 @@ export interface WriteIndexOptions {
   searchShardBytes?: number;
   /** How data files are written (see data-file.ts). @default 'none' */
   compression?: DataCompression;
+  /**
+   * Work that needs none of the search index, run while a worker writes the index's head (a full build
+   * on workers: the other core would be idle), or else once the index is written. Awaited before the
+   * state is saved.
+   */
+  besideSearch?: () => Promise<void>;
 }
 
 type TailStats = NonNullable<CachedRows['tail']>;
@@ -65,10 +73,9 @@ export interface WrittenIndex {
   removed: number;
 }
 
-/** Rows, and buckets, per request to a worker; files being written at once. */
+/** Rows, and buckets, per request to a worker. */
 const ROW_BATCH = 128;
 const BUCKET_BATCH = 64;
-const WRITE_BATCH = 32;
 /**
  * The last build's search index is patched when at most this many rows (or this share of them) are new or
  * changed; more, and reading their tokens on one thread costs more than making the index on all cores.
@@ -89,35 +96,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (!previous) await rm(dataRoot, { recursive: true, force: true });
   // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
   else await rm(join(dataRoot, BUILD_ID_FILE), { force: true });
-  const before: ReadonlyMap<string, string> = previous?.files ?? new Map();
-  const after = new Map<string, string>();
+  const writer = new DataWriter(dataRoot, previous?.files ?? new Map(), compression);
+  const { before, after, changed, write } = writer;
   // A patch names only what changed: every other file stays, but the search index's, which is written whole.
   if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
-  let written = 0;
-  const made = new Set<string>();
-  /** Paths whose hash differs from the state's: what the build cache commits over it (see OutputRecord.record). */
-  const changed: string[] = [];
-
-  // Up to WRITE_BATCH files are being written at once: awaited one by one, a rebuild that changed
-  // 3,000 search files spent ~2 s waiting on the disk (at 200k posts).
-  const inFlight: Promise<void>[] = [];
-  const write = async (path: string, body: string | Uint8Array) => {
-    const hash = hashOf(body);
-    after.set(path, hash);
-    if (before.get(path) === hash) return;
-    changed.push(path);
-    const folder = dirname(join(dataRoot, path));
-    if (!made.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      made.add(folder);
-    }
-    const writing = writeDataFile(dataRoot, path, body, compression);
-    // Handled where the batch is awaited; until then, a failure must not count as unhandled.
-    writing.catch(() => {});
-    inFlight.push(writing);
-    written++;
-    if (inFlight.length >= WRITE_BATCH) await Promise.all(inFlight.splice(0));
-  };
 
   // Each text is encoded once (hashing and writing a string encode it each), and let go as soon as it is
   // on disk: at 200k posts the metadata shards are ~120 MB of text, ~200 MB as JS strings, and holding
@@ -128,7 +110,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   }
   // A fresh plan's metadata shards are made here, a shard at a time (see BuiltIndex.metaShards).
   if (built.kind === 'fresh') for await (const [path, json] of built.metaShards()) await write(path, Buffer.from(json));
-  await Promise.all(inFlight.splice(0));
+  await writer.flush();
   // A patch, or a small archive, has had little to let go of: a forced collection would cost more (~0.4 s
   // at 200k posts) than it frees.
   if (!patch && built.postCount > INLINE_AT_MOST) collectGarbage();
@@ -161,7 +143,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const task of buckets.values()) task.keep = 'rest';
   const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
   const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
-  written += bucketTasks.length;
+  writer.written += bucketTasks.length;
 
   // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
   // build's when few of its rows are new or changed (see search-cache.ts), its tail made anew (or kept,
@@ -215,7 +197,9 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   }
   const tailOfMeta = { from: tail.from, directory: tail.directory };
   let search: CachedRows['stats'];
+  let searchSeconds: number | undefined;
   let inPlace = false;
+  let besideDone = false;
   if (searchPatch && head) {
     const droppedKeys = head.dropped.map((old) => {
       const row = mapping!.newRowOf[old]!;
@@ -251,13 +235,24 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
           shardBytes,
           tail: tailOfMeta,
         });
+  } else if (runs && options.pool) {
+    const head = writeHeadOnWorker(options.pool, writer, { runs: runs.paths, postCount: built.postCount, shardBytes, tail: tailOfMeta, dataRoot, compression });
+    head.catch(() => {});
+    await options.besideSearch?.();
+    besideDone = true;
+    ({ stats: search, seconds: searchSeconds } = await head);
+    await rm(runs.folder, { recursive: true, force: true });
   } else {
-    search = await writeSearchShards(runs ? mergeRuns(runs.paths) : mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
-    if (runs) await rm(runs.folder, { recursive: true, force: true });
+    search = await writeSearchShards(mergePartialIndexes(parts), built.postCount, write, { shardBytes, tail: tailOfMeta });
   }
-  await Promise.all(inFlight.splice(0));
-  const searchSeconds = (performance.now() - searchStarted) / 1000;
-  clock.lap(inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index');
+  await writer.flush();
+  searchSeconds ??= (performance.now() - searchStarted) / 1000;
+  const searchPhase = inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index';
+  clock.lap(besideDone ? `${searchPhase} on a worker, beside the extras` : searchPhase);
+  if (!besideDone && options.besideSearch) {
+    await options.besideSearch();
+    clock.lap('write extras');
+  }
 
   // The state's paths removed; the files: a post's is its bucket's, removed once the bucket holds no post.
   const removed: string[] = [...removedMembers];
@@ -283,10 +278,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
       writeSeconds: searchSeconds,
       ...(searchPatch ? { patched: true } : {}),
     },
-    written,
+    written: writer.written,
     // Every file of this build's output that was not written was left as it was. The state names each
     // post, not its bucket: the output has one file per bucket.
-    unchanged: after.size - bucketFiles.posts + bucketFiles.count - written,
+    unchanged: after.size - bucketFiles.posts + bucketFiles.count - writer.written,
     removed: removed.length - removedMembers.length + emptied.length,
   };
 }
@@ -418,6 +413,19 @@ function readIfThere(path: string): Uint8Array | undefined {
   }
 }
 
-function hashOf(body: string | Uint8Array): string {
-  return createHash('sha1').update(body).digest('base64url').slice(0, 16);
+/**
+ * The search index's head written from the workers' runs by a worker of the pool, whose files then join
+ * the writer's state as though it had written them.
+ */
+async function writeHeadOnWorker(
+  pool: WorkerPool,
+  writer: DataWriter,
+  request: Omit<SearchHeadRequest, 'before'>,
+): Promise<{ stats: SearchShardStats; seconds: number }> {
+  const before = [...writer.before].filter(([path]) => path.startsWith('search/'));
+  const head = await pool.run({ type: 'search-head', ...request, before });
+  for (const [path, hash] of head.files) writer.after.set(path, hash);
+  writer.changed.push(...head.changed);
+  writer.written += head.written;
+  return { stats: head.stats, seconds: head.seconds };
 }

@@ -10,6 +10,7 @@ import { diskStore } from '../incremental/post-store.ts';
 import { newPostScratch, type PostScratch } from '../parse/post-digest.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
 import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
+import { writeSearchHead } from '../output/search-head.ts';
 
 const FILES_AT_ONCE = 8;
 
@@ -35,6 +36,7 @@ const thread = new ThreadResources();
 
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
+  if (request.type === 'search-head') return writeSearchHead(request);
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {

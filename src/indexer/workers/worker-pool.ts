@@ -10,6 +10,7 @@ import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
 import type { DataCompression } from '../output/data-file.ts';
+import type { SearchHeadRequest, WrittenSearchHead } from '../output/search-head.ts';
 
 export type WorkerRequest =
   | {
@@ -32,6 +33,8 @@ export type WorkerRequest =
       /** Test hook: the worker that reaches this bucket file (path under the data folder) dies, as on a crash. */
       crashOn?: string;
     }
+  /** The search index's head written from the runs (see search-head.ts). */
+  | ({ type: 'search-head' } & SearchHeadRequest)
   | { type: 'stat'; paths: string[] };
 
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
@@ -40,6 +43,7 @@ export interface Replies {
   ingest: IngestedFile[];
   rows: string[];
   buckets: number;
+  'search-head': WrittenSearchHead;
   stat: Float64Array;
 }
 
@@ -166,6 +170,8 @@ function workOf(request: WorkerRequest): string {
       return `indexing rows ${request.tasks[0]?.row ?? 0}-${request.tasks.at(-1)?.row ?? 0}`;
     case 'buckets':
       return `writing the post bucket${request.tasks.length > 1 ? 's' : ''} ${few(request.tasks.map((task) => `${request.dataRoot}/${task.file}`))}`;
+    case 'search-head':
+      return `writing the search index from ${request.runs.length} runs`;
     case 'stat':
       return `looking at ${request.paths.length} files`;
   }
