@@ -13,6 +13,8 @@ import { buildAndServe, chromiumAvailable, CHROMIUM, CHROMIUM_ARGS, ROOT, screen
 const available = chromiumAvailable();
 if (!available) console.warn('[e2e] SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)');
 
+const PUBLISHED_AT = 'https://reader.example.org/archive/';
+
 interface AppManifest {
   url: string;
   errors: { message: string; critical: number }[];
@@ -27,7 +29,8 @@ describe.skipIf(!available)('the installable app in Chromium', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    site = await buildAndServe('installable', resolve(ROOT, 'posts'), '/');
+    // Published at an address of its own: the feeds are written and announced.
+    site = await buildAndServe('installable', resolve(ROOT, 'posts'), '/', { SITE_URL: PUBLISHED_AT });
     profile = mkdtempSync(join(tmpdir(), 'cna-reader-profile-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
     page = context.pages()[0] ?? (await context.newPage());
@@ -39,6 +42,27 @@ describe.skipIf(!available)('the installable app in Chromium', () => {
     await context?.close();
     await site?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("announces the archive's Atom feed, which a feed reader finds at the address given", async () => {
+    const link = page.locator('head link[rel="alternate"][type="application/atom+xml"]');
+    await expect(link.count()).resolves.toBe(1);
+    const href = new URL((await link.getAttribute('href'))!, site.url).href;
+    const answer = await page.request.get(href);
+    expect(answer.status()).toBe(200);
+    // Read as a feed reader would: well-formed Atom, every entry linking to its article at the published address.
+    const ids = await page.evaluate(
+      (xml) => {
+        const feed = new DOMParser().parseFromString(xml, 'application/xml');
+        if (feed.getElementsByTagName('parsererror').length > 0 || feed.documentElement.namespaceURI !== 'http://www.w3.org/2005/Atom') return [];
+        return [...feed.documentElement.children]
+          .filter((child) => child.localName === 'entry')
+          .map((entry) => entry.querySelector(':scope > id')?.textContent ?? '');
+      },
+      await answer.text(),
+    );
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.every((id) => id.startsWith(`${PUBLISHED_AT}a/`))).toBe(true);
   });
 
   it('has a service worker controlling the page', async () => {

@@ -20,16 +20,19 @@ export interface Site {
   close: () => Promise<void>;
 }
 
-/** Builds `postsDir` into `dist-e2e-<name>/` under `base`, and serves it on a free port. */
-export async function buildAndServe(name: string, postsDir: string, base: string): Promise<Site> {
+/** Builds `postsDir` into `dist-e2e-<name>/` under `base`, with these settings besides, and serves it on a free port. */
+export async function buildAndServe(name: string, postsDir: string, base: string, settings: Record<string, string> = {}): Promise<Site> {
   const outDir = resolve(ROOT, `dist-e2e-${name}`);
-  const previous = process.env['POSTS_DIR'];
-  process.env['POSTS_DIR'] = postsDir;
+  const env = { ...settings, POSTS_DIR: postsDir };
+  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
   try {
     await build({ root: ROOT, base, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   } finally {
-    if (previous === undefined) delete process.env['POSTS_DIR'];
-    else process.env['POSTS_DIR'] = previous;
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
   const server: PreviewServer = await preview({ root: ROOT, base, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
   const address = server.httpServer.address();

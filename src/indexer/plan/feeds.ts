@@ -61,6 +61,8 @@ export async function makeAtomFeed(site: FeedSite, spec: FeedSpec): Promise<stri
     title: xmlText(spec.tag ? `${spec.tag.label} · ${site.title}` : site.title),
     link: spec.tag ? `${site.siteUrl}?tag=${encodeURIComponent(spec.tag.key)}` : site.siteUrl,
     feedLinks: { atom: self },
+    // Atom requires an author of the feed or of every entry (RFC 4287, 4.1.1): the outlet, or the archive.
+    author: { name: xmlText(spec.tag ? spec.tag.label : site.title) },
     language: site.language,
     updated: newest,
     generator: 'cna-reader',
@@ -69,7 +71,7 @@ export async function makeAtomFeed(site: FeedSite, spec: FeedSpec): Promise<stri
   for (const post of posts) {
     const link = articleUrl(site.siteUrl, post.id);
     if (post.originalUrl && isHttpUrl(post.originalUrl)) related.set(new URL(link).href, post.originalUrl);
-    feed.addItem({ id: link, link, title: xmlText(post.title), date: new Date(post.date), description: xmlText(post.excerpt) });
+    feed.addItem({ id: link, link, title: htmlText(post.title), date: new Date(post.date), description: htmlText(post.excerpt) });
   }
   return withRelatedLinks(feed.atom1(), related, xml);
 }
@@ -98,8 +100,20 @@ function withRelatedLinks(atom: string, related: ReadonlyMap<string, string>, xm
  * writes titles in CDATA sections, which that sequence would end).
  */
 export function xmlText(text: string): string {
+  return withoutControls(text).replace(/]]>/g, ']] >');
+}
+
+/**
+ * Plain text as the HTML of an element typed "html" (the library's titles and summaries): a reader
+ * shows `&`, `<` and `]]>` as written.
+ */
+function htmlText(text: string): string {
+  return withoutControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function withoutControls(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/]]>/g, ']] >');
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 }
 
 function isHttpUrl(url: string): boolean {

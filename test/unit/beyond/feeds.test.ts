@@ -18,6 +18,12 @@ function parseXml(xml: string): Document {
   return document;
 }
 
+/** An Atom text construct as a feed reader shows it: an html-typed one is HTML to decode. */
+function shown(element: Element): string | null {
+  const type = element.getAttribute('type') ?? 'text';
+  return type === 'html' ? new DOMParser().parseFromString(element.textContent!, 'text/html').body.textContent : element.textContent;
+}
+
 function entries(document: Document): Element[] {
   return [...document.getElementsByTagNameNS(ATOM, 'entry')];
 }
@@ -61,6 +67,10 @@ describe('Atom feeds', async () => {
       const document = feed(tag);
       expect(document.documentElement.namespaceURI).toBe(ATOM);
       expect(document.documentElement.localName).toBe('feed');
+      // RFC 4287, 4.1.1: an author of the feed, as no entry names one.
+      const author = child(document.documentElement, 'author');
+      const title = child(document.documentElement, 'title')!.textContent!;
+      expect(author && child(author, 'name')?.textContent).toBe(tag ? title.split(' · ')[0] : SITE.title);
       for (const entry of entries(document)) {
         expect(child(entry, 'id')?.textContent).toMatch(/^https:\/\/example\.github\.io\/archive\/a\//);
         expect(Number.isNaN(Date.parse(child(entry, 'updated')?.textContent ?? ''))).toBe(false);
@@ -86,8 +96,10 @@ describe('Atom feeds', async () => {
     expect(related.every((href) => /^https:\/\/news\.example\.tw\/cna\/\d+\.aspx\?a=1&b=2$/.test(href ?? ''))).toBe(true);
   });
 
-  it('keeps titles with ampersands and angle brackets as text', () => {
-    expect(entries(feed('cna')).every((entry) => /^中央社第\d+則 & <消息>$/.test(child(entry, 'title')!.textContent!))).toBe(true);
+  it('keeps titles with ampersands and angle brackets as text, as a reader shows an html-typed title', () => {
+    const titles = entries(feed('cna')).map((entry) => shown(child(entry, 'title')!));
+    expect(titles).toHaveLength(50);
+    expect(titles.every((title) => /^中央社第\d+則 & <消息>$/.test(title ?? ''))).toBe(true);
   });
 
   it('leaves every feed as it was when rebuilt over an unchanged archive', async () => {
@@ -99,9 +111,12 @@ describe('Atom feeds', async () => {
 });
 
 describe('feed text', () => {
-  it('drops control characters and breaks a CDATA terminator in a title', async () => {
-    const xml = await makeAtomFeed(SITE, { posts: [{ id: 'x', title: xmlText('a\u0001b]]>c'), date: '2026-11-01T00:00:00Z', excerpt: '', tags: [] }] });
-    expect(child(entries(parseXml(xml))[0]!, 'title')!.textContent).toBe('ab]] >c');
+  it('drops control characters, and keeps a CDATA terminator in a title from ending its section', async () => {
+    const xml = await makeAtomFeed(SITE, { posts: [{ id: 'x', title: 'a\u0001b]]>c', date: '2026-11-01T00:00:00Z', excerpt: 'd\u0002e', tags: [] }] });
+    const entry = entries(parseXml(xml))[0]!;
+    expect(shown(child(entry, 'title')!)).toBe('ab]]>c');
+    expect(shown(child(entry, 'summary')!)).toBe('de');
+    expect(xmlText('a\u0001b]]>c')).toBe('ab]] >c');
   });
 
   it('takes SITE_URL with or without its final slash, and refuses a relative one', () => {
