@@ -120,16 +120,36 @@ describe.runIf(chromiumAvailable())('the offline app in Chromium', () => {
     await controlled(page);
     const links = await page.locator('[data-row-link]').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
     expect(links.length).toBeGreaterThan(1);
+    // Every text the status line shows while saving, as it shows it.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { savingSeen: string[] }).savingSeen = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector('.save-offline-status')?.textContent;
+        if (status && seen.at(-1) !== status) seen.push(status);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: '離線保存' }).click();
-    await page.getByText(`已離線保存 ${links.length} 篇`).waitFor();
+    const done = page.getByText(new RegExp(`^已離線保存 ${links.length} 篇（\\d+(\\.\\d)? (KB|MB)）$`));
+    await done.waitFor();
+    const seen = await page.evaluate(() => (window as unknown as { savingSeen: string[] }).savingSeen);
+    expect(seen).toContain(`離線保存中：1／${links.length} 篇`);
+    expect(Number((await done.textContent())!.match(/（(\d+)/)![1])).toBeGreaterThan(0);
     await screenshot(page, 'offline-saved-day');
 
     await context.setOffline(true);
+    let pictures = 0;
     for (const href of links) {
       await page.goto(new URL(href, url).href);
       await expect(page.locator('h1').first().textContent()).resolves.not.toBe('');
       await page.locator('.article-body, article p').first().waitFor();
+      // The site's own pictures (the demo's are) come from the worker's cache too.
+      for (const picture of await page.locator('article figure img').all()) {
+        await expect.poll(() => picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
+        pictures++;
+      }
     }
+    expect(pictures).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
   });

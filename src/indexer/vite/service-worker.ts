@@ -66,8 +66,9 @@ export function startServiceWorker(settings: ServiceWorkerSettings): void {
     }),
     'GET',
   );
+  // Other sites' pictures, and this site's own (archive-assets/, which the precache leaves out).
   registerRoute(
-    ({ request, sameOrigin }) => request.destination === 'image' && !sameOrigin,
+    ({ request, sameOrigin, url }) => request.destination === 'image' && (!sameOrigin || url.pathname.startsWith(`${base}archive-assets/`)),
     new CacheFirst({
       cacheName: settings.pictureCache,
       plugins: [
