@@ -83,12 +83,19 @@ describe('offline', () => {
     await waitFor(() => expect(screen.queryAllByText('未離線保存')).toEqual([]));
   });
 
-  it('saves the view shown, counting up, then gives the number of articles and their size', async () => {
+  it.each([
+    ['a day', '/?from=2026-11-12&to=2026-11-12'],
+    ['an outlet', '/?tag=bbc'],
+    ['a search', '/?q=%E5%9F%8E%E5%B8%82'],
+  ])('saves the view shown (%s), counting up, then gives the number of articles and their size', async (_, path) => {
     stubCaches([]);
     // jsdom loads no picture (and has no decode()): each is taken as loaded.
     Object.defineProperty(HTMLImageElement.prototype, 'decode', { value: () => Promise.resolve(), configurable: true });
-    renderApp('/?from=2026-11-12&to=2026-11-12');
+    renderApp(path);
     const rows = await screen.findAllByRole('article');
+    expect(rows.length).toBeGreaterThan(1);
+    // Every row of the view is on screen (the window draws a few dozen): the save must count them all.
+    expect(await screen.findByText(`共 ${rows.length} 篇`)).toBeInTheDocument();
     const statuses: string[] = [];
     const status = document.querySelector('.save-offline-status')!;
     new MutationObserver(() => statuses.push(status.textContent ?? '')).observe(status, { subtree: true, childList: true, characterData: true });
