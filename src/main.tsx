@@ -8,7 +8,7 @@ import { flushRouterUpdate } from './app/flush-router-update.ts';
 import { SettingsProvider } from './ui/settings.tsx';
 import './app/styles.css';
 import { registerServiceWorker } from './features/offline/register.ts';
-import { whenIdle } from './ui/when-idle.ts';
+import { whenIdleAfterFirstInput } from './ui/when-idle.ts';
 
 // The router lives under the same base path as the assets (BASE_PATH at build time), so deep links
 // work when the site is served from a sub-path such as GitHub Pages' /<repo>/. With its trailing slash:
@@ -22,6 +22,12 @@ const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL 
  */
 const FIRST_DATA_WAIT_MS = 400;
 
+/**
+ * How long after the first data the service worker waits for a first input before it registers anyway:
+ * past the moment a reader who came to click does so. @default 2000
+ */
+const SERVICE_WORKER_QUIET_MS = 2000;
+
 const root = createRoot(document.getElementById('root')!);
 void Promise.race([firstScreenData, new Promise((waited) => setTimeout(waited, FIRST_DATA_WAIT_MS))]).then(() =>
   root.render(
@@ -33,6 +39,7 @@ void Promise.race([firstScreenData, new Promise((waited) => setTimeout(waited, F
   ),
 );
 
-// Issue 25: the offline app's service worker (builds only), once the list's first data has arrived and
-// the page is idle: on a first visit its install copies the app's files (~520 KB), which competed with them.
-void firstScreenData.then(() => whenIdle(() => void registerServiceWorker(root)));
+// Issue 25: the offline app's service worker (builds only), once the list's first data has arrived, and
+// then the reader's first input or a quiet moment: on a first visit its install copies the app's files
+// (~520 KB) and the data read so far, which competed with the first data, then with a click made at once.
+void firstScreenData.then(() => whenIdleAfterFirstInput(() => void registerServiceWorker(root), SERVICE_WORKER_QUIET_MS));

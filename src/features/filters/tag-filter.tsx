@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TagSummary } from '../../shared/types.ts';
 import { readerSavesData } from '../../ui/save-data.ts';
 import { useMessages } from '../../ui/i18n.tsx';
+import { whenIdleAfterFirstInput } from '../../ui/when-idle.ts';
 
 /**
  * The reader's number format, made once: `toLocaleString` makes one per call, and a list of 46 outlets
@@ -17,6 +18,9 @@ const countFormat = new Intl.NumberFormat();
  */
 export const PREFETCH_ROWS = 100_000;
 
+/** How long after the first rows the other outlets' lists wait for a first input. @default 2000 */
+export const OTHERS_QUIET_MS = 2000;
+
 /**
  * Outlet / tag checkboxes with counts; several may be chosen (a post matches any of them). `onIntent`
  * hears of a tag about to be chosen (pointer over it, or focus), so its row list can be fetched before
@@ -24,7 +28,7 @@ export const PREFETCH_ROWS = 100_000;
  * outlets once the outlet list is on screen (see PREFETCH_ROWS), not at idle: that left a click as the
  * first rows showed waiting for the outlet's rows (at 64k posts: 185 ms, against 40 ms a second later).
  * Until `fetchAhead` says the list's first rows are drawn, only the largest outlet's: all of them
- * competed with the rows.
+ * competed with the rows; then the others after the reader's first input, or a quiet moment.
  */
 export function TagFilter({
   tags,
@@ -47,25 +51,23 @@ export function TagFilter({
     const element = fieldset.current;
     if (!onIntent || !element || readerSavesData() || typeof IntersectionObserver === 'undefined') return;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelOthers: (() => void) | undefined;
+    let budget = PREFETCH_ROWS;
+    const inBudget = tags.filter((tag) => (budget -= tag.count) >= 0);
     // On screen: always beside the list on a wide screen; on a phone, once the filter panel is opened.
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((entry) => entry.isIntersecting)) return;
       observer.disconnect();
-      timer = setTimeout(() => {
-        let budget = PREFETCH_ROWS;
-        for (const tag of tags) {
-          if (tag.count > budget) break;
-          budget -= tag.count;
-          onIntent(tag.key);
-          // Before the rows: the largest outlet alone, the likeliest first click.
-          if (!fetchAhead) break;
-        }
-      });
+      // The largest outlet at once, the likeliest first click; the others once the rows are drawn and a
+      // first click is done (or none came): their fetches and parsing competed with that click.
+      timer = setTimeout(() => inBudget.slice(0, 1).forEach((tag) => onIntent(tag.key)));
+      if (fetchAhead) cancelOthers = whenIdleAfterFirstInput(() => inBudget.slice(1).forEach((tag) => onIntent(tag.key)), OTHERS_QUIET_MS);
     });
     observer.observe(element);
     return () => {
       observer.disconnect();
       clearTimeout(timer);
+      cancelOthers?.();
     };
   }, [tags, onIntent, fetchAhead]);
   const toggle = (key: string) => {

@@ -77,6 +77,20 @@ function lowerBound(rows: ArrayLike<number>, value: number, hi = rows.length): n
 /** A selection of rows: a contiguous range (no tag filter) or an explicit ascending list. */
 export type RowSet = { kind: 'range'; start: number; end: number } | { kind: 'list'; rows: number[] };
 
+/** One object per outlet's row list (see rowsOfOneTag). */
+const oneTagSets = new WeakMap<readonly number[], RowSet>();
+
+/**
+ * All the rows of one outlet, as one set per row list for the page's life: its collapsed rows are
+ * memoized on the set, so that the largest outlet's, worked out as the list first shows
+ * (groups/use-collapsed-rows.ts), are the ones its click draws.
+ */
+export function rowsOfOneTag(tagRows: readonly number[]): RowSet {
+  let set = oneTagSets.get(tagRows);
+  if (!set) oneTagSets.set(tagRows, (set = { kind: 'list', rows: [...tagRows] }));
+  return set;
+}
+
 export function rowSetSize(set: RowSet): number {
   return set.kind === 'range' ? set.end - set.start : set.rows.length;
 }

@@ -8,7 +8,7 @@ import type { Manifest } from '../../shared/types.ts';
 import { loadTagRows, peekTagRows } from '../data/data-client.ts';
 import type { MatchSplitter } from '../search/highlighted.tsx';
 import type { Filters } from './filter-state.ts';
-import { rowRangeOfDays, rowsWithAnyTag, type DayIndex, type RowSet } from './rows.ts';
+import { rowRangeOfDays, rowsOfOneTag, rowsWithAnyTag, type DayIndex, type RowSet } from './rows.ts';
 
 export interface SearchState {
   /** The query these results answer (the URL may already hold a newer one). */
@@ -97,7 +97,7 @@ export function useRowSet(manifest: Manifest, days: DayIndex, filters: Filters):
 /** The rows of the chosen outlets (all rows if none) within a date range, without a query. */
 function tagAndDateRows(manifest: Manifest, range: { start: number; end: number }, lists: (readonly number[])[]): RowSetState {
   if (lists.length === 0) return { status: 'ready', rows: { kind: 'range', ...range }, timelineRows: { kind: 'range', start: 0, end: manifest.postCount } };
-  const all = rowsWithAnyTag(lists, 0, manifest.postCount);
-  const inRange = range.start === 0 && range.end >= manifest.postCount ? all : rowsWithAnyTag(lists, range.start, range.end);
-  return { status: 'ready', rows: { kind: 'list', rows: inRange }, timelineRows: { kind: 'list', rows: all } };
+  const whole = range.start === 0 && range.end >= manifest.postCount;
+  const all: RowSet = lists.length === 1 ? rowsOfOneTag(lists[0]!) : { kind: 'list', rows: rowsWithAnyTag(lists, 0, manifest.postCount) };
+  return { status: 'ready', rows: whole ? all : { kind: 'list', rows: rowsWithAnyTag(lists, range.start, range.end) }, timelineRows: all };
 }

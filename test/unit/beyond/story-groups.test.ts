@@ -1,5 +1,6 @@
 import { buildRowGroups, deltaEncode, MAX_STORY_GROUP } from '../../../src/indexer/plan/story-groups.ts';
-import { collapseRows, positionGroups } from '../../../src/features/list/groups/collapse-rows.ts';
+import { collapsedRowsOf, collapseRows, positionGroups } from '../../../src/features/list/groups/collapse-rows.ts';
+import { rowsOfOneTag } from '../../../src/features/list/rows.ts';
 import { INDEX_FORMAT_VERSION } from '../../../src/shared/types.ts';
 
 const rowOf = new Map(['a', 'b', 'c', 'd', 'e', 'f'].map((id, row) => [id, row]));
@@ -34,6 +35,16 @@ describe('the groups of rows the build writes', () => {
 describe('collapsing a view', () => {
   // Ten posts; rows 9, 7 and 4 (positions 0, 2, 5) are one story; rows 1 and 2 (positions 8, 7) versions.
   const groups = positionGroups({ version: INDEX_FORMAT_VERSION, versions: [deltaEncode([1, 2])], stories: [deltaEncode([4, 7, 9])] }, 10);
+
+  it("collapses an outlet's rows once for the page: the set worked out ahead is the one its click draws", () => {
+    const outlet = [0, 2, 5, 7, 8];
+    const ahead = collapsedRowsOf(rowsOfOneTag(outlet), groups, 10);
+    expect(rowsOfOneTag(outlet)).toBe(rowsOfOneTag(outlet));
+    expect(collapsedRowsOf(rowsOfOneTag(outlet), groups, 10)).toBe(ahead);
+    expect(ahead).toEqual(collapseRows({ kind: 'list', rows: outlet }, groups, 10));
+    const otherGroups = positionGroups({ version: INDEX_FORMAT_VERSION, versions: [], stories: [] }, 10);
+    expect(collapsedRowsOf(rowsOfOneTag(outlet), otherGroups, 10).hidden).toHaveLength(0);
+  });
 
   it('keeps the first listed report of a story and the newest version of an article', () => {
     const collapsed = collapseRows({ kind: 'range', start: 0, end: 10 }, groups, 10);

@@ -4,8 +4,9 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Manifest } from '../../../shared/types.ts';
-import type { RowSet } from '../rows.ts';
-import { collapseRows, loadRowGroups, peekRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
+import { peekTagRows } from '../../data/data-client.ts';
+import { rowsOfOneTag, type RowSet } from '../rows.ts';
+import { collapsedRowsOf, loadRowGroups, peekRowGroups, type CollapsedRows, type PositionGroups } from './collapse-rows.ts';
 
 const STORAGE_KEY = 'cna-reader:collapse-stories';
 /** One empty array: the list's items are worked out again when it changes. */
@@ -63,9 +64,21 @@ export function useCollapsedRows(manifest: Manifest, rows: RowSet | undefined, c
     }
   }, []);
   const collapsed = useMemo(
-    () => (rows && groups && collapse ? collapseRows(rows, groups, manifest.postCount) : undefined),
+    () => (rows && groups && collapse ? collapsedRowsOf(rows, groups, manifest.postCount) : undefined),
     [rows, groups, collapse, manifest.postCount],
   );
+  // The largest outlet, the likeliest first click, collapsed in the task after the list's first commit
+  // when its rows are here (first-screen.ts fetches them): its click then only draws. Not at idle: the
+  // first idle moment came 350–600 ms after the first rows, after a click made as they showed.
+  useEffect(() => {
+    const largest = manifest.tags[0];
+    if (!groups || !collapse || !largest) return;
+    const timer = setTimeout(() => {
+      const list = peekTagRows(manifest, largest.key);
+      if (list) collapsedRowsOf(rowsOfOneTag(list), groups, manifest.postCount);
+    });
+    return () => clearTimeout(timer);
+  }, [manifest, groups, collapse]);
   // Until the groups arrive the list waits (a list drawn whole, then collapsed, would jump under the reader).
   // Another view starts with its groups closed, but the one holding the reader's last row.
   useEffect(() => {
