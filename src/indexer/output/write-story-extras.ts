@@ -64,6 +64,7 @@ import {
   type CachedPost,
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
+import { PhaseClock } from '../phase-clock.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
@@ -108,6 +109,8 @@ interface Rows {
 
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
+  // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
+  const clock = new PhaseClock();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
@@ -141,6 +144,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     return { ...cache.written!, bucketsRead: 0, printsMade: 0, printsCopied: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
+  clock.lap('extras: buckets listed');
   const rows = await rowsOfPosts(dataRoot, manifest);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
@@ -222,6 +226,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     countTermFrequencies(table);
   if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, tableKeys, frequencies);
 
+  clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
   const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
@@ -236,6 +241,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   } else pairs = findStoryPairs(table, {}, pairJudge(table, frequencies));
   const found = pairs.found;
   const sameRows = last !== undefined && last.code === code && sameIds(last.ids, digests.ids);
+  clock.lap('extras: same story');
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const excludedOf = (row: number) => [...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
   const exclude = (row: number) => new Set(excludedOf(row));
@@ -261,6 +267,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     further = findFurtherReadingIn(reading, exclude, idOf);
   }
   leads.length = 0;
+  clock.lap('extras: further reading');
 
   // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
   const fileCount = extrasBucketCount(manifest.postBuckets);
@@ -299,6 +306,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const groups: RowGroups = { version: INDEX_FORMAT_VERSION, ...buildRowGroups({ rowOf: rows.rowOf, versionsOf, sameStoryOf: found }) };
   await writeIfChanged(dataRoot, GROUPS_FILE, JSON.stringify(groups), compression);
 
+  clock.lap('extras: write files');
   const summary = { posts: count, grouped: found.size, furtherReading: further.size };
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
@@ -312,6 +320,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       excluded,
     });
   }
+  clock.lap('extras: save state');
   return {
     ...summary,
     bucketsRead,

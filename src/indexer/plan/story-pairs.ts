@@ -115,7 +115,10 @@ export function sortPairs(found: SameStories): SameStories {
 export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: PairJudge = pairJudge(table)): StoryPairs {
   const { count, times } = table;
   const { isListed = () => true, isTaken = () => true } = scope;
-  const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
+  // The listed posts in time order (a stable sort: ties by number), all others being in no pair of the pass.
+  const order: number[] = [];
+  for (let at = 0; at < count; at++) if (isListed(at)) order.push(at);
+  order.sort((a, b) => times[a]! - times[b]!);
   const byBand = Array.from({ length: BANDS }, () => new WindowChains<number>(times));
   const byBigram = new WindowChains<string>(times);
   // Titles of the window's posts: made when a post comes, dropped when the window passes it.
@@ -125,7 +128,6 @@ export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: 
   const found: SameStories = new Map();
   const byNames: [string, string][] = [];
   for (const at of order) {
-    if (!isListed(at)) continue;
     const time = times[at]!;
     while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles.delete(order[oldest++]!);
     const title = storyTitle(table.titles[at]!);
