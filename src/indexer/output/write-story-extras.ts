@@ -11,7 +11,7 @@
  * (StoryTable, ReadingTable) one at a time, a post bucket is read and let go, and the cache and the
  * extras files are written a bucket at a time.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -124,7 +124,8 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
-      const { size, mtimeMs } = await stat(join(postsRoot, path));
+      // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
+      const { size, mtimeMs } = statSync(join(postsRoot, path));
       const known = cache.buckets.get(path);
       if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
       else {
