@@ -29,7 +29,7 @@ import {
   type PostExtras,
   type StoryRef,
 } from '../../shared/types.ts';
-import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
+import { readDataFileSync, readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -273,7 +273,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
   const fileCount = extrasBucketCount(manifest.postBuckets);
   const postsOfFile: string[][] = Array.from({ length: fileCount }, () => []);
-  const furtherById = new Map<string, number[]>();
+  const furtherById = new Map<string, readonly number[]>();
   for (const [row, others] of further) furtherById.set(rows.ids[row]!, others);
   for (const id of new Set([...found.keys(), ...furtherById.keys()])) postsOfFile[extrasFileNumber(id, manifest.postBuckets)]!.push(id);
   const refOf = (id: string): StoryRef => {
@@ -389,9 +389,19 @@ async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> 
 
 /** Writes a data file unless it holds this JSON already; returns whether it wrote. */
 async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
-  if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) return false;
+  // Read synchronously: 1,024 awaited reads cost more in promises than in reading.
+  if (readIfThere(join(dataRoot, path)) === json) return false;
   await writeDataFile(dataRoot, path, json, compression);
   return true;
+}
+
+/** A data file's text, or undefined when it cannot be read. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return readDataFileSync(file).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */
