@@ -203,7 +203,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       writes = [];
       const { cache, dbs } = use();
       const kept = new Set(keep);
-      const gone = [...dbs.heads.getKeys()].filter((key) => !kept.has(key as string));
+      // Every part holds the same keys (put and removed in one transaction): walked in the one of fewest
+      // pages, the related links (at 64k posts ~8.6k pages against the heads' ~48k, ~0.1 s against ~1.7 s).
+      const gone = [...dbs.related.getKeys()].filter((key) => !kept.has(key as string));
       if (gone.length === 0) return;
       await cache.root.transaction(() => {
         for (const key of gone) for (const part of PARTS) dbs[part].remove(key);

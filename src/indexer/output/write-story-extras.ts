@@ -11,7 +11,7 @@
  * (StoryTable, ReadingTable) one at a time, a post bucket is read and let go, and the cache and the
  * extras files are written a bucket at a time.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -29,7 +29,7 @@ import {
   type PostExtras,
   type StoryRef,
 } from '../../shared/types.ts';
-import { readDataText, writeDataFile, type DataCompression } from './data-file.ts';
+import { readDataFileSync, readDataText, writeDataFile, type DataCompression } from './data-file.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -50,9 +50,21 @@ import {
 import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { MAX_SAME_STORY, parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
-import { findStoryPairs, type StoryPairs } from '../plan/story-pairs.ts';
-import { cachedPostsOf, EXTRAS_CACHE_FILE, loadCache, NO_PRINT, OLD_EXTRAS_CACHE_FILE, saveCache, type CachedBucket } from './extras-bucket-cache.ts';
+import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
+import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
+import { loadStoryTable, saveStoryTable } from './story-table-cache.ts';
+import {
+  cachedPostsOf,
+  EXTRAS_CACHE_FILE,
+  loadCache,
+  NO_PRINT,
+  OLD_EXTRAS_CACHE_FILE,
+  saveCache,
+  type CachedBucket,
+  type CachedPost,
+} from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
+import { PhaseClock } from '../phase-clock.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
 export const EXTRAS_FOLDER = 'extras';
@@ -74,6 +86,8 @@ export interface WrittenStoryExtras {
   bucketsRead: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
+  /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
+  printsCopied?: number;
   /**
    * What was found again: over all posts, only around the posts whose inputs changed, or nothing (the last
    * build's stood, see extras-state.ts).
@@ -95,6 +109,8 @@ interface Rows {
 
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
   const started = performance.now();
+  // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
+  const clock = new PhaseClock();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
@@ -108,7 +124,8 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
-      const { size, mtimeMs } = await stat(join(postsRoot, path));
+      // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
+      const { size, mtimeMs } = statSync(join(postsRoot, path));
       const known = cache.buckets.get(path);
       if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
       else {
@@ -125,9 +142,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return { ...cache.written!, bucketsRead: 0, printsMade: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
+    return { ...cache.written!, bucketsRead: 0, printsMade: 0, printsCopied: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
   }
 
+  clock.lap('extras: buckets listed');
   const rows = await rowsOfPosts(dataRoot, manifest);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
@@ -135,48 +153,82 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   };
   let bucketsRead = 0;
   let printsMade = 0;
+  // Each post of the buckets as the cache keeps it, by id.
+  const cachedPosts = new Map<string, CachedPost>();
   const readBucket = async (path: string, into: CachedBucket) => {
     bucketsRead++;
     const bucket = JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket;
     const { posts, made } = await cachedPostsOf(bucket, (id) => storeLine(rows.rowOf.get(id)));
     into.posts = posts;
+    for (const post of posts) cachedPosts.set(post.id, post);
     printsMade += made;
   };
   for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket);
+  for (const bucket of buckets.values()) for (const post of bucket.posts) if (!cachedPosts.has(post.id)) cachedPosts.set(post.id, post);
   // A bucket's path under posts/, as the folder was read above.
   const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
-  const postOf = (id: string) => buckets.get(bucketOf(id))?.posts.find((post) => post.id === id);
+  const postOf = (id: string) => cachedPosts.get(id);
 
-  // Each post into the table, by row; its print parsed, copied in, and let go (but its lead).
+  // Each post into the table, by row: its print copied from the last build's table when its store key is
+  // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
+  const code = cacheDir ? await extrasCode() : '';
+  const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
   const count = rows.ids.length;
   const table = new StoryTable(count);
   const leads: string[] = [];
   const links = new Uint32Array(count);
   const readingDigest = createHash('sha1');
+  // Each row's store key when its print is the store's (what the saved table reuses), and the rows not copied.
+  const tableKeys: (string | undefined)[] = [];
+  const savedRowUsed = new Uint8Array(saved?.count ?? 0);
+  const addedTerms: Uint32Array[] = [];
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
-    const print = await printOfRow(row);
+    const key = prints?.keys[row];
+    const savedRow = key === undefined ? undefined : saved?.rowsOf.get(key)?.find((at) => !savedRowUsed[at]);
+    let print: StoryPrint;
+    if (savedRow !== undefined) {
+      savedRowUsed[savedRow] = 1;
+      print = saved!.printOf(savedRow);
+      tableKeys.push(key);
+    } else {
+      const made = await printOfRow(row);
+      print = made.print;
+      tableKeys.push(made.stored ? key : undefined);
+      addedTerms.push(print.terms.hashes);
+    }
     table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, print);
     leads.push(print.lead);
     links[row] = postOf(id)?.links ?? 0;
     readingDigest.update(`${rows.titles[row]}\0${print.lead}\0${links[row]}\n`);
   }
-  async function printOfRow(row: number): Promise<StoryPrint> {
+  async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
-    const line = (await storeLine(row)) ?? postOf(id)?.print;
+    const stored = await storeLine(row);
+    const line = stored ?? postOf(id)?.print;
     const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (print) return print;
+    if (print) return { print, stored: stored !== undefined };
     // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
     const path = bucketOf(id);
     const bucket = buckets.get(path);
     if (bucket) await readBucket(path, bucket);
     const made = postOf(id)?.print;
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
-    return (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT;
+    return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
+  // Every term's frequency: the saved table's, moved by the posts not copied from it and those gone.
+  const frequencies =
+    (saved &&
+      movedTermFrequencies(
+        saved.frequencies,
+        concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
+        concatenated(addedTerms),
+      )) ??
+    countTermFrequencies(table);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, tableKeys, frequencies);
 
+  clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
-  const code = cacheDir ? await extrasCode() : '';
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
   const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
   let pairs: StoryPairs;
@@ -186,10 +238,11 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     const changes = storyChanges(last, digests);
     const previous = { found: foundOfState(last.found, last.ids), byNames: byNamesOfState(last.byNames, last.ids) };
     redone.sameStory = changes.times.length === 0 ? 'none' : 'changed';
-    pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes);
-  } else pairs = findStoryPairs(table);
+    pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies);
+  } else pairs = findStoryPairs(table, {}, pairJudge(table, frequencies));
   const found = pairs.found;
   const sameRows = last !== undefined && last.code === code && sameIds(last.ids, digests.ids);
+  clock.lap('extras: same story');
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const excludedOf = (row: number) => [...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
   const exclude = (row: number) => new Set(excludedOf(row));
@@ -215,11 +268,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     further = findFurtherReadingIn(reading, exclude, idOf);
   }
   leads.length = 0;
+  clock.lap('extras: further reading');
 
   // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
   const fileCount = extrasBucketCount(manifest.postBuckets);
   const postsOfFile: string[][] = Array.from({ length: fileCount }, () => []);
-  const furtherById = new Map<string, number[]>();
+  const furtherById = new Map<string, readonly number[]>();
   for (const [row, others] of further) furtherById.set(rows.ids[row]!, others);
   for (const id of new Set([...found.keys(), ...furtherById.keys()])) postsOfFile[extrasFileNumber(id, manifest.postBuckets)]!.push(id);
   const refOf = (id: string): StoryRef => {
@@ -253,6 +307,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const groups: RowGroups = { version: INDEX_FORMAT_VERSION, ...buildRowGroups({ rowOf: rows.rowOf, versionsOf, sameStoryOf: found }) };
   await writeIfChanged(dataRoot, GROUPS_FILE, JSON.stringify(groups), compression);
 
+  clock.lap('extras: write files');
   const summary = { posts: count, grouped: found.size, furtherReading: further.size };
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
@@ -266,7 +321,30 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       excluded,
     });
   }
-  return { ...summary, bucketsRead, printsMade, redone, written, unchanged, seconds: (performance.now() - started) / 1000 };
+  clock.lap('extras: save state');
+  return {
+    ...summary,
+    bucketsRead,
+    printsMade,
+    printsCopied: count - addedTerms.length,
+    redone,
+    written,
+    unchanged,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const EMPTY = new Uint32Array(0);
+
+/** The arrays one after another, in one array. */
+function concatenated(arrays: readonly Uint32Array[]): Uint32Array {
+  const all = new Uint32Array(arrays.reduce((sum, array) => sum + array.length, 0));
+  let at = 0;
+  for (const array of arrays) {
+    all.set(array, at);
+    at += array.length;
+  }
+  return all;
 }
 
 /** The posts given further reading whose exclusions differ between two builds of the same rows. */
@@ -311,9 +389,19 @@ async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> 
 
 /** Writes a data file unless it holds this JSON already; returns whether it wrote. */
 async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
-  if ((await readDataText(join(dataRoot, path)).catch(() => undefined)) === json) return false;
+  // Read synchronously: 1,024 awaited reads cost more in promises than in reading.
+  if (readIfThere(join(dataRoot, path)) === json) return false;
   await writeDataFile(dataRoot, path, json, compression);
   return true;
+}
+
+/** A data file's text, or undefined when it cannot be read. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return readDataFileSync(file).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */

@@ -16,10 +16,11 @@ export function keptFurtherReading(
   previous: ReadonlyMap<number, readonly number[]>,
   changes: Iterable<ExclusionChange>,
   idOf: (row: number) => string,
-): Map<number, number[]> | undefined {
+): ReadonlyMap<number, readonly number[]> | undefined {
   for (const [row, before, now] of changes) {
     for (const id of before) if (!now.has(id)) return undefined;
     if (previous.get(row)?.some((other) => now.has(idOf(other)) && !before.has(idOf(other)))) return undefined;
   }
-  return new Map([...previous].map(([row, others]) => [row, [...others]]));
+  // The last build's own map, not a copy: ~47k posts' suggestions at 64k.
+  return previous;
 }

@@ -11,6 +11,7 @@
  */
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { SAME_STORY_WINDOW_MS, storyTitle, type StoryTable } from './same-story.ts';
+import type { TermFrequencies } from './term-frequencies.ts';
 import { addPair, findStoryPairs, pairJudge, sortPairs, type SameStories, type StoryPairs } from './story-pairs.ts';
 
 export type { SameStories };
@@ -23,8 +24,11 @@ export interface StoryChanges {
   times: readonly number[];
 }
 
-/** `previous` (the last build's pairs) with every pair that `changes` may have turned weighed again. */
-export function updateStoryPairs(table: StoryTable, previous: StoryPairs, changes: StoryChanges): StoryPairs {
+/**
+ * `previous` (the last build's pairs) with every pair that `changes` may have turned weighed again;
+ * `frequencies` are the table's term frequencies when the caller has them (counted here otherwise).
+ */
+export function updateStoryPairs(table: StoryTable, previous: StoryPairs, changes: StoryChanges, frequencies?: TermFrequencies): StoryPairs {
   const times = [...changes.times].sort((a, b) => a - b);
   // Whether a post is within `before` ms before a change and `after` ms after it.
   const isNear = (at: number, before: number, after: number) => {
@@ -33,8 +37,8 @@ export function updateStoryPairs(table: StoryTable, previous: StoryPairs, change
     return next < times.length && times[next]! - time <= before;
   };
   const isTaken = (at: number) => isNear(at, 0, SAME_STORY_WINDOW_MS);
-  // One judge for the windows and the pairs weighed again: its idf over all posts' terms is most of its cost.
-  const judge = pairJudge(table);
+  // One judge for the windows and the pairs weighed again: one idf, each post's length made once.
+  const judge = pairJudge(table, frequencies);
   const again = findStoryPairs(table, { isListed: (at) => isNear(at, SAME_STORY_WINDOW_MS, SAME_STORY_WINDOW_MS), isTaken }, judge);
 
   const rowOf = new Map(table.ids.map((id, at) => [id, at]));

@@ -3,8 +3,8 @@
  * candidate pairs the names rules decided, over all posts or only those around a rebuild's changes
  * (plan/same-story-update.ts). Rules, titles and prints are same-story.ts's.
  */
-import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { growArray } from '../../shared/grow-array.ts';
+import { countTermFrequencies, frequencyOf, type TermFrequencies } from './term-frequencies.ts';
 import {
   BANDS,
   estimatedContainment,
@@ -66,8 +66,8 @@ export interface PairVerdict {
  * other rules leave to it (names only ever add a verdict, so a pair that is one story without them, or
  * not one at the best names, needs none).
  */
-export function pairJudge(table: StoryTable): PairJudge {
-  const names = nameRarity(table);
+export function pairJudge(table: StoryTable, frequencies: TermFrequencies = countTermFrequencies(table)): PairJudge {
+  const names = nameRarity(table, frequencies);
   return (at, title, other, otherTitle) => {
     const first = table.signatureOf(at);
     const second = table.signatureOf(other);
@@ -82,7 +82,7 @@ export function pairJudge(table: StoryTable): PairJudge {
     const score = Math.max(text, jaccard(title.bigrams, otherTitle.bigrams));
     if (isSameStory(title, otherTitle, pair)) return { same: true, byNames: false, score };
     if (!isSameStory(title, otherTitle, { ...pair, names: Infinity })) return { same: false, byNames: false, score };
-    pair.names = nameLikeness(table, at, names.lengths[at]!, other, names.lengths[other]!, names.idf);
+    pair.names = nameLikeness(table, at, names.lengthOf(at), other, names.lengthOf(other), names.idf);
     return { same: isSameStory(title, otherTitle, pair), byNames: true, score };
   };
 }
@@ -115,7 +115,10 @@ export function sortPairs(found: SameStories): SameStories {
 export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: PairJudge = pairJudge(table)): StoryPairs {
   const { count, times } = table;
   const { isListed = () => true, isTaken = () => true } = scope;
-  const order = Array.from({ length: count }, (_, at) => at).sort((a, b) => times[a]! - times[b]!);
+  // The listed posts in time order (a stable sort: ties by number), all others being in no pair of the pass.
+  const order: number[] = [];
+  for (let at = 0; at < count; at++) if (isListed(at)) order.push(at);
+  order.sort((a, b) => times[a]! - times[b]!);
   const byBand = Array.from({ length: BANDS }, () => new WindowChains<number>(times));
   const byBigram = new WindowChains<string>(times);
   // Titles of the window's posts: made when a post comes, dropped when the window passes it.
@@ -125,7 +128,6 @@ export function findStoryPairs(table: StoryTable, scope: PairScope = {}, judge: 
   const found: SameStories = new Map();
   const byNames: [string, string][] = [];
   for (const at of order) {
-    if (!isListed(at)) continue;
     const time = times[at]!;
     while (time - times[order[oldest]!]! > SAME_STORY_WINDOW_MS) titles.delete(order[oldest++]!);
     const title = storyTitle(table.titles[at]!);
@@ -169,27 +171,19 @@ export function findSameStories(items: readonly StoryItem[]): SameStories {
 
 /**
  * How rare each term is (its idf over the posts: a name held by few posts weighs most), and each post's
- * length of count × idf weights: a pair's likeness is then computed from these alone. Frequencies are
- * counted on one sorted copy of every post's hashes (a Map of ~1M terms at 200k posts took ~100 MB).
+ * length of count × idf weights, made when a pair first needs it: a rebuild weighs the pairs of a few
+ * posts, and a full pass judges by names only the pairs the other rules leave to them.
  */
-function nameRarity(table: StoryTable): { idf: (hash: number) => number; lengths: Float64Array } {
-  const sorted = table.termHashes.slice(0, table.termStarts[table.count]).sort();
-  let distinct = 0;
-  for (let n = 0; n < sorted.length; n++) if (n === 0 || sorted[n] !== sorted[n - 1]) distinct++;
-  const hashes = new Uint32Array(distinct);
-  const frequency = new Uint32Array(distinct);
-  for (let n = 0, at = -1; n < sorted.length; n++) {
-    if (n === 0 || sorted[n] !== sorted[n - 1]) hashes[++at] = sorted[n]!;
-    frequency[at]!++;
-  }
-  const idf = (hash: number) => Math.log(table.count / frequency[firstIndexWhere(distinct, (at) => hashes[at]! >= hash)]!);
-  const lengths = new Float64Array(table.count);
-  for (let at = 0; at < table.count; at++) {
+function nameRarity(table: StoryTable, frequencies: TermFrequencies): { idf: (hash: number) => number; lengthOf: (at: number) => number } {
+  const idf = (hash: number) => Math.log(table.count / frequencyOf(frequencies, hash));
+  const lengths = new Float64Array(table.count).fill(-1);
+  const lengthOf = (at: number) => {
+    if (lengths[at]! >= 0) return lengths[at]!;
     let squares = 0;
     for (let n = table.termStarts[at]!; n < table.termStarts[at + 1]!; n++) squares += (table.termCounts[n]! * idf(table.termHashes[n]!)) ** 2;
-    lengths[at] = Math.sqrt(squares);
-  }
-  return { idf, lengths };
+    return (lengths[at] = Math.sqrt(squares));
+  };
+  return { idf, lengthOf };
 }
 
 /** Cosine of two posts' count × idf weighted terms: a walk along both ascending hash lists. */

@@ -118,6 +118,30 @@ describe('the same story in the build’s output', () => {
     expect(fresh).toMatchObject({ grouped: patched.grouped, written: 0, redone: { sameStory: 'all', furtherReading: 'all' } });
   });
 
+  it("copies the unchanged posts' prints from the last build's table, and writes what a fresh build writes after an edit, an add and a remove", async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    const edited = POSTS.map((post) =>
+      post.name === '2026-11-20-ferry-b' ? { ...post, body: `<p>${WIRE}記者現場報導，航線首航當天將有剪綵儀式。</p>` } : post,
+    );
+    const added = [
+      ...edited,
+      { ...POSTS[0]!, name: '2026-11-20-ferry-c', title: '輪渡新航線啟航 港務公司整修候船室', date: '2026-11-20 06:00', link: 'ferry-c' },
+    ];
+    const removed = added.filter((post) => post.name !== '2026-11-20-rain');
+    for (const [posts, copied] of [
+      [edited, 2],
+      [added, 3],
+      [removed, 3],
+    ] as const) {
+      const changed = await buildSiteWithPrints(posts);
+      const patched = await writeStoryExtras(changed.dataRoot, ownCache, changed.prints);
+      expect(patched).toMatchObject({ printsCopied: copied, redone: { sameStory: 'changed' } });
+      const fresh = await writeStoryExtras(changed.dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), changed.prints);
+      expect(fresh).toMatchObject({ printsCopied: 0, grouped: patched.grouped, written: 0 });
+    }
+  });
+
   it('finds nothing again when no post changed what the extras read, though their buckets were read', async () => {
     const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, ownCache, prints);

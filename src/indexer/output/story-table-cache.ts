@@ -1,0 +1,157 @@
+/**
+ * The last build's story prints as its StoryTable held them (`story-table.bin` in the build cache), each
+ * row beside its post's store key, with every name term's frequency. A store key is content-addressed:
+ * a post whose key did not change has the same print, so a rebuild copies its row from here rather than
+ * reading and parsing its print from the post store again, and moves the term frequencies by the posts
+ * added and removed only (docs/build-speed.md, "One edit, stop 33").
+ *
+ * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
+import type { TermFrequencies } from '../plan/term-frequencies.ts';
+
+const TABLE_FILE = 'story-table.bin';
+/** Bumped when the file's layout changes. */
+const TABLE_VERSION = 1;
+
+interface Header {
+  version: number;
+  /** The extras' code (extrasCode): another parse of the prints, or another table, reads nothing here. */
+  code: string;
+  /** Each row's store key; '' for a row whose print did not come from the store (never reused). */
+  keys: string[];
+  terms: number;
+  distinct: number;
+  leadBytes: number;
+}
+
+/** A saved table: each row's print by its row, and the rows by store key. */
+export interface SavedStoryTable {
+  count: number;
+  frequencies: TermFrequencies;
+  /** Rows by store key (more than one for a post whose copy is another row). */
+  rowsOf: Map<string, number[]>;
+  printOf(row: number): StoryPrint;
+  /** The row's term hashes (one per term): what its post adds to the term frequencies. */
+  termsOf(row: number): Uint32Array;
+}
+
+/** The columns in file order: what each holds, its element size, its length. */
+function columns(count: number, terms: number, distinct: number, leadBytes: number) {
+  return [
+    ['hasSignature', 1, count],
+    ['shingles', 4, count],
+    ['termStarts', 4, count + 1],
+    ['signatures', 4, count * SIGNATURE_SIZE],
+    ['termHashes', 4, terms],
+    ['termCounts', 1, terms],
+    ['frequencyHashes', 4, distinct],
+    ['frequencyCounts', 4, distinct],
+    ['leadEnds', 4, count],
+    ['leads', 1, leadBytes],
+  ] as const;
+}
+type Column = ReturnType<typeof columns>[number][0];
+
+const padded = (bytes: number) => (bytes + 3) & ~3;
+
+/** Saves the table's prints with each row's store key (undefined: not from the store) and the term frequencies. */
+export async function saveStoryTable(
+  cacheDir: string,
+  code: string,
+  table: StoryTable,
+  leads: readonly string[],
+  keys: readonly (string | undefined)[],
+  frequencies: TermFrequencies,
+): Promise<void> {
+  const { count } = table;
+  const terms = table.termStarts[count]!;
+  // UTF-16 code units, as the strings hold them: a lead cut inside a surrogate pair keeps its half.
+  const leadEnds = new Uint32Array(count);
+  const leadText = Buffer.from(leads.join(''), 'utf16le');
+  for (let row = 0, end = 0; row < count; row++) leadEnds[row] = end += 2 * leads[row]!.length;
+  const header: Header = {
+    version: TABLE_VERSION,
+    code,
+    keys: Array.from({ length: count }, (_, row) => keys[row] ?? ''),
+    terms,
+    distinct: frequencies.hashes.length,
+    leadBytes: leadText.length,
+  };
+  const data: Record<Column, ArrayBufferView> = {
+    hasSignature: table.hasSignature,
+    shingles: table.shingles,
+    termStarts: table.termStarts,
+    signatures: table.signatures,
+    termHashes: table.termHashes,
+    termCounts: table.termCounts,
+    frequencyHashes: frequencies.hashes,
+    frequencyCounts: frequencies.counts,
+    leadEnds,
+    leads: leadText,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  const parts: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(headerBytes.length) - headerBytes.length)];
+  for (const [name, size, elements] of columns(count, terms, header.distinct, header.leadBytes)) {
+    const view = data[name];
+    parts.push(new Uint8Array(view.buffer, view.byteOffset, size * elements), Buffer.alloc(padded(size * elements) - size * elements));
+  }
+  const path = join(cacheDir, TABLE_FILE);
+  await writeFile(`${path}.partial`, parts);
+  await rename(`${path}.partial`, path);
+}
+
+/** The last build's table, or undefined when there is none, or it is of other code or damaged. */
+export async function loadStoryTable(cacheDir: string, code: string): Promise<SavedStoryTable | undefined> {
+  try {
+    const file = await readFile(join(cacheDir, TABLE_FILE));
+    // Aligned for the 32-bit columns: a file read whole has a buffer of its own, but not always at offset 0.
+    const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
+    const headerLength = file.readUInt32LE(0);
+    const header = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
+    if (header.version !== TABLE_VERSION || header.code !== code) return undefined;
+    const count = header.keys.length;
+    const views = {} as Record<Column, Uint8Array | Uint32Array>;
+    let at = 4 + padded(headerLength);
+    for (const [name, size, elements] of columns(count, header.terms, header.distinct, header.leadBytes)) {
+      const offset = bytes.byteOffset + at;
+      views[name] = size === 4 ? new Uint32Array(bytes.buffer, offset, elements) : new Uint8Array(bytes.buffer, offset, elements);
+      at += padded(size * elements);
+    }
+    if (at !== file.length) return undefined;
+    return savedTable(header, views);
+  } catch {
+    return undefined;
+  }
+}
+
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>): SavedStoryTable {
+  const count = header.keys.length;
+  const starts = views.termStarts as Uint32Array;
+  const leadEnds = views.leadEnds as Uint32Array;
+  const leads = Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength);
+  const rowsOf = new Map<string, number[]>();
+  header.keys.forEach((key, row) => {
+    if (key === '') return;
+    const rows = rowsOf.get(key);
+    if (rows) rows.push(row);
+    else rowsOf.set(key, [row]);
+  });
+  const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
+  return {
+    count,
+    frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
+    rowsOf,
+    termsOf,
+    printOf: (row) => ({
+      signature: views.hasSignature[row] ? (views.signatures as Uint32Array).subarray(row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE) : undefined,
+      shingles: views.shingles[row]!,
+      terms: { hashes: termsOf(row), counts: (views.termCounts as Uint8Array).subarray(starts[row]!, starts[row + 1]!) },
+      lead: leads.toString('utf16le', row === 0 ? 0 : leadEnds[row - 1]!, leadEnds[row]!),
+    }),
+  };
+}
