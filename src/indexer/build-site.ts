@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../shared/types.ts';
 import { ingestOver, type IngestOptions } from './ingest.ts';
-import { openBuildCache, type BuildMemory } from './incremental/build-cache.ts';
+import { openBuildCache, type BuildCache, type BuildMemory } from './incremental/build-cache.ts';
 import { lockBuildCache } from './incremental/cache-lock.ts';
 import { importedCodeFingerprint } from './incremental/code-version.ts';
 import { isMissingEntryError } from './incremental/post-store.ts';
@@ -69,6 +69,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   const store = cache.posts;
   let storeKeys: string[] | undefined;
   let closing: Promise<void> | undefined;
+  let reopened: BuildCache | undefined;
   // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
   const closeCache = () =>
     (closing ??= (async () => {
@@ -86,7 +87,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
     const writeExtrasBeside = async () => {
-      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store } });
+      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store } });
+    };
+    // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
+    const reopenCache = async () => {
+      await closeCache();
+      reopened = openBuildCache(cacheDir, memory);
+      return reopened.output(output.dataRoot, output);
     };
     // Written straight to disk rather than through the bundle: at 200k posts, emitting every file as a
     // bundle asset would hold all of them in the bundler's memory twice.
@@ -99,6 +106,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
       ...(searchShardBytes ? { searchShardBytes } : {}),
       compression,
       besideSearch: writeExtrasBeside,
+      reopenCache,
     });
     const report = built.report;
     report.extras = extras;
@@ -113,10 +121,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   } catch (error) {
     // The record names an entry the store lost: the next build checks every file again. After any
     // other failure the record stands (it names entries the store still has).
-    if (isMissingEntryError(error)) await cache.forgetFiles();
+    if (isMissingEntryError(error)) await (reopened ?? cache).forgetFiles();
     throw error;
   } finally {
     await closeCache();
+    await reopened?.close();
     if (pool && pool !== workers) await pool.close();
     await unlock();
   }

@@ -48,8 +48,11 @@ export interface BuildCache {
    * the size and time of a file the last build saw (undefined: it cannot be statted).
    */
   whatChanged(files: readonly PostFileRef[], settings: string, stat: (at: number, seen: FileSeen) => FileStamp | undefined): FileChanges;
-  /** The part of the cache about one output folder (its `data/`). */
-  output(dataRoot: string): OutputRecord;
+  /**
+   * The part of the cache about one output folder (its `data/`); `from`: the same folder's record on an
+   * opening since closed, whose read of the last build it goes on from.
+   */
+  output(dataRoot: string, from?: OutputRecord): OutputRecord;
   /** Drops the record of files: the next build reads every file (after a build that lost store entries). */
   forgetFiles(): Promise<void>;
   /** Forgets every post entry but these, and the output folders that are gone. */
@@ -81,7 +84,7 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
       memory.record = undefined;
       return new FileChanges(db, settings, files, previous, stat, memory);
     },
-    output: (dataRoot) => new OutputRecord(db, dataRoot, memory),
+    output: (dataRoot, from) => new OutputRecord(db, dataRoot, memory, from),
     forgetFiles: () => forgetSeenFiles(db),
     async prune(keep) {
       await posts.prune(keep);

@@ -100,8 +100,11 @@ export class OutputRecord {
     private readonly db: CacheDb,
     readonly dataRoot: string,
     private readonly memory: { output?: RememberedOutput } = {},
+    /** The same folder's record on another opening of the cache, whose read of the last build this one keeps. */
+    from?: OutputRecord,
   ) {
     this.id = createHash('sha1').update(dataRoot).digest('hex').slice(0, 12);
+    this.lastRead = from?.lastRead;
   }
 
   /** The last build's output, when the data folder is still as that build left it (read once per build). */

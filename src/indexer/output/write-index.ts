@@ -58,6 +58,12 @@ export interface WriteIndexOptions {
    * state is saved.
    */
   besideSearch?: () => Promise<void>;
+  /**
+   * Closes the cache once the workers are done with it, before the head and `besideSearch`, and gives
+   * the output's record on a fresh opening: the closed one's map (every page the build read) no longer
+   * counts in the process's memory beside what runs then.
+   */
+  reopenCache?: () => Promise<OutputRecord>;
 }
 
 type TailStats = NonNullable<CachedRows['tail']>;
@@ -87,7 +93,8 @@ const PATCH_SHARE = 0.05;
 export async function writeIndex(built: BuiltIndex | PatchedIndex, options: WriteIndexOptions): Promise<WrittenIndex> {
   const { dataRoot, store, compression = 'none' } = options;
   const clock = new PhaseClock();
-  const previous = await options.output?.last();
+  let output = options.output;
+  const previous = await output?.last();
   const patch = built.kind === 'patched' ? built.patch : undefined;
   if (patch && previous?.buildId !== patch.base) {
     throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
@@ -238,6 +245,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   } else if (runs && options.pool) {
     const head = writeHeadOnWorker(options.pool, writer, { runs: runs.paths, postCount: built.postCount, shardBytes, tail: tailOfMeta, dataRoot, compression });
     head.catch(() => {});
+    if (options.reopenCache) output = await options.reopenCache();
     await options.besideSearch?.();
     besideDone = true;
     ({ stats: search, seconds: searchSeconds } = await head);
@@ -263,7 +271,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   }
   const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
-  await options.output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } });
+  await output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } });
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,
