@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, version } from 'esbuild';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
-import { toolCacheDir } from '../tool-cache.ts';
+import { esbuildVersion, toolCacheDir } from '../tool-cache.ts';
 import type { ServiceWorkerSettings } from './service-worker.ts';
 
 /** The app shell: files of these kinds anywhere in the site, but those below. */
@@ -34,6 +33,7 @@ export async function buildServiceWorker(outDir: string, settings: Omit<ServiceW
   const outfile = join(outDir, SERVICE_WORKER_FILE);
   const kept = await keptWorkerPath(entry);
   if (await copyKept(kept, outfile)) return { files: shell.length, bytes: shell.reduce((sum, file) => sum + file.size, 0) };
+  const { build } = await import('esbuild');
   await build({
     stdin: { contents: entry, resolveDir: outDir, sourcefile: 'sw-entry.js', loader: 'js' },
     outfile,
@@ -58,7 +58,7 @@ async function keptWorkerPath(entry: string): Promise<string> {
   const key = createHash('sha1')
     .update(entry)
     .update(await importedCodeFingerprint([SOURCE], LOCK_FILE))
-    .update(version)
+    .update(esbuildVersion())
     .digest('hex')
     .slice(0, 16);
   return join(toolCacheDir(dirname(LOCK_FILE)), `sw-${key}.js`);

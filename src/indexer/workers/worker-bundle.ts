@@ -8,8 +8,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/prom
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, version } from 'esbuild';
 import { sourceFingerprint } from '../incremental/post-store.ts';
+import { esbuildVersion } from '../tool-cache.ts';
 
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 /** piscina's ES module, as the project installed it. */
@@ -34,7 +34,7 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
   const fingerprint = createHash('sha1')
     .update(await sourceFingerprint(sourceDirs))
     .update(lock)
-    .update(version)
+    .update(esbuildVersion())
     .update(PISCINA)
     .update(LMDB)
     .digest('hex')
@@ -52,6 +52,7 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
   try {
     await mkdir(cacheDir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
+    const { build } = await import('esbuild');
     await build({
       entryPoints: [fileURLToPath(ENTRY)],
       outfile: temporary,
