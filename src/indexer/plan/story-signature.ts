@@ -21,7 +21,7 @@ const BIN_SHIFT = 32 - Math.log2(SIGNATURE_SIZE);
  */
 const PROBES = probeOrders();
 
-/** The signature of a set of shingle hashes (at least one, each once). */
+/** The signature of a set of shingle hashes (each once; none gives every position 0xffffffff). */
 export function storySignatureOf(shingles: Uint32Array): Uint32Array {
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
   // Apart from the values: a shingle may hash to 0xffffffff.
@@ -34,10 +34,12 @@ export function storySignatureOf(shingles: Uint32Array): Uint32Array {
   }
   for (let bin = 0; bin < SIGNATURE_SIZE; bin++) {
     if (filled[bin]) continue;
-    // Terminates: a bin's probes visit every bin, and one at least is filled.
-    let probe = bin * SIGNATURE_SIZE;
-    while (!filled[PROBES[probe]!]) probe++;
-    signature[bin] = signature[PROBES[probe]!]!;
+    // A bin's probes visit every bin: the first filled one is found, unless there are no shingles.
+    for (let probe = bin * SIGNATURE_SIZE; probe < (bin + 1) * SIGNATURE_SIZE; probe++) {
+      if (!filled[PROBES[probe]!]) continue;
+      signature[bin] = signature[PROBES[probe]!]!;
+      break;
+    }
   }
   return signature;
 }

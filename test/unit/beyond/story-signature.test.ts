@@ -62,6 +62,7 @@ describe('story signature', () => {
     expect(ownMinimums.size).toBeLessThan(SIGNATURE_SIZE);
     for (const value of signature) expect(ownMinimums.has(value)).toBe(true);
     expect(storySignatureOf(Uint32Array.of(12345))).toEqual(new Uint32Array(SIGNATURE_SIZE).fill(storySignatureOf(Uint32Array.of(12345))[0]!));
+    expect(storySignatureOf(new Uint32Array(0))).toEqual(new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff));
   });
 
   it('estimates the Jaccard similarity of written texts within 0.15: a copy with a sentence added, a rewrite, another story', () => {
