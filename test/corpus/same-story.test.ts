@@ -25,12 +25,13 @@ interface Label {
 
 /**
  * Issue 25's targets are precision ≥ 0.95 and recall ≥ 0.8. Precision is held to its target; recall is
- * held at what the rules reach, on the whole sample and on the held-out odd half (0.843 and 0.862, see
- * docs/same-story.md).
+ * held at what the rules reach with the signature's hash, on the whole sample and on the held-out odd
+ * half (0.838 and 0.851). Another hash moves a pair or two either way (0.827–0.843 over 8 hashes, see
+ * docs/same-story.md, "The signature").
  */
 const PRECISION_TARGET = 0.95;
-const RECALL_FLOOR = 0.84;
-const HELD_OUT_RECALL_FLOOR = 0.86;
+const RECALL_FLOOR = 0.835;
+const HELD_OUT_RECALL_FLOOR = 0.85;
 /** Pairs 0–276 were drawn before the present rules; 277 on, from the pairs those rules added. */
 const DRAWN_BEFORE_RULES = 277;
 

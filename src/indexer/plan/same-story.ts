@@ -1,6 +1,6 @@
 /**
  * The same story across outlets: posts whose texts are near-duplicates (a wire story run by several
- * outlets, or rewritten by one), found by MinHash over shingles of the posts' text and LSH banding,
+ * outlets, or rewritten by one), found by MinHash over shingles of the posts' text (story-signature.ts) and LSH banding,
  * and reports of one event in other words, found by their titles and the rare names they share.
  *
  * A post's print (signature, name terms, lead) depends on the post alone: it is made where the post is
@@ -11,19 +11,18 @@
  * character or a Latin word (punctuation and spaces are not units).
  */
 import { decodeHTML } from 'entities';
-import { fnv1a } from '../../shared/types.ts';
+import { fnv1a, mix32 } from '../../shared/types.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { forEachTerm, LEAD_CHARACTERS } from './related-reading.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
+import { SIGNATURE_SIZE, similarity, storySignatureOf } from './story-signature.ts';
+
+/** story-pairs.ts takes these from here, with the rest of a print. */
+export { mix32, SIGNATURE_SIZE, similarity };
 
 /** Units per shingle: five CJK characters rarely repeat by chance across unrelated news. @default 5 */
 export const SHINGLE_UNITS = 5;
-/**
- * Hash functions of a signature: 64 estimate a Jaccard similarity of 0.5 within ±0.06 (one s.d.). A
- * multiple of 4 (storyPrint computes four at a time). @default 64
- */
-export const SIGNATURE_SIZE = 64;
 /** LSH: the signature cut in BANDS bands of ROWS rows; a pair shares a band with probability 1 − (1 − s^ROWS)^BANDS. */
 export const BANDS = 16;
 export const ROWS = SIGNATURE_SIZE / BANDS;
@@ -205,9 +204,6 @@ function foldedUnits(folded: string): string[] {
   return units;
 }
 
-/** Seeds of the hash functions: fixed, so that signatures made by different builds compare. */
-const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, n) => mix32(0x9e3779b9 ^ Math.imul(n + 1, 0x85ebca6b)));
-
 /** A text's MinHash signature, or undefined for one too short to tell (see MIN_SHINGLES). */
 export function storySignature(text: string, scratch: ShingleScratch): Uint32Array | undefined {
   return storyPrint(text, scratch)?.signature;
@@ -217,31 +213,7 @@ export function storySignature(text: string, scratch: ShingleScratch): Uint32Arr
 export function storyPrint(text: string, scratch: ShingleScratch): { signature: Uint32Array; shingles: number } | undefined {
   const shingles = shingleHashes(foldText(text), SHINGLE_UNITS, scratch);
   if (shingles.length < MIN_SHINGLES) return undefined;
-  // Four hash functions at a time over all shingles: seeds and minimums stay in registers, and each
-  // shingle is read once for four (a third less CPU than one function at a time).
-  const signature = new Uint32Array(SIGNATURE_SIZE);
-  for (let n = 0; n < SIGNATURE_SIZE; n += 4) {
-    const seed0 = SEEDS[n]!;
-    const seed1 = SEEDS[n + 1]!;
-    const seed2 = SEEDS[n + 2]!;
-    const seed3 = SEEDS[n + 3]!;
-    let min0 = 0xffffffff;
-    let min1 = 0xffffffff;
-    let min2 = 0xffffffff;
-    let min3 = 0xffffffff;
-    for (let k = 0; k < shingles.length; k++) {
-      const shingle = shingles[k]!;
-      min0 = Math.min(min0, mix32(shingle ^ seed0));
-      min1 = Math.min(min1, mix32(shingle ^ seed1));
-      min2 = Math.min(min2, mix32(shingle ^ seed2));
-      min3 = Math.min(min3, mix32(shingle ^ seed3));
-    }
-    signature[n] = min0;
-    signature[n + 1] = min1;
-    signature[n + 2] = min2;
-    signature[n + 3] = min3;
-  }
-  return { signature, shingles: shingles.length };
+  return { signature: storySignatureOf(shingles), shingles: shingles.length };
 }
 
 /**
@@ -276,7 +248,7 @@ export interface StoryPrint {
  * Bumped when what a story print is made of changes (the text, the shingles, the terms): a print of
  * another version in the build cache is made again from the written post.
  */
-export const STORY_PRINT_VERSION = 2;
+export const STORY_PRINT_VERSION = 3;
 
 /**
  * The text a story print is made of: the post's clean HTML without its tags, so that figure captions
@@ -319,13 +291,6 @@ export function parseStoryPrint(line: string): StoryPrint | undefined {
 /** Little-endian 32-bit words from base64 (copied: a Buffer's bytes may not be aligned for a Uint32Array). */
 function uint32s(base64: string): Uint32Array {
   return new Uint32Array(Uint8Array.from(Buffer.from(base64, 'base64')).buffer);
-}
-
-/** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
-export function similarity(a: Uint32Array, b: Uint32Array): number {
-  let same = 0;
-  for (let n = 0; n < a.length; n++) if (a[n] === b[n]) same++;
-  return same / a.length;
 }
 
 /**
@@ -414,11 +379,4 @@ export function storyTableOf(items: readonly StoryItem[]): StoryTable {
   for (const item of items)
     table.add(item.id, item.title, item.time, item.outlet, { signature: item.signature, shingles: item.shingles ?? 0, terms: item.terms ?? none });
   return table;
-}
-
-/** MurmurHash3's finalizer: spreads a 32-bit value over all bits. */
-export function mix32(hash: number): number {
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
 }
