@@ -2,9 +2,12 @@
  * Boilerplate a news site wrapped around an article, removed by what it is (a class the site gives it, or
  * an inline style that hides it), never by guessing from its text.
  */
-import { all, detach, isElement, isText, matches, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
+import { all, detach, hasVisibleText, isElement, isText, matches, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
 
-/** Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. */
+/**
+ * Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. Each names a
+ * class or an id (see mayBeBoilerplate).
+ */
 export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[] = [
   { selector: '.gmailNews', what: 'CNA "follow us on Google News" promo' },
   { selector: '.lineAd', what: 'CNA LINE advertisement' },
@@ -43,6 +46,11 @@ export function isHiddenByMarkup(element: Element): boolean {
   return style !== undefined && HIDING_STYLE.test(style);
 }
 
+/** Every selector above needs a class or an id: the many elements with neither skip the selector match. */
+function mayBeBoilerplate(element: Element): boolean {
+  return 'class' in element.attribs || 'id' in element.attribs;
+}
+
 /**
  * Removes boilerplate and hidden blocks in place, in one walk that does not enter what it removes;
  * returns how many elements were removed (the outermost of each removed block).
@@ -53,7 +61,7 @@ export function removeBoilerplate(root: ParentNode): number {
     // A copy: detaching a child changes the list being walked.
     for (const child of parent.children.slice()) {
       if (!isElement(child)) continue;
-      if (isHiddenByMarkup(child) || matches(ANY_BOILERPLATE, child)) {
+      if (isHiddenByMarkup(child) || (mayBeBoilerplate(child) && matches(ANY_BOILERPLATE, child))) {
         detach(child);
         removed++;
       } else walk(child);
@@ -87,7 +95,7 @@ function isMirrorPromo(block: Element, promo: (typeof MIRROR_PROMOS)[number]): b
 }
 
 function isSeparator(node: ChildNode): boolean {
-  return isElement(node) ? node.name === 'hr' || node.name === 'br' : isText(node) && visibleText(node) === '';
+  return isElement(node) ? node.name === 'hr' || node.name === 'br' : isText(node) && !hasVisibleText(node);
 }
 
 function hostOf(href: string | undefined): string {

@@ -6,12 +6,12 @@ import {
   all,
   classList,
   detach,
+  hasVisibleText,
   isDetached,
   isElement,
   makeElement,
   makeText,
   replaceWith,
-  visibleText,
   type ChildNode,
   type Element,
   type ParentNode,
@@ -87,7 +87,7 @@ export function quoteSocialPosts(root: ParentNode, urls: UrlContext): number {
       const url = link(quote)
         .map((href) => resolveSafeUrl(href, urls.baseUrl))
         .find(Boolean);
-      const paragraphs: ChildNode[] = all('p', quote).filter((p) => visibleText(p) !== '' && !all('p', p).length);
+      const paragraphs: ChildNode[] = all('p', quote).filter((p) => hasVisibleText(p) && !all('p', p).length);
       const linkParagraph = url ? [makeElement('p', {}, [makeElement('a', { href: url, class: 'embed' }, [makeText(`▶ ${label}`)])])] : [];
       if (paragraphs.length === 0 && linkParagraph.length === 0) continue;
       replaceWith(quote, makeElement('blockquote', {}, [...paragraphs.map((p) => makeElement('p', {}, [...(p as Element).children])), ...linkParagraph]));
@@ -124,9 +124,9 @@ function videoCaption(element: Element): { player: Element; caption: Element } |
   let node = element;
   for (let depth = 0; depth < 3; depth++) {
     let next = node.next;
-    while (next && !isElement(next) && visibleText(next) === '') next = next.next;
+    while (next && !isElement(next) && !hasVisibleText(next)) next = next.next;
     if (isElement(next) && classList(next).includes(VIDEO_CAPTION_CLASS)) return { player: node, caption: next };
-    if (!isElement(node.parent) || visibleText(node.parent) !== '') return undefined;
+    if (!isElement(node.parent) || hasVisibleText(node.parent)) return undefined;
     node = node.parent;
   }
   return undefined;

@@ -7,13 +7,16 @@ import type { Figure } from '../../../shared/types.ts';
 import {
   all,
   classList,
+  countElements,
   descendants,
   detach,
+  hasVisibleText,
   isDetached,
   isElement,
   makeElement,
   makeText,
   replaceWith,
+  visibleLength,
   visibleText,
   type ChildNode,
   type Element,
@@ -204,7 +207,7 @@ function findCaption(media: Element): FoundCaption | undefined {
     const found = (caption: Element): FoundCaption => ({ caption, parts: credit ? [caption, credit] : [caption] });
     for (let sibling = node.next; sibling; sibling = sibling.next) {
       if (!isElement(sibling)) {
-        if (visibleText(sibling) !== '') break;
+        if (hasVisibleText(sibling)) break;
         continue;
       }
       if (isCaptionElement(sibling)) return found(sibling);
@@ -234,9 +237,7 @@ function isAspectRatioWrapper(element: Element): boolean {
 
 function isTextOnlyBlock(element: Element): boolean {
   return (
-    element.name === 'div' &&
-    descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) &&
-    visibleText(element) !== ''
+    element.name === 'div' && descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) && hasVisibleText(element)
   );
 }
 
@@ -256,7 +257,7 @@ function placeFigure(root: ParentNode, media: Element, found: FoundCaption | und
   // A picture alone in its block (the common case) replaces the block; one inside running text stays
   // inline, as an image without a figure around it.
   const block = loneMediaBlock(media, root);
-  const insideText = block === media && isElement(media.parent) && visibleText(media.parent) !== '';
+  const insideText = block === media && isElement(media.parent) && hasVisibleText(media.parent);
   replaceWith(block, insideText && !caption ? buildMediaElement(figure) : figureElement);
 }
 
@@ -267,7 +268,7 @@ function placeFigure(root: ParentNode, media: Element, found: FoundCaption | und
 function outermostWrapper(start: Element | undefined, captionText: string, root: ParentNode): Element | undefined {
   // Compared by length without spaces: a credit may come before the caption in the page, after it in the figure.
   const captionLength = captionText.replace(/\s/g, '').length;
-  const holdsOnly = (element: Element) => visibleText(element).replace(/\s/g, '').length === captionLength && all('img', element).length === 1;
+  const holdsOnly = (element: Element) => visibleLength(element, captionLength) === captionLength && countElements('img', element, 1) === 1;
   if (!start || start === root || !holdsOnly(start)) return undefined;
   let node = start;
   while (isElement(node.parent) && node.parent !== root && holdsOnly(node.parent)) node = node.parent;
@@ -287,7 +288,7 @@ const INLINE_CONTAINERS = new Set(['p', 'span', 'a', 'b', 'strong', 'em', 'i', '
 
 function loneMediaBlock(media: Element, root: ParentNode): ChildNode {
   let node: Element = media;
-  while (isElement(node.parent) && node.parent !== root && visibleText(node.parent) === '' && all('img', node.parent).length === 1) {
+  while (isElement(node.parent) && node.parent !== root && !hasVisibleText(node.parent) && countElements('img', node.parent, 1) === 1) {
     if (INLINE_CONTAINERS.has(node.parent.name) && node.parent.name !== 'p') break;
     node = node.parent;
   }

@@ -3,7 +3,7 @@
  * (延伸閱讀) list. They become structured {title, url} data and leave the body flow.
  */
 import type { RelatedLink } from '../../../shared/types.ts';
-import { all, classList, detach, isDetached, isElement, visibleText, type Element, type ParentNode } from './html-tree.ts';
+import { all, classList, detach, hasVisibleText, isDetached, isElement, visibleText, type Element, type ParentNode } from './html-tree.ts';
 import { resolveSafeUrl, urlIdentity, type UrlContext } from '../urls.ts';
 
 /** Blocks holding related links; `links` selects the anchors inside a block. */
@@ -72,7 +72,7 @@ function outermostWrapper(block: Element): Element {
     const parent = current.parent;
     if (!isElement(parent)) return current;
     const wrapper = parent;
-    const onlyChild = wrapper.children.every((child) => child === current || (child.type === 'text' && visibleText(child) === ''));
+    const onlyChild = wrapper.children.every((child) => child === current || (child.type === 'text' && !hasVisibleText(child)));
     if (!onlyChild || !classList(wrapper).some((name) => WRAPPER_CLASSES.has(name))) return current;
     current = wrapper;
   }
