@@ -10,6 +10,7 @@ import {
   countElements,
   descendants,
   detach,
+  elementsNamed,
   hasVisibleText,
   isDetached,
   isElement,
@@ -39,6 +40,8 @@ const CAPTION_SELECTOR = [...[...CAPTION_CLASSES].map((name) => `.${name}`), 'fi
 /** A photo credit between a picture and its caption (ChinaFile): it joins the caption. */
 const CREDIT_SELECTOR = '.photo-credit';
 
+const IMG = new Set(['img']);
+
 /** Images this small are tracking pixels or spacers, not pictures. */
 const MIN_PICTURE_SIDE = 2;
 
@@ -57,7 +60,7 @@ interface ImageSources {
  */
 export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
   const figures: Figure[] = [];
-  for (const img of all('img', root)) {
+  for (const img of elementsNamed(root, IMG)) {
     if (isDetached(img, root)) continue;
     const sources = readImageSources(img, urls);
     const picture = isElement(img.parent) && img.parent.name === 'picture' ? img.parent : undefined;

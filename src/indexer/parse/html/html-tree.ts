@@ -181,6 +181,25 @@ export function descendants(root: ParentNode): Element[] {
   return out;
 }
 
+/** The elements below `root` named one of `names`, in document order: what `all` finds for tag names, without the selector engine. */
+export function elementsNamed(root: ParentNode, names: ReadonlySet<string>): Element[] {
+  const out: Element[] = [];
+  const walk = (parent: ParentNode) => {
+    for (const child of parent.children) {
+      if (!isElement(child)) continue;
+      if (names.has(child.name)) out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The elements below `root` with a class attribute, in document order (candidates for class selectors). */
+export function elementsWithClass(root: ParentNode): Element[] {
+  return descendants(root).filter((element) => element.attribs['class'] !== undefined);
+}
+
 /** True once an element has been removed from the tree (directly or with an ancestor). */
 export function isDetached(element: Element, root: ParentNode): boolean {
   let node: ParentNode | null = element.parent;
