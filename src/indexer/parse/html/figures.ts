@@ -82,10 +82,11 @@ export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
 
 function readImageSources(img: Element, urls: UrlContext): ImageSources | undefined {
   const srcset = firstAttribute(img, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
-  let src = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls));
+  // Resolved once, upgraded after: the attribute that resolves is the same either way.
+  const written = firstWrittenImageUrl(img, urls);
+  let src = written && upgradedImageUrl(written);
   // An http: picture whose srcset offers it over https: that copy, rather than a guess that the host serves https.
-  const asWritten = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls, { upgrade: false }));
-  if (asWritten?.startsWith('http:')) src = widestHttpsCandidate(img, urls) ?? src;
+  if (written?.url.startsWith('http:')) src = widestHttpsCandidate(img, urls) ?? src;
   if (!src && srcset) src = srcset.split(/\s+/)[0];
   if (!src) return undefined;
 
@@ -118,17 +119,42 @@ function firstAttribute(element: Element, names: readonly string[], read: (value
 }
 
 export function resolveImageUrl(value: string, urls: UrlContext, { upgrade = true } = {}): string | undefined {
+  const written = resolveWrittenImageUrl(value, urls);
+  return written && (upgrade ? upgradedImageUrl(written) : written.url);
+}
+
+/** An image URL as written, made absolute (proxies unwrapped); `ours` when it is this site's own asset. */
+interface WrittenImageUrl {
+  url: string;
+  ours: boolean;
+}
+
+function resolveWrittenImageUrl(value: string, urls: UrlContext): WrittenImageUrl | undefined {
   const trimmed = value.trim();
   // Inline data: images are placeholders of lazy loaders (and a script vector in SVG form).
   if (trimmed === '' || /^data:/i.test(trimmed)) return undefined;
   // Already this site's asset URL (a second pass over a rewritten attribute): keep it.
-  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return trimmed;
+  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return { url: trimmed, ours: true };
   if (urls.assetBase && trimmed.startsWith(LOCAL_ASSET_PATH) && !trimmed.includes('..')) {
-    return urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent);
+    return { url: urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent), ours: true };
   }
   const url = resolveSafeUrl(trimmed, urls.baseUrl);
-  if (!url) return undefined;
-  return upgrade ? upgradeToHttps(unwrapImageProxy(url)) : unwrapImageProxy(url);
+  return url ? { url: unwrapImageProxy(url), ours: false } : undefined;
+}
+
+/** Another site's picture over https; this site's assets as they are. */
+function upgradedImageUrl(written: WrittenImageUrl): string {
+  return written.ours ? written.url : upgradeToHttps(written.url);
+}
+
+/** The first of SRC_ATTRIBUTES that resolves. */
+function firstWrittenImageUrl(img: Element, urls: UrlContext): WrittenImageUrl | undefined {
+  for (const name of SRC_ATTRIBUTES) {
+    const value = img.attribs[name];
+    const written = value === undefined ? undefined : resolveWrittenImageUrl(value, urls);
+    if (written) return written;
+  }
+  return undefined;
 }
 
 /** The widest candidate of an image's srcset that was written with https (before any upgrade). */
