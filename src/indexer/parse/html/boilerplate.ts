@@ -2,9 +2,12 @@
  * Boilerplate a news site wrapped around an article, removed by what it is (a class the site gives it, or
  * an inline style that hides it), never by guessing from its text.
  */
-import { all, detach, isElement, isText, matches, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
+import { all, detach, hasVisibleText, isElement, isText, matches, visibleText, type ChildNode, type Element, type ParentNode } from './html-tree.ts';
 
-/** Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. */
+/**
+ * Each selector with the reason it is boilerplate; measured on the CNA pages in the corpus. Each names a
+ * class or an id (see mayBeBoilerplate).
+ */
 export const BOILERPLATE_SELECTORS: readonly { selector: string; what: string }[] = [
   { selector: '.gmailNews', what: 'CNA "follow us on Google News" promo' },
   { selector: '.lineAd', what: 'CNA LINE advertisement' },
@@ -44,30 +47,47 @@ export function isHiddenByMarkup(element: Element): boolean {
 }
 
 /**
- * Removes boilerplate and hidden blocks in place, in one walk that does not enter what it removes;
- * returns how many elements were removed (the outermost of each removed block).
+ * Every class and id the selectors name (`adslot` too, which they look for inside class names): an
+ * element whose class and id hold none of them cannot match, and skips the selector engine.
+ */
+const NAMED_IN_SELECTORS = new RegExp(ANY_BOILERPLATE.match(/(?<=[.#]|\*=")[\w-]+/g)!.join('|'), 'i');
+
+function mayBeBoilerplate(element: Element): boolean {
+  const { class: className, id } = element.attribs;
+  return (className !== undefined && NAMED_IN_SELECTORS.test(className)) || (id !== undefined && NAMED_IN_SELECTORS.test(id));
+}
+
+/**
+ * Removes boilerplate and hidden blocks in place, in one walk that does not enter what it removes, then
+ * the mirror promos among the texts that walk kept; returns how many elements were removed (the
+ * outermost of each removed block).
  */
 export function removeBoilerplate(root: ParentNode): number {
   let removed = 0;
+  // Per promo, the elements holding a text that contains its lead, in document order.
+  const promoBlocks = MIRROR_PROMOS.map((): Element[] => []);
   const walk = (parent: ParentNode) => {
     // A copy: detaching a child changes the list being walked.
     for (const child of parent.children.slice()) {
+      if (isText(child) && isElement(parent)) {
+        for (const [n, promo] of MIRROR_PROMOS.entries()) if (child.data.includes(promo.lead)) promoBlocks[n]!.push(parent);
+      }
       if (!isElement(child)) continue;
-      if (isHiddenByMarkup(child) || matches(ANY_BOILERPLATE, child)) {
+      if (isHiddenByMarkup(child) || (mayBeBoilerplate(child) && matches(ANY_BOILERPLATE, child))) {
         detach(child);
         removed++;
       } else walk(child);
     }
   };
   walk(root);
-  return removed + removeMirrorPromos(root);
+  return removed + removePromoBlocks(promoBlocks);
 }
 
-/** Removes the blocks MIRROR_PROMOS describes; returns how many. */
-export function removeMirrorPromos(root: ParentNode): number {
+/** Removes the blocks MIRROR_PROMOS describes, from each promo's candidates; returns how many. */
+function removePromoBlocks(candidates: readonly Element[][]): number {
   let removed = 0;
-  for (const promo of MIRROR_PROMOS) {
-    for (const block of textParents(root, promo.lead)) {
+  for (const [n, promo] of MIRROR_PROMOS.entries()) {
+    for (const block of candidates[n]!) {
       if (!block.parent || !isMirrorPromo(block, promo)) continue;
       for (let before = block.prev; before && isSeparator(before); before = block.prev) detach(before);
       detach(block);
@@ -87,7 +107,7 @@ function isMirrorPromo(block: Element, promo: (typeof MIRROR_PROMOS)[number]): b
 }
 
 function isSeparator(node: ChildNode): boolean {
-  return isElement(node) ? node.name === 'hr' || node.name === 'br' : isText(node) && visibleText(node) === '';
+  return isElement(node) ? node.name === 'hr' || node.name === 'br' : isText(node) && !hasVisibleText(node);
 }
 
 function hostOf(href: string | undefined): string {
@@ -96,17 +116,4 @@ function hostOf(href: string | undefined): string {
   } catch {
     return '';
   }
-}
-
-/** The elements holding a text node that contains `needle`, in document order. */
-function textParents(root: ParentNode, needle: string): Element[] {
-  const found: Element[] = [];
-  const walk = (parent: ParentNode) => {
-    for (const child of parent.children) {
-      if (isText(child) && child.data.includes(needle) && isElement(parent)) found.push(parent);
-      else if (isElement(child)) walk(child);
-    }
-  };
-  walk(root);
-  return found;
 }

@@ -6,12 +6,14 @@ import {
   all,
   classList,
   detach,
+  elementsNamed,
+  hasVisibleText,
   isDetached,
   isElement,
   makeElement,
   makeText,
+  matches,
   replaceWith,
-  visibleText,
   type ChildNode,
   type Element,
   type ParentNode,
@@ -40,7 +42,8 @@ const EMBED_RULES: readonly { label: string; match: RegExp; link: (url: URL) => 
 
 /**
  * Posts quoted in a `<blockquote>` that a script would have turned into a player: kept as a quotation
- * (their paragraphs) with a link to the original, found by `link` (the first usable one wins).
+ * (their paragraphs) with a link to the original, found by `link` (the first usable one wins). Each
+ * selector matches blockquotes only: they are looked for among the blockquotes.
  */
 const QUOTED_POSTS: readonly { selector: string; label: string; link: (quote: Element) => (string | undefined)[] }[] = [
   {
@@ -57,6 +60,11 @@ const QUOTED_POSTS: readonly { selector: string; label: string; link: (quote: El
     link: (quote) => [quote.attribs['data-instgrm-permalink']?.replace(/\?.*$/, ''), ...all('a[href]', quote).map((a) => a.attribs['href'])],
   },
 ];
+
+const BLOCKQUOTE = new Set(['blockquote']);
+
+/** The players replaced by links. */
+const EMBED_TAGS = new Set(['iframe', 'video', 'audio']);
 
 /** The caption a CNA video carries below its player (影片來源：…). */
 const VIDEO_CAPTION_CLASS = 'picinfo';
@@ -81,13 +89,16 @@ export function describeEmbed(src: string): EmbedLink {
  */
 export function quoteSocialPosts(root: ParentNode, urls: UrlContext): number {
   let quoted = 0;
+  // Collected once for every kind: a replaced quote is a plain blockquote, and what it drops is detached.
+  const quotes = elementsNamed(root, BLOCKQUOTE);
+  if (quotes.length === 0) return 0;
   for (const { selector, label, link } of QUOTED_POSTS) {
-    for (const quote of all(selector, root)) {
+    for (const quote of quotes.filter((candidate) => matches(selector, candidate))) {
       if (isDetached(quote, root)) continue;
       const url = link(quote)
         .map((href) => resolveSafeUrl(href, urls.baseUrl))
         .find(Boolean);
-      const paragraphs: ChildNode[] = all('p', quote).filter((p) => visibleText(p) !== '' && !all('p', p).length);
+      const paragraphs: ChildNode[] = all('p', quote).filter((p) => hasVisibleText(p) && !all('p', p).length);
       const linkParagraph = url ? [makeElement('p', {}, [makeElement('a', { href: url, class: 'embed' }, [makeText(`▶ ${label}`)])])] : [];
       if (paragraphs.length === 0 && linkParagraph.length === 0) continue;
       replaceWith(quote, makeElement('blockquote', {}, [...paragraphs.map((p) => makeElement('p', {}, [...(p as Element).children])), ...linkParagraph]));
@@ -100,7 +111,7 @@ export function quoteSocialPosts(root: ParentNode, urls: UrlContext): number {
 /** Replaces iframes, videos and audios by a paragraph with a link; those without a usable URL disappear. */
 export function replaceEmbeds(root: ParentNode, urls: UrlContext): number {
   let replaced = 0;
-  for (const element of all('iframe, video, audio', root)) {
+  for (const element of elementsNamed(root, EMBED_TAGS)) {
     if (isDetached(element, root)) continue;
     const src = embedSource(element, urls);
     if (!src) {
@@ -124,9 +135,9 @@ function videoCaption(element: Element): { player: Element; caption: Element } |
   let node = element;
   for (let depth = 0; depth < 3; depth++) {
     let next = node.next;
-    while (next && !isElement(next) && visibleText(next) === '') next = next.next;
+    while (next && !isElement(next) && !hasVisibleText(next)) next = next.next;
     if (isElement(next) && classList(next).includes(VIDEO_CAPTION_CLASS)) return { player: node, caption: next };
-    if (!isElement(node.parent) || visibleText(node.parent) !== '') return undefined;
+    if (!isElement(node.parent) || hasVisibleText(node.parent)) return undefined;
     node = node.parent;
   }
   return undefined;

@@ -7,13 +7,17 @@ import type { Figure } from '../../../shared/types.ts';
 import {
   all,
   classList,
+  countElements,
   descendants,
   detach,
+  elementsNamed,
+  hasVisibleText,
   isDetached,
   isElement,
   makeElement,
   makeText,
   replaceWith,
+  visibleLength,
   visibleText,
   type ChildNode,
   type Element,
@@ -36,6 +40,8 @@ const CAPTION_SELECTOR = [...[...CAPTION_CLASSES].map((name) => `.${name}`), 'fi
 /** A photo credit between a picture and its caption (ChinaFile): it joins the caption. */
 const CREDIT_SELECTOR = '.photo-credit';
 
+const IMG = new Set(['img']);
+
 /** Images this small are tracking pixels or spacers, not pictures. */
 const MIN_PICTURE_SIDE = 2;
 
@@ -54,7 +60,7 @@ interface ImageSources {
  */
 export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
   const figures: Figure[] = [];
-  for (const img of all('img', root)) {
+  for (const img of elementsNamed(root, IMG)) {
     if (isDetached(img, root)) continue;
     const sources = readImageSources(img, urls);
     const picture = isElement(img.parent) && img.parent.name === 'picture' ? img.parent : undefined;
@@ -76,10 +82,11 @@ export function normalizeFigures(root: ParentNode, urls: UrlContext): Figure[] {
 
 function readImageSources(img: Element, urls: UrlContext): ImageSources | undefined {
   const srcset = firstAttribute(img, SRCSET_ATTRIBUTES, (value) => resolveSrcset(value, urls));
-  let src = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls));
+  // Resolved once, upgraded after: the attribute that resolves is the same either way.
+  const written = firstWrittenImageUrl(img, urls);
+  let src = written && upgradedImageUrl(written);
   // An http: picture whose srcset offers it over https: that copy, rather than a guess that the host serves https.
-  const asWritten = firstAttribute(img, SRC_ATTRIBUTES, (value) => resolveImageUrl(value, urls, { upgrade: false }));
-  if (asWritten?.startsWith('http:')) src = widestHttpsCandidate(img, urls) ?? src;
+  if (written?.url.startsWith('http:')) src = widestHttpsCandidate(img, urls) ?? src;
   if (!src && srcset) src = srcset.split(/\s+/)[0];
   if (!src) return undefined;
 
@@ -112,17 +119,42 @@ function firstAttribute(element: Element, names: readonly string[], read: (value
 }
 
 export function resolveImageUrl(value: string, urls: UrlContext, { upgrade = true } = {}): string | undefined {
+  const written = resolveWrittenImageUrl(value, urls);
+  return written && (upgrade ? upgradedImageUrl(written) : written.url);
+}
+
+/** An image URL as written, made absolute (proxies unwrapped); `ours` when it is this site's own asset. */
+interface WrittenImageUrl {
+  url: string;
+  ours: boolean;
+}
+
+function resolveWrittenImageUrl(value: string, urls: UrlContext): WrittenImageUrl | undefined {
   const trimmed = value.trim();
   // Inline data: images are placeholders of lazy loaders (and a script vector in SVG form).
   if (trimmed === '' || /^data:/i.test(trimmed)) return undefined;
   // Already this site's asset URL (a second pass over a rewritten attribute): keep it.
-  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return trimmed;
+  if (urls.assetBase && trimmed.startsWith(urls.assetBase) && !trimmed.includes('..')) return { url: trimmed, ours: true };
   if (urls.assetBase && trimmed.startsWith(LOCAL_ASSET_PATH) && !trimmed.includes('..')) {
-    return urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent);
+    return { url: urls.assetBase + trimmed.slice(LOCAL_ASSET_PATH.length).replace(/[^\w\-./%]/g, encodeURIComponent), ours: true };
   }
   const url = resolveSafeUrl(trimmed, urls.baseUrl);
-  if (!url) return undefined;
-  return upgrade ? upgradeToHttps(unwrapImageProxy(url)) : unwrapImageProxy(url);
+  return url ? { url: unwrapImageProxy(url), ours: false } : undefined;
+}
+
+/** Another site's picture over https; this site's assets as they are. */
+function upgradedImageUrl(written: WrittenImageUrl): string {
+  return written.ours ? written.url : upgradeToHttps(written.url);
+}
+
+/** The first of SRC_ATTRIBUTES that resolves. */
+function firstWrittenImageUrl(img: Element, urls: UrlContext): WrittenImageUrl | undefined {
+  for (const name of SRC_ATTRIBUTES) {
+    const value = img.attribs[name];
+    const written = value === undefined ? undefined : resolveWrittenImageUrl(value, urls);
+    if (written) return written;
+  }
+  return undefined;
 }
 
 /** The widest candidate of an image's srcset that was written with https (before any upgrade). */
@@ -204,7 +236,7 @@ function findCaption(media: Element): FoundCaption | undefined {
     const found = (caption: Element): FoundCaption => ({ caption, parts: credit ? [caption, credit] : [caption] });
     for (let sibling = node.next; sibling; sibling = sibling.next) {
       if (!isElement(sibling)) {
-        if (visibleText(sibling) !== '') break;
+        if (hasVisibleText(sibling)) break;
         continue;
       }
       if (isCaptionElement(sibling)) return found(sibling);
@@ -234,9 +266,7 @@ function isAspectRatioWrapper(element: Element): boolean {
 
 function isTextOnlyBlock(element: Element): boolean {
   return (
-    element.name === 'div' &&
-    descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) &&
-    visibleText(element) !== ''
+    element.name === 'div' && descendants(element).every((child) => ['span', 'br', 'b', 'strong', 'em', 'i'].includes(child.name)) && hasVisibleText(element)
   );
 }
 
@@ -256,7 +286,7 @@ function placeFigure(root: ParentNode, media: Element, found: FoundCaption | und
   // A picture alone in its block (the common case) replaces the block; one inside running text stays
   // inline, as an image without a figure around it.
   const block = loneMediaBlock(media, root);
-  const insideText = block === media && isElement(media.parent) && visibleText(media.parent) !== '';
+  const insideText = block === media && isElement(media.parent) && hasVisibleText(media.parent);
   replaceWith(block, insideText && !caption ? buildMediaElement(figure) : figureElement);
 }
 
@@ -267,7 +297,7 @@ function placeFigure(root: ParentNode, media: Element, found: FoundCaption | und
 function outermostWrapper(start: Element | undefined, captionText: string, root: ParentNode): Element | undefined {
   // Compared by length without spaces: a credit may come before the caption in the page, after it in the figure.
   const captionLength = captionText.replace(/\s/g, '').length;
-  const holdsOnly = (element: Element) => visibleText(element).replace(/\s/g, '').length === captionLength && all('img', element).length === 1;
+  const holdsOnly = (element: Element) => visibleLength(element, captionLength) === captionLength && countElements('img', element, 1) === 1;
   if (!start || start === root || !holdsOnly(start)) return undefined;
   let node = start;
   while (isElement(node.parent) && node.parent !== root && holdsOnly(node.parent)) node = node.parent;
@@ -287,7 +317,7 @@ const INLINE_CONTAINERS = new Set(['p', 'span', 'a', 'b', 'strong', 'em', 'i', '
 
 function loneMediaBlock(media: Element, root: ParentNode): ChildNode {
   let node: Element = media;
-  while (isElement(node.parent) && node.parent !== root && visibleText(node.parent) === '' && all('img', node.parent).length === 1) {
+  while (isElement(node.parent) && node.parent !== root && !hasVisibleText(node.parent) && countElements('img', node.parent, 1) === 1) {
     if (INLINE_CONTAINERS.has(node.parent.name) && node.parent.name !== 'p') break;
     node = node.parent;
   }

@@ -4,7 +4,7 @@
  */
 import { parseFragment, serializeOuter } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
-import { Document, Element, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
+import { Document, Element, Text, hasChildren, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import { compile, is, selectAll, selectOne } from 'css-select';
 import { removeElement, replaceElement, textContent } from 'domutils';
 
@@ -70,6 +70,7 @@ export function visibleText(node: AnyNode | AnyNode[]): string {
 const WHITE_SPACE = '[\\s\\u00a0\\u2028\\u2029\\u200b]';
 const WHITE_SPACE_RUN = new RegExp(`${WHITE_SPACE}+`, 'g');
 const BLANK = new RegExp(`^${WHITE_SPACE}*$`);
+const WHITE_SPACE_CHAR = new RegExp(WHITE_SPACE, 'g');
 
 export function collapseWhitespace(text: string): string {
   return text.replace(WHITE_SPACE_RUN, ' ').trim();
@@ -78,6 +79,42 @@ export function collapseWhitespace(text: string): string {
 /** Whether collapseWhitespace makes a text empty. */
 export function isBlank(text: string): boolean {
   return BLANK.test(text);
+}
+
+/** Whether visibleText(node) is not empty: stops at the first text that shows something. */
+export function hasVisibleText(node: AnyNode): boolean {
+  if (isText(node)) return !isBlank(node.data);
+  return hasChildren(node) && node.children.some(hasVisibleText);
+}
+
+/**
+ * How many characters visibleText(node) holds besides white space, counting no further than `limit`
+ * (past it, `limit + 1`): a wrapper around a whole article is known too long without reading it all.
+ */
+export function visibleLength(node: AnyNode, limit = Number.POSITIVE_INFINITY): number {
+  let length = 0;
+  const walk = (current: AnyNode): boolean => {
+    if (isText(current)) length += current.data.replace(WHITE_SPACE_CHAR, '').length;
+    else if (hasChildren(current)) for (const child of current.children) if (!walk(child)) return false;
+    return length <= limit;
+  };
+  walk(node);
+  return Math.min(length, limit + 1);
+}
+
+/** How many `name` elements are below `root` (not counting it), counting no further than `limit + 1`. */
+export function countElements(name: string, root: ParentNode, limit = Number.POSITIVE_INFINITY): number {
+  let count = 0;
+  const walk = (parent: ParentNode): boolean => {
+    for (const child of parent.children) {
+      if (!isElement(child)) continue;
+      if (child.name === name && ++count > limit) return false;
+      if (!walk(child)) return false;
+    }
+    return true;
+  };
+  walk(root);
+  return count;
 }
 
 export function detach(node: ChildNode): void {
@@ -144,6 +181,25 @@ export function descendants(root: ParentNode): Element[] {
   return out;
 }
 
+/** The elements below `root` named one of `names`, in document order: what `all` finds for tag names, without the selector engine. */
+export function elementsNamed(root: ParentNode, names: ReadonlySet<string>): Element[] {
+  const out: Element[] = [];
+  const walk = (parent: ParentNode) => {
+    for (const child of parent.children) {
+      if (!isElement(child)) continue;
+      if (names.has(child.name)) out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The elements below `root` with a class attribute, in document order (candidates for class selectors). */
+export function elementsWithClass(root: ParentNode): Element[] {
+  return descendants(root).filter((element) => element.attribs['class'] !== undefined);
+}
+
 /** True once an element has been removed from the tree (directly or with an ancestor). */
 export function isDetached(element: Element, root: ParentNode): boolean {
   let node: ParentNode | null = element.parent;
@@ -183,6 +239,7 @@ const BLOCK_ELEMENTS = new Set([
 export function readableTexts(root: ParentNode, skip: ReadonlySet<string>): { all: string; kept: string } {
   const all: string[] = [];
   const kept: string[] = [];
+  let skipped = false;
   const walk = (parent: ParentNode, keep: boolean) => {
     for (const child of parent.children) {
       if (isText(child)) {
@@ -191,6 +248,7 @@ export function readableTexts(root: ParentNode, skip: ReadonlySet<string>): { al
       } else if (isElement(child)) {
         const block = BLOCK_ELEMENTS.has(child.name);
         const keepChild = keep && !skip.has(child.name);
+        skipped ||= keep && !keepChild;
         if (block) all.push('\n');
         if (block && keepChild) kept.push('\n');
         walk(child, keepChild);
@@ -200,7 +258,9 @@ export function readableTexts(root: ParentNode, skip: ReadonlySet<string>): { al
     }
   };
   walk(root, true);
-  return { all: tidyLines(all.join('')), kept: tidyLines(kept.join('')) };
+  const allText = tidyLines(all.join(''));
+  // Nothing skipped (most posts have no figure): the kept text is the same text, not tidied twice.
+  return { all: allText, kept: skipped ? tidyLines(kept.join('')) : allText };
 }
 
 /**

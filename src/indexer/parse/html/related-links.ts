@@ -3,10 +3,22 @@
  * (延伸閱讀) list. They become structured {title, url} data and leave the body flow.
  */
 import type { RelatedLink } from '../../../shared/types.ts';
-import { all, classList, detach, isDetached, isElement, visibleText, type Element, type ParentNode } from './html-tree.ts';
+import {
+  all,
+  classList,
+  detach,
+  elementsWithClass,
+  hasVisibleText,
+  isDetached,
+  isElement,
+  matches,
+  visibleText,
+  type Element,
+  type ParentNode,
+} from './html-tree.ts';
 import { resolveSafeUrl, urlIdentity, type UrlContext } from '../urls.ts';
 
-/** Blocks holding related links; `links` selects the anchors inside a block. */
+/** Blocks holding related links, each found by a class; `links` selects the anchors inside a block. */
 export const RELATED_BLOCKS: readonly { block: string; links: string }[] = [
   { block: '.insertGroup', links: 'a[href]' },
   { block: '.moreArticle', links: 'a[href]' },
@@ -43,8 +55,10 @@ export function extractRelatedLinks(root: ParentNode, urls: UrlContext): { relat
   const related: RelatedLink[] = [];
   const topics: string[] = [];
   const seen = new Set<string>();
+  // Collected once for every kind: a block taken out leaves nothing new behind.
+  const withClass = elementsWithClass(root);
   for (const { block, links } of RELATED_BLOCKS) {
-    for (const element of all(block, root)) {
+    for (const element of withClass.filter((candidate) => matches(block, candidate))) {
       if (isDetached(element, root)) continue;
       for (const anchor of all(links, element)) {
         const url = resolveSafeUrl(anchor.attribs['href'], urls.baseUrl);
@@ -72,7 +86,7 @@ function outermostWrapper(block: Element): Element {
     const parent = current.parent;
     if (!isElement(parent)) return current;
     const wrapper = parent;
-    const onlyChild = wrapper.children.every((child) => child === current || (child.type === 'text' && visibleText(child) === ''));
+    const onlyChild = wrapper.children.every((child) => child === current || (child.type === 'text' && !hasVisibleText(child)));
     if (!onlyChild || !classList(wrapper).some((name) => WRAPPER_CLASSES.has(name))) return current;
     current = wrapper;
   }
