@@ -255,7 +255,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
   let wordJustEnded = -1; // where the Latin word that ends right here, with nothing between, starts
   // The run's last grams, cut short by its end (its pair is a token already).
   const endRun = (end: number) => {
-    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(text.slice(recent[k], end));
+    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(text.slice(recent[k]!, end));
     recent.length = 0;
   };
   let i = 0;
@@ -266,7 +266,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       if (recent.length > 0) emit(pairAt(text, recent[recent.length - 1]!, i, i + width));
       else if (wordJustEnded >= 0) emit(text.slice(wordJustEnded, i + width));
       if (recent.length === RUN_GRAM - 1) {
-        emit(text.slice(recent[0], i + width));
+        emit(text.slice(recent[0]!, i + width));
         recent.shift();
       }
       recent.push(i);
