@@ -103,11 +103,26 @@ let slotHeads = new Int32Array(1024);
 let nextPositions = new Int32Array(1024);
 
 /**
- * Calls `emit` for a post's markers and context grams (see the module comment), given its runPoints.
- * Repeated strings are found by refining groups of positions: first by their first three characters,
- * then one character further each step while two positions or more still agree, up to MAX_CONTEXT.
+ * Where a context token lies in a post's runPoints: the code points from `start` to `end`, then, for a
+ * marker, the code point `next` and CONTEXT_MARK (`next` is NONE for a context gram).
  */
+export type ContextTokenEmit = (start: number, end: number, next: number) => void;
+
+/** Calls `emit` for a post's markers and context grams (see the module comment), given its runPoints. */
 export function contextTokens(points: Int32Array, emit: (token: string) => void): void {
+  contextTokenRanges(points, (start, end, next) => {
+    const token = stringOf(points, start, end);
+    emit(next === NONE ? token : contextMarker(token + String.fromCodePoint(next)));
+  });
+}
+
+/**
+ * contextTokens as ranges of `points`, in the same order: for a counter that looks its tokens up by
+ * their code points, without a string each. Repeated strings are found by refining groups of
+ * positions: first by their first three characters, then one character further each step while two
+ * positions or more still agree, up to MAX_CONTEXT.
+ */
+export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): void {
   const length = points.length;
   // Positions whose next three code points are CJK, chained by a hash of the three (collisions are
   // split apart exactly below), in a table of typed arrays: a Map here cost a third of counting a post.
@@ -213,14 +228,13 @@ function stringOf(points: Int32Array, start: number, end: number): string {
 }
 
 /** `positions` all begin the same string of `size` CJK characters, which occurs there and nowhere else. */
-function refine(points: Int32Array, positions: readonly number[], size: number, emit: (token: string) => void): void {
+function refine(points: Int32Array, positions: readonly number[], size: number, emit: ContextTokenEmit): void {
   if (isAmbiguous(points, positions, size)) {
     const first = positions[0]!;
-    const inner = stringOf(points, first, first + size);
     const nexts = new Set(positions.map((at) => pointAfter(points, at, size)));
-    for (const next of nexts) if (next !== NONE) emit(contextMarker(inner + String.fromCodePoint(next)));
+    for (const next of nexts) if (next !== NONE) emit(first, first + size, next);
     for (const at of positions) {
-      if (pointBefore(points, at) !== NONE && pointAfter(points, at, size) !== NONE) emit(stringOf(points, at - 1, at + size + 1));
+      if (pointBefore(points, at) !== NONE && pointAfter(points, at, size) !== NONE) emit(at - 1, at + size + 1, NONE);
     }
   }
   if (size >= MAX_CONTEXT) return;

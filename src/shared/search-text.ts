@@ -29,6 +29,9 @@ import tsCharacters from 'opencc-js/dict/TSCharacters';
 import tsPhrases from 'opencc-js/dict/TSPhrases';
 import twVariants from 'opencc-js/dict/TWVariants';
 import { PAIR_MARK } from './search-format.ts';
+import { growArray } from './grow-array.ts';
+
+const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
 
 const TABLE_START = 0x3400;
 const TABLE_END = 0xa000;
@@ -128,19 +131,34 @@ export function foldCodePoint(codePoint: number): string {
   return folded;
 }
 
+/** foldText's units, reused from call to call (nothing in a fold awaits). */
+let foldUnits = new Uint16Array(4096);
+/** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
+const CHUNK = 8192;
+
 /** Folds a whole text (see the module comment). */
 export function foldText(text: string): string {
-  let out = '';
+  // Into units, made a string at the end: half the CPU of a string grown a character at a time.
+  const han = table();
+  let units = growArray(foldUnits, text.length + 16, 0);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      out += code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : text[i];
-      continue;
+    if (code < 0x80) units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
+    else if (code >= TABLE_START && code < TABLE_END) units[n++] = han[code - TABLE_START] || code;
+    else {
+      const point = text.codePointAt(i)!;
+      if (point > 0xffff) i++;
+      const folded = foldCodePoint(point);
+      // Folding makes at most a few units of one (NFKC's longest expansions): room for the rest of the text and them.
+      if (n + folded.length + text.length - i + 16 > units.length) units = growArray(units, n + folded.length + text.length - i + 16, n);
+      for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
     }
-    const point = text.codePointAt(i)!;
-    if (point > 0xffff) i++;
-    out += foldCodePoint(point);
   }
+  foldUnits = units;
+  let out = '';
+  for (let start = 0; start < n; start += CHUNK)
+    out += String.fromCharCode.apply(null, units.subarray(start, Math.min(n, start + CHUNK)) as unknown as number[]);
   return out;
 }
 
@@ -229,36 +247,36 @@ export function isJoiner(point: number): boolean {
  * count-tokens.ts runs the same steps over units, in the same order: change both together.
  */
 export function tokenizeFolded(text: string, emit: (token: string) => void): void {
-  let recent: string[] = []; // the current CJK run's last RUN_GRAM - 1 characters
+  // Where the current CJK run's last RUN_GRAM - 1 characters start: adjacent, so a gram is one slice of `text`.
+  const recent: number[] = [];
   let previousWord = ''; // the Latin word just before, with only a joiner (see `joiner`) between
   let joiner = ''; // what separates previousWord from here: '' (nothing yet), ' ', '-' or '.'
   let previousPair = ''; // the pair of Latin words that previousWord ends, if it ends one
-  let wordJustEnded = ''; // the Latin word that ends right here, with nothing between
+  let wordJustEnded = -1; // where the Latin word that ends right here, with nothing between, starts
   // The run's last grams, cut short by its end (its pair is a token already).
-  const endRun = () => {
-    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(recent.slice(k).join(''));
-    recent = [];
+  const endRun = (end: number) => {
+    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(text.slice(recent[k]!, end));
+    recent.length = 0;
   };
   let i = 0;
   while (i < text.length) {
     const point = text.codePointAt(i)!;
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
-      const char = text.slice(i, i + width);
-      if (recent.length > 0) emit(pairToken(recent[recent.length - 1]!, char));
-      else if (wordJustEnded) emit(wordJustEnded + char);
+      if (recent.length > 0) emit(pairAt(text, recent[recent.length - 1]!, i, i + width));
+      else if (wordJustEnded >= 0) emit(text.slice(wordJustEnded, i + width));
       if (recent.length === RUN_GRAM - 1) {
-        emit(recent.join('') + char);
+        emit(text.slice(recent[0]!, i + width));
         recent.shift();
       }
-      recent.push(char);
+      recent.push(i);
       previousWord = '';
-      wordJustEnded = '';
+      wordJustEnded = -1;
       i += width;
       continue;
     }
-    const lastCjk = recent[recent.length - 1];
-    endRun();
+    const lastCjk = recent.length > 0 ? recent[recent.length - 1]! : -1;
+    endRun(i);
     if (isWordChar(point)) {
       let end = i + width;
       while (end < text.length) {
@@ -269,7 +287,7 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       const word = text.slice(i, end);
       if (word.length <= MAX_WORD_LENGTH) {
         emit(word);
-        if (lastCjk) emit(lastCjk + word);
+        if (lastCjk >= 0) emit(text.slice(lastCjk, end));
         let pair = '';
         if (previousWord && joiner) {
           pair = previousWord + joiner + word;
@@ -278,10 +296,10 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
         }
         previousWord = word;
         previousPair = pair;
-        wordJustEnded = word;
+        wordJustEnded = i;
       } else {
         previousWord = '';
-        wordJustEnded = '';
+        wordJustEnded = -1;
       }
       joiner = '';
       i = end;
@@ -293,10 +311,17 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
       else if (isJoiner(point) && joiner === '' && i + 1 < text.length && isWordChar(text.codePointAt(i + 1)!)) joiner = text[i]!;
       else previousWord = '';
     }
-    wordJustEnded = '';
+    wordJustEnded = -1;
     i += width;
   }
-  endRun();
+  endRun(text.length);
+}
+
+/** pairToken of the characters of `text` from `first` to `second` and from `second` to `end`. */
+function pairAt(text: string, first: number, second: number, end: number): string {
+  // Of two lone units, made at once: one string, not a string of each character and two joined.
+  if (second - first === 1 && end - second === 1) return String.fromCharCode(text.charCodeAt(first), PAIR_MARK_UNIT, text.charCodeAt(second));
+  return pairToken(text.slice(first, second), text.slice(second, end));
 }
 
 /** Tokens of raw text (folds first). */

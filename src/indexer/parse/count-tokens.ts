@@ -6,29 +6,18 @@
  * for ~450 distinct tokens, nearly all of them pairs of Chinese characters. Made the plain way (a
  * string per occurrence, counted in a Map of strings) that took ~150 µs a post. Here the text is
  * folded into a buffer of UTF-16 units, a CJK token of the Basic Multilingual Plane (a lone character, a
- * pair, a gram of three or four) is counted under its units as a number of up to 64 bits, and only the
- * other tokens (words, joins, rarer characters) as strings. The distinct tokens become one string, at
- * the end.
+ * pair, a gram of three or four) is counted under its units as a number of up to 64 bits, and the
+ * other tokens (words, joins, rarer characters, context tokens) under their units, hashed where they lie:
+ * no string is made for any of them. The distinct tokens become one string, at the end.
  *
  * The tokens come out in the order they first occur, the same order as counting them the plain way:
  * test/unit/count-tokens.test.ts holds the two to the same result. The post's context tokens
  * (search-contexts.ts: what makes runs of five characters or more exact) come last, without the title bit.
  */
-import { contextTokens } from '../../shared/search-contexts.ts';
+import { CONTEXT_MARK, contextTokenRanges } from '../../shared/search-contexts.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { MAX_OCCURRENCES, PAIR_MARK, TITLE_BIT } from '../../shared/search-format.ts';
-import {
-  foldCodePoint,
-  HAN_TABLE_RANGE,
-  hanFoldTable,
-  isCjk,
-  isJoiner,
-  isSpace,
-  isWordChar,
-  MAX_WORD_LENGTH,
-  pairToken,
-  RUN_GRAM,
-} from '../../shared/search-text.ts';
+import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
 const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
@@ -50,7 +39,7 @@ export function searchTokenList(search: SearchTokens): string[] {
 
 /** `scratch`: the caller's buffers, reused from post to post (see TokenScratch). */
 export function countSearchTokens(title: string, text: string, scratch: TokenScratch): SearchTokens {
-  const counter = new TokenCounter(scratch);
+  const counter = new TokenCounter(scratch, title.length + text.length);
   counter.count(title, true);
   counter.count(text, false);
   counter.countContexts();
@@ -64,6 +53,13 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SPREAD = 0x9e3779b1;
 /** Mixes a key's high half into its low one before the spread (another odd constant). */
 const MIX = 0x85ebca6b;
+/** Steps a string token's hash over each of its units (FNV's 32-bit prime). */
+const UNIT_STEP = 0x01000193;
+const CONTEXT_MARK_UNIT = CONTEXT_MARK.charCodeAt(0);
+/** A slot of the number table: its stamp, the token's `low` and `high`, and its entry. */
+const NUMBER_SLOT = 4;
+/** A slot of the string table: its stamp, the token's hash, and its entry. */
+const STRING_SLOT = 3;
 
 /**
  * The buffers counts reuse from post to post, so that counting a post allocates little but its result.
@@ -75,21 +71,30 @@ export class TokenScratch {
   units = new Uint16Array(4096);
   /** The tokens joined by line breaks, as units (see result). */
   joinedUnits = new Uint16Array(4096);
-  /** A numbered token's units: `low` holds the first two (first << 16 | second), `high` the third and fourth. */
-  slotLows = new Uint32Array(1024);
-  slotHighs = new Uint32Array(1024);
-  slotEntries = new Int32Array(1024);
-  slotStamps = new Uint32Array(1024);
-  /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
-  slotShift = 22;
-  /** The count whose slots are live: a new stamp empties the table without touching it. */
+  /**
+   * The numbered tokens' table (see addNumber), NUMBER_SLOT numbers a slot side by side: a probe reads
+   * one cache line, not one in each of four arrays. A count uses only its first slots, as many as its
+   * text needs (see TokenCounter), so that a small post's probes stay in a small part of memory.
+   */
+  numberSlots = new Uint32Array(1024 * NUMBER_SLOT);
+  /** The string tokens' table (see addKey), STRING_SLOT numbers a slot. */
+  stringSlots = new Uint32Array(1024 * STRING_SLOT);
+  /** Where a table grows into: the old one is placed again there, and the two swap. */
+  spareNumberSlots = new Uint32Array(0);
+  spareStringSlots = new Uint32Array(0);
+  /** The count whose slots are live: a new stamp empties both tables without touching them. */
   stamp = 0;
   /** The numbered tokens of the count under way, in the order they first occur (see addNumber). */
   numberedLows = new Uint32Array(1024);
   numberedHighs = new Uint32Array(1024);
+  /** The string token being looked up, as units (see addKey). */
+  key = new Uint16Array(256);
+  /** The count's distinct string tokens, their units one after another: token k is pool[poolStarts[k] to poolStarts[k + 1]]. */
+  pool = new Uint16Array(8192);
+  poolStarts = new Int32Array(256);
   /**
    * The count's distinct tokens in the order they first occur: the index of a numbered one, or -1 - the
-   * index of a string one (in `strings`).
+   * index of a string one.
    */
   entryTokens = new Int32Array(1024);
   /** Per entry: occurrences × 2, plus the title bit. */
@@ -100,9 +105,17 @@ export class TokenScratch {
 
 class TokenCounter {
   private entries = 0;
-  private readonly strings: string[] = [];
-  private readonly byString = new Map<string, number>();
+  /** Distinct string tokens so far, and the units they take in the pool. */
+  private strings = 0;
+  private poolLength = 0;
+  /** Units of the string token being looked up (in scratch.key). */
+  private keyLength = 0;
   private numbered = 0;
+  /** Each table's slots in this count, and 32 − log2 of them: a slot is the top bits of a hash. */
+  private numberSlotCount: number;
+  private numberShift: number;
+  private stringSlotCount: number;
+  private stringShift: number;
   /** TITLE_BIT while counting the title, else 0. */
   private titleBit = 0;
   /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
@@ -111,13 +124,26 @@ class TokenCounter {
   /** Code points in runPointBuffer so far. */
   private points = 0;
 
-  constructor(private readonly scratch: TokenScratch) {
-    // A new stamp empties the number table without touching it.
+  /** `textLength`: the title's and the text's, in units; a post holds ~1.25 distinct tokens per unit. */
+  constructor(
+    private readonly scratch: TokenScratch,
+    textLength: number,
+  ) {
+    // A new stamp empties the tables without touching them.
     scratch.stamp = (scratch.stamp + 1) >>> 0;
     if (scratch.stamp === 0) {
-      scratch.slotStamps.fill(0);
+      for (const slots of [scratch.numberSlots, scratch.stringSlots, scratch.spareNumberSlots, scratch.spareStringSlots]) slots.fill(0);
       scratch.stamp = 1;
     }
+    // Room for about as many numbered tokens as units at half load, fewer string ones; grown if short.
+    const numberBits = Math.max(10, Math.ceil(Math.log2(textLength * 2)));
+    const stringBits = Math.max(8, Math.ceil(Math.log2(textLength)));
+    this.numberSlotCount = 2 ** numberBits;
+    this.numberShift = 32 - numberBits;
+    this.stringSlotCount = 2 ** stringBits;
+    this.stringShift = 32 - stringBits;
+    scratch.numberSlots = growArray(scratch.numberSlots, this.numberSlotCount * NUMBER_SLOT, 0);
+    scratch.stringSlots = growArray(scratch.stringSlots, this.stringSlotCount * STRING_SLOT, 0);
   }
 
   count(text: string, inTitle: boolean): void {
@@ -130,7 +156,16 @@ class TokenCounter {
   /** The markers and context grams of the texts counted so far (see search-contexts.ts). */
   countContexts(): void {
     this.titleBit = 0;
-    contextTokens(this.scratch.runPointBuffer.subarray(0, this.points), (token) => this.addString(token));
+    const points = this.scratch.runPointBuffer.subarray(0, this.points);
+    contextTokenRanges(points, (start, end, next) => {
+      this.keyLength = 0;
+      for (let at = start; at < end; at++) this.keyPoint(points[at]!);
+      if (next >= 0) {
+        this.keyPoint(next);
+        this.keyUnit(CONTEXT_MARK_UNIT);
+      }
+      this.addKey();
+    });
   }
 
   /** runPoints of the text just folded, appended (with the -1 that ends it). */
@@ -151,18 +186,17 @@ class TokenCounter {
 
   result(): SearchTokens {
     // The tokens joined, written as units and made a string at once: no string per token.
-    let length = this.numbered * 5;
-    for (const token of this.strings) length += token.length + 1;
+    const length = this.numbered * 5 + this.poolLength + this.strings;
     const scratch = this.scratch;
     scratch.joinedUnits = growArray(scratch.joinedUnits, length, 0);
-    const { joinedUnits, entryTokens, entryValues, numberedLows, numberedHighs } = scratch;
+    const { joinedUnits, entryTokens, entryValues, numberedLows, numberedHighs, pool, poolStarts } = scratch;
     let at = 0;
     for (let n = 0; n < this.entries; n++) {
       if (at > 0) joinedUnits[at++] = 0x0a;
       const entry = entryTokens[n]!;
       if (entry < 0) {
-        const token = this.strings[-1 - entry]!;
-        for (let k = 0; k < token.length; k++) joinedUnits[at++] = token.charCodeAt(k);
+        const end = poolStarts[-entry]!;
+        for (let k = poolStarts[-1 - entry]!; k < end; k++) joinedUnits[at++] = pool[k]!;
         continue;
       }
       const low = numberedLows[entry]!;
@@ -220,7 +254,10 @@ class TokenCounter {
     let previousWordStart = -1; // the Latin word just before, with only a joiner between: [start, end)
     let previousWordEnd = -1;
     let joiner = 0; // what separates it from here: 0 (nothing yet), or the joiner's code (space: 0x20)
-    let previousPair = ''; // the pair of Latin words that the word just before ends, if it ends one
+    // The pair of Latin words that the word just before ends, if it ends one: its first word and joiner.
+    let pairStart = -1;
+    let pairEnd = -1;
+    let pairJoiner = 0;
     let endedStart = -1; // the Latin word that ends right here, with nothing between
     let endedEnd = -1;
     let i = 0;
@@ -229,7 +266,12 @@ class TokenCounter {
       const width = point > 0xffff ? 2 : 1;
       if (isCjk(point)) {
         if (held > 0) this.addPair(recent[held - 1]!, point);
-        else if (endedStart >= 0) this.addString(unitRangeToString(units, endedStart, endedEnd) + String.fromCodePoint(point));
+        else if (endedStart >= 0) {
+          this.keyLength = 0;
+          this.keyUnits(endedStart, endedEnd);
+          this.keyPoint(point);
+          this.addKey();
+        }
         if (held === RUN_GRAM - 1) {
           this.addGram(recent[0]!, recent[1]!, recent[2]!, point);
           recent[0] = recent[1]!;
@@ -253,16 +295,36 @@ class TokenCounter {
           wordEnd += next > 0xffff ? 2 : 1;
         }
         if (wordEnd - i <= MAX_WORD_LENGTH) {
-          const word = unitRangeToString(units, i, wordEnd);
-          this.addString(word);
-          if (lastCjk >= 0) this.addString(String.fromCodePoint(lastCjk) + word);
-          let pair = '';
-          if (previousWordStart >= 0 && joiner !== 0) {
-            pair = `${unitRangeToString(units, previousWordStart, previousWordEnd)}${String.fromCharCode(joiner)}${word}`;
-            this.addString(pair);
-            if (previousPair) this.addString(`${previousPair}${String.fromCharCode(joiner)}${word}`);
+          this.keyLength = 0;
+          this.keyUnits(i, wordEnd);
+          this.addKey();
+          if (lastCjk >= 0) {
+            this.keyLength = 0;
+            this.keyPoint(lastCjk);
+            this.keyUnits(i, wordEnd);
+            this.addKey();
           }
-          previousPair = pair;
+          let newPairStart = -1;
+          if (previousWordStart >= 0 && joiner !== 0) {
+            this.keyLength = 0;
+            this.keyUnits(previousWordStart, previousWordEnd);
+            this.keyUnit(joiner);
+            this.keyUnits(i, wordEnd);
+            this.addKey();
+            if (pairStart >= 0) {
+              this.keyLength = 0;
+              this.keyUnits(pairStart, pairEnd);
+              this.keyUnit(pairJoiner);
+              this.keyUnits(previousWordStart, previousWordEnd);
+              this.keyUnit(joiner);
+              this.keyUnits(i, wordEnd);
+              this.addKey();
+            }
+            newPairStart = previousWordStart;
+            pairEnd = previousWordEnd;
+            pairJoiner = joiner;
+          }
+          pairStart = newPairStart;
           previousWordStart = endedStart = i;
           previousWordEnd = endedEnd = wordEnd;
         } else {
@@ -293,19 +355,34 @@ class TokenCounter {
   }
 
   private addPair(first: number, second: number): void {
-    if (first > 0xffff || second > 0xffff) this.addString(pairToken(String.fromCodePoint(first), String.fromCodePoint(second)));
-    else this.addNumber(((first << 16) | second) >>> 0, 0);
+    if (first > 0xffff || second > 0xffff) {
+      // pairToken's units
+      this.keyLength = 0;
+      this.keyPoint(first);
+      this.keyUnit(PAIR_MARK_UNIT);
+      this.keyPoint(second);
+      this.addKey();
+    } else this.addNumber(((first << 16) | second) >>> 0, 0);
   }
 
   private addPoint(point: number): void {
-    if (point > 0xffff) this.addString(String.fromCodePoint(point));
-    else this.addNumber(point, 0);
+    if (point > 0xffff) {
+      this.keyLength = 0;
+      this.keyPoint(point);
+      this.addKey();
+    } else this.addNumber(point, 0);
   }
 
   /** A gram of four CJK code points, or of three (`d` 0). */
   private addGram(a: number, b: number, c: number, d: number): void {
-    if ((a | b | c | d) > 0xffff) this.addString(d === 0 ? String.fromCodePoint(a, b, c) : String.fromCodePoint(a, b, c, d));
-    else this.addNumber(((a << 16) | b) >>> 0, ((c << 16) | d) >>> 0);
+    if ((a | b | c | d) > 0xffff) {
+      this.keyLength = 0;
+      this.keyPoint(a);
+      this.keyPoint(b);
+      this.keyPoint(c);
+      if (d !== 0) this.keyPoint(d);
+      this.addKey();
+    } else this.addNumber(((a << 16) | b) >>> 0, ((c << 16) | d) >>> 0);
   }
 
   /**
@@ -315,21 +392,21 @@ class TokenCounter {
    */
   private addNumber(low: number, high: number): void {
     const scratch = this.scratch;
-    if ((this.numbered + 1) * 2 > scratch.slotLows.length) this.growTable();
-    const { slotLows, slotHighs, slotStamps, slotEntries, stamp } = scratch;
-    const mask = slotLows.length - 1;
-    let slot = Math.imul(low ^ Math.imul(high, MIX), SPREAD) >>> scratch.slotShift;
-    while (slotStamps[slot] === stamp) {
-      if (slotLows[slot] === low && slotHighs[slot] === high) {
-        this.bump(slotEntries[slot]!);
+    if ((this.numbered + 1) * 2 > this.numberSlotCount) this.growNumberTable();
+    const { numberSlots: slots, stamp } = scratch;
+    const mask = this.numberSlotCount * NUMBER_SLOT - NUMBER_SLOT;
+    let at = (Math.imul(low ^ Math.imul(high, MIX), SPREAD) >>> this.numberShift) * NUMBER_SLOT;
+    while (slots[at] === stamp) {
+      if (slots[at + 1] === low && slots[at + 2] === high) {
+        this.bump(slots[at + 3]!);
         return;
       }
-      slot = (slot + 1) & mask;
+      at = (at + NUMBER_SLOT) & mask;
     }
-    slotStamps[slot] = stamp;
-    slotLows[slot] = low;
-    slotHighs[slot] = high;
-    slotEntries[slot] = this.entries;
+    slots[at] = stamp;
+    slots[at + 1] = low;
+    slots[at + 2] = high;
+    slots[at + 3] = this.entries;
     if (this.numbered === scratch.numberedLows.length) {
       scratch.numberedLows = growArray(scratch.numberedLows, this.numbered + 1);
       scratch.numberedHighs = growArray(scratch.numberedHighs, this.numbered + 1);
@@ -339,14 +416,75 @@ class TokenCounter {
     this.addEntry(this.numbered++);
   }
 
-  private addString(token: string): void {
-    const entry = this.byString.get(token);
-    if (entry !== undefined) this.bump(entry);
-    else {
-      this.byString.set(token, this.entries);
-      this.addEntry(-1 - this.strings.length);
-      this.strings.push(token);
+  /** Appends one unit to the key. */
+  private keyUnit(unit: number): void {
+    if (this.keyLength === this.scratch.key.length) this.scratch.key = growArray(this.scratch.key, this.keyLength + 1);
+    this.scratch.key[this.keyLength++] = unit;
+  }
+
+  /** Appends a code point's units to the key. */
+  private keyPoint(point: number): void {
+    if (point > 0xffff) {
+      this.keyUnit(0xd800 + ((point - 0x10000) >> 10));
+      this.keyUnit(0xdc00 + ((point - 0x10000) & 0x3ff));
+    } else this.keyUnit(point);
+  }
+
+  /** Appends folded units `start` to `end` to the key. */
+  private keyUnits(start: number, end: number): void {
+    const scratch = this.scratch;
+    if (this.keyLength + end - start > scratch.key.length) scratch.key = growArray(scratch.key, this.keyLength + end - start);
+    const { key, units } = scratch;
+    let n = this.keyLength;
+    for (let k = start; k < end; k++) key[n++] = units[k]!;
+    this.keyLength = n;
+  }
+
+  /**
+   * Counts the token whose units are the key: looked up by the units themselves, in an open-addressed
+   * table of their hashes, so that no string is made for it (a string and a Map<string> cost ~2× more).
+   */
+  private addKey(): void {
+    const scratch = this.scratch;
+    if ((this.strings + 1) * 2 > this.stringSlotCount) this.growStringTable();
+    const { key, stringSlots: slots, stamp, pool, poolStarts, entryTokens } = scratch;
+    const length = this.keyLength;
+    let hash = length;
+    for (let k = 0; k < length; k++) hash = Math.imul(hash ^ key[k]!, UNIT_STEP);
+    hash = Math.imul(hash ^ (hash >>> 15), SPREAD) >>> 0;
+    const slotCount = this.stringSlotCount;
+    let slot = hash >>> this.stringShift;
+    for (; slots[slot * STRING_SLOT] === stamp; slot = (slot + 1) & (slotCount - 1)) {
+      if (slots[slot * STRING_SLOT + 1] !== hash) continue;
+      const entry = slots[slot * STRING_SLOT + 2]!;
+      const token = -1 - entryTokens[entry]!;
+      const start = poolStarts[token]!;
+      if (poolStarts[token + 1]! - start !== length) continue;
+      let k = 0;
+      while (k < length && pool[start + k] === key[k]) k++;
+      if (k === length) {
+        this.bump(entry);
+        return;
+      }
     }
+    slots[slot * STRING_SLOT] = stamp;
+    slots[slot * STRING_SLOT + 1] = hash;
+    slots[slot * STRING_SLOT + 2] = this.entries;
+    this.addString(length);
+  }
+
+  /** The key, a string token not seen before: into the pool, and a new entry. */
+  private addString(length: number): void {
+    const scratch = this.scratch;
+    const start = this.poolLength;
+    if (start + length > scratch.pool.length) scratch.pool = growArray(scratch.pool, start + length, start);
+    if (this.strings + 2 > scratch.poolStarts.length) scratch.poolStarts = growArray(scratch.poolStarts, this.strings + 2, this.strings + 1);
+    const { pool, key, poolStarts } = scratch;
+    for (let k = 0; k < length; k++) pool[start + k] = key[k]!;
+    this.poolLength = start + length;
+    poolStarts[this.strings] = start;
+    poolStarts[this.strings + 1] = this.poolLength;
+    this.addEntry(-1 - this.strings++);
   }
 
   private addEntry(token: number): void {
@@ -364,26 +502,42 @@ class TokenCounter {
     entryValues[entry] = (entryValues[entry]! | this.titleBit) + 2;
   }
 
-  /** Twice the slots, the live ones placed again. */
-  private growTable(): void {
+  /** Twice the slots, the live ones placed again (in the spare table, cleared first: it may hold this count's). */
+  private growNumberTable(): void {
     const scratch = this.scratch;
-    const { slotLows: oldLows, slotHighs: oldHighs, slotEntries: oldEntries, slotStamps: oldStamps, stamp } = scratch;
-    const size = oldLows.length * 2;
-    const slotLows = (scratch.slotLows = new Uint32Array(size));
-    const slotHighs = (scratch.slotHighs = new Uint32Array(size));
-    const slotEntries = (scratch.slotEntries = new Int32Array(size));
-    const slotStamps = (scratch.slotStamps = new Uint32Array(size));
-    const slotShift = --scratch.slotShift;
-    const mask = size - 1;
-    for (let old = 0; old < oldLows.length; old++) {
-      if (oldStamps[old] !== stamp) continue;
-      let slot = Math.imul(oldLows[old]! ^ Math.imul(oldHighs[old]!, MIX), SPREAD) >>> slotShift;
-      while (slotStamps[slot] === stamp) slot = (slot + 1) & mask;
-      slotStamps[slot] = stamp;
-      slotLows[slot] = oldLows[old]!;
-      slotHighs[slot] = oldHighs[old]!;
-      slotEntries[slot] = oldEntries[old]!;
+    const { numberSlots: old, stamp } = scratch;
+    const oldLength = this.numberSlotCount * NUMBER_SLOT;
+    const shift = --this.numberShift;
+    this.numberSlotCount *= 2;
+    const slots = growArray(scratch.spareNumberSlots, oldLength * 2, 0).fill(0, 0, oldLength * 2);
+    const mask = oldLength * 2 - NUMBER_SLOT;
+    for (let from = 0; from < oldLength; from += NUMBER_SLOT) {
+      if (old[from] !== stamp) continue;
+      let at = (Math.imul(old[from + 1]! ^ Math.imul(old[from + 2]!, MIX), SPREAD) >>> shift) * NUMBER_SLOT;
+      while (slots[at] === stamp) at = (at + NUMBER_SLOT) & mask;
+      for (let k = 0; k < NUMBER_SLOT; k++) slots[at + k] = old[from + k]!;
     }
+    scratch.numberSlots = slots;
+    scratch.spareNumberSlots = old;
+  }
+
+  /** Twice the slots, the live ones placed again by their kept hashes (as growNumberTable). */
+  private growStringTable(): void {
+    const scratch = this.scratch;
+    const { stringSlots: old, stamp } = scratch;
+    const oldLength = this.stringSlotCount * STRING_SLOT;
+    const shift = --this.stringShift;
+    this.stringSlotCount *= 2;
+    const slots = growArray(scratch.spareStringSlots, oldLength * 2, 0).fill(0, 0, oldLength * 2);
+    const slotCount = this.stringSlotCount;
+    for (let from = 0; from < oldLength; from += STRING_SLOT) {
+      if (old[from] !== stamp) continue;
+      let slot = old[from + 1]! >>> shift;
+      while (slots[slot * STRING_SLOT] === stamp) slot = (slot + 1) & (slotCount - 1);
+      for (let k = 0; k < STRING_SLOT; k++) slots[slot * STRING_SLOT + k] = old[from + k]!;
+    }
+    scratch.stringSlots = slots;
+    scratch.spareStringSlots = old;
   }
 }
 

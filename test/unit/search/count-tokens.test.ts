@@ -129,4 +129,13 @@ describe('countSearchTokens', () => {
     expectSameCount('長文', long);
     expectSameCount('短文', '之後的短文');
   });
+
+  it('agrees on long texts of many distinct short words (the string table grows) and on the short text after them', () => {
+    const next = random(11);
+    const letter = () => String.fromCharCode(0x61 + Math.floor(next() * 26));
+    let long = '';
+    for (let n = 0; n < 20_000; n++) long += `${letter()}${letter()}${next() < 0.2 ? '-' : ' '}`;
+    expectSameCount('long words', long);
+    expectSameCount('short', 'after the long text');
+  });
 });

@@ -39,6 +39,14 @@ describe('folding', () => {
     expect(foldText('\uF9A8')).toBe('令');
   });
 
+  it('folds a long text of expansions, astral characters and lone surrogates as it folds each character', () => {
+    // U+FDFA folds to 18 characters and ㎏ to 2: the folded text is far longer than the text.
+    const pieces = ['\uFDFA', '㎏', '𠮷', '\ud800', '\udc00', '臺', 'Ａ', 'x'];
+    const text = Array.from({ length: 20_000 }, (_, n) => pieces[(n * 7) % pieces.length]).join('');
+    expect(foldText(text)).toBe([...text].map((char) => foldText(char)).join(''));
+    expect(foldText(text).length).toBeGreaterThan(text.length * 2);
+  });
+
   it('maps every folded character back to where it came from', () => {
     const text = 'Ａ臺灣 x';
     const { folded, origins } = foldWithOrigins(text);
