@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
+import type { ExtrasFilesState } from './extras-files.ts';
 
 const STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
@@ -38,14 +39,24 @@ export interface ExtrasState {
   further: number[][];
   /** What each post excluding any left out of its further reading: [row, …ids]. */
   excluded: [number, ...string[]][];
+  /** How the extras files were left (see extras-files.ts): absent, every file is made again. */
+  files?: ExtrasFilesState;
 }
+
+/** The state as its file holds it: the buffers in base64. */
+type SavedState = Omit<ExtrasState, 'stories' | 'files'> & {
+  version: number;
+  stories: string;
+  files?: Omit<ExtrasFilesState, 'refs'> & { refs: string };
+};
 
 /** The last build's state, or undefined when there is none or it cannot be read. */
 export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | undefined> {
   try {
-    const raw = JSON.parse(await readFile(join(cacheDir, STATE_FILE), 'utf8')) as Omit<ExtrasState, 'stories'> & { version: number; stories: string };
+    const raw = JSON.parse(await readFile(join(cacheDir, STATE_FILE), 'utf8')) as SavedState;
     if (raw.version !== STATE_VERSION) return undefined;
-    return { ...raw, stories: Buffer.from(raw.stories, 'base64') };
+    const { files, ...rest } = raw;
+    return { ...rest, stories: Buffer.from(raw.stories, 'base64'), ...(files ? { files: { ...files, refs: Buffer.from(files.refs, 'base64') } } : {}) };
   } catch {
     return undefined;
   }
@@ -53,7 +64,14 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
 
 export async function saveExtrasState(cacheDir: string, state: ExtrasState): Promise<void> {
   const path = join(cacheDir, STATE_FILE);
-  await writeFile(`${path}.partial`, JSON.stringify({ version: STATE_VERSION, ...state, stories: state.stories.toString('base64') }));
+  const { files, ...rest } = state;
+  const saved: SavedState = {
+    version: STATE_VERSION,
+    ...rest,
+    stories: state.stories.toString('base64'),
+    ...(files ? { files: { ...files, refs: files.refs.toString('base64') } } : {}),
+  };
+  await writeFile(`${path}.partial`, JSON.stringify(saved));
   await rename(`${path}.partial`, path);
 }
 
