@@ -49,7 +49,7 @@ import { keptFurtherReading, type ExclusionChange } from '../plan/further-readin
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
-import { loadStoryTable, saveStoryTable } from './story-table-cache.ts';
+import { fillPrints, loadStoryTable, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -172,26 +172,32 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const tableKeys: (string | undefined)[] = [];
   const savedRowUsed = new Uint8Array(saved?.count ?? 0);
   const addedTerms: Uint32Array[] = [];
+  // Each row's print: a saved row (its columns copied in runs by fillPrints) or a print read here.
+  const sources: PrintSource[] = [];
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const key = prints?.keys[row];
     const savedRow = key === undefined ? undefined : saved?.rowsOf.get(key)?.find((at) => !savedRowUsed[at]);
-    let print: StoryPrint;
+    let lead: string;
     if (savedRow !== undefined) {
       savedRowUsed[savedRow] = 1;
-      print = saved!.printOf(savedRow);
+      sources.push(savedRow);
+      lead = saved!.leadOf(savedRow);
       tableKeys.push(key);
     } else {
       const made = await printOfRow(row);
-      print = made.print;
+      sources.push(made.print);
+      lead = made.print.lead;
       tableKeys.push(made.stored ? key : undefined);
-      addedTerms.push(print.terms.hashes);
+      addedTerms.push(made.print.terms.hashes);
     }
-    table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, print);
-    leads.push(print.lead);
+    table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, NO_PRINT);
+    leads.push(lead);
     links[row] = postOf(id)?.links ?? 0;
-    readingDigest.update(`${rows.titles[row]}\0${print.lead}\0${links[row]}\n`);
+    readingDigest.update(`${rows.titles[row]}\0${lead}\0${links[row]}\n`);
   }
+  fillPrints(table, saved, sources);
+  sources.length = 0;
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
     const stored = await storeLine(row);
