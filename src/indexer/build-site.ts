@@ -15,6 +15,7 @@ import { isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
+import { collectGarbage } from './collect-garbage.ts';
 import { toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
@@ -88,6 +89,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     let extras: IngestReport['extras'];
     const writeExtrasBeside = async () => {
       extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store } });
+      if (!small) collectGarbage();
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
     const reopenCache = async () => {

@@ -18,18 +18,15 @@ import {
   extrasBucketCount,
   GROUPS_FILE,
   INDEX_FORMAT_VERSION,
-  postBucket,
   postBucketFile,
   shardFile,
   type MetaShard,
   type RowGroups,
-  type ExtrasBucket,
   type Manifest,
   type PostBucket,
-  type PostExtras,
-  type StoryRef,
 } from '../../shared/types.ts';
-import { readDataFileSync, readDataText, writeDataFile, type DataCompression } from './data-file.ts';
+import { readDataText } from './data-file.ts';
+import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged, type Rows } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -49,10 +46,10 @@ import {
 } from './extras-state.ts';
 import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
-import { MAX_SAME_STORY, parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
-import { loadStoryTable, saveStoryTable } from './story-table-cache.ts';
+import { fillPrints, loadStoryTable, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -67,7 +64,7 @@ import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
-export const EXTRAS_FOLDER = 'extras';
+export { EXTRAS_FOLDER } from './extras-files.ts';
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
 export interface StoryPrints {
@@ -95,16 +92,9 @@ export interface WrittenStoryExtras {
   redone?: { sameStory: 'all' | 'changed' | 'none'; furtherReading: 'all' | 'none' };
   written: number;
   unchanged: number;
+  /** Extras files made and compared with what was there (the others' entries had not changed). */
+  filesMade?: number;
   seconds: number;
-}
-
-/** The posts as the metadata shards list them, by row: what an extras entry names of a post. */
-interface Rows {
-  ids: string[];
-  titles: string[];
-  dates: string[];
-  tags: string[][];
-  rowOf: Map<string, number>;
 }
 
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
@@ -178,30 +168,42 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const leads: string[] = [];
   const links = new Uint32Array(count);
   const readingDigest = createHash('sha1');
+  let readingText = '';
   // Each row's store key when its print is the store's (what the saved table reuses), and the rows not copied.
   const tableKeys: (string | undefined)[] = [];
   const savedRowUsed = new Uint8Array(saved?.count ?? 0);
   const addedTerms: Uint32Array[] = [];
+  // Each row's print: a saved row (its columns copied in runs by fillPrints) or a print read here.
+  const sources: PrintSource[] = [];
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const key = prints?.keys[row];
     const savedRow = key === undefined ? undefined : saved?.rowsOf.get(key)?.find((at) => !savedRowUsed[at]);
-    let print: StoryPrint;
+    let lead: string;
     if (savedRow !== undefined) {
       savedRowUsed[savedRow] = 1;
-      print = saved!.printOf(savedRow);
+      sources.push(savedRow);
+      lead = saved!.leadOf(savedRow);
       tableKeys.push(key);
     } else {
       const made = await printOfRow(row);
-      print = made.print;
+      sources.push(made.print);
+      lead = made.print.lead;
       tableKeys.push(made.stored ? key : undefined);
-      addedTerms.push(print.terms.hashes);
+      addedTerms.push(made.print.terms.hashes);
     }
-    table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, print);
-    leads.push(print.lead);
+    table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, NO_PRINT);
+    leads.push(lead);
     links[row] = postOf(id)?.links ?? 0;
-    readingDigest.update(`${rows.titles[row]}\0${print.lead}\0${links[row]}\n`);
+    readingText += `${rows.titles[row]}\0${lead}\0${links[row]}\n`;
+    // Fed 1,024 rows at a time: a call a row cost more in calls than in hashing (the digest is the same).
+    if (row % 1024 === 1023) {
+      readingDigest.update(readingText);
+      readingText = '';
+    }
   }
+  fillPrints(table, saved, sources);
+  sources.length = 0;
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
     const stored = await storeLine(row);
@@ -230,7 +232,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
-  const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
+  const digests = { ...storyDigests(table), reading: readingDigest.update(readingText).digest('base64') };
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
@@ -270,37 +272,11 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   leads.length = 0;
   clock.lap('extras: further reading');
 
-  // Each extras file's posts, in id order; its entries made, written and let go one file at a time.
-  const fileCount = extrasBucketCount(manifest.postBuckets);
-  const postsOfFile: string[][] = Array.from({ length: fileCount }, () => []);
-  const furtherById = new Map<string, readonly number[]>();
-  for (const [row, others] of further) furtherById.set(rows.ids[row]!, others);
-  for (const id of new Set([...found.keys(), ...furtherById.keys()])) postsOfFile[extrasFileNumber(id, manifest.postBuckets)]!.push(id);
-  const refOf = (id: string): StoryRef => {
-    const row = rows.rowOf.get(id)!;
-    return { id, title: rows.titles[row]!, date: rows.dates[row]!, tags: rows.tags[row]! };
-  };
   const compression = manifest.compression ?? 'none';
-  await mkdir(join(dataRoot, EXTRAS_FOLDER), { recursive: true });
-  let written = 0;
-  let unchanged = 0;
-  for (let n = 0; n < fileCount; n++) {
-    const file: ExtrasBucket = {};
-    for (const id of postsOfFile[n]!.sort()) {
-      const extras: PostExtras = {};
-      const others = found.get(id);
-      if (others) extras.sameStory = others.slice(0, MAX_SAME_STORY).map((other) => refOf(other.id));
-      const suggested = furtherById.get(id);
-      if (suggested) extras.furtherReading = suggested.map((other) => refOf(rows.ids[other]!));
-      file[id] = extras;
-    }
-    if (await writeIfChanged(dataRoot, `${EXTRAS_FOLDER}/${n}.json`, JSON.stringify(file), compression)) written++;
-    else unchanged++;
-  }
-  for (const name of await readdir(join(dataRoot, EXTRAS_FOLDER))) {
-    const number = /^(\d+)\.json$/.exec(name)?.[1];
-    if (number === undefined || Number(number) >= fileCount) await rm(join(dataRoot, EXTRAS_FOLDER, name), { force: true });
-  }
+  const files = await writeExtrasFiles(dataRoot, rows, { found, further }, last?.code === code ? last : undefined, {
+    postBuckets: manifest.postBuckets,
+    compression,
+  });
 
   const versionsOf = new Map<string, string[]>();
   for (const bucket of buckets.values()) for (const post of bucket.posts) if (post.versions) versionsOf.set(post.id, post.versions);
@@ -319,6 +295,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       byNames: byNamesByRow(pairs.byNames, rows.rowOf),
       further: furtherByRow(further),
       excluded,
+      files: files.state,
     });
   }
   clock.lap('extras: save state');
@@ -328,8 +305,9 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     printsMade,
     printsCopied: count - addedTerms.length,
     redone,
-    written,
-    unchanged,
+    written: files.written,
+    unchanged: files.unchanged,
+    filesMade: files.made,
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -360,11 +338,6 @@ function exclusionChanges(before: ExtrasState['excluded'], now: ExtrasState['exc
   return changes;
 }
 
-/** The number of a post's extras file (see extrasFile). */
-function extrasFileNumber(id: string, postBuckets: number): number {
-  return postBucket(id, extrasBucketCount(postBuckets));
-}
-
 /** Each post's row (counted from the oldest), title, date and tags, from the metadata shards as written. */
 async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> {
   const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
@@ -385,23 +358,6 @@ async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> 
     });
   }
   return rows;
-}
-
-/** Writes a data file unless it holds this JSON already; returns whether it wrote. */
-async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
-  // Read synchronously: 1,024 awaited reads cost more in promises than in reading.
-  if (readIfThere(join(dataRoot, path)) === json) return false;
-  await writeDataFile(dataRoot, path, json, compression);
-  return true;
-}
-
-/** A data file's text, or undefined when it cannot be read. */
-function readIfThere(file: string): string | undefined {
-  try {
-    return readDataFileSync(file).toString('utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */

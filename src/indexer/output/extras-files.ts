@@ -1,0 +1,229 @@
+/**
+ * Writes the extras files (`extras/<n>.json`, an ExtrasBucket each). Over the last build's files, left
+ * as it wrote them (same size and time), only the files holding a post whose entry may have changed are
+ * made: its lists, or the title, date or tags of a post it lists. Otherwise every file is made and
+ * compared with what is there. Either way a file is written only when its text changed.
+ */
+import { statSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extrasBucketCount, postBucket, type ExtrasBucket, type PostExtras, type StoryRef } from '../../shared/types.ts';
+import { MAX_SAME_STORY } from '../plan/same-story.ts';
+import type { SameStories } from '../plan/same-story-update.ts';
+import { readDataFileSync, writeDataFile, type DataCompression } from './data-file.ts';
+
+export const EXTRAS_FOLDER = 'extras';
+/** Bytes of a row's digest of what an entry lists of it (see refDigests). */
+const REF_DIGEST_BYTES = 8;
+
+/** The posts as the metadata shards list them, by row: what an extras entry names of a post. */
+export interface Rows {
+  ids: string[];
+  titles: string[];
+  dates: string[];
+  tags: string[][];
+  rowOf: Map<string, number>;
+}
+
+/** How a build left the extras files, kept in the extras' state for the next one. */
+export interface ExtrasFilesState {
+  /** The data folder written. */
+  dataRoot: string;
+  /** Each file's size and modification time (ms), as left; -1 for a file not there. */
+  files: [size: number, mtimeMs: number][];
+  /** Each row's digest of its title, date and tags (what an entry lists of it), REF_DIGEST_BYTES a row. */
+  refs: Buffer;
+}
+
+/** The entries: each post's other reports (by id), and its further reading (by row). */
+export interface ExtrasEntries {
+  found: SameStories;
+  further: ReadonlyMap<number, readonly number[]>;
+}
+
+/** The last build's entries, by its rows, and how it left the files. */
+export interface LastEntries {
+  ids: readonly string[];
+  found: [number, [number, number][]][];
+  further: number[][];
+  files?: ExtrasFilesState;
+}
+
+export interface WrittenExtrasFiles {
+  written: number;
+  unchanged: number;
+  /** Files made and compared with what was there (the others were known to be unchanged). */
+  made: number;
+  state: ExtrasFilesState;
+}
+
+export async function writeExtrasFiles(
+  dataRoot: string,
+  rows: Rows,
+  entries: ExtrasEntries,
+  last: LastEntries | undefined,
+  { postBuckets, compression }: { postBuckets: number; compression: DataCompression },
+): Promise<WrittenExtrasFiles> {
+  const fileCount = extrasBucketCount(postBuckets);
+  const fileOf = (id: string) => postBucket(id, fileCount);
+  const folder = join(dataRoot, EXTRAS_FOLDER);
+  await mkdir(folder, { recursive: true });
+  const pathOf = (n: number) => join(folder, `${n}.json`);
+  const stats = Array.from({ length: fileCount }, (_, n) => statOf(pathOf(n)));
+  const refs = refDigests(rows);
+  const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs, fileOf }) : undefined;
+
+  // Each file's posts, in id order; its entries made, written and let go one file at a time.
+  const postsOfFile = new Map<number, string[]>();
+  const add = (id: string) => {
+    const n = fileOf(id);
+    if (toMake && !toMake.has(n)) return;
+    const posts = postsOfFile.get(n);
+    if (posts) posts.push(id);
+    else postsOfFile.set(n, [id]);
+  };
+  const furtherById = new Map<string, readonly number[]>();
+  for (const [row, others] of entries.further) furtherById.set(rows.ids[row]!, others);
+  for (const id of new Set([...entries.found.keys(), ...furtherById.keys()])) add(id);
+  const refOf = (id: string): StoryRef => {
+    const row = rows.rowOf.get(id)!;
+    return { id, title: rows.titles[row]!, date: rows.dates[row]!, tags: rows.tags[row]! };
+  };
+  let written = 0;
+  let made = 0;
+  for (let n = 0; n < fileCount; n++) {
+    if (toMake && !toMake.has(n)) continue;
+    made++;
+    const file: ExtrasBucket = {};
+    for (const id of (postsOfFile.get(n) ?? []).sort()) {
+      const extras: PostExtras = {};
+      const others = entries.found.get(id);
+      if (others) extras.sameStory = others.slice(0, MAX_SAME_STORY).map((other) => refOf(other.id));
+      const suggested = furtherById.get(id);
+      if (suggested) extras.furtherReading = suggested.map((other) => refOf(rows.ids[other]!));
+      file[id] = extras;
+    }
+    if (await writeIfChanged(dataRoot, `${EXTRAS_FOLDER}/${n}.json`, JSON.stringify(file), compression)) {
+      written++;
+      stats[n] = statOf(pathOf(n));
+    }
+  }
+  for (const name of await readdir(folder)) {
+    const number = /^(\d+)\.json$/.exec(name)?.[1];
+    if (number === undefined || Number(number) >= fileCount) await rm(join(folder, name), { force: true });
+  }
+  return { written, unchanged: fileCount - written, made, state: { dataRoot, files: stats, refs } };
+}
+
+/**
+ * The files holding a post whose entry may differ from the last build's, or that are not as it left
+ * them; undefined (every file) when the last build wrote another folder or another number of files.
+ */
+function filesToMake(
+  rows: Rows,
+  entries: ExtrasEntries,
+  last: LastEntries & { files: ExtrasFilesState },
+  now: { dataRoot: string; stats: readonly [number, number][]; refs: Buffer; fileOf: (id: string) => number },
+): Set<number> | undefined {
+  const { files } = last;
+  if (files.dataRoot !== now.dataRoot || files.files.length !== now.stats.length || files.refs.length !== last.ids.length * REF_DIGEST_BYTES) return undefined;
+  const toMake = new Set<number>();
+  now.stats.forEach(([size, mtimeMs], n) => {
+    const [lastSize, lastMtimeMs] = files.files[n]!;
+    if (size < 0 || size !== lastSize || mtimeMs !== lastMtimeMs) toMake.add(n);
+  });
+  // The same rows in the same order (an edit): no map of the last build's rows is made.
+  let lastRowOf: Map<string, number> | undefined;
+  const rowBefore = (id: string, row: number) => (last.ids[row] === id ? row : (lastRowOf ??= new Map(last.ids.map((lastId, at) => [lastId, at]))).get(id));
+  // The posts whose title, date or tags an entry would list otherwise now (or that are new).
+  const changedRefs = new Set<string>();
+  for (let row = 0; row < rows.ids.length; row++) {
+    const before = rowBefore(rows.ids[row]!, row);
+    if (before === undefined || !sameDigest(files.refs, before, now.refs, row)) changedRefs.add(rows.ids[row]!);
+  }
+  const lastFound = new Map(last.found);
+  const lastFurther = new Map(last.further.map(([row, ...others]) => [row!, others]));
+  const listsChanged = (ids: readonly string[] | undefined) => ids !== undefined && ids.some((id) => changedRefs.has(id));
+  for (let row = 0; row < rows.ids.length; row++) {
+    const id = rows.ids[row]!;
+    const before = rowBefore(id, row);
+    const same = entries.found.get(id);
+    const further = entries.further.get(row);
+    const sameBefore = before === undefined ? undefined : lastFound.get(before);
+    const furtherBefore = before === undefined ? undefined : lastFurther.get(before);
+    if (same === undefined && further === undefined && sameBefore === undefined && furtherBefore === undefined) continue;
+    const sameIds = same?.slice(0, MAX_SAME_STORY).map((other) => other.id);
+    const furtherIds = further?.map((other) => rows.ids[other]!);
+    if (
+      !sameList(
+        sameIds,
+        sameBefore?.slice(0, MAX_SAME_STORY).map(([other]) => last.ids[other]!),
+      ) ||
+      !sameList(
+        furtherIds,
+        furtherBefore?.map((other) => last.ids[other]!),
+      ) ||
+      listsChanged(sameIds) ||
+      listsChanged(furtherIds)
+    )
+      toMake.add(now.fileOf(id));
+  }
+  // A post gone takes its entry out of its file.
+  for (const row of [...lastFound.keys(), ...lastFurther.keys()]) if (!rows.rowOf.has(last.ids[row]!)) toMake.add(now.fileOf(last.ids[row]!));
+  return toMake;
+}
+
+function sameDigest(before: Buffer, beforeRow: number, now: Buffer, row: number): boolean {
+  for (let at = 0; at < REF_DIGEST_BYTES; at++) if (before[beforeRow * REF_DIGEST_BYTES + at] !== now[row * REF_DIGEST_BYTES + at]) return false;
+  return true;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((id, at) => id === b[at]);
+}
+
+/**
+ * Each row's digest of its title, date and tags: two 32-bit FNV-1a lanes of other primes and offsets (a
+ * sha1 a row was ~0.15 s at 64k posts); a post's entry is made again when its digest changed.
+ */
+function refDigests(rows: Rows): Buffer {
+  const digests = Buffer.alloc(rows.ids.length * REF_DIGEST_BYTES);
+  for (let row = 0; row < rows.ids.length; row++) {
+    const text = `${rows.titles[row]}\0${rows.dates[row]}\0${rows.tags[row]!.join('\0')}`;
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let at = 0; at < text.length; at++) {
+      const code = text.charCodeAt(at);
+      a = Math.imul(a ^ code, 0x01000193);
+      b = Math.imul(b ^ code, 0x5bd1e995);
+    }
+    digests.writeInt32LE(a | 0, row * REF_DIGEST_BYTES);
+    digests.writeInt32LE(b | 0, row * REF_DIGEST_BYTES + 4);
+  }
+  return digests;
+}
+
+/** A file's size and modification time, or -1 for both when it is not there. */
+function statOf(path: string): [number, number] {
+  // Synchronous: 1,024 awaited stats cost more in promises than in the kernel.
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? [stat.size, stat.mtimeMs] : [-1, -1];
+}
+
+/** Writes a data file unless it holds this JSON already; returns whether it wrote. */
+export async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
+  // Read synchronously: 1,024 awaited reads cost more in promises than in reading.
+  if (readIfThere(join(dataRoot, path)) === json) return false;
+  await writeDataFile(dataRoot, path, json, compression);
+  return true;
+}
+
+/** A data file's text, or undefined when it cannot be read. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return readDataFileSync(file).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
