@@ -13,7 +13,7 @@ export function toolCacheDir(root: string): string {
 
 /**
  * esbuild's version, for the keys of what it made, read without loading esbuild: a build that finds its
- * bundles made never needs it, and loading it costs a cold build ~0.2 CPU s.
+ * bundles made never needs it, and loading it is a noticeable part of a small build.
  */
 export function esbuildVersion(): string {
   return (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;

@@ -125,7 +125,7 @@ export function contextTokens(points: Int32Array, emit: (token: string) => void)
 export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): void {
   const length = points.length;
   // Positions whose next three code points are CJK, chained by a hash of the three (collisions are
-  // split apart exactly below), in a table of typed arrays: a Map here cost a third of counting a post.
+  // split apart exactly below), in a table of typed arrays rather than a Map, the costlier part of counting.
   let bits = 4;
   while (1 << bits < length * 2) bits++;
   const size = 1 << bits;

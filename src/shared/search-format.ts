@@ -256,6 +256,7 @@ export function shardHolding(firstTokens: readonly string[], token: string): str
  * gram would have grown to five, past the four the build keeps as numbers (token-ids.ts, count-tokens.ts).
  */
 export const PAIR_MARK = '!';
+export const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
 
 /**
  * The tokens a query's run of one or three CJK characters stands for lie from the run to this string:

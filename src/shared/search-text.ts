@@ -28,10 +28,8 @@ import hkVariants from 'opencc-js/dict/HKVariants';
 import tsCharacters from 'opencc-js/dict/TSCharacters';
 import tsPhrases from 'opencc-js/dict/TSPhrases';
 import twVariants from 'opencc-js/dict/TWVariants';
-import { PAIR_MARK } from './search-format.ts';
+import { PAIR_MARK, PAIR_MARK_UNIT } from './search-format.ts';
 import { growArray } from './grow-array.ts';
-
-const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
 
 const TABLE_START = 0x3400;
 const TABLE_END = 0xa000;
@@ -131,14 +129,16 @@ export function foldCodePoint(codePoint: number): string {
   return folded;
 }
 
-/** foldText's units, reused from call to call (nothing in a fold awaits). */
+/** foldText's units, reused from call to call (nothing in a fold awaits); kept only while small. */
 let foldUnits = new Uint16Array(4096);
+/** A longer text's buffer is let go after its fold, not held for good. @default 64 Ki units (128 KB) */
+const KEPT_FOLD_UNITS = 1 << 16;
 /** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
 const CHUNK = 8192;
 
 /** Folds a whole text (see the module comment). */
 export function foldText(text: string): string {
-  // Into units, made a string at the end: half the CPU of a string grown a character at a time.
+  // Into units, made a string at the end, rather than a string grown a character at a time.
   const han = table();
   let units = growArray(foldUnits, text.length + 16, 0);
   let n = 0;
@@ -155,7 +155,7 @@ export function foldText(text: string): string {
       for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
     }
   }
-  foldUnits = units;
+  if (units.length <= KEPT_FOLD_UNITS) foldUnits = units;
   let out = '';
   for (let start = 0; start < n; start += CHUNK)
     out += String.fromCharCode.apply(null, units.subarray(start, Math.min(n, start + CHUNK)) as unknown as number[]);

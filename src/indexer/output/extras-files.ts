@@ -184,8 +184,8 @@ function sameList(a: readonly string[] | undefined, b: readonly string[] | undef
 }
 
 /**
- * Each row's digest of its title, date and tags: two 32-bit FNV-1a lanes of other primes and offsets (a
- * sha1 a row was ~0.15 s at 64k posts); a post's entry is made again when its digest changed.
+ * Each row's digest of its title, date and tags: two 32-bit FNV-1a lanes of other primes and offsets,
+ * cheaper than a sha1 a row; a post's entry is made again when its digest changed.
  */
 function refDigests(rows: Rows): Buffer {
   const digests = Buffer.alloc(rows.ids.length * REF_DIGEST_BYTES);
@@ -206,14 +206,14 @@ function refDigests(rows: Rows): Buffer {
 
 /** A file's size and modification time, or -1 for both when it is not there. */
 function statOf(path: string): [number, number] {
-  // Synchronous: 1,024 awaited stats cost more in promises than in the kernel.
+  // Synchronous: the files are small and many, and each awaited stat costs a promise.
   const stat = statSync(path, { throwIfNoEntry: false });
   return stat ? [stat.size, stat.mtimeMs] : [-1, -1];
 }
 
 /** Writes a data file unless it holds this JSON already; returns whether it wrote. */
 export async function writeIfChanged(dataRoot: string, path: string, json: string, compression: DataCompression): Promise<boolean> {
-  // Read synchronously: 1,024 awaited reads cost more in promises than in reading.
+  // Read synchronously, as statOf: the files are small and many.
   if (readIfThere(join(dataRoot, path)) === json) return false;
   await writeDataFile(dataRoot, path, json, compression);
   return true;

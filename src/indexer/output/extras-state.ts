@@ -101,8 +101,8 @@ export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'time
 }
 
 /**
- * Two 32-bit lanes over a row's values (murmur3's mixing, and FNV's), ROW_DIGEST_BYTES in all: a sha1 a
- * row, fed piece by piece, was ~0.7 s of a 64k rebuild. A change is what it tells, not a forgery.
+ * Two 32-bit lanes over a row's values (murmur3's mixing, and FNV's), ROW_DIGEST_BYTES in all: cheaper
+ * than a sha1 fed piece by piece. A change is what it tells, not a forgery.
  */
 class RowDigest {
   private a = 0;

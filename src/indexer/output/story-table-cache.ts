@@ -174,9 +174,11 @@ export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | '
 
 /**
  * Fills the print columns of a table whose rows were added without prints, each row from its source;
- * the saved table's rows in runs, a column at a time (row by row, adding them was ~0.5 s at 64k posts).
+ * the saved table's rows in runs, a column at a time rather than row by row.
  */
 export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): void {
+  // Its term columns are replaced whole: a row that had terms would lose them.
+  if (table.termStarts[table.count] !== 0) throw new Error('fillPrints: the table already holds prints');
   const from = saved?.columns;
   const termsOf = (source: PrintSource) =>
     typeof source === 'number' ? from!.termStarts[source + 1]! - from!.termStarts[source]! : source.terms.hashes.length;

@@ -64,8 +64,6 @@ import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
 import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
 
-export { EXTRAS_FOLDER } from './extras-files.ts';
-
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
 export interface StoryPrints {
   /** Every row's store key, in row order (oldest first), as the metadata shards list the posts. */
@@ -196,7 +194,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     leads.push(lead);
     links[row] = postOf(id)?.links ?? 0;
     readingText += `${rows.titles[row]}\0${lead}\0${links[row]}\n`;
-    // Fed 1,024 rows at a time: a call a row cost more in calls than in hashing (the digest is the same).
+    // Fed 1,024 rows at a time, fewer calls for the same digest.
     if (row % 1024 === 1023) {
       readingDigest.update(readingText);
       readingText = '';

@@ -3,8 +3,8 @@
  * tokenizeFolded), counted without making a string of every occurrence.
  *
  * Counting is a sixth of what parsing a post costs, and a post's text holds ~1,000 token occurrences
- * for ~450 distinct tokens, nearly all of them pairs of Chinese characters. Made the plain way (a
- * string per occurrence, counted in a Map of strings) that took ~150 µs a post. Here the text is
+ * for ~450 distinct tokens, nearly all of them pairs of Chinese characters: rather than a string per
+ * occurrence counted in a Map of strings (docs/build-speed.md), the text is
  * folded into a buffer of UTF-16 units, a CJK token of the Basic Multilingual Plane (a lone character, a
  * pair, a gram of three or four) is counted under its units as a number of up to 64 bits, and the
  * other tokens (words, joins, rarer characters, context tokens) under their units, hashed where they lie:
@@ -16,11 +16,10 @@
  */
 import { CONTEXT_MARK, contextTokenRanges } from '../../shared/search-contexts.ts';
 import { growArray } from '../../shared/grow-array.ts';
-import { MAX_OCCURRENCES, PAIR_MARK, TITLE_BIT } from '../../shared/search-format.ts';
+import { MAX_OCCURRENCES, PAIR_MARK_UNIT, TITLE_BIT } from '../../shared/search-format.ts';
 import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
-const PAIR_MARK_UNIT = PAIR_MARK.charCodeAt(0);
 
 /**
  * One post's tokens, each with its weight byte (see search-format.ts). The tokens are kept joined by
@@ -442,7 +441,7 @@ class TokenCounter {
 
   /**
    * Counts the token whose units are the key: looked up by the units themselves, in an open-addressed
-   * table of their hashes, so that no string is made for it (a string and a Map<string> cost ~2× more).
+   * table of their hashes, so that no string is made for it (cheaper than a string and a Map<string>).
    */
   private addKey(): void {
     const scratch = this.scratch;

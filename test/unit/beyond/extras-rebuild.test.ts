@@ -76,21 +76,21 @@ describe('a rebuild’s extras files', () => {
       { ...POSTS[1]!, name: '2026-11-20-ferry-c', title: '輪渡新航線啟航 港務公司整修候船室', date: '2026-11-20 06:00', link: 'ferry-c' },
     ];
     const removed = added.filter((post) => post.name !== '2026-11-20-ferry-b');
-    const steps: [string, TestPost[], (made: number) => void][] = [
+    const steps: [string, TestPost[], (made: number, step: string) => void][] = [
       // Nothing an entry shows changed: no file is made.
-      ['a body edited', bodyEdited, (made) => expect(made).toBe(0)],
+      ['a body edited', bodyEdited, (made, step) => expect(made, step).toBe(0)],
       // ferry-b lists ferry-a's title: its file is made again.
-      ['a title edited', titleEdited, (made) => expect(made).toBeGreaterThan(0)],
-      ['a post added', added, (made) => expect(made).toBeGreaterThan(0)],
-      ['a post removed', removed, (made) => expect(made).toBeGreaterThan(0)],
+      ['a title edited', titleEdited, (made, step) => expect(made, step).toBeGreaterThan(0)],
+      ['a post added', added, (made, step) => expect(made, step).toBeGreaterThan(0)],
+      ['a post removed', removed, (made, step) => expect(made, step).toBeGreaterThan(0)],
     ];
-    for (const [, posts, check] of steps) {
+    for (const [step, posts, check] of steps) {
       writePosts(postsDir, posts);
       const report = await build(postsDir, outDir, cacheDir);
-      check(filesMadeBy(report)!);
+      check(filesMadeBy(report)!, step);
       const freshOut = temporary('fresh');
       await build(postsDir, freshOut, temporary('fresh-cache'));
-      expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
     }
   });
 

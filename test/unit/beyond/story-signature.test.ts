@@ -47,9 +47,7 @@ function randomPair(next: () => number, sizeA: number, sizeB: number, shared: nu
 
 describe('story signature', () => {
   it('gives identical texts identical signatures, whatever the order the shingles come in', () => {
-    const text = FERRY.join('');
-    expect(signatureOf(text)).toEqual(signatureOf(text));
-    const shingles = shinglesOf(text);
+    const shingles = shinglesOf(FERRY.join(''));
     expect(storySignatureOf(shingles.slice().reverse())).toEqual(storySignatureOf(shingles));
   });
 
