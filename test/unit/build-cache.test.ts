@@ -4,10 +4,11 @@
  * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
+import { dataFiles } from './data-files.ts';
 import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
@@ -39,21 +40,6 @@ function change(postsDir: string): void {
 
 function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
   return buildSite({ postsDir, outDir, cacheDir, workers: 0, ...SIZES });
-}
-
-/** Every file of a data folder but its build id, the manifest without its build time. */
-function dataFiles(outDir: string): Map<string, string> {
-  const dataRoot = join(outDir, 'data');
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dataRoot, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name === '.build-id') continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(relative(dataRoot, path), readFileSync(path, 'utf8'));
-  }
-  const manifest = JSON.parse(files.get('manifest.json')!);
-  delete manifest.builtAt;
-  files.set('manifest.json', JSON.stringify(manifest));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** What a build from scratch of these posts writes, in folders of its own. */

@@ -11,10 +11,9 @@ import { extrasBucketCount, postBucket, type ExtrasBucket, type PostExtras, type
 import { MAX_SAME_STORY } from '../plan/same-story.ts';
 import type { SameStories } from '../plan/same-story-update.ts';
 import { readDataFileSync, writeDataFile, type DataCompression } from './data-file.ts';
+import { ROW_DIGEST_BYTES, RowDigest, sameDigest, sameIds } from './extras-state.ts';
 
 export const EXTRAS_FOLDER = 'extras';
-/** Bytes of a row's digest of what an entry lists of it (see refDigests). */
-const REF_DIGEST_BYTES = 8;
 
 /** The posts as the metadata shards list them, by row: what an extras entry names of a post. */
 export interface Rows {
@@ -31,7 +30,7 @@ export interface ExtrasFilesState {
   dataRoot: string;
   /** Each file's size and modification time (ms), as left; -1 for a file not there. */
   files: [size: number, mtimeMs: number][];
-  /** Each row's digest of its title, date and tags (what an entry lists of it), REF_DIGEST_BYTES a row. */
+  /** Each row's digest of its title, date and tags (what an entry lists of it), ROW_DIGEST_BYTES a row. */
   refs: Buffer;
 }
 
@@ -126,7 +125,7 @@ function filesToMake(
   now: { dataRoot: string; stats: readonly [number, number][]; refs: Buffer; fileOf: (id: string) => number },
 ): Set<number> | undefined {
   const { files } = last;
-  if (files.dataRoot !== now.dataRoot || files.files.length !== now.stats.length || files.refs.length !== last.ids.length * REF_DIGEST_BYTES) return undefined;
+  if (files.dataRoot !== now.dataRoot || files.files.length !== now.stats.length || files.refs.length !== last.ids.length * ROW_DIGEST_BYTES) return undefined;
   const toMake = new Set<number>();
   now.stats.forEach(([size, mtimeMs], n) => {
     const [lastSize, lastMtimeMs] = files.files[n]!;
@@ -173,33 +172,23 @@ function filesToMake(
   return toMake;
 }
 
-function sameDigest(before: Buffer, beforeRow: number, now: Buffer, row: number): boolean {
-  for (let at = 0; at < REF_DIGEST_BYTES; at++) if (before[beforeRow * REF_DIGEST_BYTES + at] !== now[row * REF_DIGEST_BYTES + at]) return false;
-  return true;
-}
-
 function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && a.every((id, at) => id === b[at]);
+  return a === undefined || b === undefined ? a === b : sameIds(a, b);
 }
 
 /**
- * Each row's digest of its title, date and tags: two 32-bit FNV-1a lanes of other primes and offsets,
- * cheaper than a sha1 a row; a post's entry is made again when its digest changed.
+ * Each row's digest of its title, date and tags (RowDigest); a post's entry is made again when its
+ * digest changed.
  */
 function refDigests(rows: Rows): Buffer {
-  const digests = Buffer.alloc(rows.ids.length * REF_DIGEST_BYTES);
+  const digests = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
+  const digest = new RowDigest();
   for (let row = 0; row < rows.ids.length; row++) {
-    const text = `${rows.titles[row]}\0${rows.dates[row]}\0${rows.tags[row]!.join('\0')}`;
-    let a = 0x811c9dc5;
-    let b = 0x01000193;
-    for (let at = 0; at < text.length; at++) {
-      const code = text.charCodeAt(at);
-      a = Math.imul(a ^ code, 0x01000193);
-      b = Math.imul(b ^ code, 0x5bd1e995);
-    }
-    digests.writeInt32LE(a | 0, row * REF_DIGEST_BYTES);
-    digests.writeInt32LE(b | 0, row * REF_DIGEST_BYTES + 4);
+    digest.start();
+    digest.text(rows.titles[row]!);
+    digest.text(rows.dates[row]!);
+    for (const tag of rows.tags[row]!) digest.text(tag);
+    digest.end(digests, row * ROW_DIGEST_BYTES);
   }
   return digests;
 }

@@ -10,6 +10,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
+import { mix32 } from '../../shared/types.ts';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
 import type { ExtrasFilesState } from './extras-files.ts';
@@ -18,7 +19,7 @@ const STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
 const STATE_VERSION = 2;
 /** Bytes of a post's same-story digest (see RowDigest). */
-const ROW_DIGEST_BYTES = 8;
+export const ROW_DIGEST_BYTES = 8;
 
 export interface ExtrasState {
   /** The extras' code (see extrasCode): other rules find other pairs. */
@@ -104,7 +105,7 @@ export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'time
  * Two 32-bit lanes over a row's values (murmur3's mixing, and FNV's), ROW_DIGEST_BYTES in all: cheaper
  * than a sha1 fed piece by piece. A change is what it tells, not a forgery.
  */
-class RowDigest {
+export class RowDigest {
   private a = 0;
   private b = 0;
   private length = 0;
@@ -136,16 +137,10 @@ class RowDigest {
   }
 
   end(into: Buffer, offset: number): void {
-    into.writeInt32LE(mix(this.a ^ this.length), offset);
-    into.writeInt32LE(mix(this.b ^ this.length), offset + 4);
+    // murmur3's finalizer: every bit of a lane moves every bit of its half.
+    into.writeUInt32LE(mix32(this.a ^ this.length), offset);
+    into.writeUInt32LE(mix32(this.b ^ this.length), offset + 4);
   }
-}
-
-/** murmur3's finalizer: every bit of the lane moves every bit of the digest. */
-function mix(hash: number): number {
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) | 0;
 }
 
 /** The posts added, removed or changed (their same-story digest differs) since the last build, by id. */
@@ -178,7 +173,8 @@ export function storyChanges(last: Pick<ExtrasState, 'ids' | 'times' | 'stories'
   return { gone, times };
 }
 
-function sameDigest(before: Buffer, beforeRow: number, after: Buffer, afterRow: number): boolean {
+/** Whether row `beforeRow` of one build's digests (ROW_DIGEST_BYTES a row) is row `afterRow`'s of another. */
+export function sameDigest(before: Buffer, beforeRow: number, after: Buffer, afterRow: number): boolean {
   const [start, end] = [afterRow * ROW_DIGEST_BYTES, (afterRow + 1) * ROW_DIGEST_BYTES];
   return before.compare(after, start, end, beforeRow * ROW_DIGEST_BYTES, (beforeRow + 1) * ROW_DIGEST_BYTES) === 0;
 }

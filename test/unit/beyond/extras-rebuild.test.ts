@@ -2,28 +2,19 @@
  * Rebuilds over the last build's output folder, as a maintainer runs them: the extras make only the files
  * whose entries may have changed (extras-files.ts), and every file of `data/` is what a fresh build writes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
 import type { IngestReport } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
-import { postText, type TestPost } from './site-builder.ts';
+import { dataFiles } from '../data-files.ts';
+import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
 
 // Our own sentences: one story run by two outlets two hours apart, and two unrelated posts.
-const WIRE =
-  '交通部今天宣布，連接北部兩座港口的新輪渡航線將於下個月正式啟航，每日往返四班，票價比照既有航線。交通部官員表示，新航線啟用後，兩港之間的旅行時間可望縮短一小時，並帶動沿線觀光與貨運。港務公司指出，碼頭候船室已完成整修。';
 const RAIN = '氣象署今天表示，一道鋒面週末接近，北部與東北部地區將轉為陰雨天氣，氣溫明顯下降，山區可能出現局部大雨，民眾從事戶外活動應留意天氣變化。';
 const POSTS: TestPost[] = [
-  { name: '2026-11-20-ferry-a', title: '北部港口新輪渡航線下月啟航', date: '2026-11-20 02:00', outlet: 'cna', link: 'ferry-a', body: `<p>${WIRE}</p>` },
-  {
-    name: '2026-11-20-ferry-b',
-    title: '新輪渡航線下月啟航 每日四班',
-    date: '2026-11-20 04:00',
-    outlet: 'rti',
-    link: 'ferry-b',
-    body: `<p>${WIRE}記者現場報導。</p>`,
-  },
+  ...FERRY_POSTS,
   { name: '2026-11-20-rain', title: '鋒面週末接近 北部轉雨', date: '2026-11-20 05:00', outlet: 'cna', link: 'rain', body: `<p>${RAIN}</p>` },
   { name: '2026-11-21-rain', title: '鋒面過境 北部雨勢持續', date: '2026-11-21 05:00', outlet: 'rti', link: 'rain-2', body: `<p>${RAIN}明天起轉晴。</p>` },
 ];
@@ -37,21 +28,6 @@ function writePosts(postsDir: string, posts: readonly TestPost[]): void {
 
 function build(postsDir: string, outDir: string, cacheDir: string): Promise<IngestReport> {
   return buildSite({ postsDir, outDir, cacheDir, workers: 0, shardSize: 2, tailRows: 2, searchShardBytes: 256 });
-}
-
-/** Every file of a data folder but its build id, the manifest without its build time. */
-function dataFiles(outDir: string): Map<string, string> {
-  const dataRoot = join(outDir, 'data');
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dataRoot, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name === '.build-id') continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(relative(dataRoot, path), readFileSync(path, 'utf8'));
-  }
-  const manifest = JSON.parse(files.get('manifest.json')!);
-  delete manifest.builtAt;
-  files.set('manifest.json', JSON.stringify(manifest));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The extras files a build made (the report's type names only what the site's report shows). */

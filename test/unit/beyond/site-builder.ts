@@ -33,6 +33,21 @@ export function postText(post: TestPost): string {
   ].join('\n');
 }
 
+/** Our own sentences: a wire story two outlets ran two hours apart (the same story for the extras). */
+export const WIRE =
+  '交通部今天宣布，連接北部兩座港口的新輪渡航線將於下個月正式啟航，每日往返四班，票價比照既有航線。交通部官員表示，新航線啟用後，兩港之間的旅行時間可望縮短一小時，並帶動沿線觀光與貨運。港務公司指出，碼頭候船室已完成整修。';
+export const FERRY_POSTS: readonly TestPost[] = [
+  { name: '2026-11-20-ferry-a', title: '北部港口新輪渡航線下月啟航', date: '2026-11-20 02:00', outlet: 'cna', link: 'ferry-a', body: `<p>${WIRE}</p>` },
+  {
+    name: '2026-11-20-ferry-b',
+    title: '新輪渡航線下月啟航 每日四班',
+    date: '2026-11-20 04:00',
+    outlet: 'rti',
+    link: 'ferry-b',
+    body: `<p>${WIRE}記者現場報導。</p>`,
+  },
+];
+
 /** Writes the posts to a folder, builds them, and returns the site's `data/` folder. */
 export async function buildSite(posts: readonly TestPost[]): Promise<string> {
   return (await buildSiteWithPrints(posts)).dataRoot;

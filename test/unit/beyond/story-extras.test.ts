@@ -3,22 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
-import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
+import { buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 
 // Our own sentences: one story run by two outlets two hours apart, and an unrelated post.
-const WIRE =
-  '交通部今天宣布，連接北部兩座港口的新輪渡航線將於下個月正式啟航，每日往返四班，票價比照既有航線。交通部官員表示，新航線啟用後，兩港之間的旅行時間可望縮短一小時，並帶動沿線觀光與貨運。港務公司指出，碼頭候船室已完成整修。';
 const POSTS: TestPost[] = [
-  { name: '2026-11-20-ferry-a', title: '北部港口新輪渡航線下月啟航', date: '2026-11-20 02:00', outlet: 'cna', link: 'ferry-a', body: `<p>${WIRE}</p>` },
-  {
-    name: '2026-11-20-ferry-b',
-    title: '新輪渡航線下月啟航 每日四班',
-    date: '2026-11-20 04:00',
-    outlet: 'rti',
-    link: 'ferry-b',
-    body: `<p>${WIRE}記者現場報導。</p>`,
-  },
+  ...FERRY_POSTS,
   {
     name: '2026-11-20-rain',
     title: '鋒面週末接近 北部轉雨',
