@@ -214,9 +214,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     async close() {
       const pending = writes;
       writes = [];
+      // Committed, so other threads read them; flushed to disk when the build closes the cache, not
+      // here after every task. The environment stays open: lmdb keeps one per file and process.
       await Promise.all(pending);
-      // Committed, the environment stays open: lmdb keeps one per file and process, shared by its threads.
-      await opened?.cache.root.flushed;
     },
   };
 }
