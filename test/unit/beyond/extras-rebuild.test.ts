@@ -35,13 +35,17 @@ const filesMadeBy = (report: IngestReport) => (report.extras!.sameStory as Writt
 
 const edit = (posts: readonly TestPost[], name: string, change: Partial<TestPost>) => posts.map((post) => (post.name === name ? { ...post, ...change } : post));
 
+/** POSTS written to a new folder and built once, into a new site and cache. */
+async function builtSite(): Promise<{ postsDir: string; outDir: string; cacheDir: string }> {
+  const site = { postsDir: temporary('posts'), outDir: temporary('out'), cacheDir: temporary('cache') };
+  writePosts(site.postsDir, POSTS);
+  await build(site.postsDir, site.outDir, site.cacheDir);
+  return site;
+}
+
 describe('a rebuild’s extras files', () => {
   it('are made only where an entry may have changed, and every data file is what a fresh build writes', async () => {
-    const postsDir = temporary('posts');
-    const outDir = temporary('out');
-    const cacheDir = temporary('cache');
-    writePosts(postsDir, POSTS);
-    await build(postsDir, outDir, cacheDir);
+    const { postsDir, outDir, cacheDir } = await builtSite();
     // A settling build: the first build with a state of the extras files.
     await build(postsDir, outDir, cacheDir);
 
@@ -71,11 +75,7 @@ describe('a rebuild’s extras files', () => {
   });
 
   it('are all made again when one was changed by hand', async () => {
-    const postsDir = temporary('posts');
-    const outDir = temporary('out');
-    const cacheDir = temporary('cache');
-    writePosts(postsDir, POSTS);
-    await build(postsDir, outDir, cacheDir);
+    const { postsDir, outDir, cacheDir } = await builtSite();
     const extras = join(outDir, 'data', 'extras');
     for (const name of readdirSync(extras)) writeFileSync(join(extras, name), '{}');
     writePosts(postsDir, edit(POSTS, '2026-11-20-rain', { body: `<p>${RAIN}山區注意落石。</p>` }));
