@@ -509,13 +509,7 @@ class TokenCounter {
     const shift = --this.numberShift;
     this.numberSlotCount *= 2;
     const slots = growArray(scratch.spareNumberSlots, oldLength * 2, 0).fill(0, 0, oldLength * 2);
-    const mask = oldLength * 2 - NUMBER_SLOT;
-    for (let from = 0; from < oldLength; from += NUMBER_SLOT) {
-      if (old[from] !== stamp) continue;
-      let at = (Math.imul(old[from + 1]! ^ Math.imul(old[from + 2]!, MIX), SPREAD) >>> shift) * NUMBER_SLOT;
-      while (slots[at] === stamp) at = (at + NUMBER_SLOT) & mask;
-      for (let k = 0; k < NUMBER_SLOT; k++) slots[at + k] = old[from + k]!;
-    }
+    placeLiveSlots(old, oldLength, slots, NUMBER_SLOT, stamp, (from) => Math.imul(old[from + 1]! ^ Math.imul(old[from + 2]!, MIX), SPREAD) >>> shift);
     scratch.numberSlots = slots;
     scratch.spareNumberSlots = old;
   }
@@ -528,15 +522,23 @@ class TokenCounter {
     const shift = --this.stringShift;
     this.stringSlotCount *= 2;
     const slots = growArray(scratch.spareStringSlots, oldLength * 2, 0).fill(0, 0, oldLength * 2);
-    const slotCount = this.stringSlotCount;
-    for (let from = 0; from < oldLength; from += STRING_SLOT) {
-      if (old[from] !== stamp) continue;
-      let slot = old[from + 1]! >>> shift;
-      while (slots[slot * STRING_SLOT] === stamp) slot = (slot + 1) & (slotCount - 1);
-      for (let k = 0; k < STRING_SLOT; k++) slots[slot * STRING_SLOT + k] = old[from + k]!;
-    }
+    placeLiveSlots(old, oldLength, slots, STRING_SLOT, stamp, (from) => old[from + 1]! >>> shift);
     scratch.stringSlots = slots;
     scratch.spareStringSlots = old;
+  }
+}
+
+/**
+ * What both tables' growth does: each live slot of `old` (`width` numbers, the first its stamp) placed
+ * into `into`, of twice the slots, at the first free slot from `home(from)` on.
+ */
+function placeLiveSlots(old: Uint32Array, oldLength: number, into: Uint32Array, width: number, stamp: number, home: (from: number) => number): void {
+  const mask = (oldLength * 2) / width - 1;
+  for (let from = 0; from < oldLength; from += width) {
+    if (old[from] !== stamp) continue;
+    let slot = home(from);
+    while (into[slot * width] === stamp) slot = (slot + 1) & mask;
+    into.set(old.subarray(from, from + width), slot * width);
   }
 }
 
