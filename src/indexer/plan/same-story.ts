@@ -228,8 +228,14 @@ export function storyTerms(title: string, lead: string): StoryTerms {
     const hash = fnv1a(term);
     counts.set(hash, (counts.get(hash) ?? 0) + weight);
   });
-  const hashes = Uint32Array.from(counts.keys()).sort();
-  return { hashes, counts: Uint8Array.from(hashes, (hash) => Math.min(255, counts.get(hash)!)) };
+  // Filled by plain loops: `Uint32Array.from` of an iterator and of a mapping function cost a sixth of the terms.
+  const hashes = new Uint32Array(counts.size);
+  let n = 0;
+  for (const hash of counts.keys()) hashes[n++] = hash;
+  hashes.sort();
+  const termCounts = new Uint8Array(hashes.length);
+  for (let k = 0; k < hashes.length; k++) termCounts[k] = Math.min(255, counts.get(hashes[k]!)!);
+  return { hashes, counts: termCounts };
 }
 
 /**
