@@ -28,6 +28,12 @@ describe('unwrapImageProxy', () => {
     expect(unwrapImageProxy('https://images.weserv.nl/?url=imgcdn.cna.com.tw/www/a.jpg')).toBe('https://imgcdn.cna.com.tw/www/a.jpg');
     expect(unwrapImageProxy('https://img.example/a.jpg')).toBe('https://img.example/a.jpg');
   });
+
+  it('leaves a URL that only names the proxy host elsewhere than its host', () => {
+    expect(unwrapImageProxy('https://img.example/a.jpg?via=images.weserv.nl&url=other.example/b.jpg')).toBe(
+      'https://img.example/a.jpg?via=images.weserv.nl&url=other.example/b.jpg',
+    );
+  });
 });
 
 describe('urlIdentity', () => {
