@@ -14,17 +14,17 @@ import { join, relative, resolve, sep } from 'node:path';
 import PQueue from 'p-queue';
 import type { Plugin, ResolvedConfig } from 'vite';
 import type { IngestReport } from '../../shared/types.ts';
-import { buildSite, startWorkers, type BuildSiteOptions } from '../build-site.ts';
-import { DEFAULT_TIME_ZONE } from '../ingest.ts';
+import type { BuildSiteOptions } from '../build-site.ts';
 import { watchPostFiles, type WatchedPostFiles } from '../incremental/known-files.ts';
 import { formatReportSummary } from '../plan/report.ts';
 import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
 import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
-import { DATA_DIR, REPORT_FILE, serveIndexInDev } from './dev-server.ts';
 import { dataCompressionOf, type DataCompression } from '../output/data-file.ts';
+import { loadBuildJobs } from './load-build-jobs.ts';
 
-export { DATA_DIR, REPORT_FILE };
+export const REPORT_FILE = 'ingest-report.json';
+export const DATA_DIR = 'data';
 
 export interface CnaReaderIndexOptions {
   /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
@@ -69,7 +69,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   let config: ResolvedConfig;
   let postsDir: string;
   let cacheDir: string;
-  const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
+  // Unset: the indexer's own default (DEFAULT_TIME_ZONE in ingest.ts, which this module does not load).
+  const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'];
   const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
   const workers = options.workers ?? Number(process.env['CNA_READER_WORKERS'] ?? availableParallelism());
   const compression = options.compress ?? dataCompressionOf(process.env['CNA_READER_COMPRESS']);
@@ -125,7 +126,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const startWatching = () => {
     const posts = watchPostFiles(postsDir, () => void builds.add(rebuildPosts));
     config.logger.info(`watching ${posts.watcher.size} folder(s) of posts in ${postsDir}`);
-    return { posts, pool: startWorkers(workers), memory: {} };
+    return { posts, pool: loadBuildJobs().then((jobs) => jobs.startWorkers(workers)), memory: {} };
   };
   const rebuildPosts = async () => {
     const current = watching?.posts;
@@ -136,6 +137,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // New folders are watched before the folder is listed: a change in one from now on is heard.
       current.watcher.refresh();
       const known = await current.posts.take();
+      const { buildSite } = await loadBuildJobs();
       const reported = await publish(await buildSite({ ...(await siteOptions()), ...(known ? { known } : {}) }));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
       config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
@@ -174,7 +176,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       written.catch(() => undefined);
       // Not awaited: the bundler makes the app on its own threads meanwhile, and the posts' files are
       // written once it is done (writeBundle), so that its memory and ours do not peak together.
-      const building = buildSite({ ...(await siteOptions()), writeAfter: written });
+      const options = await siteOptions();
+      const building = loadBuildJobs().then((jobs) => jobs.buildSite({ ...options, writeAfter: written }));
       // A failure is taken up by writeBundle or abandonBundle; until then it is not one nobody handles.
       building.catch(() => undefined);
       bundle = { building, bundled, end };
@@ -207,10 +210,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // After the build under way, which may be using them.
       void builds.add(async () => (await stopped?.pool)?.close());
     },
-    configureServer(server) {
+    async configureServer(server) {
       // Only a server that serves pages: Vitest's (no HTTP server) would build the posts and keep a
       // watcher and workers open that nothing closes.
       if (!server.httpServer) return;
+      const { serveIndexInDev } = await loadBuildJobs();
       serveIndexInDev(server, { postsDir, timeZone, assetBase: assetBaseOf(config), cacheDir: join(cacheDir, 'dev-server'), workers });
     },
   };
