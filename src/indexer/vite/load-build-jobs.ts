@@ -1,7 +1,7 @@
 /**
  * Loads build-jobs.ts for the Vite plugin. Vite bundles its config file and everything it imports at
- * every start (~0.5 CPU s for the indexer's ~90 modules), so the config imports only the plugin's hooks,
- * and the hooks load the indexer here: from its sources where the runtime reads TypeScript (Vitest,
+ * every start (see docs/build-speed.md, stop 35), so the config imports only the plugin's hooks, and the
+ * hooks load the indexer here: from its sources where the runtime reads TypeScript (Vitest,
  * tsx), else from one module bundled once per version of the sources into the tool cache.
  */
 import { createHash } from 'node:crypto';

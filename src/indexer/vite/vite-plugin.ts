@@ -6,7 +6,8 @@
  *   vite dev    → serves the same files at <base>data/ (see dev-server.ts).
  *
  * Builds keep `dist/data/` between builds (Vite empties the rest of the output folder as usual), so that
- * a rebuild writes only the files that changed: see write-index.ts.
+ * a rebuild writes only the files that changed: see write-index.ts. The indexer itself is loaded when a
+ * build first needs it (load-build-jobs.ts): this module stays light enough for Vite's config bundle.
  */
 import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
