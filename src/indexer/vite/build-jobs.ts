@@ -5,3 +5,5 @@
  */
 export { buildSite, startWorkers } from '../build-site.ts';
 export { serveIndexInDev } from './dev-server.ts';
+export { watchPostFiles } from '../incremental/known-files.ts';
+export { dataCompressionOf } from '../output/data-file.ts';
