@@ -34,7 +34,7 @@ export interface IngestOptions {
   cache?: BuildCache;
   /** Where parsed posts wait until their files are written. @default the cache's, else a fresh in-memory store */
   store?: PostStore;
-  /** Folded into every store key: a fingerprint of the parser's source (see sourceFingerprint). */
+  /** Folded into every store key: a fingerprint of the parser's source (see importedCodeFingerprint). */
   codeVersion?: string;
   /**
    * Leaves the store entries of the last build's posts that are now gone or changed for the caller to

@@ -1,8 +1,11 @@
 /**
- * Where the indexer keeps what depends on its own sources only, never on the posts: the bundled worker
- * and the imports of its parser. Beside Vite's own compiled dependencies, so a cold build (its build
- * cache deleted) finds them made, once per version of the sources.
+ * Where the indexer keeps what depends on its own sources only, never on the posts: the bundled worker,
+ * the bundled build jobs and the imports of its parser. Beside Vite's own compiled dependencies, so a
+ * cold build (its build cache deleted) finds them made, once per version of the sources.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -17,4 +20,63 @@ export function toolCacheDir(root: string): string {
  */
 export function esbuildVersion(): string {
   return (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+}
+
+/**
+ * A fingerprint of every module under `folders`, recursively: any change to one makes new bundles. Read
+ * synchronously: ~100 small files, each a round trip through the thread pool otherwise.
+ */
+export function sourcesFingerprint(folders: string[]): string {
+  const hash = createHash('sha1');
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder, { recursive: true, encoding: 'utf8' });
+    } catch {
+      continue;
+    }
+    const modules = names.filter((name) => /\.(?:ts|tsx|mts|mjs)$/.test(name)).sort();
+    for (const name of modules) hash.update(name).update(readFileSync(join(folder, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Bundles of other sources are removed once unused this long: a build that stays up, in this checkout
+ * or another, may still load the bundle it began with.
+ */
+const KEEP_OTHERS_MS = 24 * 3600 * 1000;
+
+/**
+ * The module `<name>-<fingerprint>.mjs` in `cacheDir`, made by `make(outfile)` if it is not there yet,
+ * and marked as used; the same name's bundles of other fingerprints go once unused for a day.
+ */
+export async function cachedBundle(cacheDir: string, name: string, fingerprint: string, make: (outfile: string) => Promise<void>): Promise<string> {
+  const file = join(cacheDir, `${name}-${fingerprint}.mjs`);
+  const now = new Date();
+  if (
+    await utimes(file, now, now).then(
+      () => true,
+      () => false,
+    )
+  )
+    return file;
+  await mkdir(cacheDir, { recursive: true });
+  // Written aside and renamed: a build that runs meanwhile never loads half a bundle.
+  const temporary = `${file}.${process.pid}.tmp`;
+  await make(temporary);
+  await rename(temporary, file);
+  const others = (await readdir(cacheDir)).filter(
+    (other) => other.startsWith(`${name}-`) && /^[0-9a-f]{16}\.mjs$/.test(other.slice(name.length + 1)) && join(cacheDir, other) !== file,
+  );
+  await Promise.all(others.map((other) => removeIfUnusedSince(join(cacheDir, other), now.getTime() - KEEP_OTHERS_MS)));
+  return file;
+}
+
+async function removeIfUnusedSince(file: string, since: number): Promise<void> {
+  const used = await stat(file).then(
+    (found) => found.mtimeMs,
+    () => since,
+  );
+  if (used < since) await rm(file, { force: true });
 }

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
-import { diskStore, isMissingEntryError, missingEntryError, sourceFingerprint, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { diskStore, isMissingEntryError, missingEntryError, type PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { importedCodeFingerprint } from '../../src/indexer/incremental/code-version.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
@@ -300,26 +300,6 @@ describe('the disk post store', () => {
     const reader = diskStore(cacheDir);
     expect(await reader.get(built.storeKeys[0]!)).toBeDefined();
     await reader.close();
-  });
-
-  it('fingerprints the source folders it is given', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
-    writeFileSync(join(dir, 'a.ts'), 'export const a = 1;');
-    const before = await sourceFingerprint([dir]);
-    writeFileSync(join(dir, 'a.ts'), 'export const a = 2;');
-    expect(await sourceFingerprint([dir])).not.toBe(before);
-  });
-
-  it('fingerprints modules in subfolders too, so moving parse code never serves stale posts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
-    mkdirSync(join(dir, 'html'));
-    writeFileSync(join(dir, 'html', 'sanitize.ts'), 'export const s = 1;');
-    const before = await sourceFingerprint([dir]);
-    writeFileSync(join(dir, 'html', 'sanitize.ts'), 'export const s = 2;');
-    const edited = await sourceFingerprint([dir]);
-    expect(edited).not.toBe(before);
-    renameSync(join(dir, 'html', 'sanitize.ts'), join(dir, 'sanitize.ts'));
-    expect(await sourceFingerprint([dir])).not.toBe(edited);
   });
 
   it('fingerprints every module the parser imports, in any folder, and the lock file', async () => {

@@ -9,9 +9,7 @@
  * parse outcome (of which writing the post's file reads only its body and related links).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import type { Database } from 'lmdb';
-import { join } from 'node:path';
 import type { Problem, RelatedLink } from '../../shared/types.ts';
 import type { ParsedPost, ParseOutcome } from '../parse/parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from '../parse/post-digest.ts';
@@ -219,18 +217,4 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       await Promise.all(pending);
     },
   };
-}
-
-/**
- * A fingerprint of the code that turns files into posts: every module under `folders`, recursively. Any
- * change to it invalidates the disk cache, so a fixed parser bug never survives in cached output.
- */
-export async function sourceFingerprint(folders: string[]): Promise<string> {
-  const hash = createHash('sha1');
-  for (const folder of folders) {
-    const entries = await readdir(folder, { recursive: true }).catch(() => [] as string[]);
-    const modules = entries.filter((name) => /\.(?:ts|tsx|mjs)$/.test(name)).sort();
-    for (const name of modules) hash.update(name).update(await readFile(join(folder, name)));
-  }
-  return hash.digest('hex').slice(0, 16);
 }

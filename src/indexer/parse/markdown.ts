@@ -4,7 +4,7 @@
  * page shows anyway: both are dropped first.
  */
 import MarkdownIt from 'markdown-it';
-import { decodeHTML } from 'entities';
+import { decodeHTML } from 'entities/decode';
 
 const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false });
 

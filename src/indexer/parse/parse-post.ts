@@ -2,7 +2,7 @@
  * One post file → one post record, or the reasons it cannot be one.
  * A bad post is data, not an exception: every outcome is returned, nothing is thrown for bad input.
  */
-import { decodeHTML } from 'entities';
+import { decodeHTML } from 'entities/decode';
 import type { Figure, Problem, RelatedLink, TagRef } from '../../shared/types.ts';
 import { decodePostBytes } from './decode.ts';
 import { detectLanguage, type PostLanguage } from './language.ts';

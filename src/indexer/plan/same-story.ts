@@ -10,7 +10,7 @@
  * in either script matches; a shingle is SHINGLE_UNITS consecutive units, a unit being a CJK
  * character or a Latin word (punctuation and spaces are not units).
  */
-import { decodeHTML } from 'entities';
+import { decodeHTML } from 'entities/decode';
 import { fnv1a, mix32 } from '../../shared/types.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';

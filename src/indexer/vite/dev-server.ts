@@ -12,13 +12,12 @@ import { buildSite, startWorkers } from '../build-site.ts';
 import { watchPostFiles } from '../incremental/known-files.ts';
 import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
-
-export const REPORT_FILE = 'ingest-report.json';
-export const DATA_DIR = 'data';
+import { DATA_DIR, REPORT_FILE } from './vite-plugin.ts';
 
 export interface DevIndexOptions {
   postsDir: string;
-  timeZone: string;
+  /** @default the indexer's (see ingest.ts) */
+  timeZone: string | undefined;
   assetBase: string;
   /** A folder of its own in the build cache: its record is of the folder it serves, and a build may run meanwhile. */
   cacheDir: string;

@@ -6,7 +6,8 @@
  *   vite dev    → serves the same files at <base>data/ (see dev-server.ts).
  *
  * Builds keep `dist/data/` between builds (Vite empties the rest of the output folder as usual), so that
- * a rebuild writes only the files that changed: see write-index.ts.
+ * a rebuild writes only the files that changed: see write-index.ts. The indexer itself is loaded when a
+ * build first needs it (load-build-jobs.ts): this module stays light enough for Vite's config bundle.
  */
 import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -14,17 +15,17 @@ import { join, relative, resolve, sep } from 'node:path';
 import PQueue from 'p-queue';
 import type { Plugin, ResolvedConfig } from 'vite';
 import type { IngestReport } from '../../shared/types.ts';
-import { buildSite, startWorkers, type BuildSiteOptions } from '../build-site.ts';
-import { DEFAULT_TIME_ZONE } from '../ingest.ts';
-import { watchPostFiles, type WatchedPostFiles } from '../incremental/known-files.ts';
+import type { BuildSiteOptions } from '../build-site.ts';
+import type { WatchedPostFiles } from '../incremental/known-files.ts';
 import { formatReportSummary } from '../plan/report.ts';
 import { LOCAL_ASSET_PATH } from '../parse/urls.ts';
 import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
-import { DATA_DIR, REPORT_FILE, serveIndexInDev } from './dev-server.ts';
-import { dataCompressionOf, type DataCompression } from '../output/data-file.ts';
+import type { DataCompression } from '../output/data-file.ts';
+import { loadBuildJobs, type BuildJobs } from './load-build-jobs.ts';
 
-export { DATA_DIR, REPORT_FILE };
+export const REPORT_FILE = 'ingest-report.json';
+export const DATA_DIR = 'data';
 
 export interface CnaReaderIndexOptions {
   /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
@@ -69,10 +70,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   let config: ResolvedConfig;
   let postsDir: string;
   let cacheDir: string;
-  const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'] ?? DEFAULT_TIME_ZONE;
+  // Unset: the indexer's own default (DEFAULT_TIME_ZONE in ingest.ts, which this module does not load).
+  const timeZone = options.timeZone ?? process.env['ARCHIVE_TIME_ZONE'];
   const strict = options.strict ?? process.env['CNA_READER_STRICT'] === '1';
   const workers = options.workers ?? Number(process.env['CNA_READER_WORKERS'] ?? availableParallelism());
-  const compression = options.compress ?? dataCompressionOf(process.env['CNA_READER_COMPRESS']);
+  // Checked when a build starts (dataCompressionOf), by the indexer: this module does not load it.
+  const compression = options.compress ?? process.env['CNA_READER_COMPRESS'];
   /** Whether the output folder is to be emptied, as Vite would have decided: Vite itself is told not to. */
   let emptyOutDir: boolean | null | undefined;
   /**
@@ -91,14 +94,14 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
   const isIgnored = (path: string) => config !== undefined && (isWithin(path, postsDir) || GENERATED.test(relative(config.root, path)));
   const outDirOf = () => resolve(config.root, config.build.outDir);
   const strictFailure = (reported: number) => `strict mode: ${reported} reported file(s) in ${postsDir}; see ${REPORT_FILE}`;
-  const siteOptions = async (): Promise<BuildSiteOptions> => ({
+  const siteOptions = async (jobs: BuildJobs): Promise<BuildSiteOptions> => ({
     postsDir,
     timeZone,
     assetBase: assetBaseOf(config),
     outDir: outDirOf(),
     cacheDir,
     workers: watching ? ((await watching.pool) ?? 0) : workers,
-    compression,
+    compression: jobs.dataCompressionOf(compression),
     ...(watching ? { memory: watching.memory } : {}),
   });
 
@@ -122,10 +125,10 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
    * A build that stays up writes the posts' changes as the watch hears of them (in bursts: an editor
    * writes a file in several steps), without bundling the app again, which they do not change.
    */
-  const startWatching = () => {
-    const posts = watchPostFiles(postsDir, () => void builds.add(rebuildPosts));
+  const startWatching = (jobs: BuildJobs) => {
+    const posts = jobs.watchPostFiles(postsDir, () => void builds.add(rebuildPosts));
     config.logger.info(`watching ${posts.watcher.size} folder(s) of posts in ${postsDir}`);
-    return { posts, pool: startWorkers(workers), memory: {} };
+    return { posts, pool: jobs.startWorkers(workers), memory: {} };
   };
   const rebuildPosts = async () => {
     const current = watching?.posts;
@@ -136,7 +139,8 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // New folders are watched before the folder is listed: a change in one from now on is heard.
       current.watcher.refresh();
       const known = await current.posts.take();
-      const reported = await publish(await buildSite({ ...(await siteOptions()), ...(known ? { known } : {}) }));
+      const jobs = await loadBuildJobs();
+      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...(known ? { known } : {}) }));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
       config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
       if (strict && reported > 0) config.logger.error(strictFailure(reported));
@@ -167,14 +171,14 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // Vite's default: empty the output folder when it is inside the project.
       if (emptyOutDir ?? !relative(config.root, outDir).startsWith('..')) await emptyAllBut(outDir, DATA_DIR);
       // Watched from before the folder is read: a change made meanwhile is heard, and read next time.
-      if (config.build.watch && !watching) watching = startWatching();
+      if (config.build.watch && !watching) watching = startWatching(await loadBuildJobs());
       let bundled!: BundleBuild['bundled'];
       const written = new Promise<void>((resolve, reject) => (bundled = { resolve, reject }));
       // Rejected (a failed bundle) maybe before buildSite waits for it: handled there.
       written.catch(() => undefined);
       // Not awaited: the bundler makes the app on its own threads meanwhile, and the posts' files are
       // written once it is done (writeBundle), so that its memory and ours do not peak together.
-      const building = buildSite({ ...(await siteOptions()), writeAfter: written });
+      const building = loadBuildJobs().then(async (jobs) => jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written }));
       // A failure is taken up by writeBundle or abandonBundle; until then it is not one nobody handles.
       building.catch(() => undefined);
       bundle = { building, bundled, end };
@@ -207,10 +211,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // After the build under way, which may be using them.
       void builds.add(async () => (await stopped?.pool)?.close());
     },
-    configureServer(server) {
+    async configureServer(server) {
       // Only a server that serves pages: Vitest's (no HTTP server) would build the posts and keep a
       // watcher and workers open that nothing closes.
       if (!server.httpServer) return;
+      const { serveIndexInDev } = await loadBuildJobs();
       serveIndexInDev(server, { postsDir, timeZone, assetBase: assetBaseOf(config), cacheDir: join(cacheDir, 'dev-server'), workers });
     },
   };

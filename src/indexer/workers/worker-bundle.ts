@@ -4,24 +4,17 @@
  * bundled once per version of the sources into one plain module, a worker starts in ~90 ms.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { sourceFingerprint } from '../incremental/post-store.ts';
-import { esbuildVersion } from '../tool-cache.ts';
+import { cachedBundle, esbuildVersion, sourcesFingerprint } from '../tool-cache.ts';
 
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 /** piscina's ES module, as the project installed it. */
 const PISCINA = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('piscina')), 'esm-wrapper.mjs')).href;
 /** lmdb's ES module for Node, as installed: its native binding cannot be bundled. */
 const LMDB = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('lmdb')), '..', 'node-index.js')).href;
-
-/**
- * Bundles of other sources are removed once unused this long: the folder is the project's (see
- * tool-cache.ts), and a build that stays up may still start threads from the bundle it began with.
- */
-const KEEP_OTHERS_MS = 24 * 3600 * 1000;
 
 /**
  * The bundled worker for these sources, made now if it is not in `cacheDir` yet; undefined when it
@@ -32,57 +25,37 @@ const KEEP_OTHERS_MS = 24 * 3600 * 1000;
 export async function bundledWorker(cacheDir: string, sourceDirs: string[], lockFile: string): Promise<URL | undefined> {
   const lock = await readFile(lockFile).catch(() => '');
   const fingerprint = createHash('sha1')
-    .update(await sourceFingerprint(sourceDirs))
+    .update(sourcesFingerprint(sourceDirs))
     .update(lock)
     .update(esbuildVersion())
     .update(PISCINA)
     .update(LMDB)
     .digest('hex')
     .slice(0, 16);
-  const file = join(cacheDir, `worker-${fingerprint}.mjs`);
-  // Marked as used: others' builds leave it alone for a day.
-  const now = new Date();
-  if (
-    await utimes(file, now, now).then(
-      () => true,
-      () => false,
-    )
-  )
-    return pathToFileURL(file);
   try {
-    await mkdir(cacheDir, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [fileURLToPath(ENTRY)],
-      outfile: temporary,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      // Some bundled packages are CommonJS and require Node's own modules.
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      // Imported from where it is installed, not bundled: piscina marks the results it moves with a
-      // symbol of its own module, which must be the one its worker script loaded.
-      plugins: [
-        { name: 'piscina-external', setup: (bundle) => bundle.onResolve({ filter: /^piscina$/ }, () => ({ path: PISCINA, external: true })) },
-        { name: 'lmdb-external', setup: (bundle) => bundle.onResolve({ filter: /^lmdb$/ }, () => ({ path: LMDB, external: true })) },
-      ],
-    });
-    await rename(temporary, file);
+    return pathToFileURL(await cachedBundle(cacheDir, 'worker', fingerprint, makeWorkerBundle));
   } catch {
     return undefined;
   }
-  const others = (await readdir(cacheDir)).filter((name) => /^worker-[0-9a-f]{16}\.mjs$/.test(name) && join(cacheDir, name) !== file);
-  await Promise.all(others.map((name) => removeIfUnusedSince(join(cacheDir, name), now.getTime() - KEEP_OTHERS_MS)));
-  return pathToFileURL(file);
 }
 
-async function removeIfUnusedSince(file: string, since: number): Promise<void> {
-  const used = await stat(file).then(
-    (found) => found.mtimeMs,
-    () => since,
-  );
-  if (used < since) await rm(file, { force: true });
+async function makeWorkerBundle(outfile: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(ENTRY)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    // Some bundled packages are CommonJS and require Node's own modules.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // Imported from where it is installed, not bundled: piscina marks the results it moves with a
+    // symbol of its own module, which must be the one its worker script loaded.
+    plugins: [
+      { name: 'piscina-external', setup: (bundle) => bundle.onResolve({ filter: /^piscina$/ }, () => ({ path: PISCINA, external: true })) },
+      { name: 'lmdb-external', setup: (bundle) => bundle.onResolve({ filter: /^lmdb$/ }, () => ({ path: LMDB, external: true })) },
+    ],
+  });
 }
