@@ -37,6 +37,7 @@ export interface SavedStoryTable {
   leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
+  leads: Leads;
   /** The print columns as StoryTable holds them (see fillPrints). */
   columns: Pick<StoryTable, 'hasSignature' | 'shingles' | 'termStarts' | 'signatures' | 'termHashes' | 'termCounts'>;
 }
@@ -60,21 +61,61 @@ type Column = ReturnType<typeof columns>[number][0];
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
 
+/**
+ * Every row's lead as the file keeps it: UTF-16 code units, as the strings hold them (a lead cut inside
+ * a surrogate pair keeps its half), row after row; `ends[row]` is where the row's bytes end.
+ */
+export interface Leads {
+  bytes: Buffer;
+  ends: Uint32Array;
+}
+
+/** A row's lead as a string. */
+export function leadAt(leads: Leads, row: number): string {
+  return leads.bytes.toString('utf16le', row === 0 ? 0 : leads.ends[row - 1]!, leads.ends[row]!);
+}
+
+/**
+ * The rows' leads, each from its source: a saved row's bytes copied in runs (never decoded), a print's
+ * lead encoded.
+ */
+export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
+  const ends = new Uint32Array(sources.length);
+  const from = saved?.leads;
+  let bytes = 0;
+  sources.forEach((source, row) => {
+    bytes += typeof source === 'number' ? from!.ends[source]! - (source === 0 ? 0 : from!.ends[source - 1]!) : 2 * source.lead.length;
+    ends[row] = bytes;
+  });
+  const out = Buffer.allocUnsafe(bytes);
+  for (let row = 0; row < sources.length; ) {
+    const source = sources[row]!;
+    const start = row === 0 ? 0 : ends[row - 1]!;
+    if (typeof source !== 'number') {
+      out.write(source.lead, start, 'utf16le');
+      row++;
+      continue;
+    }
+    let end = row + 1;
+    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    from!.bytes.copy(out, start, source === 0 ? 0 : from!.ends[source - 1]!, from!.ends[source + (end - row) - 1]!);
+    row = end;
+  }
+  return { bytes: out, ends };
+}
+
 /** Saves the table's prints with each row's store key (undefined: not from the store) and the term frequencies. */
 export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
-  leads: readonly string[],
+  leads: Leads,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
-  // UTF-16 code units, as the strings hold them: a lead cut inside a surrogate pair keeps its half.
-  const leadEnds = new Uint32Array(count);
-  const leadText = Buffer.from(leads.join(''), 'utf16le');
-  for (let row = 0, end = 0; row < count; row++) leadEnds[row] = end += 2 * leads[row]!.length;
+  const { bytes: leadText, ends: leadEnds } = leads;
   const header: Header = {
     version: TABLE_VERSION,
     code,
@@ -135,8 +176,7 @@ export async function loadStoryTable(cacheDir: string, code: string): Promise<Sa
 function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  const leadEnds = views.leadEnds as Uint32Array;
-  const leads = Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength);
+  const leads: Leads = { bytes: Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength), ends: views.leadEnds as Uint32Array };
   const rowsOf = new Map<string, number[]>();
   header.keys.forEach((key, row) => {
     if (key === '') return;
@@ -145,9 +185,10 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     else rowsOf.set(key, [row]);
   });
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  const leadOf = (row: number) => leads.toString('utf16le', row === 0 ? 0 : leadEnds[row - 1]!, leadEnds[row]!);
+  const leadOf = (row: number) => leadAt(leads, row);
   return {
     count,
+    leads,
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowsOf,
     termsOf,
@@ -170,7 +211,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
 }
 
 /** Where a row's print comes from: a row of the saved table, or a print read from the store. */
-export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms'>;
+export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | 'lead'>;
 
 /**
  * Fills the print columns of a table whose rows were added without prints, each row from its source;
