@@ -118,7 +118,7 @@ function packLists(lists: readonly (readonly number[])[]): Uint32Array {
 
 function unpackLists(packed: Uint32Array): number[][] {
   const lists: number[][] = [];
-  for (let at = 0; at < packed.length; ) {
+  for (let at = 0; at < packed.length;) {
     const length = packed[at++]!;
     lists.push(Array.from(packed.subarray(at, at + length)));
     at += length;

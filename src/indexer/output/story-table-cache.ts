@@ -80,6 +80,8 @@ export function leadAt(leads: Leads, row: number): string {
  * lead encoded.
  */
 export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
+  // Each row's lead where the saved table has it (an edit that left the leads as they were): its column as it is.
+  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === leadAt(saved.leads, row))) return saved.leads;
   const ends = new Uint32Array(sources.length);
   const from = saved?.leads;
   let bytes = 0;
@@ -88,7 +90,7 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (n
     ends[row] = bytes;
   });
   const out = Buffer.allocUnsafe(bytes);
-  for (let row = 0; row < sources.length; ) {
+  for (let row = 0; row < sources.length;) {
     const source = sources[row]!;
     const start = row === 0 ? 0 : ends[row - 1]!;
     if (typeof source !== 'number') {
@@ -210,6 +212,37 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   };
 }
 
+/**
+ * Whether every row is the saved table's row of the same number or a print read here (an edit): the
+ * saved columns can then be the table's, with those rows written over.
+ */
+function sameRows(saved: SavedStoryTable | undefined, sources: readonly (number | object)[]): saved is SavedStoryTable {
+  return saved !== undefined && saved.count === sources.length && sources.every((source, row) => typeof source !== 'number' || source === row);
+}
+
+function termCountOf(columns: SavedStoryTable['columns'], row: number): number {
+  return columns.termStarts[row + 1]! - columns.termStarts[row]!;
+}
+
+/**
+ * The saved columns as the table's (no copy: the file's buffer is this build's), each print read here
+ * written over its row; the rows' term counts are the saved ones. The saved rows written over are then
+ * the new prints: their old terms must be taken (termsOf) before.
+ */
+function takeSavedColumns(table: StoryTable, saved: SavedStoryTable, sources: readonly PrintSource[]): void {
+  const { signatures, hasSignature, shingles, termStarts, termHashes, termCounts } = saved.columns;
+  Object.assign(table, { signatures, hasSignature, shingles, termStarts, termHashes, termCounts });
+  sources.forEach((source, row) => {
+    if (typeof source === 'number') return;
+    signatures.fill(0, row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE);
+    if (source.signature) signatures.set(source.signature, row * SIGNATURE_SIZE);
+    hasSignature[row] = source.signature ? 1 : 0;
+    shingles[row] = source.shingles;
+    termHashes.set(source.terms.hashes, termStarts[row]!);
+    termCounts.set(source.terms.counts, termStarts[row]!);
+  });
+}
+
 /** Where a row's print comes from: a row of the saved table, or a print read from the store. */
 export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | 'lead'>;
 
@@ -220,6 +253,13 @@ export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | '
 export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): void {
   // Its term columns are replaced whole: a row that had terms would lose them.
   if (table.termStarts[table.count] !== 0) throw new Error('fillPrints: the table already holds prints');
+  if (
+    sameRows(saved, sources) &&
+    sources.every((source, row) => typeof source === 'number' || source.terms.hashes.length === termCountOf(saved.columns, row))
+  ) {
+    takeSavedColumns(table, saved, sources);
+    return;
+  }
   const from = saved?.columns;
   const termsOf = (source: PrintSource) =>
     typeof source === 'number' ? from!.termStarts[source + 1]! - from!.termStarts[source]! : source.terms.hashes.length;

@@ -196,10 +196,23 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       readingText = '';
     }
   }
+  // Every term's frequency: the saved table's, moved by the posts not copied from it and those gone;
+  // taken before fillPrints, which may write the new prints over the saved rows.
+  const movedFrequencies =
+    saved &&
+    movedTermFrequencies(
+      saved.frequencies,
+      concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
+      concatenated(addedTerms),
+    );
   fillPrints(table, saved, sources);
   const leads = leadsOf(saved, sources);
   sources.length = 0;
-  readingDigest.update(readingText).update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength)).update(leads.bytes);
+  readingDigest
+    .update(readingText)
+    .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
+    .update(leads.bytes);
+  const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
     const stored = await storeLine(row);
@@ -214,15 +227,6 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  // Every term's frequency: the saved table's, moved by the posts not copied from it and those gone.
-  const frequencies =
-    (saved &&
-      movedTermFrequencies(
-        saved.frequencies,
-        concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
-        concatenated(addedTerms),
-      )) ??
-    countTermFrequencies(table);
   if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
