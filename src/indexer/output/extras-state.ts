@@ -132,8 +132,27 @@ export function extrasCode(): Promise<string> {
   return importedCodeFingerprint([entry], fileURLToPath(new URL('../../../package-lock.json', import.meta.url)));
 }
 
-/** The rows' ids and times, and each one's digest of its same-story inputs. */
-export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
+/**
+ * Each row's digest of its print alone (signature, shingles, name terms), ROW_DIGEST_BYTES a row, for
+ * the rows given (all by default), into `into`: what a row's same-story digest takes of its print. The
+ * story table keeps it (story-table-cache.ts), so that a rebuild makes it only for the prints it read.
+ */
+export function printDigests(table: StoryTable, rows?: Iterable<number>, into = Buffer.alloc(table.count * ROW_DIGEST_BYTES)): Buffer {
+  const digest = new RowDigest();
+  for (const at of rows ?? Array.from({ length: table.count }, (_, row) => row)) {
+    digest.start();
+    digest.word(table.shingles[at]!);
+    digest.word(table.hasSignature[at]!);
+    digest.words(table.signatures, at * SIGNATURE_SIZE, (at + 1) * SIGNATURE_SIZE);
+    digest.words(table.termHashes, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.words(table.termCounts, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.end(into, at * ROW_DIGEST_BYTES);
+  }
+  return into;
+}
+
+/** The rows' ids and times, and each one's digest of its same-story inputs (its print's from `prints`, see printDigests). */
+export function storyDigests(table: StoryTable, prints = printDigests(table)): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   const timeWords = new Uint32Array(table.times.buffer, table.times.byteOffset, table.count * 2);
   const digest = new RowDigest();
@@ -142,11 +161,8 @@ export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'time
     digest.text(table.titles[at]!);
     digest.words(timeWords, 2 * at, 2 * at + 2);
     digest.text(table.outlets[at]! < 0 ? '' : table.outletNames[table.outlets[at]!]!);
-    digest.word(table.shingles[at]!);
-    digest.word(table.hasSignature[at]!);
-    digest.words(table.signatures, at * SIGNATURE_SIZE, (at + 1) * SIGNATURE_SIZE);
-    digest.words(table.termHashes, table.termStarts[at]!, table.termStarts[at + 1]!);
-    digest.words(table.termCounts, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES));
+    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES + 4));
     digest.end(stories, at * ROW_DIGEST_BYTES);
   }
   return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };

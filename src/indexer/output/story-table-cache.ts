@@ -11,10 +11,11 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
+import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 
 const TABLE_FILE = 'story-table.bin';
 /** Bumped when the file's layout changes. */
-const TABLE_VERSION = 1;
+const TABLE_VERSION = 2;
 
 interface Header {
   version: number;
@@ -38,6 +39,8 @@ export interface SavedStoryTable {
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
   leads: Leads;
+  /** Each row's print digest (see printDigests). */
+  printDigests: Buffer;
   /** The print columns as StoryTable holds them (see fillPrints). */
   columns: Pick<StoryTable, 'hasSignature' | 'shingles' | 'termStarts' | 'signatures' | 'termHashes' | 'termCounts'>;
 }
@@ -55,6 +58,7 @@ function columns(count: number, terms: number, distinct: number, leadBytes: numb
     ['frequencyCounts', 4, distinct],
     ['leadEnds', 4, count],
     ['leads', 1, leadBytes],
+    ['printDigests', 1, count * ROW_DIGEST_BYTES],
   ] as const;
 }
 type Column = ReturnType<typeof columns>[number][0];
@@ -112,6 +116,7 @@ export async function saveStoryTable(
   code: string,
   table: StoryTable,
   leads: Leads,
+  printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
 ): Promise<void> {
@@ -137,6 +142,7 @@ export async function saveStoryTable(
     frequencyCounts: frequencies.counts,
     leadEnds,
     leads: leadText,
+    printDigests,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
@@ -191,6 +197,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   return {
     count,
     leads,
+    printDigests: Buffer.from(views.printDigests.buffer, views.printDigests.byteOffset, views.printDigests.byteLength),
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowsOf,
     termsOf,
@@ -241,6 +248,25 @@ function takeSavedColumns(table: StoryTable, saved: SavedStoryTable, sources: re
     termHashes.set(source.terms.hashes, termStarts[row]!);
     termCounts.set(source.terms.counts, termStarts[row]!);
   });
+}
+
+/** Each row's print digest (see printDigests): a saved row's copied, in runs, the others' made from the filled table. */
+export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): Buffer {
+  if (!saved) return printDigests(table);
+  const digests = Buffer.alloc(sources.length * ROW_DIGEST_BYTES);
+  const made: number[] = [];
+  for (let row = 0; row < sources.length;) {
+    const source = sources[row]!;
+    if (typeof source !== 'number') {
+      made.push(row++);
+      continue;
+    }
+    let end = row + 1;
+    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    saved.printDigests.copy(digests, row * ROW_DIGEST_BYTES, source * ROW_DIGEST_BYTES, (source + (end - row)) * ROW_DIGEST_BYTES);
+    row = end;
+  }
+  return printDigests(table, made, digests);
 }
 
 /** Where a row's print comes from: a row of the saved table, or a print read from the store. */

@@ -49,7 +49,7 @@ import { keptFurtherReading, type ExclusionChange } from '../plan/further-readin
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
-import { fillPrints, leadAt, leadsOf, loadStoryTable, saveStoryTable, type PrintSource } from './story-table-cache.ts';
+import { fillPrints, leadAt, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -207,6 +207,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     );
   fillPrints(table, saved, sources);
   const leads = leadsOf(saved, sources);
+  const printsDigested = printDigestsOf(table, saved, sources);
   sources.length = 0;
   readingDigest
     .update(readingText)
@@ -227,12 +228,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
-  const digests = { ...storyDigests(table), reading: readingDigest.digest('base64') };
+  const digests = { ...storyDigests(table, printsDigested), reading: readingDigest.digest('base64') };
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
