@@ -17,7 +17,7 @@ import type { ExtrasFilesState } from './extras-files.ts';
 
 const STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 /** Bytes of a post's same-story digest (see RowDigest). */
 export const ROW_DIGEST_BYTES = 8;
 
@@ -43,12 +43,21 @@ export interface ExtrasState {
   files?: ExtrasFilesState;
 }
 
-/** The state as its file holds it: the buffers in base64. */
-type SavedState = Omit<ExtrasState, 'stories' | 'files'> & {
+/**
+ * The state as its file holds it: the buffers in base64, and the long lists as one string each (ids
+ * joined, numbers packed as base64): a JSON array of 64k strings or numbers is slow to write and read.
+ */
+type SavedState = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> & {
   version: number;
+  ids: string;
+  times: string;
+  further: string;
   stories: string;
   files?: Omit<ExtrasFilesState, 'refs'> & { refs: string };
 };
+
+/** Ids are file-name slugs: never a line break. */
+const ID_SEPARATOR = '\n';
 
 /** The last build's state, or undefined when there is none or it cannot be read. */
 export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | undefined> {
@@ -56,7 +65,14 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
     const raw = JSON.parse(await readFile(join(cacheDir, STATE_FILE), 'utf8')) as SavedState;
     if (raw.version !== STATE_VERSION) return undefined;
     const { files, ...rest } = raw;
-    return { ...rest, stories: Buffer.from(raw.stories, 'base64'), ...(files ? { files: { ...files, refs: Buffer.from(files.refs, 'base64') } } : {}) };
+    return {
+      ...rest,
+      ids: raw.ids === '' ? [] : raw.ids.split(ID_SEPARATOR),
+      times: Array.from(new Float64Array(bufferOf(raw.times))),
+      further: unpackLists(new Uint32Array(bufferOf(raw.further))),
+      stories: Buffer.from(raw.stories, 'base64'),
+      ...(files ? { files: { ...files, refs: Buffer.from(files.refs, 'base64') } } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -68,11 +84,46 @@ export async function saveExtrasState(cacheDir: string, state: ExtrasState): Pro
   const saved: SavedState = {
     version: STATE_VERSION,
     ...rest,
+    ids: state.ids.join(ID_SEPARATOR),
+    times: base64Of(Float64Array.from(state.times)),
+    further: base64Of(packLists(state.further)),
     stories: state.stories.toString('base64'),
     ...(files ? { files: { ...files, refs: files.refs.toString('base64') } } : {}),
   };
   await writeFile(`${path}.partial`, JSON.stringify(saved));
   await rename(`${path}.partial`, path);
+}
+
+/** A base64 string's bytes in a buffer of their own (aligned for any typed array). */
+function bufferOf(base64: string): ArrayBuffer {
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function base64Of(array: Float64Array | Uint32Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+/** Lists of row numbers in one array: each list's length, then its numbers. */
+function packLists(lists: readonly (readonly number[])[]): Uint32Array {
+  const packed = new Uint32Array(lists.reduce((sum, list) => sum + 1 + list.length, 0));
+  let at = 0;
+  for (const list of lists) {
+    packed[at++] = list.length;
+    packed.set(list, at);
+    at += list.length;
+  }
+  return packed;
+}
+
+function unpackLists(packed: Uint32Array): number[][] {
+  const lists: number[][] = [];
+  for (let at = 0; at < packed.length;) {
+    const length = packed[at++]!;
+    lists.push(Array.from(packed.subarray(at, at + length)));
+    at += length;
+  }
+  return lists;
 }
 
 /** A fingerprint of the code that makes the extras: every module write-story-extras.ts imports, and the lock file. */
@@ -81,8 +132,27 @@ export function extrasCode(): Promise<string> {
   return importedCodeFingerprint([entry], fileURLToPath(new URL('../../../package-lock.json', import.meta.url)));
 }
 
-/** The rows' ids and times, and each one's digest of its same-story inputs. */
-export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
+/**
+ * Each row's digest of its print alone (signature, shingles, name terms), ROW_DIGEST_BYTES a row, for
+ * the rows given (all by default), into `into`: what a row's same-story digest takes of its print. The
+ * story table keeps it (story-table-cache.ts), so that a rebuild makes it only for the prints it read.
+ */
+export function printDigests(table: StoryTable, rows?: Iterable<number>, into = Buffer.alloc(table.count * ROW_DIGEST_BYTES)): Buffer {
+  const digest = new RowDigest();
+  for (const at of rows ?? Array.from({ length: table.count }, (_, row) => row)) {
+    digest.start();
+    digest.word(table.shingles[at]!);
+    digest.word(table.hasSignature[at]!);
+    digest.words(table.signatures, at * SIGNATURE_SIZE, (at + 1) * SIGNATURE_SIZE);
+    digest.words(table.termHashes, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.words(table.termCounts, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.end(into, at * ROW_DIGEST_BYTES);
+  }
+  return into;
+}
+
+/** The rows' ids and times, and each one's digest of its same-story inputs (its print's from `prints`, see printDigests). */
+export function storyDigests(table: StoryTable, prints = printDigests(table)): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   const timeWords = new Uint32Array(table.times.buffer, table.times.byteOffset, table.count * 2);
   const digest = new RowDigest();
@@ -91,11 +161,8 @@ export function storyDigests(table: StoryTable): Pick<ExtrasState, 'ids' | 'time
     digest.text(table.titles[at]!);
     digest.words(timeWords, 2 * at, 2 * at + 2);
     digest.text(table.outlets[at]! < 0 ? '' : table.outletNames[table.outlets[at]!]!);
-    digest.word(table.shingles[at]!);
-    digest.word(table.hasSignature[at]!);
-    digest.words(table.signatures, at * SIGNATURE_SIZE, (at + 1) * SIGNATURE_SIZE);
-    digest.words(table.termHashes, table.termStarts[at]!, table.termStarts[at + 1]!);
-    digest.words(table.termCounts, table.termStarts[at]!, table.termStarts[at + 1]!);
+    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES));
+    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES + 4));
     digest.end(stories, at * ROW_DIGEST_BYTES);
   }
   return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };

@@ -11,10 +11,11 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
+import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 
 const TABLE_FILE = 'story-table.bin';
 /** Bumped when the file's layout changes. */
-const TABLE_VERSION = 1;
+const TABLE_VERSION = 2;
 
 interface Header {
   version: number;
@@ -37,6 +38,9 @@ export interface SavedStoryTable {
   leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
+  leads: Leads;
+  /** Each row's print digest (see printDigests). */
+  printDigests: Buffer;
   /** The print columns as StoryTable holds them (see fillPrints). */
   columns: Pick<StoryTable, 'hasSignature' | 'shingles' | 'termStarts' | 'signatures' | 'termHashes' | 'termCounts'>;
 }
@@ -54,27 +58,71 @@ function columns(count: number, terms: number, distinct: number, leadBytes: numb
     ['frequencyCounts', 4, distinct],
     ['leadEnds', 4, count],
     ['leads', 1, leadBytes],
+    ['printDigests', 1, count * ROW_DIGEST_BYTES],
   ] as const;
 }
 type Column = ReturnType<typeof columns>[number][0];
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
 
+/**
+ * Every row's lead as the file keeps it: UTF-16 code units, as the strings hold them (a lead cut inside
+ * a surrogate pair keeps its half), row after row; `ends[row]` is where the row's bytes end.
+ */
+export interface Leads {
+  bytes: Buffer;
+  ends: Uint32Array;
+}
+
+/** A row's lead as a string. */
+export function leadAt(leads: Leads, row: number): string {
+  return leads.bytes.toString('utf16le', row === 0 ? 0 : leads.ends[row - 1]!, leads.ends[row]!);
+}
+
+/**
+ * The rows' leads, each from its source: a saved row's bytes copied in runs (never decoded), a print's
+ * lead encoded.
+ */
+export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
+  // Each row's lead where the saved table has it (an edit that left the leads as they were): its column as it is.
+  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === leadAt(saved.leads, row))) return saved.leads;
+  const ends = new Uint32Array(sources.length);
+  const from = saved?.leads;
+  let bytes = 0;
+  sources.forEach((source, row) => {
+    bytes += typeof source === 'number' ? from!.ends[source]! - (source === 0 ? 0 : from!.ends[source - 1]!) : 2 * source.lead.length;
+    ends[row] = bytes;
+  });
+  const out = Buffer.allocUnsafe(bytes);
+  for (let row = 0; row < sources.length;) {
+    const source = sources[row]!;
+    const start = row === 0 ? 0 : ends[row - 1]!;
+    if (typeof source !== 'number') {
+      out.write(source.lead, start, 'utf16le');
+      row++;
+      continue;
+    }
+    let end = row + 1;
+    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    from!.bytes.copy(out, start, source === 0 ? 0 : from!.ends[source - 1]!, from!.ends[source + (end - row) - 1]!);
+    row = end;
+  }
+  return { bytes: out, ends };
+}
+
 /** Saves the table's prints with each row's store key (undefined: not from the store) and the term frequencies. */
 export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
-  leads: readonly string[],
+  leads: Leads,
+  printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
-  // UTF-16 code units, as the strings hold them: a lead cut inside a surrogate pair keeps its half.
-  const leadEnds = new Uint32Array(count);
-  const leadText = Buffer.from(leads.join(''), 'utf16le');
-  for (let row = 0, end = 0; row < count; row++) leadEnds[row] = end += 2 * leads[row]!.length;
+  const { bytes: leadText, ends: leadEnds } = leads;
   const header: Header = {
     version: TABLE_VERSION,
     code,
@@ -94,6 +142,7 @@ export async function saveStoryTable(
     frequencyCounts: frequencies.counts,
     leadEnds,
     leads: leadText,
+    printDigests,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
@@ -135,8 +184,7 @@ export async function loadStoryTable(cacheDir: string, code: string): Promise<Sa
 function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  const leadEnds = views.leadEnds as Uint32Array;
-  const leads = Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength);
+  const leads: Leads = { bytes: Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength), ends: views.leadEnds as Uint32Array };
   const rowsOf = new Map<string, number[]>();
   header.keys.forEach((key, row) => {
     if (key === '') return;
@@ -145,9 +193,11 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     else rowsOf.set(key, [row]);
   });
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  const leadOf = (row: number) => leads.toString('utf16le', row === 0 ? 0 : leadEnds[row - 1]!, leadEnds[row]!);
+  const leadOf = (row: number) => leadAt(leads, row);
   return {
     count,
+    leads,
+    printDigests: Buffer.from(views.printDigests.buffer, views.printDigests.byteOffset, views.printDigests.byteLength),
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowsOf,
     termsOf,
@@ -169,8 +219,58 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   };
 }
 
+/**
+ * Whether every row is the saved table's row of the same number or a print read here (an edit): the
+ * saved columns can then be the table's, with those rows written over.
+ */
+function sameRows(saved: SavedStoryTable | undefined, sources: readonly (number | object)[]): saved is SavedStoryTable {
+  return saved !== undefined && saved.count === sources.length && sources.every((source, row) => typeof source !== 'number' || source === row);
+}
+
+function termCountOf(columns: SavedStoryTable['columns'], row: number): number {
+  return columns.termStarts[row + 1]! - columns.termStarts[row]!;
+}
+
+/**
+ * The saved columns as the table's (no copy: the file's buffer is this build's), each print read here
+ * written over its row; the rows' term counts are the saved ones. The saved rows written over are then
+ * the new prints: their old terms must be taken (termsOf) before.
+ */
+function takeSavedColumns(table: StoryTable, saved: SavedStoryTable, sources: readonly PrintSource[]): void {
+  const { signatures, hasSignature, shingles, termStarts, termHashes, termCounts } = saved.columns;
+  Object.assign(table, { signatures, hasSignature, shingles, termStarts, termHashes, termCounts });
+  sources.forEach((source, row) => {
+    if (typeof source === 'number') return;
+    signatures.fill(0, row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE);
+    if (source.signature) signatures.set(source.signature, row * SIGNATURE_SIZE);
+    hasSignature[row] = source.signature ? 1 : 0;
+    shingles[row] = source.shingles;
+    termHashes.set(source.terms.hashes, termStarts[row]!);
+    termCounts.set(source.terms.counts, termStarts[row]!);
+  });
+}
+
+/** Each row's print digest (see printDigests): a saved row's copied, in runs, the others' made from the filled table. */
+export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): Buffer {
+  if (!saved) return printDigests(table);
+  const digests = Buffer.alloc(sources.length * ROW_DIGEST_BYTES);
+  const made: number[] = [];
+  for (let row = 0; row < sources.length;) {
+    const source = sources[row]!;
+    if (typeof source !== 'number') {
+      made.push(row++);
+      continue;
+    }
+    let end = row + 1;
+    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    saved.printDigests.copy(digests, row * ROW_DIGEST_BYTES, source * ROW_DIGEST_BYTES, (source + (end - row)) * ROW_DIGEST_BYTES);
+    row = end;
+  }
+  return printDigests(table, made, digests);
+}
+
 /** Where a row's print comes from: a row of the saved table, or a print read from the store. */
-export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms'>;
+export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | 'lead'>;
 
 /**
  * Fills the print columns of a table whose rows were added without prints, each row from its source;
@@ -179,6 +279,13 @@ export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | '
 export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): void {
   // Its term columns are replaced whole: a row that had terms would lose them.
   if (table.termStarts[table.count] !== 0) throw new Error('fillPrints: the table already holds prints');
+  if (
+    sameRows(saved, sources) &&
+    sources.every((source, row) => typeof source === 'number' || source.terms.hashes.length === termCountOf(saved.columns, row))
+  ) {
+    takeSavedColumns(table, saved, sources);
+    return;
+  }
   const from = saved?.columns;
   const termsOf = (source: PrintSource) =>
     typeof source === 'number' ? from!.termStarts[source + 1]! - from!.termStarts[source]! : source.terms.hashes.length;

@@ -49,7 +49,7 @@ import { keptFurtherReading, type ExclusionChange } from '../plan/further-readin
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
-import { fillPrints, loadStoryTable, saveStoryTable, type PrintSource } from './story-table-cache.ts';
+import { fillPrints, leadAt, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -163,45 +163,57 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
   const count = rows.ids.length;
   const table = new StoryTable(count);
-  const leads: string[] = [];
   const links = new Uint32Array(count);
+  // Further reading's inputs: each row's title and links here, the leads' bytes (leadsOf) after them.
   const readingDigest = createHash('sha1');
   let readingText = '';
   // Each row's store key when its print is the store's (what the saved table reuses), and the rows not copied.
   const tableKeys: (string | undefined)[] = [];
   const savedRowUsed = new Uint8Array(saved?.count ?? 0);
   const addedTerms: Uint32Array[] = [];
-  // Each row's print: a saved row (its columns copied in runs by fillPrints) or a print read here.
+  // Each row's print: a saved row (its columns and lead copied in runs by fillPrints and leadsOf) or a print read here.
   const sources: PrintSource[] = [];
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const key = prints?.keys[row];
     const savedRow = key === undefined ? undefined : saved?.rowsOf.get(key)?.find((at) => !savedRowUsed[at]);
-    let lead: string;
     if (savedRow !== undefined) {
       savedRowUsed[savedRow] = 1;
       sources.push(savedRow);
-      lead = saved!.leadOf(savedRow);
       tableKeys.push(key);
     } else {
       const made = await printOfRow(row);
       sources.push(made.print);
-      lead = made.print.lead;
       tableKeys.push(made.stored ? key : undefined);
       addedTerms.push(made.print.terms.hashes);
     }
     table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, NO_PRINT);
-    leads.push(lead);
     links[row] = postOf(id)?.links ?? 0;
-    readingText += `${rows.titles[row]}\0${lead}\0${links[row]}\n`;
+    readingText += `${rows.titles[row]}\0${links[row]}\n`;
     // Fed 1,024 rows at a time, fewer calls for the same digest.
     if (row % 1024 === 1023) {
       readingDigest.update(readingText);
       readingText = '';
     }
   }
+  // Every term's frequency: the saved table's, moved by the posts not copied from it and those gone;
+  // taken before fillPrints, which may write the new prints over the saved rows.
+  const movedFrequencies =
+    saved &&
+    movedTermFrequencies(
+      saved.frequencies,
+      concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
+      concatenated(addedTerms),
+    );
   fillPrints(table, saved, sources);
+  const leads = leadsOf(saved, sources);
+  const printsDigested = printDigestsOf(table, saved, sources);
   sources.length = 0;
+  readingDigest
+    .update(readingText)
+    .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
+    .update(leads.bytes);
+  const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
     const stored = await storeLine(row);
@@ -216,21 +228,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  // Every term's frequency: the saved table's, moved by the posts not copied from it and those gone.
-  const frequencies =
-    (saved &&
-      movedTermFrequencies(
-        saved.frequencies,
-        concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
-        concatenated(addedTerms),
-      )) ??
-    countTermFrequencies(table);
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
-  const digests = { ...storyDigests(table), reading: readingDigest.update(readingText).digest('base64') };
+  const digests = { ...storyDigests(table, printsDigested), reading: readingDigest.digest('base64') };
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
@@ -263,11 +266,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   if (further) redone.furtherReading = 'none';
   else {
     const reading = new ReadingTable(count);
-    for (let row = 0; row < count; row++) reading.add(rows.titles[row]!, leads[row]!, links[row]!);
+    for (let row = 0; row < count; row++) reading.add(rows.titles[row]!, leadAt(leads, row), links[row]!);
     reading.forgetTermText();
     further = findFurtherReadingIn(reading, exclude, idOf);
   }
-  leads.length = 0;
   clock.lap('extras: further reading');
 
   const compression = manifest.compression ?? 'none';

@@ -2,7 +2,7 @@
  * Rebuilds over the last build's output folder, as a maintainer runs them: the extras make only the files
  * whose entries may have changed (extras-files.ts), and every file of `data/` is what a fresh build writes.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
@@ -84,5 +84,33 @@ describe('a rebuild’s extras files', () => {
     const freshOut = temporary('fresh');
     await build(postsDir, freshOut, temporary('fresh-cache'));
     expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+  });
+
+  it('keep the story table as a fresh build saves it, edit after edit (its columns taken and written over in place)', async () => {
+    // Texts past the lead (LEAD_CHARACTERS): a correction appended leaves the lead and name terms as they were.
+    const more = '<p>業者表示，首航前將舉辦試航活動，邀請地方民眾體驗新船的座位與無障礙設施，並說明購票與轉乘的方式，希望新航線能吸引更多旅客。</p>';
+    const long = POSTS.map((post) => ({ ...post, body: `${post.body}${more}${more}` }));
+    const corrected = (posts: readonly TestPost[], name: string) =>
+      posts.map((post) => (post.name === name ? { ...post, body: `${post.body}<p>更正：本文已更新。</p>` } : post));
+    const site = { postsDir: temporary('posts'), outDir: temporary('out'), cacheDir: temporary('cache') };
+    writePosts(site.postsDir, long);
+    await build(site.postsDir, site.outDir, site.cacheDir);
+    const tableOf = (cache: string) => readFileSync(join(cache, 'story-table.bin'));
+    const steps: [string, TestPost[]][] = [
+      ['a correction appended', corrected(long, '2026-11-20-ferry-b')],
+      ['another post corrected, the first back', corrected(long, '2026-11-21-rain')],
+      ['two posts corrected', corrected(corrected(long, '2026-11-21-rain'), '2026-11-20-ferry-a')],
+      ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` })],
+      ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' })],
+      ['back as it was', long],
+    ];
+    for (const [step, posts] of steps) {
+      writePosts(site.postsDir, posts);
+      await build(site.postsDir, site.outDir, site.cacheDir);
+      const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+      await build(site.postsDir, freshOut, freshCache);
+      expect(dataFiles(site.outDir), step).toEqual(dataFiles(freshOut));
+      expect(tableOf(site.cacheDir).equals(tableOf(freshCache)), step).toBe(true);
+    }
   });
 });
