@@ -72,20 +72,21 @@ export function writeRun(part: PartialIndex, path: string, bufferBytes = RUN_BUF
     for (let i = 0; i + 1 < part.tokenStarts.length; i++) {
       const start = part.tokenStarts[i]!;
       const units = part.tokenStarts[i + 1]! - start;
-      const length = part.lengths[i]!;
+      const id = part.order[i]!;
+      const length = part.lengths[id]!;
       const size = HEADER_BYTES + 2 * units + length;
       if (at + size > buffer.length) {
         flush();
         if (size > buffer.length) buffer = Buffer.allocUnsafe(size);
       }
-      at = buffer.writeUInt32LE(part.counts[i]!, at);
-      at = buffer.writeUInt32LE(part.firstRows[i]!, at);
-      at = buffer.writeUInt32LE(part.lastRows[i]!, at);
+      at = buffer.writeUInt32LE(part.counts[id]!, at);
+      at = buffer.writeUInt32LE(part.firstRows[id]!, at);
+      at = buffer.writeUInt32LE(part.lastRows[id]!, at);
       at = buffer.writeUInt32LE(length, at);
       at = buffer.writeUInt16LE(units, at);
-      at = buffer.writeUInt8(part.firstWeights[i]!, at);
+      at = buffer.writeUInt8(part.firstWeights[id]!, at);
       for (let unit = 0; unit < units; unit++) at = buffer.writeUInt16LE(part.tokenUnits[start + unit]!, at);
-      if (length > 0) at = pool.copyChain(part.heads[i]!, length, buffer, at);
+      if (length > 0) at = pool.copyChain(part.heads[id]!, length, buffer, at);
     }
     flush();
   } finally {
