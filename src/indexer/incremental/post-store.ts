@@ -193,14 +193,17 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
-      // Put in one event turn, so in one transaction (lmdb's event-turn batching): an entry is whole or
-      // absent. Plain puts, not a transaction's callback: lmdb's own thread writes and compresses them.
-      const { dbs } = use();
-      dbs.search.put(contentKey, search);
-      dbs.stories.put(contentKey, story);
-      dbs.bodies.put(contentKey, body);
-      dbs.rests.put(contentKey, rest);
-      writes.push(dbs.heads.put(contentKey, head));
+      // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
+      const { cache, dbs } = use();
+      writes.push(
+        cache.root.transaction(() => {
+          dbs.search.put(contentKey, search);
+          dbs.stories.put(contentKey, story);
+          dbs.bodies.put(contentKey, body);
+          dbs.rests.put(contentKey, rest);
+          dbs.heads.put(contentKey, head);
+        }),
+      );
       return { key: contentKey, head };
     },
     async prune(keep) {
