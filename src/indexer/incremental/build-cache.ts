@@ -10,7 +10,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
 import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest-file.ts';
-import { CACHE_PARTS, openCacheDb, type CacheDb, type CachePart } from './cache-db.ts';
+import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
@@ -18,9 +18,10 @@ import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type Rem
 /**
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
  * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB;
- * 3: posts' large parts compressed (see cache-db.ts).
+ * 3: posts' large parts compressed (see cache-db.ts); 4: a post's related links with its body, its search
+ * tokens not in JSON (see post-store.ts and post-digest.ts).
  */
-export const CACHE_FORMAT = '3';
+export const CACHE_FORMAT = '4';
 
 /** What the cache folder held before format 2, removed with an older cache. */
 const LEGACY_FILES = /^(?:files-seen\.(?:tsv|ndjson)|file-heads-.*\.ndjson|output-[0-9a-f]+\.(?:state|json).*|packs)$/;
@@ -168,6 +169,7 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   // (~0.13 s of a cold build of 24 posts).
   // The format goes last: a build killed while emptying leaves a cache the next build empties again.
   if (used) for (const part of parts) db.part(part).clearSync();
+  if (used) for (const name of RETIRED_PARTS) db.root.openDB({ name }).dropSync();
   removeLegacy();
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;

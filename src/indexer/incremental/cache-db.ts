@@ -17,7 +17,6 @@ export const CACHE_PARTS = {
   heads: 'string',
   search: 'string',
   bodies: 'binary',
-  related: 'string',
   rests: 'string',
   stories: 'string',
   meta: 'string',
@@ -29,6 +28,9 @@ export const CACHE_PARTS = {
 } as const;
 
 export type CachePart = keyof typeof CACHE_PARTS;
+
+/** Databases of older formats, dropped with an older cache: a post's related links, now in `bodies`. */
+export const RETIRED_PARTS = ['related'];
 
 /**
  * Parts whose values are large (a post's HTML, its search tokens, its text) are LZ4-compressed by lmdb:

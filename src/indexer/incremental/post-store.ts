@@ -6,7 +6,7 @@
  *
  * Each entry has two parts: its digest (summary and warnings, a few hundred bytes, which the last
  * build's record keeps too; and search tokens, a few KB, read when the search index is built) and the
- * parse outcome (of which writing the post's file reads only its body and related links).
+ * parse outcome (of which writing the post's file reads only its body and related links, kept together).
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'lmdb';
@@ -102,23 +102,37 @@ export function memoryStore(): PostStore {
   };
 }
 
-/** An entry's parts, each its own database: a read takes only the part it needs (see PostStore). */
-const PARTS = ['heads', 'search', 'bodies', 'related', 'rests', 'stories'] as const;
+/**
+ * An entry's parts, each its own database: a read takes only the part it needs (see PostStore). A post's
+ * file reads `bodies`: its related links' JSON, a line break, then its body.
+ */
+const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
 
-function outcomeParts(outcome: ParseOutcome): [body: Buffer, related: string, rest: string] {
-  if ('problem' in outcome) return [Buffer.alloc(0), '[]', JSON.stringify({ problem: outcome.problem })];
+const LINE_BREAK = 0x0a;
+
+/** A problem's body is empty: it has no file. Neither JSON text holds a raw line break. */
+function outcomeParts(outcome: ParseOutcome): [body: Buffer, rest: string] {
+  if ('problem' in outcome) return [Buffer.alloc(0), JSON.stringify({ problem: outcome.problem })];
   const { post, warnings } = outcome;
   const rest: PostRest = { path: post.path, dateSource: post.dateSource, text: post.text, excerpt: post.excerpt, warnings };
-  return [Buffer.from(postFileBody(post)), JSON.stringify(post.related), JSON.stringify(rest)];
+  return [Buffer.from(`${JSON.stringify(post.related)}\n${postFileBody(post)}`), JSON.stringify(rest)];
 }
 
-function outcomeOf(body: Buffer, related: string, rest: string): ParseOutcome {
-  if (body.length === 0) return JSON.parse(rest) as { problem: Problem };
+/** A `bodies` value split into its post's body and related links (undefined for a problem's). */
+function fileParts(value: Buffer): { body: Buffer; related: RelatedLink[] } | undefined {
+  const end = value.indexOf(LINE_BREAK);
+  if (end < 0) return undefined;
+  return { body: value.subarray(end + 1), related: JSON.parse(value.toString('utf8', 0, end)) as RelatedLink[] };
+}
+
+function outcomeOf(value: Buffer, rest: string): ParseOutcome {
+  const parts = fileParts(value);
+  if (!parts) return JSON.parse(rest) as { problem: Problem };
   const { path, dateSource, text, excerpt, warnings } = JSON.parse(rest) as PostRest;
-  const post: ParsedPost = { path, dateSource, text, excerpt, ...postFieldsFromBody(body.toString('utf8')), related: JSON.parse(related) as RelatedLink[] };
+  const post: ParsedPost = { path, dateSource, text, excerpt, ...postFieldsFromBody(parts.body.toString('utf8')), related: parts.related };
   return { post, warnings };
 }
 
@@ -151,9 +165,8 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     dir,
     async get(key) {
       const body = binary(key);
-      const related = string('related', key);
       const rest = string('rests', key);
-      return body && related !== undefined && rest !== undefined ? attempt(() => outcomeOf(body, related, rest)) : undefined;
+      return body && rest !== undefined ? attempt(() => outcomeOf(body, rest)) : undefined;
     },
     async getSearch(key) {
       const search = string('search', key);
@@ -164,10 +177,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     },
     async getForFile(key) {
       const body = binary(key);
-      const related = string('related', key);
-      // A problem's body is empty: it has no file.
-      if (!body || body.length === 0 || related === undefined) return undefined;
-      return attempt(() => ({ body, related: JSON.parse(related) as RelatedLink[] }));
+      return body && attempt(() => fileParts(body));
     },
     async find(contentKey) {
       const head = string('heads', contentKey);
@@ -180,7 +190,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     async put(contentKey, outcome, digest) {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
-      const [body, related, rest] = outcomeParts(outcome);
+      const [body, rest] = outcomeParts(outcome);
       // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
       const { cache, dbs } = use();
       writes.push(
@@ -188,7 +198,6 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
           dbs.search.put(contentKey, search);
           dbs.stories.put(contentKey, story);
           dbs.bodies.put(contentKey, body);
-          dbs.related.put(contentKey, related);
           dbs.rests.put(contentKey, rest);
           dbs.heads.put(contentKey, head);
         }),
@@ -202,8 +211,8 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       const { cache, dbs } = use();
       const kept = new Set(keep);
       // Every part holds the same keys (put and removed in one transaction): walked in the one of fewest
-      // pages, the related links (at 64k posts ~8.6k pages against the heads' ~48k, ~0.1 s against ~1.7 s).
-      const gone = [...dbs.related.getKeys()].filter((key) => !kept.has(key as string));
+      // pages, the story prints.
+      const gone = [...dbs.stories.getKeys()].filter((key) => !kept.has(key as string));
       if (gone.length === 0) return;
       await cache.root.transaction(() => {
         for (const key of gone) for (const part of PARTS) dbs[part].remove(key);

@@ -86,12 +86,13 @@ export function headOf(digest: PostDigest): DigestHead {
 }
 
 /**
- * A digest as two lines of JSON text (neither holds a raw line break): the head, then the search tokens
- * (weights in base64, tokens joined by new lines, which no token holds). Kept apart so that the first
- * pass of a rebuild parses a few hundred bytes per post, not the tokens too.
+ * A digest as three strings: its head (a line of JSON), its search tokens (weights in base64, a line
+ * break, then the tokens joined by line breaks, which no token holds: left as they are, not escaped into
+ * JSON) and its story print. Kept apart so that the first pass of a rebuild parses a few hundred bytes
+ * per post, not the tokens too.
  */
 export function serializeDigest(digest: PostDigest): [head: string, search: string, story: string] {
-  const search = 'search' in digest ? JSON.stringify([Buffer.from(digest.search.weights).toString('base64'), digest.search.joined]) : '[]';
+  const search = 'search' in digest ? `${Buffer.from(digest.search.weights).toString('base64')}\n${digest.search.joined}` : '';
   return [JSON.stringify(headOf(digest)), search, ('story' in digest && digest.story) || ''];
 }
 
@@ -102,8 +103,8 @@ export function parseDigestHead(line: string): DigestHead {
 }
 
 /** The search tokens of a serialized digest (undefined for a problem's, which has none). */
-export function parseDigestSearch(searchLine: string): SearchTokens | undefined {
-  const [weights, tokens] = JSON.parse(searchLine) as [string?, string?];
-  if (weights === undefined || tokens === undefined) return undefined;
-  return { joined: tokens, weights: new Uint8Array(Buffer.from(weights, 'base64')) };
+export function parseDigestSearch(search: string): SearchTokens | undefined {
+  const end = search.indexOf('\n');
+  if (end < 0) return undefined;
+  return { joined: search.slice(end + 1), weights: new Uint8Array(Buffer.from(search.slice(0, end), 'base64')) };
 }

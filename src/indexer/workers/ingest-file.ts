@@ -8,7 +8,7 @@
  * readFiles in ingest.ts and seen-files.ts), so that a rebuild of 200k posts does not read and hash a
  * gigabyte of unchanged posts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { parsePost, type ParseOptions, type ParseOutcome } from '../parse/parse-post.ts';
 import { digestOutcome, type DigestHead, type PostScratch } from '../parse/post-digest.ts';
 import type { Problem } from '../../shared/types.ts';
@@ -41,13 +41,13 @@ export type FileToIngest = PostFileRef;
 
 /** `scratch`: the calling thread's (see PostScratch). */
 export async function ingestFile(file: FileToIngest, settings: string, options: ParseOptions, store: PostStore, scratch: PostScratch): Promise<IngestedFile> {
-  const stat = statSafely(file.absolutePath);
   // Synchronous, as the disk store's reads (see post-store.ts): a post is a few KB.
-  const bytes = readSafely(file.absolutePath);
-  if (bytes instanceof Error) {
-    const problem: Problem = { path: file.path, reason: 'unreadable', severity: 'error', detail: bytes.message };
+  const read = readSafely(file.absolutePath);
+  if (read instanceof Error) {
+    const problem: Problem = { path: file.path, reason: 'unreadable', severity: 'error', detail: read.message };
     return { path: file.path, head: JSON.stringify({ problem } satisfies DigestHead) };
   }
+  const { bytes, stat } = read;
   // The path is part of the key: dates and problems depend on it, not only on the bytes.
   const contentKey = storeKey(bytes, `${settings}\u0000${file.path}`);
   let stored = await store.find(contentKey);
@@ -55,7 +55,7 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
     const outcome = parseSafely(file, bytes, options, scratch);
     stored = await store.put(contentKey, outcome, digestOutcome(outcome, scratch));
   }
-  return result(file.path, stored.key, stored.head, stat ? { size: stat.size, mtimeMs: stat.mtimeMs, key: stored.key } : undefined);
+  return result(file.path, stored.key, stored.head, { size: stat.size, mtimeMs: stat.mtimeMs, key: stored.key });
 }
 
 /** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
@@ -98,10 +98,20 @@ function parseSafely(file: PostFileRef, bytes: Uint8Array, options: ParseOptions
   }
 }
 
-function readSafely(path: string): Uint8Array | Error {
+/** A file's bytes, with the size and time of the file opened: three calls to the system after its opening, not a stat of the path too. */
+function readSafely(path: string): { bytes: Buffer; stat: { size: number; mtimeMs: number } } | Error {
+  let fd: number | undefined;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let length = 0;
+    // A file that shrank meanwhile is read to its end; one that grew, to the size it had.
+    for (let got = 1; got > 0 && length < bytes.length; length += got) got = readSync(fd, bytes, length, bytes.length - length, null);
+    return { bytes: length < bytes.length ? bytes.subarray(0, length) : bytes, stat };
   } catch (error) {
     return error as Error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
