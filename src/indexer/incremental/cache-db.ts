@@ -55,9 +55,17 @@ export interface CacheDb {
 export function openCacheDb(dir: string): CacheDb {
   mkdirSync(dir, { recursive: true });
   const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE });
+  const parts = new Map<CachePart, Database<unknown, string>>();
+  // In one transaction: opened one by one, each part's opening commits on its own, and a new file's
+  // creations each wait for the disk.
+  root.transactionSync(() => {
+    for (const name of Object.keys(CACHE_PARTS) as CachePart[]) {
+      parts.set(name, root.openDB({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }));
+    }
+  });
   return {
     root,
-    part: <V>(name: CachePart) => root.openDB<V, string>({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }),
+    part: <V>(name: CachePart) => parts.get(name) as Database<V, string>,
     close: () => root.close(),
   };
 }
