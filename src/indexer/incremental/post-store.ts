@@ -210,9 +210,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       writes = [];
       const { cache, dbs } = use();
       const kept = new Set(keep);
-      // Every part holds the same keys (put and removed in one transaction): walked in the one of fewest
-      // pages, the story prints.
-      const gone = [...dbs.stories.getKeys()].filter((key) => !kept.has(key as string));
+      // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
+      // whose large values live on overflow pages, so its leaves hold little more than the keys.
+      const gone = [...dbs.search.getKeys()].filter((key) => !kept.has(key as string));
       if (gone.length === 0) return;
       await cache.root.transaction(() => {
         for (const key of gone) for (const part of PARTS) dbs[part].remove(key);
