@@ -338,14 +338,6 @@ function buildFigureElement(figure: Figure, captionParts: readonly Element[] = [
   return makeElement('figure', {}, children);
 }
 
-/** The `<img>` and `<source>` elements buildMediaElement made: their URLs are resolved already. */
-const resolvedMedia = new WeakSet<Element>();
-
-/** Whether `element` is a picture's element made here, whose `src` and `srcset` need no resolving again. */
-export function hasResolvedUrls(element: Element): boolean {
-  return resolvedMedia.has(element);
-}
-
 /** `<img>`, or `<picture>` with its `<source>`s and the `<img>`, from a figure record. */
 function buildMediaElement(figure: Figure): Element {
   const imgAttribs: Record<string, string> = { src: figure.src, alt: figure.alt };
@@ -355,13 +347,13 @@ function buildMediaElement(figure: Figure): Element {
     imgAttribs['height'] = String(figure.height);
   }
   const img = makeElement('img', imgAttribs);
-  resolvedMedia.add(img);
   if (!figure.sources?.length) return img;
-  const sources = figure.sources.map((source) =>
-    makeElement('source', { srcset: source.srcset, ...(source.media ? { media: source.media } : {}), ...(source.type ? { type: source.type } : {}) }),
-  );
-  for (const source of sources) resolvedMedia.add(source);
-  return makeElement('picture', {}, [...sources, img]);
+  return makeElement('picture', {}, [
+    ...figure.sources.map((source) =>
+      makeElement('source', { srcset: source.srcset, ...(source.media ? { media: source.media } : {}), ...(source.type ? { type: source.type } : {}) }),
+    ),
+    img,
+  ]);
 }
 
 function withoutEmpty(sources: ImageSources): Figure {

@@ -5,7 +5,7 @@
  */
 import { isBlank, isElement, isText, detach, makeText, replaceWith, unwrap, type Element, type ParentNode, type ChildNode } from './html-tree.ts';
 import { resolveSafeUrl, type UrlContext } from '../urls.ts';
-import { hasResolvedUrls, resolveImageUrl, resolveSrcset } from './figures.ts';
+import { resolveImageUrl, resolveSrcset } from './figures.ts';
 
 /** Tags kept, each with the attributes it may keep. URL attributes are checked separately below. */
 export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
@@ -163,12 +163,10 @@ function sanitizeElement(element: Element, urls: UrlContext): void {
     return;
   }
   const kept: Record<string, string> = {};
-  // A picture the figures step made: its URLs are resolved as cleanAttribute would (each a URL parse or two).
-  const resolved = hasResolvedUrls(element);
   for (const attribute of allowed) {
     const value = element.attribs[attribute];
     if (value === undefined) continue;
-    const clean = resolved && (attribute === 'src' || attribute === 'srcset') ? value : cleanAttribute(element.name, attribute, value, urls);
+    const clean = cleanAttribute(element.name, attribute, value, urls);
     if (clean !== undefined) kept[attribute] = clean;
   }
   element.attribs = kept;
