@@ -3,9 +3,9 @@
  * the bundled build jobs and the imports of its parser. Beside Vite's own compiled dependencies, so a
  * cold build (its build cache deleted) finds them made, once per version of the sources.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -23,9 +23,18 @@ export function esbuildVersion(): string {
 }
 
 /**
- * A fingerprint of every module under `folders`, recursively: any change to one makes new bundles. Read
- * synchronously: ~100 small files, each a round trip through the thread pool otherwise.
+ * A fingerprint of every module under `folders`, recursively (any change to one makes new bundles), of
+ * the lock file (the packages they import), of esbuild's version and of `extra`. Read synchronously:
+ * many small files, each a round trip through the thread pool otherwise.
  */
+export function toolFingerprint(folders: string[], lockFile: string, ...extra: string[]): string {
+  const hash = createHash('sha1').update(sourcesFingerprint(folders)).update(esbuildVersion());
+  if (existsSync(lockFile)) hash.update(readFileSync(lockFile));
+  for (const part of extra) hash.update(part);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** A fingerprint of every module under `folders`, recursively; a folder that is not there is skipped. */
 export function sourcesFingerprint(folders: string[]): string {
   const hash = createHash('sha1');
   for (const folder of folders) {
@@ -49,29 +58,34 @@ const KEEP_OTHERS_MS = 24 * 3600 * 1000;
 
 /**
  * The module `<name>-<fingerprint>.mjs` in `cacheDir`, made by `make(outfile)` if it is not there yet,
- * and marked as used; the same name's bundles of other fingerprints go once unused for a day.
+ * and marked as used; the same name's bundles of other fingerprints (and what a killed maker left) go
+ * once unused for a day.
  */
 export async function cachedBundle(cacheDir: string, name: string, fingerprint: string, make: (outfile: string) => Promise<void>): Promise<string> {
   const file = join(cacheDir, `${name}-${fingerprint}.mjs`);
   const now = new Date();
-  if (
-    await utimes(file, now, now).then(
-      () => true,
-      () => false,
-    )
-  )
-    return file;
+  // A bundle there but not to be marked (a read-only cache) is used as it is.
+  if (await utimes(file, now, now).then(succeeded, () => access(file).then(succeeded, failed))) return file;
   await mkdir(cacheDir, { recursive: true });
-  // Written aside and renamed: a build that runs meanwhile never loads half a bundle.
-  const temporary = `${file}.${process.pid}.tmp`;
-  await make(temporary);
-  await rename(temporary, file);
+  // Written aside and renamed: a build that runs meanwhile never loads half a bundle. Named apart from
+  // other makers of the same bundle, in this process or another.
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  try {
+    await make(temporary);
+    await rename(temporary, file);
+  } finally {
+    await rm(temporary, { force: true });
+  }
   const others = (await readdir(cacheDir)).filter(
-    (other) => other.startsWith(`${name}-`) && /^[0-9a-f]{16}\.mjs$/.test(other.slice(name.length + 1)) && join(cacheDir, other) !== file,
+    (other) =>
+      other.startsWith(`${name}-`) && /^[0-9a-f]{16}\.mjs(?:\.[0-9a-f-]{36}\.tmp)?$/.test(other.slice(name.length + 1)) && join(cacheDir, other) !== file,
   );
   await Promise.all(others.map((other) => removeIfUnusedSince(join(cacheDir, other), now.getTime() - KEEP_OTHERS_MS)));
   return file;
 }
+
+const succeeded = () => true;
+const failed = () => false;
 
 async function removeIfUnusedSince(file: string, since: number): Promise<void> {
   const used = await stat(file).then(

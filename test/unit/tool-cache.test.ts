@@ -73,13 +73,26 @@ describe('cachedBundle', () => {
     expect(readdirSync(cacheDir)).toContain(`worker-${FINGERPRINT_A}.mjs`);
   });
 
-  it('fails as its maker fails, leaving no bundle behind', async () => {
+  it('fails as its maker fails, leaving nothing half-made behind', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-tools-'));
     await expect(
-      cachedBundle(cacheDir, 'worker', FINGERPRINT_A, async () => {
-        throw new Error('no esbuild');
+      cachedBundle(cacheDir, 'worker', FINGERPRINT_A, async (outfile) => {
+        await writeFile(outfile, 'export default');
+        throw new Error('the bundler stopped half-way');
       }),
-    ).rejects.toThrow('no esbuild');
+    ).rejects.toThrow('half-way');
     expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it('lets two makers of one bundle at once both finish with the whole bundle', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-tools-'));
+    const made: string[] = [];
+    const [first, second] = await Promise.all([
+      cachedBundle(cacheDir, 'worker', FINGERPRINT_A, make(made)),
+      cachedBundle(cacheDir, 'worker', FINGERPRINT_A, make(made)),
+    ]);
+    expect(first).toBe(second);
+    expect(await readFile(first, 'utf8')).toMatch(/^export default [12];$/);
+    expect(readdirSync(cacheDir)).toEqual([`worker-${FINGERPRINT_A}.mjs`]);
   });
 });

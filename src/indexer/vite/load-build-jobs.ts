@@ -4,12 +4,10 @@
  * hooks load the indexer here: from its sources where the runtime reads TypeScript (Vitest,
  * tsx), else from one module bundled once per version of the sources into the tool cache.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachedBundle, esbuildVersion, sourcesFingerprint, toolCacheDir } from '../tool-cache.ts';
+import { cachedBundle, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
 
 export type BuildJobs = typeof import('./build-jobs.ts');
 
@@ -31,21 +29,29 @@ export function loadBuildJobs(): Promise<BuildJobs> {
 }
 
 async function importJobs(): Promise<BuildJobs> {
-  // Node 20 refuses a .ts module at once (ERR_UNKNOWN_FILE_EXTENSION), before reading any other.
-  const fromSources = await (import(ENTRY.href) as Promise<BuildJobs>).catch(() => undefined);
-  if (fromSources) return fromSources;
-  const bundle = await bundledJobs().catch(() => undefined);
-  if (bundle) return import(pathToFileURL(bundle).href) as Promise<BuildJobs>;
-  // No bundle (a read-only node_modules, say): the sources through tsx, slower to load but as correct.
+  try {
+    return (await import(ENTRY.href)) as BuildJobs;
+  } catch (error) {
+    if (!cannotLoadTypeScript(error)) throw error;
+  }
+  let bundle: string | undefined;
+  try {
+    bundle = await cachedBundle(toolCacheDir(dirname(LOCK_FILE)), 'build-jobs', toolFingerprint(SOURCE_DIRS, LOCK_FILE), makeJobsBundle);
+  } catch (error) {
+    process.emitWarning(`the indexer could not be bundled (${String(error)}): loaded through tsx, more slowly`);
+  }
+  if (bundle) return (await import(pathToFileURL(bundle).href)) as BuildJobs;
   const { tsImport } = await import('tsx/esm/api');
-  return tsImport(ENTRY.href, import.meta.url) as Promise<BuildJobs>;
+  return (await tsImport(ENTRY.href, import.meta.url)) as BuildJobs;
 }
 
-/** The bundled jobs for the current sources, made now if the tool cache does not hold them yet. */
-function bundledJobs(): Promise<string> {
-  const hash = createHash('sha1').update(esbuildVersion()).update(sourcesFingerprint(SOURCE_DIRS));
-  if (existsSync(LOCK_FILE)) hash.update(readFileSync(LOCK_FILE));
-  return cachedBundle(toolCacheDir(dirname(LOCK_FILE)), 'build-jobs', hash.digest('hex').slice(0, 16), makeJobsBundle);
+/**
+ * Node 20 refuses a .ts module at once; a Node that strips types refuses the sources' parameter
+ * properties. Either way before running any of them.
+ */
+function cannotLoadTypeScript(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
 }
 
 async function makeJobsBundle(outfile: string): Promise<void> {

@@ -3,12 +3,10 @@
  * worker spent ~400 ms compiling the sources at its start, and a build starts four (two per phase);
  * bundled once per version of the sources into one plain module, a worker starts in ~90 ms.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachedBundle, esbuildVersion, sourcesFingerprint } from '../tool-cache.ts';
+import { cachedBundle, toolFingerprint } from '../tool-cache.ts';
 
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 /** piscina's ES module, as the project installed it. */
@@ -23,17 +21,8 @@ const LMDB = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('
  * packages (the parsers) are bundled in too.
  */
 export async function bundledWorker(cacheDir: string, sourceDirs: string[], lockFile: string): Promise<URL | undefined> {
-  const lock = await readFile(lockFile).catch(() => '');
-  const fingerprint = createHash('sha1')
-    .update(sourcesFingerprint(sourceDirs))
-    .update(lock)
-    .update(esbuildVersion())
-    .update(PISCINA)
-    .update(LMDB)
-    .digest('hex')
-    .slice(0, 16);
   try {
-    return pathToFileURL(await cachedBundle(cacheDir, 'worker', fingerprint, makeWorkerBundle));
+    return pathToFileURL(await cachedBundle(cacheDir, 'worker', toolFingerprint(sourceDirs, lockFile, PISCINA, LMDB), makeWorkerBundle));
   } catch {
     return undefined;
   }
