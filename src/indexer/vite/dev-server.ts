@@ -12,7 +12,7 @@ import { buildSite, startWorkers } from '../build-site.ts';
 import { watchPostFiles } from '../incremental/known-files.ts';
 import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
-import { DATA_DIR, REPORT_FILE } from './vite-plugin.ts';
+import { DATA_DIR, REPORT_FILE } from './site-paths.ts';
 
 export interface DevIndexOptions {
   postsDir: string;

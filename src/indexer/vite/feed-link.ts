@@ -4,7 +4,7 @@
  * src/indexer/output/write-extras.ts).
  */
 import type { Plugin } from 'vite';
-import { DATA_DIR } from './vite-plugin.ts';
+import { DATA_DIR } from './site-paths.ts';
 import { feedPath } from '../plan/feeds.ts';
 
 export function feedLink(siteUrl: string | undefined = process.env['SITE_URL']): Plugin {

@@ -23,9 +23,7 @@ import type { BuildMemory } from '../incremental/build-cache.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 import type { DataCompression } from '../output/data-file.ts';
 import { loadBuildJobs, type BuildJobs } from './load-build-jobs.ts';
-
-export const REPORT_FILE = 'ingest-report.json';
-export const DATA_DIR = 'data';
+import { DATA_DIR, REPORT_FILE } from './site-paths.ts';
 
 export interface CnaReaderIndexOptions {
   /** Folder of posts, relative to the project root. @default process.env.POSTS_DIR ?? 'posts' */
