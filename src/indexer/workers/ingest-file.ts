@@ -112,6 +112,15 @@ function readSafely(path: string): { bytes: Buffer; stat: { size: number; mtimeM
   } catch (error) {
     return error as Error;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    // A failed close loses nothing read: it must not turn the file's outcome into a thrown error.
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The descriptor is gone either way.
   }
 }
