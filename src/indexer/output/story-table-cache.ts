@@ -76,7 +76,35 @@ export interface Leads {
 
 /** A row's lead as a string. */
 export function leadAt(leads: Leads, row: number): string {
-  return leads.bytes.toString('utf16le', row === 0 ? 0 : leads.ends[row - 1]!, leads.ends[row]!);
+  return leads.bytes.toString('utf16le', leadStart(leads, row), leads.ends[row]!);
+}
+
+/** Where a row's lead starts in the leads' bytes. */
+function leadStart(leads: Pick<Leads, 'ends'>, row: number): number {
+  return row === 0 ? 0 : leads.ends[row - 1]!;
+}
+
+/**
+ * Walks the rows' sources in order: each run of saved rows one after another (rows `row`… taken from
+ * saved rows `first`…, `count` of them) at once, each other source alone.
+ */
+function forEachSourceRun<S>(
+  sources: readonly (number | S)[],
+  savedRun: (row: number, first: number, count: number) => void,
+  other: (row: number, source: S) => void,
+): void {
+  for (let row = 0; row < sources.length;) {
+    const source = sources[row]!;
+    if (typeof source !== 'number') {
+      other(row, source);
+      row++;
+      continue;
+    }
+    let end = row + 1;
+    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    savedRun(row, source, end - row);
+    row = end;
+  }
 }
 
 /**
@@ -90,23 +118,15 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (n
   const from = saved?.leads;
   let bytes = 0;
   sources.forEach((source, row) => {
-    bytes += typeof source === 'number' ? from!.ends[source]! - (source === 0 ? 0 : from!.ends[source - 1]!) : 2 * source.lead.length;
+    bytes += typeof source === 'number' ? from!.ends[source]! - leadStart(from!, source) : 2 * source.lead.length;
     ends[row] = bytes;
   });
   const out = Buffer.allocUnsafe(bytes);
-  for (let row = 0; row < sources.length;) {
-    const source = sources[row]!;
-    const start = row === 0 ? 0 : ends[row - 1]!;
-    if (typeof source !== 'number') {
-      out.write(source.lead, start, 'utf16le');
-      row++;
-      continue;
-    }
-    let end = row + 1;
-    while (end < sources.length && sources[end] === source + (end - row)) end++;
-    from!.bytes.copy(out, start, source === 0 ? 0 : from!.ends[source - 1]!, from!.ends[source + (end - row) - 1]!);
-    row = end;
-  }
+  forEachSourceRun(
+    sources,
+    (row, first, count) => from!.bytes.copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
+    (row, source) => out.write(source.lead, leadStart({ ends }, row), 'utf16le'),
+  );
   return { bytes: out, ends };
 }
 
@@ -255,17 +275,11 @@ export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undef
   if (!saved) return printDigests(table);
   const digests = Buffer.alloc(sources.length * ROW_DIGEST_BYTES);
   const made: number[] = [];
-  for (let row = 0; row < sources.length;) {
-    const source = sources[row]!;
-    if (typeof source !== 'number') {
-      made.push(row++);
-      continue;
-    }
-    let end = row + 1;
-    while (end < sources.length && sources[end] === source + (end - row)) end++;
-    saved.printDigests.copy(digests, row * ROW_DIGEST_BYTES, source * ROW_DIGEST_BYTES, (source + (end - row)) * ROW_DIGEST_BYTES);
-    row = end;
-  }
+  forEachSourceRun(
+    sources,
+    (row, first, count) => saved.printDigests.copy(digests, row * ROW_DIGEST_BYTES, first * ROW_DIGEST_BYTES, (first + count) * ROW_DIGEST_BYTES),
+    (row) => made.push(row),
+  );
   return printDigests(table, made, digests);
 }
 
@@ -295,9 +309,21 @@ export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined
   table.termCounts = new Uint8Array(Math.max(1, terms));
   const { signatures, hasSignature, shingles, termStarts, termHashes, termCounts } = table;
   termStarts[0] = 0;
-  for (let row = 0; row < sources.length;) {
-    const source = sources[row]!;
-    if (typeof source !== 'number') {
+  forEachSourceRun(
+    sources,
+    (row, first, count) => {
+      // A run of saved rows one after another: each column copied whole.
+      const last = first + count;
+      signatures.set(from!.signatures.subarray(first * SIGNATURE_SIZE, last * SIGNATURE_SIZE), row * SIGNATURE_SIZE);
+      hasSignature.set(from!.hasSignature.subarray(first, last), row);
+      shingles.set(from!.shingles.subarray(first, last), row);
+      const [termsFrom, termsTo] = [from!.termStarts[first]!, from!.termStarts[last]!];
+      termHashes.set(from!.termHashes.subarray(termsFrom, termsTo), termStarts[row]!);
+      termCounts.set(from!.termCounts.subarray(termsFrom, termsTo), termStarts[row]!);
+      const shift = termStarts[row]! - termsFrom;
+      for (let at = 0; at < count; at++) termStarts[row + at + 1] = from!.termStarts[first + at + 1]! + shift;
+    },
+    (row, source) => {
       if (source.signature) {
         signatures.set(source.signature, row * SIGNATURE_SIZE);
         hasSignature[row] = 1;
@@ -306,21 +332,6 @@ export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined
       termHashes.set(source.terms.hashes, termStarts[row]!);
       termCounts.set(source.terms.counts, termStarts[row]!);
       termStarts[row + 1] = termStarts[row]! + source.terms.hashes.length;
-      row++;
-      continue;
-    }
-    // A run of saved rows one after another: each column copied whole.
-    let end = row + 1;
-    while (end < sources.length && sources[end] === source + (end - row)) end++;
-    const [first, last] = [source, source + (end - row)];
-    signatures.set(from!.signatures.subarray(first * SIGNATURE_SIZE, last * SIGNATURE_SIZE), row * SIGNATURE_SIZE);
-    hasSignature.set(from!.hasSignature.subarray(first, last), row);
-    shingles.set(from!.shingles.subarray(first, last), row);
-    const [termsFrom, termsTo] = [from!.termStarts[first]!, from!.termStarts[last]!];
-    termHashes.set(from!.termHashes.subarray(termsFrom, termsTo), termStarts[row]!);
-    termCounts.set(from!.termCounts.subarray(termsFrom, termsTo), termStarts[row]!);
-    const shift = termStarts[row]! - termsFrom;
-    for (let at = row; at < end; at++) termStarts[at + 1] = from!.termStarts[source + (at - row) + 1]! + shift;
-    row = end;
-  }
+    },
+  );
 }

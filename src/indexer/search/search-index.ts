@@ -22,8 +22,7 @@ import { growArray } from '../../shared/grow-array.ts';
  * One thread's share of the index: its tokens in sorted order, and for each the postings of its rows.
  * The first posting's delta is the row itself, as in a whole index. Plain arrays and one buffer, so that
  * it crosses between threads cheaply. The columns are the builder's own, by token id (`order` gives the
- * ids in token order): handed over rather than gathered into new arrays, which at 32k rows were ~80 MB
- * more at a worker's peak.
+ * ids in token order): handed over rather than gathered into new arrays, a second copy at a worker's peak.
  */
 export interface PartialIndex {
   /** Its tokens' UTF-16 units end to end: token i is `tokenUnits[tokenStarts[i]]` to `tokenUnits[tokenStarts[i + 1]]`. */

@@ -29,8 +29,8 @@ function startSlots(tokens: number, cap: number): number {
 }
 
 /**
- * Whether a table of `slots` holding `tokens` must double: past ¾ full. At half (as first), a 32k-row
- * builder's three- and four-unit table doubled to 8M slots (96 MB, 144 MB while growing) for 2.4M tokens.
+ * Whether a table of `slots` holding `tokens` must double: past ¾ full, not half, which doubled a large
+ * builder's table for a few tokens more (see docs/build-speed.md, peak memory, stop 35).
  */
 function isCrowded(tokens: number, slots: number): boolean {
   return tokens * 4 > slots * 3;
