@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { forgetReadMarksCache } from '../../src/features/reading-state/read-marks.ts';
+import { UNKNOWN_ROW } from '../../src/features/reading-state/mark-store.ts';
 import { stars } from '../../src/features/reading-state/stars.ts';
 import { renderApp, serveDemoIndex } from './harness.tsx';
 
@@ -38,6 +39,16 @@ describe('triage', () => {
     await act(() => router.navigate('/?show=starred'));
     expect(await screen.findByText('共 1 篇')).toBeInTheDocument();
     expect(await screen.findByRole('article', { name: /基隆港夜間燈光秀延長/ })).toBeInTheDocument();
+  });
+
+  it('lists a star pressed before the article knew its place, once it does', async () => {
+    // As when s is pressed the moment the article shows: the star is kept without its row.
+    stars.set([['2026-11-10-基隆港夜間燈光秀延長-市府盼帶動週末觀光', UNKNOWN_ROW]], true);
+    const { router } = renderApp(HARBOR);
+    expect(await screen.findByRole('button', { name: '★ 收藏', pressed: true }, WAIT)).toBeInTheDocument();
+    await waitFor(() => expect(stars.get().get('2026-11-10-基隆港夜間燈光秀延長-市府盼帶動週末觀光')).not.toBe(UNKNOWN_ROW), WAIT);
+    await act(() => router.navigate('/?show=starred'));
+    expect(await screen.findByText('共 1 篇')).toBeInTheDocument();
   });
 
   it('toggles read with m on an article', async () => {

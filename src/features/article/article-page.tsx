@@ -19,7 +19,7 @@ import { placeOfRow, rowAt } from '../list/view-rows.ts';
 import { UNKNOWN_ROW } from '../reading-state/mark-store.ts';
 import { markRowOf } from '../reading-state/positions.ts';
 import { markRead, toggleRead, useReadMarks } from '../reading-state/read-marks.ts';
-import { toggleStar, useStars } from '../reading-state/stars.ts';
+import { placeStar, toggleStar, useStars } from '../reading-state/stars.ts';
 import { useArticleScroll } from './use-article-scroll.ts';
 import { useNeighbours, type Neighbour } from './use-neighbours.ts';
 import { Highlighted } from '../search/highlighted.tsx';
@@ -98,6 +98,8 @@ function Article({ post, manifest }: { post: PostFile; manifest: Manifest }) {
     markRead(post.id, position === undefined ? UNKNOWN_ROW : markRowOf(manifest, position));
     if (position !== undefined) saveViewCursor(view, position);
   }, [post.id, position, view, manifest]);
+
+  useEffect(() => placeStar(post.id, markRow), [post.id, markRow, starred]);
 
   // The next article down the view (j, or the link at the foot), once this one is shown.
   const nextId = neighbours.after?.id;
