@@ -8,6 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 /** The tool cache of the project whose folder is `root`. */
 export function toolCacheDir(root: string): string {
@@ -93,4 +95,19 @@ async function removeIfUnusedSince(file: string, since: number): Promise<void> {
     () => since,
   );
   if (used < since) await rm(file, { force: true });
+}
+
+/** Bundles the module `entry` into `outfile`, one ES module for Node 20, with esbuild loaded only now. */
+export async function bundleForNode(entry: URL, outfile: string, options: BuildOptions): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    ...options,
+  });
 }

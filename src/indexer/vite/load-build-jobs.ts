@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachedBundle, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
+import { bundleForNode, cachedBundle, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
 
 export type BuildJobs = typeof import('./build-jobs.ts');
 
@@ -55,17 +55,10 @@ function cannotLoadTypeScript(error: unknown): boolean {
 }
 
 async function makeJobsBundle(outfile: string): Promise<void> {
-  const { build, transform } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(ENTRY)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+  const { transform } = await import('esbuild');
+  await bundleForNode(ENTRY, outfile, {
     // Imported from the project's node_modules, as the sources import them (the bundle lives below it).
     packages: 'external',
-    logLevel: 'silent',
     plugins: [
       {
         // Each module keeps its own import.meta.url: the indexer finds its sources and the lock file by it.

@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachedBundle, toolFingerprint } from '../tool-cache.ts';
+import { pathToFileURL } from 'node:url';
+import { bundleForNode, cachedBundle, toolFingerprint } from '../tool-cache.ts';
 
 const ENTRY = new URL('./ingest-worker.ts', import.meta.url);
 /** piscina's ES module, as the project installed it. */
@@ -29,15 +29,7 @@ export async function bundledWorker(cacheDir: string, sourceDirs: string[], lock
 }
 
 async function makeWorkerBundle(outfile: string): Promise<void> {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(ENTRY)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
+  await bundleForNode(ENTRY, outfile, {
     // Some bundled packages are CommonJS and require Node's own modules.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     // Imported from where it is installed, not bundled: piscina marks the results it moves with a
