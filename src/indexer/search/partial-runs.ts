@@ -7,7 +7,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlockPool, mergeParts, type PartCursor, type PartialIndex, type TokenPostings } from './search-index.ts';
+import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, mergeParts, type PartCursor, type PartialIndex, type TokenPostings } from './search-index.ts';
 import { growArray } from '../../shared/grow-array.ts';
 
 /**
@@ -73,15 +73,16 @@ export function writeRun(part: PartialIndex, path: string, bufferBytes = RUN_BUF
       const start = part.tokenStarts[i]!;
       const units = part.tokenStarts[i + 1]! - start;
       const id = part.order[i]!;
-      const length = part.lengths[id]!;
+      const hot = id * HOT_STRIDE;
+      const length = part.hot[hot + LENGTH]!;
       const size = HEADER_BYTES + 2 * units + length;
       if (at + size > buffer.length) {
         flush();
         if (size > buffer.length) buffer = Buffer.allocUnsafe(size);
       }
-      at = buffer.writeUInt32LE(part.counts[id]!, at);
+      at = buffer.writeUInt32LE(part.hot[hot + COUNT]!, at);
       at = buffer.writeUInt32LE(part.firstRows[id]!, at);
-      at = buffer.writeUInt32LE(part.lastRows[id]!, at);
+      at = buffer.writeUInt32LE(part.hot[hot + LAST_ROW]!, at);
       at = buffer.writeUInt32LE(length, at);
       at = buffer.writeUInt16LE(units, at);
       at = buffer.writeUInt8(part.firstWeights[id]!, at);

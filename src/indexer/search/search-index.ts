@@ -30,13 +30,12 @@ export interface PartialIndex {
   tokenStarts: Uint32Array;
   /** The id of token i, in token order: the index of its values in the columns below. */
   order: Uint32Array;
-  counts: Uint32Array;
+  /** Token id × HOT_STRIDE: its last row, its post count, the length in bytes of its postings after the first (see SearchIndexBuilder). */
+  hot: Uint32Array;
   firstRows: Uint32Array;
-  lastRows: Uint32Array;
   firstWeights: Uint8Array;
-  /** Each token's chain of blocks in `pages` (the postings after the first) and its length in bytes. */
+  /** Each token's chain of blocks in `pages` (the postings after the first). */
   heads: Uint32Array;
-  lengths: Uint32Array;
   /** The builder's block pool itself, handed over rather than copied (no second copy at the peak). */
   pages: Uint8Array[];
   posts: number;
@@ -44,18 +43,9 @@ export interface PartialIndex {
 
 /** The buffers of a partial index, to transfer it to another thread without copying. */
 export function partialIndexBuffers(part: PartialIndex): ArrayBuffer[] {
-  return [
-    part.tokenUnits,
-    part.tokenStarts,
-    part.order,
-    part.counts,
-    part.firstRows,
-    part.lastRows,
-    part.firstWeights,
-    part.heads,
-    part.lengths,
-    ...part.pages,
-  ].map((array) => array.buffer as ArrayBuffer);
+  return [part.tokenUnits, part.tokenStarts, part.order, part.hot, part.firstRows, part.firstWeights, part.heads, ...part.pages].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
 }
 
 /** A token with all its postings, as the shard writer takes them (in token order). */
@@ -115,18 +105,23 @@ export class BlockPool {
   }
 }
 
+/** The numbers of a token in PartialIndex.hot: at id × HOT_STRIDE, its last row, its post count, its postings' length and its chain's last block. */
+export const HOT_STRIDE = 4;
+export const LAST_ROW = 0;
+export const COUNT = 1;
+export const LENGTH = 2;
+const TAIL = 3;
+
 export class SearchIndexBuilder {
   private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
-  // Per token (by id): posts holding it, first and last row, the first post's weight, and the chain of
-  // blocks holding the postings after the first (head, tail block, bytes written).
-  private count = new Uint32Array(1024);
+  // Per token (by id): what every posting reads and writes side by side in `hot` (one cache line a
+  // posting rather than one an array: most of feeding was waiting on memory), and what only its first
+  // posting or block writes: its first row, the first post's weight, the chain's first block.
+  private hot = new Uint32Array(1024 * HOT_STRIDE);
   private firstRow = new Uint32Array(1024);
-  private lastRow = new Uint32Array(1024);
   private firstWeight = new Uint8Array(1024);
   private head = new Uint32Array(1024);
-  private tail = new Uint32Array(1024);
-  private length = new Uint32Array(1024);
   private previousRow = -1;
   private posts = 0;
   /** For addText, made when first used. */
@@ -154,70 +149,69 @@ export class SearchIndexBuilder {
         continue;
       }
       start = end + 1;
-      this.appendPosting(id, row - this.lastRow[id]!, weight);
-      this.lastRow[id] = row;
-      this.count[id]!++;
+      const at = id * HOT_STRIDE;
+      this.appendPosting(at, row - this.hot[at + LAST_ROW]!, weight);
+      this.hot[at + LAST_ROW] = row;
+      this.hot[at + COUNT]!++;
     }
   }
 
-  /** A posting (its row's delta as a varint, then its weight) at the end of a token's chain. */
-  private appendPosting(id: number, delta: number, weight: number): void {
-    const length = this.length[id]!;
+  /** A posting (its row's delta as a varint, then its weight) at the end of a token's chain (`at`: its place in `hot`). */
+  private appendPosting(at: number, delta: number, weight: number): void {
+    const length = this.hot[at + LENGTH]!;
     const offset = length % BlockPool.DATA;
     // Most postings fit in the chain's last block (a varint of up to 5 bytes, and the weight): written
     // there directly, rather than byte by byte through writeByte.
     if (offset !== 0 && offset + 6 <= BlockPool.DATA) {
-      const tail = this.tail[id]!;
+      const tail = this.hot[at + TAIL]!;
       const page = this.pool.pages[tail >>> 15]!;
       const begin = (tail & 0x7fff) * BlockPool.BLOCK + offset;
-      let at = begin;
+      let byte = begin;
       while (delta >= 0x80) {
-        page[at++] = (delta & 0x7f) | 0x80;
+        page[byte++] = (delta & 0x7f) | 0x80;
         delta = Math.floor(delta / 128);
       }
-      page[at++] = delta;
-      page[at++] = weight;
-      this.length[id] = length + (at - begin);
+      page[byte++] = delta;
+      page[byte++] = weight;
+      this.hot[at + LENGTH] = length + (byte - begin);
       return;
     }
     while (delta >= 0x80) {
-      this.writeByte(id, (delta & 0x7f) | 0x80);
+      this.writeByte(at, (delta & 0x7f) | 0x80);
       delta = Math.floor(delta / 128);
     }
-    this.writeByte(id, delta);
-    this.writeByte(id, weight);
+    this.writeByte(at, delta);
+    this.writeByte(at, weight);
   }
 
   private newToken(token: string, row: number, weight: number): void {
     const id = this.ids.add(token);
-    if (id >= this.count.length) {
+    if (id >= this.firstRow.length) {
       const size = id + 1;
-      this.count = growArray(this.count, size);
+      this.hot = growArray(this.hot, size * HOT_STRIDE);
       this.firstRow = growArray(this.firstRow, size);
-      this.lastRow = growArray(this.lastRow, size);
       this.firstWeight = growArray(this.firstWeight, size);
       this.head = growArray(this.head, size);
-      this.tail = growArray(this.tail, size);
-      this.length = growArray(this.length, size);
     }
-    this.count[id] = 1;
+    const at = id * HOT_STRIDE;
+    this.hot[at + COUNT] = 1;
+    this.hot[at + LAST_ROW] = row;
+    this.hot[at + LENGTH] = 0;
     this.firstRow[id] = row;
-    this.lastRow[id] = row;
     this.firstWeight[id] = weight;
-    this.length[id] = 0;
   }
 
-  private writeByte(id: number, value: number): void {
-    const length = this.length[id]!;
+  private writeByte(at: number, value: number): void {
+    const length = this.hot[at + LENGTH]!;
     const offset = length % BlockPool.DATA;
-    if (length === 0) this.head[id] = this.tail[id] = this.pool.allocate();
+    if (length === 0) this.head[at / HOT_STRIDE] = this.hot[at + TAIL] = this.pool.allocate();
     else if (offset === 0) {
       const block = this.pool.allocate();
-      this.pool.setNext(this.tail[id]!, block);
-      this.tail[id] = block;
+      this.pool.setNext(this.hot[at + TAIL]!, block);
+      this.hot[at + TAIL] = block;
     }
-    this.pool.setByte(this.tail[id]!, offset, value);
-    this.length[id] = length + 1;
+    this.pool.setByte(this.hot[at + TAIL]!, offset, value);
+    this.hot[at + LENGTH] = length + 1;
   }
 
   /** Adds one post from its text (tests and tools; builds count tokens once, when parsing). */
@@ -244,12 +238,10 @@ export class SearchIndexBuilder {
       tokenUnits: units,
       tokenStarts: starts,
       order: ids,
-      counts: this.count,
+      hot: this.hot,
       firstRows: this.firstRow,
-      lastRows: this.lastRow,
       firstWeights: this.firstWeight,
       heads: this.head,
-      lengths: this.length,
       pages: this.pool.pages,
       posts: this.posts,
     };
@@ -309,11 +301,12 @@ class PartialCursor implements PartCursor {
     this.start = part.tokenStarts[i]!;
     this.end = part.tokenStarts[i + 1]!;
     const id = part.order[i]!;
-    this.count = part.counts[id]!;
+    const at = id * HOT_STRIDE;
+    this.count = part.hot[at + COUNT]!;
     this.firstRow = part.firstRows[id]!;
-    this.lastRow = part.lastRows[id]!;
+    this.lastRow = part.hot[at + LAST_ROW]!;
     this.firstWeight = part.firstWeights[id]!;
-    this.length = part.lengths[id]!;
+    this.length = part.hot[at + LENGTH]!;
   }
 
   copyPostings(out: Uint8Array, at: number): number {

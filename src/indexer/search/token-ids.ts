@@ -38,16 +38,16 @@ function isCrowded(tokens: number, slots: number): boolean {
 
 export class TokenIds {
   private readonly long = new Map<string, number>();
-  /** Slot keys: 0 is an empty slot (no token holds U+0000: see shortKey). */
-  private keys = new Uint32Array(1 << 12);
-  private ids = new Uint32Array(1 << 12);
+  /**
+   * The table of one- and two-unit tokens, a slot its key and its id side by side (one cache line read
+   * a lookup rather than one an array): a key of 0 is an empty slot (no token holds U+0000: see shortKey).
+   */
+  private shortSlots = new Uint32Array(2 << 12);
   /** 32 − log2 of the table's size: a slot is the top bits of the key times an odd constant. */
   private shift = 20;
   private short = 0;
-  /** The table of three- and four-unit tokens: two numbers a key (see midKey); a high number of 0 is an empty slot. */
-  private midHigh = new Uint32Array(1 << 12);
-  private midLow = new Uint32Array(1 << 12);
-  private midIds = new Uint32Array(1 << 12);
+  /** The table of three- and four-unit tokens, a slot its two numbers (see midHigh) and its id; a high number of 0 is an empty slot. */
+  private midSlots = new Uint32Array(3 << 12);
   private midShift = 20;
   private mid = 0;
 
@@ -80,12 +80,12 @@ export class TokenIds {
     const key = shortKey(token, 0, token.length);
     const high = key === 0 ? midHigh(token, 0, token.length) : 0;
     if (high !== 0) {
-      if (isCrowded(this.mid + 1, this.midHigh.length)) this.growMid();
+      if (isCrowded(this.mid + 1, this.midSlots.length / 3)) this.growMid();
       this.placeMid(high, midLow(token, 0, token.length), id);
       this.mid++;
     } else if (key === 0) this.long.set(token, id);
     else {
-      if (isCrowded(this.short + 1, this.keys.length)) this.grow();
+      if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
       this.place(key, id);
       this.short++;
     }
@@ -94,14 +94,16 @@ export class TokenIds {
 
   /** Every token with its id (short ones first). */
   *entries(): IterableIterator<[token: string, id: number]> {
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      const key = this.keys[slot]!;
-      if (key !== 0) yield [key > 0xffff ? String.fromCharCode(key >>> 16, key & 0xffff) : String.fromCharCode(key), this.ids[slot]!];
+    const shortSlots = this.shortSlots;
+    for (let at = 0; at < shortSlots.length; at += 2) {
+      const key = shortSlots[at]!;
+      if (key !== 0) yield [key > 0xffff ? String.fromCharCode(key >>> 16, key & 0xffff) : String.fromCharCode(key), shortSlots[at + 1]!];
     }
-    for (let slot = 0; slot < this.midHigh.length; slot++) {
-      const high = this.midHigh[slot]!;
+    const midSlots = this.midSlots;
+    for (let at = 0; at < midSlots.length; at += 3) {
+      const high = midSlots[at]!;
       if (high === 0) continue;
-      yield [midToken(high, this.midLow[slot]!), this.midIds[slot]!];
+      yield [midToken(high, midSlots[at + 1]!), midSlots[at + 2]!];
     }
     yield* this.long;
   }
@@ -120,8 +122,9 @@ export class TokenIds {
     let n = 0;
     let unitCount = 0;
     const others: string[] = [];
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      const key = this.keys[slot]!;
+    const shortSlots = this.shortSlots;
+    for (let at = 0; at < shortSlots.length; at += 2) {
+      const key = shortSlots[at]!;
       if (key === 0) continue;
       if (key > 0xffff && (key & 0xffff) === 0) others.push(String.fromCharCode(key >>> 16, 0));
       else {
@@ -129,10 +132,11 @@ export class TokenIds {
         unitCount += key > 0xffff ? 2 : 1;
       }
     }
-    for (let slot = 0; slot < this.midHigh.length; slot++) {
-      const high = this.midHigh[slot]!;
+    const midSlots = this.midSlots;
+    for (let at = 0; at < midSlots.length; at += 3) {
+      const high = midSlots[at]!;
       if (high === 0) continue;
-      const low = this.midLow[slot]!;
+      const low = midSlots[at + 1]!;
       if ((high & 0xffff) === 0 || low >>> 16 === 0) others.push(midToken(high, low));
       else {
         halves[2 * n] = low;
@@ -177,10 +181,11 @@ export class TokenIds {
   }
 
   private getShort(key: number): number | undefined {
-    const mask = this.keys.length - 1;
+    const slots = this.shortSlots;
+    const mask = (slots.length >>> 1) - 1;
     for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
-      const held = this.keys[slot]!;
-      if (held === key) return this.ids[slot]!;
+      const held = slots[2 * slot]!;
+      if (held === key) return slots[2 * slot + 1]!;
       if (held === 0) return undefined;
     }
   }
@@ -192,59 +197,56 @@ export class TokenIds {
 
   private reset(short: number, mid: number): void {
     this.long.clear();
-    this.keys = new Uint32Array(short);
-    this.ids = new Uint32Array(short);
+    this.shortSlots = new Uint32Array(2 * short);
     this.shift = 32 - Math.log2(short);
     this.short = 0;
-    this.midHigh = new Uint32Array(mid);
-    this.midLow = new Uint32Array(mid);
-    this.midIds = new Uint32Array(mid);
+    this.midSlots = new Uint32Array(3 * mid);
     this.midShift = 32 - Math.log2(mid);
     this.mid = 0;
   }
 
   private getMid(high: number, low: number): number | undefined {
-    const mask = this.midHigh.length - 1;
+    const slots = this.midSlots;
+    const mask = slots.length / 3 - 1;
     for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
-      const held = this.midHigh[slot]!;
-      if (held === high && this.midLow[slot] === low) return this.midIds[slot]!;
+      const at = 3 * slot;
+      const held = slots[at]!;
+      if (held === high && slots[at + 1] === low) return slots[at + 2]!;
       if (held === 0) return undefined;
     }
   }
 
   private placeMid(high: number, low: number, id: number): void {
-    const mask = this.midHigh.length - 1;
+    const slots = this.midSlots;
+    const mask = slots.length / 3 - 1;
     let slot = midSlot(high, low, this.midShift);
-    while (this.midHigh[slot] !== 0) slot = (slot + 1) & mask;
-    this.midHigh[slot] = high;
-    this.midLow[slot] = low;
-    this.midIds[slot] = id;
+    while (slots[3 * slot] !== 0) slot = (slot + 1) & mask;
+    slots[3 * slot] = high;
+    slots[3 * slot + 1] = low;
+    slots[3 * slot + 2] = id;
   }
 
   private growMid(): void {
-    const [highs, lows, ids] = [this.midHigh, this.midLow, this.midIds];
-    this.midHigh = new Uint32Array(highs.length * 2);
-    this.midLow = new Uint32Array(highs.length * 2);
-    this.midIds = new Uint32Array(highs.length * 2);
+    const old = this.midSlots;
+    this.midSlots = new Uint32Array(old.length * 2);
     this.midShift--;
-    for (let slot = 0; slot < highs.length; slot++) if (highs[slot] !== 0) this.placeMid(highs[slot]!, lows[slot]!, ids[slot]!);
+    for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) this.placeMid(old[at]!, old[at + 1]!, old[at + 2]!);
   }
 
   private place(key: number, id: number): void {
-    const mask = this.keys.length - 1;
+    const slots = this.shortSlots;
+    const mask = (slots.length >>> 1) - 1;
     let slot = Math.imul(key, SPREAD) >>> this.shift;
-    while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
-    this.keys[slot] = key;
-    this.ids[slot] = id;
+    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+    slots[2 * slot] = key;
+    slots[2 * slot + 1] = id;
   }
 
   private grow(): void {
-    const keys = this.keys;
-    const ids = this.ids;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.ids = new Uint32Array(keys.length * 2);
+    const old = this.shortSlots;
+    this.shortSlots = new Uint32Array(old.length * 2);
     this.shift--;
-    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== 0) this.place(keys[slot]!, ids[slot]!);
+    for (let at = 0; at < old.length; at += 2) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!);
   }
 }
 
@@ -277,8 +279,14 @@ function midLow(text: string, start: number, end: number): number {
   return ((text.charCodeAt(start + 2) << 16) | (end - start === 4 ? text.charCodeAt(start + 3) : 0)) >>> 0;
 }
 
+/**
+ * A key's slot: every bit of both numbers mixed in. A pair's low number is its second unit × 2¹⁶ and its
+ * high one ends with the mark: multiplied as they were, only 16 bits of a pair's key reached the slot,
+ * and the pairs (half the tokens) crowded into 65,536 runs of slots.
+ */
 function midSlot(high: number, low: number, shift: number): number {
-  return Math.imul(high ^ Math.imul(low, 0x85ebca6b), SPREAD) >>> shift;
+  const mixed = Math.imul(low ^ (low >>> 16), 0x85ebca6b) ^ high;
+  return Math.imul(mixed ^ (mixed >>> 16), SPREAD) >>> shift;
 }
 
 /** A packed key (see sortedUnits) against a string, in the order of `<`: negative, 0 or positive. */
