@@ -7,19 +7,23 @@
  * with its mark, search-format.ts's PAIR_MARK) or a gram of three or four characters: those are kept
  * in an open-addressing table under two numbers made of their units, without hashing a string; tokens
  * of one or two units (lone characters, short words) in a table under one number; longer ones in a
- * Map. A Map entry costs ~60 bytes of the worker's capped heap, and a thread at 200k posts holds
+ * table of their own (long-token-ids.ts). A Map entry costs ~60 bytes of the worker's capped heap, and a thread at 200k posts holds
  * millions of grams.
  */
+import { LongTokenIds } from './long-token-ids.ts';
+
 const SPREAD = 0x9e3779b1;
 
 /**
  * Distinct tokens a post adds to a thread's tables, about (real corpus, 2,737 posts a thread: 3 of one
  * or two units, 446 of three or four, since pairs carry a mark; 92 and 356 before). The tables start
- * at twice that for the posts a builder expects, up to 2²⁰ and 2²² slots (~8 and ~48 MB): grown by doubling instead, rehashing cost ~0.7 s a worker.
+ * at twice that for the posts a builder expects, up to 2²⁰, 2²² and 2²¹ slots (~8, ~48 and ~32 MB): grown by doubling instead, rehashing cost ~0.7 s a worker.
  */
 const SHORT_PER_POST = 3;
 const MID_PER_POST = 446;
-const MAX_START_SLOTS = { short: 1 << 20, mid: 1 << 22 };
+/** Tokens of five units or more a post adds (real-shaped corpus, 32,768 posts: 783k). */
+const LONG_PER_POST = 24;
+const MAX_START_SLOTS = { short: 1 << 20, mid: 1 << 22, long: 1 << 21 };
 
 /** The smallest power of two, at least 2¹², holding `tokens` at half load, up to `cap`. */
 function startSlots(tokens: number, cap: number): number {
@@ -37,7 +41,7 @@ function isCrowded(tokens: number, slots: number): boolean {
 }
 
 export class TokenIds {
-  private readonly long = new Map<string, number>();
+  private long = new LongTokenIds(1 << 12);
   /**
    * The table of one- and two-unit tokens, a slot its key and its id side by side (one cache line read
    * a lookup rather than one an array): a key of 0 is an empty slot (no token holds U+0000: see shortKey).
@@ -53,7 +57,11 @@ export class TokenIds {
 
   /** `expectedPosts`: the posts whose tokens it will hold, to size its tables from the start. @default 0 */
   constructor(expectedPosts = 0) {
-    this.reset(startSlots(expectedPosts * SHORT_PER_POST, MAX_START_SLOTS.short), startSlots(expectedPosts * MID_PER_POST, MAX_START_SLOTS.mid));
+    this.reset(
+      startSlots(expectedPosts * SHORT_PER_POST, MAX_START_SLOTS.short),
+      startSlots(expectedPosts * MID_PER_POST, MAX_START_SLOTS.mid),
+      startSlots(expectedPosts * LONG_PER_POST, MAX_START_SLOTS.long),
+    );
   }
 
   get size(): number {
@@ -69,7 +77,7 @@ export class TokenIds {
     const key = shortKey(text, start, end);
     if (key === 0) {
       const high = midHigh(text, start, end);
-      return high === 0 ? this.long.get(text.slice(start, end)) : this.getMid(high, midLow(text, start, end));
+      return high === 0 ? this.long.get(text, start, end) : this.getMid(high, midLow(text, start, end));
     }
     return this.getShort(key);
   }
@@ -83,7 +91,7 @@ export class TokenIds {
       if (isCrowded(this.mid + 1, this.midSlots.length / 3)) this.growMid();
       this.placeMid(high, midLow(token, 0, token.length), id);
       this.mid++;
-    } else if (key === 0) this.long.set(token, id);
+    } else if (key === 0) this.long.add(token, id);
     else {
       if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
       this.place(key, id);
@@ -105,7 +113,7 @@ export class TokenIds {
       if (high === 0) continue;
       yield [midToken(high, midSlots[at + 1]!), midSlots[at + 2]!];
     }
-    yield* this.long;
+    yield* this.long.entries();
   }
 
   /**
@@ -144,7 +152,7 @@ export class TokenIds {
         unitCount += (low & 0xffff) === 0 ? 3 : 4;
       }
     }
-    for (const token of this.long.keys()) others.push(token);
+    for (const [token] of this.long.entries()) others.push(token);
     for (const token of others) unitCount += token.length;
     // Sorted in place: `halves` then reads the keys in order.
     packed.subarray(0, n).sort();
@@ -192,11 +200,11 @@ export class TokenIds {
 
   /** Forgets every token, and gives back the tables' memory. */
   clear(): void {
-    this.reset(1 << 12, 1 << 12);
+    this.reset(1 << 12, 1 << 12, 1 << 12);
   }
 
-  private reset(short: number, mid: number): void {
-    this.long.clear();
+  private reset(short: number, mid: number, long: number): void {
+    this.long = new LongTokenIds(long);
     this.shortSlots = new Uint32Array(2 * short);
     this.shift = 32 - Math.log2(short);
     this.short = 0;

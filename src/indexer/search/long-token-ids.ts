@@ -1,0 +1,93 @@
+/**
+ * The ids of TokenIds's other tokens (five UTF-16 units or more, and the few shorter ones its numbers
+ * cannot hold): an open-addressing table whose slots point into one buffer of the tokens' units. A
+ * lookup hashes the units where they lie in the post's joined tokens: no string is made for it, nor
+ * hashed again by a Map, which cost ~850 ns a lookup against ~250 for a gram of the table of numbers.
+ */
+import { growArray } from '../../shared/grow-array.ts';
+
+/** A slot's numbers: the token's hash, where its units start in `units`, how many, and its id + 1 (0: an empty slot). */
+const STRIDE = 4;
+const SPREAD = 0x9e3779b1;
+
+export class LongTokenIds {
+  private slots: Uint32Array;
+  private units = new Uint16Array(1 << 16);
+  private unitsUsed = 0;
+  /** 32 − log2 of the table's size. */
+  private shift: number;
+  size = 0;
+
+  /** `slotCount`: a power of two. */
+  constructor(slotCount: number) {
+    this.slots = new Uint32Array(slotCount * STRIDE);
+    this.shift = 32 - Math.log2(slotCount);
+  }
+
+  /** The id of the token `text.slice(start, end)`, if held. */
+  get(text: string, start: number, end: number): number | undefined {
+    const hash = hashUnits(text, start, end);
+    const slots = this.slots;
+    const mask = slots.length / STRIDE - 1;
+    const length = end - start;
+    for (let slot = Math.imul(hash, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const at = slot * STRIDE;
+      const idPlusOne = slots[at + 3]!;
+      if (idPlusOne === 0) return undefined;
+      if (slots[at] === hash && slots[at + 2] === length && this.holds(slots[at + 1]!, text, start, length)) return idPlusOne - 1;
+    }
+  }
+
+  /** Holds a token not held yet under `id`. */
+  add(token: string, id: number): void {
+    if ((this.size + 1) * 4 > (this.slots.length / STRIDE) * 3) this.grow();
+    const offset = this.unitsUsed;
+    if (offset + token.length > this.units.length) this.units = growArray(this.units, offset + token.length);
+    for (let k = 0; k < token.length; k++) this.units[offset + k] = token.charCodeAt(k);
+    this.unitsUsed += token.length;
+    this.place(hashUnits(token, 0, token.length), offset, token.length, id + 1);
+    this.size++;
+  }
+
+  /** Every token held, with its id. */
+  *entries(): IterableIterator<[token: string, id: number]> {
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += STRIDE) {
+      if (slots[at + 3] === 0) continue;
+      const offset = slots[at + 1]!;
+      yield [String.fromCharCode(...this.units.subarray(offset, offset + slots[at + 2]!)), slots[at + 3]! - 1];
+    }
+  }
+
+  private holds(offset: number, text: string, start: number, length: number): boolean {
+    const units = this.units;
+    for (let k = 0; k < length; k++) if (units[offset + k] !== text.charCodeAt(start + k)) return false;
+    return true;
+  }
+
+  private place(hash: number, offset: number, length: number, idPlusOne: number): void {
+    const slots = this.slots;
+    const mask = slots.length / STRIDE - 1;
+    let slot = Math.imul(hash, SPREAD) >>> this.shift;
+    while (slots[slot * STRIDE + 3] !== 0) slot = (slot + 1) & mask;
+    const at = slot * STRIDE;
+    slots[at] = hash;
+    slots[at + 1] = offset;
+    slots[at + 2] = length;
+    slots[at + 3] = idPlusOne;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.shift--;
+    for (let at = 0; at < old.length; at += STRIDE) if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+  }
+}
+
+/** FNV-1a over a token's UTF-16 units, then its bits mixed down (the slot is taken from the top bits). */
+function hashUnits(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193);
+  return (hash ^ (hash >>> 15)) >>> 0;
+}
