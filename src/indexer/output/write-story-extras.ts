@@ -35,6 +35,7 @@ import {
   extrasCode,
   foundByRow,
   foundOfState,
+  frequenciesDigest,
   furtherByRow,
   furtherOfState,
   loadExtrasState,
@@ -44,7 +45,7 @@ import {
   storyDigests,
   type ExtrasState,
 } from './extras-state.ts';
-import { updateStoryPairs } from '../plan/same-story-update.ts';
+import { termsMoved, updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
@@ -238,7 +239,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
     // Posts added, removed or changed: only the pairs they may turn are found or weighed again.
-    const changes = storyChanges(last, digests);
+    // The idf moved only by the terms counted otherwise, when the saved table's counts are the ones the last pairs were weighed with.
+    const moved =
+      saved && last.ids.length === count && last.frequencies === frequenciesDigest(saved.frequencies) ? termsMoved(saved.frequencies, frequencies) : undefined;
+    const changes = { ...storyChanges(last, digests), ...(moved ? { termsMoved: moved } : {}) };
     const previous = { found: foundOfState(last.found, last.ids), byNames: byNamesOfState(last.byNames, last.ids) };
     redone.sameStory = changes.times.length === 0 ? 'none' : 'changed';
     pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies);
@@ -291,6 +295,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     await saveExtrasState(cacheDir, {
       code,
       ...digests,
+      frequencies: frequenciesDigest(frequencies),
       found: foundByRow(found, rows.rowOf),
       byNames: byNamesByRow(pairs.byNames, rows.rowOf),
       further: furtherByRow(further),
