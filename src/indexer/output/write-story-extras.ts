@@ -14,19 +14,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  extrasBucketCount,
-  GROUPS_FILE,
-  INDEX_FORMAT_VERSION,
-  postBucketFile,
-  shardFile,
-  type MetaShard,
-  type RowGroups,
-  type Manifest,
-  type PostBucket,
-} from '../../shared/types.ts';
+import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { readDataText } from './data-file.ts';
-import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged, type Rows } from './extras-files.ts';
+import { rowsOfPosts } from './post-rows.ts';
+import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -135,7 +126,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   }
 
   clock.lap('extras: buckets listed');
-  const rows = await rowsOfPosts(dataRoot, manifest);
+  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
     return key === undefined ? undefined : prints!.store.getStory(key);
@@ -341,28 +332,6 @@ function exclusionChanges(before: ExtrasState['excluded'], now: ExtrasState['exc
     if (wants(row) && (was.size !== is.size || [...was].some((id) => !is.has(id)))) changes.push([row, was, is]);
   }
   return changes;
-}
-
-/** Each post's row (counted from the oldest), title, date and tags, from the metadata shards as written. */
-async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> {
-  const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
-  // Tag lists are few and repeated (an outlet, a few sections): one array each.
-  const tagLists = new Map<string, string[]>();
-  for (let shard = 0; shard < manifest.shardCount; shard++) {
-    const { posts } = JSON.parse(await readDataText(join(dataRoot, shardFile(shard)))) as MetaShard;
-    posts.forEach((post, offset) => {
-      const row = shard * manifest.shardSize + offset;
-      rows.ids[row] = post.id;
-      rows.titles[row] = post.title;
-      rows.dates[row] = post.date;
-      const tagKey = post.tags.join('\n');
-      let tags = tagLists.get(tagKey);
-      if (!tags) tagLists.set(tagKey, (tags = post.tags));
-      rows.tags[row] = tags;
-      rows.rowOf.set(post.id, row);
-    });
-  }
-  return rows;
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */
