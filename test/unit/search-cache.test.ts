@@ -7,8 +7,8 @@
 import { SEARCH_DIRECTORY_FOLDER } from '../../src/shared/search-format.ts';
 import { headMapping, mapRows, patchIndex } from '../../src/indexer/search/search-cache.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../src/indexer/search/search-index.ts';
-import { countSearchTokens, searchTokenList, TokenScratch } from '../../src/indexer/parse/count-tokens.ts';
-import { patchInPlace, readSearchListing, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
+import { countSearchTokens, TokenScratch } from '../../src/indexer/parse/count-tokens.ts';
+import { droppedPostingsOf, patchInPlace, readSearchListing, readWrittenIndex } from '../../src/indexer/search/search-patch.ts';
 import { writeSearchShards } from '../../src/indexer/search/search-shards.ts';
 
 interface Post {
@@ -55,6 +55,15 @@ function readerOf(files: Files): (path: string) => Uint8Array | undefined {
     const body = files.get(path);
     return typeof body === 'string' ? new TextEncoder().encode(body) : body;
   };
+}
+
+/** The tokens and weights of the old versions of the rows a mapping drops, as a build reads them from the store. */
+function droppedOf(posts: readonly Post[], newRowOf: Int32Array) {
+  const rows = posts.flatMap((_, old) => (newRowOf[old]! < 0 ? [old] : []));
+  return droppedPostingsOf(
+    rows,
+    rows.map((old) => countSearchTokens(posts[old]!.title, posts[old]!.text, new TokenScratch())),
+  );
 }
 
 describe('patching the written search index', () => {
@@ -145,10 +154,8 @@ describe('patching the written search index', () => {
       const patched = await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh()), next.length);
       expect(patched).toEqual(scratch);
       // Told every token of the dropped rows' old versions, the patch walks only their lists: the same files.
-      const dropped = new Set(
-        archive.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text, new TokenScratch()))),
-      );
-      expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), dropped), next.length)).toEqual(scratch);
+      const dropped = droppedOf(archive, mapping.newRowOf);
+      expect(await shardsOf(patchIndex(readWrittenIndex(readerOf(first)), mapping, fresh(), new Set(dropped.keys())), next.length)).toEqual(scratch);
 
       // In place, when no row moved: the same files, and what it says it changed.
       if (mapping.shift !== 0) return;
@@ -197,15 +204,19 @@ describe('patching the written search index', () => {
     };
     let files = await indexOf(posts);
     for (let round = 0; round < 30; round++) {
-      const next = posts.map((post, row) => (random(12) === 0 ? { key: `r${row}-${round}`, title: post.title, text: text() } : post));
+      // An edit writes a new text, or adds a word (most of its tokens keep their weights).
+      const edited = (post: Post, row: number) => ({
+        key: `r${row}-${round}`,
+        title: post.title,
+        text: random(2) === 0 ? text() : `${post.text} ${words[random(words.length)]}`,
+      });
+      const next = posts.map((post, row) => (random(12) === 0 ? edited(post, row) : post));
       for (let n = random(4); n > 0; n--) next.push({ key: `a${round}-${n}`, title: `新${random(9)}`, text: text() });
       const mapping = mapRows(
         posts.map((post) => post.key),
         next.map((post) => post.key),
       )!;
-      const dropped = new Set(
-        posts.filter((_, old) => mapping.newRowOf[old]! < 0).flatMap((post) => searchTokenList(countSearchTokens(post.title, post.text, new TokenScratch()))),
-      );
+      const dropped = droppedOf(posts, mapping.newRowOf);
       const patched = new Map(files);
       await patchInPlace({
         read: readerOf(patched),
@@ -224,6 +235,40 @@ describe('patching the written search index', () => {
       posts = next;
       files = scratch;
     }
+  });
+
+  it('leaves the shards of the tokens an edit left as they were: only those of the tokens it changed are written', async () => {
+    const first = await shardsOf(mergePartialIndexes([builderOf(archive).exportPartial()]), archive.length);
+    // A word added that one other post holds: that token's list changes, the post's other tokens keep their weights.
+    const next = archive.map((post, row) => (row === 120 ? { ...post, key: 'k120-more', text: `${post.text} 罕見字眼` } : post));
+    const mapping = mapRows(
+      archive.map((post) => post.key),
+      next.map((post) => post.key),
+    )!;
+    const files = new Map(first);
+    const written: string[] = [];
+    await patchInPlace({
+      read: readerOf(files),
+      newRowOf: mapping.newRowOf,
+      fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+      dropped: droppedOf(archive, mapping.newRowOf),
+      postCount: next.length,
+      write: async (path, body) => {
+        files.set(path, body);
+        written.push(path);
+      },
+      drop: (path) => void files.delete(path),
+      shardBytes: SHARD_BYTES,
+      piecePostings: PIECE_POSTINGS,
+      pageShards: PAGE_SHARDS,
+    });
+    expect(files).toEqual(await shardsOf(mergePartialIndexes([builderOf(next).exportPartial()]), next.length));
+    const shards = written.filter((path) => path.endsWith('.bin'));
+    const postTokens = countSearchTokens(archive[120]!.title, archive[120]!.text, new TokenScratch()).joined.split('\n').length;
+    expect(postTokens).toBeGreaterThan(10);
+    // The shards of the new word's tokens (a cut may move into the next), not those of every token of the post.
+    expect(shards.length).toBeGreaterThan(0);
+    expect(shards.length).toBeLessThanOrEqual(4);
   });
 
   it("cuts again from the shard before when a shard's first token shrinks (the cut before it may go)", async () => {
@@ -255,7 +300,7 @@ describe('patching the written search index', () => {
       read: readerOf(files),
       newRowOf: mapping.newRowOf,
       fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
-      dropped: new Set(['beta']),
+      dropped: droppedOf(posts, mapping.newRowOf),
       postCount: next.length,
       write: async (path, body) => void files.set(path, body),
       drop: (path) => void files.delete(path),

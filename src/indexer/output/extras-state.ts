@@ -6,6 +6,7 @@
  * post excludes from further reading, and its suggestions.
  * Anything that does not match is simply found again over all posts, as a fresh build does.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +14,12 @@ import { importedCodeFingerprint } from '../incremental/code-version.ts';
 import { mix32 } from '../../shared/types.ts';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
+import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import type { ExtrasFilesState } from './extras-files.ts';
 
 const STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 /** Bytes of a post's same-story digest (see RowDigest). */
 export const ROW_DIGEST_BYTES = 8;
 
@@ -29,6 +31,8 @@ export interface ExtrasState {
   times: number[];
   /** A digest of every row's further-reading inputs, in row order. */
   reading: string;
+  /** A digest of the term frequencies the pairs were weighed with (see frequenciesDigest). */
+  frequencies: string;
   /** Each row's same-story inputs (title, time, outlet, print), ROW_DIGEST_BYTES a row. */
   stories: Buffer;
   /** The pairs, by row: [row, [[other row, similarity], …]]. */
@@ -124,6 +128,14 @@ function unpackLists(packed: Uint32Array): number[][] {
     at += length;
   }
   return lists;
+}
+
+/** A digest of term frequencies: a saved table's are the last pairs' only when it matches the state's. */
+export function frequenciesDigest({ hashes, counts }: TermFrequencies): string {
+  return createHash('sha1')
+    .update(new Uint8Array(hashes.buffer, hashes.byteOffset, hashes.byteLength))
+    .update(new Uint8Array(counts.buffer, counts.byteOffset, counts.byteLength))
+    .digest('base64');
 }
 
 /** A fingerprint of the code that makes the extras: every module write-story-extras.ts imports, and the lock file. */

@@ -24,13 +24,13 @@ import { SEARCH_FORMAT_VERSION, SEARCH_TAIL_FOLDER } from '../../shared/search-f
 import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
 import { collectGarbage } from '../collect-garbage.ts';
-import { searchTokenList } from '../parse/count-tokens.ts';
+import type { SearchTokens } from '../parse/count-tokens.ts';
 import { BUILD_ID_FILE, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
 import { PhaseClock, type PhaseMemory } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
-import { patchInPlace, readWrittenIndex, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
+import { droppedPostingsOf, patchInPlace, readWrittenIndex, type DroppedPostings, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
 import { makeRunsFolder } from '../search/partial-runs.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
@@ -213,7 +213,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
       // A row dropped for good leaves its old version's tokens; one gone to the tail, its own.
       return row >= 0 ? keys[row]! : patch ? patch.search.droppedKeys.get(old)! : cachedRows!.keys[old]!;
     });
-    const dropped = await droppedTokens(store, droppedKeys);
+    const dropped = await droppedTokens(store, head.dropped, droppedKeys);
     const fresh = [...mergePartialIndexes(parts)];
     const readWritten = (path: string) => readIfThere(join(dataRoot, path));
     // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
@@ -238,7 +238,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
           shards: patched.shards,
           pieces: patched.pieces,
         }
-      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped), built.postCount, write, {
+      : await writeSearchShards(patchIndex(readWrittenIndex(readWritten), searchPatch, fresh, dropped && new Set(dropped.keys())), built.postCount, write, {
           shardBytes,
           tail: tailOfMeta,
         });
@@ -382,18 +382,18 @@ async function onWorkers(
 }
 
 /**
- * Every token of the posts whose old rows the patch drops (gone or changed), from their old versions
- * still in the store (see IngestOptions.keepStale): the only lists the patch must walk. Undefined when
- * one of them is not there to read.
+ * Every token of the posts whose old rows the patch drops (gone or changed), with its weight, from their
+ * old versions still in the store (see IngestOptions.keepStale): the only lists the patch must walk.
+ * Undefined when one of them is not there to read.
  */
-async function droppedTokens(store: PostStore, droppedKeys: readonly string[]): Promise<Set<string> | undefined> {
-  const tokens = new Set<string>();
+async function droppedTokens(store: PostStore, droppedRows: readonly number[], droppedKeys: readonly string[]): Promise<DroppedPostings | undefined> {
+  const searches: SearchTokens[] = [];
   for (const key of droppedKeys) {
     const search = await store.getSearch(key);
     if (!search) return undefined;
-    for (const token of searchTokenList(search)) tokens.add(token);
+    searches.push(search);
   }
-  return tokens;
+  return droppedPostingsOf(droppedRows, searches);
 }
 
 /**

@@ -14,19 +14,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  extrasBucketCount,
-  GROUPS_FILE,
-  INDEX_FORMAT_VERSION,
-  postBucketFile,
-  shardFile,
-  type MetaShard,
-  type RowGroups,
-  type Manifest,
-  type PostBucket,
-} from '../../shared/types.ts';
+import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { readDataText } from './data-file.ts';
-import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged, type Rows } from './extras-files.ts';
+import { rowsOfPosts } from './post-rows.ts';
+import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -35,6 +26,7 @@ import {
   extrasCode,
   foundByRow,
   foundOfState,
+  frequenciesDigest,
   furtherByRow,
   furtherOfState,
   loadExtrasState,
@@ -44,7 +36,7 @@ import {
   storyDigests,
   type ExtrasState,
 } from './extras-state.ts';
-import { updateStoryPairs } from '../plan/same-story-update.ts';
+import { termsMoved, updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
@@ -134,7 +126,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   }
 
   clock.lap('extras: buckets listed');
-  const rows = await rowsOfPosts(dataRoot, manifest);
+  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
     return key === undefined ? undefined : prints!.store.getStory(key);
@@ -238,7 +230,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
     // Posts added, removed or changed: only the pairs they may turn are found or weighed again.
-    const changes = storyChanges(last, digests);
+    // The idf moved only by the terms counted otherwise, when the saved table's counts are the ones the last pairs were weighed with.
+    const moved =
+      saved && last.ids.length === count && last.frequencies === frequenciesDigest(saved.frequencies) ? termsMoved(saved.frequencies, frequencies) : undefined;
+    const changes = { ...storyChanges(last, digests), ...(moved ? { termsMoved: moved } : {}) };
     const previous = { found: foundOfState(last.found, last.ids), byNames: byNamesOfState(last.byNames, last.ids) };
     redone.sameStory = changes.times.length === 0 ? 'none' : 'changed';
     pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies);
@@ -291,6 +286,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     await saveExtrasState(cacheDir, {
       code,
       ...digests,
+      frequencies: frequenciesDigest(frequencies),
       found: foundByRow(found, rows.rowOf),
       byNames: byNamesByRow(pairs.byNames, rows.rowOf),
       further: furtherByRow(further),
@@ -336,28 +332,6 @@ function exclusionChanges(before: ExtrasState['excluded'], now: ExtrasState['exc
     if (wants(row) && (was.size !== is.size || [...was].some((id) => !is.has(id)))) changes.push([row, was, is]);
   }
   return changes;
-}
-
-/** Each post's row (counted from the oldest), title, date and tags, from the metadata shards as written. */
-async function rowsOfPosts(dataRoot: string, manifest: Manifest): Promise<Rows> {
-  const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
-  // Tag lists are few and repeated (an outlet, a few sections): one array each.
-  const tagLists = new Map<string, string[]>();
-  for (let shard = 0; shard < manifest.shardCount; shard++) {
-    const { posts } = JSON.parse(await readDataText(join(dataRoot, shardFile(shard)))) as MetaShard;
-    posts.forEach((post, offset) => {
-      const row = shard * manifest.shardSize + offset;
-      rows.ids[row] = post.id;
-      rows.titles[row] = post.title;
-      rows.dates[row] = post.date;
-      const tagKey = post.tags.join('\n');
-      let tags = tagLists.get(tagKey);
-      if (!tags) tagLists.set(tagKey, (tags = post.tags));
-      rows.tags[row] = tags;
-      rows.rowOf.set(post.id, row);
-    });
-  }
-  return rows;
 }
 
 /** Whether the extras' files are in the output (a data folder made anew has none). */

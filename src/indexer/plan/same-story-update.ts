@@ -7,7 +7,8 @@
  * many posts is dropped). So the pairs whose later post is within a day after a change are found again,
  * over the posts within a day either side of the changes. The others' candidates are as they were, and
  * so is their verdict, but for the names rules: their idf is over all posts, and moves with any post
- * added, removed or retitled. So the candidate pairs those rules decided are weighed again.
+ * added, removed or retitled. So the candidate pairs those rules decided are weighed again: all of
+ * them, or when the posts are as many as before, those of a post holding a term whose count moved.
  */
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { SAME_STORY_WINDOW_MS, storyTitle, type StoryTable } from './same-story.ts';
@@ -22,6 +23,24 @@ export interface StoryChanges {
   gone: ReadonlySet<string>;
   /** The times of the posts added, removed and changed (a changed post's time before and after). */
   times: readonly number[];
+  /**
+   * The name terms held by another number of posts than at the last build, when it had as many posts
+   * (see termsMoved): only they moved an idf. Absent: every idf may have moved.
+   */
+  termsMoved?: ReadonlySet<number>;
+}
+
+/** The term hashes whose count differs between two builds' frequencies (in one and not the other, or not as often). */
+export function termsMoved(last: TermFrequencies, now: TermFrequencies): Set<number> {
+  const moved = new Set<number>();
+  let [l, n] = [0, 0];
+  while (l < last.hashes.length || n < now.hashes.length) {
+    const hash = Math.min(last.hashes[l] ?? Infinity, now.hashes[n] ?? Infinity);
+    const before = last.hashes[l] === hash ? last.counts[l++]! : 0;
+    const after = now.hashes[n] === hash ? now.counts[n++]! : 0;
+    if (before !== after) moved.add(hash);
+  }
+  return moved;
 }
 
 /**
@@ -51,12 +70,20 @@ export function updateStoryPairs(table: StoryTable, previous: StoryPairs, change
   };
   const key = (a: string, b: string) => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
   const weighAgain = previous.byNames.filter(([a, b]) => stands(a, b));
-  const byNames = new Set(weighAgain.map(([a, b]) => key(a, b)));
+  // A pair neither of whose posts holds a moved term has the same idf weights: its verdict stands too.
+  const { termsMoved: moved } = changes;
+  const holdsMoved = (id: string) => {
+    const at = rowOf.get(id)!;
+    for (let n = table.termStarts[at]!; n < table.termStarts[at + 1]!; n++) if (moved!.has(table.termHashes[n]!)) return true;
+    return false;
+  };
+  const weighed = moved ? weighAgain.filter(([a, b]) => holdsMoved(a) || holdsMoved(b)) : weighAgain;
+  const byNames = new Set(weighed.map(([a, b]) => key(a, b)));
 
   const found: SameStories = new Map();
   for (const [id, others] of previous.found)
     for (const other of others) if (id < other.id && stands(id, other.id) && !byNames.has(key(id, other.id))) addPair(found, id, other.id, other.similarity);
-  for (const [a, b] of weighAgain) {
+  for (const [a, b] of weighed) {
     const [rowA, rowB] = [rowOf.get(a)!, rowOf.get(b)!];
     const verdict = judge(rowA, storyTitle(table.titles[rowA]!), rowB, storyTitle(table.titles[rowB]!));
     if (verdict.same) addPair(found, a, b, verdict.score);

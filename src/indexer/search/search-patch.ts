@@ -9,7 +9,8 @@
  *   - patchInPlace: when no row moved (posts edited, or added after the newest: what a rebuild after a
  *     fetch is), only the shards holding a token of a changed post are read, merged and cut again,
  *     from the start of the first such shard until a cut falls where the old index had one; pieces only
- *     of those tokens; every other file stays as it is.
+ *     of those tokens; every other file stays as it is. A token whose fresh postings are the very rows and
+ *     weights the dropped rows held (an edit that left its count as it was) has the same list: no change.
  */
 import {
   PIECE_POSTINGS,
@@ -23,6 +24,7 @@ import {
   type ShardHeader,
 } from '../../shared/search-format.ts';
 import { plainPostings } from '../../shared/search-postings.ts';
+import { searchTokenList, type SearchTokens } from '../parse/count-tokens.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { varintAt, varintEnd, writeVarint } from '../../shared/varint.ts';
 import { compareTokens, type TokenPostings } from './search-index.ts';
@@ -193,14 +195,37 @@ export function* readWrittenIndex(read: ReadIndexFile): Generator<TokenPostings>
   }
 }
 
+/** The dropped rows' old versions by token: each old row holding it, and its weight there. */
+export type DroppedPostings = ReadonlyMap<string, ReadonlyMap<number, number>>;
+
+/** The dropped rows' tokens and weights (`searches[n]`: old row `rows[n]`'s old version), by token. */
+export function droppedPostingsOf(rows: readonly number[], searches: readonly SearchTokens[]): Map<string, Map<number, number>> {
+  const postings = new Map<string, Map<number, number>>();
+  searches.forEach((search, n) => {
+    searchTokenList(search).forEach((token, k) => {
+      let byRow = postings.get(token);
+      if (!byRow) postings.set(token, (byRow = new Map()));
+      byRow.set(rows[n]!, search.weights[k]!);
+    });
+  });
+  return postings;
+}
+
+/** Whether a token's fresh postings are exactly the dropped rows' (same rows, same weights): its list stays as it was. */
+function sameAsDropped(freshList: TokenPostings | undefined, old: ReadonlyMap<number, number> | undefined): boolean {
+  if (!freshList || !old || freshList.count !== old.size) return false;
+  const { rows, weights } = decodeRows(freshList.postings);
+  return rows.every((row, n) => old.get(row) === weights[n]);
+}
+
 export interface InPlacePatch {
   read: ReadIndexFile;
   /** Each old row's row now: itself, or -1 for a dropped one (edited or gone). No row moves. */
   newRowOf: Int32Array;
   /** The postings of the fresh rows (new and edited posts), by token. */
   fresh: ReadonlyMap<string, TokenPostings>;
-  /** Every token of the dropped rows' old versions. */
-  dropped: ReadonlySet<string>;
+  /** Every token of the dropped rows' old versions, with its postings there (see droppedPostingsOf). */
+  dropped: DroppedPostings;
   postCount: number;
   /** Writes a file of the index (the caller leaves a file with the same bytes as it is). */
   write: (path: string, body: Uint8Array | string) => Promise<void>;
@@ -249,7 +274,10 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
     patch.drop(path);
   };
 
-  const affected = [...new Set([...fresh.keys(), ...dropped])].sort(compareTokens);
+  // A token's list changes only where its fresh postings are not the dropped rows' own.
+  const affected = [...new Set([...fresh.keys(), ...dropped.keys()])]
+    .filter((token) => !sameAsDropped(fresh.get(token), dropped.get(token)))
+    .sort(compareTokens);
   // The shard a token belongs in: the last one beginning at or before it (the first for any before them all).
   const shardOf = (token: string) => lastIndexBefore(first.length, (n) => first[n]! > token);
   // A shard is touched when one of its tokens changes, or the first token of the next: the cut before

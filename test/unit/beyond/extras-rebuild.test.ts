@@ -74,6 +74,28 @@ describe('a rebuild’s extras files', () => {
     }
   });
 
+  it("take the posts' rows from the saved rows only where a shard is as they found it: a file of another build or cut short is not trusted", async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const before = readFileSync(rowsFile);
+    const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '北部港口新輪渡航線下月正式啟航' });
+    const steps: [string, TestPost[], () => void][] = [
+      ['a title edited', retitled, () => {}],
+      // The rows of the build before the title's edit, its shards since written again.
+      ['back, over the rows of another build', POSTS, () => writeFileSync(rowsFile, before)],
+      ['a title edited, over rows cut short', retitled, () => writeFileSync(rowsFile, before.subarray(0, before.length / 2))],
+    ];
+    for (const [step, posts, damage] of steps) {
+      writePosts(postsDir, posts);
+      damage();
+      await build(postsDir, outDir, cacheDir);
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+      expect(readFileSync(rowsFile).length, step).toBeGreaterThan(0);
+    }
+  });
+
   it('are all made again when one was changed by hand', async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
     const extras = join(outDir, 'data', 'extras');

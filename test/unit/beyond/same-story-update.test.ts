@@ -1,6 +1,7 @@
 import { storyPrint, storyTableOf, storyTerms, type StoryItem, type StoryTable } from '../../../src/indexer/plan/same-story.ts';
 import { findStoryPairs } from '../../../src/indexer/plan/story-pairs.ts';
-import { updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
+import { termsMoved, updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
+import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies.ts';
 import { storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
@@ -84,8 +85,15 @@ describe('same-story pairs after posts were added, removed or changed', () => {
   const previous = findStoryPairs(before);
   // The pairs patched from the last build's, and over all posts: each post's list, and the pairs the names decided.
   const patchedAndFresh = (after: StoryTable) => {
-    const patched = updateStoryPairs(after, previous, storyChanges(storyDigests(before), storyDigests(after)));
+    const changes = storyChanges(storyDigests(before), storyDigests(after));
+    const patched = updateStoryPairs(after, previous, changes);
     const fresh = findStoryPairs(after);
+    // As many posts as before: told which terms' counts moved, only the pairs of posts holding one are weighed again.
+    if (after.count === before.count) {
+      const moved = termsMoved(countTermFrequencies(before), countTermFrequencies(after));
+      const narrowed = updateStoryPairs(after, previous, { ...changes, termsMoved: moved });
+      expect({ found: sorted(narrowed.found), byNames: pairKeys(narrowed.byNames) }).toEqual({ found: sorted(fresh.found), byNames: pairKeys(fresh.byNames) });
+    }
     return [
       { found: sorted(patched.found), byNames: pairKeys(patched.byNames) },
       { found: sorted(fresh.found), byNames: pairKeys(fresh.byNames) },
@@ -135,6 +143,32 @@ describe('same-story pairs after posts were added, removed or changed', () => {
     const [patched, fresh] = patchedAndFresh(storyTableOf([...drafts, ...later].map(itemOf)));
     expect(patched).toEqual(fresh);
     expect(fresh!.found).not.toEqual(sorted(previous.found));
+  });
+
+  it('finds the same pairs as over all posts when posts far from the pairs told by names are edited to hold their names', () => {
+    // As many posts before and after: told which terms' counts moved, the pairs of posts holding one are weighed again.
+    const far = drafts
+      .filter((draft) => draft.id.startsWith('n') && draft.id.endsWith('-r0'))
+      .flatMap((draft, n) =>
+        Array.from({ length: 12 }, (_, k) => 60 + 5 * k).map((days) => ({
+          ...draft,
+          id: `far-${n}-${days}`,
+          title: chars(9),
+          rest: sentence(),
+          time: draft.time + days * 24 * HOUR,
+        })),
+      );
+    const base = storyTableOf([...drafts, ...far.map((draft) => ({ ...draft, lead: sentence() }))].map(itemOf));
+    const edited = storyTableOf([...drafts, ...far].map(itemOf));
+    const last = findStoryPairs(base);
+    const changes = {
+      ...storyChanges(storyDigests(base), storyDigests(edited)),
+      termsMoved: termsMoved(countTermFrequencies(base), countTermFrequencies(edited)),
+    };
+    const patched = updateStoryPairs(edited, last, changes);
+    const fresh = findStoryPairs(edited);
+    expect({ found: sorted(patched.found), byNames: pairKeys(patched.byNames) }).toEqual({ found: sorted(fresh.found), byNames: pairKeys(fresh.byNames) });
+    expect(changes.termsMoved.size).toBeGreaterThan(0);
   });
 
   it('finds the same pairs as over all posts when posts are removed', () => {
