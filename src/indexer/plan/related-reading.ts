@@ -7,7 +7,7 @@
  * about; a term is rare when at most MAX_DOCUMENT_FREQUENCY posts hold it, and only rare terms are
  * indexed, so the work grows with the posts and not their square.
  */
-import { PAIR_MARK } from '../../shared/search-format.ts';
+import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
 import { foldText, isCjk, isJoiner, tokenizeFolded } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 
@@ -25,6 +25,9 @@ export const MIN_SCORE = 0.2;
 export const MAX_SUGGESTIONS = 3;
 /** A title's terms count this many times a lead's: a title names the story. @default 2 */
 const TITLE_WEIGHT = 2;
+/** fnv1a's constants (shared/types.ts), for termHash. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 export interface ReadingItem {
   id: string;
@@ -44,18 +47,44 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
+  forEachTermToken(title, lead, (token, weight) => add(withoutPairMark(token), weight));
+}
+
+/**
+ * forEachTerm's occurrences as the search index's tokens, a pair's still holding its mark: for callers
+ * that hash a term (termHash), which then make no string of a pair without its mark.
+ */
+export function forEachTermToken(title: string, lead: string, add: (token: string, weight: number) => void): void {
   tokenizeFolded(foldText(title), (token) => {
-    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), TITLE_WEIGHT);
+    if (isTerm(token)) add(token, TITLE_WEIGHT);
   });
   tokenizeFolded(foldText(lead), (token) => {
-    if (!isLongCjkGram(token) && !isWordTriple(token)) add(withoutPairMark(token), 1);
+    if (isTerm(token)) add(token, 1);
   });
+}
+
+/** fnv1a of a token's term (fnv1a of withoutPairMark's string, skipping the mark's unit rather than making it). */
+export function termHash(token: string): number {
+  const mark = token.indexOf(PAIR_MARK);
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < token.length; i++) {
+    if (i === mark) continue;
+    hash ^= token.charCodeAt(i);
+    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+  }
+  return hash;
 }
 
 /** A pair as two characters: the mark orders the search index's tokens (search-format.ts), terms are hashed as they were before it. */
 function withoutPairMark(token: string): string {
   const mark = token.indexOf(PAIR_MARK);
   return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
+}
+
+function isTerm(token: string): boolean {
+  // Most tokens are pairs of one unit each: a term, with no scan.
+  if (token.length === 3 && token.charCodeAt(1) === PAIR_MARK_UNIT) return true;
+  return !isLongCjkGram(token) && !isWordTriple(token);
 }
 
 /** The search index's triples of Latin words (two joiners: words hold none), there for exact phrases as the grams are. */

@@ -11,10 +11,10 @@
  * character or a Latin word (punctuation and spaces are not units).
  */
 import { decodeHTML } from 'entities/decode';
-import { fnv1a, mix32 } from '../../shared/types.ts';
+import { mix32 } from '../../shared/types.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
-import { forEachTerm, LEAD_CHARACTERS } from './related-reading.ts';
+import { forEachTermToken, LEAD_CHARACTERS, termHash } from './related-reading.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
 import { SIGNATURE_SIZE, similarity, storySignatureOf } from './story-signature.ts';
 
@@ -216,25 +216,40 @@ export function storyPrint(text: string, scratch: ShingleScratch): { signature: 
   return { signature: storySignatureOf(shingles), shingles: shingles.length };
 }
 
+/** storyTerms' occurrences, reused from post to post (one at a time: nothing there awaits). */
+let termOccurrences = new Float64Array(512);
+
 /**
  * A post's name terms: the search tokens of its title and lead (termCounts: the title's counted twice),
  * hashed, without single characters (一 字 names nothing). Depends on the post alone, so it is made with
  * the post's signature and kept with it.
  */
 export function storyTerms(title: string, lead: string): StoryTerms {
-  const counts = new Map<number, number>();
-  forEachTerm(title, lead, (term, weight) => {
-    if (term.length < 2) return;
-    const hash = fnv1a(term);
-    counts.set(hash, (counts.get(hash) ?? 0) + weight);
+  // Each occurrence as hash × 4 + weight (exact in a double), sorted: a term's occurrences end up
+  // adjacent and are summed there, with no Map of terms.
+  let occurrences = 0;
+  forEachTermToken(title, lead, (token, weight) => {
+    if (token.length < 2) return; // a pair's token, mark and all, is never this short
+    if (occurrences === termOccurrences.length) termOccurrences = growArray(termOccurrences, occurrences + 1);
+    termOccurrences[occurrences++] = termHash(token) * 4 + weight;
   });
-  // Filled by plain loops: `Uint32Array.from` of an iterator and of a mapping function is slower.
-  const hashes = new Uint32Array(counts.size);
-  let n = 0;
-  for (const hash of counts.keys()) hashes[n++] = hash;
-  hashes.sort();
-  const termCounts = new Uint8Array(hashes.length);
-  for (let k = 0; k < hashes.length; k++) termCounts[k] = Math.min(255, counts.get(hashes[k]!)!);
+  const sorted = termOccurrences.subarray(0, occurrences).sort();
+  let distinct = 0;
+  for (let k = 0; k < occurrences; k++) if (k === 0 || Math.floor(sorted[k]! / 4) !== Math.floor(sorted[k - 1]! / 4)) distinct++;
+  const hashes = new Uint32Array(distinct);
+  const termCounts = new Uint8Array(distinct);
+  let n = -1;
+  let count = 0;
+  for (let k = 0; k < occurrences; k++) {
+    const hash = Math.floor(sorted[k]! / 4);
+    if (n < 0 || hash !== hashes[n]) {
+      if (n >= 0) termCounts[n] = Math.min(255, count);
+      hashes[++n] = hash;
+      count = 0;
+    }
+    count += sorted[k]! % 4;
+  }
+  if (n >= 0) termCounts[n] = Math.min(255, count);
   return { hashes, counts: termCounts };
 }
 

@@ -1,4 +1,13 @@
-import { findFurtherReading, ReadingTable, termCounts, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
+import {
+  findFurtherReading,
+  forEachTerm,
+  forEachTermToken,
+  ReadingTable,
+  termCounts,
+  termHash,
+  type ReadingItem,
+} from '../../../src/indexer/plan/related-reading.ts';
+import { fnv1a } from '../../../src/shared/types.ts';
 
 // Our own headlines: three on a harbour's ferry line, others on unrelated matters (padding the archive
 // so that the ferry's terms are rare in it).
@@ -49,5 +58,15 @@ describe('further reading', () => {
     // The first term of both titles (馬祖, folded) is held by both posts; the first post repeats it.
     expect(table.frequency[table.terms[0]!]).toBe(2);
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
+  });
+
+  it("hashes a term from its token as fnv1a hashes the term's string (a pair without its mark)", () => {
+    const [title, lead] = ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'];
+    const terms: string[] = [];
+    const hashes: number[] = [];
+    forEachTerm(title, lead, (term) => terms.push(term));
+    forEachTermToken(title, lead, (token) => hashes.push(termHash(token)));
+    expect(terms).toContain('乌克'); // a pair, folded, its mark gone
+    expect(hashes).toEqual(terms.map(fnv1a));
   });
 });
