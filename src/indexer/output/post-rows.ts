@@ -1,8 +1,8 @@
 /**
  * Each post's row, id, title, date and tags, as the metadata shards list them, for the extras. The
- * shards hold every post's excerpt too (37 MB of JSON at 64k posts): what the extras take of them is
- * kept in the build cache (`extras-rows.json`) with each shard's size and time, and a rebuild reads
- * again only the shards it finds otherwise (an edit: one).
+ * shards hold every post's excerpt too: what the extras take of them is kept in the build cache
+ * (`extras-rows.json`) with each shard's size and time, and a rebuild reads again only the shards it
+ * finds otherwise (an edit: one).
  */
 import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,11 +13,18 @@ import type { Rows } from './extras-files.ts';
 
 const ROWS_FILE = 'extras-rows.json';
 /** Bumped when the file's shape changes. */
-const ROWS_VERSION = 1;
+const ROWS_VERSION = 2;
+/**
+ * A shard changed less than this before the file was saved is read again all the same: a rewrite of the
+ * same size within one tick of a coarse file clock (2 s on FAT) would keep its time.
+ */
+const COARSE_CLOCK_MS = 2000;
 
 /** The file: the shards read (size and time each, in shard order) and their posts' fields, row by row. */
 interface SavedRows {
   version: number;
+  /** When the file was saved (ms since the epoch): see COARSE_CLOCK_MS. */
+  savedAtMs: number;
   /** The data folder whose shards these are. */
   dataRoot: string;
   shardSize: number;
@@ -44,14 +51,15 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
     return list;
   };
   const shards: SavedRows['shards'] = [];
+  let shardsRead = 0;
   for (let shard = 0; shard < manifest.shardCount; shard++) {
     const path = join(dataRoot, shardFile(shard));
-    // Synchronous: ~1.3k small stats at 64k posts, as the extras' other stats.
+    // Synchronous: small stats, one a shard, as the extras' other stats.
     const { size, mtimeMs } = statSync(path);
     shards.push([size, mtimeMs]);
     const first = shard * manifest.shardSize;
-    const was = saved?.shards[shard];
-    if (saved && was && was[0] === size && was[1] === mtimeMs) {
+    const savedStat = saved?.shards[shard];
+    if (saved && savedStat && savedStat[0] === size && savedStat[1] === mtimeMs && mtimeMs < saved.savedAtMs - COARSE_CLOCK_MS) {
       for (let row = first; row < Math.min(first + manifest.shardSize, saved.ids.length); row++) {
         addRow(rows, row, saved.ids[row]!, saved.titles[row]!, saved.dates[row]!, tagsOf(saved.tagLists[saved.tags[row]!]!));
       }
@@ -59,8 +67,10 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
     }
     const { posts } = JSON.parse(await readDataText(path)) as MetaShard;
     posts.forEach((post, offset) => addRow(rows, first + offset, post.id, post.title, post.date, tagsOf(post.tags)));
+    shardsRead++;
   }
-  if (cacheDir) await saveRows(cacheDir, { dataRoot, shardSize: manifest.shardSize, shards }, rows);
+  const unchanged = saved !== undefined && shardsRead === 0 && saved.shards.length === shards.length;
+  if (cacheDir && !unchanged) await saveRows(cacheDir, { dataRoot, shardSize: manifest.shardSize, shards }, rows);
   return rows;
 }
 
@@ -93,7 +103,7 @@ async function loadRows(
   }
 }
 
-async function saveRows(cacheDir: string, of: Pick<SavedRows, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
+async function saveRows(cacheDir: string, source: Pick<SavedRows, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
   const path = join(cacheDir, ROWS_FILE);
   // A title with a line break would split in two: such rows are read from the shards, every build.
   if (rows.titles.some((title) => title.includes('\n'))) {
@@ -109,7 +119,8 @@ async function saveRows(cacheDir: string, of: Pick<SavedRows, 'dataRoot' | 'shar
   });
   const saved: SavedRows = {
     version: ROWS_VERSION,
-    ...of,
+    savedAtMs: Date.now(),
+    ...source,
     ids: rows.ids.join('\n'),
     dates: rows.dates.join('\n'),
     titles: rows.titles.join('\n'),

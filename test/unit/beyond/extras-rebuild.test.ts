@@ -2,11 +2,11 @@
  * Rebuilds over the last build's output folder, as a maintainer runs them: the extras make only the files
  * whose entries may have changed (extras-files.ts), and every file of `data/` is what a fresh build writes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
-import type { IngestReport } from '../../../src/shared/types.ts';
+import { shardFile, type IngestReport } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { dataFiles } from '../data-files.ts';
 import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
@@ -94,6 +94,29 @@ describe('a rebuild’s extras files', () => {
       expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
       expect(readFileSync(rowsFile).length, step).toBeGreaterThan(0);
     }
+  });
+
+  it("read a shard again when it was written within a coarse clock's tick of the saved rows, though its size and time are as saved", async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const shard = join(outDir, 'data', shardFile(0));
+    const firstRows = JSON.parse(readFileSync(rowsFile, 'utf8')) as { shards: [number, number][] };
+    const firstTime = firstRows.shards[0]![1];
+    // The same number of bytes: the shard's size does not tell the new title from the old.
+    const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '南部港口新輪渡航線下月啟航' });
+    writePosts(postsDir, retitled);
+    await build(postsDir, outDir, cacheDir);
+    // The first build's rows over the new shard, given the time the first shard had: what a clock of one
+    // tick per second or two would have shown after a rewrite of the same size.
+    utimesSync(shard, new Date(), new Date(firstTime));
+    firstRows.shards[0]![1] = statSync(shard).mtimeMs;
+    writeFileSync(rowsFile, JSON.stringify(firstRows));
+    const rainEdited = edit(retitled, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
+    writePosts(postsDir, rainEdited);
+    await build(postsDir, outDir, cacheDir);
+    const freshOut = temporary('fresh');
+    await build(postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
   });
 
   it('are all made again when one was changed by hand', async () => {
