@@ -307,12 +307,17 @@ export function postInBucket(bucket: PostBucket, id: string): PostFile | undefin
   return bucket.find((post) => post.id === id);
 }
 
+/** FNV-1a's 32-bit offset basis and prime, for the indexer's loops that hash units where they lie. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the text's UTF-16 code units, as an unsigned 32-bit number: tiny, stable across Node and browsers. */
+
 export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+  let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, FNV_PRIME) >>> 0;
   }
   return hash;
 }

@@ -36,11 +36,11 @@ import {
   storyDigests,
   type ExtrasState,
 } from './extras-state.ts';
-import { termsMoved, updateStoryPairs } from '../plan/same-story-update.ts';
+import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
-import { countTermFrequencies, movedTermFrequencies } from '../plan/term-frequencies.ts';
+import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
 import { fillPrints, leadAt, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
@@ -232,7 +232,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // Posts added, removed or changed: only the pairs they may turn are found or weighed again.
     // The idf moved only by the terms counted otherwise, when the saved table's counts are the ones the last pairs were weighed with.
     const moved =
-      saved && last.ids.length === count && last.frequencies === frequenciesDigest(saved.frequencies) ? termsMoved(saved.frequencies, frequencies) : undefined;
+      saved && last.ids.length === count && last.frequencies === frequenciesDigest(saved.frequencies) ? movedTerms(saved.frequencies, frequencies) : undefined;
     const changes = { ...storyChanges(last, digests), ...(moved ? { termsMoved: moved } : {}) };
     const previous = { found: foundOfState(last.found, last.ids), byNames: byNamesOfState(last.byNames, last.ids) };
     redone.sameStory = changes.times.length === 0 ? 'none' : 'changed';

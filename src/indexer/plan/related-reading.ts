@@ -10,6 +10,7 @@
 import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
 import { foldText, isCjk, isJoiner, tokenizeFolded } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
 export const LEAD_CHARACTERS = 160;
@@ -24,10 +25,7 @@ export const MIN_SCORE = 0.2;
 /** Suggestions per post. @default 3 */
 export const MAX_SUGGESTIONS = 3;
 /** A title's terms count this many times a lead's: a title names the story. @default 2 */
-const TITLE_WEIGHT = 2;
-/** fnv1a's constants (shared/types.ts), for termHash. */
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const TITLE_WEIGHT = 2;
 
 export interface ReadingItem {
   id: string;

@@ -25,22 +25,9 @@ export interface StoryChanges {
   times: readonly number[];
   /**
    * The name terms held by another number of posts than at the last build, when it had as many posts
-   * (see termsMoved): only they moved an idf. Absent: every idf may have moved.
+   * (see movedTerms): only they moved an idf. Absent: every idf may have moved.
    */
   termsMoved?: ReadonlySet<number>;
-}
-
-/** The term hashes whose count differs between two builds' frequencies (in one and not the other, or not as often). */
-export function termsMoved(last: TermFrequencies, now: TermFrequencies): Set<number> {
-  const moved = new Set<number>();
-  let [l, n] = [0, 0];
-  while (l < last.hashes.length || n < now.hashes.length) {
-    const hash = Math.min(last.hashes[l] ?? Infinity, now.hashes[n] ?? Infinity);
-    const before = last.hashes[l] === hash ? last.counts[l++]! : 0;
-    const after = now.hashes[n] === hash ? now.counts[n++]! : 0;
-    if (before !== after) moved.add(hash);
-  }
-  return moved;
 }
 
 /**

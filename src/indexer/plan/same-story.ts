@@ -14,7 +14,7 @@ import { decodeHTML } from 'entities/decode';
 import { mix32 } from '../../shared/types.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
-import { forEachTermToken, LEAD_CHARACTERS, termHash } from './related-reading.ts';
+import { forEachTermToken, LEAD_CHARACTERS, termHash, TITLE_WEIGHT } from './related-reading.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
 import { SIGNATURE_SIZE, similarity, storySignatureOf } from './story-signature.ts';
 
@@ -216,38 +216,38 @@ export function storyPrint(text: string, scratch: ShingleScratch): { signature: 
   return { signature: storySignatureOf(shingles), shingles: shingles.length };
 }
 
-/** storyTerms' occurrences, reused from post to post (one at a time: nothing there awaits). */
-let termOccurrences = new Float64Array(512);
+/** An occurrence's weight (1, or TITLE_WEIGHT) is below this: it rides in the low digit of hash × WEIGHT_SPAN. */
+const WEIGHT_SPAN = TITLE_WEIGHT + 1;
 
 /**
  * A post's name terms: the search tokens of its title and lead (termCounts: the title's counted twice),
  * hashed, without single characters (一 字 names nothing). Depends on the post alone, so it is made with
  * the post's signature and kept with it.
  */
-export function storyTerms(title: string, lead: string): StoryTerms {
-  // Each occurrence as hash × 4 + weight (exact in a double), sorted: a term's occurrences end up
-  // adjacent and are summed there, with no Map of terms.
+export function storyTerms(title: string, lead: string, scratch: ShingleScratch): StoryTerms {
+  // Each occurrence as hash × WEIGHT_SPAN + weight (exact in a double), sorted: a term's occurrences
+  // end up adjacent and are summed there, with no Map of terms.
   let occurrences = 0;
   forEachTermToken(title, lead, (token, weight) => {
     if (token.length < 2) return; // a pair's token, mark and all, is never this short
-    if (occurrences === termOccurrences.length) termOccurrences = growArray(termOccurrences, occurrences + 1);
-    termOccurrences[occurrences++] = termHash(token) * 4 + weight;
+    if (occurrences === scratch.termOccurrences.length) scratch.termOccurrences = growArray(scratch.termOccurrences, occurrences + 1);
+    scratch.termOccurrences[occurrences++] = termHash(token) * WEIGHT_SPAN + weight;
   });
-  const sorted = termOccurrences.subarray(0, occurrences).sort();
+  const sorted = scratch.termOccurrences.subarray(0, occurrences).sort();
   let distinct = 0;
-  for (let k = 0; k < occurrences; k++) if (k === 0 || Math.floor(sorted[k]! / 4) !== Math.floor(sorted[k - 1]! / 4)) distinct++;
+  for (let k = 0; k < occurrences; k++) if (k === 0 || Math.floor(sorted[k]! / WEIGHT_SPAN) !== Math.floor(sorted[k - 1]! / WEIGHT_SPAN)) distinct++;
   const hashes = new Uint32Array(distinct);
   const termCounts = new Uint8Array(distinct);
   let n = -1;
   let count = 0;
   for (let k = 0; k < occurrences; k++) {
-    const hash = Math.floor(sorted[k]! / 4);
+    const hash = Math.floor(sorted[k]! / WEIGHT_SPAN);
     if (n < 0 || hash !== hashes[n]) {
       if (n >= 0) termCounts[n] = Math.min(255, count);
       hashes[++n] = hash;
       count = 0;
     }
-    count += sorted[k]! % 4;
+    count += sorted[k]! % WEIGHT_SPAN;
   }
   if (n >= 0) termCounts[n] = Math.min(255, count);
   return { hashes, counts: termCounts };
@@ -283,7 +283,7 @@ export function storyTextOfHtml(html: string): string {
 export function storyPrintOf(title: string, text: string, scratch: ShingleScratch): StoryPrint {
   const print = storyPrint(`${title}\n${text}`, scratch);
   const lead = text.slice(0, LEAD_CHARACTERS);
-  return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead), lead };
+  return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead, scratch), lead };
 }
 
 /** A story print as one line of JSON (no raw line break): the version, then its parts, arrays in base64. */

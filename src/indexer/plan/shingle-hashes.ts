@@ -6,9 +6,8 @@
  */
 import { isCjk, isWordChar } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const SPACE = 0x20;
 
 /**
@@ -25,6 +24,8 @@ export class ShingleScratch {
   /** The text's units, each [start, end) in the folded text. */
   starts = new Int32Array(4096);
   ends = new Int32Array(4096);
+  /** storyTerms' occurrences of a title's and lead's terms. */
+  termOccurrences = new Float64Array(512);
 }
 
 /**

@@ -49,6 +49,19 @@ export function movedTermFrequencies(last: TermFrequencies, removed: Uint32Array
   return { hashes: hashes.slice(0, size), counts: counts.slice(0, size) };
 }
 
+/** The term hashes whose count differs between two builds' frequencies (in one and not the other, or not as often). */
+export function movedTerms(last: TermFrequencies, now: TermFrequencies): Set<number> {
+  const moved = new Set<number>();
+  let [l, n] = [0, 0];
+  while (l < last.hashes.length || n < now.hashes.length) {
+    const hash = Math.min(last.hashes[l] ?? Infinity, now.hashes[n] ?? Infinity);
+    const before = last.hashes[l] === hash ? last.counts[l++]! : 0;
+    const after = now.hashes[n] === hash ? now.counts[n++]! : 0;
+    if (before !== after) moved.add(hash);
+  }
+  return moved;
+}
+
 /** Posts holding a term (0 for one no post holds). */
 export function frequencyOf({ hashes, counts }: TermFrequencies, hash: number): number {
   const at = firstIndexWhere(hashes.length, (n) => hashes[n]! >= hash);

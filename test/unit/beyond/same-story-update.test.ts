@@ -1,7 +1,7 @@
 import { storyPrint, storyTableOf, storyTerms, type StoryItem, type StoryTable } from '../../../src/indexer/plan/same-story.ts';
 import { findStoryPairs } from '../../../src/indexer/plan/story-pairs.ts';
-import { termsMoved, updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
-import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies.ts';
+import { updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
+import { countTermFrequencies, movedTerms } from '../../../src/indexer/plan/term-frequencies.ts';
 import { storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
@@ -74,7 +74,7 @@ const itemOf = (draft: Draft): StoryItem => {
     outlet: draft.outlet,
     signature: print?.signature,
     shingles: print?.shingles ?? 0,
-    terms: storyTerms(draft.title, draft.lead),
+    terms: storyTerms(draft.title, draft.lead, new ShingleScratch()),
   };
 };
 const sorted = (found: ReturnType<typeof findStoryPairs>['found']) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -90,7 +90,7 @@ describe('same-story pairs after posts were added, removed or changed', () => {
     const fresh = findStoryPairs(after);
     // As many posts as before: told which terms' counts moved, only the pairs of posts holding one are weighed again.
     if (after.count === before.count) {
-      const moved = termsMoved(countTermFrequencies(before), countTermFrequencies(after));
+      const moved = movedTerms(countTermFrequencies(before), countTermFrequencies(after));
       const narrowed = updateStoryPairs(after, previous, { ...changes, termsMoved: moved });
       expect({ found: sorted(narrowed.found), byNames: pairKeys(narrowed.byNames) }).toEqual({ found: sorted(fresh.found), byNames: pairKeys(fresh.byNames) });
     }
@@ -163,7 +163,7 @@ describe('same-story pairs after posts were added, removed or changed', () => {
     const last = findStoryPairs(base);
     const changes = {
       ...storyChanges(storyDigests(base), storyDigests(edited)),
-      termsMoved: termsMoved(countTermFrequencies(base), countTermFrequencies(edited)),
+      termsMoved: movedTerms(countTermFrequencies(base), countTermFrequencies(edited)),
     };
     const patched = updateStoryPairs(edited, last, changes);
     const fresh = findStoryPairs(edited);

@@ -35,7 +35,7 @@ const item = (id: string, title: string, text: string, day: number, outlet?: str
     time: Date.UTC(2026, 10, 1) + day * DAY,
     signature: print?.signature,
     shingles: print?.shingles ?? 0,
-    terms: storyTerms(title, text.slice(0, 160)),
+    terms: storyTerms(title, text.slice(0, 160), new ShingleScratch()),
     ...(outlet ? { outlet } : {}),
   };
 };
