@@ -2,13 +2,14 @@
  * The ids of TokenIds's other tokens (five UTF-16 units or more, and the few shorter ones its numbers
  * cannot hold): an open-addressing table whose slots point into one buffer of the tokens' units. A
  * lookup hashes the units where they lie in the post's joined tokens: no string is made for it, nor
- * hashed again by a Map, which cost ~850 ns a lookup against ~250 for a gram of the table of numbers.
+ * hashed again by a Map.
  */
 import { growArray } from '../../shared/grow-array.ts';
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
+import { isCrowded, SPREAD } from './open-addressing.ts';
 
 /** A slot's numbers: the token's hash, where its units start in `units`, how many, and its id + 1 (0: an empty slot). */
 const STRIDE = 4;
-const SPREAD = 0x9e3779b1;
 
 export class LongTokenIds {
   private slots: Uint32Array;
@@ -16,12 +17,17 @@ export class LongTokenIds {
   private unitsUsed = 0;
   /** 32 − log2 of the table's size. */
   private shift: number;
-  size = 0;
+  private held = 0;
 
   /** `slotCount`: a power of two. */
   constructor(slotCount: number) {
     this.slots = new Uint32Array(slotCount * STRIDE);
     this.shift = 32 - Math.log2(slotCount);
+  }
+
+  /** How many tokens are held. */
+  get size(): number {
+    return this.held;
   }
 
   /** The id of the token `text.slice(start, end)`, if held. */
@@ -40,13 +46,13 @@ export class LongTokenIds {
 
   /** Holds a token not held yet under `id`. */
   add(token: string, id: number): void {
-    if ((this.size + 1) * 4 > (this.slots.length / STRIDE) * 3) this.grow();
+    if (isCrowded(this.held + 1, this.slots.length / STRIDE)) this.grow();
     const offset = this.unitsUsed;
     if (offset + token.length > this.units.length) this.units = growArray(this.units, offset + token.length);
     for (let k = 0; k < token.length; k++) this.units[offset + k] = token.charCodeAt(k);
     this.unitsUsed += token.length;
     this.place(hashUnits(token, 0, token.length), offset, token.length, id + 1);
-    this.size++;
+    this.held++;
   }
 
   /** Every token held, with its id. */
@@ -87,7 +93,7 @@ export class LongTokenIds {
 
 /** FNV-1a over a token's UTF-16 units, then its bits mixed down (the slot is taken from the top bits). */
 function hashUnits(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), FNV_PRIME);
   return (hash ^ (hash >>> 15)) >>> 0;
 }

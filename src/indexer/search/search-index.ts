@@ -116,8 +116,8 @@ export class SearchIndexBuilder {
   private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
   // Per token (by id): what every posting reads and writes side by side in `hot` (one cache line a
-  // posting rather than one an array: most of feeding was waiting on memory), and what only its first
-  // posting or block writes: its first row, the first post's weight, the chain's first block.
+  // posting rather than one an array), and what only its first posting or block writes: its first row,
+  // the first post's weight, the chain's first block.
   private hot = new Uint32Array(1024 * HOT_STRIDE);
   private firstRow = new Uint32Array(1024);
   private firstWeight = new Uint8Array(1024);

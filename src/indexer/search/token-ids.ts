@@ -7,12 +7,10 @@
  * with its mark, search-format.ts's PAIR_MARK) or a gram of three or four characters: those are kept
  * in an open-addressing table under two numbers made of their units, without hashing a string; tokens
  * of one or two units (lone characters, short words) in a table under one number; longer ones in a
- * table of their own (long-token-ids.ts). A Map entry costs ~60 bytes of the worker's capped heap, and a thread at 200k posts holds
- * millions of grams.
+ * table of their own (long-token-ids.ts).
  */
 import { LongTokenIds } from './long-token-ids.ts';
-
-const SPREAD = 0x9e3779b1;
+import { isCrowded, SPREAD } from './open-addressing.ts';
 
 /**
  * Distinct tokens a post adds to a thread's tables, about (real corpus, 2,737 posts a thread: 3 of one
@@ -30,14 +28,6 @@ function startSlots(tokens: number, cap: number): number {
   let slots = 1 << 12;
   while (slots < 2 * tokens && slots < cap) slots *= 2;
   return slots;
-}
-
-/**
- * Whether a table of `slots` holding `tokens` must double: past ¾ full, not half, which doubled a large
- * builder's table for a few tokens more (see docs/build-speed.md, peak memory, stop 35).
- */
-function isCrowded(tokens: number, slots: number): boolean {
-  return tokens * 4 > slots * 3;
 }
 
 export class TokenIds {
@@ -287,11 +277,7 @@ function midLow(text: string, start: number, end: number): number {
   return ((text.charCodeAt(start + 2) << 16) | (end - start === 4 ? text.charCodeAt(start + 3) : 0)) >>> 0;
 }
 
-/**
- * A key's slot: every bit of both numbers mixed in. A pair's low number is its second unit × 2¹⁶ and its
- * high one ends with the mark: multiplied as they were, only 16 bits of a pair's key reached the slot,
- * and the pairs (half the tokens) crowded into 65,536 runs of slots.
- */
+/** A key's slot, every bit of both numbers mixed in: a pair's low number holds only its top 16 bits. */
 function midSlot(high: number, low: number, shift: number): number {
   const mixed = Math.imul(low ^ (low >>> 16), 0x85ebca6b) ^ high;
   return Math.imul(mixed ^ (mixed >>> 16), SPREAD) >>> shift;
