@@ -66,6 +66,11 @@ function droppedOf(posts: readonly Post[], newRowOf: Int32Array) {
   );
 }
 
+/** The fresh rows' postings by token, as a build hands them to the patch. */
+function freshOf(posts: readonly Post[], freshRows: Iterable<number>) {
+  return new Map([...mergePartialIndexes([builderOf(posts, new Set(freshRows)).exportPartial()])].map((list) => [list.token, list]));
+}
+
 describe('patching the written search index', () => {
   const cases: [string, (posts: Post[]) => Post[]][] = [
     [
@@ -221,7 +226,7 @@ describe('patching the written search index', () => {
       await patchInPlace({
         read: readerOf(patched),
         newRowOf: mapping.newRowOf,
-        fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+        fresh: freshOf(next, mapping.freshRows),
         dropped,
         postCount: next.length,
         write: async (path, body) => void patched.set(path, body),
@@ -250,7 +255,7 @@ describe('patching the written search index', () => {
     await patchInPlace({
       read: readerOf(files),
       newRowOf: mapping.newRowOf,
-      fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+      fresh: freshOf(next, mapping.freshRows),
       dropped: droppedOf(archive, mapping.newRowOf),
       postCount: next.length,
       write: async (path, body) => {
@@ -299,7 +304,7 @@ describe('patching the written search index', () => {
     await patchInPlace({
       read: readerOf(files),
       newRowOf: mapping.newRowOf,
-      fresh: new Map([...mergePartialIndexes([builderOf(next, new Set(mapping.freshRows)).exportPartial()])].map((list) => [list.token, list])),
+      fresh: freshOf(next, mapping.freshRows),
       dropped: droppedOf(posts, mapping.newRowOf),
       postCount: next.length,
       write: async (path, body) => void files.set(path, body),
