@@ -71,10 +71,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   let storeKeys: string[] | undefined;
   let closing: Promise<void> | undefined;
   let reopened: BuildCache | undefined;
+  let notPruned: string | undefined;
   // The last build's entries no longer used go once the index is written (see IngestOptions.keepStale).
+  // A failed prune leaves the last committed cache, so it is reported, not fatal: the output is written.
   const closeCache = () =>
     (closing ??= (async () => {
-      if (storeKeys) await cache.prune(storeKeys);
+      if (storeKeys) await cache.prune(storeKeys).catch((error: unknown) => void (notPruned = String(error instanceof Error ? error.message : error)));
       await cache.close();
     })());
   try {
@@ -112,12 +114,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     });
     const report = built.report;
     report.extras = extras;
-    if (cache.discarded) report.cache = { discarded: cache.discarded };
     report.search = written.search;
     report.phases = [...(report.phases ?? []), ...written.phases];
     report.phaseMemory = [...(report.phaseMemory ?? []), ...written.phaseMemory];
     report.output = { written: written.written, unchanged: written.unchanged, removed: written.removed };
     await closeCache();
+    if (cache.discarded || notPruned) report.cache = { ...(cache.discarded ? { discarded: cache.discarded } : {}), ...(notPruned ? { notPruned } : {}) };
     if (small) await writeAfter;
     return report;
   } catch (error) {

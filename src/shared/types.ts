@@ -236,8 +236,11 @@ export interface IngestReport {
    * planned every post again, and why (see src/indexer/incremental/patch-plan.ts). Builds only.
    */
   plan?: { patched: true } | { patched: false; reason: string };
-  /** Set when the build cache found was of an older format and discarded: why (builds only). */
-  cache?: { discarded: string };
+  /**
+   * The build cache (builds only): why the one found was discarded (an older format), and why the
+   * entries this build no longer uses were not forgotten (the next build tries again).
+   */
+  cache?: { discarded?: string; notPruned?: string };
   /** What the build wrote beyond the index (see src/indexer/output/write-extras.ts). Builds only. */
   extras?: {
     /** Atom feeds written, left as they were, removed (absent without SITE_URL). */

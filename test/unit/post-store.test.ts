@@ -217,6 +217,23 @@ describe('the disk post store', () => {
     await reader.close();
   });
 
+  it('prunes more entries than one of its transactions removes, keeping exactly the ones asked for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+    const store = diskStore(dir);
+    const keys = [];
+    for (let n = 0; n < 700; n++) keys.push((await store.put(`content${n}`, problem(`${n}.md`), problem(`${n}.md`))).key);
+    const kept = keys.filter((_, n) => n % 3 === 0);
+    await store.prune(kept);
+    await store.close();
+    const reader = diskStore(dir);
+    for (const [n, key] of keys.entries()) {
+      const keep = n % 3 === 0;
+      expect(await reader.get(key)).toEqual(keep ? problem(`${n}.md`) : undefined);
+      expect(await reader.getHead(key)).toEqual(keep ? expect.any(String) : undefined);
+    }
+    await reader.close();
+  });
+
   it('keeps the last committed entries when a process dies while writing more', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
     // The child commits one entry, then dies in the middle of a large transaction.

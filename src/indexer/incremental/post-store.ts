@@ -113,6 +113,9 @@ type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & {
 
 const LINE_BREAK = 0x0a;
 
+/** Entries removed per transaction by a prune. */
+const PRUNE_BATCH = 256;
+
 /** A problem's body is empty: it has no file. Neither JSON text holds a raw line break. */
 function outcomeParts(outcome: ParseOutcome): [body: Buffer, rest: string] {
   if ('problem' in outcome) return [Buffer.alloc(0), JSON.stringify({ problem: outcome.problem })];
@@ -213,10 +216,13 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
       // whose large values live on overflow pages, so its leaves hold little more than the keys.
       const gone = [...dbs.search.getKeys()].filter((key) => !kept.has(key as string));
-      if (gone.length === 0) return;
-      await cache.root.transaction(() => {
-        for (const key of gone) for (const part of PARTS) dbs[part].remove(key);
-      });
+      // In small transactions: one commit freeing thousands of overflow pages once failed in lmdb's freelist.
+      for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
+        const batch = gone.slice(start, start + PRUNE_BATCH);
+        await cache.root.transaction(() => {
+          for (const key of batch) for (const part of PARTS) dbs[part].remove(key);
+        });
+      }
     },
     async close() {
       const pending = writes;

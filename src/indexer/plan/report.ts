@@ -51,7 +51,8 @@ export function formatReportSummary(report: IngestReport, reportPath: string): s
       `  data files: ${written.toLocaleString('en')} written, ${unchanged.toLocaleString('en')} unchanged since the last build, ${removed.toLocaleString('en')} removed`,
     );
   }
-  if (report.cache) lines.push(`  ${report.cache.discarded}`);
+  if (report.cache?.discarded) lines.push(`  ${report.cache.discarded}`);
+  if (report.cache?.notPruned) lines.push(`  build cache not pruned (the next build tries again): ${report.cache.notPruned}`);
   if (report.plan) lines.push(`  plan: ${report.plan.patched ? "the last build's plan patched" : `every post planned (no patch: ${report.plan.reason})`}`);
   if (report.phases) lines.push(`  phases: ${report.phases.map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ')}`);
   lines.push(`  full report: ${reportPath}`);
