@@ -247,8 +247,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const idOf = (row: number) => rows.ids[row]!;
   const excluded: ExtrasState['excluded'] = [];
   for (let row = 0; row < count; row++) {
-    const ids = excludedOf(row);
-    if (ids.length > 0) excluded.push([row, ...ids]);
+    // Most rows exclude nothing: no list made for them.
+    const archived = postOf(rows.ids[row]!)?.archived;
+    const others = found.get(rows.ids[row]!);
+    if (archived?.length || others?.length) excluded.push([row, ...excludedOf(row)]);
   }
   let further =
     sameRows && last.reading === digests.reading
