@@ -44,7 +44,7 @@ export interface ExtrasEntries {
 export interface LastEntries {
   ids: readonly string[];
   found: [number, [number, number][]][];
-  further: number[][];
+  further: ReadonlyMap<number, readonly number[]>;
   files?: ExtrasFilesState;
 }
 
@@ -150,9 +150,7 @@ function filesToMake(
     anyRefChanged = true;
   }
   const lastFound = new Map(last.found);
-  // Each last row's further reading: its list in `last.further`, whose first number is the row.
-  const lastFurther = new Map<number, readonly number[]>();
-  for (const list of last.further) lastFurther.set(list[0]!, list);
+  const lastFurther = last.further;
   const refsChanged = (othersRows: Iterable<number>) => {
     if (!anyRefChanged) return false;
     for (const other of othersRows) if (refChanged[other]) return true;
@@ -188,15 +186,15 @@ function sameStoryAsBefore(now: readonly { id: string }[] | undefined, before: r
   return true;
 }
 
-/** Whether a post's further reading (rows now) lists the same posts as at the last build (its row, then theirs). */
+/** Whether a post's further reading (rows now) lists the same posts as at the last build (rows then). */
 function furtherAsBefore(
   now: readonly number[] | undefined,
   before: readonly number[] | undefined,
   samePost: (row: number, lastRow: number) => boolean,
 ): boolean {
   if (now === undefined || before === undefined) return now === before;
-  if (now.length !== before.length - 1) return false;
-  for (let at = 0; at < now.length; at++) if (!samePost(now[at]!, before[at + 1]!)) return false;
+  if (now.length !== before.length) return false;
+  for (let at = 0; at < now.length; at++) if (!samePost(now[at]!, before[at]!)) return false;
   return true;
 }
 

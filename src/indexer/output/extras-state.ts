@@ -39,8 +39,8 @@ export interface ExtrasState {
   found: [number, [number, number][]][];
   /** The candidate pairs the names rules decided (see StoryPairs), by row. */
   byNames: [number, number][];
-  /** Each post's further reading: [row, …suggested rows]. */
-  further: number[][];
+  /** Each post's further reading: its row, and the rows suggested. */
+  further: ReadonlyMap<number, readonly number[]>;
   /** What each post excluding any left out of its further reading: [row, …ids]. */
   excluded: [number, ...string[]][];
   /** How the extras files were left (see extras-files.ts): absent, every file is made again. */
@@ -73,7 +73,7 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
       ...rest,
       ids: raw.ids === '' ? [] : raw.ids.split(ID_SEPARATOR),
       times: Array.from(new Float64Array(bufferOf(raw.times))),
-      further: unpackLists(new Uint32Array(bufferOf(raw.further))),
+      further: unpackFurther(new Uint32Array(bufferOf(raw.further))),
       stories: Buffer.from(raw.stories, 'base64'),
       ...(files ? { files: { ...files, refs: Buffer.from(files.refs, 'base64') } } : {}),
     };
@@ -90,7 +90,7 @@ export async function saveExtrasState(cacheDir: string, state: ExtrasState): Pro
     ...rest,
     ids: state.ids.join(ID_SEPARATOR),
     times: base64Of(Float64Array.from(state.times)),
-    further: base64Of(packLists(state.further)),
+    further: base64Of(packFurther(state.further)),
     stories: state.stories.toString('base64'),
     ...(files ? { files: { ...files, refs: files.refs.toString('base64') } } : {}),
   };
@@ -108,26 +108,29 @@ function base64Of(array: Float64Array | Uint32Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }
 
-/** Lists of row numbers in one array: each list's length, then its numbers. */
-function packLists(lists: readonly (readonly number[])[]): Uint32Array {
-  const packed = new Uint32Array(lists.reduce((sum, list) => sum + 1 + list.length, 0));
+/** Each post's further reading in one array: its list's length (the row and those suggested), its row, the rows suggested. */
+function packFurther(further: ReadonlyMap<number, readonly number[]>): Uint32Array {
+  let length = 0;
+  for (const others of further.values()) length += 2 + others.length;
+  const packed = new Uint32Array(length);
   let at = 0;
-  for (const list of lists) {
-    packed[at++] = list.length;
-    packed.set(list, at);
-    at += list.length;
+  for (const [row, others] of further) {
+    packed[at++] = 1 + others.length;
+    packed[at++] = row;
+    packed.set(others, at);
+    at += others.length;
   }
   return packed;
 }
 
-function unpackLists(packed: Uint32Array): number[][] {
-  const lists: number[][] = [];
+function unpackFurther(packed: Uint32Array): Map<number, number[]> {
+  const further = new Map<number, number[]>();
   for (let at = 0; at < packed.length;) {
     const length = packed[at++]!;
-    lists.push(Array.from(packed.subarray(at, at + length)));
+    further.set(packed[at]!, Array.from(packed.subarray(at + 1, at + length)));
     at += length;
   }
-  return lists;
+  return further;
 }
 
 /** A digest of term frequencies: a saved table's are the last pairs' only when it matches the state's. */
@@ -277,12 +280,4 @@ export function byNamesByRow(byNames: readonly [string, string][], rowOf: Readon
 
 export function byNamesOfState(byNames: ExtrasState['byNames'], ids: readonly string[]): [string, string][] {
   return byNames.map(([a, b]) => [ids[a]!, ids[b]!]);
-}
-
-export function furtherByRow(further: ReadonlyMap<number, readonly number[]>): number[][] {
-  return [...further].map(([row, others]) => [row, ...others]);
-}
-
-export function furtherOfState(further: number[][]): Map<number, number[]> {
-  return new Map(further.map(([row, ...others]) => [row!, others]));
 }

@@ -27,8 +27,6 @@ import {
   foundByRow,
   foundOfState,
   frequenciesDigest,
-  furtherByRow,
-  furtherOfState,
   loadExtrasState,
   sameIds,
   saveExtrasState,
@@ -255,7 +253,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   let further =
     sameRows && last.reading === digests.reading
       ? keptFurtherReading(
-          furtherOfState(last.further),
+          last.further,
           exclusionChanges(last.excluded, excluded, (row) => links[row]! < FEW_OWN_LINKS),
           idOf,
         )
@@ -291,7 +289,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       frequencies: frequenciesDigest(frequencies),
       found: foundByRow(found, rows.rowOf),
       byNames: byNamesByRow(pairs.byNames, rows.rowOf),
-      further: furtherByRow(further),
+      further,
       excluded,
       files: files.state,
     });
