@@ -46,6 +46,8 @@ export interface LastEntries {
   found: [number, [number, number][]][];
   further: ReadonlyMap<number, readonly number[]>;
   files?: ExtrasFilesState;
+  /** Whether `ids` are this build's rows, in order, when the caller has compared them. */
+  sameRows?: boolean;
 }
 
 export interface WrittenExtrasFiles {
@@ -134,7 +136,7 @@ function filesToMake(
   const count = rows.ids.length;
   // Each row's row at the last build (-1: new); the same rows in the same order (an edit) need no map.
   const rowBefore = new Int32Array(count);
-  const sameRows = sameIds(last.ids, rows.ids);
+  const sameRows = last.sameRows ?? sameIds(last.ids, rows.ids);
   if (sameRows) for (let row = 0; row < count; row++) rowBefore[row] = row;
   else {
     const lastRowOf = new Map(last.ids.map((id, at) => [id, at]));

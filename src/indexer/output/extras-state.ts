@@ -226,11 +226,15 @@ export class RowDigest {
 }
 
 /** The posts added, removed or changed (their same-story digest differs) since the last build, by id. */
-export function storyChanges(last: Pick<ExtrasState, 'ids' | 'times' | 'stories'>, now: Pick<ExtrasState, 'ids' | 'times' | 'stories'>): StoryChanges {
+export function storyChanges(
+  last: Pick<ExtrasState, 'ids' | 'times' | 'stories'>,
+  now: Pick<ExtrasState, 'ids' | 'times' | 'stories'>,
+  sameRows = sameIds(last.ids, now.ids),
+): StoryChanges {
   const gone = new Set<string>();
   const times: number[] = [];
   // The same rows (an edit): compared row by row, with no map of the last build's rows.
-  if (sameIds(last.ids, now.ids)) {
+  if (sameRows) {
     for (let row = 0; row < now.ids.length; row++) {
       if (sameDigest(last.stories, row, now.stories, row)) continue;
       gone.add(now.ids[row]!);
