@@ -131,21 +131,29 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   };
   let bucketsRead = 0;
   let printsMade = 0;
-  // Each post of the buckets as the cache keeps it, by id.
-  const cachedPosts = new Map<string, CachedPost>();
+  // Each row's post as the bucket cache keeps it.
+  const cachedPosts: (CachedPost | undefined)[] = new Array(rows.ids.length);
   const readBucket = async (path: string, into: CachedBucket) => {
     bucketsRead++;
     const bucket = JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket;
     const { posts, made } = await cachedPostsOf(bucket, (id) => storeLine(rows.rowOf.get(id)));
     into.posts = posts;
-    for (const post of posts) cachedPosts.set(post.id, post);
+    for (const post of posts) {
+      const row = rows.rowOf.get(post.id);
+      if (row !== undefined) cachedPosts[row] = post;
+    }
     printsMade += made;
   };
   for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket);
-  for (const bucket of buckets.values()) for (const post of bucket.posts) if (!cachedPosts.has(post.id)) cachedPosts.set(post.id, post);
+  for (const bucket of buckets.values()) {
+    for (const post of bucket.posts) {
+      const row = rows.rowOf.get(post.id);
+      if (row !== undefined) cachedPosts[row] ??= post;
+    }
+  }
   // A bucket's path under posts/, as the folder was read above.
   const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
-  const postOf = (id: string) => cachedPosts.get(id);
+  const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
   // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
@@ -178,7 +186,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       addedTerms.push(made.print.terms.hashes);
     }
     table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, NO_PRINT);
-    links[row] = postOf(id)?.links ?? 0;
+    links[row] = postOf(row)?.links ?? 0;
     readingText += `${rows.titles[row]}\0${links[row]}\n`;
     // Fed 1,024 rows at a time, fewer calls for the same digest.
     if (row % 1024 === 1023) {
@@ -207,14 +215,14 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
     const stored = await storeLine(row);
-    const line = stored ?? postOf(id)?.print;
+    const line = stored ?? postOf(row)?.print;
     const print = line === undefined ? undefined : parseStoryPrint(line);
     if (print) return { print, stored: stored !== undefined };
     // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
     const path = bucketOf(id);
     const bucket = buckets.get(path);
     if (bucket) await readBucket(path, bucket);
-    const made = postOf(id)?.print;
+    const made = postOf(row)?.print;
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
@@ -242,13 +250,13 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
   clock.lap('extras: same story');
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
-  const excludedOf = (row: number) => [...(postOf(rows.ids[row]!)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
+  const excludedOf = (row: number) => [...(postOf(row)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
   const exclude = (row: number) => new Set(excludedOf(row));
   const idOf = (row: number) => rows.ids[row]!;
   const excluded: ExtrasState['excluded'] = [];
   for (let row = 0; row < count; row++) {
     // Most rows exclude nothing: no list made for them.
-    const archived = postOf(rows.ids[row]!)?.archived;
+    const archived = postOf(row)?.archived;
     const others = found.get(rows.ids[row]!);
     if (archived?.length || others?.length) excluded.push([row, ...excludedOf(row)]);
   }
