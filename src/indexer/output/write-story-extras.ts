@@ -132,7 +132,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   let bucketsRead = 0;
   let printsMade = 0;
   // Each row's post as the bucket cache keeps it.
-  const cachedPosts: (CachedPost | undefined)[] = new Array(rows.ids.length);
+  const cachedPosts: (CachedPost | undefined)[] = [];
   const readBucket = async (path: string, into: CachedBucket) => {
     bucketsRead++;
     const bucket = JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket;
