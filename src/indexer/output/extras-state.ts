@@ -1,5 +1,5 @@
 /**
- * What the last build's extras were made from and what they found (`extras-state.json` in the build
+ * What the last build's extras were made from and what they found (`extras-state.bin` in the build
  * cache), so that a rebuild redoes only what its changes touch (docs/build-speed.md, "One edit", "Posts
  * added or removed"): every post's id and time, a digest of each one's same-story inputs and one of all
  * further-reading inputs, the same-story pairs and the candidate pairs the names rules decided, what each
