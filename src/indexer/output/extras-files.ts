@@ -44,8 +44,10 @@ export interface ExtrasEntries {
 export interface LastEntries {
   ids: readonly string[];
   found: [number, [number, number][]][];
-  further: number[][];
+  further: ReadonlyMap<number, readonly number[]>;
   files?: ExtrasFilesState;
+  /** Whether `ids` are this build's rows, in order, when the caller has compared them. */
+  sameRows?: boolean;
 }
 
 export interface WrittenExtrasFiles {
@@ -131,49 +133,71 @@ function filesToMake(
     const [lastSize, lastMtimeMs] = files.files[n]!;
     if (size < 0 || size !== lastSize || mtimeMs !== lastMtimeMs) toMake.add(n);
   });
-  // The same rows in the same order (an edit): no map of the last build's rows is made.
-  let lastRowOf: Map<string, number> | undefined;
-  const rowBefore = (id: string, row: number) => (last.ids[row] === id ? row : (lastRowOf ??= new Map(last.ids.map((lastId, at) => [lastId, at]))).get(id));
-  // The posts whose title, date or tags an entry would list otherwise now (or that are new).
-  const changedRefs = new Set<string>();
-  for (let row = 0; row < rows.ids.length; row++) {
-    const before = rowBefore(rows.ids[row]!, row);
-    if (before === undefined || !sameDigest(files.refs, before, now.refs, row)) changedRefs.add(rows.ids[row]!);
+  const count = rows.ids.length;
+  // Each row's row at the last build (-1: new); the same rows in the same order (an edit) need no map.
+  const rowBefore = new Int32Array(count);
+  const sameRows = last.sameRows ?? sameIds(last.ids, rows.ids);
+  if (sameRows) for (let row = 0; row < count; row++) rowBefore[row] = row;
+  else {
+    const lastRowOf = new Map(last.ids.map((id, at) => [id, at]));
+    for (let row = 0; row < count; row++) rowBefore[row] = lastRowOf.get(rows.ids[row]!) ?? -1;
+  }
+  // The rows whose title, date or tags an entry would list otherwise now (or that are new).
+  const refChanged = new Uint8Array(count);
+  let anyRefChanged = false;
+  for (let row = 0; row < count; row++) {
+    const before = rowBefore[row]!;
+    if (before >= 0 && sameDigest(files.refs, before, now.refs, row)) continue;
+    refChanged[row] = 1;
+    anyRefChanged = true;
   }
   const lastFound = new Map(last.found);
-  const lastFurther = new Map(last.further.map(([row, ...others]) => [row!, others]));
-  const listsChanged = (ids: readonly string[] | undefined) => ids !== undefined && ids.some((id) => changedRefs.has(id));
-  for (let row = 0; row < rows.ids.length; row++) {
+  const lastFurther = last.further;
+  const refsChanged = (othersRows: Iterable<number>) => {
+    if (!anyRefChanged) return false;
+    for (const other of othersRows) if (refChanged[other]) return true;
+    return false;
+  };
+  const sameStoryRows = (others: readonly { id: string }[]) => others.slice(0, MAX_SAME_STORY).map((other) => rows.rowOf.get(other.id)!);
+  for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
-    const before = rowBefore(id, row);
+    const before = rowBefore[row]!;
     const same = entries.found.get(id);
     const further = entries.further.get(row);
-    const sameBefore = before === undefined ? undefined : lastFound.get(before);
-    const furtherBefore = before === undefined ? undefined : lastFurther.get(before);
+    const sameBefore = before < 0 ? undefined : lastFound.get(before);
+    const furtherBefore = before < 0 ? undefined : lastFurther.get(before);
     if (same === undefined && further === undefined && sameBefore === undefined && furtherBefore === undefined) continue;
-    const sameIds = same?.slice(0, MAX_SAME_STORY).map((other) => other.id);
-    const furtherIds = further?.map((other) => rows.ids[other]!);
-    if (
-      !sameList(
-        sameIds,
-        sameBefore?.slice(0, MAX_SAME_STORY).map(([other]) => last.ids[other]!),
-      ) ||
-      !sameList(
-        furtherIds,
-        furtherBefore?.map((other) => last.ids[other]!),
-      ) ||
-      listsChanged(sameIds) ||
-      listsChanged(furtherIds)
-    )
-      toMake.add(now.fileOf(id));
+    const changed =
+      !sameStoryAsBefore(same, sameBefore, last.ids) ||
+      !furtherAsBefore(further, furtherBefore, (other, lastOther) => (sameRows ? other === lastOther : rows.ids[other] === last.ids[lastOther])) ||
+      (same !== undefined && refsChanged(sameStoryRows(same))) ||
+      (further !== undefined && refsChanged(further));
+    if (changed) toMake.add(now.fileOf(id));
   }
   // A post gone takes its entry out of its file.
   for (const row of [...lastFound.keys(), ...lastFurther.keys()]) if (!rows.rowOf.has(last.ids[row]!)) toMake.add(now.fileOf(last.ids[row]!));
   return toMake;
 }
 
-function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : sameIds(a, b);
+/** Whether a post's other reports list the same posts as at the last build (by its rows: [row, similarity]). */
+function sameStoryAsBefore(now: readonly { id: string }[] | undefined, before: readonly [number, number][] | undefined, lastIds: readonly string[]): boolean {
+  if (now === undefined || before === undefined) return now === before;
+  const length = Math.min(now.length, MAX_SAME_STORY);
+  if (length !== Math.min(before.length, MAX_SAME_STORY)) return false;
+  for (let at = 0; at < length; at++) if (now[at]!.id !== lastIds[before[at]![0]]) return false;
+  return true;
+}
+
+/** Whether a post's further reading (rows now) lists the same posts as at the last build (rows then). */
+function furtherAsBefore(
+  now: readonly number[] | undefined,
+  before: readonly number[] | undefined,
+  samePost: (row: number, lastRow: number) => boolean,
+): boolean {
+  if (now === undefined || before === undefined) return now === before;
+  if (now.length !== before.length) return false;
+  for (let at = 0; at < now.length; at++) if (!samePost(now[at]!, before[at]!)) return false;
+  return true;
 }
 
 /**

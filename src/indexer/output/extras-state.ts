@@ -1,5 +1,5 @@
 /**
- * What the last build's extras were made from and what they found (`extras-state.json` in the build
+ * What the last build's extras were made from and what they found (`extras-state.bin` in the build
  * cache), so that a rebuild redoes only what its changes touch (docs/build-speed.md, "One edit", "Posts
  * added or removed"): every post's id and time, a digest of each one's same-story inputs and one of all
  * further-reading inputs, the same-story pairs and the candidate pairs the names rules decided, what each
@@ -7,7 +7,7 @@
  * Anything that does not match is simply found again over all posts, as a fresh build does.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
@@ -17,9 +17,11 @@ import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import type { ExtrasFilesState } from './extras-files.ts';
 
-const STATE_FILE = 'extras-state.json';
+const STATE_FILE = 'extras-state.bin';
+/** The state's file of earlier versions (JSON, its long lists in base64): removed when a state is saved. */
+const OLD_STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 4;
+const STATE_VERSION = 5;
 /** Bytes of a post's same-story digest (see RowDigest). */
 export const ROW_DIGEST_BYTES = 8;
 
@@ -39,8 +41,8 @@ export interface ExtrasState {
   found: [number, [number, number][]][];
   /** The candidate pairs the names rules decided (see StoryPairs), by row. */
   byNames: [number, number][];
-  /** Each post's further reading: [row, …suggested rows]. */
-  further: number[][];
+  /** Each post's further reading: its row, and the rows suggested. */
+  further: ReadonlyMap<number, readonly number[]>;
   /** What each post excluding any left out of its further reading: [row, …ids]. */
   excluded: [number, ...string[]][];
   /** How the extras files were left (see extras-files.ts): absent, every file is made again. */
@@ -48,34 +50,47 @@ export interface ExtrasState {
 }
 
 /**
- * The state as its file holds it: the buffers in base64, and the long lists as one string each (ids
- * joined, numbers packed as base64): a JSON array of 64k strings or numbers is slow to write and read.
+ * The state's file: a 4-byte length, a JSON header (the short fields, and each binary section's bytes),
+ * then the long fields as bytes, each section at a multiple of 4 bytes: no base64 to encode and decode,
+ * no string of the whole to parse (a JSON file of 7 MB at 64k posts).
  */
-type SavedState = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> & {
+type Header = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> & {
   version: number;
-  ids: string;
-  times: string;
-  further: string;
-  stories: string;
-  files?: Omit<ExtrasFilesState, 'refs'> & { refs: string };
+  files?: Omit<ExtrasFilesState, 'refs'>;
+  /** Each section's length in bytes, in file order (see SECTIONS). */
+  sections: number[];
 };
+
+/** The binary sections in file order: the ids (joined, UTF-8), times (float64), stories, further reading (packed), refs. */
+const SECTIONS = ['ids', 'times', 'stories', 'further', 'refs'] as const;
 
 /** Ids are file-name slugs: never a line break. */
 const ID_SEPARATOR = '\n';
 
-/** The last build's state, or undefined when there is none or it cannot be read. */
+const padded = (bytes: number) => (bytes + 3) & ~3;
+
+/** The last build's state, or undefined when there is none or it cannot be read (a file cut short is not trusted). */
 export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | undefined> {
   try {
-    const raw = JSON.parse(await readFile(join(cacheDir, STATE_FILE), 'utf8')) as SavedState;
-    if (raw.version !== STATE_VERSION) return undefined;
-    const { files, ...rest } = raw;
+    const file = await readFile(join(cacheDir, STATE_FILE));
+    const headerLength = file.readUInt32LE(0);
+    const { version, sections, files, ...rest } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
+    if (version !== STATE_VERSION || sections.length !== SECTIONS.length) return undefined;
+    const parts: Buffer[] = [];
+    let at = 4 + padded(headerLength);
+    for (const length of sections) {
+      parts.push(file.subarray(at, at + length));
+      at += padded(length);
+    }
+    if (at !== file.length) return undefined;
+    const [ids, times, stories, further, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
     return {
       ...rest,
-      ids: raw.ids === '' ? [] : raw.ids.split(ID_SEPARATOR),
-      times: Array.from(new Float64Array(bufferOf(raw.times))),
-      further: unpackLists(new Uint32Array(bufferOf(raw.further))),
-      stories: Buffer.from(raw.stories, 'base64'),
-      ...(files ? { files: { ...files, refs: Buffer.from(files.refs, 'base64') } } : {}),
+      ids: ids.length === 0 ? [] : ids.toString('utf8').split(ID_SEPARATOR),
+      times: Array.from(new Float64Array(ownBuffer(times))),
+      stories: Buffer.from(stories),
+      further: unpackFurther(new Uint32Array(ownBuffer(further))),
+      ...(files ? { files: { ...files, refs: Buffer.from(refs) } } : {}),
     };
   } catch {
     return undefined;
@@ -84,50 +99,60 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
 
 export async function saveExtrasState(cacheDir: string, state: ExtrasState): Promise<void> {
   const path = join(cacheDir, STATE_FILE);
-  const { files, ...rest } = state;
-  const saved: SavedState = {
+  const { files, ids, times, stories, further, ...rest } = state;
+  const times64 = Float64Array.from(times);
+  const packed = packFurther(further);
+  const parts: Record<(typeof SECTIONS)[number], Uint8Array> = {
+    ids: Buffer.from(ids.join(ID_SEPARATOR)),
+    times: new Uint8Array(times64.buffer, times64.byteOffset, times64.byteLength),
+    stories,
+    further: new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength),
+    refs: files?.refs ?? Buffer.alloc(0),
+  };
+  const header: Header = {
     version: STATE_VERSION,
     ...rest,
-    ids: state.ids.join(ID_SEPARATOR),
-    times: base64Of(Float64Array.from(state.times)),
-    further: base64Of(packLists(state.further)),
-    stories: state.stories.toString('base64'),
-    ...(files ? { files: { ...files, refs: files.refs.toString('base64') } } : {}),
+    ...(files ? { files: { dataRoot: files.dataRoot, files: files.files } } : {}),
+    sections: SECTIONS.map((name) => parts[name].length),
   };
-  await writeFile(`${path}.partial`, JSON.stringify(saved));
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  const chunks: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(headerBytes.length) - headerBytes.length)];
+  for (const name of SECTIONS) chunks.push(parts[name], Buffer.alloc(padded(parts[name].length) - parts[name].length));
+  await writeFile(`${path}.partial`, chunks);
   await rename(`${path}.partial`, path);
+  await rm(join(cacheDir, OLD_STATE_FILE), { force: true });
 }
 
-/** A base64 string's bytes in a buffer of their own (aligned for any typed array). */
-function bufferOf(base64: string): ArrayBuffer {
-  const bytes = Buffer.from(base64, 'base64');
+/** A section's bytes in a buffer of their own (aligned for any typed array). */
+function ownBuffer(bytes: Buffer): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function base64Of(array: Float64Array | Uint32Array): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-}
-
-/** Lists of row numbers in one array: each list's length, then its numbers. */
-function packLists(lists: readonly (readonly number[])[]): Uint32Array {
-  const packed = new Uint32Array(lists.reduce((sum, list) => sum + 1 + list.length, 0));
+/** Each post's further reading in one array: its list's length (the row and those suggested), its row, the rows suggested. */
+function packFurther(further: ReadonlyMap<number, readonly number[]>): Uint32Array {
+  let length = 0;
+  for (const others of further.values()) length += 2 + others.length;
+  const packed = new Uint32Array(length);
   let at = 0;
-  for (const list of lists) {
-    packed[at++] = list.length;
-    packed.set(list, at);
-    at += list.length;
+  for (const [row, others] of further) {
+    packed[at++] = 1 + others.length;
+    packed[at++] = row;
+    packed.set(others, at);
+    at += others.length;
   }
   return packed;
 }
 
-function unpackLists(packed: Uint32Array): number[][] {
-  const lists: number[][] = [];
+function unpackFurther(packed: Uint32Array): Map<number, number[]> {
+  const further = new Map<number, number[]>();
   for (let at = 0; at < packed.length;) {
     const length = packed[at++]!;
-    lists.push(Array.from(packed.subarray(at, at + length)));
+    further.set(packed[at]!, Array.from(packed.subarray(at + 1, at + length)));
     at += length;
   }
-  return lists;
+  return further;
 }
 
 /** A digest of term frequencies: a saved table's are the last pairs' only when it matches the state's. */
@@ -223,11 +248,15 @@ export class RowDigest {
 }
 
 /** The posts added, removed or changed (their same-story digest differs) since the last build, by id. */
-export function storyChanges(last: Pick<ExtrasState, 'ids' | 'times' | 'stories'>, now: Pick<ExtrasState, 'ids' | 'times' | 'stories'>): StoryChanges {
+export function storyChanges(
+  last: Pick<ExtrasState, 'ids' | 'times' | 'stories'>,
+  now: Pick<ExtrasState, 'ids' | 'times' | 'stories'>,
+  sameRows = sameIds(last.ids, now.ids),
+): StoryChanges {
   const gone = new Set<string>();
   const times: number[] = [];
   // The same rows (an edit): compared row by row, with no map of the last build's rows.
-  if (sameIds(last.ids, now.ids)) {
+  if (sameRows) {
     for (let row = 0; row < now.ids.length; row++) {
       if (sameDigest(last.stories, row, now.stories, row)) continue;
       gone.add(now.ids[row]!);
@@ -277,12 +306,4 @@ export function byNamesByRow(byNames: readonly [string, string][], rowOf: Readon
 
 export function byNamesOfState(byNames: ExtrasState['byNames'], ids: readonly string[]): [string, string][] {
   return byNames.map(([a, b]) => [ids[a]!, ids[b]!]);
-}
-
-export function furtherByRow(further: ReadonlyMap<number, readonly number[]>): number[][] {
-  return [...further].map(([row, others]) => [row, ...others]);
-}
-
-export function furtherOfState(further: number[][]): Map<number, number[]> {
-  return new Map(further.map(([row, ...others]) => [row!, others]));
 }

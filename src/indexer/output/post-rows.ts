@@ -50,6 +50,8 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
     if (!list) tagLists.set(key, (list = tags));
     return list;
   };
+  // The saved rows' tag lists, each made one of this build's once (not once a row).
+  const savedTagLists = saved?.tagLists.map(tagsOf);
   const shards: SavedRows['shards'] = [];
   let shardsRead = 0;
   for (let shard = 0; shard < manifest.shardCount; shard++) {
@@ -61,7 +63,7 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
     const savedStat = saved?.shards[shard];
     if (saved && savedStat && savedStat[0] === size && savedStat[1] === mtimeMs && mtimeMs < saved.savedAtMs - COARSE_CLOCK_MS) {
       for (let row = first; row < Math.min(first + manifest.shardSize, saved.ids.length); row++) {
-        addRow(rows, row, saved.ids[row]!, saved.titles[row]!, saved.dates[row]!, tagsOf(saved.tagLists[saved.tags[row]!]!));
+        addRow(rows, row, saved.ids[row]!, saved.titles[row]!, saved.dates[row]!, savedTagLists![saved.tags[row]!]!);
       }
       continue;
     }

@@ -32,9 +32,16 @@ export interface StoryChanges {
 
 /**
  * `previous` (the last build's pairs) with every pair that `changes` may have turned weighed again;
- * `frequencies` are the table's term frequencies when the caller has them (counted here otherwise).
+ * `frequencies` are the table's term frequencies and `rowOf` its rows by id when the caller has them
+ * (made here otherwise).
  */
-export function updateStoryPairs(table: StoryTable, previous: StoryPairs, changes: StoryChanges, frequencies?: TermFrequencies): StoryPairs {
+export function updateStoryPairs(
+  table: StoryTable,
+  previous: StoryPairs,
+  changes: StoryChanges,
+  frequencies?: TermFrequencies,
+  rowOf: ReadonlyMap<string, number> = new Map(table.ids.map((id, at) => [id, at])),
+): StoryPairs {
   const times = [...changes.times].sort((a, b) => a - b);
   // Whether a post is within `before` ms before a change and `after` ms after it.
   const isNear = (at: number, before: number, after: number) => {
@@ -47,7 +54,6 @@ export function updateStoryPairs(table: StoryTable, previous: StoryPairs, change
   const judge = pairJudge(table, frequencies);
   const again = findStoryPairs(table, { isListed: (at) => isNear(at, SAME_STORY_WINDOW_MS, SAME_STORY_WINDOW_MS), isTaken }, judge);
 
-  const rowOf = new Map(table.ids.map((id, at) => [id, at]));
   const later = (a: number, b: number) => (table.times[a]! > table.times[b]! || (table.times[a] === table.times[b] && a > b) ? a : b);
   // A last pair stands when both posts are as they were and its later post was not taken again.
   const stands = (a: string, b: string) => {
