@@ -26,11 +26,12 @@ export function esbuildVersion(): string {
 
 /**
  * A fingerprint of every module under `folders`, recursively (any change to one makes new bundles), of
- * the lock file (the packages they import), of esbuild's version and of `extra`. Read synchronously:
- * many small files, each a round trip through the thread pool otherwise.
+ * the folders' paths (a bundle keeps its sources' `import.meta.url`: a moved or copied project bundles
+ * again), of the lock file (the packages they import), of esbuild's version and of `extra`. Read
+ * synchronously: many small files, each a round trip through the thread pool otherwise.
  */
 export function toolFingerprint(folders: string[], lockFile: string, ...extra: string[]): string {
-  const hash = createHash('sha1').update(sourcesFingerprint(folders)).update(esbuildVersion());
+  const hash = createHash('sha1').update(sourcesFingerprint(folders)).update(esbuildVersion()).update(folders.join('\n'));
   if (existsSync(lockFile)) hash.update(readFileSync(lockFile));
   for (const part of extra) hash.update(part);
   return hash.digest('hex').slice(0, 16);

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedBundle, sourcesFingerprint } from '../../src/indexer/tool-cache.ts';
+import { cachedBundle, sourcesFingerprint, toolFingerprint } from '../../src/indexer/tool-cache.ts';
 
 const FINGERPRINT_A = 'a'.repeat(16);
 const FINGERPRINT_B = 'b'.repeat(16);
@@ -33,6 +33,17 @@ describe('sourcesFingerprint', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
     writeFileSync(join(dir, 'a.ts'), 'export const a = 1;');
     expect(sourcesFingerprint([dir, join(dir, 'gone')])).toBe(sourcesFingerprint([dir]));
+  });
+});
+
+describe('toolFingerprint', () => {
+  it("differs for the same sources in another folder: a bundle keeps its sources' paths", () => {
+    const [one, other] = [mkdtempSync(join(tmpdir(), 'cna-reader-src-')), mkdtempSync(join(tmpdir(), 'cna-reader-src-'))];
+    for (const dir of [one, other]) writeFileSync(join(dir, 'a.ts'), 'export const a = new URL(import.meta.url);');
+    const lockFile = join(one, 'package-lock.json');
+    expect(sourcesFingerprint([one])).toBe(sourcesFingerprint([other]));
+    expect(toolFingerprint([one], lockFile)).toBe(toolFingerprint([one], lockFile));
+    expect(toolFingerprint([other], lockFile)).not.toBe(toolFingerprint([one], lockFile));
   });
 });
 
