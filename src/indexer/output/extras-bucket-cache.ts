@@ -103,6 +103,8 @@ export async function storyItemsOf(
 export interface StoryCache {
   buckets: Map<string, CachedBucket>;
   written?: { posts: number; grouped: number; furtherReading: number };
+  /** The extras' code that wrote them (see extrasCode): other code, other extras from the same posts. */
+  code?: string;
 }
 
 /** Reads the cache a line at a time; an absent, damaged or older cache is an empty one. */
@@ -111,7 +113,7 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
   if (!path || !existsSync(path)) return cache;
   try {
     const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-    let header: { version: number; written: StoryCache['written'] } | undefined;
+    let header: { version: number; written: StoryCache['written']; code?: string } | undefined;
     for await (const line of lines) {
       if (!header) {
         header = JSON.parse(line) as typeof header;
@@ -120,6 +122,7 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
           return { buckets: new Map() };
         }
         cache.written = header!.written;
+        if (header!.code) cache.code = header!.code;
         continue;
       }
       const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
@@ -132,13 +135,13 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
 }
 
 /** Writes the cache a line a bucket (one string of all of it was ~100 MB at 200k posts), then puts it in place. */
-export async function saveCache(path: string, written: StoryCache['written'], buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
+export async function saveCache(path: string, { written, code }: Omit<StoryCache, 'buckets'>, buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
   const partial = `${path}.partial`;
   const out = createWriteStream(partial, 'utf8');
   const write = async (line: string) => {
     if (!out.write(`${line}\n`)) await once(out, 'drain');
   };
-  await write(JSON.stringify({ version: CACHE_VERSION, written }));
+  await write(JSON.stringify({ version: CACHE_VERSION, written, code }));
   for (const [bucket, { size, mtimeMs, posts }] of buckets) await write(JSON.stringify([bucket, size, mtimeMs, posts] satisfies CacheLine));
   out.end();
   await once(out, 'finish');

@@ -114,9 +114,10 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
       }
     }
   }
-  // Nothing read, nothing gone, and the output there: the extras are what the last build wrote from
-  // these same posts (a rebuild with no post changed skips the grouping, 2.7 → ~1 s at 5.4k posts).
-  const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined;
+  // Nothing read, nothing gone, the same code and the output there: the extras are what the last build
+  // wrote from these same posts (a rebuild with no post changed skips the grouping, 2.7 → ~1 s at 5.4k posts).
+  const code = cacheDir ? await extrasCode() : '';
+  const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
@@ -157,7 +158,6 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
   // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
-  const code = cacheDir ? await extrasCode() : '';
   const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
   const count = rows.ids.length;
   const table = new StoryTable(count);
@@ -292,7 +292,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const summary = { posts: count, grouped: found.size, furtherReading: further.size };
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
-    await saveCache(cachePath, summary, buckets);
+    await saveCache(cachePath, { written: summary, code }, buckets);
     await saveExtrasState(cacheDir, {
       code,
       ...digests,
