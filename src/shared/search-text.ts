@@ -243,19 +243,99 @@ export function isJoiner(point: number): boolean {
 }
 
 /**
+ * Where each token of a folded text lies, in the order tokenizeFolded emits them: for callers that hash
+ * or drop tokens without making their strings (the story terms, plan/related-reading.ts). Positions are
+ * UTF-16 indexes into the text; a joiner is a unit (white space between two words is one space, 0x20).
+ */
+export interface TokenSink {
+  /** A CJK gram, `text[start, end)`: RUN_GRAM characters, or fewer where its run ends (a run's last character alone). */
+  gram(start: number, end: number): void;
+  /** Two adjacent CJK characters, `text[first, second)` and `text[second, end)`: pairToken of them. */
+  pair(first: number, second: number, end: number): void;
+  /** A Latin word, or a word joined with the CJK character next to it: `text[start, end)`. */
+  word(start: number, end: number): void;
+  /** Two Latin words and the joiner between them. */
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void;
+  /** Three Latin words and the joiners between them. */
+  wordTriple(
+    firstStart: number,
+    firstEnd: number,
+    firstJoiner: number,
+    secondStart: number,
+    secondEnd: number,
+    joiner: number,
+    start: number,
+    end: number,
+  ): void;
+}
+
+/**
  * Calls `emit` for every token of an already folded text, in order (a token repeats as often as it occurs).
  * count-tokens.ts runs the same steps over units, in the same order: change both together.
  */
 export function tokenizeFolded(text: string, emit: (token: string) => void): void {
+  scanTokens(text, new TokenStrings(text, emit));
+}
+
+/** tokenizeFolded's strings, made from where scanTokens finds each token. */
+class TokenStrings implements TokenSink {
+  constructor(
+    private readonly text: string,
+    private readonly emit: (token: string) => void,
+  ) {}
+
+  gram(start: number, end: number): void {
+    this.emit(this.text.slice(start, end));
+  }
+
+  pair(first: number, second: number, end: number): void {
+    this.emit(pairAt(this.text, first, second, end));
+  }
+
+  word(start: number, end: number): void {
+    this.emit(this.text.slice(start, end));
+  }
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    this.emit(this.text.slice(firstStart, firstEnd) + String.fromCharCode(joiner) + this.text.slice(start, end));
+  }
+
+  wordTriple(
+    firstStart: number,
+    firstEnd: number,
+    firstJoiner: number,
+    secondStart: number,
+    secondEnd: number,
+    joiner: number,
+    start: number,
+    end: number,
+  ): void {
+    const { text } = this;
+    this.emit(
+      text.slice(firstStart, firstEnd) +
+        String.fromCharCode(firstJoiner) +
+        text.slice(secondStart, secondEnd) +
+        String.fromCharCode(joiner) +
+        text.slice(start, end),
+    );
+  }
+}
+
+/** Tells `sink` where every token of an already folded text lies, in tokenizeFolded's order (see the module comment). */
+export function scanTokens(text: string, sink: TokenSink): void {
   // Where the current CJK run's last RUN_GRAM - 1 characters start: adjacent, so a gram is one slice of `text`.
   const recent: number[] = [];
-  let previousWord = ''; // the Latin word just before, with only a joiner (see `joiner`) between
-  let joiner = ''; // what separates previousWord from here: '' (nothing yet), ' ', '-' or '.'
-  let previousPair = ''; // the pair of Latin words that previousWord ends, if it ends one
+  let previousStart = -1; // the Latin word just before, with only a joiner (see `joiner`) between: [start, end)
+  let previousEnd = -1;
+  let joiner = 0; // what separates it from here: 0 (nothing yet), or the joiner's unit (white space: 0x20)
+  // The pair of Latin words that the word just before ends, if it ends one: its first word and joiner.
+  let pairStart = -1;
+  let pairEnd = -1;
+  let pairJoiner = 0;
   let wordJustEnded = -1; // where the Latin word that ends right here, with nothing between, starts
   // The run's last grams, cut short by its end (its pair is a token already).
   const endRun = (end: number) => {
-    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) emit(text.slice(recent[k]!, end));
+    for (let k = 0; k < recent.length; k++) if (recent.length - k !== 2) sink.gram(recent[k]!, end);
     recent.length = 0;
   };
   let i = 0;
@@ -263,14 +343,14 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
     const point = text.codePointAt(i)!;
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
-      if (recent.length > 0) emit(pairAt(text, recent[recent.length - 1]!, i, i + width));
-      else if (wordJustEnded >= 0) emit(text.slice(wordJustEnded, i + width));
+      if (recent.length > 0) sink.pair(recent[recent.length - 1]!, i, i + width);
+      else if (wordJustEnded >= 0) sink.word(wordJustEnded, i + width);
       if (recent.length === RUN_GRAM - 1) {
-        emit(text.slice(recent[0]!, i + width));
+        sink.gram(recent[0]!, i + width);
         recent.shift();
       }
       recent.push(i);
-      previousWord = '';
+      previousStart = -1;
       wordJustEnded = -1;
       i += width;
       continue;
@@ -284,32 +364,33 @@ export function tokenizeFolded(text: string, emit: (token: string) => void): voi
         if (!isWordChar(next)) break;
         end += next > 0xffff ? 2 : 1;
       }
-      const word = text.slice(i, end);
-      if (word.length <= MAX_WORD_LENGTH) {
-        emit(word);
-        if (lastCjk >= 0) emit(text.slice(lastCjk, end));
-        let pair = '';
-        if (previousWord && joiner) {
-          pair = previousWord + joiner + word;
-          emit(pair);
-          if (previousPair) emit(previousPair + joiner + word);
+      if (end - i <= MAX_WORD_LENGTH) {
+        sink.word(i, end);
+        if (lastCjk >= 0) sink.word(lastCjk, end);
+        let newPairStart = -1;
+        if (previousStart >= 0 && joiner !== 0) {
+          sink.wordPair(previousStart, previousEnd, joiner, i, end);
+          if (pairStart >= 0) sink.wordTriple(pairStart, pairEnd, pairJoiner, previousStart, previousEnd, joiner, i, end);
+          newPairStart = previousStart;
+          pairEnd = previousEnd;
+          pairJoiner = joiner;
         }
-        previousWord = word;
-        previousPair = pair;
-        wordJustEnded = i;
+        pairStart = newPairStart;
+        previousStart = wordJustEnded = i;
+        previousEnd = end;
       } else {
-        previousWord = '';
+        previousStart = -1;
         wordJustEnded = -1;
       }
-      joiner = '';
+      joiner = 0;
       i = end;
       continue;
     }
     // A separator: white space keeps two Latin words adjacent, and so does one joiner right after a word.
-    if (previousWord) {
-      if (isSpace(point) && (joiner === '' || joiner === ' ')) joiner = ' ';
-      else if (isJoiner(point) && joiner === '' && i + 1 < text.length && isWordChar(text.codePointAt(i + 1)!)) joiner = text[i]!;
-      else previousWord = '';
+    if (previousStart >= 0) {
+      if (isSpace(point) && (joiner === 0 || joiner === 0x20)) joiner = 0x20;
+      else if (isJoiner(point) && joiner === 0 && i + 1 < text.length && isWordChar(text.codePointAt(i + 1)!)) joiner = point;
+      else previousStart = -1;
     }
     wordJustEnded = -1;
     i += width;

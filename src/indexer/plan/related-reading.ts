@@ -8,7 +8,7 @@
  * indexed, so the work grows with the posts and not their square.
  */
 import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
-import { foldText, isCjk, isJoiner, tokenizeFolded } from '../../shared/search-text.ts';
+import { foldText, isCjk, isJoiner, scanTokens, tokenizeFolded, type TokenSink } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
@@ -45,31 +45,64 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
-  forEachTermToken(title, lead, (token, weight) => add(withoutPairMark(token), weight));
+  tokenizeFolded(foldText(title), (token) => {
+    if (isTerm(token)) add(withoutPairMark(token), TITLE_WEIGHT);
+  });
+  tokenizeFolded(foldText(lead), (token) => {
+    if (isTerm(token)) add(withoutPairMark(token), 1);
+  });
 }
 
 /**
- * forEachTerm's occurrences as the search index's tokens, a pair's still holding its mark: for callers
- * that hash a term (termHash), which then make no string of a pair without its mark.
+ * forEachTerm's occurrences as fnv1a of each term (a pair's without its mark), with the term's length in
+ * UTF-16 units: hashed where the term lies in the folded text, with no string made for any token.
  */
-export function forEachTermToken(title: string, lead: string, add: (token: string, weight: number) => void): void {
-  tokenizeFolded(foldText(title), (token) => {
-    if (isTerm(token)) add(token, TITLE_WEIGHT);
-  });
-  tokenizeFolded(foldText(lead), (token) => {
-    if (isTerm(token)) add(token, 1);
-  });
+export function forEachTermHash(title: string, lead: string, add: (hash: number, length: number, weight: number) => void): void {
+  const foldedTitle = foldText(title);
+  scanTokens(foldedTitle, new TermHashes(foldedTitle, TITLE_WEIGHT, add));
+  const foldedLead = foldText(lead);
+  scanTokens(foldedLead, new TermHashes(foldedLead, 1, add));
 }
 
-/** fnv1a of a token's term (fnv1a of withoutPairMark's string, skipping the mark's unit rather than making it). */
-export function termHash(token: string): number {
-  const mark = token.indexOf(PAIR_MARK);
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < token.length; i++) {
-    if (i === mark) continue;
-    hash ^= token.charCodeAt(i);
-    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+/**
+ * The terms among the search index's tokens (the ones isTerm keeps), hashed: a pair as its two characters;
+ * of the grams only a run's last character alone (one code point: at most two units, as no gram is
+ * two characters); no word triple.
+ */
+class TermHashes implements TokenSink {
+  constructor(
+    private readonly text: string,
+    private readonly weight: number,
+    private readonly add: (hash: number, length: number, weight: number) => void,
+  ) {}
+
+  gram(start: number, end: number): void {
+    if (end - start <= 2) this.term(start, end);
   }
+
+  pair(first: number, _second: number, end: number): void {
+    this.term(first, end);
+  }
+
+  word(start: number, end: number): void {
+    this.term(start, end);
+  }
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    const hash = hashUnits(this.text, start, end, Math.imul(hashUnits(this.text, firstStart, firstEnd, FNV_OFFSET | 0) ^ joiner, FNV_PRIME));
+    this.add(hash >>> 0, firstEnd - firstStart + 1 + end - start, this.weight);
+  }
+
+  wordTriple(): void {}
+
+  private term(start: number, end: number): void {
+    this.add(hashUnits(this.text, start, end, FNV_OFFSET | 0) >>> 0, end - start, this.weight);
+  }
+}
+
+/** fnv1a's steps over `text[start, end)` from `hash`, as a signed 32-bit number (see shingle-hashes.ts). */
+function hashUnits(text: string, start: number, end: number, hash: number): number {
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash;
 }
 

@@ -14,7 +14,7 @@ import { decodeHTML } from 'entities/decode';
 import { mix32 } from '../../shared/types.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { foldText, isCjk, isWordChar } from '../../shared/search-text.ts';
-import { forEachTermToken, LEAD_CHARACTERS, termHash, TITLE_WEIGHT } from './related-reading.ts';
+import { forEachTermHash, LEAD_CHARACTERS, TITLE_WEIGHT } from './related-reading.ts';
 import { shingleHashes, type ShingleScratch } from './shingle-hashes.ts';
 import { SIGNATURE_SIZE, similarity, storySignatureOf } from './story-signature.ts';
 
@@ -228,10 +228,10 @@ export function storyTerms(title: string, lead: string, scratch: ShingleScratch)
   // Each occurrence as hash × WEIGHT_SPAN + weight (exact in a double), sorted: a term's occurrences
   // end up adjacent and are summed there, with no Map of terms.
   let occurrences = 0;
-  forEachTermToken(title, lead, (token, weight) => {
-    if (token.length < 2) return; // a pair's token, mark and all, is never this short
+  forEachTermHash(title, lead, (hash, length, weight) => {
+    if (length < 2) return;
     if (occurrences === scratch.termOccurrences.length) scratch.termOccurrences = growArray(scratch.termOccurrences, occurrences + 1);
-    scratch.termOccurrences[occurrences++] = termHash(token) * WEIGHT_SPAN + weight;
+    scratch.termOccurrences[occurrences++] = hash * WEIGHT_SPAN + weight;
   });
   const sorted = scratch.termOccurrences.subarray(0, occurrences).sort();
   let distinct = 0;

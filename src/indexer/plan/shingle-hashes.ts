@@ -16,8 +16,8 @@ const SPACE = 0x20;
  */
 export class ShingleScratch {
   hashes = new Uint32Array(4096);
-  /** An open-addressing set of the hashes seen: a slot is taken when its stamp is this call's. */
-  slotHashes = new Uint32Array(8192);
+  /** An open-addressing set of the hashes seen (as signed 32-bit numbers): a slot is taken when its stamp is this call's. */
+  slotHashes = new Int32Array(8192);
   slotStamps = new Uint32Array(8192);
   stamp = 0;
   slotShift = 32 - Math.log2(8192);
@@ -39,11 +39,14 @@ export function shingleHashes(folded: string, size: number, scratch: ShingleScra
   emptySet(count, scratch);
   const { hashes, starts, ends } = scratch;
   let distinct = 0;
+  // The hash stays a signed 32-bit number (Math.imul's own result): as `>>> 0` made it, most values
+  // were beyond a small integer's range and each step stored a boxed number. The bits are the same.
   for (let at = 0; at < count; at++) {
-    let hash = FNV_OFFSET;
+    let hash = FNV_OFFSET | 0;
     for (let unit = at; unit < at + size; unit++) {
-      if (unit > at) hash = Math.imul(hash ^ SPACE, FNV_PRIME) >>> 0;
-      for (let i = starts[unit]!; i < ends[unit]!; i++) hash = Math.imul(hash ^ folded.charCodeAt(i), FNV_PRIME) >>> 0;
+      if (unit > at) hash = Math.imul(hash ^ SPACE, FNV_PRIME);
+      const end = ends[unit]!;
+      for (let i = starts[unit]!; i < end; i++) hash = Math.imul(hash ^ folded.charCodeAt(i), FNV_PRIME);
     }
     if (isNew(hash, scratch)) hashes[distinct++] = hash;
   }
@@ -85,7 +88,7 @@ function findUnits(folded: string, scratch: ShingleScratch): number {
   return units;
 }
 
-/** Whether `hash` is seen for the first time since the set was emptied (see emptySet). */
+/** Whether `hash` (signed 32-bit) is seen for the first time since the set was emptied (see emptySet). */
 function isNew(hash: number, scratch: ShingleScratch): boolean {
   const { slotHashes, slotStamps, stamp } = scratch;
   const mask = slotHashes.length - 1;
@@ -105,7 +108,7 @@ function emptySet(count: number, scratch: ShingleScratch): void {
   if (scratch.slotHashes.length < count * 2) {
     let size = scratch.slotHashes.length;
     while (size < count * 2) size *= 2;
-    scratch.slotHashes = new Uint32Array(size);
+    scratch.slotHashes = new Int32Array(size);
     scratch.slotStamps = new Uint32Array(size);
     scratch.slotShift = 32 - Math.log2(size);
     scratch.stamp = 0;

@@ -1,12 +1,4 @@
-import {
-  findFurtherReading,
-  forEachTerm,
-  forEachTermToken,
-  ReadingTable,
-  termCounts,
-  termHash,
-  type ReadingItem,
-} from '../../../src/indexer/plan/related-reading.ts';
+import { findFurtherReading, forEachTerm, forEachTermHash, ReadingTable, termCounts, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
 import { fnv1a } from '../../../src/shared/types.ts';
 
 // Our own headlines: three on a harbour's ferry line, others on unrelated matters (padding the archive
@@ -60,13 +52,28 @@ describe('further reading', () => {
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 
-  it("hashes a term from its token as fnv1a hashes the term's string (a pair without its mark)", () => {
-    const [title, lead] = ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'];
-    const terms: string[] = [];
-    const hashes: number[] = [];
-    forEachTerm(title, lead, (term) => terms.push(term));
-    forEachTermToken(title, lead, (token) => hashes.push(termHash(token)));
-    expect(terms).toContain('乌克'); // a pair, folded, its mark gone
-    expect(hashes).toEqual(terms.map(fnv1a));
+  it("hashes each term where it lies as fnv1a hashes the term's string (a pair without its mark), in the same order", () => {
+    const texts = [
+      ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'],
+      ['Prime Minister of Japan 訪台 AI晶片 2026年', '𠮷 一 a 習近平 u.s. covid-19  hong\tkong'],
+    ];
+    // Random texts over the characters each branch of the tokenizer turns on.
+    const pool = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 200; n++) {
+      const text = () => Array.from({ length: Math.floor(random() * 40) }, () => pool[Math.floor(random() * pool.length)]).join('');
+      texts.push([text(), text()]);
+    }
+    for (const [title, lead] of texts) {
+      const terms: [number, number, number][] = [];
+      const hashes: [number, number, number][] = [];
+      forEachTerm(title!, lead!, (term, weight) => terms.push([fnv1a(term), term.length, weight]));
+      forEachTermHash(title!, lead!, (hash, length, weight) => hashes.push([hash, length, weight]));
+      expect(hashes).toEqual(terms);
+    }
+    const pair: [number, number, number][] = [];
+    forEachTermHash('烏克', '', (hash, length, weight) => pair.push([hash, length, weight]));
+    expect(pair).toContainEqual([fnv1a('乌克'), 2, 2]); // a pair, folded, its mark gone, a title's weight
   });
 });
