@@ -115,7 +115,7 @@ export const LENGTH = 2;
 const TAIL = 3;
 
 export class SearchIndexBuilder {
-  private readonly tokenIds: TokenIds;
+  private readonly ids: TokenIds;
   private readonly pool = new BlockPool();
   // Per token (by id): what every posting reads and writes side by side in `hot` (one cache line a
   // posting rather than one an array), and what only its first posting or block writes: its first row,
@@ -126,15 +126,12 @@ export class SearchIndexBuilder {
   private head = new Uint32Array(1024);
   private previousRow = -1;
   private posts = 0;
-  /** The post being added: its tokens' ids (-1: not held yet) and where each starts in its joined text (see lookUp). */
-  private postIds = new Int32Array(1024);
-  private postStarts = new Uint32Array(1024);
   /** For addText, made when first used. */
   private scratch: TokenScratch | undefined;
 
   /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
   constructor(expectedPosts = 0) {
-    this.tokenIds = new TokenIds(expectedPosts);
+    this.ids = new TokenIds(expectedPosts);
   }
 
   /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
@@ -142,55 +139,23 @@ export class SearchIndexBuilder {
     if (row <= this.previousRow) throw new RangeError(`rows must ascend: ${row} after ${this.previousRow}`);
     this.previousRow = row;
     this.posts++;
-    const count = this.lookUp(joined, weights.length);
-    const ids = this.postIds;
-    const starts = this.postStarts;
-    for (let i = 0; i < count; i++) {
+    // Each token is read where it lies in the joined text: a short one never becomes a string of its own.
+    for (let i = 0, start = 0; start < joined.length; i++) {
+      let end = joined.indexOf('\n', start);
+      if (end < 0) end = joined.length;
       const weight = weights[i]!;
-      let id = ids[i]!;
-      if (id < 0) {
-        // Looked up again, as a token new to the tables may come twice in a list not made by countSearchTokens.
-        const start = starts[i]!;
-        const end = starts[i + 1]! - 1;
-        const held = this.tokenIds.getSlice(joined, start, end);
-        if (held === undefined) {
-          this.newToken(joined.slice(start, end), row, weight);
-          continue;
-        }
-        id = held;
+      const id = this.ids.getSlice(joined, start, end);
+      if (id === undefined) {
+        this.newToken(joined.slice(start, end), row, weight);
+        start = end + 1;
+        continue;
       }
+      start = end + 1;
       const at = id * HOT_STRIDE;
       this.appendPosting(at, row - this.hot[at + LAST_ROW]!, weight);
       this.hot[at + LAST_ROW] = row;
       this.hot[at + COUNT]!++;
     }
-  }
-
-  /**
-   * The ids of a post's tokens into `postIds` (-1 for a token not held), and where each starts in `joined`
-   * into `postStarts`; returns their count. All looked up before any posting is written: the lookups, each
-   * a cache miss in a large table, then do not wait on one another.
-   */
-  private lookUp(joined: string, expected: number): number {
-    if (expected + 1 > this.postStarts.length) {
-      this.postIds = growArray(this.postIds, expected + 1, 0);
-      this.postStarts = growArray(this.postStarts, expected + 1, 0);
-    }
-    let i = 0;
-    // Each token is read where it lies in the joined text: a short one never becomes a string of its own.
-    for (let start = 0; start < joined.length; i++) {
-      let end = joined.indexOf('\n', start);
-      if (end < 0) end = joined.length;
-      if (i + 1 >= this.postStarts.length) {
-        this.postIds = growArray(this.postIds, i + 2);
-        this.postStarts = growArray(this.postStarts, i + 2);
-      }
-      this.postStarts[i] = start;
-      this.postIds[i] = this.tokenIds.getSlice(joined, start, end) ?? -1;
-      start = end + 1;
-    }
-    this.postStarts[i] = joined.length + 1;
-    return i;
   }
 
   /** A posting (its row's delta as a varint, then its weight) at the end of a token's chain (`at`: its place in `hot`). */
@@ -222,7 +187,7 @@ export class SearchIndexBuilder {
   }
 
   private newToken(token: string, row: number, weight: number): void {
-    const id = this.tokenIds.add(token);
+    const id = this.ids.add(token);
     if (id >= this.firstRow.length) {
       const size = id + 1;
       this.hot = growArray(this.hot, size * HOT_STRIDE);
@@ -257,7 +222,7 @@ export class SearchIndexBuilder {
   }
 
   get tokenCount(): number {
-    return this.tokenIds.size;
+    return this.ids.size;
   }
 
   get postCount(): number {
@@ -269,8 +234,8 @@ export class SearchIndexBuilder {
    * tokens sorted, their columns in that order, and the block pool as it is. The builder is spent.
    */
   exportPartial(): PartialIndex {
-    const { units, starts, ids } = this.tokenIds.sortedUnits();
-    this.tokenIds.clear();
+    const { units, starts, ids } = this.ids.sortedUnits();
+    this.ids.clear();
     return {
       tokenUnits: units,
       tokenStarts: starts,
