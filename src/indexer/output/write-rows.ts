@@ -45,13 +45,16 @@ export async function indexRows(tasks: readonly RowTask[], store: PostStore, sea
 const ROW_BATCH = 128;
 
 /**
- * Feeds runs of rows (ascending) to a builder each, RUN_ROWS rows a builder, and spills each one's
+ * Feeds runs of rows (ascending) to a builder each, at most RUN_ROWS rows a builder, and spills each one's
  * partial index to a run file in `runsFolder` (see partial-runs.ts); returns the files in row order.
  */
 export async function indexRowsToRuns(tasks: readonly RowTask[], store: PostStore, runsFolder: string): Promise<string[]> {
   const runs: string[] = [];
-  for (let from = 0; from < tasks.length; from += RUN_ROWS) {
-    const run = tasks.slice(from, from + RUN_ROWS);
+  // Runs of equal size: a share a little over RUN_ROWS rows makes no run of a few rows, each run
+  // costing its export and a cursor in the merge.
+  const runRows = Math.ceil(tasks.length / Math.max(1, Math.ceil(tasks.length / RUN_ROWS)));
+  for (let from = 0; from < tasks.length; from += runRows) {
+    const run = tasks.slice(from, from + runRows);
     const search = new SearchIndexBuilder(run.length);
     // A batch's tokens at a time: the run's would be hundreds of MB.
     for (let start = 0; start < run.length; start += ROW_BATCH) await indexRows(run.slice(start, start + ROW_BATCH), store, search);

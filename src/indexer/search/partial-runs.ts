@@ -80,19 +80,35 @@ export function writeRun(part: PartialIndex, path: string, bufferBytes = RUN_BUF
         flush();
         if (size > buffer.length) buffer = Buffer.allocUnsafe(size);
       }
-      at = buffer.writeUInt32LE(part.hot[hot + COUNT]!, at);
-      at = buffer.writeUInt32LE(part.firstRows[id]!, at);
-      at = buffer.writeUInt32LE(part.hot[hot + LAST_ROW]!, at);
-      at = buffer.writeUInt32LE(length, at);
-      at = buffer.writeUInt16LE(units, at);
-      at = buffer.writeUInt8(part.firstWeights[id]!, at);
-      for (let unit = 0; unit < units; unit++) at = buffer.writeUInt16LE(part.tokenUnits[start + unit]!, at);
+      // Byte by byte rather than through Buffer's write methods, a call and its checks a field.
+      at = putUint32(buffer, at, part.hot[hot + COUNT]!);
+      at = putUint32(buffer, at, part.firstRows[id]!);
+      at = putUint32(buffer, at, part.hot[hot + LAST_ROW]!);
+      at = putUint32(buffer, at, length);
+      at = putUint16(buffer, at, units);
+      buffer[at++] = part.firstWeights[id]!;
+      for (let unit = 0; unit < units; unit++) at = putUint16(buffer, at, part.tokenUnits[start + unit]!);
       if (length > 0) at = pool.copyChain(part.heads[id]!, length, buffer, at);
     }
     flush();
   } finally {
     closeSync(fd);
   }
+}
+
+/** Writes `value` at `at` as 4 bytes, little-endian; returns the position after them. */
+function putUint32(bytes: Uint8Array, at: number, value: number): number {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+  bytes[at + 2] = value >>> 16;
+  bytes[at + 3] = value >>> 24;
+  return at + 4;
+}
+
+function putUint16(bytes: Uint8Array, at: number, value: number): number {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+  return at + 2;
 }
 
 /**
