@@ -112,7 +112,7 @@ export function openCacheDb(dir: string): CacheDb {
       opened = undefined;
       openHere.delete(letGo);
       if (!root) return;
-      await root.flushed;
+      // Closed at once (a database of it kept across an await fails from here); done once on disk.
       await root.close();
       openingClosed();
     })().finally(() => (closing = undefined)));
