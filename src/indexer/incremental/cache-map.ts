@@ -133,7 +133,7 @@ export function forgetThreadOpenings(id: number): void {
   endRoundIfAllClosed(true);
 }
 
-/** What the rounds did in this process: drops, rounds given up, and the time openings waited for them. */
+/** What the rounds did in this process: drops, rounds given up, and the time store calls waited for them (summed over calls). */
 export function cacheMapStats(): { drops: number; givenUp: number; waitedMs: number } {
   return { drops: Atomics.load(words, DROPS), givenUp: Atomics.load(words, GIVEN_UP), waitedMs: Atomics.load(words, WAITED_MS) };
 }
