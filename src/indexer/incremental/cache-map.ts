@@ -83,42 +83,39 @@ export function openingOpens(): void {
 /** Called once an opening's close has let go of the file: the last one ends the round. */
 export function openingClosed(): void {
   Atomics.sub(words, slot, 1);
-  endRoundIfAllClosed(true);
+  endRoundIfAllClosed();
 }
 
-function endRoundIfAllClosed(dropped: boolean): void {
-  const started = Atomics.load(words, STARTED);
+function endRoundIfAllClosed(): void {
   const ended = Atomics.load(words, ENDED);
-  if (started === ended) return;
+  if (Atomics.load(words, STARTED) === ended) return;
   for (let at = OPEN; at < WORDS; at++) if (Atomics.load(words, at) > 0) return;
-  if (Atomics.compareExchange(words, ENDED, ended, started) !== ended) return;
+  endRound(ended, DROPS);
+}
+
+/** Ends the rounds started since `ended` (unless another thread just did), counted as `how`. */
+function endRound(ended: number, how: typeof DROPS | typeof GIVEN_UP): void {
+  if (Atomics.compareExchange(words, ENDED, ended, Atomics.load(words, STARTED)) !== ended) return;
   Atomics.store(words, TOUCHED, 0);
-  Atomics.add(words, dropped ? DROPS : GIVEN_UP, 1);
+  Atomics.add(words, how, 1);
   Atomics.notify(words, ENDED);
 }
 
 /** Resolves when the round on now has ended (at once when none is). */
 export async function roundEnded(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    const ended = Atomics.load(words, ENDED);
-    if (Atomics.load(words, STARTED) === ended) break;
-    const left = ROUND_PATIENCE_MS - (performance.now() - started);
-    const wait = left > 0 && waitAsync(words, ENDED, ended, left);
-    if (wait && wait.async && (await wait.value) !== 'timed-out') continue;
-    if (wait && !wait.async) continue;
+  const round = Atomics.load(words, STARTED);
+  const since = performance.now();
+  for (let ended = Atomics.load(words, ENDED); ended < round; ended = Atomics.load(words, ENDED)) {
+    const left = ROUND_PATIENCE_MS - (performance.now() - since);
+    const wait = left > 0 ? waitAsync(words, ENDED, ended, left) : undefined;
+    if (wait && (!wait.async || (await wait.value) === 'ok')) continue;
     // Given up: the waiters open the file again; the next round starts after another budget.
-    if (Atomics.compareExchange(words, ENDED, ended, Atomics.load(words, STARTED)) === ended) {
-      Atomics.store(words, TOUCHED, 0);
-      Atomics.add(words, GIVEN_UP, 1);
-      Atomics.notify(words, ENDED);
-    }
-    break;
+    endRound(ended, GIVEN_UP);
   }
-  Atomics.add(words, WAITED_MS, Math.round(performance.now() - started));
+  Atomics.add(words, WAITED_MS, Math.round(performance.now() - since));
 }
 
-/** Calls `letGo` whenever a round starts, while `isOpen()` says this thread has an opening (an idle thread's quiet point). */
+/** Calls `letGo` at the event loop's next turn once a round is on (at once if one is): an idle thread's quiet point. */
 export function onRoundStart(letGo: () => void): void {
   const seen = Atomics.load(words, ENDED);
   const wait = waitAsync(words, STARTED, seen);
@@ -130,7 +127,7 @@ export function onRoundStart(letGo: () => void): void {
 /** A pool's thread has ended: its openings went with it. */
 export function forgetThreadOpenings(id: number): void {
   Atomics.store(words, OPEN + (id % THREAD_SLOTS), 0);
-  endRoundIfAllClosed(true);
+  endRoundIfAllClosed();
 }
 
 /** What the rounds did in this process: drops, rounds given up, and the time store calls waited for them (summed over calls). */
