@@ -63,6 +63,8 @@ export interface CacheDb {
    * once the round has ended; undefined when there is nothing to wait for.
    */
   quiet(): Promise<void> | undefined;
+  /** Closes this opening once its writes are on disk, now; its next use opens the file again. */
+  letGo(): Promise<void>;
   /** Waits for every commit, on disk, and closes. */
   close(): Promise<void>;
 }
@@ -134,6 +136,7 @@ export function openCacheDb(dir: string): CacheDb {
         await roundEnded();
       })();
     },
+    letGo,
     async close() {
       closed = true;
       await closing;

@@ -126,6 +126,7 @@ export function onRoundStart(letGo: () => void): void {
 
 /** A pool's thread has ended: its openings went with it. */
 export function forgetThreadOpenings(id: number): void {
+  if (id < 0) return;
   Atomics.store(words, OPEN + (id % THREAD_SLOTS), 0);
   endRoundIfAllClosed();
 }

@@ -37,6 +37,11 @@ export interface PostStore {
   put(contentKey: string, outcome: ParseOutcome, digest: PostDigest): Promise<{ key: string; head: string }>;
   /** Forgets every entry but these. */
   prune(keep: Iterable<string>): Promise<void>;
+  /**
+   * Says the caller reads nothing of the store for a while (a run's export): the thread's opening of
+   * the cache may close, so that a drop round does not wait for it (see cache-map.ts).
+   */
+  idle(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */
   close(): Promise<void>;
 }
@@ -97,6 +102,7 @@ export function memoryStore(): PostStore {
         digests.delete(key);
       }
     },
+    idle: async () => {},
     close: async () => {},
   };
 }
@@ -224,6 +230,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
         });
       }
     },
+    idle: () => cache().letGo(),
     async close() {
       const pending = writes;
       writes = [];

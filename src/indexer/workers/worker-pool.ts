@@ -145,11 +145,21 @@ export class WorkerPool {
     });
     // Without a listener, an 'error' event would end the whole process.
     threads.on('error', (error: Error) => this.strayErrors.push(error));
-    // A thread ended (recycled, or dead) closed no opening of the cache: a drop round must not wait for it.
-    // Its id is taken when it starts: an ended thread's is -1.
-    const ids = new WeakMap<object, number>();
-    threads.on('workerCreate', (thread: { id: number }) => ids.set(thread, thread.id));
-    threads.on('workerDestroy', (thread: { id: number }) => forgetThreadOpenings(ids.get(thread) ?? thread.id));
+    // A thread that ended (recycled, or dead) closed no opening of the cache: a drop round must not wait
+    // for it. Ids are taken when threads start (an ended thread's is -1), and those no longer among the
+    // pool's threads forgotten once one is destroyed.
+    const started = new Set<number>();
+    threads.on('workerCreate', (thread: { id: number }) => started.add(thread.id));
+    threads.on('workerDestroy', () =>
+      setImmediate(() => {
+        const live = new Set(threads.threads.map((thread) => thread.threadId));
+        for (const id of started) {
+          if (live.has(id)) continue;
+          started.delete(id);
+          forgetThreadOpenings(id);
+        }
+      }),
+    );
     return threads;
   }
 
