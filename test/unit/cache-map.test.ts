@@ -55,6 +55,32 @@ describe("the build cache's map let go", () => {
     await db.close();
   });
 
+  it('closes an opening made while the one before it closed, before that let-go resolves: the round ends', async () => {
+    setCacheMapHooks({ budget: 1 });
+    const before = cacheMapStats();
+    const db = openCacheDb(temporary('cache'));
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    db.touched();
+    const lettingGo = db.letGo();
+    // Another task of the thread, past its quiet point before the round started, reads meanwhile.
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await lettingGo;
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
+  });
+
+  it('closes an opening made during a round once its caller is done with it, not at its next store call', async () => {
+    setCacheMapHooks({ budget: 1 });
+    const [db, other] = [openCacheDb(temporary('cache')), openCacheDb(temporary('cache'))];
+    expect(other.part<string>('meta').get('format')).toBeUndefined();
+    db.touched();
+    const meta = db.part<string>('meta');
+    expect(meta.get('format')).toBeUndefined();
+    await Promise.resolve();
+    expect(() => meta.get('format')).toThrow(/closed/);
+    await Promise.all([db.close(), other.close()]);
+  });
+
   it('writes the same files, built and rebuilt, with every opening closed and opened again at every await', async () => {
     const kept = await buildTwice(archive(40), 0);
     setCacheMapHooks({ everyAwait: true });

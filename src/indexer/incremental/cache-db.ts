@@ -102,21 +102,25 @@ export function openCacheDb(dir: string): CacheDb {
     opened = openFile(path);
     openHere.add(letGo);
     listenForRounds();
-    if (isDroppedEveryAwait()) queueMicrotask(() => void letGo());
+    // Opened during a round (another task of this thread closed it for the round after this one passed
+    // its quiet point): closed again once the caller's synchronous use is done, not at its next store call.
+    if (isDroppedEveryAwait() || isRoundOn()) queueMicrotask(() => void letGo());
     return opened;
   };
   /** Closes this opening once its writes are on disk; its next use opens the file again. */
   function letGo(): Promise<void> {
     return (closing ??= (async () => {
-      // Writes queued meanwhile are awaited too: a transaction's work runs on the opening that queued it.
-      while (writes.size > 0) await Promise.allSettled(writes);
-      const root = opened?.root;
-      opened = undefined;
-      openHere.delete(letGo);
-      if (!root) return;
-      // Closed at once (a database of it kept across an await fails from here); done once on disk.
-      await root.close();
-      openingClosed();
+      // An opening made while one closed is closed too: a caller awaiting this holds none.
+      while (opened) {
+        // Writes queued meanwhile are awaited too: a transaction's work runs on the opening that queued it.
+        while (writes.size > 0) await Promise.allSettled(writes);
+        const { root } = opened;
+        opened = undefined;
+        openHere.delete(letGo);
+        // Closed at once (a database of it kept across an await fails from here); done once on disk.
+        await root.close();
+        openingClosed();
+      }
     })().finally(() => (closing = undefined)));
   }
   return {
