@@ -3,6 +3,7 @@
  * rebuild is slower than it should be. Each phase's memory too (`phaseMemory`): which phase set the peak.
  */
 import { performance } from 'node:perf_hooks';
+import { cacheMapStats } from './incremental/cache-map.ts';
 
 export class PhaseClock {
   readonly phases: [name: string, seconds: number][] = [];
@@ -20,7 +21,10 @@ export class PhaseClock {
     if (process.env.CNA_READER_PHASE_CPU) {
       const cpu = process.cpuUsage(this.lastCpu);
       this.lastCpu = process.cpuUsage();
-      console.error(`phase-cpu ${name} ${((cpu.user + cpu.system) / 1e6).toFixed(2)}`);
+      const map = cacheMapStats();
+      console.error(
+        `phase-cpu ${name} ${((cpu.user + cpu.system) / 1e6).toFixed(2)} (cache map so far: ${map.drops} drops, ${map.givenUp} rounds given up, ${(map.waitedMs / 1000).toFixed(1)} s that store calls waited, summed)`,
+      );
     }
   }
 }

@@ -93,7 +93,6 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     },
     async close() {
       await posts.close();
-      await db.root.flushed;
       // Each opening holds one of LMDB's 126 reader slots until closed: a build that stays up opens one a rebuild.
       await db.close();
     },
@@ -169,7 +168,7 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   // (~0.13 s of a cold build of 24 posts).
   // The format goes last: a build killed while emptying leaves a cache the next build empties again.
   if (used) for (const part of parts) db.part(part).clearSync();
-  if (used) for (const name of RETIRED_PARTS) db.root.openDB({ name }).dropSync();
+  if (used) for (const name of RETIRED_PARTS) db.dropRetired(name);
   removeLegacy();
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;

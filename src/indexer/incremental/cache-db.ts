@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
@@ -46,15 +47,110 @@ const COMPRESSED: ReadonlySet<CachePart> = new Set(['search', 'bodies', 'rests']
 const MAP_SIZE = 2 ** 40;
 
 export interface CacheDb {
-  root: RootDatabase;
-  /** A named database (see CACHE_PARTS); bytes are read with lmdb's `getBinary`. */
+  /**
+   * A named database (see CACHE_PARTS) of the opening now; bytes are read with lmdb's `getBinary`. Looked
+   * up at each use and never kept across an await: the opening may be closed there (see cache-map.ts).
+   */
   part<V = string | Buffer>(name: CachePart): Database<V, string>;
+  /** A write transaction; `work` looks up the parts it writes itself. */
+  transaction(work: () => void): Promise<unknown>;
+  /** Drops a database of an older format (see RETIRED_PARTS), at once. */
+  dropRetired(name: string): void;
+  /** Counts post reads or writes: the map's pages they touch (see cache-map.ts). */
+  touched(count?: number): void;
+  /**
+   * Where a caller holds nothing of the cache: during a drop round, closes this opening and resolves
+   * once the round has ended; undefined when there is nothing to wait for.
+   */
+  quiet(): Promise<void> | undefined;
+  /** Closes this opening once its writes are on disk, now; its next use opens the file again. */
+  letGo(): Promise<void>;
+  /** Waits for every commit, on disk, and closes. */
   close(): Promise<void>;
+}
+
+interface Opening {
+  root: RootDatabase;
+  parts: Map<CachePart, Database<unknown, string>>;
+}
+
+/** This thread's open openings (how each lets go): an idle thread closes them when a round starts. */
+const openHere = new Set<() => Promise<void>>();
+let listening = false;
+
+/** Closes this thread's openings at the event loop's turn after a round starts: nothing of them is held then. */
+function listenForRounds(): void {
+  if (listening) return;
+  listening = true;
+  onRoundStart(() => {
+    listening = false;
+    void Promise.all([...openHere].map((letGo) => letGo())).then(() => openHere.size > 0 && listenForRounds());
+  });
 }
 
 export function openCacheDb(dir: string): CacheDb {
   mkdirSync(dir, { recursive: true });
-  const root = open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE });
+  const path = join(dir, CACHE_DB_FILE);
+  let opened: Opening | undefined;
+  let closed = false;
+  const writes = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
+  const use = (): Opening => {
+    if (closed) throw new Error(`the build cache in ${dir} is closed`);
+    if (opened) return opened;
+    openingOpens();
+    opened = openFile(path);
+    openHere.add(letGo);
+    listenForRounds();
+    // Opened during a round (another task of this thread closed it for the round after this one passed
+    // its quiet point): closed again once the caller's synchronous use is done, not at its next store call.
+    if (isDroppedEveryAwait() || isRoundOn()) queueMicrotask(() => void letGo());
+    return opened;
+  };
+  /** Closes this opening once its writes are on disk; its next use opens the file again. */
+  function letGo(): Promise<void> {
+    return (closing ??= (async () => {
+      // An opening made while one closed is closed too: a caller awaiting this holds none.
+      while (opened) {
+        // Writes queued meanwhile are awaited too: a transaction's work runs on the opening that queued it.
+        while (writes.size > 0) await Promise.allSettled(writes);
+        const { root } = opened;
+        opened = undefined;
+        openHere.delete(letGo);
+        // Closed at once (a database of it kept across an await fails from here); done once on disk.
+        await root.close();
+        openingClosed();
+      }
+    })().finally(() => (closing = undefined)));
+  }
+  return {
+    part: <V>(name: CachePart) => use().parts.get(name) as Database<V, string>,
+    transaction(work) {
+      const write = use().root.transaction(work);
+      writes.add(write);
+      void write.finally(() => writes.delete(write)).catch(() => {});
+      return write;
+    },
+    dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
+    touched: (count) => touchMap(count),
+    quiet() {
+      if (!isRoundOn()) return closing;
+      return (async () => {
+        await letGo();
+        await roundEnded();
+      })();
+    },
+    letGo,
+    async close() {
+      closed = true;
+      await closing;
+      await letGo();
+    },
+  };
+}
+
+function openFile(path: string): Opening {
+  const root = open<unknown, string>({ path, maxDbs: 16, mapSize: MAP_SIZE });
   const parts = new Map<CachePart, Database<unknown, string>>();
   // In one transaction: opened one by one, each part's opening commits on its own, and a new file's
   // creations each wait for the disk.
@@ -63,9 +159,5 @@ export function openCacheDb(dir: string): CacheDb {
       parts.set(name, root.openDB({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }));
     }
   });
-  return {
-    root,
-    part: <V>(name: CachePart) => parts.get(name) as Database<V, string>,
-    close: () => root.close(),
-  };
+  return { root, parts };
 }

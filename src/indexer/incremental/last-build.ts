@@ -120,10 +120,10 @@ export class OutputRecord {
     const buildId = randomUUID();
     const last = await this.last();
     this.memory.output = undefined;
-    const { outputs, files, plans, rows } = this.parts();
     const { id } = this;
     const plan = written.plan && { ...written.plan, buildId };
-    await this.db.root.transaction(() => {
+    await this.db.transaction(() => {
+      const { outputs, files, plans, rows } = this.parts();
       // Only the changes go over the state this build read, if it is still the one in the cache.
       const over = last && outputs.get(this.dataRoot)?.buildId === last.buildId;
       if (over) {
@@ -152,9 +152,10 @@ export class OutputRecord {
   }
 
   private async read(): Promise<LastOutput | undefined> {
-    const { outputs, files, plans, rows } = this.parts();
-    const entry = outputs.get(this.dataRoot);
+    const entry = this.parts().outputs.get(this.dataRoot);
     if (!entry || entry.layout !== OUTPUT_LAYOUT || entry.buildId !== (await readBuildId(this.dataRoot))) return undefined;
+    // Looked up again after the await, and at each later ask: the opening may have been closed (see CacheDb.part).
+    const { files, plans } = this.parts();
     const { id, buildId } = entry;
     const remembered = this.memory.output;
     const fromMemory = remembered?.dataRoot === this.dataRoot && remembered.buildId === buildId ? remembered : undefined;
@@ -171,6 +172,7 @@ export class OutputRecord {
       files: state,
       plan: plan?.buildId === buildId ? plan : undefined,
       searchRows: (withKeys) => {
+        const { rows } = this.parts();
         const stats = rows.get(id) as Omit<CachedRows, 'keys'> | undefined;
         if (stats?.buildId !== buildId) return undefined;
         return { ...stats, keys: withKeys ? ((rows.get(filesKey(id, 'keys')) as string[] | undefined) ?? []) : [] };
@@ -203,17 +205,17 @@ function filesRange(id: string): { start: string; end: string } {
  * refused (see OutputRecord.last). One transaction.
  */
 export async function removeDeadOutputs(db: CacheDb): Promise<void> {
-  const outputs = db.part<OutputEntry>('outputs');
-  const dead = [...outputs.getRange()].filter(({ key }) => !existsSync(key));
+  const dead = [...db.part<OutputEntry>('outputs').getRange()].filter(({ key }) => !existsSync(key));
   if (dead.length === 0) return;
-  const files = db.part<string>('files');
-  await db.root.transaction(() => {
+  await db.transaction(() => {
+    const files = db.part<string>('files');
+    const rows = db.part('search-rows');
     for (const { key, value } of dead) {
       for (const path of files.getKeys(filesRange(value.id))) files.remove(path);
       db.part('plans').remove(value.id);
-      db.part('search-rows').remove(value.id);
-      db.part('search-rows').remove(filesKey(value.id, 'keys'));
-      outputs.remove(key);
+      rows.remove(value.id);
+      rows.remove(filesKey(value.id, 'keys'));
+      db.part('outputs').remove(key);
     }
   });
 }

@@ -9,7 +9,6 @@
  * parse outcome (of which writing the post's file reads only its body and related links, kept together).
  */
 import { createHash } from 'node:crypto';
-import type { Database } from 'lmdb';
 import type { Problem, RelatedLink } from '../../shared/types.ts';
 import type { ParsedPost, ParseOutcome } from '../parse/parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from '../parse/post-digest.ts';
@@ -38,6 +37,11 @@ export interface PostStore {
   put(contentKey: string, outcome: ParseOutcome, digest: PostDigest): Promise<{ key: string; head: string }>;
   /** Forgets every entry but these. */
   prune(keep: Iterable<string>): Promise<void>;
+  /**
+   * Says the caller reads nothing of the store for a while (a run's export): the thread's opening of
+   * the cache may close, so that a drop round does not wait for it (see cache-map.ts).
+   */
+  idle(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */
   close(): Promise<void>;
 }
@@ -98,6 +102,7 @@ export function memoryStore(): PostStore {
         digests.delete(key);
       }
     },
+    idle: async () => {},
     close: async () => {},
   };
 }
@@ -147,15 +152,17 @@ function outcomeOf(value: Buffer, rest: string): ParseOutcome {
  */
 export function diskStore(dir: string, db?: CacheDb): PostStore {
   // Opened when first used.
-  let opened: { cache: CacheDb; dbs: Record<Part, Database<string | Buffer, string>> } | undefined;
-  const use = () => {
-    if (opened) return opened;
-    const cache = db ?? openCacheDb(dir);
-    const dbs = Object.fromEntries(PARTS.map((part) => [part, cache.part(part)])) as Record<Part, Database<string | Buffer, string>>;
-    return (opened = { cache, dbs });
+  let opened: CacheDb | undefined;
+  const cache = () => (opened ??= db ?? openCacheDb(dir));
+  const part = (name: Part) => cache().part<string | Buffer>(name);
+  // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
+  const quiet = async () => {
+    const waiting = cache().quiet();
+    if (waiting) await waiting;
+    cache().touched();
   };
-  const string = (part: Part, key: string) => use().dbs[part].get(key) as string | undefined;
-  const binary = (key: string) => use().dbs.bodies.getBinary(key);
+  const string = async (name: Part, key: string) => (await quiet(), part(name).get(key) as string | undefined);
+  const binary = async (key: string) => (await quiet(), part('bodies').getBinary(key));
   let writes: Promise<unknown>[] = [];
   const attempt = <T>(work: () => T): T | undefined => {
     try {
@@ -167,23 +174,23 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   return {
     dir,
     async get(key) {
-      const body = binary(key);
-      const rest = string('rests', key);
+      const body = await binary(key);
+      const rest = part('rests').get(key) as string | undefined;
       return body && rest !== undefined ? attempt(() => outcomeOf(body, rest)) : undefined;
     },
     async getSearch(key) {
-      const search = string('search', key);
+      const search = await string('search', key);
       return search === undefined ? undefined : attempt(() => parseDigestSearch(search));
     },
     async getStory(key) {
-      return string('stories', key) || undefined;
+      return (await string('stories', key)) || undefined;
     },
     async getForFile(key) {
-      const body = binary(key);
+      const body = await binary(key);
       return body && attempt(() => fileParts(body));
     },
     async find(contentKey) {
-      const head = string('heads', contentKey);
+      const head = await string('heads', contentKey);
       // Parsed once here to find a damaged entry (parse again), though the caller parses it itself.
       return head === undefined ? undefined : attempt(() => (parseDigestHead(head), { key: contentKey, head }));
     },
@@ -194,15 +201,15 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
+      await quiet();
       // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
-      const { cache, dbs } = use();
       writes.push(
-        cache.root.transaction(() => {
-          dbs.search.put(contentKey, search);
-          dbs.stories.put(contentKey, story);
-          dbs.bodies.put(contentKey, body);
-          dbs.rests.put(contentKey, rest);
-          dbs.heads.put(contentKey, head);
+        cache().transaction(() => {
+          part('search').put(contentKey, search);
+          part('stories').put(contentKey, story);
+          part('bodies').put(contentKey, body);
+          part('rests').put(contentKey, rest);
+          part('heads').put(contentKey, head);
         }),
       );
       return { key: contentKey, head };
@@ -211,19 +218,19 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      const { cache, dbs } = use();
       const kept = new Set(keep);
       // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
       // whose large values live on overflow pages, so its leaves hold little more than the keys.
-      const gone = [...dbs.search.getKeys()].filter((key) => !kept.has(key as string));
+      const gone = [...part('search').getKeys()].filter((key) => !kept.has(key as string));
       // In small transactions: one commit freeing thousands of overflow pages once failed in lmdb's freelist.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
-        await cache.root.transaction(() => {
-          for (const key of batch) for (const part of PARTS) dbs[part].remove(key);
+        await cache().transaction(() => {
+          for (const key of batch) for (const name of PARTS) part(name).remove(key);
         });
       }
     },
+    idle: () => cache().letGo(),
     async close() {
       const pending = writes;
       writes = [];

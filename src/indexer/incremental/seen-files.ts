@@ -9,7 +9,6 @@
  * build's changes are committed in one transaction with them: a killed build leaves the last record.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'lmdb';
 import type { FileSeen } from '../workers/ingest-file.ts';
 import type { CacheDb } from './cache-db.ts';
 import { missingEntryError } from './post-store.ts';
@@ -34,7 +33,8 @@ export class SeenFiles {
   constructor(
     readonly id: string,
     private readonly entries: ReadonlyMap<string, FileSeen>,
-    private readonly heads: Database<string | Buffer, string>,
+    /** The cache whose post store holds the heads: its part looked up at each read (see CacheDb.part). */
+    private readonly db: CacheDb,
   ) {}
 
   /** Number of files seen. */
@@ -48,7 +48,7 @@ export class SeenFiles {
 
   /** The digest head's JSON line (see serializeDigest) of a file as it was seen. */
   head(seen: FileSeen): string {
-    const head = this.heads.get(seen.key) as string | undefined;
+    const head = this.db.part<string>('heads').get(seen.key);
     if (head === undefined) throw missingEntryError(seen.key);
     return head;
   }
@@ -79,18 +79,17 @@ export function loadSeenFiles(db: CacheDb, settings: string, remembered?: Rememb
   const meta = db.part<string>('meta');
   const id = meta.get(RECORD_ID);
   if (id === undefined || meta.get(RECORD_SETTINGS) !== settings) return undefined;
-  const heads = db.part('heads');
   if (remembered?.id === id && remembered.settings === settings) {
     const entries = remembered.base;
     for (const [path, seen] of remembered.changes) {
       if (seen) entries.set(path, seen);
       else entries.delete(path);
     }
-    return new SeenFiles(id, entries, heads);
+    return new SeenFiles(id, entries, db);
   }
   const entries = new Map<string, FileSeen>();
   for (const { key, value } of db.part<string>('seen').getRange()) entries.set(key, decodeSeen(value));
-  return new SeenFiles(id, entries, heads);
+  return new SeenFiles(id, entries, db);
 }
 
 /** Whether a record is there at all (usable or not: see loadSeenFiles). */
@@ -104,14 +103,14 @@ export function hasSeenFiles(db: CacheDb): boolean {
  */
 export async function commitSeenFiles(db: CacheDb, settings: string, base: SeenFiles | undefined, changes: readonly SeenChange[]): Promise<string> {
   const id = randomUUID();
-  const meta = db.part<string>('meta');
-  const seen = db.part<string>('seen');
-  await db.root.transaction(() => {
+  await db.transaction(() => {
+    const seen = db.part<string>('seen');
     if (!base) for (const path of seen.getKeys()) seen.remove(path);
     for (const [path, file] of changes) {
       if (file) seen.put(path, encodeSeen(file));
       else seen.remove(path);
     }
+    const meta = db.part<string>('meta');
     meta.put(RECORD_SETTINGS, settings);
     meta.put(RECORD_ID, id);
   });
@@ -123,7 +122,7 @@ export async function commitSeenFiles(db: CacheDb, settings: string, base: SeenF
  * failed after reading, in case the record named an entry the store no longer has.
  */
 export async function forgetSeenFiles(db: CacheDb): Promise<void> {
-  await db.part<string>('meta').remove(RECORD_ID);
+  await db.transaction(() => void db.part<string>('meta').remove(RECORD_ID));
 }
 
 /** A record's value: `size \t mtimeMs \t key`. */

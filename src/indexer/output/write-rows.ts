@@ -59,6 +59,8 @@ export async function indexRowsToRuns(tasks: readonly RowTask[], store: PostStor
     // A batch's tokens at a time: the run's would be hundreds of MB.
     for (let start = 0; start < run.length; start += ROW_BATCH) await indexRows(run.slice(start, start + ROW_BATCH), store, search);
     const path = join(runsFolder, `${run[0]!.row}.run`);
+    // Seconds without a read: the store's opening closes meanwhile (a drop round would wait for it).
+    await store.idle();
     writeRun(search.exportPartial(), path);
     runs.push(path);
   }

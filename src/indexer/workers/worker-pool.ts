@@ -11,6 +11,7 @@ import type { ParseOptions } from '../parse/parse-post.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
 import type { DataCompression } from '../output/data-file.ts';
 import type { SearchHeadRequest, WrittenSearchHead } from '../output/search-head.ts';
+import { forgetThreadOpenings } from '../incremental/cache-map.ts';
 
 export type WorkerRequest =
   | {
@@ -138,9 +139,27 @@ export class WorkerPool {
       // Threads stay up for the whole phase; recycle() ends them between phases.
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      // An idle thread waits for its next task without blocking its event loop ('sync' would): it must
+      // close its opening of the build cache when a drop round starts (see cache-map.ts).
+      atomics: 'async',
     });
     // Without a listener, an 'error' event would end the whole process.
     threads.on('error', (error: Error) => this.strayErrors.push(error));
+    // A thread that ended (recycled, or dead) closed no opening of the cache: a drop round must not wait
+    // for it. Ids are taken when threads start (an ended thread's is -1), and those no longer among the
+    // pool's threads forgotten once one is destroyed.
+    const started = new Set<number>();
+    threads.on('workerCreate', (thread: { id: number }) => started.add(thread.id));
+    threads.on('workerDestroy', () =>
+      setImmediate(() => {
+        const live = new Set(threads.threads.map((thread) => thread.threadId));
+        for (const id of started) {
+          if (live.has(id)) continue;
+          started.delete(id);
+          forgetThreadOpenings(id);
+        }
+      }),
+    );
     return threads;
   }
 

@@ -1,0 +1,99 @@
+/**
+ * The build cache's map let go as a build goes (cache-map.ts): no database of an opening is kept
+ * across an await, so closing every opening there changes nothing a build writes.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSite } from '../../src/indexer/build-site.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { cacheMapStats, setCacheMapHooks } from '../../src/indexer/incremental/cache-map.ts';
+import { dataFiles } from './data-files.ts';
+import { agoraPost } from './helpers.ts';
+
+/** Small shards and a short search tail, so that a few posts make several of each. */
+const SIZES = { shardSize: 4, tailRows: 64, searchShardBytes: 1024 };
+
+const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-map-${name}-`));
+
+/** A post of its own link, so that no two are one story. */
+function writePost(postsDir: string, n: number, title: string): void {
+  const dd = String(1 + (n % 28)).padStart(2, '0');
+  writeFileSync(join(postsDir, `2026-11-${dd}-post-${n}.html`), agoraPost(title, dd).replace(/\/a\/\d+\.aspx/, `/a/${n}.aspx`));
+}
+
+function archive(count: number): string {
+  const postsDir = temporary('posts');
+  for (let n = 0; n < count; n++) writePost(postsDir, n, `第${n}篇報導`);
+  return postsDir;
+}
+
+/** A build, then an edit and a new post and a rebuild: each build's data files. */
+async function buildTwice(postsDir: string, workers: number): Promise<Map<string, string>[]> {
+  const outDir = temporary('out');
+  const cacheDir = temporary('cache');
+  const build = () => buildSite({ postsDir, outDir, cacheDir, workers, ...SIZES });
+  await build();
+  const first = dataFiles(outDir);
+  writePost(postsDir, 3, '第3篇報導（更正）');
+  writePost(postsDir, 10_000, '新的報導');
+  await build();
+  return [first, dataFiles(outDir)];
+}
+
+afterEach(() => setCacheMapHooks({}));
+
+describe("the build cache's map let go", () => {
+  it('fails a database kept across an await while openings close at every await (what the builds below rely on)', async () => {
+    setCacheMapHooks({ everyAwait: true });
+    const db = openCacheDb(temporary('cache'));
+    const meta = db.part<string>('meta');
+    expect(meta.get('format')).toBeUndefined();
+    await Promise.resolve();
+    expect(() => meta.get('format')).toThrow(/closed/);
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.close();
+  });
+
+  it('closes an opening made while the one before it closed, before that let-go resolves: the round ends', async () => {
+    setCacheMapHooks({ budget: 1 });
+    const before = cacheMapStats();
+    const db = openCacheDb(temporary('cache'));
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    db.touched();
+    const lettingGo = db.letGo();
+    // Another task of the thread, past its quiet point before the round started, reads meanwhile.
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await lettingGo;
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
+  });
+
+  it('closes an opening made during a round once its caller is done with it, not at its next store call', async () => {
+    setCacheMapHooks({ budget: 1 });
+    const [db, other] = [openCacheDb(temporary('cache')), openCacheDb(temporary('cache'))];
+    expect(other.part<string>('meta').get('format')).toBeUndefined();
+    db.touched();
+    const meta = db.part<string>('meta');
+    expect(meta.get('format')).toBeUndefined();
+    await Promise.resolve();
+    expect(() => meta.get('format')).toThrow(/closed/);
+    await Promise.all([db.close(), other.close()]);
+  });
+
+  it('writes the same files, built and rebuilt, with every opening closed and opened again at every await', async () => {
+    const kept = await buildTwice(archive(40), 0);
+    setCacheMapHooks({ everyAwait: true });
+    expect(await buildTwice(archive(40), 0)).toEqual(kept);
+  });
+
+  it('on two workers, lets go of the map every few post reads and writes, and writes the same files', async () => {
+    const kept = await buildTwice(archive(300), 2);
+    const before = cacheMapStats();
+    setCacheMapHooks({ budget: 64 });
+    expect(await buildTwice(archive(300), 2)).toEqual(kept);
+    const after = cacheMapStats();
+    expect(after.drops).toBeGreaterThan(before.drops + 4);
+    expect(after.givenUp).toBe(before.givenUp);
+  });
+});
