@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
-import { cacheMapStats, setCacheMapHooks } from '../../src/indexer/incremental/cache-map.ts';
+import { cacheMapStats, forgetThreadOpenings, isRoundOn, setCacheMapHooks, touchMap } from '../../src/indexer/incremental/cache-map.ts';
 import { dataFiles } from './data-files.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -44,6 +44,17 @@ async function buildTwice(postsDir: string, workers: number): Promise<Map<string
 afterEach(() => setCacheMapHooks({}));
 
 describe("the build cache's map let go", () => {
+  it('starts no round for a small file, however many reads and writes, and one for a large file', () => {
+    const calls = 1_000_000;
+    touchMap(calls, () => 100 * 1024 * 1024);
+    expect(isRoundOn()).toBe(false);
+    touchMap(calls, () => 2 * 1024 * 1024 * 1024);
+    expect(isRoundOn()).toBe(true);
+    // No opening here: a forgotten thread's slot ends the round.
+    forgetThreadOpenings(1000);
+    expect(isRoundOn()).toBe(false);
+  });
+
   it('fails a database kept across an await while openings close at every await (what the builds below rely on)', async () => {
     setCacheMapHooks({ everyAwait: true });
     const db = openCacheDb(temporary('cache'));

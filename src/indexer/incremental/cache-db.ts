@@ -3,7 +3,7 @@
  * each part of the cache as a named database. Writes are transactions: a build or a thread that dies
  * half-way leaves the last committed state, and threads and processes may open the file at once.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
@@ -132,7 +132,7 @@ export function openCacheDb(dir: string): CacheDb {
       return write;
     },
     dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
-    touched: (count) => touchMap(count),
+    touched: (count = 1) => touchMap(count, () => statSync(path).size),
     quiet() {
       if (!isRoundOn()) return closing;
       return (async () => {

@@ -63,10 +63,20 @@ function sharedWords(): Int32Array {
 const words = sharedWords();
 const slot = OPEN + (threadId % THREAD_SLOTS);
 
-/** Counts post reads or writes; past the budget, starts a round. */
-export function touchMap(count = 1): void {
-  const budget = Atomics.load(words, BUDGET) || MAP_BUDGET;
-  if (Atomics.add(words, TOUCHED, count) + count < budget) return;
+/**
+ * A file smaller than this is never let go: its map is bounded by its size (the 5,474 real posts' cache
+ * is ~150 MB), and a round would only make the build wait.
+ */
+const SMALL_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Counts post reads or writes; past the budget, starts a round if the file (of `fileBytes`) is not small. */
+export function touchMap(count: number, fileBytes: () => number): void {
+  const hookBudget = Atomics.load(words, BUDGET);
+  if (Atomics.add(words, TOUCHED, count) + count < (hookBudget || MAP_BUDGET)) return;
+  if (!hookBudget && fileBytes() < SMALL_FILE_BYTES) {
+    Atomics.store(words, TOUCHED, 0);
+    return;
+  }
   const ended = Atomics.load(words, ENDED);
   if (Atomics.compareExchange(words, STARTED, ended, ended + 1) === ended) Atomics.notify(words, STARTED);
 }
