@@ -118,7 +118,7 @@ type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & {
 
 const LINE_BREAK = 0x0a;
 
-/** Entries removed per transaction by a prune. */
+/** Entries removed per transaction by a prune: a commit that frees few overflow pages at once. */
 const PRUNE_BATCH = 256;
 
 /** A problem's body is empty: it has no file. Neither JSON text holds a raw line break. */
@@ -222,7 +222,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
       // whose large values live on overflow pages, so its leaves hold little more than the keys.
       const gone = [...part('search').getKeys()].filter((key) => !kept.has(key as string));
-      // In small transactions: one commit freeing thousands of overflow pages once failed in lmdb's freelist.
+      // In small transactions: lmdb's freelist is fragile when one commit frees thousands of overflow pages.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
         await cache().transaction(() => {

@@ -52,7 +52,7 @@ export interface ExtrasState {
 /**
  * The state's file: a 4-byte length, a JSON header (the short fields, and each binary section's bytes),
  * then the long fields as bytes, each section at a multiple of 4 bytes: no base64 to encode and decode,
- * no string of the whole to parse (a JSON file of 7 MB at 64k posts).
+ * no string of the whole to parse.
  */
 type Header = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> & {
   version: number;
@@ -83,13 +83,18 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
       at += padded(length);
     }
     if (at !== file.length) return undefined;
-    const [ids, times, stories, further, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
+    const [idBytes, times, stories, packed, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
+    const ids = idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
+    // Sections that disagree on the rows: not this writer's file.
+    if (times.length !== ids.length * 8 || stories.length !== ids.length * ROW_DIGEST_BYTES || packed.length % 4 !== 0) return undefined;
+    const further = unpackFurther(new Uint32Array(ownBuffer(packed)), ids.length);
+    if (!further) return undefined;
     return {
       ...rest,
-      ids: ids.length === 0 ? [] : ids.toString('utf8').split(ID_SEPARATOR),
+      ids,
       times: Array.from(new Float64Array(ownBuffer(times))),
       stories: Buffer.from(stories),
-      further: unpackFurther(new Uint32Array(ownBuffer(further))),
+      further,
       ...(files ? { files: { ...files, refs: Buffer.from(refs) } } : {}),
     };
   } catch {
@@ -145,11 +150,15 @@ function packFurther(further: ReadonlyMap<number, readonly number[]>): Uint32Arr
   return packed;
 }
 
-function unpackFurther(packed: Uint32Array): Map<number, number[]> {
+/** The lists packed by packFurther, or undefined when one does not fit the array or names a row past `rows`. */
+function unpackFurther(packed: Uint32Array, rows: number): Map<number, number[]> | undefined {
   const further = new Map<number, number[]>();
   for (let at = 0; at < packed.length;) {
     const length = packed[at++]!;
-    further.set(packed[at]!, Array.from(packed.subarray(at + 1, at + length)));
+    if (length < 1 || at + length > packed.length) return undefined;
+    const list = packed.subarray(at, at + length);
+    if (list.some((row) => row >= rows)) return undefined;
+    further.set(list[0]!, Array.from(list.subarray(1)));
     at += length;
   }
   return further;

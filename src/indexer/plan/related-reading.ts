@@ -112,6 +112,7 @@ function withoutPairMark(token: string): string {
   return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
 }
 
+/** Which tokens are terms. forEachTermHash keeps the same rule on its own (without the tokens): change both. */
 function isTerm(token: string): boolean {
   // Most tokens are pairs of one unit each: a term, with no scan.
   if (token.length === 3 && token.charCodeAt(1) === PAIR_MARK_UNIT) return true;

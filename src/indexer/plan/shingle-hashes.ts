@@ -39,8 +39,8 @@ export function shingleHashes(folded: string, size: number, scratch: ShingleScra
   emptySet(count, scratch);
   const { hashes, starts, ends } = scratch;
   let distinct = 0;
-  // The hash stays a signed 32-bit number (Math.imul's own result): as `>>> 0` made it, most values
-  // were beyond a small integer's range and each step stored a boxed number. The bits are the same.
+  // The hash stays a signed 32-bit number (Math.imul's own result): unsigned, most values are beyond a
+  // small integer's range and each step would store a boxed number. The bits are the same.
   for (let at = 0; at < count; at++) {
     let hash = FNV_OFFSET | 0;
     for (let unit = at; unit < at + size; unit++) {

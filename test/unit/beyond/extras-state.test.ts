@@ -69,4 +69,14 @@ describe("the extras' state", () => {
     writeFileSync(path, whole);
     expect(await loadExtrasState(dir)).toEqual(STATE);
   });
+
+  it('is not trusted when its sections disagree on the rows, though its length is right', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
+    // The stories of two rows for three ids.
+    await saveExtrasState(dir, { ...STATE, stories: digests(2) });
+    expect(await loadExtrasState(dir)).toBeUndefined();
+    // Further reading naming a row past the ids.
+    await saveExtrasState(dir, { ...STATE, further: new Map([[2, [0, 7]]]) });
+    expect(await loadExtrasState(dir)).toBeUndefined();
+  });
 });
