@@ -156,13 +156,14 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   const cache = () => (opened ??= db ?? openCacheDb(dir));
   const part = (name: Part) => cache().part<string | Buffer>(name);
   // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
-  const quiet = async () => {
+  // Only the large values count towards a drop: all the heads and prints of 64k posts map ~25 and ~100 MB.
+  const quiet = async (large: boolean) => {
     const waiting = cache().quiet();
     if (waiting) await waiting;
-    cache().touched();
+    if (large) cache().touched();
   };
-  const string = async (name: Part, key: string) => (await quiet(), part(name).get(key) as string | undefined);
-  const binary = async (key: string) => (await quiet(), part('bodies').getBinary(key));
+  const string = async (name: Part, key: string) => (await quiet(name === 'search'), part(name).get(key) as string | undefined);
+  const binary = async (key: string) => (await quiet(true), part('bodies').getBinary(key));
   let writes: Promise<unknown>[] = [];
   const attempt = <T>(work: () => T): T | undefined => {
     try {
@@ -201,7 +202,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
-      await quiet();
+      await quiet(true);
       // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
       writes.push(
         cache().transaction(() => {
