@@ -63,7 +63,7 @@ export async function writeExtrasFiles(
   rows: Rows,
   entries: ExtrasEntries,
   last: LastEntries | undefined,
-  { postBuckets, compression }: { postBuckets: number; compression: DataCompression },
+  { postBuckets, compression, shown = shownDigests(rows) }: { postBuckets: number; compression: DataCompression; shown?: Buffer },
 ): Promise<WrittenExtrasFiles> {
   const fileCount = extrasBucketCount(postBuckets);
   const fileOf = (id: string) => postBucket(id, fileCount);
@@ -71,8 +71,7 @@ export async function writeExtrasFiles(
   await mkdir(folder, { recursive: true });
   const pathOf = (n: number) => join(folder, `${n}.json`);
   const stats = Array.from({ length: fileCount }, (_, n) => statOf(pathOf(n)));
-  const refs = refDigests(rows);
-  const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs, fileOf }) : undefined;
+  const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs: shown, fileOf }) : undefined;
 
   // Each file's posts, in id order; its entries made, written and let go one file at a time.
   const postsOfFile = new Map<number, string[]>();
@@ -113,7 +112,7 @@ export async function writeExtrasFiles(
     const number = /^(\d+)\.json$/.exec(name)?.[1];
     if (number === undefined || Number(number) >= fileCount) await rm(join(folder, name), { force: true });
   }
-  return { written, unchanged: fileCount - written, made, state: { dataRoot, files: stats, refs } };
+  return { written, unchanged: fileCount - written, made, state: { dataRoot, files: stats, refs: shown } };
 }
 
 /** What filesToMake compares with the last build: this build's files, row digests and bucket of a post. */
@@ -231,10 +230,10 @@ function furtherAsBefore(
 }
 
 /**
- * Each row's digest of its title, date and tags (RowDigest); a post's entry is made again when its
- * digest changed.
+ * Each row's digest of what an entry shows of it, its title, date and tags (RowDigest): a post's entry
+ * is made again when a post it lists changed its; same story weighs a row again when its changed.
  */
-function refDigests(rows: Rows): Buffer {
+export function shownDigests(rows: Rows): Buffer {
   const digests = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
   const digest = new RowDigest();
   for (let row = 0; row < rows.ids.length; row++) {

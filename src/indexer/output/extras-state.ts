@@ -21,7 +21,7 @@ const STATE_FILE = 'extras-state.bin';
 /** The state's file of earlier versions (JSON, its long lists in base64): removed when a state is saved. */
 const OLD_STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 5;
+const STATE_VERSION = 6;
 /** Bytes of a post's same-story digest (see RowDigest). */
 export const ROW_DIGEST_BYTES = 8;
 
@@ -35,7 +35,7 @@ export interface ExtrasState {
   reading: string;
   /** A digest of the term frequencies the pairs were weighed with (see frequenciesDigest). */
   frequencies: string;
-  /** Each row's same-story inputs (title, time, outlet, print), ROW_DIGEST_BYTES a row. */
+  /** Each row's digest of its same-story inputs (see storyDigests), ROW_DIGEST_BYTES a row. */
   stories: Buffer;
   /** The pairs, by row: [row, [[other row, similarity], …]]. */
   found: [number, [number, number][]][];
@@ -197,9 +197,33 @@ export function printDigests(table: StoryTable, rows?: Iterable<number>, into = 
   return into;
 }
 
-/** The rows' ids and times, and each one's digest of its same-story inputs (its print's from `prints`, see printDigests). */
-export function storyDigests(table: StoryTable, prints = printDigests(table)): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
+/**
+ * The rows' ids and times, and each one's digest of its same-story inputs: its digest of what the list
+ * shows of it (`shown`: title, date and tags, see shownDigests in extras-files.ts; by default the
+ * table's title, time and outlet) with its print's (`prints`, see printDigests). Two digests a row mixed,
+ * not its title hashed again: a change of a tag past the outlet only weighs the row again.
+ */
+export function storyDigests(
+  table: StoryTable,
+  prints = printDigests(table),
+  shown = tableShownDigests(table),
+): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
+  const words = (digests: Buffer) => new Uint32Array(digests.buffer, digests.byteOffset, table.count * 2);
+  const [shownWords, printWords] = [words(ownAligned(shown)), words(ownAligned(prints))];
+  const digest = new RowDigest();
+  for (let at = 0; at < table.count; at++) {
+    digest.start();
+    digest.words(shownWords, 2 * at, 2 * at + 2);
+    digest.words(printWords, 2 * at, 2 * at + 2);
+    digest.end(stories, at * ROW_DIGEST_BYTES);
+  }
+  return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
+}
+
+/** Each row's digest of its title, time and outlet as the table holds them (storyDigests' default `shown`). */
+function tableShownDigests(table: StoryTable): Buffer {
+  const shown = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   const timeWords = new Uint32Array(table.times.buffer, table.times.byteOffset, table.count * 2);
   const digest = new RowDigest();
   for (let at = 0; at < table.count; at++) {
@@ -207,11 +231,14 @@ export function storyDigests(table: StoryTable, prints = printDigests(table)): P
     digest.text(table.titles[at]!);
     digest.words(timeWords, 2 * at, 2 * at + 2);
     digest.text(table.outlets[at]! < 0 ? '' : table.outletNames[table.outlets[at]!]!);
-    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES));
-    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES + 4));
-    digest.end(stories, at * ROW_DIGEST_BYTES);
+    digest.end(shown, at * ROW_DIGEST_BYTES);
   }
-  return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
+  return shown;
+}
+
+/** The bytes at an offset a 32-bit view can start at (a pooled Buffer's may not be), copied only when not. */
+function ownAligned(bytes: Buffer): Buffer {
+  return bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
 }
 
 /**

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { readDataText } from './data-file.ts';
 import { rowsOfPosts } from './post-rows.ts';
-import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
+import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -233,7 +233,9 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
-  const digests = { ...storyDigests(table, printsDigested), reading: readingDigest.digest('base64') };
+  // What an entry shows of each row: its story digest's part, and what the extras files compare.
+  const shown = shownDigests(rows);
+  const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
@@ -281,6 +283,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const files = await writeExtrasFiles(dataRoot, rows, { found, further }, last?.code === code ? { ...last, sameRows: sameRowsAsLast } : undefined, {
     postBuckets: manifest.postBuckets,
     compression,
+    shown,
   });
 
   const versionsOf = new Map<string, string[]>();
