@@ -76,7 +76,7 @@ describe('a rebuild’s extras files', () => {
 
   it("take the posts' rows from the saved rows only where a shard is as they found it: a file of another build or cut short is not trusted", async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
-    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
     const before = readFileSync(rowsFile);
     const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '北部港口新輪渡航線下月正式啟航' });
     const steps: [string, TestPost[], () => void][] = [
@@ -98,10 +98,10 @@ describe('a rebuild’s extras files', () => {
 
   it("read a shard again when it was written within a coarse clock's tick of the saved rows, though its size and time are as saved", async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
-    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
     const shard = join(outDir, 'data', shardFile(0));
-    const firstRows = JSON.parse(readFileSync(rowsFile, 'utf8')) as { shards: [number, number][] };
-    const firstTime = firstRows.shards[0]![1];
+    const firstRows = readFileSync(rowsFile);
+    const firstTime = rowsHeader(firstRows).shards[0]![1];
     // The same number of bytes: the shard's size does not tell the new title from the old.
     const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '南部港口新輪渡航線下月啟航' });
     writePosts(postsDir, retitled);
@@ -109,8 +109,10 @@ describe('a rebuild’s extras files', () => {
     // The first build's rows over the new shard, given the time the first shard had: what a clock of one
     // tick per second or two would have shown after a rewrite of the same size.
     utimesSync(shard, new Date(), new Date(firstTime));
-    firstRows.shards[0]![1] = statSync(shard).mtimeMs;
-    writeFileSync(rowsFile, JSON.stringify(firstRows));
+    writeFileSync(
+      rowsFile,
+      withRowsHeader(firstRows, (header) => (header.shards[0]![1] = statSync(shard).mtimeMs)),
+    );
     const rainEdited = edit(retitled, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
     writePosts(postsDir, rainEdited);
     await build(postsDir, outDir, cacheDir);
@@ -159,3 +161,22 @@ describe('a rebuild’s extras files', () => {
     }
   });
 });
+
+/** The saved rows' header: a 4-byte length, then JSON (see post-rows.ts). */
+interface RowsHeader {
+  shards: [number, number][];
+}
+
+function rowsHeader(file: Buffer): RowsHeader {
+  return JSON.parse(file.toString('utf8', 4, 4 + file.readUInt32LE(0))) as RowsHeader;
+}
+
+/** The saved rows with their header changed by `change`, their sections as they were. */
+function withRowsHeader(file: Buffer, change: (header: RowsHeader) => void): Buffer {
+  const header = rowsHeader(file);
+  change(header);
+  const bytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  return Buffer.concat([length, bytes, file.subarray(4 + file.readUInt32LE(0))]);
+}
