@@ -69,8 +69,11 @@ const ID_SEPARATOR = '\n';
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
 
-/** The last build's state, or undefined when there is none or it cannot be read (a file cut short is not trusted). */
-export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | undefined> {
+/**
+ * The last build's state, or undefined when there is none or it cannot be read (a file cut short is not
+ * trusted). Its ids are `rowIds` themselves when they are the same (compared as bytes, not decoded).
+ */
+export async function loadExtrasState(cacheDir: string, rowIds?: string[]): Promise<ExtrasState | undefined> {
   try {
     const file = await readFile(join(cacheDir, STATE_FILE));
     const headerLength = file.readUInt32LE(0);
@@ -84,7 +87,8 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
     }
     if (at !== file.length) return undefined;
     const [idBytes, times, stories, packed, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
-    const ids = idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
+    const ids =
+      rowIds && idBytes.equals(Buffer.from(rowIds.join(ID_SEPARATOR))) ? rowIds : idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
     // Sections that disagree on the rows: not this writer's file.
     if (times.length !== ids.length * 8 || stories.length !== ids.length * ROW_DIGEST_BYTES || packed.length % 4 !== 0) return undefined;
     const further = unpackFurther(new Uint32Array(ownBuffer(packed)), ids.length);
@@ -325,7 +329,7 @@ export function sameDigest(before: Buffer, beforeRow: number, after: Buffer, aft
 
 /** Whether two builds list the same posts in the same rows. */
 export function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, row) => id === b[row]);
+  return a === b || (a.length === b.length && a.every((id, row) => id === b[row]));
 }
 
 export function foundByRow(found: SameStories, rowOf: ReadonlyMap<string, number>): ExtrasState['found'] {

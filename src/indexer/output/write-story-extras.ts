@@ -228,7 +228,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
-  const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
+  const last = cacheDir ? await loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
