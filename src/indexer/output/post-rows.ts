@@ -21,6 +21,8 @@ const ROWS_VERSION = 3;
  * same size within one tick of a coarse file clock (2 s on FAT) would keep its time.
  */
 const COARSE_CLOCK_MS = 2000;
+/** Half a surrogate pair: in unicode mode a pair is one code point, so only a lone half matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * The file: a 4-byte length, a JSON header (the shards read, with size and time each, in shard order, and
@@ -132,8 +134,9 @@ async function loadRows(cacheDir: string, dataRoot: string, shardSize: number): 
 async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
   const path = join(cacheDir, ROWS_FILE);
   await rm(join(cacheDir, OLD_ROWS_FILE), { force: true });
-  // A title with a line break would split in two: such rows are read from the shards, every build.
-  if (rows.titles.some((title) => title.includes('\n'))) {
+  // A title with a line break would split in two, a lone surrogate would not come back from UTF-8: such
+  // rows are read from the shards, every build.
+  if (rows.titles.some((title) => title.includes('\n')) || [rows.ids, rows.dates, rows.titles].some((field) => field.some(hasLoneSurrogate))) {
     await rm(path, { force: true });
     return;
   }
@@ -157,4 +160,9 @@ async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'sha
   await mkdir(cacheDir, { recursive: true });
   await writeFile(`${path}.partial`, [length, headerBytes, ...SECTIONS.map((name) => parts[name])]);
   await rename(`${path}.partial`, path);
+}
+
+/** Whether a string holds half a surrogate pair (a title's `\uD800` in YAML): UTF-8 cannot keep it. */
+function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
 }

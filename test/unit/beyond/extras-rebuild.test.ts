@@ -2,7 +2,7 @@
  * Rebuilds over the last build's output folder, as a maintainer runs them: the extras make only the files
  * whose entries may have changed (extras-files.ts), and every file of `data/` is what a fresh build writes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
@@ -93,6 +93,25 @@ describe('a rebuild’s extras files', () => {
       await build(postsDir, freshOut, temporary('fresh-cache'));
       expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
       expect(readFileSync(rowsFile).length, step).toBeGreaterThan(0);
+    }
+  });
+
+  it('save no rows while a title holds half a surrogate pair (UTF-8 cannot keep it), and read them from the shards', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
+    // A YAML escape: the title holds a lone high surrogate.
+    const halfPair = edit(POSTS, '2026-11-20-ferry-a', { title: '"北部港口\\uD800新輪渡航線"' });
+    const steps: [string, TestPost[], boolean][] = [
+      ['a title with half a pair', halfPair, false],
+      ['the title as it was', POSTS, true],
+    ];
+    for (const [step, posts, saved] of steps) {
+      writePosts(postsDir, posts);
+      await build(postsDir, outDir, cacheDir);
+      expect(existsSync(rowsFile), step).toBe(saved);
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
     }
   });
 
