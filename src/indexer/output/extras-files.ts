@@ -63,7 +63,7 @@ export async function writeExtrasFiles(
   rows: Rows,
   entries: ExtrasEntries,
   last: LastEntries | undefined,
-  { postBuckets, compression }: { postBuckets: number; compression: DataCompression },
+  { postBuckets, compression, shown = shownDigests(rows) }: { postBuckets: number; compression: DataCompression; shown?: Buffer },
 ): Promise<WrittenExtrasFiles> {
   const fileCount = extrasBucketCount(postBuckets);
   const fileOf = (id: string) => postBucket(id, fileCount);
@@ -71,8 +71,7 @@ export async function writeExtrasFiles(
   await mkdir(folder, { recursive: true });
   const pathOf = (n: number) => join(folder, `${n}.json`);
   const stats = Array.from({ length: fileCount }, (_, n) => statOf(pathOf(n)));
-  const refs = refDigests(rows);
-  const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs, fileOf }) : undefined;
+  const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs: shown, fileOf }) : undefined;
 
   // Each file's posts, in id order; its entries made, written and let go one file at a time.
   const postsOfFile = new Map<number, string[]>();
@@ -113,70 +112,100 @@ export async function writeExtrasFiles(
     const number = /^(\d+)\.json$/.exec(name)?.[1];
     if (number === undefined || Number(number) >= fileCount) await rm(join(folder, name), { force: true });
   }
-  return { written, unchanged: fileCount - written, made, state: { dataRoot, files: stats, refs } };
+  return { written, unchanged: fileCount - written, made, state: { dataRoot, files: stats, refs: shown } };
+}
+
+/** What filesToMake compares with the last build: this build's files, row digests and bucket of a post. */
+interface FilesNow {
+  dataRoot: string;
+  stats: readonly [number, number][];
+  refs: Buffer;
+  fileOf: (id: string) => number;
 }
 
 /**
  * The files holding a post whose entry may differ from the last build's, or that are not as it left
  * them; undefined (every file) when the last build wrote another folder or another number of files.
  */
-function filesToMake(
-  rows: Rows,
-  entries: ExtrasEntries,
-  last: LastEntries & { files: ExtrasFilesState },
-  now: { dataRoot: string; stats: readonly [number, number][]; refs: Buffer; fileOf: (id: string) => number },
-): Set<number> | undefined {
+function filesToMake(rows: Rows, entries: ExtrasEntries, last: LastEntries & { files: ExtrasFilesState }, now: FilesNow): Set<number> | undefined {
   const { files } = last;
   if (files.dataRoot !== now.dataRoot || files.files.length !== now.stats.length || files.refs.length !== last.ids.length * ROW_DIGEST_BYTES) return undefined;
-  const toMake = new Set<number>();
-  now.stats.forEach(([size, mtimeMs], n) => {
-    const [lastSize, lastMtimeMs] = files.files[n]!;
-    if (size < 0 || size !== lastSize || mtimeMs !== lastMtimeMs) toMake.add(n);
-  });
-  const count = rows.ids.length;
-  // Each row's row at the last build (-1: new); the same rows in the same order (an edit) need no map.
-  const rowBefore = new Int32Array(count);
+  const toMake = filesNotAsLeft(files, now.stats);
   const sameRows = last.sameRows ?? sameIds(last.ids, rows.ids);
+  const rowBefore = lastRowOfEach(rows, last.ids, sameRows);
+  const shownChanged = rowsShownOtherwise(rowBefore, files.refs, now.refs);
+  for (const row of rowsWithOtherEntries(rows, entries, last, { rowBefore, sameRows, shownChanged })) toMake.add(now.fileOf(rows.ids[row]!));
+  // A post gone takes its entry out of its file.
+  for (const row of [...last.found.map(([row]) => row), ...last.further.keys()]) if (!rows.rowOf.has(last.ids[row]!)) toMake.add(now.fileOf(last.ids[row]!));
+  return toMake;
+}
+
+/** The files whose size or time is not what the last build left (or that are not there). */
+function filesNotAsLeft(files: ExtrasFilesState, stats: readonly [number, number][]): Set<number> {
+  const notAsLeft = new Set<number>();
+  stats.forEach(([size, mtimeMs], n) => {
+    const [lastSize, lastMtimeMs] = files.files[n]!;
+    if (size < 0 || size !== lastSize || mtimeMs !== lastMtimeMs) notAsLeft.add(n);
+  });
+  return notAsLeft;
+}
+
+/** Each row's row at the last build (-1: new); the same rows in the same order (an edit) need no map. */
+function lastRowOfEach(rows: Rows, lastIds: readonly string[], sameRows: boolean): Int32Array {
+  const count = rows.ids.length;
+  const rowBefore = new Int32Array(count);
   if (sameRows) for (let row = 0; row < count; row++) rowBefore[row] = row;
   else {
-    const lastRowOf = new Map(last.ids.map((id, at) => [id, at]));
+    const lastRowOf = new Map(lastIds.map((id, at) => [id, at]));
     for (let row = 0; row < count; row++) rowBefore[row] = lastRowOf.get(rows.ids[row]!) ?? -1;
   }
-  // The rows whose title, date or tags an entry would list otherwise now (or that are new).
-  const refChanged = new Uint8Array(count);
-  let anyRefChanged = false;
-  for (let row = 0; row < count; row++) {
+  return rowBefore;
+}
+
+/**
+ * A byte a row: 1 where the title, date or tags an entry shows of the row are not the last build's (or
+ * the row is new); undefined when no row's are, so that the lists need not be looked at for them.
+ */
+function rowsShownOtherwise(rowBefore: Int32Array, lastRefs: Buffer, refs: Buffer): Uint8Array | undefined {
+  let shownChanged: Uint8Array | undefined;
+  for (let row = 0; row < rowBefore.length; row++) {
     const before = rowBefore[row]!;
-    if (before >= 0 && sameDigest(files.refs, before, now.refs, row)) continue;
-    refChanged[row] = 1;
-    anyRefChanged = true;
+    if (before >= 0 && sameDigest(lastRefs, before, refs, row)) continue;
+    (shownChanged ??= new Uint8Array(rowBefore.length))[row] = 1;
   }
+  return shownChanged;
+}
+
+/** The rows whose entry lists other posts than at the last build, or a post whose title, date or tags changed. */
+function* rowsWithOtherEntries(
+  rows: Rows,
+  entries: ExtrasEntries,
+  last: LastEntries,
+  { rowBefore, sameRows, shownChanged }: { rowBefore: Int32Array; sameRows: boolean; shownChanged: Uint8Array | undefined },
+): Generator<number> {
   const lastFound = new Map(last.found);
-  const lastFurther = last.further;
-  const refsChanged = (othersRows: Iterable<number>) => {
-    if (!anyRefChanged) return false;
-    for (const other of othersRows) if (refChanged[other]) return true;
+  const listsShownChange = (listed: Iterable<number>) => {
+    if (!shownChanged) return false;
+    for (const other of listed) if (shownChanged[other]) return true;
     return false;
   };
+  const samePost = (other: number, lastOther: number) => (sameRows ? other === lastOther : rows.ids[other] === last.ids[lastOther]);
   const sameStoryRows = (others: readonly { id: string }[]) => others.slice(0, MAX_SAME_STORY).map((other) => rows.rowOf.get(other.id)!);
-  for (let row = 0; row < count; row++) {
-    const id = rows.ids[row]!;
+  for (let row = 0; row < rows.ids.length; row++) {
     const before = rowBefore[row]!;
-    const same = entries.found.get(id);
+    const same = entries.found.get(rows.ids[row]!);
     const further = entries.further.get(row);
     const sameBefore = before < 0 ? undefined : lastFound.get(before);
-    const furtherBefore = before < 0 ? undefined : lastFurther.get(before);
+    const furtherBefore = before < 0 ? undefined : last.further.get(before);
     if (same === undefined && further === undefined && sameBefore === undefined && furtherBefore === undefined) continue;
-    const changed =
+    if (
       !sameStoryAsBefore(same, sameBefore, last.ids) ||
-      !furtherAsBefore(further, furtherBefore, (other, lastOther) => (sameRows ? other === lastOther : rows.ids[other] === last.ids[lastOther])) ||
-      (same !== undefined && refsChanged(sameStoryRows(same))) ||
-      (further !== undefined && refsChanged(further));
-    if (changed) toMake.add(now.fileOf(id));
+      !furtherAsBefore(further, furtherBefore, samePost) ||
+      (same !== undefined && listsShownChange(sameStoryRows(same))) ||
+      (further !== undefined && listsShownChange(further))
+    )
+      yield row;
   }
-  // A post gone takes its entry out of its file.
-  for (const row of [...lastFound.keys(), ...lastFurther.keys()]) if (!rows.rowOf.has(last.ids[row]!)) toMake.add(now.fileOf(last.ids[row]!));
-  return toMake;
 }
 
 /** Whether a post's other reports list the same posts as at the last build (by its rows: [row, similarity]). */
@@ -201,10 +230,10 @@ function furtherAsBefore(
 }
 
 /**
- * Each row's digest of its title, date and tags (RowDigest); a post's entry is made again when its
- * digest changed.
+ * Each row's digest of what an entry shows of it, its title, date and tags (RowDigest): a post's entry
+ * is made again when a post it lists changed its; same story weighs a row again when its changed.
  */
-function refDigests(rows: Rows): Buffer {
+export function shownDigests(rows: Rows): Buffer {
   const digests = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
   const digest = new RowDigest();
   for (let row = 0; row < rows.ids.length; row++) {

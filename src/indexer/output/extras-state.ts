@@ -21,7 +21,7 @@ const STATE_FILE = 'extras-state.bin';
 /** The state's file of earlier versions (JSON, its long lists in base64): removed when a state is saved. */
 const OLD_STATE_FILE = 'extras-state.json';
 /** Bumped when the file's shape changes. */
-const STATE_VERSION = 5;
+const STATE_VERSION = 6;
 /** Bytes of a post's same-story digest (see RowDigest). */
 export const ROW_DIGEST_BYTES = 8;
 
@@ -35,7 +35,7 @@ export interface ExtrasState {
   reading: string;
   /** A digest of the term frequencies the pairs were weighed with (see frequenciesDigest). */
   frequencies: string;
-  /** Each row's same-story inputs (title, time, outlet, print), ROW_DIGEST_BYTES a row. */
+  /** Each row's digest of its same-story inputs (see storyDigests), ROW_DIGEST_BYTES a row. */
   stories: Buffer;
   /** The pairs, by row: [row, [[other row, similarity], …]]. */
   found: [number, [number, number][]][];
@@ -69,8 +69,11 @@ const ID_SEPARATOR = '\n';
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
 
-/** The last build's state, or undefined when there is none or it cannot be read (a file cut short is not trusted). */
-export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | undefined> {
+/**
+ * The last build's state, or undefined when there is none or it cannot be read (a file cut short is not
+ * trusted). Its ids are `rowIds` themselves when they are the same (compared as bytes, not decoded).
+ */
+export async function loadExtrasState(cacheDir: string, rowIds?: string[]): Promise<ExtrasState | undefined> {
   try {
     const file = await readFile(join(cacheDir, STATE_FILE));
     const headerLength = file.readUInt32LE(0);
@@ -84,7 +87,8 @@ export async function loadExtrasState(cacheDir: string): Promise<ExtrasState | u
     }
     if (at !== file.length) return undefined;
     const [idBytes, times, stories, packed, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
-    const ids = idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
+    const ids =
+      rowIds && idBytes.equals(Buffer.from(rowIds.join(ID_SEPARATOR))) ? rowIds : idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
     // Sections that disagree on the rows: not this writer's file.
     if (times.length !== ids.length * 8 || stories.length !== ids.length * ROW_DIGEST_BYTES || packed.length % 4 !== 0) return undefined;
     const further = unpackFurther(new Uint32Array(ownBuffer(packed)), ids.length);
@@ -197,9 +201,33 @@ export function printDigests(table: StoryTable, rows?: Iterable<number>, into = 
   return into;
 }
 
-/** The rows' ids and times, and each one's digest of its same-story inputs (its print's from `prints`, see printDigests). */
-export function storyDigests(table: StoryTable, prints = printDigests(table)): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
+/**
+ * The rows' ids and times, and each one's digest of its same-story inputs: its digest of what the list
+ * shows of it (`shown`: title, date and tags, see shownDigests in extras-files.ts; by default the
+ * table's title, time and outlet) with its print's (`prints`, see printDigests). Two digests a row mixed,
+ * not its title hashed again: a change of a tag past the outlet only weighs the row again.
+ */
+export function storyDigests(
+  table: StoryTable,
+  prints = printDigests(table),
+  shown = tableShownDigests(table),
+): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
+  const words = (digests: Buffer) => new Uint32Array(digests.buffer, digests.byteOffset, table.count * 2);
+  const [shownWords, printWords] = [words(ownAligned(shown)), words(ownAligned(prints))];
+  const digest = new RowDigest();
+  for (let at = 0; at < table.count; at++) {
+    digest.start();
+    digest.words(shownWords, 2 * at, 2 * at + 2);
+    digest.words(printWords, 2 * at, 2 * at + 2);
+    digest.end(stories, at * ROW_DIGEST_BYTES);
+  }
+  return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
+}
+
+/** Each row's digest of its title, time and outlet as the table holds them (storyDigests' default `shown`). */
+function tableShownDigests(table: StoryTable): Buffer {
+  const shown = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   const timeWords = new Uint32Array(table.times.buffer, table.times.byteOffset, table.count * 2);
   const digest = new RowDigest();
   for (let at = 0; at < table.count; at++) {
@@ -207,11 +235,14 @@ export function storyDigests(table: StoryTable, prints = printDigests(table)): P
     digest.text(table.titles[at]!);
     digest.words(timeWords, 2 * at, 2 * at + 2);
     digest.text(table.outlets[at]! < 0 ? '' : table.outletNames[table.outlets[at]!]!);
-    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES));
-    digest.word(prints.readUInt32LE(at * ROW_DIGEST_BYTES + 4));
-    digest.end(stories, at * ROW_DIGEST_BYTES);
+    digest.end(shown, at * ROW_DIGEST_BYTES);
   }
-  return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
+  return shown;
+}
+
+/** The bytes at an offset a 32-bit view can start at (a pooled Buffer's may not be), copied only when not. */
+function ownAligned(bytes: Buffer): Buffer {
+  return bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
 }
 
 /**
@@ -298,7 +329,7 @@ export function sameDigest(before: Buffer, beforeRow: number, after: Buffer, aft
 
 /** Whether two builds list the same posts in the same rows. */
 export function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, row) => id === b[row]);
+  return a === b || (a.length === b.length && a.every((id, row) => id === b[row]));
 }
 
 export function foundByRow(found: SameStories, rowOf: ReadonlyMap<string, number>): ExtrasState['found'] {

@@ -1,7 +1,7 @@
 /**
  * Each post's row, id, title, date and tags, as the metadata shards list them, for the extras. The
  * shards hold every post's excerpt too: what the extras take of them is kept in the build cache
- * (`extras-rows.json`) with each shard's size and time, and a rebuild reads again only the shards it
+ * (`extras-rows.bin`) with each shard's size and time, and a rebuild reads again only the shards it
  * finds otherwise (an edit: one).
  */
 import { statSync } from 'node:fs';
@@ -11,17 +11,26 @@ import { shardFile, type Manifest, type MetaShard } from '../../shared/types.ts'
 import { readDataText } from './data-file.ts';
 import type { Rows } from './extras-files.ts';
 
-const ROWS_FILE = 'extras-rows.json';
+const ROWS_FILE = 'extras-rows.bin';
+/** The file of earlier versions (JSON: one parse of every title, ~11 MB at 64k posts): removed when found. */
+const OLD_ROWS_FILE = 'extras-rows.json';
 /** Bumped when the file's shape changes. */
-const ROWS_VERSION = 2;
+const ROWS_VERSION = 3;
 /**
  * A shard changed less than this before the file was saved is read again all the same: a rewrite of the
  * same size within one tick of a coarse file clock (2 s on FAT) would keep its time.
  */
 const COARSE_CLOCK_MS = 2000;
+/** Half a surrogate pair: in unicode mode a pair is one code point, so only a lone half matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
-/** The file: the shards read (size and time each, in shard order) and their posts' fields, row by row. */
-interface SavedRows {
+/**
+ * The file: a 4-byte length, a JSON header (the shards read, with size and time each, in shard order, and
+ * the tag lists), then each field's values joined by line breaks (ids are file-name slugs, dates ISO
+ * strings; a title with one is not saved) and each row's tag list as a 32-bit number: no JSON to parse
+ * for the 64k-item fields.
+ */
+interface Header {
   version: number;
   /** When the file was saved (ms since the epoch): see COARSE_CLOCK_MS. */
   savedAtMs: number;
@@ -29,13 +38,20 @@ interface SavedRows {
   dataRoot: string;
   shardSize: number;
   shards: [size: number, mtimeMs: number][];
-  /** Each field's values joined by line breaks (ids are file-name slugs, dates ISO strings; a title with one is not saved). */
-  ids: string;
-  dates: string;
-  titles: string;
-  /** Each row's tags, as a number in `tagLists`. */
-  tags: number[];
   tagLists: string[][];
+  /** Each section's length in bytes, in file order (see SECTIONS). */
+  sections: number[];
+}
+
+/** The binary sections in file order: the ids, dates and titles joined (UTF-8), each row's tags (a number in `tagLists`, 32-bit). */
+const SECTIONS = ['ids', 'dates', 'titles', 'tags'] as const;
+
+/** The saved rows, their fields split. */
+interface SavedRows extends Omit<Header, 'version' | 'sections'> {
+  ids: string[];
+  dates: string[];
+  titles: string[];
+  tags: Uint32Array;
 }
 
 /** The posts of the metadata shards, by row (counted from the oldest); the cache read and saved when `cacheDir` is given. */
@@ -52,7 +68,7 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
   };
   // The saved rows' tag lists, each made one of this build's once (not once a row).
   const savedTagLists = saved?.tagLists.map(tagsOf);
-  const shards: SavedRows['shards'] = [];
+  const shards: Header['shards'] = [];
   let shardsRead = 0;
   for (let shard = 0; shard < manifest.shardCount; shard++) {
     const path = join(dataRoot, shardFile(shard));
@@ -85,51 +101,68 @@ function addRow(rows: Rows, row: number, id: string, title: string, date: string
 }
 
 /** The saved rows, their fields split; undefined when there are none, or of another folder, shard size or version, or damaged. */
-async function loadRows(
-  cacheDir: string,
-  dataRoot: string,
-  shardSize: number,
-): Promise<(Omit<SavedRows, 'ids' | 'dates' | 'titles'> & { ids: string[]; dates: string[]; titles: string[] }) | undefined> {
+async function loadRows(cacheDir: string, dataRoot: string, shardSize: number): Promise<SavedRows | undefined> {
   try {
-    const saved = JSON.parse(await readFile(join(cacheDir, ROWS_FILE), 'utf8')) as SavedRows;
-    if (saved.version !== ROWS_VERSION || saved.dataRoot !== dataRoot || saved.shardSize !== shardSize) return undefined;
-    const ids = saved.ids === '' ? [] : saved.ids.split('\n');
-    const dates = saved.dates === '' ? [] : saved.dates.split('\n');
-    const titles = saved.titles === '' ? [] : saved.titles.split('\n');
+    const file = await readFile(join(cacheDir, ROWS_FILE));
+    const headerLength = file.readUInt32LE(0);
+    const { version, sections, ...header } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
+    if (version !== ROWS_VERSION || header.dataRoot !== dataRoot || header.shardSize !== shardSize || sections.length !== SECTIONS.length) return undefined;
+    const parts: Buffer[] = [];
+    let at = 4 + headerLength;
+    for (const length of sections) {
+      parts.push(file.subarray(at, at + length));
+      at += length;
+    }
+    // A file cut short, or with bytes after its sections, is not trusted.
+    if (at !== file.length) return undefined;
+    const [ids, dates, titles] = parts.slice(0, 3).map((bytes) => (bytes.length === 0 ? [] : bytes.toString('utf8').split('\n'))) as [
+      string[],
+      string[],
+      string[],
+    ];
+    const tagBytes = parts[3]!;
+    const tags = new Uint32Array(tagBytes.buffer.slice(tagBytes.byteOffset, tagBytes.byteOffset + tagBytes.byteLength));
     // Every field a row: a file not of one build is not trusted.
-    if (![dates.length, titles.length, saved.tags.length].every((length) => length === ids.length)) return undefined;
-    if (saved.tags.some((list) => saved.tagLists[list] === undefined)) return undefined;
-    return { ...saved, ids, dates, titles };
+    if (![dates.length, titles.length, tags.length].every((length) => length === ids.length) || tagBytes.length % 4 !== 0) return undefined;
+    if (tags.some((list) => header.tagLists[list] === undefined)) return undefined;
+    return { ...header, ids, dates, titles, tags };
   } catch {
     return undefined;
   }
 }
 
-async function saveRows(cacheDir: string, source: Pick<SavedRows, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
+async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
   const path = join(cacheDir, ROWS_FILE);
-  // A title with a line break would split in two: such rows are read from the shards, every build.
-  if (rows.titles.some((title) => title.includes('\n'))) {
+  await rm(join(cacheDir, OLD_ROWS_FILE), { force: true });
+  // A title with a line break would split in two, a lone surrogate would not come back from UTF-8: such
+  // rows are read from the shards, every build.
+  if (rows.titles.some((title) => title.includes('\n')) || [rows.ids, rows.dates, rows.titles].some((field) => field.some(hasLoneSurrogate))) {
     await rm(path, { force: true });
     return;
   }
   const tagLists: string[][] = [];
   const listNumber = new Map<string[], number>();
-  const tags = rows.tags.map((list) => {
+  const tags = Uint32Array.from(rows.tags, (list) => {
     let number = listNumber.get(list);
     if (number === undefined) listNumber.set(list, (number = tagLists.push(list) - 1));
     return number;
   });
-  const saved: SavedRows = {
-    version: ROWS_VERSION,
-    savedAtMs: Date.now(),
-    ...source,
-    ids: rows.ids.join('\n'),
-    dates: rows.dates.join('\n'),
-    titles: rows.titles.join('\n'),
-    tags,
-    tagLists,
+  const parts: Record<(typeof SECTIONS)[number], Uint8Array> = {
+    ids: Buffer.from(rows.ids.join('\n')),
+    dates: Buffer.from(rows.dates.join('\n')),
+    titles: Buffer.from(rows.titles.join('\n')),
+    tags: new Uint8Array(tags.buffer, tags.byteOffset, tags.byteLength),
   };
+  const header: Header = { version: ROWS_VERSION, savedAtMs: Date.now(), ...source, tagLists, sections: SECTIONS.map((name) => parts[name].length) };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
   await mkdir(cacheDir, { recursive: true });
-  await writeFile(`${path}.partial`, JSON.stringify(saved));
+  await writeFile(`${path}.partial`, [length, headerBytes, ...SECTIONS.map((name) => parts[name])]);
   await rename(`${path}.partial`, path);
+}
+
+/** Whether a string holds half a surrogate pair (a title's `\uD800` in YAML): UTF-8 cannot keep it. */
+function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
 }

@@ -7,6 +7,7 @@
  *
  * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
@@ -15,7 +16,7 @@ import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 
 const TABLE_FILE = 'story-table.bin';
 /** Bumped when the file's layout changes. */
-const TABLE_VERSION = 2;
+const TABLE_VERSION = 3;
 
 interface Header {
   version: number;
@@ -26,19 +27,22 @@ interface Header {
   terms: number;
   distinct: number;
   leadBytes: number;
+  /** The leads' digest (see leadsDigest): an edit that leaves every lead as it was does not hash 20 MB again (64k posts). */
+  leadsDigest: string;
 }
 
 /** A saved table: each row's print by its row, and the rows by store key. */
 export interface SavedStoryTable {
   count: number;
   frequencies: TermFrequencies;
-  /** Rows by store key (more than one for a post whose copy is another row). */
-  rowsOf: Map<string, number[]>;
+  /** The saved row of this store key not taken yet (see `taken`), the row `hint` first; undefined when none. */
+  rowOf(key: string, hint: number, taken: Uint8Array): number | undefined;
   printOf(row: number): StoryPrint;
   leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
   leads: Leads;
+  leadsDigest: string;
   /** Each row's print digest (see printDigests). */
   printDigests: Buffer;
   /** The print columns as StoryTable holds them (see fillPrints). */
@@ -72,6 +76,15 @@ const padded = (bytes: number) => (bytes + 3) & ~3;
 export interface Leads {
   bytes: Buffer;
   ends: Uint32Array;
+}
+
+/** A digest of every row's lead (their ends, then their bytes): further reading's inputs take it. */
+export function leadsDigest(leads: Leads, saved?: SavedStoryTable): string {
+  if (saved && leads === saved.leads) return saved.leadsDigest;
+  return createHash('sha1')
+    .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
+    .update(leads.bytes)
+    .digest('base64');
 }
 
 /** A row's lead as a string. */
@@ -135,7 +148,7 @@ export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
-  leads: Leads,
+  leads: Leads & { digest: string },
   printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
@@ -150,6 +163,7 @@ export async function saveStoryTable(
     terms,
     distinct: frequencies.hashes.length,
     leadBytes: leadText.length,
+    leadsDigest: leads.digest,
   };
   const data: Record<Column, ArrayBufferView> = {
     hasSignature: table.hasSignature,
@@ -205,21 +219,33 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
   const leads: Leads = { bytes: Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength), ends: views.leadEnds as Uint32Array };
-  const rowsOf = new Map<string, number[]>();
+  // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
+  const firstRowOf = new Map<string, number>();
+  const otherRowsOf = new Map<string, number[]>();
   header.keys.forEach((key, row) => {
     if (key === '') return;
-    const rows = rowsOf.get(key);
-    if (rows) rows.push(row);
-    else rowsOf.set(key, [row]);
+    if (!firstRowOf.has(key)) firstRowOf.set(key, row);
+    else {
+      const rows = otherRowsOf.get(key);
+      if (rows) rows.push(row);
+      else otherRowsOf.set(key, [row]);
+    }
   });
+  const rowOf = (key: string, hint: number, taken: Uint8Array) => {
+    if (header.keys[hint] === key && !taken[hint]) return hint;
+    const first = firstRowOf.get(key);
+    if (first === undefined) return undefined;
+    return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
+  };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
   const leadOf = (row: number) => leadAt(leads, row);
   return {
     count,
     leads,
+    leadsDigest: header.leadsDigest,
     printDigests: Buffer.from(views.printDigests.buffer, views.printDigests.byteOffset, views.printDigests.byteLength),
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
-    rowsOf,
+    rowOf,
     termsOf,
     printOf: (row) => ({
       signature: views.hasSignature[row] ? (views.signatures as Uint32Array).subarray(row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE) : undefined,

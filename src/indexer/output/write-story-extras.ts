@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { readDataText } from './data-file.ts';
 import { rowsOfPosts } from './post-rows.ts';
-import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
+import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -39,7 +39,7 @@ import { keptFurtherReading, type ExclusionChange } from '../plan/further-readin
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
-import { fillPrints, leadAt, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
+import { fillPrints, leadAt, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -174,7 +174,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const key = prints?.keys[row];
-    const savedRow = key === undefined ? undefined : saved?.rowsOf.get(key)?.find((at) => !savedRowUsed[at]);
+    const savedRow = key === undefined ? undefined : saved?.rowOf(key, row, savedRowUsed);
     if (savedRow !== undefined) {
       savedRowUsed[savedRow] = 1;
       sources.push(savedRow);
@@ -207,10 +207,8 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const leads = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
   sources.length = 0;
-  readingDigest
-    .update(readingText)
-    .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
-    .update(leads.bytes);
+  const leadsDigested = { ...leads, digest: leadsDigest(leads, saved) };
+  readingDigest.update(readingText).update(leadsDigested.digest);
   const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
@@ -226,14 +224,16 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, printsDigested, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leadsDigested, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
-  const last = cacheDir ? await loadExtrasState(cacheDir) : undefined;
+  const last = cacheDir ? await loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
-  const digests = { ...storyDigests(table, printsDigested), reading: readingDigest.digest('base64') };
+  // What an entry shows of each row: its story digest's part, and what the extras files compare.
+  const shown = shownDigests(rows);
+  const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
@@ -281,6 +281,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const files = await writeExtrasFiles(dataRoot, rows, { found, further }, last?.code === code ? { ...last, sameRows: sameRowsAsLast } : undefined, {
     postBuckets: manifest.postBuckets,
     compression,
+    shown,
   });
 
   const versionsOf = new Map<string, string[]>();

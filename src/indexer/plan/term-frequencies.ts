@@ -27,6 +27,10 @@ export function countTermFrequencies(table: Pick<StoryTable, 'count' | 'termStar
  * added; undefined when a removed term was not counted (a `last` not of the posts it is said to be).
  */
 export function movedTermFrequencies(last: TermFrequencies, removed: Uint32Array, added: Uint32Array): TermFrequencies | undefined {
+  if (removed.length + added.length <= FEW_MOVES) {
+    const moved = countsMovedInPlace(last, removed, added);
+    if (moved !== 'not in place') return moved;
+  }
   removed.sort();
   added.sort();
   const hashes = new Uint32Array(last.hashes.length + added.length);
@@ -47,6 +51,32 @@ export function movedTermFrequencies(last: TermFrequencies, removed: Uint32Array
     }
   }
   return { hashes: hashes.slice(0, size), counts: counts.slice(0, size) };
+}
+
+/** Terms moved at most this many times are looked up one by one (an edit: ~100), not merged with all (~150k at 64k posts). */
+const FEW_MOVES = 4096;
+
+/**
+ * `last`'s counts moved by each term looked up, its hashes shared; 'not in place' when a term comes or
+ * goes (the hashes change), undefined as movedTermFrequencies.
+ */
+function countsMovedInPlace(last: TermFrequencies, removed: Uint32Array, added: Uint32Array): TermFrequencies | undefined | 'not in place' {
+  const counts = last.counts.slice();
+  const find = (hash: number) => {
+    const at = firstIndexWhere(last.hashes.length, (n) => last.hashes[n]! >= hash);
+    return last.hashes[at] === hash ? at : -1;
+  };
+  for (const hash of added) {
+    const at = find(hash);
+    if (at < 0) return 'not in place';
+    counts[at]!++;
+  }
+  for (const hash of removed) {
+    const at = find(hash);
+    if (at < 0 || counts[at] === 0) return undefined;
+    counts[at]!--;
+  }
+  return counts.includes(0) ? 'not in place' : { hashes: last.hashes, counts };
 }
 
 /** The term hashes whose count differs between two builds' frequencies (in one and not the other, or not as often). */

@@ -2,7 +2,7 @@
  * Rebuilds over the last build's output folder, as a maintainer runs them: the extras make only the files
  * whose entries may have changed (extras-files.ts), and every file of `data/` is what a fresh build writes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
@@ -76,7 +76,7 @@ describe('a rebuild’s extras files', () => {
 
   it("take the posts' rows from the saved rows only where a shard is as they found it: a file of another build or cut short is not trusted", async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
-    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
     const before = readFileSync(rowsFile);
     const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '北部港口新輪渡航線下月正式啟航' });
     const steps: [string, TestPost[], () => void][] = [
@@ -96,12 +96,31 @@ describe('a rebuild’s extras files', () => {
     }
   });
 
+  it('save no rows while a title holds half a surrogate pair (UTF-8 cannot keep it), and read them from the shards', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
+    // A YAML escape: the title holds a lone high surrogate.
+    const halfPair = edit(POSTS, '2026-11-20-ferry-a', { title: '"北部港口\\uD800新輪渡航線"' });
+    const steps: [string, TestPost[], boolean][] = [
+      ['a title with half a pair', halfPair, false],
+      ['the title as it was', POSTS, true],
+    ];
+    for (const [step, posts, saved] of steps) {
+      writePosts(postsDir, posts);
+      await build(postsDir, outDir, cacheDir);
+      expect(existsSync(rowsFile), step).toBe(saved);
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+    }
+  });
+
   it("read a shard again when it was written within a coarse clock's tick of the saved rows, though its size and time are as saved", async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
-    const rowsFile = join(cacheDir, 'extras-rows.json');
+    const rowsFile = join(cacheDir, 'extras-rows.bin');
     const shard = join(outDir, 'data', shardFile(0));
-    const firstRows = JSON.parse(readFileSync(rowsFile, 'utf8')) as { shards: [number, number][] };
-    const firstTime = firstRows.shards[0]![1];
+    const firstRows = readFileSync(rowsFile);
+    const firstTime = rowsHeader(firstRows).shards[0]![1];
     // The same number of bytes: the shard's size does not tell the new title from the old.
     const retitled = edit(POSTS, '2026-11-20-ferry-a', { title: '南部港口新輪渡航線下月啟航' });
     writePosts(postsDir, retitled);
@@ -109,8 +128,10 @@ describe('a rebuild’s extras files', () => {
     // The first build's rows over the new shard, given the time the first shard had: what a clock of one
     // tick per second or two would have shown after a rewrite of the same size.
     utimesSync(shard, new Date(), new Date(firstTime));
-    firstRows.shards[0]![1] = statSync(shard).mtimeMs;
-    writeFileSync(rowsFile, JSON.stringify(firstRows));
+    writeFileSync(
+      rowsFile,
+      withRowsHeader(firstRows, (header) => (header.shards[0]![1] = statSync(shard).mtimeMs)),
+    );
     const rainEdited = edit(retitled, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
     writePosts(postsDir, rainEdited);
     await build(postsDir, outDir, cacheDir);
@@ -159,3 +180,22 @@ describe('a rebuild’s extras files', () => {
     }
   });
 });
+
+/** The saved rows' header: a 4-byte length, then JSON (see post-rows.ts). */
+interface RowsHeader {
+  shards: [number, number][];
+}
+
+function rowsHeader(file: Buffer): RowsHeader {
+  return JSON.parse(file.toString('utf8', 4, 4 + file.readUInt32LE(0))) as RowsHeader;
+}
+
+/** The saved rows with their header changed by `change`, their sections as they were. */
+function withRowsHeader(file: Buffer, change: (header: RowsHeader) => void): Buffer {
+  const header = rowsHeader(file);
+  change(header);
+  const bytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  return Buffer.concat([length, bytes, file.subarray(4 + file.readUInt32LE(0))]);
+}

@@ -48,6 +48,17 @@ describe("the extras' state", () => {
     expect(readdirSync(dir)).toEqual(['extras-state.bin']);
   });
 
+  it("takes this build's ids as its own when they are the same, and decodes its own when not", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
+    await saveExtrasState(dir, STATE);
+    const rowIds = [...STATE.ids];
+    expect((await loadExtrasState(dir, rowIds))!.ids).toBe(rowIds);
+    const otherIds = [...STATE.ids.slice(0, 2), '2026-11-22-rain'];
+    const loaded = await loadExtrasState(dir, otherIds);
+    expect(loaded!.ids).not.toBe(otherIds);
+    expect(loaded!.ids).toEqual(STATE.ids);
+  });
+
   it('reads back with no rows and no files state', async () => {
     dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
     const { files: _files, ...empty } = { ...STATE, ids: [], times: [], stories: Buffer.alloc(0), found: [], byNames: [], further: new Map(), excluded: [] };

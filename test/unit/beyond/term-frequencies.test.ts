@@ -31,6 +31,29 @@ describe('term frequencies', () => {
     expect(moved).toEqual(countTermFrequencies(storyTableOf(after)));
   });
 
+  it('moved by one post edited are those counted over the posts after, whether a term comes, goes or neither', () => {
+    const posts = Array.from({ length: 40 }, (_, n) => itemOf(n));
+    const withTerms = (item: StoryItem, hashes: number[]): StoryItem => {
+      const sorted = Uint32Array.from(hashes).sort();
+      return { ...item, terms: { hashes: sorted, counts: new Uint8Array(sorted.length).fill(1) } };
+    };
+    const held = [...posts[5]!.terms!.hashes];
+    const edits: [string, number[]][] = [
+      ['a term held elsewhere', [...held.slice(1), posts[6]!.terms!.hashes[0]!]],
+      ['a term no post held', [...held, 7]],
+      ['its terms but one', held.slice(1)],
+      ['no term', []],
+    ];
+    const frequencies = countTermFrequencies(storyTableOf(posts));
+    for (const [step, hashes] of edits) {
+      const edited = posts.map((item, n) => (n === 5 ? withTerms(item, [...new Set(hashes)]) : item));
+      const moved = movedTermFrequencies(frequencies, termsOf([posts[5]!]), termsOf([edited[5]!]));
+      expect({ hashes: [...moved!.hashes], counts: [...moved!.counts] }, step).toEqual(
+        (({ hashes: h, counts: c }) => ({ hashes: [...h], counts: [...c] }))(countTermFrequencies(storyTableOf(edited))),
+      );
+    }
+  });
+
   it('are not moved by removing a term no post held', () => {
     const frequencies = countTermFrequencies(storyTableOf([itemOf(0)]));
     expect(movedTermFrequencies(frequencies, Uint32Array.of(7), new Uint32Array(0))).toBeUndefined();

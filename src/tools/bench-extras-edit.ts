@@ -1,0 +1,50 @@
+/**
+ * `npx tsx src/tools/bench-extras-edit.ts --data DIR --cache DIR --before DIR [--rounds N] [--root DIR]`: the
+ * extras of one rebuild, run again and again in one process, with the CPU of each round. `--data` is a
+ * site's `data/` after the rebuild, `--cache` its build cache, `--before` a folder holding the extras'
+ * cache files (`extras-*.bin`, `story-*`) as they were before the rebuild: put back into the cache before
+ * each round, so that every round does what the rebuild's extras did. `--root` runs another checkout's
+ * code (its `src/`), for a before and after on the same inputs. Whole builds' CPU moves with other
+ * people's load by more than the extras' changes; this times the extras alone. Prints numbers, never
+ * pass/fail; leaves the cache's extras files as the last round saved them.
+ */
+import { copyFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const [dataRoot, cacheDir, before] = ['--data', '--cache', '--before'].map((name) => {
+  const value = option(name);
+  if (!value) throw new Error(`give ${name} DIR (see the usage at the top of bench-extras-edit.ts)`);
+  return resolve(value);
+}) as [string, string, string];
+const rounds = Number(option('--rounds') ?? 4);
+const root = resolve(option('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
+
+type WriteStoryExtras = typeof import('../indexer/output/write-story-extras.ts').writeStoryExtras;
+type OpenBuildCache = typeof import('../indexer/incremental/build-cache.ts').openBuildCache;
+const { writeStoryExtras } = (await import(join(root, 'src/indexer/output/write-story-extras.ts'))) as { writeStoryExtras: WriteStoryExtras };
+const { openBuildCache } = (await import(join(root, 'src/indexer/incremental/build-cache.ts'))) as { openBuildCache: OpenBuildCache };
+
+const cache = openBuildCache(cacheDir);
+// Every row's store key, as the rebuild gave them to its extras.
+const keys = (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
+if (!keys) throw new Error(`the cache ${cacheDir} holds no build of ${dataRoot}`);
+const seconds: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  for (const name of readdirSync(before)) copyFileSync(join(before, name), join(cacheDir, name));
+  const start = process.cpuUsage();
+  const written = await writeStoryExtras(dataRoot, cacheDir, { keys, store: cache.posts });
+  const used = process.cpuUsage(start);
+  seconds.push((used.user + used.system) / 1e6);
+  if (round === 0) console.log(`redone: ${JSON.stringify(written.redone)}, buckets read ${written.bucketsRead}, files made ${written.filesMade}`);
+}
+await cache.close();
+const sorted = [...seconds].sort((a, b) => a - b);
+console.log(
+  `${root}: the extras' CPU s a round: ${seconds.map((s) => s.toFixed(2)).join(' ')}; best ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}`,
+);
