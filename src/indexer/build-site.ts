@@ -16,7 +16,7 @@ import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { toolCacheDir } from './tool-cache.ts';
+import { PACKAGE_LOCK, toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
 
@@ -52,7 +52,6 @@ const INDEXER_DIR = new URL('.', import.meta.url);
 const WORKER_SOURCE_DIRS = ['./', '../shared/'];
 /** The modules whose output the post store keeps: their imports make the store's code version. */
 const PARSER_ENTRIES = ['parse/parse-post.ts', 'parse/post-digest.ts'].map((entry) => fileURLToPath(new URL(entry, INDEXER_DIR)));
-const LOCK_FILE = new URL('../../package-lock.json', INDEXER_DIR);
 
 /** Builds the site's data; returns the report, with what was written. */
 export async function buildSite(options: BuildSiteOptions): Promise<IngestReport> {
@@ -64,7 +63,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   // One state per output folder: building into another folder does not spoil this one's.
   const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
-    importedCodeFingerprint(PARSER_ENTRIES, fileURLToPath(LOCK_FILE)),
+    importedCodeFingerprint(PARSER_ENTRIES, PACKAGE_LOCK),
     typeof workers === 'number' ? startWorkers(workers) : workers,
   ]);
   const store = cache.posts;
@@ -76,7 +75,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   // A failed prune leaves the last committed cache, so it is reported, not fatal: the output is written.
   const closeCache = () =>
     (closing ??= (async () => {
-      if (storeKeys) await cache.prune(storeKeys).catch((error: unknown) => void (notPruned = String(error instanceof Error ? error.message : error)));
+      try {
+        if (storeKeys) await cache.prune(storeKeys);
+      } catch (error) {
+        notPruned = error instanceof Error ? error.message : String(error);
+      }
       await cache.close();
     })());
   try {
@@ -141,8 +144,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
  */
 export async function startWorkers(size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  const lockFile = fileURLToPath(LOCK_FILE);
-  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(lockFile)), WORKER_SOURCE_DIRS.map(sourceDir), lockFile));
+  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(PACKAGE_LOCK)), WORKER_SOURCE_DIRS.map(sourceDir), PACKAGE_LOCK));
 }
 
 function sourceDir(folder: string): string {

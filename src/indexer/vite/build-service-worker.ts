@@ -8,7 +8,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'no
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
-import { esbuildVersion, toolCacheDir } from '../tool-cache.ts';
+import { esbuildVersion, PACKAGE_LOCK, toolCacheDir } from '../tool-cache.ts';
 import type { ServiceWorkerSettings } from './service-worker.ts';
 
 /** The app shell: files of these kinds anywhere in the site, but those below. */
@@ -20,7 +20,6 @@ const HASHED = /^assets\//;
 /** Larger files are left out of the shell, as Workbox does by default. @default 2 MiB */
 const MAX_PRECACHED_BYTES = 2 * 1024 * 1024;
 const SOURCE = fileURLToPath(new URL('./service-worker.ts', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
 /** Workers kept for other shells go once unused this long. @default a day */
 const KEEP_OTHERS_MS = 24 * 3600 * 1000;
 export const SERVICE_WORKER_FILE = 'sw.js';
@@ -57,11 +56,11 @@ export async function buildServiceWorker(outDir: string, settings: Omit<ServiceW
 async function keptWorkerPath(entry: string): Promise<string> {
   const key = createHash('sha1')
     .update(entry)
-    .update(await importedCodeFingerprint([SOURCE], LOCK_FILE))
+    .update(await importedCodeFingerprint([SOURCE], PACKAGE_LOCK))
     .update(esbuildVersion())
     .digest('hex')
     .slice(0, 16);
-  return join(toolCacheDir(dirname(LOCK_FILE)), `sw-${key}.js`);
+  return join(toolCacheDir(dirname(PACKAGE_LOCK)), `sw-${key}.js`);
 }
 
 /** Whether the kept worker was there to copy; marked as used if so. */

@@ -7,13 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleForNode, cachedBundle, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
+import { bundleForNode, cachedBundle, PACKAGE_LOCK, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
 
 export type BuildJobs = typeof import('./build-jobs.ts');
 
 /** A URL, not a literal path: Vite's config bundler would otherwise follow the import and bundle the indexer. */
 const ENTRY = new URL('./build-jobs.ts', import.meta.url);
-const LOCK_FILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
 /** The folders whose modules the jobs import: the indexer and the contract it shares with the app. */
 const SOURCE_DIRS = ['../', '../../shared/'].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
 
@@ -36,7 +35,7 @@ async function importJobs(): Promise<BuildJobs> {
   }
   let bundle: string | undefined;
   try {
-    bundle = await cachedBundle(toolCacheDir(dirname(LOCK_FILE)), 'build-jobs', toolFingerprint(SOURCE_DIRS, LOCK_FILE), makeJobsBundle);
+    bundle = await cachedBundle(toolCacheDir(dirname(PACKAGE_LOCK)), 'build-jobs', toolFingerprint(SOURCE_DIRS, PACKAGE_LOCK), makeJobsBundle);
   } catch (error) {
     process.emitWarning(`the indexer could not be bundled (${String(error)}): loaded through tsx, more slowly`);
   }
