@@ -111,7 +111,7 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
   const cache: StoryCache = { buckets: new Map() };
   if (!path || !existsSync(path)) return cache;
   try {
-    // Read whole (~7 MB at 64k posts): a line reader's stream and events cost more than the text held at once.
+    // Read whole: a line reader's stream and events cost more than the text held at once.
     const lines = (await readFile(path, 'utf8')).split('\n');
     const header = JSON.parse(lines[0]!) as { version: number; written: StoryCache['written']; code?: string };
     if (header.version !== CACHE_VERSION) return cache;

@@ -205,8 +205,8 @@ export function printDigests(table: StoryTable, rows?: Iterable<number>, into = 
 /**
  * The rows' ids and times, and each one's digest of its same-story inputs: its digest of what the list
  * shows of it (`shown`: title, date and tags, see shownDigests in extras-files.ts; by default the
- * table's title, time and outlet) with its print's (`prints`, see printDigests). Two digests a row mixed,
- * not its title hashed again: a change of a tag past the outlet only weighs the row again.
+ * table's title, time and outlet) with its print's (`prints`, see printDigests). A change of a tag
+ * past the outlet weighs the row again: more work, never a wrong pair.
  */
 export function storyDigests(
   table: StoryTable,

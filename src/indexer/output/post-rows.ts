@@ -12,7 +12,7 @@ import { readDataText } from './data-file.ts';
 import type { Rows } from './extras-files.ts';
 
 const ROWS_FILE = 'extras-rows.bin';
-/** The file of earlier versions (JSON: one parse of every title, ~11 MB at 64k posts): removed when found. */
+/** The file of earlier versions (JSON, parsed whole): removed when the rows are next saved. */
 const OLD_ROWS_FILE = 'extras-rows.json';
 /** Bumped when the file's shape changes. */
 const ROWS_VERSION = 3;
@@ -110,6 +110,7 @@ async function loadRows(cacheDir: string, dataRoot: string, shardSize: number): 
     const parts: Buffer[] = [];
     let at = 4 + headerLength;
     for (const length of sections) {
+      if (!Number.isInteger(length) || length < 0 || at + length > file.length) return undefined;
       parts.push(file.subarray(at, at + length));
       at += length;
     }
@@ -121,9 +122,11 @@ async function loadRows(cacheDir: string, dataRoot: string, shardSize: number): 
       string[],
     ];
     const tagBytes = parts[3]!;
+    if (tagBytes.length % 4 !== 0) return undefined;
     const tags = new Uint32Array(tagBytes.buffer.slice(tagBytes.byteOffset, tagBytes.byteOffset + tagBytes.byteLength));
-    // Every field a row: a file not of one build is not trusted.
-    if (![dates.length, titles.length, tags.length].every((length) => length === ids.length) || tagBytes.length % 4 !== 0) return undefined;
+    // Every field a row, as many rows as the shards hold: a file not of one build is not trusted.
+    if (![dates.length, titles.length, tags.length].every((length) => length === ids.length)) return undefined;
+    if (ids.length > header.shards.length * shardSize || (ids.length > 0 && ids.length <= (header.shards.length - 1) * shardSize)) return undefined;
     if (tags.some((list) => header.tagLists[list] === undefined)) return undefined;
     return { ...header, ids, dates, titles, tags };
   } catch {

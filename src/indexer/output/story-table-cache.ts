@@ -27,7 +27,7 @@ interface Header {
   terms: number;
   distinct: number;
   leadBytes: number;
-  /** The leads' digest (see leadsDigest): an edit that leaves every lead as it was does not hash 20 MB again (64k posts). */
+  /** The leads' digest (see leadsDigest), kept: an edit that leaves every lead as it was hashes none of them. */
   leadsDigest: string;
 }
 
@@ -232,7 +232,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     }
   });
   const rowOf = (key: string, hint: number, taken: Uint8Array) => {
-    if (header.keys[hint] === key && !taken[hint]) return hint;
+    if (key !== '' && header.keys[hint] === key && !taken[hint]) return hint;
     const first = firstRowOf.get(key);
     if (first === undefined) return undefined;
     return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;

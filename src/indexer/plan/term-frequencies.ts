@@ -29,7 +29,7 @@ export function countTermFrequencies(table: Pick<StoryTable, 'count' | 'termStar
 export function movedTermFrequencies(last: TermFrequencies, removed: Uint32Array, added: Uint32Array): TermFrequencies | undefined {
   if (removed.length + added.length <= FEW_MOVES) {
     const moved = countsMovedInPlace(last, removed, added);
-    if (moved !== 'not in place') return moved;
+    if (moved) return moved;
   }
   removed.sort();
   added.sort();
@@ -53,14 +53,17 @@ export function movedTermFrequencies(last: TermFrequencies, removed: Uint32Array
   return { hashes: hashes.slice(0, size), counts: counts.slice(0, size) };
 }
 
-/** Terms moved at most this many times are looked up one by one (an edit: ~100), not merged with all (~150k at 64k posts). */
+/**
+ * Terms moved at most this many times are looked up one by one (an edit moves ~100), not merged with
+ * every distinct term (docs/build-speed.md, "One edit, stop 38").
+ */
 const FEW_MOVES = 4096;
 
 /**
- * `last`'s counts moved by each term looked up, its hashes shared; 'not in place' when a term comes or
- * goes (the hashes change), undefined as movedTermFrequencies.
+ * `last`'s counts moved by each term looked up, its hashes shared; undefined when a term comes or goes
+ * (the hashes change) or a removal is not counted: the merge then decides.
  */
-function countsMovedInPlace(last: TermFrequencies, removed: Uint32Array, added: Uint32Array): TermFrequencies | undefined | 'not in place' {
+function countsMovedInPlace(last: TermFrequencies, removed: Uint32Array, added: Uint32Array): TermFrequencies | undefined {
   const counts = last.counts.slice();
   const find = (hash: number) => {
     const at = firstIndexWhere(last.hashes.length, (n) => last.hashes[n]! >= hash);
@@ -68,15 +71,16 @@ function countsMovedInPlace(last: TermFrequencies, removed: Uint32Array, added: 
   };
   for (const hash of added) {
     const at = find(hash);
-    if (at < 0) return 'not in place';
+    if (at < 0) return undefined;
     counts[at]!++;
   }
   for (const hash of removed) {
     const at = find(hash);
     if (at < 0 || counts[at] === 0) return undefined;
-    counts[at]!--;
+    // A term no post holds any longer goes: the hashes change.
+    if (--counts[at]! === 0) return undefined;
   }
-  return counts.includes(0) ? 'not in place' : { hashes: last.hashes, counts };
+  return { hashes: last.hashes, counts };
 }
 
 /** The term hashes whose count differs between two builds' frequencies (in one and not the other, or not as often). */

@@ -32,25 +32,30 @@ describe('term frequencies', () => {
   });
 
   it('moved by one post edited are those counted over the posts after, whether a term comes, goes or neither', () => {
-    const posts = Array.from({ length: 40 }, (_, n) => itemOf(n));
     const withTerms = (item: StoryItem, hashes: number[]): StoryItem => {
-      const sorted = Uint32Array.from(hashes).sort();
+      const sorted = Uint32Array.from(new Set(hashes)).sort();
       return { ...item, terms: { hashes: sorted, counts: new Uint8Array(sorted.length).fill(1) } };
     };
-    const held = [...posts[5]!.terms!.hashes];
-    const edits: [string, number[]][] = [
-      ['a term held elsewhere', [...held.slice(1), posts[6]!.terms!.hashes[0]!]],
-      ['a term no post held', [...held, 7]],
-      ['its terms but one', held.slice(1)],
-      ['no term', []],
+    const generated = Array.from({ length: 40 }, (_, n) => itemOf(n));
+    const [shared, other] = [generated[6]!.terms!.hashes[0]!, generated[7]!.terms!.hashes[0]!];
+    // Post 5 holds a term of post 6's and one no other post holds.
+    const onlyHere = 0x7fffffff;
+    const posts = generated.map((item, n) => (n === 5 ? withTerms(item, [shared, onlyHere]) : item));
+    const edits: [step: string, hashes: number[], inPlace: boolean][] = [
+      ['a term held elsewhere for another held elsewhere', [other, onlyHere], true],
+      ['a term no post held', [shared, onlyHere, 7], false],
+      ['the term only it held', [shared], false],
+      ['no term', [], false],
     ];
     const frequencies = countTermFrequencies(storyTableOf(posts));
-    for (const [step, hashes] of edits) {
-      const edited = posts.map((item, n) => (n === 5 ? withTerms(item, [...new Set(hashes)]) : item));
-      const moved = movedTermFrequencies(frequencies, termsOf([posts[5]!]), termsOf([edited[5]!]));
-      expect({ hashes: [...moved!.hashes], counts: [...moved!.counts] }, step).toEqual(
+    for (const [step, hashes, inPlace] of edits) {
+      const edited = posts.map((item, n) => (n === 5 ? withTerms(item, hashes) : item));
+      const moved = movedTermFrequencies(frequencies, termsOf([posts[5]!]), termsOf([edited[5]!]))!;
+      expect({ hashes: [...moved.hashes], counts: [...moved.counts] }, step).toEqual(
         (({ hashes: h, counts: c }) => ({ hashes: [...h], counts: [...c] }))(countTermFrequencies(storyTableOf(edited))),
       );
+      // Moved in place (the hashes shared) only when no term comes or goes.
+      expect(moved.hashes === frequencies.hashes, step).toBe(inPlace);
     }
   });
 
