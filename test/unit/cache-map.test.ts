@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { cacheMapStats, forgetThreadOpenings, isRoundOn, setCacheMapHooks, touchMap } from '../../src/indexer/incremental/cache-map.ts';
+import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { indexRows } from '../../src/indexer/output/write-rows.ts';
+import type { SearchIndexBuilder } from '../../src/indexer/search/search-index.ts';
 import { dataFiles } from './data-files.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -90,6 +93,32 @@ describe("the build cache's map let go", () => {
     await Promise.resolve();
     expect(() => meta.get('format')).toThrow(/closed/);
     await Promise.all([db.close(), other.close()]);
+  });
+
+  it("ends a round started by a batch's reads before the batch is indexed, with no store call after them", async () => {
+    const cacheDir = temporary('cache');
+    await buildSite({ postsDir: archive(20), outDir: temporary('out'), cacheDir, workers: 0, ...SIZES });
+    const db = openCacheDb(cacheDir);
+    const keys = [...db.part('search').getKeys()] as string[];
+    // A round ended first: the count starts from zero, and the batch's last read starts the next round.
+    setCacheMapHooks({ budget: 1 });
+    db.touched();
+    await db.quiet();
+    setCacheMapHooks({ budget: keys.length });
+    const store = diskStore(cacheDir, db);
+    // Opened before the round: only a store call, or the pause after the reads, closes it.
+    expect(await store.getHead(keys[0]!)).toBeDefined();
+    const before = cacheMapStats();
+    const roundOnAtAdd: boolean[] = [];
+    const search = { add: () => roundOnAtAdd.push(isRoundOn()) } as unknown as SearchIndexBuilder;
+    await indexRows(
+      keys.map((key, row) => ({ row, key })),
+      store,
+      search,
+    );
+    expect(roundOnAtAdd).toEqual(keys.map(() => false));
+    expect(cacheMapStats()).toEqual({ drops: before.drops + 1, givenUp: before.givenUp, waitedMs: before.waitedMs });
+    await db.close();
   });
 
   it('writes the same files, built and rebuilt, with every opening closed and opened again at every await', async () => {
