@@ -6,8 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
-import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { cacheMapStats, forgetThreadOpenings, isRoundOn, setCacheMapHooks, touchMap } from '../../src/indexer/incremental/cache-map.ts';
+import { diskStore, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { indexRows, writeBuckets } from '../../src/indexer/output/write-rows.ts';
+import type { SearchIndexBuilder } from '../../src/indexer/search/search-index.ts';
 import { dataFiles } from './data-files.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -39,6 +42,25 @@ async function buildTwice(postsDir: string, workers: number): Promise<Map<string
   writePost(postsDir, 10_000, '新的報導');
   await build();
   return [first, dataFiles(outDir)];
+}
+
+/**
+ * The store of a build of `count` posts, opened (by a read of a head, which counts for no round), with a
+ * round budget of one read of each post: reading them all starts a round, the last read does.
+ */
+async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[]; store: PostStore }> {
+  const cacheDir = temporary('cache');
+  await buildSite({ postsDir: archive(count), outDir: temporary('out'), cacheDir, workers: 0, ...SIZES });
+  const db = openCacheDb(cacheDir);
+  const keys = [...db.part('search').getKeys()] as string[];
+  // A round ended first, so that the count of reads starts from zero.
+  setCacheMapHooks({ budget: 1 });
+  db.touched();
+  await db.quiet();
+  setCacheMapHooks({ budget: keys.length });
+  const store = diskStore(cacheDir, db);
+  expect(await store.getHead(keys[0]!)).toBeDefined();
+  return { db, keys, store };
 }
 
 afterEach(() => setCacheMapHooks({}));
@@ -90,6 +112,31 @@ describe("the build cache's map let go", () => {
     await Promise.resolve();
     expect(() => meta.get('format')).toThrow(/closed/);
     await Promise.all([db.close(), other.close()]);
+  });
+
+  it("ends a round started by a batch's reads before the batch is indexed, with no store call after them", async () => {
+    const { db, keys, store } = await storeOfPosts(20);
+    const before = cacheMapStats();
+    const roundOnAtAdd: boolean[] = [];
+    const search = { add: () => roundOnAtAdd.push(isRoundOn()) } as unknown as SearchIndexBuilder;
+    await indexRows(
+      keys.map((key, row) => ({ row, key })),
+      store,
+      search,
+    );
+    expect(roundOnAtAdd).toEqual(keys.map(() => false));
+    expect(cacheMapStats()).toEqual({ drops: before.drops + 1, givenUp: before.givenUp, waitedMs: before.waitedMs });
+    await db.close();
+  });
+
+  it("ends a round started by a bucket's reads before its file is written, with no store call after them", async () => {
+    const { db, keys, store } = await storeOfPosts(20);
+    const before = cacheMapStats();
+    const render = keys.map((key, n) => ({ key, place: { id: `p${n}`, relatedIds: [] } }));
+    expect(await writeBuckets([{ file: 'posts/0.json', render, keep: [] }], store, temporary('data'), new Set())).toBe(1);
+    expect(isRoundOn()).toBe(false);
+    expect(cacheMapStats()).toEqual({ drops: before.drops + 1, givenUp: before.givenUp, waitedMs: before.waitedMs });
+    await db.close();
   });
 
   it('writes the same files, built and rebuilt, with every opening closed and opened again at every await', async () => {

@@ -63,6 +63,11 @@ export interface CacheDb {
    * once the round has ended; undefined when there is nothing to wait for.
    */
   quiet(): Promise<void> | undefined;
+  /**
+   * Where a caller holds nothing of the cache and starts work without it: during a drop round, closes this
+   * opening now, so that the round ends without waiting for this thread's next store call.
+   */
+  pause(): Promise<void> | undefined;
   /** Closes this opening once its writes are on disk, now; its next use opens the file again. */
   letGo(): Promise<void>;
   /** Waits for every commit, on disk, and closes. */
@@ -140,6 +145,7 @@ export function openCacheDb(dir: string): CacheDb {
         await roundEnded();
       })();
     },
+    pause: () => (isRoundOn() ? letGo() : undefined),
     letGo,
     async close() {
       closed = true;

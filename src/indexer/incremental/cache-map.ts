@@ -4,6 +4,8 @@
  * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes, a drop round
  * starts: each thread closes its openings at its next quiet point (a store call, or an idle event loop),
  * and the last one to close ends the round; openings closed for it wait for that before opening again.
+ * A thread that starts work without the store (a batch's indexing) closes then and does not wait: the
+ * others' closes end the round while it works, rather than waiting for its next store call.
  *
  * The counters live in memory all threads share (worker environment data: set on the main thread
  * before the workers start, copied into each). A round only lets go of memory: what reads the cache

@@ -42,6 +42,11 @@ export interface PostStore {
    * the cache may close, so that a drop round does not wait for it (see cache-map.ts).
    */
   idle(): Promise<void>;
+  /**
+   * Says the caller reads nothing of the store until its synchronous work is done (a batch's indexing, a
+   * file's write): during a drop round the opening closes, and the round need not wait for this thread.
+   */
+  pause(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */
   close(): Promise<void>;
 }
@@ -103,6 +108,7 @@ export function memoryStore(): PostStore {
       }
     },
     idle: async () => {},
+    pause: async () => {},
     close: async () => {},
   };
 }
@@ -232,6 +238,9 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       }
     },
     idle: () => cache().letGo(),
+    pause: async () => {
+      await cache().pause();
+    },
     async close() {
       const pending = writes;
       writes = [];

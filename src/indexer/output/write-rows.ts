@@ -34,6 +34,7 @@ export interface BucketTask {
 /** Feeds each row's search tokens to the index, in the order given (ascending rows). */
 export async function indexRows(tasks: readonly RowTask[], store: PostStore, search: SearchIndexBuilder): Promise<void> {
   const tokens = await Promise.all(tasks.map((task) => store.getSearch(task.key)));
+  await store.pause();
   tokens.forEach((list, n) => {
     const task = tasks[n]!;
     if (!list) throw missingEntryError(task.key);
@@ -87,6 +88,7 @@ export async function writeBuckets(
         return { id: place.id, file: postFileFromBody(parts.body, parts.related, place) };
       }),
     );
+    await store.pause();
     if (task.keep === 'rest') members.push(...otherMembers(path, new Set(members.map((member) => member.id))));
     else if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
     const folder = dirname(path);
