@@ -101,6 +101,8 @@ export function runPoints(foldedTexts: readonly string[]): Int32Array {
 let slotKeys = new Int32Array(1024);
 let slotHeads = new Int32Array(1024);
 let nextPositions = new Int32Array(1024);
+/** The table's slots in the order their strings first occur. */
+let slotOrder = new Int32Array(1024);
 
 /**
  * Where a context token lies in a post's runPoints: the code points from `start` to `end`, then, for a
@@ -137,7 +139,9 @@ export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): 
   nextPositions = growArray(nextPositions, length, 0);
   const next = nextPositions;
   next.fill(-1, 0, length);
-  const slotsInOrder: number[] = [];
+  slotOrder = growArray(slotOrder, length, 0);
+  const slotsInOrder = slotOrder;
+  let slotCount = 0;
   for (let i = 0; i + 2 < length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
@@ -148,19 +152,34 @@ export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): 
     while (slotHeads[slot] !== -1 && slotKeys[slot] !== key) slot = (slot + 1) & (size - 1);
     if (slotHeads[slot] === -1) {
       slotKeys[slot] = key;
-      slotsInOrder.push(slot);
+      slotsInOrder[slotCount++] = slot;
     } else next[i] = slotHeads[slot]!;
     slotHeads[slot] = i;
   }
-  for (const slot of slotsInOrder) {
-    const head = slotHeads[slot]!;
+  for (let k = 0; k < slotCount; k++) {
+    const head = slotHeads[slotsInOrder[k]!]!;
     if (next[head] === -1) continue; // a string that occurs once has one context
     const chain: number[] = [];
     for (let at = head; at !== -1; at = next[at]!) chain.push(at);
+    // Nearly always one string, not a collision of the hash: no groups to split it into.
+    if (isOneString(points, chain)) {
+      refine(points, chain, 3, emit);
+      continue;
+    }
     for (const group of splitBy(chain, (at) => points[at]! * 0x40000 + points[at + 1]!)) {
       for (const same of splitBy(group, (at) => points[at + 2]!)) refine(points, same, 3, emit);
     }
   }
+}
+
+/** Whether the positions all begin the same three code points. */
+function isOneString(points: Int32Array, positions: readonly number[]): boolean {
+  const first = positions[0]!;
+  for (let k = 1; k < positions.length; k++) {
+    const at = positions[k]!;
+    if (points[at] !== points[first] || points[at + 1] !== points[first + 1] || points[at + 2] !== points[first + 2]) return false;
+  }
+  return true;
 }
 
 /** Groups of positions that agree on `key`, only those of two positions or more. */
@@ -209,6 +228,11 @@ function groupsByNext(points: Int32Array, positions: readonly number[], size: nu
     const next = pointAfter(points, positions[0]!, size);
     return next !== NONE && next === pointAfter(points, positions[1]!, size) ? [positions as number[]] : [];
   }
+  const first = pointAfter(points, positions[0]!, size);
+  let same = 1;
+  while (same < positions.length && pointAfter(points, positions[same]!, size) === first) same++;
+  // All followed by one code point: the one group, as the Map below would make it.
+  if (same === positions.length) return first === NONE ? [] : [positions as number[]];
   const groups = new Map<number, number[]>();
   for (const at of positions) {
     const next = pointAfter(points, at, size);

@@ -129,8 +129,40 @@ export function foldCodePoint(codePoint: number): string {
   return folded;
 }
 
+/**
+ * A text folded into UTF-16 units, as foldText folds it but without making its string: for callers that
+ * read the folded text unit by unit (the story print's shingles). Reused from text to text by its owner.
+ */
+export class FoldedUnits {
+  units = new Uint16Array(4096);
+  /** Units of the folded text, from the start of `units`. */
+  length = 0;
+
+  /** Folds `text` onto the end of the units held. Folding is per character, so texts appended fold as one. */
+  append(text: string): void {
+    const han = table();
+    let n = this.length;
+    let units = growArray(this.units, n + text.length + 16, n);
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x80) units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
+      else if (code >= TABLE_START && code < TABLE_END) units[n++] = han[code - TABLE_START] || code;
+      else {
+        const point = text.codePointAt(i)!;
+        if (point > 0xffff) i++;
+        const folded = foldCodePoint(point);
+        // Folding makes at most a few units of one (NFKC's longest expansions): room for the rest of the text and them.
+        if (n + folded.length + text.length - i + 16 > units.length) units = growArray(units, n + folded.length + text.length - i + 16, n);
+        for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
+      }
+    }
+    this.units = units;
+    this.length = n;
+  }
+}
+
 /** foldText's units, reused from call to call (nothing in a fold awaits); kept only while small. */
-let foldUnits = new Uint16Array(4096);
+const foldUnits = new FoldedUnits();
 /** A longer text's buffer is let go after its fold, not held for good. @default 64 Ki units (128 KB) */
 const KEPT_FOLD_UNITS = 1 << 16;
 /** Units made a string per call of String.fromCharCode: well under any engine's limit on arguments. */
@@ -138,27 +170,13 @@ const CHUNK = 8192;
 
 /** Folds a whole text (see the module comment). */
 export function foldText(text: string): string {
-  // Into units, made a string at the end, rather than a string grown a character at a time.
-  const han = table();
-  let units = growArray(foldUnits, text.length + 16, 0);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
-    else if (code >= TABLE_START && code < TABLE_END) units[n++] = han[code - TABLE_START] || code;
-    else {
-      const point = text.codePointAt(i)!;
-      if (point > 0xffff) i++;
-      const folded = foldCodePoint(point);
-      // Folding makes at most a few units of one (NFKC's longest expansions): room for the rest of the text and them.
-      if (n + folded.length + text.length - i + 16 > units.length) units = growArray(units, n + folded.length + text.length - i + 16, n);
-      for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
-    }
-  }
-  if (units.length <= KEPT_FOLD_UNITS) foldUnits = units;
+  foldUnits.length = 0;
+  foldUnits.append(text);
+  const { units, length } = foldUnits;
+  if (units.length > KEPT_FOLD_UNITS) foldUnits.units = new Uint16Array(4096);
   let out = '';
-  for (let start = 0; start < n; start += CHUNK)
-    out += String.fromCharCode.apply(null, units.subarray(start, Math.min(n, start + CHUNK)) as unknown as number[]);
+  for (let start = 0; start < length; start += CHUNK)
+    out += String.fromCharCode.apply(null, units.subarray(start, Math.min(length, start + CHUNK)) as unknown as number[]);
   return out;
 }
 

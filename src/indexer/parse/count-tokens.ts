@@ -55,6 +55,8 @@ const MIX = 0x85ebca6b;
 /** Steps a string token's hash over each of its units (FNV's 32-bit prime). */
 const UNIT_STEP = 0x01000193;
 const CONTEXT_MARK_UNIT = CONTEXT_MARK.charCodeAt(0);
+/** A runPoints entry that is not a CJK character (search-contexts.ts). */
+const NONE = -1;
 /** A slot of the number table: its stamp, the token's `low` and `high`, and its entry. */
 const NUMBER_SLOT = 4;
 /** A slot of the string table: its stamp, the token's hash, and its entry. */
@@ -149,7 +151,6 @@ class TokenCounter {
     this.titleBit = inTitle ? TITLE_BIT : 0;
     this.fold(text);
     this.tokenize();
-    this.keepRunPoints();
   }
 
   /** The markers and context grams of the texts counted so far (see search-contexts.ts). */
@@ -165,22 +166,6 @@ class TokenCounter {
       }
       this.addKey();
     });
-  }
-
-  /** runPoints of the text just folded, appended (with the -1 that ends it). */
-  private keepRunPoints(): void {
-    const scratch = this.scratch;
-    scratch.runPointBuffer = growArray(scratch.runPointBuffer, this.points + this.length + 1, this.points);
-    const runPointBuffer = scratch.runPointBuffer;
-    const units = scratch.units;
-    let n = this.points;
-    for (let i = 0; i < this.length;) {
-      const point = pointAt(units, i, this.length);
-      runPointBuffer[n++] = isCjk(point) ? point : -1;
-      i += point > 0xffff ? 2 : 1;
-    }
-    runPointBuffer[n++] = -1;
-    this.points = n;
   }
 
   result(): SearchTokens {
@@ -243,10 +228,17 @@ class TokenCounter {
     this.length = n;
   }
 
-  /** tokenizeFolded over `units`, each token counted as it is found. */
+  /**
+   * tokenizeFolded over `units`, each token counted as it is found; and the units' runPoints (see
+   * search-contexts.ts) appended to runPointBuffer in the same pass, with the NONE that ends them.
+   */
   private tokenize(): void {
     const end = this.length;
-    const units = this.scratch.units;
+    const scratch = this.scratch;
+    const units = scratch.units;
+    scratch.runPointBuffer = growArray(scratch.runPointBuffer, this.points + end + 1, this.points);
+    const runPoints = scratch.runPointBuffer;
+    let points = this.points;
     // The current CJK run's last RUN_GRAM - 1 code points, oldest first, and how many there are.
     const recent = this.recent;
     let held = 0;
@@ -264,6 +256,7 @@ class TokenCounter {
       const point = pointAt(units, i, end);
       const width = point > 0xffff ? 2 : 1;
       if (isCjk(point)) {
+        runPoints[points++] = point;
         if (held > 0) this.addPair(recent[held - 1]!, point);
         else if (endedStart >= 0) {
           this.keyLength = 0;
@@ -286,11 +279,13 @@ class TokenCounter {
       const lastCjk = held > 0 ? recent[held - 1]! : -1;
       this.endRun(held);
       held = 0;
+      runPoints[points++] = NONE;
       if (isWordChar(point)) {
         let wordEnd = i + width;
         while (wordEnd < end) {
           const next = pointAt(units, wordEnd, end);
           if (!isWordChar(next)) break;
+          runPoints[points++] = NONE;
           wordEnd += next > 0xffff ? 2 : 1;
         }
         if (wordEnd - i <= MAX_WORD_LENGTH) {
@@ -344,6 +339,8 @@ class TokenCounter {
       i += width;
     }
     this.endRun(held);
+    runPoints[points++] = NONE;
+    this.points = points;
   }
 
   /** The run's last grams (its last `held` code points), cut short by its end; its pair is a token already. */

@@ -7,6 +7,7 @@
  * of their largest hashes compares the same clauses of both texts (a bottom-k sketch); a text of up to
  * PRINT_CLAUSES clauses is compared whole, a longer one on a sample of PRINT_CLAUSES.
  */
+import { growArray } from '../../shared/grow-array.ts';
 
 /** Clauses kept in a print: at most 256 base64 characters a post, against ~0.5 KB for the rest of its summary. */
 export const PRINT_CLAUSES = 48;
@@ -38,12 +39,17 @@ function classify(point: number): number {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/** The text's clauses as hash << 8 | length (capped), reused from text to text (nothing here awaits). */
+let clauses = new Uint32Array(1024);
+
 /**
  * The print of a text, as base64 (empty for a text without clauses). One pass over the code points,
- * each clause hashed (fnv1a of its kept characters) as it is read: no string per clause.
+ * each clause hashed (fnv1a of its kept characters) as it is read: no string per clause. A clause is
+ * kept as one number, its 24-bit hash above its length, so that one numeric sort orders them by hash
+ * and brings a repeated clause's entries together (no Map of clauses, no array per entry).
  */
 export function textPrint(text: string): string {
-  const entries = new Map<number, number>();
+  let count = 0;
   let hash = FNV_OFFSET;
   let length = 0;
   let afterFullStop = false;
@@ -59,8 +65,8 @@ export function textPrint(text: string): string {
       afterLoneHigh = point >= 0xd800 && point <= 0xdbff;
     } else if ((kind === CLAUSE_END || point === 0x0a || (kind === LEFT_OUT_SPACE && afterFullStop)) && length > 0) {
       // The text's end is read as a line break: it ends the last clause.
-      const key = hash >>> 8;
-      entries.set(key, Math.min(255, (entries.get(key) ?? 0) + length));
+      if (count === clauses.length) clauses = growArray(clauses, count + 1);
+      clauses[count++] = ((hash >>> 8) * 256 + Math.min(255, length)) >>> 0;
       hash = FNV_OFFSET;
       length = 0;
       afterLoneHigh = false;
@@ -68,15 +74,27 @@ export function textPrint(text: string): string {
     afterFullStop = point === 0x2e;
     i += point > 0xffff ? 2 : 1;
   }
-  const kept = [...entries].sort((a, b) => a[0] - b[0]).slice(0, PRINT_CLAUSES);
-  const bytes = new Uint8Array(kept.length * 4);
-  kept.forEach(([key, clauseLength], n) => {
-    bytes[n * 4] = key >>> 16;
-    bytes[n * 4 + 1] = (key >>> 8) & 0xff;
-    bytes[n * 4 + 2] = key & 0xff;
-    bytes[n * 4 + 3] = clauseLength;
-  });
-  return Buffer.from(bytes).toString('base64');
+  return encodePrint(clauses.subarray(0, count).sort());
+}
+
+/**
+ * The first PRINT_CLAUSES distinct hashes of sorted clauses, each with its clauses' lengths summed
+ * (capped at 255: capping each length first gives the same sum's cap), as base64.
+ */
+function encodePrint(sorted: Uint32Array): string {
+  const bytes = new Uint8Array(Math.min(sorted.length, PRINT_CLAUSES) * 4);
+  let kept = 0;
+  for (let k = 0; k < sorted.length;) {
+    const key = sorted[k]! >>> 8;
+    let clauseLength = 0;
+    for (; k < sorted.length && sorted[k]! >>> 8 === key; k++) clauseLength = Math.min(255, clauseLength + (sorted[k]! & 0xff));
+    bytes[kept * 4] = key >>> 16;
+    bytes[kept * 4 + 1] = (key >>> 8) & 0xff;
+    bytes[kept * 4 + 2] = key & 0xff;
+    bytes[kept * 4 + 3] = clauseLength;
+    if (++kept === PRINT_CLAUSES) break;
+  }
+  return Buffer.from(bytes.buffer, 0, kept * 4).toString('base64');
 }
 
 /** Clauses of a print: hash → length, in hash order. */

@@ -211,7 +211,14 @@ export function storySignature(text: string, scratch: ShingleScratch): Uint32Arr
 
 /** A text's MinHash signature and its count of distinct shingles, or undefined for one too short to tell. */
 export function storyPrint(text: string, scratch: ShingleScratch): { signature: Uint32Array; shingles: number } | undefined {
-  const shingles = shingleHashes(foldText(text), SHINGLE_UNITS, scratch);
+  scratch.folded.length = 0;
+  scratch.folded.append(text);
+  return printOfFolded(scratch);
+}
+
+/** storyPrint of the text folded into `scratch.folded`. */
+function printOfFolded(scratch: ShingleScratch): { signature: Uint32Array; shingles: number } | undefined {
+  const shingles = shingleHashes(scratch.folded, SHINGLE_UNITS, scratch);
   if (shingles.length < MIN_SHINGLES) return undefined;
   return { signature: storySignatureOf(shingles), shingles: shingles.length };
 }
@@ -281,7 +288,12 @@ export function storyTextOfHtml(html: string): string {
 
 /** A post's story print, from its title and its text (storyTextOfHtml). */
 export function storyPrintOf(title: string, text: string, scratch: ShingleScratch): StoryPrint {
-  const print = storyPrint(`${title}\n${text}`, scratch);
+  // storyPrint(`${title}\n${text}`): folded one part after another, as folding is per character.
+  scratch.folded.length = 0;
+  scratch.folded.append(title);
+  scratch.folded.append('\n');
+  scratch.folded.append(text);
+  const print = printOfFolded(scratch);
   const lead = text.slice(0, LEAD_CHARACTERS);
   return { signature: print?.signature, shingles: print?.shingles ?? 0, terms: storyTerms(title, lead, scratch), lead };
 }

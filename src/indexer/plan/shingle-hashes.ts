@@ -4,7 +4,7 @@
  * the units are found, with no string per unit or shingle: made the plain way (a unit array, then
  * `slice(…).join(' ')` per shingle, counted in a Set) this was ~60 % of a story print's cost.
  */
-import { isCjk, isWordChar } from '../../shared/search-text.ts';
+import { FoldedUnits, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
@@ -15,6 +15,8 @@ const SPACE = 0x20;
  * caller, one for each thread that hashes: one text at a time, as nothing here awaits.
  */
 export class ShingleScratch {
+  /** The text being hashed, folded (read unit by unit: no folded string is made). */
+  folded = new FoldedUnits();
   hashes = new Uint32Array(4096);
   /** An open-addressing set of the hashes seen (as signed 32-bit numbers): a slot is taken when its stamp is this call's. */
   slotHashes = new Int32Array(8192);
@@ -29,11 +31,11 @@ export class ShingleScratch {
 }
 
 /**
- * The distinct shingle hashes of `folded`, in the order they first occur. A view of the scratch's buffer,
+ * The distinct shingle hashes of a folded text, in the order they first occur. A view of the scratch's buffer,
  * which the next call overwrites: read it (or copy it) before hashing another text.
  */
-export function shingleHashes(folded: string, size: number, scratch: ShingleScratch): Uint32Array {
-  const units = findUnits(folded, scratch);
+export function shingleHashes({ units: folded, length }: FoldedUnits, size: number, scratch: ShingleScratch): Uint32Array {
+  const units = findUnits(folded, length, scratch);
   const count = Math.max(0, units - size + 1);
   scratch.hashes = growArray(scratch.hashes, count, 0);
   emptySet(count, scratch);
@@ -46,23 +48,23 @@ export function shingleHashes(folded: string, size: number, scratch: ShingleScra
     for (let unit = at; unit < at + size; unit++) {
       if (unit > at) hash = Math.imul(hash ^ SPACE, FNV_PRIME);
       const end = ends[unit]!;
-      for (let i = starts[unit]!; i < end; i++) hash = Math.imul(hash ^ folded.charCodeAt(i), FNV_PRIME);
+      for (let i = starts[unit]!; i < end; i++) hash = Math.imul(hash ^ folded[i]!, FNV_PRIME);
     }
     if (isNew(hash, scratch)) hashes[distinct++] = hash;
   }
   return hashes.subarray(0, distinct);
 }
 
-/** Finds the units of `folded` into `starts` and `ends`; returns how many there are. */
-function findUnits(folded: string, scratch: ShingleScratch): number {
+/** Finds the units of the folded text's first `length` units into `starts` and `ends`; returns how many there are. */
+function findUnits(folded: Uint16Array, length: number, scratch: ShingleScratch): number {
   // At most one unit a UTF-16 unit of the text.
-  scratch.starts = growArray(scratch.starts, folded.length, 0);
-  scratch.ends = growArray(scratch.ends, folded.length, 0);
+  scratch.starts = growArray(scratch.starts, length, 0);
+  scratch.ends = growArray(scratch.ends, length, 0);
   const { starts, ends } = scratch;
   let units = 0;
   let wordStart = -1;
-  for (let i = 0; i < folded.length;) {
-    const point = folded.codePointAt(i)!;
+  for (let i = 0; i < length;) {
+    const point = pointAt(folded, i, length);
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
       if (wordStart >= 0) {
@@ -83,9 +85,19 @@ function findUnits(folded: string, scratch: ShingleScratch): number {
   }
   if (wordStart >= 0) {
     starts[units] = wordStart;
-    ends[units++] = folded.length;
+    ends[units++] = length;
   }
   return units;
+}
+
+/** String.prototype.codePointAt over the first `length` units. */
+function pointAt(units: Uint16Array, i: number, length: number): number {
+  const unit = units[i]!;
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < length) {
+    const low = units[i + 1]!;
+    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return unit;
 }
 
 /** Whether `hash` (signed 32-bit) is seen for the first time since the set was emptied (see emptySet). */

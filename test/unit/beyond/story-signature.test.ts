@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SHINGLE_UNITS, storyPrint } from '../../../src/indexer/plan/same-story.ts';
 import { ShingleScratch, shingleHashes } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { SIGNATURE_SIZE, similarity, storySignatureOf } from '../../../src/indexer/plan/story-signature.ts';
-import { foldText } from '../../../src/shared/search-text.ts';
+import { FoldedUnits } from '../../../src/shared/search-text.ts';
 import { random } from '../../../src/tools/gen-corpus.ts';
 
 // Our own sentences, in the manner of a wire story.
@@ -29,7 +29,11 @@ const FERRY_REWRITTEN = [
 ];
 
 const scratch = new ShingleScratch();
-const shinglesOf = (text: string) => shingleHashes(foldText(text), SHINGLE_UNITS, scratch).slice();
+const shinglesOf = (text: string) => {
+  const folded = new FoldedUnits();
+  folded.append(text);
+  return shingleHashes(folded, SHINGLE_UNITS, scratch).slice();
+};
 const signatureOf = (text: string) => storyPrint(text, scratch)!.signature;
 
 function exactJaccard(a: Uint32Array, b: Uint32Array): number {
