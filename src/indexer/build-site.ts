@@ -16,7 +16,7 @@ import { writeExtras } from './output/write-extras.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { PACKAGE_LOCK, toolCacheDir } from './tool-cache.ts';
+import { packageLock, toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
 
@@ -63,7 +63,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
   // One state per output folder: building into another folder does not spoil this one's.
   const output = cache.output(dataRoot);
   const [codeVersion, pool] = await Promise.all([
-    importedCodeFingerprint(PARSER_ENTRIES, PACKAGE_LOCK),
+    importedCodeFingerprint(PARSER_ENTRIES, packageLock()),
     typeof workers === 'number' ? startWorkers(workers) : workers,
   ]);
   const store = cache.posts;
@@ -144,7 +144,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
  */
 export async function startWorkers(size: number): Promise<WorkerPool | undefined> {
   if (size <= 0) return undefined;
-  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(PACKAGE_LOCK)), WORKER_SOURCE_DIRS.map(sourceDir), PACKAGE_LOCK));
+  return WorkerPool.start(size, () => bundledWorker(toolCacheDir(dirname(packageLock())), WORKER_SOURCE_DIRS.map(sourceDir), packageLock()));
 }
 
 function sourceDir(folder: string): string {

@@ -11,8 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
-/** The project's lock file: which versions of the packages the indexer imports (a part of every code key). */
-export const PACKAGE_LOCK = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+/**
+ * The project's lock file: which versions of the packages the indexer imports (a part of every code key).
+ * A function: modules importing this one also load under jsdom, whose `import.meta.url` is no file URL.
+ */
+export function packageLock(): string {
+  return fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+}
 
 /** The tool cache of the project whose folder is `root`. */
 export function toolCacheDir(root: string): string {

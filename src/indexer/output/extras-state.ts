@@ -11,7 +11,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
-import { PACKAGE_LOCK } from '../tool-cache.ts';
+import { packageLock } from '../tool-cache.ts';
 import { mix32 } from '../../shared/types.ts';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
@@ -180,7 +180,7 @@ export function frequenciesDigest({ hashes, counts }: TermFrequencies): string {
 /** A fingerprint of the code that makes the extras: every module write-story-extras.ts imports, and the lock file. */
 export function extrasCode(): Promise<string> {
   const entry = fileURLToPath(new URL('./write-story-extras.ts', import.meta.url));
-  return importedCodeFingerprint([entry], PACKAGE_LOCK);
+  return importedCodeFingerprint([entry], packageLock());
 }
 
 /**

@@ -8,7 +8,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'no
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
-import { esbuildVersion, PACKAGE_LOCK, toolCacheDir } from '../tool-cache.ts';
+import { esbuildVersion, packageLock, toolCacheDir } from '../tool-cache.ts';
 import type { ServiceWorkerSettings } from './service-worker.ts';
 
 /** The app shell: files of these kinds anywhere in the site, but those below. */
@@ -56,11 +56,11 @@ export async function buildServiceWorker(outDir: string, settings: Omit<ServiceW
 async function keptWorkerPath(entry: string): Promise<string> {
   const key = createHash('sha1')
     .update(entry)
-    .update(await importedCodeFingerprint([SOURCE], PACKAGE_LOCK))
+    .update(await importedCodeFingerprint([SOURCE], packageLock()))
     .update(esbuildVersion())
     .digest('hex')
     .slice(0, 16);
-  return join(toolCacheDir(dirname(PACKAGE_LOCK)), `sw-${key}.js`);
+  return join(toolCacheDir(dirname(packageLock())), `sw-${key}.js`);
 }
 
 /** Whether the kept worker was there to copy; marked as used if so. */

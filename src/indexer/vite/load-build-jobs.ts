@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleForNode, cachedBundle, PACKAGE_LOCK, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
+import { bundleForNode, cachedBundle, packageLock, toolCacheDir, toolFingerprint } from '../tool-cache.ts';
 
 export type BuildJobs = typeof import('./build-jobs.ts');
 
@@ -35,7 +35,7 @@ async function importJobs(): Promise<BuildJobs> {
   }
   let bundle: string | undefined;
   try {
-    bundle = await cachedBundle(toolCacheDir(dirname(PACKAGE_LOCK)), 'build-jobs', toolFingerprint(SOURCE_DIRS, PACKAGE_LOCK), makeJobsBundle);
+    bundle = await cachedBundle(toolCacheDir(dirname(packageLock())), 'build-jobs', toolFingerprint(SOURCE_DIRS, packageLock()), makeJobsBundle);
   } catch (error) {
     process.emitWarning(`the indexer could not be bundled (${String(error)}): loaded through tsx, more slowly`);
   }
