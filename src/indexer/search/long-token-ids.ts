@@ -66,7 +66,7 @@ export class LongTokenIds {
   }
 
   /**
-   * The held tokens in code-unit order (the order of `<`), as their slots' places (see `unitsAt`,
+   * The held tokens in code-unit order (the order of `<`), as their slots' places (see `offsetAt`, `lengthAt`,
    * `idAt`): compared where they lie in the units buffer, with no string made for each.
    */
   sortedSlots(): Uint32Array {
