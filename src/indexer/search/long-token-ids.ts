@@ -65,6 +65,41 @@ export class LongTokenIds {
     }
   }
 
+  /**
+   * The held tokens in code-unit order (the order of `<`), as their slots' places (see `offsetAt`, `lengthAt`,
+   * `idAt`): compared where they lie in the units buffer, with no string made for each.
+   */
+  sortedSlots(): Uint32Array {
+    const slots = this.slots;
+    const order = new Uint32Array(this.held);
+    let n = 0;
+    for (let at = 0; at < slots.length; at += STRIDE) if (slots[at + 3] !== 0) order[n++] = at;
+    const units = this.units;
+    return order.sort((a, b) => compareUnits(units, slots[a + 1]!, slots[a + 2]!, slots[b + 1]!, slots[b + 2]!));
+  }
+
+  /** The buffer of every token's units: the token of slot place `at` starts at `offsetAt(at)`, `lengthAt(at)` units long. */
+  get heldUnits(): Uint16Array {
+    return this.units;
+  }
+
+  offsetAt(at: number): number {
+    return this.slots[at + 1]!;
+  }
+
+  lengthAt(at: number): number {
+    return this.slots[at + 2]!;
+  }
+
+  idAt(at: number): number {
+    return this.slots[at + 3]! - 1;
+  }
+
+  /** How many units the held tokens have in all. */
+  get unitCount(): number {
+    return this.unitsUsed;
+  }
+
   private holds(offset: number, text: string, start: number, length: number): boolean {
     const units = this.units;
     for (let k = 0; k < length; k++) if (units[offset + k] !== text.charCodeAt(start + k)) return false;
@@ -96,4 +131,14 @@ function hashUnits(text: string, start: number, end: number): number {
   let hash = FNV_OFFSET;
   for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), FNV_PRIME);
   return (hash ^ (hash >>> 15)) >>> 0;
+}
+
+/** Two tokens of `units` (at `a` and `b`, `aLength` and `bLength` units), in the order of `<` on strings. */
+function compareUnits(units: Uint16Array, a: number, aLength: number, b: number, bLength: number): number {
+  const length = Math.min(aLength, bLength);
+  for (let k = 0; k < length; k++) {
+    const difference = units[a + k]! - units[b + k]!;
+    if (difference !== 0) return difference;
+  }
+  return aLength - bLength;
 }

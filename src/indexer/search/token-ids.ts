@@ -111,7 +111,9 @@ export class TokenIds {
    * `units[starts[k]]` to `units[starts[k + 1]]`), with its id: one transferable buffer rather than a
    * string per token, which cost ~0.9 s a million to receive on another thread. Tokens of up to four
    * units are sorted as 64-bit numbers (their units, zero-padded: no unit is 0) without a comparator
-   * call per pair (~3 s a worker on the real corpus); longer ones, and any holding U+0000, as strings.
+   * call per pair (~3 s a worker on the real corpus); longer ones, and any holding U+0000 (moved to the
+   * long tokens' table first), where their units lie, with no string each (~35 MB of a 32k-row builder's heap).
+   * The builder is spent after it: the long tokens' table holds the moved ones too.
    */
   sortedUnits(): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
     const packed = new BigUint64Array(this.short + this.mid);
@@ -119,12 +121,12 @@ export class TokenIds {
     const halves = new Uint32Array(packed.buffer);
     let n = 0;
     let unitCount = 0;
-    const others: string[] = [];
+    const long = this.long;
     const shortSlots = this.shortSlots;
     for (let at = 0; at < shortSlots.length; at += 2) {
       const key = shortSlots[at]!;
       if (key === 0) continue;
-      if (key > 0xffff && (key & 0xffff) === 0) others.push(String.fromCharCode(key >>> 16, 0));
+      if (key > 0xffff && (key & 0xffff) === 0) long.add(String.fromCharCode(key >>> 16, 0), shortSlots[at + 1]!);
       else {
         halves[2 * n++ + 1] = key > 0xffff ? key : key << 16;
         unitCount += key > 0xffff ? 2 : 1;
@@ -135,19 +137,18 @@ export class TokenIds {
       const high = midSlots[at]!;
       if (high === 0) continue;
       const low = midSlots[at + 1]!;
-      if ((high & 0xffff) === 0 || low >>> 16 === 0) others.push(midToken(high, low));
+      if ((high & 0xffff) === 0 || low >>> 16 === 0) long.add(midToken(high, low), midSlots[at + 2]!);
       else {
         halves[2 * n] = low;
         halves[2 * n++ + 1] = high;
         unitCount += (low & 0xffff) === 0 ? 3 : 4;
       }
     }
-    for (const [token] of this.long.entries()) others.push(token);
-    for (const token of others) unitCount += token.length;
+    unitCount += long.unitCount;
     // Sorted in place: `halves` then reads the keys in order.
     packed.subarray(0, n).sort();
-    // Without a comparator, strings sort by their UTF-16 units, as `<` compares them.
-    others.sort();
+    const others = long.sortedSlots();
+    const otherUnits = long.heldUnits;
     const units = new Uint16Array(unitCount);
     const starts = new Uint32Array(n + others.length + 1);
     const ids = new Uint32Array(n + others.length);
@@ -155,16 +156,18 @@ export class TokenIds {
     let count = 0;
     let other = 0;
     const putOther = () => {
-      const token = others[other++]!;
-      for (let k = 0; k < token.length; k++) units[at + k] = token.charCodeAt(k);
-      ids[count] = this.get(token)!;
-      at += token.length;
+      const slot = others[other++]!;
+      const offset = long.offsetAt(slot);
+      const end = offset + long.lengthAt(slot);
+      // A loop, not `set` of a subarray made a token.
+      for (let from = offset; from < end; from++) units[at++] = otherUnits[from]!;
+      ids[count] = long.idAt(slot);
       starts[++count] = at;
     };
     for (let k = 0; k < n; k++) {
       const high = halves[2 * k + 1]!;
       const low = halves[2 * k]!;
-      while (other < others.length && comparePacked(high, low, others[other]!) > 0) putOther();
+      while (other < others.length && comparePacked(high, low, otherUnits, long.offsetAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
       units[at++] = high >>> 16;
       if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
       if (low !== 0) {
@@ -283,16 +286,16 @@ function midSlot(high: number, low: number, shift: number): number {
   return Math.imul(mixed ^ (mixed >>> 16), SPREAD) >>> shift;
 }
 
-/** A packed key (see sortedUnits) against a string, in the order of `<`: negative, 0 or positive. */
-function comparePacked(high: number, low: number, token: string): number {
+/** A packed key (see sortedUnits) against a token of `units` (`length` of them at `offset`), in the order of `<`: negative, 0 or positive. */
+function comparePacked(high: number, low: number, units: Uint16Array, offset: number, length: number): number {
   for (let k = 0; k < 4; k++) {
     const unit = k === 0 ? high >>> 16 : k === 1 ? high & 0xffff : k === 2 ? low >>> 16 : low & 0xffff;
-    if (unit === 0) return k < token.length ? -1 : 0;
-    if (k >= token.length) return 1;
-    const other = token.charCodeAt(k);
+    if (unit === 0) return k < length ? -1 : 0;
+    if (k >= length) return 1;
+    const other = units[offset + k]!;
     if (unit !== other) return unit - other;
   }
-  return token.length > 4 ? -1 : 0;
+  return length > 4 ? -1 : 0;
 }
 
 /** A token of the three- and four-unit table (see midHigh). */
