@@ -97,11 +97,13 @@ export function runPoints(foldedTexts: readonly string[]): Int32Array {
   return points.subarray(0, n);
 }
 
-/** contextTokens's hash table and position chains, reused from post to post (one count at a time). */
+/**
+ * contextTokens's hash table, position chains and slot order (the order their strings first occur),
+ * reused from post to post: one count at a time, as nothing here awaits.
+ */
 let slotKeys = new Int32Array(1024);
 let slotHeads = new Int32Array(1024);
 let nextPositions = new Int32Array(1024);
-/** The table's slots in the order their strings first occur. */
 let slotOrder = new Int32Array(1024);
 
 /**

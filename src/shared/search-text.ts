@@ -131,7 +131,8 @@ export function foldCodePoint(codePoint: number): string {
 
 /**
  * A text folded into UTF-16 units, as foldText folds it but without making its string: for callers that
- * read the folded text unit by unit (the story print's shingles). Reused from text to text by its owner.
+ * read the folded text unit by unit (the story print's shingles). Reused from text to text by its owner,
+ * who sets `length` to 0 before the first append of a text.
  */
 export class FoldedUnits {
   units = new Uint16Array(4096);

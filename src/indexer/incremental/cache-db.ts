@@ -65,7 +65,8 @@ export interface CacheDb {
   quiet(): Promise<void> | undefined;
   /**
    * Where a caller holds nothing of the cache and starts work without it: during a drop round, closes this
-   * opening now, so that the round ends without waiting for this thread's next store call.
+   * opening once its writes are on disk, so that the round ends without waiting for this thread's next
+   * store call; outside a round, does nothing.
    */
   pause(): Promise<void> | undefined;
   /** Closes this opening once its writes are on disk, now; its next use opens the file again. */

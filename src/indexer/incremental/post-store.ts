@@ -44,7 +44,8 @@ export interface PostStore {
   idle(): Promise<void>;
   /**
    * Says the caller reads nothing of the store until its synchronous work is done (a batch's indexing, a
-   * file's write): during a drop round the opening closes, and the round need not wait for this thread.
+   * file's write): during a drop round the opening closes (once its writes are on disk), and the round
+   * need not wait for this thread. Unlike idle(), nothing closes outside a round.
    */
   pause(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */

@@ -39,14 +39,16 @@ function classify(point: number): number {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** The text's clauses as hash << 8 | length (capped), reused from text to text (nothing here awaits). */
+/** The text's clauses (see textPrint), reused from text to text: nothing here awaits. */
 let clauses = new Uint32Array(1024);
+/** Clauses kept for the next text at most: a huge text's scratch goes after it. */
+const KEPT_CLAUSES = 1 << 16;
 
 /**
  * The print of a text, as base64 (empty for a text without clauses). One pass over the code points,
  * each clause hashed (fnv1a of its kept characters) as it is read: no string per clause. A clause is
- * kept as one number, its 24-bit hash above its length, so that one numeric sort orders them by hash
- * and brings a repeated clause's entries together (no Map of clauses, no array per entry).
+ * kept as one number, the top 24 bits of its hash above its length (capped at 255), so that one
+ * numeric sort orders them by hash and brings a repeated clause's entries together.
  */
 export function textPrint(text: string): string {
   let count = 0;
@@ -74,7 +76,9 @@ export function textPrint(text: string): string {
     afterFullStop = point === 0x2e;
     i += point > 0xffff ? 2 : 1;
   }
-  return encodePrint(clauses.subarray(0, count).sort());
+  const print = encodePrint(clauses.subarray(0, count).sort());
+  if (clauses.length > KEPT_CLAUSES) clauses = new Uint32Array(1024);
+  return print;
 }
 
 /**

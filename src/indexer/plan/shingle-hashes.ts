@@ -15,7 +15,7 @@ const SPACE = 0x20;
  * caller, one for each thread that hashes: one text at a time, as nothing here awaits.
  */
 export class ShingleScratch {
-  /** The text being hashed, folded (read unit by unit: no folded string is made). */
+  /** The text being hashed, folded, read unit by unit. */
   folded = new FoldedUnits();
   hashes = new Uint32Array(4096);
   /** An open-addressing set of the hashes seen (as signed 32-bit numbers): a slot is taken when its stamp is this call's. */

@@ -76,7 +76,7 @@ function countsMovedInPlace(last: TermFrequencies, removed: Uint32Array, added: 
   }
   for (const hash of removed) {
     const at = find(hash);
-    if (at < 0 || counts[at] === 0) return undefined;
+    if (at < 0) return undefined;
     // A term no post holds any longer goes: the hashes change.
     if (--counts[at]! === 0) return undefined;
   }

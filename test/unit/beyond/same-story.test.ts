@@ -144,6 +144,23 @@ describe('same story', () => {
     expect(parseStoryPrint(serializeStoryPrint(print))).toEqual(print);
   });
 
+  it("prints a post's title and text folded one after the other as the text joined by a line break", () => {
+    const scratch = new ShingleScratch();
+    for (const [title, text] of [
+      ['北部港口新輪渡航線下月啟航', STORY],
+      ['ＦＵＬＬ　ＷＩＤＴＨ Title 𠮷', `${STORY} 𠮷野家 ﬁne Café`],
+      ['The ferry line opens', `Next month ${STORY}`],
+      ['', STORY],
+      ['短', ''],
+    ]) {
+      const joined = storyPrint(`${title}\n${text}`, scratch);
+      // A long text folded before: the scratch's units hold nothing of it.
+      storyPrint(STORY.repeat(20), scratch);
+      const print = storyPrintOf(title!, text!, scratch);
+      expect({ signature: print.signature, shingles: print.shingles }, title).toEqual({ signature: joined?.signature, shingles: joined?.shingles ?? 0 });
+    }
+  });
+
   it('takes a story print of another version as none, so that it is made again', () => {
     const [, ...parts] = JSON.parse(serializeStoryPrint(storyPrintOf('北部港口新輪渡航線下月啟航', STORY, new ShingleScratch()))) as unknown[];
     expect(parseStoryPrint(JSON.stringify([0, ...parts]))).toBeUndefined();

@@ -30,6 +30,19 @@ describe('textPrint', () => {
     expectSamePrint(Array.from({ length: 300 }, (_, n) => `第${n}句話`).join('。'));
   });
 
+  it("sums a repeated clause's lengths, and caps a clause's length at 255", () => {
+    expectSamePrint('同一句話。另一句。同一句話。同一句話\n另一句');
+    expectSamePrint(`${'長'.repeat(300)}。短句。${'x'.repeat(256)}`);
+    expectSamePrint(Array.from({ length: 90 }, () => '重複的一句話').join('，'));
+  });
+
+  it('gives the same print after a long text as before it (its scratch reused)', () => {
+    const short = '第一句，第二句。';
+    const before = textPrint(short);
+    textPrint('句子，'.repeat(70_000));
+    expect(textPrint(short)).toBe(before);
+  });
+
   it('agrees with the split and replace on thousands of random mixes', () => {
     const next = random(20261205);
     for (let n = 0; n < 2000; n++) expectSamePrint(randomText(next, Math.floor(next() * 80)));
