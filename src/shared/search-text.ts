@@ -129,6 +129,16 @@ export function foldCodePoint(codePoint: number): string {
   return folded;
 }
 
+/** String.prototype.codePointAt over UTF-16 units, the first `end` of them. */
+export function codePointOfUnits(units: Uint16Array, i: number, end: number): number {
+  const unit = units[i]!;
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
+    const low = units[i + 1]!;
+    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return unit;
+}
+
 /**
  * A text folded into UTF-16 units, as foldText folds it but without making its string: for callers that
  * read the folded text unit by unit (the story print's shingles). Reused from text to text by its owner,

@@ -17,7 +17,18 @@
 import { CONTEXT_MARK, contextTokenRanges } from '../../shared/search-contexts.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { MAX_OCCURRENCES, PAIR_MARK_UNIT, TITLE_BIT } from '../../shared/search-format.ts';
-import { foldCodePoint, HAN_TABLE_RANGE, hanFoldTable, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
+import {
+  codePointOfUnits,
+  foldCodePoint,
+  HAN_TABLE_RANGE,
+  hanFoldTable,
+  isCjk,
+  isJoiner,
+  isSpace,
+  isWordChar,
+  MAX_WORD_LENGTH,
+  RUN_GRAM,
+} from '../../shared/search-text.ts';
 
 const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
 
@@ -253,7 +264,7 @@ class TokenCounter {
     let endedEnd = -1;
     let i = 0;
     while (i < end) {
-      const point = pointAt(units, i, end);
+      const point = codePointOfUnits(units, i, end);
       const width = point > 0xffff ? 2 : 1;
       if (isCjk(point)) {
         runPoints[points++] = point;
@@ -283,7 +294,7 @@ class TokenCounter {
       if (isWordChar(point)) {
         let wordEnd = i + width;
         while (wordEnd < end) {
-          const next = pointAt(units, wordEnd, end);
+          const next = codePointOfUnits(units, wordEnd, end);
           if (!isWordChar(next)) break;
           runPoints[points++] = NONE;
           wordEnd += next > 0xffff ? 2 : 1;
@@ -332,7 +343,7 @@ class TokenCounter {
       // A separator: white space keeps two Latin words adjacent, and so does one joiner right after a word.
       if (previousWordStart >= 0) {
         if (isSpace(point) && (joiner === 0 || joiner === 0x20)) joiner = 0x20;
-        else if (isJoiner(point) && joiner === 0 && i + 1 < end && isWordChar(pointAt(units, i + 1, end))) joiner = point;
+        else if (isJoiner(point) && joiner === 0 && i + 1 < end && isWordChar(codePointOfUnits(units, i + 1, end))) joiner = point;
         else previousWordStart = -1;
       }
       endedStart = -1;
@@ -537,16 +548,6 @@ function placeLiveSlots(old: Uint32Array, oldLength: number, into: Uint32Array, 
     while (into[slot * width] === stamp) slot = (slot + 1) & mask;
     into.set(old.subarray(from, from + width), slot * width);
   }
-}
-
-/** String.prototype.codePointAt over the folded units. */
-function pointAt(units: Uint16Array, i: number, end: number): number {
-  const unit = units[i]!;
-  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
-    const low = units[i + 1]!;
-    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-  }
-  return unit;
 }
 
 /**

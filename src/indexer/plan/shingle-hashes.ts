@@ -4,7 +4,7 @@
  * the units are found, with no string per unit or shingle: made the plain way (a unit array, then
  * `slice(…).join(' ')` per shingle, counted in a Set) this was ~60 % of a story print's cost.
  */
-import { FoldedUnits, isCjk, isWordChar } from '../../shared/search-text.ts';
+import { codePointOfUnits, FoldedUnits, isCjk, isWordChar } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
@@ -64,7 +64,7 @@ function findUnits(folded: Uint16Array, length: number, scratch: ShingleScratch)
   let units = 0;
   let wordStart = -1;
   for (let i = 0; i < length;) {
-    const point = pointAt(folded, i, length);
+    const point = codePointOfUnits(folded, i, length);
     const width = point > 0xffff ? 2 : 1;
     if (isCjk(point)) {
       if (wordStart >= 0) {
@@ -88,16 +88,6 @@ function findUnits(folded: Uint16Array, length: number, scratch: ShingleScratch)
     ends[units++] = length;
   }
   return units;
-}
-
-/** String.prototype.codePointAt over the first `length` units. */
-function pointAt(units: Uint16Array, i: number, length: number): number {
-  const unit = units[i]!;
-  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < length) {
-    const low = units[i + 1]!;
-    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-  }
-  return unit;
 }
 
 /** Whether `hash` (signed 32-bit) is seen for the first time since the set was emptied (see emptySet). */
