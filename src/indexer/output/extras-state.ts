@@ -204,15 +204,11 @@ export function printDigests(table: StoryTable, rows?: Iterable<number>, into = 
 
 /**
  * The rows' ids and times, and each one's digest of its same-story inputs: its digest of what the list
- * shows of it (`shown`: title, date and tags, see shownDigests in extras-files.ts; by default the
- * table's title, time and outlet) with its print's (`prints`, see printDigests). A change of a tag
- * past the outlet weighs the row again: more work, never a wrong pair.
+ * shows of it (`shown`: title, date and tags, see shownDigests in extras-files.ts) with its print's
+ * (`prints`, see printDigests). A change of a tag past the outlet weighs the row again: more work, never
+ * a wrong pair.
  */
-export function storyDigests(
-  table: StoryTable,
-  prints = printDigests(table),
-  shown = tableShownDigests(table),
-): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
+export function storyDigests(table: StoryTable, prints: Buffer, shown: Buffer): Pick<ExtrasState, 'ids' | 'times' | 'stories'> {
   const stories = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
   const words = (digests: Buffer) => new Uint32Array(digests.buffer, digests.byteOffset, table.count * 2);
   const [shownWords, printWords] = [words(ownAligned(shown)), words(ownAligned(prints))];
@@ -224,21 +220,6 @@ export function storyDigests(
     digest.end(stories, at * ROW_DIGEST_BYTES);
   }
   return { ids: table.ids.slice(0, table.count), times: Array.from(table.times.subarray(0, table.count)), stories };
-}
-
-/** Each row's digest of its title, time and outlet as the table holds them (storyDigests' default `shown`). */
-function tableShownDigests(table: StoryTable): Buffer {
-  const shown = Buffer.alloc(table.count * ROW_DIGEST_BYTES);
-  const timeWords = new Uint32Array(table.times.buffer, table.times.byteOffset, table.count * 2);
-  const digest = new RowDigest();
-  for (let at = 0; at < table.count; at++) {
-    digest.start();
-    digest.text(table.titles[at]!);
-    digest.words(timeWords, 2 * at, 2 * at + 2);
-    digest.text(table.outlets[at]! < 0 ? '' : table.outletNames[table.outlets[at]!]!);
-    digest.end(shown, at * ROW_DIGEST_BYTES);
-  }
-  return shown;
 }
 
 /** The bytes at an offset a 32-bit view can start at (a pooled Buffer's may not be), copied only when not. */

@@ -2,7 +2,8 @@ import { storyPrint, storyTableOf, storyTerms, type StoryItem, type StoryTable }
 import { findStoryPairs } from '../../../src/indexer/plan/story-pairs.ts';
 import { updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
 import { countTermFrequencies, movedTerms } from '../../../src/indexer/plan/term-frequencies.ts';
-import { storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
+import { printDigests, storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
+import { shownDigests } from '../../../src/indexer/output/extras-files.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
 import { keptFurtherReading, type ExclusionChange } from '../../../src/indexer/plan/further-reading-update.ts';
@@ -80,12 +81,30 @@ const itemOf = (draft: Draft): StoryItem => {
 const sorted = (found: ReturnType<typeof findStoryPairs>['found']) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
 const pairKeys = (pairs: [string, string][]) => pairs.map(([a, b]) => (a < b ? `${a} ${b}` : `${b} ${a}`)).sort();
 
+// A table's digests as the build makes them: what the list shows of each row (its title, date and
+// outlet as its tags) and its print.
+const digestsOf = (table: StoryTable) => {
+  const rows = {
+    ids: table.ids.slice(0, table.count),
+    titles: [] as string[],
+    dates: [] as string[],
+    tags: [] as string[][],
+    rowOf: new Map<string, number>(),
+  };
+  for (let at = 0; at < table.count; at++) {
+    rows.titles.push(table.titles[at]!);
+    rows.dates.push(new Date(table.times[at]!).toISOString());
+    rows.tags.push(table.outlets[at]! < 0 ? [] : [table.outletNames[table.outlets[at]!]!]);
+  }
+  return storyDigests(table, printDigests(table), shownDigests(rows));
+};
+
 describe('same-story pairs after posts were added, removed or changed', () => {
   const before = storyTableOf(drafts.map(itemOf));
   const previous = findStoryPairs(before);
   // The pairs patched from the last build's, and over all posts: each post's list, and the pairs the names decided.
   const patchedAndFresh = (after: StoryTable) => {
-    const changes = storyChanges(storyDigests(before), storyDigests(after));
+    const changes = storyChanges(digestsOf(before), digestsOf(after));
     const patched = updateStoryPairs(after, previous, changes);
     const fresh = findStoryPairs(after);
     // As many posts as before: told which terms' counts moved, only the pairs of posts holding one are weighed again.
@@ -162,7 +181,7 @@ describe('same-story pairs after posts were added, removed or changed', () => {
     const edited = storyTableOf([...drafts, ...far].map(itemOf));
     const last = findStoryPairs(base);
     const changes = {
-      ...storyChanges(storyDigests(base), storyDigests(edited)),
+      ...storyChanges(digestsOf(base), digestsOf(edited)),
       termsMoved: movedTerms(countTermFrequencies(base), countTermFrequencies(edited)),
     };
     const patched = updateStoryPairs(edited, last, changes);
