@@ -116,6 +116,24 @@ describe('the prune from a build’s changes', () => {
   });
 });
 
+it('prunes from the changes in a build that stays up, whose record is remembered, not read back', async () => {
+  const postsDir = temporary('kept-posts');
+  const outDir = temporary('kept-out');
+  const cacheDir = temporary('kept-cache');
+  const memory = {};
+  const write = (day: string, title: string) => writeFileSync(join(postsDir, `2026-11-${day}-p.html`), agoraPost(title, day));
+  const build = () => buildSite({ postsDir, outDir, cacheDir, workers: 0, memory });
+  for (const day of ['01', '02', '03']) write(day, `第${day}篇`);
+  await build();
+  write('01', '第一篇（更正）');
+  rmSync(join(postsDir, '2026-11-02-p.html'));
+  await build();
+  const { parts, record } = await storeAndRecord(cacheDir);
+  expect(record).toHaveLength(2);
+  for (const keys of parts) expect(keys).toEqual(record);
+  expect(prunes.ways.at(-1)).toBe('changes');
+});
+
 it('walks every key after a build whose worker died, whose batch may have stored entries no record names', async () => {
   const postsDir = temporary('crash-posts');
   const outDir = temporary('crash-out');
