@@ -240,8 +240,12 @@ async function readFiles(
   const toRead = toReadAt.map((at) => files[at]!);
   // Each result is taken in as it comes: held until the end, 200k head lines took ~250 MB.
   if (pool && store.dir && toRead.length > INLINE_AT_MOST) {
-    await ingestOnWorkers(toRead, pool, { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) }, (n, file) =>
-      accept(toReadAt[n]!, file),
+    await ingestOnWorkers(
+      toRead,
+      pool,
+      { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) },
+      (n, file) => accept(toReadAt[n]!, file),
+      () => changes?.lostPuts(),
     );
   } else {
     // The workers that statted have nothing to parse: what they hold goes now.
@@ -282,13 +286,15 @@ function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: numbe
 /**
  * In batches spread over the workers; `accept` gets each file's result (n: its place in `files`) as it
  * comes. A batch whose worker died is run again a file at a time (piscina replaces the dead thread):
- * a file that kills its worker again is reported (`worker-crashed`), and the build goes on.
+ * a file that kills its worker again is reported (`worker-crashed`), and the build goes on. `crashed`
+ * is told of a dead worker, whose batch may have stored entries no result names.
  */
 async function ingestOnWorkers(
   files: FileToIngest[],
   pool: WorkerPool,
   request: IngestRequest,
   accept: (n: number, file: IngestedFile) => void,
+  crashed: () => void,
 ): Promise<void> {
   const run = (batch: FileToIngest[]) => pool.run({ type: 'ingest', files: batch, ...request });
   const batches: Promise<void>[] = [];
@@ -296,8 +302,9 @@ async function ingestOnWorkers(
     const batch = files.slice(start, start + WORKER_BATCH);
     const done = run(batch).then(
       (results) => results.forEach((file, n) => accept(start + n, file)),
-      () =>
-        Promise.all(
+      () => {
+        crashed();
+        return Promise.all(
           batch.map(async (file, n) => {
             const result = await run([file]).then(
               ([alone]) => alone!,
@@ -305,7 +312,8 @@ async function ingestOnWorkers(
             );
             accept(start + n, result);
           }),
-        ),
+        );
+      },
     );
     batches.push(done.then(() => undefined));
   }

@@ -13,6 +13,7 @@ import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest
 import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
+import { setPruneMark, takePruneMark } from './prune-mark.ts';
 import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
 
 /**
@@ -56,7 +57,11 @@ export interface BuildCache {
   output(dataRoot: string, from?: OutputRecord): OutputRecord;
   /** Drops the record of files: the next build reads every file (after a build that lost store entries). */
   forgetFiles(): Promise<void>;
-  /** Forgets every post entry but these, and the output folders that are gone. */
+  /**
+   * Forgets every post entry but these (this build's keys, those of the record it committed), and the
+   * output folders that are gone. Only the last build's keys of files changed or gone are looked at
+   * when the store held nothing else (see prune-mark.ts); else every key.
+   */
   prune(keep: Iterable<string>): Promise<void>;
   /** Waits for every commit. */
   close(): Promise<void>;
@@ -75,6 +80,7 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
   const db = openCacheDb(dir);
   const discarded = discardOlderFormat(dir, db);
   const posts = diskStore(dir, db);
+  let changes: FileChanges | undefined;
   return {
     dir,
     posts,
@@ -83,13 +89,17 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     whatChanged(files, settings, stat) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
-      return new FileChanges(db, settings, files, previous, stat, memory);
+      // Before this build puts anything: should it die before its prune, the next one walks every key.
+      const pruned = takePruneMark(db, previous?.id);
+      return (changes = new FileChanges(db, settings, files, previous, stat, memory, pruned));
     },
     output: (dataRoot, from) => new OutputRecord(db, dataRoot, memory, from),
     forgetFiles: () => forgetSeenFiles(db),
     async prune(keep) {
-      await posts.prune(keep);
+      const recordId = changes?.recordId;
+      await posts.prune(keep, recordId === undefined ? undefined : changes?.outgoing());
       await removeDeadOutputs(db);
+      await setPruneMark(db, recordId);
     },
     async close() {
       await posts.close();
@@ -113,7 +123,14 @@ export class FileChanges {
   readonly toRead: number[] = [];
   /** The paths of the last build's record that are gone. */
   readonly gone: ReadonlySet<string>;
+  /** The id of the record this build committed. */
+  recordId: string | undefined;
   private readonly changes: SeenChange[] = [];
+  /**
+   * The last build's keys of the files read or gone: the only entries this build may leave unused, when
+   * the store held only the last record's keys; undefined when it may hold others.
+   */
+  private replaced: string[] | undefined;
 
   constructor(
     private readonly db: CacheDb,
@@ -123,6 +140,8 @@ export class FileChanges {
     readonly previous: SeenFiles | undefined,
     stat: (at: number, seen: FileSeen) => FileStamp | undefined,
     private readonly memory: BuildMemory,
+    /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
+    pruned: boolean,
   ) {
     this.seen = files.map((file) => previous?.get(file.path));
     this.keys = Array.from({ length: files.length });
@@ -135,6 +154,24 @@ export class FileChanges {
       if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
       else this.toRead.push(at);
     });
+    if (!pruned || !previous) return;
+    this.replaced = [];
+    for (const at of this.toRead) if (this.seen[at]) this.replaced.push(this.seen[at].key);
+    for (const path of this.gone) this.replaced.push(previous.get(path)!.key);
+  }
+
+  /**
+   * The entries this build may leave unused, when the store held only the last record's keys: the
+   * last build's keys of the files read or gone (a file read stores only what this build keeps).
+   * Undefined when the store may hold others: every key is looked at.
+   */
+  outgoing(): readonly string[] | undefined {
+    return this.replaced;
+  }
+
+  /** A parse whose result was lost (its worker died): its entry, if stored, is one no record names. */
+  lostPuts(): void {
+    this.replaced = undefined;
   }
 
   /** A file read this build: recorded when it was stored, else read again next time. */
@@ -147,6 +184,7 @@ export class FileChanges {
   /** Saves this build's record (once the store entries it names are committed); returns its id. */
   async commit(): Promise<string> {
     const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
+    this.recordId = id;
     this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
     return id;
   }
