@@ -94,7 +94,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     let extras: IngestReport['extras'];
     const writeExtrasBeside = async () => {
       extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store } });
-      if (!small) collectGarbage();
+      // A rebuild's extras leave garbage (their tables and maps), not a peak's spread-out pages: no compaction.
+      if (!small) collectGarbage({ compact: built.kind === 'fresh' });
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
     const reopenCache = async () => {

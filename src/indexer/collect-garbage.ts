@@ -18,7 +18,12 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
-export function collectGarbage(): void {
+/**
+ * `compact: false`: a plain collection, for garbage after which no peak's pages are to be given back (a
+ * rebuild's extras), where compacting costs several times more (docs/build-speed.md). @default true
+ */
+export function collectGarbage({ compact = true }: { compact?: boolean } = {}): void {
+  if (!compact) return collect();
   setFlagsFromString('--compact-on-every-full-gc');
   try {
     collect();

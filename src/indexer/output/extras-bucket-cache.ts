@@ -118,14 +118,31 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
     cache.written = header.written;
     if (header.code) cache.code = header.code;
     for (let at = 1; at < lines.length; at++) {
-      if (lines[at] === '') continue;
-      const [bucket, size, mtimeMs, posts] = JSON.parse(lines[at]!) as CacheLine;
-      cache.buckets.set(bucket, { size, mtimeMs, posts });
+      const line = lines[at]!;
+      if (line === '') continue;
+      const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
+      const loaded = { size, mtimeMs, posts };
+      cache.buckets.set(bucket, loaded);
+      linesRead.set(loaded, { path: bucket, size, mtimeMs, posts, line });
     }
     return cache;
   } catch {
     return { buckets: new Map() };
   }
+}
+
+/**
+ * Each bucket as loadCache read it, with its line: saved again as it was read when nothing of it changed
+ * (an edit leaves all but a few of the 16k buckets at 64k posts), not made again by JSON.stringify.
+ */
+const linesRead = new WeakMap<CachedBucket, CachedBucket & { path: string; line: string }>();
+
+/** A bucket's line of the cache file: the line it was read from while its path, stats and posts are the same. */
+function lineOf(path: string, bucket: CachedBucket): string {
+  const { size, mtimeMs, posts } = bucket;
+  const read = linesRead.get(bucket);
+  if (read && read.path === path && read.size === size && read.mtimeMs === mtimeMs && read.posts === posts) return read.line;
+  return JSON.stringify([path, size, mtimeMs, posts] satisfies CacheLine);
 }
 
 /** Characters of the cache's lines written at once. */
@@ -137,15 +154,19 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
   const out = createWriteStream(partial, 'utf8');
   // Lines gathered into pieces of about WRITE_PIECE characters: a write (and a wait for the stream) a line cost more.
   let piece = '';
-  const write = async (line: string) => {
+  // A wait only when the stream asks for one: not a promise a line.
+  const write = (line: string) => {
     piece += `${line}\n`;
-    if (piece.length < WRITE_PIECE) return;
+    if (piece.length < WRITE_PIECE) return undefined;
     const full = piece;
     piece = '';
-    if (!out.write(full)) await once(out, 'drain');
+    return out.write(full) ? undefined : once(out, 'drain');
   };
   await write(JSON.stringify({ version: CACHE_VERSION, written, code }));
-  for (const [bucket, { size, mtimeMs, posts }] of buckets) await write(JSON.stringify([bucket, size, mtimeMs, posts] satisfies CacheLine));
+  for (const [bucket, cached] of buckets) {
+    const drained = write(lineOf(bucket, cached));
+    if (drained) await drained;
+  }
   out.end(piece);
   await once(out, 'finish');
   await rename(partial, path);

@@ -73,18 +73,18 @@ export async function writeExtrasFiles(
   const stats = Array.from({ length: fileCount }, (_, n) => statOf(pathOf(n)));
   const toMake = last?.files ? filesToMake(rows, entries, { ...last, files: last.files }, { dataRoot, stats, refs: shown, fileOf }) : undefined;
 
-  // Each file's posts, in id order; its entries made, written and let go one file at a time.
-  const postsOfFile = new Map<number, string[]>();
+  // Each file's posts, in id order; its entries made, written and let go one file at a time. Only the
+  // files to make are gathered: no list or map of every post's entry for an edit's few files.
+  const postsOfFile = new Map<number, Set<string>>();
   const add = (id: string) => {
     const n = fileOf(id);
     if (toMake && !toMake.has(n)) return;
     const posts = postsOfFile.get(n);
-    if (posts) posts.push(id);
-    else postsOfFile.set(n, [id]);
+    if (posts) posts.add(id);
+    else postsOfFile.set(n, new Set([id]));
   };
-  const furtherById = new Map<string, readonly number[]>();
-  for (const [row, others] of entries.further) furtherById.set(rows.ids[row]!, others);
-  for (const id of new Set([...entries.found.keys(), ...furtherById.keys()])) add(id);
+  for (const id of entries.found.keys()) add(id);
+  for (const row of entries.further.keys()) add(rows.ids[row]!);
   const refOf = (id: string): StoryRef => {
     const row = rows.rowOf.get(id)!;
     return { id, title: rows.titles[row]!, date: rows.dates[row]!, tags: rows.tags[row]! };
@@ -95,11 +95,11 @@ export async function writeExtrasFiles(
     if (toMake && !toMake.has(n)) continue;
     made++;
     const file: ExtrasBucket = {};
-    for (const id of (postsOfFile.get(n) ?? []).sort()) {
+    for (const id of [...(postsOfFile.get(n) ?? [])].sort()) {
       const extras: PostExtras = {};
       const others = entries.found.get(id);
       if (others) extras.sameStory = others.slice(0, MAX_SAME_STORY).map((other) => refOf(other.id));
-      const suggested = furtherById.get(id);
+      const suggested = entries.further.get(rows.rowOf.get(id)!);
       if (suggested) extras.furtherReading = suggested.map((other) => refOf(rows.ids[other]!));
       file[id] = extras;
     }

@@ -158,12 +158,20 @@ function packFurther(further: ReadonlyMap<number, readonly number[]>): Uint32Arr
 /** The lists packed by packFurther, or undefined when one does not fit the array or names a row past `rows`. */
 function unpackFurther(packed: Uint32Array, rows: number): Map<number, number[]> | undefined {
   const further = new Map<number, number[]>();
+  // A plain loop, no view or closure a list: there is a list for most posts.
   for (let at = 0; at < packed.length;) {
     const length = packed[at++]!;
     if (length < 1 || at + length > packed.length) return undefined;
-    const list = packed.subarray(at, at + length);
-    if (list.some((row) => row >= rows)) return undefined;
-    further.set(list[0]!, Array.from(list.subarray(1)));
+    const row = packed[at]!;
+    const others = new Array<number>(length - 1);
+    let past = row >= rows;
+    for (let n = 1; n < length; n++) {
+      const other = packed[at + n]!;
+      others[n - 1] = other;
+      past ||= other >= rows;
+    }
+    if (past) return undefined;
+    further.set(row, others);
     at += length;
   }
   return further;
