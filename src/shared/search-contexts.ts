@@ -74,8 +74,8 @@ export function windowTests(run: string): WindowTest[] {
   return tests;
 }
 
-/** A boundary: the start or end of a run, or anything that is not a CJK character. */
-const NONE = -1;
+/** A boundary in runPoints: the start or end of a run, or anything that is not a CJK character. */
+export const NONE = -1;
 
 /**
  * The CJK code points of a post's folded texts (title, then text), every other character and the
