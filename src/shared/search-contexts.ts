@@ -74,8 +74,8 @@ export function windowTests(run: string): WindowTest[] {
   return tests;
 }
 
-/** A boundary: the start or end of a run, or anything that is not a CJK character. */
-const NONE = -1;
+/** A boundary in runPoints: the start or end of a run, or anything that is not a CJK character. */
+export const NONE = -1;
 
 /**
  * The CJK code points of a post's folded texts (title, then text), every other character and the
@@ -99,10 +99,10 @@ export function runPoints(foldedTexts: readonly string[]): Int32Array {
 
 /**
  * contextTokens's hash table, position chains and slot order (the order their strings first occur),
- * reused from post to post: one count at a time, as nothing here awaits.
+ * reused from post to post: one count at a time, as nothing here awaits. A slot of the table is two
+ * numbers side by side, its chain's head (-1: empty) and its key: a probe reads one cache line, not two.
  */
-let slotKeys = new Int32Array(1024);
-let slotHeads = new Int32Array(1024);
+let slots = new Int32Array(2 * 1024);
 let nextPositions = new Int32Array(1024);
 let slotOrder = new Int32Array(1024);
 
@@ -133,11 +133,8 @@ export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): 
   let bits = 4;
   while (1 << bits < length * 2) bits++;
   const size = 1 << bits;
-  if (slotKeys.length < size) {
-    slotKeys = new Int32Array(size);
-    slotHeads = new Int32Array(size);
-  }
-  slotHeads.fill(-1, 0, size);
+  if (slots.length < size * 2) slots = new Int32Array(size * 2);
+  slots.fill(-1, 0, size * 2);
   nextPositions = growArray(nextPositions, length, 0);
   const next = nextPositions;
   next.fill(-1, 0, length);
@@ -151,15 +148,15 @@ export function contextTokenRanges(points: Int32Array, emit: ContextTokenEmit): 
     if (a === NONE || b === NONE || c === NONE) continue;
     const key = Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) ^ c;
     let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-    while (slotHeads[slot] !== -1 && slotKeys[slot] !== key) slot = (slot + 1) & (size - 1);
-    if (slotHeads[slot] === -1) {
-      slotKeys[slot] = key;
+    while (slots[slot * 2] !== -1 && slots[slot * 2 + 1] !== key) slot = (slot + 1) & (size - 1);
+    if (slots[slot * 2] === -1) {
+      slots[slot * 2 + 1] = key;
       slotsInOrder[slotCount++] = slot;
-    } else next[i] = slotHeads[slot]!;
-    slotHeads[slot] = i;
+    } else next[i] = slots[slot * 2]!;
+    slots[slot * 2] = i;
   }
   for (let k = 0; k < slotCount; k++) {
-    const head = slotHeads[slotsInOrder[k]!]!;
+    const head = slots[slotsInOrder[k]! * 2]!;
     if (next[head] === -1) continue; // a string that occurs once has one context
     const chain: number[] = [];
     for (let at = head; at !== -1; at = next[at]!) chain.push(at);

@@ -95,14 +95,6 @@ function extraFolds(han: Uint16Array): Map<number, number> {
   return extra;
 }
 
-/**
- * The code points OpenCC's table folds alone, each to one UTF-16 unit: [start, end). Within them,
- * foldCodePoint(point) is the unit `hanFoldTable()[point - start] || point`; for callers that fold
- * without making a string per character.
- */
-export const HAN_TABLE_RANGE = [TABLE_START, TABLE_END] as const;
-export const hanFoldTable: () => Uint16Array = table;
-
 const foldCache = new Map<number, string>();
 
 /** The folded form of one code point (usually one character; NFKC may make it several). */
@@ -141,7 +133,7 @@ export function codePointOfUnits(units: Uint16Array, i: number, end: number): nu
 
 /**
  * A text folded into UTF-16 units, as foldText folds it but without making its string: for callers that
- * read the folded text unit by unit (the story print's shingles). Reused from text to text by its owner,
+ * read the folded text unit by unit (the search token count, the story print's shingles). Reused from text to text by its owner,
  * who sets `length` to 0 before the first append of a text.
  */
 export class FoldedUnits {

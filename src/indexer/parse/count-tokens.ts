@@ -14,23 +14,10 @@
  * test/unit/count-tokens.test.ts holds the two to the same result. The post's context tokens
  * (search-contexts.ts: what makes runs of five characters or more exact) come last, without the title bit.
  */
-import { CONTEXT_MARK, contextTokenRanges } from '../../shared/search-contexts.ts';
+import { CONTEXT_MARK, contextTokenRanges, NONE } from '../../shared/search-contexts.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { MAX_OCCURRENCES, PAIR_MARK_UNIT, TITLE_BIT } from '../../shared/search-format.ts';
-import {
-  codePointOfUnits,
-  foldCodePoint,
-  HAN_TABLE_RANGE,
-  hanFoldTable,
-  isCjk,
-  isJoiner,
-  isSpace,
-  isWordChar,
-  MAX_WORD_LENGTH,
-  RUN_GRAM,
-} from '../../shared/search-text.ts';
-
-const [HAN_START, HAN_END] = HAN_TABLE_RANGE;
+import { codePointOfUnits, FoldedUnits, isCjk, isJoiner, isSpace, isWordChar, MAX_WORD_LENGTH, RUN_GRAM } from '../../shared/search-text.ts';
 
 /**
  * One post's tokens, each with its weight byte (see search-format.ts). The tokens are kept joined by
@@ -66,8 +53,6 @@ const MIX = 0x85ebca6b;
 /** Steps a string token's hash over each of its units (FNV's 32-bit prime). */
 const UNIT_STEP = 0x01000193;
 const CONTEXT_MARK_UNIT = CONTEXT_MARK.charCodeAt(0);
-/** A runPoints entry that is not a CJK character (search-contexts.ts). */
-const NONE = -1;
 /** A slot of the number table: its stamp, the token's `low` and `high`, and its entry. */
 const NUMBER_SLOT = 4;
 /** A slot of the string table: its stamp, the token's hash, and its entry. */
@@ -80,7 +65,7 @@ const STRING_SLOT = 3;
  */
 export class TokenScratch {
   /** The text being counted, folded. */
-  units = new Uint16Array(4096);
+  folded = new FoldedUnits();
   /** The tokens joined by line breaks, as units (see result). */
   joinedUnits = new Uint16Array(4096);
   /**
@@ -132,7 +117,6 @@ class TokenCounter {
   private titleBit = 0;
   /** The current CJK run's last RUN_GRAM - 1 code points (see tokenize, written for RUN_GRAM = 4). */
   private readonly recent: number[] = [0, 0, 0];
-  private length = 0;
   /** Code points in runPointBuffer so far. */
   private points = 0;
 
@@ -160,7 +144,9 @@ class TokenCounter {
 
   count(text: string, inTitle: boolean): void {
     this.titleBit = inTitle ? TITLE_BIT : 0;
-    this.fold(text);
+    const folded = this.scratch.folded;
+    folded.length = 0;
+    folded.append(text);
     this.tokenize();
   }
 
@@ -211,42 +197,13 @@ class TokenCounter {
     return { joined, weights };
   }
 
-  /** foldText, into `units`. */
-  private fold(text: string): void {
-    // Folding makes at most a few units of one (NFKC's longest expansions); grown below when it does more.
-    let units = growArray(this.scratch.units, text.length + 16, 0);
-    const han = hanFoldTable();
-    let n = 0;
-    for (let i = 0; i < text.length;) {
-      if (n + 16 > units.length) units = growArray(units, n + 16, n);
-      const code = text.charCodeAt(i);
-      if (code < 0x80) {
-        units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
-        i++;
-        continue;
-      }
-      const point = text.codePointAt(i)!;
-      i += point > 0xffff ? 2 : 1;
-      if (point >= HAN_START && point < HAN_END) {
-        units[n++] = han[point - HAN_START]! || point;
-        continue;
-      }
-      const folded = foldCodePoint(point);
-      if (n + folded.length + 16 > units.length) units = growArray(units, n + folded.length + 16, n);
-      for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
-    }
-    this.scratch.units = units;
-    this.length = n;
-  }
-
   /**
    * tokenizeFolded over `units`, each token counted as it is found; and the units' runPoints (see
    * search-contexts.ts) appended to runPointBuffer in the same pass, with the NONE that ends them.
    */
   private tokenize(): void {
-    const end = this.length;
     const scratch = this.scratch;
-    const units = scratch.units;
+    const { units, length: end } = scratch.folded;
     scratch.runPointBuffer = growArray(scratch.runPointBuffer, this.points + end + 1, this.points);
     const runPoints = scratch.runPointBuffer;
     let points = this.points;
@@ -441,7 +398,8 @@ class TokenCounter {
   private keyUnits(start: number, end: number): void {
     const scratch = this.scratch;
     if (this.keyLength + end - start > scratch.key.length) scratch.key = growArray(scratch.key, this.keyLength + end - start);
-    const { key, units } = scratch;
+    const { key, folded } = scratch;
+    const units = folded.units;
     let n = this.keyLength;
     for (let k = start; k < end; k++) key[n++] = units[k]!;
     this.keyLength = n;
