@@ -8,7 +8,7 @@
  * indexed, so the work grows with the posts and not their square.
  */
 import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
-import { foldText, isCjk, isJoiner, scanTokens, tokenizeFolded, type TokenSink } from '../../shared/search-text.ts';
+import { foldText, isCjk, isJoiner, scanTokens, type TokenSink } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
@@ -45,13 +45,81 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
-  tokenizeFolded(foldText(title), (token) => {
-    if (isTerm(token)) add(withoutPairMark(token), TITLE_WEIGHT);
-  });
-  tokenizeFolded(foldText(lead), (token) => {
-    if (isTerm(token)) add(withoutPairMark(token), 1);
-  });
+  const foldedTitle = foldText(title);
+  scanTokens(foldedTitle, new TermStrings(foldedTitle, TITLE_WEIGHT, add));
+  const foldedLead = foldText(lead);
+  scanTokens(foldedLead, new TermStrings(foldedLead, 1, add));
 }
+
+/**
+ * The terms among the search index's tokens as strings (isTerm's, without the pair mark): a CJK pair or
+ * gram sliced where it lies, no string made for a longer gram; Latin tokens made as the search index's
+ * (tokenizeFolded) and judged by isTerm. Most of a lead's tokens are CJK: a token's string, then a term's,
+ * for each of them was most of further reading's table.
+ */
+class TermStrings implements TokenSink {
+  constructor(
+    private readonly text: string,
+    private readonly weight: number,
+    private readonly add: (term: string, weight: number) => void,
+  ) {}
+
+  /** A gram's characters are all CJK: it is a term when it is one or two of them (see isLongCjkGram). */
+  gram(start: number, end: number): void {
+    if (end - start <= 2 || codePointsIn(this.text, start, end) <= 2) this.add(this.text.slice(start, end), this.weight);
+  }
+
+  /** Two adjacent CJK characters: a term, the two without the mark between them. */
+  pair(first: number, _second: number, end: number): void {
+    this.add(this.text.slice(first, end), this.weight);
+  }
+
+  word(start: number, end: number): void {
+    this.token(this.text.slice(start, end));
+  }
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    this.token(this.text.slice(firstStart, firstEnd) + String.fromCharCode(joiner) + this.text.slice(start, end));
+  }
+
+  /** Two joiners make a triple no term (isWordTriple); other units between its words are judged as a token. */
+  wordTriple(
+    firstStart: number,
+    firstEnd: number,
+    firstJoiner: number,
+    secondStart: number,
+    secondEnd: number,
+    joiner: number,
+    start: number,
+    end: number,
+  ): void {
+    if (isJoinerUnit(firstJoiner) && isJoinerUnit(joiner)) return;
+    const { text } = this;
+    this.token(
+      text.slice(firstStart, firstEnd) +
+        String.fromCharCode(firstJoiner) +
+        text.slice(secondStart, secondEnd) +
+        String.fromCharCode(joiner) +
+        text.slice(start, end),
+    );
+  }
+
+  private token(token: string): void {
+    if (isTerm(token)) this.add(withoutPairMark(token), this.weight);
+  }
+}
+
+/** Code points in `text[start, end)`. */
+function codePointsIn(text: string, start: number, end: number): number {
+  let points = 0;
+  for (let i = start; i < end; i++) if (!isTrailSurrogate(text.charCodeAt(i)) || i === start || !isLeadSurrogate(text.charCodeAt(i - 1))) points++;
+  return points;
+}
+
+const isLeadSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isTrailSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+/** What isWordTriple counts between words. */
+const isJoinerUnit = (unit: number) => unit === 0x20 || isJoiner(unit);
 
 /**
  * forEachTerm's occurrences as fnv1a of each term (a pair's without its mark), with the term's length in
@@ -112,7 +180,7 @@ function withoutPairMark(token: string): string {
   return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
 }
 
-/** Which tokens are terms. forEachTermHash keeps the same rule on its own (without the tokens): change both. */
+/** Which tokens are terms. TermHashes and TermStrings keep the same rule for the CJK tokens on their own: change all three. */
 function isTerm(token: string): boolean {
   // Most tokens are pairs of one unit each: a term, with no scan.
   if (token.length === 3 && token.charCodeAt(1) === PAIR_MARK_UNIT) return true;
@@ -123,8 +191,7 @@ function isTerm(token: string): boolean {
 function isWordTriple(token: string): boolean {
   let joiners = 0;
   for (let i = 0; i < token.length; i++) {
-    const unit = token.charCodeAt(i);
-    if (unit === 0x20 || isJoiner(unit)) joiners++;
+    if (isJoinerUnit(token.charCodeAt(i))) joiners++;
   }
   return joiners >= 2;
 }

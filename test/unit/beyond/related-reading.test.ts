@@ -52,6 +52,34 @@ describe('further reading', () => {
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 
+  it('makes terms of the CJK pairs and lone characters and of the Latin words and pairs, not of longer grams or word triples', () => {
+    const terms: string[] = [];
+    forEachTerm('𠮷野家', '一 a-b-c co-op u.s. x y', (term, weight) => terms.push(`${term}:${weight}`));
+    // 𠮷野家 (three characters, four units) is a gram of the search index, not a term; its last character alone is.
+    expect(terms).toEqual([
+      '𠮷野:2',
+      '野家:2',
+      '家:2',
+      '一:1',
+      'a:1',
+      'b:1',
+      'a-b:1',
+      'c:1',
+      'b-c:1',
+      'co:1',
+      'c co:1',
+      'op:1',
+      'co-op:1',
+      'u:1',
+      'op u:1',
+      's:1',
+      'u.s:1',
+      'x:1',
+      'y:1',
+      'x y:1',
+    ]);
+  });
+
   it("hashes each term where it lies as fnv1a hashes the term's string (a pair without its mark), in the same order", () => {
     const texts = [
       ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'],
