@@ -52,6 +52,28 @@ describe('further reading', () => {
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 
+  it('numbers every term of random texts as termCounts counts them: in its order, with its counts, one number a distinct term', () => {
+    const pool = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
+    let seed = 11;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const text = () => Array.from({ length: Math.floor(random() * 60) }, () => pool[Math.floor(random() * pool.length)]).join('');
+    const table = new ReadingTable(1);
+    const numberOf = new Map<string, number>();
+    for (let post = 0; post < 300; post++) {
+      const [title, lead] = [text(), text()];
+      table.add(title, lead, 0);
+      const counts = termCounts(title, lead);
+      const numbers = Array.from(table.terms.subarray(table.starts[post], table.starts[post + 1]));
+      expect(Array.from(table.counts.subarray(table.starts[post], table.starts[post + 1]))).toEqual([...counts.values()]);
+      [...counts.keys()].forEach((term, at) => {
+        if (!numberOf.has(term)) numberOf.set(term, numbers[at]!);
+        expect(numbers[at]).toBe(numberOf.get(term));
+      });
+    }
+    // Distinct terms, distinct numbers.
+    expect(new Set(numberOf.values()).size).toBe(numberOf.size);
+  });
+
   it('makes terms of the CJK pairs and lone characters and of the Latin words and pairs, not of longer grams or word triples', () => {
     const terms: string[] = [];
     forEachTerm('𠮷野家', '一 a-b-c co-op u.s. x y', (term, weight) => terms.push(`${term}:${weight}`));
