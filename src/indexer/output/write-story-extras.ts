@@ -16,6 +16,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
 import { readDataFileSync } from './data-file.ts';
+import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
 import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
@@ -138,7 +139,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const readBucket = async (path: string, into: CachedBucket) => {
     bucketsRead++;
     // Synchronous: a cold pass reads every bucket, and an awaited read's open, stat, read and close cost more CPU than the read.
-    const bucket = JSON.parse(readDataFileSync(join(postsRoot, path)).toString('utf8')) as PostBucket;
+    const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)));
     const { posts, made } = await cachedPostsOf(bucket, (id) => readPrints.line(rows.rowOf.get(id)));
     into.posts = posts;
     for (const post of posts) {
