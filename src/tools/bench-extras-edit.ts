@@ -1,14 +1,15 @@
 /**
- * `npx tsx src/tools/bench-extras-edit.ts --data DIR --cache DIR --before DIR [--rounds N] [--root DIR]`: the
- * extras of one rebuild, run again and again in one process, with the CPU of each round. `--data` is a
+ * `npx tsx src/tools/bench-extras-edit.ts --data DIR --cache DIR (--before DIR | --cold) [--rounds N] [--root DIR]`:
+ * the extras of one rebuild, run again and again in one process, with the CPU of each round. `--data` is a
  * site's `data/` after the rebuild, `--cache` its build cache, `--before` a folder holding the extras'
  * cache files (`extras-*.bin`, `story-*`) as they were before the rebuild: put back into the cache before
- * each round, so that every round does what the rebuild's extras did. `--root` runs another checkout's
+ * each round, so that every round does what the rebuild's extras did. `--cold` removes them instead: every
+ * round is a cold build's full pass (every bucket and print read, every pair and suggestion found). `--root` runs another checkout's
  * code (its `src/`), for a before and after on the same inputs. Whole builds' CPU moves with other
  * people's load by more than the extras' changes; this times the extras alone. Prints numbers, never
  * pass/fail; leaves the cache's extras files as the last round saved them.
  */
-import { copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,11 +18,14 @@ const option = (name: string) => {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
 };
+const cold = args.includes('--cold');
 const [dataRoot, cacheDir, before] = ['--data', '--cache', '--before'].map((name) => {
   const value = option(name);
-  if (!value) throw new Error(`give ${name} DIR (see the usage at the top of bench-extras-edit.ts)`);
-  return resolve(value);
-}) as [string, string, string];
+  if (!value && !(cold && name === '--before')) throw new Error(`give ${name} DIR (see the usage at the top of bench-extras-edit.ts)`);
+  return value && resolve(value);
+}) as [string, string, string | undefined];
+/** The extras' own files in the build cache (what `--before` puts back and `--cold` removes). */
+const isExtrasFile = (name: string) => /^(extras-|story-)/.test(name);
 const rounds = Number(option('--rounds') ?? 4);
 const root = resolve(option('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -36,7 +40,8 @@ const keys = (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
 if (!keys) throw new Error(`the cache ${cacheDir} holds no build of ${dataRoot}`);
 const seconds: number[] = [];
 for (let round = 0; round < rounds; round++) {
-  for (const name of readdirSync(before)) copyFileSync(join(before, name), join(cacheDir, name));
+  if (before) for (const name of readdirSync(before)) copyFileSync(join(before, name), join(cacheDir, name));
+  else for (const name of readdirSync(cacheDir)) if (isExtrasFile(name)) rmSync(join(cacheDir, name));
   const start = process.cpuUsage();
   const written = await writeStoryExtras(dataRoot, cacheDir, { keys, store: cache.posts });
   const used = process.cpuUsage(start);

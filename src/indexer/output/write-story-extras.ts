@@ -14,8 +14,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest, type PostBucket } from '../../shared/types.ts';
-import { readDataText } from './data-file.ts';
+import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest } from '../../shared/types.ts';
+import { readDataFileSync } from './data-file.ts';
+import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
 import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
@@ -134,10 +135,12 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   let printsMade = 0;
   // Each row's post as the bucket cache keeps it.
   const cachedPosts: (CachedPost | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
+  const readPrints = new PrintsReadOnce(rows.ids.length, storeLine);
   const readBucket = async (path: string, into: CachedBucket) => {
     bucketsRead++;
-    const bucket = JSON.parse(await readDataText(join(postsRoot, path))) as PostBucket;
-    const { posts, made } = await cachedPostsOf(bucket, (id) => storeLine(rows.rowOf.get(id)));
+    // Synchronous: a cold pass reads every bucket, and an awaited read's open, stat, read and close cost more CPU than the read.
+    const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)));
+    const { posts, made } = await cachedPostsOf(bucket, (id) => readPrints.line(rows.rowOf.get(id)));
     into.posts = posts;
     for (const post of posts) {
       const row = rows.rowOf.get(post.id);
@@ -212,6 +215,8 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
+    const parsed = readPrints.take(row);
+    if (parsed) return { print: parsed, stored: true };
     const stored = await storeLine(row);
     const line = stored ?? postOf(row)?.print;
     const print = line === undefined ? undefined : parseStoryPrint(line);
@@ -320,6 +325,36 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
 }
 
 const EMPTY = new Uint32Array(0);
+
+/**
+ * The store's print of each row whose bucket was read, parsed when first read and kept until the row's
+ * turn: a cold pass reads every bucket, and read each print twice (the bucket's check, then the row's).
+ * A parsed print holds no more than the table it goes into; the rows take them in order.
+ */
+class PrintsReadOnce {
+  private readonly parsed: (StoryPrint | undefined)[];
+
+  constructor(
+    count: number,
+    private readonly read: (row: number | undefined) => Promise<string | undefined>,
+  ) {
+    this.parsed = Array.from({ length: count }, () => undefined);
+  }
+
+  /** The row's print as the store keeps it, read from the store. */
+  async line(row: number | undefined): Promise<string | undefined> {
+    const line = await this.read(row);
+    if (row !== undefined && line !== undefined) this.parsed[row] = parseStoryPrint(line);
+    return line;
+  }
+
+  /** The row's print parsed from the store's line, if a bucket's read found one; let go here. */
+  take(row: number): StoryPrint | undefined {
+    const print = this.parsed[row];
+    this.parsed[row] = undefined;
+    return print;
+  }
+}
 
 /** The arrays one after another, in one array. */
 function concatenated(arrays: readonly Uint32Array[]): Uint32Array {

@@ -10,6 +10,7 @@
 import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
 import { foldText, isCjk, isJoiner, scanTokens, tokenizeFolded, type TokenSink } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
+import { hashUnits, TermNumbers } from './term-numbers.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
@@ -100,19 +101,13 @@ class TermHashes implements TokenSink {
   }
 }
 
-/** fnv1a's steps over `text[start, end)` from `hash`, as a signed 32-bit number (see shingle-hashes.ts). */
-function hashUnits(text: string, start: number, end: number, hash: number): number {
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-  return hash;
-}
-
 /** A pair as two characters: the mark orders the search index's tokens (search-format.ts), terms are hashed as they were before it. */
 function withoutPairMark(token: string): string {
   const mark = token.indexOf(PAIR_MARK);
   return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
 }
 
-/** Which tokens are terms. forEachTermHash keeps the same rule on its own (without the tokens): change both. */
+/** Which tokens are terms. TermHashes and PostTerms keep the same rule on their own (without the tokens): change all three. */
 function isTerm(token: string): boolean {
   // Most tokens are pairs of one unit each: a term, with no scan.
   if (token.length === 3 && token.charCodeAt(1) === PAIR_MARK_UNIT) return true;
@@ -147,7 +142,9 @@ function isLongCjkGram(token: string): boolean {
 
 /**
  * The posts' terms, numbered and packed in flat arrays as the posts are added (a post's title and lead
- * are not kept): at 200k posts, a Map of terms a post took ~1 GB; these take ~0.5 KB a post.
+ * are not kept): at 200k posts, a Map of terms a post took ~1 GB; these take ~0.5 KB a post. Terms are
+ * numbered where they lie in the folded text (TermNumbers), with no string made for any token: a Map of
+ * term strings, and a token's string and a term's for each, were most of further reading's time.
  */
 export class ReadingTable {
   count = 0;
@@ -159,7 +156,11 @@ export class ReadingTable {
   counts: Uint16Array;
   /** Posts holding each term (by number). */
   frequency: Uint32Array;
-  private readonly numbers = new Map<string, number>();
+  private numbers = new TermNumbers();
+  /** Each term's last post + 1 (as `count` is while the post is added), and its place among that post's terms. */
+  private lastPost = new Uint32Array(4096);
+  private placeInPost = new Uint32Array(4096);
+  private readonly sink = new PostTerms(this);
 
   constructor(capacity = 1024) {
     capacity = Math.max(1, capacity);
@@ -176,28 +177,97 @@ export class ReadingTable {
     this.wants = growArray(this.wants, at + 1);
     this.starts = growArray(this.starts, at + 2);
     this.wants[at] = ownLinks < FEW_OWN_LINKS ? 1 : 0;
-    const counts = termCounts(title, lead);
-    let end = this.starts[at]!;
-    this.terms = growArray(this.terms, end + counts.size);
-    this.counts = growArray(this.counts, end + counts.size);
-    for (const [term, count] of counts) {
-      let number = this.numbers.get(term);
-      if (number === undefined) {
-        this.numbers.set(term, (number = this.numbers.size));
-        this.frequency = growArray(this.frequency, number + 1);
-      }
-      this.frequency[number]!++;
-      this.terms[end] = number;
-      this.counts[end++] = count;
-    }
-    this.starts[at + 1] = end;
+    this.starts[at + 1] = this.starts[at]!;
+    this.sink.scan(foldText(title), TITLE_WEIGHT);
+    this.sink.scan(foldText(lead), 1);
     return at;
   }
 
-  /** Lets go of the terms' text once every post is added: scoring needs only their numbers (millions of strings at 200k posts). */
-  forgetTermText(): void {
-    this.numbers.clear();
+  /** A term of the post being added met once more, with its weight: termCounts' sums, in first-seen order. */
+  meet(text: string, start: number, end: number, weight: number): void {
+    this.countTerm(this.numbers.of(text, start, end), weight);
   }
+
+  /** meet for two words and the unit between them. */
+  meetPair(text: string, firstStart: number, firstEnd: number, joiner: number, start: number, end: number, weight: number): void {
+    this.countTerm(this.numbers.ofPair(text, firstStart, firstEnd, joiner, start, end), weight);
+  }
+
+  private countTerm(number: number, weight: number): void {
+    if (number >= this.lastPost.length) {
+      this.lastPost = growArray(this.lastPost, number + 1);
+      this.placeInPost = growArray(this.placeInPost, number + 1);
+    }
+    if (this.lastPost[number] === this.count) {
+      this.counts[this.placeInPost[number]!]! += weight;
+      return;
+    }
+    const end = this.starts[this.count]!;
+    if (end >= this.terms.length) {
+      this.terms = growArray(this.terms, end + 1);
+      this.counts = growArray(this.counts, end + 1);
+    }
+    if (number >= this.frequency.length) this.frequency = growArray(this.frequency, number + 1);
+    this.lastPost[number] = this.count;
+    this.placeInPost[number] = end;
+    this.frequency[number]!++;
+    this.terms[end] = number;
+    this.counts[end] = weight;
+    this.starts[this.count] = end + 1;
+  }
+
+  /** Lets go of the terms' text once every post is added: scoring needs only their numbers (millions of terms at 200k posts). */
+  forgetTermText(): void {
+    this.numbers = new TermNumbers();
+    this.lastPost = new Uint32Array(0);
+    this.placeInPost = new Uint32Array(0);
+  }
+}
+
+/**
+ * A post's terms among the search index's tokens, told to its table where they lie: forEachTerm's, in its
+ * order (the same rule as isTerm's, kept here on its own as TermHashes keeps it: a pair as its two
+ * characters, of the grams only one or two characters, every word and word pair, no word triple).
+ */
+class PostTerms implements TokenSink {
+  private text = '';
+  private weight = 1;
+
+  constructor(private readonly table: ReadingTable) {}
+
+  scan(text: string, weight: number): void {
+    this.text = text;
+    this.weight = weight;
+    scanTokens(text, this);
+  }
+
+  gram(start: number, end: number): void {
+    if (end - start <= 2 || codePointsIn(this.text, start, end) <= 2) this.table.meet(this.text, start, end, this.weight);
+  }
+
+  pair(first: number, _second: number, end: number): void {
+    this.table.meet(this.text, first, end, this.weight);
+  }
+
+  word(start: number, end: number): void {
+    this.table.meet(this.text, start, end, this.weight);
+  }
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    this.table.meetPair(this.text, firstStart, firstEnd, joiner, start, end, this.weight);
+  }
+
+  wordTriple(): void {}
+}
+
+/** Code points in `text[start, end)`. */
+function codePointsIn(text: string, start: number, end: number): number {
+  let points = 0;
+  for (let i = start; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xdc00 || unit > 0xdfff || i === start) points++;
+  }
+  return points;
 }
 
 /**

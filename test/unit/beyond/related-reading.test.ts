@@ -52,6 +52,56 @@ describe('further reading', () => {
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 
+  it('numbers every term of random texts as termCounts counts them: in its order, with its counts, one number a distinct term', () => {
+    const pool = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
+    let seed = 11;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const text = () => Array.from({ length: Math.floor(random() * 60) }, () => pool[Math.floor(random() * pool.length)]).join('');
+    const table = new ReadingTable(1);
+    const numberOf = new Map<string, number>();
+    for (let post = 0; post < 300; post++) {
+      const [title, lead] = [text(), text()];
+      table.add(title, lead, 0);
+      const counts = termCounts(title, lead);
+      const numbers = Array.from(table.terms.subarray(table.starts[post], table.starts[post + 1]));
+      expect(Array.from(table.counts.subarray(table.starts[post], table.starts[post + 1]))).toEqual([...counts.values()]);
+      [...counts.keys()].forEach((term, at) => {
+        if (!numberOf.has(term)) numberOf.set(term, numbers[at]!);
+        expect(numbers[at]).toBe(numberOf.get(term));
+      });
+    }
+    // Distinct terms, distinct numbers.
+    expect(new Set(numberOf.values()).size).toBe(numberOf.size);
+  });
+
+  it('makes terms of the CJK pairs and lone characters and of the Latin words and pairs, not of longer grams or word triples', () => {
+    const terms: string[] = [];
+    forEachTerm('𠮷野家', '一 a-b-c co-op u.s. x y', (term, weight) => terms.push(`${term}:${weight}`));
+    // 𠮷野家 (three characters, four units) is a gram of the search index, not a term; its last character alone is.
+    expect(terms).toEqual([
+      '𠮷野:2',
+      '野家:2',
+      '家:2',
+      '一:1',
+      'a:1',
+      'b:1',
+      'a-b:1',
+      'c:1',
+      'b-c:1',
+      'co:1',
+      'c co:1',
+      'op:1',
+      'co-op:1',
+      'u:1',
+      'op u:1',
+      's:1',
+      'u.s:1',
+      'x:1',
+      'y:1',
+      'x y:1',
+    ]);
+  });
+
   it("hashes each term where it lies as fnv1a hashes the term's string (a pair without its mark), in the same order", () => {
     const texts = [
       ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'],
