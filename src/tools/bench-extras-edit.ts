@@ -27,6 +27,7 @@ const [dataRoot, cacheDir, before] = ['--data', '--cache', '--before'].map((name
 /** The extras' own files in the build cache (what `--before` puts back and `--cold` removes). */
 const isExtrasFile = (name: string) => /^(extras-|story-)/.test(name);
 const rounds = Number(option('--rounds') ?? 4);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of rounds, 1 or more (given ${option('--rounds')})`);
 const root = resolve(option('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
 
 type WriteStoryExtras = typeof import('../indexer/output/write-story-extras.ts').writeStoryExtras;

@@ -1,21 +1,19 @@
 /**
  * Search tokens → the dense ids a SearchIndexBuilder keeps their postings under.
  *
- * A builder looks up every token of every post it is fed (~450 a post, hundreds of thousands of
- * distinct ones per thread at 200k posts): in one Map of strings that was the largest cost of feeding
- * the index (~115 µs a post). Nearly every token is a pair of Chinese characters (three UTF-16 units
- * with its mark, search-format.ts's PAIR_MARK) or a gram of three or four characters: those are kept
- * in an open-addressing table under two numbers made of their units, without hashing a string; tokens
- * of one or two units (lone characters, short words) in a table under one number; longer ones in a
- * table of their own (long-token-ids.ts).
+ * A builder looks up every token of every post it is fed, hundreds of thousands of distinct ones per
+ * thread: a Map of strings was the largest cost of feeding the index. Nearly every token is a pair of
+ * Chinese characters (three UTF-16 units with its mark, search-format.ts's PAIR_MARK) or a gram of three
+ * or four characters: those are kept in an open-addressing table under two numbers made of their units,
+ * without hashing a string; tokens of one or two units (lone characters, short words) in a table under
+ * one number; longer ones in a table of their own (long-token-ids.ts).
  */
 import { LongTokenIds } from './long-token-ids.ts';
 import { isCrowded, SPREAD } from './open-addressing.ts';
 
 /**
- * Distinct tokens a post adds to a thread's tables, about (real corpus, 2,737 posts a thread: 3 of one
- * or two units, 446 of three or four, since pairs carry a mark; 92 and 356 before). The tables start
- * at twice that for the posts a builder expects, up to 2²⁰, 2²² and 2²¹ slots (~8, ~48 and ~32 MB): grown by doubling instead, rehashing cost ~0.7 s a worker.
+ * Distinct tokens a post adds to a thread's tables, as measured on the real corpus. The tables start at
+ * twice that for the posts a builder expects (capped), since growing them by doubling costs a rehash.
  */
 const SHORT_PER_POST = 3;
 const MID_PER_POST = 446;
