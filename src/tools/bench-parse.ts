@@ -1,15 +1,19 @@
 /**
- * `npx tsx src/tools/bench-parse.ts [DIR] [--rounds N] [--steps]`: what a build's parse workers do to each post
+ * `npx tsx src/tools/bench-parse.ts [DIR] [--rounds N] [--steps] [--puts]`: what a build's parse workers do to each post
  * (parsePost, digestOutcome, the store's serialisation), on this thread, timed by step; then a hash of
  * every output (and one of the story prints), so that a change meant to be faster only can be checked
- * to change nothing. Profile it
+ * to change nothing. `--puts`: then every post put into a fresh disk store, as a worker's tasks do,
+ * `--rounds` times (CPU of all threads, and the file's size). Profile it
  * with `node --cpu-prof --import tsx src/tools/bench-parse.ts`. Prints numbers, never pass/fail.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parsePost, type ParseOutcome } from '../indexer/parse/parse-post.ts';
-import { digestOutcome, newPostScratch, serializeDigest } from '../indexer/parse/post-digest.ts';
+import { digestOutcome, newPostScratch, serializeDigest, type PostDigest } from '../indexer/parse/post-digest.ts';
+import { diskStore, storeKey } from '../indexer/incremental/post-store.ts';
+import { CACHE_DB_FILE, openCacheDb } from '../indexer/incremental/cache-db.ts';
 import { postFileBody } from '../indexer/parse/render-post.ts';
 import { listPostFiles } from '../indexer/read-posts.ts';
 
@@ -64,3 +68,28 @@ for (let round = 0; round < rounds; round++) {
   console.log(`round ${round + 1}: ${posts.length} posts, ${cpuSeconds.toFixed(2)} CPU s${byStep}`);
 }
 console.log(`best ${best.toFixed(2)} CPU s (${((best / posts.length) * 1e6).toFixed(0)} µs a post); outputs ${hash}; story prints ${storyHash}`);
+
+if (args.includes('--puts')) await benchPuts();
+
+/** Every post put into a fresh disk store, 64 a task as a worker puts them, each task's puts committed at its end. */
+async function benchPuts(): Promise<void> {
+  const entries: { key: string; outcome: ParseOutcome; digest: PostDigest }[] = posts.map((post) => {
+    const outcome = parsePost(post.path, post.bytes, options, scratch.wallTimes);
+    return { key: storeKey(post.bytes, post.path), outcome, digest: digestOutcome(outcome, scratch) };
+  });
+  for (let round = 0; round < rounds; round++) {
+    const folder = mkdtempSync(join(tmpdir(), 'bench-parse-puts-'));
+    const db = openCacheDb(folder);
+    const cpu = process.cpuUsage();
+    for (let start = 0; start < entries.length; start += 64) {
+      const store = diskStore(folder, db);
+      for (const { key, outcome, digest } of entries.slice(start, start + 64)) await store.put(key, outcome, digest);
+      await store.close();
+    }
+    await db.close();
+    const used = process.cpuUsage(cpu);
+    const megabytes = statSync(join(folder, CACHE_DB_FILE)).size / 2 ** 20;
+    console.log(`puts round ${round + 1}: ${entries.length} posts, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s; file ${megabytes.toFixed(1)} MB`);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
