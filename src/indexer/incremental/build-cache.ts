@@ -20,9 +20,9 @@ import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type Rem
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
  * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB;
  * 3: posts' large parts compressed (see cache-db.ts); 4: a post's related links with its body, its search
- * tokens not in JSON (see post-store.ts and post-digest.ts); 5: no part compressed (see cache-db.ts).
+ * tokens not in JSON (see post-store.ts and post-digest.ts).
  */
-export const CACHE_FORMAT = '5';
+export const CACHE_FORMAT = '4';
 
 /** What the cache folder held before format 2, removed with an older cache. */
 const LEGACY_FILES = /^(?:files-seen\.(?:tsv|ndjson)|file-heads-.*\.ndjson|output-[0-9a-f]+\.(?:state|json).*|packs)$/;
