@@ -163,11 +163,11 @@ function unpackFurther(packed: Uint32Array, rows: number): Map<number, number[]>
     const length = packed[at++]!;
     if (length < 1 || at + length > packed.length) return undefined;
     const row = packed[at]!;
-    const others = new Array<number>(length - 1);
+    const others: number[] = [];
     let past = row >= rows;
     for (let n = 1; n < length; n++) {
       const other = packed[at + n]!;
-      others[n - 1] = other;
+      others.push(other);
       past ||= other >= rows;
     }
     if (past) return undefined;
