@@ -20,7 +20,8 @@ import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type Rem
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
  * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB;
  * 3: posts' large parts compressed (see cache-db.ts); 4: a post's related links with its body, its search
- * tokens not in JSON (see post-store.ts and post-digest.ts).
+ * tokens not in JSON (see post-store.ts and post-digest.ts); 5: no part compressed (reverted); the next
+ * format is 6.
  */
 export const CACHE_FORMAT = '4';
 
@@ -210,7 +211,7 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   removeLegacy();
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;
-  return `the build cache in ${dir} was made by an older version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
+  return `the build cache in ${dir} was made by another version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
 }
 
 function isEmpty(db: CacheDb, part: CachePart): boolean {
