@@ -245,7 +245,7 @@ async function readFiles(
       pool,
       { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) },
       (n, file) => accept(toReadAt[n]!, file),
-      () => changes?.lostPuts(),
+      () => changes?.noteLostPuts(),
     );
   } else {
     // The workers that statted have nothing to parse: what they hold goes now.

@@ -20,9 +20,9 @@ vi.mock('../../src/indexer/incremental/post-store.ts', async (importOriginal) =>
     ...actual,
     diskStore: (...args: Parameters<typeof actual.diskStore>) => {
       const store = actual.diskStore(...args);
-      const prune: typeof store.prune = (keep, candidates) => {
-        prunes.ways.push(candidates ? 'changes' : 'walk');
-        if (!prunes.failNext) return store.prune(keep, candidates);
+      const prune: typeof store.prune = (keep, maybeUnused) => {
+        prunes.ways.push(maybeUnused ? 'changes' : 'walk');
+        if (!prunes.failNext) return store.prune(keep, maybeUnused);
         prunes.failNext = false;
         return Promise.reject(new Error('MDB_BAD_TXN: Commit failed'));
       };
@@ -161,12 +161,12 @@ it('walks every key after a build whose worker died, whose batch may have stored
   expect(prunes.ways.at(-1)).toBe('changes');
 });
 
-it('prunes among candidates only those no kept key names', async () => {
+it('prunes among the keys that may be unused only those no kept key names', async () => {
   const dir = temporary('store');
   const store = diskStore(dir);
   const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '' } }) as const;
   for (const key of ['kept', 'shared', 'old', 'left']) await store.put(key, problem(`${key}.md`), problem(`${key}.md`));
-  // `shared` is both a candidate and kept; `left` is not a candidate: neither goes; `absent` was never there.
+  // `shared` may be unused and is kept; `left` is not among them: neither goes; `absent` was never there.
   await store.prune(['kept', 'shared'], ['shared', 'old', 'absent']);
   await store.close();
   const reader = diskStore(dir);

@@ -91,14 +91,14 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
       // Before this build puts anything: should it die before its prune, the next one walks every key.
-      const pruned = takePruneMark(db, previous?.id);
-      return (changes = new FileChanges(db, settings, files, previous, stat, memory, pruned));
+      const storeHoldsOnlyPrevious = takePruneMark(db, previous?.id);
+      return (changes = new FileChanges(db, settings, files, previous, stat, memory, storeHoldsOnlyPrevious));
     },
     output: (dataRoot, from) => new OutputRecord(db, dataRoot, memory, from),
     forgetFiles: () => forgetSeenFiles(db),
     async prune(keep) {
       const recordId = changes?.recordId;
-      await posts.prune(keep, recordId === undefined ? undefined : changes?.outgoing());
+      await posts.prune(keep, recordId === undefined ? undefined : changes?.maybeUnusedKeys());
       await removeDeadOutputs(db);
       await setPruneMark(db, recordId);
     },
@@ -124,14 +124,13 @@ export class FileChanges {
   readonly toRead: number[] = [];
   /** The paths of the last build's record that are gone. */
   readonly gone: ReadonlySet<string>;
-  /** The id of the record this build committed. */
-  recordId: string | undefined;
   private readonly changes: SeenChange[] = [];
+  private committedId: string | undefined;
   /**
    * The last build's keys of the files read or gone: the only entries this build may leave unused, when
    * the store held only the last record's keys; undefined when it may hold others.
    */
-  private replaced: string[] | undefined;
+  private maybeUnused: string[] | undefined;
 
   constructor(
     private readonly db: CacheDb,
@@ -142,7 +141,7 @@ export class FileChanges {
     stat: (at: number, seen: FileSeen) => FileStamp | undefined,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
-    pruned: boolean,
+    storeHoldsOnlyPrevious: boolean,
   ) {
     this.seen = files.map((file) => previous?.get(file.path));
     this.keys = Array.from({ length: files.length });
@@ -155,10 +154,16 @@ export class FileChanges {
       if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
       else this.toRead.push(at);
     });
-    if (!pruned || !previous) return;
-    this.replaced = [];
-    for (const at of this.toRead) if (this.seen[at]) this.replaced.push(this.seen[at].key);
-    for (const path of this.gone) this.replaced.push(previous.get(path)!.key);
+    if (!storeHoldsOnlyPrevious || !previous) return;
+    const maybeUnused: string[] = [];
+    for (const at of this.toRead) if (this.seen[at]) maybeUnused.push(this.seen[at].key);
+    for (const path of this.gone) maybeUnused.push(previous.get(path)!.key);
+    this.maybeUnused = maybeUnused;
+  }
+
+  /** The id of the record this build committed (undefined before its commit). */
+  get recordId(): string | undefined {
+    return this.committedId;
   }
 
   /**
@@ -166,13 +171,13 @@ export class FileChanges {
    * last build's keys of the files read or gone (a file read stores only what this build keeps).
    * Undefined when the store may hold others: every key is looked at.
    */
-  outgoing(): readonly string[] | undefined {
-    return this.replaced;
+  maybeUnusedKeys(): readonly string[] | undefined {
+    return this.maybeUnused;
   }
 
   /** A parse whose result was lost (its worker died): its entry, if stored, is one no record names. */
-  lostPuts(): void {
-    this.replaced = undefined;
+  noteLostPuts(): void {
+    this.maybeUnused = undefined;
   }
 
   /** A file read this build: recorded when it was stored, else read again next time. */
@@ -185,7 +190,7 @@ export class FileChanges {
   /** Saves this build's record (once the store entries it names are committed); returns its id. */
   async commit(): Promise<string> {
     const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
-    this.recordId = id;
+    this.committedId = id;
     this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
     return id;
   }

@@ -30,11 +30,3 @@ export async function setPruneMark(db: CacheDb, recordId: string | undefined): P
     else meta.put(PRUNED, recordId);
   });
 }
-
-/** The candidates that no key of `keep` names: those of the last build no longer used. */
-export function unusedOf(candidates: Iterable<string>, keep: Iterable<string>): string[] {
-  const unused = new Set(candidates);
-  // One pass of set lookups over the kept keys, and none when nothing changed.
-  if (unused.size > 0) for (const key of keep) unused.delete(key);
-  return [...unused];
-}
