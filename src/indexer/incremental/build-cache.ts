@@ -13,7 +13,7 @@ import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest
 import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
-import { setPruneMark, takePruneMark } from './prune-mark.ts';
+import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
 import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
 
 /**
@@ -61,7 +61,8 @@ export interface BuildCache {
   /**
    * Forgets every post entry but these (this build's keys, those of the record it committed), and the
    * output folders that are gone. Only the last build's keys of files changed or gone are looked at
-   * when the store held nothing else (see prune-mark.ts); else every key.
+   * when the store held nothing else (see prune-mark.ts); else every key. The store is marked as
+   * holding only the record's keys when `keep` is exactly those.
    */
   prune(keep: Iterable<string>): Promise<void>;
   /** Waits for every commit. */
@@ -90,17 +91,22 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     whatChanged(files, settings, stat) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
-      // Before this build puts anything: should it die before its prune, the next one walks every key.
-      const storeHoldsOnlyPrevious = takePruneMark(db, previous?.id);
-      return (changes = new FileChanges(db, settings, files, previous, stat, memory, storeHoldsOnlyPrevious));
+      const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
+      changes = new FileChanges(db, settings, files, previous, stat, memory, storeHoldsOnlyPrevious);
+      // Taken before the first put: should the build die before its prune, the next one walks every key. A
+      // build that reads no file puts nothing: the mark stays, and its new record's id no longer matches it.
+      if (changes.toRead.length > 0) takePruneMark(db);
+      return changes;
     },
     output: (dataRoot, from) => new OutputRecord(db, dataRoot, memory, from),
     forgetFiles: () => forgetSeenFiles(db),
     async prune(keep) {
       const recordId = changes?.recordId;
-      await posts.prune(keep, recordId === undefined ? undefined : changes?.maybeUnusedKeys());
+      const kept = [...keep];
+      await posts.prune(kept, recordId === undefined ? undefined : changes?.maybeUnusedKeys());
       await removeDeadOutputs(db);
-      await setPruneMark(db, recordId);
+      // A caller keeping more, or other keys, leaves the store holding what no record names: no mark.
+      await setPruneMark(db, isRecordExactly(changes?.recordKeys, kept) ? recordId : undefined);
     },
     async close() {
       await posts.close();
@@ -125,7 +131,8 @@ export class FileChanges {
   /** The paths of the last build's record that are gone. */
   readonly gone: ReadonlySet<string>;
   private readonly changes: SeenChange[] = [];
-  private committedId: string | undefined;
+  /** The record this build committed: its id and the keys it names. */
+  private committed: { id: string; keys: string[] } | undefined;
   /**
    * The last build's keys of the files read or gone: the only entries this build may leave unused, when
    * the store held only the last record's keys; undefined when it may hold others.
@@ -163,7 +170,12 @@ export class FileChanges {
 
   /** The id of the record this build committed (undefined before its commit). */
   get recordId(): string | undefined {
-    return this.committedId;
+    return this.committed?.id;
+  }
+
+  /** The store keys the committed record names, in the order of the files; each once (a key folds in its file's path). */
+  get recordKeys(): readonly string[] | undefined {
+    return this.committed?.keys;
   }
 
   /**
@@ -190,7 +202,8 @@ export class FileChanges {
   /** Saves this build's record (once the store entries it names are committed); returns its id. */
   async commit(): Promise<string> {
     const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
-    this.committedId = id;
+    // Kept apart: the caller empties `keys` once it has planned (see ingest.ts).
+    this.committed = { id, keys: this.keys.filter((key): key is string => key !== undefined) };
     this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
     return id;
   }
