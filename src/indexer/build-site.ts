@@ -94,8 +94,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     let extras: IngestReport['extras'];
     const writeExtrasBeside = async () => {
       extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store } });
-      // A rebuild's extras leave garbage (their tables and maps), not a peak's spread-out pages: no compaction.
-      if (!small) collectGarbage({ compact: built.kind === 'fresh' });
+      if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
     const reopenCache = async () => {
@@ -137,6 +136,15 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     if (pool && pool !== workers) await pool.close();
     await unlock();
   }
+}
+
+/**
+ * Whether the extras ran cold, reading most post buckets (a first build's, or a patched build's whose
+ * extras cache was gone): then they leave a peak's spread-out pages, worth a compaction. A rebuild's
+ * usual extras read a few and leave garbage (their tables and maps), for a plain collection.
+ */
+export function extrasReadMostBuckets(extras: IngestReport['extras'], postBuckets: number): boolean {
+  return (extras?.sameStory?.bucketsRead ?? 0) * 2 > postBuckets;
 }
 
 /**

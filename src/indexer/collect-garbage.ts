@@ -8,9 +8,10 @@
  * `gc` only behind a flag, which can be turned on at run time; tests and tools that run the pipeline
  * get the same behaviour.
  *
- * The collection compacts: what survives (the planned rows, ~150 MB at 200k posts) is spread over every
- * page the peak took, so a plain full collection freed the garbage but kept ~640 MB of heap committed
- * for it through the write phase; moved together, it leaves the rest of the pages to be given back.
+ * By default the collection compacts, as after those peaks: what survives (the planned rows, ~150 MB at
+ * 200k posts) is spread over every page the peak took, so a plain full collection freed the garbage but
+ * kept ~640 MB of heap committed for it through the write phase; moved together, it leaves the rest of
+ * the pages to be given back. Garbage with no such peak behind it (a rebuild's extras) is not compacted.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

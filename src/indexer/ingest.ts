@@ -65,7 +65,7 @@ export const DEFAULT_TIME_ZONE = 'Asia/Taipei';
 /** Files read at once on one thread: enough to keep the disk busy while the CPU parses, few enough to bound memory. */
 const READ_CONCURRENCY = 32;
 /** Files per request to a worker: large enough that messaging costs nothing, small enough to share the work evenly. */
-const WORKER_BATCH = 64;
+export const WORKER_BATCH = 64;
 
 /** Every post planned from scratch, nothing written: for the tests and tools that read an index in memory (a site is built by buildSite). */
 export async function ingestPosts(options: IngestOptions): Promise<BuiltIndex> {
@@ -245,7 +245,7 @@ async function readFiles(
       pool,
       { settings, parseOptions, storeDir: store.dir, ...(crashOn ? { crashOn } : {}) },
       (n, file) => accept(toReadAt[n]!, file),
-      () => changes?.lostPuts(),
+      () => changes?.noteLostPuts(),
     );
   } else {
     // The workers that statted have nothing to parse: what they hold goes now.

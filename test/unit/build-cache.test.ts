@@ -154,7 +154,7 @@ describe('the build cache', () => {
     change(postsDir);
 
     const report = await build(postsDir, outDir, cacheDir);
-    expect(report.cache?.discarded).toMatch(new RegExp(`made by an older version \\(cache format ${older}, now ${CACHE_FORMAT}\\): discarded`));
+    expect(report.cache?.discarded).toMatch(new RegExp(`made by another version \\(cache format ${older}, now ${CACHE_FORMAT}\\): discarded`));
     // The output's state went with it: every file was written again.
     expect(report.output!.unchanged).toBe(0);
     expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));

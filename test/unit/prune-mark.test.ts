@@ -20,9 +20,9 @@ vi.mock('../../src/indexer/incremental/post-store.ts', async (importOriginal) =>
     ...actual,
     diskStore: (...args: Parameters<typeof actual.diskStore>) => {
       const store = actual.diskStore(...args);
-      const prune: typeof store.prune = (keep, candidates) => {
-        prunes.ways.push(candidates ? 'changes' : 'walk');
-        if (!prunes.failNext) return store.prune(keep, candidates);
+      const prune: typeof store.prune = (keep, maybeUnused) => {
+        prunes.ways.push(maybeUnused ? 'changes' : 'walk');
+        if (!prunes.failNext) return store.prune(keep, maybeUnused);
         prunes.failNext = false;
         return Promise.reject(new Error('MDB_BAD_TXN: Commit failed'));
       };
@@ -33,6 +33,15 @@ vi.mock('../../src/indexer/incremental/post-store.ts', async (importOriginal) =>
 
 const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-prune-mark-${name}-`));
 const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
+const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '' } }) as const;
+
+/** The record the `pruned` mark names, if any. */
+async function pruneMark(cacheDir: string): Promise<string | undefined> {
+  const db = openCacheDb(cacheDir);
+  const mark = db.part<string>('meta').get('pruned');
+  await db.close();
+  return mark;
+}
 
 /** Each part's keys, and the keys the record of files seen names. */
 async function storeAndRecord(cacheDir: string): Promise<{ parts: string[][]; record: string[] }> {
@@ -77,9 +86,9 @@ describe('the prune from a build’s changes', () => {
     await build();
     await expectExact('changes');
 
-    // A build that died after storing a post and before its record (its puts named nowhere): the next walks.
+    // A build that died after storing a file's post and before its record (its puts named nowhere): the next walks.
     const dying = openBuildCache(cacheDir);
-    dying.whatChanged([], 'other settings', () => undefined);
+    dying.whatChanged([{ path: 'x.md', absolutePath: join(postsDir, 'x.md') }], 'other settings', () => undefined);
     await dying.posts.put(
       'a-key-no-record-names',
       { problem: { path: 'x.md', reason: 'unreadable', severity: 'error', detail: '' } },
@@ -113,6 +122,73 @@ describe('the prune from a build’s changes', () => {
     await expectExact('walk');
     await build();
     await expectExact('changes');
+
+    // A mark naming another record, over an entry no record names: the next build walks.
+    const db = openCacheDb(cacheDir);
+    await db.transaction(() => {
+      db.part<string>('meta').put('pruned', 'stale-id');
+    });
+    await db.close();
+    const stale = openBuildCache(cacheDir);
+    await stale.posts.put('an-orphan-key', problem('orphan.md'), problem('orphan.md'));
+    await stale.close();
+    write('04-d', '第四篇');
+    await build();
+    await expectExact('walk');
+  });
+});
+
+it('empties the store from the changes when every post was removed', async () => {
+  const postsDir = temporary('emptied-posts');
+  const outDir = temporary('emptied-out');
+  const cacheDir = temporary('emptied-cache');
+  const build = () => buildSite({ postsDir, outDir, cacheDir, workers: 0 });
+  for (const day of ['01', '02']) writeFileSync(join(postsDir, `2026-11-${day}-p.html`), agoraPost(`第${day}篇`, day));
+  await build();
+  for (const day of ['01', '02']) rmSync(join(postsDir, `2026-11-${day}-p.html`));
+  await build();
+  const { parts, record } = await storeAndRecord(cacheDir);
+  expect(record).toEqual([]);
+  for (const keys of parts) expect(keys).toEqual([]);
+  expect(prunes.ways.at(-1)).toBe('changes');
+});
+
+describe('the mark', () => {
+  const cacheDir = temporary('mark');
+  const files = [{ path: 'a.md', absolutePath: join(cacheDir, 'a.md') }];
+  const seenA = { size: 1, mtimeMs: 1, key: 'key-a' };
+  /** A build of one file, a.md (key-a), read or (`unchanged`) taken from the record, that keeps `keep`. */
+  async function buildKeeping(keep: string[], { unchanged = false } = {}): Promise<string> {
+    const cache = openBuildCache(cacheDir);
+    const changes = cache.whatChanged(files, 'settings', () => (unchanged ? seenA : undefined));
+    for (const at of changes.toRead) changes.saw({ path: 'a.md', key: 'key-a', head: '', seen: seenA }, at);
+    const id = await changes.commit();
+    await cache.prune(keep);
+    await cache.close();
+    return id;
+  }
+
+  it('names the record only when the keys kept are exactly those it names', async () => {
+    // More than the record's keys, then as many of another store's.
+    await buildKeeping(['key-a', 'key-b']);
+    expect(await pruneMark(cacheDir)).toBeUndefined();
+    await buildKeeping(['key-b']);
+    expect(await pruneMark(cacheDir)).toBeUndefined();
+    const id = await buildKeeping(['key-a']);
+    expect(await pruneMark(cacheDir)).toBe(id);
+  });
+
+  it('is taken before a build that reads a file, and left by one that reads none', async () => {
+    const id = await buildKeeping(['key-a']);
+    // Builds that die before their prune.
+    const unchanged = openBuildCache(cacheDir);
+    expect(unchanged.whatChanged(files, 'settings', () => seenA).toRead).toEqual([]);
+    await unchanged.close();
+    expect(await pruneMark(cacheDir)).toBe(id);
+    const reading = openBuildCache(cacheDir);
+    expect(reading.whatChanged(files, 'settings', () => undefined).toRead).toEqual([0]);
+    await reading.close();
+    expect(await pruneMark(cacheDir)).toBeUndefined();
   });
 });
 
@@ -150,6 +226,7 @@ it('walks every key after a build whose worker died, whose batch may have stored
   writeAll('（更正）');
   const report = await build(`${names[123]}.html`);
   expect(report.problems).toEqual([expect.objectContaining({ reason: 'worker-crashed' })]);
+  // The store is exact whichever way the prune went: what this checks is the way, a walk after the crash.
   const exact = async () => {
     const { parts, record } = await storeAndRecord(cacheDir);
     for (const keys of parts) expect(keys).toEqual(record);
@@ -161,12 +238,11 @@ it('walks every key after a build whose worker died, whose batch may have stored
   expect(prunes.ways.at(-1)).toBe('changes');
 });
 
-it('prunes among candidates only those no kept key names', async () => {
+it('prunes among the keys that may be unused only those no kept key names', async () => {
   const dir = temporary('store');
   const store = diskStore(dir);
-  const problem = (path: string) => ({ problem: { path, reason: 'unreadable', severity: 'error', detail: '' } }) as const;
   for (const key of ['kept', 'shared', 'old', 'left']) await store.put(key, problem(`${key}.md`), problem(`${key}.md`));
-  // `shared` is both a candidate and kept; `left` is not a candidate: neither goes; `absent` was never there.
+  // `shared` may be unused and is kept; `left` is not among them: neither goes; `absent` was never there.
   await store.prune(['kept', 'shared'], ['shared', 'old', 'absent']);
   await store.close();
   const reader = diskStore(dir);

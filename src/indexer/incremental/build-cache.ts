@@ -13,14 +13,15 @@ import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest
 import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
-import { setPruneMark, takePruneMark } from './prune-mark.ts';
+import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
 import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
 
 /**
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
  * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB;
  * 3: posts' large parts compressed (see cache-db.ts); 4: a post's related links with its body, its search
- * tokens not in JSON (see post-store.ts and post-digest.ts).
+ * tokens not in JSON (see post-store.ts and post-digest.ts); 5: no part compressed (reverted); the next
+ * format is 6.
  */
 export const CACHE_FORMAT = '4';
 
@@ -60,7 +61,8 @@ export interface BuildCache {
   /**
    * Forgets every post entry but these (this build's keys, those of the record it committed), and the
    * output folders that are gone. Only the last build's keys of files changed or gone are looked at
-   * when the store held nothing else (see prune-mark.ts); else every key.
+   * when the store held nothing else (see prune-mark.ts); else every key. The store is marked as
+   * holding only the record's keys when `keep` is exactly those.
    */
   prune(keep: Iterable<string>): Promise<void>;
   /** Waits for every commit. */
@@ -89,17 +91,22 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     whatChanged(files, settings, stat) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
-      // Before this build puts anything: should it die before its prune, the next one walks every key.
-      const pruned = takePruneMark(db, previous?.id);
-      return (changes = new FileChanges(db, settings, files, previous, stat, memory, pruned));
+      const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
+      changes = new FileChanges(db, settings, files, previous, stat, memory, storeHoldsOnlyPrevious);
+      // Taken before the first put: should the build die before its prune, the next one walks every key. A
+      // build that reads no file puts nothing: the mark stays, and its new record's id no longer matches it.
+      if (changes.toRead.length > 0) takePruneMark(db);
+      return changes;
     },
     output: (dataRoot, from) => new OutputRecord(db, dataRoot, memory, from),
     forgetFiles: () => forgetSeenFiles(db),
     async prune(keep) {
       const recordId = changes?.recordId;
-      await posts.prune(keep, recordId === undefined ? undefined : changes?.outgoing());
+      const kept = [...keep];
+      await posts.prune(kept, recordId === undefined ? undefined : changes?.maybeUnusedKeys());
       await removeDeadOutputs(db);
-      await setPruneMark(db, recordId);
+      // A caller keeping more, or other keys, leaves the store holding what no record names: no mark.
+      await setPruneMark(db, isRecordExactly(changes?.recordKeys, kept) ? recordId : undefined);
     },
     async close() {
       await posts.close();
@@ -123,14 +130,14 @@ export class FileChanges {
   readonly toRead: number[] = [];
   /** The paths of the last build's record that are gone. */
   readonly gone: ReadonlySet<string>;
-  /** The id of the record this build committed. */
-  recordId: string | undefined;
   private readonly changes: SeenChange[] = [];
+  /** The record this build committed: its id and the keys it names. */
+  private committed: { id: string; keys: string[] } | undefined;
   /**
    * The last build's keys of the files read or gone: the only entries this build may leave unused, when
    * the store held only the last record's keys; undefined when it may hold others.
    */
-  private replaced: string[] | undefined;
+  private maybeUnused: string[] | undefined;
 
   constructor(
     private readonly db: CacheDb,
@@ -141,7 +148,7 @@ export class FileChanges {
     stat: (at: number, seen: FileSeen) => FileStamp | undefined,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
-    pruned: boolean,
+    storeHoldsOnlyPrevious: boolean,
   ) {
     this.seen = files.map((file) => previous?.get(file.path));
     this.keys = Array.from({ length: files.length });
@@ -154,10 +161,21 @@ export class FileChanges {
       if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
       else this.toRead.push(at);
     });
-    if (!pruned || !previous) return;
-    this.replaced = [];
-    for (const at of this.toRead) if (this.seen[at]) this.replaced.push(this.seen[at].key);
-    for (const path of this.gone) this.replaced.push(previous.get(path)!.key);
+    if (!storeHoldsOnlyPrevious || !previous) return;
+    const maybeUnused: string[] = [];
+    for (const at of this.toRead) if (this.seen[at]) maybeUnused.push(this.seen[at].key);
+    for (const path of this.gone) maybeUnused.push(previous.get(path)!.key);
+    this.maybeUnused = maybeUnused;
+  }
+
+  /** The id of the record this build committed (undefined before its commit). */
+  get recordId(): string | undefined {
+    return this.committed?.id;
+  }
+
+  /** The store keys the committed record names, in the order of the files; each once (a key folds in its file's path). */
+  get recordKeys(): readonly string[] | undefined {
+    return this.committed?.keys;
   }
 
   /**
@@ -165,13 +183,13 @@ export class FileChanges {
    * last build's keys of the files read or gone (a file read stores only what this build keeps).
    * Undefined when the store may hold others: every key is looked at.
    */
-  outgoing(): readonly string[] | undefined {
-    return this.replaced;
+  maybeUnusedKeys(): readonly string[] | undefined {
+    return this.maybeUnused;
   }
 
   /** A parse whose result was lost (its worker died): its entry, if stored, is one no record names. */
-  lostPuts(): void {
-    this.replaced = undefined;
+  noteLostPuts(): void {
+    this.maybeUnused = undefined;
   }
 
   /** A file read this build: recorded when it was stored, else read again next time. */
@@ -184,7 +202,8 @@ export class FileChanges {
   /** Saves this build's record (once the store entries it names are committed); returns its id. */
   async commit(): Promise<string> {
     const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
-    this.recordId = id;
+    // Kept apart: the caller empties `keys` once it has planned (see ingest.ts).
+    this.committed = { id, keys: this.keys.filter((key): key is string => key !== undefined) };
     this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
     return id;
   }
@@ -210,7 +229,7 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   removeLegacy();
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;
-  return `the build cache in ${dir} was made by an older version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
+  return `the build cache in ${dir} was made by another version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
 }
 
 function isEmpty(db: CacheDb, part: CachePart): boolean {

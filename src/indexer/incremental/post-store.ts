@@ -15,7 +15,6 @@ import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostD
 import type { SearchTokens } from '../parse/count-tokens.ts';
 import { postFieldsFromBody, postFileBody } from '../parse/render-post.ts';
 import { openCacheDb, type CacheDb } from './cache-db.ts';
-import { unusedOf } from './prune-mark.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
@@ -37,10 +36,10 @@ export interface PostStore {
   /** Stores a parse outcome and its digest; returns the entry's key and its digest's head line. */
   put(contentKey: string, outcome: ParseOutcome, digest: PostDigest): Promise<{ key: string; head: string }>;
   /**
-   * Forgets every entry but these. `candidates`: when given, the only entries that may be out of use
+   * Forgets every entry but these. `maybeUnused`: when given, the only entries that may be out of use
    * (the last build's keys of files changed or gone): the others are not looked at.
    */
-  prune(keep: Iterable<string>, candidates?: Iterable<string>): Promise<void>;
+  prune(keep: Iterable<string>, maybeUnused?: Iterable<string>): Promise<void>;
   /**
    * Says the caller reads nothing of the store for a while (a run's export): the thread's opening of
    * the cache may close, so that a drop round does not wait for it (see cache-map.ts).
@@ -132,14 +131,12 @@ const LINE_BREAK = 0x0a;
 /** Entries removed per transaction by a prune: a commit that frees few overflow pages at once. */
 const PRUNE_BATCH = 256;
 
-/**
- * The stored keys that `keep` does not name. Every part holds the same keys (put and removed in one
- * transaction): walked in the search tokens, whose large values live on overflow pages, so its leaves
- * hold little more than the keys.
- */
+/** The keys of `stored` (every key, or those that may be out of use) that `keep` does not name. */
 function unusedIn(stored: Iterable<string>, keep: Iterable<string>): string[] {
-  const kept = new Set(keep);
-  return [...stored].filter((key) => !kept.has(key));
+  const unused = new Set(stored);
+  // One pass of set lookups over the kept keys, and none when nothing may be out of use.
+  if (unused.size > 0) for (const key of keep) unused.delete(key);
+  return [...unused];
 }
 
 /** A problem's body is empty: it has no file. Neither JSON text holds a raw line break. */
@@ -236,11 +233,13 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       );
       return { key: contentKey, head };
     },
-    async prune(keep, candidates) {
+    async prune(keep, maybeUnused) {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      const gone = candidates ? unusedOf(candidates, keep) : unusedIn(part('search').getKeys() as Iterable<string>, keep);
+      // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
+      // whose large values live on overflow pages, so its leaves hold little more than the keys.
+      const gone = unusedIn(maybeUnused ?? (part('search').getKeys() as Iterable<string>), keep);
       // In small transactions: lmdb's freelist is fragile when one commit frees thousands of overflow pages.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
