@@ -19,12 +19,13 @@ const option = (name: string) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const cold = args.includes('--cold');
+if (cold && args.includes('--before')) throw new Error('give --before DIR or --cold, not both: --cold removes what --before would put back');
 const [dataRoot, cacheDir, before] = ['--data', '--cache', '--before'].map((name) => {
   const value = option(name);
   if (!value && !(cold && name === '--before')) throw new Error(`give ${name} DIR (see the usage at the top of bench-extras-edit.ts)`);
   return value && resolve(value);
 }) as [string, string, string | undefined];
-/** The extras' own files in the build cache (what `--before` puts back and `--cold` removes). */
+/** The extras' own files in the build cache: all `--before` puts back (its folder's other files are left), and what `--cold` removes. */
 const isExtrasFile = (name: string) => /^(extras-|story-)/.test(name);
 const rounds = Number(option('--rounds') ?? 4);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of rounds, 1 or more (given ${option('--rounds')})`);
@@ -41,8 +42,10 @@ const keys = (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
 if (!keys) throw new Error(`the cache ${cacheDir} holds no build of ${dataRoot}`);
 const seconds: number[] = [];
 for (let round = 0; round < rounds; round++) {
-  if (before) for (const name of readdirSync(before)) copyFileSync(join(before, name), join(cacheDir, name));
-  else for (const name of readdirSync(cacheDir)) if (isExtrasFile(name)) rmSync(join(cacheDir, name));
+  if (before)
+    for (const name of readdirSync(before))
+      if (isExtrasFile(name)) copyFileSync(join(before, name), join(cacheDir, name));
+      else for (const name of readdirSync(cacheDir)) if (isExtrasFile(name)) rmSync(join(cacheDir, name));
   const start = process.cpuUsage();
   const written = await writeStoryExtras(dataRoot, cacheDir, { keys, store: cache.posts });
   const used = process.cpuUsage(start);

@@ -6,16 +6,8 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { PostBucket } from '../../shared/types.ts';
-import {
-  parseStoryPrint,
-  serializeStoryPrint,
-  STORY_PRINT_VERSION,
-  storyPrintOf,
-  storyTextOfHtml,
-  type StoryItem,
-  type StoryPrint,
-} from '../plan/same-story.ts';
+import type { PostFile } from '../../shared/types.ts';
+import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
 import { ShingleScratch } from '../plan/shingle-hashes.ts';
 
@@ -42,25 +34,24 @@ export interface CachedPost {
 export interface CachedBucket {
   size: number;
   mtimeMs: number;
-  posts: CachedPost[];
+  /** Replaced whole, never edited in place: saveCache tells a changed bucket by this array's identity. */
+  posts: readonly Readonly<CachedPost>[];
 }
 
 /** A cache file's line after the header: a post bucket's path, size, time and posts. */
-type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedPost[]];
+type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedBucket['posts']];
 
 /** The print of a post whose text is unknown: no signature, no terms. */
 export const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
 
-/** The start of a story print's line of this version (see serializeStoryPrint). */
-const PRINT_PREFIX = `[${STORY_PRINT_VERSION},`;
-
 /**
- * What the extras keep of each post of a bucket. `printOf` gives a post's story print as the post store
- * keeps it; without one of this version, it is made here from the written post and kept.
+ * What the extras keep of each post of a bucket. `hasPrint` tells whether the post store keeps a story
+ * print of the post that parses (of this version, not damaged); without one, it is made here from the
+ * written post and kept.
  */
 export async function cachedPostsOf(
-  bucket: PostBucket,
-  printOf: (id: string) => Promise<string | undefined> = async () => undefined,
+  bucket: readonly Readonly<PostFile>[],
+  hasPrint: (id: string) => Promise<boolean> = async () => false,
 ): Promise<{ posts: CachedPost[]; made: number }> {
   let made = 0;
   // Made only for a bucket with a print to make (an old cache): most have all theirs.
@@ -72,7 +63,7 @@ export async function cachedPostsOf(
       const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
       if (archived.length > 0) cached.archived = archived;
       if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
-      if (!(await printOf(post.id))?.startsWith(PRINT_PREFIX)) {
+      if (!(await hasPrint(post.id))) {
         made++;
         cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html), (scratch ??= new ShingleScratch())));
       }
@@ -84,17 +75,21 @@ export async function cachedPostsOf(
 
 /** The same-story inputs of a bucket's posts (their prints from `printOf`, or made here), with their leads. */
 export async function storyItemsOf(
-  bucket: PostBucket,
+  bucket: readonly Readonly<PostFile>[],
   printOf: (id: string) => Promise<string | undefined> = async () => undefined,
 ): Promise<{ items: (StoryItem & { lead: string })[]; made: number }> {
-  const { posts, made } = await cachedPostsOf(bucket, printOf);
-  const items = await Promise.all(
-    bucket.map(async (post, at) => {
-      const print = parseStoryPrint(posts[at]!.print ?? (await printOf(post.id))!)!;
-      const outlet = post.tags[0]?.key;
-      return { id: post.id, title: post.title, time: Date.parse(post.date), ...print, ...(outlet ? { outlet } : {}) };
-    }),
-  );
+  const stored = new Map<string, StoryPrint>();
+  for (const post of bucket) {
+    const line = await printOf(post.id);
+    const print = line === undefined ? undefined : parseStoryPrint(line);
+    if (print) stored.set(post.id, print);
+  }
+  const { posts, made } = await cachedPostsOf(bucket, async (id) => stored.has(id));
+  const items = bucket.map((post, at) => {
+    const print = stored.get(post.id) ?? parseStoryPrint(posts[at]!.print!)!;
+    const outlet = post.tags[0]?.key;
+    return { id: post.id, title: post.title, time: Date.parse(post.date), ...print, ...(outlet ? { outlet } : {}) };
+  });
   return { items, made };
 }
 
@@ -134,6 +129,7 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
 /**
  * Each bucket as loadCache read it, with its line: saved again as it was read when nothing of it changed
  * (an edit leaves all but a few of the 16k buckets at 64k posts), not made again by JSON.stringify.
+ * Weak: a changed bucket's line goes with its loaded object, once the cache's map lets that go.
  */
 const linesRead = new WeakMap<CachedBucket, CachedBucket & { path: string; line: string }>();
 

@@ -119,6 +119,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
   const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
+  // Cleared: a changed bucket's loaded object, and the line kept with it for saveCache, are let go here.
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
@@ -133,14 +134,25 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   };
   let bucketsRead = 0;
   let printsMade = 0;
+  // The last build's story table: its rows' prints are copied below, not read from the store.
+  const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
+  const noneTaken = new Uint8Array(0);
+  const isSavedRow = (row: number) => {
+    const key = prints?.keys[row];
+    return key !== undefined && saved?.rowOf(key, row, noneTaken) !== undefined;
+  };
   // Each row's post as the bucket cache keeps it.
-  const cachedPosts: (CachedPost | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
+  const cachedPosts: (Readonly<CachedPost> | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
   const readPrints = new PrintsReadOnce(rows.ids.length, storeLine);
-  const readBucket = async (path: string, into: CachedBucket) => {
+  // On a bucket's first read, a row the saved table holds has its store print (the table copied it from
+  // there): none is read, none kept. Read again from a row's turn (printOfRow), the store is asked, nothing kept.
+  const hasPrint = async (row: number | undefined, firstRead: boolean) =>
+    row !== undefined && ((firstRead && isSavedRow(row)) || (await readPrints.has(row, firstRead)));
+  const readBucket = async (path: string, into: CachedBucket, firstRead: boolean) => {
     bucketsRead++;
     // Synchronous: a cold pass reads every bucket, and an awaited read's open, stat, read and close cost more CPU than the read.
-    const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)));
-    const { posts, made } = await cachedPostsOf(bucket, (id) => readPrints.line(rows.rowOf.get(id)));
+    const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)), path);
+    const { posts, made } = await cachedPostsOf(bucket, (id) => hasPrint(rows.rowOf.get(id), firstRead));
     into.posts = posts;
     for (const post of posts) {
       const row = rows.rowOf.get(post.id);
@@ -148,7 +160,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     }
     printsMade += made;
   };
-  for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket);
+  for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket, true);
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
       const row = rows.rowOf.get(post.id);
@@ -161,7 +173,6 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
   // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
-  const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
   const count = rows.ids.length;
   const table = new StoryTable(count);
   const links = new Uint32Array(count);
@@ -218,13 +229,16 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     const parsed = readPrints.take(row);
     if (parsed) return { print: parsed, stored: true };
     const stored = await storeLine(row);
-    const line = stored ?? postOf(row)?.print;
+    const fromStore = stored === undefined ? undefined : parseStoryPrint(stored);
+    if (fromStore) return { print: fromStore, stored: true };
+    // A store line that does not parse is passed over: the bucket's read made the print the cache keeps.
+    const line = postOf(row)?.print;
     const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (print) return { print, stored: stored !== undefined };
+    if (print) return { print, stored: false };
     // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
     const path = bucketOf(id);
     const bucket = buckets.get(path);
-    if (bucket) await readBucket(path, bucket);
+    if (bucket) await readBucket(path, bucket, false);
     const made = postOf(row)?.print;
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
@@ -329,7 +343,8 @@ const EMPTY = new Uint32Array(0);
 /**
  * The store's print of each row whose bucket was read, parsed when first read and kept until the row's
  * turn: a cold pass reads every bucket, and read each print twice (the bucket's check, then the row's).
- * A parsed print holds no more than the table it goes into; the rows take them in order.
+ * A parsed print holds no more than the table it goes into; the rows take them in order. Only rows whose
+ * turn takes one are kept (not those the saved table holds): none is left when the rows are done.
  */
 class PrintsReadOnce {
   private readonly parsed: (StoryPrint | undefined)[];
@@ -341,11 +356,12 @@ class PrintsReadOnce {
     this.parsed = Array.from({ length: count }, () => undefined);
   }
 
-  /** The row's print as the store keeps it, read from the store. */
-  async line(row: number | undefined): Promise<string | undefined> {
+  /** Whether the store keeps a print of the row that parses (of this version, not damaged); kept when `keep`. */
+  async has(row: number, keep: boolean): Promise<boolean> {
     const line = await this.read(row);
-    if (row !== undefined && line !== undefined) this.parsed[row] = parseStoryPrint(line);
-    return line;
+    const print = line === undefined ? undefined : parseStoryPrint(line);
+    if (keep && print) this.parsed[row] = print;
+    return print !== undefined;
   }
 
   /** The row's print parsed from the store's line, if a bucket's read found one; let go here. */

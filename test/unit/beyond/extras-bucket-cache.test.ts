@@ -43,6 +43,17 @@ describe('the extras bucket cache', () => {
     expect((await loadCache(again)).buckets.get('1/3.json')!.posts).toEqual(rain.posts);
   });
 
+  it('saves a bucket replaced by a new object of the same size and time from what the new one holds', async () => {
+    const { first, again } = paths();
+    await saveCache(first, SUMMARY, new Map(BUCKETS));
+    const loaded = await loadCache(first);
+    const { size, mtimeMs } = loaded.buckets.get('1/3.json')!;
+    const posts = [{ id: '2026-11-21-rain', links: 0, versions: ['2026-11-21-rain-2'] }];
+    loaded.buckets.set('1/3.json', { size, mtimeMs, posts });
+    await saveCache(again, SUMMARY, loaded.buckets);
+    expect((await loadCache(again)).buckets.get('1/3.json')).toEqual({ size, mtimeMs, posts });
+  });
+
   it('saves a loaded bucket under another path from what it holds, not from its line', async () => {
     const { first, again } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));

@@ -89,5 +89,8 @@ describe("the extras' state", () => {
     // Further reading naming a row past the ids.
     await saveExtrasState(dir, { ...STATE, further: new Map([[2, [0, 7]]]) });
     expect(await loadExtrasState(dir)).toBeUndefined();
+    // Further reading for a row past the ids, its own list naming only rows within them.
+    await saveExtrasState(dir, { ...STATE, further: new Map([[7, [0]]]) });
+    expect(await loadExtrasState(dir)).toBeUndefined();
   });
 });

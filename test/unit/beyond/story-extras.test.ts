@@ -5,6 +5,7 @@ import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
 import { buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
+import { STORY_PRINT_VERSION } from '../../../src/indexer/plan/same-story.ts';
 
 // Our own sentences: one story run by two outlets two hours apart, and an unrelated post.
 const POSTS: TestPost[] = [
@@ -54,6 +55,32 @@ describe('the same story in the build’s output', () => {
     expect(readFileSync(join(otherCache, 'story-extras.ndjson'), 'utf8')).not.toContain('"print"');
     rmSync(join(dataRoot, GROUPS_FILE));
     expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
+  });
+
+  it('makes the print of a post whose store line starts as a print of this version but does not parse', async () => {
+    const damaged: StoryPrints = { keys: prints.keys, store: { getStory: async () => `[${STORY_PRINT_VERSION},"damaged` } };
+    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), damaged);
+    expect(written).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
+  });
+
+  it("reads no store print of a post the last build's story table holds, though its bucket is read again", async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    rmSync(join(ownCache, 'story-extras.ndjson'));
+    let reads = 0;
+    const counted: StoryPrints = {
+      keys: prints.keys,
+      store: {
+        getStory: async (key) => {
+          reads++;
+          return prints.store.getStory(key);
+        },
+      },
+    };
+    const written = await writeStoryExtras(dataRoot, ownCache, counted);
+    expect(written).toMatchObject({ printsMade: 0, printsCopied: POSTS.length, grouped: 2 });
+    expect(written.bucketsRead).toBeGreaterThan(0);
+    expect(reads).toBe(0);
   });
 
   it('reads no post bucket and writes nothing when no post changed since the last build', async () => {
