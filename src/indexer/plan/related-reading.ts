@@ -7,11 +7,9 @@
  * about; a term is rare when at most MAX_DOCUMENT_FREQUENCY posts hold it, and only rare terms are
  * indexed, so the work grows with the posts and not their square.
  */
-import { PAIR_MARK, PAIR_MARK_UNIT } from '../../shared/search-format.ts';
-import { foldText, isCjk, isJoiner, scanTokens, tokenizeFolded, type TokenSink } from '../../shared/search-text.ts';
+import { foldText, scanTokens, type TokenSink } from '../../shared/search-text.ts';
 import { growArray } from '../../shared/grow-array.ts';
-import { hashUnits, TermNumbers } from './term-numbers.ts';
-import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
+import { hashTerm, hashWordPair, TermNumbers } from './term-numbers.ts';
 
 /** Characters of the text, after the title, that make a post's terms. @default 160 */
 export const LEAD_CHARACTERS = 160;
@@ -46,12 +44,9 @@ export function termCounts(title: string, lead: string): Map<string, number> {
 
 /** Calls `add` for each occurrence of a term of the title and the lead, with its weight (termCounts sums them). */
 export function forEachTerm(title: string, lead: string, add: (term: string, weight: number) => void): void {
-  tokenizeFolded(foldText(title), (token) => {
-    if (isTerm(token)) add(withoutPairMark(token), TITLE_WEIGHT);
-  });
-  tokenizeFolded(foldText(lead), (token) => {
-    if (isTerm(token)) add(withoutPairMark(token), 1);
-  });
+  const terms = new TermStrings(add);
+  terms.scan(foldText(title), TITLE_WEIGHT);
+  terms.scan(foldText(lead), 1);
 }
 
 /**
@@ -59,25 +54,30 @@ export function forEachTerm(title: string, lead: string, add: (term: string, wei
  * UTF-16 units: hashed where the term lies in the folded text, with no string made for any token.
  */
 export function forEachTermHash(title: string, lead: string, add: (hash: number, length: number, weight: number) => void): void {
-  const foldedTitle = foldText(title);
-  scanTokens(foldedTitle, new TermHashes(foldedTitle, TITLE_WEIGHT, add));
-  const foldedLead = foldText(lead);
-  scanTokens(foldedLead, new TermHashes(foldedLead, 1, add));
+  const terms = new TermHashes(add);
+  terms.scan(foldText(title), TITLE_WEIGHT);
+  terms.scan(foldText(lead), 1);
 }
 
 /**
- * The terms among the search index's tokens (the ones isTerm keeps), hashed: a pair as its two characters;
- * of the grams only a run's last character alone (one code point: at most two units, as no gram is
- * two characters); no word triple.
+ * Which of the search index's tokens are terms, told where they lie: a CJK pair as its two characters (the
+ * search index's mark orders its tokens, search-format.ts: terms are hashed as they were before it); of the
+ * grams only a run's last character alone; every Latin word and word pair; no word triple. The 3- and
+ * 4-character grams and the word triples are there for exact phrases: as terms they only repeat the pairs
+ * they contain, and the grams made scoring four times slower.
  */
-class TermHashes implements TokenSink {
-  constructor(
-    private readonly text: string,
-    private readonly weight: number,
-    private readonly add: (hash: number, length: number, weight: number) => void,
-  ) {}
+abstract class TermScan implements TokenSink {
+  protected text = '';
+  protected weight = 1;
+
+  scan(text: string, weight: number): void {
+    this.text = text;
+    this.weight = weight;
+    scanTokens(text, this);
+  }
 
   gram(start: number, end: number): void {
+    // Grams are of 1, 3 or 4 characters: only one character alone fits in two units.
     if (end - start <= 2) this.term(start, end);
   }
 
@@ -89,55 +89,43 @@ class TermHashes implements TokenSink {
     this.term(start, end);
   }
 
-  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
-    const hash = hashUnits(this.text, start, end, Math.imul(hashUnits(this.text, firstStart, firstEnd, FNV_OFFSET | 0) ^ joiner, FNV_PRIME));
-    this.add(hash >>> 0, firstEnd - firstStart + 1 + end - start, this.weight);
-  }
-
   wordTriple(): void {}
 
-  private term(start: number, end: number): void {
-    this.add(hashUnits(this.text, start, end, FNV_OFFSET | 0) >>> 0, end - start, this.weight);
+  /** A term, `text[start, end)`. */
+  protected abstract term(start: number, end: number): void;
+
+  /** A term of two words and the unit between them (`text[firstStart, firstEnd)`, `joiner`, `text[start, end)`). */
+  abstract wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void;
+}
+
+/** forEachTerm's terms as strings. */
+class TermStrings extends TermScan {
+  constructor(private readonly add: (term: string, weight: number) => void) {
+    super();
+  }
+
+  protected term(start: number, end: number): void {
+    this.add(this.text.slice(start, end), this.weight);
+  }
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    this.add(this.text.slice(firstStart, firstEnd) + String.fromCharCode(joiner) + this.text.slice(start, end), this.weight);
   }
 }
 
-/** A pair as two characters: the mark orders the search index's tokens (search-format.ts), terms are hashed as they were before it. */
-function withoutPairMark(token: string): string {
-  const mark = token.indexOf(PAIR_MARK);
-  return mark < 0 ? token : token.slice(0, mark) + token.slice(mark + 1);
-}
-
-/** Which tokens are terms. TermHashes and PostTerms keep the same rule on their own (without the tokens): change all three. */
-function isTerm(token: string): boolean {
-  // Most tokens are pairs of one unit each: a term, with no scan.
-  if (token.length === 3 && token.charCodeAt(1) === PAIR_MARK_UNIT) return true;
-  return !isLongCjkGram(token) && !isWordTriple(token);
-}
-
-/** The search index's triples of Latin words (two joiners: words hold none), there for exact phrases as the grams are. */
-function isWordTriple(token: string): boolean {
-  let joiners = 0;
-  for (let i = 0; i < token.length; i++) {
-    const unit = token.charCodeAt(i);
-    if (unit === 0x20 || isJoiner(unit)) joiners++;
+/** forEachTermHash's terms: hashed where they lie. */
+class TermHashes extends TermScan {
+  constructor(private readonly add: (hash: number, length: number, weight: number) => void) {
+    super();
   }
-  return joiners >= 2;
-}
 
-/**
- * The search index's 3- and 4-character grams (there for exact phrases): as terms they only repeat the
- * pairs they contain, and made scoring four times slower.
- */
-function isLongCjkGram(token: string): boolean {
-  if (token.length < 3) return false;
-  let length = 0;
-  for (let i = 0; i < token.length; i++) {
-    const point = token.codePointAt(i)!;
-    if (!isCjk(point)) return false;
-    if (point > 0xffff) i++;
-    length++;
+  protected term(start: number, end: number): void {
+    this.add(hashTerm(this.text, start, end), end - start, this.weight);
   }
-  return length > 2;
+
+  wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
+    this.add(hashWordPair(this.text, firstStart, firstEnd, joiner, start, end), firstEnd - firstStart + 1 + end - start, this.weight);
+  }
 }
 
 /**
@@ -156,11 +144,11 @@ export class ReadingTable {
   counts: Uint16Array;
   /** Posts holding each term (by number). */
   frequency: Uint32Array;
-  private numbers = new TermNumbers();
   /** Each term's last post + 1 (as `count` is while the post is added), and its place among that post's terms. */
   private lastPost = new Uint32Array(4096);
   private placeInPost = new Uint32Array(4096);
-  private readonly sink = new PostTerms(this);
+  /** Numbers the terms of the posts added, and holds their text: let go by forgetTermText. */
+  private termNumbering: PostTerms | undefined = new PostTerms(this);
 
   constructor(capacity = 1024) {
     capacity = Math.max(1, capacity);
@@ -173,27 +161,21 @@ export class ReadingTable {
 
   /** Adds a post (its title, the start of its text, its own related links' count); returns its number. */
   add(title: string, lead: string, ownLinks: number): number {
+    // Numbered anew from 0, its terms would take others' numbers.
+    const numbering = this.termNumbering;
+    if (!numbering) throw new Error("ReadingTable: a post added after forgetTermText (the terms' text is gone)");
     const at = this.count++;
     this.wants = growArray(this.wants, at + 1);
     this.starts = growArray(this.starts, at + 2);
     this.wants[at] = ownLinks < FEW_OWN_LINKS ? 1 : 0;
     this.starts[at + 1] = this.starts[at]!;
-    this.sink.scan(foldText(title), TITLE_WEIGHT);
-    this.sink.scan(foldText(lead), 1);
+    numbering.scan(foldText(title), TITLE_WEIGHT);
+    numbering.scan(foldText(lead), 1);
     return at;
   }
 
-  /** A term of the post being added met once more, with its weight: termCounts' sums, in first-seen order. */
-  meet(text: string, start: number, end: number, weight: number): void {
-    this.countTerm(this.numbers.of(text, start, end), weight);
-  }
-
-  /** meet for two words and the unit between them. */
-  meetPair(text: string, firstStart: number, firstEnd: number, joiner: number, start: number, end: number, weight: number): void {
-    this.countTerm(this.numbers.ofPair(text, firstStart, firstEnd, joiner, start, end), weight);
-  }
-
-  private countTerm(number: number, weight: number): void {
+  /** A term (by number) of the post being added met once more, with its weight: termCounts' sums, in first-seen order. */
+  countTerm(number: number, weight: number): void {
     if (number >= this.lastPost.length) {
       this.lastPost = growArray(this.lastPost, number + 1);
       this.placeInPost = growArray(this.placeInPost, number + 1);
@@ -218,56 +200,27 @@ export class ReadingTable {
 
   /** Lets go of the terms' text once every post is added: scoring needs only their numbers (millions of terms at 200k posts). */
   forgetTermText(): void {
-    this.numbers = new TermNumbers();
+    this.termNumbering = undefined;
     this.lastPost = new Uint32Array(0);
     this.placeInPost = new Uint32Array(0);
   }
 }
 
-/**
- * A post's terms among the search index's tokens, told to its table where they lie: forEachTerm's, in its
- * order (the same rule as isTerm's, kept here on its own as TermHashes keeps it: a pair as its two
- * characters, of the grams only one or two characters, every word and word pair, no word triple).
- */
-class PostTerms implements TokenSink {
-  private text = '';
-  private weight = 1;
+/** A post's terms, numbered where they lie and counted by its table: forEachTerm's, in its order. */
+class PostTerms extends TermScan {
+  private readonly numbers = new TermNumbers();
 
-  constructor(private readonly table: ReadingTable) {}
-
-  scan(text: string, weight: number): void {
-    this.text = text;
-    this.weight = weight;
-    scanTokens(text, this);
+  constructor(private readonly table: ReadingTable) {
+    super();
   }
 
-  gram(start: number, end: number): void {
-    if (end - start <= 2 || codePointsIn(this.text, start, end) <= 2) this.table.meet(this.text, start, end, this.weight);
-  }
-
-  pair(first: number, _second: number, end: number): void {
-    this.table.meet(this.text, first, end, this.weight);
-  }
-
-  word(start: number, end: number): void {
-    this.table.meet(this.text, start, end, this.weight);
+  protected term(start: number, end: number): void {
+    this.table.countTerm(this.numbers.of(this.text, start, end), this.weight);
   }
 
   wordPair(firstStart: number, firstEnd: number, joiner: number, start: number, end: number): void {
-    this.table.meetPair(this.text, firstStart, firstEnd, joiner, start, end, this.weight);
+    this.table.countTerm(this.numbers.ofPair(this.text, firstStart, firstEnd, joiner, start, end), this.weight);
   }
-
-  wordTriple(): void {}
-}
-
-/** Code points in `text[start, end)`. */
-function codePointsIn(text: string, start: number, end: number): number {
-  let points = 0;
-  for (let i = start; i < end; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0xdc00 || unit > 0xdfff || i === start) points++;
-  }
-  return points;
 }
 
 /**

@@ -17,8 +17,9 @@ import { isCrowded, SPREAD } from './open-addressing.ts';
  */
 const SHORT_PER_POST = 3;
 const MID_PER_POST = 446;
-/** Tokens of five units or more a post adds (real-shaped corpus, 32,768 posts: 783k). */
+/** Tokens of five units or more a post adds (on the real-shaped corpus: docs/build-speed.md). */
 const LONG_PER_POST = 24;
+/** Caps on the first sizes: a builder expecting many posts takes at most ~8, ~48 and ~32 MB a table (2, 3 and 4 numbers a slot) before it holds a token. */
 const MAX_START_SLOTS = { short: 1 << 20, mid: 1 << 22, long: 1 << 21 };
 
 /** The smallest power of two, at least 2¹², holding `tokens` at half load, up to `cap`. */

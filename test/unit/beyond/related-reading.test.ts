@@ -1,5 +1,52 @@
-import { findFurtherReading, forEachTerm, forEachTermHash, ReadingTable, termCounts, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
+import {
+  findFurtherReading,
+  forEachTerm,
+  forEachTermHash,
+  ReadingTable,
+  termCounts,
+  TITLE_WEIGHT,
+  type ReadingItem,
+} from '../../../src/indexer/plan/related-reading.ts';
+import { PAIR_MARK } from '../../../src/shared/search-format.ts';
+import { foldText, isCjk, isJoiner, tokenizeFolded } from '../../../src/shared/search-text.ts';
 import { fnv1a } from '../../../src/shared/types.ts';
+
+/**
+ * The tests' reference: the terms picked from the search index's token strings, apart from the module's
+ * scan: a pair without its mark; no gram of three or more CJK characters; no word triple (two joiners).
+ */
+function referenceTerms(title: string, lead: string): [term: string, weight: number][] {
+  const terms: [string, number][] = [];
+  for (const [text, weight] of [
+    [title, TITLE_WEIGHT],
+    [lead, 1],
+  ] as const) {
+    tokenizeFolded(foldText(text), (token) => {
+      const points = [...token].map((character) => character.codePointAt(0)!);
+      if (points.length >= 3 && points.every(isCjk)) return;
+      if (points.filter((point) => point === 0x20 || isJoiner(point)).length >= 2) return;
+      terms.push([token.replace(PAIR_MARK, ''), weight]);
+    });
+  }
+  return terms;
+}
+
+function referenceCounts(title: string, lead: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [term, weight] of referenceTerms(title, lead)) counts.set(term, (counts.get(term) ?? 0) + weight);
+  return counts;
+}
+
+/** Random texts of `length` characters at most, drawn from `pool` (seeded: the same texts each run). */
+function randomTexts(pool: readonly string[], seed: number, length: number): () => string {
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  return () => Array.from({ length: Math.floor(random() * length) }, () => pool[Math.floor(random() * pool.length)]).join('');
+}
+
+// The characters each branch of the tokenizer turns on.
+const BRANCHES = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
+// 400 CJK characters: 160k possible pairs, so that a table passes its first sizes (4,096 terms).
+const MANY_CJK = Array.from({ length: 400 }, (_, n) => String.fromCharCode(0x4e00 + n));
 
 // Our own headlines: three on a harbour's ferry line, others on unrelated matters (padding the archive
 // so that the ferry's terms are rare in it).
@@ -52,17 +99,18 @@ describe('further reading', () => {
     expect([table.wants[0], table.wants[1]]).toEqual([1, 0]);
   });
 
-  it('numbers every term of random texts as termCounts counts them: in its order, with its counts, one number a distinct term', () => {
-    const pool = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
-    let seed = 11;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const text = () => Array.from({ length: Math.floor(random() * 60) }, () => pool[Math.floor(random() * pool.length)]).join('');
+  it.each([
+    ['over every branch of the tokenizer', BRANCHES, 300],
+    ['past 5,000 distinct pairs', MANY_CJK, 200],
+  ])('numbers every term of random texts %s as the reference counts them: in its order, with its counts, one number a distinct term', (_, pool, posts) => {
+    const text = randomTexts(pool, 11, 60);
     const table = new ReadingTable(1);
     const numberOf = new Map<string, number>();
-    for (let post = 0; post < 300; post++) {
+    for (let post = 0; post < posts; post++) {
       const [title, lead] = [text(), text()];
       table.add(title, lead, 0);
-      const counts = termCounts(title, lead);
+      const counts = referenceCounts(title, lead);
+      expect(termCounts(title, lead)).toEqual(counts);
       const numbers = Array.from(table.terms.subarray(table.starts[post], table.starts[post + 1]));
       expect(Array.from(table.counts.subarray(table.starts[post], table.starts[post + 1]))).toEqual([...counts.values()]);
       [...counts.keys()].forEach((term, at) => {
@@ -72,6 +120,14 @@ describe('further reading', () => {
     }
     // Distinct terms, distinct numbers.
     expect(new Set(numberOf.values()).size).toBe(numberOf.size);
+    if (pool === MANY_CJK) expect(numberOf.size).toBeGreaterThan(5000);
+  });
+
+  it("refuses a post added once the terms' text is let go, rather than number its terms anew", () => {
+    const table = new ReadingTable(1);
+    table.add('馬祖輪渡', '', 0);
+    table.forgetTermText();
+    expect(() => table.add('馬祖輪渡', '', 0)).toThrow(/forgetTermText/);
   });
 
   it('makes terms of the CJK pairs and lone characters and of the Latin words and pairs, not of longer grams or word triples', () => {
@@ -102,25 +158,21 @@ describe('further reading', () => {
     ]);
   });
 
-  it("hashes each term where it lies as fnv1a hashes the term's string (a pair without its mark), in the same order", () => {
+  it("hashes each term where it lies as fnv1a hashes the reference's string (a pair without its mark), in the same order", () => {
     const texts = [
       ['烏克蘭 ceasefire talks 𠮷野家 co-op', '基隆港務分公司表示，新輪渡航線 e.g. 3.5 billion'],
       ['Prime Minister of Japan 訪台 AI晶片 2026年', '𠮷 一 a 習近平 u.s. covid-19  hong\tkong'],
     ];
-    // Random texts over the characters each branch of the tokenizer turns on.
-    const pool = [...'烏克蘭台灣𠮷𡈼一ab7 -.，\n'];
-    let seed = 7;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    for (let n = 0; n < 200; n++) {
-      const text = () => Array.from({ length: Math.floor(random() * 40) }, () => pool[Math.floor(random() * pool.length)]).join('');
-      texts.push([text(), text()]);
-    }
+    const text = randomTexts(BRANCHES, 7, 40);
+    for (let n = 0; n < 200; n++) texts.push([text(), text()]);
     for (const [title, lead] of texts) {
-      const terms: [number, number, number][] = [];
+      const reference = referenceTerms(title!, lead!);
+      const terms: [string, number][] = [];
       const hashes: [number, number, number][] = [];
-      forEachTerm(title!, lead!, (term, weight) => terms.push([fnv1a(term), term.length, weight]));
+      forEachTerm(title!, lead!, (term, weight) => terms.push([term, weight]));
       forEachTermHash(title!, lead!, (hash, length, weight) => hashes.push([hash, length, weight]));
-      expect(hashes).toEqual(terms);
+      expect(terms).toEqual(reference);
+      expect(hashes).toEqual(reference.map(([term, weight]) => [fnv1a(term), term.length, weight]));
     }
     const pair: [number, number, number][] = [];
     forEachTermHash('烏克', '', (hash, length, weight) => pair.push([hash, length, weight]));
