@@ -7,7 +7,7 @@
  * half-written output folder gets every file.
  *
  * In the cache's databases: `outputs` (data folder → its id in the others, its build id and layout),
- * `files` (`<id>/<path>` → hash), `plans` (id → plan) and `search-rows` (id → rows; `<id>/keys`
+ * `files` (`<id>/<path>` → hash), `plans` (id → plan, its row columns apart: saved-plan.ts) and `search-rows` (id → rows; `<id>/keys`
  * → their store keys, read only when asked for).
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
 import type { CachedRows } from '../search/search-cache.ts';
 import type { CacheDb } from './cache-db.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { getPlan, putPlan, removePlan } from './saved-plan.ts';
 
 /**
  * The layout of the data folder a state and a plan describe: a build over a folder of another layout
@@ -133,8 +134,8 @@ export class OutputRecord {
         for (const key of files.getKeys(filesRange(id))) files.remove(key);
         for (const [path, hash] of written.files) files.put(filesKey(id, path), hash);
       }
-      if (plan) plans.put(id, plan);
-      else plans.remove(id);
+      if (plan) putPlan(plans, id, plan, over ? last.plan : undefined);
+      else removePlan(plans, id);
       if (written.searchRows) {
         const { keys, ...stats } = written.searchRows;
         rows.put(id, { ...stats, buildId });
@@ -166,7 +167,7 @@ export class OutputRecord {
       for (const { key, value } of files.getRange(filesRange(id))) read.set(key.slice(prefix), value);
       state = read;
     }
-    const plan = fromMemory ? fromMemory.plan : plans.get(id);
+    const plan = fromMemory ? fromMemory.plan : getPlan(plans, id);
     return {
       buildId,
       files: state,
@@ -184,7 +185,7 @@ export class OutputRecord {
     return {
       outputs: this.db.part<OutputEntry>('outputs'),
       files: this.db.part<string>('files'),
-      plans: this.db.part<PlanSnapshot & { buildId: string }>('plans'),
+      plans: this.db.part<unknown>('plans'),
       rows: this.db.part<unknown>('search-rows'),
     };
   }
@@ -212,7 +213,7 @@ export async function removeDeadOutputs(db: CacheDb): Promise<void> {
     const rows = db.part('search-rows');
     for (const { key, value } of dead) {
       for (const path of files.getKeys(filesRange(value.id))) files.remove(path);
-      db.part('plans').remove(value.id);
+      removePlan(db.part('plans'), value.id);
       rows.remove(value.id);
       rows.remove(filesKey(value.id, 'keys'));
       db.part('outputs').remove(key);
