@@ -60,11 +60,13 @@ function columnKey(id: string, column: RowColumn): string {
   return `${id}/${column}`;
 }
 
-function encodeStrings(strings: readonly string[]): Buffer {
+/** Strings as one joined string's bytes (none may hold a NUL): one string to decode and split, not one each. */
+export function encodeStrings(strings: readonly string[]): Buffer {
   return Buffer.from(strings.join(SEPARATOR));
 }
 
-function decodeStrings(value: unknown, count: number): string[] | undefined {
+/** Strings encoded by encodeStrings, or undefined when `value` is not `count` of them. */
+export function decodeStrings(value: unknown, count: number): string[] | undefined {
   if (!(value instanceof Uint8Array)) return undefined;
   if (count === 0) return value.length === 0 ? [] : undefined;
   const strings = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8').split(SEPARATOR);
