@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Database } from 'lmdb';
 import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { PlanSnapshot } from '../../src/indexer/incremental/last-build.ts';
-import { getPlan, putPlan, removePlan } from '../../src/indexer/incremental/saved-plan.ts';
+import { encodeStrings, getPlan, putPlan, removePlan } from '../../src/indexer/incremental/saved-plan.ts';
 import type { Manifest } from '../../src/shared/types.ts';
 
 type StoredPlan = PlanSnapshot & { buildId: string };
@@ -90,7 +90,7 @@ describe('saved plan', () => {
       expect(getPlan(plans(), 'old')).toBeUndefined();
       await db.transaction(() => {
         putPlan(plans(), 'out', plan(3), undefined);
-        plans().put('out/ids', Buffer.from(['a', 'b'].join('\0')));
+        plans().put('out/ids', encodeStrings(['a', 'b']));
       });
       expect(getPlan(plans(), 'out')).toBeUndefined();
       await db.transaction(() => {
