@@ -132,6 +132,21 @@ export function codePointOfUnits(units: Uint16Array, i: number, end: number): nu
 }
 
 /**
+ * Each BMP unit's fold when foldCodePoint makes it one unit (0: not looked up yet), else NOT_ONE_UNIT:
+ * one array read a unit, where punctuation (，。「」 lie outside the CJK table) took a Map lookup each.
+ */
+let unitFolds: Uint16Array | undefined;
+/** A surrogate (folded with its pair, as a code point), or a unit that folds to several (or to 0 or this). */
+const NOT_ONE_UNIT = 0xffff;
+
+function learnUnitFold(folds: Uint16Array, code: number): number {
+  if (code >= 0xd800 && code <= 0xdfff) return (folds[code] = NOT_ONE_UNIT);
+  const folded = foldCodePoint(code);
+  const unit = folded.length === 1 ? folded.charCodeAt(0) : 0;
+  return (folds[code] = unit === 0 ? NOT_ONE_UNIT : unit);
+}
+
+/**
  * A text folded into UTF-16 units, as foldText folds it but without making its string: for callers that
  * read the folded text unit by unit (the search token count, the story print's shingles). Reused from text to text by its owner,
  * who sets `length` to 0 before the first append of a text.
@@ -143,21 +158,22 @@ export class FoldedUnits {
 
   /** Folds `text` onto the end of the units held. Folding is per character, so texts appended fold as one. */
   append(text: string): void {
-    const han = table();
+    const folds = (unitFolds ??= new Uint16Array(0x10000));
     let n = this.length;
     let units = growArray(this.units, n + text.length + 16, n);
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      if (code < 0x80) units[n++] = code >= 0x41 && code <= 0x5a ? code + 32 : code;
-      else if (code >= TABLE_START && code < TABLE_END) units[n++] = han[code - TABLE_START] || code;
-      else {
-        const point = text.codePointAt(i)!;
-        if (point > 0xffff) i++;
-        const folded = foldCodePoint(point);
-        // Folding makes at most a few units of one (NFKC's longest expansions): room for the rest of the text and them.
-        if (n + folded.length + text.length - i + 16 > units.length) units = growArray(units, n + folded.length + text.length - i + 16, n);
-        for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
+      const unit = folds[code] || learnUnitFold(folds, code);
+      if (unit !== NOT_ONE_UNIT) {
+        units[n++] = unit;
+        continue;
       }
+      const point = text.codePointAt(i)!;
+      if (point > 0xffff) i++;
+      const folded = foldCodePoint(point);
+      // Folding makes at most a few units of one (NFKC's longest expansions): room for the rest of the text and them.
+      if (n + folded.length + text.length - i + 16 > units.length) units = growArray(units, n + folded.length + text.length - i + 16, n);
+      for (let k = 0; k < folded.length; k++) units[n++] = folded.charCodeAt(k);
     }
     this.units = units;
     this.length = n;

@@ -1,5 +1,5 @@
 import { isTokenOfRun } from '../../../src/shared/search-format.ts';
-import { foldText, foldWithOrigins, tokenize } from '../../../src/shared/search-text.ts';
+import { foldCodePoint, foldText, foldWithOrigins, tokenize } from '../../../src/shared/search-text.ts';
 
 describe('folding', () => {
   it('folds Traditional to Simplified, character by character', () => {
@@ -45,6 +45,15 @@ describe('folding', () => {
     const text = Array.from({ length: 20_000 }, (_, n) => pieces[(n * 7) % pieces.length]).join('');
     expect(foldText(text)).toBe([...text].map((char) => foldText(char)).join(''));
     expect(foldText(text).length).toBeGreaterThan(text.length * 2);
+  });
+
+  it('folds every unit of the Basic Multilingual Plane as foldCodePoint folds it, twice over (the second time from what the first learnt)', () => {
+    const units = Array.from({ length: 0x10000 }, (_, unit) => String.fromCharCode(unit));
+    // Lone surrogates between spaces, so that no two make a pair.
+    const text = units.join(' ');
+    const expected = units.map((char) => foldCodePoint(char.charCodeAt(0))).join(' ');
+    expect(foldText(text) === expected).toBe(true);
+    expect(foldText(text) === expected).toBe(true);
   });
 
   it('maps every folded character back to where it came from', () => {
