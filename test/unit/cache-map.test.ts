@@ -77,6 +77,20 @@ describe("the build cache's map let go", () => {
     expect(isRoundOn()).toBe(false);
   });
 
+  it('lets go of the map at once when a phase is done with what it read, whatever the count; not for a small file', async () => {
+    const db = openCacheDb(temporary('cache'));
+    const before = cacheMapStats();
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.dropMap();
+    expect(cacheMapStats()).toEqual(before);
+    setCacheMapHooks({ budget: 1_000_000 });
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.dropMap();
+    expect(isRoundOn()).toBe(false);
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
+  });
+
   it('fails a database kept across an await while openings close at every await (what the builds below rely on)', async () => {
     setCacheMapHooks({ everyAwait: true });
     const db = openCacheDb(temporary('cache'));

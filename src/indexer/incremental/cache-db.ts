@@ -6,7 +6,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
+import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, dropMapNow } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
@@ -71,6 +71,8 @@ export interface CacheDb {
   pause(): Promise<void> | undefined;
   /** Closes this opening once its writes are on disk, now; its next use opens the file again. */
   letGo(): Promise<void>;
+  /** Starts a drop round now (see dropMapNow) and resolves once it has ended. */
+  dropMap(): Promise<void>;
   /** Waits for every commit, on disk, and closes. */
   close(): Promise<void>;
 }
@@ -148,6 +150,12 @@ export function openCacheDb(dir: string): CacheDb {
     },
     pause: () => (isRoundOn() ? letGo() : undefined),
     letGo,
+    async dropMap() {
+      dropMapNow(() => statSync(path).size);
+      if (!isRoundOn()) return;
+      await letGo();
+      await roundEnded();
+    },
     async close() {
       closed = true;
       await closing;

@@ -79,6 +79,16 @@ export function touchMap(count: number, fileBytes: () => number): void {
     Atomics.store(words, TOUCHED, 0);
     return;
   }
+  startRound();
+}
+
+/** Starts a round now, whatever the count, if the file (of `fileBytes`) is not small: a phase done with what it read. */
+export function dropMapNow(fileBytes: () => number): void {
+  if (Atomics.load(words, BUDGET) || fileBytes() >= SMALL_FILE_BYTES) startRound();
+}
+
+/** Starts a round, unless one is on. */
+function startRound(): void {
   const ended = Atomics.load(words, ENDED);
   if (Atomics.compareExchange(words, STARTED, ended, ended + 1) === ended) Atomics.notify(words, STARTED);
 }

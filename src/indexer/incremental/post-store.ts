@@ -51,6 +51,11 @@ export interface PostStore {
    * need not wait for this thread. Unlike idle(), nothing closes outside a round.
    */
   pause(): Promise<void>;
+  /**
+   * Lets go of the cache file's map in every thread now (a drop round, see cache-map.ts), and resolves
+   * once it is gone: a phase that read much of the store is done with it.
+   */
+  dropMap(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */
   close(): Promise<void>;
 }
@@ -113,6 +118,7 @@ export function memoryStore(): PostStore {
     },
     idle: async () => {},
     pause: async () => {},
+    dropMap: async () => {},
     close: async () => {},
   };
 }
@@ -249,6 +255,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       }
     },
     idle: () => cache().letGo(),
+    dropMap: () => cache().dropMap(),
     pause: async () => {
       await cache().pause();
     },
