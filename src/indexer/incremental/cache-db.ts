@@ -6,7 +6,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, dropMapNow } from './cache-map.ts';
+import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, touchMapSmall, dropMapNow } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
@@ -58,6 +58,8 @@ export interface CacheDb {
   dropRetired(name: string): void;
   /** Counts post reads or writes: the map's pages they touch (see cache-map.ts). */
   touched(count?: number): void;
+  /** Counts a read of a small value (a head, a print): a few of them count as one post read. */
+  touchedSmall(): void;
   /**
    * Where a caller holds nothing of the cache: during a drop round, closes this opening and resolves
    * once the round has ended; undefined when there is nothing to wait for.
@@ -141,6 +143,7 @@ export function openCacheDb(dir: string): CacheDb {
     },
     dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
     touched: (count = 1) => touchMap(count, () => statSync(path).size),
+    touchedSmall: () => touchMapSmall(() => statSync(path).size),
     quiet() {
       if (!isRoundOn()) return closing;
       return (async () => {

@@ -180,11 +180,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   const cache = () => (opened ??= db ?? openCacheDb(dir));
   const part = (name: Part) => cache().part<string | Buffer>(name);
   // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
-  // Only the large values count towards a drop: all the heads and prints of 64k posts map ~25 and ~100 MB.
   const quiet = async (large: boolean) => {
     const waiting = cache().quiet();
     if (waiting) await waiting;
     if (large) cache().touched();
+    else cache().touchedSmall();
   };
   const string = async (name: Part, key: string) => (await quiet(name === 'search'), part(name).get(key) as string | undefined);
   const binary = async (key: string) => (await quiet(true), part('bodies').getBinary(key));
