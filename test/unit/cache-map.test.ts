@@ -45,7 +45,7 @@ async function buildTwice(postsDir: string, workers: number): Promise<Map<string
 }
 
 /**
- * The store of a build of `count` posts, opened (by a read of a head, which counts for no round), with a
+ * The store of a build of `count` posts, opened (by a read of a head, an eighth of a post read), with a
  * round budget of one read of each post: reading them all starts a round, the last read does.
  */
 async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[]; store: PostStore }> {
@@ -75,6 +75,34 @@ describe("the build cache's map let go", () => {
     // No opening here: a forgotten thread's slot ends the round.
     forgetThreadOpenings(1000);
     expect(isRoundOn()).toBe(false);
+  });
+
+  it('counts eight reads of small values (heads, prints) as one post read: a pass over many heads lets go of the map', async () => {
+    setCacheMapHooks({ budget: 1 });
+    const before = cacheMapStats();
+    const db = openCacheDb(temporary('cache'));
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    for (let read = 1; read < 8; read++) db.touchedSmall();
+    expect(isRoundOn()).toBe(false);
+    db.touchedSmall();
+    expect(isRoundOn()).toBe(true);
+    await db.quiet();
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
+  });
+
+  it('lets go of the map at once when a phase is done with what it read, whatever the count; not for a small file', async () => {
+    const db = openCacheDb(temporary('cache'));
+    const before = cacheMapStats();
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.dropMap();
+    expect(cacheMapStats()).toEqual(before);
+    setCacheMapHooks({ budget: 1_000_000 });
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.dropMap();
+    expect(isRoundOn()).toBe(false);
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
   });
 
   it('fails a database kept across an await while openings close at every await (what the builds below rely on)', async () => {

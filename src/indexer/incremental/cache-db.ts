@@ -6,7 +6,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
+import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, touchMapSmall, dropMapNow } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
@@ -58,6 +58,8 @@ export interface CacheDb {
   dropRetired(name: string): void;
   /** Counts post reads or writes: the map's pages they touch (see cache-map.ts). */
   touched(count?: number): void;
+  /** Counts a read of a small value (a head, a print): a few of them count as one post read. */
+  touchedSmall(): void;
   /**
    * Where a caller holds nothing of the cache: during a drop round, closes this opening and resolves
    * once the round has ended; undefined when there is nothing to wait for.
@@ -71,6 +73,8 @@ export interface CacheDb {
   pause(): Promise<void> | undefined;
   /** Closes this opening once its writes are on disk, now; its next use opens the file again. */
   letGo(): Promise<void>;
+  /** Starts a drop round now (see dropMapNow) and resolves once it has ended. */
+  dropMap(): Promise<void>;
   /** Waits for every commit, on disk, and closes. */
   close(): Promise<void>;
 }
@@ -139,6 +143,7 @@ export function openCacheDb(dir: string): CacheDb {
     },
     dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
     touched: (count = 1) => touchMap(count, () => statSync(path).size),
+    touchedSmall: () => touchMapSmall(() => statSync(path).size),
     quiet() {
       if (!isRoundOn()) return closing;
       return (async () => {
@@ -148,6 +153,12 @@ export function openCacheDb(dir: string): CacheDb {
     },
     pause: () => (isRoundOn() ? letGo() : undefined),
     letGo,
+    async dropMap() {
+      dropMapNow(() => statSync(path).size);
+      if (!isRoundOn()) return;
+      await letGo();
+      await roundEnded();
+    },
     async close() {
       closed = true;
       await closing;

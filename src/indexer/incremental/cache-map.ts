@@ -71,6 +71,23 @@ const slot = OPEN + (threadId % THREAD_SLOTS);
  */
 const SMALL_FILE_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Reads of small values (heads, prints) that count as one large value's. A head is a few hundred bytes,
+ * but the pages read around it map ~15 KB of the file: the summaries' read of every head of 64k posts
+ * mapped ~950 MB, which stayed until the post files' first drop, beside the index builders.
+ */
+const SMALL_READS_A_LARGE = 8;
+
+/** This thread's small reads since it last counted one large. */
+let smallReads = 0;
+
+/** Counts a read of a small value (see SMALL_READS_A_LARGE). */
+export function touchMapSmall(fileBytes: () => number): void {
+  if (++smallReads < SMALL_READS_A_LARGE) return;
+  smallReads = 0;
+  touchMap(1, fileBytes);
+}
+
 /** Counts post reads or writes; past the budget, starts a round if the file (of `fileBytes`) is not small. */
 export function touchMap(count: number, fileBytes: () => number): void {
   const hookBudget = Atomics.load(words, BUDGET);
@@ -79,6 +96,16 @@ export function touchMap(count: number, fileBytes: () => number): void {
     Atomics.store(words, TOUCHED, 0);
     return;
   }
+  startRound();
+}
+
+/** Starts a round now, whatever the count, if the file (of `fileBytes`) is not small: a phase done with what it read. */
+export function dropMapNow(fileBytes: () => number): void {
+  if (Atomics.load(words, BUDGET) || fileBytes() >= SMALL_FILE_BYTES) startRound();
+}
+
+/** Starts a round, unless one is on. */
+function startRound(): void {
   const ended = Atomics.load(words, ENDED);
   if (Atomics.compareExchange(words, STARTED, ended, ended + 1) === ended) Atomics.notify(words, STARTED);
 }
@@ -151,8 +178,10 @@ export function cacheMapStats(): { drops: number; givenUp: number; waitedMs: num
 /**
  * Test hooks: `budget` post reads and writes between rounds (undefined: the default); `everyAwait`:
  * every opening is closed and opened again after each await, so that a database kept across one fails.
+ * This thread's small reads start again from none.
  */
 export function setCacheMapHooks(hooks: { budget?: number; everyAwait?: boolean }): void {
+  smallReads = 0;
   Atomics.store(words, BUDGET, hooks.budget ?? 0);
   Atomics.store(words, EVERY_AWAIT, hooks.everyAwait ? 1 : 0);
 }

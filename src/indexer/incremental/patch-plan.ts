@@ -623,7 +623,7 @@ export async function readHead(read: FilesRead, at: number, store: PostStore): P
   const keyless = read.keyless.get(at);
   if (keyless) return keyless;
   // A file taken from the record: its head is the record's.
-  if (!read.readThisBuild[at]) return parseDigestHead(read.previous!.head(read.seen[at]!));
+  if (!read.readThisBuild[at]) return parseDigestHead(await read.previous!.readHead(read.seen[at]!));
   const key = read.keys[at]!;
   const head = await store.getHead(key);
   if (head === undefined) throw missingEntryError(key);

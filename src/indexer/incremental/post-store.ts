@@ -51,6 +51,11 @@ export interface PostStore {
    * need not wait for this thread. Unlike idle(), nothing closes outside a round.
    */
   pause(): Promise<void>;
+  /**
+   * Lets go of the cache file's map in every thread now (a drop round, see cache-map.ts), and resolves
+   * once it is gone: a phase that read much of the store is done with it.
+   */
+  dropMap(): Promise<void>;
   /** Waits until what this store put is committed: from then on, other threads read it. */
   close(): Promise<void>;
 }
@@ -113,6 +118,7 @@ export function memoryStore(): PostStore {
     },
     idle: async () => {},
     pause: async () => {},
+    dropMap: async () => {},
     close: async () => {},
   };
 }
@@ -174,11 +180,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   const cache = () => (opened ??= db ?? openCacheDb(dir));
   const part = (name: Part) => cache().part<string | Buffer>(name);
   // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
-  // Only the large values count towards a drop: all the heads and prints of 64k posts map ~25 and ~100 MB.
   const quiet = async (large: boolean) => {
     const waiting = cache().quiet();
     if (waiting) await waiting;
     if (large) cache().touched();
+    else cache().touchedSmall();
   };
   const string = async (name: Part, key: string) => (await quiet(name === 'search'), part(name).get(key) as string | undefined);
   const binary = async (key: string) => (await quiet(true), part('bodies').getBinary(key));
@@ -249,6 +255,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       }
     },
     idle: () => cache().letGo(),
+    dropMap: () => cache().dropMap(),
     pause: async () => {
       await cache().pause();
     },

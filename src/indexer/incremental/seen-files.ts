@@ -46,6 +46,17 @@ export class SeenFiles {
     return this.entries.get(path);
   }
 
+  /**
+   * head(), read at a quiet point of the cache, and counted towards a drop of its map (see cache-map.ts):
+   * for a pass over many heads (the summaries).
+   */
+  async readHead(seen: FileSeen): Promise<string> {
+    const waiting = this.db.quiet();
+    if (waiting) await waiting;
+    this.db.touchedSmall();
+    return this.head(seen);
+  }
+
   /** The digest head's JSON line (see serializeDigest) of a file as it was seen. */
   head(seen: FileSeen): string {
     const head = this.db.part<string>('heads').get(seen.key);
