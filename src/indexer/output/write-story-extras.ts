@@ -40,7 +40,7 @@ import { keptFurtherReading, type ExclusionChange } from '../plan/further-readin
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
-import { fillPrints, leadAt, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
+import { fillPrints, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -53,7 +53,9 @@ import {
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
-import { FEW_OWN_LINKS, findFurtherReadingIn, ReadingTable } from '../plan/related-reading.ts';
+import { FEW_OWN_LINKS, pickFurtherReading } from '../plan/related-reading.ts';
+import { rankReadingBeside } from '../workers/further-reading-task.ts';
+import type { WorkerPool } from '../workers/worker-pool.ts';
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
 export interface StoryPrints {
@@ -86,7 +88,8 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
-export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints): Promise<WrittenStoryExtras> {
+/** `pool`: the build's workers, on which further reading is ranked beside the same story when their threads are up. */
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints, pool?: WorkerPool): Promise<WrittenStoryExtras> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
   const clock = new PhaseClock();
@@ -253,6 +256,17 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
   const shown = shownDigests(rows);
   const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
+  const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
+  // Further reading kept where its inputs are the last build's; else ranked now, on a worker beside the
+  // same story when the build has one up (the ranking needs no pair: exclusions are taken out after).
+  const mayKeepFurther = sameRows && last.reading === digests.reading;
+  const rankingFurther = mayKeepFurther ? undefined : rankReadingBeside({ ids: rows.ids, titles: rows.titles, leads, links }, pool);
+  if (rankingFurther) {
+    // Awaited below; should the same story fail first, its failure is that one.
+    rankingFurther.catch(() => {});
+    // The task goes to its thread once this thread yields: before the same story, which does not.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   let pairs: StoryPairs;
   const redone = { sameStory: 'all' as 'all' | 'changed' | 'none', furtherReading: 'all' as 'all' | 'none' };
   if (last !== undefined && last.code === code) {
@@ -266,7 +280,6 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies, rows.rowOf);
   } else pairs = findStoryPairs(table, {}, pairJudge(table, frequencies));
   const found = pairs.found;
-  const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
   clock.lap('extras: same story');
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const excludedOf = (row: number) => [...(postOf(row)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];
@@ -279,21 +292,17 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     const others = found.get(rows.ids[row]!);
     if (archived?.length || others?.length) excluded.push([row, ...excludedOf(row)]);
   }
-  let further =
-    sameRows && last.reading === digests.reading
-      ? keptFurtherReading(
-          last.further,
-          exclusionChanges(last.excluded, excluded, (row) => links[row]! < FEW_OWN_LINKS),
-          idOf,
-        )
-      : undefined;
+  let further = mayKeepFurther
+    ? keptFurtherReading(
+        last.further,
+        exclusionChanges(last.excluded, excluded, (row) => links[row]! < FEW_OWN_LINKS),
+        idOf,
+      )
+    : undefined;
   if (further) redone.furtherReading = 'none';
-  else {
-    const reading = new ReadingTable(count);
-    for (let row = 0; row < count; row++) reading.add(rows.titles[row]!, leadAt(leads, row), links[row]!);
-    reading.forgetTermText();
-    further = findFurtherReadingIn(reading, exclude, idOf);
-  }
+  // Not kept (a post now excludes less): ranked here, after all.
+  else
+    further = pickFurtherReading(await (rankingFurther ?? rankReadingBeside({ ids: rows.ids, titles: rows.titles, leads, links }, undefined)), exclude, idOf);
   clock.lap('extras: further reading');
 
   const compression = manifest.compression ?? 'none';

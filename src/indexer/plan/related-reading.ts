@@ -244,6 +244,23 @@ export function findFurtherReadingIn(
   exclude: (at: number) => ReadonlySet<string> = () => new Set(),
   idOf: (at: number) => string = String,
 ): Map<number, number[]> {
+  return pickFurtherReading(rankFurtherReading(table, idOf), exclude, idOf);
+}
+
+/**
+ * Every post a wanting post may be given, ranked: the posts of `others` from `starts[post]` to
+ * `starts[post + 1]`, best first. Flat, so that a worker thread hands it back in two transfers.
+ */
+export interface RankedReading {
+  starts: Uint32Array;
+  others: Int32Array;
+}
+
+/**
+ * Each wanting post's candidates (MIN_SHARED_TERMS and MIN_SCORE met), best first, ties by `idOf`: all of
+ * them, as what a post excludes may be known only later (its other reports of the same story).
+ */
+export function rankFurtherReading(table: ReadingTable, idOf: (at: number) => string = String): RankedReading {
   const { count, frequency } = table;
   const isRare = (term: number) => frequency[term]! >= 2 && frequency[term]! <= MAX_DOCUMENT_FREQUENCY;
   // Each post's rare terms, weighted tf × idf and normalised to length 1, and each rare term's holders
@@ -286,10 +303,13 @@ export function findFurtherReadingIn(
     }
   }
 
-  const found = new Map<number, number[]>();
+  const starts = new Uint32Array(count + 1);
+  let others = new Int32Array(1024);
+  let total = 0;
   const score = new Float64Array(count);
   const shared = new Int32Array(count);
   for (let at = 0; at < count; at++) {
+    starts[at] = total;
     if (!table.wants[at]) continue;
     const touched: number[] = [];
     for (let r = rareStarts[at]!; r < rareStarts[at + 1]!; r++) {
@@ -302,15 +322,34 @@ export function findFurtherReadingIn(
         shared[other]!++;
       }
     }
-    const excluded = exclude(at);
-    const best = touched
-      .filter((other) => shared[other]! >= MIN_SHARED_TERMS && score[other]! >= MIN_SCORE && !excluded.has(idOf(other)))
-      .sort((a, b) => score[b]! - score[a]! || (idOf(a) < idOf(b) ? -1 : 1))
-      .slice(0, MAX_SUGGESTIONS);
+    const ranked = touched
+      .filter((other) => shared[other]! >= MIN_SHARED_TERMS && score[other]! >= MIN_SCORE)
+      .sort((a, b) => score[b]! - score[a]! || (idOf(a) < idOf(b) ? -1 : 1));
     for (const other of touched) {
       score[other] = 0;
       shared[other] = 0;
     }
+    others = growArray(others, total + ranked.length);
+    others.set(ranked, total);
+    total += ranked.length;
+  }
+  starts[count] = total;
+  return { starts, others: others.slice(0, total) };
+}
+
+/** Each post's first MAX_SUGGESTIONS candidates it does not exclude (`exclude(post)`: ids), by number. */
+export function pickFurtherReading(
+  ranked: RankedReading,
+  exclude: (at: number) => ReadonlySet<string> = () => new Set(),
+  idOf: (at: number) => string = String,
+): Map<number, number[]> {
+  const found = new Map<number, number[]>();
+  for (let at = 0; at + 1 < ranked.starts.length; at++) {
+    const [start, end] = [ranked.starts[at]!, ranked.starts[at + 1]!];
+    if (start === end) continue;
+    const excluded = exclude(at);
+    const best: number[] = [];
+    for (let n = start; n < end && best.length < MAX_SUGGESTIONS; n++) if (!excluded.has(idOf(ranked.others[n]!))) best.push(ranked.others[n]!);
     if (best.length > 0) found.set(at, best);
   }
   return found;

@@ -1,6 +1,7 @@
 /**
  * A build worker thread (see worker-pool.ts): parses files (ingestFile), indexes runs of rows and writes
- * post buckets (write-rows.ts), each task with its own disk post store over the shared cache folder.
+ * post buckets (write-rows.ts), each task with its own disk post store over the shared cache folder;
+ * writes the search index's head and ranks further reading beside the extras.
  */
 import { move } from 'piscina';
 import { ingestFile, statAll } from './ingest-file.ts';
@@ -11,6 +12,7 @@ import { newPostScratch, type PostScratch } from '../parse/post-digest.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
 import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
 import { writeSearchHead } from '../output/search-head.ts';
+import { rankReadingOf } from './further-reading-task.ts';
 
 const FILES_AT_ONCE = 8;
 
@@ -37,6 +39,7 @@ const thread = new ThreadResources();
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
   if (request.type === 'search-head') return writeSearchHead(request);
+  if (request.type === 'further-reading') return rankReadingOf(request);
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {

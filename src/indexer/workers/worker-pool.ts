@@ -11,6 +11,8 @@ import type { ParseOptions } from '../parse/parse-post.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
 import type { DataCompression } from '../output/data-file.ts';
 import type { SearchHeadRequest, WrittenSearchHead } from '../output/search-head.ts';
+import type { ReadingRequest } from './further-reading-task.ts';
+import type { RankedReading } from '../plan/related-reading.ts';
 import { forgetThreadOpenings } from '../incremental/cache-map.ts';
 
 export type WorkerRequest =
@@ -36,6 +38,8 @@ export type WorkerRequest =
     }
   /** The search index's head written from the runs (see search-head.ts). */
   | ({ type: 'search-head' } & SearchHeadRequest)
+  /** Further reading's candidates ranked (see further-reading-task.ts). */
+  | ({ type: 'further-reading' } & ReadingRequest)
   | { type: 'stat'; paths: string[] };
 
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
@@ -45,6 +49,7 @@ export interface Replies {
   rows: string[];
   buckets: number;
   'search-head': WrittenSearchHead;
+  'further-reading': RankedReading;
   stat: Float64Array;
 }
 
@@ -97,6 +102,11 @@ export class WorkerPool {
    */
   static start(size = availableParallelism(), entry?: URL | (() => Promise<URL | undefined>)): WorkerPool {
     return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
+  }
+
+  /** Whether the threads are up (or starting): a task sent now costs no start of its own. */
+  get isStarted(): boolean {
+    return this.threads !== undefined;
   }
 
   /** Runs a request on the next free thread; rejects with a WorkerTaskError. */
@@ -191,6 +201,8 @@ function workOf(request: WorkerRequest): string {
       return `writing the post bucket${request.tasks.length > 1 ? 's' : ''} ${few(request.tasks.map((task) => `${request.dataRoot}/${task.file}`))}`;
     case 'search-head':
       return `writing the search index from ${request.runs.length} runs`;
+    case 'further-reading':
+      return `ranking further reading for ${request.ids.length} posts`;
     case 'stat':
       return `looking at ${request.paths.length} files`;
   }

@@ -2,6 +2,9 @@ import {
   findFurtherReading,
   forEachTerm,
   forEachTermHash,
+  MAX_SUGGESTIONS,
+  pickFurtherReading,
+  rankFurtherReading,
   ReadingTable,
   termCounts,
   TITLE_WEIGHT,
@@ -81,6 +84,19 @@ describe('further reading', () => {
       (id) => new Set(id === 'a' ? ['b'] : []),
     );
     expect(found.has('a')).toBe(false);
+  });
+
+  it('ranks every candidate of a post, so that one it excludes leaves the next in its place', () => {
+    const ferries = ['基隆馬祖輪渡新航線啟航', '馬祖輪渡航線 旅客網路購票', '基隆馬祖輪渡航線開航', '馬祖輪渡新航線 旅客購票', '基隆輪渡新航線 馬祖旅客'];
+    const items = [...ferries.map((title, n) => ferry(`f${n}`, title, n === 0 ? 0 : 2)), ...filler];
+    const table = new ReadingTable(items.length);
+    for (const item of items) table.add(item.title, item.lead, item.ownLinks);
+    const idOf = (at: number) => items[at]!.id;
+    const ranked = rankFurtherReading(table, idOf);
+    const all = [...ranked.others.subarray(ranked.starts[0], ranked.starts[1])];
+    expect(all).toHaveLength(4);
+    expect(pickFurtherReading(ranked, undefined, idOf).get(0)).toEqual(all.slice(0, MAX_SUGGESTIONS));
+    expect(pickFurtherReading(ranked, () => new Set([idOf(all[0]!)]), idOf).get(0)).toEqual(all.slice(1));
   });
 
   it('does not suggest posts that share only common terms', () => {

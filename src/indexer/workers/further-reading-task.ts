@@ -1,0 +1,39 @@
+/**
+ * Further reading's ranking (plan/related-reading.ts) as a task of the build's workers: it reads the
+ * rows' titles, leads and links, not the same story's pairs, so a full build ranks it on a worker while
+ * the main thread finds the pairs, and takes out each post's exclusions after (pickFurtherReading).
+ */
+import { rankFurtherReading, ReadingTable, type RankedReading } from '../plan/related-reading.ts';
+import { leadAt, type Leads } from '../output/story-table-cache.ts';
+import { INLINE_AT_MOST, type WorkerPool } from './worker-pool.ts';
+
+/** Every row's inputs, in row order. */
+export interface ReadingRequest {
+  ids: readonly string[];
+  titles: readonly string[];
+  leads: Leads;
+  /** Each row's own related links. */
+  links: Uint32Array;
+}
+
+/** Each row's further-reading candidates, ranked: on this thread. */
+export function rankReadingOf(request: ReadingRequest): RankedReading {
+  const { ids, titles, links } = request;
+  // A Buffer crosses to a worker as a plain Uint8Array: leadAt decodes with Buffer's toString.
+  const { bytes, ends } = request.leads;
+  const leads = { ends, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  const table = new ReadingTable(ids.length);
+  for (let row = 0; row < ids.length; row++) table.add(titles[row]!, leadAt(leads, row), links[row]!);
+  table.forgetTermText();
+  return rankFurtherReading(table, (at) => ids[at]!);
+}
+
+/**
+ * rankReadingOf on a worker when the pool's threads are up (a full build's: one writes the search index's
+ * head, the other is free), else here at once: starting threads for it would cost more than it saves.
+ * A failed task rejects (WorkerTaskError): the build fails rather than write extras without it.
+ */
+export function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
+  if (!pool?.isStarted || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
+  return pool.run({ type: 'further-reading', ...request });
+}

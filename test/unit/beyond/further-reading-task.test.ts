@@ -1,0 +1,71 @@
+/**
+ * Further reading ranked on a build worker (workers/further-reading-task.ts): what it hands back is what
+ * this thread ranks, and a task that fails fails the call, naming what it was ranking.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findFurtherReading, pickFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
+import { rankReadingBeside, rankReadingOf, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
+import { bundledWorker } from '../../../src/indexer/workers/worker-bundle.ts';
+import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+// More posts than a build ranks inline: ferry stories that share rare terms, among council filler.
+const ITEMS = Array.from({ length: INLINE_AT_MOST + 44 }, (_, n): ReadingItem =>
+  n % 10 === 0
+    ? {
+        id: `ferry-${n}`,
+        title: `基隆馬祖輪渡第${n % 3}條新航線`,
+        lead: '基隆港務分公司表示，新輪渡航線連接馬祖，旅客可網路購票。',
+        ownLinks: n % 20 === 0 ? 0 : 3,
+      }
+    : { id: `other-${n}`, title: `第${n}則 地方議會審查年度預算`, lead: `議員今天質詢第${n}項施政計畫，要求提出改善方案。`, ownLinks: 0 },
+);
+
+function requestOf(items: readonly ReadingItem[]): ReadingRequest {
+  const leads = items.map((item) => Buffer.from(item.lead, 'utf16le'));
+  let end = 0;
+  return {
+    ids: items.map((item) => item.id),
+    titles: items.map((item) => item.title),
+    leads: { bytes: Buffer.concat(leads), ends: Uint32Array.from(leads, (lead) => (end += lead.length)) },
+    links: Uint32Array.from(items, (item) => item.ownLinks),
+  };
+}
+
+async function startedPool(): Promise<WorkerPool> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-reading-'));
+  const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+  await pool.run({ type: 'stat', paths: [] });
+  return pool;
+}
+
+describe('further reading ranked on a build worker', () => {
+  it('hands back what this thread ranks, and picks what findFurtherReading finds', async () => {
+    const pool = await startedPool();
+    try {
+      const request = requestOf(ITEMS);
+      const ranked = await rankReadingBeside(request, pool);
+      expect(ranked).toEqual(rankReadingOf(request));
+      const idOf = (at: number) => ITEMS[at]!.id;
+      const picked = new Map([...pickFurtherReading(ranked, undefined, idOf)].map(([at, others]) => [idOf(at), others.map(idOf)]));
+      expect(picked.size).toBeGreaterThan(0);
+      expect(picked).toEqual(findFurtherReading(ITEMS));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects with an error naming the ranking when the task fails', async () => {
+    const pool = await startedPool();
+    try {
+      const broken = { ...requestOf(ITEMS), titles: [] };
+      await expect(rankReadingBeside(broken, pool)).rejects.toThrow(WorkerTaskError);
+      await expect(rankReadingBeside(broken, pool)).rejects.toThrow(`ranking further reading for ${ITEMS.length} posts`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
