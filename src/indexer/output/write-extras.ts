@@ -6,6 +6,7 @@
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
 import { writeStoryExtras, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
+import type { WrittenBuckets } from './extras-bucket-cache.ts';
 
 export interface ExtrasOptions {
   dataRoot: string;
@@ -18,6 +19,8 @@ export interface ExtrasOptions {
   cacheDir?: string;
   /** The story prints the build's workers made (see StoryPrints). Without them, they are made from the written posts. */
   prints?: StoryPrints;
+  /** The post buckets this build wrote, as their writers reported them: not read back. Without them, every changed bucket is read. */
+  writtenBuckets?: WrittenBuckets;
 }
 
 export interface WrittenExtras {
@@ -30,7 +33,7 @@ const SITE_TITLE = '新聞典藏閱讀器';
 
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints) };
+  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options.writtenBuckets) };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;
