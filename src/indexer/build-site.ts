@@ -13,6 +13,7 @@ import { lockBuildCache } from './incremental/cache-lock.ts';
 import { importedCodeFingerprint } from './incremental/code-version.ts';
 import { isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
+import type { WrittenBuckets } from './output/extras-bucket-cache.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { collectGarbage } from './collect-garbage.ts';
@@ -92,8 +93,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     // story prints the workers made are read from the store.
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
-    const writeExtrasBeside = async () => {
-      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store }, ...(pool ? { pool } : {}) });
+    const writeExtrasBeside = async (writtenBuckets: WrittenBuckets) => {
+      extras = await writeExtras({
+        dataRoot: output.dataRoot,
+        cacheDir,
+        prints: { keys, store: reopened?.posts ?? store },
+        writtenBuckets,
+        ...(pool ? { pool } : {}),
+      });
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
@@ -139,12 +146,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
 }
 
 /**
- * Whether the extras ran cold, reading most post buckets (a first build's, or a patched build's whose
- * extras cache was gone): then they leave a peak's spread-out pages, worth a compaction. A rebuild's
- * usual extras read a few and leave garbage (their tables and maps), for a plain collection.
+ * Whether the extras ran cold, taking most post buckets afresh, read or reported by their writers (a first
+ * build's, or a patched build's whose extras cache was gone): then they leave a peak's spread-out pages,
+ * worth a compaction. A rebuild's usual extras take a few and leave garbage, for a plain collection.
  */
 export function extrasReadMostBuckets(extras: IngestReport['extras'], postBuckets: number): boolean {
-  return (extras?.sameStory?.bucketsRead ?? 0) * 2 > postBuckets;
+  const taken = (extras?.sameStory?.bucketsRead ?? 0) + (extras?.sameStory?.bucketsReported ?? 0);
+  return taken * 2 > postBuckets;
 }
 
 /**

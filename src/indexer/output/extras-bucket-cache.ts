@@ -1,7 +1,8 @@
 /**
  * The extras' cache of post buckets (story-extras.ndjson in the build cache): what the extras keep of each
  * post of a bucket (its links, versions and, when the post store had none, its story print), with the
- * bucket's size and time, so that a bucket the build left as it was is not read again.
+ * bucket's size and time, so that a bucket the build left as it was is not read again. A bucket the build
+ * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
@@ -41,6 +42,15 @@ export interface CachedBucket {
 /** A cache file's line after the header: a post bucket's path, size, time and posts. */
 type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedBucket['posts']];
 
+/** The fields of a post file the extras take: the one input of extrasPostOf. */
+export type ExtrasFields = Pick<PostFile, 'id' | 'related' | 'versions'>;
+
+/**
+ * The post buckets this build wrote, a CacheLine each (path under `posts/`), made by their writers from
+ * the posts they wrote (writtenBucketLine): what the extras would otherwise read back from each file.
+ */
+export type WrittenBuckets = readonly string[];
+
 /** The print of a post whose text is unknown: no signature, no terms. */
 export const NO_PRINT: StoryPrint = { signature: undefined, shingles: 0, terms: { hashes: new Uint32Array(0), counts: new Uint8Array(0) }, lead: '' };
 
@@ -58,11 +68,7 @@ export async function cachedPostsOf(
   let scratch: ShingleScratch | undefined;
   const posts = await Promise.all(
     bucket.map(async (post): Promise<CachedPost> => {
-      const cached: CachedPost = { id: post.id, links: post.related.length };
-      // An id is never a URL: only the archived copies' ids can be left out of further reading.
-      const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
-      if (archived.length > 0) cached.archived = archived;
-      if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
+      const cached = extrasPostOf(post);
       if (!(await hasPrint(post.id))) {
         made++;
         cached.print = serializeStoryPrint(storyPrintOf(post.title, storyTextOfHtml(post.html), (scratch ??= new ShingleScratch())));
@@ -71,6 +77,39 @@ export async function cachedPostsOf(
     }),
   );
   return { posts, made };
+}
+
+/**
+ * What the extras keep of a post but its print: the one rule, for a bucket read back (cachedPostsOf) and
+ * for one being written (writtenBucketLine), so that the two cannot differ.
+ */
+export function extrasPostOf(post: ExtrasFields): CachedPost {
+  const cached: CachedPost = { id: post.id, links: post.related.length };
+  // An id is never a URL: only the archived copies' ids can be left out of further reading.
+  const archived = post.related.length < FEW_OWN_LINKS ? post.related.flatMap((link) => (link.archivedId ? [link.archivedId] : [])) : [];
+  if (archived.length > 0) cached.archived = archived;
+  if (post.versions?.length) cached.versions = post.versions.map((version) => version.id);
+  return cached;
+}
+
+/** A written bucket's line (see WrittenBuckets): its path under `posts/`, its file's size and time, and its posts as written. */
+export function writtenBucketLine(path: string, size: number, mtimeMs: number, posts: readonly ExtrasFields[]): string {
+  return JSON.stringify([path, size, mtimeMs, posts.map(extrasPostOf)] satisfies CacheLine);
+}
+
+/**
+ * The buckets this build wrote, by path under `posts/`: each as the cache would hold it, with no print
+ * (the store's are asked for), and saved from its line as it came.
+ */
+export function writtenBucketsOf(lines: WrittenBuckets): Map<string, CachedBucket> {
+  const buckets = new Map<string, CachedBucket>();
+  for (const line of lines) {
+    const [path, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
+    const bucket = { size, mtimeMs, posts };
+    buckets.set(path, bucket);
+    linesRead.set(bucket, { path, size, mtimeMs, posts, line });
+  }
+  return buckets;
 }
 
 /** The same-story inputs of a bucket's posts (their prints from `printOf`, or made here), with their leads. */
@@ -127,7 +166,7 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
 }
 
 /**
- * Each bucket as loadCache read it, with its line: saved again as it was read when nothing of it changed
+ * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved again as it was read when nothing of it changed
  * (an edit leaves all but a few of the 16k buckets at 64k posts), not made again by JSON.stringify.
  * Weak: a changed bucket's line goes with its loaded object, once the cache's map lets that go.
  */

@@ -7,6 +7,7 @@
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
 import { writeStoryExtras, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
+import type { WrittenBuckets } from './extras-bucket-cache.ts';
 
 export interface ExtrasOptions {
   dataRoot: string;
@@ -21,6 +22,8 @@ export interface ExtrasOptions {
   prints?: StoryPrints;
   /** The build's workers, for what the extras can do on a thread of their own. */
   pool?: WorkerPool;
+  /** The post buckets this build wrote, as their writers reported them: not read back. Without them, every changed bucket is read. */
+  writtenBuckets?: WrittenBuckets;
 }
 
 export interface WrittenExtras {
@@ -33,7 +36,9 @@ const SITE_TITLE = '新聞典藏閱讀器';
 
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = { sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options.pool) };
+  const extras: WrittenExtras = {
+    sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options.writtenBuckets, options.pool),
+  };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;

@@ -37,6 +37,7 @@ import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 import { readDataFileSync, type DataCompression } from './data-file.ts';
+import type { WrittenBuckets } from './extras-bucket-cache.ts';
 import { DataWriter, hashOf } from './data-writer.ts';
 import type { SearchHeadRequest, SearchShardStats } from './search-head.ts';
 
@@ -55,9 +56,9 @@ export interface WriteIndexOptions {
   /**
    * Work that needs none of the search index, run while a worker writes the index's head (a full build
    * on workers: the other core would be idle), or else once the index is written. Awaited before the
-   * state is saved.
+   * state is saved. Given the post buckets this build wrote, as their writers reported them.
    */
-  besideSearch?: () => Promise<void>;
+  besideSearch?: (written: WrittenBuckets) => Promise<void>;
   /**
    * Closes the cache once the workers are done with it, before the head and `besideSearch`, and gives
    * the output's record on a fresh opening: the closed one's map (every page the build read) no longer
@@ -179,16 +180,23 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   // The head's index: in memory (small, or patched), or spilled by the workers as runs, merged from disk.
   let parts: PartialIndex[] = [];
   let runs: { folder: string; paths: string[] } | undefined;
+  let writtenBuckets: WrittenBuckets;
   if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
     // With the head patched, only its fresh rows (new or changed posts) are indexed.
     parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
-    await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
+    writtenBuckets = await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
   } else {
     const folder = makeRunsFolder(store.dir);
-    const paths = await onWorkers(tailFrom, bucketTasks, options.pool, { storeDir: store.dir, runsFolder: folder }, { dataRoot, compression }, (start, end) =>
-      rowTasks(range(start, end)),
+    const [paths, written] = await onWorkers(
+      tailFrom,
+      bucketTasks,
+      options.pool,
+      { storeDir: store.dir, runsFolder: folder },
+      { dataRoot, compression },
+      (start, end) => rowTasks(range(start, end)),
     );
     runs = { folder, paths };
+    writtenBuckets = written;
   }
   const tailPart = await indexingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
@@ -249,7 +257,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     const head = writeHeadOnWorker(options.pool, writer, { runs: runs.paths, postCount: built.postCount, shardBytes, tail: tailOfMeta, dataRoot, compression });
     head.catch(() => {});
     if (options.reopenCache) output = await options.reopenCache();
-    await options.besideSearch?.();
+    await options.besideSearch?.(writtenBuckets);
     besideDone = true;
     ({ stats: search, seconds: searchSeconds } = await head);
     await rm(runs.folder, { recursive: true, force: true });
@@ -261,7 +269,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const searchPhase = inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index';
   clock.lap(besideDone ? `${searchPhase} on a worker, beside the extras` : searchPhase);
   if (!besideDone && options.besideSearch) {
-    await options.besideSearch();
+    await options.besideSearch(writtenBuckets);
     clock.lap('write extras');
   }
 
@@ -361,7 +369,7 @@ async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise
 
 /**
  * Each worker indexes a contiguous share of rows, so that their runs join in order; the buckets
- * are written in batches by whichever worker is free.
+ * are written in batches by whichever worker is free. Returns the runs' paths and the buckets' lines.
  */
 async function onWorkers(
   rowCount: number,
@@ -370,18 +378,18 @@ async function onWorkers(
   { storeDir, runsFolder }: { storeDir: string; runsFolder: string },
   output: { dataRoot: string; compression: DataCompression },
   rowTasks: (start: number, end: number) => RowTask[],
-): Promise<string[]> {
+): Promise<[runs: string[], written: WrittenBuckets]> {
   const share = Math.ceil(rowCount / pool.size);
   const indexing = Array.from({ length: pool.size }, (_, worker) =>
     pool.run({ type: 'rows', tasks: rowTasks(worker * share, Math.min(rowCount, (worker + 1) * share)), storeDir, runsFolder }),
   );
-  const writing: Promise<number>[] = [];
+  const writing: Promise<WrittenBuckets>[] = [];
   for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
     writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, ...output }));
-  const [runs] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
+  const [runs, written] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
   // What the workers hold goes with them, before the index is merged on this thread.
   await pool.recycle();
-  return runs.flat();
+  return [runs.flat(), written.flat()];
 }
 
 /**

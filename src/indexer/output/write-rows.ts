@@ -4,13 +4,16 @@
  * with its own index builder), and writing post bucket files (see postBucketFile), whose posts are
  * spread over the whole archive.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
 import { bucketFile, bucketMembers, postFileFromBody, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
 import { SearchIndexBuilder } from '../search/search-index.ts';
 import { RUN_ROWS, writeRun } from '../search/partial-runs.ts';
 import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
+import { writtenBucketLine, type ExtrasFields, type WrittenBuckets } from './extras-bucket-cache.ts';
+import { bucketWithoutBodies } from './bucket-without-bodies.ts';
+import type { RelatedLink } from '../../shared/types.ts';
 
 export interface RowTask {
   row: number;
@@ -69,8 +72,8 @@ export async function indexRowsToRuns(tasks: readonly RowTask[], store: PostStor
 }
 
 /**
- * Writes each bucket's file; returns the number written. `madeFolders` remembers the folders made
- * during this build.
+ * Writes each bucket's file; returns a line for each (WrittenBuckets): what the extras take of its posts,
+ * so that they read no bucket back. `madeFolders` remembers the folders made during this build.
  */
 export async function writeBuckets(
   tasks: readonly BucketTask[],
@@ -78,19 +81,24 @@ export async function writeBuckets(
   dataRoot: string,
   madeFolders: Set<string>,
   compression: DataCompression = 'none',
-): Promise<number> {
+): Promise<WrittenBuckets> {
+  const lines: string[] = [];
   for (const task of tasks) {
     const path = join(dataRoot, task.file);
+    const fields: ExtrasFields[] = [];
     const members: BucketMember[] = await Promise.all(
       task.render.map(async ({ key, place }) => {
         const parts = await store.getForFile(key);
         if (!parts) throw missingEntryError(key);
+        fields.push(placedFields(parts.related, place));
         return { id: place.id, file: postFileFromBody(parts.body, parts.related, place) };
       }),
     );
     await store.pause();
-    if (task.keep === 'rest') members.push(...otherMembers(path, new Set(members.map((member) => member.id))));
-    else if (task.keep.length > 0) members.push(...keptMembers(path, task.keep));
+    const kept =
+      task.keep === 'rest' ? otherMembers(path, new Set(members.map((member) => member.id))) : task.keep.length > 0 ? keptMembers(path, task.keep) : [];
+    members.push(...kept);
+    fields.push(...fieldsOfMembers(kept, task.file));
     const folder = dirname(path);
     if (!madeFolders.has(folder)) {
       mkdirSync(folder, { recursive: true });
@@ -98,9 +106,42 @@ export async function writeBuckets(
     }
     // Synchronous: see post-store.ts.
     writeFileSync(path, encodeDataFile(bucketFile(members), compression));
+    const { size, mtimeMs } = statSync(path);
+    // In the file's order: bucketFile writes its posts by id.
+    fields.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    lines.push(writtenBucketLine(task.file.slice(POSTS_FOLDER.length), size, mtimeMs, fields));
   }
-  return tasks.length;
+  return lines;
 }
+
+/** Where the bucket files lie under the data folder (see postBucketFile); the extras name them from there. */
+const POSTS_FOLDER = 'posts/';
+
+/**
+ * The fields of a rendered post's file that the extras take, as placementHead writes them
+ * (parse/render-post.ts): a test holds them equal to the file's as read back.
+ */
+function placedFields(related: readonly RelatedLink[], place: PostPlacement): ExtrasFields {
+  return {
+    id: place.id,
+    related: related.map((link, n) => {
+      const archivedId = place.relatedIds[n];
+      return archivedId ? { ...link, archivedId } : link;
+    }),
+    ...(place.versions?.length ? { versions: place.versions } : {}),
+  };
+}
+
+/** The fields of posts carried over from a bucket's file, parsed without their bodies. */
+function fieldsOfMembers(members: readonly BucketMember[], file: string): readonly ExtrasFields[] {
+  if (members.length === 0) return [];
+  const parts: Uint8Array[] = [OPEN_ARRAY];
+  members.forEach((member, n) => parts.push(...(n > 0 ? [COMMA] : []), member.file));
+  parts.push(CLOSE_ARRAY);
+  return bucketWithoutBodies(Buffer.concat(parts), file);
+}
+
+const [OPEN_ARRAY, COMMA, CLOSE_ARRAY] = ['[', ',', ']'].map((text) => Buffer.from(text)) as [Buffer, Buffer, Buffer];
 
 /** The posts of a bucket's file as written but `rendered` (none when there is no such file yet). */
 function otherMembers(path: string, rendered: ReadonlySet<string>): BucketMember[] {

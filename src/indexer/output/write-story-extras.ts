@@ -3,7 +3,8 @@
  * and, for a post with few links of its own, further reading (plan/related-reading.ts), and the list's
  * row groups. A post's title, date and tags come from the metadata shards as written; its story print
  * (signature, name terms, lead) from the post store, where its parse put it (parse/post-digest.ts); its
- * links and versions from its post bucket, through the bucket cache (extras-bucket-cache.ts). What the
+ * links and versions from its post bucket, through the bucket cache (extras-bucket-cache.ts), or as the
+ * worker that wrote the bucket in this build reported them (a cold build reads no bucket). What the
  * last build found stands where its inputs did not change (extras-state.ts). Files are written only when
  * they change.
  *
@@ -48,8 +49,10 @@ import {
   NO_PRINT,
   OLD_EXTRAS_CACHE_FILE,
   saveCache,
+  writtenBucketsOf,
   type CachedBucket,
   type CachedPost,
+  type WrittenBuckets,
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
@@ -70,8 +73,10 @@ export interface WrittenStoryExtras {
   grouped: number;
   /** Posts given further reading. */
   furtherReading: number;
-  /** Post buckets read (the others' links and versions came from the cache). */
+  /** Post buckets read (the others' links and versions came from the cache, or from the workers that wrote them). */
   bucketsRead: number;
+  /** Post buckets taken as this build's writers reported them, not read (see WrittenBuckets). */
+  bucketsReported?: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
   /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
@@ -88,8 +93,19 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
-/** `pool`: the build's workers, on which further reading is ranked beside the same story when their threads are up. */
-export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints, pool?: WorkerPool): Promise<WrittenStoryExtras> {
+/**
+ * `writtenBuckets`: the post buckets this build wrote, as their writers reported them (WrittenBuckets);
+ * neither read nor looked at here. Every other bucket is taken from the cache when its size and time are
+ * the cache's, else read. `pool`: the build's workers, on which further reading is ranked beside the same
+ * story when their threads are up.
+ */
+export async function writeStoryExtras(
+  dataRoot: string,
+  cacheDir?: string,
+  prints?: StoryPrints,
+  writtenBuckets?: WrittenBuckets,
+  pool?: WorkerPool,
+): Promise<WrittenStoryExtras> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
   const clock = new PhaseClock();
@@ -99,19 +115,22 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   const cache = await loadCache(cachePath);
   const postsRoot = join(dataRoot, 'posts');
 
-  // The buckets as written: those whose size or time differ from the cache's are read below.
+  // The buckets as written: those whose size or time differ from the cache's are read below, but those
+  // this build's writers reported.
+  const told = writtenBucketsOf(writtenBuckets ?? []);
   const buckets = new Map<string, CachedBucket>();
   const changed: CachedBucket[] = [];
   const changedPaths: string[] = [];
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
+      const reported = told.get(path);
       // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
-      const { size, mtimeMs } = statSync(join(postsRoot, path));
+      const { size, mtimeMs } = reported ?? statSync(join(postsRoot, path));
       const known = cache.buckets.get(path);
       if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
       else {
-        const bucket: CachedBucket = { size, mtimeMs, posts: [] };
+        const bucket: CachedBucket = reported ?? { size, mtimeMs, posts: [] };
         buckets.set(path, bucket);
         changed.push(bucket);
         changedPaths.push(path);
@@ -136,6 +155,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     return key === undefined ? undefined : prints!.store.getStory(key);
   };
   let bucketsRead = 0;
+  let bucketsReported = 0;
   let printsMade = 0;
   // The last build's story table: its rows' prints are copied below, not read from the store.
   const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
@@ -157,13 +177,28 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
     const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)), path);
     const { posts, made } = await cachedPostsOf(bucket, (id) => hasPrint(rows.rowOf.get(id), firstRead));
     into.posts = posts;
+    placeRows(posts);
+    printsMade += made;
+  };
+  const placeRows = (posts: CachedBucket['posts']) => {
     for (const post of posts) {
       const row = rows.rowOf.get(post.id);
       if (row !== undefined) cachedPosts[row] = post;
     }
-    printsMade += made;
   };
-  for (const [n, bucket] of changed.entries()) await readBucket(changedPaths[n]!, bucket, true);
+  // A bucket this build wrote, as its writer reported it: taken when the store has each post's print,
+  // else read (the prints the store lacks are made from the posts' bodies).
+  const tookReported = async (bucket: CachedBucket) => {
+    const printsThere = await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)));
+    if (!printsThere.every(Boolean)) return false;
+    placeRows(bucket.posts);
+    bucketsReported++;
+    return true;
+  };
+  for (const [n, bucket] of changed.entries()) {
+    const path = changedPaths[n]!;
+    if (told.get(path) !== bucket || !(await tookReported(bucket))) await readBucket(path, bucket, true);
+  }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
       const row = rows.rowOf.get(post.id);
@@ -337,6 +372,7 @@ export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prin
   return {
     ...summary,
     bucketsRead,
+    bucketsReported,
     printsMade,
     printsCopied: count - addedTerms.length,
     redone,

@@ -10,6 +10,7 @@ import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
 import type { BucketTask, RowTask } from '../output/write-rows.ts';
 import type { DataCompression } from '../output/data-file.ts';
+import type { WrittenBuckets } from '../output/extras-bucket-cache.ts';
 import type { SearchHeadRequest, WrittenSearchHead } from '../output/search-head.ts';
 import type { ReadingRequest } from './further-reading-task.ts';
 import type { RankedReading } from '../plan/related-reading.ts';
@@ -47,7 +48,7 @@ type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type:
 export interface Replies {
   ingest: IngestedFile[];
   rows: string[];
-  buckets: number;
+  buckets: WrittenBuckets;
   'search-head': WrittenSearchHead;
   'further-reading': RankedReading;
   stat: Float64Array;
@@ -127,7 +128,7 @@ export class WorkerPool {
     return (await this.threads).run(request) as Promise<Replies[T]>;
   }
 
-  private async bucketsOneByOne(request: RequestOf<'buckets'>): Promise<number> {
+  private async bucketsOneByOne(request: RequestOf<'buckets'>): Promise<WrittenBuckets> {
     const written = await Promise.all(
       request.tasks.map((task) =>
         this.runOnce({ ...request, tasks: [task] }).catch((error: unknown) => {
@@ -135,7 +136,7 @@ export class WorkerPool {
         }),
       ),
     );
-    return written.reduce((sum, count) => sum + count, 0);
+    return written.flat();
   }
 
   private async startThreads(): Promise<Piscina> {

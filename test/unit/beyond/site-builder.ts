@@ -6,6 +6,7 @@ import { ingestPosts } from '../../../src/indexer/ingest.ts';
 import { memoryStore } from '../../../src/indexer/incremental/post-store.ts';
 import { writeIndex } from '../../../src/indexer/output/write-index.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
+import type { WrittenBuckets } from '../../../src/indexer/output/extras-bucket-cache.ts';
 
 export interface TestPost {
   name: string;
@@ -53,13 +54,17 @@ export async function buildSite(posts: readonly TestPost[]): Promise<string> {
   return (await buildSiteWithPrints(posts)).dataRoot;
 }
 
-/** buildSite, with the story prints the build's parse made (as buildSite in src/indexer gives writeExtras). */
-export async function buildSiteWithPrints(posts: readonly TestPost[]): Promise<{ dataRoot: string; prints: StoryPrints }> {
+/**
+ * buildSite, with the story prints the build's parse made and the post buckets it wrote, as their writers
+ * reported them (as buildSite in src/indexer gives writeExtras).
+ */
+export async function buildSiteWithPrints(posts: readonly TestPost[]): Promise<{ dataRoot: string; prints: StoryPrints; writtenBuckets: WrittenBuckets }> {
   const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-extras-posts-'));
   for (const post of posts) writeFileSync(join(postsDir, `${post.name}.html`), postText(post));
   const store = memoryStore();
   const built = await ingestPosts({ postsDir, store, shardSize: 4 });
   const dataRoot = join(mkdtempSync(join(tmpdir(), 'cna-reader-extras-site-')), 'data');
-  await writeIndex(built, { dataRoot, store });
-  return { dataRoot, prints: { keys: built.rows.map((row) => row.key), store } };
+  let writtenBuckets: WrittenBuckets = [];
+  await writeIndex(built, { dataRoot, store, besideSearch: async (written) => void (writtenBuckets = written) });
+  return { dataRoot, prints: { keys: built.rows.map((row) => row.key), store }, writtenBuckets };
 }
