@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Database } from 'lmdb';
 import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { PlanSnapshot } from '../../src/indexer/incremental/last-build.ts';
-import { encodeStrings, getPlan, putPlan, removePlan } from '../../src/indexer/incremental/saved-plan.ts';
+import { encodeStrings } from '../../src/indexer/incremental/joined-strings.ts';
+import { getPlan, putPlan, removePlan } from '../../src/indexer/incremental/saved-plan.ts';
 import type { Manifest } from '../../src/shared/types.ts';
 
 type StoredPlan = PlanSnapshot & { buildId: string };

@@ -18,7 +18,8 @@ import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
 import type { CachedRows } from '../search/search-cache.ts';
 import type { CacheDb } from './cache-db.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
-import { decodeStrings, encodeStrings, getPlan, putPlan, removePlan } from './saved-plan.ts';
+import { decodeStrings, encodeStrings, joinStrings, splitStrings } from './joined-strings.ts';
+import { getPlan, putPlan, removePlan } from './saved-plan.ts';
 
 /**
  * The layout of the data folder a state and a plan describe: a build over a folder of another layout
@@ -204,20 +205,16 @@ export class OutputRecord {
 const STATE_CHANGES_KEPT = 4096;
 /** A change's value for a path removed (a hash is never empty). */
 const REMOVED = '';
-/** Between a path and its hash, and a hash and the next path, in a packed state: no path holds a NUL. */
-const STATE_SEPARATOR = '\0';
-
-/** A folder's whole state as one string, kept under its id: path, hash, path, hash… */
+/** A folder's whole state as one string, kept under its id: path, hash, path, hash… (UTF-8, as `files` keeps strings). */
 function packState(state: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
   for (const [path, hash] of state) parts.push(path, hash);
-  return parts.join(STATE_SEPARATOR);
+  return joinStrings(parts);
 }
 
 function unpackState(packed: string | undefined): Map<string, string> {
   const state = new Map<string, string>();
-  if (!packed) return state;
-  const parts = packed.split(STATE_SEPARATOR);
+  const parts = splitStrings(packed ?? '');
   for (let at = 0; at + 1 < parts.length; at += 2) state.set(parts[at]!, parts[at + 1]!);
   return state;
 }

@@ -5,6 +5,7 @@
  * one string split, not as 64k strings unpacked one by one (docs/build-speed.md, "One edit, stop 40").
  */
 import type { Database } from 'lmdb';
+import { decodeStrings, encodeStrings } from './joined-strings.ts';
 import type { PlanSnapshot } from './last-build.ts';
 
 /**
@@ -17,9 +18,6 @@ const PLAN_FORMAT = 3;
 /** The snapshot's columns of one value a row, each kept under `<id>/<column>`. */
 const ROW_COLUMNS = ['paths', 'ids', 'dates'] as const;
 type RowColumn = (typeof ROW_COLUMNS)[number];
-
-/** Between two strings of a column: no file path or post id holds a NUL. */
-const SEPARATOR = '\0';
 
 type StoredPlan = PlanSnapshot & { buildId: string };
 /** The plan's value under `<id>`: the snapshot less its row columns, with its layout and row count. */
@@ -61,23 +59,6 @@ function columnKey(id: string, column: RowColumn): string {
   return `${id}/${column}`;
 }
 
-/**
- * Strings as one joined string's bytes (none may hold a NUL): one string to decode and split, not one
- * each. UTF-16, as a string holds them: 64k paths, mostly CJK, decoded ~2× faster than from UTF-8, for
- * ~30 % more bytes.
- */
-export function encodeStrings(strings: readonly string[]): Buffer {
-  return Buffer.from(strings.join(SEPARATOR), 'utf16le');
-}
-
-/** Strings encoded by encodeStrings, or undefined when `value` is not `count` of them. */
-export function decodeStrings(value: unknown, count: number): string[] | undefined {
-  if (!(value instanceof Uint8Array)) return undefined;
-  if (count === 0) return value.length === 0 ? [] : undefined;
-  const strings = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf16le').split(SEPARATOR);
-  return strings.length === count ? strings : undefined;
-}
-
 function encodeNumbers(numbers: readonly number[]): Buffer {
   const floats = Float64Array.from(numbers);
   return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
@@ -88,7 +69,8 @@ function decodeNumbers(value: unknown, count: number): number[] | undefined {
   // Copied to a buffer of its own: the bytes read need not sit at a multiple of 8.
   const floats = new Float64Array(count);
   new Uint8Array(floats.buffer).set(value);
-  // A plain loop: Array.from took ~4× as long on 64k numbers.
+  // A plain loop into an array of that length: Array.from took ~4× as long on 64k numbers.
+  // oxlint-disable-next-line unicorn/no-new-array
   const numbers = new Array<number>(count);
   for (let at = 0; at < count; at++) numbers[at] = floats[at]!;
   return numbers;
