@@ -32,7 +32,8 @@ interface PlanHead {
   rowCount: number;
   /** Each column's writer: a column value of another build is not this plan's. */
   columnsBy: Record<RowColumn, string>;
-  rest: Omit<StoredPlan, RowColumn>;
+  /** The snapshot less its row columns, with the build that made it. */
+  snapshot: Omit<StoredPlan, RowColumn>;
 }
 
 /** A column's value under `<id>/<column>`: its bytes and the build that wrote them. */
@@ -47,9 +48,9 @@ interface StoredColumn {
  * arrays are left as they are.
  */
 export function putPlan(plans: Database<unknown, string>, id: string, plan: StoredPlan, last: StoredPlan | undefined): void {
-  const { paths, ids, dates, ...rest } = plan;
+  const { paths, ids, dates, ...snapshot } = plan;
   const held = plans.get(id) as Partial<PlanHead> | undefined;
-  const lastColumnsBy = last && held?.format === PLAN_FORMAT && held.rest?.buildId === last.buildId ? held.columnsBy : undefined;
+  const lastColumnsBy = last && held?.format === PLAN_FORMAT && held.snapshot?.buildId === last.buildId ? held.columnsBy : undefined;
   const columnsBy = { paths: plan.buildId, ids: plan.buildId, dates: plan.buildId };
   const put = (column: RowColumn, isLasts: boolean, bytes: () => Uint8Array) => {
     if (isLasts && lastColumnsBy) columnsBy[column] = lastColumnsBy[column];
@@ -58,7 +59,7 @@ export function putPlan(plans: Database<unknown, string>, id: string, plan: Stor
   put('paths', paths === last?.paths, () => encodeStrings(paths));
   put('ids', ids === last?.ids, () => encodeStrings(ids));
   put('dates', dates === last?.dates, () => encodeNumbers(dates));
-  plans.put(id, { format: PLAN_FORMAT, rowCount: ids.length, columnsBy, rest } satisfies PlanHead);
+  plans.put(id, { format: PLAN_FORMAT, rowCount: ids.length, columnsBy, snapshot } satisfies PlanHead);
 }
 
 /** Why there is no plan to read under `id`: none, one of another layout, or a column that is not its own. */
@@ -69,13 +70,13 @@ export function getPlan(plans: Database<unknown, string>, id: string): StoredPla
   const head = plans.get(id) as PlanHead | undefined;
   if (!head) return 'none';
   if (head.format !== PLAN_FORMAT) return 'older-layout';
-  const { rowCount, columnsBy, rest } = head;
+  const { rowCount, columnsBy, snapshot } = head;
   // Each decoded before the next get: a value read may be a view of lmdb's read buffer.
   const paths = decodeStrings(columnBytes(plans, id, 'paths', columnsBy), rowCount);
   const ids = decodeStrings(columnBytes(plans, id, 'ids', columnsBy), rowCount);
   const dates = decodeNumbers(columnBytes(plans, id, 'dates', columnsBy), rowCount);
   if (!paths || !ids || !dates) return 'columns-not-its-own';
-  return { ...rest, paths, ids, dates };
+  return { ...snapshot, paths, ids, dates };
 }
 
 /** Removes the plan under `id` and its columns, in the caller's write transaction. */
