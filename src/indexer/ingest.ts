@@ -9,7 +9,7 @@ import { PlanPosts, type PlanPost } from './plan/plan-post.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
 import type { BuildCache } from './incremental/build-cache.ts';
-import type { OutputRecord } from './incremental/last-build.ts';
+import type { LastOutput, OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, readHead, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
 import { newPostScratch, parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
 import type { ParseOptions, ParsedPost } from './parse/parse-post.ts';
@@ -109,10 +109,11 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
 
   let whyNotPatched: string | undefined;
   if (output) {
-    const snapshot = read.previous && (await output.last())?.plan;
+    const last = read.previous ? await output.last() : undefined;
+    const snapshot = last?.plan;
     const outcome = snapshot
       ? await patchPlan({ snapshot, files, read, dataRoot: output.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
-      : ({ kind: 'refused', reason: read.previous ? 'the output folder is not the one the last build wrote' : 'no record of the last build' } as const);
+      : ({ kind: 'refused', reason: whyNoLastPlan(read.previous !== undefined, last) } as const);
     if (outcome.kind === 'patched') {
       const patched = outcome.index;
       if (!options.keepStale) await store.prune(patched.storeKeys);
@@ -183,6 +184,21 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   if (whyNotPatched !== undefined) built.report.plan = { patched: false, reason: whyNotPatched };
   built.storeKeys = storeKeys;
   return built;
+}
+
+/** Why the last build's plan cannot be patched, for the report. */
+function whyNoLastPlan(seenBefore: boolean, last: LastOutput | undefined): string {
+  if (!seenBefore) return 'no record of the last build';
+  switch (last?.whyNoPlan) {
+    case 'none':
+      return 'the last build saved no plan';
+    case 'older-layout':
+      return 'the last plan is of an older layout';
+    case 'columns-not-its-own':
+      return "the last plan's row columns are not its own";
+    default:
+      return 'the output folder is not the one the last build wrote';
+  }
 }
 
 /**

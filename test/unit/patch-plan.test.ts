@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 
 /** Small shards, so that a few dozen posts make many of them. */
@@ -258,6 +259,21 @@ describe('a rebuild that patches the last plan', () => {
     writePost(postsDir, { name: `${day(29)}-again`, title: '重複的報導', date: `${day(29)} 01:00`, tags: ['cna'], link: 'news/12' });
     expect((await rebuildAndCompare()).plan).toMatchObject({ patched: false, reason: expect.stringContaining('link of another') });
     expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
+  });
+
+  it('plans from scratch after a plan of an older layout, and says so', async () => {
+    const db = openCacheDb(cacheDir);
+    try {
+      await db.transaction(() => {
+        const plans = db.part<unknown>('plans');
+        // Layout 1: the whole snapshot under the folder's id, no head of this layout.
+        const heads = [...plans.getRange()].filter(({ key }) => !key.includes('/'));
+        for (const { key, value } of heads) plans.put(key, { ...(value as object), format: 1 });
+      });
+    } finally {
+      await db.close();
+    }
+    expect((await rebuildAndCompare()).plan).toEqual({ patched: false, reason: 'the last plan is of an older layout' });
   });
 
   it('plans from scratch over an output folder the last build did not write', async () => {

@@ -1,24 +1,21 @@
 /**
  * A plan snapshot as the build cache keeps it (saved-plan.ts): read back as it was put, its row columns
- * written only when they are not the last plan's arrays, and a plan of the older layout or with a column
- * that does not fit never read.
+ * written only when they are the last plan's arrays and that plan is still the one kept, and a plan of
+ * the older layout or with a column that is not its own never read.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'lmdb';
 import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
-import type { PlanSnapshot } from '../../src/indexer/incremental/last-build.ts';
-import { encodeStrings, getPlan, putPlan, removePlan } from '../../src/indexer/incremental/saved-plan.ts';
+import { getPlan, putPlan, removePlan, type StoredPlan } from '../../src/indexer/incremental/saved-plan.ts';
 import type { Manifest } from '../../src/shared/types.ts';
 
-type StoredPlan = PlanSnapshot & { buildId: string };
-
-function plan(rows: number, buildId = 'build-1'): StoredPlan {
+function plan(rows: number, buildId = 'build-1', folder = 'cna'): StoredPlan {
   return {
     record: 'record-1',
     shardSize: 4,
-    paths: Array.from({ length: rows }, (_, row) => `cna/_posts/2026-11-${row}-第${row}篇.html`),
+    paths: Array.from({ length: rows }, (_, row) => `${folder}/_posts/2026-11-${row}-第${row}篇.html`),
     ids: Array.from({ length: rows }, (_, row) => `第${row}篇`),
     dates: Array.from({ length: rows }, (_, row) => Date.UTC(2026, 10, 1) + row * 60_000 + 0.5),
     urlRows: 'AAAA',
@@ -64,40 +61,81 @@ describe('saved plan', () => {
     });
   });
 
-  it("writes only the columns that are not the last plan's arrays", async () => {
+  it("writes only the head when the columns are the last plan's arrays", async () => {
     await withPlans(async (db, plans) => {
-      const first = plan(20);
-      await db.transaction(() => putPlan(plans(), 'out', first, undefined));
-      const last = getPlan(plans(), 'out')!;
+      await db.transaction(() => putPlan(plans(), 'out', plan(20), undefined));
+      const last = getPlan(plans(), 'out') as StoredPlan;
       // An edit: the same rows, another record and build.
       const edited = { ...last, record: 'record-2', buildId: 'build-2' };
       let keys: string[] = [];
       await db.transaction(() => (keys = putsDuring(plans(), () => putPlan(plans(), 'out', edited, last))));
       expect(keys).toEqual(['out']);
       expect(getPlan(plans(), 'out')).toEqual(edited);
-      // A post added: every column is new.
-      const added = { ...edited, paths: [...edited.paths, 'new.html'], ids: [...edited.ids, 'new'], dates: [...edited.dates, 1], buildId: 'build-3' };
-      await db.transaction(() => (keys = putsDuring(plans(), () => putPlan(plans(), 'out', added, edited))));
-      expect(keys).toEqual(['out', 'out/paths', 'out/ids', 'out/dates']);
+    });
+  });
+
+  it('writes every column when a post is added', async () => {
+    await withPlans(async (db, plans) => {
+      await db.transaction(() => putPlan(plans(), 'out', plan(20), undefined));
+      const last = getPlan(plans(), 'out') as StoredPlan;
+      const added = { ...last, paths: [...last.paths, 'new.html'], ids: [...last.ids, 'new'], dates: [...last.dates, 1], buildId: 'build-2' };
+      let keys: string[] = [];
+      await db.transaction(() => (keys = putsDuring(plans(), () => putPlan(plans(), 'out', added, last))));
+      expect(keys).toEqual(['out/paths', 'out/ids', 'out/dates', 'out']);
       expect(getPlan(plans(), 'out')).toEqual(added);
     });
   });
 
-  it('does not read a plan of the older layout, or one whose column does not fit it', async () => {
+  it('writes every column when another build put its plan since the last plan was read', async () => {
+    await withPlans(async (db, plans) => {
+      await db.transaction(() => putPlan(plans(), 'out', plan(20), undefined));
+      const last = getPlan(plans(), 'out') as StoredPlan;
+      // Another build, which read the same plan, puts one of as many rows from other posts.
+      await db.transaction(() => putPlan(plans(), 'out', plan(20, 'build-other', 'rthk'), last));
+      const edited = { ...last, record: 'record-2', buildId: 'build-2' };
+      await db.transaction(() => putPlan(plans(), 'out', edited, last));
+      expect(getPlan(plans(), 'out')).toEqual(edited);
+    });
+  });
+
+  it('does not read a plan of an older layout', async () => {
     await withPlans(async (db, plans) => {
       // Layout 1: the whole snapshot in one value.
       await db.transaction(() => plans().put('old', plan(3)));
-      expect(getPlan(plans(), 'old')).toBeUndefined();
+      expect(getPlan(plans(), 'old')).toBe('older-layout');
+      expect(getPlan(plans(), 'none')).toBe('none');
+    });
+  });
+
+  it('does not read a plan whose column was written by another build, even of as many rows', async () => {
+    await withPlans(async (db, plans) => {
       await db.transaction(() => {
         putPlan(plans(), 'out', plan(3), undefined);
-        plans().put('out/ids', encodeStrings(['a', 'b']));
+        putPlan(plans(), 'other', plan(3, 'build-other', 'rthk'), undefined);
+        plans().put('out/paths', plans().get('other/paths'));
       });
-      expect(getPlan(plans(), 'out')).toBeUndefined();
+      expect(getPlan(plans(), 'out')).toBe('columns-not-its-own');
+    });
+  });
+
+  it('does not read a plan whose column holds another number of rows', async () => {
+    await withPlans(async (db, plans) => {
+      await db.transaction(() => {
+        putPlan(plans(), 'out', plan(3), undefined);
+        putPlan(plans(), 'other', plan(2), undefined);
+        plans().put('out/ids', plans().get('other/ids'));
+      });
+      expect(getPlan(plans(), 'out')).toBe('columns-not-its-own');
+    });
+  });
+
+  it('does not read a plan with a column missing', async () => {
+    await withPlans(async (db, plans) => {
       await db.transaction(() => {
         putPlan(plans(), 'out', plan(3), undefined);
         plans().remove('out/dates');
       });
-      expect(getPlan(plans(), 'out')).toBeUndefined();
+      expect(getPlan(plans(), 'out')).toBe('columns-not-its-own');
     });
   });
 

@@ -7,8 +7,9 @@
  * half-written output folder gets every file.
  *
  * In the cache's databases: `outputs` (data folder → its id in the others, its build id and layout),
- * `files` (`<id>` → every path and hash, packed; `<id>/<path>` → a hash changed since, '' when removed), `plans` (id → plan, its row columns apart: saved-plan.ts) and `search-rows` (id → rows; `<id>/keys`
- * → their store keys, read only when asked for).
+ * `files` (`<id>` → every path and hash, packed; `<id>/<path>` → a hash changed since, '' when removed),
+ * `plans` (id → plan, its row columns apart: saved-plan.ts) and `search-rows` (id → rows; `<id>/keys` →
+ * their store keys, joined, read only when asked for).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -18,13 +19,21 @@ import { fnv1a, type Manifest, type Problem } from '../../shared/types.ts';
 import type { CachedRows } from '../search/search-cache.ts';
 import type { CacheDb } from './cache-db.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
-import { decodeStrings, encodeStrings, getPlan, putPlan, removePlan } from './saved-plan.ts';
+import { decodeStrings, encodeStrings, joinStrings, splitStrings } from './joined-strings.ts';
+import { getPlan, putPlan, removePlan, type NoPlan, type StoredPlan } from './saved-plan.ts';
 
 /**
- * The layout of the data folder a state and a plan describe: a build over a folder of another layout
- * (written by an older version, e.g. with a file per post) writes it anew. Changed with the layout.
+ * The layout of the data folder and of its record here: a build over a folder of another layout (written
+ * by an older version, e.g. with a file per post) writes it anew. Changed with either. 3: the state packed
+ * under `<id>` with later changes as keys of their own, the plan as saved-plan.ts keeps it; code of
+ * layout 2 refuses the whole record, plan included.
  */
-const OUTPUT_LAYOUT = 2;
+const OUTPUT_LAYOUT = 3;
+/**
+ * The layout before, each path of the state under `<id>/<path>`, still read. One that also holds a packed
+ * whole was touched by code of both layouts, and which keys are changes is not known: it is not trusted.
+ */
+const OUTPUT_LAYOUT_KEY_A_PATH = 2;
 
 /** File in the data folder naming the build that wrote it; written last, so a half-written folder has none. */
 export const BUILD_ID_FILE = '.build-id';
@@ -69,7 +78,9 @@ export interface LastOutput {
   buildId: string;
   /** Path under `data/` → hash of its content (or, for post files, of what their content is made from). */
   files: ReadonlyMap<string, string>;
-  plan: (PlanSnapshot & { buildId: string }) | undefined;
+  plan: StoredPlan | undefined;
+  /** Why `plan` is undefined: none saved, one of an older layout or not its own, or of another build. */
+  whyNoPlan: NoPlan | 'of-another-build' | undefined;
   /** The written search index's rows; their keys read only when asked for (a patched plan
    * knows how rows moved without them). */
   searchRows(withKeys: boolean): CachedRows | undefined;
@@ -89,7 +100,7 @@ export interface RememberedOutput {
   dataRoot: string;
   buildId: string;
   files: ReadonlyMap<string, string>;
-  plan: (PlanSnapshot & { buildId: string }) | undefined;
+  plan: StoredPlan | undefined;
 }
 
 /** One output folder's part of the build cache. */
@@ -125,17 +136,19 @@ export class OutputRecord {
     const plan = written.plan && { ...written.plan, buildId };
     await this.db.transaction(() => {
       const { outputs, files, plans, rows } = this.parts();
-      // Only the changes go over the state this build read, if it is still the one in the cache and the
-      // changes kept apart stay few; else the whole state is packed again.
-      const over = last && outputs.get(this.dataRoot)?.buildId === last.buildId;
-      if (over && files.getKeysCount(filesRange(id)) + written.changed.length + written.removed.length <= STATE_CHANGES_KEPT) {
+      // Only the changes go over the state this build read, if it is still the one in the cache, of this
+      // layout, and the changes kept apart stay few; else the whole state is packed again.
+      const entry = outputs.get(this.dataRoot);
+      const cacheHoldsStateRead = last !== undefined && entry?.buildId === last.buildId && entry.layout === OUTPUT_LAYOUT;
+      const changeKeys = written.changed.length + written.removed.length;
+      if (cacheHoldsStateRead && files.getKeysCount(filesRange(id)) + changeKeys <= STATE_CHANGES_KEPT) {
         for (const path of written.changed) files.put(filesKey(id, path), written.files.get(path)!);
         for (const path of written.removed) files.put(filesKey(id, path), REMOVED);
       } else {
         for (const key of files.getKeys(filesRange(id))) files.remove(key);
         files.put(id, packState(written.files));
       }
-      if (plan) putPlan(plans, id, plan, over ? last.plan : undefined);
+      if (plan) putPlan(plans, id, plan, last?.plan);
       else removePlan(plans, id);
       if (written.searchRows) {
         const { keys, ...stats } = written.searchRows;
@@ -156,10 +169,12 @@ export class OutputRecord {
 
   private async read(): Promise<LastOutput | undefined> {
     const entry = this.parts().outputs.get(this.dataRoot);
-    if (!entry || entry.layout !== OUTPUT_LAYOUT || entry.buildId !== (await readBuildId(this.dataRoot))) return undefined;
+    const isLayoutRead = entry?.layout === OUTPUT_LAYOUT || entry?.layout === OUTPUT_LAYOUT_KEY_A_PATH;
+    if (!entry || !isLayoutRead || entry.buildId !== (await readBuildId(this.dataRoot))) return undefined;
     // Looked up again after the await, and at each later ask: the opening may have been closed (see CacheDb.part).
     const { files, plans } = this.parts();
     const { id, buildId } = entry;
+    if (entry.layout === OUTPUT_LAYOUT_KEY_A_PATH && files.get(id) !== undefined) return undefined;
     const remembered = this.memory.output;
     const fromMemory = remembered?.dataRoot === this.dataRoot && remembered.buildId === buildId ? remembered : undefined;
     let state = fromMemory?.files;
@@ -172,11 +187,13 @@ export class OutputRecord {
       }
       state = read;
     }
-    const plan = fromMemory ? fromMemory.plan : getPlan(plans, id);
+    const plan = fromMemory ? (fromMemory.plan ?? 'none') : getPlan(plans, id);
+    const whyNoPlan = typeof plan === 'string' ? plan : plan.buildId !== buildId ? 'of-another-build' : undefined;
     return {
       buildId,
       files: state,
-      plan: plan?.buildId === buildId ? plan : undefined,
+      plan: whyNoPlan === undefined ? (plan as StoredPlan) : undefined,
+      whyNoPlan,
       searchRows: (withKeys) => {
         const { rows } = this.parts();
         const stats = rows.get(id) as Omit<CachedRows, 'keys'> | undefined;
@@ -200,24 +217,23 @@ export class OutputRecord {
  * Changes of the state kept as keys of their own over its packed whole (see packState): at most this many,
  * then the whole is packed again. A one-edit rebuild changes a few dozen files; a rebuild reads the whole
  * as one string and these one by one (72k keys read one by one took ~0.2-0.4 CPU s at 64k posts).
+ * Why 4,096: reading that many keys one by one costs ~12-25 ms a build, less than writing the whole (~3 MB
+ * at 64k posts) again at each build.
  */
 const STATE_CHANGES_KEPT = 4096;
 /** A change's value for a path removed (a hash is never empty). */
 const REMOVED = '';
-/** Between a path and its hash, and a hash and the next path, in a packed state: no path holds a NUL. */
-const STATE_SEPARATOR = '\0';
 
-/** A folder's whole state as one string, kept under its id: path, hash, path, hash… */
+/** A folder's whole state as one string, kept under its id: path, hash, path, hash… (UTF-8, as `files` keeps strings). */
 function packState(state: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
   for (const [path, hash] of state) parts.push(path, hash);
-  return parts.join(STATE_SEPARATOR);
+  return joinStrings(parts);
 }
 
 function unpackState(packed: string | undefined): Map<string, string> {
   const state = new Map<string, string>();
-  if (!packed) return state;
-  const parts = packed.split(STATE_SEPARATOR);
+  const parts = splitStrings(packed ?? '');
   for (let at = 0; at + 1 < parts.length; at += 2) state.set(parts[at]!, parts[at + 1]!);
   return state;
 }

@@ -27,6 +27,7 @@ import {
 import { countDays, makeReport, placement, plannedRow, sortTags, tagListJson, toMeta, type PlannedRow } from '../plan/build-index.ts';
 import { slugFromFileName } from '../parse/ids.ts';
 import { encodeUrlPairs, urlHash, UrlPairs, type PlanSnapshot } from './last-build.ts';
+import type { StoredPlan } from './saved-plan.ts';
 import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/post-digest.ts';
 import { missingEntryError, type PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
@@ -80,7 +81,7 @@ export interface FilesRead {
 }
 
 export interface PatchInput {
-  snapshot: PlanSnapshot & { buildId: string };
+  snapshot: StoredPlan;
   files: readonly PostFileRef[];
   read: FilesRead;
   /** The data folder the last build wrote: shards and tag lists are read back from it. */

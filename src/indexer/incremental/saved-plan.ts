@@ -5,50 +5,78 @@
  * one string split, not as 64k strings unpacked one by one (docs/build-speed.md, "One edit, stop 40").
  */
 import type { Database } from 'lmdb';
+import { decodeStrings, encodeStrings } from './joined-strings.ts';
 import type { PlanSnapshot } from './last-build.ts';
 
 /**
  * The layout of a plan in `plans`; a plan of another layout is not read (the next build plans from
  * scratch). 1: the whole snapshot in one value; 2: its row columns apart (ROW_COLUMNS); 3: their strings
- * in UTF-16.
+ * in UTF-16; 4: the head's own fields apart from the snapshot's, each column naming the build that wrote it.
  */
-const PLAN_FORMAT = 3;
+const PLAN_FORMAT = 4;
 
 /** The snapshot's columns of one value a row, each kept under `<id>/<column>`. */
 const ROW_COLUMNS = ['paths', 'ids', 'dates'] as const;
 type RowColumn = (typeof ROW_COLUMNS)[number];
 
-/** Between two strings of a column: no file path or post id holds a NUL. */
-const SEPARATOR = '\0';
-
-type StoredPlan = PlanSnapshot & { buildId: string };
-/** The plan's value under `<id>`: the snapshot less its row columns, with its layout and row count. */
-type PlanHead = Omit<StoredPlan, RowColumn> & { format: number; rows: number };
+/** A plan as the build cache keeps it: a snapshot and the build that made it. */
+export type StoredPlan = PlanSnapshot & { buildId: string };
 
 /**
- * Puts the plan under `id`, in the caller's write transaction. `last`: the plan this database holds under
- * `id` now (read by this build), whose columns that are the same arrays are left as they are.
+ * The plan's value under `<id>`. The snapshot less its row columns is nested, so that none of its fields
+ * can stand for the head's; and with no `buildId` of its own, code that read the whole snapshot here
+ * (layout 1) refuses the head.
  */
-export function putPlan(plans: Database<unknown, string>, id: string, plan: StoredPlan, last: StoredPlan | undefined): void {
-  const { paths, ids, dates, ...rest } = plan;
-  const head: PlanHead = { ...rest, format: PLAN_FORMAT, rows: ids.length };
-  plans.put(id, head);
-  if (paths !== last?.paths) plans.put(columnKey(id, 'paths'), encodeStrings(paths));
-  if (ids !== last?.ids) plans.put(columnKey(id, 'ids'), encodeStrings(ids));
-  if (dates !== last?.dates) plans.put(columnKey(id, 'dates'), encodeNumbers(dates));
+interface PlanHead {
+  format: number;
+  rowCount: number;
+  /** Each column's writer: a column value of another build is not this plan's. */
+  columnsBy: Record<RowColumn, string>;
+  /** The snapshot less its row columns, with the build that made it. */
+  snapshot: Omit<StoredPlan, RowColumn>;
 }
 
-/** The plan under `id`, or undefined when there is none, of another layout, or its columns do not fit it. */
-export function getPlan(plans: Database<unknown, string>, id: string): StoredPlan | undefined {
+/** A column's value under `<id>/<column>`: its bytes and the build that wrote them. */
+interface StoredColumn {
+  by: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Puts the plan under `id`, in the caller's write transaction. `last`: the plan this build read; while
+ * it is still the one held under `id` (no other build recorded since), its columns that are the same
+ * arrays are left as they are.
+ */
+export function putPlan(plans: Database<unknown, string>, id: string, plan: StoredPlan, last: StoredPlan | undefined): void {
+  const { paths, ids, dates, ...snapshot } = plan;
+  const held = plans.get(id) as Partial<PlanHead> | undefined;
+  const lastColumnsBy = last && held?.format === PLAN_FORMAT && held.snapshot?.buildId === last.buildId ? held.columnsBy : undefined;
+  const columnsBy = { paths: plan.buildId, ids: plan.buildId, dates: plan.buildId };
+  const put = (column: RowColumn, isLasts: boolean, bytes: () => Uint8Array) => {
+    if (isLasts && lastColumnsBy) columnsBy[column] = lastColumnsBy[column];
+    else plans.put(columnKey(id, column), { by: plan.buildId, bytes: bytes() } satisfies StoredColumn);
+  };
+  put('paths', paths === last?.paths, () => encodeStrings(paths));
+  put('ids', ids === last?.ids, () => encodeStrings(ids));
+  put('dates', dates === last?.dates, () => encodeNumbers(dates));
+  plans.put(id, { format: PLAN_FORMAT, rowCount: ids.length, columnsBy, snapshot } satisfies PlanHead);
+}
+
+/** Why there is no plan to read under `id`: none, one of another layout, or a column that is not its own. */
+export type NoPlan = 'none' | 'older-layout' | 'columns-not-its-own';
+
+/** The plan under `id`, or why there is none to read. */
+export function getPlan(plans: Database<unknown, string>, id: string): StoredPlan | NoPlan {
   const head = plans.get(id) as PlanHead | undefined;
-  if (head?.format !== PLAN_FORMAT) return undefined;
-  const { format: _format, rows, ...rest } = head;
+  if (!head) return 'none';
+  if (head.format !== PLAN_FORMAT) return 'older-layout';
+  const { rowCount, columnsBy, snapshot } = head;
   // Each decoded before the next get: a value read may be a view of lmdb's read buffer.
-  const paths = decodeStrings(plans.get(columnKey(id, 'paths')), rows);
-  const ids = decodeStrings(plans.get(columnKey(id, 'ids')), rows);
-  const dates = decodeNumbers(plans.get(columnKey(id, 'dates')), rows);
-  if (!paths || !ids || !dates) return undefined;
-  return { ...rest, paths, ids, dates };
+  const paths = decodeStrings(columnBytes(plans, id, 'paths', columnsBy), rowCount);
+  const ids = decodeStrings(columnBytes(plans, id, 'ids', columnsBy), rowCount);
+  const dates = decodeNumbers(columnBytes(plans, id, 'dates', columnsBy), rowCount);
+  if (!paths || !ids || !dates) return 'columns-not-its-own';
+  return { ...snapshot, paths, ids, dates };
 }
 
 /** Removes the plan under `id` and its columns, in the caller's write transaction. */
@@ -61,21 +89,10 @@ function columnKey(id: string, column: RowColumn): string {
   return `${id}/${column}`;
 }
 
-/**
- * Strings as one joined string's bytes (none may hold a NUL): one string to decode and split, not one
- * each. UTF-16, as a string holds them: 64k paths, mostly CJK, decoded ~2× faster than from UTF-8, for
- * ~30 % more bytes.
- */
-export function encodeStrings(strings: readonly string[]): Buffer {
-  return Buffer.from(strings.join(SEPARATOR), 'utf16le');
-}
-
-/** Strings encoded by encodeStrings, or undefined when `value` is not `count` of them. */
-export function decodeStrings(value: unknown, count: number): string[] | undefined {
-  if (!(value instanceof Uint8Array)) return undefined;
-  if (count === 0) return value.length === 0 ? [] : undefined;
-  const strings = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf16le').split(SEPARATOR);
-  return strings.length === count ? strings : undefined;
+/** A column's bytes, when the build the head names wrote them. */
+function columnBytes(plans: Database<unknown, string>, id: string, column: RowColumn, columnsBy: PlanHead['columnsBy']): unknown {
+  const stored = plans.get(columnKey(id, column)) as Partial<StoredColumn> | undefined;
+  return stored?.by === columnsBy[column] ? stored.bytes : undefined;
 }
 
 function encodeNumbers(numbers: readonly number[]): Buffer {
@@ -88,7 +105,8 @@ function decodeNumbers(value: unknown, count: number): number[] | undefined {
   // Copied to a buffer of its own: the bytes read need not sit at a multiple of 8.
   const floats = new Float64Array(count);
   new Uint8Array(floats.buffer).set(value);
-  // A plain loop: Array.from took ~4× as long on 64k numbers.
+  // A plain loop into an array of that length: Array.from took ~4× as long on 64k numbers.
+  // oxlint-disable-next-line unicorn/no-new-array
   const numbers = new Array<number>(count);
   for (let at = 0; at < count; at++) numbers[at] = floats[at]!;
   return numbers;
