@@ -245,8 +245,17 @@ export interface IngestReport {
   extras?: {
     /** Atom feeds written, left as they were, removed (absent without SITE_URL). */
     feeds?: { written: number; unchanged: number; removed: number };
-    /** Posts compared, posts with other reports of their story, buckets read (not cached), files written and kept, seconds. */
-    sameStory?: { posts: number; grouped: number; furtherReading: number; bucketsRead: number; written: number; unchanged: number; seconds: number };
+    /** Posts compared, posts with other reports of their story, buckets read (not cached) or reported by their writers, files written and kept, seconds. */
+    sameStory?: {
+      posts: number;
+      grouped: number;
+      furtherReading: number;
+      bucketsRead: number;
+      bucketsReported?: number;
+      written: number;
+      unchanged: number;
+      seconds: number;
+    };
   };
 }
 
