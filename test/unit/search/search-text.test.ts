@@ -56,6 +56,12 @@ describe('folding', () => {
     expect(foldText(text) === expected).toBe(true);
   });
 
+  it('folds an astral character as one code point, not as its two surrogates, twice over (the second time from what the first learnt)', () => {
+    // U+1D400 (bold A) folds to a, U+2F800 (a compatibility ideograph) to 丽: each unit alone folds to itself.
+    expect(foldText('𝐀\u{2F800}')).toBe('a' + foldText('丽'));
+    expect(foldText('𝐀\u{2F800}')).toBe('a' + foldText('丽'));
+  });
+
   it('maps every folded character back to where it came from', () => {
     const text = 'Ａ臺灣 x';
     const { folded, origins } = foldWithOrigins(text);
