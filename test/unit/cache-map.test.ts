@@ -101,9 +101,9 @@ describe("the build cache's map let go", () => {
     const before = cacheMapStats();
     const db = openCacheDb(temporary('cache'));
     expect(db.part<string>('meta').get('format')).toBeUndefined();
-    for (let read = 1; read < 8; read++) db.touchedSmall();
+    for (let read = 1; read < 8; read++) await db.beforeUse('small');
     expect(isRoundOn()).toBe(false);
-    db.touchedSmall();
+    await db.beforeUse('small');
     expect(isRoundOn()).toBe(true);
     await db.quiet();
     expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
