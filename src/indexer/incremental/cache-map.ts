@@ -78,14 +78,14 @@ const SMALL_FILE_BYTES = 512 * 1024 * 1024;
  * but the pages read around it map ~15 KB of the file: the summaries' read of every head of 64k posts
  * mapped ~950 MB, which stayed until the post files' first drop, beside the index builders.
  */
-const SMALL_READS_A_LARGE = 8;
+const SMALL_READS_PER_LARGE = 8;
 
 /** This thread's small reads since it last counted one large. */
 let smallReads = 0;
 
-/** Counts a read of a small value (see SMALL_READS_A_LARGE). */
+/** Counts a read of a small value (see SMALL_READS_PER_LARGE). */
 export function touchMapSmall(fileBytes: () => number): void {
-  if (++smallReads < SMALL_READS_A_LARGE) return;
+  if (++smallReads < SMALL_READS_PER_LARGE) return;
   smallReads = 0;
   touchMap(1, fileBytes);
 }
