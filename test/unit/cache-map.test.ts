@@ -2,11 +2,11 @@
  * The build cache's map let go as a build goes (cache-map.ts): no database of an opening is kept
  * across an await, so closing every opening there changes nothing a build writes.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
-import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { CACHE_DB_FILE, openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { cacheMapStats, forgetThreadOpenings, isRoundOn, setCacheMapHooks, touchMap } from '../../src/indexer/incremental/cache-map.ts';
 import { readHead, type FilesRead } from '../../src/indexer/incremental/patch-plan.ts';
 import { diskStore, type PostStore } from '../../src/indexer/incremental/post-store.ts';
@@ -140,6 +140,18 @@ describe("the build cache's map let go", () => {
     expect(await roundAfterEightReads(db, () => previous.readHead(seen[0]!))).toEqual([false, true]);
     const read: FilesRead = { keys: [], readThisBuild: new Uint8Array(seen.length), keyless: new Map(), seen, previous, gone: new Set(), record: '' };
     expect(await roundAfterEightReads(db, () => readHead(read, 0, diskStore(temporary('unused'))))).toEqual([false, true]);
+    await db.close();
+  });
+
+  it('reads a cache file deleted under the build as small when a phase lets go: no round, and no error of its own', async () => {
+    const cacheDir = temporary('cache');
+    const db = openCacheDb(cacheDir);
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.letGo();
+    rmSync(join(cacheDir, CACHE_DB_FILE));
+    const before = cacheMapStats();
+    await db.dropMap();
+    expect(cacheMapStats()).toEqual(before);
     await db.close();
   });
 
