@@ -133,7 +133,7 @@ export function codePointOfUnits(units: Uint16Array, i: number, end: number): nu
 
 /**
  * Each BMP unit's fold when foldCodePoint makes it one unit (0: not looked up yet), else NOT_ONE_UNIT:
- * one array read a unit, where punctuation (，。「」 lie outside the CJK table) took a Map lookup each.
+ * a unit that folds to one costs one array read, punctuation (，。「」) as well as Han.
  */
 let unitFolds: Uint16Array | undefined;
 /** A surrogate (folded with its pair, as a code point), or a unit that folds to several (or to 0 or this). */

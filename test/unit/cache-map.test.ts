@@ -2,13 +2,15 @@
  * The build cache's map let go as a build goes (cache-map.ts): no database of an opening is kept
  * across an await, so closing every opening there changes nothing a build writes.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
-import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { CACHE_DB_FILE, openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { cacheMapStats, forgetThreadOpenings, isRoundOn, setCacheMapHooks, touchMap } from '../../src/indexer/incremental/cache-map.ts';
+import { readHead, type FilesRead } from '../../src/indexer/incremental/patch-plan.ts';
 import { diskStore, type PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { loadSeenFiles, type SeenFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { indexRows, writeBuckets } from '../../src/indexer/output/write-rows.ts';
 import type { SearchIndexBuilder } from '../../src/indexer/search/search-index.ts';
 import { dataFiles } from './data-files.ts';
@@ -63,6 +65,23 @@ async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[
   return { db, keys, store };
 }
 
+/** The record (seen-files.ts) of the build behind `db`, loaded under the settings that build saved. */
+function recordOf(db: CacheDb): { previous: SeenFiles; paths: string[] } {
+  const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-settings')!)!;
+  return { previous, paths: [...db.part('seen').getKeys()] as string[] };
+}
+
+/** Calls `read` 7 times, then once more: whether a round was on after the 7th and after the 8th; a round on is ended. */
+async function roundAfterEightReads(db: CacheDb, read: () => Promise<unknown>): Promise<[boolean, boolean]> {
+  setCacheMapHooks({ budget: 1 });
+  for (let n = 1; n < 8; n++) await read();
+  const afterSeven = isRoundOn();
+  await read();
+  const afterEight = isRoundOn();
+  await db.quiet();
+  return [afterSeven, afterEight];
+}
+
 afterEach(() => setCacheMapHooks({}));
 
 describe("the build cache's map let go", () => {
@@ -82,9 +101,9 @@ describe("the build cache's map let go", () => {
     const before = cacheMapStats();
     const db = openCacheDb(temporary('cache'));
     expect(db.part<string>('meta').get('format')).toBeUndefined();
-    for (let read = 1; read < 8; read++) db.touchedSmall();
+    for (let read = 1; read < 8; read++) await db.beforeUse('small');
     expect(isRoundOn()).toBe(false);
-    db.touchedSmall();
+    await db.beforeUse('small');
     expect(isRoundOn()).toBe(true);
     await db.quiet();
     expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
@@ -102,6 +121,37 @@ describe("the build cache's map let go", () => {
     await db.dropMap();
     expect(isRoundOn()).toBe(false);
     expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    await db.close();
+  });
+
+  it("counts the store's reads of heads and stories at an eighth of a post read each", async () => {
+    const { db, keys, store } = await storeOfPosts(20);
+    const before = cacheMapStats();
+    expect(await roundAfterEightReads(db, () => store.getHead(keys[0]!))).toEqual([false, true]);
+    expect(await roundAfterEightReads(db, () => store.getStory(keys[0]!))).toEqual([false, true]);
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 2, givenUp: before.givenUp });
+    await db.close();
+  });
+
+  it("counts the record's reads of heads at an eighth of a post read each, read by itself or by the plan", async () => {
+    const { db } = await storeOfPosts(20);
+    const { previous, paths } = recordOf(db);
+    const seen = paths.map((path) => previous.get(path));
+    expect(await roundAfterEightReads(db, () => previous.readHead(seen[0]!))).toEqual([false, true]);
+    const read: FilesRead = { keys: [], readThisBuild: new Uint8Array(seen.length), keyless: new Map(), seen, previous, gone: new Set(), record: '' };
+    expect(await roundAfterEightReads(db, () => readHead(read, 0, diskStore(temporary('unused'))))).toEqual([false, true]);
+    await db.close();
+  });
+
+  it('reads a cache file deleted under the build as small when a phase lets go: no round, and no error of its own', async () => {
+    const cacheDir = temporary('cache');
+    const db = openCacheDb(cacheDir);
+    expect(db.part<string>('meta').get('format')).toBeUndefined();
+    await db.letGo();
+    rmSync(join(cacheDir, CACHE_DB_FILE));
+    const before = cacheMapStats();
+    await db.dropMap();
+    expect(cacheMapStats()).toEqual(before);
     await db.close();
   });
 
@@ -171,6 +221,20 @@ describe("the build cache's map let go", () => {
     const kept = await buildTwice(archive(40), 0);
     setCacheMapHooks({ everyAwait: true });
     expect(await buildTwice(archive(40), 0)).toEqual(kept);
+  });
+
+  it('on two workers, lets go of the map once after the small files of a fresh build, and not in a patched rebuild', async () => {
+    // Only the phases' own drops count: no budget is reached.
+    setCacheMapHooks({ budget: 1e9 });
+    const postsDir = archive(300);
+    const [outDir, cacheDir] = [temporary('out'), temporary('cache')];
+    const build = () => buildSite({ postsDir, outDir, cacheDir, workers: 2, ...SIZES });
+    const before = cacheMapStats();
+    await build();
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
+    writePost(postsDir, 3, '第3篇報導（更正）');
+    expect((await build()).plan).toEqual({ patched: true });
+    expect(cacheMapStats()).toMatchObject({ drops: before.drops + 1, givenUp: before.givenUp });
   });
 
   it('on two workers, lets go of the map every few post reads and writes, and writes the same files', async () => {

@@ -6,7 +6,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, touchMapSmall, dropMapNow } from './cache-map.ts';
+import { dropMapNow, isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, touchMapSmall } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
@@ -58,8 +58,11 @@ export interface CacheDb {
   dropRetired(name: string): void;
   /** Counts post reads or writes: the map's pages they touch (see cache-map.ts). */
   touched(count?: number): void;
-  /** Counts a read of a small value (a head, a print): a few of them count as one post read. */
-  touchedSmall(): void;
+  /**
+   * Before a read or write of a value: waits at this quiet point (see quiet), then counts the use towards a
+   * drop, a small value's (a head, a print) as a fraction of a large one's (a post's parts).
+   */
+  beforeUse(size: 'small' | 'large'): Promise<void>;
   /**
    * Where a caller holds nothing of the cache: during a drop round, closes this opening and resolves
    * once the round has ended; undefined when there is nothing to wait for.
@@ -105,6 +108,8 @@ export function openCacheDb(dir: string): CacheDb {
   let closed = false;
   const writes = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
+  // A file deleted under the build reads as small: its next use fails with the missing entry's advice.
+  const fileBytes = () => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   const use = (): Opening => {
     if (closed) throw new Error(`the build cache in ${dir} is closed`);
     if (opened) return opened;
@@ -133,6 +138,13 @@ export function openCacheDb(dir: string): CacheDb {
       }
     })().finally(() => (closing = undefined)));
   }
+  function quiet(): Promise<void> | undefined {
+    if (!isRoundOn()) return closing;
+    return (async () => {
+      await letGo();
+      await roundEnded();
+    })();
+  }
   return {
     part: <V>(name: CachePart) => use().parts.get(name) as Database<V, string>,
     transaction(work) {
@@ -142,22 +154,19 @@ export function openCacheDb(dir: string): CacheDb {
       return write;
     },
     dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
-    touched: (count = 1) => touchMap(count, () => statSync(path).size),
-    touchedSmall: () => touchMapSmall(() => statSync(path).size),
-    quiet() {
-      if (!isRoundOn()) return closing;
-      return (async () => {
-        await letGo();
-        await roundEnded();
-      })();
+    touched: (count = 1) => touchMap(count, fileBytes),
+    async beforeUse(size) {
+      const waiting = quiet();
+      if (waiting) await waiting;
+      if (size === 'large') touchMap(1, fileBytes);
+      else touchMapSmall(fileBytes);
     },
+    quiet,
     pause: () => (isRoundOn() ? letGo() : undefined),
     letGo,
     async dropMap() {
-      dropMapNow(() => statSync(path).size);
-      if (!isRoundOn()) return;
-      await letGo();
-      await roundEnded();
+      dropMapNow(fileBytes);
+      await quiet();
     },
     async close() {
       closed = true;

@@ -1,9 +1,11 @@
 /**
  * When the build cache file's map is let go. LMDB keeps one map per file and process: the pages a build
  * reads or writes stay counted in its RSS until every opening of the file in the process is closed (a
- * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes, a drop round
- * starts: each thread closes its openings at its next quiet point (a store call, or an idle event loop),
- * and the last one to close ends the round; openings closed for it wait for that before opening again.
+ * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes (a read of a
+ * head or a print counting as an eighth of one), a drop round starts, and a phase done with what it read
+ * may start one at once (dropMapNow): each thread closes its openings at its next quiet point (a store
+ * call, or an idle event loop), and the last one to close ends the round; openings closed for it wait for
+ * that before opening again.
  * A thread that starts work without the store (a batch's indexing) closes then and does not wait: the
  * others' closes end the round while it works, rather than waiting for its next store call.
  *
@@ -76,14 +78,14 @@ const SMALL_FILE_BYTES = 512 * 1024 * 1024;
  * but the pages read around it map ~15 KB of the file: the summaries' read of every head of 64k posts
  * mapped ~950 MB, which stayed until the post files' first drop, beside the index builders.
  */
-const SMALL_READS_A_LARGE = 8;
+const SMALL_READS_PER_LARGE = 8;
 
 /** This thread's small reads since it last counted one large. */
 let smallReads = 0;
 
-/** Counts a read of a small value (see SMALL_READS_A_LARGE). */
+/** Counts a read of a small value (see SMALL_READS_PER_LARGE). */
 export function touchMapSmall(fileBytes: () => number): void {
-  if (++smallReads < SMALL_READS_A_LARGE) return;
+  if (++smallReads < SMALL_READS_PER_LARGE) return;
   smallReads = 0;
   touchMap(1, fileBytes);
 }

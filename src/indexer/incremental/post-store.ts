@@ -180,14 +180,8 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   const cache = () => (opened ??= db ?? openCacheDb(dir));
   const part = (name: Part) => cache().part<string | Buffer>(name);
   // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
-  const quiet = async (large: boolean) => {
-    const waiting = cache().quiet();
-    if (waiting) await waiting;
-    if (large) cache().touched();
-    else cache().touchedSmall();
-  };
-  const string = async (name: Part, key: string) => (await quiet(name === 'search'), part(name).get(key) as string | undefined);
-  const binary = async (key: string) => (await quiet(true), part('bodies').getBinary(key));
+  const string = async (name: Part, key: string) => (await cache().beforeUse(name === 'search' ? 'large' : 'small'), part(name).get(key) as string | undefined);
+  const binary = async (key: string) => (await cache().beforeUse('large'), part('bodies').getBinary(key));
   let writes: Promise<unknown>[] = [];
   const attempt = <T>(work: () => T): T | undefined => {
     try {
@@ -226,7 +220,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
-      await quiet(true);
+      await cache().beforeUse('large');
       // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
       writes.push(
         cache().transaction(() => {

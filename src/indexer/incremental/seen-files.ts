@@ -51,9 +51,7 @@ export class SeenFiles {
    * for a pass over many heads (the summaries).
    */
   async readHead(seen: FileSeen): Promise<string> {
-    const waiting = this.db.quiet();
-    if (waiting) await waiting;
-    this.db.touchedSmall();
+    await this.db.beforeUse('small');
     return this.head(seen);
   }
 

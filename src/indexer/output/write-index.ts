@@ -122,8 +122,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   // A patch, or a small archive, has had little to let go of: a forced collection would cost more (~0.4 s
   // at 200k posts) than it frees.
   if (!patch && built.postCount > INLINE_AT_MOST) collectGarbage();
-  // The heads the summaries and the small files read map most of the cache file (~950 MB at 64k
-  // posts): let go before the index builders grow, not at the post files' first drop.
+  // The summaries and the small files read heads across the whole cache file, and the index builders
+  // grow next: let go of the pages mapped now, not at the post files' first drop.
   if (!patch) await store.dropMap();
   clock.lap('write small files');
 
