@@ -4,14 +4,15 @@
  * the main thread finds the pairs, and takes out each post's exclusions after (pickFurtherReading).
  */
 import { rankFurtherReading, ReadingTable, type RankedReading } from '../plan/related-reading.ts';
-import { leadAt, type Leads } from '../output/story-table-cache.ts';
+import { leadAt } from '../output/story-table-cache.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './worker-pool.ts';
 
 /** Every row's inputs, in row order. */
 export interface ReadingRequest {
   ids: readonly string[];
   titles: readonly string[];
-  leads: Leads;
+  /** Each row's lead, UTF-16: its bytes, and where each ends in them (as the story table keeps them). */
+  leads: { bytes: Uint8Array; ends: Uint32Array };
   /** Each row's own related links. */
   links: Uint32Array;
 }
@@ -35,5 +36,8 @@ export function rankReadingOf(request: ReadingRequest): RankedReading {
  */
 export function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
   if (!pool?.isStarted || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
-  return pool.run({ type: 'further-reading', ...request });
+  // The leads are often views into the whole saved story table, whose buffer a clone would copy whole:
+  // only their own range is copied, into fresh buffers moved to the thread.
+  const leads = { bytes: new Uint8Array(request.leads.bytes), ends: new Uint32Array(request.leads.ends) };
+  return pool.run({ type: 'further-reading', ...request, leads }, [leads.bytes.buffer, leads.ends.buffer]);
 }

@@ -109,10 +109,13 @@ export class WorkerPool {
     return this.threads !== undefined;
   }
 
-  /** Runs a request on the next free thread; rejects with a WorkerTaskError. */
-  async run<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+  /**
+   * Runs a request on the next free thread; rejects with a WorkerTaskError. `transfer`: buffers of the
+   * request moved to the thread, not copied (the caller no longer reads them).
+   */
+  async run<T extends WorkerRequest['type']>(request: RequestOf<T>, transfer?: ArrayBuffer[]): Promise<Replies[T]> {
     try {
-      return await this.runOnce(request);
+      return await this.runOnce(request, transfer);
     } catch (error) {
       // A batch of buckets whose thread died: each bucket once more on its own (writing one is
       // idempotent), so that the error names the bucket that kills its thread, not a batch of 64.
@@ -122,9 +125,9 @@ export class WorkerPool {
     }
   }
 
-  private async runOnce<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+  private async runOnce<T extends WorkerRequest['type']>(request: RequestOf<T>, transfer?: ArrayBuffer[]): Promise<Replies[T]> {
     this.threads ??= this.startThreads();
-    return (await this.threads).run(request) as Promise<Replies[T]>;
+    return (await this.threads).run(request, transfer ? { transferList: transfer } : {}) as Promise<Replies[T]>;
   }
 
   private async bucketsOneByOne(request: RequestOf<'buckets'>): Promise<number> {

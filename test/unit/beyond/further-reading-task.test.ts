@@ -58,6 +58,33 @@ describe('further reading ranked on a build worker', () => {
     }
   });
 
+  it('sends leads that are views into a larger buffer as their own range only, and ranks them the same', async () => {
+    const pool = await startedPool();
+    try {
+      const request = requestOf(ITEMS);
+      const { bytes, ends } = request.leads;
+      // As the saved story table holds them: views at an offset into the whole file's buffer.
+      const file = new ArrayBuffer(bytes.length + ends.byteLength + (1 << 20));
+      const viewed = { bytes: Buffer.from(file, 1024, bytes.length), ends: new Uint32Array(file, 2048 + bytes.length - (bytes.length % 4), ends.length) };
+      viewed.bytes.set(bytes);
+      viewed.ends.set(ends);
+      // The sizes of the buffers sent, taken before they move (moved, they read as empty here).
+      const sent: number[][] = [];
+      const run = pool.run.bind(pool);
+      vi.spyOn(pool, 'run').mockImplementation((async (task: ReadingRequest & { type: 'further-reading' }, transfer?: ArrayBuffer[]) => {
+        sent.push([task.leads.bytes.buffer.byteLength, task.leads.ends.buffer.byteLength, ...(transfer ?? []).map((buffer) => buffer.byteLength)]);
+        return run(task, transfer);
+      }) as WorkerPool['run']);
+      const ranked = await rankReadingBeside({ ...request, leads: viewed }, pool);
+      expect(ranked).toEqual(rankReadingOf(request));
+      expect(sent).toEqual([[bytes.length, ends.byteLength, bytes.length, ends.byteLength]]);
+      // The caller's views stay whole: only the copies moved.
+      expect(viewed.bytes.equals(bytes)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects with an error naming the ranking when the task fails', async () => {
     const pool = await startedPool();
     try {
