@@ -92,8 +92,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     // story prints the workers made are read from the store.
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
-    const writeExtrasBeside = async () => {
-      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store }, ...(pool ? { pool } : {}) });
+    const writeExtrasBeside = async (free?: WorkerPool) => {
+      extras = await writeExtras({ dataRoot: output.dataRoot, cacheDir, prints: { keys, store: reopened?.posts ?? store }, ...(free ? { pool: free } : {}) });
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).

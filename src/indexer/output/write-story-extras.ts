@@ -88,7 +88,7 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
-/** `pool`: the build's workers, on which further reading is ranked beside the same story when their threads are up. */
+/** `pool`: the build's workers when a thread of theirs is free: further reading is ranked there, beside the same story. */
 export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints, pool?: WorkerPool): Promise<WrittenStoryExtras> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).

@@ -30,12 +30,12 @@ export function rankReadingOf(request: ReadingRequest): RankedReading {
 }
 
 /**
- * rankReadingOf on a worker when the pool's threads are up (a full build's: one writes the search index's
- * head, the other is free), else here at once: starting threads for it would cost more than it saves.
+ * rankReadingOf on a thread of `pool`, which the caller gives only when one is free for it (see
+ * WriteIndexOptions.besideSearch), else here: at INLINE_AT_MOST rows or fewer, sending costs more than it saves.
  * A failed task rejects (WorkerTaskError): the build fails rather than write extras without it.
  */
 export function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
-  if (!pool?.isStarted || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
+  if (!pool || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
   // The leads are often views into the whole saved story table, whose buffer a clone would copy whole:
   // only their own range is copied, into fresh buffers moved to the thread.
   const leads = { bytes: new Uint8Array(request.leads.bytes), ends: new Uint32Array(request.leads.ends) };

@@ -104,11 +104,6 @@ export class WorkerPool {
     return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
   }
 
-  /** Whether the threads are up (or starting): a task sent now costs no start of its own. */
-  get isStarted(): boolean {
-    return this.threads !== undefined;
-  }
-
   /**
    * Runs a request on the next free thread; rejects with a WorkerTaskError. `transfer`: buffers of the
    * request moved to the thread, not copied (the caller no longer reads them).
