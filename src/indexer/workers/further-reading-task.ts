@@ -3,6 +3,7 @@
  * rows' titles, leads and links, not the same story's pairs, so a full build ranks it on a worker while
  * the main thread finds the pairs, and takes out each post's exclusions after (pickFurtherReading).
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { rankFurtherReading, ReadingTable, type RankedReading } from '../plan/related-reading.ts';
 import { leadAt } from '../output/story-table-cache.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './worker-pool.ts';
@@ -27,6 +28,11 @@ export function rankReadingOf(request: ReadingRequest): RankedReading {
   for (let row = 0; row < ids.length; row++) table.add(titles[row]!, leadAt(leads, row), links[row]!);
   table.forgetTermText();
   return rankFurtherReading(table, (at) => ids[at]!);
+}
+
+/** A worker's reply: the ranking, its two arrays moved back to the main thread rather than copied. */
+export function movedRanking(ranked: RankedReading): ReturnType<typeof move> {
+  return move({ [transferableSymbol]: [ranked.starts.buffer, ranked.others.buffer], [valueSymbol]: ranked });
 }
 
 /**

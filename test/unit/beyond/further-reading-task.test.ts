@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFurtherReading, pickFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
-import { rankReadingBeside, rankReadingOf, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
+import { transferableSymbol, valueSymbol } from 'piscina';
+import { movedRanking, rankReadingBeside, rankReadingOf, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
 import { bundledWorker } from '../../../src/indexer/workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
 
@@ -83,6 +84,16 @@ describe('further reading ranked on a build worker', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it("hands the ranking back as a move of its two arrays' buffers", () => {
+    const ranked = rankReadingOf(requestOf(ITEMS));
+    const moved = movedRanking(ranked) as unknown as Record<symbol, unknown>;
+    expect(moved[valueSymbol]).toBe(ranked);
+    const buffers = moved[transferableSymbol] as ArrayBuffer[];
+    expect(buffers).toHaveLength(2);
+    expect(buffers[0]).toBe(ranked.starts.buffer);
+    expect(buffers[1]).toBe(ranked.others.buffer);
   });
 
   it('rejects with an error naming the ranking when the task fails', async () => {
