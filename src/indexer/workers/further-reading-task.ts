@@ -40,8 +40,8 @@ export function movedRanking(ranked: RankedReading): ReturnType<typeof move> {
  * WriteIndexOptions.besideSearch), else here: at INLINE_AT_MOST rows or fewer, sending costs more than it saves.
  * A failed task rejects (WorkerTaskError): the build fails rather than write extras without it.
  */
-export function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
-  if (!pool || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
+export async function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
+  if (!pool || request.ids.length <= INLINE_AT_MOST) return rankReadingOf(request);
   // The leads are often views into the whole saved story table, whose buffer a clone would copy whole:
   // only their own range is copied, into fresh buffers moved to the thread.
   const leads = { bytes: new Uint8Array(request.leads.bytes), ends: new Uint32Array(request.leads.ends) };

@@ -86,6 +86,12 @@ describe('further reading ranked on a build worker', () => {
     }
   });
 
+  it('rejects, not throws, when ranked here fails', async () => {
+    const broken = { ...requestOf(ITEMS.slice(0, 10)), titles: [] };
+    const ranking = rankReadingBeside(broken, undefined);
+    await expect(ranking).rejects.toThrow();
+  });
+
   it("hands the ranking back as a move of its two arrays' buffers", () => {
     const ranked = rankReadingOf(requestOf(ITEMS));
     const moved = movedRanking(ranked) as unknown as Record<symbol, unknown>;
