@@ -86,6 +86,28 @@ describe('further reading ranked on a build worker', () => {
     }
   });
 
+  it('ranks tied candidates by id whatever their rows, and picks past the one a post excludes', async () => {
+    const pool = await startedPool();
+    try {
+      // Four reports of one text (tied scores), their ids out of row order, beside the council filler.
+      const tied = ['d', 'b', 'e', 'a'].map((id): ReadingItem => ({
+        id,
+        title: '基隆馬祖輪渡新航線啟航',
+        lead: '旅客可網路購票，候船室完成整修。',
+        ownLinks: 0,
+      }));
+      const items = [{ ...tied[0]!, id: 'post' }, ...tied, ...ITEMS.filter((item) => item.id.startsWith('other-'))];
+      const idOf = (at: number) => items[at]!.id;
+      const run = vi.spyOn(pool, 'run');
+      const ranked = await rankReadingBeside(requestOf(items), pool);
+      expect(run).toHaveBeenCalledTimes(1);
+      const picked = pickFurtherReading(ranked, (at) => new Set(at === 0 ? ['b'] : []), idOf);
+      expect(picked.get(0)!.map(idOf)).toEqual(['a', 'd', 'e']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects, not throws, when ranked here fails', async () => {
     const broken = { ...requestOf(ITEMS.slice(0, 10)), titles: [] };
     const ranking = rankReadingBeside(broken, undefined);
