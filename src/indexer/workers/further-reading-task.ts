@@ -1,6 +1,6 @@
 /**
  * Further reading's ranking (plan/related-reading.ts) as a task of the build's workers: it reads the
- * rows' titles, leads and links, not the same story's pairs, so a full build ranks it on a worker while
+ * rows' titles, leads and links, not the same story's pairs, so a build ranks it on a free worker while
  * the main thread finds the pairs, and takes out each post's exclusions after (pickFurtherReading).
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -19,7 +19,7 @@ export interface ReadingRequest {
 }
 
 /** Each row's further-reading candidates, ranked: on this thread. */
-export function rankReadingOf(request: ReadingRequest): RankedReading {
+export function rankFurtherReadingHere(request: ReadingRequest): RankedReading {
   const { ids, titles, links } = request;
   // A Buffer crosses to a worker as a plain Uint8Array: leadAt decodes with Buffer's toString.
   const { bytes, ends } = request.leads;
@@ -36,12 +36,13 @@ export function movedRanking(ranked: RankedReading): ReturnType<typeof move> {
 }
 
 /**
- * rankReadingOf on a thread of `pool`, which the caller gives only when one is free for it (see
- * WriteIndexOptions.besideSearch), else here: at INLINE_AT_MOST rows or fewer, sending costs more than it saves.
+ * rankFurtherReadingHere on a thread of `pool`, given only when one is free for it (see
+ * WriteIndexOptions.besideSearch); here without a pool or at INLINE_AT_MOST rows or fewer (sending
+ * costs more than it saves).
  * A failed task rejects (WorkerTaskError): the build fails rather than write extras without it.
  */
-export async function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
-  if (!pool || request.ids.length <= INLINE_AT_MOST) return rankReadingOf(request);
+export async function rankFurtherReadingOnPool(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
+  if (!pool || request.ids.length <= INLINE_AT_MOST) return rankFurtherReadingHere(request);
   // The leads are often views into the whole saved story table, whose buffer a clone would copy whole:
   // only their own range is copied, into fresh buffers moved to the thread.
   const leads = { bytes: new Uint8Array(request.leads.bytes), ends: new Uint32Array(request.leads.ends) };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFurtherReading, pickFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
 import { transferableSymbol, valueSymbol } from 'piscina';
-import { movedRanking, rankReadingBeside, rankReadingOf, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
+import { movedRanking, rankFurtherReadingOnPool, rankFurtherReadingHere, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
 import { bundledWorker } from '../../../src/indexer/workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
 
@@ -48,8 +48,8 @@ describe('further reading ranked on a build worker', () => {
     const pool = await startedPool();
     try {
       const request = requestOf(ITEMS);
-      const ranked = await rankReadingBeside(request, pool);
-      expect(ranked).toEqual(rankReadingOf(request));
+      const ranked = await rankFurtherReadingOnPool(request, pool);
+      expect(ranked).toEqual(rankFurtherReadingHere(request));
       const idOf = (at: number) => ITEMS[at]!.id;
       const picked = new Map([...pickFurtherReading(ranked, undefined, idOf)].map(([at, others]) => [idOf(at), others.map(idOf)]));
       expect(picked.size).toBeGreaterThan(0);
@@ -76,8 +76,8 @@ describe('further reading ranked on a build worker', () => {
         sent.push([task.leads.bytes.buffer.byteLength, task.leads.ends.buffer.byteLength, ...(transfer ?? []).map((buffer) => buffer.byteLength)]);
         return run(task, transfer);
       }) as WorkerPool['run']);
-      const ranked = await rankReadingBeside({ ...request, leads: viewed }, pool);
-      expect(ranked).toEqual(rankReadingOf(request));
+      const ranked = await rankFurtherReadingOnPool({ ...request, leads: viewed }, pool);
+      expect(ranked).toEqual(rankFurtherReadingHere(request));
       expect(sent).toEqual([[bytes.length, ends.byteLength, bytes.length, ends.byteLength]]);
       // The caller's views stay whole: only the copies moved.
       expect(viewed.bytes.equals(bytes)).toBe(true);
@@ -99,7 +99,7 @@ describe('further reading ranked on a build worker', () => {
       const items = [{ ...tied[0]!, id: 'post' }, ...tied, ...ITEMS.filter((item) => item.id.startsWith('other-'))];
       const idOf = (at: number) => items[at]!.id;
       const run = vi.spyOn(pool, 'run');
-      const ranked = await rankReadingBeside(requestOf(items), pool);
+      const ranked = await rankFurtherReadingOnPool(requestOf(items), pool);
       expect(run).toHaveBeenCalledTimes(1);
       const picked = pickFurtherReading(ranked, (at) => new Set(at === 0 ? ['b'] : []), idOf);
       expect(picked.get(0)!.map(idOf)).toEqual(['a', 'd', 'e']);
@@ -110,12 +110,12 @@ describe('further reading ranked on a build worker', () => {
 
   it('rejects, not throws, when ranked here fails', async () => {
     const broken = { ...requestOf(ITEMS.slice(0, 10)), titles: [] };
-    const ranking = rankReadingBeside(broken, undefined);
+    const ranking = rankFurtherReadingOnPool(broken, undefined);
     await expect(ranking).rejects.toThrow();
   });
 
   it("hands the ranking back as a move of its two arrays' buffers", () => {
-    const ranked = rankReadingOf(requestOf(ITEMS));
+    const ranked = rankFurtherReadingHere(requestOf(ITEMS));
     const moved = movedRanking(ranked) as unknown as Record<symbol, unknown>;
     expect(moved[valueSymbol]).toBe(ranked);
     const buffers = moved[transferableSymbol] as ArrayBuffer[];
@@ -128,8 +128,8 @@ describe('further reading ranked on a build worker', () => {
     const pool = await startedPool();
     try {
       const broken = { ...requestOf(ITEMS), titles: [] };
-      await expect(rankReadingBeside(broken, pool)).rejects.toThrow(WorkerTaskError);
-      await expect(rankReadingBeside(broken, pool)).rejects.toThrow(`ranking further reading for ${ITEMS.length} posts`);
+      await expect(rankFurtherReadingOnPool(broken, pool)).rejects.toThrow(WorkerTaskError);
+      await expect(rankFurtherReadingOnPool(broken, pool)).rejects.toThrow(`ranking further reading for ${ITEMS.length} posts`);
     } finally {
       await pool.close();
     }
