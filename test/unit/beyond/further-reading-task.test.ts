@@ -1,13 +1,17 @@
 /**
  * Further reading ranked on a build worker (workers/further-reading-task.ts): what it hands back is what
- * this thread ranks, and a task that fails fails the call, naming what it was ranking.
+ * this thread ranks (the leads sent as their own range, the ranking moved back), and a task that fails
+ * fails the call, naming what it was ranking, and the extras, which then save no state.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFurtherReading, pickFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
 import { transferableSymbol, valueSymbol } from 'piscina';
 import { movedRanking, rankFurtherReadingOnPool, rankFurtherReadingHere, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
+import { EXTRAS_CACHE_FILE } from '../../../src/indexer/output/extras-bucket-cache.ts';
+import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
 import { bundledWorker } from '../../../src/indexer/workers/worker-bundle.ts';
 import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
 
@@ -133,5 +137,25 @@ describe('further reading ranked on a build worker', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('fails the extras, which then save no state, when the ranking fails on the pool', async () => {
+    const posts = Array.from({ length: INLINE_AT_MOST + 4 }, (_, n): TestPost => {
+      const day = String(1 + (n % 28)).padStart(2, '0');
+      return {
+        name: `2026-11-${day}-p${n}`,
+        title: `第${n}則 地方議會審查預算`,
+        date: `2026-11-${day} 02:00`,
+        outlet: 'cna',
+        link: `p${n}`,
+        body: `<p>議員質詢第${n}項計畫。</p>`,
+      };
+    });
+    const { dataRoot, prints } = await buildSiteWithPrints(posts);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-reading-cache-'));
+    const failing = { size: 2, run: async () => Promise.reject(new WorkerTaskError('ranking further reading', new Error('its thread died'))) };
+    await expect(writeStoryExtras(dataRoot, cacheDir, prints, failing as unknown as WorkerPool)).rejects.toThrow(WorkerTaskError);
+    expect(existsSync(join(cacheDir, 'extras-state.bin'))).toBe(false);
+    expect(existsSync(join(cacheDir, EXTRAS_CACHE_FILE))).toBe(false);
   });
 });
