@@ -6,7 +6,8 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { rankFurtherReading, ReadingTable, type RankedReading } from '../plan/related-reading.ts';
 import { leadAt } from '../output/story-table-cache.ts';
-import { INLINE_AT_MOST, type WorkerPool } from './worker-pool.ts';
+import { INLINE_AT_MOST } from './inline-at-most.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 /** Every row's inputs, in row order. */
 export interface ReadingRequest {

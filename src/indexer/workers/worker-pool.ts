@@ -15,6 +15,9 @@ import type { ReadingRequest } from './further-reading-task.ts';
 import type { RankedReading } from '../plan/related-reading.ts';
 import { forgetThreadOpenings } from '../incremental/cache-map.ts';
 
+// Kept apart (see inline-at-most.ts), and offered here with the pool it decides for.
+export { INLINE_AT_MOST } from './inline-at-most.ts';
+
 export type WorkerRequest =
   | {
       type: 'ingest';
@@ -60,12 +63,6 @@ export interface Replies {
  * size: memory is bounded by the batches a worker takes, not by this.
  */
 const WORKER_HEAP_MB = 1024;
-
-/**
- * So few files or rows (a small archive, a rebuild after a fetch) are worked on the main thread: ~0.5 ms
- * a post, where starting the workers (each loading the parser's modules) costs ~1 s.
- */
-export const INLINE_AT_MOST = 256;
 
 /** The sources themselves, through tsx: what a pool runs when given no bundle. */
 const SOURCE_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
