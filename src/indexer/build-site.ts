@@ -93,13 +93,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     // story prints the workers made are read from the store.
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
-    const writeExtrasBeside = async (writtenBuckets: WrittenBuckets) => {
+    const writeExtrasBeside = async (writtenBuckets: WrittenBuckets, free?: WorkerPool) => {
       extras = await writeExtras({
         dataRoot: output.dataRoot,
         cacheDir,
         prints: { keys, store: reopened?.posts ?? store },
         writtenBuckets,
-        ...(pool ? { pool } : {}),
+        ...(free ? { pool: free } : {}),
       });
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
     };

@@ -16,6 +16,8 @@ import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
 import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
+import { FERRY_POSTS, postText, type TestPost } from './beyond/site-builder.ts';
+import type { WrittenStoryExtras } from '../../src/indexer/output/write-story-extras.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -24,6 +26,22 @@ function writePosts(dir: string, count: number): string[] {
   const names = Array.from({ length: count }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-w${n}`);
   names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/w${n}.aspx`)));
   return names;
+}
+
+/**
+ * Posts that further reading links (they share rare terms), among them a pair of the same story,
+ * which it leaves out of each other's suggestions.
+ */
+function writeRelatedPosts(dir: string): void {
+  const related = Array.from({ length: 4 }, (_, n): TestPost => ({
+    name: `2026-10-0${n + 1}-route-${n}`,
+    title: `北部港口輪渡第${n + 1}條新航線 旅客網路購票`,
+    date: `2026-10-0${n + 1} 02:00`,
+    outlet: 'cna',
+    link: `route-${n}`,
+    body: `<p>港務公司表示，新輪渡航線連接北部兩座港口，候船室完成整修，旅客可網路購票，第${n + 1}次說明。</p>`,
+  }));
+  for (const post of [...FERRY_POSTS, ...related]) writeFileSync(join(dir, `${post.name}.html`), postText(post));
 }
 
 /**
@@ -77,13 +95,21 @@ describe('the build workers', () => {
   it('write the same data files on two workers (the search index spilled as runs) as on the main thread alone', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-runs-posts-'));
     writePosts(posts, 300);
+    writeRelatedPosts(posts);
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
     const dataOf = async (workers: number) => {
       const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-out-'));
       const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
       // A tail of 64 rows: the 256 before it are the head, indexed by the workers as runs.
       const options = { postsDir: posts, outDir, cacheDir, workers, searchShardBytes: 1024, tailRows: 64 };
+      run.mockClear();
       const report = await buildSite(options);
       expect(readdirSync(cacheDir).filter((name) => name.startsWith('search-runs-'))).toEqual([]);
+      // Further reading ranked on the second thread, beside the head; its exclusions taken out here.
+      expect(run.mock.calls.filter(([request]) => request.type === 'further-reading')).toHaveLength(workers > 0 ? 1 : 0);
+      const sameStory = report.extras!.sameStory as WrittenStoryExtras;
+      expect(sameStory.grouped).toBeGreaterThan(0);
+      expect(sameStory.furtherReading).toBeGreaterThan(0);
       // With workers, a worker writes the head while this thread makes the extras.
       expect(report.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(workers > 0);
       // The state saved names the files the worker wrote: built again, only the manifest (its builtAt) is written.
@@ -104,6 +130,7 @@ describe('the build workers', () => {
     expect([...alone.keys()].filter((path) => path.startsWith('search/')).length).toBeGreaterThan(10);
     expect([...spread.keys()].sort()).toEqual([...alone.keys()].sort());
     for (const [path, text] of alone) expect(spread.get(path), path).toBe(text);
+    run.mockRestore();
   });
 
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {

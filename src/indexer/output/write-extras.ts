@@ -20,7 +20,7 @@ export interface ExtrasOptions {
   cacheDir?: string;
   /** The story prints the build's workers made (see StoryPrints). Without them, they are made from the written posts. */
   prints?: StoryPrints;
-  /** The build's workers, for what the extras can do on a thread of their own. */
+  /** The build's workers when a thread of theirs is free (see WriteIndexOptions.besideSearch): some of the extras' work goes there. */
   pool?: WorkerPool;
   /** The post buckets this build wrote, as their writers reported them: not read back. Without them, every changed bucket is read. */
   writtenBuckets?: WrittenBuckets;

@@ -56,9 +56,10 @@ export interface WriteIndexOptions {
   /**
    * Work that needs none of the search index, run while a worker writes the index's head (a full build
    * on workers: the other core would be idle), or else once the index is written. Awaited before the
-   * state is saved. Given the post buckets this build wrote, as their writers reported them.
+   * state is saved. Given the post buckets this build wrote, as their writers reported them, and `pool`
+   * only while the head is written on a worker and another thread is free.
    */
-  besideSearch?: (written: WrittenBuckets) => Promise<void>;
+  besideSearch?: (written: WrittenBuckets, pool?: WorkerPool) => Promise<void>;
   /**
    * Closes the cache once the workers are done with it, before the head and `besideSearch`, and gives
    * the output's record on a fresh opening: the closed one's map (every page the build read) no longer
@@ -257,7 +258,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     const head = writeHeadOnWorker(options.pool, writer, { runs: runs.paths, postCount: built.postCount, shardBytes, tail: tailOfMeta, dataRoot, compression });
     head.catch(() => {});
     if (options.reopenCache) output = await options.reopenCache();
-    await options.besideSearch?.(writtenBuckets);
+    // The head takes one thread: with one alone, a task sent beside it would queue while this thread waits.
+    await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined);
     besideDone = true;
     ({ stats: search, seconds: searchSeconds } = await head);
     await rm(runs.folder, { recursive: true, force: true });

@@ -57,7 +57,7 @@ import {
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
 import { FEW_OWN_LINKS, pickFurtherReading } from '../plan/related-reading.ts';
-import { rankReadingBeside } from '../workers/further-reading-task.ts';
+import { rankFurtherReadingHere, rankFurtherReadingOnPool, type ReadingRequest } from '../workers/further-reading-task.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
 
 /** Where the build keeps the story prints its workers made: the post store, and each row's key in it. */
@@ -96,8 +96,8 @@ export interface WrittenStoryExtras {
 /**
  * `writtenBuckets`: the post buckets this build wrote, as their writers reported them (WrittenBuckets);
  * neither read nor looked at here. Every other bucket is taken from the cache when its size and time are
- * the cache's, else read. `pool`: the build's workers, on which further reading is ranked beside the same
- * story when their threads are up.
+ * the cache's, else read. `pool`: the build's workers when a thread of theirs is free: further reading is
+ * ranked there, beside the same story.
  */
 export async function writeStoryExtras(
   dataRoot: string,
@@ -292,10 +292,11 @@ export async function writeStoryExtras(
   const shown = shownDigests(rows);
   const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
   const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
-  // Further reading kept where its inputs are the last build's; else ranked now, on a worker beside the
-  // same story when the build has one up (the ranking needs no pair: exclusions are taken out after).
+  // Further reading kept where its inputs are the last build's; else ranked now, on the pool's free thread
+  // beside the same story when given one (the ranking needs no pair: exclusions are taken out after).
   const mayKeepFurther = sameRows && last.reading === digests.reading;
-  const rankingFurther = mayKeepFurther ? undefined : rankReadingBeside({ ids: rows.ids, titles: rows.titles, leads, links }, pool);
+  const readingInputs: ReadingRequest = { ids: rows.ids, titles: rows.titles, leads, links };
+  const rankingFurther = mayKeepFurther ? undefined : rankFurtherReadingOnPool(readingInputs, pool);
   if (rankingFurther) {
     // Awaited below; should the same story fail first, its failure is that one.
     rankingFurther.catch(() => {});
@@ -335,9 +336,8 @@ export async function writeStoryExtras(
       )
     : undefined;
   if (further) redone.furtherReading = 'none';
-  // Not kept (a post now excludes less): ranked here, after all.
-  else
-    further = pickFurtherReading(await (rankingFurther ?? rankReadingBeside({ ids: rows.ids, titles: rows.titles, leads, links }, undefined)), exclude, idOf);
+  // Ranked above when the inputs changed; else the last lists could not be kept (a post excludes less): ranked now.
+  else further = pickFurtherReading(await (rankingFurther ?? rankFurtherReadingHere(readingInputs)), exclude, idOf);
   clock.lap('extras: further reading');
 
   const compression = manifest.compression ?? 'none';

@@ -1,7 +1,7 @@
 /**
  * Further reading after what some posts exclude changed (their other reports of the same story), from
  * the last build's suggestions, when every post's further-reading inputs (title, lead, own links) are
- * the last build's, so that each post's ranking is too. Exactly what findFurtherReadingIn gives, or
+ * the last build's, so that each post's ranking is too. Exactly what pickFurtherReading gives from a new ranking, or
  * undefined when that cannot be told without ranking again.
  *
  * A post's suggestions are the first of its ranking not excluded: excluding more leaves them as they

@@ -1,23 +1,26 @@
 /**
  * Further reading's ranking (plan/related-reading.ts) as a task of the build's workers: it reads the
- * rows' titles, leads and links, not the same story's pairs, so a full build ranks it on a worker while
+ * rows' titles, leads and links, not the same story's pairs, so a build ranks it on a free worker while
  * the main thread finds the pairs, and takes out each post's exclusions after (pickFurtherReading).
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { rankFurtherReading, ReadingTable, type RankedReading } from '../plan/related-reading.ts';
-import { leadAt, type Leads } from '../output/story-table-cache.ts';
-import { INLINE_AT_MOST, type WorkerPool } from './worker-pool.ts';
+import { leadAt } from '../output/story-table-cache.ts';
+import { INLINE_AT_MOST } from './inline-at-most.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 /** Every row's inputs, in row order. */
 export interface ReadingRequest {
   ids: readonly string[];
   titles: readonly string[];
-  leads: Leads;
+  /** Each row's lead, UTF-16: its bytes, and where each ends in them (as the story table keeps them). */
+  leads: { bytes: Uint8Array; ends: Uint32Array };
   /** Each row's own related links. */
   links: Uint32Array;
 }
 
 /** Each row's further-reading candidates, ranked: on this thread. */
-export function rankReadingOf(request: ReadingRequest): RankedReading {
+export function rankFurtherReadingHere(request: ReadingRequest): RankedReading {
   const { ids, titles, links } = request;
   // A Buffer crosses to a worker as a plain Uint8Array: leadAt decodes with Buffer's toString.
   const { bytes, ends } = request.leads;
@@ -28,12 +31,21 @@ export function rankReadingOf(request: ReadingRequest): RankedReading {
   return rankFurtherReading(table, (at) => ids[at]!);
 }
 
+/** A worker's reply: the ranking, its two arrays moved back to the main thread rather than copied. */
+export function movedRanking(ranked: RankedReading): ReturnType<typeof move> {
+  return move({ [transferableSymbol]: [ranked.starts.buffer, ranked.others.buffer], [valueSymbol]: ranked });
+}
+
 /**
- * rankReadingOf on a worker when the pool's threads are up (a full build's: one writes the search index's
- * head, the other is free), else here at once: starting threads for it would cost more than it saves.
+ * rankFurtherReadingHere on a thread of `pool`, given only when one is free for it (see
+ * WriteIndexOptions.besideSearch); here without a pool or at INLINE_AT_MOST rows or fewer (sending
+ * costs more than it saves).
  * A failed task rejects (WorkerTaskError): the build fails rather than write extras without it.
  */
-export function rankReadingBeside(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
-  if (!pool?.isStarted || request.ids.length <= INLINE_AT_MOST) return Promise.resolve(rankReadingOf(request));
-  return pool.run({ type: 'further-reading', ...request });
+export async function rankFurtherReadingOnPool(request: ReadingRequest, pool: WorkerPool | undefined): Promise<RankedReading> {
+  if (!pool || request.ids.length <= INLINE_AT_MOST) return rankFurtherReadingHere(request);
+  // The leads are often views into the whole saved story table, whose buffer a clone would copy whole:
+  // only their own range is copied, into fresh buffers moved to the thread.
+  const leads = { bytes: new Uint8Array(request.leads.bytes), ends: new Uint32Array(request.leads.ends) };
+  return pool.run({ type: 'further-reading', ...request, leads }, [leads.bytes.buffer, leads.ends.buffer]);
 }

@@ -12,7 +12,7 @@ import { newPostScratch, type PostScratch } from '../parse/post-digest.ts';
 import type { Replies, WorkerRequest } from './worker-pool.ts';
 import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
 import { writeSearchHead } from '../output/search-head.ts';
-import { rankReadingOf } from './further-reading-task.ts';
+import { movedRanking, rankFurtherReadingHere } from './further-reading-task.ts';
 
 const FILES_AT_ONCE = 8;
 
@@ -39,7 +39,7 @@ const thread = new ThreadResources();
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
   if (request.type === 'stat') return move(statAll(request.paths));
   if (request.type === 'search-head') return writeSearchHead(request);
-  if (request.type === 'further-reading') return rankReadingOf(request);
+  if (request.type === 'further-reading') return movedRanking(rankFurtherReadingHere(request));
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {

@@ -16,6 +16,9 @@ import type { ReadingRequest } from './further-reading-task.ts';
 import type { RankedReading } from '../plan/related-reading.ts';
 import { forgetThreadOpenings } from '../incremental/cache-map.ts';
 
+// Kept apart (see inline-at-most.ts), and offered here with the pool it decides for.
+export { INLINE_AT_MOST } from './inline-at-most.ts';
+
 export type WorkerRequest =
   | {
       type: 'ingest';
@@ -62,12 +65,6 @@ export interface Replies {
  */
 const WORKER_HEAP_MB = 1024;
 
-/**
- * So few files or rows (a small archive, a rebuild after a fetch) are worked on the main thread: ~0.5 ms
- * a post, where starting the workers (each loading the parser's modules) costs ~1 s.
- */
-export const INLINE_AT_MOST = 256;
-
 /** The sources themselves, through tsx: what a pool runs when given no bundle. */
 const SOURCE_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
 
@@ -105,15 +102,13 @@ export class WorkerPool {
     return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
   }
 
-  /** Whether the threads are up (or starting): a task sent now costs no start of its own. */
-  get isStarted(): boolean {
-    return this.threads !== undefined;
-  }
-
-  /** Runs a request on the next free thread; rejects with a WorkerTaskError. */
-  async run<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+  /**
+   * Runs a request on the next free thread; rejects with a WorkerTaskError. `transfer`: buffers of the
+   * request moved to the thread, not copied (the caller no longer reads them).
+   */
+  async run<T extends WorkerRequest['type']>(request: RequestOf<T>, transfer?: ArrayBuffer[]): Promise<Replies[T]> {
     try {
-      return await this.runOnce(request);
+      return await this.runOnce(request, transfer);
     } catch (error) {
       // A batch of buckets whose thread died: each bucket once more on its own (writing one is
       // idempotent), so that the error names the bucket that kills its thread, not a batch of 64.
@@ -123,9 +118,9 @@ export class WorkerPool {
     }
   }
 
-  private async runOnce<T extends WorkerRequest['type']>(request: RequestOf<T>): Promise<Replies[T]> {
+  private async runOnce<T extends WorkerRequest['type']>(request: RequestOf<T>, transfer?: ArrayBuffer[]): Promise<Replies[T]> {
     this.threads ??= this.startThreads();
-    return (await this.threads).run(request) as Promise<Replies[T]>;
+    return (await this.threads).run(request, transfer ? { transferList: transfer } : {}) as Promise<Replies[T]>;
   }
 
   private async bucketsOneByOne(request: RequestOf<'buckets'>): Promise<WrittenBuckets> {
