@@ -2,10 +2,13 @@
  * A worker task that fails while writing post buckets: the error names the bucket (what a failed build
  * prints), and the pool goes on serving instead of taking the whole process down.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { bucketWithoutBodies } from '../../src/indexer/output/bucket-without-bodies.ts';
+import { readDataFileSync } from '../../src/indexer/output/data-file.ts';
+import { cachedPostsOf, writtenBucketsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
@@ -53,8 +56,12 @@ describe('a worker task that fails while writing post buckets', () => {
         storeDir: cacheDir,
         dataRoot,
       });
-      expect(written).toBe(1);
-      expect(existsSync(join(dataRoot, 'posts/0/8.json'))).toBe(true);
+      // One line for the bucket written, as the extras would read it back from the file.
+      expect(written).toHaveLength(1);
+      const path = join(dataRoot, 'posts/0/8.json');
+      const { posts } = await cachedPostsOf(bucketWithoutBodies(readDataFileSync(path), 'posts/0/8.json'), async () => true);
+      const { size, mtimeMs } = statSync(path);
+      expect(writtenBucketsOf(written).get('0/8.json')).toEqual({ size, mtimeMs, posts });
     } finally {
       await pool.close();
     }
