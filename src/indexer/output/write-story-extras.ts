@@ -115,29 +115,33 @@ export async function writeStoryExtras(
   const cache = await loadCache(cachePath);
   const postsRoot = join(dataRoot, 'posts');
 
-  // The buckets as written: those whose size or time differ from the cache's are read below, but those
-  // this build's writers reported.
-  const told = writtenBucketsOf(writtenBuckets ?? []);
+  // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
+  // what it wrote: a bucket rewritten within one time tick at the same size looks unchanged); the others
+  // whose size or time differ from the cache's are read below.
+  const reportedBuckets = writtenBucketsOf(writtenBuckets ?? []);
   const buckets = new Map<string, CachedBucket>();
-  const changed: CachedBucket[] = [];
-  const changedPaths: string[] = [];
+  const changed: ChangedBucket[] = [];
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
-      const reported = told.get(path);
+      const reported = reportedBuckets.get(path);
+      if (reported) {
+        buckets.set(path, reported);
+        changed.push({ path, bucket: reported, reported: true });
+        continue;
+      }
       // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
-      const { size, mtimeMs } = reported ?? statSync(join(postsRoot, path));
+      const { size, mtimeMs } = statSync(join(postsRoot, path));
       const known = cache.buckets.get(path);
       if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
       else {
-        const bucket: CachedBucket = reported ?? { size, mtimeMs, posts: [] };
+        const bucket: CachedBucket = { size, mtimeMs, posts: [] };
         buckets.set(path, bucket);
-        changed.push(bucket);
-        changedPaths.push(path);
+        changed.push({ path, bucket, reported: false });
       }
     }
   }
-  // Nothing read, nothing gone, the same code and the output there: the extras are what the last build
+  // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
   const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
@@ -195,9 +199,8 @@ export async function writeStoryExtras(
     bucketsReported++;
     return true;
   };
-  for (const [n, bucket] of changed.entries()) {
-    const path = changedPaths[n]!;
-    if (told.get(path) !== bucket || !(await tookReported(bucket))) await readBucket(path, bucket, true);
+  for (const { path, bucket, reported } of changed) {
+    if (!reported || !(await tookReported(bucket))) await readBucket(path, bucket, true);
   }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
@@ -384,6 +387,13 @@ export async function writeStoryExtras(
 }
 
 const EMPTY = new Uint32Array(0);
+
+/** A bucket not as the cache keeps it: `reported` by its writer in this build, else to be read. */
+interface ChangedBucket {
+  path: string;
+  bucket: CachedBucket;
+  reported: boolean;
+}
 
 /**
  * The store's print of each row whose bucket was read, parsed when first read and kept until the row's

@@ -2,7 +2,7 @@
  * The post buckets a build writes, reported by their writers (write-rows.ts) so that the extras read none
  * back: what is reported of each post is what the extras would take from the file as written.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketWithoutBodies } from '../../../src/indexer/output/bucket-without-bodies.ts';
@@ -141,6 +141,20 @@ describe('the extras of a build given the buckets it wrote', () => {
     const none: StoryPrints = { keys: site.prints.keys, store: { getStory: async () => undefined } };
     const written = await writeStoryExtras(site.dataRoot, cacheDir(), none, site.writtenBuckets);
     expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 3, grouped: 2 });
+  });
+
+  it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
+    const told = cacheDir();
+    await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    const cacheFile = join(told, 'story-extras.ndjson');
+    const lines = readFileSync(cacheFile, 'utf8').split('\n');
+    const asReported = lines[1]!;
+    const [path, size, mtimeMs, posts] = JSON.parse(asReported) as [string, number, number, { links: number }[]];
+    lines[1] = JSON.stringify([path, size, mtimeMs, posts.map((post) => ({ ...post, links: post.links + 7 }))]);
+    writeFileSync(cacheFile, lines.join('\n'));
+    const again = await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount() });
+    expect(readFileSync(cacheFile, 'utf8').split('\n')[1]).toBe(asReported);
   });
 
   it('look at a bucket no writer reported as the cache says: a reported one stands for its own path only', async () => {
