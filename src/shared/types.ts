@@ -251,7 +251,7 @@ export interface IngestReport {
       grouped: number;
       furtherReading: number;
       bucketsRead: number;
-      bucketsReported?: number;
+      bucketsReported: number;
       written: number;
       unchanged: number;
       seconds: number;

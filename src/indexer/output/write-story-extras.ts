@@ -76,7 +76,7 @@ export interface WrittenStoryExtras {
   /** Post buckets read (the others' links and versions came from the cache, or from the workers that wrote them). */
   bucketsRead: number;
   /** Post buckets taken as this build's writers reported them, not read (see WrittenBuckets). */
-  bucketsReported?: number;
+  bucketsReported: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
   /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
@@ -149,7 +149,16 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return { ...cache.written!, bucketsRead: 0, printsMade: 0, printsCopied: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
+    return {
+      ...cache.written!,
+      bucketsRead: 0,
+      bucketsReported: 0,
+      printsMade: 0,
+      printsCopied: 0,
+      written: 0,
+      unchanged: files,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 
   clock.lap('extras: buckets listed');
