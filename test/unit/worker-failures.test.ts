@@ -85,4 +85,25 @@ describe('a worker task that fails while writing post buckets', () => {
       await pool.close();
     }
   });
+
+  it('reports each bucket of a batch whose worker died once, as written by the retry', async () => {
+    const { pool, cacheDir, keys } = await poolOverPosts(2);
+    const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-fail-data-'));
+    const files = ['posts/0/1.json', 'posts/0/2.json', 'posts/0/3.json'];
+    const tasks = files.map((file, n) => ({ file, render: [{ key: keys[n]!, place: place(`p${n}`) }], keep: [] }));
+    try {
+      const written = await pool.run({ type: 'buckets', tasks, storeDir: cacheDir, dataRoot, crashOn: 'posts/0/2.json', crashInBatchOnly: true });
+      expect(written).toHaveLength(files.length);
+      const reported = writtenBucketsOf(written);
+      expect([...reported.keys()].sort()).toEqual(['0/1.json', '0/2.json', '0/3.json']);
+      for (const file of files) {
+        const path = join(dataRoot, file);
+        const { posts } = await cachedPostsOf(bucketWithoutBodies(readDataFileSync(path), file), async () => true);
+        const { size, mtimeMs } = statSync(path);
+        expect(reported.get(file.slice('posts/'.length)), file).toEqual({ size, mtimeMs, posts });
+      }
+    } finally {
+      await pool.close();
+    }
+  });
 });
