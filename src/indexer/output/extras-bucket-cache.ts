@@ -166,8 +166,9 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
 }
 
 /**
- * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved again as it was read when nothing of it changed
- * (an edit leaves all but a few of the 16k buckets at 64k posts), not made again by JSON.stringify.
+ * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved
+ * again as it was read when nothing of it changed (an edit leaves all but a few of the 16k buckets at 64k
+ * posts), not made again by JSON.stringify.
  * Weak: a changed bucket's line goes with its loaded object, once the cache's map lets that go.
  */
 const linesRead = new WeakMap<CachedBucket, CachedBucket & { path: string; line: string }>();

@@ -95,9 +95,9 @@ export interface WrittenStoryExtras {
 
 /**
  * `writtenBuckets`: the post buckets this build wrote, as their writers reported them (WrittenBuckets);
- * neither read nor looked at here. Every other bucket is taken from the cache when its size and time are
- * the cache's, else read. `pool`: the build's workers, on which further reading is ranked beside the same
- * story when their threads are up.
+ * taken as reported, not looked at, and read only when the store lacks a print of one of their posts.
+ * Every other bucket is taken from the cache when its size and time are the cache's, else read. `pool`:
+ * the build's workers, on which further reading is ranked beside the same story when their threads are up.
  */
 export async function writeStoryExtras(
   dataRoot: string,
@@ -199,17 +199,14 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] = post;
     }
   };
+  const hasEveryPrint = async (bucket: CachedBucket) => (await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)))).every(Boolean);
   // A bucket this build wrote, as its writer reported it: taken when the store has each post's print,
   // else read (the prints the store lacks are made from the posts' bodies).
-  const tookReported = async (bucket: CachedBucket) => {
-    const printsThere = await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)));
-    if (!printsThere.every(Boolean)) return false;
-    placeRows(bucket.posts);
-    bucketsReported++;
-    return true;
-  };
   for (const { path, bucket, reported } of changed) {
-    if (!reported || !(await tookReported(bucket))) await readBucket(path, bucket, true);
+    if (reported && (await hasEveryPrint(bucket))) {
+      placeRows(bucket.posts);
+      bucketsReported++;
+    } else await readBucket(path, bucket, true);
   }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
