@@ -13,7 +13,7 @@ import { RUN_ROWS, writeRun } from '../search/partial-runs.ts';
 import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
 import { writtenBucketLine, type ExtrasFields, type WrittenBuckets } from './extras-bucket-cache.ts';
 import { bucketWithoutBodies } from './bucket-without-bodies.ts';
-import type { RelatedLink } from '../../shared/types.ts';
+import { postBucketKey, type RelatedLink } from '../../shared/types.ts';
 
 export interface RowTask {
   row: number;
@@ -84,6 +84,8 @@ export async function writeBuckets(
 ): Promise<WrittenBuckets> {
   const lines: string[] = [];
   for (const task of tasks) {
+    // Named before anything is written: a file outside the posts folder is refused.
+    const key = postBucketKey(task.file);
     const path = join(dataRoot, task.file);
     const fields: ExtrasFields[] = [];
     const members: BucketMember[] = await Promise.all(
@@ -109,13 +111,10 @@ export async function writeBuckets(
     const { size, mtimeMs } = statSync(path);
     // In the file's order: bucketFile writes its posts by id.
     fields.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    lines.push(writtenBucketLine(task.file.slice(POSTS_FOLDER.length), size, mtimeMs, fields));
+    lines.push(writtenBucketLine(key, size, mtimeMs, fields));
   }
   return lines;
 }
-
-/** Where the bucket files lie under the data folder (see postBucketFile); the extras name them from there. */
-const POSTS_FOLDER = 'posts/';
 
 /**
  * The fields of a rendered post's file that the extras take, as placementHead writes them

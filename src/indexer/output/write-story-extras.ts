@@ -15,7 +15,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest } from '../../shared/types.ts';
+import {
+  extrasBucketCount,
+  GROUPS_FILE,
+  INDEX_FORMAT_VERSION,
+  postBucketFile,
+  postBucketKey,
+  POSTS_FOLDER,
+  type RowGroups,
+  type Manifest,
+} from '../../shared/types.ts';
 import { readDataFileSync } from './data-file.ts';
 import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
@@ -113,7 +122,7 @@ export async function writeStoryExtras(
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
   const cache = await loadCache(cachePath);
-  const postsRoot = join(dataRoot, 'posts');
+  const postsRoot = join(dataRoot, POSTS_FOLDER);
 
   // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
   // what it wrote: a bucket rewritten within one time tick at the same size looks unchanged); the others
@@ -214,8 +223,8 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] ??= post;
     }
   }
-  // A bucket's path under posts/, as the folder was read above.
-  const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
+  // A bucket's key, as the folder was read above.
+  const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
   const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
