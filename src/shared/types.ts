@@ -251,7 +251,7 @@ export interface IngestReport {
       grouped: number;
       furtherReading: number;
       bucketsRead: number;
-      bucketsReported?: number;
+      bucketsReported: number;
       written: number;
       unchanged: number;
       seconds: number;
@@ -283,7 +283,19 @@ export interface SearchIndexStats {
  */
 export function postBucketFile(id: string, bucketCount: number): string {
   const bucket = postBucket(id, bucketCount);
-  return `posts/${bucket >>> 8}/${bucket}.json`;
+  return `${POSTS_FOLDER}/${bucket >>> 8}/${bucket}.json`;
+}
+
+/** The folder of `data/` that holds the post buckets (see postBucketFile). */
+export const POSTS_FOLDER = 'posts';
+
+/**
+ * A post bucket's key: its file's path under POSTS_FOLDER (`0/8.json` for `posts/0/8.json`), as the
+ * extras' bucket cache names it, and the bucket writers report it.
+ */
+export function postBucketKey(file: string): string {
+  if (!file.startsWith(`${POSTS_FOLDER}/`)) throw new Error(`${file} is not a post bucket's file: it lies outside ${POSTS_FOLDER}/`);
+  return file.slice(POSTS_FOLDER.length + 1);
 }
 
 export function postBucket(id: string, bucketCount: number): number {

@@ -133,6 +133,16 @@ describe('the build workers', () => {
     run.mockRestore();
   });
 
+  it('take every post bucket as the workers that wrote it reported it on a cold build, reading none back', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-reported-posts-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-reported-out-'));
+    writePosts(posts, 300);
+    const report = await buildSite({ postsDir: posts, outDir, cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-reported-cache-')), workers: 2 });
+    const bucketFiles = readdirSync(join(outDir, 'data', 'posts'), { recursive: true }).filter((name) => String(name).endsWith('.json'));
+    expect(bucketFiles.length).toBeGreaterThan(1);
+    expect(report.extras?.sameStory).toMatchObject({ bucketsRead: 0, bucketsReported: bucketFiles.length });
+  });
+
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-crash-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));

@@ -2,10 +2,13 @@
  * A worker task that fails while writing post buckets: the error names the bucket (what a failed build
  * prints), and the pool goes on serving instead of taking the whole process down.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
+import { bucketWithoutBodies } from '../../src/indexer/output/bucket-without-bodies.ts';
+import { readDataFileSync } from '../../src/indexer/output/data-file.ts';
+import { cachedPostsOf, writtenBucketsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
@@ -53,8 +56,12 @@ describe('a worker task that fails while writing post buckets', () => {
         storeDir: cacheDir,
         dataRoot,
       });
-      expect(written).toBe(1);
-      expect(existsSync(join(dataRoot, 'posts/0/8.json'))).toBe(true);
+      // One line for the bucket written, as the extras would read it back from the file.
+      expect(written).toHaveLength(1);
+      const path = join(dataRoot, 'posts/0/8.json');
+      const { posts } = await cachedPostsOf(bucketWithoutBodies(readDataFileSync(path), 'posts/0/8.json'), async () => true);
+      const { size, mtimeMs } = statSync(path);
+      expect(writtenBucketsOf(written).get('0/8.json')).toEqual({ size, mtimeMs, posts });
     } finally {
       await pool.close();
     }
@@ -74,6 +81,27 @@ describe('a worker task that fails while writing post buckets', () => {
       expect(existsSync(join(dataRoot, 'posts/0/1.json'))).toBe(true);
       expect(existsSync(join(dataRoot, 'posts/0/3.json'))).toBe(true);
       expect(pool.strayErrors).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reports each bucket of a batch whose worker died once, as written by the retry', async () => {
+    const { pool, cacheDir, keys } = await poolOverPosts(2);
+    const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-fail-data-'));
+    const files = ['posts/0/1.json', 'posts/0/2.json', 'posts/0/3.json'];
+    const tasks = files.map((file, n) => ({ file, render: [{ key: keys[n]!, place: place(`p${n}`) }], keep: [] }));
+    try {
+      const written = await pool.run({ type: 'buckets', tasks, storeDir: cacheDir, dataRoot, crashOn: 'posts/0/2.json', crashInBatchOnly: true });
+      expect(written).toHaveLength(files.length);
+      const reported = writtenBucketsOf(written);
+      expect([...reported.keys()].sort()).toEqual(['0/1.json', '0/2.json', '0/3.json']);
+      for (const file of files) {
+        const path = join(dataRoot, file);
+        const { posts } = await cachedPostsOf(bucketWithoutBodies(readDataFileSync(path), file), async () => true);
+        const { size, mtimeMs } = statSync(path);
+        expect(reported.get(file.slice('posts/'.length)), file).toEqual({ size, mtimeMs, posts });
+      }
     } finally {
       await pool.close();
     }

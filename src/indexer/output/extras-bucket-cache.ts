@@ -46,7 +46,7 @@ type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedBuck
 export type ExtrasFields = Pick<PostFile, 'id' | 'related' | 'versions'>;
 
 /**
- * The post buckets this build wrote, a CacheLine each (path under `posts/`), made by their writers from
+ * The post buckets this build wrote, a CacheLine each (keyed by postBucketKey), made by their writers from
  * the posts they wrote (writtenBucketLine): what the extras would otherwise read back from each file.
  */
 export type WrittenBuckets = readonly string[];
@@ -92,13 +92,13 @@ export function extrasPostOf(post: ExtrasFields): CachedPost {
   return cached;
 }
 
-/** A written bucket's line (see WrittenBuckets): its path under `posts/`, its file's size and time, and its posts as written. */
+/** A written bucket's line (see WrittenBuckets): its key (postBucketKey), its file's size and time, and its posts as written. */
 export function writtenBucketLine(path: string, size: number, mtimeMs: number, posts: readonly ExtrasFields[]): string {
   return JSON.stringify([path, size, mtimeMs, posts.map(extrasPostOf)] satisfies CacheLine);
 }
 
 /**
- * The buckets this build wrote, by path under `posts/`: each as the cache would hold it, with no print
+ * The buckets this build wrote, by key (postBucketKey): each as the cache would hold it, with no print
  * (the store's are asked for), and saved from its line as it came.
  */
 export function writtenBucketsOf(lines: WrittenBuckets): Map<string, CachedBucket> {
@@ -166,8 +166,9 @@ export async function loadCache(path: string | undefined): Promise<StoryCache> {
 }
 
 /**
- * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved again as it was read when nothing of it changed
- * (an edit leaves all but a few of the 16k buckets at 64k posts), not made again by JSON.stringify.
+ * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved
+ * again as it was read when nothing of it changed (an edit leaves all but a few of the 16k buckets at 64k
+ * posts), not made again by JSON.stringify.
  * Weak: a changed bucket's line goes with its loaded object, once the cache's map lets that go.
  */
 const linesRead = new WeakMap<CachedBucket, CachedBucket & { path: string; line: string }>();

@@ -15,7 +15,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extrasBucketCount, GROUPS_FILE, INDEX_FORMAT_VERSION, postBucketFile, type RowGroups, type Manifest } from '../../shared/types.ts';
+import {
+  extrasBucketCount,
+  GROUPS_FILE,
+  INDEX_FORMAT_VERSION,
+  postBucketFile,
+  postBucketKey,
+  POSTS_FOLDER,
+  type RowGroups,
+  type Manifest,
+} from '../../shared/types.ts';
 import { readDataFileSync } from './data-file.ts';
 import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
@@ -76,7 +85,7 @@ export interface WrittenStoryExtras {
   /** Post buckets read (the others' links and versions came from the cache, or from the workers that wrote them). */
   bucketsRead: number;
   /** Post buckets taken as this build's writers reported them, not read (see WrittenBuckets). */
-  bucketsReported?: number;
+  bucketsReported: number;
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
   /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
@@ -95,9 +104,9 @@ export interface WrittenStoryExtras {
 
 /**
  * `writtenBuckets`: the post buckets this build wrote, as their writers reported them (WrittenBuckets);
- * neither read nor looked at here. Every other bucket is taken from the cache when its size and time are
- * the cache's, else read. `pool`: the build's workers when a thread of theirs is free: further reading is
- * ranked there, beside the same story.
+ * taken as reported, not looked at, and read only when the store lacks a print of one of their posts.
+ * Every other bucket is taken from the cache when its size and time are the cache's, else read. `pool`:
+ * the build's workers when a thread of theirs is free: further reading is ranked there, beside the same story.
  */
 export async function writeStoryExtras(
   dataRoot: string,
@@ -113,31 +122,35 @@ export async function writeStoryExtras(
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
   const cache = await loadCache(cachePath);
-  const postsRoot = join(dataRoot, 'posts');
+  const postsRoot = join(dataRoot, POSTS_FOLDER);
 
-  // The buckets as written: those whose size or time differ from the cache's are read below, but those
-  // this build's writers reported.
-  const told = writtenBucketsOf(writtenBuckets ?? []);
+  // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
+  // what it wrote: a bucket rewritten within one time tick at the same size looks unchanged); the others
+  // whose size or time differ from the cache's are read below.
+  const reportedBuckets = writtenBucketsOf(writtenBuckets ?? []);
   const buckets = new Map<string, CachedBucket>();
-  const changed: CachedBucket[] = [];
-  const changedPaths: string[] = [];
+  const changed: ChangedBucket[] = [];
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
-      const reported = told.get(path);
+      const reported = reportedBuckets.get(path);
+      if (reported) {
+        buckets.set(path, reported);
+        changed.push({ path, bucket: reported, reported: true });
+        continue;
+      }
       // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
-      const { size, mtimeMs } = reported ?? statSync(join(postsRoot, path));
+      const { size, mtimeMs } = statSync(join(postsRoot, path));
       const known = cache.buckets.get(path);
       if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
       else {
-        const bucket: CachedBucket = reported ?? { size, mtimeMs, posts: [] };
+        const bucket: CachedBucket = { size, mtimeMs, posts: [] };
         buckets.set(path, bucket);
-        changed.push(bucket);
-        changedPaths.push(path);
+        changed.push({ path, bucket, reported: false });
       }
     }
   }
-  // Nothing read, nothing gone, the same code and the output there: the extras are what the last build
+  // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
   const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
@@ -145,7 +158,16 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return { ...cache.written!, bucketsRead: 0, printsMade: 0, printsCopied: 0, written: 0, unchanged: files, seconds: (performance.now() - started) / 1000 };
+    return {
+      ...cache.written!,
+      bucketsRead: 0,
+      bucketsReported: 0,
+      printsMade: 0,
+      printsCopied: 0,
+      written: 0,
+      unchanged: files,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 
   clock.lap('extras: buckets listed');
@@ -186,18 +208,14 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] = post;
     }
   };
+  const hasEveryPrint = async (bucket: CachedBucket) => (await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)))).every(Boolean);
   // A bucket this build wrote, as its writer reported it: taken when the store has each post's print,
   // else read (the prints the store lacks are made from the posts' bodies).
-  const tookReported = async (bucket: CachedBucket) => {
-    const printsThere = await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)));
-    if (!printsThere.every(Boolean)) return false;
-    placeRows(bucket.posts);
-    bucketsReported++;
-    return true;
-  };
-  for (const [n, bucket] of changed.entries()) {
-    const path = changedPaths[n]!;
-    if (told.get(path) !== bucket || !(await tookReported(bucket))) await readBucket(path, bucket, true);
+  for (const { path, bucket, reported } of changed) {
+    if (reported && (await hasEveryPrint(bucket))) {
+      placeRows(bucket.posts);
+      bucketsReported++;
+    } else await readBucket(path, bucket, true);
   }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
@@ -205,8 +223,8 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] ??= post;
     }
   }
-  // A bucket's path under posts/, as the folder was read above.
-  const bucketOf = (id: string) => postBucketFile(id, manifest.postBuckets).slice('posts/'.length);
+  // A bucket's key, as the folder was read above.
+  const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
   const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
@@ -384,6 +402,13 @@ export async function writeStoryExtras(
 }
 
 const EMPTY = new Uint32Array(0);
+
+/** A bucket not as the cache keeps it: `reported` by its writer in this build, else to be read. */
+interface ChangedBucket {
+  path: string;
+  bucket: CachedBucket;
+  reported: boolean;
+}
 
 /**
  * The store's print of each row whose bucket was read, parsed when first read and kept until the row's

@@ -64,16 +64,21 @@ function placementHead(related: readonly RelatedLink[], place: PostPlacement): s
   const head: Pick<PostFile, 'version' | 'id' | 'related' | 'previousId' | 'nextId' | 'versions'> = {
     version: INDEX_FORMAT_VERSION,
     id: place.id,
-    related: related.map((link, n) => {
-      const archivedId = place.relatedIds[n];
-      return archivedId ? { ...link, archivedId } : link;
-    }),
+    related: placedRelated(related, place),
     ...(place.previousId ? { previousId: place.previousId } : {}),
     ...(place.nextId ? { nextId: place.nextId } : {}),
     ...(place.versions?.length ? { versions: place.versions } : {}),
   };
   // Without its closing brace, and a comma for the body's first field.
   return `${JSON.stringify(head).slice(0, -1)},`;
+}
+
+/** A post's related links as its file lists them: each with the id of its archived copy, if the archive holds one. */
+export function placedRelated(related: readonly RelatedLink[], place: PostPlacement): RelatedLink[] {
+  return related.map((link, n) => {
+    const archivedId = place.relatedIds[n];
+    return archivedId ? { ...link, archivedId } : link;
+  });
 }
 
 /** A post file from its stored body (bytes, as the disk store reads them) and its placement. */
@@ -97,12 +102,17 @@ export interface BucketMember {
  * made, from scratch or patched), one post per line, so that a rebuild can carry a post over from the
  * file as written without rendering it again (see bucketMembers).
  */
-export function bucketFile(members: BucketMember[]): Buffer {
-  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function bucketFile(members: readonly BucketMember[]): Buffer {
+  const sorted = sortedById(members);
   const parts: Uint8Array[] = [OPEN];
   sorted.forEach((member, n) => parts.push(...(n > 0 ? [SEPARATOR] : []), member.file));
   parts.push(CLOSE);
   return Buffer.concat(parts);
+}
+
+/** The members in a bucket file's order: by id. */
+export function sortedById<T extends { id: string }>(members: readonly T[]): T[] {
+  return [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The posts of a bucket's file as bucketFile wrote it. JSON text holds no raw line break. */

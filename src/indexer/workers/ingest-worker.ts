@@ -52,7 +52,7 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
       case 'rows':
         return await indexRowsToRuns(request.tasks, store, request.runsFolder);
       case 'buckets':
-        if (request.tasks.some((task) => task.file === request.crashOn)) process.exit(70);
+        if (request.tasks.some((task) => task.file === request.crashOn) && !(request.crashInBatchOnly && request.tasks.length === 1)) process.exit(70);
         return await writeBuckets(request.tasks, store, request.dataRoot, new Set(), request.compression);
     }
   } finally {

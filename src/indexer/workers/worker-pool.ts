@@ -39,6 +39,8 @@ export type WorkerRequest =
       compression?: DataCompression;
       /** Test hook: the worker that reaches this bucket file (path under the data folder) dies, as on a crash. */
       crashOn?: string;
+      /** Test hook: with crashOn, only a batch of buckets dies, not the file alone (the pool's retry writes it). */
+      crashInBatchOnly?: boolean;
     }
   /** The search index's head written from the runs (see search-head.ts). */
   | ({ type: 'search-head' } & SearchHeadRequest)

@@ -2,7 +2,7 @@
  * The post buckets a build writes, reported by their writers (write-rows.ts) so that the extras read none
  * back: what is reported of each post is what the extras would take from the file as written.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketWithoutBodies } from '../../../src/indexer/output/bucket-without-bodies.ts';
@@ -12,7 +12,7 @@ import { writeBuckets, type BucketTask } from '../../../src/indexer/output/write
 import { writeStoryExtras, type StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 import type { PostStore } from '../../../src/indexer/incremental/post-store.ts';
 import type { PostPlacement } from '../../../src/indexer/parse/render-post.ts';
-import type { RelatedLink } from '../../../src/shared/types.ts';
+import { postBucketKey, type RelatedLink } from '../../../src/shared/types.ts';
 import { buildSiteWithPrints, FERRY_POSTS, type TestPost } from './site-builder.ts';
 
 const link = (n: number): RelatedLink => ({ title: `相關報導${n}`, url: `https://news.example.tw/related-${n}` });
@@ -81,7 +81,7 @@ describe('the post buckets their writers report', () => {
     ];
     const reported = writtenBucketsOf(await writeBuckets(tasks, storeOf(POSTS), dataRoot, new Set(), compression));
     expect([...reported.keys()]).toEqual(['0/1.json', '0/2.json']);
-    for (const task of tasks) expect(reported.get(task.file.slice('posts/'.length))).toEqual(await readBack(dataRoot, task.file));
+    for (const task of tasks) expect(reported.get(postBucketKey(task.file))).toEqual(await readBack(dataRoot, task.file));
     // The edge cases themselves, as the extras keep them.
     expect(reported.get('0/1.json')!.posts).toEqual([
       { id: '2026-11-20-many-links', links: 3 },
@@ -89,6 +89,12 @@ describe('the post buckets their writers report', () => {
       { id: '2026-11-20-one-archived', links: 1, archived: ['2026-11-01-old'] },
     ]);
     expect(reported.get('0/2.json')!.posts).toEqual([{ id: '2026-11-20-versions', links: 1, versions: ['2026-11-20-versions-2', '2026-11-20-versions-3'] }]);
+  });
+
+  it('refuses a bucket file outside the posts folder, which no bucket key names', async () => {
+    expect(postBucketKey('posts/0/8.json')).toBe('0/8.json');
+    const outside = writeBuckets([{ file: 'postscript/0/1.json', render: renderOf(['plain']), keep: [] }], storeOf(POSTS), temporary(), new Set());
+    await expect(outside).rejects.toThrow("postscript/0/1.json is not a post bucket's file: it lies outside posts/");
   });
 
   it('reports the posts carried over from a bucket as written, the rest of it or those named', async () => {
@@ -141,6 +147,20 @@ describe('the extras of a build given the buckets it wrote', () => {
     const none: StoryPrints = { keys: site.prints.keys, store: { getStory: async () => undefined } };
     const written = await writeStoryExtras(site.dataRoot, cacheDir(), none, site.writtenBuckets);
     expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 3, grouped: 2 });
+  });
+
+  it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
+    const told = cacheDir();
+    await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    const cacheFile = join(told, 'story-extras.ndjson');
+    const lines = readFileSync(cacheFile, 'utf8').split('\n');
+    const asReported = lines[1]!;
+    const [path, size, mtimeMs, posts] = JSON.parse(asReported) as [string, number, number, { links: number }[]];
+    lines[1] = JSON.stringify([path, size, mtimeMs, posts.map((post) => ({ ...post, links: post.links + 7 }))]);
+    writeFileSync(cacheFile, lines.join('\n'));
+    const again = await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount() });
+    expect(readFileSync(cacheFile, 'utf8').split('\n')[1]).toBe(asReported);
   });
 
   it('look at a bucket no writer reported as the cache says: a reported one stands for its own path only', async () => {
