@@ -107,23 +107,15 @@ describe('saved plan', () => {
     });
   });
 
-  it('does not read a plan whose column was written by another build, even of as many rows', async () => {
+  it.each([
+    ['was written by another build, even of as many rows', 'paths', () => plan(3, 'build-other', 'rthk')],
+    ['holds another number of rows', 'ids', () => plan(2)],
+  ])('does not read a plan whose column %s', async (_case, column, otherPlan) => {
     await withPlans(async (db, plans) => {
       await db.transaction(() => {
         putPlan(plans(), 'out', plan(3), undefined);
-        putPlan(plans(), 'other', plan(3, 'build-other', 'rthk'), undefined);
-        plans().put('out/paths', plans().get('other/paths'));
-      });
-      expect(getPlan(plans(), 'out')).toBe('columns-not-its-own');
-    });
-  });
-
-  it('does not read a plan whose column holds another number of rows', async () => {
-    await withPlans(async (db, plans) => {
-      await db.transaction(() => {
-        putPlan(plans(), 'out', plan(3), undefined);
-        putPlan(plans(), 'other', plan(2), undefined);
-        plans().put('out/ids', plans().get('other/ids'));
+        putPlan(plans(), 'other', otherPlan(), undefined);
+        plans().put(`out/${column}`, plans().get(`other/${column}`));
       });
       expect(getPlan(plans(), 'out')).toBe('columns-not-its-own');
     });
