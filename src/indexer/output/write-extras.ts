@@ -5,11 +5,10 @@
  * plan, so that full and patched builds alike get them.
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
-import { writeStoryExtras, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
-import type { WorkerPool } from '../workers/worker-pool.ts';
-import type { WrittenBuckets } from './extras-bucket-cache.ts';
+import { writeStoryExtras, type StoryExtrasHelp, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
 
-export interface ExtrasOptions {
+/** With the build's help (StoryExtrasHelp): the buckets its writers reported, its free workers. */
+export interface ExtrasOptions extends StoryExtrasHelp {
   dataRoot: string;
   /**
    * Absolute URL of the published site, ending in `/`: feeds need absolute links. Without it no feed is
@@ -20,10 +19,6 @@ export interface ExtrasOptions {
   cacheDir?: string;
   /** The story prints the build's workers made (see StoryPrints). Without them, they are made from the written posts. */
   prints?: StoryPrints;
-  /** The build's workers when a thread of theirs is free (see WriteIndexOptions.besideSearch): some of the extras' work goes there. */
-  pool?: WorkerPool;
-  /** The post buckets this build wrote, as their writers reported them: not read back. Without them, every changed bucket is read. */
-  writtenBuckets?: WrittenBuckets;
 }
 
 export interface WrittenExtras {
@@ -37,7 +32,7 @@ const SITE_TITLE = '新聞典藏閱讀器';
 export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
   const extras: WrittenExtras = {
-    sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options.writtenBuckets, options.pool),
+    sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options),
   };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });

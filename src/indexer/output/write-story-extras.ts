@@ -102,18 +102,23 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
-/**
- * `writtenBuckets`: the post buckets this build wrote, as their writers reported them (WrittenBuckets);
- * taken as reported, not looked at, and read only when the store lacks a print of one of their posts.
- * Every other bucket is taken from the cache when its size and time are the cache's, else read. `pool`:
- * the build's workers when a thread of theirs is free: further reading is ranked there, beside the same story.
- */
+/** What the build hands the extras beside the site it wrote. */
+export interface StoryExtrasHelp {
+  /**
+   * The post buckets this build wrote, as their writers reported them: taken as reported, read only when
+   * the store lacks a print of one of their posts. Every other bucket is taken from the cache when its
+   * size and time are the cache's, else read.
+   */
+  writtenBuckets?: WrittenBuckets;
+  /** The build's workers when a thread of theirs is free: further reading is ranked there, beside the same story. */
+  pool?: WorkerPool;
+}
+
 export async function writeStoryExtras(
   dataRoot: string,
   cacheDir?: string,
   prints?: StoryPrints,
-  writtenBuckets?: WrittenBuckets,
-  pool?: WorkerPool,
+  { writtenBuckets, pool }: StoryExtrasHelp = {},
 ): Promise<WrittenStoryExtras> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).

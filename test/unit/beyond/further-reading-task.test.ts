@@ -154,7 +154,7 @@ describe('further reading ranked on a build worker', () => {
     const { dataRoot, prints } = await buildSiteWithPrints(posts);
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-reading-cache-'));
     const failing = { size: 2, run: async () => Promise.reject(new WorkerTaskError('ranking further reading', new Error('its thread died'))) };
-    await expect(writeStoryExtras(dataRoot, cacheDir, prints, undefined, failing as unknown as WorkerPool)).rejects.toThrow(WorkerTaskError);
+    await expect(writeStoryExtras(dataRoot, cacheDir, prints, { pool: failing as unknown as WorkerPool })).rejects.toThrow(WorkerTaskError);
     expect(existsSync(join(cacheDir, 'extras-state.bin'))).toBe(false);
     expect(existsSync(join(cacheDir, EXTRAS_CACHE_FILE))).toBe(false);
   });

@@ -136,7 +136,7 @@ describe('the extras of a build given the buckets it wrote', () => {
   it('read no bucket, and write the files and the bucket cache that reading every bucket writes', async () => {
     const [told, read] = [cacheDir(), cacheDir()];
     expect(site.writtenBuckets).toHaveLength(bucketCount());
-    const taken = await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    const taken = await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
     expect(taken).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount(), printsMade: 0, grouped: 2 });
     const again = await writeStoryExtras(site.dataRoot, read, site.prints);
     expect(again).toMatchObject({ bucketsRead: bucketCount(), written: 0, grouped: 2 });
@@ -145,26 +145,26 @@ describe('the extras of a build given the buckets it wrote', () => {
 
   it('read a reported bucket whose posts the store has no print of, and make those prints', async () => {
     const none: StoryPrints = { keys: site.prints.keys, store: { getStory: async () => undefined } };
-    const written = await writeStoryExtras(site.dataRoot, cacheDir(), none, site.writtenBuckets);
+    const written = await writeStoryExtras(site.dataRoot, cacheDir(), none, { writtenBuckets: site.writtenBuckets });
     expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 3, grouped: 2 });
   });
 
   it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
     const told = cacheDir();
-    await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
     const cacheFile = join(told, 'story-extras.ndjson');
     const lines = readFileSync(cacheFile, 'utf8').split('\n');
     const asReported = lines[1]!;
     const [path, size, mtimeMs, posts] = JSON.parse(asReported) as [string, number, number, { links: number }[]];
     lines[1] = JSON.stringify([path, size, mtimeMs, posts.map((post) => ({ ...post, links: post.links + 7 }))]);
     writeFileSync(cacheFile, lines.join('\n'));
-    const again = await writeStoryExtras(site.dataRoot, told, site.prints, site.writtenBuckets);
+    const again = await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
     expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount() });
     expect(readFileSync(cacheFile, 'utf8').split('\n')[1]).toBe(asReported);
   });
 
   it('look at a bucket no writer reported as the cache says: a reported one stands for its own path only', async () => {
-    const written = await writeStoryExtras(site.dataRoot, cacheDir(), site.prints, site.writtenBuckets.slice(1));
+    const written = await writeStoryExtras(site.dataRoot, cacheDir(), site.prints, { writtenBuckets: site.writtenBuckets.slice(1) });
     expect(written).toMatchObject({ bucketsRead: 1, bucketsReported: bucketCount() - 1, printsMade: 0, grouped: 2 });
   });
 });
