@@ -6,10 +6,12 @@
  * each round, so that every round does what the rebuild's extras did. `--cold` removes them instead: every
  * round is a cold build's full pass (every bucket and print read, every pair and suggestion found). `--root` runs another checkout's
  * code (its `src/`), for a before and after on the same inputs. Whole builds' CPU moves with other
- * people's load by more than the extras' changes; this times the extras alone. Prints numbers, never
+ * people's load by more than the extras' changes; this times the extras alone. `--save-keys FILE` keeps the
+ * rows' store keys of the site's last build, and `--keys FILE` takes them (for a copy of an earlier build's
+ * `data/`, whose keys the cache no longer holds). Prints numbers, never
  * pass/fail; leaves the cache's extras files as the last round saved them.
  */
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,15 +39,17 @@ const { writeStoryExtras } = (await import(join(root, 'src/indexer/output/write-
 const { openBuildCache } = (await import(join(root, 'src/indexer/incremental/build-cache.ts'))) as { openBuildCache: OpenBuildCache };
 
 const cache = openBuildCache(cacheDir);
-// Every row's store key, as the rebuild gave them to its extras.
-const keys = (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
+// Every row's store key, as the rebuild gave them to its extras; or as `--keys` saved them (`--save-keys`) from another build of the site.
+const keysFile = option('--keys');
+const keys = keysFile ? (JSON.parse(readFileSync(keysFile, 'utf8')) as string[]) : (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
 if (!keys) throw new Error(`the cache ${cacheDir} holds no build of ${dataRoot}`);
+const saveKeys = option('--save-keys');
+if (saveKeys) writeFileSync(saveKeys, JSON.stringify(keys));
 const seconds: number[] = [];
 for (let round = 0; round < rounds; round++) {
-  if (before)
-    for (const name of readdirSync(before))
-      if (isExtrasFile(name)) copyFileSync(join(before, name), join(cacheDir, name));
-      else for (const name of readdirSync(cacheDir)) if (isExtrasFile(name)) rmSync(join(cacheDir, name));
+  if (before) {
+    for (const name of readdirSync(before)) if (isExtrasFile(name)) copyFileSync(join(before, name), join(cacheDir, name));
+  } else for (const name of readdirSync(cacheDir)) if (isExtrasFile(name)) rmSync(join(cacheDir, name));
   const start = process.cpuUsage();
   const written = await writeStoryExtras(dataRoot, cacheDir, { keys, store: cache.posts });
   const used = process.cpuUsage(start);
