@@ -198,11 +198,12 @@ export async function writeStoryExtras(
   // there): none is read, none kept. Read again from a row's turn (printOfRow), the store is asked, nothing kept.
   const hasPrint = async (row: number | undefined, firstRead: boolean) =>
     row !== undefined && ((firstRead && isSavedRow(row)) || (await readPrints.has(row, firstRead)));
-  const readBucket = async (path: string, into: CachedBucket, firstRead: boolean) => {
+  // `known`: whether each post has its print, when the store was asked already (a reported bucket's check).
+  const readBucket = async (path: string, into: CachedBucket, firstRead: boolean, known?: ReadonlyMap<string, boolean>) => {
     bucketsRead++;
     // Synchronous: a cold pass reads every bucket, and an awaited read's open, stat, read and close cost more CPU than the read.
     const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)), path);
-    const { posts, made } = await cachedPostsOf(bucket, (id) => hasPrint(rows.rowOf.get(id), firstRead));
+    const { posts, made } = await cachedPostsOf(bucket, async (id) => known?.get(id) ?? (await hasPrint(rows.rowOf.get(id), firstRead)));
     into.posts = posts;
     placeRows(posts);
     printsMade += made;
@@ -213,14 +214,16 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] = post;
     }
   };
-  const hasEveryPrint = async (bucket: CachedBucket) => (await Promise.all(bucket.posts.map((post) => hasPrint(rows.rowOf.get(post.id), true)))).every(Boolean);
+  const printsKnown = async (bucket: CachedBucket) =>
+    new Map(await Promise.all(bucket.posts.map(async (post) => [post.id, await hasPrint(rows.rowOf.get(post.id), true)] as const)));
   // A bucket this build wrote, as its writer reported it: taken when the store has each post's print,
-  // else read (the prints the store lacks are made from the posts' bodies).
+  // else read (the prints the store lacks are made from the posts' bodies; the store is not asked again).
   for (const { path, bucket, reported } of changed) {
-    if (reported && (await hasEveryPrint(bucket))) {
+    const known = reported ? await printsKnown(bucket) : undefined;
+    if (known && [...known.values()].every(Boolean)) {
       placeRows(bucket.posts);
       bucketsReported++;
-    } else await readBucket(path, bucket, true);
+    } else await readBucket(path, bucket, true, known);
   }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
@@ -289,7 +292,8 @@ export async function writeStoryExtras(
     const id = rows.ids[row]!;
     const parsed = readPrints.take(row);
     if (parsed) return { print: parsed, stored: true };
-    const stored = await storeLine(row);
+    // Not asked again when a bucket's read found none (null).
+    const stored = parsed === null ? undefined : await storeLine(row);
     const fromStore = stored === undefined ? undefined : parseStoryPrint(stored);
     if (fromStore) return { print: fromStore, stored: true };
     // A store line that does not parse is passed over: the bucket's read made the print the cache keeps.
@@ -420,9 +424,10 @@ interface ChangedBucket {
  * turn: a cold pass reads every bucket, and read each print twice (the bucket's check, then the row's).
  * A parsed print holds no more than the table it goes into; the rows take them in order. Only rows whose
  * turn takes one are kept (not those the saved table holds): none is left when the rows are done.
+ * A row the store has no print of is kept as null: its turn does not ask again.
  */
 class PrintsReadOnce {
-  private readonly parsed: (StoryPrint | undefined)[];
+  private readonly parsed: (StoryPrint | null | undefined)[];
 
   constructor(
     count: number,
@@ -435,12 +440,12 @@ class PrintsReadOnce {
   async has(row: number, keep: boolean): Promise<boolean> {
     const line = await this.read(row);
     const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (keep && print) this.parsed[row] = print;
+    if (keep) this.parsed[row] = print ?? null;
     return print !== undefined;
   }
 
-  /** The row's print parsed from the store's line, if a bucket's read found one; let go here. */
-  take(row: number): StoryPrint | undefined {
+  /** The row's print parsed from the store's line, if a bucket's read found one (null: found none); let go here. */
+  take(row: number): StoryPrint | null | undefined {
     const print = this.parsed[row];
     this.parsed[row] = undefined;
     return print;

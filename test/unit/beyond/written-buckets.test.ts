@@ -149,6 +149,21 @@ describe('the extras of a build given the buckets it wrote', () => {
     expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 3, grouped: 2 });
   });
 
+  it('ask the store for each print once when a reported bucket lacks one and is read', async () => {
+    const lacking = site.prints.keys[0]!;
+    const asked = new Map<string, number>();
+    const store: StoryPrints['store'] = {
+      getStory: async (key) => {
+        asked.set(key, (asked.get(key) ?? 0) + 1);
+        return key === lacking ? undefined : site.prints.store.getStory(key);
+      },
+    };
+    const written = await writeStoryExtras(site.dataRoot, cacheDir(), { keys: site.prints.keys, store }, { writtenBuckets: site.writtenBuckets });
+    expect(written).toMatchObject({ bucketsRead: 1, bucketsReported: bucketCount() - 1, printsMade: 1, grouped: 2 });
+    expect([...asked.keys()].sort()).toEqual([...site.prints.keys].sort());
+    expect([...asked.values()].every((times) => times === 1)).toBe(true);
+  });
+
   it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
     const told = cacheDir();
     await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
