@@ -7,7 +7,8 @@
  * Anything that does not match is simply found again over all posts, as a fresh build does.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
@@ -76,7 +77,8 @@ const padded = (bytes: number) => (bytes + 3) & ~3;
  */
 export async function loadExtrasState(cacheDir: string, rowIds?: string[]): Promise<ExtrasState | undefined> {
   try {
-    const file = await readFile(join(cacheDir, STATE_FILE));
+    // One read of the whole file (see loadStoryTable).
+    const file = readFileSync(join(cacheDir, STATE_FILE));
     const headerLength = file.readUInt32LE(0);
     const { version, sections, files, ...rest } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
     if (version !== STATE_VERSION || sections.length !== SECTIONS.length) return undefined;
