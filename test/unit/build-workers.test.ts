@@ -133,6 +133,51 @@ describe('the build workers', () => {
     run.mockRestore();
   });
 
+  it('rank further reading on this thread with one worker, and in a rebuild that patches the search index', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-inline-posts-'));
+    writePosts(posts, 300);
+    writeRelatedPosts(posts);
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
+    const rankedOnPool = () => run.mock.calls.filter(([request]) => request.type === 'further-reading').length;
+    const built = (workers: number) =>
+      buildSite({
+        postsDir: posts,
+        outDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-out-')),
+        cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-cache-')),
+        workers,
+        searchShardBytes: 1024,
+        tailRows: 64,
+      });
+    try {
+      // One thread writes the search head: a task sent beside it would wait for it.
+      const alone = await built(1);
+      expect(alone.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(true);
+      expect(alone.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
+      expect((alone.extras!.sameStory as WrittenStoryExtras).furtherReading).toBeGreaterThan(0);
+      expect(rankedOnPool()).toBe(0);
+      // Two threads, then a title edited (further reading's inputs moved): the rebuild patches the index and ranks here.
+      const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-inline-out-'));
+      const options = {
+        postsDir: posts,
+        outDir,
+        cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-cache-')),
+        workers: 2,
+        searchShardBytes: 1024,
+        tailRows: 64,
+      };
+      await buildSite(options);
+      expect(rankedOnPool()).toBe(1);
+      const edited = join(posts, '2026-10-01-route-0.html');
+      writeFileSync(edited, readFileSync(edited, 'utf8').replace('title: 北部港口輪渡第1條新航線', 'title: 北部港口輪渡首條新航線'));
+      const rebuilt = await buildSite(options);
+      expect(rebuilt.phases!.some(([name]) => name.startsWith('patch'))).toBe(true);
+      expect(rebuilt.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
+      expect(rankedOnPool()).toBe(1);
+    } finally {
+      run.mockRestore();
+    }
+  });
+
   it('take every post bucket as the workers that wrote it reported it on a cold build, reading none back', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-reported-posts-'));
     const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-reported-out-'));
