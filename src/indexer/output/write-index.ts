@@ -392,8 +392,8 @@ async function onWorkers(
   for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
     writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, ...output }));
   const [runs, written] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
-  // What the workers hold goes with them, before the index is merged on this thread.
-  await pool.recycle();
+  // What the workers of a large build hold goes with them, before the index is merged on a worker.
+  await pool.endPhase(rowCount);
   return [runs.flat(), written.flat()];
 }
 
