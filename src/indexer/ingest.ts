@@ -334,7 +334,7 @@ async function ingestOnWorkers(
     batches.push(done.then(() => undefined));
   }
   await Promise.all(batches);
-  await pool.recycle();
+  await pool.endPhase(files.length);
 }
 
 type IngestRequest = { settings: string; parseOptions: ParseOptions; storeDir: string; crashOn?: string };

@@ -174,10 +174,17 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
 
   const rowsStarted = performance.now();
   const rowTasks = (rows: Iterable<number>) => Array.from(rows, (row) => ({ row, key: keys[row]! }));
-  // The tail's rows are indexed on this thread, while the workers index the head's.
-  const indexingTail = keptTail ? undefined : indexInline(rowTasks(range(tailFrom, built.postCount)), store);
+  const shardBytes = options.searchShardBytes;
+  // The tail's rows are indexed and its shards written on this thread, while the workers index the
+  // head's: written before the head (whose meta.json names its shards), so the head need not wait for it.
+  const writingTail = keptTail
+    ? undefined
+    : indexInline(rowTasks(range(tailFrom, built.postCount)), store).then(async (part): Promise<TailStats> => {
+        const written = await writeSearchTail(mergePartialIndexes([part]), tailFrom, write, shardBytes);
+        return { ...written.tail, tokens: written.tokens, bytes: written.bytes, shards: written.shards, version: SEARCH_FORMAT_VERSION };
+      });
   // Awaited below; should the rest fail first, its failure is that one.
-  indexingTail?.catch(() => {});
+  writingTail?.catch(() => {});
   // The head's index: in memory (small, or patched), or spilled by the workers as runs, merged from disk.
   let parts: PartialIndex[] = [];
   let runs: { folder: string; paths: string[] } | undefined;
@@ -199,18 +206,14 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     runs = { folder, paths };
     writtenBuckets = written;
   }
-  const tailPart = await indexingTail;
+  const writtenTail = await writingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
   clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
 
   const searchStarted = performance.now();
-  const shardBytes = options.searchShardBytes;
-  // The tail first: meta.json, written last with the head, names its shards.
   let tail: TailStats;
-  if (tailPart) {
-    const written = await writeSearchTail(mergePartialIndexes([tailPart]), tailFrom, write, shardBytes);
-    tail = { ...written.tail, tokens: written.tokens, bytes: written.bytes, shards: written.shards, version: SEARCH_FORMAT_VERSION };
-  } else {
+  if (writtenTail) tail = writtenTail;
+  else {
     tail = keptTail!;
     for (const [path, hash] of before) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
   }
@@ -392,8 +395,8 @@ async function onWorkers(
   for (let start = 0; start < buckets.length; start += BUCKET_BATCH)
     writing.push(pool.run({ type: 'buckets', tasks: buckets.slice(start, start + BUCKET_BATCH), storeDir, ...output }));
   const [runs, written] = await Promise.all([Promise.all(indexing), Promise.all(writing)]);
-  // What the workers hold goes with them, before the index is merged on this thread.
-  await pool.recycle();
+  // What the workers of a large build hold goes with them, before the index is merged on a worker.
+  await pool.endPhase(rowCount);
   return [runs.flat(), written.flat()];
 }
 
