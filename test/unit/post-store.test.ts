@@ -9,6 +9,7 @@ import { diskStore, isMissingEntryError, missingEntryError, type PostStore } fro
 import { importedCodeFingerprint } from '../../src/indexer/incremental/code-version.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { recordedFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
 import { digestOutcome, newPostScratch } from '../../src/indexer/parse/post-digest.ts';
@@ -116,7 +117,7 @@ describe('the disk post store', () => {
     writeFileSync(a, post('甲', '01'));
     writeFileSync(b, post('乙', '02'));
     await build(postsDir, cacheDir);
-    const seen = [...openCacheDb(cacheDir).part('seen').getKeys()];
+    const seen = [...recordedFiles(openCacheDb(cacheDir))!.keys()];
     expect(seen.sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
 
     // Touched, same bytes: read and hashed again, found in the store, not parsed.

@@ -9,6 +9,7 @@ import { buildSite } from '../../src/indexer/build-site.ts';
 import { openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { recordedFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { agoraPost } from './helpers.ts';
 
 /** How each prune found its entries (a walk of every key, or the changes), and a prune made to fail. */
@@ -47,7 +48,7 @@ async function pruneMark(cacheDir: string): Promise<string | undefined> {
 async function storeAndRecord(cacheDir: string): Promise<{ parts: string[][]; record: string[] }> {
   const db = openCacheDb(cacheDir);
   const parts = PARTS.map((name) => [...db.part(name).getKeys()].map(String).sort());
-  const record = [...db.part<string>('seen').getRange()].map(({ value }) => value.slice(value.lastIndexOf('\t') + 1)).sort();
+  const record = [...(recordedFiles(db)?.values() ?? [])].map((seen) => seen.key).sort();
   await db.close();
   return { parts, record: [...new Set(record)] };
 }
