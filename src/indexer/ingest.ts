@@ -248,8 +248,7 @@ async function readFiles(
   const changes = await cache?.whatChanged(
     files,
     settings,
-    stamps?.then((stampAt) => (at: number) => stampAt(at)) ??
-      ((at, seen) => (changed && !changed.has(files[at]!.path) ? seen : statSafely(files[at]!.absolutePath))),
+    stamps ?? ((at, seen) => (changed && !changed.has(files[at]!.path) ? seen : statSafely(files[at]!.absolutePath))),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const readThisBuild = new Uint8Array(files.length);
