@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
@@ -130,7 +130,7 @@ describe('the disk post store', () => {
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
   });
 
-  it('on workers: stats every file there on a rebuild, and takes the changed ones to parse', async () => {
+  it('with workers: stats every file on threads of its own on a rebuild, parses an edit or an addition here, and drops a file gone', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     // More files than a build parses on its own thread.
@@ -165,6 +165,16 @@ describe('the disk post store', () => {
     expect(again.requests).toEqual([]);
     expect(JSON.parse((await again.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
     expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
+
+    // A file gone and one added, found by the stats on threads: the one read here, the other gone.
+    rmSync(join(postsDir, `${names[9]}.html`));
+    writeFileSync(join(postsDir, '2026-11-30-added.html'), post('新增一篇', '30').replace(/\/a\/\d+\.aspx/, '/a/added.aspx'));
+    const third = await buildOnWorkers();
+    expect(third.requests).toEqual([]);
+    expect(third.built.report.postsIndexed).toBe(300);
+    expect(await third.built.postFile(names[9]!)).toBeUndefined();
+    expect(JSON.parse((await third.built.postFile('2026-11-30-added'))!).title).toBe('新增一篇');
+    expect(JSON.parse((await third.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
   });
 
   it('gives back each post as it was stored, and writes its file from the stored body as renderPostFile would', async () => {
