@@ -18,6 +18,7 @@ import { mapInOrder } from './workers/map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './parse/urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
+import { statFilesAside } from './incremental/stat-files.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './workers/worker-pool.ts';
 
 export interface IngestOptions {
@@ -236,10 +237,18 @@ async function readFiles(
 ): Promise<FilesRead> {
   const { settings, parseOptions, cache, pool, changed, crashOn } = request;
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
-  // the workers when there are many.
-  const stats = !changed && pool && store.dir && files.length > INLINE_AT_MOST && cache?.hasRecord() ? await statOnWorkers(files, pool) : undefined;
-  const changes = cache?.whatChanged(files, settings, (at, seen) =>
-    changed && !changed.has(files[at]!.path) ? seen : stats ? statAt(stats, at) : statSafely(files[at]!.absolutePath),
+  // threads of their own when there are many, while this one reads the last build's record.
+  const stamps =
+    !changed && pool && files.length > INLINE_AT_MOST && cache?.hasRecord()
+      ? statFilesAside(
+          files.map((file) => file.absolutePath),
+          pool.size,
+        )
+      : undefined;
+  const changes = await cache?.whatChanged(
+    files,
+    settings,
+    stamps ?? ((at, seen) => (changed && !changed.has(files[at]!.path) ? seen : statSafely(files[at]!.absolutePath))),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const readThisBuild = new Uint8Array(files.length);
@@ -264,8 +273,6 @@ async function readFiles(
       () => changes?.noteLostPuts(),
     );
   } else {
-    // The workers that statted have nothing to parse: what they hold goes now.
-    if (stats) await pool?.recycle();
     // One digest at a time (a digest never awaits), though several files are read at once.
     const scratch = newPostScratch();
     await mapInOrder(
@@ -279,24 +286,6 @@ async function readFiles(
   await store.close();
   const record = (await changes?.commit()) ?? '';
   return { readThisBuild, keyless, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
-}
-
-/** Every file's size and time, each worker statting a contiguous share (see statAll). */
-async function statOnWorkers(files: readonly PostFileRef[], pool: WorkerPool): Promise<Float64Array> {
-  const share = Math.ceil(files.length / pool.size);
-  const parts = await Promise.all(
-    Array.from({ length: pool.size }, (_, worker) =>
-      pool.run({ type: 'stat', paths: files.slice(worker * share, (worker + 1) * share).map((file) => file.absolutePath) }),
-    ),
-  );
-  const stats = new Float64Array(files.length * 2);
-  parts.reduce((at, part) => (stats.set(part, at), at + part.length), 0);
-  return stats;
-}
-
-function statAt(stats: Float64Array, at: number): { size: number; mtimeMs: number } | undefined {
-  const size = stats[2 * at]!;
-  return Number.isNaN(size) ? undefined : { size, mtimeMs: stats[2 * at + 1]! };
 }
 
 /**

@@ -68,7 +68,7 @@ async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[
 /** The record (seen-files.ts) of the build behind `db`, loaded under the settings that build saved. */
 function recordOf(db: CacheDb): { previous: SeenFiles; paths: string[] } {
   const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-settings')!)!;
-  return { previous, paths: [...db.part('seen').getKeys()] as string[] };
+  return { previous, paths: [...previous.takeEntries().keys()] };
 }
 
 /** Calls `read` 7 times, then once more: whether a round was on after the 7th and after the 8th; a round on is ended. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
@@ -9,6 +9,7 @@ import { diskStore, isMissingEntryError, missingEntryError, type PostStore } fro
 import { importedCodeFingerprint } from '../../src/indexer/incremental/code-version.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { recordedFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
 import { digestOutcome, newPostScratch } from '../../src/indexer/parse/post-digest.ts';
@@ -116,7 +117,7 @@ describe('the disk post store', () => {
     writeFileSync(a, post('甲', '01'));
     writeFileSync(b, post('乙', '02'));
     await build(postsDir, cacheDir);
-    const seen = [...openCacheDb(cacheDir).part('seen').getKeys()];
+    const seen = [...recordedFiles(openCacheDb(cacheDir))!.keys()];
     expect(seen.sort()).toEqual(['2026-11-01-a.html', '2026-11-02-b.html']);
 
     // Touched, same bytes: read and hashed again, found in the store, not parsed.
@@ -129,7 +130,7 @@ describe('the disk post store', () => {
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
   });
 
-  it('on workers: stats every file there on a rebuild, and takes the changed ones to parse', async () => {
+  it('with workers: stats every file on threads of its own on a rebuild, parses an edit or an addition here, and drops a file gone', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     // More files than a build parses on its own thread.
@@ -156,16 +157,24 @@ describe('the disk post store', () => {
       }
     };
     const first = await buildOnWorkers();
-    expect(first.requests).not.toContain('stat');
     expect(first.built.report.postsIndexed).toBe(300);
 
     writeFileSync(join(postsDir, `${names[7]}.html`), numbered('第7篇（更正）', 7));
     const again = await buildOnWorkers();
-    expect(again.requests.filter((type) => type === 'stat')).toHaveLength(2);
-    // One file to parse: on this thread, not on the workers.
-    expect(again.requests).not.toContain('ingest');
+    // The files statted on threads of their own and one file to parse on this thread: no worker booted.
+    expect(again.requests).toEqual([]);
     expect(JSON.parse((await again.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
     expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
+
+    // A file gone and one added, found by the stats on threads: the one read here, the other gone.
+    rmSync(join(postsDir, `${names[9]}.html`));
+    writeFileSync(join(postsDir, '2026-11-30-added.html'), post('新增一篇', '30').replace(/\/a\/\d+\.aspx/, '/a/added.aspx'));
+    const third = await buildOnWorkers();
+    expect(third.requests).toEqual([]);
+    expect(third.built.report.postsIndexed).toBe(300);
+    expect(await third.built.postFile(names[9]!)).toBeUndefined();
+    expect(JSON.parse((await third.built.postFile('2026-11-30-added'))!).title).toBe('新增一篇');
+    expect(JSON.parse((await third.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
   });
 
   it('gives back each post as it was stored, and writes its file from the stored body as renderPostFile would', async () => {

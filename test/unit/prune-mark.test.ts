@@ -9,6 +9,7 @@ import { buildSite } from '../../src/indexer/build-site.ts';
 import { openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
+import { recordedFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { agoraPost } from './helpers.ts';
 
 /** How each prune found its entries (a walk of every key, or the changes), and a prune made to fail. */
@@ -47,7 +48,7 @@ async function pruneMark(cacheDir: string): Promise<string | undefined> {
 async function storeAndRecord(cacheDir: string): Promise<{ parts: string[][]; record: string[] }> {
   const db = openCacheDb(cacheDir);
   const parts = PARTS.map((name) => [...db.part(name).getKeys()].map(String).sort());
-  const record = [...db.part<string>('seen').getRange()].map(({ value }) => value.slice(value.lastIndexOf('\t') + 1)).sort();
+  const record = [...(recordedFiles(db)?.values() ?? [])].map((seen) => seen.key).sort();
   await db.close();
   return { parts, record: [...new Set(record)] };
 }
@@ -88,7 +89,7 @@ describe('the prune from a build’s changes', () => {
 
     // A build that died after storing a file's post and before its record (its puts named nowhere): the next walks.
     const dying = openBuildCache(cacheDir);
-    dying.whatChanged([{ path: 'x.md', absolutePath: join(postsDir, 'x.md') }], 'other settings', () => undefined);
+    await dying.whatChanged([{ path: 'x.md', absolutePath: join(postsDir, 'x.md') }], 'other settings', () => undefined);
     await dying.posts.put(
       'a-key-no-record-names',
       { problem: { path: 'x.md', reason: 'unreadable', severity: 'error', detail: '' } },
@@ -160,7 +161,7 @@ describe('the mark', () => {
   /** A build of one file, a.md (key-a), read or (`unchanged`) taken from the record, that keeps `keep`. */
   async function buildKeeping(keep: string[], { unchanged = false } = {}): Promise<string> {
     const cache = openBuildCache(cacheDir);
-    const changes = cache.whatChanged(files, 'settings', () => (unchanged ? seenA : undefined));
+    const changes = await cache.whatChanged(files, 'settings', () => (unchanged ? seenA : undefined));
     for (const at of changes.toRead) changes.saw({ path: 'a.md', key: 'key-a', head: '', seen: seenA }, at);
     const id = await changes.commit();
     await cache.prune(keep);
@@ -182,11 +183,11 @@ describe('the mark', () => {
     const id = await buildKeeping(['key-a']);
     // Builds that die before their prune.
     const unchanged = openBuildCache(cacheDir);
-    expect(unchanged.whatChanged(files, 'settings', () => seenA).toRead).toEqual([]);
+    expect((await unchanged.whatChanged(files, 'settings', () => seenA)).toRead).toEqual([]);
     await unchanged.close();
     expect(await pruneMark(cacheDir)).toBe(id);
     const reading = openBuildCache(cacheDir);
-    expect(reading.whatChanged(files, 'settings', () => undefined).toRead).toEqual([0]);
+    expect((await reading.whatChanged(files, 'settings', () => undefined)).toRead).toEqual([0]);
     await reading.close();
     expect(await pruneMark(cacheDir)).toBeUndefined();
   });

@@ -48,9 +48,10 @@ export interface BuildCache {
   hasRecord(): boolean;
   /**
    * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
-   * the size and time of a file the last build saw (undefined: it cannot be statted).
+   * the size and time of a file the last build saw (undefined: it cannot be statted); a promise of it
+   * is awaited once the record is read, so that stats made elsewhere meanwhile overlap the read.
    */
-  whatChanged(files: readonly PostFileRef[], settings: string, stat: (at: number, seen: FileSeen) => FileStamp | undefined): FileChanges;
+  whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | Promise<StatSeen>): Promise<FileChanges>;
   /**
    * The part of the cache about one output folder (its `data/`); `from`: the same folder's record on an
    * opening since closed, whose read of the last build it goes on from.
@@ -74,6 +75,9 @@ export interface FileStamp {
   mtimeMs: number;
 }
 
+/** A file's size and time now, by its place in the files, given what the last build saw of it. */
+export type StatSeen = (at: number, seen: FileSeen) => FileStamp | undefined;
+
 /**
  * Opens the cache in `dir` (made when missing). A cache of an older format is emptied first, and says
  * so in `discarded`.
@@ -88,11 +92,12 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     posts,
     discarded,
     hasRecord: () => hasSeenFiles(db),
-    whatChanged(files, settings, stat) {
+    async whatChanged(files, settings, stat) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
+      const statNow = await stat;
       const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
-      changes = new FileChanges(db, settings, files, previous, stat, memory, storeHoldsOnlyPrevious);
+      changes = new FileChanges(db, settings, files, previous, statNow, memory, storeHoldsOnlyPrevious);
       // Taken before the first put: should the build die before its prune, the next one walks every key. A
       // build that reads no file puts nothing: the mark stays, and its new record's id no longer matches it.
       if (changes.toRead.length > 0) takePruneMark(db);
@@ -145,7 +150,7 @@ export class FileChanges {
     files: readonly PostFileRef[],
     /** The last build's record (undefined: none usable). */
     readonly previous: SeenFiles | undefined,
-    stat: (at: number, seen: FileSeen) => FileStamp | undefined,
+    stat: StatSeen,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
     storeHoldsOnlyPrevious: boolean,

@@ -69,18 +69,6 @@ function result(path: string, key: string, head: string, seen: FileSeen | undefi
   return file;
 }
 
-/** Sizes and modification times of many files, as pairs in one array (NaN for a file that cannot be statted). */
-export function statAll(paths: readonly string[]): Float64Array {
-  const seen = new Float64Array(paths.length * 2).fill(Number.NaN);
-  paths.forEach((path, n) => {
-    const stat = statSafely(path);
-    if (!stat) return;
-    seen[2 * n] = stat.size;
-    seen[2 * n + 1] = stat.mtimeMs;
-  });
-  return seen;
-}
-
 export function statSafely(path: string): { size: number; mtimeMs: number } | undefined {
   try {
     return statSync(path);

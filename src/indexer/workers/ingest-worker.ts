@@ -4,7 +4,7 @@
  * writes the search index's head and ranks further reading beside the extras.
  */
 import { move } from 'piscina';
-import { ingestFile, statAll } from './ingest-file.ts';
+import { ingestFile } from './ingest-file.ts';
 import { mapInOrder } from './map-in-order.ts';
 import { openCacheDb, type CacheDb } from '../incremental/cache-db.ts';
 import { diskStore } from '../incremental/post-store.ts';
@@ -37,7 +37,6 @@ class ThreadResources {
 const thread = new ThreadResources();
 
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
-  if (request.type === 'stat') return move(statAll(request.paths));
   if (request.type === 'search-head') return writeSearchHead(request);
   if (request.type === 'further-reading') return movedRanking(rankFurtherReadingHere(request));
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));

@@ -45,8 +45,7 @@ export type WorkerRequest =
   /** The search index's head written from the runs (see search-head.ts). */
   | ({ type: 'search-head' } & SearchHeadRequest)
   /** Further reading's candidates ranked (see further-reading-task.ts). */
-  | ({ type: 'further-reading' } & ReadingRequest)
-  | { type: 'stat'; paths: string[] };
+  | ({ type: 'further-reading' } & ReadingRequest);
 
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
 
@@ -56,7 +55,6 @@ export interface Replies {
   buckets: WrittenBuckets;
   'search-head': WrittenSearchHead;
   'further-reading': RankedReading;
-  stat: Float64Array;
 }
 
 /**
@@ -221,8 +219,6 @@ function workOf(request: WorkerRequest): string {
       return `writing the search index from ${request.runs.length} runs`;
     case 'further-reading':
       return `ranking further reading for ${request.ids.length} posts`;
-    case 'stat':
-      return `looking at ${request.paths.length} files`;
   }
 }
 

@@ -43,7 +43,7 @@ function requestOf(items: readonly ReadingItem[]): ReadingRequest {
 async function startedPool(): Promise<WorkerPool> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-reading-'));
   const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
-  await pool.run({ type: 'stat', paths: [] });
+  await pool.run({ type: 'further-reading', ...requestOf(ITEMS.slice(0, 1)) });
   return pool;
 }
 

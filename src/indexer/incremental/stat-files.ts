@@ -1,0 +1,77 @@
+/**
+ * Every post file's size and modification time, on threads of their own while the main thread reads the
+ * last build's record: what a rebuild compares to find the files that changed (see build-cache.ts).
+ */
+import { Worker } from 'node:worker_threads';
+import { statSafely } from '../workers/ingest-file.ts';
+
+/**
+ * A thread's whole program, plain JavaScript: a build worker boots the indexer's bundle first (~0.4 CPU s
+ * a thread), more than its share of a 64k archive's stats costs. The paths come joined by NUL, which no
+ * file name holds; each file's pair goes into the shared array, NaN for one that cannot be statted.
+ */
+const STAT_PROGRAM = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const { joined, from, shared } = workerData;
+const stamps = new Float64Array(shared);
+let at = 2 * from;
+for (const path of joined.split('\\0')) {
+  let stat;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch {}
+  stamps[at] = stat ? stat.size : NaN;
+  stamps[at + 1] = stat ? stat.mtimeMs : NaN;
+  at += 2;
+}
+parentPort.postMessage('done');
+`;
+
+/** Fewer files than this a thread: a thread's start (~30 ms) costs more than it saves. */
+const FILES_A_THREAD_AT_LEAST = 4_096;
+
+/** A file's size and time by its place in the list (undefined: it cannot be statted). */
+export type StampAt = (at: number) => { size: number; mtimeMs: number } | undefined;
+
+/**
+ * The files' stamps, each of up to `threads` threads statting a contiguous share. A thread that fails
+ * leaves its share to this thread, statted in the same way.
+ */
+export async function statFilesAside(paths: readonly string[], threads: number): Promise<StampAt> {
+  const count = Math.max(1, Math.min(threads, Math.floor(paths.length / FILES_A_THREAD_AT_LEAST)));
+  const share = Math.ceil(paths.length / count);
+  const shared = new SharedArrayBuffer(paths.length * 2 * Float64Array.BYTES_PER_ELEMENT);
+  const stamps = new Float64Array(shared);
+  await Promise.all(
+    Array.from({ length: count }, (_, n) => {
+      const from = n * share;
+      const part = paths.slice(from, from + share);
+      return statOnThread(part, from, shared).catch(() => statHere(part, from, stamps));
+    }),
+  );
+  return (at) => {
+    const size = stamps[2 * at]!;
+    return Number.isNaN(size) ? undefined : { size, mtimeMs: stamps[2 * at + 1]! };
+  };
+}
+
+function statOnThread(paths: readonly string[], from: number, shared: SharedArrayBuffer): Promise<void> {
+  if (paths.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    // No loader of the parent's (tsx in the tests and tools): the program is plain JavaScript.
+    const thread = new Worker(STAT_PROGRAM, { eval: true, execArgv: [], workerData: { joined: paths.join('\0'), from, shared } });
+    thread.once('message', () => resolve());
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`a stat thread exited with code ${code}`)));
+  });
+}
+
+/** What a thread does, on this one. */
+function statHere(paths: readonly string[], from: number, stamps: Float64Array): void {
+  paths.forEach((path, n) => {
+    const stat = statSafely(path);
+    stamps[2 * (from + n)] = stat ? stat.size : Number.NaN;
+    stamps[2 * (from + n) + 1] = stat ? stat.mtimeMs : Number.NaN;
+  });
+}

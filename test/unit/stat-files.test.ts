@@ -1,0 +1,46 @@
+/**
+ * The files' stamps statted on threads of their own (incremental/stat-files.ts): each file's size and
+ * time as statSync gives them, in the files' order, and none for a file that cannot be statted.
+ */
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { statFilesAside } from '../../src/indexer/incremental/stat-files.ts';
+
+function folderOf(count: number): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'cna-reader-stat-'));
+  mkdirSync(join(dir, 'a folder'));
+  return Array.from({ length: count }, (_, n) => {
+    // Names a NUL-joined list must keep apart: spaces, CJK, a newline.
+    const path = join(dir, n % 2 ? 'a folder' : '', `第${n}篇 ${n % 7 === 0 ? 'two\nlines' : 'one'}.md`);
+    writeFileSync(path, 'x'.repeat(n));
+    return path;
+  });
+}
+
+describe('statFilesAside', () => {
+  it('gives each file its size and time, in the order given, over several threads', async () => {
+    const paths = folderOf(9_000);
+    const stampAt = await statFilesAside(paths, 2);
+    for (const at of [0, 1, 4_499, 4_500, 4_501, 8_999]) {
+      const stat = statSync(paths[at]!);
+      expect(stampAt(at)).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+    expect(paths.every((path, at) => stampAt(at)?.size === at)).toBe(true);
+  });
+
+  it('gives no stamp for a file gone or a broken link, and follows a link to a file', async () => {
+    const [kept, other] = folderOf(2);
+    const broken = join(kept!, '..', 'broken.md');
+    symlinkSync(join(kept!, '..', 'nowhere.md'), broken);
+    const linked = join(kept!, '..', 'linked.md');
+    symlinkSync(other!, linked);
+    const stampAt = await statFilesAside([kept!, join(kept!, '..', 'gone.md'), broken, linked, join(kept!, 'not-a-folder.md')], 2);
+    expect(stampAt(0)?.size).toBe(0);
+    expect(stampAt(1)).toBeUndefined();
+    expect(stampAt(2)).toBeUndefined();
+    expect(stampAt(3)).toEqual({ size: 1, mtimeMs: statSync(other!).mtimeMs });
+    expect(stampAt(4)).toBeUndefined();
+  });
+});
