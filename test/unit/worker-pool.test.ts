@@ -18,15 +18,22 @@ async function bundledPool(size: number): Promise<WorkerPool> {
 describe('the worker pool between phases', () => {
   it('keeps its threads after a phase of at most KEEP_THREADS_UP_TO posts, and starts new ones after a larger phase', async () => {
     const pool = await bundledPool(2);
-    const statTwice = () => Promise.all([pool.run({ type: 'stat', paths: [] }), pool.run({ type: 'stat', paths: [] })]);
+    const nothingToRank = () => ({
+      type: 'further-reading' as const,
+      ids: [],
+      titles: [],
+      leads: { bytes: Buffer.alloc(0), ends: new Uint32Array(0) },
+      links: new Uint32Array(0),
+    });
+    const runTwice = () => Promise.all([pool.run(nothingToRank()), pool.run(nothingToRank())]);
     try {
-      await statTwice();
+      await runTwice();
       expect(pool.threadsStarted).toBe(2);
       await pool.endPhase(KEEP_THREADS_UP_TO);
-      await statTwice();
+      await runTwice();
       expect(pool.threadsStarted).toBe(2);
       await pool.endPhase(KEEP_THREADS_UP_TO + 1);
-      await statTwice();
+      await runTwice();
       expect(pool.threadsStarted).toBe(4);
     } finally {
       await pool.close();
