@@ -132,18 +132,31 @@ export function codePointOfUnits(units: Uint16Array, i: number, end: number): nu
 }
 
 /**
- * Each BMP unit's fold when foldCodePoint makes it one unit (0: not looked up yet), else NOT_ONE_UNIT:
- * a unit that folds to one costs one array read, punctuation (，。「」) as well as Han.
+ * A table of answers about BMP units, each found once (learnUnit) and then read: a lookup per character
+ * of every post (a Map lookup a punctuation mark cost the tokenizers). Its user makes it at its first question.
+ */
+function newUnitTable(): Uint16Array {
+  return new Uint16Array(0x10000);
+}
+
+/** `find`'s answer for `unit`, kept in `table`; an answer is never 0, which marks a unit not asked about yet. */
+function learnUnit(table: Uint16Array, unit: number, find: (unit: number) => number): number {
+  return (table[unit] = find(unit));
+}
+
+/**
+ * Each BMP unit's fold when foldCodePoint makes it one unit, else NOT_ONE_UNIT: a unit that folds to one
+ * costs one array read, punctuation (，。「」) as well as Han.
  */
 let unitFolds: Uint16Array | undefined;
 /** A surrogate (folded with its pair, as a code point), or a unit that folds to several (or to 0 or this). */
 const NOT_ONE_UNIT = 0xffff;
 
-function learnUnitFold(folds: Uint16Array, code: number): number {
-  if (code >= 0xd800 && code <= 0xdfff) return (folds[code] = NOT_ONE_UNIT);
+function unitFoldOf(code: number): number {
+  if (code >= 0xd800 && code <= 0xdfff) return NOT_ONE_UNIT;
   const folded = foldCodePoint(code);
   const unit = folded.length === 1 ? folded.charCodeAt(0) : 0;
-  return (folds[code] = unit === 0 ? NOT_ONE_UNIT : unit);
+  return unit === 0 ? NOT_ONE_UNIT : unit;
 }
 
 /**
@@ -158,12 +171,12 @@ export class FoldedUnits {
 
   /** Folds `text` onto the end of the units held. Folding is per character, so texts appended fold as one. */
   append(text: string): void {
-    const folds = (unitFolds ??= new Uint16Array(0x10000));
+    const folds = (unitFolds ??= newUnitTable());
     let n = this.length;
     let units = growArray(this.units, n + text.length + 16, n);
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      const unit = folds[code] || learnUnitFold(folds, code);
+      const unit = folds[code] || learnUnit(folds, code, unitFoldOf);
       if (unit !== NOT_ONE_UNIT) {
         units[n++] = unit;
         continue;
@@ -229,21 +242,20 @@ export function isCjk(point: number): boolean {
 }
 
 const wordCharCache = new Map<number, boolean>();
-/** Each BMP code point's answer once found (0: not yet, 1: yes, 2: no): a Map lookup per punctuation mark cost the tokenizers. */
-let bmpWordChars: Uint8Array | undefined;
+/** Each BMP code point's answer: IS_WORD_CHAR or NOT_WORD_CHAR (see newUnitTable). */
+let bmpWordChars: Uint16Array | undefined;
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const IS_WORD_CHAR = 1;
+const NOT_WORD_CHAR = 2;
+const wordCharOf = (point: number): number => (WORD_CHAR.test(String.fromCharCode(point)) ? IS_WORD_CHAR : NOT_WORD_CHAR);
 
 /** Letters and digits of scripts that separate words with spaces (Latin, Greek, Cyrillic…). */
 export function isWordChar(point: number): boolean {
   if (point < 0x80) return (point >= 0x61 && point <= 0x7a) || (point >= 0x30 && point <= 0x39) || (point >= 0x41 && point <= 0x5a);
   if (isCjk(point)) return false;
   if (point <= 0xffff) {
-    bmpWordChars ??= new Uint8Array(0x10000);
-    const known = bmpWordChars[point]!;
-    if (known !== 0) return known === 1;
-    const yes = WORD_CHAR.test(String.fromCharCode(point));
-    bmpWordChars[point] = yes ? 1 : 2;
-    return yes;
+    const known = (bmpWordChars ??= newUnitTable());
+    return (known[point] || learnUnit(known, point, wordCharOf)) === IS_WORD_CHAR;
   }
   let yes = wordCharCache.get(point);
   if (yes === undefined) {
