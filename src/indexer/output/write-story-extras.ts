@@ -126,7 +126,7 @@ export async function writeStoryExtras(
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
-  const cache = await loadCache(cachePath);
+  const cache = loadCache(cachePath);
   const postsRoot = join(dataRoot, POSTS_FOLDER);
 
   // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
@@ -185,7 +185,7 @@ export async function writeStoryExtras(
   let bucketsReported = 0;
   let printsMade = 0;
   // The last build's story table: its rows' prints are copied below, not read from the store.
-  const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
+  const saved = cacheDir && prints ? loadStoryTable(cacheDir, code) : undefined;
   const noneTaken = new Uint8Array(0);
   const isSavedRow = (row: number) => {
     const key = prints?.keys[row];
@@ -312,7 +312,7 @@ export async function writeStoryExtras(
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
-  const last = cacheDir ? await loadExtrasState(cacheDir, rows.ids) : undefined;
+  const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
