@@ -14,6 +14,7 @@
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Manifest } from '../shared/types.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -41,7 +42,7 @@ const { openBuildCache } = (await import(join(root, 'src/indexer/incremental/bui
 const cache = openBuildCache(cacheDir);
 // Every row's store key, as the rebuild gave them to its extras; or as `--keys` saved them (`--save-keys`) from another build of the site.
 const keysFile = option('--keys');
-const keys = keysFile ? (JSON.parse(readFileSync(keysFile, 'utf8')) as string[]) : (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
+const keys = keysFile ? keysOfFile(keysFile) : (await cache.output(dataRoot).last())?.searchRows(true)?.keys;
 if (!keys) throw new Error(`the cache ${cacheDir} holds no build of ${dataRoot}`);
 const saveKeys = option('--save-keys');
 if (saveKeys) writeFileSync(saveKeys, JSON.stringify(keys));
@@ -61,3 +62,15 @@ const sorted = [...seconds].sort((a, b) => a - b);
 console.log(
   `${root}: the extras' CPU s a round: ${seconds.map((s) => s.toFixed(2)).join(' ')}; best ${sorted[0]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}`,
 );
+
+/** A `--keys` file's keys: one a row of `--data`, else the rows would be given other posts' prints. */
+function keysOfFile(file: string): string[] {
+  const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) throw new Error(`--keys ${file} is not a list of store keys (see --save-keys)`);
+  const { postCount } = JSON.parse(readFileSync(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
+  if (keys.length !== postCount)
+    throw new Error(
+      `--keys ${file} holds ${keys.length} keys, but ${dataRoot}'s manifest has ${postCount} posts: save the keys of this site's build (--save-keys)`,
+    );
+  return keys;
+}

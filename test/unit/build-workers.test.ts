@@ -3,7 +3,7 @@
  * default settings, a post that kills its worker is reported while the build goes on, and a worker
  * serves more tasks than LMDB has reader slots.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'vite';
@@ -44,6 +44,13 @@ function writeRelatedPosts(dir: string): void {
   for (const post of [...FERRY_POSTS, ...related]) writeFileSync(join(dir, `${post.name}.html`), postText(post));
 }
 
+/** Each file under an output's data/extras, by its path there: its bytes. */
+function extrasFilesOf(outDir: string): Map<string, Buffer> {
+  const extras = join(outDir, 'data', 'extras');
+  const files = readdirSync(extras, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return new Map(files.map((entry) => [relative(extras, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name))]));
+}
+
 /**
  * A post just under the size limit, as dense in elements as markup gets (short paragraphs of inline
  * tags and links, a figure now and then): its tree is what weighs, ~300 MB of heap to parse.
@@ -66,6 +73,14 @@ function hugePost(): string {
 }
 
 describe('the build workers', () => {
+  const folders: string[] = [];
+  const temporary = (prefix: string) => {
+    const folder = mkdtempSync(join(tmpdir(), prefix));
+    folders.push(folder);
+    return folder;
+  };
+  afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
   it('build a 4 MB post, the largest a build accepts, at default settings', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-huge-'));
     const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-huge-out-'));
@@ -134,42 +149,40 @@ describe('the build workers', () => {
   });
 
   it('rank further reading on this thread with one worker, and in a rebuild that patches the search index', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-inline-posts-'));
+    const posts = temporary('cna-reader-inline-posts-');
     writePosts(posts, 300);
     writeRelatedPosts(posts);
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const rankedOnPool = () => run.mock.calls.filter(([request]) => request.type === 'further-reading').length;
-    const built = (workers: number) =>
-      buildSite({
+    const built = async (workers: number) => {
+      const options = {
         postsDir: posts,
-        outDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-out-')),
-        cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-cache-')),
+        outDir: temporary('cna-reader-inline-out-'),
+        cacheDir: temporary('cna-reader-inline-cache-'),
         workers,
         searchShardBytes: 1024,
         tailRows: 64,
-      });
+      };
+      return { options, report: await buildSite(options) };
+    };
     try {
       // One thread writes the search head: a task sent beside it would wait for it.
       const alone = await built(1);
-      expect(alone.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(true);
-      expect(alone.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
-      expect((alone.extras!.sameStory as WrittenStoryExtras).furtherReading).toBeGreaterThan(0);
+      expect(alone.report.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(true);
+      expect(alone.report.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
+      expect((alone.report.extras!.sameStory as WrittenStoryExtras).furtherReading).toBeGreaterThan(0);
       expect(rankedOnPool()).toBe(0);
-      // Two threads, then a title edited (further reading's inputs moved): the rebuild patches the index and ranks here.
-      const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-inline-out-'));
-      const options = {
-        postsDir: posts,
-        outDir,
-        cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-inline-cache-')),
-        workers: 2,
-        searchShardBytes: 1024,
-        tailRows: 64,
-      };
-      await buildSite(options);
+      // Two threads: ranked on the pool, to the same extras files.
+      const spread = await built(2);
       expect(rankedOnPool()).toBe(1);
+      const [aloneExtras, spreadExtras] = [extrasFilesOf(alone.options.outDir), extrasFilesOf(spread.options.outDir)];
+      expect(aloneExtras.size).toBeGreaterThan(0);
+      expect([...spreadExtras.keys()].sort()).toEqual([...aloneExtras.keys()].sort());
+      for (const [path, bytes] of aloneExtras) expect(spreadExtras.get(path)!.equals(bytes), path).toBe(true);
+      // A title edited (further reading's inputs moved): the rebuild patches the index and ranks here.
       const edited = join(posts, '2026-10-01-route-0.html');
       writeFileSync(edited, readFileSync(edited, 'utf8').replace('title: 北部港口輪渡第1條新航線', 'title: 北部港口輪渡首條新航線'));
-      const rebuilt = await buildSite(options);
+      const rebuilt = await buildSite(spread.options);
       expect(rebuilt.phases!.some(([name]) => name.startsWith('patch'))).toBe(true);
       expect(rebuilt.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
       expect(rankedOnPool()).toBe(1);

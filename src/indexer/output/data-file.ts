@@ -65,6 +65,15 @@ export function readDataFileSync(file: string): Buffer {
   return isCompressedData(bytes) ? gunzipSync(bytes) : bytes;
 }
 
+/**
+ * A file of the build cache, read whole in one synchronous call: fs/promises reads 512 KiB at a time, a
+ * thread-pool hop each. A file under 4 KiB comes back as a slice of Node's shared pool: views of it stay
+ * within its byteOffset and length, and its buffer is never transferred.
+ */
+export function readCacheFile(file: string): Buffer {
+  return readFileSync(file);
+}
+
 export async function readDataFile(file: string): Promise<Buffer> {
   const bytes = await readFile(file);
   return isCompressedData(bytes) ? gunzipSync(bytes) : bytes;

@@ -4,13 +4,14 @@
  * bucket's size and time, so that a bucket the build left as it was is not read again. A bucket the build
  * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
  */
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
 import { ShingleScratch } from '../plan/shingle-hashes.ts';
+import { readCacheFile } from './data-file.ts';
 
 /** The extras cache: a header line, then a line a post bucket (see CacheLine). */
 export const EXTRAS_CACHE_FILE = 'story-extras.ndjson';
@@ -141,12 +142,12 @@ export interface StoryCache {
 }
 
 /** Reads the cache, then parses it a line at a time; an absent, damaged or older cache is an empty one. */
-export async function loadCache(path: string | undefined): Promise<StoryCache> {
+export function loadCache(path: string | undefined): StoryCache {
   const cache: StoryCache = { buckets: new Map() };
   if (!path || !existsSync(path)) return cache;
   try {
-    // Read whole, in one read (fs/promises reads 512 KiB at a time): a line reader's stream and events cost more than the text held at once.
-    const lines = readFileSync(path, 'utf8').split('\n');
+    // Read whole: a line reader's stream and events cost more than the text held at once.
+    const lines = readCacheFile(path).toString('utf8').split('\n');
     const header = JSON.parse(lines[0]!) as { version: number; written: StoryCache['written']; code?: string };
     if (header.version !== CACHE_VERSION) return cache;
     cache.written = header.written;

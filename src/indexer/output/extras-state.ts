@@ -7,7 +7,6 @@
  * Anything that does not match is simply found again over all posts, as a fresh build does.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import type { ExtrasFilesState } from './extras-files.ts';
+import { readCacheFile } from './data-file.ts';
 
 const STATE_FILE = 'extras-state.bin';
 /** The state's file of earlier versions (JSON, its long lists in base64): removed when a state is saved. */
@@ -75,10 +75,9 @@ const padded = (bytes: number) => (bytes + 3) & ~3;
  * The last build's state, or undefined when there is none or it cannot be read (a file cut short is not
  * trusted). Its ids are `rowIds` themselves when they are the same (compared as bytes, not decoded).
  */
-export async function loadExtrasState(cacheDir: string, rowIds?: string[]): Promise<ExtrasState | undefined> {
+export function loadExtrasState(cacheDir: string, rowIds?: string[]): ExtrasState | undefined {
   try {
-    // One read of the whole file (see loadStoryTable).
-    const file = readFileSync(join(cacheDir, STATE_FILE));
+    const file = readCacheFile(join(cacheDir, STATE_FILE));
     const headerLength = file.readUInt32LE(0);
     const { version, sections, files, ...rest } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
     if (version !== STATE_VERSION || sections.length !== SECTIONS.length) return undefined;

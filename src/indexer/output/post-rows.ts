@@ -4,11 +4,11 @@
  * (`extras-rows.bin`) with each shard's size and time, and a rebuild reads again only the shards it
  * finds otherwise (an edit: one).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shardFile, type Manifest, type MetaShard } from '../../shared/types.ts';
-import { readDataText } from './data-file.ts';
+import { readCacheFile, readDataText } from './data-file.ts';
 import type { Rows } from './extras-files.ts';
 
 const ROWS_FILE = 'extras-rows.bin';
@@ -56,7 +56,7 @@ interface SavedRows extends Omit<Header, 'version' | 'sections'> {
 
 /** The posts of the metadata shards, by row (counted from the oldest); the cache read and saved when `cacheDir` is given. */
 export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir?: string): Promise<Rows> {
-  const saved = cacheDir ? await loadRows(cacheDir, dataRoot, manifest.shardSize) : undefined;
+  const saved = cacheDir ? loadRows(cacheDir, dataRoot, manifest.shardSize) : undefined;
   const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
   // Tag lists are few and repeated (an outlet, a few sections): one array each.
   const tagLists = new Map<string, string[]>();
@@ -101,10 +101,9 @@ function addRow(rows: Rows, row: number, id: string, title: string, date: string
 }
 
 /** The saved rows, their fields split; undefined when there are none, or of another folder, shard size or version, or damaged. */
-async function loadRows(cacheDir: string, dataRoot: string, shardSize: number): Promise<SavedRows | undefined> {
+function loadRows(cacheDir: string, dataRoot: string, shardSize: number): SavedRows | undefined {
   try {
-    // One read of the whole file: fs/promises reads 512 KiB at a time, a thread-pool hop each.
-    const file = readFileSync(join(cacheDir, ROWS_FILE));
+    const file = readCacheFile(join(cacheDir, ROWS_FILE));
     const headerLength = file.readUInt32LE(0);
     const { version, sections, ...header } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
     if (version !== ROWS_VERSION || header.dataRoot !== dataRoot || header.shardSize !== shardSize || sections.length !== SECTIONS.length) return undefined;

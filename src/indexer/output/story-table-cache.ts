@@ -8,12 +8,12 @@
  * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
+import { readCacheFile } from './data-file.ts';
 
 const TABLE_FILE = 'story-table.bin';
 /** Bumped when the file's layout changes. */
@@ -193,11 +193,11 @@ export async function saveStoryTable(
 }
 
 /** The last build's table, or undefined when there is none, or it is of other code or damaged. */
-export async function loadStoryTable(cacheDir: string, code: string): Promise<SavedStoryTable | undefined> {
+export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable | undefined {
   try {
-    // Synchronous: one read of the whole file, where fs/promises reads 512 KiB at a time, a thread-pool hop each (74 MB at 64k posts).
-    const file = readFileSync(join(cacheDir, TABLE_FILE));
-    // Aligned for the 32-bit columns: a file read whole has a buffer of its own, but not always at offset 0.
+    const file = readCacheFile(join(cacheDir, TABLE_FILE));
+    // Aligned for the 32-bit columns: the file may be a slice of Node's shared pool, not at offset 0; every
+    // view is bounded to it, and no column's buffer is transferred.
     const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
     const headerLength = file.readUInt32LE(0);
     const header = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;

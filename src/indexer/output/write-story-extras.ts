@@ -126,7 +126,7 @@ export async function writeStoryExtras(
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
   if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
-  const cache = await loadCache(cachePath);
+  const cache = loadCache(cachePath);
   const postsRoot = join(dataRoot, POSTS_FOLDER);
 
   // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
@@ -185,7 +185,7 @@ export async function writeStoryExtras(
   let bucketsReported = 0;
   let printsMade = 0;
   // The last build's story table: its rows' prints are copied below, not read from the store.
-  const saved = cacheDir && prints ? await loadStoryTable(cacheDir, code) : undefined;
+  const saved = cacheDir && prints ? loadStoryTable(cacheDir, code) : undefined;
   const noneTaken = new Uint8Array(0);
   const isSavedRow = (row: number) => {
     const key = prints?.keys[row];
@@ -198,12 +198,12 @@ export async function writeStoryExtras(
   // there): none is read, none kept. Read again from a row's turn (printOfRow), the store is asked, nothing kept.
   const hasPrint = async (row: number | undefined, firstRead: boolean) =>
     row !== undefined && ((firstRead && isSavedRow(row)) || (await readPrints.has(row, firstRead)));
-  // `known`: whether each post has its print, when the store was asked already (a reported bucket's check).
-  const readBucket = async (path: string, into: CachedBucket, firstRead: boolean, known?: ReadonlyMap<string, boolean>) => {
+  // `storeHasPrint`: by post id, whether the store has its print, when a reported bucket's check asked already.
+  const readBucket = async (path: string, into: CachedBucket, firstRead: boolean, storeHasPrint?: ReadonlyMap<string, boolean>) => {
     bucketsRead++;
     // Synchronous: a cold pass reads every bucket, and an awaited read's open, stat, read and close cost more CPU than the read.
     const bucket = bucketWithoutBodies(readDataFileSync(join(postsRoot, path)), path);
-    const { posts, made } = await cachedPostsOf(bucket, async (id) => known?.get(id) ?? (await hasPrint(rows.rowOf.get(id), firstRead)));
+    const { posts, made } = await cachedPostsOf(bucket, async (id) => storeHasPrint?.get(id) ?? (await hasPrint(rows.rowOf.get(id), firstRead)));
     into.posts = posts;
     placeRows(posts);
     printsMade += made;
@@ -214,16 +214,16 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] = post;
     }
   };
-  const printsKnown = async (bucket: CachedBucket) =>
+  const storePrintsOf = async (bucket: CachedBucket) =>
     new Map(await Promise.all(bucket.posts.map(async (post) => [post.id, await hasPrint(rows.rowOf.get(post.id), true)] as const)));
   // A bucket this build wrote, as its writer reported it: taken when the store has each post's print,
   // else read (the prints the store lacks are made from the posts' bodies; the store is not asked again).
   for (const { path, bucket, reported } of changed) {
-    const known = reported ? await printsKnown(bucket) : undefined;
-    if (known && [...known.values()].every(Boolean)) {
+    const storeHasPrint = reported ? await storePrintsOf(bucket) : undefined;
+    if (storeHasPrint && [...storeHasPrint.values()].every(Boolean)) {
       placeRows(bucket.posts);
       bucketsReported++;
-    } else await readBucket(path, bucket, true, known);
+    } else await readBucket(path, bucket, true, storeHasPrint);
   }
   for (const bucket of buckets.values()) {
     for (const post of bucket.posts) {
@@ -312,7 +312,7 @@ export async function writeStoryExtras(
 
   clock.lap('extras: rows and prints');
   // What the last build found stands where its inputs did not change (extras-state.ts).
-  const last = cacheDir ? await loadExtrasState(cacheDir, rows.ids) : undefined;
+  const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
@@ -427,6 +427,7 @@ interface ChangedBucket {
  * A row the store has no print of is kept as null: its turn does not ask again.
  */
 class PrintsReadOnce {
+  // By row: undefined, not asked (or taken); null, asked and the store has none; else the parsed print.
   private readonly parsed: (StoryPrint | null | undefined)[];
 
   constructor(

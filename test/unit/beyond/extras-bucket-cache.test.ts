@@ -22,7 +22,7 @@ describe('the extras bucket cache', () => {
   it('saves the buckets it loaded, as loaded, to the same bytes', async () => {
     const { first, again } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const loaded = await loadCache(first);
+    const loaded = loadCache(first);
     await saveCache(again, SUMMARY, loaded.buckets);
     expect(readFileSync(again)).toEqual(readFileSync(first));
   });
@@ -30,7 +30,7 @@ describe('the extras bucket cache', () => {
   it('saves a loaded bucket whose posts or time changed from what it holds now, not from the line it was read from', async () => {
     const { first, again, fresh } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const loaded = await loadCache(first);
+    const loaded = loadCache(first);
     const rain = loaded.buckets.get('1/3.json')!;
     rain.posts = [{ id: '2026-11-21-rain', links: 1, archived: ['2026-11-02-older'] }];
     loaded.buckets.get('0/2.json')!.mtimeMs += 1;
@@ -40,25 +40,25 @@ describe('the extras bucket cache', () => {
     expected.get('0/2.json')!.mtimeMs += 1;
     await saveCache(fresh, SUMMARY, expected);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(fresh, 'utf8'));
-    expect((await loadCache(again)).buckets.get('1/3.json')!.posts).toEqual(rain.posts);
+    expect(loadCache(again).buckets.get('1/3.json')!.posts).toEqual(rain.posts);
   });
 
   it('saves a bucket replaced by a new object of the same size and time from what the new one holds', async () => {
     const { first, again } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const loaded = await loadCache(first);
+    const loaded = loadCache(first);
     const { size, mtimeMs } = loaded.buckets.get('1/3.json')!;
     const posts = [{ id: '2026-11-21-rain', links: 0, versions: ['2026-11-21-rain-2'] }];
     loaded.buckets.set('1/3.json', { size, mtimeMs, posts });
     await saveCache(again, SUMMARY, loaded.buckets);
-    expect((await loadCache(again)).buckets.get('1/3.json')).toEqual({ size, mtimeMs, posts });
+    expect(loadCache(again).buckets.get('1/3.json')).toEqual({ size, mtimeMs, posts });
   });
 
   it('saves a loaded bucket under another path from what it holds, not from its line', async () => {
     const { first, again } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const loaded = await loadCache(first);
+    const loaded = loadCache(first);
     await saveCache(again, SUMMARY, new Map([['2/9.json', loaded.buckets.get('0/1.json')!]]));
-    expect([...(await loadCache(again)).buckets.keys()]).toEqual(['2/9.json']);
+    expect([...loadCache(again).buckets.keys()]).toEqual(['2/9.json']);
   });
 });

@@ -44,7 +44,7 @@ describe("the extras' state", () => {
     dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
     writeFileSync(join(dir, 'extras-state.json'), '{"version":4}');
     await saveExtrasState(dir, STATE);
-    expect(await loadExtrasState(dir)).toEqual(STATE);
+    expect(loadExtrasState(dir)).toEqual(STATE);
     expect(readdirSync(dir)).toEqual(['extras-state.bin']);
   });
 
@@ -52,9 +52,9 @@ describe("the extras' state", () => {
     dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
     await saveExtrasState(dir, STATE);
     const rowIds = [...STATE.ids];
-    expect((await loadExtrasState(dir, rowIds))!.ids).toBe(rowIds);
+    expect(loadExtrasState(dir, rowIds)!.ids).toBe(rowIds);
     const otherIds = [...STATE.ids.slice(0, 2), '2026-11-22-rain'];
-    const loaded = await loadExtrasState(dir, otherIds);
+    const loaded = loadExtrasState(dir, otherIds);
     expect(loaded!.ids).not.toBe(otherIds);
     expect(loaded!.ids).toEqual(STATE.ids);
   });
@@ -63,7 +63,7 @@ describe("the extras' state", () => {
     dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
     const { files: _files, ...empty } = { ...STATE, ids: [], times: [], stories: Buffer.alloc(0), found: [], byNames: [], further: new Map(), excluded: [] };
     await saveExtrasState(dir, empty);
-    expect(await loadExtrasState(dir)).toEqual(empty);
+    expect(loadExtrasState(dir)).toEqual(empty);
   });
 
   it('is not trusted when its file was cut short or has bytes after its sections', async () => {
@@ -72,25 +72,25 @@ describe("the extras' state", () => {
     const path = join(dir, 'extras-state.bin');
     const whole = readFileSync(path);
     truncateSync(path, whole.length - 4);
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
     writeFileSync(path, Buffer.concat([whole, Buffer.alloc(4)]));
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
     truncateSync(path, 2);
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
     writeFileSync(path, whole);
-    expect(await loadExtrasState(dir)).toEqual(STATE);
+    expect(loadExtrasState(dir)).toEqual(STATE);
   });
 
   it('is not trusted when its sections disagree on the rows, though its length is right', async () => {
     dir = mkdtempSync(join(tmpdir(), 'extras-state-'));
     // The stories of two rows for three ids.
     await saveExtrasState(dir, { ...STATE, stories: digests(2) });
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
     // Further reading naming a row past the ids.
     await saveExtrasState(dir, { ...STATE, further: new Map([[2, [0, 7]]]) });
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
     // Further reading for a row past the ids, its own list naming only rows within them.
     await saveExtrasState(dir, { ...STATE, further: new Map([[7, [0]]]) });
-    expect(await loadExtrasState(dir)).toBeUndefined();
+    expect(loadExtrasState(dir)).toBeUndefined();
   });
 });

@@ -68,3 +68,21 @@ export async function buildSiteWithPrints(posts: readonly TestPost[]): Promise<{
   await writeIndex(built, { dataRoot, store, besideSearch: async (written) => void (writtenBuckets = written) });
   return { dataRoot, prints: { keys: built.rows.map((row) => row.key), store }, writtenBuckets };
 }
+
+/**
+ * The prints with a store that counts its calls by key (`asked`): the extras ask the store once a post. It
+ * answers `answer(key)`, the prints' own store by default.
+ */
+export function askCounted(prints: StoryPrints, answer: (key: string) => Promise<string | undefined> = (key) => prints.store.getStory(key)) {
+  const asked = new Map<string, number>();
+  const store: StoryPrints['store'] = {
+    getStory: async (key) => {
+      asked.set(key, (asked.get(key) ?? 0) + 1);
+      return answer(key);
+    },
+  };
+  return { prints: { keys: prints.keys, store }, asked };
+}
+
+/** Each key asked once, as `asked` is compared: a failure names the key and its count. */
+export const askedOnceEach = (keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, 1]));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
-import { buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
+import { askCounted, askedOnceEach, buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 import { STORY_PRINT_VERSION } from '../../../src/indexer/plan/same-story.ts';
 
@@ -58,9 +58,11 @@ describe('the same story in the build’s output', () => {
   });
 
   it('makes the print of a post whose store line starts as a print of this version but does not parse', async () => {
-    const damaged: StoryPrints = { keys: prints.keys, store: { getStory: async () => `[${STORY_PRINT_VERSION},"damaged` } };
-    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), damaged);
+    const damaged = askCounted(prints, async () => `[${STORY_PRINT_VERSION},"damaged`);
+    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), damaged.prints);
     expect(written).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
+    // The bucket's read found the line damaged: the row's turn does not ask again.
+    expect(Object.fromEntries(damaged.asked)).toEqual(askedOnceEach(prints.keys));
   });
 
   it("reads no store print of a post the last build's story table holds, though its bucket is read again", async () => {

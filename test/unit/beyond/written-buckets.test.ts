@@ -13,7 +13,7 @@ import { writeStoryExtras, type StoryPrints } from '../../../src/indexer/output/
 import type { PostStore } from '../../../src/indexer/incremental/post-store.ts';
 import type { PostPlacement } from '../../../src/indexer/parse/render-post.ts';
 import { postBucketKey, type RelatedLink } from '../../../src/shared/types.ts';
-import { buildSiteWithPrints, FERRY_POSTS, type TestPost } from './site-builder.ts';
+import { askCounted, askedOnceEach, buildSiteWithPrints, FERRY_POSTS, type TestPost } from './site-builder.ts';
 
 const link = (n: number): RelatedLink => ({ title: `相關報導${n}`, url: `https://news.example.tw/related-${n}` });
 
@@ -151,17 +151,17 @@ describe('the extras of a build given the buckets it wrote', () => {
 
   it('ask the store for each print once when a reported bucket lacks one and is read', async () => {
     const lacking = site.prints.keys[0]!;
-    const asked = new Map<string, number>();
-    const store: StoryPrints['store'] = {
-      getStory: async (key) => {
-        asked.set(key, (asked.get(key) ?? 0) + 1);
-        return key === lacking ? undefined : site.prints.store.getStory(key);
-      },
-    };
-    const written = await writeStoryExtras(site.dataRoot, cacheDir(), { keys: site.prints.keys, store }, { writtenBuckets: site.writtenBuckets });
+    const { prints, asked } = askCounted(site.prints, async (key) => (key === lacking ? undefined : site.prints.store.getStory(key)));
+    const written = await writeStoryExtras(site.dataRoot, cacheDir(), prints, { writtenBuckets: site.writtenBuckets });
     expect(written).toMatchObject({ bucketsRead: 1, bucketsReported: bucketCount() - 1, printsMade: 1, grouped: 2 });
-    expect([...asked.keys()].sort()).toEqual([...site.prints.keys].sort());
-    expect([...asked.values()].every((times) => times === 1)).toBe(true);
+    expect(Object.fromEntries(asked)).toEqual(askedOnceEach(site.prints.keys));
+  });
+
+  it('ask the store for each print once when no writer reported the buckets and each is read', async () => {
+    const { prints, asked } = askCounted(site.prints);
+    const written = await writeStoryExtras(site.dataRoot, cacheDir(), prints);
+    expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 0, grouped: 2 });
+    expect(Object.fromEntries(asked)).toEqual(askedOnceEach(site.prints.keys));
   });
 
   it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
