@@ -11,11 +11,10 @@ import { buildSite } from '../../src/indexer/build-site.ts';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
-import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
 import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
-import { agoraPost } from './helpers.ts';
+import { agoraPost, bundledPool } from './helpers.ts';
 import { FERRY_POSTS, postText, type TestPost } from './beyond/site-builder.ts';
 import type { WrittenStoryExtras } from '../../src/indexer/output/write-story-extras.ts';
 
@@ -193,7 +192,7 @@ describe('the build workers', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));
     const names = writePosts(posts, 300);
     const deadly = `${names[123]}.html`;
-    const pool = WorkerPool.start(2, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    const pool = await bundledPool(2, { cacheDir });
     const store = diskStore(cacheDir);
     try {
       const built = await ingestPosts({ postsDir: posts, store, pool, crashOn: deadly });
@@ -215,7 +214,7 @@ describe('the build workers', () => {
     const store = diskStore(cacheDir);
     const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
     await store.close();
-    const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    const pool = await bundledPool(1, { cacheDir });
     try {
       const key = built.storeKeys[0]!;
       let served = 0;

@@ -4,17 +4,14 @@
  */
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bucketWithoutBodies } from '../../src/indexer/output/bucket-without-bodies.ts';
 import { readDataFileSync } from '../../src/indexer/output/data-file.ts';
 import { cachedPostsOf, writtenBucketsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
-import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
-import { agoraPost } from './helpers.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { agoraPost, bundledPool } from './helpers.ts';
 
 function writePosts(dir: string, count: number): void {
   for (let n = 0; n < count; n++) {
@@ -31,7 +28,7 @@ async function poolOverPosts(size: number): Promise<{ pool: WorkerPool; cacheDir
   const store = diskStore(cacheDir);
   const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
   await store.close();
-  const pool = WorkerPool.start(size, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+  const pool = await bundledPool(size, { cacheDir });
   return { pool, cacheDir, keys: built.storeKeys };
 }
 
