@@ -14,7 +14,8 @@ import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
 import { WorkerPool, type WorkerRequest } from '../../src/indexer/workers/worker-pool.ts';
 import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
-import { agoraPost, bundledPool } from './helpers.ts';
+import { agoraPost } from './helpers.ts';
+import { bundledPool } from './bundled-pool.ts';
 import { FERRY_POSTS, postText, type TestPost } from './beyond/site-builder.ts';
 import type { WrittenStoryExtras } from '../../src/indexer/output/write-story-extras.ts';
 

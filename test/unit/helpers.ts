@@ -1,25 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parsePost, type ParsedPost } from '../../src/indexer/parse/parse-post.ts';
-import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
-import { WorkerPool, type WorkerPoolOptions } from '../../src/indexer/workers/worker-pool.ts';
 import type { Problem } from '../../src/shared/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/posts/', import.meta.url));
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * A pool of `size` threads running the worker bundled from the current sources (bundled into a fresh
- * folder, or `cacheDir`), as a build starts it.
- */
-export async function bundledPool(size: number, options: WorkerPoolOptions & { cacheDir?: string } = {}): Promise<WorkerPool> {
-  const { cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-pool-')), ...poolOptions } = options;
-  const entry = await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json'));
-  return WorkerPool.start(size, entry, poolOptions);
-}
 
 export function fixtureBytes(name: string): Uint8Array {
   return readFileSync(FIXTURES + name);

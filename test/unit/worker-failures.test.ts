@@ -15,7 +15,8 @@ import { writeIndex } from '../../src/indexer/output/write-index.ts';
 import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
 import type { PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { SEARCH_TAIL_FOLDER } from '../../src/shared/search-format.ts';
-import { agoraPost, bundledPool } from './helpers.ts';
+import { agoraPost } from './helpers.ts';
+import { bundledPool } from './bundled-pool.ts';
 
 function writePosts(dir: string, count: number): void {
   for (let n = 0; n < count; n++) {

@@ -3,7 +3,7 @@
  * ends them (what they hold goes with them), and the next request starts new ones.
  */
 import { KEEP_THREADS_AFTER_POSTS_AT_MOST } from '../../src/indexer/workers/worker-pool.ts';
-import { bundledPool } from './helpers.ts';
+import { bundledPool } from './bundled-pool.ts';
 
 describe('the worker pool between phases', () => {
   it('keeps its threads after a phase of at most KEEP_THREADS_AFTER_POSTS_AT_MOST posts, and starts new ones after a larger phase', async () => {

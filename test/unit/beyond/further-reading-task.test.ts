@@ -12,7 +12,7 @@ import { movedRanking, rankFurtherReadingOnPool, rankFurtherReadingHere, type Re
 import { EXTRAS_CACHE_FILE } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
-import { bundledPool } from '../helpers.ts';
+import { bundledPool } from '../bundled-pool.ts';
 import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
 
 // More posts than a build ranks inline: ferry stories that share rare terms, among council filler.
