@@ -28,7 +28,8 @@ export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' 
   cacheDir: string;
   /**
    * Worker threads that parse posts and write their files: a number (0: everything on this thread),
-   * started and closed by this build, or a pool the caller keeps between builds (a build that stays up).
+   * started and closed by this build, or a pool the caller keeps between builds (a build that stays up):
+   * its threads are ended at each build's end, and started again by the next.
    * @default the number of cores
    */
   workers?: number | WorkerPool;
@@ -138,9 +139,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     if (isMissingEntryError(error)) await (reopened ?? cache).forgetFiles();
     throw error;
   } finally {
+    // First, so that no task of a failed phase still runs: the build's own pool closed, a caller's
+    // threads ended (what they hold, their openings of the cache with it), started again by its next build.
+    if (pool && pool !== workers) await pool.close();
+    else await pool?.recycle();
     await closeCache();
     await reopened?.close();
-    if (pool && pool !== workers) await pool.close();
     await unlock();
   }
 }

@@ -268,8 +268,9 @@ export interface SearchIndexStats {
   bytes: number;
   /** Posts in the index's tail (see search-format.ts), whose shards a new post changes. */
   tailPosts?: number;
-  /** Time spent writing post files while adding their tokens (threads at work together), and joining, cutting and writing the shards. */
+  /** Time spent writing post files while adding their tokens (threads at work together), the search tail's shards written meanwhile. */
   addSeconds: number;
+  /** Time spent joining, cutting and writing the shards before the tail (the head), or patching them. */
   writeSeconds: number;
   /** Made by patching the last build's index (few posts new or changed) rather than from every post. */
   patched?: boolean;

@@ -11,11 +11,11 @@ import { buildSite } from '../../src/indexer/build-site.ts';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
-import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
-import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
+import { WorkerPool, type WorkerRequest } from '../../src/indexer/workers/worker-pool.ts';
 import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
+import { bundledPool } from './bundled-pool.ts';
 import { FERRY_POSTS, postText, type TestPost } from './beyond/site-builder.ts';
 import type { WrittenStoryExtras } from '../../src/indexer/output/write-story-extras.ts';
 
@@ -201,12 +201,65 @@ describe('the build workers', () => {
     expect(report.extras?.sameStory).toMatchObject({ bucketsRead: 0, bucketsReported: bucketFiles.length });
   });
 
+  it("keep their threads through the phases of a small archive, and end them at the build's end", async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-phases-'));
+    writePosts(posts, 300);
+    const recycle = vi.spyOn(WorkerPool.prototype, 'recycle');
+    try {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-phases-cache-'));
+      await buildSite({ postsDir: posts, outDir: mkdtempSync(join(tmpdir(), 'cna-reader-phases-out-')), cacheDir, workers: 2, tailRows: 64 });
+      // Once, as the build closes its pool: the parse's two threads served every phase.
+      expect(recycle).toHaveBeenCalledTimes(1);
+      expect((recycle.mock.contexts[0] as WorkerPool).threadsStarted).toBe(2);
+    } finally {
+      recycle.mockRestore();
+    }
+  });
+
+  it("end their threads after each phase larger than the pool keeps them for, and a caller's pool at the build's end", async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-cache-'));
+    writePosts(posts, 300);
+    const pool = await bundledPool(2, { cacheDir, keepThreadsAfterPostsAtMost: 100 });
+    const recycle = vi.spyOn(pool, 'recycle');
+    try {
+      await buildSite({ postsDir: posts, outDir: mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-out-')), cacheDir, workers: pool, tailRows: 64 });
+      // The parse's 300 posts, the post files' 256 head rows, then the build's end; two threads for each phase.
+      expect(recycle).toHaveBeenCalledTimes(3);
+      expect(pool.threadsStarted).toBe(6);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("end the threads of a caller's pool when a phase fails, so that none of its tasks runs on after the build", async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-cache-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-out-'));
+    writePosts(posts, 300);
+    const pool = await bundledPool(2, { cacheDir });
+    const run = pool.run.bind(pool);
+    // The head's rows fail at once, while the post buckets' tasks are queued.
+    vi.spyOn(pool, 'run').mockImplementation(((request: WorkerRequest, transfer?: ArrayBuffer[]) =>
+      request.type === 'rows' ? Promise.reject(new Error('rows failed on purpose')) : run(request, transfer)) as typeof pool.run);
+    const recycle = vi.spyOn(pool, 'recycle');
+    try {
+      await expect(buildSite({ postsDir: posts, outDir, cacheDir, workers: pool, tailRows: 64 })).rejects.toThrow('rows failed on purpose');
+      expect(recycle).toHaveBeenCalledTimes(1);
+      const written = readdirSync(join(outDir, 'data'), { recursive: true }).sort();
+      await new Promise((done) => setTimeout(done, 500));
+      expect(readdirSync(join(outDir, 'data'), { recursive: true }).sort()).toEqual(written);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
     const posts = mkdtempSync(join(tmpdir(), 'cna-reader-crash-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));
     const names = writePosts(posts, 300);
     const deadly = `${names[123]}.html`;
-    const pool = WorkerPool.start(2, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    const pool = await bundledPool(2, { cacheDir });
     const store = diskStore(cacheDir);
     try {
       const built = await ingestPosts({ postsDir: posts, store, pool, crashOn: deadly });
@@ -215,6 +268,8 @@ describe('the build workers', () => {
       expect(built.indexed.has(deadly)).toBe(false);
       expect(built.indexed.has(`${names[122]}.html`)).toBe(true);
       expect(built.indexed.has(`${names[124]}.html`)).toBe(true);
+      // Its thread died twice (in its batch, then alone): each replaced, and counted.
+      expect(pool.threadsStarted).toBeGreaterThanOrEqual(3);
     } finally {
       await store.close();
       await pool.close();
@@ -228,7 +283,7 @@ describe('the build workers', () => {
     const store = diskStore(cacheDir);
     const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
     await store.close();
-    const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+    const pool = await bundledPool(1, { cacheDir });
     try {
       const key = built.storeKeys[0]!;
       let served = 0;

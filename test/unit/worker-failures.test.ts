@@ -1,20 +1,22 @@
 /**
  * A worker task that fails while writing post buckets: the error names the bucket (what a failed build
- * prints), and the pool goes on serving instead of taking the whole process down.
+ * prints), and the pool goes on serving instead of taking the whole process down. A post files phase
+ * that fails writes nothing into data/ once it has rejected.
  */
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bucketWithoutBodies } from '../../src/indexer/output/bucket-without-bodies.ts';
 import { readDataFileSync } from '../../src/indexer/output/data-file.ts';
 import { cachedPostsOf, writtenBucketsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
 import { diskStore } from '../../src/indexer/incremental/post-store.ts';
-import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
+import { writeIndex } from '../../src/indexer/output/write-index.ts';
 import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
+import type { PostStore } from '../../src/indexer/incremental/post-store.ts';
+import { SEARCH_TAIL_FOLDER } from '../../src/shared/search-format.ts';
 import { agoraPost } from './helpers.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { bundledPool } from './bundled-pool.ts';
 
 function writePosts(dir: string, count: number): void {
   for (let n = 0; n < count; n++) {
@@ -31,7 +33,7 @@ async function poolOverPosts(size: number): Promise<{ pool: WorkerPool; cacheDir
   const store = diskStore(cacheDir);
   const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
   await store.close();
-  const pool = WorkerPool.start(size, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+  const pool = await bundledPool(size, { cacheDir });
   return { pool, cacheDir, keys: built.storeKeys };
 }
 
@@ -103,6 +105,50 @@ describe('a worker task that fails while writing post buckets', () => {
         expect(reported.get(file.slice('posts/'.length)), file).toEqual({ size, mtimeMs, posts });
       }
     } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** Each file under `folder` (none if it is not there) with its modification time. */
+function filesWithTimes(folder: string): [string, number][] {
+  if (!existsSync(folder)) return [];
+  const files = readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return files
+    .map((entry) => join(entry.parentPath, entry.name))
+    .map((path): [string, number] => [path, statSync(path).mtimeMs])
+    .sort();
+}
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe('a post files phase on workers that fails', () => {
+  it('rejects once the search tail written beside it is done: nothing is written under search/tail after', async () => {
+    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-fail-tail-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-fail-tail-cache-'));
+    writePosts(posts, 300);
+    const store = diskStore(cacheDir);
+    const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
+    // The first row's entry gone: the workers indexing the head (rows 0-199) fail on it.
+    const gone = built.rows[0]!.key;
+    await store.prune(built.storeKeys.filter((key) => key !== gone));
+    const pool = await bundledPool(2, { cacheDir });
+    // Threads up before the phase, so that it fails at once, while this thread still reads the tail's rows, slowly.
+    const nothingToRank = () =>
+      pool.run({ type: 'further-reading', ids: [], titles: [], leads: { bytes: Buffer.alloc(0), ends: new Uint32Array(0) }, links: new Uint32Array(0) });
+    await Promise.all([nothingToRank(), nothingToRank()]);
+    let reads: Promise<unknown> = Promise.resolve();
+    const slowStore: PostStore = { ...store, getSearch: (key) => (reads = reads.then(() => pause(10))).then(() => store.getSearch(key)) };
+    const dataRoot = join(mkdtempSync(join(tmpdir(), 'cna-reader-fail-tail-out-')), 'data');
+    try {
+      await expect(writeIndex(built, { dataRoot, store: slowStore, pool, tailRows: 200, searchShardBytes: 512 })).rejects.toThrow(`post ${gone} is missing`);
+      const tail = filesWithTimes(join(dataRoot, SEARCH_TAIL_FOLDER));
+      expect(tail.length).toBeGreaterThan(0);
+      // The tail's 100 rows read at 10 ms each: a tail still written would have written by now.
+      await pause(1500);
+      expect(filesWithTimes(join(dataRoot, SEARCH_TAIL_FOLDER))).toEqual(tail);
+    } finally {
+      await store.close();
       await pool.close();
     }
   });

@@ -54,6 +54,11 @@ export class DataWriter {
   async flush(): Promise<void> {
     await Promise.all(this.inFlight.splice(0));
   }
+
+  /** Waits for every file being written, whether or not it could be: a failed build's last writes. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0));
+  }
 }
 
 export function hashOf(body: string | Uint8Array): string {

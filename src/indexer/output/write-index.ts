@@ -183,32 +183,40 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
         const written = await writeSearchTail(mergePartialIndexes([part]), tailFrom, write, shardBytes);
         return { ...written.tail, tokens: written.tokens, bytes: written.bytes, shards: written.shards, version: SEARCH_FORMAT_VERSION };
       });
-  // Awaited below; should the rest fail first, its failure is that one.
+  // Awaited below; handled meanwhile, so that its failure is not unhandled while the head's rows run.
   writingTail?.catch(() => {});
   // The head's index: in memory (small, or patched), or spilled by the workers as runs, merged from disk.
   let parts: PartialIndex[] = [];
   let runs: { folder: string; paths: string[] } | undefined;
   let writtenBuckets: WrittenBuckets;
-  if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
-    // With the head patched, only its fresh rows (new or changed posts) are indexed.
-    parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
-    writtenBuckets = await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
-  } else {
-    const folder = makeRunsFolder(store.dir);
-    const [paths, written] = await onWorkers(
-      tailFrom,
-      bucketTasks,
-      options.pool,
-      { storeDir: store.dir, runsFolder: folder },
-      { dataRoot, compression },
-      (start, end) => rowTasks(range(start, end)),
-    );
-    runs = { folder, paths };
-    writtenBuckets = written;
+  try {
+    if (searchPatch || !options.pool || !store.dir || built.postCount <= INLINE_AT_MOST) {
+      // With the head patched, only its fresh rows (new or changed posts) are indexed.
+      parts = [await indexInline(rowTasks(searchPatch ? searchPatch.freshRows : range(0, tailFrom)), store)];
+      writtenBuckets = await writeBuckets(bucketTasks, store, dataRoot, new Set(), compression);
+    } else {
+      const folder = makeRunsFolder(store.dir);
+      const [paths, written] = await onWorkers(
+        tailFrom,
+        bucketTasks,
+        options.pool,
+        { storeDir: store.dir, runsFolder: folder },
+        { dataRoot, compression },
+        (start, end) => rowTasks(range(start, end)),
+      );
+      runs = { folder, paths };
+      writtenBuckets = written;
+    }
+  } catch (error) {
+    // The tail done (or failed) and on disk first: once this rejects, the next build may write these paths.
+    await writingTail?.catch(() => {});
+    await writer.settle();
+    throw error;
   }
   const writtenTail = await writingTail;
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
-  clock.lap(searchPatch ? 'write post files' : 'write post files and index their text');
+  const postFiles = searchPatch ? 'write post files' : 'write post files and index their text';
+  clock.lap(writtenTail ? `${postFiles}, write the search tail` : postFiles);
 
   const searchStarted = performance.now();
   let tail: TailStats;
@@ -260,9 +268,16 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   } else if (runs && options.pool) {
     const head = writeHeadOnWorker(options.pool, writer, { runs: runs.paths, postCount: built.postCount, shardBytes, tail: tailOfMeta, dataRoot, compression });
     head.catch(() => {});
-    if (options.reopenCache) output = await options.reopenCache();
-    // The head takes one thread: with one alone, a task sent beside it would queue while this thread waits.
-    await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined);
+    try {
+      if (options.reopenCache) output = await options.reopenCache();
+      // The head takes one thread: with one alone, a task sent beside it would queue while this thread waits.
+      await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined);
+    } catch (error) {
+      // As the tail above: nothing of this build writes into data/ once it has failed.
+      await head.catch(() => {});
+      await writer.settle();
+      throw error;
+    }
     // Let go while the head is written: ~34 MB of lines at 500k posts.
     writtenBuckets = [];
     besideDone = true;

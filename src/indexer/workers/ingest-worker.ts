@@ -31,12 +31,20 @@ class ThreadResources {
     if (!db) this.cacheDbs.set(dir, (db = openCacheDb(dir)));
     return db;
   }
+
+  /** Closes the thread's openings of the cache (reopened at their next use): its work now reads none of it. */
+  async letGoOfCache(): Promise<void> {
+    await Promise.all([...this.cacheDbs.values()].map((db) => db.letGo()));
+  }
 }
 
 /** This module is loaded once per thread: this is the thread's own, the one state it keeps. */
 const thread = new ThreadResources();
 
 export default async function handle(request: WorkerRequest): Promise<Replies[WorkerRequest['type']] | ReturnType<typeof move>> {
+  // Neither reads the store, and each runs for seconds without a quiet point: an opening kept from the
+  // phase before would hold the file's map, and keep a drop round (the extras' reads) waiting, until its end.
+  if (request.type === 'search-head' || request.type === 'further-reading') await thread.letGoOfCache();
   if (request.type === 'search-head') return writeSearchHead(request);
   if (request.type === 'further-reading') return movedRanking(rankFurtherReadingHere(request));
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));

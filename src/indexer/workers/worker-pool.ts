@@ -66,14 +66,18 @@ export interface Replies {
 const WORKER_HEAP_MB = 1024;
 
 /**
- * A phase that worked on at most this many posts leaves its threads up for the next phase: they hold
- * little then, and a thread started again costs ~0.5 CPU s (Node's start, the bundle's load, a cold
- * JIT), ~10 % of a 5,474-post build's CPU for the four of its later phases (docs/build-speed.md).
+ * A phase that worked on at most this many posts leaves its threads up for the next: they hold little
+ * then, and starting a thread again costs more than they hold (docs/build-speed.md, stop 41).
  */
-export const KEEP_THREADS_UP_TO = 16_384;
+export const KEEP_THREADS_AFTER_POSTS_AT_MOST = 16_384;
 
 /** The sources themselves, through tsx: what a pool runs when given no bundle. */
 const SOURCE_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
+
+export interface WorkerPoolOptions {
+  /** A phase of at most this many posts leaves the threads up (tests make it small). @default KEEP_THREADS_AFTER_POSTS_AT_MOST */
+  keepThreadsAfterPostsAtMost?: number;
+}
 
 /** A task that failed on a worker: what it was working on, and why. */
 export class WorkerTaskError extends Error {
@@ -94,21 +98,27 @@ export class WorkerPool {
    * piscina then calls "Unexpected message from Worker"): kept, never thrown, as the tasks were answered.
    */
   readonly strayErrors: Error[] = [];
-  /** Threads started so far, replacements of dead ones included: what the pool's starts cost is counted in them. */
-  threadsStarted = 0;
+  private started = 0;
 
   private constructor(
     readonly size: number,
     private readonly makeEntry: () => Promise<URL | undefined>,
+    private readonly keepThreadsAfterPostsAtMost: number,
   ) {}
+
+  /** Threads started so far, replacements of dead ones included: what the pool's starts cost is counted in them. */
+  get threadsStarted(): number {
+    return this.started;
+  }
 
   /**
    * A pool of `size` workers (default: one per core), started when first called. `entry`: the worker's
    * module, bundled (see worker-bundle.ts), or how to make it, when first called: a build that needs no
    * worker makes no bundle; by default, or when it cannot be made, the sources themselves, through tsx.
    */
-  static start(size = availableParallelism(), entry?: URL | (() => Promise<URL | undefined>)): WorkerPool {
-    return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry);
+  static start(size = availableParallelism(), entry?: URL | (() => Promise<URL | undefined>), options: WorkerPoolOptions = {}): WorkerPool {
+    const { keepThreadsAfterPostsAtMost = KEEP_THREADS_AFTER_POSTS_AT_MOST } = options;
+    return new WorkerPool(Math.max(1, size), typeof entry === 'function' ? entry : async () => entry, keepThreadsAfterPostsAtMost);
   }
 
   /**
@@ -151,7 +161,7 @@ export class WorkerPool {
       filename: entry.href,
       minThreads: this.size,
       maxThreads: this.size,
-      // Threads stay up for the whole phase; recycle() ends them between phases.
+      // Threads stay up for the whole phase; endPhase ends them after a large one, recycle at a build's end.
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       // An idle thread waits for its next task without blocking its event loop ('sync' would): it must
@@ -166,7 +176,7 @@ export class WorkerPool {
     const started = new Set<number>();
     threads.on('workerCreate', (thread: { id: number }) => {
       started.add(thread.id);
-      this.threadsStarted++;
+      this.started++;
     });
     threads.on('workerDestroy', () =>
       setImmediate(() => {
@@ -183,10 +193,10 @@ export class WorkerPool {
 
   /**
    * A phase's work on `posts` posts is done: its threads end if it was large (see recycle), and
-   * otherwise stay up for the next phase (see KEEP_THREADS_UP_TO).
+   * otherwise stay up for the next phase (see KEEP_THREADS_AFTER_POSTS_AT_MOST).
    */
   async endPhase(posts: number): Promise<void> {
-    if (posts > KEEP_THREADS_UP_TO) await this.recycle();
+    if (posts > this.keepThreadsAfterPostsAtMost) await this.recycle();
   }
 
   /**

@@ -5,17 +5,15 @@
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { findFurtherReading, pickFurtherReading, type ReadingItem } from '../../../src/indexer/plan/related-reading.ts';
 import { transferableSymbol, valueSymbol } from 'piscina';
 import { movedRanking, rankFurtherReadingOnPool, rankFurtherReadingHere, type ReadingRequest } from '../../../src/indexer/workers/further-reading-task.ts';
 import { EXTRAS_CACHE_FILE } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
-import { bundledWorker } from '../../../src/indexer/workers/worker-bundle.ts';
+import { bundledPool } from '../bundled-pool.ts';
 import { INLINE_AT_MOST, WorkerPool, WorkerTaskError } from '../../../src/indexer/workers/worker-pool.ts';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
 
 // More posts than a build ranks inline: ferry stories that share rare terms, among council filler.
 const ITEMS = Array.from({ length: INLINE_AT_MOST + 44 }, (_, n): ReadingItem =>
@@ -41,8 +39,7 @@ function requestOf(items: readonly ReadingItem[]): ReadingRequest {
 }
 
 async function startedPool(): Promise<WorkerPool> {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-reading-'));
-  const pool = WorkerPool.start(1, await bundledWorker(cacheDir, [join(ROOT, 'src/indexer'), join(ROOT, 'src/shared')], join(ROOT, 'package-lock.json')));
+  const pool = await bundledPool(1);
   await pool.run({ type: 'further-reading', ...requestOf(ITEMS.slice(0, 1)) });
   return pool;
 }
