@@ -46,7 +46,10 @@ export type SeenChange = [path: string, seen: FileSeen | undefined];
 export interface RememberedRecord {
   id: string;
   settings: string;
-  /** The record the build started from (taken over, not copied) and its changes, applied when next used. */
+  /**
+   * The record the build started from (taken over, not copied) and its changes, applied when next used.
+   * Its strings may be slices of the packed value read, kept whole while one lives (docs/build-speed.md).
+   */
   base: Map<string, FileSeen>;
   changes: SeenChange[];
 }
