@@ -18,7 +18,7 @@ import { mapInOrder } from './workers/map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './parse/urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
-import { statFilesAside } from './incremental/stat-files.ts';
+import { FILES_A_THREAD_AT_LEAST, statFilesAside } from './incremental/stat-files.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './workers/worker-pool.ts';
 
 export interface IngestOptions {
@@ -239,7 +239,7 @@ async function readFiles(
   // A rebuild checks every file's size and time (but a watching build's, the files it saw change): on
   // threads of their own when there are many, while this one reads the last build's record.
   const stamps =
-    !changed && pool && files.length > INLINE_AT_MOST && cache?.hasRecord()
+    !changed && pool && files.length >= FILES_A_THREAD_AT_LEAST && cache?.hasRecord()
       ? statFilesAside(
           files.map((file) => file.absolutePath),
           pool.size,

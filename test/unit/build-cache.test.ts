@@ -174,4 +174,15 @@ describe('the build cache', () => {
     expect(readdirSync(cacheDir)).not.toContain('files-seen.tsv');
     expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
   });
+
+  it('waits for no stats when it has no record to compare them with (none, or one of other settings)', async () => {
+    const cacheDir = temporary('no-record');
+    const files = [{ path: 'a.md', absolutePath: join(cacheDir, 'a.md') }];
+    const never = new Promise<never>(() => {});
+    const cache = openBuildCache(cacheDir);
+    await (await cache.whatChanged(files, 'settings', never)).commit();
+    expect(cache.hasRecord()).toBe(true);
+    expect((await cache.whatChanged(files, 'other settings', never)).toRead).toEqual([0]);
+    await cache.close();
+  }, 5_000);
 });

@@ -67,7 +67,7 @@ async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[
 
 /** The record (seen-files.ts) of the build behind `db`, loaded under the settings that build saved. */
 function recordOf(db: CacheDb): { previous: SeenFiles; paths: string[] } {
-  const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-settings')!)!;
+  const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-packed-settings')!)!;
   return { previous, paths: [...previous.takeEntries().keys()] };
 }
 

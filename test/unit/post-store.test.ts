@@ -130,7 +130,7 @@ describe('the disk post store', () => {
     expect(JSON.parse((await built.postFile('2026-11-01-a'))!).title).toBe('甲');
   });
 
-  it('with workers: stats every file on threads of its own on a rebuild, parses an edit or an addition here, and drops a file gone', async () => {
+  it('with workers: makes no request of them on a rebuild of a few changes, parses an edit or an addition here, and drops a file gone', async () => {
     const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-posts-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-store-cache-'));
     // More files than a build parses on its own thread.
@@ -161,12 +161,12 @@ describe('the disk post store', () => {
 
     writeFileSync(join(postsDir, `${names[7]}.html`), numbered('第7篇（更正）', 7));
     const again = await buildOnWorkers();
-    // The files statted on threads of their own and one file to parse on this thread: no worker booted.
+    // Fewer files than a stat thread is started for, and one file to parse on this thread: no worker booted.
     expect(again.requests).toEqual([]);
     expect(JSON.parse((await again.built.postFile(names[7]!))!).title).toBe('第7篇（更正）');
     expect(JSON.parse((await again.built.postFile(names[8]!))!).title).toBe('第8篇');
 
-    // A file gone and one added, found by the stats on threads: the one read here, the other gone.
+    // A file gone and one added: the one read here, the other gone.
     rmSync(join(postsDir, `${names[9]}.html`));
     writeFileSync(join(postsDir, '2026-11-30-added.html'), post('新增一篇', '30').replace(/\/a\/\d+\.aspx/, '/a/added.aspx'));
     const third = await buildOnWorkers();

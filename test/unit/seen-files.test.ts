@@ -1,7 +1,7 @@
 /**
  * The record of files seen (incremental/seen-files.ts): packed whole with its changes kept apart, read
- * back as committed; packed again past the changes it keeps; the layout before (a key a path) read and
- * then packed; a record committed over by code of that layout not trusted.
+ * back as committed; packed again past the changes it keeps; hidden from older code; the layout before
+ * (a key a path) read and then packed, also when older code committed it over a packed record.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,18 +54,40 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
-  it('is packed again once more than 4,096 changes would be kept apart, the same record', async () => {
+  it('keeps up to 4,096 changes as keys, then packs the record with every change applied in turn', async () => {
     const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
-    const first = await firstRecord(db, 5_000);
-    const changes: SeenChange[] = Array.from({ length: 4_097 }, (_, n) => [`第${n}篇\t${n}.md`, n % 2 ? seenOf(n, 3) : undefined]);
-    const expected = new Map(entriesOf(first) as [string, unknown][]);
-    for (const [path, seen] of changes) {
-      if (seen) expected.set(path, seen);
-      else expected.delete(path);
-    }
-    await commitSeenFiles(db, SETTINGS, first, changes);
+    const expected = new Map(entriesOf(await firstRecord(db, 5_000)));
+    const commit = async (changes: SeenChange[]) => {
+      for (const [path, seen] of changes) {
+        if (seen) expected.set(path, seen);
+        else expected.delete(path);
+      }
+      await commitSeenFiles(db, SETTINGS, loadSeenFiles(db, SETTINGS), changes);
+      expect(entriesOf(loadSeenFiles(db, SETTINGS))).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
+    };
+    // Edits and removals of recorded paths, and a path that is only ever a change key, till it goes.
+    const recorded = Array.from({ length: 3_999 }, (_, n): SeenChange => [`第${n}篇\t${n}.md`, n % 2 ? seenOf(n, 3) : undefined]);
+    await commit([...recorded, ['only-a-change.md', seenOf(9_000)]]);
+    await commit(Array.from({ length: 96 }, (_, n): SeenChange => [`new-${n}.md`, seenOf(10_000 + n)]));
+    expect(db.part('seen').getKeysCount()).toBe(4_096);
+    expect(db.part('seen').get('第0篇\t0.md')).toBe('');
+    await commit([['only-a-change.md', undefined]]);
     expect(db.part('seen').getKeysCount()).toBe(0);
-    expect(entriesOf(loadSeenFiles(db, SETTINGS))).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(expected.has('only-a-change.md')).toBe(false);
+    await db.close();
+  });
+
+  it('hides its record from older code: no seen-id or seen-settings after a commit', async () => {
+    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    await db.transaction(() => {
+      db.part<string>('seen').put('a.md', '12\t1700000000000.5\tkey-a');
+      db.part<string>('meta').put('seen-settings', SETTINGS);
+      db.part<string>('meta').put('seen-id', 'an-older-id');
+    });
+    await commitSeenFiles(db, SETTINGS, loadSeenFiles(db, SETTINGS), [['b.md', seenOf(2)]]);
+    expect(db.part<string>('meta').get('seen-id')).toBeUndefined();
+    expect(db.part<string>('meta').get('seen-settings')).toBeUndefined();
+    expect(entriesOf(loadSeenFiles(db, SETTINGS)).map(([path]) => path)).toEqual(['a.md', 'b.md']);
     await db.close();
   });
 
@@ -85,14 +107,37 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
-  it('is not trusted once code of the layout before committed over the packed whole', async () => {
+  it("reads a packed record named under both ids, as this layout's first code left it, as packed", async () => {
     const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
-    await firstRecord(db, 10);
-    // What that code's commit does: its changes as keys, a new id, the packed whole left as it was.
+    const first = await firstRecord(db, 10);
+    await commitSeenFiles(db, SETTINGS, first, [['第3篇\t3.md', undefined]]);
     await db.transaction(() => {
-      db.part<string>('seen').put('第3篇\t3.md', '99\t1\tkey-other');
+      const meta = db.part<string>('meta');
+      meta.put('seen-id', meta.get('seen-packed-id')!);
+      meta.put('seen-settings', SETTINGS);
+      meta.remove('seen-packed-settings');
+    });
+    expect(loadSeenFiles(db, SETTINGS)!.size).toBe(9);
+    await db.close();
+  });
+
+  it('reads a record older code committed over a packed one as the layout before, and none once older code forgot it', async () => {
+    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    const first = await firstRecord(db, 10);
+    await commitSeenFiles(db, SETTINGS, first, [['第3篇\t3.md', undefined]]);
+    // What older code's first build does here (no record found): every path a key, its id and settings.
+    await db.transaction(() => {
+      const seen = db.part<string>('seen');
+      for (const path of seen.getKeys()) seen.remove(path);
+      seen.put('older.md', '99\t1\tkey-older');
+      db.part<string>('meta').put('seen-settings', SETTINGS);
       db.part<string>('meta').put('seen-id', 'an-id-of-older-code');
     });
+    const older = loadSeenFiles(db, SETTINGS)!;
+    expect(older.id).toBe('an-id-of-older-code');
+    expect(entriesOf(older)).toEqual([['older.md', { size: 99, mtimeMs: 1, key: 'key-older' }]]);
+    // Its forget (a failed build) removes only its id.
+    await db.transaction(() => void db.part<string>('meta').remove('seen-id'));
     expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
     // The next build, with no record, commits the whole.
     await commitSeenFiles(db, SETTINGS, undefined, [['only.md', seenOf(1)]]);

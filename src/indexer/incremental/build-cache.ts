@@ -9,7 +9,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
-import { isUnchanged, type FileSeen, type IngestedFile } from '../workers/ingest-file.ts';
+import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
 import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
@@ -49,7 +49,8 @@ export interface BuildCache {
   /**
    * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
    * the size and time of a file the last build saw (undefined: it cannot be statted); a promise of it
-   * is awaited once the record is read, so that stats made elsewhere meanwhile overlap the read.
+   * is awaited once the record is read, so that stats made elsewhere meanwhile overlap the read, and only
+   * when there is a record to compare them with (the promise must not reject).
    */
   whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | Promise<StatSeen>): Promise<FileChanges>;
   /**
@@ -68,11 +69,6 @@ export interface BuildCache {
   prune(keep: Iterable<string>): Promise<void>;
   /** Waits for every commit. */
   close(): Promise<void>;
-}
-
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
 }
 
 /** A file's size and time now, by its place in the files, given what the last build saw of it. */
@@ -95,7 +91,8 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     async whatChanged(files, settings, stat) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
-      const statNow = await stat;
+      // Without a record no file is compared: its stats are not waited for (their threads end on their own).
+      const statNow = previous ? await stat : () => undefined;
       const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
       changes = new FileChanges(db, settings, files, previous, statNow, memory, storeHoldsOnlyPrevious);
       // Taken before the first put: should the build die before its prune, the next one walks every key. A

@@ -10,9 +10,11 @@
  *
  * The record is packed whole into one value of `meta` (`seen-packed`), and the changes since are keys
  * of `seen` ('' for a path gone), until more than CHANGES_KEPT are kept apart: a rebuild reads one
- * string and a few keys, not a key a file. A cache of the layout before (every path a key of `seen`) is
- * read as before and packed at its next commit; one whose last commit was by code of that layout (the
- * packed whole's id is not the record's) is not trusted.
+ * string and a few keys, not a key a file. Its id and settings go under names older code does not read
+ * (`seen-packed-id`, `seen-packed-settings`), and its commit removes theirs: older code finds no record
+ * and reads every file, where it would take the changes for the whole. A record of the layout before
+ * (every path a key of `seen`, named by `seen-id`) is read as such, whoever wrote it, and packed at the
+ * next commit.
  */
 import { randomUUID } from 'node:crypto';
 import type { FileSeen } from '../workers/ingest-file.ts';
@@ -20,11 +22,13 @@ import type { CacheDb } from './cache-db.ts';
 import { joinStrings, splitStrings } from './joined-strings.ts';
 import { missingEntryError } from './post-store.ts';
 
-const RECORD_ID = 'seen-id';
-const RECORD_SETTINGS = 'seen-settings';
-/** The whole record packed (path, seen, path, seen…), and the id of the last record committed over it. */
+/** The layout before's id and settings, which older code reads; its commit writes both. */
+const OLDER_ID = 'seen-id';
+const OLDER_SETTINGS = 'seen-settings';
+/** The whole record packed (path, seen, path, seen…), its id and its settings. */
 const RECORD_PACKED = 'seen-packed';
-const RECORD_PACKED_ID = 'seen-packed-id';
+const RECORD_ID = 'seen-packed-id';
+const RECORD_SETTINGS = 'seen-packed-settings';
 
 /**
  * Changes kept as keys of their own over the packed whole: at most this many, then the whole is packed
@@ -42,7 +46,10 @@ export type SeenChange = [path: string, seen: FileSeen | undefined];
 export interface RememberedRecord {
   id: string;
   settings: string;
-  /** The record the build started from (taken over, not copied) and its changes, applied when next used. */
+  /**
+   * The record the build started from (taken over, not copied) and its changes, applied when next used.
+   * Its strings may be slices of the packed value read, kept whole while one lives (docs/build-speed.md).
+   */
   base: Map<string, FileSeen>;
   changes: SeenChange[];
 }
@@ -104,9 +111,9 @@ export class SeenFiles {
  * `remembered`: this process's last record, used while the cache still holds it (same id).
  */
 export function loadSeenFiles(db: CacheDb, settings: string, remembered?: RememberedRecord): SeenFiles | undefined {
-  const meta = db.part<string>('meta');
-  const id = meta.get(RECORD_ID);
-  if (id === undefined || meta.get(RECORD_SETTINGS) !== settings) return undefined;
+  const named = recordNamed(db);
+  if (named === undefined || named.settings !== settings) return undefined;
+  const { id } = named;
   if (remembered?.id === id && remembered.settings === settings) {
     const entries = remembered.base;
     for (const [path, seen] of remembered.changes) {
@@ -115,20 +122,14 @@ export function loadSeenFiles(db: CacheDb, settings: string, remembered?: Rememb
     }
     return new SeenFiles(id, entries, db);
   }
-  const entries = recordedFiles(db);
-  return entries && new SeenFiles(id, entries, db);
+  return new SeenFiles(id, recordedFiles(db)!, db);
 }
 
-/**
- * The record's entries whatever settings it was made under: the packed whole with the changes since;
- * undefined when there is no record, or one not to be trusted (see the module's comment).
- */
+/** The record's entries whatever settings it was made under; undefined when there is none. */
 export function recordedFiles(db: CacheDb): Map<string, FileSeen> | undefined {
-  const meta = db.part<string>('meta');
-  const id = meta.get(RECORD_ID);
-  const packed = meta.get(RECORD_PACKED);
-  if (id === undefined || (packed !== undefined && meta.get(RECORD_PACKED_ID) !== id)) return undefined;
-  const entries = unpackSeen(packed);
+  const named = recordNamed(db);
+  if (named === undefined) return undefined;
+  const entries = named.packed ? unpackSeen(db.part<string>('meta').get(RECORD_PACKED)) : new Map<string, FileSeen>();
   for (const { key, value } of db.part<string>('seen').getRange()) {
     if (value === REMOVED) entries.delete(key);
     else entries.set(key, decodeSeen(value));
@@ -138,7 +139,19 @@ export function recordedFiles(db: CacheDb): Map<string, FileSeen> | undefined {
 
 /** Whether a record is there at all (usable or not: see loadSeenFiles). */
 export function hasSeenFiles(db: CacheDb): boolean {
-  return db.part<string>('meta').get(RECORD_ID) !== undefined;
+  return recordNamed(db) !== undefined;
+}
+
+/** The record's id, its settings and whether it is packed; undefined when there is none to read. */
+function recordNamed(db: CacheDb): { id: string; settings: string | undefined; packed: boolean } | undefined {
+  const meta = db.part<string>('meta');
+  const olderId = meta.get(OLDER_ID);
+  // The same id under both names: a packed record committed by this layout's first code, which kept both.
+  if (olderId !== undefined) return { id: olderId, settings: meta.get(OLDER_SETTINGS), packed: olderId === meta.get(RECORD_ID) };
+  // Older code's forget removes only its id: its record's keys are not changes over the packed whole.
+  if (meta.get(OLDER_SETTINGS) !== undefined) return undefined;
+  const id = meta.get(RECORD_ID);
+  return id === undefined ? undefined : { id, settings: meta.get(RECORD_SETTINGS), packed: true };
 }
 
 /**
@@ -151,16 +164,18 @@ export async function commitSeenFiles(db: CacheDb, settings: string, base: SeenF
   await db.transaction(() => {
     const seen = db.part<string>('seen');
     const meta = db.part<string>('meta');
-    const holdsBasePacked = base !== undefined && meta.get(RECORD_PACKED_ID) === base.id && meta.get(RECORD_ID) === base.id;
+    const named = recordNamed(db);
+    const holdsBasePacked = base !== undefined && named?.packed === true && named.id === base.id;
     if (holdsBasePacked && seen.getKeysCount() + changes.length <= CHANGES_KEPT) {
       for (const [path, file] of changes) seen.put(path, file ? encodeSeen(file) : REMOVED);
     } else {
       for (const path of seen.getKeys()) seen.remove(path);
       meta.put(RECORD_PACKED, packSeen(base, changes));
     }
+    meta.remove(OLDER_ID);
+    meta.remove(OLDER_SETTINGS);
     meta.put(RECORD_SETTINGS, settings);
     meta.put(RECORD_ID, id);
-    meta.put(RECORD_PACKED_ID, id);
   });
   return id;
 }
@@ -186,7 +201,10 @@ function unpackSeen(packed: string | undefined): Map<string, FileSeen> {
  * failed after reading, in case the record named an entry the store no longer has.
  */
 export async function forgetSeenFiles(db: CacheDb): Promise<void> {
-  await db.transaction(() => void db.part<string>('meta').remove(RECORD_ID));
+  await db.transaction(() => {
+    db.part<string>('meta').remove(OLDER_ID);
+    db.part<string>('meta').remove(RECORD_ID);
+  });
 }
 
 /** A record's value: `size \t mtimeMs \t key`. */

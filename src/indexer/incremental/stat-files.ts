@@ -3,7 +3,7 @@
  * last build's record: what a rebuild compares to find the files that changed (see build-cache.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { statSafely } from '../workers/ingest-file.ts';
+import { statSafely, type FileStamp } from '../workers/ingest-file.ts';
 
 /**
  * A thread's whole program, plain JavaScript: a build worker boots the indexer's bundle first (~0.4 CPU s
@@ -28,15 +28,18 @@ for (const path of joined.split('\\0')) {
 parentPort.postMessage('done');
 `;
 
-/** Fewer files than this a thread: a thread's start (~30 ms) costs more than it saves. */
-const FILES_A_THREAD_AT_LEAST = 4_096;
+/**
+ * Fewer files than this a thread: a thread's start (~30 ms) costs more than it saves. A build with
+ * fewer files stats on its own thread, only the files its record has (see ingest.ts).
+ */
+export const FILES_A_THREAD_AT_LEAST = 4_096;
 
 /** A file's size and time by its place in the list (undefined: it cannot be statted). */
-export type StampAt = (at: number) => { size: number; mtimeMs: number } | undefined;
+export type StampAt = (at: number) => FileStamp | undefined;
 
 /**
- * The files' stamps, each of up to `threads` threads statting a contiguous share. A thread that fails
- * leaves its share to this thread, statted in the same way.
+ * The files' stamps, each of up to `threads` threads (at least one) statting a contiguous share. A
+ * thread that fails leaves its share to this thread, statted in the same way: the promise never rejects.
  */
 export async function statFilesAside(paths: readonly string[], threads: number): Promise<StampAt> {
   const count = Math.max(1, Math.min(threads, Math.floor(paths.length / FILES_A_THREAD_AT_LEAST)));

@@ -29,10 +29,14 @@ export interface IngestedFile {
   seen?: FileSeen;
 }
 
-/** A file's size, modification time (ms) and store key, as a build saw them. */
-export interface FileSeen {
+/** A file's size and modification time (ms). */
+export interface FileStamp {
   size: number;
   mtimeMs: number;
+}
+
+/** A file's size, modification time and store key, as a build saw them. */
+export interface FileSeen extends FileStamp {
   key: string;
 }
 
@@ -59,7 +63,7 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
 }
 
 /** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
-export function isUnchanged(stat: { size: number; mtimeMs: number }, seen: FileSeen): boolean {
+export function isUnchanged(stat: FileStamp, seen: FileSeen): boolean {
   return stat.size === seen.size && stat.mtimeMs === seen.mtimeMs;
 }
 
@@ -69,7 +73,7 @@ function result(path: string, key: string, head: string, seen: FileSeen | undefi
   return file;
 }
 
-export function statSafely(path: string): { size: number; mtimeMs: number } | undefined {
+export function statSafely(path: string): FileStamp | undefined {
   try {
     return statSync(path);
   } catch {
