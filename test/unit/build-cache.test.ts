@@ -4,13 +4,13 @@
  * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
 import { dataFiles } from './data-files.ts';
 import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
-import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { HEADS_DB_FILE, openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -185,4 +185,59 @@ describe('the build cache', () => {
     expect((await cache.whatChanged(files, 'other settings', never)).toRead).toEqual([0]);
     await cache.close();
   }, 5_000);
+
+  describe("the cache's two files (heads and prints in heads.lmdb)", () => {
+    it("discards a cache whose heads file is another cache's, or is gone: a post's two halves are never read from two builds", async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      const otherPosts = temporary('other-posts');
+      writePost(otherPosts, 20, '別的報導');
+      const otherCache = temporary('other-cache');
+      await build(otherPosts, temporary('other-out'), otherCache);
+      // Renamed over it, as a copy by hand would: the file open in this process is another one.
+      copyFileSync(join(otherCache, HEADS_DB_FILE), join(cacheDir, 'copied'));
+      renameSync(join(cacheDir, 'copied'), join(cacheDir, HEADS_DB_FILE));
+      change(postsDir);
+
+      const report = await build(postsDir, outDir, cacheDir);
+      expect(report.cache?.discarded).toMatch(/had a heads file \(heads\.lmdb\) not its own: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+
+      rmSync(join(cacheDir, HEADS_DB_FILE));
+      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    });
+
+    it('prunes a gone post from both files', async () => {
+      const postsDir = archive();
+      const cacheDir = temporary('cache');
+      await build(postsDir, temporary('out'), cacheDir);
+      rmSync(join(postsDir, '2026-11-05-post-5.html'));
+      await build(postsDir, temporary('out'), cacheDir);
+      const db = openCacheDb(cacheDir);
+      const keysOf = (part: 'heads' | 'stories' | 'search' | 'bodies' | 'rests') => [...db.part(part).getKeys()].sort();
+      expect(keysOf('search')).toHaveLength(11);
+      for (const part of ['heads', 'stories', 'bodies', 'rests'] as const) expect(keysOf(part)).toEqual(keysOf('search'));
+      await db.close();
+    });
+
+    it('does not find an entry whose large parts were committed but not its head (a build killed between), and a prune walk removes them', async () => {
+      const cacheDir = temporary('cache');
+      const cache = openBuildCache(cacheDir);
+      const db = openCacheDb(cacheDir);
+      await db.transaction(() => {
+        db.part('search').put('half', 'tokens');
+        db.part('bodies').put('half', Buffer.from('[]\nbody'));
+        db.part('rests').put('half', '{}');
+      });
+      expect(await cache.posts.find('half')).toBeUndefined();
+      await cache.prune([]);
+      expect([...db.part('search').getKeys()]).toEqual([]);
+      await db.close();
+      await cache.close();
+    });
+  });
 });

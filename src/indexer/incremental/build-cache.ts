@@ -1,16 +1,17 @@
 /**
  * The build cache, behind one entry point: what changed since the last build (`whatChanged`), the
- * parsed posts (`posts`), and what each output folder was last given (`output`). All of it lives in one
- * LMDB file (cache-db.ts); each step a build must not leave half-done is one transaction: a post's
+ * parsed posts (`posts`), and what each output folder was last given (`output`). All of it lives in two
+ * LMDB files (cache-db.ts); each step a build must not leave half-done is one transaction: a post's
  * entry (post-store.ts), the record of files seen (seen-files.ts), an output folder's state, plan and
  * search rows (last-build.ts). A build killed at any point leaves a cache the next build uses or
  * rebuilds from.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
 import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
-import { CACHE_PARTS, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
+import { CACHE_PARTS, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
@@ -20,10 +21,16 @@ import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type Rem
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
  * whenever what a database holds changes. 1: posts in LMDB, the rest in files of their own; 2: all in LMDB;
  * 3: posts' large parts compressed (see cache-db.ts); 4: a post's related links with its body, its search
- * tokens not in JSON (see post-store.ts and post-digest.ts); 5: no part compressed (reverted); the next
- * format is 6.
+ * tokens not in JSON (see post-store.ts and post-digest.ts); 5: no part compressed (reverted); 6: the
+ * posts' heads and prints in a file of their own (see cache-db.ts); the next format is 7.
  */
-export const CACHE_FORMAT = '4';
+export const CACHE_FORMAT = '6';
+
+/**
+ * A stamp each of the two files holds, the same in both, made when the cache is emptied: a `heads.lmdb`
+ * of another cache (copied in, or one missing) is never read beside the main file.
+ */
+const PAIR = 'pair';
 
 /** What the cache folder held before format 2, removed with an older cache. */
 const LEGACY_FILES = /^(?:files-seen\.(?:tsv|ndjson)|file-heads-.*\.ndjson|output-[0-9a-f]+\.(?:state|json).*|packs)$/;
@@ -215,9 +222,11 @@ export class FileChanges {
 function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   const meta = db.part<string>('meta');
   const format = meta.get('format');
+  const pair = meta.get(PAIR);
+  const paired = pair !== undefined && db.part<string>('heads-meta').get(PAIR) === pair;
   const legacy = readdirSync(dir).filter((name) => LEGACY_FILES.test(name));
   const removeLegacy = () => legacy.forEach((name) => rmSync(join(dir, name), { recursive: true, force: true }));
-  if (format === CACHE_FORMAT) {
+  if (format === CACHE_FORMAT && paired) {
     removeLegacy();
     return undefined;
   }
@@ -229,8 +238,12 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   if (used) for (const part of parts) db.part(part).clearSync();
   if (used) for (const name of RETIRED_PARTS) db.dropRetired(name);
   removeLegacy();
+  const stamp = randomUUID();
+  db.part<string>('heads-meta').putSync(PAIR, stamp);
+  meta.putSync(PAIR, stamp);
   meta.putSync('format', CACHE_FORMAT);
   if (!used) return undefined;
+  if (format === CACHE_FORMAT) return `the build cache in ${dir} had a heads file (${HEADS_DB_FILE}) not its own: discarded, every post is parsed again`;
   return `the build cache in ${dir} was made by another version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
 }
 

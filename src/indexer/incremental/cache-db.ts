@@ -1,18 +1,28 @@
 /**
- * The build cache's one file: an LMDB environment (as Parcel's cache), `<cache dir>/cache.lmdb`, holding
- * each part of the cache as a named database. Writes are transactions: a build or a thread that dies
- * half-way leaves the last committed state, and threads and processes may open the file at once.
+ * The build cache's two files, each an LMDB environment (as Parcel's cache) holding parts of the cache as
+ * named databases: `<cache dir>/cache.lmdb`, and `heads.lmdb` for the posts' small parts, read one by one
+ * after the parse. Writes are transactions of one file: a build or a thread that dies half-way leaves
+ * each file's last committed state, and threads and processes may open the files at once.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { dropMapNow, isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap, touchMapSmall } from './cache-map.ts';
+import { dropMapNow, isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
 
 export const CACHE_DB_FILE = 'cache.lmdb';
 
 /**
- * Every named database of the file, with how its values are stored: posts' parts (post-store.ts), the
- * files seen (seen-files.ts), the output folders' states and plans (last-build.ts), and the format.
+ * The file of the posts' heads and story prints. In the main file their pages lay among the posts'
+ * bodies: a pass over 64k heads or prints mapped ~850 MB of it, and here maps only this small file.
+ */
+export const HEADS_DB_FILE = 'heads.lmdb';
+
+export type CacheFile = 'main' | 'heads';
+
+/**
+ * Every named database of the files, with how its values are stored: posts' parts (post-store.ts), the
+ * files seen (seen-files.ts), the output folders' states and plans (last-build.ts), and the format; in
+ * `heads.lmdb`, the posts' small parts and the stamp that pairs the file with its main file (build-cache.ts).
  */
 export const CACHE_PARTS = {
   heads: 'string',
@@ -26,9 +36,17 @@ export const CACHE_PARTS = {
   files: 'string',
   plans: 'msgpack',
   'search-rows': 'msgpack',
+  'heads-meta': 'string',
 } as const;
 
 export type CachePart = keyof typeof CACHE_PARTS;
+
+/** The parts kept in `heads.lmdb`; the others are in `cache.lmdb`. */
+const HEADS_FILE_PARTS: ReadonlySet<CachePart> = new Set(['heads', 'stories', 'heads-meta']);
+
+export function fileOf(part: CachePart): CacheFile {
+  return HEADS_FILE_PARTS.has(part) ? 'heads' : 'main';
+}
 
 /** Databases of older formats, dropped with an older cache: a post's related links, now in `bodies`. */
 export const RETIRED_PARTS = ['related'];
@@ -52,15 +70,15 @@ export interface CacheDb {
    * up at each use and never kept across an await: the opening may be closed there (see cache-map.ts).
    */
   part<V = string | Buffer>(name: CachePart): Database<V, string>;
-  /** A write transaction; `work` looks up the parts it writes itself. */
-  transaction(work: () => void): Promise<unknown>;
+  /** A write transaction of one file (the main one unless said); `work` looks up the parts it writes itself, all of that file. */
+  transaction(work: () => void, file?: CacheFile): Promise<unknown>;
   /** Drops a database of an older format (see RETIRED_PARTS), at once. */
   dropRetired(name: string): void;
-  /** Counts post reads or writes: the map's pages they touch (see cache-map.ts). */
+  /** Counts post reads or writes: the main file's pages they touch (see cache-map.ts). */
   touched(count?: number): void;
   /**
-   * Before a read or write of a value: waits at this quiet point (see quiet), then counts the use towards a
-   * drop, a small value's (a head, a print) as a fraction of a large one's (a post's parts).
+   * Before a read or write of a value: waits at this quiet point (see quiet), then counts a use of the
+   * main file's large values towards a drop; a read of `heads.lmdb` (a head, a print) does not count.
    */
   beforeUse(size: 'small' | 'large'): Promise<void>;
   /**
@@ -83,7 +101,7 @@ export interface CacheDb {
 }
 
 interface Opening {
-  root: RootDatabase;
+  roots: Record<CacheFile, RootDatabase>;
   parts: Map<CachePart, Database<unknown, string>>;
 }
 
@@ -114,7 +132,7 @@ export function openCacheDb(dir: string): CacheDb {
     if (closed) throw new Error(`the build cache in ${dir} is closed`);
     if (opened) return opened;
     openingOpens();
-    opened = openFile(path);
+    opened = openFiles(dir);
     openHere.add(letGo);
     listenForRounds();
     // Opened during a round (another task of this thread closed it for the round after this one passed
@@ -129,11 +147,11 @@ export function openCacheDb(dir: string): CacheDb {
       while (opened) {
         // Writes queued meanwhile are awaited too: a transaction's work runs on the opening that queued it.
         while (writes.size > 0) await Promise.allSettled(writes);
-        const { root } = opened;
+        const { roots } = opened;
         opened = undefined;
         openHere.delete(letGo);
         // Closed at once (a database of it kept across an await fails from here); done once on disk.
-        await root.close();
+        await Promise.all([roots.main.close(), roots.heads.close()]);
         openingClosed();
       }
     })().finally(() => (closing = undefined)));
@@ -147,19 +165,18 @@ export function openCacheDb(dir: string): CacheDb {
   }
   return {
     part: <V>(name: CachePart) => use().parts.get(name) as Database<V, string>,
-    transaction(work) {
-      const write = use().root.transaction(work);
+    transaction(work, file = 'main') {
+      const write = use().roots[file].transaction(work);
       writes.add(write);
       void write.finally(() => writes.delete(write)).catch(() => {});
       return write;
     },
-    dropRetired: (name) => void use().root.openDB({ name }).dropSync(),
+    dropRetired: (name) => void use().roots.main.openDB({ name }).dropSync(),
     touched: (count = 1) => touchMap(count, fileBytes),
     async beforeUse(size) {
       const waiting = quiet();
       if (waiting) await waiting;
       if (size === 'large') touchMap(1, fileBytes);
-      else touchMapSmall(fileBytes);
     },
     quiet,
     pause: () => (isRoundOn() ? letGo() : undefined),
@@ -176,15 +193,22 @@ export function openCacheDb(dir: string): CacheDb {
   };
 }
 
-function openFile(path: string): Opening {
-  const root = open<unknown, string>({ path, maxDbs: 16, mapSize: MAP_SIZE });
+function openFiles(dir: string): Opening {
+  const roots: Record<CacheFile, RootDatabase> = {
+    main: open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE }),
+    heads: open<unknown, string>({ path: join(dir, HEADS_DB_FILE), maxDbs: 4, mapSize: MAP_SIZE }),
+  };
   const parts = new Map<CachePart, Database<unknown, string>>();
-  // In one transaction: opened one by one, each part's opening commits on its own, and a new file's
-  // creations each wait for the disk.
-  root.transactionSync(() => {
-    for (const name of Object.keys(CACHE_PARTS) as CachePart[]) {
-      parts.set(name, root.openDB({ name, encoding: CACHE_PARTS[name], ...(COMPRESSED.has(name) ? { compression: true } : {}) }));
-    }
-  });
-  return { root, parts };
+  // In one transaction a file: opened one by one, each part's opening commits on its own, and a new
+  // file's creations each wait for the disk.
+  for (const file of ['main', 'heads'] as const) {
+    roots[file].transactionSync(() => {
+      for (const name of Object.keys(CACHE_PARTS) as CachePart[]) {
+        if (fileOf(name) !== file) continue;
+        const compression = COMPRESSED.has(name) ? { compression: true } : {};
+        parts.set(name, roots[file].openDB({ name, encoding: CACHE_PARTS[name], ...compression }));
+      }
+    });
+  }
+  return { roots, parts };
 }

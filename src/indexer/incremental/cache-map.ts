@@ -1,8 +1,8 @@
 /**
  * When the build cache file's map is let go. LMDB keeps one map per file and process: the pages a build
  * reads or writes stay counted in its RSS until every opening of the file in the process is closed (a
- * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes (a read of a
- * head or a print counting as an eighth of one), a drop round starts, and a phase done with what it read
+ * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes (not the reads
+ * of heads and prints, in a small file of their own: see cache-db.ts), a drop round starts, and a phase done with what it read
  * may start one at once (dropMapNow): each thread closes its openings at its next quiet point (a store
  * call, or an idle event loop), and the last one to close ends the round; openings closed for it wait for
  * that before opening again.
@@ -72,23 +72,6 @@ const slot = OPEN + (threadId % THREAD_SLOTS);
  * is ~150 MB), and a round would only make the build wait.
  */
 const SMALL_FILE_BYTES = 512 * 1024 * 1024;
-
-/**
- * Reads of small values (heads, prints) that count as one large value's. A head is a few hundred bytes,
- * but the pages read around it map ~15 KB of the file: the summaries' read of every head of 64k posts
- * mapped ~950 MB, which stayed until the post files' first drop, beside the index builders.
- */
-const SMALL_READS_PER_LARGE = 8;
-
-/** This thread's small reads since it last counted one large. */
-let smallReads = 0;
-
-/** Counts a read of a small value (see SMALL_READS_PER_LARGE). */
-export function touchMapSmall(fileBytes: () => number): void {
-  if (++smallReads < SMALL_READS_PER_LARGE) return;
-  smallReads = 0;
-  touchMap(1, fileBytes);
-}
 
 /** Counts post reads or writes; past the budget, starts a round if the file (of `fileBytes`) is not small. */
 export function touchMap(count: number, fileBytes: () => number): void {
@@ -180,10 +163,8 @@ export function cacheMapStats(): { drops: number; givenUp: number; waitedMs: num
 /**
  * Test hooks: `budget` post reads and writes between rounds (undefined: the default); `everyAwait`:
  * every opening is closed and opened again after each await, so that a database kept across one fails.
- * This thread's small reads start again from none.
  */
 export function setCacheMapHooks(hooks: { budget?: number; everyAwait?: boolean }): void {
-  smallReads = 0;
   Atomics.store(words, BUDGET, hooks.budget ?? 0);
   Atomics.store(words, EVERY_AWAIT, hooks.everyAwait ? 1 : 0);
 }

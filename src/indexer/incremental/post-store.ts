@@ -130,6 +130,10 @@ export function memoryStore(): PostStore {
 const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
+/** The parts in `heads.lmdb` (see cache-db.ts), read one by one after the parse; the others are in the main file. */
+const SMALL_PARTS = ['heads', 'stories'] as const satisfies readonly Part[];
+const LARGE_PARTS = ['search', 'bodies', 'rests'] as const satisfies readonly Part[];
+
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
 
 const LINE_BREAK = 0x0a;
@@ -169,7 +173,7 @@ function outcomeOf(value: Buffer, rest: string): ParseOutcome {
 }
 
 /**
- * The posts of the build cache, in its LMDB file (see cache-db.ts), keyed by content key. Every thread
+ * The posts of the build cache, in its LMDB files (see cache-db.ts), keyed by content key. Every thread
  * that parses opens the file itself; LMDB lets one writer at a time commit, so threads and processes
  * share it safely. Puts are committed together, in the background, and `close` waits for them: a
  * thread's entries are readable elsewhere once its task has closed its store.
@@ -221,15 +225,20 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
       await cache().beforeUse('large');
-      // One transaction: an entry is whole or absent, the head (what find reads) with the rest.
+      // One transaction a file, the head's (what find reads) once the large parts are committed: a build
+      // killed between the two leaves an entry without head, which is parsed again, never one read half.
+      const large = cache().transaction(() => {
+        part('search').put(contentKey, search);
+        part('bodies').put(contentKey, body);
+        part('rests').put(contentKey, rest);
+      });
       writes.push(
-        cache().transaction(() => {
-          part('search').put(contentKey, search);
-          part('stories').put(contentKey, story);
-          part('bodies').put(contentKey, body);
-          part('rests').put(contentKey, rest);
-          part('heads').put(contentKey, head);
-        }),
+        large.then(() =>
+          cache().transaction(() => {
+            part('stories').put(contentKey, story);
+            part('heads').put(contentKey, head);
+          }, 'heads'),
+        ),
       );
       return { key: contentKey, head };
     },
@@ -237,14 +246,18 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      // Every part holds the same keys (put and removed in one transaction): walked in the search tokens,
-      // whose large values live on overflow pages, so its leaves hold little more than the keys.
+      // Every large part holds the same keys (put and removed in one transaction), and the heads a subset:
+      // walked in the search tokens, whose large values live on overflow pages, so its leaves hold little more than the keys.
       const gone = unusedIn(maybeUnused ?? (part('search').getKeys() as Iterable<string>), keep);
       // In small transactions: lmdb's freelist is fragile when one commit frees thousands of overflow pages.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
+        // The heads first: a build killed between the two leaves large parts no head finds, removed by the next walk.
         await cache().transaction(() => {
-          for (const key of batch) for (const name of PARTS) part(name).remove(key);
+          for (const key of batch) for (const name of SMALL_PARTS) part(name).remove(key);
+        }, 'heads');
+        await cache().transaction(() => {
+          for (const key of batch) for (const name of LARGE_PARTS) part(name).remove(key);
         });
       }
     },
