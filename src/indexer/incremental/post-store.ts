@@ -214,8 +214,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     },
     async find(contentKey) {
       const head = await string('heads', contentKey);
+      // A head without its large half is no entry (cache.lmdb went back after a power loss, heads.lmdb
+      // did not: commits reach the disk later): the post is parsed again, and its put rewrites both.
+      if (head === undefined || !part('rests').doesExist(contentKey)) return undefined;
       // Parsed once here to find a damaged entry (parse again), though the caller parses it itself.
-      return head === undefined ? undefined : attempt(() => (parseDigestHead(head), { key: contentKey, head }));
+      return attempt(() => (parseDigestHead(head), { key: contentKey, head }));
     },
     async getHead(key) {
       return string('heads', key);
@@ -246,9 +249,13 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      // Every large part holds the same keys (put and removed in one transaction), and the heads a subset:
-      // walked in the search tokens, whose large values live on overflow pages, so its leaves hold little more than the keys.
-      const gone = unusedIn(maybeUnused ?? (part('search').getKeys() as Iterable<string>), keep);
+      // Every large part holds the same keys (put and removed in one transaction): walked in the search
+      // tokens, whose large values live on overflow pages, so its leaves hold little more than the keys. The
+      // heads are walked too: one may have outlived its large half (see find).
+      const gone = unusedIn(
+        maybeUnused ?? new Set([...(part('search').getKeys() as Iterable<string>), ...(part('heads').getKeys() as Iterable<string>)]),
+        keep,
+      );
       // In small transactions: lmdb's freelist is fragile when one commit frees thousands of overflow pages.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
