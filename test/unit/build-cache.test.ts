@@ -228,6 +228,18 @@ describe('the build cache', () => {
       expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
     });
 
+    it('says that the main file was missing when only cache.lmdb is gone, and rebuilds what a fresh build writes', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      rmSync(join(cacheDir, CACHE_DB_FILE));
+
+      const report = await build(postsDir, outDir, cacheDir);
+      expect(report.cache?.discarded).toMatch(/had lost its main file \(cache\.lmdb\), its heads file kept: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    });
+
     it('prunes a gone post from both files', async () => {
       const postsDir = archive();
       const cacheDir = temporary('cache');
