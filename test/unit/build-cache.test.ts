@@ -240,6 +240,18 @@ describe('the build cache', () => {
       expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
     });
 
+    it('discards a cache whose heads file is not an LMDB file (torn, or garbage), which lmdb would crash on', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      writeFileSync(join(cacheDir, HEADS_DB_FILE), 'garbage bytes\n'.repeat(2000));
+
+      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    });
+
     it('prunes a gone post from both files', async () => {
       const postsDir = archive();
       const cacheDir = temporary('cache');
