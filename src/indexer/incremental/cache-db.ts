@@ -204,7 +204,7 @@ const PAGE_SIZE_AT = 48;
  * Whether a file is missing, empty (lmdb makes it) or starts with LMDB's two meta pages. lmdb-js crashes
  * the process (a segmentation fault, not an error) on opening a file that does not: a torn or garbage one.
  */
-export function looksLikeLmdb(path: string): boolean {
+function looksLikeLmdb(path: string): boolean {
   const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   if (size === 0) return true;
   const fd = openSync(path, 'r');

@@ -14,7 +14,7 @@ import type { ParsedPost, ParseOutcome } from '../parse/parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from '../parse/post-digest.ts';
 import type { SearchTokens } from '../parse/count-tokens.ts';
 import { postFieldsFromBody, postFileBody } from '../parse/render-post.ts';
-import { openCacheDb, type CacheDb } from './cache-db.ts';
+import { fileOf, openCacheDb, type CacheDb } from './cache-db.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
@@ -131,8 +131,8 @@ const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts in `heads.lmdb` (see cache-db.ts), read one by one after the parse; the others are in the main file. */
-const SMALL_PARTS = ['heads', 'stories'] as const satisfies readonly Part[];
-const LARGE_PARTS = ['search', 'bodies', 'rests'] as const satisfies readonly Part[];
+const SMALL_PARTS = PARTS.filter((name) => fileOf(name) === 'heads');
+const LARGE_PARTS = PARTS.filter((name) => fileOf(name) === 'main');
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
 
