@@ -52,7 +52,7 @@ export interface PostStore {
    */
   pause(): Promise<void>;
   /**
-   * Lets go of the cache file's map in every thread now (a drop round, see cache-map.ts), and resolves
+   * Lets go of the cache files' maps in every thread now (a drop round, see cache-map.ts), and resolves
    * once it is gone: a phase that read much of the store is done with it.
    */
   dropMap(): Promise<void>;
@@ -174,8 +174,8 @@ function outcomeOf(value: Buffer, rest: string): ParseOutcome {
 
 /**
  * The posts of the build cache, in its LMDB files (see cache-db.ts), keyed by content key. Every thread
- * that parses opens the file itself; LMDB lets one writer at a time commit, so threads and processes
- * share it safely. Puts are committed together, in the background, and `close` waits for them: a
+ * that parses opens the files itself; LMDB lets one writer at a time commit to each, so threads and
+ * processes share them safely. Puts are committed together, in the background, and `close` waits for them: a
  * thread's entries are readable elsewhere once its task has closed its store.
  */
 export function diskStore(dir: string, db?: CacheDb): PostStore {
