@@ -241,9 +241,12 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   if (used) for (const name of RETIRED_PARTS) db.dropRetired(name);
   removeLegacy();
   const stamp = randomUUID();
+  // One synchronous commit a file, not one a value: the heads file's stamp, then the main file's with the format.
   db.part<string>('heads-meta').putSync(PAIR, stamp);
-  meta.putSync(PAIR, stamp);
-  meta.putSync('format', CACHE_FORMAT);
+  meta.transactionSync(() => {
+    meta.put(PAIR, stamp);
+    meta.put('format', CACHE_FORMAT);
+  });
   if (!used) return undefined;
   if (mainLost) return `the build cache in ${dir} had lost its main file (${CACHE_DB_FILE}), its heads file kept: discarded, every post is parsed again`;
   if (format === CACHE_FORMAT) return `the build cache in ${dir} had a heads file (${HEADS_DB_FILE}) not its own: discarded, every post is parsed again`;

@@ -14,6 +14,8 @@ export const CACHE_DB_FILE = 'cache.lmdb';
 /**
  * The file of the posts' heads and story prints. In the main file their pages lay among the posts'
  * bodies: a pass over 64k heads or prints mapped ~850 MB of it, and here maps only this small file.
+ * Its reads count towards no drop round (see beforeUse), by design: a pass reading only heads or prints
+ * starts none, and keeps this file's map, which stays small; a round started otherwise closes both files.
  */
 export const HEADS_DB_FILE = 'heads.lmdb';
 
