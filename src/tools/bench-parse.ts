@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parsePost, type ParseOutcome } from '../indexer/parse/parse-post.ts';
 import { digestOutcome, newPostScratch, serializeDigest, type PostDigest } from '../indexer/parse/post-digest.ts';
 import { diskStore, storeKey } from '../indexer/incremental/post-store.ts';
-import { CACHE_DB_FILE, openCacheDb } from '../indexer/incremental/cache-db.ts';
+import { CACHE_DB_FILE, HEADS_DB_FILE, openCacheDb } from '../indexer/incremental/cache-db.ts';
 import { postFileBody } from '../indexer/parse/render-post.ts';
 import { listPostFiles } from '../indexer/read-posts.ts';
 import { WORKER_BATCH } from '../indexer/ingest.ts';
@@ -92,8 +92,8 @@ async function benchPuts(): Promise<void> {
       }
       await db.close();
       const used = process.cpuUsage(cpu);
-      const megabytes = statSync(join(folder, CACHE_DB_FILE)).size / 2 ** 20;
-      console.log(`puts round ${round + 1}: ${entries.length} posts, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s; file ${megabytes.toFixed(1)} MB`);
+      const megabytes = (statSync(join(folder, CACHE_DB_FILE)).size + statSync(join(folder, HEADS_DB_FILE)).size) / 2 ** 20;
+      console.log(`puts round ${round + 1}: ${entries.length} posts, ${((used.user + used.system) / 1e6).toFixed(2)} CPU s; files ${megabytes.toFixed(1)} MB`);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { buildSite } from '../../src/indexer/build-site.ts';
 import { dataFiles } from './data-files.ts';
 import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
-import { HEADS_DB_FILE, openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { CACHE_DB_FILE, HEADS_DB_FILE, openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -211,6 +211,47 @@ describe('the build cache', () => {
       expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
     });
 
+    it('parses again a post whose head outlived its large half (cache.lmdb went back after a power loss, heads.lmdb did not)', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      copyFileSync(join(cacheDir, CACHE_DB_FILE), join(cacheDir, 'older'));
+      change(postsDir);
+      await build(postsDir, outDir, cacheDir);
+      // The main file as the first build committed it; the heads file keeps the second build's heads and prints.
+      renameSync(join(cacheDir, 'older'), join(cacheDir, CACHE_DB_FILE));
+
+      await build(postsDir, outDir, cacheDir);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      await build(postsDir, outDir, cacheDir);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    });
+
+    it('says that the main file was missing when only cache.lmdb is gone, and rebuilds what a fresh build writes', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      rmSync(join(cacheDir, CACHE_DB_FILE));
+
+      const report = await build(postsDir, outDir, cacheDir);
+      expect(report.cache?.discarded).toMatch(/had lost its main file \(cache\.lmdb\), its heads file kept: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    });
+
+    it('discards a cache whose heads file is not an LMDB file (torn, or garbage), which lmdb would crash on', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      writeFileSync(join(cacheDir, HEADS_DB_FILE), 'garbage bytes\n'.repeat(2000));
+
+      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    });
+
     it('prunes a gone post from both files', async () => {
       const postsDir = archive();
       const cacheDir = temporary('cache');
@@ -224,7 +265,7 @@ describe('the build cache', () => {
       await db.close();
     });
 
-    it('does not find an entry whose large parts were committed but not its head (a build killed between), and a prune walk removes them', async () => {
+    it('does not find an entry whose large parts were committed but not its head (a build killed between), or a head whose large parts are gone, and a prune walk removes both', async () => {
       const cacheDir = temporary('cache');
       const cache = openBuildCache(cacheDir);
       const db = openCacheDb(cacheDir);
@@ -233,9 +274,15 @@ describe('the build cache', () => {
         db.part('bodies').put('half', Buffer.from('[]\nbody'));
         db.part('rests').put('half', '{}');
       });
+      // The other way round: a head and print whose large half is gone (cache.lmdb went back after a power loss).
+      await db.transaction(() => {
+        db.part('heads').put('lone', '{}');
+        db.part('stories').put('lone', '');
+      }, 'heads');
       expect(await cache.posts.find('half')).toBeUndefined();
+      expect(await cache.posts.find('lone')).toBeUndefined();
       await cache.prune([]);
-      expect([...db.part('search').getKeys()]).toEqual([]);
+      for (const part of ['search', 'bodies', 'rests', 'heads', 'stories'] as const) expect([...db.part(part).getKeys()]).toEqual([]);
       await db.close();
       await cache.close();
     });

@@ -71,7 +71,6 @@ function recordOf(db: CacheDb): { previous: SeenFiles; paths: string[] } {
   return { previous, paths: [...previous.takeEntries().keys()] };
 }
 
-/** Calls `read` 7 times, then once more: whether a round was on after the 7th and after the 8th; a round on is ended. */
 /** Whether `read`, 64 times with a round budget of one read, started a round (the round then let go). */
 async function roundAfterReads(db: CacheDb, read: () => Promise<unknown>): Promise<boolean> {
   setCacheMapHooks({ budget: 1 });

@@ -8,7 +8,7 @@ import { WorkerPool } from '../../src/indexer/workers/worker-pool.ts';
 import { diskStore, isMissingEntryError, missingEntryError, type PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { importedCodeFingerprint } from '../../src/indexer/incremental/code-version.ts';
 import { openBuildCache, type BuildCache } from '../../src/indexer/incremental/build-cache.ts';
-import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { openCacheDb, type CacheDb, type CacheFile } from '../../src/indexer/incremental/cache-db.ts';
 import { recordedFiles } from '../../src/indexer/incremental/seen-files.ts';
 import { agoraPost } from './helpers.ts';
 import { parsePost } from '../../src/indexer/parse/parse-post.ts';
@@ -306,6 +306,43 @@ describe('the disk post store', () => {
       for (let n = 0; n < 300; n++) expect(await reader.get(`w${writer}-${n}`)).toMatchObject({ problem: { path: `w${writer}/${n}.md` } });
     }
     await reader.close();
+  });
+
+  describe("the two files' commits in order: a process killed between them leaves no head without its large half", () => {
+    const LARGE = ['search', 'bodies', 'rests'] as const;
+    /** A cache whose transactions of the file named in `failing.file` fail, as in a process killed before their commit. */
+    function failingCache(dir: string) {
+      const db = openCacheDb(dir);
+      const failing: { file?: CacheFile } = {};
+      const transaction: CacheDb['transaction'] = (work, file = 'main') =>
+        file === failing.file ? Promise.reject(new Error('killed')) : db.transaction(work, file);
+      return { db: { ...db, transaction }, failing };
+    }
+
+    it('puts the large half first: when the heads commit fails, find sees nothing and the large parts hold the key', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+      const { db, failing } = failingCache(dir);
+      failing.file = 'heads';
+      const store = diskStore(dir, db);
+      await store.put('content', problem('a.md'), problem('a.md'));
+      await expect(store.close()).rejects.toThrow('killed');
+      expect(await store.find('content')).toBeUndefined();
+      for (const part of LARGE) expect(db.part(part).doesExist('content')).toBe(true);
+      await db.close();
+    });
+
+    it('prunes the heads first: when the main commit fails, no head or print is left for the pruned key', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cna-reader-store-'));
+      const { db, failing } = failingCache(dir);
+      const store = diskStore(dir, db);
+      await store.put('content', problem('a.md'), problem('a.md'));
+      await store.close();
+      failing.file = 'main';
+      await expect(store.prune([])).rejects.toThrow('killed');
+      for (const part of ['heads', 'stories'] as const) expect(db.part(part).doesExist('content')).toBe(false);
+      expect(await store.find('content')).toBeUndefined();
+      await db.close();
+    });
   });
 
   it('tells a build that lost an entry from one that failed otherwise, also when the error crossed from a worker', () => {

@@ -11,7 +11,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
 import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
-import { CACHE_PARTS, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
+import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
@@ -232,6 +232,8 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   }
   const parts = Object.keys(CACHE_PARTS) as CachePart[];
   const used = format !== undefined || legacy.length > 0 || !parts.every((part) => isEmpty(db, part));
+  // A main file with nothing in it beside a heads file with something: cache.lmdb was deleted, not of format 1.
+  const mainLost = format === undefined && legacy.length === 0 && parts.every((part) => fileOf(part) === 'heads' || isEmpty(db, part));
   // A new cache has nothing to empty: each clearSync is a transaction of its own, flushed to disk
   // (~0.13 s of a cold build of 24 posts).
   // The format goes last: a build killed while emptying leaves a cache the next build empties again.
@@ -239,10 +241,14 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   if (used) for (const name of RETIRED_PARTS) db.dropRetired(name);
   removeLegacy();
   const stamp = randomUUID();
+  // One synchronous commit a file, not one a value: the heads file's stamp, then the main file's with the format.
   db.part<string>('heads-meta').putSync(PAIR, stamp);
-  meta.putSync(PAIR, stamp);
-  meta.putSync('format', CACHE_FORMAT);
+  meta.transactionSync(() => {
+    meta.put(PAIR, stamp);
+    meta.put('format', CACHE_FORMAT);
+  });
   if (!used) return undefined;
+  if (mainLost) return `the build cache in ${dir} had lost its main file (${CACHE_DB_FILE}), its heads file kept: discarded, every post is parsed again`;
   if (format === CACHE_FORMAT) return `the build cache in ${dir} had a heads file (${HEADS_DB_FILE}) not its own: discarded, every post is parsed again`;
   return `the build cache in ${dir} was made by another version (cache format ${format ?? '1'}, now ${CACHE_FORMAT}): discarded, every post is parsed again`;
 }

@@ -4,7 +4,7 @@
  * after the parse. Writes are transactions of one file: a build or a thread that dies half-way leaves
  * each file's last committed state, and threads and processes may open the files at once.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { dropMapNow, isDroppedEveryAwait, isRoundOn, onRoundStart, openingClosed, openingOpens, roundEnded, touchMap } from './cache-map.ts';
@@ -14,6 +14,8 @@ export const CACHE_DB_FILE = 'cache.lmdb';
 /**
  * The file of the posts' heads and story prints. In the main file their pages lay among the posts'
  * bodies: a pass over 64k heads or prints mapped ~850 MB of it, and here maps only this small file.
+ * Its reads count towards no drop round (see beforeUse), by design: a pass reading only heads or prints
+ * starts none, and keeps this file's map, which stays small; a round started otherwise closes both files.
  */
 export const HEADS_DB_FILE = 'heads.lmdb';
 
@@ -131,8 +133,9 @@ export function openCacheDb(dir: string): CacheDb {
   const use = (): Opening => {
     if (closed) throw new Error(`the build cache in ${dir} is closed`);
     if (opened) return opened;
-    openingOpens();
     opened = openFiles(dir);
+    // Counted once both files are open: a failed opening is never waited for by a drop round.
+    openingOpens();
     openHere.add(letGo);
     listenForRounds();
     // Opened during a round (another task of this thread closed it for the round after this one passed
@@ -193,11 +196,52 @@ export function openCacheDb(dir: string): CacheDb {
   };
 }
 
+/** LMDB's meta pages (the first two) each hold this magic number after their page header (lmdb-js 3.5: 24 bytes). */
+const META_MAGIC = 0xbeefc0de;
+const META_MAGIC_AT = 24;
+/** Where the first meta page keeps the file's page size (its free database's `md_pad`). */
+const PAGE_SIZE_AT = 48;
+
+/**
+ * Whether a file is missing, empty (lmdb makes it) or starts with LMDB's two meta pages. lmdb-js crashes
+ * the process (a segmentation fault, not an error) on opening a file that does not: a torn or garbage one.
+ */
+function looksLikeLmdb(path: string): boolean {
+  const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const first = Buffer.alloc(PAGE_SIZE_AT + 4);
+    if (readSync(fd, first, 0, first.length, 0) < first.length || first.readUInt32LE(META_MAGIC_AT) !== META_MAGIC) return false;
+    const pageSize = first.readUInt32LE(PAGE_SIZE_AT);
+    const second = Buffer.alloc(4);
+    return pageSize > 0 && size >= 2 * pageSize && readSync(fd, second, 0, 4, pageSize + META_MAGIC_AT) === 4 && second.readUInt32LE(0) === META_MAGIC;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens one file, removed first when it is not LMDB's: the pair check then finds the cache incomplete and discards it (see build-cache.ts). */
+function openFile(path: string, maxDbs: number): RootDatabase {
+  if (!looksLikeLmdb(path)) rmSync(path, { force: true });
+  return open<unknown, string>({ path, maxDbs, mapSize: MAP_SIZE });
+}
+
 function openFiles(dir: string): Opening {
-  const roots: Record<CacheFile, RootDatabase> = {
-    main: open<unknown, string>({ path: join(dir, CACHE_DB_FILE), maxDbs: 16, mapSize: MAP_SIZE }),
-    heads: open<unknown, string>({ path: join(dir, HEADS_DB_FILE), maxDbs: 4, mapSize: MAP_SIZE }),
-  };
+  const main = openFile(join(dir, CACHE_DB_FILE), 16);
+  let heads: RootDatabase | undefined;
+  try {
+    heads = openFile(join(dir, HEADS_DB_FILE), 4);
+    return openParts({ main, heads });
+  } catch (error) {
+    // Neither file stays open without the other: the caller holds no opening to close.
+    void main.close();
+    void heads?.close();
+    throw error;
+  }
+}
+
+function openParts(roots: Record<CacheFile, RootDatabase>): Opening {
   const parts = new Map<CachePart, Database<unknown, string>>();
   // In one transaction a file: opened one by one, each part's opening commits on its own, and a new
   // file's creations each wait for the disk.

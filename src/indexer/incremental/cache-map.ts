@@ -1,11 +1,11 @@
 /**
- * When the build cache file's map is let go. LMDB keeps one map per file and process: the pages a build
- * reads or writes stay counted in its RSS until every opening of the file in the process is closed (a
- * cold 64k build mapped the whole 1.6 GB file). So every MAP_BUDGET post reads and writes (not the reads
- * of heads and prints, in a small file of their own: see cache-db.ts), a drop round starts, and a phase done with what it read
- * may start one at once (dropMapNow): each thread closes its openings at its next quiet point (a store
- * call, or an idle event loop), and the last one to close ends the round; openings closed for it wait for
- * that before opening again.
+ * When the build cache files' maps are let go. LMDB keeps one map per file and process: the pages a
+ * build reads or writes stay counted in its RSS until every opening of the file in the process is closed
+ * (a cold 64k build mapped the whole 1.6 GB main file). So every MAP_BUDGET post reads and writes (not
+ * the reads of heads and prints, in a small file of their own: see cache-db.ts), a drop round starts,
+ * and a phase done with what it read may start one at once (dropMapNow): each thread closes its openings
+ * at its next quiet point (a store call, or an idle event loop), and the last one to close ends the
+ * round; openings closed for it wait for that before opening again.
  * A thread that starts work without the store (a batch's indexing) closes then and does not wait: the
  * others' closes end the round while it works, rather than waiting for its next store call.
  *

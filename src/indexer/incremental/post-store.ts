@@ -14,7 +14,7 @@ import type { ParsedPost, ParseOutcome } from '../parse/parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from '../parse/post-digest.ts';
 import type { SearchTokens } from '../parse/count-tokens.ts';
 import { postFieldsFromBody, postFileBody } from '../parse/render-post.ts';
-import { openCacheDb, type CacheDb } from './cache-db.ts';
+import { fileOf, openCacheDb, type CacheDb } from './cache-db.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
@@ -52,7 +52,7 @@ export interface PostStore {
    */
   pause(): Promise<void>;
   /**
-   * Lets go of the cache file's map in every thread now (a drop round, see cache-map.ts), and resolves
+   * Lets go of the cache files' maps in every thread now (a drop round, see cache-map.ts), and resolves
    * once it is gone: a phase that read much of the store is done with it.
    */
   dropMap(): Promise<void>;
@@ -131,8 +131,8 @@ const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts in `heads.lmdb` (see cache-db.ts), read one by one after the parse; the others are in the main file. */
-const SMALL_PARTS = ['heads', 'stories'] as const satisfies readonly Part[];
-const LARGE_PARTS = ['search', 'bodies', 'rests'] as const satisfies readonly Part[];
+const SMALL_PARTS = PARTS.filter((name) => fileOf(name) === 'heads');
+const LARGE_PARTS = PARTS.filter((name) => fileOf(name) === 'main');
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
 
@@ -174,8 +174,8 @@ function outcomeOf(value: Buffer, rest: string): ParseOutcome {
 
 /**
  * The posts of the build cache, in its LMDB files (see cache-db.ts), keyed by content key. Every thread
- * that parses opens the file itself; LMDB lets one writer at a time commit, so threads and processes
- * share it safely. Puts are committed together, in the background, and `close` waits for them: a
+ * that parses opens the files itself; LMDB lets one writer at a time commit to each, so threads and
+ * processes share them safely. Puts are committed together, in the background, and `close` waits for them: a
  * thread's entries are readable elsewhere once its task has closed its store.
  */
 export function diskStore(dir: string, db?: CacheDb): PostStore {
@@ -214,8 +214,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
     },
     async find(contentKey) {
       const head = await string('heads', contentKey);
+      // A head without its large half is no entry (cache.lmdb went back after a power loss, heads.lmdb
+      // did not: commits reach the disk later): the post is parsed again, and its put rewrites both.
+      if (head === undefined || !part('rests').doesExist(contentKey)) return undefined;
       // Parsed once here to find a damaged entry (parse again), though the caller parses it itself.
-      return head === undefined ? undefined : attempt(() => (parseDigestHead(head), { key: contentKey, head }));
+      return attempt(() => (parseDigestHead(head), { key: contentKey, head }));
     },
     async getHead(key) {
       return string('heads', key);
@@ -246,9 +249,13 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Pruned by the build that owns the store, before it closes it.
       await Promise.all(writes);
       writes = [];
-      // Every large part holds the same keys (put and removed in one transaction), and the heads a subset:
-      // walked in the search tokens, whose large values live on overflow pages, so its leaves hold little more than the keys.
-      const gone = unusedIn(maybeUnused ?? (part('search').getKeys() as Iterable<string>), keep);
+      // Every large part holds the same keys (put and removed in one transaction): walked in the search
+      // tokens, whose large values live on overflow pages, so its leaves hold little more than the keys. The
+      // heads are walked too: one may have outlived its large half (see find).
+      const gone = unusedIn(
+        maybeUnused ?? new Set([...(part('search').getKeys() as Iterable<string>), ...(part('heads').getKeys() as Iterable<string>)]),
+        keep,
+      );
       // In small transactions: lmdb's freelist is fragile when one commit frees thousands of overflow pages.
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);

@@ -73,8 +73,8 @@ export class SeenFiles {
   }
 
   /**
-   * head(), read at a quiet point of the cache, and counted towards a drop of its map (see cache-map.ts):
-   * for a pass over many heads (the summaries).
+   * head(), read at a quiet point of the cache (see cache-map.ts), where a drop round may close the
+   * opening: for a pass over many heads (the summaries). Not counted towards a drop: heads are in heads.lmdb.
    */
   async readHead(seen: FileSeen): Promise<string> {
     await this.db.beforeUse('small');

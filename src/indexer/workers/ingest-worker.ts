@@ -19,8 +19,8 @@ const FILES_AT_ONCE = 8;
 /** What a thread keeps for its life, from task to task. */
 class ThreadResources {
   /**
-   * The cache file opened once per folder: each opening keeps a reader slot, and LMDB has 126 (a 64k
-   * build's workers ran out of them).
+   * The cache's files opened once per folder: each opening keeps a reader slot in each file, and LMDB
+   * has 126 (a 64k build's workers ran out of them).
    */
   private readonly cacheDbs = new Map<string, CacheDb>();
   /** The buffers of its digests. */
