@@ -183,6 +183,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
   let opened: CacheDb | undefined;
   const cache = () => (opened ??= db ?? openCacheDb(dir));
   const part = (name: Part) => cache().part<string | Buffer>(name);
+  // From the keys alone: doesExist would copy and decompress the value, mapping its pages among the bodies.
+  const hasKey = (name: Part, key: string): boolean => {
+    for (const found of part(name).getKeys({ start: key, limit: 1 })) return found === key;
+    return false;
+  };
   // Before each read or write: a quiet point, where the opening may be closed for a drop (see cache-map.ts).
   const string = async (name: Part, key: string) => (await cache().beforeUse(name === 'search' ? 'large' : 'small'), part(name).get(key) as string | undefined);
   const binary = async (key: string) => (await cache().beforeUse('large'), part('bodies').getBinary(key));
@@ -216,7 +221,7 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       const head = await string('heads', contentKey);
       // A head without its large half is no entry (cache.lmdb went back after a power loss, heads.lmdb
       // did not: commits reach the disk later): the post is parsed again, and its put rewrites both.
-      if (head === undefined || !part('rests').doesExist(contentKey)) return undefined;
+      if (head === undefined || !hasKey('rests', contentKey)) return undefined;
       // Parsed once here to find a damaged entry (parse again), though the caller parses it itself.
       return attempt(() => (parseDigestHead(head), { key: contentKey, head }));
     },
