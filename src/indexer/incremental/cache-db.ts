@@ -202,28 +202,42 @@ const META_MAGIC_AT = 24;
 /** Where the first meta page keeps the file's page size (its free database's `md_pad`). */
 const PAGE_SIZE_AT = 48;
 
+/** What a file's header pages are: LMDB's two meta pages, only the first of them, or something else. */
+type Header = 'lmdb' | 'first-meta-page' | 'other';
+
 /**
- * Whether a file is missing, empty (lmdb makes it) or starts with LMDB's two meta pages. lmdb-js crashes
- * the process (a segmentation fault, not an error) on opening a file that does not: a torn or garbage one.
+ * Reads a file's header pages: a missing or empty file (lmdb makes it) counts as LMDB's. lmdb-js crashes
+ * the process (a segmentation fault, not an error) on opening a file whose header is not: a torn or garbage one.
  */
-function looksLikeLmdb(path: string): boolean {
+function lmdbHeaderOf(path: string): Header {
   const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-  if (size === 0) return true;
+  if (size === 0) return 'lmdb';
   const fd = openSync(path, 'r');
   try {
     const first = Buffer.alloc(PAGE_SIZE_AT + 4);
-    if (readSync(fd, first, 0, first.length, 0) < first.length || first.readUInt32LE(META_MAGIC_AT) !== META_MAGIC) return false;
+    if (readSync(fd, first, 0, first.length, 0) < first.length || first.readUInt32LE(META_MAGIC_AT) !== META_MAGIC) return 'other';
     const pageSize = first.readUInt32LE(PAGE_SIZE_AT);
+    if (pageSize === 0) return 'other';
+    if (size < 2 * pageSize) return 'first-meta-page';
     const second = Buffer.alloc(4);
-    return pageSize > 0 && size >= 2 * pageSize && readSync(fd, second, 0, 4, pageSize + META_MAGIC_AT) === 4 && second.readUInt32LE(0) === META_MAGIC;
+    return readSync(fd, second, 0, 4, pageSize + META_MAGIC_AT) === 4 && second.readUInt32LE(0) === META_MAGIC ? 'lmdb' : 'other';
   } finally {
     closeSync(fd);
   }
 }
 
+/** How long a file showing only its first meta page is given to show the second (see openFile). */
+const SECOND_LOOK_MS = 100;
+
 /** Opens one file, removed first when it is not LMDB's: the pair check then finds the cache incomplete and discards it (see build-cache.ts). */
 function openFile(path: string, maxDbs: number): RootDatabase {
-  if (!looksLikeLmdb(path)) rmSync(path, { force: true });
+  let header = lmdbHeaderOf(path);
+  // Another opening may be creating the file: lmdb writes both meta pages in one pwrite, which a stat may see half-done.
+  if (header === 'first-meta-page') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SECOND_LOOK_MS);
+    header = lmdbHeaderOf(path);
+  }
+  if (header !== 'lmdb') rmSync(path, { force: true });
   return open<unknown, string>({ path, maxDbs, mapSize: MAP_SIZE });
 }
 
