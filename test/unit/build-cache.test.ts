@@ -4,9 +4,10 @@
  * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { open } from 'lmdb';
 import { buildSite } from '../../src/indexer/build-site.ts';
 import { dataFiles } from './data-files.ts';
 import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
@@ -250,6 +251,41 @@ describe('the build cache', () => {
       expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
       expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
       expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    });
+
+    it('discards a cache whose main file is not an LMDB file, which lmdb would crash on', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      writeFileSync(join(cacheDir, CACHE_DB_FILE), 'garbage bytes\n'.repeat(2000));
+
+      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/had lost its main file \(cache\.lmdb\), its heads file kept: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    });
+
+    it('discards a cache whose heads file holds only its first meta page (torn after one page), once it is still short on a second look', async () => {
+      const postsDir = archive();
+      const outDir = temporary('out');
+      const cacheDir = temporary('cache');
+      await build(postsDir, outDir, cacheDir);
+      // Its first page: lmdb's page is the system's, 4 KB here; a file of larger pages is cut shorter still.
+      truncateSync(join(cacheDir, HEADS_DB_FILE), 4096);
+
+      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
+      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    });
+
+    it("opens a file of another page size than the system's (its size read from its first meta page) without taking it for garbage", async () => {
+      const cacheDir = temporary('page-size');
+      const made = open<string, string>({ path: join(cacheDir, CACHE_DB_FILE), pageSize: 16384 });
+      made.openDB({ name: 'meta', encoding: 'string' }).putSync('kept', 'yes');
+      await made.close();
+
+      const db = openCacheDb(cacheDir);
+      expect(db.part('meta').get('kept')).toBe('yes');
+      await db.close();
     });
 
     it('prunes a gone post from both files', async () => {
