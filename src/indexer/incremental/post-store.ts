@@ -14,7 +14,7 @@ import type { ParsedPost, ParseOutcome } from '../parse/parse-post.ts';
 import { headOf, parseDigestHead, parseDigestSearch, serializeDigest, type PostDigest } from '../parse/post-digest.ts';
 import type { SearchTokens } from '../parse/count-tokens.ts';
 import { postFieldsFromBody, postFileBody } from '../parse/render-post.ts';
-import { fileOf, openCacheDb, type CacheDb } from './cache-db.ts';
+import { fileOf, openCacheDb, type CacheDb, type CacheFile } from './cache-db.ts';
 
 export interface PostStore {
   /** The folder of a disk store: worker threads open their own store on it. */
@@ -130,9 +130,14 @@ export function memoryStore(): PostStore {
 const PARTS = ['heads', 'search', 'bodies', 'rests', 'stories'] as const;
 type Part = (typeof PARTS)[number];
 
-/** The parts in `heads.lmdb` (see cache-db.ts), read one by one after the parse; the others are in the main file. */
-const SMALL_PARTS = PARTS.filter((name) => fileOf(name) === 'heads');
-const LARGE_PARTS = PARTS.filter((name) => fileOf(name) === 'main');
+/**
+ * The parts each file holds (see cache-db.ts): the small ones in `heads.lmdb`, read one by one after the
+ * parse. Puts and prunes write a file's parts from here alone, in one transaction of that file.
+ */
+const PARTS_IN: Record<CacheFile, readonly Part[]> = {
+  main: PARTS.filter((name) => fileOf(name) === 'main'),
+  heads: PARTS.filter((name) => fileOf(name) === 'heads'),
+};
 
 type PostRest = Pick<ParsedPost, 'path' | 'dateSource' | 'text' | 'excerpt'> & { warnings: Problem[] };
 
@@ -232,22 +237,15 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       // Serialized once: the head line is also what the caller sends on (see ingest-file.ts).
       const [head, search, story] = serializeDigest(digest);
       const [body, rest] = outcomeParts(outcome);
+      const values: Record<Part, string | Buffer> = { heads: head, search, bodies: body, rests: rest, stories: story };
+      const putIn = (file: CacheFile) =>
+        cache().transaction(() => {
+          for (const name of PARTS_IN[file]) part(name).put(contentKey, values[name]);
+        }, file);
       await cache().beforeUse('large');
       // One transaction a file, the head's (what find reads) once the large parts are committed: a build
       // killed between the two leaves an entry without head, which is parsed again, never one read half.
-      const large = cache().transaction(() => {
-        part('search').put(contentKey, search);
-        part('bodies').put(contentKey, body);
-        part('rests').put(contentKey, rest);
-      });
-      writes.push(
-        large.then(() =>
-          cache().transaction(() => {
-            part('stories').put(contentKey, story);
-            part('heads').put(contentKey, head);
-          }, 'heads'),
-        ),
-      );
+      writes.push(putIn('main').then(() => putIn('heads')));
       return { key: contentKey, head };
     },
     async prune(keep, maybeUnused) {
@@ -265,12 +263,11 @@ export function diskStore(dir: string, db?: CacheDb): PostStore {
       for (let start = 0; start < gone.length; start += PRUNE_BATCH) {
         const batch = gone.slice(start, start + PRUNE_BATCH);
         // The heads first: a build killed between the two leaves large parts no head finds, removed by the next walk.
-        await cache().transaction(() => {
-          for (const key of batch) for (const name of SMALL_PARTS) part(name).remove(key);
-        }, 'heads');
-        await cache().transaction(() => {
-          for (const key of batch) for (const name of LARGE_PARTS) part(name).remove(key);
-        });
+        for (const file of ['heads', 'main'] as const) {
+          await cache().transaction(() => {
+            for (const key of batch) for (const name of PARTS_IN[file]) part(name).remove(key);
+          }, file);
+        }
       }
     },
     idle: () => cache().letGo(),
