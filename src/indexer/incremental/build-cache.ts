@@ -11,7 +11,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
 import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
-import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CachePart } from './cache-db.ts';
+import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CacheFile, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
@@ -231,9 +231,12 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
     return undefined;
   }
   const parts = Object.keys(CACHE_PARTS) as CachePart[];
-  const used = format !== undefined || legacy.length > 0 || !parts.every((part) => isEmpty(db, part));
+  const isFileEmpty = (file: CacheFile) => parts.every((part) => fileOf(part) !== file || isEmpty(db, part));
+  const unmarked = format === undefined && legacy.length === 0;
+  const mainEmpty = isFileEmpty('main');
+  const used = !unmarked || !mainEmpty || !isFileEmpty('heads');
   // A main file with nothing in it beside a heads file with something: cache.lmdb was deleted, not of format 1.
-  const mainLost = format === undefined && legacy.length === 0 && parts.every((part) => fileOf(part) === 'heads' || isEmpty(db, part));
+  const mainLost = unmarked && mainEmpty;
   // A new cache has nothing to empty: each clearSync is a transaction of its own, flushed to disk
   // (~0.13 s of a cold build of 24 posts).
   // The format goes last: a build killed while emptying leaves a cache the next build empties again.
