@@ -73,7 +73,7 @@ import type { WorkerPool } from '../workers/worker-pool.ts';
 export interface StoryPrints {
   /** Every row's store key, in row order (oldest first), as the metadata shards list the posts. */
   keys: readonly string[];
-  store: Pick<PostStore, 'getStory'>;
+  store: Pick<PostStore, 'getStory' | 'dropMap'>;
 }
 
 export interface WrittenStoryExtras {
@@ -311,6 +311,9 @@ export async function writeStoryExtras(
   if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leadsDigested, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
+  // Every print needed is in the table now: the pages the prints' reads mapped are let go before the
+  // extras' own memory peaks (the prints' file is never let go by a count of reads: cache-db.ts).
+  if (prints) await prints.store.dropMap();
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.

@@ -71,17 +71,24 @@ export async function buildSiteWithPrints(posts: readonly TestPost[]): Promise<{
 
 /**
  * The prints with a store that counts its calls by key (`asked`): the extras ask the store once a post. It
- * answers `answer(key)`, the prints' own store by default.
+ * answers `answer(key)`, the prints' own store by default. `drops` lists, for each time its map was let go,
+ * how many prints had been asked for by then.
  */
 export function askCounted(prints: StoryPrints, answer: (key: string) => Promise<string | undefined> = (key) => prints.store.getStory(key)) {
   const asked = new Map<string, number>();
+  const drops: number[] = [];
+  let asks = 0;
   const store: StoryPrints['store'] = {
     getStory: async (key) => {
+      asks++;
       asked.set(key, (asked.get(key) ?? 0) + 1);
       return answer(key);
     },
+    dropMap: async () => {
+      drops.push(asks);
+    },
   };
-  return { prints: { keys: prints.keys, store }, asked };
+  return { prints: { keys: prints.keys, store }, asked, drops, asks: () => asks };
 }
 
 /** Each key asked once, as `asked` is compared: a failure names the key and its count. */

@@ -65,6 +65,13 @@ describe('the same story in the build’s output', () => {
     expect(Object.fromEntries(damaged.asked)).toEqual(askedOnceEach(prints.keys));
   });
 
+  it("lets the store's map go once, after the last print is read from it, before the extras' own memory peaks", async () => {
+    const counted = askCounted(prints);
+    await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), counted.prints);
+    expect(counted.asks()).toBe(POSTS.length);
+    expect(counted.drops).toEqual([POSTS.length]);
+  });
+
   it("reads no store print of a post the last build's story table holds, though its bucket is read again", async () => {
     const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, ownCache, prints);
@@ -77,6 +84,7 @@ describe('the same story in the build’s output', () => {
           reads++;
           return prints.store.getStory(key);
         },
+        dropMap: async () => {},
       },
     };
     const written = await writeStoryExtras(dataRoot, ownCache, counted);

@@ -144,7 +144,7 @@ describe('the extras of a build given the buckets it wrote', () => {
   });
 
   it('read a reported bucket whose posts the store has no print of, and make those prints', async () => {
-    const none: StoryPrints = { keys: site.prints.keys, store: { getStory: async () => undefined } };
+    const none: StoryPrints = { keys: site.prints.keys, store: { getStory: async () => undefined, dropMap: async () => {} } };
     const written = await writeStoryExtras(site.dataRoot, cacheDir(), none, { writtenBuckets: site.writtenBuckets });
     expect(written).toMatchObject({ bucketsRead: bucketCount(), bucketsReported: 0, printsMade: 3, grouped: 2 });
   });
