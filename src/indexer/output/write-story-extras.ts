@@ -311,9 +311,9 @@ export async function writeStoryExtras(
   if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leadsDigested, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
-  // Every print needed is in the table now: the pages the prints' reads mapped are let go before the
-  // extras' own memory peaks (the prints' file is never let go by a count of reads: cache-db.ts).
-  if (prints) await prints.store.dropMap();
+  // A cold pass has read every print: the pages those reads mapped are let go before the extras' own
+  // memory peaks (the prints' file is never let go by a count of reads: cache-db.ts).
+  if (prints && !saved) await prints.store.dropMap();
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
