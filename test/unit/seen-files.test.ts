@@ -23,13 +23,27 @@ async function firstRecord(db: CacheDb, count: number): Promise<SeenFiles> {
   return loadSeenFiles(db, SETTINGS)!;
 }
 
+/** A cache of its own, empty. */
+const freshDb = (): CacheDb => openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+
+/** Inside a transaction: names the record under the keys older code reads, seen-id and seen-settings. */
+function nameAsOlderCodeDid(db: CacheDb, id: string): void {
+  db.part<string>('meta').put('seen-settings', SETTINGS);
+  db.part<string>('meta').put('seen-id', id);
+}
+
+/** Ten files recorded packed, then one of them gone: a record with a change kept as a key of its own. */
+async function packedWithAChange(db: CacheDb): Promise<void> {
+  await commitSeenFiles(db, SETTINGS, await firstRecord(db, 10), [['第3篇\t3.md', undefined]]);
+}
+
 function entriesOf(record: SeenFiles | undefined): [string, unknown][] {
   return [...(record?.takeEntries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 describe('the record of files seen', () => {
   it('is read back as committed, its changes kept as keys of their own over the packed whole', async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    const db = freshDb();
     const first = await firstRecord(db, 300);
     expect(first.size).toBe(300);
     expect(first.get('第7篇\t7.md')).toEqual(seenOf(7));
@@ -55,7 +69,7 @@ describe('the record of files seen', () => {
   });
 
   it('keeps up to 4,096 changes as keys, then packs the record with every change applied in turn', async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    const db = freshDb();
     const expected = new Map(entriesOf(await firstRecord(db, 5_000)));
     const commit = async (changes: SeenChange[]) => {
       for (const [path, seen] of changes) {
@@ -78,11 +92,10 @@ describe('the record of files seen', () => {
   });
 
   it('hides its record from older code: no seen-id or seen-settings after a commit', async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    const db = freshDb();
     await db.transaction(() => {
       db.part<string>('seen').put('a.md', '12\t1700000000000.5\tkey-a');
-      db.part<string>('meta').put('seen-settings', SETTINGS);
-      db.part<string>('meta').put('seen-id', 'an-older-id');
+      nameAsOlderCodeDid(db, 'an-older-id');
     });
     await commitSeenFiles(db, SETTINGS, loadSeenFiles(db, SETTINGS), [['b.md', seenOf(2)]]);
     expect(db.part<string>('meta').get('seen-id')).toBeUndefined();
@@ -92,12 +105,11 @@ describe('the record of files seen', () => {
   });
 
   it('reads the layout before, a key a path, and packs it at its next commit', async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
+    const db = freshDb();
     await db.transaction(() => {
       db.part<string>('seen').put('a.md', '12\t1700000000000.5\tkey-a');
       db.part<string>('seen').put('b.md', '13\t1700000000001\tkey-b');
-      db.part<string>('meta').put('seen-settings', SETTINGS);
-      db.part<string>('meta').put('seen-id', 'an-older-id');
+      nameAsOlderCodeDid(db, 'an-older-id');
     });
     const older = loadSeenFiles(db, SETTINGS)!;
     expect(older.get('a.md')).toEqual({ size: 12, mtimeMs: 1700000000000.5, key: 'key-a' });
@@ -108,30 +120,25 @@ describe('the record of files seen', () => {
   });
 
   it("reads a packed record named under both ids, as this layout's first code left it, as packed", async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
-    const first = await firstRecord(db, 10);
-    await commitSeenFiles(db, SETTINGS, first, [['第3篇\t3.md', undefined]]);
+    const db = freshDb();
+    await packedWithAChange(db);
     await db.transaction(() => {
-      const meta = db.part<string>('meta');
-      meta.put('seen-id', meta.get('seen-packed-id')!);
-      meta.put('seen-settings', SETTINGS);
-      meta.remove('seen-packed-settings');
+      nameAsOlderCodeDid(db, db.part<string>('meta').get('seen-packed-id')!);
+      db.part<string>('meta').remove('seen-packed-settings');
     });
     expect(loadSeenFiles(db, SETTINGS)!.size).toBe(9);
     await db.close();
   });
 
   it('reads a record older code committed over a packed one as the layout before, and none once older code forgot it', async () => {
-    const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-seen-')));
-    const first = await firstRecord(db, 10);
-    await commitSeenFiles(db, SETTINGS, first, [['第3篇\t3.md', undefined]]);
+    const db = freshDb();
+    await packedWithAChange(db);
     // What older code's first build does here (no record found): every path a key, its id and settings.
     await db.transaction(() => {
       const seen = db.part<string>('seen');
       for (const path of seen.getKeys()) seen.remove(path);
       seen.put('older.md', '99\t1\tkey-older');
-      db.part<string>('meta').put('seen-settings', SETTINGS);
-      db.part<string>('meta').put('seen-id', 'an-id-of-older-code');
+      nameAsOlderCodeDid(db, 'an-id-of-older-code');
     });
     const older = loadSeenFiles(db, SETTINGS)!;
     expect(older.id).toBe('an-id-of-older-code');
