@@ -14,19 +14,15 @@ import { MAX_POST_BYTES } from '../../src/indexer/parse/parse-post.ts';
 import { WorkerPool, type WorkerRequest } from '../../src/indexer/workers/worker-pool.ts';
 import { makeRunsFolder, mergeRuns } from '../../src/indexer/search/partial-runs.ts';
 import { postBucketFile, postInBucket, type IngestReport, type Manifest, type PostBucket } from '../../src/shared/types.ts';
-import { agoraPost } from './helpers.ts';
-import { bundledPool } from './bundled-pool.ts';
+import { agoraPost, writeNumberedPosts } from './helpers.ts';
+import { bundledPool, poolOverPosts } from './bundled-pool.ts';
 import { FERRY_POSTS, postText, type TestPost } from './beyond/site-builder.ts';
 import type { WrittenStoryExtras } from '../../src/indexer/output/write-story-extras.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** More posts than a build parses on its own thread (so they go to the workers), each its own story. */
-function writePosts(dir: string, count: number): string[] {
-  const names = Array.from({ length: count }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-w${n}`);
-  names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/w${n}.aspx`)));
-  return names;
-}
+/** More posts than a build parses on its own thread, so that they go to the workers. */
+const POSTS = 300;
 
 /**
  * Posts that further reading links (they share rare terms), among them a pair of the same story,
@@ -79,18 +75,27 @@ describe('the build workers', () => {
     folders.push(folder);
     return folder;
   };
-  afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+  // Each test's folders removed after it: all of them at the file's end took longer than a hook may.
+  afterEach(() => {
+    vi.restoreAllMocks();
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** A folder of POSTS posts (writeNumberedPosts: their names), and an output and a cache folder for its builds. */
+  const archive = (name: string) => {
+    const posts = temporary(`cna-reader-${name}-`);
+    const names = writeNumberedPosts(posts, POSTS);
+    return { posts, names, outDir: temporary(`cna-reader-${name}-out-`), cacheDir: temporary(`cna-reader-${name}-cache-`) };
+  };
 
   it('build a 4 MB post, the largest a build accepts, at default settings', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-huge-'));
-    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-huge-out-'));
-    writePosts(posts, 300);
+    const { posts, outDir, cacheDir } = archive('huge');
     const huge = hugePost();
     expect(Buffer.byteLength(huge)).toBeGreaterThan(MAX_POST_BYTES - 2048);
     writeFileSync(join(posts, '2026-11-20-huge.html'), huge);
     const saved = { POSTS_DIR: process.env['POSTS_DIR'], CNA_READER_CACHE_DIR: process.env['CNA_READER_CACHE_DIR'] };
     process.env['POSTS_DIR'] = posts;
-    process.env['CNA_READER_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'cna-reader-huge-cache-'));
+    process.env['CNA_READER_CACHE_DIR'] = cacheDir;
     try {
       await build({ root: ROOT, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
     } finally {
@@ -102,19 +107,17 @@ describe('the build workers', () => {
     const read = <T>(path: string) => JSON.parse(readFileSync(join(outDir, 'data', path), 'utf8')) as T;
     const report = JSON.parse(readFileSync(join(outDir, 'ingest-report.json'), 'utf8')) as IngestReport;
     expect(report.problems).toEqual([]);
-    expect(report.postsIndexed).toBe(301);
+    expect(report.postsIndexed).toBe(POSTS + 1);
     const bucket = read<PostBucket>(postBucketFile('2026-11-20-huge', read<Manifest>('manifest.json').postBuckets));
     expect(postInBucket(bucket, '2026-11-20-huge')?.title).toBe('長文');
   });
 
   it('write the same data files on two workers (the search index spilled as runs) as on the main thread alone', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-runs-posts-'));
-    writePosts(posts, 300);
+    const { posts } = archive('runs');
     writeRelatedPosts(posts);
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const dataOf = async (workers: number) => {
-      const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-out-'));
-      const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-runs-cache-'));
+      const [outDir, cacheDir] = [temporary('cna-reader-runs-out-'), temporary('cna-reader-runs-cache-')];
       // A tail of 64 rows: the 256 before it are the head, indexed by the workers as runs.
       const options = { postsDir: posts, outDir, cacheDir, workers, searchShardBytes: 1024, tailRows: 64 };
       run.mockClear();
@@ -145,12 +148,10 @@ describe('the build workers', () => {
     expect([...alone.keys()].filter((path) => path.startsWith('search/')).length).toBeGreaterThan(10);
     expect([...spread.keys()].sort()).toEqual([...alone.keys()].sort());
     for (const [path, text] of alone) expect(spread.get(path), path).toBe(text);
-    run.mockRestore();
   });
 
   it('rank further reading on this thread with one worker, and in a rebuild that patches the search index', async () => {
-    const posts = temporary('cna-reader-inline-posts-');
-    writePosts(posts, 300);
+    const { posts } = archive('inline');
     writeRelatedPosts(posts);
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const rankedOnPool = () => run.mock.calls.filter(([request]) => request.type === 'further-reading').length;
@@ -165,65 +166,51 @@ describe('the build workers', () => {
       };
       return { options, report: await buildSite(options) };
     };
-    try {
-      // One thread writes the search head: a task sent beside it would wait for it.
-      const alone = await built(1);
-      expect(alone.report.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(true);
-      expect(alone.report.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
-      expect((alone.report.extras!.sameStory as WrittenStoryExtras).furtherReading).toBeGreaterThan(0);
-      expect(rankedOnPool()).toBe(0);
-      // Two threads: ranked on the pool, to the same extras files.
-      const spread = await built(2);
-      expect(rankedOnPool()).toBe(1);
-      const [aloneExtras, spreadExtras] = [extrasFilesOf(alone.options.outDir), extrasFilesOf(spread.options.outDir)];
-      expect(aloneExtras.size).toBeGreaterThan(0);
-      expect([...spreadExtras.keys()].sort()).toEqual([...aloneExtras.keys()].sort());
-      for (const [path, bytes] of aloneExtras) expect(spreadExtras.get(path)!.equals(bytes), path).toBe(true);
-      // A title edited (further reading's inputs moved): the rebuild patches the index and ranks here.
-      const edited = join(posts, '2026-10-01-route-0.html');
-      writeFileSync(edited, readFileSync(edited, 'utf8').replace('title: 北部港口輪渡第1條新航線', 'title: 北部港口輪渡首條新航線'));
-      const rebuilt = await buildSite(spread.options);
-      expect(rebuilt.phases!.some(([name]) => name.startsWith('patch'))).toBe(true);
-      expect(rebuilt.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
-      expect(rankedOnPool()).toBe(1);
-    } finally {
-      run.mockRestore();
-    }
+    // One thread writes the search head: a task sent beside it would wait for it.
+    const alone = await built(1);
+    expect(alone.report.phases!.some(([name]) => name.endsWith('on a worker, beside the extras'))).toBe(true);
+    expect(alone.report.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
+    expect((alone.report.extras!.sameStory as WrittenStoryExtras).furtherReading).toBeGreaterThan(0);
+    expect(rankedOnPool()).toBe(0);
+    // Two threads: ranked on the pool, to the same extras files.
+    const spread = await built(2);
+    expect(rankedOnPool()).toBe(1);
+    const [aloneExtras, spreadExtras] = [extrasFilesOf(alone.options.outDir), extrasFilesOf(spread.options.outDir)];
+    expect(aloneExtras.size).toBeGreaterThan(0);
+    expect([...spreadExtras.keys()].sort()).toEqual([...aloneExtras.keys()].sort());
+    for (const [path, bytes] of aloneExtras) expect(spreadExtras.get(path)!.equals(bytes), path).toBe(true);
+    // A title edited (further reading's inputs moved): the rebuild patches the index and ranks here.
+    const edited = join(posts, '2026-10-01-route-0.html');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('title: 北部港口輪渡第1條新航線', 'title: 北部港口輪渡首條新航線'));
+    const rebuilt = await buildSite(spread.options);
+    expect(rebuilt.phases!.some(([name]) => name.startsWith('patch'))).toBe(true);
+    expect(rebuilt.extras!.sameStory).toMatchObject({ redone: { furtherReading: 'all' } });
+    expect(rankedOnPool()).toBe(1);
   });
 
   it('take every post bucket as the workers that wrote it reported it on a cold build, reading none back', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-reported-posts-'));
-    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-reported-out-'));
-    writePosts(posts, 300);
-    const report = await buildSite({ postsDir: posts, outDir, cacheDir: mkdtempSync(join(tmpdir(), 'cna-reader-reported-cache-')), workers: 2 });
+    const { posts, outDir, cacheDir } = archive('reported');
+    const report = await buildSite({ postsDir: posts, outDir, cacheDir, workers: 2 });
     const bucketFiles = readdirSync(join(outDir, 'data', 'posts'), { recursive: true }).filter((name) => String(name).endsWith('.json'));
     expect(bucketFiles.length).toBeGreaterThan(1);
     expect(report.extras?.sameStory).toMatchObject({ bucketsRead: 0, bucketsReported: bucketFiles.length });
   });
 
   it("keep their threads through the phases of a small archive, and end them at the build's end", async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-phases-'));
-    writePosts(posts, 300);
+    const { posts, outDir, cacheDir } = archive('phases');
     const recycle = vi.spyOn(WorkerPool.prototype, 'recycle');
-    try {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-phases-cache-'));
-      await buildSite({ postsDir: posts, outDir: mkdtempSync(join(tmpdir(), 'cna-reader-phases-out-')), cacheDir, workers: 2, tailRows: 64 });
-      // Once, as the build closes its pool: the parse's two threads served every phase.
-      expect(recycle).toHaveBeenCalledTimes(1);
-      expect((recycle.mock.contexts[0] as WorkerPool).threadsStarted).toBe(2);
-    } finally {
-      recycle.mockRestore();
-    }
+    await buildSite({ postsDir: posts, outDir, cacheDir, workers: 2, tailRows: 64 });
+    // Once, as the build closes its pool: the parse's two threads served every phase.
+    expect(recycle).toHaveBeenCalledTimes(1);
+    expect((recycle.mock.contexts[0] as WorkerPool).threadsStarted).toBe(2);
   });
 
   it("end their threads after each phase larger than the pool keeps them for, and a caller's pool at the build's end", async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-cache-'));
-    writePosts(posts, 300);
+    const { posts, outDir, cacheDir } = archive('large-phases');
     const pool = await bundledPool(2, { cacheDir, keepThreadsAfterPostsAtMost: 100 });
     const recycle = vi.spyOn(pool, 'recycle');
     try {
-      await buildSite({ postsDir: posts, outDir: mkdtempSync(join(tmpdir(), 'cna-reader-large-phases-out-')), cacheDir, workers: pool, tailRows: 64 });
+      await buildSite({ postsDir: posts, outDir, cacheDir, workers: pool, tailRows: 64 });
       // The parse's 300 posts, the post files' 256 head rows, then the build's end; two threads for each phase.
       expect(recycle).toHaveBeenCalledTimes(3);
       expect(pool.threadsStarted).toBe(6);
@@ -233,10 +220,7 @@ describe('the build workers', () => {
   });
 
   it("end the threads of a caller's pool when a phase fails, so that none of its tasks runs on after the build", async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-cache-'));
-    const outDir = mkdtempSync(join(tmpdir(), 'cna-reader-failed-phase-out-'));
-    writePosts(posts, 300);
+    const { posts, outDir, cacheDir } = archive('failed-phase');
     const pool = await bundledPool(2, { cacheDir });
     const run = pool.run.bind(pool);
     // The head's rows fail at once, while the post buckets' tasks are queued.
@@ -255,16 +239,14 @@ describe('the build workers', () => {
   });
 
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-crash-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-crash-cache-'));
-    const names = writePosts(posts, 300);
+    const { posts, names, cacheDir } = archive('crash');
     const deadly = `${names[123]}.html`;
     const pool = await bundledPool(2, { cacheDir });
     const store = diskStore(cacheDir);
     try {
       const built = await ingestPosts({ postsDir: posts, store, pool, crashOn: deadly });
       expect(built.report.problems).toEqual([expect.objectContaining({ path: deadly, reason: 'worker-crashed', severity: 'error' })]);
-      expect(built.report.postsIndexed).toBe(299);
+      expect(built.report.postsIndexed).toBe(POSTS - 1);
       expect(built.indexed.has(deadly)).toBe(false);
       expect(built.indexed.has(`${names[122]}.html`)).toBe(true);
       expect(built.indexed.has(`${names[124]}.html`)).toBe(true);
@@ -277,15 +259,9 @@ describe('the build workers', () => {
   });
 
   it('serve more tasks on one thread than LMDB has reader slots (126)', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-readers-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-readers-cache-'));
-    writePosts(posts, 3);
-    const store = diskStore(cacheDir);
-    const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
-    await store.close();
-    const pool = await bundledPool(1, { cacheDir });
+    const { pool, cacheDir, keys } = await poolOverPosts(1);
     try {
-      const key = built.storeKeys[0]!;
+      const key = keys[0]!;
       let served = 0;
       const runsFolder = makeRunsFolder(cacheDir);
       for (let task = 0; task < 200; task++) {

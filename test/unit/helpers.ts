@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePost, type ParsedPost } from '../../src/indexer/parse/parse-post.ts';
 import type { Problem } from '../../src/shared/types.ts';
@@ -28,4 +29,14 @@ export function parseText(name: string, text: string) {
 /** A small agora-family CNA post, dated 2026-11-<day>, for tests that write their own folders. */
 export function agoraPost(title: string, day: string): string {
   return `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+}
+
+/**
+ * `count` small posts in `dir`, each of its own link (so no two are one story), dated over November 2026.
+ * Returns their names, without `.html`.
+ */
+export function writeNumberedPosts(dir: string, count: number): string[] {
+  const names = Array.from({ length: count }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-w${n}`);
+  names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/w${n}.aspx`)));
+  return names;
 }

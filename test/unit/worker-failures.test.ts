@@ -3,39 +3,17 @@
  * prints), and the pool goes on serving instead of taking the whole process down. A post files phase
  * that fails writes nothing into data/ once it has rejected.
  */
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestPosts } from '../../src/indexer/ingest.ts';
 import { bucketWithoutBodies } from '../../src/indexer/output/bucket-without-bodies.ts';
 import { readDataFileSync } from '../../src/indexer/output/data-file.ts';
 import { cachedPostsOf, writtenBucketsOf } from '../../src/indexer/output/extras-bucket-cache.ts';
-import { diskStore } from '../../src/indexer/incremental/post-store.ts';
 import { writeIndex } from '../../src/indexer/output/write-index.ts';
-import { WorkerPool, WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
+import { WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
 import type { PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { SEARCH_TAIL_FOLDER } from '../../src/shared/search-format.ts';
-import { agoraPost } from './helpers.ts';
-import { bundledPool } from './bundled-pool.ts';
-
-function writePosts(dir: string, count: number): void {
-  for (let n = 0; n < count; n++) {
-    const day = String(1 + (n % 28)).padStart(2, '0');
-    writeFileSync(join(dir, `2026-11-${day}-f${n}.html`), agoraPost(`第${n}篇`, day).replace(/\/a\/\d+\.aspx/, `/a/f${n}.aspx`));
-  }
-}
-
-/** A cache holding a few parsed posts, and a pool of `size` threads running the bundled worker over it. */
-async function poolOverPosts(size: number): Promise<{ pool: WorkerPool; cacheDir: string; keys: string[] }> {
-  const posts = mkdtempSync(join(tmpdir(), 'cna-reader-fail-'));
-  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-fail-cache-'));
-  writePosts(posts, 3);
-  const store = diskStore(cacheDir);
-  const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
-  await store.close();
-  const pool = await bundledPool(size, { cacheDir });
-  return { pool, cacheDir, keys: built.storeKeys };
-}
+import { bundledPool, cachedPosts, poolOverPosts } from './bundled-pool.ts';
 
 const place = (id: string) => ({ id, relatedIds: [] });
 
@@ -124,11 +102,7 @@ const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('a post files phase on workers that fails', () => {
   it('rejects once the search tail written beside it is done: nothing is written under search/tail after', async () => {
-    const posts = mkdtempSync(join(tmpdir(), 'cna-reader-fail-tail-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-fail-tail-cache-'));
-    writePosts(posts, 300);
-    const store = diskStore(cacheDir);
-    const built = await ingestPosts({ postsDir: posts, store, keepStale: true });
+    const { cacheDir, store, built } = await cachedPosts(300);
     // The first row's entry gone: the workers indexing the head (rows 0-199) fail on it.
     const gone = built.rows[0]!.key;
     await store.prune(built.storeKeys.filter((key) => key !== gone));
