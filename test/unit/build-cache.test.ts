@@ -4,7 +4,7 @@
  * is discarded, never misread. Each rebuild is compared with a build from scratch, file by file.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from 'lmdb';
@@ -20,6 +20,8 @@ const BUILD_SITE = resolve('src/indexer/build-site.ts');
 const SIZES = { shardSize: 4, tailRows: 4, searchShardBytes: 256 };
 
 const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-cache-${name}-`));
+
+const MAIN_FILE_LOST = /had lost its main file \(cache\.lmdb\), its heads file kept: discarded/;
 
 /** A post of its own link, so that no two are one story. */
 function writePost(postsDir: string, day: number, title: string): void {
@@ -50,11 +52,39 @@ async function freshFiles(postsDir: string): Promise<Map<string, string>> {
   return dataFiles(outDir);
 }
 
+interface BuiltArchive {
+  postsDir: string;
+  outDir: string;
+  cacheDir: string;
+  /** Builds the posts as they now are into the same folders, over the same cache. */
+  rebuild(): Promise<IngestReport>;
+  /** The output's data files, to compare with `fresh()`. */
+  output(): Map<string, string>;
+  /** What a build from scratch of the posts as they now are writes. */
+  fresh(): Promise<Map<string, string>>;
+}
+
+/** The twelve posts built once into folders of their own: what a test then changes or breaks and builds again. */
+async function builtArchive(): Promise<BuiltArchive> {
+  const postsDir = archive();
+  const outDir = temporary('out');
+  const cacheDir = temporary('cache');
+  await build(postsDir, outDir, cacheDir);
+  return {
+    postsDir,
+    outDir,
+    cacheDir,
+    rebuild: () => build(postsDir, outDir, cacheDir),
+    output: () => dataFiles(outDir),
+    fresh: () => freshFiles(postsDir),
+  };
+}
+
 /**
  * Builds in another process, killed (SIGKILL) as it writes the first file whose path holds `killAt`:
  * every write of the build goes through node:fs's writeFileSync or node:fs/promises' writeFile.
  */
-function buildKilled(postsDir: string, outDir: string, cacheDir: string, killAt: string): ReturnType<typeof spawnSync> {
+function buildKilled({ postsDir, outDir, cacheDir }: BuiltArchive, killAt: string): ReturnType<typeof spawnSync> {
   const script = `
     import { syncBuiltinESMExports } from 'node:module';
     import fs from 'node:fs';
@@ -71,23 +101,39 @@ function buildKilled(postsDir: string, outDir: string, cacheDir: string, killAt:
   return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
 }
 
+/**
+ * Cuts an LMDB file to its first page (lmdb's page is the system's, 4 KB here; a file of larger pages is
+ * cut shorter still) and catches the opening's wait before it looks again (cache-db.ts: a synchronous
+ * Atomics.wait), running `meanwhile` there instead of waiting. Returns each caught wait's milliseconds.
+ */
+function cutToOnePageUntilLookedAgain(path: string, meanwhile: () => void): number[] {
+  truncateSync(path, 4096);
+  const looks: number[] = [];
+  const wait = Atomics.wait;
+  vi.spyOn(Atomics, 'wait').mockImplementation((array, index, value, ms) => {
+    // Only the wait on this file while it is one page long; lmdb's own waits go through.
+    if (looks.length > 0 || statSync(path, { throwIfNoEntry: false })?.size !== 4096) return wait(array, index, value, ms);
+    looks.push(ms ?? Infinity);
+    meanwhile();
+    return 'timed-out';
+  });
+  return looks;
+}
+
 describe('the build cache', () => {
   // The first file written (the manifest, after the build id is taken away), a post bucket, and the
   // build id, written once the output's state is committed.
   it.each(['manifest.json', '/posts/', '.build-id'])(
     'is left by a build killed while writing (at %s) so that the next build writes what a fresh build writes',
     async (killAt) => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      change(postsDir);
-      const killed = buildKilled(postsDir, outDir, cacheDir, killAt);
+      const site = await builtArchive();
+      change(site.postsDir);
+      const killed = buildKilled(site, killAt);
       expect(killed.stderr).not.toMatch(/Error/);
       expect(killed.signal).toBe('SIGKILL');
 
-      await build(postsDir, outDir, cacheDir);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      await site.rebuild();
+      expect(site.output()).toEqual(await site.fresh());
     },
   );
 
@@ -96,14 +142,14 @@ describe('the build cache', () => {
     const dataRoot = join(temporary('out'), 'data');
     mkdirSync(dataRoot);
     const readBack = async () => [...((await openBuildCache(cacheDir).output(dataRoot).last())?.files ?? [])].sort();
+    const record = (files: Map<string, string>, changed: string[], removed: string[]) =>
+      openBuildCache(cacheDir).output(dataRoot).record({ files, changed, removed, plan: undefined, searchRows: undefined });
     const first = new Map([
       ['manifest.json', 'h1'],
       ['posts/3/a.json#2026-11-01-a', 'h2'],
       ['search/tail/0.bin', 'h3'],
     ]);
-    await openBuildCache(cacheDir)
-      .output(dataRoot)
-      .record({ files: first, changed: [...first.keys()], removed: [], plan: undefined, searchRows: undefined });
+    await record(first, [...first.keys()], []);
     expect(await readBack()).toEqual([...first].sort());
 
     const second = new Map([
@@ -111,9 +157,7 @@ describe('the build cache', () => {
       ['posts/3/a.json#2026-11-01-a', 'h2'],
       ['tags/台灣.json', 'h5'],
     ]);
-    await openBuildCache(cacheDir)
-      .output(dataRoot)
-      .record({ files: second, changed: ['manifest.json', 'tags/台灣.json'], removed: ['search/tail/0.bin'], plan: undefined, searchRows: undefined });
+    await record(second, ['manifest.json', 'tags/台灣.json'], ['search/tail/0.bin']);
     expect(await readBack()).toEqual([...second].sort());
   });
 
@@ -146,34 +190,28 @@ describe('the build cache', () => {
   });
 
   it('discards a cache of an older format version, says so in the report, and parses every post again', async () => {
-    const postsDir = archive();
-    const outDir = temporary('out');
-    const cacheDir = temporary('cache');
-    await build(postsDir, outDir, cacheDir);
+    const site = await builtArchive();
     const older = String(Number(CACHE_FORMAT) - 1);
-    openCacheDb(cacheDir).part('meta').putSync('format', older);
-    change(postsDir);
+    openCacheDb(site.cacheDir).part('meta').putSync('format', older);
+    change(site.postsDir);
 
-    const report = await build(postsDir, outDir, cacheDir);
+    const report = await site.rebuild();
     expect(report.cache?.discarded).toMatch(new RegExp(`made by another version \\(cache format ${older}, now ${CACHE_FORMAT}\\): discarded`));
     // The output's state went with it: every file was written again.
     expect(report.output!.unchanged).toBe(0);
-    expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
-    expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+    expect(site.output()).toEqual(await site.fresh());
+    expect((await site.rebuild()).cache).toBeUndefined();
   });
 
   it('discards a cache of the first format (posts in LMDB, the record in files of its own) and removes its files', async () => {
-    const postsDir = archive();
-    const outDir = temporary('out');
-    const cacheDir = temporary('cache');
-    await build(postsDir, outDir, cacheDir);
-    openCacheDb(cacheDir).part('meta').removeSync('format');
-    writeFileSync(join(cacheDir, 'files-seen.tsv'), '{"settings":"old"}\n');
+    const site = await builtArchive();
+    openCacheDb(site.cacheDir).part('meta').removeSync('format');
+    writeFileSync(join(site.cacheDir, 'files-seen.tsv'), '{"settings":"old"}\n');
 
-    const report = await build(postsDir, outDir, cacheDir);
+    const report = await site.rebuild();
     expect(report.cache?.discarded).toMatch(/cache format 1, now/);
-    expect(readdirSync(cacheDir)).not.toContain('files-seen.tsv');
-    expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+    expect(readdirSync(site.cacheDir)).not.toContain('files-seen.tsv');
+    expect(site.output()).toEqual(await site.fresh());
   });
 
   it('waits for no stats when it has no record to compare them with (none, or one of other settings)', async () => {
@@ -189,92 +227,87 @@ describe('the build cache', () => {
 
   describe("the cache's two files (heads and prints in heads.lmdb)", () => {
     it("discards a cache whose heads file is another cache's, or is gone: a post's two halves are never read from two builds", async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
+      const site = await builtArchive();
       const otherPosts = temporary('other-posts');
       writePost(otherPosts, 20, '別的報導');
       const otherCache = temporary('other-cache');
       await build(otherPosts, temporary('other-out'), otherCache);
       // Renamed over it, as a copy by hand would: the file open in this process is another one.
-      copyFileSync(join(otherCache, HEADS_DB_FILE), join(cacheDir, 'copied'));
-      renameSync(join(cacheDir, 'copied'), join(cacheDir, HEADS_DB_FILE));
-      change(postsDir);
+      copyFileSync(join(otherCache, HEADS_DB_FILE), join(site.cacheDir, 'copied'));
+      renameSync(join(site.cacheDir, 'copied'), join(site.cacheDir, HEADS_DB_FILE));
+      change(site.postsDir);
 
-      const report = await build(postsDir, outDir, cacheDir);
+      const report = await site.rebuild();
       expect(report.cache?.discarded).toMatch(/had a heads file \(heads\.lmdb\) not its own: discarded/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      expect(site.output()).toEqual(await site.fresh());
 
-      rmSync(join(cacheDir, HEADS_DB_FILE));
-      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
-      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+      rmSync(join(site.cacheDir, HEADS_DB_FILE));
+      expect((await site.rebuild()).cache?.discarded).toMatch(/not its own/);
+      expect(site.output()).toEqual(await site.fresh());
+      expect((await site.rebuild()).cache).toBeUndefined();
     });
 
     it('parses again a post whose head outlived its large half (cache.lmdb went back after a power loss, heads.lmdb did not)', async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      copyFileSync(join(cacheDir, CACHE_DB_FILE), join(cacheDir, 'older'));
-      change(postsDir);
-      await build(postsDir, outDir, cacheDir);
+      const site = await builtArchive();
+      copyFileSync(join(site.cacheDir, CACHE_DB_FILE), join(site.cacheDir, 'older'));
+      change(site.postsDir);
+      await site.rebuild();
       // The main file as the first build committed it; the heads file keeps the second build's heads and prints.
-      renameSync(join(cacheDir, 'older'), join(cacheDir, CACHE_DB_FILE));
+      renameSync(join(site.cacheDir, 'older'), join(site.cacheDir, CACHE_DB_FILE));
 
-      await build(postsDir, outDir, cacheDir);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
-      await build(postsDir, outDir, cacheDir);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      await site.rebuild();
+      expect(site.output()).toEqual(await site.fresh());
+      await site.rebuild();
+      expect(site.output()).toEqual(await site.fresh());
     });
 
     it('says that the main file was missing when only cache.lmdb is gone, and rebuilds what a fresh build writes', async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      rmSync(join(cacheDir, CACHE_DB_FILE));
+      const site = await builtArchive();
+      rmSync(join(site.cacheDir, CACHE_DB_FILE));
 
-      const report = await build(postsDir, outDir, cacheDir);
-      expect(report.cache?.discarded).toMatch(/had lost its main file \(cache\.lmdb\), its heads file kept: discarded/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      const report = await site.rebuild();
+      expect(report.cache?.discarded).toMatch(MAIN_FILE_LOST);
+      expect(site.output()).toEqual(await site.fresh());
     });
 
-    it('discards a cache whose heads file is not an LMDB file (torn, or garbage), which lmdb would crash on', async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      writeFileSync(join(cacheDir, HEADS_DB_FILE), 'garbage bytes\n'.repeat(2000));
+    it.each([
+      ['heads file', HEADS_DB_FILE, /not its own: discarded/],
+      ['main file', CACHE_DB_FILE, MAIN_FILE_LOST],
+    ])('discards a cache whose %s is not an LMDB file (torn, or garbage), which lmdb would crash on', async (_, file, discarded) => {
+      const site = await builtArchive();
+      writeFileSync(join(site.cacheDir, file), 'garbage bytes\n'.repeat(2000));
 
-      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
-      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
+      expect((await site.rebuild()).cache?.discarded).toMatch(discarded);
+      expect(site.output()).toEqual(await site.fresh());
+      expect((await site.rebuild()).cache).toBeUndefined();
     });
 
-    it('discards a cache whose main file is not an LMDB file, which lmdb would crash on', async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      writeFileSync(join(cacheDir, CACHE_DB_FILE), 'garbage bytes\n'.repeat(2000));
+    describe('a heads file of one page (its second meta page not yet written, or torn off)', () => {
+      afterEach(() => vi.restoreAllMocks());
 
-      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/had lost its main file \(cache\.lmdb\), its heads file kept: discarded/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
-      expect((await build(postsDir, outDir, cacheDir)).cache).toBeUndefined();
-    });
+      it('is kept when it has both pages on the second look: another opening was writing them', async () => {
+        const site = await builtArchive();
+        const heads = join(site.cacheDir, HEADS_DB_FILE);
+        const whole = readFileSync(heads);
+        const looks = cutToOnePageUntilLookedAgain(heads, () => writeFileSync(heads, whole));
 
-    it('discards a cache whose heads file holds only its first meta page (torn after one page), once it is still short on a second look', async () => {
-      const postsDir = archive();
-      const outDir = temporary('out');
-      const cacheDir = temporary('cache');
-      await build(postsDir, outDir, cacheDir);
-      // Its first page: lmdb's page is the system's, 4 KB here; a file of larger pages is cut shorter still.
-      truncateSync(join(cacheDir, HEADS_DB_FILE), 4096);
+        const report = await site.rebuild();
+        expect(looks).toHaveLength(1);
+        expect(report.cache).toBeUndefined();
+        // The output's state was kept with the cache: the files were left alone.
+        expect(report.output!.unchanged).toBeGreaterThan(0);
+        expect(site.output()).toEqual(await site.fresh());
+      });
 
-      expect((await build(postsDir, outDir, cacheDir)).cache?.discarded).toMatch(/not its own: discarded/);
-      expect(dataFiles(outDir)).toEqual(await freshFiles(postsDir));
+      it('is removed, and the cache discarded, when it is still one page on the second look (torn after one page)', async () => {
+        const site = await builtArchive();
+        const looks = cutToOnePageUntilLookedAgain(join(site.cacheDir, HEADS_DB_FILE), () => {});
+
+        expect((await site.rebuild()).cache?.discarded).toMatch(/not its own: discarded/);
+        expect(looks).toHaveLength(1);
+        expect(site.output()).toEqual(await site.fresh());
+        expect((await site.rebuild()).cache).toBeUndefined();
+      });
     });
 
     it("opens a file of another page size than the system's (its size read from its first meta page) without taking it for garbage", async () => {
