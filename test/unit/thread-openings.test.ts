@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import handle from '../../src/indexer/workers/ingest-worker.ts';
 import type { WorkerRequest } from '../../src/indexer/workers/worker-pool.ts';
-import { cachedPosts } from './bundled-pool.ts';
+import { parsePostsIntoCache } from './posts-in-cache.ts';
 
 /** Every opening the handler makes, its letGo spied on. */
 const openings = vi.hoisted(() => [] as CacheDb[]);
@@ -37,7 +37,7 @@ const nothingToRank = {
 
 describe("a worker thread's openings of the build cache", () => {
   it('are held after a task that writes post buckets (as the post files phase leaves them) and let go before further reading is ranked', async () => {
-    const { cacheDir, store, built } = await cachedPosts(3);
+    const { cacheDir, store, built } = await parsePostsIntoCache(3);
     await store.close();
     openings.length = 0;
     const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-openings-data-'));
