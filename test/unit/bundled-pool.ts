@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledWorker } from '../../src/indexer/workers/worker-bundle.ts';
 import { WorkerPool, type WorkerPoolOptions } from '../../src/indexer/workers/worker-pool.ts';
-import { parsePostsIntoCache } from './posts-in-cache.ts';
+import { parsePostsIntoCache, type FolderMaker } from './posts-in-cache.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,9 +19,12 @@ export async function bundledPool(size: number, options: WorkerPoolOptions & { c
   return WorkerPool.start(size, entry, poolOptions);
 }
 
-/** A cache holding three parsed posts (their keys), and a pool of `size` threads running the bundled worker over it. */
-export async function poolOverPosts(size: number): Promise<{ pool: WorkerPool; cacheDir: string; keys: string[] }> {
-  const { cacheDir, store, built } = await parsePostsIntoCache(3);
+/**
+ * A cache holding three parsed posts (their keys), and a pool of `size` threads running the bundled worker
+ * over it; its folders made by `makeFolder`.
+ */
+export async function poolOverPosts(size: number, makeFolder?: FolderMaker): Promise<{ pool: WorkerPool; cacheDir: string; keys: string[] }> {
+  const { cacheDir, store, built } = await parsePostsIntoCache(3, makeFolder);
   await store.close();
   return { pool: await bundledPool(size, { cacheDir }), cacheDir, keys: built.storeKeys };
 }

@@ -7,10 +7,18 @@ import { diskStore, type PostStore } from '../../src/indexer/incremental/post-st
 import type { BuiltIndex } from '../../src/indexer/plan/build-index.ts';
 import { writeNumberedPosts } from './helpers.ts';
 
+/** Makes a new folder whose name starts with `prefix`: a test that removes its folders passes its own. */
+export type FolderMaker = (prefix: string) => string;
+
+const newTemporaryFolder: FolderMaker = (prefix) => mkdtempSync(join(tmpdir(), prefix));
+
 /** `count` posts (writeNumberedPosts) parsed into the store of a cache folder of their own, the store left open. */
-export async function parsePostsIntoCache(count: number): Promise<{ cacheDir: string; store: PostStore; built: BuiltIndex }> {
-  const postsDir = mkdtempSync(join(tmpdir(), 'cna-reader-cached-posts-'));
-  const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-cached-posts-cache-'));
+export async function parsePostsIntoCache(
+  count: number,
+  makeFolder: FolderMaker = newTemporaryFolder,
+): Promise<{ cacheDir: string; store: PostStore; built: BuiltIndex }> {
+  const postsDir = makeFolder('cna-reader-cached-posts-');
+  const cacheDir = makeFolder('cna-reader-cached-posts-cache-');
   writeNumberedPosts(postsDir, count);
   const store = diskStore(cacheDir);
   const built = await ingestPosts({ postsDir, store, keepStale: true });
