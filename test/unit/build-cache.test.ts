@@ -22,6 +22,8 @@ const SIZES = { shardSize: 4, tailRows: 4, searchShardBytes: 256 };
 const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-cache-${name}-`));
 
 const MAIN_FILE_LOST = /had lost its main file \(cache\.lmdb\), its heads file kept: discarded/;
+/** What a cache whose heads file was removed (not LMDB's, or gone) is discarded with. */
+const HEADS_FILE_NOT_ITS_OWN = /had a heads file \(heads\.lmdb\) not its own: discarded/;
 
 /** A post of its own link, so that no two are one story. */
 function writePost(postsDir: string, day: number, title: string): void {
@@ -238,11 +240,11 @@ describe('the build cache', () => {
       change(site.postsDir);
 
       const report = await site.rebuild();
-      expect(report.cache?.discarded).toMatch(/had a heads file \(heads\.lmdb\) not its own: discarded/);
+      expect(report.cache?.discarded).toMatch(HEADS_FILE_NOT_ITS_OWN);
       expect(site.output()).toEqual(await site.fresh());
 
       rmSync(join(site.cacheDir, HEADS_DB_FILE));
-      expect((await site.rebuild()).cache?.discarded).toMatch(/not its own/);
+      expect((await site.rebuild()).cache?.discarded).toMatch(HEADS_FILE_NOT_ITS_OWN);
       expect(site.output()).toEqual(await site.fresh());
       expect((await site.rebuild()).cache).toBeUndefined();
     });
@@ -271,7 +273,7 @@ describe('the build cache', () => {
     });
 
     it.each([
-      ['heads file', HEADS_DB_FILE, /not its own: discarded/],
+      ['heads file', HEADS_DB_FILE, HEADS_FILE_NOT_ITS_OWN],
       ['main file', CACHE_DB_FILE, MAIN_FILE_LOST],
     ])('discards a cache whose %s is not an LMDB file (torn, or garbage), which lmdb would crash on', async (_, file, discarded) => {
       const site = await builtArchive();
@@ -303,7 +305,7 @@ describe('the build cache', () => {
         const site = await builtArchive();
         const looks = cutToOnePageUntilLookedAgain(join(site.cacheDir, HEADS_DB_FILE), () => {});
 
-        expect((await site.rebuild()).cache?.discarded).toMatch(/not its own: discarded/);
+        expect((await site.rebuild()).cache?.discarded).toMatch(HEADS_FILE_NOT_ITS_OWN);
         expect(looks).toHaveLength(1);
         expect(site.output()).toEqual(await site.fresh());
         expect((await site.rebuild()).cache).toBeUndefined();
