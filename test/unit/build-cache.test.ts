@@ -28,7 +28,7 @@ const HEADS_FILE_NOT_ITS_OWN = /had a heads file \(heads\.lmdb\) not its own: di
 /** A post of its own link, so that no two are one story. */
 function writePost(postsDir: string, day: number, title: string): void {
   const dd = String(day).padStart(2, '0');
-  writeFileSync(join(postsDir, `2026-11-${dd}-post-${day}.html`), agoraPost(title, dd).replace(/\/a\/\d+\.aspx/, `/a/${day}.aspx`));
+  writeFileSync(join(postsDir, `2026-11-${dd}-post-${day}.html`), agoraPost(title, dd, day));
 }
 
 function archive(): string {

@@ -52,9 +52,7 @@ function extrasFilesOf(outDir: string): Map<string, Buffer> {
  * tags and links, a figure now and then): its tree is what weighs, ~300 MB of heap to parse.
  */
 function hugePost(): string {
-  const head = agoraPost('長文', '20')
-    .replace(/\/a\/\d+\.aspx/, '/a/huge.aspx')
-    .replace(/<p>.*<\/p>\n$/, '');
+  const head = agoraPost('長文', '20', 'huge').replace(/<p>.*<\/p>\n$/, '');
   const paragraph = (n: number) =>
     `<p><b>颱風</b><i>豪雨</i><a href="https://www.cna.com.tw/news/${n}">警報</a><span>強風</span></p>\n${n % 500 === 0 ? `<figure><img src="https://imgcdn.cna.com.tw/news/${n}.jpg" alt="圖${n}"><figcaption>圖說${n}</figcaption></figure>\n` : ''}`;
   const parts = [head];
