@@ -52,9 +52,7 @@ function extrasFilesOf(outDir: string): Map<string, Buffer> {
  * tags and links, a figure now and then): its tree is what weighs, ~300 MB of heap to parse.
  */
 function hugePost(): string {
-  const head = agoraPost('長文', '20')
-    .replace(/\/a\/\d+\.aspx/, '/a/huge.aspx')
-    .replace(/<p>.*<\/p>\n$/, '');
+  const head = agoraPost('長文', '20', 'huge').replace(/<p>.*<\/p>\n$/, '');
   const paragraph = (n: number) =>
     `<p><b>颱風</b><i>豪雨</i><a href="https://www.cna.com.tw/news/${n}">警報</a><span>強風</span></p>\n${n % 500 === 0 ? `<figure><img src="https://imgcdn.cna.com.tw/news/${n}.jpg" alt="圖${n}"><figcaption>圖說${n}</figcaption></figure>\n` : ''}`;
   const parts = [head];
@@ -81,15 +79,16 @@ describe('the build workers', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  /** A folder of POSTS posts (writeNumberedPosts: their names), and an output and a cache folder for its builds. */
-  const archive = (name: string) => {
+  /** A folder of POSTS posts (writeNumberedPosts: their names). */
+  const numberedPosts = (name: string) => {
     const posts = temporary(`cna-reader-${name}-`);
-    const names = writeNumberedPosts(posts, POSTS);
-    return { posts, names, outDir: temporary(`cna-reader-${name}-out-`), cacheDir: temporary(`cna-reader-${name}-cache-`) };
+    return { posts, names: writeNumberedPosts(posts, POSTS) };
   };
+  /** An output and a cache folder, for a test that builds into one pair only. */
+  const buildFolders = (name: string) => ({ outDir: temporary(`cna-reader-${name}-out-`), cacheDir: temporary(`cna-reader-${name}-cache-`) });
 
   it('build a 4 MB post, the largest a build accepts, at default settings', async () => {
-    const { posts, outDir, cacheDir } = archive('huge');
+    const { posts, outDir, cacheDir } = { ...numberedPosts('huge'), ...buildFolders('huge') };
     const huge = hugePost();
     expect(Buffer.byteLength(huge)).toBeGreaterThan(MAX_POST_BYTES - 2048);
     writeFileSync(join(posts, '2026-11-20-huge.html'), huge);
@@ -113,7 +112,7 @@ describe('the build workers', () => {
   });
 
   it('write the same data files on two workers (the search index spilled as runs) as on the main thread alone', async () => {
-    const { posts } = archive('runs');
+    const { posts } = numberedPosts('runs');
     writeRelatedPosts(posts);
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const dataOf = async (workers: number) => {
@@ -151,7 +150,7 @@ describe('the build workers', () => {
   });
 
   it('rank further reading on this thread with one worker, and in a rebuild that patches the search index', async () => {
-    const { posts } = archive('inline');
+    const { posts } = numberedPosts('inline');
     writeRelatedPosts(posts);
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const rankedOnPool = () => run.mock.calls.filter(([request]) => request.type === 'further-reading').length;
@@ -189,7 +188,7 @@ describe('the build workers', () => {
   });
 
   it('take every post bucket as the workers that wrote it reported it on a cold build, reading none back', async () => {
-    const { posts, outDir, cacheDir } = archive('reported');
+    const { posts, outDir, cacheDir } = { ...numberedPosts('reported'), ...buildFolders('reported') };
     const report = await buildSite({ postsDir: posts, outDir, cacheDir, workers: 2 });
     const bucketFiles = readdirSync(join(outDir, 'data', 'posts'), { recursive: true }).filter((name) => String(name).endsWith('.json'));
     expect(bucketFiles.length).toBeGreaterThan(1);
@@ -197,7 +196,7 @@ describe('the build workers', () => {
   });
 
   it("keep their threads through the phases of a small archive, and end them at the build's end", async () => {
-    const { posts, outDir, cacheDir } = archive('phases');
+    const { posts, outDir, cacheDir } = { ...numberedPosts('phases'), ...buildFolders('phases') };
     const recycle = vi.spyOn(WorkerPool.prototype, 'recycle');
     await buildSite({ postsDir: posts, outDir, cacheDir, workers: 2, tailRows: 64 });
     // Once, as the build closes its pool: the parse's two threads served every phase.
@@ -206,7 +205,7 @@ describe('the build workers', () => {
   });
 
   it("end their threads after each phase larger than the pool keeps them for, and a caller's pool at the build's end", async () => {
-    const { posts, outDir, cacheDir } = archive('large-phases');
+    const { posts, outDir, cacheDir } = { ...numberedPosts('large-phases'), ...buildFolders('large-phases') };
     const pool = await bundledPool(2, { cacheDir, keepThreadsAfterPostsAtMost: 100 });
     const recycle = vi.spyOn(pool, 'recycle');
     try {
@@ -220,7 +219,7 @@ describe('the build workers', () => {
   });
 
   it("end the threads of a caller's pool when a phase fails, so that none of its tasks runs on after the build", async () => {
-    const { posts, outDir, cacheDir } = archive('failed-phase');
+    const { posts, outDir, cacheDir } = { ...numberedPosts('failed-phase'), ...buildFolders('failed-phase') };
     const pool = await bundledPool(2, { cacheDir });
     const run = pool.run.bind(pool);
     // The head's rows fail at once, while the post buckets' tasks are queued.
@@ -239,7 +238,8 @@ describe('the build workers', () => {
   });
 
   it('report a post that kills its worker, after trying it once more on another, and index the others', async () => {
-    const { posts, names, cacheDir } = archive('crash');
+    const { posts, names } = numberedPosts('crash');
+    const cacheDir = temporary('cna-reader-crash-cache-');
     const deadly = `${names[123]}.html`;
     const pool = await bundledPool(2, { cacheDir });
     const store = diskStore(cacheDir);
@@ -259,7 +259,7 @@ describe('the build workers', () => {
   });
 
   it('serve more tasks on one thread than LMDB has reader slots (126)', async () => {
-    const { pool, cacheDir, keys } = await poolOverPosts(1);
+    const { pool, cacheDir, keys } = await poolOverPosts(1, temporary);
     try {
       const key = keys[0]!;
       let served = 0;

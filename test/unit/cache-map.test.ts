@@ -24,7 +24,7 @@ const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-map-$
 /** A post of its own link, so that no two are one story. */
 function writePost(postsDir: string, n: number, title: string): void {
   const dd = String(1 + (n % 28)).padStart(2, '0');
-  writeFileSync(join(postsDir, `2026-11-${dd}-post-${n}.html`), agoraPost(title, dd).replace(/\/a\/\d+\.aspx/, `/a/${n}.aspx`));
+  writeFileSync(join(postsDir, `2026-11-${dd}-post-${n}.html`), agoraPost(title, dd, n));
 }
 
 function archive(count: number): string {

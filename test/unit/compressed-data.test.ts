@@ -20,7 +20,7 @@ const SIZES = { shardSize: 4, tailRows: 8, searchShardBytes: 256 } satisfies Par
 function writePosts(dir: string, count: number, from = 0): void {
   for (let n = from; n < from + count; n++) {
     const day = String(1 + (n % 28)).padStart(2, '0');
-    writeFileSync(join(dir, `2026-11-${day}-p${n}.html`), agoraPost(`第${n}篇：颱風與豪雨的消息`, day).replace(/\/a\/\d+\.aspx/, `/a/p${n}.aspx`));
+    writeFileSync(join(dir, `2026-11-${day}-p${n}.html`), agoraPost(`第${n}篇：颱風與豪雨的消息`, day, `p${n}`));
   }
 }
 

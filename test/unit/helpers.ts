@@ -26,9 +26,12 @@ export function parseText(name: string, text: string) {
   return parsePost(name, new TextEncoder().encode(text), { timeZone: 'Asia/Taipei' });
 }
 
-/** A small agora-family CNA post, dated 2026-11-<day>, for tests that write their own folders. */
-export function agoraPost(title: string, day: string): string {
-  return `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${day}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
+/**
+ * A small agora-family CNA post, dated 2026-11-<day>, for tests that write their own folders. Its link
+ * ends in `link` (the day by default): posts sharing a link are copies to the build (mergeDuplicates), each reported.
+ */
+export function agoraPost(title: string, day: string, link: string | number = day): string {
+  return `---\nlayout: post\ntitle: ${title}\ndate: 2026-11-${day} 03:00:00.000000000 +00:00\nlink: https://www.cna.com.tw/news/a/${link}.aspx\ncategories: cna\n---\n\n<p>${title}的內文。</p>\n`;
 }
 
 /**
@@ -37,6 +40,6 @@ export function agoraPost(title: string, day: string): string {
  */
 export function writeNumberedPosts(dir: string, count: number): string[] {
   const names = Array.from({ length: count }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-w${n}`);
-  names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/w${n}.aspx`)));
+  names.forEach((name, n) => writeFileSync(join(dir, `${name}.html`), agoraPost(`第${n}篇`, name.slice(8, 10), `w${n}`)));
   return names;
 }

@@ -7,12 +7,31 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { emptyTail } from '../../src/indexer/search/search-shards.ts';
 import handle from '../../src/indexer/workers/ingest-worker.ts';
 import type { WorkerRequest } from '../../src/indexer/workers/worker-pool.ts';
-import { cachedPosts } from './bundled-pool.ts';
+import { parsePostsIntoCache } from './posts-in-cache.ts';
 
-/** Every opening the handler makes, its letGo spied on. */
-const openings = vi.hoisted(() => [] as CacheDb[]);
+/**
+ * The files' real openings (LMDB's, as cache-map.ts counts them) opened and closed on this thread, the
+ * closes counted as each task that reads none of the cache starts, and every CacheDb the handler made.
+ */
+const seen = vi.hoisted(() => ({ opened: 0, closed: 0, closedAtTaskStart: [] as number[], cacheDbs: [] as CacheDb[] }));
+
+vi.mock('../../src/indexer/incremental/cache-map.ts', async (original) => {
+  const actual = await original<typeof import('../../src/indexer/incremental/cache-map.ts')>();
+  return {
+    ...actual,
+    openingOpens: () => {
+      seen.opened++;
+      actual.openingOpens();
+    },
+    openingClosed: () => {
+      seen.closed++;
+      actual.openingClosed();
+    },
+  };
+});
 
 vi.mock('../../src/indexer/incremental/cache-db.ts', async (original) => {
   const actual = await original<typeof import('../../src/indexer/incremental/cache-db.ts')>();
@@ -20,26 +39,67 @@ vi.mock('../../src/indexer/incremental/cache-db.ts', async (original) => {
     ...actual,
     openCacheDb: (dir: string) => {
       const db = actual.openCacheDb(dir);
-      vi.spyOn(db, 'letGo');
-      openings.push(db);
+      seen.cacheDbs.push(db);
       return db;
     },
   };
 });
 
-const nothingToRank = {
+vi.mock('../../src/indexer/workers/further-reading-task.ts', async (original) => {
+  const actual = await original<typeof import('../../src/indexer/workers/further-reading-task.ts')>();
+  return {
+    ...actual,
+    rankFurtherReadingHere: (...args: Parameters<typeof actual.rankFurtherReadingHere>) => {
+      seen.closedAtTaskStart.push(seen.closed);
+      return actual.rankFurtherReadingHere(...args);
+    },
+  };
+});
+
+vi.mock('../../src/indexer/output/search-head.ts', async (original) => {
+  const actual = await original<typeof import('../../src/indexer/output/search-head.ts')>();
+  return {
+    ...actual,
+    writeSearchHead: (...args: Parameters<typeof actual.writeSearchHead>) => {
+      seen.closedAtTaskStart.push(seen.closed);
+      return actual.writeSearchHead(...args);
+    },
+  };
+});
+
+const nothingToRank = (): WorkerRequest => ({
   type: 'further-reading',
   ids: [],
   titles: [],
   leads: { bytes: Buffer.alloc(0), ends: new Uint32Array(0) },
   links: new Uint32Array(0),
-} as const;
+});
+
+/** A search head of no rows, written into `dataRoot`. */
+const headOfNothing = (dataRoot: string): WorkerRequest => ({
+  type: 'search-head',
+  runs: [],
+  postCount: 0,
+  shardBytes: undefined,
+  tail: emptyTail(0),
+  dataRoot,
+  compression: 'none',
+  before: [],
+});
 
 describe("a worker thread's openings of the build cache", () => {
-  it('are held after a task that writes post buckets (as the post files phase leaves them) and let go before further reading is ranked', async () => {
-    const { cacheDir, store, built } = await cachedPosts(3);
+  // Closed whatever the test found: an opening left open would hold its file into the next test.
+  afterEach(async () => {
+    await Promise.all(seen.cacheDbs.splice(0).map((db) => db.close()));
+  });
+
+  it.each([
+    ['further reading is ranked', nothingToRank],
+    ['the search head is written', headOfNothing],
+  ])('are held after a task that writes post buckets (as the post files phase leaves them) and let go before %s', async (_, readingNone) => {
+    const { cacheDir, store, built } = await parsePostsIntoCache(3);
     await store.close();
-    openings.length = 0;
+    Object.assign(seen, { opened: 0, closed: 0, closedAtTaskStart: [] });
     const dataRoot = mkdtempSync(join(tmpdir(), 'cna-reader-openings-data-'));
     const place = { id: 'a', relatedIds: [] };
     const buckets: WorkerRequest = {
@@ -51,12 +111,11 @@ describe("a worker thread's openings of the build cache", () => {
 
     await handle(buckets);
     await handle(buckets);
-    // One opening, from task to task: nothing let it go, as no drop round was on.
-    expect(openings).toHaveLength(1);
-    expect(openings[0]!.letGo).not.toHaveBeenCalled();
+    // One opening of the files, from task to task: nothing closed it, as no drop round was on.
+    expect(seen).toMatchObject({ opened: 1, closed: 0 });
 
-    await handle(nothingToRank);
-    expect(openings[0]!.letGo).toHaveBeenCalledTimes(1);
-    await openings[0]!.close();
+    await handle(readingNone(dataRoot));
+    // Closed before the task began, not while it ran or after it.
+    expect(seen.closedAtTaskStart).toEqual([1]);
   });
 });

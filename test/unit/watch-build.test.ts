@@ -97,8 +97,7 @@ describe('vite build --watch', () => {
     process.env['CNA_READER_CACHE_DIR'] = mkdtempSync(join(tmpdir(), 'cna-reader-burst-cache-'));
     const names = Array.from({ length: 40 }, (_, n) => `2026-11-${String(1 + (n % 28)).padStart(2, '0')}-burst${n}`);
     // Each its own original link: posts sharing one are merged as one story.
-    const write = (n: number, title: string) =>
-      writeFileSync(join(burst, `${names[n]}.html`), agoraPost(title, names[n]!.slice(8, 10)).replace(/\/a\/\d+\.aspx/, `/a/burst${n}.aspx`));
+    const write = (n: number, title: string) => writeFileSync(join(burst, `${names[n]}.html`), agoraPost(title, names[n]!.slice(8, 10), `burst${n}`));
     names.forEach((_, n) => write(n, `第${n}篇`));
     const titles = () => names.map((name) => postIn(burstOut, name)?.title);
     const watcher = (await build({ root: ROOT, logLevel: 'silent', build: { outDir: burstOut, emptyOutDir: true, watch: {} } })) as unknown as {

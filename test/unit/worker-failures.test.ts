@@ -13,7 +13,8 @@ import { writeIndex } from '../../src/indexer/output/write-index.ts';
 import { WorkerTaskError } from '../../src/indexer/workers/worker-pool.ts';
 import type { PostStore } from '../../src/indexer/incremental/post-store.ts';
 import { SEARCH_TAIL_FOLDER } from '../../src/shared/search-format.ts';
-import { bundledPool, cachedPosts, poolOverPosts } from './bundled-pool.ts';
+import { bundledPool, poolOverPosts } from './bundled-pool.ts';
+import { parsePostsIntoCache } from './posts-in-cache.ts';
 
 const place = (id: string) => ({ id, relatedIds: [] });
 
@@ -102,7 +103,7 @@ const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('a post files phase on workers that fails', () => {
   it('rejects once the search tail written beside it is done: nothing is written under search/tail after', async () => {
-    const { cacheDir, store, built } = await cachedPosts(300);
+    const { cacheDir, store, built } = await parsePostsIntoCache(300);
     // The first row's entry gone: the workers indexing the head (rows 0-199) fail on it.
     const gone = built.rows[0]!.key;
     await store.prune(built.storeKeys.filter((key) => key !== gone));
