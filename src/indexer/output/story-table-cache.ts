@@ -6,8 +6,12 @@
  * added and removed only (docs/build-speed.md, "One edit, stop 33").
  *
  * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
+ * The leads' bytes (~27 % of the table) are a file of their own (`story-leads.bin`, see LeadsHeader), read
+ * only when asked for: a rebuild whose leads did not change compares a row's lead or two, and neither
+ * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
@@ -16,8 +20,9 @@ import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 import { readCacheFile } from './data-file.ts';
 
 const TABLE_FILE = 'story-table.bin';
-/** Bumped when the file's layout changes. */
-const TABLE_VERSION = 3;
+const LEADS_FILE = 'story-leads.bin';
+/** Bumped when the file's layout (or the leads file's) changes. */
+const TABLE_VERSION = 4;
 
 interface Header {
   version: number;
@@ -28,8 +33,19 @@ interface Header {
   terms: number;
   distinct: number;
   leadBytes: number;
-  /** The leads' digest (see leadsDigest), kept: an edit that leaves every lead as it was hashes none of them. */
+  /**
+   * The leads' digest (see leadsDigest), kept: an edit that leaves every lead as it was hashes none of
+   * them. The leads file names it too: a file of other leads (a save cut between the two files) is not read.
+   */
   leadsDigest: string;
+}
+
+/** The leads file: a 4-byte length, this JSON header, then the leads' bytes at a multiple of 4 bytes. */
+interface LeadsHeader {
+  version: number;
+  /** The leads' digest, as the table's header names it. */
+  digest: string;
+  bytes: number;
 }
 
 /** A saved table: each row's print by its row, and the rows by store key. */
@@ -51,7 +67,7 @@ export interface SavedStoryTable {
 }
 
 /** The columns in file order: what each holds, its element size, its length. */
-function columns(count: number, terms: number, distinct: number, leadBytes: number) {
+function columns(count: number, terms: number, distinct: number) {
   return [
     ['hasSignature', 1, count],
     ['shingles', 4, count],
@@ -62,7 +78,6 @@ function columns(count: number, terms: number, distinct: number, leadBytes: numb
     ['frequencyHashes', 4, distinct],
     ['frequencyCounts', 4, distinct],
     ['leadEnds', 4, count],
-    ['leads', 1, leadBytes],
     ['printDigests', 1, count * ROW_DIGEST_BYTES],
   ] as const;
 }
@@ -127,7 +142,7 @@ function forEachSourceRun<S>(
  */
 export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
   // Each row's lead where the saved table has it (an edit that left the leads as they were): its column as it is.
-  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === leadAt(saved.leads, row))) return saved.leads;
+  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === saved.leadOf(row))) return saved.leads;
   const ends = new Uint32Array(sources.length);
   const from = saved?.leads;
   let bytes = 0;
@@ -144,27 +159,41 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (n
   return { bytes: out, ends };
 }
 
-/** Saves the table's prints with each row's store key (undefined: not from the store) and the term frequencies. */
+/**
+ * Saves the table's prints with each row's store key (undefined: not from the store) and the term
+ * frequencies; the leads' file only when it holds other leads than `leads` (by their digest).
+ */
 export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
-  leads: Leads & { digest: string },
+  leads: Leads,
+  leadsDigested: string,
   printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
-  const { bytes: leadText, ends: leadEnds } = leads;
+  const leadBytes = count === 0 ? 0 : leads.ends[count - 1]!;
+  // The leads first: a save cut between the two files leaves a table naming other leads, not trusted.
+  const leadsPath = join(cacheDir, LEADS_FILE);
+  const leadsThere = leadsHeaderOf(leadsPath);
+  if (leadsThere?.digest !== leadsDigested || leadsThere.bytes !== leadBytes) {
+    await writeFile(
+      `${leadsPath}.partial`,
+      withHeader({ version: TABLE_VERSION, digest: leadsDigested, bytes: leadBytes } satisfies LeadsHeader, [leads.bytes]),
+    );
+    await rename(`${leadsPath}.partial`, leadsPath);
+  }
   const header: Header = {
     version: TABLE_VERSION,
     code,
     keys: Array.from({ length: count }, (_, row) => keys[row] ?? ''),
     terms,
     distinct: frequencies.hashes.length,
-    leadBytes: leadText.length,
-    leadsDigest: leads.digest,
+    leadBytes,
+    leadsDigest: leadsDigested,
   };
   const data: Record<Column, ArrayBufferView> = {
     hasSignature: table.hasSignature,
@@ -175,21 +204,79 @@ export async function saveStoryTable(
     termCounts: table.termCounts,
     frequencyHashes: frequencies.hashes,
     frequencyCounts: frequencies.counts,
-    leadEnds,
-    leads: leadText,
+    leadEnds: leads.ends,
     printDigests,
   };
+  const views = columns(count, terms, header.distinct).map(([name, size, elements]) => {
+    const view = data[name];
+    return new Uint8Array(view.buffer, view.byteOffset, size * elements);
+  });
+  const path = join(cacheDir, TABLE_FILE);
+  await writeFile(`${path}.partial`, withHeader(header, views));
+  await rename(`${path}.partial`, path);
+}
+
+/** A file's parts: a 4-byte length, the header's JSON, then each part, each padded to a multiple of 4 bytes. */
+function withHeader(header: object, parts: readonly Uint8Array[]): Uint8Array[] {
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  const parts: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(headerBytes.length) - headerBytes.length)];
-  for (const [name, size, elements] of columns(count, terms, header.distinct, header.leadBytes)) {
-    const view = data[name];
-    parts.push(new Uint8Array(view.buffer, view.byteOffset, size * elements), Buffer.alloc(padded(size * elements) - size * elements));
+  const out: Uint8Array[] = [length];
+  for (const part of [headerBytes, ...parts]) out.push(part, Buffer.alloc(padded(part.length) - part.length));
+  return out;
+}
+
+/** The leads file's header, read alone; undefined when there is none or it is not of this version. */
+function leadsHeaderOf(path: string): (LeadsHeader & { at: number }) | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const length = Buffer.alloc(4);
+    if (readSync(fd, length, 0, 4, 0) !== 4) return undefined;
+    const bytes = Buffer.alloc(length.readUInt32LE(0));
+    if (readSync(fd, bytes, 0, bytes.length, 4) !== bytes.length) return undefined;
+    const header = JSON.parse(bytes.toString('utf8')) as LeadsHeader;
+    return header.version === TABLE_VERSION ? { ...header, at: 4 + padded(bytes.length) } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  const path = join(cacheDir, TABLE_FILE);
-  await writeFile(`${path}.partial`, parts);
-  await rename(`${path}.partial`, path);
+}
+
+/** `length` bytes of a file from `at`: a read of its own (a row's lead, or all of them). */
+function readAt(path: string, at: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = Buffer.allocUnsafe(length);
+    if (readSync(fd, bytes, 0, length, at) !== length) throw new Error(`${path}: cut short`);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The saved leads, their bytes read from the leads file when first asked for (`bytes`, a getter of the
+ * object's own: a copy or a clone asks). The file is checked again at that read: one saved over since
+ * (other leads) fails the build rather than hand it another build's leads.
+ */
+function savedLeads(path: string, header: LeadsHeader & { at: number }, ends: Uint32Array): Leads & { rowBytes(row: number): Buffer } {
+  let bytes: Buffer | undefined;
+  const leads = {
+    ends,
+    rowBytes: (row: number) => bytes ?? readAt(path, header.at + leadStart(leads, row), ends[row]! - leadStart(leads, row)),
+  } as Leads & { rowBytes(row: number): Buffer };
+  Object.defineProperty(leads, 'bytes', {
+    enumerable: true,
+    get: () => {
+      if (bytes) return bytes;
+      const now = leadsHeaderOf(path);
+      if (now?.digest !== header.digest || now.at !== header.at) throw new Error(`${path} changed while the build read it`);
+      return (bytes = readAt(path, header.at, header.bytes));
+    },
+  });
+  return leads;
 }
 
 /** The last build's table, or undefined when there is none, or it is of other code or damaged. */
@@ -205,22 +292,26 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
     const count = header.keys.length;
     const views = {} as Record<Column, Uint8Array | Uint32Array>;
     let at = 4 + padded(headerLength);
-    for (const [name, size, elements] of columns(count, header.terms, header.distinct, header.leadBytes)) {
+    for (const [name, size, elements] of columns(count, header.terms, header.distinct)) {
       const offset = bytes.byteOffset + at;
       views[name] = size === 4 ? new Uint32Array(bytes.buffer, offset, elements) : new Uint8Array(bytes.buffer, offset, elements);
       at += padded(size * elements);
     }
     if (at !== file.length) return undefined;
-    return savedTable(header, views);
+    const leadEnds = views.leadEnds as Uint32Array;
+    if ((count === 0 ? 0 : leadEnds[count - 1]) !== header.leadBytes) return undefined;
+    const leadsPath = join(cacheDir, LEADS_FILE);
+    const leadsHeader = leadsHeaderOf(leadsPath);
+    if (leadsHeader?.digest !== header.leadsDigest || leadsHeader.bytes !== header.leadBytes) return undefined;
+    return savedTable(header, views, savedLeads(leadsPath, leadsHeader, leadEnds));
   } catch {
     return undefined;
   }
 }
 
-function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>): SavedStoryTable {
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: ReturnType<typeof savedLeads>): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  const leads: Leads = { bytes: Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength), ends: views.leadEnds as Uint32Array };
   // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
   const firstRowOf = new Map<string, number>();
   const otherRowsOf = new Map<string, number[]>();
@@ -240,7 +331,8 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  const leadOf = (row: number) => leadAt(leads, row);
+  // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).
+  const leadOf = (row: number) => leads.rowBytes(row).toString('utf16le');
   return {
     count,
     leads,

@@ -285,8 +285,8 @@ export async function writeStoryExtras(
   const leads = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
   sources.length = 0;
-  const leadsDigested = { ...leads, digest: leadsDigest(leads, saved) };
-  readingDigest.update(readingText).update(leadsDigested.digest);
+  const leadsDigested = leadsDigest(leads, saved);
+  readingDigest.update(readingText).update(leadsDigested);
   const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
@@ -308,7 +308,7 @@ export async function writeStoryExtras(
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leadsDigested, printsDigested, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, leadsDigested, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
   // A cold pass has read every print: the pages those reads mapped are let go before the extras' own

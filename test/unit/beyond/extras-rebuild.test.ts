@@ -162,22 +162,47 @@ describe('a rebuild’s extras files', () => {
     writePosts(site.postsDir, long);
     await build(site.postsDir, site.outDir, site.cacheDir);
     const tableOf = (cache: string) => readFileSync(join(cache, 'story-table.bin'));
-    const steps: [string, TestPost[]][] = [
-      ['a correction appended', corrected(long, '2026-11-20-ferry-b')],
-      ['another post corrected, the first back', corrected(long, '2026-11-21-rain')],
-      ['two posts corrected', corrected(corrected(long, '2026-11-21-rain'), '2026-11-20-ferry-a')],
-      ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` })],
-      ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' })],
-      ['back as it was', long],
+    const leadsOf = (cache: string) => readFileSync(join(cache, 'story-leads.bin'));
+    const leadsFileId = () => statSync(join(site.cacheDir, 'story-leads.bin'), { bigint: true }).ino;
+    // Each step, and whether a lead moved: the leads file is written again only then.
+    const steps: [string, TestPost[], boolean][] = [
+      ['a correction appended', corrected(long, '2026-11-20-ferry-b'), false],
+      ['another post corrected, the first back', corrected(long, '2026-11-21-rain'), false],
+      ['two posts corrected', corrected(corrected(long, '2026-11-21-rain'), '2026-11-20-ferry-a'), false],
+      ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` }), true],
+      ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' }), true],
+      ['back as it was', long, true],
     ];
-    for (const [step, posts] of steps) {
+    for (const [step, posts, leadMoved] of steps) {
       writePosts(site.postsDir, posts);
+      const leadsBefore = leadsFileId();
       await build(site.postsDir, site.outDir, site.cacheDir);
       const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
       await build(site.postsDir, freshOut, freshCache);
       expect(dataFiles(site.outDir), step).toEqual(dataFiles(freshOut));
       expect(tableOf(site.cacheDir).equals(tableOf(freshCache)), step).toBe(true);
+      expect(leadsOf(site.cacheDir).equals(leadsOf(freshCache)), step).toBe(true);
+      expect(leadsFileId() !== leadsBefore, step).toBe(leadMoved);
     }
+  });
+
+  it('do not trust a story table whose leads file holds other leads (a save cut between the two files)', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const leadsFile = join(cacheDir, 'story-leads.bin');
+    const leadsBefore = readFileSync(leadsFile);
+    const leadEdited = edit(POSTS, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>` });
+    writePosts(postsDir, leadEdited);
+    await build(postsDir, outDir, cacheDir);
+    // The table saved with the new leads, the leads file of the build before: its rows are not copied.
+    writeFileSync(leadsFile, leadsBefore);
+    const bothEdited = edit(leadEdited, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
+    writePosts(postsDir, bothEdited);
+    const report = await build(postsDir, outDir, cacheDir);
+    expect((report.extras!.sameStory as WrittenStoryExtras).printsCopied).toBe(0);
+    const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+    await build(postsDir, freshOut, freshCache);
+    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    expect(readFileSync(leadsFile).equals(readFileSync(join(freshCache, 'story-leads.bin')))).toBe(true);
   });
 });
 
