@@ -11,7 +11,7 @@
  * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
@@ -54,11 +54,10 @@ export interface SavedStoryTable {
   frequencies: TermFrequencies;
   /** The saved row of this store key not taken yet (see `taken`), the row `hint` first; undefined when none. */
   rowOf(key: string, hint: number, taken: Uint8Array): number | undefined;
-  printOf(row: number): StoryPrint;
   leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
-  leads: Leads;
+  leads: SavedLeads;
   leadsDigest: string;
   /** Each row's print digest (see printDigests). */
   printDigests: Buffer;
@@ -90,8 +89,15 @@ const padded = (bytes: number) => (bytes + 3) & ~3;
  * a surrogate pair keeps its half), row after row; `ends[row]` is where the row's bytes end.
  */
 export interface Leads {
-  bytes: Buffer;
   ends: Uint32Array;
+  /** Every row's bytes, row after row: the saved leads read them from their file at the first call. */
+  readAll(): Buffer;
+}
+
+/** The saved leads (see savedLeads): their ends loaded, their bytes read only when asked for. */
+export interface SavedLeads extends Leads {
+  /** One row's bytes: read alone from the file until every row's were read (readAll). */
+  rowBytes(row: number): Buffer;
 }
 
 /** A digest of every row's lead (their ends, then their bytes): further reading's inputs take it. */
@@ -99,12 +105,12 @@ export function leadsDigest(leads: Leads, saved?: SavedStoryTable): string {
   if (saved && leads === saved.leads) return saved.leadsDigest;
   return createHash('sha1')
     .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
-    .update(leads.bytes)
+    .update(leads.readAll())
     .digest('base64');
 }
 
-/** A row's lead as a string. */
-export function leadAt(leads: Leads, row: number): string {
+/** A row's lead as a string, from every row's bytes (Leads.readAll). */
+export function leadAt(leads: { bytes: Buffer; ends: Uint32Array }, row: number): string {
   return leads.bytes.toString('utf16le', leadStart(leads, row), leads.ends[row]!);
 }
 
@@ -153,22 +159,23 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (n
   const out = Buffer.allocUnsafe(bytes);
   forEachSourceRun(
     sources,
-    (row, first, count) => from!.bytes.copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
+    (row, first, count) => from!.readAll().copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
     (row, source) => out.write(source.lead, leadStart({ ends }, row), 'utf16le'),
   );
-  return { bytes: out, ends };
+  return { ends, readAll: () => out };
 }
 
 /**
  * Saves the table's prints with each row's store key (undefined: not from the store) and the term
- * frequencies; the leads' file only when it holds other leads than `leads` (by their digest).
+ * frequencies; the leads' file unless `leads` are the saved table's (that file holds them, checked whole).
  */
 export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
   leads: Leads,
-  leadsDigested: string,
+  digestOfLeads: string,
+  saved: SavedStoryTable | undefined,
   printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
@@ -176,14 +183,12 @@ export async function saveStoryTable(
   const { count } = table;
   const terms = table.termStarts[count]!;
   const leadBytes = count === 0 ? 0 : leads.ends[count - 1]!;
-  // The leads first: a save cut between the two files leaves a table naming other leads, not trusted.
-  const leadsPath = join(cacheDir, LEADS_FILE);
-  const leadsThere = leadsHeaderOf(leadsPath);
-  if (leadsThere?.digest !== leadsDigested || leadsThere.bytes !== leadBytes) {
-    await writeFile(
-      `${leadsPath}.partial`,
-      withHeader({ version: TABLE_VERSION, digest: leadsDigested, bytes: leadBytes } satisfies LeadsHeader, [leads.bytes]),
-    );
+  // Either file may be written first: both name the leads' digest, and a table is loaded only beside a
+  // leads file of its digest, so a save cut between the two leaves a pair that is not trusted.
+  if (!saved || leads !== saved.leads) {
+    const leadsPath = join(cacheDir, LEADS_FILE);
+    const leadsHeader: LeadsHeader = { version: TABLE_VERSION, digest: digestOfLeads, bytes: leadBytes };
+    await writeFile(`${leadsPath}.partial`, withHeader(leadsHeader, [leads.readAll()]));
     await rename(`${leadsPath}.partial`, leadsPath);
   }
   const header: Header = {
@@ -193,7 +198,7 @@ export async function saveStoryTable(
     terms,
     distinct: frequencies.hashes.length,
     leadBytes,
-    leadsDigest: leadsDigested,
+    leadsDigest: digestOfLeads,
   };
   const data: Record<Column, ArrayBufferView> = {
     hasSignature: table.hasSignature,
@@ -226,57 +231,81 @@ function withHeader(header: object, parts: readonly Uint8Array[]): Uint8Array[] 
   return out;
 }
 
-/** The leads file's header, read alone; undefined when there is none or it is not of this version. */
-function leadsHeaderOf(path: string): (LeadsHeader & { at: number }) | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const length = Buffer.alloc(4);
-    if (readSync(fd, length, 0, 4, 0) !== 4) return undefined;
-    const bytes = Buffer.alloc(length.readUInt32LE(0));
-    if (readSync(fd, bytes, 0, bytes.length, 4) !== bytes.length) return undefined;
-    const header = JSON.parse(bytes.toString('utf8')) as LeadsHeader;
-    return header.version === TABLE_VERSION ? { ...header, at: 4 + padded(bytes.length) } : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** `length` bytes of a file from `at`: a read of its own (a row's lead, or all of them). */
-function readAt(path: string, at: number, length: number): Buffer {
+/** Runs `read` on the file at `path`, open for reading, and closes it. */
+function readingFile<T>(path: string, read: (fd: number) => T): T {
   const fd = openSync(path, 'r');
   try {
-    const bytes = Buffer.allocUnsafe(length);
-    if (readSync(fd, bytes, 0, length, at) !== length) throw new Error(`${path}: cut short`);
-    return bytes;
+    return read(fd);
   } finally {
     closeSync(fd);
   }
 }
 
+/** `length` bytes of an open file from `at` (a positioned read); undefined when the file ends before. */
+function bytesAt(fd: number, at: number, length: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(length);
+  return readSync(fd, bytes, 0, length, at) === length ? bytes : undefined;
+}
+
+/** The leads file's header, with where its bytes start (`at`). */
+type SavedLeadsHeader = LeadsHeader & { at: number };
+
 /**
- * The saved leads, their bytes read from the leads file when first asked for (`bytes`, a getter of the
- * object's own: a copy or a clone asks). The file is checked again at that read: one saved over since
- * (other leads) fails the build rather than hand it another build's leads.
+ * An open leads file's header; undefined when there is none, it is not of this version, or the file is
+ * not as long as the header says (cut short or grown: not the leads it names).
  */
-function savedLeads(path: string, header: LeadsHeader & { at: number }, ends: Uint32Array): Leads & { rowBytes(row: number): Buffer } {
+function leadsHeaderIn(fd: number): SavedLeadsHeader | undefined {
+  const size = fstatSync(fd).size;
+  const length = bytesAt(fd, 0, 4)?.readUInt32LE(0);
+  // Bounded by the file's size before it is read: a damaged length allocates nothing.
+  if (length === undefined || 4 + length > size) return undefined;
+  const json = bytesAt(fd, 4, length);
+  if (!json) return undefined;
+  let header: LeadsHeader;
+  try {
+    header = JSON.parse(json.toString('utf8')) as LeadsHeader;
+  } catch {
+    return undefined;
+  }
+  const at = 4 + padded(length);
+  return header.version === TABLE_VERSION && size === at + padded(header.bytes) ? { ...header, at } : undefined;
+}
+
+/** The leads file's header, read alone (see leadsHeaderIn); undefined too when the file cannot be read. */
+function leadsHeaderOf(path: string): SavedLeadsHeader | undefined {
+  try {
+    return readingFile(path, leadsHeaderIn);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The saved leads, their bytes read from the leads file when asked for: a row's alone, or all of them
+ * (then kept). The file is checked again at the whole read: one saved over since (other leads, or cut
+ * short) fails the build rather than hand it another build's leads.
+ */
+function savedLeads(path: string, header: SavedLeadsHeader, ends: Uint32Array): SavedLeads {
   let bytes: Buffer | undefined;
-  const leads = {
+  const cutShort = () => new Error(`${path}: cut short`);
+  return {
     ends,
-    rowBytes: (row: number) => bytes ?? readAt(path, header.at + leadStart(leads, row), ends[row]! - leadStart(leads, row)),
-  } as Leads & { rowBytes(row: number): Buffer };
-  Object.defineProperty(leads, 'bytes', {
-    enumerable: true,
-    get: () => {
-      if (bytes) return bytes;
-      const now = leadsHeaderOf(path);
-      if (now?.digest !== header.digest || now.at !== header.at) throw new Error(`${path} changed while the build read it`);
-      return (bytes = readAt(path, header.at, header.bytes));
+    rowBytes: (row) => {
+      const [start, end] = [leadStart({ ends }, row), ends[row]!];
+      if (bytes) return bytes.subarray(start, end);
+      const read = readingFile(path, (fd) => bytesAt(fd, header.at + start, end - start));
+      if (!read) throw cutShort();
+      return read;
     },
-  });
-  return leads;
+    readAll: () =>
+      (bytes ??= readingFile(path, (fd) => {
+        const now = leadsHeaderIn(fd);
+        if (now?.digest !== header.digest || now.at !== header.at || now.bytes !== header.bytes) throw new Error(`${path} changed while the build read it`);
+        const read = bytesAt(fd, header.at, header.bytes);
+        if (!read) throw cutShort();
+        return read;
+      })),
+  };
 }
 
 /** The last build's table, or undefined when there is none, or it is of other code or damaged. */
@@ -309,7 +338,7 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
   }
 }
 
-function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: ReturnType<typeof savedLeads>): SavedStoryTable {
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: SavedLeads): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
   // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
@@ -341,12 +370,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
-    printOf: (row) => ({
-      signature: views.hasSignature[row] ? (views.signatures as Uint32Array).subarray(row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE) : undefined,
-      shingles: views.shingles[row]!,
-      terms: { hashes: termsOf(row), counts: (views.termCounts as Uint8Array).subarray(starts[row]!, starts[row + 1]!) },
-      lead: leadOf(row),
-    }),
     leadOf,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,

@@ -186,6 +186,19 @@ describe('a rebuild’s extras files', () => {
     }
   });
 
+  it('do not trust a leads file cut short, and write it again', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const leadsFile = join(cacheDir, 'story-leads.bin');
+    const whole = readFileSync(leadsFile);
+    writeFileSync(leadsFile, whole.subarray(0, whole.length - 8));
+    writePosts(postsDir, edit(POSTS, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>` }));
+    await build(postsDir, outDir, cacheDir);
+    const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+    await build(postsDir, freshOut, freshCache);
+    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    expect(readFileSync(leadsFile).equals(readFileSync(join(freshCache, 'story-leads.bin')))).toBe(true);
+  });
+
   it('do not trust a story table whose leads file holds other leads (a save cut between the two files)', async () => {
     const { postsDir, outDir, cacheDir } = await builtSite();
     const leadsFile = join(cacheDir, 'story-leads.bin');
