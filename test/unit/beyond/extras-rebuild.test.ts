@@ -172,6 +172,15 @@ describe('a rebuild’s extras files', () => {
       ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` }), true],
       ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' }), true],
       ['back as it was', long, true],
+      ['a title-only edit', edit(long, '2026-11-21-rain', { title: '鋒面過境 北部雨勢持續增強' }), false],
+      [
+        'a post added',
+        [...long, { ...long[1]!, name: '2026-11-20-ferry-c', title: '輪渡新航線啟航 港務公司整修候船室', date: '2026-11-20 06:00', link: 'ferry-c' }],
+        true,
+      ],
+      ['a post removed', long.filter((post) => post.name !== '2026-11-20-ferry-b'), true],
+      // ferry-a, the oldest, becomes the newest.
+      ['a date changed (row moves)', edit(long, '2026-11-20-ferry-a', { date: '2026-11-22 02:00' }), true],
     ];
     for (const [step, posts, leadMoved] of steps) {
       writePosts(site.postsDir, posts);
