@@ -6,8 +6,12 @@
  * added and removed only (docs/build-speed.md, "One edit, stop 33").
  *
  * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
+ * The leads' bytes (~27 % of the table) are a file of their own (`story-leads.bin`, see LeadsHeader), read
+ * only when asked for: a rebuild whose leads did not change compares a row's lead or two, and neither
+ * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
  */
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
@@ -16,8 +20,9 @@ import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 import { readCacheFile } from './data-file.ts';
 
 const TABLE_FILE = 'story-table.bin';
-/** Bumped when the file's layout changes. */
-const TABLE_VERSION = 3;
+const LEADS_FILE = 'story-leads.bin';
+/** Bumped when the file's layout (or the leads file's) changes. */
+const TABLE_VERSION = 4;
 
 interface Header {
   version: number;
@@ -28,8 +33,19 @@ interface Header {
   terms: number;
   distinct: number;
   leadBytes: number;
-  /** The leads' digest (see leadsDigest), kept: an edit that leaves every lead as it was hashes none of them. */
+  /**
+   * The leads' digest (see leadsDigest), kept: an edit that leaves every lead as it was hashes none of
+   * them. The leads file names it too: a file of other leads (a save cut between the two files) is not read.
+   */
   leadsDigest: string;
+}
+
+/** The leads file: a 4-byte length, this JSON header, then the leads' bytes at a multiple of 4 bytes. */
+interface LeadsHeader {
+  version: number;
+  /** The leads' digest, as the table's header names it. */
+  digest: string;
+  bytes: number;
 }
 
 /** A saved table: each row's print by its row, and the rows by store key. */
@@ -38,11 +54,10 @@ export interface SavedStoryTable {
   frequencies: TermFrequencies;
   /** The saved row of this store key not taken yet (see `taken`), the row `hint` first; undefined when none. */
   rowOf(key: string, hint: number, taken: Uint8Array): number | undefined;
-  printOf(row: number): StoryPrint;
   leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
-  leads: Leads;
+  leads: SavedLeads;
   leadsDigest: string;
   /** Each row's print digest (see printDigests). */
   printDigests: Buffer;
@@ -51,7 +66,7 @@ export interface SavedStoryTable {
 }
 
 /** The columns in file order: what each holds, its element size, its length. */
-function columns(count: number, terms: number, distinct: number, leadBytes: number) {
+function columns(count: number, terms: number, distinct: number) {
   return [
     ['hasSignature', 1, count],
     ['shingles', 4, count],
@@ -62,7 +77,6 @@ function columns(count: number, terms: number, distinct: number, leadBytes: numb
     ['frequencyHashes', 4, distinct],
     ['frequencyCounts', 4, distinct],
     ['leadEnds', 4, count],
-    ['leads', 1, leadBytes],
     ['printDigests', 1, count * ROW_DIGEST_BYTES],
   ] as const;
 }
@@ -75,8 +89,15 @@ const padded = (bytes: number) => (bytes + 3) & ~3;
  * a surrogate pair keeps its half), row after row; `ends[row]` is where the row's bytes end.
  */
 export interface Leads {
-  bytes: Buffer;
   ends: Uint32Array;
+  /** Every row's bytes, row after row: the saved leads read them from their file at the first call. */
+  readAll(): Buffer;
+}
+
+/** The saved leads (see savedLeads): their ends loaded, their bytes read only when asked for. */
+export interface SavedLeads extends Leads {
+  /** One row's bytes: read alone from the file until every row's were read (readAll). */
+  rowBytes(row: number): Buffer;
 }
 
 /** A digest of every row's lead (their ends, then their bytes): further reading's inputs take it. */
@@ -84,12 +105,12 @@ export function leadsDigest(leads: Leads, saved?: SavedStoryTable): string {
   if (saved && leads === saved.leads) return saved.leadsDigest;
   return createHash('sha1')
     .update(new Uint8Array(leads.ends.buffer, leads.ends.byteOffset, leads.ends.byteLength))
-    .update(leads.bytes)
+    .update(leads.readAll())
     .digest('base64');
 }
 
-/** A row's lead as a string. */
-export function leadAt(leads: Leads, row: number): string {
+/** A row's lead as a string, from every row's bytes (Leads.readAll). */
+export function leadAt(leads: { bytes: Buffer; ends: Uint32Array }, row: number): string {
   return leads.bytes.toString('utf16le', leadStart(leads, row), leads.ends[row]!);
 }
 
@@ -127,7 +148,7 @@ function forEachSourceRun<S>(
  */
 export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
   // Each row's lead where the saved table has it (an edit that left the leads as they were): its column as it is.
-  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === leadAt(saved.leads, row))) return saved.leads;
+  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === saved.leadOf(row))) return saved.leads;
   const ends = new Uint32Array(sources.length);
   const from = saved?.leads;
   let bytes = 0;
@@ -138,33 +159,46 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (n
   const out = Buffer.allocUnsafe(bytes);
   forEachSourceRun(
     sources,
-    (row, first, count) => from!.bytes.copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
+    (row, first, count) => from!.readAll().copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
     (row, source) => out.write(source.lead, leadStart({ ends }, row), 'utf16le'),
   );
-  return { bytes: out, ends };
+  return { ends, readAll: () => out };
 }
 
-/** Saves the table's prints with each row's store key (undefined: not from the store) and the term frequencies. */
+/**
+ * Saves the table's prints with each row's store key (undefined: not from the store) and the term
+ * frequencies; the leads' file unless `leads` are the saved table's (that file holds them, checked whole).
+ */
 export async function saveStoryTable(
   cacheDir: string,
   code: string,
   table: StoryTable,
-  leads: Leads & { digest: string },
+  leads: Leads,
+  digestOfLeads: string,
+  saved: SavedStoryTable | undefined,
   printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
-  const { bytes: leadText, ends: leadEnds } = leads;
+  const leadBytes = count === 0 ? 0 : leads.ends[count - 1]!;
+  // Either file may be written first: both name the leads' digest, and a table is loaded only beside a
+  // leads file of its digest, so a save cut between the two leaves a pair that is not trusted.
+  if (!saved || leads !== saved.leads) {
+    const leadsPath = join(cacheDir, LEADS_FILE);
+    const leadsHeader: LeadsHeader = { version: TABLE_VERSION, digest: digestOfLeads, bytes: leadBytes };
+    await writeFile(`${leadsPath}.partial`, withHeader(leadsHeader, [leads.readAll()]));
+    await rename(`${leadsPath}.partial`, leadsPath);
+  }
   const header: Header = {
     version: TABLE_VERSION,
     code,
     keys: Array.from({ length: count }, (_, row) => keys[row] ?? ''),
     terms,
     distinct: frequencies.hashes.length,
-    leadBytes: leadText.length,
-    leadsDigest: leads.digest,
+    leadBytes,
+    leadsDigest: digestOfLeads,
   };
   const data: Record<Column, ArrayBufferView> = {
     hasSignature: table.hasSignature,
@@ -175,21 +209,103 @@ export async function saveStoryTable(
     termCounts: table.termCounts,
     frequencyHashes: frequencies.hashes,
     frequencyCounts: frequencies.counts,
-    leadEnds,
-    leads: leadText,
+    leadEnds: leads.ends,
     printDigests,
   };
+  const views = columns(count, terms, header.distinct).map(([name, size, elements]) => {
+    const view = data[name];
+    return new Uint8Array(view.buffer, view.byteOffset, size * elements);
+  });
+  const path = join(cacheDir, TABLE_FILE);
+  await writeFile(`${path}.partial`, withHeader(header, views));
+  await rename(`${path}.partial`, path);
+}
+
+/** A file's parts: a 4-byte length, the header's JSON, then each part, each padded to a multiple of 4 bytes. */
+function withHeader(header: object, parts: readonly Uint8Array[]): Uint8Array[] {
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  const parts: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(headerBytes.length) - headerBytes.length)];
-  for (const [name, size, elements] of columns(count, terms, header.distinct, header.leadBytes)) {
-    const view = data[name];
-    parts.push(new Uint8Array(view.buffer, view.byteOffset, size * elements), Buffer.alloc(padded(size * elements) - size * elements));
+  const out: Uint8Array[] = [length];
+  for (const part of [headerBytes, ...parts]) out.push(part, Buffer.alloc(padded(part.length) - part.length));
+  return out;
+}
+
+/** Runs `read` on the file at `path`, open for reading, and closes it. */
+function readingFile<T>(path: string, read: (fd: number) => T): T {
+  const fd = openSync(path, 'r');
+  try {
+    return read(fd);
+  } finally {
+    closeSync(fd);
   }
-  const path = join(cacheDir, TABLE_FILE);
-  await writeFile(`${path}.partial`, parts);
-  await rename(`${path}.partial`, path);
+}
+
+/** `length` bytes of an open file from `at` (a positioned read); undefined when the file ends before. */
+function bytesAt(fd: number, at: number, length: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(length);
+  return readSync(fd, bytes, 0, length, at) === length ? bytes : undefined;
+}
+
+/** The leads file's header, with where its bytes start (`at`). */
+type SavedLeadsHeader = LeadsHeader & { at: number };
+
+/**
+ * An open leads file's header; undefined when there is none, it is not of this version, or the file is
+ * not as long as the header says (cut short or grown: not the leads it names).
+ */
+function leadsHeaderIn(fd: number): SavedLeadsHeader | undefined {
+  const size = fstatSync(fd).size;
+  const length = bytesAt(fd, 0, 4)?.readUInt32LE(0);
+  // Bounded by the file's size before it is read: a damaged length allocates nothing.
+  if (length === undefined || 4 + length > size) return undefined;
+  const json = bytesAt(fd, 4, length);
+  if (!json) return undefined;
+  let header: LeadsHeader;
+  try {
+    header = JSON.parse(json.toString('utf8')) as LeadsHeader;
+  } catch {
+    return undefined;
+  }
+  const at = 4 + padded(length);
+  return header.version === TABLE_VERSION && size === at + padded(header.bytes) ? { ...header, at } : undefined;
+}
+
+/** The leads file's header, read alone (see leadsHeaderIn); undefined too when the file cannot be read. */
+function leadsHeaderOf(path: string): SavedLeadsHeader | undefined {
+  try {
+    return readingFile(path, leadsHeaderIn);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The saved leads, their bytes read from the leads file when asked for: a row's alone, or all of them
+ * (then kept). The file is checked again at the whole read: one saved over since (other leads, or cut
+ * short) fails the build rather than hand it another build's leads.
+ */
+function savedLeads(path: string, header: SavedLeadsHeader, ends: Uint32Array): SavedLeads {
+  let bytes: Buffer | undefined;
+  const cutShort = () => new Error(`${path}: cut short`);
+  return {
+    ends,
+    rowBytes: (row) => {
+      const [start, end] = [leadStart({ ends }, row), ends[row]!];
+      if (bytes) return bytes.subarray(start, end);
+      const read = readingFile(path, (fd) => bytesAt(fd, header.at + start, end - start));
+      if (!read) throw cutShort();
+      return read;
+    },
+    readAll: () =>
+      (bytes ??= readingFile(path, (fd) => {
+        const now = leadsHeaderIn(fd);
+        if (now?.digest !== header.digest || now.at !== header.at || now.bytes !== header.bytes) throw new Error(`${path} changed while the build read it`);
+        const read = bytesAt(fd, header.at, header.bytes);
+        if (!read) throw cutShort();
+        return read;
+      })),
+  };
 }
 
 /** The last build's table, or undefined when there is none, or it is of other code or damaged. */
@@ -205,22 +321,26 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
     const count = header.keys.length;
     const views = {} as Record<Column, Uint8Array | Uint32Array>;
     let at = 4 + padded(headerLength);
-    for (const [name, size, elements] of columns(count, header.terms, header.distinct, header.leadBytes)) {
+    for (const [name, size, elements] of columns(count, header.terms, header.distinct)) {
       const offset = bytes.byteOffset + at;
       views[name] = size === 4 ? new Uint32Array(bytes.buffer, offset, elements) : new Uint8Array(bytes.buffer, offset, elements);
       at += padded(size * elements);
     }
     if (at !== file.length) return undefined;
-    return savedTable(header, views);
+    const leadEnds = views.leadEnds as Uint32Array;
+    if ((count === 0 ? 0 : leadEnds[count - 1]) !== header.leadBytes) return undefined;
+    const leadsPath = join(cacheDir, LEADS_FILE);
+    const leadsHeader = leadsHeaderOf(leadsPath);
+    if (leadsHeader?.digest !== header.leadsDigest || leadsHeader.bytes !== header.leadBytes) return undefined;
+    return savedTable(header, views, savedLeads(leadsPath, leadsHeader, leadEnds));
   } catch {
     return undefined;
   }
 }
 
-function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>): SavedStoryTable {
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: SavedLeads): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  const leads: Leads = { bytes: Buffer.from(views.leads.buffer, views.leads.byteOffset, views.leads.byteLength), ends: views.leadEnds as Uint32Array };
   // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
   const firstRowOf = new Map<string, number>();
   const otherRowsOf = new Map<string, number[]>();
@@ -240,7 +360,8 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  const leadOf = (row: number) => leadAt(leads, row);
+  // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).
+  const leadOf = (row: number) => leads.rowBytes(row).toString('utf16le');
   return {
     count,
     leads,
@@ -249,12 +370,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
-    printOf: (row) => ({
-      signature: views.hasSignature[row] ? (views.signatures as Uint32Array).subarray(row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE) : undefined,
-      shingles: views.shingles[row]!,
-      terms: { hashes: termsOf(row), counts: (views.termCounts as Uint8Array).subarray(starts[row]!, starts[row + 1]!) },
-      lead: leadOf(row),
-    }),
     leadOf,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,

@@ -285,8 +285,8 @@ export async function writeStoryExtras(
   const leads = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
   sources.length = 0;
-  const leadsDigested = { ...leads, digest: leadsDigest(leads, saved) };
-  readingDigest.update(readingText).update(leadsDigested.digest);
+  const digestOfLeads = leadsDigest(leads, saved);
+  readingDigest.update(readingText).update(digestOfLeads);
   const frequencies = movedFrequencies ?? countTermFrequencies(table);
   async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
     const id = rows.ids[row]!;
@@ -308,7 +308,7 @@ export async function writeStoryExtras(
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
     return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
   }
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leadsDigested, printsDigested, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, digestOfLeads, saved, printsDigested, tableKeys, frequencies);
 
   clock.lap('extras: rows and prints');
   // A cold pass has read every print: the pages those reads mapped are let go before the extras' own
@@ -325,8 +325,9 @@ export async function writeStoryExtras(
   // Further reading kept where its inputs are the last build's; else ranked now, on the pool's free thread
   // beside the same story when given one (the ranking needs no pair: exclusions are taken out after).
   const mayKeepFurther = sameRows && last.reading === digests.reading;
-  const readingInputs: ReadingRequest = { ids: rows.ids, titles: rows.titles, leads, links };
-  const rankingFurther = mayKeepFurther ? undefined : rankFurtherReadingOnPool(readingInputs, pool);
+  // The leads' bytes read only for a ranking: a saved table's are then read from their file.
+  const readingInputs = (): ReadingRequest => ({ ids: rows.ids, titles: rows.titles, leads: { bytes: leads.readAll(), ends: leads.ends }, links });
+  const rankingFurther = mayKeepFurther ? undefined : rankFurtherReadingOnPool(readingInputs(), pool);
   if (rankingFurther) {
     // Awaited below; should the same story fail first, its failure is that one.
     rankingFurther.catch(() => {});
@@ -367,7 +368,7 @@ export async function writeStoryExtras(
     : undefined;
   if (further) redone.furtherReading = 'none';
   // Ranked above when the inputs changed; else the last lists could not be kept (a post excludes less): ranked now.
-  else further = pickFurtherReading(await (rankingFurther ?? rankFurtherReadingHere(readingInputs)), exclude, idOf);
+  else further = pickFurtherReading(await (rankingFurther ?? rankFurtherReadingHere(readingInputs())), exclude, idOf);
   clock.lap('extras: further reading');
 
   const compression = manifest.compression ?? 'none';

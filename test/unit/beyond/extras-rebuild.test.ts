@@ -162,21 +162,72 @@ describe('a rebuild’s extras files', () => {
     writePosts(site.postsDir, long);
     await build(site.postsDir, site.outDir, site.cacheDir);
     const tableOf = (cache: string) => readFileSync(join(cache, 'story-table.bin'));
-    const steps: [string, TestPost[]][] = [
-      ['a correction appended', corrected(long, '2026-11-20-ferry-b')],
-      ['another post corrected, the first back', corrected(long, '2026-11-21-rain')],
-      ['two posts corrected', corrected(corrected(long, '2026-11-21-rain'), '2026-11-20-ferry-a')],
-      ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` })],
-      ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' })],
-      ['back as it was', long],
+    const leadsOf = (cache: string) => readFileSync(join(cache, 'story-leads.bin'));
+    const leadsFileId = () => statSync(join(site.cacheDir, 'story-leads.bin'), { bigint: true }).ino;
+    // Each step, and whether a lead moved: the leads file is written again only then.
+    const steps: [string, TestPost[], boolean][] = [
+      ['a correction appended', corrected(long, '2026-11-20-ferry-b'), false],
+      ['another post corrected, the first back', corrected(long, '2026-11-21-rain'), false],
+      ['two posts corrected', corrected(corrected(long, '2026-11-21-rain'), '2026-11-20-ferry-a'), false],
+      ['a lead changed', edit(long, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>${more}` }), true],
+      ['a text too short for a signature', edit(long, '2026-11-20-ferry-a', { body: '<p>短訊。</p>' }), true],
+      ['back as it was', long, true],
+      ['a title-only edit', edit(long, '2026-11-21-rain', { title: '鋒面過境 北部雨勢持續增強' }), false],
+      [
+        'a post added',
+        [...long, { ...long[1]!, name: '2026-11-20-ferry-c', title: '輪渡新航線啟航 港務公司整修候船室', date: '2026-11-20 06:00', link: 'ferry-c' }],
+        true,
+      ],
+      ['a post removed', long.filter((post) => post.name !== '2026-11-20-ferry-b'), true],
+      // ferry-a, the oldest, becomes the newest.
+      ['a date changed (row moves)', edit(long, '2026-11-20-ferry-a', { date: '2026-11-22 02:00' }), true],
     ];
-    for (const [step, posts] of steps) {
+    for (const [step, posts, leadMoved] of steps) {
       writePosts(site.postsDir, posts);
+      const leadsBefore = leadsFileId();
       await build(site.postsDir, site.outDir, site.cacheDir);
       const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
       await build(site.postsDir, freshOut, freshCache);
       expect(dataFiles(site.outDir), step).toEqual(dataFiles(freshOut));
       expect(tableOf(site.cacheDir).equals(tableOf(freshCache)), step).toBe(true);
+      expect(leadsOf(site.cacheDir).equals(leadsOf(freshCache)), step).toBe(true);
+      expect(leadsFileId() !== leadsBefore, step).toBe(leadMoved);
+    }
+  });
+
+  it('do not trust a leads file cut short, and write it again', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const leadsFile = join(cacheDir, 'story-leads.bin');
+    const whole = readFileSync(leadsFile);
+    writeFileSync(leadsFile, whole.subarray(0, whole.length - 8));
+    writePosts(postsDir, edit(POSTS, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>` }));
+    await build(postsDir, outDir, cacheDir);
+    const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+    await build(postsDir, freshOut, freshCache);
+    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    expect(readFileSync(leadsFile).equals(readFileSync(join(freshCache, 'story-leads.bin')))).toBe(true);
+  });
+
+  it('do not trust a story table whose leads file holds other leads of the same length (a save cut between the two files)', async () => {
+    // One character for another: the leads' bytes are as many, and only their digest tells them apart.
+    const leadEdited = edit(POSTS, '2026-11-20-rain', { body: `<p>${RAIN.replace('今天', '昨天')}</p>` });
+    const bothEdited = edit(leadEdited, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
+    // The file of the first build put back after the second: its leads beside the second's table, or its
+    // table beside the second's leads (the writer saves the leads first: what a crash between leaves).
+    for (const kept of ['story-leads.bin', 'story-table.bin']) {
+      const { postsDir, outDir, cacheDir } = await builtSite();
+      const keptFile = join(cacheDir, kept);
+      const first = readFileSync(keptFile);
+      writePosts(postsDir, leadEdited);
+      await build(postsDir, outDir, cacheDir);
+      writeFileSync(keptFile, first);
+      writePosts(postsDir, bothEdited);
+      const report = await build(postsDir, outDir, cacheDir);
+      expect((report.extras!.sameStory as WrittenStoryExtras).printsCopied, kept).toBe(0);
+      const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+      await build(postsDir, freshOut, freshCache);
+      expect(dataFiles(outDir), kept).toEqual(dataFiles(freshOut));
+      expect(readFileSync(join(cacheDir, 'story-leads.bin')).equals(readFileSync(join(freshCache, 'story-leads.bin'))), kept).toBe(true);
     }
   });
 });
