@@ -74,8 +74,8 @@ export class LongTokenIds {
     const order = new Uint32Array(this.held);
     let n = 0;
     for (let at = 0; at < slots.length; at += STRIDE) if (slots[at + 3] !== 0) order[n++] = at;
-    const units = this.units;
-    return order.sort((a, b) => compareUnits(units, slots[a + 1]!, slots[a + 2]!, slots[b + 1]!, slots[b + 2]!));
+    sortByUnits({ order, slots, units: this.units, keys: new BigUint64Array(n), moved: new Uint32Array(n) }, 0, n, 0);
+    return order;
   }
 
   /** The buffer of every token's units: the token of slot place `at` starts at `offsetAt(at)`, `lengthAt(at)` units long. */
@@ -131,6 +131,57 @@ function hashUnits(text: string, start: number, end: number): number {
   let hash = FNV_OFFSET;
   for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), FNV_PRIME);
   return (hash ^ (hash >>> 15)) >>> 0;
+}
+
+/** Ranges at most this long are sorted by comparing whole tokens, longer ones by two units at a time. */
+const COMPARED_AT_MOST = 16;
+
+interface SortScratch {
+  /** Slot places, sorted in place. */
+  order: Uint32Array;
+  slots: Uint32Array;
+  units: Uint16Array;
+  /** Beside each place of `order`: its two units at the depth sorted (high half), its place in its range (low half). */
+  keys: BigUint64Array;
+  moved: Uint32Array;
+}
+
+/**
+ * Sorts `order` from `from` to `to` (tokens whose first `depth` units are equal) in the order of `<`:
+ * by their next two units as numbers (a typed array's own sort, no comparator call), then each run of
+ * equal units the same way one level down. A comparator on every pair of ~360k tokens a 2,048-row
+ * builder took ~0.45 CPU s, half its export.
+ */
+function sortByUnits(scratch: SortScratch, from: number, to: number, depth: number): void {
+  if (to - from <= COMPARED_AT_MOST) return sortWhole(scratch, from, to);
+  const { order, slots, units } = scratch;
+  const keys = scratch.keys.subarray(from, to);
+  const halves = new Uint32Array(keys.buffer, keys.byteOffset, 2 * (to - from));
+  for (let k = 0; k < to - from; k++) {
+    const at = order[from + k]!;
+    const offset = slots[at + 1]! + depth;
+    const left = slots[at + 2]! - depth;
+    // Past its end a token reads as 0s: before any longer token of the same units but one holding U+0000 (compared whole below).
+    halves[2 * k] = k;
+    halves[2 * k + 1] = ((left > 0 ? units[offset]! << 16 : 0) | (left > 1 ? units[offset + 1]! : 0)) >>> 0;
+  }
+  keys.sort();
+  const moved = scratch.moved;
+  for (let k = from; k < to; k++) moved[k] = order[k]!;
+  for (let k = 0; k < to - from; k++) order[from + k] = moved[from + halves[2 * k]!]!;
+  for (let start = 0; start < to - from;) {
+    const high = halves[2 * start + 1]!;
+    let end = start + 1;
+    while (end < to - from && halves[2 * end + 1] === high) end++;
+    // A run whose tokens end here (or hold U+0000): compared whole.
+    if (end - start > 1 && (high & 0xffff) === 0) sortWhole(scratch, from + start, from + end);
+    else if (end - start > 1) sortByUnits(scratch, from + start, from + end, depth + 2);
+    start = end;
+  }
+}
+
+function sortWhole({ order, slots, units }: SortScratch, from: number, to: number): void {
+  order.subarray(from, to).sort((a, b) => compareUnits(units, slots[a + 1]!, slots[a + 2]!, slots[b + 1]!, slots[b + 2]!));
 }
 
 /** Two tokens of `units` (at `a` and `b`, `aLength` and `bLength` units), in the order of `<` on strings. */

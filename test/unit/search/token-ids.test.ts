@@ -84,6 +84,25 @@ describe('TokenIds', () => {
     expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
   });
 
+  it('lists long tokens in code-unit order when thousands share their first units, end early or hold U+0000', () => {
+    const ids = new TokenIds();
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    // Three units only, so that long runs of tokens share every unit up to a depth, then part.
+    const alphabet = ['\u0000', 'a', 'b'];
+    for (let n = 0; n < 20_000; n++) {
+      let token = 'abab';
+      const length = 1 + Math.floor(next() * 12);
+      for (let k = 0; k < length; k++) token += alphabet[Math.floor(next() * 3)];
+      if (ids.get(token) === undefined) ids.add(token);
+    }
+    const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const { units, starts, ids: sortedIds } = ids.sortedUnits();
+    const tokens = Array.from(sortedIds, (_, k) => String.fromCharCode(...units.subarray(starts[k], starts[k + 1])));
+    expect(tokens).toEqual(expected.map(([token]) => token));
+    expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
+  });
+
   it('gives the same ids and order when its tables are sized for many posts from the start', () => {
     const small = new TokenIds();
     const large = new TokenIds(50_000);
