@@ -53,9 +53,6 @@ export class DataWriter {
   /** Waits for every file being written. */
   async flush(): Promise<void> {
     await Promise.all(this.inFlight.splice(0));
-    // The writes are synchronous (see writeDataFile): a batch's end lets the thread's other work in
-    // (the main thread hands the workers their tasks while it writes the search tail).
-    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Waits for every file being written, whether or not it could be: a failed build's last writes. */
