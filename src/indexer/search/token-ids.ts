@@ -10,6 +10,7 @@
  */
 import { LongTokenIds } from './long-token-ids.ts';
 import { isCrowded, SPREAD } from './open-addressing.ts';
+import { keyHalves } from './packed-keys.ts';
 
 /**
  * Distinct tokens a post adds to a thread's tables, as measured on the real corpus. The tables start at
@@ -116,8 +117,7 @@ export class TokenIds {
    */
   sortedUnits(): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
     const packed = new BigUint64Array(this.short + this.mid);
-    // Each key as its low and high halves (little-endian, as every platform Node runs on).
-    const halves = new Uint32Array(packed.buffer);
+    const halves = keyHalves(packed);
     let n = 0;
     let unitCount = 0;
     const long = this.long;

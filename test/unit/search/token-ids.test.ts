@@ -5,13 +5,27 @@
 import { describe, expect, it } from 'vitest';
 import { TokenIds } from '../../../src/indexer/search/token-ids.ts';
 
+/** A seeded stream of numbers in [0, 1) (a linear congruential generator): the same tokens every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+/** `ids.sortedUnits()` lists every token held in the order of `<` on strings, each with its own id. */
+function expectCodeUnitOrder(ids: TokenIds): void {
+  const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const { units, starts, ids: sortedIds } = ids.sortedUnits();
+  const tokens = Array.from(sortedIds, (_, k) => String.fromCharCode(...units.subarray(starts[k], starts[k + 1])));
+  expect(tokens).toEqual(expected.map(([token]) => token));
+  expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
+}
+
 describe('TokenIds', () => {
   it('gives each token one id, as a Map would, whatever its length', () => {
     const ids = new TokenIds();
     const reference = new Map<string, number>();
     const units = ['a', 'b', '台', '灣', '\ud842', '\udfb7', '\u0001', 'é', ' ', '\uffff'];
-    let seed = 12345;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const next = random(12345);
     for (let n = 0; n < 60_000; n++) {
       let token = '';
       const length = 1 + Math.floor(next() * 5);
@@ -68,20 +82,32 @@ describe('TokenIds', () => {
       '台灣人民',
       '台灣人民的',
     ];
-    let seed = 99;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const random = Array.from({ length: 20_000 }, () => {
+    const next = random(99);
+    const drawn = Array.from({ length: 20_000 }, () => {
       let token = '';
       const length = 1 + Math.floor(next() * 6);
       for (let k = 0; k < length; k++) token += String.fromCharCode(next() < 0.1 ? 0x41 + Math.floor(next() * 3) : 0x4e00 + Math.floor(next() * 40));
       return token;
     });
-    for (const token of [...edge, ...random]) if (ids.get(token) === undefined) ids.add(token);
-    const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const { units, starts, ids: sortedIds } = ids.sortedUnits();
-    const tokens = Array.from(sortedIds, (_, k) => String.fromCharCode(...units.subarray(starts[k], starts[k + 1])));
-    expect(tokens).toEqual(expected.map(([token]) => token));
-    expect([...sortedIds]).toEqual(expected.map(([, id]) => id));
+    for (const token of [...edge, ...drawn]) if (ids.get(token) === undefined) ids.add(token);
+    expectCodeUnitOrder(ids);
+  });
+
+  // Few units, so that long runs of tokens share every unit up to a depth, then part; U+FFFF and a high
+  // surrogate (as real CJK and surrogate pairs) order after 'a' only if the keys are read unsigned.
+  it.each([
+    { units: 'below U+8000', alphabet: ['\u0000', 'a', 'b'] },
+    { units: 'up to U+FFFF', alphabet: ['\u0000', 'a', '\uffff', '\ud842'] },
+  ])('lists long tokens in code-unit order when thousands share their first units, end early or hold U+0000 ($units)', ({ alphabet }) => {
+    const ids = new TokenIds();
+    const next = random(7);
+    for (let n = 0; n < 20_000; n++) {
+      let token = 'abab';
+      const length = 1 + Math.floor(next() * 12);
+      for (let k = 0; k < length; k++) token += alphabet[Math.floor(next() * alphabet.length)];
+      if (ids.get(token) === undefined) ids.add(token);
+    }
+    expectCodeUnitOrder(ids);
   });
 
   it('gives the same ids and order when its tables are sized for many posts from the start', () => {
