@@ -18,6 +18,8 @@ export class KnownPostFiles {
   private foldersMayDiffer = true;
   /** Whether the next build is to check every file (see forget). */
   private checkEveryFile = false;
+  /** Counts listings handed out and forgets: a listing kept only if it is the last of them. */
+  private listings = 0;
 
   constructor(postsDir: string) {
     this.root = resolve(postsDir);
@@ -40,6 +42,22 @@ export class KnownPostFiles {
    */
   forget(): void {
     this.checkEveryFile = true;
+    this.listings++;
+  }
+
+  /**
+   * For a build about to list the folder itself (one that checks every file): its list is kept for the
+   * next build, which then need not list the folder again (~1.3 CPU s at 200k posts) unless the watch
+   * hears of a folder meanwhile. Call right before that build; pass what it returns to it as `listed`.
+   */
+  listedBy(): (files: readonly PostFileRef[]) => void {
+    // What happens from here on is heard; what happened before, the build's listing sees.
+    this.foldersMayDiffer = false;
+    this.files = undefined;
+    const listing = ++this.listings;
+    return (files) => {
+      if (listing === this.listings) this.files = [...files];
+    };
   }
 
   /**

@@ -43,7 +43,8 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
       watched.watcher.refresh();
       const known = await watched.posts.take();
       try {
-        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, memory, ...(known ? { known } : {}) });
+        const listing = known ? { known } : { listed: watched.posts.listedBy() };
+        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, memory, ...listing });
       } catch (error) {
         watched.posts.forget();
         throw error;

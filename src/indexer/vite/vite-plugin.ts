@@ -138,7 +138,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       current.watcher.refresh();
       const known = await current.posts.take();
       const jobs = await loadBuildJobs();
-      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...(known ? { known } : {}) }));
+      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...(known ? { known } : { listed: current.posts.listedBy() }) }));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
       config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
       if (strict && reported > 0) config.logger.error(strictFailure(reported));
@@ -176,7 +176,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       written.catch(() => undefined);
       // Not awaited: the bundler makes the app on its own threads meanwhile, and the posts' files are
       // written once it is done (writeBundle), so that its memory and ours do not peak together.
-      const building = loadBuildJobs().then(async (jobs) => jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written }));
+      // A build that stays up keeps this build's list of the posts for its next build.
+      const listed = watching?.posts.posts.listedBy();
+      const building = loadBuildJobs().then(async (jobs) =>
+        jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written, ...(listed ? { listed } : {}) }),
+      );
       // A failure is taken up by writeBundle or abandonBundle; until then it is not one nobody handles.
       building.catch(() => undefined);
       bundle = { building, bundled, end };
