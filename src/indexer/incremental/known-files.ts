@@ -18,8 +18,6 @@ export class KnownPostFiles {
   private foldersMayDiffer = true;
   /** Whether the next build is to check every file (see forget). */
   private checkEveryFile = false;
-  /** Counts listings handed out and forgets: a listing kept only if it is the last of them. */
-  private listings = 0;
 
   constructor(postsDir: string) {
     this.root = resolve(postsDir);
@@ -42,21 +40,21 @@ export class KnownPostFiles {
    */
   forget(): void {
     this.checkEveryFile = true;
-    this.listings++;
   }
 
   /**
    * For a build about to list the folder itself (one that checks every file): its list is kept for the
    * next build, which then need not list the folder again (~1.3 CPU s at 200k posts) unless the watch
    * hears of a folder meanwhile. Call right before that build; pass what it returns to it as `listed`.
+   * Builds run one at a time, and a failed one is forgotten after it listed: the last listing is its.
    */
   listedBy(): (files: readonly PostFileRef[]) => void {
     // What happens from here on is heard; what happened before, the build's listing sees.
     this.foldersMayDiffer = false;
+    // Until the build lists: a build failing before then leaves the next to list the folder.
     this.files = undefined;
-    const listing = ++this.listings;
     return (files) => {
-      if (listing === this.listings) this.files = [...files];
+      this.files = [...files];
     };
   }
 
