@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KnownPostFiles } from '../../src/indexer/incremental/known-files.ts';
+import { KnownPostFiles, watchPostFiles } from '../../src/indexer/incremental/known-files.ts';
 import { listPostFiles } from '../../src/indexer/read-posts.ts';
 
 /** A posts folder of three posts in one subfolder. */
@@ -19,7 +19,7 @@ describe('the post files a build that stays up knows of', () => {
     const root = postsFolder();
     try {
       const posts = new KnownPostFiles(root);
-      posts.forget();
+      // At a start, every file is checked: what changed while nothing watched is unknown.
       expect(await posts.take()).toBeUndefined();
       const listed = posts.listedBy();
       listed(await listPostFiles(root));
@@ -41,6 +41,7 @@ describe('the post files a build that stays up knows of', () => {
     const root = postsFolder();
     try {
       const posts = new KnownPostFiles(root);
+      await posts.take();
       const listed = posts.listedBy();
       posts.saw(undefined);
       writeFileSync(join(root, '_posts', '2026-11-04-post-4.html'), '<p>新</p>');
@@ -62,6 +63,26 @@ describe('the post files a build that stays up knows of', () => {
       // The build after that lists the folder itself; without its list, the next one lists it.
       expect(pathsOf(await posts.take())).toHaveLength(3);
     } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('hears a post written, once the listing is handed out, in a folder made before', async () => {
+    const root = postsFolder();
+    let bursts = 0;
+    const watched = watchPostFiles(root, () => bursts++);
+    try {
+      mkdirSync(join(root, 'archived'));
+      await expect.poll(() => bursts, { timeout: 5_000, interval: 20 }).toBe(1);
+      const listing = await watched.nextListing();
+      if (!('listed' in listing)) throw new Error('the first build is to list the folder itself');
+      listing.listed(await listPostFiles(root));
+      // Written while the build bundles the app, after its listing.
+      writeFileSync(join(root, 'archived', '2026-11-04-post-4.html'), '<p>新</p>');
+      await expect.poll(() => bursts, { timeout: 5_000, interval: 20 }).toBe(2);
+      expect(pathsOf(await watched.posts.take())).toContain('archived/2026-11-04-post-4.html');
+    } finally {
+      watched.close();
       rmSync(root, { recursive: true, force: true });
     }
   });

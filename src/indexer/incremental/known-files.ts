@@ -16,8 +16,8 @@ export class KnownPostFiles {
   private changed = new Set<string>();
   /** Whether a folder may have been made, removed or renamed since the folder was last listed. */
   private foldersMayDiffer = true;
-  /** Whether the next build is to check every file (see forget). */
-  private checkEveryFile = false;
+  /** Whether the next build is to check every file (see forget): at a start, what changed while nothing watched is unknown. */
+  private checkEveryFile = true;
 
   constructor(postsDir: string) {
     this.root = resolve(postsDir);
@@ -95,10 +95,15 @@ export class KnownPostFiles {
 /** Quiet time that ends a burst of changes: an editor writes a file in several steps, a fetch many files. */
 const BURST_MS = 100;
 
+/** What a build is told of the posts folder (IngestOptions): the files it knows, or where to hand the list it makes. */
+export type PostsListing = { known: KnownFiles } | { listed: (files: readonly PostFileRef[]) => void };
+
 /** A watch over the posts folder feeding what a build that stays up knows of it. */
 export interface WatchedPostFiles {
   posts: KnownPostFiles;
   watcher: PostsWatcher;
+  /** Call right before each build, which is to be given what it returns. */
+  nextListing(): Promise<PostsListing>;
   close(): void;
 }
 
@@ -114,6 +119,13 @@ export function watchPostFiles(postsDir: string, burst: () => void): WatchedPost
   return {
     posts,
     watcher,
+    async nextListing() {
+      // New folders are watched before anything is listed: a post written in one from now on is heard.
+      watcher.refresh();
+      const known = await posts.take();
+      // take() waits on no I/O when it returns undefined: no event ran since the refresh to be missed.
+      return known ? { known } : { listed: posts.listedBy() };
+    },
     close() {
       clearTimeout(timer);
       watcher.close();

@@ -134,13 +134,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // A burst heard while the last rebuild ran may have been written by it already.
       if (!current || !current.posts.hasNews) return;
       const startedAt = performance.now();
-      // New folders are watched before the folder is listed: a change in one from now on is heard.
-      current.watcher.refresh();
-      const known = await current.posts.take();
+      const listing = await current.nextListing();
       const jobs = await loadBuildJobs();
-      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...(known ? { known } : { listed: current.posts.listedBy() }) }));
+      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...listing }));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
-      config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
+      const checked = 'known' in listing ? `${listing.known.changed.size} file(s) changed` : 'every file checked';
+      config.logger.info(`posts rebuilt in ${seconds} s (${checked})`, { timestamp: true });
       if (strict && reported > 0) config.logger.error(strictFailure(reported));
     } catch (error) {
       current?.posts.forget();
@@ -176,11 +175,13 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       written.catch(() => undefined);
       // Not awaited: the bundler makes the app on its own threads meanwhile, and the posts' files are
       // written once it is done (writeBundle), so that its memory and ours do not peak together.
-      // A build that stays up keeps this build's list of the posts for its next build.
-      const listed = watching?.posts.posts.listedBy();
-      const building = loadBuildJobs().then(async (jobs) =>
-        jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written, ...(listed ? { listed } : {}) }),
-      );
+      const watched = watching?.posts;
+      const building = (async () => {
+        // A build that stays up tells this build what it knows of the posts, or keeps the list it makes.
+        const listing = await watched?.nextListing();
+        const jobs = await loadBuildJobs();
+        return jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written, ...listing });
+      })();
       // A failure is taken up by writeBundle or abandonBundle; until then it is not one nobody handles.
       building.catch(() => undefined);
       bundle = { building, bundled, end };
