@@ -67,6 +67,39 @@ describe('the post files a build that stays up knows of', () => {
     }
   });
 
+  it('puts a post added after the listing in its place, and drops one removed', async () => {
+    const root = postsFolder();
+    try {
+      const posts = new KnownPostFiles(root);
+      await posts.take();
+      posts.listedBy()(await listPostFiles(root));
+      writeFileSync(join(root, '_posts', '2026-11-01-post-0.md'), '---\ntitle: 新\n---\n');
+      rmSync(join(root, '_posts', '2026-11-02-post-2.html'));
+      posts.saw(join(root, '_posts', '2026-11-01-post-0.md'));
+      posts.saw(join(root, '_posts', '2026-11-02-post-2.html'));
+      const next = await posts.take();
+      expect(pathsOf(next)).toEqual(['_posts/2026-11-01-post-0.md', '_posts/2026-11-01-post-1.html', '_posts/2026-11-03-post-3.html']);
+      expect(next!.changed).toEqual(new Set(['_posts/2026-11-01-post-0.md', '_posts/2026-11-02-post-2.html']));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the folder again after a build that failed before it listed', async () => {
+    const root = postsFolder();
+    try {
+      const posts = new KnownPostFiles(root);
+      await posts.take();
+      posts.listedBy()(await listPostFiles(root));
+      // The next build is handed a listing, and fails before it lists.
+      posts.listedBy();
+      writeFileSync(join(root, '_posts', '2026-11-04-post-4.html'), '<p>新</p>');
+      expect(pathsOf(await posts.take())).toHaveLength(4);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('hears a post written, once the listing is handed out, in a folder made before', async () => {
     const root = postsFolder();
     let bursts = 0;
