@@ -100,6 +100,21 @@ describe('the post files a build that stays up knows of', () => {
     }
   });
 
+  it('checks every file after a burst too large to trust every event of it heard', async () => {
+    const root = postsFolder();
+    try {
+      const posts = new KnownPostFiles(root);
+      await posts.take();
+      posts.listedBy()(await listPostFiles(root));
+      for (let n = 0; n < 2_000; n++) posts.saw(join(root, '_posts', `2026-11-05-post-${n}.html`));
+      expect(await posts.take()).toBeDefined();
+      for (let n = 0; n <= 2_000; n++) posts.saw(join(root, '_posts', `2026-11-05-post-${n}.html`));
+      expect(await posts.take()).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('hears a post written, once the listing is handed out, in a folder made before', async () => {
     const root = postsFolder();
     let bursts = 0;
