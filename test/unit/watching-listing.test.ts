@@ -58,10 +58,28 @@ describe('what a build that stays up gives each build of the posts folder', () =
     await vi.waitFor(() => expect(fake.built).toHaveLength(1));
     expect(fake.built[0]!.listed).toBe(fake.listed);
     await hook('buildEnd')(new Error('the app did not bundle'));
+    expect(fake.forget).toHaveBeenCalledTimes(1);
 
     fake.burst();
-    await vi.waitFor(() => expect(fake.forget).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(fake.forget).toHaveBeenCalledTimes(2));
     expect(fake.built[1]!.known).toBe(fake.known);
+  });
+
+  it('the plugin: a bundle written whose build failed is forgotten', async () => {
+    const plugin = cnaReaderIndex({ postsDir: 'posts', cacheDir: '.cache', workers: 0 });
+    const hook = (name: 'config' | 'configResolved' | 'buildStart' | 'writeBundle') => plugin[name] as (...args: unknown[]) => Promise<void>;
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-listing-'));
+    await hook('config')({});
+    await hook('configResolved')({
+      root,
+      command: 'build',
+      base: '/',
+      logger: { info() {} },
+      build: { outDir: 'dist', watch: {} },
+    } as unknown as ResolvedConfig);
+    await hook('buildStart')();
+    await expect(hook('writeBundle')()).rejects.toThrow('stand-in build');
+    expect(fake.forget).toHaveBeenCalledTimes(1);
   });
 
   it('the dev server: its first build hands out its listing', async () => {

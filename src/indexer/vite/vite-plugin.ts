@@ -110,10 +110,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     return report.problems.length;
   };
 
-  /** A bundle that failed: the index is not written. */
+  /** A bundle that failed: the index is not written, and the next build checks every file. */
   const abandonBundle = async (error: unknown) => {
     const failed = bundle;
     bundle = undefined;
+    if (failed) watching?.posts.posts.forget();
     failed?.bundled.reject(error);
     await failed?.building.catch(() => undefined);
     failed?.end();
@@ -197,7 +198,13 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       if (!current) return;
       try {
         current.bundled.resolve();
-        const reported = await publish(await current.building);
+        const reported = await publish(
+          await current.building.catch((error: unknown) => {
+            // The changes it took are not written: the next build checks every file.
+            watching?.posts.posts.forget();
+            throw error;
+          }),
+        );
         // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
         await copyFile(join(outDirOf(), 'index.html'), join(outDirOf(), '404.html'));
         if (strict && reported > 0) {
