@@ -51,6 +51,8 @@ export interface IngestOptions {
    * folder is not listed again, and the other files are taken as the record has them, unstatted.
    */
   known?: KnownFiles;
+  /** Told the post files this build lists (not when they are `known`): a build that stays up keeps them (see known-files.ts). */
+  listed?: (files: readonly PostFileRef[]) => void;
   /** Test hook: the worker that parses this file (path relative to the posts folder) dies on it. */
   crashOn?: string;
 }
@@ -94,6 +96,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   assertTimeZone(timeZone);
   // A copy: this build lets go of its list as it goes.
   const files = options.known ? [...options.known.files] : await listPostFiles(options.postsDir);
+  if (!options.known) options.listed?.(files);
   clock.lap(options.known ? 'files known' : 'list files');
   const parseOptions: ParseOptions = { timeZone, assetBase: options.assetBase ?? LOCAL_ASSET_PATH };
   const settings = JSON.stringify({ ...parseOptions, code: options.codeVersion ?? '' });

@@ -134,3 +134,17 @@ describe('listing post files', () => {
     expect(files.map((file) => file.absolutePath)).toEqual([join(dir, '2020-12-01-a.html'), join(dir, 'b', '2020-12-01-z.md'), join(dir, 'linked.md')]);
   });
 });
+
+describe('what a build that stays up is told of its listing', () => {
+  it('tells `listed` the post files the build lists, and nothing when they are known', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cna-reader-listed-'));
+    writeFileSync(join(dir, '2020-12-01-a.md'), seedLike('甲', 'https://www.cna.com.tw/news/a/1.aspx'));
+    writeFileSync(join(dir, '2020-12-02-b.md'), seedLike('乙', 'https://www.cna.com.tw/news/a/2.aspx', '2020-12-02T01:00:00.000Z'));
+    const lists: string[][] = [];
+    const listed = (files: readonly { path: string }[]) => void lists.push(files.map((file) => file.path));
+    await ingestPosts({ postsDir: dir, listed });
+    expect(lists).toEqual([['2020-12-01-a.md', '2020-12-02-b.md']]);
+    await ingestPosts({ postsDir: dir, listed, known: { files: await listPostFiles(dir), changed: new Set() } });
+    expect(lists).toHaveLength(1);
+  });
+});

@@ -67,4 +67,24 @@ describe("the dev server's watch over the posts folder", () => {
     }
     expect(watcher.size).toBe(0);
   });
+
+  it('takes a folder named like a post for a folder, made or removed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-watch-'));
+    const heard: (string | undefined)[] = [];
+    const watcher = watchPostsFolder(root, (path) => heard.push(path));
+    try {
+      mkdirSync(join(root, '2027-01-01-x.md'));
+      await expect.poll(() => heard.length, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
+      expect(heard).toEqual([undefined]);
+      watcher.refresh();
+      expect(watcher.size).toBe(2);
+      heard.length = 0;
+      rmSync(join(root, '2027-01-01-x.md'), { recursive: true });
+      await expect.poll(() => heard.length, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
+      expect(heard).not.toContain(join(root, '2027-01-01-x.md'));
+    } finally {
+      watcher.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

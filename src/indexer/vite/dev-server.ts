@@ -39,11 +39,9 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
   const rebuild = () =>
     (current = builds.add(async () => {
       const workers = await (pool ??= startWorkers(options.workers));
-      // New folders are watched before the folder is listed: a change in one from now on is heard.
-      watched.watcher.refresh();
-      const known = await watched.posts.take();
       try {
-        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, memory, ...(known ? { known } : {}) });
+        const listing = await watched.nextListing();
+        return await buildSite({ postsDir, timeZone, assetBase, outDir, cacheDir, workers: workers ?? 0, memory, ...listing });
       } catch (error) {
         watched.posts.forget();
         throw error;
@@ -56,8 +54,6 @@ export function serveIndexInDev(server: ViteDevServer, options: DevIndexOptions)
     watched.watcher.refresh();
     server.ws.send({ type: 'full-reload' });
   });
-  // The first build checks every file: they may have changed while no server ran.
-  watched.posts.forget();
   const index = () => current ?? rebuild();
   // Started with the server rather than at the first request: a large archive takes seconds.
   void index().catch(() => undefined);

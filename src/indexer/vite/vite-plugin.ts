@@ -110,10 +110,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
     return report.problems.length;
   };
 
-  /** A bundle that failed: the index is not written. */
+  /** A bundle that failed: the index is not written, and the next build checks every file. */
   const abandonBundle = async (error: unknown) => {
     const failed = bundle;
     bundle = undefined;
+    if (failed) watching?.posts.posts.forget();
     failed?.bundled.reject(error);
     await failed?.building.catch(() => undefined);
     failed?.end();
@@ -134,13 +135,12 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       // A burst heard while the last rebuild ran may have been written by it already.
       if (!current || !current.posts.hasNews) return;
       const startedAt = performance.now();
-      // New folders are watched before the folder is listed: a change in one from now on is heard.
-      current.watcher.refresh();
-      const known = await current.posts.take();
+      const listing = await current.nextListing();
       const jobs = await loadBuildJobs();
-      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...(known ? { known } : {}) }));
+      const reported = await publish(await jobs.buildSite({ ...(await siteOptions(jobs)), ...listing }));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
-      config.logger.info(`posts rebuilt in ${seconds} s (${known ? `${known.changed.size} file(s) changed` : 'every file checked'})`, { timestamp: true });
+      const checked = 'known' in listing ? `${listing.known.changed.size} file(s) changed` : 'every file checked';
+      config.logger.info(`posts rebuilt in ${seconds} s (${checked})`, { timestamp: true });
       if (strict && reported > 0) config.logger.error(strictFailure(reported));
     } catch (error) {
       current?.posts.forget();
@@ -176,7 +176,13 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       written.catch(() => undefined);
       // Not awaited: the bundler makes the app on its own threads meanwhile, and the posts' files are
       // written once it is done (writeBundle), so that its memory and ours do not peak together.
-      const building = loadBuildJobs().then(async (jobs) => jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written }));
+      const watched = watching?.posts;
+      const building = (async () => {
+        // A build that stays up tells this build what it knows of the posts, or keeps the list it makes.
+        const listing = await watched?.nextListing();
+        const jobs = await loadBuildJobs();
+        return jobs.buildSite({ ...(await siteOptions(jobs)), writeAfter: written, ...listing });
+      })();
       // A failure is taken up by writeBundle or abandonBundle; until then it is not one nobody handles.
       building.catch(() => undefined);
       bundle = { building, bundled, end };
@@ -192,7 +198,13 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       if (!current) return;
       try {
         current.bundled.resolve();
-        const reported = await publish(await current.building);
+        const reported = await publish(
+          await current.building.catch((error: unknown) => {
+            // The changes it took are not written: the next build checks every file.
+            watching?.posts.posts.forget();
+            throw error;
+          }),
+        );
         // Static hosts (GitHub Pages) answer unknown paths with 404.html: the app itself, so deep links work.
         await copyFile(join(outDirOf(), 'index.html'), join(outDirOf(), '404.html'));
         if (strict && reported > 0) {

@@ -29,9 +29,8 @@ export function watchPostsFolder(root: string, changed: (path?: string) => void)
   let foldersMayDiffer = true;
   const onEvent = (folder: string, name: string | null) => {
     // Not the editors' swap and backup files; a name without a dot may be a folder made or removed, and
-    // one with a dot is a folder if it is one now, or was one watched (moved away or removed).
-    const mayBeFolder =
-      name === null || !name.includes('.') || (!POST_EXTENSIONS.test(name) && (watchers.has(`${folder}/${name}`) || isFolder(`${folder}/${name}`)));
+    // one with a dot (a post's `x.md/` too) is a folder if it is one now, or was one watched (moved away or removed).
+    const mayBeFolder = name === null || !name.includes('.') || watchers.has(`${folder}/${name}`) || isFolder(`${folder}/${name}`);
     if (mayBeFolder) foldersMayDiffer = true;
     if (mayBeFolder) changed();
     else if (POST_EXTENSIONS.test(name)) changed(`${folder}/${name}`);
