@@ -48,6 +48,7 @@ import {
 import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { PrintsReadOnce } from './prints-read-once.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
 import { fillPrints, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
@@ -74,6 +75,8 @@ export interface StoryPrints {
   /** Every row's store key, in row order (oldest first), as the metadata shards list the posts. */
   keys: readonly string[];
   store: Pick<PostStore, 'getStory' | 'dropMap'>;
+  /** A cold pass's prints read between two drops of the store's map (PRINTS_BETWEEN_DROPS unless given). */
+  printsBetweenDrops?: number;
 }
 
 export interface WrittenStoryExtras {
@@ -194,6 +197,20 @@ export async function writeStoryExtras(
   // Each row's post as the bucket cache keeps it.
   const cachedPosts: (Readonly<CachedPost> | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
   const readPrints = new PrintsReadOnce(rows.ids.length, storeLine);
+  // A bucket's key, as the folder was read above.
+  const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
+  // A cold pass reads the prints of every row in a changed bucket: read here in the store's key order, not
+  // bucket by bucket in random key order, so letting the map go during the read faults fewer pages again.
+  if (prints && !saved) {
+    const changedPaths = new Set(changed.map(({ path }) => path));
+    const rowsToRead = rows.ids.flatMap((id, row) => (prints.keys[row] !== undefined && changedPaths.has(bucketOf(id)) ? [row] : []));
+    await readPrints.keepInKeyOrder(
+      rowsToRead,
+      (row) => prints.keys[row]!,
+      () => prints.store.dropMap(),
+      prints.printsBetweenDrops,
+    );
+  }
   // On a bucket's first read, a row the saved table holds has its store print (the table copied it from
   // there): none is read, none kept. Read again from a row's turn (printOfRow), the store is asked, nothing kept.
   const hasPrint = async (row: number | undefined, firstRead: boolean) =>
@@ -231,8 +248,6 @@ export async function writeStoryExtras(
       if (row !== undefined) cachedPosts[row] ??= post;
     }
   }
-  // A bucket's key, as the folder was read above.
-  const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
   const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
@@ -421,40 +436,6 @@ interface ChangedBucket {
   path: string;
   bucket: CachedBucket;
   reported: boolean;
-}
-
-/**
- * The store's print of each row whose bucket was read, parsed when first read and kept until the row's
- * turn: a cold pass reads every bucket, and read each print twice (the bucket's check, then the row's).
- * A parsed print holds no more than the table it goes into; the rows take them in order. Only rows whose
- * turn takes one are kept (not those the saved table holds): none is left when the rows are done.
- * A row the store has no print of is kept as null: its turn does not ask again.
- */
-class PrintsReadOnce {
-  // By row: undefined, not asked (or taken); null, asked and the store has none; else the parsed print.
-  private readonly parsed: (StoryPrint | null | undefined)[];
-
-  constructor(
-    count: number,
-    private readonly read: (row: number | undefined) => Promise<string | undefined>,
-  ) {
-    this.parsed = Array.from({ length: count }, () => undefined);
-  }
-
-  /** Whether the store keeps a print of the row that parses (of this version, not damaged); kept when `keep`. */
-  async has(row: number, keep: boolean): Promise<boolean> {
-    const line = await this.read(row);
-    const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (keep) this.parsed[row] = print ?? null;
-    return print !== undefined;
-  }
-
-  /** The row's print parsed from the store's line, if a bucket's read found one (null: found none); let go here. */
-  take(row: number): StoryPrint | null | undefined {
-    const print = this.parsed[row];
-    this.parsed[row] = undefined;
-    return print;
-  }
 }
 
 /** The arrays one after another, in one array. */
