@@ -91,6 +91,20 @@ describe('the same story in the build’s output', () => {
     expect(cold.drops).toEqual([2, POSTS.length]);
   });
 
+  it('makes the prints of a store miss and a damaged line met in the key-order read, asking the store once each', async () => {
+    // Rows from the oldest: ferry-a 0 found, ferry-b 1 missing, rain 2 damaged.
+    const answers = new Map<string, Promise<string | undefined>>([
+      [prints.keys[0]!, prints.store.getStory(prints.keys[0]!)],
+      [prints.keys[1]!, Promise.resolve(undefined)],
+      [prints.keys[2]!, Promise.resolve(`[${STORY_PRINT_VERSION},"damaged`)],
+    ]);
+    const cold = askCounted(prints, (key) => answers.get(key)!);
+    const written = await writeStoryExtras(dataRoot, mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-')), { ...cold.prints, printsBetweenDrops: 1 });
+    expect(written).toMatchObject({ printsMade: 2, grouped: 2 });
+    expect(Object.fromEntries(cold.asked)).toEqual(askedOnceEach(prints.keys));
+    expect(cold.drops).toEqual([1, 2, POSTS.length]);
+  });
+
   it("reads no store print of a post the last build's story table holds, though its bucket is read again", async () => {
     const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, ownCache, prints);
