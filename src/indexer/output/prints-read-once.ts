@@ -4,15 +4,12 @@
  */
 import { parseStoryPrint, type StoryPrint } from '../plan/same-story.ts';
 
-/**
- * Prints read between two drops of the store's map in a key-order read: a read maps ~64 KB of the file around
- * it, so each drop holds the file-backed memory to ~100 MB (64k posts: 107 MB, +1.4 CPU s; 339 MB kept unlet).
- */
-export const PRINTS_BETWEEN_DROPS = 2048;
+// Prints read between two drops of the store's map: each read maps the file around it; drops bound that (docs/build-speed.md).
+const PRINTS_BETWEEN_DROPS = 2048;
 
 /**
  * The store's print of each row whose bucket was read, parsed when first read and kept until the row's
- * turn: a cold pass reads every bucket, and read each print twice (the bucket's check, then the row's).
+ * turn: both the bucket's check and the row's turn need it, and the store is read once for the two.
  * A parsed print holds no more than the table it goes into; the rows take them in order. Only rows whose
  * turn takes one are kept (not those the saved table holds): none is left when the rows are done.
  * A row the store has no print of is kept as null: its turn does not ask again.
@@ -41,7 +38,10 @@ export class PrintsReadOnce {
     }
   }
 
-  /** Whether the store keeps a print of the row that parses (of this version, not damaged); kept when `keep`. */
+  /**
+   * Whether the store keeps a print of the row that parses (of this version, not damaged); kept when `keep`.
+   * With `keep`, a row already kept (or kept as none) answers from there: the store is not read again.
+   */
   async has(row: number, keep: boolean): Promise<boolean> {
     const kept = this.parsed[row];
     if (keep && kept !== undefined) return kept !== null;
