@@ -24,6 +24,11 @@ const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-cache
 const MAIN_FILE_LOST = /had lost its main file \(cache\.lmdb\), its heads file kept: discarded/;
 /** What a cache whose heads file was removed (not LMDB's, or gone) is discarded with. */
 const HEADS_FILE_NOT_ITS_OWN = /had a heads file \(heads\.lmdb\) not its own: discarded/;
+/** Each file of the cache, and what a build says when it discards the cache for that file. */
+const EACH_CACHE_FILE = [
+  ['heads file', HEADS_DB_FILE, HEADS_FILE_NOT_ITS_OWN],
+  ['main file', CACHE_DB_FILE, MAIN_FILE_LOST],
+] as const;
 
 /** A post of its own link, so that no two are one story. */
 function writePost(postsDir: string, day: number, title: string): void {
@@ -273,10 +278,7 @@ describe('the build cache', () => {
       expect(site.output()).toEqual(await site.fresh());
     });
 
-    it.each([
-      ['heads file', HEADS_DB_FILE, HEADS_FILE_NOT_ITS_OWN],
-      ['main file', CACHE_DB_FILE, MAIN_FILE_LOST],
-    ])('discards a cache whose %s is not an LMDB file (torn, or garbage), which lmdb would crash on', async (_, file, discarded) => {
+    it.each(EACH_CACHE_FILE)('discards a cache whose %s is not an LMDB file (torn, or garbage), which lmdb would crash on', async (_, file, discarded) => {
       const site = await builtArchive();
       writeFileSync(join(site.cacheDir, file), 'garbage bytes\n'.repeat(2000));
 
@@ -306,18 +308,18 @@ describe('the build cache', () => {
         expect(site.output()).toEqual(await site.fresh());
       });
 
-      it.each([
-        ['heads file', HEADS_DB_FILE, HEADS_FILE_NOT_ITS_OWN],
-        ['main file', CACHE_DB_FILE, MAIN_FILE_LOST],
-      ])('is removed, and the cache discarded, when it is still one page on the second look (the %s torn after one page)', async (_, file, discarded) => {
-        const site = await builtArchive();
-        const looks = cutToOnePageUntilLookedAgain(join(site.cacheDir, file), () => {});
+      it.each(EACH_CACHE_FILE)(
+        'is removed, and the cache discarded, when it is still one page on the second look (the %s torn after one page)',
+        async (_, file, discarded) => {
+          const site = await builtArchive();
+          const looks = cutToOnePageUntilLookedAgain(join(site.cacheDir, file), () => {});
 
-        expect((await site.rebuild()).cache?.discarded).toMatch(discarded);
-        expect(looks).toHaveLength(1);
-        expect(site.output()).toEqual(await site.fresh());
-        expect((await site.rebuild()).cache).toBeUndefined();
-      });
+          expect((await site.rebuild()).cache?.discarded).toMatch(discarded);
+          expect(looks).toHaveLength(1);
+          expect(site.output()).toEqual(await site.fresh());
+          expect((await site.rebuild()).cache).toBeUndefined();
+        },
+      );
     });
 
     it("opens a file of another page size than the system's (its size read from its first meta page) without taking it for garbage", async () => {
