@@ -5,7 +5,6 @@
  * then), with an error that names what the task was working on (see WorkerTaskError).
  */
 import { availableParallelism } from 'node:os';
-import type { ResourceLimits } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import type { FileToIngest, IngestedFile } from './ingest-file.ts';
 import type { ParseOptions } from '../parse/parse-post.ts';
@@ -65,13 +64,6 @@ export interface Replies {
  * size: memory is bounded by the batches a worker takes, not by this.
  */
 const WORKER_HEAP_MB = 1024;
-
-/**
- * A thread's young generation (V8 keeps a third of it for each of its two semi-spaces): at V8's default
- * (16 MB semi-spaces) a parse worker scavenged every few dozen posts and the posts waiting for their
- * commit survived into the old generation (docs/build-speed.md, stop 43). @default 96
- */
-const WORKER_YOUNG_MB = 96;
 
 /**
  * A phase that worked on at most this many posts leaves its threads up for the next: they hold little
@@ -171,7 +163,7 @@ export class WorkerPool {
       maxThreads: this.size,
       // Threads stay up for the whole phase; endPhase ends them after a large one, recycle at a build's end.
       idleTimeout: Number.POSITIVE_INFINITY,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       // An idle thread waits for its next task without blocking its event loop ('sync' would): it must
       // close its opening of the build cache when a drop round starts (see cache-map.ts).
       atomics: 'async',
@@ -197,12 +189,6 @@ export class WorkerPool {
       }),
     );
     return threads;
-  }
-
-  /** The memory limits of the threads up now (none before the first call, or after a recycle). */
-  async threadLimits(): Promise<ResourceLimits[]> {
-    const threads = await this.threads;
-    return threads ? threads.threads.map((thread) => thread.resourceLimits ?? {}) : [];
   }
 
   /**
