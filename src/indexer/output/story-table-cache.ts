@@ -84,6 +84,9 @@ type Column = ReturnType<typeof columns>[number][0];
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
 
+/** Keys looked up away from their hint by a scan of every key before the saved rows are mapped by key. */
+const SCANS_BEFORE_MAP = 8;
+
 /**
  * Every row's lead as the file keeps it: UTF-16 code units, as the strings hold them (a lead cut inside
  * a surrogate pair keeps its half), row after row; `ends[row]` is where the row's bytes end.
@@ -341,23 +344,28 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
 function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: SavedLeads): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
-  const firstRowOf = new Map<string, number>();
-  const otherRowsOf = new Map<string, number[]>();
-  header.keys.forEach((key, row) => {
-    if (key === '') return;
-    if (!firstRowOf.has(key)) firstRowOf.set(key, row);
-    else {
-      const rows = otherRowsOf.get(key);
+  // Rows by store key, made at the SCANS_BEFORE_MAP-th key not at its hint: an edit misses once or twice,
+  // and a scan of the keys costs less than a map of them all (~0.7 s at 200k rows).
+  let misses = 0;
+  let rowsOf: Map<string, number[]> | undefined;
+  const rowsByKey = () => {
+    const map = new Map<string, number[]>();
+    header.keys.forEach((key, row) => {
+      if (key === '') return;
+      const rows = map.get(key);
       if (rows) rows.push(row);
-      else otherRowsOf.set(key, [row]);
-    }
-  });
+      else map.set(key, [row]);
+    });
+    return map;
+  };
   const rowOf = (key: string, hint: number, taken: Uint8Array) => {
-    if (key !== '' && header.keys[hint] === key && !taken[hint]) return hint;
-    const first = firstRowOf.get(key);
-    if (first === undefined) return undefined;
-    return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
+    if (key === '') return undefined;
+    if (header.keys[hint] === key && !taken[hint]) return hint;
+    if (!rowsOf && ++misses < SCANS_BEFORE_MAP) {
+      for (let row = header.keys.indexOf(key); row >= 0; row = header.keys.indexOf(key, row + 1)) if (!taken[row]) return row;
+      return undefined;
+    }
+    return (rowsOf ??= rowsByKey()).get(key)?.find((row) => !taken[row]);
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
   // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).
