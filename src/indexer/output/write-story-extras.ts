@@ -57,7 +57,7 @@ import {
   EXTRAS_CACHE_FILE,
   loadCache,
   NO_PRINT,
-  OLD_EXTRAS_CACHE_FILE,
+  OLD_EXTRAS_CACHE_FILES,
   saveCache,
   writtenBucketsOf,
   type CachedBucket,
@@ -128,7 +128,7 @@ export async function writeStoryExtras(
   const clock = new PhaseClock();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
-  if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
+  if (cacheDir) for (const old of OLD_EXTRAS_CACHE_FILES) await rm(join(cacheDir, old), { force: true });
   const cache = loadCache(cachePath);
   const postsRoot = join(dataRoot, POSTS_FOLDER);
 
@@ -162,7 +162,7 @@ export async function writeStoryExtras(
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
   const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
-  // Cleared: a changed bucket's loaded object, and the line kept with it for saveCache, are let go here.
+  // Cleared: a changed bucket's loaded object is let go here.
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
