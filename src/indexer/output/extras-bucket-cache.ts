@@ -216,7 +216,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
   const [sizes, times, counts] = [new Float64Array(buckets.size), new Float64Array(buckets.size), new Uint32Array(buckets.size)];
   let postCount = 0;
   for (const { posts } of buckets.values()) postCount += posts.length;
-  const [ids, links] = [new Array<string>(postCount), new Uint32Array(postCount)];
+  const [ids, links]: [string[], Uint32Array] = [[], new Uint32Array(postCount)];
   const others: [number, OtherFields][] = [];
   let [bucket, post] = [0, 0];
   for (const { size, mtimeMs, posts } of buckets.values()) {
@@ -224,7 +224,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
     bucket++;
     for (const { id, links: count, archived, versions, print } of posts) {
       if (archived || versions || print !== undefined) others.push([post, { archived, versions, print }]);
-      ids[post] = id;
+      ids.push(id);
       links[post++] = count;
     }
   }
