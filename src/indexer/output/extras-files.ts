@@ -237,17 +237,16 @@ function furtherAsBefore(
  * Each row's digest of what an entry shows of it, its title, date and tags (RowDigest): a post's entry
  * is made again when a post it lists changed its; same story weighs a row again when its changed.
  */
-export function shownDigests(rows: Rows): Buffer {
-  const digests = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
+export function shownDigests(rows: Rows, from = 0, to = rows.ids.length, into = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES)): Buffer {
   const digest = new RowDigest();
-  for (let row = 0; row < rows.ids.length; row++) {
+  for (let row = from; row < to; row++) {
     digest.start();
     digest.text(rows.titles[row]!);
     digest.text(rows.dates[row]!);
     for (const tag of rows.tags[row]!) digest.text(tag);
-    digest.end(digests, row * ROW_DIGEST_BYTES);
+    digest.end(into, row * ROW_DIGEST_BYTES);
   }
-  return digests;
+  return into;
 }
 
 /** A file's size and modification time, or -1 for both when it is not there. */

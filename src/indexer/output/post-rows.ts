@@ -1,21 +1,22 @@
 /**
- * Each post's row, id, title, date and tags, as the metadata shards list them, for the extras. The
- * shards hold every post's excerpt too: what the extras take of them is kept in the build cache
- * (`extras-rows.bin`) with each shard's size and time, and a rebuild reads again only the shards it
- * finds otherwise (an edit: one).
+ * Each post's row, id, title, date and tags, as the metadata shards list them, for the extras, with
+ * each row's digest of them (shownDigests). The shards hold every post's excerpt too: what the extras
+ * take of them is kept in the build cache (`extras-rows.bin`) with each shard's size and time, and a
+ * rebuild reads again, and digests, only the shards it finds otherwise (an edit: one).
  */
 import { statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shardFile, type Manifest, type MetaShard } from '../../shared/types.ts';
 import { readCacheFile, readDataText } from './data-file.ts';
-import type { Rows } from './extras-files.ts';
+import { shownDigests, type Rows } from './extras-files.ts';
+import { ROW_DIGEST_BYTES } from './extras-state.ts';
 
 const ROWS_FILE = 'extras-rows.bin';
 /** The file of earlier versions (JSON, parsed whole): removed when the rows are next saved. */
 const OLD_ROWS_FILE = 'extras-rows.json';
 /** Bumped when the file's shape changes. */
-const ROWS_VERSION = 3;
+const ROWS_VERSION = 4;
 /**
  * A shard changed less than this before the file was saved is read again all the same: a rewrite of the
  * same size within one tick of a coarse file clock (2 s on FAT) would keep its time.
@@ -43,8 +44,11 @@ interface Header {
   sections: number[];
 }
 
-/** The binary sections in file order: the ids, dates and titles joined (UTF-8), each row's tags (a number in `tagLists`, 32-bit). */
-const SECTIONS = ['ids', 'dates', 'titles', 'tags'] as const;
+/**
+ * The binary sections in file order: the ids, dates and titles joined (UTF-8), each row's tags (a number
+ * in `tagLists`, 32-bit), each row's shown digest (ROW_DIGEST_BYTES).
+ */
+const SECTIONS = ['ids', 'dates', 'titles', 'tags', 'shown'] as const;
 
 /** The saved rows, their fields split. */
 interface SavedRows extends Omit<Header, 'version' | 'sections'> {
@@ -52,10 +56,14 @@ interface SavedRows extends Omit<Header, 'version' | 'sections'> {
   dates: string[];
   titles: string[];
   tags: Uint32Array;
+  shown: Buffer;
 }
 
+/** The rows, with each row's digest of what an entry shows of it (see shownDigests). */
+export type RowsWithShown = Rows & { shown: Buffer };
+
 /** The posts of the metadata shards, by row (counted from the oldest); the cache read and saved when `cacheDir` is given. */
-export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir?: string): Promise<Rows> {
+export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir?: string): Promise<RowsWithShown> {
   const saved = cacheDir ? loadRows(cacheDir, dataRoot, manifest.shardSize) : undefined;
   const rows: Rows = { ids: [], titles: [], dates: [], tags: [], rowOf: new Map() };
   // Tag lists are few and repeated (an outlet, a few sections): one array each.
@@ -70,6 +78,8 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
   const savedTagLists = saved?.tagLists.map(tagsOf);
   const shards: Header['shards'] = [];
   let shardsRead = 0;
+  // The rows copied from the saved rows, whose shown digests are copied too: [from, to).
+  const copied: [number, number][] = [];
   for (let shard = 0; shard < manifest.shardCount; shard++) {
     const path = join(dataRoot, shardFile(shard));
     // Synchronous: small stats, one a shard, as the extras' other stats.
@@ -78,18 +88,29 @@ export async function rowsOfPosts(dataRoot: string, manifest: Manifest, cacheDir
     const first = shard * manifest.shardSize;
     const savedStat = saved?.shards[shard];
     if (saved && savedStat && savedStat[0] === size && savedStat[1] === mtimeMs && mtimeMs < saved.savedAtMs - COARSE_CLOCK_MS) {
-      for (let row = first; row < Math.min(first + manifest.shardSize, saved.ids.length); row++) {
+      const end = Math.min(first + manifest.shardSize, saved.ids.length);
+      for (let row = first; row < end; row++) {
         addRow(rows, row, saved.ids[row]!, saved.titles[row]!, saved.dates[row]!, savedTagLists![saved.tags[row]!]!);
       }
+      copied.push([first, end]);
       continue;
     }
     const { posts } = JSON.parse(await readDataText(path)) as MetaShard;
     posts.forEach((post, offset) => addRow(rows, first + offset, post.id, post.title, post.date, tagsOf(post.tags)));
     shardsRead++;
   }
+  const shown = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
+  let digested = 0;
+  for (const [from, to] of copied) {
+    shownDigests(rows, digested, from, shown);
+    saved!.shown.copy(shown, from * ROW_DIGEST_BYTES, from * ROW_DIGEST_BYTES, to * ROW_DIGEST_BYTES);
+    digested = to;
+  }
+  shownDigests(rows, digested, rows.ids.length, shown);
+  const withShown = { ...rows, shown };
   const unchanged = saved !== undefined && shardsRead === 0 && saved.shards.length === shards.length;
-  if (cacheDir && !unchanged) await saveRows(cacheDir, { dataRoot, shardSize: manifest.shardSize, shards }, rows);
-  return rows;
+  if (cacheDir && !unchanged) await saveRows(cacheDir, { dataRoot, shardSize: manifest.shardSize, shards }, withShown);
+  return withShown;
 }
 
 function addRow(rows: Rows, row: number, id: string, title: string, date: string, tags: string[]): void {
@@ -121,20 +142,20 @@ function loadRows(cacheDir: string, dataRoot: string, shardSize: number): SavedR
       string[],
       string[],
     ];
-    const tagBytes = parts[3]!;
+    const [tagBytes, shown] = [parts[3]!, parts[4]!];
     if (tagBytes.length % 4 !== 0) return undefined;
     const tags = new Uint32Array(tagBytes.buffer.slice(tagBytes.byteOffset, tagBytes.byteOffset + tagBytes.byteLength));
     // Every field a row, as many rows as the shards hold: a file not of one build is not trusted.
-    if (![dates.length, titles.length, tags.length].every((length) => length === ids.length)) return undefined;
+    if (![dates.length, titles.length, tags.length, shown.length / ROW_DIGEST_BYTES].every((length) => length === ids.length)) return undefined;
     if (ids.length > header.shards.length * shardSize || (ids.length > 0 && ids.length <= (header.shards.length - 1) * shardSize)) return undefined;
     if (tags.some((list) => header.tagLists[list] === undefined)) return undefined;
-    return { ...header, ids, dates, titles, tags };
+    return { ...header, ids, dates, titles, tags, shown };
   } catch {
     return undefined;
   }
 }
 
-async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'shardSize' | 'shards'>, rows: Rows): Promise<void> {
+async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'shardSize' | 'shards'>, rows: RowsWithShown): Promise<void> {
   const path = join(cacheDir, ROWS_FILE);
   await rm(join(cacheDir, OLD_ROWS_FILE), { force: true });
   // A title with a line break would split in two, a lone surrogate would not come back from UTF-8: such
@@ -155,6 +176,7 @@ async function saveRows(cacheDir: string, source: Pick<Header, 'dataRoot' | 'sha
     dates: Buffer.from(rows.dates.join('\n')),
     titles: Buffer.from(rows.titles.join('\n')),
     tags: new Uint8Array(tags.buffer, tags.byteOffset, tags.byteLength),
+    shown: rows.shown,
   };
   const header: Header = { version: ROWS_VERSION, savedAtMs: Date.now(), ...source, tagLists, sections: SECTIONS.map((name) => parts[name].length) };
   const headerBytes = Buffer.from(JSON.stringify(header));

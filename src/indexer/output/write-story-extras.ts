@@ -28,7 +28,7 @@ import {
 import { readDataFileSync } from './data-file.ts';
 import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
-import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
+import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -334,7 +334,7 @@ export async function writeStoryExtras(
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
-  const shown = shownDigests(rows);
+  const { shown } = rows;
   const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
   const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
   // Further reading kept where its inputs are the last build's; else ranked now, on the pool's free thread
