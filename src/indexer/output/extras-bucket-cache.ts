@@ -17,7 +17,7 @@ export const EXTRAS_CACHE_FILE = 'story-extras.bin';
 /** The caches of earlier versions (one JSON string of everything; a JSON line a bucket): removed when found. */
 export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson'];
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 8;
+const CACHE_VERSION = 9;
 
 /**
  * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
@@ -153,8 +153,8 @@ interface Header {
 
 /**
  * The sections in file order: the buckets' paths (joined by line breaks), sizes and times (float64), post
- * counts (32-bit); the posts' ids (joined), links' counts (32-bit); the posts with other fields, as a JSON
- * list of [post number, fields].
+ * counts (32-bit); the posts' ids (joined, UTF-16: CJK mostly, decoded by a copy), links' counts (32-bit);
+ * the posts with other fields, as a JSON list of [post number, fields].
  */
 const SECTIONS = ['paths', 'sizes', 'times', 'counts', 'ids', 'links', 'others'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -183,8 +183,8 @@ export function loadCache(path: string | undefined): StoryCache {
       at += padded(length);
     }
     if (at !== file.length) return empty;
-    const lines = (bytes: Buffer) => (bytes.length === 0 ? [] : bytes.toString('utf8').split(SEPARATOR));
-    const [paths, ids] = [lines(parts.paths), lines(parts.ids)];
+    const lines = (bytes: Buffer, encoding: BufferEncoding) => (bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR));
+    const [paths, ids] = [lines(parts.paths, 'utf8'), lines(parts.ids, 'utf16le')];
     const [sizes, times] = [new Float64Array(ownBuffer(parts.sizes)), new Float64Array(ownBuffer(parts.times))];
     const [counts, links] = [new Uint32Array(ownBuffer(parts.counts)), new Uint32Array(ownBuffer(parts.links))];
     // Sections that disagree on the buckets or the posts: not this writer's file.
@@ -234,7 +234,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
     sizes: bytesOf(sizes),
     times: bytesOf(times),
     counts: bytesOf(counts),
-    ids: Buffer.from(ids.join(SEPARATOR)),
+    ids: Buffer.from(ids.join(SEPARATOR), 'utf16le'),
     links: bytesOf(links),
     others: Buffer.from(JSON.stringify(others)),
   };
