@@ -10,14 +10,14 @@ import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
 import { ShingleScratch } from '../plan/shingle-hashes.ts';
-import { readCacheFile } from './data-file.ts';
+import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 
 /** The extras cache: a header, then its sections (see Header). */
 export const EXTRAS_CACHE_FILE = 'story-extras.bin';
 /** The caches of earlier versions (one JSON string of everything; a JSON line a bucket): removed when found. */
 export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson'];
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 9;
+const CACHE_VERSION = 10;
 
 /**
  * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
@@ -138,17 +138,14 @@ export interface StoryCache {
 }
 
 /**
- * The cache file: a 4-byte length, a JSON header (see Header), then its sections at multiples of 8 bytes:
- * every bucket's path, size and time and post count, every post's id and links' count, and the few posts'
- * other fields (archived, versions, print) as JSON: no JSON a bucket to parse, as a line a bucket was
- * (~50k lines at 200k posts, parsed whole for one edit).
+ * The cache file, in the layout of the cache's files of sections (see readSections in data-file.ts): the
+ * header, then every bucket's path, size and time and post count, every post's id and links' count, and
+ * the few posts' other fields (archived, versions, print) as JSON: no JSON a bucket to parse.
  */
-interface Header {
+interface Header extends SectionsHeader {
   version: number;
   written: StoryCache['written'];
   code?: string;
-  /** Each section's length in bytes, in file order (see SECTIONS). */
-  sections: number[];
 }
 
 /**
@@ -157,39 +154,29 @@ interface Header {
  * the posts with other fields, as a JSON list of [post number, fields].
  */
 const SECTIONS = ['paths', 'sizes', 'times', 'counts', 'ids', 'links', 'others'] as const;
-type Section = (typeof SECTIONS)[number];
 type OtherFields = Pick<CachedPost, 'archived' | 'versions' | 'print'>;
 
 /** Bucket paths and post ids are file names: never a line break. */
 const SEPARATOR = '\n';
-
-const padded = (bytes: number) => (bytes + 7) & ~7;
 
 /** Reads the cache; an absent, damaged or older cache is an empty one. */
 export function loadCache(path: string | undefined): StoryCache {
   const empty: StoryCache = { buckets: new Map() };
   if (!path || !existsSync(path)) return empty;
   try {
-    const file = readCacheFile(path);
-    const headerLength = file.readUInt32LE(0);
-    const header = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
-    if (header.version !== CACHE_VERSION || header.sections.length !== SECTIONS.length) return empty;
-    const parts = {} as Record<Section, Buffer>;
-    let at = padded(4 + headerLength);
-    for (const [n, name] of SECTIONS.entries()) {
-      const length = header.sections[n]!;
-      if (!Number.isInteger(length) || length < 0 || at + length > file.length) return empty;
-      parts[name] = file.subarray(at, at + length);
-      at += padded(length);
-    }
-    if (at !== file.length) return empty;
-    const lines = (bytes: Buffer, encoding: BufferEncoding) => (bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR));
-    const [paths, ids] = [lines(parts.paths, 'utf8'), lines(parts.ids, 'utf16le')];
-    const [sizes, times] = [new Float64Array(ownBuffer(parts.sizes)), new Float64Array(ownBuffer(parts.times))];
-    const [counts, links] = [new Uint32Array(ownBuffer(parts.counts)), new Uint32Array(ownBuffer(parts.links))];
+    const read = readSections<Header, (typeof SECTIONS)[number]>(readCacheFile(path), SECTIONS);
+    if (read?.header.version !== CACHE_VERSION) return empty;
+    const { header, sections } = read;
+    const paths = linesOf(sections.paths, 'utf8');
+    const ids = linesOf(sections.ids, 'utf16le');
+    // Copied out of the file: a float64 section need not start at a multiple of 8 bytes.
+    const sizes = new Float64Array(ownBuffer(sections.sizes));
+    const times = new Float64Array(ownBuffer(sections.times));
+    const counts = new Uint32Array(ownBuffer(sections.counts));
+    const links = new Uint32Array(ownBuffer(sections.links));
     // Sections that disagree on the buckets or the posts: not this writer's file.
     if (![sizes.length, times.length, counts.length].every((length) => length === paths.length) || links.length !== ids.length) return empty;
-    const others = new Map(JSON.parse(parts.others.toString('utf8')) as [number, OtherFields][]);
+    const others = new Map(JSON.parse(sections.others.toString('utf8')) as [number, OtherFields][]);
     const cache: StoryCache = { buckets: new Map(), written: header.written, ...(header.code ? { code: header.code } : {}) };
     let post = 0;
     for (let bucket = 0; bucket < paths.length; bucket++) {
@@ -206,21 +193,27 @@ export function loadCache(path: string | undefined): StoryCache {
   }
 }
 
-/** A section's bytes in a buffer of their own (aligned for any typed array). */
-function ownBuffer(bytes: Buffer): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/** A section of joined names, split. */
+function linesOf(bytes: Buffer, encoding: BufferEncoding): string[] {
+  return bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR);
 }
 
 /** Writes the cache (see Header) beside its path, then puts it in place. */
 export async function saveCache(path: string, { written, code }: Omit<StoryCache, 'buckets'>, buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
-  const [sizes, times, counts] = [new Float64Array(buckets.size), new Float64Array(buckets.size), new Uint32Array(buckets.size)];
+  const sizes = new Float64Array(buckets.size);
+  const times = new Float64Array(buckets.size);
+  const counts = new Uint32Array(buckets.size);
   let postCount = 0;
   for (const { posts } of buckets.values()) postCount += posts.length;
-  const [ids, links]: [string[], Uint32Array] = [[], new Uint32Array(postCount)];
+  const ids: string[] = [];
+  const links = new Uint32Array(postCount);
   const others: [number, OtherFields][] = [];
-  let [bucket, post] = [0, 0];
+  let bucket = 0;
+  let post = 0;
   for (const { size, mtimeMs, posts } of buckets.values()) {
-    [sizes[bucket], times[bucket], counts[bucket]] = [size, mtimeMs, posts.length];
+    sizes[bucket] = size;
+    times[bucket] = mtimeMs;
+    counts[bucket] = posts.length;
     bucket++;
     for (const { id, links: count, archived, versions, print } of posts) {
       if (archived || versions || print !== undefined) others.push([post, { archived, versions, print }]);
@@ -229,7 +222,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
     }
   }
   const bytesOf = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  const parts: Record<Section, Uint8Array> = {
+  const parts: Record<(typeof SECTIONS)[number], Uint8Array> = {
     paths: Buffer.from([...buckets.keys()].join(SEPARATOR)),
     sizes: bytesOf(sizes),
     times: bytesOf(times),
@@ -238,12 +231,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
     links: bytesOf(links),
     others: Buffer.from(JSON.stringify(others)),
   };
-  const header: Header = { version: CACHE_VERSION, written, ...(code ? { code } : {}), sections: SECTIONS.map((name) => parts[name].length) };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(headerBytes.length);
-  const chunks: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(4 + headerBytes.length) - 4 - headerBytes.length)];
-  for (const name of SECTIONS) chunks.push(parts[name], Buffer.alloc(padded(parts[name].length) - parts[name].length));
-  await writeFile(`${path}.partial`, chunks);
+  const header: Omit<Header, 'sections'> = { version: CACHE_VERSION, written, ...(code ? { code } : {}) };
+  await writeFile(`${path}.partial`, sectionChunks(header, SECTIONS, parts));
   await rename(`${path}.partial`, path);
 }

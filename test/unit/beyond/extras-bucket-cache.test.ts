@@ -19,6 +19,8 @@ const BUCKETS: [string, CachedBucket][] = [
   ],
   ['0/3.json', { size: 2, mtimeMs: 1_763_600_000_001.5, posts: [] }],
   ['1/3.json', { size: 99, mtimeMs: 1_763_600_000_002, posts: [{ id: '2026-11-21-rain', links: 5 }] }],
+  // Ids are kept as UTF-16: a CJK one (and one past the basic plane) comes back as it was.
+  ['1/4.json', { size: 77, mtimeMs: 1_763_600_000_003, posts: [{ id: '2026-11-22-颱風-𠮷', links: 1 }] }],
 ];
 const SUMMARY = { written: { posts: 4, grouped: 2, furtherReading: 1 }, code: 'code-1' };
 
@@ -58,31 +60,47 @@ describe('the extras bucket cache', () => {
     expect(saved.get('0/2.json')!.mtimeMs).toBe(BUCKETS[1]![1].mtimeMs + 1);
   });
 
-  it('is empty when cut short, grown or of another version', async () => {
+  /** The saved file with one change made to it: the cache read back from it is empty. */
+  const changes: [string, (whole: Buffer) => Buffer][] = [
+    ['cut short', (whole) => whole.subarray(0, whole.length - 8)],
+    ['grown', (whole) => Buffer.concat([whole, Buffer.alloc(8)])],
+    ['of another version', (whole) => withHeader(whole, (header) => header.replace(/"version":\d+/, '"version":1'))],
+    ['its buckets hold more posts than it lists', (whole) => withCount(whole, 2)],
+    ['its buckets hold fewer posts than it lists', (whole) => withCount(whole, 0)],
+  ];
+
+  it.each(changes)('is empty when %s', async (_, change) => {
     const { first } = paths();
     await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const whole = readFileSync(first);
-    writeFileSync(first, whole.subarray(0, whole.length - 8));
+    writeFileSync(first, change(readFileSync(first)));
     expect(loadCache(first).buckets.size).toBe(0);
-    writeFileSync(first, Buffer.concat([whole, Buffer.alloc(8)]));
-    expect(loadCache(first).buckets.size).toBe(0);
-    const headerLength = whole.readUInt32LE(0);
-    const header = whole.toString('utf8', 4, 4 + headerLength);
-    writeFileSync(first, Buffer.concat([whole.subarray(0, 4), Buffer.from(header.replace(/"version":\d+/, '"version":1')), whole.subarray(4 + headerLength)]));
-    expect(loadCache(first).buckets.size).toBe(0);
-    expect(loadCache(join(dir, 'none.bin')).buckets.size).toBe(0);
   });
 
-  it('is empty when its buckets hold more posts than it lists', async () => {
-    const { first } = paths();
-    await saveCache(first, SUMMARY, new Map(BUCKETS));
-    const whole = readFileSync(first);
-    const header = JSON.parse(whole.toString('utf8', 4, 4 + whole.readUInt32LE(0))) as { sections: number[] };
-    // The counts section (the fourth) starts after the header and three sections, each at a multiple of 8 bytes.
-    const padded = (bytes: number) => (bytes + 7) & ~7;
-    const counts = padded(4 + whole.readUInt32LE(0)) + header.sections.slice(0, 3).reduce((sum, length) => sum + padded(length), 0);
-    whole.writeUInt32LE(2, counts);
-    writeFileSync(first, whole);
-    expect(loadCache(first).buckets.size).toBe(0);
+  it('is empty when there is none', () => {
+    paths();
+    expect(loadCache(join(dir, 'none.bin')).buckets.size).toBe(0);
   });
 });
+
+/** The file with its JSON header changed. */
+function withHeader(whole: Buffer, change: (header: string) => string): Buffer {
+  const headerLength = whole.readUInt32LE(0);
+  const header = Buffer.from(change(whole.toString('utf8', 4, 4 + headerLength)));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  const padding = Buffer.alloc(((header.length + 3) & ~3) - header.length);
+  return Buffer.concat([length, header, padding, whole.subarray(4 + ((headerLength + 3) & ~3))]);
+}
+
+/** The file with its first bucket's post count (the counts section, the fourth) set to `count`: 1 saved. */
+function withCount(whole: Buffer, count: number): Buffer {
+  const headerLength = whole.readUInt32LE(0);
+  const header = JSON.parse(whole.toString('utf8', 4, 4 + headerLength)) as { sections: number[] };
+  // Each section starts at a multiple of 4 bytes after the header (see sectionChunks in data-file.ts).
+  const padded = (bytes: number) => (bytes + 3) & ~3;
+  const counts = 4 + padded(headerLength) + header.sections.slice(0, 3).reduce((sum, length) => sum + padded(length), 0);
+  const changed = Buffer.from(whole);
+  expect(changed.readUInt32LE(counts)).toBe(1);
+  changed.writeUInt32LE(count, counts);
+  return changed;
+}
