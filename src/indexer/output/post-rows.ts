@@ -50,8 +50,8 @@ interface Header {
  */
 const SECTIONS = ['ids', 'dates', 'titles', 'tags', 'shown'] as const;
 /**
- * The joined sections' encodings: ids and titles (CJK mostly) as the strings hold them, UTF-16: their
- * decode is a copy, where UTF-8's took ~2-4× as long at 64k posts; dates are ASCII.
+ * The joined sections' encodings: ids and titles (CJK mostly) as the strings hold them, UTF-16: decoding
+ * UTF-16 is a copy, UTF-8 a transcode; dates are ASCII.
  */
 const SECTION_ENCODING = ['utf16le', 'utf8', 'utf16le'] as const;
 

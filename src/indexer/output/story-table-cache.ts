@@ -345,7 +345,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
   // Rows by store key, made at the SCANS_BEFORE_MAP-th key not at its hint: an edit misses once or twice,
-  // and a scan of the keys costs less than a map of them all (~0.7 s at 200k rows).
+  // and a scan costs less than mapping every key when only a few lookups miss.
   let misses = 0;
   let rowsOf: Map<string, number[]> | undefined;
   const rowsByKey = () => {
