@@ -179,7 +179,7 @@ export async function writeStoryExtras(
   }
 
   clock.lap('extras: buckets listed');
-  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir);
+  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir ? { dir: cacheDir, code } : undefined);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
     return key === undefined ? undefined : prints!.store.getStory(key);

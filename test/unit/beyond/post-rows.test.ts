@@ -1,10 +1,9 @@
 /** The extras' rows of posts, and each row's shown digest, from the metadata shards or the saved rows. */
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { rowsOfPosts } from '../../../src/indexer/output/post-rows.ts';
-import { shownDigests } from '../../../src/indexer/output/extras-files.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rowsOfPosts, shownDigests } from '../../../src/indexer/output/post-rows.ts';
 import { shardFile, type Manifest, type PostMeta } from '../../../src/shared/types.ts';
 
 const SHARD_SIZE = 2;
@@ -29,8 +28,19 @@ function writeShards(dataRoot: string, posts: PostMeta[]): Manifest {
 }
 
 describe("the extras' rows of posts", () => {
+  let folders: string[] = [];
+  afterEach(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    folders = [];
+  });
+  /** A data folder and a build cache, removed after the test. */
+  const foldersOfTest = () => {
+    folders = [mkdtempSync(join(tmpdir(), 'cna-reader-rows-data-')), mkdtempSync(join(tmpdir(), 'cna-reader-rows-cache-'))];
+    return { dataRoot: folders[0]!, cache: { dir: folders[1]!, code: 'code-1' } };
+  };
+
   it("give each row its shown digest, read from the shards, from the saved rows, and from both after one shard's title changed", async () => {
-    const [dataRoot, cacheDir] = [mkdtempSync(join(tmpdir(), 'cna-reader-rows-data-')), mkdtempSync(join(tmpdir(), 'cna-reader-rows-cache-'))];
+    const { dataRoot, cache: cacheDir } = foldersOfTest();
     const posts = Array.from({ length: 7 }, (_, n) => post(n));
     const manifest = writeShards(dataRoot, posts);
     const fromShards = await rowsOfPosts(dataRoot, manifest, cacheDir);
@@ -45,5 +55,17 @@ describe("the extras' rows of posts", () => {
     expect(mixed.titles[2]).toBe('改過的標題');
     expect(mixed.shown.equals(shownDigests(mixed))).toBe(true);
     expect(mixed.shown.equals(fromShards.shown)).toBe(false);
+  });
+
+  it('are read from the shards again when the saved rows were digested by other code', async () => {
+    const { dataRoot, cache } = foldersOfTest();
+    const posts = Array.from({ length: 3 }, (_, n) => post(n));
+    const manifest = writeShards(dataRoot, posts);
+    await rowsOfPosts(dataRoot, manifest, cache);
+    // A title of the same length, its shard's size and time as saved: only other code reads it again.
+    posts[0] = post(0, '標題 9');
+    writeShards(dataRoot, posts);
+    expect((await rowsOfPosts(dataRoot, manifest, cache)).titles[0]).toBe('標題 0');
+    expect((await rowsOfPosts(dataRoot, manifest, { ...cache, code: 'code-2' })).titles[0]).toBe('標題 9');
   });
 });
