@@ -63,3 +63,18 @@ describe('the saved story table’s leads', () => {
     expect(() => saved.leads.readAll()).toThrow(/changed while the build read it/);
   });
 });
+
+describe('the saved story table', () => {
+  it('is not loaded when its columns are not as long as its header counts them', async () => {
+    const { cacheDir } = await savedTable();
+    const tableFile = join(cacheDir, 'story-table.bin');
+    const whole = readFileSync(tableFile);
+    const headerLength = whole.readUInt32LE(0);
+    const header = JSON.parse(whole.toString('utf8', 4, 4 + headerLength)) as { terms: number };
+    // One term more than the term columns hold, the header's JSON padded with spaces to its length.
+    const changed = Buffer.from(JSON.stringify({ ...header, terms: header.terms + 1 }).padEnd(headerLength));
+    expect(changed.length).toBe(headerLength);
+    writeFileSync(tableFile, Buffer.concat([whole.subarray(0, 4), changed, whole.subarray(4 + headerLength)]));
+    expect(loadStoryTable(cacheDir, CODE)).toBeUndefined();
+  });
+});
