@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
-import { EXTRAS_CACHE_FILE, loadCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
+import { EXTRAS_CACHE_FILE, loadCache, OLD_EXTRAS_CACHE_FILES } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
 import { askCounted, askedOnceEach, buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
@@ -133,6 +133,15 @@ describe('the same story in the build’s output', () => {
     await writeStoryExtras(dataRoot, cacheDir);
     const again = await writeStoryExtras(dataRoot, cacheDir);
     expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: 0, written: 0, grouped: 2 });
+  });
+
+  it("removes the bucket caches of earlier versions from the build cache, and keeps this version's", async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    for (const old of OLD_EXTRAS_CACHE_FILES) writeFileSync(join(ownCache, old), '{"version":8}\n');
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    expect(OLD_EXTRAS_CACHE_FILES.filter((old) => existsSync(join(ownCache, old)))).toEqual([]);
+    expect(loadCache(join(ownCache, EXTRAS_CACHE_FILE)).buckets.size).toBeGreaterThan(0);
+    rmSync(ownCache, { recursive: true, force: true });
   });
 
   it('writes the groups again when the output lost them, though no post changed', async () => {
