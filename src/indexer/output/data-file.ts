@@ -74,6 +74,62 @@ export function readCacheFile(file: string): Buffer {
   return readFileSync(file);
 }
 
+/**
+ * The layout of the build cache's files of sections: a 4-byte length, a JSON header that lists each
+ * section's length in bytes (`sections`, in file order), then the sections, the header and each section
+ * padded to a multiple of 4 bytes (so a 32-bit column can be viewed in place when the file is).
+ */
+export interface SectionsHeader {
+  sections: number[];
+}
+
+const padded4 = (bytes: number) => (bytes + 3) & ~3;
+
+/** A file's chunks in that layout: `header` with each named part's length, then the parts, in `names` order. */
+export function sectionChunks<Name extends string>(header: object, names: readonly Name[], parts: Readonly<Record<Name, Uint8Array>>): Uint8Array[] {
+  const sections: SectionsHeader = { sections: names.map((name) => parts[name].length) };
+  const headerBytes = Buffer.from(JSON.stringify({ ...header, ...sections }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  const chunks: Uint8Array[] = [length];
+  for (const part of [headerBytes, ...names.map((name) => parts[name])]) chunks.push(part, Buffer.alloc(padded4(part.length) - part.length));
+  return chunks;
+}
+
+/**
+ * A file in that layout: its header and its sections by name (views of `file`); undefined when its header
+ * does not parse or lists other sections, or when the file is cut short or longer than its sections.
+ */
+export function readSections<Header extends SectionsHeader, Name extends string>(
+  file: Buffer,
+  names: readonly Name[],
+): { header: Header; sections: Record<Name, Buffer> } | undefined {
+  if (file.length < 4) return undefined;
+  const headerLength = file.readUInt32LE(0);
+  if (4 + headerLength > file.length) return undefined;
+  let header: Header;
+  try {
+    header = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(header?.sections) || header.sections.length !== names.length) return undefined;
+  const sections = {} as Record<Name, Buffer>;
+  let at = 4 + padded4(headerLength);
+  for (const [n, name] of names.entries()) {
+    const length = header.sections[n]!;
+    if (!Number.isInteger(length) || length < 0 || at + length > file.length) return undefined;
+    sections[name] = file.subarray(at, at + length);
+    at += padded4(length);
+  }
+  return at === file.length ? { header, sections } : undefined;
+}
+
+/** A section's bytes in a buffer of their own, at offset 0: aligned for any typed array. */
+export function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 export async function readDataFile(file: string): Promise<Buffer> {
   const bytes = await readFile(file);
   return isCompressedData(bytes) ? gunzipSync(bytes) : bytes;

@@ -1,24 +1,23 @@
 /**
- * The extras' cache of post buckets (story-extras.ndjson in the build cache): what the extras keep of each
+ * The extras' cache of post buckets (story-extras.bin in the build cache): what the extras keep of each
  * post of a bucket (its links, versions and, when the post store had none, its story print), with the
  * bucket's size and time, so that a bucket the build left as it was is not read again. A bucket the build
  * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
  */
-import { createWriteStream, existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
 import { ShingleScratch } from '../plan/shingle-hashes.ts';
-import { readCacheFile } from './data-file.ts';
+import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 
-/** The extras cache: a header line, then a line a post bucket (see CacheLine). */
-export const EXTRAS_CACHE_FILE = 'story-extras.ndjson';
-/** The cache of earlier versions (one JSON string of everything): removed when found. */
-export const OLD_EXTRAS_CACHE_FILE = 'same-story-signatures.json';
+/** The extras cache: a header, then its sections (see Header). */
+export const EXTRAS_CACHE_FILE = 'story-extras.bin';
+/** The caches of earlier versions (one JSON string of everything; a JSON line a bucket): removed when found. */
+export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson'];
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
-const CACHE_VERSION = 7;
+const CACHE_VERSION = 10;
 
 /**
  * What the extras keep of a post from its bucket: its own related links' count, the archived posts it
@@ -36,11 +35,10 @@ export interface CachedPost {
 export interface CachedBucket {
   size: number;
   mtimeMs: number;
-  /** Replaced whole, never edited in place: saveCache tells a changed bucket by this array's identity. */
   posts: readonly Readonly<CachedPost>[];
 }
 
-/** A cache file's line after the header: a post bucket's path, size, time and posts. */
+/** A written bucket as its writer reports it (see WrittenBuckets): its path, size, time and posts. */
 type CacheLine = [path: string, size: number, mtimeMs: number, posts: CachedBucket['posts']];
 
 /** The fields of a post file the extras take: the one input of extrasPostOf. */
@@ -100,15 +98,13 @@ export function writtenBucketLine(path: string, size: number, mtimeMs: number, p
 
 /**
  * The buckets this build wrote, by key (postBucketKey): each as the cache would hold it, with no print
- * (the store's are asked for), and saved from its line as it came.
+ * (the store's are asked for).
  */
 export function writtenBucketsOf(lines: WrittenBuckets): Map<string, CachedBucket> {
   const buckets = new Map<string, CachedBucket>();
   for (const line of lines) {
     const [path, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
-    const bucket = { size, mtimeMs, posts };
-    buckets.set(path, bucket);
-    linesRead.set(bucket, { path, size, mtimeMs, posts, line });
+    buckets.set(path, { size, mtimeMs, posts });
   }
   return buckets;
 }
@@ -141,70 +137,101 @@ export interface StoryCache {
   code?: string;
 }
 
-/** Reads the cache, then parses it a line at a time; an absent, damaged or older cache is an empty one. */
-export function loadCache(path: string | undefined): StoryCache {
-  const cache: StoryCache = { buckets: new Map() };
-  if (!path || !existsSync(path)) return cache;
-  try {
-    // Read whole: a line reader's stream and events cost more than the text held at once.
-    const lines = readCacheFile(path).toString('utf8').split('\n');
-    const header = JSON.parse(lines[0]!) as { version: number; written: StoryCache['written']; code?: string };
-    if (header.version !== CACHE_VERSION) return cache;
-    cache.written = header.written;
-    if (header.code) cache.code = header.code;
-    for (let at = 1; at < lines.length; at++) {
-      const line = lines[at]!;
-      if (line === '') continue;
-      const [bucket, size, mtimeMs, posts] = JSON.parse(line) as CacheLine;
-      const loaded = { size, mtimeMs, posts };
-      cache.buckets.set(bucket, loaded);
-      linesRead.set(loaded, { path: bucket, size, mtimeMs, posts, line });
-    }
-    return cache;
-  } catch {
-    return { buckets: new Map() };
-  }
+/**
+ * The cache file, in the layout of the cache's files of sections (see readSections in data-file.ts): the
+ * header, then every bucket's path, size and time and post count, every post's id and links' count, and
+ * the few posts' other fields (archived, versions, print) as JSON: no JSON a bucket to parse.
+ */
+interface Header extends SectionsHeader {
+  version: number;
+  written: StoryCache['written'];
+  code?: string;
 }
 
 /**
- * Each bucket as loadCache read it (or as its writer reported it, writtenBucketsOf), with its line: saved
- * again as it was read when nothing of it changed (an edit leaves all but a few of the 16k buckets at 64k
- * posts), not made again by JSON.stringify.
- * Weak: a changed bucket's line goes with its loaded object, once the cache's map lets that go.
+ * The sections in file order: the buckets' paths (joined by line breaks), sizes and times (float64), post
+ * counts (32-bit); the posts' ids (joined, UTF-16: CJK mostly, decoded by a copy), links' counts (32-bit);
+ * the posts with other fields, as a JSON list of [post number, fields].
  */
-const linesRead = new WeakMap<CachedBucket, CachedBucket & { path: string; line: string }>();
+const SECTIONS = ['paths', 'sizes', 'times', 'counts', 'ids', 'links', 'others'] as const;
+type OtherFields = Pick<CachedPost, 'archived' | 'versions' | 'print'>;
 
-/** A bucket's line of the cache file: the line it was read from while its path, stats and posts are the same. */
-function lineOf(path: string, bucket: CachedBucket): string {
-  const { size, mtimeMs, posts } = bucket;
-  const read = linesRead.get(bucket);
-  if (read && read.path === path && read.size === size && read.mtimeMs === mtimeMs && read.posts === posts) return read.line;
-  return JSON.stringify([path, size, mtimeMs, posts] satisfies CacheLine);
+/** Bucket paths and post ids are file names: never a line break. */
+const SEPARATOR = '\n';
+
+/** Reads the cache; an absent, damaged or older cache is an empty one. */
+export function loadCache(path: string | undefined): StoryCache {
+  const empty: StoryCache = { buckets: new Map() };
+  if (!path || !existsSync(path)) return empty;
+  try {
+    const read = readSections<Header, (typeof SECTIONS)[number]>(readCacheFile(path), SECTIONS);
+    if (read?.header.version !== CACHE_VERSION) return empty;
+    const { header, sections } = read;
+    const paths = linesOf(sections.paths, 'utf8');
+    const ids = linesOf(sections.ids, 'utf16le');
+    // Copied out of the file: a float64 section need not start at a multiple of 8 bytes.
+    const sizes = new Float64Array(ownBuffer(sections.sizes));
+    const times = new Float64Array(ownBuffer(sections.times));
+    const counts = new Uint32Array(ownBuffer(sections.counts));
+    const links = new Uint32Array(ownBuffer(sections.links));
+    // Sections that disagree on the buckets or the posts: not this writer's file.
+    if (![sizes.length, times.length, counts.length].every((length) => length === paths.length) || links.length !== ids.length) return empty;
+    const others = new Map(JSON.parse(sections.others.toString('utf8')) as [number, OtherFields][]);
+    const cache: StoryCache = { buckets: new Map(), written: header.written, ...(header.code ? { code: header.code } : {}) };
+    let post = 0;
+    for (let bucket = 0; bucket < paths.length; bucket++) {
+      const posts: CachedPost[] = [];
+      for (const end = post + counts[bucket]!; post < end; post++) {
+        if (post >= ids.length) return empty;
+        posts.push({ id: ids[post]!, links: links[post]!, ...others.get(post) });
+      }
+      cache.buckets.set(paths[bucket]!, { size: sizes[bucket]!, mtimeMs: times[bucket]!, posts });
+    }
+    return post === ids.length ? cache : empty;
+  } catch {
+    return empty;
+  }
 }
 
-/** Characters of the cache's lines written at once. */
-const WRITE_PIECE = 1 << 20;
+/** A section of joined names, split. */
+function linesOf(bytes: Buffer, encoding: BufferEncoding): string[] {
+  return bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR);
+}
 
-/** Writes the cache a line a bucket (one string of all of it was ~100 MB at 200k posts), then puts it in place. */
+/** Writes the cache (see Header) beside its path, then puts it in place. */
 export async function saveCache(path: string, { written, code }: Omit<StoryCache, 'buckets'>, buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
-  const partial = `${path}.partial`;
-  const out = createWriteStream(partial, 'utf8');
-  // Lines gathered into pieces of about WRITE_PIECE characters: a write (and a wait for the stream) a line cost more.
-  let piece = '';
-  // A wait only when the stream asks for one: not a promise a line.
-  const write = (line: string) => {
-    piece += `${line}\n`;
-    if (piece.length < WRITE_PIECE) return undefined;
-    const full = piece;
-    piece = '';
-    return out.write(full) ? undefined : once(out, 'drain');
-  };
-  await write(JSON.stringify({ version: CACHE_VERSION, written, code }));
-  for (const [bucket, cached] of buckets) {
-    const drained = write(lineOf(bucket, cached));
-    if (drained) await drained;
+  const sizes = new Float64Array(buckets.size);
+  const times = new Float64Array(buckets.size);
+  const counts = new Uint32Array(buckets.size);
+  let postCount = 0;
+  for (const { posts } of buckets.values()) postCount += posts.length;
+  const ids: string[] = [];
+  const links = new Uint32Array(postCount);
+  const others: [number, OtherFields][] = [];
+  let bucket = 0;
+  let post = 0;
+  for (const { size, mtimeMs, posts } of buckets.values()) {
+    sizes[bucket] = size;
+    times[bucket] = mtimeMs;
+    counts[bucket] = posts.length;
+    bucket++;
+    for (const { id, links: count, archived, versions, print } of posts) {
+      if (archived || versions || print !== undefined) others.push([post, { archived, versions, print }]);
+      ids.push(id);
+      links[post++] = count;
+    }
   }
-  out.end(piece);
-  await once(out, 'finish');
-  await rename(partial, path);
+  const bytesOf = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const parts: Record<(typeof SECTIONS)[number], Uint8Array> = {
+    paths: Buffer.from([...buckets.keys()].join(SEPARATOR)),
+    sizes: bytesOf(sizes),
+    times: bytesOf(times),
+    counts: bytesOf(counts),
+    ids: Buffer.from(ids.join(SEPARATOR), 'utf16le'),
+    links: bytesOf(links),
+    others: Buffer.from(JSON.stringify(others)),
+  };
+  const header: Omit<Header, 'sections'> = { version: CACHE_VERSION, written, ...(code ? { code } : {}) };
+  await writeFile(`${path}.partial`, sectionChunks(header, SECTIONS, parts));
+  await rename(`${path}.partial`, path);
 }

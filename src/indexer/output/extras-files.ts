@@ -11,7 +11,7 @@ import { extrasBucketCount, postBucket, type ExtrasBucket, type PostExtras, type
 import { MAX_SAME_STORY } from '../plan/same-story.ts';
 import type { SameStories } from '../plan/same-story-update.ts';
 import { readDataFileSync, writeDataFile, type DataCompression } from './data-file.ts';
-import { ROW_DIGEST_BYTES, RowDigest, sameDigest, sameIds } from './extras-state.ts';
+import { ROW_DIGEST_BYTES, sameDigest, sameIds } from './extras-state.ts';
 
 export const EXTRAS_FOLDER = 'extras';
 
@@ -63,7 +63,7 @@ export async function writeExtrasFiles(
   rows: Rows,
   entries: ExtrasEntries,
   last: LastEntries | undefined,
-  { postBuckets, compression, shown = shownDigests(rows) }: { postBuckets: number; compression: DataCompression; shown?: Buffer },
+  { postBuckets, compression, shown }: { postBuckets: number; compression: DataCompression; shown: Buffer },
 ): Promise<WrittenExtrasFiles> {
   const fileCount = extrasBucketCount(postBuckets);
   const fileOf = (id: string) => postBucket(id, fileCount);
@@ -231,23 +231,6 @@ function furtherAsBefore(
   if (now.length !== before.length) return false;
   for (let at = 0; at < now.length; at++) if (!samePost(now[at]!, before[at]!)) return false;
   return true;
-}
-
-/**
- * Each row's digest of what an entry shows of it, its title, date and tags (RowDigest): a post's entry
- * is made again when a post it lists changed its; same story weighs a row again when its changed.
- */
-export function shownDigests(rows: Rows): Buffer {
-  const digests = Buffer.alloc(rows.ids.length * ROW_DIGEST_BYTES);
-  const digest = new RowDigest();
-  for (let row = 0; row < rows.ids.length; row++) {
-    digest.start();
-    digest.text(rows.titles[row]!);
-    digest.text(rows.dates[row]!);
-    for (const tag of rows.tags[row]!) digest.text(tag);
-    digest.end(digests, row * ROW_DIGEST_BYTES);
-  }
-  return digests;
 }
 
 /** A file's size and modification time, or -1 for both when it is not there. */

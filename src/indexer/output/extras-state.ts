@@ -17,7 +17,7 @@ import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { SameStories, StoryChanges } from '../plan/same-story-update.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import type { ExtrasFilesState } from './extras-files.ts';
-import { readCacheFile } from './data-file.ts';
+import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 
 const STATE_FILE = 'extras-state.bin';
 /** The state's file of earlier versions (JSON, its long lists in base64): removed when a state is saved. */
@@ -52,16 +52,15 @@ export interface ExtrasState {
 }
 
 /**
- * The state's file: a 4-byte length, a JSON header (the short fields, and each binary section's bytes),
- * then the long fields as bytes, each section at a multiple of 4 bytes: no base64 to encode and decode,
- * no string of the whole to parse.
+ * The state's file, in the layout of the cache's files of sections (see readSections in data-file.ts): a
+ * JSON header (the short fields), then the long fields as bytes: no base64 to encode and decode, no
+ * string of the whole to parse.
  */
-type Header = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> & {
-  version: number;
-  files?: Omit<ExtrasFilesState, 'refs'>;
-  /** Each section's length in bytes, in file order (see SECTIONS). */
-  sections: number[];
-};
+type Header = Omit<ExtrasState, 'ids' | 'times' | 'further' | 'stories' | 'files'> &
+  SectionsHeader & {
+    version: number;
+    files?: Omit<ExtrasFilesState, 'refs'>;
+  };
 
 /** The binary sections in file order: the ids (joined, UTF-8), times (float64), stories, further reading (packed), refs. */
 const SECTIONS = ['ids', 'times', 'stories', 'further', 'refs'] as const;
@@ -69,26 +68,16 @@ const SECTIONS = ['ids', 'times', 'stories', 'further', 'refs'] as const;
 /** Ids are file-name slugs: never a line break. */
 const ID_SEPARATOR = '\n';
 
-const padded = (bytes: number) => (bytes + 3) & ~3;
-
 /**
  * The last build's state, or undefined when there is none or it cannot be read (a file cut short is not
  * trusted). Its ids are `rowIds` themselves when they are the same (compared as bytes, not decoded).
  */
 export function loadExtrasState(cacheDir: string, rowIds?: string[]): ExtrasState | undefined {
   try {
-    const file = readCacheFile(join(cacheDir, STATE_FILE));
-    const headerLength = file.readUInt32LE(0);
-    const { version, sections, files, ...rest } = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
-    if (version !== STATE_VERSION || sections.length !== SECTIONS.length) return undefined;
-    const parts: Buffer[] = [];
-    let at = 4 + padded(headerLength);
-    for (const length of sections) {
-      parts.push(file.subarray(at, at + length));
-      at += padded(length);
-    }
-    if (at !== file.length) return undefined;
-    const [idBytes, times, stories, packed, refs] = parts as [Buffer, Buffer, Buffer, Buffer, Buffer];
+    const read = readSections<Header, (typeof SECTIONS)[number]>(readCacheFile(join(cacheDir, STATE_FILE)), SECTIONS);
+    if (read?.header.version !== STATE_VERSION) return undefined;
+    const { version: _version, sections: _sections, files, ...rest } = read.header;
+    const { ids: idBytes, times, stories, further: packed, refs } = read.sections;
     const ids =
       rowIds && idBytes.equals(Buffer.from(rowIds.join(ID_SEPARATOR))) ? rowIds : idBytes.length === 0 ? [] : idBytes.toString('utf8').split(ID_SEPARATOR);
     // Sections that disagree on the rows: not this writer's file.
@@ -120,25 +109,14 @@ export async function saveExtrasState(cacheDir: string, state: ExtrasState): Pro
     further: new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength),
     refs: files?.refs ?? Buffer.alloc(0),
   };
-  const header: Header = {
+  const header: Omit<Header, 'sections'> = {
     version: STATE_VERSION,
     ...rest,
     ...(files ? { files: { dataRoot: files.dataRoot, files: files.files } } : {}),
-    sections: SECTIONS.map((name) => parts[name].length),
   };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(headerBytes.length);
-  const chunks: Uint8Array[] = [length, headerBytes, Buffer.alloc(padded(headerBytes.length) - headerBytes.length)];
-  for (const name of SECTIONS) chunks.push(parts[name], Buffer.alloc(padded(parts[name].length) - parts[name].length));
-  await writeFile(`${path}.partial`, chunks);
+  await writeFile(`${path}.partial`, sectionChunks(header, SECTIONS, parts));
   await rename(`${path}.partial`, path);
   await rm(join(cacheDir, OLD_STATE_FILE), { force: true });
-}
-
-/** A section's bytes in a buffer of their own (aligned for any typed array). */
-function ownBuffer(bytes: Buffer): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 /** Each post's further reading in one array: its list's length (the row and those suggested), its row, the rows suggested. */

@@ -5,7 +5,8 @@
  * reading and parsing its print from the post store again, and moves the term frequencies by the posts
  * added and removed only (docs/build-speed.md, "One edit, stop 33").
  *
- * The file: a 4-byte length, a JSON header (see Header), then the columns, each at a multiple of 4 bytes.
+ * The file: the layout of the cache's files of sections (see readSections in data-file.ts), its header (see
+ * Header), then the columns as sections, each at a multiple of 4 bytes (viewed in place).
  * The leads' bytes (~27 % of the table) are a file of their own (`story-leads.bin`, see LeadsHeader), read
  * only when asked for: a rebuild whose leads did not change compares a row's lead or two, and neither
  * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
@@ -17,14 +18,14 @@ import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
-import { readCacheFile } from './data-file.ts';
+import { readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 
 const TABLE_FILE = 'story-table.bin';
 const LEADS_FILE = 'story-leads.bin';
 /** Bumped when the file's layout (or the leads file's) changes. */
-const TABLE_VERSION = 4;
+const TABLE_VERSION = 5;
 
-interface Header {
+interface Header extends SectionsHeader {
   version: number;
   /** The extras' code (extrasCode): another parse of the prints, or another table, reads nothing here. */
   code: string;
@@ -40,7 +41,10 @@ interface Header {
   leadsDigest: string;
 }
 
-/** The leads file: a 4-byte length, this JSON header, then the leads' bytes at a multiple of 4 bytes. */
+/**
+ * The leads file, in the same layout: this JSON header, then the leads' bytes (one section), read by
+ * positioned reads (see leadsHeaderIn).
+ */
 interface LeadsHeader {
   version: number;
   /** The leads' digest, as the table's header names it. */
@@ -81,8 +85,13 @@ function columns(count: number, terms: number, distinct: number) {
   ] as const;
 }
 type Column = ReturnType<typeof columns>[number][0];
+/** The columns' names in file order: the file's sections. */
+const COLUMN_NAMES: readonly Column[] = columns(0, 0, 0).map(([name]) => name);
 
 const padded = (bytes: number) => (bytes + 3) & ~3;
+
+/** Keys looked up away from their hint by a scan of every key before the saved rows are mapped by key. */
+const SCANS_BEFORE_MAP = 8;
 
 /**
  * Every row's lead as the file keeps it: UTF-16 code units, as the strings hold them (a lead cut inside
@@ -188,10 +197,10 @@ export async function saveStoryTable(
   if (!saved || leads !== saved.leads) {
     const leadsPath = join(cacheDir, LEADS_FILE);
     const leadsHeader: LeadsHeader = { version: TABLE_VERSION, digest: digestOfLeads, bytes: leadBytes };
-    await writeFile(`${leadsPath}.partial`, withHeader(leadsHeader, [leads.readAll()]));
+    await writeFile(`${leadsPath}.partial`, sectionChunks(leadsHeader, ['leads'], { leads: leads.readAll() }));
     await rename(`${leadsPath}.partial`, leadsPath);
   }
-  const header: Header = {
+  const header: Omit<Header, 'sections'> = {
     version: TABLE_VERSION,
     code,
     keys: Array.from({ length: count }, (_, row) => keys[row] ?? ''),
@@ -212,23 +221,12 @@ export async function saveStoryTable(
     leadEnds: leads.ends,
     printDigests,
   };
-  const views = columns(count, terms, header.distinct).map(([name, size, elements]) => {
-    const view = data[name];
-    return new Uint8Array(view.buffer, view.byteOffset, size * elements);
-  });
+  const parts = {} as Record<Column, Uint8Array>;
+  for (const [name, size, elements] of columns(count, terms, header.distinct))
+    parts[name] = new Uint8Array(data[name].buffer, data[name].byteOffset, size * elements);
   const path = join(cacheDir, TABLE_FILE);
-  await writeFile(`${path}.partial`, withHeader(header, views));
+  await writeFile(`${path}.partial`, sectionChunks(header, COLUMN_NAMES, parts));
   await rename(`${path}.partial`, path);
-}
-
-/** A file's parts: a 4-byte length, the header's JSON, then each part, each padded to a multiple of 4 bytes. */
-function withHeader(header: object, parts: readonly Uint8Array[]): Uint8Array[] {
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(headerBytes.length);
-  const out: Uint8Array[] = [length];
-  for (const part of [headerBytes, ...parts]) out.push(part, Buffer.alloc(padded(part.length) - part.length));
-  return out;
 }
 
 /** Runs `read` on the file at `path`, open for reading, and closes it. */
@@ -315,18 +313,17 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
     // Aligned for the 32-bit columns: the file may be a slice of Node's shared pool, not at offset 0; every
     // view is bounded to it, and no column's buffer is transferred.
     const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
-    const headerLength = file.readUInt32LE(0);
-    const header = JSON.parse(file.toString('utf8', 4, 4 + headerLength)) as Header;
-    if (header.version !== TABLE_VERSION || header.code !== code) return undefined;
+    const read = readSections<Header, Column>(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), COLUMN_NAMES);
+    if (read?.header.version !== TABLE_VERSION || read.header.code !== code) return undefined;
+    const { header, sections } = read;
     const count = header.keys.length;
     const views = {} as Record<Column, Uint8Array | Uint32Array>;
-    let at = 4 + padded(headerLength);
     for (const [name, size, elements] of columns(count, header.terms, header.distinct)) {
-      const offset = bytes.byteOffset + at;
-      views[name] = size === 4 ? new Uint32Array(bytes.buffer, offset, elements) : new Uint8Array(bytes.buffer, offset, elements);
-      at += padded(size * elements);
+      const section = sections[name];
+      // A column of another length than the header's counts: not this writer's file.
+      if (section.length !== size * elements) return undefined;
+      views[name] = size === 4 ? new Uint32Array(section.buffer, section.byteOffset, elements) : new Uint8Array(section.buffer, section.byteOffset, elements);
     }
-    if (at !== file.length) return undefined;
     const leadEnds = views.leadEnds as Uint32Array;
     if ((count === 0 ? 0 : leadEnds[count - 1]) !== header.leadBytes) return undefined;
     const leadsPath = join(cacheDir, LEADS_FILE);
@@ -341,23 +338,28 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
 function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: SavedLeads): SavedStoryTable {
   const count = header.keys.length;
   const starts = views.termStarts as Uint32Array;
-  // Rows by store key: the first in a map, the others (a post whose copy is another row) in lists.
-  const firstRowOf = new Map<string, number>();
-  const otherRowsOf = new Map<string, number[]>();
-  header.keys.forEach((key, row) => {
-    if (key === '') return;
-    if (!firstRowOf.has(key)) firstRowOf.set(key, row);
-    else {
-      const rows = otherRowsOf.get(key);
+  // Rows by store key, made at the SCANS_BEFORE_MAP-th key not at its hint: an edit misses once or twice,
+  // and a scan costs less than mapping every key when only a few lookups miss.
+  let misses = 0;
+  let rowsOf: Map<string, number[]> | undefined;
+  const rowsByKey = () => {
+    const map = new Map<string, number[]>();
+    header.keys.forEach((key, row) => {
+      if (key === '') return;
+      const rows = map.get(key);
       if (rows) rows.push(row);
-      else otherRowsOf.set(key, [row]);
-    }
-  });
+      else map.set(key, [row]);
+    });
+    return map;
+  };
   const rowOf = (key: string, hint: number, taken: Uint8Array) => {
-    if (key !== '' && header.keys[hint] === key && !taken[hint]) return hint;
-    const first = firstRowOf.get(key);
-    if (first === undefined) return undefined;
-    return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
+    if (key === '') return undefined;
+    if (header.keys[hint] === key && !taken[hint]) return hint;
+    if (!rowsOf && ++misses < SCANS_BEFORE_MAP) {
+      for (let row = header.keys.indexOf(key); row >= 0; row = header.keys.indexOf(key, row + 1)) if (!taken[row]) return row;
+      return undefined;
+    }
+    return (rowsOf ??= rowsByKey()).get(key)?.find((row) => !taken[row]);
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
   // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).

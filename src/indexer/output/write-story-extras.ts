@@ -28,7 +28,7 @@ import {
 import { readDataFileSync } from './data-file.ts';
 import { bucketWithoutBodies } from './bucket-without-bodies.ts';
 import { rowsOfPosts } from './post-rows.ts';
-import { EXTRAS_FOLDER, shownDigests, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
+import { EXTRAS_FOLDER, writeExtrasFiles, writeIfChanged } from './extras-files.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { createHash } from 'node:crypto';
 import {
@@ -57,7 +57,7 @@ import {
   EXTRAS_CACHE_FILE,
   loadCache,
   NO_PRINT,
-  OLD_EXTRAS_CACHE_FILE,
+  OLD_EXTRAS_CACHE_FILES,
   saveCache,
   writtenBucketsOf,
   type CachedBucket,
@@ -128,7 +128,7 @@ export async function writeStoryExtras(
   const clock = new PhaseClock();
   const manifest = JSON.parse(await readFile(join(dataRoot, 'manifest.json'), 'utf8')) as Manifest;
   const cachePath = cacheDir && join(cacheDir, EXTRAS_CACHE_FILE);
-  if (cacheDir) await rm(join(cacheDir, OLD_EXTRAS_CACHE_FILE), { force: true });
+  if (cacheDir) for (const old of OLD_EXTRAS_CACHE_FILES) await rm(join(cacheDir, old), { force: true });
   const cache = loadCache(cachePath);
   const postsRoot = join(dataRoot, POSTS_FOLDER);
 
@@ -162,7 +162,7 @@ export async function writeStoryExtras(
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
   const unchangedPosts = changed.length === 0 && cache.buckets.size === buckets.size && cache.written !== undefined && cache.code === code;
-  // Cleared: a changed bucket's loaded object, and the line kept with it for saveCache, are let go here.
+  // Cleared: a changed bucket's loaded object is let go here.
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
@@ -179,7 +179,7 @@ export async function writeStoryExtras(
   }
 
   clock.lap('extras: buckets listed');
-  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir);
+  const rows = await rowsOfPosts(dataRoot, manifest, cacheDir ? { dir: cacheDir, code } : undefined);
   const storeLine = async (row: number | undefined) => {
     const key = row === undefined ? undefined : prints?.keys[row];
     return key === undefined ? undefined : prints!.store.getStory(key);
@@ -334,7 +334,7 @@ export async function writeStoryExtras(
   // Compared once: a comparison walks every id.
   const sameRowsAsLast = last !== undefined && sameIds(last.ids, rows.ids);
   // What an entry shows of each row: its story digest's part, and what the extras files compare.
-  const shown = shownDigests(rows);
+  const { shown } = rows;
   const digests = { ...storyDigests(table, printsDigested, shown), reading: readingDigest.digest('base64') };
   const sameRows = last !== undefined && last.code === code && sameRowsAsLast;
   // Further reading kept where its inputs are the last build's; else ranked now, on the pool's free thread

@@ -3,7 +3,7 @@ import { findStoryPairs } from '../../../src/indexer/plan/story-pairs.ts';
 import { updateStoryPairs } from '../../../src/indexer/plan/same-story-update.ts';
 import { countTermFrequencies, movedTerms } from '../../../src/indexer/plan/term-frequencies.ts';
 import { printDigests, storyChanges, storyDigests } from '../../../src/indexer/output/extras-state.ts';
-import { shownDigests } from '../../../src/indexer/output/extras-files.ts';
+import { shownDigests } from '../../../src/indexer/output/post-rows.ts';
 import { ShingleScratch } from '../../../src/indexer/plan/shingle-hashes.ts';
 import { findFurtherReadingIn, ReadingTable } from '../../../src/indexer/plan/related-reading.ts';
 import { keptFurtherReading, type ExclusionChange } from '../../../src/indexer/plan/further-reading-update.ts';

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { EXTRAS_CACHE_FILE, loadCache, OLD_EXTRAS_CACHE_FILES } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { extrasFile, GROUPS_FILE, type ExtrasBucket, type Manifest, type RowGroups } from '../../../src/shared/types.ts';
 import { askCounted, askedOnceEach, buildSiteWithPrints, FERRY_POSTS, WIRE, type TestPost } from './site-builder.ts';
 import type { StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
@@ -52,7 +53,9 @@ describe('the same story in the build’s output', () => {
   it('keeps no print the store holds, and makes them again from the posts when a later build gives no store', async () => {
     const otherCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, otherCache, prints);
-    expect(readFileSync(join(otherCache, 'story-extras.ndjson'), 'utf8')).not.toContain('"print"');
+    const cached = [...loadCache(join(otherCache, EXTRAS_CACHE_FILE)).buckets.values()].flatMap((bucket) => bucket.posts);
+    expect(cached).toHaveLength(POSTS.length);
+    expect(cached.filter((post) => post.print !== undefined)).toEqual([]);
     rmSync(join(dataRoot, GROUPS_FILE));
     expect(await writeStoryExtras(dataRoot, otherCache)).toMatchObject({ printsMade: POSTS.length, grouped: 2 });
   });
@@ -71,7 +74,7 @@ describe('the same story in the build’s output', () => {
     await writeStoryExtras(dataRoot, ownCache, cold.prints);
     expect(cold.asks()).toBe(POSTS.length);
     expect(cold.drops).toEqual([POSTS.length]);
-    rmSync(join(ownCache, 'story-extras.ndjson'));
+    rmSync(join(ownCache, EXTRAS_CACHE_FILE));
     const warm = askCounted(prints);
     await writeStoryExtras(dataRoot, ownCache, warm.prints);
     expect(warm.drops).toEqual([]);
@@ -108,7 +111,7 @@ describe('the same story in the build’s output', () => {
   it("reads no store print of a post the last build's story table holds, though its bucket is read again", async () => {
     const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
     await writeStoryExtras(dataRoot, ownCache, prints);
-    rmSync(join(ownCache, 'story-extras.ndjson'));
+    rmSync(join(ownCache, EXTRAS_CACHE_FILE));
     let reads = 0;
     const counted: StoryPrints = {
       keys: prints.keys,
@@ -130,6 +133,15 @@ describe('the same story in the build’s output', () => {
     await writeStoryExtras(dataRoot, cacheDir);
     const again = await writeStoryExtras(dataRoot, cacheDir);
     expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: 0, written: 0, grouped: 2 });
+  });
+
+  it("removes the bucket caches of earlier versions from the build cache, and keeps this version's", async () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'cna-reader-story-cache-'));
+    for (const old of OLD_EXTRAS_CACHE_FILES) writeFileSync(join(ownCache, old), '{"version":8}\n');
+    await writeStoryExtras(dataRoot, ownCache, prints);
+    expect(OLD_EXTRAS_CACHE_FILES.filter((old) => existsSync(join(ownCache, old)))).toEqual([]);
+    expect(loadCache(join(ownCache, EXTRAS_CACHE_FILE)).buckets.size).toBeGreaterThan(0);
+    rmSync(ownCache, { recursive: true, force: true });
   });
 
   it('writes the groups again when the output lost them, though no post changed', async () => {

@@ -2,12 +2,12 @@
  * The post buckets a build writes, reported by their writers (write-rows.ts) so that the extras read none
  * back: what is reported of each post is what the extras would take from the file as written.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketWithoutBodies } from '../../../src/indexer/output/bucket-without-bodies.ts';
 import { readDataFileSync, type DataCompression } from '../../../src/indexer/output/data-file.ts';
-import { cachedPostsOf, writtenBucketsOf } from '../../../src/indexer/output/extras-bucket-cache.ts';
+import { cachedPostsOf, EXTRAS_CACHE_FILE, loadCache, saveCache, writtenBucketsOf } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { writeBuckets, type BucketTask } from '../../../src/indexer/output/write-rows.ts';
 import { writeStoryExtras, type StoryPrints } from '../../../src/indexer/output/write-story-extras.ts';
 import type { PostStore } from '../../../src/indexer/incremental/post-store.ts';
@@ -140,7 +140,7 @@ describe('the extras of a build given the buckets it wrote', () => {
     expect(taken).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount(), printsMade: 0, grouped: 2 });
     const again = await writeStoryExtras(site.dataRoot, read, site.prints);
     expect(again).toMatchObject({ bucketsRead: bucketCount(), written: 0, grouped: 2 });
-    expect(readFileSync(join(told, 'story-extras.ndjson'), 'utf8')).toBe(readFileSync(join(read, 'story-extras.ndjson'), 'utf8'));
+    expect(readFileSync(join(told, EXTRAS_CACHE_FILE)).equals(readFileSync(join(read, EXTRAS_CACHE_FILE)))).toBe(true);
   });
 
   it('read a reported bucket whose posts the store has no print of, and make those prints', async () => {
@@ -167,15 +167,14 @@ describe('the extras of a build given the buckets it wrote', () => {
   it('take a reported bucket as reported when the cache holds its size and time with other posts (rewritten within a time tick)', async () => {
     const told = cacheDir();
     await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
-    const cacheFile = join(told, 'story-extras.ndjson');
-    const lines = readFileSync(cacheFile, 'utf8').split('\n');
-    const asReported = lines[1]!;
-    const [path, size, mtimeMs, posts] = JSON.parse(asReported) as [string, number, number, { links: number }[]];
-    lines[1] = JSON.stringify([path, size, mtimeMs, posts.map((post) => ({ ...post, links: post.links + 7 }))]);
-    writeFileSync(cacheFile, lines.join('\n'));
+    const cacheFile = join(told, EXTRAS_CACHE_FILE);
+    const cache = loadCache(cacheFile);
+    const [path, asReported] = [...cache.buckets][0]!;
+    cache.buckets.set(path, { ...asReported, posts: asReported.posts.map((post) => ({ ...post, links: post.links + 7 })) });
+    await saveCache(cacheFile, cache, cache.buckets);
     const again = await writeStoryExtras(site.dataRoot, told, site.prints, { writtenBuckets: site.writtenBuckets });
     expect(again).toMatchObject({ bucketsRead: 0, bucketsReported: bucketCount() });
-    expect(readFileSync(cacheFile, 'utf8').split('\n')[1]).toBe(asReported);
+    expect(loadCache(cacheFile).buckets.get(path)).toEqual(asReported);
   });
 
   it('look at a bucket no writer reported as the cache says: a reported one stands for its own path only', async () => {
