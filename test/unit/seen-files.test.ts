@@ -183,6 +183,18 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
+  it("reads back columns larger than lmdb's 16 MB read buffer", async () => {
+    const db = freshDb();
+    // 150k paths of 60 characters: ~18 MB of UTF-16, as 200k real-shaped posts make ~29 MB.
+    const long = '各地持續強拆基督教場所'.repeat(5);
+    const changes: SeenChange[] = Array.from({ length: 150_000 }, (_, n) => [`${long}${n}.md`, seenOf(n)]);
+    await commitSeenFiles(db, SETTINGS, undefined, changes);
+    const record = loadSeenFiles(db, SETTINGS)!;
+    expect(record.size).toBe(150_000);
+    expect(record.get(`${long}149999.md`)).toEqual(seenOf(149_999));
+    await db.close();
+  });
+
   it('reads a record older code committed over a newer one as the layout before, and none once older code forgot it', async () => {
     const db = freshDb();
     await recordWithAChange(db);
