@@ -1,8 +1,9 @@
 /**
  * The record of files seen (incremental/seen-files.ts): kept whole as columns with its changes kept
  * apart, read back as committed; written whole again past the changes it keeps; met in the listing's
- * order; hidden from older code; the two layouts before (a key a path, one packed string) read and then
- * written as columns, also when older code committed them over a newer record.
+ * order; not trusted when its columns disagree; hidden from older code; the two layouts before (a key
+ * a path, one packed string) read and then written as columns, also when older code committed them
+ * over a newer record.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -180,6 +181,30 @@ describe('the record of files seen', () => {
     expect(record.get('第5篇\t5.md')).toEqual(seenOf(5, 1));
     expect(record.get('第2篇\t2.md')).toEqual(seenOf(2));
     expect(record.size).toBe(19);
+    await db.close();
+  });
+
+  it('is not trusted when its stamps column is one float short', async () => {
+    const db = freshDb();
+    await firstRecord(db, 10);
+    await db.transaction(() => {
+      const meta = db.part<Buffer>('meta');
+      const stamps = meta.getBinary('seen-columns-stamps')!;
+      meta.put('seen-columns-stamps', Buffer.from(stamps.subarray(0, stamps.byteLength - Float64Array.BYTES_PER_ELEMENT)));
+    });
+    expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
+    await db.close();
+  });
+
+  it('is not trusted when its keys column is one key short', async () => {
+    const db = freshDb();
+    await firstRecord(db, 10);
+    await db.transaction(() => {
+      const meta = db.part<Buffer>('meta');
+      const keys = meta.getBinary('seen-columns-keys')!.toString('utf8').split('\0');
+      meta.put('seen-columns-keys', Buffer.from(keys.slice(1).join('\0'), 'utf8'));
+    });
+    expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
     await db.close();
   });
 
