@@ -40,8 +40,7 @@ const COLUMN_KEYS = 'seen-columns-keys';
 
 /**
  * Changes kept as keys of their own over the columns: at most this many, then the whole is written
- * again. A one-edit rebuild changes a few files; 4,096 keys read one by one cost ~15-30 ms a build, less
- * than writing the whole (~10 MB at 64k posts) at each one.
+ * again. A rebuild changes a few files: reading a few thousand keys costs less than rewriting the whole.
  */
 const CHANGES_KEPT = 4096;
 /** A change's value for a path gone (a record's value is never empty). */
@@ -255,9 +254,8 @@ function readState(db: CacheDb, layout: Layout): SeenState | undefined {
 
 function readColumns(db: CacheDb): SeenColumns | undefined {
   const meta = db.part<string>('meta');
-  // The strings decoded from lmdb's views, not copies (getBinary: ~30 ms for 9 MB of paths at 64k posts),
-  // each before the next get, which may reuse it. A view is a plain Uint8Array past lmdb's 16 MB read
-  // buffer, and within it a Buffer whose `length` (not its byteLength) is the value's.
+  // Views, not copies: each is valid only until the next get. Past lmdb's 16 MB read buffer a view is a
+  // plain Uint8Array; below it, a Buffer whose `length` (not its byteLength) is the value's.
   const decode = (name: string, encoding: BufferEncoding) => {
     const view = meta.getBinaryFast(name);
     return view === undefined ? '' : Buffer.from(view.buffer, view.byteOffset, view.length).toString(encoding);
