@@ -1,9 +1,9 @@
 /**
  * The record of files seen (incremental/seen-files.ts): kept whole as columns with its changes kept
- * apart, read back as committed; written whole again past the changes it keeps; met in the listing's
- * order; not trusted when its columns disagree; hidden from older code; the two layouts before (a key
- * a path, one packed string) read and then written as columns, also when older code committed them
- * over a newer record.
+ * apart, read back as committed, and the same as a watching build remembers it; written whole again
+ * past the changes it keeps; met in the listing's order; not trusted when its columns disagree; hidden
+ * from older code; the two layouts before (a key a path, one packed string) read and then written as
+ * columns, also when older code committed them over a newer record.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,6 +181,41 @@ describe('the record of files seen', () => {
     expect(record.get('第5篇\t5.md')).toEqual(seenOf(5, 1));
     expect(record.get('第2篇\t2.md')).toEqual(seenOf(2));
     expect(record.size).toBe(19);
+    await db.close();
+  });
+
+  it('is the same in memory, as a watching build remembers it, as read back from the cache', async () => {
+    const db = freshDb();
+    let remembered = await commitSeenFiles(
+      db,
+      SETTINGS,
+      undefined,
+      Array.from({ length: 10 }, (_, n): SeenChange => [`第${n}篇\t${n}.md`, seenOf(n)]),
+    );
+    const edits: SeenChange[][] = [
+      [
+        ['第2篇\t2.md', seenOf(2, 1)],
+        ['new.md', seenOf(100)],
+      ],
+      [
+        ['第3篇\t3.md', undefined],
+        ['第2篇\t2.md', seenOf(2, 2)],
+      ],
+      [
+        ['new.md', undefined],
+        ['第3篇\t3.md', seenOf(3, 3)],
+      ],
+    ];
+    for (const changes of edits) {
+      remembered = await commitSeenFiles(db, SETTINGS, loadSeenFiles(db, SETTINGS, remembered), changes);
+      const inMemory = loadSeenFiles(db, SETTINGS, remembered)!;
+      const fromDisk = loadSeenFiles(db, SETTINGS)!;
+      const files = [...new Set([...entriesOf(fromDisk).map(([path]) => path), 'new.md'])].sort().map((path) => ({ path }));
+      expect(entriesOf(inMemory)).toEqual(entriesOf(fromDisk));
+      expect(inMemory.entriesOf(files)).toEqual(fromDisk.entriesOf(files));
+      expect(inMemory.size).toBe(fromDisk.size);
+    }
+    expect(db.part('seen').getKeysCount()).toBe(3);
     await db.close();
   });
 
