@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FileSeen } from '../workers/ingest-file.ts';
-import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { compareCodeUnits, firstIndexWhere } from '../../shared/binary-search.ts';
 import type { CacheDb } from './cache-db.ts';
 import { encodeStrings, joinStrings, splitStrings } from './joined-strings.ts';
 import { missingEntryError } from './post-store.ts';
@@ -68,13 +68,13 @@ export class SeenColumns {
 
   /** The place of `path`, or -1. */
   indexOf(path: string): number {
-    const n = firstIndexWhere(this.paths.length, (at) => this.paths[at]! >= path);
+    const n = firstIndexWhere(this.paths.length, (at) => compareCodeUnits(this.paths[at]!, path) >= 0);
     return this.paths[n] === path ? n : -1;
   }
 
   /** The columns of `entries`, in any order. */
   static of(entries: Iterable<[string, FileSeen]>): SeenColumns {
-    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = [...entries].sort(([a], [b]) => compareCodeUnits(a, b));
     const stamps = new Float64Array(2 * sorted.length);
     sorted.forEach(([, seen], n) => {
       stamps[2 * n] = seen.size;
