@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { resolve } from 'node:path';
-import { compareCodeUnits } from '../shared/binary-search.ts';
+import { compareCodeUnits } from '../shared/code-unit-order.ts';
 
 export const POST_EXTENSIONS = /\.(md|markdown|html?)$/i;
 

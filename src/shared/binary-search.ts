@@ -1,16 +1,7 @@
 /**
  * The one binary search of the project, for the indexer and the browser alike: every sorted array is
- * searched through it (as TanStack Virtual's findNearestBinarySearch serves its whole library), and the
- * one order of strings that walks in step over two sorted arrays rely on.
+ * searched through it (as TanStack Virtual's findNearestBinarySearch serves its whole library).
  */
-
-/**
- * Strings by UTF-16 code units, as `<` compares them (not by locale, so every machine agrees): the
- * order of the post listing, which the record of files seen is walked in step with.
- */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The first index in [0, `length`) at which `isPast(index)` holds, for a predicate that is false and

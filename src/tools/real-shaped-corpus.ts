@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compareCodeUnits } from '../shared/binary-search.ts';
+import { compareCodeUnits } from '../shared/code-unit-order.ts';
 
 /** What the indexer reads as a post (see read-posts.ts), and the folders it never enters. */
 const POST_FILE = /\.(md|markdown|html?)$/i;

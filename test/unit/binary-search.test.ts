@@ -1,4 +1,4 @@
-import { compareCodeUnits, firstIndexWhere, lastIndexBefore } from '../../src/shared/binary-search.ts';
+import { firstIndexWhere, lastIndexBefore } from '../../src/shared/binary-search.ts';
 
 /** What a linear scan finds, for every value around and between the entries. */
 const linearFirst = (values: number[], x: number) => {
@@ -35,12 +35,5 @@ describe('lastIndexBefore', () => {
     expect(at('m')).toBe(2);
     expect(at('z')).toBe(3);
     expect(lastIndexBefore(0, () => true)).toBe(0);
-  });
-});
-
-describe('compareCodeUnits', () => {
-  it('orders strings by UTF-16 code units: capitals before small letters, a surrogate pair before U+FF5E', () => {
-    expect(['～', '𝟘', '第', '~', 'a', 'Z'].sort(compareCodeUnits)).toEqual(['Z', 'a', '~', '第', '𝟘', '～']);
-    expect(compareCodeUnits('第1篇.md', '第1篇.md')).toBe(0);
   });
 });

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { KnownFiles } from '../ingest.ts';
 import { isFileTarget, listPostFiles, POST_EXTENSIONS, type PostFileRef } from '../read-posts.ts';
 import { watchPostsFolder, type PostsWatcher } from '../vite/watch-posts.ts';
-import { compareCodeUnits, firstIndexWhere } from '../../shared/binary-search.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 
 /**
  * Post paths heard between two builds past which the next build checks every file, as at a start:

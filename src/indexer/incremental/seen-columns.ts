@@ -4,7 +4,8 @@
  * path's size and modification time as float64; its store key. Read back, no number is parsed.
  */
 import type { FileSeen } from '../workers/ingest-file.ts';
-import { compareCodeUnits, firstIndexWhere } from '../../shared/binary-search.ts';
+import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 import type { CacheDb } from './cache-db.ts';
 import { encodeStrings, joinStrings, splitStrings } from './joined-strings.ts';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareCodeUnits } from '../../shared/binary-search.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
 import { esbuildVersion, packageLock, toolCacheDir } from '../tool-cache.ts';
 import type { ServiceWorkerSettings } from './service-worker.ts';
