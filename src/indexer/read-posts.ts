@@ -4,6 +4,7 @@
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { resolve } from 'node:path';
+import { compareCodeUnits } from '../shared/code-unit-order.ts';
 
 export const POST_EXTENSIONS = /\.(md|markdown|html?)$/i;
 
@@ -30,7 +31,7 @@ export async function listPostFiles(postsDir: string): Promise<PostFileRef[]> {
     }
   });
   // Sorted by code units, so every build sees the same order whatever the file system returns.
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  found.sort((a, b) => compareCodeUnits(a.path, b.path));
   return found;
 }
 

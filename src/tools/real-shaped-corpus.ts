@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { compareCodeUnits } from '../shared/code-unit-order.ts';
 
 /** What the indexer reads as a post (see read-posts.ts), and the folders it never enters. */
 const POST_FILE = /\.(md|markdown|html?)$/i;
@@ -41,7 +42,7 @@ export function postFiles(dir: string): string[] {
     }
   };
   walk(dir, '');
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return found.sort(compareCodeUnits);
 }
 
 /** Whether a file opens with a front matter block: one that does not (a corpus's README.md) is no post to copy. */

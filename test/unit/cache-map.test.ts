@@ -67,8 +67,8 @@ async function storeOfPosts(count: number): Promise<{ db: CacheDb; keys: string[
 
 /** The record (seen-files.ts) of the build behind `db`, loaded under the settings that build saved. */
 function recordOf(db: CacheDb): { previous: SeenFiles; paths: string[] } {
-  const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-packed-settings')!)!;
-  return { previous, paths: [...previous.takeEntries().keys()] };
+  const previous = loadSeenFiles(db, db.part<string>('meta').get('seen-columns-settings')!)!;
+  return { previous, paths: [...previous.entries()].map(([path]) => path) };
 }
 
 /** Whether `read`, 64 times with a round budget of one read, started a round (the round then let go). */

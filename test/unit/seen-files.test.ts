@@ -1,7 +1,9 @@
 /**
- * The record of files seen (incremental/seen-files.ts): packed whole with its changes kept apart, read
- * back as committed; packed again past the changes it keeps; hidden from older code; the layout before
- * (a key a path) read and then packed, also when older code committed it over a packed record.
+ * The record of files seen (incremental/seen-files.ts): kept whole as columns with its changes kept
+ * apart, read back as committed, and the same as a watching build remembers it; written whole again
+ * past the changes it keeps; met in the listing's order; not trusted when its columns disagree; hidden
+ * from older code; the two layouts before (a key a path, one packed string) read and then written as
+ * columns, also when older code committed them over a newer record.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,17 +34,29 @@ function nameAsOlderCodeDid(db: CacheDb, id: string): void {
   db.part<string>('meta').put('seen-id', id);
 }
 
-/** Ten files recorded packed, then one of them gone: a record with a change kept as a key of its own. */
-async function packedWithAChange(db: CacheDb): Promise<void> {
+/** Ten files recorded, then one of them gone: a record with a change kept as a key of its own. */
+async function recordWithAChange(db: CacheDb): Promise<void> {
   await commitSeenFiles(db, SETTINGS, await firstRecord(db, 10), [['第3篇\t3.md', undefined]]);
 }
 
+/** Inside a transaction: a record packed as one string, as the packed layout's code committed it, with a change key. */
+function packAsOlderCodeDid(db: CacheDb, id: string): void {
+  const seen = db.part<string>('seen');
+  for (const path of seen.getKeys()) seen.remove(path);
+  const meta = db.part<string>('meta');
+  meta.put('seen-packed', ['a.md', '12\t1700000000000.5\tkey-a', 'b.md', '13\t1700000000001\tkey-b'].join('\0'));
+  seen.put('b.md', '');
+  seen.put('c.md', '14\t2\tkey-c');
+  meta.put('seen-packed-settings', SETTINGS);
+  meta.put('seen-packed-id', id);
+}
+
 function entriesOf(record: SeenFiles | undefined): [string, unknown][] {
-  return [...(record?.takeEntries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
+  return [...(record?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 describe('the record of files seen', () => {
-  it('is read back as committed, its changes kept as keys of their own over the packed whole', async () => {
+  it('is read back as committed, its changes kept as keys of their own over the columns', async () => {
     const db = freshDb();
     const first = await firstRecord(db, 300);
     expect(first.size).toBe(300);
@@ -68,7 +82,7 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
-  it('keeps up to 4,096 changes as keys, then packs the record with every change applied in turn', async () => {
+  it('keeps up to 4,096 changes as keys, then writes the columns with every change applied in turn', async () => {
     const db = freshDb();
     const expected = new Map(entriesOf(await firstRecord(db, 5_000)));
     const commit = async (changes: SeenChange[]) => {
@@ -119,20 +133,131 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
-  it("reads a packed record named under both ids, as this layout's first code left it, as packed", async () => {
+  it('reads the packed layout with its changes, also over columns, writes it as columns, and finds none once its code forgot it', async () => {
     const db = freshDb();
-    await packedWithAChange(db);
-    await db.transaction(() => {
-      nameAsOlderCodeDid(db, db.part<string>('meta').get('seen-packed-id')!);
-      db.part<string>('meta').remove('seen-packed-settings');
-    });
-    expect(loadSeenFiles(db, SETTINGS)!.size).toBe(9);
+    await recordWithAChange(db);
+    await db.transaction(() => packAsOlderCodeDid(db, 'a-packed-id'));
+    const packed = loadSeenFiles(db, SETTINGS)!;
+    expect(packed.id).toBe('a-packed-id');
+    expect(entriesOf(packed)).toEqual([
+      ['a.md', { size: 12, mtimeMs: 1700000000000.5, key: 'key-a' }],
+      ['c.md', { size: 14, mtimeMs: 2, key: 'key-c' }],
+    ]);
+    await commitSeenFiles(db, SETTINGS, packed, [['d.md', seenOf(4)]]);
+    expect(db.part('seen').getKeysCount()).toBe(0);
+    for (const name of ['seen-packed', 'seen-packed-id', 'seen-packed-settings']) expect(db.part<string>('meta').get(name)).toBeUndefined();
+    expect(entriesOf(loadSeenFiles(db, SETTINGS)).map(([path]) => path)).toEqual(['a.md', 'c.md', 'd.md']);
+    // The packed layout's code commits over the columns, then forgets its record (removes its id only).
+    await db.transaction(() => packAsOlderCodeDid(db, 'another-packed-id'));
+    expect(loadSeenFiles(db, SETTINGS)!.id).toBe('another-packed-id');
+    await db.transaction(() => void db.part<string>('meta').remove('seen-packed-id'));
+    expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
     await db.close();
   });
 
-  it('reads a record older code committed over a packed one as the layout before, and none once older code forgot it', async () => {
+  it("reads a packed record named under both ids, as the packed layout's first code left it, as packed", async () => {
     const db = freshDb();
-    await packedWithAChange(db);
+    await db.transaction(() => {
+      packAsOlderCodeDid(db, 'both');
+      nameAsOlderCodeDid(db, 'both');
+      db.part<string>('meta').remove('seen-packed-settings');
+    });
+    expect(loadSeenFiles(db, SETTINGS)!.size).toBe(2);
+    await db.close();
+  });
+
+  it('meets the record in the listing order, and finds a file out of that order', async () => {
+    const db = freshDb();
+    const first = await firstRecord(db, 20);
+    await commitSeenFiles(db, SETTINGS, first, [
+      ['第5篇\t5.md', seenOf(5, 1)],
+      ['第6篇\t6.md', undefined],
+    ]);
+    const record = loadSeenFiles(db, SETTINGS)!;
+    const listed = [...Array.from({ length: 20 }, (_, n) => `第${n}篇\t${n}.md`), 'new.md'].sort();
+    const files = [...listed, '第2篇\t2.md'].map((path) => ({ path }));
+    expect(record.entriesOf(files)).toEqual(files.map(({ path }) => record.get(path)));
+    expect(record.entriesOf(files).filter((seen) => seen === undefined)).toHaveLength(2);
+    expect(record.get('第5篇\t5.md')).toEqual(seenOf(5, 1));
+    expect(record.get('第2篇\t2.md')).toEqual(seenOf(2));
+    expect(record.size).toBe(19);
+    await db.close();
+  });
+
+  it('is the same in memory, as a watching build remembers it, as read back from the cache', async () => {
+    const db = freshDb();
+    let remembered = await commitSeenFiles(
+      db,
+      SETTINGS,
+      undefined,
+      Array.from({ length: 10 }, (_, n): SeenChange => [`第${n}篇\t${n}.md`, seenOf(n)]),
+    );
+    const edits: SeenChange[][] = [
+      [
+        ['第2篇\t2.md', seenOf(2, 1)],
+        ['new.md', seenOf(100)],
+      ],
+      [
+        ['第3篇\t3.md', undefined],
+        ['第2篇\t2.md', seenOf(2, 2)],
+      ],
+      [
+        ['new.md', undefined],
+        ['第3篇\t3.md', seenOf(3, 3)],
+      ],
+    ];
+    for (const changes of edits) {
+      remembered = await commitSeenFiles(db, SETTINGS, loadSeenFiles(db, SETTINGS, remembered), changes);
+      const inMemory = loadSeenFiles(db, SETTINGS, remembered)!;
+      const fromDisk = loadSeenFiles(db, SETTINGS)!;
+      const files = [...new Set([...entriesOf(fromDisk).map(([path]) => path), 'new.md'])].sort().map((path) => ({ path }));
+      expect(entriesOf(inMemory)).toEqual(entriesOf(fromDisk));
+      expect(inMemory.entriesOf(files)).toEqual(fromDisk.entriesOf(files));
+      expect(inMemory.size).toBe(fromDisk.size);
+    }
+    expect(db.part('seen').getKeysCount()).toBe(3);
+    await db.close();
+  });
+
+  it('is not trusted when its stamps column is one float short', async () => {
+    const db = freshDb();
+    await firstRecord(db, 10);
+    await db.transaction(() => {
+      const meta = db.part<Buffer>('meta');
+      const stamps = meta.getBinary('seen-columns-stamps')!;
+      meta.put('seen-columns-stamps', Buffer.from(stamps.subarray(0, stamps.byteLength - Float64Array.BYTES_PER_ELEMENT)));
+    });
+    expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
+    await db.close();
+  });
+
+  it('is not trusted when its keys column is one key short', async () => {
+    const db = freshDb();
+    await firstRecord(db, 10);
+    await db.transaction(() => {
+      const meta = db.part<Buffer>('meta');
+      const keys = meta.getBinary('seen-columns-keys')!.toString('utf8').split('\0');
+      meta.put('seen-columns-keys', Buffer.from(keys.slice(1).join('\0'), 'utf8'));
+    });
+    expect(loadSeenFiles(db, SETTINGS)).toBeUndefined();
+    await db.close();
+  });
+
+  it("reads back columns larger than lmdb's 16 MB read buffer", async () => {
+    const db = freshDb();
+    // 150k paths of 60 characters: ~18 MB of UTF-16, as 200k real-shaped posts make ~29 MB.
+    const long = '各地持續強拆基督教場所'.repeat(5);
+    const changes: SeenChange[] = Array.from({ length: 150_000 }, (_, n) => [`${long}${n}.md`, seenOf(n)]);
+    await commitSeenFiles(db, SETTINGS, undefined, changes);
+    const record = loadSeenFiles(db, SETTINGS)!;
+    expect(record.size).toBe(150_000);
+    expect(record.get(`${long}149999.md`)).toEqual(seenOf(149_999));
+    await db.close();
+  });
+
+  it('reads a record older code committed over a newer one as the layout before, and none once older code forgot it', async () => {
+    const db = freshDb();
+    await recordWithAChange(db);
     // What older code's first build does here (no record found): every path a key, its id and settings.
     await db.transaction(() => {
       const seen = db.part<string>('seen');

@@ -159,7 +159,7 @@ export class FileChanges {
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
     storeHoldsOnlyPrevious: boolean,
   ) {
-    this.seen = files.map((file) => previous?.get(file.path));
+    this.seen = previous ? previous.entriesOf(files) : Array.from({ length: files.length });
     this.keys = Array.from({ length: files.length });
     const known = this.seen.reduce((count, entry) => count + (entry ? 1 : 0), 0);
     this.gone = previous?.goneFrom(files, known) ?? new Set();
@@ -210,11 +210,11 @@ export class FileChanges {
 
   /** Saves this build's record (once the store entries it names are committed); returns its id. */
   async commit(): Promise<string> {
-    const id = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
+    const record = await commitSeenFiles(this.db, this.settings, this.previous, this.changes);
     // Kept apart: the caller empties `keys` once it has planned (see ingest.ts).
-    this.committed = { id, keys: this.keys.filter((key): key is string => key !== undefined) };
-    this.memory.record = { id, settings: this.settings, base: this.previous?.takeEntries() ?? new Map(), changes: this.changes };
-    return id;
+    this.committed = { id: record.id, keys: this.keys.filter((key): key is string => key !== undefined) };
+    this.memory.record = record;
+    return record.id;
   }
 }
 

@@ -9,6 +9,7 @@ import type { KnownFiles } from '../ingest.ts';
 import { isFileTarget, listPostFiles, POST_EXTENSIONS, type PostFileRef } from '../read-posts.ts';
 import { watchPostsFolder, type PostsWatcher } from '../vite/watch-posts.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 
 /**
  * Post paths heard between two builds past which the next build checks every file, as at a start:
@@ -93,7 +94,7 @@ export class KnownPostFiles {
     const name = path.slice(path.lastIndexOf('/') + 1);
     const isPost = POST_EXTENSIONS.test(name) && isFileTarget(`${this.root}/${path}`);
     // Sorted by code units, as listPostFiles sorts them.
-    const low = firstIndexWhere(files.length, (n) => files[n]!.path >= path);
+    const low = firstIndexWhere(files.length, (n) => compareCodeUnits(files[n]!.path, path) >= 0);
     const listed = files[low]?.path === path;
     if (isPost && !listed) files.splice(low, 0, { path, absolutePath: `${this.root}/${path}` });
     else if (!isPost && listed) files.splice(low, 1);

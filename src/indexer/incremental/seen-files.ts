@@ -8,32 +8,36 @@
  * from, see last-build.ts) and the settings its keys were made under (other settings, nothing seen). A
  * build's changes are committed in one transaction with them: a killed build leaves the last record.
  *
- * The record is packed whole into one value of `meta` (`seen-packed`), and the changes since are keys
- * of `seen` ('' for a path gone), until more than CHANGES_KEPT are kept apart: a rebuild reads one
- * string and a few keys, not a key a file. Its id and settings go under names older code does not read
- * (`seen-packed-id`, `seen-packed-settings`), and its commit removes theirs: older code finds no record
- * and reads every file, where it would take the changes for the whole. A record of the layout before
- * (every path a key of `seen`, named by `seen-id`) is read as such, whoever wrote it, and packed at the
- * next commit.
+ * The record is kept whole as three columns in `meta` (the paths sorted by code units, as the listing
+ * is; their sizes and times as float64; their keys), and the changes since as keys of `seen` ('' for a
+ * path gone), until more than CHANGES_KEPT are kept apart: a rebuild reads three values and a few keys,
+ * decodes no number, and meets the record's paths in the listing's order (no map of every path). Two
+ * older layouts are read, and replaced at the next commit: the record packed as one string
+ * (`seen-packed`, named by `seen-packed-id`), and before it a key of `seen` a path (named by `seen-id`).
+ * A commit removes their names: older code then finds no record and reads every file, where it would
+ * take the changes for the whole; a name older code wrote is read before this layout's.
  */
 import { randomUUID } from 'node:crypto';
 import type { FileSeen } from '../workers/ingest-file.ts';
 import type { CacheDb } from './cache-db.ts';
-import { joinStrings, splitStrings } from './joined-strings.ts';
+import { splitStrings } from './joined-strings.ts';
 import { missingEntryError } from './post-store.ts';
+import { putColumns, readColumns, SeenColumns } from './seen-columns.ts';
 
-/** The layout before's id and settings, which older code reads; its commit writes both. */
+/** The first layout (a key of `seen` a path): its id and settings, which code of that layout reads. */
 const OLDER_ID = 'seen-id';
 const OLDER_SETTINGS = 'seen-settings';
-/** The whole record packed (path, seen, path, seen…), its id and its settings. */
-const RECORD_PACKED = 'seen-packed';
-const RECORD_ID = 'seen-packed-id';
-const RECORD_SETTINGS = 'seen-packed-settings';
+/** The second (path, seen, path, seen… joined in one string), its id and settings. */
+const PACKED = 'seen-packed';
+const PACKED_ID = 'seen-packed-id';
+const PACKED_SETTINGS = 'seen-packed-settings';
+/** This layout's id and settings (its columns' values: see seen-columns.ts). */
+const RECORD_ID = 'seen-columns-id';
+const RECORD_SETTINGS = 'seen-columns-settings';
 
 /**
- * Changes kept as keys of their own over the packed whole: at most this many, then the whole is packed
- * again. A one-edit rebuild changes a few files; 4,096 keys read one by one cost ~15-30 ms a build, less
- * than packing and writing the whole (~6 MB at 64k posts) at each one.
+ * Changes kept as keys of their own over the columns: at most this many, then the whole is written
+ * again. A rebuild changes a few files: reading a few thousand keys costs less than rewriting the whole.
  */
 const CHANGES_KEPT = 4096;
 /** A change's value for a path gone (a record's value is never empty). */
@@ -42,34 +46,68 @@ const REMOVED = '';
 /** A change to the record: a file seen, or (undefined) a file gone or not to be trusted any more. */
 export type SeenChange = [path: string, seen: FileSeen | undefined];
 
+/** A record as the cache holds it: the columns, and the changes since (undefined: a path gone). */
+interface SeenState {
+  columns: SeenColumns;
+  changes: ReadonlyMap<string, FileSeen | undefined>;
+}
+
 /** The record of a build, as the next build of the same process finds it without reading it back. */
-export interface RememberedRecord {
+export interface RememberedRecord extends SeenState {
   id: string;
   settings: string;
-  /**
-   * The record the build started from (taken over, not copied) and its changes, applied when next used.
-   * Its strings may be slices of the packed value read, kept whole while one lives (docs/build-speed.md).
-   */
-  base: Map<string, FileSeen>;
-  changes: SeenChange[];
 }
 
 /** The last build's record. Heads are read from the post store when asked for: most rebuilds need a few. */
 export class SeenFiles {
+  /** Number of files seen. */
+  readonly size: number;
+
   constructor(
     readonly id: string,
-    private readonly entries: ReadonlyMap<string, FileSeen>,
+    /** Whether the cache holds this record as columns (else it is of an older layout, written whole at the next commit). */
+    readonly isColumns: boolean,
+    private readonly state: SeenState,
     /** The cache whose post store holds the heads: its part looked up at each read (see CacheDb.part). */
     private readonly db: CacheDb,
-  ) {}
-
-  /** Number of files seen. */
-  get size(): number {
-    return this.entries.size;
+  ) {
+    let size = state.columns.count;
+    for (const [path, seen] of state.changes) {
+      const recorded = state.columns.indexOf(path) >= 0;
+      if (recorded && !seen) size--;
+      else if (!recorded && seen) size++;
+    }
+    this.size = size;
   }
 
   get(path: string): FileSeen | undefined {
-    return this.entries.get(path);
+    const { columns, changes } = this.state;
+    if (changes.has(path)) return changes.get(path);
+    const n = columns.indexOf(path);
+    return n < 0 ? undefined : columns.at(n);
+  }
+
+  /**
+   * What the record says of each of `files`: for files sorted as the columns are (a listing), one
+   * comparison a file, each found where the last one was left; a file out of that order is searched for.
+   */
+  entriesOf(files: readonly { path: string }[]): (FileSeen | undefined)[] {
+    const { columns, changes } = this.state;
+    const { paths } = columns;
+    const entries: (FileSeen | undefined)[] = Array.from({ length: files.length });
+    let next = 0;
+    for (let at = 0; at < files.length; at++) {
+      const path = files[at]!.path;
+      if (changes.size > 0 && changes.has(path)) {
+        entries[at] = changes.get(path);
+        continue;
+      }
+      const n = paths[next] === path ? next : columns.indexOf(path);
+      if (n < 0) continue;
+      entries[at] = columns.at(n);
+      next = n + 1;
+    }
+    return entries;
   }
 
   /**
@@ -94,15 +132,22 @@ export class SeenFiles {
    */
   goneFrom(files: readonly { path: string }[], known: number): Set<string> {
     const gone = new Set<string>();
-    if (known === this.entries.size) return gone;
+    if (known === this.size) return gone;
     const here = new Set(files.map((file) => file.path));
-    for (const path of this.entries.keys()) if (!here.has(path)) gone.add(path);
+    for (const [path] of this.entries()) if (!here.has(path)) gone.add(path);
     return gone;
   }
 
-  /** The entries, for the next build of this process to take over once this build is done with them. */
-  takeEntries(): Map<string, FileSeen> {
-    return this.entries as Map<string, FileSeen>;
+  /** Every file seen, in no set order. */
+  *entries(): Generator<[string, FileSeen]> {
+    const { columns, changes } = this.state;
+    for (let n = 0; n < columns.count; n++) if (!changes.has(columns.paths[n]!)) yield [columns.paths[n]!, columns.at(n)];
+    for (const [path, seen] of changes) if (seen) yield [path, seen];
+  }
+
+  /** The record as the cache holds it, for a commit over it. */
+  heldState(): SeenState {
+    return this.state;
   }
 }
 
@@ -113,28 +158,17 @@ export class SeenFiles {
 export function loadSeenFiles(db: CacheDb, settings: string, remembered?: RememberedRecord): SeenFiles | undefined {
   const named = recordNamed(db);
   if (named === undefined || named.settings !== settings) return undefined;
-  const { id } = named;
-  if (remembered?.id === id && remembered.settings === settings) {
-    const entries = remembered.base;
-    for (const [path, seen] of remembered.changes) {
-      if (seen) entries.set(path, seen);
-      else entries.delete(path);
-    }
-    return new SeenFiles(id, entries, db);
-  }
-  return new SeenFiles(id, recordedFiles(db)!, db);
+  const { id, layout } = named;
+  if (remembered?.id === id && remembered.settings === settings) return new SeenFiles(id, true, remembered, db);
+  const state = readState(db, layout);
+  return state && new SeenFiles(id, layout === 'columns', state, db);
 }
 
-/** The record's entries whatever settings it was made under; undefined when there is none. */
+/** The record's entries whatever settings it was made under; undefined when there is none. For tests. */
 export function recordedFiles(db: CacheDb): Map<string, FileSeen> | undefined {
   const named = recordNamed(db);
-  if (named === undefined) return undefined;
-  const entries = named.packed ? unpackSeen(db.part<string>('meta').get(RECORD_PACKED)) : new Map<string, FileSeen>();
-  for (const { key, value } of db.part<string>('seen').getRange()) {
-    if (value === REMOVED) entries.delete(key);
-    else entries.set(key, decodeSeen(value));
-  }
-  return entries;
+  const state = named && readState(db, named.layout);
+  return state && new Map(new SeenFiles(named.id, false, state, db).entries());
 }
 
 /** Whether a record is there at all (usable or not: see loadSeenFiles). */
@@ -142,53 +176,84 @@ export function hasSeenFiles(db: CacheDb): boolean {
   return recordNamed(db) !== undefined;
 }
 
-/** The record's id, its settings and whether it is packed; undefined when there is none to read. */
-function recordNamed(db: CacheDb): { id: string; settings: string | undefined; packed: boolean } | undefined {
+type Layout = 'keys' | 'packed' | 'columns';
+
+/** The record's id, its settings and its layout; undefined when there is none to read. */
+function recordNamed(db: CacheDb): { id: string; settings: string | undefined; layout: Layout } | undefined {
   const meta = db.part<string>('meta');
   const olderId = meta.get(OLDER_ID);
-  // The same id under both names: a packed record committed by this layout's first code, which kept both.
-  if (olderId !== undefined) return { id: olderId, settings: meta.get(OLDER_SETTINGS), packed: olderId === meta.get(RECORD_ID) };
-  // Older code's forget removes only its id: its record's keys are not changes over the packed whole.
+  // The same id under both names: a packed record committed by the packed layout's first code, which kept both.
+  if (olderId !== undefined) return { id: olderId, settings: meta.get(OLDER_SETTINGS), layout: olderId === meta.get(PACKED_ID) ? 'packed' : 'keys' };
+  // Older code's forget removes only its id: its record's keys are not changes over a whole.
   if (meta.get(OLDER_SETTINGS) !== undefined) return undefined;
+  const packedId = meta.get(PACKED_ID);
+  if (packedId !== undefined) return { id: packedId, settings: meta.get(PACKED_SETTINGS), layout: 'packed' };
+  if (meta.get(PACKED_SETTINGS) !== undefined) return undefined;
   const id = meta.get(RECORD_ID);
-  return id === undefined ? undefined : { id, settings: meta.get(RECORD_SETTINGS), packed: true };
+  return id === undefined ? undefined : { id, settings: meta.get(RECORD_SETTINGS), layout: 'columns' };
+}
+
+/** The record held in `layout`; undefined when its columns do not agree (not trusted: every file is read). */
+function readState(db: CacheDb, layout: Layout): SeenState | undefined {
+  const changes = new Map<string, FileSeen | undefined>();
+  for (const { key, value } of db.part<string>('seen').getRange()) changes.set(key, value === REMOVED ? undefined : decodeSeen(value));
+  if (layout === 'columns') {
+    const columns = readColumns(db);
+    return columns && { columns, changes };
+  }
+  // An older layout: its whole (none for a key a path) with its changes applied, as columns.
+  const entries = layout === 'packed' ? unpackSeen(db.part<string>('meta').get(PACKED)) : new Map<string, FileSeen>();
+  for (const [path, seen] of changes) {
+    if (seen) entries.set(path, seen);
+    else entries.delete(path);
+  }
+  return { columns: SeenColumns.of(entries), changes: new Map() };
 }
 
 /**
  * Commits this build's record in one transaction: the changes over the last record (`base`, the one
- * loaded) as keys of their own while the cache holds it packed and they stay few, else the whole
- * packed again (without a base, the changes are the whole record). Returns the record's id.
+ * loaded) as keys of their own while the cache holds it as columns and they stay few, else the whole
+ * written again (without a base, the changes are the whole record). Returns the record, as the cache
+ * now holds it.
  */
-export async function commitSeenFiles(db: CacheDb, settings: string, base: SeenFiles | undefined, changes: readonly SeenChange[]): Promise<string> {
+export async function commitSeenFiles(db: CacheDb, settings: string, base: SeenFiles | undefined, changes: readonly SeenChange[]): Promise<RememberedRecord> {
   const id = randomUUID();
+  let state: SeenState | undefined;
   await db.transaction(() => {
     const seen = db.part<string>('seen');
     const meta = db.part<string>('meta');
     const named = recordNamed(db);
-    const holdsBasePacked = base !== undefined && named?.packed === true && named.id === base.id;
-    if (holdsBasePacked && seen.getKeysCount() + changes.length <= CHANGES_KEPT) {
-      for (const [path, file] of changes) seen.put(path, file ? encodeSeen(file) : REMOVED);
+    const held = base?.isColumns && named?.layout === 'columns' && named.id === base.id ? base.heldState() : undefined;
+    if (held && held.changes.size + changes.length <= CHANGES_KEPT) {
+      const kept = new Map(held.changes);
+      for (const [path, file] of changes) {
+        seen.put(path, file ? encodeSeen(file) : REMOVED);
+        kept.set(path, file);
+      }
+      state = { columns: held.columns, changes: kept };
     } else {
       for (const path of seen.getKeys()) seen.remove(path);
-      meta.put(RECORD_PACKED, packSeen(base, changes));
+      state = { columns: columnsAfter(base, changes), changes: new Map() };
+      putColumns(db, state.columns);
     }
-    meta.remove(OLDER_ID);
-    meta.remove(OLDER_SETTINGS);
+    for (const name of [OLDER_ID, OLDER_SETTINGS, PACKED, PACKED_ID, PACKED_SETTINGS]) meta.remove(name);
     meta.put(RECORD_SETTINGS, settings);
     meta.put(RECORD_ID, id);
   });
-  return id;
+  return { id, settings, ...state! };
 }
 
-/** The record after `changes` over `base` as one string: path, seen, path, seen… */
-function packSeen(base: SeenFiles | undefined, changes: readonly SeenChange[]): string {
-  const changed = new Map(changes);
-  const parts: string[] = [];
-  for (const [path, seen] of base?.takeEntries() ?? []) if (!changed.has(path)) parts.push(path, encodeSeen(seen));
-  for (const [path, seen] of changed) if (seen) parts.push(path, encodeSeen(seen));
-  return joinStrings(parts);
+/** The record after `changes` over `base`, as columns. */
+function columnsAfter(base: SeenFiles | undefined, changes: readonly SeenChange[]): SeenColumns {
+  const entries = new Map(base?.entries());
+  for (const [path, seen] of changes) {
+    if (seen) entries.set(path, seen);
+    else entries.delete(path);
+  }
+  return SeenColumns.of(entries);
 }
 
+/** The packed layout's whole: path, `size \t mtimeMs \t key`, path… joined by NUL. */
 function unpackSeen(packed: string | undefined): Map<string, FileSeen> {
   const entries = new Map<string, FileSeen>();
   const parts = splitStrings(packed ?? '');
@@ -202,12 +267,11 @@ function unpackSeen(packed: string | undefined): Map<string, FileSeen> {
  */
 export async function forgetSeenFiles(db: CacheDb): Promise<void> {
   await db.transaction(() => {
-    db.part<string>('meta').remove(OLDER_ID);
-    db.part<string>('meta').remove(RECORD_ID);
+    for (const name of [OLDER_ID, PACKED_ID, RECORD_ID]) db.part<string>('meta').remove(name);
   });
 }
 
-/** A record's value: `size \t mtimeMs \t key`. */
+/** A change's value: `size \t mtimeMs \t key`. */
 function encodeSeen(seen: FileSeen): string {
   return `${seen.size}\t${seen.mtimeMs}\t${seen.key}`;
 }

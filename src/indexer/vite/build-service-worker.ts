@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 import { importedCodeFingerprint } from '../incremental/code-version.ts';
 import { esbuildVersion, packageLock, toolCacheDir } from '../tool-cache.ts';
 import type { ServiceWorkerSettings } from './service-worker.ts';
@@ -106,7 +107,7 @@ export async function shellManifest(shell: readonly { path: string; url: string 
 /** The site's shell files under `folder`, their paths and URLs relative to the worker, in name order. */
 export async function shellFiles(outDir: string, folder = outDir): Promise<{ path: string; url: string; size: number }[]> {
   const found: { path: string; url: string; size: number }[] = [];
-  const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const entry of entries) {
     const path = join(folder, entry.name);
     const url = relative(outDir, path).split(sep).join('/');
