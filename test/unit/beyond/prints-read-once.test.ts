@@ -24,7 +24,8 @@ describe('PrintsReadOnce.keepInKeyOrder', () => {
     const keys = ['c', 'a', 'd', 'b'];
     await prints.keepInKeyOrder([3, 2, 0, 1], (row) => keys[row]!, dropMap, 10);
     expect(events).toEqual(['read 1', 'read 3', 'read 0', 'read 2']);
-    expect(prints.take(2)?.lead).toBe('row 2');
+    expect(prints.kept.printOf(2).lead).toBe('row 2');
+    expect(prints.kept.size).toBe(4);
   });
 
   it('lets the map go after each `between` prints read, none before the first read nor after the last', async () => {
@@ -57,8 +58,8 @@ describe('PrintsReadOnce.keepInKeyOrder', () => {
     expect(await prints.has(1, true)).toBe(false);
     expect(await prints.has(2, true)).toBe(true);
     expect(events).toHaveLength(5);
-    expect(prints.take(0)).toBeNull();
-    expect(prints.take(1)).toBeNull();
-    expect(prints.take(2)?.lead).toBe('row 2');
+    expect([0, 1, 2].map((row) => prints.keptOf(row))).toEqual([false, false, true]);
+    expect([prints.kept.holds(0), prints.kept.holds(1)]).toEqual([false, false]);
+    expect(prints.kept.printOf(2).lead).toBe('row 2');
   });
 });

@@ -2,7 +2,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadsDigest, leadsOf, loadStoryTable, saveStoryTable, type SavedStoryTable } from '../../../src/indexer/output/story-table-cache.ts';
+import { leadsDigest, leadsOf, loadStoryTable, READ_HERE, saveStoryTable, type SavedStoryTable } from '../../../src/indexer/output/story-table-cache.ts';
+import { PrintColumns } from '../../../src/indexer/output/prints-read-once.ts';
+import { NO_PRINT } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { printDigests } from '../../../src/indexer/output/extras-state.ts';
 import { storyTableOf } from '../../../src/indexer/plan/same-story.ts';
 import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies.ts';
@@ -14,10 +16,9 @@ const CODE = 'the extras code';
 async function savedTable(): Promise<{ cacheDir: string; saved: SavedStoryTable }> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
   const table = storyTableOf(LEADS.map((_, row) => ({ id: `post-${row}`, time: row, title: `title ${row}`, signature: undefined })));
-  const leads = leadsOf(
-    undefined,
-    LEADS.map((lead) => ({ lead })),
-  );
+  const read = new PrintColumns(LEADS.length);
+  LEADS.forEach((lead, row) => read.put(row, { ...NO_PRINT, lead }));
+  const leads = leadsOf(undefined, { savedRows: new Int32Array(LEADS.length).fill(READ_HERE), read });
   const keys = LEADS.map((_, row) => `key-${row}`);
   await saveStoryTable(cacheDir, CODE, table, leads, leadsDigest(leads), undefined, printDigests(table), keys, countTermFrequencies(table));
   return { cacheDir, saved: loadStoryTable(cacheDir, CODE)! };
