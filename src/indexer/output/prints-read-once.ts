@@ -13,8 +13,8 @@ export type PrintParts = Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | '
 
 /**
  * Story prints in flat columns, a row's print put once and in any row order: a cold pass holds every
- * post's print until the table is filled, and as objects (three typed arrays and a string each) they
- * held ~2.7 KB a print, packed ~0.7 (docs/build-speed.md, "A cold pass's prints packed").
+ * post's print until the table is filled, and as objects (three typed arrays and a string each) they took
+ * ~2.5 times their bytes (docs/build-speed.md, "A cold pass's prints packed in columns").
  */
 export class PrintColumns {
   /** By row: where its print is in the columns (the order prints were put in), -1 for none. */

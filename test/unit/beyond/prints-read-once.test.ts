@@ -1,5 +1,5 @@
-import { PrintsReadOnce } from '../../../src/indexer/output/prints-read-once.ts';
-import { serializeStoryPrint, STORY_PRINT_VERSION } from '../../../src/indexer/plan/same-story.ts';
+import { PrintColumns, PrintsReadOnce } from '../../../src/indexer/output/prints-read-once.ts';
+import { serializeStoryPrint, SIGNATURE_SIZE, STORY_PRINT_VERSION } from '../../../src/indexer/plan/same-story.ts';
 
 /** A print line whose lead names its row, so a kept print shows which row it came from. */
 const lineOf = (row: number) =>
@@ -61,5 +61,51 @@ describe('PrintsReadOnce.keepInKeyOrder', () => {
     expect([0, 1, 2].map((row) => prints.keptOf(row))).toEqual([false, false, true]);
     expect([prints.kept.holds(0), prints.kept.holds(1)]).toEqual([false, false]);
     expect(prints.kept.printOf(2).lead).toBe('row 2');
+  });
+});
+
+/** A print whose every part depends on `seed`: a signature or none, 0–49 terms, a lead of CJK, Latin, a cut surrogate pair. */
+function printOf(seed: number) {
+  const terms = (seed * 7) % 50;
+  return {
+    signature: seed % 3 === 0 ? undefined : Uint32Array.from({ length: SIGNATURE_SIZE }, (_, at) => (seed * 2654435761 + at) >>> 0),
+    shingles: seed * 11,
+    terms: {
+      hashes: Uint32Array.from({ length: terms }, (_, at) => seed * 1000 + at),
+      counts: Uint8Array.from({ length: terms }, (_, at) => (seed + at) % 256),
+    },
+    lead: ['', '鋒面週末接近', `lead ${seed}`, '颱風😀'.slice(0, 3)][seed % 4]!.repeat(1 + (seed % 5)),
+  };
+}
+
+describe('PrintColumns', () => {
+  it('gives back every row’s print as put, rows put in any order, past the columns’ growth', () => {
+    const rows = 120;
+    const columns = new PrintColumns(rows);
+    const order = Array.from({ length: rows }, (_, at) => (at * 113) % rows);
+    for (const row of order) columns.put(row, printOf(row));
+    expect(columns.size).toBe(rows);
+    for (let row = 0; row < rows; row++) {
+      const want = printOf(row);
+      expect(columns.printOf(row)).toEqual(want);
+      expect(columns.leadBytesOf(row).equals(Buffer.from(want.lead, 'utf16le'))).toBe(true);
+    }
+  });
+
+  it('holds only the rows put, each once', () => {
+    const columns = new PrintColumns(3);
+    columns.put(1, printOf(1));
+    expect([0, 1, 2].map((row) => columns.holds(row))).toEqual([false, true, false]);
+    expect(() => columns.put(1, printOf(2))).toThrow(/row 1 holds a print already/);
+  });
+
+  it('holds no print once cleared, and takes the rows again after', () => {
+    const columns = new PrintColumns(2);
+    columns.put(0, printOf(1));
+    columns.put(1, printOf(2));
+    columns.clear();
+    expect([columns.size, columns.holds(0), columns.holds(1)]).toEqual([0, false, false]);
+    columns.put(1, printOf(5));
+    expect(columns.printOf(1)).toEqual(printOf(5));
   });
 });

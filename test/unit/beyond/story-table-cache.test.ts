@@ -1,12 +1,21 @@
-/** The saved story table's leads (story-leads.bin): a row's read alone, all of them only when asked for. */
+/** The saved story table (story-table.bin), filled from prints read here and saved rows, and its leads (story-leads.bin). */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadsDigest, leadsOf, loadStoryTable, READ_HERE, saveStoryTable, type SavedStoryTable } from '../../../src/indexer/output/story-table-cache.ts';
-import { PrintColumns } from '../../../src/indexer/output/prints-read-once.ts';
+import {
+  fillPrints,
+  leadsDigest,
+  leadsOf,
+  loadStoryTable,
+  READ_HERE,
+  saveStoryTable,
+  type PrintSources,
+  type SavedStoryTable,
+} from '../../../src/indexer/output/story-table-cache.ts';
+import { PrintColumns, type PrintParts } from '../../../src/indexer/output/prints-read-once.ts';
 import { NO_PRINT } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { printDigests } from '../../../src/indexer/output/extras-state.ts';
-import { storyTableOf } from '../../../src/indexer/plan/same-story.ts';
+import { SIGNATURE_SIZE, StoryTable, storyTableOf } from '../../../src/indexer/plan/same-story.ts';
 import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies.ts';
 
 const LEADS = ['鋒面週末接近', '新輪渡航線下月啟航，每日往返四班', '短訊'];
@@ -46,5 +55,69 @@ describe('the saved story table’s leads', () => {
     const whole = readFileSync(leadsFile);
     writeFileSync(leadsFile, whole.subarray(0, whole.length - 8));
     expect(() => saved.leads.readAll()).toThrow(/changed while the build read it/);
+  });
+});
+
+/** Three posts' prints, the middle one's terms `middleTerms` long; the last one without a signature, or the middle one with a `seed`. */
+function threePrints(middleTerms: number, seed = 0): PrintParts[] {
+  return [4, middleTerms, 2].map((terms, row) => ({
+    signature: row === (seed === 0 ? 2 : 1) ? undefined : Uint32Array.from({ length: SIGNATURE_SIZE }, (_, at) => seed + row * 100 + at),
+    shingles: seed + row + 40,
+    terms: { hashes: Uint32Array.from({ length: terms }, (_, at) => seed + row * 10 + at), counts: Uint8Array.from({ length: terms }, (_, at) => at + 1) },
+    lead: `${LEADS[row]}${seed}`,
+  }));
+}
+
+/** A table of the prints' rows as storyTableOf packs them (its leads apart). */
+const tableOfPrints = (prints: readonly PrintParts[]) =>
+  storyTableOf(prints.map((print, row) => ({ id: `post-${row}`, time: row, title: `title ${row}`, ...print })));
+
+/** The table's print columns, to compare two tables by. */
+const printColumnsOf = ({ count, signatures, hasSignature, shingles, termStarts, termHashes, termCounts }: StoryTable) => ({
+  signatures: [...signatures.subarray(0, count * SIGNATURE_SIZE)],
+  hasSignature: [...hasSignature.subarray(0, count)],
+  shingles: [...shingles.subarray(0, count)],
+  termStarts: [...termStarts.subarray(0, count + 1)],
+  termHashes: [...termHashes.subarray(0, termStarts[count])],
+  termCounts: [...termCounts.subarray(0, termStarts[count])],
+});
+
+/** The rows added without prints, then filled from `sources`; with the leads. */
+function filled(saved: SavedStoryTable | undefined, sources: PrintSources) {
+  const table = new StoryTable(sources.savedRows.length);
+  sources.savedRows.forEach((_, row) => table.add(`post-${row}`, `title ${row}`, row, undefined, NO_PRINT));
+  fillPrints(table, saved, sources);
+  return { table, leads: leadsOf(saved, sources).readAll().toString('utf16le') };
+}
+
+describe('a table filled from prints read here and saved rows', () => {
+  it('holds the prints read here as a table made of them does, and their leads', () => {
+    const prints = threePrints(7);
+    const read = new PrintColumns(3);
+    for (const row of [2, 0, 1]) read.put(row, prints[row]!);
+    const { table, leads } = filled(undefined, { savedRows: new Int32Array(3).fill(READ_HERE), read });
+    expect(printColumnsOf(table)).toEqual(printColumnsOf(tableOfPrints(prints)));
+    expect(leads).toBe(prints.map((print) => print.lead).join(''));
+  });
+
+  it.each([
+    ['as many terms as the saved row (the saved columns written over)', 7],
+    ['other terms than the saved row (the columns copied)', 3],
+  ])('holds a print read here between saved rows, with %s', async (_, middleTerms) => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
+    const before = threePrints(7);
+    const sources = { savedRows: new Int32Array(3).fill(READ_HERE), read: new PrintColumns(3) };
+    before.forEach((print, row) => sources.read.put(row, print));
+    const { table } = filled(undefined, sources);
+    const leads = leadsOf(undefined, sources);
+    await saveStoryTable(cacheDir, CODE, table, leads, leadsDigest(leads), undefined, printDigests(table), ['a', 'b', 'c'], countTermFrequencies(table));
+    const saved = loadStoryTable(cacheDir, CODE)!;
+    const edited = threePrints(middleTerms, 1000)[1]!;
+    const read = new PrintColumns(3);
+    read.put(1, edited);
+    const after = filled(saved, { savedRows: Int32Array.of(0, READ_HERE, 2), read });
+    const want = [before[0]!, edited, before[2]!];
+    expect(printColumnsOf(after.table)).toEqual(printColumnsOf(tableOfPrints(want)));
+    expect(after.leads).toBe(want.map((print) => print.lead).join(''));
   });
 });
