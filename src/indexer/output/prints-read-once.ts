@@ -44,6 +44,13 @@ export class PrintColumns {
     return this.slotOf[row]! >= 0;
   }
 
+  /** Where the row's print is: a row without one throws (slot -1 would read as the columns whole). */
+  private slotOfRow(row: number): number {
+    const slot = this.slotOf[row];
+    if (slot === undefined || slot < 0) throw new Error(`PrintColumns: row ${row} holds no print`);
+    return slot;
+  }
+
   put(row: number, { signature, shingles, terms, lead }: PrintParts): void {
     if (this.holds(row)) throw new Error(`PrintColumns: row ${row} holds a print already`);
     const slot = this.slots++;
@@ -75,27 +82,27 @@ export class PrintColumns {
   }
 
   signatureOf(row: number): Uint32Array | undefined {
-    const slot = this.slotOf[row]!;
+    const slot = this.slotOfRow(row);
     return this.hasSignature[slot] ? this.signatures.subarray(slot * SIGNATURE_SIZE, (slot + 1) * SIGNATURE_SIZE) : undefined;
   }
 
   shinglesOf(row: number): number {
-    return this.shingles[this.slotOf[row]!]!;
+    return this.shingles[this.slotOfRow(row)]!;
   }
 
   termHashesOf(row: number): Uint32Array {
-    const slot = this.slotOf[row]!;
+    const slot = this.slotOfRow(row);
     return this.termHashes.subarray(this.termStart(slot), this.termEnds[slot]);
   }
 
   termCountsOf(row: number): Uint8Array {
-    const slot = this.slotOf[row]!;
+    const slot = this.slotOfRow(row);
     return this.termCounts.subarray(this.termStart(slot), this.termEnds[slot]);
   }
 
   /** The row's lead as UTF-16LE bytes (a view: copy it to keep it past the next put). */
   leadBytesOf(row: number): Buffer {
-    const slot = this.slotOf[row]!;
+    const slot = this.slotOfRow(row);
     return this.leadBytes.subarray(this.leadStart(slot), this.leadEnds[slot]);
   }
 
@@ -195,5 +202,11 @@ export class PrintsReadOnce {
   /** Whether a bucket's read kept the row's print (in `kept`), found none, or did not ask (undefined). */
   keptOf(row: number): boolean | undefined {
     return this.asked[row] === NOT_ASKED ? undefined : this.asked[row] === KEPT;
+  }
+
+  /** Lets every print kept go, and forgets which rows were asked: a row is not answered from prints let go. */
+  clear(): void {
+    this.kept.clear();
+    this.asked.fill(NOT_ASKED);
   }
 }

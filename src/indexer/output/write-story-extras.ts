@@ -299,7 +299,7 @@ export async function writeStoryExtras(
   const leads = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
   // Held by this function's closures till it returns: let go here.
-  sources.read.clear();
+  readPrints.clear();
   const digestOfLeads = leadsDigest(leads, saved);
   readingDigest.update(readingText).update(digestOfLeads);
   const frequencies = movedFrequencies ?? countTermFrequencies(table);

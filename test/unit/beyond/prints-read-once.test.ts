@@ -62,6 +62,13 @@ describe('PrintsReadOnce.keepInKeyOrder', () => {
     expect([prints.kept.holds(0), prints.kept.holds(1)]).toEqual([false, false]);
     expect(prints.kept.printOf(2).lead).toBe('row 2');
   });
+
+  it('forgets, once cleared, which rows it kept or found none of', async () => {
+    const { prints, dropMap } = recordingStore(2, new Map([[0, undefined]]));
+    await prints.keepInKeyOrder([0, 1], (row) => `${row}`, dropMap, 10);
+    prints.clear();
+    expect([prints.keptOf(0), prints.keptOf(1), prints.kept.size]).toEqual([undefined, undefined, 0]);
+  });
 });
 
 /** A print whose every part depends on `seed`: a signature or none, 0–49 terms, a lead of CJK, Latin, a cut surrogate pair. */
@@ -97,6 +104,15 @@ describe('PrintColumns', () => {
     columns.put(1, printOf(1));
     expect([0, 1, 2].map((row) => columns.holds(row))).toEqual([false, true, false]);
     expect(() => columns.put(1, printOf(2))).toThrow(/row 1 holds a print already/);
+  });
+
+  it('throws when asked for a row that holds no print, rather than answer with the columns whole', () => {
+    const columns = new PrintColumns(2);
+    columns.put(1, printOf(1));
+    expect(() => columns.printOf(0)).toThrow(/row 0 holds no print/);
+    expect(() => columns.termHashesOf(0)).toThrow(/row 0 holds no print/);
+    expect(() => columns.leadBytesOf(0)).toThrow(/row 0 holds no print/);
+    expect(() => columns.shinglesOf(0)).toThrow(/row 0 holds no print/);
   });
 
   it('holds no print once cleared, and takes the rows again after', () => {
