@@ -1,6 +1,7 @@
 /**
- * The story prints a pass reads from the post store, parsed once and packed by row (PrintColumns) until
- * the story table is filled from them (story-table-cache.ts, fillPrints and leadsOf).
+ * The story prints a pass reads from the post store, parsed once and packed in the order read, found by
+ * row (PrintColumns), until the story table is filled from them (story-table-cache.ts, fillPrints and
+ * leadsOf).
  */
 import { growArray } from '../../shared/grow-array.ts';
 import { parseStoryPrint, SIGNATURE_SIZE, type StoryPrint } from '../plan/same-story.ts';
@@ -13,8 +14,8 @@ export type PrintParts = Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | '
 
 /**
  * Story prints in flat columns, a row's print put once and in any row order: a cold pass holds every
- * post's print until the table is filled, and as objects (three typed arrays and a string each) they took
- * ~2.5 times their bytes (docs/build-speed.md, "A cold pass's prints packed in columns").
+ * post's print until the table is filled, and flat columns hold them in less memory than an object a
+ * print (docs/build-speed.md, "A cold pass's prints packed in columns").
  */
 export class PrintColumns {
   /** By row: where its print is in the columns (the order prints were put in), -1 for none. */

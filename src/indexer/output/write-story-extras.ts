@@ -251,7 +251,7 @@ export async function writeStoryExtras(
   const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
-  // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
+  // the same (story-table-cache.ts), else its print read here, held in sources.read until fillPrints.
   const count = rows.ids.length;
   const table = new StoryTable(count);
   const links = new Uint32Array(count);
