@@ -72,7 +72,7 @@ describe('PrintsReadOnce.keepInKeyOrder', () => {
 });
 
 /** A print whose every part depends on `seed`: a signature or none, 0–49 terms, a lead of CJK, Latin, a cut surrogate pair. */
-function printOf(seed: number) {
+function seededPrint(seed: number) {
   const terms = (seed * 7) % 50;
   return {
     signature: seed % 3 === 0 ? undefined : Uint32Array.from({ length: SIGNATURE_SIZE }, (_, at) => (seed * 2654435761 + at) >>> 0),
@@ -90,10 +90,10 @@ describe('PrintColumns', () => {
     const rows = 120;
     const columns = new PrintColumns(rows);
     const order = Array.from({ length: rows }, (_, at) => (at * 113) % rows);
-    for (const row of order) columns.put(row, printOf(row));
+    for (const row of order) columns.put(row, seededPrint(row));
     expect(columns.size).toBe(rows);
     for (let row = 0; row < rows; row++) {
-      const want = printOf(row);
+      const want = seededPrint(row);
       expect(columns.printOf(row)).toEqual(want);
       expect(columns.leadBytesOf(row).equals(Buffer.from(want.lead, 'utf16le'))).toBe(true);
     }
@@ -101,14 +101,14 @@ describe('PrintColumns', () => {
 
   it('holds only the rows put, each once', () => {
     const columns = new PrintColumns(3);
-    columns.put(1, printOf(1));
+    columns.put(1, seededPrint(1));
     expect([0, 1, 2].map((row) => columns.holds(row))).toEqual([false, true, false]);
-    expect(() => columns.put(1, printOf(2))).toThrow(/row 1 holds a print already/);
+    expect(() => columns.put(1, seededPrint(2))).toThrow(/row 1 holds a print already/);
   });
 
   it('throws when asked for a row that holds no print, rather than answer with the columns whole', () => {
     const columns = new PrintColumns(2);
-    columns.put(1, printOf(1));
+    columns.put(1, seededPrint(1));
     expect(() => columns.printOf(0)).toThrow(/row 0 holds no print/);
     expect(() => columns.termHashesOf(0)).toThrow(/row 0 holds no print/);
     expect(() => columns.leadBytesOf(0)).toThrow(/row 0 holds no print/);
@@ -117,11 +117,11 @@ describe('PrintColumns', () => {
 
   it('holds no print once cleared, and takes the rows again after', () => {
     const columns = new PrintColumns(2);
-    columns.put(0, printOf(1));
-    columns.put(1, printOf(2));
+    columns.put(0, seededPrint(1));
+    columns.put(1, seededPrint(2));
     columns.clear();
     expect([columns.size, columns.holds(0), columns.holds(1)]).toEqual([0, false, false]);
-    columns.put(1, printOf(5));
-    expect(columns.printOf(1)).toEqual(printOf(5));
+    columns.put(1, seededPrint(5));
+    expect(columns.printOf(1)).toEqual(seededPrint(5));
   });
 });
