@@ -18,7 +18,7 @@ import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 import { readCacheFile } from './data-file.ts';
-import type { PrintColumns } from './prints-read-once.ts';
+import type { PrintColumns } from '../plan/print-columns.ts';
 
 const TABLE_FILE = 'story-table.bin';
 const LEADS_FILE = 'story-leads.bin';

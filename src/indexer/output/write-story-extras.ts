@@ -48,6 +48,7 @@ import {
 import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
 import { parseStoryPrint, StoryTable } from '../plan/same-story.ts';
+import { PrintColumns } from '../plan/print-columns.ts';
 import { PrintsReadOnce } from './prints-read-once.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
@@ -196,7 +197,9 @@ export async function writeStoryExtras(
   };
   // Each row's post as the bucket cache keeps it.
   const cachedPosts: (Readonly<CachedPost> | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
-  const readPrints = new PrintsReadOnce(rows.ids.length, storeLine);
+  // Every print read here in this pass, by the buckets' reads and the row loop: held until the table is filled.
+  const printColumns = new PrintColumns(rows.ids.length);
+  const readPrints = new PrintsReadOnce(rows.ids.length, storeLine, printColumns);
   // A bucket's key, as the folder was read above.
   const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
   // A cold pass reads the prints of every row in a changed bucket: read here in the store's key order, not
@@ -263,7 +266,7 @@ export async function writeStoryExtras(
   const savedRowUsed = new Uint8Array(saved?.count ?? 0);
   // Each row's print: a saved row (its columns and lead copied in runs by fillPrints and leadsOf) or a print
   // read here, packed with those the key-order read kept.
-  const sources: PrintSources = { savedRows: new Int32Array(count).fill(READ_HERE), read: readPrints.kept };
+  const sources: PrintSources = { savedRows: new Int32Array(count).fill(READ_HERE), read: printColumns };
   let printsRead = 0;
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;

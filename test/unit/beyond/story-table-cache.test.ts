@@ -12,7 +12,7 @@ import {
   type PrintSources,
   type SavedStoryTable,
 } from '../../../src/indexer/output/story-table-cache.ts';
-import { PrintColumns, type PrintParts } from '../../../src/indexer/output/prints-read-once.ts';
+import { PrintColumns, type PrintParts } from '../../../src/indexer/plan/print-columns.ts';
 import { NO_PRINT } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { printDigests } from '../../../src/indexer/output/extras-state.ts';
 import { SIGNATURE_SIZE, StoryTable, storyTableOf } from '../../../src/indexer/plan/same-story.ts';
