@@ -26,7 +26,7 @@ export class PrintColumns {
   private termCounts = new Uint8Array(0);
   private leadEnds = new Uint32Array(0);
   /** Leads as UTF-16LE bytes, as the saved table keeps them (a lead cut inside a surrogate pair keeps its half). */
-  private leadBytes = Buffer.alloc(0);
+  private leadBytes = new Uint8Array(0);
 
   constructor(rows: number) {
     this.slotOf = new Int32Array(rows).fill(-1);
@@ -69,12 +69,8 @@ export class PrintColumns {
     this.termEnds[slot] = termEnd;
     const leadStart = this.leadStart(slot);
     const leadEnd = leadStart + 2 * lead.length;
-    if (leadEnd > this.leadBytes.length) {
-      const larger = Buffer.alloc(Math.max(leadEnd, 2 * this.leadBytes.length));
-      this.leadBytes.copy(larger, 0, 0, leadStart);
-      this.leadBytes = larger;
-    }
-    this.leadBytes.write(lead, leadStart, 'utf16le');
+    if (leadEnd > this.leadBytes.length) this.leadBytes = growArray(this.leadBytes, leadEnd, leadStart);
+    this.leadView(leadStart, leadEnd).write(lead, 0, 'utf16le');
     this.leadEnds[slot] = leadEnd;
   }
 
@@ -100,7 +96,7 @@ export class PrintColumns {
   /** The row's lead as UTF-16LE bytes (a view: copy it to keep it past the next put). */
   leadBytesOf(row: number): Buffer {
     const slot = this.slotOfRow(row);
-    return this.leadBytes.subarray(this.leadStart(slot), this.leadEnds[slot]);
+    return this.leadView(this.leadStart(slot), this.leadEnds[slot]!);
   }
 
   /** The row's print, its arrays views of the columns. */
@@ -124,7 +120,12 @@ export class PrintColumns {
     this.termHashes = new Uint32Array(0);
     this.termCounts = new Uint8Array(0);
     this.leadEnds = new Uint32Array(0);
-    this.leadBytes = Buffer.alloc(0);
+    this.leadBytes = new Uint8Array(0);
+  }
+
+  /** The lead bytes from `start` to `end` as a Buffer over the column (not a copy). */
+  private leadView(start: number, end: number): Buffer {
+    return Buffer.from(this.leadBytes.buffer, this.leadBytes.byteOffset + start, end - start);
   }
 
   private termStart(slot: number): number {
