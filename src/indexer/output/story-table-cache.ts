@@ -55,7 +55,6 @@ export interface SavedStoryTable {
   frequencies: TermFrequencies;
   /** The saved row of this store key not taken yet (see `taken`), the row `hint` first; undefined when none. */
   rowOf(key: string, hint: number, taken: Uint8Array): number | undefined;
-  leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
   leads: SavedLeads;
@@ -359,8 +358,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     return taken[first] ? otherRowsOf.get(key)?.find((row) => !taken[row]) : first;
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).
-  const leadOf = (row: number) => leads.rowBytes(row).toString('utf16le');
   return {
     count,
     leads,
@@ -369,7 +366,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
-    leadOf,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,
       shingles: views.shingles as Uint32Array,
