@@ -21,14 +21,13 @@ import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies
 const LEADS = ['鋒面週末接近', '新輪渡航線下月啟航，每日往返四班', '短訊'];
 const CODE = 'the extras code';
 
-/** LEADS saved as a table of their own rows into a new cache folder, and loaded back. */
-async function savedTable(): Promise<{ cacheDir: string; saved: SavedStoryTable }> {
+/** `prints` (LEADS with no other part by default) saved as a table of their own rows into a new cache folder, and loaded back. */
+async function savedTable(prints: readonly PrintParts[] = LEADS.map((lead) => ({ ...NO_PRINT, lead }))): Promise<{ cacheDir: string; saved: SavedStoryTable }> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
-  const table = storyTableOf(LEADS.map((_, row) => ({ id: `post-${row}`, time: row, title: `title ${row}`, signature: undefined })));
-  const read = new PrintColumns(LEADS.length);
-  LEADS.forEach((lead, row) => read.put(row, { ...NO_PRINT, lead }));
-  const leads = leadsOf(undefined, { savedRows: new Int32Array(LEADS.length).fill(READ_HERE), read });
-  const keys = LEADS.map((_, row) => `key-${row}`);
+  const read = new PrintColumns(prints.length);
+  prints.forEach((print, row) => read.put(row, print));
+  const { table, leads } = filled(undefined, { savedRows: new Int32Array(prints.length).fill(READ_HERE), read });
+  const keys = prints.map((_, row) => `key-${row}`);
   await saveStoryTable(cacheDir, CODE, table, leads, leadsDigest(leads), undefined, printDigests(table), keys, countTermFrequencies(table));
   return { cacheDir, saved: loadStoryTable(cacheDir, CODE)! };
 }
@@ -87,7 +86,7 @@ function filled(saved: SavedStoryTable | undefined, sources: PrintSources) {
   const table = new StoryTable(sources.savedRows.length);
   sources.savedRows.forEach((_, row) => table.add(`post-${row}`, `title ${row}`, row, undefined, NO_PRINT));
   fillPrints(table, saved, sources);
-  return { table, leads: leadsOf(saved, sources).readAll().toString('utf16le') };
+  return { table, leads: leadsOf(saved, sources) };
 }
 
 describe('a table filled from prints read here and saved rows', () => {
@@ -97,27 +96,21 @@ describe('a table filled from prints read here and saved rows', () => {
     for (const row of [2, 0, 1]) read.put(row, prints[row]!);
     const { table, leads } = filled(undefined, { savedRows: new Int32Array(3).fill(READ_HERE), read });
     expect(printColumnsOf(table)).toEqual(printColumnsOf(tableOfPrints(prints)));
-    expect(leads).toBe(prints.map((print) => print.lead).join(''));
+    expect(leads.readAll().toString('utf16le')).toBe(prints.map((print) => print.lead).join(''));
   });
 
   it.each([
     ['as many terms as the saved row (the saved columns written over)', 7],
     ['other terms than the saved row (the columns copied)', 3],
   ])('holds a print read here between saved rows, with %s', async (_, middleTerms) => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
     const before = threePrints(7);
-    const sources = { savedRows: new Int32Array(3).fill(READ_HERE), read: new PrintColumns(3) };
-    before.forEach((print, row) => sources.read.put(row, print));
-    const { table } = filled(undefined, sources);
-    const leads = leadsOf(undefined, sources);
-    await saveStoryTable(cacheDir, CODE, table, leads, leadsDigest(leads), undefined, printDigests(table), ['a', 'b', 'c'], countTermFrequencies(table));
-    const saved = loadStoryTable(cacheDir, CODE)!;
+    const { saved } = await savedTable(before);
     const edited = threePrints(middleTerms, 1000)[1]!;
     const read = new PrintColumns(3);
     read.put(1, edited);
     const after = filled(saved, { savedRows: Int32Array.of(0, READ_HERE, 2), read });
     const want = [before[0]!, edited, before[2]!];
     expect(printColumnsOf(after.table)).toEqual(printColumnsOf(tableOfPrints(want)));
-    expect(after.leads).toBe(want.map((print) => print.lead).join(''));
+    expect(after.leads.readAll().toString('utf16le')).toBe(want.map((print) => print.lead).join(''));
   });
 });
