@@ -1,28 +1,34 @@
 /**
- * The store's story prints of the rows whose buckets a pass reads, parsed once and kept until each row's
- * turn takes its print (write-story-extras.ts).
+ * The story prints a pass reads from the post store while reading the buckets, each parsed once and put
+ * into the pass's PrintColumns for its row's turn.
  */
-import { parseStoryPrint, type StoryPrint } from '../plan/same-story.ts';
+import type { PrintColumns } from '../plan/print-columns.ts';
+import { parseStoryPrint } from '../plan/same-story.ts';
 
 // Prints read between two drops of the store's map: each read maps the file around it; drops bound that (docs/build-speed.md).
 const PRINTS_BETWEEN_DROPS = 2048;
 
+/** Whether a bucket's read asked the store for a row's print: not asked, asked and none there, or kept. */
+const NOT_ASKED = 0;
+const NONE = 1;
+const KEPT = 2;
+
 /**
- * The store's print of each row whose bucket was read, parsed when first read and kept until the row's
- * turn: both the bucket's check and the row's turn need it, and the store is read once for the two.
- * A parsed print holds no more than the table it goes into; the rows take them in order. Only rows whose
- * turn takes one are kept (not those the saved table holds): none is left when the rows are done.
- * A row the store has no print of is kept as null: its turn does not ask again.
+ * The store's print of each row whose bucket was read, parsed when first read and put into `into` (the
+ * pass's columns, where the row loop puts every other print too) for the row's turn: both the bucket's
+ * check and the row's turn need it, and the store is read once for the two. Only rows whose turn takes
+ * one are kept (not those the saved table holds). A row the store has no print of is marked: its turn
+ * does not ask again.
  */
 export class PrintsReadOnce {
-  // By row: undefined, not asked (or taken); null, asked and the store has none; else the parsed print.
-  private readonly parsed: (StoryPrint | null | undefined)[];
+  private readonly asked: Uint8Array;
 
   constructor(
     count: number,
     private readonly read: (row: number | undefined) => Promise<string | undefined>,
+    private readonly into: PrintColumns,
   ) {
-    this.parsed = Array.from({ length: count }, () => undefined);
+    this.asked = new Uint8Array(count);
   }
 
   /**
@@ -40,21 +46,30 @@ export class PrintsReadOnce {
 
   /**
    * Whether the store keeps a print of the row that parses (of this version, not damaged); kept when `keep`.
-   * With `keep`, a row already kept (or kept as none) answers from there: the store is not read again.
+   * With `keep`, a row already asked answers from there: the store is not read again.
    */
   async has(row: number, keep: boolean): Promise<boolean> {
-    const kept = this.parsed[row];
-    if (keep && kept !== undefined) return kept !== null;
+    if (keep && this.asked[row] !== NOT_ASKED) return this.asked[row] === KEPT;
     const line = await this.read(row);
     const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (keep) this.parsed[row] = print ?? null;
+    if (keep) {
+      this.asked[row] = print ? KEPT : NONE;
+      if (print) this.into.put(row, print);
+    }
     return print !== undefined;
   }
 
-  /** The row's print parsed from the store's line, if a bucket's read found one (null: found none); let go here. */
-  take(row: number): StoryPrint | null | undefined {
-    const print = this.parsed[row];
-    this.parsed[row] = undefined;
-    return print;
+  /** Whether a bucket's read kept the row's print (in `into`), found none, or did not ask (undefined). */
+  keptOf(row: number): boolean | undefined {
+    return this.asked[row] === NOT_ASKED ? undefined : this.asked[row] === KEPT;
+  }
+
+  /**
+   * Lets every print in `into` go (those kept here and those put by the row loop), and forgets which rows
+   * were asked: a row is not answered from prints let go.
+   */
+  clear(): void {
+    this.into.clear();
+    this.asked.fill(NOT_ASKED);
   }
 }

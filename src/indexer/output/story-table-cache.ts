@@ -15,10 +15,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SIGNATURE_SIZE, type StoryPrint, type StoryTable } from '../plan/same-story.ts';
+import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
 import { readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
+import type { PrintColumns } from '../plan/print-columns.ts';
 
 const TABLE_FILE = 'story-table.bin';
 const LEADS_FILE = 'story-leads.bin';
@@ -58,7 +59,6 @@ export interface SavedStoryTable {
   frequencies: TermFrequencies;
   /** The saved row of this store key not taken yet (see `taken`), the row `hint` first; undefined when none. */
   rowOf(key: string, hint: number, taken: Uint8Array): number | undefined;
-  leadOf(row: number): string;
   /** The row's term hashes (one per term): what its post adds to the term frequencies. */
   termsOf(row: number): Uint32Array;
   leads: SavedLeads;
@@ -130,46 +130,44 @@ function leadStart(leads: Pick<Leads, 'ends'>, row: number): number {
 
 /**
  * Walks the rows' sources in order: each run of saved rows one after another (rows `row`… taken from
- * saved rows `first`…, `count` of them) at once, each other source alone.
+ * saved rows `first`…, `count` of them) at once, each row read here alone.
  */
-function forEachSourceRun<S>(
-  sources: readonly (number | S)[],
-  savedRun: (row: number, first: number, count: number) => void,
-  other: (row: number, source: S) => void,
-): void {
-  for (let row = 0; row < sources.length;) {
-    const source = sources[row]!;
-    if (typeof source !== 'number') {
-      other(row, source);
+function forEachSourceRun({ savedRows }: PrintSources, savedRun: (row: number, first: number, count: number) => void, readHere: (row: number) => void): void {
+  for (let row = 0; row < savedRows.length;) {
+    const source = savedRows[row]!;
+    if (source === READ_HERE) {
+      readHere(row);
       row++;
       continue;
     }
     let end = row + 1;
-    while (end < sources.length && sources[end] === source + (end - row)) end++;
+    while (end < savedRows.length && savedRows[end] === source + (end - row)) end++;
     savedRun(row, source, end - row);
     row = end;
   }
 }
 
 /**
- * The rows' leads, each from its source: a saved row's bytes copied in runs (never decoded), a print's
- * lead encoded.
+ * The rows' leads, each from its source: a saved row's bytes copied in runs, a print's read here copied
+ * from its column (neither decoded).
  */
-export function leadsOf(saved: SavedStoryTable | undefined, sources: readonly (number | { lead: string })[]): Leads {
+export function leadsOf(saved: SavedStoryTable | undefined, sources: PrintSources): Leads {
+  const { savedRows, read } = sources;
   // Each row's lead where the saved table has it (an edit that left the leads as they were): its column as it is.
-  if (sameRows(saved, sources) && sources.every((source, row) => typeof source === 'number' || source.lead === saved.leadOf(row))) return saved.leads;
-  const ends = new Uint32Array(sources.length);
+  if (sameRows(saved, sources) && savedRows.every((source, row) => source !== READ_HERE || read.leadBytesOf(row).equals(saved.leads.rowBytes(row))))
+    return saved.leads;
+  const ends = new Uint32Array(savedRows.length);
   const from = saved?.leads;
   let bytes = 0;
-  sources.forEach((source, row) => {
-    bytes += typeof source === 'number' ? from!.ends[source]! - leadStart(from!, source) : 2 * source.lead.length;
+  savedRows.forEach((source, row) => {
+    bytes += source !== READ_HERE ? from!.ends[source]! - leadStart(from!, source) : read.leadBytesOf(row).length;
     ends[row] = bytes;
   });
   const out = Buffer.allocUnsafe(bytes);
   forEachSourceRun(
     sources,
     (row, first, count) => from!.readAll().copy(out, leadStart({ ends }, row), leadStart(from!, first), from!.ends[first + count - 1]!),
-    (row, source) => out.write(source.lead, leadStart({ ends }, row), 'utf16le'),
+    (row) => read.leadBytesOf(row).copy(out, leadStart({ ends }, row)),
   );
   return { ends, readAll: () => out };
 }
@@ -362,8 +360,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     return (rowsOf ??= rowsByKey()).get(key)?.find((row) => !taken[row]);
   };
   const termsOf = (row: number) => (views.termHashes as Uint32Array).subarray(starts[row]!, starts[row + 1]!);
-  // A row's lead alone: the leads' bytes are read whole only when asked for (see savedLeads).
-  const leadOf = (row: number) => leads.rowBytes(row).toString('utf16le');
   return {
     count,
     leads,
@@ -372,7 +368,6 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
-    leadOf,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,
       shingles: views.shingles as Uint32Array,
@@ -388,8 +383,8 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
  * Whether every row is the saved table's row of the same number or a print read here (an edit): the
  * saved columns can then be the table's, with those rows written over.
  */
-function sameRows(saved: SavedStoryTable | undefined, sources: readonly (number | object)[]): saved is SavedStoryTable {
-  return saved !== undefined && saved.count === sources.length && sources.every((source, row) => typeof source !== 'number' || source === row);
+function sameRows(saved: SavedStoryTable | undefined, { savedRows }: PrintSources): saved is SavedStoryTable {
+  return saved !== undefined && saved.count === savedRows.length && savedRows.every((source, row) => source === READ_HERE || source === row);
 }
 
 function termCountOf(columns: SavedStoryTable['columns'], row: number): number {
@@ -401,24 +396,25 @@ function termCountOf(columns: SavedStoryTable['columns'], row: number): number {
  * written over its row; the rows' term counts are the saved ones. The saved rows written over are then
  * the new prints: their old terms must be taken (termsOf) before.
  */
-function takeSavedColumns(table: StoryTable, saved: SavedStoryTable, sources: readonly PrintSource[]): void {
+function takeSavedColumns(table: StoryTable, saved: SavedStoryTable, { savedRows, read }: PrintSources): void {
   const { signatures, hasSignature, shingles, termStarts, termHashes, termCounts } = saved.columns;
   Object.assign(table, { signatures, hasSignature, shingles, termStarts, termHashes, termCounts });
-  sources.forEach((source, row) => {
-    if (typeof source === 'number') return;
+  savedRows.forEach((source, row) => {
+    if (source !== READ_HERE) return;
+    const signature = read.signatureOf(row);
     signatures.fill(0, row * SIGNATURE_SIZE, (row + 1) * SIGNATURE_SIZE);
-    if (source.signature) signatures.set(source.signature, row * SIGNATURE_SIZE);
-    hasSignature[row] = source.signature ? 1 : 0;
-    shingles[row] = source.shingles;
-    termHashes.set(source.terms.hashes, termStarts[row]!);
-    termCounts.set(source.terms.counts, termStarts[row]!);
+    if (signature) signatures.set(signature, row * SIGNATURE_SIZE);
+    hasSignature[row] = signature ? 1 : 0;
+    shingles[row] = read.shinglesOf(row);
+    termHashes.set(read.termHashesOf(row), termStarts[row]!);
+    termCounts.set(read.termCountsOf(row), termStarts[row]!);
   });
 }
 
 /** Each row's print digest (see printDigests): a saved row's copied, in runs, the others' made from the filled table. */
-export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): Buffer {
+export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undefined, sources: PrintSources): Buffer {
   if (!saved) return printDigests(table);
-  const digests = Buffer.alloc(sources.length * ROW_DIGEST_BYTES);
+  const digests = Buffer.alloc(sources.savedRows.length * ROW_DIGEST_BYTES);
   const made: number[] = [];
   forEachSourceRun(
     sources,
@@ -428,28 +424,35 @@ export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undef
   return printDigests(table, made, digests);
 }
 
-/** Where a row's print comes from: a row of the saved table, or a print read from the store. */
-export type PrintSource = number | Pick<StoryPrint, 'signature' | 'shingles' | 'terms' | 'lead'>;
+/** A row whose print is not the saved table's (see PrintSources). */
+export const READ_HERE = -1;
+
+/**
+ * Where each row's print comes from: `savedRows[row]`, a row of the saved table, or (READ_HERE) the print
+ * read in this build, which `read` holds.
+ */
+export interface PrintSources {
+  savedRows: Int32Array;
+  read: PrintColumns;
+}
 
 /**
  * Fills the print columns of a table whose rows were added without prints, each row from its source;
  * the saved table's rows in runs, a column at a time rather than row by row.
  */
-export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined, sources: readonly PrintSource[]): void {
+export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined, sources: PrintSources): void {
   // Its term columns are replaced whole: a row that had terms would lose them.
   if (table.termStarts[table.count] !== 0) throw new Error('fillPrints: the table already holds prints');
-  if (
-    sameRows(saved, sources) &&
-    sources.every((source, row) => typeof source === 'number' || source.terms.hashes.length === termCountOf(saved.columns, row))
-  ) {
+  const { savedRows, read } = sources;
+  if (sameRows(saved, sources) && savedRows.every((source, row) => source !== READ_HERE || read.termHashesOf(row).length === termCountOf(saved.columns, row))) {
     takeSavedColumns(table, saved, sources);
     return;
   }
   const from = saved?.columns;
-  const termsOf = (source: PrintSource) =>
-    typeof source === 'number' ? from!.termStarts[source + 1]! - from!.termStarts[source]! : source.terms.hashes.length;
   let terms = 0;
-  for (const source of sources) terms += termsOf(source);
+  savedRows.forEach((source, row) => {
+    terms += source !== READ_HERE ? from!.termStarts[source + 1]! - from!.termStarts[source]! : read.termHashesOf(row).length;
+  });
   table.termHashes = new Uint32Array(Math.max(1, terms));
   table.termCounts = new Uint8Array(Math.max(1, terms));
   const { signatures, hasSignature, shingles, termStarts, termHashes, termCounts } = table;
@@ -468,15 +471,17 @@ export function fillPrints(table: StoryTable, saved: SavedStoryTable | undefined
       const shift = termStarts[row]! - termsFrom;
       for (let at = 0; at < count; at++) termStarts[row + at + 1] = from!.termStarts[first + at + 1]! + shift;
     },
-    (row, source) => {
-      if (source.signature) {
-        signatures.set(source.signature, row * SIGNATURE_SIZE);
+    (row) => {
+      const signature = read.signatureOf(row);
+      if (signature) {
+        signatures.set(signature, row * SIGNATURE_SIZE);
         hasSignature[row] = 1;
       }
-      shingles[row] = source.shingles;
-      termHashes.set(source.terms.hashes, termStarts[row]!);
-      termCounts.set(source.terms.counts, termStarts[row]!);
-      termStarts[row + 1] = termStarts[row]! + source.terms.hashes.length;
+      shingles[row] = read.shinglesOf(row);
+      const hashes = read.termHashesOf(row);
+      termHashes.set(hashes, termStarts[row]!);
+      termCounts.set(read.termCountsOf(row), termStarts[row]!);
+      termStarts[row + 1] = termStarts[row]! + hashes.length;
     },
   );
 }

@@ -47,11 +47,12 @@ import {
 } from './extras-state.ts';
 import { updateStoryPairs } from '../plan/same-story-update.ts';
 import { keptFurtherReading, type ExclusionChange } from '../plan/further-reading-update.ts';
-import { parseStoryPrint, StoryTable, type StoryPrint } from '../plan/same-story.ts';
+import { parseStoryPrint, StoryTable } from '../plan/same-story.ts';
+import { PrintColumns } from '../plan/print-columns.ts';
 import { PrintsReadOnce } from './prints-read-once.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
-import { fillPrints, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, saveStoryTable, type PrintSource } from './story-table-cache.ts';
+import { fillPrints, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, READ_HERE, saveStoryTable, type PrintSources } from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -196,7 +197,9 @@ export async function writeStoryExtras(
   };
   // Each row's post as the bucket cache keeps it.
   const cachedPosts: (Readonly<CachedPost> | undefined)[] = Array.from({ length: rows.ids.length }, () => undefined);
-  const readPrints = new PrintsReadOnce(rows.ids.length, storeLine);
+  // Every print read here in this pass, by the buckets' reads and the row loop: held until the table is filled.
+  const printColumns = new PrintColumns(rows.ids.length);
+  const readPrints = new PrintsReadOnce(rows.ids.length, storeLine, printColumns);
   // A bucket's key, as the folder was read above.
   const bucketOf = (id: string) => postBucketKey(postBucketFile(id, manifest.postBuckets));
   // A cold pass reads the prints of every row in a changed bucket: read here in the store's key order, not
@@ -251,7 +254,7 @@ export async function writeStoryExtras(
   const postOf = (row: number) => cachedPosts[row];
 
   // Each post into the table, by row: its print copied from the last build's table when its store key is
-  // the same (story-table-cache.ts), else read from the store and parsed; let go but for its lead.
+  // the same (story-table-cache.ts), else its print read here, held in sources.read until fillPrints.
   const count = rows.ids.length;
   const table = new StoryTable(count);
   const links = new Uint32Array(count);
@@ -261,22 +264,21 @@ export async function writeStoryExtras(
   // Each row's store key when its print is the store's (what the saved table reuses), and the rows not copied.
   const tableKeys: (string | undefined)[] = [];
   const savedRowUsed = new Uint8Array(saved?.count ?? 0);
-  const addedTerms: Uint32Array[] = [];
-  // Each row's print: a saved row (its columns and lead copied in runs by fillPrints and leadsOf) or a print read here.
-  const sources: PrintSource[] = [];
+  // Each row's print: a saved row (its columns and lead copied in runs by fillPrints and leadsOf) or a print
+  // read here, packed with those the key-order read kept.
+  const sources: PrintSources = { savedRows: new Int32Array(count).fill(READ_HERE), read: printColumns };
+  let printsRead = 0;
   for (let row = 0; row < count; row++) {
     const id = rows.ids[row]!;
     const key = prints?.keys[row];
     const savedRow = key === undefined ? undefined : saved?.rowOf(key, row, savedRowUsed);
     if (savedRow !== undefined) {
       savedRowUsed[savedRow] = 1;
-      sources.push(savedRow);
+      sources.savedRows[row] = savedRow;
       tableKeys.push(key);
     } else {
-      const made = await printOfRow(row);
-      sources.push(made.print);
-      tableKeys.push(made.stored ? key : undefined);
-      addedTerms.push(made.print.terms.hashes);
+      tableKeys.push((await printOfRow(row)) ? key : undefined);
+      printsRead++;
     }
     table.add(id, rows.titles[row]!, Date.parse(rows.dates[row]!), rows.tags[row]![0] || undefined, NO_PRINT);
     links[row] = postOf(row)?.links ?? 0;
@@ -294,34 +296,42 @@ export async function writeStoryExtras(
     movedTermFrequencies(
       saved.frequencies,
       concatenated(Array.from({ length: saved.count }, (_, at) => (savedRowUsed[at] ? EMPTY : saved.termsOf(at)))),
-      concatenated(addedTerms),
+      concatenated(Array.from(sources.savedRows, (source, row) => (source === READ_HERE ? sources.read.termHashesOf(row) : EMPTY))),
     );
   fillPrints(table, saved, sources);
   const leads = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
-  sources.length = 0;
+  // Held by this function's closures till it returns: let go here.
+  readPrints.clear();
   const digestOfLeads = leadsDigest(leads, saved);
   readingDigest.update(readingText).update(digestOfLeads);
   const frequencies = movedFrequencies ?? countTermFrequencies(table);
-  async function printOfRow(row: number): Promise<{ print: StoryPrint; stored: boolean }> {
-    const id = rows.ids[row]!;
-    const parsed = readPrints.take(row);
-    if (parsed) return { print: parsed, stored: true };
-    // Not asked again when a bucket's read found none (null).
-    const stored = parsed === null ? undefined : await storeLine(row);
+  /** Puts the row's print with those read here; whether it is the store's. */
+  async function printOfRow(row: number): Promise<boolean> {
+    const kept = readPrints.keptOf(row);
+    if (kept) return true;
+    // Not asked again when a bucket's read found none.
+    const stored = kept === false ? undefined : await storeLine(row);
     const fromStore = stored === undefined ? undefined : parseStoryPrint(stored);
-    if (fromStore) return { print: fromStore, stored: true };
+    if (fromStore) {
+      sources.read.put(row, fromStore);
+      return true;
+    }
     // A store line that does not parse is passed over: the bucket's read made the print the cache keeps.
     const line = postOf(row)?.print;
     const print = line === undefined ? undefined : parseStoryPrint(line);
-    if (print) return { print, stored: false };
+    if (print) {
+      sources.read.put(row, print);
+      return false;
+    }
     // A print neither the store nor the cache has (an entry gone, a damaged line): the bucket is read again.
-    const path = bucketOf(id);
+    const path = bucketOf(rows.ids[row]!);
     const bucket = buckets.get(path);
     if (bucket) await readBucket(path, bucket, false);
     const made = postOf(row)?.print;
     // A post the buckets do not hold (an output changed by hand) groups with nothing.
-    return { print: (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT, stored: false };
+    sources.read.put(row, (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT);
+    return false;
   }
   if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, digestOfLeads, saved, printsDigested, tableKeys, frequencies);
 
@@ -420,7 +430,7 @@ export async function writeStoryExtras(
     bucketsRead,
     bucketsReported,
     printsMade,
-    printsCopied: count - addedTerms.length,
+    printsCopied: count - printsRead,
     redone,
     written: files.written,
     unchanged: files.unchanged,

@@ -1,23 +1,35 @@
-/** The saved story table's leads (story-leads.bin): a row's read alone, all of them only when asked for. */
+/** The saved story table (story-table.bin), filled from prints read here and saved rows, and its leads (story-leads.bin). */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadsDigest, leadsOf, loadStoryTable, saveStoryTable, type SavedStoryTable } from '../../../src/indexer/output/story-table-cache.ts';
+import {
+  fillPrints,
+  leadsDigest,
+  leadsOf,
+  loadStoryTable,
+  READ_HERE,
+  saveStoryTable,
+  type PrintSources,
+  type SavedStoryTable,
+} from '../../../src/indexer/output/story-table-cache.ts';
+import { PrintColumns, type PrintParts } from '../../../src/indexer/plan/print-columns.ts';
+import { NO_PRINT } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { printDigests } from '../../../src/indexer/output/extras-state.ts';
-import { storyTableOf } from '../../../src/indexer/plan/same-story.ts';
+import { SIGNATURE_SIZE, StoryTable, storyTableOf } from '../../../src/indexer/plan/same-story.ts';
 import { countTermFrequencies } from '../../../src/indexer/plan/term-frequencies.ts';
 
 const LEADS = ['鋒面週末接近', '新輪渡航線下月啟航，每日往返四班', '短訊'];
 const CODE = 'the extras code';
 
-/** LEADS saved as a table of their own rows (with these store keys) into a new cache folder, and loaded back. */
-async function savedTable(keys: (string | undefined)[] = LEADS.map((_, row) => `key-${row}`)): Promise<{ cacheDir: string; saved: SavedStoryTable }> {
+/** `prints` (LEADS with no other part by default) saved as a table of their own rows (with these store keys) into a new cache folder, and loaded back. */
+async function savedTable(
+  prints: readonly PrintParts[] = LEADS.map((lead) => ({ ...NO_PRINT, lead })),
+  keys: (string | undefined)[] = prints.map((_, row) => `key-${row}`),
+): Promise<{ cacheDir: string; saved: SavedStoryTable }> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
-  const table = storyTableOf(LEADS.map((_, row) => ({ id: `post-${row}`, time: row, title: `title ${row}`, signature: undefined })));
-  const leads = leadsOf(
-    undefined,
-    LEADS.map((lead) => ({ lead })),
-  );
+  const read = new PrintColumns(prints.length);
+  prints.forEach((print, row) => read.put(row, print));
+  const { table, leads } = filled(undefined, { savedRows: new Int32Array(prints.length).fill(READ_HERE), read });
   await saveStoryTable(cacheDir, CODE, table, leads, leadsDigest(leads), undefined, printDigests(table), keys, countTermFrequencies(table));
   return { cacheDir, saved: loadStoryTable(cacheDir, CODE)! };
 }
@@ -25,7 +37,7 @@ async function savedTable(keys: (string | undefined)[] = LEADS.map((_, row) => `
 describe('the saved story table’s rows by store key', () => {
   it('are the hint, else the first row of the key not taken, whether the keys are scanned or mapped', async () => {
     // Row 2 holds row 0's post again; row 1's print was not the store's.
-    const { saved } = await savedTable(['key-a', undefined, 'key-a']);
+    const { saved } = await savedTable(undefined, ['key-a', undefined, 'key-a']);
     const [none, firstTaken] = [new Uint8Array(3), Uint8Array.of(1, 0, 0)];
     const answers = () => [
       saved.rowOf('key-a', 2, none),
@@ -42,9 +54,9 @@ describe('the saved story table’s rows by store key', () => {
 describe('the saved story table’s leads', () => {
   it('give each row its own lead, before and after every lead was read', async () => {
     const { saved } = await savedTable();
-    expect(saved.leadOf(1)).toBe(LEADS[1]);
+    expect(saved.leads.rowBytes(1).toString('utf16le')).toBe(LEADS[1]);
     expect(saved.leads.readAll().toString('utf16le')).toBe(LEADS.join(''));
-    expect(saved.leadOf(1)).toBe(LEADS[1]);
+    expect(saved.leads.rowBytes(1).toString('utf16le')).toBe(LEADS[1]);
   });
 
   it('are not loaded from a leads file cut short', async () => {
@@ -76,5 +88,63 @@ describe('the saved story table', () => {
     expect(changed.length).toBe(headerLength);
     writeFileSync(tableFile, Buffer.concat([whole.subarray(0, 4), changed, whole.subarray(4 + headerLength)]));
     expect(loadStoryTable(cacheDir, CODE)).toBeUndefined();
+  });
+});
+
+/** Three posts' prints, the middle one's terms `middleTerms` long; the last one without a signature, or the middle one with a `seed`. */
+function threePrints(middleTerms: number, seed = 0): PrintParts[] {
+  return [4, middleTerms, 2].map((terms, row) => ({
+    signature: row === (seed === 0 ? 2 : 1) ? undefined : Uint32Array.from({ length: SIGNATURE_SIZE }, (_, at) => seed + row * 100 + at),
+    shingles: seed + row + 40,
+    terms: { hashes: Uint32Array.from({ length: terms }, (_, at) => seed + row * 10 + at), counts: Uint8Array.from({ length: terms }, (_, at) => at + 1) },
+    lead: `${LEADS[row]}${seed}`,
+  }));
+}
+
+/** A table of the prints' rows as storyTableOf packs them (its leads apart). */
+const tableOfPrints = (prints: readonly PrintParts[]) =>
+  storyTableOf(prints.map((print, row) => ({ id: `post-${row}`, time: row, title: `title ${row}`, ...print })));
+
+/** The table's print columns, to compare two tables by. */
+const printColumnsOf = ({ count, signatures, hasSignature, shingles, termStarts, termHashes, termCounts }: StoryTable) => ({
+  signatures: [...signatures.subarray(0, count * SIGNATURE_SIZE)],
+  hasSignature: [...hasSignature.subarray(0, count)],
+  shingles: [...shingles.subarray(0, count)],
+  termStarts: [...termStarts.subarray(0, count + 1)],
+  termHashes: [...termHashes.subarray(0, termStarts[count])],
+  termCounts: [...termCounts.subarray(0, termStarts[count])],
+});
+
+/** The rows added without prints, then filled from `sources`; with the leads. */
+function filled(saved: SavedStoryTable | undefined, sources: PrintSources) {
+  const table = new StoryTable(sources.savedRows.length);
+  sources.savedRows.forEach((_, row) => table.add(`post-${row}`, `title ${row}`, row, undefined, NO_PRINT));
+  fillPrints(table, saved, sources);
+  return { table, leads: leadsOf(saved, sources) };
+}
+
+describe('a table filled from prints read here and saved rows', () => {
+  it('holds the prints read here as a table made of them does, and their leads', () => {
+    const prints = threePrints(7);
+    const read = new PrintColumns(3);
+    for (const row of [2, 0, 1]) read.put(row, prints[row]!);
+    const { table, leads } = filled(undefined, { savedRows: new Int32Array(3).fill(READ_HERE), read });
+    expect(printColumnsOf(table)).toEqual(printColumnsOf(tableOfPrints(prints)));
+    expect(leads.readAll().toString('utf16le')).toBe(prints.map((print) => print.lead).join(''));
+  });
+
+  it.each([
+    ['as many terms as the saved row (the saved columns written over)', 7],
+    ['other terms than the saved row (the columns copied)', 3],
+  ])('holds a print read here between saved rows, with %s', async (_, middleTerms) => {
+    const before = threePrints(7);
+    const { saved } = await savedTable(before);
+    const edited = threePrints(middleTerms, 1000)[1]!;
+    const read = new PrintColumns(3);
+    read.put(1, edited);
+    const after = filled(saved, { savedRows: Int32Array.of(0, READ_HERE, 2), read });
+    const want = [before[0]!, edited, before[2]!];
+    expect(printColumnsOf(after.table)).toEqual(printColumnsOf(tableOfPrints(want)));
+    expect(after.leads.readAll().toString('utf16le')).toBe(want.map((print) => print.lead).join(''));
   });
 });
