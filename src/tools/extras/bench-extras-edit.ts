@@ -1,5 +1,5 @@
 /**
- * `npx tsx src/tools/bench-extras-edit.ts --data DIR --cache DIR (--before DIR | --cold) [--rounds N] [--root DIR]`:
+ * `npx tsx src/tools/extras/bench-extras-edit.ts --data DIR --cache DIR (--before DIR | --cold) [--rounds N] [--root DIR]`:
  * the extras of one rebuild, run again and again in one process, with the CPU of each round. `--data` is a
  * site's `data/` after the rebuild, `--cache` its build cache, `--before` a folder holding the extras'
  * cache files (`extras-*.bin`, `story-*`) as they were before the rebuild: put back into the cache before
@@ -14,7 +14,7 @@
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Manifest } from '../shared/types.ts';
+import type { Manifest } from '../../shared/types.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -32,10 +32,10 @@ const [dataRoot, cacheDir, before] = ['--data', '--cache', '--before'].map((name
 const isExtrasFile = (name: string) => /^(extras-|story-)/.test(name);
 const rounds = Number(option('--rounds') ?? 4);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of rounds, 1 or more (given ${option('--rounds')})`);
-const root = resolve(option('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
+const root = resolve(option('--root') ?? fileURLToPath(new URL('../../..', import.meta.url)));
 
-type WriteStoryExtras = typeof import('../indexer/output/write-story-extras.ts').writeStoryExtras;
-type OpenBuildCache = typeof import('../indexer/incremental/build-cache.ts').openBuildCache;
+type WriteStoryExtras = typeof import('../../indexer/output/write-story-extras.ts').writeStoryExtras;
+type OpenBuildCache = typeof import('../../indexer/incremental/build-cache.ts').openBuildCache;
 const { writeStoryExtras } = (await import(join(root, 'src/indexer/output/write-story-extras.ts'))) as { writeStoryExtras: WriteStoryExtras };
 const { openBuildCache } = (await import(join(root, 'src/indexer/incremental/build-cache.ts'))) as { openBuildCache: OpenBuildCache };
 

@@ -1,5 +1,5 @@
 /**
- * `npx tsx --expose-gc src/tools/bench-prints-held.ts --cache DIR [--root DIR]`: the memory a cold extras
+ * `npx tsx --expose-gc src/tools/extras/bench-prints-held.ts --cache DIR [--root DIR]`: the memory a cold extras
  * pass holds for its story prints alone. Every print of the build cache's store (`--cache`, a copy: its
  * map is dropped as the pass drops it) is read as the pass reads them (PrintsReadOnce.keepInKeyOrder: key
  * order, the map let go every 2,048) and kept; then a GC, and what the process holds more than before:
@@ -22,19 +22,19 @@ const cacheDir = option('--cache');
 if (!cacheDir) throw new Error('give --cache DIR, a copy of a build cache (see the usage at the top of bench-prints-held.ts)');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npx tsx --expose-gc …): what is held is measured after a GC');
-const root = resolve(option('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
+const root = resolve(option('--root') ?? fileURLToPath(new URL('../../..', import.meta.url)));
 
 type Modules = {
-  cacheDb: typeof import('../indexer/incremental/cache-db.ts');
-  postStore: typeof import('../indexer/incremental/post-store.ts');
-  printsReadOnce: typeof import('../indexer/output/prints-read-once.ts');
+  cacheDb: typeof import('../../indexer/incremental/cache-db.ts');
+  postStore: typeof import('../../indexer/incremental/post-store.ts');
+  printsReadOnce: typeof import('../../indexer/output/prints-read-once.ts');
 };
 const imported = async <K extends keyof Modules>(path: string) => (await import(join(root, 'src/indexer', path))) as Modules[K];
 const { openCacheDb } = await imported<'cacheDb'>('incremental/cache-db.ts');
 const { diskStore } = await imported<'postStore'>('incremental/post-store.ts');
 const { PrintsReadOnce } = await imported<'printsReadOnce'>('output/prints-read-once.ts');
 const columnsFile = join(root, 'src/indexer/plan/print-columns.ts');
-const PrintColumns = existsSync(columnsFile) ? ((await import(columnsFile)) as typeof import('../indexer/plan/print-columns.ts')).PrintColumns : undefined;
+const PrintColumns = existsSync(columnsFile) ? ((await import(columnsFile)) as typeof import('../../indexer/plan/print-columns.ts')).PrintColumns : undefined;
 
 /** What the process holds, in MiB, after a GC. */
 function held() {
