@@ -26,6 +26,10 @@ export class LongTokenIds {
     this.shift = 32 - Math.log2(slotCount);
   }
 
+  get slotCount(): number {
+    return this.slots.length / STRIDE;
+  }
+
   /** How many tokens are held. */
   get size(): number {
     return this.held;
@@ -47,13 +51,33 @@ export class LongTokenIds {
 
   /** Holds a token not held yet under `id`. */
   add(token: string, id: number): void {
+    this.idOf(token, 0, token.length, id);
+  }
+
+  /** The id of the token `text.slice(start, end)`, holding it under `id` when it is not held yet: one probe for both. */
+  idOf(text: string, start: number, end: number, id: number): number {
     if (isCrowded(this.held + 1, this.slots.length / STRIDE)) this.grow();
-    const offset = this.unitsUsed;
-    if (offset + token.length > this.units.length) this.units = growArray(this.units, offset + token.length);
-    for (let k = 0; k < token.length; k++) this.units[offset + k] = token.charCodeAt(k);
-    this.unitsUsed += token.length;
-    this.place(hashUnits(token, 0, token.length), offset, token.length, id + 1);
-    this.held++;
+    const hash = hashUnits(text, start, end);
+    const slots = this.slots;
+    const mask = slots.length / STRIDE - 1;
+    const length = end - start;
+    for (let slot = Math.imul(hash, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const at = slot * STRIDE;
+      const idPlusOne = slots[at + 3]!;
+      if (idPlusOne === 0) {
+        const offset = this.unitsUsed;
+        if (offset + length > this.units.length) this.units = growArray(this.units, offset + length);
+        for (let k = 0; k < length; k++) this.units[offset + k] = text.charCodeAt(start + k);
+        this.unitsUsed += length;
+        slots[at] = hash;
+        slots[at + 1] = offset;
+        slots[at + 2] = length;
+        slots[at + 3] = id + 1;
+        this.held++;
+        return id;
+      }
+      if (slots[at] === hash && slots[at + 2] === length && this.holds(slots[at + 1]!, text, start, length)) return idPlusOne - 1;
+    }
   }
 
   /** Every token held, with its id. */
