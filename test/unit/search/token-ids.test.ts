@@ -46,6 +46,21 @@ describe('TokenIds', () => {
     expect(new Map(ids.entries())).toEqual(reference);
   });
 
+  it('gives a token read in place its id when held and the next id when not, whatever its length', () => {
+    const ids = new TokenIds();
+    const tokens = ['台', '台灣', '台!灣', '乌克兰总', 'taiwanese', '台灣', 'taiwanese', '台!灣', '台', '乌克兰总', 'a\u0000'];
+    const joined = tokens.join('\n');
+    const given: number[] = [];
+    let start = 0;
+    for (const token of tokens) {
+      given.push(ids.idOf(joined, start, start + token.length));
+      start += token.length + 1;
+    }
+    expect(given).toEqual([0, 1, 2, 3, 4, 1, 4, 2, 0, 3, 5]);
+    expect(ids.size).toBe(6);
+    expect(tokens.map((token) => ids.get(token))).toEqual(given);
+  });
+
   it('keeps a one-unit token and a two-unit token that would share a number apart', () => {
     const ids = new TokenIds();
     const single = ids.add('\u0001');
