@@ -10,7 +10,7 @@
  */
 import { LongTokenIds } from './long-token-ids.ts';
 import { isCrowded, SPREAD } from './open-addressing.ts';
-import { sortTriples } from './packed-keys.ts';
+import { sortTriples } from './sort-triples.ts';
 
 /**
  * Distinct tokens a post adds to a thread's tables, as measured on the real corpus. The tables start at

@@ -1,9 +1,9 @@
 /**
- * sortTriples (src/indexer/search/packed-keys.ts): triples (high, low, id) in the order of their keys as
+ * sortTriples (src/indexer/search/sort-triples.ts): triples (high, low, id) in the order of their keys as
  * unsigned 64-bit numbers, high half first, each id still beside its key.
  */
 import { describe, expect, it } from 'vitest';
-import { sortTriples } from '../../../src/indexer/search/packed-keys.ts';
+import { sortTriples } from '../../../src/indexer/search/sort-triples.ts';
 
 /** A seeded stream of 32-bit numbers (a linear congruential generator): the same keys every run. */
 function random(seed: number): () => number {
