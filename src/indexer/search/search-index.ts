@@ -132,8 +132,8 @@ export class SearchIndexBuilder {
   /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
   constructor(expectedPosts = 0) {
     this.ids = new TokenIds(expectedPosts);
-    // As many tokens as the tables hold before they grow: doubling these columns copied them (~0.5 s a
-    // 2,048-row builder's thread); their pages are touched only as tokens arrive.
+    // Sized to the tables' capacity, so that the columns are never copied by doubling; their pages are
+    // touched only as tokens arrive.
     const tokens = Math.max(1024, this.ids.capacity);
     this.hot = new Uint32Array(tokens * HOT_STRIDE);
     this.firstRow = new Uint32Array(tokens);

@@ -54,7 +54,7 @@ export class TokenIds {
     );
   }
 
-  /** How many tokens the tables hold before one of them grows. */
+  /** Tokens the three tables hold together at ¾ load: what a builder sizes its columns for (one table may grow well before). */
   get capacity(): number {
     return Math.floor((3 * (this.shortSlots.length / 2 + this.midSlots.length / 3 + this.long.slotCount)) / 4);
   }
