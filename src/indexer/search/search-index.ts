@@ -241,7 +241,6 @@ export class SearchIndexBuilder {
    */
   exportPartial(): PartialIndex {
     const { units, starts, ids } = this.ids.sortedUnits();
-    this.ids.clear();
     return {
       tokenUnits: units,
       tokenStarts: starts,

@@ -63,23 +63,17 @@ export class TokenIds {
     return this.short + this.mid + this.long.size;
   }
 
+  /** The id of `token`, if held (tests: a build asks idOf). */
   get(token: string): number | undefined {
-    return this.getSlice(token, 0, token.length);
-  }
-
-  /** The id of the token `text.slice(start, end)`, without making that string when it is short. */
-  getSlice(text: string, start: number, end: number): number | undefined {
-    const key = shortKey(text, start, end);
-    if (key === 0) {
-      const high = midHigh(text, start, end);
-      return high === 0 ? this.long.get(text, start, end) : this.getMid(high, midLow(text, start, end));
+    const key = shortKey(token, 0, token.length);
+    if (key !== 0) {
+      const at = this.shortPlace(key);
+      return this.shortSlots[at] === 0 ? undefined : this.shortSlots[at + 1];
     }
-    return this.getShort(key);
-  }
-
-  /** Gives a token not yet held the next id. */
-  add(token: string): number {
-    return this.idOf(token, 0, token.length);
+    const high = midHigh(token, 0, token.length);
+    if (high === 0) return this.long.get(token, 0, token.length);
+    const at = this.midPlace(high, midLow(token, 0, token.length));
+    return this.midSlots[at] === 0 ? undefined : this.midSlots[at + 2];
   }
 
   /**
@@ -117,7 +111,7 @@ export class TokenIds {
    * units are sorted as 64-bit numbers (their units, zero-padded: no unit is 0) without a comparator
    * call per pair (~3 s a worker on the real corpus); longer ones, and any holding U+0000 (moved to the
    * long tokens' table first), where their units lie, with no string each (~35 MB of a 32k-row builder's heap).
-   * The builder is spent after it: the long tokens' table holds the moved ones too.
+   * Its tables are emptied after it (the sort reuses the mid table's memory): a spent TokenIds holds nothing.
    */
   sortedUnits(): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
     const held = this.short + this.mid;
@@ -186,22 +180,8 @@ export class TokenIds {
       starts[++count] = at;
     }
     while (other < others.length) putOther();
-    return { units, starts, ids };
-  }
-
-  private getShort(key: number): number | undefined {
-    const slots = this.shortSlots;
-    const mask = (slots.length >>> 1) - 1;
-    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
-      const held = slots[2 * slot]!;
-      if (held === key) return slots[2 * slot + 1]!;
-      if (held === 0) return undefined;
-    }
-  }
-
-  /** Forgets every token, and gives back the tables' memory. */
-  clear(): void {
     this.reset(1 << 12, 1 << 12, 1 << 12);
+    return { units, starts, ids };
   }
 
   private reset(short: number, mid: number, long: number): void {
@@ -214,84 +194,74 @@ export class TokenIds {
     this.mid = 0;
   }
 
-  private shortIdOf(key: number): number {
-    if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
+  /** Where `key` lies in the short table, or the empty slot it would take: the one probe of every lookup and placing. */
+  private shortPlace(key: number): number {
     const slots = this.shortSlots;
     const mask = (slots.length >>> 1) - 1;
     for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
       const held = slots[2 * slot]!;
-      if (held === key) return slots[2 * slot + 1]!;
-      if (held === 0) {
-        const id = this.size;
-        slots[2 * slot] = key;
-        slots[2 * slot + 1] = id;
-        this.short++;
-        return id;
-      }
+      if (held === key || held === 0) return 2 * slot;
     }
+  }
+
+  /** Where the token (`high`, `low`) lies in the mid table, or the empty slot it would take. */
+  private midPlace(high: number, low: number): number {
+    const slots = this.midSlots;
+    const mask = slots.length / 3 - 1;
+    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
+      const held = slots[3 * slot]!;
+      if (held === 0 || (held === high && slots[3 * slot + 1] === low)) return 3 * slot;
+    }
+  }
+
+  private shortIdOf(key: number): number {
+    if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
+    const slots = this.shortSlots;
+    const at = this.shortPlace(key);
+    if (slots[at] !== 0) return slots[at + 1]!;
+    const id = this.size;
+    slots[at] = key;
+    slots[at + 1] = id;
+    this.short++;
+    return id;
   }
 
   private midIdOf(high: number, low: number): number {
     if (isCrowded(this.mid + 1, this.midSlots.length / 3)) this.growMid();
     const slots = this.midSlots;
-    const mask = slots.length / 3 - 1;
-    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
-      const at = 3 * slot;
-      const held = slots[at]!;
-      if (held === high && slots[at + 1] === low) return slots[at + 2]!;
-      if (held === 0) {
-        const id = this.size;
-        slots[at] = high;
-        slots[at + 1] = low;
-        slots[at + 2] = id;
-        this.mid++;
-        return id;
-      }
-    }
-  }
-
-  private getMid(high: number, low: number): number | undefined {
-    const slots = this.midSlots;
-    const mask = slots.length / 3 - 1;
-    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
-      const at = 3 * slot;
-      const held = slots[at]!;
-      if (held === high && slots[at + 1] === low) return slots[at + 2]!;
-      if (held === 0) return undefined;
-    }
-  }
-
-  private placeMid(high: number, low: number, id: number): void {
-    const slots = this.midSlots;
-    const mask = slots.length / 3 - 1;
-    let slot = midSlot(high, low, this.midShift);
-    while (slots[3 * slot] !== 0) slot = (slot + 1) & mask;
-    slots[3 * slot] = high;
-    slots[3 * slot + 1] = low;
-    slots[3 * slot + 2] = id;
+    const at = this.midPlace(high, low);
+    if (slots[at] !== 0) return slots[at + 2]!;
+    const id = this.size;
+    slots[at] = high;
+    slots[at + 1] = low;
+    slots[at + 2] = id;
+    this.mid++;
+    return id;
   }
 
   private growMid(): void {
     const old = this.midSlots;
-    this.midSlots = new Uint32Array(old.length * 2);
+    const slots = (this.midSlots = new Uint32Array(old.length * 2));
     this.midShift--;
-    for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) this.placeMid(old[at]!, old[at + 1]!, old[at + 2]!);
-  }
-
-  private place(key: number, id: number): void {
-    const slots = this.shortSlots;
-    const mask = (slots.length >>> 1) - 1;
-    let slot = Math.imul(key, SPREAD) >>> this.shift;
-    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-    slots[2 * slot] = key;
-    slots[2 * slot + 1] = id;
+    for (let from = 0; from < old.length; from += 3) {
+      if (old[from] === 0) continue;
+      const at = this.midPlace(old[from]!, old[from + 1]!);
+      slots[at] = old[from]!;
+      slots[at + 1] = old[from + 1]!;
+      slots[at + 2] = old[from + 2]!;
+    }
   }
 
   private grow(): void {
     const old = this.shortSlots;
-    this.shortSlots = new Uint32Array(old.length * 2);
+    const slots = (this.shortSlots = new Uint32Array(old.length * 2));
     this.shift--;
-    for (let at = 0; at < old.length; at += 2) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!);
+    for (let from = 0; from < old.length; from += 2) {
+      if (old[from] === 0) continue;
+      const at = this.shortPlace(old[from]!);
+      slots[at] = old[from]!;
+      slots[at + 1] = old[from + 1]!;
+    }
   }
 }
 
