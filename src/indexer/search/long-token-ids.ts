@@ -26,6 +26,10 @@ export class LongTokenIds {
     this.shift = 32 - Math.log2(slotCount);
   }
 
+  get slotCount(): number {
+    return this.slots.length / STRIDE;
+  }
+
   /** How many tokens are held. */
   get size(): number {
     return this.held;
@@ -33,27 +37,33 @@ export class LongTokenIds {
 
   /** The id of the token `text.slice(start, end)`, if held. */
   get(text: string, start: number, end: number): number | undefined {
-    const hash = hashUnits(text, start, end);
-    const slots = this.slots;
-    const mask = slots.length / STRIDE - 1;
-    const length = end - start;
-    for (let slot = Math.imul(hash, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
-      const at = slot * STRIDE;
-      const idPlusOne = slots[at + 3]!;
-      if (idPlusOne === 0) return undefined;
-      if (slots[at] === hash && slots[at + 2] === length && this.holds(slots[at + 1]!, text, start, length)) return idPlusOne - 1;
-    }
+    const idPlusOne = this.slots[this.place(hashUnits(text, start, end), text, start, end) + 3]!;
+    return idPlusOne === 0 ? undefined : idPlusOne - 1;
   }
 
   /** Holds a token not held yet under `id`. */
   add(token: string, id: number): void {
+    this.idOf(token, 0, token.length, id);
+  }
+
+  /** The id of the token `text.slice(start, end)`, holding it under `id` when it is not held yet: one probe for both. */
+  idOf(text: string, start: number, end: number, id: number): number {
     if (isCrowded(this.held + 1, this.slots.length / STRIDE)) this.grow();
+    const hash = hashUnits(text, start, end);
+    const slots = this.slots;
+    const at = this.place(hash, text, start, end);
+    if (slots[at + 3] !== 0) return slots[at + 3]! - 1;
+    const length = end - start;
     const offset = this.unitsUsed;
-    if (offset + token.length > this.units.length) this.units = growArray(this.units, offset + token.length);
-    for (let k = 0; k < token.length; k++) this.units[offset + k] = token.charCodeAt(k);
-    this.unitsUsed += token.length;
-    this.place(hashUnits(token, 0, token.length), offset, token.length, id + 1);
+    if (offset + length > this.units.length) this.units = growArray(this.units, offset + length);
+    for (let k = 0; k < length; k++) this.units[offset + k] = text.charCodeAt(start + k);
+    this.unitsUsed += length;
+    slots[at] = hash;
+    slots[at + 1] = offset;
+    slots[at + 2] = length;
+    slots[at + 3] = id + 1;
     this.held++;
+    return id;
   }
 
   /** Every token held, with its id. */
@@ -107,23 +117,30 @@ export class LongTokenIds {
     return true;
   }
 
-  private place(hash: number, offset: number, length: number, idPlusOne: number): void {
+  /** Where the token `text.slice(start, end)` (hashed to `hash`) lies, or the empty slot it would take: the one probe of a lookup. */
+  private place(hash: number, text: string, start: number, end: number): number {
     const slots = this.slots;
     const mask = slots.length / STRIDE - 1;
-    let slot = Math.imul(hash, SPREAD) >>> this.shift;
-    while (slots[slot * STRIDE + 3] !== 0) slot = (slot + 1) & mask;
-    const at = slot * STRIDE;
-    slots[at] = hash;
-    slots[at + 1] = offset;
-    slots[at + 2] = length;
-    slots[at + 3] = idPlusOne;
+    const length = end - start;
+    for (let slot = Math.imul(hash, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const at = slot * STRIDE;
+      if (slots[at + 3] === 0) return at;
+      if (slots[at] === hash && slots[at + 2] === length && this.holds(slots[at + 1]!, text, start, length)) return at;
+    }
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2);
+    const slots = (this.slots = new Uint32Array(old.length * 2));
     this.shift--;
-    for (let at = 0; at < old.length; at += STRIDE) if (old[at + 3] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    const mask = slots.length / STRIDE - 1;
+    // The tokens held are distinct: each takes the first empty slot from its own, no units compared.
+    for (let from = 0; from < old.length; from += STRIDE) {
+      if (old[from + 3] === 0) continue;
+      let slot = Math.imul(old[from]!, SPREAD) >>> this.shift;
+      while (slots[slot * STRIDE + 3] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(from, from + STRIDE), slot * STRIDE);
+    }
   }
 }
 

@@ -120,10 +120,10 @@ export class SearchIndexBuilder {
   // Per token (by id): what every posting reads and writes side by side in `hot` (one cache line a
   // posting rather than one an array), and what only its first posting or block writes: its first row,
   // the first post's weight, the chain's first block.
-  private hot = new Uint32Array(1024 * HOT_STRIDE);
-  private firstRow = new Uint32Array(1024);
-  private firstWeight = new Uint8Array(1024);
-  private head = new Uint32Array(1024);
+  private hot: Uint32Array;
+  private firstRow: Uint32Array;
+  private firstWeight: Uint8Array;
+  private head: Uint32Array;
   private previousRow = -1;
   private posts = 0;
   /** For addText, made when first used. */
@@ -132,6 +132,13 @@ export class SearchIndexBuilder {
   /** `expectedPosts`: how many posts it will be fed, about, to size its tables from the start. @default 0 */
   constructor(expectedPosts = 0) {
     this.ids = new TokenIds(expectedPosts);
+    // Sized to the tables' capacity, so that the columns are never copied by doubling; their pages are
+    // touched only as tokens arrive.
+    const tokens = Math.max(1024, this.ids.capacity);
+    this.hot = new Uint32Array(tokens * HOT_STRIDE);
+    this.firstRow = new Uint32Array(tokens);
+    this.firstWeight = new Uint8Array(tokens);
+    this.head = new Uint32Array(tokens);
   }
 
   /** Adds one post's tokens. Rows must ascend, as the postings are delta-encoded on the fly. */
@@ -144,13 +151,13 @@ export class SearchIndexBuilder {
       let end = joined.indexOf('\n', start);
       if (end < 0) end = joined.length;
       const weight = weights[i]!;
-      const id = this.ids.getSlice(joined, start, end);
-      if (id === undefined) {
-        this.newToken(joined.slice(start, end), row, weight);
-        start = end + 1;
+      const fresh = this.ids.size;
+      const id = this.ids.idOf(joined, start, end);
+      start = end + 1;
+      if (id === fresh) {
+        this.newToken(id, row, weight);
         continue;
       }
-      start = end + 1;
       const at = id * HOT_STRIDE;
       this.appendPosting(at, row - this.hot[at + LAST_ROW]!, weight);
       this.hot[at + LAST_ROW] = row;
@@ -186,8 +193,7 @@ export class SearchIndexBuilder {
     this.writeByte(at, weight);
   }
 
-  private newToken(token: string, row: number, weight: number): void {
-    const id = this.ids.add(token);
+  private newToken(id: number, row: number, weight: number): void {
     if (id >= this.firstRow.length) {
       const size = id + 1;
       this.hot = growArray(this.hot, size * HOT_STRIDE);
@@ -235,7 +241,6 @@ export class SearchIndexBuilder {
    */
   exportPartial(): PartialIndex {
     const { units, starts, ids } = this.ids.sortedUnits();
-    this.ids.clear();
     return {
       tokenUnits: units,
       tokenStarts: starts,

@@ -10,7 +10,7 @@
  */
 import { LongTokenIds } from './long-token-ids.ts';
 import { isCrowded, SPREAD } from './open-addressing.ts';
-import { keyHalves } from './packed-keys.ts';
+import { sortTriples } from './sort-triples.ts';
 
 /**
  * Distinct tokens a post adds to a thread's tables, as measured on the real corpus. The tables start at
@@ -54,40 +54,38 @@ export class TokenIds {
     );
   }
 
+  /** Tokens the three tables hold together at ¾ load: what a builder sizes its columns for (one table may grow well before). */
+  get capacity(): number {
+    return Math.floor((3 * (this.shortSlots.length / 2 + this.midSlots.length / 3 + this.long.slotCount)) / 4);
+  }
+
   get size(): number {
     return this.short + this.mid + this.long.size;
   }
 
+  /** The id of `token`, if held (tests: a build asks idOf). */
   get(token: string): number | undefined {
-    return this.getSlice(token, 0, token.length);
-  }
-
-  /** The id of the token `text.slice(start, end)`, without making that string when it is short. */
-  getSlice(text: string, start: number, end: number): number | undefined {
-    const key = shortKey(text, start, end);
-    if (key === 0) {
-      const high = midHigh(text, start, end);
-      return high === 0 ? this.long.get(text, start, end) : this.getMid(high, midLow(text, start, end));
-    }
-    return this.getShort(key);
-  }
-
-  /** Gives a token not yet held the next id. */
-  add(token: string): number {
-    const id = this.size;
     const key = shortKey(token, 0, token.length);
-    const high = key === 0 ? midHigh(token, 0, token.length) : 0;
-    if (high !== 0) {
-      if (isCrowded(this.mid + 1, this.midSlots.length / 3)) this.growMid();
-      this.placeMid(high, midLow(token, 0, token.length), id);
-      this.mid++;
-    } else if (key === 0) this.long.add(token, id);
-    else {
-      if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
-      this.place(key, id);
-      this.short++;
+    if (key !== 0) {
+      const at = this.shortPlace(key);
+      return this.shortSlots[at] === 0 ? undefined : this.shortSlots[at + 1];
     }
-    return id;
+    const high = midHigh(token, 0, token.length);
+    if (high === 0) return this.long.get(token, 0, token.length);
+    const at = this.midPlace(high, midLow(token, 0, token.length));
+    return this.midSlots[at] === 0 ? undefined : this.midSlots[at + 2];
+  }
+
+  /**
+   * The id of the token `text.slice(start, end)`, giving it the next id (`size` before the call) when it
+   * is not held yet: one probe finds it or the slot it takes, and no string is made for it (most of a
+   * builder's lookups are of tokens it has not seen).
+   */
+  idOf(text: string, start: number, end: number): number {
+    const key = shortKey(text, start, end);
+    if (key !== 0) return this.shortIdOf(key);
+    const high = midHigh(text, start, end);
+    return high === 0 ? this.long.idOf(text, start, end, this.size) : this.midIdOf(high, midLow(text, start, end));
   }
 
   /** Every token with its id (short ones first). */
@@ -113,39 +111,44 @@ export class TokenIds {
    * units are sorted as 64-bit numbers (their units, zero-padded: no unit is 0) without a comparator
    * call per pair (~3 s a worker on the real corpus); longer ones, and any holding U+0000 (moved to the
    * long tokens' table first), where their units lie, with no string each (~35 MB of a 32k-row builder's heap).
-   * The builder is spent after it: the long tokens' table holds the moved ones too.
+   * Its tables are emptied after it (the sort reuses the mid table's memory): a spent TokenIds holds nothing.
    */
   sortedUnits(): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
-    const packed = new BigUint64Array(this.short + this.mid);
-    const halves = keyHalves(packed);
+    const held = this.short + this.mid;
+    const midSlots = this.midSlots;
+    // Each token as (high, low, id), compacted into the front of the mid table's own memory when they
+    // fit (a write never passes the slot being read): sorted with their ids, not looked up again after.
+    const triples = midSlots.length >= 3 * held ? midSlots : new Uint32Array(3 * held);
     let n = 0;
     let unitCount = 0;
     const long = this.long;
+    for (let at = 0; at < midSlots.length; at += 3) {
+      const high = midSlots[at]!;
+      if (high === 0) continue;
+      const low = midSlots[at + 1]!;
+      const id = midSlots[at + 2]!;
+      if ((high & 0xffff) === 0 || low >>> 16 === 0) long.add(midToken(high, low), id);
+      else {
+        triples[3 * n] = high;
+        triples[3 * n + 1] = low;
+        triples[3 * n++ + 2] = id;
+        unitCount += (low & 0xffff) === 0 ? 3 : 4;
+      }
+    }
     const shortSlots = this.shortSlots;
     for (let at = 0; at < shortSlots.length; at += 2) {
       const key = shortSlots[at]!;
       if (key === 0) continue;
       if (key > 0xffff && (key & 0xffff) === 0) long.add(String.fromCharCode(key >>> 16, 0), shortSlots[at + 1]!);
       else {
-        halves[2 * n++ + 1] = key > 0xffff ? key : key << 16;
+        triples[3 * n] = key > 0xffff ? key : key << 16;
+        triples[3 * n + 1] = 0;
+        triples[3 * n++ + 2] = shortSlots[at + 1]!;
         unitCount += key > 0xffff ? 2 : 1;
       }
     }
-    const midSlots = this.midSlots;
-    for (let at = 0; at < midSlots.length; at += 3) {
-      const high = midSlots[at]!;
-      if (high === 0) continue;
-      const low = midSlots[at + 1]!;
-      if ((high & 0xffff) === 0 || low >>> 16 === 0) long.add(midToken(high, low), midSlots[at + 2]!);
-      else {
-        halves[2 * n] = low;
-        halves[2 * n++ + 1] = high;
-        unitCount += (low & 0xffff) === 0 ? 3 : 4;
-      }
-    }
     unitCount += long.unitCount;
-    // Sorted in place: `halves` then reads the keys in order.
-    packed.subarray(0, n).sort();
+    const sorted = sortTriples(triples, n);
     const others = long.sortedSlots();
     const otherUnits = long.heldUnits;
     const units = new Uint16Array(unitCount);
@@ -164,8 +167,8 @@ export class TokenIds {
       starts[++count] = at;
     };
     for (let k = 0; k < n; k++) {
-      const high = halves[2 * k + 1]!;
-      const low = halves[2 * k]!;
+      const high = sorted[3 * k]!;
+      const low = sorted[3 * k + 1]!;
       while (other < others.length && comparePacked(high, low, otherUnits, long.offsetAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
       units[at++] = high >>> 16;
       if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
@@ -173,26 +176,12 @@ export class TokenIds {
         units[at++] = low >>> 16;
         if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
       }
-      ids[count] = low === 0 ? this.getShort((high & 0xffff) === 0 ? high >>> 16 : high)! : this.getMid(high, low)!;
+      ids[count] = sorted[3 * k + 2]!;
       starts[++count] = at;
     }
     while (other < others.length) putOther();
-    return { units, starts, ids };
-  }
-
-  private getShort(key: number): number | undefined {
-    const slots = this.shortSlots;
-    const mask = (slots.length >>> 1) - 1;
-    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
-      const held = slots[2 * slot]!;
-      if (held === key) return slots[2 * slot + 1]!;
-      if (held === 0) return undefined;
-    }
-  }
-
-  /** Forgets every token, and gives back the tables' memory. */
-  clear(): void {
     this.reset(1 << 12, 1 << 12, 1 << 12);
+    return { units, starts, ids };
   }
 
   private reset(short: number, mid: number, long: number): void {
@@ -205,48 +194,74 @@ export class TokenIds {
     this.mid = 0;
   }
 
-  private getMid(high: number, low: number): number | undefined {
-    const slots = this.midSlots;
-    const mask = slots.length / 3 - 1;
-    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
-      const at = 3 * slot;
-      const held = slots[at]!;
-      if (held === high && slots[at + 1] === low) return slots[at + 2]!;
-      if (held === 0) return undefined;
+  /** Where `key` lies in the short table, or the empty slot it would take: the one probe of every lookup and placing. */
+  private shortPlace(key: number): number {
+    const slots = this.shortSlots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let slot = Math.imul(key, SPREAD) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const held = slots[2 * slot]!;
+      if (held === key || held === 0) return 2 * slot;
     }
   }
 
-  private placeMid(high: number, low: number, id: number): void {
+  /** Where the token (`high`, `low`) lies in the mid table, or the empty slot it would take. */
+  private midPlace(high: number, low: number): number {
     const slots = this.midSlots;
     const mask = slots.length / 3 - 1;
-    let slot = midSlot(high, low, this.midShift);
-    while (slots[3 * slot] !== 0) slot = (slot + 1) & mask;
-    slots[3 * slot] = high;
-    slots[3 * slot + 1] = low;
-    slots[3 * slot + 2] = id;
+    for (let slot = midSlot(high, low, this.midShift); ; slot = (slot + 1) & mask) {
+      const held = slots[3 * slot]!;
+      if (held === 0 || (held === high && slots[3 * slot + 1] === low)) return 3 * slot;
+    }
+  }
+
+  private shortIdOf(key: number): number {
+    if (isCrowded(this.short + 1, this.shortSlots.length / 2)) this.grow();
+    const slots = this.shortSlots;
+    const at = this.shortPlace(key);
+    if (slots[at] !== 0) return slots[at + 1]!;
+    const id = this.size;
+    slots[at] = key;
+    slots[at + 1] = id;
+    this.short++;
+    return id;
+  }
+
+  private midIdOf(high: number, low: number): number {
+    if (isCrowded(this.mid + 1, this.midSlots.length / 3)) this.growMid();
+    const slots = this.midSlots;
+    const at = this.midPlace(high, low);
+    if (slots[at] !== 0) return slots[at + 2]!;
+    const id = this.size;
+    slots[at] = high;
+    slots[at + 1] = low;
+    slots[at + 2] = id;
+    this.mid++;
+    return id;
   }
 
   private growMid(): void {
     const old = this.midSlots;
-    this.midSlots = new Uint32Array(old.length * 2);
+    const slots = (this.midSlots = new Uint32Array(old.length * 2));
     this.midShift--;
-    for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) this.placeMid(old[at]!, old[at + 1]!, old[at + 2]!);
-  }
-
-  private place(key: number, id: number): void {
-    const slots = this.shortSlots;
-    const mask = (slots.length >>> 1) - 1;
-    let slot = Math.imul(key, SPREAD) >>> this.shift;
-    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-    slots[2 * slot] = key;
-    slots[2 * slot + 1] = id;
+    for (let from = 0; from < old.length; from += 3) {
+      if (old[from] === 0) continue;
+      const at = this.midPlace(old[from]!, old[from + 1]!);
+      slots[at] = old[from]!;
+      slots[at + 1] = old[from + 1]!;
+      slots[at + 2] = old[from + 2]!;
+    }
   }
 
   private grow(): void {
     const old = this.shortSlots;
-    this.shortSlots = new Uint32Array(old.length * 2);
+    const slots = (this.shortSlots = new Uint32Array(old.length * 2));
     this.shift--;
-    for (let at = 0; at < old.length; at += 2) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!);
+    for (let from = 0; from < old.length; from += 2) {
+      if (old[from] === 0) continue;
+      const at = this.shortPlace(old[from]!);
+      slots[at] = old[from]!;
+      slots[at + 1] = old[from + 1]!;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { runSearch } from '../../../src/features/search/run-search.ts';
 import { SEARCH_DIRECTORY_FOLDER, SEARCH_META_PATH, decodeShard, encodeShard, searchShardPath, type SearchMeta } from '../../../src/shared/search-format.ts';
 import { SearchIndexBuilder, mergePartialIndexes } from '../../../src/indexer/search/search-index.ts';
+import { TokenIds } from '../../../src/indexer/search/token-ids.ts';
 import { countSearchTokens, searchTokenList, TokenScratch } from '../../../src/indexer/parse/count-tokens.ts';
 import { buildSearchFiles, writeSearchShards } from '../../../src/indexer/search/search-shards.ts';
 import { serveSearchIndex } from './serve-index.ts';
@@ -158,6 +159,28 @@ describe('the shard format', () => {
     const shard = decodeShard(one.files.get(firstShardPath(one.files)) as Uint8Array);
     const token = shard.header.tokens[0]!;
     expect(shard.postings(token)!.rows.length).toBe(shard.header.counts[0]);
+  });
+  it('writes the same shards when a builder’s columns grow past its tables’ first capacity as when they never grow', async () => {
+    // More distinct tokens than an unsized builder's tables hold (its columns are sized to that), each
+    // post a run of characters of its own so that nearly every pair is new.
+    const posts = Array.from({ length: 300 }, (_, n) => ({
+      row: n * 3,
+      title: `第${n}篇`,
+      text: Array.from({ length: 60 }, (_, k) => String.fromCharCode(0x4e00 + ((n * 61 + k * 7919) % 20_000))).join(''),
+    }));
+    const shardsOf = async (builder: SearchIndexBuilder) => {
+      const files = new Map<string, Uint8Array | string>();
+      await writeSearchShards(mergePartialIndexes([builder.exportPartial()]), posts.length, async (path, body) => void files.set(path, body));
+      return files;
+    };
+    const growing = new SearchIndexBuilder();
+    const sized = new SearchIndexBuilder(100_000);
+    for (const post of posts) for (const builder of [growing, sized]) builder.addText(post.row, post.title, post.text);
+    expect(growing.tokenCount).toBeGreaterThan(new TokenIds().capacity);
+    expect(growing.tokenCount).toBeLessThan(new TokenIds(100_000).capacity);
+    const grown = await shardsOf(growing);
+    expect(grown).toEqual(await shardsOf(sized));
+    expect(grown.size).toBeGreaterThan(1);
   });
 });
 

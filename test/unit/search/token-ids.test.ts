@@ -11,6 +11,11 @@ function random(seed: number): () => number {
   return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
+/** Holds `token` (as a build would, read in place from a text of its own), and its id. */
+function add(ids: TokenIds, token: string): number {
+  return ids.idOf(token, 0, token.length);
+}
+
 /** `ids.sortedUnits()` lists every token held in the order of `<` on strings, each with its own id. */
 function expectCodeUnitOrder(ids: TokenIds): void {
   const expected = [...ids.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -32,7 +37,7 @@ describe('TokenIds', () => {
       for (let k = 0; k < length; k++) token += n % 3 === 0 ? String.fromCharCode(0x4e00 + Math.floor(next() * 400)) : units[Math.floor(next() * units.length)];
       const id = ids.get(token);
       expect(id).toBe(reference.get(token));
-      if (id === undefined) reference.set(token, ids.add(token));
+      if (id === undefined) reference.set(token, add(ids, token));
     }
     expect(ids.size).toBe(reference.size);
     // Read in place from tokens joined by line breaks, as the builder reads them.
@@ -40,23 +45,39 @@ describe('TokenIds', () => {
     const joined = tokens.join('\n');
     let start = 0;
     for (const token of tokens) {
-      expect(ids.getSlice(joined, start, start + token.length)).toBe(reference.get(token));
+      expect(ids.idOf(joined, start, start + token.length)).toBe(reference.get(token));
       start += token.length + 1;
     }
+    expect(ids.size).toBe(reference.size);
     expect(new Map(ids.entries())).toEqual(reference);
+  });
+
+  it('gives a token read in place its id when held and the next id when not, whatever its length', () => {
+    const ids = new TokenIds();
+    const tokens = ['台', '台灣', '台!灣', '乌克兰总', 'taiwanese', '台灣', 'taiwanese', '台!灣', '台', '乌克兰总', 'a\u0000'];
+    const joined = tokens.join('\n');
+    const given: number[] = [];
+    let start = 0;
+    for (const token of tokens) {
+      given.push(ids.idOf(joined, start, start + token.length));
+      start += token.length + 1;
+    }
+    expect(given).toEqual([0, 1, 2, 3, 4, 1, 4, 2, 0, 3, 5]);
+    expect(ids.size).toBe(6);
+    expect(tokens.map((token) => ids.get(token))).toEqual(given);
   });
 
   it('keeps a one-unit token and a two-unit token that would share a number apart', () => {
     const ids = new TokenIds();
-    const single = ids.add('\u0001');
-    const pair = ids.add('\u0000\u0001');
+    const single = add(ids, '\u0001');
+    const pair = add(ids, '\u0000\u0001');
     expect([ids.get('\u0001'), ids.get('\u0000\u0001')]).toEqual([single, pair]);
   });
 
   it('keeps three- and four-unit tokens that would share numbers apart', () => {
     const ids = new TokenIds();
     const tokens = ['abc', 'abc\u0001', 'ab\u0000', 'ab\u0000\u0001', '\u0000abc', 'abc\u0000', '乌克兰总', '乌克兰'];
-    const given = tokens.map((token) => ids.add(token));
+    const given = tokens.map((token) => add(ids, token));
     expect(tokens.map((token) => ids.get(token))).toEqual(given);
     expect(new Map(ids.entries())).toEqual(new Map(tokens.map((token, i) => [token, given[i]])));
   });
@@ -89,7 +110,7 @@ describe('TokenIds', () => {
       for (let k = 0; k < length; k++) token += String.fromCharCode(next() < 0.1 ? 0x41 + Math.floor(next() * 3) : 0x4e00 + Math.floor(next() * 40));
       return token;
     });
-    for (const token of [...edge, ...drawn]) if (ids.get(token) === undefined) ids.add(token);
+    for (const token of [...edge, ...drawn]) if (ids.get(token) === undefined) add(ids, token);
     expectCodeUnitOrder(ids);
   });
 
@@ -105,7 +126,7 @@ describe('TokenIds', () => {
       let token = 'abab';
       const length = 1 + Math.floor(next() * 12);
       for (let k = 0; k < length; k++) token += alphabet[Math.floor(next() * alphabet.length)];
-      if (ids.get(token) === undefined) ids.add(token);
+      if (ids.get(token) === undefined) add(ids, token);
     }
     expectCodeUnitOrder(ids);
   });
@@ -115,18 +136,26 @@ describe('TokenIds', () => {
     const large = new TokenIds(50_000);
     for (let n = 0; n < 30_000; n++) {
       const token = String.fromCharCode(0x4e00 + (n % 97), 0x4e00 + (n % 89), ...(n % 3 === 0 ? [0x4e00 + (n % 83)] : []));
-      if (small.get(token) === undefined) expect(large.add(token)).toBe(small.add(token));
+      if (small.get(token) === undefined) expect(add(large, token)).toBe(add(small, token));
     }
     expect(new Map(large.entries())).toEqual(new Map(small.entries()));
     expect(large.sortedUnits()).toEqual(small.sortedUnits());
   });
 
-  it('forgets everything when cleared', () => {
+  it('lists its tokens in order when short ones outnumber the mid table’s slots (sorted in an array of their own)', () => {
     const ids = new TokenIds();
-    ids.add('台灣');
-    ids.add('taiwan');
-    ids.add('乌克兰总');
-    ids.clear();
-    expect([ids.size, ids.get('台灣'), ids.get('taiwan'), [...ids.entries()]]).toEqual([0, undefined, undefined, []]);
+    // Two-unit tokens (the short table), more than the 4,096 slots of an unsized mid table, and a few mid ones.
+    for (let n = 0; n < 6_000; n++) add(ids, String.fromCharCode(0x4e00 + (n % 100), 0x4e00 + Math.floor(n / 100)));
+    for (const token of ['乌克兰', '乌克兰总', '台灣人民的']) add(ids, token);
+    expectCodeUnitOrder(ids);
+  });
+
+  it('holds nothing once it has listed its tokens in order (the sort reuses its tables)', () => {
+    const ids = new TokenIds();
+    add(ids, '台灣');
+    add(ids, 'taiwan');
+    add(ids, '乌克兰总');
+    expect(ids.sortedUnits().ids).toHaveLength(3);
+    expect([ids.size, ids.get('台灣'), ids.get('taiwan'), ids.get('乌克兰总'), [...ids.entries()]]).toEqual([0, undefined, undefined, undefined, []]);
   });
 });
