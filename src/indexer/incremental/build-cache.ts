@@ -244,13 +244,11 @@ function discardOlderFormat(dir: string, db: CacheDb): string | undefined {
   if (used) for (const name of RETIRED_PARTS) db.dropRetired(name);
   removeLegacy();
   const stamp = randomUUID();
-  // One commit a file, in the background (close awaits them): synchronous, each waited for the disk on
-  // this thread. Either lost leaves the pair unmatched, and the next build empties the cache again.
-  void db.transaction(() => db.part<string>('heads-meta').put(PAIR, stamp), 'heads');
-  void db.transaction(() => {
-    const stamped = db.part<string>('meta');
-    stamped.put(PAIR, stamp);
-    stamped.put('format', CACHE_FORMAT);
+  // One synchronous commit a file, not one a value: the heads file's stamp, then the main file's with the format.
+  db.part<string>('heads-meta').putSync(PAIR, stamp);
+  meta.transactionSync(() => {
+    meta.put(PAIR, stamp);
+    meta.put('format', CACHE_FORMAT);
   });
   if (!used) return undefined;
   if (mainLost) return `the build cache in ${dir} had lost its main file (${CACHE_DB_FILE}), its heads file kept: discarded, every post is parsed again`;
