@@ -52,7 +52,7 @@ describe('what a build that stays up gives each build of the posts folder', () =
     const hook = (name: 'config' | 'configResolved' | 'buildStart' | 'buildEnd') => plugin[name] as (...args: unknown[]) => Promise<void>;
     const logger = { info() {}, error() {} };
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-listing-'));
-    await hook('config')({});
+    await hook('config')({}, { command: 'build', mode: 'production' });
     await hook('configResolved')({ root, command: 'build', base: '/', logger, build: { outDir: 'dist', watch: {} } } as unknown as ResolvedConfig);
     await hook('buildStart')();
     await vi.waitFor(() => expect(fake.built).toHaveLength(1));
@@ -69,7 +69,7 @@ describe('what a build that stays up gives each build of the posts folder', () =
     const plugin = cnaReaderIndex({ postsDir: 'posts', cacheDir: '.cache', workers: 0 });
     const hook = (name: 'config' | 'configResolved' | 'buildStart' | 'writeBundle') => plugin[name] as (...args: unknown[]) => Promise<void>;
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-listing-'));
-    await hook('config')({});
+    await hook('config')({}, { command: 'build', mode: 'production' });
     await hook('configResolved')({
       root,
       command: 'build',
