@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { toolCacheDir } from '../tool-cache.ts';
+import { installedPackagesFingerprint, toolCacheDir } from '../tool-cache.ts';
 
 /** What the last look at some entries found: the modules they import and the fingerprint of those. */
 interface ImportedModules {
@@ -13,8 +13,9 @@ interface ImportedModules {
 
 /**
  * A fingerprint of the code that turns files into stored posts: every module the `entries` import, as
- * esbuild follows the imports (so code the parser uses from another folder is covered), and the lock
- * file (the parsing packages' versions). Any change to them invalidates the disk cache.
+ * esbuild follows the imports (so code the parser uses from another folder is covered), and the
+ * packages locked and installed (the parsing packages' versions, see installedPackagesFingerprint). Any
+ * change to them invalidates the disk cache.
  *
  * The modules found are remembered in the project's tool cache: while none of them changed, none
  * imports another, so the next build hashes them again without asking esbuild (~0.1 s a call).
@@ -61,7 +62,7 @@ async function importedModules(root: string, entries: string[]): Promise<string[
  * this thread idle (a build waits for the fingerprint before it reads a post).
  */
 function fingerprintOf(root: string, modules: string[], lockFile: string): string {
-  const hash = createHash('sha1').update(readSafely(lockFile) ?? '');
+  const hash = createHash('sha1').update(installedPackagesFingerprint(lockFile));
   for (const module of modules) hash.update(module).update(readFileSync(join(root, module)));
   return hash.digest('hex').slice(0, 16);
 }
@@ -70,14 +71,6 @@ function fingerprintOf(root: string, modules: string[], lockFile: string): strin
 function fingerprintIfAll(root: string, modules: string[], lockFile: string): string | undefined {
   try {
     return fingerprintOf(root, modules, lockFile);
-  } catch {
-    return undefined;
-  }
-}
-
-function readSafely(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
   } catch {
     return undefined;
   }
