@@ -54,16 +54,16 @@ function cannotLoadTypeScript(error: unknown): boolean {
 }
 
 /**
- * Packages the bundle leaves to node_modules: loaded only when needed (esbuild, tsx, the feeds' packages),
+ * Packages the bundle leaves to node_modules: loaded only when needed (esbuild, the feeds' packages),
  * found by their own files (piscina's worker script, lmdb's native binding), or types only (vite).
  */
-export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'feed', 'xml-js', 'piscina', 'lmdb', 'vite'];
+export const EXTERNAL_PACKAGES = ['esbuild', 'feed', 'xml-js', 'piscina', 'lmdb', 'vite'];
 
 export async function makeJobsBundle(outfile: string): Promise<void> {
   const { transform } = await import('esbuild');
   await bundleForNode(ENTRY, outfile, {
-    // The other packages bundled in: Node resolving and loading their hundreds of files was a large part
-    // of a small build's start (see docs/build-speed.md). Some are CommonJS and require Node's own modules.
+    // The other packages bundled in: one file to load, not the hundreds Node would resolve and read one by
+    // one at each start (see docs/build-speed.md). Some are CommonJS and require Node's own modules.
     external: EXTERNAL_PACKAGES,
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     plugins: [

@@ -156,7 +156,7 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
       emptyOutDir = user.build?.emptyOutDir;
       // Loaded while Vite resolves its config and plugins, which leave this thread idle at times; a failure
       // is met again at buildStart.
-      if (env.command === 'build' && !env.isPreview) loadBuildJobs().catch(() => undefined);
+      if (env.command === 'build') loadBuildJobs().catch(() => undefined);
       return { build: { emptyOutDir: false }, server: { watch: { ignored: [(path: string) => isIgnored(path)] } } };
     },
     configResolved(resolved) {
