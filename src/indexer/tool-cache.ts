@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
@@ -17,6 +17,21 @@ import type { BuildOptions } from 'esbuild';
  */
 export function packageLock(): string {
   return fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+}
+
+/**
+ * What the packages beside `lockFile` are, for a code key: the lock file (what `npm install` will put
+ * there) and the installed tree's `node_modules/.package-lock.json` (what is there: npm rewrites it at
+ * every install). A pulled lock file not yet installed must not key bundles made of the old packages.
+ * Read synchronously, as the keys' other files; a file that is not there adds nothing.
+ */
+export function installedPackagesFingerprint(lockFile: string): string {
+  const hash = createHash('sha1');
+  for (const file of [lockFile, join(dirname(lockFile), 'node_modules', '.package-lock.json')]) {
+    // Not the paths: a moved project keeps its post store.
+    hash.update(existsSync(file) ? readFileSync(file) : 'none').update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The tool cache of the project whose folder is `root`. */
@@ -35,12 +50,12 @@ export function esbuildVersion(): string {
 /**
  * A fingerprint of every module under `folders`, recursively (any change to one makes new bundles), of
  * the folders' paths (a bundle keeps its sources' `import.meta.url`: a moved or copied project bundles
- * again), of the lock file (the packages they import), of esbuild's version and of `extra`. Read
+ * again), of the packages installed and locked (see installedPackagesFingerprint), of esbuild's version and of `extra`. Read
  * synchronously: many small files, each a round trip through the thread pool otherwise.
  */
 export function toolFingerprint(folders: string[], lockFile: string, ...extra: string[]): string {
   const hash = createHash('sha1').update(sourcesFingerprint(folders)).update(esbuildVersion()).update(folders.join('\n'));
-  if (existsSync(lockFile)) hash.update(readFileSync(lockFile));
+  hash.update(installedPackagesFingerprint(lockFile));
   for (const part of extra) hash.update(part);
   return hash.digest('hex').slice(0, 16);
 }

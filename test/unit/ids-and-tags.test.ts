@@ -69,4 +69,25 @@ describe('detectLanguage', () => {
     expect(detectLanguage('中文')).toBeUndefined();
     expect(detectLanguage('')).toBeUndefined();
   });
+
+  it("counts each of OpenCC's characters in the script its two tables give it, as splitting their entries would", async () => {
+    const { detectLanguage } = await import('../../src/indexer/parse/language.ts');
+    const { default: tsCharacters } = await import('opencc-js/dict/TSCharacters');
+    const { default: stCharacters } = await import('opencc-js/dict/STCharacters');
+    // The plain definition: a character converted to something else is written in that table's script only.
+    const plain = new Map<string, 'zh-Hant' | 'zh-Hans'>();
+    for (const [dictionary, script] of [
+      [tsCharacters, 'zh-Hant'],
+      [stCharacters, 'zh-Hans'],
+    ] as const) {
+      for (const entry of dictionary.split('|')) {
+        const [from, ...to] = entry.split(' ');
+        if (from && to.length > 0 && !to.includes(from) && !plain.has(from)) plain.set(from, script);
+      }
+    }
+    const characters = new Set([...`${tsCharacters}${stCharacters}`.matchAll(/\p{Script=Han}/gu)].map(([character]) => character));
+    expect(characters.size).toBeGreaterThan(7000);
+    const differing = [...characters].filter((character) => detectLanguage(character) !== plain.get(character));
+    expect(differing).toEqual([]);
+  });
 });

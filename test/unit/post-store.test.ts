@@ -365,7 +365,7 @@ describe('the disk post store', () => {
     await reader.close();
   });
 
-  it('fingerprints every module the parser imports, in any folder, and the lock file', async () => {
+  it('fingerprints every module the parser imports, in any folder, the lock file and the installed packages', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
     mkdirSync(join(root, 'parse'));
     mkdirSync(join(root, 'plan'));
@@ -381,7 +381,12 @@ describe('the disk post store', () => {
     const edited = await fingerprint();
     expect(edited).not.toBe(before);
     writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
-    expect(await fingerprint()).not.toBe(edited);
+    const locked = await fingerprint();
+    expect(locked).not.toBe(edited);
+    // Installed with `npm install`, which writes its own record of the tree.
+    mkdirSync(join(root, 'node_modules'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    expect(await fingerprint()).not.toBe(locked);
   });
 
   it('follows an import added since the last build, though it remembers the modules it found', async () => {

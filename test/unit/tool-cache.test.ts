@@ -45,6 +45,24 @@ describe('toolFingerprint', () => {
     expect(toolFingerprint([one], lockFile)).toBe(toolFingerprint([one], lockFile));
     expect(toolFingerprint([other], lockFile)).not.toBe(toolFingerprint([one], lockFile));
   });
+
+  it('differs for another lock file, and for another installed tree under the same lock file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cna-reader-src-'));
+    writeFileSync(join(root, 'a.ts'), 'export const a = 1;');
+    const lockFile = join(root, 'package-lock.json');
+    const fingerprint = () => toolFingerprint([root], lockFile);
+    writeFileSync(lockFile, '{"packages":{"node_modules/he":{"version":"1.2.0"}}}');
+    const locked = fingerprint();
+    writeFileSync(lockFile, '{"packages":{"node_modules/he":{"version":"1.3.0"}}}');
+    const pulled = fingerprint();
+    expect(pulled).not.toBe(locked);
+    // The new lock file pulled, the old packages still installed; then `npm install`.
+    mkdirSync(join(root, 'node_modules'));
+    writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"packages":{"node_modules/he":{"version":"1.2.0"}}}');
+    const notInstalled = fingerprint();
+    writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"packages":{"node_modules/he":{"version":"1.3.0"}}}');
+    expect(new Set([locked, pulled, notInstalled, fingerprint()]).size).toBe(4);
+  });
 });
 
 describe('cachedBundle', () => {

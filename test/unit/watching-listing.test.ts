@@ -33,9 +33,10 @@ const fake = vi.hoisted(() => {
       throw new Error('stand-in build');
     },
   };
-  return { listed, known, listings, built, forget, jobs, burst: () => burst() };
+  const loadBuildJobs = vi.fn(async () => jobs);
+  return { listed, known, listings, built, forget, jobs, loadBuildJobs, burst: () => burst() };
 });
-vi.mock('../../src/indexer/vite/load-build-jobs.ts', () => ({ loadBuildJobs: async () => fake.jobs }));
+vi.mock('../../src/indexer/vite/load-build-jobs.ts', () => ({ loadBuildJobs: fake.loadBuildJobs }));
 vi.mock('../../src/indexer/build-site.ts', () => ({ buildSite: fake.jobs.buildSite, startWorkers: fake.jobs.startWorkers }));
 vi.mock('../../src/indexer/incremental/known-files.ts', () => ({ watchPostFiles: fake.jobs.watchPostFiles }));
 
@@ -44,6 +45,17 @@ beforeEach(() => {
   fake.listings.splice(0, Infinity, { listed: fake.listed }, { known: fake.known });
   fake.built.length = 0;
   fake.forget.mockClear();
+  fake.loadBuildJobs.mockClear();
+});
+
+describe('when the plugin loads the build jobs', () => {
+  it('a build loads them from its config hook already; the dev server does not', async () => {
+    const config = (env: object) => (cnaReaderIndex({ postsDir: 'posts', cacheDir: '.cache', workers: 0 }).config as (...args: unknown[]) => unknown)({}, env);
+    await config({ command: 'serve', mode: 'development' });
+    expect(fake.loadBuildJobs).not.toHaveBeenCalled();
+    await config({ command: 'build', mode: 'production' });
+    expect(fake.loadBuildJobs).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('what a build that stays up gives each build of the posts folder', () => {
@@ -52,7 +64,7 @@ describe('what a build that stays up gives each build of the posts folder', () =
     const hook = (name: 'config' | 'configResolved' | 'buildStart' | 'buildEnd') => plugin[name] as (...args: unknown[]) => Promise<void>;
     const logger = { info() {}, error() {} };
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-listing-'));
-    await hook('config')({});
+    await hook('config')({}, { command: 'build', mode: 'production' });
     await hook('configResolved')({ root, command: 'build', base: '/', logger, build: { outDir: 'dist', watch: {} } } as unknown as ResolvedConfig);
     await hook('buildStart')();
     await vi.waitFor(() => expect(fake.built).toHaveLength(1));
@@ -69,7 +81,7 @@ describe('what a build that stays up gives each build of the posts folder', () =
     const plugin = cnaReaderIndex({ postsDir: 'posts', cacheDir: '.cache', workers: 0 });
     const hook = (name: 'config' | 'configResolved' | 'buildStart' | 'writeBundle') => plugin[name] as (...args: unknown[]) => Promise<void>;
     const root = mkdtempSync(join(tmpdir(), 'cna-reader-listing-'));
-    await hook('config')({});
+    await hook('config')({}, { command: 'build', mode: 'production' });
     await hook('configResolved')({
       root,
       command: 'build',

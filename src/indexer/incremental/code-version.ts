@@ -1,8 +1,9 @@
 /** The code version of the post store's entries (see importedCodeFingerprint). */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { toolCacheDir } from '../tool-cache.ts';
+import { installedPackagesFingerprint, toolCacheDir } from '../tool-cache.ts';
 
 /** What the last look at some entries found: the modules they import and the fingerprint of those. */
 interface ImportedModules {
@@ -12,8 +13,9 @@ interface ImportedModules {
 
 /**
  * A fingerprint of the code that turns files into stored posts: every module the `entries` import, as
- * esbuild follows the imports (so code the parser uses from another folder is covered), and the lock
- * file (the parsing packages' versions). Any change to them invalidates the disk cache.
+ * esbuild follows the imports (so code the parser uses from another folder is covered), and the
+ * packages locked and installed (the parsing packages' versions, see installedPackagesFingerprint). Any
+ * change to them invalidates the disk cache.
  *
  * The modules found are remembered in the project's tool cache: while none of them changed, none
  * imports another, so the next build hashes them again without asking esbuild (~0.1 s a call).
@@ -26,9 +28,9 @@ export async function importedCodeFingerprint(entries: string[], lockFile: strin
     (text) => JSON.parse(text) as ImportedModules,
     () => undefined,
   );
-  if (remembered && (await fingerprintOf(root, remembered.modules, lockFile).catch(() => undefined)) === remembered.fingerprint) return remembered.fingerprint;
+  if (remembered && fingerprintIfAll(root, remembered.modules, lockFile) === remembered.fingerprint) return remembered.fingerprint;
   const modules = await importedModules(root, entries);
-  const found: ImportedModules = { modules, fingerprint: await fingerprintOf(root, modules, lockFile) };
+  const found: ImportedModules = { modules, fingerprint: fingerprintOf(root, modules, lockFile) };
   await mkdir(dirname(memo), { recursive: true })
     .then(() => writeFile(`${memo}.${process.pid}.tmp`, JSON.stringify(found)))
     .then(() => rename(`${memo}.${process.pid}.tmp`, memo))
@@ -55,8 +57,21 @@ async function importedModules(root: string, entries: string[]): Promise<string[
   return Object.keys(metafile.inputs).sort();
 }
 
-async function fingerprintOf(root: string, modules: string[], lockFile: string): Promise<string> {
-  const hash = createHash('sha1').update(await readFile(lockFile).catch(() => ''));
-  for (const module of modules) hash.update(module).update(await readFile(join(root, module)));
+/**
+ * Read synchronously: a few dozen small files, each a round trip through the thread pool otherwise, with
+ * this thread idle (a build waits for the fingerprint before it reads a post).
+ */
+function fingerprintOf(root: string, modules: string[], lockFile: string): string {
+  const hash = createHash('sha1').update(installedPackagesFingerprint(lockFile));
+  for (const module of modules) hash.update(module).update(readFileSync(join(root, module)));
   return hash.digest('hex').slice(0, 16);
+}
+
+/** The fingerprint, or undefined when a module is gone (moved or deleted since it was remembered). */
+function fingerprintIfAll(root: string, modules: string[], lockFile: string): string | undefined {
+  try {
+    return fingerprintOf(root, modules, lockFile);
+  } catch {
+    return undefined;
+  }
 }

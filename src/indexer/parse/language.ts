@@ -39,18 +39,39 @@ function scriptOnlyCharacters(): { table: Uint8Array; others: Map<number, number
   if (scripts) return scripts;
   const table = new Uint8Array(TABLE_END - TABLE_START);
   const others = new Map<number, number>();
+  // Entries read in place (`from to to…|…`), not split into strings: the split was most of a small build's table.
   const mark = (dictionary: string, script: number) => {
-    for (const entry of dictionary.split('|')) {
-      const [from, ...to] = entry.split(' ');
-      if (!from || to.length === 0 || to.includes(from)) continue;
-      const code = from.codePointAt(0)!;
-      if (code >= TABLE_START && code < TABLE_END) table[code - TABLE_START] ||= script;
-      else if (!others.has(code)) others.set(code, script);
+    for (let start = 0; start < dictionary.length;) {
+      const end = endOf(dictionary, '|', start, dictionary.length);
+      const space = endOf(dictionary, ' ', start, end);
+      if (space > start && space < end && !convertsToItself(dictionary, start, space, end)) {
+        const code = dictionary.codePointAt(start)!;
+        if (code >= TABLE_START && code < TABLE_END) table[code - TABLE_START] ||= script;
+        else if (!others.has(code)) others.set(code, script);
+      }
+      start = end + 1;
     }
   };
   mark(tsCharacters, TRADITIONAL_ONLY);
   mark(stCharacters, SIMPLIFIED_ONLY);
   return (scripts = { table, others });
+}
+
+/** Where `separator` is next from `start` on, or `end` when not before it. */
+function endOf(text: string, separator: string, start: number, end: number): number {
+  const at = text.indexOf(separator, start);
+  return at < 0 || at > end ? end : at;
+}
+
+/** Whether an entry's targets (space-separated, from `space` to `end`) include its source (`start` to `space`). */
+function convertsToItself(text: string, start: number, space: number, end: number): boolean {
+  const length = space - start;
+  for (let target = space + 1; target <= end;) {
+    const targetEnd = endOf(text, ' ', target, end);
+    if (targetEnd - target === length && text.startsWith(text.slice(start, space), target)) return true;
+    target = targetEnd + 1;
+  }
+  return false;
 }
 
 export function detectLanguage(text: string): PostLanguage | undefined {

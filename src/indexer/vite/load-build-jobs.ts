@@ -53,19 +53,30 @@ function cannotLoadTypeScript(error: unknown): boolean {
   return code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
 }
 
-async function makeJobsBundle(outfile: string): Promise<void> {
+/**
+ * Packages the bundle leaves to node_modules: loaded only when needed (esbuild, the feeds' packages),
+ * found by their own files (piscina's worker script, lmdb's native binding), or types only (vite).
+ */
+export const EXTERNAL_PACKAGES = ['esbuild', 'feed', 'xml-js', 'piscina', 'lmdb', 'vite'];
+
+export async function makeJobsBundle(outfile: string): Promise<void> {
   const { transform } = await import('esbuild');
   await bundleForNode(ENTRY, outfile, {
-    // Imported from the project's node_modules, as the sources import them (the bundle lives below it).
-    packages: 'external',
+    // The other packages bundled in: one file to load, not the hundreds Node would resolve and read one by
+    // one at each start (see docs/build-speed.md). Some are CommonJS and require Node's own modules.
+    external: EXTERNAL_PACKAGES,
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     plugins: [
       {
         // Each module keeps its own import.meta.url: the indexer finds its sources and the lock file by it.
         name: 'own-module-urls',
         setup: (bundle) =>
           bundle.onLoad({ filter: /\.(?:ts|mts|js|mjs)$/ }, async ({ path }) => {
+            const source = await readFile(path, 'utf8');
+            // Most package files never ask: esbuild loads them itself.
+            if (!source.includes('import.meta')) return undefined;
             const define = { 'import.meta.url': JSON.stringify(pathToFileURL(path).href) };
-            const { code } = await transform(await readFile(path, 'utf8'), { loader: /^\.m?ts$/.test(extname(path)) ? 'ts' : 'js', define, sourcefile: path });
+            const { code } = await transform(source, { loader: /^\.m?ts$/.test(extname(path)) ? 'ts' : 'js', define, sourcefile: path });
             return { contents: code, loader: 'js' };
           }),
       },

@@ -152,8 +152,11 @@ export function cnaReaderIndex(options: CnaReaderIndexOptions = {}): Plugin {
 
   return {
     name: 'cna-reader-index',
-    config(user) {
+    config(user, env) {
       emptyOutDir = user.build?.emptyOutDir;
+      // Loaded while Vite resolves its config and plugins, which leave this thread idle at times; a failure
+      // is met again at buildStart.
+      if (env.command === 'build') loadBuildJobs().catch(() => undefined);
       return { build: { emptyOutDir: false }, server: { watch: { ignored: [(path: string) => isIgnored(path)] } } };
     },
     configResolved(resolved) {
