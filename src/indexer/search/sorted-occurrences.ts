@@ -204,8 +204,8 @@ class ChainWriter {
 
   private nextBlock(): void {
     this.block = this.pool.allocate();
-    this.page = this.pool.pages[this.block >>> 15]!;
-    this.base = (this.block & 0x7fff) * BlockPool.BLOCK;
+    this.page = this.pool.pages[Math.floor(this.block / BlockPool.PAGE_BLOCKS)]!;
+    this.base = (this.block % BlockPool.PAGE_BLOCKS) * BlockPool.BLOCK;
     this.offset = 0;
   }
 }
