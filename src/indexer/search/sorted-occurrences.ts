@@ -16,10 +16,12 @@ import { sortTriples } from './sort-triples.ts';
 import { unitsInOrder } from './token-ids.ts';
 
 /**
- * Rows up to which a build's builder sorts its occurrences. The real posts' builders hold 1,378-2,048 rows
- * (docs/build-speed.md, stop 44); a larger one holds more occurrences than a hash builder holds tokens.
+ * Rows up to which a build's builder sorts its occurrences: the largest builder measured (docs/build-speed.md,
+ * stop 44: the real posts' builders of 2,048 / 2,048 / 1,378 rows, and the tails). Larger ones were not
+ * measured: such a builder sets aside 12 bytes × 1,400 occurrences a row at its start (~34 MB at 2,048 rows),
+ * twice that while sorting, more than a hash builder's tables as rows grow.
  */
-export const SORTED_AT_MOST = 4096;
+export const SORTED_AT_MOST = 2048;
 
 /** Token occurrences a post holds, about (2.9 M for 2,048 real posts): the column's first size. */
 const OCCURRENCES_PER_POST = 1400;
