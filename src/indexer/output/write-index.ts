@@ -32,7 +32,7 @@ import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { droppedPostingsOf, patchInPlace, readWrittenIndex, type DroppedPostings, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
 import { mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
-import { searchIndexBuilder } from '../search/sorted-occurrences.ts';
+import { searchIndexBuilder } from '../search/index-builder.ts';
 import { makeRunsFolder } from '../search/partial-runs.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';

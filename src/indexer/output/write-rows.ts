@@ -8,7 +8,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
 import { bucketFile, bucketMembers, placedRelated, postFileFromBody, sortedById, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
-import { searchIndexBuilder, type IndexBuilder } from '../search/sorted-occurrences.ts';
+import { searchIndexBuilder, type IndexBuilder } from '../search/index-builder.ts';
 import { RUN_ROWS, writeRun } from '../search/partial-runs.ts';
 import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
 import { writtenBucketLine, type ExtrasFields, type WrittenBuckets } from './extras-bucket-cache.ts';

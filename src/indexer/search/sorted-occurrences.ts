@@ -6,36 +6,21 @@
  * run of equal keys is a token's postings, in row order: no random access but the long tokens' table.
  *
  * It holds every occurrence until its export (12 bytes each, twice while sorting), so a large builder
- * (RUN_ROWS) still numbers its tokens: see searchIndexBuilder.
+ * (RUN_ROWS) still numbers its tokens: see searchIndexBuilder (index-builder.ts).
  */
 import { countSearchTokens, TokenScratch, type SearchTokens } from '../parse/count-tokens.ts';
 import { growArray } from '../../shared/grow-array.ts';
 import { LongTokenIds } from './long-token-ids.ts';
-import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, SearchIndexBuilder, type PartialIndex } from './search-index.ts';
+import type { IndexBuilder } from './index-builder.ts';
+import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, type PartialIndex } from './search-index.ts';
 import { sortTriples } from './sort-triples.ts';
 import { unitsInOrder } from './token-ids.ts';
-
-/**
- * Rows up to which a build's builder sorts its occurrences: the largest builder measured (docs/build-speed.md,
- * stop 44: the real posts' builders of 2,048 / 2,048 / 1,378 rows, and the tails). Larger ones were not
- * measured: such a builder sets aside 12 bytes × 1,400 occurrences a row at its start (~34 MB at 2,048 rows),
- * twice that while sorting, more than a hash builder's tables as rows grow.
- */
-export const SORTED_AT_MOST = 2048;
 
 /** Token occurrences a post holds, about (2.9 M for 2,048 real posts): the column's first size. */
 const OCCURRENCES_PER_POST = 1400;
 
 /** A post's number in the builder shares its occurrence's third word with its weight (the low byte). */
 const MAX_POSTS = 1 << 24;
-
-/** What a build feeds and exports: either builder. */
-export type IndexBuilder = Pick<SearchIndexBuilder, 'add' | 'addText' | 'exportPartial' | 'postCount'>;
-
-/** The builder for `expectedPosts` rows: sorting when they are few, numbering tokens as they come otherwise. */
-export function searchIndexBuilder(expectedPosts: number): IndexBuilder {
-  return expectedPosts <= SORTED_AT_MOST ? new SortedOccurrences(expectedPosts) : new SearchIndexBuilder(expectedPosts);
-}
 
 export class SortedOccurrences implements IndexBuilder {
   /**

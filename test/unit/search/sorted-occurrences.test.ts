@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BlockPool, HOT_STRIDE, LENGTH, SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../../../src/indexer/search/search-index.ts';
-import { SORTED_AT_MOST, SortedOccurrences, searchIndexBuilder } from '../../../src/indexer/search/sorted-occurrences.ts';
+import { SORTED_AT_MOST, searchIndexBuilder } from '../../../src/indexer/search/index-builder.ts';
+import { SortedOccurrences } from '../../../src/indexer/search/sorted-occurrences.ts';
 import type { SearchTokens } from '../../../src/indexer/parse/count-tokens.ts';
 import { seededRandom } from '../../seeded-random.ts';
 
