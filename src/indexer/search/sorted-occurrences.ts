@@ -14,7 +14,6 @@ import { LongTokenIds } from './long-token-ids.ts';
 import type { IndexBuilder } from './index-builder.ts';
 import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, type PartialIndex } from './search-index.ts';
 import { sortTriples } from './sort-triples.ts';
-import { unitsInOrder } from './token-ids.ts';
 
 /** Token occurrences a post holds, about (2.9 M for 2,048 real posts): the column's first size. */
 const OCCURRENCES_PER_POST = 1400;
@@ -85,8 +84,7 @@ export class SortedOccurrences implements IndexBuilder {
     const n = this.used / 3;
     const sorted = sortTriples(this.occurrences, n);
     this.occurrences = new Uint32Array(0);
-    let tokens = 0;
-    for (let k = 0; k < n; k++) if (k === 0 || sorted[3 * k] !== sorted[3 * k - 3] || sorted[3 * k + 1] !== sorted[3 * k - 2]) tokens++;
+    const tokens = keyRuns(sorted, n);
     const hot = new Uint32Array(tokens * HOT_STRIDE);
     const firstRows = new Uint32Array(tokens);
     const firstWeights = new Uint8Array(tokens);
@@ -131,6 +129,13 @@ export class SortedOccurrences implements IndexBuilder {
     this.long = new LongTokenIds(1 << 12);
     return { tokenUnits: units, tokenStarts: starts, order: ids, hot, firstRows, firstWeights, heads, pages: postings.pool.pages, posts: this.posts };
   }
+}
+
+/** The runs of equal keys in the first `n` triples of `sorted`: the builder's tokens. */
+function keyRuns(sorted: Uint32Array, n: number): number {
+  let runs = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || sorted[3 * k] !== sorted[3 * k - 3] || sorted[3 * k + 1] !== sorted[3 * k - 2]) runs++;
+  return runs;
 }
 
 /**
@@ -195,4 +200,70 @@ class ChainWriter {
     this.base = (this.block % BlockPool.PAGE_BLOCKS) * BlockPool.BLOCK;
     this.offset = 0;
   }
+}
+
+/** A long token's numbers in unitsInOrder: its prefix's two, its units' offset and count, its id. */
+const LONG_FIELDS = 5;
+
+/**
+ * Tokens in code-unit order, as units end to end with their ids (as TokenIds.sortedUnits gives them): the first
+ * `n` triples (high, low, id) of `sorted`, packed tokens of up to four units (`packedUnits` units in all)
+ * sorted by key, with the tokens of `long` merged in by their units.
+ */
+function unitsInOrder(sorted: Uint32Array, n: number, packedUnits: number, long: LongTokenIds): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
+  const others = long.sortedSlots();
+  const otherUnits = long.heldUnits;
+  // Each long token read from its slot once, in order: its first four units packed as a key (zero-padded),
+  // where its units lie, their count and its id (LONG_FIELDS), so that the merge below reads in order,
+  // not slots scattered over the long table.
+  const fields = new Uint32Array(LONG_FIELDS * others.length);
+  for (let k = 0; k < others.length; k++) {
+    const offset = long.offsetAt(others[k]!);
+    const length = long.lengthAt(others[k]!);
+    let high = 0;
+    let low = 0;
+    for (let at = 0; at < 4; at++) {
+      const unit = at < length ? otherUnits[offset + at]! : 0;
+      if (at < 2) high = (high << 16) | unit;
+      else low = (low << 16) | unit;
+    }
+    const field = LONG_FIELDS * k;
+    fields[field] = high >>> 0;
+    fields[field + 1] = low >>> 0;
+    fields[field + 2] = offset;
+    fields[field + 3] = length;
+    fields[field + 4] = long.idAt(others[k]!);
+  }
+  const units = new Uint16Array(packedUnits + long.unitCount);
+  const starts = new Uint32Array(n + others.length + 1);
+  const ids = new Uint32Array(n + others.length);
+  let at = 0;
+  let count = 0;
+  let other = 0;
+  for (let k = 0; k <= n; k++) {
+    const high = k < n ? sorted[3 * k]! : 0xffffffff;
+    const low = k < n ? sorted[3 * k + 1]! : 0xffffffff;
+    // A long token goes first when its prefix is below the packed key: on equal prefixes the packed
+    // token (no U+0000, at most four units) is a prefix of the long one, so it goes after it.
+    for (; other < others.length; other++) {
+      const field = LONG_FIELDS * other;
+      const otherHigh = fields[field]!;
+      if (k < n && (otherHigh > high || (otherHigh === high && fields[field + 1]! >= low))) break;
+      const offset = fields[field + 2]!;
+      // A loop, not `set` of a subarray made a token.
+      for (let from = offset, end = offset + fields[field + 3]!; from < end; from++) units[at++] = otherUnits[from]!;
+      ids[count] = fields[field + 4]!;
+      starts[++count] = at;
+    }
+    if (k === n) break;
+    units[at++] = high >>> 16;
+    if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
+    if (low !== 0) {
+      units[at++] = low >>> 16;
+      if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
+    }
+    ids[count] = sorted[3 * k + 2]!;
+    starts[++count] = at;
+  }
+  return { units, starts, ids };
 }

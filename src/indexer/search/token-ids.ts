@@ -147,9 +147,41 @@ export class TokenIds {
         unitCount += key > 0xffff ? 2 : 1;
       }
     }
-    const sorted = unitsInOrder(sortTriples(triples, n), n, unitCount, long);
+    unitCount += long.unitCount;
+    const sorted = sortTriples(triples, n);
+    const others = long.sortedSlots();
+    const otherUnits = long.heldUnits;
+    const units = new Uint16Array(unitCount);
+    const starts = new Uint32Array(n + others.length + 1);
+    const ids = new Uint32Array(n + others.length);
+    let at = 0;
+    let count = 0;
+    let other = 0;
+    const putOther = () => {
+      const slot = others[other++]!;
+      const offset = long.offsetAt(slot);
+      const end = offset + long.lengthAt(slot);
+      // A loop, not `set` of a subarray made a token.
+      for (let from = offset; from < end; from++) units[at++] = otherUnits[from]!;
+      ids[count] = long.idAt(slot);
+      starts[++count] = at;
+    };
+    for (let k = 0; k < n; k++) {
+      const high = sorted[3 * k]!;
+      const low = sorted[3 * k + 1]!;
+      while (other < others.length && comparePacked(high, low, otherUnits, long.offsetAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
+      units[at++] = high >>> 16;
+      if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
+      if (low !== 0) {
+        units[at++] = low >>> 16;
+        if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
+      }
+      ids[count] = sorted[3 * k + 2]!;
+      starts[++count] = at;
+    }
+    while (other < others.length) putOther();
     this.reset(1 << 12, 1 << 12, 1 << 12);
-    return sorted;
+    return { units, starts, ids };
   }
 
   private reset(short: number, mid: number, long: number): void {
@@ -268,76 +300,17 @@ function midSlot(high: number, low: number, shift: number): number {
   return Math.imul(mixed ^ (mixed >>> 16), SPREAD) >>> shift;
 }
 
-/**
- * Tokens in code-unit order, as units end to end with their ids (see TokenIds.sortedUnits): the first
- * `n` triples (high, low, id) of `sorted`, packed tokens of up to four units (`packedUnits` units in all)
- * sorted by key, with the tokens of `long` merged in by their units.
- */
-export function unitsInOrder(
-  sorted: Uint32Array,
-  n: number,
-  packedUnits: number,
-  long: LongTokenIds,
-): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
-  const others = long.sortedSlots();
-  const otherUnits = long.heldUnits;
-  // Each long token read from its slot once, in order: its first four units packed as a key (zero-padded),
-  // where its units lie, their count and its id (LONG_FIELDS), so that the merge below reads in order,
-  // not slots scattered over the long table.
-  const fields = new Uint32Array(LONG_FIELDS * others.length);
-  for (let k = 0; k < others.length; k++) {
-    const offset = long.offsetAt(others[k]!);
-    const length = long.lengthAt(others[k]!);
-    let high = 0;
-    let low = 0;
-    for (let at = 0; at < 4; at++) {
-      const unit = at < length ? otherUnits[offset + at]! : 0;
-      if (at < 2) high = (high << 16) | unit;
-      else low = (low << 16) | unit;
-    }
-    const field = LONG_FIELDS * k;
-    fields[field] = high >>> 0;
-    fields[field + 1] = low >>> 0;
-    fields[field + 2] = offset;
-    fields[field + 3] = length;
-    fields[field + 4] = long.idAt(others[k]!);
+/** A packed key (see sortedUnits) against a token of `units` (`length` of them at `offset`), in the order of `<`: negative, 0 or positive. */
+function comparePacked(high: number, low: number, units: Uint16Array, offset: number, length: number): number {
+  for (let k = 0; k < 4; k++) {
+    const unit = k === 0 ? high >>> 16 : k === 1 ? high & 0xffff : k === 2 ? low >>> 16 : low & 0xffff;
+    if (unit === 0) return k < length ? -1 : 0;
+    if (k >= length) return 1;
+    const other = units[offset + k]!;
+    if (unit !== other) return unit - other;
   }
-  const units = new Uint16Array(packedUnits + long.unitCount);
-  const starts = new Uint32Array(n + others.length + 1);
-  const ids = new Uint32Array(n + others.length);
-  let at = 0;
-  let count = 0;
-  let other = 0;
-  for (let k = 0; k <= n; k++) {
-    const high = k < n ? sorted[3 * k]! : 0xffffffff;
-    const low = k < n ? sorted[3 * k + 1]! : 0xffffffff;
-    // A long token goes first when its prefix is below the packed key: on equal prefixes the packed
-    // token (no U+0000, at most four units) is a prefix of the long one, so it goes after it.
-    for (; other < others.length; other++) {
-      const field = LONG_FIELDS * other;
-      const otherHigh = fields[field]!;
-      if (k < n && (otherHigh > high || (otherHigh === high && fields[field + 1]! >= low))) break;
-      const offset = fields[field + 2]!;
-      // A loop, not `set` of a subarray made a token.
-      for (let from = offset, end = offset + fields[field + 3]!; from < end; from++) units[at++] = otherUnits[from]!;
-      ids[count] = fields[field + 4]!;
-      starts[++count] = at;
-    }
-    if (k === n) break;
-    units[at++] = high >>> 16;
-    if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
-    if (low !== 0) {
-      units[at++] = low >>> 16;
-      if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
-    }
-    ids[count] = sorted[3 * k + 2]!;
-    starts[++count] = at;
-  }
-  return { units, starts, ids };
+  return length > 4 ? -1 : 0;
 }
-
-/** A long token's numbers in unitsInOrder: its prefix's two, its units' offset and count, its id. */
-const LONG_FIELDS = 5;
 
 /** A token of the three- and four-unit table (see midHigh). */
 function midToken(high: number, low: number): string {
