@@ -31,7 +31,8 @@ import { PhaseClock, type PhaseMemory } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
 import { headMapping, mapRows, patchIndex, sameTail, type CachedRows } from '../search/search-cache.ts';
 import { droppedPostingsOf, patchInPlace, readWrittenIndex, type DroppedPostings, type InPlacePatch, type InPlaceResult } from '../search/search-patch.ts';
-import { SearchIndexBuilder, mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
+import { mergePartialIndexes, type PartialIndex } from '../search/search-index.ts';
+import { searchIndexBuilder } from '../search/index-builder.ts';
 import { makeRunsFolder } from '../search/partial-runs.ts';
 import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '../search/search-shards.ts';
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
@@ -385,7 +386,7 @@ function range(start: number, end: number): number[] {
 
 /** Rows indexed on this thread (ascending). */
 async function indexInline(tasks: readonly RowTask[], store: PostStore): Promise<PartialIndex> {
-  const search = new SearchIndexBuilder(tasks.length);
+  const search = searchIndexBuilder(tasks.length);
   for (let start = 0; start < tasks.length; start += ROW_BATCH) await indexRows(tasks.slice(start, start + ROW_BATCH), store, search);
   return search.exportPartial();
 }

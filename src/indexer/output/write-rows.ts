@@ -8,7 +8,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missingEntryError, type PostStore } from '../incremental/post-store.ts';
 import { bucketFile, bucketMembers, placedRelated, postFileFromBody, sortedById, type BucketMember, type PostPlacement } from '../parse/render-post.ts';
-import { SearchIndexBuilder } from '../search/search-index.ts';
+import { searchIndexBuilder, type IndexBuilder } from '../search/index-builder.ts';
 import { RUN_ROWS, writeRun } from '../search/partial-runs.ts';
 import { encodeDataFile, readDataFileSync, type DataCompression } from './data-file.ts';
 import { writtenBucketLine, type ExtrasFields, type WrittenBuckets } from './extras-bucket-cache.ts';
@@ -35,7 +35,7 @@ export interface BucketTask {
 }
 
 /** Feeds each row's search tokens to the index, in the order given (ascending rows). */
-export async function indexRows(tasks: readonly RowTask[], store: PostStore, search: SearchIndexBuilder): Promise<void> {
+export async function indexRows(tasks: readonly RowTask[], store: PostStore, search: IndexBuilder): Promise<void> {
   const tokens = await Promise.all(tasks.map((task) => store.getSearch(task.key)));
   await store.pause();
   tokens.forEach((list, n) => {
@@ -59,7 +59,7 @@ export async function indexRowsToRuns(tasks: readonly RowTask[], store: PostStor
   const runRows = Math.ceil(tasks.length / Math.max(1, Math.ceil(tasks.length / RUN_ROWS)));
   for (let from = 0; from < tasks.length; from += runRows) {
     const run = tasks.slice(from, from + runRows);
-    const search = new SearchIndexBuilder(run.length);
+    const search = searchIndexBuilder(run.length);
     // A batch's tokens at a time: the run's would be hundreds of MB.
     for (let start = 0; start < run.length; start += ROW_BATCH) await indexRows(run.slice(start, start + ROW_BATCH), store, search);
     const path = join(runsFolder, `${run[0]!.row}.run`);

@@ -64,7 +64,8 @@ export class BlockPool {
   static readonly BLOCK = 32;
   /** The last 4 bytes of a block hold the number of the next block. */
   static readonly DATA = BlockPool.BLOCK - 4;
-  private static readonly PAGE_BLOCKS = 1 << 15; // 1 MB pages
+  /** Blocks a page: 1 MB pages (block b is on page b >>> 15). */
+  static readonly PAGE_BLOCKS = 1 << 15;
   private readonly views: DataView[];
   private used = 0;
 

@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TokenIds } from '../../../src/indexer/search/token-ids.ts';
-
-/** A seeded stream of numbers in [0, 1) (a linear congruential generator): the same tokens every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
+import { seededRandom } from '../../seeded-random.ts';
 
 /** Holds `token` (as a build would, read in place from a text of its own), and its id. */
 function add(ids: TokenIds, token: string): number {
@@ -30,7 +25,7 @@ describe('TokenIds', () => {
     const ids = new TokenIds();
     const reference = new Map<string, number>();
     const units = ['a', 'b', '台', '灣', '\ud842', '\udfb7', '\u0001', 'é', ' ', '\uffff'];
-    const next = random(12345);
+    const next = seededRandom(12345);
     for (let n = 0; n < 60_000; n++) {
       let token = '';
       const length = 1 + Math.floor(next() * 5);
@@ -103,7 +98,7 @@ describe('TokenIds', () => {
       '台灣人民',
       '台灣人民的',
     ];
-    const next = random(99);
+    const next = seededRandom(99);
     const drawn = Array.from({ length: 20_000 }, () => {
       let token = '';
       const length = 1 + Math.floor(next() * 6);
@@ -121,7 +116,7 @@ describe('TokenIds', () => {
     { units: 'up to U+FFFF', alphabet: ['\u0000', 'a', '\uffff', '\ud842'] },
   ])('lists long tokens in code-unit order when thousands share their first units, end early or hold U+0000 ($units)', ({ alphabet }) => {
     const ids = new TokenIds();
-    const next = random(7);
+    const next = seededRandom(7);
     for (let n = 0; n < 20_000; n++) {
       let token = 'abab';
       const length = 1 + Math.floor(next() * 12);
