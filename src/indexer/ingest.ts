@@ -116,7 +116,17 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
     const last = read.previous ? await output.last() : undefined;
     const snapshot = last?.plan;
     const outcome = snapshot
-      ? await patchPlan({ snapshot, files, read, dataRoot: output.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
+      ? await patchPlan({
+          snapshot,
+          files,
+          read,
+          dataRoot: output.dataRoot,
+          rowKeys: () => last.searchRows(true)?.keys,
+          store,
+          timeZone,
+          postsDir: options.postsDir,
+          startedAt,
+        })
       : ({ kind: 'refused', reason: whyNoLastPlan(read.previous !== undefined, last) } as const);
     if (outcome.kind === 'patched') {
       const patched = outcome.index;
@@ -153,7 +163,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   }
   read.readThisBuild.fill(0);
   read.keyless.clear();
-  read.seen.length = 0;
+  read.seen = undefined;
   // The record goes before the index is planned (see collect-garbage.ts).
   read.previous = undefined;
   // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
@@ -288,7 +298,7 @@ async function readFiles(
   // before the record that names it.
   await store.close();
   const record = (await changes?.commit()) ?? '';
-  return { readThisBuild, keyless, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
+  return { readThisBuild, keyless, seen: changes?.seen, keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
 }
 
 /**

@@ -22,12 +22,12 @@ function folderOf(count: number): string[] {
 describe('statFilesAside', () => {
   it('gives each file its size and time, in the order given, over several threads', async () => {
     const paths = folderOf(9_000);
-    const stampAt = await statFilesAside(paths, 2);
+    const stamps = await statFilesAside(paths, 2);
     for (const at of [0, 1, 4_499, 4_500, 4_501, 8_999]) {
       const stat = statSync(paths[at]!);
-      expect(stampAt(at)).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs });
+      expect(stamps.at(at)).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs });
     }
-    expect(paths.every((path, at) => stampAt(at)?.size === at)).toBe(true);
+    expect(paths.every((path, at) => stamps.at(at)?.size === at)).toBe(true);
   });
 
   it('gives no stamp for a file gone or a broken link, and follows a link to a file', async () => {
@@ -36,11 +36,21 @@ describe('statFilesAside', () => {
     symlinkSync(join(kept!, '..', 'nowhere.md'), broken);
     const linked = join(kept!, '..', 'linked.md');
     symlinkSync(other!, linked);
-    const stampAt = await statFilesAside([kept!, join(kept!, '..', 'gone.md'), broken, linked, join(kept!, 'not-a-folder.md')], 2);
-    expect(stampAt(0)?.size).toBe(0);
-    expect(stampAt(1)).toBeUndefined();
-    expect(stampAt(2)).toBeUndefined();
-    expect(stampAt(3)).toEqual({ size: 1, mtimeMs: statSync(other!).mtimeMs });
-    expect(stampAt(4)).toBeUndefined();
+    const stamps = await statFilesAside([kept!, join(kept!, '..', 'gone.md'), broken, linked, join(kept!, 'not-a-folder.md')], 2);
+    expect(stamps.at(0)?.size).toBe(0);
+    expect(stamps.at(1)).toBeUndefined();
+    expect(stamps.at(2)).toBeUndefined();
+    expect(stamps.at(3)).toEqual({ size: 1, mtimeMs: statSync(other!).mtimeMs });
+    expect(stamps.at(4)).toBeUndefined();
+  });
+
+  it('matches a file to a size and time only when both are its own, and a file not statted to none', async () => {
+    const [kept] = folderOf(2);
+    const stamps = await statFilesAside([kept!, join(kept!, '..', 'gone.md')], 1);
+    const { size, mtimeMs } = statSync(kept!);
+    expect(stamps.matches(0, size, mtimeMs)).toBe(true);
+    expect(stamps.matches(0, size + 1, mtimeMs)).toBe(false);
+    expect(stamps.matches(0, size, mtimeMs + 1)).toBe(false);
+    expect(stamps.matches(1, Number.NaN, Number.NaN)).toBe(false);
   });
 });

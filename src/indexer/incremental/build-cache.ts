@@ -15,7 +15,17 @@ import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
-import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
+import {
+  commitSeenFiles,
+  forgetSeenFiles,
+  hasSeenFiles,
+  loadSeenFiles,
+  SeenPlaces,
+  type RememberedRecord,
+  type SeenChange,
+  type SeenFiles,
+} from './seen-files.ts';
+import { FileStamps } from './stat-files.ts';
 
 /**
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
@@ -55,11 +65,12 @@ export interface BuildCache {
   hasRecord(): boolean;
   /**
    * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
-   * the size and time of a file the last build saw (undefined: it cannot be statted); a promise of it
-   * is awaited once the record is read, so that stats made elsewhere meanwhile overlap the read, and only
-   * when there is a record to compare them with (the promise must not reject).
+   * the size and time of a file the last build saw (undefined: it cannot be statted), or the stamps of
+   * every file, by place; a promise of them is awaited once the record is read, so that stats made
+   * elsewhere meanwhile overlap the read, and only when there is a record to compare them with (the
+   * promise must not reject).
    */
-  whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | Promise<StatSeen>): Promise<FileChanges>;
+  whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | FileStamps | Promise<StatSeen | FileStamps>): Promise<FileChanges>;
   /**
    * The part of the cache about one output folder (its `data/`); `from`: the same folder's record on an
    * opening since closed, whose read of the last build it goes on from.
@@ -131,8 +142,8 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
  * saves this build's record, in one transaction.
  */
 export class FileChanges {
-  /** Each file's entry in the last build's record, if it had one. */
-  readonly seen: (FileSeen | undefined)[];
+  /** Where the last build's record has each file, if it does. */
+  readonly seen: SeenPlaces;
   /** Each file's store key: known for an unchanged file; the caller fills in the others. */
   readonly keys: (string | undefined)[];
   /** The positions of the files to read (new, or changed since the last build). */
@@ -154,25 +165,31 @@ export class FileChanges {
     files: readonly PostFileRef[],
     /** The last build's record (undefined: none usable). */
     readonly previous: SeenFiles | undefined,
-    stat: StatSeen,
+    stat: StatSeen | FileStamps,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
     storeHoldsOnlyPrevious: boolean,
   ) {
-    this.seen = previous ? previous.entriesOf(files) : Array.from({ length: files.length });
+    const seen = previous ? previous.placesOf(files) : SeenPlaces.none(files.length);
+    this.seen = seen;
     this.keys = Array.from({ length: files.length });
-    const known = this.seen.reduce((count, entry) => count + (entry ? 1 : 0), 0);
-    this.gone = previous?.goneFrom(files, known) ?? new Set();
+    this.gone = previous?.goneFrom(files, seen) ?? new Set();
     for (const path of this.gone) this.changes.push([path, undefined]);
-    files.forEach((_, at) => {
-      const entry = this.seen[at];
-      const now = entry && stat(at, entry);
-      if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
+    const isUnchangedAt =
+      stat instanceof FileStamps
+        ? (at: number) => stat.matches(at, seen.sizeAt(at), seen.mtimeAt(at))
+        : (at: number) => {
+            const entry = seen.at(at)!;
+            const now = stat(at, entry);
+            return now !== undefined && isUnchanged(now, entry);
+          };
+    for (let at = 0; at < files.length; at++) {
+      if (seen.has(at) && isUnchangedAt(at)) this.keys[at] = seen.key(at);
       else this.toRead.push(at);
-    });
+    }
     if (!storeHoldsOnlyPrevious || !previous) return;
     const maybeUnused: string[] = [];
-    for (const at of this.toRead) if (this.seen[at]) maybeUnused.push(this.seen[at].key);
+    for (const at of this.toRead) if (seen.has(at)) maybeUnused.push(seen.key(at)!);
     for (const path of this.gone) maybeUnused.push(previous.get(path)!.key);
     this.maybeUnused = maybeUnused;
   }
@@ -205,7 +222,7 @@ export class FileChanges {
   saw(file: IngestedFile, at: number): void {
     this.keys[at] = file.key;
     if (file.key && file.seen) this.changes.push([file.path, file.seen]);
-    else if (this.seen[at]) this.changes.push([file.path, undefined]);
+    else if (this.seen.has(at)) this.changes.push([file.path, undefined]);
   }
 
   /** Saves this build's record (once the store entries it names are committed); returns its id. */

@@ -32,8 +32,7 @@ import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/pos
 import { missingEntryError, type PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
-import type { SeenFiles } from './seen-files.ts';
-import type { FileSeen } from '../workers/ingest-file.ts';
+import type { SeenFiles, SeenPlaces } from './seen-files.ts';
 import { urlIdentity } from '../parse/urls.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { readDataText } from '../output/data-file.ts';
@@ -71,8 +70,8 @@ export interface FilesRead {
   readThisBuild: Uint8Array;
   /** The heads of the files read this build that have no key (unreadable, or their worker died): not in the store. */
   keyless: Map<number, DigestHead>;
-  /** Each file's line in the last build's record, if it had one. */
-  seen: (FileSeen | undefined)[];
+  /** Where the last build's record has each file (undefined: no record, or let go). */
+  seen: SeenPlaces | undefined;
   previous: SeenFiles | undefined;
   /** The paths of the last build's record that are gone. */
   gone: ReadonlySet<string>;
@@ -86,6 +85,11 @@ export interface PatchInput {
   read: FilesRead;
   /** The data folder the last build wrote: shards and tag lists are read back from it. */
   dataRoot: string;
+  /**
+   * Each of the last build's rows' store key, in row order, as its search rows keep them: an unchanged
+   * file's row keeps its key, and only the files read are looked for among the rows.
+   */
+  rowKeys: () => readonly string[] | undefined;
   /** Where a moved post's old and new entries are compared (its search tokens). */
   store: PostStore;
   timeZone: string;
@@ -116,11 +120,12 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const previous = read.previous;
   if (!previous || snapshot.record !== previous.id) return { kind: 'refused', reason: 'the last plan was not made from the last record of files' };
   const oldCount = snapshot.paths.length;
-  const rowOfPath = new Map<string, number>();
-  snapshot.paths.forEach((path, row) => rowOfPath.set(path, row));
+  const rowKeys = input.rowKeys();
+  if (rowKeys?.length !== oldCount) return { kind: 'refused', reason: "the last build's rows have no store keys" };
+  const rowOf = new RowsOfPaths(snapshot.paths);
 
-  // 1. What changed, file by file.
-  const oldKeys: (string | undefined)[] = Array.from({ length: oldCount });
+  // 1. What changed, file by file: a file not read this build is unchanged, its row's key the same.
+  const oldKeys: (string | undefined)[] = [...rowKeys];
   const edits: Edit[] = [];
   const rekeyed: number[] = [];
   const added: NewPost[] = [];
@@ -128,17 +133,13 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const problems: Problem[] = [];
   const summaries = new SummaryReader(snapshot, previous);
   for (let at = 0; at < files.length; at++) {
+    if (!read.readThisBuild[at]) continue;
     const path = files[at]!.path;
-    const entry = read.seen[at];
+    const entry = read.seen?.at(at);
     const key = read.keys[at];
-    const head = read.readThisBuild[at] ? await readHead(read, at, input.store) : undefined;
-    const row = rowOfPath.get(path);
+    const head = await readHead(read, at, input.store);
+    const row = rowOf.get(path);
     if (row !== undefined) oldKeys[row] = key;
-    if (!head) {
-      // Unchanged, taken from the record; its entry may have moved (compaction).
-      if (row !== undefined && key !== entry!.key) rekeyed.push(row);
-      continue;
-    }
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
@@ -164,7 +165,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const removed = read.gone;
   const moves: Edit[] = [];
   for (const path of removed) {
-    const row = rowOfPath.get(path);
+    const row = rowOf.get(path);
     if (row === undefined) {
       if ('summary' in parseDigestHead(previous.head(previous.get(path)!))) return { kind: 'refused', reason: `a duplicate was removed (${path})` };
       continue;
@@ -459,6 +460,31 @@ function* withoutPairs(pairs: Iterable<[number, number]>, removed: readonly [num
   }
 }
 
+/**
+ * Rows looked up by path at most this many times through the rows themselves (~1 ms each at 200k
+ * rows); past it, a map of every path (~0.35 s at 200k) is made once.
+ */
+export const ROWS_SEARCHED_AT_MOST = 64;
+
+/** The last build's row of each path asked for: a few are searched for, many are mapped. */
+export class RowsOfPaths {
+  private asked = 0;
+  private map: Map<string, number> | undefined;
+
+  constructor(private readonly paths: readonly string[]) {}
+
+  get(path: string): number | undefined {
+    if (!this.map && ++this.asked > ROWS_SEARCHED_AT_MOST) {
+      const map = new Map<string, number>();
+      this.paths.forEach((each, row) => map.set(each, row));
+      this.map = map;
+    }
+    if (this.map) return this.map.get(path);
+    const row = this.paths.indexOf(path);
+    return row < 0 ? undefined : row;
+  }
+}
+
 /** Old rows' summaries, read from the last record (the file of an unchanged row has the same summary). */
 class SummaryReader {
   private readonly cache = new Map<number, PostSummary>();
@@ -624,7 +650,7 @@ export async function readHead(read: FilesRead, at: number, store: PostStore): P
   const keyless = read.keyless.get(at);
   if (keyless) return keyless;
   // A file taken from the record: its head is the record's.
-  if (!read.readThisBuild[at]) return parseDigestHead(await read.previous!.readHead(read.seen[at]!));
+  if (!read.readThisBuild[at]) return parseDigestHead(await read.previous!.readHead(read.seen!.at(at)!));
   const key = read.keys[at]!;
   const head = await store.getHead(key);
   if (head === undefined) throw missingEntryError(key);
