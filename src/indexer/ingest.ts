@@ -8,7 +8,7 @@ import { buildIndex, type BuiltIndex } from './plan/build-index.ts';
 import { PlanPosts, type PlanPost } from './plan/plan-post.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
-import type { BuildCache } from './incremental/build-cache.ts';
+import type { BuildCache, IsAsSeen } from './incremental/build-cache.ts';
 import type { LastOutput, OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, readHead, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
 import { newPostScratch, parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
@@ -261,7 +261,11 @@ async function readFiles(
   const changes = await cache?.whatChanged(
     files,
     settings,
-    stamps ?? ((at, seen) => (changed && !changed.has(files[at]!.path) ? seen : statSafely(files[at]!.absolutePath))),
+    stamps?.then(
+      (statted): IsAsSeen =>
+        (at, seen) =>
+          statted.matches(at, seen.sizeAt(at), seen.mtimeAt(at)),
+    ) ?? ((at, seen) => (changed && !changed.has(files[at]!.path)) || seen.isStamp(at, statSafely(files[at]!.absolutePath))),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const readThisBuild = new Uint8Array(files.length);

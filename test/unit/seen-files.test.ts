@@ -208,6 +208,10 @@ describe('the record of files seen', () => {
       [seenOf(1, 7).size, seenOf(1, 7).mtimeMs],
       [Number.NaN, Number.NaN],
     ]);
+    expect(places.isStamp(2, seenOf(1, 7))).toBe(true);
+    expect(places.isStamp(1, { ...seenOf(0), mtimeMs: seenOf(0).mtimeMs + 1 })).toBe(false);
+    expect(places.isStamp(1, undefined)).toBe(false);
+    expect(places.isStamp(0, { size: Number.NaN, mtimeMs: Number.NaN })).toBe(false);
     expect(places.columnAt(1)).toBeGreaterThanOrEqual(0);
     expect(places.columnAt(2)).toBe(-1);
     await db.close();

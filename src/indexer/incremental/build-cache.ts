@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
-import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
+import type { IngestedFile } from '../workers/ingest-file.ts';
 import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CacheFile, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
@@ -25,7 +25,6 @@ import {
   type SeenChange,
   type SeenFiles,
 } from './seen-files.ts';
-import { FileStamps } from './stat-files.ts';
 
 /**
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
@@ -64,13 +63,12 @@ export interface BuildCache {
   /** Whether a last build's record of files is there: a rebuild, which stats every file. */
   hasRecord(): boolean;
   /**
-   * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
-   * the size and time of a file the last build saw (undefined: it cannot be statted), or the stamps of
-   * every file, by place; a promise of them is awaited once the record is read, so that stats made
-   * elsewhere meanwhile overlap the read, and only when there is a record to compare them with (the
-   * promise must not reject).
+   * What changed in `files` since the last build made under the same `settings`: `isAsSeen(at, seen)`
+   * says whether a file the last build saw has the size and time the record gives it; a promise of it is
+   * awaited once the record is read, so that stats made elsewhere meanwhile overlap the read, and only
+   * when there is a record to compare them with (the promise must not reject).
    */
-  whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | FileStamps | Promise<StatSeen | FileStamps>): Promise<FileChanges>;
+  whatChanged(files: readonly PostFileRef[], settings: string, isAsSeen: IsAsSeen | Promise<IsAsSeen>): Promise<FileChanges>;
   /**
    * The part of the cache about one output folder (its `data/`); `from`: the same folder's record on an
    * opening since closed, whose read of the last build it goes on from.
@@ -89,8 +87,11 @@ export interface BuildCache {
   close(): Promise<void>;
 }
 
-/** A file's size and time now, by its place in the files, given what the last build saw of it. */
-export type StatSeen = (at: number, seen: FileSeen) => FileStamp | undefined;
+/**
+ * Whether the file at `at` of the files has the size and time the last build's record gives it (`seen`,
+ * by place: see SeenPlaces.sizeAt); false when it cannot be statted.
+ */
+export type IsAsSeen = (at: number, seen: SeenPlaces) => boolean;
 
 /**
  * Opens the cache in `dir` (made when missing). A cache of an older format is emptied first, and says
@@ -106,11 +107,11 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     posts,
     discarded,
     hasRecord: () => hasSeenFiles(db),
-    async whatChanged(files, settings, stat) {
+    async whatChanged(files, settings, isAsSeen) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
       // Without a record no file is compared: its stats are not waited for (their threads end on their own).
-      const statNow = previous ? await stat : () => undefined;
+      const statNow = previous ? await isAsSeen : () => false;
       const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
       changes = new FileChanges(db, settings, files, previous, statNow, memory, storeHoldsOnlyPrevious);
       // Taken before the first put: should the build die before its prune, the next one walks every key. A
@@ -165,7 +166,7 @@ export class FileChanges {
     files: readonly PostFileRef[],
     /** The last build's record (undefined: none usable). */
     readonly previous: SeenFiles | undefined,
-    stat: StatSeen | FileStamps,
+    isAsSeen: IsAsSeen,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
     storeHoldsOnlyPrevious: boolean,
@@ -175,16 +176,8 @@ export class FileChanges {
     this.keys = Array.from({ length: files.length });
     this.gone = previous?.goneFrom(files, seen) ?? new Set();
     for (const path of this.gone) this.changes.push([path, undefined]);
-    const isUnchangedAt =
-      stat instanceof FileStamps
-        ? (at: number) => stat.matches(at, seen.sizeAt(at), seen.mtimeAt(at))
-        : (at: number) => {
-            const entry = seen.at(at)!;
-            const now = stat(at, entry);
-            return now !== undefined && isUnchanged(now, entry);
-          };
     for (let at = 0; at < files.length; at++) {
-      if (seen.has(at) && isUnchangedAt(at)) this.keys[at] = seen.key(at);
+      if (seen.has(at) && isAsSeen(at, seen)) this.keys[at] = seen.key(at);
       else this.toRead.push(at);
     }
     if (!storeHoldsOnlyPrevious || !previous) return;

@@ -18,7 +18,7 @@
  * take the changes for the whole; a name older code wrote is read before this layout's.
  */
 import { randomUUID } from 'node:crypto';
-import type { FileSeen } from '../workers/ingest-file.ts';
+import type { FileSeen, FileStamp } from '../workers/ingest-file.ts';
 import type { CacheDb } from './cache-db.ts';
 import { splitStrings } from './joined-strings.ts';
 import { missingEntryError } from './post-store.ts';
@@ -223,6 +223,11 @@ export class SeenPlaces {
   /** The modification time (ms) the record has for the file; NaN for none. */
   mtimeAt(at: number): number {
     return this.stampAt(at, 1);
+  }
+
+  /** Whether the record has the file with this size and time (undefined: not statted). */
+  isStamp(at: number, stamp: FileStamp | undefined): boolean {
+    return stamp !== undefined && this.sizeAt(at) === stamp.size && this.mtimeAt(at) === stamp.mtimeMs;
   }
 
   private stampAt(at: number, field: 0 | 1): number {
