@@ -116,17 +116,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
     const last = read.previous ? await output.last() : undefined;
     const snapshot = last?.plan;
     const outcome = snapshot
-      ? await patchPlan({
-          snapshot,
-          files,
-          read,
-          dataRoot: output.dataRoot,
-          rowKeys: () => last.searchRows(true)?.keys,
-          store,
-          timeZone,
-          postsDir: options.postsDir,
-          startedAt,
-        })
+      ? await patchPlan({ snapshot, files, read, dataRoot: output.dataRoot, store, timeZone, postsDir: options.postsDir, startedAt })
       : ({ kind: 'refused', reason: whyNoLastPlan(read.previous !== undefined, last) } as const);
     if (outcome.kind === 'patched') {
       const patched = outcome.index;

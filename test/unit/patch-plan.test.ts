@@ -261,21 +261,6 @@ describe('a rebuild that patches the last plan', () => {
     expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
   });
 
-  it("plans from scratch when the last build's search rows are gone (an unchanged row keeps its key from them)", async () => {
-    const db = openCacheDb(cacheDir);
-    try {
-      await db.transaction(() => {
-        const rows = db.part<unknown>('search-rows');
-        for (const key of rows.getKeys()) rows.remove(key);
-      });
-    } finally {
-      await db.close();
-    }
-    writePost(postsDir, { ...posts[7]!, body: '再次更正的內文。' });
-    expect((await rebuildAndCompare()).plan).toEqual({ patched: false, reason: "the last build's rows have no store keys" });
-    expect((await rebuildAndCompare()).plan).toEqual({ patched: true });
-  });
-
   it('plans from scratch after a plan of an older layout, and says so', async () => {
     const db = openCacheDb(cacheDir);
     try {

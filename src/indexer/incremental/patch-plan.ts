@@ -85,11 +85,6 @@ export interface PatchInput {
   read: FilesRead;
   /** The data folder the last build wrote: shards and tag lists are read back from it. */
   dataRoot: string;
-  /**
-   * Each of the last build's rows' store key, in row order, as its search rows keep them: an unchanged
-   * file's row keeps its key, and only the files read are looked for among the rows.
-   */
-  rowKeys: () => readonly string[] | undefined;
   /** Where a moved post's old and new entries are compared (its search tokens). */
   store: PostStore;
   timeZone: string;
@@ -120,12 +115,11 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const previous = read.previous;
   if (!previous || snapshot.record !== previous.id) return { kind: 'refused', reason: 'the last plan was not made from the last record of files' };
   const oldCount = snapshot.paths.length;
-  const rowKeys = input.rowKeys();
-  if (rowKeys?.length !== oldCount) return { kind: 'refused', reason: "the last build's rows have no store keys" };
-  const rowOf = new RowsOfPaths(snapshot.paths);
+  const rowOfPath = new Map<string, number>();
+  snapshot.paths.forEach((path, row) => rowOfPath.set(path, row));
 
-  // 1. What changed, file by file: a file not read this build is unchanged, its row's key the same.
-  const oldKeys: (string | undefined)[] = [...rowKeys];
+  // 1. What changed, file by file. A file not read this build has its record's key (see FileChanges).
+  const oldKeys: (string | undefined)[] = Array.from({ length: oldCount });
   const edits: Edit[] = [];
   const rekeyed: number[] = [];
   const added: NewPost[] = [];
@@ -133,13 +127,13 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const problems: Problem[] = [];
   const summaries = new SummaryReader(snapshot, previous);
   for (let at = 0; at < files.length; at++) {
-    if (!read.readThisBuild[at]) continue;
     const path = files[at]!.path;
-    const entry = read.seen?.at(at);
     const key = read.keys[at];
-    const head = await readHead(read, at, input.store);
-    const row = rowOf.get(path);
+    const row = rowOfPath.get(path);
     if (row !== undefined) oldKeys[row] = key;
+    if (!read.readThisBuild[at]) continue;
+    const entry = read.seen?.at(at);
+    const head = await readHead(read, at, input.store);
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
@@ -165,7 +159,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const removed = read.gone;
   const moves: Edit[] = [];
   for (const path of removed) {
-    const row = rowOf.get(path);
+    const row = rowOfPath.get(path);
     if (row === undefined) {
       if ('summary' in parseDigestHead(previous.head(previous.get(path)!))) return { kind: 'refused', reason: `a duplicate was removed (${path})` };
       continue;
@@ -457,31 +451,6 @@ function* withoutPairs(pairs: Iterable<[number, number]>, removed: readonly [num
     const count = left.get(name) ?? 0;
     if (count > 0) left.set(name, count - 1);
     else yield pair;
-  }
-}
-
-/**
- * Rows looked up by path at most this many times through the rows themselves (~1 ms each at 200k
- * rows); past it, a map of every path (~0.35 s at 200k) is made once.
- */
-export const ROWS_SEARCHED_AT_MOST = 64;
-
-/** The last build's row of each path asked for: a few are searched for, many are mapped. */
-export class RowsOfPaths {
-  private asked = 0;
-  private map: Map<string, number> | undefined;
-
-  constructor(private readonly paths: readonly string[]) {}
-
-  get(path: string): number | undefined {
-    if (!this.map && ++this.asked > ROWS_SEARCHED_AT_MOST) {
-      const map = new Map<string, number>();
-      this.paths.forEach((each, row) => map.set(each, row));
-      this.map = map;
-    }
-    if (this.map) return this.map.get(path);
-    const row = this.paths.indexOf(path);
-    return row < 0 ? undefined : row;
   }
 }
 
