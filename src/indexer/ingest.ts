@@ -8,7 +8,7 @@ import { buildIndex, type BuiltIndex } from './plan/build-index.ts';
 import { PlanPosts, type PlanPost } from './plan/plan-post.ts';
 import { collectGarbage } from './collect-garbage.ts';
 import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
-import type { BuildCache, IsAsSeen } from './incremental/build-cache.ts';
+import type { BuildCache } from './incremental/build-cache.ts';
 import type { LastOutput, OutputRecord } from './incremental/last-build.ts';
 import { patchPlan, readHead, type FilesRead, type PatchedIndex } from './incremental/patch-plan.ts';
 import { newPostScratch, parseDigestHead, type DigestHead, type PostSummary } from './parse/post-digest.ts';
@@ -18,7 +18,7 @@ import { mapInOrder } from './workers/map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './parse/urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
-import { FILES_A_THREAD_AT_LEAST, statFilesAside } from './incremental/stat-files.ts';
+import { FILES_A_THREAD_AT_LEAST, isAsStatted, statFilesAside } from './incremental/stat-files.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './workers/worker-pool.ts';
 
 export interface IngestOptions {
@@ -251,11 +251,7 @@ async function readFiles(
   const changes = await cache?.whatChanged(
     files,
     settings,
-    stamps?.then(
-      (statted): IsAsSeen =>
-        (at, seen) =>
-          statted.matches(at, seen.sizeAt(at), seen.mtimeAt(at)),
-    ) ?? ((at, seen) => (changed && !changed.has(files[at]!.path)) || seen.isStamp(at, statSafely(files[at]!.absolutePath))),
+    stamps?.then(isAsStatted) ?? ((at, seen) => (changed && !changed.has(files[at]!.path)) || seen.isStamp(at, statSafely(files[at]!.absolutePath))),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const readThisBuild = new Uint8Array(files.length);

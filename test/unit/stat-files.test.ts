@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { statFilesAside } from '../../src/indexer/incremental/stat-files.ts';
+import { openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { commitSeenFiles, loadSeenFiles } from '../../src/indexer/incremental/seen-files.ts';
+import { FileStamps, isAsStatted, statFilesAside } from '../../src/indexer/incremental/stat-files.ts';
 
 function folderOf(count: number): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'cna-reader-stat-'));
@@ -52,5 +54,47 @@ describe('statFilesAside', () => {
     expect(stamps.matches(0, size + 1, mtimeMs)).toBe(false);
     expect(stamps.matches(0, size, mtimeMs + 1)).toBe(false);
     expect(stamps.matches(1, Number.NaN, Number.NaN)).toBe(false);
+  });
+
+  describe('isAsStatted', () => {
+    /** The record has a.md and b.md (size 10, time 1000.5); the listing is a.md, b.md, c.md. */
+    async function placesOfABC() {
+      const db = openCacheDb(mkdtempSync(join(tmpdir(), 'cna-reader-stat-seen-')));
+      await commitSeenFiles(db, 'settings', undefined, [
+        ['a.md', { size: 10, mtimeMs: 1_000.5, key: 'key-a' }],
+        ['b.md', { size: 10, mtimeMs: 1_000.5, key: 'key-b' }],
+      ]);
+      const places = loadSeenFiles(db, 'settings')!.placesOf(['a.md', 'b.md', 'c.md'].map((path) => ({ path })));
+      return { db, places };
+    }
+
+    /** Each file's size and time as the threads leave them (NaN: not statted). */
+    const statted = (...pairs: [number, number][]) => new FileStamps(Float64Array.from(pairs.flat()));
+
+    it('takes a file statted with the size and time the record has as seen', async () => {
+      const { db, places } = await placesOfABC();
+      expect(isAsStatted(statted([10, 1_000.5], [10, 1_000.5]))(0, places)).toBe(true);
+      await db.close();
+    });
+
+    it('takes a file of the same size but another time as changed', async () => {
+      const { db, places } = await placesOfABC();
+      expect(isAsStatted(statted([10, 1_000.5], [10, 2_000]))(1, places)).toBe(false);
+      await db.close();
+    });
+
+    it('takes a file of the same time but another size as changed', async () => {
+      const { db, places } = await placesOfABC();
+      expect(isAsStatted(statted([10, 1_000.5], [11, 1_000.5]))(1, places)).toBe(false);
+      await db.close();
+    });
+
+    it('takes a file not statted as changed, and a file the record lacks too', async () => {
+      const { db, places } = await placesOfABC();
+      const stamps = statted([Number.NaN, Number.NaN], [10, 1_000.5], [10, 1_000.5]);
+      expect(isAsStatted(stamps)(0, places)).toBe(false);
+      expect(isAsStatted(stamps)(2, places)).toBe(false);
+      await db.close();
+    });
   });
 });

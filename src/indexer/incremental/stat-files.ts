@@ -3,7 +3,8 @@
  * last build's record: what a rebuild compares to find the files that changed (see build-cache.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { statSafely, type FileStamp } from '../workers/ingest-file.ts';
+import { isSameStamp, statSafely, type FileStamp } from '../workers/ingest-file.ts';
+import type { IsAsSeen } from './build-cache.ts';
 
 /**
  * A thread's whole program, plain JavaScript: a build worker boots the indexer's bundle first (~0.4 CPU s
@@ -46,8 +47,13 @@ export class FileStamps {
 
   /** Whether the file was statted with this size and time: compared in place, no object a file. */
   matches(at: number, size: number, mtimeMs: number): boolean {
-    return this.stamps[2 * at] === size && this.stamps[2 * at + 1] === mtimeMs;
+    return isSameStamp(this.stamps[2 * at]!, this.stamps[2 * at + 1]!, size, mtimeMs);
   }
+}
+
+/** Whether each file is as the record has it, by the stamps the threads left (see statFilesAside). */
+export function isAsStatted(stamps: FileStamps): IsAsSeen {
+  return (at, seen) => stamps.matches(at, seen.sizeAt(at), seen.mtimeAt(at));
 }
 
 /**
