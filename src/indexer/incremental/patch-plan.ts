@@ -121,7 +121,6 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   // 1. What changed, file by file. A file not read this build has its record's key (see FileChanges).
   const oldKeys: (string | undefined)[] = Array.from({ length: oldCount });
   const edits: Edit[] = [];
-  const rekeyed: number[] = [];
   const added: NewPost[] = [];
   const readPaths = new Set<string>();
   const problems: Problem[] = [];
@@ -137,10 +136,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
-    if (entry && key && key === entry.key) {
-      if (row !== undefined && key !== entry.key) rekeyed.push(row);
-      continue;
-    }
+    if (entry && key && key === entry.key) continue;
     if (row !== undefined) {
       if (!('summary' in head)) return { kind: 'refused', reason: `a post is no longer usable (${path})` };
       const why = editRefusal(summaries.at(row), head.summary, snapshot.duplicateUrls);
@@ -192,7 +188,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const newSummaries = new Map<number, PostSummary>();
   const rewrite = new Set<number>();
   for (const edit of edits) newSummaries.set(rows.newRow(edit.row), edit.summary);
-  for (const row of [...edits.map((edit) => edit.row), ...rekeyed, ...moves.map((move) => move.row)]) rewrite.add(rows.newRow(row));
+  for (const row of [...edits.map((edit) => edit.row), ...moves.map((move) => move.row)]) rewrite.add(rows.newRow(row));
   const unresolved = new UrlPairs(snapshot.unresolvedRows);
   const resolvedLinks: [hash: number, oldRow: number][] = [];
   for (const post of order) {
@@ -240,7 +236,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const movedTokensDiffer = await Promise.all(
     moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.key, move.key))),
   );
-  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
+  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
