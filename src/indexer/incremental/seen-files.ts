@@ -206,13 +206,13 @@ export class SeenPlaces {
   at(at: number): FileSeen | undefined {
     const place = this.places[at]!;
     if (place >= 0) return this.columns.at(place);
-    return place === NOWHERE ? undefined : this.changed[NOWHERE - 1 - place];
+    return this.changeAt(place);
   }
 
   key(at: number): string | undefined {
     const place = this.places[at]!;
     if (place >= 0) return this.columns.keys[place];
-    return place === NOWHERE ? undefined : this.changed[NOWHERE - 1 - place]!.key;
+    return this.changeAt(place)?.key;
   }
 
   /** The size the record has for the file; NaN for none. */
@@ -233,9 +233,14 @@ export class SeenPlaces {
   private stampAt(at: number, field: 0 | 1): number {
     const place = this.places[at]!;
     if (place >= 0) return this.columns.stamps[2 * place + field]!;
-    const seen = place === NOWHERE ? undefined : this.changed[NOWHERE - 1 - place]!;
+    const seen = this.changeAt(place);
     if (!seen) return Number.NaN;
     return field === 0 ? seen.size : seen.mtimeMs;
+  }
+
+  /** The change kept apart at a place below the columns (see changePlace); undefined at NOWHERE. */
+  private changeAt(place: number): FileSeen | undefined {
+    return place === NOWHERE ? undefined : this.changed[NOWHERE - 1 - place];
   }
 }
 
