@@ -111,9 +111,9 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
       // Without a record no file is compared: its stats are not waited for (their threads end on their own).
-      const statNow = previous ? await isAsSeen : () => false;
+      const isAsSeenNow = previous ? await isAsSeen : () => false;
       const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
-      changes = new FileChanges(db, settings, files, previous, statNow, memory, storeHoldsOnlyPrevious);
+      changes = new FileChanges(db, settings, files, previous, isAsSeenNow, memory, storeHoldsOnlyPrevious);
       // Taken before the first put: should the build die before its prune, the next one walks every key. A
       // build that reads no file puts nothing: the mark stays, and its new record's id no longer matches it.
       if (changes.toRead.length > 0) takePruneMark(db);
