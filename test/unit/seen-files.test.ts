@@ -190,31 +190,58 @@ describe('the record of files seen', () => {
     await db.close();
   });
 
-  it("gives each listed file's key, size and time by its place, from the columns or a change, and none for a file it lacks", async () => {
-    const db = freshDb();
-    await commitSeenFiles(db, SETTINGS, await firstRecord(db, 5), [
-      ['第1篇\t1.md', seenOf(1, 7)],
-      ['第2篇\t2.md', undefined],
-    ]);
-    const record = loadSeenFiles(db, SETTINGS)!;
-    const files = ['new.md', '第0篇\t0.md', '第1篇\t1.md', '第2篇\t2.md'].map((path) => ({ path }));
-    const places = record.placesOf(files);
-    expect(files.map((_, at) => places.has(at))).toEqual([false, true, true, false]);
-    expect(places.known).toBe(2);
-    expect(files.map((_, at) => places.key(at))).toEqual([undefined, seenOf(0).key, seenOf(1, 7).key, undefined]);
-    expect(files.map((_, at) => [places.sizeAt(at), places.mtimeAt(at)])).toEqual([
-      [Number.NaN, Number.NaN],
-      [seenOf(0).size, seenOf(0).mtimeMs],
-      [seenOf(1, 7).size, seenOf(1, 7).mtimeMs],
-      [Number.NaN, Number.NaN],
-    ]);
-    expect(places.isStamp(2, seenOf(1, 7))).toBe(true);
-    expect(places.isStamp(1, { ...seenOf(0), mtimeMs: seenOf(0).mtimeMs + 1 })).toBe(false);
-    expect(places.isStamp(1, undefined)).toBe(false);
-    expect(places.isStamp(0, { size: Number.NaN, mtimeMs: Number.NaN })).toBe(false);
-    expect(places.columnAt(1)).toBeGreaterThanOrEqual(0);
-    expect(places.columnAt(2)).toBe(-1);
-    await db.close();
+  describe('by place', () => {
+    /** Five files recorded, then 1 changed and 2 gone; the listing is new.md, 0, 1 and 2. */
+    async function placesOfAListing() {
+      const db = freshDb();
+      await commitSeenFiles(db, SETTINGS, await firstRecord(db, 5), [
+        ['第1篇\t1.md', seenOf(1, 7)],
+        ['第2篇\t2.md', undefined],
+      ]);
+      const files = ['new.md', '第0篇\t0.md', '第1篇\t1.md', '第2篇\t2.md'].map((path) => ({ path }));
+      return { db, places: loadSeenFiles(db, SETTINGS)!.placesOf(files), count: files.length };
+    }
+
+    it('has a place for each listed file the record has, from the columns or a change, and none for the others', async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => places.has(at))).toEqual([false, true, true, false]);
+      expect(places.known).toBe(2);
+      await db.close();
+    });
+
+    it("gives each listed file's key, from the columns or a change", async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => places.key(at))).toEqual([undefined, seenOf(0).key, seenOf(1, 7).key, undefined]);
+      await db.close();
+    });
+
+    it("gives each listed file's size and time, and NaN for a file the record lacks", async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => [places.sizeAt(at), places.mtimeAt(at)])).toEqual([
+        [Number.NaN, Number.NaN],
+        [seenOf(0).size, seenOf(0).mtimeMs],
+        [seenOf(1, 7).size, seenOf(1, 7).mtimeMs],
+        [Number.NaN, Number.NaN],
+      ]);
+      await db.close();
+    });
+
+    it("matches a stamp only when both its size and time are the record's, and never a file not statted or not recorded", async () => {
+      const { db, places } = await placesOfAListing();
+      expect(places.isStamp(2, seenOf(1, 7))).toBe(true);
+      expect(places.isStamp(1, { ...seenOf(0), mtimeMs: seenOf(0).mtimeMs + 1 })).toBe(false);
+      expect(places.isStamp(1, { ...seenOf(0), size: seenOf(0).size + 1 })).toBe(false);
+      expect(places.isStamp(1, undefined)).toBe(false);
+      expect(places.isStamp(0, { size: Number.NaN, mtimeMs: Number.NaN })).toBe(false);
+      await db.close();
+    });
+
+    it("gives a file's column in the record, and -1 for a change kept apart", async () => {
+      const { db, places } = await placesOfAListing();
+      expect(places.columnAt(1)).toBe(0);
+      expect(places.columnAt(2)).toBe(-1);
+      await db.close();
+    });
   });
 
   it('finds the files gone from a listing, in its columns and in its changes, and none when the listing has them all', async () => {
