@@ -18,7 +18,7 @@ import { mapInOrder } from './workers/map-in-order.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { LOCAL_ASSET_PATH } from './parse/urls.ts';
 import { listPostFiles, type PostFileRef } from './read-posts.ts';
-import { FILES_A_THREAD_AT_LEAST, statFilesAside } from './incremental/stat-files.ts';
+import { FILES_A_THREAD_AT_LEAST, isAsStatted, statFilesAside } from './incremental/stat-files.ts';
 import { INLINE_AT_MOST, type WorkerPool } from './workers/worker-pool.ts';
 
 export interface IngestOptions {
@@ -153,7 +153,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   }
   read.readThisBuild.fill(0);
   read.keyless.clear();
-  read.seen.length = 0;
+  read.seen = undefined;
   // The record goes before the index is planned (see collect-garbage.ts).
   read.previous = undefined;
   // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
@@ -251,7 +251,7 @@ async function readFiles(
   const changes = await cache?.whatChanged(
     files,
     settings,
-    stamps ?? ((at, seen) => (changed && !changed.has(files[at]!.path) ? seen : statSafely(files[at]!.absolutePath))),
+    stamps?.then(isAsStatted) ?? ((at, seen) => (changed && !changed.has(files[at]!.path)) || seen.isStamp(at, statSafely(files[at]!.absolutePath))),
   );
   const keys: (string | undefined)[] = changes?.keys ?? Array.from({ length: files.length });
   const readThisBuild = new Uint8Array(files.length);
@@ -288,7 +288,7 @@ async function readFiles(
   // before the record that names it.
   await store.close();
   const record = (await changes?.commit()) ?? '';
-  return { readThisBuild, keyless, seen: changes?.seen ?? [], keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
+  return { readThisBuild, keyless, seen: changes?.seen, keys, previous: changes?.previous, gone: changes?.gone ?? new Set(), record };
 }
 
 /**

@@ -51,6 +51,12 @@ function packAsOlderCodeDid(db: CacheDb, id: string): void {
   meta.put('seen-packed-id', id);
 }
 
+/** What the record's places of `files` say of each, made as entries. */
+function placedEntries(record: SeenFiles, files: readonly { path: string }[]) {
+  const places = record.placesOf(files);
+  return files.map((_, at) => places.at(at));
+}
+
 function entriesOf(record: SeenFiles | undefined): [string, unknown][] {
   return [...(record?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
 }
@@ -176,11 +182,82 @@ describe('the record of files seen', () => {
     const record = loadSeenFiles(db, SETTINGS)!;
     const listed = [...Array.from({ length: 20 }, (_, n) => `第${n}篇\t${n}.md`), 'new.md'].sort();
     const files = [...listed, '第2篇\t2.md'].map((path) => ({ path }));
-    expect(record.entriesOf(files)).toEqual(files.map(({ path }) => record.get(path)));
-    expect(record.entriesOf(files).filter((seen) => seen === undefined)).toHaveLength(2);
+    expect(placedEntries(record, files)).toEqual(files.map(({ path }) => record.get(path)));
+    expect(placedEntries(record, files).filter((seen) => seen === undefined)).toHaveLength(2);
     expect(record.get('第5篇\t5.md')).toEqual(seenOf(5, 1));
     expect(record.get('第2篇\t2.md')).toEqual(seenOf(2));
     expect(record.size).toBe(19);
+    await db.close();
+  });
+
+  describe('by place', () => {
+    /** Five files recorded, then 1 changed and 2 gone; the listing is new.md, 0, 1 and 2. */
+    async function placesOfAListing() {
+      const db = freshDb();
+      await commitSeenFiles(db, SETTINGS, await firstRecord(db, 5), [
+        ['第1篇\t1.md', seenOf(1, 7)],
+        ['第2篇\t2.md', undefined],
+      ]);
+      const files = ['new.md', '第0篇\t0.md', '第1篇\t1.md', '第2篇\t2.md'].map((path) => ({ path }));
+      return { db, places: loadSeenFiles(db, SETTINGS)!.placesOf(files), count: files.length };
+    }
+
+    it('has a place for each listed file the record has, from the columns or a change, and none for the others', async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => places.has(at))).toEqual([false, true, true, false]);
+      expect(places.known).toBe(2);
+      await db.close();
+    });
+
+    it("gives each listed file's key, from the columns or a change", async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => places.key(at))).toEqual([undefined, seenOf(0).key, seenOf(1, 7).key, undefined]);
+      await db.close();
+    });
+
+    it("gives each listed file's size and time, and NaN for a file the record lacks", async () => {
+      const { db, places, count } = await placesOfAListing();
+      expect(Array.from({ length: count }, (_, at) => [places.sizeAt(at), places.mtimeAt(at)])).toEqual([
+        [Number.NaN, Number.NaN],
+        [seenOf(0).size, seenOf(0).mtimeMs],
+        [seenOf(1, 7).size, seenOf(1, 7).mtimeMs],
+        [Number.NaN, Number.NaN],
+      ]);
+      await db.close();
+    });
+
+    it("matches a stamp only when both its size and time are the record's, and never a file not statted or not recorded", async () => {
+      const { db, places } = await placesOfAListing();
+      expect(places.isStamp(2, seenOf(1, 7))).toBe(true);
+      expect(places.isStamp(1, { ...seenOf(0), mtimeMs: seenOf(0).mtimeMs + 1 })).toBe(false);
+      expect(places.isStamp(1, { ...seenOf(0), size: seenOf(0).size + 1 })).toBe(false);
+      expect(places.isStamp(1, undefined)).toBe(false);
+      expect(places.isStamp(0, { size: Number.NaN, mtimeMs: Number.NaN })).toBe(false);
+      await db.close();
+    });
+
+    it("gives a file's column in the record, and -1 for a change kept apart", async () => {
+      const { db, places } = await placesOfAListing();
+      expect(places.columnAt(1)).toBe(0);
+      expect(places.columnAt(2)).toBe(-1);
+      await db.close();
+    });
+  });
+
+  it('finds the files gone from a listing, in its columns and in its changes, and none when the listing has them all', async () => {
+    const db = freshDb();
+    await commitSeenFiles(db, SETTINGS, await firstRecord(db, 6), [
+      ['第1篇\t1.md', seenOf(1, 1)],
+      ['第2篇\t2.md', seenOf(2, 1)],
+      ['第3篇\t3.md', undefined],
+      ['new.md', seenOf(9)],
+    ]);
+    const record = loadSeenFiles(db, SETTINGS)!;
+    const all = entriesOf(record).map(([path]) => ({ path }));
+    expect(record.goneFrom(all, record.placesOf(all))).toEqual(new Set());
+    // Gone: one of the columns (0), one changed (2) and one new (new.md); 1 (changed) and 4, 5 stay; 3 was gone already.
+    const listed = ['第1篇\t1.md', '第3篇\t3.md', '第4篇\t4.md', '第5篇\t5.md', 'other.md'].map((path) => ({ path }));
+    expect(record.goneFrom(listed, record.placesOf(listed))).toEqual(new Set(['第0篇\t0.md', '第2篇\t2.md', 'new.md']));
     await db.close();
   });
 
@@ -212,7 +289,7 @@ describe('the record of files seen', () => {
       const fromDisk = loadSeenFiles(db, SETTINGS)!;
       const files = [...new Set([...entriesOf(fromDisk).map(([path]) => path), 'new.md'])].sort().map((path) => ({ path }));
       expect(entriesOf(inMemory)).toEqual(entriesOf(fromDisk));
-      expect(inMemory.entriesOf(files)).toEqual(fromDisk.entriesOf(files));
+      expect(placedEntries(inMemory, files)).toEqual(placedEntries(fromDisk, files));
       expect(inMemory.size).toBe(fromDisk.size);
     }
     expect(db.part('seen').getKeysCount()).toBe(3);

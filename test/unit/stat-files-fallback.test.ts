@@ -39,12 +39,12 @@ describe('statFilesAside, when a thread fails', () => {
     const paths = Array.from({ length: 9 }, (_, n) => join(dir, `第${n}篇.md`));
     paths.forEach((path, n) => writeFileSync(path, 'x'.repeat(n)));
     const gone = join(dir, 'gone.md');
-    const stampAt = await statFilesAside([...paths, gone], 1);
+    const stamps = await statFilesAside([...paths, gone], 1);
     expect(failing.threads).toBe(1);
     paths.forEach((path, at) => {
       const stat = statSync(path);
-      expect(stampAt(at)).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs });
+      expect(stamps.at(at)).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs });
     });
-    expect(stampAt(paths.length)).toBeUndefined();
+    expect(stamps.at(paths.length)).toBeUndefined();
   });
 });

@@ -10,12 +10,21 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostFileRef } from '../read-posts.ts';
-import { isUnchanged, type FileSeen, type FileStamp, type IngestedFile } from '../workers/ingest-file.ts';
+import type { IngestedFile } from '../workers/ingest-file.ts';
 import { CACHE_DB_FILE, CACHE_PARTS, fileOf, HEADS_DB_FILE, openCacheDb, RETIRED_PARTS, type CacheDb, type CacheFile, type CachePart } from './cache-db.ts';
 import { OutputRecord, removeDeadOutputs, type RememberedOutput } from './last-build.ts';
 import { diskStore, type PostStore } from './post-store.ts';
 import { isRecordExactly, readPruneMark, setPruneMark, takePruneMark } from './prune-mark.ts';
-import { commitSeenFiles, forgetSeenFiles, hasSeenFiles, loadSeenFiles, type RememberedRecord, type SeenChange, type SeenFiles } from './seen-files.ts';
+import {
+  commitSeenFiles,
+  forgetSeenFiles,
+  hasSeenFiles,
+  loadSeenFiles,
+  SeenPlaces,
+  type RememberedRecord,
+  type SeenChange,
+  type SeenFiles,
+} from './seen-files.ts';
 
 /**
  * The layout of the cache's databases. A cache of another format is discarded, not read: changed
@@ -54,12 +63,12 @@ export interface BuildCache {
   /** Whether a last build's record of files is there: a rebuild, which stats every file. */
   hasRecord(): boolean;
   /**
-   * What changed in `files` since the last build made under the same `settings`: `stat(at, seen)` gives
-   * the size and time of a file the last build saw (undefined: it cannot be statted); a promise of it
-   * is awaited once the record is read, so that stats made elsewhere meanwhile overlap the read, and only
+   * What changed in `files` since the last build made under the same `settings`: `isAsSeen(at, seen)`
+   * says whether a file the last build saw has the size and time the record gives it; a promise of it is
+   * awaited once the record is read, so that stats made elsewhere meanwhile overlap the read, and only
    * when there is a record to compare them with (the promise must not reject).
    */
-  whatChanged(files: readonly PostFileRef[], settings: string, stat: StatSeen | Promise<StatSeen>): Promise<FileChanges>;
+  whatChanged(files: readonly PostFileRef[], settings: string, isAsSeen: IsAsSeen | Promise<IsAsSeen>): Promise<FileChanges>;
   /**
    * The part of the cache about one output folder (its `data/`); `from`: the same folder's record on an
    * opening since closed, whose read of the last build it goes on from.
@@ -78,8 +87,11 @@ export interface BuildCache {
   close(): Promise<void>;
 }
 
-/** A file's size and time now, by its place in the files, given what the last build saw of it. */
-export type StatSeen = (at: number, seen: FileSeen) => FileStamp | undefined;
+/**
+ * Whether the file at `at` of the files has the size and time the last build's record gives it (`seen`,
+ * by place: see SeenPlaces.sizeAt); false when it cannot be statted.
+ */
+export type IsAsSeen = (at: number, seen: SeenPlaces) => boolean;
 
 /**
  * Opens the cache in `dir` (made when missing). A cache of an older format is emptied first, and says
@@ -95,13 +107,13 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
     posts,
     discarded,
     hasRecord: () => hasSeenFiles(db),
-    async whatChanged(files, settings, stat) {
+    async whatChanged(files, settings, isAsSeen) {
       const previous = loadSeenFiles(db, settings, memory.record);
       memory.record = undefined;
       // Without a record no file is compared: its stats are not waited for (their threads end on their own).
-      const statNow = previous ? await stat : () => undefined;
+      const isAsSeenNow = previous ? await isAsSeen : () => false;
       const storeHoldsOnlyPrevious = previous !== undefined && readPruneMark(db) === previous.id;
-      changes = new FileChanges(db, settings, files, previous, statNow, memory, storeHoldsOnlyPrevious);
+      changes = new FileChanges(db, settings, files, previous, isAsSeenNow, memory, storeHoldsOnlyPrevious);
       // Taken before the first put: should the build die before its prune, the next one walks every key. A
       // build that reads no file puts nothing: the mark stays, and its new record's id no longer matches it.
       if (changes.toRead.length > 0) takePruneMark(db);
@@ -131,8 +143,8 @@ export function openBuildCache(dir: string, memory: BuildMemory = {}): BuildCach
  * saves this build's record, in one transaction.
  */
 export class FileChanges {
-  /** Each file's entry in the last build's record, if it had one. */
-  readonly seen: (FileSeen | undefined)[];
+  /** Where the last build's record has each file, if it does. */
+  readonly seen: SeenPlaces;
   /** Each file's store key: known for an unchanged file; the caller fills in the others. */
   readonly keys: (string | undefined)[];
   /** The positions of the files to read (new, or changed since the last build). */
@@ -154,25 +166,23 @@ export class FileChanges {
     files: readonly PostFileRef[],
     /** The last build's record (undefined: none usable). */
     readonly previous: SeenFiles | undefined,
-    stat: StatSeen,
+    isAsSeen: IsAsSeen,
     private readonly memory: BuildMemory,
     /** Whether the store holds only the keys of `previous` (see prune-mark.ts). */
     storeHoldsOnlyPrevious: boolean,
   ) {
-    this.seen = previous ? previous.entriesOf(files) : Array.from({ length: files.length });
+    const seen = previous ? previous.placesOf(files) : SeenPlaces.none(files.length);
+    this.seen = seen;
     this.keys = Array.from({ length: files.length });
-    const known = this.seen.reduce((count, entry) => count + (entry ? 1 : 0), 0);
-    this.gone = previous?.goneFrom(files, known) ?? new Set();
+    this.gone = previous?.goneFrom(files, seen) ?? new Set();
     for (const path of this.gone) this.changes.push([path, undefined]);
-    files.forEach((_, at) => {
-      const entry = this.seen[at];
-      const now = entry && stat(at, entry);
-      if (entry && now && isUnchanged(now, entry)) this.keys[at] = entry.key;
+    for (let at = 0; at < files.length; at++) {
+      if (seen.has(at) && isAsSeen(at, seen)) this.keys[at] = seen.key(at);
       else this.toRead.push(at);
-    });
+    }
     if (!storeHoldsOnlyPrevious || !previous) return;
     const maybeUnused: string[] = [];
-    for (const at of this.toRead) if (this.seen[at]) maybeUnused.push(this.seen[at].key);
+    for (const at of this.toRead) if (seen.has(at)) maybeUnused.push(seen.key(at)!);
     for (const path of this.gone) maybeUnused.push(previous.get(path)!.key);
     this.maybeUnused = maybeUnused;
   }
@@ -205,7 +215,7 @@ export class FileChanges {
   saw(file: IngestedFile, at: number): void {
     this.keys[at] = file.key;
     if (file.key && file.seen) this.changes.push([file.path, file.seen]);
-    else if (this.seen[at]) this.changes.push([file.path, undefined]);
+    else if (this.seen.has(at)) this.changes.push([file.path, undefined]);
   }
 
   /** Saves this build's record (once the store entries it names are committed); returns its id. */

@@ -32,8 +32,7 @@ import { parseDigestHead, type DigestHead, type PostSummary } from '../parse/pos
 import { missingEntryError, type PostStore } from './post-store.ts';
 import { rowMapping, type RowMapping } from '../search/search-cache.ts';
 import type { PostFileRef } from '../read-posts.ts';
-import type { SeenFiles } from './seen-files.ts';
-import type { FileSeen } from '../workers/ingest-file.ts';
+import type { SeenFiles, SeenPlaces } from './seen-files.ts';
 import { urlIdentity } from '../parse/urls.ts';
 import { firstIndexWhere } from '../../shared/binary-search.ts';
 import { readDataText } from '../output/data-file.ts';
@@ -71,8 +70,8 @@ export interface FilesRead {
   readThisBuild: Uint8Array;
   /** The heads of the files read this build that have no key (unreadable, or their worker died): not in the store. */
   keyless: Map<number, DigestHead>;
-  /** Each file's line in the last build's record, if it had one. */
-  seen: (FileSeen | undefined)[];
+  /** Where the last build's record has each file (undefined: no record, or let go). */
+  seen: SeenPlaces | undefined;
   previous: SeenFiles | undefined;
   /** The paths of the last build's record that are gone. */
   gone: ReadonlySet<string>;
@@ -119,33 +118,25 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const rowOfPath = new Map<string, number>();
   snapshot.paths.forEach((path, row) => rowOfPath.set(path, row));
 
-  // 1. What changed, file by file.
+  // 1. What changed, file by file. A file not read this build has its record's key (see FileChanges).
   const oldKeys: (string | undefined)[] = Array.from({ length: oldCount });
   const edits: Edit[] = [];
-  const rekeyed: number[] = [];
   const added: NewPost[] = [];
   const readPaths = new Set<string>();
   const problems: Problem[] = [];
   const summaries = new SummaryReader(snapshot, previous);
   for (let at = 0; at < files.length; at++) {
     const path = files[at]!.path;
-    const entry = read.seen[at];
     const key = read.keys[at];
-    const head = read.readThisBuild[at] ? await readHead(read, at, input.store) : undefined;
     const row = rowOfPath.get(path);
     if (row !== undefined) oldKeys[row] = key;
-    if (!head) {
-      // Unchanged, taken from the record; its entry may have moved (compaction).
-      if (row !== undefined && key !== entry!.key) rekeyed.push(row);
-      continue;
-    }
+    if (!read.readThisBuild[at]) continue;
+    const entry = read.seen?.at(at);
+    const head = await readHead(read, at, input.store);
     readPaths.add(path);
     // A file read again has its problems found again (but duplicates are found by planning, below).
     problems.push(...('problem' in head ? [head.problem] : head.warnings));
-    if (entry && key && key === entry.key) {
-      if (row !== undefined && key !== entry.key) rekeyed.push(row);
-      continue;
-    }
+    if (entry && key && key === entry.key) continue;
     if (row !== undefined) {
       if (!('summary' in head)) return { kind: 'refused', reason: `a post is no longer usable (${path})` };
       const why = editRefusal(summaries.at(row), head.summary, snapshot.duplicateUrls);
@@ -197,7 +188,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const newSummaries = new Map<number, PostSummary>();
   const rewrite = new Set<number>();
   for (const edit of edits) newSummaries.set(rows.newRow(edit.row), edit.summary);
-  for (const row of [...edits.map((edit) => edit.row), ...rekeyed, ...moves.map((move) => move.row)]) rewrite.add(rows.newRow(row));
+  for (const row of [...edits.map((edit) => edit.row), ...moves.map((move) => move.row)]) rewrite.add(rows.newRow(row));
   const unresolved = new UrlPairs(snapshot.unresolvedRows);
   const resolvedLinks: [hash: number, oldRow: number][] = [];
   for (const post of order) {
@@ -245,7 +236,7 @@ export async function patchPlan(input: PatchInput): Promise<PatchOutcome> {
   const movedTokensDiffer = await Promise.all(
     moves.map(async (move) => !(await sameTokens(input.store, previous.get(snapshot.paths[move.row]!)!.key, move.key))),
   );
-  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...rekeyed, ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
+  const droppedRows = [...new Set([...edits.map((edit) => edit.row), ...moves.filter((_, n) => movedTokensDiffer[n]).map((move) => move.row)])];
   const newRowOf = new Int32Array(oldCount);
   for (let old = 0; old < oldCount; old++) newRowOf[old] = rows.newRow(old);
   for (const old of droppedRows) newRowOf[old] = -1;
@@ -624,7 +615,7 @@ export async function readHead(read: FilesRead, at: number, store: PostStore): P
   const keyless = read.keyless.get(at);
   if (keyless) return keyless;
   // A file taken from the record: its head is the record's.
-  if (!read.readThisBuild[at]) return parseDigestHead(await read.previous!.readHead(read.seen[at]!));
+  if (!read.readThisBuild[at]) return parseDigestHead(await read.previous!.readHead(read.seen!.at(at)!));
   const key = read.keys[at]!;
   const head = await store.getHead(key);
   if (head === undefined) throw missingEntryError(key);

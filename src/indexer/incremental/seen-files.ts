@@ -18,7 +18,7 @@
  * take the changes for the whole; a name older code wrote is read before this layout's.
  */
 import { randomUUID } from 'node:crypto';
-import type { FileSeen } from '../workers/ingest-file.ts';
+import { isSameStamp, type FileSeen, type FileStamp } from '../workers/ingest-file.ts';
 import type { CacheDb } from './cache-db.ts';
 import { splitStrings } from './joined-strings.ts';
 import { missingEntryError } from './post-store.ts';
@@ -88,26 +88,28 @@ export class SeenFiles {
   }
 
   /**
-   * What the record says of each of `files`: for files sorted as the columns are (a listing), one
+   * Where the record has each of `files`: for files sorted as the columns are (a listing), one
    * comparison a file, each found where the last one was left; a file out of that order is searched for.
    */
-  entriesOf(files: readonly { path: string }[]): (FileSeen | undefined)[] {
+  placesOf(files: readonly { path: string }[]): SeenPlaces {
     const { columns, changes } = this.state;
     const { paths } = columns;
-    const entries: (FileSeen | undefined)[] = Array.from({ length: files.length });
+    const places = new Int32Array(files.length).fill(NOWHERE);
+    const changed: FileSeen[] = [];
     let next = 0;
     for (let at = 0; at < files.length; at++) {
       const path = files[at]!.path;
       if (changes.size > 0 && changes.has(path)) {
-        entries[at] = changes.get(path);
+        const seen = changes.get(path);
+        if (seen) places[at] = changePlace(changed.push(seen) - 1);
         continue;
       }
       const n = paths[next] === path ? next : columns.indexOf(path);
       if (n < 0) continue;
-      entries[at] = columns.at(n);
+      places[at] = n;
       next = n + 1;
     }
-    return entries;
+    return new SeenPlaces(columns, places, changed);
   }
 
   /**
@@ -127,14 +129,22 @@ export class SeenFiles {
   }
 
   /**
-   * The paths seen that are not among `files`, given how many of them the record has (`known`): none
-   * to look for when it has them all.
+   * The paths seen that are not among `files` (`places`: where the record has them): none to look for
+   * when it has them all. Marks, not a set of every path listed.
    */
-  goneFrom(files: readonly { path: string }[], known: number): Set<string> {
+  goneFrom(files: readonly { path: string }[], places: SeenPlaces): Set<string> {
     const gone = new Set<string>();
-    if (known === this.size) return gone;
-    const here = new Set(files.map((file) => file.path));
-    for (const [path] of this.entries()) if (!here.has(path)) gone.add(path);
+    if (places.known === this.size) return gone;
+    const { columns, changes } = this.state;
+    const met = new Uint8Array(columns.count);
+    const changesMet = new Set<string>();
+    for (let at = 0; at < files.length; at++) {
+      const n = places.columnAt(at);
+      if (n >= 0) met[n] = 1;
+      else if (places.has(at)) changesMet.add(files[at]!.path);
+    }
+    for (let n = 0; n < columns.count; n++) if (!met[n] && !changes.has(columns.paths[n]!)) gone.add(columns.paths[n]!);
+    for (const [path, seen] of changes) if (seen && !changesMet.has(path)) gone.add(path);
     return gone;
   }
 
@@ -148,6 +158,89 @@ export class SeenFiles {
   /** The record as the cache holds it, for a commit over it. */
   heldState(): SeenState {
     return this.state;
+  }
+}
+
+/** A file the record does not have; a place below it is a change kept apart (see changePlace). */
+const NOWHERE = -1;
+
+/** The place of the `n`th change met, below NOWHERE. */
+function changePlace(n: number): number {
+  return NOWHERE - 1 - n;
+}
+
+/**
+ * Where the record has each listed file, by its position in the list: a place in the columns, a change
+ * kept apart, or none. Read by position: no object made a file, where most files are only compared.
+ */
+export class SeenPlaces {
+  /** Number of listed files the record has. */
+  readonly known: number;
+
+  constructor(
+    private readonly columns: SeenColumns,
+    private readonly places: Int32Array,
+    /** The changes met, by place (see changePlace). */
+    private readonly changed: readonly FileSeen[],
+  ) {
+    let known = 0;
+    for (const place of places) if (place !== NOWHERE) known++;
+    this.known = known;
+  }
+
+  /** No file has a place: there is no record. */
+  static none(count: number): SeenPlaces {
+    return new SeenPlaces(SeenColumns.of([]), new Int32Array(count).fill(NOWHERE), []);
+  }
+
+  has(at: number): boolean {
+    return this.places[at]! !== NOWHERE;
+  }
+
+  /** The file's place in the columns; -1 when it has none there (not recorded, or a change kept apart). */
+  columnAt(at: number): number {
+    return Math.max(this.places[at]!, -1);
+  }
+
+  /** The record's entry of the file, made when asked for. */
+  at(at: number): FileSeen | undefined {
+    const place = this.places[at]!;
+    if (place >= 0) return this.columns.at(place);
+    return this.changeAt(place);
+  }
+
+  key(at: number): string | undefined {
+    const place = this.places[at]!;
+    if (place >= 0) return this.columns.keys[place];
+    return this.changeAt(place)?.key;
+  }
+
+  /** The size the record has for the file; NaN for none. */
+  sizeAt(at: number): number {
+    return this.stampAt(at, 0);
+  }
+
+  /** The modification time (ms) the record has for the file; NaN for none. */
+  mtimeAt(at: number): number {
+    return this.stampAt(at, 1);
+  }
+
+  /** Whether the record has the file with this size and time (undefined: not statted). */
+  isStamp(at: number, stamp: FileStamp | undefined): boolean {
+    return stamp !== undefined && isSameStamp(stamp.size, stamp.mtimeMs, this.sizeAt(at), this.mtimeAt(at));
+  }
+
+  private stampAt(at: number, field: 0 | 1): number {
+    const place = this.places[at]!;
+    if (place >= 0) return this.columns.stamps[2 * place + field]!;
+    const seen = this.changeAt(place);
+    if (!seen) return Number.NaN;
+    return field === 0 ? seen.size : seen.mtimeMs;
+  }
+
+  /** The change kept apart at a place below the columns (see changePlace); undefined at NOWHERE. */
+  private changeAt(place: number): FileSeen | undefined {
+    return place === NOWHERE ? undefined : this.changed[NOWHERE - 1 - place];
   }
 }
 

@@ -3,7 +3,8 @@
  * last build's record: what a rebuild compares to find the files that changed (see build-cache.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { statSafely, type FileStamp } from '../workers/ingest-file.ts';
+import { isSameStamp, statSafely, type FileStamp } from '../workers/ingest-file.ts';
+import type { IsAsSeen } from './build-cache.ts';
 
 /**
  * A thread's whole program, plain JavaScript: a build worker boots the indexer's bundle first (~0.4 CPU s
@@ -34,14 +35,32 @@ parentPort.postMessage('done');
  */
 export const FILES_A_THREAD_AT_LEAST = 4_096;
 
-/** A file's size and time by its place in the list (undefined: it cannot be statted). */
-export type StampAt = (at: number) => FileStamp | undefined;
+/** The files' sizes and times, by their place in the list, as the threads left them (NaN: not statted). */
+export class FileStamps {
+  constructor(private readonly stamps: Float64Array) {}
+
+  /** A file's size and time; undefined when it cannot be statted. */
+  at(at: number): FileStamp | undefined {
+    const size = this.stamps[2 * at]!;
+    return Number.isNaN(size) ? undefined : { size, mtimeMs: this.stamps[2 * at + 1]! };
+  }
+
+  /** Whether the file was statted with this size and time: compared in place, no object a file. */
+  matches(at: number, size: number, mtimeMs: number): boolean {
+    return isSameStamp(this.stamps[2 * at]!, this.stamps[2 * at + 1]!, size, mtimeMs);
+  }
+}
+
+/** Whether each file is as the record has it, by the stamps the threads left (see statFilesAside). */
+export function isAsStatted(stamps: FileStamps): IsAsSeen {
+  return (at, seen) => stamps.matches(at, seen.sizeAt(at), seen.mtimeAt(at));
+}
 
 /**
  * The files' stamps, each of up to `threads` threads (at least one) statting a contiguous share. A
  * thread that fails leaves its share to this thread, statted in the same way: the promise never rejects.
  */
-export async function statFilesAside(paths: readonly string[], threads: number): Promise<StampAt> {
+export async function statFilesAside(paths: readonly string[], threads: number): Promise<FileStamps> {
   const count = Math.max(1, Math.min(threads, Math.floor(paths.length / FILES_A_THREAD_AT_LEAST)));
   const share = Math.ceil(paths.length / count);
   const shared = new SharedArrayBuffer(paths.length * 2 * Float64Array.BYTES_PER_ELEMENT);
@@ -53,10 +72,7 @@ export async function statFilesAside(paths: readonly string[], threads: number):
       return statOnThread(part, from, shared).catch(() => statHere(part, from, stamps));
     }),
   );
-  return (at) => {
-    const size = stamps[2 * at]!;
-    return Number.isNaN(size) ? undefined : { size, mtimeMs: stamps[2 * at + 1]! };
-  };
+  return new FileStamps(stamps);
 }
 
 function statOnThread(paths: readonly string[], from: number, shared: SharedArrayBuffer): Promise<void> {

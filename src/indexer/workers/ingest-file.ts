@@ -62,9 +62,12 @@ export async function ingestFile(file: FileToIngest, settings: string, options: 
   return result(file.path, stored.key, stored.head, { size: stat.size, mtimeMs: stat.mtimeMs, key: stored.key });
 }
 
-/** Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do. */
-export function isUnchanged(stat: FileStamp, seen: FileSeen): boolean {
-  return stat.size === seen.size && stat.mtimeMs === seen.mtimeMs;
+/**
+ * Same size and modification time as when last seen: taken to be the same bytes, as make and rsync do.
+ * NaN (a file not statted, or not recorded) is the same as nothing.
+ */
+export function isSameStamp(size: number, mtimeMs: number, seenSize: number, seenMtimeMs: number): boolean {
+  return size === seenSize && mtimeMs === seenMtimeMs;
 }
 
 function result(path: string, key: string, head: string, seen: FileSeen | undefined): IngestedFile {
