@@ -4,10 +4,11 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
-import { shardFile, type IngestReport } from '../../../src/shared/types.ts';
+import { shardFile, type IngestReport, type PostBucket } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { EXTRAS_CACHE_FILE, loadCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { dataFiles } from '../data-files.ts';
 import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
 
@@ -250,3 +251,67 @@ function withRowsHeader(file: Buffer, change: (header: RowsHeader) => void): Buf
   length.writeUInt32LE(bytes.length);
   return Buffer.concat([length, bytes, file.subarray(4 + file.readUInt32LE(0))]);
 }
+
+describe('a rebuild’s post buckets', () => {
+  const listedBy = (report: IngestReport) => (report.extras!.sameStory as WrittenStoryExtras).bucketsListed;
+  const corrected = (posts: readonly TestPost[], name: string, times: number) =>
+    posts.map((post) => (post.name === name ? { ...post, body: `${post.body}${'<p>更正：本文已更新。</p>'.repeat(times)}` } : post));
+
+  it('are taken from the cache, none stat’ed, over the output it names, and by their stats over any other', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const otherOut = temporary('other-out');
+    // Each step: the output built, the posts, and how its buckets are found.
+    const steps: [string, string, TestPost[], 'cache' | 'stats'][] = [
+      ['a correction', outDir, corrected(POSTS, '2026-11-20-rain', 1), 'cache'],
+      // No bucket changed: the cache is not saved again, and names this build's output all the same.
+      ['nothing changed', outDir, corrected(POSTS, '2026-11-20-rain', 1), 'cache'],
+      ['a correction after a build that changed nothing', outDir, corrected(POSTS, '2026-11-20-rain', 2), 'cache'],
+      // The same cache for another folder: a folder written anew, then the first folder again, whose buckets the cache no longer holds.
+      ['another output folder', otherOut, corrected(POSTS, '2026-11-21-rain', 1), 'stats'],
+      ['the first folder again', outDir, corrected(POSTS, '2026-11-21-rain', 1), 'stats'],
+      ['the first folder, a correction', outDir, corrected(POSTS, '2026-11-21-rain', 2), 'cache'],
+    ];
+    for (const [step, out, posts, listed] of steps) {
+      writePosts(postsDir, posts);
+      const report = await build(postsDir, out, cacheDir);
+      expect(listedBy(report), step).toBe(listed);
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(out), step).toEqual(dataFiles(freshOut));
+    }
+  });
+
+  it('are in the cache as the output holds them, a bucket its posts’ removal emptied left out', async () => {
+    // Enough posts for several buckets (POSTS_PER_BUCKET).
+    const many = Array.from({ length: 12 }, (_, n) => ({
+      ...POSTS[n % POSTS.length]!,
+      name: `2026-11-${10 + n}-post-${n}`,
+      date: `2026-11-${10 + n} 05:00`,
+      title: `第${n}則：${POSTS[n % POSTS.length]!.title}`,
+      link: `post-${n}`,
+    }));
+    const site = { postsDir: temporary('posts'), outDir: temporary('out'), cacheDir: temporary('cache') };
+    writePosts(site.postsDir, many);
+    await build(site.postsDir, site.outDir, site.cacheDir);
+    const postsRoot = join(site.outDir, 'data', 'posts');
+    const bucketFiles = () =>
+      readdirSync(postsRoot, { recursive: true, withFileTypes: true }).flatMap((entry) =>
+        entry.isFile() ? [relative(postsRoot, join(entry.parentPath, entry.name))] : [],
+      );
+    const [emptied, ...others] = bucketFiles();
+    expect(others.length).toBeGreaterThan(0);
+    const idsIn = (file: string) => new Set((JSON.parse(readFileSync(join(postsRoot, file), 'utf8')) as PostBucket).map((post) => post.id));
+    const gone = idsIn(emptied!);
+    writePosts(
+      site.postsDir,
+      many.filter((post) => !gone.has(post.name)),
+    );
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(listedBy(report)).toBe('cache');
+    expect(bucketFiles()).toEqual(others);
+    expect([...loadCache(join(site.cacheDir, EXTRAS_CACHE_FILE)).buckets.keys()].sort()).toEqual([...others].sort());
+    const freshOut = temporary('fresh');
+    await build(site.postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+  });
+});
