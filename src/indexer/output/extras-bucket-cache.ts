@@ -10,11 +10,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
 import { ShingleScratch } from '../plan/shingle-hashes.ts';
-import { dirname, join } from 'node:path';
 import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 
 /** The extras cache: a header, then its sections (see Header). */
