@@ -5,8 +5,8 @@
  * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
  *
  * The cache names the output whose buckets it holds (its build id, see Header.output and EXTRAS_OUTPUT_FILE):
- * over that same output, the buckets a build did not write are the cache's, and none is listed or
- * stat'ed (see OutputBuilds).
+ * over that same output, the buckets a build did not write are the cache's, and none is stat'ed (the
+ * folder is only listed, see OutputBuilds).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
@@ -154,7 +154,9 @@ export interface StoryCache {
 /**
  * The output a build writes over and the one it leaves, as write-index.ts knows them before the extras: when
  * `last` is the output the cache names, the buckets on disk are the cache's but for those this build
- * wrote (reported) or `emptied`.
+ * wrote (reported) or `emptied`. The folder is trusted by its id: hand edits of a bucket's bytes are not
+ * seen (a bucket removed or added by hand is: the folder is still listed, and a listing that disagrees
+ * with the cache sends the build to the buckets' stats).
  */
 export interface OutputBuilds {
   /** The build id of the output as the last build left it, when this build trusted its state (else a folder written anew). */

@@ -94,7 +94,7 @@ export interface WrittenStoryExtras {
   bucketsReported: number;
   /**
    * How the others were found: `cache`, as the cache holds them (it names the output this build wrote
-   * over: none listed or stat'ed), or `stats`, the folder listed and each bucket's size and time compared.
+   * over, and the folder's listing agrees: none stat'ed), or `stats`, each listed bucket's size and time compared.
    */
   bucketsListed?: 'cache' | 'stats';
   /** Story prints made here from a written post (the others came from the post store or the cache). */
@@ -125,7 +125,7 @@ export interface StoryExtrasHelp {
   pool?: WorkerPool;
   /**
    * The output this build writes over and the one it leaves: the cache is saved as the latter's buckets,
-   * and taken for them, unlisted, when it names the former. Without it every bucket is listed and stat'ed.
+   * and taken for them, unstat'ed, when it names the former. Without it every bucket is stat'ed.
    */
   output?: OutputBuilds;
 }
@@ -151,9 +151,12 @@ export async function writeStoryExtras(
   // the cache's are read below.
   const reportedBuckets = writtenBucketsOf(writtenBuckets ?? []);
   const emptied = new Set(output?.emptied);
-  const bucketsListed = cache.output !== undefined && cache.output === output?.last ? 'cache' : 'stats';
-  const { buckets, changed } =
-    bucketsListed === 'cache' ? bucketsOfCache(cache.buckets, reportedBuckets, emptied) : await statBuckets(postsRoot, cache.buckets, reportedBuckets, emptied);
+  // Listed in both ways (no stat: ~16k names at 64k cost little): a bucket missing or extra, as a hand
+  // edit or removal in data/posts/ leaves, sends the build to the stats.
+  const listed = await listBuckets(postsRoot, emptied);
+  const ofCache = cache.output !== undefined && cache.output === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
+  const bucketsListed = ofCache ? 'cache' : 'stats';
+  const { buckets, changed } = ofCache ?? statBuckets(postsRoot, listed, cache.buckets, reportedBuckets);
   // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
@@ -453,56 +456,78 @@ interface FoundBuckets {
   changed: ChangedBucket[];
 }
 
-/**
- * The buckets in the folder but the `emptied`: those `reported` as reported, the others as the cache
- * holds them when their size and time are the cache's, else to be read.
- */
-async function statBuckets(
-  postsRoot: string,
-  cached: ReadonlyMap<string, CachedBucket>,
-  reported: ReadonlyMap<string, CachedBucket>,
-  emptied: ReadonlySet<string>,
-): Promise<FoundBuckets> {
-  const buckets = new Map<string, CachedBucket>();
-  const changed: ChangedBucket[] = [];
+/** The post buckets in the folder (by key, see postBucketKey) but the `emptied`: still there, removed once the extras are done. */
+async function listBuckets(postsRoot: string, emptied: ReadonlySet<string>): Promise<string[]> {
+  const paths: string[] = [];
   for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
     for (const name of await readdir(join(postsRoot, folder))) {
       const path = `${folder}/${name}`;
-      // Still there: removed once the extras are done.
-      if (emptied.has(path)) continue;
-      const bucket = reported.get(path);
-      if (bucket) {
-        buckets.set(path, bucket);
-        changed.push({ path, bucket, reported: true });
-        continue;
-      }
-      // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
-      const { size, mtimeMs } = statSync(join(postsRoot, path));
-      const known = cached.get(path);
-      if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
-      else {
-        const unread: CachedBucket = { size, mtimeMs, posts: [] };
-        buckets.set(path, unread);
-        changed.push({ path, bucket: unread, reported: false });
-      }
+      if (!emptied.has(path)) paths.push(path);
+    }
+  }
+  return paths;
+}
+
+/**
+ * The `listed` buckets: those `reported` as reported, the others as the cache holds them when their size
+ * and time are the cache's, else to be read.
+ */
+function statBuckets(
+  postsRoot: string,
+  listed: readonly string[],
+  cached: ReadonlyMap<string, CachedBucket>,
+  reported: ReadonlyMap<string, CachedBucket>,
+): FoundBuckets {
+  const buckets = new Map<string, CachedBucket>();
+  const changed: ChangedBucket[] = [];
+  for (const path of listed) {
+    const bucket = reported.get(path);
+    if (bucket) {
+      buckets.set(path, bucket);
+      changed.push({ path, bucket, reported: true });
+      continue;
+    }
+    // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
+    const { size, mtimeMs } = statSync(join(postsRoot, path));
+    const known = cached.get(path);
+    if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
+    else {
+      const unread: CachedBucket = { size, mtimeMs, posts: [] };
+      buckets.set(path, unread);
+      changed.push({ path, bucket: unread, reported: false });
     }
   }
   return { buckets, changed };
 }
 
 /**
- * The buckets of the output the cache names, as this build leaves them: the cache's, but those `reported`
- * (taken as reported) and `emptied`. No bucket is changed but by this build's writers.
+ * The `listed` buckets of the output the cache names, as this build leaves them: those `reported` as
+ * reported, the others as the cache holds them, none stat'ed (no bucket is changed but by this build's
+ * writers; hand edits of a bucket's bytes are not seen). Undefined when a listed bucket is neither, or
+ * one the cache holds is not listed: the folder is not the output the cache names.
  */
-function bucketsOfCache(cached: ReadonlyMap<string, CachedBucket>, reported: ReadonlyMap<string, CachedBucket>, emptied: ReadonlySet<string>): FoundBuckets {
+function bucketsOfCache(
+  listed: readonly string[],
+  cached: ReadonlyMap<string, CachedBucket>,
+  reported: ReadonlyMap<string, CachedBucket>,
+  emptied: ReadonlySet<string>,
+): FoundBuckets | undefined {
   const buckets = new Map<string, CachedBucket>();
-  for (const [path, bucket] of cached) if (!emptied.has(path)) buckets.set(path, bucket);
   const changed: ChangedBucket[] = [];
-  for (const [path, bucket] of reported) {
-    buckets.set(path, bucket);
-    changed.push({ path, bucket, reported: true });
+  for (const path of listed) {
+    const bucket = reported.get(path);
+    if (bucket) {
+      buckets.set(path, bucket);
+      changed.push({ path, bucket, reported: true });
+      continue;
+    }
+    const known = cached.get(path);
+    if (!known) return undefined;
+    buckets.set(path, known);
   }
-  return { buckets, changed };
+  // Every bucket the cache holds (but the emptied) and every one reported is there.
+  for (const path of cached.keys()) if (!emptied.has(path) && !buckets.has(path)) return undefined;
+  return changed.length === reported.size ? { buckets, changed } : undefined;
 }
 
 /** The arrays one after another, in one array. */

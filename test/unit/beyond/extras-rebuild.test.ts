@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
 import { shardFile, type IngestReport, type PostBucket } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
-import { EXTRAS_CACHE_FILE, loadCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
+import { EXTRAS_CACHE_FILE, loadCache, saveCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { dataFiles } from '../data-files.ts';
 import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
 
@@ -281,8 +281,8 @@ describe('a rebuild’s post buckets', () => {
     }
   });
 
-  it('are in the cache as the output holds them, a bucket its posts’ removal emptied left out', async () => {
-    // Enough posts for several buckets (POSTS_PER_BUCKET).
+  /** Enough posts for several buckets (POSTS_PER_BUCKET), built once; and the posts of the first bucket. */
+  async function manyBuckets() {
     const many = Array.from({ length: 12 }, (_, n) => ({
       ...POSTS[n % POSTS.length]!,
       name: `2026-11-${10 + n}-post-${n}`,
@@ -298,20 +298,47 @@ describe('a rebuild’s post buckets', () => {
       readdirSync(postsRoot, { recursive: true, withFileTypes: true }).flatMap((entry) =>
         entry.isFile() ? [relative(postsRoot, join(entry.parentPath, entry.name))] : [],
       );
-    const [emptied, ...others] = bucketFiles();
+    const [first, ...others] = bucketFiles();
     expect(others.length).toBeGreaterThan(0);
-    const idsIn = (file: string) => new Set((JSON.parse(readFileSync(join(postsRoot, file), 'utf8')) as PostBucket).map((post) => post.id));
-    const gone = idsIn(emptied!);
-    writePosts(
-      site.postsDir,
-      many.filter((post) => !gone.has(post.name)),
-    );
+    const gone = new Set((JSON.parse(readFileSync(join(postsRoot, first!), 'utf8')) as PostBucket).map((post) => post.id));
+    const cacheFile = join(site.cacheDir, EXTRAS_CACHE_FILE);
+    return { ...site, postsRoot, bucketFiles, first: first!, others, withoutFirst: many.filter((post) => !gone.has(post.name)), cacheFile };
+  }
+
+  const cachedBuckets = (cacheFile: string) => [...loadCache(cacheFile).buckets.keys()].sort();
+
+  it('are in the cache as the output holds them, a bucket its posts’ removal emptied left out', async () => {
+    const site = await manyBuckets();
+    writePosts(site.postsDir, site.withoutFirst);
     const report = await build(site.postsDir, site.outDir, site.cacheDir);
     expect(listedBy(report)).toBe('cache');
-    expect(bucketFiles()).toEqual(others);
-    expect([...loadCache(join(site.cacheDir, EXTRAS_CACHE_FILE)).buckets.keys()].sort()).toEqual([...others].sort());
+    expect(site.bucketFiles()).toEqual(site.others);
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
     const freshOut = temporary('fresh');
     await build(site.postsDir, freshOut, temporary('fresh-cache'));
     expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+  });
+
+  it('are found by their stats, a bucket its posts’ removal emptied left out, when the cache names no output', async () => {
+    // As the first build after the upgrade: a cache saved by code that named no output.
+    const site = await manyBuckets();
+    const { buckets, written, code } = loadCache(site.cacheFile);
+    await saveCache(site.cacheFile, { written, ...(code ? { code } : {}) }, buckets);
+    writePosts(site.postsDir, site.withoutFirst);
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(listedBy(report)).toBe('stats');
+    expect(site.bucketFiles()).toEqual(site.others);
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
+    const freshOut = temporary('fresh');
+    await build(site.postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+  });
+
+  it('are found by their stats when a bucket was removed by hand from the output the cache names', async () => {
+    const site = await manyBuckets();
+    rmSync(join(site.postsRoot, site.first));
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(listedBy(report)).toBe('stats');
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
   });
 });
