@@ -96,7 +96,7 @@ export interface WrittenStoryExtras {
    * How the others were found: `cache`, as the cache holds them (it names the output this build wrote
    * over, and the folder's listing agrees: none stat'ed), or `stats`, each listed bucket's size and time compared.
    */
-  bucketsListed?: 'cache' | 'stats';
+  bucketsFrom: 'cache' | 'stats';
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
   /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
@@ -155,7 +155,7 @@ export async function writeStoryExtras(
   // edit or removal in data/posts/ leaves, sends the build to the stats.
   const listed = await listBuckets(postsRoot, emptied);
   const ofCache = cache.output !== undefined && cache.output === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
-  const bucketsListed = ofCache ? 'cache' : 'stats';
+  const bucketsFrom = ofCache ? 'cache' : 'stats';
   const { buckets, changed } = ofCache ?? statBuckets(postsRoot, listed, cache.buckets, reportedBuckets);
   // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
@@ -171,7 +171,7 @@ export async function writeStoryExtras(
       ...cache.written!,
       bucketsRead: 0,
       bucketsReported: 0,
-      bucketsListed,
+      bucketsFrom,
       printsMade: 0,
       printsCopied: 0,
       written: 0,
@@ -430,7 +430,7 @@ export async function writeStoryExtras(
     ...summary,
     bucketsRead,
     bucketsReported,
-    bucketsListed,
+    bucketsFrom,
     printsMade,
     printsCopied: count - printsRead,
     redone,

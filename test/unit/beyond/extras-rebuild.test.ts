@@ -253,7 +253,7 @@ function withRowsHeader(file: Buffer, change: (header: RowsHeader) => void): Buf
 }
 
 describe('a rebuild’s post buckets', () => {
-  const listedBy = (report: IngestReport) => (report.extras!.sameStory as WrittenStoryExtras).bucketsListed;
+  const bucketsFrom = (report: IngestReport) => (report.extras!.sameStory as WrittenStoryExtras).bucketsFrom;
   const corrected = (posts: readonly TestPost[], name: string, times: number) =>
     posts.map((post) => (post.name === name ? { ...post, body: `${post.body}${'<p>更正：本文已更新。</p>'.repeat(times)}` } : post));
 
@@ -274,7 +274,7 @@ describe('a rebuild’s post buckets', () => {
     for (const [step, out, posts, listed] of steps) {
       writePosts(postsDir, posts);
       const report = await build(postsDir, out, cacheDir);
-      expect(listedBy(report), step).toBe(listed);
+      expect(bucketsFrom(report), step).toBe(listed);
       const freshOut = temporary('fresh');
       await build(postsDir, freshOut, temporary('fresh-cache'));
       expect(dataFiles(out), step).toEqual(dataFiles(freshOut));
@@ -311,7 +311,7 @@ describe('a rebuild’s post buckets', () => {
     const site = await manyBuckets();
     writePosts(site.postsDir, site.withoutFirst);
     const report = await build(site.postsDir, site.outDir, site.cacheDir);
-    expect(listedBy(report)).toBe('cache');
+    expect(bucketsFrom(report)).toBe('cache');
     expect(site.bucketFiles()).toEqual(site.others);
     expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
     const freshOut = temporary('fresh');
@@ -326,7 +326,7 @@ describe('a rebuild’s post buckets', () => {
     await saveCache(site.cacheFile, { written, ...(code ? { code } : {}) }, buckets);
     writePosts(site.postsDir, site.withoutFirst);
     const report = await build(site.postsDir, site.outDir, site.cacheDir);
-    expect(listedBy(report)).toBe('stats');
+    expect(bucketsFrom(report)).toBe('stats');
     expect(site.bucketFiles()).toEqual(site.others);
     expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
     const freshOut = temporary('fresh');
@@ -338,7 +338,7 @@ describe('a rebuild’s post buckets', () => {
     const site = await manyBuckets();
     rmSync(join(site.postsRoot, site.first));
     const report = await build(site.postsDir, site.outDir, site.cacheDir);
-    expect(listedBy(report)).toBe('stats');
+    expect(bucketsFrom(report)).toBe('stats');
     expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
   });
 });
