@@ -125,11 +125,11 @@ export class OutputRecord {
   }
 
   /**
-   * Commits what this build wrote, in one transaction, under a new build id (`buildId`: made before, when the
-   * build's extras name it in their cache), then writes that id into the data folder: until then the
-   * folder matches no state. Returns the id.
+   * Commits what this build wrote, in one transaction, under its build id (`buildId`, see newBuildId: made
+   * before the extras, which name it in their cache), then writes that id into the data folder: until then
+   * the folder matches no state. Returns the id.
    */
-  async record(written: WrittenOutput, buildId: string = newBuildId()): Promise<string> {
+  async record(written: WrittenOutput, buildId: string): Promise<string> {
     const last = await this.last();
     this.memory.output = undefined;
     const { id } = this;
