@@ -13,7 +13,7 @@ import { lockBuildCache } from './incremental/cache-lock.ts';
 import { importedCodeFingerprint } from './incremental/code-version.ts';
 import { isMissingEntryError } from './incremental/post-store.ts';
 import { writeExtras } from './output/write-extras.ts';
-import type { WrittenBuckets } from './output/extras-bucket-cache.ts';
+import type { OutputBuilds, WrittenBuckets } from './output/extras-bucket-cache.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
 import { collectGarbage } from './collect-garbage.ts';
@@ -94,12 +94,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     // story prints the workers made are read from the store.
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
-    const writeExtrasBeside = async (writtenBuckets: WrittenBuckets, free?: WorkerPool) => {
+    const writeExtrasBeside = async (writtenBuckets: WrittenBuckets, free: WorkerPool | undefined, outputBuilds: OutputBuilds) => {
       extras = await writeExtras({
         dataRoot: output.dataRoot,
         cacheDir,
         prints: { keys, store: reopened?.posts ?? store },
         writtenBuckets,
+        output: outputBuilds,
         ...(free ? { pool: free } : {}),
       });
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });

@@ -12,6 +12,7 @@ import { buildSite } from '../../src/indexer/build-site.ts';
 import { dataFiles } from './data-files.ts';
 import { CACHE_FORMAT, openBuildCache } from '../../src/indexer/incremental/build-cache.ts';
 import { CACHE_DB_FILE, HEADS_DB_FILE, openCacheDb } from '../../src/indexer/incremental/cache-db.ts';
+import { newBuildId } from '../../src/indexer/incremental/last-build.ts';
 import type { IngestReport } from '../../src/shared/types.ts';
 import { agoraPost } from './helpers.ts';
 
@@ -151,7 +152,7 @@ describe('the build cache', () => {
     mkdirSync(dataRoot);
     const readBack = async () => [...((await openBuildCache(cacheDir).output(dataRoot).last())?.files ?? [])].sort();
     const record = (files: Map<string, string>, changed: string[], removed: string[]) =>
-      openBuildCache(cacheDir).output(dataRoot).record({ files, changed, removed, plan: undefined, searchRows: undefined });
+      openBuildCache(cacheDir).output(dataRoot).record({ files, changed, removed, plan: undefined, searchRows: undefined }, newBuildId());
     const first = new Map([
       ['manifest.json', 'h1'],
       ['posts/3/a.json#2026-11-01-a', 'h2'],

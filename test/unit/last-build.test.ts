@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCacheDb, type CacheDb } from '../../src/indexer/incremental/cache-db.ts';
 import { encodeStrings } from '../../src/indexer/incremental/joined-strings.ts';
-import { OutputRecord, type PlanSnapshot } from '../../src/indexer/incremental/last-build.ts';
+import { newBuildId, OutputRecord, type PlanSnapshot } from '../../src/indexer/incremental/last-build.ts';
 import type { Manifest } from '../../src/shared/types.ts';
 
 const temporary = (name: string) => mkdtempSync(join(tmpdir(), `cna-reader-last-build-${name}-`));
@@ -36,7 +36,7 @@ function diff(last: ReadonlyMap<string, string>, files: ReadonlyMap<string, stri
 /** Records `files` as one build of `dataRoot` over the last one, and returns the state a later build reads. */
 async function recordAndRead(db: CacheDb, dataRoot: string, files: Map<string, string>): Promise<ReadonlyMap<string, string>> {
   const last = (await new OutputRecord(db, dataRoot).last())?.files ?? new Map<string, string>();
-  await new OutputRecord(db, dataRoot).record(diff(last, files));
+  await new OutputRecord(db, dataRoot).record(diff(last, files), newBuildId());
   return (await new OutputRecord(db, dataRoot).last())!.files;
 }
 
@@ -187,9 +187,9 @@ describe('output state', () => {
       await recordAndRead(db, dataRoot, first);
       const [one, other] = [new OutputRecord(db, dataRoot), new OutputRecord(db, dataRoot)];
       const [read, readByOther] = [(await one.last())!.files, (await other.last())!.files];
-      await other.record(diff(readByOther, new Map(first).set('posts/1/1.json', 'hash-by-other')));
+      await other.record(diff(readByOther, new Map(first).set('posts/1/1.json', 'hash-by-other')), newBuildId());
       const files = new Map(first).set('posts/2/2.json', 'hash-by-this');
-      await one.record(diff(read, files));
+      await one.record(diff(read, files), newBuildId());
       expect((await new OutputRecord(db, dataRoot).last())!.files).toEqual(files);
     });
   });
@@ -199,14 +199,14 @@ describe('saved plan of the last build', () => {
   it('reads back its own plan when another build put a plan of as many rows after it read the last', async () => {
     await withCache(async (db, dataRoot) => {
       const written = { files: new Map(), changed: [], removed: [], searchRows: undefined };
-      await new OutputRecord(db, dataRoot).record({ ...written, plan: plan(['a.html', 'b.html', 'c.html']) });
+      await new OutputRecord(db, dataRoot).record({ ...written, plan: plan(['a.html', 'b.html', 'c.html']) }, newBuildId());
       const [one, other] = [new OutputRecord(db, dataRoot), new OutputRecord(db, dataRoot)];
       const last = (await one.last())!.plan!;
       await other.last();
-      await other.record({ ...written, plan: plan(['x.html', 'y.html', 'z.html']) });
+      await other.record({ ...written, plan: plan(['x.html', 'y.html', 'z.html']) }, newBuildId());
       // An edit over the last plan: its row columns are the same arrays.
       const { buildId: _buildId, ...edited } = { ...last, record: 'record-2' };
-      const buildId = await one.record({ ...written, plan: edited });
+      const buildId = await one.record({ ...written, plan: edited }, newBuildId());
       expect((await new OutputRecord(db, dataRoot).last())!.plan).toEqual({ ...edited, buildId });
     });
   });
@@ -218,7 +218,7 @@ describe('search rows of the last build', () => {
   it("reads the search rows' store keys back as written", async () => {
     await withCache(async (db, dataRoot) => {
       for (const keys of [[], ['only'], Array.from({ length: 500 }, (_, n) => `key-${n}`)]) {
-        await new OutputRecord(db, dataRoot).record({ files: new Map(), changed: [], removed: [], plan: undefined, searchRows: { keys, stats } });
+        await new OutputRecord(db, dataRoot).record({ files: new Map(), changed: [], removed: [], plan: undefined, searchRows: { keys, stats } }, newBuildId());
         const last = (await new OutputRecord(db, dataRoot).last())!;
         expect(last.searchRows(true)?.keys).toEqual(keys);
         expect(last.searchRows(false)?.keys).toEqual([]);
@@ -230,13 +230,16 @@ describe('search rows of the last build', () => {
   async function keysReadFrom(value: unknown): Promise<string[] | undefined> {
     let keys: string[] | undefined;
     await withCache(async (db, dataRoot) => {
-      await new OutputRecord(db, dataRoot).record({
-        files: new Map(),
-        changed: [],
-        removed: [],
-        plan: undefined,
-        searchRows: { keys: ['a', 'b', 'c'], stats },
-      });
+      await new OutputRecord(db, dataRoot).record(
+        {
+          files: new Map(),
+          changed: [],
+          removed: [],
+          plan: undefined,
+          searchRows: { keys: ['a', 'b', 'c'], stats },
+        },
+        newBuildId(),
+      );
       const rowsKey = [...db.part('search-rows').getKeys()].find((key) => String(key).endsWith('/keys')) as string;
       await db.transaction(() => db.part<unknown>('search-rows').put(rowsKey, value));
       keys = (await new OutputRecord(db, dataRoot).last())!.searchRows(true)?.keys;

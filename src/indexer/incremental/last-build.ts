@@ -125,11 +125,11 @@ export class OutputRecord {
   }
 
   /**
-   * Commits what this build wrote, in one transaction, under a new build id, then writes that id into
-   * the data folder: until then the folder matches no state. Returns the id.
+   * Commits what this build wrote, in one transaction, under its build id (`buildId`, see newBuildId: made
+   * before the extras, which name it in their cache), then writes that id into the data folder: until then
+   * the folder matches no state. Returns the id.
    */
-  async record(written: WrittenOutput): Promise<string> {
-    const buildId = randomUUID();
+  async record(written: WrittenOutput, buildId: string): Promise<string> {
     const last = await this.last();
     this.memory.output = undefined;
     const { id } = this;
@@ -211,6 +211,11 @@ export class OutputRecord {
       rows: this.db.part<unknown>('search-rows'),
     };
   }
+}
+
+/** A build's id: unique to one build of one output folder. */
+export function newBuildId(): string {
+  return randomUUID();
 }
 
 /**

@@ -3,9 +3,14 @@
  * post of a bucket (its links, versions and, when the post store had none, its story print), with the
  * bucket's size and time, so that a bucket the build left as it was is not read again. A bucket the build
  * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
+ *
+ * The cache names the output whose buckets it holds (its build id, see Header.output and EXTRAS_OUTPUT_FILE):
+ * over that same output, the buckets a build did not write are the cache's, and none is stat'ed (the
+ * folder is only listed, see OutputBuilds).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
@@ -14,6 +19,11 @@ import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHea
 
 /** The extras cache: a header, then its sections (see Header). */
 export const EXTRAS_CACHE_FILE = 'story-extras.bin';
+/**
+ * Beside the cache: `<saved for> <build id>`, a later output whose buckets are those of the cache saved for
+ * the output `<saved for>` (Header.output): what a build that changed no bucket writes, not the cache again.
+ */
+export const EXTRAS_OUTPUT_FILE = 'story-extras.output';
 /** The caches of earlier versions (one JSON string of everything; a JSON line a bucket): removed when found. */
 export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson'];
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
@@ -135,6 +145,26 @@ export interface StoryCache {
   written?: { posts: number; grouped: number; furtherReading: number };
   /** The extras' code that wrote them (see extrasCode): other code, other extras from the same posts. */
   code?: string;
+  /** The build id of the output the cache was saved for (see Header.output). */
+  savedFor?: string;
+  /** The build id of the output whose buckets these are, as they were when its build ended: `savedFor`'s, or a later one's. */
+  output?: string;
+}
+
+/**
+ * The output a build writes over and the one it leaves, as write-index.ts knows them before the extras: when
+ * `last` is the output the cache names, the buckets on disk are the cache's but for those this build
+ * wrote (reported) or `emptied`. The folder is trusted by its id: hand edits of a bucket's bytes are not
+ * seen (a bucket removed or added by hand is: the folder is still listed, and a listing that disagrees
+ * with the cache sends the build to the buckets' stats).
+ */
+export interface OutputBuilds {
+  /** The build id of the output as the last build left it, when this build trusted its state (else a folder written anew). */
+  last: string | undefined;
+  /** The build id this build's output will carry once its state is saved. */
+  next: string;
+  /** The buckets (keys, see postBucketKey) this build leaves without a post: removed after the extras. */
+  emptied: readonly string[];
 }
 
 /**
@@ -146,6 +176,8 @@ interface Header extends SectionsHeader {
   version: number;
   written: StoryCache['written'];
   code?: string;
+  /** The build id of the output whose buckets these were when saved (see OutputBuilds.next). */
+  output?: string;
 }
 
 /**
@@ -177,7 +209,12 @@ export function loadCache(path: string | undefined): StoryCache {
     // Sections that disagree on the buckets or the posts: not this writer's file.
     if (![sizes.length, times.length, counts.length].every((length) => length === paths.length) || links.length !== ids.length) return empty;
     const others = new Map(JSON.parse(sections.others.toString('utf8')) as [number, OtherFields][]);
-    const cache: StoryCache = { buckets: new Map(), written: header.written, ...(header.code ? { code: header.code } : {}) };
+    const cache: StoryCache = {
+      buckets: new Map(),
+      written: header.written,
+      ...(header.code ? { code: header.code } : {}),
+      ...(header.output ? { savedFor: header.output, output: laterOutputOf(path, header.output) ?? header.output } : {}),
+    };
     let post = 0;
     for (let bucket = 0; bucket < paths.length; bucket++) {
       const posts: CachedPost[] = [];
@@ -193,13 +230,38 @@ export function loadCache(path: string | undefined): StoryCache {
   }
 }
 
+/** The later output the file beside the cache names (EXTRAS_OUTPUT_FILE), when it names the one the cache was `savedFor`. */
+function laterOutputOf(cachePath: string, savedFor: string): string | undefined {
+  try {
+    const [named, buildId] = readFileSync(outputFileOf(cachePath), 'utf8').split(' ');
+    return named === savedFor && buildId ? buildId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function outputFileOf(cachePath: string): string {
+  return join(dirname(cachePath), EXTRAS_OUTPUT_FILE);
+}
+
+/** Names `buildId` as an output whose buckets are those of the cache saved for `savedFor` (see EXTRAS_OUTPUT_FILE). */
+export async function nameCacheOutput(cachePath: string, savedFor: string, buildId: string): Promise<void> {
+  const path = outputFileOf(cachePath);
+  await writeFile(`${path}.partial`, `${savedFor} ${buildId}`);
+  await rename(`${path}.partial`, path);
+}
+
 /** A section of joined names, split. */
 function linesOf(bytes: Buffer, encoding: BufferEncoding): string[] {
   return bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR);
 }
 
 /** Writes the cache (see Header) beside its path, then puts it in place. */
-export async function saveCache(path: string, { written, code }: Omit<StoryCache, 'buckets'>, buckets: ReadonlyMap<string, CachedBucket>): Promise<void> {
+export async function saveCache(
+  path: string,
+  { written, code, output }: Omit<StoryCache, 'buckets' | 'savedFor'>,
+  buckets: ReadonlyMap<string, CachedBucket>,
+): Promise<void> {
   const sizes = new Float64Array(buckets.size);
   const times = new Float64Array(buckets.size);
   const counts = new Uint32Array(buckets.size);
@@ -231,7 +293,7 @@ export async function saveCache(path: string, { written, code }: Omit<StoryCache
     links: bytesOf(links),
     others: Buffer.from(JSON.stringify(others)),
   };
-  const header: Omit<Header, 'sections'> = { version: CACHE_VERSION, written, ...(code ? { code } : {}) };
+  const header: Omit<Header, 'sections'> = { version: CACHE_VERSION, written, ...(code ? { code } : {}), ...(output ? { output } : {}) };
   await writeFile(`${path}.partial`, sectionChunks(header, SECTIONS, parts));
   await rename(`${path}.partial`, path);
 }

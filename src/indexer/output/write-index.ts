@@ -21,11 +21,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SEARCH_FORMAT_VERSION, SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
-import { postBucket, type SearchIndexStats } from '../../shared/types.ts';
+import { postBucket, postBucketKey, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
 import { collectGarbage } from '../collect-garbage.ts';
 import type { SearchTokens } from '../parse/count-tokens.ts';
-import { BUILD_ID_FILE, type OutputRecord } from '../incremental/last-build.ts';
+import { BUILD_ID_FILE, newBuildId, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
 import { PhaseClock, type PhaseMemory } from '../phase-clock.ts';
 import type { PostStore } from '../incremental/post-store.ts';
@@ -38,7 +38,7 @@ import { TAIL_ROWS, searchTailStart, writeSearchShards, writeSearchTail } from '
 import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 import { readDataFileSync, type DataCompression } from './data-file.ts';
-import type { WrittenBuckets } from './extras-bucket-cache.ts';
+import type { OutputBuilds, WrittenBuckets } from './extras-bucket-cache.ts';
 import { DataWriter, hashOf } from './data-writer.ts';
 import type { SearchHeadRequest, SearchShardStats } from './search-head.ts';
 
@@ -57,10 +57,10 @@ export interface WriteIndexOptions {
   /**
    * Work that needs none of the search index, run while a worker writes the index's head (a full build
    * on workers: the other core would be idle), or else once the index is written. Awaited before the
-   * state is saved. Given the post buckets this build wrote, as their writers reported them, and `pool`
-   * only while the head is written on a worker and another thread is free.
+   * state is saved. Given the post buckets this build wrote, as their writers reported them, `pool`
+   * only while the head is written on a worker and another thread is free, and the output's builds.
    */
-  besideSearch?: (written: WrittenBuckets, pool?: WorkerPool) => Promise<void>;
+  besideSearch?: (written: WrittenBuckets, pool: WorkerPool | undefined, output: OutputBuilds) => Promise<void>;
   /**
    * Closes the cache once the workers are done with it, before the head and `besideSearch`, and gives
    * the output's record on a fresh opening: the closed one's map (every page the build read) no longer
@@ -98,6 +98,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const clock = new PhaseClock();
   let output = options.output;
   const previous = await output?.last();
+  // Made now, not when the state is saved: the extras name it in their cache.
+  const buildId = newBuildId();
   const patch = built.kind === 'patched' ? built.patch : undefined;
   if (patch && previous?.buildId !== patch.base) {
     throw new Error(`the output folder ${dataRoot} changed after this build read it (another build?): build again`);
@@ -156,6 +158,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (patch) for (const task of buckets.values()) task.keep = 'rest';
   const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
   const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
+  const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
+  const outputBuilds: OutputBuilds = { last: previous?.buildId, next: buildId, emptied: emptied.map((task) => postBucketKey(task.file)) };
   writer.written += bucketTasks.length;
 
   // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
@@ -272,7 +276,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     try {
       if (options.reopenCache) output = await options.reopenCache();
       // The head takes one thread: with one alone, a task sent beside it would queue while this thread waits.
-      await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined);
+      await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined, outputBuilds);
     } catch (error) {
       // As the tail above: nothing of this build writes into data/ once it has failed.
       await head.catch(() => {});
@@ -292,7 +296,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const searchPhase = inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index';
   clock.lap(besideDone ? `${searchPhase} on a worker, beside the extras` : searchPhase);
   if (!besideDone && options.besideSearch) {
-    await options.besideSearch(writtenBuckets);
+    await options.besideSearch(writtenBuckets, undefined, outputBuilds);
     writtenBuckets = [];
     clock.lap('write extras');
   }
@@ -304,9 +308,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     await rm(join(dataRoot, path), { force: true });
     removed.push(path);
   }
-  const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
-  await output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } });
+  await output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } }, buildId);
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,

@@ -57,12 +57,14 @@ import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
   loadCache,
+  nameCacheOutput,
   NO_PRINT,
   OLD_EXTRAS_CACHE_FILES,
   saveCache,
   writtenBucketsOf,
   type CachedBucket,
   type CachedPost,
+  type OutputBuilds,
   type WrittenBuckets,
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
@@ -90,6 +92,11 @@ export interface WrittenStoryExtras {
   bucketsRead: number;
   /** Post buckets taken as this build's writers reported them, not read (see WrittenBuckets). */
   bucketsReported: number;
+  /**
+   * How the others were found: `cache`, as the cache holds them (it names the output this build wrote
+   * over, and the folder's listing agrees: none stat'ed), or `stats`, each listed bucket's size and time compared.
+   */
+  bucketsFrom: 'cache' | 'stats';
   /** Story prints made here from a written post (the others came from the post store or the cache). */
   printsMade: number;
   /** Story prints copied from the last build's table (their posts' store keys unchanged), not read from the store. */
@@ -116,13 +123,18 @@ export interface StoryExtrasHelp {
   writtenBuckets?: WrittenBuckets;
   /** The build's workers when a thread of theirs is free: further reading is ranked there, beside the same story. */
   pool?: WorkerPool;
+  /**
+   * The output this build writes over and the one it leaves: the cache is saved as the latter's buckets,
+   * and taken for them, unstat'ed, when it names the former. Without it every bucket is stat'ed.
+   */
+  output?: OutputBuilds;
 }
 
 export async function writeStoryExtras(
   dataRoot: string,
   cacheDir?: string,
   prints?: StoryPrints,
-  { writtenBuckets, pool }: StoryExtrasHelp = {},
+  { writtenBuckets, pool, output }: StoryExtrasHelp = {},
 ): Promise<WrittenStoryExtras> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
@@ -134,31 +146,17 @@ export async function writeStoryExtras(
   const postsRoot = join(dataRoot, POSTS_FOLDER);
 
   // The buckets as written: each one this build's writers reported is taken as reported (the writer knows
-  // what it wrote: a bucket rewritten within one time tick at the same size looks unchanged); the others
-  // whose size or time differ from the cache's are read below.
+  // what it wrote: a bucket rewritten within one time tick at the same size looks unchanged); the others,
+  // over the output the cache names, as the cache holds them; else those whose size or time differ from
+  // the cache's are read below.
   const reportedBuckets = writtenBucketsOf(writtenBuckets ?? []);
-  const buckets = new Map<string, CachedBucket>();
-  const changed: ChangedBucket[] = [];
-  for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
-    for (const name of await readdir(join(postsRoot, folder))) {
-      const path = `${folder}/${name}`;
-      const reported = reportedBuckets.get(path);
-      if (reported) {
-        buckets.set(path, reported);
-        changed.push({ path, bucket: reported, reported: true });
-        continue;
-      }
-      // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
-      const { size, mtimeMs } = statSync(join(postsRoot, path));
-      const known = cache.buckets.get(path);
-      if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
-      else {
-        const bucket: CachedBucket = { size, mtimeMs, posts: [] };
-        buckets.set(path, bucket);
-        changed.push({ path, bucket, reported: false });
-      }
-    }
-  }
+  const emptied = new Set(output?.emptied);
+  // Listed in both ways (no stat: ~16k names at 64k cost little): a bucket missing or extra, as a hand
+  // edit or removal in data/posts/ leaves, sends the build to the stats.
+  const listed = await listBuckets(postsRoot, emptied);
+  const ofCache = cache.output !== undefined && cache.output === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
+  const bucketsFrom = ofCache ? 'cache' : 'stats';
+  const { buckets, changed } = ofCache ?? statBuckets(postsRoot, listed, cache.buckets, reportedBuckets);
   // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
   // wrote from these same posts (a rebuild with no post changed skips the grouping).
   const code = cacheDir ? await extrasCode() : '';
@@ -167,10 +165,13 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
+    // The saved cache holds the buckets of this build's output too.
+    if (cachePath && cache.savedFor && output) await nameCacheOutput(cachePath, cache.savedFor, output.next);
     return {
       ...cache.written!,
       bucketsRead: 0,
       bucketsReported: 0,
+      bucketsFrom,
       printsMade: 0,
       printsCopied: 0,
       written: 0,
@@ -412,7 +413,7 @@ export async function writeStoryExtras(
   const summary = { posts: count, grouped: found.size, furtherReading: further.size };
   if (cacheDir && cachePath) {
     await mkdir(cacheDir, { recursive: true });
-    await saveCache(cachePath, { written: summary, code }, buckets);
+    await saveCache(cachePath, { written: summary, code, ...(output ? { output: output.next } : {}) }, buckets);
     await saveExtrasState(cacheDir, {
       code,
       ...digests,
@@ -429,6 +430,7 @@ export async function writeStoryExtras(
     ...summary,
     bucketsRead,
     bucketsReported,
+    bucketsFrom,
     printsMade,
     printsCopied: count - printsRead,
     redone,
@@ -446,6 +448,86 @@ interface ChangedBucket {
   path: string;
   bucket: CachedBucket;
   reported: boolean;
+}
+
+/** The output's post buckets (by key, see postBucketKey), and those not as the cache keeps them. */
+interface FoundBuckets {
+  buckets: Map<string, CachedBucket>;
+  changed: ChangedBucket[];
+}
+
+/** The post buckets in the folder (by key, see postBucketKey) but the `emptied`: still there, removed once the extras are done. */
+async function listBuckets(postsRoot: string, emptied: ReadonlySet<string>): Promise<string[]> {
+  const paths: string[] = [];
+  for (const folder of await readdir(postsRoot).catch(() => [] as string[])) {
+    for (const name of await readdir(join(postsRoot, folder))) {
+      const path = `${folder}/${name}`;
+      if (!emptied.has(path)) paths.push(path);
+    }
+  }
+  return paths;
+}
+
+/**
+ * The `listed` buckets: those `reported` as reported, the others as the cache holds them when their size
+ * and time are the cache's, else to be read.
+ */
+function statBuckets(
+  postsRoot: string,
+  listed: readonly string[],
+  cached: ReadonlyMap<string, CachedBucket>,
+  reported: ReadonlyMap<string, CachedBucket>,
+): FoundBuckets {
+  const buckets = new Map<string, CachedBucket>();
+  const changed: ChangedBucket[] = [];
+  for (const path of listed) {
+    const bucket = reported.get(path);
+    if (bucket) {
+      buckets.set(path, bucket);
+      changed.push({ path, bucket, reported: true });
+      continue;
+    }
+    // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
+    const { size, mtimeMs } = statSync(join(postsRoot, path));
+    const known = cached.get(path);
+    if (known && known.size === size && known.mtimeMs === mtimeMs) buckets.set(path, known);
+    else {
+      const unread: CachedBucket = { size, mtimeMs, posts: [] };
+      buckets.set(path, unread);
+      changed.push({ path, bucket: unread, reported: false });
+    }
+  }
+  return { buckets, changed };
+}
+
+/**
+ * The `listed` buckets of the output the cache names, as this build leaves them: those `reported` as
+ * reported, the others as the cache holds them, none stat'ed (no bucket is changed but by this build's
+ * writers; hand edits of a bucket's bytes are not seen). Undefined when a listed bucket is neither, or
+ * one the cache holds is not listed: the folder is not the output the cache names.
+ */
+function bucketsOfCache(
+  listed: readonly string[],
+  cached: ReadonlyMap<string, CachedBucket>,
+  reported: ReadonlyMap<string, CachedBucket>,
+  emptied: ReadonlySet<string>,
+): FoundBuckets | undefined {
+  const buckets = new Map<string, CachedBucket>();
+  const changed: ChangedBucket[] = [];
+  for (const path of listed) {
+    const bucket = reported.get(path);
+    if (bucket) {
+      buckets.set(path, bucket);
+      changed.push({ path, bucket, reported: true });
+      continue;
+    }
+    const known = cached.get(path);
+    if (!known) return undefined;
+    buckets.set(path, known);
+  }
+  // Every bucket the cache holds (but the emptied) and every one reported is there.
+  for (const path of cached.keys()) if (!emptied.has(path) && !buckets.has(path)) return undefined;
+  return changed.length === reported.size ? { buckets, changed } : undefined;
 }
 
 /** The arrays one after another, in one array. */

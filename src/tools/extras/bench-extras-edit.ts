@@ -8,7 +8,10 @@
  * code (its `src/`), for a before and after on the same inputs. Whole builds' CPU moves with other
  * people's load by more than the extras' changes; this times the extras alone. `--save-keys FILE` keeps the
  * rows' store keys of the site's last build, and `--keys FILE` takes them (for a copy of an earlier build's
- * `data/`, whose keys the cache no longer holds). Prints numbers, never
+ * `data/`, whose keys the cache no longer holds). The buckets are found by their stats (`bucketsFrom:
+ * 'stats'`, no `output` given): a rebuild over the output its cache names takes the others from the cache
+ * and the written ones from their writers' reports, which this script does not have (given `output`, it
+ * would take the edited bucket from the cache as it was before). Prints numbers, never
  * pass/fail; leaves the cache's extras files as the last round saved them.
  */
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,10 +4,11 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildSite } from '../../../src/indexer/build-site.ts';
-import { shardFile, type IngestReport } from '../../../src/shared/types.ts';
+import { shardFile, type IngestReport, type PostBucket } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { EXTRAS_CACHE_FILE, loadCache, saveCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { dataFiles } from '../data-files.ts';
 import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
 
@@ -250,3 +251,96 @@ function withRowsHeader(file: Buffer, change: (header: RowsHeader) => void): Buf
   length.writeUInt32LE(bytes.length);
   return Buffer.concat([length, bytes, file.subarray(4 + file.readUInt32LE(0))]);
 }
+
+describe('a rebuild’s post buckets', () => {
+  const bucketsFrom = (report: IngestReport) => (report.extras!.sameStory as WrittenStoryExtras).bucketsFrom;
+  const corrected = (posts: readonly TestPost[], name: string, times: number) =>
+    posts.map((post) => (post.name === name ? { ...post, body: `${post.body}${'<p>更正：本文已更新。</p>'.repeat(times)}` } : post));
+
+  it('are taken from the cache, none stat’ed, over the output it names, and by their stats over any other', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const otherOut = temporary('other-out');
+    // Each step: the output built, the posts, and how its buckets are found.
+    const steps: [string, string, TestPost[], 'cache' | 'stats'][] = [
+      ['a correction', outDir, corrected(POSTS, '2026-11-20-rain', 1), 'cache'],
+      // No bucket changed: the cache is not saved again, and names this build's output all the same.
+      ['nothing changed', outDir, corrected(POSTS, '2026-11-20-rain', 1), 'cache'],
+      ['a correction after a build that changed nothing', outDir, corrected(POSTS, '2026-11-20-rain', 2), 'cache'],
+      // The same cache for another folder: a folder written anew, then the first folder again, whose buckets the cache no longer holds.
+      ['another output folder', otherOut, corrected(POSTS, '2026-11-21-rain', 1), 'stats'],
+      ['the first folder again', outDir, corrected(POSTS, '2026-11-21-rain', 1), 'stats'],
+      ['the first folder, a correction', outDir, corrected(POSTS, '2026-11-21-rain', 2), 'cache'],
+    ];
+    for (const [step, out, posts, listed] of steps) {
+      writePosts(postsDir, posts);
+      const report = await build(postsDir, out, cacheDir);
+      expect(bucketsFrom(report), step).toBe(listed);
+      // A correction may change no extras file: the one bucket it wrote taken as reported, none read.
+      if (step.includes('correction')) expect(report.extras!.sameStory as WrittenStoryExtras, step).toMatchObject({ bucketsReported: 1, bucketsRead: 0 });
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(out), step).toEqual(dataFiles(freshOut));
+    }
+  });
+
+  /** Enough posts for several buckets (POSTS_PER_BUCKET), built once; and the posts of the first bucket. */
+  async function manyBuckets() {
+    const many = Array.from({ length: 12 }, (_, n) => ({
+      ...POSTS[n % POSTS.length]!,
+      name: `2026-11-${10 + n}-post-${n}`,
+      date: `2026-11-${10 + n} 05:00`,
+      title: `第${n}則：${POSTS[n % POSTS.length]!.title}`,
+      link: `post-${n}`,
+    }));
+    const site = { postsDir: temporary('posts'), outDir: temporary('out'), cacheDir: temporary('cache') };
+    writePosts(site.postsDir, many);
+    await build(site.postsDir, site.outDir, site.cacheDir);
+    const postsRoot = join(site.outDir, 'data', 'posts');
+    const bucketFiles = () =>
+      readdirSync(postsRoot, { recursive: true, withFileTypes: true }).flatMap((entry) =>
+        entry.isFile() ? [relative(postsRoot, join(entry.parentPath, entry.name))] : [],
+      );
+    const [first, ...others] = bucketFiles();
+    expect(others.length).toBeGreaterThan(0);
+    const gone = new Set((JSON.parse(readFileSync(join(postsRoot, first!), 'utf8')) as PostBucket).map((post) => post.id));
+    const cacheFile = join(site.cacheDir, EXTRAS_CACHE_FILE);
+    return { ...site, postsRoot, bucketFiles, first: first!, others, withoutFirst: many.filter((post) => !gone.has(post.name)), cacheFile };
+  }
+
+  const cachedBuckets = (cacheFile: string) => [...loadCache(cacheFile).buckets.keys()].sort();
+
+  it('are in the cache as the output holds them, a bucket its posts’ removal emptied left out', async () => {
+    const site = await manyBuckets();
+    writePosts(site.postsDir, site.withoutFirst);
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(bucketsFrom(report)).toBe('cache');
+    expect(site.bucketFiles()).toEqual(site.others);
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
+    const freshOut = temporary('fresh');
+    await build(site.postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+  });
+
+  it('are found by their stats, a bucket its posts’ removal emptied left out, when the cache names no output', async () => {
+    // As the first build after the upgrade: a cache saved by code that named no output.
+    const site = await manyBuckets();
+    const { buckets, written, code } = loadCache(site.cacheFile);
+    await saveCache(site.cacheFile, { written, ...(code ? { code } : {}) }, buckets);
+    writePosts(site.postsDir, site.withoutFirst);
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(bucketsFrom(report)).toBe('stats');
+    expect(site.bucketFiles()).toEqual(site.others);
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
+    const freshOut = temporary('fresh');
+    await build(site.postsDir, freshOut, temporary('fresh-cache'));
+    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+  });
+
+  it('are found by their stats when a bucket was removed by hand from the output the cache names', async () => {
+    const site = await manyBuckets();
+    rmSync(join(site.postsRoot, site.first));
+    const report = await build(site.postsDir, site.outDir, site.cacheDir);
+    expect(bucketsFrom(report)).toBe('stats');
+    expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
+  });
+});
