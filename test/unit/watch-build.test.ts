@@ -76,8 +76,9 @@ describe('vite build --watch', () => {
 
       unlinkSync(join(posts, '2026-11-02-b.html'));
       await expect.poll(() => manifest().postCount, { timeout: 10_000, interval: 100 }).toBe(4);
-      expect(postIn(outDir, '2026-11-02-b')).toBeUndefined();
-      expect(postIn(outDir, '2026-11-01-a')?.nextId).toBe('2026-11-03-c');
+      // The manifest may land before the bucket that held the post is written again: wait for both.
+      await expect.poll(() => postIn(outDir, '2026-11-02-b'), { timeout: 10_000, interval: 100 }).toBeUndefined();
+      await expect.poll(() => postIn(outDir, '2026-11-01-a')?.nextId, { timeout: 10_000, interval: 100 }).toBe('2026-11-03-c');
       expect(statSync(join(outDir, 'index.html')).mtimeMs).toBe(bundled);
     } finally {
       await watcher.close();
