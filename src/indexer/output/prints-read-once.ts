@@ -4,6 +4,7 @@
  */
 import type { PrintColumns } from '../plan/print-columns.ts';
 import { parseStoryPrint } from '../plan/same-story.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 
 // Prints read between two drops of the store's map: each read maps the file around it; drops bound that (docs/build-speed.md).
 const PRINTS_BETWEEN_DROPS = 2048;
@@ -37,7 +38,7 @@ export class PrintsReadOnce {
    */
   async keepInKeyOrder(rows: readonly number[], keyOf: (row: number) => string, dropMap: () => Promise<void>, between = PRINTS_BETWEEN_DROPS) {
     // Keys are hex digests: code-unit order is the store's byte order.
-    const ordered = rows.map((row) => ({ row, key: keyOf(row) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const ordered = rows.map((row) => ({ row, key: keyOf(row) })).sort((a, b) => compareCodeUnits(a.key, b.key));
     for (let at = 0; at < ordered.length; at++) {
       if (at > 0 && at % between === 0) await dropMap();
       await this.has(ordered[at]!.row, true);

@@ -8,6 +8,7 @@
  * again (~45 µs a post).
  */
 import { INDEX_FORMAT_VERSION, type PostFile, type PostVersion, type RelatedLink } from '../../shared/types.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 import type { PostLanguage } from './language.ts';
 import type { ParsedPost } from './parse-post.ts';
 
@@ -112,7 +113,7 @@ export function bucketFile(members: readonly BucketMember[]): Buffer {
 
 /** The members in a bucket file's order: by id. */
 export function sortedById<T extends { id: string }>(members: readonly T[]): T[] {
-  return [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...members].sort((a, b) => compareCodeUnits(a.id, b.id));
 }
 
 /** The posts of a bucket's file as bucketFile wrote it. JSON text holds no raw line break. */

@@ -256,10 +256,6 @@ export class SearchIndexBuilder {
   }
 }
 
-export function compareTokens(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * A partial index's tokens one at a time, in token order: in memory (a PartialIndex) or read back from
  * a run file (partial-runs.ts). Its fields are the current token's; `done` once past the last one.

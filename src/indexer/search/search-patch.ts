@@ -27,7 +27,8 @@ import { plainPostings } from '../../shared/search-postings.ts';
 import { searchTokenList, type SearchTokens } from '../parse/count-tokens.ts';
 import { decodeRows, mergeShifted, NONE } from './search-cache.ts';
 import { varintAt, varintEnd, writeVarint } from '../../shared/varint.ts';
-import { compareTokens, type TokenPostings } from './search-index.ts';
+import type { TokenPostings } from './search-index.ts';
+import { compareCodeUnits } from '../../shared/code-unit-order.ts';
 import { SEARCH_SHARD_BYTES, ShardCutter, splitIntoPieces, writePieces, writeSearchMeta, type SearchTail } from './search-shards.ts';
 import { lastIndexBefore } from '../../shared/binary-search.ts';
 import { joinDirectoryPages, type SearchDirectoryPage, type ShardListing } from '../../shared/search-directory.ts';
@@ -277,7 +278,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
   // A token's list changes only where its fresh postings are not the dropped rows' own.
   const affected = [...new Set([...fresh.keys(), ...dropped.keys()])]
     .filter((token) => !sameAsDropped(fresh.get(token), dropped.get(token)))
-    .sort(compareTokens);
+    .sort(compareCodeUnits);
   // The shard a token belongs in: the last one beginning at or before it (the first for any before them all).
   const shardOf = (token: string) => lastIndexBefore(first.length, (n) => first[n]! > token);
   // A shard is touched when one of its tokens changes, or the first token of the next: the cut before
@@ -368,7 +369,7 @@ export async function patchInPlace(patch: InPlacePatch): Promise<InPlaceResult |
     firstTokens.push(...cutter.firstTokens);
   }
   // In token order, as a build from scratch lists them (the new ones were added at the end).
-  const piecesInOrder = Object.fromEntries(Object.entries(pieces).sort(([a], [b]) => compareTokens(a, b)));
+  const piecesInOrder = Object.fromEntries(Object.entries(pieces).sort(([a], [b]) => compareCodeUnits(a, b)));
   const written = new Set((await writeSearchMeta(patch.postCount, firstTokens, piecesInOrder, write, patch.tail, patch.pageShards)).pages);
   for (const path of listing.pages) if (!written.has(path)) drop(path);
   return { shards: firstTokens.length, pieces: Object.values(pieces).reduce((sum, count) => sum + count, 0), tokenChange, byteChange };
