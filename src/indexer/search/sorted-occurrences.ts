@@ -14,6 +14,7 @@ import { LongTokenIds } from './long-token-ids.ts';
 import type { IndexBuilder } from './index-builder.ts';
 import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, type PartialIndex } from './search-index.ts';
 import { sortTriples } from './sort-triples.ts';
+import { writePackedUnits } from './token-ids.ts';
 
 /** Token occurrences a post holds, about (2.9 M for 2,048 real posts): the column's first size. */
 const OCCURRENCES_PER_POST = 1400;
@@ -256,12 +257,7 @@ function unitsInOrder(sorted: Uint32Array, n: number, packedUnits: number, long:
       starts[++count] = at;
     }
     if (k === n) break;
-    units[at++] = high >>> 16;
-    if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
-    if (low !== 0) {
-      units[at++] = low >>> 16;
-      if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
-    }
+    at = writePackedUnits(high, low, units, at);
     ids[count] = sorted[3 * k + 2]!;
     starts[++count] = at;
   }

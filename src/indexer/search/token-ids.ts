@@ -170,12 +170,7 @@ export class TokenIds {
       const high = sorted[3 * k]!;
       const low = sorted[3 * k + 1]!;
       while (other < others.length && comparePacked(high, low, otherUnits, long.offsetAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
-      units[at++] = high >>> 16;
-      if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
-      if (low !== 0) {
-        units[at++] = low >>> 16;
-        if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
-      }
+      at = writePackedUnits(high, low, units, at);
       ids[count] = sorted[3 * k + 2]!;
       starts[++count] = at;
     }
@@ -310,6 +305,17 @@ function comparePacked(high: number, low: number, units: Uint16Array, offset: nu
     if (unit !== other) return unit - other;
   }
   return length > 4 ? -1 : 0;
+}
+
+/** A packed key's units (see sortedUnits: up to four, none of them 0) written into `units` at `at`; returns the end. */
+export function writePackedUnits(high: number, low: number, units: Uint16Array, at: number): number {
+  units[at++] = high >>> 16;
+  if ((high & 0xffff) !== 0) units[at++] = high & 0xffff;
+  if (low !== 0) {
+    units[at++] = low >>> 16;
+    if ((low & 0xffff) !== 0) units[at++] = low & 0xffff;
+  }
+  return at;
 }
 
 /** A token of the three- and four-unit table (see midHigh). */
