@@ -71,21 +71,13 @@ describe('statFilesAside', () => {
     /** Each file's size and time as the threads leave them (NaN: not statted). */
     const statted = (...pairs: [number, number][]) => new FileStamps(Float64Array.from(pairs.flat()));
 
-    it('takes a file statted with the size and time the record has as seen', async () => {
+    it.each([
+      { file: 'statted with the size and time the record has', stamp: [10, 1_000.5], seen: true },
+      { file: 'of the same size but another time', stamp: [10, 2_000], seen: false },
+      { file: 'of the same time but another size', stamp: [11, 1_000.5], seen: false },
+    ] as const)('takes a file $file as seen: $seen', async ({ stamp, seen }) => {
       const { db, places } = await placesOfABC();
-      expect(isAsStatted(statted([10, 1_000.5], [10, 1_000.5]))(0, places)).toBe(true);
-      await db.close();
-    });
-
-    it('takes a file of the same size but another time as changed', async () => {
-      const { db, places } = await placesOfABC();
-      expect(isAsStatted(statted([10, 1_000.5], [10, 2_000]))(1, places)).toBe(false);
-      await db.close();
-    });
-
-    it('takes a file of the same time but another size as changed', async () => {
-      const { db, places } = await placesOfABC();
-      expect(isAsStatted(statted([10, 1_000.5], [11, 1_000.5]))(1, places)).toBe(false);
+      expect(isAsStatted(statted([10, 1_000.5], [...stamp]))(1, places)).toBe(seen);
       await db.close();
     });
 

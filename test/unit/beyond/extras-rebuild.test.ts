@@ -31,6 +31,14 @@ function build(postsDir: string, outDir: string, cacheDir: string): Promise<Inge
   return buildSite({ postsDir, outDir, cacheDir, workers: 0, shardSize: 2, tailRows: 2, searchShardBytes: 256 });
 }
 
+/** Builds the same posts fresh and expects `outDir`'s data files to be its; returns the fresh build's cache. */
+async function expectAsFresh(postsDir: string, outDir: string, label?: string): Promise<string> {
+  const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
+  await build(postsDir, freshOut, freshCache);
+  expect(dataFiles(outDir), label).toEqual(dataFiles(freshOut));
+  return freshCache;
+}
+
 /** The extras files a build made (the report's type names only what the site's report shows). */
 const filesMadeBy = (report: IngestReport) => (report.extras!.sameStory as WrittenStoryExtras).filesMade!;
 
@@ -69,9 +77,7 @@ describe('a rebuild’s extras files', () => {
       writePosts(postsDir, posts);
       const report = await build(postsDir, outDir, cacheDir);
       check(filesMadeBy(report)!, step);
-      const freshOut = temporary('fresh');
-      await build(postsDir, freshOut, temporary('fresh-cache'));
-      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+      await expectAsFresh(postsDir, outDir, step);
     }
   });
 
@@ -90,9 +96,7 @@ describe('a rebuild’s extras files', () => {
       writePosts(postsDir, posts);
       damage();
       await build(postsDir, outDir, cacheDir);
-      const freshOut = temporary('fresh');
-      await build(postsDir, freshOut, temporary('fresh-cache'));
-      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+      await expectAsFresh(postsDir, outDir, step);
       expect(readFileSync(rowsFile).length, step).toBeGreaterThan(0);
     }
   });
@@ -110,9 +114,7 @@ describe('a rebuild’s extras files', () => {
       writePosts(postsDir, posts);
       await build(postsDir, outDir, cacheDir);
       expect(existsSync(rowsFile), step).toBe(saved);
-      const freshOut = temporary('fresh');
-      await build(postsDir, freshOut, temporary('fresh-cache'));
-      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+      await expectAsFresh(postsDir, outDir, step);
     }
   });
 
@@ -136,9 +138,7 @@ describe('a rebuild’s extras files', () => {
     const rainEdited = edit(retitled, '2026-11-21-rain', { body: `<p>${RAIN}明天起轉晴，氣溫回升。</p>` });
     writePosts(postsDir, rainEdited);
     await build(postsDir, outDir, cacheDir);
-    const freshOut = temporary('fresh');
-    await build(postsDir, freshOut, temporary('fresh-cache'));
-    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    await expectAsFresh(postsDir, outDir);
   });
 
   it('are all made again when one was changed by hand', async () => {
@@ -148,9 +148,7 @@ describe('a rebuild’s extras files', () => {
     writePosts(postsDir, edit(POSTS, '2026-11-20-rain', { body: `<p>${RAIN}山區注意落石。</p>` }));
     const report = await build(postsDir, outDir, cacheDir);
     expect(filesMadeBy(report)).toBe(readdirSync(extras).length);
-    const freshOut = temporary('fresh');
-    await build(postsDir, freshOut, temporary('fresh-cache'));
-    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    await expectAsFresh(postsDir, outDir);
   });
 
   it('keep the story table as a fresh build saves it, edit after edit (its columns taken and written over in place)', async () => {
@@ -187,9 +185,7 @@ describe('a rebuild’s extras files', () => {
       writePosts(site.postsDir, posts);
       const leadsBefore = leadsFileId();
       await build(site.postsDir, site.outDir, site.cacheDir);
-      const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
-      await build(site.postsDir, freshOut, freshCache);
-      expect(dataFiles(site.outDir), step).toEqual(dataFiles(freshOut));
+      const freshCache = await expectAsFresh(site.postsDir, site.outDir, step);
       expect(tableOf(site.cacheDir).equals(tableOf(freshCache)), step).toBe(true);
       expect(leadsOf(site.cacheDir).equals(leadsOf(freshCache)), step).toBe(true);
       expect(leadsFileId() !== leadsBefore, step).toBe(leadMoved);
@@ -203,9 +199,7 @@ describe('a rebuild’s extras files', () => {
     writeFileSync(leadsFile, whole.subarray(0, whole.length - 8));
     writePosts(postsDir, edit(POSTS, '2026-11-20-rain', { body: `<p>更正：${RAIN}</p>` }));
     await build(postsDir, outDir, cacheDir);
-    const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
-    await build(postsDir, freshOut, freshCache);
-    expect(dataFiles(outDir)).toEqual(dataFiles(freshOut));
+    const freshCache = await expectAsFresh(postsDir, outDir);
     expect(readFileSync(leadsFile).equals(readFileSync(join(freshCache, 'story-leads.bin')))).toBe(true);
   });
 
@@ -225,9 +219,7 @@ describe('a rebuild’s extras files', () => {
       writePosts(postsDir, bothEdited);
       const report = await build(postsDir, outDir, cacheDir);
       expect((report.extras!.sameStory as WrittenStoryExtras).printsCopied, kept).toBe(0);
-      const [freshOut, freshCache] = [temporary('fresh'), temporary('fresh-cache')];
-      await build(postsDir, freshOut, freshCache);
-      expect(dataFiles(outDir), kept).toEqual(dataFiles(freshOut));
+      const freshCache = await expectAsFresh(postsDir, outDir, kept);
       expect(readFileSync(join(cacheDir, 'story-leads.bin')).equals(readFileSync(join(freshCache, 'story-leads.bin'))), kept).toBe(true);
     }
   });
@@ -277,9 +269,7 @@ describe('a rebuild’s post buckets', () => {
       expect(bucketsFrom(report), step).toBe(listed);
       // A correction may change no extras file: the one bucket it wrote taken as reported, none read.
       if (step.includes('correction')) expect(report.extras!.sameStory as WrittenStoryExtras, step).toMatchObject({ bucketsReported: 1, bucketsRead: 0 });
-      const freshOut = temporary('fresh');
-      await build(postsDir, freshOut, temporary('fresh-cache'));
-      expect(dataFiles(out), step).toEqual(dataFiles(freshOut));
+      await expectAsFresh(postsDir, out, step);
     }
   });
 
@@ -316,9 +306,7 @@ describe('a rebuild’s post buckets', () => {
     expect(bucketsFrom(report)).toBe('cache');
     expect(site.bucketFiles()).toEqual(site.others);
     expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
-    const freshOut = temporary('fresh');
-    await build(site.postsDir, freshOut, temporary('fresh-cache'));
-    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+    await expectAsFresh(site.postsDir, site.outDir);
   });
 
   it('are found by their stats, a bucket its posts’ removal emptied left out, when the cache names no output', async () => {
@@ -331,9 +319,7 @@ describe('a rebuild’s post buckets', () => {
     expect(bucketsFrom(report)).toBe('stats');
     expect(site.bucketFiles()).toEqual(site.others);
     expect(cachedBuckets(site.cacheFile)).toEqual([...site.others].sort());
-    const freshOut = temporary('fresh');
-    await build(site.postsDir, freshOut, temporary('fresh-cache'));
-    expect(dataFiles(site.outDir)).toEqual(dataFiles(freshOut));
+    await expectAsFresh(site.postsDir, site.outDir);
   });
 
   it('are found by their stats when a bucket was removed by hand from the output the cache names', async () => {
