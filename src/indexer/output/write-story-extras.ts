@@ -57,7 +57,6 @@ import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
   loadCache,
-  nameCacheOutput,
   NO_PRINT,
   OLD_EXTRAS_CACHE_FILES,
   saveCache,
@@ -111,6 +110,12 @@ export interface WrittenStoryExtras {
   /** Extras files made and compared with what was there (the others' entries had not changed). */
   filesMade?: number;
   seconds: number;
+  /**
+   * The id the bucket cache is saved for (its Header.output) whose buckets are now the output's: this
+   * build's (OutputBuilds.next) when it saved the cache, the saved one's when it changed no bucket. The
+   * output's record keeps it with the state, in one transaction (last-build.ts); not part of the report.
+   */
+  bucketCache?: string;
 }
 
 /** What the build hands the extras beside the site it wrote. */
@@ -154,7 +159,7 @@ export async function writeStoryExtras(
   // Listed in both ways (no stat: ~16k names at 64k cost little): a bucket missing or extra, as a hand
   // edit or removal in data/posts/ leaves, sends the build to the stats.
   const listed = await listBuckets(postsRoot, emptied);
-  const ofCache = cache.output !== undefined && cache.output === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
+  const ofCache = cache.savedFor !== undefined && cache.savedFor === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
   const bucketsFrom = ofCache ? 'cache' : 'stats';
   const { buckets, changed } = ofCache ?? statBuckets(postsRoot, listed, cache.buckets, reportedBuckets);
   // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
@@ -165,9 +170,9 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    // The saved cache holds the buckets of this build's output too.
-    if (cachePath && cache.savedFor && output) await nameCacheOutput(cachePath, cache.savedFor, output.next);
     return {
+      // The saved cache holds the buckets of this build's output too.
+      ...(cachePath && output && cache.savedFor ? { bucketCache: cache.savedFor } : {}),
       ...cache.written!,
       bucketsRead: 0,
       bucketsReported: 0,
@@ -438,6 +443,7 @@ export async function writeStoryExtras(
     unchanged: files.unchanged,
     filesMade: files.made,
     seconds: (performance.now() - started) / 1000,
+    ...(cachePath && output ? { bucketCache: output.next } : {}),
   };
 }
 
