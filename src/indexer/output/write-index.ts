@@ -39,7 +39,7 @@ import { INLINE_AT_MOST, type WorkerPool } from '../workers/worker-pool.ts';
 import { indexRows, writeBuckets, type BucketTask, type RowTask } from './write-rows.ts';
 import { readDataFileSync, type DataCompression } from './data-file.ts';
 import type { OutputBuilds, WrittenBuckets } from './extras-bucket-cache.ts';
-import { DataWriter, hashOf, StateOverPatch, type FileState } from './data-writer.ts';
+import { DataWriter, hashOf } from './data-writer.ts';
 import type { SearchHeadRequest, SearchShardStats } from './search-head.ts';
 
 export interface WriteIndexOptions {
@@ -109,13 +109,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (!previous) await rm(dataRoot, { recursive: true, force: true });
   // Until this build's state is saved, the folder matches no state: an interrupted build is followed by a full one.
   else await rm(join(dataRoot, BUILD_ID_FILE), { force: true });
-  // A patch names only what changed: every other file stays, but the search index's, which is written whole
-  // (or patched, see patchSearchInPlace). Its state is the last one with the changes over it.
-  const overPatch = patch && previous ? new StateOverPatch(previous.files, isSearchPath) : undefined;
-  const writer = new DataWriter(dataRoot, previous?.files ?? new Map(), compression, overPatch);
+  const writer = new DataWriter(dataRoot, previous?.files ?? new Map(), compression);
   const { before, after, changed, write } = writer;
-  // The last build's search files: a patch has them set apart, in one walk of the state.
-  const searchBefore = (): Iterable<[string, string]> => overPatch?.setApart ?? before;
+  // A patch names only what changed: every other file stays, but the search index's, which is written whole.
+  if (patch) for (const [path, hash] of before) if (!path.startsWith('search/')) after.set(path, hash);
 
   // Each text is encoded once (hashing and writing a string encode it each), and let go as soon as it is
   // on disk: at 200k posts the metadata shards are ~120 MB of text, ~200 MB as JS strings, and holding
@@ -233,7 +230,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   if (writtenTail) tail = writtenTail;
   else {
     tail = keptTail!;
-    for (const [path, hash] of searchBefore()) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
+    for (const [path, hash] of before) if (path.startsWith(SEARCH_TAIL_FOLDER)) after.set(path, hash);
   }
   const tailOfMeta = { from: tail.from, directory: tail.directory };
   let search: CachedRows['stats'];
@@ -252,7 +249,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     // No row moved: only the shards of the changed posts' tokens are read and written (see search-patch.ts).
     const patched =
       searchPatch.shift === 0 && dropped
-        ? await patchSearchInPlace(searchBefore(), after, {
+        ? await patchSearchInPlace(before, after, {
             read: readWritten,
             newRowOf: searchPatch.newRowOf,
             fresh: new Map(fresh.map((list) => [list.token, list])),
@@ -308,7 +305,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
 
   // The state's paths removed; the files: a post's is its bucket's, removed once the bucket holds no post.
   const removed: string[] = [...removedMembers];
-  for (const path of overPatch ? overPatch.dropped() : before.keys()) {
+  for (const path of before.keys()) {
     if (after.has(path) || isMemberPath(path)) continue;
     await rm(join(dataRoot, path), { force: true });
     removed.push(path);
@@ -345,10 +342,6 @@ function memberPath(bucketFile: string, id: string): string {
   return `${bucketFile}#${id}`;
 }
 
-function isSearchPath(path: string): boolean {
-  return path.startsWith('search/');
-}
-
 function isMemberPath(path: string): boolean {
   return path.includes('#');
 }
@@ -364,7 +357,7 @@ export function fileOfStatePath(path: string): string {
  * this build, and not rendered again); returns the number of bucket files of the output and of posts in
  * them. `fresh`: no file was there before (every post is rendered), and the state need not be read.
  */
-function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: FileState, fresh: boolean): { count: number; posts: number } {
+function keepUnchangedMembers(tasks: ReadonlyMap<string, BucketTask>, after: ReadonlyMap<string, string>, fresh: boolean): { count: number; posts: number } {
   if (fresh) return { count: tasks.size, posts: [...tasks.values()].reduce((sum, task) => sum + task.render.length, 0) };
   const rendered = new Map([...tasks.values()].map((task) => [task.file, new Set(task.render.map(({ place }) => place.id))]));
   const files = new Set<string>();
@@ -451,9 +444,12 @@ async function droppedTokens(store: PostStore, droppedRows: readonly number[], d
  * or drops them, but its tail's, which this build wrote anew. Undefined, with the state as it was, when
  * there is no written index to patch.
  */
-async function patchSearchInPlace(before: Iterable<[string, string]>, after: FileState, patch: Omit<InPlacePatch, 'drop'>): Promise<InPlaceResult | undefined> {
-  const carried: [string, string][] = [];
-  for (const [path, hash] of before) if (isSearchPath(path) && !path.startsWith(SEARCH_TAIL_FOLDER)) carried.push([path, hash]);
+async function patchSearchInPlace(
+  before: ReadonlyMap<string, string>,
+  after: Map<string, string>,
+  patch: Omit<InPlacePatch, 'drop'>,
+): Promise<InPlaceResult | undefined> {
+  const carried = [...before].filter(([path]) => path.startsWith('search/') && !path.startsWith(SEARCH_TAIL_FOLDER));
   for (const [path, hash] of carried) after.set(path, hash);
   const result = await patchInPlace({ ...patch, drop: (path) => after.delete(path) });
   if (!result) for (const [path] of carried) after.delete(path);
