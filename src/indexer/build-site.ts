@@ -103,12 +103,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
         output: outputBuilds,
         ...(free ? { pool: free } : {}),
       });
-      // The bucket cache's id goes to the output's record, not the report.
-      const bucketCache = written.sameStory?.bucketCache;
-      delete written.sameStory?.bucketCache;
-      extras = written;
+      extras = written.extras;
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
-      return bucketCache;
+      // The bucket cache's id goes to the output's record, not the report.
+      return written.bucketCache;
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
     const reopenCache = async () => {

@@ -110,10 +110,15 @@ export interface WrittenStoryExtras {
   /** Extras files made and compared with what was there (the others' entries had not changed). */
   filesMade?: number;
   seconds: number;
+}
+
+/** The extras' report, and what the output's record keeps beside it. */
+export interface StoryExtrasOutcome {
+  report: WrittenStoryExtras;
   /**
    * The id the bucket cache is saved for (its Header.output) whose buckets are now the output's: this
    * build's (OutputBuilds.next) when it saved the cache, the saved one's when it changed no bucket. The
-   * output's record keeps it with the state, in one transaction (last-build.ts); not part of the report.
+   * output's record keeps it with the state, in one transaction (last-build.ts). Undefined without `output`.
    */
   bucketCache?: string;
 }
@@ -135,12 +140,18 @@ export interface StoryExtrasHelp {
   output?: OutputBuilds;
 }
 
-export async function writeStoryExtras(
+/** The extras' report alone (see writeStoryExtrasOver). */
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints, help: StoryExtrasHelp = {}): Promise<WrittenStoryExtras> {
+  return (await writeStoryExtrasOver(dataRoot, cacheDir, prints, help)).report;
+}
+
+/** Writes the extras over the output `help.output` names; returns their report and the bucket cache its record keeps. */
+export async function writeStoryExtrasOver(
   dataRoot: string,
   cacheDir?: string,
   prints?: StoryPrints,
   { writtenBuckets, pool, output }: StoryExtrasHelp = {},
-): Promise<WrittenStoryExtras> {
+): Promise<StoryExtrasOutcome> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
   const clock = new PhaseClock();
@@ -170,9 +181,7 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    return {
-      // The saved cache holds the buckets of this build's output too.
-      ...(cachePath && output && cache.savedFor ? { bucketCache: cache.savedFor } : {}),
+    const report = {
       ...cache.written!,
       bucketsRead: 0,
       bucketsReported: 0,
@@ -182,7 +191,9 @@ export async function writeStoryExtras(
       written: 0,
       unchanged: files,
       seconds: (performance.now() - started) / 1000,
-    };
+    } satisfies WrittenStoryExtras;
+    // The saved cache holds the buckets of this build's output too.
+    return { report, ...(cachePath && output && cache.savedFor ? { bucketCache: cache.savedFor } : {}) };
   }
 
   clock.lap('extras: buckets listed');
@@ -431,7 +442,7 @@ export async function writeStoryExtras(
     });
   }
   clock.lap('extras: save state');
-  return {
+  const report = {
     ...summary,
     bucketsRead,
     bucketsReported,
@@ -443,8 +454,8 @@ export async function writeStoryExtras(
     unchanged: files.unchanged,
     filesMade: files.made,
     seconds: (performance.now() - started) / 1000,
-    ...(cachePath && output ? { bucketCache: output.next } : {}),
-  };
+  } satisfies WrittenStoryExtras;
+  return { report, ...(cachePath && output ? { bucketCache: output.next } : {}) };
 }
 
 const EMPTY = new Uint32Array(0);
