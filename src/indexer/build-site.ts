@@ -95,7 +95,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     const keys = built.kind === 'fresh' ? built.rows.map((row) => row.key) : built.patch.keys;
     let extras: IngestReport['extras'];
     const writeExtrasBeside = async (writtenBuckets: WrittenBuckets, free: WorkerPool | undefined, outputBuilds: OutputBuilds) => {
-      extras = await writeExtras({
+      const written = await writeExtras({
         dataRoot: output.dataRoot,
         cacheDir,
         prints: { keys, store: reopened?.posts ?? store },
@@ -103,7 +103,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
         output: outputBuilds,
         ...(free ? { pool: free } : {}),
       });
+      extras = written.extras;
       if (!small) collectGarbage({ compact: built.kind === 'fresh' || extrasReadMostBuckets(extras, built.manifest.postBuckets) });
+      // The bucket cache's id goes to the output's record, not the report.
+      return written.bucketCache;
     };
     // Once the workers are done with the cache: closed, its map let go, and opened afresh (see WriteIndexOptions.reopenCache).
     const reopenCache = async () => {

@@ -195,6 +195,20 @@ describe('output state', () => {
   });
 });
 
+describe('the extras’ bucket cache', () => {
+  it('is named with the state it was recorded with, and by no later build that named none', async () => {
+    await withCache(async (db, dataRoot) => {
+      const files = state(3);
+      await new OutputRecord(db, dataRoot).record({ ...diff(new Map(), files), bucketCache: 'saved-for-1' }, newBuildId());
+      expect((await new OutputRecord(db, dataRoot).last())?.bucketCache).toBe('saved-for-1');
+      await new OutputRecord(db, dataRoot).record(diff(files, files), newBuildId());
+      const last = await new OutputRecord(db, dataRoot).last();
+      expect(last?.files).toEqual(files);
+      expect(last?.bucketCache).toBeUndefined();
+    });
+  });
+});
+
 describe('saved plan of the last build', () => {
   it('reads back its own plan when another build put a plan of as many rows after it read the last', async () => {
     await withCache(async (db, dataRoot) => {

@@ -71,6 +71,8 @@ interface OutputEntry {
   id: string;
   buildId: string;
   layout: number;
+  /** The extras' bucket cache whose buckets are the folder's (see WrittenOutput.bucketCache). */
+  bucketCache?: string;
 }
 
 /** What the last build wrote into the folder, as the build cache holds it. */
@@ -84,6 +86,8 @@ export interface LastOutput {
   /** The written search index's rows; their keys read only when asked for (a patched plan
    * knows how rows moved without them). */
   searchRows(withKeys: boolean): CachedRows | undefined;
+  /** The extras' bucket cache whose buckets are the folder's, when the last build named one (see WrittenOutput.bucketCache). */
+  bucketCache: string | undefined;
 }
 
 /** What a build wrote: every file's hash, the paths whose hash is new, the paths removed; its plan and search rows. */
@@ -93,6 +97,12 @@ export interface WrittenOutput {
   removed: readonly string[];
   plan: PlanSnapshot | undefined;
   searchRows: Omit<CachedRows, 'buildId'> | undefined;
+  /**
+   * The id the extras' bucket cache was saved for (extras-bucket-cache.ts) whose buckets are those this
+   * build leaves: committed with the state, so that the next build takes the buckets from that cache only
+   * when this build's output and record both stand.
+   */
+  bucketCache?: string;
 }
 
 /** The output a build wrote, as the next build of the same process takes it without reading it back. */
@@ -159,7 +169,7 @@ export class OutputRecord {
         rows.remove(id);
         rows.remove(filesKey(id, 'keys'));
       }
-      outputs.put(this.dataRoot, { id, buildId, layout: OUTPUT_LAYOUT });
+      outputs.put(this.dataRoot, { id, buildId, layout: OUTPUT_LAYOUT, ...(written.bucketCache ? { bucketCache: written.bucketCache } : {}) });
     });
     await writeFile(join(this.dataRoot, BUILD_ID_FILE), buildId);
     // Not copied: the build that made them is done with them, and the next only reads them.
@@ -194,6 +204,7 @@ export class OutputRecord {
       files: state,
       plan: whyNoPlan === undefined ? (plan as StoredPlan) : undefined,
       whyNoPlan,
+      bucketCache: entry.bucketCache,
       searchRows: (withKeys) => {
         const { rows } = this.parts();
         const stats = rows.get(id) as Omit<CachedRows, 'keys'> | undefined;

@@ -4,13 +4,13 @@
  * bucket's size and time, so that a bucket the build left as it was is not read again. A bucket the build
  * wrote is not read either: its writer reports what the extras keep of it (WrittenBuckets).
  *
- * The cache names the output whose buckets it holds (its build id, see Header.output and EXTRAS_OUTPUT_FILE):
- * over that same output, the buckets a build did not write are the cache's, and none is stat'ed (the
- * folder is only listed, see OutputBuilds).
+ * The cache is saved under the build id of the output whose buckets it holds (Header.output), and the
+ * output's record names that id in the same transaction as its state (last-build.ts): over that same
+ * output, the buckets a build did not write are the cache's, and none is stat'ed (the folder is only
+ * listed, see OutputBuilds).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { PostFile } from '../../shared/types.ts';
 import { parseStoryPrint, serializeStoryPrint, storyPrintOf, storyTextOfHtml, type StoryItem, type StoryPrint } from '../plan/same-story.ts';
 import { FEW_OWN_LINKS } from '../plan/related-reading.ts';
@@ -20,12 +20,10 @@ import { ownBuffer, readCacheFile, readSections, sectionChunks, type SectionsHea
 /** The extras cache: a header, then its sections (see Header). */
 export const EXTRAS_CACHE_FILE = 'story-extras.bin';
 /**
- * Beside the cache: `<saved for> <build id>`, a later output whose buckets are those of the cache saved for
- * the output `<saved for>` (Header.output): what a build that changed no bucket writes, not the cache again.
+ * The caches of earlier versions (one JSON string of everything; a JSON line a bucket), and the file that
+ * named a later output beside the cache (now the output's record does): removed when found.
  */
-export const EXTRAS_OUTPUT_FILE = 'story-extras.output';
-/** The caches of earlier versions (one JSON string of everything; a JSON line a bucket): removed when found. */
-export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson'];
+export const OLD_EXTRAS_CACHE_FILES = ['same-story-signatures.json', 'story-extras.ndjson', 'story-extras.output'];
 /** Bumped when what the cache keeps of a post changes: the cache is then made anew. */
 const CACHE_VERSION = 10;
 
@@ -147,19 +145,21 @@ export interface StoryCache {
   code?: string;
   /** The build id of the output the cache was saved for (see Header.output). */
   savedFor?: string;
-  /** The build id of the output whose buckets these are, as they were when its build ended: `savedFor`'s, or a later one's. */
-  output?: string;
 }
 
 /**
  * The output a build writes over and the one it leaves, as write-index.ts knows them before the extras: when
- * `last` is the output the cache names, the buckets on disk are the cache's but for those this build
+ * `last` is the id the cache was saved for, the buckets on disk are the cache's but for those this build
  * wrote (reported) or `emptied`. The folder is trusted by its id: hand edits of a bucket's bytes are not
  * seen (a bucket removed or added by hand is: the folder is still listed, and a listing that disagrees
  * with the cache sends the build to the buckets' stats).
  */
 export interface OutputBuilds {
-  /** The build id of the output as the last build left it, when this build trusted its state (else a folder written anew). */
+  /**
+   * The id the bucket cache was saved for (Header.output) whose buckets are the output's as the last build
+   * left it, as the output's record names it (LastOutput.bucketCache); undefined when this build did not
+   * trust the output's state (a folder written anew) or the record names none.
+   */
   last: string | undefined;
   /** The build id this build's output will carry once its state is saved. */
   next: string;
@@ -213,7 +213,7 @@ export function loadCache(path: string | undefined): StoryCache {
       buckets: new Map(),
       written: header.written,
       ...(header.code ? { code: header.code } : {}),
-      ...(header.output ? { savedFor: header.output, output: laterOutputOf(path, header.output) ?? header.output } : {}),
+      ...(header.output ? { savedFor: header.output } : {}),
     };
     let post = 0;
     for (let bucket = 0; bucket < paths.length; bucket++) {
@@ -230,27 +230,6 @@ export function loadCache(path: string | undefined): StoryCache {
   }
 }
 
-/** The later output the file beside the cache names (EXTRAS_OUTPUT_FILE), when it names the one the cache was `savedFor`. */
-function laterOutputOf(cachePath: string, savedFor: string): string | undefined {
-  try {
-    const [named, buildId] = readFileSync(outputFileOf(cachePath), 'utf8').split(' ');
-    return named === savedFor && buildId ? buildId : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function outputFileOf(cachePath: string): string {
-  return join(dirname(cachePath), EXTRAS_OUTPUT_FILE);
-}
-
-/** Names `buildId` as an output whose buckets are those of the cache saved for `savedFor` (see EXTRAS_OUTPUT_FILE). */
-export async function nameCacheOutput(cachePath: string, savedFor: string, buildId: string): Promise<void> {
-  const path = outputFileOf(cachePath);
-  await writeFile(`${path}.partial`, `${savedFor} ${buildId}`);
-  await rename(`${path}.partial`, path);
-}
-
 /** A section of joined names, split. */
 function linesOf(bytes: Buffer, encoding: BufferEncoding): string[] {
   return bytes.length === 0 ? [] : bytes.toString(encoding).split(SEPARATOR);
@@ -259,7 +238,7 @@ function linesOf(bytes: Buffer, encoding: BufferEncoding): string[] {
 /** Writes the cache (see Header) beside its path, then puts it in place. */
 export async function saveCache(
   path: string,
-  { written, code, output }: Omit<StoryCache, 'buckets' | 'savedFor'>,
+  { written, code, output }: Omit<StoryCache, 'buckets' | 'savedFor'> & { output?: string },
   buckets: ReadonlyMap<string, CachedBucket>,
 ): Promise<void> {
   const sizes = new Float64Array(buckets.size);

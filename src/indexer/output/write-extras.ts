@@ -5,7 +5,7 @@
  * plan, so that full and patched builds alike get them.
  */
 import { writeFeeds, type WrittenFeeds } from './write-feeds.ts';
-import { writeStoryExtras, type StoryExtrasHelp, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
+import { writeStoryExtrasOver, type StoryExtrasHelp, type StoryPrints, type WrittenStoryExtras } from './write-story-extras.ts';
 
 /** With the build's help (StoryExtrasHelp): the buckets its writers reported, its free workers. */
 export interface ExtrasOptions extends StoryExtrasHelp {
@@ -29,16 +29,16 @@ export interface WrittenExtras {
 /** The archive's name in feeds: the reader's title (see siteTitle in src/ui/i18n.tsx). */
 const SITE_TITLE = '新聞典藏閱讀器';
 
-export async function writeExtras(options: ExtrasOptions): Promise<WrittenExtras> {
+/** Writes the extras; returns their report and the bucket cache the output's record keeps (see StoryExtrasOutcome). */
+export async function writeExtras(options: ExtrasOptions): Promise<{ extras: WrittenExtras; bucketCache?: string }> {
   const siteUrl = siteUrlOf(options.siteUrl ?? process.env['SITE_URL']);
-  const extras: WrittenExtras = {
-    sameStory: await writeStoryExtras(options.dataRoot, options.cacheDir, options.prints, options),
-  };
+  const { report, bucketCache } = await writeStoryExtrasOver(options.dataRoot, options.cacheDir, options.prints, options);
+  const extras: WrittenExtras = { sameStory: report };
   if (siteUrl) {
     const { paths: _paths, ...feeds } = await writeFeeds(options.dataRoot, { siteUrl, title: SITE_TITLE, language: 'zh-Hant-TW' });
     extras.feeds = feeds;
   }
-  return extras;
+  return { extras, ...(bucketCache ? { bucketCache } : {}) };
 }
 
 /** SITE_URL as an absolute http(s) URL ending in `/`, or undefined when unset; a malformed one stops the build. */

@@ -59,8 +59,9 @@ export interface WriteIndexOptions {
    * on workers: the other core would be idle), or else once the index is written. Awaited before the
    * state is saved. Given the post buckets this build wrote, as their writers reported them, `pool`
    * only while the head is written on a worker and another thread is free, and the output's builds.
+   * Returns the id of the extras' bucket cache whose buckets are the output's (recorded with the state).
    */
-  besideSearch?: (written: WrittenBuckets, pool: WorkerPool | undefined, output: OutputBuilds) => Promise<void>;
+  besideSearch?: (written: WrittenBuckets, pool: WorkerPool | undefined, output: OutputBuilds) => Promise<string | undefined>;
   /**
    * Closes the cache once the workers are done with it, before the head and `besideSearch`, and gives
    * the output's record on a fresh opening: the closed one's map (every page the build read) no longer
@@ -159,7 +160,8 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const bucketFiles = patch ? countBuckets(built.snapshot.ids, built.manifest.postBuckets) : keepUnchangedMembers(buckets, after, before.size === 0);
   const bucketTasks = [...buckets.values()].filter((task) => task.render.length > 0 || task.keep.length > 0);
   const emptied = [...buckets.values()].filter((task) => task.render.length === 0 && task.keep.length === 0);
-  const outputBuilds: OutputBuilds = { last: previous?.buildId, next: buildId, emptied: emptied.map((task) => postBucketKey(task.file)) };
+  const outputBuilds: OutputBuilds = { last: previous?.bucketCache, next: buildId, emptied: emptied.map((task) => postBucketKey(task.file)) };
+  let bucketCache: string | undefined;
   writer.written += bucketTasks.length;
 
   // The search index: its head (the rows before the tail, see search-format.ts) patched from the last
@@ -276,7 +278,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     try {
       if (options.reopenCache) output = await options.reopenCache();
       // The head takes one thread: with one alone, a task sent beside it would queue while this thread waits.
-      await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined, outputBuilds);
+      bucketCache = await options.besideSearch?.(writtenBuckets, options.pool.size >= 2 ? options.pool : undefined, outputBuilds);
     } catch (error) {
       // As the tail above: nothing of this build writes into data/ once it has failed.
       await head.catch(() => {});
@@ -296,7 +298,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   const searchPhase = inPlace ? 'patch the search index in place' : searchPatch ? 'patch and write the search index' : 'write the search index';
   clock.lap(besideDone ? `${searchPhase} on a worker, beside the extras` : searchPhase);
   if (!besideDone && options.besideSearch) {
-    await options.besideSearch(writtenBuckets, undefined, outputBuilds);
+    bucketCache = await options.besideSearch(writtenBuckets, undefined, outputBuilds);
     writtenBuckets = [];
     clock.lap('write extras');
   }
@@ -309,7 +311,10 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
     removed.push(path);
   }
   for (const task of emptied) await rm(join(dataRoot, task.file), { force: true });
-  await output?.record({ files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail } }, buildId);
+  await output?.record(
+    { files: after, changed, removed, plan: built.snapshot, searchRows: { keys, stats: search, tail }, ...(bucketCache ? { bucketCache } : {}) },
+    buildId,
+  );
   clock.lap('remove old files, save state');
   return {
     phases: clock.phases,

@@ -57,7 +57,6 @@ import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
   loadCache,
-  nameCacheOutput,
   NO_PRINT,
   OLD_EXTRAS_CACHE_FILES,
   saveCache,
@@ -113,6 +112,17 @@ export interface WrittenStoryExtras {
   seconds: number;
 }
 
+/** The extras' report, and what the output's record keeps beside it. */
+export interface StoryExtrasOutcome {
+  report: WrittenStoryExtras;
+  /**
+   * The id the bucket cache is saved for (its Header.output) whose buckets are now the output's: this
+   * build's (OutputBuilds.next) when it saved the cache, the saved one's when it changed no bucket. The
+   * output's record keeps it with the state, in one transaction (last-build.ts). Undefined without `output`.
+   */
+  bucketCache?: string;
+}
+
 /** What the build hands the extras beside the site it wrote. */
 export interface StoryExtrasHelp {
   /**
@@ -130,12 +140,18 @@ export interface StoryExtrasHelp {
   output?: OutputBuilds;
 }
 
-export async function writeStoryExtras(
+/** The extras' report alone (see writeStoryExtrasOver). */
+export async function writeStoryExtras(dataRoot: string, cacheDir?: string, prints?: StoryPrints, help: StoryExtrasHelp = {}): Promise<WrittenStoryExtras> {
+  return (await writeStoryExtrasOver(dataRoot, cacheDir, prints, help)).report;
+}
+
+/** Writes the extras over the output `help.output` names; returns their report and the bucket cache its record keeps. */
+export async function writeStoryExtrasOver(
   dataRoot: string,
   cacheDir?: string,
   prints?: StoryPrints,
   { writtenBuckets, pool, output }: StoryExtrasHelp = {},
-): Promise<WrittenStoryExtras> {
+): Promise<StoryExtrasOutcome> {
   const started = performance.now();
   // CNA_READER_PHASE_CPU=1 prints the extras' parts' CPU too (not in the report: the phase is one).
   const clock = new PhaseClock();
@@ -154,7 +170,7 @@ export async function writeStoryExtras(
   // Listed in both ways (no stat: ~16k names at 64k cost little): a bucket missing or extra, as a hand
   // edit or removal in data/posts/ leaves, sends the build to the stats.
   const listed = await listBuckets(postsRoot, emptied);
-  const ofCache = cache.output !== undefined && cache.output === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
+  const ofCache = cache.savedFor !== undefined && cache.savedFor === output?.last ? bucketsOfCache(listed, cache.buckets, reportedBuckets, emptied) : undefined;
   const bucketsFrom = ofCache ? 'cache' : 'stats';
   const { buckets, changed } = ofCache ?? statBuckets(postsRoot, listed, cache.buckets, reportedBuckets);
   // Nothing read or reported, nothing gone, the same code and the output there: the extras are what the last build
@@ -165,9 +181,7 @@ export async function writeStoryExtras(
   cache.buckets.clear();
   if (unchangedPosts && (await outputIsThere(dataRoot))) {
     const files = extrasBucketCount(manifest.postBuckets);
-    // The saved cache holds the buckets of this build's output too.
-    if (cachePath && cache.savedFor && output) await nameCacheOutput(cachePath, cache.savedFor, output.next);
-    return {
+    const report = {
       ...cache.written!,
       bucketsRead: 0,
       bucketsReported: 0,
@@ -177,7 +191,9 @@ export async function writeStoryExtras(
       written: 0,
       unchanged: files,
       seconds: (performance.now() - started) / 1000,
-    };
+    } satisfies WrittenStoryExtras;
+    // The saved cache holds the buckets of this build's output too.
+    return { report, ...(cachePath && output && cache.savedFor ? { bucketCache: cache.savedFor } : {}) };
   }
 
   clock.lap('extras: buckets listed');
@@ -426,7 +442,7 @@ export async function writeStoryExtras(
     });
   }
   clock.lap('extras: save state');
-  return {
+  const report = {
     ...summary,
     bucketsRead,
     bucketsReported,
@@ -438,7 +454,8 @@ export async function writeStoryExtras(
     unchanged: files.unchanged,
     filesMade: files.made,
     seconds: (performance.now() - started) / 1000,
-  };
+  } satisfies WrittenStoryExtras;
+  return { report, ...(cachePath && output ? { bucketCache: output.next } : {}) };
 }
 
 const EMPTY = new Uint32Array(0);

@@ -9,6 +9,7 @@ import { buildSite } from '../../../src/indexer/build-site.ts';
 import { shardFile, type IngestReport, type PostBucket } from '../../../src/shared/types.ts';
 import type { WrittenStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
 import { EXTRAS_CACHE_FILE, loadCache, saveCache } from '../../../src/indexer/output/extras-bucket-cache.ts';
+import { openCacheDb } from '../../../src/indexer/incremental/cache-db.ts';
 import { dataFiles } from '../data-files.ts';
 import { FERRY_POSTS, postText, WIRE, type TestPost } from './site-builder.ts';
 
@@ -271,6 +272,34 @@ describe('a rebuild’s post buckets', () => {
       if (step.includes('correction')) expect(report.extras!.sameStory as WrittenStoryExtras, step).toMatchObject({ bucketsReported: 1, bucketsRead: 0 });
       await expectAsFresh(postsDir, out, step);
     }
+  });
+
+  it('are stat’ed over a record older code wrote, which names no cache, and taken from the cache the build after', async () => {
+    const { postsDir, outDir, cacheDir } = await builtSite();
+    const expectAsFresh = async (step: string) => {
+      const freshOut = temporary('fresh');
+      await build(postsDir, freshOut, temporary('fresh-cache'));
+      expect(dataFiles(outDir), step).toEqual(dataFiles(freshOut));
+    };
+    writePosts(postsDir, corrected(POSTS, '2026-11-20-rain', 1));
+    expect(bucketsFrom(await build(postsDir, outDir, cacheDir))).toBe('cache');
+    // The record as older code wrote it: the folder's build id, the cache saved for it, no `bucketCache`.
+    const db = openCacheDb(cacheDir);
+    try {
+      const outputs = db.part<{ buildId: string; bucketCache?: string }>('outputs');
+      const { bucketCache, ...entry } = outputs.get(join(outDir, 'data'))!;
+      expect(bucketCache).toBe(entry.buildId);
+      expect(loadCache(join(cacheDir, EXTRAS_CACHE_FILE)).savedFor).toBe(entry.buildId);
+      await db.transaction(() => outputs.put(join(outDir, 'data'), entry));
+    } finally {
+      await db.close();
+    }
+    writePosts(postsDir, corrected(POSTS, '2026-11-20-rain', 2));
+    expect(bucketsFrom(await build(postsDir, outDir, cacheDir)), 'over the older record').toBe('stats');
+    await expectAsFresh('over the older record');
+    writePosts(postsDir, corrected(POSTS, '2026-11-20-rain', 3));
+    expect(bucketsFrom(await build(postsDir, outDir, cacheDir)), 'the build after').toBe('cache');
+    await expectAsFresh('the build after');
   });
 
   /** Enough posts for several buckets (POSTS_PER_BUCKET), built once; and the posts of the first bucket. */
