@@ -79,6 +79,17 @@ describe('SortedOccurrences', () => {
     expect(plain(part)).toEqual(exported(new SearchIndexBuilder(), posts));
   });
 
+  it('writes postings that cross from one block into the next as SearchIndexBuilder does', () => {
+    // One token in 60 posts 2^21 rows apart: postings of five bytes (a varint of four, the weight), so that
+    // every block of 28 bytes ends inside one.
+    const posts = Array.from({ length: 60 }, (_, n) => ({ row: n * 2 ** 21, tokens: { joined: 'a\n台灣', weights: Uint8Array.of(n, 255 - n) } }));
+    const builder = new SortedOccurrences();
+    for (const post of posts) builder.add(post.row, post.tokens);
+    const part = builder.exportPartial();
+    expect(Math.max(...part.hot.filter((_, at) => at % HOT_STRIDE === LENGTH))).toBe(59 * 5);
+    expect(plain(part)).toEqual(exported(new SearchIndexBuilder(), posts));
+  });
+
   it('exports the same index when sized for the posts it gets as when its column grows', () => {
     const posts = randomPosts(300, 11);
     expect(exported(new SortedOccurrences(posts.length), posts)).toEqual(exported(new SortedOccurrences(), posts));
