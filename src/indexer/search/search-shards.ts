@@ -203,15 +203,20 @@ export class ShardCutter {
   }
 
   /**
-   * Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). Returns the
-   * write of the shard it ended, if it began a new one (to await before the next add), else nothing: most
-   * tokens end no shard, and an await a token was a promise and a turn of the event loop for millions.
+   * Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). Nothing to
+   * wait for unless the token begins a new shard: most tokens end none, and awaiting each would cost a
+   * promise and a turn of the event loop a token.
+   * @returns the write of the shard this token ended, if any: await it before the next add (one shard's
+   *   write at a time, and a failed write is the caller's error).
    */
   add(token: string, rest: Uint8Array, restCount: number): Promise<void> | undefined {
     return this.addWritten(token, this.encoder.encode(rest, restCount), restCount);
   }
 
-  /** Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so); returns as `add`. */
+  /**
+   * Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so).
+   * @returns as `add`: the write of the shard this token ended, if any, to await before the next add.
+   */
   addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> | undefined {
     // flush takes the shard's header and body before its first await: this token starts the next one.
     const written = this.cutsBefore(token, rest.length) ? this.flush() : undefined;
