@@ -23,6 +23,9 @@ const RUN_BUFFER = 4 << 20;
 /** A token's record: count, first row, last row, postings' length (u32 each), its units' count (u16), first weight (u8). */
 const HEADER_BYTES = 19;
 
+/** Postings up to this many bytes are copied by a loop (see RunCursor.copyPostings). */
+const COPIED_BY_LOOP = 64;
+
 const RUNS_PREFIX = 'search-runs-';
 
 /**
@@ -108,9 +111,6 @@ function putUint32(bytes: Uint8Array, at: number, value: number): number {
 function getUint32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
-
-/** Postings up to this many bytes are copied by a loop (see RunCursor.copyPostings). */
-const COPIED_BY_LOOP = 64;
 
 function putUint16(bytes: Uint8Array, at: number, value: number): number {
   bytes[at] = value;
