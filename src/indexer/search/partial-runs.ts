@@ -23,6 +23,9 @@ const RUN_BUFFER = 4 << 20;
 /** A token's record: count, first row, last row, postings' length (u32 each), its units' count (u16), first weight (u8). */
 const HEADER_BYTES = 19;
 
+/** Postings up to this many bytes are copied by a loop (see RunCursor.copyPostings). */
+const COPIED_BY_LOOP = 64;
+
 const RUNS_PREFIX = 'search-runs-';
 
 /**
@@ -105,6 +108,10 @@ function putUint32(bytes: Uint8Array, at: number, value: number): number {
   return at + 4;
 }
 
+function getUint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
 function putUint16(bytes: Uint8Array, at: number, value: number): number {
   bytes[at] = value;
   bytes[at + 1] = value >>> 8;
@@ -156,27 +163,37 @@ class RunCursor implements PartCursor {
       this.finish();
       return;
     }
-    const buffer = this.buffer;
+    // Byte by byte, as writeRun puts them: Buffer's read methods are a call and its checks a field.
+    let buffer = this.buffer;
     let at = this.at;
-    this.count = buffer.readUInt32LE(at);
-    this.firstRow = buffer.readUInt32LE(at + 4);
-    this.lastRow = buffer.readUInt32LE(at + 8);
-    this.length = buffer.readUInt32LE(at + 12);
-    const units = buffer.readUInt16LE(at + 16);
-    this.firstWeight = buffer.readUInt8(at + 18);
+    this.count = getUint32(buffer, at);
+    this.firstRow = getUint32(buffer, at + 4);
+    this.lastRow = getUint32(buffer, at + 8);
+    this.length = getUint32(buffer, at + 12);
+    const units = buffer[at + 16]! | (buffer[at + 17]! << 8);
+    this.firstWeight = buffer[at + 18]!;
     const size = HEADER_BYTES + 2 * units + this.length;
     if (!this.hold(size)) throw new Error(`the search index's run ${this.path} ends inside a token (a full disk?)`);
+    buffer = this.buffer;
     at = this.at + HEADER_BYTES;
-    this.units = growArray(this.units, units, 0);
-    for (let unit = 0; unit < units; unit++) this.units[unit] = this.buffer.readUInt16LE(at + 2 * unit);
+    if (units > this.units.length) this.units = growArray(this.units, units, 0);
+    const unitsOut = this.units;
+    for (let unit = 0; unit < units; unit++, at += 2) unitsOut[unit] = buffer[at]! | (buffer[at + 1]! << 8);
     this.end = units;
     this.size = size;
   }
 
   copyPostings(out: Uint8Array, at: number): number {
-    const from = this.at + this.size - this.length;
-    out.set(this.buffer.subarray(from, from + this.length), at);
-    return at + this.length;
+    const length = this.length;
+    const from = this.at + this.size - length;
+    const buffer = this.buffer;
+    if (length > COPIED_BY_LOOP) {
+      out.set(new Uint8Array(buffer.buffer, buffer.byteOffset + from, length), at);
+      return at + length;
+    }
+    // Most lists are a few bytes: a loop, not a Buffer made by subarray for `set`.
+    for (let k = from; k < from + length; k++) out[at++] = buffer[k]!;
+    return at;
   }
 
   /** Whether `bytes` from the current record's start are in the buffer, reading more of the file if not. */

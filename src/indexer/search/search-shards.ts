@@ -81,10 +81,13 @@ export async function writeSearchShards(
   for (const list of lists) {
     tokenCount++;
     const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
-    total += await writePieces(list.token, pieces, write, piecePostings, 0, cutter.encoder);
-    pieceCount += pieces.length;
-    if (pieces.length > 0) pieced[list.token] = pieces.length;
-    await cutter.add(list.token, rest, restCount);
+    if (pieces.length > 0) {
+      total += await writePieces(list.token, pieces, write, piecePostings, 0, cutter.encoder);
+      pieceCount += pieces.length;
+      pieced[list.token] = pieces.length;
+    }
+    const cut = cutter.add(list.token, rest, restCount);
+    if (cut) await cut;
   }
   await cutter.flush();
   total += cutter.bytes;
@@ -108,7 +111,8 @@ export async function writeSearchTail(
   let tokens = 0;
   for (const list of lists) {
     tokens++;
-    await cutter.add(list.token, list.postings, list.count);
+    const cut = cutter.add(list.token, list.postings, list.count);
+    if (cut) await cut;
   }
   await cutter.flush();
   const { directory, pages } = cutDirectory(cutter.firstTokens, {}, pageShards);
@@ -198,14 +202,24 @@ export class ShardCutter {
     return endsShardBefore(token, this.size + this.headerSize, restLength + tokenHeaderBytes(token), this.shardBytes);
   }
 
-  /** Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). */
-  async add(token: string, rest: Uint8Array, restCount: number): Promise<void> {
-    await this.addWritten(token, this.encoder.encode(rest, restCount), restCount);
+  /**
+   * Adds a token with the postings its shard holds, in the plain form (see search-postings.ts). Nothing to
+   * wait for unless the token begins a new shard: most tokens end none, and awaiting each would cost a
+   * promise and a turn of the event loop a token.
+   * @returns the write of the shard this token ended, if any: await it before the next add (one shard's
+   *   write at a time, and a failed write is the caller's error).
+   */
+  add(token: string, rest: Uint8Array, restCount: number): Promise<void> | undefined {
+    return this.addWritten(token, this.encoder.encode(rest, restCount), restCount);
   }
 
-  /** Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so). */
-  async addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> {
-    if (this.cutsBefore(token, rest.length)) await this.flush();
+  /**
+   * Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so).
+   * @returns as `add`: the write of the shard this token ended, if any, to await before the next add.
+   */
+  addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> | undefined {
+    // flush takes the shard's header and body before its first await: this token starts the next one.
+    const written = this.cutsBefore(token, rest.length) ? this.flush() : undefined;
     this.header.tokens.push(token);
     if (this.size + rest.length > this.body.length) {
       const grown = new Uint8Array(Math.max(2 * this.body.length, this.size + rest.length));
@@ -217,6 +231,7 @@ export class ShardCutter {
     this.header.ends.push(this.size);
     this.header.counts.push(restCount);
     this.headerSize += tokenHeaderBytes(token);
+    return written;
   }
 
   /** Writes the shard begun, if any. */

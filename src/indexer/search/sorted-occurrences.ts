@@ -10,6 +10,7 @@
  */
 import { countSearchTokens, TokenScratch, type SearchTokens } from '../parse/count-tokens.ts';
 import { growArray } from '../../shared/grow-array.ts';
+import { writeVarint } from '../../shared/varint.ts';
 import { LongTokenIds } from './long-token-ids.ts';
 import type { IndexBuilder } from './index-builder.ts';
 import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, type PartialIndex } from './search-index.ts';
@@ -108,8 +109,7 @@ export class SortedOccurrences implements IndexBuilder {
         heads[id] = postings.start();
         do {
           const next = rows[sorted[3 * end + 2]! >>> 8]!;
-          postings.varint(next - row);
-          postings.byte(sorted[3 * end + 2]! & 0xff);
+          postings.posting(next - row, sorted[3 * end + 2]! & 0xff);
           row = next;
           end++;
         } while (end < n && sorted[3 * end] === high && sorted[3 * end + 1] === low);
@@ -168,6 +168,8 @@ class ChainWriter {
   private offset = BlockPool.DATA;
   private page: Uint8Array = new Uint8Array(0);
   private base = 0;
+  /** A posting that spans two blocks, before it is copied into them. */
+  private readonly spill = new Uint8Array(8);
 
   /** Starts a chain; returns its first block. */
   start(): number {
@@ -177,7 +179,21 @@ class ChainWriter {
     return this.block;
   }
 
-  byte(value: number): void {
+  /** Appends a posting to the chain: its row's delta as a varint, then its weight. */
+  posting(delta: number, weight: number): void {
+    // Most fit in the block begun (a varint of up to 5 bytes, and the weight); the others go a byte at a time.
+    const fits = this.offset + 6 <= BlockPool.DATA;
+    const out = fits ? this.page : this.spill;
+    const begin = fits ? this.base + this.offset : 0;
+    let end = writeVarint(out, begin, delta);
+    out[end++] = weight;
+    if (fits) {
+      this.offset += end - begin;
+      this.written += end - begin;
+    } else for (let at = 0; at < end; at++) this.byte(out[at]!);
+  }
+
+  private byte(value: number): void {
     if (this.offset === BlockPool.DATA) {
       const previous = this.block;
       this.nextBlock();
@@ -185,14 +201,6 @@ class ChainWriter {
     }
     this.page[this.base + this.offset++] = value;
     this.written++;
-  }
-
-  varint(value: number): void {
-    while (value >= 0x80) {
-      this.byte((value & 0x7f) | 0x80);
-      value = Math.floor(value / 128);
-    }
-    this.byte(value);
   }
 
   private nextBlock(): void {

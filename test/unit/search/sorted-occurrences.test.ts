@@ -79,6 +79,38 @@ describe('SortedOccurrences', () => {
     expect(plain(part)).toEqual(exported(new SearchIndexBuilder(), posts));
   });
 
+  it('orders more than 16 long tokens that are equal up to a U+0000 pair as SearchIndexBuilder does', () => {
+    // 40 long tokens `abcd\0\0…`, past it 0 to 3 units of a few (U+0000 among them), in shuffled posts: one
+    // range of equal units that ends in U+0000, too long to be sorted by insertion (sortWhole's comparator).
+    const next = seededRandom(5);
+    const suffixes = new Set<string>();
+    while (suffixes.size < 40) {
+      let suffix = '';
+      for (let k = Math.floor(next() * 4); k > 0; k--) suffix += ['x', '\u0000', '台', '\uffff'][Math.floor(next() * 4)]!;
+      suffixes.add(suffix);
+    }
+    const tokens = [...suffixes].map((suffix) => `abcd\u0000\u0000${suffix}`);
+    const posts = Array.from({ length: 30 }, (_, n) => {
+      const some = tokens.filter(() => next() < 0.4);
+      return { row: 3 * n, tokens: { joined: some.join('\n'), weights: Uint8Array.from(some, () => 1 + Math.floor(next() * 200)) } };
+    }).filter((post) => post.tokens.weights.length > 0);
+    const sorted = exported(new SortedOccurrences(), posts);
+    expect(sorted.filter((list) => list.token.startsWith('abcd\u0000\u0000')).length).toBeGreaterThan(16);
+    expect(sorted).toEqual(exported(new SearchIndexBuilder(), posts));
+    expect(sorted.map((list) => list.token)).toEqual(sorted.map((list) => list.token).sort());
+  });
+
+  it('writes postings that cross from one block into the next as SearchIndexBuilder does', () => {
+    // One token in 60 posts 2^21 rows apart: postings of five bytes (a varint of four, the weight), so that
+    // every block of 28 bytes ends inside one.
+    const posts = Array.from({ length: 60 }, (_, n) => ({ row: n * 2 ** 21, tokens: { joined: 'a\n台灣', weights: Uint8Array.of(n, 255 - n) } }));
+    const builder = new SortedOccurrences();
+    for (const post of posts) builder.add(post.row, post.tokens);
+    const part = builder.exportPartial();
+    expect(Math.max(...part.hot.filter((_, at) => at % HOT_STRIDE === LENGTH))).toBe(59 * 5);
+    expect(plain(part)).toEqual(exported(new SearchIndexBuilder(), posts));
+  });
+
   it('exports the same index when sized for the posts it gets as when its column grows', () => {
     const posts = randomPosts(300, 11);
     expect(exported(new SortedOccurrences(posts.length), posts)).toEqual(exported(new SortedOccurrences(), posts));
