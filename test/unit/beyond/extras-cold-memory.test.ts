@@ -1,0 +1,76 @@
+/**
+ * A cold extras pass lets go of its story table and its leads once the pairs are found
+ * (write-story-extras.ts): at 200k posts they are hundreds of MB, held until then beside the search
+ * head's thread, and the extras' files made after them are where a large build's memory peaks.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectGarbage } from '../../../src/indexer/collect-garbage.ts';
+import { writeStoryExtras } from '../../../src/indexer/output/write-story-extras.ts';
+import { INLINE_AT_MOST } from '../../../src/indexer/workers/inline-at-most.ts';
+import { buildSiteWithPrints, type TestPost } from './site-builder.ts';
+
+const held = vi.hoisted(() => ({
+  /** The story table's signatures and terms. */
+  tables: [] as WeakRef<object>[],
+  leads: [] as WeakRef<object>[],
+  /** Whether each table and leads were still there when the extras' files were made, after a collection. */
+  atFiles: [] as boolean[],
+}));
+
+vi.mock('../../../src/indexer/output/story-table-cache.ts', async (original) => {
+  const actual = await original<typeof import('../../../src/indexer/output/story-table-cache.ts')>();
+  return {
+    ...actual,
+    // The table's columns as filled (its terms' are made there), and the leads made from the same prints.
+    fillPrints: (...args: Parameters<typeof actual.fillPrints>) => {
+      actual.fillPrints(...args);
+      const { signatures, termHashes, termCounts } = args[0];
+      held.tables.push(...[signatures, termHashes, termCounts].map((column) => new WeakRef(column)));
+    },
+    leadsOf: (...args: Parameters<typeof actual.leadsOf>) => {
+      const leads = actual.leadsOf(...args);
+      held.leads.push(new WeakRef(leads));
+      return leads;
+    },
+  };
+});
+
+vi.mock('../../../src/indexer/output/extras-files.ts', async (original) => {
+  const actual = await original<typeof import('../../../src/indexer/output/extras-files.ts')>();
+  return {
+    ...actual,
+    writeExtrasFiles: async (...args: Parameters<typeof actual.writeExtrasFiles>) => {
+      collectGarbage();
+      held.atFiles.push(...[...held.tables, ...held.leads].map((ref) => ref.deref() !== undefined));
+      return actual.writeExtrasFiles(...args);
+    },
+  };
+});
+
+// More posts than a build works inline, in pairs of one story across two outlets.
+const POSTS = Array.from({ length: INLINE_AT_MOST + 8 }, (_, n): TestPost => {
+  const day = String(1 + (n % 28)).padStart(2, '0');
+  return {
+    name: `2026-11-${day}-p${n}`,
+    title: `第${n >> 1}則 地方議會審查預算`,
+    date: `2026-11-${day} 0${n % 2}:00`,
+    outlet: n % 2 ? 'rti' : 'cna',
+    link: `p${n}`,
+    body: `<p>議員今天質詢第${n >> 1}項施政計畫，要求市府在下個會期提出改善方案，並公開預算執行進度與各局處的檢討報告。</p>`,
+  };
+});
+
+describe("a cold extras pass's memory", () => {
+  it('lets go of the story table and the leads before the extras files are made', async () => {
+    const { dataRoot, prints, writtenBuckets } = await buildSiteWithPrints(POSTS);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-cold-memory-cache-'));
+    held.tables.length = held.leads.length = held.atFiles.length = 0;
+    const written = await writeStoryExtras(dataRoot, cacheDir, prints, { writtenBuckets });
+    expect(written.posts).toBe(POSTS.length);
+    expect(written.grouped).toBeGreaterThan(0);
+    expect([held.tables.length, held.leads.length]).toEqual([3, 1]);
+    expect(held.atFiles).toEqual([false, false, false, false]);
+  });
+});
