@@ -353,6 +353,9 @@ export async function writeStoryExtras(
   // A cold pass has read every print: the pages those reads mapped are let go before the extras' own
   // memory peaks (the prints' file is never let go by a count of reads: cache-db.ts).
   if (prints && !saved) await prints.store.dropMap();
+  // A cold pass's garbage (the prints' columns, the table's bytes as saved) collected before the same story and
+  // further reading's ranking, which peak together.
+  if (!saved && count > INLINE_AT_MOST) collectGarbage({ compact: false });
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.

@@ -17,7 +17,30 @@ const held = vi.hoisted(() => ({
   leads: [] as WeakRef<object>[],
   /** Whether each table and leads were still there when the extras' files were made, after a collection. */
   atFiles: [] as boolean[],
+  /** The pass's forced collections, the pairs' search and the files' making, in their order. */
+  steps: [] as string[],
 }));
+
+vi.mock('../../../src/indexer/collect-garbage.ts', async (original) => {
+  const actual = await original<typeof import('../../../src/indexer/collect-garbage.ts')>();
+  return {
+    collectGarbage: (...args: Parameters<typeof actual.collectGarbage>) => {
+      held.steps.push('collect');
+      actual.collectGarbage(...args);
+    },
+  };
+});
+
+vi.mock('../../../src/indexer/plan/story-pairs.ts', async (original) => {
+  const actual = await original<typeof import('../../../src/indexer/plan/story-pairs.ts')>();
+  return {
+    ...actual,
+    findStoryPairs: (...args: Parameters<typeof actual.findStoryPairs>) => {
+      held.steps.push('pairs');
+      return actual.findStoryPairs(...args);
+    },
+  };
+});
 
 vi.mock('../../../src/indexer/output/story-table-cache.ts', async (original) => {
   const actual = await original<typeof import('../../../src/indexer/output/story-table-cache.ts')>();
@@ -42,6 +65,7 @@ vi.mock('../../../src/indexer/output/extras-files.ts', async (original) => {
   return {
     ...actual,
     writeExtrasFiles: async (...args: Parameters<typeof actual.writeExtrasFiles>) => {
+      held.steps.push('files');
       collectGarbage();
       held.atFiles.push(...[...held.tables, ...held.leads].map((ref) => ref.deref() !== undefined));
       return actual.writeExtrasFiles(...args);
@@ -66,11 +90,20 @@ describe("a cold extras pass's memory", () => {
   it('lets go of the story table and the leads before the extras files are made', async () => {
     const { dataRoot, prints, writtenBuckets } = await buildSiteWithPrints(POSTS);
     const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-cold-memory-cache-'));
-    held.tables.length = held.leads.length = held.atFiles.length = 0;
+    held.tables.length = held.leads.length = held.atFiles.length = held.steps.length = 0;
     const written = await writeStoryExtras(dataRoot, cacheDir, prints, { writtenBuckets });
     expect(written.posts).toBe(POSTS.length);
     expect(written.grouped).toBeGreaterThan(0);
     expect([held.tables.length, held.leads.length]).toEqual([3, 1]);
     expect(held.atFiles).toEqual([false, false, false, false]);
+  });
+
+  it('collects its garbage before the same story is found, and again before the files are made', async () => {
+    const { dataRoot, prints, writtenBuckets } = await buildSiteWithPrints(POSTS);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cna-reader-cold-memory-cache-'));
+    held.steps.length = 0;
+    await writeStoryExtras(dataRoot, cacheDir, prints, { writtenBuckets });
+    // The test's own collection, made where the files are, comes after the step.
+    expect(held.steps).toEqual(['collect', 'pairs', 'collect', 'files', 'collect']);
   });
 });
