@@ -17,6 +17,15 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { threadId } from 'node:worker_threads';
+import { INLINE_AT_MOST } from './workers/inline-at-most.ts';
+
+/**
+ * Whether a build of `posts` posts collects its garbage between phases: a small one leaves little to collect,
+ * and a forced collection of the whole heap (Vite's too) costs ~0.1 s. The same bound as working inline.
+ */
+export function isLargeBuild(posts: number): boolean {
+  return posts > INLINE_AT_MOST;
+}
 
 /** `gc`, looked up on the first collection: undefined till then, null when it cannot be had. */
 let collect: (() => void) | null | undefined;

@@ -426,7 +426,7 @@ export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undef
 
 /**
  * Empties a table, its columns let go: whatever still holds the table object (a caller's stack frame)
- * then holds nothing large. A cold extras pass's table (~1 KB a post) is not read once its pairs are found.
+ * then holds nothing large. A cold extras pass's table is not read once its pairs are found.
  * Here, not in same-story.ts: that module is the parse's, and a change there would reparse every post.
  */
 export function emptyStoryTable(table: StoryTable): void {

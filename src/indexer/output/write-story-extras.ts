@@ -80,8 +80,7 @@ import {
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
-import { collectGarbage } from '../collect-garbage.ts';
-import { INLINE_AT_MOST } from '../workers/inline-at-most.ts';
+import { collectGarbage, isLargeBuild } from '../collect-garbage.ts';
 import { FEW_OWN_LINKS, pickFurtherReading } from '../plan/related-reading.ts';
 import { rankFurtherReadingHere, rankFurtherReadingOnPool, type ReadingRequest } from '../workers/further-reading-task.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
@@ -355,7 +354,8 @@ export async function writeStoryExtras(
   if (prints && !saved) await prints.store.dropMap();
   // A cold pass's garbage (the prints' columns, the table's bytes as saved) collected before the same story and
   // further reading's ranking, which peak together.
-  if (!saved && count > INLINE_AT_MOST) collectGarbage({ compact: false });
+  const coldAndLarge = !saved && isLargeBuild(count);
+  if (coldAndLarge) collectGarbage({ compact: false });
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
@@ -394,9 +394,9 @@ export async function writeStoryExtras(
     pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies, rows.rowOf);
   } else pairs = findStoryPairs(table, {}, pairJudge(table, frequencies));
   const found = pairs.found;
-  // A cold pass's table is not read again (its leads went to the ranking): both let go, and collected, before
-  // the extras' files are made, where a large build's memory peaks beside the search head (docs/build-speed.md).
-  if (!saved && count > INLINE_AT_MOST) {
+  // A cold pass's table is not read once its pairs are found (the leads, if ranked on a thread, went above):
+  // emptied, and collected, before the extras' files are made, where a large build's memory peaked (docs/build-speed.md).
+  if (coldAndLarge) {
     emptyStoryTable(table);
     collectGarbage({ compact: false });
   }

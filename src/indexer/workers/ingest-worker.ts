@@ -49,8 +49,8 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
   if (request.type === 'search-head') return writeSearchHead(request);
   if (request.type === 'further-reading') {
     const ranked = rankFurtherReadingHere(request);
-    // Its tables (~300 MB at 200k posts) are garbage now, and this thread then idles to the build's end
-    // without a collection of its own: they would stay beside the extras' and the search head's peak.
+    // Its tables are garbage now, and this thread then idles to the build's end without a collection of
+    // its own: they would stay beside the extras' peak. Only a large build ranks on a thread (further-reading-task.ts).
     collectGarbage({ compact: false });
     return movedRanking(ranked);
   }
