@@ -1,6 +1,6 @@
 /**
  * A build thread that ranked further reading collects its garbage before it answers (ingest-worker.ts):
- * the ranking's tables (~300 MB at 200k posts) would otherwise stay until the build's end, as the thread
+ * the ranking's tables would otherwise stay until the build's end (docs/build-speed.md, stop 45), as the thread
  * then idles beside the extras and the search head.
  */
 import { valueSymbol } from 'piscina';
@@ -9,7 +9,10 @@ import type { RankedReading } from '../../../src/indexer/plan/related-reading.ts
 
 const steps = vi.hoisted(() => [] as string[]);
 
-vi.mock('../../../src/indexer/collect-garbage.ts', () => ({ collectGarbage: () => void steps.push('collect') }));
+vi.mock('../../../src/indexer/collect-garbage.ts', async (original) => ({
+  ...(await original<typeof import('../../../src/indexer/collect-garbage.ts')>()),
+  collectGarbage: () => void steps.push('collect'),
+}));
 
 vi.mock('../../../src/indexer/workers/further-reading-task.ts', async (original) => {
   const actual = await original<typeof import('../../../src/indexer/workers/further-reading-task.ts')>();
