@@ -16,10 +16,10 @@ import { writeExtras } from './output/write-extras.ts';
 import type { OutputBuilds, WrittenBuckets } from './output/extras-bucket-cache.ts';
 import { writeIndex } from './output/write-index.ts';
 import { forgetOutputOfOtherMode, type DataCompression } from './output/data-file.ts';
-import { collectGarbage } from './collect-garbage.ts';
+import { collectGarbage, isLargeBuild } from './collect-garbage.ts';
 import { packageLock, toolCacheDir } from './tool-cache.ts';
 import { bundledWorker } from './workers/worker-bundle.ts';
-import { INLINE_AT_MOST, WorkerPool } from './workers/worker-pool.ts';
+import { WorkerPool } from './workers/worker-pool.ts';
 
 export interface BuildSiteOptions extends Omit<IngestOptions, 'cache' | 'store' | 'pool' | 'keepStale' | 'codeVersion'> {
   /** The site's output folder: its `data/` is written over, the rest left to the caller. */
@@ -88,7 +88,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<IngestReport
     const built = await ingestOver({ ...ingest, cache, codeVersion, keepStale: true, ...(pool ? { pool } : {}) }, output);
     storeKeys = built.storeKeys;
     // Its few files written while the bundler works: off the critical path of a small build (~0.2 s of 24 posts).
-    const small = built.postCount <= INLINE_AT_MOST;
+    const small = !isLargeBuild(built.postCount);
     if (!small) await writeAfter;
     // Feeds, the same story across outlets and further reading, from the index's small files; the
     // story prints the workers made are read from the store.

@@ -6,7 +6,7 @@ import type { Problem } from '../shared/types.ts';
 import { assertTimeZone } from '../shared/days.ts';
 import { buildIndex, type BuiltIndex } from './plan/build-index.ts';
 import { PlanPosts, type PlanPost } from './plan/plan-post.ts';
-import { collectGarbage } from './collect-garbage.ts';
+import { collectGarbage, isLargeBuild } from './collect-garbage.ts';
 import { ingestFile, statSafely, type FileToIngest, type IngestedFile } from './workers/ingest-file.ts';
 import type { BuildCache } from './incremental/build-cache.ts';
 import type { LastOutput, OutputRecord } from './incremental/last-build.ts';
@@ -156,8 +156,7 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   read.seen = undefined;
   // The record goes before the index is planned (see collect-garbage.ts).
   read.previous = undefined;
-  // A small archive leaves little to collect, and a forced collection of the whole heap (Vite's too) costs ~0.1 s.
-  const large = fileCount > INLINE_AT_MOST;
+  const large = isLargeBuild(fileCount);
   if (large) collectGarbage();
   if (!options.keepStale) await store.prune(used);
   const storeKeys = options.keepStale ? [...used] : [];

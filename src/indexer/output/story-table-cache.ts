@@ -424,6 +424,25 @@ export function printDigestsOf(table: StoryTable, saved: SavedStoryTable | undef
   return printDigests(table, made, digests);
 }
 
+/**
+ * Empties a table, its columns let go: whatever still holds the table object (a caller's stack frame)
+ * then holds nothing large. A cold extras pass's table is not read once its pairs are found.
+ * Here, not in same-story.ts: that module is the parse's, and a change there would reparse every post.
+ */
+export function emptyStoryTable(table: StoryTable): void {
+  table.count = 0;
+  table.ids.length = 0;
+  table.titles.length = 0;
+  table.times = new Float64Array(1);
+  table.outlets = new Int32Array(1);
+  table.signatures = new Uint32Array(SIGNATURE_SIZE);
+  table.hasSignature = new Uint8Array(1);
+  table.shingles = new Uint32Array(1);
+  table.termStarts = new Uint32Array(2);
+  table.termHashes = new Uint32Array(0);
+  table.termCounts = new Uint8Array(0);
+}
+
 /** A row whose print is not the saved table's (see PrintSources). */
 export const READ_HERE = -1;
 

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { SEARCH_FORMAT_VERSION, SEARCH_TAIL_FOLDER } from '../../shared/search-format.ts';
 import { postBucket, postBucketKey, type SearchIndexStats } from '../../shared/types.ts';
 import type { BuiltIndex, PlannedRow } from '../plan/build-index.ts';
-import { collectGarbage } from '../collect-garbage.ts';
+import { collectGarbage, isLargeBuild } from '../collect-garbage.ts';
 import type { SearchTokens } from '../parse/count-tokens.ts';
 import { BUILD_ID_FILE, newBuildId, type OutputRecord } from '../incremental/last-build.ts';
 import type { PatchedIndex } from '../incremental/patch-plan.ts';
@@ -126,7 +126,7 @@ export async function writeIndex(built: BuiltIndex | PatchedIndex, options: Writ
   await writer.flush();
   // A patch, or a small archive, has had little to let go of: a forced collection would cost more (~0.4 s
   // at 200k posts) than it frees.
-  if (!patch && built.postCount > INLINE_AT_MOST) collectGarbage();
+  if (!patch && isLargeBuild(built.postCount)) collectGarbage();
   // The summaries and the small files read heads across the whole cache file, and the index builders
   // grow next: let go of the pages mapped now, not at the post files' first drop.
   if (!patch) await store.dropMap();

@@ -52,7 +52,18 @@ import { PrintColumns } from '../plan/print-columns.ts';
 import { PrintsReadOnce } from './prints-read-once.ts';
 import { findStoryPairs, pairJudge, type StoryPairs } from '../plan/story-pairs.ts';
 import { countTermFrequencies, movedTermFrequencies, movedTerms } from '../plan/term-frequencies.ts';
-import { fillPrints, leadsDigest, leadsOf, loadStoryTable, printDigestsOf, READ_HERE, saveStoryTable, type PrintSources } from './story-table-cache.ts';
+import {
+  emptyStoryTable,
+  fillPrints,
+  leadsDigest,
+  leadsOf,
+  loadStoryTable,
+  printDigestsOf,
+  READ_HERE,
+  saveStoryTable,
+  type Leads,
+  type PrintSources,
+} from './story-table-cache.ts';
 import {
   cachedPostsOf,
   EXTRAS_CACHE_FILE,
@@ -68,6 +79,7 @@ import {
 } from './extras-bucket-cache.ts';
 import { buildRowGroups } from '../plan/story-groups.ts';
 import { PhaseClock } from '../phase-clock.ts';
+import { collectGarbage, isLargeBuild } from '../collect-garbage.ts';
 import { FEW_OWN_LINKS, pickFurtherReading } from '../plan/related-reading.ts';
 import { rankFurtherReadingHere, rankFurtherReadingOnPool, type ReadingRequest } from '../workers/further-reading-task.ts';
 import type { WorkerPool } from '../workers/worker-pool.ts';
@@ -316,7 +328,7 @@ export async function writeStoryExtrasOver(
       concatenated(Array.from(sources.savedRows, (source, row) => (source === READ_HERE ? sources.read.termHashesOf(row) : EMPTY))),
     );
   fillPrints(table, saved, sources);
-  const leads = leadsOf(saved, sources);
+  let leads: Leads | undefined = leadsOf(saved, sources);
   const printsDigested = printDigestsOf(table, saved, sources);
   // Held by this function's closures till it returns: let go here.
   readPrints.clear();
@@ -356,6 +368,10 @@ export async function writeStoryExtrasOver(
   // A cold pass has read every print: the pages those reads mapped are let go before the extras' own
   // memory peaks (the prints' file is never let go by a count of reads: cache-db.ts).
   if (prints && !saved) await prints.store.dropMap();
+  // A cold pass's garbage (the prints' columns, the table's bytes as saved) collected before the same story and
+  // further reading's ranking, which peak together.
+  const coldAndLarge = !saved && isLargeBuild(count);
+  if (coldAndLarge) collectGarbage({ compact: false });
   // What the last build found stands where its inputs did not change (extras-state.ts).
   const last = cacheDir ? loadExtrasState(cacheDir, rows.ids) : undefined;
   // Compared once: a comparison walks every id.
@@ -368,9 +384,14 @@ export async function writeStoryExtrasOver(
   // beside the same story when given one (the ranking needs no pair: exclusions are taken out after).
   const mayKeepFurther = sameRows && last.reading === digests.reading;
   // The leads' bytes read only for a ranking: a saved table's are then read from their file.
-  const readingInputs = (): ReadingRequest => ({ ids: rows.ids, titles: rows.titles, leads: { bytes: leads.readAll(), ends: leads.ends }, links });
+  const readingInputs = (): ReadingRequest => {
+    if (!leads) throw new Error('writeStoryExtras: the leads were let go before further reading was ranked');
+    return { ids: rows.ids, titles: rows.titles, leads: { bytes: leads.readAll(), ends: leads.ends }, links };
+  };
   const rankingFurther = mayKeepFurther ? undefined : rankFurtherReadingOnPool(readingInputs(), pool);
   if (rankingFurther) {
+    // Ranked, or being ranked on a copy of them: nothing reads the leads again.
+    leads = undefined;
     // Awaited below; should the same story fail first, its failure is that one.
     rankingFurther.catch(() => {});
     // The task goes to its thread once this thread yields: before the same story, which does not.
@@ -389,6 +410,12 @@ export async function writeStoryExtrasOver(
     pairs = changes.times.length === 0 ? previous : updateStoryPairs(table, previous, changes, frequencies, rows.rowOf);
   } else pairs = findStoryPairs(table, {}, pairJudge(table, frequencies));
   const found = pairs.found;
+  // A cold pass's table is not read once its pairs are found (the leads, if ranked on a thread, went above):
+  // emptied, and collected, before the extras' files are made, where a large build's memory peaked (docs/build-speed.md).
+  if (coldAndLarge) {
+    emptyStoryTable(table);
+    collectGarbage({ compact: false });
+  }
   clock.lap('extras: same story');
   // Further reading leaves out what the article lists already: the stories it links to and its other reports.
   const excludedOf = (row: number) => [...(postOf(row)?.archived ?? []), ...(found.get(rows.ids[row]!) ?? []).map((other) => other.id)];

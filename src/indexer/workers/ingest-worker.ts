@@ -13,6 +13,7 @@ import type { Replies, WorkerRequest } from './worker-pool.ts';
 import { indexRowsToRuns, writeBuckets } from '../output/write-rows.ts';
 import { writeSearchHead } from '../output/search-head.ts';
 import { movedRanking, rankFurtherReadingHere } from './further-reading-task.ts';
+import { collectGarbage } from '../collect-garbage.ts';
 
 const FILES_AT_ONCE = 8;
 
@@ -46,7 +47,13 @@ export default async function handle(request: WorkerRequest): Promise<Replies[Wo
   // phase before would hold the file's map, and keep a drop round (the extras' reads) waiting, until its end.
   if (request.type === 'search-head' || request.type === 'further-reading') await thread.letGoOfCache();
   if (request.type === 'search-head') return writeSearchHead(request);
-  if (request.type === 'further-reading') return movedRanking(rankFurtherReadingHere(request));
+  if (request.type === 'further-reading') {
+    const ranked = rankFurtherReadingHere(request);
+    // Its tables are garbage now, and this thread then idles to the build's end without a collection of
+    // its own: they would stay beside the extras' peak. Only a large build ranks on a thread (further-reading-task.ts).
+    collectGarbage({ compact: false });
+    return movedRanking(ranked);
+  }
   const store = diskStore(request.storeDir, thread.cacheDbOf(request.storeDir));
   // Closed after each task: its puts are committed before the task answers.
   try {
