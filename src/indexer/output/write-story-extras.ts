@@ -512,6 +512,15 @@ async function listBuckets(postsRoot: string, emptied: ReadonlySet<string>): Pro
   return paths;
 }
 
+/** Takes `path` as this build reported it, if it did: into `buckets`, and `changed` as reported. */
+function takeReported(path: string, reported: ReadonlyMap<string, CachedBucket>, buckets: Map<string, CachedBucket>, changed: ChangedBucket[]): boolean {
+  const bucket = reported.get(path);
+  if (!bucket) return false;
+  buckets.set(path, bucket);
+  changed.push({ path, bucket, reported: true });
+  return true;
+}
+
 /**
  * The `listed` buckets: those `reported` as reported, the others as the cache holds them when their size
  * and time are the cache's, else to be read.
@@ -525,12 +534,7 @@ function statBuckets(
   const buckets = new Map<string, CachedBucket>();
   const changed: ChangedBucket[] = [];
   for (const path of listed) {
-    const bucket = reported.get(path);
-    if (bucket) {
-      buckets.set(path, bucket);
-      changed.push({ path, bucket, reported: true });
-      continue;
-    }
+    if (takeReported(path, reported, buckets, changed)) continue;
     // Synchronous: 16k awaited stats at 64k posts took ~1 CPU s in promises and thread-pool hops.
     const { size, mtimeMs } = statSync(join(postsRoot, path));
     const known = cached.get(path);
@@ -559,12 +563,7 @@ function bucketsOfCache(
   const buckets = new Map<string, CachedBucket>();
   const changed: ChangedBucket[] = [];
   for (const path of listed) {
-    const bucket = reported.get(path);
-    if (bucket) {
-      buckets.set(path, bucket);
-      changed.push({ path, bucket, reported: true });
-      continue;
-    }
+    if (takeReported(path, reported, buckets, changed)) continue;
     const known = cached.get(path);
     if (!known) return undefined;
     buckets.set(path, known);
