@@ -41,6 +41,22 @@ describe('sortTriples', () => {
     expect(sorted).toEqual(expected);
   });
 
+  it('orders as many keys as a large builder holds (16-bit digits) as it orders a few (8-bit ones)', () => {
+    const next = random(7);
+    const seen = new Set<string>();
+    const keys: [number, number][] = [];
+    // Past the 8-bit digits' bound; the high numbers from few values, so that some digits are shared.
+    while (keys.length < 20_000) {
+      const high = ((0x4e00 + (next() % 5)) << 16) >>> 0;
+      const low = next();
+      if (seen.has(`${high},${low}`)) continue;
+      seen.add(`${high},${low}`);
+      keys.push([high, low]);
+    }
+    const { sorted, expected } = sortBoth(keys);
+    expect(sorted).toEqual(expected);
+  });
+
   it('sorts keys that share some of their units (a digit they all hold is skipped), and none', () => {
     const keys: [number, number][] = Array.from({ length: 300 }, (_, k) => [(0x4e00 << 16) | 0x21, ((0x4e00 + ((k * 37) % 300)) << 16) >>> 0]);
     const { sorted, expected } = sortBoth(keys);
