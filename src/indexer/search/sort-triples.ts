@@ -4,9 +4,9 @@
  */
 
 /**
- * At most this many keys sort by 8-bit digits: twice the passes over the keys, but 4 × 256 counts to
- * clear and add up rather than 4 × 65,536, which cost more than the keys themselves below ~65k (a small
- * archive's builder holds a few thousand). @default 16,384
+ * At most this many keys sort by 8-bit digits: 8 passes over the keys and 8 × 256 counts, against 4
+ * passes and 4 × 65,536 counts to clear and add up, the larger cost for a small archive's builder
+ * (a few thousand keys; the bound: docs/build-speed.md, stop 46).
  */
 const BYTE_DIGITS_AT_MOST = 1 << 14;
 
