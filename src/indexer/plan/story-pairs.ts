@@ -206,8 +206,8 @@ function nameLikeness(table: StoryTable, a: number, lengthA: number, b: number, 
  * the pool's first: a sweep drops them, and the keys whose newest post they were, when the map has
  * doubled since the last sweep or the pool is full. Both hold about a window's posts, not the archive's.
  */
-class WindowChains<K extends string | number> {
-  private readonly heads = new SplitMap<K>();
+class WindowChains<K> {
+  private readonly heads = new Map<K, number>();
   private nodePosts = new Int32Array(1024);
   private nodeNext = new Int32Array(1024);
   private nodes = 0;
@@ -242,7 +242,8 @@ class WindowChains<K extends string | number> {
     const node = this.nodes++;
     this.nodePosts[node] = post;
     this.nodeNext[node] = this.heads.get(key) ?? -1;
-    const isNew = this.heads.set(key, node);
+    const isNew = !this.heads.has(key);
+    this.heads.set(key, node);
     if (isNew && this.heads.size > 2 * this.swept) this.sweep(this.times[post]!);
   }
 
@@ -253,58 +254,10 @@ class WindowChains<K extends string | number> {
     this.nodeNext.copyWithin(0, stale, this.nodes);
     this.nodes -= stale;
     for (let node = 0; node < this.nodes; node++) this.nodeNext[node] = this.nodeNext[node]! >= stale ? this.nodeNext[node]! - stale : -1;
-    this.heads.update((node) => (node < stale ? undefined : node - stale));
-    this.swept = Math.max(1024, this.heads.size);
-  }
-}
-
-/** Parts of a SplitMap: at 200k posts a window's title bigrams (~60k keys) leave each part ~1k. @default 64 */
-const SPLIT_PARTS = 64;
-
-/**
- * A map of numbers in SPLIT_PARTS Maps, by a cheap hash of the key. One Map of a window's keys grew past
- * V8's ~128 KB for a young object, so each table it rebuilt (as it grew, and as sweeps emptied it) was
- * old-space garbage till a full collection (hundreds of MB at 200k posts: docs/build-speed.md, stop 46).
- */
-export class SplitMap<K extends string | number> {
-  private readonly parts = Array.from({ length: SPLIT_PARTS }, () => new Map<K, number>());
-  size = 0;
-
-  get(key: K): number | undefined {
-    return this.partOf(key).get(key);
-  }
-
-  /** Sets `key`; whether it is new. */
-  set(key: K, value: number): boolean {
-    const part = this.partOf(key);
-    const before = part.size;
-    part.set(key, value);
-    if (part.size === before) return false;
-    this.size++;
-    return true;
-  }
-
-  /** Each entry's value made `change(value)`, or the entry deleted where that is undefined. */
-  update(change: (value: number) => number | undefined): void {
-    this.size = 0;
-    for (const part of this.parts) {
-      for (const [key, value] of part) {
-        const changed = change(value);
-        if (changed === undefined) part.delete(key);
-        else part.set(key, changed);
-      }
-      this.size += part.size;
+    for (const [key, node] of this.heads) {
+      if (node < stale) this.heads.delete(key);
+      else this.heads.set(key, node - stale);
     }
-  }
-
-  /** The most keys one part holds. */
-  largestPart(): number {
-    return Math.max(...this.parts.map((part) => part.size));
-  }
-
-  private partOf(key: K): Map<K, number> {
-    // A title bigram's first and last characters (`中 國`); a band's key is a hash already.
-    const hash = typeof key === 'number' ? key : key.charCodeAt(0) * 31 + key.charCodeAt(key.length - 1);
-    return this.parts[hash & (SPLIT_PARTS - 1)]!;
+    this.swept = Math.max(1024, this.heads.size);
   }
 }
