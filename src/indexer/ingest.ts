@@ -159,6 +159,9 @@ async function ingest(options: IngestOptions, output?: OutputRecord): Promise<Bu
   const large = isLargeBuild(fileCount);
   if (large) collectGarbage();
   if (!options.keepStale) await store.prune(used);
+  // Every head was read: the pages mapped for them (~1 GB at 200k posts) go before the index is planned,
+  // whose own memory peaks; the metadata shards read the summaries again after it.
+  if (large) await store.dropMap();
   const storeKeys = options.keepStale ? [...used] : [];
   clock.lap('summaries, prune cache');
 
