@@ -1,5 +1,5 @@
 /** The saved story table (story-table.bin), filled from prints read here and saved rows, and its leads (story-leads.bin). */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -146,5 +146,52 @@ describe('a table filled from prints read here and saved rows', () => {
     const want = [before[0]!, edited, before[2]!];
     expect(printColumnsOf(after.table)).toEqual(printColumnsOf(tableOfPrints(want)));
     expect(after.leads.readAll().toString('utf16le')).toBe(want.map((print) => print.lead).join(''));
+  });
+});
+
+describe('a saved table an edit wrote over', () => {
+  /** A store key as the post store makes them (a sha1 in hex). */
+  const storeKey = (n: number) => n.toString(16).padStart(40, '0');
+  /** The table saved with three prints, then loaded and filled with its middle row read here (an edit, as many terms). */
+  async function edited() {
+    const before = threePrints(7);
+    const { cacheDir, saved } = await savedTable(before, [0, 1, 2].map(storeKey));
+    const read = new PrintColumns(3);
+    read.put(1, threePrints(7, 1000)[1]!);
+    const sources = { savedRows: Int32Array.of(0, READ_HERE, 2), read };
+    const { table, leads } = filled(saved, sources);
+    const keys = [storeKey(0), storeKey(7), storeKey(2)];
+    const save = (dir: string, given?: PrintSources) =>
+      saveStoryTable(dir, CODE, table, leads, leadsDigest(leads, saved), saved, printDigests(table), keys, countTermFrequencies(table), given);
+    const wholeDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
+    await save(wholeDir);
+    const tableFile = join(cacheDir, 'story-table.bin');
+    return { cacheDir, tableFile, sources, save, whole: readFileSync(join(wholeDir, 'story-table.bin')), inode: statSync(tableFile).ino };
+  }
+
+  it('is written in place, as a whole save writes it, and loads with the edited row’s key', async () => {
+    const { cacheDir, tableFile, sources, save, whole, inode } = await edited();
+    await save(cacheDir, sources);
+    expect(statSync(tableFile).ino).toBe(inode);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+    const again = loadStoryTable(cacheDir, CODE)!;
+    expect([again.rowOf(storeKey(7), 1, new Uint8Array(3)), again.rowOf(storeKey(1), 1, new Uint8Array(3))]).toEqual([1, undefined]);
+  });
+
+  it('is written whole when its file changed since it was loaded', async () => {
+    const { cacheDir, tableFile, sources, save, whole, inode } = await edited();
+    utimesSync(tableFile, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    await save(cacheDir, sources);
+    expect(statSync(tableFile).ino).not.toBe(inode);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+  });
+
+  it('is not loaded when a write in place was cut before its header was written back', async () => {
+    const { cacheDir, tableFile } = await edited();
+    // What the writer puts first, and takes back last.
+    const file = readFileSync(tableFile);
+    file.fill(0xff, 0, 4);
+    writeFileSync(tableFile, file);
+    expect(loadStoryTable(cacheDir, CODE)).toBeUndefined();
   });
 });
