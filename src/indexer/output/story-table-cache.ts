@@ -11,7 +11,7 @@
  * only when asked for: a rebuild whose leads did not change compares a row's lead or two, and neither
  * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
  * A rebuild whose rows are the saved ones, a few written over (an edit), writes those rows into the file
- * in place rather than the whole file (see patchInPlace; docs/build-speed.md, "stop 46").
+ * in place rather than the whole file (see patchInPlace; docs/build-speed.md, "One edit's story table written in place").
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
