@@ -465,7 +465,8 @@ function fileOnDisk({ ino, size, mtimeMs }: Stats, headerBytes: number, sections
 function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, keys: string, leads: SavedLeads): SavedStoryTable {
   const { count } = header;
   const starts = views.termStarts as Uint32Array;
-  // Whether the row's key is `key` (a shorter key is followed by a NUL), read in place: no string a row.
+  // Whether the row's key is `key` (a shorter key is followed by a NUL), read in place: no string a row
+  // while lookups scan; mapping the keys (rowsByKey) makes one a row.
   const isKeyOf = (row: number, key: string) =>
     keys.startsWith(key, row * KEY_CHARS) && (key.length === KEY_CHARS || keys.charCodeAt(row * KEY_CHARS + key.length) === 0);
   // Rows by store key, made at the SCANS_BEFORE_MAP-th key not at its hint: an edit misses once or twice,
@@ -475,9 +476,10 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
   const rowsByKey = () => {
     const map = new Map<string, number[]>();
     for (let row = 0; row < count; row++) {
-      const at = row * KEY_CHARS;
-      const end = keys.indexOf('\0', at);
-      const key = keys.slice(at, end < 0 || end > at + KEY_CHARS ? at + KEY_CHARS : end);
+      // A NUL is looked for within the row's own characters: the column usually has none at all.
+      let key = keys.slice(row * KEY_CHARS, (row + 1) * KEY_CHARS);
+      const nul = key.indexOf('\0');
+      if (nul >= 0) key = key.slice(0, nul);
       if (key === '') continue;
       const rows = map.get(key);
       if (rows) rows.push(row);
