@@ -14,7 +14,7 @@
  * in place rather than the whole file (see patchInPlace; docs/build-speed.md, "One edit's story table written in place").
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, writeSync, type Stats } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
@@ -29,10 +29,18 @@ const LEADS_FILE = 'story-leads.bin';
 const TABLE_VERSION = 6;
 
 /**
- * A store key's width in the `keys` column: a sha1 in hex (post-store.ts). A shorter key is padded with
+ * A store key's width in the `keys` column: a sha1 in hex (storeKey in post-store.ts, not imported: the
+ * further-reading workers load this module; a test holds the two together). A shorter key is padded with
  * NULs; a row whose key is longer or not printable ASCII is kept as one with none (never reused).
  */
 const KEY_CHARS = 40;
+
+/**
+ * Above this many rows read here, or an eighth of the rows if more, the file is written whole: a few
+ * large writes, not seven small ones a row. Not measured (docs/build-speed.md, "Review of stop 46's table
+ * written in place"); an edit or an added post reads one row or two.
+ */
+const PATCHED_ROWS = 64;
 
 interface Header extends SectionsHeader {
   version: number;
@@ -75,6 +83,8 @@ export interface SavedStoryTable {
   printDigests: Buffer;
   /** The print columns as StoryTable holds them (see fillPrints). */
   columns: Pick<StoryTable, 'hasSignature' | 'shingles' | 'termStarts' | 'signatures' | 'termHashes' | 'termCounts'>;
+  /** The file it was loaded from: saveStoryTable writes into it in place (see patchInPlace). */
+  file: FileOnDisk;
 }
 
 /** The columns in file order: what each holds, its element size, its length. */
@@ -199,6 +209,7 @@ export async function saveStoryTable(
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
   sources?: PrintSources,
+  disk: DiskWrites = DISK,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
@@ -237,7 +248,7 @@ export async function saveStoryTable(
     if (name !== 'keys') parts[name] = new Uint8Array(data[name].buffer, data[name].byteOffset, size * elements);
   }
   const path = join(cacheDir, TABLE_FILE);
-  if (saved && sources && patchInPlace(path, header, parts, table, saved, sources, keys, leads !== saved.leads)) return;
+  if (saved && sources && patchInPlace(path, header, parts, table, saved, sources, keys, leads !== saved.leads, disk)) return;
   parts.keys = keysColumn(count, keys);
   await writeFile(`${path}.partial`, sectionChunks(header, COLUMN_NAMES, parts));
   await rename(`${path}.partial`, path);
@@ -257,7 +268,7 @@ function writeKey(into: Buffer, at: number, key: string | undefined): void {
 }
 
 /** Where the saved file was, as loaded: a patch in place writes only into that same file. */
-interface FileOnDisk {
+export interface FileOnDisk {
   ino: number;
   size: number;
   mtimeMs: number;
@@ -267,21 +278,26 @@ interface FileOnDisk {
   sections: readonly number[];
 }
 
-/** Each loaded table's file (see FileOnDisk). */
-const filesOnDisk = new WeakMap<SavedStoryTable, FileOnDisk>();
+/** How a write in place reaches the disk: positioned writes, and a flush of the file's data. Tests cut it short. */
+export interface DiskWrites {
+  write(fd: number, bytes: Uint8Array, at: number): void;
+  sync(fd: number): void;
+}
 
-/**
- * Above this many rows read here, or an eighth of the rows if more, the file is written whole: a few
- * large writes, not seven small ones a row.
- */
-const PATCHED_ROWS = 64;
+const DISK: DiskWrites = {
+  write: (fd, bytes, at) => {
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+  },
+  sync: fdatasyncSync,
+};
 
 /**
  * Writes the rows read here (each one's print, digest and key), the frequencies and, when the leads
  * changed, their ends into the saved file, and its header last; false (nothing written) unless the table
  * took the saved columns (fillPrints), the header is as long and the file is the one loaded. The length
- * before the header is written first as one no file has, and back last: a build cut in between leaves a
- * file that is not loaded (the prints are read from the store again), never one of two builds' rows.
+ * before the header is written first as one no file has, flushed, and back last, after a flush: a build
+ * killed or a power loss in between leaves a file that is not loaded (the prints are read from the store
+ * again), never one of two builds' rows.
  */
 function patchInPlace(
   path: string,
@@ -292,9 +308,10 @@ function patchInPlace(
   { savedRows }: PrintSources,
   keys: readonly (string | undefined)[],
   leadsChanged: boolean,
+  disk: DiskWrites,
 ): boolean {
-  const file = filesOnDisk.get(saved);
-  if (!file || table.termHashes !== saved.columns.termHashes || table.count !== saved.count) return false;
+  const { file } = saved;
+  if (table.termHashes !== saved.columns.termHashes || table.count !== saved.count) return false;
   const rows: number[] = [];
   savedRows.forEach((source, row) => source === READ_HERE && rows.push(row));
   if (rows.length > Math.max(PATCHED_ROWS, table.count / 8)) return false;
@@ -302,15 +319,23 @@ function patchInPlace(
   const sections = columns(header.count, header.terms, header.distinct).map(([, size, elements]) => size * elements);
   if (sections.some((length, at) => length !== file.sections[at])) return false;
   const headerJson = Buffer.from(JSON.stringify({ ...header, sections }));
-  const now = statSync(path, { throwIfNoEntry: false });
-  if (headerJson.length !== file.headerBytes || !now || now.ino !== file.ino || now.size !== file.size || now.mtimeMs !== file.mtimeMs) return false;
-  const fd = openSync(path, 'r+');
+  if (headerJson.length !== file.headerBytes) return false;
+  let fd: number;
   try {
-    const write = (bytes: Uint8Array, at: number) => {
-      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
-    };
+    fd = openSync(path, 'r+');
+  } catch {
+    return false;
+  }
+  try {
+    // The file opened is the one loaded (stat'd through the open file: a rename since cannot slip in), and
+    // no hard link shares it (a copy made by linking is written whole, not changed in both places).
+    const now = fstatSync(fd);
+    if (now.ino !== file.ino || now.size !== file.size || now.mtimeMs !== file.mtimeMs || now.nlink !== 1) return false;
+    const write = (bytes: Uint8Array, at: number) => disk.write(fd, bytes, at);
     const lengthBytes = Buffer.alloc(4);
     write(lengthBytes.fill(0xff), 0);
+    // On disk before any row: the kernel may write the file's pages in any order.
+    disk.sync(fd);
     const { termStarts } = table;
     const key = Buffer.alloc(KEY_CHARS);
     for (const row of rows) {
@@ -332,6 +357,7 @@ function patchInPlace(
     write(parts.frequencyCounts, file.sectionAt.frequencyCounts);
     if (leadsChanged) write(parts.leadEnds, file.sectionAt.leadEnds);
     write(headerJson, 4);
+    disk.sync(fd);
     lengthBytes.writeUInt32LE(headerJson.length);
     write(lengthBytes, 0);
   } finally {
@@ -442,9 +468,8 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
     const leadsPath = join(cacheDir, LEADS_FILE);
     const leadsHeader = leadsHeaderOf(leadsPath);
     if (leadsHeader?.digest !== header.leadsDigest || leadsHeader.bytes !== header.leadBytes) return undefined;
-    const table = savedTable(header, views, sections.keys.toString('latin1'), savedLeads(leadsPath, leadsHeader, leadEnds));
-    filesOnDisk.set(table, fileOnDisk(stats, file.readUInt32LE(0), header.sections));
-    return table;
+    const onDisk = fileOnDisk(stats, file.readUInt32LE(0), header.sections);
+    return savedTable(header, views, sections.keys.toString('latin1'), savedLeads(leadsPath, leadsHeader, leadEnds), onDisk);
   } catch {
     return undefined;
   }
@@ -462,7 +487,7 @@ function fileOnDisk({ ino, size, mtimeMs }: Stats, headerBytes: number, sections
 }
 
 /** `keys`: the keys column as one Latin-1 string, KEY_CHARS a row. */
-function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, keys: string, leads: SavedLeads): SavedStoryTable {
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, keys: string, leads: SavedLeads, file: FileOnDisk): SavedStoryTable {
   const { count } = header;
   const starts = views.termStarts as Uint32Array;
   // Whether the row's key is `key` (a shorter key is followed by a NUL), read in place: no string a row
@@ -508,6 +533,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
+    file,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,
       shingles: views.shingles as Uint32Array,
