@@ -10,28 +10,44 @@
  * The leads' bytes (~27 % of the table) are a file of their own (`story-leads.bin`, see LeadsHeader), read
  * only when asked for: a rebuild whose leads did not change compares a row's lead or two, and neither
  * reads nor writes the others (docs/build-speed.md, "One edit's extras at 200k").
+ * A rebuild whose rows are the saved ones, a few written over (an edit), writes those rows into the file
+ * in place rather than the whole file (see patchInPlace; docs/build-speed.md, "One edit's story table written in place").
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, writeSync, type Stats } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_SIZE, type StoryTable } from '../plan/same-story.ts';
 import type { TermFrequencies } from '../plan/term-frequencies.ts';
 import { printDigests, ROW_DIGEST_BYTES } from './extras-state.ts';
-import { readCacheFile, readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
+import { readSections, sectionChunks, type SectionsHeader } from './data-file.ts';
 import type { PrintColumns } from '../plan/print-columns.ts';
 
 const TABLE_FILE = 'story-table.bin';
 const LEADS_FILE = 'story-leads.bin';
 /** Bumped when the file's layout (or the leads file's) changes. */
-const TABLE_VERSION = 5;
+const TABLE_VERSION = 6;
+
+/**
+ * A store key's width in the `keys` column: a sha1 in hex (storeKey in post-store.ts, not imported: the
+ * further-reading workers load this module; a test holds the two together). A shorter key is padded with
+ * NULs; a row whose key is longer or not printable ASCII is kept as one with none (never reused).
+ */
+const KEY_CHARS = 40;
+
+/**
+ * Above this many rows read here, or an eighth of the rows if more, the file is written whole: a few
+ * large writes, not seven small ones a row. Not measured (docs/build-speed.md, "Review of stop 46's table
+ * written in place"); an edit or an added post reads one row or two.
+ */
+const PATCHED_ROWS = 64;
 
 interface Header extends SectionsHeader {
   version: number;
   /** The extras' code (extrasCode): another parse of the prints, or another table, reads nothing here. */
   code: string;
-  /** Each row's store key; '' for a row whose print did not come from the store (never reused). */
-  keys: string[];
+  /** Rows: each row's store key is in the `keys` column, not here (a header of 200k keys was 8.5 MB of JSON). */
+  count: number;
   terms: number;
   distinct: number;
   leadBytes: number;
@@ -67,6 +83,8 @@ export interface SavedStoryTable {
   printDigests: Buffer;
   /** The print columns as StoryTable holds them (see fillPrints). */
   columns: Pick<StoryTable, 'hasSignature' | 'shingles' | 'termStarts' | 'signatures' | 'termHashes' | 'termCounts'>;
+  /** The file it was loaded from: saveStoryTable writes into it in place (see patchInPlace). */
+  file: FileOnDisk;
 }
 
 /** The columns in file order: what each holds, its element size, its length. */
@@ -82,6 +100,8 @@ function columns(count: number, terms: number, distinct: number) {
     ['frequencyCounts', 4, distinct],
     ['leadEnds', 4, count],
     ['printDigests', 1, count * ROW_DIGEST_BYTES],
+    // Each row's store key, KEY_CHARS Latin-1 characters ('' as NULs: a print not from the store).
+    ['keys', 1, count * KEY_CHARS],
   ] as const;
 }
 type Column = ReturnType<typeof columns>[number][0];
@@ -175,6 +195,8 @@ export function leadsOf(saved: SavedStoryTable | undefined, sources: PrintSource
 /**
  * Saves the table's prints with each row's store key (undefined: not from the store) and the term
  * frequencies; the leads' file unless `leads` are the saved table's (that file holds them, checked whole).
+ * Given the rows' `sources`, a table that took the saved columns (an edit) is written into the saved
+ * file in place, its rows read here only (see patchInPlace).
  */
 export async function saveStoryTable(
   cacheDir: string,
@@ -186,6 +208,8 @@ export async function saveStoryTable(
   printDigests: Buffer,
   keys: readonly (string | undefined)[],
   frequencies: TermFrequencies,
+  sources?: PrintSources,
+  disk: DiskWrites = DISK,
 ): Promise<void> {
   const { count } = table;
   const terms = table.termStarts[count]!;
@@ -201,13 +225,13 @@ export async function saveStoryTable(
   const header: Omit<Header, 'sections'> = {
     version: TABLE_VERSION,
     code,
-    keys: Array.from({ length: count }, (_, row) => keys[row] ?? ''),
+    count,
     terms,
     distinct: frequencies.hashes.length,
     leadBytes,
     leadsDigest: digestOfLeads,
   };
-  const data: Record<Column, ArrayBufferView> = {
+  const data: Record<Exclude<Column, 'keys'>, ArrayBufferView> = {
     hasSignature: table.hasSignature,
     shingles: table.shingles,
     termStarts: table.termStarts,
@@ -220,11 +244,126 @@ export async function saveStoryTable(
     printDigests,
   };
   const parts = {} as Record<Column, Uint8Array>;
-  for (const [name, size, elements] of columns(count, terms, header.distinct))
-    parts[name] = new Uint8Array(data[name].buffer, data[name].byteOffset, size * elements);
+  for (const [name, size, elements] of columns(count, terms, header.distinct)) {
+    if (name !== 'keys') parts[name] = new Uint8Array(data[name].buffer, data[name].byteOffset, size * elements);
+  }
   const path = join(cacheDir, TABLE_FILE);
+  if (saved && sources && patchInPlace(path, header, parts, table, saved, sources, keys, leads !== saved.leads, disk)) return;
+  parts.keys = keysColumn(count, keys);
   await writeFile(`${path}.partial`, sectionChunks(header, COLUMN_NAMES, parts));
   await rename(`${path}.partial`, path);
+}
+
+/** The `keys` column of these rows' keys (see KEY_CHARS). */
+function keysColumn(count: number, keys: readonly (string | undefined)[]): Uint8Array {
+  const column = Buffer.alloc(count * KEY_CHARS);
+  for (let row = 0; row < count; row++) writeKey(column, row * KEY_CHARS, keys[row]);
+  return column;
+}
+
+/** Writes a key into its KEY_CHARS bytes at `at` (left as NULs: none, or one the column cannot keep). */
+function writeKey(into: Buffer, at: number, key: string | undefined): void {
+  if (key === undefined || key.length > KEY_CHARS || !/^[ -~]*$/.test(key)) return;
+  into.write(key, at, 'latin1');
+}
+
+/** Where the saved file was, as loaded: a patch in place writes only into that same file. */
+export interface FileOnDisk {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** The JSON header's length in bytes, and where each section starts. */
+  headerBytes: number;
+  sectionAt: Record<Column, number>;
+  sections: readonly number[];
+}
+
+/** How a write in place reaches the disk: positioned writes, and a flush of the file's data. Tests cut it short. */
+export interface DiskWrites {
+  write(fd: number, bytes: Uint8Array, at: number): void;
+  sync(fd: number): void;
+}
+
+const DISK: DiskWrites = {
+  write: (fd, bytes, at) => {
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+  },
+  sync: fdatasyncSync,
+};
+
+/**
+ * Writes the rows read here (each one's print, digest and key), the frequencies and, when the leads
+ * changed, their ends into the saved file, and its header last; false (nothing written) unless the table
+ * took the saved columns (fillPrints), the header is as long and the file is the one loaded. The length
+ * before the header is written first as one no file has, flushed, and back last, after a flush: a build
+ * killed or a power loss in between leaves a file that is not loaded (the prints are read from the store
+ * again), never one of two builds' rows.
+ */
+function patchInPlace(
+  path: string,
+  header: Omit<Header, 'sections'>,
+  parts: Readonly<Record<Exclude<Column, 'keys'>, Uint8Array>>,
+  table: StoryTable,
+  saved: SavedStoryTable,
+  { savedRows }: PrintSources,
+  keys: readonly (string | undefined)[],
+  leadsChanged: boolean,
+  disk: DiskWrites,
+): boolean {
+  const { file } = saved;
+  if (table.termHashes !== saved.columns.termHashes || table.count !== saved.count) return false;
+  const rows: number[] = [];
+  savedRows.forEach((source, row) => source === READ_HERE && rows.push(row));
+  if (rows.length > Math.max(PATCHED_ROWS, table.count / 8)) return false;
+  // The header as sectionChunks writes it: each section as long as in the file, the JSON as long.
+  const sections = columns(header.count, header.terms, header.distinct).map(([, size, elements]) => size * elements);
+  if (sections.some((length, at) => length !== file.sections[at])) return false;
+  const headerJson = Buffer.from(JSON.stringify({ ...header, sections }));
+  if (headerJson.length !== file.headerBytes) return false;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch {
+    return false;
+  }
+  try {
+    // The file opened is the one loaded (stat'd through the open file: a rename since cannot slip in), and
+    // no hard link shares it (a copy made by linking is written whole, not changed in both places).
+    const now = fstatSync(fd);
+    if (now.ino !== file.ino || now.size !== file.size || now.mtimeMs !== file.mtimeMs || now.nlink !== 1) return false;
+    const write = (bytes: Uint8Array, at: number) => disk.write(fd, bytes, at);
+    const lengthBytes = Buffer.alloc(4);
+    write(lengthBytes.fill(0xff), 0);
+    // On disk before any row: the kernel may write the file's pages in any order.
+    disk.sync(fd);
+    const { termStarts } = table;
+    const key = Buffer.alloc(KEY_CHARS);
+    for (const row of rows) {
+      // Each column's bytes of this row: [column, first byte, end] in the column.
+      const spans: [Exclude<Column, 'keys'>, number, number][] = [
+        ['hasSignature', row, row + 1],
+        ['shingles', row * 4, row * 4 + 4],
+        ['signatures', row * SIGNATURE_SIZE * 4, (row + 1) * SIGNATURE_SIZE * 4],
+        ['termHashes', termStarts[row]! * 4, termStarts[row + 1]! * 4],
+        ['termCounts', termStarts[row]!, termStarts[row + 1]!],
+        ['printDigests', row * ROW_DIGEST_BYTES, (row + 1) * ROW_DIGEST_BYTES],
+      ];
+      for (const [name, from, to] of spans) if (to > from) write(parts[name].subarray(from, to), file.sectionAt[name] + from);
+      key.fill(0);
+      writeKey(key, 0, keys[row]);
+      write(key, file.sectionAt.keys + row * KEY_CHARS);
+    }
+    write(parts.frequencyHashes, file.sectionAt.frequencyHashes);
+    write(parts.frequencyCounts, file.sectionAt.frequencyCounts);
+    if (leadsChanged) write(parts.leadEnds, file.sectionAt.leadEnds);
+    write(headerJson, 4);
+    disk.sync(fd);
+    lengthBytes.writeUInt32LE(headerJson.length);
+    write(lengthBytes, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 /** Runs `read` on the file at `path`, open for reading, and closes it. */
@@ -307,14 +446,16 @@ function savedLeads(path: string, header: SavedLeadsHeader, ends: Uint32Array): 
 /** The last build's table, or undefined when there is none, or it is of other code or damaged. */
 export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable | undefined {
   try {
-    const file = readCacheFile(join(cacheDir, TABLE_FILE));
+    const path = join(cacheDir, TABLE_FILE);
+    const { file, stats } = readingFile(path, (fd) => ({ stats: fstatSync(fd), file: readFileSync(fd) }));
     // Aligned for the 32-bit columns: the file may be a slice of Node's shared pool, not at offset 0; every
     // view is bounded to it, and no column's buffer is transferred.
     const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
     const read = readSections<Header, Column>(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), COLUMN_NAMES);
     if (read?.header.version !== TABLE_VERSION || read.header.code !== code) return undefined;
     const { header, sections } = read;
-    const count = header.keys.length;
+    const { count } = header;
+    if (!Number.isInteger(count) || count < 0) return undefined;
     const views = {} as Record<Column, Uint8Array | Uint32Array>;
     for (const [name, size, elements] of columns(count, header.terms, header.distinct)) {
       const section = sections[name];
@@ -327,34 +468,58 @@ export function loadStoryTable(cacheDir: string, code: string): SavedStoryTable 
     const leadsPath = join(cacheDir, LEADS_FILE);
     const leadsHeader = leadsHeaderOf(leadsPath);
     if (leadsHeader?.digest !== header.leadsDigest || leadsHeader.bytes !== header.leadBytes) return undefined;
-    return savedTable(header, views, savedLeads(leadsPath, leadsHeader, leadEnds));
+    const onDisk = fileOnDisk(stats, file.readUInt32LE(0), header.sections);
+    return savedTable(header, views, sections.keys.toString('latin1'), savedLeads(leadsPath, leadsHeader, leadEnds), onDisk);
   } catch {
     return undefined;
   }
 }
 
-function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, leads: SavedLeads): SavedStoryTable {
-  const count = header.keys.length;
+/** Where each section of a file of these section lengths starts, after a header of `headerBytes` (see readSections). */
+function fileOnDisk({ ino, size, mtimeMs }: Stats, headerBytes: number, sections: readonly number[]): FileOnDisk {
+  const sectionAt = {} as Record<Column, number>;
+  let at = 4 + padded(headerBytes);
+  COLUMN_NAMES.forEach((name, n) => {
+    sectionAt[name] = at;
+    at += padded(sections[n]!);
+  });
+  return { ino, size, mtimeMs, headerBytes, sectionAt, sections };
+}
+
+/** `keys`: the keys column as one Latin-1 string, KEY_CHARS a row. */
+function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Array>, keys: string, leads: SavedLeads, file: FileOnDisk): SavedStoryTable {
+  const { count } = header;
   const starts = views.termStarts as Uint32Array;
+  // Whether the row's key is `key` (a shorter key is followed by a NUL), read in place: no string a row
+  // while lookups scan; mapping the keys (rowsByKey) makes one a row.
+  const isKeyOf = (row: number, key: string) =>
+    keys.startsWith(key, row * KEY_CHARS) && (key.length === KEY_CHARS || keys.charCodeAt(row * KEY_CHARS + key.length) === 0);
   // Rows by store key, made at the SCANS_BEFORE_MAP-th key not at its hint: an edit misses once or twice,
   // and a scan costs less than mapping every key when only a few lookups miss.
   let misses = 0;
   let rowsOf: Map<string, number[]> | undefined;
   const rowsByKey = () => {
     const map = new Map<string, number[]>();
-    header.keys.forEach((key, row) => {
-      if (key === '') return;
+    for (let row = 0; row < count; row++) {
+      // A NUL is looked for within the row's own characters: the column usually has none at all.
+      let key = keys.slice(row * KEY_CHARS, (row + 1) * KEY_CHARS);
+      const nul = key.indexOf('\0');
+      if (nul >= 0) key = key.slice(0, nul);
+      if (key === '') continue;
       const rows = map.get(key);
       if (rows) rows.push(row);
       else map.set(key, [row]);
-    });
+    }
     return map;
   };
   const rowOf = (key: string, hint: number, taken: Uint8Array) => {
-    if (key === '') return undefined;
-    if (header.keys[hint] === key && !taken[hint]) return hint;
+    if (key === '' || key.length > KEY_CHARS) return undefined;
+    if (hint < count && isKeyOf(hint, key) && !taken[hint]) return hint;
     if (!rowsOf && ++misses < SCANS_BEFORE_MAP) {
-      for (let row = header.keys.indexOf(key); row >= 0; row = header.keys.indexOf(key, row + 1)) if (!taken[row]) return row;
+      for (let at = keys.indexOf(key); at >= 0; at = keys.indexOf(key, at + 1)) {
+        const row = at / KEY_CHARS;
+        if (Number.isInteger(row) && isKeyOf(row, key) && !taken[row]) return row;
+      }
       return undefined;
     }
     return (rowsOf ??= rowsByKey()).get(key)?.find((row) => !taken[row]);
@@ -368,6 +533,7 @@ function savedTable(header: Header, views: Record<Column, Uint8Array | Uint32Arr
     frequencies: { hashes: views.frequencyHashes as Uint32Array, counts: views.frequencyCounts as Uint32Array },
     rowOf,
     termsOf,
+    file,
     columns: {
       hasSignature: views.hasSignature as Uint8Array,
       shingles: views.shingles as Uint32Array,

@@ -362,7 +362,7 @@ export async function writeStoryExtrasOver(
     sources.read.put(row, (made === undefined ? undefined : parseStoryPrint(made)) ?? NO_PRINT);
     return false;
   }
-  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, digestOfLeads, saved, printsDigested, tableKeys, frequencies);
+  if (cacheDir && prints) await saveStoryTable(cacheDir, code, table, leads, digestOfLeads, saved, printsDigested, tableKeys, frequencies, sources);
 
   clock.lap('extras: rows and prints');
   // A cold pass has read every print: the pages those reads mapped are let go before the extras' own

@@ -164,7 +164,10 @@ describe('a rebuild’s extras files', () => {
     const tableOf = (cache: string) => readFileSync(join(cache, 'story-table.bin'));
     const leadsOf = (cache: string) => readFileSync(join(cache, 'story-leads.bin'));
     const leadsFileId = () => statSync(join(site.cacheDir, 'story-leads.bin'), { bigint: true }).ino;
-    // Each step, and whether a lead moved: the leads file is written again only then.
+    const tableFileId = () => statSync(join(site.cacheDir, 'story-table.bin'), { bigint: true }).ino;
+    // Each step, and whether a lead moved: the leads file is written again only then. The table is
+    // written in place where each post's terms are as many as before (their columns taken), else anew.
+    const inPlace = new Set(['a correction appended', 'another post corrected, the first back', 'two posts corrected']);
     const steps: [string, TestPost[], boolean][] = [
       ['a correction appended', corrected(long, '2026-11-20-ferry-b'), false],
       ['another post corrected, the first back', corrected(long, '2026-11-21-rain'), false],
@@ -184,12 +187,13 @@ describe('a rebuild’s extras files', () => {
     ];
     for (const [step, posts, leadMoved] of steps) {
       writePosts(site.postsDir, posts);
-      const leadsBefore = leadsFileId();
+      const [leadsBefore, tableBefore] = [leadsFileId(), tableFileId()];
       await build(site.postsDir, site.outDir, site.cacheDir);
       const freshCache = await expectAsFresh(site.postsDir, site.outDir, step);
       expect(tableOf(site.cacheDir).equals(tableOf(freshCache)), step).toBe(true);
       expect(leadsOf(site.cacheDir).equals(leadsOf(freshCache)), step).toBe(true);
       expect(leadsFileId() !== leadsBefore, step).toBe(leadMoved);
+      if (inPlace.has(step) || !leadMoved) expect(tableFileId() === tableBefore, `${step}: the table written in place`).toBe(inPlace.has(step));
     }
   });
 

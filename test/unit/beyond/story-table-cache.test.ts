@@ -1,5 +1,5 @@
 /** The saved story table (story-table.bin), filled from prints read here and saved rows, and its leads (story-leads.bin). */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,9 +9,11 @@ import {
   loadStoryTable,
   READ_HERE,
   saveStoryTable,
+  type DiskWrites,
   type PrintSources,
   type SavedStoryTable,
 } from '../../../src/indexer/output/story-table-cache.ts';
+import { storeKey as postStoreKey } from '../../../src/indexer/incremental/post-store.ts';
 import { PrintColumns, type PrintParts } from '../../../src/indexer/plan/print-columns.ts';
 import { NO_PRINT } from '../../../src/indexer/output/extras-bucket-cache.ts';
 import { printDigests } from '../../../src/indexer/output/extras-state.ts';
@@ -48,6 +50,16 @@ describe('the saved story table’s rows by store key', () => {
     ];
     // Three keys away from their hint a round: the first rounds scan, the later ones look in the map.
     for (let round = 0; round < 5; round++) expect(answers(), `round ${round}`).toEqual([2, 0, 2, undefined, undefined]);
+  });
+});
+
+describe('the saved story table’s keys column', () => {
+  it('keeps a post store’s key: its row is found by it, away from its hint and once the keys are mapped', async () => {
+    const keys = [0, 1, 2].map((n) => postStoreKey(Uint8Array.of(n), 'settings'));
+    const { saved } = await savedTable(undefined, keys);
+    const none = new Uint8Array(3);
+    // Past SCANS_BEFORE_MAP lookups away from their hint: the map too.
+    for (let round = 0; round < 4; round++) expect(keys.map((key) => saved.rowOf(key, 5, none))).toEqual([0, 1, 2]);
   });
 });
 
@@ -146,5 +158,95 @@ describe('a table filled from prints read here and saved rows', () => {
     const want = [before[0]!, edited, before[2]!];
     expect(printColumnsOf(after.table)).toEqual(printColumnsOf(tableOfPrints(want)));
     expect(after.leads.readAll().toString('utf16le')).toBe(want.map((print) => print.lead).join(''));
+  });
+});
+
+describe('a saved table an edit wrote over', () => {
+  /** A store key as the post store makes them (a sha1 in hex). */
+  const storeKey = (n: number) => n.toString(16).padStart(40, '0');
+  /** The table saved with three prints, then loaded and filled with its middle row read here (an edit, as many terms). */
+  async function edited() {
+    const before = threePrints(7);
+    const { cacheDir, saved } = await savedTable(before, [0, 1, 2].map(storeKey));
+    const read = new PrintColumns(3);
+    read.put(1, threePrints(7, 1000)[1]!);
+    const sources = { savedRows: Int32Array.of(0, READ_HERE, 2), read };
+    const { table, leads } = filled(saved, sources);
+    const keys = [storeKey(0), storeKey(7), storeKey(2)];
+    const save = (dir: string, given?: PrintSources, disk?: DiskWrites) =>
+      saveStoryTable(dir, CODE, table, leads, leadsDigest(leads, saved), saved, printDigests(table), keys, countTermFrequencies(table), given, disk);
+    const wholeDir = mkdtempSync(join(tmpdir(), 'cna-reader-story-table-'));
+    await save(wholeDir);
+    const tableFile = join(cacheDir, 'story-table.bin');
+    return { cacheDir, tableFile, sources, save, whole: readFileSync(join(wholeDir, 'story-table.bin')), inode: statSync(tableFile).ino };
+  }
+
+  it('is written in place, as a whole save writes it, and loads with the edited row’s key', async () => {
+    const { cacheDir, tableFile, sources, save, whole, inode } = await edited();
+    await save(cacheDir, sources);
+    expect(statSync(tableFile).ino).toBe(inode);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+    const again = loadStoryTable(cacheDir, CODE)!;
+    expect([again.rowOf(storeKey(7), 1, new Uint8Array(3)), again.rowOf(storeKey(1), 1, new Uint8Array(3))]).toEqual([1, undefined]);
+  });
+
+  it('is written whole when its file changed since it was loaded', async () => {
+    const { cacheDir, tableFile, sources, save, whole, inode } = await edited();
+    utimesSync(tableFile, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    await save(cacheDir, sources);
+    expect(statSync(tableFile).ino).not.toBe(inode);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+  });
+
+  it('is written whole when another name links its file (a copy made by linking keeps its bytes)', async () => {
+    const { cacheDir, tableFile, sources, save, whole } = await edited();
+    const copy = join(mkdtempSync(join(tmpdir(), 'cna-reader-story-table-')), 'story-table.bin');
+    linkSync(tableFile, copy);
+    const before = readFileSync(copy);
+    await save(cacheDir, sources);
+    expect(readFileSync(copy).equals(before)).toBe(true);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+  });
+
+  /** The disk's writes and flushes in order, each write cut (throwing, nothing written) from the `cutAt`-th on. */
+  function recordingDisk(cutAt = Infinity) {
+    const steps: ({ at: number; bytes: Buffer } | 'sync')[] = [];
+    const disk: DiskWrites = {
+      write: (fd, bytes, at) => {
+        if (steps.filter((step) => step !== 'sync').length >= cutAt) throw new Error('cut');
+        steps.push({ at, bytes: Buffer.from(bytes) });
+        writeSync(fd, bytes, 0, bytes.length, at);
+      },
+      sync: () => steps.push('sync'),
+    };
+    return { disk, steps };
+  }
+
+  it('writes a length no file has first, flushed before any other write, and the length back last, after a flush', async () => {
+    const { cacheDir, tableFile, sources, save, whole } = await edited();
+    const { disk, steps } = recordingDisk();
+    await save(cacheDir, sources, disk);
+    expect(readFileSync(tableFile).equals(whole)).toBe(true);
+    const [first, flush, ...rest] = steps;
+    expect([first, flush]).toEqual([{ at: 0, bytes: Buffer.alloc(4, 0xff) }, 'sync']);
+    const [lastFlush, last] = rest.slice(-2);
+    expect(lastFlush).toBe('sync');
+    expect(last !== 'sync' && last?.at).toBe(0);
+    expect(rest.slice(0, -2).every((step) => step !== 'sync' && step.at >= 4)).toBe(true);
+  });
+
+  it('is not loaded when a write in place is cut at any write after the first, and is the saved file when cut at the first', async () => {
+    const counted = await edited();
+    const before = readFileSync(counted.tableFile);
+    const { disk, steps } = recordingDisk();
+    await counted.save(counted.cacheDir, counted.sources, disk);
+    const writes = steps.filter((step) => step !== 'sync').length;
+    expect(writes).toBeGreaterThan(2);
+    for (let cutAt = 0; cutAt < writes; cutAt++) {
+      const { cacheDir, tableFile, sources, save } = await edited();
+      await expect(save(cacheDir, sources, recordingDisk(cutAt).disk)).rejects.toThrow('cut');
+      if (cutAt === 0) expect(readFileSync(tableFile).equals(before), `cut at ${cutAt}`).toBe(true);
+      else expect(loadStoryTable(cacheDir, CODE), `cut at ${cutAt}`).toBeUndefined();
+    }
   });
 });
