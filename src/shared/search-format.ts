@@ -159,8 +159,10 @@ interface WrittenHeader {
   c: number[];
 }
 
-const SHARED_BASE = 0x30;
+/** A front-coded token's first character: this plus the units it shares with the token before. */
+export const SHARED_BASE = 0x30;
 
+/** The build writes the same bytes token by token in src/indexer/search/shard-header.ts: a change here goes there too. */
 export function encodeShardHeader(header: ShardHeader): string {
   // Built by hand, not as a WrittenHeader object: the build writes ~8M tokens' headers at 200k posts.
   let coded = '';
