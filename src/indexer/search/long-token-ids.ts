@@ -19,12 +19,6 @@ export class LongTokenIds {
   /** 32 − log2 of the table's size. */
   private shift: number;
   private held = 0;
-  /**
-   * By the order tokens were added: where each one's units start (the next one's start ends them), and
-   * its id. The export reads these, not the slots scattered over the table: the units lie in this order.
-   */
-  private starts = new Uint32Array(1 << 12);
-  private ids = new Uint32Array(1 << 12);
 
   /** `slotCount`: a power of two. */
   constructor(slotCount: number) {
@@ -68,11 +62,7 @@ export class LongTokenIds {
     slots[at + 1] = offset;
     slots[at + 2] = length;
     slots[at + 3] = id + 1;
-    const held = this.held++;
-    if (held + 2 > this.starts.length) this.starts = growArray(this.starts, held + 2);
-    if (held + 1 > this.ids.length) this.ids = growArray(this.ids, held + 1);
-    this.starts[held + 1] = this.unitsUsed;
-    this.ids[held] = id;
+    this.held++;
     return id;
   }
 
@@ -87,32 +77,33 @@ export class LongTokenIds {
   }
 
   /**
-   * The held tokens in code-unit order (the order of `<`), as their places in the order they were added
-   * (see `startAt`, `lengthAt`, `idAt`): compared where they lie in the units buffer, with no string made for each.
+   * The held tokens in code-unit order (the order of `<`), as their slots' places (see `offsetAt`, `lengthAt`,
+   * `idAt`): compared where they lie in the units buffer, with no string made for each.
    */
-  sortedPlaces(): Uint32Array {
-    const n = this.held;
-    const order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = k;
-    sortByUnits({ starts: this.starts, units: this.units }, order, { keys: new BigUint64Array(n), moved: new Uint32Array(n) }, 0, n, 0);
+  sortedSlots(): Uint32Array {
+    const slots = this.slots;
+    const order = new Uint32Array(this.held);
+    let n = 0;
+    for (let at = 0; at < slots.length; at += STRIDE) if (slots[at + 3] !== 0) order[n++] = at;
+    sortByUnits({ slots, units: this.units }, order, { keys: new BigUint64Array(n), moved: new Uint32Array(n) }, 0, n, 0);
     return order;
   }
 
-  /** The buffer of every token's units: the token added `k`-th starts at `startAt(k)`, `lengthAt(k)` units long. */
+  /** The buffer of every token's units: the token of slot place `at` starts at `offsetAt(at)`, `lengthAt(at)` units long. */
   get heldUnits(): Uint16Array {
     return this.units;
   }
 
-  startAt(k: number): number {
-    return this.starts[k]!;
+  offsetAt(at: number): number {
+    return this.slots[at + 1]!;
   }
 
-  lengthAt(k: number): number {
-    return this.starts[k + 1]! - this.starts[k]!;
+  lengthAt(at: number): number {
+    return this.slots[at + 2]!;
   }
 
-  idAt(k: number): number {
-    return this.ids[k]!;
+  idAt(at: number): number {
+    return this.slots[at + 3]! - 1;
   }
 
   /** How many units the held tokens have in all. */
@@ -167,9 +158,9 @@ function hashUnits(text: string, start: number, end: number): number {
  */
 const COMPARED_AT_MOST = 16;
 
-/** The tokens sorted: token k's units are `units[starts[k]]` to `units[starts[k + 1]]`. */
+/** The tokens sorted: `slots` as LongTokenIds's (see STRIDE), their units in `units`. */
 interface HeldTokens {
-  starts: Uint32Array;
+  slots: Uint32Array;
   units: Uint16Array;
 }
 
@@ -177,25 +168,25 @@ interface HeldTokens {
 interface SortScratch {
   /** Beside each place of the range sorted: its two units at the depth sorted (high half), its place in the range (low half). */
   keys: BigUint64Array;
-  /** The range's places before the keys' sort, read while the range is rewritten in the keys' order. */
+  /** The range's slot places before the keys' sort, read while the range is rewritten in the keys' order. */
   moved: Uint32Array;
 }
 
 /**
- * Sorts `order` (places in HeldTokens) from `from` to `to` (tokens whose first `depth` units are equal) in the
+ * Sorts `order` (slot places) from `from` to `to` (tokens whose first `depth` units are equal) in the
  * order of `<`: by their next two units as numbers (a typed array's own sort, no comparator call), then
  * each run of equal units the same way one level down. A comparator on every pair of ~360k tokens a
  * 2,048-row builder took ~0.45 CPU s, half its export.
  */
 function sortByUnits(tokens: HeldTokens, order: Uint32Array, scratch: SortScratch, from: number, to: number, depth: number): void {
   if (to - from <= COMPARED_AT_MOST) return sortWhole(tokens, order, from, to, depth);
-  const { starts, units } = tokens;
+  const { slots, units } = tokens;
   const keys = scratch.keys.subarray(from, to);
   const halves = keyHalves(keys);
   for (let k = 0; k < to - from; k++) {
-    const place = order[from + k]!;
-    const offset = starts[place]! + depth;
-    const left = starts[place + 1]! - offset;
+    const at = order[from + k]!;
+    const offset = slots[at + 1]! + depth;
+    const left = slots[at + 2]! - depth;
     // A token past its end reads as 0, as U+0000 does: equal keys whose second unit is 0 are compared whole below.
     halves[2 * k] = k;
     halves[2 * k + 1] = ((left > 0 ? units[offset]! << 16 : 0) | (left > 1 ? units[offset + 1]! : 0)) >>> 0;
@@ -216,23 +207,21 @@ function sortByUnits(tokens: HeldTokens, order: Uint32Array, scratch: SortScratc
 }
 
 /** Sorts `order` from `from` to `to` by comparing tokens whole, past their first `depth` units (known equal). */
-function sortWhole({ starts, units }: HeldTokens, order: Uint32Array, from: number, to: number, depth: number): void {
+function sortWhole({ slots, units }: HeldTokens, order: Uint32Array, from: number, to: number, depth: number): void {
   if (to - from > COMPARED_AT_MOST) {
-    order
-      .subarray(from, to)
-      .sort((a, b) => compareUnits(units, starts[a]! + depth, starts[a + 1]! - starts[a]! - depth, starts[b]! + depth, starts[b + 1]! - starts[b]! - depth));
+    order.subarray(from, to).sort((a, b) => compareUnits(units, slots[a + 1]! + depth, slots[a + 2]! - depth, slots[b + 1]! + depth, slots[b + 2]! - depth));
     return;
   }
   // By insertion: most ranges hold a few tokens, and a comparator's sort makes an array a range and a
   // call a comparison (measured in docs/build-speed.md, stop 45).
   for (let k = from + 1; k < to; k++) {
     const place = order[k]!;
-    const start = starts[place]! + depth;
-    const length = starts[place + 1]! - start;
+    const start = slots[place + 1]! + depth;
+    const length = slots[place + 2]! - depth;
     let j = k - 1;
     for (; j >= from; j--) {
       const other = order[j]!;
-      if (compareUnits(units, starts[other]! + depth, starts[other + 1]! - starts[other]! - depth, start, length) <= 0) break;
+      if (compareUnits(units, slots[other + 1]! + depth, slots[other + 2]! - depth, start, length) <= 0) break;
       order[j + 1] = other;
     }
     order[j + 1] = place;

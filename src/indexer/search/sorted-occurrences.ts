@@ -220,13 +220,14 @@ const LONG_FIELDS = 5;
  * sorted by key, with the tokens of `long` merged in by their units.
  */
 function unitsInOrder(sorted: Uint32Array, n: number, packedUnits: number, long: LongTokenIds): { units: Uint16Array; starts: Uint32Array; ids: Uint32Array } {
-  const others = long.sortedPlaces();
+  const others = long.sortedSlots();
   const otherUnits = long.heldUnits;
-  // Each long token read once, in sorted order: its first four units packed as a key (zero-padded),
-  // where its units lie, their count and its id (LONG_FIELDS), so that the merge below reads in order.
+  // Each long token read from its slot once, in order: its first four units packed as a key (zero-padded),
+  // where its units lie, their count and its id (LONG_FIELDS), so that the merge below reads in order,
+  // not slots scattered over the long table.
   const fields = new Uint32Array(LONG_FIELDS * others.length);
   for (let k = 0; k < others.length; k++) {
-    const offset = long.startAt(others[k]!);
+    const offset = long.offsetAt(others[k]!);
     const length = long.lengthAt(others[k]!);
     let high = 0;
     let low = 0;

@@ -149,7 +149,7 @@ export class TokenIds {
     }
     unitCount += long.unitCount;
     const sorted = sortTriples(triples, n);
-    const others = long.sortedPlaces();
+    const others = long.sortedSlots();
     const otherUnits = long.heldUnits;
     const units = new Uint16Array(unitCount);
     const starts = new Uint32Array(n + others.length + 1);
@@ -158,18 +158,18 @@ export class TokenIds {
     let count = 0;
     let other = 0;
     const putOther = () => {
-      const place = others[other++]!;
-      const offset = long.startAt(place);
-      const end = offset + long.lengthAt(place);
+      const slot = others[other++]!;
+      const offset = long.offsetAt(slot);
+      const end = offset + long.lengthAt(slot);
       // A loop, not `set` of a subarray made a token.
       for (let from = offset; from < end; from++) units[at++] = otherUnits[from]!;
-      ids[count] = long.idAt(place);
+      ids[count] = long.idAt(slot);
       starts[++count] = at;
     };
     for (let k = 0; k < n; k++) {
       const high = sorted[3 * k]!;
       const low = sorted[3 * k + 1]!;
-      while (other < others.length && comparePacked(high, low, otherUnits, long.startAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
+      while (other < others.length && comparePacked(high, low, otherUnits, long.offsetAt(others[other]!), long.lengthAt(others[other]!)) > 0) putOther();
       at = writePackedUnits(high, low, units, at);
       ids[count] = sorted[3 * k + 2]!;
       starts[++count] = at;
