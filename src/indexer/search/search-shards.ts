@@ -16,7 +16,7 @@ import {
   type SearchMeta,
 } from '../../shared/search-format.ts';
 import { COMPACT_POSTINGS, PostingsEncoder } from '../../shared/search-postings.ts';
-import { FNV_OFFSET, FNV_PRIME } from '../../shared/types.ts';
+import { fnv1aUnits, mix32 } from '../../shared/types.ts';
 import { unitRangeToString } from '../parse/count-tokens.ts';
 import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
 import { varintAt, varintEnd, varintLength, writeVarint } from '../../shared/varint.ts';
@@ -359,19 +359,11 @@ function endsShardBefore(units: Uint16Array, start: number, end: number, bytes: 
 }
 
 /**
- * FNV-1a over the token's UTF-16 units (fnv1a of its string) with a final avalanche (MurmurHash3's
- * fmix32), so that short tokens' hashes spread over all 32 bits.
+ * fnv1a of the token, read where its units lie, with a final avalanche (mix32, MurmurHash3's fmix32),
+ * so that short tokens' hashes spread over all 32 bits.
  */
 function mixedHash(units: Uint16Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let k = start; k < end; k++) hash = Math.imul(hash ^ units[k]!, FNV_PRIME);
-  hash >>>= 0;
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
+  return mix32(fnv1aUnits(units, start, end));
 }
 
 /**
