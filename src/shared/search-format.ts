@@ -195,7 +195,8 @@ export function decodeShardHeader(json: string): ShardHeader {
   return { tokens, ends: written.l.map((length) => (end += length)), counts: written.c };
 }
 
-function isHighSurrogate(unit: number): boolean {
+/** Whether a UTF-16 unit is the first half of a surrogate pair (a front-coded prefix never ends after one). */
+export function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 

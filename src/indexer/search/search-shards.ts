@@ -292,8 +292,8 @@ export class ShardCutter {
  * prefix length, a line break and two short numbers. Per token, whatever comes before it, so that
  * where shards end depends on the tokens alone (see endsShardBefore).
  */
-function tokenHeaderBytes(units: number): number {
-  return units * 2 + 6;
+function tokenHeaderBytes(unitCount: number): number {
+  return unitCount * 2 + 6;
 }
 
 /**

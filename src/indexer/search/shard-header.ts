@@ -3,17 +3,17 @@
  * lie: the bytes `encodeShard` makes from encodeShardHeader's string (src/shared/search-format.ts), with
  * no string a token, no front-coded string joined and no JSON.stringify or TextEncoder over it.
  */
-import { SHARED_BASE } from '../../shared/search-format.ts';
+import { SHARED_BASE, isHighSurrogate } from '../../shared/search-format.ts';
 
 /** The escapes JSON.stringify writes for the control characters that have a short one. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 
 const HEX = '0123456789abcdef';
-const ASCII = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
-const OPEN = ASCII('{"t":"');
-const BEFORE_LENGTHS = ASCII('","l":[');
-const BEFORE_COUNTS = ASCII('],"c":[');
-const CLOSE = ASCII(']}');
+const asciiBytes = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const OPEN = asciiBytes('{"t":"');
+const BEFORE_LENGTHS = asciiBytes('","l":[');
+const BEFORE_COUNTS = asciiBytes('],"c":[');
+const CLOSE = asciiBytes(']}');
 
 export class ShardHeaderWriter {
   /** The tokens front-coded, escaped and in UTF-8: what goes between the quotes of `t`. */
@@ -153,10 +153,6 @@ function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
   const larger = new Uint8Array(Math.max(2 * bytes.length, size));
   larger.set(bytes);
   return larger;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 function isLowSurrogate(unit: number): boolean {
