@@ -197,7 +197,7 @@ export class ShardCutter {
   private body = new Uint8Array(4 * SEARCH_SHARD_BYTES);
   private size = 0;
   private headerSize = 0;
-  /** A token given as a string, as units (the patch's tokens: a few a build). */
+  /** A token given as a string, as units (the string API: the patch's tokens; a build's merged tokens never come here). */
   private units = new Uint16Array(64);
 
   constructor(
@@ -225,12 +225,14 @@ export class ShardCutter {
 
   /**
    * As `add`, for a list of the token stream with all its postings: a merged token's units and postings
-   * are read where they lie, with no string or view made for them.
+   * are read where they lie, with no string made for them (a view only for a list the encoder compacts).
    */
   addList(list: TokenPostings): Promise<void> | undefined {
-    if (!(list instanceof MergedToken) || list.count >= COMPACT_POSTINGS) return this.add(list.token, list.postings, list.count);
-    // A short list is written as it is (see PostingsEncoder.encode).
-    return this.addUnits(list.units, list.start, list.end, list.bytes, list.from, list.to, list.count);
+    if (!(list instanceof MergedToken)) return this.add(list.token, list.postings, list.count);
+    // A short list is written as it is (see PostingsEncoder.encode); a long one is encoded first.
+    if (list.count < COMPACT_POSTINGS) return this.addUnits(list.units, list.start, list.end, list.bytes, list.from, list.to, list.count);
+    const written = this.encoder.encode(list.postings, list.count);
+    return this.addUnits(list.units, list.start, list.end, written, 0, written.length, list.count);
   }
 
   /**
