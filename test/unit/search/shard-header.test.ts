@@ -1,13 +1,17 @@
 /**
  * ShardHeaderWriter (src/indexer/search/shard-header.ts) writes the bytes encodeShard makes from
  * encodeShardHeader's string, and the shard writer fed merged tokens (their units) writes the files it
- * writes from the same tokens as strings.
+ * writes from the same tokens as strings, whether they come from partial indexes in memory or from run files.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeShard, encodeShard, type ShardHeader } from '../../../src/shared/search-format.ts';
 import { ShardHeaderWriter } from '../../../src/indexer/search/shard-header.ts';
 import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from '../../../src/indexer/search/search-index.ts';
 import { writeSearchShards, writeSearchTail } from '../../../src/indexer/search/search-shards.ts';
+import { mergeRuns, writeRun } from '../../../src/indexer/search/partial-runs.ts';
 
 /** The file ShardHeaderWriter makes of `tokens` (each with postings ending 3 bytes after the last, a count of its index + 1) and `body`. */
 function written(tokens: string[], body: Uint8Array): Uint8Array {
@@ -51,6 +55,14 @@ describe('ShardHeaderWriter', () => {
     expect(written(tokens, new Uint8Array(0))).toEqual(encodeShard(header(tokens), new Uint8Array(0)));
   });
 
+  it('grows its buffer for a header past 64 KB (a head shard of many rare CJK tokens)', () => {
+    // 3,000 tokens of 8 CJK characters, none sharing a prefix with the last: ~27 bytes each.
+    const tokens = Array.from({ length: 3000 }, (_, n) => Array.from({ length: 8 }, (_, k) => String.fromCharCode(0x4e00 + ((n * 8 + k) % 20000))).join(''));
+    const file = written(tokens, new Uint8Array(0));
+    expect(new DataView(file.buffer).getUint32(0, true)).toBeGreaterThan(1 << 16);
+    expect(file).toEqual(encodeShard(header(tokens), new Uint8Array(0)));
+  });
+
   it('writes an empty header, and starts each shard afresh', () => {
     const writer = new ShardHeaderWriter();
     expect(writer.encodeShard(new Uint8Array(0))).toEqual(encodeShard({ tokens: [], ends: [], counts: [] }, new Uint8Array(0)));
@@ -64,10 +76,13 @@ describe('ShardHeaderWriter', () => {
 });
 
 describe('the shard writer fed merged tokens', () => {
+  // Astral CJK (surrogate pairs, which the tokenizer keeps) and a two-word phrase of 65 units (past the
+  // writer's first 64-unit buffers); the tokenizer drops quotes, backslashes and emoji.
+  const ASTRAL = ['𠀀', '𠀁', '𠀂', '𠀃'];
   const POSTS = Array.from({ length: 300 }, (_, n) => ({
     row: n,
-    title: `第${n % 7}號 "引號" ${'甲乙丙丁戊己庚辛壬癸'[n % 10]}`,
-    text: `${'甲乙丙丁戊己庚辛'.slice(n % 5, (n % 5) + 3)} 編號${n} word${n % 13} 😀${n % 3} back\\slash 共同的詞`,
+    title: `第${n % 7}號 ${'甲乙丙丁戊己庚辛壬癸'[n % 10]} ${ASTRAL[n % 4]}${ASTRAL[(n + 1) % 4]}${ASTRAL[n % 3]}`,
+    text: `${'甲乙丙丁戊己庚辛'.slice(n % 5, (n % 5) + 3)} 編號${n} word${n % 13} ${'y'.repeat(32)} ${'zw'[n % 2]!.repeat(32)} 共同的詞`,
   }));
 
   function parts(): ReturnType<SearchIndexBuilder['exportPartial']>[] {
@@ -85,12 +100,26 @@ describe('the shard writer fed merged tokens', () => {
     return kept;
   }
 
-  it('writes the same shards and pieces as from the tokens as strings', async () => {
+  /** The parts written to run files and merged back as a worker's head does: one reused token, its units copied. */
+  function fromRuns(): Generator<TokenPostings> {
+    const folder = mkdtempSync(join(tmpdir(), 'cna-reader-header-runs-'));
+    return mergeRuns(parts().map((part, n) => (writeRun(part, join(folder, `${n}.run`)), join(folder, `${n}.run`))));
+  }
+
+  it('is fed tokens with surrogate pairs and past 64 units', () => {
+    const tokens = asStrings(mergePartialIndexes(parts())).map(({ token }) => token);
+    expect(tokens.some((token) => /[\ud800-\udbff]/.test(token))).toBe(true);
+    expect(Math.max(...tokens.map((token) => token.length))).toBeGreaterThan(64);
+  });
+
+  it('writes the same shards and pieces as from the tokens as strings, from partial indexes or from runs', async () => {
     const sizes = { shardBytes: 512, piecePostings: 64 };
     const fromUnits = await files((write) => writeSearchShards(mergePartialIndexes(parts()), POSTS.length, write, sizes));
     const fromStrings = await files((write) => writeSearchShards(asStrings(mergePartialIndexes(parts())), POSTS.length, write, sizes));
+    const fromRunFiles = await files((write) => writeSearchShards(fromRuns(), POSTS.length, write, sizes));
     expect(fromUnits.size).toBeGreaterThan(10);
     expect(fromUnits).toEqual(fromStrings);
+    expect(fromRunFiles).toEqual(fromStrings);
   });
 
   it('writes the same tail as from the tokens as strings', async () => {
