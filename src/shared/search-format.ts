@@ -159,8 +159,10 @@ interface WrittenHeader {
   c: number[];
 }
 
-const SHARED_BASE = 0x30;
+/** A front-coded token's first character: this plus the units it shares with the token before. */
+export const SHARED_BASE = 0x30;
 
+/** The build writes the same bytes token by token in src/indexer/search/shard-header.ts: a change here goes there too. */
 export function encodeShardHeader(header: ShardHeader): string {
   // Built by hand, not as a WrittenHeader object: the build writes ~8M tokens' headers at 200k posts.
   let coded = '';
@@ -193,7 +195,8 @@ export function decodeShardHeader(json: string): ShardHeader {
   return { tokens, ends: written.l.map((length) => (end += length)), counts: written.c };
 }
 
-function isHighSurrogate(unit: number): boolean {
+/** Whether a UTF-16 unit is the first half of a surrogate pair (a front-coded prefix never ends after one). */
+export function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 

@@ -347,6 +347,13 @@ export function fnv1a(text: string): number {
   return hash;
 }
 
+/** fnv1a of the string `units[start]` to `units[end]`, read where the units lie (the shard cutter's tokens). */
+export function fnv1aUnits(units: Uint16Array, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ units[k]!, FNV_PRIME);
+  return hash >>> 0;
+}
+
 /**
  * Issue 25: what the build adds to an article beyond its post file, kept apart in `extras/<n>.json`
  * (ExtrasBucket, see extrasFile) so that the posts' files and their writing stay as they are.

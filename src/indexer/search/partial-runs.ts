@@ -7,7 +7,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, mergeParts, type PartCursor, type PartialIndex, type TokenPostings } from './search-index.ts';
+import { BlockPool, COUNT, HOT_STRIDE, LAST_ROW, LENGTH, mergeParts, type MergedToken, type PartCursor, type PartialIndex } from './search-index.ts';
 import { growArray } from '../../shared/grow-array.ts';
 
 /**
@@ -120,9 +120,10 @@ function putUint16(bytes: Uint8Array, at: number, value: number): number {
 
 /**
  * Run files over consecutive row ranges, in row order, merged into one token stream; each file is
- * removed once read. A token's postings are valid until the next token is asked for.
+ * removed once read. Every token is one object, reused (its units, count and postings too): it is
+ * valid only until the next is asked for, so copy what you keep (`[...mergeRuns(x)]` holds N of the last).
  */
-export function mergeRuns(paths: readonly string[], bufferBytes = RUN_BUFFER): Generator<TokenPostings> {
+export function mergeRuns(paths: readonly string[], bufferBytes = RUN_BUFFER): Generator<MergedToken> {
   return mergeParts(
     paths.map((path) => new RunCursor(path, bufferBytes)),
     true,

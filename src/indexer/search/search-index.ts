@@ -319,37 +319,94 @@ class PartialCursor implements PartCursor {
 }
 
 /**
+ * A token as the merge gives it: its UTF-16 units (`units[start]` to `units[end]`), its post count, and
+ * its postings (`bytes[from]` to `bytes[to]`). The shard writer reads these where they lie; `token` and
+ * `postings` are made only when asked for (pieces, a patch's maps), not for each of a build's ~2.5 M
+ * tokens.
+ */
+export class MergedToken implements TokenPostings {
+  private text: string | undefined;
+
+  constructor(
+    public units: Uint16Array,
+    public start: number,
+    public end: number,
+    public count: number,
+    public bytes: Uint8Array,
+    public from: number,
+    public to: number,
+  ) {}
+
+  get token(): string {
+    return (this.text ??= unitRangeToString(this.units, this.start, this.end));
+  }
+
+  get postings(): Uint8Array {
+    return this.bytes.subarray(this.from, this.to);
+  }
+
+  /** Makes it the next token: the merge's one object when it reuses its buffers. */
+  reset(units: Uint16Array, start: number, end: number, count: number, bytes: Uint8Array, from: number, to: number): void {
+    this.units = units;
+    this.start = start;
+    this.end = end;
+    this.count = count;
+    this.bytes = bytes;
+    this.from = from;
+    this.to = to;
+    this.text = undefined;
+  }
+}
+
+/**
  * Joins partial indexes over consecutive row ranges (given in row order) into one token stream. A token
  * in several parts gets their postings end to end; each later part's first delta, which is its row from
  * zero, is rewritten as the distance from the previous part's last row.
  */
-export function mergePartialIndexes(parts: PartialIndex[]): Generator<TokenPostings> {
+export function mergePartialIndexes(parts: PartialIndex[]): Generator<MergedToken> {
   return mergeParts(parts.map((part) => new PartialCursor(part)));
 }
 
 /**
- * mergePartialIndexes over any cursors, in row order. With `reuse`, a token's postings are valid only
- * until the next token is asked for (one buffer for all: a 200k index merges ~500 MB of postings).
+ * mergePartialIndexes over any cursors, in row order. With `reuse`, a token (one object, its units and
+ * its postings) is valid only until the next token is asked for (one buffer for all: a 200k index merges
+ * ~500 MB of postings); without it, each token keeps its cursor's units, which must not change.
  */
-export function* mergeParts(parts: PartCursor[], reuse = false): Generator<TokenPostings> {
+export function* mergeParts(parts: PartCursor[], reuse = false): Generator<MergedToken> {
   // Without `reuse`, postings are cut from large chunks, never reused: an array of its own per token
   // (2.8M tokens on the real corpus) cost ~1 s of allocation and collection on the main thread.
   let chunk = new Uint8Array(0);
   let used = 0;
   const holding = new Uint8Array(parts.length);
+  let units = new Uint16Array(64);
+  const merged = new MergedToken(units, 0, 0, 0, chunk, 0, 0);
   for (;;) {
+    // The least token and every part holding it, in one comparison a part.
     let first: PartCursor | undefined;
-    for (const part of parts) if (!part.done && (!first || compareCursors(part, first) < 0)) first = part;
-    if (!first) return;
-    const token = unitRangeToString(first.units, first.start, first.end);
-    // Every part holding the token, in row order: sizes first, then the bytes.
     let size = 0;
-    let count = 0;
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p]!;
-      holding[p] = part === first || (!part.done && compareCursors(part, first) === 0) ? 1 : 0;
-      if (holding[p]) size += 6 + part.length;
+      holding[p] = 0;
+      if (part.done) continue;
+      const order = first ? compareCursors(part, first) : -1;
+      if (order > 0) continue;
+      if (order < 0) {
+        for (let q = 0; q < p; q++) holding[q] = 0;
+        first = part;
+        size = 0;
+      }
+      holding[p] = 1;
+      size += 6 + part.length;
     }
+    if (!first) return;
+    const length = first.end - first.start;
+    if (reuse) {
+      // The cursors' units change as they advance: the token's are copied first.
+      if (length > units.length) units = new Uint16Array(Math.max(2 * units.length, length));
+      for (let k = 0; k < length; k++) units[k] = first.units[first.start + k]!;
+    }
+    const tokenUnits = reuse ? units : first.units;
+    const tokenStart = reuse ? 0 : first.start;
     if (reuse) used = 0;
     if (used + size > chunk.length) {
       chunk = new Uint8Array(Math.max(POSTINGS_CHUNK, size));
@@ -359,6 +416,7 @@ export function* mergeParts(parts: PartCursor[], reuse = false): Generator<Token
     const start = used;
     let at = used;
     let lastRow = -1;
+    let count = 0;
     for (let p = 0; p < parts.length; p++) {
       if (!holding[p]) continue;
       const part = parts[p]!;
@@ -370,7 +428,10 @@ export function* mergeParts(parts: PartCursor[], reuse = false): Generator<Token
       part.advance();
     }
     used = at;
-    yield { token, count, postings: postings.subarray(start, at) };
+    if (reuse) {
+      merged.reset(tokenUnits, tokenStart, tokenStart + length, count, postings, start, at);
+      yield merged;
+    } else yield new MergedToken(tokenUnits, tokenStart, tokenStart + length, count, postings, start, at);
   }
 }
 

@@ -14,13 +14,14 @@ import {
   searchTailDirectoryPath,
   searchTailShardPath,
   type SearchMeta,
-  type ShardHeader,
 } from '../../shared/search-format.ts';
-import { PostingsEncoder } from '../../shared/search-postings.ts';
-import { fnv1a } from '../../shared/types.ts';
+import { COMPACT_POSTINGS, PostingsEncoder } from '../../shared/search-postings.ts';
+import { fnv1aUnits, mix32 } from '../../shared/types.ts';
+import { unitRangeToString } from '../parse/count-tokens.ts';
 import { PAGE_SHARDS, cutDirectory } from './directory-pages.ts';
 import { varintAt, varintEnd, varintLength, writeVarint } from '../../shared/varint.ts';
-import { SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from './search-index.ts';
+import { MergedToken, SearchIndexBuilder, mergePartialIndexes, type TokenPostings } from './search-index.ts';
+import { ShardHeaderWriter } from './shard-header.ts';
 import { searchVariantGroups } from './search-variants.ts';
 
 /**
@@ -80,12 +81,16 @@ export async function writeSearchShards(
   const pieced: Record<string, number> = {};
   for (const list of lists) {
     tokenCount++;
-    const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
-    if (pieces.length > 0) {
-      total += await writePieces(list.token, pieces, write, piecePostings, 0, cutter.encoder);
-      pieceCount += pieces.length;
-      pieced[list.token] = pieces.length;
+    // Most tokens have no piece: no split (its object and array) made for them.
+    if (list.count <= piecePostings) {
+      const cut = cutter.addList(list);
+      if (cut) await cut;
+      continue;
     }
+    const { pieces, rest, restCount } = splitIntoPieces(list, piecePostings);
+    total += await writePieces(list.token, pieces, write, piecePostings, 0, cutter.encoder);
+    pieceCount += pieces.length;
+    pieced[list.token] = pieces.length;
     const cut = cutter.add(list.token, rest, restCount);
     if (cut) await cut;
   }
@@ -111,7 +116,7 @@ export async function writeSearchTail(
   let tokens = 0;
   for (const list of lists) {
     tokens++;
-    const cut = cutter.add(list.token, list.postings, list.count);
+    const cut = cutter.addList(list);
     if (cut) await cut;
   }
   await cutter.flush();
@@ -184,11 +189,16 @@ export class ShardCutter {
   bytes = 0;
   /** Encodes the lists added (writePieces may share it). */
   readonly encoder = new PostingsEncoder();
-  private header: ShardHeader = { tokens: [], ends: [], counts: [] };
+  /** The shard's header, written as its tokens come (see shard-header.ts). */
+  private readonly header = new ShardHeaderWriter();
+  /** The shard's first token: its name. */
+  private first = '';
   /** The shard's postings so far, in a buffer reused from shard to shard. */
   private body = new Uint8Array(4 * SEARCH_SHARD_BYTES);
   private size = 0;
   private headerSize = 0;
+  /** A token given as a string, as units (the string API: the patch's tokens; a build's merged tokens never come here). */
+  private units = new Uint16Array(64);
 
   constructor(
     private readonly write: (path: string, body: Uint8Array) => Promise<void>,
@@ -199,7 +209,7 @@ export class ShardCutter {
 
   /** Whether a token whose shard part has `restLength` bytes (as written) would begin a new shard, after what this one holds. */
   cutsBefore(token: string, restLength: number): boolean {
-    return endsShardBefore(token, this.size + this.headerSize, restLength + tokenHeaderBytes(token), this.shardBytes);
+    return this.cutsBeforeUnits(this.unitsOf(token), 0, token.length, restLength);
   }
 
   /**
@@ -214,37 +224,67 @@ export class ShardCutter {
   }
 
   /**
+   * As `add`, for a list of the token stream with all its postings: a merged token's units and postings
+   * are read where they lie, with no string made for them (a view only for a list the encoder compacts).
+   */
+  addList(list: TokenPostings): Promise<void> | undefined {
+    if (!(list instanceof MergedToken)) return this.add(list.token, list.postings, list.count);
+    // A short list is written as it is (see PostingsEncoder.encode); a long one is encoded first.
+    if (list.count < COMPACT_POSTINGS) return this.addUnits(list.units, list.start, list.end, list.bytes, list.from, list.to, list.count);
+    const written = this.encoder.encode(list.postings, list.count);
+    return this.addUnits(list.units, list.start, list.end, written, 0, written.length, list.count);
+  }
+
+  /**
    * Adds a token with its shard's postings as a file holds them (a patch copies an old shard's so).
    * @returns as `add`: the write of the shard this token ended, if any, to await before the next add.
    */
   addWritten(token: string, rest: Uint8Array, restCount: number): Promise<void> | undefined {
-    // flush takes the shard's header and body before its first await: this token starts the next one.
-    const written = this.cutsBefore(token, rest.length) ? this.flush() : undefined;
-    this.header.tokens.push(token);
-    if (this.size + rest.length > this.body.length) {
-      const grown = new Uint8Array(Math.max(2 * this.body.length, this.size + rest.length));
-      grown.set(this.body.subarray(0, this.size));
-      this.body = grown;
-    }
-    this.body.set(rest, this.size);
-    this.size += rest.length;
-    this.header.ends.push(this.size);
-    this.header.counts.push(restCount);
-    this.headerSize += tokenHeaderBytes(token);
-    return written;
+    return this.addUnits(this.unitsOf(token), 0, token.length, rest, 0, rest.length, restCount);
   }
 
   /** Writes the shard begun, if any. */
   async flush(): Promise<void> {
-    if (this.header.tokens.length === 0) return;
-    const file = encodeShard(this.header, this.body.subarray(0, this.size));
-    const first = this.header.tokens[0]!;
+    if (this.header.tokenCount === 0) return;
+    const file = this.header.encodeShard(this.body.subarray(0, this.size));
+    const first = this.first;
     this.firstTokens.push(first);
     this.bytes += file.length;
-    this.header = { tokens: [], ends: [], counts: [] };
     this.size = 0;
     this.headerSize = 0;
     await this.write(this.pathOf(first), file);
+  }
+
+  /** addWritten for the token `units[start]` to `units[end]`, its postings `bytes[from]` to `bytes[to]`. */
+  private addUnits(units: Uint16Array, start: number, end: number, bytes: Uint8Array, from: number, to: number, restCount: number): Promise<void> | undefined {
+    const length = to - from;
+    // flush takes the shard's header and body before its first await: this token starts the next one.
+    const written = this.cutsBeforeUnits(units, start, end, length) ? this.flush() : undefined;
+    if (this.header.tokenCount === 0) this.first = unitRangeToString(units, start, end);
+    if (this.size + length > this.body.length) {
+      const grown = new Uint8Array(Math.max(2 * this.body.length, this.size + length));
+      grown.set(this.body.subarray(0, this.size));
+      this.body = grown;
+    }
+    // Most lists are a few bytes: a loop, not a view and `set`'s call.
+    const body = this.body;
+    if (length > 16) body.set(bytes.subarray(from, to), this.size);
+    else for (let k = from, at = this.size; k < to; k++) body[at++] = bytes[k]!;
+    this.size += length;
+    this.header.add(units, start, end, this.size, restCount);
+    this.headerSize += tokenHeaderBytes(end - start);
+    return written;
+  }
+
+  private cutsBeforeUnits(units: Uint16Array, start: number, end: number, restLength: number): boolean {
+    return endsShardBefore(units, start, end, this.size + this.headerSize, restLength + tokenHeaderBytes(end - start), this.shardBytes);
+  }
+
+  /** A token's units, in a buffer reused from token to token. */
+  private unitsOf(token: string): Uint16Array {
+    if (token.length > this.units.length) this.units = new Uint16Array(Math.max(2 * this.units.length, token.length));
+    for (let k = 0; k < token.length; k++) this.units[k] = token.charCodeAt(k);
+    return this.units;
   }
 }
 
@@ -254,8 +294,8 @@ export class ShardCutter {
  * prefix length, a line break and two short numbers. Per token, whatever comes before it, so that
  * where shards end depends on the tokens alone (see endsShardBefore).
  */
-function tokenHeaderBytes(token: string): number {
-  return token.length * 2 + 6;
+function tokenHeaderBytes(unitCount: number): number {
+  return unitCount * 2 + 6;
 }
 
 /**
@@ -313,22 +353,19 @@ export function splitIntoPieces(list: TokenPostings, perPiece: number): { pieces
  * would take the shard past three times the target starts its own (the commonest tokens are shards
  * by themselves).
  */
-function endsShardBefore(token: string, bytes: number, tokenBytes: number, shardBytes: number): boolean {
+function endsShardBefore(units: Uint16Array, start: number, end: number, bytes: number, tokenBytes: number, shardBytes: number): boolean {
   if (bytes === 0) return false;
   if (bytes + tokenBytes > 3 * shardBytes) return true;
   if (bytes < shardBytes / 2) return false;
-  return mixedHash(token) / 2 ** 32 < (2 * tokenBytes) / shardBytes;
+  return mixedHash(units, start, end) / 2 ** 32 < (2 * tokenBytes) / shardBytes;
 }
 
-/** FNV-1a with a final avalanche (MurmurHash3's fmix32), so that short tokens' hashes spread over all 32 bits. */
-function mixedHash(token: string): number {
-  let hash = fnv1a(token);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
+/**
+ * fnv1a of the token, read where its units lie, with a final avalanche (mix32, MurmurHash3's fmix32),
+ * so that short tokens' hashes spread over all 32 bits.
+ */
+function mixedHash(units: Uint16Array, start: number, end: number): number {
+  return mix32(fnv1aUnits(units, start, end));
 }
 
 /**
